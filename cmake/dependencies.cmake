@@ -1,0 +1,33 @@
+# Every dependency is a Debian package installed by scripts/install-deps.sh.
+find_package(Threads REQUIRED)
+find_package(Boost 1.74 REQUIRED)
+find_package(OpenSSL REQUIRED)
+find_package(simdjson REQUIRED)
+find_package(nlohmann_json REQUIRED)
+find_package(yaml-cpp REQUIRED)
+find_package(CLI11 REQUIRED)
+find_package(fmt REQUIRED)
+find_package(SQLite3 REQUIRED)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(XGBOOST REQUIRED IMPORTED_TARGET xgboost)
+
+# nodejs http-parser (what wrk uses): a callback parser that never allocates, for the load generator's client.
+find_path(HTTP_PARSER_INCLUDE_DIR http_parser.h REQUIRED)
+find_library(HTTP_PARSER_LIBRARY http_parser REQUIRED)
+add_library(http_parser::http_parser UNKNOWN IMPORTED)
+set_target_properties(http_parser::http_parser PROPERTIES
+  IMPORTED_LOCATION "${HTTP_PARSER_LIBRARY}"
+  INTERFACE_INCLUDE_DIRECTORIES "${HTTP_PARSER_INCLUDE_DIR}")
+
+# Asio and Beast are header-only; these definitions keep their compile time and binary size down.
+add_library(cicada_asio INTERFACE)
+target_link_libraries(cicada_asio INTERFACE Boost::headers Threads::Threads)
+target_compile_definitions(cicada_asio INTERFACE
+  BOOST_ASIO_NO_DEPRECATED BOOST_ASIO_DISABLE_BOOST_REGEX BOOST_BEAST_USE_STD_STRING_VIEW)
+
+if(CICADA_BUILD_TESTS)
+  find_package(GTest REQUIRED)
+endif()
+if(CICADA_BUILD_BENCH)
+  find_package(benchmark REQUIRED)
+endif()

@@ -1,0 +1,23 @@
+# cicada_layer(NAME DEPS...): one static library per folder of src/ (see ARCHITECTURE.md, "Layers").
+# Sources are globbed so that adding a concept is adding a .hpp/.cpp pair.
+function(cicada_layer name)
+  file(GLOB_RECURSE sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cpp)
+  add_library(cicada_${name} STATIC ${sources})
+  target_include_directories(cicada_${name} PUBLIC ${PROJECT_SOURCE_DIR}/src ${PROJECT_SOURCE_DIR}/include)
+  target_link_libraries(cicada_${name} PUBLIC ${ARGN})
+  add_library(cicada::${name} ALIAS cicada_${name})
+endfunction()
+
+# cicada_test_dir(NAME LIBS...): one GoogleTest binary per test folder, one ctest entry per test case.
+function(cicada_test_dir name)
+  file(GLOB_RECURSE sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cpp)
+  if(NOT sources)
+    return()
+  endif()
+  add_executable(${name} ${sources})
+  target_link_libraries(${name} PRIVATE ${ARGN} GTest::gtest GTest::gtest_main GTest::gmock)
+  target_compile_definitions(${name} PRIVATE
+    CICADA_SOURCE_DIR="${PROJECT_SOURCE_DIR}" CICADA_BINARY_DIR="${PROJECT_BINARY_DIR}")
+  include(GoogleTest)
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 300)
+endfunction()

@@ -1,0 +1,33 @@
+#include "base/duration.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace std::chrono_literals;
+using cicada::format_duration;
+using cicada::parse_duration;
+
+TEST(ParseDuration, AcceptsLocustForms) {
+  EXPECT_EQ(parse_duration("20").value(), 20s);
+  EXPECT_EQ(parse_duration("20s").value(), 20s);
+  EXPECT_EQ(parse_duration("3m").value(), 3min);
+  EXPECT_EQ(parse_duration("2h").value(), 2h);
+  EXPECT_EQ(parse_duration("1h20m").value(), 80min);
+  EXPECT_EQ(parse_duration("3h30m10s").value(), 3h + 30min + 10s);
+  EXPECT_EQ(parse_duration("250ms").value(), 250ms);
+  EXPECT_EQ(parse_duration("1.5s").value(), 1500ms);
+}
+
+TEST(ParseDuration, RejectsGarbageWithMessage) {
+  for (auto text : {"", "abc", "10x", "s", "-5s", "1h 2m"}) {
+    auto r = parse_duration(text);
+    ASSERT_FALSE(r.ok()) << text;
+    EXPECT_NE(r.error().message.find("invalid duration"), std::string::npos);
+  }
+}
+
+TEST(FormatDuration, RoundTrips) {
+  EXPECT_EQ(format_duration(80min + 5s), "1h20m5s");
+  EXPECT_EQ(format_duration(250ms), "250ms");
+  EXPECT_EQ(format_duration(0s), "0s");
+  EXPECT_EQ(parse_duration(format_duration(3h + 7s)).value(), 3h + 7s);
+}
