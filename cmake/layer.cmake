@@ -2,6 +2,9 @@
 # Sources are globbed so that adding a concept is adding a .hpp/.cpp pair.
 function(cicada_layer name)
   file(GLOB_RECURSE sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cpp)
+  if(NOT sources)
+    return()  # a layer with no sources yet is not a target; apps and tests check TARGET before using it
+  endif()
   add_library(cicada_${name} STATIC ${sources})
   target_include_directories(cicada_${name} PUBLIC ${PROJECT_SOURCE_DIR}/src ${PROJECT_SOURCE_DIR}/include)
   target_link_libraries(cicada_${name} PUBLIC ${ARGN})
