@@ -5,6 +5,16 @@ function(cicada_layer name)
   if(NOT sources)
     return()  # a layer with no sources yet is not a target; apps and tests check TARGET before using it
   endif()
+  # A layer whose lower layers are not there yet (being written) is skipped instead of breaking the
+  # configure step for everyone; the build then simply lacks it.
+  foreach(dep ${ARGN})
+    if(dep MATCHES "^cicada::(.*)$")
+      if(NOT TARGET cicada_${CMAKE_MATCH_1})
+        message(STATUS "cicada: layer ${name} skipped: ${dep} does not exist yet")
+        return()
+      endif()
+    endif()
+  endforeach()
   add_library(cicada_${name} STATIC ${sources})
   target_include_directories(cicada_${name} PUBLIC ${PROJECT_SOURCE_DIR}/src ${PROJECT_SOURCE_DIR}/include)
   target_link_libraries(cicada_${name} PUBLIC ${ARGN})
