@@ -27,7 +27,8 @@ class ThreadStats {
   // One completed request. latency_us: from when the request was due to its last response byte.
   // content_bytes: body size (Content-Length when present). A failure also counts as a request.
   void record_success(EntryId id, std::int64_t latency_us, std::uint64_t content_bytes);
-  void record_failure(EntryId id, std::int64_t latency_us, std::uint64_t content_bytes, std::string_view error);
+  void record_failure(EntryId id, std::int64_t latency_us, std::uint64_t content_bytes,
+                      std::string_view error);
 
   // An exception escaped scenario code (the user goes on). where: "UserType.task" (our traceback).
   void record_exception(std::string_view message, std::string_view where);

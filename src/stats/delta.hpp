@@ -1,0 +1,50 @@
+#pragma once
+// StatsDelta: everything one thread (or, later, one worker process) recorded during one interval, as plain
+// values. ThreadStats::take_delta() produces it; Aggregate::merge() consumes it. Plain structs so the
+// distributed layer can serialize them field by field.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "stats/histogram.hpp"
+
+namespace cicada::stats {
+
+// One request stats entry (method, name) during the interval.
+struct EntryDelta {
+  std::string method;               // HTTP method, e.g. "GET"
+  std::string name;                 // entry name (the path, or the name the scenario gave)
+  std::uint64_t num_requests = 0;   // completed requests, failures included
+  std::uint64_t num_failures = 0;   // failed requests (a subset of num_requests)
+  std::uint64_t content_bytes = 0;  // body bytes of all num_requests responses
+  SparseHistogram latency;          // latency of all num_requests requests, us (count == num_requests)
+};
+
+// Failures of one (method, name, error text) during the interval.
+struct FailureDelta {
+  std::string method;
+  std::string name;
+  std::string error;              // error text as the HTTP client or check reported it
+  std::uint64_t occurrences = 0;  // failed requests with exactly this error
+};
+
+// Exceptions that escaped scenario code, grouped by (message, where), in first-seen order.
+struct ExceptionDelta {
+  std::string message;      // what the exception said
+  std::string where;        // where it was thrown: "UserType.task" (becomes the CSV's Traceback)
+  std::uint64_t count = 0;  // how many times during the interval
+};
+
+struct StatsDelta {
+  // Wall-clock Unix time (s) when the interval ended (take_delta() time); the Aggregate uses it as the
+  // time of the last request when the delta holds requests. 0 means "unknown": the Aggregate then uses
+  // the end of the second it closes.
+  double taken_at_unix_s = 0.0;
+  std::vector<EntryDelta> entries;         // entries with at least one request in the interval
+  std::vector<FailureDelta> failures;      // distinct failures with occurrences > 0
+  std::vector<ExceptionDelta> exceptions;  // distinct exceptions with count > 0
+
+  bool empty() const { return entries.empty() && failures.empty() && exceptions.empty(); }
+};
+
+}  // namespace cicada::stats

@@ -1,0 +1,154 @@
+#include "stats/thread_stats.hpp"
+
+#include <chrono>
+#include <deque>
+#include <functional>
+#include <string>
+#include <unordered_map>
+
+namespace cicada::stats {
+
+namespace {
+
+// Hash/equality usable with both owning keys and string_view probes, so a lookup never builds a string
+// (C++20 heterogeneous lookup for unordered containers).
+struct EntryKey {
+  std::string method;
+  std::string name;
+};
+struct EntryProbe {
+  std::string_view method;
+  std::string_view name;
+};
+struct EntryHash {
+  using is_transparent = void;
+  std::size_t operator()(const EntryProbe& p) const {
+    std::size_t h = std::hash<std::string_view>{}(p.name);
+    return h ^ (std::hash<std::string_view>{}(p.method) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2));
+  }
+  std::size_t operator()(const EntryKey& k) const { return (*this)(EntryProbe{k.method, k.name}); }
+};
+struct EntryEq {
+  using is_transparent = void;
+  static EntryProbe probe(const EntryKey& k) { return {k.method, k.name}; }
+  static EntryProbe probe(const EntryProbe& p) { return p; }
+  template <class A, class B>
+  bool operator()(const A& a, const B& b) const {
+    auto pa = probe(a), pb = probe(b);
+    return pa.method == pb.method && pa.name == pb.name;
+  }
+};
+
+struct FailureKey {
+  EntryId entry;
+  std::string error;
+};
+struct FailureProbe {
+  EntryId entry;
+  std::string_view error;
+};
+struct FailureHash {
+  using is_transparent = void;
+  std::size_t operator()(const FailureProbe& p) const {
+    return std::hash<std::string_view>{}(p.error) * 31 + p.entry;
+  }
+  std::size_t operator()(const FailureKey& k) const { return (*this)(FailureProbe{k.entry, k.error}); }
+};
+struct FailureEq {
+  using is_transparent = void;
+  static FailureProbe probe(const FailureKey& k) { return {k.entry, k.error}; }
+  static FailureProbe probe(const FailureProbe& p) { return p; }
+  template <class A, class B>
+  bool operator()(const A& a, const B& b) const {
+    auto pa = probe(a), pb = probe(b);
+    return pa.entry == pb.entry && pa.error == pb.error;
+  }
+};
+
+// One entry's counters for the current interval. The histogram is allocated once, with the entry.
+struct EntryState {
+  std::string method;
+  std::string name;
+  std::uint64_t num_requests = 0;
+  std::uint64_t num_failures = 0;
+  std::uint64_t content_bytes = 0;
+  Histogram latency;
+};
+
+}  // namespace
+
+struct ThreadStats::Impl {
+  std::deque<EntryState> entries;  // deque: EntryState addresses stay valid as entries are added
+  std::unordered_map<EntryKey, EntryId, EntryHash, EntryEq> entry_index;
+  // Keys are kept after take_delta() (with count 0) so a repeated error text never allocates again.
+  std::unordered_map<FailureKey, std::uint64_t, FailureHash, FailureEq> failures;
+  // Off the hot path: first-seen order matters for the exceptions report.
+  std::vector<ExceptionDelta> exceptions;
+};
+
+ThreadStats::ThreadStats() : impl_(new Impl) {}
+ThreadStats::~ThreadStats() { delete impl_; }
+
+EntryId ThreadStats::entry(std::string_view method, std::string_view name) {
+  auto it = impl_->entry_index.find(EntryProbe{method, name});
+  if (it != impl_->entry_index.end()) return it->second;
+  auto id = static_cast<EntryId>(impl_->entries.size());
+  auto& e = impl_->entries.emplace_back();
+  e.method = method;
+  e.name = name;
+  impl_->entry_index.emplace(EntryKey{std::string(method), std::string(name)}, id);
+  return id;
+}
+
+void ThreadStats::record_success(EntryId id, std::int64_t latency_us, std::uint64_t content_bytes) {
+  EntryState& e = impl_->entries[id];
+  ++e.num_requests;
+  e.content_bytes += content_bytes;
+  e.latency.record(latency_us);
+}
+
+void ThreadStats::record_failure(EntryId id, std::int64_t latency_us, std::uint64_t content_bytes,
+                                 std::string_view error) {
+  record_success(id, latency_us, content_bytes);
+  ++impl_->entries[id].num_failures;
+  auto it = impl_->failures.find(FailureProbe{id, error});
+  if (it == impl_->failures.end()) {
+    impl_->failures.emplace(FailureKey{id, std::string(error)}, 1);
+  } else {
+    ++it->second;
+  }
+}
+
+void ThreadStats::record_exception(std::string_view message, std::string_view where) {
+  for (auto& ex : impl_->exceptions) {
+    if (ex.message == message && ex.where == where) {
+      ++ex.count;
+      return;
+    }
+  }
+  impl_->exceptions.push_back(ExceptionDelta{std::string(message), std::string(where), 1});
+}
+
+StatsDelta ThreadStats::take_delta() {
+  StatsDelta d;
+  d.taken_at_unix_s =
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  for (auto& e : impl_->entries) {
+    if (e.num_requests == 0) continue;
+    d.entries.push_back(
+        EntryDelta{e.method, e.name, e.num_requests, e.num_failures, e.content_bytes, e.latency.to_sparse()});
+    e.num_requests = e.num_failures = e.content_bytes = 0;
+    e.latency.reset();
+  }
+  for (auto& [key, count] : impl_->failures) {
+    if (count == 0) continue;
+    const EntryState& e = impl_->entries[key.entry];
+    d.failures.push_back(FailureDelta{e.method, e.name, key.error, count});
+    count = 0;
+  }
+  d.exceptions = std::move(impl_->exceptions);
+  impl_->exceptions.clear();
+  return d;
+}
+
+}  // namespace cicada::stats
