@@ -1,0 +1,398 @@
+// The Beast/Asio half of HttpServer. Everything transport-specific lives in this one translation unit.
+#include "http/server/http_server.hpp"
+
+// g++ 12 at -O2 reports a "potential null pointer dereference" inside Asio's scheduler once it is inlined
+// here (boost/asio/detail/impl/scheduler.ipp:325, a false positive). The check is middle-end, so it cannot
+// be scoped to the includes; it is off for this file only.
+#pragma GCC diagnostic ignored "-Wnull-dereference"
+
+#include <atomic>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <list>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "base/clock.hpp"
+#include "base/log.hpp"
+#include "http/server/json_text.hpp"
+
+namespace cicada::http {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+
+class Session;
+
+// One event loop and the connections it owns. Members are only touched on this loop's thread, except
+// where noted.
+struct Worker {
+  explicit Worker(std::size_t i) : index(i) {}
+  // Handlers still queued are destroyed with ioc; they may end sessions, which must then not touch grace.
+  ~Worker() { grace_timer = nullptr; }
+
+  std::size_t index;
+  std::list<Session*> sessions;  // declared before ioc: sessions unregister while ioc's handlers die
+  bool stopping = false;
+  asio::io_context ioc{1};  // concurrency hint 1: only this worker's thread runs it, so no locking
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> guard;
+  asio::steady_timer grace{ioc};
+  asio::steady_timer* grace_timer = &grace;
+  std::thread thread;
+};
+
+}  // namespace
+
+struct HttpServer::Impl {
+  Impl(ServerOptions o, Router r, ServerObserver* obs)
+      : options(std::move(o)), router(std::move(r)), observer(obs) {
+    if (options.threads == 0) options.threads = 1;
+    for (std::size_t i = 0; i < options.threads; ++i) workers.push_back(std::make_unique<Worker>(i));
+  }
+
+  void accept_next();
+
+  ServerOptions options;
+  Router router;
+  ServerObserver* observer;
+  std::vector<std::unique_ptr<Worker>> workers;
+  // The acceptor has its own loop and thread, so a worker busy in a handler never delays new connections
+  // (nor the 503s that shed load). Declared after workers: destroyed first.
+  asio::io_context accept_ioc{1};
+  std::optional<tcp::acceptor> acceptor;
+  std::optional<asio::steady_timer> accept_backoff;
+  std::thread accept_thread;
+  std::size_t next_worker = 0;
+  std::atomic<std::size_t> inflight{0};
+  std::atomic<bool> stopping{false};
+  bool started = false;
+  bool joined = false;
+  std::string bound_host;
+  std::uint16_t bound_port = 0;
+};
+
+namespace {
+
+bool is_http_parse_error(const beast::error_code& ec) {
+  return ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category();
+}
+
+// One connection: read a request, answer it, repeat while keep-alive. Lives on one worker.
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(HttpServer::Impl& server, Worker& worker, tcp::socket socket)
+      : server_(server), worker_(worker), stream_(std::move(socket)) {}
+
+  ~Session() {
+    if (!registered_) return;  // never started: the loop was stopped hard before start() ran
+    worker_.sessions.erase(registration_);
+    if (worker_.stopping && worker_.sessions.empty() && worker_.grace_timer != nullptr) {
+      worker_.grace_timer->cancel();  // the last connection is done: let the loop end now
+    }
+  }
+
+  // On the worker's thread.
+  void start() {
+    registration_ = worker_.sessions.insert(worker_.sessions.end(), this);
+    registered_ = true;
+    if (worker_.stopping) return;  // accepted just before stop(): drop it
+    beast::error_code ec;
+    stream_.socket().set_option(tcp::no_delay(true), ec);
+    read_request();
+  }
+
+  // stop(): a connection waiting for a request is closed now; one writing an answer closes after it.
+  void shutdown() {
+    if (state_ != State::kReading) return;
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+    stream_.close();
+  }
+
+ private:
+  enum class State { kReading, kWriting, kClosing };
+
+  void read_request() {
+    state_ = State::kReading;
+    parser_.emplace();
+    parser_->body_limit(server_.options.max_body_bytes);
+    parser_->header_limit(static_cast<std::uint32_t>(server_.options.max_header_bytes));
+    stream_.expires_after(server_.options.request_timeout);
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+  }
+
+  void on_read(beast::error_code ec) {
+    if (!ec) return handle();
+    read_done_ = mono_now();
+    route_ = kUnmatchedRoute;
+    keep_alive_ = false;
+    if (ec == bhttp::error::body_limit) {
+      return answer_error(
+          413, fmt::format("request body larger than the limit of {} bytes", server_.options.max_body_bytes));
+    }
+    if (ec == bhttp::error::header_limit) {
+      return answer_error(431, fmt::format("request head larger than the limit of {} bytes",
+                                           server_.options.max_header_bytes));
+    }
+    // A partial request cut by end of stream is the client leaving, not a malformed request.
+    if (is_http_parse_error(ec) && ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message) {
+      return answer_error(400, "malformed HTTP request: " + ec.message());
+    }
+    // Timeout (the stream is already closed), peer reset or closed, or our own shutdown: nothing to answer.
+    beast::error_code ignored;
+    stream_.socket().close(ignored);
+  }
+
+  void handle() {
+    auto& req = parser_->get();
+    read_done_ = mono_now();
+    keep_alive_ = req.keep_alive() && !server_.stopping.load(std::memory_order_relaxed);
+    std::string_view target = req.target();
+    std::string_view method = req.method_string();
+    std::string_view path = path_of(target);
+    Router::Match m = server_.router.match(method, path);
+    route_ = m.route;
+    if (m.handler == nullptr) {
+      if (m.route == kUnmatchedRoute) return answer_error(404, fmt::format("no route {}", path));
+      response_extra_allow_ = m.allow;
+      return answer_error(405,
+                          fmt::format("method {} not allowed on {} (allowed: {})", method, path, m.allow));
+    }
+    if (server_.inflight.fetch_add(1, std::memory_order_relaxed) >= server_.options.max_inflight) {
+      server_.inflight.fetch_sub(1, std::memory_order_relaxed);
+      if (server_.observer != nullptr) server_.observer->on_rejected(worker_.index);
+      retry_after_ = true;
+      return answer_error(503, "server at its in-flight request limit, retry later");
+    }
+    counted_inflight_ = true;
+    ServerRequest view{method, target, path, req[bhttp::field::content_type], req.body(), worker_.index};
+    ServerResponse out;
+    try {
+      (*m.handler)(view, out);
+    } catch (const std::exception& e) {
+      log::error("handler for {} {} threw: {}", method, path, e.what());
+      out = ServerResponse{500, "application/json", json_error_body("internal error"), {}};
+    } catch (...) {
+      out = ServerResponse{500, "application/json", json_error_body("internal error"), {}};
+    }
+    send(std::move(out));
+  }
+
+  void answer_error(int status, std::string_view message) {
+    ServerResponse out{status, "application/json", json_error_body(message), {}};
+    if (!response_extra_allow_.empty()) out.headers.emplace_back("Allow", std::string(response_extra_allow_));
+    if (retry_after_) out.headers.emplace_back("Retry-After", "1");
+    response_extra_allow_ = {};
+    retry_after_ = false;
+    send(std::move(out));
+  }
+
+  void send(ServerResponse&& out) {
+    status_ = out.status;
+    // stop() may have come while the handler ran: tell the client this connection ends with this answer.
+    if (server_.stopping.load(std::memory_order_relaxed)) keep_alive_ = false;
+    response_ = {};
+    response_.version(11);
+    response_.result(static_cast<unsigned>(out.status));
+    response_.set(bhttp::field::server, server_.options.server_name);
+    response_.set(bhttp::field::content_type, out.content_type);
+    for (auto& [name, value] : out.headers) response_.set(name, value);
+    response_.body() = std::move(out.body);
+    response_.keep_alive(keep_alive_);
+    response_.prepare_payload();
+    state_ = State::kWriting;
+    stream_.expires_after(server_.options.request_timeout);
+    bhttp::async_write(stream_, response_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      self->on_write(ec);
+    });
+  }
+
+  void on_write(beast::error_code ec) {
+    if (counted_inflight_) {
+      server_.inflight.fetch_sub(1, std::memory_order_relaxed);
+      counted_inflight_ = false;
+    }
+    if (server_.observer != nullptr) {
+      server_.observer->on_response(worker_.index, route_, status_, mono_now() - read_done_);
+    }
+    if (ec) return;  // the peer went away; dropping the last reference closes the socket
+    if (!keep_alive_ || worker_.stopping) return close_gracefully();
+    read_request();
+  }
+
+  // Half-close, then discard what the client still sends for a moment: closing a socket with unread data
+  // makes the kernel send RST, which can destroy the error answer before the client reads it.
+  void close_gracefully() {
+    state_ = State::kClosing;
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (ec) return;
+    stream_.expires_after(std::chrono::milliseconds(500));
+    drain();
+  }
+
+  void drain() {
+    stream_.async_read_some(asio::buffer(drain_buffer_),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                              if (!ec) self->drain();
+                            });
+  }
+
+  HttpServer::Impl& server_;
+  Worker& worker_;
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  bhttp::response<bhttp::string_body> response_;
+  std::list<Session*>::iterator registration_;
+  bool registered_ = false;
+  State state_ = State::kReading;
+  bool keep_alive_ = true;
+  bool counted_inflight_ = false;
+  bool retry_after_ = false;
+  std::string_view response_extra_allow_;  // points into the Router, which outlives sessions
+  std::size_t route_ = kUnmatchedRoute;
+  int status_ = 0;
+  MonoTime read_done_{};
+  char drain_buffer_[4096];
+};
+
+}  // namespace
+
+void HttpServer::Impl::accept_next() {
+  Worker& target = *workers[next_worker];
+  next_worker = (next_worker + 1) % workers.size();
+  // Accepting straight into the target worker's io_context: the socket belongs to that loop from birth.
+  acceptor->async_accept(target.ioc, [this, &target](beast::error_code ec, tcp::socket socket) {
+    if (stopping.load() || ec == asio::error::operation_aborted) return;
+    if (!ec) {
+      auto session = std::make_shared<Session>(*this, target, std::move(socket));
+      asio::post(target.ioc, [session] { session->start(); });
+      return accept_next();
+    }
+    // Out of file descriptors and the like: back off instead of spinning on the error.
+    log::warning("accept failed: {}", ec.message());
+    accept_backoff->expires_after(std::chrono::milliseconds(50));
+    accept_backoff->async_wait([this](beast::error_code wait_ec) {
+      if (!wait_ec && !stopping.load()) accept_next();
+    });
+  });
+}
+
+HttpServer::HttpServer(ServerOptions options, Router router, ServerObserver* observer)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(router), observer)) {}
+
+HttpServer::~HttpServer() {
+  stop();
+  wait();
+}
+
+Result<void> HttpServer::start() {
+  Impl& s = *impl_;
+  if (s.started) return make_error("server already started");
+  asio::io_context& ioc0 = s.accept_ioc;
+  const std::string where = fmt::format("{}:{}", s.options.host, s.options.port);
+  beast::error_code ec;
+  tcp::endpoint endpoint;
+  auto address = asio::ip::make_address(s.options.host, ec);
+  if (!ec) {
+    endpoint = tcp::endpoint(address, s.options.port);
+  } else {
+    tcp::resolver resolver(ioc0);
+    auto results = resolver.resolve(s.options.host, std::to_string(s.options.port), ec);
+    if (ec || results.empty())
+      return make_error(fmt::format("cannot resolve host {}: {}", s.options.host, ec.message()));
+    endpoint = results.begin()->endpoint();
+  }
+  s.acceptor.emplace(ioc0);
+  s.accept_backoff.emplace(ioc0);
+  auto fail = [&](const char* step) {
+    return make_error(fmt::format("cannot listen on {} ({}): {}", where, step, ec.message()));
+  };
+  s.acceptor->open(endpoint.protocol(), ec);
+  if (ec) return fail("open");
+  s.acceptor->set_option(asio::socket_base::reuse_address(true), ec);
+  if (ec) return fail("reuse_address");
+  s.acceptor->bind(endpoint, ec);
+  if (ec) return fail("bind");
+  s.acceptor->listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return fail("listen");
+  auto local = s.acceptor->local_endpoint(ec);
+  if (ec) return fail("local_endpoint");
+  s.bound_host = local.address().to_string();
+  s.bound_port = local.port();
+  s.started = true;
+  s.accept_next();
+  s.accept_thread = std::thread([&s] { s.accept_ioc.run(); });  // ends when the acceptor is closed
+  for (auto& w : s.workers) {
+    w->guard.emplace(w->ioc.get_executor());
+    Worker* worker = w.get();
+    w->thread = std::thread([worker] {
+      for (;;) {
+        try {
+          worker->ioc.run();
+          return;
+        } catch (const std::exception& e) {  // a handler threw past every guard: log, keep serving
+          log::error("http server worker {}: {}", worker->index, e.what());
+        }
+      }
+    });
+  }
+  return {};
+}
+
+const std::string& HttpServer::host() const { return impl_->bound_host; }
+std::uint16_t HttpServer::port() const { return impl_->bound_port; }
+std::string HttpServer::url() const {
+  const std::string& h = impl_->bound_host;
+  bool v6 = h.find(':') != std::string::npos;
+  return fmt::format("http://{}{}{}:{}", v6 ? "[" : "", h, v6 ? "]" : "", impl_->bound_port);
+}
+std::size_t HttpServer::inflight() const { return impl_->inflight.load(std::memory_order_relaxed); }
+const ServerOptions& HttpServer::options() const { return impl_->options; }
+const Router& HttpServer::router() const { return impl_->router; }
+
+void HttpServer::stop() {
+  Impl& s = *impl_;
+  if (s.stopping.exchange(true) || !s.started) return;
+  asio::post(s.accept_ioc, [&s] {
+    beast::error_code ec;
+    s.acceptor->close(ec);
+    s.accept_backoff->cancel();
+  });
+  for (auto& w : s.workers) {
+    Worker* worker = w.get();
+    std::chrono::milliseconds grace = s.options.shutdown_grace;
+    asio::post(worker->ioc, [worker, grace] {
+      worker->stopping = true;
+      std::vector<Session*> open(worker->sessions.begin(), worker->sessions.end());
+      for (Session* session : open) session->shutdown();
+      worker->guard.reset();
+      if (worker->sessions.empty()) return;
+      worker->grace.expires_after(grace);
+      worker->grace.async_wait([worker](beast::error_code ec) {
+        if (!ec) worker->ioc.stop();  // grace over: abandon what is still running
+      });
+    });
+  }
+}
+
+void HttpServer::wait() {
+  Impl& s = *impl_;
+  if (!s.started || s.joined) return;
+  if (s.accept_thread.joinable()) s.accept_thread.join();
+  for (auto& w : s.workers) {
+    if (w->thread.joinable()) w->thread.join();
+  }
+  s.joined = true;
+}
+
+}  // namespace cicada::http

@@ -1,0 +1,71 @@
+#pragma once
+// HttpServer: a generic, hardened HTTP/1.1 server (keep-alive, limits, timeouts, overload shedding,
+// graceful stop). It knows routes and handlers only; the model API and the web UI are built on top of it.
+//
+// Threads: one event loop per worker thread, share-nothing; one acceptor hands new connections to the
+// workers round-robin, so a connection lives on one thread for its whole life and handlers run there.
+// Beast and Asio stay inside http_server.cpp (they cost ~18 s of compile time per translation unit).
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "base/result.hpp"
+#include "http/server/router.hpp"
+#include "http/server/server_types.hpp"
+
+namespace cicada::http {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";  // numeric address or a name resolved once at start
+  std::uint16_t port = 8080;       // 0: an ephemeral port, see HttpServer::port()
+  std::size_t threads = 1;         // worker event loops (>= 1)
+  // Requests read but not yet answered, across all workers. Past it, requests are answered 503 with
+  // Retry-After at once rather than queued without bound.
+  std::size_t max_inflight = 1024;
+  std::size_t max_body_bytes = 1 << 20;  // larger bodies get 413 (checked on Content-Length before reading)
+  std::size_t max_header_bytes = 8192;   // larger request heads get 431
+  // A connection must deliver a whole request within this time of the server starting to wait for it, or it
+  // is closed. This bounds slow or endless headers and idle keep-alive connections alike.
+  std::chrono::milliseconds request_timeout{10000};
+  // On stop(): how long in-flight responses may take to finish before the loops are stopped hard.
+  std::chrono::milliseconds shutdown_grace{10000};
+  std::string server_name = "cicada";  // Server header
+};
+
+class HttpServer {
+ public:
+  // observer may be null; it must outlive the server.
+  HttpServer(ServerOptions options, Router router, ServerObserver* observer = nullptr);
+  ~HttpServer();  // stop() and wait()
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Binds and listens, then starts the worker threads. Fails with a readable message (address in use...).
+  Result<void> start();
+
+  // Bound address and port, valid after start() (the real port when options.port was 0).
+  const std::string& host() const;
+  std::uint16_t port() const;
+  // "http://127.0.0.1:PORT" (IPv6 hosts in brackets).
+  std::string url() const;
+
+  // Requests currently read but not yet answered (the in-flight gauge).
+  std::size_t inflight() const;
+  const ServerOptions& options() const;
+  const Router& router() const;
+
+  // Graceful stop, from any thread (not from a signal handler): stop accepting, close idle connections,
+  // let in-flight requests finish (with Connection: close), then the worker threads end. Idempotent.
+  void stop();
+  // Blocks until every worker thread has ended (after stop()).
+  void wait();
+
+  struct Impl;  // defined in http_server.cpp; public only so its connection type can name it
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace cicada::http

@@ -1,0 +1,286 @@
+// The generic HTTP/1.1 server over real loopback sockets: routing answers, limits, timeouts, overload,
+// graceful stop. Handlers here are tiny test handlers; the model API has its own tests (../serving).
+#include "http/server/http_server.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "raw_http.hpp"
+
+namespace cicada::http {
+namespace {
+
+using namespace std::chrono_literals;
+using test::round_trip;
+using test::make_request;
+using test::RawConnection;
+
+struct CountingObserver : ServerObserver {
+  void on_response(std::size_t, std::size_t route, int status, std::chrono::nanoseconds) noexcept override {
+    std::lock_guard lock(mutex);
+    responses.emplace_back(route, status);
+  }
+  void on_rejected(std::size_t) noexcept override { ++rejected; }
+  std::mutex mutex;
+  std::vector<std::pair<std::size_t, int>> responses;
+  std::atomic<int> rejected{0};
+};
+
+Router test_router(std::atomic<int>* slow_started = nullptr) {
+  Router r;
+  r.add("GET", "/hello", [](const ServerRequest&, ServerResponse& out) { out.body = "hi"; });
+  r.add("POST", "/echo", [](const ServerRequest& req, ServerResponse& out) {
+    out.content_type = std::string(req.content_type);
+    out.body = std::string(req.body);
+    out.headers.emplace_back("X-Path", std::string(req.path));
+  });
+  r.add("GET", "/both", [](const ServerRequest&, ServerResponse& out) { out.body = "get"; });
+  r.add("PUT", "/both", [](const ServerRequest&, ServerResponse& out) { out.body = "put"; });
+  r.add("GET", "/slow", [slow_started](const ServerRequest&, ServerResponse& out) {
+    if (slow_started != nullptr) ++*slow_started;
+    std::this_thread::sleep_for(400ms);
+    out.body = "slow";
+  });
+  r.add("GET", "/throw", [](const ServerRequest&, ServerResponse&) { throw std::runtime_error("boom"); });
+  r.add("GET", "/worker", [](const ServerRequest& req, ServerResponse& out) {
+    std::this_thread::sleep_for(20ms);  // keeps a worker busy so the next connection goes elsewhere
+    out.body = std::to_string(req.worker);
+  });
+  return r;
+}
+
+ServerOptions test_options() {
+  ServerOptions o;
+  o.port = 0;
+  o.threads = 2;
+  o.max_body_bytes = 1024;
+  o.max_header_bytes = 2048;
+  o.request_timeout = 300ms;
+  o.shutdown_grace = 3s;
+  return o;
+}
+
+class ServerTest : public ::testing::Test {
+ protected:
+  void start(ServerOptions o = test_options()) {
+    server_ = std::make_unique<HttpServer>(std::move(o), test_router(&slow_started_), &observer_);
+    auto started = server_->start();
+    ASSERT_TRUE(started.ok()) << started.error().message;
+    port_ = server_->port();
+  }
+  std::atomic<int> slow_started_{0};
+  CountingObserver observer_;
+  std::unique_ptr<HttpServer> server_;
+  std::uint16_t port_ = 0;
+};
+
+TEST_F(ServerTest, EphemeralPortAndUrl) {
+  start();
+  EXPECT_NE(port_, 0);
+  EXPECT_EQ(server_->url(), "http://127.0.0.1:" + std::to_string(port_));
+}
+
+TEST_F(ServerTest, AnswersAndKeepsTheConnectionAlive) {
+  start();
+  RawConnection c(port_);
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(c.send(make_request("GET", "/hello?x=1")));
+    auto r = c.read_response();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200);
+    EXPECT_EQ(r->body, "hi");
+    EXPECT_EQ(r->header("server"), "cicada");
+  }
+}
+
+TEST_F(ServerTest, HandlerSeesBodyContentTypeAndPath) {
+  start();
+  auto r = round_trip(port_, make_request("POST", "/echo?q=2", "{\"a\":1}", "application/json"));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body, "{\"a\":1}");
+  EXPECT_EQ(r->header("content-type"), "application/json");
+  EXPECT_EQ(r->header("x-path"), "/echo");
+}
+
+TEST_F(ServerTest, UnknownRouteIs404WithJsonError) {
+  start();
+  auto r = round_trip(port_, make_request("GET", "/nope"));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 404);
+  EXPECT_EQ(r->header("content-type"), "application/json");
+  EXPECT_NE(r->body.find("\"error\":"), std::string::npos);
+  EXPECT_NE(r->body.find("\"fields\":{}"), std::string::npos);
+}
+
+TEST_F(ServerTest, WrongMethodIs405WithAllow) {
+  start();
+  auto r = round_trip(port_, make_request("DELETE", "/both"));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 405);
+  EXPECT_EQ(r->header("allow"), "GET, PUT");
+  auto e = round_trip(port_, make_request("GET", "/echo"));
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->status, 405);
+  EXPECT_EQ(e->header("allow"), "POST");
+}
+
+TEST_F(ServerTest, BodyOverTheLimitIs413FromContentLengthAlone) {
+  start();
+  RawConnection c(port_);
+  ASSERT_TRUE(c.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n"));
+  auto r = c.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 413);
+  EXPECT_NE(r->body.find("1024"), std::string::npos);
+  EXPECT_TRUE(c.wait_closed(2s));
+}
+
+TEST_F(ServerTest, ChunkedBodyOverTheLimitIs413) {
+  start();
+  RawConnection c(port_);
+  std::string chunk(800, 'x');
+  std::string req = "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
+  for (int i = 0; i < 2; ++i) req += "320\r\n" + chunk + "\r\n";
+  req += "0\r\n\r\n";
+  ASSERT_TRUE(c.send(req));
+  auto r = c.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 413);
+}
+
+TEST_F(ServerTest, HugeHeadIs431) {
+  start();
+  auto r =
+      round_trip(port_, make_request("GET", "/hello", {}, {}, "X-Big: " + std::string(4000, 'a') + "\r\n"));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 431);
+}
+
+TEST_F(ServerTest, MalformedRequestIs400AndClosed) {
+  start();
+  RawConnection c(port_);
+  ASSERT_TRUE(c.send("THIS IS NOT HTTP\r\n\r\n"));
+  auto r = c.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+  EXPECT_NE(r->body.find("malformed"), std::string::npos);
+  EXPECT_TRUE(c.wait_closed(2s));
+}
+
+TEST_F(ServerTest, SilentConnectionIsClosedAfterTheTimeout) {
+  start();
+  RawConnection c(port_);
+  auto t0 = std::chrono::steady_clock::now();
+  EXPECT_TRUE(c.wait_closed(3s));
+  auto waited = std::chrono::steady_clock::now() - t0;
+  EXPECT_GE(waited, 250ms);
+  EXPECT_LT(waited, 2s);
+}
+
+TEST_F(ServerTest, HeadersThatNeverEndAreClosedAfterTheTimeout) {
+  start();
+  RawConnection c(port_);
+  auto t0 = std::chrono::steady_clock::now();
+  // A slowloris: one header line every 100 ms, never the blank line. The deadline is per request, so
+  // trickling bytes does not extend it.
+  bool closed = false;
+  for (int i = 0; i < 30 && !closed; ++i) {
+    c.send(i == 0 ? "GET /hello HTTP/1.1\r\n" : "X-Drip: 1\r\n");
+    closed = c.wait_closed(100ms);
+  }
+  EXPECT_TRUE(closed);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 2s);
+}
+
+TEST_F(ServerTest, ThrowingHandlerIs500AndServerGoesOn) {
+  start();
+  auto r = round_trip(port_, make_request("GET", "/throw"));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 500);
+  auto ok = round_trip(port_, make_request("GET", "/hello"));
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 200);
+}
+
+TEST_F(ServerTest, PastMaxInflightAnswers503WithRetryAfterAtOnce) {
+  ServerOptions o = test_options();
+  o.max_inflight = 1;
+  start(o);
+  RawConnection slow(port_);  // lands on worker 0, the next connection on worker 1 (round-robin)
+  ASSERT_TRUE(slow.send(make_request("GET", "/slow")));
+  while (slow_started_.load() == 0) std::this_thread::sleep_for(1ms);
+  auto t0 = std::chrono::steady_clock::now();
+  auto r = round_trip(port_, make_request("GET", "/hello"));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 503);
+  EXPECT_EQ(r->header("retry-after"), "1");
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 300ms);  // not queued behind the slow request
+  EXPECT_EQ(observer_.rejected.load(), 1);
+  auto s = slow.read_response();
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->status, 200);
+  auto after = round_trip(port_, make_request("GET", "/hello"));
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->status, 200);
+}
+
+TEST_F(ServerTest, ConnectionsAreSpreadOverWorkers) {
+  start();
+  std::set<std::string> workers;
+  for (int i = 0; i < 4; ++i) {
+    auto r = round_trip(port_, make_request("GET", "/worker"));
+    ASSERT_TRUE(r);
+    workers.insert(r->body);
+  }
+  EXPECT_EQ(workers, (std::set<std::string>{"0", "1"}));
+}
+
+TEST_F(ServerTest, ObserverSeesRouteAndStatus) {
+  start();
+  ASSERT_TRUE(round_trip(port_, make_request("GET", "/hello")));
+  ASSERT_TRUE(round_trip(port_, make_request("GET", "/missing")));
+  std::this_thread::sleep_for(50ms);  // on_response runs after the write completes
+  std::lock_guard lock(observer_.mutex);
+  ASSERT_EQ(observer_.responses.size(), 2u);
+  std::set<std::pair<std::size_t, int>> seen(observer_.responses.begin(), observer_.responses.end());
+  EXPECT_TRUE(seen.count({0, 200}));  // /hello was registered first: route 0
+  EXPECT_TRUE(seen.count({kUnmatchedRoute, 404}));
+}
+
+TEST_F(ServerTest, StopFinishesInFlightRequestsThenRefusesConnections) {
+  start();
+  RawConnection idle(port_);
+  ASSERT_TRUE(idle.send(make_request("GET", "/hello")));
+  ASSERT_TRUE(idle.read_response());
+  RawConnection busy(port_);
+  ASSERT_TRUE(busy.send(make_request("GET", "/slow")));
+  while (slow_started_.load() == 0) std::this_thread::sleep_for(1ms);
+  server_->stop();
+  auto r = busy.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body, "slow");
+  EXPECT_EQ(r->header("connection"), "close");
+  EXPECT_TRUE(idle.wait_closed(2s));
+  server_->wait();
+  RawConnection late(port_);
+  EXPECT_FALSE(late.connected());
+}
+
+TEST_F(ServerTest, SecondServerOnTheSamePortFailsWithAMessage) {
+  start();
+  ServerOptions o = test_options();
+  o.port = port_;
+  HttpServer second(o, Router{});
+  auto started = second.start();
+  ASSERT_FALSE(started.ok());
+  EXPECT_NE(started.error().message.find(std::to_string(port_)), std::string::npos);
+}
+
+}  // namespace
+}  // namespace cicada::http

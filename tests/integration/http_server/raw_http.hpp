@@ -1,0 +1,164 @@
+#pragma once
+// A deliberately dumb blocking HTTP/1.1 client over a raw loopback socket, for tests that must send
+// exactly the bytes they choose (malformed requests, endless headers, silence) and see exactly what the
+// server does (status, headers, whether it closes). Header-only; used by the server and serving tests.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace cicada::test {
+
+struct RawResponse {
+  int status = 0;
+  std::map<std::string, std::string> headers;  // names lower-cased
+  std::string body;
+  std::string header(const std::string& name) const {
+    auto it = headers.find(name);
+    return it == headers.end() ? std::string() : it->second;
+  }
+};
+
+class RawConnection {
+ public:
+  explicit RawConnection(std::uint16_t port) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (fd_ < 0 || ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+      if (fd_ >= 0) ::close(fd_);
+      fd_ = -1;
+    }
+  }
+  ~RawConnection() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  RawConnection(const RawConnection&) = delete;
+  RawConnection& operator=(const RawConnection&) = delete;
+
+  bool connected() const { return fd_ >= 0; }
+
+  bool send(std::string_view bytes) {
+    while (!bytes.empty()) {
+      ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+      if (n <= 0) return false;
+      bytes.remove_prefix(static_cast<std::size_t>(n));
+    }
+    return true;
+  }
+
+  // One response (Content-Length framed, or until close). nullopt if none arrives within timeout.
+  std::optional<RawResponse> read_response(std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    std::size_t head_end;
+    while ((head_end = buffer_.find("\r\n\r\n")) == std::string::npos) {
+      if (!fill(deadline)) return std::nullopt;
+    }
+    RawResponse r;
+    std::string_view head(buffer_.data(), head_end);
+    auto line_end = head.find("\r\n");
+    std::string_view status_line = head.substr(0, line_end);
+    if (status_line.size() < 12) return std::nullopt;
+    r.status = std::stoi(std::string(status_line.substr(9, 3)));
+    std::size_t pos = line_end == std::string_view::npos ? head.size() : line_end + 2;
+    while (pos < head.size()) {
+      auto end = head.find("\r\n", pos);
+      if (end == std::string_view::npos) end = head.size();
+      std::string_view line = head.substr(pos, end - pos);
+      auto colon = line.find(':');
+      if (colon != std::string_view::npos) {
+        std::string name(line.substr(0, colon));
+        for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        std::string_view value = line.substr(colon + 1);
+        while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+        r.headers[name] = std::string(value);
+      }
+      pos = end + 2;
+    }
+    buffer_.erase(0, head_end + 4);
+    std::string length = r.header("content-length");
+    if (!length.empty()) {
+      std::size_t n = std::stoul(length);
+      while (buffer_.size() < n) {
+        if (!fill(deadline)) return std::nullopt;
+      }
+      r.body = buffer_.substr(0, n);
+      buffer_.erase(0, n);
+    } else {
+      while (fill(deadline)) {
+      }
+      r.body = std::move(buffer_);
+      buffer_.clear();
+    }
+    return r;
+  }
+
+  // True when the server closes the connection (EOF or reset) within timeout; data received is discarded.
+  bool wait_closed(std::chrono::milliseconds timeout) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+      int left = remaining_ms(deadline);
+      if (left <= 0) return false;
+      pollfd p{fd_, POLLIN, 0};
+      if (::poll(&p, 1, left) <= 0) return false;
+      char buf[4096];
+      ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+      if (n <= 0) return true;
+    }
+  }
+
+ private:
+  static int remaining_ms(std::chrono::steady_clock::time_point deadline) {
+    return static_cast<int>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now())
+            .count());
+  }
+  bool fill(std::chrono::steady_clock::time_point deadline) {
+    int left = remaining_ms(deadline);
+    if (left <= 0) return false;
+    pollfd p{fd_, POLLIN, 0};
+    if (::poll(&p, 1, left) <= 0) return false;
+    char buf[16384];
+    ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+    if (n <= 0) return false;
+    buffer_.append(buf, static_cast<std::size_t>(n));
+    return true;
+  }
+
+  int fd_ = -1;
+  std::string buffer_;
+};
+
+// A complete request with Content-Length (when there is a body or a content type).
+inline std::string make_request(std::string_view method, std::string_view target, std::string_view body = {},
+                                std::string_view content_type = {}, std::string_view extra_headers = {}) {
+  std::string r;
+  r.append(method).append(" ").append(target).append(" HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+  if (!content_type.empty()) r.append("Content-Type: ").append(content_type).append("\r\n");
+  if (!body.empty() || method == "POST")
+    r.append("Content-Length: ").append(std::to_string(body.size())).append("\r\n");
+  r.append(extra_headers).append("\r\n").append(body);
+  return r;
+}
+
+// One request on a fresh connection.
+inline std::optional<RawResponse> round_trip(std::uint16_t port, const std::string& request) {
+  RawConnection c(port);
+  if (!c.connected() || !c.send(request)) return std::nullopt;
+  return c.read_response();
+}
+
+}  // namespace cicada::test
