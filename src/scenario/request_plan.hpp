@@ -1,0 +1,42 @@
+#pragma once
+// What one YAML request turns into at load time: everything that can be computed once is (query
+// encoding, JSON bodies, header views), so a task only draws its payload and awaits the client.
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "cicada/http_client.hpp"
+#include "scenario/checks.hpp"
+#include "scenario/payload_generator.hpp"
+
+namespace cicada::scenario {
+
+struct RequestPlan {
+  std::string method;  // "GET", "POST", ...
+  std::string target;  // path with its encoded query
+  std::string name;    // stats entry name; empty: the path
+  std::vector<std::pair<std::string, std::string>> header_values;
+  std::string content_type;  // from the body kind, or a Content-Type header
+  std::string body;          // constant body (`json:` or `body:`), used when payload is empty
+  std::shared_ptr<const PayloadGenerator> payload;  // a fresh body per request
+  std::optional<Checks> checks;                     // present: catch_response and these checks
+
+  std::vector<Header> headers;  // views of header_values; rebuilt by RequestSequence::finalize
+};
+
+// The requests of one task (or of on_start / on_stop), sent in order by one user.
+struct RequestSequence {
+  std::vector<RequestPlan> requests;
+
+  // Points the header views at their final storage. Call once the sequence will no longer move.
+  void finalize() {
+    for (auto& r : requests) {
+      r.headers.clear();
+      for (const auto& [name, value] : r.header_values) r.headers.push_back(Header{name, value});
+    }
+  }
+};
+
+}  // namespace cicada::scenario

@@ -1,0 +1,31 @@
+#pragma once
+// load_yaml_scenario: a YAML scenario file (docs/scenarios.md) into the engine's cicada::Scenario, plus
+// the run settings the file suggests. Every mistake in the file is reported before any load starts, as
+// "FILE:LINE:COLUMN: expected ..., got ...".
+#include <chrono>
+#include <filesystem>
+#include <optional>
+
+#include "base/result.hpp"
+#include "cicada/user.hpp"
+
+namespace cicada::scenario {
+
+// Run settings a scenario file may carry (top-level `users`, `spawn_rate`, `run_time`). The command line
+// overrides them; absent ones leave the CLI's own defaults. The host is Scenario::default_host.
+struct ScenarioSettings {
+  std::optional<int> users;
+  std::optional<double> spawn_rate;
+  std::optional<std::chrono::microseconds> run_time;
+};
+
+struct LoadedScenario {
+  Scenario scenario;
+  ScenarioSettings settings;
+};
+
+Result<LoadedScenario> load_yaml_scenario(const std::filesystem::path& file);
+// The same from text already in memory; `file` is only used in messages and to resolve payload files.
+Result<LoadedScenario> load_yaml_scenario_text(std::string_view text, const std::filesystem::path& file);
+
+}  // namespace cicada::scenario
