@@ -34,6 +34,10 @@ class Model {
   const std::string& positive_label() const { return positive_label_; }  // "heart-disease"
   const std::string& negative_label() const { return negative_label_; }  // "clear"
 
+  // DIR/model.json's text for this model (docs/model.md); the keys of `extra` (a JSON object, e.g. the
+  // training parameters) are added to it. The booster itself goes to DIR/booster.json.
+  std::string manifest_json(std::string_view extra = "{}") const;
+
   const Preprocessing& preprocessing() const { return preprocessing_; }
   const BoosterEvaluator& booster() const { return booster_; }
   void set_labels(std::string positive, std::string negative) {
@@ -42,6 +46,7 @@ class Model {
   }
 
  private:
+  Model() = default;
   std::string name_ = "heart-disease";
   std::string version_ = "1";
   std::string positive_label_ = "heart-disease";
