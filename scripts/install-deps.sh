@@ -12,7 +12,7 @@ packages=(
   libcli11-dev libfmt-dev libsqlite3-dev sqlite3 libzmq3-dev cppzmq-dev libmsgpack-cxx-dev
   libxgboost-dev xgboost libhttp-parser-dev
   # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev python3-xgboost python3-numpy
+  libgtest-dev libgmock-dev libbenchmark-dev python3-xgboost python3-numpy python3-pandas
   wrk nginx-light procps util-linux
 )
 
