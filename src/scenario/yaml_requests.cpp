@@ -105,7 +105,8 @@ RequestPlan parse_request(const YamlContext& ctx, const YAML::Node& node, const 
     auto found = YamlContext::find(node, verb);
     if (!found) continue;
     if (path_node)
-      ctx.fail(found->Mark(), "one method per request (a list item per request)", std::string(verb));
+      ctx.fail(found->Mark(), "one method per request (a list item per request)",
+               "\"" + std::string(verb) + "\" too");
     plan.method = upper(std::string(verb));
     path_node = found;
   }

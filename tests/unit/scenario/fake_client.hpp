@@ -35,8 +35,9 @@ struct ScriptedResponse {
 };
 
 struct RecordedRequest : detail::ResponseOwner {
+  virtual ~RecordedRequest() = default;
   // What the request carried.
-  std::string method, path, name, body, content_type;
+  std::string method, path, name, sent_body, content_type;
   std::vector<std::pair<std::string, std::string>> headers;
   bool catch_response = false;
   // The scripted answer.
@@ -75,7 +76,7 @@ class FakeClient final : public HttpClient {
     r.method = std::string(method);
     r.path = std::string(path);
     r.name = std::string(options.name);
-    r.body = std::string(options.body);
+    r.sent_body = std::string(options.body);
     r.content_type = std::string(options.content_type);
     for (const auto& h : options.headers) r.headers.emplace_back(std::string(h.name), std::string(h.value));
     r.catch_response = options.catch_response;
