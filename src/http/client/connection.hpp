@@ -1,0 +1,164 @@
+#pragma once
+// Connection: one user's TCP (or TLS over TCP) connection, with the awaitables that bridge Asio's
+// asynchronous operations to cicada::Task coroutines, and the per-request deadline.
+//
+// The bridge: await_suspend starts the Asio operation with a small completion handler; the handler stores
+// the result in the Connection and resumes the coroutine. Handlers are allocated by Asio's per-thread
+// recycling allocator, so after warm-up an operation costs no malloc.
+//
+// Lifetime: a Connection is reference counted (single-threaded, non-atomic). Every pending handler holds a
+// reference, so a client (or a coroutine frame) can go away while an operation is still in flight: the
+// handler then finds no waiter and only drops its reference.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <coroutine>
+#include <cstddef>
+#include <optional>
+#include <string>
+
+#include "base/clock.hpp"
+#include "http/client/url.hpp"
+
+namespace cicada::http {
+
+class Connection;
+
+// Intrusive single-threaded reference to a Connection.
+class ConnectionRef {
+ public:
+  ConnectionRef() = default;
+  explicit ConnectionRef(Connection* c);
+  ConnectionRef(const ConnectionRef& o) : ConnectionRef(o.c_) {}
+  ConnectionRef(ConnectionRef&& o) noexcept : c_(std::exchange(o.c_, nullptr)) {}
+  ConnectionRef& operator=(ConnectionRef o) noexcept {
+    std::swap(c_, o.c_);
+    return *this;
+  }
+  ~ConnectionRef();
+  Connection* operator->() const { return c_; }
+  Connection* get() const { return c_; }
+
+ private:
+  Connection* c_ = nullptr;
+};
+
+// Result of one awaited I/O operation.
+struct IoResult {
+  boost::system::error_code ec;
+  std::size_t bytes = 0;
+};
+
+class Connection {
+ public:
+  static constexpr std::size_t kReadBufferSize = 4096;
+
+  static ConnectionRef create(boost::asio::io_context& io) { return ConnectionRef(new Connection(io)); }
+
+  // --- awaitables: each is `co_await conn->op(...)` and yields an IoResult -------------------------
+  class Awaiter;
+  Awaiter connect(const boost::asio::ip::tcp::endpoint& endpoint);
+  Awaiter resolve(const std::string& host, std::uint16_t port, boost::asio::ip::tcp::resolver& resolver);
+  // Starts TLS on the connected socket; sni is the server name (empty for address literals).
+  Awaiter handshake(boost::asio::ssl::context& ctx, const std::string& sni, bool verify);
+  Awaiter write(const std::string& data);
+  Awaiter read_some();
+
+  // Bytes of the last read_some.
+  const char* read_data() const { return read_buffer_; }
+  // Endpoints of the last resolve.
+  const boost::asio::ip::tcp::resolver::results_type& resolved() const { return resolved_; }
+
+  // --- state -----------------------------------------------------------------------------------------
+  bool is_open() const { return socket_.is_open(); }
+  bool tls() const { return tls_.has_value(); }
+  bool detached() const { return detached_; }
+  // Requests are written in one piece: Nagle would only delay them.
+  void set_no_delay();
+  const Origin& origin() const { return origin_; }
+  void set_origin(const Origin& o) { origin_ = o; }
+  // Closes the socket (pending operations complete with operation_aborted) and drops the TLS state.
+  void close();
+  // The owner is gone: forget the waiter and stop everything; in-flight handlers just drop their refs.
+  void detach();
+  // A coroutine frame that was awaiting is being destroyed: forget it; the connection state is unknown.
+  void abandon(std::coroutine_handle<> h);
+
+  // Deadline of the current phase. When it passes while an operation is pending, the socket is closed
+  // and timed_out() becomes true. The timer is lazy: arming only stores the time, and the single pending
+  // wait re-arms itself for a later deadline, so a request costs no timer syscall in steady state.
+  void arm(MonoTime deadline);
+  void disarm() { armed_ = false; }
+  bool timed_out() const { return timed_out_; }
+  void clear_timed_out() { timed_out_ = false; }
+
+ private:
+  friend class ConnectionRef;
+  struct Handler;
+  struct TimerHandler;
+
+  explicit Connection(boost::asio::io_context& io) : socket_(io), timer_(io) {}
+  ~Connection() = default;
+  void start_timer_wait(MonoTime at);
+  void on_timer(const boost::system::error_code& ec);
+
+  boost::asio::ip::tcp::socket socket_;
+  std::optional<boost::asio::ssl::stream<boost::asio::ip::tcp::socket&>> tls_;
+  boost::asio::steady_timer timer_;
+  boost::asio::ip::tcp::resolver::results_type resolved_;
+  Origin origin_;
+  std::coroutine_handle<> waiter_;
+  IoResult result_;
+  MonoTime deadline_{};
+  int refs_ = 0;
+  int timer_waits_ = 0;
+  bool armed_ = false;
+  bool timed_out_ = false;
+  bool detached_ = false;
+  char read_buffer_[kReadBufferSize];
+};
+
+// The awaitable returned by the operations above. Starting is deferred to await_suspend so that the
+// coroutine is suspended before any handler can run.
+class Connection::Awaiter {
+ public:
+  enum class Op { kConnect, kResolve, kHandshake, kWrite, kRead };
+  explicit Awaiter(Connection& c, Op op, const boost::asio::ip::tcp::endpoint* endpoint = nullptr,
+                   const std::string* text = nullptr, std::uint16_t port = 0,
+                   boost::asio::ip::tcp::resolver* resolver = nullptr,
+                   boost::asio::ssl::context* ssl_ctx = nullptr, bool verify = false)
+      : c_(&c),
+        op_(op),
+        endpoint_(endpoint),
+        text_(text),
+        port_(port),
+        resolver_(resolver),
+        ssl_ctx_(ssl_ctx),
+        verify_(verify) {}
+  Awaiter(const Awaiter&) = delete;
+  Awaiter& operator=(const Awaiter&) = delete;
+  ~Awaiter();
+
+  bool await_ready() const noexcept { return false; }
+  void await_suspend(std::coroutine_handle<> h);
+  IoResult await_resume() noexcept {
+    handle_ = {};
+    return c_->result_;
+  }
+
+ private:
+  friend class Connection;
+  Connection* c_;
+  Op op_;
+  const boost::asio::ip::tcp::endpoint* endpoint_;
+  const std::string* text_;  // write: data; resolve/handshake: host
+  std::uint16_t port_;
+  boost::asio::ip::tcp::resolver* resolver_;
+  boost::asio::ssl::context* ssl_ctx_;
+  bool verify_;
+  std::coroutine_handle<> handle_;
+};
+
+}  // namespace cicada::http

@@ -1,0 +1,83 @@
+#include "http/client/cookie_jar.hpp"
+
+namespace cicada::http {
+namespace {
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+bool starts_with_nocase(std::string_view s, std::string_view prefix) {
+  if (s.size() < prefix.size()) return false;
+  for (std::size_t i = 0; i < prefix.size(); ++i) {
+    char c = s[i];
+    if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
+    if (c != prefix[i]) return false;
+  }
+  return true;
+}
+
+// True when the attributes (after the first ';') say the cookie is already expired.
+bool deletes_cookie(std::string_view attributes) {
+  while (!attributes.empty()) {
+    const auto semi = attributes.find(';');
+    const std::string_view attr = trim(attributes.substr(0, semi));
+    if (starts_with_nocase(attr, "max-age=")) {
+      const std::string_view v = trim(attr.substr(8));
+      return !v.empty() && (v == "0" || v.front() == '-');
+    }
+    if (semi == std::string_view::npos) break;
+    attributes.remove_prefix(semi + 1);
+  }
+  return false;
+}
+
+}  // namespace
+
+void CookieJar::set_from_header(std::string_view set_cookie) {
+  const auto semi = set_cookie.find(';');
+  const std::string_view pair = set_cookie.substr(0, semi);
+  const auto eq = pair.find('=');
+  if (eq == std::string_view::npos) return;
+  const std::string_view name = trim(pair.substr(0, eq));
+  std::string_view value = trim(pair.substr(eq + 1));
+  if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
+    value = value.substr(1, value.size() - 2);
+  if (name.empty()) return;
+  const bool remove = semi != std::string_view::npos && deletes_cookie(set_cookie.substr(semi + 1));
+
+  for (std::size_t i = 0; i < size_; ++i) {
+    if (slots_[i].first != name) continue;
+    if (remove) {
+      std::swap(slots_[i], slots_[size_ - 1]);
+      --size_;
+    } else {
+      slots_[i].second.assign(value);
+    }
+    return;
+  }
+  if (remove) return;
+  if (size_ == slots_.size()) slots_.emplace_back();
+  slots_[size_].first.assign(name);
+  slots_[size_].second.assign(value);
+  ++size_;
+}
+
+void CookieJar::append_cookie_header_value(std::string& out) const {
+  for (std::size_t i = 0; i < size_; ++i) {
+    if (i > 0) out += "; ";
+    out += slots_[i].first;
+    out += '=';
+    out += slots_[i].second;
+  }
+}
+
+const std::string* CookieJar::find(std::string_view name) const {
+  for (std::size_t i = 0; i < size_; ++i)
+    if (slots_[i].first == name) return &slots_[i].second;
+  return nullptr;
+}
+
+}  // namespace cicada::http

@@ -1,0 +1,32 @@
+#pragma once
+// CookieJar: the cookies of one user, like the cookie jar of Locust's HttpSession.
+//
+// Deliberately small: name=value pairs from Set-Cookie are stored and sent back on every later request of
+// the same user. Domain, Path, Expires and Secure are ignored (a load test talks to one host); only
+// "Max-Age=0" (or negative) deletes a cookie, which is how servers log a user out.
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace cicada::http {
+
+class CookieJar {
+ public:
+  // Applies one Set-Cookie header value ("sid=abc; Path=/; HttpOnly").
+  void set_from_header(std::string_view set_cookie);
+  // Appends "a=1; b=2" (nothing when empty).
+  void append_cookie_header_value(std::string& out) const;
+  bool empty() const { return size_ == 0; }
+  // The value of a cookie, or nullptr.
+  const std::string* find(std::string_view name) const;
+  void clear() { size_ = 0; }
+
+ private:
+  // Slots are kept after a delete so that their strings' capacity is reused: no allocation when a
+  // server sets the same cookies again and again.
+  std::vector<std::pair<std::string, std::string>> slots_;
+  std::size_t size_ = 0;
+};
+
+}  // namespace cicada::http

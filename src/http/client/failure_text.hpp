@@ -1,0 +1,45 @@
+#pragma once
+// Failure texts recorded in the stats, shaped like Locust's (Python repr of the exception) so that a
+// failures CSV written by cicada reads like one written by Locust 2.12.
+//
+// Transport errors are a closed set (like wrk's error counters): each has its own text, so the failures
+// table tells a refused connection from a reset, a timeout or a broken server at a glance.
+#include <chrono>
+#include <string>
+#include <string_view>
+
+namespace cicada::http {
+
+enum class TransportError {
+  kNone,
+  kConnectionRefused,
+  kConnectionReset,
+  kConnectTimeout,
+  kRequestTimeout,
+  kDnsFailure,
+  kTlsHandshake,
+  kMalformedResponse,
+  kClosedBeforeResponse,
+  kTooManyRedirects,
+  kBadUrl,
+  kOther,
+};
+
+// Writes the failure text into `out` (reusing its capacity). `detail` completes some texts: the parser
+// error name for kMalformedResponse, the host for kDnsFailure, the OpenSSL reason for kTlsHandshake,
+// the system message for kOther. `timeout` is the configured limit for the two timeouts.
+void format_transport_error(std::string& out, TransportError kind, std::string_view detail,
+                            std::chrono::milliseconds timeout);
+
+// Locust's HTTPError for status >= 400: "HTTPError('404 Client Error: Not Found for url: NAME')".
+// reason is the server's reason phrase (Locust shows what the server sent, e.g. Flask's "NOT FOUND");
+// when it is empty the standard phrase for the status is used.
+void format_http_error(std::string& out, int status, std::string_view reason, std::string_view name);
+
+// Locust's CatchResponseError('msg') for Response::failure(msg).
+void format_catch_response_error(std::string& out, std::string_view message);
+
+// Standard reason phrase of a status code ("Not Found"), or "" when unknown.
+std::string_view standard_reason(int status);
+
+}  // namespace cicada::http

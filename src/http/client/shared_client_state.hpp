@@ -1,0 +1,54 @@
+#pragma once
+// SharedClientState: what all users' HTTP clients on one event loop thread share, so that 10,000 users on a
+// thread build one TLS context and resolve each host once instead of 10,000 times. Owned by the thread
+// (one per io_context), used from that thread only: no locks.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/clock.hpp"
+#include "http/client/client_config.hpp"
+
+namespace cicada::http {
+
+class SharedClientState {
+ public:
+  SharedClientState(boost::asio::io_context& io, ClientConfig config);
+  SharedClientState(const SharedClientState&) = delete;
+  SharedClientState& operator=(const SharedClientState&) = delete;
+
+  boost::asio::io_context& io() { return io_; }
+  const ClientConfig& config() const { return config_; }
+
+  // The TLS context of this thread, created on first use (most runs never need it).
+  boost::asio::ssl::context& tls_context();
+
+  // Cached addresses of host:port, or nullptr when not cached (or older than the cache lifetime).
+  // Numeric addresses are "cached" on first call without any lookup.
+  const std::vector<boost::asio::ip::tcp::endpoint>* cached_endpoints(const std::string& host,
+                                                                      std::uint16_t port);
+  void store_endpoints(const std::string& host, std::uint16_t port,
+                       std::vector<boost::asio::ip::tcp::endpoint> endpoints);
+  boost::asio::ip::tcp::resolver& resolver() { return resolver_; }
+
+ private:
+  struct DnsEntry {
+    std::string host;
+    std::uint16_t port = 0;
+    MonoTime resolved_at;
+    std::vector<boost::asio::ip::tcp::endpoint> endpoints;
+  };
+  // A run talks to a handful of hosts: a vector scanned linearly beats a map here.
+  std::vector<DnsEntry> dns_;
+  boost::asio::io_context& io_;
+  ClientConfig config_;
+  boost::asio::ip::tcp::resolver resolver_;
+  std::optional<boost::asio::ssl::context> tls_;
+};
+
+}  // namespace cicada::http

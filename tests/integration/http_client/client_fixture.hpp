@@ -1,0 +1,105 @@
+#pragma once
+// What every HTTP client test needs: an event loop, the thread's stats, the shared client state, a way to
+// run a coroutine to completion on that loop (bounded in time), and readers for the recorded stats.
+#include <gtest/gtest.h>
+
+#include <boost/asio/io_context.hpp>
+#include <chrono>
+#include <coroutine>
+#include <exception>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "http/client/user_http_client.hpp"
+#include "stats/thread_stats.hpp"
+#include "support/scripted_server.hpp"
+
+namespace cicada::http::test {
+
+// Fire-and-forget coroutine that drives a Task from the test body.
+struct Detached {
+  struct promise_type {
+    Detached get_return_object() { return {}; }
+    std::suspend_never initial_suspend() noexcept { return {}; }
+    std::suspend_never final_suspend() noexcept { return {}; }
+    void return_void() noexcept {}
+    void unhandled_exception() noexcept { std::terminate(); }
+  };
+};
+
+inline Detached drive(Task<> task, bool& done, std::exception_ptr& error) {
+  try {
+    co_await std::move(task);
+  } catch (...) {
+    error = std::current_exception();
+  }
+  done = true;
+}
+
+// Totals of one (method, name) entry and the failure texts seen for it, read from take_delta().
+struct EntryTotals {
+  std::uint64_t requests = 0;
+  std::uint64_t failures = 0;
+  std::uint64_t content_bytes = 0;
+  std::vector<std::pair<std::string, std::uint64_t>> errors;  // (error text, occurrences)
+};
+
+class ClientTest : public ::testing::Test {
+ protected:
+  ClientConfig config_for(const std::string& base_url) {
+    ClientConfig c;
+    c.base_url = base_url;
+    return c;
+  }
+
+  // (Re)creates the shared state; clients made afterwards use this config.
+  void use_config(ClientConfig config) {
+    shared_ = std::make_unique<SharedClientState>(io_, std::move(config));
+  }
+
+  std::unique_ptr<UserHttpClient> make_client() { return std::make_unique<UserHttpClient>(*shared_, stats_); }
+
+  // Runs `task` on the loop until it finishes; fails the test if it takes longer than `limit`.
+  void run(Task<> task, std::chrono::milliseconds limit = std::chrono::seconds(10)) {
+    bool done = false;
+    std::exception_ptr error;
+    drive(std::move(task), done, error);
+    const auto until = std::chrono::steady_clock::now() + limit;
+    io_.restart();
+    while (!done && std::chrono::steady_clock::now() < until) io_.run_one_for(std::chrono::milliseconds(20));
+    ASSERT_TRUE(done) << "the coroutine did not finish within the limit";
+    if (error) std::rethrow_exception(error);
+  }
+
+  // Folds everything recorded so far into per-entry totals (and empties the thread's interval).
+  void collect() {
+    auto delta = stats_.take_delta();
+    for (auto& e : delta.entries) {
+      auto& t = totals_[e.method + " " + e.name];
+      t.requests += e.num_requests;
+      t.failures += e.num_failures;
+      t.content_bytes += e.content_bytes;
+    }
+    for (auto& f : delta.failures)
+      totals_[f.method + " " + f.name].errors.emplace_back(f.error, f.occurrences);
+  }
+  EntryTotals totals(std::string_view method, std::string_view name) {
+    collect();
+    return totals_[std::string(method) + " " + std::string(name)];
+  }
+  std::uint64_t total_requests() {
+    collect();
+    std::uint64_t n = 0;
+    for (auto& [k, t] : totals_) n += t.requests;
+    return n;
+  }
+
+  boost::asio::io_context io_;
+  stats::ThreadStats stats_;
+  std::unique_ptr<SharedClientState> shared_;
+  std::map<std::string, EntryTotals> totals_;
+};
+
+}  // namespace cicada::http::test

@@ -1,0 +1,76 @@
+#include "support/tls_identity.hpp"
+
+#include <openssl/evp.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include <stdexcept>
+
+namespace cicada::testing {
+namespace {
+
+class TlsStream final : public ServerStream {
+ public:
+  TlsStream(SSL* ssl, int fd) : ssl_(ssl), fd_(fd) {}
+  ~TlsStream() override { SSL_free(ssl_); }
+  long read(char* data, std::size_t size) override {
+    const int n = SSL_read(ssl_, data, static_cast<int>(size));
+    return n > 0 ? n : (SSL_get_error(ssl_, n) == SSL_ERROR_ZERO_RETURN ? 0 : -1);
+  }
+  bool write_all(std::string_view data) override {
+    while (!data.empty()) {
+      const int n = SSL_write(ssl_, data.data(), static_cast<int>(data.size()));
+      if (n <= 0) return false;
+      data.remove_prefix(static_cast<std::size_t>(n));
+    }
+    return true;
+  }
+  int fd() const override { return fd_; }
+
+ private:
+  SSL* ssl_;
+  int fd_;
+};
+
+class SelfSignedTls final : public ServerTls {
+ public:
+  SelfSignedTls() {
+    EVP_PKEY* key = EVP_EC_gen("P-256");
+    X509* cert = X509_new();
+    if (!key || !cert) throw std::runtime_error("SelfSignedTls: key generation failed");
+    ASN1_INTEGER_set(X509_get_serialNumber(cert), 1);
+    X509_gmtime_adj(X509_getm_notBefore(cert), -60);
+    X509_gmtime_adj(X509_getm_notAfter(cert), 24 * 3600);
+    X509_set_pubkey(cert, key);
+    X509_NAME* name = X509_get_subject_name(cert);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("localhost"),
+                               -1, -1, 0);
+    X509_set_issuer_name(cert, name);
+    X509_sign(cert, key, EVP_sha256());
+    ctx_ = SSL_CTX_new(TLS_server_method());
+    if (!ctx_ || SSL_CTX_use_certificate(ctx_, cert) != 1 || SSL_CTX_use_PrivateKey(ctx_, key) != 1)
+      throw std::runtime_error("SelfSignedTls: cannot build the server context");
+    X509_free(cert);
+    EVP_PKEY_free(key);
+  }
+  ~SelfSignedTls() override { SSL_CTX_free(ctx_); }
+
+  std::unique_ptr<ServerStream> accept(int fd) override {
+    SSL* ssl = SSL_new(ctx_);
+    SSL_set_fd(ssl, fd);
+    if (SSL_accept(ssl) != 1) {
+      SSL_free(ssl);
+      return nullptr;
+    }
+    return std::make_unique<TlsStream>(ssl, fd);
+  }
+
+ private:
+  SSL_CTX* ctx_ = nullptr;
+};
+
+}  // namespace
+
+std::shared_ptr<ServerTls> make_self_signed_tls() { return std::make_shared<SelfSignedTls>(); }
+
+}  // namespace cicada::testing
