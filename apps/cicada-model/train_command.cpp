@@ -209,9 +209,9 @@ std::function<int()> add_train_command(CLI::App& app) {
   cmd->add_option("--val-fraction", options->validation_fraction, "Fraction of rows held out for validation")
       ->capture_default_str();
   cmd->add_option("--rounds", options->params.rounds, "Boosting rounds (default: 60 gblinear, 100 gbtree)");
-  cmd->add_option("--eta", options->params.eta, "Learning rate (default: 0.5 gblinear, 0.05 gbtree)");
+  cmd->add_option("--eta", options->params.eta, "Learning rate (default: 0.5 gblinear, 0.1 gbtree)");
   cmd->add_option("--lambda", options->params.lambda, "L2 penalty (default: 0.05 gblinear, 1 gbtree)");
-  cmd->add_option("--max-depth", options->params.max_depth, "gbtree tree depth (default: 2)");
+  cmd->add_option("--max-depth", options->params.max_depth, "gbtree tree depth (default: 1)");
   cmd->add_option("--name", options->name, "Model name (Open Inference Protocol)")->capture_default_str();
   cmd->add_option("--model-version", options->version, "Model version")->capture_default_str();
   cmd->add_option("--positive-label", options->positive_label, "Name of label 1")->capture_default_str();

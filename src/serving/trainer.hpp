@@ -29,9 +29,9 @@ struct TrainParams {
   static constexpr double kLinearEta = 0.5;
   static constexpr double kLinearLambda = 0.05;
   static constexpr int kTreeRounds = 100;
-  static constexpr double kTreeEta = 0.05;
+  static constexpr double kTreeEta = 0.1;
   static constexpr double kTreeLambda = 1.0;
-  static constexpr int kTreeMaxDepth = 2;
+  static constexpr int kTreeMaxDepth = 1;
 
   // Fills the defaults; error for an unknown booster or out-of-range values.
   Result<TrainParams> resolved() const;
