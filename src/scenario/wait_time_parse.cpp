@@ -48,6 +48,8 @@ Result<WaitTime> parse_wait_time(std::string_view text) {
     inside.remove_prefix(comma + 1);
   }
 
+  if (fn != "between" && fn != "constant" && fn != "constant_pacing" && fn != "constant_throughput")
+    return bad("");
   if (fn == "between") {
     if (args.size() != 2) return bad(" (between takes 2 numbers)");
     if (args[0] > args[1]) return bad(" (MIN is above MAX)");

@@ -105,3 +105,19 @@ TEST(Examples, FixedPredictSendsDataPayloadJson) {
   cicada::test::run_now(r->scenario.user_types[0].tasks[0].fn(*user));
   EXPECT_EQ(client.requests.back().sent_body, read(source("data/payload.json")));
 }
+
+TEST(Examples, TheCompleteExampleInTheDocsLoads) {
+  const std::string doc = read(source("docs/scenarios.md"));
+  const auto section = doc.find("## A complete example");
+  ASSERT_NE(section, std::string::npos);
+  const auto start = doc.find("```yaml\n", section) + 8;
+  const auto end = doc.find("```", start);
+  auto r =
+      cicada::scenario::load_yaml_scenario_text(doc.substr(start, end - start), source("docs/scenarios.md"));
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->scenario.user_types.size(), 2u);
+  EXPECT_EQ(r->settings.users, 100);
+  EXPECT_EQ(r->settings.spawn_rate, 10.0);
+  EXPECT_EQ(r->settings.run_time, std::chrono::seconds(60));
+  EXPECT_EQ(r->scenario.default_host, "http://127.0.0.1:8080");
+}
