@@ -1,0 +1,90 @@
+// cicada-model serve: load a model directory and answer the model API over HTTP until SIGTERM/SIGINT.
+#include <signal.h>
+
+#include <cstdio>
+#include <memory>
+#include <thread>
+
+#include "base/log.hpp"
+#include "commands.hpp"
+#include "http/server/http_server.hpp"
+#include "serving/api_metrics.hpp"
+#include "serving/api_routes.hpp"
+#include "serving/model.hpp"
+
+namespace cicada::model_app {
+namespace {
+
+struct ServeOptions {
+  std::string model_dir;
+  http::ServerOptions server;
+  double request_timeout_s = 10;
+};
+
+int run_serve(const ServeOptions& options) {
+  auto model = serving::Model::load(options.model_dir);
+  if (!model) {
+    fmt::print(stderr, "cicada-model: {}\n", model.error().message);
+    return 1;
+  }
+  http::ServerOptions server_options = options.server;
+  if (server_options.threads == 0) server_options.threads = std::max(1u, std::thread::hardware_concurrency());
+  server_options.request_timeout =
+      std::chrono::milliseconds(static_cast<std::int64_t>(options.request_timeout_s * 1000));
+
+  // Signals are taken synchronously by this thread (sigwait), so block them before the server starts
+  // threads: every thread inherits the mask and none is interrupted in the middle of a request.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  const serving::ApiMetrics* metrics_view = nullptr;
+  http::Router router;
+  serving::add_model_api(router, *model, &metrics_view);
+  serving::ApiMetrics metrics(server_options.threads, router);
+  metrics_view = &metrics;
+  http::HttpServer server(server_options, std::move(router), &metrics);
+  metrics.set_inflight_source([&server] { return server.inflight(); });
+  if (auto started = server.start(); !started) {
+    fmt::print(stderr, "cicada-model: {}\n", started.error().message);
+    return 1;
+  }
+  // One line with the real address, so scripts and tests can use --port 0.
+  fmt::print("cicada-model: serving {} on {}\n", model->name(), server.url());
+  std::fflush(stdout);
+
+  int signal_number = 0;
+  sigwait(&stop_signals, &signal_number);
+  log::info("cicada-model: signal {}: finishing in-flight requests", signal_number);
+  server.stop();
+  server.wait();
+  return 0;
+}
+
+}  // namespace
+
+std::function<int()> add_serve_command(CLI::App& app) {
+  auto options = std::make_shared<ServeOptions>();
+  options->server.threads = 0;  // all cores
+  CLI::App* cmd =
+      app.add_subcommand("serve", "Serve a trained model over HTTP (/predict, Open Inference v2, /metrics)");
+  cmd->add_option("--model", options->model_dir, "Model directory written by `cicada-model train`")
+      ->required();
+  cmd->add_option("--host", options->server.host, "Address to listen on")->capture_default_str();
+  cmd->add_option("--port", options->server.port, "Port to listen on (0: any free port, printed at start)")
+      ->capture_default_str();
+  cmd->add_option("--threads", options->server.threads, "Event-loop threads (default: all cores)");
+  cmd->add_option("--max-inflight", options->server.max_inflight,
+                  "Requests in progress before answering 503 + Retry-After")
+      ->capture_default_str();
+  cmd->add_option("--max-body", options->server.max_body_bytes, "Largest request body in bytes (413 beyond)")
+      ->capture_default_str();
+  cmd->add_option("--request-timeout", options->request_timeout_s,
+                  "Seconds a connection has to send a whole request (idle keep-alive included)")
+      ->capture_default_str();
+  return [options] { return run_serve(*options); };
+}
+
+}  // namespace cicada::model_app

@@ -1,0 +1,33 @@
+#pragma once
+// JSON input helpers shared by the model API routes (/predict and the v2 infer route): parsing with a
+// per-thread simdjson parser (no allocation once warm), reading one field's number, and naming the fields
+// of a document that does not even parse (NaN, Infinity).
+#include <simdjson.h>
+
+#include <string>
+#include <string_view>
+
+#include "serving/api_errors.hpp"
+#include "serving/schema.hpp"
+
+namespace cicada::serving {
+
+// Parses text with this thread's parser. out stays valid until the next parse_json on the same thread.
+simdjson::error_code parse_json(std::string_view text, simdjson::dom::element& out);
+
+// The number a field's value holds; on failure the problem in words ("must not be null", ...).
+// Returns true when value is a finite number.
+bool read_number(simdjson::dom::element value, double& number, std::string& problem);
+
+// Empty when the field accepts v, else the problem ("out of range [0, 154]"). Categorical fields accept
+// any finite number: the model ignores categories it never saw.
+std::string check_field_value(const FieldSchema& field, double v);
+
+// For a document simdjson rejected: adds a field error for each value that is a non-JSON token (NaN,
+// Infinity) or a number too large for a double, keyed by the nearest preceding key. Cold path only.
+void name_non_json_numbers(std::string_view text, ApiError& error);
+
+// A parse failure as an ApiError (400) naming what can be named.
+ApiError malformed_json_error(std::string_view text, simdjson::error_code code);
+
+}  // namespace cicada::serving

@@ -1,0 +1,25 @@
+#pragma once
+// Open Inference Protocol v2 (KServe / Triton REST) for the model:
+//   GET  /v2/health/live, /v2/health/ready        -> {"live": true} / {"ready": true}
+//   GET  /v2/models/<name>                        -> metadata: inputs (one FP64 tensor per field, shape [-1])
+//                                                    and the schema (kinds, accepted ranges, categories)
+//   GET  /v2/models/<name>/ready                  -> {"name": ..., "ready": true}
+//   POST /v2/models/<name>/infer                  -> outputs "probability" (FP64) and "diagnosis" (BYTES)
+// An infer request carries one tensor per schema field, named after it, shape [N] or [N, 1], all the
+// same N; "data" flat (or nested one level). Errors use the API's format, keyed by input name.
+#include <string>
+
+#include "http/server/router.hpp"
+#include "serving/model.hpp"
+
+namespace cicada::serving {
+
+// The model metadata document (computed once at start-up: it never changes while serving).
+std::string v2_model_metadata(const Model& model);
+
+void handle_v2_infer(const Model& model, const http::ServerRequest& request, http::ServerResponse& out);
+
+// Registers every route above on router; model must outlive it.
+void add_v2_routes(http::Router& router, const Model& model);
+
+}  // namespace cicada::serving
