@@ -1,0 +1,111 @@
+// Open Inference Protocol v2 routes and the Prometheus /metrics text, over real loopback HTTP.
+#include <string>
+
+#include "model_api_fixture.hpp"
+
+namespace cicada::serving::test {
+namespace {
+
+std::string infer_body(std::string_view age_data = "[57, 63]") {
+  std::string body = R"({"id": "req-1", "inputs": [)";
+  const char* fields[][2] = {{"sex", "[0, 1]"},          {"cp", "[1, 3]"},       {"restecg", "[0, 0]"},
+                             {"ca", "[1, 0]"},           {"slope", "[1, 0]"},    {"thal", "[2, 1]"},
+                             {"trestbps", "[130, 145]"}, {"chol", "[236, 233]"}, {"fbs", "[0, 1]"},
+                             {"thalach", "[174, 150]"},  {"exang", "[0, 0]"},    {"oldpeak", "[0.0, 2.3]"}};
+  for (auto& f : fields) {
+    body += R"({"name": ")" + std::string(f[0]) + R"(", "shape": [2], "datatype": "FP64", "data": )" + f[1] +
+            "},";
+  }
+  body += R"({"name": "age", "shape": [2, 1], "datatype": "FP64", "data": )" + std::string(age_data) + "}]}";
+  return body;
+}
+
+TEST_F(ModelApiTest, V2HealthAndReadiness) {
+  for (const char* path : {"/v2/health/live", "/v2/health/ready", "/v2/models/heart-disease/ready"}) {
+    auto r = get(path);
+    ASSERT_TRUE(r) << path;
+    EXPECT_EQ(r->status, 200) << path;
+    EXPECT_NE(r->body.find("true"), std::string::npos) << r->body;
+  }
+  auto other = get("/v2/models/another-model/ready");
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->status, 404);
+}
+
+TEST_F(ModelApiTest, V2MetadataListsEveryInputWithItsSchema) {
+  auto r = get("/v2/models/heart-disease");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200);
+  EXPECT_NE(r->body.find("\"name\":\"heart-disease\""), std::string::npos);
+  for (const auto& field : trained_model().schema().fields) {
+    EXPECT_NE(r->body.find("{\"name\":\"" + field.name + "\",\"datatype\":\"FP64\""), std::string::npos)
+        << field.name;
+  }
+  EXPECT_NE(r->body.find("\"accept_max\""), std::string::npos);
+  EXPECT_NE(r->body.find("\"categories\""), std::string::npos);
+}
+
+TEST_F(ModelApiTest, V2InferMatchesPredict) {
+  auto r = post("/v2/models/heart-disease/infer", infer_body("[[57], [63]]"));
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_NE(r->body.find("\"id\":\"req-1\""), std::string::npos);
+  EXPECT_NE(r->body.find("\"shape\":[2]"), std::string::npos);
+  auto single = post("/predict", kPayload);
+  ASSERT_TRUE(single);
+  auto p_at = single->body.find("\"probability\":") + 14;
+  std::string p = single->body.substr(p_at, single->body.size() - 1 - p_at);
+  EXPECT_NE(r->body.find("\"data\":[" + p + ","), std::string::npos) << r->body << " vs " << p;
+}
+
+TEST_F(ModelApiTest, V2InferErrorsNameTheInput) {
+  auto missing = post("/v2/models/heart-disease/infer", R"({"inputs": [{"name": "age", "data": [1]}]})");
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(missing->status, 400);
+  EXPECT_NE(missing->body.find("\"chol\":\"missing\""), std::string::npos) << missing->body;
+  auto bad_value = post("/v2/models/heart-disease/infer", infer_body("[57, null]"));
+  ASSERT_TRUE(bad_value);
+  EXPECT_EQ(bad_value->status, 400);
+  EXPECT_NE(bad_value->body.find("\"age[1]\":\"must not be null\""), std::string::npos) << bad_value->body;
+  auto short_column = post("/v2/models/heart-disease/infer", infer_body("[57]"));
+  ASSERT_TRUE(short_column);
+  EXPECT_EQ(short_column->status, 400);
+  EXPECT_NE(short_column->body.find("\"age\":\"has 1 values"), std::string::npos) << short_column->body;
+  auto no_inputs = post("/v2/models/heart-disease/infer", "{}");
+  ASSERT_TRUE(no_inputs);
+  EXPECT_EQ(no_inputs->status, 400);
+  auto wrong_type = post("/v2/models/heart-disease/infer", "{}", "text/csv");
+  ASSERT_TRUE(wrong_type);
+  EXPECT_EQ(wrong_type->status, 415);
+}
+
+TEST_F(ModelApiTest, MetricsCountRequestsByRouteAndStatus) {
+  ASSERT_TRUE(post("/predict", kPayload));
+  ASSERT_TRUE(post("/predict", kPayload));
+  ASSERT_TRUE(post("/predict", "{"));
+  ASSERT_TRUE(get("/nowhere"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // counted once each write completes
+  auto r = get("/metrics");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200);
+  EXPECT_EQ(r->header("content-type").rfind("text/plain; version=0.0.4", 0), 0u);
+  const std::string& m = r->body;
+  EXPECT_NE(m.find("cicada_http_requests_total{route=\"/predict\",code=\"200\"} 2\n"), std::string::npos)
+      << m;
+  EXPECT_NE(m.find("cicada_http_requests_total{route=\"/predict\",code=\"400\"} 1\n"), std::string::npos)
+      << m;
+  EXPECT_NE(m.find("cicada_http_requests_total{route=\"unmatched\",code=\"404\"} 1\n"), std::string::npos)
+      << m;
+  EXPECT_NE(m.find("cicada_http_request_duration_seconds_bucket{route=\"/predict\",le=\"+Inf\"} 3\n"),
+            std::string::npos)
+      << m;
+  EXPECT_NE(m.find("cicada_http_request_duration_seconds_count{route=\"/predict\"} 3\n"), std::string::npos)
+      << m;
+  EXPECT_NE(m.find("# TYPE cicada_http_request_duration_seconds histogram"), std::string::npos);
+  // The scrape itself is in flight while the text is rendered.
+  EXPECT_NE(m.find("cicada_http_requests_in_flight 1\n"), std::string::npos) << m;
+  EXPECT_NE(m.find("cicada_http_requests_rejected_total 0\n"), std::string::npos) << m;
+}
+
+}  // namespace
+}  // namespace cicada::serving::test
