@@ -130,6 +130,7 @@ struct ScriptedServer::State {
   std::atomic<bool> stopping{false};
   int listen_fd = -1;
   std::shared_ptr<ServerTls> tls;
+  std::string on_connect;
   std::thread acceptor;
 };
 
@@ -187,6 +188,11 @@ void ScriptedServer::set_handler(std::function<ScriptedReply(const RecordedReque
   state_->handler = std::move(handler);
 }
 
+void ScriptedServer::answer_on_connect(std::string bytes) {
+  std::lock_guard lock(state_->mu);
+  state_->on_connect = std::move(bytes);
+}
+
 void ScriptedServer::set_recording(bool on) {
   std::lock_guard lock(state_->mu);
   state_->recording = on;
@@ -235,7 +241,14 @@ void ScriptedServer::accept_loop() {
     std::lock_guard lock(state_->mu);
     const std::size_t index = state_->connections++;
     state_->open_fds.push_back(fd);
-    state_->threads.emplace_back([this, fd, index] {
+    state_->threads.emplace_back([this, fd, index, greeting = state_->on_connect] {
+      if (!greeting.empty()) {
+        PlainStream(fd).write_all(greeting);
+        std::lock_guard l(state_->mu);
+        std::erase(state_->open_fds, fd);
+        ::close(fd);
+        return;
+      }
       std::unique_ptr<ServerStream> stream;
       if (state_->tls)
         stream = state_->tls->accept(fd);

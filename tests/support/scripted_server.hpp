@@ -133,6 +133,10 @@ class ScriptedServer {
   // Decides every reply from the request (takes precedence over queue and fallback).
   void set_handler(std::function<ScriptedReply(const RecordedRequest&)> handler);
 
+  // Every new connection gets `bytes` at once (before any request) and is closed: a server that is not
+  // what the client expects (e.g. plain HTTP where the client wants TLS). Empty turns it off.
+  void answer_on_connect(std::string bytes);
+
   // Whether the server records requests (on by default; benchmarks turn it off to stay lean).
   void set_recording(bool on);
   std::vector<RecordedRequest> requests() const;
