@@ -16,6 +16,12 @@ packages=(
   wrk nginx-light procps util-linux
 )
 
+# --bench: also the reference Python stack the macro benchmarks compare against (shared/anchors:
+# Flask + gunicorn serving a scikit-learn pipeline), e.g. for bench/serve/run.sh.
+if [ "${1:-}" = "--bench" ]; then
+  packages+=(python3-flask gunicorn python3-sklearn python3-pandas python3-joblib)
+fi
+
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
