@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <fstream>
 #include <system_error>
+#include <utility>
 #include <vector>
 
 #include "report/csv_format.hpp"
@@ -96,16 +97,24 @@ std::string stats_csv(const stats::Snapshot& snap) {
   return out;
 }
 
-std::string stats_history_csv(const stats::Snapshot& snap, bool full_history) {
-  std::string out = std::string(kStatsHistoryCsvHeader) + "\r\n";
-  for (const auto& block : snap.history) {
+namespace {
+void append_history_blocks(std::string& out, const stats::Snapshot& snap, std::size_t first,
+                           bool full_history) {
+  for (std::size_t i = first; i < snap.history.size(); ++i) {
+    const stats::HistoryBlock& block = *snap.history[i];
     if (full_history) {
-      for (const auto& r : block->entries) append_history_row(out, *block, r, r.percentiles_us);
-      append_history_row(out, *block, block->total, block->total.percentiles_us);
+      for (const auto& r : block.entries) append_history_row(out, block, r, r.percentiles_us);
+      append_history_row(out, block, block.total, block.total.percentiles_us);
     } else {
-      append_history_row(out, *block, block->total, block->total_run_percentiles_us);
+      append_history_row(out, block, block.total, block.total_run_percentiles_us);
     }
   }
+}
+}  // namespace
+
+std::string stats_history_csv(const stats::Snapshot& snap, bool full_history) {
+  std::string out = std::string(kStatsHistoryCsvHeader) + "\r\n";
+  append_history_blocks(out, snap, 0, full_history);
   return out;
 }
 
@@ -135,6 +144,38 @@ Result<void> write_locust_csvs(const stats::Snapshot& snap, const std::string& p
   for (const auto& [suffix, text] : files) {
     if (auto r = write_atomically(prefix + suffix, text); !r) return r;
   }
+  return {};
+}
+
+LocustCsvWriter::LocustCsvWriter(std::string prefix, bool full_history)
+    : prefix_(std::move(prefix)), full_history_(full_history) {}
+
+Result<void> LocustCsvWriter::write(const stats::Snapshot& snap) {
+  const std::pair<const char*, std::string> files[] = {
+      {"_stats.csv", stats_csv(snap)},
+      {"_failures.csv", failures_csv(snap)},
+      {"_exceptions.csv", exceptions_csv(snap)},
+  };
+  for (const auto& [suffix, text] : files) {
+    if (auto r = write_atomically(prefix_ + suffix, text); !r) return r;
+  }
+  const std::string path = prefix_ + "_stats_history.csv";
+  if (!history_started_ || snap.history.size() < blocks_written_) {
+    // First write (or a snapshot of another run): the whole file, atomically.
+    if (auto r = write_atomically(path, stats_history_csv(snap, full_history_)); !r) return r;
+    history_started_ = true;
+    blocks_written_ = snap.history.size();
+    return {};
+  }
+  std::string more;
+  append_history_blocks(more, snap, blocks_written_, full_history_);
+  if (!more.empty()) {
+    std::ofstream f(path, std::ios::binary | std::ios::app);
+    f.write(more.data(), static_cast<std::streamsize>(more.size()));
+    f.flush();
+    if (!f) return make_error("cannot append to " + path);
+  }
+  blocks_written_ = snap.history.size();
   return {};
 }
 

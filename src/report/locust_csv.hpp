@@ -2,6 +2,7 @@
 // Locust 2.12-compatible CSV files (--csv PREFIX): the same headers, column order, row order and quoting,
 // so tools that read Locust's files read ours. Values differ on purpose in one way: times are milliseconds
 // with microsecond resolution ("1.234") instead of Locust's rounded integers. See docs/metrics.md.
+#include <cstddef>
 #include <string>
 
 #include "base/result.hpp"
@@ -25,5 +26,20 @@ std::string exceptions_csv(const stats::Snapshot& snap);
 // Writes PREFIX_stats.csv, PREFIX_stats_history.csv, PREFIX_failures.csv, PREFIX_exceptions.csv. Each is
 // written to PREFIX_x.csv.tmp and renamed over the target, so a reader never sees half a file.
 Result<void> write_locust_csvs(const stats::Snapshot& snap, const std::string& prefix, bool full_history);
+
+// For the once-a-second rewrite during a run: the same four files, but the history file is appended to
+// (only blocks not yet written), as Locust does, so each write costs O(new seconds) instead of O(run).
+// The other three files are replaced atomically as above. One writer per prefix; not thread-safe.
+class LocustCsvWriter {
+ public:
+  LocustCsvWriter(std::string prefix, bool full_history);
+  Result<void> write(const stats::Snapshot& snap);
+
+ private:
+  std::string prefix_;
+  bool full_history_;
+  bool history_started_ = false;
+  std::size_t blocks_written_ = 0;
+};
 
 }  // namespace cicada::report

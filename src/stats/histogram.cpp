@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cstring>
+#include <utility>
 
 namespace cicada::stats {
 
@@ -19,6 +20,20 @@ Histogram& Histogram::operator=(const Histogram& other) {
   if (!counts_) counts_.reset(new std::uint64_t[kBucketCount]());
   reset();
   merge(other);
+  return *this;
+}
+
+Histogram::Histogram(Histogram&& other) noexcept { *this = std::move(other); }
+
+Histogram& Histogram::operator=(Histogram&& other) noexcept {
+  if (this == &other) return *this;
+  counts_ = std::move(other.counts_);
+  count_ = std::exchange(other.count_, 0);
+  sum_us_ = std::exchange(other.sum_us_, 0);
+  min_us_ = std::exchange(other.min_us_, 0);
+  max_us_ = std::exchange(other.max_us_, 0);
+  lowest_ = std::exchange(other.lowest_, kBucketCount);
+  highest_ = std::exchange(other.highest_, 0);
   return *this;
 }
 

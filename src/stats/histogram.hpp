@@ -48,8 +48,9 @@ class Histogram {
   Histogram();
   Histogram(const Histogram& other);
   Histogram& operator=(const Histogram& other);
-  Histogram(Histogram&&) noexcept = default;
-  Histogram& operator=(Histogram&&) noexcept = default;
+  // A moved-from histogram is empty and may only be assigned to, reset() or destroyed.
+  Histogram(Histogram&& other) noexcept;
+  Histogram& operator=(Histogram&& other) noexcept;
   ~Histogram() = default;
 
   // One sample (negative values count as 0). O(1), no allocation.

@@ -185,3 +185,28 @@ TEST(LocustCsv, WritesFourFilesAtomically) {
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.error().message.find("cannot write"), std::string::npos);
 }
+
+TEST(LocustCsv, WriterAppendsOnlyNewHistoryBlocks) {
+  const auto dir = std::filesystem::path(CICADA_BINARY_DIR) / "report_csv_writer_test";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::string prefix = (dir / "run").string();
+  stats::Aggregate agg(1000.0);
+  LocustCsvWriter writer(prefix, true);
+  agg.close_second(1000, 0);
+  ASSERT_TRUE(writer.write(agg.snapshot(1000.5)).ok());
+  for (int t = 1001; t <= 1004; ++t) {
+    stats::StatsDelta d;
+    d.taken_at_unix_s = t + 0.5;
+    d.entries.push_back(entry("GET", "/a", {1000 + t}, 0, 1));
+    agg.merge(std::move(d));
+    agg.close_second(t, 1);
+    if (t != 1003) {
+      ASSERT_TRUE(writer.write(agg.snapshot(t + 0.5)).ok());  // skipping a second must not lose its block
+    }
+  }
+  stats::Snapshot last = agg.snapshot(1004.5);
+  EXPECT_EQ(read_text(prefix + "_stats_history.csv"), stats_history_csv(last, true));
+  EXPECT_EQ(read_text(prefix + "_stats.csv"), stats_csv(last));
+  EXPECT_EQ(parse_csv(read_text(prefix + "_stats_history.csv")).size(), 1u + 1u + 4u * 2u);
+}

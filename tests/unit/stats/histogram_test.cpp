@@ -172,3 +172,15 @@ TEST(Histogram, CopyIsIndependent) {
   EXPECT_EQ(c.count(), 2u);
   EXPECT_EQ(c.max(), 9000);
 }
+
+TEST(Histogram, MovedFromIsEmptyAndResettable) {
+  Histogram h;
+  h.record(700);
+  Histogram moved = std::move(h);
+  EXPECT_EQ(moved.count(), 1u);
+  EXPECT_EQ(moved.value_at_quantile(0.5), 700);
+  EXPECT_EQ(h.count(), 0u);  // NOLINT(bugprone-use-after-move): the documented moved-from state
+  h.reset();
+  h = moved;
+  EXPECT_EQ(h.count(), 1u);
+}
