@@ -144,9 +144,9 @@ EntrySnapshot Aggregate::entry_snapshot(const Accum& a, std::int64_t window_end,
     e.current_fail_per_s = rates.failures_per_s;
   }
   if (window_end >= 0) {
-    Histogram recent;
-    a.ring.merge_latency(window_end - kCurrentPercentileSeconds + 1, window_end, recent);
-    recent.values_at_quantiles(kReportedQuantiles, e.current_percentiles_us);
+    recent_.reset();
+    a.ring.merge_latency(window_end - kCurrentPercentileSeconds + 1, window_end, recent_);
+    recent_.values_at_quantiles(kReportedQuantiles, e.current_percentiles_us);
   }
   if (with_histogram) e.latency = std::make_shared<const Histogram>(a.latency);
   return e;

@@ -84,6 +84,8 @@ class Aggregate {
   std::vector<ExceptionRow> exceptions_;                          // first-seen order
   std::unordered_map<std::string, std::size_t> exception_index_;  // message + '\0' + traceback -> index
   std::vector<std::shared_ptr<const HistoryBlock>> history_;
+  // Scratch for the recent-seconds histogram, reused so a snapshot does not allocate 35 KB per entry.
+  mutable Histogram recent_;
 };
 
 }  // namespace cicada::stats
