@@ -49,6 +49,15 @@ Result<Model> Model::from_parts(std::string name, std::string version, InputSche
 
 float Model::predict_margin(std::span<const double> raw_row) const {
   if (raw_row.size() != schema_.fields.size()) return std::numeric_limits<float>::quiet_NaN();
+  // Trees read features many times: compute them all once into a stack buffer when they fit (they do for
+  // heart-disease: 28). Otherwise, and for linear models, compute each feature as the booster asks for it.
+  constexpr std::size_t kStackFeatures = 256;
+  const std::size_t nf = preprocessing_.num_features();
+  if (booster_.kind() == BoosterEvaluator::Kind::kTree && nf <= kStackFeatures) {
+    float features[kStackFeatures];
+    preprocessing_.transform(raw_row, std::span<float>(features, nf));
+    return booster_.margin([&](std::uint32_t j) { return features[j]; });
+  }
   return booster_.margin([&](std::uint32_t j) { return preprocessing_.feature(j, raw_row); });
 }
 
