@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <chrono>
 #include <coroutine>
 #include <exception>
@@ -65,7 +66,9 @@ class ClientTest : public ::testing::Test {
   void run(Task<> task, std::chrono::milliseconds limit = std::chrono::seconds(10)) {
     bool done = false;
     std::exception_ptr error;
-    drive(std::move(task), done, error);
+    // Started from inside the loop, as the engine starts users: Asio's per-thread handler memory cache
+    // only works for operations started on a thread that is running the io_context.
+    boost::asio::post(io_, [&] { drive(std::move(task), done, error); });
     const auto until = std::chrono::steady_clock::now() + limit;
     io_.restart();
     while (!done && std::chrono::steady_clock::now() < until) io_.run_one_for(std::chrono::milliseconds(20));
