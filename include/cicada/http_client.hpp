@@ -18,12 +18,12 @@ struct Header {
 };
 
 struct RequestOptions {
-  std::string_view name;               // stats entry name (Locust's name=); empty means the path
-  std::span<const Header> headers;     // extra headers for this request only
-  std::string_view body;               // request body, sent with Content-Length
-  std::string_view content_type;       // Content-Type of body, if any
-  bool catch_response = false;         // the caller decides success/failure (see Response)
-  bool follow_redirects = true;        // 301/302/303/307/308 are followed (at most 10 hops)
+  std::string_view name;            // stats entry name (Locust's name=); empty means the path
+  std::span<const Header> headers;  // extra headers for this request only
+  std::string_view body;            // request body, sent with Content-Length
+  std::string_view content_type;    // Content-Type of body, if any
+  bool catch_response = false;      // the caller decides success/failure (see Response)
+  bool follow_redirects = true;     // 301/302/303/307/308 are followed (at most 10 hops)
 };
 
 class HttpClient {

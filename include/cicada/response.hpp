@@ -7,8 +7,8 @@
 // error is a failure). The sample is recorded exactly once, when decided or when the Response goes away.
 #include <chrono>
 #include <cstddef>
-#include <optional>
 #include <cstdint>
+#include <optional>
 #include <string_view>
 #include <utility>
 
@@ -40,7 +40,9 @@ class Response {
   Response(detail::ResponseOwner* owner, std::uint64_t ticket, bool pending)
       : owner_(owner), ticket_(ticket), pending_(pending) {}
   Response(Response&& o) noexcept
-      : owner_(std::exchange(o.owner_, nullptr)), ticket_(o.ticket_), pending_(std::exchange(o.pending_, false)) {}
+      : owner_(std::exchange(o.owner_, nullptr)),
+        ticket_(o.ticket_),
+        pending_(std::exchange(o.pending_, false)) {}
   Response& operator=(Response&& o) noexcept {
     if (this != &o) {
       settle_default();
@@ -63,9 +65,13 @@ class Response {
     return owner_ ? owner_->header(name) : std::nullopt;
   }
   // Why the request failed before an HTTP status was read ("connection refused", "timeout"...), or "".
-  std::string_view error() const { return owner_ ? owner_->transport_error() : std::string_view{"no response"}; }
+  std::string_view error() const {
+    return owner_ ? owner_->transport_error() : std::string_view{"no response"};
+  }
   // Time from when the request was due to the last byte of the response.
-  std::chrono::microseconds elapsed() const { return owner_ ? owner_->elapsed() : std::chrono::microseconds{}; }
+  std::chrono::microseconds elapsed() const {
+    return owner_ ? owner_->elapsed() : std::chrono::microseconds{};
+  }
   // Bytes of body (Content-Length when present, as Locust counts).
   std::size_t content_size() const { return owner_ ? owner_->content_size() : 0; }
   // A transport success with a status below 400.

@@ -34,7 +34,7 @@ class FramePool {
       head = n->next;
       return n;
     }
-    return ::operator new(cls * kGranule);
+    return ::operator new(cls* kGranule);
   }
 
   static void deallocate(void* p, std::size_t size) noexcept {

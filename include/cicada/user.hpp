@@ -52,14 +52,19 @@ struct WaitTime {
   static WaitTime constant(double seconds) { return {Kind::kConstant, seconds, 0}; }
   static WaitTime between(double min_s, double max_s) { return {Kind::kBetween, min_s, max_s}; }
   static WaitTime constant_pacing(double seconds) { return {Kind::kConstantPacing, seconds, 0}; }
-  static WaitTime constant_throughput(double per_second) { return {Kind::kConstantThroughput, per_second, 0}; }
+  static WaitTime constant_throughput(double per_second) {
+    return {Kind::kConstantThroughput, per_second, 0};
+  }
 
   // Seconds to wait after a task that took task_seconds.
   double next(Random& rng, double task_seconds) const {
     switch (kind) {
-      case Kind::kConstant: return a;
-      case Kind::kBetween: return rng.uniform(a, b);
-      case Kind::kConstantPacing: return a > task_seconds ? a - task_seconds : 0.0;
+      case Kind::kConstant:
+        return a;
+      case Kind::kBetween:
+        return rng.uniform(a, b);
+      case Kind::kConstantPacing:
+        return a > task_seconds ? a - task_seconds : 0.0;
       case Kind::kConstantThroughput: {
         double interval = a > 0 ? 1.0 / a : 0.0;
         return interval > task_seconds ? interval - task_seconds : 0.0;
@@ -72,26 +77,26 @@ struct WaitTime {
 using TaskFn = std::function<Task<>(User&)>;
 
 struct TaskSpec {
-  std::string name;                 // for messages and the task ratio table
-  double weight = 1;                // relative frequency among the user type's tasks
-  std::vector<std::string> tags;    // for --tags / --exclude-tags
+  std::string name;               // for messages and the task ratio table
+  double weight = 1;              // relative frequency among the user type's tasks
+  std::vector<std::string> tags;  // for --tags / --exclude-tags
   TaskFn fn;
 };
 
 struct UserType {
   std::string name;
-  double weight = 1;                  // share of users, relative to the other types
-  std::optional<int> fixed_count;     // exactly this many users (taken before weights are applied)
+  double weight = 1;               // share of users, relative to the other types
+  std::optional<int> fixed_count;  // exactly this many users (taken before weights are applied)
   WaitTime wait_time;
   std::vector<TaskSpec> tasks;
-  std::string host;                   // overrides the run's --host for this type if set
+  std::string host;  // overrides the run's --host for this type if set
   std::vector<std::pair<std::string, std::string>> default_headers;
   std::function<std::unique_ptr<User>()> factory;  // empty: a plain User
 };
 
 struct Scenario {
-  std::string source;                 // file it came from, for messages and reports
-  std::string default_host;           // from the scenario file; --host overrides
+  std::string source;        // file it came from, for messages and reports
+  std::string default_host;  // from the scenario file; --host overrides
   std::vector<UserType> user_types;
 };
 

@@ -26,13 +26,20 @@ Result<std::chrono::microseconds> parse_duration(std::string_view text) {
     while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i]))) ++i;
     std::string_view unit = text.substr(unit_start, i - unit_start);
     double scale;
-    if (unit.empty() || unit == "s") scale = 1e6;
-    else if (unit == "ms") scale = 1e3;
-    else if (unit == "us") scale = 1;
-    else if (unit == "m") scale = 60e6;
-    else if (unit == "h") scale = 3600e6;
-    else if (unit == "d") scale = 86400e6;
-    else return bad();
+    if (unit.empty() || unit == "s")
+      scale = 1e6;
+    else if (unit == "ms")
+      scale = 1e3;
+    else if (unit == "us")
+      scale = 1;
+    else if (unit == "m")
+      scale = 60e6;
+    else if (unit == "h")
+      scale = 3600e6;
+    else if (unit == "d")
+      scale = 86400e6;
+    else
+      return bad();
     if (unit.empty() && i != text.size()) return bad();  // "10 5" or "10s5" without unit mid-string
     total_us += number * scale;
     any = true;

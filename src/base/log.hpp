@@ -15,12 +15,20 @@ bool parse_level(std::string_view name, Level& out);
 void write(Level level, std::string_view message);
 
 template <class... A>
-void debug(fmt::format_string<A...> f, A&&... a) { if (level() <= Level::kDebug) write(Level::kDebug, fmt::format(f, std::forward<A>(a)...)); }
+void debug(fmt::format_string<A...> f, A&&... a) {
+  if (level() <= Level::kDebug) write(Level::kDebug, fmt::format(f, std::forward<A>(a)...));
+}
 template <class... A>
-void info(fmt::format_string<A...> f, A&&... a) { if (level() <= Level::kInfo) write(Level::kInfo, fmt::format(f, std::forward<A>(a)...)); }
+void info(fmt::format_string<A...> f, A&&... a) {
+  if (level() <= Level::kInfo) write(Level::kInfo, fmt::format(f, std::forward<A>(a)...));
+}
 template <class... A>
-void warning(fmt::format_string<A...> f, A&&... a) { if (level() <= Level::kWarning) write(Level::kWarning, fmt::format(f, std::forward<A>(a)...)); }
+void warning(fmt::format_string<A...> f, A&&... a) {
+  if (level() <= Level::kWarning) write(Level::kWarning, fmt::format(f, std::forward<A>(a)...));
+}
 template <class... A>
-void error(fmt::format_string<A...> f, A&&... a) { if (level() <= Level::kError) write(Level::kError, fmt::format(f, std::forward<A>(a)...)); }
+void error(fmt::format_string<A...> f, A&&... a) {
+  if (level() <= Level::kError) write(Level::kError, fmt::format(f, std::forward<A>(a)...));
+}
 
 }  // namespace cicada::log

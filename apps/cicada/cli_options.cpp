@@ -1,0 +1,210 @@
+#include "cli_options.hpp"
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+
+namespace cicada::app {
+namespace {
+
+constexpr const char* kPrecedence = R"(
+Settings come from, lowest to highest precedence: defaults, the config file (./cicada.conf, or --config FILE;
+lines "key = value" with the long flag names, e.g. "users = 50", "headless = true"), environment variables
+CICADA_<FLAG> (e.g. CICADA_USERS=50, CICADA_RUN_TIME=1m), then the command line.
+
+Exit codes: 0 success; --exit-code-on-error (default 1) if any request failed or scenario code raised;
+2 bad usage or a bad scenario file.)";
+
+void define(CLI::App& app, CliOptions& o) {
+  app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  app.add_option("-f,--scenario", o.scenario_file, "Scenario file: .yaml/.yml (C++ .cpp scenarios: coming)");
+  app.add_option("-H,--host", o.host, "Base URL of the system under test, e.g. http://127.0.0.1:8080");
+  app.add_option("-u,--users", o.users, "Peak number of concurrent users")->check(CLI::NonNegativeNumber);
+  app.add_option("-r,--spawn-rate", o.spawn_rate, "Users started per second")->check(CLI::PositiveNumber);
+  app.add_option("-t,--run-time", o.run_time,
+                 "Stop after this long: 20, 20s, 3m, 1h30m (default: until Ctrl-C)");
+  app.add_flag("--headless", o.headless, "Run without the web UI, printing stats to the console");
+  app.add_flag("--only-summary", o.only_summary, "Print only the final stats, not every 2 s");
+  app.add_option("--csv", o.csv_prefix,
+                 "Write PREFIX_stats.csv, _stats_history.csv, _failures.csv, _exceptions.csv");
+  app.add_flag("--csv-full-history", o.csv_full_history,
+               "Every entry in _stats_history.csv, not only Aggregated");
+  app.add_option("--stop-timeout", o.stop_timeout_s, "Seconds users may take to finish their task on stop")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--exit-code-on-error", o.exit_code_on_error,
+                 "Exit code when any request failed (default 1)");
+  app.add_option("-T,--tags", o.tags, "Run only tasks with one of these tags")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  app.add_option("-E,--exclude-tags", o.exclude_tags, "Do not run tasks with any of these tags")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  app.add_flag("--reset-stats", o.reset_stats, "Reset statistics once all users are spawned");
+  app.add_option("-L,--loglevel", o.loglevel, "DEBUG, INFO, WARNING, ERROR or CRITICAL");
+  app.add_option("--config", o.config_file, "Config file (default ./cicada.conf if it exists)");
+  app.add_option("--threads", o.threads, "Event loop threads (default: one per usable CPU)")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--seed", o.seed, "Seed of every user's random stream (default: random, logged)");
+  app.footer(kPrecedence);
+}
+
+std::string trim(std::string s) {
+  auto not_space = [](unsigned char c) { return !std::isspace(c); };
+  s.erase(s.begin(), std::find_if(s.begin(), s.end(), not_space));
+  s.erase(std::find_if(s.rbegin(), s.rend(), not_space).base(), s.end());
+  return s;
+}
+
+std::string env_name(std::string long_name) {
+  std::string out = "CICADA_";
+  for (char c : long_name)
+    out += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool truthy(const std::string& v, bool& out) {
+  std::string l;
+  for (char c : v) l += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (l == "true" || l == "1" || l == "yes" || l == "on") return out = true, true;
+  if (l == "false" || l == "0" || l == "no" || l == "off" || l.empty()) return out = false, true;
+  return false;
+}
+
+// key = value lines; '#' and ';' start comments; [sections] are ignored (as in locust.conf).
+bool read_config(const std::string& path, std::map<std::string, std::pair<std::string, int>>& out,
+                 std::string& err) {
+  std::ifstream in(path);
+  if (!in) {
+    err = path + ": cannot read config file";
+    return false;
+  }
+  std::string line;
+  int number = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    line = trim(line);
+    if (line.empty() || line[0] == '#' || line[0] == ';' || line[0] == '[') continue;
+    auto eq = line.find('=');
+    if (eq == std::string::npos) {
+      err = path + ":" + std::to_string(number) + ": expected 'key = value', got '" + line + "'";
+      return false;
+    }
+    std::string key = trim(line.substr(0, eq));
+    std::replace(key.begin(), key.end(), '_', '-');
+    out[key] = {trim(line.substr(eq + 1)), number};
+  }
+  return true;
+}
+
+// Turns a layered "key = value" into command-line words for the option.
+bool to_args(CLI::Option* opt, const std::string& value, std::vector<std::string>& args) {
+  const std::string flag = "--" + opt->get_single_name();
+  if (opt->get_expected_max() == 0) {  // a flag
+    bool on = false;
+    if (!truthy(value, on)) return false;
+    if (on) args.push_back(flag);
+    return true;
+  }
+  if (opt->get_expected_max() > 1) {  // a list: comma or space separated
+    std::string item;
+    for (char c : value + ",") {
+      if (c == ',' || c == ' ') {
+        if (!item.empty()) args.push_back(flag), args.push_back(item);
+        item.clear();
+      } else {
+        item += c;
+      }
+    }
+    return true;
+  }
+  args.push_back(flag);
+  args.push_back(value);
+  return true;
+}
+
+int parse_words(CLI::App& app, std::vector<std::string> words) {
+  std::reverse(words.begin(), words.end());  // CLI11 takes the vector form last word first
+  try {
+    app.parse(std::move(words));
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+  return -1;
+}
+
+}  // namespace
+
+ParseOutcome parse_cli(int argc, char** argv) {
+  CliOptions o;
+  CLI::App app{"cicada: load test any HTTP API (Locust's model of users and tasks, in C++)", "cicada"};
+  define(app, o);
+  std::vector<std::string> words(argv + 1, argv + argc);
+
+  // Pass 1: the command line alone, to learn which options the user set explicitly.
+  if (int code = parse_words(app, words); code >= 0) return {std::nullopt, code};
+  std::map<std::string, bool> given;
+  for (CLI::Option* opt : app.get_options()) given[opt->get_single_name()] = opt->count() > 0;
+
+  std::map<std::string, std::pair<std::string, int>> file;
+  std::string config_path = o.config_file;
+  if (config_path.empty() && std::filesystem::exists("cicada.conf")) config_path = "cicada.conf";
+  if (!config_path.empty()) {
+    std::string err;
+    if (!read_config(config_path, file, err)) {
+      std::cerr << "cicada: " << err << "\n";
+      return {std::nullopt, 2};
+    }
+  }
+  std::vector<std::string> layered;
+  for (const auto& [key, value_line] : file) {
+    CLI::Option* opt = nullptr;
+    try {
+      opt = app.get_option("--" + key);
+    } catch (const CLI::OptionNotFound&) {
+      std::cerr << "cicada: " << config_path << ":" << value_line.second << ": unknown setting '" << key
+                << "' (use the long flag names, see --help)\n";
+      return {std::nullopt, 2};
+    }
+    (void)opt;
+  }
+  for (CLI::Option* opt : app.get_options()) {
+    const std::string name = opt->get_single_name();
+    if (name.empty() || name == "help" || name == "config" || given[name]) continue;
+    const char* env = std::getenv(env_name(name).c_str());
+    std::string source;
+    std::string value;
+    if (env) {
+      value = env, source = env_name(name);
+    } else if (auto it = file.find(name); it != file.end()) {
+      value = it->second.first, source = config_path + ":" + std::to_string(it->second.second);
+    } else {
+      continue;
+    }
+    if (!to_args(opt, value, layered)) {
+      std::cerr << "cicada: " << source << ": '" << value << "' is not a valid value for --" << name << "\n";
+      return {std::nullopt, 2};
+    }
+  }
+  if (!layered.empty()) {
+    // Pass 2: the layered settings first, the command line last (it wins: TakeLast).
+    layered.insert(layered.end(), words.begin(), words.end());
+    app.clear();
+    o = CliOptions{};
+    if (int code = parse_words(app, layered); code >= 0) return {std::nullopt, code};
+  }
+  o.users_given = app.get_option("--users")->count() > 0;
+  o.spawn_rate_given = app.get_option("--spawn-rate")->count() > 0;
+  o.run_time_given = app.get_option("--run-time")->count() > 0;
+  o.host_given = app.get_option("--host")->count() > 0;
+  if (o.scenario_file.empty()) {
+    std::cerr << "cicada: no scenario: pass -f FILE (a .yaml scenario; see docs/scenarios.md)\n";
+    return {std::nullopt, 2};
+  }
+  return {o, -1};
+}
+
+}  // namespace cicada::app

@@ -1,0 +1,95 @@
+#pragma once
+// LocalRunner: runs one load test in this process (Locust's LocalRunner).
+//
+// The calling thread is the control thread: it spawns and stops users at the spawn rate, collects each
+// loop's stats delta once a second into the Aggregate, publishes a snapshot and enforces the run time.
+// Users run on the ReactorPool's loops. stop(), set_users() and reset_stats() may be called from any
+// thread (signal watcher, web UI); everything else happens on the control thread.
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+#include "base/clock.hpp"
+#include "base/result.hpp"
+#include "cicada/user.hpp"
+#include "http/client/user_http_client.hpp"
+#include "reactor/reactor_pool.hpp"
+#include "runner/delta_collector.hpp"
+#include "runner/run_options.hpp"
+#include "runner/run_state.hpp"
+#include "runner/shard.hpp"
+#include "runner/user_mix.hpp"
+#include "stats/aggregate.hpp"
+
+namespace cicada::runner {
+
+class LocalRunner {
+ public:
+  LocalRunner(Scenario scenario, RunOptions options);
+  ~LocalRunner();
+
+  // Applies tag filters and checks the scenario can run (a host for every user type...). Call first.
+  Result<void> prepare();
+
+  // Runs until the run time is over or stop() is called. on_second runs on this thread after each
+  // second of stats with the fresh snapshot (headless console, CSV autosave).
+  void run(const std::function<void(const stats::Snapshot&)>& on_second);
+
+  void stop();
+  void set_users(int users, double spawn_rate);
+  void reset_stats();
+
+  RunState state() const { return state_.load(); }
+  // The latest published snapshot (at most a second old); thread-safe.
+  std::shared_ptr<const stats::Snapshot> snapshot() const;
+  const Scenario& scenario() const { return scenario_; }
+  const RunOptions& options() const { return options_; }
+  std::uint64_t seed() const { return seed_; }
+
+ private:
+  void spawn_step(MonoTime now);
+  void start_user(std::size_t ordinal);
+  void stop_newest_users(std::size_t count);
+  void collect_second(bool final);
+  void stop_all_users();
+  int live_users() const;
+
+  Scenario scenario_;
+  RunOptions options_;
+  std::uint64_t seed_ = 0;
+  std::vector<TaskPicker> pickers_;
+  http::ClientConfig client_config_;
+  std::unique_ptr<reactor::ReactorPool> pool_;
+  std::vector<std::unique_ptr<Shard>> shards_;
+  DeltaCollector collector_;
+  std::unique_ptr<stats::Aggregate> aggregate_;
+
+  // Control requests from other threads.
+  std::atomic<bool> stop_requested_{false};
+  std::atomic<bool> reset_requested_{false};
+  std::mutex control_mutex_;
+  std::optional<std::pair<int, double>> pending_target_;
+
+  // Control-thread state.
+  std::atomic<RunState> state_{RunState::kReady};
+  int target_users_ = 0;
+  double spawn_rate_ = 1;
+  std::size_t spawned_ = 0;    // users started so far: the ordinal (and id) of the next one
+  std::size_t ramp_base_ = 0;  // live users when the current ramp began
+  MonoTime ramp_start_{};
+  std::unique_ptr<UserMix> mix_;
+  std::vector<std::size_t> live_per_type_;
+  struct LiveUser {
+    std::size_t ordinal;
+    std::size_t type;
+  };
+  std::vector<LiveUser> live_;  // in spawn order; a ramp-down stops the newest
+
+  mutable std::mutex snapshot_mutex_;
+  std::shared_ptr<const stats::Snapshot> snapshot_;
+};
+
+}  // namespace cicada::runner

@@ -1,0 +1,31 @@
+#pragma once
+// RunOptions: everything the runner needs to know about one test, already validated by the app.
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cicada::runner {
+
+struct RunOptions {
+  std::string host;                                   // base URL for relative paths (--host)
+  int users = 1;                                      // peak number of users (-u)
+  double spawn_rate = 1;                              // users started per second (-r)
+  std::optional<std::chrono::microseconds> run_time;  // stop after this long (-t); none: until stopped
+  std::chrono::microseconds stop_timeout{0};  // let users finish their task this long (--stop-timeout)
+  std::vector<std::string> tags;              // run only tasks with one of these tags (--tags)
+  std::vector<std::string> exclude_tags;      // drop tasks with any of these tags (--exclude-tags)
+  bool reset_stats = false;                   // zero the stats once all users are spawned
+  std::size_t threads = 0;                    // event loops; 0: one per CPU this process may use
+  std::uint64_t seed = 0;                     // 0: a random seed (reported in the log)
+  bool keep_entry_history = true;             // per-entry rows in the per-second history
+  std::chrono::milliseconds connect_timeout{10'000};
+  std::chrono::milliseconds request_timeout{60'000};
+};
+
+// CPUs in this process's affinity mask (taskset-aware, unlike hardware_concurrency()).
+std::size_t usable_cpus();
+
+}  // namespace cicada::runner

@@ -1,0 +1,98 @@
+#include "runner/user_slot.hpp"
+
+#include <chrono>
+#include <exception>
+
+#include "base/clock.hpp"
+#include "runner/shard.hpp"
+
+namespace cicada::detail {
+// The engine's side of cicada::User: gives a user its client, PRNG and id (friend of User).
+class UserBinder {
+ public:
+  static void bind(User& user, HttpClient& client, Random& rng, std::uint64_t id) {
+    user.client_ = &client;
+    user.random_ = &rng;
+    user.id_ = id;
+  }
+};
+}  // namespace cicada::detail
+
+namespace cicada::runner {
+
+Shard::Shard(boost::asio::io_context& context, const http::ClientConfig& config)
+    : ctx(context), client_state(context, config) {}
+Shard::~Shard() = default;
+
+UserSlot::UserSlot(Shard& shard, const UserType& type, const TaskPicker& picker, std::uint64_t id,
+                   std::uint64_t seed)
+    : shard_(shard),
+      type_(type),
+      picker_(picker),
+      id_(id),
+      rng_(seed),
+      client_(shard.client_state, shard.stats, type.host),
+      user_(type.factory ? type.factory() : std::make_unique<User>()),
+      sleeper_(shard.ctx) {
+  for (const auto& [name, value] : type.default_headers) client_.set_default_header(name, value);
+  detail::UserBinder::bind(*user_, client_, rng_, id);
+}
+
+UserSlot::~UserSlot() = default;
+
+void UserSlot::start() {
+  shard_.running.fetch_add(1, std::memory_order_relaxed);
+  main_ = run();
+  main_.handle().resume();
+}
+
+void UserSlot::request_stop() {
+  stop_requested_ = true;
+  sleeper_.cancel();
+}
+
+void UserSlot::record_exception(const char* what, const std::string& where) {
+  shard_.stats.record_exception(what, where);
+}
+
+Task<> UserSlot::run() {
+  try {
+    co_await user_->on_start();
+  } catch (const std::exception& e) {
+    record_exception(e.what(), type_.name + ".on_start");
+  } catch (...) {
+    record_exception("unknown exception", type_.name + ".on_start");
+  }
+  // Back-to-back tasks without a wait still let the loop's other users run (see YieldAwaiter).
+  while (!stop_requested_) {
+    const TaskSpec& task = type_.tasks[picker_.pick(rng_)];
+    const MonoTime started = mono_now();
+    try {
+      co_await task.fn(*user_);
+    } catch (const std::exception& e) {
+      record_exception(e.what(), type_.name + "." + task.name);
+    } catch (...) {
+      record_exception("unknown exception", type_.name + "." + task.name);
+    }
+    if (stop_requested_) break;
+    const double task_seconds = std::chrono::duration<double>(mono_now() - started).count();
+    const double wait_seconds = type_.wait_time.next(rng_, task_seconds);
+    if (wait_seconds > 0) {
+      co_await sleeper_.sleep(
+          std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(wait_seconds)));
+    } else {
+      co_await reactor::YieldAwaiter{shard_.ctx};
+    }
+  }
+  try {
+    co_await user_->on_stop();
+  } catch (const std::exception& e) {
+    record_exception(e.what(), type_.name + ".on_stop");
+  } catch (...) {
+    record_exception("unknown exception", type_.name + ".on_stop");
+  }
+  finished_ = true;
+  shard_.running.fetch_sub(1, std::memory_order_relaxed);
+}
+
+}  // namespace cicada::runner

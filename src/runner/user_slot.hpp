@@ -1,0 +1,48 @@
+#pragma once
+// UserSlot: one simulated user and the coroutine that drives it (Locust's User.run):
+// on_start, then pick a task by weight, run it, wait wait_time, until asked to stop; then on_stop.
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "cicada/user.hpp"
+#include "http/client/user_http_client.hpp"
+#include "reactor/sleeper.hpp"
+#include "runner/user_mix.hpp"
+
+namespace cicada::runner {
+
+struct Shard;
+
+class UserSlot {
+ public:
+  UserSlot(Shard& shard, const UserType& type, const TaskPicker& picker, std::uint64_t id,
+           std::uint64_t seed);
+  ~UserSlot();
+
+  // Both run on the shard's thread.
+  void start();
+  // The user finishes its current task (or wakes from its wait at once), runs on_stop and ends.
+  void request_stop();
+
+  bool finished() const { return finished_; }
+  std::uint64_t id() const { return id_; }
+
+ private:
+  Task<> run();
+  void record_exception(const char* what, const std::string& where);
+
+  Shard& shard_;
+  const UserType& type_;
+  const TaskPicker& picker_;
+  std::uint64_t id_;
+  Random rng_;
+  http::UserHttpClient client_;
+  std::unique_ptr<User> user_;
+  reactor::Sleeper sleeper_;
+  bool stop_requested_ = false;
+  bool finished_ = false;
+  Task<> main_;  // declared last: destroyed first, while the client it may reference still exists
+};
+
+}  // namespace cicada::runner

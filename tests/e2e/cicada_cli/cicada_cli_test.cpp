@@ -1,0 +1,174 @@
+// The cicada binary as a user runs it: against the real model server, with real CSV files.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "model_server.hpp"
+#include "support/child_process.hpp"
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using cicada::testing::binary;
+using cicada::testing::ChildProcess;
+using cicada::testing::ModelServer;
+using cicada::testing::read_file;
+using cicada::testing::source;
+using cicada::testing::TempDir;
+
+namespace {
+
+ModelServer* g_server = nullptr;
+
+class CicadaCli : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { g_server = new ModelServer(); }
+  static void TearDownTestSuite() {
+    delete g_server;
+    g_server = nullptr;
+  }
+
+  std::unique_ptr<ChildProcess> start(std::vector<std::string> args, std::vector<std::string> env = {}) {
+    args.insert(args.begin(), binary("apps/cicada/cicada").string());
+    return std::make_unique<ChildProcess>(args, dir_.path(), env);
+  }
+
+  TempDir dir_;
+};
+
+std::vector<std::vector<std::string>> read_csv(const fs::path& p) {
+  // Our CSVs quote only fields with commas, quotes or newlines (as Python's csv module does).
+  std::vector<std::vector<std::string>> rows;
+  std::string text = read_file(p);
+  std::vector<std::string> row;
+  std::string field;
+  bool quoted = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"')
+        field += '"', ++i;
+      else if (c == '"')
+        quoted = false;
+      else
+        field += c;
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      row.push_back(field), field.clear();
+    } else if (c == '\n') {
+      row.push_back(field), field.clear();
+      rows.push_back(row), row.clear();
+    } else if (c != '\r') {
+      field += c;
+    }
+  }
+  if (!field.empty() || !row.empty()) row.push_back(field), rows.push_back(row);
+  return rows;
+}
+
+const std::vector<std::string>* find_row(const std::vector<std::vector<std::string>>& rows,
+                                         const std::string& type, const std::string& name) {
+  for (const auto& r : rows) {
+    if (r.size() > 2 && r[0] == type && r[1] == name) return &r;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_F(CicadaCli, HealthScenarioRunsAndWritesLocustCsvs) {
+  auto run = start({"-f", source("examples/health.yaml").string(), "--host", g_server->url(), "--headless",
+                    "-u", "5", "-r", "5", "-t", "3s", "--csv", "out", "--only-summary"});
+  ASSERT_EQ(run->wait(30s), 0) << run->err();
+  for (auto suffix : {"_stats.csv", "_stats_history.csv", "_failures.csv", "_exceptions.csv"}) {
+    EXPECT_TRUE(fs::exists(dir_.path() / (std::string("out") + suffix))) << suffix;
+  }
+  auto stats = read_csv(dir_.path() / "out_stats.csv");
+  ASSERT_GE(stats.size(), 3u);
+  EXPECT_EQ(stats[0].size(), 22u);
+  EXPECT_EQ(stats.back()[1], "Aggregated");
+  auto* health = find_row(stats, "GET", "/health");
+  ASSERT_NE(health, nullptr);
+  EXPECT_GT(std::stoi((*health)[2]), 0);  // requests
+  EXPECT_EQ((*health)[3], "0");           // failures
+  // The final table is printed with the Locust layout.
+  EXPECT_NE(run->out().find("Aggregated"), std::string::npos);
+}
+
+TEST_F(CicadaCli, RandomizedScenarioInvalidPayloadsGet400AndCountAsSuccess) {
+  auto run = start({"-f", source("examples/randomized-max.yaml").string(), "--host", g_server->url(),
+                    "--headless", "-u", "4", "-r", "4", "-t", "3s", "--csv", "out", "--only-summary"});
+  ASSERT_EQ(run->wait(30s), 0) << run->out() << run->err();
+  auto stats = read_csv(dir_.path() / "out_stats.csv");
+  long requests = 0;
+  for (const auto& r : stats) {
+    if (r.size() > 3 && r[0] == "POST") {
+      requests += std::stol(r[2]);
+      EXPECT_EQ(r[3], "0") << "failures in " << r[1];
+    }
+  }
+  EXPECT_GT(requests, 100);
+}
+
+TEST_F(CicadaCli, SigintMidRunStillWritesCompleteCsvs) {
+  auto run = start({"-f", source("examples/randomized-max.yaml").string(), "--host", g_server->url(),
+                    "--headless", "-u", "4", "-r", "4", "-t", "60s", "--csv", "out", "--only-summary"});
+  ASSERT_TRUE(run->wait_for_output("All users spawned", 20s)) << run->err();
+  std::this_thread::sleep_for(1500ms);
+  run->signal(SIGINT);
+  ASSERT_EQ(run->wait(20s), 0) << run->err();
+  auto stats = read_csv(dir_.path() / "out_stats.csv");
+  ASSERT_GE(stats.size(), 3u);
+  EXPECT_EQ(stats.back()[1], "Aggregated");
+  EXPECT_GT(std::stol(stats.back()[2]), 0);
+  auto history = read_csv(dir_.path() / "out_stats_history.csv");
+  EXPECT_GE(history.size(), 3u);
+  EXPECT_EQ(history[0].size(), 24u);
+}
+
+TEST_F(CicadaCli, FailuresSetTheExitCode) {
+  // Port 9 on loopback: nothing listens there, every request is refused.
+  auto run = start({"-f", source("examples/health.yaml").string(), "--host", "http://127.0.0.1:9",
+                    "--headless", "-u", "2", "-r", "2", "-t", "2s", "--csv", "out", "--only-summary",
+                    "--exit-code-on-error", "3"});
+  ASSERT_EQ(run->wait(30s), 3) << run->err();
+  auto failures = read_csv(dir_.path() / "out_failures.csv");
+  ASSERT_GE(failures.size(), 2u);
+  EXPECT_EQ(failures[0], (std::vector<std::string>{"Method", "Name", "Error", "Occurrences"}));
+  EXPECT_NE(failures[1][2].find("refused"), std::string::npos) << failures[1][2];
+}
+
+TEST_F(CicadaCli, BadScenarioIsAUsageErrorWithFileAndLine) {
+  std::ofstream(dir_.path() / "bad.yaml") << "users:\n  - name: U\n    tasks: 12\n";
+  auto run = start({"-f", "bad.yaml", "--host", g_server->url(), "--headless", "-t", "1s"});
+  ASSERT_EQ(run->wait(20s), 2);
+  EXPECT_NE(run->err().find("bad.yaml:"), std::string::npos) << run->err();
+}
+
+TEST_F(CicadaCli, SettingsPrecedenceFlagsOverEnvOverFile) {
+  std::ofstream(dir_.path() / "cicada.conf")
+      << "# comment\nusers = 3\nspawn-rate = 50\nrun_time = 1s\nheadless = true\n";
+  auto from_file =
+      start({"-f", source("examples/health.yaml").string(), "--host", g_server->url(), "--only-summary"});
+  ASSERT_EQ(from_file->wait(30s), 0) << from_file->err();
+  EXPECT_NE(from_file->err().find("Ramping to 3 users"), std::string::npos) << from_file->err();
+
+  auto from_env =
+      start({"-f", source("examples/health.yaml").string(), "--host", g_server->url(), "--only-summary"},
+            {"CICADA_USERS=4"});
+  ASSERT_EQ(from_env->wait(30s), 0);
+  EXPECT_NE(from_env->err().find("Ramping to 4 users"), std::string::npos) << from_env->err();
+
+  auto from_flag = start(
+      {"-f", source("examples/health.yaml").string(), "--host", g_server->url(), "--only-summary", "-u", "5"},
+      {"CICADA_USERS=4"});
+  ASSERT_EQ(from_flag->wait(30s), 0);
+  EXPECT_NE(from_flag->err().find("Ramping to 5 users"), std::string::npos) << from_flag->err();
+
+  std::ofstream(dir_.path() / "cicada.conf") << "userz = 3\n";
+  auto typo = start({"-f", source("examples/health.yaml").string(), "--host", g_server->url()});
+  ASSERT_EQ(typo->wait(20s), 2);
+  EXPECT_NE(typo->err().find("cicada.conf:1: unknown setting 'userz'"), std::string::npos) << typo->err();
+}

@@ -1,0 +1,79 @@
+#include "runner/user_mix.hpp"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+using cicada::Random;
+using cicada::TaskSpec;
+using cicada::UserType;
+using cicada::runner::TaskPicker;
+using cicada::runner::UserMix;
+
+namespace {
+UserType type(double weight, std::optional<int> fixed = std::nullopt) {
+  UserType t;
+  t.weight = weight;
+  t.fixed_count = fixed;
+  return t;
+}
+std::vector<std::size_t> spawn(const UserMix& mix, std::size_t types, std::size_t n) {
+  std::vector<std::size_t> live(types, 0);
+  for (std::size_t i = 0; i < n; ++i) ++live[mix.next(live)];
+  return live;
+}
+}  // namespace
+
+TEST(UserMix, EveryPrefixFollowsTheWeights) {
+  UserMix mix({type(4), type(1)});
+  EXPECT_EQ(spawn(mix, 2, 5), (std::vector<std::size_t>{4, 1}));
+  EXPECT_EQ(spawn(mix, 2, 10), (std::vector<std::size_t>{8, 2}));
+  // No prefix gives the light type a user before its share says so, nor starves it.
+  std::vector<std::size_t> live(2, 0);
+  for (int i = 1; i <= 100; ++i) {
+    ++live[mix.next(live)];
+    EXPECT_NEAR(static_cast<double>(live[1]), i / 5.0, 1.0) << "after " << i << " users";
+  }
+}
+
+TEST(UserMix, FixedCountsComeFirstAndAreExact) {
+  UserMix mix({type(1), type(1, 2), type(3)});
+  auto live = spawn(mix, 3, 10);
+  EXPECT_EQ(live[1], 2u);
+  EXPECT_EQ(live[0] + live[2], 8u);
+  EXPECT_EQ(live[0], 2u);
+  EXPECT_EQ(live[2], 6u);
+}
+
+TEST(TaskPicker, FollowsWeightsStatistically) {
+  std::vector<TaskSpec> tasks(3);
+  tasks[0].weight = 4;
+  tasks[1].weight = 1;
+  tasks[2].weight = 0;  // never picked
+  TaskPicker picker(tasks);
+  Random rng(42);
+  std::map<std::size_t, int> counts;
+  const int n = 200000;
+  for (int i = 0; i < n; ++i) ++counts[picker.pick(rng)];
+  EXPECT_NEAR(counts[0] / double(n), 0.8, 0.01);
+  EXPECT_NEAR(counts[1] / double(n), 0.2, 0.01);
+  EXPECT_EQ(counts[2], 0);
+}
+
+TEST(WaitTime, DistributionsMatchLocust) {
+  Random rng(7);
+  auto between = cicada::WaitTime::between(1, 5);
+  double sum = 0, lo = 1e9, hi = -1;
+  for (int i = 0; i < 100000; ++i) {
+    double w = between.next(rng, 0);
+    sum += w, lo = std::min(lo, w), hi = std::max(hi, w);
+  }
+  EXPECT_GE(lo, 1.0);
+  EXPECT_LT(hi, 5.0);
+  EXPECT_NEAR(sum / 100000, 3.0, 0.02);
+  EXPECT_DOUBLE_EQ(cicada::WaitTime::constant(2).next(rng, 0.5), 2.0);
+  // Pacing: the task time counts against the interval, never negative.
+  EXPECT_DOUBLE_EQ(cicada::WaitTime::constant_pacing(1).next(rng, 0.25), 0.75);
+  EXPECT_DOUBLE_EQ(cicada::WaitTime::constant_pacing(1).next(rng, 3), 0.0);
+  EXPECT_DOUBLE_EQ(cicada::WaitTime::constant_throughput(4).next(rng, 0.05), 0.2);
+}
