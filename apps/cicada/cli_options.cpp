@@ -9,6 +9,8 @@
 #include <iostream>
 #include <map>
 
+#include "subcommands.hpp"
+
 namespace cicada::app {
 namespace {
 
@@ -48,7 +50,10 @@ void define(CLI::App& app, CliOptions& o) {
   app.add_option("--threads", o.threads, "Event loop threads (default: one per usable CPU)")
       ->check(CLI::NonNegativeNumber);
   app.add_option("--seed", o.seed, "Seed of every user's random stream (default: random, logged)");
-  app.footer(kPrecedence);
+  std::string footer = "\nSubcommands (cicada NAME --help for each):\n";
+  for (const auto& sub : subcommands())
+    footer += "  " + std::string(sub.name) + "  " + std::string(sub.summary) + "\n";
+  app.footer((subcommands().empty() ? std::string() : footer) + kPrecedence);
 }
 
 std::string trim(std::string s) {

@@ -1,0 +1,123 @@
+#include "run_command.hpp"
+
+#include <atomic>
+#include <csignal>
+#include <iostream>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "base/duration.hpp"
+#include "base/log.hpp"
+#include "console_observer.hpp"
+#include "csv_observer.hpp"
+#include "error_exit_observer.hpp"
+#include "runner/local_runner.hpp"
+#include "scenario_source.hpp"
+
+namespace cicada::app {
+namespace {
+
+constexpr int kUsageError = 2;
+
+// Set by SIGINT/SIGTERM; a watcher thread turns it into runner.stop() (a signal handler may only touch
+// lock-free atomics).
+std::atomic<int> g_signal{0};
+extern "C" void on_signal(int sig) { g_signal.store(sig); }
+
+Result<runner::RunOptions> run_options(const CliOptions& o, const scenario::LoadedScenario& loaded) {
+  runner::RunOptions ro;
+  const auto& settings = loaded.settings;
+  ro.host = o.host_given || loaded.scenario.default_host.empty() ? o.host : loaded.scenario.default_host;
+  ro.users = o.users_given || !settings.users ? o.users : *settings.users;
+  ro.spawn_rate = o.spawn_rate_given || !settings.spawn_rate ? o.spawn_rate : *settings.spawn_rate;
+  if (!o.run_time.empty()) {
+    auto d = parse_duration(o.run_time);
+    if (!d) return make_error("-t/--run-time: " + d.error().message);
+    ro.run_time = *d;
+  }
+  if (!o.run_time_given && settings.run_time) ro.run_time = *settings.run_time;
+  ro.stop_timeout = std::chrono::microseconds(static_cast<std::int64_t>(o.stop_timeout_s * 1e6));
+  ro.tags = o.tags;
+  ro.exclude_tags = o.exclude_tags;
+  ro.reset_stats = o.reset_stats;
+  ro.threads = static_cast<std::size_t>(o.threads);
+  ro.seed = o.seed;
+  ro.keep_entry_history = o.csv_full_history;
+  return ro;
+}
+
+// Observer order matters for the exit code: the first non-zero on_finish() result wins.
+std::vector<std::unique_ptr<RunObserver>> make_observers(const CliOptions& o) {
+  std::vector<std::unique_ptr<RunObserver>> list;
+  list.push_back(std::make_unique<ErrorExitObserver>(o.exit_code_on_error));
+  if (!o.csv_prefix.empty()) list.push_back(std::make_unique<CsvObserver>(o.csv_prefix, o.csv_full_history));
+  list.push_back(std::make_unique<ConsoleObserver>(o.only_summary));
+  return list;
+}
+
+}  // namespace
+
+int run_load_test(const CliOptions& o) {
+  log::Level level;
+  if (!log::parse_level(o.loglevel, level)) {
+    std::cerr << "cicada: --loglevel must be DEBUG, INFO, WARNING, ERROR or CRITICAL, got '" << o.loglevel
+              << "'\n";
+    return kUsageError;
+  }
+  log::set_level(level);
+  if (!o.headless) {
+    std::cerr << "cicada: the web UI is not available in this build yet: add --headless\n";
+    return kUsageError;
+  }
+  auto loaded = load_scenario_file(o.scenario_file);
+  if (!loaded) {
+    std::cerr << "cicada: " << loaded.error().message << "\n";
+    return kUsageError;
+  }
+  auto ro = run_options(o, *loaded);
+  if (!ro) {
+    std::cerr << "cicada: " << ro.error().message << "\n";
+    return kUsageError;
+  }
+  runner::LocalRunner runner(std::move(loaded->scenario), *ro);
+  if (auto r = runner.prepare(); !r) {
+    std::cerr << "cicada: " << r.error().message << "\n";
+    return kUsageError;
+  }
+  auto observers = make_observers(o);
+  if (ro->run_time) log::info("Run time limit set to {}", format_duration(*ro->run_time));
+  log::info("Starting cicada: {} users, host {}, seed {}", ro->users, ro->host, runner.seed());
+  for (auto& obs : observers) obs->on_start(runner);
+
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  std::atomic<bool> done{false};
+  std::thread watcher([&] {
+    while (!done.load()) {
+      if (int sig = g_signal.load()) {
+        log::info("Got {}, stopping: what was measured so far will be reported",
+                  sig == SIGINT ? "SIGINT" : "SIGTERM");
+        runner.stop();
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  });
+  runner.run([&](const stats::Snapshot& snap) {
+    for (auto& obs : observers) obs->on_second(snap);
+  });
+  done.store(true);
+  watcher.join();
+
+  const auto snap = runner.snapshot();
+  int code = 0;
+  for (auto& obs : observers) {
+    const int c = obs->on_finish(*snap);
+    if (code == 0) code = c;
+  }
+  log::info("Shutting down (exit code {})", code);
+  return code;
+}
+
+}  // namespace cicada::app
