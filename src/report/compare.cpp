@@ -1,0 +1,139 @@
+#include "report/compare.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace cicada::report {
+namespace {
+
+constexpr double kOnlyBIsNonZero = 1e9;  // relative change from 0 to something: "infinitely" more
+
+double relative_change(double a, double b) {
+  if (a == 0) return b == 0 ? 0 : kOnlyBIsNonZero;
+  return (b - a) / a;
+}
+
+MetricChange change(const char* metric, double a, double b) {
+  MetricChange m;
+  m.metric = metric;
+  m.a = a;
+  m.b = b;
+  m.relative = relative_change(a, b);
+  return m;
+}
+
+// Direction-aware: higher_is_better for req/s, lower for latencies and failures.
+Verdict direction(double relative, bool higher_is_better) {
+  return (relative > 0) == higher_is_better ? Verdict::kBetter : Verdict::kWorse;
+}
+
+MetricChange rps_change(const stats::EntrySnapshot& a, const stats::EntrySnapshot& b,
+                        const CompareOptions& o) {
+  MetricChange m = change("req/s", a.total_rps, b.total_rps);
+  if (std::abs(m.relative) > o.tolerance) m.verdict = direction(m.relative, true);
+  return m;
+}
+
+MetricChange latency_change(const char* metric, std::size_t index, double quantile,
+                            const stats::EntrySnapshot& a, const stats::EntrySnapshot& b,
+                            const CompareOptions& o) {
+  const auto va = static_cast<double>(a.percentiles_us[index]);
+  const auto vb = static_cast<double>(b.percentiles_us[index]);
+  MetricChange m = change(metric, va, vb);
+  auto tail = [&](const stats::EntrySnapshot& e) {
+    return static_cast<double>(e.num_requests) * (1.0 - quantile);
+  };
+  const auto needed = static_cast<double>(o.min_tail_samples);
+  if (tail(a) < needed || tail(b) < needed) {
+    m.low_samples = true;
+    return m;
+  }
+  if (std::abs(m.relative) > o.tolerance && std::abs(vb - va) >= static_cast<double>(o.min_latency_change_us))
+    m.verdict = direction(m.relative, false);
+  return m;
+}
+
+MetricChange fail_ratio_change(const stats::EntrySnapshot& a, const stats::EntrySnapshot& b,
+                               const CompareOptions& o) {
+  MetricChange m = change("fail ratio", a.fail_ratio(), b.fail_ratio());
+  const auto na = static_cast<double>(a.num_requests), nb = static_cast<double>(b.num_requests);
+  if (na == 0 || nb == 0) {
+    m.low_samples = true;
+    return m;
+  }
+  // Two-proportion z-test with the pooled ratio.
+  const double pooled = static_cast<double>(a.num_failures + b.num_failures) / (na + nb);
+  const double se = std::sqrt(pooled * (1 - pooled) * (1 / na + 1 / nb));
+  const double z = se > 0 ? (m.b - m.a) / se : 0;
+  if (std::abs(z) >= o.min_z && std::abs(m.relative) > o.tolerance) m.verdict = direction(m.relative, false);
+  return m;
+}
+
+EntryComparison named(const stats::EntrySnapshot& s) {
+  EntryComparison e;
+  e.method = s.method;
+  e.name = s.name;
+  return e;
+}
+
+EntryComparison compare_entry(const stats::EntrySnapshot& a, const stats::EntrySnapshot& b,
+                              const CompareOptions& o) {
+  EntryComparison e = named(a);
+  e.metrics.push_back(rps_change(a, b, o));
+  e.metrics.push_back(latency_change("p50", 0, 0.50, a, b, o));
+  e.metrics.push_back(latency_change("p95", 5, 0.95, a, b, o));
+  e.metrics.push_back(latency_change("p99", 7, 0.99, a, b, o));
+  e.metrics.push_back(fail_ratio_change(a, b, o));
+  return e;
+}
+
+}  // namespace
+
+std::string_view verdict_text(Verdict v) {
+  switch (v) {
+    case Verdict::kBetter:
+      return "better";
+    case Verdict::kWorse:
+      return "worse";
+    case Verdict::kSame:
+      return "same";
+  }
+  return "?";
+}
+
+bool Comparison::regression() const {
+  return std::any_of(entries.begin(), entries.end(), [](const EntryComparison& e) {
+    return std::any_of(e.metrics.begin(), e.metrics.end(),
+                       [](const MetricChange& m) { return m.verdict == Verdict::kWorse; });
+  });
+}
+
+Comparison compare_runs(const stats::Snapshot& a, const stats::Snapshot& b, const CompareOptions& o) {
+  Comparison c;
+  c.options = o;
+  auto find = [](const stats::Snapshot& s, const stats::EntrySnapshot& e) -> const stats::EntrySnapshot* {
+    for (const auto& x : s.entries) {
+      if (x.method == e.method && x.name == e.name) return &x;
+    }
+    return nullptr;
+  };
+  for (const auto& ea : a.entries) {
+    if (const auto* eb = find(b, ea)) {
+      c.entries.push_back(compare_entry(ea, *eb, o));
+    } else {
+      EntryComparison e = named(ea);
+      e.in_b = false;
+      c.entries.push_back(std::move(e));
+    }
+  }
+  for (const auto& eb : b.entries) {
+    if (find(a, eb)) continue;
+    EntryComparison e = named(eb);
+    e.in_a = false;
+    c.entries.push_back(std::move(e));
+  }
+  c.entries.push_back(compare_entry(a.total, b.total, o));
+  return c;
+}
+
+}  // namespace cicada::report

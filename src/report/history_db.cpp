@@ -1,0 +1,242 @@
+// HistoryDb: opening, schema and the writes of a run. Reads are in history_db_read.cpp.
+#include "report/history_db.hpp"
+
+#include <fmt/format.h>
+
+#include <ctime>
+#include <random>
+
+#include "report/history_codec.hpp"
+
+namespace cicada::report {
+namespace {
+
+// Version 1. Any change bumps kHistorySchemaVersion (PRAGMA user_version) and docs/history.md.
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS runs (
+  id TEXT PRIMARY KEY,
+  started_at REAL NOT NULL,
+  ended_at REAL,
+  status TEXT NOT NULL,
+  machine TEXT NOT NULL,
+  target_host TEXT NOT NULL,
+  scenario_file TEXT NOT NULL,
+  scenario_sha256 TEXT NOT NULL,
+  config_json TEXT NOT NULL,
+  git_commit TEXT NOT NULL,
+  users INTEGER NOT NULL,
+  exit_code INTEGER,
+  verdict TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS runs_by_start ON runs(started_at);
+CREATE TABLE IF NOT EXISTS run_entries (
+  run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  method TEXT NOT NULL,
+  name TEXT NOT NULL,
+  num_requests INTEGER NOT NULL,
+  num_failures INTEGER NOT NULL,
+  median_us INTEGER NOT NULL,
+  avg_us REAL NOT NULL,
+  min_us INTEGER NOT NULL,
+  max_us INTEGER NOT NULL,
+  avg_content_size REAL NOT NULL,
+  total_rps REAL NOT NULL,
+  total_fail_per_s REAL NOT NULL,
+  current_rps REAL NOT NULL,
+  current_fail_per_s REAL NOT NULL,
+  p50_us INTEGER NOT NULL,
+  p95_us INTEGER NOT NULL,
+  p99_us INTEGER NOT NULL,
+  percentiles_json TEXT NOT NULL,
+  current_percentiles_json TEXT NOT NULL,
+  PRIMARY KEY (run_id, position)
+);
+CREATE TABLE IF NOT EXISTS run_seconds (
+  run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  seq INTEGER NOT NULL,
+  timestamp INTEGER NOT NULL,
+  user_count INTEGER NOT NULL,
+  block_json TEXT NOT NULL,
+  PRIMARY KEY (run_id, seq)
+);
+CREATE TABLE IF NOT EXISTS run_failures (
+  run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  method TEXT NOT NULL,
+  name TEXT NOT NULL,
+  error TEXT NOT NULL,
+  occurrences INTEGER NOT NULL,
+  PRIMARY KEY (run_id, position)
+);
+CREATE TABLE IF NOT EXISTS run_exceptions (
+  run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  count INTEGER NOT NULL,
+  message TEXT NOT NULL,
+  traceback TEXT NOT NULL,
+  nodes TEXT NOT NULL,
+  PRIMARY KEY (run_id, position)
+);
+CREATE TABLE IF NOT EXISTS run_thresholds (
+  run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  threshold TEXT NOT NULL,
+  entry TEXT NOT NULL,
+  actual REAL NOT NULL,
+  limit_value REAL NOT NULL,
+  actual_text TEXT NOT NULL,
+  limit_text TEXT NOT NULL,
+  passed INTEGER NOT NULL,
+  PRIMARY KEY (run_id, position)
+);
+)sql";
+
+Result<void> insert_entry(sql::Statement& st, const std::string& id, int position,
+                          const stats::EntrySnapshot& e) {
+  st.bind(1, id).bind(2, position).bind(3, e.method).bind(4, e.name).bind(5, e.num_requests);
+  st.bind(6, e.num_failures).bind(7, e.median_us).bind(8, e.avg_us).bind(9, e.min_us).bind(10, e.max_us);
+  st.bind(11, e.avg_content_size).bind(12, e.total_rps).bind(13, e.total_fail_per_s);
+  st.bind(14, e.current_rps).bind(15, e.current_fail_per_s);
+  // p50/p95/p99 as plain columns so `history list` and ad-hoc SQL need no JSON.
+  st.bind(16, e.percentiles_us[0]).bind(17, e.percentiles_us[5]).bind(18, e.percentiles_us[7]);
+  st.bind(19, percentiles_to_json(e.percentiles_us)).bind(20, percentiles_to_json(e.current_percentiles_us));
+  return st.run();
+}
+
+}  // namespace
+
+Result<HistoryDb> HistoryDb::open(const std::filesystem::path& file, bool create) {
+  auto conn = sql::Connection::open(file, create, std::chrono::seconds(10));
+  if (!conn) return conn.error();
+  HistoryDb db(std::move(*conn));
+  // WAL: readers (history list, a second run) never block the writer, and a killed writer's last
+  // transaction is simply absent. NORMAL sync is durable across process crashes (not power loss).
+  if (auto r = db.db_.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON"); !r)
+    return make_error(file.string() + ": " + r.error().message);
+  if (auto r = db.create_schema(); !r) return make_error(file.string() + ": " + r.error().message);
+  return db;
+}
+
+Result<void> HistoryDb::create_schema() {
+  auto tx = sql::Transaction::begin(db_);
+  if (!tx) return tx.error();
+  auto version = db_.prepare("PRAGMA user_version");
+  if (!version) return version.error();
+  if (auto row = version->step(); !row) return row.error();
+  const auto found = version->integer(0);
+  version = sql::Statement();  // finalize before COMMIT
+  if (found > kHistorySchemaVersion)
+    return make_error(fmt::format("history schema version {} is newer than this cicada's ({})", found,
+                                  kHistorySchemaVersion));
+  if (found == kHistorySchemaVersion) return tx->commit();
+  if (auto r = db_.exec(kSchema); !r) return r;
+  if (auto r = db_.exec(fmt::format("PRAGMA user_version = {}", kHistorySchemaVersion)); !r) return r;
+  return tx->commit();
+}
+
+Result<void> HistoryDb::begin_run(const RunInfo& i) {
+  auto st = db_.prepare(
+      "INSERT INTO runs (id, started_at, status, machine, target_host, scenario_file, scenario_sha256, "
+      "config_json, git_commit, users) VALUES (?,?,'running',?,?,?,?,?,?,?)");
+  if (!st) return st.error();
+  st->bind(1, i.id).bind(2, i.started_unix_s).bind(3, i.machine).bind(4, i.target_host);
+  st->bind(5, i.scenario_file).bind(6, i.scenario_sha256).bind(7, i.config_json).bind(8, i.git_commit);
+  st->bind(9, i.users);
+  return st->run();  // one statement: its own transaction
+}
+
+Result<void> HistoryDb::write_new_seconds(
+    const std::string& id, const std::vector<std::shared_ptr<const stats::HistoryBlock>>& blocks) {
+  auto next = db_.prepare("SELECT COALESCE(MAX(seq) + 1, 0) FROM run_seconds WHERE run_id = ?");
+  if (!next) return next.error();
+  next->bind(1, id);
+  if (auto row = next->step(); !row) return row.error();
+  const auto first = static_cast<std::size_t>(next->integer(0));
+  if (first >= blocks.size()) return {};
+  auto st = db_.prepare(
+      "INSERT INTO run_seconds (run_id, seq, timestamp, user_count, block_json) VALUES (?,?,?,?,?)");
+  if (!st) return st.error();
+  for (std::size_t i = first; i < blocks.size(); ++i) {
+    const auto& b = *blocks[i];
+    st->bind(1, id).bind(2, static_cast<std::int64_t>(i)).bind(3, b.timestamp).bind(4, b.user_count);
+    st->bind(5, history_block_to_json(b));
+    if (auto r = st->run(); !r) return r;
+  }
+  return {};
+}
+
+Result<void> HistoryDb::append_seconds(
+    const std::string& id, const std::vector<std::shared_ptr<const stats::HistoryBlock>>& blocks) {
+  auto tx = sql::Transaction::begin(db_);
+  if (!tx) return tx.error();
+  if (auto r = write_new_seconds(id, blocks); !r) return r;
+  return tx->commit();
+}
+
+Result<void> HistoryDb::finish_run(const std::string& id, const stats::Snapshot& s,
+                                   const std::vector<StoredThreshold>& thresholds, int exit_code,
+                                   const std::string& verdict, double ended_unix_s) {
+  auto tx = sql::Transaction::begin(db_);
+  if (!tx) return tx.error();
+  {
+    // Idempotent: a finish after a partial one (none today, but cheap) replaces rather than duplicates.
+    for (const char* table : {"run_entries", "run_failures", "run_exceptions", "run_thresholds"}) {
+      auto del = db_.prepare(fmt::format("DELETE FROM {} WHERE run_id = ?", table));
+      if (!del) return del.error();
+      del->bind(1, id);
+      if (auto r = del->run(); !r) return r;
+    }
+    auto entry = db_.prepare("INSERT INTO run_entries VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    if (!entry) return entry.error();
+    int position = 0;
+    for (const auto& e : s.entries) {
+      if (auto r = insert_entry(*entry, id, position++, e); !r) return r;
+    }
+    if (auto r = insert_entry(*entry, id, position, s.total); !r) return r;
+
+    auto failure = db_.prepare("INSERT INTO run_failures VALUES (?,?,?,?,?,?)");
+    if (!failure) return failure.error();
+    position = 0;
+    for (const auto& f : s.failures) {
+      failure->bind(1, id).bind(2, position++).bind(3, f.method).bind(4, f.name).bind(5, f.error);
+      failure->bind(6, f.occurrences);
+      if (auto r = failure->run(); !r) return r;
+    }
+    auto exception = db_.prepare("INSERT INTO run_exceptions VALUES (?,?,?,?,?,?)");
+    if (!exception) return exception.error();
+    position = 0;
+    for (const auto& e : s.exceptions) {
+      exception->bind(1, id).bind(2, position++).bind(3, e.count).bind(4, e.message).bind(5, e.traceback);
+      exception->bind(6, e.nodes);
+      if (auto r = exception->run(); !r) return r;
+    }
+    auto threshold = db_.prepare("INSERT INTO run_thresholds VALUES (?,?,?,?,?,?,?,?,?)");
+    if (!threshold) return threshold.error();
+    position = 0;
+    for (const auto& t : thresholds) {
+      threshold->bind(1, id).bind(2, position++).bind(3, t.threshold).bind(4, t.entry).bind(5, t.actual);
+      threshold->bind(6, t.limit).bind(7, t.actual_text).bind(8, t.limit_text).bind(9, t.passed ? 1 : 0);
+      if (auto r = threshold->run(); !r) return r;
+    }
+    auto run = db_.prepare(
+        "UPDATE runs SET status = 'complete', ended_at = ?, exit_code = ?, verdict = ? WHERE id = ?");
+    if (!run) return run.error();
+    run->bind(1, ended_unix_s).bind(2, exit_code).bind(3, verdict).bind(4, id);
+    if (auto r = run->run(); !r) return r;
+  }
+  if (auto r = write_new_seconds(id, s.history); !r) return r;
+  return tx->commit();
+}
+
+std::string make_run_id(std::chrono::system_clock::time_point now) {
+  const std::time_t t = std::chrono::system_clock::to_time_t(now);
+  std::tm utc{};
+  gmtime_r(&t, &utc);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &utc);
+  std::random_device rd;
+  return fmt::format("{}-{:04x}", stamp, rd() & 0xffffu);
+}
+
+}  // namespace cicada::report

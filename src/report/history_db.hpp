@@ -1,0 +1,99 @@
+#pragma once
+// HistoryDb: the SQLite database of recorded runs (--history-db, default .cicada/history.db).
+//
+// A run is written in three steps so that a crash, Ctrl-C or kill -9 at any point leaves a consistent
+// database: begin_run() inserts the run row (status 'running'), append_seconds() adds the per-second
+// history as it comes, finish_run() writes the final stats, failures, exceptions and threshold verdicts
+// and sets status 'complete', all in one transaction. A run never finished stays 'running' and is
+// reported as incomplete. WAL mode and a busy timeout let concurrent runs share one file.
+// Schema and its version: docs/history.md.
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/result.hpp"
+#include "report/history_sqlite.hpp"
+#include "stats/snapshot.hpp"
+
+namespace cicada::report {
+
+inline constexpr int kHistorySchemaVersion = 1;
+
+struct RunInfo {
+  std::string id;                      // time-sortable, e.g. 20261126T071530Z-3f9a
+  double started_unix_s = 0;           // wall clock at start
+  std::optional<double> ended_unix_s;  // none while running or when the run never finished
+  bool complete = false;               // finish_run() happened
+  std::string machine;                 // hostname of the machine that ran the test
+  std::string target_host;             // base URL under test
+  std::string scenario_file;
+  std::string scenario_sha256;   // of the scenario file's bytes
+  std::string config_json;       // the full effective configuration
+  std::string git_commit;        // of the working directory; "" outside a git work tree
+  int users = 0;                 // peak users asked for
+  std::optional<int> exit_code;  // the process's exit code; none when incomplete
+  std::string verdict;           // "pass"/"fail" when thresholds were set, "" otherwise
+};
+
+// One threshold verdict as stored (values already formatted with their units).
+struct StoredThreshold {
+  std::string threshold;  // as written
+  std::string entry;      // "Aggregated" or "METHOD NAME"
+  double actual = 0;      // in the threshold's unit (us, fraction, per second, count)
+  double limit = 0;
+  std::string actual_text;
+  std::string limit_text;  // with its operator: "< 200ms"
+  bool passed = false;
+};
+
+// A line of `cicada history list`: the run and its Aggregated row (empty when incomplete).
+struct RunSummary {
+  RunInfo info;
+  stats::EntrySnapshot total;
+};
+
+struct StoredRun {
+  RunInfo info;
+  stats::Snapshot snapshot;  // final stats (empty entries when incomplete) and the per-second history
+  std::vector<StoredThreshold> thresholds;
+};
+
+class HistoryDb {
+ public:
+  // create: make the folder and file if missing (recording runs); false for the read-only subcommands,
+  // which then fail with a clear message when there is no database.
+  static Result<HistoryDb> open(const std::filesystem::path& file, bool create = true);
+
+  Result<void> begin_run(const RunInfo& info);
+  // Stores the blocks not stored yet (the snapshot's history only grows), in one transaction.
+  Result<void> append_seconds(const std::string& id,
+                              const std::vector<std::shared_ptr<const stats::HistoryBlock>>& blocks);
+  Result<void> finish_run(const std::string& id, const stats::Snapshot& final_stats,
+                          const std::vector<StoredThreshold>& thresholds, int exit_code,
+                          const std::string& verdict, double ended_unix_s);
+
+  // Newest first; limit 0: all.
+  Result<std::vector<RunSummary>> list(std::size_t limit = 0) const;
+  // An id, a unique prefix of one, "latest" (newest run) or "previous" (the one before it). With
+  // complete_only the keywords skip unfinished runs (what compare and report want).
+  Result<std::string> resolve(const std::string& ref, bool complete_only = false) const;
+  Result<StoredRun> load(const std::string& id) const;
+  Result<bool> remove(const std::string& id);
+
+ private:
+  explicit HistoryDb(sql::Connection db) : db_(std::move(db)) {}
+  Result<void> create_schema();
+  Result<void> write_new_seconds(const std::string& id,
+                                 const std::vector<std::shared_ptr<const stats::HistoryBlock>>& blocks);
+  sql::Connection db_;
+};
+
+// A new run id from the wall clock and 16 random bits: "YYYYMMDDTHHMMSSZ-xxxx". Ids sort by start time
+// (to the second); the suffix keeps runs started in the same second apart.
+std::string make_run_id(std::chrono::system_clock::time_point now);
+
+}  // namespace cicada::report

@@ -1,0 +1,306 @@
+#include "report/thresholds.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+
+#include "report/console_tables.hpp"
+
+namespace cicada::report {
+namespace {
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
+constexpr const char* kMetricList =
+    "p50 p66 p75 p80 p90 p95 p98 p99 p99.9 p99.99 p100 median avg min max rps fail_per_s fail_ratio "
+    "requests failures";
+
+bool parse_metric(std::string_view word, Threshold& t) {
+  struct Named {
+    std::string_view word;
+    ThresholdMetric metric;
+  };
+  static constexpr Named kNamed[] = {
+      {"median", ThresholdMetric::kMedian},
+      {"avg", ThresholdMetric::kAvg},
+      {"min", ThresholdMetric::kMin},
+      {"max", ThresholdMetric::kMax},
+      {"rps", ThresholdMetric::kRps},
+      {"fail_per_s", ThresholdMetric::kFailPerS},
+      {"fail_ratio", ThresholdMetric::kFailRatio},
+      {"requests", ThresholdMetric::kRequests},
+      {"failures", ThresholdMetric::kFailures},
+  };
+  for (const auto& n : kNamed) {
+    if (word == n.word) {
+      t.metric = n.metric;
+      return true;
+    }
+  }
+  if (word.size() < 2 || word[0] != 'p') return false;
+  const std::string wanted = std::string(word.substr(1)) + "%";
+  for (std::size_t i = 0; i < stats::kReportedQuantileNames.size(); ++i) {
+    if (stats::kReportedQuantileNames[i] == wanted) {
+      t.metric = ThresholdMetric::kPercentile;
+      t.percentile_index = i;
+      return true;
+    }
+  }
+  return false;
+}
+
+// The limit with its unit, converted to the metric's own unit (us, fraction, per second, count).
+Result<double> parse_limit(std::string_view text, const Threshold& t) {
+  text = trim(text);
+  double number = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
+  if (ec != std::errc() || text.empty()) return make_error("expected a number after the operator");
+  if (number < 0) return make_error("expected a limit of at least 0");
+  const std::string_view unit =
+      trim(std::string_view(end, static_cast<std::size_t>(text.data() + text.size() - end)));
+  if (t.is_time()) {
+    if (unit.empty() || unit == "ms") return number * 1000.0;
+    if (unit == "us") return number;
+    if (unit == "s") return number * 1e6;
+    return make_error("expected a time unit us, ms or s, got '" + std::string(unit) + "'");
+  }
+  switch (t.metric) {
+    case ThresholdMetric::kFailRatio:
+      if (unit == "%") return number / 100.0;
+      if (unit.empty() && number <= 1.0) return number;
+      if (unit.empty()) return make_error("expected a ratio as a percentage (1%) or a fraction up to 1");
+      return make_error("expected '%' or no unit for fail_ratio, got '" + std::string(unit) + "'");
+    case ThresholdMetric::kRps:
+    case ThresholdMetric::kFailPerS:
+      if (unit.empty() || unit == "/s") return number;
+      return make_error("expected a rate (per second, no unit), got '" + std::string(unit) + "'");
+    default:
+      if (unit.empty()) return number;
+      return make_error("expected a count with no unit, got '" + std::string(unit) + "'");
+  }
+}
+
+bool all_upper_letters(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+}
+
+void parse_entry(std::string_view entry, Threshold& t) {
+  if (entry == "Aggregated") return;
+  const auto space = entry.find(' ');
+  if (space != std::string_view::npos && all_upper_letters(entry.substr(0, space))) {
+    t.method = std::string(entry.substr(0, space));
+    t.name = std::string(trim(entry.substr(space + 1)));
+  } else {
+    t.name = std::string(entry);
+  }
+}
+
+bool matches(const Threshold& t, const stats::EntrySnapshot& e) {
+  return e.name == t.name && (t.method.empty() || e.method == t.method);
+}
+
+double metric_value(const Threshold& t, const stats::EntrySnapshot& e) {
+  switch (t.metric) {
+    case ThresholdMetric::kPercentile:
+      return static_cast<double>(e.percentiles_us[t.percentile_index]);
+    case ThresholdMetric::kMedian:
+      return static_cast<double>(e.median_us);
+    case ThresholdMetric::kAvg:
+      return e.avg_us;
+    case ThresholdMetric::kMin:
+      return static_cast<double>(e.min_us);
+    case ThresholdMetric::kMax:
+      return static_cast<double>(e.max_us);
+    case ThresholdMetric::kRps:
+      return e.total_rps;
+    case ThresholdMetric::kFailPerS:
+      return e.total_fail_per_s;
+    case ThresholdMetric::kFailRatio:
+      return e.fail_ratio();
+    case ThresholdMetric::kRequests:
+      return static_cast<double>(e.num_requests);
+    case ThresholdMetric::kFailures:
+      return static_cast<double>(e.num_failures);
+  }
+  return 0;
+}
+
+bool holds(ThresholdOp op, double actual, double limit) {
+  switch (op) {
+    case ThresholdOp::kLess:
+      return actual < limit;
+    case ThresholdOp::kLessEqual:
+      return actual <= limit;
+    case ThresholdOp::kGreater:
+      return actual > limit;
+    case ThresholdOp::kGreaterEqual:
+      return actual >= limit;
+  }
+  return false;
+}
+
+ThresholdResult judge(const Threshold& t, const stats::EntrySnapshot& e) {
+  ThresholdResult r;
+  r.threshold = &t;
+  r.entry = e.name == "Aggregated" && e.method.empty() ? "Aggregated" : e.method + " " + e.name;
+  const bool counts = t.metric == ThresholdMetric::kRequests || t.metric == ThresholdMetric::kFailures;
+  if (!e.has_requests() && !counts) {
+    r.no_data = true;
+    return r;
+  }
+  r.actual = metric_value(t, e);
+  r.passed = holds(t.op, r.actual, t.limit);
+  return r;
+}
+
+}  // namespace
+
+bool Threshold::is_time() const {
+  switch (metric) {
+    case ThresholdMetric::kPercentile:
+    case ThresholdMetric::kMedian:
+    case ThresholdMetric::kAvg:
+    case ThresholdMetric::kMin:
+    case ThresholdMetric::kMax:
+      return true;
+    default:
+      return false;
+  }
+}
+
+Result<Threshold> parse_threshold(std::string_view text) {
+  Threshold t;
+  t.text = std::string(trim(text));
+  auto fail = [&](const std::string& why) {
+    return make_error("threshold '" + t.text + "': " + why +
+                      " (form: [METHOD NAME:] METRIC < LIMIT, e.g. 'POST /predict: p99 < 50ms')");
+  };
+  std::string_view expr = t.text;
+  if (const auto colon = expr.rfind(':'); colon != std::string_view::npos) {
+    const std::string_view entry = trim(expr.substr(0, colon));
+    if (entry.empty()) return fail("expected an entry name before ':'");
+    parse_entry(entry, t);
+    expr = trim(expr.substr(colon + 1));
+  }
+  const auto op_at = expr.find_first_of("<>");
+  if (op_at == std::string_view::npos) return fail("expected an operator <, <=, > or >=");
+  const std::string_view metric = trim(expr.substr(0, op_at));
+  if (metric.empty()) return fail("expected a metric before the operator");
+  if (!parse_metric(metric, t))
+    return fail("unknown metric '" + std::string(metric) + "', expected one of: " + kMetricList);
+  const bool less = expr[op_at] == '<';
+  std::size_t value_at = op_at + 1;
+  const bool equal = value_at < expr.size() && expr[value_at] == '=';
+  if (equal) ++value_at;
+  t.op = less ? (equal ? ThresholdOp::kLessEqual : ThresholdOp::kLess)
+              : (equal ? ThresholdOp::kGreaterEqual : ThresholdOp::kGreater);
+  auto limit = parse_limit(expr.substr(value_at), t);
+  if (!limit) return fail(limit.error().message);
+  t.limit = *limit;
+  return t;
+}
+
+Result<std::vector<Threshold>> parse_thresholds(const std::vector<std::string>& texts) {
+  std::vector<Threshold> out;
+  for (const auto& text : texts) {
+    auto t = parse_threshold(text);
+    if (!t) return t.error();
+    out.push_back(std::move(*t));
+  }
+  return out;
+}
+
+Result<void> check_threshold_entries(const std::vector<Threshold>& thresholds,
+                                     const std::vector<EntryKey>& known) {
+  for (const auto& t : thresholds) {
+    if (t.aggregated()) continue;
+    const bool found = std::any_of(known.begin(), known.end(), [&](const EntryKey& k) {
+      return k.second == t.name && (t.method.empty() || k.first == t.method);
+    });
+    if (found) continue;
+    std::string list;
+    for (const auto& [method, name] : known) list += (list.empty() ? "" : ", ") + method + " " + name;
+    return make_error("threshold '" + t.text + "': no request entry '" +
+                      (t.method.empty() ? t.name : t.method + " " + t.name) +
+                      "' in the scenario (entries: " + (list.empty() ? "none" : list) + ")");
+  }
+  return {};
+}
+
+std::vector<ThresholdResult> evaluate_thresholds(const std::vector<Threshold>& thresholds,
+                                                 const stats::Snapshot& snap) {
+  std::vector<ThresholdResult> out;
+  for (const auto& t : thresholds) {
+    if (t.aggregated()) {
+      out.push_back(judge(t, snap.total));
+      continue;
+    }
+    bool any = false;
+    for (const auto& e : snap.entries) {
+      if (!matches(t, e)) continue;
+      out.push_back(judge(t, e));
+      any = true;
+    }
+    if (!any) {
+      ThresholdResult r;
+      r.threshold = &t;
+      r.entry = t.method.empty() ? t.name : t.method + " " + t.name;
+      r.no_data = true;
+      out.push_back(std::move(r));
+    }
+  }
+  return out;
+}
+
+bool all_passed(const std::vector<ThresholdResult>& results) {
+  return std::all_of(results.begin(), results.end(), [](const ThresholdResult& r) { return r.passed; });
+}
+
+std::string_view threshold_op_text(ThresholdOp op) {
+  switch (op) {
+    case ThresholdOp::kLess:
+      return "<";
+    case ThresholdOp::kLessEqual:
+      return "<=";
+    case ThresholdOp::kGreater:
+      return ">";
+    case ThresholdOp::kGreaterEqual:
+      return ">=";
+  }
+  return "?";
+}
+
+std::string format_threshold_value(const Threshold& t, double value) {
+  if (t.is_time()) return console_ms(value) + "ms";
+  switch (t.metric) {
+    case ThresholdMetric::kFailRatio:
+      return fmt::format("{:.2f}%", value * 100.0);
+    case ThresholdMetric::kRps:
+    case ThresholdMetric::kFailPerS:
+      return fmt::format("{:.2f}/s", value);
+    default:
+      return fmt::format("{:.0f}", value);
+  }
+}
+
+std::string thresholds_table(const std::vector<ThresholdResult>& results) {
+  if (results.empty()) return {};
+  std::string out = "Thresholds\n";
+  for (const auto& r : results) {
+    const Threshold& t = *r.threshold;
+    const std::string actual = r.no_data ? "no requests" : format_threshold_value(t, r.actual);
+    out += fmt::format("  {:<4} {:<40} {:<28} actual {} (limit {} {})\n", r.passed ? "PASS" : "FAIL", t.text,
+                       r.entry, actual, threshold_op_text(t.op), format_threshold_value(t, t.limit));
+  }
+  out += all_passed(results) ? "All thresholds passed.\n\n" : "Some thresholds FAILED.\n\n";
+  return out;
+}
+
+}  // namespace cicada::report

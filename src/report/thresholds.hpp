@@ -1,0 +1,89 @@
+#pragma once
+// Thresholds: pass/fail limits on a run's final (or live) statistics, written as short text:
+//
+//   p95 < 200ms                      the Aggregated row
+//   POST /predict: p99 < 50ms        one entry (METHOD NAME); "NAME:" alone matches every method
+//   fail_ratio < 1%                  ratios take "%" or a plain fraction (0.01)
+//   rps > 1000                       whole-run requests per second
+//
+// Metrics: p50 p66 p75 p80 p90 p95 p98 p99 p99.9 p99.99 p100, median, avg, min, max (times: us, ms, s;
+// a bare number is ms), rps, fail_per_s, fail_ratio, requests, failures. Operators: < <= > >=.
+// The entry part is everything before the last ':' so names holding ':' still work.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "base/result.hpp"
+#include "stats/snapshot.hpp"
+
+namespace cicada::report {
+
+enum class ThresholdMetric {
+  kPercentile,  // percentile_index says which of stats::kReportedQuantiles
+  kMedian,
+  kAvg,
+  kMin,
+  kMax,
+  kRps,
+  kFailPerS,
+  kFailRatio,
+  kRequests,
+  kFailures,
+};
+
+enum class ThresholdOp { kLess, kLessEqual, kGreater, kGreaterEqual };
+
+struct Threshold {
+  std::string text;    // as written, for messages and the history
+  std::string method;  // "" with an empty name: the Aggregated row; "" with a name: any method
+  std::string name;    // entry name; "" for the Aggregated row
+  ThresholdMetric metric = ThresholdMetric::kPercentile;
+  std::size_t percentile_index = 0;
+  ThresholdOp op = ThresholdOp::kLess;
+  double limit = 0;  // times in us, ratios as fractions, rates per second, counts
+
+  bool is_time() const;
+  // Upper limits (< <=) can be judged while the run goes; a lower limit (rps > N) only at the end.
+  bool is_upper_limit() const { return op == ThresholdOp::kLess || op == ThresholdOp::kLessEqual; }
+  bool aggregated() const { return name.empty(); }
+};
+
+// One threshold checked against one entry.
+struct ThresholdResult {
+  const Threshold* threshold = nullptr;
+  std::string entry;  // "GET /health" or "Aggregated"
+  double actual = 0;  // same unit as Threshold::limit
+  bool passed = false;
+  bool no_data = false;  // the entry had no request: a failure (a limit on nothing is not met)
+};
+
+Result<Threshold> parse_threshold(std::string_view text);
+Result<std::vector<Threshold>> parse_thresholds(const std::vector<std::string>& texts);
+
+// A (method, name) request stats entry the scenario can produce.
+using EntryKey = std::pair<std::string, std::string>;
+
+// Usage check before a run: every threshold names an entry in `known`. Error text names the first one
+// that does not, and lists what exists.
+Result<void> check_threshold_entries(const std::vector<Threshold>& thresholds,
+                                     const std::vector<EntryKey>& known);
+
+// Evaluates every threshold against the snapshot; a threshold on "NAME" (no method) gives one result per
+// matching entry; one on an entry absent from the snapshot gives a failed no_data result.
+std::vector<ThresholdResult> evaluate_thresholds(const std::vector<Threshold>& thresholds,
+                                                 const stats::Snapshot& snap);
+
+bool all_passed(const std::vector<ThresholdResult>& results);
+
+// "200ms", "1%", "1000.5", "12" (counts): the limit or an actual value in the threshold's own terms.
+std::string format_threshold_value(const Threshold& t, double value);
+// Operator as written: "<", "<=", ">", ">=".
+std::string_view threshold_op_text(ThresholdOp op);
+
+// The console block printed at the end of a run: one line per result with actual vs limit.
+std::string thresholds_table(const std::vector<ThresholdResult>& results);
+
+}  // namespace cicada::report

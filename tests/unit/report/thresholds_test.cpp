@@ -1,0 +1,134 @@
+#include "report/thresholds.hpp"
+
+#include <gtest/gtest.h>
+
+#include "synthetic_entry.hpp"
+
+using namespace cicada;
+using namespace cicada::report;
+
+namespace {
+
+using test::synthetic_entry;
+
+stats::Snapshot snapshot() {
+  stats::Snapshot s;
+  s.entries.push_back(synthetic_entry("GET", "/health", 1000, 0, 500, 500));
+  s.entries.push_back(synthetic_entry("POST", "/predict", 1000, 30, 8'000, 500));
+  s.total = synthetic_entry("", "Aggregated", 2000, 30, 10'000, 1000);
+  return s;
+}
+
+}  // namespace
+
+TEST(Thresholds, ParsesTheFourDocumentedForms) {
+  auto a = parse_threshold("p95 < 200ms");
+  ASSERT_TRUE(a) << a.error().message;
+  EXPECT_TRUE(a->aggregated());
+  EXPECT_EQ(a->metric, ThresholdMetric::kPercentile);
+  EXPECT_EQ(a->percentile_index, 5u);
+  EXPECT_EQ(a->op, ThresholdOp::kLess);
+  EXPECT_DOUBLE_EQ(a->limit, 200'000);
+
+  auto b = parse_threshold("POST /predict: p99 < 50ms");
+  ASSERT_TRUE(b) << b.error().message;
+  EXPECT_EQ(b->method, "POST");
+  EXPECT_EQ(b->name, "/predict");
+  EXPECT_EQ(b->percentile_index, 7u);
+
+  auto c = parse_threshold("fail_ratio < 1%");
+  ASSERT_TRUE(c);
+  EXPECT_DOUBLE_EQ(c->limit, 0.01);
+
+  auto d = parse_threshold("rps > 1000");
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->metric, ThresholdMetric::kRps);
+  EXPECT_EQ(d->op, ThresholdOp::kGreater);
+  EXPECT_DOUBLE_EQ(d->limit, 1000);
+}
+
+TEST(Thresholds, UnitsOperatorsAndNamesWithColons) {
+  auto t = parse_threshold("p99.9<=1.5s");
+  ASSERT_TRUE(t) << t.error().message;
+  EXPECT_EQ(t->op, ThresholdOp::kLessEqual);
+  EXPECT_EQ(t->percentile_index, 8u);
+  EXPECT_DOUBLE_EQ(t->limit, 1.5e6);
+  EXPECT_DOUBLE_EQ(parse_threshold("avg < 250us")->limit, 250);
+  EXPECT_DOUBLE_EQ(parse_threshold("max < 3")->limit, 3000);  // a bare time is ms
+  EXPECT_DOUBLE_EQ(parse_threshold("fail_ratio <= 0.02")->limit, 0.02);
+  EXPECT_EQ(parse_threshold("requests >= 10")->op, ThresholdOp::kGreaterEqual);
+  auto named = parse_threshold("GET http://x:81/a: median < 5ms");
+  ASSERT_TRUE(named) << named.error().message;
+  EXPECT_EQ(named->method, "GET");
+  EXPECT_EQ(named->name, "http://x:81/a");
+  auto any_method = parse_threshold("/predict (invalid): p50 < 5ms");
+  ASSERT_TRUE(any_method);
+  EXPECT_EQ(any_method->method, "");
+  EXPECT_EQ(any_method->name, "/predict (invalid)");
+}
+
+TEST(Thresholds, BadTextsAreErrorsThatSayWhy) {
+  struct Case {
+    const char* text;
+    const char* says;
+  };
+  for (const Case& c : {Case{"p97 < 200ms", "unknown metric 'p97'"}, Case{"latency < 1s", "unknown metric"},
+                        Case{"p95 200ms", "operator"}, Case{"p95 < fast", "expected a number"},
+                        Case{"p95 < 200 minutes", "time unit"}, Case{"fail_ratio < 5", "percentage"},
+                        Case{"rps > 10ms", "rate"}, Case{": p95 < 1ms", "entry name"},
+                        Case{"< 1ms", "metric before"}, Case{"p95 < -1ms", "at least 0"}}) {
+    auto t = parse_threshold(c.text);
+    ASSERT_FALSE(t) << c.text;
+    EXPECT_NE(t.error().message.find(c.says), std::string::npos) << c.text << " -> " << t.error().message;
+    EXPECT_NE(t.error().message.find(c.text), std::string::npos) << "the message quotes the threshold";
+  }
+}
+
+TEST(Thresholds, UnknownEntryIsAUsageErrorListingTheEntries) {
+  auto list = parse_thresholds({"p95 < 1s", "POST /predict: p99 < 1s", "GET /nope: p99 < 1s"});
+  ASSERT_TRUE(list);
+  std::vector<EntryKey> known = {{"GET", "/health"}, {"POST", "/predict"}};
+  auto r = check_threshold_entries(*list, known);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("GET /nope"), std::string::npos) << r.error().message;
+  EXPECT_NE(r.error().message.find("POST /predict"), std::string::npos) << "lists what exists";
+  auto wrong_method = parse_thresholds({"GET /predict: p99 < 1s"});
+  EXPECT_FALSE(check_threshold_entries(*wrong_method, known));
+  auto any_method = parse_thresholds({"/predict: p99 < 1s"});
+  EXPECT_TRUE(check_threshold_entries(*any_method, known));
+}
+
+TEST(Thresholds, EvaluatesActualAgainstLimit) {
+  auto list = parse_thresholds({"p95 < 200ms", "POST /predict: p95 < 20ms", "fail_ratio < 1%", "rps > 1000",
+                                "GET /health: fail_ratio <= 0%", "failures <= 30"});
+  ASSERT_TRUE(list);
+  const auto snap = snapshot();
+  auto results = evaluate_thresholds(*list, snap);
+  ASSERT_EQ(results.size(), 6u);
+  EXPECT_TRUE(results[0].passed);   // 30 ms < 200 ms
+  EXPECT_FALSE(results[1].passed);  // 24 ms >= 20 ms
+  EXPECT_DOUBLE_EQ(results[1].actual, 24'000);
+  EXPECT_EQ(results[1].entry, "POST /predict");
+  EXPECT_FALSE(results[2].passed);  // 1.5% failures
+  EXPECT_DOUBLE_EQ(results[2].actual, 0.015);
+  EXPECT_FALSE(results[3].passed);  // 1000 is not > 1000
+  EXPECT_TRUE(results[4].passed);
+  EXPECT_TRUE(results[5].passed);
+  EXPECT_FALSE(all_passed(results));
+  const auto table = thresholds_table(results);
+  EXPECT_NE(table.find("FAIL"), std::string::npos);
+  EXPECT_NE(table.find("actual 24.0ms (limit < 20.0ms)"), std::string::npos) << table;
+  EXPECT_NE(table.find("actual 1.50%"), std::string::npos) << table;
+}
+
+TEST(Thresholds, AnEntryWithoutRequestsFailsInsteadOfPassingVacuously) {
+  auto list = parse_thresholds({"GET /later: p95 < 1s", "p95 < 1s"});
+  ASSERT_TRUE(list);
+  stats::Snapshot empty;
+  auto results = evaluate_thresholds(*list, empty);
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_TRUE(results[0].no_data);
+  EXPECT_FALSE(results[0].passed);
+  EXPECT_FALSE(results[1].passed);
+  EXPECT_NE(thresholds_table(results).find("no requests"), std::string::npos);
+}
