@@ -13,6 +13,7 @@
 
 #include "cicada/http_client.hpp"
 #include "cicada/random.hpp"
+#include "cicada/shape.hpp"
 #include "cicada/task.hpp"
 
 namespace cicada {
@@ -98,6 +99,7 @@ struct Scenario {
   std::string source;        // file it came from, for messages and reports
   std::string default_host;  // from the scenario file; --host overrides
   std::vector<UserType> user_types;
+  ShapeFn shape;  // optional load shape; --stages / --arrival-rate on the command line take precedence
 };
 
 }  // namespace cicada

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "base/log.hpp"
+#include "runner/arrival_executor.hpp"
 #include "runner/tag_filter.hpp"
 #include "runner/user_slot.hpp"
 
@@ -150,7 +151,7 @@ void LocalRunner::collect_second(bool final) {
   }
   if (reset_requested_.exchange(false)) aggregate_->reset(unix_seconds_now_f());
   for (auto& d : deltas) aggregate_->merge(std::move(d));
-  aggregate_->close_second(unix_seconds_now(), live_users());
+  aggregate_->close_second(unix_seconds_now(), reported_users());
   auto snap = std::make_shared<const stats::Snapshot>(aggregate_->snapshot(unix_seconds_now_f()));
   std::lock_guard lock(snapshot_mutex_);
   snapshot_ = std::move(snap);
@@ -161,6 +162,7 @@ void LocalRunner::stop_all_users() {
     Shard& shard = *shards_[i];
     pool_->post(i, [&shard] {
       for (auto& user : shard.users) user->request_stop();
+      if (shard.arrivals) shard.arrivals->request_stop();
     });
   }
 }
@@ -184,7 +186,9 @@ void LocalRunner::run(const std::function<void(const stats::Snapshot&)>& on_seco
   spawn_rate_ = options_.spawn_rate;
   ramp_start_ = started;
   state_.store(RunState::kSpawning);
-  log::info("Ramping to {} users at a rate of {:.2f} per second", target_users_, spawn_rate_);
+  begin_shape(started);
+  if (!open_model_)
+    log::info("Ramping to {} users at a rate of {:.2f} per second", target_users_, spawn_rate_);
   // Seconds of stats close on wall-clock second boundaries, like Locust's history timestamps.
   auto next_second =
       started + std::chrono::microseconds(
@@ -207,7 +211,11 @@ void LocalRunner::run(const std::function<void(const stats::Snapshot&)>& on_seco
         log::info("Ramping to {} users at a rate of {:.2f} per second", target_users_, spawn_rate_);
       }
     }
-    spawn_step(now);
+    if (shape_ && !follow_shape(started, now)) {
+      log::info("The load shape ended, stopping test");
+      break;
+    }
+    if (!open_model_) spawn_step(now);
     if (now >= next_second) {
       collect_second(false);
       next_second += 1s;
@@ -230,7 +238,10 @@ void LocalRunner::run(const std::function<void(const stats::Snapshot&)>& on_seco
   }
   pool_->stop();
   pool_->join();
-  for (auto& shard : shards_) shard->users.clear();
+  for (auto& shard : shards_) {
+    shard->arrivals.reset();  // its slots' clients may record a last sample into the shard's stats
+    shard->users.clear();
+  }
   live_.clear();
   collect_second(true);
   state_.store(RunState::kStopped);

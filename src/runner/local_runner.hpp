@@ -40,6 +40,10 @@ class LocalRunner {
 
   void stop();
   void set_users(int users, double spawn_rate);
+  // Open model: a new total arrival rate (iterations/s) from now on; thread-safe. Ignored in a
+  // closed-model run (the model is chosen by the shape's first target, see RunOptions::shape).
+  void set_arrival_rate(double per_second);
+  bool open_model() const { return open_model_; }
   void reset_stats();
 
   RunState state() const { return state_.load(); }
@@ -56,6 +60,12 @@ class LocalRunner {
   void collect_second(bool final);
   void stop_all_users();
   int live_users() const;
+  // Shapes and the open model (local_runner_shape.cpp).
+  void begin_shape(MonoTime started);
+  bool follow_shape(MonoTime started, MonoTime now);  // false: the shape ended the test
+  void start_arrivals(MonoTime origin, double rate);
+  void apply_arrival_rate(double rate);
+  int reported_users() const;  // users, or iterations in flight in the open model
 
   Scenario scenario_;
   RunOptions options_;
@@ -87,6 +97,14 @@ class LocalRunner {
     std::size_t type;
   };
   std::vector<LiveUser> live_;  // in spawn order; a ramp-down stops the newest
+
+  // Shape state (control thread) and the open model's pending rate (any thread; < 0: none).
+  ShapeFn shape_;
+  std::optional<ShapeTarget> last_shape_target_;
+  std::string stage_;
+  bool open_model_ = false;
+  double arrival_rate_ = 0;
+  std::atomic<double> pending_arrival_rate_{-1.0};
 
   mutable std::mutex snapshot_mutex_;
   std::shared_ptr<const stats::Snapshot> snapshot_;

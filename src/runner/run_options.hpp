@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "cicada/shape.hpp"
+
 namespace cicada::runner {
 
 struct RunOptions {
@@ -23,6 +25,13 @@ struct RunOptions {
   bool keep_entry_history = true;             // per-entry rows in the per-second history
   std::chrono::milliseconds connect_timeout{10'000};
   std::chrono::milliseconds request_timeout{60'000};
+  // Load shape (--stages, --arrival-rate, the scenario's stages or C++ shape): followed instead of
+  // users/spawn_rate when set; the test ends when it returns nothing. See runner/stages.hpp.
+  ShapeFn shape;
+  // Open model only (a shape target with an arrival rate): iterations running at once at most
+  // (--max-inflight), and how long an iteration may wait for a free slot before it is dropped.
+  std::size_t max_inflight = 1000;
+  std::chrono::microseconds max_lateness{10'000'000};
 };
 
 // CPUs in this process's affinity mask (taskset-aware, unlike hardware_concurrency()).

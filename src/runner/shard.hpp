@@ -12,6 +12,7 @@
 namespace cicada::runner {
 
 class UserSlot;
+class ArrivalExecutor;
 
 struct Shard {
   Shard(boost::asio::io_context& context, const http::ClientConfig& config);
@@ -22,6 +23,7 @@ struct Shard {
   http::SharedClientState client_state;          // TLS context and DNS cache shared by this loop's users
   std::vector<std::unique_ptr<UserSlot>> users;  // in spawn order; stopped ones are reaped by the loop
   std::atomic<int> running{0};                   // users between on_start and the end of on_stop
+  std::unique_ptr<ArrivalExecutor> arrivals;     // open model only; destroyed before the users and stats
 };
 
 }  // namespace cicada::runner

@@ -4,19 +4,9 @@
 #include <exception>
 
 #include "base/clock.hpp"
+#include "runner/arrival_executor.hpp"
 #include "runner/shard.hpp"
-
-namespace cicada::detail {
-// The engine's side of cicada::User: gives a user its client, PRNG and id (friend of User).
-class UserBinder {
- public:
-  static void bind(User& user, HttpClient& client, Random& rng, std::uint64_t id) {
-    user.client_ = &client;
-    user.random_ = &rng;
-    user.id_ = id;
-  }
-};
-}  // namespace cicada::detail
+#include "runner/user_binder.hpp"
 
 namespace cicada::runner {
 

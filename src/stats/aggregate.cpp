@@ -22,12 +22,17 @@ void Aggregate::merge_entry(Accum& a, const EntryDelta& d) {
   a.num_failures += d.num_failures;
   a.content_bytes += d.content_bytes;
   a.latency.merge(d.latency);
+  if (d.uncorrected_latency.empty())
+    a.uncorrected_latency.merge(d.latency);
+  else
+    a.uncorrected_latency.merge(d.uncorrected_latency);
   a.open_requests += d.num_requests;
   a.open_failures += d.num_failures;
   a.open_latency.merge(d.latency);
 }
 
 void Aggregate::merge(StatsDelta&& delta) {
+  dropped_iterations_ += delta.dropped_iterations;
   for (auto& e : delta.entries) {
     if (e.num_requests == 0) continue;
     auto [it, inserted] = entries_.try_emplace(std::make_pair(e.name, e.method));
@@ -94,6 +99,7 @@ void Aggregate::close_second(std::int64_t unix_second, int user_count) {
 void Aggregate::clear_accum(Accum& a) {
   a.num_requests = a.num_failures = a.content_bytes = 0;
   a.latency.reset();
+  a.uncorrected_latency.reset();
   a.open_requests = a.open_failures = 0;
   a.open_latency.reset();
   a.ring.clear();
@@ -105,6 +111,7 @@ void Aggregate::reset(double now_unix_s) {
   failures_.clear();
   exceptions_.clear();
   exception_index_.clear();
+  dropped_iterations_ = 0;
   start_unix_s_ = now_unix_s;
   last_request_unix_s_ = 0.0;
   last_request_second_ = -1;
@@ -130,6 +137,9 @@ EntrySnapshot Aggregate::entry_snapshot(const Accum& a, std::int64_t window_end,
     e.max_us = a.latency.max();
     e.avg_content_size = ratio(a.content_bytes, a.num_requests);
     a.latency.values_at_quantiles(kReportedQuantiles, e.percentiles_us);
+    e.uncorrected_avg_us = a.uncorrected_latency.mean();
+    e.uncorrected_max_us = a.uncorrected_latency.max();
+    a.uncorrected_latency.values_at_quantiles(kReportedQuantiles, e.uncorrected_percentiles_us);
   }
   const double span = run_seconds();
   if (span > 0.0) {
@@ -148,7 +158,10 @@ EntrySnapshot Aggregate::entry_snapshot(const Accum& a, std::int64_t window_end,
     a.ring.merge_latency(window_end - kCurrentPercentileSeconds + 1, window_end, recent_);
     recent_.values_at_quantiles(kReportedQuantiles, e.current_percentiles_us);
   }
-  if (with_histogram) e.latency = std::make_shared<const Histogram>(a.latency);
+  if (with_histogram) {
+    e.latency = std::make_shared<const Histogram>(a.latency);
+    e.uncorrected_latency = std::make_shared<const Histogram>(a.uncorrected_latency);
+  }
   return e;
 }
 
@@ -188,7 +201,13 @@ Snapshot Aggregate::snapshot(double now_unix_s) const {
   }
   s.exceptions = exceptions_;
   s.history = history_;
+  s.dropped_iterations = dropped_iterations_;
+  s.stages = stages_;
   return s;
+}
+
+void Aggregate::mark_stage(double now_unix_s, std::string label) {
+  stages_.push_back(StageMark{now_unix_s, std::move(label)});
 }
 
 }  // namespace cicada::stats

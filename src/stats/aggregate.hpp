@@ -45,6 +45,10 @@ class Aggregate {
 
   Snapshot snapshot(double now_unix_s) const;
 
+  // A load shape entered a new stage (or a capacity search a new step) at now_unix_s: kept in every
+  // later snapshot so reports and the UI can mark stage boundaries on their charts. Survives reset().
+  void mark_stage(double now_unix_s, std::string label);
+
  private:
   struct Accum {
     std::string method;
@@ -52,7 +56,8 @@ class Aggregate {
     std::uint64_t num_requests = 0;
     std::uint64_t num_failures = 0;
     std::uint64_t content_bytes = 0;
-    Histogram latency;  // whole run
+    Histogram latency;              // whole run
+    Histogram uncorrected_latency;  // whole run, from the send (see EntryDelta::uncorrected_latency)
     // The second being filled (merged but not yet closed).
     std::uint64_t open_requests = 0;
     std::uint64_t open_failures = 0;
@@ -75,6 +80,8 @@ class Aggregate {
   bool open_has_requests_ = false;
   double open_last_taken_at_ = 0.0;
   int user_count_ = 0;
+  std::uint64_t dropped_iterations_ = 0;  // since start or the last reset
+  std::vector<StageMark> stages_;
   bool keep_entry_history_ = true;
 
   std::map<std::pair<std::string, std::string>, Accum> entries_;  // key (name, method): sorted as reported

@@ -18,6 +18,9 @@ struct EntryDelta {
   std::uint64_t num_failures = 0;   // failed requests (a subset of num_requests)
   std::uint64_t content_bytes = 0;  // body bytes of all num_requests responses
   SparseHistogram latency;          // latency of all num_requests requests, us (count == num_requests)
+  // The same requests' latency from when each was sent rather than due (coordinated omission, see
+  // docs/metrics.md). Empty means "identical to latency" (no request of the interval started late).
+  SparseHistogram uncorrected_latency;
 };
 
 // Failures of one (method, name, error text) during the interval.
@@ -43,8 +46,12 @@ struct StatsDelta {
   std::vector<EntryDelta> entries;         // entries with at least one request in the interval
   std::vector<FailureDelta> failures;      // distinct failures with occurrences > 0
   std::vector<ExceptionDelta> exceptions;  // distinct exceptions with count > 0
+  // Arrival-rate load: scheduled iterations that could not start in time during the interval.
+  std::uint64_t dropped_iterations = 0;
 
-  bool empty() const { return entries.empty() && failures.empty() && exceptions.empty(); }
+  bool empty() const {
+    return entries.empty() && failures.empty() && exceptions.empty() && dropped_iterations == 0;
+  }
 };
 
 }  // namespace cicada::stats

@@ -41,6 +41,12 @@ struct EntrySnapshot {
   Percentiles percentiles_us{};     // whole run, kReportedQuantiles; all 0 without requests
   Percentiles current_percentiles_us{};      // last ~10 closed seconds; all 0 when those hold no sample
   std::shared_ptr<const Histogram> latency;  // whole-run latency histogram (never null in a snapshot)
+  // The same requests measured from when each was sent instead of when it was due (docs/metrics.md,
+  // coordinated omission). Equal to the fields above unless requests started late (arrival-rate load).
+  Percentiles uncorrected_percentiles_us{};              // whole run; all 0 without requests
+  double uncorrected_avg_us = 0.0;                       // exact mean, us
+  std::int64_t uncorrected_max_us = 0;                   // exact largest, us
+  std::shared_ptr<const Histogram> uncorrected_latency;  // whole run (never null in a snapshot)
 
   bool has_requests() const { return num_requests != 0; }
   // failures / requests in [0, 1]; 0 without requests.
@@ -92,6 +98,12 @@ struct HistoryBlock {
   Percentiles total_run_percentiles_us{};  // Aggregated whole-run percentiles (the default history file)
 };
 
+// Where a load shape entered a stage (or a capacity search a step), for marks on charts.
+struct StageMark {
+  double start_unix_s = 0.0;  // wall-clock time the stage began
+  std::string label;          // e.g. "stage 2: 100 users @ 10/s" or "200/s"
+};
+
 struct Snapshot {
   double now_unix_s = 0.0;               // when the snapshot was taken (argument of snapshot())
   double start_unix_s = 0.0;             // stats start: Aggregate construction or the last reset
@@ -102,6 +114,9 @@ struct Snapshot {
   std::vector<FailureRow> failures;      // sorted by name, method, error
   std::vector<ExceptionRow> exceptions;  // first-seen order
   std::vector<std::shared_ptr<const HistoryBlock>> history;  // one block per closed second, oldest first
+  // Arrival-rate load: scheduled iterations that never started (since start or the last reset).
+  std::uint64_t dropped_iterations = 0;
+  std::vector<StageMark> stages;  // stage boundaries of the whole run, oldest first (kept across resets)
 };
 
 }  // namespace cicada::stats

@@ -5,6 +5,7 @@
 #include <functional>
 #include <string>
 #include <unordered_map>
+#include <utility>
 
 namespace cicada::stats {
 
@@ -72,7 +73,9 @@ struct EntryState {
   std::uint64_t num_requests = 0;
   std::uint64_t num_failures = 0;
   std::uint64_t content_bytes = 0;
-  Histogram latency;
+  Histogram latency;              // corrected (from the due time)
+  Histogram uncorrected_latency;  // from the send; equal to latency unless some sample started late
+  bool any_late = false;          // a sample of this interval had uncorrected != corrected
 };
 
 }  // namespace
@@ -101,15 +104,26 @@ EntryId ThreadStats::entry(std::string_view method, std::string_view name) {
 }
 
 void ThreadStats::record_success(EntryId id, std::int64_t latency_us, std::uint64_t content_bytes) {
-  EntryState& e = impl_->entries[id];
-  ++e.num_requests;
-  e.content_bytes += content_bytes;
-  e.latency.record(latency_us);
+  record_success(id, SampleLatency{latency_us, latency_us}, content_bytes);
 }
 
 void ThreadStats::record_failure(EntryId id, std::int64_t latency_us, std::uint64_t content_bytes,
                                  std::string_view error) {
-  record_success(id, latency_us, content_bytes);
+  record_failure(id, SampleLatency{latency_us, latency_us}, content_bytes, error);
+}
+
+void ThreadStats::record_success(EntryId id, SampleLatency latency, std::uint64_t content_bytes) {
+  EntryState& e = impl_->entries[id];
+  ++e.num_requests;
+  e.content_bytes += content_bytes;
+  e.latency.record(latency.corrected_us);
+  e.uncorrected_latency.record(latency.uncorrected_us);
+  e.any_late |= latency.uncorrected_us != latency.corrected_us;
+}
+
+void ThreadStats::record_failure(EntryId id, SampleLatency latency, std::uint64_t content_bytes,
+                                 std::string_view error) {
+  record_success(id, latency, content_bytes);
   ++impl_->entries[id].num_failures;
   auto it = impl_->failures.find(FailureProbe{id, error});
   if (it == impl_->failures.end()) {
@@ -135,10 +149,14 @@ StatsDelta ThreadStats::take_delta() {
       std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
   for (auto& e : impl_->entries) {
     if (e.num_requests == 0) continue;
-    d.entries.push_back(
-        EntryDelta{e.method, e.name, e.num_requests, e.num_failures, e.content_bytes, e.latency.to_sparse()});
+    d.entries.push_back(EntryDelta{
+        e.method, e.name, e.num_requests, e.num_failures, e.content_bytes, e.latency.to_sparse(), {}});
+    // Closed-model intervals (no late sample) send one histogram: the receiver reuses it as uncorrected.
+    if (e.any_late) d.entries.back().uncorrected_latency = e.uncorrected_latency.to_sparse();
     e.num_requests = e.num_failures = e.content_bytes = 0;
+    e.any_late = false;
     e.latency.reset();
+    e.uncorrected_latency.reset();
   }
   for (auto& [key, count] : impl_->failures) {
     if (count == 0) continue;
@@ -146,6 +164,7 @@ StatsDelta ThreadStats::take_delta() {
     d.failures.push_back(FailureDelta{e.method, e.name, key.error, count});
     count = 0;
   }
+  d.dropped_iterations = std::exchange(dropped_iterations_, 0);
   d.exceptions = std::move(impl_->exceptions);
   impl_->exceptions.clear();
   return d;

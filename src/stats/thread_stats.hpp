@@ -14,6 +14,14 @@ namespace cicada::stats {
 // Index of a request stats entry (method, name) inside one ThreadStats. Stable for the thread's life.
 using EntryId = std::uint32_t;
 
+// Both latencies of one request (coordinated omission, docs/metrics.md): from when it was due (its
+// scheduled start under arrival-rate load; the call otherwise) and from when it was actually sent.
+// The two are equal unless the request started late.
+struct SampleLatency {
+  std::int64_t corrected_us = 0;    // from the due time to the last response byte
+  std::int64_t uncorrected_us = 0;  // from the call to the last response byte (<= corrected_us)
+};
+
 class ThreadStats {
  public:
   ThreadStats();
@@ -29,6 +37,13 @@ class ThreadStats {
   void record_success(EntryId id, std::int64_t latency_us, std::uint64_t content_bytes);
   void record_failure(EntryId id, std::int64_t latency_us, std::uint64_t content_bytes,
                       std::string_view error);
+  // The same with a corrected latency that differs from the uncorrected one (arrival-rate load).
+  void record_success(EntryId id, SampleLatency latency, std::uint64_t content_bytes);
+  void record_failure(EntryId id, SampleLatency latency, std::uint64_t content_bytes, std::string_view error);
+
+  // Arrival-rate load: `n` scheduled iterations could not start in time (no free slot within the allowed
+  // lateness, or still waiting when the run stopped). They made no request, so no latency exists for them.
+  void record_dropped_iterations(std::uint64_t n) { dropped_iterations_ += n; }
 
   // An exception escaped scenario code (the user goes on). where: "UserType.task" (our traceback).
   void record_exception(std::string_view message, std::string_view where);
@@ -39,6 +54,7 @@ class ThreadStats {
  private:
   struct Impl;
   Impl* impl_;
+  std::uint64_t dropped_iterations_ = 0;
 };
 
 }  // namespace cicada::stats

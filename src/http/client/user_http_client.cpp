@@ -59,8 +59,10 @@ Task<Response> UserHttpClient::request(std::string_view method, std::string_view
                                        RequestOptions options) {
   // A previous catch_response Response still alive: it is recorded now, before its state is overwritten.
   if (pending_) record_default();
-  const MonoTime due = due_ ? *due_ : mono_now();
+  const MonoTime sent = mono_now();
+  const MonoTime due = due_ && *due_ < sent ? *due_ : sent;
   due_.reset();
+  sent_ = sent;
   const std::uint64_t ticket = ++ticket_;
   const MonoTime deadline = due + shared_.config().request_timeout;
 
@@ -277,7 +279,9 @@ stats::EntryId UserHttpClient::entry_for(std::string_view method, std::string_vi
 
 Response UserHttpClient::finish(std::uint64_t ticket, std::string_view method, std::string_view name,
                                 MonoTime due, TransportError error, bool catch_response) {
-  elapsed_us_ = micros_between(due, mono_now());
+  const MonoTime done = mono_now();
+  elapsed_us_ = micros_between(due, done);
+  uncorrected_us_ = micros_between(sent_, done);
   transport_ = error;
   entry_ = entry_for(method, name);
   if (error != TransportError::kNone) {
@@ -301,9 +305,9 @@ void UserHttpClient::record_default() {
   pending_ = false;
   const std::uint64_t bytes = content_size();
   if (failure_text_.empty())
-    stats_.record_success(entry_, elapsed_us_, bytes);
+    stats_.record_success(entry_, latency(), bytes);
   else
-    stats_.record_failure(entry_, elapsed_us_, bytes, failure_text_);
+    stats_.record_failure(entry_, latency(), bytes, failure_text_);
 }
 
 void UserHttpClient::settle(std::uint64_t ticket, bool failed, std::string_view message) {
@@ -312,9 +316,9 @@ void UserHttpClient::settle(std::uint64_t ticket, bool failed, std::string_view 
   const std::uint64_t bytes = content_size();
   if (failed) {
     format_catch_response_error(failure_text_, message);
-    stats_.record_failure(entry_, elapsed_us_, bytes, failure_text_);
+    stats_.record_failure(entry_, latency(), bytes, failure_text_);
   } else {
-    stats_.record_success(entry_, elapsed_us_, bytes);
+    stats_.record_success(entry_, latency(), bytes);
   }
 }
 

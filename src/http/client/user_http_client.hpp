@@ -45,7 +45,8 @@ class UserHttpClient final : public HttpClient, private detail::ResponseOwner {
   std::string_view host() const override { return base_url_; }
 
   // The next request's latency is measured from `due` (arrival-rate load: its scheduled time) instead of
-  // from the call. Applies to one request.
+  // from the call; the latency from the call is recorded beside it as the uncorrected one. Applies to one
+  // request. A due time in the future counts as now.
   void set_due_time(MonoTime due) { due_ = due; }
 
   const CookieJar& cookies() const { return cookies_; }
@@ -71,6 +72,7 @@ class UserHttpClient final : public HttpClient, private detail::ResponseOwner {
   bool follow_location(std::string_view location);
   stats::EntryId entry_for(std::string_view method, std::string_view name);
   void record_default();
+  stats::SampleLatency latency() const { return {elapsed_us_, uncorrected_us_}; }
   Response finish(std::uint64_t ticket, std::string_view method, std::string_view name, MonoTime due,
                   TransportError error, bool catch_response);
 
@@ -98,9 +100,11 @@ class UserHttpClient final : public HttpClient, private detail::ResponseOwner {
   std::optional<MonoTime> due_;
   TransportError transport_ = TransportError::kNone;
   std::string error_detail_;
-  std::string error_text_;    // transport error text, "" when the response arrived
-  std::string failure_text_;  // what a default failure records
-  std::int64_t elapsed_us_ = 0;
+  std::string error_text_;           // transport error text, "" when the response arrived
+  std::string failure_text_;         // what a default failure records
+  std::int64_t elapsed_us_ = 0;      // from the due time (corrected)
+  std::int64_t uncorrected_us_ = 0;  // from the call
+  MonoTime sent_{};
   stats::EntryId entry_ = 0;
   std::uint64_t ticket_ = 0;
   bool pending_ = false;

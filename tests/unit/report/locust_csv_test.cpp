@@ -21,8 +21,8 @@ stats::EntryDelta entry(std::string method, std::string name, std::vector<std::i
                         std::uint64_t failures, std::uint64_t bytes_each) {
   stats::Histogram h;
   for (auto v : latencies_us) h.record(v);
-  return stats::EntryDelta{std::move(method), std::move(name),        h.count(),
-                           failures,          bytes_each * h.count(), h.to_sparse()};
+  return stats::EntryDelta{std::move(method),      std::move(name), h.count(), failures,
+                           bytes_each * h.count(), h.to_sparse(),   {}};
 }
 
 // A small run shaped like the golden one: a first second with no request, then three seconds of traffic.

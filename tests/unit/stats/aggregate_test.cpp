@@ -30,7 +30,7 @@ StatsDelta requests(const std::string& name, int n, std::int64_t latency_us, dou
   StatsDelta d;
   d.taken_at_unix_s = taken_at;
   d.entries.push_back(
-      EntryDelta{"GET", name, h.count(), static_cast<std::uint64_t>(failures), 0, h.to_sparse()});
+      EntryDelta{"GET", name, h.count(), static_cast<std::uint64_t>(failures), 0, h.to_sparse(), {}});
   return d;
 }
 

@@ -1,0 +1,178 @@
+#include "runner/arrival_executor.hpp"
+
+#include <algorithm>
+#include <utility>
+
+#include "runner/shard.hpp"
+
+namespace cicada::runner {
+namespace {
+constexpr auto kIdlePoll = std::chrono::milliseconds(50);  // paused schedule: still drop late waiters
+
+std::chrono::nanoseconds seconds_to_ns(double s) {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(s));
+}
+}  // namespace
+
+ArrivalExecutor::ArrivalExecutor(Shard& shard, const Scenario& scenario,
+                                 const std::vector<TaskPicker>& pickers, ArrivalConfig config)
+    : shard_(shard),
+      scenario_(scenario),
+      pickers_(pickers),
+      config_(config),
+      rng_(config.seed),
+      timer_(shard.ctx) {
+  double sum = 0;
+  for (const auto& type : scenario.user_types) {
+    sum += type.weight > 0 ? type.weight : 0;
+    type_cumulative_.push_back(sum);
+  }
+  config_.max_inflight = std::max<std::size_t>(1, config_.max_inflight);
+  free_.resize(scenario.user_types.size());
+  for (auto& list : free_) list.reserve(config_.max_inflight);
+  slots_.reserve(config_.max_inflight);
+  waiting_.resize(1024);
+}
+
+ArrivalExecutor::~ArrivalExecutor() = default;
+
+std::uint32_t ArrivalExecutor::pick_type() {
+  if (type_cumulative_.size() <= 1 || type_cumulative_.back() <= 0) return 0;
+  const double x = rng_.uniform() * type_cumulative_.back();
+  auto it = std::upper_bound(type_cumulative_.begin(), type_cumulative_.end(), x);
+  if (it == type_cumulative_.end()) --it;
+  return static_cast<std::uint32_t>(it - type_cumulative_.begin());
+}
+
+void ArrivalExecutor::start(MonoTime origin, double total_rate) {
+  started_ = true;
+  if (total_rate > 0) {
+    interval_s_ = static_cast<double>(config_.count) / total_rate;
+    // Executor i takes arrivals i, i + N, i + 2N...: its first one is i/rate after the origin.
+    next_due_ = origin + seconds_to_ns(static_cast<double>(config_.index) / total_rate);
+    last_due_ = next_due_ - seconds_to_ns(interval_s_);
+  }
+  arm_timer();
+}
+
+void ArrivalExecutor::set_rate(double total_rate) {
+  if (stopping_ || !started_) return;
+  const MonoTime now = mono_now();
+  const bool was_paused = interval_s_ <= 0;
+  interval_s_ = total_rate > 0 ? static_cast<double>(config_.count) / total_rate : 0;
+  if (interval_s_ <= 0) return;
+  if (was_paused) {
+    next_due_ = now + seconds_to_ns(static_cast<double>(config_.index) / total_rate);
+  } else {
+    // A faster rate must not wait for an arrival planned at the old, slower pace; a slower one keeps it.
+    next_due_ = std::min(next_due_, std::max(last_due_ + seconds_to_ns(interval_s_), now));
+  }
+  arm_timer();
+}
+
+void ArrivalExecutor::arm_timer() {
+  if (stopping_) return;
+  MonoTime wake = interval_s_ > 0 ? next_due_ : mono_now() + kIdlePoll;
+  if (waiting_size_ > 0) wake = std::min(wake, waiting_[waiting_head_].due + config_.max_lateness);
+  timer_.expires_at(wake);  // cancels a pending wait: its handler sees operation_aborted
+  timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) on_timer();
+  });
+}
+
+void ArrivalExecutor::on_timer() {
+  if (stopping_) return;
+  const MonoTime now = mono_now();
+  drop_late(now);
+  // Catch up on every arrival already due (a late loop starts them late; their latency says so).
+  while (interval_s_ > 0 && next_due_ <= now) {
+    dispatch(next_due_, pick_type());
+    last_due_ = next_due_;
+    next_due_ += seconds_to_ns(interval_s_);
+  }
+  arm_timer();
+}
+
+void ArrivalExecutor::dispatch(MonoTime due, std::uint32_t type) {
+  if (busy_ < config_.max_inflight && start_on_slot(due, type)) return;
+  push_waiting(Waiting{due, type});
+}
+
+IterationSlot* ArrivalExecutor::free_slot(std::uint32_t type) {
+  auto& list = free_[type];
+  if (!list.empty()) {
+    IterationSlot* slot = list.back();
+    list.pop_back();
+    return slot;
+  }
+  // Warm-up only: a new slot (user, client, connection) for this type.
+  const std::uint64_t k = slots_.size();
+  const std::uint64_t id = config_.first_user_id + config_.index + k * config_.count;
+  const std::uint64_t seed = config_.seed ^ (0x9E3779B97F4A7C15ull * (id + 1));
+  slots_.push_back(std::make_unique<IterationSlot>(*this, shard_, scenario_.user_types[type], type,
+                                                   pickers_[type], id, seed));
+  slots_.back()->start();
+  return slots_.back().get();
+}
+
+bool ArrivalExecutor::start_on_slot(MonoTime due, std::uint32_t type) {
+  IterationSlot* slot = free_slot(type);
+  if (!slot) return false;
+  ++busy_;
+  in_flight_.store(static_cast<int>(busy_), std::memory_order_relaxed);
+  slot->assign(due);
+  return true;
+}
+
+void ArrivalExecutor::iteration_done(IterationSlot& slot) {
+  --busy_;
+  in_flight_.store(static_cast<int>(busy_), std::memory_order_relaxed);
+  free_[slot.type_index()].push_back(&slot);
+  if (stopping_) return;
+  const MonoTime now = mono_now();
+  drop_late(now);
+  if (waiting_size_ > 0 && busy_ < config_.max_inflight) {
+    const Waiting w = pop_waiting();
+    start_on_slot(w.due, w.type);
+  }
+}
+
+void ArrivalExecutor::drop_late(MonoTime now) {
+  std::uint64_t dropped = 0;
+  while (waiting_size_ > 0 && now - waiting_[waiting_head_].due > config_.max_lateness) {
+    pop_waiting();
+    ++dropped;
+  }
+  if (dropped) shard_.stats.record_dropped_iterations(dropped);
+}
+
+void ArrivalExecutor::push_waiting(Waiting w) {
+  if (waiting_size_ == waiting_.size()) {  // grow (rare): unroll the ring into a twice larger one
+    std::vector<Waiting> bigger(waiting_.size() * 2);
+    for (std::size_t i = 0; i < waiting_size_; ++i)
+      bigger[i] = waiting_[(waiting_head_ + i) % waiting_.size()];
+    waiting_.swap(bigger);
+    waiting_head_ = 0;
+  }
+  waiting_[(waiting_head_ + waiting_size_) % waiting_.size()] = w;
+  ++waiting_size_;
+}
+
+ArrivalExecutor::Waiting ArrivalExecutor::pop_waiting() {
+  const Waiting w = waiting_[waiting_head_];
+  waiting_head_ = (waiting_head_ + 1) % waiting_.size();
+  --waiting_size_;
+  return w;
+}
+
+void ArrivalExecutor::request_stop() {
+  if (stopping_) return;
+  stopping_ = true;
+  timer_.cancel();
+  if (waiting_size_ > 0) shard_.stats.record_dropped_iterations(waiting_size_);
+  waiting_size_ = 0;
+  // Index loop: a slot resumed here may end and touch free_, never slots_.
+  for (std::size_t i = 0; i < slots_.size(); ++i) slots_[i]->request_stop();
+}
+
+}  // namespace cicada::runner

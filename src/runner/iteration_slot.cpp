@@ -1,0 +1,88 @@
+#include "runner/iteration_slot.hpp"
+
+#include <exception>
+#include <string>
+#include <utility>
+
+#include "runner/arrival_executor.hpp"
+#include "runner/shard.hpp"
+#include "runner/user_binder.hpp"
+
+namespace cicada::runner {
+
+IterationSlot::IterationSlot(ArrivalExecutor& owner, Shard& shard, const UserType& type,
+                             std::size_t type_index, const TaskPicker& picker, std::uint64_t id,
+                             std::uint64_t seed)
+    : owner_(owner),
+      shard_(shard),
+      type_(type),
+      type_index_(type_index),
+      picker_(picker),
+      rng_(seed),
+      client_(shard.client_state, shard.stats, type.host),
+      user_(type.factory ? type.factory() : std::make_unique<User>()) {
+  for (const auto& [name, value] : type.default_headers) client_.set_default_header(name, value);
+  detail::UserBinder::bind(*user_, client_, rng_, id);
+}
+
+IterationSlot::~IterationSlot() = default;
+
+void IterationSlot::start() {
+  shard_.running.fetch_add(1, std::memory_order_relaxed);
+  main_ = run();
+  main_.handle().resume();
+}
+
+void IterationSlot::assign(MonoTime due) {
+  due_ = due;
+  has_work_ = true;
+  if (parked_) std::exchange(parked_, {}).resume();
+}
+
+void IterationSlot::request_stop() {
+  stop_requested_ = true;
+  if (parked_) std::exchange(parked_, {}).resume();
+}
+
+void IterationSlot::record_exception(const char* what, const char* phase) {
+  shard_.stats.record_exception(what, type_.name + "." + phase);
+}
+
+Task<> IterationSlot::run() {
+  try {
+    co_await user_->on_start();
+  } catch (const std::exception& e) {
+    record_exception(e.what(), "on_start");
+  } catch (...) {
+    record_exception("unknown exception", "on_start");
+  }
+  for (;;) {
+    co_await WorkAwaiter{*this};
+    if (!has_work_) break;  // stop requested while parked
+    has_work_ = false;
+    const TaskSpec& task = type_.tasks[picker_.pick(rng_)];
+    client_.set_due_time(due_);
+    try {
+      co_await task.fn(*user_);
+    } catch (const std::exception& e) {
+      shard_.stats.record_exception(e.what(), type_.name + "." + task.name);
+    } catch (...) {
+      shard_.stats.record_exception("unknown exception", type_.name + "." + task.name);
+    }
+    // May hand this slot the oldest waiting iteration at once (has_work_ set again: no suspension);
+    // a stopping executor hands out nothing.
+    owner_.iteration_done(*this);
+    if (stop_requested_) break;
+  }
+  try {
+    co_await user_->on_stop();
+  } catch (const std::exception& e) {
+    record_exception(e.what(), "on_stop");
+  } catch (...) {
+    record_exception("unknown exception", "on_stop");
+  }
+  finished_ = true;
+  shard_.running.fetch_sub(1, std::memory_order_relaxed);
+}
+
+}  // namespace cicada::runner

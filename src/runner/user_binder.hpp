@@ -1,0 +1,17 @@
+#pragma once
+// The engine's side of cicada::User: gives a user its client, PRNG and id (friend of User). Shared by
+// the closed-model UserSlot and the open-model IterationSlot.
+#include <cstdint>
+
+#include "cicada/user.hpp"
+
+namespace cicada::detail {
+class UserBinder {
+ public:
+  static void bind(User& user, HttpClient& client, Random& rng, std::uint64_t id) {
+    user.client_ = &client;
+    user.random_ = &rng;
+    user.id_ = id;
+  }
+};
+}  // namespace cicada::detail
