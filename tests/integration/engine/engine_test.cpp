@@ -1,0 +1,206 @@
+// The engine (LocalRunner) in-process against a scripted loopback server: misbehaving targets, scenario
+// exceptions, stop timeouts, the user mix. Every run is bounded by its run time.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <stdexcept>
+
+#include "base/clock.hpp"
+#include "runner/local_runner.hpp"
+#include "support/scripted_server.hpp"
+
+using namespace std::chrono_literals;
+using cicada::Response;
+using cicada::Scenario;
+using cicada::Task;
+using cicada::TaskSpec;
+using cicada::User;
+using cicada::UserType;
+using cicada::WaitTime;
+using cicada::runner::LocalRunner;
+using cicada::runner::RunOptions;
+using cicada::testing::ScriptedReply;
+using cicada::testing::ScriptedServer;
+
+namespace {
+
+TaskSpec get_task(std::string name, std::string path, double weight = 1) {
+  TaskSpec t;
+  t.name = std::move(name);
+  t.weight = weight;
+  t.fn = [path](User& u) -> Task<> { co_await u.client().get(path); };
+  return t;
+}
+
+UserType user_type(std::string name, std::vector<TaskSpec> tasks, WaitTime wait = WaitTime::constant(0)) {
+  UserType t;
+  t.name = std::move(name);
+  t.tasks = std::move(tasks);
+  t.wait_time = wait;
+  return t;
+}
+
+RunOptions options(const std::string& host, int users, std::chrono::milliseconds run_time) {
+  RunOptions o;
+  o.host = host;
+  o.users = users;
+  o.spawn_rate = 1000;
+  o.run_time = run_time;
+  o.threads = 2;
+  o.seed = 7;
+  o.request_timeout = 300ms;
+  return o;
+}
+
+const cicada::stats::FailureRow* failure_containing(const cicada::stats::Snapshot& s, std::string_view text) {
+  for (const auto& f : s.failures) {
+    if (f.error.find(text) != std::string::npos) return &f;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+TEST(Engine, MisbehavingTargetNeverStopsTheRun) {
+  ScriptedServer server;
+  server.set_recording(false);
+  std::atomic<int> n{0};
+  server.set_handler([&](const cicada::testing::RecordedRequest&) {
+    switch (n.fetch_add(1) % 6) {
+      case 0:
+        return ScriptedReply::respond(200, "ok");
+      case 1:
+        return ScriptedReply::respond(500, "boom");
+      case 2:
+        return ScriptedReply::reset();
+      case 3:
+        return ScriptedReply::close();
+      case 4:
+        return ScriptedReply::garbage();
+      default:
+        return ScriptedReply::stall();
+    }
+  });
+  Scenario s;
+  s.source = "engine_test";
+  s.user_types.push_back(user_type("U", {get_task("get", "/x")}));
+  LocalRunner runner(s, options(server.url(), 4, 2000ms));
+  ASSERT_TRUE(runner.prepare().ok());
+  const auto started = cicada::mono_now();
+  runner.run([](const cicada::stats::Snapshot&) {});
+  EXPECT_LT(cicada::mono_now() - started, 5s);
+  auto snap = runner.snapshot();
+  ASSERT_TRUE(snap);
+  EXPECT_GT(snap->total.num_requests, 20u);
+  EXPECT_GT(snap->total.num_failures, 10u);
+  EXPECT_LT(snap->total.num_failures, snap->total.num_requests);  // the 200s still count as successes
+  EXPECT_NE(failure_containing(*snap, "500 Server Error"), nullptr);
+  EXPECT_NE(failure_containing(*snap, "malformed HTTP response"), nullptr);
+  EXPECT_NE(failure_containing(*snap, "timeout"), nullptr);
+  EXPECT_TRUE(failure_containing(*snap, "reset") || failure_containing(*snap, "closed the connection"));
+}
+
+TEST(Engine, ScenarioExceptionsAreCountedAndTheUserKeepsRunning) {
+  ScriptedServer server;
+  server.set_recording(false);
+  Scenario s;
+  s.source = "engine_test";
+  TaskSpec broken;
+  broken.name = "broken";
+  broken.fn = [](User& u) -> Task<> {
+    if (u.random().chance(0.5)) throw std::runtime_error("deliberate error raised inside a task");
+    co_await u.client().get("/ok");
+  };
+  s.user_types.push_back(user_type("GoldenUser", {broken}, WaitTime::constant(0.002)));
+  LocalRunner runner(s, options(server.url(), 2, 1500ms));
+  ASSERT_TRUE(runner.prepare().ok());
+  runner.run([](const cicada::stats::Snapshot&) {});
+  auto snap = runner.snapshot();
+  ASSERT_EQ(snap->exceptions.size(), 1u);
+  EXPECT_EQ(snap->exceptions[0].message, "deliberate error raised inside a task");
+  EXPECT_EQ(snap->exceptions[0].traceback, "GoldenUser.broken");
+  EXPECT_GT(snap->exceptions[0].count, 20u);
+  // The same users went on making requests after raising.
+  EXPECT_GT(snap->total.num_requests, 20u);
+  EXPECT_EQ(snap->total.num_failures, 0u);
+}
+
+TEST(Engine, StopTimeoutLetsTheRunningTaskFinish) {
+  ScriptedServer server;
+  server.set_recording(false);
+  server.set_fallback(ScriptedReply::respond(200, "slow").after(400ms));
+  Scenario s;
+  s.source = "engine_test";
+  s.user_types.push_back(user_type("U", {get_task("slow", "/slow")}));
+  auto o = options(server.url(), 3, 200ms);
+  o.request_timeout = 5000ms;
+  o.stop_timeout = 2s;
+  LocalRunner graceful(s, o);
+  ASSERT_TRUE(graceful.prepare().ok());
+  graceful.run([](const cicada::stats::Snapshot&) {});
+  // Stopped 200 ms in, each user's first request (400 ms) was allowed to finish and was recorded.
+  EXPECT_EQ(graceful.snapshot()->total.num_requests, 3u);
+
+  o.stop_timeout = 0s;  // Locust's default: stop at once, unfinished requests are not measured
+  LocalRunner abrupt(s, o);
+  ASSERT_TRUE(abrupt.prepare().ok());
+  const auto started = cicada::mono_now();
+  abrupt.run([](const cicada::stats::Snapshot&) {});
+  EXPECT_LT(cicada::mono_now() - started, 350ms);
+  EXPECT_EQ(abrupt.snapshot()->total.num_requests, 0u);
+}
+
+TEST(Engine, UserTypesFollowTheirWeightsAndFixedCounts) {
+  ScriptedServer server;
+  server.set_recording(false);
+  static std::atomic<int> started[3];
+  for (auto& c : started) c = 0;
+  struct Counting : User {
+    explicit Counting(int i) : index(i) {}
+    Task<> on_start() override {
+      started[index].fetch_add(1);
+      co_return;
+    }
+    int index;
+  };
+  Scenario s;
+  s.source = "engine_test";
+  for (int i = 0; i < 3; ++i) {
+    auto t = user_type("T" + std::to_string(i), {get_task("get", "/t" + std::to_string(i))},
+                       WaitTime::constant(0.05));
+    t.factory = [i] { return std::make_unique<Counting>(i); };
+    s.user_types.push_back(t);
+  }
+  s.user_types[0].weight = 4;
+  s.user_types[1].weight = 1;
+  s.user_types[2].fixed_count = 2;
+  LocalRunner runner(s, options(server.url(), 12, 800ms));
+  ASSERT_TRUE(runner.prepare().ok());
+  runner.run([](const cicada::stats::Snapshot&) {});
+  EXPECT_EQ(started[2].load(), 2);
+  EXPECT_EQ(started[0].load(), 8);
+  EXPECT_EQ(started[1].load(), 2);
+}
+
+TEST(Engine, SpawnRateIsFollowed) {
+  ScriptedServer server;
+  server.set_recording(false);
+  Scenario s;
+  s.source = "engine_test";
+  s.user_types.push_back(user_type("U", {get_task("get", "/")}, WaitTime::constant(0.1)));
+  auto o = options(server.url(), 10, 3500ms);
+  o.spawn_rate = 4;  // the first user at once, then 4 per second: 10 users after 2.25 s
+  std::vector<std::pair<double, int>> seen;
+  LocalRunner runner(s, o);
+  ASSERT_TRUE(runner.prepare().ok());
+  const auto started = cicada::mono_now();
+  runner.run([&](const cicada::stats::Snapshot& snap) {
+    seen.emplace_back(std::chrono::duration<double>(cicada::mono_now() - started).count(), snap.user_count);
+  });
+  ASSERT_GE(seen.size(), 3u);
+  for (auto [t, users] : seen) {
+    const double expected = std::min(10.0, 1.0 + std::floor(4.0 * t));
+    EXPECT_NEAR(users, expected, 2.5) << "at " << t << " s";
+  }
+  EXPECT_EQ(seen.back().second, 10);
+}
