@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "shape_options.hpp"
+
 namespace cicada::app {
 
 struct CliOptions {
@@ -26,6 +28,7 @@ struct CliOptions {
   std::string config_file;      // --config; default ./cicada.conf if present
   int threads = 0;              // event loops; 0: one per usable CPU
   unsigned long long seed = 0;  // 0: random
+  ShapeOptions shape;           // --stages, --arrival-rate, --max-inflight, --max-lateness
   // Which options came from the scenario's defaults rather than the user (so they can be applied).
   bool users_given = false, spawn_rate_given = false, run_time_given = false, host_given = false;
 };

@@ -12,6 +12,7 @@
 #include "console_observer.hpp"
 #include "csv_observer.hpp"
 #include "error_exit_observer.hpp"
+#include "open_model_observer.hpp"
 #include "runner/local_runner.hpp"
 #include "scenario_source.hpp"
 
@@ -44,6 +45,7 @@ Result<runner::RunOptions> run_options(const CliOptions& o, const scenario::Load
   ro.threads = static_cast<std::size_t>(o.threads);
   ro.seed = o.seed;
   ro.keep_entry_history = o.csv_full_history;
+  if (auto r = apply_shape_options(o.shape, settings, ro.spawn_rate, ro); !r) return r.error();
   return ro;
 }
 
@@ -53,6 +55,7 @@ std::vector<std::unique_ptr<RunObserver>> make_observers(const CliOptions& o) {
   list.push_back(std::make_unique<ErrorExitObserver>(o.exit_code_on_error));
   if (!o.csv_prefix.empty()) list.push_back(std::make_unique<CsvObserver>(o.csv_prefix, o.csv_full_history));
   list.push_back(std::make_unique<ConsoleObserver>(o.only_summary));
+  list.push_back(std::make_unique<OpenModelObserver>(o.csv_prefix));
   return list;
 }
 

@@ -7,6 +7,7 @@
 #include "scenario/yaml_context.hpp"
 #include "scenario/yaml_payloads.hpp"
 #include "scenario/yaml_requests.hpp"
+#include "scenario/yaml_stages.hpp"
 #include "scenario/yaml_user.hpp"
 
 namespace cicada::scenario {
@@ -117,7 +118,8 @@ UserType parse_user_type(const YamlContext& ctx, const std::string& name, const 
 
 LoadedScenario parse_document(const YamlContext& ctx, const YAML::Node& root) {
   ctx.require_keys(root, "the scenario",
-                   {"host", "users", "spawn_rate", "run_time", "headers", "payloads", "user_types"});
+                   {"host", "users", "spawn_rate", "run_time", "headers", "payloads", "user_types", "stages",
+                    "arrival_rate", "max_inflight"});
   LoadedScenario out;
   out.scenario.source = ctx.file().string();
   if (auto host = YamlContext::find(root, "host")) out.scenario.default_host = parse_host(ctx, *host);
@@ -130,6 +132,7 @@ LoadedScenario parse_document(const YamlContext& ctx, const YAML::Node& root) {
     out.settings.spawn_rate = positive(ctx, *rate, "a spawn rate");
   if (auto run_time = YamlContext::find(root, "run_time"))
     out.settings.run_time = ctx.duration(*run_time, "run_time");
+  parse_shape_settings(ctx, root, out.settings);
   HeaderList headers;
   if (auto h = YamlContext::find(root, "headers")) headers = parse_headers(ctx, *h);
   PayloadTable payloads;

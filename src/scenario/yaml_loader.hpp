@@ -17,6 +17,11 @@ struct ScenarioSettings {
   std::optional<int> users;
   std::optional<double> spawn_rate;
   std::optional<std::chrono::microseconds> run_time;
+  // Load shape (yaml_stages.hpp): stages in the --stages syntax ("30s:10@5", "1m:50..200/s"), a
+  // constant arrival rate (iterations/s) and the open model's concurrency cap.
+  std::vector<std::string> stages;
+  std::optional<double> arrival_rate;
+  std::optional<int> max_inflight;
 };
 
 struct LoadedScenario {

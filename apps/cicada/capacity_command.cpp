@@ -1,0 +1,170 @@
+#include "capacity_command.hpp"
+
+// GCC 12 sees a false null dereference inside CLI11's string helpers at -O2.
+#pragma GCC diagnostic ignored "-Wnull-dereference"
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <fstream>
+#include <iostream>
+
+#include "base/duration.hpp"
+#include "base/log.hpp"
+#include "runner/capacity_search.hpp"
+#include "scenario_source.hpp"
+
+namespace cicada::app {
+namespace {
+
+constexpr int kUsageError = 2;
+
+struct CapacityOptions {
+  std::string scenario_file;
+  std::string host;
+  std::vector<std::string> slos;
+  std::string mode = "rate";
+  double start = 10;
+  double step = 10;
+  double factor = 0;
+  int max_steps = 20;
+  std::string warmup = "3s";
+  std::string hold = "10s";
+  int max_inflight = 1000;
+  int threads = 0;
+  unsigned long long seed = 0;
+  std::string json_file;
+  std::string loglevel = "WARNING";
+};
+
+std::string point_line(const runner::CapacityPlan& plan, const runner::CapacityPoint& p) {
+  return fmt::format(
+      "step {:>2}  {:>12}  {:>9.1f} req/s  p50 {:>8.1f} ms  p95 {:>8.1f} ms  p99 {:>8.1f} ms  "
+      "fail {:>6.2f}%{}{}",
+      p.step, runner::format_load(plan, p.load), p.throughput_rps,
+      static_cast<double>(p.percentiles_us[0]) / 1000.0, static_cast<double>(p.percentiles_us[5]) / 1000.0,
+      static_cast<double>(p.percentiles_us[7]) / 1000.0, p.fail_ratio * 100.0,
+      p.dropped ? fmt::format("  dropped {}", p.dropped) : "", p.within_slo ? "" : "  <- " + p.violated);
+}
+
+// The throughput-latency curve as JSON, for the HTML report and the web UI to draw.
+std::string curve_json(const runner::CapacityPlan& plan, const runner::CapacityResult& r) {
+  std::string out = fmt::format("{{\"mode\": \"{}\", \"found\": {}, \"stop_reason\": \"{}\", ",
+                                plan.open_model ? "rate" : "users", r.found ? "true" : "false", [&] {
+                                  std::string s;
+                                  for (char c : r.stop_reason)
+                                    s += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
+                                  return s;
+                                }());
+  out += fmt::format("\"max_load\": {}, \"max_throughput_rps\": {}, \"points\": [",
+                     r.found ? r.best.load : 0.0, r.found ? r.best.throughput_rps : 0.0);
+  for (std::size_t i = 0; i < r.curve.size(); ++i) {
+    const auto& p = r.curve[i];
+    out += fmt::format(
+        "{}{{\"step\": {}, \"load\": {}, \"throughput_rps\": {:.3f}, \"p50_ms\": {:.3f}, "
+        "\"p95_ms\": {:.3f}, \"p99_ms\": {:.3f}, \"avg_ms\": {:.3f}, \"fail_ratio\": {:.6f}, "
+        "\"dropped\": {}, \"within_slo\": {}}}",
+        i ? ", " : "", p.step, p.load, p.throughput_rps, static_cast<double>(p.percentiles_us[0]) / 1000.0,
+        static_cast<double>(p.percentiles_us[5]) / 1000.0, static_cast<double>(p.percentiles_us[7]) / 1000.0,
+        p.avg_us / 1000.0, p.fail_ratio, p.dropped, p.within_slo ? "true" : "false");
+  }
+  return out + "]}\n";
+}
+
+}  // namespace
+
+int run_capacity_command(int argc, char** argv) {
+  CLI::App app{
+      "cicada capacity: raise the load step by step until an objective is crossed or throughput "
+      "stops growing; prints each step, then the highest sustainable load"};
+  CapacityOptions o;
+  app.add_option("-f,--scenario", o.scenario_file, "Scenario file (.yaml)")->required();
+  app.add_option("-H,--host", o.host, "Base URL of the system under test");
+  app.add_option("--slo", o.slos, "Objective, repeatable: 'p95 < 50ms', 'avg < 20ms', 'fail_ratio < 1%'")
+      ->required();
+  app.add_option("--mode", o.mode, "rate: step the arrival rate (open model); users: step users")
+      ->check(CLI::IsMember({"rate", "users"}))
+      ->capture_default_str();
+  app.add_option("--start", o.start, "Load of the first step (iterations/s or users)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--step", o.step, "Load added per step")->check(CLI::PositiveNumber)->capture_default_str();
+  app.add_option("--factor", o.factor, "Multiply the load by this per step instead (e.g. 1.5)");
+  app.add_option("--max-steps", o.max_steps, "Give up after this many steps")->capture_default_str();
+  app.add_option("--warmup", o.warmup, "Per step: time before measuring")->capture_default_str();
+  app.add_option("--hold", o.hold, "Per step: time measured")->capture_default_str();
+  app.add_option("--max-inflight", o.max_inflight, "Open model: iterations running at once at most")
+      ->capture_default_str();
+  app.add_option("--threads", o.threads, "Event loop threads (default: one per usable CPU)");
+  app.add_option("--seed", o.seed, "Seed of every user's random stream");
+  app.add_option("--json", o.json_file, "Write the throughput-latency curve to this JSON file");
+  app.add_option("-L,--loglevel", o.loglevel, "DEBUG, INFO, WARNING, ERROR or CRITICAL")
+      ->capture_default_str();
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  auto fail = [](const std::string& message) {
+    std::cerr << "cicada capacity: " << message << "\n";
+    return kUsageError;
+  };
+  log::Level level;
+  if (!log::parse_level(o.loglevel, level)) return fail("--loglevel: unknown level " + o.loglevel);
+  log::set_level(level);
+  std::vector<runner::Slo> slos;
+  for (const auto& text : o.slos) {
+    auto slo = runner::parse_slo(text);
+    if (!slo) return fail(slo.error().message);
+    slos.push_back(*slo);
+  }
+  runner::CapacityPlan plan;
+  plan.open_model = o.mode == "rate";
+  plan.start = o.start;
+  plan.step = o.step;
+  plan.factor = o.factor;
+  plan.max_steps = o.max_steps;
+  auto warmup = parse_duration(o.warmup);
+  auto hold = parse_duration(o.hold);
+  if (!warmup) return fail("--warmup: " + warmup.error().message);
+  if (!hold) return fail("--hold: " + hold.error().message);
+  plan.warmup = std::chrono::duration_cast<std::chrono::seconds>(*warmup);
+  plan.hold = std::chrono::duration_cast<std::chrono::seconds>(*hold);
+  if (plan.hold.count() < 1) return fail("--hold must be at least 1s");
+
+  auto loaded = load_scenario_file(o.scenario_file);
+  if (!loaded) return fail(loaded.error().message);
+  runner::RunOptions ro;
+  ro.host = !o.host.empty() ? o.host : loaded->scenario.default_host;
+  ro.threads = static_cast<std::size_t>(o.threads);
+  ro.seed = o.seed;
+  ro.max_inflight = static_cast<std::size_t>(std::max(1, o.max_inflight));
+  ro.keep_entry_history = false;
+  ro.stop_timeout = std::chrono::seconds(2);
+
+  std::cout << fmt::format(
+      "Capacity search: {} from {}, {} per step, objectives:", o.mode, runner::format_load(plan, plan.start),
+      plan.factor > 1 ? fmt::format("x{:g}", plan.factor) : fmt::format("+{:g}", plan.step));
+  for (const auto& s : slos) std::cout << " [" << s.text << "]";
+  std::cout << "\n" << std::flush;
+  const auto result = runner::run_capacity_search(std::move(loaded->scenario), ro, plan, slos,
+                                                  [&](const runner::CapacityPoint& p) {
+                                                    std::cout << point_line(plan, p) << "\n" << std::flush;
+                                                  });
+  if (result.curve.empty()) return fail(result.stop_reason);
+  std::cout << "Stopped: " << result.stop_reason << "\n";
+  if (result.found) {
+    std::cout << fmt::format("Maximum sustainable load: {} ({:.1f} req/s, p95 {:.1f} ms)\n",
+                             runner::format_load(plan, result.best.load), result.best.throughput_rps,
+                             static_cast<double>(result.best.percentiles_us[5]) / 1000.0);
+  } else {
+    std::cout << "No step met every objective: lower --start.\n";
+  }
+  if (!o.json_file.empty()) {
+    std::ofstream file(o.json_file, std::ios::trunc);
+    file << curve_json(plan, result);
+    if (!file) return fail("cannot write " + o.json_file);
+  }
+  return result.found ? 0 : 1;
+}
+
+}  // namespace cicada::app

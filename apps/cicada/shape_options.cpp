@@ -1,0 +1,58 @@
+#include "shape_options.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include "base/duration.hpp"
+#include "cli_options.hpp"
+#include "runner/stages.hpp"
+
+namespace cicada::app {
+
+void add_shape_flags(CLI::App& app, CliOptions& o) {
+  app.add_option("--stages", o.shape.stages,
+                 "Load shape: DURATION:USERS[@SPAWN_RATE],... (e.g. 30s:10@5,1m:100@10) or arrival rates "
+                 "DURATION:RATE/s / DURATION:FROM..TO/s; the test ends after the last stage");
+  app.add_option("--arrival-rate", o.shape.arrival_rate,
+                 "Open model: start this many iterations per second on schedule, whether or not earlier "
+                 "ones finished (latency measured from the scheduled start)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--max-inflight", o.shape.max_inflight,
+                 "Open model: iterations running at once at most (default 1000); later ones wait")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--max-lateness", o.shape.max_lateness,
+                 "Open model: an iteration that waited this long for a free slot is dropped (counted)");
+}
+
+Result<void> apply_shape_options(const ShapeOptions& o, const scenario::ScenarioSettings& settings,
+                                 double default_spawn_rate, runner::RunOptions& ro) {
+  if (!o.stages.empty() && o.arrival_rate > 0)
+    return make_error("--stages and --arrival-rate: give one (rates go in stages as 30s:200/s)");
+  if (!o.stages.empty()) {
+    auto stages = runner::parse_stages(o.stages);
+    if (!stages) return make_error("--stages: " + stages.error().message);
+    ro.shape = runner::stages_shape(std::move(*stages), default_spawn_rate);
+  } else if (o.arrival_rate > 0) {
+    ro.shape = runner::constant_rate_shape(o.arrival_rate);
+  } else if (!settings.stages.empty()) {
+    std::vector<runner::Stage> stages;
+    for (const auto& text : settings.stages) {
+      auto stage = runner::parse_stage(text);
+      if (!stage) return make_error("stages: " + stage.error().message);
+      stages.push_back(*stage);
+    }
+    if (auto r = runner::validate_stages(stages); !r) return r;
+    ro.shape = runner::stages_shape(std::move(stages), default_spawn_rate);
+  } else if (settings.arrival_rate) {
+    ro.shape = runner::constant_rate_shape(*settings.arrival_rate);
+  }
+  if (o.max_inflight > 0)
+    ro.max_inflight = static_cast<std::size_t>(o.max_inflight);
+  else if (settings.max_inflight)
+    ro.max_inflight = static_cast<std::size_t>(*settings.max_inflight);
+  auto lateness = parse_duration(o.max_lateness);
+  if (!lateness) return make_error("--max-lateness: " + lateness.error().message);
+  ro.max_lateness = *lateness;
+  return {};
+}
+
+}  // namespace cicada::app

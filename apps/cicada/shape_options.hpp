@@ -1,0 +1,33 @@
+#pragma once
+// Load-shape flags of `cicada` (docs/metrics.md, "Coordinated omission"; runner/stages.hpp):
+//   --stages "30s:10@5,1m:100@10"   users per stage (or "30s:50/s,1m:50..200/s": arrival rates)
+//   --arrival-rate 200              open model: 200 iterations per second for the whole run
+//   --max-inflight 1000             open model: iterations running at once at most
+//   --max-lateness 10s              open model: an iteration waiting longer for a slot is dropped
+#include <string>
+
+#include "base/result.hpp"
+#include "runner/run_options.hpp"
+#include "scenario/yaml_loader.hpp"
+
+namespace CLI {
+class App;
+}
+
+namespace cicada::app {
+
+struct ShapeOptions {
+  std::string stages;
+  double arrival_rate = 0;  // 0: not given
+  int max_inflight = 0;     // 0: not given (scenario's or 1000)
+  std::string max_lateness = "10s";
+};
+
+struct CliOptions;
+void add_shape_flags(CLI::App& app, CliOptions& o);
+
+// Fills ro.shape, max_inflight and max_lateness from the flags, else from the scenario's settings.
+Result<void> apply_shape_options(const ShapeOptions& o, const scenario::ScenarioSettings& settings,
+                                 double default_spawn_rate, runner::RunOptions& ro);
+
+}  // namespace cicada::app
