@@ -10,6 +10,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <list>
@@ -20,6 +21,7 @@
 #include "base/clock.hpp"
 #include "base/log.hpp"
 #include "http/server/json_text.hpp"
+#include "http/server/stream_channel.hpp"
 
 namespace cicada::http {
 namespace {
@@ -91,6 +93,7 @@ class Session : public std::enable_shared_from_this<Session> {
       : server_(server), worker_(worker), stream_(std::move(socket)) {}
 
   ~Session() {
+    if (channel_) channel_->mark_closed();
     if (!registered_) return;  // never started: the loop was stopped hard before start() ran
     worker_.sessions.erase(registration_);
     if (worker_.stopping && worker_.sessions.empty() && worker_.grace_timer != nullptr) {
@@ -108,8 +111,10 @@ class Session : public std::enable_shared_from_this<Session> {
     read_request();
   }
 
-  // stop(): a connection waiting for a request is closed now; one writing an answer closes after it.
+  // stop(): a connection waiting for a request is closed now; one writing an answer closes after it; a
+  // stream ends now (its owner's writes fail from here on).
   void shutdown() {
+    if (state_ == State::kStreaming) return end_stream();
     if (state_ != State::kReading) return;
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
@@ -117,7 +122,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
  private:
-  enum class State { kReading, kWriting, kClosing };
+  enum class State { kReading, kWriting, kClosing, kStreaming };
 
   void read_request() {
     state_ = State::kReading;
@@ -173,21 +178,27 @@ class Session : public std::enable_shared_from_this<Session> {
       return answer_error(503, "server at its in-flight request limit, retry later");
     }
     counted_inflight_ = true;
-    ServerRequest view{method, target, path, req[bhttp::field::content_type], req.body(), worker_.index};
+    ServerRequest view{method,
+                       target,
+                       path,
+                       req[bhttp::field::content_type],
+                       req.body(),
+                       worker_.index,
+                       req[bhttp::field::authorization]};
     ServerResponse out;
     try {
       (*m.handler)(view, out);
     } catch (const std::exception& e) {
       log::error("handler for {} {} threw: {}", method, path, e.what());
-      out = ServerResponse{500, "application/json", json_error_body("internal error"), {}};
+      out = ServerResponse{500, "application/json", json_error_body("internal error"), {}, {}};
     } catch (...) {
-      out = ServerResponse{500, "application/json", json_error_body("internal error"), {}};
+      out = ServerResponse{500, "application/json", json_error_body("internal error"), {}, {}};
     }
     send(std::move(out));
   }
 
   void answer_error(int status, std::string_view message) {
-    ServerResponse out{status, "application/json", json_error_body(message), {}};
+    ServerResponse out{status, "application/json", json_error_body(message), {}, {}};
     if (!response_extra_allow_.empty()) out.headers.emplace_back("Allow", std::string(response_extra_allow_));
     if (retry_after_) out.headers.emplace_back("Retry-After", "1");
     response_extra_allow_ = {};
@@ -196,6 +207,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void send(ServerResponse&& out) {
+    if (out.on_stream) return start_stream(std::move(out));
     status_ = out.status;
     // stop() may have come while the handler ran: tell the client this connection ends with this answer.
     if (server_.stopping.load(std::memory_order_relaxed)) keep_alive_ = false;
@@ -215,7 +227,7 @@ class Session : public std::enable_shared_from_this<Session> {
     });
   }
 
-  void on_write(beast::error_code ec) {
+  void on_write_accounting() {
     if (counted_inflight_) {
       server_.inflight.fetch_sub(1, std::memory_order_relaxed);
       counted_inflight_ = false;
@@ -223,9 +235,79 @@ class Session : public std::enable_shared_from_this<Session> {
     if (server_.observer != nullptr) {
       server_.observer->on_response(worker_.index, route_, status_, mono_now() - read_done_);
     }
+  }
+
+  void on_write(beast::error_code ec) {
+    on_write_accounting();
     if (ec) return;  // the peer went away; dropping the last reference closes the socket
     if (!keep_alive_ || worker_.stopping) return close_gracefully();
     read_request();
+  }
+
+  // A streaming response: a head without a length (the body ends when the connection does), then whatever
+  // the channel's owner writes. The request timeout no longer applies; a stalled reader is bounded by
+  // max_stream_pending_bytes instead.
+  void start_stream(ServerResponse&& out) {
+    status_ = out.status;
+    keep_alive_ = false;
+    std::string head =
+        fmt::format("HTTP/1.1 {} {}\r\nServer: {}\r\nContent-Type: {}\r\n", out.status,
+                    bhttp::obsolete_reason(bhttp::int_to_status(static_cast<unsigned>(out.status))),
+                    server_.options.server_name, out.content_type);
+    for (auto& [name, value] : out.headers) head += fmt::format("{}: {}\r\n", name, value);
+    head += "Connection: close\r\n\r\n";
+    head += out.body;
+    stream_out_ = std::move(head);
+    auto weak = weak_from_this();
+    auto executor = worker_.ioc.get_executor();
+    channel_ = std::make_shared<StreamChannel>(server_.options.max_stream_pending_bytes, [weak, executor] {
+      asio::post(executor, [weak] {
+        if (auto self = weak.lock()) self->flush_stream();
+      });
+    });
+    state_ = State::kStreaming;
+    stream_.expires_never();
+    stream_writing_ = true;
+    asio::async_write(
+        stream_, asio::buffer(stream_out_),
+        [self = shared_from_this(), start = std::move(out.on_stream)](
+            beast::error_code ec, std::size_t) mutable { self->on_stream_head(ec, std::move(start)); });
+  }
+
+  void on_stream_head(beast::error_code ec, StreamStart start) {
+    stream_writing_ = false;
+    on_write_accounting();
+    if (ec || worker_.stopping) return end_stream();
+    // A read that only completes when the client closes (or misbehaves): how a stream learns it is unread.
+    stream_.async_read_some(
+        asio::buffer(drain_buffer_),
+        [self = shared_from_this()](beast::error_code, std::size_t) { self->end_stream(); });
+    start(channel_);
+    flush_stream();
+  }
+
+  void flush_stream() {
+    if (stream_writing_ || state_ != State::kStreaming) return;
+    if (!channel_->take(stream_out_)) {
+      if (channel_->finished()) end_stream();
+      return;
+    }
+    stream_writing_ = true;
+    asio::async_write(stream_, asio::buffer(stream_out_),
+                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                        self->stream_writing_ = false;
+                        if (ec) return self->end_stream();
+                        self->flush_stream();
+                      });
+  }
+
+  void end_stream() {
+    if (state_ != State::kStreaming) return;
+    state_ = State::kClosing;
+    channel_->mark_closed();
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+    stream_.socket().close(ec);
   }
 
   // Half-close, then discard what the client still sends for a moment: closing a socket with unread data
@@ -263,6 +345,9 @@ class Session : public std::enable_shared_from_this<Session> {
   int status_ = 0;
   MonoTime read_done_{};
   char drain_buffer_[4096];
+  std::shared_ptr<StreamChannel> channel_;  // streaming responses only
+  std::string stream_out_;                  // the bytes being written to a stream
+  bool stream_writing_ = false;
 };
 
 }  // namespace

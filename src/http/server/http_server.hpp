@@ -32,6 +32,9 @@ struct ServerOptions {
   // On stop(): how long in-flight responses may take to finish before the loops are stopped hard.
   std::chrono::milliseconds shutdown_grace{10000};
   std::string server_name = "cicada";  // Server header
+  // A streaming response (ServerResponse::on_stream) whose client has not read this many queued bytes is
+  // closed: a stalled browser tab must not grow the server's memory.
+  std::size_t max_stream_pending_bytes = 1 << 20;
 };
 
 class HttpServer {

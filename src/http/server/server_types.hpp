@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -14,19 +15,39 @@ namespace cicada::http {
 // A view of one complete request. Every view points into the connection's buffers and is valid only for
 // the duration of the handler call.
 struct ServerRequest {
-  std::string_view method;        // "GET", "POST", ... as sent
-  std::string_view target;        // path and query as sent ("/predict?x=1")
-  std::string_view path;          // target without the query
-  std::string_view content_type;  // Content-Type header value, empty when absent
-  std::string_view body;          // the whole body (bounded by ServerOptions::max_body_bytes)
-  std::size_t worker = 0;         // index of the event-loop thread answering, in [0, threads)
+  std::string_view method;         // "GET", "POST", ... as sent
+  std::string_view target;         // path and query as sent ("/predict?x=1")
+  std::string_view path;           // target without the query
+  std::string_view content_type;   // Content-Type header value, empty when absent
+  std::string_view body;           // the whole body (bounded by ServerOptions::max_body_bytes)
+  std::size_t worker = 0;          // index of the event-loop thread answering, in [0, threads)
+  std::string_view authorization;  // Authorization header value, empty when absent (basic auth)
 };
+
+// The body of a response that stays open after its handler returned (server-sent events): the handler's
+// owner keeps writing to it from any thread. The connection closes when the stream does.
+class ResponseStream {
+ public:
+  virtual ~ResponseStream() = default;
+  // Queues bytes for the client; thread-safe, never blocks. Returns false once the stream is closed: the
+  // client left, the server is stopping, or the client fell more than ServerOptions::max_stream_pending_bytes
+  // behind (a slow reader is dropped rather than buffered without bound). Drop the stream then.
+  virtual bool write(std::string_view bytes) = 0;
+  // Ends the response after what is queued; thread-safe and idempotent.
+  virtual void close() = 0;
+  virtual bool is_open() const = 0;
+};
+using StreamStart = std::function<void(std::shared_ptr<ResponseStream>)>;
 
 struct ServerResponse {
   int status = 200;
   std::string content_type = "text/plain; charset=utf-8";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers (Allow, Retry-After, ...)
+  // Set it to stream: the status, content type and headers are sent without a length (Connection: close),
+  // then `body` as the first bytes, then on_stream gets the stream on the worker thread. Not counted as
+  // in flight once the head is written, so long-lived streams do not use up max_inflight.
+  StreamStart on_stream;
 };
 
 // Runs on a worker thread, must not block for long (it holds that thread's whole event loop) and should not

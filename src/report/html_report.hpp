@@ -1,0 +1,25 @@
+#pragma once
+// The self-contained HTML report (--html FILE, and GET /stats/report in the web UI): the test's
+// configuration, the request and response-time tables, failures, exceptions, and charts as inline SVG.
+// One file with its CSS inline and no script or network access needed to open it.
+#include <optional>
+#include <string>
+
+#include "stats/snapshot.hpp"
+
+namespace cicada::report {
+
+struct ReportInfo {
+  std::string host;         // target host
+  std::string scenario;     // scenario file
+  double start_unix_s = 0;  // test start; 0: unknown
+  double end_unix_s = 0;    // test end; 0: still running (the snapshot's time is used)
+  int users = 0;            // peak users asked for
+  double spawn_rate = 0;    // users per second
+  std::string run_time;     // "1m30s", or empty when unbounded
+  std::string tasks_json;   // task ratio table (GET /tasks), embedded as data-tasks; may be empty
+};
+
+std::string html_report(const stats::Snapshot& snap, const ReportInfo& info);
+
+}  // namespace cicada::report

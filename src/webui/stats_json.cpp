@@ -1,0 +1,157 @@
+#include "webui/stats_json.hpp"
+
+#include <algorithm>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "report/svg_chart.hpp"
+
+namespace cicada::webui {
+namespace {
+
+using nlohmann::json;
+
+// The two percentile columns Locust's JSON has, as indices into kReportedQuantiles.
+constexpr std::size_t kP50 = 0, kP90 = 4, kP95 = 5, kP99 = 7;
+// Locust cuts its lists here so a run with runaway URL names cannot make the page unusable.
+constexpr std::size_t kMaxRows = 500;
+
+double ms(std::int64_t us) { return static_cast<double>(us) / 1000.0; }
+double ms(double us) { return us / 1000.0; }
+
+json entry_json(const stats::EntrySnapshot& e, json method) {
+  json percentiles = json::array();
+  for (auto p : e.percentiles_us) percentiles.push_back(e.has_requests() ? json(ms(p)) : json(nullptr));
+  return json{
+      {"avg_content_length", e.avg_content_size},
+      {"avg_response_time", ms(e.avg_us)},
+      {"current_fail_per_sec", e.current_fail_per_s},
+      {"current_rps", e.current_rps},
+      {"max_response_time", ms(e.max_us)},
+      {"median_response_time", ms(e.median_us)},
+      {"method", std::move(method)},
+      {"min_response_time", ms(e.min_us)},
+      {"name", html_escape(e.name)},
+      {"ninetieth_response_time", ms(e.percentiles_us[kP90])},
+      {"ninety_ninth_response_time", ms(e.percentiles_us[kP99])},
+      {"num_failures", e.num_failures},
+      {"num_requests", e.num_requests},
+      {"safe_name", html_escape(e.name)},
+      // cicada's additions: whole-run rates and the CSV's percentile columns (50% ... 100%).
+      {"total_rps", e.total_rps},
+      {"total_fail_per_sec", e.total_fail_per_s},
+      {"response_time_percentiles", std::move(percentiles)},
+  };
+}
+
+json current_percentile(const stats::EntrySnapshot& total, std::size_t index) {
+  const auto& p = total.current_percentiles_us;
+  const bool any = std::any_of(p.begin(), p.end(), [](std::int64_t v) { return v != 0; });
+  return any ? json(ms(p[index])) : json(nullptr);
+}
+
+}  // namespace
+
+std::string html_escape(std::string_view s) { return report::xml_escape(s); }
+
+std::string stats_requests_json(const stats::Snapshot& snap, runner::RunState state, bool started,
+                                bool pretty) {
+  json stats = json::array();
+  for (std::size_t i = 0; i < snap.entries.size() && i < kMaxRows; ++i) {
+    stats.push_back(entry_json(snap.entries[i], snap.entries[i].method));
+  }
+  stats.push_back(entry_json(snap.total, started ? json("") : json(nullptr)));
+  json errors = json::array();
+  for (std::size_t i = 0; i < snap.failures.size() && i < kMaxRows; ++i) {
+    const auto& f = snap.failures[i];
+    errors.push_back(json{{"error", html_escape(f.error)},
+                          {"method", f.method},
+                          {"name", html_escape(f.name)},
+                          {"occurrences", f.occurrences}});
+  }
+  json out{
+      {"current_response_time_percentile_50", current_percentile(snap.total, kP50)},
+      {"current_response_time_percentile_95", current_percentile(snap.total, kP95)},
+      {"current_response_time_percentile_99", current_percentile(snap.total, kP99)},
+      {"errors", std::move(errors)},
+      {"fail_ratio", snap.total.fail_ratio()},
+      {"state", std::string(runner::to_string(state))},
+      {"stats", std::move(stats)},
+      {"total_rps", snap.total.current_rps},
+      {"total_fail_per_sec", snap.total.current_fail_per_s},
+      {"user_count", snap.user_count},
+      {"time", snap.now_unix_s},
+  };
+  return pretty ? out.dump(2) : out.dump();
+}
+
+std::string exceptions_json(const stats::Snapshot& snap) {
+  json rows = json::array();
+  for (const auto& e : snap.exceptions) {
+    rows.push_back(json{{"count", e.count},
+                        {"msg", html_escape(e.message)},
+                        {"nodes", e.nodes},
+                        {"traceback", html_escape(e.traceback)}});
+  }
+  return json{{"exceptions", std::move(rows)}}.dump(2);
+}
+
+std::string tasks_json(const Scenario& scenario) {
+  double type_weights = 0;
+  for (const auto& t : scenario.user_types) type_weights += t.weight;
+  json per_class = json::object();
+  json total = json::object();
+  for (const auto& t : scenario.user_types) {
+    const double type_ratio = type_weights > 0 ? t.weight / type_weights : 0.0;
+    double task_weights = 0;
+    for (const auto& task : t.tasks) task_weights += task.weight;
+    // Tasks sharing a name (YAML lets two requests use one) add up, as Locust's ratio table does.
+    std::map<std::string, double> ratios;
+    for (const auto& task : t.tasks) ratios[task.name] += task_weights > 0 ? task.weight / task_weights : 0.0;
+    json tasks = json::object(), total_tasks = json::object();
+    for (const auto& [name, r] : ratios) {
+      tasks[name] = json{{"ratio", r}};
+      total_tasks[name] = json{{"ratio", r * type_ratio}};
+    }
+    per_class[t.name] = json{{"ratio", type_ratio}, {"tasks", std::move(tasks)}};
+    total[t.name] = json{{"ratio", type_ratio}, {"tasks", std::move(total_tasks)}};
+  }
+  return json{{"per_class", std::move(per_class)}, {"total", std::move(total)}}.dump(2);
+}
+
+std::string history_json(const stats::Snapshot& snap) {
+  json points = json::array();
+  for (const auto& block : snap.history) {
+    const auto& t = block->total;
+    const bool has = t.num_requests != 0;
+    points.push_back(json{{"time", block->timestamp},
+                          {"user_count", block->user_count},
+                          {"rps", t.current_rps},
+                          {"fail_per_s", t.current_fail_per_s},
+                          {"p50", has ? json(ms(t.percentiles_us[kP50])) : json(nullptr)},
+                          {"p95", has ? json(ms(t.percentiles_us[kP95])) : json(nullptr)},
+                          {"p99", has ? json(ms(t.percentiles_us[kP99])) : json(nullptr)}});
+  }
+  return points.dump();
+}
+
+std::string histogram_json(const stats::Snapshot& snap, std::string_view method, std::string_view name) {
+  const stats::EntrySnapshot* entry = nullptr;
+  if (name == "Aggregated" && method.empty()) entry = &snap.total;
+  for (const auto& e : snap.entries) {
+    if (e.method == method && e.name == name) entry = &e;
+  }
+  if (entry == nullptr || !entry->latency) return "null";
+  json buckets = json::array();
+  entry->latency->for_each_bucket([&](const stats::HistogramBucket& b) {
+    buckets.push_back(json::array(
+        {ms(stats::Histogram::bucket_low(b.index)), ms(stats::Histogram::bucket_high(b.index)), b.count}));
+  });
+  return json{{"method", entry->method},
+              {"name", entry->name},
+              {"count", entry->num_requests},
+              {"buckets", std::move(buckets)}}
+      .dump();
+}
+
+}  // namespace cicada::webui

@@ -1,0 +1,32 @@
+#pragma once
+// The JSON answers of the web UI's API, in Locust 2.12's shapes (keys sorted, as Flask's jsonify writes
+// them) so scripts written against Locust's UI keep working. Times are milliseconds; unlike Locust's
+// rounded integers they keep microsecond resolution (as in the CSVs). See docs/webui.md.
+#include <string>
+#include <string_view>
+
+#include "cicada/user.hpp"
+#include "runner/run_state.hpp"
+#include "stats/snapshot.hpp"
+
+namespace cicada::webui {
+
+// Python's html.escape(s, quote=True): what Locust applies to names and error texts in its JSON.
+std::string html_escape(std::string_view s);
+
+// GET /stats/requests. started: a test has been started (the Aggregated method is null before that, ""
+// after). Each stats entry also carries cicada's extra keys (whole-run rates and the CSV percentiles).
+std::string stats_requests_json(const stats::Snapshot& snap, runner::RunState state, bool started,
+                                bool pretty = true);
+// GET /exceptions: {"exceptions": [{count, msg, traceback, nodes}]}.
+std::string exceptions_json(const stats::Snapshot& snap);
+// GET /tasks: {"per_class": {type: {ratio, tasks: {task: {ratio}}}}, "total": {...}}.
+std::string tasks_json(const Scenario& scenario);
+// GET /stats/history: one point per closed second for the charts
+// [{time, user_count, rps, fail_per_s, p50, p95, p99}] (current rates and percentiles, ms).
+std::string history_json(const stats::Snapshot& snap);
+// GET /stats/histogram: the whole-run latency histogram of one entry (or Aggregated):
+// {method, name, count, buckets: [[low_ms, high_ms, count]...]}; null when there is no such entry.
+std::string histogram_json(const stats::Snapshot& snap, std::string_view method, std::string_view name);
+
+}  // namespace cicada::webui

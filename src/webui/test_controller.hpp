@@ -1,0 +1,103 @@
+#pragma once
+// TestController: the web UI's lifecycle of tests (Locust's UI-driven runner). Ready until the first
+// swarm; a swarm while a test runs changes its users and spawn rate; stop ends the test (state stopped) and
+// a later swarm starts a fresh test in the same process.
+//
+// Why a new LocalRunner per test instead of a restartable runner: LocalRunner is one run from start to
+// stop (its loops, users and Aggregate are built for that run), and other features (load shapes, arrival
+// rate) grow inside it. Wrapping it keeps the runner simple and gives every test fresh stats, as Locust
+// does on a new start.
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "base/result.hpp"
+#include "cicada/user.hpp"
+#include "runner/local_runner.hpp"
+#include "runner/run_options.hpp"
+#include "runner/run_state.hpp"
+#include "stats/snapshot.hpp"
+
+namespace cicada::webui {
+
+// What POST /swarm asks for.
+struct SwarmRequest {
+  int users = 1;
+  double spawn_rate = 1;
+  std::string host;  // empty: keep the current host
+  std::optional<std::chrono::microseconds> run_time;
+};
+
+// The configuration of the latest test, for reports and the UI.
+struct TestInfo {
+  std::string host;
+  int users = 0;
+  double spawn_rate = 0;
+  std::optional<std::chrono::microseconds> run_time;
+  double start_unix_s = 0;  // 0: no test yet
+  double end_unix_s = 0;    // 0: still running (or none)
+};
+
+// Hooks, called on the test's control thread (the runner's). Must be quick and must not call back into
+// the controller's swarm/stop (they may wait for this thread).
+class TestListener {
+ public:
+  virtual ~TestListener() = default;
+  virtual void on_test_start(runner::LocalRunner&) {}
+  virtual void on_second(const stats::Snapshot&) {}
+  virtual void on_test_end(const stats::Snapshot&, const TestInfo&) {}
+};
+
+class TestController {
+ public:
+  // base: the command line's options (threads, tags, timeouts, seed, host...); users, spawn rate, host
+  // and run time are replaced by each swarm. listener may be null and must outlive the controller.
+  TestController(Scenario scenario, runner::RunOptions base, TestListener* listener = nullptr);
+  ~TestController();  // stops a running test and waits for it
+  TestController(const TestController&) = delete;
+  TestController& operator=(const TestController&) = delete;
+
+  // Starts a test, or retargets the running one. Fails (and changes nothing) on a bad request, e.g. a
+  // host without http://.
+  Result<void> swarm(const SwarmRequest& request);
+  void stop();
+  // Zeroes stats, failures and exceptions (the running test's, or the last finished one's).
+  void reset_stats();
+
+  runner::RunState state() const;
+  bool started() const;  // a test has been started in this process
+  // The latest stats: the running test's (at most a second old), the last test's final ones, or an empty
+  // snapshot before the first test or after a reset of a finished test. Never null.
+  std::shared_ptr<const stats::Snapshot> snapshot() const;
+  TestInfo info() const;
+  const Scenario& scenario() const { return scenario_; }
+  std::string default_host() const { return base_.host; }
+
+  // Blocks until no test is running (returns at once when none is), or until timeout.
+  bool wait_idle(std::chrono::milliseconds timeout);
+
+ private:
+  void run_test(std::shared_ptr<runner::LocalRunner> runner);
+  static std::shared_ptr<const stats::Snapshot> empty_snapshot();
+
+  Scenario scenario_;
+  runner::RunOptions base_;
+  TestListener* listener_;
+
+  std::mutex lifecycle_mutex_;  // serializes swarm/stop/destruction (may wait for the test thread)
+  std::thread test_thread_;
+
+  mutable std::mutex mutex_;  // guards the fields below; never held while waiting
+  std::condition_variable idle_cv_;
+  std::shared_ptr<runner::LocalRunner> runner_;
+  bool running_ = false;
+  bool cleared_ = false;  // reset after the test ended: show empty stats
+  TestInfo info_;
+};
+
+}  // namespace cicada::webui

@@ -1,0 +1,229 @@
+#include "webui/web_api.hpp"
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <nlohmann/json.hpp>
+
+#include "base/clock.hpp"
+#include "base/duration.hpp"
+#include "report/locust_csv.hpp"
+#include "webui/basic_auth.hpp"
+#include "webui/embedded_assets.hpp"
+#include "webui/form_decode.hpp"
+#include "webui/stats_json.hpp"
+
+namespace cicada::webui {
+namespace {
+
+using http::ServerRequest;
+using http::ServerResponse;
+using nlohmann::json;
+
+constexpr const char* kJson = "application/json";
+constexpr const char* kRunTimeHelp = "Valid run_time formats are : 20, 20s, 3m, 2h, 1h20m, 3h30m10s, etc.";
+
+void reply_json(ServerResponse& out, std::string body, int status = 200) {
+  out.status = status;
+  out.content_type = kJson;
+  out.body = std::move(body);
+}
+
+// A CSV or report download, named like Locust's (requests_<unix time>.csv).
+void reply_download(ServerResponse& out, std::string body, std::string_view type, std::string_view stem,
+                    std::string_view ext) {
+  out.content_type = type;
+  out.body = std::move(body);
+  out.headers.emplace_back("Content-Disposition",
+                           fmt::format("attachment;filename={}_{:.6f}.{}", stem, unix_seconds_now_f(), ext));
+}
+
+std::optional<double> parse_number(const std::optional<std::string>& text) {
+  if (!text || text->empty()) return std::nullopt;
+  double v = 0;
+  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), v);
+  if (ec != std::errc() || end != text->data() + text->size()) return std::nullopt;
+  return v;
+}
+
+std::string strip_angle_brackets(std::string s) {
+  std::erase_if(s, [](char c) { return c == '<' || c == '>'; });
+  return s;
+}
+
+struct Api {
+  TestController& controller;
+  EventHub& hub;
+  WebApiOptions options;
+  std::string expected_auth;
+
+  void changed() const {
+    if (options.on_change) options.on_change();
+  }
+
+  void swarm(const ServerRequest& req, ServerResponse& out) const {
+    const FormFields form = parse_form(req.body);
+    SwarmRequest s;
+    s.host = strip_angle_brackets(form_value(form, "host").value_or(""));
+    const std::string host_shown = s.host.empty() ? controller.info().host : s.host;
+    auto fail = [&](std::string message, int status = 400) {
+      reply_json(out, json{{"success", false}, {"message", std::move(message)}, {"host", host_shown}}.dump(2),
+                 status);
+    };
+    const auto users = parse_number(form_value(form, "user_count"));
+    const auto rate = parse_number(form_value(form, "spawn_rate"));
+    if (!users || *users < 0 || *users != static_cast<double>(static_cast<long long>(*users)))
+      return fail("user_count must be a whole number, 0 or more");
+    if (!rate || !(*rate > 0)) return fail("spawn_rate must be a number greater than 0");
+    s.users = static_cast<int>(*users);
+    s.spawn_rate = *rate;
+    json answer{{"success", true}, {"message", "Swarming started"}, {"host", host_shown}};
+    if (auto rt = form_value(form, "run_time"); rt && !rt->empty()) {
+      auto d = parse_duration(*rt);
+      if (!d) return fail(kRunTimeHelp, 200);  // Locust answers 200 with success false here
+      s.run_time = *d;
+      answer["run_time"] = std::chrono::duration_cast<std::chrono::seconds>(*d).count();
+    }
+    if (auto r = controller.swarm(s); !r) return fail(r.error().message);
+    answer["host"] = controller.info().host;
+    reply_json(out, answer.dump(2));
+    changed();
+  }
+
+  void histogram(const ServerRequest& req, ServerResponse& out) const {
+    const FormFields q = parse_form(query_of(req.target));
+    reply_json(out, histogram_json(*controller.snapshot(), form_value(q, "method").value_or(""),
+                                   form_value(q, "name").value_or("Aggregated")));
+  }
+
+  void config(ServerResponse& out) const {
+    const TestInfo info = controller.info();
+    json j{{"host", info.host},
+           {"users", info.users},
+           {"spawn_rate", info.spawn_rate},
+           {"run_time", info.run_time ? format_duration(*info.run_time) : ""},
+           {"scenario", options.scenario_file},
+           {"user_types", json::array()}};
+    for (const auto& t : controller.scenario().user_types) j["user_types"].push_back(t.name);
+    reply_json(out, j.dump(2));
+  }
+
+  void report(const ServerRequest& req, ServerResponse& out) const {
+    std::string html =
+        report::html_report(*controller.snapshot(), make_report_info(controller, options.scenario_file));
+    const FormFields q = parse_form(query_of(req.target));
+    if (form_value(q, "download").value_or("") != "") {
+      reply_download(out, std::move(html), "text/html; charset=utf-8", "report", "html");
+    } else {
+      out.content_type = "text/html; charset=utf-8";
+      out.body = std::move(html);
+    }
+  }
+
+  void events(ServerResponse& out) const {
+    out.content_type = "text/event-stream";
+    out.headers.emplace_back("Cache-Control", "no-cache");
+    out.headers.emplace_back("X-Accel-Buffering", "no");
+    // Tell the browser to reconnect after 1 s if the stream drops.
+    out.body = "retry: 1000\n\n";
+    out.on_stream = [this](std::shared_ptr<http::ResponseStream> stream) {
+      hub.add(std::move(stream), EventHub::format_event("stats", stats_event_data(controller)));
+    };
+  }
+};
+
+// Wraps a handler with basic auth (when configured) and Locust's CORS header.
+http::Handler guarded(const std::shared_ptr<Api>& api, bool needs_auth, http::Handler inner) {
+  return [api, needs_auth, inner = std::move(inner)](const ServerRequest& req, ServerResponse& out) {
+    out.headers.emplace_back("Access-Control-Allow-Origin", "*");
+    if (needs_auth && !api->expected_auth.empty() &&
+        !authorization_matches(req.authorization, api->expected_auth)) {
+      out.status = 401;
+      out.content_type = "text/html; charset=utf-8";
+      out.headers.emplace_back("WWW-Authenticate", "Basic realm=\"\"");
+      return;
+    }
+    inner(req, out);
+  };
+}
+
+}  // namespace
+
+std::string stats_event_data(const TestController& controller) {
+  return stats_requests_json(*controller.snapshot(), controller.state(), controller.started(), false);
+}
+
+report::ReportInfo make_report_info(const TestController& controller, const std::string& scenario_file) {
+  const TestInfo info = controller.info();
+  report::ReportInfo r;
+  r.host = info.host;
+  r.scenario = scenario_file;
+  r.start_unix_s = info.start_unix_s;
+  r.end_unix_s = info.end_unix_s;
+  r.users = info.users;
+  r.spawn_rate = info.spawn_rate;
+  r.run_time = info.run_time ? format_duration(*info.run_time) : "";
+  r.tasks_json = tasks_json(controller.scenario());
+  return r;
+}
+
+void add_web_routes(http::Router& router, TestController& controller, EventHub& hub, WebApiOptions options) {
+  auto api = std::make_shared<Api>(Api{controller, hub, std::move(options), {}});
+  if (!api->options.auth.empty()) api->expected_auth = basic_auth_header(api->options.auth);
+  auto get = [&](std::string_view path, http::Handler h) {
+    router.add("GET", path, guarded(api, true, std::move(h)));
+  };
+  auto snap = [api] { return api->controller.snapshot(); };
+
+  for (const auto& asset : embedded_assets()) {
+    auto serve = [&asset](const ServerRequest&, ServerResponse& out) {
+      out.content_type = asset.content_type;
+      out.body = asset.bytes;
+    };
+    if (asset.path == "/index.html") get("/", serve);
+    router.add("GET", "/static" + std::string(asset.path), guarded(api, false, serve));
+  }
+  router.add("POST", "/swarm", guarded(api, true, [api](const ServerRequest& req, ServerResponse& out) {
+               api->swarm(req, out);
+             }));
+  get("/stop", [api](const ServerRequest&, ServerResponse& out) {
+    api->controller.stop();
+    reply_json(out, json{{"message", "Test stopped"}, {"success", true}}.dump(2));
+    api->changed();
+  });
+  get("/stats/reset", [api](const ServerRequest&, ServerResponse& out) {
+    api->controller.reset_stats();
+    out.body = "ok";
+    api->changed();
+  });
+  get("/stats/requests", [api](const ServerRequest&, ServerResponse& out) {
+    reply_json(out, stats_requests_json(*api->controller.snapshot(), api->controller.state(),
+                                        api->controller.started()));
+  });
+  get("/stats/requests/csv", [snap](const ServerRequest&, ServerResponse& out) {
+    reply_download(out, report::stats_csv(*snap()), "text/csv", "requests", "csv");
+  });
+  get("/stats/requests_full_history/csv", [api, snap](const ServerRequest&, ServerResponse& out) {
+    reply_download(out, report::stats_history_csv(*snap(), api->options.full_history), "text/csv",
+                   "requests_full_history", "csv");
+  });
+  get("/stats/failures/csv", [snap](const ServerRequest&, ServerResponse& out) {
+    reply_download(out, report::failures_csv(*snap()), "text/csv", "failures", "csv");
+  });
+  get("/exceptions",
+      [snap](const ServerRequest&, ServerResponse& out) { reply_json(out, exceptions_json(*snap())); });
+  get("/exceptions/csv", [snap](const ServerRequest&, ServerResponse& out) {
+    reply_download(out, report::exceptions_csv(*snap()), "text/csv", "exceptions", "csv");
+  });
+  get("/tasks", [api](const ServerRequest&, ServerResponse& out) {
+    reply_json(out, tasks_json(api->controller.scenario()));
+  });
+  get("/stats/report", [api](const ServerRequest& req, ServerResponse& out) { api->report(req, out); });
+  get("/stats/history",
+      [snap](const ServerRequest&, ServerResponse& out) { reply_json(out, history_json(*snap())); });
+  get("/stats/histogram", [api](const ServerRequest& req, ServerResponse& out) { api->histogram(req, out); });
+  get("/config", [api](const ServerRequest&, ServerResponse& out) { api->config(out); });
+  get("/events", [api](const ServerRequest&, ServerResponse& out) { api->events(out); });
+}
+
+}  // namespace cicada::webui

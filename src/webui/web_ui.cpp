@@ -1,0 +1,86 @@
+#include "webui/web_ui.hpp"
+
+#include "webui/web_api.hpp"
+
+namespace cicada::webui {
+
+using namespace std::chrono_literals;
+
+WebUi::WebUi(Scenario scenario, runner::RunOptions base, WebUiOptions options, TestListener* outer)
+    : options_(std::move(options)), outer_(outer) {
+  controller_ = std::make_unique<TestController>(std::move(scenario), std::move(base), this);
+  http::Router router;
+  add_web_routes(router, *controller_, hub_,
+                 WebApiOptions{options_.auth, options_.full_history, options_.scenario_file,
+                               [this] { wake_publisher(); }});
+  http::ServerOptions so;
+  so.host = options_.host;
+  so.port = options_.port;
+  so.threads = 1;  // a few browsers and scripts: one loop is plenty, and leaves the cores to the engine
+  so.server_name = "cicada-webui";
+  so.shutdown_grace = 2000ms;
+  server_ = std::make_unique<http::HttpServer>(so, std::move(router));
+}
+
+WebUi::~WebUi() { stop(); }
+
+Result<void> WebUi::start() {
+  if (auto r = server_->start(); !r) return r;
+  publisher_ = std::thread([this] { publish_loop(); });
+  return {};
+}
+
+std::string WebUi::url() const { return server_->url(); }
+
+void WebUi::stop() {
+  {
+    std::lock_guard lock(publish_mutex_);
+    if (stopping_) return;
+    stopping_ = true;
+  }
+  publish_cv_.notify_all();
+  if (publisher_.joinable()) publisher_.join();
+  controller_->stop();
+  controller_->wait_idle(60s);
+  hub_.close_all();
+  server_->stop();
+  server_->wait();
+}
+
+void WebUi::wake_publisher() {
+  {
+    std::lock_guard lock(publish_mutex_);
+    publish_now_ = true;
+  }
+  publish_cv_.notify_all();
+}
+
+void WebUi::publish_loop() {
+  std::unique_lock lock(publish_mutex_);
+  while (!stopping_) {
+    // Woken right after the runner closes a second (fresh numbers) or by a command; the timeout keeps
+    // ready/stopped pages alive and tells them the connection still works.
+    publish_cv_.wait_for(lock, 1s, [&] { return publish_now_ || stopping_; });
+    if (stopping_) break;
+    publish_now_ = false;
+    lock.unlock();
+    if (hub_.subscribers() > 0) hub_.publish("stats", stats_event_data(*controller_));
+    lock.lock();
+  }
+}
+
+void WebUi::on_test_start(runner::LocalRunner& runner) {
+  if (outer_ != nullptr) outer_->on_test_start(runner);
+}
+
+void WebUi::on_second(const stats::Snapshot& snap) {
+  wake_publisher();
+  if (outer_ != nullptr) outer_->on_second(snap);
+}
+
+void WebUi::on_test_end(const stats::Snapshot& snap, const TestInfo& info) {
+  wake_publisher();
+  if (outer_ != nullptr) outer_->on_test_end(snap, info);
+}
+
+}  // namespace cicada::webui

@@ -1,0 +1,68 @@
+#pragma once
+// WebUi: the web UI mode of cicada as one object: the test controller, the HTTP server with the API and
+// the embedded front end, and a publisher thread that pushes a "stats" event to every open page each
+// second (right after the runner closes a second) and at once after a swarm, stop or reset.
+//
+// The server runs on its own thread, apart from the engine's event loops, and reads only published
+// snapshots: an open page costs the engine one JSON rendering a second, not a lock on its hot path.
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "base/result.hpp"
+#include "http/server/http_server.hpp"
+#include "webui/event_hub.hpp"
+#include "webui/test_controller.hpp"
+
+namespace cicada::webui {
+
+struct WebUiOptions {
+  std::string host = "127.0.0.1";  // --web-host
+  std::uint16_t port = 8089;       // --web-port; 0: an ephemeral port (see url())
+  std::string auth;                // --web-auth user:password; empty: no auth
+  std::string scenario_file;       // shown in reports
+  bool full_history = true;        // per-entry rows in the full-history CSV download
+};
+
+class WebUi final : public TestListener {
+ public:
+  // outer (may be null) also gets every test's start, seconds and end (HTML/CSV writers of the app).
+  WebUi(Scenario scenario, runner::RunOptions base, WebUiOptions options, TestListener* outer = nullptr);
+  ~WebUi() override;
+  WebUi(const WebUi&) = delete;
+  WebUi& operator=(const WebUi&) = delete;
+
+  // Listens and starts the publisher. Fails with a readable message (port in use...).
+  Result<void> start();
+  // "http://127.0.0.1:8089" (the bound port when options.port was 0).
+  std::string url() const;
+  TestController& controller() { return *controller_; }
+  const EventHub& hub() const { return hub_; }
+  // Stops a running test, ends the event streams and the server. Idempotent.
+  void stop();
+
+  void on_test_start(runner::LocalRunner& runner) override;
+  void on_second(const stats::Snapshot& snap) override;
+  void on_test_end(const stats::Snapshot& snap, const TestInfo& info) override;
+
+ private:
+  void wake_publisher();
+  void publish_loop();
+
+  WebUiOptions options_;
+  TestListener* outer_;
+  EventHub hub_;
+  std::unique_ptr<TestController> controller_;
+  std::unique_ptr<http::HttpServer> server_;
+
+  std::mutex publish_mutex_;
+  std::condition_variable publish_cv_;
+  bool publish_now_ = false;
+  bool stopping_ = false;
+  std::thread publisher_;
+};
+
+}  // namespace cicada::webui

@@ -1,0 +1,117 @@
+#pragma once
+// A real web UI (WebUi on an ephemeral loopback port) driving real tests against a real loopback target
+// server that answers GET /health with "OK", plus a raw-socket reader for server-sent events.
+#include <gtest/gtest.h>
+#include <poll.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "../http_server/raw_http.hpp"
+#include "http/server/http_server.hpp"
+#include "scenario/yaml_loader.hpp"
+#include "webui/web_ui.hpp"
+
+namespace cicada::test {
+
+using namespace std::chrono_literals;
+
+// Users that GET /health every 10 ms: a few hundred requests a second, enough to see numbers move.
+inline constexpr const char* kScenario = R"(
+user_types:
+  HealthUser:
+    wait_time: constant(0.01)
+    tasks:
+      get_health:
+        - get: /health
+)";
+
+class WebUiTest : public ::testing::Test {
+ protected:
+  void SetUp() override { start(""); }
+
+  void start(const std::string& auth) {
+    http::Router router;
+    router.add("GET", "/health",
+               [](const http::ServerRequest&, http::ServerResponse& out) { out.body = "OK"; });
+    http::ServerOptions so;
+    so.port = 0;
+    target_ = std::make_unique<http::HttpServer>(so, std::move(router));
+    ASSERT_TRUE(target_->start());
+    auto loaded = scenario::load_yaml_scenario_text(kScenario, "webui_test.yaml");
+    ASSERT_TRUE(loaded) << loaded.error().message;
+    runner::RunOptions ro;
+    ro.host = target_->url();
+    ro.threads = 1;
+    webui::WebUiOptions wo;
+    wo.port = 0;
+    wo.auth = auth;
+    wo.scenario_file = "webui_test.yaml";
+    ui_ = std::make_unique<webui::WebUi>(std::move(loaded->scenario), ro, wo);
+    ASSERT_TRUE(ui_->start());
+  }
+
+  void TearDown() override {
+    if (ui_) ui_->stop();
+    if (target_) target_->stop();
+  }
+
+  std::uint16_t port() const {
+    return static_cast<std::uint16_t>(std::stoi(ui_->url().substr(ui_->url().rfind(':') + 1)));
+  }
+
+  RawResponse get(const std::string& target, const std::string& extra_headers = "") {
+    auto r = round_trip(port(), make_request("GET", target, {}, {}, extra_headers));
+    EXPECT_TRUE(r.has_value()) << "no answer to GET " << target;
+    return r.value_or(RawResponse{});
+  }
+  RawResponse post_form(const std::string& target, const std::string& form) {
+    auto r = round_trip(port(), make_request("POST", target, form, "application/x-www-form-urlencoded"));
+    EXPECT_TRUE(r.has_value()) << "no answer to POST " << target;
+    return r.value_or(RawResponse{});
+  }
+
+  // Polls /stats/requests until pred(body) or the deadline; returns the last body.
+  template <class Pred>
+  std::string wait_stats(Pred pred, std::chrono::milliseconds timeout = 5s) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    std::string body;
+    while (std::chrono::steady_clock::now() < deadline) {
+      body = get("/stats/requests").body;
+      if (pred(body)) return body;
+      std::this_thread::sleep_for(100ms);
+    }
+    return body;
+  }
+
+  std::unique_ptr<http::HttpServer> target_;
+  std::unique_ptr<webui::WebUi> ui_;
+};
+
+// Reads raw bytes from an open connection until `needle` has appeared `times` times or the deadline.
+inline std::string read_until_count(int fd, const std::string& needle, int times,
+                                    std::chrono::milliseconds timeout) {
+  std::string got;
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  auto count = [&] {
+    int n = 0;
+    for (auto p = got.find(needle); p != std::string::npos; p = got.find(needle, p + 1)) ++n;
+    return n;
+  };
+  while (count() < times) {
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) break;
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
+    char buf[8192];
+    const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) break;
+    got.append(buf, static_cast<std::size_t>(n));
+  }
+  return got;
+}
+
+}  // namespace cicada::test

@@ -1,0 +1,285 @@
+// cicada web UI: one page, live over server-sent events (GET events: a "stats" event at least once a
+// second), using the same JSON API a script would (POST swarm, GET stop, GET stats/reset, ...).
+// Plain ES2020, no framework; charts by uPlot (global `uPlot`, embedded beside this file).
+'use strict';
+
+const $ = (id) => document.getElementById(id);
+const PERCENTILE_COLUMNS = 11;  // 50% ... 100%, as in the CSV
+const MAX_POINTS = 3600;        // chart history kept in the page: one hour of seconds
+
+let last = null;                // latest /stats/requests object
+let selected = { method: '', name: 'Aggregated' };
+let exceptionsFetched = 0;
+const series = { time: [], rps: [], fails: [], p50: [], p95: [], p99: [], users: [] };
+const charts = {};
+
+// Names and errors arrive HTML-escaped (as from Locust); this turns them back into text.
+function unescapeHtml(s) {
+  const t = document.createElement('textarea');
+  t.innerHTML = s;
+  return t.value;
+}
+
+function fmt(v, digits = 2) {
+  if (v === null || v === undefined) return 'N/A';
+  if (typeof v !== 'number') return String(v);
+  if (Number.isInteger(v)) return v.toLocaleString('en-US');
+  return v.toLocaleString('en-US', { maximumFractionDigits: digits });
+}
+
+function cell(row, value, cls) {
+  const td = row.insertCell();
+  td.textContent = value;
+  if (cls) td.className = cls;
+  return td;
+}
+
+// ---- state, header and buttons ----
+function renderHeader(s) {
+  $('state').textContent = s.state.toUpperCase();
+  $('user-count').textContent = fmt(s.user_count);
+  $('total-rps').textContent = fmt(s.total_rps, 1);
+  $('fail-ratio').textContent = `${fmt(100 * s.fail_ratio, 1)}%`;
+  const running = s.state === 'spawning' || s.state === 'running';
+  $('edit-button').classList.toggle('hidden', !running);
+  $('stop-button').classList.toggle('hidden', !running);
+  $('new-button').classList.toggle('hidden', running || s.state === 'ready');
+}
+
+function renderStats(s) {
+  const body = $('stats-table').tBodies[0];
+  body.replaceChildren();
+  for (const e of s.stats) {
+    const row = body.insertRow();
+    const isTotal = e.name === 'Aggregated' && !e.method;
+    if (isTotal) row.className = 'total';
+    if (unescapeHtml(e.name) === selected.name && (e.method || '') === selected.method) row.classList.add('selected');
+    cell(row, e.method || '');
+    cell(row, '', 'text').innerHTML = e.name;  // already escaped by the server
+    cell(row, fmt(e.num_requests));
+    cell(row, fmt(e.num_failures));
+    cell(row, fmt(e.median_response_time));
+    cell(row, fmt(e.avg_response_time));
+    cell(row, fmt(e.min_response_time));
+    cell(row, fmt(e.max_response_time));
+    cell(row, fmt(e.avg_content_length, 0));
+    cell(row, fmt(e.current_rps, 1));
+    cell(row, fmt(e.current_fail_per_sec, 1));
+    const p = e.response_time_percentiles || [];
+    for (let i = 0; i < PERCENTILE_COLUMNS; i++) cell(row, fmt(p[i] ?? null));
+    row.addEventListener('click', () => {
+      selected = { method: e.method || '', name: unescapeHtml(e.name) };
+      showTab('histogram');
+    });
+  }
+}
+
+function renderFailures(s) {
+  const body = $('failures-table').tBodies[0];
+  body.replaceChildren();
+  for (const f of s.errors) {
+    const row = body.insertRow();
+    cell(row, fmt(f.occurrences));
+    cell(row, f.method);
+    cell(row, '', 'text').innerHTML = f.name;
+    cell(row, '', 'text').innerHTML = f.error;
+  }
+}
+
+async function refreshExceptions() {
+  exceptionsFetched = Date.now();
+  const answer = await fetch('exceptions').then((r) => r.json());
+  const body = $('exceptions-table').tBodies[0];
+  body.replaceChildren();
+  for (const x of answer.exceptions) {
+    const row = body.insertRow();
+    cell(row, fmt(x.count));
+    cell(row, '', 'text').innerHTML = x.msg;
+    const pre = document.createElement('pre');
+    pre.innerHTML = x.traceback;
+    cell(row, '', 'text').appendChild(pre);
+    cell(row, x.nodes);
+  }
+}
+
+// ---- charts ----
+function chartOptions(title, yLabel, lines) {
+  return {
+    title, width: chartWidth(), height: 240,
+    scales: { x: { time: true } },
+    axes: [{}, { label: yLabel }],
+    series: [{}, ...lines.map(([label, stroke]) => ({ label, stroke, width: 2, spanGaps: false }))],
+  };
+}
+
+function chartWidth() { return Math.max(400, document.querySelector('main').clientWidth - 10); }
+
+function makeCharts() {
+  charts.rps = new uPlot(chartOptions('Total requests per second', 'req/s',
+    [['RPS', '#2e9d5b'], ['Failures/s', '#d0413e']]), [[], [], []], $('chart-rps'));
+  charts.latency = new uPlot(chartOptions('Response times, last ~10 s (ms)', 'ms',
+    [['p50', '#3d7ec9'], ['p95', '#e69b22'], ['p99', '#8e44ad']]), [[], [], [], []], $('chart-latency'));
+  charts.users = new uPlot(chartOptions('Number of users', 'users',
+    [['Users', '#3d7ec9']]), [[], []], $('chart-users'));
+  charts.histogram = new uPlot({
+    title: 'Latency histogram (whole run)', width: chartWidth(), height: 280,
+    scales: { x: { time: false } },
+    axes: [{ label: 'ms' }, { label: 'requests' }],
+    series: [{}, { label: 'requests', fill: '#3d7ec988', stroke: '#3d7ec9', paths: uPlot.paths.bars({ size: [0.95, 60] }) }],
+  }, [[], []], $('chart-histogram'));
+  window.addEventListener('resize', () => {
+    for (const c of Object.values(charts)) c.setSize({ width: chartWidth(), height: c.height });
+  });
+}
+
+function pushPoint(p) {
+  const n = series.time.length;
+  if (n && p.time <= series.time[n - 1]) return;  // the same second again
+  series.time.push(p.time);
+  series.rps.push(p.rps);
+  series.fails.push(p.fail_per_s);
+  series.p50.push(p.p50);
+  series.p95.push(p.p95);
+  series.p99.push(p.p99);
+  series.users.push(p.user_count);
+  if (series.time.length > MAX_POINTS) for (const k of Object.keys(series)) series[k].shift();
+}
+
+function redrawCharts() {
+  if (!$('tab-charts').classList.contains('active')) return;
+  charts.rps.setData([series.time, series.rps, series.fails]);
+  charts.latency.setData([series.time, series.p50, series.p95, series.p99]);
+  charts.users.setData([series.time, series.users]);
+}
+
+async function loadHistory() {
+  const points = await fetch('stats/history').then((r) => r.json());
+  for (const k of Object.keys(series)) series[k].length = 0;
+  for (const p of points) pushPoint(p);
+}
+
+// ---- latency histogram of the selected entry ----
+function fillEntrySelect(s) {
+  const select = $('histogram-entry');
+  const wanted = s.stats.map((e) => `${e.method || ''} ${unescapeHtml(e.name)}`);
+  const have = [...select.options].map((o) => o.value);
+  if (wanted.join('\n') !== have.join('\n')) {
+    select.replaceChildren(...wanted.map((w) => new Option(w.trim(), w)));
+  }
+  select.value = `${selected.method} ${selected.name}`;
+}
+
+async function refreshHistogram() {
+  const q = new URLSearchParams({ method: selected.method, name: selected.name });
+  const h = await fetch(`stats/histogram?${q}`).then((r) => r.json());
+  if (!h || !h.buckets.length) {
+    charts.histogram.setData([[], []]);
+    $('histogram-note').textContent = 'No requests yet for this entry.';
+    return;
+  }
+  // Re-bin the fine log-linear buckets into at most 60 equal bins up to the 99.9th percentile; the
+  // slowest 0.1% go into the last bin so one outlier does not flatten the shape.
+  const total = h.buckets.reduce((a, b) => a + b[2], 0);
+  let seen = 0, hi = h.buckets[h.buckets.length - 1][1];
+  for (const b of h.buckets) { seen += b[2]; if (seen >= total * 0.999) { hi = b[1]; break; } }
+  const lo = h.buckets[0][0];
+  const bins = 60, width = Math.max((hi - lo) / bins, 0.001);
+  const xs = Array.from({ length: bins }, (_, i) => lo + (i + 0.5) * width);
+  const ys = new Array(bins).fill(0);
+  for (const b of h.buckets) {
+    const i = Math.min(bins - 1, Math.max(0, Math.floor(((b[0] + b[1]) / 2 - lo) / width)));
+    ys[i] += b[2];
+  }
+  charts.histogram.setData([xs, ys]);
+  $('histogram-note').textContent = `${h.method || ''} ${h.name}: ${total.toLocaleString('en-US')} requests, ` +
+    `${fmt(lo, 3)} to ${fmt(h.buckets[h.buckets.length - 1][1], 3)} ms (bins of ${fmt(width, 3)} ms)`;
+}
+
+// ---- one update ----
+function onStats(s) {
+  last = s;
+  renderHeader(s);
+  renderStats(s);
+  renderFailures(s);
+  fillEntrySelect(s);
+  if (s.state !== 'ready') {
+    pushPoint({
+      time: Math.floor(s.time), rps: s.total_rps, fail_per_s: s.total_fail_per_sec,
+      p50: s.current_response_time_percentile_50, p95: s.current_response_time_percentile_95,
+      p99: s.current_response_time_percentile_99, user_count: s.user_count,
+    });
+  }
+  redrawCharts();
+  if ($('tab-histogram').classList.contains('active')) refreshHistogram();
+  if ($('tab-exceptions').classList.contains('active') && Date.now() - exceptionsFetched > 4000) refreshExceptions();
+}
+
+function connect() {
+  const source = new EventSource('events');
+  source.addEventListener('stats', (ev) => onStats(JSON.parse(ev.data)));
+  source.onopen = () => { $('connection').textContent = 'live'; };
+  source.onerror = () => { $('connection').textContent = 'reconnecting…'; };
+}
+
+// ---- tabs ----
+function showTab(name) {
+  for (const b of $('tabs').querySelectorAll('button')) b.classList.toggle('active', b.dataset.tab === name);
+  for (const t of document.querySelectorAll('.tab')) t.classList.toggle('active', t.id === `tab-${name}`);
+  if (name === 'charts') { for (const c of Object.values(charts)) c.setSize({ width: chartWidth(), height: c.height }); redrawCharts(); }
+  if (name === 'histogram') { if (last) fillEntrySelect(last); refreshHistogram(); }
+  if (name === 'exceptions') refreshExceptions();
+}
+
+// ---- start / edit form ----
+let editing = false;
+function openSwarmDialog(edit) {
+  editing = edit;
+  $('swarm-title').textContent = edit ? 'Change the running test' : 'Start new load test';
+  $('swarm-submit').textContent = edit ? 'Update' : 'Start swarming';
+  $('host-row').classList.toggle('hidden', edit);
+  $('run-time-row').classList.toggle('hidden', edit);
+  $('swarm-error').textContent = '';
+  $('swarm-dialog').showModal();
+}
+
+async function submitSwarm(ev) {
+  ev.preventDefault();
+  const body = new URLSearchParams(new FormData($('swarm-form')));
+  if (editing) { body.delete('host'); body.delete('run_time'); }
+  const answer = await fetch('swarm', { method: 'POST', body }).then((r) => r.json());
+  if (!answer.success) { $('swarm-error').textContent = answer.message; return; }
+  $('host').textContent = answer.host;
+  $('swarm-dialog').close();
+  if (!editing) { for (const k of Object.keys(series)) series[k].length = 0; }
+}
+
+async function init() {
+  const config = await fetch('config').then((r) => r.json());
+  $('user_count').value = config.users;
+  $('spawn_rate').value = config.spawn_rate;
+  $('host-input').value = config.host;
+  $('run_time').value = config.run_time;
+  $('host').textContent = config.host || '-';
+  makeCharts();
+  await loadHistory();
+  for (const b of $('tabs').querySelectorAll('button')) b.addEventListener('click', () => showTab(b.dataset.tab));
+  $('swarm-form').addEventListener('submit', submitSwarm);
+  $('swarm-cancel').addEventListener('click', () => $('swarm-dialog').close());
+  $('edit-button').addEventListener('click', () => openSwarmDialog(true));
+  $('new-button').addEventListener('click', () => openSwarmDialog(false));
+  $('stop-button').addEventListener('click', () => fetch('stop'));
+  $('reset-button').addEventListener('click', () => fetch('stats/reset'));
+  $('histogram-entry').addEventListener('change', (ev) => {
+    const v = ev.target.value, space = v.indexOf(' ');
+    selected = { method: v.slice(0, space), name: v.slice(space + 1) };
+    refreshHistogram();
+  });
+  const first = await fetch('stats/requests').then((r) => r.json());
+  onStats(first);
+  if (first.state === 'ready') openSwarmDialog(false);
+  connect();
+}
+
+// For the browser test and the console: the live chart data.
+window.cicada = { series, charts, get last() { return last; } };
+init();
