@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "web_options.hpp"
+
 #include "shape_options.hpp"
 
 namespace cicada::app {
@@ -29,6 +31,7 @@ struct CliOptions {
   int threads = 0;              // event loops; 0: one per usable CPU
   unsigned long long seed = 0;  // 0: random
   ShapeOptions shape;           // --stages, --arrival-rate, --max-inflight, --max-lateness
+  WebOptions web;  // --web-host, --web-port, --web-auth, --autostart, --autoquit, --html
   // Which options came from the scenario's defaults rather than the user (so they can be applied).
   bool users_given = false, spawn_rate_given = false, run_time_given = false, host_given = false;
 };

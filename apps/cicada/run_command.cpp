@@ -15,6 +15,8 @@
 #include "open_model_observer.hpp"
 #include "runner/local_runner.hpp"
 #include "scenario_source.hpp"
+#include "web_command.hpp"
+#include "web_html_observer.hpp"
 
 namespace cicada::app {
 namespace {
@@ -55,6 +57,7 @@ std::vector<std::unique_ptr<RunObserver>> make_observers(const CliOptions& o) {
   list.push_back(std::make_unique<ErrorExitObserver>(o.exit_code_on_error));
   if (!o.csv_prefix.empty()) list.push_back(std::make_unique<CsvObserver>(o.csv_prefix, o.csv_full_history));
   list.push_back(std::make_unique<ConsoleObserver>(o.only_summary));
+  if (!o.web.html_file.empty()) list.push_back(std::make_unique<HtmlReportObserver>(o.web.html_file));
   list.push_back(std::make_unique<OpenModelObserver>(o.csv_prefix));
   return list;
 }
@@ -69,10 +72,6 @@ int run_load_test(const CliOptions& o) {
     return kUsageError;
   }
   log::set_level(level);
-  if (!o.headless) {
-    std::cerr << "cicada: the web UI is not available in this build yet: add --headless\n";
-    return kUsageError;
-  }
   auto loaded = load_scenario_file(o.scenario_file);
   if (!loaded) {
     std::cerr << "cicada: " << loaded.error().message << "\n";
@@ -83,6 +82,7 @@ int run_load_test(const CliOptions& o) {
     std::cerr << "cicada: " << ro.error().message << "\n";
     return kUsageError;
   }
+  if (!o.headless) return run_web_ui(o, std::move(*loaded), *ro);
   runner::LocalRunner runner(std::move(loaded->scenario), *ro);
   if (auto r = runner.prepare(); !r) {
     std::cerr << "cicada: " << r.error().message << "\n";

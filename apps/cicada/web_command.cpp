@@ -1,0 +1,128 @@
+#include "web_command.hpp"
+
+#include <atomic>
+#include <csignal>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+#include "base/duration.hpp"
+#include "base/log.hpp"
+#include "report/locust_csv.hpp"
+#include "web_html_observer.hpp"
+#include "webui/web_api.hpp"
+#include "webui/web_ui.hpp"
+
+namespace cicada::app {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::atomic<int> g_web_signal{0};
+extern "C" void on_web_signal(int sig) { g_web_signal.store(sig); }
+
+// What the app adds to each test of the UI: --html and --csv files, and the end time for --autoquit.
+class AppTestListener final : public webui::TestListener {
+ public:
+  AppTestListener(const CliOptions& o, std::string scenario_file)
+      : o_(o), scenario_file_(std::move(scenario_file)) {}
+
+  void on_test_start(runner::LocalRunner&) override {
+    std::lock_guard lock(mutex_);
+    // A new test has new stats: a new writer, so the history file starts over as in a new run.
+    if (!o_.csv_prefix.empty()) csv_.emplace(o_.csv_prefix, o_.csv_full_history);
+    seconds_ = 0;
+    ended_ = false;
+  }
+  void on_second(const stats::Snapshot& snap) override {
+    std::lock_guard lock(mutex_);
+    if (csv_ && ++seconds_ % 5 == 0) write_csv(snap);
+  }
+  void on_test_end(const stats::Snapshot& snap, const webui::TestInfo& info) override {
+    std::lock_guard lock(mutex_);
+    if (csv_) write_csv(snap);
+    if (!o_.web.html_file.empty()) {
+      report::ReportInfo r{info.host,
+                           scenario_file_,
+                           info.start_unix_s,
+                           info.end_unix_s,
+                           info.users,
+                           info.spawn_rate,
+                           info.run_time ? format_duration(*info.run_time) : "",
+                           ""};
+      write_html_report(o_.web.html_file, report::html_report(snap, r));
+    }
+    ended_ = true;
+    ended_at_ = std::chrono::steady_clock::now();
+  }
+  // When the latest test ended, if it has.
+  std::optional<std::chrono::steady_clock::time_point> ended_at() {
+    std::lock_guard lock(mutex_);
+    return ended_ ? std::optional(ended_at_) : std::nullopt;
+  }
+
+ private:
+  void write_csv(const stats::Snapshot& snap) {
+    if (auto r = csv_->write(snap); !r) log::error("writing CSV files: {}", r.error().message);
+  }
+
+  const CliOptions& o_;
+  std::string scenario_file_;
+  std::mutex mutex_;
+  std::optional<report::LocustCsvWriter> csv_;
+  int seconds_ = 0;
+  bool ended_ = false;
+  std::chrono::steady_clock::time_point ended_at_{};
+};
+
+}  // namespace
+
+int run_web_ui(const CliOptions& o, scenario::LoadedScenario loaded, const runner::RunOptions& ro) {
+  AppTestListener listener(o, o.scenario_file);
+  webui::WebUiOptions wo;
+  wo.host = o.web.host;
+  wo.port = static_cast<std::uint16_t>(o.web.port);
+  wo.auth = o.web.auth;
+  wo.scenario_file = o.scenario_file;
+  wo.full_history = o.csv_full_history;
+  runner::RunOptions base = ro;
+  base.keep_entry_history = true;  // the UI's full-history download has every entry
+  webui::WebUi ui(std::move(loaded.scenario), base, wo, &listener);
+  if (auto r = ui.start(); !r) {
+    std::cerr << "cicada: web UI: " << r.error().message << "\n";
+    return 1;
+  }
+  // One line on stdout with the address, so scripts and tests can use --web-port 0.
+  std::cout << "cicada web UI: " << ui.url() << std::endl;
+  log::info("Starting web interface at {} (press Ctrl-C to quit)", ui.url());
+
+  if (o.web.autostart) {
+    webui::SwarmRequest s{ro.users, ro.spawn_rate, "", ro.run_time};
+    if (auto r = ui.controller().swarm(s); !r) {
+      std::cerr << "cicada: " << r.error().message << "\n";
+      ui.stop();
+      return 2;
+    }
+  }
+  std::signal(SIGINT, on_web_signal);
+  std::signal(SIGTERM, on_web_signal);
+  while (g_web_signal.load() == 0) {
+    if (o.web.autostart && o.web.autoquit_s >= 0) {
+      if (auto ended = listener.ended_at(); ended && std::chrono::steady_clock::now() - *ended >=
+                                                         std::chrono::duration<double>(o.web.autoquit_s)) {
+        log::info("--autoquit: the test ended {} s ago, quitting", o.web.autoquit_s);
+        break;
+      }
+    }
+    std::this_thread::sleep_for(50ms);
+  }
+  if (int sig = g_web_signal.load()) log::info("Got {}, shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
+  ui.stop();
+  const auto snap = ui.controller().snapshot();
+  const bool failed = snap->total.num_failures > 0 || !snap->exceptions.empty();
+  const int code = failed ? o.exit_code_on_error : 0;
+  log::info("Shutting down (exit code {})", code);
+  return code;
+}
+
+}  // namespace cicada::app

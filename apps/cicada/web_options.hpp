@@ -1,0 +1,26 @@
+#pragma once
+// Settings of the web UI mode (cicada without --headless) and of the HTML report, kept in their own struct
+// inside CliOptions so the feature's flags live in one file.
+#include <string>
+
+namespace CLI {
+class App;
+}
+
+namespace cicada::app {
+
+struct CliOptions;
+
+struct WebOptions {
+  std::string host = "127.0.0.1";  // --web-host (Locust's default is every interface; ours is loopback)
+  int port = 8089;                 // --web-port/-P; 0: an ephemeral port (the URL is printed)
+  std::string auth;                // --web-auth user:password
+  bool autostart = false;          // --autostart: start the test at once with -u/-r/-t
+  double autoquit_s = -1;          // --autoquit S: quit S seconds after an autostarted test ends; <0: never
+  std::string html_file;           // --html FILE: write the HTML report at the end of each test
+};
+
+// Adds --web-host, --web-port/-P, --web-auth, --autostart, --autoquit and --html.
+void add_web_flags(CLI::App& app, CliOptions& o);
+
+}  // namespace cicada::app
