@@ -17,9 +17,10 @@ packages=(
 )
 
 # --bench: also the reference Python stack the macro benchmarks compare against (shared/anchors:
-# Flask + gunicorn serving a scikit-learn pipeline), e.g. for bench/serve/run.sh.
+# Flask + gunicorn serving a scikit-learn pipeline; Locust), e.g. for bench/serve/run.sh and
+# bench/generator/run.sh.
 if [ "${1:-}" = "--bench" ]; then
-  packages+=(python3-flask gunicorn python3-sklearn python3-pandas python3-joblib)
+  packages+=(python3-flask gunicorn python3-sklearn python3-pandas python3-joblib python3-locust)
 fi
 
 missing=()

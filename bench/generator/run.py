@@ -1,0 +1,158 @@
+"""Load-generator efficiency, side by side in one run: wrk, cicada, Locust FastHttpUser and HttpUser.
+
+Called by run.sh (which checks the tools and paths). Targets, each pinned to CPU 0:
+  nginx               GET /health (static "OK", bench/nginx.conf)
+  cicada-model serve  GET /health and POST /predict (data/payload.json), --threads 1
+Generators, each pinned to CPU 1, 50 connections / users, no think time. Every repetition runs every
+(target, generator) pair once, round-robin, so ratios are taken within one repetition (same minute,
+same machine state). Prints a markdown table; raw results go to WORK/results.jsonl.
+"""
+import argparse
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+
+import measure
+import targets
+
+GENERATORS = ["wrk", "cicada", "locust-fast", "locust-http"]
+LABELS = {"wrk": "wrk 4.1 -t1 -c50", "cicada": "cicada --threads 1, 50 users",
+          "locust-fast": "Locust FastHttpUser, 50 users", "locust-http": "Locust HttpUser, 50 users"}
+# target -> (title, path, cicada scenario, wrk lua script or None, locustfile, Locust classes)
+TARGETS = {
+    "nginx-health": ("nginx GET /health", "/health", "health-max.yaml", None, "health.py",
+                     {"locust-fast": "HealthMaxFastUser", "locust-http": "HealthMaxUser"}),
+    "model-health": ("cicada-model serve GET /health", "/health", "health-max.yaml", None, "health.py",
+                     {"locust-fast": "HealthMaxFastUser", "locust-http": "HealthMaxUser"}),
+    "model-predict": ("cicada-model serve POST /predict", "/predict", "predict-max.yaml", "post_predict.lua",
+                      "fixed_predict.py", {"locust-fast": "PredictMaxFastUser", "locust-http": "PredictMaxUser"}),
+}
+
+
+def command(gen, target, base, a, run_s):
+    title, path, scenario, lua, locustfile, classes = TARGETS[target]
+    pin = ["taskset", "-c", a.load_cpu]
+    if gen == "wrk":
+        script = ["-s", os.path.join(a.here, lua)] if lua else []
+        return pin + ["wrk", "-t1", "-c50", f"-d{run_s}s", "--latency"] + script + [base + path], signal.SIGINT
+    if gen == "cicada":
+        return pin + [a.cicada, "-f", os.path.join(a.root, "bench/scenarios", scenario), "--headless",
+                      "-u", "50", "-r", "50", "--threads", "1", "-t", f"{run_s}s", "--host", base,
+                      "--csv", os.path.join(a.work, f"cicada-{target}")], signal.SIGTERM
+    return pin + ["/usr/bin/locust", "--headless", "-u", "50", "-r", "50", "-t", f"{run_s}s", "--only-summary",
+                  "--stop-timeout", "0", "--loglevel", "WARNING", "-f", locustfile, classes[gen],
+                  "--host", base], signal.SIGTERM
+
+
+def start_servers(a, procs):
+    """nginx and cicada-model serve on CPU 0; returns {target: (base URL, server pid, counter)}."""
+    nginx, worker = targets.start_nginx(a.root, a.work, a.nginx_port, a.server_cpu)
+    procs.append(nginx)
+    model_dir = os.path.join(a.work, "model")
+    subprocess.run([a.model, "train", "--data", os.path.join(a.root, "data/heart-disease.csv"), "--out", model_dir],
+                   check=True, stdout=subprocess.DEVNULL)
+    serve = subprocess.Popen(["taskset", "-c", a.server_cpu, a.model, "serve", "--model", model_dir, "--port",
+                              str(a.model_port), "--threads", "1", "--max-inflight", "100000"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    procs.append(serve)
+    nginx_base, model_base = f"http://127.0.0.1:{a.nginx_port}", f"http://127.0.0.1:{a.model_port}"
+    targets.wait_up(model_base + "/health")
+    return {"nginx-health": (nginx_base, worker, measure.nginx_counter(nginx_base + "/nginx_status")),
+            "model-health": (model_base, serve.pid, measure.cicada_model_counter(model_base + "/metrics")),
+            "model-predict": (model_base, serve.pid, measure.cicada_model_counter(model_base + "/metrics"))}
+
+
+def cell(values, fmt):
+    values = [v for v in values if v is not None]
+    if not values:
+        return "n/a"
+    med = statistics.median(values)
+    return f"{fmt.format(med)} ({fmt.format(min(values))}–{fmt.format(max(values))})" if len(values) > 1 else fmt.format(med)
+
+
+def ratios(results, target, gen, base_gen):
+    """Per repetition gen/base_gen CPU per request, in the same repetition."""
+    out = []
+    for rep in {r["rep"] for r in results}:
+        pick = {r["gen"]: r["gen_us_per_req"] for r in results if r["rep"] == rep and r["target"] == target}
+        if pick.get(gen) and pick.get(base_gen):
+            out.append(pick[gen] / pick[base_gen])
+    return out
+
+
+def report(results, a):
+    lines = [f"Window {a.window} s after {a.warmup} s warm-up, {a.reps} repetitions; median (min–max). "
+             f"Machine load average (1 min) at start {a.load_before:.1f}, at end {os.getloadavg()[0]:.1f}.", ""]
+    gens = [g for g in GENERATORS if any(r["gen"] == g for r in results)]
+    measured = [t for t in TARGETS if any(r["target"] == t for r in results)]
+    for target in measured:
+        title = TARGETS[target][0]
+        lines += [f"**{title}** (server on CPU {a.server_cpu}, generator on CPU {a.load_cpu})", "",
+                  "| generator | req/s | generator CPU µs/req | × wrk (CPU/req) | generator CPU util | server CPU µs/req | non-2xx |",
+                  "|---|---:|---:|---:|---:|---:|---:|"]
+        for gen in gens:
+            rows = [r for r in results if r["target"] == target and r["gen"] == gen]
+            lines.append(f"| {LABELS[gen]} | {cell([r['rps'] for r in rows], '{:.0f}')} | "
+                         f"{cell([r['gen_us_per_req'] for r in rows], '{:.1f}')} | "
+                         f"{cell(ratios(results, target, gen, 'wrk'), '{:.2f}')} | "
+                         f"{cell([100 * r['gen_util'] for r in rows], '{:.0f}')}% | "
+                         f"{cell([r['srv_us_per_req'] for r in rows], '{:.1f}')} | {sum(r['non2xx'] for r in rows)} |")
+        lines.append("")
+    lines.append("Key ratios (median of per-repetition ratios of generator CPU per request):")
+    lines.append("")
+    for target in measured:
+        title = TARGETS[target][0]
+        parts = [f"cicada/wrk **{cell(ratios(results, target, 'cicada', 'wrk'), '{:.2f}')}** (goal ≤ 1.5)"]
+        for gen in [g for g in ("locust-fast", "locust-http") if g in gens]:
+            parts.append(f"{LABELS[gen].split(',')[0]}/cicada {cell(ratios(results, target, gen, 'cicada'), '{:.1f}')}")
+        lines.append(f"- {title}: " + "; ".join(parts))
+    return "\n".join(lines)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    for name in ("root", "here", "work", "cicada", "model"):
+        ap.add_argument("--" + name, required=True)
+    ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument("--warmup", type=float, default=3)
+    ap.add_argument("--window", type=float, default=5)
+    ap.add_argument("--targets", default=",".join(TARGETS))
+    ap.add_argument("--generators", default=",".join(GENERATORS))
+    ap.add_argument("--nginx-port", type=int, default=0, help="0: a free port")
+    ap.add_argument("--model-port", type=int, default=0, help="0: a free port")
+    ap.add_argument("--server-cpu", default="0")
+    ap.add_argument("--load-cpu", default="1")
+    a = ap.parse_args()
+    a.nginx_port = a.nginx_port or measure.free_port()
+    a.model_port = a.model_port or measure.free_port()
+    a.load_before = os.getloadavg()[0]
+    run_s = int(a.warmup + a.window + 5)  # each generator's own bound; it is stopped right after the window
+    procs, results = [], []
+    env = dict(os.environ, PAYLOAD=os.path.join(a.root, "data/payload.json"))
+    try:
+        servers = start_servers(a, procs)
+        for rep in range(1, a.reps + 1):
+            for target in a.targets.split(","):
+                base, server_pid, counter = servers[target]
+                for gen in a.generators.split(","):
+                    cmd, sig = command(gen, target, base, a, run_s)
+                    log = os.path.join(a.work, f"{target}-{gen}-{rep}.log")
+                    r = measure.measure(cmd, os.path.join(a.here, "locustfiles"), log, server_pid, counter,
+                                        a.warmup, a.window, sig, env)
+                    r.update(rep=rep, target=target, gen=gen)
+                    results.append(r)
+                    print(f"run.py: rep {rep} {target} {gen}: {r['rps']:.0f} req/s, "
+                          f"{r['gen_us_per_req'] or 0:.1f} us/req generator CPU", file=sys.stderr)
+    finally:
+        for p in procs:
+            measure.stop(p, signal.SIGTERM, 10.0)
+        with open(os.path.join(a.work, "results.jsonl"), "w") as f:
+            f.writelines(json.dumps(r) + "\n" for r in results)
+    print(report(results, a))
+
+
+if __name__ == "__main__":
+    main()
