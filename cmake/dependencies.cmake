@@ -10,6 +10,9 @@ find_package(fmt REQUIRED)
 find_package(SQLite3 REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(XGBOOST REQUIRED IMPORTED_TARGET xgboost)
+# Distributed mode (src/distributed): ZeroMQ through cppzmq, messages in msgpack (docs/protocol.md).
+find_package(cppzmq REQUIRED)
+find_package(msgpack REQUIRED CONFIG)
 
 # nodejs http-parser (what wrk uses): a callback parser that never allocates, for the load generator's client.
 find_path(HTTP_PARSER_INCLUDE_DIR http_parser.h REQUIRED)

@@ -149,6 +149,7 @@ void LocalRunner::collect_second(bool final) {
     }
     deltas = collector_.take(shards_.size(), std::chrono::steady_clock::now() + 500ms);
   }
+  if (delta_listener_) delta_listener_(deltas);
   if (reset_requested_.exchange(false)) aggregate_->reset(unix_seconds_now_f());
   for (auto& d : deltas) aggregate_->merge(std::move(d));
   aggregate_->close_second(unix_seconds_now(), reported_users());

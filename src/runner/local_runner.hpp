@@ -45,6 +45,13 @@ class LocalRunner {
   void set_arrival_rate(double per_second);
   bool open_model() const { return open_model_; }
   void reset_stats();
+  // Distributed worker (src/distributed): sees each second's deltas, and the final ones, on the control
+  // thread before they are merged, so they can be shipped to the master. Set before run().
+  void set_delta_listener(std::function<void(const std::vector<stats::StatsDelta>&)> listener) {
+    delta_listener_ = std::move(listener);
+  }
+  // Whether stop() was called (a distributed master's stand-in runner forwards it to the workers).
+  bool stop_requested() const { return stop_requested_.load(); }
 
   RunState state() const { return state_.load(); }
   // The latest published snapshot (at most a second old); thread-safe.
@@ -76,6 +83,7 @@ class LocalRunner {
   std::vector<std::unique_ptr<Shard>> shards_;
   DeltaCollector collector_;
   std::unique_ptr<stats::Aggregate> aggregate_;
+  std::function<void(const std::vector<stats::StatsDelta>&)> delta_listener_;
 
   // Control requests from other threads.
   std::atomic<bool> stop_requested_{false};

@@ -1,0 +1,193 @@
+#include "distributed/codec.hpp"
+
+#include <array>
+#include <msgpack.hpp>
+
+#include "distributed/stats_codec.hpp"
+
+namespace cicada::distributed {
+namespace {
+
+using detail::Packer;
+
+// Each body's fields are listed once, in fields(); the same list drives packing and reading, so the
+// two cannot drift apart. Bodies are msgpack maps keyed by field name (docs/protocol.md).
+template <class Io>
+void fields(Io& io, Hello& m) {
+  io("hostname", m.hostname);
+  io("pid", m.pid);
+  io("threads", m.threads);
+}
+template <class Io>
+void fields(Io& io, Heartbeat& m) {
+  io("state", m.state);
+  io("user_count", m.user_count);
+}
+template <class Io>
+void fields(Io& io, Start& m) {
+  io("test_id", m.test_id);
+  io("scenario_kind", m.scenario.kind);
+  io("scenario_file", m.scenario.file_name);
+  io("scenario_text", m.scenario.text);
+  io("host", m.host);
+  io("tags", m.tags);
+  io("exclude_tags", m.exclude_tags);
+  io("stop_timeout_us", m.stop_timeout_us);
+  io("seed", m.seed);
+  io("worker_index", m.worker_index);
+  io("connect_timeout_ms", m.connect_timeout_ms);
+  io("request_timeout_ms", m.request_timeout_ms);
+  io("users", m.users);
+  io("spawn_rate", m.spawn_rate);
+}
+template <class Io>
+void fields(Io& io, Spawn& m) {
+  io("test_id", m.test_id);
+  io("users", m.users);
+  io("spawn_rate", m.spawn_rate);
+}
+template <class Io>
+void fields(Io& io, Stop& m) {
+  io("test_id", m.test_id);
+}
+template <class Io>
+void fields(Io&, Quit&) {}
+template <class Io>
+void fields(Io& io, Stats& m) {
+  io("test_id", m.test_id);
+  io("seq", m.seq);
+  io("user_count", m.user_count);
+  io("deltas", m.deltas);
+}
+template <class Io>
+void fields(Io& io, Stopped& m) {
+  io("test_id", m.test_id);
+  io("last_seq", m.last_seq);
+}
+template <class Io>
+void fields(Io& io, WorkerError& m) {
+  io("test_id", m.test_id);
+  io("message", m.message);
+}
+template <class Io>
+void fields(Io&, Goodbye&) {}
+
+struct Counter {
+  std::uint32_t n = 0;
+  template <class T>
+  void operator()(const char*, const T&) {
+    ++n;
+  }
+};
+
+struct Writer {
+  Packer& pk;
+  template <class T>
+  void operator()(const char* key, const T& value) {
+    pk.pack(std::string_view(key));
+    pk.pack(value);
+  }
+  void operator()(const char* key, const std::vector<stats::StatsDelta>& deltas) {
+    pk.pack(std::string_view(key));
+    pk.pack_array(static_cast<std::uint32_t>(deltas.size()));
+    for (const auto& d : deltas) detail::pack_delta(pk, d);
+  }
+};
+
+// Looks each field up by name; an absent field keeps its default (an older sender), unknown keys are
+// skipped (a newer sender).
+struct Reader {
+  const msgpack::object& map;
+  const msgpack::object* find(std::string_view key) const {
+    for (std::uint32_t i = 0; i < map.via.map.size; ++i) {
+      const auto& kv = map.via.map.ptr[i];
+      if (kv.key.type == msgpack::type::STR &&
+          std::string_view(kv.key.via.str.ptr, kv.key.via.str.size) == key)
+        return &kv.val;
+    }
+    return nullptr;
+  }
+  template <class T>
+  void operator()(const char* key, T& value) {
+    if (const auto* v = find(key)) v->convert(value);
+  }
+  void operator()(const char* key, std::vector<stats::StatsDelta>& deltas) {
+    const auto* v = find(key);
+    if (!v) return;
+    if (v->type != msgpack::type::ARRAY) throw msgpack::type_error();
+    for (std::uint32_t i = 0; i < v->via.array.size; ++i)
+      deltas.push_back(detail::read_delta(v->via.array.ptr[i]));
+  }
+};
+
+constexpr std::array<const char*, std::variant_size_v<Body>> kTypeNames = {
+    "hello", "heartbeat", "start", "spawn", "stop", "quit", "stats", "stopped", "error", "goodbye"};
+
+template <std::size_t I = 0>
+Body read_body(std::string_view type, const msgpack::object& map, bool& known) {
+  if constexpr (I < std::variant_size_v<Body>) {
+    if (type == kTypeNames[I]) {
+      std::variant_alternative_t<I, Body> body;
+      Reader reader{map};
+      fields(reader, body);
+      known = true;
+      return body;
+    }
+    return read_body<I + 1>(type, map, known);
+  } else {
+    known = false;
+    return Goodbye{};
+  }
+}
+
+}  // namespace
+
+const char* type_name(const Body& body) { return kTypeNames[body.index()]; }
+
+std::string encode(const Message& message) {
+  msgpack::sbuffer buffer;
+  Packer pk(&buffer);
+  pk.pack_array(4);
+  pk.pack(kProtocolVersion);
+  pk.pack(std::string_view(type_name(message.body)));
+  pk.pack(message.sender);
+  std::visit(
+      [&](const auto& body) {
+        auto& m = const_cast<std::remove_const_t<std::remove_reference_t<decltype(body)>>&>(body);
+        Counter counter;
+        fields(counter, m);
+        pk.pack_map(counter.n);
+        Writer writer{pk};
+        fields(writer, m);
+      },
+      message.body);
+  return std::string(buffer.data(), buffer.size());
+}
+
+Result<Message> decode(std::string_view bytes) {
+  try {
+    msgpack::object_handle handle = msgpack::unpack(bytes.data(), bytes.size());
+    const msgpack::object& root = handle.get();
+    if (root.type != msgpack::type::ARRAY || root.via.array.size < 4)
+      return make_error("not a cicada message (expected [version, type, sender, body])");
+    const auto* f = root.via.array.ptr;
+    const auto version = f[0].as<std::uint32_t>();
+    if (version != kProtocolVersion) {
+      return make_error("protocol version " + std::to_string(version) + " received, this cicada speaks " +
+                        std::to_string(kProtocolVersion) +
+                        ": run the same cicada version on master and workers");
+    }
+    const auto type = f[1].as<std::string>();
+    Message message;
+    message.sender = f[2].as<std::string>();
+    if (f[3].type != msgpack::type::MAP) return make_error("message '" + type + "': body is not a map");
+    bool known = false;
+    message.body = read_body(type, f[3], known);
+    if (!known) return make_error("unknown message type '" + type + "'");
+    return message;
+  } catch (const std::exception& e) {
+    return make_error(std::string("malformed message: ") + e.what());
+  }
+}
+
+}  // namespace cicada::distributed

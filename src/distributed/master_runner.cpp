@@ -1,0 +1,293 @@
+#include "distributed/master_runner.hpp"
+
+#include <random>
+#include <thread>
+
+#include "base/log.hpp"
+#include "distributed/dispatch.hpp"
+
+namespace cicada::distributed {
+
+using namespace std::chrono_literals;
+
+namespace {
+constexpr auto kPoll = 50ms;
+// The master closes a second this long after the wall-clock boundary, so the deltas the workers took at
+// that boundary have arrived (loopback: < 1 ms; a LAN: a few ms).
+constexpr auto kCloseGrace = 250ms;
+// After Stop, workers get the stop timeout plus this to report their last stats.
+constexpr auto kStopGrace = 5s;
+}  // namespace
+
+MasterRunner::MasterRunner(ScenarioPayload scenario, runner::RunOptions options, MasterOptions master)
+    : scenario_(std::move(scenario)), options_(std::move(options)), master_(std::move(master)) {
+  aggregate_ = std::make_unique<stats::Aggregate>(unix_seconds_now_f());
+  aggregate_->set_entry_history(options_.keep_entry_history);
+  publish();
+}
+
+MasterRunner::~MasterRunner() = default;
+
+Result<void> MasterRunner::bind() {
+  if (auto r = socket_.bind(master_.bind_host, master_.bind_port); !r) return r;
+  log::info("Master listening on {}:{} for workers", master_.bind_host, socket_.port());
+  return {};
+}
+
+std::shared_ptr<const stats::Snapshot> MasterRunner::snapshot() const {
+  std::lock_guard lock(snapshot_mutex_);
+  return snapshot_;
+}
+
+void MasterRunner::publish() {
+  auto snap = std::make_shared<const stats::Snapshot>(aggregate_->snapshot(unix_seconds_now_f()));
+  std::lock_guard lock(snapshot_mutex_);
+  snapshot_ = std::move(snap);
+}
+
+void MasterRunner::set_users(int users, double spawn_rate) {
+  std::lock_guard lock(control_mutex_);
+  pending_target_ = {std::max(0, users), spawn_rate > 0 ? spawn_rate : 1.0};
+}
+
+Result<void> MasterRunner::wait_for_workers() {
+  const MonoTime started = mono_now();
+  if (workers_.size() < static_cast<std::size_t>(master_.expect_workers))
+    log::info("Waiting for {} workers to connect", master_.expect_workers);
+  while (workers_.size() < static_cast<std::size_t>(master_.expect_workers)) {
+    if (stop_requested_.load()) return make_error("stopped while waiting for workers");
+    const MonoTime now = mono_now();
+    if (master_.expect_workers_max_wait && now - started > *master_.expect_workers_max_wait) {
+      return make_error("only " + std::to_string(workers_.size()) + " of " +
+                        std::to_string(master_.expect_workers) +
+                        " workers connected within --expect-workers-max-wait");
+    }
+    heartbeat(now);
+    if (auto m = socket_.receive(kPoll)) handle(std::move(*m), mono_now());
+  }
+  return {};
+}
+
+void MasterRunner::on_hello(const std::string& id, const Hello& hello, MonoTime now) {
+  const bool joined = workers_.join(id, hello, now);
+  worker_count_.store(workers_.size());
+  socket_.send(id, Message{"master", Heartbeat{std::string(to_string(state())), workers_.reported_users()}});
+  if (!joined) return;
+  log::info("Worker {} connected ({} pid {}, {} threads): {} workers", id, hello.hostname, hello.pid,
+            hello.threads, workers_.size());
+  rebalance();
+}
+
+void MasterRunner::handle(Message&& message, MonoTime now) {
+  const std::string& id = message.sender;
+  if (const auto* hello = std::get_if<Hello>(&message.body)) return on_hello(id, *hello, now);
+  WorkerInfo* w = workers_.find(id);
+  if (!w) {
+    // A worker we dropped as missing (or that served an earlier master): it must not keep load going.
+    if (!std::holds_alternative<Goodbye>(message.body)) socket_.send(id, Message{"master", Quit{}});
+    return;
+  }
+  w->last_seen = now;
+  if (const auto* hb = std::get_if<Heartbeat>(&message.body)) {
+    w->state = hb->state;
+    w->user_count = hb->user_count;
+  } else if (auto* st = std::get_if<Stats>(&message.body)) {
+    if (!workers_.accept_stats(id, st->test_id, st->seq)) {
+      log::debug("worker {}: stats seq {} of test {} already merged or stale: dropped", id, st->seq,
+                 st->test_id);
+      return;
+    }
+    w->user_count = st->user_count;
+    for (auto& delta : st->deltas) aggregate_->merge(std::move(delta));
+  } else if (const auto* done = std::get_if<Stopped>(&message.body)) {
+    if (done->test_id == w->test_id) {
+      w->stopped = true;
+      w->user_count = 0;
+      w->state = "stopped";
+    }
+  } else if (const auto* err = std::get_if<WorkerError>(&message.body)) {
+    log::error("worker {} cannot run the test: {}", id, err->message);
+    workers_.remove(id);
+    worker_count_.store(workers_.size());
+    rebalance();
+  } else if (std::holds_alternative<Goodbye>(message.body)) {
+    log::info("Worker {} quit: {} workers left", id, workers_.size() - 1);
+    workers_.remove(id);
+    worker_count_.store(workers_.size());
+    rebalance();
+  }
+}
+
+void MasterRunner::start_worker(WorkerInfo& w) {
+  Start start;
+  start.test_id = test_id_;
+  start.scenario = scenario_;
+  start.host = options_.host;
+  start.tags = options_.tags;
+  start.exclude_tags = options_.exclude_tags;
+  start.stop_timeout_us = options_.stop_timeout.count();
+  start.seed = options_.seed;
+  start.worker_index = w.index;
+  start.connect_timeout_ms = options_.connect_timeout.count();
+  start.request_timeout_ms = options_.request_timeout.count();
+  start.users = w.assigned_users;
+  start.spawn_rate = spawn_rate_ / static_cast<double>(std::max<std::size_t>(1, workers_.size()));
+  w.test_id = test_id_;
+  w.last_seq = 0;
+  w.stopped = false;
+  socket_.send(w.id, Message{"master", std::move(start)});
+}
+
+void MasterRunner::rebalance() {
+  const auto s = state();
+  if (test_id_ == 0 || (s != runner::RunState::kSpawning && s != runner::RunState::kRunning)) return;
+  auto& list = workers_.workers();
+  const auto shares = split_users(target_users_, spawn_rate_, list.size());
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    WorkerInfo& w = list[i];
+    w.assigned_users = shares[i].users;
+    if (w.test_id != test_id_) {
+      start_worker(w);
+    } else {
+      socket_.send(w.id, Message{"master", Spawn{test_id_, shares[i].users, shares[i].spawn_rate}});
+    }
+  }
+  if (!list.empty()) {
+    std::string spread;
+    for (const auto& share : shares) spread += (spread.empty() ? "" : ", ") + std::to_string(share.users);
+    log::info("Sharing {} users over {} workers: {}", target_users_, list.size(), spread);
+  }
+}
+
+void MasterRunner::heartbeat(MonoTime now) {
+  if (now - last_heartbeat_ < master_.heartbeat_interval) return;
+  last_heartbeat_ = now;
+  const Message beat{"master", Heartbeat{std::string(to_string(state())), workers_.reported_users()}};
+  for (const auto& w : workers_.workers()) socket_.send(w.id, beat);
+  const auto gone = workers_.expire(now, master_.worker_timeout);
+  if (gone.empty()) return;
+  for (const auto& w : gone) {
+    log::warning("Worker {} missing (silent for more than {} ms): its {} users go to the others", w.id,
+                 master_.worker_timeout.count(), w.assigned_users);
+  }
+  worker_count_.store(workers_.size());
+  rebalance();
+}
+
+void MasterRunner::follow_shape(MonoTime started, MonoTime now) {
+  auto target = options_.shape(std::chrono::duration<double>(now - started));
+  if (!target) {
+    log::info("The load shape ended, stopping test");
+    stop();
+    return;
+  }
+  if (target->arrival_rate) {
+    log::error("arrival-rate (open model) shapes do not run distributed yet: stopping test");
+    stop();
+    return;
+  }
+  if (last_shape_target_ && last_shape_target_->users == target->users &&
+      last_shape_target_->spawn_rate == target->spawn_rate && last_shape_target_->stage == target->stage)
+    return;
+  if (!target->stage.empty() && (!last_shape_target_ || last_shape_target_->stage != target->stage))
+    aggregate_->mark_stage(unix_seconds_now_f(), target->stage);
+  last_shape_target_ = target;
+  set_users(target->users, target->spawn_rate);
+}
+
+void MasterRunner::close_second() {
+  if (reset_requested_.exchange(false)) aggregate_->reset(unix_seconds_now_f());
+  aggregate_->close_second(unix_seconds_now(), workers_.reported_users());
+  publish();
+}
+
+void MasterRunner::run(const std::function<void(const stats::Snapshot&)>& on_second) {
+  test_id_ = static_cast<std::uint64_t>(unix_seconds_now_f() * 1e6) | 1;
+  if (options_.seed == 0) options_.seed = std::random_device{}() | 1;
+  aggregate_ = std::make_unique<stats::Aggregate>(unix_seconds_now_f());
+  aggregate_->set_entry_history(options_.keep_entry_history);
+  publish();
+  const MonoTime started = mono_now();
+  target_users_ = options_.users;
+  spawn_rate_ = options_.spawn_rate;
+  state_.store(runner::RunState::kSpawning);
+  if (options_.shape) follow_shape(started, started);
+  {
+    std::lock_guard lock(control_mutex_);
+    if (pending_target_) std::tie(target_users_, spawn_rate_) = *pending_target_;
+    pending_target_.reset();
+  }
+  log::info("Ramping to {} users at a rate of {:.2f} per second over {} workers", target_users_, spawn_rate_,
+            workers_.size());
+  rebalance();
+  auto next_second = started +
+                     std::chrono::microseconds(
+                         1'000'000 - (static_cast<std::int64_t>(unix_seconds_now_f() * 1e6) % 1'000'000)) +
+                     kCloseGrace;
+  while (!stop_requested_.load()) {
+    const MonoTime now = mono_now();
+    if (options_.run_time && now - started >= *options_.run_time) {
+      log::info("--run-time limit reached, stopping test");
+      break;
+    }
+    if (options_.shape) follow_shape(started, now);
+    {
+      std::lock_guard lock(control_mutex_);
+      if (pending_target_) {
+        std::tie(target_users_, spawn_rate_) = *pending_target_;
+        pending_target_.reset();
+        state_.store(runner::RunState::kSpawning);
+        log::info("Ramping to {} users at a rate of {:.2f} per second", target_users_, spawn_rate_);
+        rebalance();
+      }
+    }
+    if (state() == runner::RunState::kSpawning && workers_.reported_users() == target_users_) {
+      state_.store(runner::RunState::kRunning);
+      log::info("All users spawned: {} users on {} workers", target_users_, workers_.size());
+      if (options_.reset_stats) reset_requested_.store(true);
+    }
+    heartbeat(now);
+    if (workers_.size() == 0) {
+      log::error("No worker left, stopping test");
+      break;
+    }
+    if (now >= next_second) {
+      close_second();
+      next_second += 1s;
+      if (auto snap = snapshot()) on_second(*snap);
+      continue;
+    }
+    const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next_second - now);
+    if (auto m = socket_.receive(std::clamp<std::chrono::milliseconds>(wait, 1ms, kPoll)))
+      handle(std::move(*m), mono_now());
+  }
+  state_.store(runner::RunState::kStopping);
+  stop_workers();
+  close_second();
+  state_.store(runner::RunState::kStopped);
+}
+
+void MasterRunner::stop_workers() {
+  for (const auto& w : workers_.workers()) socket_.send(w.id, Message{"master", Stop{test_id_}});
+  const MonoTime deadline =
+      mono_now() + std::chrono::duration_cast<MonoClock::duration>(options_.stop_timeout) + kStopGrace;
+  auto all_stopped = [&] {
+    for (const auto& w : workers_.workers())
+      if (w.test_id == test_id_ && !w.stopped) return false;
+    return true;
+  };
+  while (!all_stopped() && mono_now() < deadline) {
+    heartbeat(mono_now());
+    if (auto m = socket_.receive(kPoll)) handle(std::move(*m), mono_now());
+  }
+  if (!all_stopped())
+    log::warning("Some workers did not confirm the stop in time; their last second is lost");
+}
+
+void MasterRunner::quit_workers() {
+  for (const auto& w : workers_.workers()) socket_.send(w.id, Message{"master", Quit{}});
+  // Give ZeroMQ a moment to put the Quits on the wire before the socket closes (linger is 0).
+  std::this_thread::sleep_for(100ms);
+}
+
+}  // namespace cicada::distributed

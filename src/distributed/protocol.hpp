@@ -1,0 +1,106 @@
+#pragma once
+// The master/worker protocol, version 1 (docs/protocol.md is the reference; keep the two in step).
+//
+// Every message is one ZeroMQ frame holding a msgpack array [version, type, sender, body]. The master
+// binds a ROUTER socket, workers connect DEALER sockets whose routing id is their worker id. Bodies are
+// plain structs here; codec.hpp turns them into bytes and back. A receiver ignores body fields it does
+// not know, so adding a field is a compatible change; removing or retyping one bumps kProtocolVersion.
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "stats/delta.hpp"
+
+namespace cicada::distributed {
+
+inline constexpr std::uint32_t kProtocolVersion = 1;
+inline constexpr int kDefaultMasterPort = 5557;
+
+// Worker -> master, once when it connects (and again if the master does not know it).
+struct Hello {
+  std::string hostname;
+  std::uint32_t pid = 0;
+  std::uint32_t threads = 0;  // event loops the worker will run users on
+};
+
+// Both ways, every second. The worker reports its state and live users; the master's body is empty
+// apart from its state, so a worker knows the master is alive.
+struct Heartbeat {
+  std::string state;   // runner state name (runner/run_state.hpp): "ready", "running", ...
+  int user_count = 0;  // worker: users running now; master: total users
+};
+
+// What a worker needs to run users: the scenario as text, so workers need only the binary.
+struct ScenarioPayload {
+  std::string kind;       // "yaml" or "cpp"
+  std::string file_name;  // the master's path (messages, payload files resolved relative to it)
+  std::string text;       // the whole file
+};
+
+// Master -> worker: load the scenario and start ramping to `users`.
+struct Start {
+  std::uint64_t test_id = 0;  // a new id per test; messages of an older test are ignored
+  ScenarioPayload scenario;
+  std::string host;
+  std::vector<std::string> tags;
+  std::vector<std::string> exclude_tags;
+  std::int64_t stop_timeout_us = 0;
+  std::uint64_t seed = 0;  // the run seed; each worker derives its own from it and its index
+  std::uint32_t worker_index = 0;
+  std::int64_t connect_timeout_ms = 10'000;
+  std::int64_t request_timeout_ms = 60'000;
+  int users = 0;          // this worker's share
+  double spawn_rate = 1;  // this worker's share of the spawn rate (users/s)
+};
+
+// Master -> worker: a new share of users (a ramp, or a rebalance after a worker joined or left).
+struct Spawn {
+  std::uint64_t test_id = 0;
+  int users = 0;
+  double spawn_rate = 1;
+};
+
+// Master -> worker: stop the users of this test (honouring the stop timeout), send the last stats.
+struct Stop {
+  std::uint64_t test_id = 0;
+};
+
+// Master -> worker: exit (after stopping any test).
+struct Quit {};
+
+// Worker -> master: the deltas of one second. seq counts 1, 2, 3... per worker and test, so a
+// message that arrives twice is merged once.
+struct Stats {
+  std::uint64_t test_id = 0;
+  std::uint64_t seq = 0;
+  int user_count = 0;
+  std::vector<stats::StatsDelta> deltas;
+};
+
+// Worker -> master: the test's users are stopped and every stats message was sent (last_seq).
+struct Stopped {
+  std::uint64_t test_id = 0;
+  std::uint64_t last_seq = 0;
+};
+
+// Worker -> master: the worker cannot run the test (bad scenario, compile error...).
+struct WorkerError {
+  std::uint64_t test_id = 0;
+  std::string message;
+};
+
+// Worker -> master: the worker is leaving (Ctrl-C, master gone); its users are gone with it.
+struct Goodbye {};
+
+using Body = std::variant<Hello, Heartbeat, Start, Spawn, Stop, Quit, Stats, Stopped, WorkerError, Goodbye>;
+
+struct Message {
+  std::string sender;  // worker id, or "master"
+  Body body;
+};
+
+// The wire name of each message type ("hello", "heartbeat", ...).
+const char* type_name(const Body& body);
+
+}  // namespace cicada::distributed

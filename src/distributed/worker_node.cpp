@@ -1,0 +1,150 @@
+#include "distributed/worker_node.hpp"
+
+#include <unistd.h>
+
+#include <optional>
+#include <random>
+
+#include "base/clock.hpp"
+#include "base/log.hpp"
+#include "distributed/transport.hpp"
+#include "distributed/worker_test.hpp"
+#include "runner/run_options.hpp"
+
+namespace cicada::distributed {
+
+using namespace std::chrono_literals;
+
+namespace {
+
+std::string default_worker_id() {
+  char host[256] = {};
+  if (::gethostname(host, sizeof(host) - 1) != 0) host[0] = '\0';
+  std::random_device rd;
+  return std::string(host[0] ? host : "worker") + "_" + std::to_string(::getpid()) + "_" +
+         std::to_string(rd() % 100000);
+}
+
+std::string hostname() {
+  char host[256] = {};
+  return ::gethostname(host, sizeof(host) - 1) == 0 ? host : "";
+}
+
+}  // namespace
+
+struct WorkerNode::Impl {
+  explicit Impl(WorkerOptions o)
+      : options(std::move(o)), socket(options.id.empty() ? default_worker_id() : options.id) {}
+
+  WorkerOptions options;
+  WorkerSocket socket;
+  std::unique_ptr<WorkerTest> test;
+  bool stop_sent_stopped = true;  // Stopped already reported for `test` (or no test)
+  bool stopping = false;
+  bool master_heard = false;
+  MonoTime last_from_master{};
+  MonoTime last_heartbeat{};
+
+  std::size_t threads() const { return options.threads ? options.threads : runner::usable_cpus(); }
+  void send(Body body) { socket.send(Message{socket.id(), std::move(body)}); }
+
+  void flush_stats() {
+    if (!test) return;
+    for (auto& stats : test->take_outbox()) send(std::move(stats));
+  }
+
+  // Ends the current test: waits for the runner (it ships its last deltas), flushes them, confirms.
+  void finish_test() {
+    if (!test) return;
+    test->stop();
+    test->join();
+    flush_stats();
+    if (!stop_sent_stopped) send(Stopped{test->test_id(), test->last_seq()});
+    test.reset();
+    stopping = false;
+    stop_sent_stopped = true;
+  }
+
+  void on_start(const Start& start) {
+    finish_test();
+    auto started = WorkerTest::start(start, threads());
+    if (!started) {
+      log::error("cannot run test {}: {}", start.test_id, started.error().message);
+      send(WorkerError{start.test_id, started.error().message});
+      return;
+    }
+    test = std::move(*started);
+    stop_sent_stopped = false;
+  }
+
+  // Returns an exit code when the worker should exit.
+  std::optional<int> handle(Message&& message) {
+    last_from_master = mono_now();
+    if (!master_heard)
+      log::info("Connected to the master at {}:{}", options.master_host, options.master_port);
+    master_heard = true;
+    if (const auto* start = std::get_if<Start>(&message.body)) {
+      on_start(*start);
+    } else if (const auto* spawn = std::get_if<Spawn>(&message.body)) {
+      if (test && test->test_id() == spawn->test_id) test->set_users(spawn->users, spawn->spawn_rate);
+    } else if (const auto* stop = std::get_if<Stop>(&message.body)) {
+      if (test && test->test_id() == stop->test_id) {
+        test->stop();
+        stopping = true;  // confirmed from the loop once the runner has finished (stop timeout)
+      }
+    } else if (std::holds_alternative<Quit>(message.body)) {
+      log::info("The master said quit");
+      finish_test();
+      return kWorkerQuit;
+    }
+    return std::nullopt;
+  }
+
+  void heartbeat(MonoTime now) {
+    if (now - last_heartbeat < options.heartbeat_interval) return;
+    last_heartbeat = now;
+    // Until the master answers, repeat the Hello: it may have started after us, or restarted.
+    if (!master_heard) {
+      send(Hello{hostname(), static_cast<std::uint32_t>(::getpid()), static_cast<std::uint32_t>(threads())});
+      return;
+    }
+    send(Heartbeat{test ? test->state() : "ready", test ? test->user_count() : 0});
+  }
+};
+
+WorkerNode::WorkerNode(WorkerOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+WorkerNode::~WorkerNode() = default;
+
+int WorkerNode::run() {
+  Impl& s = *impl_;
+  if (auto r = s.socket.connect(s.options.master_host, s.options.master_port); !r) {
+    log::error("{}", r.error().message);
+    return kWorkerMasterLost;
+  }
+  log::info("Worker {} connecting to the master at {}:{}", s.socket.id(), s.options.master_host,
+            s.options.master_port);
+  s.last_from_master = mono_now();
+  while (true) {
+    const MonoTime now = mono_now();
+    if (exit_requested_.load()) {
+      s.finish_test();
+      s.send(Goodbye{});
+      return kWorkerQuit;
+    }
+    if (now - s.last_from_master > s.options.master_timeout) {
+      log::error("No word from the master for {} ms: stopping users and exiting",
+                 s.options.master_timeout.count());
+      s.finish_test();
+      s.send(Goodbye{});
+      return kWorkerMasterLost;
+    }
+    s.heartbeat(now);
+    s.flush_stats();
+    if (s.stopping && s.test && s.test->finished()) s.finish_test();
+    if (auto m = s.socket.receive(50ms)) {
+      if (auto code = s.handle(std::move(*m))) return *code;
+    }
+  }
+}
+
+}  // namespace cicada::distributed

@@ -1,0 +1,55 @@
+#pragma once
+// WorkerTable: what the master knows about its workers (join order, last message, reported users, the
+// last stats sequence merged). Pure bookkeeping with the time passed in, so it is unit tested without
+// sockets; MasterRunner owns one and is its only (single-threaded) user.
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "base/clock.hpp"
+#include "distributed/protocol.hpp"
+
+namespace cicada::distributed {
+
+struct WorkerInfo {
+  std::string id;           // the worker's ZeroMQ routing id
+  Hello hello;              // what it said when it joined
+  std::uint32_t index = 0;  // join number (0, 1, 2...): seeds differ per worker
+  MonoTime last_seen{};     // last message of any type
+  std::string state = "ready";
+  int user_count = 0;          // users it last reported running
+  int assigned_users = 0;      // its share of the current test
+  std::uint64_t test_id = 0;   // the test it was started for (0: none)
+  std::uint64_t last_seq = 0;  // highest stats seq merged for test_id
+  bool stopped = false;        // sent Stopped for test_id
+};
+
+class WorkerTable {
+ public:
+  // Adds a worker; false if it is already known (a repeated Hello only refreshes last_seen).
+  bool join(const std::string& id, const Hello& hello, MonoTime now);
+  WorkerInfo* find(const std::string& id);
+  void remove(const std::string& id);
+
+  // Removes and returns the workers silent for longer than `timeout` (missing: their users must go
+  // to the others).
+  std::vector<WorkerInfo> expire(MonoTime now, std::chrono::milliseconds timeout);
+
+  // Whether a stats message should be merged: it belongs to the worker's current test and its seq
+  // is new (a duplicate or an older message is dropped). Records the seq when accepted.
+  bool accept_stats(const std::string& id, std::uint64_t test_id, std::uint64_t seq);
+
+  std::vector<WorkerInfo>& workers() { return workers_; }  // join order
+  const std::vector<WorkerInfo>& workers() const { return workers_; }
+  std::size_t size() const { return workers_.size(); }
+  int reported_users() const;
+  std::size_t missing_count() const { return missing_; }  // workers lost to silence so far
+
+ private:
+  std::vector<WorkerInfo> workers_;
+  std::uint32_t next_index_ = 0;
+  std::size_t missing_ = 0;
+};
+
+}  // namespace cicada::distributed

@@ -1,0 +1,116 @@
+#include "distributed/worker_test.hpp"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "base/log.hpp"
+#include "scenario/cpp_loader.hpp"
+#include "scenario/yaml_loader.hpp"
+
+namespace cicada::distributed {
+namespace {
+
+// A C++ scenario is compiled from a file: write the master's text under this worker's own folder with
+// the master's file name, so compiler messages name the file the user knows.
+Result<scenario::LoadedScenario> load_cpp_text(const ScenarioPayload& payload) {
+  const auto dir = std::filesystem::temp_directory_path() / ("cicada-worker-" + std::to_string(::getpid()));
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  const auto path = dir / std::filesystem::path(payload.file_name).filename();
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << payload.text;
+  if (!out.flush()) return make_error("cannot write the scenario to " + path.string());
+  out.close();
+  return scenario::load_cpp_scenario(path);
+}
+
+Result<scenario::LoadedScenario> load(const ScenarioPayload& payload) {
+  if (payload.kind == "yaml") return scenario::load_yaml_scenario_text(payload.text, payload.file_name);
+  if (payload.kind == "cpp") {
+    auto loaded = load_cpp_text(payload);
+    if (!loaded)
+      return make_error("cannot compile the C++ scenario on this worker: " + loaded.error().message);
+    return loaded;
+  }
+  return make_error("unknown scenario kind '" + payload.kind + "' (this worker knows yaml and cpp)");
+}
+
+}  // namespace
+
+std::uint64_t worker_seed(std::uint64_t seed, std::uint32_t index) {
+  if (seed == 0) return 0;
+  const std::uint64_t derived = seed ^ (0xD1B54A32D192ED03ull * (static_cast<std::uint64_t>(index) + 1));
+  return derived ? derived : 1;
+}
+
+Result<std::unique_ptr<WorkerTest>> WorkerTest::start(const Start& start, std::size_t threads) {
+  auto loaded = load(start.scenario);
+  if (!loaded) return loaded.error();
+  runner::RunOptions ro;
+  ro.host = start.host;
+  ro.users = start.users;
+  ro.spawn_rate = start.spawn_rate > 0 ? start.spawn_rate : 1.0;
+  ro.stop_timeout = std::chrono::microseconds(start.stop_timeout_us);
+  ro.tags = start.tags;
+  ro.exclude_tags = start.exclude_tags;
+  ro.threads = threads;
+  ro.seed = worker_seed(start.seed, start.worker_index);
+  ro.keep_entry_history = false;  // the master keeps the history; this runner's totals are never read
+  ro.connect_timeout = std::chrono::milliseconds(start.connect_timeout_ms);
+  ro.request_timeout = std::chrono::milliseconds(start.request_timeout_ms);
+
+  std::unique_ptr<WorkerTest> test(new WorkerTest());
+  test->test_id_ = start.test_id;
+  test->runner_ = std::make_unique<runner::LocalRunner>(std::move(loaded->scenario), ro);
+  if (auto r = test->runner_->prepare(); !r) return r.error();
+  WorkerTest* self = test.get();
+  test->runner_->set_delta_listener([self](const std::vector<stats::StatsDelta>& deltas) {
+    Stats message;
+    message.test_id = self->test_id_;
+    message.user_count = self->user_count();
+    for (const auto& d : deltas)
+      if (!d.empty()) message.deltas.push_back(d);
+    std::lock_guard lock(self->outbox_mutex_);
+    message.seq = ++self->seq_;
+    self->outbox_.push_back(std::move(message));
+  });
+  test->thread_ = std::thread([self] {
+    self->runner_->run([](const stats::Snapshot&) {});
+    self->finished_.store(true);
+  });
+  log::info("Test {} started: {} users at {:.2f}/s, seed {}", start.test_id, ro.users, ro.spawn_rate,
+            test->runner_->seed());
+  return test;
+}
+
+WorkerTest::~WorkerTest() {
+  if (thread_.joinable()) {
+    runner_->stop();
+    thread_.join();
+  }
+}
+
+void WorkerTest::join() {
+  if (thread_.joinable()) thread_.join();
+}
+
+std::vector<Stats> WorkerTest::take_outbox() {
+  std::lock_guard lock(outbox_mutex_);
+  std::vector<Stats> out;
+  out.swap(outbox_);
+  return out;
+}
+
+std::uint64_t WorkerTest::last_seq() {
+  std::lock_guard lock(outbox_mutex_);
+  return seq_;
+}
+
+int WorkerTest::user_count() const {
+  auto snap = runner_->snapshot();
+  return snap ? snap->user_count : 0;
+}
+
+}  // namespace cicada::distributed

@@ -1,0 +1,50 @@
+#pragma once
+// WorkerTest: one test a worker runs for its master: the scenario loaded from the text the master sent,
+// a LocalRunner on a thread of its own, and the outbox of numbered Stats messages its per-second deltas
+// become. The worker's socket thread drives it and empties the outbox.
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "base/result.hpp"
+#include "distributed/protocol.hpp"
+#include "runner/local_runner.hpp"
+
+namespace cicada::distributed {
+
+class WorkerTest {
+ public:
+  // Loads the scenario (a C++ scenario is compiled here) and starts the users. An Error says why this
+  // worker cannot run the test; the worker reports it to the master.
+  static Result<std::unique_ptr<WorkerTest>> start(const Start& start, std::size_t threads);
+  ~WorkerTest();
+
+  std::uint64_t test_id() const { return test_id_; }
+  void set_users(int users, double spawn_rate) { runner_->set_users(users, spawn_rate); }
+  void stop() { runner_->stop(); }
+  bool finished() const { return finished_.load(); }
+  void join();  // after finished(), or it waits for the stop
+  std::vector<Stats> take_outbox();
+  std::uint64_t last_seq();
+  int user_count() const;
+  std::string state() const { return std::string(runner::to_string(runner_->state())); }
+
+ private:
+  WorkerTest() = default;
+
+  std::uint64_t test_id_ = 0;
+  std::unique_ptr<runner::LocalRunner> runner_;
+  std::thread thread_;
+  std::atomic<bool> finished_{false};
+  std::mutex outbox_mutex_;
+  std::vector<Stats> outbox_;
+  std::uint64_t seq_ = 0;  // guarded by outbox_mutex_
+};
+
+// The seed worker `index` uses for a run seeded with `seed` (0 stays 0: random).
+std::uint64_t worker_seed(std::uint64_t seed, std::uint32_t index);
+
+}  // namespace cicada::distributed

@@ -1,0 +1,135 @@
+#include "distributed/codec.hpp"
+
+#include <gtest/gtest.h>
+
+#include <msgpack.hpp>
+
+#include "stats/histogram.hpp"
+
+namespace cicada::distributed {
+namespace {
+
+stats::StatsDelta sample_delta() {
+  stats::Histogram h;
+  for (int v : {3, 250, 1000, 1000, 123456}) h.record(v);
+  stats::StatsDelta d;
+  d.taken_at_unix_s = 1700000000.25;
+  stats::EntryDelta e;
+  e.method = "POST";
+  e.name = "/predict";
+  e.num_requests = 5;
+  e.num_failures = 1;
+  e.content_bytes = 77;
+  e.latency = h.to_sparse();
+  d.entries.push_back(e);
+  d.failures.push_back({"POST", "/predict", "HTTPError('500')", 1});
+  d.exceptions.push_back({"boom", "User.task", 2});
+  d.dropped_iterations = 4;
+  return d;
+}
+
+TEST(Codec, StatsRoundTripKeepsEveryFieldAndBucket) {
+  Stats stats{42, 7, 10, {sample_delta(), sample_delta()}};
+  auto decoded = decode(encode(Message{"w1", stats}));
+  ASSERT_TRUE(decoded) << decoded.error().message;
+  EXPECT_EQ(decoded->sender, "w1");
+  const auto& got = std::get<Stats>(decoded->body);
+  EXPECT_EQ(got.test_id, 42u);
+  EXPECT_EQ(got.seq, 7u);
+  EXPECT_EQ(got.user_count, 10);
+  ASSERT_EQ(got.deltas.size(), 2u);
+  const auto& d = got.deltas[1];
+  const auto want = sample_delta();
+  EXPECT_DOUBLE_EQ(d.taken_at_unix_s, want.taken_at_unix_s);
+  ASSERT_EQ(d.entries.size(), 1u);
+  EXPECT_EQ(d.entries[0].name, "/predict");
+  EXPECT_EQ(d.entries[0].num_failures, 1u);
+  EXPECT_EQ(d.entries[0].content_bytes, 77u);
+  EXPECT_EQ(d.entries[0].latency.buckets, want.entries[0].latency.buckets);
+  EXPECT_EQ(d.entries[0].latency.max_us, 123456);
+  EXPECT_EQ(d.entries[0].latency.sum_us, want.entries[0].latency.sum_us);
+  EXPECT_TRUE(d.entries[0].uncorrected_latency.empty());
+  ASSERT_EQ(d.failures.size(), 1u);
+  EXPECT_EQ(d.failures[0].error, "HTTPError('500')");
+  ASSERT_EQ(d.exceptions.size(), 1u);
+  EXPECT_EQ(d.exceptions[0].count, 2u);
+  EXPECT_EQ(d.dropped_iterations, 4u);
+}
+
+TEST(Codec, StartRoundTrip) {
+  Start start;
+  start.test_id = 9;
+  start.scenario = {"yaml", "examples/health.yaml", "users:\n  - name: A\n"};
+  start.host = "http://127.0.0.1:8080";
+  start.tags = {"a", "b"};
+  start.stop_timeout_us = 1'500'000;
+  start.seed = 123;
+  start.worker_index = 2;
+  start.users = 5;
+  start.spawn_rate = 2.5;
+  auto decoded = decode(encode(Message{"master", start}));
+  ASSERT_TRUE(decoded) << decoded.error().message;
+  const auto& got = std::get<Start>(decoded->body);
+  EXPECT_EQ(got.scenario.text, start.scenario.text);
+  EXPECT_EQ(got.scenario.file_name, "examples/health.yaml");
+  EXPECT_EQ(got.tags, start.tags);
+  EXPECT_EQ(got.stop_timeout_us, 1'500'000);
+  EXPECT_EQ(got.worker_index, 2u);
+  EXPECT_EQ(got.users, 5);
+  EXPECT_DOUBLE_EQ(got.spawn_rate, 2.5);
+}
+
+TEST(Codec, EveryTypeHasItsWireName) {
+  EXPECT_STREQ(type_name(Body{Hello{}}), "hello");
+  EXPECT_STREQ(type_name(Body{Quit{}}), "quit");
+  EXPECT_STREQ(type_name(Body{WorkerError{}}), "error");
+  auto decoded = decode(encode(Message{"w", Goodbye{}}));
+  ASSERT_TRUE(decoded);
+  EXPECT_TRUE(std::holds_alternative<Goodbye>(decoded->body));
+}
+
+std::string raw(std::uint32_t version, const std::string& type, bool map_body = true) {
+  msgpack::sbuffer buf;
+  msgpack::packer<msgpack::sbuffer> pk(&buf);
+  pk.pack_array(4);
+  pk.pack(version);
+  pk.pack(type);
+  pk.pack(std::string("w"));
+  if (map_body) {
+    pk.pack_map(2);
+    pk.pack(std::string("users"));
+    pk.pack(3);
+    pk.pack(std::string("a_field_from_the_future"));
+    pk.pack(std::string("ignored"));
+  } else {
+    pk.pack(1);
+  }
+  return std::string(buf.data(), buf.size());
+}
+
+TEST(Codec, UnknownFieldsAreIgnoredMissingOnesKeepDefaults) {
+  auto decoded = decode(raw(kProtocolVersion, "spawn"));
+  ASSERT_TRUE(decoded) << decoded.error().message;
+  const auto& spawn = std::get<Spawn>(decoded->body);
+  EXPECT_EQ(spawn.users, 3);
+  EXPECT_EQ(spawn.test_id, 0u);
+  EXPECT_DOUBLE_EQ(spawn.spawn_rate, 1.0);
+}
+
+TEST(Codec, RejectsOtherVersionsUnknownTypesAndGarbage) {
+  auto other = decode(raw(kProtocolVersion + 1, "spawn"));
+  ASSERT_FALSE(other);
+  EXPECT_NE(other.error().message.find("protocol version 2"), std::string::npos) << other.error().message;
+  auto unknown = decode(raw(kProtocolVersion, "teleport"));
+  ASSERT_FALSE(unknown);
+  EXPECT_NE(unknown.error().message.find("teleport"), std::string::npos);
+  EXPECT_FALSE(decode(raw(kProtocolVersion, "spawn", false)));
+  EXPECT_FALSE(decode("\xc1 not msgpack"));
+  EXPECT_FALSE(decode(""));
+  // A stats message whose histogram is cut short is an error, not a crash.
+  std::string bytes = encode(Message{"w", Stats{1, 1, 1, {sample_delta()}}});
+  EXPECT_FALSE(decode(std::string_view(bytes).substr(0, bytes.size() - 20)));
+}
+
+}  // namespace
+}  // namespace cicada::distributed

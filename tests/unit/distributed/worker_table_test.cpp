@@ -1,0 +1,68 @@
+#include "distributed/worker_table.hpp"
+
+#include <gtest/gtest.h>
+
+#include "distributed/dispatch.hpp"
+
+namespace cicada::distributed {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(Dispatch, SharesAddUpAndDifferByAtMostOne) {
+  auto shares = split_users(10, 3.0, 3);
+  ASSERT_EQ(shares.size(), 3u);
+  EXPECT_EQ(shares[0].users, 4);
+  EXPECT_EQ(shares[1].users, 3);
+  EXPECT_EQ(shares[2].users, 3);
+  EXPECT_DOUBLE_EQ(shares[0].spawn_rate + shares[1].spawn_rate + shares[2].spawn_rate, 3.0);
+  EXPECT_TRUE(split_users(5, 1, 0).empty());
+  auto few = split_users(1, 1, 2);
+  EXPECT_EQ(few[0].users + few[1].users, 1);
+}
+
+TEST(WorkerTable, JoinOrderAndIndicesAreStable) {
+  WorkerTable t;
+  const MonoTime t0{};
+  EXPECT_TRUE(t.join("a", {}, t0));
+  EXPECT_TRUE(t.join("b", {}, t0));
+  EXPECT_FALSE(t.join("a", {}, t0 + 1s));  // a repeated hello is not a second worker
+  ASSERT_EQ(t.size(), 2u);
+  EXPECT_EQ(t.workers()[1].index, 1u);
+  t.remove("a");
+  EXPECT_TRUE(t.join("c", {}, t0));
+  EXPECT_EQ(t.find("c")->index, 2u);  // never reused: seeds stay distinct
+}
+
+TEST(WorkerTable, StatsOfATestAreMergedOncePerSeq) {
+  WorkerTable t;
+  t.join("a", {}, MonoTime{});
+  t.find("a")->test_id = 5;
+  EXPECT_TRUE(t.accept_stats("a", 5, 1));
+  EXPECT_FALSE(t.accept_stats("a", 5, 1));  // the same message twice
+  EXPECT_TRUE(t.accept_stats("a", 5, 2));
+  EXPECT_FALSE(t.accept_stats("a", 5, 1));  // late and older
+  EXPECT_FALSE(t.accept_stats("a", 4, 3));  // another test
+  EXPECT_FALSE(t.accept_stats("x", 5, 3));  // unknown worker
+}
+
+TEST(WorkerTable, SilentWorkersExpire) {
+  WorkerTable t;
+  const MonoTime t0{};
+  t.join("a", {}, t0);
+  t.join("b", {}, t0);
+  t.find("b")->last_seen = t0 + 2s;
+  t.find("a")->user_count = 3;
+  t.find("b")->user_count = 4;
+  EXPECT_EQ(t.reported_users(), 7);
+  EXPECT_TRUE(t.expire(t0 + 3s, 3s).empty());  // exactly the timeout: still alive
+  auto gone = t.expire(t0 + 3s + 1ms, 3s);
+  ASSERT_EQ(gone.size(), 1u);
+  EXPECT_EQ(gone[0].id, "a");
+  EXPECT_EQ(t.size(), 1u);
+  EXPECT_EQ(t.missing_count(), 1u);
+  EXPECT_EQ(t.reported_users(), 4);
+}
+
+}  // namespace
+}  // namespace cicada::distributed
