@@ -14,6 +14,8 @@ packages=(
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev python3-xgboost python3-numpy python3-pandas
   wrk nginx-light procps util-linux
+  # the web UI: npm builds web/ at build time; its browser test drives Debian's Chromium
+  chromium
 )
 
 # --bench: also the reference Python stack the macro benchmarks compare against (shared/anchors:
@@ -27,13 +29,23 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+if [ ${#missing[@]} -ne 0 ]; then
+  echo "install-deps: installing ${missing[*]}"
+  if [ "$(id -u)" -ne 0 ]; then sudo=sudo; else sudo=; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # nginx-light's package starts a system nginx on port 80; benchmarks run their own.
+  if command -v systemctl >/dev/null 2>&1; then $sudo systemctl disable --now nginx >/dev/null 2>&1 || true; fi
+  $sudo pkill -x nginx 2>/dev/null || true
+fi
 
-echo "install-deps: installing ${missing[*]}"
-if [ "$(id -u)" -ne 0 ]; then sudo=sudo; else sudo=; fi
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-# nginx-light's package starts a system nginx on port 80; benchmarks run their own.
-if command -v systemctl >/dev/null 2>&1; then $sudo systemctl disable --now nginx >/dev/null 2>&1 || true; fi
-$sudo pkill -x nginx 2>/dev/null || true
+# npm packages of the web UI (uPlot) and of its browser test (playwright-core), from their lock files.
+# The build runs its own `npm ci` in the build folder; this fills the npm cache (so builds work offline
+# afterwards) and prepares web/ for `npm run build` by hand. Skipped when node_modules is up to date.
+root="$(cd "$(dirname "$0")/.." && pwd)"
+for dir in "$root/web" "$root/tests/e2e/webui"; do
+  if [ ! -f "$dir/node_modules/.package-lock.json" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+done

@@ -24,7 +24,8 @@ Exit codes: 0 success; --exit-code-on-error (default 1) if any request failed or
 
 void define(CLI::App& app, CliOptions& o) {
   app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
-  app.add_option("-f,--scenario", o.scenario_file, "Scenario file: .yaml/.yml (C++ .cpp scenarios: coming)");
+  app.add_option("-f,--scenario", o.scenario_file,
+                 "Scenario file: .yaml/.yml, or .cpp (compiled and cached, see docs/cpp-scenarios.md)");
   app.add_option("-H,--host", o.host, "Base URL of the system under test, e.g. http://127.0.0.1:8080");
   app.add_option("-u,--users", o.users, "Peak number of concurrent users")->check(CLI::NonNegativeNumber);
   app.add_option("-r,--spawn-rate", o.spawn_rate, "Users started per second")->check(CLI::PositiveNumber);

@@ -106,8 +106,9 @@ async function refreshExceptions() {
 function chartOptions(title, yLabel, lines) {
   return {
     title, width: chartWidth(), height: 240,
-    scales: { x: { time: true } },
-    axes: [{}, { label: yLabel }],
+    // y from 0, so a steady line does not look like a swing.
+    scales: { x: { time: true }, y: { range: (u, min, max) => [0, max > 0 ? max * 1.1 : 1] } },
+    axes: [{ space: 80 }, { label: yLabel }],
     series: [{}, ...lines.map(([label, stroke]) => ({ label, stroke, width: 2, spanGaps: false }))],
   };
 }

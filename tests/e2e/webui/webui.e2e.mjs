@@ -1,0 +1,142 @@
+// End-to-end test of cicada's web UI in headless Debian Chromium (playwright-core):
+// cicada-model serves a trained model, `cicada -f examples/health.yaml --web-port 0` serves the UI; the
+// test starts a test from the form, sees the stats table and the charts update live, edits the user
+// count, stops, and downloads a CSV. Usage: node webui.e2e.mjs BUILD_DIR SOURCE_DIR [SCREENSHOT.png]
+// (run from a folder whose node_modules has playwright-core). Everything is bounded in time.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import assert from 'node:assert/strict';
+
+const require = createRequire(join(process.cwd(), 'package.json'));
+const { chromium } = require('playwright-core');
+const [buildDir, sourceDir, screenshot] = process.argv.slice(2);
+if (!buildDir || !sourceDir) throw new Error('usage: node webui.e2e.mjs BUILD_DIR SOURCE_DIR [SCREENSHOT]');
+
+const work = mkdtempSync(join(tmpdir(), 'cicada-webui-e2e-'));
+const children = [];
+const deadline = setTimeout(() => { console.error('FAIL: the test took over 150 s'); cleanup(); process.exit(1); }, 150_000);
+
+function cleanup() {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  rmSync(work, { recursive: true, force: true });
+}
+
+// Starts a binary and resolves with the first URL matching `pattern` (group 1) that it prints.
+function startServer(argv, what, pattern = /(http:\/\/127\.0\.0\.1:\d+)/) {
+  const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${what} printed no URL in 20 s: ${output}`)), 20_000);
+    const onData = (d) => {
+      output += d;
+      const m = output.match(pattern);
+      if (m) { clearTimeout(timer); resolve({ child, url: m[1], output: () => output }); }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`${what} exited with ${code}: ${output}`)));
+  });
+}
+
+async function main() {
+  const model = join(buildDir, 'apps/cicada-model/cicada-model');
+  const train = spawnSync(model, ['train', '--data', join(sourceDir, 'data/heart-disease.csv'), '--out', join(work, 'model')],
+    { timeout: 120_000, encoding: 'utf8' });
+  assert.equal(train.status, 0, `training failed: ${train.stderr}`);
+  const api = await startServer([model, 'serve', '--model', join(work, 'model'), '--port', '0', '--threads', '1'], 'cicada-model');
+  const cicada = await startServer([join(buildDir, 'apps/cicada/cicada'), '-f', join(sourceDir, 'examples/health.yaml'),
+    '--host', api.url, '--web-port', '0', '--threads', '1', '-u', '7', '-r', '3'], 'cicada',
+    /cicada web UI: (http:\/\/127\.0\.0\.1:\d+)/);  // the line cicada prints on stdout for this
+  const uiUrl = cicada.url;
+
+  const context = await chromium.launchPersistentContext(join(work, 'chromium-profile'), {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    acceptDownloads: true,
+    viewport: { width: 1400, height: 900 },
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const page = context.pages()[0] ?? await context.newPage();
+    const offsite = [];
+    page.on('request', (r) => { if (!r.url().startsWith(uiUrl)) offsite.push(r.url()); });
+    await page.goto(uiUrl);
+
+    // The start form opens by itself in the ready state, with the command line's values.
+    await page.waitForSelector('#swarm-dialog[open]', { timeout: 10_000 });
+    assert.equal(await page.inputValue('#user_count'), '7');
+    assert.equal(await page.inputValue('#host-input'), api.url);
+    await page.fill('#user_count', '3');
+    await page.fill('#spawn_rate', '10');
+    await page.click('#swarm-submit');
+    await page.waitForFunction(() => ['SPAWNING', 'RUNNING'].includes(document.querySelector('#state').textContent), null, { timeout: 10_000 });
+
+    // The stats table updates without a reload: the /health row appears and its count grows.
+    const healthCount = () => page.evaluate(() => {
+      for (const row of document.querySelectorAll('#stats-table tbody tr')) {
+        if (row.cells[1].textContent === '/health') return Number(row.cells[2].textContent.replace(/,/g, ''));
+      }
+      return -1;
+    });
+    await page.waitForFunction(() => [...document.querySelectorAll('#stats-table tbody tr')].some((r) => r.cells[1].textContent === '/health'), null, { timeout: 15_000 });
+    const first = await healthCount();
+    await page.waitForFunction((n) => {
+      for (const row of document.querySelectorAll('#stats-table tbody tr')) {
+        if (row.cells[1].textContent === '/health') return Number(row.cells[2].textContent.replace(/,/g, '')) > n;
+      }
+      return false;
+    }, first, { timeout: 15_000 });
+    assert.ok(await healthCount() > first, 'the request count grows live');
+
+    // Charts: uPlot canvases, fed a new point every second.
+    await page.click('#tabs button[data-tab=charts]');
+    assert.equal(await page.locator('#chart-rps canvas').count(), 1);
+    const points = await page.evaluate(() => window.cicada.series.time.length);
+    await page.waitForFunction((n) => window.cicada.series.time.length >= n + 2, points, { timeout: 10_000 });
+    const drawn = await page.evaluate(() => window.cicada.charts.rps.data[0].length);
+    assert.ok(drawn >= points + 2, `the RPS chart holds the new points (${drawn})`);
+
+    // Latency histogram of the selected entry.
+    await page.click('#tabs button[data-tab=histogram]');
+    await page.waitForFunction(() => document.querySelector('#histogram-note').textContent.includes('requests'), null, { timeout: 10_000 });
+
+    // Edit the running test's user count.
+    await page.click('#tabs button[data-tab=stats]');
+    await page.click('#edit-button');
+    await page.fill('#user_count', '5');
+    await page.click('#swarm-submit');
+    await page.waitForFunction(() => document.querySelector('#user-count').textContent === '5', null, { timeout: 15_000 });
+    if (screenshot) {
+      await page.click('#tabs button[data-tab=charts]');
+      await page.waitForTimeout(8000);  // a few more seconds of chart
+      await page.screenshot({ path: screenshot, fullPage: true });
+      await page.click('#tabs button[data-tab=stats]');
+    }
+
+    await page.click('#stop-button');
+    await page.waitForFunction(() => document.querySelector('#state').textContent === 'STOPPED', null, { timeout: 15_000 });
+
+    // Download the request statistics CSV.
+    await page.click('#tabs button[data-tab=download]');
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 10_000 }), page.click('#download-stats')]);
+    assert.match(download.suggestedFilename(), /^requests_[0-9.]+\.csv$/);
+    const csv = readFileSync(await download.path(), 'utf8');
+    assert.ok(csv.startsWith('Type,Name,Request Count,Failure Count,'), csv);
+    assert.match(csv, /\nGET,\/health,[1-9]/);
+    assert.deepEqual(offsite, [], 'the UI loads nothing from the network');
+  } finally {
+    await context.close();
+  }
+
+  cicada.child.kill('SIGTERM');
+  const code = await new Promise((resolve) => cicada.child.on('exit', resolve));
+  assert.equal(code, 0, `cicada exits 0 on SIGTERM after a clean test: ${cicada.output()}`);
+  console.log('PASS: web UI end-to-end (start, live stats and charts, edit, stop, CSV download)');
+}
+
+main().then(() => { clearTimeout(deadline); cleanup(); }, (e) => { console.error('FAIL:', e); clearTimeout(deadline); cleanup(); process.exit(1); });
