@@ -12,6 +12,8 @@
 #include <string_view>
 #include <utility>
 
+#include "cicada/json.hpp"
+
 namespace cicada {
 
 namespace detail {
@@ -74,6 +76,8 @@ class Response {
   }
   // Bytes of body (Content-Length when present, as Locust counts).
   std::size_t content_size() const { return owner_ ? owner_->content_size() : 0; }
+  // The body parsed as JSON (Locust's response.json()); throws JsonError when it is not JSON.
+  Json json() const { return Json::parse(text()); }
   // A transport success with a status below 400.
   bool ok() const { return error().empty() && status() > 0 && status() < 400; }
 
