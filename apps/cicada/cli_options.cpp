@@ -52,6 +52,7 @@ void define(CLI::App& app, CliOptions& o) {
       ->check(CLI::NonNegativeNumber);
   app.add_option("--seed", o.seed, "Seed of every user's random stream (default: random, logged)");
   add_web_flags(app, o);
+  add_distributed_flags(app, o);
   add_shape_flags(app, o);
   std::string footer = "\nSubcommands (cicada NAME --help for each):\n";
   for (const auto& sub : subcommands())
@@ -208,7 +209,7 @@ ParseOutcome parse_cli(int argc, char** argv) {
   o.spawn_rate_given = app.get_option("--spawn-rate")->count() > 0;
   o.run_time_given = app.get_option("--run-time")->count() > 0;
   o.host_given = app.get_option("--host")->count() > 0;
-  if (o.scenario_file.empty()) {
+  if (o.scenario_file.empty() && !o.distributed.worker) {  // a worker gets its scenario from the master
     std::cerr << "cicada: no scenario: pass -f FILE (a .yaml scenario; see docs/scenarios.md)\n";
     return {std::nullopt, 2};
   }

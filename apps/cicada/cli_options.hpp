@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "distributed_options.hpp"
 #include "web_options.hpp"
 
 #include "shape_options.hpp"
@@ -32,6 +33,7 @@ struct CliOptions {
   unsigned long long seed = 0;  // 0: random
   ShapeOptions shape;           // --stages, --arrival-rate, --max-inflight, --max-lateness
   WebOptions web;  // --web-host, --web-port, --web-auth, --autostart, --autoquit, --html
+  DistributedOptions distributed;  // --master, --worker, --master-host... (distributed_options.hpp)
   // Which options came from the scenario's defaults rather than the user (so they can be applied).
   bool users_given = false, spawn_rate_given = false, run_time_given = false, host_given = false;
 };

@@ -11,6 +11,7 @@
 #include "base/log.hpp"
 #include "console_observer.hpp"
 #include "csv_observer.hpp"
+#include "distributed_run.hpp"
 #include "error_exit_observer.hpp"
 #include "open_model_observer.hpp"
 #include "runner/local_runner.hpp"
@@ -72,6 +73,7 @@ int run_load_test(const CliOptions& o) {
     return kUsageError;
   }
   log::set_level(level);
+  if (o.distributed.worker) return run_worker(o);
   auto loaded = load_scenario_file(o.scenario_file);
   if (!loaded) {
     std::cerr << "cicada: " << loaded.error().message << "\n";
@@ -82,6 +84,7 @@ int run_load_test(const CliOptions& o) {
     std::cerr << "cicada: " << ro.error().message << "\n";
     return kUsageError;
   }
+  if (auto code = master_usage_error(o)) return *code;
   if (!o.headless) return run_web_ui(o, std::move(*loaded), *ro);
   runner::LocalRunner runner(std::move(loaded->scenario), *ro);
   if (auto r = runner.prepare(); !r) {
@@ -89,6 +92,7 @@ int run_load_test(const CliOptions& o) {
     return kUsageError;
   }
   auto observers = make_observers(o);
+  if (o.distributed.master) return run_master(o, runner, observers);
   if (ro->run_time) log::info("Run time limit set to {}", format_duration(*ro->run_time));
   log::info("Starting cicada: {} users, host {}, seed {}", ro->users, ro->host, runner.seed());
   for (auto& obs : observers) obs->on_start(runner);

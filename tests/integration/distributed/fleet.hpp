@@ -1,0 +1,55 @@
+#pragma once
+// Helpers for the process tests: a master and its workers as real `cicada` processes on loopback.
+#include <chrono>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "support/child_process.hpp"
+
+namespace cicada::testing {
+
+// A scenario of one user type that GETs /x with `wait` of think time, written into `dir`.
+inline std::filesystem::path write_get_scenario(const std::filesystem::path& dir, const std::string& wait) {
+  const auto path = dir / "fleet.yaml";
+  std::ofstream(path) << "user_types:\n  Getter:\n    wait_time: " << wait
+                      << "\n    tasks:\n      get_x:\n        requests:\n          - get: /x\n";
+  return path;
+}
+
+inline std::vector<std::string> master_argv(const std::filesystem::path& scenario, const std::string& host,
+                                            int port, int workers, std::vector<std::string> extra) {
+  std::vector<std::string> argv = {binary("apps/cicada/cicada").string(),
+                                   "-f",
+                                   scenario.string(),
+                                   "--master",
+                                   "--headless",
+                                   "--master-bind-host",
+                                   "127.0.0.1",
+                                   "--master-bind-port",
+                                   std::to_string(port),
+                                   "--expect-workers",
+                                   std::to_string(workers),
+                                   "--expect-workers-max-wait",
+                                   "20",
+                                   "--host",
+                                   host};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  return argv;
+}
+
+inline std::vector<std::string> worker_argv(int port, std::vector<std::string> extra = {}) {
+  std::vector<std::string> argv = {binary("apps/cicada/cicada").string(),
+                                   "--worker",
+                                   "--master-host",
+                                   "127.0.0.1",
+                                   "--master-port",
+                                   std::to_string(port),
+                                   "--threads",
+                                   "1"};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  return argv;
+}
+
+}  // namespace cicada::testing

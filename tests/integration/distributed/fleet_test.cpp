@@ -1,0 +1,132 @@
+// A master and worker processes of the real `cicada` binary on loopback against a scripted server with a
+// fixed delay: counts add up, a worker killed with SIGKILL is survived, a worker whose master vanished
+// stops and exits. Every run is bounded (-t a few seconds, every wait has a deadline).
+#include "fleet.hpp"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <fstream>
+#include <thread>
+
+#include "support/csv_rows.hpp"
+#include "support/scripted_server.hpp"
+
+using namespace std::chrono_literals;
+using namespace cicada::testing;
+
+namespace {
+
+constexpr auto kDelay = 10ms;
+
+std::uint64_t aggregated_requests(const std::filesystem::path& prefix) {
+  const auto rows = read_csv(prefix.string() + "_stats.csv");
+  const auto* row = find_row(rows, "", "Aggregated");
+  return row ? std::stoull((*row)[2]) : 0;
+}
+
+TEST(Fleet, ThreeWorkersCountEveryRequestOnce) {
+  ScriptedServer server;
+  server.set_fallback(ScriptedReply::respond(200, "ok").after(kDelay));
+  TempDir dir;
+  const auto scenario = write_get_scenario(dir.path(), "constant(0.05)");
+  const int port = ScriptedServer::closed_port();
+  const auto prefix = dir.path() / "run";
+  // --stop-timeout lets every request in flight at the end finish, so the server and the stats agree.
+  ChildProcess master(master_argv(
+      scenario, server.url(), port, 3,
+      {"-u", "6", "-r", "100", "-t", "3s", "--stop-timeout", "2", "--csv", prefix.string(), "--seed", "5"}));
+  std::vector<std::unique_ptr<ChildProcess>> workers;
+  for (int i = 0; i < 3; ++i) workers.push_back(std::make_unique<ChildProcess>(worker_argv(port)));
+  const auto code = master.wait(30s);
+  ASSERT_TRUE(code) << master.err();
+  EXPECT_EQ(*code, 0) << master.err();
+  for (auto& w : workers) {
+    const auto wc = w->wait(10s);
+    ASSERT_TRUE(wc) << w->err();
+    EXPECT_EQ(*wc, 0) << w->err();  // the master said quit
+  }
+  EXPECT_NE(master.err().find("Sharing 6 users over 3 workers: 2, 2, 2"), std::string::npos) << master.err();
+  const auto counted = aggregated_requests(prefix);
+  EXPECT_GT(counted, 100u);  // 6 users x ~16/s x 3 s
+  EXPECT_EQ(counted, server.request_count());
+  // The fixed delay bounds every latency from below; loopback adds little above it.
+  const auto rows = read_csv(prefix.string() + "_stats.csv");
+  const auto* row = find_row(rows, "GET", "/x");
+  ASSERT_NE(row, nullptr);
+  EXPECT_GE(std::stod((*row)[6]), 10.0);   // Min (ms)
+  EXPECT_LT(std::stod((*row)[4]), 100.0);  // Median (ms)
+}
+
+TEST(Fleet, KilledWorkerUsersGoToTheOthersAndItsStatsStay) {
+  ScriptedServer server;
+  server.set_fallback(ScriptedReply::respond(200, "ok").after(kDelay));
+  TempDir dir;
+  const auto scenario = write_get_scenario(dir.path(), "constant(0.05)");
+  const int port = ScriptedServer::closed_port();
+  const auto prefix = dir.path() / "run";
+  ChildProcess master(
+      master_argv(scenario, server.url(), port, 3,
+                  {"-u", "6", "-r", "100", "-t", "6s", "--worker-timeout", "1", "--csv", prefix.string()}));
+  std::vector<std::unique_ptr<ChildProcess>> workers;
+  for (int i = 0; i < 3; ++i) workers.push_back(std::make_unique<ChildProcess>(worker_argv(port)));
+  ASSERT_TRUE(master.wait_for_output("All users spawned", 15s)) << master.err();
+  std::this_thread::sleep_for(1500ms);
+  const auto before_kill = server.request_count();
+  workers[0]->signal(SIGKILL);
+  ASSERT_TRUE(master.wait_for_output("Sharing 6 users over 2 workers: 3, 3", 5s)) << master.err();
+  const auto code = master.wait(30s);
+  ASSERT_TRUE(code) << master.err();
+  EXPECT_EQ(*code, 0) << master.err();
+  EXPECT_NE(master.err().find("missing"), std::string::npos);
+  const auto counted = aggregated_requests(prefix);
+  // What the dead worker shipped before dying is kept: at most its last second (2 users) is lost.
+  EXPECT_GE(counted + 60, before_kill);
+  EXPECT_LE(counted, server.request_count());
+  // Its users came back on the others: the last seconds of the history run 6 users again.
+  const auto history = read_csv(prefix.string() + "_stats_history.csv");
+  ASSERT_GT(history.size(), 2u);
+  EXPECT_EQ(history[history.size() - 2][1], "6");
+  for (std::size_t i = 1; i < workers.size(); ++i) {
+    const auto wc = workers[i]->wait(10s);
+    ASSERT_TRUE(wc);
+    EXPECT_EQ(*wc, 0);
+  }
+}
+
+TEST(Fleet, WorkerStopsAndExitsWhenItsMasterVanishes) {
+  ScriptedServer server;
+  server.set_fallback(ScriptedReply::respond(200, "ok"));
+  TempDir dir;
+  const auto scenario = write_get_scenario(dir.path(), "constant(0.05)");
+  const int port = ScriptedServer::closed_port();
+  ChildProcess master(master_argv(scenario, server.url(), port, 1, {"-u", "2", "-r", "100", "-t", "30s"}));
+  ChildProcess worker(worker_argv(port, {"--master-timeout", "1.5"}));
+  ASSERT_TRUE(worker.wait_for_output("started", 15s)) << worker.err();
+  ASSERT_TRUE(server.wait_for_requests(5, 5s));
+  master.signal(SIGKILL);
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto code = worker.wait(10s);
+  ASSERT_TRUE(code) << worker.err();
+  EXPECT_EQ(*code, 3) << worker.err();  // kWorkerMasterLost
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 5s);
+  EXPECT_NE(worker.err().find("No word from the master"), std::string::npos) << worker.err();
+  const auto after_exit = server.request_count();
+  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(server.request_count(), after_exit);  // no load after the worker is gone
+}
+
+TEST(Fleet, MasterGivesUpWithExitOneWhenWorkersDoNotCome) {
+  TempDir dir;
+  const auto scenario = write_get_scenario(dir.path(), "constant(1)");
+  auto argv = master_argv(scenario, "http://127.0.0.1:9", ScriptedServer::closed_port(), 2, {"-t", "5s"});
+  argv.push_back("--expect-workers-max-wait");
+  argv.push_back("0.5");
+  ChildProcess master(argv);
+  const auto code = master.wait(10s);
+  ASSERT_TRUE(code);
+  EXPECT_EQ(*code, 1) << master.err();
+  EXPECT_NE(master.err().find("0 of 2 workers"), std::string::npos) << master.err();
+}
+
+}  // namespace
