@@ -16,7 +16,9 @@ function(cicada_layer name)
     endif()
   endforeach()
   add_library(cicada_${name} STATIC ${sources})
-  target_include_directories(cicada_${name} PUBLIC ${PROJECT_SOURCE_DIR}/src ${PROJECT_SOURCE_DIR}/include)
+  # Source-tree paths only while building; an installed copy offers its public headers (cmake/install.cmake).
+  target_include_directories(cicada_${name} PUBLIC $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/src>
+                             $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/include> $<INSTALL_INTERFACE:include>)
   target_link_libraries(cicada_${name} PUBLIC ${ARGN})
   add_library(cicada::${name} ALIAS cicada_${name})
 endfunction()

@@ -83,6 +83,7 @@ Result<LoadedScenario> load_cpp_scenario(const fs::path& file) {
   const bool cached = fs::exists(object, ec);
   if (!cached) {
     log::info("Compiling {} with {}", file.string(), tc->compiler);
+    log::debug("Compiler: {}, headers from {}", tc->version, tc->include_dir.string());
     if (auto r = compile(file, *tc, object); !r) return r.error();
   }
   auto entry = open_entry(object, file);
