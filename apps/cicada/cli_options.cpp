@@ -54,6 +54,7 @@ void define(CLI::App& app, CliOptions& o) {
   add_web_flags(app, o);
   add_distributed_flags(app, o);
   add_shape_flags(app, o);
+  add_history_flags(app, o);
   std::string footer = "\nSubcommands (cicada NAME --help for each):\n";
   for (const auto& sub : subcommands())
     footer += "  " + std::string(sub.name) + "  " + std::string(sub.summary) + "\n";

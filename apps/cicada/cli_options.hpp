@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "distributed_options.hpp"
+#include "history_options.hpp"
 #include "web_options.hpp"
 
 #include "shape_options.hpp"
@@ -32,7 +33,8 @@ struct CliOptions {
   int threads = 0;              // event loops; 0: one per usable CPU
   unsigned long long seed = 0;  // 0: random
   ShapeOptions shape;           // --stages, --arrival-rate, --max-inflight, --max-lateness
-  WebOptions web;  // --web-host, --web-port, --web-auth, --autostart, --autoquit, --html
+  WebOptions web;          // --web-host, --web-port, --web-auth, --autostart, --autoquit, --html
+  HistoryOptions history;  // --threshold, --abort-on-threshold, --history-db, --no-history
   DistributedOptions distributed;  // --master, --worker, --master-host... (distributed_options.hpp)
   // Which options came from the scenario's defaults rather than the user (so they can be applied).
   bool users_given = false, spawn_rate_given = false, run_time_given = false, host_given = false;

@@ -16,6 +16,7 @@
 #include "open_model_observer.hpp"
 #include "runner/local_runner.hpp"
 #include "scenario_source.hpp"
+#include "tracking_observers.hpp"
 #include "web_command.hpp"
 #include "web_html_observer.hpp"
 
@@ -53,13 +54,16 @@ Result<runner::RunOptions> run_options(const CliOptions& o, const scenario::Load
 }
 
 // Observer order matters for the exit code: the first non-zero on_finish() result wins.
-std::vector<std::unique_ptr<RunObserver>> make_observers(const CliOptions& o) {
+std::vector<std::unique_ptr<RunObserver>> make_observers(const CliOptions& o,
+                                                         std::vector<report::Threshold> thresholds) {
   std::vector<std::unique_ptr<RunObserver>> list;
+  add_threshold_observer(list, std::move(thresholds), o);
   list.push_back(std::make_unique<ErrorExitObserver>(o.exit_code_on_error));
   if (!o.csv_prefix.empty()) list.push_back(std::make_unique<CsvObserver>(o.csv_prefix, o.csv_full_history));
   list.push_back(std::make_unique<ConsoleObserver>(o.only_summary));
   if (!o.web.html_file.empty()) list.push_back(std::make_unique<HtmlReportObserver>(o.web.html_file));
   list.push_back(std::make_unique<OpenModelObserver>(o.csv_prefix));
+  add_history_observer(list, o);
   return list;
 }
 
@@ -86,12 +90,17 @@ int run_load_test(const CliOptions& o) {
   }
   if (auto code = master_usage_error(o)) return *code;
   if (!o.headless) return run_web_ui(o, std::move(*loaded), *ro);
+  auto thresholds = collect_thresholds(o, *loaded);
+  if (!thresholds) {
+    std::cerr << "cicada: " << thresholds.error().message << "\n";
+    return kUsageError;
+  }
   runner::LocalRunner runner(std::move(loaded->scenario), *ro);
   if (auto r = runner.prepare(); !r) {
     std::cerr << "cicada: " << r.error().message << "\n";
     return kUsageError;
   }
-  auto observers = make_observers(o);
+  auto observers = make_observers(o, std::move(*thresholds));
   if (o.distributed.master) return run_master(o, runner, observers);
   if (ro->run_time) log::info("Run time limit set to {}", format_duration(*ro->run_time));
   log::info("Starting cicada: {} users, host {}, seed {}", ro->users, ro->host, runner.seed());
@@ -123,6 +132,7 @@ int run_load_test(const CliOptions& o) {
     const int c = obs->on_finish(*snap);
     if (code == 0) code = c;
   }
+  for (auto& obs : observers) obs->on_exit(code);
   log::info("Shutting down (exit code {})", code);
   return code;
 }

@@ -1,5 +1,6 @@
 #include "scenario/yaml_loader.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -54,8 +55,16 @@ std::string parse_host(const YamlContext& ctx, const YAML::Node& node) {
   return host;
 }
 
+// Remembers the entries a sequence's requests record, for validating thresholds by entry.
+void note_entries(const RequestSequence& sequence, std::vector<RequestEntry>& entries) {
+  for (const auto& r : sequence.requests) {
+    RequestEntry e{r.method, r.name.empty() ? r.target : r.name};
+    if (std::find(entries.begin(), entries.end(), e) == entries.end()) entries.push_back(std::move(e));
+  }
+}
+
 TaskSpec parse_task(const YamlContext& ctx, const std::string& name, const YAML::Node& node,
-                    const PayloadTable& payloads) {
+                    const PayloadTable& payloads, std::vector<RequestEntry>& entries) {
   TaskSpec task;
   task.name = name;
   std::shared_ptr<RequestSequence> sequence;
@@ -71,12 +80,14 @@ TaskSpec parse_task(const YamlContext& ctx, const std::string& name, const YAML:
     if (!requests) ctx.fail(node.Mark(), "`requests:` in task " + name, "no requests");
     sequence = parse_sequence(ctx, *requests, payloads, "the requests of task " + name);
   }
+  note_entries(*sequence, entries);
   task.fn = make_sequence_task(std::move(sequence));
   return task;
 }
 
 UserType parse_user_type(const YamlContext& ctx, const std::string& name, const YAML::Node& node,
-                         const PayloadTable& payloads, const HeaderList& scenario_headers) {
+                         const PayloadTable& payloads, const HeaderList& scenario_headers,
+                         std::vector<RequestEntry>& entries) {
   ctx.require_keys(node, "user type " + name,
                    {"weight", "fixed_count", "wait_time", "host", "headers", "on_start", "on_stop", "tasks"});
   UserType type;
@@ -103,6 +114,8 @@ UserType parse_user_type(const YamlContext& ctx, const std::string& name, const 
   std::shared_ptr<const RequestSequence> on_start, on_stop;
   if (auto n = YamlContext::find(node, "on_start")) on_start = parse_sequence(ctx, *n, payloads, "on_start");
   if (auto n = YamlContext::find(node, "on_stop")) on_stop = parse_sequence(ctx, *n, payloads, "on_stop");
+  for (const auto& seq : {on_start, on_stop})
+    if (seq) note_entries(*seq, entries);
   type.factory = [on_start, on_stop]() -> std::unique_ptr<User> {
     return std::make_unique<YamlUser>(on_start, on_stop);
   };
@@ -111,15 +124,17 @@ UserType parse_user_type(const YamlContext& ctx, const std::string& name, const 
   if (!tasks) ctx.fail(node.Mark(), "`tasks:` in user type " + name, "no tasks");
   if (!tasks->IsMap() || tasks->size() == 0) ctx.fail(*tasks, "a non-empty mapping of task names to tasks");
   for (const auto& entry : *tasks) {
-    type.tasks.push_back(parse_task(ctx, ctx.string(entry.first, "a task name"), entry.second, payloads));
+    type.tasks.push_back(
+        parse_task(ctx, ctx.string(entry.first, "a task name"), entry.second, payloads, entries));
   }
   return type;
 }
 
 LoadedScenario parse_document(const YamlContext& ctx, const YAML::Node& root) {
-  ctx.require_keys(root, "the scenario",
-                   {"host", "users", "spawn_rate", "run_time", "headers", "payloads", "user_types", "stages",
-                    "arrival_rate", "max_inflight"});
+  ctx.require_keys(
+      root, "the scenario",
+      {"host", "users", "spawn_rate", "run_time", "headers", "payloads", "user_types",
+       "stages", "arrival_rate", "max_inflight", "thresholds"});
   LoadedScenario out;
   out.scenario.source = ctx.file().string();
   if (auto host = YamlContext::find(root, "host")) out.scenario.default_host = parse_host(ctx, *host);
@@ -137,6 +152,7 @@ LoadedScenario parse_document(const YamlContext& ctx, const YAML::Node& root) {
   if (auto h = YamlContext::find(root, "headers")) headers = parse_headers(ctx, *h);
   PayloadTable payloads;
   if (auto p = YamlContext::find(root, "payloads")) payloads = parse_payloads(ctx, *p);
+  if (auto t = YamlContext::find(root, "thresholds")) out.thresholds = ctx.strings(*t, "thresholds");
 
   auto types = YamlContext::find(root, "user_types");
   if (!types) ctx.fail(root.Mark(), "`user_types:` with at least one user type", "none");
@@ -144,7 +160,8 @@ LoadedScenario parse_document(const YamlContext& ctx, const YAML::Node& root) {
     ctx.fail(*types, "a non-empty mapping of user type names to user types");
   for (const auto& entry : *types) {
     std::string name = ctx.string(entry.first, "a user type name");
-    out.scenario.user_types.push_back(parse_user_type(ctx, name, entry.second, payloads, headers));
+    out.scenario.user_types.push_back(
+        parse_user_type(ctx, name, entry.second, payloads, headers, out.entries));
   }
   return out;
 }

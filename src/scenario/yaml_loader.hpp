@@ -5,6 +5,8 @@
 #include <chrono>
 #include <filesystem>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "base/result.hpp"
 #include "cicada/user.hpp"
@@ -24,9 +26,21 @@ struct ScenarioSettings {
   std::optional<int> max_inflight;
 };
 
+// One request stats entry a scenario's requests produce (the name defaults to the request target).
+struct RequestEntry {
+  std::string method;
+  std::string name;
+  bool operator==(const RequestEntry&) const = default;
+};
+
 struct LoadedScenario {
   Scenario scenario;
   ScenarioSettings settings;
+  // Top-level `thresholds:` as written (syntax: report/thresholds.hpp); the app parses and checks them.
+  std::vector<std::string> thresholds;
+  // Every (method, name) the requests can record, in file order without repeats: what thresholds and
+  // other per-entry settings may name.
+  std::vector<RequestEntry> entries;
 };
 
 Result<LoadedScenario> load_yaml_scenario(const std::filesystem::path& file);

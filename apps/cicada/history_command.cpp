@@ -1,0 +1,123 @@
+// cicada history list|show|export|delete: the recorded runs (docs/history.md).
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "history_cli.hpp"
+#include "history_commands.hpp"
+#include "report/console_tables.hpp"
+#include "report/locust_csv.hpp"
+#include "report/markdown_results.hpp"
+
+namespace cicada::app {
+namespace {
+
+std::string status_text(const report::RunInfo& i) {
+  if (!i.complete) return "incomplete";
+  return i.verdict.empty() ? "-" : i.verdict;
+}
+
+std::string cut(const std::string& s, std::size_t width) {
+  return s.size() <= width ? s : "..." + s.substr(s.size() - (width - 3));
+}
+
+int list_runs(const report::HistoryDb& db, std::size_t limit) {
+  auto runs = db.list(limit);
+  if (!runs) {
+    std::cerr << "cicada: " << runs.error().message << "\n";
+    return 1;
+  }
+  constexpr auto kRow = "{:<22} {:<20} {:<24} {:<24} {:>6} {:>9} {:>8} {:>8} {:>8} {:>7}  {}\n";
+  std::cout << fmt::format(kRow, "ID", "Date (UTC)", "Host", "Scenario", "Users", "Req/s", "p50 ms", "p95 ms",
+                           "p99 ms", "Fail %", "Verdict");
+  for (const auto& r : *runs) {
+    const auto& t = r.total;
+    std::cout << fmt::format(kRow, r.info.id, report::utc_time_text(r.info.started_unix_s).substr(0, 19),
+                             cut(r.info.target_host, 24), cut(r.info.scenario_file, 24), r.info.users,
+                             fmt::format("{:.1f}", t.total_rps), report::console_ms(t.percentiles_us[0]),
+                             report::console_ms(t.percentiles_us[5]), report::console_ms(t.percentiles_us[7]),
+                             fmt::format("{:.2f}", t.fail_ratio() * 100), status_text(r.info));
+  }
+  if (runs->empty()) std::cout << "(no runs recorded yet)\n";
+  return 0;
+}
+
+int show_run(const report::StoredRun& run) {
+  const auto& i = run.info;
+  std::cout << fmt::format("Run        {}\nStatus     {}\nStarted    {}\n", i.id,
+                           i.complete ? "complete" : "incomplete (never finished: killed or still running)",
+                           report::utc_time_text(i.started_unix_s));
+  if (i.ended_unix_s)
+    std::cout << fmt::format("Ended      {} ({:.1f} s)\n", report::utc_time_text(*i.ended_unix_s),
+                             *i.ended_unix_s - i.started_unix_s);
+  std::cout << fmt::format("Machine    {}\nTarget     {}\nScenario   {} (sha256 {})\nGit commit {}\n",
+                           i.machine, i.target_host, i.scenario_file, i.scenario_sha256,
+                           i.git_commit.empty() ? "-" : i.git_commit);
+  std::cout << fmt::format("Exit code  {}\nVerdict    {}\nConfig     {}\nSeconds    {}\n\n",
+                           i.exit_code ? std::to_string(*i.exit_code) : "-", status_text(i), i.config_json,
+                           run.snapshot.history.size());
+  if (!i.complete) return 0;
+  std::cout << report::console_stats_table(run.snapshot, false)
+            << report::console_percentiles_table(run.snapshot)
+            << report::console_failures_table(run.snapshot);
+  if (!run.thresholds.empty()) {
+    std::cout << "Thresholds\n";
+    for (const auto& t : run.thresholds)
+      std::cout << fmt::format("  {:<4} {:<40} {:<28} actual {} (limit {})\n", t.passed ? "PASS" : "FAIL",
+                               t.threshold, t.entry, t.actual_text, t.limit_text);
+  }
+  return 0;
+}
+
+int export_run(const report::StoredRun& run, const std::string& prefix) {
+  bool full = false;  // per-entry history rows were kept: export them too
+  for (const auto& b : run.snapshot.history) full = full || !b->entries.empty();
+  if (auto r = report::write_locust_csvs(run.snapshot, prefix, full); !r) {
+    std::cerr << "cicada: " << r.error().message << "\n";
+    return 1;
+  }
+  std::cout << fmt::format(
+      "Wrote {0}_stats.csv, {0}_stats_history.csv, {0}_failures.csv, {0}_exceptions.csv\n", prefix);
+  return 0;
+}
+
+}  // namespace
+
+int run_history_command(int argc, char** argv) {
+  CLI::App app{"cicada history: the recorded runs (docs/history.md)", "cicada history"};
+  app.require_subcommand(1);
+  std::string db_path = ".cicada/history.db";
+  add_history_db_option(app, db_path);
+  std::size_t limit = 20;
+  std::string ref, prefix;
+  auto* list = app.add_subcommand("list", "Table of runs, newest first");
+  list->add_option("-n,--limit", limit, "Runs to show (0: all; default 20)");
+  auto* show = app.add_subcommand("show", "One run: settings, final stats, thresholds");
+  auto* exp = app.add_subcommand("export", "One run's four Locust-format CSVs");
+  auto* del = app.add_subcommand("delete", "Remove one run and everything recorded with it");
+  for (auto* sub : {show, exp, del})
+    sub->add_option("ID", ref, "Run id, a unique prefix of one, latest or previous")->required();
+  exp->add_option("--csv", prefix, "Write PREFIX_stats.csv etc.")->required();
+  for (auto* sub : {list, show, exp, del}) add_history_db_option(*sub, db_path);
+  if (auto code = parse_subcommand(app, argc, argv)) return *code;
+
+  auto db = open_history(db_path);
+  if (!db) return kUsageExit;
+  if (list->parsed()) return list_runs(*db, limit);
+  auto id = resolve_run(*db, ref, false);
+  if (!id) return kUsageExit;
+  if (del->parsed()) {
+    auto removed = db->remove(*id);
+    if (!removed) {
+      std::cerr << "cicada: " << removed.error().message << "\n";
+      return 1;
+    }
+    std::cout << "Deleted run " << *id << "\n";
+    return 0;
+  }
+  auto run = load_run(*db, *id);
+  if (!run) return 1;
+  return show->parsed() ? show_run(*run) : export_run(*run, prefix);
+}
+
+}  // namespace cicada::app

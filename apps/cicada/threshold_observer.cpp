@@ -1,0 +1,30 @@
+#include "threshold_observer.hpp"
+
+#include <iostream>
+
+#include "base/log.hpp"
+
+namespace cicada::app {
+
+void ThresholdObserver::on_second(const stats::Snapshot& snap) {
+  if (!abort_live_ || aborted_ || !runner_) return;
+  for (const auto& r : report::evaluate_thresholds(thresholds_, snap)) {
+    // No data yet is not a broken limit while the run goes.
+    if (r.passed || r.no_data || !r.threshold->is_upper_limit()) continue;
+    log::warning("Threshold '{}' broken on {} (actual {}): stopping the test (--abort-on-threshold)",
+                 r.threshold->text, r.entry, report::format_threshold_value(*r.threshold, r.actual));
+    aborted_ = true;
+    runner_->stop();
+    return;
+  }
+}
+
+int ThresholdObserver::on_finish(const stats::Snapshot& snap) {
+  results_ = report::evaluate_thresholds(thresholds_, snap);
+  if (results_.empty()) return 0;
+  std::cout << report::thresholds_table(results_);
+  std::cout.flush();
+  return report::all_passed(results_) ? 0 : kThresholdFailedExitCode;
+}
+
+}  // namespace cicada::app

@@ -1,0 +1,35 @@
+#pragma once
+// Checks the run's thresholds: at the end (printed with actual vs limit; any failure asks for exit code
+// 3), and with --abort-on-threshold also every second, stopping the test as soon as an upper limit
+// (p95 < 200ms, fail_ratio < 1%) is broken. Lower limits (rps > 1000) are judged only at the end: early
+// in a run they would always fail.
+#include <vector>
+
+#include "report/thresholds.hpp"
+#include "run_observer.hpp"
+
+namespace cicada::app {
+
+inline constexpr int kThresholdFailedExitCode = 3;
+
+class ThresholdObserver final : public RunObserver {
+ public:
+  ThresholdObserver(std::vector<report::Threshold> thresholds, bool abort_live)
+      : thresholds_(std::move(thresholds)), abort_live_(abort_live) {}
+  void on_start(runner::LocalRunner& runner) override { runner_ = &runner; }
+  void on_second(const stats::Snapshot& snap) override;
+  int on_finish(const stats::Snapshot& snap) override;
+
+  // The final verdicts (after on_finish), for the run history.
+  const std::vector<report::ThresholdResult>& results() const { return results_; }
+  const std::vector<report::Threshold>& thresholds() const { return thresholds_; }
+
+ private:
+  std::vector<report::Threshold> thresholds_;  // results_ point into it: never resized after construction
+  bool abort_live_;
+  bool aborted_ = false;
+  runner::LocalRunner* runner_ = nullptr;
+  std::vector<report::ThresholdResult> results_;
+};
+
+}  // namespace cicada::app

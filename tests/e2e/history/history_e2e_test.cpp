@@ -1,0 +1,209 @@
+// Run history, thresholds, compare and report as a user runs them: the cicada binary against the real
+// model server, each run a couple of seconds, every database a real SQLite file in a temp folder.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <fstream>
+#include <thread>
+
+#include "model_server.hpp"
+#include "support/child_process.hpp"
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using cicada::testing::binary;
+using cicada::testing::ChildProcess;
+using cicada::testing::ModelServer;
+using cicada::testing::read_file;
+using cicada::testing::source;
+using cicada::testing::TempDir;
+
+namespace {
+
+ModelServer* g_server = nullptr;
+
+constexpr const char* kScenario = R"(host: http://127.0.0.1:9
+thresholds:
+  - "GET /health: fail_ratio < 1%"
+user_types:
+  HealthUser:
+    wait_time: between(0.005, 0.01)
+    tasks:
+      health:
+        - get: /health
+)";
+
+class HistoryE2e : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { g_server = new ModelServer(); }
+  static void TearDownTestSuite() {
+    delete g_server;
+    g_server = nullptr;
+  }
+  void SetUp() override { std::ofstream(dir_.path() / "health.yaml") << kScenario; }
+
+  std::unique_ptr<ChildProcess> start(std::vector<std::string> args) {
+    args.insert(args.begin(), binary("apps/cicada/cicada").string());
+    return std::make_unique<ChildProcess>(args, dir_.path());
+  }
+  std::unique_ptr<ChildProcess> load_test(std::vector<std::string> extra,
+                                          const std::string& run_time = "2s") {
+    std::vector<std::string> args = {"-f",         "health.yaml", "--host", g_server->url(),
+                                     "--headless", "-u",          "2",      "-r",
+                                     "10",         "-t",          run_time, "--only-summary"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return start(args);
+  }
+  // Runs a subcommand to completion; returns (exit code, stdout).
+  std::pair<int, std::string> sub(std::vector<std::string> args) {
+    auto p = start(std::move(args));
+    auto code = p->wait(30s);
+    return {code.value_or(-1), p->out() + p->err()};
+  }
+
+  TempDir dir_;
+};
+
+std::size_t count(const std::string& text, const std::string& needle) {
+  std::size_t n = 0;
+  for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
+  return n;
+}
+
+// The id (first word) of the first `history list` line that mentions `word`.
+std::string id_of_line_with(const std::string& list, const std::string& word) {
+  const auto at = list.find(word);
+  if (at == std::string::npos) return "";
+  const auto line_start = list.rfind('\n', at) + 1;
+  return list.substr(line_start, list.find(' ', line_start) - line_start);
+}
+
+}  // namespace
+
+TEST_F(HistoryE2e, RunsAreRecordedJudgedComparedAndReported) {
+  auto pass = load_test({"--threshold", "p95 < 5s"});
+  ASSERT_EQ(pass->wait(30s), 0) << pass->err();
+  EXPECT_NE(pass->out().find("PASS"), std::string::npos) << pass->out();
+  EXPECT_TRUE(fs::exists(dir_.path() / ".cicada/history.db"));
+
+  auto fail = load_test({"--threshold", "GET /health: p50 < 1us", "--threshold", "rps > 1000000"});
+  ASSERT_EQ(fail->wait(30s), 3) << fail->err();
+  EXPECT_NE(fail->out().find("FAIL"), std::string::npos);
+  EXPECT_NE(fail->out().find("GET /health: p50 < 1us"), std::string::npos) << fail->out();
+  EXPECT_NE(fail->out().find("(limit < 0.00ms)"), std::string::npos) << fail->out();
+
+  auto [list_code, list] = sub({"history", "list"});
+  ASSERT_EQ(list_code, 0) << list;
+  EXPECT_EQ(count(list, "health.yaml"), 2u) << list;
+  EXPECT_NE(list.find(" pass"), std::string::npos) << list;
+  EXPECT_NE(list.find(" fail"), std::string::npos) << list;
+
+  auto [show_code, show] = sub({"history", "show", "latest"});
+  ASSERT_EQ(show_code, 0) << show;
+  EXPECT_NE(show.find("Status     complete"), std::string::npos) << show;
+  EXPECT_NE(show.find("Exit code  3"), std::string::npos) << show;
+  EXPECT_NE(show.find("\"thresholds\":[\"GET /health: p50 < 1us\",\"rps > 1000000\"]"), std::string::npos);
+  EXPECT_NE(show.find("Aggregated"), std::string::npos);
+
+  auto [export_code, exported] = sub({"history", "export", "previous", "--csv", "old"});
+  ASSERT_EQ(export_code, 0) << exported;
+  for (const char* f : {"old_stats.csv", "old_stats_history.csv", "old_failures.csv", "old_exceptions.csv"})
+    EXPECT_TRUE(fs::exists(dir_.path() / f)) << f;
+  EXPECT_NE(read_file(dir_.path() / "old_stats.csv").find("GET,/health,"), std::string::npos);
+
+  auto [cmp_code, cmp] = sub({"compare", "previous", "latest"});
+  EXPECT_TRUE(cmp_code == 0 || cmp_code == 1) << cmp;  // two 2 s runs may or may not differ beyond noise
+  EXPECT_NE(cmp.find("GET /health"), std::string::npos) << cmp;
+  EXPECT_NE(cmp.find("p95"), std::string::npos);
+  auto [json_code, json] = sub({"compare", "previous", "latest", "--json", "--tolerance", "1000"});
+  EXPECT_EQ(json_code, 0)
+      << json;  // nothing changes by 1000 %... except from zero, which a health check never is
+  EXPECT_NE(json.find("\"regression\": false"), std::string::npos) << json;
+
+  auto [html_code, html_out] = sub({"report", "--html", "trend.html", "previous", "latest"});
+  ASSERT_EQ(html_code, 0) << html_out;
+  const auto html = read_file(dir_.path() / "trend.html");
+  EXPECT_NE(html.find("<svg"), std::string::npos);
+  EXPECT_NE(html.find("GET /health"), std::string::npos);
+  EXPECT_EQ(html.find("<script"), std::string::npos) << "self-contained, no script";
+
+  auto [bad_code, bad] = sub({"compare", "latest", "nosuchrun"});
+  EXPECT_EQ(bad_code, 2) << bad;
+
+  auto [del_code, del] = sub({"history", "delete", "latest"});
+  ASSERT_EQ(del_code, 0) << del;
+  auto [list2_code, list2] = sub({"history", "list"});
+  EXPECT_EQ(count(list2, "health.yaml"), 1u) << list2;
+}
+
+TEST_F(HistoryE2e, ReadmeSectionUpdateIsIdempotentAndLeavesTheRestAlone) {
+  ASSERT_EQ(load_test({})->wait(30s), 0);
+  const std::string before =
+      "# Title\n\nText above.\n\n<!-- cicada:results:start -->\nstale\n"
+      "<!-- cicada:results:end -->\n\nText below.\n";
+  std::ofstream(dir_.path() / "README.md") << before;
+  auto [code, out] = sub({"report", "--markdown", "--readme", "README.md"});
+  ASSERT_EQ(code, 0) << out;
+  const auto once = read_file(dir_.path() / "README.md");
+  EXPECT_TRUE(once.starts_with("# Title\n\nText above.\n\n<!-- cicada:results:start -->\n")) << once;
+  EXPECT_TRUE(once.ends_with("\n<!-- cicada:results:end -->\n\nText below.\n")) << once;
+  EXPECT_EQ(once.find("stale"), std::string::npos);
+  EXPECT_NE(once.find("| GET | /health |"), std::string::npos) << once;
+  ASSERT_EQ(sub({"report", "--markdown", "--readme", "README.md"}).first, 0);
+  EXPECT_EQ(read_file(dir_.path() / "README.md"), once);
+}
+
+TEST_F(HistoryE2e, UnknownEntryOrMetricIsAUsageErrorBeforeAnyLoad) {
+  auto entry = load_test({"--threshold", "POST /nope: p95 < 1s"});
+  ASSERT_EQ(entry->wait(20s), 2);
+  EXPECT_NE(entry->err().find("no request entry 'POST /nope'"), std::string::npos) << entry->err();
+  EXPECT_NE(entry->err().find("GET /health"), std::string::npos) << "lists the entries: " << entry->err();
+  auto metric = load_test({"--threshold", "p97 < 1s"});
+  ASSERT_EQ(metric->wait(20s), 2);
+  EXPECT_NE(metric->err().find("unknown metric 'p97'"), std::string::npos) << metric->err();
+  EXPECT_FALSE(fs::exists(dir_.path() / ".cicada/history.db")) << "nothing ran, nothing recorded";
+}
+
+TEST_F(HistoryE2e, ThresholdsFromTheConfigFileAndAbortOnThreshold) {
+  std::ofstream(dir_.path() / "cicada.conf")
+      << "threshold = p50 < 1us; fail_ratio < 1%\nabort-on-threshold = true\n";
+  const auto began = std::chrono::steady_clock::now();
+  auto run = load_test({}, "20s");
+  ASSERT_EQ(run->wait(30s), 3) << run->err();
+  EXPECT_LT(std::chrono::steady_clock::now() - began, 10s) << "stopped early, not after 20 s";
+  EXPECT_NE(run->err().find("stopping the test (--abort-on-threshold)"), std::string::npos) << run->err();
+  EXPECT_NE(run->out().find("p50 < 1us"), std::string::npos) << run->out();
+}
+
+TEST_F(HistoryE2e, TwoRunsWritingOneDatabaseAtOnceBothLand) {
+  auto a = load_test({"--history-db", "shared.db"}, "3s");
+  auto b = load_test({"--history-db", "shared.db"}, "3s");
+  ASSERT_EQ(a->wait(30s), 0) << a->err();
+  ASSERT_EQ(b->wait(30s), 0) << b->err();
+  EXPECT_EQ(a->err().find("run history ("), std::string::npos) << a->err();
+  EXPECT_EQ(b->err().find("run history ("), std::string::npos) << b->err();
+  auto [code, list] = sub({"history", "list", "--history-db", "shared.db"});
+  ASSERT_EQ(code, 0) << list;
+  EXPECT_EQ(count(list, "health.yaml"), 2u) << list;
+  EXPECT_EQ(count(list, "incomplete"), 0u) << list;
+}
+
+TEST_F(HistoryE2e, AKilledRunLeavesAReadableDatabaseWithTheRunIncomplete) {
+  auto run = load_test({}, "60s");
+  ASSERT_TRUE(run->wait_for_output("Run id ", 20s)) << run->err();
+  std::this_thread::sleep_for(2500ms);  // a few per-second history rows
+  run->signal(SIGKILL);
+  run->wait(10s);
+  auto [code, list] = sub({"history", "list"});
+  ASSERT_EQ(code, 0) << list;
+  EXPECT_EQ(count(list, "incomplete"), 1u) << list;
+  auto [show_code, show] = sub({"history", "show", "latest"});
+  ASSERT_EQ(show_code, 0) << show;
+  EXPECT_NE(show.find("incomplete"), std::string::npos);
+  EXPECT_EQ(show.find("Seconds    0\n"), std::string::npos) << "per-second rows were kept: " << show;
+  // The next run works on the same file, and compare refuses the unfinished one.
+  ASSERT_EQ(load_test({})->wait(30s), 0);
+  auto [cmp_code, cmp] = sub({"compare", id_of_line_with(list, "incomplete"), "latest"});
+  EXPECT_EQ(cmp_code, 2) << cmp;
+  EXPECT_NE(cmp.find("incomplete"), std::string::npos) << cmp;
+}
