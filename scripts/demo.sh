@@ -33,8 +33,12 @@ curl -s -X POST -H 'Content-Type: application/json' --data @data/payload.json "$
 echo "== 3. load test (${DEMO_RUN_TIME:-30s}, ${DEMO_USERS:-50} users)"
 set +e
 "$bin/cicada/cicada" -f examples/randomized.yaml --host "$url" --headless --only-summary \
-  -u "${DEMO_USERS:-50}" -r "${DEMO_SPAWN_RATE:-10}" -t "${DEMO_RUN_TIME:-30s}" --csv "$out/demo" "$@"
+  -u "${DEMO_USERS:-50}" -r "${DEMO_SPAWN_RATE:-10}" -t "${DEMO_RUN_TIME:-30s}" --csv "$out/demo" \
+  --history-db "$out/history.db" "$@"
 code=$?
 set -e
 echo "== 4. report: $(ls "$out"/demo_*.csv | tr '\n' ' ')"
+# The run is in out/history.db; the README's results section shows it and the trend of the last runs.
+"$bin/cicada/cicada" report --markdown --readme README.md --history-db "$out/history.db"
+echo "README.md results section updated (cicada history list --history-db $out/history.db for all runs)"
 exit $code

@@ -57,6 +57,7 @@ Result<stats::EntrySnapshot> read_entry(const sql::Statement& st, int c) {
   e.current_percentiles_us = *cp;
   // Histograms are not stored (the percentiles are); reports only need a non-null, empty one.
   e.latency = std::make_shared<const stats::Histogram>();
+  e.uncorrected_latency = e.latency;  // not stored either (schema v1): empty, never null
   return e;
 }
 
@@ -64,6 +65,7 @@ stats::EntrySnapshot empty_total() {
   stats::EntrySnapshot e;
   e.name = "Aggregated";
   e.latency = std::make_shared<const stats::Histogram>();
+  e.uncorrected_latency = e.latency;
   return e;
 }
 
