@@ -109,6 +109,13 @@ class ScenarioBuilder {
     return *this;
   }
 
+  // A load shape (cicada/shape.hpp, Locust's LoadTestShape.tick): the runner follows it instead of -u/-r;
+  // --stages and --arrival-rate on the command line take precedence.
+  ScenarioBuilder& shape(ShapeFn fn) {
+    scenario_->shape = std::move(fn);
+    return *this;
+  }
+
   // Adds a user type named `name` whose users are instances of U (default-constructed, one per user).
   template <class U = User>
   UserTypeBuilder<U> user(std::string name) {
