@@ -41,8 +41,8 @@ stats::Snapshot golden_like() {
   stats::Histogram a, b;
   for (int i = 0; i < 17; ++i) a.record(2000 + 50 * i);
   for (int i = 0; i < 13; ++i) b.record(2500 + 300 * i);
-  d.entries.push_back({"GET", "/health (expect 201)", 17, 17, 34, a.to_sparse()});
-  d.entries.push_back({"GET", "/missing/[id]", 13, 13, 13 * 207, b.to_sparse()});
+  d.entries.push_back({"GET", "/health (expect 201)", 17, 17, 34, a.to_sparse(), {}});
+  d.entries.push_back({"GET", "/missing/[id]", 13, 13, 13 * 207, b.to_sparse(), {}});
   d.failures.push_back(
       {"GET", "/health (expect 201)", "CatchResponseError('Expected status code 201, got 200')", 17});
   d.failures.push_back(
