@@ -22,8 +22,8 @@ stats::Snapshot run_with_traffic() {
     stats::Histogram fast, slow;
     for (int i = 0; i < 50; ++i) fast.record(900 + 37 * i);
     for (int i = 0; i < 20; ++i) slow.record(7000 + 1111 * i);
-    d.entries.push_back({"GET", "/health", fast.count(), 0, 2 * fast.count(), fast.to_sparse()});
-    d.entries.push_back({"POST", "/predict", slow.count(), 2, 28 * slow.count(), slow.to_sparse()});
+    d.entries.push_back({"GET", "/health", fast.count(), 0, 2 * fast.count(), fast.to_sparse(), {}});
+    d.entries.push_back({"POST", "/predict", slow.count(), 2, 28 * slow.count(), slow.to_sparse(), {}});
     d.failures.push_back({"POST", "/predict", "HTTPError('500 Server Error, sorry')", 2});
     d.exceptions.push_back({"deliberate error", "  File \"golden.py\", line 43, in broken_task\n", 1});
     agg.merge(std::move(d));
