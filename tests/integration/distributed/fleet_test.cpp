@@ -33,9 +33,10 @@ TEST(Fleet, ThreeWorkersCountEveryRequestOnce) {
   const int port = ScriptedServer::closed_port();
   const auto prefix = dir.path() / "run";
   // --stop-timeout lets every request in flight at the end finish, so the server and the stats agree.
-  ChildProcess master(master_argv(
-      scenario, server.url(), port, 3,
-      {"-u", "6", "-r", "100", "-t", "3s", "--stop-timeout", "2", "--csv", prefix.string(), "--seed", "5"}));
+  ChildProcess master(master_argv(scenario, server.url(), port, 3,
+                                  {"-u", "6", "-r", "100", "-t", "3s", "--stop-timeout", "2", "--csv",
+                                   prefix.string(), "--seed", "5"}),
+                      dir.path());
   std::vector<std::unique_ptr<ChildProcess>> workers;
   for (int i = 0; i < 3; ++i) workers.push_back(std::make_unique<ChildProcess>(worker_argv(port)));
   const auto code = master.wait(30s);
@@ -100,7 +101,8 @@ TEST(Fleet, WorkerStopsAndExitsWhenItsMasterVanishes) {
   TempDir dir;
   const auto scenario = write_get_scenario(dir.path(), "constant(0.05)");
   const int port = ScriptedServer::closed_port();
-  ChildProcess master(master_argv(scenario, server.url(), port, 1, {"-u", "2", "-r", "100", "-t", "30s"}));
+  ChildProcess master(master_argv(scenario, server.url(), port, 1, {"-u", "2", "-r", "100", "-t", "30s"}),
+                      dir.path());
   ChildProcess worker(worker_argv(port, {"--master-timeout", "1.5"}));
   ASSERT_TRUE(worker.wait_for_output("started", 15s)) << worker.err();
   ASSERT_TRUE(server.wait_for_requests(5, 5s));
@@ -122,7 +124,7 @@ TEST(Fleet, MasterGivesUpWithExitOneWhenWorkersDoNotCome) {
   auto argv = master_argv(scenario, "http://127.0.0.1:9", ScriptedServer::closed_port(), 2, {"-t", "5s"});
   argv.push_back("--expect-workers-max-wait");
   argv.push_back("0.5");
-  ChildProcess master(argv);
+  ChildProcess master(argv, dir.path());
   const auto code = master.wait(10s);
   ASSERT_TRUE(code);
   EXPECT_EQ(*code, 1) << master.err();
