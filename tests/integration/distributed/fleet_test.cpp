@@ -68,11 +68,12 @@ TEST(Fleet, KilledWorkerUsersGoToTheOthersAndItsStatsStay) {
   const auto prefix = dir.path() / "run";
   ChildProcess master(
       master_argv(scenario, server.url(), port, 3,
-                  {"-u", "6", "-r", "100", "-t", "6s", "--worker-timeout", "1", "--csv", prefix.string()}));
+                  {"-u", "6", "-r", "100", "-t", "8s", "--worker-timeout", "1", "--csv", prefix.string()}),
+      dir.path());
   std::vector<std::unique_ptr<ChildProcess>> workers;
   for (int i = 0; i < 3; ++i) workers.push_back(std::make_unique<ChildProcess>(worker_argv(port)));
   ASSERT_TRUE(master.wait_for_output("All users spawned", 15s)) << master.err();
-  std::this_thread::sleep_for(1500ms);
+  std::this_thread::sleep_for(1000ms);
   const auto before_kill = server.request_count();
   workers[0]->signal(SIGKILL);
   ASSERT_TRUE(master.wait_for_output("Sharing 6 users over 2 workers: 3, 3", 5s)) << master.err();
