@@ -1,10 +1,10 @@
 #include "runner/iteration_slot.hpp"
 
-#include <exception>
 #include <string>
 #include <utility>
 
 #include "runner/arrival_executor.hpp"
+#include "runner/scenario_exception.hpp"
 #include "runner/shard.hpp"
 #include "runner/user_binder.hpp"
 
@@ -44,17 +44,11 @@ void IterationSlot::request_stop() {
   if (parked_) std::exchange(parked_, {}).resume();
 }
 
-void IterationSlot::record_exception(const char* what, const char* phase) {
-  shard_.stats.record_exception(what, type_.name + "." + phase);
-}
-
 Task<> IterationSlot::run() {
   try {
     co_await user_->on_start();
-  } catch (const std::exception& e) {
-    record_exception(e.what(), "on_start");
   } catch (...) {
-    record_exception("unknown exception", "on_start");
+    record_current_exception(shard_.stats, type_.name, "on_start");
   }
   for (;;) {
     co_await WorkAwaiter{*this};
@@ -64,10 +58,8 @@ Task<> IterationSlot::run() {
     client_.set_due_time(due_);
     try {
       co_await task.fn(*user_);
-    } catch (const std::exception& e) {
-      shard_.stats.record_exception(e.what(), type_.name + "." + task.name);
     } catch (...) {
-      shard_.stats.record_exception("unknown exception", type_.name + "." + task.name);
+      record_current_exception(shard_.stats, type_.name, task.name);
     }
     // May hand this slot the oldest waiting iteration at once (has_work_ set again: no suspension);
     // a stopping executor hands out nothing.
@@ -76,10 +68,8 @@ Task<> IterationSlot::run() {
   }
   try {
     co_await user_->on_stop();
-  } catch (const std::exception& e) {
-    record_exception(e.what(), "on_stop");
   } catch (...) {
-    record_exception("unknown exception", "on_stop");
+    record_current_exception(shard_.stats, type_.name, "on_stop");
   }
   finished_ = true;
   shard_.running.fetch_sub(1, std::memory_order_relaxed);

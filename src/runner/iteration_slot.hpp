@@ -43,7 +43,6 @@ class IterationSlot {
     void await_resume() const noexcept {}
   };
   Task<> run();
-  void record_exception(const char* what, const char* phase);
 
   ArrivalExecutor& owner_;
   Shard& shard_;

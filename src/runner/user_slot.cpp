@@ -1,10 +1,10 @@
 #include "runner/user_slot.hpp"
 
 #include <chrono>
-#include <exception>
 
 #include "base/clock.hpp"
 #include "runner/arrival_executor.hpp"
+#include "runner/scenario_exception.hpp"
 #include "runner/shard.hpp"
 #include "runner/user_binder.hpp"
 
@@ -41,17 +41,11 @@ void UserSlot::request_stop() {
   sleeper_.cancel();
 }
 
-void UserSlot::record_exception(const char* what, const std::string& where) {
-  shard_.stats.record_exception(what, where);
-}
-
 Task<> UserSlot::run() {
   try {
     co_await user_->on_start();
-  } catch (const std::exception& e) {
-    record_exception(e.what(), type_.name + ".on_start");
   } catch (...) {
-    record_exception("unknown exception", type_.name + ".on_start");
+    record_current_exception(shard_.stats, type_.name, "on_start");
   }
   // Back-to-back tasks without a wait still let the loop's other users run (see YieldAwaiter).
   while (!stop_requested_) {
@@ -59,10 +53,8 @@ Task<> UserSlot::run() {
     const MonoTime started = mono_now();
     try {
       co_await task.fn(*user_);
-    } catch (const std::exception& e) {
-      record_exception(e.what(), type_.name + "." + task.name);
     } catch (...) {
-      record_exception("unknown exception", type_.name + "." + task.name);
+      record_current_exception(shard_.stats, type_.name, task.name);
     }
     if (stop_requested_) break;
     const double task_seconds = std::chrono::duration<double>(mono_now() - started).count();
@@ -76,10 +68,8 @@ Task<> UserSlot::run() {
   }
   try {
     co_await user_->on_stop();
-  } catch (const std::exception& e) {
-    record_exception(e.what(), type_.name + ".on_stop");
   } catch (...) {
-    record_exception("unknown exception", type_.name + ".on_stop");
+    record_current_exception(shard_.stats, type_.name, "on_stop");
   }
   finished_ = true;
   shard_.running.fetch_sub(1, std::memory_order_relaxed);

@@ -30,7 +30,6 @@ class UserSlot {
 
  private:
   Task<> run();
-  void record_exception(const char* what, const std::string& where);
 
   Shard& shard_;
   const UserType& type_;
