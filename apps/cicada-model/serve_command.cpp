@@ -19,6 +19,8 @@ struct ServeOptions {
   std::string model_dir;
   http::ServerOptions server;
   double request_timeout_s = 10;
+  std::int64_t simulated_cost_us = 0;  // testing aid: see serving/simulated_cost.hpp
+  std::string simulated_cost_mode = "spin";
 };
 
 int run_serve(const ServeOptions& options) {
@@ -42,7 +44,10 @@ int run_serve(const ServeOptions& options) {
 
   const serving::ApiMetrics* metrics_view = nullptr;
   http::Router router;
-  serving::add_model_api(router, *model, &metrics_view);
+  serving::SimulatedCost cost{
+      std::chrono::microseconds(options.simulated_cost_us),
+      serving::parse_cost_mode(options.simulated_cost_mode).value_or(serving::CostMode::kSpin)};
+  serving::add_model_api(router, *model, &metrics_view, cost);
   serving::ApiMetrics metrics(server_options.threads, router);
   metrics_view = &metrics;
   http::HttpServer server(server_options, std::move(router), &metrics);
@@ -83,6 +88,16 @@ std::function<int()> add_serve_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--request-timeout", options->request_timeout_s,
                   "Seconds a connection has to send a whole request (idle keep-alive included)")
+      ->capture_default_str();
+  cmd->add_option("--simulated-cost-us", options->simulated_cost_us,
+                  "Testing aid: each /predict and v2 infer request holds its thread this many microseconds "
+                  "first (capacity about threads * 1e6 / N per second)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  cmd->add_option("--simulated-cost-mode", options->simulated_cost_mode,
+                  "spin: burn CPU for the cost (a CPU-bound model); sleep: block the thread without CPU "
+                  "(capacity holds on a busy machine)")
+      ->check(CLI::IsMember({"spin", "sleep"}))
       ->capture_default_str();
   return [options] { return run_serve(*options); };
 }

@@ -187,7 +187,7 @@ void handle_v2_infer(const Model& model, const http::ServerRequest& request, htt
   json_answer(out, std::move(body));
 }
 
-void add_v2_routes(http::Router& router, const Model& model) {
+void add_v2_routes(http::Router& router, const Model& model, SimulatedCost simulated_cost) {
   router.add("GET", "/v2/health/live", [](const http::ServerRequest&, http::ServerResponse& out) {
     json_answer(out, "{\"live\":true}");
   });
@@ -204,10 +204,11 @@ void add_v2_routes(http::Router& router, const Model& model) {
   ready += ",\"ready\":true}";
   router.add("GET", base + "/ready",
              [ready](const http::ServerRequest&, http::ServerResponse& out) { json_answer(out, ready); });
-  router.add("POST", base + "/infer",
-             [&model](const http::ServerRequest& request, http::ServerResponse& out) {
-               handle_v2_infer(model, request, out);
-             });
+  router.add(
+      "POST", base + "/infer",
+      with_simulated_cost([&model](const http::ServerRequest& request,
+                                   http::ServerResponse& out) { handle_v2_infer(model, request, out); },
+                          simulated_cost));
 }
 
 }  // namespace cicada::serving

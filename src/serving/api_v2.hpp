@@ -11,6 +11,7 @@
 
 #include "http/server/router.hpp"
 #include "serving/model.hpp"
+#include "serving/simulated_cost.hpp"
 
 namespace cicada::serving {
 
@@ -19,7 +20,8 @@ std::string v2_model_metadata(const Model& model);
 
 void handle_v2_infer(const Model& model, const http::ServerRequest& request, http::ServerResponse& out);
 
-// Registers every route above on router; model must outlive it.
-void add_v2_routes(http::Router& router, const Model& model);
+// Registers every route above on router; model must outlive it. infer holds its thread for
+// simulated_cost first (a testing aid, serving/simulated_cost.hpp).
+void add_v2_routes(http::Router& router, const Model& model, SimulatedCost simulated_cost = {});
 
 }  // namespace cicada::serving
