@@ -6,6 +6,7 @@
 #include <memory>
 #include <regex>
 #include <string>
+#include <vector>
 
 #include "support/child_process.hpp"
 
@@ -13,15 +14,18 @@ namespace cicada::testing {
 
 class ModelServer {
  public:
-  ModelServer() {
+  // extra_serve_args are appended to `serve` (e.g. {"--simulated-cost-us", "2000"}).
+  explicit ModelServer(const std::vector<std::string>& extra_serve_args = {}) {
     ChildProcess train({binary("apps/cicada-model/cicada-model").string(), "train", "--data",
                         source("data/heart-disease.csv").string(), "--out",
                         (dir_.path() / "model").string()});
     auto code = train.wait(std::chrono::seconds(120));
     if (code != 0) throw std::runtime_error("training failed: " + train.err());
-    server_ = std::make_unique<ChildProcess>(
-        std::vector<std::string>{binary("apps/cicada-model/cicada-model").string(), "serve", "--model",
-                                 (dir_.path() / "model").string(), "--port", "0", "--threads", "1"});
+    const std::string model_dir = (dir_.path() / "model").string();
+    std::vector<std::string> serve{binary("apps/cicada-model/cicada-model").string(), "serve"};
+    serve.insert(serve.end(), {"--model", model_dir, "--port", "0", "--threads", "1"});
+    serve.insert(serve.end(), extra_serve_args.begin(), extra_serve_args.end());
+    server_ = std::make_unique<ChildProcess>(std::move(serve));
     auto text = server_->wait_for_output("http://127.0.0.1:", std::chrono::seconds(20));
     if (!text) throw std::runtime_error("server did not start: " + server_->err());
     std::smatch m;
