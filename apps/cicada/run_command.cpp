@@ -103,7 +103,7 @@ int run_load_test(const CliOptions& o) {
   auto observers = make_observers(o, std::move(*thresholds));
   if (o.distributed.master) return run_master(o, runner, observers);
   if (ro->run_time) log::info("Run time limit set to {}", format_duration(*ro->run_time));
-  log::info("Starting cicada: {} users, host {}, seed {}", ro->users, ro->host, runner.seed());
+  log::info("Starting cicada: {}, host {}, seed {}", describe_load(*ro), ro->host, runner.seed());
   for (auto& obs : observers) obs->on_start(runner);
 
   std::signal(SIGINT, on_signal);

@@ -30,4 +30,8 @@ void add_shape_flags(CLI::App& app, CliOptions& o);
 Result<void> apply_shape_options(const ShapeOptions& o, const scenario::ScenarioSettings& settings,
                                  double default_spawn_rate, runner::RunOptions& ro);
 
+// The load of a run for the start-up log line: "10 users" (closed model), "arrival rate 200/s, max
+// in-flight 1000" (open model: -u means nothing there), or the shape's first target.
+std::string describe_load(const runner::RunOptions& ro);
+
 }  // namespace cicada::app
