@@ -7,9 +7,12 @@
 #include <CLI/CLI.hpp>
 #include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "base/duration.hpp"
 #include "base/log.hpp"
+#include "capacity_history.hpp"
+#include "history_cli.hpp"
 #include "runner/capacity_search.hpp"
 #include "scenario_source.hpp"
 
@@ -34,6 +37,8 @@ struct CapacityOptions {
   unsigned long long seed = 0;
   std::string json_file;
   std::string loglevel = "WARNING";
+  std::string history_db = ".cicada/history.db";
+  bool no_history = false;
 };
 
 std::string point_line(const runner::CapacityPlan& plan, const runner::CapacityPoint& p) {
@@ -70,6 +75,31 @@ std::string curve_json(const runner::CapacityPlan& plan, const runner::CapacityR
   return out + "]}\n";
 }
 
+// The search's settings and outcome as the history's configuration JSON (capacity_history.hpp).
+std::string history_config(const CapacityOptions& o, const runner::RunOptions& ro,
+                           const runner::CapacityPlan& plan, const runner::CapacityResult& r) {
+  nlohmann::json slos = nlohmann::json::array();
+  for (const auto& text : o.slos) slos.push_back(text);
+  nlohmann::json j = {
+      {"kind", "capacity"},
+      {"scenario", o.scenario_file},
+      {"host", ro.host},
+      {"mode", o.mode},
+      {"slos", slos},
+      {"start", plan.start},
+      {"step", plan.step},
+      {"factor", plan.factor},
+      {"max_steps", plan.max_steps},
+      {"warmup_s", plan.warmup.count()},
+      {"hold_s", plan.hold.count()},
+      {"max_inflight", ro.max_inflight},
+      {"threads", ro.threads},
+      {"seed", r.seed},
+      {"result", nlohmann::json::parse(curve_json(plan, r))},
+  };
+  return j.dump();
+}
+
 }  // namespace
 
 int run_capacity_command(int argc, char** argv) {
@@ -99,6 +129,8 @@ int run_capacity_command(int argc, char** argv) {
   app.add_option("--json", o.json_file, "Write the throughput-latency curve to this JSON file");
   app.add_option("-L,--loglevel", o.loglevel, "DEBUG, INFO, WARNING, ERROR or CRITICAL")
       ->capture_default_str();
+  add_history_db_option(app, o.history_db);
+  app.add_flag("--no-history", o.no_history, "Do not record the search in the run history");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -146,6 +178,8 @@ int run_capacity_command(int argc, char** argv) {
       plan.factor > 1 ? fmt::format("x{:g}", plan.factor) : fmt::format("+{:g}", plan.step));
   for (const auto& s : slos) std::cout << " [" << s.text << "]";
   std::cout << "\n" << std::flush;
+  const double started_unix_s =
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
   const auto result = runner::run_capacity_search(std::move(loaded->scenario), ro, plan, slos,
                                                   [&](const runner::CapacityPoint& p) {
                                                     std::cout << point_line(plan, p) << "\n" << std::flush;
@@ -164,7 +198,17 @@ int run_capacity_command(int argc, char** argv) {
     file << curve_json(plan, result);
     if (!file) return fail("cannot write " + o.json_file);
   }
-  return result.found ? 0 : 1;
+  const int exit_code = result.found ? 0 : 1;
+  if (!o.no_history) {
+    const CapacityRecord record{o.scenario_file, ro.host, history_config(o, ro, plan, result), started_unix_s,
+                                !plan.open_model && result.found ? static_cast<int>(result.best.load) : 0};
+    if (auto id = record_capacity_search(o.history_db, record, result, exit_code))
+      std::cout << fmt::format("Recorded as run {} in {}: `cicada history show {}`\n", *id, o.history_db,
+                               *id);
+    else
+      log::error("run history ({}): {}; the search is not recorded", o.history_db, id.error().message);
+  }
+  return exit_code;
 }
 
 }  // namespace cicada::app

@@ -211,7 +211,10 @@ CapacityResult run_capacity_search(Scenario scenario, RunOptions options, Capaci
     load->store(search.load());
     if (warmup == 0) runner.reset_stats();
   });
-  return search.result();
+  CapacityResult result = search.result();
+  result.final_stats = runner.snapshot();
+  result.seed = runner.seed();
+  return result;
 }
 
 }  // namespace cicada::runner

@@ -5,6 +5,7 @@
 // throughput-latency curve (CapacityPoint per step) for reports and the UI.
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -57,6 +58,10 @@ struct CapacityResult {
   CapacityPoint best;       // highest such step
   std::string stop_reason;  // e.g. "p95 < 50ms crossed at 400/s: p95 = 73.1 ms"
   std::vector<CapacityPoint> curve;
+  // The whole search as one test, for the run history: per-second history of every step, totals since
+  // the last step's reset. Null when the search did not start.
+  std::shared_ptr<const stats::Snapshot> final_stats;
+  std::uint64_t seed = 0;  // the runner's seed (random when RunOptions::seed was 0)
 };
 
 // The search's decisions, independent of how steps are run (unit-tested on its own).

@@ -86,6 +86,18 @@ TEST(CapacityE2e, FindsTheThrottledModelServersCapacityWithinFifteenPercent) {
   // The console shows one progress line per step and the answer.
   EXPECT_NE(run.out().find("step  1"), std::string::npos);
   EXPECT_NE(run.out().find("Maximum sustainable load: "), std::string::npos);
+
+  // The search is in the run history (the default .cicada/history.db of the working directory): one
+  // complete run of kind "capacity" whose configuration holds every step and the result.
+  EXPECT_NE(run.out().find("Recorded as run "), std::string::npos);
+  ChildProcess show({binary("apps/cicada/cicada").string(), "history", "show", "latest"}, dir.path());
+  ASSERT_EQ(show.wait(30s), 0) << show.err();
+  const std::string shown = show.out();
+  EXPECT_NE(shown.find("\"kind\":\"capacity\""), std::string::npos) << shown;
+  EXPECT_NE(shown.find("\"max_load\":" + std::to_string(static_cast<int>(max_load))), std::string::npos)
+      << shown;
+  EXPECT_NE(shown.find("\"step\":" + std::to_string(points.size())), std::string::npos) << shown;
+  EXPECT_NE(shown.find("Verdict    pass"), std::string::npos) << shown;
 }
 
 }  // namespace
