@@ -51,10 +51,10 @@ void define(CLI::App& app, CliOptions& o) {
   app.add_option("--threads", o.threads, "Event loop threads (default: one per usable CPU)")
       ->check(CLI::NonNegativeNumber);
   app.add_option("--seed", o.seed, "Seed of every user's random stream (default: random, logged)");
-  add_web_flags(app, o);
-  add_distributed_flags(app, o);
   add_shape_flags(app, o);
   add_history_flags(app, o);
+  add_web_flags(app, o);
+  add_distributed_flags(app, o);
   std::string footer = "\nSubcommands (cicada NAME --help for each):\n";
   for (const auto& sub : subcommands())
     footer += "  " + std::string(sub.name) + "  " + std::string(sub.summary) + "\n";

@@ -7,9 +7,8 @@
 
 #include "distributed_options.hpp"
 #include "history_options.hpp"
-#include "web_options.hpp"
-
 #include "shape_options.hpp"
+#include "web_options.hpp"
 
 namespace cicada::app {
 

@@ -61,8 +61,8 @@ std::vector<std::unique_ptr<RunObserver>> make_observers(const CliOptions& o,
   list.push_back(std::make_unique<ErrorExitObserver>(o.exit_code_on_error));
   if (!o.csv_prefix.empty()) list.push_back(std::make_unique<CsvObserver>(o.csv_prefix, o.csv_full_history));
   list.push_back(std::make_unique<ConsoleObserver>(o.only_summary));
-  if (!o.web.html_file.empty()) list.push_back(std::make_unique<HtmlReportObserver>(o.web.html_file));
   list.push_back(std::make_unique<OpenModelObserver>(o.csv_prefix));
+  if (!o.web.html_file.empty()) list.push_back(std::make_unique<HtmlReportObserver>(o.web.html_file));
   add_history_observer(list, o);
   return list;
 }
