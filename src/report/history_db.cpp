@@ -3,8 +3,10 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
 #include <ctime>
 #include <random>
+#include <thread>
 
 #include "report/history_codec.hpp"
 
@@ -112,10 +114,20 @@ Result<HistoryDb> HistoryDb::open(const std::filesystem::path& file, bool create
   HistoryDb db(std::move(*conn));
   // WAL: readers (history list, a second run) never block the writer, and a killed writer's last
   // transaction is simply absent. NORMAL sync is durable across process crashes (not power loss).
-  if (auto r = db.db_.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON"); !r)
-    return make_error(file.string() + ": " + r.error().message);
-  if (auto r = db.create_schema(); !r) return make_error(file.string() + ": " + r.error().message);
-  return db;
+  // Switching a new file to WAL and creating the schema take locks for which SQLite may answer "database
+  // is locked" at once instead of waiting in its busy handler (two runs creating one database at the same
+  // moment): retry for up to the busy timeout rather than lose a run's history.
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (true) {
+    auto r = db.db_.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON");
+    if (r) r = db.create_schema();
+    if (r) return db;
+    const bool locked = r.error().message.find("locked") != std::string::npos ||
+                        r.error().message.find("busy") != std::string::npos;
+    if (!locked || std::chrono::steady_clock::now() > give_up)
+      return make_error(file.string() + ": " + r.error().message);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
 }
 
 Result<void> HistoryDb::create_schema() {
