@@ -150,7 +150,13 @@ void LocalRunner::collect_second(bool final) {
     deltas = collector_.take(shards_.size(), std::chrono::steady_clock::now() + 500ms);
   }
   if (delta_listener_) delta_listener_(deltas);
-  if (reset_requested_.exchange(false)) aggregate_->reset(unix_seconds_now_f());
+  if (reset_requested_.exchange(false)) {
+    // The deltas just collected hold samples from before the reset: drop them, so the new stats window
+    // starts now with nothing in it (merging them would date a second of samples inside a window that
+    // starts after them and overstate req/s).
+    aggregate_->reset(unix_seconds_now_f());
+    deltas.clear();
+  }
   for (auto& d : deltas) aggregate_->merge(std::move(d));
   aggregate_->close_second(unix_seconds_now(), reported_users());
   auto snap = std::make_shared<const stats::Snapshot>(aggregate_->snapshot(unix_seconds_now_f()));

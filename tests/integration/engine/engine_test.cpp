@@ -204,3 +204,21 @@ TEST(Engine, SpawnRateIsFollowed) {
   }
   EXPECT_EQ(seen.back().second, 10);
 }
+
+TEST(Engine, ResetStatsStartsAnEmptyWindowWithExactRates) {
+  ScriptedServer server;
+  server.set_recording(false);
+  Scenario s;
+  s.source = "engine_test";
+  // 4 users, each paced at 25 tasks/s: 100 requests per second in all.
+  s.user_types.push_back(user_type("U", {get_task("get", "/")}, WaitTime::constant_throughput(25)));
+  auto o = options(server.url(), 4, 3500ms);
+  o.reset_stats = true;  // once all users are spawned, at once here
+  LocalRunner runner(s, o);
+  ASSERT_TRUE(runner.prepare().ok());
+  runner.run([](const cicada::stats::Snapshot&) {});
+  auto snap = runner.snapshot();
+  // Samples from before the reset are gone, and the rate over the new window is the real one.
+  EXPECT_LT(snap->total.num_requests, 360u);
+  EXPECT_NEAR(snap->total.total_rps, 100.0, 15.0);
+}
