@@ -194,14 +194,19 @@ CapacityResult run_capacity_search(Scenario scenario, RunOptions options, Capaci
   }
   const auto warmup = static_cast<int>(plan.warmup.count());
   const auto hold = static_cast<int>(std::max<std::int64_t>(1, plan.hold.count()));
+  // A reset requested during second k takes effect when second k+1 is collected and drops that second's
+  // samples, so it is requested one second before the window: the measured window is then exactly
+  // seconds warmup+1 .. warmup+hold of each step. Without a warm-up the step's first second is dropped
+  // instead (it straddles the change of load), and the window is one second shorter.
+  const int reset_at = warmup - 1;  // 0: at the previous step's last second, or before the run
+  const double measured_seconds = warmup >= 1 ? hold : std::max(1, hold - 1);
+  if (reset_at <= 0) runner.reset_stats();
   int second = 0;
   runner.run([&](const stats::Snapshot& snap) {
     ++second;
-    // reset_stats() takes effect when the next second is collected, before that second's samples are
-    // merged: the measured window is exactly seconds warmup+1 .. warmup+hold of the step.
-    if (second == warmup) runner.reset_stats();
+    if (second == reset_at) runner.reset_stats();
     if (second < warmup + hold) return;
-    const bool more = search.judge(snap, static_cast<double>(hold));
+    const bool more = search.judge(snap, measured_seconds);
     progress(search.result().curve.back());
     second = 0;
     if (!more) {
@@ -209,7 +214,7 @@ CapacityResult run_capacity_search(Scenario scenario, RunOptions options, Capaci
       return;
     }
     load->store(search.load());
-    if (warmup == 0) runner.reset_stats();
+    if (reset_at <= 0) runner.reset_stats();
   });
   CapacityResult result = search.result();
   result.final_stats = runner.snapshot();
