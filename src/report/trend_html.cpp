@@ -7,32 +7,13 @@
 
 #include "report/console_tables.hpp"
 #include "report/markdown_results.hpp"
+#include "report/svg_chart.hpp"
 
 namespace cicada::report {
 namespace {
 
-std::string escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
+// One HTML escaping for every report page (svg_chart.hpp).
+std::string escape(std::string_view s) { return xml_escape(s); }
 
 std::string label(const stats::EntrySnapshot& e) {
   return e.method.empty() ? e.name : e.method + " " + e.name;
