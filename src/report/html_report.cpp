@@ -24,7 +24,8 @@ th{background:#f2f5f8}td.text,th.text{text-align:left}
 dl{display:grid;grid-template-columns:max-content auto;gap:2px 16px;font-size:14px}dt{color:#5c6b7a}
 .chart{width:100%;max-width:900px;display:block;margin:8px 0}
 .chart .title{font-size:14px;font-weight:600;fill:#1d2733}.chart .tick{font-size:11px;fill:#5c6b7a}
-.chart .grid{stroke:#e6eaef}.chart .bar{fill:#3d7ec9}pre{white-space:pre-wrap;margin:0;text-align:left}
+.chart .grid{stroke:#e6eaef}.chart .bar{fill:#3d7ec9}
+.chart .mark{stroke:#7a8794;stroke-dasharray:4 3}.chart .mark-label{font-size:10px;fill:#5c6b7a}pre{white-space:pre-wrap;margin:0;text-align:left}
 )";
 
 std::string utc(double unix_s) {
@@ -122,10 +123,14 @@ void charts(std::string& out, const stats::Snapshot& snap) {
     p95.values.push_back(p(5));
     p99.values.push_back(p(7));
   }
+  // Stage boundaries (load shapes, capacity steps) on every time chart, so a change in the curves can
+  // be read against the change of load that caused it.
+  SvgLineOptions timeline;
+  for (const auto& stage : snap.stages) timeline.marks.push_back({stage.start_unix_s, stage.label});
   out += "<h2>Charts</h2>";
-  out += svg_line_chart("Total requests per second", "req/s", x, {rps, fails});
-  out += svg_line_chart("Response times, last ~10 s", "ms", x, {p50, p95, p99});
-  out += svg_line_chart("Number of users", "users", x, {users});
+  out += svg_line_chart("Total requests per second", "req/s", x, {rps, fails}, timeline);
+  out += svg_line_chart("Response times, last ~10 s", "ms", x, {p50, p95, p99}, timeline);
+  out += svg_line_chart("Number of users", "users", x, {users}, timeline);
   if (snap.total.latency && snap.total.has_requests()) {
     // Linear bins from the fastest sample to the 99.9th percentile; the slowest 0.1% go in the last bin
     // so one outlier does not squash the picture.
@@ -158,6 +163,7 @@ std::string html_report(const stats::Snapshot& snap, const ReportInfo& info) {
       "<dt>Users</dt><dd>{} (spawn rate {:g}/s)</dd><dt>Run time</dt><dd>{}</dd></dl>",
       kStyle, utc(start), utc(end), xml_escape(info.host), xml_escape(info.scenario), info.users,
       info.spawn_rate, info.run_time.empty() ? "until stopped" : xml_escape(info.run_time));
+  if (!info.notice.empty()) out += "<p class=\"notice\">" + xml_escape(info.notice) + "</p>";
   request_table(out, snap);
   percentile_table(out, snap);
   failure_tables(out, snap);

@@ -81,7 +81,7 @@ std::string xml_escape(std::string_view s) {
 }
 
 std::string svg_line_chart(std::string_view title, std::string_view unit, const std::vector<double>& x,
-                           const std::vector<SvgSeries>& series) {
+                           const std::vector<SvgSeries>& series, const SvgLineOptions& options) {
   double y_top = 0;
   for (const auto& s : series) {
     for (const auto& v : s.values) {
@@ -92,14 +92,30 @@ std::string svg_line_chart(std::string_view title, std::string_view unit, const 
   std::string out;
   open_chart(out, title, unit, y_max);
   const double plot_w = kWidth - kLeft - kRight, plot_h = kHeight - kTop - kBottom;
-  const double x0 = x.empty() ? 0 : x.front();
-  const double span = x.size() > 1 ? x.back() - x0 : 1;
-  auto px = [&](double t) { return kLeft + plot_w * (t - x0) / (span > 0 ? span : 1); };
+  // A numeric x axis starts at 0 so the curve's shape against load reads honestly.
+  const double x0 = x.empty() ? 0 : (options.x_is_time ? x.front() : std::min(0.0, x.front()));
+  const double x_end = x.empty() ? 1 : (options.x_is_time ? x.back() : nice_max(x.back()));
+  const double span = x_end - x0 > 0 ? x_end - x0 : 1;
+  auto px = [&](double t) { return kLeft + plot_w * (t - x0) / span; };
   auto py = [&](double v) { return kTop + plot_h * (1 - v / y_max); };
   for (int i = 0; i <= 4 && !x.empty(); ++i) {
     const double t = x0 + span * i / 4.0;
     out += fmt::format("<text x=\"{:.1f}\" y=\"{}\" class=\"tick\" text-anchor=\"middle\">{}</text>", px(t),
-                       kHeight - kBottom + 16, hms(t));
+                       kHeight - kBottom + 16, options.x_is_time ? hms(t) : number(t));
+  }
+  if (!options.x_unit.empty()) {
+    out += fmt::format("<text x=\"{:.1f}\" y=\"{}\" class=\"tick\" text-anchor=\"middle\">{}</text>",
+                       kLeft + plot_w / 2, kHeight - 6, xml_escape(options.x_unit));
+  }
+  for (const auto& m : options.marks) {
+    // A stage that began within the second before the first point (points are whole seconds) is drawn at
+    // the chart's left edge rather than lost.
+    if (x.empty() || m.x < x0 - 1 || m.x > x0 + span) continue;
+    const double mx = std::max(m.x, x0);
+    out += fmt::format(
+        "<line x1=\"{0:.1f}\" x2=\"{0:.1f}\" y1=\"{1}\" y2=\"{2}\" class=\"mark\"/>"
+        "<text x=\"{3:.1f}\" y=\"{4}\" class=\"mark-label\">{5}</text>",
+        px(mx), kTop, kHeight - kBottom, px(mx) + 3, kTop + 10, xml_escape(m.label));
   }
   double legend_x = kLeft + 260;
   for (const auto& s : series) {
@@ -114,6 +130,11 @@ std::string svg_line_chart(std::string_view title, std::string_view unit, const 
       pen_down = true;
     }
     out += fmt::format("<path d=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"1.8\"/>", path, s.color);
+    for (std::size_t i = 0; options.dots && i < x.size() && i < s.values.size(); ++i) {
+      if (s.values[i])
+        out += fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"3\" fill=\"{}\" class=\"point\"/>",
+                           px(x[i]), py(*s.values[i]), s.color);
+    }
     out += fmt::format(
         "<rect x=\"{:.0f}\" y=\"9\" width=\"12\" height=\"4\" fill=\"{}\"/>"
         "<text x=\"{:.0f}\" y=\"16\" class=\"tick\">{}</text>",

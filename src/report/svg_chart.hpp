@@ -14,9 +14,23 @@ struct SvgSeries {
   std::vector<std::optional<double>> values;  // one per x; nullopt leaves a gap
 };
 
-// A line chart over x (Unix seconds, ascending) with one or more series, labelled axes and a legend.
+// A vertical line across the plot at x with a label at its top: a stage boundary, the limiting step.
+struct SvgMark {
+  double x = 0;
+  std::string label;
+};
+
+struct SvgLineOptions {
+  std::vector<SvgMark> marks;  // marks outside the x range are not drawn
+  bool x_is_time = true;       // x ticks as UTC hh:mm:ss; false: plain numbers
+  std::string x_unit;          // shown under the x axis when not time, e.g. "offered load (iterations/s)"
+  bool dots = false;           // a dot on every point: curves with few points (one per step)
+};
+
+// A line chart over x (ascending; Unix seconds by default) with one or more series, labelled axes and a
+// legend.
 std::string svg_line_chart(std::string_view title, std::string_view unit, const std::vector<double>& x,
-                           const std::vector<SvgSeries>& series);
+                           const std::vector<SvgSeries>& series, const SvgLineOptions& options = {});
 
 struct SvgBar {
   double low = 0;   // left edge of the bin
