@@ -151,6 +151,8 @@ void charts(std::string& out, const stats::Snapshot& snap) {
 
 }  // namespace
 
+const char* html_report_style() { return kStyle; }
+
 std::string html_report(const stats::Snapshot& snap, const ReportInfo& info) {
   const double start = info.start_unix_s > 0 ? info.start_unix_s : snap.start_unix_s;
   const double end = info.end_unix_s > 0 ? info.end_unix_s : snap.now_unix_s;

@@ -18,8 +18,12 @@ struct ReportInfo {
   double spawn_rate = 0;    // users per second
   std::string run_time;     // "1m30s", or empty when unbounded
   std::string tasks_json;   // task ratio table (GET /tasks), embedded as data-tasks; may be empty
+  std::string notice;       // shown under the settings when not empty (e.g. what a stored run lacks)
 };
 
 std::string html_report(const stats::Snapshot& snap, const ReportInfo& info);
+
+// The report's CSS (tables, charts, marks), shared by the other self-contained pages (capacity_html.hpp).
+const char* html_report_style();
 
 }  // namespace cicada::report

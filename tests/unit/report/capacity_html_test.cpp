@@ -1,0 +1,70 @@
+// `cicada capacity --html`: the throughput-latency page from a synthetic search result.
+#include "report/capacity_html.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+using namespace cicada;
+using namespace cicada::report;
+
+namespace {
+
+std::size_t count(const std::string& haystack, const std::string& needle) {
+  std::size_t n = 0;
+  for (auto at = haystack.find(needle); at != std::string::npos; at = haystack.find(needle, at + 1)) ++n;
+  return n;
+}
+
+// Four arrival-rate steps of 100/s; the fourth crosses p95 < 50ms.
+runner::CapacityResult four_steps() {
+  runner::CapacityResult r;
+  for (int i = 1; i <= 4; ++i) {
+    runner::CapacityPoint p;
+    p.step = i;
+    p.load = 100.0 * i;
+    p.throughput_rps = i < 4 ? 100.0 * i : 310;
+    p.percentiles_us[0] = 5'000 * i;
+    p.percentiles_us[5] = i < 4 ? 10'000 * i : 73'100;
+    p.percentiles_us[7] = 20'000 * i;
+    p.within_slo = i < 4;
+    if (i == 4) p.violated = "p95 < 50ms";
+    r.curve.push_back(p);
+  }
+  r.found = true;
+  r.best = r.curve[2];
+  r.stop_reason = "p95 < 50ms crossed at 400/s: p95 = 73.1 ms";
+  return r;
+}
+
+}  // namespace
+
+TEST(CapacityHtml, OnePointPerStepOnEachCurveAndOneRowPerStep) {
+  const auto html =
+      capacity_html(runner::CapacityPlan{}, four_steps(), {"s.yaml", "http://127.0.0.1:1", {"p95 < 50ms"}});
+  // Throughput chart: one series; latency chart: p95 and p99.
+  EXPECT_EQ(count(html, "class=\"point\""), 4u + 8u) << html;
+  EXPECT_EQ(count(html, "<tr class=\"step\">"), 4u);
+  EXPECT_NE(html.find("<td>400/s</td><td>310.0</td>"), std::string::npos) << html;
+  EXPECT_NE(html.find("crossed: p95 &lt; 50ms"), std::string::npos);
+  EXPECT_NE(html.find("offered load (iterations/s)"), std::string::npos);
+}
+
+TEST(CapacityHtml, MarksTheLimitAndTheMaximumOnBothCharts) {
+  const auto html = capacity_html(runner::CapacityPlan{}, four_steps(), {});
+  EXPECT_EQ(count(html, "class=\"mark\""), 4u) << html;
+  EXPECT_EQ(count(html, ">limit: p95 &lt; 50ms</text>"), 2u);
+  EXPECT_EQ(count(html, ">max sustainable: 300/s</text>"), 2u);
+  EXPECT_NE(html.find("Maximum sustainable load</dt><dd>300/s (300.0 req/s, p95 30.0 ms)"),
+            std::string::npos);
+}
+
+TEST(CapacityHtml, NothingFoundSaysSoAndMarksOnlyTheLimit) {
+  auto r = four_steps();
+  r.found = false;
+  for (auto& p : r.curve) p.within_slo = false, p.violated = "fail_ratio < 1%";
+  const auto html = capacity_html(runner::CapacityPlan{}, r, {});
+  EXPECT_NE(html.find("none: no step met every objective"), std::string::npos);
+  EXPECT_EQ(count(html, ">limit: fail_ratio &lt; 1%</text>"), 2u);
+  EXPECT_EQ(count(html, "max sustainable:"), 0u);
+}
