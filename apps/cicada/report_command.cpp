@@ -12,6 +12,7 @@
 #include "history_cli.hpp"
 #include "history_commands.hpp"
 #include "report/markdown_results.hpp"
+#include "report/stored_run_html.hpp"
 #include "report/trend_html.hpp"
 
 namespace cicada::app {
@@ -74,7 +75,9 @@ int html_report_file(const report::HistoryDb& db, const std::string& file, std::
   std::sort(runs.begin(), runs.end(), [](const report::StoredRun& a, const report::StoredRun& b) {
     return a.info.started_unix_s < b.info.started_unix_s;
   });
-  if (!write_file(file, report::trend_html(runs))) return 1;
+  // One run: its full report, as --html wrote it during the run; several: the trend across them.
+  const auto page = runs.size() == 1 ? report::stored_run_html(runs.front()) : report::trend_html(runs);
+  if (!write_file(file, page)) return 1;
   std::cout << "Wrote " << file << " (" << runs.size() << (runs.size() == 1 ? " run)\n" : " runs)\n");
   return 0;
 }
@@ -96,8 +99,9 @@ int run_report_command(int argc, char** argv) {
          "FILE (appended with the markers when absent); without it, print it")
       ->needs(md);
   app.add_option("--last", last, "Runs in the markdown trend table (default 10)")->check(CLI::PositiveNumber);
-  auto* h =
-      app.add_option("--html", html, "Write an HTML page: the given runs' trend (default: the latest run)");
+  auto* h = app.add_option(
+      "--html", html,
+      "Write an HTML page: one run's full report (default: the latest run), or the trend of several runs");
   h->excludes(md);
   app.add_option("ID", ids, "Runs for --html: ids, prefixes, latest, previous");
   if (auto code = parse_subcommand(app, argc, argv)) return *code;

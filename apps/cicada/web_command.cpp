@@ -49,6 +49,7 @@ class AppTestListener final : public webui::TestListener {
                            info.users,
                            info.spawn_rate,
                            info.run_time ? format_duration(*info.run_time) : "",
+                           "",
                            ""};
       write_html_report(o_.web.html_file, report::html_report(snap, r));
     }

@@ -77,4 +77,45 @@ Result<stats::HistoryBlock> history_block_from_json(const std::string& text) {
   }
 }
 
+std::string histogram_to_json(const stats::Histogram& h) {
+  const auto sparse = h.to_sparse();
+  std::vector<std::uint64_t> buckets;
+  buckets.reserve(sparse.buckets.size() * 2);
+  for (const auto& b : sparse.buckets) {
+    buckets.push_back(b.index);
+    buckets.push_back(b.count);
+  }
+  return json{{"count", sparse.count},
+              {"sum_us", sparse.sum_us},
+              {"min_us", sparse.min_us},
+              {"max_us", sparse.max_us},
+              {"buckets", std::move(buckets)}}
+      .dump();
+}
+
+Result<stats::Histogram> histogram_from_json(const std::string& text) {
+  try {
+    const json j = json::parse(text);
+    stats::SparseHistogram sparse;
+    sparse.count = j.at("count").get<std::uint64_t>();
+    sparse.sum_us = j.at("sum_us").get<std::int64_t>();
+    sparse.min_us = j.at("min_us").get<std::int64_t>();
+    sparse.max_us = j.at("max_us").get<std::int64_t>();
+    const auto flat = j.at("buckets").get<std::vector<std::uint64_t>>();
+    std::uint64_t total = 0;
+    for (std::size_t i = 0; i + 1 < flat.size(); i += 2) {
+      if (flat[i] >= stats::Histogram::kBucketCount) return make_error("bad histogram bucket in the history");
+      sparse.buckets.push_back({static_cast<std::uint32_t>(flat[i]), flat[i + 1]});
+      total += flat[i + 1];
+    }
+    if (flat.size() % 2 != 0 || total != sparse.count)
+      return make_error("bad histogram in the history database: bucket counts do not add up");
+    stats::Histogram h;
+    h.merge(sparse);
+    return h;
+  } catch (const json::exception& e) {
+    return make_error(std::string("bad histogram in the history database: ") + e.what());
+  }
+}
+
 }  // namespace cicada::report

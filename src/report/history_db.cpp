@@ -13,7 +13,9 @@
 namespace cicada::report {
 namespace {
 
-// Version 1. Any change bumps kHistorySchemaVersion (PRAGMA user_version) and docs/history.md.
+// Version 2. Any change bumps kHistorySchemaVersion (PRAGMA user_version) and docs/history.md.
+// Every statement is IF NOT EXISTS, so running it on an older database is the migration: v1 -> v2 only
+// adds run_histograms and run_stages (v1 runs simply have no rows there).
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS runs (
   id TEXT PRIMARY KEY,
@@ -92,6 +94,20 @@ CREATE TABLE IF NOT EXISTS run_thresholds (
   passed INTEGER NOT NULL,
   PRIMARY KEY (run_id, position)
 );
+CREATE TABLE IF NOT EXISTS run_histograms (
+  run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  latency_json TEXT NOT NULL,
+  uncorrected_json TEXT NOT NULL,
+  PRIMARY KEY (run_id, position)
+);
+CREATE TABLE IF NOT EXISTS run_stages (
+  run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  start_unix_s REAL NOT NULL,
+  label TEXT NOT NULL,
+  PRIMARY KEY (run_id, position)
+);
 )sql";
 
 Result<void> insert_entry(sql::Statement& st, const std::string& id, int position,
@@ -103,6 +119,17 @@ Result<void> insert_entry(sql::Statement& st, const std::string& id, int positio
   // p50/p95/p99 as plain columns so `history list` and ad-hoc SQL need no JSON.
   st.bind(16, e.percentiles_us[0]).bind(17, e.percentiles_us[5]).bind(18, e.percentiles_us[7]);
   st.bind(19, percentiles_to_json(e.percentiles_us)).bind(20, percentiles_to_json(e.current_percentiles_us));
+  return st.run();
+}
+
+// The entry's whole-run histograms, so a report from the history computes the same percentiles and
+// draws the same latency histogram as the run's own report did.
+Result<void> insert_histograms(sql::Statement& st, const std::string& id, int position,
+                               const stats::EntrySnapshot& e) {
+  const stats::Histogram empty;
+  const auto& latency = e.latency ? *e.latency : empty;
+  st.bind(1, id).bind(2, position).bind(3, histogram_to_json(latency));
+  st.bind(4, histogram_to_json(e.uncorrected_latency ? *e.uncorrected_latency : latency));
   return st.run();
 }
 
@@ -193,7 +220,8 @@ Result<void> HistoryDb::finish_run(const std::string& id, const stats::Snapshot&
   if (!tx) return tx.error();
   {
     // Idempotent: a finish after a partial one (none today, but cheap) replaces rather than duplicates.
-    for (const char* table : {"run_entries", "run_failures", "run_exceptions", "run_thresholds"}) {
+    for (const char* table : {"run_entries", "run_histograms", "run_stages", "run_failures", "run_exceptions",
+                              "run_thresholds"}) {
       auto del = db_.prepare(fmt::format("DELETE FROM {} WHERE run_id = ?", table));
       if (!del) return del.error();
       del->bind(1, id);
@@ -201,11 +229,23 @@ Result<void> HistoryDb::finish_run(const std::string& id, const stats::Snapshot&
     }
     auto entry = db_.prepare("INSERT INTO run_entries VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     if (!entry) return entry.error();
+    auto histograms = db_.prepare("INSERT INTO run_histograms VALUES (?,?,?,?)");
+    if (!histograms) return histograms.error();
     int position = 0;
     for (const auto& e : s.entries) {
+      if (auto r = insert_histograms(*histograms, id, position, e); !r) return r;
       if (auto r = insert_entry(*entry, id, position++, e); !r) return r;
     }
+    if (auto r = insert_histograms(*histograms, id, position, s.total); !r) return r;
     if (auto r = insert_entry(*entry, id, position, s.total); !r) return r;
+
+    auto stage = db_.prepare("INSERT INTO run_stages VALUES (?,?,?,?)");
+    if (!stage) return stage.error();
+    position = 0;
+    for (const auto& m : s.stages) {
+      stage->bind(1, id).bind(2, position++).bind(3, m.start_unix_s).bind(4, m.label);
+      if (auto r = stage->run(); !r) return r;
+    }
 
     auto failure = db_.prepare("INSERT INTO run_failures VALUES (?,?,?,?,?,?)");
     if (!failure) return failure.error();

@@ -21,7 +21,7 @@
 
 namespace cicada::report {
 
-inline constexpr int kHistorySchemaVersion = 1;
+inline constexpr int kHistorySchemaVersion = 2;
 
 struct RunInfo {
   std::string id;                      // time-sortable, e.g. 20261126T071530Z-3f9a
@@ -60,6 +60,9 @@ struct StoredRun {
   RunInfo info;
   stats::Snapshot snapshot;  // final stats (empty entries when incomplete) and the per-second history
   std::vector<StoredThreshold> thresholds;
+  // The entries' latency histograms were stored (schema v2 runs). false for runs recorded by a v1
+  // cicada: their histograms are empty, so percentiles recomputed from them would read 0.
+  bool has_histograms = false;
 };
 
 class HistoryDb {

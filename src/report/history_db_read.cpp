@@ -55,10 +55,26 @@ Result<stats::EntrySnapshot> read_entry(const sql::Statement& st, int c) {
   auto cp = percentiles_from_json(st.text(c + 14));
   if (!cp) return cp.error();
   e.current_percentiles_us = *cp;
-  // Histograms are not stored (the percentiles are); reports only need a non-null, empty one.
+  // Histograms are in run_histograms (load() reads them); empty, never null, until then, and for the
+  // list (which does not need them) and v1 runs (which have none).
   e.latency = std::make_shared<const stats::Histogram>();
-  e.uncorrected_latency = e.latency;  // not stored either (schema v1): empty, never null
+  e.uncorrected_latency = e.latency;
   return e;
+}
+
+// Sets an entry's histograms from its run_histograms row, and the uncorrected figures derived from them
+// (the way stats::Aggregate computes them, so they match the run's own).
+Result<void> read_histograms(const sql::Statement& st, stats::EntrySnapshot& e) {
+  auto latency = histogram_from_json(st.text(1));
+  if (!latency) return latency.error();
+  auto uncorrected = histogram_from_json(st.text(2));
+  if (!uncorrected) return uncorrected.error();
+  e.uncorrected_avg_us = uncorrected->mean();
+  e.uncorrected_max_us = uncorrected->max();
+  uncorrected->values_at_quantiles(stats::kReportedQuantiles, e.uncorrected_percentiles_us);
+  e.latency = std::make_shared<const stats::Histogram>(std::move(*latency));
+  e.uncorrected_latency = std::make_shared<const stats::Histogram>(std::move(*uncorrected));
+  return {};
 }
 
 stats::EntrySnapshot empty_total() {
@@ -155,6 +171,30 @@ Result<StoredRun> HistoryDb::load(const std::string& id) const {
       rows.pop_back();
       snap.entries = std::move(rows);
     }
+  }
+  {
+    auto st = db_.prepare(
+        "SELECT position, latency_json, uncorrected_json FROM run_histograms WHERE run_id = ? ORDER BY "
+        "position");
+    if (!st) return st.error();
+    st->bind(1, id);
+    auto r = st->each_row([&]() -> Result<void> {
+      const auto position = static_cast<std::size_t>(st->integer(0));
+      if (position > snap.entries.size()) return make_error("history: histogram of no entry in run " + id);
+      run.has_histograms = true;
+      return read_histograms(*st, position == snap.entries.size() ? snap.total : snap.entries[position]);
+    });
+    if (!r) return r.error();
+  }
+  {
+    auto st = db_.prepare("SELECT start_unix_s, label FROM run_stages WHERE run_id = ? ORDER BY position");
+    if (!st) return st.error();
+    st->bind(1, id);
+    auto r = st->each_row([&]() -> Result<void> {
+      snap.stages.push_back({st->real(0), st->text(1)});
+      return {};
+    });
+    if (!r) return r.error();
   }
   {
     auto st = db_.prepare(

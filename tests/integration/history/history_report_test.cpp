@@ -1,0 +1,204 @@
+// Schema v2 of the run history against real SQLite files: each entry's latency histograms and the stage
+// marks come back exactly, so the single-run HTML report from the history is the run's own report; a v1
+// database is migrated on open and its runs say they have no histograms instead of showing zeros.
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include "report/history_db.hpp"
+#include "report/html_report.hpp"
+#include "report/stored_run_html.hpp"
+#include "stats/aggregate.hpp"
+#include "support/child_process.hpp"
+
+using namespace cicada;
+using namespace cicada::report;
+using cicada::testing::TempDir;
+
+namespace {
+
+// Known samples over two seconds: /fast 1..1000 us plus five 250 ms outliers, /slow 40..59 ms whose
+// uncorrected (send-time) latencies are 10 ms shorter; a stage mark at each second.
+stats::Snapshot recorded_snapshot() {
+  stats::Aggregate agg(1000.0);
+  for (int s = 0; s < 2; ++s) {
+    stats::StatsDelta d;
+    d.taken_at_unix_s = 1000.5 + s;
+    stats::Histogram fast, slow, slow_sent;
+    for (int v = 1; v <= 1000; ++v) fast.record(v);
+    for (int i = 0; i < 5; ++i) fast.record(250'000);
+    for (int i = 0; i < 20; ++i) {
+      slow.record(40'000 + 1000 * i);
+      slow_sent.record(30'000 + 1000 * i);
+    }
+    stats::EntryDelta a{};
+    a.method = "GET";
+    a.name = "/fast";
+    a.num_requests = fast.count();
+    a.latency = fast.to_sparse();
+    stats::EntryDelta b{};
+    b.method = "POST";
+    b.name = "/slow";
+    b.num_requests = slow.count();
+    b.latency = slow.to_sparse();
+    b.uncorrected_latency = slow_sent.to_sparse();
+    d.entries.push_back(std::move(a));
+    d.entries.push_back(std::move(b));
+    agg.merge(std::move(d));
+    agg.mark_stage(1000.0 + s, "stage " + std::to_string(s + 1));
+    agg.close_second(1000 + s, 4);
+  }
+  return agg.snapshot(1002.0);
+}
+
+RunInfo run_info(const std::string& id) {
+  RunInfo i;
+  i.id = id;
+  i.started_unix_s = 1000.0;
+  i.machine = "testhost";
+  i.target_host = "http://127.0.0.1:1";
+  i.scenario_file = "api.yaml";
+  i.config_json = R"({"users":4,"spawn_rate":2.0,"run_time":"2s"})";
+  i.users = 4;
+  return i;
+}
+
+void record(const std::filesystem::path& file, const std::string& id, const stats::Snapshot& snap) {
+  auto db = HistoryDb::open(file);
+  ASSERT_TRUE(db) << db.error().message;
+  ASSERT_TRUE(db->begin_run(run_info(id)));
+  auto r = db->finish_run(id, snap, {}, 0, "", 1002.0);
+  ASSERT_TRUE(r) << r.error().message;
+}
+
+// The tables of a report: everything from the request table to the charts (the settings line differs
+// only in what the caller passes).
+std::string tables(const std::string& html) {
+  const auto from = html.find("<h2>Request Statistics</h2>");
+  const auto to = html.find("<h2>Charts</h2>");
+  return from == std::string::npos || to == std::string::npos ? "" : html.substr(from, to - from);
+}
+
+int user_version(const std::filesystem::path& file) {
+  sqlite3* db = nullptr;
+  sqlite3_open(file.c_str(), &db);
+  sqlite3_stmt* st = nullptr;
+  sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, nullptr);
+  sqlite3_step(st);
+  const int v = sqlite3_column_int(st, 0);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return v;
+}
+
+}  // namespace
+
+TEST(HistoryReport, HistogramsAndStagesComeBackExactly) {
+  TempDir dir;
+  const auto file = dir.path() / "history.db";
+  const auto snap = recorded_snapshot();
+  record(file, "R1", snap);
+  EXPECT_EQ(user_version(file), 2);
+
+  auto db = HistoryDb::open(file, false);
+  ASSERT_TRUE(db);
+  auto run = db->load("R1");
+  ASSERT_TRUE(run) << run.error().message;
+  EXPECT_TRUE(run->has_histograms);
+  ASSERT_EQ(run->snapshot.entries.size(), 2u);
+  auto same = [](const stats::EntrySnapshot& got, const stats::EntrySnapshot& want) {
+    EXPECT_EQ(got.latency->to_sparse().buckets, want.latency->to_sparse().buckets) << want.name;
+    EXPECT_EQ(got.latency->count(), want.latency->count());
+    EXPECT_EQ(got.latency->sum_us(), want.latency->sum_us());
+    EXPECT_EQ(got.latency->min(), want.latency->min());
+    EXPECT_EQ(got.latency->max(), want.latency->max());
+    EXPECT_EQ(got.uncorrected_latency->to_sparse().buckets, want.uncorrected_latency->to_sparse().buckets);
+    EXPECT_EQ(got.uncorrected_percentiles_us, want.uncorrected_percentiles_us) << want.name;
+    EXPECT_DOUBLE_EQ(got.uncorrected_avg_us, want.uncorrected_avg_us);
+    EXPECT_EQ(got.uncorrected_max_us, want.uncorrected_max_us);
+  };
+  for (std::size_t i = 0; i < 2; ++i) same(run->snapshot.entries[i], snap.entries[i]);
+  same(run->snapshot.total, snap.total);
+  // The samples are known: p50 of /fast is sample 1005 * 0.5 = 502 (exact below 256 us is not needed
+  // here, the bucket midpoint of 503 us is within 0.4%), its max the 250 ms outliers; /slow's send-time
+  // latencies are 10 ms below.
+  const auto& fast = run->snapshot.entries[0];
+  EXPECT_NEAR(static_cast<double>(fast.latency->value_at_quantile(0.5)), 503.0, 3.0);
+  EXPECT_EQ(fast.latency->value_at_quantile(1.0), 250'000);
+  const auto& slow = run->snapshot.entries[1];
+  EXPECT_EQ(slow.uncorrected_max_us, 49'000);  // 59 ms - 10 ms
+  EXPECT_LT(slow.uncorrected_percentiles_us[0], slow.percentiles_us[0]);
+
+  ASSERT_EQ(run->snapshot.stages.size(), 2u);
+  EXPECT_DOUBLE_EQ(run->snapshot.stages[1].start_unix_s, 1001.0);
+  EXPECT_EQ(run->snapshot.stages[1].label, "stage 2");
+}
+
+TEST(HistoryReport, TheSingleRunReportFromTheHistoryIsTheRunsOwn) {
+  TempDir dir;
+  const auto file = dir.path() / "history.db";
+  const auto snap = recorded_snapshot();
+  record(file, "R1", snap);
+  auto db = HistoryDb::open(file, false);
+  ASSERT_TRUE(db);
+  auto run = db->load("R1");
+  ASSERT_TRUE(run);
+
+  ReportInfo live;
+  live.host = "http://127.0.0.1:1";
+  live.scenario = "api.yaml";
+  live.users = 4;
+  live.spawn_rate = 2;
+  live.run_time = "2s";
+  const auto original = html_report(snap, live);
+  const auto stored = stored_run_html(*run);
+  ASSERT_FALSE(tables(original).empty());
+  EXPECT_EQ(tables(stored), tables(original));  // percentiles, failures: the same text
+  EXPECT_NE(stored.find("Latency histogram"), std::string::npos);
+  EXPECT_NE(stored.find("spawn rate 2/s"), std::string::npos);
+  EXPECT_NE(stored.find("<dd>2s</dd>"), std::string::npos);
+  EXPECT_EQ(stored.find("class=\"notice\""), std::string::npos);
+  EXPECT_EQ(stored.find("<td>N/A</td>"), std::string::npos);
+}
+
+TEST(HistoryReport, AVersionOneDatabaseIsMigratedAndItsRunsSayTheyHaveNoHistograms) {
+  TempDir dir;
+  const auto file = dir.path() / "history.db";
+  const auto snap = recorded_snapshot();
+  record(file, "OLD", snap);
+  {  // Make it what a v1 cicada wrote: no v2 tables, version 1.
+    sqlite3* raw = nullptr;
+    ASSERT_EQ(sqlite3_open(file.c_str(), &raw), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(raw, "DROP TABLE run_histograms; DROP TABLE run_stages; PRAGMA user_version = 1",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(raw);
+  }
+  ASSERT_EQ(user_version(file), 1);
+  record(file, "NEW", snap);  // opening migrates; a new run records its histograms
+  EXPECT_EQ(user_version(file), 2);
+
+  auto db = HistoryDb::open(file, false);
+  ASSERT_TRUE(db);
+  auto old_run = db->load("OLD");
+  ASSERT_TRUE(old_run) << old_run.error().message;
+  EXPECT_FALSE(old_run->has_histograms);
+  EXPECT_TRUE(old_run->snapshot.stages.empty());
+  EXPECT_EQ(old_run->snapshot.total.percentiles_us, snap.total.percentiles_us) << "v1 columns still read";
+  const auto html = stored_run_html(*old_run);
+  EXPECT_NE(html.find("without latency histograms"), std::string::npos);
+  // Every percentile cell of the 3 rows (2 entries and Aggregated) x 8 columns says N/A, none a made-up 0.
+  const auto at = html.find("<h2>Response Time Statistics</h2>");
+  ASSERT_NE(at, std::string::npos);
+  const auto percentiles = html.substr(at, html.find("</table>", at) - at);
+  std::size_t na = 0;
+  for (auto p = percentiles.find("<td>N/A</td>"); p != std::string::npos;
+       p = percentiles.find("<td>N/A</td>", p + 1))
+    ++na;
+  EXPECT_EQ(na, 24u) << percentiles;
+  EXPECT_EQ(html.find("Latency histogram"), std::string::npos);
+
+  auto new_run = db->load("NEW");
+  ASSERT_TRUE(new_run);
+  EXPECT_TRUE(new_run->has_histograms);
+  EXPECT_EQ(new_run->snapshot.stages.size(), 2u);
+}
