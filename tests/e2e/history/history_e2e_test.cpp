@@ -86,7 +86,8 @@ TEST_F(HistoryE2e, RunsAreRecordedJudgedComparedAndReported) {
   EXPECT_NE(pass->out().find("PASS"), std::string::npos) << pass->out();
   EXPECT_TRUE(fs::exists(dir_.path() / ".cicada/history.db"));
 
-  auto fail = load_test({"--threshold", "GET /health: p50 < 1us", "--threshold", "rps > 1000000"});
+  auto fail = load_test(
+      {"--threshold", "GET /health: p50 < 1us", "--threshold", "rps > 1000000", "--html", "live.html"});
   ASSERT_EQ(fail->wait(30s), 3) << fail->err();
   EXPECT_NE(fail->out().find("FAIL"), std::string::npos);
   EXPECT_NE(fail->out().find("GET /health: p50 < 1us"), std::string::npos) << fail->out();
@@ -126,6 +127,20 @@ TEST_F(HistoryE2e, RunsAreRecordedJudgedComparedAndReported) {
   EXPECT_NE(html.find("<svg"), std::string::npos);
   EXPECT_NE(html.find("GET /health"), std::string::npos);
   EXPECT_EQ(html.find("<script"), std::string::npos) << "self-contained, no script";
+
+  // One run: its full report again, from the stored histograms: the same tables as the run's --html.
+  auto [single_code, single_out] = sub({"report", "--html", "single.html", "latest"});
+  ASSERT_EQ(single_code, 0) << single_out;
+  const auto single = read_file(dir_.path() / "single.html");
+  const auto live = read_file(dir_.path() / "live.html");
+  auto tables = [](const std::string& page) {
+    const auto from = page.find("<h2>Request Statistics</h2>"), to = page.find("<h2>Charts</h2>");
+    return from == std::string::npos || to == std::string::npos ? "" : page.substr(from, to - from);
+  };
+  ASSERT_FALSE(tables(live).empty()) << live;
+  EXPECT_EQ(tables(single), tables(live));
+  EXPECT_NE(single.find("Latency histogram"), std::string::npos);
+  EXPECT_NE(single.find("spawn rate 10/s"), std::string::npos);
 
   auto [bad_code, bad] = sub({"compare", "latest", "nosuchrun"});
   EXPECT_EQ(bad_code, 2) << bad;
