@@ -9,7 +9,9 @@
 #include "base/duration.hpp"
 #include "base/log.hpp"
 #include "report/locust_csv.hpp"
+#include "tracking_observers.hpp"
 #include "web_html_observer.hpp"
+#include "web_tracking.hpp"
 #include "webui/web_api.hpp"
 #include "webui/web_ui.hpp"
 
@@ -24,11 +26,12 @@ extern "C" void on_web_signal(int sig) { g_web_signal.store(sig); }
 // What the app adds to each test of the UI: --html and --csv files, and the end time for --autoquit.
 class AppTestListener final : public webui::TestListener {
  public:
-  AppTestListener(const CliOptions& o, std::string scenario_file)
-      : o_(o), scenario_file_(std::move(scenario_file)) {}
+  AppTestListener(const CliOptions& o, std::string scenario_file, std::vector<report::Threshold> thresholds)
+      : o_(o), scenario_file_(std::move(scenario_file)), tracking_(o, std::move(thresholds)) {}
 
-  void on_test_start(runner::LocalRunner&) override {
+  void on_test_start(runner::LocalRunner& runner) override {
     std::lock_guard lock(mutex_);
+    tracking_.on_test_start(runner);
     // A new test has new stats: a new writer, so the history file starts over as in a new run.
     if (!o_.csv_prefix.empty()) csv_.emplace(o_.csv_prefix, o_.csv_full_history);
     seconds_ = 0;
@@ -36,10 +39,12 @@ class AppTestListener final : public webui::TestListener {
   }
   void on_second(const stats::Snapshot& snap) override {
     std::lock_guard lock(mutex_);
+    tracking_.on_second(snap);
     if (csv_ && ++seconds_ % 5 == 0) write_csv(snap);
   }
   void on_test_end(const stats::Snapshot& snap, const webui::TestInfo& info) override {
     std::lock_guard lock(mutex_);
+    tracking_.on_test_end(snap);
     if (csv_) write_csv(snap);
     if (!o_.web.html_file.empty()) {
       report::ReportInfo r{info.host,
@@ -71,6 +76,7 @@ class AppTestListener final : public webui::TestListener {
   std::string scenario_file_;
   std::mutex mutex_;
   std::optional<report::LocustCsvWriter> csv_;
+  WebTestTracking tracking_;
   int seconds_ = 0;
   bool ended_ = false;
   std::chrono::steady_clock::time_point ended_at_{};
@@ -79,7 +85,13 @@ class AppTestListener final : public webui::TestListener {
 }  // namespace
 
 int run_web_ui(const CliOptions& o, scenario::LoadedScenario loaded, const runner::RunOptions& ro) {
-  AppTestListener listener(o, o.scenario_file);
+  // Thresholds are checked before the UI starts, as before a headless run: a bad one is a usage error.
+  auto thresholds = collect_thresholds(o, loaded);
+  if (!thresholds) {
+    std::cerr << "cicada: " << thresholds.error().message << "\n";
+    return 2;
+  }
+  AppTestListener listener(o, o.scenario_file, std::move(*thresholds));
   webui::WebUiOptions wo;
   wo.host = o.web.host;
   wo.port = static_cast<std::uint16_t>(o.web.port);

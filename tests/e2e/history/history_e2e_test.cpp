@@ -222,3 +222,28 @@ TEST_F(HistoryE2e, AKilledRunLeavesAReadableDatabaseWithTheRunIncomplete) {
   EXPECT_EQ(cmp_code, 2) << cmp;
   EXPECT_NE(cmp.find("incomplete"), std::string::npos) << cmp;
 }
+
+TEST_F(HistoryE2e, AWebUiTestIsRecordedAndJudgedWhenItEnds) {
+  // No --headless: the UI on a free loopback port runs one test (--autostart) and quits after it.
+  auto ui = start(
+      {"-f", "health.yaml", "--host",        g_server->url(), "-u",         "2", "-r",          "10",
+       "-t", "2s",          "--web-host",    "127.0.0.1",     "--web-port", "0", "--autostart", "--autoquit",
+       "0",  "--threshold", "rps > 1000000", "--threshold",   "p95 < 5s"});
+  ASSERT_TRUE(ui->wait(30s).has_value()) << ui->err();
+  EXPECT_NE(ui->out().find("FAIL"), std::string::npos) << ui->out() << ui->err();
+  EXPECT_NE(ui->out().find("rps > 1000000"), std::string::npos) << ui->out();
+
+  auto [list_code, list] = sub({"history", "list"});
+  ASSERT_EQ(list_code, 0) << list;
+  EXPECT_EQ(count(list, "health.yaml"), 1u) << list;
+  EXPECT_NE(list.find(" fail"), std::string::npos) << list;
+  auto [show_code, show] = sub({"history", "show", "latest"});
+  ASSERT_EQ(show_code, 0) << show;
+  EXPECT_NE(show.find("Status     complete"), std::string::npos) << show;
+  EXPECT_NE(show.find("GET /health"), std::string::npos) << show;
+  EXPECT_NE(show.find("p95 < 5s"), std::string::npos) << show;
+
+  // A threshold naming an entry the scenario lacks is a usage error before the UI starts.
+  auto bad = start({"-f", "health.yaml", "--web-port", "0", "--threshold", "GET /nope: p95 < 1s"});
+  EXPECT_EQ(bad->wait(30s), 2) << bad->err();
+}
