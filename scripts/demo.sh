@@ -34,7 +34,7 @@ echo "== 3. load test (${DEMO_RUN_TIME:-30s}, ${DEMO_USERS:-50} users)"
 set +e
 "$bin/cicada/cicada" -f examples/randomized.yaml --host "$url" --headless --only-summary \
   -u "${DEMO_USERS:-50}" -r "${DEMO_SPAWN_RATE:-10}" -t "${DEMO_RUN_TIME:-30s}" --csv "$out/demo" \
-  --history-db "$out/history.db" "$@"
+  --history-db "$out/history.db" --threshold 'p95 < 50ms' --threshold 'fail_ratio < 1%' "$@"
 code=$?
 set -e
 echo "== 4. report: $(ls "$out"/demo_*.csv | tr '\n' ' ')"

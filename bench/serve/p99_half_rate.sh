@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Issue 2's latency goal: p99 under 2 ms for POST /predict at half of the server's maximum rate, measured
+# with a constant arrival rate (cicada's open model: latency from the scheduled send time, so a stall
+# cannot hide behind a waiting client, unlike wrk's closed loop).
+# Server `--threads 1` pinned to CPU 0, generators pinned to CPU 1, loopback only, about 40 s in all.
+#
+#   bash bench/serve/p99_half_rate.sh [path/to/cicada-model] [path/to/cicada]
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+model_bin="${1:-$root/build/release/apps/cicada-model/cicada-model}"
+cicada_bin="${2:-$root/build/release/apps/cicada/cicada}"
+for b in "$model_bin" "$cicada_bin"; do [ -x "$b" ] || { echo "p99_half_rate.sh: no binary at $b" >&2; exit 2; }; done
+work="$(mktemp -d)"
+server=""
+cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+"$model_bin" train --data "$root/data/heart-disease.csv" --out "$work/model" >/dev/null
+taskset -c 0 "$model_bin" serve --model "$work/model" --port 0 --threads 1 --max-inflight 100000 >"$work/serve.log" 2>&1 &
+server=$!
+for _ in $(seq 100); do url=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$work/serve.log" | head -1 || true); [ -n "$url" ] && break; sleep 0.1; done
+[ -n "$url" ] || { cat "$work/serve.log"; exit 1; }
+
+# 1. The maximum rate: wrk, 16 connections, POST /predict with data/payload.json.
+cat > "$work/post.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+local f = io.open("$root/data/payload.json"); wrk.body = f:read("*a"); f:close()
+LUA
+taskset -c 1 wrk -t1 -c16 -d8s -s "$work/post.lua" "$url/predict" >"$work/wrk.txt"
+max=$(awk '/Requests\/sec/ {print int($2)}' "$work/wrk.txt")
+half=$((max / 2))
+
+# 2. Half of it as a constant arrival rate, 20 s, all stats on.
+taskset -c 1 "$cicada_bin" -f "$root/examples/fixed-predict.yaml" --host "$url" --headless --only-summary \
+  --arrival-rate "$half" --max-inflight 256 --threads 1 -t 20s --csv "$work/half" --no-history >"$work/cicada.txt" 2>&1 || true
+row=$(grep '^,Aggregated' "$work/half_stats.csv")
+p50=$(echo "$row" | cut -d, -f12)
+p99=$(echo "$row" | cut -d, -f19)
+p999=$(echo "$row" | cut -d, -f20)
+reqs=$(echo "$row" | cut -d, -f3)
+fails=$(echo "$row" | cut -d, -f4)
+echo "| max POST /predict (wrk -t1 -c16, 8 s) | arrival rate (half) | requests | failures | p50 ms | p99 ms | p99.9 ms |"
+echo "|---:|---:|---:|---:|---:|---:|---:|"
+echo "| $max | $half/s | $reqs | $fails | $p50 | $p99 | $p999 |"
+grep -iE "dropped|uncorrected" "$work/cicada.txt" | head -5 || true
