@@ -13,6 +13,7 @@
 #include "base/log.hpp"
 #include "capacity_history.hpp"
 #include "history_cli.hpp"
+#include "report/capacity_html.hpp"
 #include "runner/capacity_search.hpp"
 #include "scenario_source.hpp"
 
@@ -36,6 +37,7 @@ struct CapacityOptions {
   int threads = 0;
   unsigned long long seed = 0;
   std::string json_file;
+  std::string html_file;
   std::string loglevel = "WARNING";
   std::string history_db = ".cicada/history.db";
   bool no_history = false;
@@ -127,6 +129,7 @@ int run_capacity_command(int argc, char** argv) {
   app.add_option("--threads", o.threads, "Event loop threads (default: one per usable CPU)");
   app.add_option("--seed", o.seed, "Seed of every user's random stream");
   app.add_option("--json", o.json_file, "Write the throughput-latency curve to this JSON file");
+  app.add_option("--html", o.html_file, "Write the throughput-latency curve and the steps to this HTML file");
   app.add_option("-L,--loglevel", o.loglevel, "DEBUG, INFO, WARNING, ERROR or CRITICAL")
       ->capture_default_str();
   add_history_db_option(app, o.history_db);
@@ -197,6 +200,11 @@ int run_capacity_command(int argc, char** argv) {
     std::ofstream file(o.json_file, std::ios::trunc);
     file << curve_json(plan, result);
     if (!file) return fail("cannot write " + o.json_file);
+  }
+  if (!o.html_file.empty()) {
+    std::ofstream file(o.html_file, std::ios::trunc);
+    file << report::capacity_html(plan, result, {o.scenario_file, ro.host, o.slos});
+    if (!file) return fail("cannot write " + o.html_file);
   }
   const int exit_code = result.found ? 0 : 1;
   if (!o.no_history) {
