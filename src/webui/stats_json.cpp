@@ -69,6 +69,10 @@ std::string stats_requests_json(const stats::Snapshot& snap, runner::RunState st
                           {"name", html_escape(f.name)},
                           {"occurrences", f.occurrences}});
   }
+  // Stage boundaries of the whole run, for the live charts' marks (plain text: drawn on a canvas).
+  json stages = json::array();
+  for (const auto& stage : snap.stages)
+    stages.push_back(json{{"time", stage.start_unix_s}, {"label", stage.label}});
   json out{
       {"current_response_time_percentile_50", current_percentile(snap.total, kP50)},
       {"current_response_time_percentile_95", current_percentile(snap.total, kP95)},
@@ -81,6 +85,7 @@ std::string stats_requests_json(const stats::Snapshot& snap, runner::RunState st
       {"total_fail_per_sec", snap.total.current_fail_per_s},
       {"user_count", snap.user_count},
       {"time", snap.now_unix_s},
+      {"stages", std::move(stages)},
   };
   return pretty ? out.dump(2) : out.dump();
 }
