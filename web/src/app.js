@@ -12,6 +12,8 @@ let selected = { method: '', name: 'Aggregated' };
 let exceptionsFetched = 0;
 const series = { time: [], rps: [], fails: [], p50: [], p95: [], p99: [], users: [] };
 const charts = {};
+let stages = [];                 // [{time, label}]: stage boundaries of the run, from /stats/requests
+const drawnMarks = {};           // chart title -> marks drawn at its last redraw (for the browser test)
 
 // Names and errors arrive HTML-escaped (as from Locust); this turns them back into text.
 function unescapeHtml(s) {
@@ -103,8 +105,38 @@ async function refreshExceptions() {
 }
 
 // ---- charts ----
+// A uPlot plugin: a dashed vertical line and its label at each stage boundary, drawn after the series.
+function stageMarks() {
+  const draw = (u) => {
+    const { ctx, bbox } = u, px = devicePixelRatio;
+    let drawn = 0;
+    ctx.save();
+    ctx.strokeStyle = '#7a8794';
+    ctx.fillStyle = '#5c6b7a';
+    ctx.lineWidth = px;
+    ctx.setLineDash([4 * px, 3 * px]);
+    ctx.font = `${10 * px}px system-ui, sans-serif`;
+    for (const st of stages) {
+      // Points are whole seconds: a stage that began within the second before the first point is
+      // drawn at the left edge rather than lost.
+      if (u.scales.x.min == null || st.time < u.scales.x.min - 1 || st.time > u.scales.x.max) continue;
+      const x = u.valToPos(Math.max(st.time, u.scales.x.min), 'x', true);
+      ctx.beginPath();
+      ctx.moveTo(x, bbox.top);
+      ctx.lineTo(x, bbox.top + bbox.height);
+      ctx.stroke();
+      ctx.fillText(st.label, x + 3 * px, bbox.top + 10 * px);
+      drawn++;
+    }
+    ctx.restore();
+    drawnMarks[u.root.querySelector('.u-title')?.textContent || ''] = drawn;
+  };
+  return { hooks: { draw: [draw] } };
+}
+
 function chartOptions(title, yLabel, lines) {
   return {
+    plugins: [stageMarks()],
     title, width: chartWidth(), height: 240,
     // y from 0, so a steady line does not look like a swing.
     scales: { x: { time: true }, y: { range: (u, min, max) => [0, max > 0 ? max * 1.1 : 1] } },
@@ -199,6 +231,7 @@ async function refreshHistogram() {
 // ---- one update ----
 function onStats(s) {
   last = s;
+  stages = s.stages || [];
   renderHeader(s);
   renderStats(s);
   renderFailures(s);
@@ -282,5 +315,5 @@ async function init() {
 }
 
 // For the browser test and the console: the live chart data.
-window.cicada = { series, charts, get last() { return last; } };
+window.cicada = { series, charts, drawnMarks, get last() { return last; } };
 init();

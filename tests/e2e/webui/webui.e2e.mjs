@@ -100,6 +100,9 @@ async function main() {
     await page.waitForFunction((n) => window.cicada.series.time.length >= n + 2, points, { timeout: 10_000 });
     const drawn = await page.evaluate(() => window.cicada.charts.rps.data[0].length);
     assert.ok(drawn >= points + 2, `the RPS chart holds the new points (${drawn})`);
+    // The stage-boundary plugin ran on the redraw; a run without a load shape has no stage to mark.
+    const marks = await page.evaluate(() => window.cicada.drawnMarks['Total requests per second']);
+    assert.equal(marks, 0, `stage marks drawn without stages: ${marks}`);
 
     // Latency histogram of the selected entry.
     await page.click('#tabs button[data-tab=histogram]');
