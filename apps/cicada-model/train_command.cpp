@@ -67,7 +67,8 @@ int run_train(const TrainOptions& o) {
   const auto started = std::chrono::steady_clock::now();
   auto params = o.params.resolved();
   if (!params) return fail_input(params.error().message);
-  if (!(o.validation_fraction > 0 && o.validation_fraction < 1)) return fail_input("--val-fraction must be in (0, 1)");
+  if (!(o.validation_fraction > 0 && o.validation_fraction < 1))
+    return fail_input("--val-fraction must be in (0, 1)");
 
   auto data = read_csv(o.data, o.spec);
   if (!data) return fail_input(data.error().message);
@@ -75,24 +76,29 @@ int run_train(const TrainOptions& o) {
   for (float y : data->labels) positives += y != 0 ? 1 : 0;
   const std::size_t minority = std::min(positives, data->rows() - positives);
   if (minority == 0) {
-    return fail_input(fmt::format("{}: label column \"{}\" has only one class (every row is {})", o.data, o.spec.label,
-                                  positives == 0 ? 0 : 1));
+    return fail_input(fmt::format("{}: label column \"{}\" has only one class (every row is {})", o.data,
+                                  o.spec.label, positives == 0 ? 0 : 1));
   }
   if (o.cv != 0 && (o.cv < 2 || static_cast<std::size_t>(o.cv) > minority)) {
-    return fail_input(fmt::format("--cv must be 0 (off) or between 2 and {} (the rows of the smaller class)", minority));
+    return fail_input(
+        fmt::format("--cv must be 0 (off) or between 2 and {} (the rows of the smaller class)", minority));
   }
   const Split split = train_validation_split(data->rows(), o.validation_fraction, params->seed);
   if (split.train.empty() || split.validation.empty()) {
-    return fail_input(fmt::format("{}: {} rows are too few for a train/validation split", o.data, data->rows()));
+    return fail_input(
+        fmt::format("{}: {} rows are too few for a train/validation split", o.data, data->rows()));
   }
-  fmt::print("Read {} rows x {} fields from {} ({} positive)\n", data->rows(), data->fields(), o.data, positives);
+  fmt::print("Read {} rows x {} fields from {} ({} positive)\n", data->rows(), data->fields(), o.data,
+             positives);
   const TrainParams& p = *params;
   if (p.booster == "gblinear") {
-    fmt::print("Training gblinear: {} rounds, eta {}, lambda {}, seed {}; {} train / {} validation rows\n", p.rounds,
-               p.eta, p.lambda, p.seed, split.train.size(), split.validation.size());
+    fmt::print("Training gblinear: {} rounds, eta {}, lambda {}, seed {}; {} train / {} validation rows\n",
+               p.rounds, p.eta, p.lambda, p.seed, split.train.size(), split.validation.size());
   } else {
-    fmt::print("Training gbtree: {} rounds, eta {}, lambda {}, max_depth {}, seed {}; {} train / {} validation rows\n",
-               p.rounds, p.eta, p.lambda, p.max_depth, p.seed, split.train.size(), split.validation.size());
+    fmt::print(
+        "Training gbtree: {} rounds, eta {}, lambda {}, max_depth {}, seed {}; {} train / {} validation "
+        "rows\n",
+        p.rounds, p.eta, p.lambda, p.max_depth, p.seed, split.train.size(), split.validation.size());
   }
   std::fflush(stdout);
 
@@ -135,9 +141,10 @@ int run_train(const TrainOptions& o) {
       const auto labels = labels_of(*data, folds[f]);
       FoldScore s{100.0 * accuracy(labels, probs), roc_auc(labels, probs)};
       scores.push_back(s);
-      per_fold.push_back({{"acc", s.accuracy}, {"roc_auc", number_or_null(s.auc)}, {"n_val", folds[f].size()}});
-      fmt::print("  fold {}/{}: accuracy {:.2f}%, ROC AUC {} ({} train / {} validation rows)\n", f + 1, folds.size(),
-                 s.accuracy, auc_text(s.auc), train_rows.size(), folds[f].size());
+      per_fold.push_back(
+          {{"acc", s.accuracy}, {"roc_auc", number_or_null(s.auc)}, {"n_val", folds[f].size()}});
+      fmt::print("  fold {}/{}: accuracy {:.2f}%, ROC AUC {} ({} train / {} validation rows)\n", f + 1,
+                 folds.size(), s.accuracy, auc_text(s.auc), train_rows.size(), folds[f].size());
       std::fflush(stdout);
     }
     double mean_acc = 0, mean_auc = 0;
@@ -153,18 +160,22 @@ int run_train(const TrainOptions& o) {
                  "reference (sklearn LR)");
       fmt::print("{:<26}{:>18}{:>26}\n", "  accuracy", fmt::format("{:.2f}%", mean_acc),
                  fmt::format("{:.1f}%", kReferenceCvAccuracy));
-      fmt::print("{:<26}{:>18}{:>26}\n", "  ROC AUC", auc_text(mean_auc), fmt::format("{:.3f}", kReferenceCvAuc));
+      fmt::print("{:<26}{:>18}{:>26}\n", "  ROC AUC", auc_text(mean_auc),
+                 fmt::format("{:.3f}", kReferenceCvAuc));
     } else {
-      fmt::print("Cross-validated accuracy: {:.2f}%\nCross-validated ROC AUC: {}\n", mean_acc, auc_text(mean_auc));
+      fmt::print("Cross-validated accuracy: {:.2f}%\nCross-validated ROC AUC: {}\n", mean_acc,
+                 auc_text(mean_auc));
     }
     metrics["cv_folds"] = o.cv;
     metrics["cv_acc"] = mean_acc;
     metrics["cv_roc_auc"] = number_or_null(mean_auc);
     metrics["cv_per_fold"] = std::move(per_fold);
-    metrics["cv_elapsed"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - cv_started).count();
+    metrics["cv_elapsed"] =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - cv_started).count();
   }
 
-  auto model = Model::from_parts(o.name, o.version, schema_of(*data), fitted->preprocessing, fitted->evaluator);
+  auto model =
+      Model::from_parts(o.name, o.version, schema_of(*data), fitted->preprocessing, fitted->evaluator);
   if (!model) return fail_internal(model.error().message);
   model->set_labels(o.positive_label, o.negative_label);
   json training = {{"data", o.data},
@@ -192,13 +203,18 @@ std::function<int()> add_train_command(CLI::App& app) {
   auto options = std::make_shared<TrainOptions>();
   CLI::App* cmd = app.add_subcommand("train", "Train the model on a CSV and write a model directory");
   cmd->add_option("--data", options->data, "CSV with a header row (a UTF-8 BOM is fine)")->required();
-  cmd->add_option("--out", options->out, "Model directory to write (replaced if it already holds a model)")->required();
-  cmd->add_option("--booster", options->params.booster, "gblinear (logistic regression, like the reference) or gbtree")
+  cmd->add_option("--out", options->out, "Model directory to write (replaced if it already holds a model)")
+      ->required();
+  cmd->add_option("--booster", options->params.booster,
+                  "gblinear (logistic regression, like the reference) or gbtree")
       ->capture_default_str();
-  cmd->add_option("--cv", options->cv, "Also report K-fold stratified cross-validated accuracy and ROC AUC (0 = off)")
+  cmd->add_option("--cv", options->cv,
+                  "Also report K-fold stratified cross-validated accuracy and ROC AUC (0 = off)")
       ->capture_default_str();
-  cmd->add_option("--seed", options->params.seed, "Seed of the split, the folds and XGBoost")->capture_default_str();
-  cmd->add_option("--numeric", options->spec.numeric, "Numeric feature columns (median impute, standard scale)")
+  cmd->add_option("--seed", options->params.seed, "Seed of the split, the folds and XGBoost")
+      ->capture_default_str();
+  cmd->add_option("--numeric", options->spec.numeric,
+                  "Numeric feature columns (median impute, standard scale)")
       ->delimiter(',')
       ->capture_default_str();
   cmd->add_option("--categorical", options->spec.categorical,

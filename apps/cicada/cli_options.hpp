@@ -28,12 +28,12 @@ struct CliOptions {
   std::vector<std::string> exclude_tags;
   bool reset_stats = false;
   std::string loglevel = "INFO";
-  std::string config_file;      // --config; default ./cicada.conf if present
-  int threads = 0;              // event loops; 0: one per usable CPU
-  unsigned long long seed = 0;  // 0: random
-  ShapeOptions shape;           // --stages, --arrival-rate, --max-inflight, --max-lateness
-  WebOptions web;          // --web-host, --web-port, --web-auth, --autostart, --autoquit, --html
-  HistoryOptions history;  // --threshold, --abort-on-threshold, --history-db, --no-history
+  std::string config_file;         // --config; default ./cicada.conf if present
+  int threads = 0;                 // event loops; 0: one per usable CPU
+  unsigned long long seed = 0;     // 0: random
+  ShapeOptions shape;              // --stages, --arrival-rate, --max-inflight, --max-lateness
+  WebOptions web;                  // --web-host, --web-port, --web-auth, --autostart, --autoquit, --html
+  HistoryOptions history;          // --threshold, --abort-on-threshold, --history-db, --no-history
   DistributedOptions distributed;  // --master, --worker, --master-host... (distributed_options.hpp)
   // Which options came from the scenario's defaults rather than the user (so they can be applied).
   bool users_given = false, spawn_rate_given = false, run_time_given = false, host_given = false;

@@ -24,7 +24,8 @@ struct Fixture {
 };
 
 Fixture make(const std::string& booster) {
-  auto data = std::move(read_csv(std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / "data/heart-disease.csv",
+  auto data = std::move(read_csv(std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() /
+                                     "data/heart-disease.csv",
                                  DatasetSpec::heart_disease()))
                   .value();
   auto split = train_validation_split(data.rows(), 0.2, 42);
@@ -64,7 +65,8 @@ void BM_XgboostPredictFromDense(benchmark::State& state) {
   for (auto _ : state) {
     f.fitted.preprocessing.transform({f.data.row(r), f.data.fields()}, row);
     std::string array = "{\"data\": [" + std::to_string(reinterpret_cast<std::uintptr_t>(row.data())) +
-                        ", true], \"shape\": [1, " + std::to_string(nf) + "], \"typestr\": \"<f4\", \"version\": 3}";
+                        ", true], \"shape\": [1, " + std::to_string(nf) +
+                        "], \"typestr\": \"<f4\", \"version\": 3}";
     const bst_ulong* shape = nullptr;
     bst_ulong dim = 0;
     const float* out = nullptr;

@@ -131,10 +131,9 @@ UserType parse_user_type(const YamlContext& ctx, const std::string& name, const 
 }
 
 LoadedScenario parse_document(const YamlContext& ctx, const YAML::Node& root) {
-  ctx.require_keys(
-      root, "the scenario",
-      {"host", "users", "spawn_rate", "run_time", "headers", "payloads", "user_types",
-       "stages", "arrival_rate", "max_inflight", "thresholds"});
+  ctx.require_keys(root, "the scenario",
+                   {"host", "users", "spawn_rate", "run_time", "headers", "payloads", "user_types", "stages",
+                    "arrival_rate", "max_inflight", "thresholds"});
   LoadedScenario out;
   out.scenario.source = ctx.file().string();
   if (auto host = YamlContext::find(root, "host")) out.scenario.default_host = parse_host(ctx, *host);

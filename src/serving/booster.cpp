@@ -39,7 +39,8 @@ Result<BoosterEvaluator> BoosterEvaluator::from_json(std::string_view json_text,
     const json& param = learner.at("learner_model_param");
     const std::string objective = learner.at("objective").at("name").get<std::string>();
     if (objective != "binary:logistic" && objective != "reg:logistic") {
-      return fail(fmt::format("objective \"{}\" is not supported (binary:logistic or reg:logistic)", objective));
+      return fail(
+          fmt::format("objective \"{}\" is not supported (binary:logistic or reg:logistic)", objective));
     }
     if (param.contains("num_class") && number_of(param.at("num_class")) > 1) {
       return fail("multi-class models are not supported");
@@ -52,7 +53,8 @@ Result<BoosterEvaluator> BoosterEvaluator::from_json(std::string_view json_text,
     if (nf < 0 || nf > 1e7) return fail("implausible num_feature");
     e.num_features_ = static_cast<std::uint32_t>(nf);
     double base_score = number_of(param.at("base_score"));
-    if (!(base_score > 0 && base_score < 1)) return fail("base_score must be in (0, 1) for a logistic objective");
+    if (!(base_score > 0 && base_score < 1))
+      return fail("base_score must be in (0, 1) for a logistic objective");
     // ProbToMargin of the logistic objectives (src/objective/regression_loss.h), in float.
     float bs = static_cast<float>(base_score);
     e.base_margin_ = -std::log(1.0f / bs - 1.0f);
@@ -63,13 +65,16 @@ Result<BoosterEvaluator> BoosterEvaluator::from_json(std::string_view json_text,
       e.kind_ = Kind::kLinear;
       const json& w = gb.at("model").at("weights");
       if (!w.is_array() || w.size() != e.num_features_ + 1) {
-        return fail(fmt::format("gblinear weights: expected {} numbers, found {}", e.num_features_ + 1, w.size()));
+        return fail(
+            fmt::format("gblinear weights: expected {} numbers, found {}", e.num_features_ + 1, w.size()));
       }
-      for (std::size_t j = 0; j < e.num_features_; ++j) e.weights_.push_back(static_cast<float>(w[j].get<double>()));
+      for (std::size_t j = 0; j < e.num_features_; ++j)
+        e.weights_.push_back(static_cast<float>(w[j].get<double>()));
       e.bias_ = static_cast<float>(w[e.num_features_].get<double>());
       return e;
     }
-    if (name != "gbtree") return fail(fmt::format("booster \"{}\" is not supported (gbtree or gblinear)", name));
+    if (name != "gbtree")
+      return fail(fmt::format("booster \"{}\" is not supported (gbtree or gblinear)", name));
     e.kind_ = Kind::kTree;
     const json& model = gb.at("model");
     const json& trees = model.at("trees");
@@ -88,7 +93,8 @@ Result<BoosterEvaluator> BoosterEvaluator::from_json(std::string_view json_text,
       }
       if (tree.contains("split_type")) {
         for (const auto& st : tree.at("split_type")) {
-          if (st.get<int>() != 0) return fail(fmt::format("tree {}: categorical splits are not supported", t));
+          if (st.get<int>() != 0)
+            return fail(fmt::format("tree {}: categorical splits are not supported", t));
         }
       }
       auto offset = static_cast<std::int32_t>(e.nodes_.size());

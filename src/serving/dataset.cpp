@@ -91,7 +91,8 @@ Result<void> DatasetSpec::validate() const {
     for (const auto& name : *list) {
       if (name.empty()) return make_error("an empty column name in the feature lists");
       if (!seen.insert(name).second) return make_error(fmt::format("column \"{}\" is listed twice", name));
-      if (name == label) return make_error(fmt::format("column \"{}\" is both a feature and the label", name));
+      if (name == label)
+        return make_error(fmt::format("column \"{}\" is both a feature and the label", name));
     }
   }
   return {};
@@ -101,7 +102,8 @@ Result<Dataset> read_csv(const std::filesystem::path& file, const DatasetSpec& s
   const std::string src = file.string();
   if (auto ok = spec.validate(); !ok) return make_error(fmt::format("{}: {}", src, ok.error().message));
   std::error_code ec;
-  if (std::filesystem::is_directory(file, ec)) return make_error(fmt::format("{}: is a directory, not a CSV file", src));
+  if (std::filesystem::is_directory(file, ec))
+    return make_error(fmt::format("{}: is a directory, not a CSV file", src));
   std::ifstream in(file, std::ios::binary);
   if (!in) return make_error(fmt::format("{}: cannot open: {}", src, std::strerror(errno)));
   std::stringstream buffer;
@@ -140,10 +142,12 @@ Result<Dataset> read_csv(const std::filesystem::path& file, const DatasetSpec& s
       break;
     }
   }
-  if (!have_header) return make_error(fmt::format("{}:1: empty file: expected a header row naming the columns", src));
+  if (!have_header)
+    return make_error(fmt::format("{}:1: empty file: expected a header row naming the columns", src));
 
   std::vector<std::string> cells;
-  if (!split_cells(line, cells)) return make_error(fmt::format("{}:{}: unterminated quote in the header", src, line_no));
+  if (!split_cells(line, cells))
+    return make_error(fmt::format("{}:{}: unterminated quote in the header", src, line_no));
   const std::size_t header_line = line_no;
   const std::size_t ncells = cells.size();
   std::vector<std::string> header = cells;
@@ -152,7 +156,8 @@ Result<Dataset> read_csv(const std::filesystem::path& file, const DatasetSpec& s
     for (std::size_t i = 0; i < header.size(); ++i) {
       if (header[i] != name) continue;
       if (found != header.size()) {
-        return make_error(fmt::format("{}:{}:{}: column appears twice in the header", src, header_line, name));
+        return make_error(
+            fmt::format("{}:{}:{}: column appears twice in the header", src, header_line, name));
       }
       found = i;
     }
@@ -176,8 +181,8 @@ Result<Dataset> read_csv(const std::filesystem::path& file, const DatasetSpec& s
     if (cells.size() != ncells) {
       // Name the first column that is missing (or the first extra cell).
       std::string where = cells.size() < ncells ? header[cells.size()] : fmt::format("column {}", ncells + 1);
-      return make_error(fmt::format("{}:{}:{}: expected {} cells like the header, found {}", src, line_no, where,
-                                    ncells, cells.size()));
+      return make_error(fmt::format("{}:{}:{}: expected {} cells like the header, found {}", src, line_no,
+                                    where, ncells, cells.size()));
     }
     for (std::size_t f = 0; f < nf; ++f) {
       const std::string& cell = cells[columns[f]];

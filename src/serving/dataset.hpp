@@ -25,12 +25,12 @@ struct DatasetSpec {
 };
 
 struct Dataset {
-  std::string source;                // the file, as given
-  std::vector<std::string> names;    // feature fields: spec.numeric then spec.categorical
-  std::vector<FieldKind> kinds;      // per field
-  std::vector<double> values;        // row-major, names.size() per row, NaN = missing
-  std::vector<float> labels;         // 0 or 1 per row
-  std::vector<std::size_t> lines;    // the file line of each row
+  std::string source;              // the file, as given
+  std::vector<std::string> names;  // feature fields: spec.numeric then spec.categorical
+  std::vector<FieldKind> kinds;    // per field
+  std::vector<double> values;      // row-major, names.size() per row, NaN = missing
+  std::vector<float> labels;       // 0 or 1 per row
+  std::vector<std::size_t> lines;  // the file line of each row
 
   std::size_t rows() const { return labels.size(); }
   std::size_t fields() const { return names.size(); }

@@ -13,7 +13,8 @@ void shuffle_indices(std::vector<std::size_t>& v, std::uint64_t seed) {
   for (std::size_t i = v.size(); i > 1; --i) {
     // Unbiased draw in [0, i) by rejection (std::uniform_int_distribution differs between libraries).
     const std::uint64_t bound = i;
-    const std::uint64_t limit = std::numeric_limits<std::uint64_t>::max() - std::numeric_limits<std::uint64_t>::max() % bound;
+    const std::uint64_t limit =
+        std::numeric_limits<std::uint64_t>::max() - std::numeric_limits<std::uint64_t>::max() % bound;
     std::uint64_t x;
     do {
       x = rng();
@@ -34,7 +35,8 @@ Split train_validation_split(std::size_t n, double validation_fraction, std::uin
   return s;
 }
 
-std::vector<std::vector<std::size_t>> stratified_folds(std::span<const float> labels, int k, std::uint64_t seed) {
+std::vector<std::vector<std::size_t>> stratified_folds(std::span<const float> labels, int k,
+                                                       std::uint64_t seed) {
   std::vector<std::vector<std::size_t>> folds(static_cast<std::size_t>(std::max(k, 1)));
   std::vector<std::size_t> by_class[2];
   for (std::size_t i = 0; i < labels.size(); ++i) by_class[labels[i] != 0 ? 1 : 0].push_back(i);
@@ -49,7 +51,8 @@ std::vector<std::vector<std::size_t>> stratified_folds(std::span<const float> la
   return folds;
 }
 
-std::vector<std::size_t> rows_except(const std::vector<std::vector<std::size_t>>& folds, std::size_t held_out) {
+std::vector<std::size_t> rows_except(const std::vector<std::vector<std::size_t>>& folds,
+                                     std::size_t held_out) {
   std::vector<std::size_t> rows;
   for (std::size_t f = 0; f < folds.size(); ++f) {
     if (f != held_out) rows.insert(rows.end(), folds[f].begin(), folds[f].end());

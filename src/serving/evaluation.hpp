@@ -21,9 +21,11 @@ Split train_validation_split(std::size_t n, double validation_fraction, std::uin
 // K folds whose class proportions match the whole: each class's rows are shuffled with seed and dealt out
 // round-robin, continuing across classes so fold sizes differ by at most one. Returns each fold's
 // validation rows; a fold's training rows are all the others.
-std::vector<std::vector<std::size_t>> stratified_folds(std::span<const float> labels, int k, std::uint64_t seed);
+std::vector<std::vector<std::size_t>> stratified_folds(std::span<const float> labels, int k,
+                                                       std::uint64_t seed);
 // Every row not in fold `held_out` of folds.
-std::vector<std::size_t> rows_except(const std::vector<std::vector<std::size_t>>& folds, std::size_t held_out);
+std::vector<std::size_t> rows_except(const std::vector<std::vector<std::size_t>>& folds,
+                                     std::size_t held_out);
 
 // Fraction of rows whose probability, thresholded at 0.5, matches the 0/1 label.
 double accuracy(std::span<const float> labels, std::span<const double> probabilities);

@@ -23,15 +23,16 @@ const char* kind_name(FieldKind k) { return k == FieldKind::kNumeric ? "numeric"
 Result<Model> Model::from_parts(std::string name, std::string version, InputSchema schema,
                                 Preprocessing preprocessing, BoosterEvaluator booster) {
   if (schema.fields.size() != preprocessing.num_fields()) {
-    return make_error(fmt::format("model: schema has {} fields but preprocessing has {}", schema.fields.size(),
-                                  preprocessing.num_fields()));
+    return make_error(fmt::format("model: schema has {} fields but preprocessing has {}",
+                                  schema.fields.size(), preprocessing.num_fields()));
   }
   for (std::size_t i = 0; i < schema.fields.size(); ++i) {
     const auto& f = schema.fields[i];
     const auto& p = preprocessing.fields()[i];
     if (f.name != p.name || f.kind != p.kind) {
-      return make_error(fmt::format("model: field {} is \"{}\" ({}) in the schema but \"{}\" ({}) in preprocessing", i,
-                                    f.name, kind_name(f.kind), p.name, kind_name(p.kind)));
+      return make_error(
+          fmt::format("model: field {} is \"{}\" ({}) in the schema but \"{}\" ({}) in preprocessing", i,
+                      f.name, kind_name(f.kind), p.name, kind_name(p.kind)));
     }
   }
   if (booster.num_features() != preprocessing.num_features()) {
@@ -85,7 +86,8 @@ std::string Model::manifest_json(std::string_view extra) const {
                   {"accept_min", f.accept_min},
                   {"accept_max", f.accept_max}};
     if (f.kind == FieldKind::kNumeric) {
-      field["preprocess"] = {{"impute", "median"}, {"median", p.median}, {"mean", p.mean}, {"scale", p.scale}};
+      field["preprocess"] = {
+          {"impute", "median"}, {"median", p.median}, {"mean", p.mean}, {"scale", p.scale}};
     } else {
       field["categories"] = f.categories;
       field["preprocess"] = {{"impute", "constant"}, {"fill_value", p.fill_value}, {"one_hot", p.categories}};
@@ -109,7 +111,8 @@ Result<Model> Model::load(const std::filesystem::path& dir) {
   auto fail = [&](const std::string& what) { return make_error(fmt::format("{}: {}", source, what)); };
   std::ifstream in(manifest, std::ios::binary);
   if (!in) {
-    if (!std::filesystem::is_directory(dir)) return make_error(fmt::format("{}: not a model directory", dir.string()));
+    if (!std::filesystem::is_directory(dir))
+      return make_error(fmt::format("{}: not a model directory", dir.string()));
     return fail("cannot open");
   }
   std::stringstream buffer;
@@ -137,7 +140,8 @@ Result<Model> Model::load(const std::filesystem::path& dir) {
       } else if (kind == "categorical") {
         f.kind = FieldKind::kCategorical;
       } else {
-        return fail(fmt::format("field \"{}\": kind must be numeric or categorical, not \"{}\"", f.name, kind));
+        return fail(
+            fmt::format("field \"{}\": kind must be numeric or categorical, not \"{}\"", f.name, kind));
       }
       p.kind = f.kind;
       f.observed_min = jf.at("observed_min").get<double>();
@@ -154,7 +158,8 @@ Result<Model> Model::load(const std::filesystem::path& dir) {
         p.mean = jp.at("mean").get<double>();
         p.scale = jp.at("scale").get<double>();
         if (!std::isfinite(p.median) || !std::isfinite(p.mean) || !std::isfinite(p.scale) || p.scale == 0) {
-          return fail(fmt::format("field \"{}\": median, mean and scale must be finite and scale non-zero", f.name));
+          return fail(
+              fmt::format("field \"{}\": median, mean and scale must be finite and scale non-zero", f.name));
         }
       } else {
         f.categories = jf.value("categories", std::vector<double>{});
@@ -167,8 +172,9 @@ Result<Model> Model::load(const std::filesystem::path& dir) {
     const std::string booster_file = doc.value("booster_file", std::string(kBoosterFile));
     auto booster = BoosterEvaluator::load(dir / booster_file);
     if (!booster) return booster.error();
-    auto model = from_parts(doc.value("name", std::string("heart-disease")), doc.value("version", std::string("1")),
-                            std::move(schema), Preprocessing(std::move(pre)), std::move(booster).value());
+    auto model =
+        from_parts(doc.value("name", std::string("heart-disease")), doc.value("version", std::string("1")),
+                   std::move(schema), Preprocessing(std::move(pre)), std::move(booster).value());
     if (!model) return fail(model.error().message.substr(7));  // drop the "model: " prefix
     model->set_labels(doc.value("positive_label", std::string("heart-disease")),
                       doc.value("negative_label", std::string("clear")));

@@ -17,13 +17,16 @@ namespace cicada::serving {
 
 class Model {
  public:
-  // Reads DIR/model.json and the booster it names (docs/model.md). The error names the file and what is wrong.
+  // Reads DIR/model.json and the booster it names (docs/model.md). The error names the file and what is
+  // wrong.
   static Result<Model> load(const std::filesystem::path& dir);
   // Assembles a model in memory (training does this before writing the directory).
   static Result<Model> from_parts(std::string name, std::string version, InputSchema schema,
                                   Preprocessing preprocessing, BoosterEvaluator booster);
 
-  const std::string& name() const { return name_; }        // Open Inference Protocol v2 model name ("heart-disease")
+  const std::string& name() const {
+    return name_;
+  }  // Open Inference Protocol v2 model name ("heart-disease")
   const std::string& version() const { return version_; }  // e.g. "1"
   const InputSchema& schema() const { return schema_; }
   // P(label = 1) for one row of raw inputs in schema order; NaN = missing (imputed like in training).

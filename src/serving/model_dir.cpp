@@ -30,7 +30,8 @@ void remove_quietly(const fs::path& p) {
 Result<void> write_model_dir(const fs::path& out_arg, const ModelDirFiles& files) {
   std::error_code ec;
   const fs::path out = fs::absolute(out_arg, ec).lexically_normal();
-  if (ec || out.filename().empty()) return make_error(fmt::format("{}: not a usable output path", out_arg.string()));
+  if (ec || out.filename().empty())
+    return make_error(fmt::format("{}: not a usable output path", out_arg.string()));
   const std::string shown = out_arg.string();
   bool replace = false;
   if (fs::exists(fs::symlink_status(out, ec))) {
@@ -39,7 +40,8 @@ Result<void> write_model_dir(const fs::path& out_arg, const ModelDirFiles& files
     }
     bool empty = fs::is_empty(out, ec);
     if (!empty && !fs::exists(out / "model.json", ec)) {
-      return make_error(fmt::format("{}: exists and is not a model directory (no model.json); not replacing it", shown));
+      return make_error(
+          fmt::format("{}: exists and is not a model directory (no model.json); not replacing it", shown));
     }
     replace = true;
   }
@@ -52,8 +54,9 @@ Result<void> write_model_dir(const fs::path& out_arg, const ModelDirFiles& files
   const fs::path tmp = parent / fmt::format(".{}.tmp-{}", out.filename().string(), tag);
   fs::create_directory(tmp, ec);
   if (ec) return make_error(fmt::format("{}: cannot create: {}", tmp.string(), ec.message()));
-  for (const auto& [name, text] : {std::pair{"model.json", &files.model_json}, std::pair{"booster.json", &files.booster_json},
-                                   std::pair{"metrics.json", &files.metrics_json}}) {
+  for (const auto& [name, text] :
+       {std::pair{"model.json", &files.model_json}, std::pair{"booster.json", &files.booster_json},
+        std::pair{"metrics.json", &files.metrics_json}}) {
     if (auto ok = write_file(tmp / name, *text); !ok) {
       remove_quietly(tmp);
       return ok.error();

@@ -31,9 +31,9 @@ struct FieldPreprocess {
 struct FeatureRecipe {
   std::uint32_t field = 0;  // index into the raw row
   bool one_hot = false;
-  double impute = 0;     // replaces NaN (median or fill value)
-  double center = 0;     // numeric: mean; one-hot: the category this feature is 1 for
-  double scale = 1;      // numeric only
+  double impute = 0;  // replaces NaN (median or fill value)
+  double center = 0;  // numeric: mean; one-hot: the category this feature is 1 for
+  double scale = 1;   // numeric only
 
   float apply(double raw) const {
     double v = std::isnan(raw) ? impute : raw;
@@ -56,7 +56,9 @@ class Preprocessing {
   std::size_t num_features() const { return recipes_.size(); }
   const std::vector<FeatureRecipe>& recipes() const { return recipes_; }
   // Feature j of a raw row (no bounds check beyond the row's size: raw.size() must be num_fields()).
-  float feature(std::size_t j, std::span<const double> raw) const { return recipes_[j].apply(raw[recipes_[j].field]); }
+  float feature(std::size_t j, std::span<const double> raw) const {
+    return recipes_[j].apply(raw[recipes_[j].field]);
+  }
   // All features of a raw row into out (size num_features()).
   void transform(std::span<const double> raw, std::span<float> out) const;
   // "age", ..., "cp=2", ...: names of the features in order (for docs and model.json).

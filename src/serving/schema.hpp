@@ -23,7 +23,7 @@ struct FieldSchema {
 };
 
 struct InputSchema {
-  std::vector<FieldSchema> fields;  // the order the model expects raw rows in
+  std::vector<FieldSchema> fields;            // the order the model expects raw rows in
   int index_of(std::string_view name) const;  // -1 if unknown
 };
 

@@ -8,7 +8,9 @@
 namespace cicada::serving {
 namespace {
 
-Error xgb_error(const char* what) { return make_error(fmt::format("xgboost: {}: {}", what, XGBGetLastError())); }
+Error xgb_error(const char* what) {
+  return make_error(fmt::format("xgboost: {}: {}", what, XGBGetLastError()));
+}
 
 // A DMatrix that frees itself.
 class DMatrix {
@@ -20,8 +22,10 @@ class DMatrix {
 };
 
 Result<void> make_dmatrix(DMatrix& m, std::span<const float> features, std::size_t rows, std::size_t cols) {
-  if (features.size() != rows * cols) return make_error("xgboost: feature matrix size does not match rows x cols");
-  if (XGDMatrixCreateFromMat(features.data(), rows, cols, NAN, &m.h_) != 0) return xgb_error("XGDMatrixCreateFromMat");
+  if (features.size() != rows * cols)
+    return make_error("xgboost: feature matrix size does not match rows x cols");
+  if (XGDMatrixCreateFromMat(features.data(), rows, cols, NAN, &m.h_) != 0)
+    return xgb_error("XGDMatrixCreateFromMat");
   return {};
 }
 
@@ -51,15 +55,18 @@ Result<XgbBooster> XgbBooster::train(std::span<const float> features, std::size_
   DMatrix d;
   if (auto ok = make_dmatrix(d, features, rows, cols); !ok) return ok.error();
   if (labels.size() != rows) return make_error("xgboost: label count does not match rows");
-  if (XGDMatrixSetFloatInfo(d.h_, "label", labels.data(), rows) != 0) return xgb_error("XGDMatrixSetFloatInfo");
+  if (XGDMatrixSetFloatInfo(d.h_, "label", labels.data(), rows) != 0)
+    return xgb_error("XGDMatrixSetFloatInfo");
   BoosterHandle raw = nullptr;
   if (XGBoosterCreate(&d.h_, 1, &raw) != 0) return xgb_error("XGBoosterCreate");
   std::shared_ptr<void> handle(raw, [](void* h) { XGBoosterFree(h); });
   const bool linear = p.booster == "gblinear";
   std::vector<std::pair<std::string, std::string>> params = {
-      {"booster", p.booster},       {"objective", "binary:logistic"}, {"nthread", "1"},
-      {"seed", std::to_string(p.seed)}, {"eta", number(p.eta)},        {"lambda", number(p.lambda)},
-      {"alpha", "0"},               {"base_score", "0.5"},            {"verbosity", "0"}};
+      {"booster", p.booster}, {"objective", "binary:logistic"},
+      {"nthread", "1"},       {"seed", std::to_string(p.seed)},
+      {"eta", number(p.eta)}, {"lambda", number(p.lambda)},
+      {"alpha", "0"},         {"base_score", "0.5"},
+      {"verbosity", "0"}};
   if (linear) {
     params.emplace_back("updater", "coord_descent");  // deterministic, and exact for this size
     params.emplace_back("feature_selector", "cyclic");
@@ -78,13 +85,14 @@ Result<XgbBooster> XgbBooster::train(std::span<const float> features, std::size_
   return XgbBooster(std::move(handle));
 }
 
-Result<std::vector<float>> XgbBooster::predict(std::span<const float> features, std::size_t rows, std::size_t cols,
-                                               bool margin) const {
+Result<std::vector<float>> XgbBooster::predict(std::span<const float> features, std::size_t rows,
+                                               std::size_t cols, bool margin) const {
   DMatrix d;
   if (auto ok = make_dmatrix(d, features, rows, cols); !ok) return ok.error();
   bst_ulong len = 0;
   const float* out = nullptr;
-  if (XGBoosterPredict(handle_.get(), d.h_, margin ? 1 : 0, 0, 0, &len, &out) != 0) return xgb_error("XGBoosterPredict");
+  if (XGBoosterPredict(handle_.get(), d.h_, margin ? 1 : 0, 0, 0, &len, &out) != 0)
+    return xgb_error("XGBoosterPredict");
   return std::vector<float>(out, out + len);
 }
 
@@ -97,11 +105,13 @@ Result<std::string> XgbBooster::save_json() const {
   return std::string(out, len);
 }
 
-std::vector<float> transform_rows(const Preprocessing& pre, const Dataset& data, std::span<const std::size_t> rows) {
+std::vector<float> transform_rows(const Preprocessing& pre, const Dataset& data,
+                                  std::span<const std::size_t> rows) {
   const std::size_t nf = pre.num_features();
   std::vector<float> out(rows.size() * nf);
   for (std::size_t i = 0; i < rows.size(); ++i) {
-    pre.transform(std::span<const double>(data.row(rows[i]), data.fields()), std::span<float>(out.data() + i * nf, nf));
+    pre.transform(std::span<const double>(data.row(rows[i]), data.fields()),
+                  std::span<float>(out.data() + i * nf, nf));
   }
   return out;
 }
@@ -113,7 +123,8 @@ std::vector<float> labels_of(const Dataset& data, std::span<const std::size_t> r
   return y;
 }
 
-Result<FittedPipeline> fit_pipeline(const Dataset& data, std::span<const std::size_t> rows, const TrainParams& p) {
+Result<FittedPipeline> fit_pipeline(const Dataset& data, std::span<const std::size_t> rows,
+                                    const TrainParams& p) {
   if (rows.empty()) return make_error("no training rows");
   FittedPipeline fitted;
   fitted.preprocessing = Preprocessing::fit(data.names, data.kinds, data.values, rows);
@@ -130,12 +141,14 @@ Result<FittedPipeline> fit_pipeline(const Dataset& data, std::span<const std::si
   if (!evaluator) return evaluator.error();
   fitted.evaluator = std::move(evaluator).value();
   if (fitted.evaluator.num_features() != nf) {
-    return make_error(fmt::format("trained booster has {} features, expected {}", fitted.evaluator.num_features(), nf));
+    return make_error(
+        fmt::format("trained booster has {} features, expected {}", fitted.evaluator.num_features(), nf));
   }
   return fitted;
 }
 
-std::vector<double> predict_rows(const FittedPipeline& fitted, const Dataset& data, std::span<const std::size_t> rows) {
+std::vector<double> predict_rows(const FittedPipeline& fitted, const Dataset& data,
+                                 std::span<const std::size_t> rows) {
   std::vector<double> out;
   out.reserve(rows.size());
   for (std::size_t r : rows) {

@@ -66,12 +66,14 @@ struct FittedPipeline {
 };
 
 // The transformed features of `rows` of data (row-major, rows.size() x num_features()).
-std::vector<float> transform_rows(const Preprocessing& pre, const Dataset& data, std::span<const std::size_t> rows);
+std::vector<float> transform_rows(const Preprocessing& pre, const Dataset& data,
+                                  std::span<const std::size_t> rows);
 std::vector<float> labels_of(const Dataset& data, std::span<const std::size_t> rows);
 
 Result<FittedPipeline> fit_pipeline(const Dataset& data, std::span<const std::size_t> rows,
                                     const TrainParams& resolved_params);
 // P(label = 1) for `rows` of data, through our evaluator.
-std::vector<double> predict_rows(const FittedPipeline& fitted, const Dataset& data, std::span<const std::size_t> rows);
+std::vector<double> predict_rows(const FittedPipeline& fitted, const Dataset& data,
+                                 std::span<const std::size_t> rows);
 
 }  // namespace cicada::serving

@@ -85,7 +85,7 @@ constexpr const char* kApiTour =
                       [](TourUser& u) -> Task<> { co_await u.client().get("/health", {.name = "lambda"}); },
                       1, {"lambda"});
           }
-)cpp";
+    )cpp";
 
 }  // namespace
 

@@ -69,8 +69,9 @@ TEST_F(ModelTrain, TrainsPrintsFiguresAndWritesAModelDirectory) {
   TrainRun r = train({"--data", data, "--out", "models/heart", "--cv", "5"});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(r.err, "");
-  for (const char* line : {"Training accuracy: ", "Validation accuracy: ", "ROC AUC score: ", "fold 1/5: accuracy",
-                           "fold 5/5: accuracy", "reference (sklearn LR)", "Wrote model \"heart-disease\""}) {
+  for (const char* line :
+       {"Training accuracy: ", "Validation accuracy: ", "ROC AUC score: ", "fold 1/5: accuracy",
+        "fold 5/5: accuracy", "reference (sklearn LR)", "Wrote model \"heart-disease\""}) {
     EXPECT_NE(r.out.find(line), std::string::npos) << line << "\n" << r.out;
   }
   const fs::path model = dir_.path() / "models/heart";
@@ -95,7 +96,8 @@ TEST_F(ModelTrain, TrainsPrintsFiguresAndWritesAModelDirectory) {
   EXPECT_EQ(nlohmann::json::parse(read_file(model / "model.json"))["booster"], "gbtree");
   EXPECT_FALSE(nlohmann::json::parse(read_file(model / "metrics.json")).contains("cv_acc"));
   std::vector<std::string> siblings;
-  for (const auto& e : fs::directory_iterator(dir_.path() / "models")) siblings.push_back(e.path().filename().string());
+  for (const auto& e : fs::directory_iterator(dir_.path() / "models"))
+    siblings.push_back(e.path().filename().string());
   EXPECT_EQ(siblings, (std::vector<std::string>{"heart"}));
 }
 
@@ -105,7 +107,8 @@ TEST_F(ModelTrain, MissingFile) {
 
 TEST_F(ModelTrain, EmptyFile) {
   write("empty.csv", "");
-  expect_bad_input({"--data", "empty.csv"}, "empty.csv:1: empty file: expected a header row naming the columns");
+  expect_bad_input({"--data", "empty.csv"},
+                   "empty.csv:1: empty file: expected a header row naming the columns");
 }
 
 TEST_F(ModelTrain, MissingColumn) {
@@ -127,7 +130,8 @@ TEST_F(ModelTrain, LabelNotZeroOrOne) {
 
 TEST_F(ModelTrain, BadOptions) {
   const std::string data = source("data/heart-disease.csv").string();
-  expect_bad_input({"--data", data, "--booster", "dart"}, "--booster must be gblinear or gbtree, not \"dart\"");
+  expect_bad_input({"--data", data, "--booster", "dart"},
+                   "--booster must be gblinear or gbtree, not \"dart\"");
   expect_bad_input({"--data", data, "--cv", "1"},
                    "--cv must be 0 (off) or between 2 and 138 (the rows of the smaller class)");
 }
@@ -137,7 +141,9 @@ TEST_F(ModelTrain, NeverReplacesAFolderThatIsNotAModel) {
   write("model/notes.txt", "keep");
   TrainRun r = train({"--data", source("data/heart-disease.csv").string(), "--out", "model"});
   EXPECT_EQ(r.code, 2);
-  EXPECT_EQ(r.err, "cicada-model train: model: exists and is not a model directory (no model.json); not replacing it\n");
+  EXPECT_EQ(
+      r.err,
+      "cicada-model train: model: exists and is not a model directory (no model.json); not replacing it\n");
   EXPECT_EQ(read_file(dir_.path() / "model/notes.txt"), "keep");
   EXPECT_EQ(entries(), (std::vector<std::string>{"model"}));
 }

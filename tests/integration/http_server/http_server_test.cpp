@@ -15,9 +15,9 @@ namespace cicada::http {
 namespace {
 
 using namespace std::chrono_literals;
-using test::round_trip;
 using test::make_request;
 using test::RawConnection;
+using test::round_trip;
 
 struct CountingObserver : ServerObserver {
   void on_response(std::size_t, std::size_t route, int status, std::chrono::nanoseconds) noexcept override {

@@ -105,12 +105,14 @@ TEST(BoosterEvaluator, RejectsWhatItCannotEvaluate) {
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().message, "m.json: not valid JSON");
   auto other = BoosterEvaluator::from_json(R"({"learner": {"objective": {"name": "reg:squarederror"},
-      "learner_model_param": {"base_score": "5E-1", "num_feature": "2"}}})", "m.json");
+      "learner_model_param": {"base_score": "5E-1", "num_feature": "2"}}})",
+                                           "m.json");
   ASSERT_FALSE(other.ok());
   EXPECT_NE(other.error().message.find("reg:squarederror"), std::string::npos);
   auto shape = BoosterEvaluator::from_json(R"({"learner": {"objective": {"name": "binary:logistic"},
       "learner_model_param": {"base_score": "5E-1", "num_feature": "2"},
-      "gradient_booster": {"name": "gblinear", "model": {"weights": [1, 2]}}}})", "m.json");
+      "gradient_booster": {"name": "gblinear", "model": {"weights": [1, 2]}}}})",
+                                           "m.json");
   ASSERT_FALSE(shape.ok());
   EXPECT_EQ(shape.error().message, "m.json: gblinear weights: expected 3 numbers, found 2");
   auto missing = BoosterEvaluator::load("/nonexistent/booster.json");
@@ -122,7 +124,8 @@ TEST(BoosterEvaluator, AppliesBaseScore) {
   // A one-feature linear model with base_score 0.25: margin = bias + w*x + logit(0.25).
   auto e = BoosterEvaluator::from_json(R"({"learner": {"objective": {"name": "binary:logistic"},
       "learner_model_param": {"base_score": "2.5E-1", "num_feature": "1", "num_class": "0"},
-      "gradient_booster": {"name": "gblinear", "model": {"weights": [2.0, 0.5]}}}})", "m.json");
+      "gradient_booster": {"name": "gblinear", "model": {"weights": [2.0, 0.5]}}}})",
+                                       "m.json");
   ASSERT_TRUE(e.ok()) << e.error().message;
   std::vector<float> row{1.0f};
   EXPECT_NEAR(e->margin_dense(row), 2.5 + std::log(0.25 / 0.75), 1e-6);

@@ -51,12 +51,12 @@ TEST(ReadCsv, EmptyCellsAreMissingAndColumnsCanBeInAnyOrder) {
   auto d = read_csv(dir / "d.csv", small_spec());
   ASSERT_TRUE(d.ok()) << d.error().message;
   ASSERT_EQ(d->rows(), 2u);
-  EXPECT_EQ(d->row(0)[0], 4);  // a
+  EXPECT_EQ(d->row(0)[0], 4);             // a
   EXPECT_TRUE(std::isnan(d->row(0)[1]));  // b empty
-  EXPECT_EQ(d->row(0)[2], 2);  // c
+  EXPECT_EQ(d->row(0)[2], 2);             // c
   EXPECT_TRUE(std::isnan(d->row(1)[0]));
-  EXPECT_EQ(d->row(1)[1], 5);  // quoted
-  EXPECT_EQ(d->row(1)[2], 3);  // spaces trimmed
+  EXPECT_EQ(d->row(1)[1], 5);                             // quoted
+  EXPECT_EQ(d->row(1)[2], 3);                             // spaces trimmed
   EXPECT_EQ(d->lines, (std::vector<std::size_t>{2, 4}));  // blank line 3 skipped, still counted
   EXPECT_EQ(d->labels, (std::vector<float>{1, 0}));
 }
@@ -138,9 +138,9 @@ TEST(Schema, HeartDiseaseAcceptsTheLoadTestRangesAndRejectsAbsurdValues) {
   EXPECT_EQ(s.index_of("target"), -1);
   // shared/anchors/locustfiles/payloads.py: the "valid" random payloads draw from these ranges.
   const std::vector<std::tuple<std::string, double, double>> valid = {
-      {"sex", 0, 1},     {"cp", 0, 3},          {"restecg", 0, 1}, {"ca", 0, 3},     {"slope", 0, 2},
-      {"thal", 0, 3},    {"age", 0, 120},       {"trestbps", 90, 200}, {"chol", 100, 600}, {"fbs", 0, 1},
-      {"thalach", 60, 200}, {"exang", 0, 1},    {"oldpeak", 0, 7}};
+      {"sex", 0, 1},        {"cp", 0, 3},    {"restecg", 0, 1},     {"ca", 0, 3},       {"slope", 0, 2},
+      {"thal", 0, 3},       {"age", 0, 120}, {"trestbps", 90, 200}, {"chol", 100, 600}, {"fbs", 0, 1},
+      {"thalach", 60, 200}, {"exang", 0, 1}, {"oldpeak", 0, 7}};
   for (const auto& [name, lo, hi] : valid) {
     const FieldSchema& f = s.fields[static_cast<std::size_t>(s.index_of(name))];
     EXPECT_LE(f.accept_min, lo) << name;

@@ -15,7 +15,8 @@ TEST(Accuracy, ThresholdsAtOneHalf) {
 }
 
 TEST(RocAuc, HandComputedWithTies) {
-  // Positives scored 0.8, 0.4; negatives 0.4, 0.1. Pairs: (0.8>0.4) 1, (0.8>0.1) 1, (0.4=0.4) 0.5, (0.4>0.1) 1.
+  // Positives scored 0.8, 0.4; negatives 0.4, 0.1. Pairs: (0.8>0.4) 1, (0.8>0.1) 1, (0.4=0.4) 0.5,
+  // (0.4>0.1) 1.
   std::vector<float> y{1, 1, 0, 0};
   std::vector<double> s{0.8, 0.4, 0.4, 0.1};
   EXPECT_DOUBLE_EQ(roc_auc(y, s), 3.5 / 4);

@@ -33,10 +33,11 @@ Written train_and_write(const std::filesystem::path& out, const std::string& boo
   TrainParams p;
   p.booster = booster;
   w.fitted = std::move(fit_pipeline(w.data, w.split.train, p.resolved().value())).value();
-  auto model = Model::from_parts("heart-disease", "1", schema_of(w.data), w.fitted.preprocessing, w.fitted.evaluator);
+  auto model =
+      Model::from_parts("heart-disease", "1", schema_of(w.data), w.fitted.preprocessing, w.fitted.evaluator);
   EXPECT_TRUE(model.ok());
-  auto ok = write_model_dir(out, {model->manifest_json(R"({"training": {"booster": "x"}})"), w.fitted.booster_json,
-                                  "{\"acc\": 1}\n"});
+  auto ok = write_model_dir(out, {model->manifest_json(R"({"training": {"booster": "x"}})"),
+                                  w.fitted.booster_json, "{\"acc\": 1}\n"});
   EXPECT_TRUE(ok.ok()) << ok.error().message;
   return w;
 }
@@ -98,7 +99,8 @@ TEST(Model, PredictsFromManyThreadsAtOnce) {
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
       for (int rep = 0; rep < 50; ++rep) {
-        for (std::size_t r = 0; r < w.data.rows(); ++r) mismatches[t] += m.predict_proba({w.data.row(r), 13}) != expected[r];
+        for (std::size_t r = 0; r < w.data.rows(); ++r)
+          mismatches[t] += m.predict_proba({w.data.row(r), 13}) != expected[r];
       }
     });
   }

@@ -14,10 +14,10 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 struct Tiny {
   std::vector<std::string> names{"x", "c"};
   std::vector<FieldKind> kinds{FieldKind::kNumeric, FieldKind::kCategorical};
-  std::vector<double> values{1, 2,  //
+  std::vector<double> values{1,    2,     //
                              kNaN, kNaN,  //
-                             3, 1,  //
-                             10, 2};
+                             3,    1,     //
+                             10,   2};
   std::vector<std::size_t> all{0, 1, 2, 3};
 };
 }  // namespace
@@ -77,7 +77,8 @@ TEST(Preprocessing, FitsOnTheGivenRowsOnly) {
   EXPECT_EQ(p.fields()[0].median, 2.0);
   EXPECT_EQ(p.fields()[0].mean, 2.0);
   EXPECT_EQ(p.fields()[0].scale, 1.0);  // population sd of {1, 3}
-  EXPECT_EQ(p.fields()[1].categories, (std::vector<double>{1, 2}));  // no missing value among these rows: no 0
+  EXPECT_EQ(p.fields()[1].categories,
+            (std::vector<double>{1, 2}));  // no missing value among these rows: no 0
 }
 
 TEST(Preprocessing, ConstantColumnIsNotScaled) {

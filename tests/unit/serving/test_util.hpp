@@ -40,12 +40,15 @@ inline std::string read_text(const std::filesystem::path& p) {
   return s.str();
 }
 
-inline std::filesystem::path heart_csv() { return std::filesystem::path(CICADA_SOURCE_DIR) / "data/heart-disease.csv"; }
+inline std::filesystem::path heart_csv() {
+  return std::filesystem::path(CICADA_SOURCE_DIR) / "data/heart-disease.csv";
+}
 
 // Names of the files in a folder (to check that nothing was left behind).
 inline std::vector<std::string> entries(const std::filesystem::path& dir) {
   std::vector<std::string> names;
-  for (const auto& e : std::filesystem::directory_iterator(dir)) names.push_back(e.path().filename().string());
+  for (const auto& e : std::filesystem::directory_iterator(dir))
+    names.push_back(e.path().filename().string());
   std::sort(names.begin(), names.end());
   return names;
 }
