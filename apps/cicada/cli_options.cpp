@@ -46,6 +46,8 @@ void define(CLI::App& app, CliOptions& o) {
   app.add_option("-E,--exclude-tags", o.exclude_tags, "Do not run tasks with any of these tags")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.add_flag("--reset-stats", o.reset_stats, "Reset statistics once all users are spawned");
+  app.add_option("--warmup", o.warmup,
+                 "Load but do not record for this long, then reset the stats (5s, 1m); part of --run-time");
   app.add_option("-L,--loglevel", o.loglevel, "DEBUG, INFO, WARNING, ERROR or CRITICAL");
   app.add_option("--config", o.config_file, "Config file (default ./cicada.conf if it exists)");
   app.add_option("--threads", o.threads, "Event loop threads (default: one per usable CPU)")

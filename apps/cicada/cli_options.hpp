@@ -27,6 +27,7 @@ struct CliOptions {
   std::vector<std::string> tags;
   std::vector<std::string> exclude_tags;
   bool reset_stats = false;
+  std::string warmup;  // --warmup ("5s"); empty: none
   std::string loglevel = "INFO";
   std::string config_file;         // --config; default ./cicada.conf if present
   int threads = 0;                 // event loops; 0: one per usable CPU

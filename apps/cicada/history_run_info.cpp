@@ -32,6 +32,7 @@ std::string config_json(const CliOptions& o, const runner::RunOptions& ro, std::
       {"tags", ro.tags},
       {"exclude_tags", ro.exclude_tags},
       {"reset_stats", ro.reset_stats},
+      {"warmup", ro.warmup ? format_duration(*ro.warmup) : ""},
       {"threads", ro.threads},
       {"seed", seed},
       {"csv", o.csv_prefix},

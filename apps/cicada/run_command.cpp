@@ -46,6 +46,14 @@ Result<runner::RunOptions> run_options(const CliOptions& o, const scenario::Load
   ro.tags = o.tags;
   ro.exclude_tags = o.exclude_tags;
   ro.reset_stats = o.reset_stats;
+  if (!o.warmup.empty()) {
+    auto w = parse_duration(o.warmup);
+    if (!w) return make_error("--warmup: " + w.error().message);
+    if (ro.run_time && *w >= *ro.run_time)
+      return make_error("--warmup (" + format_duration(*w) + ") must be shorter than --run-time (" +
+                        format_duration(*ro.run_time) + "): nothing would be recorded");
+    ro.warmup = *w;
+  }
   ro.threads = static_cast<std::size_t>(o.threads);
   ro.seed = o.seed;
   ro.keep_entry_history = o.csv_full_history;

@@ -5,6 +5,7 @@
 
 #include "base/log.hpp"
 #include "distributed/dispatch.hpp"
+#include "runner/warmup_gate.hpp"
 
 namespace cicada::distributed {
 
@@ -208,6 +209,7 @@ void MasterRunner::run(const std::function<void(const stats::Snapshot&)>& on_sec
   aggregate_->set_entry_history(options_.keep_entry_history);
   publish();
   const MonoTime started = mono_now();
+  runner::WarmupGate warmup(options_.warmup);
   target_users_ = options_.users;
   spawn_rate_ = options_.spawn_rate;
   state_.store(runner::RunState::kSpawning);
@@ -229,6 +231,10 @@ void MasterRunner::run(const std::function<void(const stats::Snapshot&)>& on_sec
     if (options_.run_time && now - started >= *options_.run_time) {
       log::info("--run-time limit reached, stopping test");
       break;
+    }
+    if (warmup.ends_now(started, now)) {
+      log::info("Warm-up over: resetting stats (--warmup)");
+      reset_requested_.store(true);
     }
     if (options_.shape) follow_shape(started, now);
     {

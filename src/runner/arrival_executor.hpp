@@ -86,7 +86,7 @@ class ArrivalExecutor {
   MonoTime last_due_{};
   bool started_ = false;
   bool stopping_ = false;
-  bool timer_armed_ = false;
+  bool poll_posted_ = false;  // a poll pass is queued on the loop (see arm_timer)
 
   std::vector<std::unique_ptr<IterationSlot>> slots_;
   std::vector<std::vector<IterationSlot*>> free_;  // per user type

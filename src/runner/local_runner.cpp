@@ -11,6 +11,7 @@
 #include "runner/arrival_executor.hpp"
 #include "runner/tag_filter.hpp"
 #include "runner/user_slot.hpp"
+#include "runner/warmup_gate.hpp"
 
 namespace cicada::runner {
 
@@ -189,6 +190,7 @@ void LocalRunner::run(const std::function<void(const stats::Snapshot&)>& on_seco
   pool_->start();
 
   const MonoTime started = mono_now();
+  WarmupGate warmup(options_.warmup);
   target_users_ = options_.users;
   spawn_rate_ = options_.spawn_rate;
   ramp_start_ = started;
@@ -217,6 +219,10 @@ void LocalRunner::run(const std::function<void(const stats::Snapshot&)>& on_seco
         state_.store(RunState::kSpawning);
         log::info("Ramping to {} users at a rate of {:.2f} per second", target_users_, spawn_rate_);
       }
+    }
+    if (warmup.ends_now(started, now)) {
+      log::info("Warm-up over: resetting stats (--warmup)");
+      reset_requested_.store(true);
     }
     if (shape_ && !follow_shape(started, now)) {
       log::info("The load shape ended, stopping test");

@@ -20,6 +20,8 @@ struct RunOptions {
   std::vector<std::string> tags;              // run only tasks with one of these tags (--tags)
   std::vector<std::string> exclude_tags;      // drop tasks with any of these tags (--exclude-tags)
   bool reset_stats = false;                   // zero the stats once all users are spawned
+  // Zero the stats once this long has passed (--warmup; runner/warmup_gate.hpp); counts in run_time.
+  std::optional<std::chrono::microseconds> warmup;
   std::size_t threads = 0;                    // event loops; 0: one per CPU this process may use
   std::uint64_t seed = 0;                     // 0: a random seed (reported in the log)
   bool keep_entry_history = true;             // per-entry rows in the per-second history

@@ -136,3 +136,24 @@ TEST_F(CicadaCli, SettingsPrecedenceFlagsOverEnvOverFile) {
   ASSERT_EQ(typo->wait(20s), 2);
   EXPECT_NE(typo->err().find("cicada.conf:1: unknown setting 'userz'"), std::string::npos) << typo->err();
 }
+
+TEST_F(CicadaCli, WarmupIsLoadedButNotRecorded) {
+  // 100 iterations/s for 4 s, the first 2 s a warm-up: about 200 requests are recorded, not 400.
+  auto run = start({"-f", source("examples/health.yaml").string(), "--host", g_server->url(), "--headless",
+                    "--arrival-rate", "100", "-t", "4s", "--warmup", "2s", "--csv", "out", "--only-summary"});
+  ASSERT_EQ(run->wait(30s), 0) << run->err();
+  EXPECT_NE(run->err().find("Warm-up over"), std::string::npos) << run->err();
+  auto stats = read_csv(dir_.path() / "out_stats.csv");
+  ASSERT_GE(stats.size(), 2u);
+  const long recorded = std::stol(stats.back()[2]);
+  EXPECT_GT(recorded, 100) << "the load after the warm-up is recorded";
+  EXPECT_LT(recorded, 300) << "the warm-up's requests are not";
+}
+
+TEST_F(CicadaCli, WarmupAsLongAsTheRunIsAUsageError) {
+  auto run = start({"-f", source("examples/health.yaml").string(), "--host", g_server->url(), "--headless",
+                    "-u", "1", "-t", "2s", "--warmup", "2s"});
+  ASSERT_EQ(run->wait(20s), 2);
+  EXPECT_NE(run->err().find("--warmup (2s) must be shorter than --run-time (2s)"), std::string::npos)
+      << run->err();
+}
