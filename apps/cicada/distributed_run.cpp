@@ -1,5 +1,7 @@
 #include "distributed_run.hpp"
 
+#include <fmt/format.h>
+
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -11,7 +13,9 @@
 
 #include "base/log.hpp"
 #include "distributed/master_runner.hpp"
+#include "distributed/master_session.hpp"
 #include "distributed/worker_node.hpp"
+#include "web_command.hpp"
 
 namespace cicada::app {
 namespace {
@@ -75,11 +79,58 @@ int run_worker(const CliOptions& o) {
   return node.run();
 }
 
-std::optional<int> master_usage_error(const CliOptions& o) {
-  if (!o.distributed.master || o.headless) return std::nullopt;
-  std::cerr << "cicada: --master runs headless for now: add --headless (the web UI runs on one process)\n";
-  return 2;
+namespace {
+
+// Headless: a status line of the workers this often (seconds), beside the stats tables.
+constexpr int kWorkerLineEvery = 10;
+
+distributed::MasterOptions master_options(const CliOptions& o) {
+  distributed::MasterOptions mo;
+  mo.bind_host = o.distributed.master_bind_host;
+  mo.bind_port = o.distributed.master_bind_port;
+  mo.expect_workers = o.distributed.expect_workers;
+  if (o.distributed.expect_workers_max_wait_s > 0)
+    mo.expect_workers_max_wait = millis(o.distributed.expect_workers_max_wait_s);
+  mo.worker_timeout = millis(o.distributed.worker_timeout_s);
+  return mo;
 }
+
+// One status line of the fleet for the headless log: "id running 5 users 42% CPU 31 MB, ...".
+std::string describe_workers(const std::vector<runner::WorkerStatus>& workers) {
+  std::string line;
+  for (const auto& w : workers) {
+    line += fmt::format("{}{} {} {} users {:.0f}% CPU {} MB", line.empty() ? "" : ", ", w.id, w.state,
+                        w.user_count, w.cpu_percent, w.memory_bytes / (1024 * 1024));
+  }
+  return line;
+}
+
+// Workers that sent an error instead of running the test: all of them is a failed run (exit 2, say why);
+// some of them is a warning, the others ran it.
+std::optional<int> judge_failed_workers(const distributed::MasterRunner& master) {
+  const auto& failed = master.failed_workers();
+  if (failed.empty()) return std::nullopt;
+  std::string names;
+  for (const auto& f : failed) names += (names.empty() ? "" : ", ") + f.id;
+  if (master.worker_count() == 0) {
+    log::error("No worker could run the test ({}): {}", names, failed.front().message);
+    return 2;
+  }
+  log::warning("{} of {} workers could not run the test and were dropped ({}): {}", failed.size(),
+               failed.size() + master.worker_count(), names, failed.front().message);
+  return std::nullopt;
+}
+
+// Binds the master's socket, or says why not on stderr.
+bool bind_master(distributed::MasterRunner& master) {
+  if (auto r = master.bind(); !r) {
+    std::cerr << "cicada: " << r.error().message << "\n";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
 
 int run_master(const CliOptions& o, runner::LocalRunner& stand_in,
                std::vector<std::unique_ptr<RunObserver>>& observers) {
@@ -88,20 +139,10 @@ int run_master(const CliOptions& o, runner::LocalRunner& stand_in,
     std::cerr << "cicada: " << payload.error().message << "\n";
     return 2;
   }
-  distributed::MasterOptions mo;
-  mo.bind_host = o.distributed.master_bind_host;
-  mo.bind_port = o.distributed.master_bind_port;
-  mo.expect_workers = o.distributed.expect_workers;
-  if (o.distributed.expect_workers_max_wait_s > 0)
-    mo.expect_workers_max_wait = millis(o.distributed.expect_workers_max_wait_s);
-  mo.worker_timeout = millis(o.distributed.worker_timeout_s);
   runner::RunOptions ro = stand_in.options();
   ro.seed = stand_in.seed();  // the seed the observers report is the one the workers derive theirs from
-  distributed::MasterRunner master(std::move(*payload), ro, mo);
-  if (auto r = master.bind(); !r) {
-    std::cerr << "cicada: " << r.error().message << "\n";
-    return 1;
-  }
+  distributed::MasterRunner master(std::move(*payload), ro, master_options(o));
+  if (!bind_master(master)) return 1;
   SignalWatcher watcher([&] { master.stop(); });
   if (auto r = master.wait_for_workers(); !r) {
     log::error("{}", r.error().message);
@@ -109,11 +150,15 @@ int run_master(const CliOptions& o, runner::LocalRunner& stand_in,
     return 1;
   }
   for (auto& obs : observers) obs->on_start(stand_in);
+  int seconds = 0;
   master.run([&](const stats::Snapshot& snap) {
     for (auto& obs : observers) obs->on_second(snap);
     if (stand_in.stop_requested()) master.stop();  // an observer (thresholds) asked to stop
+    if (++seconds % kWorkerLineEvery == 0)
+      log::info("Workers: {}", describe_workers(master.worker_statuses()));
   });
   master.quit_workers();
+  if (auto code = judge_failed_workers(master)) return *code;
   const auto snap = master.snapshot();
   int code = 0;
   for (auto& obs : observers) {
@@ -123,6 +168,31 @@ int run_master(const CliOptions& o, runner::LocalRunner& stand_in,
   for (auto& obs : observers) obs->on_exit(code);
   log::info("Shutting down (exit code {}), {} workers were lost during the run", code,
             master.missing_workers());
+  return code;
+}
+
+int run_master_web_ui(const CliOptions& o, scenario::LoadedScenario loaded, const runner::RunOptions& ro) {
+  auto payload = read_scenario(o.scenario_file);
+  if (!payload) {
+    std::cerr << "cicada: " << payload.error().message << "\n";
+    return 2;
+  }
+  distributed::MasterRunner master(std::move(*payload), ro, master_options(o));
+  if (!bind_master(master)) return 1;
+  if (o.web.autostart) {
+    // The UI's own start needs workers; --autostart waits for --expect-workers first, as headless does.
+    SignalWatcher watcher([&] { master.stop(); });
+    if (auto r = master.wait_for_workers(); !r) {
+      log::error("{}", r.error().message);
+      master.quit_workers();
+      return 1;
+    }
+  }
+  distributed::MasterSession session(master);
+  session.start();
+  const int code = run_web_ui(o, std::move(loaded), ro, &session);
+  session.stop();
+  master.quit_workers();
   return code;
 }
 

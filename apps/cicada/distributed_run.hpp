@@ -1,25 +1,29 @@
 #pragma once
-// The two distributed halves of `cicada` (src/distributed): the worker loop, and the master's run,
-// which feeds the same observers (console, CSV, history, thresholds) as a local run.
+// The two distributed halves of `cicada` (src/distributed): the worker loop, and the master, which either
+// feeds the same observers (console, CSV, history, thresholds) as a local run (--headless) or serves the
+// same web UI as a single process, its tests running on the workers.
 #include <memory>
 #include <optional>
 #include <vector>
 
 #include "cli_options.hpp"
 #include "run_observer.hpp"
+#include "runner/run_options.hpp"
+#include "scenario/yaml_loader.hpp"
 
 namespace cicada::app {
 
 // `cicada --worker`: returns the process exit code (0 when the master said quit).
 int run_worker(const CliOptions& o);
 
-// A usage error of --master to report before anything runs (it needs --headless for now).
-std::optional<int> master_usage_error(const CliOptions& o);
-
 // `cicada --master --headless`: `stand_in` is the prepared local runner of the same scenario and options;
 // observers see it in on_start (its options, scenario, seed) and a stop() on it (thresholds) stops the
-// distributed test. Returns the exit code.
+// distributed test. Returns the exit code: 2 when no worker could run the test (C++ compile error...).
 int run_master(const CliOptions& o, runner::LocalRunner& stand_in,
                std::vector<std::unique_ptr<RunObserver>>& observers);
+
+// `cicada --master` without --headless: the web UI (apps/cicada/web_command.hpp) with its tests run by
+// the workers; they stay connected between tests. Returns the exit code.
+int run_master_web_ui(const CliOptions& o, scenario::LoadedScenario loaded, const runner::RunOptions& ro);
 
 }  // namespace cicada::app

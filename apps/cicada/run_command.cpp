@@ -96,7 +96,7 @@ int run_load_test(const CliOptions& o) {
     std::cerr << "cicada: " << ro.error().message << "\n";
     return kUsageError;
   }
-  if (auto code = master_usage_error(o)) return *code;
+  if (!o.headless && o.distributed.master) return run_master_web_ui(o, std::move(*loaded), *ro);
   if (!o.headless) return run_web_ui(o, std::move(*loaded), *ro);
   auto thresholds = collect_thresholds(o, *loaded);
   if (!thresholds) {

@@ -84,7 +84,8 @@ class AppTestListener final : public webui::TestListener {
 
 }  // namespace
 
-int run_web_ui(const CliOptions& o, scenario::LoadedScenario loaded, const runner::RunOptions& ro) {
+int run_web_ui(const CliOptions& o, scenario::LoadedScenario loaded, const runner::RunOptions& ro,
+               runner::TestRunSource* runs) {
   // Thresholds are checked before the UI starts, as before a headless run: a bad one is a usage error.
   auto thresholds = collect_thresholds(o, loaded);
   if (!thresholds) {
@@ -98,6 +99,7 @@ int run_web_ui(const CliOptions& o, scenario::LoadedScenario loaded, const runne
   wo.auth = o.web.auth;
   wo.scenario_file = o.scenario_file;
   wo.full_history = o.csv_full_history;
+  wo.runs = runs;
   runner::RunOptions base = ro;
   base.keep_entry_history = true;  // the UI's full-history download has every entry
   webui::WebUi ui(std::move(loaded.scenario), base, wo, &listener);

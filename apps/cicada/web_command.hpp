@@ -3,10 +3,13 @@
 // asks, and exits on SIGINT/SIGTERM (or --autoquit).
 #include "cli_options.hpp"
 #include "runner/run_options.hpp"
+#include "runner/test_run.hpp"
 #include "scenario/yaml_loader.hpp"
 
 namespace cicada::app {
 
-int run_web_ui(const CliOptions& o, scenario::LoadedScenario loaded, const runner::RunOptions& ro);
+// runs: what runs each test (a distributed master's session); null: this process.
+int run_web_ui(const CliOptions& o, scenario::LoadedScenario loaded, const runner::RunOptions& ro,
+               runner::TestRunSource* runs = nullptr);
 
 }  // namespace cicada::app

@@ -22,6 +22,8 @@ template <class Io>
 void fields(Io& io, Heartbeat& m) {
   io("state", m.state);
   io("user_count", m.user_count);
+  io("cpu_usage", m.cpu_usage);
+  io("memory_usage", m.memory_usage);
 }
 template <class Io>
 void fields(Io& io, Start& m) {

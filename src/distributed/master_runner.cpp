@@ -18,6 +18,9 @@ constexpr auto kPoll = 50ms;
 constexpr auto kCloseGrace = 250ms;
 // After Stop, workers get the stop timeout plus this to report their last stats.
 constexpr auto kStopGrace = 5s;
+// A worker busier than this (% of one core) measures its own queueing rather than the target (Locust's
+// threshold and warning).
+constexpr double kCpuWarningPercent = 90;
 }  // namespace
 
 MasterRunner::MasterRunner(ScenarioPayload scenario, runner::RunOptions options, MasterOptions master)
@@ -46,6 +49,25 @@ void MasterRunner::publish() {
   snapshot_ = std::move(snap);
 }
 
+std::vector<runner::WorkerStatus> MasterRunner::worker_statuses() const {
+  std::lock_guard lock(snapshot_mutex_);
+  return statuses_;
+}
+
+void MasterRunner::workers_changed() {
+  worker_count_.store(workers_.size());
+  std::vector<runner::WorkerStatus> list;
+  for (const auto& w : workers_.workers())
+    list.push_back({w.id, w.state, w.user_count, w.cpu_percent, w.memory_bytes});
+  std::lock_guard lock(snapshot_mutex_);
+  statuses_ = std::move(list);
+}
+
+void MasterRunner::pump(std::chrono::milliseconds wait) {
+  heartbeat(mono_now());
+  if (auto m = socket_.receive(wait)) handle(std::move(*m), mono_now());
+}
+
 void MasterRunner::set_users(int users, double spawn_rate) {
   std::lock_guard lock(control_mutex_);
   pending_target_ = {std::max(0, users), spawn_rate > 0 ? spawn_rate : 1.0};
@@ -71,7 +93,7 @@ Result<void> MasterRunner::wait_for_workers() {
 
 void MasterRunner::on_hello(const std::string& id, const Hello& hello, MonoTime now) {
   const bool joined = workers_.join(id, hello, now);
-  worker_count_.store(workers_.size());
+  workers_changed();
   socket_.send(id, Message{"master", Heartbeat{std::string(to_string(state())), workers_.reported_users()}});
   if (!joined) return;
   log::info("Worker {} connected ({} pid {}, {} threads): {} workers", id, hello.hostname, hello.pid,
@@ -92,6 +114,15 @@ void MasterRunner::handle(Message&& message, MonoTime now) {
   if (const auto* hb = std::get_if<Heartbeat>(&message.body)) {
     w->state = hb->state;
     w->user_count = hb->user_count;
+    w->cpu_percent = hb->cpu_usage;
+    w->memory_bytes = hb->memory_usage;
+    if (hb->cpu_usage > kCpuWarningPercent && !w->cpu_warned) {
+      w->cpu_warned = true;
+      log::warning(
+          "Worker {} exceeded the CPU threshold ({:.0f}% of a core): its latencies include its own "
+          "queueing; add workers (logged once per worker)",
+          id, hb->cpu_usage);
+    }
   } else if (auto* st = std::get_if<Stats>(&message.body)) {
     if (!workers_.accept_stats(id, st->test_id, st->seq)) {
       log::debug("worker {}: stats seq {} of test {} already merged or stale: dropped", id, st->seq,
@@ -107,14 +138,16 @@ void MasterRunner::handle(Message&& message, MonoTime now) {
       w->state = "stopped";
     }
   } else if (const auto* err = std::get_if<WorkerError>(&message.body)) {
-    log::error("worker {} cannot run the test: {}", id, err->message);
+    failed_.push_back({id, err->message});
+    socket_.send(id, Message{"master", Quit{}});  // the same scenario would fail again: no use keeping it
     workers_.remove(id);
-    worker_count_.store(workers_.size());
+    workers_changed();
+    log::warning("Worker {} cannot run the test: {} ({} workers go on)", id, err->message, workers_.size());
     rebalance();
   } else if (std::holds_alternative<Goodbye>(message.body)) {
     log::info("Worker {} quit: {} workers left", id, workers_.size() - 1);
     workers_.remove(id);
-    worker_count_.store(workers_.size());
+    workers_changed();
     rebalance();
   }
 }
@@ -163,6 +196,7 @@ void MasterRunner::rebalance() {
 void MasterRunner::heartbeat(MonoTime now) {
   if (now - last_heartbeat_ < master_.heartbeat_interval) return;
   last_heartbeat_ = now;
+  workers_changed();
   const Message beat{"master", Heartbeat{std::string(to_string(state())), workers_.reported_users()}};
   for (const auto& w : workers_.workers()) socket_.send(w.id, beat);
   const auto gone = workers_.expire(now, master_.worker_timeout);
@@ -171,7 +205,7 @@ void MasterRunner::heartbeat(MonoTime now) {
     log::warning("Worker {} missing (silent for more than {} ms): its {} users go to the others", w.id,
                  master_.worker_timeout.count(), w.assigned_users);
   }
-  worker_count_.store(workers_.size());
+  workers_changed();
   rebalance();
 }
 
@@ -204,6 +238,7 @@ void MasterRunner::close_second() {
 
 void MasterRunner::run(const std::function<void(const stats::Snapshot&)>& on_second) {
   test_id_ = static_cast<std::uint64_t>(unix_seconds_now_f() * 1e6) | 1;
+  failed_.clear();
   if (options_.seed == 0) options_.seed = std::random_device{}() | 1;
   aggregate_ = std::make_unique<stats::Aggregate>(unix_seconds_now_f());
   aggregate_->set_entry_history(options_.keep_entry_history);

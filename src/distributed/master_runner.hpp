@@ -15,6 +15,8 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "base/clock.hpp"
 #include "base/result.hpp"
@@ -22,9 +24,16 @@
 #include "distributed/worker_table.hpp"
 #include "runner/run_options.hpp"
 #include "runner/run_state.hpp"
+#include "runner/worker_status.hpp"
 #include "stats/aggregate.hpp"
 
 namespace cicada::distributed {
+
+// A worker that could not run the test (it sent an error: bad scenario, C++ compile error...).
+struct FailedWorker {
+  std::string id;
+  std::string message;  // the worker's own words
+};
 
 struct MasterOptions {
   std::string bind_host = "*";
@@ -58,6 +67,18 @@ class MasterRunner {
   std::shared_ptr<const stats::Snapshot> snapshot() const;
   std::size_t worker_count() const { return worker_count_.load(); }
   std::size_t missing_workers() const { return workers_.missing_count(); }
+  // The connected workers as the UI lists them (refreshed every heartbeat and on joins and leaves);
+  // thread-safe.
+  std::vector<runner::WorkerStatus> worker_statuses() const;
+  // The workers that sent an error for the last run(), in order; read after run().
+  const std::vector<FailedWorker>& failed_workers() const { return failed_; }
+
+  // A master serving the web UI runs tests one after another (master_session.hpp). Between them, with no
+  // run() going on: the next test's options, forgetting the last test's stop, and pump() keeps the
+  // workers (hellos, heartbeats, missing ones), waiting at most `wait` for a message.
+  void set_options(runner::RunOptions options) { options_ = std::move(options); }
+  void rearm() { stop_requested_.store(false); }
+  void pump(std::chrono::milliseconds wait);
 
  private:
   void handle(Message&& message, MonoTime now);
@@ -69,6 +90,7 @@ class MasterRunner {
   void close_second();
   void stop_workers();
   void publish();
+  void workers_changed();  // after a join, leave or heartbeat: counts and statuses for other threads
 
   ScenarioPayload scenario_;
   runner::RunOptions options_;
@@ -92,6 +114,8 @@ class MasterRunner {
 
   mutable std::mutex snapshot_mutex_;
   std::shared_ptr<const stats::Snapshot> snapshot_;
+  std::vector<runner::WorkerStatus> statuses_;  // guarded by snapshot_mutex_
+  std::vector<FailedWorker> failed_;
 };
 
 }  // namespace cicada::distributed

@@ -29,6 +29,10 @@ struct Hello {
 struct Heartbeat {
   std::string state;   // runner state name (runner/run_state.hpp): "ready", "running", ...
   int user_count = 0;  // worker: users running now; master: total users
+  // Worker only (added in version 1, absent from older workers: 0): its process's CPU time over the last
+  // interval in % of one core, and its resident memory in bytes (Locust's cpu_usage, memory_usage).
+  double cpu_usage = 0;
+  std::uint64_t memory_usage = 0;
 };
 
 // What a worker needs to run users: the scenario as text, so workers need only the binary.

@@ -2,11 +2,14 @@
 
 #include <unistd.h>
 
+#include <mutex>
 #include <optional>
 #include <random>
+#include <thread>
 
 #include "base/clock.hpp"
 #include "base/log.hpp"
+#include "distributed/process_usage.hpp"
 #include "distributed/transport.hpp"
 #include "distributed/worker_test.hpp"
 #include "runner/run_options.hpp"
@@ -35,15 +38,29 @@ std::string hostname() {
 struct WorkerNode::Impl {
   explicit Impl(WorkerOptions o)
       : options(std::move(o)), socket(options.id.empty() ? default_worker_id() : options.id) {}
+  ~Impl() {
+    if (loading.joinable()) loading.join();
+  }
 
   WorkerOptions options;
   WorkerSocket socket;
   std::unique_ptr<WorkerTest> test;
+  // A C++ scenario compiles for seconds: a test is loaded on a thread of its own while this thread keeps
+  // the heartbeats going (else the master would take the worker for missing). What the master says about
+  // that test meanwhile (a new share, a stop) is applied once it is loaded.
+  // (A thread and a slot rather than std::future: g++ 12 warns falsely on future<Result<unique_ptr>>.)
+  std::thread loading;
+  std::mutex loaded_mutex;
+  std::optional<Result<std::unique_ptr<WorkerTest>>> loaded;  // guarded by loaded_mutex
+  std::uint64_t loading_id = 0;
+  std::optional<Spawn> loading_share;
+  bool loading_stop = false;
   bool stop_sent_stopped = true;  // Stopped already reported for `test` (or no test)
   bool stopping = false;
   bool master_heard = false;
   MonoTime last_from_master{};
   MonoTime last_heartbeat{};
+  ProcessUsage usage;
 
   std::size_t threads() const { return options.threads ? options.threads : runner::usable_cpus(); }
   void send(Body body) { socket.send(Message{socket.id(), std::move(body)}); }
@@ -55,6 +72,7 @@ struct WorkerNode::Impl {
 
   // Ends the current test: waits for the runner (it ships its last deltas), flushes them, confirms.
   void finish_test() {
+    take_loaded(true);
     if (!test) return;
     test->stop();
     test->join();
@@ -67,14 +85,38 @@ struct WorkerNode::Impl {
 
   void on_start(const Start& start) {
     finish_test();
-    auto started = WorkerTest::start(start, threads());
+    loading_id = start.test_id;
+    loading_share.reset();
+    loading_stop = false;
+    loading = std::thread([this, start, n = threads()] {
+      auto result = WorkerTest::start(start, n);
+      std::lock_guard lock(loaded_mutex);
+      loaded.emplace(std::move(result));
+    });
+  }
+
+  // The loaded test, once it is (or at once, waiting, with `wait`): runs it, or reports why it cannot.
+  void take_loaded(bool wait) {
+    if (!loading.joinable()) return;
+    if (!wait) {
+      std::lock_guard lock(loaded_mutex);
+      if (!loaded) return;
+    }
+    loading.join();
+    auto started = std::move(*loaded);
+    loaded.reset();
     if (!started) {
-      log::error("cannot run test {}: {}", start.test_id, started.error().message);
-      send(WorkerError{start.test_id, started.error().message});
+      log::error("cannot run test {}: {}", loading_id, started.error().message);
+      send(WorkerError{loading_id, started.error().message});
       return;
     }
     test = std::move(*started);
     stop_sent_stopped = false;
+    if (loading_share) test->set_users(loading_share->users, loading_share->spawn_rate);
+    if (loading_stop) {
+      test->stop();
+      stopping = true;
+    }
   }
 
   // Returns an exit code when the worker should exit.
@@ -87,11 +129,13 @@ struct WorkerNode::Impl {
       on_start(*start);
     } else if (const auto* spawn = std::get_if<Spawn>(&message.body)) {
       if (test && test->test_id() == spawn->test_id) test->set_users(spawn->users, spawn->spawn_rate);
+      if (loading.joinable() && loading_id == spawn->test_id) loading_share = *spawn;
     } else if (const auto* stop = std::get_if<Stop>(&message.body)) {
       if (test && test->test_id() == stop->test_id) {
         test->stop();
         stopping = true;  // confirmed from the loop once the runner has finished (stop timeout)
       }
+      if (loading.joinable() && loading_id == stop->test_id) loading_stop = true;
     } else if (std::holds_alternative<Quit>(message.body)) {
       log::info("The master said quit");
       finish_test();
@@ -108,7 +152,8 @@ struct WorkerNode::Impl {
       send(Hello{hostname(), static_cast<std::uint32_t>(::getpid()), static_cast<std::uint32_t>(threads())});
       return;
     }
-    send(Heartbeat{test ? test->state() : "ready", test ? test->user_count() : 0});
+    send(Heartbeat{test ? test->state() : "ready", test ? test->user_count() : 0, usage.cpu_percent(),
+                   ProcessUsage::resident_bytes()});
   }
 };
 
@@ -139,6 +184,7 @@ int WorkerNode::run() {
       return kWorkerMasterLost;
     }
     s.heartbeat(now);
+    s.take_loaded(false);
     s.flush_stats();
     if (s.stopping && s.test && s.test->finished()) s.finish_test();
     if (auto m = s.socket.receive(50ms)) {

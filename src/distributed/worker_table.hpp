@@ -18,11 +18,14 @@ struct WorkerInfo {
   std::uint32_t index = 0;  // join number (0, 1, 2...): seeds differ per worker
   MonoTime last_seen{};     // last message of any type
   std::string state = "ready";
-  int user_count = 0;          // users it last reported running
-  int assigned_users = 0;      // its share of the current test
-  std::uint64_t test_id = 0;   // the test it was started for (0: none)
-  std::uint64_t last_seq = 0;  // highest stats seq merged for test_id
-  bool stopped = false;        // sent Stopped for test_id
+  int user_count = 0;              // users it last reported running
+  int assigned_users = 0;          // its share of the current test
+  std::uint64_t test_id = 0;       // the test it was started for (0: none)
+  std::uint64_t last_seq = 0;      // highest stats seq merged for test_id
+  bool stopped = false;            // sent Stopped for test_id
+  double cpu_percent = 0;          // its last heartbeat's CPU use, % of one core
+  std::uint64_t memory_bytes = 0;  // its last heartbeat's resident memory
+  bool cpu_warned = false;         // the master warned once that it is CPU-bound
 };
 
 class WorkerTable {

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 
 #include "base/clock.hpp"
@@ -24,18 +25,30 @@ double ms_since(MonoTime start) {
   return std::chrono::duration<double, std::milli>(mono_now() - start).count();
 }
 
+// The compiler's first "error:" line (gcc and clang both write "file:line:col: error: ..."), or "".
+std::string first_error_line(const std::string& diagnostics) {
+  std::istringstream in(diagnostics);
+  for (std::string line; std::getline(in, line);)
+    if (line.find("error:") != std::string::npos) return line;
+  return "";
+}
+
 // Compiles into a private temporary name, then renames: a concurrent run never sees half an object.
 Result<void> compile(const fs::path& file, const CppToolchain& tc, const fs::path& object) {
   std::error_code ec;
   fs::create_directories(object.parent_path(), ec);
   if (ec) return make_error("cannot create " + object.parent_path().string() + ": " + ec.message());
   const fs::path tmp = object.string() + ".tmp." + std::to_string(getpid());
-  auto outcome = run_process(tc.command(file, tmp), false);
+  // The diagnostics are captured, then printed whole: the user sees them as the compiler wrote them, and
+  // the error carries the first one (a distributed worker sends only its error to the master).
+  auto outcome = run_process(tc.command(file, tmp), Capture::kStderr);
   if (!outcome) return outcome.error();
+  std::cerr << outcome->out << std::flush;
   if (outcome->exit_code != 0) {
     fs::remove(tmp, ec);
+    const std::string first = first_error_line(outcome->out);
     return make_error(file.string() + ": compilation failed (" + tc.compiler + " exited with code " +
-                      std::to_string(outcome->exit_code) + ")");
+                      std::to_string(outcome->exit_code) + ")" + (first.empty() ? "" : ": " + first));
   }
   fs::rename(tmp, object, ec);
   if (ec) return make_error("cannot store " + object.string() + ": " + ec.message());

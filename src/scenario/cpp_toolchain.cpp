@@ -60,7 +60,7 @@ Result<CppToolchain> find_cpp_toolchain() {
   if (!include_dir) return include_dir.error();
   tc.include_dir = std::move(*include_dir);
 
-  auto version = run_process({tc.compiler, "--version"}, true);
+  auto version = run_process({tc.compiler, "--version"}, Capture::kStdout);
   if (!version || version->exit_code != 0) {
     return make_error("no C++ compiler for C++ scenarios: '" + tc.compiler +
                       " --version' failed (install g++, or set CICADA_CXX)");

@@ -8,8 +8,12 @@
 
 namespace cicada::webui {
 
-TestController::TestController(Scenario scenario, runner::RunOptions base, TestListener* listener)
-    : scenario_(std::move(scenario)), base_(std::move(base)), listener_(listener) {
+TestController::TestController(Scenario scenario, runner::RunOptions base, TestListener* listener,
+                               runner::TestRunSource* source)
+    : scenario_(std::move(scenario)),
+      base_(std::move(base)),
+      listener_(listener),
+      source_(source != nullptr ? source : &local_source_) {
   info_.host = base_.host;
   info_.users = base_.users;
   info_.spawn_rate = base_.spawn_rate;
@@ -48,8 +52,9 @@ Result<void> TestController::swarm(const SwarmRequest& request) {
   if (!request.host.empty()) options.host = request.host;
   options.run_time = request.run_time;
   options.reset_stats = base_.reset_stats;
-  auto next = std::make_shared<runner::LocalRunner>(scenario_, options);
-  if (auto r = next->prepare(); !r) return r;
+  auto made = source_->make(scenario_, options);
+  if (!made) return made.error();
+  std::shared_ptr<runner::TestRun> next = std::move(*made);
   log::info("Starting a test from the web UI: {} users at {:.2f}/s, host {}", options.users,
             options.spawn_rate, options.host);
   {
@@ -60,12 +65,12 @@ Result<void> TestController::swarm(const SwarmRequest& request) {
     info_ =
         TestInfo{options.host, options.users, options.spawn_rate, options.run_time, unix_seconds_now_f(), 0};
   }
-  if (listener_ != nullptr) listener_->on_test_start(*next);
+  if (listener_ != nullptr) listener_->on_test_start(next->described_by());
   test_thread_ = std::thread([this, next] { run_test(next); });
   return {};
 }
 
-void TestController::run_test(std::shared_ptr<runner::LocalRunner> runner) {
+void TestController::run_test(std::shared_ptr<runner::TestRun> runner) {
   runner->run([this](const stats::Snapshot& snap) {
     if (listener_ != nullptr) listener_->on_second(snap);
   });
@@ -111,7 +116,7 @@ bool TestController::started() const {
 }
 
 std::shared_ptr<const stats::Snapshot> TestController::snapshot() const {
-  std::shared_ptr<runner::LocalRunner> runner;
+  std::shared_ptr<runner::TestRun> runner;
   {
     std::lock_guard lock(mutex_);
     if (!cleared_) runner = runner_;

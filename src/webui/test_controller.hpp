@@ -21,6 +21,7 @@
 #include "runner/local_runner.hpp"
 #include "runner/run_options.hpp"
 #include "runner/run_state.hpp"
+#include "runner/test_run.hpp"
 #include "stats/snapshot.hpp"
 
 namespace cicada::webui {
@@ -57,7 +58,10 @@ class TestController {
  public:
   // base: the command line's options (threads, tags, timeouts, seed, host...); users, spawn rate, host
   // and run time are replaced by each swarm. listener may be null and must outlive the controller.
-  TestController(Scenario scenario, runner::RunOptions base, TestListener* listener = nullptr);
+  // source makes each test's run (a distributed master's, say); null: a LocalRunner in this process. It
+  // must outlive the controller.
+  TestController(Scenario scenario, runner::RunOptions base, TestListener* listener = nullptr,
+                 runner::TestRunSource* source = nullptr);
   ~TestController();  // stops a running test and waits for it
   TestController(const TestController&) = delete;
   TestController& operator=(const TestController&) = delete;
@@ -75,6 +79,8 @@ class TestController {
   // snapshot before the first test or after a reset of a finished test. Never null.
   std::shared_ptr<const stats::Snapshot> snapshot() const;
   TestInfo info() const;
+  // A distributed master's workers (connected now, between tests too); nullopt in a single process.
+  std::optional<std::vector<runner::WorkerStatus>> workers() const { return source_->workers(); }
   const Scenario& scenario() const { return scenario_; }
   std::string default_host() const { return base_.host; }
 
@@ -82,19 +88,21 @@ class TestController {
   bool wait_idle(std::chrono::milliseconds timeout);
 
  private:
-  void run_test(std::shared_ptr<runner::LocalRunner> runner);
+  void run_test(std::shared_ptr<runner::TestRun> runner);
   static std::shared_ptr<const stats::Snapshot> empty_snapshot();
 
   Scenario scenario_;
   runner::RunOptions base_;
   TestListener* listener_;
+  runner::LocalTestRunSource local_source_;
+  runner::TestRunSource* source_;
 
   std::mutex lifecycle_mutex_;  // serializes swarm/stop/destruction (may wait for the test thread)
   std::thread test_thread_;
 
   mutable std::mutex mutex_;  // guards the fields below; never held while waiting
   std::condition_variable idle_cv_;
-  std::shared_ptr<runner::LocalRunner> runner_;
+  std::shared_ptr<runner::TestRun> runner_;
   bool running_ = false;
   bool cleared_ = false;  // reset after the test ended: show empty stats
   TestInfo info_;

@@ -12,6 +12,7 @@
 #include "webui/embedded_assets.hpp"
 #include "webui/form_decode.hpp"
 #include "webui/stats_json.hpp"
+#include "webui/workers_json.hpp"
 
 namespace cicada::webui {
 namespace {
@@ -150,7 +151,9 @@ http::Handler guarded(const std::shared_ptr<Api>& api, bool needs_auth, http::Ha
 }  // namespace
 
 std::string stats_event_data(const TestController& controller) {
-  return stats_requests_json(*controller.snapshot(), controller.state(), controller.started(), false);
+  return with_workers(
+      stats_requests_json(*controller.snapshot(), controller.state(), controller.started(), false),
+      controller.workers(), false);
 }
 
 report::ReportInfo make_report_info(const TestController& controller, const std::string& scenario_file) {
@@ -197,8 +200,9 @@ void add_web_routes(http::Router& router, TestController& controller, EventHub& 
     api->changed();
   });
   get("/stats/requests", [api](const ServerRequest&, ServerResponse& out) {
-    reply_json(out, stats_requests_json(*api->controller.snapshot(), api->controller.state(),
-                                        api->controller.started()));
+    reply_json(out, with_workers(stats_requests_json(*api->controller.snapshot(), api->controller.state(),
+                                                     api->controller.started()),
+                                 api->controller.workers(), true));
   });
   get("/stats/requests/csv", [snap](const ServerRequest&, ServerResponse& out) {
     reply_download(out, report::stats_csv(*snap()), "text/csv", "requests", "csv");

@@ -8,7 +8,7 @@ using namespace std::chrono_literals;
 
 WebUi::WebUi(Scenario scenario, runner::RunOptions base, WebUiOptions options, TestListener* outer)
     : options_(std::move(options)), outer_(outer) {
-  controller_ = std::make_unique<TestController>(std::move(scenario), std::move(base), this);
+  controller_ = std::make_unique<TestController>(std::move(scenario), std::move(base), this, options_.runs);
   http::Router router;
   add_web_routes(router, *controller_, hub_,
                  WebApiOptions{options_.auth, options_.full_history, options_.scenario_file,

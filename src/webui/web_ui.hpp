@@ -20,11 +20,12 @@
 namespace cicada::webui {
 
 struct WebUiOptions {
-  std::string host = "127.0.0.1";  // --web-host
-  std::uint16_t port = 8089;       // --web-port; 0: an ephemeral port (see url())
-  std::string auth;                // --web-auth user:password; empty: no auth
-  std::string scenario_file;       // shown in reports
-  bool full_history = true;        // per-entry rows in the full-history CSV download
+  std::string host = "127.0.0.1";         // --web-host
+  std::uint16_t port = 8089;              // --web-port; 0: an ephemeral port (see url())
+  std::string auth;                       // --web-auth user:password; empty: no auth
+  std::string scenario_file;              // shown in reports
+  bool full_history = true;               // per-entry rows in the full-history CSV download
+  runner::TestRunSource* runs = nullptr;  // makes each test (a master's); null: in this process
 };
 
 class WebUi final : public TestListener {

@@ -1,5 +1,7 @@
 #pragma once
 // Helpers for the process tests: a master and its workers as real `cicada` processes on loopback.
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <fstream>
 #include <memory>
@@ -37,6 +39,12 @@ inline std::vector<std::string> master_argv(const std::filesystem::path& scenari
                                    host};
   argv.insert(argv.end(), extra.begin(), extra.end());
   return argv;
+}
+
+// Each worker exits with code 0 (the master told it to quit) within `timeout`.
+inline void expect_workers_quit(std::vector<std::unique_ptr<ChildProcess>>& workers,
+                                std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+  for (auto& w : workers) EXPECT_EQ(w->wait(timeout), std::optional<int>(0)) << w->err();
 }
 
 inline std::vector<std::string> worker_argv(int port, std::vector<std::string> extra = {}) {

@@ -42,11 +42,7 @@ TEST(Fleet, ThreeWorkersCountEveryRequestOnce) {
   const auto code = master.wait(30s);
   ASSERT_TRUE(code) << master.err();
   EXPECT_EQ(*code, 0) << master.err();
-  for (auto& w : workers) {
-    const auto wc = w->wait(10s);
-    ASSERT_TRUE(wc) << w->err();
-    EXPECT_EQ(*wc, 0) << w->err();  // the master said quit
-  }
+  expect_workers_quit(workers);
   EXPECT_NE(master.err().find("Sharing 6 users over 3 workers: 2, 2, 2"), std::string::npos) << master.err();
   const auto counted = aggregated_requests(prefix);
   EXPECT_GT(counted, 100u);  // 6 users x ~16/s x 3 s

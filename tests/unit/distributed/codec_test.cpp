@@ -116,6 +116,36 @@ TEST(Codec, UnknownFieldsAreIgnoredMissingOnesKeepDefaults) {
   EXPECT_DOUBLE_EQ(spawn.spawn_rate, 1.0);
 }
 
+TEST(Codec, HeartbeatCarriesWorkerCpuAndMemory) {
+  auto decoded = decode(encode(Message{"w1", Heartbeat{"running", 5, 93.5, 123456789}}));
+  ASSERT_TRUE(decoded) << decoded.error().message;
+  const auto& hb = std::get<Heartbeat>(decoded->body);
+  EXPECT_EQ(hb.state, "running");
+  EXPECT_EQ(hb.user_count, 5);
+  EXPECT_DOUBLE_EQ(hb.cpu_usage, 93.5);
+  EXPECT_EQ(hb.memory_usage, 123456789u);
+}
+
+TEST(Codec, HeartbeatOfAnOlderWorkerHasNoCpuOrMemory) {
+  msgpack::sbuffer buf;
+  msgpack::packer<msgpack::sbuffer> pk(buf);
+  pk.pack_array(4);
+  pk.pack(kProtocolVersion);
+  pk.pack(std::string("heartbeat"));
+  pk.pack(std::string("w1"));
+  pk.pack_map(2);
+  pk.pack(std::string("state"));
+  pk.pack(std::string("ready"));
+  pk.pack(std::string("user_count"));
+  pk.pack(0);
+  auto decoded = decode(std::string(buf.data(), buf.size()));
+  ASSERT_TRUE(decoded) << decoded.error().message;
+  const auto& hb = std::get<Heartbeat>(decoded->body);
+  EXPECT_EQ(hb.state, "ready");
+  EXPECT_DOUBLE_EQ(hb.cpu_usage, 0.0);
+  EXPECT_EQ(hb.memory_usage, 0u);
+}
+
 TEST(Codec, RejectsOtherVersionsUnknownTypesAndGarbage) {
   auto other = decode(raw(kProtocolVersion + 1, "spawn"));
   ASSERT_FALSE(other);

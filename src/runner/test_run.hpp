@@ -1,0 +1,81 @@
+#pragma once
+// TestRun: one load test as a front end (the web UI) drives it, whether its users run in this process
+// (LocalRunner) or on a distributed master's workers (distributed/master_session.hpp). The web layer
+// talks to this interface only, so `cicada` and `cicada --master` serve the same UI with the same code.
+//
+// TestRunSource makes the runs: one per test started from the UI. A source may also know a fleet of
+// workers that outlives its tests (a master): the UI shows them between tests too.
+#include <functional>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "base/result.hpp"
+#include "cicada/user.hpp"
+#include "runner/local_runner.hpp"
+#include "runner/run_options.hpp"
+#include "runner/run_state.hpp"
+#include "runner/worker_status.hpp"
+#include "stats/snapshot.hpp"
+
+namespace cicada::runner {
+
+class TestRun {
+ public:
+  virtual ~TestRun() = default;
+  // Runs the test to its end on the calling thread; on_second gets each closed second's snapshot.
+  virtual void run(const std::function<void(const stats::Snapshot&)>& on_second) = 0;
+  // Thread-safe controls and readings, as LocalRunner's.
+  virtual void stop() = 0;
+  virtual void set_users(int users, double spawn_rate) = 0;
+  virtual void reset_stats() = 0;
+  virtual RunState state() const = 0;
+  virtual std::shared_ptr<const stats::Snapshot> snapshot() const = 0;
+  // Open model (arrival rate): whether this test runs one, and a new total rate (iterations/s) from now on.
+  virtual bool open_model() const = 0;
+  virtual void set_arrival_rate(double per_second) = 0;
+  // The prepared runner that describes the test to observers (options, scenario, seed): the runner
+  // itself for a local test; a stand-in that never runs for a distributed one.
+  virtual LocalRunner& described_by() = 0;
+};
+
+class TestRunSource {
+ public:
+  virtual ~TestRunSource() = default;
+  // A prepared test of `scenario` with `options`, or why it cannot start (bad host, no workers...).
+  virtual Result<std::shared_ptr<TestRun>> make(const Scenario& scenario, const RunOptions& options) = 0;
+  // The workers, for a distributed source; nullopt for a local one.
+  virtual std::optional<std::vector<WorkerStatus>> workers() const { return std::nullopt; }
+};
+
+// The single-process test: a LocalRunner behind the interface.
+class LocalTestRun final : public TestRun {
+ public:
+  LocalTestRun(Scenario scenario, RunOptions options) : runner_(std::move(scenario), std::move(options)) {}
+  Result<void> prepare() { return runner_.prepare(); }
+
+  void run(const std::function<void(const stats::Snapshot&)>& on_second) override { runner_.run(on_second); }
+  void stop() override { runner_.stop(); }
+  void set_users(int users, double spawn_rate) override { runner_.set_users(users, spawn_rate); }
+  void reset_stats() override { runner_.reset_stats(); }
+  RunState state() const override { return runner_.state(); }
+  std::shared_ptr<const stats::Snapshot> snapshot() const override { return runner_.snapshot(); }
+  bool open_model() const override { return runner_.open_model(); }
+  void set_arrival_rate(double per_second) override { runner_.set_arrival_rate(per_second); }
+  LocalRunner& described_by() override { return runner_; }
+
+ private:
+  LocalRunner runner_;
+};
+
+// Makes LocalTestRuns: the source of a single-process `cicada`.
+class LocalTestRunSource final : public TestRunSource {
+ public:
+  Result<std::shared_ptr<TestRun>> make(const Scenario& scenario, const RunOptions& options) override {
+    auto run = std::make_shared<LocalTestRun>(scenario, options);
+    if (auto r = run->prepare(); !r) return r.error();
+    return std::shared_ptr<TestRun>(std::move(run));
+  }
+};
+
+}  // namespace cicada::runner

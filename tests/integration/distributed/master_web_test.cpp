@@ -1,0 +1,164 @@
+// The master serves the web UI: a real `cicada --master` (no --headless) and two real worker processes on
+// loopback, driven through the same HTTP API as a single process (POST /swarm, GET /stop), with the
+// workers listed in /stats/requests as Locust's master lists them. Every run is bounded (deadlines).
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <thread>
+
+#include "../http_server/raw_http.hpp"
+#include "fleet.hpp"
+#include "support/scripted_server.hpp"
+
+using namespace std::chrono_literals;
+using namespace cicada::testing;
+using nlohmann::json;
+
+namespace {
+
+std::vector<std::string> web_master_argv(const std::filesystem::path& scenario, const std::string& host,
+                                         int port) {
+  return {binary("apps/cicada/cicada").string(),
+          "-f",
+          scenario.string(),
+          "--master",
+          "--master-bind-host",
+          "127.0.0.1",
+          "--master-bind-port",
+          std::to_string(port),
+          "--web-host",
+          "127.0.0.1",
+          "--web-port",
+          "0",
+          "--host",
+          host};
+}
+
+// The UI's port from the line the master prints ("cicada web UI: http://127.0.0.1:PORT").
+std::uint16_t ui_port(const ChildProcess& master) {
+  const auto text = master.wait_for_output("cicada web UI: ", 15s);
+  if (!text) return 0;
+  std::smatch m;
+  const std::string out = master.out();
+  if (!std::regex_search(out, m, std::regex("cicada web UI: http://127\\.0\\.0\\.1:(\\d+)"))) return 0;
+  return static_cast<std::uint16_t>(std::stoi(m[1]));
+}
+
+json get_json(std::uint16_t port, const std::string& target) {
+  const auto r = cicada::test::round_trip(port, cicada::test::make_request("GET", target));
+  if (!r || r->status != 200) return json();
+  return json::parse(r->body, nullptr, false);
+}
+
+json swarm(std::uint16_t port, const std::string& form) {
+  const auto r = cicada::test::round_trip(
+      port, cicada::test::make_request("POST", "/swarm", form, "application/x-www-form-urlencoded"));
+  return r ? json::parse(r->body, nullptr, false) : json();
+}
+
+// Polls /stats/requests until `ok` holds (true) or the deadline passes (false); `last` is the last answer.
+bool stats_until(std::uint16_t port, const std::function<bool(const json&)>& ok, json& last,
+                 std::chrono::milliseconds deadline = 15s) {
+  const auto end = std::chrono::steady_clock::now() + deadline;
+  while (std::chrono::steady_clock::now() < end) {
+    last = get_json(port, "/stats/requests");
+    if (last.is_object() && ok(last)) return true;
+    std::this_thread::sleep_for(100ms);
+  }
+  return false;
+}
+
+bool every_worker(const json& s, const std::function<bool(const json&)>& ok) {
+  if (!s.contains("workers") || s["workers"].empty()) return false;
+  for (const auto& w : s["workers"])
+    if (!ok(w)) return false;
+  return true;
+}
+
+TEST(MasterWeb, SwarmAndStopFromTheUiDriveTheWorkers) {
+  ScriptedServer server;
+  server.set_fallback(ScriptedReply::respond(200, "ok"));
+  TempDir dir;
+  const auto scenario = write_get_scenario(dir.path(), "constant(0.05)");
+  const int port = ScriptedServer::closed_port();
+  ChildProcess master(web_master_argv(scenario, server.url(), port), dir.path());
+  const auto ui = ui_port(master);
+  ASSERT_NE(ui, 0) << master.err();
+
+  // No worker yet: a start is refused with a reason, as Locust refuses it.
+  const auto early = swarm(ui, "user_count=4&spawn_rate=100");
+  EXPECT_EQ(early.value("success", true), false) << early.dump();
+  EXPECT_NE(early.value("message", "").find("no worker"), std::string::npos) << early.dump();
+
+  std::vector<std::unique_ptr<ChildProcess>> workers;
+  for (int i = 0; i < 2; ++i) workers.push_back(std::make_unique<ChildProcess>(worker_argv(port)));
+  json s;
+  ASSERT_TRUE(stats_until(
+      ui, [](const json& j) { return j.value("worker_count", 0) == 2; }, s))
+      << s.dump() << master.err();
+  EXPECT_EQ(s["state"], "ready");
+
+  const auto started = swarm(ui, "user_count=4&spawn_rate=100");
+  ASSERT_EQ(started.value("success", false), true) << started.dump() << master.err();
+  // Two users on each worker, every worker running, with its CPU and memory reported.
+  ASSERT_TRUE(stats_until(
+      ui,
+      [](const json& j) {
+        return j["user_count"] == 4 && every_worker(j, [](const json& w) {
+                 return w["user_count"] == 2 && w["state"] == "running" && w["memory_usage"] > 0;
+               });
+      },
+      s))
+      << s.dump(2) << master.err();
+  for (const auto& w : s["workers"]) {
+    EXPECT_TRUE(w.contains("id") && w.contains("cpu_usage")) << w.dump();
+    EXPECT_GE(w["cpu_usage"].get<double>(), 0.0);
+  }
+  ASSERT_TRUE(stats_until(
+      ui, [](const json& j) { return j["stats"].back()["num_requests"] > 10; }, s))
+      << s.dump(2);
+
+  // A new user count while it runs is shared out again.
+  ASSERT_EQ(swarm(ui, "user_count=6&spawn_rate=100").value("success", false), true);
+  ASSERT_TRUE(stats_until(
+      ui, [](const json& j) { return every_worker(j, [](const json& w) { return w["user_count"] == 3; }); },
+      s))
+      << s.dump(2) << master.err();
+
+  ASSERT_EQ(get_json(ui, "/stop").value("success", false), true);
+  ASSERT_TRUE(stats_until(
+      ui,
+      [](const json& j) {
+        return j["state"] == "stopped" && every_worker(j, [](const json& w) { return w["user_count"] == 0; });
+      },
+      s))
+      << s.dump(2) << master.err();
+  const auto counted = s["stats"].back()["num_requests"].get<std::uint64_t>();
+  EXPECT_GT(counted, 10u);
+
+  // The workers stay for the next test, which starts with fresh stats.
+  ASSERT_EQ(swarm(ui, "user_count=2&spawn_rate=100").value("success", false), true);
+  ASSERT_TRUE(stats_until(
+      ui,
+      [](const json& j) {
+        return j["state"] == "running" && j["worker_count"] == 2 &&
+               every_worker(j, [](const json& w) { return w["user_count"] == 1; });
+      },
+      s))
+      << s.dump(2) << master.err();
+  ASSERT_EQ(get_json(ui, "/stop").value("success", false), true);
+  ASSERT_TRUE(stats_until(
+      ui, [](const json& j) { return j["state"] == "stopped"; }, s))
+      << s.dump(2);
+
+  master.signal(SIGINT);
+  const auto code = master.wait(20s);
+  ASSERT_TRUE(code) << master.err();
+  EXPECT_EQ(*code, 0) << master.err();
+  expect_workers_quit(workers);
+}
+
+}  // namespace
