@@ -1,7 +1,5 @@
 #include "shape_options.hpp"
 
-#include <fmt/format.h>
-
 #include <CLI/CLI.hpp>
 
 #include "base/duration.hpp"
@@ -55,18 +53,6 @@ Result<void> apply_shape_options(const ShapeOptions& o, const scenario::Scenario
   if (!lateness) return make_error("--max-lateness: " + lateness.error().message);
   ro.max_lateness = *lateness;
   return {};
-}
-
-std::string describe_load(const runner::RunOptions& ro) {
-  if (!ro.shape) return fmt::format("{} users", ro.users);
-  const auto first = ro.shape(std::chrono::duration<double>(0));
-  if (!first) return "an empty load shape";
-  // The stage label says more than the first target only for real stages ("stage 1/3: ...").
-  const std::string stage = first->stage.starts_with("stage") ? " (" + first->stage + ")" : "";
-  if (first->arrival_rate)
-    return fmt::format("arrival rate {:g}/s, max in-flight {}{}", *first->arrival_rate, ro.max_inflight,
-                       stage);
-  return fmt::format("{} users{}", first->users, stage);
 }
 
 }  // namespace cicada::app

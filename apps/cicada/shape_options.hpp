@@ -7,6 +7,7 @@
 #include <string>
 
 #include "base/result.hpp"
+#include "runner/load_description.hpp"
 #include "runner/run_options.hpp"
 #include "scenario/yaml_loader.hpp"
 
@@ -30,8 +31,7 @@ void add_shape_flags(CLI::App& app, CliOptions& o);
 Result<void> apply_shape_options(const ShapeOptions& o, const scenario::ScenarioSettings& settings,
                                  double default_spawn_rate, runner::RunOptions& ro);
 
-// The load of a run for the start-up log line: "10 users" (closed model), "arrival rate 200/s, max
-// in-flight 1000" (open model: -u means nothing there), or the shape's first target.
-std::string describe_load(const runner::RunOptions& ro);
+// describe_load(ro): the load of a run for the start-up log line (runner/load_description.hpp).
+using runner::describe_load;
 
 }  // namespace cicada::app

@@ -112,7 +112,10 @@ int run_web_ui(const CliOptions& o, scenario::LoadedScenario loaded, const runne
   log::info("Starting web interface at {} (press Ctrl-C to quit)", ui.url());
 
   if (o.web.autostart) {
-    webui::SwarmRequest s{ro.users, ro.spawn_rate, "", ro.run_time};
+    webui::SwarmRequest s;  // a shape from the scenario or the command line runs instead of -u/-r
+    s.users = ro.users;
+    s.spawn_rate = ro.spawn_rate;
+    s.run_time = ro.run_time;
     if (auto r = ui.controller().swarm(s); !r) {
       std::cerr << "cicada: " << r.error().message << "\n";
       ui.stop();

@@ -43,7 +43,9 @@ class LocalRunner {
   // Open model: a new total arrival rate (iterations/s) from now on; thread-safe. Ignored in a
   // closed-model run (the model is chosen by the shape's first target, see RunOptions::shape).
   void set_arrival_rate(double per_second);
-  bool open_model() const { return open_model_; }
+  bool open_model() const { return open_model_.load(); }
+  // Open model: the total arrival rate (iterations/s) the runner is following now; thread-safe.
+  double arrival_rate() const { return arrival_rate_.load(); }
   void reset_stats();
   // Distributed worker (src/distributed): sees each second's deltas, and the final ones, on the control
   // thread before they are merged, so they can be shipped to the master. Set before run().
@@ -110,8 +112,9 @@ class LocalRunner {
   ShapeFn shape_;
   std::optional<ShapeTarget> last_shape_target_;
   std::string stage_;
-  bool open_model_ = false;
-  double arrival_rate_ = 0;
+  // Atomic: the web UI reads both while the control thread changes them.
+  std::atomic<bool> open_model_{false};
+  std::atomic<double> arrival_rate_{0};
   std::atomic<double> pending_arrival_rate_{-1.0};
 
   mutable std::mutex snapshot_mutex_;

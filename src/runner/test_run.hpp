@@ -33,6 +33,8 @@ class TestRun {
   virtual std::shared_ptr<const stats::Snapshot> snapshot() const = 0;
   // Open model (arrival rate): whether this test runs one, and a new total rate (iterations/s) from now on.
   virtual bool open_model() const = 0;
+  // Its current total arrival rate (iterations/s); 0 from a run that cannot tell.
+  virtual double arrival_rate() const { return 0; }
   virtual void set_arrival_rate(double per_second) = 0;
   // The prepared runner that describes the test to observers (options, scenario, seed): the runner
   // itself for a local test; a stand-in that never runs for a distributed one.
@@ -61,6 +63,7 @@ class LocalTestRun final : public TestRun {
   RunState state() const override { return runner_.state(); }
   std::shared_ptr<const stats::Snapshot> snapshot() const override { return runner_.snapshot(); }
   bool open_model() const override { return runner_.open_model(); }
+  double arrival_rate() const override { return runner_.arrival_rate(); }
   void set_arrival_rate(double per_second) override { runner_.set_arrival_rate(per_second); }
   LocalRunner& described_by() override { return runner_; }
 

@@ -50,12 +50,30 @@ json current_percentile(const stats::EntrySnapshot& total, std::size_t index) {
   return any ? json(ms(p[index])) : json(nullptr);
 }
 
+// The open model's figures (docs/metrics.md, "Coordinated omission"): in an open-model run the runner
+// reports iterations in flight as its user count.
+json open_model_json(const stats::Snapshot& snap, const LoadStatus& load) {
+  if (!load.arrival_rate) return nullptr;
+  const auto& t = snap.total;
+  auto pct = [&](const stats::Percentiles& p, std::size_t i) {
+    return t.has_requests() ? json(ms(p[i])) : json(nullptr);
+  };
+  return json{
+      {"arrival_rate", *load.arrival_rate},
+      {"in_flight", snap.user_count},
+      {"max_inflight", load.max_inflight},
+      {"dropped_iterations", snap.dropped_iterations},
+      {"corrected", {{"p95", pct(t.percentiles_us, kP95)}, {"p99", pct(t.percentiles_us, kP99)}}},
+      {"uncorrected",
+       {{"p95", pct(t.uncorrected_percentiles_us, kP95)}, {"p99", pct(t.uncorrected_percentiles_us, kP99)}}}};
+}
+
 }  // namespace
 
 std::string html_escape(std::string_view s) { return report::xml_escape(s); }
 
 std::string stats_requests_json(const stats::Snapshot& snap, runner::RunState state, bool started,
-                                bool pretty) {
+                                bool pretty, const LoadStatus& load) {
   json stats = json::array();
   for (std::size_t i = 0; i < snap.entries.size() && i < kMaxRows; ++i) {
     stats.push_back(entry_json(snap.entries[i], snap.entries[i].method));
@@ -86,6 +104,8 @@ std::string stats_requests_json(const stats::Snapshot& snap, runner::RunState st
       {"user_count", snap.user_count},
       {"time", snap.now_unix_s},
       {"stages", std::move(stages)},
+      {"load_mode", load.mode},
+      {"open_model", open_model_json(snap, load)},
   };
   return pretty ? out.dump(2) : out.dump();
 }

@@ -2,6 +2,8 @@
 // The JSON answers of the web UI's API, in Locust 2.12's shapes (keys sorted, as Flask's jsonify writes
 // them) so scripts written against Locust's UI keep working. Times are milliseconds; unlike Locust's
 // rounded integers they keep microsecond resolution (as in the CSVs). See docs/webui.md.
+#include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -14,10 +16,19 @@ namespace cicada::webui {
 // Python's html.escape(s, quote=True): what Locust applies to names and error texts in its JSON.
 std::string html_escape(std::string_view s);
 
+// How the test's load is driven, for cicada's keys of /stats/requests.
+struct LoadStatus {
+  std::string mode = "users";          // "users", "arrival_rate", "stages" or "shape" (see LoadMode)
+  std::optional<double> arrival_rate;  // open model: iterations per second now; none: closed model
+  std::size_t max_inflight = 0;        // open model: iterations running at once at most
+};
+
 // GET /stats/requests. started: a test has been started (the Aggregated method is null before that, ""
-// after). Each stats entry also carries cicada's extra keys (whole-run rates and the CSV percentiles).
+// after). Each stats entry also carries cicada's extra keys (whole-run rates and the CSV percentiles);
+// the answer adds load_mode and, for an open-model test, open_model: its arrival rate, iterations in
+// flight and dropped, and the whole run's corrected and uncorrected p95/p99.
 std::string stats_requests_json(const stats::Snapshot& snap, runner::RunState state, bool started,
-                                bool pretty = true);
+                                bool pretty = true, const LoadStatus& load = {});
 // GET /exceptions: {"exceptions": [{count, msg, traceback, nodes}]}.
 std::string exceptions_json(const stats::Snapshot& snap);
 // GET /tasks: {"per_class": {type: {ratio, tasks: {task: {ratio}}}}, "total": {...}}.

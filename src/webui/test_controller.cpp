@@ -1,12 +1,30 @@
 #include "webui/test_controller.hpp"
 
+#include <fmt/format.h>
+
 #include <utility>
 
 #include "base/clock.hpp"
 #include "base/log.hpp"
+#include "runner/load_description.hpp"
+#include "runner/stages.hpp"
 #include "stats/aggregate.hpp"
 
 namespace cicada::webui {
+
+std::string_view to_string(LoadMode mode) {
+  switch (mode) {
+    case LoadMode::kUsers:
+      return "users";
+    case LoadMode::kArrivalRate:
+      return "arrival_rate";
+    case LoadMode::kStages:
+      return "stages";
+    case LoadMode::kShape:
+      return "shape";
+  }
+  return "users";
+}
 
 TestController::TestController(Scenario scenario, runner::RunOptions base, TestListener* listener,
                                runner::TestRunSource* source)
@@ -17,6 +35,8 @@ TestController::TestController(Scenario scenario, runner::RunOptions base, TestL
   info_.host = base_.host;
   info_.users = base_.users;
   info_.spawn_rate = base_.spawn_rate;
+  info_.max_inflight = base_.max_inflight;
+  if (shape_controlled()) info_.load_mode = LoadMode::kShape;
 }
 
 TestController::~TestController() {
@@ -33,16 +53,52 @@ std::shared_ptr<const stats::Snapshot> TestController::empty_snapshot() {
   return std::make_shared<const stats::Snapshot>(stats::Aggregate(now).snapshot(now));
 }
 
+// A running test takes new users (closed model) or a new arrival rate (open model); its shape, if any,
+// takes over again at its next stage.
+Result<void> TestController::retarget(const SwarmRequest& request) {
+  if (!request.stages.empty()) return make_error("a test is running: stop it before starting new stages");
+  if (runner_->open_model()) {
+    if (!request.arrival_rate) return make_error("this test runs an arrival rate: give arrival_rate");
+    runner_->set_arrival_rate(*request.arrival_rate);
+    return {};
+  }
+  if (request.arrival_rate) return make_error("this test runs users: stop it to start an arrival rate");
+  runner_->set_users(request.users, request.spawn_rate);
+  info_.users = request.users;
+  info_.spawn_rate = request.spawn_rate;
+  return {};
+}
+
+// The load of a new test: the configured shape, or the request's stages, arrival rate or users.
+Result<LoadMode> TestController::apply_load(const SwarmRequest& request, runner::RunOptions& options) const {
+  if (request.max_inflight) options.max_inflight = *request.max_inflight;
+  if (shape_controlled()) {
+    if (!request.stages.empty() || request.arrival_rate)
+      return make_error(
+          "the load shape is set by the scenario or the command line; stages and "
+          "arrival_rate cannot replace it");
+    return LoadMode::kShape;
+  }
+  if (!request.stages.empty() && request.arrival_rate)
+    return make_error("give stages or arrival_rate, not both (rates go in stages as 30s:200/s)");
+  if (!request.stages.empty()) {
+    auto stages = runner::parse_stages(request.stages);
+    if (!stages) return make_error("stages: " + stages.error().message);
+    options.shape = runner::stages_shape(std::move(*stages), request.spawn_rate);
+    return LoadMode::kStages;
+  }
+  if (request.arrival_rate) {
+    options.shape = runner::constant_rate_shape(*request.arrival_rate);
+    return LoadMode::kArrivalRate;
+  }
+  return LoadMode::kUsers;
+}
+
 Result<void> TestController::swarm(const SwarmRequest& request) {
   std::lock_guard life(lifecycle_mutex_);
   {
     std::lock_guard lock(mutex_);
-    if (running_ && runner_) {
-      runner_->set_users(request.users, request.spawn_rate);
-      info_.users = request.users;
-      info_.spawn_rate = request.spawn_rate;
-      return {};
-    }
+    if (running_ && runner_) return retarget(request);
   }
   if (test_thread_.joinable()) test_thread_.join();  // the previous test has ended; reap its thread
 
@@ -52,18 +108,29 @@ Result<void> TestController::swarm(const SwarmRequest& request) {
   if (!request.host.empty()) options.host = request.host;
   options.run_time = request.run_time;
   options.reset_stats = base_.reset_stats;
+  auto mode = apply_load(request, options);
+  if (!mode) return make_error(mode.error().message);
   auto made = source_->make(scenario_, options);
   if (!made) return made.error();
   std::shared_ptr<runner::TestRun> next = std::move(*made);
-  log::info("Starting a test from the web UI: {} users at {:.2f}/s, host {}", options.users,
-            options.spawn_rate, options.host);
+  log::info("Starting a test from the web UI: {}, host {}",
+            *mode == LoadMode::kUsers ? fmt::format("{} users at {:.2f}/s", options.users, options.spawn_rate)
+                                      : std::string(to_string(*mode)),
+            options.host);
   {
     std::lock_guard lock(mutex_);
     runner_ = next;
     running_ = true;
     cleared_ = false;
-    info_ =
-        TestInfo{options.host, options.users, options.spawn_rate, options.run_time, unix_seconds_now_f(), 0};
+    info_ = TestInfo{options.host,
+                     options.users,
+                     options.spawn_rate,
+                     options.run_time,
+                     *mode,
+                     request.stages,
+                     options.max_inflight,
+                     unix_seconds_now_f(),
+                     0};
   }
   if (listener_ != nullptr) listener_->on_test_start(next->described_by());
   test_thread_ = std::thread([this, next] { run_test(next); });
@@ -123,6 +190,18 @@ std::shared_ptr<const stats::Snapshot> TestController::snapshot() const {
   }
   std::shared_ptr<const stats::Snapshot> snap = runner ? runner->snapshot() : nullptr;
   return snap ? snap : empty_snapshot();
+}
+
+std::string TestController::shape_description() const {
+  runner::RunOptions options = base_;
+  if (!options.shape) options.shape = scenario_.shape;
+  return options.shape ? runner::describe_load(options) : "";
+}
+
+std::optional<double> TestController::arrival_rate() const {
+  std::lock_guard lock(mutex_);
+  if (!runner_ || !runner_->open_model()) return std::nullopt;
+  return runner_->arrival_rate();
 }
 
 TestInfo TestController::info() const {

@@ -14,6 +14,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 
 #include "base/result.hpp"
@@ -26,13 +27,23 @@
 
 namespace cicada::webui {
 
-// What POST /swarm asks for.
+// What POST /swarm asks for. The load is one of: users at a spawn rate (Locust's fields), a constant
+// arrival rate (the open model), or stages in the --stages syntax (users or rates). When the scenario or
+// the command line defines the shape, the request's load is ignored and the shape runs (as Locust does
+// with a LoadTestShape).
 struct SwarmRequest {
   int users = 1;
   double spawn_rate = 1;
   std::string host;  // empty: keep the current host
   std::optional<std::chrono::microseconds> run_time;
+  std::optional<double> arrival_rate;       // iterations per second
+  std::string stages;                       // "30s:10@5,1m:100" or "30s:50/s,1m:50..200/s"
+  std::optional<std::size_t> max_inflight;  // open model; none: the command line's
 };
+
+// How a test's load is driven, as the UI shows it.
+enum class LoadMode { kUsers, kArrivalRate, kStages, kShape };
+std::string_view to_string(LoadMode mode);  // "users", "arrival_rate", "stages", "shape"
 
 // The configuration of the latest test, for reports and the UI.
 struct TestInfo {
@@ -40,8 +51,11 @@ struct TestInfo {
   int users = 0;
   double spawn_rate = 0;
   std::optional<std::chrono::microseconds> run_time;
-  double start_unix_s = 0;  // 0: no test yet
-  double end_unix_s = 0;    // 0: still running (or none)
+  LoadMode load_mode = LoadMode::kUsers;
+  std::string stages;            // LoadMode::kStages: as the request gave them
+  std::size_t max_inflight = 0;  // open model: iterations running at once at most
+  double start_unix_s = 0;       // 0: no test yet
+  double end_unix_s = 0;         // 0: still running (or none)
 };
 
 // Hooks, called on the test's control thread (the runner's). Must be quick and must not call back into
@@ -66,8 +80,8 @@ class TestController {
   TestController(const TestController&) = delete;
   TestController& operator=(const TestController&) = delete;
 
-  // Starts a test, or retargets the running one. Fails (and changes nothing) on a bad request, e.g. a
-  // host without http://.
+  // Starts a test, or retargets the running one (its users, or its arrival rate in the open model).
+  // Fails (and changes nothing) on a bad request, e.g. a host without http:// or malformed stages.
   Result<void> swarm(const SwarmRequest& request);
   void stop();
   // Zeroes stats, failures and exceptions (the running test's, or the last finished one's).
@@ -83,12 +97,22 @@ class TestController {
   std::optional<std::vector<runner::WorkerStatus>> workers() const { return source_->workers(); }
   const Scenario& scenario() const { return scenario_; }
   std::string default_host() const { return base_.host; }
+  const runner::RunOptions& base_options() const { return base_; }
+  // The scenario (a C++ shape, YAML stages or arrival_rate) or the command line (--stages,
+  // --arrival-rate) defines the load: a swarm runs that shape and cannot set another load.
+  bool shape_controlled() const { return base_.shape || scenario_.shape; }
+  // That shape's start, e.g. "arrival rate 50/s, max in-flight 1000 (stage 1/2: 50/s)"; "" without one.
+  std::string shape_description() const;
+  // The running (or last) test is an open-model one: its current arrival rate; none otherwise.
+  std::optional<double> arrival_rate() const;
 
   // Blocks until no test is running (returns at once when none is), or until timeout.
   bool wait_idle(std::chrono::milliseconds timeout);
 
  private:
   void run_test(std::shared_ptr<runner::TestRun> runner);
+  Result<void> retarget(const SwarmRequest& request);  // mutex_ held, a test running
+  Result<LoadMode> apply_load(const SwarmRequest& request, runner::RunOptions& options) const;
   static std::shared_ptr<const stats::Snapshot> empty_snapshot();
 
   Scenario scenario_;

@@ -9,8 +9,8 @@
 #include "base/duration.hpp"
 #include "report/locust_csv.hpp"
 #include "webui/basic_auth.hpp"
-#include "webui/embedded_assets.hpp"
 #include "webui/form_decode.hpp"
+#include "webui/route_guard.hpp"
 #include "webui/stats_json.hpp"
 #include "webui/workers_json.hpp"
 
@@ -52,6 +52,16 @@ std::string strip_angle_brackets(std::string s) {
   return s;
 }
 
+// A whole number of at least `min`, or none.
+std::optional<long long> parse_whole(const std::optional<std::string>& text, long long min) {
+  const auto v = parse_number(text);
+  if (!v || *v < static_cast<double>(min) || *v != static_cast<double>(static_cast<long long>(*v)))
+    return std::nullopt;
+  return static_cast<long long>(*v);
+}
+
+bool given(const std::optional<std::string>& field) { return field && !field->empty(); }
+
 struct Api {
   TestController& controller;
   EventHub& hub;
@@ -60,6 +70,43 @@ struct Api {
 
   void changed() const {
     if (options.on_change) options.on_change();
+  }
+
+  // The load fields of /swarm: Locust's user_count and spawn_rate, or cicada's arrival_rate, stages and
+  // max_inflight. Users are required only when nothing else sets the load.
+  Result<void> parse_load(const FormFields& form, SwarmRequest& s) const {
+    const auto rate_field = form_value(form, "arrival_rate");
+    const auto inflight_field = form_value(form, "max_inflight");
+    s.stages = form_value(form, "stages").value_or("");
+    std::erase_if(s.stages, [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; });
+    if (given(rate_field)) {
+      s.arrival_rate = parse_number(rate_field);
+      if (!s.arrival_rate || !(*s.arrival_rate > 0))
+        return make_error("arrival_rate must be a number greater than 0 (iterations per second)");
+    }
+    if (given(inflight_field)) {
+      const auto n = parse_whole(inflight_field, 1);
+      if (!n) return make_error("max_inflight must be a whole number, 1 or more");
+      s.max_inflight = static_cast<std::size_t>(*n);
+    }
+    const bool users_needed = s.stages.empty() && !s.arrival_rate && !controller.shape_controlled();
+    const auto users_field = form_value(form, "user_count");
+    const auto spawn_field = form_value(form, "spawn_rate");
+    if (users_needed || given(users_field)) {
+      const auto users = parse_whole(users_field, 0);
+      if (!users) return make_error("user_count must be a whole number, 0 or more");
+      s.users = static_cast<int>(*users);
+    } else {
+      s.users = controller.base_options().users;
+    }
+    if (users_needed || given(spawn_field)) {
+      const auto rate = parse_number(spawn_field);
+      if (!rate || !(*rate > 0)) return make_error("spawn_rate must be a number greater than 0");
+      s.spawn_rate = *rate;
+    } else {
+      s.spawn_rate = controller.base_options().spawn_rate;
+    }
+    return {};
   }
 
   void swarm(const ServerRequest& req, ServerResponse& out) const {
@@ -71,13 +118,7 @@ struct Api {
       reply_json(out, json{{"success", false}, {"message", std::move(message)}, {"host", host_shown}}.dump(2),
                  status);
     };
-    const auto users = parse_number(form_value(form, "user_count"));
-    const auto rate = parse_number(form_value(form, "spawn_rate"));
-    if (!users || *users < 0 || *users != static_cast<double>(static_cast<long long>(*users)))
-      return fail("user_count must be a whole number, 0 or more");
-    if (!rate || !(*rate > 0)) return fail("spawn_rate must be a number greater than 0");
-    s.users = static_cast<int>(*users);
-    s.spawn_rate = *rate;
+    if (auto r = parse_load(form, s); !r) return fail(r.error().message);
     json answer{{"success", true}, {"message", "Swarming started"}, {"host", host_shown}};
     if (auto rt = form_value(form, "run_time"); rt && !rt->empty()) {
       auto d = parse_duration(*rt);
@@ -87,6 +128,7 @@ struct Api {
     }
     if (auto r = controller.swarm(s); !r) return fail(r.error().message);
     answer["host"] = controller.info().host;
+    answer["load_mode"] = to_string(controller.info().load_mode);
     reply_json(out, answer.dump(2));
     changed();
   }
@@ -104,7 +146,13 @@ struct Api {
            {"spawn_rate", info.spawn_rate},
            {"run_time", info.run_time ? format_duration(*info.run_time) : ""},
            {"scenario", options.scenario_file},
-           {"user_types", json::array()}};
+           {"user_types", json::array()},
+           // cicada's load settings: the start form hides users and rates when a shape is configured.
+           {"shape_controlled", controller.shape_controlled()},
+           {"shape", controller.shape_description()},
+           {"load_mode", to_string(info.load_mode)},
+           {"stages", info.stages},
+           {"max_inflight", controller.base_options().max_inflight}};
     for (const auto& t : controller.scenario().user_types) j["user_types"].push_back(t.name);
     reply_json(out, j.dump(2));
   }
@@ -133,27 +181,21 @@ struct Api {
   }
 };
 
-// Wraps a handler with basic auth (when configured) and Locust's CORS header.
-http::Handler guarded(const std::shared_ptr<Api>& api, bool needs_auth, http::Handler inner) {
-  return [api, needs_auth, inner = std::move(inner)](const ServerRequest& req, ServerResponse& out) {
-    out.headers.emplace_back("Access-Control-Allow-Origin", "*");
-    if (needs_auth && !api->expected_auth.empty() &&
-        !authorization_matches(req.authorization, api->expected_auth)) {
-      out.status = 401;
-      out.content_type = "text/html; charset=utf-8";
-      out.headers.emplace_back("WWW-Authenticate", "Basic realm=\"\"");
-      return;
-    }
-    inner(req, out);
-  };
-}
-
 }  // namespace
 
+LoadStatus load_status(const TestController& controller) {
+  const TestInfo info = controller.info();
+  LoadStatus load;
+  load.mode = std::string(to_string(info.load_mode));
+  load.arrival_rate = controller.arrival_rate();
+  load.max_inflight = info.max_inflight;
+  return load;
+}
+
 std::string stats_event_data(const TestController& controller) {
-  return with_workers(
-      stats_requests_json(*controller.snapshot(), controller.state(), controller.started(), false),
-      controller.workers(), false);
+  return with_workers(stats_requests_json(*controller.snapshot(), controller.state(), controller.started(),
+                                          false, load_status(controller)),
+                      controller.workers(), false);
 }
 
 report::ReportInfo make_report_info(const TestController& controller, const std::string& scenario_file) {
@@ -174,21 +216,14 @@ void add_web_routes(http::Router& router, TestController& controller, EventHub& 
   auto api = std::make_shared<Api>(Api{controller, hub, std::move(options), {}});
   if (!api->options.auth.empty()) api->expected_auth = basic_auth_header(api->options.auth);
   auto get = [&](std::string_view path, http::Handler h) {
-    router.add("GET", path, guarded(api, true, std::move(h)));
+    router.add("GET", path, guard_route(api->expected_auth, true, std::move(h)));
   };
   auto snap = [api] { return api->controller.snapshot(); };
 
-  for (const auto& asset : embedded_assets()) {
-    auto serve = [&asset](const ServerRequest&, ServerResponse& out) {
-      out.content_type = asset.content_type;
-      out.body = asset.bytes;
-    };
-    if (asset.path == "/index.html") get("/", serve);
-    router.add("GET", "/static" + std::string(asset.path), guarded(api, false, serve));
-  }
-  router.add("POST", "/swarm", guarded(api, true, [api](const ServerRequest& req, ServerResponse& out) {
-               api->swarm(req, out);
-             }));
+  add_asset_routes(router, api->expected_auth, "/index.html");
+  router.add("POST", "/swarm",
+             guard_route(api->expected_auth, true,
+                         [api](const ServerRequest& req, ServerResponse& out) { api->swarm(req, out); }));
   get("/stop", [api](const ServerRequest&, ServerResponse& out) {
     api->controller.stop();
     reply_json(out, json{{"message", "Test stopped"}, {"success", true}}.dump(2));
@@ -200,9 +235,10 @@ void add_web_routes(http::Router& router, TestController& controller, EventHub& 
     api->changed();
   });
   get("/stats/requests", [api](const ServerRequest&, ServerResponse& out) {
-    reply_json(out, with_workers(stats_requests_json(*api->controller.snapshot(), api->controller.state(),
-                                                     api->controller.started()),
-                                 api->controller.workers(), true));
+    reply_json(
+        out, with_workers(stats_requests_json(*api->controller.snapshot(), api->controller.state(),
+                                              api->controller.started(), true, load_status(api->controller)),
+                          api->controller.workers(), true));
   });
   get("/stats/requests/csv", [snap](const ServerRequest&, ServerResponse& out) {
     reply_download(out, report::stats_csv(*snap()), "text/csv", "requests", "csv");

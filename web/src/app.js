@@ -43,9 +43,26 @@ function renderHeader(s) {
   $('total-rps').textContent = fmt(s.total_rps, 1);
   $('fail-ratio').textContent = `${fmt(100 * s.fail_ratio, 1)}%`;
   const running = s.state === 'spawning' || s.state === 'running';
-  $('edit-button').classList.toggle('hidden', !running);
+  $('edit-button').classList.toggle('hidden', !running || !loadForm.editable(s.load_mode));
   $('stop-button').classList.toggle('hidden', !running);
   $('new-button').classList.toggle('hidden', running || s.state === 'ready');
+}
+
+// An open-model test: its arrival rate, iterations in flight (what the user count means there) and
+// dropped, and the whole run's latency from the scheduled start beside that from the send.
+function renderOpenModel(s) {
+  const o = s.open_model;
+  $('users-fact').classList.toggle('hidden', !!o);
+  for (const el of document.querySelectorAll('.open-model-fact')) el.classList.toggle('hidden', !o);
+  $('open-model').classList.toggle('hidden', !o);
+  if (!o) return;
+  $('arrival-rate').textContent = `${fmt(o.arrival_rate, 1)}/s`;
+  $('in-flight').textContent = fmt(o.in_flight);
+  $('dropped').textContent = fmt(o.dropped_iterations);
+  $('corrected-p95').textContent = fmt(o.corrected.p95);
+  $('corrected-p99').textContent = fmt(o.corrected.p99);
+  $('uncorrected-p95').textContent = fmt(o.uncorrected.p95);
+  $('uncorrected-p99').textContent = fmt(o.uncorrected.p99);
 }
 
 function renderStats(s) {
@@ -228,13 +245,34 @@ async function refreshHistogram() {
     `${fmt(lo, 3)} to ${fmt(h.buckets[h.buckets.length - 1][1], 3)} ms (bins of ${fmt(width, 3)} ms)`;
 }
 
+// A distributed master lists its workers (Locust's Workers tab); a single process has no `workers`.
+function renderWorkers(s) {
+  const workers = s.workers;
+  $('workers-fact').classList.toggle('hidden', !workers);
+  $('workers-tab-button').classList.toggle('hidden', !workers);
+  if (!workers) return;
+  $('worker-count').textContent = fmt(s.worker_count);
+  const body = $('workers-table').tBodies[0];
+  body.replaceChildren();
+  for (const w of workers) {
+    const row = body.insertRow();
+    cell(row, w.id, 'text');
+    cell(row, w.state, 'text');
+    cell(row, fmt(w.user_count));
+    cell(row, `${fmt(w.cpu_usage, 1)}%`, w.cpu_usage > 90 ? 'error' : undefined);
+    cell(row, `${fmt(w.memory_usage / (1024 * 1024), 1)} MB`);
+  }
+}
+
 // ---- one update ----
 function onStats(s) {
   last = s;
   stages = s.stages || [];
   renderHeader(s);
+  renderOpenModel(s);
   renderStats(s);
   renderFailures(s);
+  renderWorkers(s);
   fillEntrySelect(s);
   if (s.state !== 'ready') {
     pushPoint({
@@ -272,6 +310,7 @@ function openSwarmDialog(edit) {
   $('swarm-submit').textContent = edit ? 'Update' : 'Start swarming';
   $('host-row').classList.toggle('hidden', edit);
   $('run-time-row').classList.toggle('hidden', edit);
+  loadForm.open(edit, last?.load_mode);
   $('swarm-error').textContent = '';
   $('swarm-dialog').showModal();
 }
@@ -279,6 +318,7 @@ function openSwarmDialog(edit) {
 async function submitSwarm(ev) {
   ev.preventDefault();
   const body = new URLSearchParams(new FormData($('swarm-form')));
+  body.delete('load_kind');  // the form's own choice; the fields sent say what the load is
   if (editing) { body.delete('host'); body.delete('run_time'); }
   const answer = await fetch('swarm', { method: 'POST', body }).then((r) => r.json());
   if (!answer.success) { $('swarm-error').textContent = answer.message; return; }
@@ -289,8 +329,7 @@ async function submitSwarm(ev) {
 
 async function init() {
   const config = await fetch('config').then((r) => r.json());
-  $('user_count').value = config.users;
-  $('spawn_rate').value = config.spawn_rate;
+  loadForm.init(config);
   $('host-input').value = config.host;
   $('run_time').value = config.run_time;
   $('host').textContent = config.host || '-';
@@ -315,5 +354,5 @@ async function init() {
 }
 
 // For the browser test and the console: the live chart data.
-window.cicada = { series, charts, drawnMarks, get last() { return last; } };
+window.cicada = { series, charts, drawnMarks, loadForm, get last() { return last; } };
 init();

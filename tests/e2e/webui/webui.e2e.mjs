@@ -3,66 +3,22 @@
 // test starts a test from the form, sees the stats table and the charts update live, edits the user
 // count, stops, and downloads a CSV. Usage: node webui.e2e.mjs BUILD_DIR SOURCE_DIR [SCREENSHOT.png]
 // (run from a folder whose node_modules has playwright-core). Everything is bounded in time.
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
+import { bounded, openBrowser, startModelServer, startServer, terminate, UI_URL } from './harness.mjs';
 
-const require = createRequire(join(process.cwd(), 'package.json'));
-const { chromium } = require('playwright-core');
 const [buildDir, sourceDir, screenshot] = process.argv.slice(2);
 if (!buildDir || !sourceDir) throw new Error('usage: node webui.e2e.mjs BUILD_DIR SOURCE_DIR [SCREENSHOT]');
 
-const work = mkdtempSync(join(tmpdir(), 'cicada-webui-e2e-'));
-const children = [];
-const deadline = setTimeout(() => { console.error('FAIL: the test took over 150 s'); cleanup(); process.exit(1); }, 150_000);
-
-function cleanup() {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
-  rmSync(work, { recursive: true, force: true });
-}
-
-// Starts a binary and resolves with the first URL matching `pattern` (group 1) that it prints.
-function startServer(argv, what, pattern = /(http:\/\/127\.0\.0\.1:\d+)/) {
-  const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${what} printed no URL in 20 s: ${output}`)), 20_000);
-    const onData = (d) => {
-      output += d;
-      const m = output.match(pattern);
-      if (m) { clearTimeout(timer); resolve({ child, url: m[1], output: () => output }); }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`${what} exited with ${code}: ${output}`)));
-  });
-}
-
 async function main() {
-  const model = join(buildDir, 'apps/cicada-model/cicada-model');
-  const train = spawnSync(model, ['train', '--data', join(sourceDir, 'data/heart-disease.csv'), '--out', join(work, 'model')],
-    { timeout: 120_000, encoding: 'utf8' });
-  assert.equal(train.status, 0, `training failed: ${train.stderr}`);
-  const api = await startServer([model, 'serve', '--model', join(work, 'model'), '--port', '0', '--threads', '1'], 'cicada-model');
+  const api = await startModelServer(buildDir, sourceDir);
   const cicada = await startServer([join(buildDir, 'apps/cicada/cicada'), '-f', join(sourceDir, 'examples/health.yaml'),
-    '--host', api.url, '--web-port', '0', '--threads', '1', '-u', '7', '-r', '3'], 'cicada',
-    /cicada web UI: (http:\/\/127\.0\.0\.1:\d+)/);  // the line cicada prints on stdout for this
+    '--host', api.url, '--web-port', '0', '--threads', '1', '-u', '7', '-r', '3'], 'cicada', UI_URL);
   const uiUrl = cicada.url;
 
-  const context = await chromium.launchPersistentContext(join(work, 'chromium-profile'), {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    acceptDownloads: true,
-    viewport: { width: 1400, height: 900 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const { context, page } = await openBrowser();
   try {
-    const page = context.pages()[0] ?? await context.newPage();
     const offsite = [];
     page.on('request', (r) => { if (!r.url().startsWith(uiUrl)) offsite.push(r.url()); });
     await page.goto(uiUrl);
@@ -136,10 +92,9 @@ async function main() {
     await context.close();
   }
 
-  cicada.child.kill('SIGTERM');
-  const code = await new Promise((resolve) => cicada.child.on('exit', resolve));
+  const code = await terminate(cicada);
   assert.equal(code, 0, `cicada exits 0 on SIGTERM after a clean test: ${cicada.output()}`);
   console.log('PASS: web UI end-to-end (start, live stats and charts, edit, stop, CSV download)');
 }
 
-main().then(() => { clearTimeout(deadline); cleanup(); }, (e) => { console.error('FAIL:', e); clearTimeout(deadline); cleanup(); process.exit(1); });
+bounded(150, main);

@@ -32,7 +32,8 @@ class WebUiTest : public ::testing::Test {
  protected:
   void SetUp() override { start(""); }
 
-  void start(const std::string& auth) {
+  // shape: a load shape from the command line (the UI's tests then follow it).
+  void start(const std::string& auth, ShapeFn shape = {}) {
     http::Router router;
     router.add("GET", "/health",
                [](const http::ServerRequest&, http::ServerResponse& out) { out.body = "OK"; });
@@ -45,6 +46,7 @@ class WebUiTest : public ::testing::Test {
     runner::RunOptions ro;
     ro.host = target_->url();
     ro.threads = 1;
+    ro.shape = std::move(shape);
     webui::WebUiOptions wo;
     wo.port = 0;
     wo.auth = auth;

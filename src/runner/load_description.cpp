@@ -1,0 +1,19 @@
+#include "runner/load_description.hpp"
+
+#include <fmt/format.h>
+
+namespace cicada::runner {
+
+std::string describe_load(const RunOptions& ro) {
+  if (!ro.shape) return fmt::format("{} users", ro.users);
+  const auto first = ro.shape(std::chrono::duration<double>(0));
+  if (!first) return "an empty load shape";
+  // The stage label says more than the first target only for real stages ("stage 1/3: ...").
+  const std::string stage = first->stage.starts_with("stage") ? " (" + first->stage + ")" : "";
+  if (first->arrival_rate)
+    return fmt::format("arrival rate {:g}/s, max in-flight {}{}", *first->arrival_rate, ro.max_inflight,
+                       stage);
+  return fmt::format("{} users{}", first->users, stage);
+}
+
+}  // namespace cicada::runner

@@ -1,0 +1,82 @@
+// Browser test of shaped and arrival-rate tests started from the web UI's form (headless Chromium):
+// 1. malformed stages: the form shows the server's message and nothing starts;
+// 2. stages of arrival rates from the form: the header shows the rate, the iterations in flight and the
+//    dropped count, the corrected/uncorrected strip fills in, and the live charts mark both stages;
+// 3. a cicada started with --arrival-rate: the form says the shape is set and starting runs it.
+// Target: cicada-model on loopback. Usage: node shaped_start.e2e.mjs BUILD_DIR SOURCE_DIR
+import { join } from 'node:path';
+import assert from 'node:assert/strict';
+import { bounded, openBrowser, startModelServer, startServer, terminate, UI_URL } from './harness.mjs';
+
+const [buildDir, sourceDir] = process.argv.slice(2);
+if (!buildDir || !sourceDir) throw new Error('usage: node shaped_start.e2e.mjs BUILD_DIR SOURCE_DIR');
+const cicadaBin = join(buildDir, 'apps/cicada/cicada');
+const scenario = join(sourceDir, 'examples/health.yaml');
+const text = (page, sel) => page.evaluate((s) => document.querySelector(s).textContent, sel);
+const visible = (page, sel) => page.evaluate((s) => document.querySelector(s).offsetParent !== null, sel);
+
+async function stagesFromTheForm(page, api) {
+  const cicada = await startServer([cicadaBin, '-f', scenario, '--host', api.url, '--web-port', '0', '--threads', '1'], 'cicada', UI_URL);
+  await page.goto(cicada.url);
+  await page.waitForSelector('#swarm-dialog[open]', { timeout: 10_000 });
+  assert.equal(await visible(page, '#load-choice'), true, 'the load choice is offered without a configured shape');
+  await page.check('input[name=load_kind][value=stages]');
+  assert.equal(await visible(page, '#user_count'), false, 'users are hidden for stages');
+
+  // Malformed stages: the server's message in the form, the test not started.
+  await page.fill('#stages', '30x:10');
+  await page.click('#swarm-submit');
+  await page.waitForFunction(() => document.querySelector('#swarm-error').textContent.includes('stages'), null, { timeout: 10_000 });
+  assert.equal(await text(page, '#state'), 'READY');
+
+  await page.fill('#stages', '2s:20/s, 60s:40/s');
+  await page.fill('#max_inflight', '50');
+  await page.click('#swarm-submit');
+  await page.waitForFunction(() => !document.querySelector('#swarm-dialog').open, null, { timeout: 10_000 });
+  // The second stage's rate, iterations in flight and dropped in the header; users hidden.
+  await page.waitForFunction(() => document.querySelector('#arrival-rate').textContent === '40/s', null, { timeout: 15_000 });
+  assert.equal(await visible(page, '#in-flight'), true);
+  assert.equal(await visible(page, '#users-fact'), false, 'in flight replaces users in the open model');
+  assert.match(await text(page, '#in-flight'), /^\d+$/);
+  assert.equal(await text(page, '#dropped'), '0');
+  await page.waitForFunction(() => /^[\d.]+$/.test(document.querySelector('#uncorrected-p99').textContent), null, { timeout: 10_000 });
+  assert.match(await text(page, '#corrected-p95'), /^[\d.]+$/);
+  assert.equal(await visible(page, '#edit-button'), false, 'stages move on by themselves: no edit');
+
+  // Both stage boundaries drawn on the live charts.
+  await page.click('#tabs button[data-tab=charts]');
+  await page.waitForFunction(() => (window.cicada.drawnMarks['Total requests per second'] ?? 0) >= 2, null, { timeout: 10_000 });
+  const stages = await page.evaluate(() => window.cicada.last.stages.map((s) => s.label));
+  assert.deepEqual(stages.map((l) => l.slice(0, 9)), ['stage 1/2', 'stage 2/2'], JSON.stringify(stages));
+
+  await page.click('#stop-button');
+  await page.waitForFunction(() => document.querySelector('#state').textContent === 'STOPPED', null, { timeout: 15_000 });
+  assert.equal(await terminate(cicada), 0, cicada.output());
+}
+
+async function shapeFromTheCommandLine(page, api) {
+  const cicada = await startServer([cicadaBin, '-f', scenario, '--host', api.url, '--web-port', '0', '--threads', '1',
+    '--arrival-rate', '30'], 'cicada', UI_URL);
+  await page.goto(cicada.url);
+  await page.waitForSelector('#swarm-dialog[open]', { timeout: 10_000 });
+  assert.equal(await visible(page, '#load-choice'), false, 'no load choice: the command line set the shape');
+  assert.equal(await visible(page, '#user_count'), false);
+  assert.match(await text(page, '#shape-note'), /arrival rate 30\/s/);
+  await page.click('#swarm-submit');
+  await page.waitForFunction(() => document.querySelector('#arrival-rate').textContent === '30/s', null, { timeout: 15_000 });
+  await page.click('#stop-button');
+  await page.waitForFunction(() => document.querySelector('#state').textContent === 'STOPPED', null, { timeout: 15_000 });
+  assert.equal(await terminate(cicada), 0, cicada.output());
+}
+
+bounded(150, async () => {
+  const api = await startModelServer(buildDir, sourceDir);
+  const { context, page } = await openBrowser();
+  try {
+    await stagesFromTheForm(page, api);
+    await shapeFromTheCommandLine(page, api);
+  } finally {
+    await context.close();
+  }
+  console.log('PASS: shaped and arrival-rate tests from the web UI (bad stages refused, rate, in flight, dropped, latencies, stage marks, configured shape)');
+});

@@ -1,0 +1,60 @@
+// The load part of the start form: users + spawn rate (Locust's fields), an arrival rate with a max
+// in-flight (the open model), or stages in the --stages syntax. Only the chosen block's inputs are
+// enabled, so the browser validates and submits just those. When the scenario or the command line sets
+// the load shape (config.shape_controlled), the choice is hidden and starting runs that shape, as
+// Locust's form does with a LoadTestShape.
+'use strict';
+
+const loadForm = (() => {
+  const $ = (id) => document.getElementById(id);
+  let shapeControlled = false;
+
+  // Shows the blocks whose data-load lists `kind` ('' hides them all) and enables only their inputs.
+  function show(kind) {
+    for (const block of document.querySelectorAll('#swarm-form [data-load]')) {
+      const on = kind !== '' && block.dataset.load.split(' ').includes(kind);
+      block.classList.toggle('hidden', !on);
+      for (const input of block.querySelectorAll('input')) input.disabled = !on;
+    }
+  }
+
+  function chosen() { return document.querySelector('input[name=load_kind]:checked').value; }
+
+  function choose(kind) {
+    for (const r of document.querySelectorAll('input[name=load_kind]')) r.checked = r.value === kind;
+    show(kind);
+  }
+
+  return {
+    // Fills the form from GET config.
+    init(config) {
+      shapeControlled = config.shape_controlled;
+      $('user_count').value = config.users;
+      $('spawn_rate').value = config.spawn_rate;
+      $('max_inflight').value = config.max_inflight;
+      $('stages').value = config.stages || '';
+      for (const r of document.querySelectorAll('input[name=load_kind]')) r.addEventListener('change', () => show(chosen()));
+      if (shapeControlled) {
+        $('shape-note').textContent = `The load shape is set by the scenario or the command line: ${config.shape}. ` +
+          'Starting runs it.';
+      }
+    },
+    // A new test: the load choice (or the shape note). An edit: only what the running test can change.
+    open(edit, loadMode) {
+      const fixedShape = !edit && shapeControlled;
+      $('load-choice').classList.toggle('hidden', edit || shapeControlled);
+      $('shape-note').classList.toggle('hidden', !fixedShape);
+      if (fixedShape) show('');
+      else if (edit) show(loadMode === 'arrival_rate' ? 'arrival_rate' : 'users');
+      else show(chosen());
+      // An edit of an arrival rate changes only the rate: the in-flight limit is fixed for the test.
+      if (edit) {
+        $('max_inflight').disabled = true;
+        $('max_inflight').closest('[data-load]').classList.add('hidden');
+      }
+    },
+    // Whether a running test with this load mode can be edited (a shape moves on by itself).
+    editable(loadMode) { return loadMode === 'users' || loadMode === 'arrival_rate'; },
+    choose,
+  };
+})();
