@@ -12,8 +12,10 @@
 #include "base/duration.hpp"
 #include "base/log.hpp"
 #include "capacity_history.hpp"
+#include "capacity_web.hpp"
 #include "history_cli.hpp"
 #include "report/capacity_html.hpp"
+#include "report/capacity_json.hpp"
 #include "runner/capacity_search.hpp"
 #include "scenario_source.hpp"
 
@@ -41,6 +43,7 @@ struct CapacityOptions {
   std::string loglevel = "WARNING";
   std::string history_db = ".cicada/history.db";
   bool no_history = false;
+  CapacityWebFlags web;
 };
 
 std::string point_line(const runner::CapacityPlan& plan, const runner::CapacityPoint& p) {
@@ -51,30 +54,6 @@ std::string point_line(const runner::CapacityPlan& plan, const runner::CapacityP
       static_cast<double>(p.percentiles_us[0]) / 1000.0, static_cast<double>(p.percentiles_us[5]) / 1000.0,
       static_cast<double>(p.percentiles_us[7]) / 1000.0, p.fail_ratio * 100.0,
       p.dropped ? fmt::format("  dropped {}", p.dropped) : "", p.within_slo ? "" : "  <- " + p.violated);
-}
-
-// The throughput-latency curve as JSON, for the HTML report and the web UI to draw.
-std::string curve_json(const runner::CapacityPlan& plan, const runner::CapacityResult& r) {
-  std::string out = fmt::format("{{\"mode\": \"{}\", \"found\": {}, \"stop_reason\": \"{}\", ",
-                                plan.open_model ? "rate" : "users", r.found ? "true" : "false", [&] {
-                                  std::string s;
-                                  for (char c : r.stop_reason)
-                                    s += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
-                                  return s;
-                                }());
-  out += fmt::format("\"max_load\": {}, \"max_throughput_rps\": {}, \"points\": [",
-                     r.found ? r.best.load : 0.0, r.found ? r.best.throughput_rps : 0.0);
-  for (std::size_t i = 0; i < r.curve.size(); ++i) {
-    const auto& p = r.curve[i];
-    out += fmt::format(
-        "{}{{\"step\": {}, \"load\": {}, \"throughput_rps\": {:.3f}, \"p50_ms\": {:.3f}, "
-        "\"p95_ms\": {:.3f}, \"p99_ms\": {:.3f}, \"avg_ms\": {:.3f}, \"fail_ratio\": {:.6f}, "
-        "\"dropped\": {}, \"within_slo\": {}}}",
-        i ? ", " : "", p.step, p.load, p.throughput_rps, static_cast<double>(p.percentiles_us[0]) / 1000.0,
-        static_cast<double>(p.percentiles_us[5]) / 1000.0, static_cast<double>(p.percentiles_us[7]) / 1000.0,
-        p.avg_us / 1000.0, p.fail_ratio, p.dropped, p.within_slo ? "true" : "false");
-  }
-  return out + "]}\n";
 }
 
 // The search's settings and outcome as the history's configuration JSON (capacity_history.hpp).
@@ -97,7 +76,7 @@ std::string history_config(const CapacityOptions& o, const runner::RunOptions& r
       {"max_inflight", ro.max_inflight},
       {"threads", ro.threads},
       {"seed", r.seed},
-      {"result", nlohmann::json::parse(curve_json(plan, r))},
+      {"result", report::capacity_curve_json(plan, r)},
   };
   return j.dump();
 }
@@ -134,6 +113,7 @@ int run_capacity_command(int argc, char** argv) {
       ->capture_default_str();
   add_history_db_option(app, o.history_db);
   app.add_flag("--no-history", o.no_history, "Do not record the search in the run history");
+  add_capacity_web_flags(app, o.web);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -181,12 +161,23 @@ int run_capacity_command(int argc, char** argv) {
       plan.factor > 1 ? fmt::format("x{:g}", plan.factor) : fmt::format("+{:g}", plan.step));
   for (const auto& s : slos) std::cout << " [" << s.text << "]";
   std::cout << "\n" << std::flush;
+  std::unique_ptr<CapacityWeb> web;
+  if (!o.web.headless) {
+    auto started = CapacityWeb::start(o.web, {o.scenario_file, ro.host, o.slos, plan});
+    if (!started) {
+      std::cerr << "cicada capacity: " << started.error().message << "\n";
+      return 1;
+    }
+    web = std::move(*started);
+  }
   const double started_unix_s =
       std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
   const auto result = runner::run_capacity_search(std::move(loaded->scenario), ro, plan, slos,
                                                   [&](const runner::CapacityPoint& p) {
                                                     std::cout << point_line(plan, p) << "\n" << std::flush;
+                                                    if (web) web->board().add_step(p);
                                                   });
+  if (web) web->board().finish(result);
   if (result.curve.empty()) return fail(result.stop_reason);
   std::cout << "Stopped: " << result.stop_reason << "\n";
   if (result.found) {
@@ -198,7 +189,7 @@ int run_capacity_command(int argc, char** argv) {
   }
   if (!o.json_file.empty()) {
     std::ofstream file(o.json_file, std::ios::trunc);
-    file << curve_json(plan, result);
+    file << report::capacity_curve_json(plan, result).dump(2) << "\n";
     if (!file) return fail("cannot write " + o.json_file);
   }
   if (!o.html_file.empty()) {
@@ -216,6 +207,7 @@ int run_capacity_command(int argc, char** argv) {
     else
       log::error("run history ({}): {}; the search is not recorded", o.history_db, id.error().message);
   }
+  if (web) web->serve_until_quit(o.web.autoquit_s);
   return exit_code;
 }
 

@@ -6,15 +6,19 @@
 
 namespace cicada::app {
 
-void add_web_flags(CLI::App& app, CliOptions& o) {
-  WebOptions& w = o.web;
-  app.add_option("--web-host", w.host, "Address the web UI listens on (default 127.0.0.1)");
-  app.add_option("-P,--web-port", w.port, "Port of the web UI (default 8089; 0: any free port, printed)")
+void add_web_server_flags(CLI::App& app, std::string& host, int& port, std::string& auth) {
+  app.add_option("--web-host", host, "Address the web UI listens on (default 127.0.0.1)");
+  app.add_option("-P,--web-port", port, "Port of the web UI (default 8089; 0: any free port, printed)")
       ->check(CLI::Range(0, 65535));
-  app.add_option("--web-auth", w.auth, "Basic authentication for the web UI, as user:password")
+  app.add_option("--web-auth", auth, "Basic authentication for the web UI, as user:password")
       ->check([](const std::string& v) {
         return v.find(':') == std::string::npos ? std::string("must be user:password") : std::string();
       });
+}
+
+void add_web_flags(CLI::App& app, CliOptions& o) {
+  WebOptions& w = o.web;
+  add_web_server_flags(app, w.host, w.port, w.auth);
   app.add_flag("--autostart", w.autostart,
                "Start the test at once (with -u, -r, -t) while serving the web UI");
   app.add_option("--autoquit", w.autoquit_s, "With --autostart: quit this many seconds after the test ends")

@@ -22,5 +22,7 @@ struct WebOptions {
 
 // Adds --web-host, --web-port/-P, --web-auth, --autostart, --autoquit and --html.
 void add_web_flags(CLI::App& app, CliOptions& o);
+// Adds only the server's flags --web-host, --web-port/-P and --web-auth (also used by `cicada capacity`).
+void add_web_server_flags(CLI::App& app, std::string& host, int& port, std::string& auth);
 
 }  // namespace cicada::app

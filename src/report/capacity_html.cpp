@@ -4,6 +4,7 @@
 
 #include <optional>
 
+#include "report/capacity_json.hpp"
 #include "report/html_report.hpp"
 #include "report/svg_chart.hpp"
 
@@ -11,15 +12,6 @@ namespace cicada::report {
 namespace {
 
 double ms(std::int64_t us) { return static_cast<double>(us) / 1000.0; }
-
-// The step that ended the search: the first one outside the objectives; none when the search ran out of
-// steps (or throughput stopped growing) while every step was within.
-const runner::CapacityPoint* limiting_step(const runner::CapacityResult& r) {
-  for (const auto& p : r.curve) {
-    if (!p.within_slo) return &p;
-  }
-  return nullptr;
-}
 
 std::vector<SvgMark> marks(const runner::CapacityPlan& plan, const runner::CapacityResult& r) {
   std::vector<SvgMark> out;

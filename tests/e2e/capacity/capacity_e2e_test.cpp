@@ -8,6 +8,7 @@
 // it measured 325-400/s; a sleeping one keeps its capacity however busy the cores are.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -59,8 +60,11 @@ TEST(CapacityE2e, FindsTheThrottledModelServersCapacityWithinFifteenPercent) {
                     "1",
                     "--seed",
                     "7",
+                    "--headless",
                     "--json",
-                    "curve.json"},
+                    "curve.json",
+                    "--html",
+                    "curve.html"},
                    dir.path());
   const auto code = run.wait(120s);
   ASSERT_TRUE(code.has_value()) << "capacity search did not end in time:\n" << run.out() << run.err();
@@ -86,6 +90,25 @@ TEST(CapacityE2e, FindsTheThrottledModelServersCapacityWithinFifteenPercent) {
   // The console shows one progress line per step and the answer.
   EXPECT_NE(run.out().find("step  1"), std::string::npos);
   EXPECT_NE(run.out().find("Maximum sustainable load: "), std::string::npos);
+
+  // --html: the same curve drawn in a self-contained page, one table row per step, the answer and the
+  // step that crossed an objective marked on the charts.
+  ASSERT_TRUE(std::filesystem::exists(dir.path() / "curve.html")) << "no curve.html";
+  const std::string html = cicada::testing::read_file(dir.path() / "curve.html");
+  EXPECT_NE(html.find("<h2>Throughput-latency curve</h2>"), std::string::npos);
+  EXPECT_NE(html.find("<svg"), std::string::npos);
+  std::size_t rows = 0;
+  for (auto p = html.find("class=\"step\""); p != std::string::npos; p = html.find("class=\"step\"", p + 1))
+    ++rows;
+  EXPECT_EQ(rows, points.size());
+  EXPECT_NE(html.find("max sustainable: " + std::to_string(static_cast<int>(max_load)) + "/s"),
+            std::string::npos);
+  std::string violated;  // as the page writes it, HTML-escaped ("p95 &lt; 100ms ...")
+  for (char c : points.back().at("violated").get<std::string>())
+    violated += c == '<' ? "&lt;" : std::string(1, c);
+  EXPECT_FALSE(violated.empty());
+  EXPECT_NE(html.find("limit: " + violated), std::string::npos) << violated;
+  EXPECT_NE(html.find("crossed: " + violated), std::string::npos) << violated;
 
   // The search is in the run history (the default .cicada/history.db of the working directory): one
   // complete run of kind "capacity" whose configuration holds every step and the result.

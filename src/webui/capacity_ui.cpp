@@ -1,0 +1,43 @@
+#include "webui/capacity_ui.hpp"
+
+#include "webui/basic_auth.hpp"
+#include "webui/route_guard.hpp"
+
+namespace cicada::webui {
+
+using namespace std::chrono_literals;
+
+CapacityUi::CapacityUi(const CapacityBoard& board, const CapacityUiOptions& options) {
+  const std::string expected_auth = options.auth.empty() ? "" : basic_auth_header(options.auth);
+  http::Router router;
+  add_asset_routes(router, expected_auth, "/capacity.html");
+  router.add(
+      "GET", "/capacity",
+      guard_route(expected_auth, true, [&board](const http::ServerRequest&, http::ServerResponse& out) {
+        out.content_type = "application/json";
+        out.headers.emplace_back("Cache-Control", "no-cache");
+        out.body = board.json();
+      }));
+  http::ServerOptions so;
+  so.host = options.host;
+  so.port = options.port;
+  so.threads = 1;  // one page polling once a second; the cores belong to the search
+  so.server_name = "cicada-webui";
+  so.shutdown_grace = 1000ms;
+  server_ = std::make_unique<http::HttpServer>(so, std::move(router));
+}
+
+CapacityUi::~CapacityUi() { stop(); }
+
+Result<void> CapacityUi::start() { return server_->start(); }
+
+std::string CapacityUi::url() const { return server_->url(); }
+
+void CapacityUi::stop() {
+  if (stopped_) return;
+  stopped_ = true;
+  server_->stop();
+  server_->wait();
+}
+
+}  // namespace cicada::webui

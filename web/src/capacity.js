@@ -1,0 +1,120 @@
+// cicada's capacity search page: polls GET capacity once a second while the search runs and draws the
+// steps as they end: the table, the throughput-latency curve (achieved req/s and p95/p99 against the
+// offered load, one point per step, uPlot) and, at the end, the answer with its limiting objective.
+'use strict';
+
+const $ = (id) => document.getElementById(id);
+let data = null;  // the latest GET capacity
+let chart = null;
+
+function fmt(v, digits = 1) {
+  if (v === null || v === undefined) return 'N/A';
+  return Number(v).toLocaleString('en-US', { maximumFractionDigits: digits });
+}
+
+function loadText(mode, load) { return mode === 'rate' ? `${fmt(load, 2)}/s` : `${fmt(load, 0)} users`; }
+
+// Dashed vertical lines at the maximum sustainable load and at the step that crossed an objective.
+function resultMarks() {
+  const draw = (u) => {
+    if (!data || !data.result) return;
+    const marks = [];
+    if (data.result.found) marks.push([data.result.max_load, `max sustainable: ${data.result.max_load_text}`]);
+    const limit = data.points.find((p) => !p.within_slo);
+    if (limit) marks.push([limit.load, `limit: ${limit.violated}`]);
+    const { ctx, bbox } = u, px = devicePixelRatio;
+    ctx.save();
+    ctx.strokeStyle = '#7a8794';
+    ctx.fillStyle = '#5c6b7a';
+    ctx.setLineDash([4 * px, 3 * px]);
+    ctx.font = `${10 * px}px system-ui, sans-serif`;
+    marks.forEach(([load, label], i) => {
+      const x = u.valToPos(load, 'x', true);
+      ctx.beginPath();
+      ctx.moveTo(x, bbox.top);
+      ctx.lineTo(x, bbox.top + bbox.height);
+      ctx.stroke();
+      ctx.fillText(label, x + 3 * px, bbox.top + (10 + 12 * i) * px);
+    });
+    ctx.restore();
+  };
+  return { hooks: { draw: [draw] } };
+}
+
+function makeChart(mode) {
+  const width = Math.max(400, document.querySelector('main').clientWidth - 10);
+  chart = new uPlot({
+    title: 'Throughput-latency curve', width, height: 320, plugins: [resultMarks()],
+    scales: { x: { time: false }, rps: { range: (u, min, max) => [0, max > 0 ? max * 1.1 : 1] },
+      ms: { range: (u, min, max) => [0, max > 0 ? max * 1.1 : 1] } },
+    axes: [{ label: mode === 'rate' ? 'offered load (iterations/s)' : 'offered load (users)' },
+      { scale: 'rps', label: 'req/s' }, { scale: 'ms', side: 1, label: 'ms', grid: { show: false } }],
+    series: [{},
+      { label: 'Throughput (req/s)', scale: 'rps', stroke: '#2e9d5b', width: 2, points: { show: true, size: 7 } },
+      { label: 'p95 (ms)', scale: 'ms', stroke: '#e69b22', width: 2, points: { show: true, size: 7 } },
+      { label: 'p99 (ms)', scale: 'ms', stroke: '#8e44ad', width: 2, points: { show: true, size: 7 } }],
+  }, [[], [], [], []], $('chart-curve'));
+}
+
+function cell(row, text, cls) {
+  const td = row.insertCell();
+  td.textContent = text;
+  if (cls) td.className = cls;
+}
+
+function render(d) {
+  data = d;
+  $('host').textContent = d.host || '-';
+  $('state').textContent = d.state.toUpperCase();
+  $('step-count').textContent = d.points.length;
+  const p = d.plan;
+  const growth = p.factor > 1 ? `x${p.factor}` : `+${p.step}`;
+  $('setup').textContent = `${d.scenario}: ${d.mode === 'rate' ? 'arrival rate' : 'users'} from ${loadText(d.mode, p.start)}, ` +
+    `${growth} per step (at most ${p.max_steps}), each step ${p.warmup_s} s warm-up then ${p.hold_s} s measured`;
+  $('objectives').textContent = `Objectives: ${d.slos.join(', ')}`;
+  if (!chart) makeChart(d.mode);
+
+  const body = $('steps-table').tBodies[0];
+  body.replaceChildren();
+  for (const s of d.points) {
+    const row = body.insertRow();
+    row.className = s.within_slo ? 'met' : 'crossed';
+    cell(row, s.step);
+    cell(row, loadText(d.mode, s.load));
+    cell(row, fmt(s.throughput_rps));
+    cell(row, fmt(s.p50_ms, 2));
+    cell(row, fmt(s.p95_ms, 2));
+    cell(row, fmt(s.p99_ms, 2));
+    cell(row, `${fmt(100 * s.fail_ratio, 2)}%`);
+    cell(row, fmt(s.dropped, 0));
+    cell(row, s.within_slo ? 'met' : `crossed: ${s.violated}`, 'text');
+  }
+  // A step without a completed request has no latency: a gap, not a misleading 0.
+  const latency = (v) => (v > 0 ? v : null);
+  chart.setData([d.points.map((s) => s.load), d.points.map((s) => s.throughput_rps),
+    d.points.map((s) => latency(s.p95_ms)), d.points.map((s) => latency(s.p99_ms))]);
+
+  const r = d.result;
+  if (!r) {
+    $('result').textContent = `Measuring step ${d.points.length + 1}…`;
+  } else if (r.found) {
+    $('result').textContent = `Maximum sustainable load: ${r.max_load_text} (${fmt(r.max_throughput_rps)} req/s). ` +
+      `${r.limit ? `Limiting objective: ${r.limit}. ` : ''}Stopped: ${r.stop_reason}`;
+  } else {
+    $('result').textContent = `No step met every objective (lower --start). Stopped: ${r.stop_reason}`;
+  }
+}
+
+async function poll() {
+  try {
+    render(await fetch('capacity', { cache: 'no-store' }).then((r) => r.json()));
+    $('connection').textContent = data.state === 'done' ? 'search done' : 'live';
+  } catch (e) {
+    $('connection').textContent = 'reconnecting…';
+  }
+  if (!data || data.state !== 'done') setTimeout(poll, 1000);
+}
+
+// For the browser test and the console.
+window.cicadaCapacity = { get data() { return data; }, get chart() { return chart; } };
+poll();
