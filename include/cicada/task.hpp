@@ -12,6 +12,7 @@
 #include <exception>
 #include <new>
 #include <optional>
+#include <type_traits>
 #include <utility>
 
 namespace cicada {
@@ -92,18 +93,27 @@ struct PromiseBase {
   void unhandled_exception() noexcept { exception_ = std::current_exception(); }
 };
 
+// Where a finished task keeps its result: a value for Task<T>, nothing for Task<void>.
+template <class T>
+struct ResultSlot : PromiseBase {
+  std::optional<T> value_;
+  template <class U>
+  void return_value(U&& v) {
+    value_.emplace(std::forward<U>(v));
+  }
+};
+template <>
+struct ResultSlot<void> : PromiseBase {
+  void return_void() noexcept {}
+};
+
 }  // namespace detail
 
 template <class T = void>
 class [[nodiscard]] Task {
  public:
-  struct promise_type : detail::PromiseBase {
-    std::optional<T> value_;
+  struct promise_type : detail::ResultSlot<T> {
     Task get_return_object() { return Task(std::coroutine_handle<promise_type>::from_promise(*this)); }
-    template <class U>
-    void return_value(U&& v) {
-      value_.emplace(std::forward<U>(v));
-    }
   };
 
   Task() = default;
@@ -125,47 +135,7 @@ class [[nodiscard]] Task {
   T await_resume() {
     auto& p = h_.promise();
     if (p.exception_) std::rethrow_exception(p.exception_);
-    return std::move(*p.value_);
-  }
-
-  std::coroutine_handle<promise_type> handle() const { return h_; }
-  std::coroutine_handle<promise_type> release() { return std::exchange(h_, {}); }
-
- private:
-  explicit Task(std::coroutine_handle<promise_type> h) : h_(h) {}
-  void destroy() {
-    if (h_) h_.destroy();
-    h_ = {};
-  }
-  std::coroutine_handle<promise_type> h_;
-};
-
-template <>
-class [[nodiscard]] Task<void> {
- public:
-  struct promise_type : detail::PromiseBase {
-    Task get_return_object() { return Task(std::coroutine_handle<promise_type>::from_promise(*this)); }
-    void return_void() noexcept {}
-  };
-
-  Task() = default;
-  Task(Task&& o) noexcept : h_(std::exchange(o.h_, {})) {}
-  Task& operator=(Task&& o) noexcept {
-    if (this != &o) {
-      destroy();
-      h_ = std::exchange(o.h_, {});
-    }
-    return *this;
-  }
-  ~Task() { destroy(); }
-
-  bool await_ready() const noexcept { return !h_ || h_.done(); }
-  std::coroutine_handle<> await_suspend(std::coroutine_handle<> awaiting) noexcept {
-    h_.promise().continuation_ = awaiting;
-    return h_;
-  }
-  void await_resume() {
-    if (h_.promise().exception_) std::rethrow_exception(h_.promise().exception_);
+    if constexpr (!std::is_void_v<T>) return std::move(*p.value_);
   }
 
   std::coroutine_handle<promise_type> handle() const { return h_; }
