@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "base/log.hpp"
+#include "distributed/dispatch.hpp"
 #include "distributed/master_runner.hpp"
 #include "distributed/master_session.hpp"
 #include "distributed/worker_node.hpp"
@@ -84,7 +85,7 @@ namespace {
 // Headless: a status line of the workers this often (seconds), beside the stats tables.
 constexpr int kWorkerLineEvery = 10;
 
-distributed::MasterOptions master_options(const CliOptions& o) {
+distributed::MasterOptions master_options(const CliOptions& o, const Scenario& scenario) {
   distributed::MasterOptions mo;
   mo.bind_host = o.distributed.master_bind_host;
   mo.bind_port = o.distributed.master_bind_port;
@@ -92,6 +93,7 @@ distributed::MasterOptions master_options(const CliOptions& o) {
   if (o.distributed.expect_workers_max_wait_s > 0)
     mo.expect_workers_max_wait = millis(o.distributed.expect_workers_max_wait_s);
   mo.worker_timeout = millis(o.distributed.worker_timeout_s);
+  mo.fixed_counts = distributed::fixed_counts_of(scenario);
   return mo;
 }
 
@@ -141,7 +143,8 @@ int run_master(const CliOptions& o, runner::LocalRunner& stand_in,
   }
   runner::RunOptions ro = stand_in.options();
   ro.seed = stand_in.seed();  // the seed the observers report is the one the workers derive theirs from
-  distributed::MasterRunner master(std::move(*payload), ro, master_options(o));
+  if (!ro.shape) ro.shape = stand_in.scenario().shape;  // the master follows a C++ shape for the fleet
+  distributed::MasterRunner master(std::move(*payload), ro, master_options(o, stand_in.scenario()));
   if (!bind_master(master)) return 1;
   SignalWatcher watcher([&] { master.stop(); });
   if (auto r = master.wait_for_workers(); !r) {
@@ -177,7 +180,7 @@ int run_master_web_ui(const CliOptions& o, scenario::LoadedScenario loaded, cons
     std::cerr << "cicada: " << payload.error().message << "\n";
     return 2;
   }
-  distributed::MasterRunner master(std::move(*payload), ro, master_options(o));
+  distributed::MasterRunner master(std::move(*payload), ro, master_options(o, loaded.scenario));
   if (!bind_master(master)) return 1;
   if (o.web.autostart) {
     // The UI's own start needs workers; --autostart waits for --expect-workers first, as headless does.

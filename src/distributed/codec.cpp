@@ -41,12 +41,17 @@ void fields(Io& io, Start& m) {
   io("request_timeout_ms", m.request_timeout_ms);
   io("users", m.users);
   io("spawn_rate", m.spawn_rate);
+  io("open_model", m.open_model);
+  io("arrival_rate", m.arrival_rate);
+  io("max_inflight", m.max_inflight);
+  io("fixed_counts", m.fixed_counts);
 }
 template <class Io>
 void fields(Io& io, Spawn& m) {
   io("test_id", m.test_id);
   io("users", m.users);
   io("spawn_rate", m.spawn_rate);
+  io("arrival_rate", m.arrival_rate);
 }
 template <class Io>
 void fields(Io& io, Stop& m) {

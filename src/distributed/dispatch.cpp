@@ -15,4 +15,18 @@ std::vector<Share> split_users(int users, double spawn_rate, std::size_t n) {
   return shares;
 }
 
+std::map<std::string, int> fixed_counts_of(const Scenario& scenario) {
+  std::map<std::string, int> fixed;
+  for (const auto& type : scenario.user_types)
+    if (type.fixed_count) fixed[type.name] = *type.fixed_count;
+  return fixed;
+}
+
+std::map<std::string, int> split_fixed_counts(const std::map<std::string, int>& fixed, std::size_t i,
+                                              std::size_t n) {
+  std::map<std::string, int> share;
+  for (const auto& [type, count] : fixed) share[type] = n == 0 ? 0 : split_users(count, 1, n)[i].users;
+  return share;
+}
+
 }  // namespace cicada::distributed

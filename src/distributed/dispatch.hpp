@@ -2,9 +2,14 @@
 // How a master shares a test across its workers. Every worker runs the whole user mix (the scenario's
 // weights apply inside each worker's UserMix), so sharing out users is sharing out a count: equal shares,
 // the first (total mod n) workers in join order one more. The spawn rate is shared the same way, so the
-// whole fleet ramps at the rate asked for, as in Locust.
+// whole fleet ramps at the rate asked for, as in Locust. An arrival rate is shared in equal parts; a user
+// type's fixed count is shared like users, so the fleet runs exactly that many.
 #include <cstddef>
+#include <map>
+#include <string>
 #include <vector>
+
+#include "cicada/user.hpp"
 
 namespace cicada::distributed {
 
@@ -15,5 +20,12 @@ struct Share {
 
 // n shares that add up to (users, spawn_rate); empty when n == 0.
 std::vector<Share> split_users(int users, double spawn_rate, std::size_t n);
+
+// The user types with a fixed count (type name -> count), as the scenario declares them.
+std::map<std::string, int> fixed_counts_of(const Scenario& scenario);
+// Worker i of n's share of each fixed count. n == 0 gives every type 0: a worker joining a running test
+// gets none (the fixed users already run on the others).
+std::map<std::string, int> split_fixed_counts(const std::map<std::string, int>& fixed, std::size_t i,
+                                              std::size_t n);
 
 }  // namespace cicada::distributed

@@ -152,7 +152,8 @@ void MasterRunner::handle(Message&& message, MonoTime now) {
   }
 }
 
-void MasterRunner::start_worker(WorkerInfo& w) {
+void MasterRunner::start_worker(WorkerInfo& w, double arrival_share,
+                                std::map<std::string, int> fixed_counts) {
   Start start;
   start.test_id = test_id_;
   start.scenario = scenario_;
@@ -166,6 +167,10 @@ void MasterRunner::start_worker(WorkerInfo& w) {
   start.request_timeout_ms = options_.request_timeout.count();
   start.users = w.assigned_users;
   start.spawn_rate = spawn_rate_ / static_cast<double>(std::max<std::size_t>(1, workers_.size()));
+  start.open_model = open_model_.load();
+  start.arrival_rate = arrival_share;
+  if (start.open_model) start.max_inflight = (options_.max_inflight + workers_.size() - 1) / workers_.size();
+  start.fixed_counts = std::move(fixed_counts);
   w.test_id = test_id_;
   w.last_seq = 0;
   w.stopped = false;
@@ -177,16 +182,23 @@ void MasterRunner::rebalance() {
   if (test_id_ == 0 || (s != runner::RunState::kSpawning && s != runner::RunState::kRunning)) return;
   auto& list = workers_.workers();
   const auto shares = split_users(target_users_, spawn_rate_, list.size());
+  const double arrival_share = list.empty() ? 0.0 : arrival_rate_.load() / static_cast<double>(list.size());
   for (std::size_t i = 0; i < list.size(); ++i) {
     WorkerInfo& w = list[i];
     w.assigned_users = shares[i].users;
     if (w.test_id != test_id_) {
-      start_worker(w);
+      start_worker(w, arrival_share,
+                   split_fixed_counts(master_.fixed_counts, i, first_dispatch_ ? list.size() : 0));
     } else {
-      socket_.send(w.id, Message{"master", Spawn{test_id_, shares[i].users, shares[i].spawn_rate}});
+      socket_.send(w.id,
+                   Message{"master", Spawn{test_id_, shares[i].users, shares[i].spawn_rate, arrival_share}});
     }
   }
-  if (!list.empty()) {
+  first_dispatch_ = false;
+  if (open_model_.load()) {
+    log::info("Sharing {:.2f} iterations/s over {} workers: {:.2f} each", arrival_rate_.load(), list.size(),
+              arrival_share);
+  } else if (!list.empty()) {
     std::string spread;
     for (const auto& share : shares) spread += (spread.empty() ? "" : ", ") + std::to_string(share.users);
     log::info("Sharing {} users over {} workers: {}", target_users_, list.size(), spread);
@@ -216,18 +228,24 @@ void MasterRunner::follow_shape(MonoTime started, MonoTime now) {
     stop();
     return;
   }
-  if (target->arrival_rate) {
-    log::error("arrival-rate (open model) shapes do not run distributed yet: stopping test");
-    stop();
-    return;
-  }
-  if (last_shape_target_ && last_shape_target_->users == target->users &&
-      last_shape_target_->spawn_rate == target->spawn_rate && last_shape_target_->stage == target->stage)
-    return;
+  // The shape's first target chooses the model for the whole test, as in LocalRunner.
+  if (!last_shape_target_) open_model_.store(target->arrival_rate.has_value());
   if (!target->stage.empty() && (!last_shape_target_ || last_shape_target_->stage != target->stage))
     aggregate_->mark_stage(unix_seconds_now_f(), target->stage);
+  // Only a change of the shape's own target is applied, so a change from the UI holds until the shape
+  // moves on.
+  const bool changed = !last_shape_target_ || last_shape_target_->users != target->users ||
+                       last_shape_target_->spawn_rate != target->spawn_rate ||
+                       last_shape_target_->arrival_rate != target->arrival_rate;
   last_shape_target_ = target;
-  set_users(target->users, target->spawn_rate);
+  if (!changed) return;
+  if (open_model_.load() && target->arrival_rate) {
+    set_arrival_rate(*target->arrival_rate);
+  } else if (!open_model_.load() && !target->arrival_rate) {
+    set_users(target->users, target->spawn_rate);
+  } else {
+    log::warning("Load shape: cannot switch between users and arrival rate during a run; ignored");
+  }
 }
 
 void MasterRunner::close_second() {
@@ -248,14 +266,26 @@ void MasterRunner::run(const std::function<void(const stats::Snapshot&)>& on_sec
   target_users_ = options_.users;
   spawn_rate_ = options_.spawn_rate;
   state_.store(runner::RunState::kSpawning);
+  open_model_.store(false);
+  arrival_rate_.store(0);
+  pending_arrival_rate_.store(-1.0);
+  last_shape_target_.reset();  // a master serving the UI runs one test after another
   if (options_.shape) follow_shape(started, started);
   {
     std::lock_guard lock(control_mutex_);
     if (pending_target_) std::tie(target_users_, spawn_rate_) = *pending_target_;
     pending_target_.reset();
   }
-  log::info("Ramping to {} users at a rate of {:.2f} per second over {} workers", target_users_, spawn_rate_,
-            workers_.size());
+  if (open_model_.load()) {
+    arrival_rate_.store(std::max(0.0, pending_arrival_rate_.exchange(-1.0)));
+    state_.store(runner::RunState::kRunning);  // nothing to ramp: iterations start on schedule
+    log::info("Open model: {:.2f} iterations per second over {} workers", arrival_rate_.load(),
+              workers_.size());
+  } else {
+    log::info("Ramping to {} users at a rate of {:.2f} per second over {} workers", target_users_,
+              spawn_rate_, workers_.size());
+  }
+  first_dispatch_ = true;
   rebalance();
   auto next_second = started +
                      std::chrono::microseconds(
@@ -281,6 +311,10 @@ void MasterRunner::run(const std::function<void(const stats::Snapshot&)>& on_sec
         log::info("Ramping to {} users at a rate of {:.2f} per second", target_users_, spawn_rate_);
         rebalance();
       }
+    }
+    if (const double rate = pending_arrival_rate_.exchange(-1.0); rate >= 0 && open_model_.load()) {
+      arrival_rate_.store(rate);
+      rebalance();
     }
     if (state() == runner::RunState::kSpawning && workers_.reported_users() == target_users_) {
       state_.store(runner::RunState::kRunning);

@@ -12,6 +12,7 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -42,6 +43,9 @@ struct MasterOptions {
   std::optional<std::chrono::milliseconds> expect_workers_max_wait;  // none: wait forever
   std::chrono::milliseconds heartbeat_interval{1000};
   std::chrono::milliseconds worker_timeout{3000};  // silent this long: missing
+  // The scenario's user types with a fixed count (dispatch.hpp fixed_counts_of): shared over the workers a
+  // test starts with, so the fleet runs each count once rather than once per worker.
+  std::map<std::string, int> fixed_counts;
 };
 
 class MasterRunner {
@@ -63,6 +67,11 @@ class MasterRunner {
   void stop() { stop_requested_.store(true); }
   void set_users(int users, double spawn_rate);
   void reset_stats() { reset_requested_.store(true); }
+  // Open model (the shape's first target has an arrival rate): the fleet's total iterations per second,
+  // shared over the workers like users and shared again when one joins or leaves; thread-safe.
+  bool open_model() const { return open_model_.load(); }
+  double arrival_rate() const { return arrival_rate_.load(); }
+  void set_arrival_rate(double per_second) { pending_arrival_rate_.store(std::max(0.0, per_second)); }
   runner::RunState state() const { return state_.load(); }
   std::shared_ptr<const stats::Snapshot> snapshot() const;
   std::size_t worker_count() const { return worker_count_.load(); }
@@ -83,7 +92,7 @@ class MasterRunner {
  private:
   void handle(Message&& message, MonoTime now);
   void on_hello(const std::string& id, const Hello& hello, MonoTime now);
-  void start_worker(WorkerInfo& worker);
+  void start_worker(WorkerInfo& worker, double arrival_share, std::map<std::string, int> fixed_counts);
   void rebalance();
   void heartbeat(MonoTime now);
   void follow_shape(MonoTime started, MonoTime now);
@@ -104,11 +113,15 @@ class MasterRunner {
   std::atomic<bool> reset_requested_{false};
   std::mutex control_mutex_;
   std::optional<std::pair<int, double>> pending_target_;
+  std::atomic<double> pending_arrival_rate_{-1.0};  // < 0: none
 
   std::atomic<runner::RunState> state_{runner::RunState::kReady};
   std::uint64_t test_id_ = 0;  // 0 until run()
   int target_users_ = 0;
   double spawn_rate_ = 1;
+  std::atomic<bool> open_model_{false};
+  std::atomic<double> arrival_rate_{0};
+  bool first_dispatch_ = false;  // the next rebalance starts the test: fixed counts are shared out
   std::optional<ShapeTarget> last_shape_target_;
   MonoTime last_heartbeat_{};
 

@@ -32,8 +32,9 @@ class MasterTestRun final : public runner::TestRun {
   std::shared_ptr<const stats::Snapshot> snapshot() const override {
     return begun_.load() ? master_.snapshot() : nullptr;
   }
-  bool open_model() const override { return false; }
-  void set_arrival_rate(double) override {}
+  bool open_model() const override { return master_.open_model(); }
+  double arrival_rate() const override { return master_.arrival_rate(); }
+  void set_arrival_rate(double per_second) override { master_.set_arrival_rate(per_second); }
   runner::LocalRunner& described_by() override { return *stand_in_; }
 
  private:
@@ -81,7 +82,9 @@ Result<std::shared_ptr<runner::TestRun>> MasterSession::make(const Scenario& sce
                                                              const runner::RunOptions& options) {
   if (master_.worker_count() == 0)
     return make_error("no worker is connected yet: start workers with cicada --worker --master-host HOST");
-  auto stand_in = std::make_unique<runner::LocalRunner>(scenario, options);
+  runner::RunOptions ro = options;
+  if (!ro.shape) ro.shape = scenario.shape;  // the master follows a C++ scenario's shape for the fleet
+  auto stand_in = std::make_unique<runner::LocalRunner>(scenario, ro);
   if (auto r = stand_in->prepare(); !r) return r.error();
   master_.rearm();  // a stop() from now on is this test's
   return std::shared_ptr<runner::TestRun>(

@@ -6,6 +6,7 @@
 // plain structs here; codec.hpp turns them into bytes and back. A receiver ignores body fields it does
 // not know, so adding a field is a compatible change; removing or retyping one bumps kProtocolVersion.
 #include <cstdint>
+#include <map>
 #include <string>
 #include <variant>
 #include <vector>
@@ -56,6 +57,11 @@ struct Start {
   std::int64_t request_timeout_ms = 60'000;
   int users = 0;          // this worker's share
   double spawn_rate = 1;  // this worker's share of the spawn rate (users/s)
+  // Added in version 1 (absent from older masters: a closed-model test with every fixed count whole).
+  bool open_model = false;                  // an arrival-rate test: users are ignored
+  double arrival_rate = 0;                  // open model: this worker's share of the iterations per second
+  std::uint64_t max_inflight = 0;           // open model: this worker's share of --max-inflight; 0: its own
+  std::map<std::string, int> fixed_counts;  // user type -> this worker's share of its fixed count
 };
 
 // Master -> worker: a new share of users (a ramp, or a rebalance after a worker joined or left).
@@ -63,6 +69,7 @@ struct Spawn {
   std::uint64_t test_id = 0;
   int users = 0;
   double spawn_rate = 1;
+  double arrival_rate = 0;  // open model: this worker's new share of the iterations per second
 };
 
 // Master -> worker: stop the users of this test (honouring the stop timeout), send the last stats.

@@ -112,7 +112,7 @@ struct WorkerNode::Impl {
     }
     test = std::move(*started);
     stop_sent_stopped = false;
-    if (loading_share) test->set_users(loading_share->users, loading_share->spawn_rate);
+    if (loading_share) test->set_share(*loading_share);
     if (loading_stop) {
       test->stop();
       stopping = true;
@@ -128,7 +128,7 @@ struct WorkerNode::Impl {
     if (const auto* start = std::get_if<Start>(&message.body)) {
       on_start(*start);
     } else if (const auto* spawn = std::get_if<Spawn>(&message.body)) {
-      if (test && test->test_id() == spawn->test_id) test->set_users(spawn->users, spawn->spawn_rate);
+      if (test && test->test_id() == spawn->test_id) test->set_share(*spawn);
       if (loading.joinable() && loading_id == spawn->test_id) loading_share = *spawn;
     } else if (const auto* stop = std::get_if<Stop>(&message.body)) {
       if (test && test->test_id() == stop->test_id) {

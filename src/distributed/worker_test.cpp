@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "base/log.hpp"
+#include "runner/stages.hpp"
 #include "scenario/cpp_loader.hpp"
 #include "scenario/yaml_loader.hpp"
 
@@ -60,6 +61,16 @@ Result<std::unique_ptr<WorkerTest>> WorkerTest::start(const Start& start, std::s
   ro.keep_entry_history = false;  // the master keeps the history; this runner's totals are never read
   ro.connect_timeout = std::chrono::milliseconds(start.connect_timeout_ms);
   ro.request_timeout = std::chrono::milliseconds(start.request_timeout_ms);
+  // The master follows the load shape (a C++ scenario's too) and sends each worker its share of it.
+  loaded->scenario.shape = {};
+  if (start.open_model) {
+    ro.shape = runner::constant_rate_shape(start.arrival_rate);
+    if (start.max_inflight > 0) ro.max_inflight = start.max_inflight;
+  }
+  for (auto& type : loaded->scenario.user_types) {
+    if (auto it = start.fixed_counts.find(type.name); it != start.fixed_counts.end())
+      type.fixed_count = it->second;
+  }
 
   std::unique_ptr<WorkerTest> test(new WorkerTest());
   test->test_id_ = start.test_id;
@@ -80,9 +91,22 @@ Result<std::unique_ptr<WorkerTest>> WorkerTest::start(const Start& start, std::s
     self->runner_->run([](const stats::Snapshot&) {});
     self->finished_.store(true);
   });
-  log::info("Test {} started: {} users at {:.2f}/s, seed {}", start.test_id, ro.users, ro.spawn_rate,
-            test->runner_->seed());
+  if (start.open_model) {
+    log::info("Test {} started: {:.2f} iterations/s, seed {}", start.test_id, start.arrival_rate,
+              test->runner_->seed());
+  } else {
+    log::info("Test {} started: {} users at {:.2f}/s, seed {}", start.test_id, ro.users, ro.spawn_rate,
+              test->runner_->seed());
+  }
   return test;
+}
+
+void WorkerTest::set_share(const Spawn& share) {
+  if (runner_->open_model()) {
+    runner_->set_arrival_rate(share.arrival_rate);
+  } else {
+    runner_->set_users(share.users, share.spawn_rate);
+  }
 }
 
 WorkerTest::~WorkerTest() {

@@ -23,7 +23,8 @@ class WorkerTest {
   ~WorkerTest();
 
   std::uint64_t test_id() const { return test_id_; }
-  void set_users(int users, double spawn_rate) { runner_->set_users(users, spawn_rate); }
+  // A new share from the master: users, or an arrival rate in the open model.
+  void set_share(const Spawn& share);
   void stop() { runner_->stop(); }
   bool finished() const { return finished_.load(); }
   void join();  // after finished(), or it waits for the stop

@@ -67,6 +67,10 @@ TEST(Codec, StartRoundTrip) {
   start.worker_index = 2;
   start.users = 5;
   start.spawn_rate = 2.5;
+  start.open_model = true;
+  start.arrival_rate = 62.5;
+  start.max_inflight = 250;
+  start.fixed_counts = {{"Admin", 1}, {"Robot", 0}};
   auto decoded = decode(encode(Message{"master", start}));
   ASSERT_TRUE(decoded) << decoded.error().message;
   const auto& got = std::get<Start>(decoded->body);
@@ -77,6 +81,18 @@ TEST(Codec, StartRoundTrip) {
   EXPECT_EQ(got.worker_index, 2u);
   EXPECT_EQ(got.users, 5);
   EXPECT_DOUBLE_EQ(got.spawn_rate, 2.5);
+  EXPECT_TRUE(got.open_model);
+  EXPECT_DOUBLE_EQ(got.arrival_rate, 62.5);
+  EXPECT_EQ(got.max_inflight, 250u);
+  EXPECT_EQ(got.fixed_counts, start.fixed_counts);
+}
+
+TEST(Codec, SpawnCarriesTheArrivalRateShare) {
+  auto decoded = decode(encode(Message{"master", Spawn{3, 4, 2.0, 37.5}}));
+  ASSERT_TRUE(decoded) << decoded.error().message;
+  const auto& got = std::get<Spawn>(decoded->body);
+  EXPECT_EQ(got.users, 4);
+  EXPECT_DOUBLE_EQ(got.arrival_rate, 37.5);
 }
 
 TEST(Codec, EveryTypeHasItsWireName) {

@@ -21,6 +21,34 @@ TEST(Dispatch, SharesAddUpAndDifferByAtMostOne) {
   EXPECT_EQ(few[0].users + few[1].users, 1);
 }
 
+TEST(Dispatch, FixedCountsAreSharedSoTheFleetRunsEachOnce) {
+  const std::map<std::string, int> fixed{{"Admin", 1}, {"Robot", 5}};
+  int admins = 0, robots = 0;
+  for (std::size_t i = 0; i < 3; ++i) {
+    const auto share = split_fixed_counts(fixed, i, 3);
+    admins += share.at("Admin");
+    robots += share.at("Robot");
+  }
+  EXPECT_EQ(admins, 1);
+  EXPECT_EQ(robots, 5);
+  EXPECT_EQ(split_fixed_counts(fixed, 0, 3).at("Robot"), 2);
+  // A worker joining a running test gets none: the fixed users already run on the others.
+  const auto late = split_fixed_counts(fixed, 3, 0);
+  EXPECT_EQ(late.at("Admin"), 0);
+  EXPECT_EQ(late.at("Robot"), 0);
+}
+
+TEST(Dispatch, FixedCountsOfAScenarioListOnlyFixedTypes) {
+  Scenario s;
+  s.user_types.resize(2);
+  s.user_types[0].name = "Weighted";
+  s.user_types[1].name = "Pinned";
+  s.user_types[1].fixed_count = 2;
+  const auto fixed = fixed_counts_of(s);
+  ASSERT_EQ(fixed.size(), 1u);
+  EXPECT_EQ(fixed.at("Pinned"), 2);
+}
+
 TEST(WorkerTable, JoinOrderAndIndicesAreStable) {
   WorkerTable t;
   const MonoTime t0{};
