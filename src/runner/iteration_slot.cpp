@@ -55,12 +55,13 @@ Task<> IterationSlot::run() {
     if (!has_work_) break;  // stop requested while parked
     has_work_ = false;
     const TaskSpec& task = type_.tasks[picker_.pick(rng_)];
-    client_.set_due_time(due_);
+    client_.begin_due_chain(due_);
     try {
       co_await task.fn(*user_);
     } catch (...) {
       record_current_exception(shard_.stats, type_.name, task.name);
     }
+    client_.end_due_chain();  // on_stop's requests, and the next iteration's wait, are not on schedule
     // May hand this slot the oldest waiting iteration at once (has_work_ set again: no suspension);
     // a stopping executor hands out nothing.
     owner_.iteration_done(*this);

@@ -3,8 +3,9 @@
 // type (own client, cookies, PRNG; on_start once, on_stop at the end) that, instead of looping on its
 // own, waits to be given a scheduled start, runs one task picked by weight, and reports back.
 //
-// The first request of the iteration carries the scheduled start as its due time, so its latency counts
-// from when the iteration should have started, not from when a slot became free (docs/metrics.md).
+// Every request of the iteration is measured from when it was due (docs/metrics.md): the first from the
+// scheduled start, not from when a slot became free; each later one from the end of the response before
+// it, so time the event loop took to resume the task counts too.
 #include <coroutine>
 #include <cstdint>
 #include <memory>

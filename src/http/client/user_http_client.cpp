@@ -282,6 +282,7 @@ Response UserHttpClient::finish(std::uint64_t ticket, std::string_view method, s
   const MonoTime done = mono_now();
   elapsed_us_ = micros_between(due, done);
   uncorrected_us_ = micros_between(sent_, done);
+  if (chain_due_) due_ = done;
   transport_ = error;
   entry_ = entry_for(method, name);
   if (error != TransportError::kNone) {

@@ -12,7 +12,7 @@
 // Usage (the engine wires it; scenarios only see cicada::HttpClient):
 //   http::SharedClientState shared(io, config);            // one per thread
 //   http::UserHttpClient client(shared, thread_stats);     // one per user
-//   client.set_due_time(scheduled);                        // arrival-rate load only, before a request
+//   client.begin_due_chain(scheduled);                     // arrival-rate load only, around an iteration
 //   cicada::Response r = co_await client.get("/health");
 #include <array>
 #include <cstdint>
@@ -48,6 +48,17 @@ class UserHttpClient final : public HttpClient, private detail::ResponseOwner {
   // from the call; the latency from the call is recorded beside it as the uncorrected one. Applies to one
   // request. A due time in the future counts as now.
   void set_due_time(MonoTime due) { due_ = due; }
+  // Every request from now until end_due_chain() is due: the first at `due`, each later one when the
+  // previous response ended (its issue was due right then; any delay before the send, such as a late
+  // event loop, is the generator's and counts in the corrected latency). Arrival-rate iterations.
+  void begin_due_chain(MonoTime due) {
+    due_ = due;
+    chain_due_ = true;
+  }
+  void end_due_chain() {
+    chain_due_ = false;
+    due_.reset();
+  }
 
   const CookieJar& cookies() const { return cookies_; }
   // TCP connections opened so far (keep-alive reuse shows as 1 for many requests).
@@ -98,6 +109,7 @@ class UserHttpClient final : public HttpClient, private detail::ResponseOwner {
 
   // Last response.
   std::optional<MonoTime> due_;
+  bool chain_due_ = false;  // begin_due_chain(): the next request is due when this response ended
   TransportError transport_ = TransportError::kNone;
   std::string error_detail_;
   std::string error_text_;           // transport error text, "" when the response arrived
