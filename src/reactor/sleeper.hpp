@@ -1,6 +1,7 @@
 #pragma once
 // Sleeper: a reusable, cancellable timer a coroutine can co_await (a user's wait_time).
 // One per user, created once, so waiting between tasks allocates nothing.
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <coroutine>

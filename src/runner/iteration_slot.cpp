@@ -6,7 +6,6 @@
 #include "runner/arrival_executor.hpp"
 #include "runner/scenario_exception.hpp"
 #include "runner/shard.hpp"
-#include "runner/user_binder.hpp"
 
 namespace cicada::runner {
 
@@ -18,12 +17,7 @@ IterationSlot::IterationSlot(ArrivalExecutor& owner, Shard& shard, const UserTyp
       type_(type),
       type_index_(type_index),
       picker_(picker),
-      rng_(seed),
-      client_(shard.client_state, shard.stats, type.host),
-      user_(type.factory ? type.factory() : std::make_unique<User>()) {
-  for (const auto& [name, value] : type.default_headers) client_.set_default_header(name, value);
-  detail::UserBinder::bind(*user_, client_, rng_, id);
-}
+      self_(shard, type, id, seed) {}
 
 IterationSlot::~IterationSlot() = default;
 
@@ -45,33 +39,25 @@ void IterationSlot::request_stop() {
 }
 
 Task<> IterationSlot::run() {
-  try {
-    co_await user_->on_start();
-  } catch (...) {
-    record_current_exception(shard_.stats, type_.name, "on_start");
-  }
+  co_await self_.on_start();
   for (;;) {
     co_await WorkAwaiter{*this};
     if (!has_work_) break;  // stop requested while parked
     has_work_ = false;
-    const TaskSpec& task = type_.tasks[picker_.pick(rng_)];
-    client_.begin_due_chain(due_);
+    const TaskSpec& task = type_.tasks[picker_.pick(self_.rng())];
+    self_.client().begin_due_chain(due_);
     try {
-      co_await task.fn(*user_);
+      co_await task.fn(self_.user());
     } catch (...) {
       record_current_exception(shard_.stats, type_.name, task.name);
     }
-    client_.end_due_chain();  // on_stop's requests, and the next iteration's wait, are not on schedule
+    self_.client().end_due_chain();  // on_stop's requests, and the next iteration's wait, are not on schedule
     // May hand this slot the oldest waiting iteration at once (has_work_ set again: no suspension);
     // a stopping executor hands out nothing.
     owner_.iteration_done(*this);
     if (stop_requested_) break;
   }
-  try {
-    co_await user_->on_stop();
-  } catch (...) {
-    record_current_exception(shard_.stats, type_.name, "on_stop");
-  }
+  co_await self_.on_stop();
   finished_ = true;
   shard_.running.fetch_sub(1, std::memory_order_relaxed);
 }

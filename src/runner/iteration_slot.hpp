@@ -12,7 +12,7 @@
 
 #include "base/clock.hpp"
 #include "cicada/user.hpp"
-#include "http/client/user_http_client.hpp"
+#include "runner/user_instance.hpp"
 #include "runner/user_mix.hpp"
 
 namespace cicada::runner {
@@ -50,9 +50,7 @@ class IterationSlot {
   const UserType& type_;
   std::size_t type_index_;
   const TaskPicker& picker_;
-  Random rng_;
-  http::UserHttpClient client_;
-  std::unique_ptr<User> user_;
+  UserInstance self_;
   std::coroutine_handle<> parked_;
   MonoTime due_{};
   bool has_work_ = false;

@@ -6,7 +6,6 @@
 #include "runner/arrival_executor.hpp"
 #include "runner/scenario_exception.hpp"
 #include "runner/shard.hpp"
-#include "runner/user_binder.hpp"
 
 namespace cicada::runner {
 
@@ -20,13 +19,8 @@ UserSlot::UserSlot(Shard& shard, const UserType& type, const TaskPicker& picker,
       type_(type),
       picker_(picker),
       id_(id),
-      rng_(seed),
-      client_(shard.client_state, shard.stats, type.host),
-      user_(type.factory ? type.factory() : std::make_unique<User>()),
-      sleeper_(shard.ctx) {
-  for (const auto& [name, value] : type.default_headers) client_.set_default_header(name, value);
-  detail::UserBinder::bind(*user_, client_, rng_, id);
-}
+      self_(shard, type, id, seed),
+      sleeper_(shard.ctx) {}
 
 UserSlot::~UserSlot() = default;
 
@@ -42,23 +36,19 @@ void UserSlot::request_stop() {
 }
 
 Task<> UserSlot::run() {
-  try {
-    co_await user_->on_start();
-  } catch (...) {
-    record_current_exception(shard_.stats, type_.name, "on_start");
-  }
+  co_await self_.on_start();
   // Back-to-back tasks without a wait still let the loop's other users run (see YieldAwaiter).
   while (!stop_requested_) {
-    const TaskSpec& task = type_.tasks[picker_.pick(rng_)];
+    const TaskSpec& task = type_.tasks[picker_.pick(self_.rng())];
     const MonoTime started = mono_now();
     try {
-      co_await task.fn(*user_);
+      co_await task.fn(self_.user());
     } catch (...) {
       record_current_exception(shard_.stats, type_.name, task.name);
     }
     if (stop_requested_) break;
     const double task_seconds = std::chrono::duration<double>(mono_now() - started).count();
-    const double wait_seconds = type_.wait_time.next(rng_, task_seconds);
+    const double wait_seconds = type_.wait_time.next(self_.rng(), task_seconds);
     if (wait_seconds > 0) {
       co_await sleeper_.sleep(
           std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(wait_seconds)));
@@ -66,11 +56,7 @@ Task<> UserSlot::run() {
       co_await reactor::YieldAwaiter{shard_.ctx};
     }
   }
-  try {
-    co_await user_->on_stop();
-  } catch (...) {
-    record_current_exception(shard_.stats, type_.name, "on_stop");
-  }
+  co_await self_.on_stop();
   finished_ = true;
   shard_.running.fetch_sub(1, std::memory_order_relaxed);
 }

@@ -6,8 +6,8 @@
 #include <string>
 
 #include "cicada/user.hpp"
-#include "http/client/user_http_client.hpp"
 #include "reactor/sleeper.hpp"
+#include "runner/user_instance.hpp"
 #include "runner/user_mix.hpp"
 
 namespace cicada::runner {
@@ -35,9 +35,7 @@ class UserSlot {
   const UserType& type_;
   const TaskPicker& picker_;
   std::uint64_t id_;
-  Random rng_;
-  http::UserHttpClient client_;
-  std::unique_ptr<User> user_;
+  UserInstance self_;
   reactor::Sleeper sleeper_;
   bool stop_requested_ = false;
   bool finished_ = false;

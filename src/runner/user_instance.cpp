@@ -1,0 +1,35 @@
+#include "runner/user_instance.hpp"
+
+#include "runner/scenario_exception.hpp"
+#include "runner/shard.hpp"
+#include "runner/user_binder.hpp"
+
+namespace cicada::runner {
+
+UserInstance::UserInstance(Shard& shard, const UserType& type, std::uint64_t id, std::uint64_t seed)
+    : shard_(shard),
+      type_(type),
+      rng_(seed),
+      client_(shard.client_state, shard.stats, type.host),
+      user_(type.factory ? type.factory() : std::make_unique<User>()) {
+  for (const auto& [name, value] : type.default_headers) client_.set_default_header(name, value);
+  detail::UserBinder::bind(*user_, client_, rng_, id);
+}
+
+Task<> UserInstance::on_start() {
+  try {
+    co_await user_->on_start();
+  } catch (...) {
+    record_current_exception(shard_.stats, type_.name, "on_start");
+  }
+}
+
+Task<> UserInstance::on_stop() {
+  try {
+    co_await user_->on_stop();
+  } catch (...) {
+    record_current_exception(shard_.stats, type_.name, "on_stop");
+  }
+}
+
+}  // namespace cicada::runner

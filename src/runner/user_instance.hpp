@@ -1,0 +1,38 @@
+#pragma once
+// UserInstance: one simulated user's own parts, built the same way for the closed model (UserSlot) and
+// the open model (IterationSlot): its PRNG, its HTTP client (the type's host and default headers) and its
+// User object bound to both; and on_start/on_stop, each recording what it throws as an exception of the
+// user type instead of ending the user. (Tasks are awaited by the slots themselves: one coroutine frame
+// less per task on the hot path.)
+#include <cstdint>
+#include <memory>
+
+#include "cicada/user.hpp"
+#include "http/client/user_http_client.hpp"
+
+namespace cicada::runner {
+
+struct Shard;
+
+class UserInstance {
+ public:
+  UserInstance(Shard& shard, const UserType& type, std::uint64_t id, std::uint64_t seed);
+  UserInstance(const UserInstance&) = delete;
+  UserInstance& operator=(const UserInstance&) = delete;
+
+  Task<> on_start();
+  Task<> on_stop();
+
+  User& user() { return *user_; }
+  Random& rng() { return rng_; }
+  http::UserHttpClient& client() { return client_; }
+
+ private:
+  Shard& shard_;
+  const UserType& type_;
+  Random rng_;
+  http::UserHttpClient client_;
+  std::unique_ptr<User> user_;  // declared last: destroyed first, while the client it references exists
+};
+
+}  // namespace cicada::runner
