@@ -2,10 +2,12 @@
 #include <fmt/format.h>
 
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "history_cli.hpp"
 #include "history_commands.hpp"
 #include "report/console_tables.hpp"
+#include "report/latency_correction.hpp"
 #include "report/locust_csv.hpp"
 #include "report/markdown_results.hpp"
 
@@ -42,6 +44,17 @@ int list_runs(const report::HistoryDb& db, std::size_t limit) {
   return 0;
 }
 
+// An arrival-rate run: its iterations had due times, so corrected and uncorrected latency can differ. The
+// run's own flags are in its config; a scenario file's arrival_rate stages show as "/s" stage labels.
+bool is_open_model(const report::StoredRun& run) {
+  if (run.snapshot.dropped_iterations > 0) return true;
+  const auto config = nlohmann::json::parse(run.info.config_json, nullptr, false);
+  if (config.is_object() && config.value("arrival_rate", 0.0) > 0) return true;
+  for (const auto& m : run.snapshot.stages)
+    if (m.label.find("/s") != std::string::npos) return true;
+  return false;
+}
+
 int show_run(const report::StoredRun& run) {
   const auto& i = run.info;
   std::cout << fmt::format("Run        {}\nStatus     {}\nStarted    {}\n", i.id,
@@ -60,6 +73,12 @@ int show_run(const report::StoredRun& run) {
   std::cout << report::console_stats_table(run.snapshot, false)
             << report::console_percentiles_table(run.snapshot)
             << report::console_failures_table(run.snapshot);
+  if (!run.snapshot.stages.empty()) {
+    std::cout << "Stages (from the start of the run)\n";
+    for (const auto& m : run.snapshot.stages)
+      std::cout << fmt::format("  +{:.1f} s  {}\n", m.start_unix_s - i.started_unix_s, m.label);
+  }
+  if (is_open_model(run)) std::cout << report::latency_correction_table(run.snapshot);
   if (!run.thresholds.empty()) {
     std::cout << "Thresholds\n";
     for (const auto& t : run.thresholds)

@@ -13,9 +13,9 @@
 namespace cicada::report {
 namespace {
 
-// Version 2. Any change bumps kHistorySchemaVersion (PRAGMA user_version) and docs/history.md.
+// Version 3. Any change bumps kHistorySchemaVersion (PRAGMA user_version) and docs/history.md.
 // Every statement is IF NOT EXISTS, so running it on an older database is the migration: v1 -> v2 only
-// adds run_histograms and run_stages (v1 runs simply have no rows there).
+// adds run_histograms and run_stages, v2 -> v3 only run_counters (older runs simply have no rows there).
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS runs (
   id TEXT PRIMARY KEY,
@@ -107,6 +107,12 @@ CREATE TABLE IF NOT EXISTS run_stages (
   start_unix_s REAL NOT NULL,
   label TEXT NOT NULL,
   PRIMARY KEY (run_id, position)
+);
+CREATE TABLE IF NOT EXISTS run_counters (
+  run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  value INTEGER NOT NULL,
+  PRIMARY KEY (run_id, name)
 );
 )sql";
 
@@ -220,8 +226,8 @@ Result<void> HistoryDb::finish_run(const std::string& id, const stats::Snapshot&
   if (!tx) return tx.error();
   {
     // Idempotent: a finish after a partial one (none today, but cheap) replaces rather than duplicates.
-    for (const char* table : {"run_entries", "run_histograms", "run_stages", "run_failures", "run_exceptions",
-                              "run_thresholds"}) {
+    for (const char* table : {"run_entries", "run_histograms", "run_stages", "run_counters", "run_failures",
+                              "run_exceptions", "run_thresholds"}) {
       auto del = db_.prepare(fmt::format("DELETE FROM {} WHERE run_id = ?", table));
       if (!del) return del.error();
       del->bind(1, id);
@@ -246,6 +252,10 @@ Result<void> HistoryDb::finish_run(const std::string& id, const stats::Snapshot&
       stage->bind(1, id).bind(2, position++).bind(3, m.start_unix_s).bind(4, m.label);
       if (auto r = stage->run(); !r) return r;
     }
+    auto counter = db_.prepare("INSERT INTO run_counters VALUES (?,?,?)");
+    if (!counter) return counter.error();
+    counter->bind(1, id).bind(2, "dropped_iterations").bind(3, s.dropped_iterations);
+    if (auto r = counter->run(); !r) return r;
 
     auto failure = db_.prepare("INSERT INTO run_failures VALUES (?,?,?,?,?,?)");
     if (!failure) return failure.error();

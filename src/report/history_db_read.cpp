@@ -197,6 +197,16 @@ Result<StoredRun> HistoryDb::load(const std::string& id) const {
     if (!r) return r.error();
   }
   {
+    auto st = db_.prepare("SELECT value FROM run_counters WHERE run_id = ? AND name = 'dropped_iterations'");
+    if (!st) return st.error();
+    st->bind(1, id);
+    auto r = st->each_row([&]() -> Result<void> {
+      snap.dropped_iterations = static_cast<std::uint64_t>(st->integer(0));
+      return {};
+    });
+    if (!r) return r.error();
+  }
+  {
     auto st = db_.prepare(
         "SELECT method, name, error, occurrences FROM run_failures WHERE run_id = ? ORDER BY position");
     if (!st) return st.error();

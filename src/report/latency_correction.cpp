@@ -47,9 +47,10 @@ std::string latency_correction_table(const stats::Snapshot& snap) {
   auto ms = [](std::int64_t us) { return static_cast<double>(us) / 1000.0; };
   std::string out = "Latency from the scheduled start (corrected) vs from the send (uncorrected), ms:\n";
   out += fmt::format("{:<14}{:>10}{:>10}{:>10}{:>10}\n", "", "p50", "p95", "p99", "max");
-  out += fmt::format("{:<14}{:>10.1f}{:>10.1f}{:>10.1f}{:>10.1f}\n", "corrected", ms(t.percentiles_us[0]),
+  // Three decimals: microseconds, the histogram's resolution; one decimal would print 33 us as 0.0.
+  out += fmt::format("{:<14}{:>10.3f}{:>10.3f}{:>10.3f}{:>10.3f}\n", "corrected", ms(t.percentiles_us[0]),
                      ms(t.percentiles_us[5]), ms(t.percentiles_us[7]), ms(t.max_us));
-  out += fmt::format("{:<14}{:>10.1f}{:>10.1f}{:>10.1f}{:>10.1f}\n", "uncorrected",
+  out += fmt::format("{:<14}{:>10.3f}{:>10.3f}{:>10.3f}{:>10.3f}\n", "uncorrected",
                      ms(t.uncorrected_percentiles_us[0]), ms(t.uncorrected_percentiles_us[5]),
                      ms(t.uncorrected_percentiles_us[7]), ms(t.uncorrected_max_us));
   out += fmt::format("Dropped iterations (could not start in time): {}\n", snap.dropped_iterations);

@@ -247,3 +247,26 @@ TEST_F(HistoryE2e, AWebUiTestIsRecordedAndJudgedWhenItEnds) {
   auto bad = start({"-f", "health.yaml", "--web-port", "0", "--threshold", "GET /nope: p95 < 1s"});
   EXPECT_EQ(bad->wait(30s), 2) << bad->err();
 }
+
+TEST_F(HistoryE2e, ShowGivesTheShapeTheStagesAndTheUncorrectedLatencyOfAnArrivalRateRun) {
+  auto run = start({"-f", "health.yaml", "--host", g_server->url(), "--headless", "--only-summary",
+                    "--stages", "1s:50/s,1s:100/s", "--max-inflight", "20"});
+  ASSERT_EQ(run->wait(30s), 0) << run->err();
+  auto [code, shown] = sub({"history", "show", "latest"});
+  ASSERT_EQ(code, 0) << shown;
+  EXPECT_NE(shown.find(R"("stages":"1s:50/s,1s:100/s")"), std::string::npos) << shown;
+  EXPECT_NE(shown.find(R"("max_inflight":20)"), std::string::npos) << shown;
+  EXPECT_NE(shown.find("Stages (from the start of the run)"), std::string::npos) << shown;
+  EXPECT_NE(shown.find("stage 1/2: 50/s"), std::string::npos) << shown;
+  EXPECT_NE(shown.find("stage 2/2: 100/s"), std::string::npos) << shown;
+  EXPECT_NE(shown.find("uncorrected"), std::string::npos) << shown;
+  EXPECT_NE(shown.find("Dropped iterations (could not start in time): 0"), std::string::npos) << shown;
+
+  // A closed-model run has neither.
+  auto closed = load_test({});
+  ASSERT_EQ(closed->wait(30s), 0) << closed->err();
+  auto [code2, shown2] = sub({"history", "show", "latest"});
+  ASSERT_EQ(code2, 0) << shown2;
+  EXPECT_EQ(shown2.find("uncorrected"), std::string::npos) << shown2;
+  EXPECT_EQ(shown2.find("Stages (from"), std::string::npos) << shown2;
+}

@@ -47,7 +47,9 @@ stats::Snapshot recorded_snapshot() {
     agg.mark_stage(1000.0 + s, "stage " + std::to_string(s + 1));
     agg.close_second(1000 + s, 4);
   }
-  return agg.snapshot(1002.0);
+  auto snap = agg.snapshot(1002.0);
+  snap.dropped_iterations = 7;  // an open-model run that could not start 7 iterations in time
+  return snap;
 }
 
 RunInfo run_info(const std::string& id) {
@@ -97,13 +99,14 @@ TEST(HistoryReport, HistogramsAndStagesComeBackExactly) {
   const auto file = dir.path() / "history.db";
   const auto snap = recorded_snapshot();
   record(file, "R1", snap);
-  EXPECT_EQ(user_version(file), 2);
+  EXPECT_EQ(user_version(file), 3);
 
   auto db = HistoryDb::open(file, false);
   ASSERT_TRUE(db);
   auto run = db->load("R1");
   ASSERT_TRUE(run) << run.error().message;
   EXPECT_TRUE(run->has_histograms);
+  EXPECT_EQ(run->snapshot.dropped_iterations, 7u);
   ASSERT_EQ(run->snapshot.entries.size(), 2u);
   auto same = [](const stats::EntrySnapshot& got, const stats::EntrySnapshot& want) {
     EXPECT_EQ(got.latency->to_sparse().buckets, want.latency->to_sparse().buckets) << want.name;
@@ -168,14 +171,16 @@ TEST(HistoryReport, AVersionOneDatabaseIsMigratedAndItsRunsSayTheyHaveNoHistogra
   {  // Make it what a v1 cicada wrote: no v2 tables, version 1.
     sqlite3* raw = nullptr;
     ASSERT_EQ(sqlite3_open(file.c_str(), &raw), SQLITE_OK);
-    ASSERT_EQ(sqlite3_exec(raw, "DROP TABLE run_histograms; DROP TABLE run_stages; PRAGMA user_version = 1",
+    ASSERT_EQ(sqlite3_exec(raw,
+                           "DROP TABLE run_histograms; DROP TABLE run_stages; DROP TABLE run_counters; "
+                           "PRAGMA user_version = 1",
                            nullptr, nullptr, nullptr),
               SQLITE_OK);
     sqlite3_close(raw);
   }
   ASSERT_EQ(user_version(file), 1);
   record(file, "NEW", snap);  // opening migrates; a new run records its histograms
-  EXPECT_EQ(user_version(file), 2);
+  EXPECT_EQ(user_version(file), 3);
 
   auto db = HistoryDb::open(file, false);
   ASSERT_TRUE(db);
@@ -183,6 +188,7 @@ TEST(HistoryReport, AVersionOneDatabaseIsMigratedAndItsRunsSayTheyHaveNoHistogra
   ASSERT_TRUE(old_run) << old_run.error().message;
   EXPECT_FALSE(old_run->has_histograms);
   EXPECT_TRUE(old_run->snapshot.stages.empty());
+  EXPECT_EQ(old_run->snapshot.dropped_iterations, 0u);
   EXPECT_EQ(old_run->snapshot.total.percentiles_us, snap.total.percentiles_us) << "v1 columns still read";
   const auto html = stored_run_html(*old_run);
   EXPECT_NE(html.find("without latency histograms"), std::string::npos);
