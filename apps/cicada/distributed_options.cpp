@@ -8,8 +8,9 @@ namespace cicada::app {
 
 void add_distributed_flags(CLI::App& app, CliOptions& o) {
   auto& d = o.distributed;
-  auto* master = app.add_flag("--master", d.master,
-                              "Run as the master of a distributed test: workers run the users (--headless)");
+  auto* master = app.add_flag(
+      "--master", d.master,
+      "Run as the master of a distributed test: workers run the users; the web UI (or --headless) drives it");
   auto* worker = app.add_flag("--worker", d.worker,
                               "Run as a worker: connect to --master-host and run the users it sends "
                               "(needs no -f: the master sends the scenario)");
