@@ -55,6 +55,9 @@ function renderOpenModel(s) {
   $('users-fact').classList.toggle('hidden', !!o);
   for (const el of document.querySelectorAll('.open-model-fact')) el.classList.toggle('hidden', !o);
   $('open-model').classList.toggle('hidden', !o);
+  // In the open model the "users" series is the iterations in flight (what the runner reports there).
+  const usersTitle = document.querySelector('#chart-users .u-title');
+  if (usersTitle) usersTitle.textContent = o ? 'Iterations in flight' : 'Number of users';
   if (!o) return;
   $('arrival-rate').textContent = `${fmt(o.arrival_rate, 1)}/s`;
   $('in-flight').textContent = fmt(o.in_flight);

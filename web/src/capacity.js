@@ -34,7 +34,10 @@ function resultMarks() {
       ctx.moveTo(x, bbox.top);
       ctx.lineTo(x, bbox.top + bbox.height);
       ctx.stroke();
-      ctx.fillText(label, x + 3 * px, bbox.top + (10 + 12 * i) * px);
+      // Labels right of their line, or left of it in the right part of the chart so they stay visible.
+      const left = x > bbox.left + bbox.width * 0.6;
+      ctx.textAlign = left ? 'right' : 'left';
+      ctx.fillText(label, x + (left ? -3 : 3) * px, bbox.top + (10 + 12 * i) * px);
     });
     ctx.restore();
   };
