@@ -83,7 +83,7 @@ int run_worker(const CliOptions& o) {
 namespace {
 
 // Headless: a status line of the workers this often (seconds), beside the stats tables.
-constexpr int kWorkerLineEvery = 10;
+constexpr int kWorkerLineEvery = 5;
 
 distributed::MasterOptions master_options(const CliOptions& o, const Scenario& scenario) {
   distributed::MasterOptions mo;

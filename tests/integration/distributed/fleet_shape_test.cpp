@@ -2,9 +2,13 @@
 // real worker processes on loopback; fixed user counts are fleet-wide. Every run is bounded (the shape's
 // end or -t, and deadlines on every wait).
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <fstream>
+#include <functional>
+#include <regex>
 #include <set>
+#include <thread>
 
 #include "fleet.hpp"
 #include "support/csv_rows.hpp"
@@ -20,13 +24,18 @@ struct FleetRun {
   TempDir dir;
   int port = ScriptedServer::closed_port();
 
-  // Runs the master with two workers to its end; returns its exit code (nullopt: it hung).
+  using Workers = std::vector<std::unique_ptr<ChildProcess>>;
+
+  // Runs the master with two workers to its end; returns its exit code (nullopt: it hung). `during` runs
+  // once both have started (it may kill one and take it out of the list).
   std::optional<int> run(const std::filesystem::path& scenario, std::vector<std::string> extra,
-                         std::string& master_err) {
+                         std::string& master_err,
+                         const std::function<void(ChildProcess&, Workers&)>& during = {}) {
     extra.insert(extra.end(), {"--csv", (dir.path() / "run").string(), "--stop-timeout", "2"});
     ChildProcess master(master_argv(scenario, server.url(), port, 2, extra), dir.path());
-    std::vector<std::unique_ptr<ChildProcess>> workers;
+    Workers workers;
     for (int i = 0; i < 2; ++i) workers.push_back(std::make_unique<ChildProcess>(worker_argv(port)));
+    if (during) during(master, workers);
     const auto code = master.wait(40s);
     master_err = master.err();
     expect_workers_quit(workers);
@@ -56,6 +65,9 @@ TEST(FleetShape, TwoStagesGiveEachStageItsUserTotalOverTheWorkers) {
   EXPECT_TRUE(user_counts.count("4")) << err;
   EXPECT_TRUE(user_counts.count("10")) << err;
   EXPECT_FALSE(user_counts.count("20")) << "each worker ran the whole stage";
+  // Every 5 s the headless master logs its workers: state, users, CPU and memory.
+  EXPECT_TRUE(std::regex_search(err, std::regex("Workers: \\S+ [a-z]+ [0-9]+ users [0-9]+% CPU [0-9]+ MB, ")))
+      << err;
 }
 
 TEST(FleetShape, ArrivalRateIsSplitOverTheWorkersAndTotalsTheRateAsked) {
@@ -74,6 +86,33 @@ TEST(FleetShape, ArrivalRateIsSplitOverTheWorkersAndTotalsTheRateAsked) {
   EXPECT_GE(counted, static_cast<std::uint64_t>(kRate * kSeconds * 0.95)) << err;
   EXPECT_LE(counted, static_cast<std::uint64_t>(kRate * kSeconds * 1.03)) << err;
   EXPECT_EQ(counted, f.server.request_count());
+}
+
+TEST(FleetShape, ALostWorkersShareOfTheArrivalRateGoesToTheOther) {
+  FleetRun f;
+  f.server.set_fallback(ScriptedReply::respond(200, "ok"));
+  const auto scenario = write_get_scenario(f.dir.path(), "constant(0)");
+  std::string err;
+  std::uint64_t last_two_seconds = 0;
+  const auto code = f.run(
+      scenario, {"--arrival-rate", "100", "-t", "9s", "--worker-timeout", "1"}, err,
+      [&](ChildProcess& master, FleetRun::Workers& workers) {
+        ASSERT_TRUE(master.wait_for_output("100.00 iterations/s over 2 workers", 15s));
+        std::this_thread::sleep_for(1500ms);
+        workers[0]->signal(SIGKILL);
+        workers[0]->wait(5s);
+        workers.erase(workers.begin());
+        ASSERT_TRUE(master.wait_for_output("Sharing 100.00 iterations/s over 1 workers: 100.00 each", 5s))
+            << master.err();
+        // The survivor now runs the whole rate.
+        const auto before = f.server.request_count();
+        std::this_thread::sleep_for(2s);
+        last_two_seconds = f.server.request_count() - before;
+      });
+  ASSERT_TRUE(code) << err;
+  EXPECT_EQ(*code, 0) << err;
+  EXPECT_GE(last_two_seconds, 180u) << err;
+  EXPECT_LE(last_two_seconds, 215u) << err;
 }
 
 TEST(FleetShape, AFixedCountIsRunOnceOverTheFleet) {
