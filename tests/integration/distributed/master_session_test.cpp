@@ -1,7 +1,7 @@
 // MasterSession (the master behind the web UI) in this process on a real ZeroMQ ROUTER socket, with one
 // scripted worker on a real DEALER socket: the worker's heartbeat CPU and memory reach the UI's worker
-// list between tests, each test made by the session starts the worker with a new test id, and a start
-// with no worker connected is refused. Bounded by deadlines everywhere.
+// list between tests (and its 95% CPU is warned about once), each test made by the session starts the worker
+// with a new test id, and a start with no worker connected is refused. Bounded by deadlines everywhere.
 #include "distributed/master_session.hpp"
 
 #include <gtest/gtest.h>
@@ -86,6 +86,7 @@ TEST(MasterSession, ListsWorkersWithCpuAndMemoryAndRunsTestsOneAfterAnother) {
   MasterRunner master({"yaml", "unused.yaml", ""}, ro, mo);
   ASSERT_TRUE(master.bind());
   MasterSession session(master);
+  ::testing::internal::CaptureStderr();  // the master's log: its CPU warning
   session.start();
 
   const auto scenario = one_type_scenario();
@@ -122,6 +123,12 @@ TEST(MasterSession, ListsWorkersWithCpuAndMemoryAndRunsTestsOneAfterAnother) {
 
   session.stop();
   master.quit_workers();
+  // A worker above 90% CPU is warned about once, however many heartbeats say so.
+  const std::string log = ::testing::internal::GetCapturedStderr();
+  const std::string warning = "scripted-session exceeded the CPU threshold";
+  const auto first = log.find(warning);
+  ASSERT_NE(first, std::string::npos) << log;
+  EXPECT_EQ(log.find(warning, first + warning.size()), std::string::npos) << log;
 }
 
 }  // namespace
