@@ -2,7 +2,9 @@
 // throttled to ~500 requests/s (one thread, 2 ms sleep per /predict, as tests/e2e/capacity) fills the
 // steps table and the throughput-latency curve as steps end, then shows the answer with its limiting
 // objective; GET /capacity has the same data. Short steps (1 s warm-up, 2 s measured) from 100/s by 150/s
-// keep it to a few steps (100, 250, 400 within, 550 past the capacity). Usage: node capacity_ui.e2e.mjs BUILD_DIR SOURCE_DIR
+// keep it to a few steps (100, 250, 400 within, 550 and 700 past the capacity, where the queue grows).
+// The objective is loose (p95 < 1 s) so the first step passes even on a loaded machine: this test is
+// about the page, tests/e2e/capacity about the answer. Usage: node capacity_ui.e2e.mjs BUILD_DIR SOURCE_DIR
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { bounded, openBrowser, startModelServer, startServer, terminate, UI_URL, work } from './harness.mjs';
@@ -14,14 +16,14 @@ bounded(150, async () => {
   const api = await startModelServer(buildDir, sourceDir, ['--simulated-cost-us', '2000', '--simulated-cost-mode', 'sleep']);
   const search = await startServer([join(buildDir, 'apps/cicada/cicada'), 'capacity',
     '-f', join(sourceDir, 'examples/fixed-predict.yaml'), '--host', api.url,
-    '--slo', 'p95 < 100ms', '--slo', 'fail_ratio < 1%', '--mode', 'rate', '--start', '100', '--step', '150',
+    '--slo', 'p95 < 1s', '--slo', 'fail_ratio < 1%', '--mode', 'rate', '--start', '100', '--step', '150',
     '--max-steps', '5', '--warmup', '1s', '--hold', '2s', '--threads', '1', '--seed', '7',
     '--history-db', join(work, 'history.db'), '--web-port', '0'], 'cicada capacity', UI_URL);
 
   const { context, page } = await openBrowser();
   try {
     await page.goto(search.url);
-    await page.waitForFunction(() => document.querySelector('#objectives').textContent.includes('p95 < 100ms'), null, { timeout: 10_000 });
+    await page.waitForFunction(() => document.querySelector('#objectives').textContent.includes('p95 < 1s'), null, { timeout: 10_000 });
     // Steps appear while the search runs: the first one before the answer.
     await page.waitForFunction(() => document.querySelectorAll('#steps-table tbody tr').length >= 1, null, { timeout: 20_000 });
     const early = await page.evaluate(() => window.cicadaCapacity.data.state);
@@ -31,7 +33,7 @@ bounded(150, async () => {
 
     const data = await page.evaluate(() => fetch('capacity').then((r) => r.json()));
     assert.ok(data.points.length >= 2, `at least two steps: ${JSON.stringify(data.points)}`);
-    assert.deepEqual(data.slos, ['p95 < 100ms', 'fail_ratio < 1%']);
+    assert.deepEqual(data.slos, ['p95 < 1s', 'fail_ratio < 1%']);
     // The curve holds one point per step, x the offered load, y the throughput.
     const curve = await page.evaluate(() => window.cicadaCapacity.chart.data);
     assert.deepEqual(curve[0], data.points.map((p) => p.load));
@@ -42,7 +44,7 @@ bounded(150, async () => {
     // The answer, and the limit named after the step that crossed it. (How close the answer is to the
     // known capacity is tests/e2e/capacity's job: here a browser shares the cores with the search.)
     assert.equal(data.result.found, true, JSON.stringify(data.result));
-    assert.ok(data.result.max_load >= 100 && data.result.max_load <= 550, `max sustainable ${data.result.max_load}/s`);
+    assert.ok(data.result.max_load >= 100 && data.result.max_load <= 700, `max sustainable ${data.result.max_load}/s`);
     const result = await page.textContent('#result');
     assert.ok(result.includes(`Maximum sustainable load: ${data.result.max_load_text}`), result);
     if (data.result.limit) assert.ok(result.includes(`Limiting objective: ${data.result.limit}`), result);
