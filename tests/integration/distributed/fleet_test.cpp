@@ -64,7 +64,7 @@ TEST(Fleet, KilledWorkerUsersGoToTheOthersAndItsStatsStay) {
   const auto prefix = dir.path() / "run";
   ChildProcess master(
       master_argv(scenario, server.url(), port, 3,
-                  {"-u", "6", "-r", "100", "-t", "8s", "--worker-timeout", "1", "--csv", prefix.string()}),
+                  {"-u", "6", "-r", "100", "-t", "10s", "--worker-timeout", "3", "--csv", prefix.string()}),
       dir.path());
   std::vector<std::unique_ptr<ChildProcess>> workers;
   for (int i = 0; i < 3; ++i) workers.push_back(std::make_unique<ChildProcess>(worker_argv(port)));
@@ -72,7 +72,9 @@ TEST(Fleet, KilledWorkerUsersGoToTheOthersAndItsStatsStay) {
   std::this_thread::sleep_for(1000ms);
   const auto before_kill = server.request_count();
   workers[0]->signal(SIGKILL);
-  ASSERT_TRUE(master.wait_for_output("Sharing 6 users over 2 workers: 3, 3", 5s)) << master.err();
+  // --worker-timeout 3: workers beat once a second, and on a loaded 2-core box a 1 s timeout also marked
+  // live workers missing (CI log: two of three lost, "Sharing 6 users over 1 workers").
+  ASSERT_TRUE(master.wait_for_output("Sharing 6 users over 2 workers: 3, 3", 8s)) << master.err();
   const auto code = master.wait(30s);
   ASSERT_TRUE(code) << master.err();
   EXPECT_EQ(*code, 0) << master.err();
