@@ -101,7 +101,9 @@ TEST(CoordinatedOmission, ClosedModelShowsTheGap) {
 
 TEST(CoordinatedOmission, PercentilesOfAKnownDistributionAreWithinTwoPercent) {
   ScriptedServer server;
-  testing::KnownDelays delays(server, 20ms, 100ms);
+  // 100..300 ms: loopback and scheduling add ~0.1 ms on a quiet machine but 1.5-2 ms on a loaded one,
+  // which broke 2% of a 20..100 ms distribution's p50; the histogram's own error is below 0.4%.
+  testing::KnownDelays delays(server, 100ms, 300ms);
   auto o = options(server, 3s);
   o.shape = runner::constant_rate_shape(200);
   o.max_inflight = 200;
