@@ -52,6 +52,8 @@ void fields(Io& io, Spawn& m) {
   io("users", m.users);
   io("spawn_rate", m.spawn_rate);
   io("arrival_rate", m.arrival_rate);
+  io("max_inflight", m.max_inflight);
+  io("fixed_counts", m.fixed_counts);
 }
 template <class Io>
 void fields(Io& io, Stop& m) {

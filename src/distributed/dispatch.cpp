@@ -1,5 +1,7 @@
 #include "distributed/dispatch.hpp"
 
+#include <algorithm>
+
 namespace cicada::distributed {
 
 std::vector<Share> split_users(int users, double spawn_rate, std::size_t n) {
@@ -25,8 +27,24 @@ std::map<std::string, int> fixed_counts_of(const Scenario& scenario) {
 std::map<std::string, int> split_fixed_counts(const std::map<std::string, int>& fixed, std::size_t i,
                                               std::size_t n) {
   std::map<std::string, int> share;
-  for (const auto& [type, count] : fixed) share[type] = n == 0 ? 0 : split_users(count, 1, n)[i].users;
+  std::size_t offset = 0;  // the worker the next remainder starts at
+  for (const auto& [type, count] : fixed) {
+    if (n == 0) {
+      share[type] = 0;
+      continue;
+    }
+    const auto whole = static_cast<std::size_t>(std::max(0, count));
+    const std::size_t extra = whole % n;
+    // Worker i gets one of this type's `extra` if it is among the `extra` workers from `offset` on.
+    share[type] = static_cast<int>(whole / n + ((i + n - offset) % n < extra ? 1 : 0));
+    offset = (offset + extra) % n;
+  }
   return share;
+}
+
+std::size_t split_max_inflight(std::size_t max_inflight, std::size_t n) {
+  if (n == 0) return std::max<std::size_t>(1, max_inflight);
+  return std::max<std::size_t>(1, (max_inflight + n - 1) / n);
 }
 
 }  // namespace cicada::distributed

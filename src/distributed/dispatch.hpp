@@ -3,7 +3,8 @@
 // weights apply inside each worker's UserMix), so sharing out users is sharing out a count: equal shares,
 // the first (total mod n) workers in join order one more. The spawn rate is shared the same way, so the
 // whole fleet ramps at the rate asked for, as in Locust. An arrival rate is shared in equal parts; a user
-// type's fixed count is shared like users, so the fleet runs exactly that many.
+// type's fixed count is shared like users over the live workers (again on every join and loss), so the
+// fleet runs exactly that many.
 #include <cstddef>
 #include <map>
 #include <string>
@@ -23,9 +24,13 @@ std::vector<Share> split_users(int users, double spawn_rate, std::size_t n);
 
 // The user types with a fixed count (type name -> count), as the scenario declares them.
 std::map<std::string, int> fixed_counts_of(const Scenario& scenario);
-// Worker i of n's share of each fixed count. n == 0 gives every type 0: a worker joining a running test
-// gets none (the fixed users already run on the others).
+// Worker i of n's share of each fixed count (n == 0: every type 0). Each type's remainder goes on where
+// the previous type's stopped, so worker i's fixed users add up to its share of the sum of the counts,
+// never more than its share of users when the users cover the fixed counts (two types of 1 over two
+// workers give one each, not both to worker 0, whose single user could run only one of them).
 std::map<std::string, int> split_fixed_counts(const std::map<std::string, int>& fixed, std::size_t i,
                                               std::size_t n);
+// One worker's share of an open-model test's --max-inflight over n workers: rounded up, at least 1.
+std::size_t split_max_inflight(std::size_t max_inflight, std::size_t n);
 
 }  // namespace cicada::distributed

@@ -169,7 +169,7 @@ void MasterRunner::start_worker(WorkerInfo& w, double arrival_share,
   start.spawn_rate = spawn_rate_ / static_cast<double>(std::max<std::size_t>(1, workers_.size()));
   start.open_model = open_model_.load();
   start.arrival_rate = arrival_share;
-  if (start.open_model) start.max_inflight = (options_.max_inflight + workers_.size() - 1) / workers_.size();
+  if (start.open_model) start.max_inflight = split_max_inflight(options_.max_inflight, workers_.size());
   start.fixed_counts = std::move(fixed_counts);
   w.test_id = test_id_;
   w.last_seq = 0;
@@ -186,15 +186,23 @@ void MasterRunner::rebalance() {
   for (std::size_t i = 0; i < list.size(); ++i) {
     WorkerInfo& w = list[i];
     w.assigned_users = shares[i].users;
+    // Fixed counts are shared over the workers there are now, so a lost worker's fixed users start on
+    // the others and a worker that joins takes its part of them.
+    auto fixed = split_fixed_counts(master_.fixed_counts, i, list.size());
     if (w.test_id != test_id_) {
-      start_worker(w, arrival_share,
-                   split_fixed_counts(master_.fixed_counts, i, first_dispatch_ ? list.size() : 0));
-    } else {
-      socket_.send(w.id,
-                   Message{"master", Spawn{test_id_, shares[i].users, shares[i].spawn_rate, arrival_share}});
+      start_worker(w, arrival_share, std::move(fixed));
+      continue;
     }
+    Spawn spawn;
+    spawn.test_id = test_id_;
+    spawn.users = shares[i].users;
+    spawn.spawn_rate = shares[i].spawn_rate;
+    spawn.arrival_rate = arrival_share;
+    if (open_model_.load()) spawn.max_inflight = split_max_inflight(options_.max_inflight, list.size());
+    spawn.fixed_counts = std::move(fixed);
+    socket_.send(w.id, Message{"master", std::move(spawn)});
   }
-  first_dispatch_ = false;
+  if (!master_.fixed_counts.empty() && !open_model_.load()) log_fixed_shares(list.size());
   if (open_model_.load()) {
     log::info("Sharing {:.2f} iterations/s over {} workers: {:.2f} each", arrival_rate_.load(), list.size(),
               arrival_share);
@@ -203,6 +211,16 @@ void MasterRunner::rebalance() {
     for (const auto& share : shares) spread += (spread.empty() ? "" : ", ") + std::to_string(share.users);
     log::info("Sharing {} users over {} workers: {}", target_users_, list.size(), spread);
   }
+}
+
+void MasterRunner::log_fixed_shares(std::size_t workers) const {
+  std::string spread;
+  for (const auto& [type, count] : master_.fixed_counts) {
+    spread += (spread.empty() ? "" : "; ") + type + " " + std::to_string(count) + ":";
+    for (std::size_t i = 0; i < workers; ++i)
+      spread += " " + std::to_string(split_fixed_counts(master_.fixed_counts, i, workers).at(type));
+  }
+  log::info("Sharing fixed counts over {} workers: {}", workers, spread);
 }
 
 void MasterRunner::heartbeat(MonoTime now) {
@@ -285,7 +303,6 @@ void MasterRunner::run(const std::function<void(const stats::Snapshot&)>& on_sec
     log::info("Ramping to {} users at a rate of {:.2f} per second over {} workers", target_users_,
               spawn_rate_, workers_.size());
   }
-  first_dispatch_ = true;
   rebalance();
   auto next_second = started +
                      std::chrono::microseconds(

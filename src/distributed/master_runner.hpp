@@ -43,8 +43,8 @@ struct MasterOptions {
   std::optional<std::chrono::milliseconds> expect_workers_max_wait;  // none: wait forever
   std::chrono::milliseconds heartbeat_interval{1000};
   std::chrono::milliseconds worker_timeout{3000};  // silent this long: missing
-  // The scenario's user types with a fixed count (dispatch.hpp fixed_counts_of): shared over the workers a
-  // test starts with, so the fleet runs each count once rather than once per worker.
+  // The scenario's user types with a fixed count (dispatch.hpp fixed_counts_of): shared over the live
+  // workers (again on every join and loss), so the fleet runs each count once rather than once per worker.
   std::map<std::string, int> fixed_counts;
 };
 
@@ -94,6 +94,7 @@ class MasterRunner {
   void on_hello(const std::string& id, const Hello& hello, MonoTime now);
   void start_worker(WorkerInfo& worker, double arrival_share, std::map<std::string, int> fixed_counts);
   void rebalance();
+  void log_fixed_shares(std::size_t workers) const;
   void heartbeat(MonoTime now);
   void follow_shape(MonoTime started, MonoTime now);
   void close_second();
@@ -121,7 +122,6 @@ class MasterRunner {
   double spawn_rate_ = 1;
   std::atomic<bool> open_model_{false};
   std::atomic<double> arrival_rate_{0};
-  bool first_dispatch_ = false;  // the next rebalance starts the test: fixed counts are shared out
   std::optional<ShapeTarget> last_shape_target_;
   MonoTime last_heartbeat_{};
 

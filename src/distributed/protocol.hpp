@@ -70,6 +70,9 @@ struct Spawn {
   int users = 0;
   double spawn_rate = 1;
   double arrival_rate = 0;  // open model: this worker's new share of the iterations per second
+  // Added in version 1 (absent from older masters: the worker keeps what it has).
+  std::uint64_t max_inflight = 0;           // open model: this worker's new share of --max-inflight; 0: keep
+  std::map<std::string, int> fixed_counts;  // user type -> this worker's new share; empty: keep
 };
 
 // Master -> worker: stop the users of this test (honouring the stop timeout), send the last stats.

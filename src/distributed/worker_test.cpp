@@ -98,14 +98,17 @@ Result<std::unique_ptr<WorkerTest>> WorkerTest::start(const Start& start, std::s
     log::info("Test {} started: {} users at {:.2f}/s, seed {}", start.test_id, ro.users, ro.spawn_rate,
               test->runner_->seed());
   }
+  for (const auto& [type, count] : start.fixed_counts) log::info("User type {}: {} fixed users", type, count);
   return test;
 }
 
 void WorkerTest::set_share(const Spawn& share) {
   if (runner_->open_model()) {
+    if (share.max_inflight > 0) runner_->set_max_inflight(share.max_inflight);
     runner_->set_arrival_rate(share.arrival_rate);
   } else {
-    runner_->set_users(share.users, share.spawn_rate);
+    // Users and fixed counts in one request, so the runner moves to the new mix in one step.
+    runner_->set_users(share.users, share.spawn_rate, share.fixed_counts);
   }
 }
 

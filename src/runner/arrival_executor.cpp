@@ -158,6 +158,16 @@ void ArrivalExecutor::iteration_done(IterationSlot& slot) {
   }
 }
 
+void ArrivalExecutor::set_max_inflight(std::size_t max_inflight) {
+  config_.max_inflight = std::max<std::size_t>(1, max_inflight);
+  if (stopping_) return;
+  drop_late(mono_now());
+  while (waiting_size_ > 0 && busy_ < config_.max_inflight) {
+    const Waiting w = pop_waiting();
+    if (!start_on_slot(w.due, w.type)) break;
+  }
+}
+
 void ArrivalExecutor::drop_late(MonoTime now) {
   std::uint64_t dropped = 0;
   while (waiting_size_ > 0 && now - waiting_[waiting_head_].due > config_.max_lateness) {

@@ -49,6 +49,9 @@ class ArrivalExecutor {
   void start(MonoTime origin, double total_rate);
   // New total rate from now on (a shape's next stage or ramp step; 0 pauses the schedule).
   void set_rate(double total_rate);
+  // New cap on iterations running at once (a distributed worker's new share; at least 1). A lower cap
+  // lets running iterations finish; a higher one starts waiting iterations at once.
+  void set_max_inflight(std::size_t max_inflight);
   // Stops scheduling, drops whatever waits, and lets running iterations finish (then on_stop).
   void request_stop();
 

@@ -70,9 +70,10 @@ std::shared_ptr<const stats::Snapshot> LocalRunner::snapshot() const {
 
 void LocalRunner::stop() { stop_requested_.store(true); }
 
-void LocalRunner::set_users(int users, double spawn_rate) {
+void LocalRunner::set_users(int users, double spawn_rate, std::map<std::string, int> fixed_counts) {
   std::lock_guard lock(control_mutex_);
   pending_target_ = {std::max(0, users), spawn_rate > 0 ? spawn_rate : 1.0};
+  if (!fixed_counts.empty()) pending_fixed_ = std::move(fixed_counts);
 }
 
 void LocalRunner::reset_stats() { reset_requested_.store(true); }
@@ -96,11 +97,13 @@ void LocalRunner::start_user(std::size_t ordinal) {
   ++live_per_type_[type_index];
 }
 
-void LocalRunner::stop_newest_users(std::size_t count) {
-  for (std::size_t i = 0; i < count && !live_.empty(); ++i) {
-    const LiveUser user = live_.back();
-    live_.pop_back();
+void LocalRunner::stop_newest_users(std::size_t count, const std::function<bool(std::size_t)>& of_type) {
+  for (std::size_t i = live_.size(); i > 0 && count > 0; --i) {
+    const LiveUser user = live_[i - 1];
+    if (!of_type(user.type)) continue;
+    live_.erase(live_.begin() + static_cast<std::ptrdiff_t>(i - 1));
     --live_per_type_[user.type];
+    --count;
     const std::size_t shard_index = user.ordinal % shards_.size();
     Shard& shard = *shards_[shard_index];
     pool_->post(shard_index, [&shard, index = user.ordinal / shards_.size()] {
@@ -109,13 +112,51 @@ void LocalRunner::stop_newest_users(std::size_t count) {
   }
 }
 
+void LocalRunner::apply_fixed_counts(const std::map<std::string, int>& counts) {
+  for (std::size_t t = 0; t < scenario_.user_types.size(); ++t) {
+    const auto it = counts.find(scenario_.user_types[t].name);
+    if (it == counts.end()) continue;
+    mix_->set_fixed(t, std::max(0, it->second));
+    log::info("User type {}: {} fixed users", it->first, std::max(0, it->second));
+  }
+}
+
+// Fixed-count types come first within the target, in declaration order (as UserMix spawns them): each
+// keeps at most its count, the weighted users at most what the fixed counts leave (with no weighted type,
+// the first type takes that rest, as UserMix gives it). What is over goes, the newest first; what is
+// missing the ramp starts, fixed types first.
+void LocalRunner::trim_to_target() {
+  const auto target = static_cast<std::size_t>(target_users_);
+  auto fixed_keep = [this](std::size_t t, std::size_t room) {
+    return std::min(static_cast<std::size_t>(mix_->fixed(t)), room);
+  };
+  std::size_t rest = target;  // what the fixed counts leave
+  for (std::size_t t = 0; t < live_per_type_.size(); ++t)
+    if (mix_->fixed(t) >= 0) rest -= fixed_keep(t, rest);
+  const bool weighted = mix_->any_weighted();
+  std::size_t room = target;
+  std::size_t weighted_live = 0;
+  for (std::size_t t = 0; t < live_per_type_.size(); ++t) {
+    if (mix_->fixed(t) < 0) {
+      weighted_live += live_per_type_[t];
+      continue;
+    }
+    const std::size_t keep = fixed_keep(t, room) + (t == 0 && !weighted ? rest : 0);
+    room -= fixed_keep(t, room);
+    if (live_per_type_[t] > keep)
+      stop_newest_users(live_per_type_[t] - keep, [t](std::size_t type) { return type == t; });
+  }
+  const std::size_t weighted_room = weighted ? rest : 0;
+  if (weighted_live > weighted_room) {
+    stop_newest_users(weighted_live - weighted_room,
+                      [this](std::size_t type) { return mix_->fixed(type) < 0; });
+  }
+}
+
 void LocalRunner::spawn_step(MonoTime now) {
+  trim_to_target();
   const auto live = static_cast<std::size_t>(live_users());
   const auto target = static_cast<std::size_t>(target_users_);
-  if (live > target) {
-    stop_newest_users(live - target);
-    return;
-  }
   if (live == target) {
     if (state_.load() == RunState::kSpawning) {
       state_.store(RunState::kRunning);
@@ -210,6 +251,10 @@ void LocalRunner::run(const std::function<void(const stats::Snapshot&)>& on_seco
     }
     {
       std::lock_guard lock(control_mutex_);
+      if (pending_fixed_) {
+        apply_fixed_counts(*pending_fixed_);
+        pending_fixed_.reset();
+      }
       if (pending_target_) {
         ramp_base_ = static_cast<std::size_t>(live_users());
         target_users_ = pending_target_->first;

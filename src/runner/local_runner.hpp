@@ -7,9 +7,11 @@
 // thread (signal watcher, web UI); everything else happens on the control thread.
 #include <atomic>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "base/clock.hpp"
@@ -39,7 +41,12 @@ class LocalRunner {
   void run(const std::function<void(const stats::Snapshot&)>& on_second);
 
   void stop();
-  void set_users(int users, double spawn_rate);
+  // A new user target. fixed_counts (user type name -> count; empty: keep) replaces those types' fixed
+  // counts in the same step, starting or stopping users of those types to match: a distributed worker's
+  // new share after a worker joined or was lost. Fixed-count users come first within the target.
+  void set_users(int users, double spawn_rate, std::map<std::string, int> fixed_counts = {});
+  // Open model: a new total --max-inflight from now on (each loop gets its share, at least 1); thread-safe.
+  void set_max_inflight(std::size_t total);
   // Open model: a new total arrival rate (iterations/s) from now on; thread-safe. Ignored in a
   // closed-model run (the model is chosen by the shape's first target, see RunOptions::shape).
   void set_arrival_rate(double per_second);
@@ -65,7 +72,10 @@ class LocalRunner {
  private:
   void spawn_step(MonoTime now);
   void start_user(std::size_t ordinal);
-  void stop_newest_users(std::size_t count);
+  // Stops the newest `count` live users whose type index `of_type` accepts.
+  void stop_newest_users(std::size_t count, const std::function<bool(std::size_t)>& of_type);
+  void apply_fixed_counts(const std::map<std::string, int>& counts);
+  void trim_to_target();
   void collect_second(bool final);
   void stop_all_users();
   int live_users() const;
@@ -74,6 +84,7 @@ class LocalRunner {
   bool follow_shape(MonoTime started, MonoTime now);  // false: the shape ended the test
   void start_arrivals(MonoTime origin, double rate);
   void apply_arrival_rate(double rate);
+  void apply_max_inflight(std::size_t total);
   int reported_users() const;  // users, or iterations in flight in the open model
 
   Scenario scenario_;
@@ -92,6 +103,7 @@ class LocalRunner {
   std::atomic<bool> reset_requested_{false};
   std::mutex control_mutex_;
   std::optional<std::pair<int, double>> pending_target_;
+  std::optional<std::map<std::string, int>> pending_fixed_;  // with pending_target_
 
   // Control-thread state.
   std::atomic<RunState> state_{RunState::kReady};
@@ -116,6 +128,8 @@ class LocalRunner {
   std::atomic<bool> open_model_{false};
   std::atomic<double> arrival_rate_{0};
   std::atomic<double> pending_arrival_rate_{-1.0};
+  std::atomic<std::size_t> pending_max_inflight_{0};  // 0: none
+  std::size_t max_inflight_ = 0;  // the open model's cap now (control thread; options_ stays as given)
 
   mutable std::mutex snapshot_mutex_;
   std::shared_ptr<const stats::Snapshot> snapshot_;

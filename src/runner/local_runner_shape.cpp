@@ -6,9 +6,17 @@
 #include "runner/local_runner.hpp"
 
 namespace cicada::runner {
+namespace {
+// One loop's part of the run's --max-inflight: rounded up, so the loops together allow at least all of it.
+std::size_t loop_share(std::size_t total, std::size_t loops) { return (total + loops - 1) / loops; }
+}  // namespace
 
 void LocalRunner::set_arrival_rate(double per_second) {
   pending_arrival_rate_.store(std::max(0.0, per_second));
+}
+
+void LocalRunner::set_max_inflight(std::size_t total) {
+  pending_max_inflight_.store(std::max<std::size_t>(1, total));
 }
 
 int LocalRunner::reported_users() const {
@@ -60,6 +68,9 @@ bool LocalRunner::follow_shape(MonoTime started, MonoTime now) {
     }
     last_shape_target_ = target;
   }
+  // The cap before the rate: a worker's new share of both comes in one message.
+  const std::size_t cap = pending_max_inflight_.exchange(0);
+  if (open_model_ && cap > 0) apply_max_inflight(cap);
   const double pending = pending_arrival_rate_.exchange(-1.0);
   if (open_model_ && pending >= 0) apply_arrival_rate(pending);
   return true;
@@ -67,12 +78,13 @@ bool LocalRunner::follow_shape(MonoTime started, MonoTime now) {
 
 void LocalRunner::start_arrivals(MonoTime origin, double rate) {
   arrival_rate_ = rate;
+  max_inflight_ = options_.max_inflight;
   const std::size_t n = shards_.size();
   for (std::size_t i = 0; i < n; ++i) {
     ArrivalConfig config;
     config.index = i;
     config.count = n;
-    config.max_inflight = (options_.max_inflight + n - 1) / n;
+    config.max_inflight = loop_share(options_.max_inflight, n);
     config.max_lateness = options_.max_lateness;
     config.seed = seed_ ^ (0xD1B54A32D192ED03ull * (i + 1));
     Shard& shard = *shards_[i];
@@ -81,6 +93,17 @@ void LocalRunner::start_arrivals(MonoTime origin, double rate) {
     pool_->post(i, [&shard, origin, rate] { shard.arrivals->start(origin, rate); });
   }
   log::info("Open model: {:.2f} iterations per second, at most {} in flight", rate, options_.max_inflight);
+}
+
+void LocalRunner::apply_max_inflight(std::size_t total) {
+  if (total == max_inflight_) return;
+  max_inflight_ = total;
+  const std::size_t per_loop = loop_share(total, shards_.size());
+  for (std::size_t i = 0; i < shards_.size(); ++i) {
+    Shard& shard = *shards_[i];
+    pool_->post(i, [&shard, per_loop] { shard.arrivals->set_max_inflight(per_loop); });
+  }
+  log::info("Open model: at most {} in flight from now on", total);
 }
 
 void LocalRunner::apply_arrival_rate(double rate) {

@@ -17,6 +17,19 @@ class UserMix {
 
   // Index (into the types vector) of the type the next user should have, given the live users per type.
   std::size_t next(const std::vector<std::size_t>& live_per_type) const;
+  // The fixed count of a type, or -1 for a weighted one.
+  int fixed(std::size_t type) const { return fixed_[type]; }
+  // Whether any type is weighted (else users beyond the fixed counts go to the first type, see next()).
+  bool any_weighted() const {
+    for (double w : weights_)
+      if (w > 0) return true;
+    return false;
+  }
+  // Gives a type a new fixed count (a distributed worker's new share; 0 runs none of it).
+  void set_fixed(std::size_t type, int count) {
+    fixed_[type] = count;
+    weights_[type] = 0;
+  }
 
  private:
   std::vector<double> weights_;

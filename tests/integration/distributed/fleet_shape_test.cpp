@@ -1,9 +1,10 @@
 // Load shapes across a fleet: the master follows --stages / --arrival-rate and dispatches each target to
-// real worker processes on loopback; fixed user counts are fleet-wide. Every run is bounded (the shape's
-// end or -t, and deadlines on every wait).
+// real worker processes on loopback; fixed user counts and --max-inflight are fleet-wide and follow the
+// workers that join or are lost. Every run is bounded (the shape's end or -t, and deadlines on every wait).
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <atomic>
 #include <fstream>
 #include <functional>
 #include <regex>
@@ -42,12 +43,54 @@ struct FleetRun {
     return code;
   }
   CsvRows csv(const std::string& suffix) const { return read_csv(dir.path() / ("run_" + suffix + ".csv")); }
+  // Kills the first worker with SIGKILL (no goodbye: the master has to find it missing) and forgets it.
+  static void kill_first(Workers& workers) {
+    workers[0]->signal(SIGKILL);
+    workers[0]->wait(5s);
+    workers.erase(workers.begin());
+  }
 };
+
+// How much `count()` grows over the next `window`.
+template <class Count>
+std::uint64_t growth_over(const Count& count, std::chrono::milliseconds window) {
+  const std::uint64_t before = count();
+  std::this_thread::sleep_for(window);
+  return count() - before;
+}
 
 std::uint64_t requests(const CsvRows& stats, const std::string& method, const std::string& name) {
   const auto* row = find_row(stats, method, name);
   return row ? std::stoull((*row)[2]) : 0;
 }
+
+// `fixed` Pinned users (a fixed count) GET /pinned every 0.1 s, ~10/s each; weighted Getters fill the rest.
+std::filesystem::path write_pinned_scenario(const std::filesystem::path& dir, int fixed) {
+  const auto path = dir / "pinned.yaml";
+  std::ofstream(path) << "user_types:\n"
+                         "  Pinned:\n    fixed_count: "
+                      << fixed
+                      << "\n    wait_time: constant(0.1)\n"
+                         "    tasks:\n      pin:\n        requests:\n          - get: /pinned\n"
+                         "  Getter:\n    weight: 1\n    wait_time: constant(0.1)\n"
+                         "    tasks:\n      get_x:\n        requests:\n          - get: /x\n";
+  return path;
+}
+
+// Counts the requests for /pinned as the server sees them (the live Pinned users, whoever runs them).
+struct PinnedCounter {
+  std::shared_ptr<std::atomic<std::uint64_t>> count = std::make_shared<std::atomic<std::uint64_t>>(0);
+  void install(ScriptedServer& server) const {
+    server.set_handler([count = count](const RecordedRequest& r) {
+      if (r.target == "/pinned") count->fetch_add(1);
+      return ScriptedReply::respond(200, "ok");
+    });
+  }
+  // /pinned requests over the next `window`.
+  std::uint64_t over(std::chrono::milliseconds window) const {
+    return growth_over([this] { return count->load(); }, window);
+  }
+};
 
 TEST(FleetShape, TwoStagesGiveEachStageItsUserTotalOverTheWorkers) {
   FleetRun f;
@@ -99,16 +142,12 @@ TEST(FleetShape, ALostWorkersShareOfTheArrivalRateGoesToTheOther) {
       [&](ChildProcess& master, FleetRun::Workers& workers) {
         ASSERT_TRUE(master.wait_for_output("100.00 iterations/s over 2 workers", 15s));
         std::this_thread::sleep_for(1500ms);
-        workers[0]->signal(SIGKILL);
-        workers[0]->wait(5s);
-        workers.erase(workers.begin());
+        FleetRun::kill_first(workers);
         // --worker-timeout 3, not 1: workers beat once a second, and a loaded 2-core box delays beats.
         ASSERT_TRUE(master.wait_for_output("Sharing 100.00 iterations/s over 1 workers: 100.00 each", 8s))
             << master.err();
         // The survivor now runs the whole rate.
-        const auto before = f.server.request_count();
-        std::this_thread::sleep_for(2s);
-        last_two_seconds = f.server.request_count() - before;
+        last_two_seconds = growth_over([&] { return f.server.request_count(); }, 2s);
       });
   ASSERT_TRUE(code) << err;
   EXPECT_EQ(*code, 0) << err;
@@ -119,13 +158,8 @@ TEST(FleetShape, ALostWorkersShareOfTheArrivalRateGoesToTheOther) {
 TEST(FleetShape, AFixedCountIsRunOnceOverTheFleet) {
   FleetRun f;
   f.server.set_fallback(ScriptedReply::respond(200, "ok"));
-  const auto scenario = f.dir.path() / "fixed.yaml";
-  // One Pinned user GETs /pinned every 0.1 s (~10/s); the weighted Getters fill the other users.
-  std::ofstream(scenario) << "user_types:\n"
-                             "  Pinned:\n    fixed_count: 1\n    wait_time: constant(0.1)\n"
-                             "    tasks:\n      pin:\n        requests:\n          - get: /pinned\n"
-                             "  Getter:\n    weight: 1\n    wait_time: constant(0.1)\n"
-                             "    tasks:\n      get_x:\n        requests:\n          - get: /x\n";
+  // One Pinned user and weighted Getters at the same pace.
+  const auto scenario = write_pinned_scenario(f.dir.path(), 1);
   std::string err;
   const auto code = f.run(scenario, {"-u", "6", "-r", "100", "-t", "4s"}, err);
   ASSERT_TRUE(code) << err;
@@ -137,6 +171,93 @@ TEST(FleetShape, AFixedCountIsRunOnceOverTheFleet) {
   ASSERT_GT(others, 50u) << err;
   EXPECT_GT(pinned, others / 10) << err;
   EXPECT_LT(pinned, others * 3 / 10) << err;
+}
+
+TEST(FleetShape, ALostWorkersFixedCountUsersStartOnTheSurvivor) {
+  FleetRun f;
+  PinnedCounter pinned;
+  pinned.install(f.server);
+  const auto scenario = write_pinned_scenario(f.dir.path(), 4);
+  std::string err;
+  std::uint64_t before_kill = 0, after_kill = 0;
+  const auto code =
+      f.run(scenario, {"-u", "10", "-r", "100", "-t", "15s", "--worker-timeout", "3"}, err,
+            [&](ChildProcess& master, FleetRun::Workers& workers) {
+              ASSERT_TRUE(master.wait_for_output("All users spawned", 15s)) << master.err();
+              std::this_thread::sleep_for(500ms);
+              before_kill = pinned.over(2s);
+              FleetRun::kill_first(workers);
+              ASSERT_TRUE(master.wait_for_output("Sharing fixed counts over 1 workers: Pinned 4: 4", 8s))
+                  << master.err();
+              std::this_thread::sleep_for(1s);  // the survivor starts the two Pinned users it did not have
+              after_kill = pinned.over(2s);
+            });
+  ASSERT_TRUE(code) << err;
+  EXPECT_EQ(*code, 0) << err;
+  EXPECT_NE(err.find("Sharing fixed counts over 2 workers: Pinned 4: 2 2"), std::string::npos) << err;
+  // 4 Pinned users make ~80 requests in 2 s, before the kill (2 + 2) and after it (4 on the survivor);
+  // without the re-split the survivor would run its 2 (~40).
+  EXPECT_GE(before_kill, 64u) << err;
+  EXPECT_LE(before_kill, 90u) << err;
+  EXPECT_GE(after_kill, 64u) << err;
+  EXPECT_LE(after_kill, 90u) << err;
+  // The total holds too: the last seconds of the history run 10 users.
+  const auto history = f.csv("stats_history");
+  ASSERT_GT(history.size(), 2u);
+  EXPECT_EQ(history[history.size() - 2][1], "10") << err;
+}
+
+TEST(FleetShape, AWorkerJoiningMidTestTakesItsShareOfTheFixedCount) {
+  FleetRun f;
+  PinnedCounter pinned;
+  pinned.install(f.server);
+  const auto scenario = write_pinned_scenario(f.dir.path(), 4);
+  std::string err, late_err;
+  std::uint64_t after_join = 0;
+  const auto code =
+      f.run(scenario, {"-u", "10", "-r", "100", "-t", "9s"}, err,
+            [&](ChildProcess& master, FleetRun::Workers& workers) {
+              ASSERT_TRUE(master.wait_for_output("All users spawned", 15s)) << master.err();
+              workers.push_back(std::make_unique<ChildProcess>(worker_argv(f.port)));
+              ASSERT_TRUE(master.wait_for_output("Sharing fixed counts over 3 workers: Pinned 4: 2 1 1", 10s))
+                  << master.err();
+              auto& late = *workers.back();
+              EXPECT_TRUE(late.wait_for_output("User type Pinned: 1 fixed users", 5s)) << late.err();
+              std::this_thread::sleep_for(1s);
+              after_join = pinned.over(2s);
+            });
+  ASSERT_TRUE(code) << err;
+  EXPECT_EQ(*code, 0) << err;
+  // Still 4 Pinned users over the fleet (~80 requests in 2 s): one moved to the new worker.
+  EXPECT_GE(after_join, 64u) << err;
+  EXPECT_LE(after_join, 90u) << err;
+  EXPECT_NE(err.find("Sharing 10 users over 3 workers: 4, 3, 3"), std::string::npos) << err;
+}
+
+TEST(FleetShape, ALostWorkersShareOfMaxInflightGoesToTheOther) {
+  FleetRun f;
+  // Every request takes 500 ms and 100 iterations/s are due: the cap on iterations in flight is what
+  // limits the requests, 2 per cap slot and second.
+  f.server.set_fallback(ScriptedReply::respond(200, "ok").after(500ms));
+  const auto scenario = write_get_scenario(f.dir.path(), "constant(0)");
+  std::string err;
+  std::uint64_t after_kill = 0;
+  const auto code = f.run(
+      scenario, {"--arrival-rate", "100", "--max-inflight", "4", "-t", "15s", "--worker-timeout", "3"}, err,
+      [&](ChildProcess& master, FleetRun::Workers& workers) {
+        ASSERT_TRUE(master.wait_for_output("100.00 iterations/s over 2 workers", 15s));
+        std::this_thread::sleep_for(1500ms);
+        FleetRun::kill_first(workers);
+        ASSERT_TRUE(master.wait_for_output("Sharing 100.00 iterations/s over 1 workers", 8s)) << master.err();
+        EXPECT_TRUE(workers[0]->wait_for_output("at most 4 in flight from now on", 5s)) << workers[0]->err();
+        std::this_thread::sleep_for(1s);
+        after_kill = growth_over([&] { return f.server.request_count(); }, 3s);
+      });
+  ASSERT_TRUE(code) << err;
+  EXPECT_EQ(*code, 0) << err;
+  // The survivor runs 4 at once (~24 requests in 3 s); with its first share of 2 it would make ~12.
+  EXPECT_GE(after_kill, 19u) << err;
+  EXPECT_LE(after_kill, 27u) << err;
 }
 
 }  // namespace

@@ -182,6 +182,52 @@ TEST(Engine, UserTypesFollowTheirWeightsAndFixedCounts) {
   EXPECT_EQ(started[1].load(), 2);
 }
 
+// A distributed worker's new share: set_users with new fixed counts mid-run starts or stops users of
+// those types, fixed ones first within the target, and the weighted users make room.
+TEST(Engine, NewFixedCountsMidRunStartAndStopUsersOfThoseTypes) {
+  ScriptedServer server;
+  server.set_recording(false);
+  static std::atomic<int> live[2];
+  for (auto& c : live) c = 0;
+  struct Counting : User {
+    explicit Counting(int i) : index(i) {}
+    Task<> on_start() override {
+      live[index].fetch_add(1);
+      co_return;
+    }
+    Task<> on_stop() override {
+      live[index].fetch_sub(1);
+      co_return;
+    }
+    int index;
+  };
+  Scenario s;
+  s.source = "engine_test";
+  for (int i = 0; i < 2; ++i) {
+    auto t = user_type(i == 0 ? "Pinned" : "Getter", {get_task("get", "/t" + std::to_string(i))},
+                       WaitTime::constant(0.05));
+    t.factory = [i] { return std::make_unique<Counting>(i); };
+    s.user_types.push_back(t);
+  }
+  s.user_types[0].fixed_count = 1;
+  LocalRunner runner(s, options(server.url(), 5, 5200ms));
+  ASSERT_TRUE(runner.prepare().ok());
+  std::vector<std::pair<int, int>> seen;  // (pinned, getters) at each second
+  runner.run([&](const cicada::stats::Snapshot&) {
+    seen.emplace_back(live[0].load(), live[1].load());
+    // Same total, more fixed users: getters are stopped to make room. Then fewer fixed users and more
+    // users in all: the weighted type takes the rest.
+    // (The first second may close a few ms after the start: the second one is the first full one.)
+    if (seen.size() == 2) runner.set_users(5, 1000, {{"Pinned", 3}});
+    if (seen.size() == 3) runner.set_users(6, 1000, {{"Pinned", 2}});
+  });
+  ASSERT_GE(seen.size(), 4u);
+  EXPECT_EQ(seen[1], std::make_pair(1, 4));
+  EXPECT_EQ(seen[2], std::make_pair(3, 2));
+  EXPECT_EQ(seen[3], std::make_pair(2, 4));
+  EXPECT_EQ(seen.back(), std::make_pair(2, 4));
+}
+
 TEST(Engine, SpawnRateIsFollowed) {
   ScriptedServer server;
   server.set_recording(false);

@@ -88,11 +88,31 @@ TEST(Codec, StartRoundTrip) {
 }
 
 TEST(Codec, SpawnCarriesTheArrivalRateShare) {
-  auto decoded = decode(encode(Message{"master", Spawn{3, 4, 2.0, 37.5}}));
+  Spawn spawn;
+  spawn.test_id = 3;
+  spawn.users = 4;
+  spawn.spawn_rate = 2.0;
+  spawn.arrival_rate = 37.5;
+  auto decoded = decode(encode(Message{"master", spawn}));
   ASSERT_TRUE(decoded) << decoded.error().message;
   const auto& got = std::get<Spawn>(decoded->body);
   EXPECT_EQ(got.users, 4);
   EXPECT_DOUBLE_EQ(got.arrival_rate, 37.5);
+  // Fields added later keep their "keep what you have" defaults when the master does not send them.
+  EXPECT_EQ(got.max_inflight, 0u);
+  EXPECT_TRUE(got.fixed_counts.empty());
+}
+
+TEST(Codec, SpawnCarriesTheMaxInflightAndFixedCountShares) {
+  Spawn spawn;
+  spawn.test_id = 3;
+  spawn.max_inflight = 500;
+  spawn.fixed_counts = {{"Admin", 2}, {"Robot", 0}};
+  auto decoded = decode(encode(Message{"master", spawn}));
+  ASSERT_TRUE(decoded) << decoded.error().message;
+  const auto& got = std::get<Spawn>(decoded->body);
+  EXPECT_EQ(got.max_inflight, 500u);
+  EXPECT_EQ(got.fixed_counts, spawn.fixed_counts);
 }
 
 TEST(Codec, EveryTypeHasItsWireName) {

@@ -31,11 +31,37 @@ TEST(Dispatch, FixedCountsAreSharedSoTheFleetRunsEachOnce) {
   }
   EXPECT_EQ(admins, 1);
   EXPECT_EQ(robots, 5);
-  EXPECT_EQ(split_fixed_counts(fixed, 0, 3).at("Robot"), 2);
-  // A worker joining a running test gets none: the fixed users already run on the others.
-  const auto late = split_fixed_counts(fixed, 3, 0);
-  EXPECT_EQ(late.at("Admin"), 0);
-  EXPECT_EQ(late.at("Robot"), 0);
+  // Admin's one goes to worker 0, so Robot's remainder of 2 starts at worker 1.
+  EXPECT_EQ(split_fixed_counts(fixed, 0, 3).at("Robot"), 1);
+  EXPECT_EQ(split_fixed_counts(fixed, 1, 3).at("Robot"), 2);
+  const auto none = split_fixed_counts(fixed, 0, 0);
+  EXPECT_EQ(none.at("Admin"), 0);
+  EXPECT_EQ(none.at("Robot"), 0);
+}
+
+TEST(Dispatch, FixedCountRemaindersGoRoundSoEachWorkerRunsItsShareOfTheSum) {
+  // Two types of 1 over two workers: one each (worker 0 with its single user could run only one).
+  const std::map<std::string, int> fixed{{"Admin", 1}, {"Robot", 1}};
+  EXPECT_EQ(split_fixed_counts(fixed, 0, 2), (std::map<std::string, int>{{"Admin", 1}, {"Robot", 0}}));
+  EXPECT_EQ(split_fixed_counts(fixed, 1, 2), (std::map<std::string, int>{{"Admin", 0}, {"Robot", 1}}));
+  // Worker i's fixed users add up to split_users of the sum, so they fit in its share of the users.
+  const std::map<std::string, int> many{{"A", 2}, {"B", 3}, {"C", 1}};
+  for (std::size_t n = 1; n <= 4; ++n) {
+    const auto sums = split_users(6, 1, n);
+    for (std::size_t i = 0; i < n; ++i) {
+      int total = 0;
+      for (const auto& [type, count] : split_fixed_counts(many, i, n)) total += count;
+      EXPECT_EQ(total, sums[i].users) << "worker " << i << " of " << n;
+    }
+  }
+}
+
+TEST(Dispatch, MaxInflightIsSharedRoundedUpAndAtLeastOne) {
+  EXPECT_EQ(split_max_inflight(1000, 2), 500u);
+  EXPECT_EQ(split_max_inflight(5, 2), 3u);
+  EXPECT_EQ(split_max_inflight(5, 1), 5u);
+  EXPECT_EQ(split_max_inflight(1, 3), 1u);
+  EXPECT_EQ(split_max_inflight(0, 2), 1u);
 }
 
 TEST(Dispatch, FixedCountsOfAScenarioListOnlyFixedTypes) {
