@@ -33,7 +33,8 @@ def main():
     prefix = os.path.join(a.work, "memory")
     cmd = ["taskset", "-c", "1", a.cicada, "-f", os.path.join(a.root, "examples/health.yaml"), "--headless",
            "--only-summary", "-u", str(a.users), "-r", str(a.spawn_rate), "--threads", str(a.threads),
-           "-t", f"{a.run_time}s", "--host", base, "--csv", prefix]
+           "-t", f"{a.run_time}s", "--host", base, "--csv", prefix,
+           "--history-db", os.path.join(a.work, "history.db")]  # not in the source tree
     hwm_kib = rss_kib = 0
     try:
         before, _ = counter()

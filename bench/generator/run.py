@@ -41,7 +41,9 @@ def command(gen, target, base, a, run_s):
     if gen == "cicada":
         return pin + [a.cicada, "-f", os.path.join(a.root, "bench/scenarios", scenario), "--headless",
                       "-u", "50", "-r", "50", "--threads", "1", "-t", f"{run_s}s", "--host", base,
-                      "--csv", os.path.join(a.work, f"cicada-{target}")], signal.SIGTERM
+                      "--csv", os.path.join(a.work, f"cicada-{target}"),
+                      # recorded like a normal run, but in the work folder, not the source tree
+                      "--history-db", os.path.join(a.work, "history.db")], signal.SIGTERM
     return pin + ["/usr/bin/locust", "--headless", "-u", "50", "-r", "50", "-t", f"{run_s}s", "--only-summary",
                   "--stop-timeout", "0", "--loglevel", "WARNING", "-f", locustfile, classes[gen],
                   "--host", base], signal.SIGTERM
