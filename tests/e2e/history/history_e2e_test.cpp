@@ -8,6 +8,7 @@
 
 #include "model_server.hpp"
 #include "support/child_process.hpp"
+#include "support/text_count.hpp"
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
@@ -17,6 +18,8 @@ using cicada::testing::ModelServer;
 using cicada::testing::read_file;
 using cicada::testing::source;
 using cicada::testing::TempDir;
+
+using cicada::testing::count_occurrences;
 
 namespace {
 
@@ -64,12 +67,6 @@ class HistoryE2e : public ::testing::Test {
   TempDir dir_;
 };
 
-std::size_t count(const std::string& text, const std::string& needle) {
-  std::size_t n = 0;
-  for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
-  return n;
-}
-
 // The id (first word) of the first `history list` line that mentions `word`.
 std::string id_of_line_with(const std::string& list, const std::string& word) {
   const auto at = list.find(word);
@@ -95,7 +92,7 @@ TEST_F(HistoryE2e, RunsAreRecordedJudgedComparedAndReported) {
 
   auto [list_code, list] = sub({"history", "list"});
   ASSERT_EQ(list_code, 0) << list;
-  EXPECT_EQ(count(list, "health.yaml"), 2u) << list;
+  EXPECT_EQ(count_occurrences(list, "health.yaml"), 2u) << list;
   EXPECT_NE(list.find(" pass"), std::string::npos) << list;
   EXPECT_NE(list.find(" fail"), std::string::npos) << list;
 
@@ -148,7 +145,7 @@ TEST_F(HistoryE2e, RunsAreRecordedJudgedComparedAndReported) {
   auto [del_code, del] = sub({"history", "delete", "latest"});
   ASSERT_EQ(del_code, 0) << del;
   auto [list2_code, list2] = sub({"history", "list"});
-  EXPECT_EQ(count(list2, "health.yaml"), 1u) << list2;
+  EXPECT_EQ(count_occurrences(list2, "health.yaml"), 1u) << list2;
 }
 
 TEST_F(HistoryE2e, ReadmeSectionUpdateIsIdempotentAndLeavesTheRestAlone) {
@@ -199,8 +196,8 @@ TEST_F(HistoryE2e, TwoRunsWritingOneDatabaseAtOnceBothLand) {
   EXPECT_EQ(b->err().find("run history ("), std::string::npos) << b->err();
   auto [code, list] = sub({"history", "list", "--history-db", "shared.db"});
   ASSERT_EQ(code, 0) << list;
-  EXPECT_EQ(count(list, "health.yaml"), 2u) << list;
-  EXPECT_EQ(count(list, "incomplete"), 0u) << list;
+  EXPECT_EQ(count_occurrences(list, "health.yaml"), 2u) << list;
+  EXPECT_EQ(count_occurrences(list, "incomplete"), 0u) << list;
 }
 
 TEST_F(HistoryE2e, AKilledRunLeavesAReadableDatabaseWithTheRunIncomplete) {
@@ -211,7 +208,7 @@ TEST_F(HistoryE2e, AKilledRunLeavesAReadableDatabaseWithTheRunIncomplete) {
   run->wait(10s);
   auto [code, list] = sub({"history", "list"});
   ASSERT_EQ(code, 0) << list;
-  EXPECT_EQ(count(list, "incomplete"), 1u) << list;
+  EXPECT_EQ(count_occurrences(list, "incomplete"), 1u) << list;
   auto [show_code, show] = sub({"history", "show", "latest"});
   ASSERT_EQ(show_code, 0) << show;
   EXPECT_NE(show.find("incomplete"), std::string::npos);
@@ -235,7 +232,7 @@ TEST_F(HistoryE2e, AWebUiTestIsRecordedAndJudgedWhenItEnds) {
 
   auto [list_code, list] = sub({"history", "list"});
   ASSERT_EQ(list_code, 0) << list;
-  EXPECT_EQ(count(list, "health.yaml"), 1u) << list;
+  EXPECT_EQ(count_occurrences(list, "health.yaml"), 1u) << list;
   EXPECT_NE(list.find(" fail"), std::string::npos) << list;
   auto [show_code, show] = sub({"history", "show", "latest"});
   ASSERT_EQ(show_code, 0) << show;

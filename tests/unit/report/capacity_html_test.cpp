@@ -5,16 +5,14 @@
 
 #include <string>
 
+#include "support/text_count.hpp"
+
 using namespace cicada;
 using namespace cicada::report;
 
-namespace {
+using cicada::testing::count_occurrences;
 
-std::size_t count(const std::string& haystack, const std::string& needle) {
-  std::size_t n = 0;
-  for (auto at = haystack.find(needle); at != std::string::npos; at = haystack.find(needle, at + 1)) ++n;
-  return n;
-}
+namespace {
 
 // Four arrival-rate steps of 100/s; the fourth crosses p95 < 50ms.
 runner::CapacityResult four_steps() {
@@ -43,8 +41,8 @@ TEST(CapacityHtml, OnePointPerStepOnEachCurveAndOneRowPerStep) {
   const auto html =
       capacity_html(runner::CapacityPlan{}, four_steps(), {"s.yaml", "http://127.0.0.1:1", {"p95 < 50ms"}});
   // Throughput chart: one series; latency chart: p95 and p99.
-  EXPECT_EQ(count(html, "class=\"point\""), 4u + 8u) << html;
-  EXPECT_EQ(count(html, "<tr class=\"step\">"), 4u);
+  EXPECT_EQ(count_occurrences(html, "class=\"point\""), 4u + 8u) << html;
+  EXPECT_EQ(count_occurrences(html, "<tr class=\"step\">"), 4u);
   EXPECT_NE(html.find("<td>400/s</td><td>310.0</td>"), std::string::npos) << html;
   EXPECT_NE(html.find("crossed: p95 &lt; 50ms"), std::string::npos);
   EXPECT_NE(html.find("offered load (iterations/s)"), std::string::npos);
@@ -52,9 +50,9 @@ TEST(CapacityHtml, OnePointPerStepOnEachCurveAndOneRowPerStep) {
 
 TEST(CapacityHtml, MarksTheLimitAndTheMaximumOnBothCharts) {
   const auto html = capacity_html(runner::CapacityPlan{}, four_steps(), {});
-  EXPECT_EQ(count(html, "class=\"mark\""), 4u) << html;
-  EXPECT_EQ(count(html, ">limit: p95 &lt; 50ms</text>"), 2u);
-  EXPECT_EQ(count(html, ">max sustainable: 300/s</text>"), 2u);
+  EXPECT_EQ(count_occurrences(html, "class=\"mark\""), 4u) << html;
+  EXPECT_EQ(count_occurrences(html, ">limit: p95 &lt; 50ms</text>"), 2u);
+  EXPECT_EQ(count_occurrences(html, ">max sustainable: 300/s</text>"), 2u);
   EXPECT_NE(html.find("Maximum sustainable load</dt><dd>300/s (300.0 req/s, p95 30.0 ms)"),
             std::string::npos);
 }
@@ -65,6 +63,6 @@ TEST(CapacityHtml, NothingFoundSaysSoAndMarksOnlyTheLimit) {
   for (auto& p : r.curve) p.within_slo = false, p.violated = "fail_ratio < 1%";
   const auto html = capacity_html(runner::CapacityPlan{}, r, {});
   EXPECT_NE(html.find("none: no step met every objective"), std::string::npos);
-  EXPECT_EQ(count(html, ">limit: fail_ratio &lt; 1%</text>"), 2u);
-  EXPECT_EQ(count(html, "max sustainable:"), 0u);
+  EXPECT_EQ(count_occurrences(html, ">limit: fail_ratio &lt; 1%</text>"), 2u);
+  EXPECT_EQ(count_occurrences(html, "max sustainable:"), 0u);
 }

@@ -7,17 +7,14 @@
 
 #include "report/html_report.hpp"
 #include "report/svg_chart.hpp"
+#include "support/text_count.hpp"
 
 using namespace cicada;
 using namespace cicada::report;
 
-namespace {
+using cicada::testing::count_occurrences;
 
-std::size_t count(const std::string& haystack, const std::string& needle) {
-  std::size_t n = 0;
-  for (auto at = haystack.find(needle); at != std::string::npos; at = haystack.find(needle, at + 1)) ++n;
-  return n;
-}
+namespace {
 
 stats::Snapshot twenty_seconds_two_stages() {
   stats::Snapshot snap;
@@ -41,9 +38,9 @@ stats::Snapshot twenty_seconds_two_stages() {
 TEST(StageMarks, EveryTimeChartMarksEachStageWithItsLabel) {
   const auto html = html_report(twenty_seconds_two_stages(), ReportInfo{});
   // Three time charts (requests/s, response times, users), two stages each; the histogram has none.
-  EXPECT_EQ(count(html, "class=\"mark\""), 6u) << html;
-  EXPECT_EQ(count(html, ">stage 1/2: 10 users @ 10/s</text>"), 3u);
-  EXPECT_EQ(count(html, ">stage 2/2: 50 users &lt;fast&gt;</text>"), 3u);
+  EXPECT_EQ(count_occurrences(html, "class=\"mark\""), 6u) << html;
+  EXPECT_EQ(count_occurrences(html, ">stage 1/2: 10 users @ 10/s</text>"), 3u);
+  EXPECT_EQ(count_occurrences(html, ">stage 2/2: 50 users &lt;fast&gt;</text>"), 3u);
 }
 
 TEST(StageMarks, MarkSitsAtItsTimeAndOutOfRangeMarksAreDropped) {
@@ -53,7 +50,7 @@ TEST(StageMarks, MarkSitsAtItsTimeAndOutOfRangeMarksAreDropped) {
   options.x_is_time = false;
   options.marks = {{50, "half"}, {250, "later"}, {-5, "before"}};
   const auto svg = svg_line_chart("t", "u", x, {SvgSeries{"s", "#000", {1.0, 2.0, 3.0}}}, options);
-  EXPECT_EQ(count(svg, "class=\"mark\""), 1u) << svg;
+  EXPECT_EQ(count_occurrences(svg, "class=\"mark\""), 1u) << svg;
   EXPECT_NE(svg.find("<line x1=\"470.0\" x2=\"470.0\""), std::string::npos) << svg;
   EXPECT_NE(svg.find(">half</text>"), std::string::npos);
 }
@@ -61,5 +58,5 @@ TEST(StageMarks, MarkSitsAtItsTimeAndOutOfRangeMarksAreDropped) {
 TEST(StageMarks, NoStagesNoMarks) {
   auto snap = twenty_seconds_two_stages();
   snap.stages.clear();
-  EXPECT_EQ(count(html_report(snap, ReportInfo{}), "class=\"mark\""), 0u);
+  EXPECT_EQ(count_occurrences(html_report(snap, ReportInfo{}), "class=\"mark\""), 0u);
 }
