@@ -314,10 +314,7 @@ void MasterRunner::run(const std::function<void(const stats::Snapshot&)>& on_sec
       log::info("--run-time limit reached, stopping test");
       break;
     }
-    if (warmup.ends_now(started, now)) {
-      log::info("Warm-up over: resetting stats (--warmup)");
-      reset_requested_.store(true);
-    }
+    if (warmup.ends_now(started, now)) reset_requested_.store(true);
     if (options_.shape) follow_shape(started, now);
     {
       std::lock_guard lock(control_mutex_);

@@ -265,10 +265,7 @@ void LocalRunner::run(const std::function<void(const stats::Snapshot&)>& on_seco
         log::info("Ramping to {} users at a rate of {:.2f} per second", target_users_, spawn_rate_);
       }
     }
-    if (warmup.ends_now(started, now)) {
-      log::info("Warm-up over: resetting stats (--warmup)");
-      reset_requested_.store(true);
-    }
+    if (warmup.ends_now(started, now)) reset_requested_.store(true);
     if (shape_ && !follow_shape(started, now)) {
       log::info("The load shape ended, stopping test");
       break;

@@ -22,9 +22,9 @@ struct RunOptions {
   bool reset_stats = false;                   // zero the stats once all users are spawned
   // Zero the stats once this long has passed (--warmup; runner/warmup_gate.hpp); counts in run_time.
   std::optional<std::chrono::microseconds> warmup;
-  std::size_t threads = 0;                    // event loops; 0: one per CPU this process may use
-  std::uint64_t seed = 0;                     // 0: a random seed (reported in the log)
-  bool keep_entry_history = true;             // per-entry rows in the per-second history
+  std::size_t threads = 0;         // event loops; 0: one per CPU this process may use
+  std::uint64_t seed = 0;          // 0: a random seed (reported in the log)
+  bool keep_entry_history = true;  // per-entry rows in the per-second history
   std::chrono::milliseconds connect_timeout{10'000};
   std::chrono::milliseconds request_timeout{60'000};
   // Load shape (--stages, --arrival-rate, the scenario's stages or C++ shape): followed instead of

@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "base/clock.hpp"
+#include "base/log.hpp"
 
 namespace cicada::runner {
 
@@ -14,10 +15,12 @@ class WarmupGate {
  public:
   explicit WarmupGate(std::optional<std::chrono::microseconds> warmup) : warmup_(warmup) {}
 
-  // True once: on the first call at or after started + warm-up.
+  // True once, on the first call at or after started + warm-up; says so in the log then, so every runner
+  // reports the reset the same way.
   bool ends_now(MonoTime started, MonoTime now) {
     if (!warmup_ || done_ || now - started < *warmup_) return false;
     done_ = true;
+    log::info("Warm-up over: resetting stats (--warmup)");
     return true;
   }
 
