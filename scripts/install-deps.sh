@@ -14,6 +14,8 @@ packages=(
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev python3-xgboost python3-numpy python3-pandas
   wrk nginx-light procps util-linux
+  # JUnit XML checked against its schema (xmllint); /metrics parsed by Prometheus's own Python parser
+  libxml2-utils python3-prometheus-client
   # the web UI: npm builds web/ at build time; its browser test drives Debian's Chromium
   chromium
 )

@@ -1,6 +1,7 @@
 #pragma once
-// Writes the four Locust CSVs (--csv PREFIX): every 5 s during the run, so a killed run still leaves
-// recent files, and once more at the end.
+// Writes the four Locust CSVs (--csv PREFIX) as Locust does: at once when the run starts (so
+// PREFIX_stats.csv exists from the first moment, with its Aggregated row at zero), then every second,
+// so a killed run still leaves files at most a second old, and once more at the end.
 #include <string>
 
 #include "report/locust_csv.hpp"
@@ -10,14 +11,13 @@ namespace cicada::app {
 
 class CsvObserver final : public RunObserver {
  public:
-  CsvObserver(std::string prefix, bool full_history) : writer_(std::move(prefix), full_history) {}
+  CsvObserver(std::string prefix, bool full_history);
   void on_second(const stats::Snapshot& snap) override;
   int on_finish(const stats::Snapshot& snap) override;
 
  private:
   void write(const stats::Snapshot& snap);
   report::LocustCsvWriter writer_;  // one for the run: it appends only the new history blocks
-  int seconds_ = 0;
 };
 
 }  // namespace cicada::app

@@ -4,6 +4,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "ci_outputs.hpp"
 #include "history_cli.hpp"
 #include "history_commands.hpp"
 #include "report/console_tables.hpp"
@@ -88,7 +89,14 @@ int show_run(const report::StoredRun& run) {
   return 0;
 }
 
-int export_run(const report::StoredRun& run, const std::string& prefix) {
+int export_run(const report::StoredRun& run, const std::string& prefix, const std::string& json_file,
+               const std::string& junit_file) {
+  if (!json_file.empty() || !junit_file.empty()) {
+    if (!write_ci_outputs(run, json_file, junit_file)) return 1;
+    for (const auto& f : {json_file, junit_file})
+      if (!f.empty()) std::cout << "Wrote " << f << "\n";
+  }
+  if (prefix.empty()) return 0;
   bool full = false;  // per-entry history rows were kept: export them too
   for (const auto& b : run.snapshot.history) full = full || !b->entries.empty();
   if (auto r = report::write_locust_csvs(run.snapshot, prefix, full); !r) {
@@ -108,17 +116,23 @@ int run_history_command(int argc, char** argv) {
   std::string db_path = ".cicada/history.db";
   add_history_db_option(app, db_path);
   std::size_t limit = 20;
-  std::string ref, prefix;
+  std::string ref, prefix, json_file, junit_file;
   auto* list = app.add_subcommand("list", "Table of runs, newest first");
   list->add_option("-n,--limit", limit, "Runs to show (0: all; default 20)");
   auto* show = app.add_subcommand("show", "One run: settings, final stats, thresholds");
-  auto* exp = app.add_subcommand("export", "One run's four Locust-format CSVs");
+  auto* exp = app.add_subcommand("export", "One run's four Locust-format CSVs, JSON summary or JUnit XML");
   auto* del = app.add_subcommand("delete", "Remove one run and everything recorded with it");
   for (auto* sub : {show, exp, del})
     sub->add_option("ID", ref, "Run id, a unique prefix of one, latest or previous")->required();
-  exp->add_option("--csv", prefix, "Write PREFIX_stats.csv etc.")->required();
+  exp->add_option("--csv", prefix, "Write PREFIX_stats.csv etc.");
+  exp->add_option("--json", json_file, "Write the run's JSON summary to FILE (docs/ci.md)");
+  exp->add_option("--junit", junit_file, "Write the run as JUnit XML to FILE (docs/ci.md)");
   for (auto* sub : {list, show, exp, del}) add_history_db_option(*sub, db_path);
   if (auto code = parse_subcommand(app, argc, argv)) return *code;
+  if (exp->parsed() && prefix.empty() && json_file.empty() && junit_file.empty()) {
+    std::cerr << "cicada history export: give --csv PREFIX, --json FILE and/or --junit FILE\n";
+    return kUsageExit;
+  }
 
   auto db = open_history(db_path);
   if (!db) return kUsageExit;
@@ -136,7 +150,7 @@ int run_history_command(int argc, char** argv) {
   }
   auto run = load_run(*db, *id);
   if (!run) return 1;
-  return show->parsed() ? show_run(*run) : export_run(*run, prefix);
+  return show->parsed() ? show_run(*run) : export_run(*run, prefix, json_file, junit_file);
 }
 
 }  // namespace cicada::app

@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "base/log.hpp"
+#include "ci_outputs.hpp"
 #include "history_run_info.hpp"
 
 namespace cicada::app {
@@ -14,18 +15,18 @@ void HistoryObserver::fail(const std::string& what, const std::string& message) 
 }
 
 void HistoryObserver::on_start(runner::LocalRunner& runner) {
+  info_ = make_run_info(options_, runner.options(), runner.seed());
+  if (options_.history.no_history) return;
   auto db = report::HistoryDb::open(options_.history.history_db);
   if (!db) return fail("open", db.error().message);
   db_.emplace(std::move(*db));
-  const auto info = make_run_info(options_, runner.options(), runner.seed());
-  if (auto r = db_->begin_run(info); !r) return fail("start", r.error().message);
-  id_ = info.id;
-  log::info("Run id {} (recorded in {})", id_, options_.history.history_db);
+  if (auto r = db_->begin_run(info_); !r) return fail("start", r.error().message);
+  log::info("Run id {} (recorded in {})", info_.id, options_.history.history_db);
 }
 
 void HistoryObserver::on_second(const stats::Snapshot& snap) {
   if (!db_) return;
-  if (auto r = db_->append_seconds(id_, snap.history); !r) fail("per-second history", r.error().message);
+  if (auto r = db_->append_seconds(info_.id, snap.history); !r) fail("per-second history", r.error().message);
 }
 
 int HistoryObserver::on_finish(const stats::Snapshot& snap) {
@@ -35,25 +36,28 @@ int HistoryObserver::on_finish(const stats::Snapshot& snap) {
 }
 
 void HistoryObserver::on_exit(int exit_code) {
-  if (!db_ || !final_) return;
-  std::vector<report::StoredThreshold> verdicts;
-  std::string verdict;
-  if (thresholds_ && !thresholds_->results().empty()) {
-    for (const auto& r : thresholds_->results()) {
-      const auto& t = *r.threshold;
-      verdicts.push_back(
-          {t.text, r.entry, r.actual, t.limit,
-           r.no_data ? "no requests" : report::format_threshold_value(t, r.actual),
-           std::string(report::threshold_op_text(t.op)) + " " + report::format_threshold_value(t, t.limit),
-           r.passed});
-    }
-    verdict = report::all_passed(thresholds_->results()) ? "pass" : "fail";
+  if (!final_ || info_.id.empty()) return;
+  report::StoredRun run;
+  run.info = info_;
+  if (thresholds_) {
+    run.thresholds = thresholds_->stored_results();
+    run.info.verdict = thresholds_->verdict();
   }
-  const double now =
+  run.info.ended_unix_s =
       std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-  if (auto r = db_->finish_run(id_, *final_, verdicts, exit_code, verdict, now); !r)
-    return fail("final stats", r.error().message);
-  log::info("Run {} recorded: `cicada history show {}`", id_, id_);
+  run.info.exit_code = exit_code;
+  run.info.complete = true;
+  if (db_) {
+    if (auto r = db_->finish_run(run.info.id, *final_, run.thresholds, exit_code, run.info.verdict,
+                                 *run.info.ended_unix_s);
+        !r)
+      fail("final stats", r.error().message);
+    else
+      log::info("Run {} recorded: `cicada history show {}`", run.info.id, run.info.id);
+  }
+  run.snapshot = *final_;
+  run.has_histograms = true;
+  write_ci_outputs(run, options_.history.json_file, options_.history.junit_file);
 }
 
 }  // namespace cicada::app

@@ -4,6 +4,7 @@
 // threshold verdicts with the exit code at the end. Until that last write the run stays marked
 // incomplete, so a killed run leaves a readable database. A database error is logged once and
 // recording stops; it never stops the test.
+// The same record, at the end, is what --json and --junit write (ci_outputs.hpp), with the same run id.
 #include <memory>
 #include <optional>
 #include <string>
@@ -31,7 +32,7 @@ class HistoryObserver final : public RunObserver {
   const CliOptions& options_;
   const ThresholdObserver* thresholds_;
   std::optional<report::HistoryDb> db_;  // none: not recording (disabled or failed)
-  std::string id_;
+  report::RunInfo info_;
   std::shared_ptr<const stats::Snapshot> final_;
 };
 

@@ -37,6 +37,12 @@ void add_history_flags(CLI::App& app, CliOptions& o) {
                "Stop the test as soon as an upper limit (<, <=) is broken instead of at the end");
   app.add_option("--history-db", h.history_db, "Run history database (default .cicada/history.db)");
   app.add_flag("--no-history", h.no_history, "Do not record this run in the history database");
+  app.add_option(
+      "--json", h.json_file,
+      "Write the run's results as JSON to FILE when it ends (versioned summary for CI, docs/ci.md)");
+  app.add_option("--junit", h.junit_file,
+                 "Write a JUnit XML report to FILE when the run ends: one test case per threshold and per "
+                 "request entry (failed when it had failures), for CI test reporters");
 }
 
 }  // namespace cicada::app

@@ -11,6 +11,7 @@
 
 #include "history_cli.hpp"
 #include "history_commands.hpp"
+#include "report/atomic_file.hpp"
 #include "report/markdown_results.hpp"
 #include "report/stored_run_html.hpp"
 #include "report/trend_html.hpp"
@@ -18,21 +19,10 @@
 namespace cicada::app {
 namespace {
 
-// Written next to the target and renamed over it, so a reader never sees half a file.
 bool write_file(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    if (!out.flush()) {
-      std::cerr << "cicada: " << tmp << ": cannot write\n";
-      return false;
-    }
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) std::cerr << "cicada: " << path << ": " << ec.message() << "\n";
-  return !ec;
+  auto r = report::write_file_atomically(path, text);
+  if (!r) std::cerr << "cicada: " << r.error().message << "\n";
+  return static_cast<bool>(r);
 }
 
 int markdown_report(const report::HistoryDb& db, const std::string& readme, std::size_t last) {

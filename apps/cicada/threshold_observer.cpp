@@ -27,4 +27,22 @@ int ThresholdObserver::on_finish(const stats::Snapshot& snap) {
   return report::all_passed(results_) ? 0 : kThresholdFailedExitCode;
 }
 
+std::vector<report::StoredThreshold> ThresholdObserver::stored_results() const {
+  std::vector<report::StoredThreshold> out;
+  for (const auto& r : results_) {
+    const auto& t = *r.threshold;
+    out.push_back(
+        {t.text, r.entry, r.actual, t.limit,
+         r.no_data ? "no requests" : report::format_threshold_value(t, r.actual),
+         std::string(report::threshold_op_text(t.op)) + " " + report::format_threshold_value(t, t.limit),
+         r.passed});
+  }
+  return out;
+}
+
+std::string ThresholdObserver::verdict() const {
+  if (results_.empty()) return "";
+  return report::all_passed(results_) ? "pass" : "fail";
+}
+
 }  // namespace cicada::app

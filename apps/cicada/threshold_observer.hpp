@@ -5,6 +5,7 @@
 // in a run they would always fail.
 #include <vector>
 
+#include "report/history_db.hpp"
 #include "report/thresholds.hpp"
 #include "run_observer.hpp"
 
@@ -23,6 +24,10 @@ class ThresholdObserver final : public RunObserver {
   // The final verdicts (after on_finish), for the run history.
   const std::vector<report::ThresholdResult>& results() const { return results_; }
   const std::vector<report::Threshold>& thresholds() const { return thresholds_; }
+  // The verdicts as the history and the CI files keep them (values formatted with their units).
+  std::vector<report::StoredThreshold> stored_results() const;
+  // "pass" or "fail" after on_finish; "" when no threshold was checked.
+  std::string verdict() const;
 
  private:
   std::vector<report::Threshold> thresholds_;  // results_ point into it: never resized after construction

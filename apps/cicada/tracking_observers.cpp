@@ -26,7 +26,7 @@ void add_threshold_observer(std::vector<std::unique_ptr<RunObserver>>& list,
 }
 
 void add_history_observer(std::vector<std::unique_ptr<RunObserver>>& list, const CliOptions& o) {
-  if (o.history.no_history) return;
+  if (!o.history.records_run()) return;
   const ThresholdObserver* thresholds = nullptr;
   for (const auto& obs : list) {
     if (auto* t = dynamic_cast<const ThresholdObserver*>(obs.get())) thresholds = t;

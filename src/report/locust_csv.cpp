@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "report/atomic_file.hpp"
 #include "report/csv_format.hpp"
 
 namespace cicada::report {
@@ -73,22 +74,15 @@ void append_history_row(std::string& out, const stats::HistoryBlock& b, const st
   append_csv_row(out, row);
 }
 
-Result<void> write_atomically(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f) return make_error("cannot write " + tmp);
-    f.write(text.data(), static_cast<std::streamsize>(text.size()));
-    f.flush();
-    if (!f) return make_error("cannot write " + tmp + " (disk full?)");
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) return make_error("cannot rename " + tmp + " to " + path + ": " + ec.message());
-  return {};
-}
-
 }  // namespace
+
+stats::Snapshot snapshot_before_the_run() {
+  stats::Snapshot snap;
+  snap.total.name = "Aggregated";
+  snap.total.latency = std::make_shared<const stats::Histogram>();
+  snap.total.uncorrected_latency = snap.total.latency;
+  return snap;
+}
 
 std::string stats_csv(const stats::Snapshot& snap) {
   std::string out = std::string(kStatsCsvHeader) + "\r\n";
@@ -142,7 +136,7 @@ Result<void> write_locust_csvs(const stats::Snapshot& snap, const std::string& p
       {"_exceptions.csv", exceptions_csv(snap)},
   };
   for (const auto& [suffix, text] : files) {
-    if (auto r = write_atomically(prefix + suffix, text); !r) return r;
+    if (auto r = write_file_atomically(prefix + suffix, text); !r) return r;
   }
   return {};
 }
@@ -157,12 +151,12 @@ Result<void> LocustCsvWriter::write(const stats::Snapshot& snap) {
       {"_exceptions.csv", exceptions_csv(snap)},
   };
   for (const auto& [suffix, text] : files) {
-    if (auto r = write_atomically(prefix_ + suffix, text); !r) return r;
+    if (auto r = write_file_atomically(prefix_ + suffix, text); !r) return r;
   }
   const std::string path = prefix_ + "_stats_history.csv";
   if (!history_started_ || snap.history.size() < blocks_written_) {
     // First write (or a snapshot of another run): the whole file, atomically.
-    if (auto r = write_atomically(path, stats_history_csv(snap, full_history_)); !r) return r;
+    if (auto r = write_file_atomically(path, stats_history_csv(snap, full_history_)); !r) return r;
     history_started_ = true;
     blocks_written_ = snap.history.size();
     return {};

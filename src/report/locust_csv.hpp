@@ -27,6 +27,10 @@ std::string exceptions_csv(const stats::Snapshot& snap);
 // written to PREFIX_x.csv.tmp and renamed over the target, so a reader never sees half a file.
 Result<void> write_locust_csvs(const stats::Snapshot& snap, const std::string& prefix, bool full_history);
 
+// What the files hold before the first second of a run: the Aggregated row at zero, no entry, no
+// history block (Locust writes its files at start too, so a reader can open them from the first moment).
+stats::Snapshot snapshot_before_the_run();
+
 // For the once-a-second rewrite during a run: the same four files, but the history file is appended to
 // (only blocks not yet written), as Locust does, so each write costs O(new seconds) instead of O(run).
 // The other three files are replaced atomically as above. One writer per prefix; not thread-safe.

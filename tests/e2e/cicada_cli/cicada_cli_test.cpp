@@ -157,3 +157,29 @@ TEST_F(CicadaCli, WarmupAsLongAsTheRunIsAUsageError) {
   EXPECT_NE(run->err().find("--warmup (2s) must be shorter than --run-time (2s)"), std::string::npos)
       << run->err();
 }
+
+TEST_F(CicadaCli, CsvFilesExistFromTheStartAndFollowEachSecond) {
+  auto run = start({"-f", source("examples/randomized-max.yaml").string(), "--host", g_server->url(),
+                    "--headless", "-u", "2", "-r", "2", "-t", "30s", "--csv", "out", "--only-summary"});
+  // The files are written before the run starts, as Locust does: a reader can open them at once.
+  ASSERT_TRUE(run->wait_for_output("Starting cicada", 20s)) << run->err();
+  auto first = read_csv(dir_.path() / "out_stats.csv");
+  ASSERT_EQ(first.size(), 2u) << read_file(dir_.path() / "out_stats.csv");
+  EXPECT_EQ(first[1][1], "Aggregated");
+  EXPECT_TRUE(fs::exists(dir_.path() / "out_stats_history.csv"));
+  EXPECT_TRUE(fs::exists(dir_.path() / "out_failures.csv"));
+  // Then once a second: the history file grows one block at a time (a 5 s cadence would add five at once).
+  std::vector<std::size_t> sizes;
+  const auto deadline = std::chrono::steady_clock::now() + 15s;
+  while (std::chrono::steady_clock::now() < deadline && sizes.size() < 4) {
+    const auto rows = read_csv(dir_.path() / "out_stats_history.csv").size();
+    if (rows > 1 && (sizes.empty() || rows != sizes.back())) sizes.push_back(rows);
+    std::this_thread::sleep_for(50ms);
+  }
+  run->signal(SIGINT);
+  ASSERT_EQ(run->wait(20s), 0) << run->err();
+  ASSERT_GE(sizes.size(), 3u);
+  std::size_t single_steps = 0;
+  for (std::size_t i = 1; i < sizes.size(); ++i) single_steps += sizes[i] - sizes[i - 1] == 1 ? 1 : 0;
+  EXPECT_GE(single_steps, 1u) << "history rows seen: " << ::testing::PrintToString(sizes);
+}

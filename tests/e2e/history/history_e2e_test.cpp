@@ -267,3 +267,39 @@ TEST_F(HistoryE2e, ShowGivesTheShapeTheStagesAndTheUncorrectedLatencyOfAnArrival
   EXPECT_EQ(shown2.find("uncorrected"), std::string::npos) << shown2;
   EXPECT_EQ(shown2.find("Stages (from"), std::string::npos) << shown2;
 }
+
+TEST_F(HistoryE2e, JsonAndJunitFilesForCiFromTheRunAndFromTheHistory) {
+  auto run = load_test({"--threshold", "p95 < 5s", "--threshold", "rps > 1000000", "--json", "run.json",
+                        "--junit", "run.xml"});
+  ASSERT_EQ(run->wait(30s), 3) << run->err();
+  const auto json = read_file(dir_.path() / "run.json");
+  const auto xml = read_file(dir_.path() / "run.xml");
+  EXPECT_NE(json.find(R"("format": "cicada-run-summary")"), std::string::npos) << json;
+  EXPECT_NE(json.find(R"("exit_code": 3)"), std::string::npos) << json;
+  EXPECT_NE(json.find(R"("verdict": "fail")"), std::string::npos) << json;
+  EXPECT_NE(json.find(R"("name": "/health")"), std::string::npos) << json;
+  // The scenario's threshold, the two given here, the /health entry and "requests were made": one
+  // failure (rps).
+  EXPECT_EQ(count_occurrences(xml, "<testcase "), 5u) << xml;
+  EXPECT_NE(xml.find(R"(failures="1" errors="0")"), std::string::npos) << xml;
+  EXPECT_NE(xml.find("rps &gt; 1000000 [Aggregated]"), std::string::npos) << xml;
+  ChildProcess lint({"/usr/bin/xmllint", "--noout", "--schema",
+                     source("tests/unit/report/junit.xsd").string(), (dir_.path() / "run.xml").string()});
+  EXPECT_EQ(lint.wait(30s), 0) << lint.out() << lint.err();
+
+  // The same documents from the history; the run id ties them to `history show`.
+  auto [code, out] = sub({"history", "export", "latest", "--json", "again.json", "--junit", "again.xml"});
+  ASSERT_EQ(code, 0) << out;
+  EXPECT_EQ(read_file(dir_.path() / "again.xml"), xml);
+  const auto again = read_file(dir_.path() / "again.json");
+  const auto id_at = json.find(R"("id": ")");
+  ASSERT_NE(id_at, std::string::npos);
+  EXPECT_NE(again.find(json.substr(id_at, 40)), std::string::npos) << again;
+  auto [none_code, none] = sub({"history", "export", "latest"});
+  EXPECT_EQ(none_code, 2) << none;
+
+  // --no-history still writes the files.
+  auto quiet = load_test({"--no-history", "--json", "quiet.json"});
+  ASSERT_EQ(quiet->wait(30s), 0) << quiet->err();
+  EXPECT_NE(read_file(dir_.path() / "quiet.json").find(R"("exit_code": 0)"), std::string::npos);
+}

@@ -1,0 +1,105 @@
+#include "report/run_summary_json.hpp"
+
+#include "report/markdown_results.hpp"
+
+namespace cicada::report {
+namespace {
+
+using nlohmann::json;
+
+// {"p50": us, "p66": us, ..., "p100": us}: the keys thresholds use (p99.9 etc.).
+json percentiles_json(const stats::Percentiles& p) {
+  json out = json::object();
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    std::string name(stats::kReportedQuantileNames[i]);
+    name.pop_back();  // the '%'
+    out["p" + name] = p[i];
+  }
+  return out;
+}
+
+json entry_json(const stats::EntrySnapshot& e) {
+  json latency = {{"min", e.min_us}, {"avg", e.avg_us}, {"median", e.median_us}, {"max", e.max_us}};
+  latency.update(percentiles_json(e.percentiles_us));
+  json uncorrected = {{"avg", e.uncorrected_avg_us}, {"max", e.uncorrected_max_us}};
+  uncorrected.update(percentiles_json(e.uncorrected_percentiles_us));
+  return {{"method", e.method},
+          {"name", e.name},
+          {"requests", e.num_requests},
+          {"failures", e.num_failures},
+          {"fail_ratio", e.fail_ratio()},
+          {"rps", e.total_rps},
+          {"fail_per_s", e.total_fail_per_s},
+          {"avg_content_size_bytes", e.avg_content_size},
+          {"latency_us", std::move(latency)},
+          {"uncorrected_latency_us", std::move(uncorrected)}};
+}
+
+json run_json(const StoredRun& run) {
+  const auto& i = run.info;
+  json config = json::parse(i.config_json, nullptr, false);
+  if (config.is_discarded()) config = json::object();
+  json out = {{"id", i.id},
+              {"complete", i.complete},
+              {"started_unix_s", i.started_unix_s},
+              {"started_utc", utc_time_text(i.started_unix_s)},
+              {"ended_unix_s", i.ended_unix_s ? json(*i.ended_unix_s) : json(nullptr)},
+              {"duration_s", i.ended_unix_s ? json(*i.ended_unix_s - i.started_unix_s) : json(nullptr)},
+              {"machine", i.machine},
+              {"target_host", i.target_host},
+              {"scenario_file", i.scenario_file},
+              {"scenario_sha256", i.scenario_sha256},
+              {"git_commit", i.git_commit},
+              {"users", i.users},
+              {"exit_code", i.exit_code ? json(*i.exit_code) : json(nullptr)},
+              {"verdict", i.verdict},
+              {"config", std::move(config)}};
+  return out;
+}
+
+}  // namespace
+
+nlohmann::json run_summary_json(const StoredRun& run) {
+  const auto& s = run.snapshot;
+  json entries = json::array();
+  for (const auto& e : s.entries) entries.push_back(entry_json(e));
+  json failures = json::array();
+  for (const auto& f : s.failures)
+    failures.push_back(
+        {{"method", f.method}, {"name", f.name}, {"error", f.error}, {"occurrences", f.occurrences}});
+  json exceptions = json::array();
+  for (const auto& x : s.exceptions)
+    exceptions.push_back(
+        {{"count", x.count}, {"message", x.message}, {"traceback", x.traceback}, {"nodes", x.nodes}});
+  json thresholds = json::array();
+  for (const auto& t : run.thresholds)
+    thresholds.push_back({{"threshold", t.threshold},
+                          {"entry", t.entry},
+                          {"passed", t.passed},
+                          {"actual", t.actual},
+                          {"limit", t.limit},
+                          {"actual_text", t.actual_text},
+                          {"limit_text", t.limit_text}});
+  json stages = json::array();
+  for (const auto& m : s.stages)
+    stages.push_back({{"offset_s", m.start_unix_s - run.info.started_unix_s}, {"label", m.label}});
+  return {{"format", "cicada-run-summary"},
+          {"version", kRunSummaryVersion},
+          {"run", run_json(run)},
+          {"stats_start_unix_s", s.start_unix_s},
+          {"total", entry_json(s.total)},
+          {"entries", std::move(entries)},
+          {"failures", std::move(failures)},
+          {"exceptions", std::move(exceptions)},
+          {"thresholds", std::move(thresholds)},
+          {"open_model", {{"dropped_iterations", s.dropped_iterations}}},
+          {"stages", std::move(stages)},
+          {"seconds_recorded", s.history.size()}};
+}
+
+std::string run_summary_text(const StoredRun& run) {  // Names and error texts come from the target and may
+                                                      // hold bytes that are not UTF-8: replaced, not thrown.
+  return run_summary_json(run).dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace cicada::report

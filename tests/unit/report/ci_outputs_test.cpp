@@ -1,0 +1,144 @@
+// --json and --junit documents built from a stored run with exact figures: every field a CI job reads,
+// and the JUnit file validated against tests/unit/report/junit.xsd with xmllint (Debian libxml2-utils).
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "report/junit_xml.hpp"
+#include "report/run_summary_json.hpp"
+#include "support/child_process.hpp"
+#include "support/text_count.hpp"
+#include "synthetic_entry.hpp"
+
+using namespace std::chrono_literals;
+using cicada::report::StoredRun;
+using cicada::report::test::synthetic_entry;
+using cicada::testing::ChildProcess;
+using cicada::testing::count_occurrences;
+using cicada::testing::source;
+using cicada::testing::TempDir;
+
+namespace {
+
+StoredRun sample_run() {
+  StoredRun run;
+  auto& i = run.info;
+  i.id = "20261203T104500Z-abcd";
+  i.started_unix_s = 1'796'294'700;
+  i.ended_unix_s = i.started_unix_s + 30.5;
+  i.complete = true;
+  i.machine = "ci-box";
+  i.target_host = "http://127.0.0.1:8000";
+  i.scenario_file = "health.yaml";
+  i.config_json = R"({"users":10,"spawn_rate":2,"arrival_rate":0})";
+  i.users = 10;
+  i.exit_code = 3;
+  i.verdict = "fail";
+  auto& s = run.snapshot;
+  s.entries.push_back(synthetic_entry("GET", "/health", 1000, 0, 2000, 33.3));
+  // A name with XML specials and bytes that are not UTF-8, as a hostile target can produce.
+  s.entries.push_back(synthetic_entry("POST", "/predict?a=1&b=<2>", 500, 25, 8000, 16.6));
+  s.total = synthetic_entry("", "Aggregated", 1500, 25, 3000, 49.9);
+  s.total.uncorrected_percentiles_us.fill(1500);
+  s.failures.push_back({"POST", "/predict?a=1&b=<2>", "HTTPError('500 Server Error \xff\x01')", 20});
+  s.failures.push_back({"POST", "/predict?a=1&b=<2>", "ConnectionResetError", 5});
+  s.exceptions.push_back({2, "ValueError: bad \"payload\"", "PredictUser.predict", "local"});
+  s.dropped_iterations = 7;
+  run.thresholds.push_back({"p95 < 20ms", "Aggregated", 9000, 20000, "9.00ms", "< 20.00ms", true});
+  run.thresholds.push_back({"fail_ratio < 1%", "Aggregated", 0.0167, 0.01, "1.67%", "< 1.00%", false});
+  return run;
+}
+
+// xmllint's exit code and messages for the document against the schema.
+std::pair<int, std::string> validate(const std::string& xml) {
+  TempDir dir;
+  const auto file = dir.path() / "junit.xml";
+  std::ofstream(file, std::ios::binary) << xml;
+  ChildProcess p({"/usr/bin/xmllint", "--noout", "--schema", source("tests/unit/report/junit.xsd").string(),
+                  file.string()});
+  const auto code = p.wait(30s);
+  return {code.value_or(-1), p.out() + p.err()};
+}
+
+}  // namespace
+
+TEST(RunSummaryJson, HoldsMetadataEntriesPercentilesFailuresThresholdsAndOpenModelFigures) {
+  const auto run = sample_run();
+  const auto j = nlohmann::json::parse(cicada::report::run_summary_text(run));
+  EXPECT_EQ(j["format"], "cicada-run-summary");
+  EXPECT_EQ(j["version"], 1);
+  EXPECT_EQ(j["run"]["id"], "20261203T104500Z-abcd");
+  EXPECT_EQ(j["run"]["exit_code"], 3);
+  EXPECT_EQ(j["run"]["verdict"], "fail");
+  EXPECT_DOUBLE_EQ(j["run"]["duration_s"].get<double>(), 30.5);
+  EXPECT_EQ(j["run"]["config"]["users"], 10);
+  ASSERT_EQ(j["entries"].size(), 2u);
+  EXPECT_EQ(j["entries"][1]["name"], "/predict?a=1&b=<2>");
+  EXPECT_EQ(j["entries"][1]["failures"], 25);
+  EXPECT_DOUBLE_EQ(j["entries"][1]["fail_ratio"].get<double>(), 0.05);
+  EXPECT_EQ(j["entries"][0]["latency_us"]["p50"], 2000);
+  EXPECT_EQ(j["entries"][0]["latency_us"]["p95"], 6000);
+  EXPECT_EQ(j["entries"][0]["latency_us"]["p99"], 10000);
+  EXPECT_TRUE(j["entries"][0]["latency_us"].contains("p99.99"));
+  EXPECT_EQ(j["total"]["requests"], 1500);
+  EXPECT_EQ(j["total"]["uncorrected_latency_us"]["p95"], 1500);
+  EXPECT_EQ(j["open_model"]["dropped_iterations"], 7);
+  ASSERT_EQ(j["failures"].size(), 2u);
+  EXPECT_EQ(j["failures"][0]["occurrences"], 20);
+  // The byte that is not UTF-8 is replaced rather than making the document unreadable.
+  EXPECT_NE(j["failures"][0]["error"].get<std::string>().find("\xEF\xBF\xBD"), std::string::npos);
+  ASSERT_EQ(j["thresholds"].size(), 2u);
+  EXPECT_EQ(j["thresholds"][1]["passed"], false);
+  EXPECT_EQ(j["thresholds"][1]["actual_text"], "1.67%");
+  EXPECT_EQ(j["exceptions"][0]["count"], 2);
+}
+
+TEST(JunitXml, OneCasePerThresholdEntryAndExceptionWithTheFailuresMarked) {
+  const auto xml = cicada::report::junit_xml(sample_run());
+  // 2 thresholds + 2 entries + 1 exception + "requests were made"
+  EXPECT_EQ(count_occurrences(xml, "<testcase "), 6u) << xml;
+  EXPECT_NE(xml.find(R"(tests="6" failures="2" errors="1")"), std::string::npos) << xml;
+  EXPECT_NE(xml.find(R"(name="fail_ratio &lt; 1% [Aggregated]")"), std::string::npos) << xml;
+  EXPECT_NE(xml.find("Aggregated: actual 1.67%, limit &lt; 1.00%"), std::string::npos) << xml;
+  EXPECT_NE(xml.find(R"(name="POST /predict?a=1&amp;b=&lt;2&gt;")"), std::string::npos) << xml;
+  EXPECT_NE(xml.find("25 of 500 requests failed (5.00%)"), std::string::npos) << xml;
+  EXPECT_NE(xml.find("5 x ConnectionResetError"), std::string::npos) << xml;
+  EXPECT_NE(xml.find(R"(<testcase classname="cicada.requests" name="GET /health" time="30.500"/>)"),
+            std::string::npos)
+      << xml;
+  EXPECT_NE(xml.find(R"(timestamp="2026-12-03T10:45:00")"), std::string::npos) << xml;
+  EXPECT_EQ(xml.find('\xff'), std::string::npos);
+  EXPECT_EQ(xml.find('\x01'), std::string::npos);
+}
+
+TEST(JunitXml, ValidatesAgainstTheJunitSchema) {
+  auto [code, out] = validate(cicada::report::junit_xml(sample_run()));
+  EXPECT_EQ(code, 0) << out;
+  StoredRun empty;  // an incomplete run with nothing in it is still a valid (failing) report
+  empty.info.id = "x";
+  const auto empty_xml = cicada::report::junit_xml(empty);
+  EXPECT_NE(empty_xml.find("the run never finished"), std::string::npos) << empty_xml;
+  auto [empty_code, empty_out] = validate(empty_xml);
+  EXPECT_EQ(empty_code, 0) << empty_out;
+}
+
+TEST(JunitXml, TheSchemaRejectsACaseWithoutClassname) {
+  // The validation above can fail: the same document with one required attribute removed does not pass.
+  auto xml = cicada::report::junit_xml(sample_run());
+  const auto at = xml.find(R"(classname="cicada.requests" )");
+  ASSERT_NE(at, std::string::npos);
+  xml.erase(at, std::string(R"(classname="cicada.requests" )").size());
+  auto [code, out] = validate(xml);
+  EXPECT_NE(code, 0) << out;
+}
+
+TEST(XmlText, KeepsValidUtf8AndReplacesWhatXmlForbids) {
+  using cicada::report::xml_text;
+  EXPECT_EQ(xml_text("caf\xC3\xA9 \xE2\x82\xAC"), "caf\xC3\xA9 \xE2\x82\xAC");
+  EXPECT_EQ(xml_text("a\x01z"), "a\xEF\xBF\xBDz");
+  EXPECT_EQ(xml_text("\xC0\xAF"), "\xEF\xBF\xBD\xEF\xBF\xBD");                  // overlong '/'
+  EXPECT_EQ(xml_text("\xED\xA0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // a surrogate
+  EXPECT_EQ(xml_text("tab\there\nline"), "tab\there\nline");
+  EXPECT_EQ(xml_text("<&\">"), "&lt;&amp;&quot;&gt;");
+}
