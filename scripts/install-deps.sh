@@ -11,9 +11,11 @@ packages=(
   libboost1.74-dev libssl-dev libsimdjson-dev nlohmann-json3-dev libyaml-cpp-dev
   libcli11-dev libfmt-dev libsqlite3-dev sqlite3 libzmq3-dev cppzmq-dev libmsgpack-cxx-dev
   libxgboost-dev xgboost libhttp-parser-dev
+  # gRPC (Open Inference Protocol v2: cicada-model --grpc-port, src/grpc_oip) and HTTP/2 (docs/protocols.md)
+  libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler libnghttp2-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev python3-xgboost python3-numpy python3-pandas
-  wrk nginx-light procps util-linux
+  wrk nginx-light procps util-linux nghttp2-client
   # JUnit XML checked against its schema (xmllint); /metrics parsed by Prometheus's own Python parser
   libxml2-utils python3-prometheus-client
   # the web UI: npm builds web/ at build time; its browser test drives Debian's Chromium

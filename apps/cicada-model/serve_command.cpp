@@ -11,6 +11,9 @@
 #include "serving/api_metrics.hpp"
 #include "serving/api_routes.hpp"
 #include "serving/model.hpp"
+#ifdef CICADA_HAVE_GRPC
+#include "serving_grpc/grpc_server.hpp"
+#endif
 
 namespace cicada::model_app {
 namespace {
@@ -21,6 +24,7 @@ struct ServeOptions {
   double request_timeout_s = 10;
   std::int64_t simulated_cost_us = 0;  // testing aid: see serving/simulated_cost.hpp
   std::string simulated_cost_mode = "spin";
+  int grpc_port = -1;  // -1: no gRPC listener
 };
 
 int run_serve(const ServeOptions& options) {
@@ -48,21 +52,57 @@ int run_serve(const ServeOptions& options) {
       std::chrono::microseconds(options.simulated_cost_us),
       serving::parse_cost_mode(options.simulated_cost_mode).value_or(serving::CostMode::kSpin)};
   serving::add_model_api(router, *model, &metrics_view, cost);
-  serving::ApiMetrics metrics(server_options.threads, router);
+  // The gRPC listener's threads get metric slots after the REST workers' (serving_grpc/grpc_server.hpp).
+  const std::size_t grpc_threads = options.grpc_port >= 0 ? server_options.threads : 0;
+  serving::ApiMetrics metrics(server_options.threads + grpc_threads, router);
   metrics_view = &metrics;
+#ifdef CICADA_HAVE_GRPC
+  std::unique_ptr<serving::GrpcInferenceServer> grpc;
+  if (options.grpc_port >= 0) {
+    serving::GrpcServerOptions grpc_options{server_options.host,
+                                            static_cast<std::uint16_t>(options.grpc_port),
+                                            grpc_threads,
+                                            server_options.max_inflight,
+                                            server_options.max_body_bytes,
+                                            server_options.shutdown_grace};
+    grpc = std::make_unique<serving::GrpcInferenceServer>(grpc_options, *model, router, &metrics,
+                                                          server_options.threads, cost);
+  }
+#else
+  if (options.grpc_port >= 0) {
+    fmt::print(stderr, "cicada-model: --grpc-port: this build has no gRPC (libgrpc++-dev was missing)\n");
+    return 2;
+  }
+#endif
   http::HttpServer server(server_options, std::move(router), &metrics);
+#ifdef CICADA_HAVE_GRPC
+  metrics.set_inflight_source([&server, &grpc] { return server.inflight() + (grpc ? grpc->inflight() : 0); });
+#else
   metrics.set_inflight_source([&server] { return server.inflight(); });
+#endif
   if (auto started = server.start(); !started) {
     fmt::print(stderr, "cicada-model: {}\n", started.error().message);
     return 1;
   }
   // One line with the real address, so scripts and tests can use --port 0.
   fmt::print("cicada-model: serving {} on {}\n", model->name(), server.url());
+#ifdef CICADA_HAVE_GRPC
+  if (grpc) {
+    if (auto started = grpc->start(); !started) {
+      fmt::print(stderr, "cicada-model: {}\n", started.error().message);
+      return 1;
+    }
+    fmt::print("cicada-model: serving {} over gRPC on {}\n", model->name(), grpc->address());
+  }
+#endif
   std::fflush(stdout);
 
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
   log::info("cicada-model: signal {}: finishing in-flight requests", signal_number);
+#ifdef CICADA_HAVE_GRPC
+  if (grpc) grpc->stop();
+#endif
   server.stop();
   server.wait();
   return 0;
@@ -99,6 +139,10 @@ std::function<int()> add_serve_command(CLI::App& app) {
                   "(capacity holds on a busy machine)")
       ->check(CLI::IsMember({"spin", "sleep"}))
       ->capture_default_str();
+  cmd->add_option("--grpc-port", options->grpc_port,
+                  "Also serve the Open Inference Protocol v2 over gRPC on this port (0: any free port, "
+                  "printed at start; default: no gRPC). Same validation, limits and /metrics as REST")
+      ->check(CLI::Range(0, 65535));
   return [options] { return run_serve(*options); };
 }
 

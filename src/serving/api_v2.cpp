@@ -6,6 +6,7 @@
 
 #include "http/server/json_text.hpp"
 #include "serving/api_json.hpp"
+#include "serving/infer_inputs.hpp"
 
 namespace cicada::serving {
 namespace {
@@ -56,59 +57,39 @@ bool parse_infer(std::string_view body, const InputSchema& schema, std::vector<d
     error.add("inputs", "must be an array of tensors");
     return false;
   }
-  const std::size_t width = schema.fields.size();
-  std::vector<std::vector<simdjson::dom::element>> columns(width);
-  std::vector<char> seen(width, 0);
-  bool have_rows = false;
-  rows = 0;
+  InferInputs inputs(schema, error);
+  std::vector<std::vector<simdjson::dom::element>> columns(schema.fields.size());
   for (simdjson::dom::element tensor : tensors) {
     std::string_view name;
     if (!tensor.is_object() || tensor["name"].get_string().get(name) != simdjson::SUCCESS) {
       error.add("inputs", "each input must be an object with a \"name\"");
       continue;
     }
-    int index = schema.index_of(name);
-    if (index < 0) {
-      error.add(std::string(name), "unknown input");
-      continue;
-    }
-    auto i = static_cast<std::size_t>(index);
-    if (seen[i]) {
-      error.add(std::string(name), "duplicate input");
-      continue;
-    }
-    seen[i] = 1;
+    const int f = inputs.claim(name);
+    if (f < 0) continue;
+    auto& column = columns[static_cast<std::size_t>(f)];
     std::string problem;
     auto data = tensor["data"];
-    if (data.error() || !flatten(data.value_unsafe(), columns[i], problem)) {
+    if (data.error() || !flatten(data.value_unsafe(), column, problem)) {
       error.add(std::string(name), problem.empty() ? "missing \"data\"" : problem);
       continue;
     }
-    if (!have_rows) {
-      rows = columns[i].size();
-      have_rows = true;
-    } else if (columns[i].size() != rows) {
-      error.add(std::string(name),
-                fmt::format("has {} values, other inputs have {}", columns[i].size(), rows));
-    }
+    inputs.count(f, column.size());
   }
-  for (std::size_t i = 0; i < width; ++i) {
-    if (!seen[i]) error.add(schema.fields[i].name, "missing");
-  }
-  if (!error.fields.empty()) return false;
-  values.assign(rows * width, 0.0);
-  for (std::size_t f = 0; f < width; ++f) {
+  if (!inputs.shape_ok()) return false;
+  rows = inputs.rows();
+  for (std::size_t f = 0; f < columns.size(); ++f) {
     std::string problem;
     for (std::size_t r = 0; r < rows; ++r) {
       double v = 0;
-      if (!read_number(columns[f][r], v, problem) ||
-          !(problem = check_field_value(schema.fields[f], v)).empty()) {
-        error.add(fmt::format("{}[{}]", schema.fields[f].name, r), problem);
+      if (!read_number(columns[f][r], v, problem)) {
+        inputs.reject(static_cast<int>(f), r, problem);
         continue;
       }
-      values[r * width + f] = v;
+      inputs.put(static_cast<int>(f), r, v);
     }
   }
+  values = std::move(inputs.values());
   return error.fields.empty();
 }
 

@@ -77,6 +77,15 @@ class PlainStream final : public ServerStream {
   int fd_;
 };
 
+std::string chunk_of(std::string_view piece) {
+  char hex[32];
+  std::snprintf(hex, sizeof hex, "%zx\r\n", piece.size());
+  std::string out = hex;
+  out += piece;
+  out += "\r\n";
+  return out;
+}
+
 std::string serialize(const ScriptedReply& r, bool head_request) {
   std::string out = "HTTP/1.1 " + std::to_string(r.status) + " ";
   out += r.reason.empty() ? reason_for(r.status) : std::string_view(r.reason);
@@ -86,21 +95,20 @@ std::string serialize(const ScriptedReply& r, bool head_request) {
   if (r.close_after || r.no_length) out += "Connection: close\r\n";
   if (r.chunked) {
     out += "Transfer-Encoding: chunked\r\n\r\n";
+    if (!r.pieces.empty()) {
+      if (!r.body.empty()) out += chunk_of(r.body);
+      return out;  // the pieces and the last chunk follow (write_paced)
+    }
     if (!bodyless) {
       const std::size_t half = r.body.size() / 2;
-      char hex[32];
       for (auto piece : {std::string_view(r.body).substr(0, half), std::string_view(r.body).substr(half)}) {
-        if (piece.empty()) continue;
-        std::snprintf(hex, sizeof hex, "%zx\r\n", piece.size());
-        out += hex;
-        out += piece;
-        out += "\r\n";
+        if (!piece.empty()) out += chunk_of(piece);
       }
       out += "0\r\n\r\n";
     }
     return out;
   }
-  if (!r.no_length && r.status != 204 && r.status != 304)
+  if (!r.no_length && r.pieces.empty() && r.status != 204 && r.status != 304)
     out += "Content-Length: " + std::to_string(r.body.size()) + "\r\n";
   out += "\r\n";
   if (!bodyless) out += r.body;
@@ -122,6 +130,7 @@ struct ScriptedServer::State {
   ScriptedReply fallback = ScriptedReply::respond(200, "ok");
   std::function<ScriptedReply(const RecordedRequest&)> handler;
   std::vector<RecordedRequest> requests;
+  std::vector<StreamTiming> stream_timings;
   std::size_t request_count = 0;
   bool recording = true;
   std::size_t connections = 0;
@@ -201,6 +210,11 @@ void ScriptedServer::set_recording(bool on) {
 std::vector<RecordedRequest> ScriptedServer::requests() const {
   std::lock_guard lock(state_->mu);
   return state_->requests;
+}
+
+std::vector<StreamTiming> ScriptedServer::stream_timings() const {
+  std::lock_guard lock(state_->mu);
+  return state_->stream_timings;
 }
 
 std::size_t ScriptedServer::request_count() const {
@@ -304,6 +318,8 @@ void ScriptedServer::serve(std::unique_ptr<ServerStream> stream, std::size_t ind
     }
     req.body = buffer.substr(0, content_length);
     buffer.erase(0, content_length);
+    const auto request_read = std::chrono::steady_clock::now();
+    const std::string target = req.target;
 
     ScriptedReply reply;
     {
@@ -320,6 +336,8 @@ void ScriptedServer::serve(std::unique_ptr<ServerStream> stream, std::size_t ind
       ++state_->request_count;
       if (state_->recording) state_->requests.push_back(std::move(req));
       state_->cv.notify_all();
+      // A paced body without chunked framing can only end with the connection.
+      if (!reply.pieces.empty() && !reply.chunked) reply.no_length = true;
       if (reply.action == ScriptedReply::Action::kRespond) reply.raw = serialize(reply, head_request);
     }
     if (reply.delay.count() > 0) std::this_thread::sleep_for(reply.delay);
@@ -327,6 +345,7 @@ void ScriptedServer::serve(std::unique_ptr<ServerStream> stream, std::size_t ind
     switch (reply.action) {
       case ScriptedReply::Action::kRespond:
         if (!stream->write_all(reply.raw)) return;
+        if (!reply.pieces.empty() && !write_paced(*stream, reply, target, request_read)) return;
         if (reply.close_after || reply.no_length) return;
         break;
       case ScriptedReply::Action::kRaw:
@@ -348,6 +367,26 @@ void ScriptedServer::serve(std::unique_ptr<ServerStream> stream, std::size_t ind
         return;
     }
   }
+}
+
+bool ScriptedServer::write_paced(ServerStream& stream, const ScriptedReply& reply, const std::string& target,
+                                 std::chrono::steady_clock::time_point request_read) {
+  StreamTiming timing{target, request_read, {}};
+  timing.piece_written.reserve(reply.pieces.size());
+  for (const StreamPiece& piece : reply.pieces) {
+    std::this_thread::sleep_until(request_read + piece.at);
+    if (state_->stopping) return false;
+    const std::string bytes = reply.chunked ? chunk_of(piece.bytes) : piece.bytes;
+    // Stamped as the write starts: the client can see the bytes before send() has returned here.
+    timing.piece_written.push_back(std::chrono::steady_clock::now());
+    if (!stream.write_all(bytes)) return false;
+  }
+  {
+    // Kept before the body ends, so a client that saw the whole response finds its timing here.
+    std::lock_guard lock(state_->mu);
+    state_->stream_timings.push_back(std::move(timing));
+  }
+  return !reply.chunked || stream.write_all("0\r\n\r\n");
 }
 
 }  // namespace cicada::testing

@@ -8,7 +8,10 @@
 //   - respond with a status, headers and a body (Content-Length or chunked), keep-alive or close;
 //   - close the connection without answering, reset it (SO_LINGER 0), stall (never answer), or send
 //     bytes that are not HTTP;
-//   - wait a while before any of the above.
+//   - wait a while before any of the above;
+//   - stream a body in paced pieces (server-sent events, a token stream): each piece is written at its own
+//     offset from the moment the request was read, and the time every write started is kept as the
+//     truth a client's time-to-first-byte and inter-event gaps are checked against (stream_timings()).
 // Replies come from a queue (push), then from the fallback reply (set_fallback), or from a handler that
 // sees the request (set_handler), so a test can redirect, set cookies or echo what it received.
 //
@@ -61,6 +64,22 @@ struct RecordedRequest {
   std::optional<std::string> header(std::string_view name) const;
 };
 
+// One piece of a paced response body, written at `at` after the request was read (absolute offsets, so
+// a late wake-up does not push every later piece back).
+struct StreamPiece {
+  std::chrono::microseconds at{0};
+  std::string bytes;
+};
+
+// What the server did for one paced response: when the request was fully read and when each piece's
+// write started (no byte of it can reach the client earlier), on std::chrono::steady_clock (the same clock as
+// cicada's MonoTime).
+struct StreamTiming {
+  std::string target;
+  std::chrono::steady_clock::time_point request_read;
+  std::vector<std::chrono::steady_clock::time_point> piece_written;
+};
+
 struct ScriptedReply {
   enum class Action {
     kRespond,  // send the response below
@@ -79,6 +98,9 @@ struct ScriptedReply {
   bool no_length = false;    // neither Content-Length nor chunked: the body ends when the server closes
   std::chrono::milliseconds delay{0};  // wait before acting
   std::string raw;                     // for kRaw (and sent before closing when close_after)
+  // kRespond with pieces: the head goes out at once, then `body` (if any) and each piece at its time, as
+  // one chunk each when chunked, else raw (with no_length the body ends when the server closes).
+  std::vector<StreamPiece> pieces;
 
   static ScriptedReply respond(int status, std::string body = {}) {
     ScriptedReply r;
@@ -142,6 +164,8 @@ class ScriptedServer {
   std::vector<RecordedRequest> requests() const;
   std::size_t request_count() const;
   std::size_t connections_accepted() const;
+  // Every paced response sent so far (ScriptedReply::pieces), in the order they finished.
+  std::vector<StreamTiming> stream_timings() const;
   // Waits until `n` requests arrived (true) or the timeout passed (false).
   bool wait_for_requests(std::size_t n, std::chrono::milliseconds timeout) const;
 
@@ -152,6 +176,8 @@ class ScriptedServer {
   struct State;
   void accept_loop();
   void serve(std::unique_ptr<ServerStream> stream, std::size_t index);
+  bool write_paced(ServerStream& stream, const ScriptedReply& reply, const std::string& target,
+                   std::chrono::steady_clock::time_point request_read);
   std::shared_ptr<State> state_;
   std::uint16_t port_ = 0;
 };

@@ -74,6 +74,15 @@ inline constexpr std::string_view kPayload =
     R"({"sex": 0, "cp": 1, "restecg": 0, "ca": 1, "slope": 1, "thal": 2, "age": 57, "trestbps": 130,
         "chol": 236, "fbs": 0, "thalach": 174, "exang": 0, "oldpeak": 0.0})";
 
+// kPayload as (field, value) pairs, for requests built field by field (the gRPC tests).
+inline const std::vector<std::pair<std::string, double>>& payload_row() {
+  static const std::vector<std::pair<std::string, double>> row = {
+      {"sex", 0},       {"cp", 1},    {"restecg", 0},    {"ca", 1},     {"slope", 1},
+      {"thal", 2},      {"age", 57},  {"trestbps", 130}, {"chol", 236}, {"fbs", 0},
+      {"thalach", 174}, {"exang", 0}, {"oldpeak", 0.0}};
+  return row;
+}
+
 // kPayload with one field's value text replaced ("age", "null") or, with value empty, removed.
 inline std::string payload_with(std::string_view field, std::string_view value) {
   std::string p(kPayload);

@@ -1,0 +1,283 @@
+// The gRPC half of cicada-model: an asynchronous grpc++ server with one completion queue per thread.
+// Each call is a small object that asks gRPC for the next call of its kind, runs the handler when one
+// arrives (replacing itself first, so the queue always has a taker), finishes it and reports it.
+#include "serving_grpc/grpc_server.hpp"
+
+#include <fmt/format.h>
+#include <grpcpp/grpcpp.h>
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include "base/clock.hpp"
+#include "base/log.hpp"
+#include "grpc_oip/inference.grpc.pb.h"
+#include "serving_grpc/grpc_handlers.hpp"
+
+namespace cicada::serving {
+namespace {
+
+using Service = inference::GRPCInferenceService::AsyncService;
+
+// The HTTP status of the same meaning, for ApiMetrics' code label.
+int http_status_of(grpc::StatusCode code) {
+  switch (code) {
+    case grpc::StatusCode::OK:
+      return 200;
+    case grpc::StatusCode::INVALID_ARGUMENT:
+      return 400;
+    case grpc::StatusCode::NOT_FOUND:
+      return 404;
+    case grpc::StatusCode::RESOURCE_EXHAUSTED:
+    case grpc::StatusCode::UNAVAILABLE:
+      return 503;
+    default:
+      return 500;
+  }
+}
+
+class Call {
+ public:
+  virtual ~Call() = default;
+  // ok: gRPC's verdict on the step this call waited for (false once the queue shuts down).
+  virtual void proceed(bool ok) = 0;
+};
+
+}  // namespace
+
+struct GrpcInferenceServer::Impl {
+  GrpcServerOptions options;
+  const Model& model;
+  ApiMetrics* metrics;
+  std::size_t first_slot;
+  SimulatedCost cost;
+  // Metric route of each call kind (the REST route it mirrors), looked up once.
+  std::size_t route_live = http::kUnmatchedRoute, route_ready = http::kUnmatchedRoute,
+              route_model = http::kUnmatchedRoute, route_model_ready = http::kUnmatchedRoute,
+              route_infer = http::kUnmatchedRoute;
+  Service service;
+  std::unique_ptr<grpc::Server> server;
+  std::vector<std::unique_ptr<grpc::ServerCompletionQueue>> queues;
+  std::vector<std::thread> threads;
+  std::atomic<std::size_t> inflight{0};
+  std::atomic<bool> stopping{false};
+  bool started = false, joined = false;
+  int bound_port = 0;
+
+  Impl(GrpcServerOptions o, const Model& m, const http::Router& router, ApiMetrics* metrics_sink,
+       std::size_t first, SimulatedCost c)
+      : options(std::move(o)), model(m), metrics(metrics_sink), first_slot(first), cost(c) {
+    if (options.threads == 0) options.threads = 1;
+    const std::string base = "/v2/models/" + model.name();
+    for (std::size_t i = 0; i < router.route_count(); ++i) {
+      const std::string& path = router.route_path(i);
+      if (path == "/v2/health/live") route_live = i;
+      if (path == "/v2/health/ready") route_ready = i;
+      if (path == base) route_model = i;
+      if (path == base + "/ready") route_model_ready = i;
+      if (path == base + "/infer") route_infer = i;
+    }
+  }
+
+  void serve(std::size_t index);
+};
+
+namespace {
+
+// One unary call of one kind. Request and Response are the messages; Handler computes the answer.
+template <class Request, class Response>
+class UnaryCall final : public Call {
+ public:
+  using Impl = GrpcInferenceServer::Impl;
+  using Asker = void (Service::*)(grpc::ServerContext*, Request*, grpc::ServerAsyncResponseWriter<Response>*,
+                                  grpc::CompletionQueue*, grpc::ServerCompletionQueue*, void*);
+  using Handler = grpc::Status (*)(Impl&, const Request&, Response&);
+
+  // Registers for the next call of this kind on queue; deletes itself when done.
+  static void listen(Impl& server, std::size_t index, Asker asker, Handler handler, std::size_t route) {
+    new UnaryCall(server, index, asker, handler, route);
+  }
+
+  void proceed(bool ok) override {
+    if (!answered_) {
+      if (!ok) {  // the queue is shutting down: no call came
+        delete this;
+        return;
+      }
+      if (!server_.stopping.load(std::memory_order_relaxed))
+        listen(server_, index_, asker_, handler_, route_);
+      answer();
+      return;
+    }
+    report();
+    delete this;
+  }
+
+ private:
+  UnaryCall(Impl& server, std::size_t index, Asker asker, Handler handler, std::size_t route)
+      : server_(server), index_(index), asker_(asker), handler_(handler), route_(route), writer_(&context_) {
+    auto* queue = server.queues[index].get();
+    (server.service.*asker)(&context_, &request_, &writer_, queue, queue, this);
+  }
+
+  void answer() {
+    answered_ = true;
+    started_ = mono_now();
+    grpc::Status status;
+    if (server_.stopping.load(std::memory_order_relaxed)) {
+      status = {grpc::StatusCode::UNAVAILABLE, "server is stopping"};
+    } else if (server_.inflight.fetch_add(1, std::memory_order_relaxed) >= server_.options.max_inflight) {
+      server_.inflight.fetch_sub(1, std::memory_order_relaxed);
+      if (server_.metrics != nullptr) server_.metrics->on_rejected(server_.first_slot + index_);
+      status = {grpc::StatusCode::RESOURCE_EXHAUSTED, "server at its in-flight request limit, retry later"};
+    } else {
+      counted_ = true;
+      try {
+        status = handler_(server_, request_, response_);
+      } catch (const std::exception& e) {
+        log::error("gRPC handler threw: {}", e.what());
+        status = {grpc::StatusCode::INTERNAL, "internal error"};
+      }
+    }
+    code_ = status.error_code();
+    if (status.ok())
+      writer_.Finish(response_, status, this);
+    else
+      writer_.FinishWithError(status, this);
+  }
+
+  void report() {
+    if (counted_) server_.inflight.fetch_sub(1, std::memory_order_relaxed);
+    if (server_.metrics != nullptr) {
+      server_.metrics->on_response(server_.first_slot + index_, route_, http_status_of(code_),
+                                   mono_now() - started_);
+    }
+  }
+
+  Impl& server_;
+  std::size_t index_;
+  Asker asker_;
+  Handler handler_;
+  std::size_t route_;
+  grpc::ServerContext context_;
+  Request request_;
+  Response response_;
+  grpc::ServerAsyncResponseWriter<Response> writer_;
+  bool answered_ = false, counted_ = false;
+  grpc::StatusCode code_ = grpc::StatusCode::OK;
+  MonoTime started_{};
+};
+
+using namespace inference;
+
+grpc::Status server_live(GrpcInferenceServer::Impl&, const ServerLiveRequest&, ServerLiveResponse& out) {
+  out.set_live(true);
+  return grpc::Status::OK;
+}
+grpc::Status server_ready(GrpcInferenceServer::Impl&, const ServerReadyRequest&, ServerReadyResponse& out) {
+  out.set_ready(true);
+  return grpc::Status::OK;
+}
+grpc::Status server_metadata(GrpcInferenceServer::Impl&, const ServerMetadataRequest&,
+                             ServerMetadataResponse& out) {
+  out.set_name("cicada-model");
+  out.set_version("1");
+  return grpc::Status::OK;
+}
+grpc::Status model_ready(GrpcInferenceServer::Impl& s, const ModelReadyRequest& in, ModelReadyResponse& out) {
+  auto status = check_model(s.model, in.name(), in.version());
+  out.set_ready(status.ok());
+  return status;
+}
+grpc::Status model_metadata(GrpcInferenceServer::Impl& s, const ModelMetadataRequest& in,
+                            ModelMetadataResponse& out) {
+  auto status = check_model(s.model, in.name(), in.version());
+  if (status.ok()) fill_model_metadata(s.model, out);
+  return status;
+}
+grpc::Status infer(GrpcInferenceServer::Impl& s, const ModelInferRequest& in, ModelInferResponse& out) {
+  if (s.cost.per_request.count() > 0) spend(s.cost.per_request, s.cost.mode);
+  return model_infer(s.model, in, out);
+}
+
+}  // namespace
+
+void GrpcInferenceServer::Impl::serve(std::size_t index) {
+  UnaryCall<ServerLiveRequest, ServerLiveResponse>::listen(*this, index, &Service::RequestServerLive,
+                                                           server_live, route_live);
+  UnaryCall<ServerReadyRequest, ServerReadyResponse>::listen(*this, index, &Service::RequestServerReady,
+                                                             server_ready, route_ready);
+  UnaryCall<ServerMetadataRequest, ServerMetadataResponse>::listen(
+      *this, index, &Service::RequestServerMetadata, server_metadata, http::kUnmatchedRoute);
+  UnaryCall<ModelReadyRequest, ModelReadyResponse>::listen(*this, index, &Service::RequestModelReady,
+                                                           model_ready, route_model_ready);
+  UnaryCall<ModelMetadataRequest, ModelMetadataResponse>::listen(*this, index, &Service::RequestModelMetadata,
+                                                                 model_metadata, route_model);
+  UnaryCall<ModelInferRequest, ModelInferResponse>::listen(*this, index, &Service::RequestModelInfer, infer,
+                                                           route_infer);
+  void* tag = nullptr;
+  bool ok = false;
+  while (queues[index]->Next(&tag, &ok)) static_cast<Call*>(tag)->proceed(ok);
+}
+
+GrpcInferenceServer::GrpcInferenceServer(GrpcServerOptions options, const Model& model,
+                                         const http::Router& router, ApiMetrics* metrics,
+                                         std::size_t first_metrics_slot, SimulatedCost cost)
+    : impl_(std::make_unique<Impl>(std::move(options), model, router, metrics, first_metrics_slot, cost)) {}
+
+GrpcInferenceServer::~GrpcInferenceServer() {
+  stop();
+  wait();
+}
+
+Result<void> GrpcInferenceServer::start() {
+  Impl& s = *impl_;
+  if (s.started) return make_error("gRPC server already started");
+  const bool v6 = s.options.host.find(':') != std::string::npos;
+  const std::string where =
+      fmt::format("{}{}{}:{}", v6 ? "[" : "", s.options.host, v6 ? "]" : "", s.options.port);
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(where, grpc::InsecureServerCredentials(), &s.bound_port);
+  builder.RegisterService(&s.service);
+  builder.SetMaxReceiveMessageSize(static_cast<int>(s.options.max_message_bytes));
+  for (std::size_t i = 0; i < s.options.threads; ++i) s.queues.push_back(builder.AddCompletionQueue());
+  s.server = builder.BuildAndStart();
+  if (!s.server || s.bound_port == 0) {
+    s.queues.clear();
+    s.server.reset();
+    return make_error(fmt::format("cannot listen for gRPC on {}", where));
+  }
+  s.started = true;
+  for (std::size_t i = 0; i < s.options.threads; ++i) s.threads.emplace_back([&s, i] { s.serve(i); });
+  return {};
+}
+
+std::uint16_t GrpcInferenceServer::port() const { return static_cast<std::uint16_t>(impl_->bound_port); }
+
+std::string GrpcInferenceServer::address() const {
+  const std::string& h = impl_->options.host;
+  const bool v6 = h.find(':') != std::string::npos;
+  return fmt::format("{}{}{}:{}", v6 ? "[" : "", h, v6 ? "]" : "", impl_->bound_port);
+}
+
+std::size_t GrpcInferenceServer::inflight() const { return impl_->inflight.load(std::memory_order_relaxed); }
+
+void GrpcInferenceServer::stop() {
+  Impl& s = *impl_;
+  if (s.stopping.exchange(true) || !s.started) return;
+  // Waits for running calls up to the grace, cancelling what is left; the queues drain after it.
+  s.server->Shutdown(std::chrono::system_clock::now() + s.options.shutdown_grace);
+  for (auto& queue : s.queues) queue->Shutdown();
+}
+
+void GrpcInferenceServer::wait() {
+  Impl& s = *impl_;
+  if (!s.started || s.joined) return;
+  for (auto& t : s.threads) {
+    if (t.joinable()) t.join();
+  }
+  s.joined = true;
+}
+
+}  // namespace cicada::serving

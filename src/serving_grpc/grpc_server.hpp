@@ -1,0 +1,68 @@
+#pragma once
+// GrpcInferenceServer: cicada-model's Open Inference Protocol v2 over gRPC (`serve --grpc-port`):
+// ServerLive, ServerReady, ServerMetadata, ModelReady, ModelMetadata and ModelInfer for its one model,
+// with the REST API's checks and limits:
+//   - a bad ModelInfer is INVALID_ARGUMENT and its message names every offending input, in the REST
+//     API's words (serving/infer_inputs.hpp: "invalid inference request: age[0]: out of range [..]");
+//   - another model name or version: NOT_FOUND; a message above max_message_bytes: RESOURCE_EXHAUSTED
+//     (gRPC's own check);
+//   - more than max_inflight calls in progress: RESOURCE_EXHAUSTED at once (the REST port's 503), and
+//     UNAVAILABLE for calls that arrive while the server stops.
+// Metrics: each call is counted in the REST API's ApiMetrics under the route it mirrors (ModelInfer under
+// /v2/models/<name>/infer, ModelMetadata under /v2/models/<name>, ...) with the HTTP status of the same
+// meaning (OK 200, INVALID_ARGUMENT 400, NOT_FOUND 404, RESOURCE_EXHAUSTED and UNAVAILABLE 503), so
+// /metrics keeps one set of counters whichever transport a client uses.
+//
+// Threads: `threads` completion queues, each drained by one thread that runs the calls it receives from
+// start to finish (inference is short and CPU-bound: a hand-off would only add latency). Thread i writes
+// ApiMetrics slot first_metrics_slot + i, so the REST workers' slots come first.
+// gRPC headers stay in grpc_server.cpp, so including this costs nothing.
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "base/result.hpp"
+#include "serving/api_metrics.hpp"
+#include "serving/model.hpp"
+#include "serving/simulated_cost.hpp"
+
+namespace cicada::serving {
+
+struct GrpcServerOptions {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 0;  // 0: an ephemeral port, see GrpcInferenceServer::port()
+  std::size_t threads = 1;
+  std::size_t max_inflight = 1024;
+  std::size_t max_message_bytes = 1 << 20;
+  std::chrono::milliseconds shutdown_grace{10000};
+};
+
+class GrpcInferenceServer {
+ public:
+  // model and metrics must outlive the server; metrics may be null. router: the REST routes, read here
+  // only, to find the metric label of each call.
+  GrpcInferenceServer(GrpcServerOptions options, const Model& model, const http::Router& router,
+                      ApiMetrics* metrics, std::size_t first_metrics_slot, SimulatedCost cost = {});
+  ~GrpcInferenceServer();  // stop() and wait()
+  GrpcInferenceServer(const GrpcInferenceServer&) = delete;
+  GrpcInferenceServer& operator=(const GrpcInferenceServer&) = delete;
+
+  Result<void> start();
+  std::uint16_t port() const;
+  // "127.0.0.1:PORT", what a gRPC client dials.
+  std::string address() const;
+  // Calls in progress (the in-flight gauge of this listener).
+  std::size_t inflight() const;
+
+  // Graceful: refuse new calls, let running ones finish within shutdown_grace. From any thread; idempotent.
+  void stop();
+  void wait();
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace cicada::serving

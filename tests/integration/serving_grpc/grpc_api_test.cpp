@@ -1,0 +1,267 @@
+// cicada-model's Open Inference Protocol v2 over gRPC, called by a real grpc++ client (the generated
+// stub) over loopback: the answers, the REST API's validation in gRPC statuses, the limits and /metrics.
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include <future>
+
+#include "grpc_oip/inference.grpc.pb.h"
+#include "model_api_fixture.hpp"
+#include "serving_grpc/grpc_server.hpp"
+
+namespace cicada::serving::test {
+namespace {
+
+using namespace inference;
+
+ModelInferRequest infer_request(const std::vector<std::pair<std::string, double>>& row = payload_row()) {
+  ModelInferRequest request;
+  request.set_model_name("heart-disease");
+  request.set_id("req-1");
+  for (const auto& [name, value] : row) {
+    auto* input = request.add_inputs();
+    input->set_name(name);
+    input->set_datatype("FP64");
+    input->add_shape(1);
+    input->mutable_contents()->add_fp64_contents(value);
+  }
+  return request;
+}
+
+class GrpcApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override { start(GrpcServerOptions{}); }
+
+  void start(GrpcServerOptions options, SimulatedCost cost = {}) {
+    server_.reset();
+    options.port = 0;
+    options.threads = 2;
+    router_ = http::Router{};
+    add_model_api(router_, trained_model(), &metrics_view_);
+    metrics_ = std::make_unique<ApiMetrics>(options.threads, router_);
+    metrics_view_ = metrics_.get();
+    server_ =
+        std::make_unique<GrpcInferenceServer>(options, trained_model(), router_, metrics_.get(), 0, cost);
+    auto started = server_->start();
+    ASSERT_TRUE(started.ok()) << started.error().message;
+    channel_ = grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials());
+    stub_ = GRPCInferenceService::NewStub(channel_);
+  }
+
+  grpc::Status infer(const ModelInferRequest& request, ModelInferResponse& response) {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    return stub_->ModelInfer(&context, request, &response);
+  }
+
+  // Status of a ModelInfer whose inputs were changed by edit.
+  grpc::Status infer_edited(const std::function<void(ModelInferRequest&)>& edit) {
+    ModelInferRequest request = infer_request();
+    edit(request);
+    ModelInferResponse response;
+    return infer(request, response);
+  }
+
+  http::Router router_;
+  const ApiMetrics* metrics_view_ = nullptr;
+  std::unique_ptr<ApiMetrics> metrics_;
+  std::unique_ptr<GrpcInferenceServer> server_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<GRPCInferenceService::Stub> stub_;
+};
+
+TEST_F(GrpcApiTest, HealthReadinessAndMetadata) {
+  {
+    grpc::ClientContext c;
+    ServerLiveResponse r;
+    ASSERT_TRUE(stub_->ServerLive(&c, ServerLiveRequest{}, &r).ok());
+    EXPECT_TRUE(r.live());
+  }
+  {
+    grpc::ClientContext c;
+    ServerReadyResponse r;
+    ASSERT_TRUE(stub_->ServerReady(&c, ServerReadyRequest{}, &r).ok());
+    EXPECT_TRUE(r.ready());
+  }
+  {
+    grpc::ClientContext c;
+    ModelReadyRequest q;
+    q.set_name("heart-disease");
+    ModelReadyResponse r;
+    ASSERT_TRUE(stub_->ModelReady(&c, q, &r).ok());
+    EXPECT_TRUE(r.ready());
+  }
+  {
+    grpc::ClientContext c;
+    ModelMetadataRequest q;
+    q.set_name("heart-disease");
+    ModelMetadataResponse r;
+    ASSERT_TRUE(stub_->ModelMetadata(&c, q, &r).ok());
+    EXPECT_EQ(r.name(), "heart-disease");
+    ASSERT_EQ(r.versions_size(), 1);
+    EXPECT_EQ(r.versions(0), "1");
+    ASSERT_EQ(r.inputs_size(), static_cast<int>(trained_model().schema().fields.size()));
+    EXPECT_EQ(r.inputs(0).datatype(), "FP64");
+    ASSERT_EQ(r.outputs_size(), 2);
+    EXPECT_EQ(r.outputs(1).name(), "diagnosis");
+  }
+  {
+    grpc::ClientContext c;
+    ModelMetadataRequest q;
+    q.set_name("no-such-model");
+    ModelMetadataResponse r;
+    auto status = stub_->ModelMetadata(&c, q, &r);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+    EXPECT_NE(status.error_message().find("no-such-model"), std::string::npos);
+  }
+}
+
+TEST_F(GrpcApiTest, InferAnswersWhatTheModelPredictsForEveryRowAndEchoesTheId) {
+  ModelInferRequest request = infer_request();
+  // Two rows: the payload and the payload with age 70 ([N, 1] shapes are accepted too).
+  for (auto& input : *request.mutable_inputs()) {
+    input.clear_shape();
+    input.add_shape(2);
+    input.add_shape(1);
+    const double first = input.contents().fp64_contents(0);
+    input.mutable_contents()->add_fp64_contents(input.name() == "age" ? 70 : first);
+  }
+  ModelInferResponse response;
+  auto status = infer(request, response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.model_name(), "heart-disease");
+  EXPECT_EQ(response.id(), "req-1");
+  ASSERT_EQ(response.outputs_size(), 2);
+  const auto& probability = response.outputs(0);
+  EXPECT_EQ(probability.name(), "probability");
+  ASSERT_EQ(probability.contents().fp64_contents_size(), 2);
+  const auto& schema = trained_model().schema();
+  for (int r = 0; r < 2; ++r) {
+    std::vector<double> row(schema.fields.size());
+    for (const auto& [name, value] : payload_row())
+      row[static_cast<std::size_t>(schema.index_of(name))] = name == "age" && r == 1 ? 70 : value;
+    const double expected = trained_model().predict_proba(row);
+    EXPECT_DOUBLE_EQ(probability.contents().fp64_contents(r), expected);
+    EXPECT_EQ(response.outputs(1).contents().bytes_contents(r),
+              expected >= 0.5 ? trained_model().positive_label() : trained_model().negative_label());
+  }
+}
+
+TEST_F(GrpcApiTest, RawFp32InputsAndOneRequestedOutput) {
+  ModelInferRequest request;
+  request.set_model_name("heart-disease");
+  for (const auto& [name, value] : payload_row()) {
+    auto* input = request.add_inputs();
+    input->set_name(name);
+    input->set_datatype("FP32");
+    input->add_shape(1);
+    const float v = static_cast<float>(value);
+    request.add_raw_input_contents(std::string(reinterpret_cast<const char*>(&v), sizeof v));
+  }
+  request.add_outputs()->set_name("diagnosis");
+  ModelInferResponse response;
+  auto status = infer(request, response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(response.outputs_size(), 1);
+  EXPECT_EQ(response.outputs(0).name(), "diagnosis");
+}
+
+TEST_F(GrpcApiTest, EveryBadRequestIsInvalidArgumentNamingTheField) {
+  struct Case {
+    std::string what;
+    std::function<void(ModelInferRequest&)> edit;
+    std::string expected;  // in the message
+  };
+  auto set_value = [](std::string name, double v) {
+    return [name, v](ModelInferRequest& r) {
+      for (auto& input : *r.mutable_inputs())
+        if (input.name() == name) input.mutable_contents()->set_fp64_contents(0, v);
+    };
+  };
+  const std::vector<Case> cases = {
+      {"out of range", set_value("age", 400), "age[0]: out of range"},
+      {"not finite", set_value("chol", std::nan("")), "chol[0]: must be a finite number"},
+      {"missing", [](ModelInferRequest& r) { r.mutable_inputs()->RemoveLast(); }, "oldpeak: missing"},
+      {"unknown", [](ModelInferRequest& r) { r.add_inputs()->set_name("height"); }, "height: unknown input"},
+      {"duplicate", [](ModelInferRequest& r) { *r.add_inputs() = r.inputs(0); }, "sex: duplicate input"},
+      {"datatype", [](ModelInferRequest& r) { r.mutable_inputs(1)->set_datatype("BYTES"); },
+       "cp: datatype must be FP64"},
+      {"shape", [](ModelInferRequest& r) { r.mutable_inputs(2)->set_shape(0, 3); },
+       "restecg: shape says 3 values, the tensor has 1"},
+      {"rows differ",
+       [](ModelInferRequest& r) {
+         auto* input = r.mutable_inputs(3);
+         input->set_shape(0, 2);
+         input->mutable_contents()->add_fp64_contents(1);
+       },
+       "ca: has 2 values, other inputs have 1"},
+      {"unknown output", [](ModelInferRequest& r) { r.add_outputs()->set_name("logits"); },
+       "outputs: unknown output \"logits\""},
+  };
+  for (const Case& c : cases) {
+    auto status = infer_edited(c.edit);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << c.what;
+    EXPECT_NE(status.error_message().find(c.expected), std::string::npos)
+        << c.what << ": " << status.error_message();
+  }
+  auto wrong_model = infer_edited([](ModelInferRequest& r) { r.set_model_name("other"); });
+  EXPECT_EQ(wrong_model.error_code(), grpc::StatusCode::NOT_FOUND);
+  auto wrong_version = infer_edited([](ModelInferRequest& r) { r.set_model_version("7"); });
+  EXPECT_EQ(wrong_version.error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(GrpcApiTest, CallsCountInTheRestMetricsUnderTheRouteTheyMirror) {
+  ModelInferResponse response;
+  ASSERT_TRUE(infer(infer_request(), response).ok());
+  auto out_of_range = [](ModelInferRequest& r) {
+    r.mutable_inputs(6)->mutable_contents()->set_fp64_contents(0, 400);
+  };
+  ASSERT_EQ(infer_edited(out_of_range).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  // The call is reported once its answer is written, a moment after the client has it.
+  std::string text;
+  for (int i = 0; i < 200; ++i) {
+    text = metrics_->render();
+    if (text.find(R"(route="/v2/models/heart-disease/infer",code="400"} 1)") != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_NE(text.find(R"(route="/v2/models/heart-disease/infer",code="200"} 1)"), std::string::npos) << text;
+  EXPECT_NE(text.find(R"(route="/v2/models/heart-disease/infer",code="400"} 1)"), std::string::npos) << text;
+}
+
+TEST_F(GrpcApiTest, AtTheInflightLimitCallsAreRefusedWithResourceExhaustedAtOnce) {
+  GrpcServerOptions options;
+  options.max_inflight = 1;
+  start(options, SimulatedCost{std::chrono::milliseconds(400), CostMode::kSleep});
+  // The first call holds its thread (and the only in-flight place) for 400 ms; the second one, on the
+  // other thread, must be refused at once rather than wait.
+  auto first = std::async(std::launch::async, [this] {
+    ModelInferResponse r;
+    return infer(infer_request(), r).error_code();
+  });
+  grpc::StatusCode second = grpc::StatusCode::OK;
+  for (int attempt = 0; attempt < 40 && second != grpc::StatusCode::RESOURCE_EXHAUSTED; ++attempt) {
+    if (server_->inflight() == 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      continue;
+    }
+    ModelInferResponse r;
+    second = infer(infer_request(), r).error_code();
+  }
+  EXPECT_EQ(second, grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(first.get(), grpc::StatusCode::OK);
+  EXPECT_NE(metrics_->render().find("cicada_http_requests_rejected_total 1"), std::string::npos)
+      << metrics_->render();
+}
+
+TEST_F(GrpcApiTest, AMessageAboveTheSizeLimitIsRefused) {
+  GrpcServerOptions options;
+  options.max_message_bytes = 4096;
+  start(options);
+  ModelInferRequest request = infer_request();
+  request.set_id(std::string(8192, 'x'));
+  ModelInferResponse response;
+  EXPECT_EQ(infer(request, response).error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+}
+
+}  // namespace
+}  // namespace cicada::serving::test
