@@ -12,6 +12,7 @@
 #include "tracking_observers.hpp"
 #include "web_html_observer.hpp"
 #include "web_tracking.hpp"
+#include "webui/stats_json.hpp"
 #include "webui/web_api.hpp"
 #include "webui/web_ui.hpp"
 
@@ -32,15 +33,18 @@ class AppTestListener final : public webui::TestListener {
   void on_test_start(runner::LocalRunner& runner) override {
     std::lock_guard lock(mutex_);
     tracking_.on_test_start(runner);
+    tasks_json_ = webui::tasks_json(runner.scenario());
     // A new test has new stats: a new writer, so the history file starts over as in a new run.
-    if (!o_.csv_prefix.empty()) csv_.emplace(o_.csv_prefix, o_.csv_full_history);
-    seconds_ = 0;
+    if (!o_.csv_prefix.empty()) {
+      csv_.emplace(o_.csv_prefix, o_.csv_full_history);
+      write_csv(report::snapshot_before_the_run());  // the files exist from the test's first moment
+    }
     ended_ = false;
   }
   void on_second(const stats::Snapshot& snap) override {
     std::lock_guard lock(mutex_);
     tracking_.on_second(snap);
-    if (csv_ && ++seconds_ % 5 == 0) write_csv(snap);
+    if (csv_) write_csv(snap);  // every second, as Locust
   }
   void on_test_end(const stats::Snapshot& snap, const webui::TestInfo& info) override {
     std::lock_guard lock(mutex_);
@@ -54,7 +58,7 @@ class AppTestListener final : public webui::TestListener {
                            info.users,
                            info.spawn_rate,
                            info.run_time ? format_duration(*info.run_time) : "",
-                           "",
+                           tasks_json_,
                            ""};
       write_html_report(o_.web.html_file, report::html_report(snap, r));
     }
@@ -74,10 +78,10 @@ class AppTestListener final : public webui::TestListener {
 
   const CliOptions& o_;
   std::string scenario_file_;
+  std::string tasks_json_;  // the current test's task ratios, for the report's "Final ratio"
   std::mutex mutex_;
   std::optional<report::LocustCsvWriter> csv_;
   WebTestTracking tracking_;
-  int seconds_ = 0;
   bool ended_ = false;
   std::chrono::steady_clock::time_point ended_at_{};
 };

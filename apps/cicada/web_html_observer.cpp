@@ -1,26 +1,16 @@
 #include "web_html_observer.hpp"
 
-#include <cstdio>
-#include <fstream>
-
 #include "base/clock.hpp"
 #include "base/duration.hpp"
 #include "base/log.hpp"
+#include "report/atomic_file.hpp"
+#include "webui/stats_json.hpp"
 
 namespace cicada::app {
 
 void write_html_report(const std::string& file, const std::string& html) {
-  const std::string tmp = file + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << html;
-    if (!out.flush()) {
-      log::error("--html: cannot write {}", tmp);
-      return;
-    }
-  }
-  if (std::rename(tmp.c_str(), file.c_str()) != 0) {
-    log::error("--html: cannot rename {} to {}", tmp, file);
+  if (auto r = report::write_file_atomically(file, html); !r) {
+    log::error("--html: {}", r.error().message);
     return;
   }
   log::info("HTML report written to {}", file);
@@ -34,6 +24,7 @@ void HtmlReportObserver::on_start(runner::LocalRunner& runner) {
   info_.users = o.users;
   info_.spawn_rate = o.spawn_rate;
   info_.run_time = o.run_time ? format_duration(*o.run_time) : "";
+  info_.tasks_json = webui::tasks_json(runner.scenario());
 }
 
 int HtmlReportObserver::on_finish(const stats::Snapshot& snap) {

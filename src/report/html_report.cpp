@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <ctime>
+#include <nlohmann/json.hpp>
 
 #include "report/svg_chart.hpp"
 
@@ -132,21 +134,42 @@ void charts(std::string& out, const stats::Snapshot& snap) {
   out += svg_line_chart("Response times, last ~10 s", "ms", x, {p50, p95, p99}, timeline);
   out += svg_line_chart("Number of users", "users", x, {users}, timeline);
   if (snap.total.latency && snap.total.has_requests()) {
-    // Linear bins from the fastest sample to the 99.9th percentile; the slowest 0.1% go in the last bin
-    // so one outlier does not squash the picture.
+    // Log-spaced bins (as the HDR histogram's own buckets) from the fastest sample to the 99.9th
+    // percentile, so a millisecond tail does not squash a microsecond body; the slowest 0.1% go in the
+    // last bin so one outlier does not set the scale.
     const auto& h = *snap.total.latency;
-    const double lo = static_cast<double>(h.min()), hi = static_cast<double>(h.value_at_quantile(0.999)) + 1;
-    const double width = std::max(1.0, (hi - lo) / kHistogramBins);
+    const double lo = std::max(1.0, static_cast<double>(h.min()));
+    const double hi = std::max(lo * 2, static_cast<double>(h.value_at_quantile(0.999)) + 1);
+    const double ratio = std::pow(hi / lo, 1.0 / kHistogramBins);
     std::vector<SvgBar> bars(kHistogramBins);
     for (int i = 0; i < kHistogramBins; ++i)
-      bars[i] = {(lo + i * width) / 1000, (lo + (i + 1) * width) / 1000, 0};
+      bars[i] = {lo * std::pow(ratio, i) / 1000, lo * std::pow(ratio, i + 1) / 1000, 0};
     h.for_each_bucket([&](const stats::HistogramBucket& b) {
-      const double v = static_cast<double>(stats::Histogram::bucket_mid(b.index));
-      const int i = std::clamp(static_cast<int>((v - lo) / width), 0, kHistogramBins - 1);
+      const double v = std::max(lo, static_cast<double>(stats::Histogram::bucket_mid(b.index)));
+      const int i = std::clamp(static_cast<int>(std::log(v / lo) / std::log(ratio)), 0, kHistogramBins - 1);
       bars[i].count += static_cast<double>(b.count);
     });
-    out += svg_histogram("Latency histogram, all requests (slowest 0.1% in the last bar)", "requests", bars);
+    out += svg_histogram("Latency histogram in ms, log scale, all requests (slowest 0.1% in the last bar)",
+                         "requests", bars, true);
   }
+}
+
+// Locust's "Final ratio" section: each user type's share of the users and, under it, each task's share
+// of all task runs, from the GET /tasks document. Rendered here rather than by a script, so the file
+// shows it anywhere (Locust's report fills it with JavaScript).
+void ratio_section(std::string& out, const std::string& tasks_json) {
+  const auto tasks = nlohmann::json::parse(tasks_json, nullptr, false);
+  if (!tasks.is_object() || !tasks.contains("total") || !tasks["total"].is_object() || tasks["total"].empty())
+    return;
+  out += "<h2>Final ratio</h2><ul class=\"ratio\">";
+  for (const auto& [type, t] : tasks["total"].items()) {
+    out += fmt::format("<li>{:.1f}% {}<ul>", 100 * t.value("ratio", 0.0), xml_escape(type));
+    if (t.contains("tasks") && t["tasks"].is_object())
+      for (const auto& [task, r] : t["tasks"].items())
+        out += fmt::format("<li>{:.1f}% {}</li>", 100 * r.value("ratio", 0.0), xml_escape(task));
+    out += "</ul></li>";
+  }
+  out += "</ul>";
 }
 
 }  // namespace
@@ -170,6 +193,7 @@ std::string html_report(const stats::Snapshot& snap, const ReportInfo& info) {
   percentile_table(out, snap);
   failure_tables(out, snap);
   charts(out, snap);
+  ratio_section(out, info.tasks_json);
   out +=
       fmt::format("<div id=\"tasks\" data-tasks=\"{}\"></div></body></html>\n", xml_escape(info.tasks_json));
   return out;

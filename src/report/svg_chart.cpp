@@ -12,14 +12,21 @@ namespace {
 constexpr double kWidth = 900, kHeight = 260;
 constexpr double kLeft = 60, kRight = 20, kTop = 30, kBottom = 40;
 
-// A "nice" axis maximum (1, 2 or 5 times a power of ten) so tick labels read well.
-double nice_max(double v) {
-  if (!(v > 0)) return 1;
-  const double p = std::pow(10.0, std::floor(std::log10(v)));
-  for (double m : {1.0, 2.0, 5.0, 10.0}) {
-    if (v <= m * p) return m * p;
+// Round tick steps (1, 2, 2.5 or 5 times a power of ten) from 0 to the first multiple at or above v, at
+// most kMaxTicks steps: an axis reads 0, 250, 500, ... 1250, never 907.8, and ends near its data (a
+// load of 1,100 ends the axis at 1,250, not 2,000).
+constexpr int kMaxTicks = 5;
+double tick_step(double v) {
+  if (!(v > 0)) return 0.25;
+  const double p = std::pow(10.0, std::floor(std::log10(v / kMaxTicks)));
+  for (double m : {1.0, 2.0, 2.5, 5.0, 10.0}) {
+    if (std::ceil(v / (m * p) - 1e-9) <= kMaxTicks) return m * p;
   }
   return 10 * p;
+}
+double nice_max(double v) {
+  const double step = tick_step(v);
+  return std::max(step, step * std::ceil(v / step - 1e-9));
 }
 
 std::string hms(double unix_s) {
@@ -42,13 +49,35 @@ void open_chart(std::string& out, std::string_view title, std::string_view unit,
       "<text x=\"{}\" y=\"18\" class=\"title\">{} ({})</text>",
       kWidth, kHeight, kLeft, xml_escape(title), xml_escape(unit));
   const double plot_h = kHeight - kTop - kBottom;
-  for (int i = 0; i <= 4; ++i) {
-    const double y = kTop + plot_h * (1 - i / 4.0);
+  const double step = tick_step(y_max);
+  for (double v = 0; v <= y_max * (1 + 1e-9); v += step) {
+    const double y = kTop + plot_h * (1 - v / y_max);
     out += fmt::format(
         "<line x1=\"{}\" x2=\"{}\" y1=\"{:.1f}\" y2=\"{:.1f}\" class=\"grid\"/>"
         "<text x=\"{}\" y=\"{:.1f}\" class=\"tick\" text-anchor=\"end\">{}</text>",
-        kLeft, kWidth - kRight, y, y, kLeft - 6, y + 4, number(y_max * i / 4.0));
+        kLeft, kWidth - kRight, y, y, kLeft - 6, y + 4, number(v));
   }
+}
+
+// The legend at the top right, clear of the title at the top left.
+void legend(std::string& out, const std::vector<SvgSeries>& series) {
+  double width = 0;
+  for (const auto& s : series) width += 30 + 7.0 * static_cast<double>(s.name.size());
+  double x = kWidth - kRight - width;
+  for (const auto& s : series) {
+    out += fmt::format(
+        "<rect x=\"{:.0f}\" y=\"9\" width=\"12\" height=\"4\" fill=\"{}\" class=\"legend\"/>"
+        "<text x=\"{:.0f}\" y=\"16\" class=\"tick\">{}</text>",
+        x, s.color, x + 16, xml_escape(s.name));
+    x += 30 + 7.0 * static_cast<double>(s.name.size());
+  }
+}
+
+// An x tick label; the first and last are anchored inward so they are never cut at the chart's edges.
+std::string x_tick(double x, int i, int last, const std::string& text) {
+  const char* anchor = i == 0 ? "start" : i == last ? "end" : "middle";
+  return fmt::format("<text x=\"{:.1f}\" y=\"{}\" class=\"tick\" text-anchor=\"{}\">{}</text>", x,
+                     kHeight - kBottom + 16, anchor, text);
 }
 
 }  // namespace
@@ -98,10 +127,15 @@ std::string svg_line_chart(std::string_view title, std::string_view unit, const 
   const double span = x_end - x0 > 0 ? x_end - x0 : 1;
   auto px = [&](double t) { return kLeft + plot_w * (t - x0) / span; };
   auto py = [&](double v) { return kTop + plot_h * (1 - v / y_max); };
-  for (int i = 0; i <= 4 && !x.empty(); ++i) {
-    const double t = x0 + span * i / 4.0;
-    out += fmt::format("<text x=\"{:.1f}\" y=\"{}\" class=\"tick\" text-anchor=\"middle\">{}</text>", px(t),
-                       kHeight - kBottom + 16, options.x_is_time ? hms(t) : number(t));
+  if (!x.empty() && options.x_is_time) {
+    for (int i = 0; i <= 4; ++i) {
+      const double t = x0 + span * i / 4.0;
+      out += x_tick(px(t), i, 4, hms(t));
+    }
+  } else if (!x.empty()) {
+    const double step = tick_step(x_end);
+    const int last = static_cast<int>(std::lround((x_end - x0) / step));
+    for (int i = 0; i <= last; ++i) out += x_tick(px(x0 + i * step), i, last, number(x0 + i * step));
   }
   if (!options.x_unit.empty()) {
     out += fmt::format("<text x=\"{:.1f}\" y=\"{}\" class=\"tick\" text-anchor=\"middle\">{}</text>",
@@ -117,7 +151,6 @@ std::string svg_line_chart(std::string_view title, std::string_view unit, const 
         "<text x=\"{3:.1f}\" y=\"{4}\" class=\"mark-label\">{5}</text>",
         px(mx), kTop, kHeight - kBottom, px(mx) + 3, kTop + 10, xml_escape(m.label));
   }
-  double legend_x = kLeft + 260;
   for (const auto& s : series) {
     std::string path;
     bool pen_down = false;
@@ -135,17 +168,14 @@ std::string svg_line_chart(std::string_view title, std::string_view unit, const 
         out += fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"3\" fill=\"{}\" class=\"point\"/>",
                            px(x[i]), py(*s.values[i]), s.color);
     }
-    out += fmt::format(
-        "<rect x=\"{:.0f}\" y=\"9\" width=\"12\" height=\"4\" fill=\"{}\"/>"
-        "<text x=\"{:.0f}\" y=\"16\" class=\"tick\">{}</text>",
-        legend_x, s.color, legend_x + 16, xml_escape(s.name));
-    legend_x += 30 + 7.0 * static_cast<double>(s.name.size());
   }
+  legend(out, series);
   out += "</svg>";
   return out;
 }
 
-std::string svg_histogram(std::string_view title, std::string_view unit, const std::vector<SvgBar>& bars) {
+std::string svg_histogram(std::string_view title, std::string_view unit, const std::vector<SvgBar>& bars,
+                          bool log_x) {
   double top = 0;
   for (const auto& b : bars) top = std::max(top, b.count);
   const double y_max = nice_max(top);
@@ -154,16 +184,33 @@ std::string svg_histogram(std::string_view title, std::string_view unit, const s
   if (!bars.empty()) {
     const double plot_w = kWidth - kLeft - kRight, plot_h = kHeight - kTop - kBottom;
     const double lo = bars.front().low, hi = bars.back().high > lo ? bars.back().high : lo + 1;
-    auto px = [&](double v) { return kLeft + plot_w * (v - lo) / (hi - lo); };
+    log_x = log_x && lo > 0;
+    auto px = [&](double v) {
+      const double f = log_x ? std::log(v / lo) / std::log(hi / lo) : (v - lo) / (hi - lo);
+      return kLeft + plot_w * f;
+    };
     for (const auto& b : bars) {
       const double h = plot_h * b.count / y_max;
       out += fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" class=\"bar\"/>",
                          px(b.low), kTop + plot_h - h, std::max(0.5, px(b.high) - px(b.low) - 0.5), h);
     }
-    for (int i = 0; i <= 4; ++i) {
-      const double v = lo + (hi - lo) * i / 4.0;
-      out += fmt::format("<text x=\"{:.1f}\" y=\"{}\" class=\"tick\" text-anchor=\"middle\">{}</text>", px(v),
-                         kHeight - kBottom + 16, number(v));
+    std::vector<double> ticks;
+    if (log_x) {
+      // 1, 2, 5 times powers of ten inside the range: a log axis labelled with round values.
+      for (double p = std::pow(10.0, std::floor(std::log10(lo))); p <= hi; p *= 10)
+        for (double m : {1.0, 2.0, 5.0})
+          if (m * p >= lo && m * p <= hi) ticks.push_back(m * p);
+    } else {
+      const double step = tick_step(hi - lo);
+      for (double v = std::ceil(lo / step) * step; v <= hi; v += step) ticks.push_back(v);
+    }
+    for (std::size_t i = 0; i < ticks.size(); ++i) {
+      const double x = px(ticks[i]);
+      const char* anchor = x < kLeft + 20 ? "start" : x > kWidth - kRight - 20 ? "end" : "middle";
+      out += fmt::format(
+          "<line x1=\"{0:.1f}\" x2=\"{0:.1f}\" y1=\"{1}\" y2=\"{2}\" class=\"grid\"/>"
+          "<text x=\"{0:.1f}\" y=\"{3}\" class=\"tick\" text-anchor=\"{4}\">{5}</text>",
+          x, kHeight - kBottom, kHeight - kBottom + 4, kHeight - kBottom + 16, anchor, number(ticks[i]));
     }
   }
   out += "</svg>";

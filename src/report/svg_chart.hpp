@@ -37,8 +37,10 @@ struct SvgBar {
   double high = 0;  // right edge of the bin
   double count = 0;
 };
-// A histogram: bars on a linear x axis from the first bar's low to the last bar's high.
-std::string svg_histogram(std::string_view title, std::string_view unit, const std::vector<SvgBar>& bars);
+// A histogram: bars on an x axis from the first bar's low to the last bar's high, linear or (log_x, for
+// latencies that span decades, as the HDR histogram's buckets do) logarithmic with ticks at 1, 2, 5 x 10^k.
+std::string svg_histogram(std::string_view title, std::string_view unit, const std::vector<SvgBar>& bars,
+                          bool log_x = false);
 
 // Text safe inside HTML/SVG elements and attribute values: Python's html.escape(s, quote=True), which is
 // also what Locust applies to names and errors in its web UI's JSON.

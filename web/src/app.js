@@ -45,7 +45,48 @@ function renderHeader(s) {
   const running = s.state === 'spawning' || s.state === 'running';
   $('edit-button').classList.toggle('hidden', !running || !loadForm.editable(s.load_mode));
   $('stop-button').classList.toggle('hidden', !running);
-  $('new-button').classList.toggle('hidden', running || s.state === 'ready');
+  // Ready, stopped or stopping: a new test can be started, also after the form was dismissed.
+  $('new-button').classList.toggle('hidden', running);
+  $('new-button').textContent = s.state === 'ready' ? 'Start' : 'New test';
+  renderBanner(s);
+}
+
+// A banner no one can miss when the figures stopped meaning what they seem: cicada itself unreachable
+// (the page shows the last figures it got), or every request of the last seconds failing (the target
+// is down or refusing).
+let lostSince = null;
+const recentTotals = [];  // [requests, failures] of the Aggregated row at the latest updates (~1 s apart)
+
+// Requests were made over the last few updates and every one of them failed.
+function targetDown(s) {
+  if (!s || !(s.state === 'spawning' || s.state === 'running')) { recentTotals.length = 0; return false; }
+  const total = s.stats.find((e) => e.name === 'Aggregated' && !e.method);
+  if (!total) return false;
+  const now = [total.num_requests, total.num_failures];
+  const prev = recentTotals[recentTotals.length - 1];
+  if (!prev || prev[0] !== now[0] || prev[1] !== now[1]) recentTotals.push(now);
+  if (recentTotals.length > 4) recentTotals.shift();
+  if (recentTotals.length < 3) return false;
+  const first = recentTotals[0];
+  const requests = now[0] - first[0], failures = now[1] - first[1];
+  return requests > 0 && failures === requests;
+}
+function renderBanner(s) {
+  const banner = $('banner');
+  if (lostSince) {
+    banner.textContent = `Lost the connection to cicada at ${lostSince.toLocaleTimeString()}: ` +
+      'the figures below are the last received. Reconnecting…';
+    banner.className = 'banner';
+    return;
+  }
+  if (targetDown(s)) {
+    const latest = s.errors.length ? unescapeHtml(s.errors[0].error) : '';
+    banner.textContent = 'Every request of the last seconds failed: the target may be down or refusing.' +
+      (latest ? ` Error: ${latest}` : '');
+    banner.className = 'banner warning';
+    return;
+  }
+  banner.className = 'banner hidden';
 }
 
 // An open-model test: its arrival rate, iterations in flight (what the user count means there) and
@@ -56,8 +97,7 @@ function renderOpenModel(s) {
   for (const el of document.querySelectorAll('.open-model-fact')) el.classList.toggle('hidden', !o);
   $('open-model').classList.toggle('hidden', !o);
   // In the open model the "users" series is the iterations in flight (what the runner reports there).
-  const usersTitle = document.querySelector('#chart-users .u-title');
-  if (usersTitle) usersTitle.textContent = o ? 'Iterations in flight' : 'Number of users';
+  if (charts.users) makeUsersChart(!!o);
   if (!o) return;
   $('arrival-rate').textContent = `${fmt(o.arrival_rate, 1)}/s`;
   $('in-flight').textContent = fmt(o.in_flight);
@@ -68,27 +108,63 @@ function renderOpenModel(s) {
   $('uncorrected-p99').textContent = fmt(o.uncorrected.p99);
 }
 
+// The statistics table's columns, in Locust's order. `more` columns show with "All columns"; the others
+// are what a person reads first (requests, failures, median, p95, p99, RPS).
+const pct = (i) => (e) => (e.response_time_percentiles || [])[i] ?? null;
+const STATS_COLUMNS = [
+  { get: (e) => e.method || '' },
+  { get: (e) => e.name, html: true },
+  { get: (e) => e.num_requests },
+  { get: (e) => e.num_failures },
+  { get: (e) => e.median_response_time },
+  { get: (e) => e.avg_response_time, more: true },
+  { get: (e) => e.min_response_time, more: true },
+  { get: (e) => e.max_response_time, more: true },
+  { get: (e) => e.avg_content_length, more: true, digits: 0 },
+  { get: (e) => e.current_rps, digits: 1 },
+  { get: (e) => e.current_fail_per_sec, digits: 1 },
+  ...Array.from({ length: PERCENTILE_COLUMNS }, (_, i) => ({ get: pct(i), more: i !== 5 && i !== 7 })),
+];
+let sortColumn = -1;  // index into STATS_COLUMNS; -1: the server's order (by name)
+let sortDescending = false;
+
+function sortedEntries(entries) {
+  if (sortColumn < 0) return entries;
+  const get = STATS_COLUMNS[sortColumn].get;
+  const rows = entries.filter((e) => !(e.name === 'Aggregated' && !e.method));
+  const totals = entries.filter((e) => e.name === 'Aggregated' && !e.method);
+  rows.sort((a, b) => {
+    const x = get(a), y = get(b);
+    const c = typeof x === 'number' && typeof y === 'number' ? x - y : String(x ?? '').localeCompare(String(y ?? ''));
+    return sortDescending ? -c : c;
+  });
+  return [...rows, ...totals];  // the Aggregated row stays last, as in Locust
+}
+
+function sortBy(index) {
+  sortDescending = sortColumn === index ? !sortDescending : index > 1;  // numbers: largest first
+  sortColumn = index;
+  const heads = $('stats-table').tHead.rows[0].cells;
+  for (let i = 0; i < heads.length; i++) {
+    heads[i].classList.toggle('sorted-asc', i === index && !sortDescending);
+    heads[i].classList.toggle('sorted-desc', i === index && sortDescending);
+  }
+  if (last) renderStats(last);
+}
+
 function renderStats(s) {
   const body = $('stats-table').tBodies[0];
   body.replaceChildren();
-  for (const e of s.stats) {
+  for (const e of sortedEntries(s.stats)) {
     const row = body.insertRow();
     const isTotal = e.name === 'Aggregated' && !e.method;
     if (isTotal) row.className = 'total';
     if (unescapeHtml(e.name) === selected.name && (e.method || '') === selected.method) row.classList.add('selected');
-    cell(row, e.method || '');
-    cell(row, '', 'text').innerHTML = e.name;  // already escaped by the server
-    cell(row, fmt(e.num_requests));
-    cell(row, fmt(e.num_failures));
-    cell(row, fmt(e.median_response_time));
-    cell(row, fmt(e.avg_response_time));
-    cell(row, fmt(e.min_response_time));
-    cell(row, fmt(e.max_response_time));
-    cell(row, fmt(e.avg_content_length, 0));
-    cell(row, fmt(e.current_rps, 1));
-    cell(row, fmt(e.current_fail_per_sec, 1));
-    const p = e.response_time_percentiles || [];
-    for (let i = 0; i < PERCENTILE_COLUMNS; i++) cell(row, fmt(p[i] ?? null));
+    STATS_COLUMNS.forEach((c, i) => {
+      const td = cell(row, c.html ? '' : (i === 0 ? c.get(e) : fmt(c.get(e), c.digits)));
+      if (c.html) { td.className = 'text'; td.innerHTML = c.get(e); }  // already escaped by the server
+      if (c.more) td.classList.add('more');
+    });
     row.addEventListener('click', () => {
       selected = { method: e.method || '', name: unescapeHtml(e.name) };
       showTab('histogram');
@@ -122,6 +198,33 @@ async function refreshExceptions() {
     cell(row, '', 'text').appendChild(pre);
     cell(row, x.nodes);
   }
+}
+
+// ---- current ratio (GET tasks, Locust's tab) ----
+function ratioList(tree) {
+  const list = document.createElement('ul');
+  list.className = 'ratio-list';
+  for (const [type, t] of Object.entries(tree)) {
+    const item = document.createElement('li');
+    item.innerHTML = `<b>${(100 * t.ratio).toFixed(1)}%</b>`;
+    item.append(type);
+    const tasks = document.createElement('ul');
+    for (const [task, r] of Object.entries(t.tasks || {})) {
+      const li = document.createElement('li');
+      li.innerHTML = `<b>${(100 * r.ratio).toFixed(1)}%</b>`;
+      li.append(task);
+      tasks.appendChild(li);
+    }
+    item.appendChild(tasks);
+    list.appendChild(item);
+  }
+  return list;
+}
+
+async function refreshRatio() {
+  const tasks = await fetch('tasks').then((r) => r.json());
+  $('ratio-per-class').replaceChildren(ratioList(tasks.per_class || {}));
+  $('ratio-total').replaceChildren(ratioList(tasks.total || {}));
 }
 
 // ---- charts ----
@@ -160,23 +263,42 @@ function chartOptions(title, yLabel, lines) {
     title, width: chartWidth(), height: 240,
     // y from 0, so a steady line does not look like a swing.
     scales: { x: { time: true }, y: { range: (u, min, max) => [0, max > 0 ? max * 1.1 : 1] } },
-    axes: [{ space: 80 }, { label: yLabel }],
+    // Whole seconds at least: the first seconds of a run are not labelled in milliseconds.
+    axes: [{ space: 80, incrs: TIME_INCREMENTS }, { label: yLabel }],
     series: [{}, ...lines.map(([label, stroke]) => ({ label, stroke, width: 2, spanGaps: false }))],
   };
 }
 
-function chartWidth() { return Math.max(400, document.querySelector('main').clientWidth - 10); }
+const TIME_INCREMENTS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 43200, 86400];
+
+// The width inside main's padding, so a chart never makes the page scroll sideways.
+function chartWidth() {
+  const main = document.querySelector('main'), css = getComputedStyle(main);
+  return Math.max(200, Math.floor(main.clientWidth - parseFloat(css.paddingLeft) - parseFloat(css.paddingRight)));
+}
+
+// The third chart counts users, or in an open-model test the iterations in flight: its title, series
+// and axis say which (rebuilt when the model changes).
+let usersChartOpen = null;
+function makeUsersChart(open) {
+  if (usersChartOpen === open) return;
+  usersChartOpen = open;
+  if (charts.users) charts.users.destroy();
+  charts.users = open
+    ? new uPlot(chartOptions('Iterations in flight', 'in flight', [['In flight', '#3d7ec9']]), [[], []], $('chart-users'))
+    : new uPlot(chartOptions('Number of users', 'users', [['Users', '#3d7ec9']]), [[], []], $('chart-users'));
+  redrawCharts();
+}
 
 function makeCharts() {
   charts.rps = new uPlot(chartOptions('Total requests per second', 'req/s',
     [['RPS', '#2e9d5b'], ['Failures/s', '#d0413e']]), [[], [], []], $('chart-rps'));
   charts.latency = new uPlot(chartOptions('Response times, last ~10 s (ms)', 'ms',
     [['p50', '#3d7ec9'], ['p95', '#e69b22'], ['p99', '#8e44ad']]), [[], [], [], []], $('chart-latency'));
-  charts.users = new uPlot(chartOptions('Number of users', 'users',
-    [['Users', '#3d7ec9']]), [[], []], $('chart-users'));
+  makeUsersChart(false);
   charts.histogram = new uPlot({
-    title: 'Latency histogram (whole run)', width: chartWidth(), height: 280,
-    scales: { x: { time: false } },
+    title: 'Latency histogram (whole run, log scale)', width: chartWidth(), height: 280,
+    scales: { x: { time: false, distr: 3 } },
     axes: [{ label: 'ms' }, { label: 'requests' }],
     series: [{}, { label: 'requests', fill: '#3d7ec988', stroke: '#3d7ec9', paths: uPlot.paths.bars({ size: [0.95, 60] }) }],
   }, [[], []], $('chart-histogram'));
@@ -230,22 +352,25 @@ async function refreshHistogram() {
     $('histogram-note').textContent = 'No requests yet for this entry.';
     return;
   }
-  // Re-bin the fine log-linear buckets into at most 60 equal bins up to the 99.9th percentile; the
-  // slowest 0.1% go into the last bin so one outlier does not flatten the shape.
+  // Re-bin the fine log-linear buckets into 60 log-spaced bins (as the HDR histogram's own) up to the
+  // 99.9th percentile, so a millisecond tail does not squash a microsecond body; the slowest 0.1% go
+  // into the last bin so one outlier does not set the scale.
   const total = h.buckets.reduce((a, b) => a + b[2], 0);
   let seen = 0, hi = h.buckets[h.buckets.length - 1][1];
   for (const b of h.buckets) { seen += b[2]; if (seen >= total * 0.999) { hi = b[1]; break; } }
-  const lo = h.buckets[0][0];
-  const bins = 60, width = Math.max((hi - lo) / bins, 0.001);
-  const xs = Array.from({ length: bins }, (_, i) => lo + (i + 0.5) * width);
+  const lo = Math.max(h.buckets[0][0], 0.001);
+  hi = Math.max(hi, lo * 2);
+  const bins = 60, ratio = Math.pow(hi / lo, 1 / bins);
+  const xs = Array.from({ length: bins }, (_, i) => lo * Math.pow(ratio, i + 0.5));
   const ys = new Array(bins).fill(0);
   for (const b of h.buckets) {
-    const i = Math.min(bins - 1, Math.max(0, Math.floor(((b[0] + b[1]) / 2 - lo) / width)));
+    const mid = Math.max(lo, (b[0] + b[1]) / 2);
+    const i = Math.min(bins - 1, Math.max(0, Math.floor(Math.log(mid / lo) / Math.log(ratio))));
     ys[i] += b[2];
   }
   charts.histogram.setData([xs, ys]);
   $('histogram-note').textContent = `${h.method || ''} ${h.name}: ${total.toLocaleString('en-US')} requests, ` +
-    `${fmt(lo, 3)} to ${fmt(h.buckets[h.buckets.length - 1][1], 3)} ms (bins of ${fmt(width, 3)} ms)`;
+    `${fmt(lo, 3)} to ${fmt(h.buckets[h.buckets.length - 1][1], 3)} ms (log scale: each bin ${fmt(100 * (ratio - 1), 1)}% wider than the last)`;
 }
 
 // A distributed master lists its workers (Locust's Workers tab); a single process has no `workers`.
@@ -292,8 +417,12 @@ function onStats(s) {
 function connect() {
   const source = new EventSource('events');
   source.addEventListener('stats', (ev) => onStats(JSON.parse(ev.data)));
-  source.onopen = () => { $('connection').textContent = 'live'; };
-  source.onerror = () => { $('connection').textContent = 'reconnecting…'; };
+  source.onopen = () => { $('connection').textContent = 'live'; lostSince = null; renderBanner(last); };
+  source.onerror = () => {
+    $('connection').textContent = 'reconnecting…';
+    if (!lostSince) lostSince = new Date();
+    renderBanner(last);
+  };
 }
 
 // ---- tabs ----
@@ -303,6 +432,7 @@ function showTab(name) {
   if (name === 'charts') { for (const c of Object.values(charts)) c.setSize({ width: chartWidth(), height: c.height }); redrawCharts(); }
   if (name === 'histogram') { if (last) fillEntrySelect(last); refreshHistogram(); }
   if (name === 'exceptions') refreshExceptions();
+  if (name === 'ratio') refreshRatio();
 }
 
 // ---- start / edit form ----
@@ -312,8 +442,7 @@ function openSwarmDialog(edit) {
   $('swarm-title').textContent = edit ? 'Change the running test' : 'Start new load test';
   $('swarm-submit').textContent = edit ? 'Update' : 'Start swarming';
   $('host-row').classList.toggle('hidden', edit);
-  $('run-time-row').classList.toggle('hidden', edit);
-  loadForm.open(edit, last?.load_mode);
+  loadForm.open(edit, last?.load_mode);  // also shows or hides Run time (not for an edit nor for stages)
   $('swarm-error').textContent = '';
   $('swarm-dialog').showModal();
 }
@@ -341,6 +470,12 @@ async function init() {
   for (const b of $('tabs').querySelectorAll('button')) b.addEventListener('click', () => showTab(b.dataset.tab));
   $('swarm-form').addEventListener('submit', submitSwarm);
   $('swarm-cancel').addEventListener('click', () => $('swarm-dialog').close());
+  $('columns-button').addEventListener('click', () => {
+    const all = $('stats-table').classList.toggle('all-columns');
+    $('columns-button').setAttribute('aria-pressed', String(all));
+    $('columns-button').textContent = all ? 'Key columns' : 'All columns';
+  });
+  [...$('stats-table').tHead.rows[0].cells].forEach((th, i) => th.addEventListener('click', () => sortBy(i)));
   $('edit-button').addEventListener('click', () => openSwarmDialog(true));
   $('new-button').addEventListener('click', () => openSwarmDialog(false));
   $('stop-button').addEventListener('click', () => fetch('stop'));
@@ -357,5 +492,5 @@ async function init() {
 }
 
 // For the browser test and the console: the live chart data.
-window.cicada = { series, charts, drawnMarks, loadForm, get last() { return last; } };
+window.cicada = { series, charts, drawnMarks, loadForm, get last() { return last; }, onStats };
 init();

@@ -2,12 +2,15 @@
 // in-flight (the open model), or stages in the --stages syntax. Only the chosen block's inputs are
 // enabled, so the browser validates and submits just those. When the scenario or the command line sets
 // the load shape (config.shape_controlled), the choice is hidden and starting runs that shape, as
-// Locust's form does with a LoadTestShape.
+// Locust's form does with a LoadTestShape. Stages end the test themselves and set no in-flight limit of
+// their own, so with stages chosen the form offers neither Run time nor Max in-flight (a run time would
+// silently cut the stages short).
 'use strict';
 
 const loadForm = (() => {
   const $ = (id) => document.getElementById(id);
   let shapeControlled = false;
+  let editing = false;
 
   // Shows the blocks whose data-load lists `kind` ('' hides them all) and enables only their inputs.
   function show(kind) {
@@ -16,6 +19,9 @@ const loadForm = (() => {
       block.classList.toggle('hidden', !on);
       for (const input of block.querySelectorAll('input')) input.disabled = !on;
     }
+    const noRunTime = editing || kind === 'stages';
+    $('run-time-row').classList.toggle('hidden', noRunTime);
+    $('run_time').disabled = noRunTime;
   }
 
   function chosen() { return document.querySelector('input[name=load_kind]:checked').value; }
@@ -41,6 +47,7 @@ const loadForm = (() => {
     },
     // A new test: the load choice (or the shape note). An edit: only what the running test can change.
     open(edit, loadMode) {
+      editing = edit;
       const fixedShape = !edit && shapeControlled;
       $('load-choice').classList.toggle('hidden', edit || shapeControlled);
       $('shape-note').classList.toggle('hidden', !fixedShape);

@@ -22,6 +22,13 @@ async function stagesFromTheForm(page, api) {
   assert.equal(await visible(page, '#load-choice'), true, 'the load choice is offered without a configured shape');
   await page.check('input[name=load_kind][value=stages]');
   assert.equal(await visible(page, '#user_count'), false, 'users are hidden for stages');
+  // Stages end the test themselves: no run time to cut them short, no in-flight limit of their own.
+  assert.equal(await visible(page, '#run_time'), false, 'no run time with stages');
+  assert.equal(await visible(page, '#max_inflight'), false, 'no max in-flight with stages');
+  await page.check('input[name=load_kind][value=arrival_rate]');
+  assert.equal(await visible(page, '#run_time'), true, 'run time is back for an arrival rate');
+  assert.equal(await visible(page, '#max_inflight'), true, 'max in-flight is offered for an arrival rate');
+  await page.check('input[name=load_kind][value=stages]');
 
   // Malformed stages: the server's message in the form, the test not started.
   await page.fill('#stages', '30x:10');
@@ -30,7 +37,6 @@ async function stagesFromTheForm(page, api) {
   assert.equal(await text(page, '#state'), 'READY');
 
   await page.fill('#stages', '2s:20/s, 60s:40/s');
-  await page.fill('#max_inflight', '50');
   await page.click('#swarm-submit');
   await page.waitForFunction(() => !document.querySelector('#swarm-dialog').open, null, { timeout: 10_000 });
   // The second stage's rate, iterations in flight and dropped in the header; users hidden.
