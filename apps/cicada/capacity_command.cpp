@@ -13,11 +13,14 @@
 #include "base/log.hpp"
 #include "capacity_history.hpp"
 #include "capacity_web.hpp"
+#include "distributed/process_usage.hpp"
 #include "history_cli.hpp"
 #include "report/capacity_html.hpp"
 #include "report/capacity_json.hpp"
+#include "runner/capacity_run.hpp"
 #include "runner/capacity_search.hpp"
 #include "scenario_source.hpp"
+#include "server_metrics_probe.hpp"
 
 namespace cicada::app {
 namespace {
@@ -30,11 +33,17 @@ struct CapacityOptions {
   std::vector<std::string> slos;
   std::string mode = "rate";
   double start = 10;
-  double step = 10;
-  double factor = 0;
-  int max_steps = 20;
-  std::string warmup = "3s";
-  std::string hold = "10s";
+  double step = 0;
+  double factor = 3;
+  double precision_percent = 5;
+  int max_steps = 40;
+  int repeat = 1;
+  std::string warmup = "1s";
+  std::string window = "auto";
+  int stable_windows = 3;
+  double stability_percent = 10;
+  int max_windows = 10;
+  std::string server_metrics;
   int max_inflight = 1000;
   int threads = 0;
   unsigned long long seed = 0;
@@ -47,13 +56,18 @@ struct CapacityOptions {
 };
 
 std::string point_line(const runner::CapacityPlan& plan, const runner::CapacityPoint& p) {
+  std::string server;
+  for (const auto& [name, value] : p.server) server += fmt::format("  {} {:.4g}", name, value);
   return fmt::format(
-      "step {:>2}  {:>12}  {:>9.1f} req/s  p50 {:>8.1f} ms  p95 {:>8.1f} ms  p99 {:>8.1f} ms  "
-      "fail {:>6.2f}%{}{}",
-      p.step, runner::format_load(plan, p.load), p.throughput_rps,
+      "step {:>2}  {:>12}  {:>9.1f} req/s  goodput {:>9.1f}  p50 {:>7.2f} ms  p95 {:>7.2f} ms  p99 {:>7.2f} "
+      "ms  "
+      "fail {:>5.2f}%  cpu {}  {} windows{}{}{}{}",
+      p.step, runner::format_load(plan, p.load), p.throughput_rps, p.goodput_rps,
       static_cast<double>(p.percentiles_us[0]) / 1000.0, static_cast<double>(p.percentiles_us[5]) / 1000.0,
       static_cast<double>(p.percentiles_us[7]) / 1000.0, p.fail_ratio * 100.0,
-      p.dropped ? fmt::format("  dropped {}", p.dropped) : "", p.within_slo ? "" : "  <- " + p.violated);
+      p.generator_cpu >= 0 ? fmt::format("{:>3.0f}%", p.generator_cpu * 100) : std::string("N/A"),
+      p.windows.size(), p.stable ? " stable" : "", p.dropped ? fmt::format("  dropped {}", p.dropped) : "",
+      p.within_slo ? "" : "  <- " + p.violated, server.empty() ? "" : "\n          server:" + server);
 }
 
 // The search's settings and outcome as the history's configuration JSON (capacity_history.hpp).
@@ -70,9 +84,15 @@ std::string history_config(const CapacityOptions& o, const runner::RunOptions& r
       {"start", plan.start},
       {"step", plan.step},
       {"factor", plan.factor},
+      {"precision", plan.precision},
       {"max_steps", plan.max_steps},
+      {"repeat", plan.repeat},
       {"warmup_s", plan.warmup.count()},
-      {"hold_s", plan.hold.count()},
+      {"window_s", plan.window.count()},
+      {"stable_windows", plan.stable_windows},
+      {"stability", plan.stability},
+      {"max_windows", plan.max_windows},
+      {"server_metrics", o.server_metrics},
       {"max_inflight", ro.max_inflight},
       {"threads", ro.threads},
       {"seed", r.seed},
@@ -85,8 +105,9 @@ std::string history_config(const CapacityOptions& o, const runner::RunOptions& r
 
 int run_capacity_command(int argc, char** argv) {
   CLI::App app{
-      "cicada capacity: raise the load step by step until an objective is crossed or throughput "
-      "stops growing; prints each step, then the highest sustainable load"};
+      "cicada capacity: find the highest load the target sustains within the objectives: the load grows "
+      "geometrically until an objective fails, then is bisected to --precision; each step is measured "
+      "until consecutive windows agree. Prints each step, then the answer"};
   CapacityOptions o;
   app.add_option("-f,--scenario", o.scenario_file, "Scenario file (.yaml)")->required();
   app.add_option("-H,--host", o.host, "Base URL of the system under test");
@@ -98,11 +119,38 @@ int run_capacity_command(int argc, char** argv) {
   app.add_option("--start", o.start, "Load of the first step (iterations/s or users)")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  app.add_option("--step", o.step, "Load added per step")->check(CLI::PositiveNumber)->capture_default_str();
-  app.add_option("--factor", o.factor, "Multiply the load by this per step instead (e.g. 1.5)");
-  app.add_option("--max-steps", o.max_steps, "Give up after this many steps")->capture_default_str();
+  app.add_option("--factor", o.factor, "Growth of the load per step until a step fails (> 1)")
+      ->check(CLI::Range(1.01, 1000.0))
+      ->capture_default_str();
+  app.add_option("--precision", o.precision_percent,
+                 "Bisect until the failing load is within this many percent above the answer (0: no "
+                 "bisection)")
+      ->check(CLI::Range(0.0, 100.0))
+      ->capture_default_str();
+  app.add_option("--step", o.step,
+                 "A fixed plan instead: add this load per step, stop at the first failing step")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--max-steps", o.max_steps, "Give up after this many steps (per repeat)")
+      ->capture_default_str();
+  app.add_option("--repeat", o.repeat, "Search this many times; the answer is the median, with the spread")
+      ->check(CLI::Range(1, 100))
+      ->capture_default_str();
   app.add_option("--warmup", o.warmup, "Per step: time before measuring")->capture_default_str();
-  app.add_option("--hold", o.hold, "Per step: time measured")->capture_default_str();
+  app.add_option("--window,--hold", o.window, "One measurement window (auto: about 100 requests, 1 to 5 s)")
+      ->capture_default_str();
+  app.add_option("--stable-windows", o.stable_windows, "Consecutive windows that must agree")
+      ->check(CLI::Range(1, 100))
+      ->capture_default_str();
+  app.add_option("--stability", o.stability_percent,
+                 "Windows agree when throughput and latency are within this many percent of their mean")
+      ->check(CLI::Range(0.1, 100.0))
+      ->capture_default_str();
+  app.add_option("--max-windows", o.max_windows, "Windows per step before it is called unstable")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  app.add_option(
+      "--server-metrics", o.server_metrics,
+      "Prometheus /metrics URL of the target, scraped at every window (http://127.0.0.1:PORT/metrics)");
   app.add_option("--max-inflight", o.max_inflight, "Open model: iterations running at once at most")
       ->capture_default_str();
   app.add_option("--threads", o.threads, "Event loop threads (default: one per usable CPU)");
@@ -137,14 +185,27 @@ int run_capacity_command(int argc, char** argv) {
   plan.start = o.start;
   plan.step = o.step;
   plan.factor = o.factor;
+  plan.precision = o.precision_percent / 100.0;
   plan.max_steps = o.max_steps;
+  plan.repeat = o.repeat;
+  plan.stable_windows = o.stable_windows;
+  plan.stability = o.stability_percent / 100.0;
+  plan.max_windows = std::max(o.max_windows, o.stable_windows);
   auto warmup = parse_duration(o.warmup);
-  auto hold = parse_duration(o.hold);
   if (!warmup) return fail("--warmup: " + warmup.error().message);
-  if (!hold) return fail("--hold: " + hold.error().message);
   plan.warmup = std::chrono::duration_cast<std::chrono::seconds>(*warmup);
-  plan.hold = std::chrono::duration_cast<std::chrono::seconds>(*hold);
-  if (plan.hold.count() < 1) return fail("--hold must be at least 1s");
+  if (o.window != "auto") {
+    auto window = parse_duration(o.window);
+    if (!window) return fail("--window: " + window.error().message);
+    plan.window = std::chrono::duration_cast<std::chrono::seconds>(*window);
+    if (plan.window.count() < 1) return fail("--window must be at least 1s");
+  }
+  std::unique_ptr<ServerMetricsProbe> server_probe;
+  if (!o.server_metrics.empty()) {
+    auto probe = ServerMetricsProbe::start(o.server_metrics);
+    if (!probe) return fail("--server-metrics: " + probe.error().message);
+    server_probe = std::move(*probe);
+  }
 
   auto loaded = load_scenario_file(o.scenario_file);
   if (!loaded) return fail(loaded.error().message);
@@ -157,8 +218,10 @@ int run_capacity_command(int argc, char** argv) {
   ro.stop_timeout = std::chrono::seconds(2);
 
   std::cout << fmt::format(
-      "Capacity search: {} from {}, {} per step, objectives:", o.mode, runner::format_load(plan, plan.start),
-      plan.factor > 1 ? fmt::format("x{:g}", plan.factor) : fmt::format("+{:g}", plan.step));
+      "Capacity search: {} from {}, {}, objectives:", o.mode, runner::format_load(plan, plan.start),
+      plan.step > 0
+          ? fmt::format("+{:g} per step (fixed plan)", plan.step)
+          : fmt::format("x{:g} per step, then bisection to ±{:g}%", plan.factor, o.precision_percent));
   for (const auto& s : slos) std::cout << " [" << s.text << "]";
   std::cout << "\n" << std::flush;
   std::unique_ptr<CapacityWeb> web;
@@ -172,18 +235,29 @@ int run_capacity_command(int argc, char** argv) {
   }
   const double started_unix_s =
       std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-  const auto result = runner::run_capacity_search(std::move(loaded->scenario), ro, plan, slos,
-                                                  [&](const runner::CapacityPoint& p) {
-                                                    std::cout << point_line(plan, p) << "\n" << std::flush;
-                                                    if (web) web->board().add_step(p);
-                                                  });
+  runner::CapacityProbes probes;
+  distributed::ProcessUsage usage;
+  const double cores = static_cast<double>(ro.threads ? ro.threads : runner::usable_cpus());
+  probes.generator_cpu = [&] { return usage.cpu_percent() / 100.0 / cores; };
+  if (server_probe) probes.server = [&] { return server_probe->sample(); };
+  probes.on_step = [&](const runner::CapacityPoint& p) {
+    std::cout << point_line(plan, p) << "\n" << std::flush;
+    if (web) web->board().add_step(p);
+  };
+  runner::LocalTestRunSource source;
+  auto searched = runner::run_capacity_search(source, loaded->scenario, ro, plan, slos, probes);
+  if (!searched) return fail(searched.error().message);
+  const runner::CapacityResult& result = *searched;
   if (web) web->board().finish(result);
   if (result.curve.empty()) return fail(result.stop_reason);
   std::cout << "Stopped: " << result.stop_reason << "\n";
   if (result.found) {
-    std::cout << fmt::format("Maximum sustainable load: {} ({:.1f} req/s, p95 {:.1f} ms)\n",
-                             runner::format_load(plan, result.best.load), result.best.throughput_rps,
-                             static_cast<double>(result.best.percentiles_us[5]) / 1000.0);
+    std::cout << fmt::format(
+        "{}: {} ({:.1f} req/s, goodput {:.1f} req/s, p95 {:.1f} ms)\n",
+        result.generator_saturated ? "Highest load measured before the generator saturated"
+                                   : "Maximum sustainable load",
+        runner::format_load(plan, result.best.load), result.best.throughput_rps, result.best.goodput_rps,
+        static_cast<double>(result.best.percentiles_us[5]) / 1000.0);
   } else {
     std::cout << "No step met every objective: lower --start.\n";
   }
@@ -197,7 +271,8 @@ int run_capacity_command(int argc, char** argv) {
     file << report::capacity_html(plan, result, {o.scenario_file, ro.host, o.slos});
     if (!file) return fail("cannot write " + o.html_file);
   }
-  const int exit_code = result.found ? 0 : 1;
+  // 3: what was found is the generator's limit, not the target's.
+  const int exit_code = result.generator_saturated ? 3 : result.found ? 0 : 1;
   if (!o.no_history) {
     const CapacityRecord record{o.scenario_file, ro.host, history_config(o, ro, plan, result), started_unix_s,
                                 !plan.open_model && result.found ? static_cast<int>(result.best.load) : 0};

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <optional>
 
 #include "report/capacity_json.hpp"
@@ -20,19 +21,54 @@ std::vector<SvgMark> marks(const runner::CapacityPlan& plan, const runner::Capac
   return out;
 }
 
+// Each window's throughput and p95, so a reader sees what "stable" was judged on.
+std::string windows_text(const runner::CapacityPoint& p) {
+  std::string out;
+  for (const auto& w : p.windows)
+    out += fmt::format("{}{:.0f}/s {:.2f} ms", out.empty() ? "" : "; ", w.throughput_rps, ms(w.p95_us));
+  return out;
+}
+
 void steps_table(std::string& out, const runner::CapacityPlan& plan, const runner::CapacityResult& r) {
   out +=
       "<h2>Steps</h2><table><tr><th>Step</th><th>Offered load</th><th>Throughput (req/s)</th>"
-      "<th>p50 (ms)</th><th>p95 (ms)</th><th>p99 (ms)</th><th>Average (ms)</th><th>Failures</th>"
-      "<th>Dropped</th><th class=\"text\">Objectives</th></tr>";
+      "<th>Goodput (req/s)</th><th>p50 (ms)</th><th>p95 (ms)</th><th>p99 (ms)</th><th>Average (ms)</th>"
+      "<th>Failures</th><th>Dropped</th><th>Generator CPU</th><th>Stable</th>"
+      "<th class=\"text\">Objectives</th><th class=\"text\">Windows (req/s, p95)</th></tr>";
   for (const auto& p : r.curve) {
     out += fmt::format(
         "<tr "
-        "class=\"step\"><td>{}</td><td>{}</td><td>{:.1f}</td><td>{:.2f}</td><td>{:.2f}</td><td>{:.2f}</td>"
-        "<td>{:.2f}</td><td>{:.2f}%</td><td>{}</td><td class=\"text\">{}</td></tr>",
-        p.step, xml_escape(runner::format_load(plan, p.load)), p.throughput_rps, ms(p.percentiles_us[0]),
-        ms(p.percentiles_us[5]), ms(p.percentiles_us[7]), p.avg_us / 1000.0, p.fail_ratio * 100.0, p.dropped,
-        p.within_slo ? "met" : "crossed: " + xml_escape(p.violated));
+        "class=\"step\"><td>{}</td><td>{}</td><td>{:.1f}</td><td>{:.1f}</td><td>{:.2f}</td><td>{:.2f}</td>"
+        "<td>{:.2f}</td><td>{:.2f}</td><td>{:.2f}%</td><td>{}</td><td>{}</td><td>{}</td>"
+        "<td class=\"text\">{}</td><td class=\"text\">{}</td></tr>",
+        p.step, xml_escape(runner::format_load(plan, p.load)), p.throughput_rps, p.goodput_rps,
+        ms(p.percentiles_us[0]), ms(p.percentiles_us[5]), ms(p.percentiles_us[7]), p.avg_us / 1000.0,
+        p.fail_ratio * 100.0, p.dropped,
+        p.generator_cpu >= 0 ? fmt::format("{:.0f}%", p.generator_cpu * 100) : std::string("N/A"),
+        p.stable ? "yes" : "no", p.within_slo ? "met" : "crossed: " + xml_escape(p.violated),
+        xml_escape(windows_text(p)));
+  }
+  out += "</table>";
+}
+
+// The target's own figures (--server-metrics), one row per step that has them.
+void server_table(std::string& out, const runner::CapacityPlan& plan, const runner::CapacityResult& r) {
+  std::vector<std::string> names;
+  for (const auto& p : r.curve)
+    for (const auto& [name, v] : p.server)
+      if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+  if (names.empty()) return;
+  out += "<h2>Server metrics</h2><table><tr><th>Step</th><th>Offered load</th><th>Client req/s</th>";
+  for (const auto& n : names) out += "<th>" + xml_escape(n) + "</th>";
+  out += "</tr>";
+  for (const auto& p : r.curve) {
+    out += fmt::format("<tr class=\"server\"><td>{}</td><td>{}</td><td>{:.1f}</td>", p.step,
+                       xml_escape(runner::format_load(plan, p.load)), p.throughput_rps);
+    for (const auto& n : names) {
+      const auto it = p.server.find(n);
+      out += it == p.server.end() ? "<td>N/A</td>" : fmt::format("<td>{:.4g}</td>", it->second);
+    }
+    out += "</tr>";
   }
   out += "</table>";
 }
@@ -56,10 +92,17 @@ std::string capacity_html(const runner::CapacityPlan& plan, const runner::Capaci
 
   std::vector<double> load;
   SvgSeries throughput{"Achieved req/s", "#2e9d5b", {}};
+  SvgSeries goodput{"Goodput req/s", "#2b6cb0", {}};
   SvgSeries p95{"p95", "#e69b22", {}}, p99{"p99", "#8e44ad", {}};
-  for (const auto& p : r.curve) {
+  // Bisection visits loads out of order: the curve is drawn by load.
+  std::vector<const runner::CapacityPoint*> by_load;
+  for (const auto& p : r.curve) by_load.push_back(&p);
+  std::stable_sort(by_load.begin(), by_load.end(), [](auto* a, auto* b) { return a->load < b->load; });
+  for (const auto* pp : by_load) {
+    const auto& p = *pp;
     load.push_back(p.load);
     throughput.values.emplace_back(p.throughput_rps);
+    goodput.values.emplace_back(p.goodput_rps);
     // A step without a completed request has no latency: a gap, not a misleading 0.
     auto latency = [&](std::int64_t us) { return us > 0 ? std::optional<double>(ms(us)) : std::nullopt; };
     p95.values.push_back(latency(p.percentiles_us[5]));
@@ -71,9 +114,11 @@ std::string capacity_html(const runner::CapacityPlan& plan, const runner::Capaci
   curve.dots = true;
   curve.marks = marks(plan, r);
   out += "<h2>Throughput-latency curve</h2>";
-  out += svg_line_chart("Achieved throughput against offered load", "req/s", load, {throughput}, curve);
+  out +=
+      svg_line_chart("Achieved throughput against offered load", "req/s", load, {throughput, goodput}, curve);
   out += svg_line_chart("Latency against offered load", "ms", load, {p95, p99}, curve);
   steps_table(out, plan, r);
+  server_table(out, plan, r);
   out += "</body></html>\n";
   return out;
 }

@@ -7,16 +7,20 @@
 
 namespace cicada::report {
 
-// One step: {step, load, throughput_rps, p50_ms, p95_ms, p99_ms, avg_ms, fail_ratio, dropped, within_slo,
-// violated} ("violated": the objective the step crossed, "" when within).
+// One step: {step, repeat, load, throughput_rps, goodput_rps, p50_ms, p95_ms, p99_ms, avg_ms, fail_ratio,
+// dropped, generator_cpu (share of its cores, null: unknown), lateness_ms (median start delay), stable,
+// verdict ("met", "crossed", "plateau", "dropped", "unstable", "generator saturated"), within_slo,
+// violated (why it is not met, "" when met), windows: [{throughput_rps, p50_ms, p95_ms, p99_ms,
+// fail_ratio, generator_cpu, lateness_ms}] every window measured, server: {name: value} scraped}.
 nlohmann::json capacity_point_json(const runner::CapacityPoint& point);
 
-// The step that ended the search: the first one outside the objectives; none when the search ran out of
-// steps (or throughput stopped growing) while every step was within.
+// Where the limit was found: the lowest-load step outside the objectives above the answer; none when
+// every step was within.
 const runner::CapacityPoint* limiting_step(const runner::CapacityResult& result);
 
-// The whole curve: {mode ("rate" or "users"), found, stop_reason, max_load, max_throughput_rps, limit
-// (the objective the limiting step crossed, "" without one), points}.
+// The whole curve: {mode ("rate" or "users"), found, generator_saturated, stop_reason, max_load,
+// max_throughput_rps, max_goodput_rps, answers (each repeat's), limit (why the limiting step failed,
+// "" without one), points (in the order measured)}.
 nlohmann::json capacity_curve_json(const runner::CapacityPlan& plan, const runner::CapacityResult& result);
 
 }  // namespace cicada::report

@@ -3,223 +3,373 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <atomic>
-#include <charconv>
 #include <cmath>
-#include <memory>
-
-#include "base/log.hpp"
-#include "runner/local_runner.hpp"
+#include <functional>
 
 namespace cicada::runner {
+
+struct CapacitySearch::Rule {
+  StepVerdict verdict;
+  std::string why;
+};
+
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
-  return s;
+double ratio(std::uint64_t part, std::uint64_t whole) {
+  return whole ? static_cast<double>(part) / static_cast<double>(whole) : 0.0;
 }
 
-// "50ms", "1.5s", "250us", "0.2" (ms) into microseconds.
-std::optional<double> parse_latency_us(std::string_view s) {
-  double scale = 1000.0;
-  if (s.ends_with("ms")) {
-    s.remove_suffix(2);
-  } else if (s.ends_with("us")) {
-    s.remove_suffix(2);
-    scale = 1.0;
-  } else if (s.ends_with("s")) {
-    s.remove_suffix(1);
-    scale = 1e6;
+double throughput(const CapacityWindow& w) {
+  return static_cast<double>(w.requests) / std::max(1e-3, w.seconds);
+}
+
+// Windows merged into one measurement (the windows a step is judged on).
+CapacityWindow merged(const std::vector<CapacityWindow>& windows, std::size_t last) {
+  CapacityWindow m;
+  double cpu_sum = 0;
+  int cpu_n = 0;
+  std::int64_t lateness_sum = 0;
+  const std::size_t from = windows.size() - std::min(last, windows.size());
+  for (std::size_t i = from; i < windows.size(); ++i) {
+    const auto& w = windows[i];
+    m.seconds += w.seconds;
+    m.requests += w.requests;
+    m.failures += w.failures;
+    m.dropped += w.dropped;
+    m.latency.merge(w.latency);
+    lateness_sum += w.lateness_p50_us;
+    if (w.generator_cpu >= 0) {
+      cpu_sum += w.generator_cpu;
+      ++cpu_n;
+    }
+    m.in_flight = w.in_flight;
+    m.server = w.server;
   }
-  double v = 0;
-  s = trim(s);
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || p != s.data() + s.size() || !(v > 0)) return std::nullopt;
-  return v * scale;
+  const auto n = static_cast<std::int64_t>(windows.size() - from);
+  m.lateness_p50_us = n ? lateness_sum / n : 0;
+  m.generator_cpu = cpu_n ? cpu_sum / cpu_n : -1;
+  return m;
 }
 
 }  // namespace
 
-Result<Slo> parse_slo(std::string_view text) {
-  const auto lt = text.find('<');
-  auto bad = [&](std::string_view why) {
-    return make_error("--slo '" + std::string(text) + "': " + std::string(why) +
-                      " (expected e.g. 'p95 < 50ms', 'avg < 20ms', 'fail_ratio < 1%')");
-  };
-  if (lt == std::string_view::npos) return bad("no '<'");
-  const std::string_view metric = trim(text.substr(0, lt));
-  std::string_view value = trim(text.substr(lt + 1));
-  Slo slo;
-  slo.text = std::string(trim(text));
-  if (metric == "fail_ratio") {
-    slo.kind = Slo::Kind::kFailRatio;
-    double scale = 1.0;
-    if (value.ends_with("%")) {
-      value.remove_suffix(1);
-      scale = 0.01;
-    }
-    double v = 0;
-    value = trim(value);
-    auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
-    if (ec != std::errc() || p != value.data() + value.size() || v < 0) return bad("not a ratio");
-    slo.limit = v * scale;
-    return slo;
+CapacityWindowSummary summarize(const CapacityWindow& w) {
+  CapacityWindowSummary s;
+  s.throughput_rps = throughput(w);
+  s.p50_us = w.latency.value_at_quantile(0.50);
+  s.p95_us = w.latency.value_at_quantile(0.95);
+  s.p99_us = w.latency.value_at_quantile(0.99);
+  s.fail_ratio = ratio(w.failures, w.requests);
+  s.generator_cpu = w.generator_cpu;
+  s.lateness_p50_us = w.lateness_p50_us;
+  return s;
+}
+
+namespace {
+
+// Requests at or under limit_us (by histogram bucket), the latency half of goodput.
+std::uint64_t count_within(const stats::Histogram& h, double limit_us) {
+  std::uint64_t n = 0;
+  h.for_each_bucket([&](const stats::HistogramBucket& b) {
+    if (static_cast<double>(stats::Histogram::bucket_mid(b.index)) <= limit_us) n += b.count;
+  });
+  return n;
+}
+
+}  // namespace
+
+const char* verdict_name(StepVerdict v) {
+  switch (v) {
+    case StepVerdict::kMet:
+      return "met";
+    case StepVerdict::kCrossed:
+      return "crossed";
+    case StepVerdict::kPlateau:
+      return "plateau";
+    case StepVerdict::kDropped:
+      return "dropped";
+    case StepVerdict::kUnstable:
+      return "unstable";
+    case StepVerdict::kGeneratorSaturated:
+      return "generator saturated";
   }
-  const auto limit = parse_latency_us(value);
-  if (!limit) return bad("not a latency (50ms, 1s, 250us)");
-  slo.limit = *limit;
-  if (metric == "avg") {
-    slo.kind = Slo::Kind::kAverage;
-    return slo;
-  }
-  if (metric.size() < 2 || metric[0] != 'p') return bad("unknown metric");
-  double q = 0;
-  auto [p, ec] = std::from_chars(metric.data() + 1, metric.data() + metric.size(), q);
-  if (ec != std::errc() || p != metric.data() + metric.size() || !(q > 0) || q > 100)
-    return bad("bad percentile");
-  slo.kind = Slo::Kind::kPercentile;
-  slo.quantile = q / 100.0;
-  return slo;
+  return "?";
 }
 
 std::string format_load(const CapacityPlan& plan, double load) {
-  return plan.open_model ? fmt::format("{:g}/s", load) : fmt::format("{:g} users", load);
+  const std::string n = load == std::round(load) ? fmt::format("{:.0f}", load) : fmt::format("{:g}", load);
+  return plan.open_model ? n + "/s" : n + " users";
 }
 
 CapacitySearch::CapacitySearch(CapacityPlan plan, std::vector<Slo> slos)
-    : plan_(plan), slos_(std::move(slos)), load_(plan.start) {}
+    : plan_(plan), slos_(std::move(slos)), load_(plan.start), factor_(std::max(1.01, plan.factor)) {
+  plan_.stable_windows = std::max(1, plan_.stable_windows);
+  plan_.max_windows = std::max(plan_.stable_windows, plan_.max_windows);
+  plan_.repeat = std::max(1, plan_.repeat);
+}
 
-bool CapacitySearch::judge(const stats::Snapshot& measured, double seconds) {
-  const auto& t = measured.total;
-  CapacityPoint point;
-  point.step = step_;
-  point.load = load_;
-  point.throughput_rps = static_cast<double>(t.num_requests) / std::max(1e-3, seconds);
-  point.percentiles_us = t.percentiles_us;
-  point.avg_us = t.avg_us;
-  point.fail_ratio = t.fail_ratio();
-  point.dropped = measured.dropped_iterations;
+std::chrono::seconds CapacitySearch::window() const {
+  if (plan_.window.count() > 0) return plan_.window;
+  if (!plan_.open_model) return std::chrono::seconds(2);
+  // About 100 requests per window: enough for a p95 that is not noise, at no more than 5 s.
+  const double s = std::ceil(100.0 / std::max(load_, 1e-3));
+  return std::chrono::seconds(static_cast<std::int64_t>(std::clamp(s, 1.0, 5.0)));
+}
+
+double CapacitySearch::latency_limit_us() const {
+  double limit = 0;
+  for (const auto& s : slos_) {
+    if (s.is_latency() && (limit == 0 || s.limit < limit)) limit = s.limit;
+  }
+  return limit;
+}
+
+std::optional<CapacitySearch::Rule> CapacitySearch::failed_rule(const CapacityWindow& w) const {
+  const double fail_ratio = ratio(w.failures, w.requests);
   for (const auto& slo : slos_) {
-    double value = 0;
-    std::string shown;
-    switch (slo.kind) {
-      case Slo::Kind::kPercentile:
-        value = t.latency ? static_cast<double>(t.latency->value_at_quantile(slo.quantile)) : 0.0;
-        shown = fmt::format("{:.1f} ms", value / 1000.0);
-        break;
-      case Slo::Kind::kAverage:
-        value = t.avg_us;
-        shown = fmt::format("{:.1f} ms", value / 1000.0);
-        break;
-      case Slo::Kind::kFailRatio:
-        value = point.fail_ratio;
-        shown = fmt::format("{:.2f}%", value * 100.0);
-        break;
-    }
-    if (!(value < slo.limit)) {
-      point.within_slo = false;
-      point.violated = slo.text + " (measured " + shown + ")";
+    if (w.requests == 0) return Rule{StepVerdict::kCrossed, slo.text + " (no request completed)"};
+    const double value = slo_value(slo, w.latency, fail_ratio);
+    if (!(value < slo.limit))
+      return Rule{StepVerdict::kCrossed, slo.text + " (measured " + slo_value_text(slo, value) + ")"};
+  }
+  if (!plan_.open_model) return std::nullopt;
+  const double done = throughput(w);
+  if (done < plan_.min_throughput_ratio * load_)
+    return Rule{StepVerdict::kPlateau, fmt::format("throughput {:.1f} req/s no longer follows the offered {}",
+                                                   done, format_load(plan_, load_))};
+  if (ratio(w.dropped, w.requests + w.dropped) > plan_.max_dropped_ratio)
+    return Rule{StepVerdict::kDropped,
+                fmt::format("dropped iterations {} of {} (none could start within the lateness limit)",
+                            w.dropped, w.requests + w.dropped)};
+  return std::nullopt;
+}
+
+bool CapacitySearch::generator_saturated(const CapacityWindow& w) const {
+  if (plan_.open_model) {
+    // Late with slots free: nothing but the generator's own loops held those iterations back. With
+    // every slot busy, lateness is the target's doing (responses do not come back), not ours.
+    const bool slots_free = static_cast<double>(w.in_flight) < 0.9 * static_cast<double>(plan_.max_inflight);
+    // Lateness under a tenth of the tightest latency objective cannot change a verdict: a busy machine
+    // delays timer wake-ups by a few ms without the generator being saturated.
+    const double limit =
+        std::max(static_cast<double>(plan_.max_lateness.count()), plan_.stability * latency_limit_us());
+    return slots_free && static_cast<double>(w.lateness_p50_us) > limit;
+  }
+  return w.generator_cpu >= plan_.max_generator_cpu;
+}
+
+bool CapacitySearch::stable() const {
+  const auto k = static_cast<std::size_t>(plan_.stable_windows);
+  if (windows_.size() < k) return false;
+  const Slo* latency_slo = nullptr;
+  for (const auto& s : slos_) {
+    if (s.kind == Slo::Kind::kPercentile) {
+      latency_slo = &s;
       break;
     }
   }
-  const double scheduled = static_cast<double>(t.num_requests + point.dropped);
-  if (point.within_slo && plan_.open_model && scheduled > 0 &&
-      static_cast<double>(point.dropped) / scheduled > plan_.max_dropped_ratio) {
-    point.within_slo = false;
-    point.violated = fmt::format(
-        "dropped iterations {} of {} (the generator could not keep the rate: "
-        "raise --max-inflight)",
-        point.dropped, static_cast<std::uint64_t>(scheduled));
+  std::vector<double> tp, lat;
+  for (std::size_t i = windows_.size() - k; i < windows_.size(); ++i) {
+    tp.push_back(throughput(windows_[i]));
+    lat.push_back(static_cast<double>(
+        windows_[i].latency.value_at_quantile(latency_slo ? latency_slo->quantile : 0.95)));
   }
-  bool go_on = true;
-  if (!point.within_slo) {
-    result_.stop_reason = "limit crossed at " + format_load(plan_, load_) + ": " + point.violated;
-    go_on = false;
-  } else if (!result_.curve.empty()) {
-    const CapacityPoint& prev = result_.curve.back();
-    const double load_growth = (point.load - prev.load) / prev.load;
-    const double tp_growth =
-        prev.throughput_rps > 0 ? (point.throughput_rps - prev.throughput_rps) / prev.throughput_rps : 1.0;
-    if (tp_growth < plan_.min_growth_ratio * load_growth) {
-      point.within_slo = false;
-      point.violated = fmt::format("throughput stopped growing ({:.1f}/s after {:.1f}/s)",
-                                   point.throughput_rps, prev.throughput_rps);
-      result_.stop_reason = "at " + format_load(plan_, load_) + ": " + point.violated;
-      go_on = false;
+  auto agree = [&](const std::vector<double>& v, double floor) {
+    double mean = 0;
+    for (double x : v) mean += x;
+    mean /= static_cast<double>(v.size());
+    const auto [lo, hi] = std::minmax_element(v.begin(), v.end());
+    // Differences far below the objective cannot change the verdict: noise of a fast target's 0.2 ms
+    // p95 on a busy machine would otherwise never settle.
+    if (*hi - *lo <= floor) return true;
+    for (double x : v) {
+      if (std::abs(x - mean) > plan_.stability * mean) return false;
     }
-  }
-  if (point.within_slo) {
-    result_.found = true;
-    result_.best = point;
-  }
-  result_.curve.push_back(point);
-  if (go_on && step_ >= plan_.max_steps) {
-    result_.stop_reason = fmt::format("--max-steps {} reached without crossing a limit", plan_.max_steps);
-    go_on = false;
-  }
-  if (go_on) {
-    ++step_;
-    load_ = plan_.factor > 1 ? load_ * plan_.factor : load_ + plan_.step;
-    if (!plan_.open_model) load_ = std::round(load_);
-  }
-  return go_on;
+    return true;
+  };
+  const double floor = plan_.stability * latency_limit_us();
+  // A queue that grows a little every window (a load just past the limit) ends up within ±10% of its
+  // mean once it is long enough: latency rising window after window, by more than the noise floor, is
+  // not stable however close the windows are.
+  const bool rising =
+      std::is_sorted(lat.begin(), lat.end(), std::less_equal<>()) && lat.back() - lat.front() > floor;
+  return agree(tp, 0) && agree(lat, floor) && !rising;
 }
 
-CapacityResult run_capacity_search(Scenario scenario, RunOptions options, CapacityPlan plan,
-                                   std::vector<Slo> slos,
-                                   const std::function<void(const CapacityPoint&)>& progress) {
-  CapacitySearch search(plan, std::move(slos));
-  // The runner's shape reads the current load; the control thread (on_second) moves it.
-  auto load = std::make_shared<std::atomic<double>>(search.load());
-  options.run_time.reset();
-  options.reset_stats = false;
-  options.shape = [load, plan](std::chrono::duration<double>) -> std::optional<ShapeTarget> {
-    ShapeTarget t;
-    const double l = load->load();
-    if (plan.open_model) {
-      t.arrival_rate = l;
-    } else {
-      t.users = static_cast<int>(l);
-      t.spawn_rate = std::max(1.0, l);  // reach each step within about a second
-    }
-    t.stage = "capacity step: " + format_load(plan, l);
-    return t;
-  };
-  LocalRunner runner(std::move(scenario), std::move(options));
-  if (auto r = runner.prepare(); !r) {
-    CapacityResult failed;
-    failed.stop_reason = r.error().message;
-    return failed;
+bool CapacitySearch::add_window(const CapacityWindow& window) {
+  if (done_) return false;
+  windows_.push_back(window);
+  const std::size_t n = windows_.size();
+  if (n >= 2 && generator_saturated(windows_[n - 1]) && generator_saturated(windows_[n - 2])) {
+    end_step(StepVerdict::kGeneratorSaturated, "", 2);
+    return true;
   }
-  const auto warmup = static_cast<int>(plan.warmup.count());
-  const auto hold = static_cast<int>(std::max<std::int64_t>(1, plan.hold.count()));
-  // A reset requested during second k takes effect when second k+1 is collected and drops that second's
-  // samples, so it is requested one second before the window: the measured window is then exactly
-  // seconds warmup+1 .. warmup+hold of each step. Without a warm-up the step's first second is dropped
-  // instead (it straddles the change of load), and the window is one second shorter.
-  const int reset_at = warmup - 1;  // 0: at the previous step's last second, or before the run
-  const double measured_seconds = warmup >= 1 ? hold : std::max(1, hold - 1);
-  if (reset_at <= 0) runner.reset_stats();
-  int second = 0;
-  runner.run([&](const stats::Snapshot& snap) {
-    ++second;
-    if (second == reset_at) runner.reset_stats();
-    if (second < warmup + hold) return;
-    const bool more = search.judge(snap, measured_seconds);
-    progress(search.result().curve.back());
-    second = 0;
-    if (!more) {
-      runner.stop();
-      return;
+  if (n >= 2) {
+    const auto now = failed_rule(windows_[n - 1]);
+    const auto before = failed_rule(windows_[n - 2]);
+    if (now && before) {  // twice in a row: past the limit, no need to wait for it to settle
+      end_step(now->verdict, now->why, 2);
+      return true;
     }
-    load->store(search.load());
-    if (reset_at <= 0) runner.reset_stats();
-  });
-  CapacityResult result = search.result();
-  result.final_stats = runner.snapshot();
-  result.seed = runner.seed();
-  return result;
+  }
+  const auto k = static_cast<std::size_t>(plan_.stable_windows);
+  if (stable()) {
+    const CapacityWindow m = merged(windows_, k);
+    if (auto rule = failed_rule(m)) {
+      end_step(rule->verdict, rule->why, k);
+    } else if (!plan_.open_model && best_this_repeat_ && best_this_repeat_->load < load_ &&
+               best_this_repeat_->throughput_rps > 0) {
+      const double load_growth = (load_ - best_this_repeat_->load) / best_this_repeat_->load;
+      const double tp_growth =
+          (throughput(m) - best_this_repeat_->throughput_rps) / best_this_repeat_->throughput_rps;
+      if (tp_growth < plan_.min_growth_ratio * load_growth)
+        end_step(StepVerdict::kPlateau,
+                 fmt::format("throughput stopped growing ({:.1f} req/s at {}, {:.1f} at {})", throughput(m),
+                             format_load(plan_, load_), best_this_repeat_->throughput_rps,
+                             format_load(plan_, best_this_repeat_->load)),
+                 k);
+      else
+        end_step(StepVerdict::kMet, "", k);
+    } else {
+      end_step(StepVerdict::kMet, "", k);
+    }
+    return true;
+  }
+  if (n >= static_cast<std::size_t>(plan_.max_windows)) {
+    end_step(StepVerdict::kUnstable,
+             fmt::format("unstable: no {} consecutive windows agreed within ±{:g}% in {} windows",
+                         plan_.stable_windows, plan_.stability * 100, n),
+             k);
+    return true;
+  }
+  return false;
+}
+
+void CapacitySearch::end_step(StepVerdict verdict, std::string why, std::size_t judged) {
+  const CapacityWindow m = merged(windows_, judged);
+  CapacityPoint p;
+  p.step = step_;
+  p.repeat = repeat_;
+  p.load = load_;
+  p.throughput_rps = throughput(m);
+  m.latency.values_at_quantiles(stats::kReportedQuantiles, p.percentiles_us);
+  p.avg_us = m.latency.mean();
+  p.fail_ratio = ratio(m.failures, m.requests);
+  p.dropped = m.dropped;
+  p.generator_cpu = m.generator_cpu;
+  p.lateness_p50_us = m.lateness_p50_us;
+  const double limit = latency_limit_us();
+  const double within = limit > 0 ? ratio(count_within(m.latency, limit), m.requests) : 1.0;
+  p.goodput_rps = static_cast<double>(m.requests - m.failures) * within / std::max(1e-3, m.seconds);
+  p.stable = verdict != StepVerdict::kUnstable && judged >= static_cast<std::size_t>(plan_.stable_windows) &&
+             stable();
+  p.verdict = verdict;
+  p.within_slo = verdict == StepVerdict::kMet;
+  if (verdict == StepVerdict::kGeneratorSaturated) {
+    const bool busy = p.generator_cpu < 0 || p.generator_cpu >= 0.5;
+    why = fmt::format(
+        "the load generator saturated at {:.0f} req/s; add --threads, or workers (its iterations started "
+        "{:.1f} ms late{}{})",
+        p.throughput_rps, static_cast<double>(p.lateness_p50_us) / 1000.0,
+        p.generator_cpu >= 0 ? fmt::format(", its CPU {:.0f}% of its cores", p.generator_cpu * 100) : "",
+        busy ? "" : ": other work on this machine takes its CPU");
+  }
+  p.violated = std::move(why);
+  for (const auto& w : windows_) p.windows.push_back(summarize(w));
+  p.server = m.server;
+  windows_.clear();
+  ++step_;
+  ++steps_this_repeat_;
+  result_.curve.push_back(p);
+  if (verdict == StepVerdict::kGeneratorSaturated) {
+    result_.generator_saturated = true;
+    finish(p.violated);
+    return;
+  }
+  if (p.within_slo) {
+    if (!best_this_repeat_ || p.load > best_this_repeat_->load) best_this_repeat_ = p;
+  } else if (!limit_this_repeat_ || p.load < limit_this_repeat_->load) {
+    limit_this_repeat_ = p;
+  }
+  next_load(p.within_slo);
+}
+
+void CapacitySearch::next_load(bool good) {
+  const double at = load_;
+  // Users are whole; rates keep three significant digits (468/s, 35,100/s): readable, and far finer
+  // than any precision the search is asked for.
+  auto whole = [&](double l) {
+    if (!plan_.open_model) return std::round(l);
+    if (!(l > 0)) return l;
+    const double scale = std::pow(10.0, std::floor(std::log10(l)) - 2);
+    return std::round(l / scale) * scale;
+  };
+  if (plan_.step > 0) {  // a fixed plan
+    if (!good)
+      return finish("limit crossed at " + format_load(plan_, at) + ": " + limit_this_repeat_->violated);
+    load_ = whole(at + plan_.step);
+  } else {
+    if (good) {
+      good_ = std::max(good_.value_or(0), at);
+    } else {
+      bad_ = std::min(bad_.value_or(at), at);
+    }
+    if (good_ && bad_) {
+      const double next = whole(std::sqrt(*good_ * *bad_));
+      if (plan_.precision <= 0 || *bad_ <= *good_ * (1 + plan_.precision) || next <= *good_ ||
+          next >= *bad_) {
+        return finish(fmt::format("bisected to ±{:g}%: met at {}, not at {}: {}", plan_.precision * 100,
+                                  format_load(plan_, *good_), format_load(plan_, *bad_),
+                                  limit_this_repeat_->violated));
+      }
+      load_ = next;
+    } else if (good_) {
+      load_ = std::max(whole(at * factor_), at + 1);
+    } else {
+      load_ = whole(at / factor_);
+      if (load_ < 1) {
+        return finish(fmt::format("no load met the objectives (lowest tried {}: {})", format_load(plan_, at),
+                                  limit_this_repeat_->violated));
+      }
+    }
+  }
+  if (steps_this_repeat_ >= plan_.max_steps) {
+    finish(fmt::format("--max-steps {} reached without {}", plan_.max_steps,
+                       plan_.step > 0 ? "crossing a limit" : "bracketing the limit to the precision"));
+  }
+}
+
+void CapacitySearch::finish(std::string reason) {
+  result_.answers.push_back(best_this_repeat_ ? best_this_repeat_->load : 0.0);
+  if (best_this_repeat_) best_of_repeat_.push_back(*best_this_repeat_);
+  const bool again = !result_.generator_saturated && repeat_ < plan_.repeat && result_.answers.front() > 0;
+  if (again) {
+    ++repeat_;
+    steps_this_repeat_ = 0;
+    good_.reset();
+    bad_.reset();
+    best_this_repeat_.reset();
+    limit_this_repeat_.reset();
+    // Near the first answer, growing by less: a repeat costs a few steps, not a whole search.
+    factor_ = std::max(1.1, std::sqrt(plan_.factor));
+    load_ = plan_.open_model ? 0.8 * result_.answers.front()
+                             : std::max(1.0, std::round(0.8 * result_.answers.front()));
+    return;
+  }
+  done_ = true;
+  result_.found = !best_of_repeat_.empty();
+  if (result_.found) {
+    auto sorted = best_of_repeat_;
+    std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.load < b.load; });
+    result_.best = sorted[(sorted.size() - 1) / 2];  // the median (the lower one of an even count)
+  }
+  if (result_.answers.size() > 1) {
+    const auto [lo, hi] = std::minmax_element(result_.answers.begin(), result_.answers.end());
+    reason +=
+        fmt::format(" ({} repeats: median {}, spread {} to {})", result_.answers.size(),
+                    format_load(plan_, result_.best.load), format_load(plan_, *lo), format_load(plan_, *hi));
+  }
+  result_.stop_reason = std::move(reason);
 }
 
 }  // namespace cicada::runner

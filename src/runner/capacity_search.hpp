@@ -1,94 +1,172 @@
 #pragma once
-// Capacity search (`cicada capacity`): raise the load step by step (arrival rate, or users), hold each
-// step long enough to measure it after a warm-up, and stop when a service-level objective is crossed or
-// throughput stops growing. The answer is the highest step that met every objective, plus the whole
-// throughput-latency curve (CapacityPoint per step) for reports and the UI.
+// Capacity search (`cicada capacity`), the decisions only: a pure state machine fed with measured
+// windows, so it is tested without sockets or clocks (tests/unit/runner). capacity_run.hpp drives it
+// with a real test. The algorithm (docs/metrics.md, "Capacity search"):
+//
+// 1. Steps. Each step holds one load (arrival rate, or users) for a warm-up, then measures consecutive
+//    windows until the last `stable_windows` agree (throughput and the objective's latency within
+//    ±stability of their mean, like perf_analyzer's --stability-percentage), or a rule fails twice in a
+//    row (an objective crossed, throughput no longer following the offered load, dropped iterations,
+//    the generator saturated), or `max_windows` pass: then the step is unstable, which never passes.
+// 2. Growth. With no failing load known yet, the load grows by `factor` per step (geometric: any
+//    target from 1/s to 10^6/s is reached in a dozen steps).
+// 3. Bisection. Between the highest good and the lowest bad load, the next step is their geometric
+//    mean, until bad <= good * (1 + precision): the answer is then within `precision` below the limit.
+// 4. Stop early when the load generator itself saturates (iterations starting late while slots are
+//    free, or its CPU full in the closed model): what it measures is then its own limit, not the
+//    server's. A fixed plan (`step` > 0) keeps the old linear steps and stops at the first bad step.
+// With `repeat` > 1 the search runs again from 0.8x the first answer; the answer is the median.
 #include <chrono>
-#include <functional>
+#include <cstdint>
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
 
-#include "base/result.hpp"
-#include "cicada/user.hpp"
-#include "runner/run_options.hpp"
+#include "runner/capacity_slo.hpp"
+#include "stats/histogram.hpp"
 #include "stats/snapshot.hpp"
 
 namespace cicada::runner {
 
-// One objective: "p95 < 50ms", "p99.9 < 1s", "avg < 20ms", "fail_ratio < 1%" (or "< 0.01").
-struct Slo {
-  enum class Kind { kPercentile, kAverage, kFailRatio };
-  Kind kind = Kind::kPercentile;
-  double quantile = 0;  // kPercentile: 0.95 for p95
-  double limit = 0;     // latency kinds: microseconds; kFailRatio: a ratio in [0, 1]
-  std::string text;     // as written, for messages
-};
-Result<Slo> parse_slo(std::string_view text);
-
 struct CapacityPlan {
-  bool open_model = true;  // step the arrival rate (iterations/s); false: step users
-  double start = 10;       // load of the first step
-  double step = 10;        // added per step (when factor is 0)
-  double factor = 0;       // > 1: multiply the load per step instead
-  int max_steps = 20;
-  std::chrono::seconds warmup{2};  // per step, not measured
-  std::chrono::seconds hold{5};    // per step, measured
-  // Throughput "stops growing" when it grows by less than this fraction of the load's growth.
+  bool open_model = true;          // step the arrival rate (iterations/s); false: step users
+  double start = 10;               // load of the first step
+  double factor = 3;               // growth per step while no failing load is known (> 1)
+  double step = 0;                 // > 0: a fixed plan, +step per step, no bisection
+  double precision = 0.05;         // bisect until bad <= good * (1 + precision); 0: no bisection
+  int max_steps = 40;              // per repeat
+  int repeat = 1;                  // searches; the answer is their median, with their spread
+  std::chrono::seconds warmup{1};  // per step, not measured
+  std::chrono::seconds window{0};  // one measurement; 0: automatic (window_for)
+  int stable_windows = 3;          // consecutive windows that must agree
+  double stability = 0.10;         // ... within ±this of their mean
+  int max_windows = 10;            // windows per step before it is called unstable
+  // Open model: achieved throughput below this share of the offered load means the target no longer
+  // keeps up (throughput plateau).
+  double min_throughput_ratio = 0.9;
+  // Closed model: throughput "stops growing" when it grows by less than this share of the users' growth.
   double min_growth_ratio = 0.25;
   double max_dropped_ratio = 0.01;  // open model: more dropped iterations than this fails the step
+  std::size_t max_inflight = 1000;  // open model: the generator's cap on iterations in flight
+  // The generator is saturated when its iterations start this late (median; at least a tenth of the
+  // tightest latency objective) while slots are free...
+  std::chrono::microseconds max_lateness{1000};
+  double max_generator_cpu = 0.9;  // ... or (closed model) its loops use this share of their cores
 };
 
-// One measured step: a point of the throughput-latency curve.
+// Server-side figures scraped for one window (--server-metrics); name -> value, e.g. "server_rps".
+using ServerFigures = std::map<std::string, double>;
+
+// One measured window: the raw input of the search.
+struct CapacityWindow {
+  double seconds = 0;                // wall time it covers
+  std::uint64_t requests = 0;        // completed, failures included
+  std::uint64_t failures = 0;        // subset of requests
+  std::uint64_t dropped = 0;         // open model: iterations that never started
+  stats::Histogram latency;          // corrected latency (from when each request was due), us
+  std::int64_t lateness_p50_us = 0;  // median of how late iterations started (corrected - sent)
+  int in_flight = 0;                 // open model: iterations in flight at its end; closed: users
+  double generator_cpu = -1;         // the generator's CPU over the window, share of its cores; < 0: unknown
+  ServerFigures server;              // empty without --server-metrics
+};
+
+// What a report shows of one window.
+struct CapacityWindowSummary {
+  double throughput_rps = 0;
+  std::int64_t p50_us = 0, p95_us = 0, p99_us = 0;
+  double fail_ratio = 0;
+  double generator_cpu = -1;
+  std::int64_t lateness_p50_us = 0;
+};
+
+CapacityWindowSummary summarize(const CapacityWindow& window);
+
+enum class StepVerdict {
+  kMet,                 // stable, every objective held, throughput followed the load
+  kCrossed,             // an objective was crossed
+  kPlateau,             // throughput no longer follows the offered load
+  kDropped,             // too many iterations dropped
+  kUnstable,            // no agreement within max_windows
+  kGeneratorSaturated,  // the load generator, not the target, was the limit
+};
+const char* verdict_name(StepVerdict v);  // "met", "crossed", "plateau", ...
+
+// One step: a point of the throughput-latency curve.
 struct CapacityPoint {
-  int step = 0;                         // 1-based
+  int step = 0;  // 1-based over the whole run (all repeats)
+  int repeat = 1;
   double load = 0;                      // arrival rate (iterations/s) or users
-  double throughput_rps = 0;            // completed requests per second during the hold
-  stats::Percentiles percentiles_us{};  // corrected latency during the hold
+  double throughput_rps = 0;            // completed requests per second over the judged windows
+  double goodput_rps = 0;               // of which succeeded within the latency objective
+  stats::Percentiles percentiles_us{};  // corrected latency over the judged windows
   double avg_us = 0;
   double fail_ratio = 0;
-  std::uint64_t dropped = 0;  // open model: iterations dropped during the hold
-  bool within_slo = true;
-  std::string violated;  // the objective (or rule) that failed this step, "" when within
+  std::uint64_t dropped = 0;
+  double generator_cpu = -1;  // mean over the judged windows; < 0: unknown
+  std::int64_t lateness_p50_us = 0;
+  bool stable = false;     // the judged windows agreed
+  bool within_slo = true;  // verdict == kMet
+  StepVerdict verdict = StepVerdict::kMet;
+  std::string violated;                        // why it is not met, "" when met
+  std::vector<CapacityWindowSummary> windows;  // every window measured, in order
+  ServerFigures server;                        // the last judged window's server figures
 };
 
 struct CapacityResult {
-  bool found = false;       // at least one step met every objective
-  CapacityPoint best;       // highest such step
-  std::string stop_reason;  // e.g. "p95 < 50ms crossed at 400/s: p95 = 73.1 ms"
+  bool found = false;                // at least one step met every objective
+  CapacityPoint best;                // the answer: the highest met step (the median repeat's with repeat > 1)
+  bool generator_saturated = false;  // the search stopped at the generator's own limit
+  std::string stop_reason;           // where and why it stopped
+  std::vector<double> answers;       // each repeat's highest met load (0: none)
   std::vector<CapacityPoint> curve;
-  // The whole search as one test, for the run history: per-second history of every step, totals since
-  // the last step's reset. Null when the search did not start.
+  // Filled by the driver: the whole search as one test, for the run history.
   std::shared_ptr<const stats::Snapshot> final_stats;
-  std::uint64_t seed = 0;  // the runner's seed (random when RunOptions::seed was 0)
+  std::uint64_t seed = 0;
 };
 
-// The search's decisions, independent of how steps are run (unit-tested on its own).
 class CapacitySearch {
  public:
   CapacitySearch(CapacityPlan plan, std::vector<Slo> slos);
-  double load() const { return load_; }
+
+  double load() const { return load_; }  // the load to hold now
+  bool done() const { return done_; }
   int step() const { return step_; }
-  // Judges the step just measured (a snapshot whose stats were reset when the hold began, `seconds`
-  // long); returns false when the search is over. Advances load() otherwise.
-  bool judge(const stats::Snapshot& measured, double seconds);
+  // Length of the next window at load(): the plan's, or long enough for about 100 requests, 1 to 5 s.
+  std::chrono::seconds window() const;
+  // Judges one more window measured at load(). Returns true when this window ended the step (then
+  // result().curve.back() is it, and load() / done() say what comes next).
+  bool add_window(const CapacityWindow& window);
+
   const CapacityResult& result() const { return result_; }
   const CapacityPlan& plan() const { return plan_; }
 
  private:
+  struct Rule;  // one failed rule in a window
+  std::optional<Rule> failed_rule(const CapacityWindow& w) const;
+  bool generator_saturated(const CapacityWindow& w) const;
+  bool stable() const;
+  void end_step(StepVerdict verdict, std::string why, std::size_t judged);
+  void next_load(bool good);
+  void finish(std::string reason);
+  double latency_limit_us() const;  // tightest latency objective; 0: none
+
   CapacityPlan plan_;
   std::vector<Slo> slos_;
   double load_;
+  bool done_ = false;
   int step_ = 1;
+  int steps_this_repeat_ = 0;
+  int repeat_ = 1;
+  double factor_;
+  std::optional<double> good_, bad_;  // this repeat's bracket
+  std::optional<CapacityPoint> best_this_repeat_;
+  std::optional<CapacityPoint> limit_this_repeat_;  // the lowest bad step
+  std::vector<CapacityPoint> best_of_repeat_;
+  std::vector<CapacityWindow> windows_;  // of the current step
   CapacityResult result_;
 };
-
-// Runs a whole search as one test (the runner follows a shape the search moves); progress is called
-// after each step on the runner's thread. options.shape and run_time are replaced.
-CapacityResult run_capacity_search(Scenario scenario, RunOptions options, CapacityPlan plan,
-                                   std::vector<Slo> slos,
-                                   const std::function<void(const CapacityPoint&)>& progress);
 
 std::string format_load(const CapacityPlan& plan, double load);  // "200/s" or "50 users"
 

@@ -29,9 +29,14 @@ std::string CapacityBoard::json() const {
             {{"start", plan.start},
              {"step", plan.step},
              {"factor", plan.factor},
+             {"precision", plan.precision},
              {"max_steps", plan.max_steps},
+             {"repeat", plan.repeat},
              {"warmup_s", plan.warmup.count()},
-             {"hold_s", plan.hold.count()}}}};
+             {"window_s", plan.window.count()},
+             {"stable_windows", plan.stable_windows},
+             {"stability", plan.stability},
+             {"max_windows", plan.max_windows}}}};
   std::lock_guard lock(mutex_);
   out["state"] = result_ ? "done" : "running";
   Json points = Json::array();

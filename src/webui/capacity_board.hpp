@@ -25,8 +25,9 @@ class CapacityBoard {
   void add_step(const runner::CapacityPoint& point);  // a step ended
   void finish(const runner::CapacityResult& result);  // the search ended
 
-  // {state ("running" or "done"), scenario, host, slos, mode, plan: {start, step, factor, max_steps,
-  //  warmup_s, hold_s}, points: [...], result: null or the curve JSON with limit: the step's objective}
+  // {state ("running" or "done"), scenario, host, slos, mode, plan: {start, step, factor, precision,
+  //  max_steps, repeat, warmup_s, window_s (0: automatic), stable_windows, stability, max_windows},
+  //  points: [...], result: null or the curve JSON with limit: the step's objective}
   std::string json() const;
 
  private:

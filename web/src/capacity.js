@@ -20,7 +20,9 @@ function resultMarks() {
     if (!data || !data.result) return;
     const marks = [];
     if (data.result.found) marks.push([data.result.max_load, `max sustainable: ${data.result.max_load_text}`]);
-    const limit = data.points.find((p) => !p.within_slo);
+    // The lowest failing load above the answer: where the search found the limit.
+    const above = data.points.filter((p) => !p.within_slo && (!data.result.found || p.load > data.result.max_load));
+    const limit = above.sort((a, b) => a.load - b.load)[0];
     if (limit) marks.push([limit.load, `limit: ${limit.violated}`]);
     const { ctx, bbox } = u, px = devicePixelRatio;
     ctx.save();
@@ -71,9 +73,12 @@ function render(d) {
   $('state').textContent = d.state.toUpperCase();
   $('step-count').textContent = d.points.length;
   const p = d.plan;
-  const growth = p.factor > 1 ? `x${p.factor}` : `+${p.step}`;
+  const plan = p.step > 0 ? `+${p.step} per step (fixed plan)`
+    : `x${p.factor} per step, then bisection to ±${fmt(100 * p.precision, 1)}%`;
+  const window = p.window_s > 0 ? `${p.window_s} s windows` : 'windows of about 100 requests';
   $('setup').textContent = `${d.scenario}: ${d.mode === 'rate' ? 'arrival rate' : 'users'} from ${loadText(d.mode, p.start)}, ` +
-    `${growth} per step (at most ${p.max_steps}), each step ${p.warmup_s} s warm-up then ${p.hold_s} s measured`;
+    `${plan} (at most ${p.max_steps} steps), each step ${p.warmup_s} s warm-up then ${window} until ` +
+    `${p.stable_windows} agree within ±${fmt(100 * p.stability, 1)}% (at most ${p.max_windows})`;
   $('objectives').textContent = `Objectives: ${d.slos.join(', ')}`;
   if (!chart) makeChart(d.mode);
 
@@ -85,17 +90,21 @@ function render(d) {
     cell(row, s.step);
     cell(row, loadText(d.mode, s.load));
     cell(row, fmt(s.throughput_rps));
+    cell(row, fmt(s.goodput_rps));
     cell(row, fmt(s.p50_ms, 2));
     cell(row, fmt(s.p95_ms, 2));
     cell(row, fmt(s.p99_ms, 2));
     cell(row, `${fmt(100 * s.fail_ratio, 2)}%`);
     cell(row, fmt(s.dropped, 0));
-    cell(row, s.within_slo ? 'met' : `crossed: ${s.violated}`, 'text');
+    cell(row, `${s.stable ? 'yes' : 'no'} (${s.windows.length})`);
+    cell(row, s.within_slo ? 'met' : `${s.verdict}: ${s.violated}`, 'text');
   }
   // A step without a completed request has no latency: a gap, not a misleading 0.
   const latency = (v) => (v > 0 ? v : null);
-  chart.setData([d.points.map((s) => s.load), d.points.map((s) => s.throughput_rps),
-    d.points.map((s) => latency(s.p95_ms)), d.points.map((s) => latency(s.p99_ms))]);
+  // Bisection visits loads out of order: the curve is drawn by load.
+  const byLoad = [...d.points].sort((a, b) => a.load - b.load);
+  chart.setData([byLoad.map((s) => s.load), byLoad.map((s) => s.throughput_rps),
+    byLoad.map((s) => latency(s.p95_ms)), byLoad.map((s) => latency(s.p99_ms))]);
 
   const r = d.result;
   if (!r) {

@@ -30,7 +30,7 @@ webui::CapacitySetup setup() {
   webui::CapacitySetup s{"fixed-predict.yaml", "http://127.0.0.1:9", {"p95 < 50ms"}, {}};
   s.plan.start = 100;
   s.plan.step = 100;
-  s.plan.hold = std::chrono::seconds(2);
+  s.plan.window = std::chrono::seconds(2);
   return s;
 }
 
@@ -54,7 +54,7 @@ TEST(CapacityUi, CapacityRouteFollowsTheSearchStepByStep) {
   EXPECT_EQ(j["state"], "running");
   EXPECT_EQ(j["slos"], json::array({"p95 < 50ms"}));
   EXPECT_EQ(j["mode"], "rate");
-  EXPECT_EQ(j["plan"]["hold_s"], 2);
+  EXPECT_EQ(j["plan"]["window_s"], 2);
   EXPECT_TRUE(j["points"].empty());
   EXPECT_TRUE(j["result"].is_null());
 

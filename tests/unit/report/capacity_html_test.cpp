@@ -40,8 +40,8 @@ runner::CapacityResult four_steps() {
 TEST(CapacityHtml, OnePointPerStepOnEachCurveAndOneRowPerStep) {
   const auto html =
       capacity_html(runner::CapacityPlan{}, four_steps(), {"s.yaml", "http://127.0.0.1:1", {"p95 < 50ms"}});
-  // Throughput chart: one series; latency chart: p95 and p99.
-  EXPECT_EQ(count_occurrences(html, "class=\"point\""), 4u + 8u) << html;
+  // Throughput chart: throughput and goodput; latency chart: p95 and p99.
+  EXPECT_EQ(count_occurrences(html, "class=\"point\""), 8u + 8u) << html;
   EXPECT_EQ(count_occurrences(html, "<tr class=\"step\">"), 4u);
   EXPECT_NE(html.find("<td>400/s</td><td>310.0</td>"), std::string::npos) << html;
   EXPECT_NE(html.find("crossed: p95 &lt; 50ms"), std::string::npos);

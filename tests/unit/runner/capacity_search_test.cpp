@@ -1,8 +1,13 @@
+// The capacity search's decisions, fed with synthetic windows from a simulated target (no sockets, no
+// clock): a server with a known capacity whose latency grows as the load nears it and whose queue grows
+// past it, a noisy one, a generator that falls behind.
 #include "runner/capacity_search.hpp"
 
 #include <gtest/gtest.h>
 
-#include "stats/aggregate.hpp"
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
 
 namespace cicada::runner {
 namespace {
@@ -24,66 +29,283 @@ TEST(Slo, ParsesPercentilesAveragesAndFailRatios) {
   }
 }
 
-// A snapshot of `n` requests all taking latency_us, `failures` of them failed.
-stats::Snapshot measured(std::uint64_t n, std::int64_t latency_us, std::uint64_t failures = 0) {
-  stats::Histogram h;
-  h.record_n(latency_us, n);
-  stats::Aggregate agg(1000.0);
-  stats::StatsDelta d;
-  d.entries.push_back(stats::EntryDelta{"GET", "/", n, failures, 0, h.to_sparse(), {}});
-  agg.merge(std::move(d));
-  agg.close_second(1001, 1);
-  return agg.snapshot(1001.0);
+// A window of `seconds` in which `done_per_s` requests completed, all with latency_us.
+CapacityWindow window(double done_per_s, std::int64_t latency_us, double seconds = 1, double fail_ratio = 0) {
+  CapacityWindow w;
+  w.seconds = seconds;
+  w.requests = static_cast<std::uint64_t>(std::llround(done_per_s * seconds));
+  w.failures = static_cast<std::uint64_t>(std::llround(static_cast<double>(w.requests) * fail_ratio));
+  if (w.requests) w.latency.record_n(latency_us, w.requests);
+  w.generator_cpu = 0.3;
+  return w;
 }
 
-CapacityPlan plan() {
+// A target that completes min(load, capacity) per second: under capacity its latency follows an M/D/1
+// queue (1 ms of service, growing as the load nears capacity); past it, the queue grows every window.
+struct SimulatedServer {
+  double capacity = 1000;
+  double service_us = 1000;
+  int window_in_step = 0;
+  CapacityWindow next(double load) {
+    ++window_in_step;
+    const double rho = load / capacity;
+    if (rho < 1) {
+      const double wait = service_us * rho / (2 * (1 - rho));
+      return window(load, static_cast<std::int64_t>(service_us + wait));
+    }
+    // Past capacity: the backlog, and every request's wait, grow with each window.
+    const double backlog_s = (load - capacity) * window_in_step / capacity;
+    return window(capacity, static_cast<std::int64_t>(service_us + backlog_s * 1e6));
+  }
+};
+
+// Runs a whole search against `server`, counting windows (each 1 s): the search's own clock.
+struct Outcome {
+  CapacityResult result;
+  int windows = 0;
+};
+Outcome search_against(SimulatedServer server, CapacityPlan plan, std::vector<Slo> slos) {
+  CapacitySearch search(plan, std::move(slos));
+  Outcome out;
+  while (!search.done() && out.windows < 10'000) {
+    ++out.windows;
+    if (search.add_window(server.next(search.load()))) server.window_in_step = 0;
+  }
+  out.result = search.result();
+  if (std::getenv("CAPACITY_TRACE"))
+    for (const auto& p : out.result.curve)
+      std::printf("%g -> %g req/s p95 %lld us %s %s\n", p.load, p.throughput_rps,
+                  static_cast<long long>(p.percentiles_us[5]), verdict_name(p.verdict), p.violated.c_str());
+  return out;
+}
+
+Slo p95_under(double limit_us) {
+  Slo s;
+  s.kind = Slo::Kind::kPercentile;
+  s.quantile = 0.95;
+  s.limit = limit_us;
+  s.text = "p95 < " + std::to_string(limit_us) + "us";
+  return s;
+}
+
+CapacityPlan default_plan() {
   CapacityPlan p;
-  p.start = 100;
-  p.step = 100;
-  p.max_steps = 10;
+  p.window = std::chrono::seconds(1);
   return p;
 }
 
-TEST(CapacitySearch, StopsAtTheFirstStepThatCrossesAnObjective) {
-  CapacitySearch search(plan(), {*parse_slo("p95 < 50ms")});
-  EXPECT_TRUE(search.judge(measured(500, 10'000), 5));
-  EXPECT_EQ(search.load(), 200);
-  EXPECT_TRUE(search.judge(measured(1000, 20'000), 5));
-  EXPECT_FALSE(search.judge(measured(1500, 80'000), 5));
-  const auto& r = search.result();
-  ASSERT_TRUE(r.found);
-  EXPECT_EQ(r.best.load, 200);
-  EXPECT_DOUBLE_EQ(r.best.throughput_rps, 200);
-  ASSERT_EQ(r.curve.size(), 3u);
-  EXPECT_NE(r.stop_reason.find("p95 < 50ms"), std::string::npos);
-  EXPECT_NE(r.stop_reason.find("300/s"), std::string::npos);
+TEST(CapacitySearch, FindsAKnownCapacityWithinThePrecisionFromTheDefaultStart) {
+  for (double capacity : {3.0, 40.0, 1000.0, 35'000.0, 1'000'000.0}) {
+    SimulatedServer server{capacity, 1e6 / capacity * 0.5};
+    // p95 < 10 x the service time: met up to ~95% of capacity, crossed (or unstable) past it.
+    const auto slo = p95_under(server.service_us * 10);
+    const auto out = search_against(server, default_plan(), {slo});
+    SCOPED_TRACE(capacity);
+    ASSERT_TRUE(out.result.found) << out.result.stop_reason;
+    EXPECT_FALSE(out.result.generator_saturated);
+    // Just past capacity a queue grows too slowly to show within a step: 2% over can pass.
+    EXPECT_LE(out.result.best.load, capacity * 1.02);
+    EXPECT_GE(out.result.best.load, capacity * 0.9) << out.result.stop_reason;
+    EXPECT_NE(out.result.stop_reason.find("bisected to ±5%"), std::string::npos) << out.result.stop_reason;
+    // Geometric growth then bisection: a few dozen steps at most, even for 10^6/s.
+    EXPECT_LE(out.result.curve.size(), 25u);
+  }
 }
 
-TEST(CapacitySearch, StopsWhenThroughputStopsGrowing) {
-  CapacitySearch search(plan(), {*parse_slo("p95 < 1s")});
-  EXPECT_TRUE(search.judge(measured(500, 10'000), 5));    // 100/s
-  EXPECT_TRUE(search.judge(measured(1000, 10'000), 5));   // 200/s
-  EXPECT_FALSE(search.judge(measured(1010, 10'000), 5));  // 202/s at 300 offered
-  EXPECT_EQ(search.result().best.load, 200);
-  EXPECT_NE(search.result().stop_reason.find("stopped growing"), std::string::npos);
+TEST(CapacitySearch, EachStepNeedsThreeAgreeingWindowsAndAFailingStepEndsAfterTwo) {
+  SimulatedServer server{1000, 500};
+  const auto out = search_against(server, default_plan(), {*parse_slo("p95 < 25ms")});
+  for (const auto& p : out.result.curve) {
+    if (p.within_slo) {
+      EXPECT_EQ(p.windows.size(), 3u) << p.load;
+      EXPECT_TRUE(p.stable);
+    } else {
+      EXPECT_EQ(p.windows.size(), 2u) << p.load;  // crossed twice in a row: no need to wait
+      EXPECT_EQ(p.verdict, StepVerdict::kCrossed);
+    }
+  }
+  // The answer's step reports its goodput: all of its requests met the objective.
+  EXPECT_NEAR(out.result.best.goodput_rps, out.result.best.throughput_rps, 1e-9);
 }
 
-TEST(CapacitySearch, FailRatioAndFactorSteps) {
-  CapacityPlan p = plan();
-  p.factor = 2;
-  p.open_model = false;
-  CapacitySearch search(p, {*parse_slo("fail_ratio < 1%")});
-  EXPECT_TRUE(search.judge(measured(500, 10'000, 1), 5));
-  EXPECT_EQ(search.load(), 200);
-  EXPECT_FALSE(search.judge(measured(1000, 10'000, 50), 5));
-  EXPECT_EQ(search.result().best.load, 100);
-  EXPECT_NE(search.result().stop_reason.find("200 users"), std::string::npos);
-}
-
-TEST(CapacitySearch, NoStepWithinTheObjectivesIsReportedAsNotFound) {
-  CapacitySearch search(plan(), {*parse_slo("p95 < 5ms")});
-  EXPECT_FALSE(search.judge(measured(500, 10'000), 5));
+TEST(CapacitySearch, ANoisyStepIsMarkedUnstableAndNeverPasses) {
+  CapacityPlan plan = default_plan();
+  plan.start = 100;
+  plan.max_steps = 1;
+  CapacitySearch search(plan, {*parse_slo("p95 < 1s")});
+  int n = 0;
+  // Throughput alternates 100 and 60 (±25% of the mean): never within ±10%.
+  while (!search.add_window(window(n % 2 ? 60 : 100, 1000))) ++n;
+  const auto& p = search.result().curve.back();
+  EXPECT_EQ(p.verdict, StepVerdict::kUnstable);
+  EXPECT_FALSE(p.within_slo);
+  EXPECT_FALSE(p.stable);
+  EXPECT_EQ(p.windows.size(), static_cast<std::size_t>(plan.max_windows));
+  EXPECT_NE(p.violated.find("unstable"), std::string::npos);
   EXPECT_FALSE(search.result().found);
+}
+
+TEST(CapacitySearch, LatencyNoiseFarBelowTheObjectiveDoesNotMakeAStepUnstable) {
+  CapacityPlan plan = default_plan();
+  plan.start = 100;
+  CapacitySearch search(plan, {*parse_slo("p95 < 50ms")});
+  // 0.2 ms then 0.4 ms then 0.3 ms: ±33% of the mean, but 0.2 ms apart for a 50 ms objective.
+  EXPECT_FALSE(search.add_window(window(100, 200)));
+  EXPECT_FALSE(search.add_window(window(100, 400)));
+  EXPECT_TRUE(search.add_window(window(100, 300)));
+  EXPECT_TRUE(search.result().curve.back().within_slo);
+  EXPECT_TRUE(search.result().curve.back().stable);
+  EXPECT_DOUBLE_EQ(search.load(), 300);  // grows by the factor, 3
+}
+
+TEST(CapacitySearch, ThroughputThatNoLongerFollowsTheOfferedLoadIsAPlateau) {
+  CapacityPlan plan = default_plan();
+  plan.start = 1000;
+  CapacitySearch search(plan, {*parse_slo("p95 < 10s")});  // latency never decides here
+  EXPECT_FALSE(search.add_window(window(700, 1000)));
+  EXPECT_TRUE(search.add_window(window(700, 1000)));
+  const auto& p = search.result().curve.back();
+  EXPECT_EQ(p.verdict, StepVerdict::kPlateau);
+  EXPECT_NE(p.violated.find("no longer follows the offered 1000/s"), std::string::npos) << p.violated;
+  EXPECT_DOUBLE_EQ(search.load(), 333);  // nothing good yet: down by the factor (3 significant digits)
+}
+
+TEST(CapacitySearch, AGeneratorFallingBehindStopsTheSearchAndSaysSo) {
+  CapacityPlan plan = default_plan();
+  plan.start = 10'000;
+  CapacitySearch search(plan, {*parse_slo("p95 < 50ms")});
+  for (int i = 0; i < 3; ++i) search.add_window(window(10'000, 500));
+  ASSERT_TRUE(search.result().curve.back().within_slo);
+  // At 30,000/s iterations start 8 ms late while few are in flight: the generator's own limit.
+  auto late = window(29'000, 9000);
+  late.lateness_p50_us = 8000;
+  late.in_flight = 20;
+  EXPECT_FALSE(search.add_window(late));
+  EXPECT_TRUE(search.add_window(late));
+  EXPECT_TRUE(search.done());
+  const auto& r = search.result();
+  EXPECT_TRUE(r.generator_saturated);
+  EXPECT_EQ(r.curve.back().verdict, StepVerdict::kGeneratorSaturated);
+  EXPECT_NE(r.stop_reason.find("the load generator saturated at 29000 req/s; add --threads, or workers"),
+            std::string::npos)
+      << r.stop_reason;
+  EXPECT_DOUBLE_EQ(r.best.load, 10'000);  // a lower bound of the target's capacity, not its limit
+}
+
+TEST(CapacitySearch, LatenessTooSmallToChangeAVerdictIsNotSaturation) {
+  CapacityPlan plan = default_plan();
+  plan.start = 100;
+  CapacitySearch search(plan, {*parse_slo("p95 < 100ms")});
+  // A loaded machine wakes the generator's timer 3 ms late: under a tenth of the objective.
+  auto w = window(100, 20'000);
+  w.lateness_p50_us = 3000;
+  search.add_window(w);
+  search.add_window(w);
+  EXPECT_TRUE(search.add_window(w));
+  EXPECT_FALSE(search.result().generator_saturated);
+  EXPECT_TRUE(search.result().curve.back().within_slo);
+}
+
+TEST(CapacitySearch, LateIterationsWithEverySlotBusyAreTheTargetsDoingNotTheGenerators) {
+  CapacityPlan plan = default_plan();
+  plan.start = 1000;
+  plan.max_inflight = 100;
+  CapacitySearch search(plan, {*parse_slo("p95 < 50ms")});
+  auto w = window(900, 80'000);
+  w.lateness_p50_us = 30'000;
+  w.in_flight = 100;  // every slot taken: responses do not come back fast enough
+  search.add_window(w);
+  EXPECT_TRUE(search.add_window(w));
+  EXPECT_FALSE(search.result().generator_saturated);
+  EXPECT_EQ(search.result().curve.back().verdict, StepVerdict::kCrossed);
+}
+
+TEST(CapacitySearch, ClosedModelStopsWhenThroughputStopsGrowingWithUsers) {
+  CapacityPlan plan = default_plan();
+  plan.open_model = false;
+  plan.start = 10;
+  plan.factor = 2;
+  plan.precision = 0;  // no bisection: the first plateau ends it
+  CapacitySearch search(plan, {*parse_slo("p95 < 10s")});
+  auto step = [&](double rps) {
+    while (!search.add_window(window(rps, 1000))) {
+    }
+  };
+  step(1000);  // 10 users
+  step(2000);  // 20 users
+  step(2050);  // 40 users: +2.5% for +100% users
+  const auto& r = search.result();
+  EXPECT_TRUE(search.done());
+  EXPECT_EQ(r.curve.back().verdict, StepVerdict::kPlateau);
+  EXPECT_NE(r.curve.back().violated.find("stopped growing"), std::string::npos);
+  EXPECT_DOUBLE_EQ(r.best.load, 20);
+  EXPECT_NE(r.stop_reason.find("20 users"), std::string::npos) << r.stop_reason;
+}
+
+TEST(CapacitySearch, AFixedPlanStepsLinearlyAndStopsAtTheFirstFailingStep) {
+  CapacityPlan plan = default_plan();
+  plan.start = 100;
+  plan.step = 100;
+  CapacitySearch search(plan, {*parse_slo("fail_ratio < 1%")});
+  auto step = [&](double fail) {
+    while (!search.add_window(window(search.load(), 1000, 1, fail))) {
+    }
+  };
+  step(0);
+  EXPECT_DOUBLE_EQ(search.load(), 200);
+  step(0);
+  EXPECT_DOUBLE_EQ(search.load(), 300);
+  step(0.05);
+  EXPECT_TRUE(search.done());
+  EXPECT_DOUBLE_EQ(search.result().best.load, 200);
+  EXPECT_NE(search.result().stop_reason.find("limit crossed at 300/s: fail_ratio < 1%"), std::string::npos)
+      << search.result().stop_reason;
+}
+
+TEST(CapacitySearch, AStartAboveTheCapacityComesDownByTheFactor) {
+  SimulatedServer server{50, 10'000};
+  CapacityPlan plan = default_plan();
+  plan.start = 1000;
+  const auto out = search_against(server, plan, {*parse_slo("p95 < 100ms")});
+  ASSERT_TRUE(out.result.found) << out.result.stop_reason;
+  EXPECT_GE(out.result.best.load, 50 * 0.9);
+  EXPECT_LE(out.result.best.load, 50 * 1.02);
+}
+
+TEST(CapacitySearch, NoLoadWithinTheObjectivesIsReportedAsNotFound) {
+  SimulatedServer server{1000, 10'000};
+  const auto out = search_against(server, default_plan(), {*parse_slo("p95 < 5ms")});
+  EXPECT_FALSE(out.result.found);
+  EXPECT_NE(out.result.stop_reason.find("no load met the objectives"), std::string::npos)
+      << out.result.stop_reason;
+}
+
+TEST(CapacitySearch, RepeatsGiveTheMedianAndTheSpread) {
+  SimulatedServer server{2000, 250};
+  CapacityPlan plan = default_plan();
+  plan.repeat = 3;
+  const auto out = search_against(server, plan, {*parse_slo("p95 < 12500us")});
+  const auto& r = out.result;
+  ASSERT_EQ(r.answers.size(), 3u);
+  for (double a : r.answers) EXPECT_NEAR(a, 2000, 2000 * 0.1);
+  EXPECT_NE(r.stop_reason.find("3 repeats: median"), std::string::npos) << r.stop_reason;
+  EXPECT_EQ(r.curve.back().repeat, 3);
+  // A repeat starts near the first answer: far fewer steps than the first search.
+  const auto steps_of = [&](int repeat) {
+    return std::count_if(r.curve.begin(), r.curve.end(),
+                         [&](const CapacityPoint& p) { return p.repeat == repeat; });
+  };
+  EXPECT_LT(steps_of(3), steps_of(1));
+}
+
+TEST(CapacitySearch, AutomaticWindowsHoldAboutAHundredRequests) {
+  CapacityPlan plan;
+  plan.start = 10;
+  EXPECT_EQ(CapacitySearch(plan, {}).window(), std::chrono::seconds(5));
+  plan.start = 40;
+  EXPECT_EQ(CapacitySearch(plan, {}).window(), std::chrono::seconds(3));
+  plan.start = 5000;
+  EXPECT_EQ(CapacitySearch(plan, {}).window(), std::chrono::seconds(1));
 }
 
 }  // namespace

@@ -1,0 +1,123 @@
+#include "runner/capacity_run.hpp"
+
+#include <atomic>
+#include <memory>
+
+#include "base/log.hpp"
+#include "runner/capacity_window.hpp"
+
+namespace cicada::runner {
+namespace {
+
+using namespace std::chrono_literals;
+
+// After a step past the limit the target may hold a backlog (up to --max-inflight requests); the next
+// step starts once it drained, or after this long.
+constexpr int kMaxDrainSeconds = 30;
+
+ShapeFn capacity_shape(std::shared_ptr<std::atomic<double>> load, bool open_model) {
+  return [load, open_model](std::chrono::duration<double>) -> std::optional<ShapeTarget> {
+    ShapeTarget t;
+    const double l = load->load();
+    if (open_model) {
+      t.arrival_rate = l;
+    } else {
+      t.users = static_cast<int>(l);
+      t.spawn_rate = std::max(1.0, l);  // reach each step within about a second
+    }
+    t.stage = l > 0 ? "capacity step: " + std::to_string(static_cast<long long>(l)) : "capacity: draining";
+    return t;
+  };
+}
+
+}  // namespace
+
+Result<CapacityResult> run_capacity_search(TestRunSource& source, const Scenario& scenario,
+                                           RunOptions options, const CapacityPlan& plan_in,
+                                           std::vector<Slo> slos, const CapacityProbes& probes) {
+  CapacityPlan plan = plan_in;
+  plan.max_inflight = options.max_inflight;
+  CapacitySearch search(plan, std::move(slos));
+  auto load = std::make_shared<std::atomic<double>>(search.load());
+  options.run_time.reset();
+  options.reset_stats = false;
+  options.warmup.reset();
+  options.max_lateness = std::min<std::chrono::microseconds>(options.max_lateness, 1s);
+  options.shape = capacity_shape(load, plan.open_model);
+  auto made = source.make(scenario, options);
+  if (!made) return made.error();
+  TestRun& run = **made;
+
+  auto cpu = [&] { return probes.generator_cpu ? probes.generator_cpu() : -1.0; };
+  auto server = [&] { return probes.server ? probes.server() : ServerFigures{}; };
+  const int warmup = static_cast<int>(plan.warmup.count());
+  int second = 0;  // seconds into the current step (or drain)
+  bool draining = false;
+  int window_s = static_cast<int>(search.window().count());
+  int next_edge = warmup;  // second at which the next window begins or ends
+  bool in_window = false;
+  WindowMark mark;
+  auto begin_window = [&](const stats::Snapshot& snap) {
+    mark = mark_of(snap);
+    cpu();
+    server();
+    in_window = true;
+    next_edge = second + window_s;
+  };
+  auto begin_step = [&](const stats::Snapshot& snap) {
+    second = 0;
+    window_s = static_cast<int>(search.window().count());
+    load->store(search.load());
+    in_window = false;
+    next_edge = warmup;
+    if (warmup == 0) begin_window(snap);
+  };
+  bool started = false;
+  run.run([&](const stats::Snapshot& snap) {
+    if (!started) {  // the first closed second: the first step's warm-up counts from here
+      started = true;
+      begin_step(snap);
+      return;
+    }
+    ++second;
+    if (draining) {
+      if (snap.user_count == 0 || second >= kMaxDrainSeconds) {
+        draining = false;
+        begin_step(snap);
+      }
+      return;
+    }
+    if (second < next_edge) return;
+    if (!in_window) {
+      begin_window(snap);
+      return;
+    }
+    CapacityWindow w = window_between(mark, mark_of(snap), snap.user_count);
+    w.generator_cpu = cpu();
+    w.server = server();
+    mark = mark_of(snap);
+    next_edge = second + window_s;
+    if (probes.on_window) probes.on_window(search.load(), summarize(w));
+    const bool ended = search.add_window(w);
+    if (!ended) return;
+    const CapacityPoint& point = search.result().curve.back();
+    if (probes.on_step) probes.on_step(point);
+    if (search.done()) {
+      run.stop();
+      return;
+    }
+    if (plan.open_model && !point.within_slo) {
+      draining = true;  // pause the schedule until the target's backlog is gone
+      second = 0;
+      load->store(0);
+      return;
+    }
+    begin_step(snap);
+  });
+  CapacityResult result = search.result();
+  result.final_stats = run.snapshot();
+  result.seed = run.described_by().seed();
+  return result;
+}
+
+}  // namespace cicada::runner

@@ -1,0 +1,32 @@
+#pragma once
+// Runs a capacity search (capacity_search.hpp) as one test of a TestRunSource: a LocalRunner, or a
+// distributed master's fleet (whose offered load is then the step's load). The runner follows a shape
+// whose load the search moves; each closed second's snapshot ends a warm-up or a window.
+#include <functional>
+
+#include "base/result.hpp"
+#include "cicada/user.hpp"
+#include "runner/capacity_search.hpp"
+#include "runner/run_options.hpp"
+#include "runner/test_run.hpp"
+
+namespace cicada::runner {
+
+// What the driver samples besides the run's own stats, and where it reports progress; all optional.
+struct CapacityProbes {
+  // The generator's CPU since the previous call, as a share of its cores (1.0: all busy); < 0: unknown.
+  std::function<double()> generator_cpu;
+  // The target's own figures since the previous call (--server-metrics); called at every window edge.
+  std::function<ServerFigures()> server;
+  // A window measured (its step's load) and a step ended; both on the runner's thread.
+  std::function<void(double load, const CapacityWindowSummary&)> on_window;
+  std::function<void(const CapacityPoint&)> on_step;
+};
+
+// options.shape and run_time are replaced; open-model iterations that wait more than a second for a
+// slot are dropped (max_lateness), so an overloaded step's backlog does not spill into the next one.
+Result<CapacityResult> run_capacity_search(TestRunSource& source, const Scenario& scenario,
+                                           RunOptions options, const CapacityPlan& plan,
+                                           std::vector<Slo> slos, const CapacityProbes& probes);
+
+}  // namespace cicada::runner

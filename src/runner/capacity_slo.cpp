@@ -1,0 +1,96 @@
+#include "runner/capacity_slo.hpp"
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <optional>
+
+namespace cicada::runner {
+namespace {
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  return s;
+}
+
+// "50ms", "1.5s", "250us", "0.2" (ms) into microseconds.
+std::optional<double> parse_latency_us(std::string_view s) {
+  double scale = 1000.0;
+  if (s.ends_with("ms")) {
+    s.remove_suffix(2);
+  } else if (s.ends_with("us")) {
+    s.remove_suffix(2);
+    scale = 1.0;
+  } else if (s.ends_with("s")) {
+    s.remove_suffix(1);
+    scale = 1e6;
+  }
+  double v = 0;
+  s = trim(s);
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size() || !(v > 0)) return std::nullopt;
+  return v * scale;
+}
+
+}  // namespace
+
+Result<Slo> parse_slo(std::string_view text) {
+  const auto lt = text.find('<');
+  auto bad = [&](std::string_view why) {
+    return make_error("--slo '" + std::string(text) + "': " + std::string(why) +
+                      " (expected e.g. 'p95 < 50ms', 'avg < 20ms', 'fail_ratio < 1%')");
+  };
+  if (lt == std::string_view::npos) return bad("no '<'");
+  const std::string_view metric = trim(text.substr(0, lt));
+  std::string_view value = trim(text.substr(lt + 1));
+  Slo slo;
+  slo.text = std::string(trim(text));
+  if (metric == "fail_ratio") {
+    slo.kind = Slo::Kind::kFailRatio;
+    double scale = 1.0;
+    if (value.ends_with("%")) {
+      value.remove_suffix(1);
+      scale = 0.01;
+    }
+    double v = 0;
+    value = trim(value);
+    auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
+    if (ec != std::errc() || p != value.data() + value.size() || v < 0) return bad("not a ratio");
+    slo.limit = v * scale;
+    return slo;
+  }
+  const auto limit = parse_latency_us(value);
+  if (!limit) return bad("not a latency (50ms, 1s, 250us)");
+  slo.limit = *limit;
+  if (metric == "avg") {
+    slo.kind = Slo::Kind::kAverage;
+    return slo;
+  }
+  if (metric.size() < 2 || metric[0] != 'p') return bad("unknown metric");
+  double q = 0;
+  auto [p, ec] = std::from_chars(metric.data() + 1, metric.data() + metric.size(), q);
+  if (ec != std::errc() || p != metric.data() + metric.size() || !(q > 0) || q > 100)
+    return bad("bad percentile");
+  slo.kind = Slo::Kind::kPercentile;
+  slo.quantile = q / 100.0;
+  return slo;
+}
+
+double slo_value(const Slo& slo, const stats::Histogram& latency, double fail_ratio) {
+  switch (slo.kind) {
+    case Slo::Kind::kPercentile:
+      return static_cast<double>(latency.value_at_quantile(slo.quantile));
+    case Slo::Kind::kAverage:
+      return latency.mean();
+    case Slo::Kind::kFailRatio:
+      return fail_ratio;
+  }
+  return 0;
+}
+
+std::string slo_value_text(const Slo& slo, double value) {
+  return slo.is_latency() ? fmt::format("{:.1f} ms", value / 1000.0) : fmt::format("{:.2f}%", value * 100.0);
+}
+
+}  // namespace cicada::runner

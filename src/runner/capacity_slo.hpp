@@ -1,0 +1,29 @@
+#pragma once
+// Service-level objectives of a capacity search (`--slo 'p95 < 50ms'`): parsed once, then judged on
+// each measured window of requests.
+#include <string>
+#include <string_view>
+
+#include "base/result.hpp"
+#include "stats/histogram.hpp"
+
+namespace cicada::runner {
+
+// One objective: "p95 < 50ms", "p99.9 < 1s", "avg < 20ms", "fail_ratio < 1%" (or "< 0.01").
+struct Slo {
+  enum class Kind { kPercentile, kAverage, kFailRatio };
+  Kind kind = Kind::kPercentile;
+  double quantile = 0;  // kPercentile: 0.95 for p95
+  double limit = 0;     // latency kinds: microseconds; kFailRatio: a ratio in [0, 1]
+  std::string text;     // as written, for messages
+  bool is_latency() const { return kind != Kind::kFailRatio; }
+};
+Result<Slo> parse_slo(std::string_view text);
+
+// What an objective measures on some requests: latency in us (histogram of their latency) or the
+// failure ratio in [0, 1].
+double slo_value(const Slo& slo, const stats::Histogram& latency, double fail_ratio);
+// The measured value as a message shows it: "73.1 ms" or "2.50%".
+std::string slo_value_text(const Slo& slo, double value);
+
+}  // namespace cicada::runner
