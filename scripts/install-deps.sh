@@ -39,9 +39,9 @@ if [ ${#missing[@]} -ne 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   $sudo apt-get update -qq
   $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  # nginx-light's package starts a system nginx on port 80; benchmarks run their own.
-  if command -v systemctl >/dev/null 2>&1; then $sudo systemctl disable --now nginx >/dev/null 2>&1 || true; fi
-  $sudo pkill -x nginx 2>/dev/null || true
+  # Installing only: nothing of the machine's is stopped, disabled or killed (nginx-light's package may
+  # start a system nginx on port 80; the benchmarks start their own nginx on their own port and stop it by
+  # PID). tests/scripts/no_kill_by_name_test.sh holds every script to this.
 fi
 
 # npm packages of the web UI (uPlot) and of its browser test (playwright-core), from their lock files.
