@@ -1,6 +1,7 @@
 // cicada-model serve: load a model directory and answer the model API over HTTP until SIGTERM/SIGINT.
 #include <signal.h>
 
+#include <cmath>
 #include <cstdio>
 #include <memory>
 #include <thread>
@@ -22,6 +23,7 @@ struct ServeOptions {
   std::string model_dir;
   http::ServerOptions server;
   double request_timeout_s = 10;
+  double first_request_timeout_s = 3;
   std::int64_t simulated_cost_us = 0;  // testing aid: see serving/simulated_cost.hpp
   std::string simulated_cost_mode = "spin";
   int grpc_port = -1;  // -1: no gRPC listener
@@ -35,8 +37,11 @@ int run_serve(const ServeOptions& options) {
   }
   http::ServerOptions server_options = options.server;
   if (server_options.threads == 0) server_options.threads = std::max(1u, std::thread::hardware_concurrency());
+  // Both were range-checked at parse time (seconds_in), so the conversions cannot overflow.
   server_options.request_timeout =
       std::chrono::milliseconds(static_cast<std::int64_t>(options.request_timeout_s * 1000));
+  server_options.first_request_timeout =
+      std::chrono::milliseconds(static_cast<std::int64_t>(options.first_request_timeout_s * 1000));
 
   // Signals are taken synchronously by this thread (sigwait), so block them before the server starts
   // threads: every thread inherits the mask and none is interrupted in the middle of a request.
@@ -108,6 +113,18 @@ int run_serve(const ServeOptions& options) {
   return 0;
 }
 
+// A finite number of seconds in [min_s, max_s]. (CLI::Range lets NaN through: every comparison is false.)
+CLI::Validator seconds_in(double min_s, double max_s) {
+  return CLI::Validator(
+      [min_s, max_s](std::string& text) -> std::string {
+        double v = 0;
+        if (!CLI::detail::lexical_cast(text, v) || !std::isfinite(v) || v < min_s || v > max_s)
+          return fmt::format("must be a number of seconds in [{:g}, {:g}], got {}", min_s, max_s, text);
+        return {};
+      },
+      fmt::format("SECONDS in [{:g}, {:g}]", min_s, max_s));
+}
+
 }  // namespace
 
 std::function<int()> add_serve_command(CLI::App& app) {
@@ -120,19 +137,34 @@ std::function<int()> add_serve_command(CLI::App& app) {
   cmd->add_option("--host", options->server.host, "Address to listen on")->capture_default_str();
   cmd->add_option("--port", options->server.port, "Port to listen on (0: any free port, printed at start)")
       ->capture_default_str();
-  cmd->add_option("--threads", options->server.threads, "Event-loop threads (default: all cores)");
+  // Every option is range-checked here: a value the server cannot honour is a usage error (exit 2), not a
+  // server that drops every request (--request-timeout 0) or aborts (--threads 100000).
+  cmd->add_option("--threads", options->server.threads, "Event-loop threads (default: all cores)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1024}));
   cmd->add_option("--max-inflight", options->server.max_inflight,
                   "Requests in progress before answering 503 + Retry-After")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{10'000'000}))
+      ->capture_default_str();
+  cmd->add_option("--max-connections", options->server.max_connections,
+                  "Open connections at most; at the cap a new one closes the oldest idle one (lowered to fit "
+                  "the open-files limit)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{10'000'000}))
       ->capture_default_str();
   cmd->add_option("--max-body", options->server.max_body_bytes, "Largest request body in bytes (413 beyond)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 30))
       ->capture_default_str();
   cmd->add_option("--request-timeout", options->request_timeout_s,
                   "Seconds a connection has to send a whole request (idle keep-alive included)")
+      ->check(seconds_in(0.001, 3600))
+      ->capture_default_str();
+  cmd->add_option("--first-request-timeout", options->first_request_timeout_s,
+                  "Seconds a new connection has to send its first whole request (at most --request-timeout)")
+      ->check(seconds_in(0.001, 3600))
       ->capture_default_str();
   cmd->add_option("--simulated-cost-us", options->simulated_cost_us,
                   "Testing aid: each /predict and v2 infer request holds its thread this many microseconds "
                   "first (capacity about threads * 1e6 / N per second)")
-      ->check(CLI::NonNegativeNumber)
+      ->check(CLI::Range(std::int64_t{0}, std::int64_t{10'000'000}))
       ->capture_default_str();
   cmd->add_option("--simulated-cost-mode", options->simulated_cost_mode,
                   "spin: burn CPU for the cost (a CPU-bound model); sleep: block the thread without CPU "

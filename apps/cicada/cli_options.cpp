@@ -8,7 +8,9 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <sstream>
 
+#include "config_file.hpp"
 #include "subcommands.hpp"
 
 namespace cicada::app {
@@ -63,13 +65,6 @@ void define(CLI::App& app, CliOptions& o) {
   app.footer((subcommands().empty() ? std::string() : footer) + kPrecedence);
 }
 
-std::string trim(std::string s) {
-  auto not_space = [](unsigned char c) { return !std::isspace(c); };
-  s.erase(s.begin(), std::find_if(s.begin(), s.end(), not_space));
-  s.erase(std::find_if(s.rbegin(), s.rend(), not_space).base(), s.end());
-  return s;
-}
-
 std::string env_name(std::string long_name) {
   std::string out = "CICADA_";
   for (char c : long_name)
@@ -85,30 +80,15 @@ bool truthy(const std::string& v, bool& out) {
   return false;
 }
 
-// key = value lines; '#' and ';' start comments; [sections] are ignored (as in locust.conf).
-bool read_config(const std::string& path, std::map<std::string, std::pair<std::string, int>>& out,
-                 std::string& err) {
+bool read_config(const std::string& path, ConfigSettings& out, std::string& err) {
   std::ifstream in(path);
   if (!in) {
     err = path + ": cannot read config file";
     return false;
   }
-  std::string line;
-  int number = 0;
-  while (std::getline(in, line)) {
-    ++number;
-    line = trim(line);
-    if (line.empty() || line[0] == '#' || line[0] == ';' || line[0] == '[') continue;
-    auto eq = line.find('=');
-    if (eq == std::string::npos) {
-      err = path + ":" + std::to_string(number) + ": expected 'key = value', got '" + line + "'";
-      return false;
-    }
-    std::string key = trim(line.substr(0, eq));
-    std::replace(key.begin(), key.end(), '_', '-');
-    out[key] = {trim(line.substr(eq + 1)), number};
-  }
-  return true;
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_config_text(text.str(), path, out, err);
 }
 
 // Turns a layered "key = value" into command-line words for the option.
@@ -161,7 +141,7 @@ ParseOutcome parse_cli(int argc, char** argv) {
   std::map<std::string, bool> given;
   for (CLI::Option* opt : app.get_options()) given[opt->get_single_name()] = opt->count() > 0;
 
-  std::map<std::string, std::pair<std::string, int>> file;
+  ConfigSettings file;
   std::string config_path = o.config_file;
   if (config_path.empty() && std::filesystem::exists("cicada.conf")) config_path = "cicada.conf";
   if (!config_path.empty()) {

@@ -6,6 +6,14 @@
 
 namespace cicada::serving {
 
+void ApiError::add(std::string_view field, std::string_view problem) {
+  if (full()) {
+    ++more_fields;
+    return;
+  }
+  fields.emplace_back(http::clip_utf8(field, kMaxNameBytes), http::clip_utf8(problem, kMaxProblemBytes));
+}
+
 void write_error(http::ServerResponse& out, const ApiError& error) {
   out.status = error.status;
   out.content_type = "application/json";
@@ -20,7 +28,12 @@ void write_error(http::ServerResponse& out, const ApiError& error) {
     out.body += ':';
     http::append_json_string(out.body, problem);
   }
-  out.body += "}}";
+  out.body += '}';
+  if (error.more_fields > 0) {
+    out.body += ",\"more_fields\":";
+    out.body += std::to_string(error.more_fields);
+  }
+  out.body += '}';
 }
 
 bool require_json_content_type(std::string_view content_type, http::ServerResponse& out) {
@@ -32,7 +45,7 @@ bool require_json_content_type(std::string_view content_type, http::ServerRespon
     ok = std::tolower(static_cast<unsigned char>(media[i])) == kJson[i];
   }
   if (ok) return true;
-  ApiError e{415, "Content-Type must be application/json", {}};
+  ApiError e{415, "Content-Type must be application/json", {}, 0};
   e.add("Content-Type", content_type.empty() ? "missing" : "got " + std::string(content_type));
   write_error(out, e);
   return false;

@@ -8,19 +8,9 @@
 #include "http/server/server_types.hpp"
 #include "serving/api_errors.hpp"
 #include "serving/model.hpp"
+#include "serving/predict_input.hpp"
 
 namespace cicada::serving {
-
-// Rows of raw inputs read from a request, in schema order (rows * fields values).
-struct PredictInput {
-  std::vector<double> values;
-  std::size_t rows = 0;
-  bool batch = false;  // the body was an array: answer with an array
-};
-
-// Reads and validates a /predict body. Every problem found is added to error (400) before returning false.
-bool parse_predict_body(std::string_view body, const InputSchema& schema, PredictInput& input,
-                        ApiError& error);
 
 // The /predict handler for model (which must outlive the router).
 void handle_predict(const Model& model, const http::ServerRequest& request, http::ServerResponse& out);

@@ -14,12 +14,12 @@ InferInputs::InferInputs(const InputSchema& schema, ApiError& error)
 int InferInputs::claim(std::string_view name) {
   const int index = schema_.index_of(name);
   if (index < 0) {
-    error_.add(std::string(name), "unknown input");
+    error_.add(name, "unknown input");
     return -1;
   }
   auto& seen = seen_[static_cast<std::size_t>(index)];
   if (seen) {
-    error_.add(std::string(name), "duplicate input");
+    error_.add(name, "duplicate input");
     return -1;
   }
   seen = 1;
@@ -40,7 +40,7 @@ bool InferInputs::shape_ok() {
   for (std::size_t i = 0; i < seen_.size(); ++i) {
     if (!seen_[i]) error_.add(schema_.fields[i].name, "missing");
   }
-  if (!error_.fields.empty()) return false;
+  if (error_.any()) return false;
   values_.assign(rows_ * schema_.fields.size(), 0.0);
   return true;
 }
@@ -54,6 +54,7 @@ void InferInputs::put(int f, std::size_t r, double v) {
 }
 
 void InferInputs::reject(int f, std::size_t r, std::string problem) {
+  if (error_.full()) return error_.add({}, {});  // only counted: no name built per value of a huge body
   error_.add(fmt::format("{}[{}]", schema_.fields[static_cast<std::size_t>(f)].name, r), std::move(problem));
 }
 

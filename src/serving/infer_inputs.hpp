@@ -8,7 +8,7 @@
 //   InferInputs inputs(schema, error);
 //   for each tensor: int f = inputs.claim(name); if (f < 0) continue; inputs.count(f, n);
 //   if (inputs.shape_ok()) for each row r: inputs.put(f, r, value) (or inputs.reject(f, r, problem));
-//   if (error.fields.empty()) -> inputs.values(), inputs.rows()
+//   if (!error.any()) -> inputs.values(), inputs.rows()
 #include <cstddef>
 #include <string>
 #include <string_view>

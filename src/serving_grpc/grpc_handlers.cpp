@@ -113,7 +113,7 @@ grpc::Status model_infer(const Model& model, const inference::ModelInferRequest&
                          inference::ModelInferResponse& out) {
   if (auto status = check_model(model, request.model_name(), request.model_version()); !status.ok())
     return status;
-  ApiError error{400, "invalid inference request", {}};
+  ApiError error{400, "invalid inference request", {}, 0};
   const bool raw = request.raw_input_contents_size() > 0;
   if (raw && request.raw_input_contents_size() != request.inputs_size()) {
     error.add("raw_input_contents", fmt::format("has {} entries for {} inputs",
@@ -168,7 +168,7 @@ grpc::Status model_infer(const Model& model, const inference::ModelInferRequest&
       inputs.put(f, r, raw ? raw_value(t.datatype(), request.raw_input_contents(i), r) : typed_value(t, r));
     }
   }
-  if (!error.fields.empty()) return invalid(error);
+  if (error.any()) return invalid(error);
 
   const std::size_t rows = inputs.rows();
   const std::size_t width = model.schema().fields.size();

@@ -19,8 +19,10 @@
 #include <vector>
 
 #include "base/clock.hpp"
+#include "base/fd_limit.hpp"
 #include "base/log.hpp"
 #include "http/server/json_text.hpp"
+#include "http/server/request_checks.hpp"
 #include "http/server/stream_channel.hpp"
 
 namespace cicada::http {
@@ -56,6 +58,7 @@ struct HttpServer::Impl {
   Impl(ServerOptions o, Router r, ServerObserver* obs)
       : options(std::move(o)), router(std::move(r)), observer(obs) {
     if (options.threads == 0) options.threads = 1;
+    if (options.max_connections == 0) options.max_connections = 1;
     for (std::size_t i = 0; i < options.threads; ++i) workers.push_back(std::make_unique<Worker>(i));
   }
 
@@ -73,6 +76,7 @@ struct HttpServer::Impl {
   std::thread accept_thread;
   std::size_t next_worker = 0;
   std::atomic<std::size_t> inflight{0};
+  std::atomic<std::size_t> connections{0};  // sessions alive (counted at accept, until destroyed)
   std::atomic<bool> stopping{false};
   bool started = false;
   bool joined = false;
@@ -90,9 +94,12 @@ bool is_http_parse_error(const beast::error_code& ec) {
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(HttpServer::Impl& server, Worker& worker, tcp::socket socket)
-      : server_(server), worker_(worker), stream_(std::move(socket)) {}
+      : server_(server), worker_(worker), stream_(std::move(socket)) {
+    server_.connections.fetch_add(1, std::memory_order_relaxed);
+  }
 
   ~Session() {
+    server_.connections.fetch_sub(1, std::memory_order_relaxed);
     if (channel_) channel_->mark_closed();
     if (!registered_) return;  // never started: the loop was stopped hard before start() ran
     worker_.sessions.erase(registration_);
@@ -111,6 +118,18 @@ class Session : public std::enable_shared_from_this<Session> {
     read_request();
   }
 
+  // Waiting for a request of which nothing has arrived: what the connection cap may close.
+  bool idle() const {
+    return state_ == State::kReading && buffer_.size() == 0 && parser_ && !parser_->got_some();
+  }
+
+  // The connection cap closes this idle connection to make room for a new one.
+  void evict() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+    stream_.close();
+  }
+
   // stop(): a connection waiting for a request is closed now; one writing an answer closes after it; a
   // stream ends now (its owner's writes fail from here on).
   void shutdown() {
@@ -126,10 +145,13 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void read_request() {
     state_ = State::kReading;
+    head_request_ = false;
     parser_.emplace();
     parser_->body_limit(server_.options.max_body_bytes);
     parser_->header_limit(static_cast<std::uint32_t>(server_.options.max_header_bytes));
-    stream_.expires_after(server_.options.request_timeout);
+    auto timeout = server_.options.request_timeout;
+    if (requests_ == 0) timeout = std::min(timeout, server_.options.first_request_timeout);
+    stream_.expires_after(timeout);
     bhttp::async_read(stream_, buffer_, *parser_,
                       [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
   }
@@ -159,14 +181,26 @@ class Session : public std::enable_shared_from_this<Session> {
   void handle() {
     auto& req = parser_->get();
     read_done_ = mono_now();
+    ++requests_;
     keep_alive_ = req.keep_alive() && !server_.stopping.load(std::memory_order_relaxed);
-    std::string_view target = req.target();
+    route_ = kUnmatchedRoute;
+    HeadVerdict verdict = check_head(req);
+    if (verdict.status != 0) {
+      keep_alive_ = false;  // the framing of what follows is in doubt: nothing more is read from it
+      return answer_error(verdict.status, verdict.message);
+    }
+    std::string_view target = verdict.target;
     std::string_view method = req.method_string();
-    std::string_view path = path_of(target);
+    std::string_view path = verdict.path;
+    head_request_ = req.method() == bhttp::verb::head;
     Router::Match m = server_.router.match(method, path);
+    if (m.handler == nullptr && head_request_) {
+      // HEAD on a GET route: the GET answer without its body (RFC 9110 §9.3.2).
+      if (Router::Match get = server_.router.match("GET", path); get.handler != nullptr) m = get;
+    }
     route_ = m.route;
     if (m.handler == nullptr) {
-      if (m.route == kUnmatchedRoute) return answer_error(404, fmt::format("no route {}", path));
+      if (m.route == kUnmatchedRoute) return answer_error(404, "no route " + clip_utf8(path, 256));
       response_extra_allow_ = m.allow;
       return answer_error(405,
                           fmt::format("method {} not allowed on {} (allowed: {})", method, path, m.allow));
@@ -197,6 +231,33 @@ class Session : public std::enable_shared_from_this<Session> {
     send(std::move(out));
   }
 
+  HeadVerdict check_head(const bhttp::request<bhttp::string_body>& req) {
+    RequestHead head;
+    head.version = req.version();
+    head.target = req.target();
+    std::string transfer_encoding;  // allocates only when the header is there
+    for (const auto& field : req) {
+      switch (field.name()) {
+        case bhttp::field::host:
+          ++head.host_count;
+          break;
+        case bhttp::field::content_length:
+          ++head.content_length_count;
+          break;
+        case bhttp::field::transfer_encoding:
+          if (head.has_transfer_encoding) transfer_encoding += ',';
+          head.has_transfer_encoding = true;
+          transfer_encoding.append(field.value());
+          break;
+        default:
+          break;
+      }
+    }
+    head.transfer_encoding = transfer_encoding;
+    HeadVerdict verdict = check_request_head(head);
+    return verdict;
+  }
+
   void answer_error(int status, std::string_view message) {
     ServerResponse out{status, "application/json", json_error_body(message), {}, {}};
     if (!response_extra_allow_.empty()) out.headers.emplace_back("Allow", std::string(response_extra_allow_));
@@ -207,7 +268,8 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void send(ServerResponse&& out) {
-    if (out.on_stream) return start_stream(std::move(out));
+    // A HEAD on a streaming route gets the head alone, like any HEAD.
+    if (out.on_stream && !head_request_) return start_stream(std::move(out));
     status_ = out.status;
     // stop() may have come while the handler ran: tell the client this connection ends with this answer.
     if (server_.stopping.load(std::memory_order_relaxed)) keep_alive_ = false;
@@ -220,6 +282,7 @@ class Session : public std::enable_shared_from_this<Session> {
     response_.body() = std::move(out.body);
     response_.keep_alive(keep_alive_);
     response_.prepare_payload();
+    if (head_request_) response_.body().clear();  // Content-Length still says what GET would send
     state_ = State::kWriting;
     stream_.expires_after(server_.options.request_timeout);
     bhttp::async_write(stream_, response_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
@@ -338,6 +401,8 @@ class Session : public std::enable_shared_from_this<Session> {
   bool registered_ = false;
   State state_ = State::kReading;
   bool keep_alive_ = true;
+  bool head_request_ = false;
+  std::size_t requests_ = 0;  // requests read on this connection
   bool counted_inflight_ = false;
   bool retry_after_ = false;
   std::string_view response_extra_allow_;  // points into the Router, which outlives sessions
@@ -352,6 +417,22 @@ class Session : public std::enable_shared_from_this<Session> {
 
 }  // namespace
 
+namespace {
+
+// At the connection cap: closes the oldest connection of worker that waits for a request with nothing
+// received (sessions are listed in the order they were accepted). On the worker's thread.
+bool evict_oldest_idle(Worker& worker) {
+  for (Session* session : worker.sessions) {
+    if (session->idle()) {
+      session->evict();
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
 void HttpServer::Impl::accept_next() {
   Worker& target = *workers[next_worker];
   next_worker = (next_worker + 1) % workers.size();
@@ -359,8 +440,13 @@ void HttpServer::Impl::accept_next() {
   acceptor->async_accept(target.ioc, [this, &target](beast::error_code ec, tcp::socket socket) {
     if (stopping.load() || ec == asio::error::operation_aborted) return;
     if (!ec) {
+      bool at_cap = connections.load(std::memory_order_relaxed) >= options.max_connections;
       auto session = std::make_shared<Session>(*this, target, std::move(socket));
-      asio::post(target.ioc, [session] { session->start(); });
+      asio::post(target.ioc, [session, at_cap, &target] {
+        // No idle connection to close: dropping the new session closes its socket.
+        if (at_cap && !evict_oldest_idle(target)) return;
+        session->start();
+      });
       return accept_next();
     }
     // Out of file descriptors and the like: back off instead of spinning on the error.
@@ -396,6 +482,16 @@ Result<void> HttpServer::start() {
     if (ec || results.empty())
       return make_error(fmt::format("cannot resolve host {}: {}", s.options.host, ec.message()));
     endpoint = results.begin()->endpoint();
+  }
+  // One descriptor per connection, plus a reserve for the loops, the model and logs: the cap must keep
+  // accept from ever failing with EMFILE (which would leave new clients waiting in the backlog).
+  const std::size_t fd_limit = raise_open_files_limit();
+  const std::size_t reserve = 64 + 4 * s.workers.size();
+  const std::size_t fits = fd_limit > 2 * reserve ? fd_limit - reserve : fd_limit / 2;
+  if (s.options.max_connections > fits) {
+    log::info("http server: max connections lowered from {} to {} (open-files limit {})",
+              s.options.max_connections, fits, fd_limit);
+    s.options.max_connections = fits;
   }
   s.acceptor.emplace(ioc0);
   s.accept_backoff.emplace(ioc0);
@@ -441,6 +537,7 @@ std::string HttpServer::url() const {
   bool v6 = h.find(':') != std::string::npos;
   return fmt::format("http://{}{}{}:{}", v6 ? "[" : "", h, v6 ? "]" : "", impl_->bound_port);
 }
+std::size_t HttpServer::connections() const { return impl_->connections.load(std::memory_order_relaxed); }
 std::size_t HttpServer::inflight() const { return impl_->inflight.load(std::memory_order_relaxed); }
 const ServerOptions& HttpServer::options() const { return impl_->options; }
 const Router& HttpServer::router() const { return impl_->router; }

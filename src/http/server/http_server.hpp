@@ -29,6 +29,14 @@ struct ServerOptions {
   // A connection must deliver a whole request within this time of the server starting to wait for it, or it
   // is closed. This bounds slow or endless headers and idle keep-alive connections alike.
   std::chrono::milliseconds request_timeout{10000};
+  // A new connection must deliver its first whole request within this (when shorter than request_timeout):
+  // connections that never send anything are dropped sooner than idle keep-alive ones.
+  std::chrono::milliseconds first_request_timeout{3000};
+  // Open connections at most. At the cap, a new connection closes the oldest connection of its worker that
+  // is waiting for a request with nothing received; when there is none, the new one is closed. start()
+  // raises the soft open-files limit to the hard one and lowers this cap to fit under it, so accept never
+  // fails for want of descriptors.
+  std::size_t max_connections = 10000;
   // On stop(): how long in-flight responses may take to finish before the loops are stopped hard.
   std::chrono::milliseconds shutdown_grace{10000};
   std::string server_name = "cicada";  // Server header
@@ -54,6 +62,8 @@ class HttpServer {
   // "http://127.0.0.1:PORT" (IPv6 hosts in brackets).
   std::string url() const;
 
+  // Connections currently open.
+  std::size_t connections() const;
   // Requests currently read but not yet answered (the in-flight gauge).
   std::size_t inflight() const;
   const ServerOptions& options() const;

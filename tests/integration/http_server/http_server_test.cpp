@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "raw_http.hpp"
+#include "server_fixture.hpp"
 
 namespace cicada::http {
 namespace {
@@ -18,65 +19,6 @@ using namespace std::chrono_literals;
 using test::make_request;
 using test::RawConnection;
 using test::round_trip;
-
-struct CountingObserver : ServerObserver {
-  void on_response(std::size_t, std::size_t route, int status, std::chrono::nanoseconds) noexcept override {
-    std::lock_guard lock(mutex);
-    responses.emplace_back(route, status);
-  }
-  void on_rejected(std::size_t) noexcept override { ++rejected; }
-  std::mutex mutex;
-  std::vector<std::pair<std::size_t, int>> responses;
-  std::atomic<int> rejected{0};
-};
-
-Router test_router(std::atomic<int>* slow_started = nullptr) {
-  Router r;
-  r.add("GET", "/hello", [](const ServerRequest&, ServerResponse& out) { out.body = "hi"; });
-  r.add("POST", "/echo", [](const ServerRequest& req, ServerResponse& out) {
-    out.content_type = std::string(req.content_type);
-    out.body = std::string(req.body);
-    out.headers.emplace_back("X-Path", std::string(req.path));
-  });
-  r.add("GET", "/both", [](const ServerRequest&, ServerResponse& out) { out.body = "get"; });
-  r.add("PUT", "/both", [](const ServerRequest&, ServerResponse& out) { out.body = "put"; });
-  r.add("GET", "/slow", [slow_started](const ServerRequest&, ServerResponse& out) {
-    if (slow_started != nullptr) ++*slow_started;
-    std::this_thread::sleep_for(400ms);
-    out.body = "slow";
-  });
-  r.add("GET", "/throw", [](const ServerRequest&, ServerResponse&) { throw std::runtime_error("boom"); });
-  r.add("GET", "/worker", [](const ServerRequest& req, ServerResponse& out) {
-    std::this_thread::sleep_for(20ms);  // keeps a worker busy so the next connection goes elsewhere
-    out.body = std::to_string(req.worker);
-  });
-  return r;
-}
-
-ServerOptions test_options() {
-  ServerOptions o;
-  o.port = 0;
-  o.threads = 2;
-  o.max_body_bytes = 1024;
-  o.max_header_bytes = 2048;
-  o.request_timeout = 300ms;
-  o.shutdown_grace = 3s;
-  return o;
-}
-
-class ServerTest : public ::testing::Test {
- protected:
-  void start(ServerOptions o = test_options()) {
-    server_ = std::make_unique<HttpServer>(std::move(o), test_router(&slow_started_), &observer_);
-    auto started = server_->start();
-    ASSERT_TRUE(started.ok()) << started.error().message;
-    port_ = server_->port();
-  }
-  std::atomic<int> slow_started_{0};
-  CountingObserver observer_;
-  std::unique_ptr<HttpServer> server_;
-  std::uint16_t port_ = 0;
-};
 
 TEST_F(ServerTest, EphemeralPortAndUrl) {
   start();

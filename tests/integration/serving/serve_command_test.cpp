@@ -60,5 +60,29 @@ TEST(ServeCommand, ServesOnAnEphemeralPortAndStopsOnSigterm) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(ServeCommand, OutOfRangeOptionsAreUsageErrorsWithExit2) {
+  std::filesystem::path binary = std::filesystem::path(CICADA_BINARY_DIR) / "apps/cicada-model/cicada-model";
+  if (!std::filesystem::exists(binary)) GTEST_SKIP() << "not built: " << binary;
+  // Each once started a server that dropped every request, answered everything 503, hit undefined
+  // behaviour (1e30 s -> int64) or aborted. The model directory does not exist: an option that passed
+  // parsing would fail later with exit 1, not 2.
+  for (const char* bad : {"--request-timeout 0", "--request-timeout nan", "--request-timeout 1e30",
+                          "--request-timeout -1", "--first-request-timeout inf", "--threads 100000",
+                          "--threads 0", "--max-inflight 0", "--max-connections 0", "--max-body 0",
+                          "--port 70000", "--port -1", "--simulated-cost-us 99999999999"}) {
+    std::string command =
+        binary.string() + " serve --model /nonexistent-cicada-model " + bad + " > /dev/null 2>&1";
+    int status = std::system(command.c_str());
+    ASSERT_TRUE(WIFEXITED(status)) << bad;
+    EXPECT_EQ(WEXITSTATUS(status), 2) << bad;
+  }
+  std::string fine = binary.string() +
+                     " serve --model /nonexistent-cicada-model --request-timeout 0.5 --threads 2" +
+                     " --max-connections 100 > /dev/null 2>&1";
+  int status = std::system(fine.c_str());
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 1) << "valid options reach the model loading, which fails";
+}
+
 }  // namespace
 }  // namespace cicada::serving::test
