@@ -7,8 +7,10 @@
 #   bash bench/cpp_vs_yaml/run.sh [path/to/cicada [path/to/cicada-model]]     REPS=3 SECONDS_PER_RUN=8
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
-cicada="${1:-$root/build/release/apps/cicada/cicada}"
-model="${2:-$(dirname "$(dirname "$cicada")")/cicada-model/cicada-model}"
+source "$root/bench/lib.sh"
+# Absolute paths: the script changes directory below.
+cicada="$(bench_exe "${1:-$root/build/release/apps/cicada/cicada}")"
+model="$(bench_exe "${2:-$(dirname "$(dirname "$cicada")")/cicada-model/cicada-model}")"
 reps="${REPS:-3}"
 secs="${SECONDS_PER_RUN:-8}"
 work="$(mktemp -d)"
@@ -20,18 +22,19 @@ cd "$work"  # cicada keeps its run history in ./.cicada: keep it out of the call
 "$model" train --data "$root/data/heart-disease.csv" --out "$work/model" > /dev/null
 taskset -c 0 "$model" serve --model "$work/model" --port 0 --threads 1 --max-inflight 100000 > "$work/serve.log" 2>&1 &
 server_pid=$!
-for _ in $(seq 50); do grep -q "http://127.0.0.1:" "$work/serve.log" && break; sleep 0.1; done
-url="$(grep -o 'http://127.0.0.1:[0-9]*' "$work/serve.log" | head -1)"
+url="$(bench_url "$work/serve.log")"
 
-# One run: prints "cpu_seconds requests".
+# One run: writes "cpu_seconds requests" to $work/TAG.row. Called in this shell (not in $(...) or a
+# pipe), so a run that measured nothing stops the script.
 run() {
   local scenario="$1" tag="$2"
   /usr/bin/time -f "%U %S" -o "$work/time" taskset -c 1 "$cicada" -f "$scenario" --host "$url" --headless \
-    -u 50 -r 50 --threads 1 -t "${secs}s" --csv "$work/$tag" --only-summary > /dev/null 2>&1 || true
+    -u 50 -r 50 --threads 1 -t "${secs}s" --csv "$work/$tag" --only-summary > "$work/$tag.log" 2>&1 || true
   local cpu requests
   cpu="$(awk '{print $1 + $2}' "$work/time")"
-  requests="$(awk -F, '$2 == "Aggregated" {print $3}' "$work/${tag}_stats.csv")"
-  echo "$cpu $requests"
+  requests="$(awk -F, '$2 == "Aggregated" {print $3}' "$work/${tag}_stats.csv" 2>/dev/null || true)"
+  bench_measured "cicada -f $(basename "$scenario")" "$requests" "$work/$tag.log"
+  echo "$cpu $requests" > "$work/$tag.row"
 }
 
 echo "| scenario | YAML us CPU/request | C++ us CPU/request | C++ / YAML |"
@@ -39,13 +42,15 @@ echo "|---|---|---|---|"
 for pair in "bench/scenarios/health-max" "examples/randomized-max:bench/scenarios/randomized-max"; do
   yaml="$root/${pair%%:*}.yaml"
   cpp="$root/${pair##*:}.cpp"
-  run "$cpp" warm > /dev/null  # compile into the cache, outside the timed runs
+  run "$cpp" warm  # compile into the cache, outside the timed runs
   ratios=()
   ys=()
   cs=()
   for _ in $(seq "$reps"); do
-    read -r ycpu yreq < <(run "$yaml" yaml)
-    read -r ccpu creq < <(run "$cpp" cpp)
+    run "$yaml" yaml
+    read -r ycpu yreq < "$work/yaml.row"
+    run "$cpp" cpp
+    read -r ccpu creq < "$work/cpp.row"
     y="$(awk -v c="$ycpu" -v r="$yreq" 'BEGIN {printf "%.2f", c * 1e6 / r}')"
     c="$(awk -v c="$ccpu" -v r="$creq" 'BEGIN {printf "%.2f", c * 1e6 / r}')"
     ys+=("$y")

@@ -18,9 +18,8 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-cicada="${1:-$root/build/release/apps/cicada/cicada}"
-[ -x "$cicada" ] || { echo "run.sh: no cicada at $cicada" >&2; exit 2; }
-cicada="$(realpath "$cicada")"
+source "$root/bench/lib.sh"
+cicada="$(bench_exe "${1:-$root/build/release/apps/cicada/cicada}")"
 server_cpus="${SERVER_CPUS:-0-1}"
 read -r -a worker_cpus <<< "${WORKER_CPUS:-2 3}"
 users="${USERS:-50}"         # per worker
@@ -85,7 +84,9 @@ echo "|---|---|---|---|---|---|---|---|---|"
 ones=() twos=() ratios=()
 for ((r = 1; r <= reps; r++)); do
   read -r one one_count one_fail one_srv one_gen one_cores <<< "$(run 1)"
+  bench_measured "1 worker" "${one_count:-}" "$work/master1.log"
   read -r two two_count two_fail two_srv two_gen two_cores <<< "$(run 2)"
+  bench_measured "2 workers" "${two_count:-}" "$work/master2.log"
   ratio="$(/usr/bin/python3 -c "print(f'{$two / $one:.2f}')")"
   ones+=("$one") twos+=("$two") ratios+=("$ratio")
   echo "| $r | $one | $two | ${ratio}x | $((one_fail + two_fail)) | $one_srv, $two_srv | $one_gen, $two_gen | $one_cores, $two_cores | $(cut -d' ' -f1 /proc/loadavg) |"

@@ -89,6 +89,15 @@ def stop(proc: subprocess.Popen, sig: int, grace_s: float) -> bool:
         return True
 
 
+class MeasuredNothing(RuntimeError):
+    """A generator that exited early or whose requests the server never saw: no figure to report."""
+
+
+def _tail(path: str, lines: int = 15) -> str:
+    with open(path, errors="replace") as f:
+        return "".join(f.readlines()[-lines:])
+
+
 def measure(cmd, cwd, log_path, server_pid, counter, warmup_s, window_s, stop_signal=signal.SIGTERM,
             env=None) -> dict:
     """Runs one generator command, measures it over [warmup_s, warmup_s + window_s], then stops it.
@@ -106,12 +115,17 @@ def measure(cmd, cwd, log_path, server_pid, counter, warmup_s, window_s, stop_si
             first = sample(proc.pid, server_pid, counter)
             time.sleep(window_s)
             second = sample(proc.pid, server_pid, counter)
+            exited_early = proc.poll() is not None
         finally:
             killed = stop(proc, stop_signal, 15.0)
     span = second["t"] - first["t"]
     n = second["count"] - first["count"]
     gen = second["gen_cpu"] - first["gen_cpu"]
     srv = second["srv_cpu"] - first["srv_cpu"]
+    if exited_early or n <= 0:
+        why = f"exited with {proc.returncode} before the window ended" if exited_early else "served no request"
+        raise MeasuredNothing(f"{cmd[0] if cmd[0] != 'taskset' else cmd[3]}: {why} "
+                              f"({n} requests in the window); log {log_path}:\n{_tail(log_path)}")
     return {
         "command": " ".join(cmd), "window_s": round(span, 3), "requests": n,
         "non2xx": second["bad"] - first["bad"], "rps": n / span if span else 0.0,

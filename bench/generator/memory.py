@@ -64,6 +64,11 @@ def main():
     except (OSError, KeyError, ValueError):
         failures = None
     peak_mb = hwm_kib / 1024
+    if requests <= 0 or hwm_kib == 0:
+        with open(os.path.join(a.work, "cicada.log"), errors="replace") as f:
+            sys.stderr.write("".join(f.readlines()[-15:]))
+        sys.exit(f"memory.py: cicada measured nothing ({requests} requests served, peak {peak_mb:.1f} MB, "
+                 f"exit {proc.returncode}); its log is above")
     print(f"`{' '.join(cmd[3:])}` (threads {a.threads}, exit {proc.returncode}{', killed' if killed else ''})")
     print()
     print("| users | think time | run s | requests served (nginx) | req/s (whole run) | failures | "

@@ -115,6 +115,13 @@ def report(results, a):
 
 
 def main():
+    try:
+        run()
+    except measure.MeasuredNothing as e:
+        sys.exit(f"run.py: {e}")
+
+
+def run():
     ap = argparse.ArgumentParser()
     for name in ("root", "here", "work", "cicada", "model"):
         ap.add_argument("--" + name, required=True)

@@ -17,11 +17,10 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-cicada="${1:-$root/build/release/apps/cicada/cicada}"
-model="${2:-$(dirname "$(dirname "$cicada")")/cicada-model/cicada-model}"
-for bin in "$cicada" "$model"; do
-  [ -x "$bin" ] || { echo "run.sh: no binary at $bin (build it, or pass its path)" >&2; exit 2; }
-done
+source "$root/bench/lib.sh"
+# Absolute paths: run.py starts each generator in another directory.
+cicada="$(bench_exe "${1:-$root/build/release/apps/cicada/cicada}")"
+model="$(bench_exe "${2:-$(dirname "$(dirname "$cicada")")/cicada-model/cicada-model}")"
 for tool in wrk nginx taskset pgrep /usr/bin/locust; do
   command -v "$tool" > /dev/null || { echo "run.sh: missing $tool (bash scripts/install-deps.sh --bench)" >&2; exit 2; }
 done

@@ -9,10 +9,10 @@
 #   REPS=3 bash bench/serve/p99_half_rate.sh [path/to/cicada-model] [path/to/cicada]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
-model_bin="${1:-$root/build/release/apps/cicada-model/cicada-model}"
-cicada_bin="${2:-$root/build/release/apps/cicada/cicada}"
+source "$root/bench/lib.sh"
+model_bin="$(bench_exe "${1:-$root/build/release/apps/cicada-model/cicada-model}")"
+cicada_bin="$(bench_exe "${2:-$root/build/release/apps/cicada/cicada}")"
 reps="${REPS:-3}"
-for b in "$model_bin" "$cicada_bin"; do [ -x "$b" ] || { echo "p99_half_rate.sh: no binary at $b" >&2; exit 2; }; done
 work="$(mktemp -d)"
 server=""
 cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$work"; }
@@ -21,8 +21,7 @@ trap cleanup EXIT
 "$model_bin" train --data "$root/data/heart-disease.csv" --out "$work/model" >/dev/null
 taskset -c 0 "$model_bin" serve --model "$work/model" --port 0 --threads 1 --max-inflight 100000 >"$work/serve.log" 2>&1 &
 server=$!
-for _ in $(seq 100); do url=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$work/serve.log" | head -1 || true); [ -n "$url" ] && break; sleep 0.1; done
-[ -n "$url" ] || { cat "$work/serve.log"; exit 1; }
+url="$(bench_url "$work/serve.log")"
 
 # 1. The maximum rate: wrk, 16 connections, POST /predict with data/payload.json.
 cat > "$work/post.lua" <<LUA
@@ -32,6 +31,7 @@ local f = io.open("$root/data/payload.json"); wrk.body = f:read("*a"); f:close()
 LUA
 taskset -c 1 wrk -t1 -c16 -d8s -s "$work/post.lua" "$url/predict" >"$work/wrk.txt"
 max=$(awk '/Requests\/sec/ {print int($2)}' "$work/wrk.txt")
+bench_measured "wrk POST /predict" "$max" "$work/wrk.txt"
 half=$((max / 2))
 
 # 2. Half of it as a constant arrival rate. The pause lets the kernel settle after wrk exits (a virtual
@@ -44,7 +44,8 @@ for rep in $(seq "$reps"); do
   taskset -c 1 "$cicada_bin" -f "$root/examples/fixed-predict.yaml" --host "$url" --headless --only-summary \
     --arrival-rate "$half" --max-inflight 256 --threads 1 -t 25s --warmup 5s --csv "$work/half" --no-history \
     >"$work/cicada.txt" 2>&1 || true
-  row=$(grep '^,Aggregated' "$work/half_stats.csv")
+  row=$(grep '^,Aggregated' "$work/half_stats.csv" 2>/dev/null || true)
+  bench_measured "cicada --arrival-rate $half" "$(echo "$row" | cut -d, -f3)" "$work/cicada.txt"
   unc=$(grep '^,Aggregated,[0-9]*,uncorrected' "$work/half_latency_correction.csv" 2>/dev/null || true)
   dropped=$(awk -F, '/^Dropped Iterations/ {print $2}' "$work/half_latency_correction.csv" 2>/dev/null || true)
   p99=$(echo "$row" | cut -d, -f19)

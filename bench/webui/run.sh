@@ -10,9 +10,8 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-cicada="${1:-$root/build/release/apps/cicada/cicada}"
-cicada="$(realpath "$cicada" 2>/dev/null || echo "$cicada")"
-[ -x "$cicada" ] || { echo "run.sh: no binary at $cicada (build it, or pass its path)" >&2; exit 2; }
+source "$root/bench/lib.sh"
+cicada="$(bench_exe "${1:-$root/build/release/apps/cicada/cicada}")"
 for tool in nginx taskset pgrep; do
   command -v "$tool" > /dev/null || { echo "run.sh: missing $tool (bash scripts/install-deps.sh)" >&2; exit 2; }
 done
