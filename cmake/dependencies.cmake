@@ -14,6 +14,12 @@ pkg_check_modules(XGBOOST REQUIRED IMPORTED_TARGET xgboost)
 find_package(cppzmq REQUIRED)
 find_package(msgpack REQUIRED CONFIG)
 
+# Locustfiles (src/python): Debian's CPython 3.11 embedded, through pybind11's headers (no Python lookup
+# by pybind11 itself: the interpreter is the system's, found by pkg-config), plus python3-greenlet at run time.
+pkg_check_modules(PYTHON3_EMBED REQUIRED IMPORTED_TARGET python3-embed)
+set(PYBIND11_NOPYTHON ON)
+find_package(pybind11 CONFIG REQUIRED)
+
 # nodejs http-parser (what wrk uses): a callback parser that never allocates, for the load generator's client.
 find_path(HTTP_PARSER_INCLUDE_DIR http_parser.h REQUIRED)
 find_library(HTTP_PARSER_LIBRARY http_parser REQUIRED)

@@ -13,6 +13,8 @@ packages=(
   libxgboost-dev xgboost libhttp-parser-dev
   # gRPC (Open Inference Protocol v2: cicada-model --grpc-port, src/grpc_oip) and HTTP/2 (docs/protocols.md)
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler libnghttp2-dev
+  # locustfiles (src/python): embedded CPython 3.11, pybind11, greenlet; Locust itself for the side-by-side tests
+  python3-dev pybind11-dev python3-greenlet python3-locust
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev python3-xgboost python3-numpy python3-pandas
   wrk nginx-light procps util-linux nghttp2-client

@@ -207,11 +207,11 @@ int run_capacity_command(int argc, char** argv) {
     server_probe = std::move(*probe);
   }
 
-  auto loaded = load_scenario_file(o.scenario_file);
+  auto loaded = load_scenario_file(o.scenario_file, {{}, {}, {}, o.host});
   if (!loaded) return fail(loaded.error().message);
   runner::RunOptions ro;
   ro.host = !o.host.empty() ? o.host : loaded->scenario.default_host;
-  ro.threads = static_cast<std::size_t>(o.threads);
+  ro.threads = o.threads > 0 ? static_cast<std::size_t>(o.threads) : loaded->settings.threads.value_or(0);
   ro.seed = o.seed;
   ro.max_inflight = static_cast<std::size_t>(std::max(1, o.max_inflight));
   ro.keep_entry_history = false;

@@ -28,6 +28,9 @@ void define(CLI::App& app, CliOptions& o) {
   app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   app.add_option("-f,--scenario", o.scenario_file,
                  "Scenario file: .yaml/.yml, or .cpp (compiled and cached, see docs/cpp-scenarios.md)");
+  app.add_option("user_classes", o.user_classes,
+                 "Run only these user types (Locust's user classes), by name; default: all of them")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.add_option("-H,--host", o.host, "Base URL of the system under test, e.g. http://127.0.0.1:8080");
   app.add_option("-u,--users", o.users, "Peak number of concurrent users")->check(CLI::NonNegativeNumber);
   app.add_option("-r,--spawn-rate", o.spawn_rate, "Users started per second")->check(CLI::PositiveNumber);

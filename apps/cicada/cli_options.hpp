@@ -13,11 +13,12 @@
 namespace cicada::app {
 
 struct CliOptions {
-  std::string scenario_file;  // -f
-  std::string host;           // -H/--host
-  int users = 1;              // -u/--users
-  double spawn_rate = 1;      // -r/--spawn-rate
-  std::string run_time;       // -t/--run-time ("20s", "3m"...); empty: until stopped
+  std::string scenario_file;              // -f
+  std::vector<std::string> user_classes;  // positional: run only these user types (Locust's user classes)
+  std::string host;                       // -H/--host
+  int users = 1;                          // -u/--users
+  double spawn_rate = 1;                  // -r/--spawn-rate
+  std::string run_time;                   // -t/--run-time ("20s", "3m"...); empty: until stopped
   bool headless = false;
   bool only_summary = false;
   std::string csv_prefix;  // --csv

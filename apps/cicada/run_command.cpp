@@ -54,7 +54,7 @@ Result<runner::RunOptions> run_options(const CliOptions& o, const scenario::Load
                         format_duration(*ro.run_time) + "): nothing would be recorded");
     ro.warmup = *w;
   }
-  ro.threads = static_cast<std::size_t>(o.threads);
+  ro.threads = o.threads > 0 ? static_cast<std::size_t>(o.threads) : settings.threads.value_or(0);
   ro.seed = o.seed;
   ro.keep_entry_history = o.csv_full_history;
   if (auto r = apply_shape_options(o.shape, settings, ro.spawn_rate, ro); !r) return r.error();
@@ -86,7 +86,7 @@ int run_load_test(const CliOptions& o) {
   }
   log::set_level(level);
   if (o.distributed.worker) return run_worker(o);
-  auto loaded = load_scenario_file(o.scenario_file);
+  auto loaded = load_scenario_file(o.scenario_file, {o.user_classes, o.tags, o.exclude_tags, o.host});
   if (!loaded) {
     std::cerr << "cicada: " << loaded.error().message << "\n";
     return kUsageError;

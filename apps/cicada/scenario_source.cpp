@@ -1,15 +1,55 @@
 #include "scenario_source.hpp"
 
+#include <algorithm>
+
+#include "python/python_loader.hpp"
 #include "scenario/cpp_loader.hpp"
 
 namespace cicada::app {
 
-Result<scenario::LoadedScenario> load_scenario_file(const std::filesystem::path& file) {
+namespace {
+
+Result<scenario::LoadedScenario> load_by_type(const std::filesystem::path& file,
+                                              const ScenarioChoice& choice) {
   const auto ext = file.extension().string();
   if (ext == ".yaml" || ext == ".yml") return scenario::load_yaml_scenario(file);
   if (ext == ".cpp" || ext == ".cc" || ext == ".cxx") return scenario::load_cpp_scenario(file);
+  if (ext == ".py")
+    return python::load_python_scenario(file, {choice.tags, choice.exclude_tags, choice.host});
   return make_error(file.string() + ": unsupported scenario type '" + ext +
-                    "' (use a .yaml or .cpp scenario; see docs/scenarios.md, docs/cpp-scenarios.md)");
+                    "' (use a .yaml, .cpp or .py scenario; see docs/scenarios.md, docs/cpp-scenarios.md, "
+                    "docs/locustfiles.md)");
+}
+
+// Locust's positional user classes: only the named user types run; a name that is not there is an error.
+Result<void> keep_user_types(scenario::LoadedScenario& loaded, const std::vector<std::string>& names) {
+  if (names.empty()) return {};
+  std::string unknown;
+  for (const auto& name : names) {
+    bool found = false;
+    for (const auto& t : loaded.scenario.user_types) found = found || t.name == name;
+    if (!found) unknown += (unknown.empty() ? "" : ", ") + name;
+  }
+  if (!unknown.empty()) {
+    std::string known;
+    for (const auto& t : loaded.scenario.user_types) known += (known.empty() ? "" : ", ") + t.name;
+    return make_error("Unknown User(s): " + unknown + " (" + loaded.scenario.source + " defines " + known +
+                      ")");
+  }
+  std::erase_if(loaded.scenario.user_types, [&](const UserType& t) {
+    return std::find(names.begin(), names.end(), t.name) == names.end();
+  });
+  return {};
+}
+
+}  // namespace
+
+Result<scenario::LoadedScenario> load_scenario_file(const std::filesystem::path& file,
+                                                    const ScenarioChoice& choice) {
+  auto loaded = load_by_type(file, choice);
+  if (!loaded) return loaded;
+  if (auto r = keep_user_types(*loaded, choice.user_classes); !r) return r.error();
+  return loaded;
 }
 
 }  // namespace cicada::app

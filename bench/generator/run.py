@@ -149,7 +149,7 @@ def run():
                 for gen in a.generators.split(","):
                     cmd, sig = command(gen, target, base, a, run_s)
                     log = os.path.join(a.work, f"{target}-{gen}-{rep}.log")
-                    r = measure.measure(cmd, os.path.join(a.here, "locustfiles"), log, server_pid, counter,
+                    r = measure.measure(cmd, os.path.join(a.root, "tests", "locustfiles", "anchors"), log, server_pid, counter,
                                         a.warmup, a.window, sig, env)
                     r.update(rep=rep, target=target, gen=gen)
                     results.append(r)

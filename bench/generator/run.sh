@@ -12,7 +12,7 @@
 # Needs wrk, nginx, taskset and `bash scripts/install-deps.sh --bench` (python3-locust). Loopback only;
 # every generator bounds its own run time and is stopped right after its window.
 # Prints a markdown table for bench/RESULTS.md, "## cicada load generator"; logs stay in $KEEP if set.
-# locustfiles/ are verbatim copies of shared/anchors/locustfiles (health, fixed_predict, payloads), kept
+# The locustfiles are tests/locustfiles/anchors, verbatim copies of shared/anchors/locustfiles, kept
 # unchanged so the Locust figures stay comparable with the anchors run.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"

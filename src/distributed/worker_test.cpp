@@ -56,7 +56,7 @@ Result<std::unique_ptr<WorkerTest>> WorkerTest::start(const Start& start, std::s
   ro.stop_timeout = std::chrono::microseconds(start.stop_timeout_us);
   ro.tags = start.tags;
   ro.exclude_tags = start.exclude_tags;
-  ro.threads = threads;
+  ro.threads = threads > 0 ? threads : loaded->settings.threads.value_or(0);
   ro.seed = worker_seed(start.seed, start.worker_index);
   ro.keep_entry_history = false;  // the master keeps the history; this runner's totals are never read
   ro.connect_timeout = std::chrono::milliseconds(start.connect_timeout_ms);

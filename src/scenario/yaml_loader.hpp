@@ -24,6 +24,8 @@ struct ScenarioSettings {
   std::vector<std::string> stages;
   std::optional<double> arrival_rate;
   std::optional<int> max_inflight;
+  // Event loops when --threads is not given (a locustfile: 1, its interpreter runs one thread at a time).
+  std::optional<std::size_t> threads;
 };
 
 // One request stats entry a scenario's requests produce (the name defaults to the request target).

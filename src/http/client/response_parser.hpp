@@ -44,6 +44,8 @@ class ResponseParser {
   std::uint64_t content_size() const { return content_length_ ? *content_length_ : body_.size(); }
   bool keep_alive() const { return keep_alive_; }
 
+  // The whole header block, "name:value\n" per header in arrival order.
+  std::string_view header_block() const { return headers_; }
   // Case-insensitive lookup in the header block; the first header of that name.
   std::optional<std::string_view> header(std::string_view name) const;
   // Calls fn(value) for every header of that name (Set-Cookie comes several times).

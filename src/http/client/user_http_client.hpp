@@ -61,6 +61,20 @@ class UserHttpClient final : public HttpClient, private detail::ResponseOwner {
   }
 
   const CookieJar& cookies() const { return cookies_; }
+
+  // The last response as a client in another language copies it out whole (src/python): its header block
+  // ("name:value\n" per header; "" after a transport error), its reason phrase, and the failure text the
+  // client records for it without catch_response ("" when it counts as a success).
+  std::string_view last_header_block() const {
+    return transport_ == TransportError::kNone ? parser_.header_block() : std::string_view{};
+  }
+  std::string_view last_reason() const {
+    return transport_ == TransportError::kNone ? parser_.reason() : std::string_view{};
+  }
+  std::string_view last_failure_text() const { return failure_text_; }
+  // The thread's statistics (custom samples and exceptions of scenario code) and event loop.
+  stats::ThreadStats& thread_stats() { return stats_; }
+  boost::asio::io_context& io() { return shared_.io(); }
   // TCP connections opened so far (keep-alive reuse shows as 1 for many requests).
   std::uint64_t connections_opened() const { return connections_opened_; }
 

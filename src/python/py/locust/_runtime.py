@@ -1,0 +1,147 @@
+"""The seam between cicada's engine (C++) and the Python users.
+
+Each call the engine makes into a user (on_start, one task, on_stop) runs in a new greenlet whose parent
+is the event loop thread's main greenlet, where the engine's C++ code runs. Blocking operations (HTTP
+requests, sleeps) switch back to the engine with an operation tuple; the engine performs it natively and
+switches back in with the result. A call ends with (OP_DONE, outcome).
+"""
+import os
+import sys
+import time as _time
+import traceback
+
+import greenlet as _greenlet
+
+GreenletExit = _greenlet.GreenletExit
+_getcurrent = _greenlet.getcurrent
+_real_sleep = _time.sleep
+
+# Operation codes: keep in step with src/python/python_ops.hpp.
+OP_REQUEST, OP_SLEEP, OP_SETTLE, OP_SAMPLE, OP_EXCEPTION, OP_DONE = 0, 1, 2, 3, 4, 9
+DONE_OK, DONE_STOP_USER = 0, 1
+
+# Frames of these files are cicada's own machinery: left out of recorded tracebacks.
+_OWN_PREFIX = "<cicada>/"
+
+
+def in_user():
+    """Whether this code runs inside a user's greenlet (and may switch to the engine)."""
+    return _getcurrent().parent is not None
+
+
+def _to_engine(op):
+    parent = _getcurrent().parent
+    if parent is None:
+        raise RuntimeError("this operation needs a running user: call it from a task, on_start or on_stop")
+    return parent.switch(op)
+
+
+def sleep(seconds=0):
+    """time.sleep / gevent.sleep: inside a user, the user waits and the others go on; elsewhere it blocks."""
+    if _getcurrent().parent is None:
+        _real_sleep(seconds)
+        return
+    _to_engine((OP_SLEEP, float(seconds)))
+
+
+def request(method, url, name, headers, body, catch_response, allow_redirects):
+    return _to_engine((OP_REQUEST, method, url, name, headers, body, catch_response, allow_redirects))
+
+
+def settle(ticket, failed, message, raw=False):
+    _to_engine((OP_SETTLE, ticket, failed, message, raw))
+
+
+def settle_default(ticket):
+    _to_engine((OP_SETTLE, ticket, None, "", False))
+
+
+def record_sample(request_type, name, response_time, response_length, exception):
+    """events.request.fire(...) from locustfile code: a custom sample in the native statistics."""
+    if _getcurrent().parent is None:
+        return
+    error = None if exception is None else (exception if isinstance(exception, str) else repr(exception))
+    _to_engine((OP_SAMPLE, str(request_type), str(name), float(response_time or 0), int(response_length or 0),
+                error))
+
+
+def format_traceback(tb):
+    frames = [f for f in traceback.extract_tb(tb) if not f.filename.startswith(_OWN_PREFIX)]
+    return "".join(traceback.format_list(frames))
+
+
+def report_user_error(where, exc):
+    """An exception escaped a task: Locust's user_error event, the log line and the exceptions table."""
+    from locust.event import events
+    tb = exc.__traceback__
+    user = getattr(where, "user", where)
+    events.user_error.fire(user_instance=user, exception=exc, tb=tb)
+    text = format_traceback(tb)
+    _to_engine((OP_EXCEPTION, str(exc), text, repr(exc)))
+
+
+# --- entry points the engine calls, each in a new greenlet ------------------------------------------
+
+
+def run_on_start(user):
+    try:
+        user.on_start()
+    except Exception as e:
+        return _user_exception(user, e)
+    return (OP_DONE, DONE_OK)
+
+
+def run_on_stop(user):
+    try:
+        user.on_stop()
+    except Exception as e:
+        return _user_exception(user, e)
+    return (OP_DONE, DONE_OK)
+
+
+def run_task(user, task, python_wait):
+    """One top-level task of a user; python_wait: the user's wait_time is a Python method, waited here."""
+    from locust.exception import InterruptTaskSet, RescheduleTask, RescheduleTaskImmediately, StopUser
+    from locust.user.task import TaskSet
+    skip_wait = False
+    try:
+        if isinstance(task, type) and issubclass(task, TaskSet):
+            task(user).run()
+        else:
+            task(user)
+    except RescheduleTaskImmediately:
+        skip_wait = True
+    except (RescheduleTask, InterruptTaskSet):
+        pass
+    except StopUser:
+        return (OP_DONE, DONE_STOP_USER)
+    except Exception as e:
+        _user_exception(user, e)
+    if python_wait and not skip_wait:
+        try:
+            sleep(user.wait_time())
+        except StopUser:
+            return (OP_DONE, DONE_STOP_USER)
+        except Exception as e:
+            return _user_exception(user, e)
+    return (OP_DONE, DONE_OK)
+
+
+def _user_exception(user, e):
+    from locust.exception import StopUser
+    if isinstance(e, StopUser):
+        return (OP_DONE, DONE_STOP_USER)
+    report_user_error(user, e)
+    return (OP_DONE, DONE_OK)
+
+
+def new_greenlet(entry):
+    return _greenlet.greenlet(entry)
+
+
+def new_user(cls, environment, host):
+    """A user instance; the engine has chosen its host (--host or the class's)."""
+    user = cls.__new__(cls)
+    user.host = host
+    user.__init__(environment)
+    return user

@@ -1,0 +1,324 @@
+"""self.client: Locust's HttpSession API over cicada's native HTTP client.
+
+A request is handed to the engine (a switch out of the user's greenlet); the native client sends it,
+records the sample in the native statistics, and the greenlet resumes with the response. Nothing here
+measures time or keeps statistics.
+"""
+import base64
+import json as _json
+from datetime import timedelta
+from urllib.parse import urlencode, urlsplit
+
+from locust import _runtime
+from locust.exception import CatchResponseError, LocustError, ResponseError
+
+
+class HTTPError(Exception):
+    """What raise_for_status() raises; its text is the failure text cicada records (as Locust's)."""
+
+    def __init__(self, text, response=None):
+        super().__init__(text)
+        self.response = response
+
+
+class RequestError(Exception):
+    """A request that got no HTTP response (connection refused, timeout...)."""
+
+
+class CaseInsensitiveDict(dict):
+    def __init__(self, pairs=()):
+        super().__init__()
+        self._keys = {}
+        for k, v in pairs:
+            self[k] = v
+
+    def __setitem__(self, key, value):
+        low = key.lower()
+        if low in self._keys and self._keys[low] != key:
+            super().__delitem__(self._keys[low])
+        self._keys[low] = key
+        super().__setitem__(key, value)
+
+    def __getitem__(self, key):
+        return super().__getitem__(self._keys.get(key.lower(), key))
+
+    def __contains__(self, key):
+        return isinstance(key, str) and key.lower() in self._keys
+
+    def get(self, key, default=None):
+        return self[key] if key in self else default
+
+    def __delitem__(self, key):
+        real = self._keys.pop(key.lower())
+        super().__delitem__(real)
+
+
+def _parse_headers(raw):
+    headers = CaseInsensitiveDict()
+    for line in raw.split("\n"):
+        if not line:
+            continue
+        name, _, value = line.partition(":")
+        value = value.strip()
+        if name in headers:  # repeated header: joined as requests does
+            headers[name] = headers[name] + ", " + value
+        else:
+            headers[name] = value
+    return headers
+
+
+class Response:
+    """What self.client.get(...) returns: the attributes locustfiles read from a requests Response."""
+
+    def __init__(self, method, url, status, content, raw_headers, error, elapsed_us, failure_text, reason):
+        self.request_method = method
+        self.url = url
+        self.status_code = status
+        self.content = content
+        self._raw_headers = raw_headers
+        self._headers = None
+        self.error = RequestError(error) if error else None
+        self.elapsed = timedelta(microseconds=elapsed_us)
+        self._failure_text = failure_text
+        self.reason = reason
+        self.encoding = "utf-8"
+        self.history = []
+
+    @property
+    def text(self):
+        return self.content.decode(self.encoding or "utf-8", errors="replace") if self.content else ""
+
+    @property
+    def headers(self):
+        if self._headers is None:
+            self._headers = _parse_headers(self._raw_headers)
+        return self._headers
+
+    @property
+    def cookies(self):
+        jar = {}
+        for line in self._raw_headers.split("\n"):
+            name, _, value = line.partition(":")
+            if name.lower() == "set-cookie":
+                pair = value.strip().split(";", 1)[0]
+                k, _, v = pair.partition("=")
+                jar[k.strip()] = v.strip()
+        return jar
+
+    @property
+    def ok(self):
+        return self.error is None and 0 < self.status_code < 400
+
+    def __bool__(self):
+        return self.ok
+
+    def json(self, **kwargs):
+        return _json.loads(self.text, **kwargs)
+
+    def raise_for_status(self):
+        if self.error is not None:
+            raise self.error
+        if self.status_code >= 400:
+            raise HTTPError(self._failure_text, response=self)
+
+    def __repr__(self):
+        return f"<Response [{self.status_code}]>"
+
+
+class ResponseContextManager(Response):
+    """catch_response=True: the caller marks the request success() or failure(); the native client keeps
+    the sample pending until then (or until the with-block ends)."""
+
+    _manual_result = None
+    _entered = False
+    _settled = False
+
+    def __enter__(self):
+        self._entered = True
+        return self
+
+    def __exit__(self, exc, value, tb):
+        if self._manual_result is not None:
+            if self._manual_result is True:
+                self._settle(None)
+            else:
+                self._settle(self._manual_result)
+            return exc is None
+        if exc:
+            if isinstance(value, ResponseError):
+                self._settle(value)
+            else:
+                return False  # as Locust: other exceptions propagate (cicada still records the request)
+        else:
+            failure = None
+            if self.error is not None:
+                failure = self.error
+            elif self.status_code >= 400:
+                failure = HTTPError(self._failure_text, response=self)
+            if failure is None:
+                self._settle(None)
+            else:
+                self._settle_default(failure)
+        return True
+
+    def success(self):
+        if not self._entered:
+            raise LocustError("Tried to set status on a request that has not yet been made. Make sure you use a "
+                              "with-block, like this:\n\nwith self.client.request(..., catch_response=True) as "
+                              "response:\n    response.success()")
+        self._manual_result = True
+
+    def failure(self, exc):
+        if not self._entered:
+            raise LocustError("Tried to set status on a request that has not yet been made. Make sure you use a "
+                              "with-block, like this:\n\nwith self.client.request(..., catch_response=True) as "
+                              "response:\n    response.failure(...)")
+        if not isinstance(exc, Exception):
+            exc = CatchResponseError(exc)
+        self._manual_result = exc
+
+    def _settle(self, failure):
+        if self._settled:
+            return
+        self._settled = True
+        if failure is None:
+            _runtime.settle(self._ticket, False, "")
+        elif isinstance(failure, CatchResponseError):
+            _runtime.settle(self._ticket, True, str(failure))
+        else:
+            _runtime.settle(self._ticket, True, repr(failure), raw=True)
+        self._fire(failure)
+
+    def _settle_default(self, failure):
+        self._settled = True
+        _runtime.settle_default(self._ticket)
+        self._fire(failure)
+
+    def _fire(self, failure):
+        if self._session.request_event:
+            self._session._fire(self, self._name, failure, self._context)
+
+
+class HttpSession:
+    """Locust's HttpSession (self.client) on the native client: one keep-alive connection and one cookie
+    jar per user, kept by the engine."""
+
+    def __init__(self, base_url, request_event=None, user=None, *args, **kwargs):
+        self.base_url = base_url or ""
+        self.request_event = request_event
+        self.user = user
+        self.headers = CaseInsensitiveDict()
+        self.auth = None
+        self.cookies = {}
+        self.verify = True
+        self.trust_env = False
+        self.request_name = None
+
+    def _build_url(self, url):
+        if url.startswith("http://") or url.startswith("https://"):
+            return url
+        return self.base_url.rstrip("/") + url if url.startswith("/") else self.base_url.rstrip("/") + "/" + url
+
+    def request(self, method, url, name=None, catch_response=False, context={}, **kwargs):
+        headers = None
+        if self.headers or kwargs.get("headers") or self.auth or kwargs.get("auth") or self.cookies or \
+                kwargs.get("cookies"):
+            merged = CaseInsensitiveDict(self.headers.items())
+            for k, v in (kwargs.get("headers") or {}).items():
+                merged[k] = v
+            auth = kwargs.get("auth") or self.auth
+            if auth:
+                token = base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode()
+                merged["Authorization"] = "Basic " + token
+            cookies = dict(self.cookies)
+            cookies.update(kwargs.get("cookies") or {})
+            if cookies:
+                merged["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
+            headers = [(str(k), str(v)) for k, v in merged.items()]
+        params = kwargs.get("params")
+        if params:
+            query = urlencode(params, doseq=True) if not isinstance(params, (str, bytes)) else params
+            if isinstance(query, bytes):
+                query = query.decode()
+            url = url + ("&" if "?" in url else "?") + query
+        body = None
+        content_type = None
+        data = kwargs.get("data")
+        json_body = kwargs.get("json")
+        if data is not None:
+            if isinstance(data, (dict, list, tuple)):
+                body = urlencode(data, doseq=True).encode()
+                content_type = "application/x-www-form-urlencoded"
+            elif isinstance(data, str):
+                body = data.encode()
+            else:
+                body = bytes(data)
+        elif json_body is not None:
+            body = _json.dumps(json_body).encode()
+            content_type = "application/json"
+        if content_type and (headers is None or not any(k.lower() == "content-type" for k, _ in headers)):
+            headers = (headers or []) + [("Content-Type", content_type)]
+        name = name or self.request_name
+        allow_redirects = kwargs.get("allow_redirects", True)
+        status, content, raw_headers, error, elapsed_us, failure_text, reason, ticket = _runtime.request(
+            method.upper(), url, name, headers, body, catch_response, allow_redirects)
+        cls = ResponseContextManager if catch_response else Response
+        response = cls(method.upper(), self._build_url(url), status, content, raw_headers, error, elapsed_us,
+                       failure_text, reason)
+        stats_name = name or _stats_name(url)
+        if catch_response:
+            response._ticket = ticket
+            response._session = self
+            response._name = stats_name
+            response._context = context
+            return response
+        if self.request_event:
+            failure = None
+            if error:
+                failure = response.error
+            elif status >= 400:
+                failure = HTTPError(failure_text, response=response)
+            self._fire(response, stats_name, failure, context)
+        return response
+
+    def _fire(self, response, name, failure, context):
+        ctx = {}
+        if self.user is not None:
+            ctx.update(self.user.context())
+        ctx.update(context)
+        self.request_event.fire(request_type=response.request_method, name=name,
+                                response_time=response.elapsed.total_seconds() * 1000,
+                                response_length=len(response.content or b""), response=response,
+                                context=ctx, exception=failure, start_time=None, url=response.url)
+
+    def get(self, url, **kwargs):
+        return self.request("GET", url, **kwargs)
+
+    def post(self, url, data=None, json=None, **kwargs):
+        return self.request("POST", url, data=data, json=json, **kwargs)
+
+    def put(self, url, data=None, **kwargs):
+        return self.request("PUT", url, data=data, **kwargs)
+
+    def patch(self, url, data=None, **kwargs):
+        return self.request("PATCH", url, data=data, **kwargs)
+
+    def delete(self, url, **kwargs):
+        return self.request("DELETE", url, **kwargs)
+
+    def head(self, url, **kwargs):
+        kwargs.setdefault("allow_redirects", False)
+        return self.request("HEAD", url, **kwargs)
+
+    def options(self, url, **kwargs):
+        return self.request("OPTIONS", url, **kwargs)
+
+    def close(self):
+        pass
+
+
+def _stats_name(url):
+    if url.startswith("http://") or url.startswith("https://"):
+        parts = urlsplit(url)
+        return parts.path + ("?" + parts.query if parts.query else "")
+    return url

@@ -1,0 +1,60 @@
+"""Locust's event hooks. Listeners run in the user's greenlet (request, user_error) or on cicada's
+control thread (init, test_start, test_stop, quitting), as in Locust."""
+import logging
+
+
+class EventHook:
+    def __init__(self):
+        self._handlers = []
+
+    def add_listener(self, handler):
+        self._handlers.append(handler)
+        return handler
+
+    def remove_listener(self, handler):
+        self._handlers.remove(handler)
+
+    def fire(self, *, reverse=False, **kwargs):
+        handlers = reversed(self._handlers) if reverse else self._handlers
+        for handler in handlers:
+            try:
+                handler(**kwargs)
+            except Exception:
+                logging.exception("Uncaught exception in event handler")
+
+    def __bool__(self):
+        return bool(self._handlers)
+
+
+class DeprecatedEventHook(EventHook):
+    def __init__(self, message):
+        super().__init__()
+        self.message = message
+
+    def add_listener(self, handler):
+        logging.warning(self.message)
+        return super().add_listener(handler)
+
+
+class Events:
+    _names = (
+        "request", "user_error", "report_to_master", "worker_report", "spawning_complete",
+        "reset_stats", "cpu_warning", "quitting", "quit", "init", "init_command_line_parser",
+        "test_start", "test_stopping", "test_stop", "heartbeat_sent", "heartbeat_received",
+        "usage_monitor",
+    )
+
+    def __init__(self):
+        for name in self._names:
+            setattr(self, name, EventHook())
+
+    def __getattr__(self, name):
+        # An event cicada never fires still accepts listeners, so a locustfile using it loads.
+        if name.startswith("__"):
+            raise AttributeError(name)
+        hook = EventHook()
+        setattr(self, name, hook)
+        return hook
+
+
+events = Events()

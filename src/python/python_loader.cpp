@@ -1,0 +1,145 @@
+// g++ 12 at -O2 reports false "potential null pointer dereference" inside pybind11's and libstdc++'s
+// inlined containers (the check runs in the middle end), so it is off for the files that use pybind11.
+#pragma GCC diagnostic ignored "-Wnull-dereference"
+
+#include "python/python_loader.hpp"
+
+#include <pybind11/embed.h>
+#include <pybind11/stl.h>
+
+#include "base/log.hpp"
+#include "python/interpreter.hpp"
+#include "python/python_user.hpp"
+#include "python/python_user_type.hpp"
+
+namespace py = pybind11;
+
+namespace cicada::python {
+namespace {
+
+py::object optional_list(const std::vector<std::string>& items) {
+  if (items.empty()) return py::none();
+  return py::cast(items);
+}
+
+Result<WaitTime> native_wait(const py::handle& spec) {
+  const auto kind = spec[py::int_(0)].cast<std::string>();
+  const double a = spec[py::int_(1)].cast<double>();
+  const double b = spec[py::int_(2)].cast<double>();
+  if (kind == "constant") return WaitTime::constant(a);
+  if (kind == "between") return WaitTime::between(a, b);
+  if (kind == "constant_pacing") return WaitTime::constant_pacing(a);
+  if (kind == "constant_throughput") return WaitTime::constant_throughput(a);
+  return make_error("unknown wait_time kind " + kind);
+}
+
+UserType make_user_type(const py::handle& d, const std::shared_ptr<const PythonRuntime>& runtime) {
+  auto type = std::make_shared<PythonUserType>();
+  type->runtime = runtime;
+  type->cls = py::reinterpret_borrow<py::object>(d["class"]);
+  UserType t;
+  t.name = d["name"].cast<std::string>();
+  t.weight = d["weight"].cast<double>();
+  if (const int fixed = d["fixed_count"].cast<int>(); fixed > 0) t.fixed_count = fixed;
+  const py::handle wait = d["wait"];
+  if (wait.is_none()) {
+    type->python_wait = true;  // a Python wait_time method: waited in the greenlet after each task
+  } else if (auto w = native_wait(wait)) {
+    t.wait_time = *w;
+  }
+  for (const auto& entry : d["tasks"]) {
+    const py::tuple task = py::reinterpret_borrow<py::tuple>(entry);
+    const std::size_t index = type->tasks.size();
+    type->tasks.push_back(py::reinterpret_borrow<py::object>(task[0]));
+    TaskSpec spec;
+    spec.name = task[1].cast<std::string>();
+    spec.weight = task[2].cast<double>();
+    spec.tags = task[3].cast<std::vector<std::string>>();
+    spec.fn = [index](User& u) { return static_cast<PythonUser&>(u).run_task(index); };
+    t.tasks.push_back(std::move(spec));
+  }
+  std::shared_ptr<const PythonUserType> shared = std::move(type);
+  t.factory = [shared] { return std::unique_ptr<User>(std::make_unique<PythonUser>(shared)); };
+  return t;
+}
+
+// A LoadTestShape instance as the scenario's shape: tick() under the interpreter lock on the runner's
+// control thread. (users, spawn_rate) or (users, spawn_rate, user_classes) steer the users; None ends.
+ShapeFn make_shape(py::object shape) {
+  auto holder = std::shared_ptr<py::object>(new py::object(std::move(shape)), [](py::object* o) {
+    GilScope gil;
+    delete o;
+  });
+  auto started = std::make_shared<bool>(false);
+  return [holder, started](std::chrono::duration<double>) -> std::optional<ShapeTarget> {
+    GilScope gil;
+    try {
+      if (!*started) {
+        holder->attr("reset_time")();
+        *started = true;
+      }
+      py::object r = holder->attr("tick")();
+      if (r.is_none()) return std::nullopt;
+      py::tuple t = r.cast<py::tuple>();
+      ShapeTarget target;
+      target.users = t[0].cast<int>();
+      target.spawn_rate = t[1].cast<double>();
+      return target;
+    } catch (py::error_already_set& e) {
+      log::error("LoadTestShape.tick() raised, stopping the test: {}", e.what());
+      return std::nullopt;
+    }
+  };
+}
+
+}  // namespace
+
+Result<scenario::LoadedScenario> load_python_scenario(const std::filesystem::path& file,
+                                                      const PythonLoadOptions& options) {
+  if (auto r = start_interpreter(); !r) return r.error();
+  GilScope gil;
+  scenario::LoadedScenario loaded;
+  loaded.scenario.source = file.string();
+  try {
+    py::module_ loader = py::module_::import("locust._loader");
+    py::module_ runtime_module = py::module_::import("locust._runtime");
+    py::tuple result =
+        loader.attr("load")(file.string(), optional_list(options.tags), optional_list(options.exclude_tags),
+                            options.host.empty() ? py::object(py::none()) : py::str(options.host));
+    auto runtime = std::make_shared<PythonRuntime>();
+    runtime->run_on_start = runtime_module.attr("run_on_start");
+    runtime->run_on_stop = runtime_module.attr("run_on_stop");
+    runtime->run_task = runtime_module.attr("run_task");
+    runtime->new_greenlet = runtime_module.attr("new_greenlet");
+    runtime->new_user = runtime_module.attr("new_user");
+    runtime->environment = result[0];
+    std::string common_host;
+    bool hosts_agree = true;
+    for (const auto& d : result[1]) {
+      loaded.scenario.user_types.push_back(make_user_type(d, runtime));
+      const auto host = d["host"].cast<std::string>();
+      if (host.empty()) continue;
+      if (common_host.empty()) common_host = host;
+      hosts_agree = hosts_agree && host == common_host;
+    }
+    if (hosts_agree) {
+      loaded.scenario.default_host = common_host;  // --host overrides it, as in Locust
+    } else {
+      for (std::size_t i = 0; i < loaded.scenario.user_types.size(); ++i)
+        loaded.scenario.user_types[i].host = result[1][py::int_(i)]["host"].cast<std::string>();
+    }
+    if (!result[2].is_none()) loaded.scenario.shape = make_shape(result[2]);
+  } catch (py::error_already_set& e) {
+    return make_error(file.string() + ": " + e.what());
+  }
+  if (loaded.scenario.user_types.empty()) {
+    return make_error(
+        file.string() +
+        ": no User class found (a class deriving from HttpUser, FastHttpUser or User, not abstract)");
+  }
+  // One interpreter lock per process: more event loops than one only contend for it (--processes N scales).
+  loaded.settings.threads = 1;
+  return loaded;
+}
+
+}  // namespace cicada::python

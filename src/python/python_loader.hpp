@@ -1,0 +1,24 @@
+#pragma once
+// load_python_scenario: `cicada -f locustfile.py`. Runs the locustfile in the embedded interpreter, where
+// `import locust` is cicada's own module (src/python/py/locust), and turns its User classes into the
+// engine's user types: tasks and weights, wait_time (natively when it is between/constant/...), host,
+// weight, fixed_count; a LoadTestShape becomes the scenario's shape.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "base/result.hpp"
+#include "scenario/yaml_loader.hpp"
+
+namespace cicada::python {
+
+struct PythonLoadOptions {
+  std::vector<std::string> tags;          // --tags: applied inside TaskSets too, as Locust does
+  std::vector<std::string> exclude_tags;  // --exclude-tags
+  std::string host;                       // --host, for Environment.host
+};
+
+Result<scenario::LoadedScenario> load_python_scenario(const std::filesystem::path& file,
+                                                      const PythonLoadOptions& options = {});
+
+}  // namespace cicada::python

@@ -1,0 +1,320 @@
+// g++ 12 at -O2 reports false "potential null pointer dereference" inside pybind11's and libstdc++'s
+// inlined containers (the check runs in the middle end), so it is off for the files that use pybind11.
+#pragma GCC diagnostic ignored "-Wnull-dereference"
+
+#include "python/python_user.hpp"
+
+#include <pybind11/pybind11.h>
+
+#include <chrono>
+#include <string_view>
+
+#include "base/log.hpp"
+#include "http/client/user_http_client.hpp"
+#include "python/interpreter.hpp"
+#include "python/python_ops.hpp"
+#include "python/python_user_type.hpp"
+
+namespace py = pybind11;
+
+namespace cicada::python {
+namespace {
+
+// Python's str of `o` as UTF-8 into `out` (reusing its capacity); false when it is not a str.
+bool assign_str(PyObject* o, std::string& out) {
+  Py_ssize_t size = 0;
+  const char* data = PyUnicode_Check(o) ? PyUnicode_AsUTF8AndSize(o, &size) : nullptr;
+  if (!data) {
+    PyErr_Clear();
+    return false;
+  }
+  out.assign(data, static_cast<std::size_t>(size));
+  return true;
+}
+
+std::string str_of(PyObject* o) {
+  std::string s;
+  if (!assign_str(o, s)) {
+    PyObject* text = PyObject_Str(o);
+    if (text) {
+      assign_str(text, s);
+      Py_DECREF(text);
+    } else {
+      PyErr_Clear();
+    }
+  }
+  return s;
+}
+
+// Server bytes (headers, reason) as Latin-1, as HTTP defines them; our own texts as UTF-8 with
+// replacement, so that no byte a server sends can make a decode fail.
+PyObject* latin1(std::string_view s) {
+  return PyUnicode_DecodeLatin1(s.data(), static_cast<Py_ssize_t>(s.size()), nullptr);
+}
+PyObject* utf8(std::string_view s) {
+  return PyUnicode_DecodeUTF8(s.data(), static_cast<Py_ssize_t>(s.size()), "replace");
+}
+
+// The current Python exception as text (under the GIL), clearing it.
+std::string fetch_error() {
+  py::error_already_set e;
+  return e.what();
+}
+
+}  // namespace
+
+PythonRuntime::~PythonRuntime() {
+  GilScope gil;
+  run_on_start = run_on_stop = run_task = new_greenlet = new_user = environment = py::object();
+}
+
+PythonUserType::~PythonUserType() {
+  GilScope gil;
+  cls = py::object();
+  tasks.clear();
+}
+
+PythonUser::PythonUser(std::shared_ptr<const PythonUserType> type) : type_(std::move(type)) {}
+
+PythonUser::~PythonUser() {
+  pending_.reset();  // records its sample (native only)
+  if (!instance_ && !greenlet_) return;
+  GilScope gil;
+  // A call still in progress (the run stopped mid-task, maybe from another thread): its greenlet is left
+  // alone rather than killed, since killing runs Python code of a user that no longer has an engine.
+  greenlet_ = nullptr;
+  Py_CLEAR(instance_);
+}
+
+http::UserHttpClient& PythonUser::native() {
+  if (!native_) native_ = &dynamic_cast<http::UserHttpClient&>(client());
+  return *native_;
+}
+
+reactor::Sleeper& PythonUser::sleeper() {
+  if (!sleeper_) sleeper_.emplace(native().io());
+  return *sleeper_;
+}
+
+Task<> PythonUser::on_start() { return call(Call::kOnStart, 0); }
+
+Task<> PythonUser::on_stop() {
+  if (on_stop_ran_) co_return;  // ran already, right after a StopUser
+  co_await call(Call::kOnStop, 0);
+}
+
+Task<> PythonUser::run_task(std::size_t index) {
+  if (stopped_) {
+    // StopUser ended this user: it makes no more requests until the run ends (the engine still counts it).
+    co_await sleeper().sleep(std::chrono::seconds(1));
+    co_return;
+  }
+  co_await call(Call::kTask, index);
+}
+
+Task<> PythonUser::call(Call what, std::size_t index) {
+  if (what == Call::kOnStop) on_stop_ran_ = true;
+  int op = kOpDone;
+  {
+    GilScope gil;
+    op = begin(what, index);
+  }
+  while (op != kOpDone) {
+    if (op == kOpRequest) {
+      pending_.reset();
+      RequestOptions options;
+      if (has_name_) options.name = name_;
+      options.headers = headers_;
+      options.body = body_;
+      options.catch_response = catch_response_;
+      options.follow_redirects = redirects_;
+      Response response = co_await client().request(method_, url_, options);
+      GilScope gil;
+      op = resume(response_tuple(response));
+    } else {
+      if (sleep_seconds_ > 0) {
+        co_await sleeper().sleep(std::chrono::duration_cast<std::chrono::nanoseconds>(
+            std::chrono::duration<double>(sleep_seconds_)));
+      } else {
+        co_await reactor::YieldAwaiter{native().io()};
+      }
+      GilScope gil;
+      Py_INCREF(Py_None);
+      op = resume(Py_None);
+    }
+  }
+  // Locust runs on_stop at once when on_start or a task raises StopUser; the user then makes no requests.
+  if (outcome_ == kDoneStopUser && what != Call::kOnStop) {
+    stopped_ = true;
+    co_await call(Call::kOnStop, 0);
+  }
+}
+
+int PythonUser::begin(Call what, std::size_t index) {
+  const PythonRuntime& rt = *type_->runtime;
+  try {
+    if (!instance_) {
+      py::object user = rt.new_user(type_->cls, rt.environment, py::str(std::string(client().host())));
+      instance_ = user.release().ptr();
+    }
+    const py::object& entry = what == Call::kOnStart  ? rt.run_on_start
+                              : what == Call::kOnStop ? rt.run_on_stop
+                                                      : rt.run_task;
+    py::object g = rt.new_greenlet(entry);
+    py::handle self(instance_);
+    py::object result = what == Call::kTask ? g.attr("switch")(self, type_->tasks[index], type_->python_wait)
+                                            : g.attr("switch")(self);
+    greenlet_ = g.release().ptr();
+    return advance(result.release().ptr());
+  } catch (py::error_already_set& e) {
+    const char* phase = what == Call::kOnStart ? "on_start" : what == Call::kOnStop ? "on_stop" : "task";
+    native().thread_stats().record_exception(e.what(), phase);
+    log::error("{} raised outside its task: {}", phase, e.what());
+    Py_CLEAR(greenlet_);
+    outcome_ = kDoneOk;
+    return kOpDone;
+  }
+}
+
+int PythonUser::resume(PyObject* value) {
+  PyObject* result = PyObject_CallMethod(greenlet_, "switch", "(N)", value);
+  if (!result) {
+    const std::string text = fetch_error();
+    native().thread_stats().record_exception(text, "greenlet");
+    log::error("A user's greenlet raised: {}", text);
+    Py_CLEAR(greenlet_);
+    outcome_ = kDoneOk;
+    return kOpDone;
+  }
+  return advance(result);
+}
+
+int PythonUser::advance(PyObject* result) {
+  for (;;) {
+    if (!result) {
+      const std::string text = fetch_error();
+      native().thread_stats().record_exception(text, "greenlet");
+      Py_CLEAR(greenlet_);
+      outcome_ = kDoneOk;
+      return kOpDone;
+    }
+    if (!PyTuple_Check(result) || PyTuple_GET_SIZE(result) < 2) {
+      Py_DECREF(result);
+      native().thread_stats().record_exception("a user's greenlet switched out without an operation",
+                                               "greenlet");
+      Py_CLEAR(greenlet_);
+      outcome_ = kDoneOk;
+      return kOpDone;
+    }
+    const long op = PyLong_AsLong(PyTuple_GET_ITEM(result, 0));
+    switch (op) {
+      case kOpDone:
+        outcome_ = static_cast<int>(PyLong_AsLong(PyTuple_GET_ITEM(result, 1)));
+        Py_DECREF(result);
+        Py_CLEAR(greenlet_);
+        return kOpDone;
+      case kOpRequest:
+        decode_request(result);
+        Py_DECREF(result);
+        return kOpRequest;
+      case kOpSleep:
+        sleep_seconds_ = PyFloat_AsDouble(PyTuple_GET_ITEM(result, 1));
+        Py_DECREF(result);
+        return kOpSleep;
+      case kOpSettle:
+        perform_settle(result);
+        break;
+      case kOpSample:
+        perform_sample(result);
+        break;
+      case kOpException:
+        perform_exception(result);
+        break;
+      default:
+        break;
+    }
+    Py_DECREF(result);
+    result = PyObject_CallMethod(greenlet_, "switch", "(O)", Py_None);
+  }
+}
+
+void PythonUser::decode_request(PyObject* op) {
+  assign_str(PyTuple_GET_ITEM(op, 1), method_);
+  assign_str(PyTuple_GET_ITEM(op, 2), url_);
+  PyObject* name = PyTuple_GET_ITEM(op, 3);
+  has_name_ = name != Py_None && assign_str(name, name_);
+  PyObject* headers = PyTuple_GET_ITEM(op, 4);
+  headers_.clear();
+  std::size_t n = 0;
+  if (headers != Py_None && PyList_Check(headers)) {
+    n = static_cast<std::size_t>(PyList_GET_SIZE(headers));
+    if (header_text_.size() < 2 * n) header_text_.resize(2 * n);
+    for (std::size_t i = 0; i < n; ++i) {
+      PyObject* pair = PyList_GET_ITEM(headers, static_cast<Py_ssize_t>(i));
+      if (!PyTuple_Check(pair) || PyTuple_GET_SIZE(pair) != 2) continue;
+      header_text_[2 * i] = str_of(PyTuple_GET_ITEM(pair, 0));
+      header_text_[2 * i + 1] = str_of(PyTuple_GET_ITEM(pair, 1));
+    }
+    for (std::size_t i = 0; i < n; ++i) headers_.push_back({header_text_[2 * i], header_text_[2 * i + 1]});
+  }
+  PyObject* body = PyTuple_GET_ITEM(op, 5);
+  if (PyBytes_Check(body)) {
+    body_.assign(PyBytes_AS_STRING(body), static_cast<std::size_t>(PyBytes_GET_SIZE(body)));
+  } else {
+    body_.clear();
+  }
+  catch_response_ = PyObject_IsTrue(PyTuple_GET_ITEM(op, 6)) == 1;
+  redirects_ = PyObject_IsTrue(PyTuple_GET_ITEM(op, 7)) == 1;
+}
+
+PyObject* PythonUser::response_tuple(Response& r) {
+  http::UserHttpClient& n = native();
+  const std::uint64_t ticket = catch_response_ ? ++next_ticket_ : 0;
+  const std::string_view body = r.text();
+  PyObject* tuple = Py_BuildValue(
+      "(iNNNLNNK)", r.status(), PyBytes_FromStringAndSize(body.data(), static_cast<Py_ssize_t>(body.size())),
+      latin1(n.last_header_block()), utf8(r.error()), static_cast<long long>(r.elapsed().count()),
+      utf8(n.last_failure_text()), latin1(n.last_reason()), static_cast<unsigned long long>(ticket));
+  if (catch_response_) {
+    pending_ = std::move(r);
+    pending_ticket_ = ticket;
+  }
+  return tuple;
+}
+
+void PythonUser::perform_settle(PyObject* op) {
+  const auto ticket = PyLong_AsUnsignedLongLong(PyTuple_GET_ITEM(op, 1));
+  if (!pending_ || ticket != pending_ticket_) return;  // settled already (a later request settled it)
+  PyObject* failed = PyTuple_GET_ITEM(op, 2);
+  if (failed == Py_None) {
+    pending_.reset();
+  } else if (PyObject_IsTrue(failed) == 1) {
+    pending_->failure(str_of(PyTuple_GET_ITEM(op, 3)));
+  } else {
+    pending_->success();
+  }
+  pending_.reset();
+}
+
+void PythonUser::perform_sample(PyObject* op) {
+  stats::ThreadStats& stats = native().thread_stats();
+  const auto id = stats.entry(str_of(PyTuple_GET_ITEM(op, 1)), str_of(PyTuple_GET_ITEM(op, 2)));
+  const double ms = PyFloat_AsDouble(PyTuple_GET_ITEM(op, 3));
+  const auto latency_us = static_cast<std::int64_t>(ms * 1000.0);
+  const auto length = static_cast<std::uint64_t>(PyLong_AsLongLong(PyTuple_GET_ITEM(op, 4)));
+  PyObject* error = PyTuple_GET_ITEM(op, 5);
+  if (error == Py_None)
+    stats.record_success(id, latency_us, length);
+  else
+    stats.record_failure(id, latency_us, length, str_of(error));
+  PyErr_Clear();
+}
+
+void PythonUser::perform_exception(PyObject* op) {
+  const std::string message = str_of(PyTuple_GET_ITEM(op, 1));
+  const std::string traceback = str_of(PyTuple_GET_ITEM(op, 2));
+  native().thread_stats().record_exception(message, traceback);
+  log::error("{}\n{}", message, traceback);
+}
+
+}  // namespace cicada::python

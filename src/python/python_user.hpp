@@ -1,0 +1,76 @@
+#pragma once
+// PythonUser: one user of a locustfile's User class, run by the engine like any cicada::User.
+//
+// Each call the engine makes (on_start, one task, on_stop) runs the Python code in a new greenlet of this
+// event loop thread. When the code needs to wait (a request, time.sleep) it switches out with an operation
+// (python_ops.hpp); this class performs it natively (the request on the user's native HTTP client, which
+// records the sample) and switches back in with the result. Other users run meanwhile; the interpreter
+// lock is held only while Python runs.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cicada/user.hpp"
+#include "reactor/sleeper.hpp"
+
+struct _object;  // CPython's PyObject, declared here so that this header needs no Python.h
+
+namespace cicada::http {
+class UserHttpClient;
+}
+
+namespace cicada::python {
+
+struct PythonUserType;
+
+class PythonUser final : public User {
+ public:
+  explicit PythonUser(std::shared_ptr<const PythonUserType> type);
+  ~PythonUser() override;
+  PythonUser(const PythonUser&) = delete;
+  PythonUser& operator=(const PythonUser&) = delete;
+
+  Task<> on_start() override;
+  Task<> on_stop() override;
+  Task<> run_task(std::size_t index);
+
+ private:
+  enum class Call { kOnStart, kTask, kOnStop };
+  Task<> call(Call what, std::size_t index);
+  // Under the GIL: starts the call's greenlet / resumes it with `value`, performs the operations that need
+  // no waiting, and returns the first one that does (or kOpDone).
+  int begin(Call what, std::size_t index);
+  int resume(_object* value);    // a new reference, consumed
+  int advance(_object* result);  // a new reference, consumed
+  void decode_request(_object* op);
+  _object* response_tuple(Response& r);  // a new reference
+  void perform_settle(_object* op);
+  void perform_sample(_object* op);
+  void perform_exception(_object* op);
+  http::UserHttpClient& native();
+  reactor::Sleeper& sleeper();
+
+  std::shared_ptr<const PythonUserType> type_;
+  _object* instance_ = nullptr;  // the Python user (owned)
+  _object* greenlet_ = nullptr;  // the call in progress (owned)
+  int outcome_ = 0;
+  bool stopped_ = false;  // StopUser: no more tasks
+  bool on_stop_ran_ = false;
+  http::UserHttpClient* native_ = nullptr;
+  std::optional<reactor::Sleeper> sleeper_;
+
+  // The request being made (owned here: it must outlive the co_await).
+  std::string method_, url_, name_, body_;
+  std::vector<std::string> header_text_;
+  std::vector<Header> headers_;
+  bool has_name_ = false, catch_response_ = false, redirects_ = true;
+  double sleep_seconds_ = 0;
+  // catch_response: the Response stays pending until Python settles it (or makes its next request).
+  std::optional<Response> pending_;
+  std::uint64_t pending_ticket_ = 0;
+  std::uint64_t next_ticket_ = 0;
+};
+
+}  // namespace cicada::python
