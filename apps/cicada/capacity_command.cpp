@@ -207,7 +207,9 @@ int run_capacity_command(int argc, char** argv) {
     server_probe = std::move(*probe);
   }
 
-  auto loaded = load_scenario_file(o.scenario_file, {{}, {}, {}, o.host});
+  ScenarioChoice choice;
+  choice.host = o.host;
+  auto loaded = load_scenario_file(o.scenario_file, choice);
   if (!loaded) return fail(loaded.error().message);
   runner::RunOptions ro;
   ro.host = !o.host.empty() ? o.host : loaded->scenario.default_host;

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "config_file.hpp"
@@ -133,11 +134,45 @@ int parse_words(CLI::App& app, std::vector<std::string> words) {
 
 }  // namespace
 
+// A locustfile's own arguments (Locust's init_command_line_parser) are long options cicada does not define.
+// They are taken out before parsing, each with the word after it unless that is an option (its value, or a
+// user class name, which the locustfile's parser hands back), and given to the locustfile. Only with a .py
+// scenario: anything else keeps CLI11's "not expected" error.
+std::vector<std::string> take_locustfile_options(const CLI::App& app, std::vector<std::string>& words) {
+  bool python = false;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    const std::string& w = words[i];
+    std::string file;
+    if ((w == "-f" || w == "--scenario") && i + 1 < words.size()) file = words[i + 1];
+    if (w.rfind("--scenario=", 0) == 0) file = w.substr(11);
+    python = python || (file.size() > 3 && file.compare(file.size() - 3, 3, ".py") == 0);
+  }
+  if (!python) return {};
+  std::set<std::string> known;
+  for (const CLI::Option* opt : app.get_options())
+    for (const auto& name : opt->get_lnames()) known.insert(name);
+  std::vector<std::string> kept, taken;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    const std::string& w = words[i];
+    const std::string name = w.size() > 2 && w.rfind("--", 0) == 0 ? w.substr(2, w.find('=') - 2) : "";
+    if (name.empty() || known.count(name)) {
+      kept.push_back(w);
+      continue;
+    }
+    taken.push_back(w);
+    if (w.find('=') == std::string::npos && i + 1 < words.size() && words[i + 1].rfind("-", 0) != 0)
+      taken.push_back(words[++i]);
+  }
+  words = std::move(kept);
+  return taken;
+}
+
 ParseOutcome parse_cli(int argc, char** argv) {
   CliOptions o;
   CLI::App app{"cicada: load test any HTTP API (Locust's model of users and tasks, in C++)", "cicada"};
   define(app, o);
   std::vector<std::string> words(argv + 1, argv + argc);
+  const std::vector<std::string> locustfile_options = take_locustfile_options(app, words);
 
   // Pass 1: the command line alone, to learn which options the user set explicitly.
   if (int code = parse_words(app, words); code >= 0) return {std::nullopt, code};
@@ -191,6 +226,7 @@ ParseOutcome parse_cli(int argc, char** argv) {
     o = CliOptions{};
     if (int code = parse_words(app, layered); code >= 0) return {std::nullopt, code};
   }
+  o.extra_args = locustfile_options;
   o.users_given = app.get_option("--users")->count() > 0;
   o.spawn_rate_given = app.get_option("--spawn-rate")->count() > 0;
   o.run_time_given = app.get_option("--run-time")->count() > 0;

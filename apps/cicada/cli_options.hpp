@@ -15,6 +15,7 @@ namespace cicada::app {
 struct CliOptions {
   std::string scenario_file;              // -f
   std::vector<std::string> user_classes;  // positional: run only these user types (Locust's user classes)
+  std::vector<std::string> extra_args;    // --options cicada does not know: a locustfile's own arguments
   std::string host;                       // -H/--host
   int users = 1;                          // -u/--users
   double spawn_rate = 1;                  // -r/--spawn-rate

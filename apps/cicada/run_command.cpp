@@ -86,7 +86,8 @@ int run_load_test(const CliOptions& o) {
   }
   log::set_level(level);
   if (o.distributed.worker) return run_worker(o);
-  auto loaded = load_scenario_file(o.scenario_file, {o.user_classes, o.tags, o.exclude_tags, o.host});
+  auto loaded =
+      load_scenario_file(o.scenario_file, {o.user_classes, o.tags, o.exclude_tags, o.host, o.extra_args, &o});
   if (!loaded) {
     std::cerr << "cicada: " << loaded.error().message << "\n";
     return kUsageError;
@@ -113,6 +114,7 @@ int run_load_test(const CliOptions& o) {
   if (ro->run_time) log::info("Run time limit set to {}", format_duration(*ro->run_time));
   log::info("Starting cicada: {}, host {}, seed {}", describe_load(*ro), ro->host, runner.seed());
   for (auto& obs : observers) obs->on_start(runner);
+  if (loaded->on_test_start) loaded->on_test_start();
 
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
@@ -133,6 +135,7 @@ int run_load_test(const CliOptions& o) {
   });
   done.store(true);
   watcher.join();
+  if (loaded->on_test_stop) loaded->on_test_stop();
 
   const auto snap = runner.snapshot();
   int code = 0;
@@ -141,6 +144,7 @@ int run_load_test(const CliOptions& o) {
     if (code == 0) code = c;
   }
   for (auto& obs : observers) obs->on_exit(code);
+  if (loaded->on_quit) loaded->on_quit();
   log::info("Shutting down (exit code {})", code);
   return code;
 }

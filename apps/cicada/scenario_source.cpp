@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "cli_options.hpp"
 #include "python/python_loader.hpp"
 #include "scenario/cpp_loader.hpp"
 
@@ -9,13 +10,29 @@ namespace cicada::app {
 
 namespace {
 
+python::PythonLoadOptions python_options(const ScenarioChoice& choice) {
+  python::PythonLoadOptions p;
+  p.tags = choice.tags;
+  p.exclude_tags = choice.exclude_tags;
+  p.host = choice.host;
+  p.extra_args = choice.extra_args;
+  if (const CliOptions* o = choice.cli) {
+    p.num_users = o->users;
+    p.spawn_rate = o->spawn_rate;
+    p.run_time = o->run_time;
+    p.headless = o->headless;
+    p.csv_prefix = o->csv_prefix;
+    p.stop_timeout = o->stop_timeout_s;
+  }
+  return p;
+}
+
 Result<scenario::LoadedScenario> load_by_type(const std::filesystem::path& file,
                                               const ScenarioChoice& choice) {
   const auto ext = file.extension().string();
   if (ext == ".yaml" || ext == ".yml") return scenario::load_yaml_scenario(file);
   if (ext == ".cpp" || ext == ".cc" || ext == ".cxx") return scenario::load_cpp_scenario(file);
-  if (ext == ".py")
-    return python::load_python_scenario(file, {choice.tags, choice.exclude_tags, choice.host});
+  if (ext == ".py") return python::load_python_scenario(file, python_options(choice));
   return make_error(file.string() + ": unsupported scenario type '" + ext +
                     "' (use a .yaml, .cpp or .py scenario; see docs/scenarios.md, docs/cpp-scenarios.md, "
                     "docs/locustfiles.md)");

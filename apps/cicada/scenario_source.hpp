@@ -14,6 +14,8 @@ struct ScenarioChoice {
   std::vector<std::string> user_classes;        // keep only these user types (names); empty: all
   std::vector<std::string> tags, exclude_tags;  // a locustfile applies them inside TaskSets too
   std::string host;                             // --host (a locustfile's Environment.host)
+  std::vector<std::string> extra_args;          // words cicada does not know: a locustfile's own arguments
+  const struct CliOptions* cli = nullptr;       // the run settings a locustfile sees as parsed_options
 };
 
 Result<scenario::LoadedScenario> load_scenario_file(const std::filesystem::path& file,

@@ -103,9 +103,18 @@ Result<scenario::LoadedScenario> load_python_scenario(const std::filesystem::pat
   try {
     py::module_ loader = py::module_::import("locust._loader");
     py::module_ runtime_module = py::module_::import("locust._runtime");
+    py::dict standard;
+    standard["num_users"] = options.num_users;
+    standard["spawn_rate"] = options.spawn_rate;
+    standard["run_time"] = options.run_time.empty() ? py::object(py::none()) : py::str(options.run_time);
+    standard["headless"] = options.headless;
+    standard["csv_prefix"] =
+        options.csv_prefix.empty() ? py::object(py::none()) : py::str(options.csv_prefix);
+    standard["stop_timeout"] = options.stop_timeout;
     py::tuple result =
         loader.attr("load")(file.string(), optional_list(options.tags), optional_list(options.exclude_tags),
-                            options.host.empty() ? py::object(py::none()) : py::str(options.host));
+                            options.host.empty() ? py::object(py::none()) : py::str(options.host),
+                            py::cast(options.extra_args), standard);
     auto runtime = std::make_shared<PythonRuntime>();
     runtime->run_on_start = runtime_module.attr("run_on_start");
     runtime->run_on_stop = runtime_module.attr("run_on_stop");
@@ -129,6 +138,23 @@ Result<scenario::LoadedScenario> load_python_scenario(const std::filesystem::pat
         loaded.scenario.user_types[i].host = result[1][py::int_(i)]["host"].cast<std::string>();
     }
     if (!result[2].is_none()) loaded.scenario.shape = make_shape(result[2]);
+    auto fire = std::shared_ptr<py::object>(new py::object(loader.attr("fire")), [](py::object* o) {
+      GilScope inner;
+      delete o;
+    });
+    auto hook = [fire](const char* event) {
+      return [fire, event] {
+        GilScope inner;
+        try {
+          (*fire)(event);
+        } catch (py::error_already_set& e) {
+          log::error("events.{} listener raised: {}", event, e.what());
+        }
+      };
+    };
+    loaded.on_test_start = hook("test_start");
+    loaded.on_test_stop = hook("test_stop");
+    loaded.on_quit = hook("quitting");
   } catch (py::error_already_set& e) {
     return make_error(file.string() + ": " + e.what());
   }

@@ -16,6 +16,15 @@ struct PythonLoadOptions {
   std::vector<std::string> tags;          // --tags: applied inside TaskSets too, as Locust does
   std::vector<std::string> exclude_tags;  // --exclude-tags
   std::string host;                       // --host, for Environment.host
+  // Command-line words cicada does not know: the locustfile's own arguments (init_command_line_parser).
+  std::vector<std::string> extra_args;
+  // Locust's names for the run settings, seen by the locustfile as environment.parsed_options.
+  int num_users = 1;
+  double spawn_rate = 1;
+  std::string run_time;
+  bool headless = false;
+  std::string csv_prefix;
+  double stop_timeout = 0;
 };
 
 Result<scenario::LoadedScenario> load_python_scenario(const std::filesystem::path& file,

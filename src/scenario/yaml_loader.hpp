@@ -4,6 +4,7 @@
 // "FILE:LINE:COLUMN: expected ..., got ...".
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -43,6 +44,9 @@ struct LoadedScenario {
   // Every (method, name) the requests can record, in file order without repeats: what thresholds and
   // other per-entry settings may name.
   std::vector<RequestEntry> entries;
+  // The scenario's own code around the run (a locustfile's events test_start, test_stop and quitting),
+  // called by the app on its control thread; empty for YAML and C++ scenarios.
+  std::function<void()> on_test_start, on_test_stop, on_quit;
 };
 
 Result<LoadedScenario> load_yaml_scenario(const std::filesystem::path& file);

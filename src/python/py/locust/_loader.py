@@ -1,5 +1,6 @@
 """Loading a locustfile for cicada: runs the file, finds its User classes and load shape, and describes
 them to the engine (src/python/python_loader.cpp)."""
+import argparse
 import importlib.util
 import inspect
 import logging
@@ -71,7 +72,69 @@ def _is_shape_class(item):
         and not item.__dict__.get("abstract", False)
 
 
-def load(path, tags=None, exclude_tags=None, host=None):
+class LocustArgumentParser(argparse.ArgumentParser):
+    """What init_command_line_parser listeners get: argparse, accepting Locust's extra keywords."""
+
+    def add_argument(self, *args, **kwargs):
+        for keyword in ("include_in_web_ui", "env_var", "is_secret"):
+            kwargs.pop(keyword, None)
+        return super().add_argument(*args, **kwargs)
+
+
+def _read_conf(paths):
+    """locust.conf / ~/.locust.conf: `name = value` lines (Locust's config file format, long names)."""
+    values = {}
+    for p in paths:
+        p = os.path.expanduser(p)
+        if not os.path.isfile(p):
+            continue
+        with open(p) as f:
+            for line in f:
+                line = line.split("#", 1)[0].strip()
+                if not line or line.startswith("["):
+                    continue
+                key, sep, value = line.partition("=")
+                if sep:
+                    values[key.strip().lstrip("-")] = value.strip()
+    return values
+
+
+def _convert(action, text):
+    if isinstance(action, (argparse._StoreTrueAction, argparse._StoreFalseAction)):
+        truth = text.strip().lower() in ("1", "true", "yes", "on")
+        return truth if isinstance(action, argparse._StoreTrueAction) else not truth
+    return action.type(text) if callable(action.type) else text
+
+
+def parse_options(extra_args, standard):
+    """Locust's custom arguments: listeners of init_command_line_parser add them; values come from the
+    command line, then LOCUST_* variables, then ./locust.conf and ~/.locust.conf. Returns (parsed_options,
+    leftover words that are not options: user class names)."""
+    parser = LocustArgumentParser(prog="cicada", add_help=False)
+    events.init_command_line_parser.fire(parser=parser)
+    conf = _read_conf(["~/.locust.conf", "locust.conf"])
+    for action in parser._actions:
+        for opt in action.option_strings:
+            if not opt.startswith("--"):
+                continue
+            key = opt[2:]
+            env = os.environ.get("LOCUST_" + key.upper().replace("-", "_"))
+            if env is not None:
+                action.default = _convert(action, env)
+            elif key in conf:
+                action.default = _convert(action, conf[key])
+    options, rest = parser.parse_known_args(list(extra_args))
+    unknown = [w for w in rest if w.startswith("-")]
+    if unknown:
+        raise ValueError("unrecognized arguments: " + " ".join(unknown) +
+                         " (neither cicada's options nor added by an init_command_line_parser listener)")
+    for key, value in standard.items():
+        if not hasattr(options, key):
+            setattr(options, key, value)
+    return options, [w for w in rest if not w.startswith("-")]
+
+
+def load(path, tags=None, exclude_tags=None, host=None, extra_args=(), standard=None):
     """Runs the locustfile and returns (environment, [user class descriptions], shape instance or None)."""
     _setup_logging()
     time.sleep = _runtime.sleep
@@ -85,7 +148,14 @@ def load(path, tags=None, exclude_tags=None, host=None):
     sys.modules[name] = module
     spec.loader.exec_module(module)
 
+    parsed_options, chosen = parse_options(extra_args, dict(standard or {}, host=host, tags=tags,
+                                                            exclude_tags=exclude_tags))
     user_classes = [v for v in vars(module).values() if _is_user_class(v)]
+    if chosen:
+        missing = [n for n in chosen if n not in [c.__name__ for c in user_classes]]
+        if missing:
+            raise ValueError("Unknown User(s): " + ", ".join(missing))
+        user_classes = [c for c in user_classes if c.__name__ in chosen]
     shapes = [v for v in vars(module).values() if _is_shape_class(v)]
     if len(shapes) > 1:
         raise ValueError(f"{path} defines more than one load shape ({', '.join(s.__name__ for s in shapes)})")
@@ -98,7 +168,7 @@ def load(path, tags=None, exclude_tags=None, host=None):
             filter_tasks_by_tags(cls, tag_set, exclude_set)
 
     env = Environment(user_classes=user_classes, shape_class=shape, events=events, host=host,
-                      tags=tags, exclude_tags=exclude_tags)
+                      tags=tags, exclude_tags=exclude_tags, parsed_options=parsed_options)
     env.runner = LocalRunner(env)
     if shape is not None:
         shape.runner = env.runner
@@ -121,3 +191,15 @@ def load(path, tags=None, exclude_tags=None, host=None):
 
 def environment():
     return _state.get("environment")
+
+
+def fire(event_name):
+    """test_start, test_stop, quitting: fired by the app around the run, on its control thread."""
+    env = _state.get("environment")
+    if env is None:
+        return
+    if event_name == "test_start" and env.runner is not None:
+        env.runner.state = "running"
+    if event_name == "test_stop" and env.runner is not None:
+        env.runner.state = "stopped"
+    getattr(env.events, event_name).fire(environment=env)

@@ -59,6 +59,9 @@ def settle_default(ticket):
 def record_sample(request_type, name, response_time, response_length, exception):
     """events.request.fire(...) from locustfile code: a custom sample in the native statistics."""
     if _getcurrent().parent is None:
+        import logging
+        logging.warning("events.request.fire() outside a running user (in %s) is not recorded: fire it from a "
+                        "task, on_start or on_stop", request_type)
         return
     error = None if exception is None else (exception if isinstance(exception, str) else repr(exception))
     _to_engine((OP_SAMPLE, str(request_type), str(name), float(response_time or 0), int(response_length or 0),

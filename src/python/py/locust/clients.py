@@ -286,7 +286,8 @@ class HttpSession:
         if self.user is not None:
             ctx.update(self.user.context())
         ctx.update(context)
-        self.request_event.fire(request_type=response.request_method, name=name,
+        notify = getattr(self.request_event, "notify", self.request_event.fire)
+        notify(request_type=response.request_method, name=name,
                                 response_time=response.elapsed.total_seconds() * 1000,
                                 response_length=len(response.content or b""), response=response,
                                 context=ctx, exception=failure, start_time=None, url=response.url)

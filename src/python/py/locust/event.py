@@ -26,6 +26,20 @@ class EventHook:
         return bool(self._handlers)
 
 
+class RequestEventHook(EventHook):
+    """events.request: fired by locustfile code (a non-HTTP client), it records a sample in cicada's
+    native statistics, then tells the listeners; cicada's own HTTP client records natively and only tells."""
+
+    def fire(self, *, reverse=False, **kwargs):
+        from locust import _runtime
+        _runtime.record_sample(kwargs.get("request_type"), kwargs.get("name"), kwargs.get("response_time"),
+                               kwargs.get("response_length"), kwargs.get("exception"))
+        super().fire(reverse=reverse, **kwargs)
+
+    def notify(self, **kwargs):
+        super().fire(**kwargs)
+
+
 class DeprecatedEventHook(EventHook):
     def __init__(self, message):
         super().__init__()
@@ -47,6 +61,7 @@ class Events:
     def __init__(self):
         for name in self._names:
             setattr(self, name, EventHook())
+        self.request = RequestEventHook()
 
     def __getattr__(self, name):
         # An event cicada never fires still accepts listeners, so a locustfile using it loads.
