@@ -14,6 +14,8 @@
 #include "capacity_history.hpp"
 #include "capacity_web.hpp"
 #include "distributed/process_usage.hpp"
+#include "distributed_options.hpp"
+#include "distributed_run.hpp"
 #include "history_cli.hpp"
 #include "report/capacity_html.hpp"
 #include "report/capacity_json.hpp"
@@ -44,6 +46,7 @@ struct CapacityOptions {
   double stability_percent = 10;
   int max_windows = 10;
   std::string server_metrics;
+  DistributedOptions distributed;  // --master: the search drives a fleet of workers
   int max_inflight = 1000;
   int threads = 0;
   unsigned long long seed = 0;
@@ -159,6 +162,10 @@ int run_capacity_command(int argc, char** argv) {
   app.add_option("--html", o.html_file, "Write the throughput-latency curve and the steps to this HTML file");
   app.add_option("-L,--loglevel", o.loglevel, "DEBUG, INFO, WARNING, ERROR or CRITICAL")
       ->capture_default_str();
+  app.add_flag("--master", o.distributed.master,
+               "Run the search on a master: the workers (`cicada --worker`) make the load, the step's load "
+               "is the fleet's");
+  add_master_flags(app, o.distributed);
   add_history_db_option(app, o.history_db);
   app.add_flag("--no-history", o.no_history, "Do not record the search in the run history");
   add_capacity_web_flags(app, o.web);
@@ -246,8 +253,26 @@ int run_capacity_command(int argc, char** argv) {
     std::cout << point_line(plan, p) << "\n" << std::flush;
     if (web) web->board().add_step(p);
   };
-  runner::LocalTestRunSource source;
-  auto searched = runner::run_capacity_search(source, loaded->scenario, ro, plan, slos, probes);
+  Result<runner::CapacityResult> searched = make_error("the search did not run");
+  if (o.distributed.master) {
+    const int code = run_with_fleet(
+        o.scenario_file, loaded->scenario, ro, o.distributed, [&](runner::TestRunSource& fleet) {
+          // The busiest worker's CPU (% of one core, as its heartbeats say): in the closed model, a saturated
+          // worker is a saturated generator.
+          probes.generator_cpu = [&fleet] {
+            double most = -1;
+            for (const auto& w : fleet.workers().value_or(std::vector<runner::WorkerStatus>{}))
+              most = std::max(most, w.cpu_percent / 100.0);
+            return most;
+          };
+          searched = runner::run_capacity_search(fleet, loaded->scenario, ro, plan, slos, probes);
+          return 0;
+        });
+    if (code != 0) return code;
+  } else {
+    runner::LocalTestRunSource source;
+    searched = runner::run_capacity_search(source, loaded->scenario, ro, plan, slos, probes);
+  }
   if (!searched) return fail(searched.error().message);
   const runner::CapacityResult& result = *searched;
   if (web) web->board().finish(result);

@@ -15,6 +15,17 @@ void add_distributed_flags(CLI::App& app, CliOptions& o) {
                               "Run as a worker: connect to --master-host and run the users it sends "
                               "(needs no -f: the master sends the scenario)");
   master->excludes(worker);
+  add_master_flags(app, d);
+  app.add_option("--master-host", d.master_host, "Worker: host of the master (default 127.0.0.1)");
+  app.add_option("--master-port", d.master_port, "Worker: port of the master (default 5557)")
+      ->check(CLI::Range(1, 65535));
+  app.add_option("--master-timeout", d.master_timeout_s,
+                 "Worker: stop the users and exit after this many seconds without a word from the master "
+                 "(default 60)")
+      ->check(CLI::PositiveNumber);
+}
+
+void add_master_flags(CLI::App& app, DistributedOptions& d) {
   app.add_option("--master-bind-host", d.master_bind_host,
                  "Interface the master listens on (default *: all)");
   app.add_option("--master-bind-port", d.master_bind_port, "Port the master listens on (default 5557)")
@@ -28,13 +39,6 @@ void add_distributed_flags(CLI::App& app, CliOptions& o) {
   app.add_option("--worker-timeout", d.worker_timeout_s,
                  "Master: a worker silent this many seconds is missing and its users go to the others "
                  "(default 3; workers send a heartbeat every second)")
-      ->check(CLI::PositiveNumber);
-  app.add_option("--master-host", d.master_host, "Worker: host of the master (default 127.0.0.1)");
-  app.add_option("--master-port", d.master_port, "Worker: port of the master (default 5557)")
-      ->check(CLI::Range(1, 65535));
-  app.add_option("--master-timeout", d.master_timeout_s,
-                 "Worker: stop the users and exit after this many seconds without a word from the master "
-                 "(default 60)")
       ->check(CLI::PositiveNumber);
 }
 

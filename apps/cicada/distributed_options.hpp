@@ -26,5 +26,8 @@ struct DistributedOptions {
 
 struct CliOptions;
 void add_distributed_flags(CLI::App& app, CliOptions& o);
+// The master's settings only (--master-bind-host/-port, --expect-workers[-max-wait], --worker-timeout),
+// for commands that can run as a master (`cicada capacity --master`).
+void add_master_flags(CLI::App& app, DistributedOptions& d);
 
 }  // namespace cicada::app

@@ -85,14 +85,13 @@ namespace {
 // Headless: a status line of the workers this often (seconds), beside the stats tables.
 constexpr int kWorkerLineEvery = 5;
 
-distributed::MasterOptions master_options(const CliOptions& o, const Scenario& scenario) {
+distributed::MasterOptions master_options(const DistributedOptions& d, const Scenario& scenario) {
   distributed::MasterOptions mo;
-  mo.bind_host = o.distributed.master_bind_host;
-  mo.bind_port = o.distributed.master_bind_port;
-  mo.expect_workers = o.distributed.expect_workers;
-  if (o.distributed.expect_workers_max_wait_s > 0)
-    mo.expect_workers_max_wait = millis(o.distributed.expect_workers_max_wait_s);
-  mo.worker_timeout = millis(o.distributed.worker_timeout_s);
+  mo.bind_host = d.master_bind_host;
+  mo.bind_port = d.master_bind_port;
+  mo.expect_workers = d.expect_workers;
+  if (d.expect_workers_max_wait_s > 0) mo.expect_workers_max_wait = millis(d.expect_workers_max_wait_s);
+  mo.worker_timeout = millis(d.worker_timeout_s);
   mo.fixed_counts = distributed::fixed_counts_of(scenario);
   return mo;
 }
@@ -144,7 +143,8 @@ int run_master(const CliOptions& o, runner::LocalRunner& stand_in,
   runner::RunOptions ro = stand_in.options();
   ro.seed = stand_in.seed();  // the seed the observers report is the one the workers derive theirs from
   if (!ro.shape) ro.shape = stand_in.scenario().shape;  // the master follows a C++ shape for the fleet
-  distributed::MasterRunner master(std::move(*payload), ro, master_options(o, stand_in.scenario()));
+  distributed::MasterRunner master(std::move(*payload), ro,
+                                   master_options(o.distributed, stand_in.scenario()));
   if (!bind_master(master)) return 1;
   SignalWatcher watcher([&] { master.stop(); });
   if (auto r = master.wait_for_workers(); !r) {
@@ -180,7 +180,7 @@ int run_master_web_ui(const CliOptions& o, scenario::LoadedScenario loaded, cons
     std::cerr << "cicada: " << payload.error().message << "\n";
     return 2;
   }
-  distributed::MasterRunner master(std::move(*payload), ro, master_options(o, loaded.scenario));
+  distributed::MasterRunner master(std::move(*payload), ro, master_options(o.distributed, loaded.scenario));
   if (!bind_master(master)) return 1;
   if (o.web.autostart) {
     // The UI's own start needs workers; --autostart waits for --expect-workers first, as headless does.
@@ -194,6 +194,31 @@ int run_master_web_ui(const CliOptions& o, scenario::LoadedScenario loaded, cons
   distributed::MasterSession session(master);
   session.start();
   const int code = run_web_ui(o, std::move(loaded), ro, &session);
+  session.stop();
+  master.quit_workers();
+  return code;
+}
+
+int run_with_fleet(const std::string& scenario_file, const Scenario& scenario, const runner::RunOptions& ro,
+                   const DistributedOptions& d, const std::function<int(runner::TestRunSource&)>& body) {
+  auto payload = read_scenario(scenario_file);
+  if (!payload) {
+    std::cerr << "cicada: " << payload.error().message << "\n";
+    return 2;
+  }
+  distributed::MasterRunner master(std::move(*payload), ro, master_options(d, scenario));
+  if (!bind_master(master)) return 1;
+  {
+    SignalWatcher watcher([&] { master.stop(); });
+    if (auto r = master.wait_for_workers(); !r) {
+      log::error("{}", r.error().message);
+      master.quit_workers();
+      return 1;
+    }
+  }
+  distributed::MasterSession session(master);
+  session.start();
+  const int code = body(session);
   session.stop();
   master.quit_workers();
   return code;

@@ -200,7 +200,10 @@ bool CapacitySearch::add_window(const CapacityWindow& window) {
   if (done_) return false;
   windows_.push_back(window);
   const std::size_t n = windows_.size();
-  if (n >= 2 && generator_saturated(windows_[n - 1]) && generator_saturated(windows_[n - 2])) {
+  // A window in which nothing completed says nothing about lateness: after a saturated one, a generator
+  // too busy to read its responses is the likeliest reason.
+  if (n >= 2 && generator_saturated(windows_[n - 2]) &&
+      (generator_saturated(windows_[n - 1]) || windows_[n - 1].requests == 0)) {
     end_step(StepVerdict::kGeneratorSaturated, "", 2);
     return true;
   }

@@ -180,3 +180,73 @@ TEST(CapacityE2e, FindsTheThrottledModelServersMeasuredCeilingWithinTenPercent) 
 }
 
 }  // namespace
+
+namespace {
+
+// `cicada capacity --master`: the same search with the load made by a worker process over ZeroMQ; the
+// steps' loads are the fleet's. A short fixed plan (two steps of 100/s and 200/s, well under the
+// throttled server's ceiling) keeps it to a few seconds: this checks the wiring, the test above the answer.
+TEST(CapacityE2e, RunsOnAMasterWithItsWorkers) {
+  ModelServer server({"--simulated-cost-us", "2000", "--simulated-cost-mode", "sleep"});
+  TempDir dir;
+  ChildProcess search({binary("apps/cicada/cicada").string(),
+                       "capacity",
+                       "-f",
+                       source("examples/fixed-predict.yaml").string(),
+                       "--host",
+                       server.url(),
+                       "--slo",
+                       "p95 < 1s",
+                       "--start",
+                       "100",
+                       "--step",
+                       "100",
+                       "--max-steps",
+                       "2",
+                       "--warmup",
+                       "1s",
+                       "--window",
+                       "1s",
+                       "--master",
+                       "--master-bind-host",
+                       "127.0.0.1",
+                       "--master-bind-port",
+                       "0",
+                       "--expect-workers",
+                       "1",
+                       "--expect-workers-max-wait",
+                       "30",
+                       "--headless",
+                       "--no-history",
+                       "--json",
+                       "curve.json",
+                       "-L",
+                       "INFO"},
+                      dir.path());
+  const auto bound =
+      search.wait_for_output(" for workers", 20s);  // "Master listening on HOST:PORT for workers"
+  ASSERT_TRUE(bound) << search.out() << search.err();
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(*bound, m, std::regex(R"(listening on [^ ]*:([0-9]+) for workers)")))
+      << *bound;
+  ChildProcess worker({binary("apps/cicada/cicada").string(), "--worker", "--master-host", "127.0.0.1",
+                       "--master-port", m[1].str(), "--threads", "1"},
+                      dir.path());
+  const auto code = search.wait(90s);
+  ASSERT_TRUE(code.has_value()) << search.out() << search.err();
+  EXPECT_EQ(*code, 0) << search.out() << search.err();
+  std::ifstream file(dir.path() / "curve.json");
+  ASSERT_TRUE(file) << "no curve.json";
+  const auto curve = nlohmann::json::parse(file);
+  const auto& points = curve.at("points");
+  ASSERT_EQ(points.size(), 2u) << curve.dump();
+  for (const auto& p : points) {
+    EXPECT_TRUE(p.at("within_slo").get<bool>()) << p.dump();
+    // The fleet made the step's load: its throughput is the offered rate.
+    EXPECT_NEAR(p.at("throughput_rps").get<double>(), p.at("load").get<double>(),
+                p.at("load").get<double>() * 0.1);
+  }
+  EXPECT_EQ(worker.wait(30s), 0) << worker.err();  // the master told it to quit
+}
+
+}  // namespace

@@ -192,6 +192,18 @@ TEST(CapacitySearch, AGeneratorFallingBehindStopsTheSearchAndSaysSo) {
   EXPECT_DOUBLE_EQ(r.best.load, 10'000);  // a lower bound of the target's capacity, not its limit
 }
 
+TEST(CapacitySearch, AWindowWithNothingCompletedAfterALateOneIsTheGeneratorToo) {
+  CapacityPlan plan = default_plan();
+  plan.start = 800;
+  CapacitySearch search(plan, {*parse_slo("p95 < 50ms")});
+  auto late = window(150, 700'000);
+  late.lateness_p50_us = 100'000;
+  late.in_flight = 10;
+  EXPECT_FALSE(search.add_window(late));
+  EXPECT_TRUE(search.add_window(window(0, 0)));  // its loop too busy to read a single response
+  EXPECT_TRUE(search.result().generator_saturated);
+}
+
 TEST(CapacitySearch, LatenessTooSmallToChangeAVerdictIsNotSaturation) {
   CapacityPlan plan = default_plan();
   plan.start = 100;

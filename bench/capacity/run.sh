@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Issue 16's goals for `cicada capacity`, each against a reference measured in the same run:
+#   A. cicada-model serve --threads 1, POST /predict: the default search (only --slo) finds the limit
+#      within 10% of wrk's closed-loop maximum (wrk -t1 -c16, 8 s, before and after the search), in
+#      under 3 minutes;
+#   B. the same server throttled (--simulated-cost-us 2000 --simulated-cost-mode sleep): within 5% of
+#      wrk's maximum;
+#   C. a target faster than the generator: nginx (bench/nginx.conf, one worker) against
+#      bench/scenarios/screened-post.cpp, which costs the generator ~1 ms of CPU per request: the search
+#      says the generator saturated (exit code 3).
+# Server pinned to CPU 0, wrk and cicada to CPU 1 (--threads 1), loopback only, every run bounded.
+#
+#   bash bench/capacity/run.sh [path/to/cicada-model] [path/to/cicada]      (about 8 minutes)
+#   CASES="A B" bash bench/capacity/run.sh
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+model_bin="${1:-$root/build/release/apps/cicada-model/cicada-model}"
+cicada_bin="${2:-$root/build/release/apps/cicada/cicada}"
+cases="${CASES:-A B C}"
+for b in "$model_bin" "$cicada_bin"; do [ -x "$b" ] || { echo "capacity/run.sh: no binary at $b" >&2; exit 2; }; done
+command -v wrk >/dev/null || { echo "capacity/run.sh: needs wrk" >&2; exit 2; }
+work="$(mktemp -d)"
+export CICADA_INCLUDE_DIR="${CICADA_INCLUDE_DIR:-$root/include}"  # for the C++ scenario of case C
+server=""
+stop_server() { if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; server=""; fi; }
+cleanup() { stop_server; rm -rf "$work"; }
+trap cleanup EXIT
+
+"$model_bin" train --data "$root/data/heart-disease.csv" --out "$work/model" >/dev/null
+cat > "$work/post.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+local f = io.open("$root/data/payload.json"); wrk.body = f:read("*a"); f:close()
+LUA
+
+start_server() {  # extra serve flags...
+  taskset -c 0 "$model_bin" serve --model "$work/model" --port 0 --threads 1 --max-inflight 100000 "$@" \
+    >"$work/serve.log" 2>&1 &
+  server=$!
+  url=""
+  for _ in $(seq 100); do url=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$work/serve.log" | head -1 || true); [ -n "$url" ] && break; sleep 0.1; done
+  [ -n "$url" ] || { cat "$work/serve.log"; exit 1; }
+}
+
+wrk_max() {  # closed-loop maximum req/s of POST /predict
+  taskset -c 1 wrk -t1 -c16 -d8s -s "$work/post.lua" "$url/predict" >"$work/wrk.txt"
+  local rps
+  rps=$(awk '/Requests\/sec/ {print int($2)}' "$work/wrk.txt")
+  [ "${rps:-0}" -gt 0 ] || { cat "$work/wrk.txt" >&2; echo "wrk measured nothing" >&2; exit 1; }
+  echo "$rps"
+}
+
+search() {  # scenario json-file -> exit code; prints elapsed seconds to $work/elapsed
+  local t0 t1 code=0
+  rm -f "$2"
+  t0=$(date +%s.%N)
+  taskset -c 1 timeout 400 "$cicada_bin" capacity -f "$1" --host "$url" --slo 'p95 < 50ms' --slo 'fail_ratio < 1%' \
+    --threads 1 --headless --no-history --json "$2" >"$work/search.txt" 2>&1 || code=$?
+  t1=$(date +%s.%N)
+  awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.0f", b - a}' >"$work/elapsed"
+  return "$code"
+}
+
+field() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$1" "$2"; }
+
+echo "| case | wrk max before (req/s) | search answer (/s) | wrk max after (req/s) | answer / wrk (before, after) | steps | search time (s) | exit | load avg | stop reason |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+row() {  # case-name
+  local before="$1" after="$2" code="$3" name="$4" answer steps reason
+  [ -s "$work/c.json" ] || { cat "$work/search.txt" >&2; echo "$name: the search wrote no JSON" >&2; exit 1; }
+  answer=$(field "$work/c.json" max_load)
+  steps=$(python3 -c "import json; print(len(json.load(open('$work/c.json'))['points']))")
+  reason=$(field "$work/c.json" stop_reason)
+  local ratio="-"
+  [ "$before" != "-" ] && ratio=$(python3 -c "print(f'{$answer / $before:.3f}, {$answer / $after:.3f}')")
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$before" "$answer" "$after" "$ratio" \
+    "$steps" "$(cat "$work/elapsed")" "$code" "$(cut -d' ' -f1 /proc/loadavg)" "$reason"
+}
+
+for c in $cases; do
+  case "$c" in
+    A)
+      start_server
+      before=$(wrk_max); sleep 2
+      code=0; search "$root/examples/fixed-predict.yaml" "$work/c.json" || code=$?
+      sleep 2; after=$(wrk_max)
+      row "$before" "$after" "$code" "A: cicada-model /predict, --threads 1"
+      cp "$work/search.txt" "$work/A.txt"
+      stop_server ;;
+    B)
+      start_server --simulated-cost-us 2000 --simulated-cost-mode sleep
+      before=$(wrk_max); sleep 2
+      code=0; search "$root/examples/fixed-predict.yaml" "$work/c.json" || code=$?
+      sleep 2; after=$(wrk_max)
+      row "$before" "$after" "$code" "B: /predict throttled (2 ms sleep)"
+      cp "$work/search.txt" "$work/B.txt"
+      stop_server ;;
+    C)
+      mkdir -p "$work/tmp"
+      port="$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+      sed -e "s/PORT/$port/" "$root/bench/nginx.conf" >"$work/nginx.conf"
+      taskset -c 0 nginx -p "$work/" -e "$work/error.log" -c "$work/nginx.conf" &
+      server=$!
+      url="http://127.0.0.1:$port"
+      sleep 0.5
+      code=0; search "$root/bench/scenarios/screened-post.cpp" "$work/c.json" || code=$?
+      row "-" "-" "$code" "C: nginx, generator-bound scenario (screened-post.cpp)"
+      [ "$code" = 3 ] || echo "C: expected exit code 3 (generator saturated), got $code" >&2
+      cp "$work/search.txt" "$work/C.txt"
+      stop_server ;;
+  esac
+done
+echo
+for c in $cases; do echo "### $c"; echo '```'; cat "$work/$c.txt"; echo '```'; done
