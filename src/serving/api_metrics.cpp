@@ -26,11 +26,16 @@ void bump(std::atomic<std::uint64_t>& c, std::uint64_t by = 1) {
 
 struct alignas(64) ApiMetrics::Slot {
   explicit Slot(std::size_t routes)
-      : counts(routes * kCodeCount), buckets(routes * kBucketCount), sum_ns(routes) {}
+      : counts(routes * kCodeCount),
+        buckets(routes * kBucketCount),
+        sum_ns(routes),
+        inference_buckets(kBucketCount) {}
   std::vector<std::atomic<std::uint64_t>> counts;   // [route][code]
   std::vector<std::atomic<std::uint64_t>> buckets;  // [route][bucket], not cumulative
   std::vector<std::atomic<std::uint64_t>> sum_ns;   // [route]
   std::atomic<std::uint64_t> rejected{0};
+  std::vector<std::atomic<std::uint64_t>> inference_buckets;  // [bucket], not cumulative
+  std::atomic<std::uint64_t> inference_sum_ns{0};
 };
 
 ApiMetrics::ApiMetrics(std::size_t workers, const http::Router& router) {
@@ -55,6 +60,14 @@ void ApiMetrics::on_response(std::size_t worker, std::size_t route, int status,
 }
 
 void ApiMetrics::on_rejected(std::size_t worker) noexcept { bump(slots_[worker % slots_.size()]->rejected); }
+
+void ApiMetrics::on_inference(std::size_t worker, std::chrono::nanoseconds spent) const noexcept {
+  Slot& s = *slots_[worker % slots_.size()];
+  const double seconds = std::chrono::duration<double>(spent).count();
+  const auto bound = std::lower_bound(kBucketBounds.begin(), kBucketBounds.end(), seconds);
+  bump(s.inference_buckets[static_cast<std::size_t>(bound - kBucketBounds.begin())]);
+  bump(s.inference_sum_ns, static_cast<std::uint64_t>(std::max<std::int64_t>(spent.count(), 0)));
+}
 
 std::string ApiMetrics::render() const {
   auto total = [&](auto member, std::size_t index) {
@@ -100,6 +113,19 @@ std::string ApiMetrics::render() const {
   out += "# HELP cicada_http_requests_rejected_total Requests answered 503 at the in-flight limit.\n";
   out += "# TYPE cicada_http_requests_rejected_total counter\n";
   fmt::format_to(it, "cicada_http_requests_rejected_total {}\n", rejected);
+  out +=
+      "# HELP cicada_model_inference_duration_seconds Time inside the /predict handler (parse, validate, "
+      "predict, answer).\n";
+  out += "# TYPE cicada_model_inference_duration_seconds histogram\n";
+  std::uint64_t cumulative = 0, sum_ns = 0;
+  for (const auto& s : slots_) sum_ns += s->inference_sum_ns.load(std::memory_order_relaxed);
+  for (std::size_t b = 0; b < kBucketCount; ++b) {
+    cumulative += total(&Slot::inference_buckets, b);
+    std::string le = b < kBucketBounds.size() ? fmt::format("{}", kBucketBounds[b]) : "+Inf";
+    fmt::format_to(it, "cicada_model_inference_duration_seconds_bucket{{le=\"{}\"}} {}\n", le, cumulative);
+  }
+  fmt::format_to(it, "cicada_model_inference_duration_seconds_sum {}\n", static_cast<double>(sum_ns) / 1e9);
+  fmt::format_to(it, "cicada_model_inference_duration_seconds_count {}\n", cumulative);
   return out;
 }
 

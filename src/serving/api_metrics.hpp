@@ -5,6 +5,10 @@
 //   cicada_http_request_duration_seconds{route}        histogram: request fully read -> response written
 //   cicada_http_requests_in_flight                     gauge: requests read and not yet answered
 //   cicada_http_requests_rejected_total                counter: requests answered 503 at the in-flight limit
+//   cicada_model_inference_duration_seconds            histogram: time inside the /predict handler (parse,
+//                                                      validate, predict, answer): the model's share of a
+//                                                      request; the rest of request_duration is waiting on
+//                                                      the event loop (the server's queue) and writing
 //
 // Each worker thread writes only its own cache-line-aligned slot (relaxed atomics, no lock, no RMW);
 // render() sums the slots, so a scrape sees each counter at most one request behind.
@@ -40,6 +44,8 @@ class ApiMetrics final : public http::ServerObserver {
   void on_response(std::size_t worker, std::size_t route, int status,
                    std::chrono::nanoseconds latency) noexcept override;
   void on_rejected(std::size_t worker) noexcept override;
+  // One /predict handler call took `spent` (called on the worker thread that ran it).
+  void on_inference(std::size_t worker, std::chrono::nanoseconds spent) const noexcept;
 
   std::string render() const;
 

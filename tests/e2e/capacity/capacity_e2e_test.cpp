@@ -137,6 +137,10 @@ TEST(CapacityE2e, FindsTheThrottledModelServersMeasuredCeilingWithinTenPercent) 
     const auto& server_figures = p.at("server");
     if (p.at("within_slo").get<bool>()) {
       ASSERT_TRUE(server_figures.contains("cicada_http_requests_total /s")) << server_figures.dump();
+      // Time in the model: the handler holds the thread the 2 ms simulated cost, at least.
+      ASSERT_TRUE(server_figures.contains("cicada_model_inference_duration_seconds avg ms"))
+          << server_figures.dump();
+      EXPECT_GE(server_figures.at("cicada_model_inference_duration_seconds avg ms").get<double>(), 1.9);
       EXPECT_NEAR(server_figures.at("cicada_http_requests_total /s").get<double>(),
                   p.at("throughput_rps").get<double>(), p.at("throughput_rps").get<double>() * 0.2 + 5)
           << p.dump();
