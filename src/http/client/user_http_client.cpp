@@ -111,6 +111,8 @@ Task<Response> UserHttpClient::request(std::string_view method, std::string_view
       head_.content_type = {};
     }
   }
+  // Locust's HTTPError text names the name= given, else the full URL the request was made to.
+  error_url_ = options.name.empty() ? path : std::string_view{};
   co_return finish(ticket, method, stats_name, due, error, options.catch_response);
 }
 
@@ -293,13 +295,23 @@ Response UserHttpClient::finish(std::uint64_t ticket, std::string_view method, s
   } else {
     error_text_.clear();
     if (parser_.status() >= 400)
-      format_http_error(failure_text_, parser_.status(), parser_.reason(), name);
+      format_http_error(failure_text_, parser_.status(), parser_.reason(), http_error_url(name));
     else
       failure_text_.clear();
   }
   pending_ = true;
   if (!catch_response) record_default();
   return Response(this, ticket, catch_response);
+}
+
+std::string_view UserHttpClient::http_error_url(std::string_view name) {
+  if (error_url_.empty()) return name;
+  if (is_absolute_url(error_url_)) return error_url_;
+  error_url_text_.assign(base_url_);
+  if (!error_url_text_.empty() && error_url_text_.back() == '/' && error_url_.front() == '/')
+    error_url_text_.pop_back();
+  error_url_text_.append(error_url_);
+  return error_url_text_;
 }
 
 void UserHttpClient::record_default() {

@@ -97,6 +97,8 @@ class UserHttpClient final : public HttpClient, private detail::ResponseOwner {
   bool follow_location(std::string_view location);
   stats::EntryId entry_for(std::string_view method, std::string_view name);
   void record_default();
+  // The URL an HTTPError failure text names: the name= given, else the full URL requested (as Locust).
+  std::string_view http_error_url(std::string_view name);
   stats::SampleLatency latency() const { return {elapsed_us_, uncorrected_us_}; }
   Response finish(std::uint64_t ticket, std::string_view method, std::string_view name, MonoTime due,
                   TransportError error, bool catch_response);
@@ -128,6 +130,8 @@ class UserHttpClient final : public HttpClient, private detail::ResponseOwner {
   std::string error_detail_;
   std::string error_text_;           // transport error text, "" when the response arrived
   std::string failure_text_;         // what a default failure records
+  std::string_view error_url_;       // the path of a request without name= (valid during request())
+  std::string error_url_text_;       // base URL + that path, built only for an HTTP error
   std::int64_t elapsed_us_ = 0;      // from the due time (corrected)
   std::int64_t uncorrected_us_ = 0;  // from the call
   MonoTime sent_{};

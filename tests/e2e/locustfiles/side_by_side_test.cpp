@@ -1,0 +1,150 @@
+// The suite of tests/locustfiles/suite, each run by real Locust 2.12 (Debian's python3-locust) and by
+// `cicada -f`, one after the other against the same loopback target (suite/target_server.py): the same
+// request rows, the same request mix and failure ratios, the same failure texts.
+//
+// Counts differ (the two generators differ in speed), so only shares are compared. Both are samples of a
+// random task choice: a share may differ by 5 percentage points, or by four standard errors of the
+// difference of two binomial proportions when the samples are small (Locust is slow on a loaded machine).
+#include <cmath>
+#include <map>
+#include <regex>
+#include <set>
+
+#include "locustfile_fixture.hpp"
+
+namespace {
+
+using cicada::testing::binary;
+using cicada::testing::ChildProcess;
+using cicada::testing::CsvRows;
+using cicada::testing::read_csv;
+using cicada::testing::source;
+using cicada::testing::TempDir;
+
+struct Target {
+  Target() {
+    server = std::make_unique<ChildProcess>(std::vector<std::string>{
+        "/usr/bin/python3", source("tests/locustfiles/suite/target_server.py").string()});
+    auto text = server->wait_for_output("serving on ", std::chrono::seconds(20));
+    if (!text) throw std::runtime_error("target did not start: " + server->err());
+    std::smatch m;
+    if (!std::regex_search(*text, m, std::regex("http://127\\.0\\.0\\.1:[0-9]+")))
+      throw std::runtime_error(*text);
+    url = m.str();
+  }
+  std::unique_ptr<ChildProcess> server;
+  std::string url;
+};
+
+struct Rows {
+  std::map<std::string, std::pair<double, double>> requests;  // "TYPE name" -> (requests, failures)
+  double total = 0;
+  std::set<std::string> failures;  // "TYPE name: error"
+};
+
+Rows rows_of(const std::filesystem::path& dir, const std::string& prefix) {
+  Rows r;
+  const CsvRows stats = read_csv(dir / (prefix + "_stats.csv"));
+  for (std::size_t i = 1; i < stats.size(); ++i) {
+    if (stats[i][1] == "Aggregated") continue;
+    const double n = std::stod(stats[i][2]);
+    r.requests[stats[i][0] + " " + stats[i][1]] = {n, std::stod(stats[i][3])};
+    r.total += n;
+  }
+  const CsvRows failures = read_csv(dir / (prefix + "_failures.csv"));
+  for (std::size_t i = 1; i < failures.size(); ++i)
+    r.failures.insert(failures[i][0] + " " + failures[i][1] + ": " + failures[i][2]);
+  return r;
+}
+
+// Two shares (k1 of n1, k2 of n2) agree: within 5 points, or within 4 standard errors.
+bool shares_agree(double k1, double n1, double k2, double n2, std::string& why) {
+  const double p1 = n1 > 0 ? k1 / n1 : 0, p2 = n2 > 0 ? k2 / n2 : 0;
+  const double p = (k1 + k2) / (n1 + n2);
+  const double se = std::sqrt(p * (1 - p) * (1 / n1 + 1 / n2));
+  const double allowed = std::max(0.05, 4 * se);
+  why = "Locust " + std::to_string(p1) + " (" + std::to_string(k1) + "/" + std::to_string(n1) +
+        ") vs cicada " + std::to_string(p2) + " (" + std::to_string(k2) + "/" + std::to_string(n2) +
+        "), allowed difference " + std::to_string(allowed);
+  return std::abs(p1 - p2) <= allowed;
+}
+
+class SideBySide : public ::testing::TestWithParam<std::vector<std::string>> {
+ protected:
+  static void SetUpTestSuite() { target_ = new Target(); }
+  static void TearDownTestSuite() {
+    delete target_;
+    target_ = nullptr;
+  }
+
+  // Runs `program -f FILE ARGS --host URL --headless -u 4 -r 4 -t 4s --csv PREFIX` in the test folder.
+  int run(const std::string& program, const std::string& prefix, std::vector<std::string> extra) {
+    const auto& param = GetParam();
+    std::vector<std::string> args{program, "-f", source("tests/locustfiles/suite/" + param[0]).string()};
+    args.insert(args.end(), param.begin() + 1, param.end());
+    // Locust refuses -u/-r/-t beside a load shape (the shape ends the test).
+    const bool shaped = param[0] == "load_shape.py";
+    if (!shaped)
+      for (const char* a : {"-u", "4", "-r", "4", "-t", "4s"}) args.push_back(a);
+    for (const char* a : {"--headless", "--only-summary", "--csv"}) args.push_back(a);
+    args.push_back(prefix);
+    args.push_back("--host");
+    args.push_back(target_->url);
+    args.insert(args.end(), extra.begin(), extra.end());
+    ChildProcess p(args, dir_.path());
+    auto code = p.wait(std::chrono::seconds(90));
+    log_ += "\n--- " + program + "\n" + p.out() + p.err();
+    return code ? *code : -1;
+  }
+
+  static Target* target_;
+  TempDir dir_;
+  std::string log_;
+};
+
+Target* SideBySide::target_ = nullptr;
+
+TEST_P(SideBySide, SameRequestMixAndFailureTexts) {
+  const int locust = run("/usr/bin/locust", "locust", {});
+  const int cicada = run(binary("apps/cicada/cicada").string(), "cicada", {"--no-history"});
+  EXPECT_EQ(cicada, locust) << log_;
+  const Rows l = rows_of(dir_.path(), "locust");
+  const Rows c = rows_of(dir_.path(), "cicada");
+  ASSERT_GT(l.total, 0) << log_;
+  ASSERT_GT(c.total, 0) << log_;
+  std::set<std::string> l_names, c_names;
+  for (const auto& [name, counts] : l.requests) l_names.insert(name);
+  for (const auto& [name, counts] : c.requests) c_names.insert(name);
+  EXPECT_EQ(c_names, l_names) << log_;
+  for (const auto& [name, lc] : l.requests) {
+    const auto it = c.requests.find(name);
+    if (it == c.requests.end()) continue;
+    const auto cc = it->second;
+    std::string why;
+    EXPECT_TRUE(shares_agree(lc.first, l.total, cc.first, c.total, why))
+        << name << " share of requests: " << why;
+    EXPECT_TRUE(shares_agree(lc.second, lc.first, cc.second, cc.first, why))
+        << name << " failure ratio: " << why;
+  }
+  EXPECT_EQ(c.failures, l.failures) << log_;
+}
+
+INSTANTIATE_TEST_SUITE_P(Suite, SideBySide,
+                         ::testing::Values(std::vector<std::string>{"login_token.py"},
+                                           std::vector<std::string>{"csv_users.py"},
+                                           std::vector<std::string>{"sequential_flow.py"},
+                                           std::vector<std::string>{"nested_tasksets.py"},
+                                           std::vector<std::string>{"name_grouping.py"},
+                                           std::vector<std::string>{"json_checks.py"},
+                                           std::vector<std::string>{"request_listener.py"},
+                                           std::vector<std::string>{"custom_argument.py", "--item-id", "5"},
+                                           std::vector<std::string>{"load_shape.py"},
+                                           std::vector<std::string>{"tags.py", "--tags", "read"},
+                                           std::vector<std::string>{"weights_and_errors.py"}),
+                         [](const ::testing::TestParamInfo<std::vector<std::string>>& param_info) {
+                           std::string name = param_info.param[0].substr(0, param_info.param[0].size() - 3);
+                           std::erase(name, '_');
+                           return name;
+                         });
+
+}  // namespace
