@@ -16,6 +16,7 @@
 #include "distributed/master_runner.hpp"
 #include "distributed/master_session.hpp"
 #include "distributed/worker_node.hpp"
+#include "scenario_source.hpp"
 #include "web_command.hpp"
 
 namespace cicada::app {
@@ -63,8 +64,10 @@ Result<distributed::ScenarioPayload> read_scenario(const std::string& file) {
   text << in.rdbuf();
   if (!in) return make_error(file + ": cannot read the scenario to send to the workers");
   const auto ext = std::filesystem::path(file).extension().string();
-  return distributed::ScenarioPayload{ext == ".cpp" || ext == ".cc" || ext == ".cxx" ? "cpp" : "yaml", file,
-                                      text.str()};
+  const std::string kind = ext == ".cpp" || ext == ".cc" || ext == ".cxx" ? "cpp"
+                           : ext == ".py"                                 ? "py"
+                                                                          : "yaml";
+  return distributed::ScenarioPayload{kind, file, text.str()};
 }
 
 }  // namespace
@@ -75,6 +78,7 @@ int run_worker(const CliOptions& o) {
   wo.master_port = o.distributed.master_port;
   wo.threads = static_cast<std::size_t>(o.threads);
   wo.master_timeout = millis(o.distributed.master_timeout_s);
+  wo.load_other = load_scenario_payload;
   distributed::WorkerNode node(wo);
   SignalWatcher watcher([&] { node.request_exit(); });
   return node.run();

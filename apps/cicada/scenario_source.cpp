@@ -1,6 +1,10 @@
 #include "scenario_source.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <fstream>
+#include <sstream>
 
 #include "cli_options.hpp"
 #include "python/python_loader.hpp"
@@ -60,6 +64,24 @@ Result<void> keep_user_types(scenario::LoadedScenario& loaded, const std::vector
 }
 
 }  // namespace
+
+Result<scenario::LoadedScenario> load_scenario_payload(const distributed::ScenarioPayload& payload) {
+  if (payload.kind != "py") return make_error("unknown scenario kind '" + payload.kind + "'");
+  std::filesystem::path path = payload.file_name;
+  std::ifstream local(path, std::ios::binary);
+  std::ostringstream text;
+  text << local.rdbuf();
+  if (!local || text.str() != payload.text) {
+    const auto dir = std::filesystem::temp_directory_path() / ("cicada-worker-" + std::to_string(::getpid()));
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    path = dir / std::filesystem::path(payload.file_name).filename();
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << payload.text;
+    if (!out.flush()) return make_error("cannot write the locustfile to " + path.string());
+  }
+  return python::load_python_scenario(path);
+}
 
 Result<scenario::LoadedScenario> load_scenario_file(const std::filesystem::path& file,
                                                     const ScenarioChoice& choice) {

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "base/result.hpp"
+#include "distributed/protocol.hpp"
 #include "scenario/yaml_loader.hpp"
 
 namespace cicada::app {
@@ -17,6 +18,11 @@ struct ScenarioChoice {
   std::vector<std::string> extra_args;          // words cicada does not know: a locustfile's own arguments
   const struct CliOptions* cli = nullptr;       // the run settings a locustfile sees as parsed_options
 };
+
+// A scenario a distributed master sent (kinds the distributed layer does not load itself: "py"). A locustfile
+// is loaded from the master's path when this machine has the same file there (its imports and data files
+// beside it then work), else from a copy written to a folder of this worker.
+Result<scenario::LoadedScenario> load_scenario_payload(const distributed::ScenarioPayload& payload);
 
 Result<scenario::LoadedScenario> load_scenario_file(const std::filesystem::path& file,
                                                     const ScenarioChoice& choice = {});

@@ -38,7 +38,7 @@ struct Heartbeat {
 
 // What a worker needs to run users: the scenario as text, so workers need only the binary.
 struct ScenarioPayload {
-  std::string kind;       // "yaml" or "cpp"
+  std::string kind;       // "yaml", "cpp" or "py" (a locustfile)
   std::string file_name;  // the master's path (messages, payload files resolved relative to it)
   std::string text;       // the whole file
 };

@@ -89,7 +89,7 @@ struct WorkerNode::Impl {
     loading_share.reset();
     loading_stop = false;
     loading = std::thread([this, start, n = threads()] {
-      auto result = WorkerTest::start(start, n);
+      auto result = WorkerTest::start(start, n, options.load_other);
       std::lock_guard lock(loaded_mutex);
       loaded.emplace(std::move(result));
     });

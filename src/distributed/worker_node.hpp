@@ -12,6 +12,7 @@
 #include <string>
 
 #include "distributed/protocol.hpp"
+#include "distributed/worker_test.hpp"
 
 namespace cicada::distributed {
 
@@ -22,6 +23,9 @@ struct WorkerOptions {
   std::chrono::milliseconds heartbeat_interval{1000};
   std::chrono::milliseconds master_timeout{60'000};
   std::string id;  // empty: hostname_pid_random
+  // Loads the scenario kinds this layer does not know itself ("py": a locustfile, src/python); set by the
+  // app.
+  ScenarioLoader load_other;
 };
 
 // Exit codes of run().

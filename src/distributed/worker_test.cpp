@@ -27,7 +27,7 @@ Result<scenario::LoadedScenario> load_cpp_text(const ScenarioPayload& payload) {
   return scenario::load_cpp_scenario(path);
 }
 
-Result<scenario::LoadedScenario> load(const ScenarioPayload& payload) {
+Result<scenario::LoadedScenario> load(const ScenarioPayload& payload, const ScenarioLoader& load_other) {
   if (payload.kind == "yaml") return scenario::load_yaml_scenario_text(payload.text, payload.file_name);
   if (payload.kind == "cpp") {
     auto loaded = load_cpp_text(payload);
@@ -35,6 +35,7 @@ Result<scenario::LoadedScenario> load(const ScenarioPayload& payload) {
       return make_error("cannot compile the C++ scenario on this worker: " + loaded.error().message);
     return loaded;
   }
+  if (load_other) return load_other(payload);
   return make_error("unknown scenario kind '" + payload.kind + "' (this worker knows yaml and cpp)");
 }
 
@@ -46,8 +47,9 @@ std::uint64_t worker_seed(std::uint64_t seed, std::uint32_t index) {
   return derived ? derived : 1;
 }
 
-Result<std::unique_ptr<WorkerTest>> WorkerTest::start(const Start& start, std::size_t threads) {
-  auto loaded = load(start.scenario);
+Result<std::unique_ptr<WorkerTest>> WorkerTest::start(const Start& start, std::size_t threads,
+                                                      const ScenarioLoader& load_other) {
+  auto loaded = load(start.scenario, load_other);
   if (!loaded) return loaded.error();
   runner::RunOptions ro;
   ro.host = start.host;

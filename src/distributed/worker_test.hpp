@@ -3,6 +3,7 @@
 // a LocalRunner on a thread of its own, and the outbox of numbered Stats messages its per-second deltas
 // become. The worker's socket thread drives it and empties the outbox.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -12,14 +13,19 @@
 #include "base/result.hpp"
 #include "distributed/protocol.hpp"
 #include "runner/local_runner.hpp"
+#include "scenario/yaml_loader.hpp"
 
 namespace cicada::distributed {
+
+// Loads a scenario kind the distributed layer does not know (a locustfile); the app provides it.
+using ScenarioLoader = std::function<Result<scenario::LoadedScenario>(const ScenarioPayload&)>;
 
 class WorkerTest {
  public:
   // Loads the scenario (a C++ scenario is compiled here) and starts the users. An Error says why this
   // worker cannot run the test; the worker reports it to the master.
-  static Result<std::unique_ptr<WorkerTest>> start(const Start& start, std::size_t threads);
+  static Result<std::unique_ptr<WorkerTest>> start(const Start& start, std::size_t threads,
+                                                   const ScenarioLoader& load_other = {});
   ~WorkerTest();
 
   std::uint64_t test_id() const { return test_id_; }

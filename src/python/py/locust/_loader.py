@@ -142,6 +142,7 @@ def load(path, tags=None, exclude_tags=None, host=None, extra_args=(), standard=
     directory = os.path.dirname(path)
     if directory not in sys.path:
         sys.path.insert(0, directory)
+    events.__init__()  # a worker loads the locustfile again for each test: listeners of the last one go
     name = os.path.splitext(os.path.basename(path))[0]
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
