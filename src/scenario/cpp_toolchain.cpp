@@ -15,11 +15,9 @@ bool has_public_headers(const fs::path& dir) {
   return fs::is_regular_file(dir / "cicada" / "cicada.hpp", ec);
 }
 
-// This file is src/scenario/cpp_toolchain.cpp of the tree the engine was built from (CMake passes
-// absolute source paths), so the tree's include/ is three levels up.
-fs::path source_tree_include_dir() {
-  return fs::path(__FILE__).parent_path().parent_path().parent_path() / "include";
-}
+// The include/ folder of the tree the engine was built from, passed by CMake (src/scenario/CMakeLists.txt).
+// Not derived from __FILE__: a compiler cache with a base directory (ccache base_dir) makes that relative.
+fs::path source_tree_include_dir() { return fs::path(CICADA_SOURCE_INCLUDE_DIR); }
 
 }  // namespace
 
