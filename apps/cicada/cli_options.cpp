@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "config_file.hpp"
+#include "duration_flag.hpp"
 #include "subcommands.hpp"
 
 namespace cicada::app {
@@ -32,33 +33,34 @@ void define(CLI::App& app, CliOptions& o) {
   app.add_option("user_classes", o.user_classes,
                  "Run only these user types (Locust's user classes), by name; default: all of them")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  app.add_option("-H,--host", o.host, "Base URL of the system under test, e.g. http://127.0.0.1:8080");
-  app.add_option("-u,--users", o.users, "Peak number of concurrent users")->check(CLI::NonNegativeNumber);
-  app.add_option("-r,--spawn-rate", o.spawn_rate, "Users started per second")->check(CLI::PositiveNumber);
-  app.add_option("-t,--run-time", o.run_time,
-                 "Stop after this long: 20, 20s, 3m, 1h30m (default: until Ctrl-C)");
+  app.add_option("-H,--host", o.run.host, "Base URL of the system under test, e.g. http://127.0.0.1:8080");
+  app.add_option("-u,--users", o.run.users, "Peak number of concurrent users")->check(CLI::NonNegativeNumber);
+  app.add_option("-r,--spawn-rate", o.run.spawn_rate, "Users started per second")->check(CLI::PositiveNumber);
+  add_duration_flag(app, "-t,--run-time", o.run.run_time,
+                    "Stop after this long: 20, 20s, 3m, 1h30m (default: until Ctrl-C)");
   app.add_flag("--headless", o.headless, "Run without the web UI, printing stats to the console");
   app.add_flag("--only-summary", o.only_summary, "Print only the final stats, not every 2 s");
   app.add_option("--csv", o.csv_prefix,
                  "Write PREFIX_stats.csv, _stats_history.csv, _failures.csv, _exceptions.csv");
   app.add_flag("--csv-full-history", o.csv_full_history,
                "Every entry in _stats_history.csv, not only Aggregated");
-  app.add_option("--stop-timeout", o.stop_timeout_s, "Seconds users may take to finish their task on stop")
-      ->check(CLI::NonNegativeNumber);
+  add_duration_flag(app, "--stop-timeout", o.run.stop_timeout,
+                    "How long users may take to finish their task on stop (seconds, or 500ms, 1m)");
   app.add_option("--exit-code-on-error", o.exit_code_on_error,
                  "Exit code when any request failed (default 1)");
-  app.add_option("-T,--tags", o.tags, "Run only tasks with one of these tags")
+  app.add_option("-T,--tags", o.run.tags, "Run only tasks with one of these tags")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  app.add_option("-E,--exclude-tags", o.exclude_tags, "Do not run tasks with any of these tags")
+  app.add_option("-E,--exclude-tags", o.run.exclude_tags, "Do not run tasks with any of these tags")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  app.add_flag("--reset-stats", o.reset_stats, "Reset statistics once all users are spawned");
-  app.add_option("--warmup", o.warmup,
-                 "Load but do not record for this long, then reset the stats (5s, 1m); part of --run-time");
+  app.add_flag("--reset-stats", o.run.reset_stats, "Reset statistics once all users are spawned");
+  add_duration_flag(
+      app, "--warmup", o.run.warmup,
+      "Load but do not record for this long, then reset the stats (5s, 1m); part of --run-time");
   app.add_option("-L,--loglevel", o.loglevel, "DEBUG, INFO, WARNING, ERROR or CRITICAL");
   app.add_option("--config", o.config_file, "Config file (default ./cicada.conf if it exists)");
-  app.add_option("--threads", o.threads, "Event loop threads (default: one per usable CPU)")
+  app.add_option("--threads", o.run.threads, "Event loop threads (default: one per usable CPU)")
       ->check(CLI::NonNegativeNumber);
-  app.add_option("--seed", o.seed, "Seed of every user's random stream (default: random, logged)");
+  app.add_option("--seed", o.run.seed, "Seed of every user's random stream (default: random, logged)");
   add_shape_flags(app, o);
   add_history_flags(app, o);
   add_web_flags(app, o);
@@ -227,10 +229,8 @@ ParseOutcome parse_cli(int argc, char** argv) {
     if (int code = parse_words(app, layered); code >= 0) return {std::nullopt, code};
   }
   o.extra_args = locustfile_options;
-  o.users_given = app.get_option("--users")->count() > 0;
-  o.spawn_rate_given = app.get_option("--spawn-rate")->count() > 0;
-  o.run_time_given = app.get_option("--run-time")->count() > 0;
-  o.host_given = app.get_option("--host")->count() > 0;
+  for (CLI::Option* opt : app.get_options())
+    if (opt->count() > 0) o.given.insert(opt->get_single_name());
   if (o.scenario_file.empty() && !o.distributed.worker) {  // a worker gets its scenario from the master
     std::cerr << "cicada: no scenario: pass -f FILE (a .yaml scenario; see docs/scenarios.md)\n";
     return {std::nullopt, 2};

@@ -2,11 +2,13 @@
 // The cicada command line: Locust's flags where Locust has them, layered as
 // defaults < config file (cicada.conf or --config) < CICADA_* environment variables < flags.
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "distributed_options.hpp"
 #include "history_options.hpp"
+#include "runner/run_options.hpp"
 #include "shape_options.hpp"
 #include "web_options.hpp"
 
@@ -16,30 +18,25 @@ struct CliOptions {
   std::string scenario_file;              // -f
   std::vector<std::string> user_classes;  // positional: run only these user types (Locust's user classes)
   std::vector<std::string> extra_args;    // --options cicada does not know: a locustfile's own arguments
-  std::string host;                       // -H/--host
-  int users = 1;                          // -u/--users
-  double spawn_rate = 1;                  // -r/--spawn-rate
-  std::string run_time;                   // -t/--run-time ("20s", "3m"...); empty: until stopped
+  // The run's options, bound to their flags directly (-H, -u, -r, -t, --stop-timeout, --tags, --warmup,
+  // --seed, --max-inflight...): a new run option is a field of runner::RunOptions and one flag in
+  // cli_options.cpp. run_command.cpp fills in the scenario's defaults for what no flag gave.
+  runner::RunOptions run;
   bool headless = false;
   bool only_summary = false;
   std::string csv_prefix;  // --csv
   bool csv_full_history = false;
-  double stop_timeout_s = 0;  // --stop-timeout (seconds)
   int exit_code_on_error = 1;
-  std::vector<std::string> tags;
-  std::vector<std::string> exclude_tags;
-  bool reset_stats = false;
-  std::string warmup;  // --warmup ("5s"); empty: none
   std::string loglevel = "INFO";
   std::string config_file;         // --config; default ./cicada.conf if present
-  int threads = 0;                 // event loops; 0: one per usable CPU
-  unsigned long long seed = 0;     // 0: random
-  ShapeOptions shape;              // --stages, --arrival-rate, --max-inflight, --max-lateness
+  ShapeOptions shape;              // --stages, --arrival-rate
   WebOptions web;                  // --web-host, --web-port, --web-auth, --autostart, --autoquit, --html
   HistoryOptions history;          // --threshold, --abort-on-threshold, --history-db, --no-history
   DistributedOptions distributed;  // --master, --worker, --master-host... (distributed_options.hpp)
-  // Which options came from the scenario's defaults rather than the user (so they can be applied).
-  bool users_given = false, spawn_rate_given = false, run_time_given = false, host_given = false;
+  // The long names of the options the user set (flag, environment or config file), so the scenario's
+  // defaults fill in only the others.
+  std::set<std::string> given;
+  bool was_given(const std::string& long_name) const { return given.count(long_name) > 0; }
 };
 
 // Parses argv with the config file and environment layered underneath.

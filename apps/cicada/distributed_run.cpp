@@ -76,7 +76,7 @@ int run_worker(const CliOptions& o) {
   distributed::WorkerOptions wo;
   wo.master_host = o.distributed.master_host;
   wo.master_port = o.distributed.master_port;
-  wo.threads = static_cast<std::size_t>(o.threads);
+  wo.threads = o.run.threads;
   wo.master_timeout = millis(o.distributed.master_timeout_s);
   wo.load_other = load_scenario_payload;
   distributed::WorkerNode node(wo);

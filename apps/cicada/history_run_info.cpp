@@ -10,7 +10,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
-#include "base/duration.hpp"
+#include "report/run_options_json.hpp"
 
 namespace cicada::app {
 namespace {
@@ -21,24 +21,12 @@ std::string hostname() {
   return name.data();
 }
 
+// The run's options (every field, report/run_options_json.hpp) and the command line's own settings.
 std::string config_json(const CliOptions& o, const runner::RunOptions& ro, std::uint64_t seed) {
   nlohmann::json j = {
       {"scenario", o.scenario_file},
-      {"host", ro.host},
-      {"users", ro.users},
-      {"spawn_rate", ro.spawn_rate},
-      {"run_time", ro.run_time ? format_duration(*ro.run_time) : ""},
-      {"stop_timeout_s", o.stop_timeout_s},
-      {"tags", ro.tags},
-      {"exclude_tags", ro.exclude_tags},
-      {"reset_stats", ro.reset_stats},
-      {"warmup", ro.warmup ? format_duration(*ro.warmup) : ""},
       {"stages", o.shape.stages},
       {"arrival_rate", o.shape.arrival_rate},
-      {"max_inflight", ro.max_inflight},
-      {"max_lateness", format_duration(ro.max_lateness)},
-      {"threads", ro.threads},
-      {"seed", seed},
       {"csv", o.csv_prefix},
       {"csv_full_history", o.csv_full_history},
       {"exit_code_on_error", o.exit_code_on_error},
@@ -46,6 +34,8 @@ std::string config_json(const CliOptions& o, const runner::RunOptions& ro, std::
       {"abort_on_threshold", o.history.abort_on_threshold},
       {"config_file", o.config_file},
   };
+  report::add_run_options(j, ro);
+  j["seed"] = seed;  // the one the run used (a random one when none was given)
   return j.dump();
 }
 

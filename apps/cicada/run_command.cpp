@@ -30,34 +30,20 @@ constexpr int kUsageError = 2;
 std::atomic<int> g_signal{0};
 extern "C" void on_signal(int sig) { g_signal.store(sig); }
 
+// The flags' options with the scenario's defaults for what no flag (or environment, or config) gave.
 Result<runner::RunOptions> run_options(const CliOptions& o, const scenario::LoadedScenario& loaded) {
-  runner::RunOptions ro;
+  runner::RunOptions ro = o.run;
   const auto& settings = loaded.settings;
-  ro.host = o.host_given || loaded.scenario.default_host.empty() ? o.host : loaded.scenario.default_host;
-  ro.users = o.users_given || !settings.users ? o.users : *settings.users;
-  ro.spawn_rate = o.spawn_rate_given || !settings.spawn_rate ? o.spawn_rate : *settings.spawn_rate;
-  if (!o.run_time.empty()) {
-    auto d = parse_duration(o.run_time);
-    if (!d) return make_error("-t/--run-time: " + d.error().message);
-    ro.run_time = *d;
-  }
-  if (!o.run_time_given && settings.run_time) ro.run_time = *settings.run_time;
-  ro.stop_timeout = std::chrono::microseconds(static_cast<std::int64_t>(o.stop_timeout_s * 1e6));
-  ro.tags = o.tags;
-  ro.exclude_tags = o.exclude_tags;
-  ro.reset_stats = o.reset_stats;
-  if (!o.warmup.empty()) {
-    auto w = parse_duration(o.warmup);
-    if (!w) return make_error("--warmup: " + w.error().message);
-    if (ro.run_time && *w >= *ro.run_time)
-      return make_error("--warmup (" + format_duration(*w) + ") must be shorter than --run-time (" +
-                        format_duration(*ro.run_time) + "): nothing would be recorded");
-    ro.warmup = *w;
-  }
-  ro.threads = o.threads > 0 ? static_cast<std::size_t>(o.threads) : settings.threads.value_or(0);
-  ro.seed = o.seed;
+  if (!o.was_given("host") && !loaded.scenario.default_host.empty()) ro.host = loaded.scenario.default_host;
+  if (!o.was_given("users") && settings.users) ro.users = *settings.users;
+  if (!o.was_given("spawn-rate") && settings.spawn_rate) ro.spawn_rate = *settings.spawn_rate;
+  if (!o.was_given("run-time") && settings.run_time) ro.run_time = *settings.run_time;
+  if (ro.warmup && ro.run_time && *ro.warmup >= *ro.run_time)
+    return make_error("--warmup (" + format_duration(*ro.warmup) + ") must be shorter than --run-time (" +
+                      format_duration(*ro.run_time) + "): nothing would be recorded");
+  if (ro.threads == 0 && settings.threads) ro.threads = *settings.threads;
   ro.keep_entry_history = o.csv_full_history;
-  if (auto r = apply_shape_options(o.shape, settings, ro.spawn_rate, ro); !r) return r.error();
+  if (auto r = apply_shape_options(o, settings, ro.spawn_rate, ro); !r) return r.error();
   return ro;
 }
 
@@ -86,8 +72,8 @@ int run_load_test(const CliOptions& o) {
   }
   log::set_level(level);
   if (o.distributed.worker) return run_worker(o);
-  auto loaded =
-      load_scenario_file(o.scenario_file, {o.user_classes, o.tags, o.exclude_tags, o.host, o.extra_args, &o});
+  auto loaded = load_scenario_file(
+      o.scenario_file, {o.user_classes, o.run.tags, o.run.exclude_tags, o.run.host, o.extra_args, &o});
   if (!loaded) {
     std::cerr << "cicada: " << loaded.error().message << "\n";
     return kUsageError;

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "base/duration.hpp"
 #include "cli_options.hpp"
 #include "python/python_loader.hpp"
 #include "scenario/cpp_loader.hpp"
@@ -21,12 +22,12 @@ python::PythonLoadOptions python_options(const ScenarioChoice& choice) {
   p.host = choice.host;
   p.extra_args = choice.extra_args;
   if (const CliOptions* o = choice.cli) {
-    p.num_users = o->users;
-    p.spawn_rate = o->spawn_rate;
-    p.run_time = o->run_time;
+    p.num_users = o->run.users;
+    p.spawn_rate = o->run.spawn_rate;
+    p.run_time = o->run.run_time ? format_duration(*o->run.run_time) : "";
     p.headless = o->headless;
     p.csv_prefix = o->csv_prefix;
-    p.stop_timeout = o->stop_timeout_s;
+    p.stop_timeout = std::chrono::duration<double>(o->run.stop_timeout).count();
   }
   return p;
 }

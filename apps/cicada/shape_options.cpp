@@ -2,8 +2,8 @@
 
 #include <CLI/CLI.hpp>
 
-#include "base/duration.hpp"
 #include "cli_options.hpp"
+#include "duration_flag.hpp"
 #include "runner/stages.hpp"
 
 namespace cicada::app {
@@ -16,15 +16,17 @@ void add_shape_flags(CLI::App& app, CliOptions& o) {
                  "Open model: start this many iterations per second on schedule, whether or not earlier "
                  "ones finished (latency measured from the scheduled start)")
       ->check(CLI::PositiveNumber);
-  app.add_option("--max-inflight", o.shape.max_inflight,
+  app.add_option("--max-inflight", o.run.max_inflight,
                  "Open model: iterations running at once at most (default 1000); later ones wait")
       ->check(CLI::PositiveNumber);
-  app.add_option("--max-lateness", o.shape.max_lateness,
-                 "Open model: an iteration that waited this long for a free slot is dropped (counted)");
+  add_duration_flag(app, "--max-lateness", o.run.max_lateness,
+                    "Open model: an iteration that waited this long for a free slot is dropped (counted; "
+                    "default 10s)");
 }
 
-Result<void> apply_shape_options(const ShapeOptions& o, const scenario::ScenarioSettings& settings,
+Result<void> apply_shape_options(const CliOptions& cli, const scenario::ScenarioSettings& settings,
                                  double default_spawn_rate, runner::RunOptions& ro) {
+  const ShapeOptions& o = cli.shape;
   if (!o.stages.empty() && o.arrival_rate > 0)
     return make_error("--stages and --arrival-rate: give one (rates go in stages as 30s:200/s)");
   if (!o.stages.empty()) {
@@ -45,13 +47,8 @@ Result<void> apply_shape_options(const ShapeOptions& o, const scenario::Scenario
   } else if (settings.arrival_rate) {
     ro.shape = runner::constant_rate_shape(*settings.arrival_rate);
   }
-  if (o.max_inflight > 0)
-    ro.max_inflight = static_cast<std::size_t>(o.max_inflight);
-  else if (settings.max_inflight)
+  if (!cli.was_given("max-inflight") && settings.max_inflight)
     ro.max_inflight = static_cast<std::size_t>(*settings.max_inflight);
-  auto lateness = parse_duration(o.max_lateness);
-  if (!lateness) return make_error("--max-lateness: " + lateness.error().message);
-  ro.max_lateness = *lateness;
   return {};
 }
 

@@ -20,15 +20,14 @@ namespace cicada::app {
 struct ShapeOptions {
   std::string stages;
   double arrival_rate = 0;  // 0: not given
-  int max_inflight = 0;     // 0: not given (scenario's or 1000)
-  std::string max_lateness = "10s";
 };
 
 struct CliOptions;
 void add_shape_flags(CLI::App& app, CliOptions& o);
 
-// Fills ro.shape, max_inflight and max_lateness from the flags, else from the scenario's settings.
-Result<void> apply_shape_options(const ShapeOptions& o, const scenario::ScenarioSettings& settings,
+// Fills ro.shape from the flags, else from the scenario's settings, and max_inflight from the scenario
+// when no flag gave it (--max-inflight and --max-lateness go straight into CliOptions::run).
+Result<void> apply_shape_options(const CliOptions& o, const scenario::ScenarioSettings& settings,
                                  double default_spawn_rate, runner::RunOptions& ro);
 
 // describe_load(ro): the load of a run for the start-up log line (runner/load_description.hpp).

@@ -1,7 +1,9 @@
 #include "distributed/codec.hpp"
 
 #include <array>
+#include <chrono>
 #include <msgpack.hpp>
+#include <optional>
 
 #include "distributed/stats_codec.hpp"
 
@@ -31,14 +33,8 @@ void fields(Io& io, Start& m) {
   io("scenario_kind", m.scenario.kind);
   io("scenario_file", m.scenario.file_name);
   io("scenario_text", m.scenario.text);
-  io("host", m.host);
-  io("tags", m.tags);
-  io("exclude_tags", m.exclude_tags);
-  io("stop_timeout_us", m.stop_timeout_us);
-  io("seed", m.seed);
+  io("options", m.options);
   io("worker_index", m.worker_index);
-  io("connect_timeout_ms", m.connect_timeout_ms);
-  io("request_timeout_ms", m.request_timeout_ms);
   io("users", m.users);
   io("spawn_rate", m.spawn_rate);
   io("open_model", m.open_model);
@@ -101,6 +97,24 @@ struct Writer {
     pk.pack_array(static_cast<std::uint32_t>(deltas.size()));
     for (const auto& d : deltas) detail::pack_delta(pk, d);
   }
+  // Durations travel as integer microseconds, an absent one as nil.
+  template <class Rep, class Period>
+  void operator()(const char* key, const std::chrono::duration<Rep, Period>& d) {
+    pk.pack(std::string_view(key));
+    pk.pack(std::chrono::duration_cast<std::chrono::microseconds>(d).count());
+  }
+  void operator()(const char* key, const std::optional<std::chrono::microseconds>& d) {
+    if (d) return (*this)(key, *d);
+    pk.pack(std::string_view(key));
+    pk.pack_nil();
+  }
+  void operator()(const char* key, const runner::RunOptions& options) {
+    pk.pack(std::string_view(key));
+    Counter counter;
+    runner::visit_run_options(options, counter);
+    pk.pack_map(counter.n);
+    runner::visit_run_options(options, *this);
+  }
 };
 
 // Looks each field up by name; an absent field keeps its default (an older sender), unknown keys are
@@ -126,6 +140,26 @@ struct Reader {
     if (v->type != msgpack::type::ARRAY) throw msgpack::type_error();
     for (std::uint32_t i = 0; i < v->via.array.size; ++i)
       deltas.push_back(detail::read_delta(v->via.array.ptr[i]));
+  }
+  template <class Rep, class Period>
+  void operator()(const char* key, std::chrono::duration<Rep, Period>& d) {
+    if (const auto* v = find(key))
+      d = std::chrono::duration_cast<std::chrono::duration<Rep, Period>>(
+          std::chrono::microseconds(v->as<std::int64_t>()));
+  }
+  void operator()(const char* key, std::optional<std::chrono::microseconds>& d) {
+    const auto* v = find(key);
+    if (!v) return;
+    if (v->type == msgpack::type::NIL)
+      d.reset();
+    else
+      d = std::chrono::microseconds(v->as<std::int64_t>());
+  }
+  void operator()(const char* key, runner::RunOptions& options) {
+    const auto* v = find(key);
+    if (!v) return;
+    if (v->type != msgpack::type::MAP) throw msgpack::type_error();
+    runner::visit_run_options(options, Reader{*v});
   }
 };
 

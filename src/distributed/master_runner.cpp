@@ -157,14 +157,9 @@ void MasterRunner::start_worker(WorkerInfo& w, double arrival_share,
   Start start;
   start.test_id = test_id_;
   start.scenario = scenario_;
-  start.host = options_.host;
-  start.tags = options_.tags;
-  start.exclude_tags = options_.exclude_tags;
-  start.stop_timeout_us = options_.stop_timeout.count();
-  start.seed = options_.seed;
+  start.options = options_;
+  start.options.shape = {};  // not sent: the master follows the shape and sends each worker its share
   start.worker_index = w.index;
-  start.connect_timeout_ms = options_.connect_timeout.count();
-  start.request_timeout_ms = options_.request_timeout.count();
   start.users = w.assigned_users;
   start.spawn_rate = spawn_rate_ / static_cast<double>(std::max<std::size_t>(1, workers_.size()));
   start.open_model = open_model_.load();

@@ -1,5 +1,5 @@
 #pragma once
-// The master/worker protocol, version 1 (docs/protocol.md is the reference; keep the two in step).
+// The master/worker protocol, version 2 (docs/protocol.md is the reference; keep the two in step).
 //
 // Every message is one ZeroMQ frame holding a msgpack array [version, type, sender, body]. The master
 // binds a ROUTER socket, workers connect DEALER sockets whose routing id is their worker id. Bodies are
@@ -11,11 +11,14 @@
 #include <variant>
 #include <vector>
 
+#include "runner/run_options.hpp"
 #include "stats/delta.hpp"
 
 namespace cicada::distributed {
 
-inline constexpr std::uint32_t kProtocolVersion = 1;
+// Version 2: `start` carries the run's options as one nested map (`options`) instead of a copy of some
+// of them, so every option reaches the workers (version 1 lost --max-lateness).
+inline constexpr std::uint32_t kProtocolVersion = 2;
 inline constexpr int kDefaultMasterPort = 5557;
 
 // Worker -> master, once when it connects (and again if the master does not know it).
@@ -47,17 +50,13 @@ struct ScenarioPayload {
 struct Start {
   std::uint64_t test_id = 0;  // a new id per test; messages of an older test are ignored
   ScenarioPayload scenario;
-  std::string host;
-  std::vector<std::string> tags;
-  std::vector<std::string> exclude_tags;
-  std::int64_t stop_timeout_us = 0;
-  std::uint64_t seed = 0;  // the run seed; each worker derives its own from it and its index
+  // The run's options as the master has them, every field runner::visit_run_options lists (a nested
+  // map). The worker takes them as they are except the few the master owns (worker_test.hpp
+  // worker_run_options: its share of users, the seed it derives, the run time...).
+  runner::RunOptions options;
   std::uint32_t worker_index = 0;
-  std::int64_t connect_timeout_ms = 10'000;
-  std::int64_t request_timeout_ms = 60'000;
-  int users = 0;          // this worker's share
-  double spawn_rate = 1;  // this worker's share of the spawn rate (users/s)
-  // Added in version 1 (absent from older masters: a closed-model test with every fixed count whole).
+  int users = 0;                            // this worker's share
+  double spawn_rate = 1;                    // this worker's share of the spawn rate (users/s)
   bool open_model = false;                  // an arrival-rate test: users are ignored
   double arrival_rate = 0;                  // open model: this worker's share of the iterations per second
   std::uint64_t max_inflight = 0;           // open model: this worker's share of --max-inflight; 0: its own

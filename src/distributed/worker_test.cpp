@@ -47,28 +47,35 @@ std::uint64_t worker_seed(std::uint64_t seed, std::uint32_t index) {
   return derived ? derived : 1;
 }
 
-Result<std::unique_ptr<WorkerTest>> WorkerTest::start(const Start& start, std::size_t threads,
-                                                      const ScenarioLoader& load_other) {
-  auto loaded = load(start.scenario, load_other);
-  if (!loaded) return loaded.error();
-  runner::RunOptions ro;
-  ro.host = start.host;
+runner::RunOptions worker_run_options(const Start& start, std::size_t threads) {
+  runner::RunOptions ro = start.options;
+  // The master owns these: it shares the load out, ends the test, resets the stats it merges (a worker
+  // resetting on its own would drop samples the master counts) and keeps the history.
   ro.users = start.users;
   ro.spawn_rate = start.spawn_rate > 0 ? start.spawn_rate : 1.0;
-  ro.stop_timeout = std::chrono::microseconds(start.stop_timeout_us);
-  ro.tags = start.tags;
-  ro.exclude_tags = start.exclude_tags;
-  ro.threads = threads > 0 ? threads : loaded->settings.threads.value_or(0);
-  ro.seed = worker_seed(start.seed, start.worker_index);
-  ro.keep_entry_history = false;  // the master keeps the history; this runner's totals are never read
-  ro.connect_timeout = std::chrono::milliseconds(start.connect_timeout_ms);
-  ro.request_timeout = std::chrono::milliseconds(start.request_timeout_ms);
-  // The master follows the load shape (a C++ scenario's too) and sends each worker its share of it.
-  loaded->scenario.shape = {};
+  ro.run_time.reset();
+  ro.warmup.reset();
+  ro.reset_stats = false;
+  ro.keep_entry_history = false;  // this runner's totals are never read
+  // This worker's own: its loops, and its seed derived from the run's and its index.
+  ro.threads = threads;
+  ro.seed = worker_seed(start.options.seed, start.worker_index);
+  ro.shape = {};
   if (start.open_model) {
     ro.shape = runner::constant_rate_shape(start.arrival_rate);
     if (start.max_inflight > 0) ro.max_inflight = start.max_inflight;
   }
+  return ro;
+}
+
+Result<std::unique_ptr<WorkerTest>> WorkerTest::start(const Start& start, std::size_t threads,
+                                                      const ScenarioLoader& load_other) {
+  auto loaded = load(start.scenario, load_other);
+  if (!loaded) return loaded.error();
+  const runner::RunOptions ro =
+      worker_run_options(start, threads > 0 ? threads : loaded->settings.threads.value_or(0));
+  // The master follows the load shape (a C++ scenario's too) and sends each worker its share of it.
+  loaded->scenario.shape = {};
   for (auto& type : loaded->scenario.user_types) {
     if (auto it = start.fixed_counts.find(type.name); it != start.fixed_counts.end())
       type.fixed_count = it->second;

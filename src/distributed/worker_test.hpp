@@ -51,6 +51,10 @@ class WorkerTest {
   std::uint64_t seq_ = 0;  // guarded by outbox_mutex_
 };
 
+// The options a worker runs `start` with: the master's, but for the fields the master owns (the share of
+// users or arrivals, run time, warm-up, stats resets, history) and the worker's own (threads, seed).
+runner::RunOptions worker_run_options(const Start& start, std::size_t threads);
+
 // The seed worker `index` uses for a run seeded with `seed` (0 stays 0: random).
 std::uint64_t worker_seed(std::uint64_t seed, std::uint32_t index);
 

@@ -82,7 +82,7 @@ int LocalRunner::live_users() const { return static_cast<int>(live_.size()); }
 
 void LocalRunner::start_user(std::size_t ordinal) {
   const std::size_t type_index = mix_->next(live_per_type_);
-  // User ordinal k lives on loop k mod N, at index k / N of that loop's users (loops push in order).
+  // User ordinal k lives on loop k mod N (its id there is k).
   const std::size_t shard_index = ordinal % shards_.size();
   Shard& shard = *shards_[shard_index];
   // Each user's PRNG stream is derived from the run seed and its ordinal: reruns with --seed repeat.
@@ -106,8 +106,13 @@ void LocalRunner::stop_newest_users(std::size_t count, const std::function<bool(
     --count;
     const std::size_t shard_index = user.ordinal % shards_.size();
     Shard& shard = *shards_[shard_index];
-    pool_->post(shard_index, [&shard, index = user.ordinal / shards_.size()] {
-      if (index < shard.users.size()) shard.users[index]->request_stop();
+    pool_->post(shard_index, [&shard, ordinal = user.ordinal] {
+      // The newest users are at the back, and a ramp-down stops the newest: a short search.
+      for (auto it = shard.users.rbegin(); it != shard.users.rend(); ++it) {
+        if ((*it)->id() != ordinal) continue;
+        (*it)->request_stop();
+        break;
+      }
     });
   }
 }

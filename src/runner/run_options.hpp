@@ -1,10 +1,17 @@
 #pragma once
 // RunOptions: everything the runner needs to know about one test, already validated by the app.
+//
+// One value, one field list: visit_run_options() below names every field but the shape once, and the
+// distributed codec (the master's Start), the run history's configuration JSON and the round-trip test
+// walk that list. A new option is a member here, its line in visit_run_options, and its flag
+// (apps/cicada/cli_options.cpp); it reaches the workers and the history by itself.
 #include <chrono>
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "cicada/shape.hpp"
@@ -35,6 +42,31 @@ struct RunOptions {
   std::size_t max_inflight = 1000;
   std::chrono::microseconds max_lateness{10'000'000};
 };
+
+// Calls visit(name, field) for every field except `shape` (a function: the master follows it and sends
+// each worker its share), with `options` const or not. Names are the wire and JSON keys: renaming one
+// is a protocol change (docs/protocol.md). tests/unit/distributed/run_options_test.cpp fails when a
+// member is missing here.
+template <class Options, class Visit>
+requires std::same_as<std::remove_const_t<Options>, RunOptions>
+void visit_run_options(Options& options, Visit&& visit) {
+  visit("host", options.host);
+  visit("users", options.users);
+  visit("spawn_rate", options.spawn_rate);
+  visit("run_time", options.run_time);
+  visit("stop_timeout", options.stop_timeout);
+  visit("tags", options.tags);
+  visit("exclude_tags", options.exclude_tags);
+  visit("reset_stats", options.reset_stats);
+  visit("warmup", options.warmup);
+  visit("threads", options.threads);
+  visit("seed", options.seed);
+  visit("keep_entry_history", options.keep_entry_history);
+  visit("connect_timeout", options.connect_timeout);
+  visit("request_timeout", options.request_timeout);
+  visit("max_inflight", options.max_inflight);
+  visit("max_lateness", options.max_lateness);
+}
 
 // CPUs in this process's affinity mask (taskset-aware, unlike hardware_concurrency()).
 std::size_t usable_cpus();

@@ -1,5 +1,5 @@
 #pragma once
-// Shard: everything one event loop thread owns during a run (share-nothing, see ARCHITECTURE.md).
+// Shard: everything one event loop thread owns during a run (share-nothing, docs/architecture.md).
 // Only that loop's thread touches it, except the atomic user counter the runner reads.
 #include <atomic>
 #include <boost/asio/io_context.hpp>
@@ -21,9 +21,11 @@ struct Shard {
   boost::asio::io_context& ctx;
   stats::ThreadStats stats;
   http::SharedClientState client_state;          // TLS context and DNS cache shared by this loop's users
-  std::vector<std::unique_ptr<UserSlot>> users;  // in spawn order; stopped ones are reaped by the loop
-  std::atomic<int> running{0};                   // users between on_start and the end of on_stop
-  std::unique_ptr<ArrivalExecutor> arrivals;     // open model only; destroyed before the users and stats
+  std::vector<std::unique_ptr<UserSlot>> users;  // live ones, in spawn order; a finished one is freed
+  // Frees the users whose coroutine has ended (posted by each user as it finishes); loop thread only.
+  void free_finished_users();
+  std::atomic<int> running{0};                // users between on_start and the end of on_stop
+  std::unique_ptr<ArrivalExecutor> arrivals;  // open model only; destroyed before the users and stats
 };
 
 }  // namespace cicada::runner

@@ -1,5 +1,7 @@
 #include "runner/user_slot.hpp"
 
+#include <algorithm>
+#include <boost/asio/post.hpp>
 #include <chrono>
 
 #include "base/clock.hpp"
@@ -12,6 +14,10 @@ namespace cicada::runner {
 Shard::Shard(boost::asio::io_context& context, const http::ClientConfig& config)
     : ctx(context), client_state(context, config) {}
 Shard::~Shard() = default;
+
+void Shard::free_finished_users() {
+  std::erase_if(users, [](const std::unique_ptr<UserSlot>& user) { return user->finished(); });
+}
 
 UserSlot::UserSlot(Shard& shard, const UserType& type, const TaskPicker& picker, std::uint64_t id,
                    std::uint64_t seed)
@@ -59,6 +65,9 @@ Task<> UserSlot::run() {
   co_await self_.on_stop();
   finished_ = true;
   shard_.running.fetch_sub(1, std::memory_order_relaxed);
+  // Freed by the loop once this coroutine has suspended for good, and its client and connections with
+  // it: a lower user target closes connections (going 30 -> 0 -> 30 -> 0 users leaves none open).
+  boost::asio::post(shard_.ctx, [&shard = shard_] { shard.free_finished_users(); });
 }
 
 }  // namespace cicada::runner

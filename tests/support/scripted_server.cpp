@@ -227,6 +227,11 @@ std::size_t ScriptedServer::connections_accepted() const {
   return state_->connections;
 }
 
+std::size_t ScriptedServer::connections_open() const {
+  std::lock_guard lock(state_->mu);
+  return state_->open_fds.size();
+}
+
 bool ScriptedServer::wait_for_requests(std::size_t n, std::chrono::milliseconds timeout) const {
   std::unique_lock lock(state_->mu);
   return state_->cv.wait_for(lock, timeout, [&] { return state_->request_count >= n; });

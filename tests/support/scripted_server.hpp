@@ -166,6 +166,8 @@ class ScriptedServer {
   std::size_t connections_accepted() const;
   // Every paced response sent so far (ScriptedReply::pieces), in the order they finished.
   std::vector<StreamTiming> stream_timings() const;
+  // Connections open now (accepted and not yet closed by either side).
+  std::size_t connections_open() const;
   // Waits until `n` requests arrived (true) or the timeout passed (false).
   bool wait_for_requests(std::size_t n, std::chrono::milliseconds timeout) const;
 

@@ -268,3 +268,34 @@ TEST(Engine, ResetStatsStartsAnEmptyWindowWithExactRates) {
   EXPECT_LT(snap->total.num_requests, 360u);
   EXPECT_NEAR(snap->total.total_rps, 100.0, 15.0);
 }
+
+// Users stopped by a lower target are freed with their connections (issue 12): 30 -> 0 -> 30 -> 0 users
+// must leave no connection open at the server, not 60.
+TEST(Engine, UsersStoppedByALowerTargetAreFreedWithTheirConnections) {
+  ScriptedServer server;
+  server.set_recording(false);
+  Scenario s;
+  s.source = "engine_test";
+  s.user_types.push_back(user_type("U", {get_task("get", "/")}, WaitTime::constant(0.05)));
+  LocalRunner runner(s, options(server.url(), 30, 30s));
+  ASSERT_TRUE(runner.prepare().ok());
+  // Each step waits for the server to see the connections it expects, then moves the target on.
+  const std::vector<std::pair<std::size_t, int>> steps = {{30, 0}, {0, 30}, {30, 0}, {0, -1}};
+  std::size_t step = 0;
+  std::vector<std::size_t> open_seen;
+  runner.run([&](const cicada::stats::Snapshot&) {
+    const std::size_t open = server.connections_open();
+    open_seen.push_back(open);
+    if (step >= steps.size() || open != steps[step].first) return;
+    if (steps[step].second < 0)
+      runner.stop();
+    else
+      runner.set_users(steps[step].second, 1000);
+    ++step;
+  });
+  std::string seen;
+  for (auto n : open_seen) seen += std::to_string(n) + " ";
+  EXPECT_EQ(step, steps.size()) << "connections open at each second: " << seen;
+  EXPECT_EQ(server.connections_open(), 0u);
+  EXPECT_GE(server.connections_accepted(), 60u);  // the second 30 users opened connections of their own
+}
