@@ -1,4 +1,4 @@
-# cicada_layer(NAME DEPS...): one static library per folder of src/ (see ARCHITECTURE.md, "Layers").
+# cicada_layer(NAME DEPS...): one static library per folder of src/ (see docs/architecture.md, "Layers").
 # Sources are globbed so that adding a concept is adding a .hpp/.cpp pair.
 function(cicada_layer name)
   file(GLOB_RECURSE sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cpp)

@@ -1,6 +1,6 @@
 #pragma once
 // Error and Result<T>: how fallible operations report failure across module boundaries
-// (ARCHITECTURE.md, "Conventions": no exceptions across modules on hot paths).
+// (docs/architecture.md, "Conventions": no exceptions across modules on hot paths).
 #include <string>
 #include <utility>
 #include <variant>

@@ -1,8 +1,8 @@
 #pragma once
 // ArrivalExecutor: the open model (arrival-rate load) on one event loop, like wrk2 and k6's
-// constant-arrival-rate, independent of where it runs: with N loops (or N workers later), executor i of N
-// takes every N-th arrival of the total schedule (rate/N, phase-shifted by i/rate), so together they
-// produce exactly the requested rate.
+// constant-arrival-rate, independent of where it runs: with N loops (and on each worker of a fleet, at its
+// share of the rate), executor i of N takes every N-th arrival of the total schedule (rate/N, phase-shifted
+// by i/rate), so together they produce exactly the requested rate.
 //
 // Semantics (docs/metrics.md, "Coordinated omission"):
 // - Iteration k is due at a fixed time on the schedule, whether or not earlier iterations finished.

@@ -2,7 +2,7 @@
 
 #include "runner/scenario_exception.hpp"
 #include "runner/shard.hpp"
-#include "runner/user_binder.hpp"
+#include "scenario/user_binder.hpp"
 
 namespace cicada::runner {
 

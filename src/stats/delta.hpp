@@ -1,6 +1,6 @@
 #pragma once
-// StatsDelta: everything one thread (or, later, one worker process) recorded during one interval, as plain
-// values. ThreadStats::take_delta() produces it; Aggregate::merge() consumes it. Plain structs so the
+// StatsDelta: everything one thread (or one distributed worker process) recorded during one interval, as
+// plain values. ThreadStats::take_delta() produces it; Aggregate::merge() consumes it. Plain structs so the
 // distributed layer can serialize them field by field.
 #include <cstdint>
 #include <string>

@@ -10,20 +10,7 @@
 
 #include "cicada/http_client.hpp"
 #include "cicada/user.hpp"
-
-namespace cicada {
-namespace detail {
-// The engine's binder is not linked into this test; this one wires a user to the fake client.
-class UserBinder {
- public:
-  static void bind(User& user, HttpClient& client, Random& random, std::uint64_t id) {
-    user.client_ = &client;
-    user.random_ = &random;
-    user.id_ = id;
-  }
-};
-}  // namespace detail
-}  // namespace cicada
+#include "scenario/user_binder.hpp"  // the engine's own binder: one definition
 
 namespace cicada::test {
 

@@ -1,6 +1,7 @@
 #pragma once
 // The engine's side of cicada::User: gives a user its client, PRNG and id (friend of User). Shared by
-// the closed-model UserSlot and the open-model IterationSlot.
+// the closed-model UserSlot and the open-model IterationSlot, and by the scenario unit tests' fake client
+// (one definition: a second class of the same name would be an ODR violation).
 #include <cstdint>
 
 #include "cicada/user.hpp"
