@@ -2,14 +2,11 @@
 
 #include <fmt/format.h>
 
-#include <atomic>
 #include <chrono>
-#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
-#include <thread>
 
 #include "base/log.hpp"
 #include "distributed/dispatch.hpp"
@@ -17,42 +14,13 @@
 #include "distributed/master_session.hpp"
 #include "distributed/worker_node.hpp"
 #include "scenario_source.hpp"
+#include "signal_watcher.hpp"
 #include "web_command.hpp"
 
 namespace cicada::app {
 namespace {
 
 using namespace std::chrono_literals;
-
-std::atomic<int> g_dist_signal{0};
-extern "C" void on_dist_signal(int sig) { g_dist_signal.store(sig); }
-
-// Turns SIGINT/SIGTERM into a call of `stop` on a watcher thread (a handler may only touch atomics).
-class SignalWatcher {
- public:
-  explicit SignalWatcher(std::function<void()> stop) {
-    std::signal(SIGINT, on_dist_signal);
-    std::signal(SIGTERM, on_dist_signal);
-    thread_ = std::thread([this, stop = std::move(stop)] {
-      while (!done_.load()) {
-        if (int sig = g_dist_signal.load()) {
-          log::info("Got {}, stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
-          stop();
-          return;
-        }
-        std::this_thread::sleep_for(20ms);
-      }
-    });
-  }
-  ~SignalWatcher() {
-    done_.store(true);
-    thread_.join();
-  }
-
- private:
-  std::atomic<bool> done_{false};
-  std::thread thread_;
-};
 
 std::chrono::milliseconds millis(double seconds) {
   return std::chrono::milliseconds(static_cast<std::int64_t>(seconds * 1000));
@@ -137,18 +105,14 @@ bool bind_master(distributed::MasterRunner& master) {
 
 }  // namespace
 
-int run_master(const CliOptions& o, runner::LocalRunner& stand_in,
-               std::vector<std::unique_ptr<RunObserver>>& observers) {
+int run_master(const CliOptions& o, runner::RunDescription description, ObserverSet& observers) {
   auto payload = read_scenario(o.scenario_file);
   if (!payload) {
     std::cerr << "cicada: " << payload.error().message << "\n";
     return 2;
   }
-  runner::RunOptions ro = stand_in.options();
-  ro.seed = stand_in.seed();  // the seed the observers report is the one the workers derive theirs from
-  if (!ro.shape) ro.shape = stand_in.scenario().shape;  // the master follows a C++ shape for the fleet
-  distributed::MasterRunner master(std::move(*payload), ro,
-                                   master_options(o.distributed, stand_in.scenario()));
+  distributed::MasterRunner master(std::move(*payload), description.options,
+                                   master_options(o.distributed, description.scenario));
   if (!bind_master(master)) return 1;
   SignalWatcher watcher([&] { master.stop(); });
   if (auto r = master.wait_for_workers(); !r) {
@@ -156,23 +120,15 @@ int run_master(const CliOptions& o, runner::LocalRunner& stand_in,
     master.quit_workers();
     return 1;
   }
-  for (auto& obs : observers) obs->on_start(stand_in);
+  distributed::MasterTestRun run(master, std::move(description));
   int seconds = 0;
-  master.run([&](const stats::Snapshot& snap) {
-    for (auto& obs : observers) obs->on_second(snap);
-    if (stand_in.stop_requested()) master.stop();  // an observer (thresholds) asked to stop
+  observe_run(run, observers, [&](const stats::Snapshot&) {
     if (++seconds % kWorkerLineEvery == 0)
       log::info("Workers: {}", describe_workers(master.worker_statuses()));
   });
   master.quit_workers();
   if (auto code = judge_failed_workers(master)) return *code;
-  const auto snap = master.snapshot();
-  int code = 0;
-  for (auto& obs : observers) {
-    const int c = obs->on_finish(*snap);
-    if (code == 0) code = c;
-  }
-  for (auto& obs : observers) obs->on_exit(code);
+  const int code = observers.finish(*run.snapshot());
   log::info("Shutting down (exit code {}), {} workers were lost during the run", code,
             master.missing_workers());
   return code;

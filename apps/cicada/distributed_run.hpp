@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "cli_options.hpp"
-#include "run_observer.hpp"
+#include "observer_set.hpp"
 #include "runner/run_options.hpp"
 #include "runner/test_run.hpp"
 #include "scenario/yaml_loader.hpp"
@@ -19,11 +19,10 @@ namespace cicada::app {
 // `cicada --worker`: returns the process exit code (0 when the master said quit).
 int run_worker(const CliOptions& o);
 
-// `cicada --master --headless`: `stand_in` is the prepared local runner of the same scenario and options;
-// observers see it in on_start (its options, scenario, seed) and a stop() on it (thresholds) stops the
-// distributed test. Returns the exit code: 2 when no worker could run the test (C++ compile error...).
-int run_master(const CliOptions& o, runner::LocalRunner& stand_in,
-               std::vector<std::unique_ptr<RunObserver>>& observers);
+// `cicada --master --headless`: the test `description` (distributed/master_session.hpp
+// describe_fleet_test) run on the workers with the same observers as a local run. Returns the exit
+// code: 2 when no worker could run the test (C++ compile error...).
+int run_master(const CliOptions& o, runner::RunDescription description, ObserverSet& observers);
 
 // `cicada --master` without --headless: the web UI (apps/cicada/web_command.hpp) with its tests run by
 // the workers; they stay connected between tests. Returns the exit code.

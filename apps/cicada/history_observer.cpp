@@ -14,8 +14,8 @@ void HistoryObserver::fail(const std::string& what, const std::string& message) 
   db_.reset();
 }
 
-void HistoryObserver::on_start(runner::LocalRunner& runner) {
-  info_ = make_run_info(options_, runner.options(), runner.seed());
+void HistoryObserver::on_start(const runner::RunDescription& run) {
+  info_ = make_run_info(options_, run.options, run.options.seed);
   if (options_.history.no_history) return;
   auto db = report::HistoryDb::open(options_.history.history_db);
   if (!db) return fail("open", db.error().message);

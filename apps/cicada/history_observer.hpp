@@ -21,7 +21,7 @@ class HistoryObserver final : public RunObserver {
   // thresholds may be null (none set); it must outlive this observer.
   HistoryObserver(const CliOptions& options, const ThresholdObserver* thresholds)
       : options_(options), thresholds_(thresholds) {}
-  void on_start(runner::LocalRunner& runner) override;
+  void on_start(const runner::RunDescription& run) override;
   void on_second(const stats::Snapshot& snap) override;
   int on_finish(const stats::Snapshot& snap) override;
   void on_exit(int exit_code) override;

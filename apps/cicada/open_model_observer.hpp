@@ -11,16 +11,16 @@ namespace cicada::app {
 class OpenModelObserver final : public RunObserver {
  public:
   explicit OpenModelObserver(std::string csv_prefix) : csv_prefix_(std::move(csv_prefix)) {}
-  void on_start(runner::LocalRunner& runner) override { runner_ = &runner; }
+  void on_start(const runner::RunDescription& run) override { open_model_ = run.open_model; }
   void on_second(const stats::Snapshot& snap) override;
   int on_finish(const stats::Snapshot& snap) override;
 
  private:
-  bool active() const { return runner_ && runner_->open_model(); }
+  bool active() const { return open_model_; }
   void write_csv(const stats::Snapshot& snap);
 
   std::string csv_prefix_;
-  runner::LocalRunner* runner_ = nullptr;
+  bool open_model_ = false;
   int seconds_ = 0;
 };
 

@@ -1,21 +1,21 @@
 #include "run_command.hpp"
 
-#include <atomic>
-#include <csignal>
 #include <iostream>
 #include <memory>
-#include <thread>
 #include <vector>
 
 #include "base/duration.hpp"
 #include "base/log.hpp"
 #include "console_observer.hpp"
 #include "csv_observer.hpp"
+#include "distributed/master_session.hpp"
 #include "distributed_run.hpp"
 #include "error_exit_observer.hpp"
+#include "observer_set.hpp"
 #include "open_model_observer.hpp"
-#include "runner/local_runner.hpp"
+#include "runner/test_run.hpp"
 #include "scenario_source.hpp"
+#include "signal_watcher.hpp"
 #include "tracking_observers.hpp"
 #include "web_command.hpp"
 #include "web_html_observer.hpp"
@@ -24,11 +24,6 @@ namespace cicada::app {
 namespace {
 
 constexpr int kUsageError = 2;
-
-// Set by SIGINT/SIGTERM; a watcher thread turns it into runner.stop() (a signal handler may only touch
-// lock-free atomics).
-std::atomic<int> g_signal{0};
-extern "C" void on_signal(int sig) { g_signal.store(sig); }
 
 // The flags' options with the scenario's defaults for what no flag (or environment, or config) gave.
 Result<runner::RunOptions> run_options(const CliOptions& o, const scenario::LoadedScenario& loaded) {
@@ -90,46 +85,31 @@ int run_load_test(const CliOptions& o) {
     std::cerr << "cicada: " << thresholds.error().message << "\n";
     return kUsageError;
   }
-  runner::LocalRunner runner(std::move(loaded->scenario), *ro);
-  if (auto r = runner.prepare(); !r) {
+  ObserverSet observers(make_observers(o, std::move(*thresholds)));
+  if (o.distributed.master) {
+    auto description = distributed::describe_fleet_test(std::move(loaded->scenario), *ro);
+    if (!description) {
+      std::cerr << "cicada: " << description.error().message << "\n";
+      return kUsageError;
+    }
+    return run_master(o, std::move(*description), observers);
+  }
+  runner::LocalTestRun run(std::move(loaded->scenario), *ro);
+  if (auto r = run.prepare(); !r) {
     std::cerr << "cicada: " << r.error().message << "\n";
     return kUsageError;
   }
-  auto observers = make_observers(o, std::move(*thresholds));
-  if (o.distributed.master) return run_master(o, runner, observers);
   if (ro->run_time) log::info("Run time limit set to {}", format_duration(*ro->run_time));
-  log::info("Starting cicada: {}, host {}, seed {}", describe_load(*ro), ro->host, runner.seed());
-  for (auto& obs : observers) obs->on_start(runner);
-  if (loaded->on_test_start) loaded->on_test_start();
-
-  std::signal(SIGINT, on_signal);
-  std::signal(SIGTERM, on_signal);
-  std::atomic<bool> done{false};
-  std::thread watcher([&] {
-    while (!done.load()) {
-      if (int sig = g_signal.load()) {
-        log::info("Got {}, stopping: what was measured so far will be reported",
-                  sig == SIGINT ? "SIGINT" : "SIGTERM");
-        runner.stop();
-        break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-  });
-  runner.run([&](const stats::Snapshot& snap) {
-    for (auto& obs : observers) obs->on_second(snap);
-  });
-  done.store(true);
-  watcher.join();
-  if (loaded->on_test_stop) loaded->on_test_stop();
-
-  const auto snap = runner.snapshot();
+  log::info("Starting cicada: {}, host {}, seed {}", describe_load(*ro), ro->host,
+            run.description().options.seed);
   int code = 0;
-  for (auto& obs : observers) {
-    const int c = obs->on_finish(*snap);
-    if (code == 0) code = c;
+  {
+    SignalWatcher watcher([&] { run.stop(); });
+    if (loaded->on_test_start) loaded->on_test_start();  // a locustfile's test_start listeners
+    observe_run(run, observers);
+    if (loaded->on_test_stop) loaded->on_test_stop();
+    code = observers.finish(*run.snapshot());
   }
-  for (auto& obs : observers) obs->on_exit(code);
   if (loaded->on_quit) loaded->on_quit();
   log::info("Shutting down (exit code {})", code);
   return code;

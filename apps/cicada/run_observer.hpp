@@ -1,8 +1,9 @@
 #pragma once
 // RunObserver: how features hook into a run without the run command knowing them (console tables, CSV
-// files, and later the HTML report, run history, thresholds). Like Locust's event hooks, but typed.
-// All calls come from the runner's control thread.
-#include "runner/local_runner.hpp"
+// files, the HTML report, run history, thresholds). Like Locust's event hooks, but typed. Observers see
+// a plain description of the run and its snapshots, never the runner: a local and a distributed run
+// look the same to them. All calls come from the run's control thread (ObserverSet, observer_set.hpp).
+#include "runner/run_description.hpp"
 #include "stats/snapshot.hpp"
 
 namespace cicada::app {
@@ -10,12 +11,14 @@ namespace cicada::app {
 class RunObserver {
  public:
   virtual ~RunObserver() = default;
-  // Before the first user starts (the runner is prepared).
-  virtual void on_start(runner::LocalRunner&) {}
+  // Before the first user starts.
+  virtual void on_start(const runner::RunDescription&) {}
   // After every second of stats.
   virtual void on_second(const stats::Snapshot&) {}
-  // Once at the end with the final snapshot. A non-zero result asks for that exit code; the run command
-  // takes the first non-zero one in observer order (so thresholds, registered first, win over failures).
+  // Asked after every second: true ends the test (a broken threshold with --abort-on-threshold).
+  virtual bool wants_stop() const { return false; }
+  // Once at the end with the final snapshot. A non-zero result asks for that exit code; the first
+  // non-zero one in observer order wins (so thresholds, registered first, win over failures).
   virtual int on_finish(const stats::Snapshot&) { return 0; }
   // Last, with the exit code the run ends with (after every on_finish): for records of the run.
   virtual void on_exit(int /*exit_code*/) {}

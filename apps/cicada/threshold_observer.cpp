@@ -7,14 +7,13 @@
 namespace cicada::app {
 
 void ThresholdObserver::on_second(const stats::Snapshot& snap) {
-  if (!abort_live_ || aborted_ || !runner_) return;
+  if (!abort_live_ || aborted_) return;
   for (const auto& r : report::evaluate_thresholds(thresholds_, snap)) {
     // No data yet is not a broken limit while the run goes.
     if (r.passed || r.no_data || !r.threshold->is_upper_limit()) continue;
     log::warning("Threshold '{}' broken on {} (actual {}): stopping the test (--abort-on-threshold)",
                  r.threshold->text, r.entry, report::format_threshold_value(*r.threshold, r.actual));
-    aborted_ = true;
-    runner_->stop();
+    aborted_ = true;  // wants_stop(): the observer loop stops the test
     return;
   }
 }

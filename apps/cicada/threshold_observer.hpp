@@ -17,7 +17,8 @@ class ThresholdObserver final : public RunObserver {
  public:
   ThresholdObserver(std::vector<report::Threshold> thresholds, bool abort_live)
       : thresholds_(std::move(thresholds)), abort_live_(abort_live) {}
-  void on_start(runner::LocalRunner& runner) override { runner_ = &runner; }
+  void on_start(const runner::RunDescription&) override { aborted_ = false; }
+  bool wants_stop() const override { return aborted_; }
   void on_second(const stats::Snapshot& snap) override;
   int on_finish(const stats::Snapshot& snap) override;
 
@@ -33,7 +34,6 @@ class ThresholdObserver final : public RunObserver {
   std::vector<report::Threshold> thresholds_;  // results_ point into it: never resized after construction
   bool abort_live_;
   bool aborted_ = false;
-  runner::LocalRunner* runner_ = nullptr;
   std::vector<report::ThresholdResult> results_;
 };
 

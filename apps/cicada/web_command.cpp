@@ -30,10 +30,10 @@ class AppTestListener final : public webui::TestListener {
   AppTestListener(const CliOptions& o, std::string scenario_file, std::vector<report::Threshold> thresholds)
       : o_(o), scenario_file_(std::move(scenario_file)), tracking_(o, std::move(thresholds)) {}
 
-  void on_test_start(runner::LocalRunner& runner) override {
+  void on_test_start(const runner::RunDescription& run) override {
     std::lock_guard lock(mutex_);
-    tracking_.on_test_start(runner);
-    tasks_json_ = webui::tasks_json(runner.scenario());
+    tracking_.on_test_start(run);
+    tasks_json_ = webui::tasks_json(run.scenario);
     // A new test has new stats: a new writer, so the history file starts over as in a new run.
     if (!o_.csv_prefix.empty()) {
       csv_.emplace(o_.csv_prefix, o_.csv_full_history);

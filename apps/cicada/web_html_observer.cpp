@@ -16,15 +16,15 @@ void write_html_report(const std::string& file, const std::string& html) {
   log::info("HTML report written to {}", file);
 }
 
-void HtmlReportObserver::on_start(runner::LocalRunner& runner) {
-  const auto& o = runner.options();
+void HtmlReportObserver::on_start(const runner::RunDescription& run) {
+  const auto& o = run.options;
   info_.host = o.host;
-  info_.scenario = runner.scenario().source;
+  info_.scenario = run.scenario.source;
   info_.start_unix_s = unix_seconds_now_f();
   info_.users = o.users;
   info_.spawn_rate = o.spawn_rate;
   info_.run_time = o.run_time ? format_duration(*o.run_time) : "";
-  info_.tasks_json = webui::tasks_json(runner.scenario());
+  info_.tasks_json = webui::tasks_json(run.scenario);
 }
 
 int HtmlReportObserver::on_finish(const stats::Snapshot& snap) {

@@ -11,7 +11,7 @@ namespace cicada::app {
 class HtmlReportObserver final : public RunObserver {
  public:
   explicit HtmlReportObserver(std::string file) : file_(std::move(file)) {}
-  void on_start(runner::LocalRunner& runner) override;
+  void on_start(const runner::RunDescription& run) override;
   int on_finish(const stats::Snapshot& snap) override;
 
  private:

@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "cli_options.hpp"
+#include "observer_set.hpp"
 #include "report/thresholds.hpp"
-#include "run_observer.hpp"
 
 namespace cicada::app {
 
@@ -17,7 +17,7 @@ class WebTestTracking {
  public:
   WebTestTracking(const CliOptions& o, std::vector<report::Threshold> thresholds)
       : o_(o), thresholds_(std::move(thresholds)) {}
-  void on_test_start(runner::LocalRunner& runner);
+  void on_test_start(const runner::RunDescription& run);
   void on_second(const stats::Snapshot& snap);
   // Returns the test's exit code as a headless run would give it (3 when a threshold failed).
   int on_test_end(const stats::Snapshot& snap);
@@ -25,7 +25,7 @@ class WebTestTracking {
  private:
   const CliOptions& o_;
   std::vector<report::Threshold> thresholds_;
-  std::vector<std::unique_ptr<RunObserver>> observers_;  // of the current test
+  ObserverSet observers_;  // of the current test
 };
 
 }  // namespace cicada::app

@@ -1,6 +1,7 @@
 #include "distributed/master_session.hpp"
 
 #include <atomic>
+#include <random>
 
 namespace cicada::distributed {
 namespace {
@@ -9,41 +10,6 @@ using namespace std::chrono_literals;
 
 // How long the pump waits for a message before it lets a starting test take the socket.
 constexpr auto kPumpWait = 50ms;
-
-// One test of the fleet, as the web layer drives it.
-class MasterTestRun final : public runner::TestRun {
- public:
-  MasterTestRun(MasterSession& session, MasterRunner& master, std::unique_ptr<runner::LocalRunner> stand_in)
-      : session_(session), master_(master), stand_in_(std::move(stand_in)), options_(stand_in_->options()) {
-    options_.seed = stand_in_->seed();  // the seed observers report is the one the workers derive theirs from
-  }
-
-  void run(const std::function<void(const stats::Snapshot&)>& on_second) override {
-    begun_.store(true);
-    session_.run_test(options_, on_second);
-  }
-  void stop() override { master_.stop(); }
-  void set_users(int users, double spawn_rate) override { master_.set_users(users, spawn_rate); }
-  void reset_stats() override { master_.reset_stats(); }
-  // Until run() begins, the master still shows the previous test: this one is ready, with no stats.
-  runner::RunState state() const override {
-    return begun_.load() ? master_.state() : runner::RunState::kReady;
-  }
-  std::shared_ptr<const stats::Snapshot> snapshot() const override {
-    return begun_.load() ? master_.snapshot() : nullptr;
-  }
-  bool open_model() const override { return master_.open_model(); }
-  double arrival_rate() const override { return master_.arrival_rate(); }
-  void set_arrival_rate(double per_second) override { master_.set_arrival_rate(per_second); }
-  runner::LocalRunner& described_by() override { return *stand_in_; }
-
- private:
-  MasterSession& session_;
-  MasterRunner& master_;
-  std::unique_ptr<runner::LocalRunner> stand_in_;
-  runner::RunOptions options_;
-  std::atomic<bool> begun_{false};
-};
 
 }  // namespace
 
@@ -78,17 +44,28 @@ void MasterSession::pump_loop() {
   }
 }
 
+void MasterTestRun::run(const std::function<void(const stats::Snapshot&)>& on_second) {
+  begun_.store(true);
+  if (session_ != nullptr) return session_->run_test(description_.options, on_second);
+  master_.set_options(description_.options);
+  master_.run(on_second);
+}
+
+Result<runner::RunDescription> describe_fleet_test(Scenario scenario, const runner::RunOptions& options) {
+  if (auto r = runner::check_runnable(scenario, options); !r) return r.error();
+  const std::uint64_t seed = options.seed ? options.seed : (std::random_device{}() | 1);
+  return runner::describe_run(std::move(scenario), options, seed);
+}
+
 Result<std::shared_ptr<runner::TestRun>> MasterSession::make(const Scenario& scenario,
                                                              const runner::RunOptions& options) {
   if (master_.worker_count() == 0)
     return make_error("no worker is connected yet: start workers with cicada --worker --master-host HOST");
-  runner::RunOptions ro = options;
-  if (!ro.shape) ro.shape = scenario.shape;  // the master follows a C++ scenario's shape for the fleet
-  auto stand_in = std::make_unique<runner::LocalRunner>(scenario, ro);
-  if (auto r = stand_in->prepare(); !r) return r.error();
+  auto description = describe_fleet_test(scenario, options);
+  if (!description) return description.error();
   master_.rearm();  // a stop() from now on is this test's
   return std::shared_ptr<runner::TestRun>(
-      std::make_shared<MasterTestRun>(*this, master_, std::move(stand_in)));
+      std::make_shared<MasterTestRun>(master_, std::move(*description), this));
 }
 
 void MasterSession::run_test(const runner::RunOptions& options,

@@ -6,14 +6,52 @@
 // The master's ZeroMQ socket belongs to one thread at a time: the pump thread between tests, the test's
 // thread during run(). A test takes the socket over by pausing the pump (under mutex_, which also
 // publishes the socket's state to the other thread) and hands it back when it ends.
+#include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
 
 #include "distributed/master_runner.hpp"
+#include "runner/run_description.hpp"
 #include "runner/test_run.hpp"
 
 namespace cicada::distributed {
+
+class MasterSession;
+
+// One test of the fleet as a front end drives it: the master's run, with its socket taken from the
+// session's pump when there is one (the web UI), or the master's alone (headless).
+class MasterTestRun final : public runner::TestRun {
+ public:
+  MasterTestRun(MasterRunner& master, runner::RunDescription description, MasterSession* session = nullptr)
+      : master_(master), session_(session), description_(std::move(description)) {}
+
+  void run(const std::function<void(const stats::Snapshot&)>& on_second) override;
+  void stop() override { master_.stop(); }
+  void set_users(int users, double spawn_rate) override { master_.set_users(users, spawn_rate); }
+  void reset_stats() override { master_.reset_stats(); }
+  // Until run() begins, the master still shows the previous test: this one is ready, with no stats.
+  runner::RunState state() const override {
+    return begun_.load() ? master_.state() : runner::RunState::kReady;
+  }
+  std::shared_ptr<const stats::Snapshot> snapshot() const override {
+    return begun_.load() ? master_.snapshot() : nullptr;
+  }
+  bool open_model() const override { return master_.open_model(); }
+  double arrival_rate() const override { return master_.arrival_rate(); }
+  void set_arrival_rate(double per_second) override { master_.set_arrival_rate(per_second); }
+  const runner::RunDescription& description() const override { return description_; }
+
+ private:
+  MasterRunner& master_;
+  MasterSession* session_;
+  runner::RunDescription description_;
+  std::atomic<bool> begun_{false};
+};
+
+// The description of a fleet test of `scenario` with `options`, or why it cannot run (tags, hosts). The
+// seed is chosen here when none was given: the one observers report is the one workers derive theirs from.
+Result<runner::RunDescription> describe_fleet_test(Scenario scenario, const runner::RunOptions& options);
 
 class MasterSession final : public runner::TestRunSource {
  public:
@@ -28,8 +66,8 @@ class MasterSession final : public runner::TestRunSource {
   // Stops the pump thread; the socket is the caller's again (to quit the workers). Idempotent.
   void stop();
 
-  // A test of the fleet; an error when no worker is connected, or when the options cannot run here
-  // (checked on a stand-in LocalRunner, which also describes the test to observers).
+  // A test of the fleet; an error when no worker is connected, or when the options cannot run
+  // (runner::check_runnable: tags, hosts).
   Result<std::shared_ptr<runner::TestRun>> make(const Scenario& scenario,
                                                 const runner::RunOptions& options) override;
   std::optional<std::vector<runner::WorkerStatus>> workers() const override {

@@ -116,7 +116,7 @@ Result<CapacityResult> run_capacity_search(TestRunSource& source, const Scenario
   });
   CapacityResult result = search.result();
   result.final_stats = run.snapshot();
-  result.seed = run.described_by().seed();
+  result.seed = run.description().options.seed;
   return result;
 }
 

@@ -1,7 +1,8 @@
 #pragma once
-// TestRun: one load test as a front end (the web UI) drives it, whether its users run in this process
-// (LocalRunner) or on a distributed master's workers (distributed/master_session.hpp). The web layer
-// talks to this interface only, so `cicada` and `cicada --master` serve the same UI with the same code.
+// TestRun: one load test as a front end drives it (the headless CLI, the web UI), whether its users run
+// in this process (LocalRunner) or on a distributed master's workers (distributed/master_session.hpp).
+// Front ends talk to this interface only, so `cicada` and `cicada --master` run the same observers and
+// serve the same UI with the same code. Observers get description() and snapshots, never a runner.
 //
 // TestRunSource makes the runs: one per test started from the UI. A source may also know a fleet of
 // workers that outlives its tests (a master): the UI shows them between tests too.
@@ -13,6 +14,7 @@
 #include "base/result.hpp"
 #include "cicada/user.hpp"
 #include "runner/local_runner.hpp"
+#include "runner/run_description.hpp"
 #include "runner/run_options.hpp"
 #include "runner/run_state.hpp"
 #include "runner/worker_status.hpp"
@@ -36,9 +38,8 @@ class TestRun {
   // Its current total arrival rate (iterations/s); 0 from a run that cannot tell.
   virtual double arrival_rate() const { return 0; }
   virtual void set_arrival_rate(double per_second) = 0;
-  // The prepared runner that describes the test to observers (options, scenario, seed): the runner
-  // itself for a local test; a stand-in that never runs for a distributed one.
-  virtual LocalRunner& described_by() = 0;
+  // What the test runs (scenario, options with the seed it uses, open or closed model), for observers.
+  virtual const RunDescription& description() const = 0;
 };
 
 class TestRunSource {
@@ -54,7 +55,11 @@ class TestRunSource {
 class LocalTestRun final : public TestRun {
  public:
   LocalTestRun(Scenario scenario, RunOptions options) : runner_(std::move(scenario), std::move(options)) {}
-  Result<void> prepare() { return runner_.prepare(); }
+  Result<void> prepare() {
+    if (auto r = runner_.prepare(); !r) return r;
+    description_ = describe_run(runner_.scenario(), runner_.options(), runner_.seed());
+    return {};
+  }
 
   void run(const std::function<void(const stats::Snapshot&)>& on_second) override { runner_.run(on_second); }
   void stop() override { runner_.stop(); }
@@ -65,10 +70,11 @@ class LocalTestRun final : public TestRun {
   bool open_model() const override { return runner_.open_model(); }
   double arrival_rate() const override { return runner_.arrival_rate(); }
   void set_arrival_rate(double per_second) override { runner_.set_arrival_rate(per_second); }
-  LocalRunner& described_by() override { return runner_; }
+  const RunDescription& description() const override { return description_; }
 
  private:
   LocalRunner runner_;
+  RunDescription description_;
 };
 
 // Makes LocalTestRuns: the source of a single-process `cicada`.

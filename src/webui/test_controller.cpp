@@ -132,7 +132,7 @@ Result<void> TestController::swarm(const SwarmRequest& request) {
                      unix_seconds_now_f(),
                      0};
   }
-  if (listener_ != nullptr) listener_->on_test_start(next->described_by());
+  if (listener_ != nullptr) listener_->on_test_start(next->description());
   test_thread_ = std::thread([this, next] { run_test(next); });
   return {};
 }

@@ -19,7 +19,7 @@
 
 #include "base/result.hpp"
 #include "cicada/user.hpp"
-#include "runner/local_runner.hpp"
+#include "runner/run_description.hpp"
 #include "runner/run_options.hpp"
 #include "runner/run_state.hpp"
 #include "runner/test_run.hpp"
@@ -63,7 +63,7 @@ struct TestInfo {
 class TestListener {
  public:
   virtual ~TestListener() = default;
-  virtual void on_test_start(runner::LocalRunner&) {}
+  virtual void on_test_start(const runner::RunDescription&) {}
   virtual void on_second(const stats::Snapshot&) {}
   virtual void on_test_end(const stats::Snapshot&, const TestInfo&) {}
 };

@@ -69,8 +69,8 @@ void WebUi::publish_loop() {
   }
 }
 
-void WebUi::on_test_start(runner::LocalRunner& runner) {
-  if (outer_ != nullptr) outer_->on_test_start(runner);
+void WebUi::on_test_start(const runner::RunDescription& run) {
+  if (outer_ != nullptr) outer_->on_test_start(run);
 }
 
 void WebUi::on_second(const stats::Snapshot& snap) {

@@ -45,7 +45,7 @@ class WebUi final : public TestListener {
   // Stops a running test, ends the event streams and the server. Idempotent.
   void stop();
 
-  void on_test_start(runner::LocalRunner& runner) override;
+  void on_test_start(const runner::RunDescription& run) override;
   void on_second(const stats::Snapshot& snap) override;
   void on_test_end(const stats::Snapshot& snap, const TestInfo& info) override;
 

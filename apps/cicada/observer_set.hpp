@@ -1,0 +1,34 @@
+#pragma once
+// ObserverSet: the observers of one test, called in order; the one loop over them that the headless
+// run, the headless master and the web UI's tests share.
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "run_observer.hpp"
+#include "runner/test_run.hpp"
+
+namespace cicada::app {
+
+class ObserverSet {
+ public:
+  ObserverSet() = default;
+  explicit ObserverSet(std::vector<std::unique_ptr<RunObserver>> list) : list_(std::move(list)) {}
+
+  std::vector<std::unique_ptr<RunObserver>>& list() { return list_; }
+  void start(const runner::RunDescription& description);
+  // on_second of each; true when one of them wants the test stopped.
+  bool second(const stats::Snapshot& snap);
+  // on_finish of each (the first non-zero code wins), then on_exit(code) of each; returns the code.
+  int finish(const stats::Snapshot& snap);
+
+ private:
+  std::vector<std::unique_ptr<RunObserver>> list_;
+};
+
+// Runs `run` to its end with `observers`: start, then every second (and `each_second`, if any), stopping
+// the test when an observer asks. The caller ends with observers.finish(*run.snapshot()).
+void observe_run(runner::TestRun& run, ObserverSet& observers,
+                 const std::function<void(const stats::Snapshot&)>& each_second = {});
+
+}  // namespace cicada::app

@@ -1,0 +1,296 @@
+#include "distributed/fleet_backend.hpp"
+
+#include <algorithm>
+#include <thread>
+
+#include "base/clock.hpp"
+#include "base/log.hpp"
+#include "distributed/dispatch.hpp"
+
+namespace cicada::distributed {
+
+using namespace std::chrono_literals;
+
+namespace {
+constexpr auto kPoll = 50ms;
+// The master closes a second this long after the wall-clock boundary, so the deltas the workers took at
+// that boundary have arrived (loopback: < 1 ms; a LAN: a few ms).
+constexpr auto kCloseGrace = 250ms;
+// After Stop, workers get the stop timeout plus this to report their last stats.
+constexpr auto kStopGrace = 5s;
+// A worker busier than this (% of one core) measures its own queueing rather than the target (Locust's
+// threshold and warning).
+constexpr double kCpuWarningPercent = 90;
+}  // namespace
+
+FleetBackend::FleetBackend(ScenarioPayload scenario, MasterOptions master)
+    : scenario_(std::move(scenario)), master_(std::move(master)) {}
+
+FleetBackend::~FleetBackend() = default;
+
+Result<void> FleetBackend::bind() {
+  if (auto r = socket_.bind(master_.bind_host, master_.bind_port); !r) return r;
+  log::info("Master listening on {}:{} for workers", master_.bind_host, socket_.port());
+  return {};
+}
+
+std::vector<runner::WorkerStatus> FleetBackend::worker_statuses() const {
+  std::lock_guard lock(statuses_mutex_);
+  return statuses_;
+}
+
+void FleetBackend::workers_changed() {
+  worker_count_.store(workers_.size());
+  std::vector<runner::WorkerStatus> list;
+  for (const auto& w : workers_.workers())
+    list.push_back({w.id, w.state, w.user_count, w.cpu_percent, w.memory_bytes});
+  std::lock_guard lock(statuses_mutex_);
+  statuses_ = std::move(list);
+}
+
+void FleetBackend::pump(std::chrono::milliseconds wait) {
+  heartbeat(mono_now());
+  if (auto m = socket_.receive(wait)) handle(std::move(*m), mono_now());
+}
+
+Result<void> FleetBackend::wait_for_workers(const std::atomic<bool>& stop_requested) {
+  const MonoTime started = mono_now();
+  if (workers_.size() < static_cast<std::size_t>(master_.expect_workers))
+    log::info("Waiting for {} workers to connect", master_.expect_workers);
+  while (workers_.size() < static_cast<std::size_t>(master_.expect_workers)) {
+    if (stop_requested.load()) return make_error("stopped while waiting for workers");
+    const MonoTime now = mono_now();
+    if (master_.expect_workers_max_wait && now - started > *master_.expect_workers_max_wait) {
+      return make_error("only " + std::to_string(workers_.size()) + " of " +
+                        std::to_string(master_.expect_workers) +
+                        " workers connected within --expect-workers-max-wait");
+    }
+    heartbeat(now);
+    if (auto m = socket_.receive(kPoll)) handle(std::move(*m), mono_now());
+  }
+  return {};
+}
+
+void FleetBackend::on_hello(const std::string& id, const Hello& hello, MonoTime now) {
+  const bool joined = workers_.join(id, hello, now);
+  workers_changed();
+  socket_.send(
+      id, Message{"master", Heartbeat{std::string(to_string(state_.load())), workers_.reported_users()}});
+  if (!joined) return;
+  log::info("Worker {} connected ({} pid {}, {} threads): {} workers", id, hello.hostname, hello.pid,
+            hello.threads, workers_.size());
+  rebalance();
+}
+
+void FleetBackend::handle(Message&& message, MonoTime now) {
+  const std::string& id = message.sender;
+  if (const auto* hello = std::get_if<Hello>(&message.body)) return on_hello(id, *hello, now);
+  WorkerInfo* w = workers_.find(id);
+  if (!w) {
+    // A worker we dropped as missing (or that served an earlier master): it must not keep load going.
+    if (!std::holds_alternative<Goodbye>(message.body)) socket_.send(id, Message{"master", Quit{}});
+    return;
+  }
+  w->last_seen = now;
+  if (const auto* hb = std::get_if<Heartbeat>(&message.body)) {
+    w->state = hb->state;
+    w->user_count = hb->user_count;
+    w->cpu_percent = hb->cpu_usage;
+    w->memory_bytes = hb->memory_usage;
+    if (hb->cpu_usage > kCpuWarningPercent && !w->cpu_warned) {
+      w->cpu_warned = true;
+      log::warning(
+          "Worker {} exceeded the CPU threshold ({:.0f}% of a core): its latencies include its own "
+          "queueing; add workers (logged once per worker)",
+          id, hb->cpu_usage);
+    }
+  } else if (auto* st = std::get_if<Stats>(&message.body)) {
+    if (!workers_.accept_stats(id, st->test_id, st->seq)) {
+      log::debug("worker {}: stats seq {} of test {} already merged or stale: dropped", id, st->seq,
+                 st->test_id);
+      return;
+    }
+    w->user_count = st->user_count;
+    for (auto& delta : st->deltas) deltas_.push_back(std::move(delta));
+  } else if (const auto* done = std::get_if<Stopped>(&message.body)) {
+    if (done->test_id == w->test_id) {
+      w->stopped = true;
+      w->user_count = 0;
+      w->state = "stopped";
+    }
+  } else if (const auto* err = std::get_if<WorkerError>(&message.body)) {
+    failed_.push_back({id, err->message});
+    socket_.send(id, Message{"master", Quit{}});  // the same scenario would fail again: no use keeping it
+    workers_.remove(id);
+    workers_changed();
+    log::warning("Worker {} cannot run the test: {} ({} workers go on)", id, err->message, workers_.size());
+    rebalance();
+  } else if (std::holds_alternative<Goodbye>(message.body)) {
+    log::info("Worker {} quit: {} workers left", id, workers_.size() - 1);
+    workers_.remove(id);
+    workers_changed();
+    rebalance();
+  }
+}
+
+void FleetBackend::start_worker(WorkerInfo& w, double arrival_share,
+                                std::map<std::string, int> fixed_counts) {
+  Start start;
+  start.test_id = test_id_;
+  start.scenario = scenario_;
+  start.options = options_;
+  start.options.shape = {};  // not sent: the master follows the shape and sends each worker its share
+  start.worker_index = w.index;
+  start.users = w.assigned_users;
+  start.spawn_rate = spawn_rate_ / static_cast<double>(std::max<std::size_t>(1, workers_.size()));
+  start.open_model = open_model_;
+  start.arrival_rate = arrival_share;
+  if (start.open_model) start.max_inflight = split_max_inflight(options_.max_inflight, workers_.size());
+  start.fixed_counts = std::move(fixed_counts);
+  w.test_id = test_id_;
+  w.last_seq = 0;
+  w.stopped = false;
+  socket_.send(w.id, Message{"master", std::move(start)});
+}
+
+void FleetBackend::rebalance() {
+  const auto s = state_.load();
+  if (test_id_ == 0 || (s != runner::RunState::kSpawning && s != runner::RunState::kRunning)) return;
+  auto& list = workers_.workers();
+  const auto shares = split_users(target_users_, spawn_rate_, list.size());
+  const double arrival_share = list.empty() ? 0.0 : arrival_rate_ / static_cast<double>(list.size());
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    WorkerInfo& w = list[i];
+    w.assigned_users = shares[i].users;
+    // Fixed counts are shared over the workers there are now, so a lost worker's fixed users start on
+    // the others and a worker that joins takes its part of them.
+    auto fixed = split_fixed_counts(master_.fixed_counts, i, list.size());
+    if (w.test_id != test_id_) {
+      start_worker(w, arrival_share, std::move(fixed));
+      continue;
+    }
+    Spawn spawn;
+    spawn.test_id = test_id_;
+    spawn.users = shares[i].users;
+    spawn.spawn_rate = shares[i].spawn_rate;
+    spawn.arrival_rate = arrival_share;
+    if (open_model_) spawn.max_inflight = split_max_inflight(options_.max_inflight, list.size());
+    spawn.fixed_counts = std::move(fixed);
+    socket_.send(w.id, Message{"master", std::move(spawn)});
+  }
+  if (!master_.fixed_counts.empty() && !open_model_) log_fixed_shares(list.size());
+  if (open_model_) {
+    log::info("Sharing {:.2f} iterations/s over {} workers: {:.2f} each", arrival_rate_, list.size(),
+              arrival_share);
+  } else if (!list.empty()) {
+    std::string spread;
+    for (const auto& share : shares) spread += (spread.empty() ? "" : ", ") + std::to_string(share.users);
+    log::info("Sharing {} users over {} workers: {}", target_users_, list.size(), spread);
+  }
+}
+
+void FleetBackend::log_fixed_shares(std::size_t workers) const {
+  std::string spread;
+  for (const auto& [type, count] : master_.fixed_counts) {
+    spread += (spread.empty() ? "" : "; ") + type + " " + std::to_string(count) + ":";
+    for (std::size_t i = 0; i < workers; ++i)
+      spread += " " + std::to_string(split_fixed_counts(master_.fixed_counts, i, workers).at(type));
+  }
+  log::info("Sharing fixed counts over {} workers: {}", workers, spread);
+}
+
+void FleetBackend::heartbeat(MonoTime now) {
+  if (now - last_heartbeat_ < master_.heartbeat_interval) return;
+  last_heartbeat_ = now;
+  workers_changed();
+  const Message beat{"master", Heartbeat{std::string(to_string(state_.load())), workers_.reported_users()}};
+  for (const auto& w : workers_.workers()) socket_.send(w.id, beat);
+  const auto gone = workers_.expire(now, master_.worker_timeout);
+  if (gone.empty()) return;
+  for (const auto& w : gone) {
+    log::warning("Worker {} missing (silent for more than {} ms): its {} users go to the others", w.id,
+                 master_.worker_timeout.count(), w.assigned_users);
+  }
+  workers_changed();
+  rebalance();
+}
+
+void FleetBackend::stop(std::chrono::microseconds stop_timeout) {
+  for (const auto& w : workers_.workers()) socket_.send(w.id, Message{"master", Stop{test_id_}});
+  const MonoTime deadline =
+      mono_now() + std::chrono::duration_cast<MonoClock::duration>(stop_timeout) + kStopGrace;
+  auto all_stopped = [&] {
+    for (const auto& w : workers_.workers())
+      if (w.test_id == test_id_ && !w.stopped) return false;
+    return true;
+  };
+  while (!all_stopped() && mono_now() < deadline) {
+    heartbeat(mono_now());
+    if (auto m = socket_.receive(kPoll)) handle(std::move(*m), mono_now());
+  }
+  if (!all_stopped())
+    log::warning("Some workers did not confirm the stop in time; their last second is lost");
+}
+
+void FleetBackend::begin() {
+  test_id_ = static_cast<std::uint64_t>(unix_seconds_now_f() * 1e6) | 1;
+  failed_.clear();
+  deltas_.clear();  // stale ones from between tests
+  open_model_ = false;
+  arrival_rate_ = 0;
+  target_users_ = 0;
+}
+
+void FleetBackend::set_users(int users, double spawn_rate, const std::map<std::string, int>&, MonoTime) {
+  // The scenario's fixed counts are the master's own (MasterOptions::fixed_counts), shared in rebalance.
+  target_users_ = users;
+  spawn_rate_ = spawn_rate;
+  rebalance();
+}
+
+bool FleetBackend::spawn_step(MonoTime) { return workers_.reported_users() == target_users_; }
+
+void FleetBackend::start_arrivals(MonoTime, double rate, std::size_t max_inflight) {
+  open_model_ = true;
+  arrival_rate_ = rate;
+  options_.max_inflight = max_inflight;
+  rebalance();
+}
+
+void FleetBackend::set_arrival_rate(double rate) {
+  arrival_rate_ = rate;
+  rebalance();
+}
+
+void FleetBackend::set_max_inflight(std::size_t total) {
+  options_.max_inflight = total;
+  rebalance();
+}
+
+std::vector<stats::StatsDelta> FleetBackend::take_deltas(bool) {
+  std::vector<stats::StatsDelta> out;
+  out.swap(deltas_);
+  return out;
+}
+
+std::chrono::milliseconds FleetBackend::close_grace() const { return kCloseGrace; }
+
+bool FleetBackend::wait(MonoTime until) {
+  heartbeat(mono_now());
+  if (workers_.size() == 0) {
+    log::error("No worker left, stopping test");
+    return false;
+  }
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - mono_now());
+  if (auto m = socket_.receive(std::clamp<std::chrono::milliseconds>(left, 1ms, kPoll)))
+    handle(std::move(*m), mono_now());
+  return true;
+}
+
+void FleetBackend::quit_workers() {
+  for (const auto& w : workers_.workers()) socket_.send(w.id, Message{"master", Quit{}});
+  // Give ZeroMQ a moment to put the Quits on the wire before the socket closes (linger is 0).
+  std::this_thread::sleep_for(100ms);
+}
+
+}  // namespace cicada::distributed

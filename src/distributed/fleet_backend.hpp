@@ -1,0 +1,115 @@
+#pragma once
+// FleetBackend: a distributed master's workers as the control loop's backend (runner/run_backend.hpp).
+// It shares the users or the arrival rate out (dispatch.hpp), and shares them again when a worker joins,
+// leaves or goes missing; it forwards the workers' per-second StatsDeltas to the loop, which merges them
+// (histograms merge by adding counts, so percentiles are those of one process that saw every sample);
+// it sends a heartbeat every second and marks a worker missing after `worker_timeout` of silence. Stats
+// already merged from a lost worker stay. The fleet outlives its tests: between them pump() keeps the
+// workers (hellos, heartbeats). One thread at a time uses it (the socket's).
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/result.hpp"
+#include "distributed/transport.hpp"
+#include "distributed/worker_table.hpp"
+#include "runner/run_backend.hpp"
+#include "runner/run_options.hpp"
+#include "runner/worker_status.hpp"
+
+namespace cicada::distributed {
+
+// A worker that could not run the test (it sent an error: bad scenario, C++ compile error...).
+struct FailedWorker {
+  std::string id;
+  std::string message;  // the worker's own words
+};
+
+struct MasterOptions {
+  std::string bind_host = "*";
+  int bind_port = kDefaultMasterPort;  // 0: any free port (tests)
+  int expect_workers = 1;              // workers to wait for before the test starts
+  std::optional<std::chrono::milliseconds> expect_workers_max_wait;  // none: wait forever
+  std::chrono::milliseconds heartbeat_interval{1000};
+  std::chrono::milliseconds worker_timeout{3000};  // silent this long: missing
+  // The scenario's user types with a fixed count (dispatch.hpp fixed_counts_of): shared over the live
+  // workers (again on every join and loss), so the fleet runs each count once rather than once per worker.
+  std::map<std::string, int> fixed_counts;
+};
+
+class FleetBackend final : public runner::RunBackend {
+ public:
+  FleetBackend(ScenarioPayload scenario, MasterOptions master);
+  ~FleetBackend() override;
+
+  Result<void> bind();
+  int port() const { return socket_.port(); }
+  // Waits until expect_workers workers said hello; an error after expect_workers_max_wait, or once
+  // stop_requested is set.
+  Result<void> wait_for_workers(const std::atomic<bool>& stop_requested);
+  // Between tests: hellos, heartbeats, missing workers, waiting at most `wait` for a message.
+  void pump(std::chrono::milliseconds wait);
+  // Tells every worker to exit (headless runs end with their workers, as in Locust).
+  void quit_workers();
+  // The options the next test's workers get in their Start (the seed already chosen).
+  void set_options(runner::RunOptions options) { options_ = std::move(options); }
+
+  std::size_t worker_count() const { return worker_count_.load(); }
+  std::size_t missing_workers() const { return workers_.missing_count(); }
+  // The connected workers as the UI lists them (refreshed every heartbeat and on joins and leaves);
+  // thread-safe.
+  std::vector<runner::WorkerStatus> worker_statuses() const;
+  // The workers that sent an error for the last test, in order.
+  const std::vector<FailedWorker>& failed_workers() const { return failed_; }
+
+  // runner::RunBackend
+  void begin() override;
+  void state_changed(runner::RunState s) override { state_.store(s); }
+  void set_users(int users, double spawn_rate, const std::map<std::string, int>& fixed_counts,
+                 MonoTime now) override;
+  bool spawn_step(MonoTime now) override;
+  void start_arrivals(MonoTime origin, double rate, std::size_t max_inflight) override;
+  void set_arrival_rate(double rate) override;
+  void set_max_inflight(std::size_t total) override;
+  int reported_users() const override { return workers_.reported_users(); }
+  std::vector<stats::StatsDelta> take_deltas(bool final) override;
+  std::chrono::milliseconds close_grace() const override;
+  bool wait(MonoTime until) override;
+  void stop(std::chrono::microseconds stop_timeout) override;
+
+ private:
+  void handle(Message&& message, MonoTime now);
+  void on_hello(const std::string& id, const Hello& hello, MonoTime now);
+  void start_worker(WorkerInfo& worker, double arrival_share, std::map<std::string, int> fixed_counts);
+  void rebalance();
+  void log_fixed_shares(std::size_t workers) const;
+  void heartbeat(MonoTime now);
+  void workers_changed();  // after a join, leave or heartbeat: counts and statuses for other threads
+
+  ScenarioPayload scenario_;
+  runner::RunOptions options_;
+  MasterOptions master_;
+  MasterSocket socket_;
+  WorkerTable workers_;
+  std::atomic<std::size_t> worker_count_{0};
+  MonoTime last_heartbeat_{};
+
+  // The current test, as the control loop set it (the state is read by the pump thread too).
+  std::atomic<runner::RunState> state_{runner::RunState::kReady};
+  std::uint64_t test_id_ = 0;  // 0 until the first test
+  int target_users_ = 0;
+  double spawn_rate_ = 1;
+  bool open_model_ = false;
+  double arrival_rate_ = 0;
+  std::vector<stats::StatsDelta> deltas_;  // from the workers, merged by the loop at its next second
+
+  mutable std::mutex statuses_mutex_;
+  std::vector<runner::WorkerStatus> statuses_;  // guarded by statuses_mutex_
+  std::vector<FailedWorker> failed_;
+};
+
+}  // namespace cicada::distributed

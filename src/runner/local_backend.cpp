@@ -1,0 +1,244 @@
+#include "runner/local_backend.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <thread>
+
+#include "base/log.hpp"
+#include "reactor/reactor_pool.hpp"
+#include "runner/arrival_executor.hpp"
+#include "runner/shard.hpp"
+#include "runner/user_slot.hpp"
+
+namespace cicada::runner {
+
+using namespace std::chrono_literals;
+
+namespace {
+// One loop's part of the run's --max-inflight: rounded up, so the loops together allow at least all of it.
+std::size_t loop_share(std::size_t total, std::size_t loops) { return (total + loops - 1) / loops; }
+}  // namespace
+
+http::ClientConfig client_config(const RunOptions& options) {
+  http::ClientConfig c;
+  c.base_url = options.host;
+  c.connect_timeout = options.connect_timeout;
+  c.request_timeout = options.request_timeout;
+  return c;
+}
+
+LocalBackend::LocalBackend(const Scenario& scenario, const std::vector<TaskPicker>& pickers,
+                           const RunOptions& options, std::uint64_t seed)
+    : scenario_(scenario),
+      pickers_(pickers),
+      client_(client_config(options)),
+      threads_(options.threads ? options.threads : usable_cpus()),
+      max_lateness_(options.max_lateness),
+      seed_(seed),
+      mix_(scenario.user_types),
+      live_per_type_(scenario.user_types.size(), 0) {}
+
+LocalBackend::~LocalBackend() {
+  if (pool_) {
+    pool_->stop();
+    pool_->join();
+  }
+  shards_.clear();  // users (coroutines, then clients) go before the loops they were bound to
+  pool_.reset();
+}
+
+void LocalBackend::begin() {
+  pool_ = std::make_unique<reactor::ReactorPool>(threads_);
+  for (std::size_t i = 0; i < threads_; ++i)
+    shards_.push_back(std::make_unique<Shard>(pool_->context(i), client_));
+  pool_->start();
+}
+
+void LocalBackend::start_user(std::size_t ordinal) {
+  const std::size_t type_index = mix_.next(live_per_type_);
+  // User ordinal k lives on loop k mod N (its id there is k).
+  const std::size_t shard_index = ordinal % shards_.size();
+  Shard& shard = *shards_[shard_index];
+  // Each user's PRNG stream is derived from the run seed and its ordinal: reruns with --seed repeat.
+  const std::uint64_t user_seed = seed_ ^ (0x9E3779B97F4A7C15ull * (ordinal + 1));
+  const UserType& type = scenario_.user_types[type_index];
+  const TaskPicker& picker = pickers_[type_index];
+  pool_->post(shard_index, [&shard, &type, &picker, ordinal, user_seed] {
+    shard.users.push_back(std::make_unique<UserSlot>(shard, type, picker, ordinal, user_seed));
+    shard.users.back()->start();
+  });
+  live_.push_back({ordinal, type_index});
+  ++live_per_type_[type_index];
+}
+
+template <class OfType>
+void LocalBackend::stop_newest_users(std::size_t count, OfType of_type) {
+  for (std::size_t i = live_.size(); i > 0 && count > 0; --i) {
+    const LiveUser user = live_[i - 1];
+    if (!of_type(user.type)) continue;
+    live_.erase(live_.begin() + static_cast<std::ptrdiff_t>(i - 1));
+    --live_per_type_[user.type];
+    --count;
+    const std::size_t shard_index = user.ordinal % shards_.size();
+    Shard& shard = *shards_[shard_index];
+    pool_->post(shard_index, [&shard, ordinal = user.ordinal] {
+      // The newest users are at the back, and a ramp-down stops the newest: a short search.
+      for (auto it = shard.users.rbegin(); it != shard.users.rend(); ++it) {
+        if ((*it)->id() != ordinal) continue;
+        (*it)->request_stop();
+        break;
+      }
+    });
+  }
+}
+
+void LocalBackend::apply_fixed_counts(const std::map<std::string, int>& counts) {
+  for (std::size_t t = 0; t < scenario_.user_types.size(); ++t) {
+    const auto it = counts.find(scenario_.user_types[t].name);
+    if (it == counts.end()) continue;
+    mix_.set_fixed(t, std::max(0, it->second));
+    log::info("User type {}: {} fixed users", it->first, std::max(0, it->second));
+  }
+}
+
+void LocalBackend::set_users(int users, double spawn_rate, const std::map<std::string, int>& fixed_counts,
+                             MonoTime now) {
+  apply_fixed_counts(fixed_counts);
+  ramp_base_ = static_cast<std::size_t>(live_users());
+  target_users_ = users;
+  spawn_rate_ = spawn_rate;
+  ramp_start_ = now;
+}
+
+// Fixed-count types come first within the target, in declaration order (as UserMix spawns them): each
+// keeps at most its count, the weighted users at most what the fixed counts leave (with no weighted type,
+// the first type takes that rest, as UserMix gives it). What is over goes, the newest first; what is
+// missing the ramp starts, fixed types first.
+void LocalBackend::trim_to_target() {
+  const auto target = static_cast<std::size_t>(target_users_);
+  auto fixed_keep = [this](std::size_t t, std::size_t room) {
+    return std::min(static_cast<std::size_t>(mix_.fixed(t)), room);
+  };
+  std::size_t rest = target;  // what the fixed counts leave
+  for (std::size_t t = 0; t < live_per_type_.size(); ++t)
+    if (mix_.fixed(t) >= 0) rest -= fixed_keep(t, rest);
+  const bool weighted = mix_.any_weighted();
+  std::size_t room = target;
+  std::size_t weighted_live = 0;
+  for (std::size_t t = 0; t < live_per_type_.size(); ++t) {
+    if (mix_.fixed(t) < 0) {
+      weighted_live += live_per_type_[t];
+      continue;
+    }
+    const std::size_t keep = fixed_keep(t, room) + (t == 0 && !weighted ? rest : 0);
+    room -= fixed_keep(t, room);
+    if (live_per_type_[t] > keep)
+      stop_newest_users(live_per_type_[t] - keep, [t](std::size_t type) { return type == t; });
+  }
+  const std::size_t weighted_room = weighted ? rest : 0;
+  if (weighted_live > weighted_room) {
+    stop_newest_users(weighted_live - weighted_room,
+                      [this](std::size_t type) { return mix_.fixed(type) < 0; });
+  }
+}
+
+bool LocalBackend::spawn_step(MonoTime now) {
+  trim_to_target();
+  const auto target = static_cast<std::size_t>(target_users_);
+  if (static_cast<std::size_t>(live_users()) == target) return true;
+  // The first user starts at once, then spawn_rate per second, like Locust.
+  const double elapsed = std::chrono::duration<double>(now - ramp_start_).count();
+  const auto allowed = static_cast<std::size_t>(std::floor(spawn_rate_ * elapsed)) + 1;
+  const std::size_t wanted = std::min(target, ramp_base_ + allowed);
+  while (static_cast<std::size_t>(live_users()) < wanted) start_user(spawned_++);
+  return static_cast<std::size_t>(live_users()) == target;
+}
+
+void LocalBackend::start_arrivals(MonoTime origin, double rate, std::size_t max_inflight) {
+  open_model_ = true;
+  max_inflight_ = max_inflight;
+  const std::size_t n = shards_.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    ArrivalConfig config;
+    config.index = i;
+    config.count = n;
+    config.max_inflight = loop_share(max_inflight, n);
+    config.max_lateness = max_lateness_;
+    config.seed = seed_ ^ (0xD1B54A32D192ED03ull * (i + 1));
+    Shard& shard = *shards_[i];
+    // Created here, before the loop sees it, so the control thread may read in_flight() without a race.
+    shard.arrivals = std::make_unique<ArrivalExecutor>(shard, scenario_, pickers_, config);
+    pool_->post(i, [&shard, origin, rate] { shard.arrivals->start(origin, rate); });
+  }
+}
+
+void LocalBackend::set_max_inflight(std::size_t total) {
+  if (total == max_inflight_) return;
+  max_inflight_ = total;
+  const std::size_t per_loop = loop_share(total, shards_.size());
+  for (std::size_t i = 0; i < shards_.size(); ++i) {
+    Shard& shard = *shards_[i];
+    pool_->post(i, [&shard, per_loop] { shard.arrivals->set_max_inflight(per_loop); });
+  }
+  log::info("Open model: at most {} in flight from now on", total);
+}
+
+void LocalBackend::set_arrival_rate(double rate) {
+  for (std::size_t i = 0; i < shards_.size(); ++i) {
+    Shard& shard = *shards_[i];
+    pool_->post(i, [&shard, rate] { shard.arrivals->set_rate(rate); });
+  }
+}
+
+int LocalBackend::reported_users() const {
+  if (!open_model_) return live_users();
+  int n = 0;
+  for (const auto& shard : shards_) n += shard->arrivals ? shard->arrivals->in_flight() : 0;
+  return n;
+}
+
+std::vector<stats::StatsDelta> LocalBackend::take_deltas(bool final) {
+  if (final) {
+    // Loops are stopped: nothing else touches the shards, so take the rest directly.
+    std::vector<stats::StatsDelta> deltas;
+    for (auto& shard : shards_) deltas.push_back(shard->stats.take_delta());
+    for (auto& d : collector_.take(0, std::chrono::steady_clock::now())) deltas.push_back(std::move(d));
+    return deltas;
+  }
+  for (std::size_t i = 0; i < shards_.size(); ++i) {
+    Shard& shard = *shards_[i];
+    pool_->post(i, [&shard, this] { collector_.push(shard.stats.take_delta()); });
+  }
+  return collector_.take(shards_.size(), std::chrono::steady_clock::now() + 500ms);
+}
+
+bool LocalBackend::wait(MonoTime until) {
+  std::this_thread::sleep_for(std::min<std::chrono::nanoseconds>(10ms, until - mono_now()));
+  return true;
+}
+
+void LocalBackend::stop(std::chrono::microseconds stop_timeout) {
+  for (std::size_t i = 0; i < shards_.size(); ++i) {
+    Shard& shard = *shards_[i];
+    pool_->post(i, [&shard] {
+      for (auto& user : shard.users) user->request_stop();
+      if (shard.arrivals) shard.arrivals->request_stop();
+    });
+  }
+  const MonoTime deadline = mono_now() + stop_timeout;
+  auto running = [&] {
+    int n = 0;
+    for (auto& s : shards_) n += s->running.load(std::memory_order_relaxed);
+    return n;
+  };
+  while (stop_timeout.count() > 0 && running() > 0 && mono_now() < deadline) std::this_thread::sleep_for(5ms);
+  pool_->stop();
+  pool_->join();
+  for (auto& shard : shards_) {
+    shard->arrivals.reset();  // its slots' clients may record a last sample into the shard's stats
+    shard->users.clear();
+  }
+  live_.clear();
+}
+
+}  // namespace cicada::runner

@@ -1,0 +1,59 @@
+#pragma once
+// RunBackend: where a test's users run, as the one control loop (run_control.hpp) drives it. Two
+// implementations: this process's event-loop threads (local_backend.hpp) and a distributed master's
+// workers (distributed/fleet_backend.hpp). The loop decides *what* (targets from the shape or the UI,
+// when a second closes, when the test ends); a backend does it *where* its users are, and owns them:
+// users it stops are freed there.
+//
+// Every call comes from the control thread (the caller of RunControl::run).
+#include <chrono>
+#include <cstddef>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "base/clock.hpp"
+#include "runner/run_state.hpp"
+#include "stats/delta.hpp"
+
+namespace cicada::runner {
+
+class RunBackend {
+ public:
+  virtual ~RunBackend() = default;
+
+  // The test begins (loops start; a fleet picks a new test id). The backend's users come later.
+  virtual void begin() = 0;
+  // The loop's state changed (a fleet tells its workers in heartbeats).
+  virtual void state_changed(RunState) {}
+
+  // Closed model: a new target of users reached at spawn_rate per second from `now`. fixed_counts (user
+  // type -> count) replaces those types' fixed counts in the same step; empty: keep them.
+  virtual void set_users(int users, double spawn_rate, const std::map<std::string, int>& fixed_counts,
+                         MonoTime now) = 0;
+  // Closed model, every tick: starts or stops users on the way to the target; true once the users running
+  // are the target.
+  virtual bool spawn_step(MonoTime now) = 0;
+
+  // Open model: iterations start on schedule from `origin` at `rate` per second, at most max_inflight
+  // running at once (in all); then a new rate or cap.
+  virtual void start_arrivals(MonoTime origin, double rate, std::size_t max_inflight) = 0;
+  virtual void set_arrival_rate(double rate) = 0;
+  virtual void set_max_inflight(std::size_t total) = 0;
+
+  // Users running (closed model) or iterations in flight (open model): the history's user count.
+  virtual int reported_users() const = 0;
+  // The stats since the last call; final: after stop(), everything that is left.
+  virtual std::vector<stats::StatsDelta> take_deltas(bool final) = 0;
+  // How long after a wall-clock second the loop closes it: a fleet waits for the workers' deltas of
+  // that second to arrive.
+  virtual std::chrono::milliseconds close_grace() const { return std::chrono::milliseconds(0); }
+  // The backend's own work until `until` (a fleet: messages, heartbeats, lost workers). false: it cannot
+  // go on (no worker left) and the test ends.
+  virtual bool wait(MonoTime until) = 0;
+  // Stops every user and iteration, gives them stop_timeout to finish their task, and waits for the last
+  // stats (take_deltas(true) returns them).
+  virtual void stop(std::chrono::microseconds stop_timeout) = 0;
+};
+
+}  // namespace cicada::runner

@@ -1,0 +1,193 @@
+#include "runner/run_control.hpp"
+
+#include <cmath>
+
+#include "base/log.hpp"
+#include "runner/warmup_gate.hpp"
+
+namespace cicada::runner {
+
+using namespace std::chrono_literals;
+
+RunControl::RunControl(RunBackend& backend) : backend_(backend) {}
+RunControl::~RunControl() = default;
+
+std::shared_ptr<const stats::Snapshot> RunControl::snapshot() const {
+  std::lock_guard lock(snapshot_mutex_);
+  return snapshot_;
+}
+
+void RunControl::publish() {
+  auto snap = std::make_shared<const stats::Snapshot>(aggregate_->snapshot(unix_seconds_now_f()));
+  std::lock_guard lock(snapshot_mutex_);
+  snapshot_ = std::move(snap);
+}
+
+void RunControl::set_state(RunState s) {
+  state_.store(s);
+  backend_.state_changed(s);
+}
+
+void RunControl::rearm() {
+  stop_requested_.store(false);
+  std::lock_guard lock(control_mutex_);
+  pending_target_.reset();
+}
+
+void RunControl::set_users(int users, double spawn_rate, std::map<std::string, int> fixed_counts) {
+  std::lock_guard lock(control_mutex_);
+  pending_target_ =
+      UserTarget{std::max(0, users), spawn_rate > 0 ? spawn_rate : 1.0, std::move(fixed_counts)};
+}
+
+void RunControl::begin_shape(MonoTime started) {
+  if (!options_.shape) return;
+  const auto first = options_.shape(std::chrono::duration<double>(0));
+  if (!first) return;  // follow_shape ends the test on the first tick
+  last_shape_target_ = first;
+  // The first target chooses the model for the whole test.
+  if (first->arrival_rate) {
+    open_model_.store(true);
+    arrival_rate_.store(*first->arrival_rate);
+    set_state(RunState::kRunning);  // nothing to spawn: iterations start on schedule
+    log::info("Open model: {:.2f} iterations per second, at most {} in flight", *first->arrival_rate,
+              options_.max_inflight);
+    backend_.start_arrivals(started, *first->arrival_rate, options_.max_inflight);
+  } else {
+    options_.users = first->users;
+    options_.spawn_rate = first->spawn_rate > 0 ? first->spawn_rate : 1.0;
+  }
+}
+
+bool RunControl::follow_shape(MonoTime started, MonoTime now) {
+  const auto target = options_.shape(std::chrono::duration<double>(now - started));
+  if (!target) return false;
+  if (!stage_ || *stage_ != target->stage) {
+    stage_ = target->stage;
+    if (!target->stage.empty()) {
+      aggregate_->mark_stage(unix_seconds_now_f(), target->stage);
+      log::info("Load shape: {}", target->stage);
+    }
+  }
+  // Only a change of the shape's own target is applied, so a target from the UI holds until the shape
+  // moves on.
+  const bool changed = !last_shape_target_ || last_shape_target_->users != target->users ||
+                       last_shape_target_->spawn_rate != target->spawn_rate ||
+                       last_shape_target_->arrival_rate != target->arrival_rate;
+  if (changed) apply_target(*target);
+  last_shape_target_ = target;
+  return true;
+}
+
+void RunControl::apply_target(const ShapeTarget& target) {
+  if (open_model_.load() && target.arrival_rate) {
+    set_arrival_rate(*target.arrival_rate);
+  } else if (!open_model_.load() && !target.arrival_rate) {
+    set_users(target.users, target.spawn_rate);
+  } else {
+    log::warning("Load shape: cannot switch between users and arrival rate during a run; ignored");
+  }
+}
+
+void RunControl::apply_pending(MonoTime now) {
+  {
+    std::lock_guard lock(control_mutex_);
+    if (pending_target_ && !open_model_.load()) {
+      target_users_ = pending_target_->users;
+      set_state(RunState::kSpawning);
+      log::info("Ramping to {} users at a rate of {:.2f} per second", target_users_,
+                pending_target_->spawn_rate);
+      backend_.set_users(target_users_, pending_target_->spawn_rate, pending_target_->fixed_counts, now);
+    }
+    pending_target_.reset();
+  }
+  if (!open_model_.load()) return;
+  // The cap before the rate: a worker's new share of both comes in one message.
+  if (const std::size_t cap = pending_max_inflight_.exchange(0); cap > 0) backend_.set_max_inflight(cap);
+  const double rate = pending_arrival_rate_.exchange(-1.0);
+  if (rate >= 0 && std::abs(rate - arrival_rate_.load()) > 1e-9) {
+    arrival_rate_.store(rate);
+    backend_.set_arrival_rate(rate);
+  }
+}
+
+void RunControl::collect_second(bool final) {
+  auto deltas = backend_.take_deltas(final);
+  if (delta_listener_) delta_listener_(deltas);
+  if (reset_requested_.exchange(false)) {
+    // The deltas just taken hold samples from before the reset: drop them, so the new stats window starts
+    // now with nothing in it (merging them would date a second of samples inside a window that starts
+    // after them and overstate req/s).
+    aggregate_->reset(unix_seconds_now_f());
+    deltas.clear();
+  }
+  for (auto& d : deltas) aggregate_->merge(std::move(d));
+  aggregate_->close_second(unix_seconds_now(), backend_.reported_users());
+  publish();
+}
+
+void RunControl::run(const RunOptions& options,
+                     const std::function<void(const stats::Snapshot&)>& on_second) {
+  options_ = options;
+  aggregate_ = std::make_unique<stats::Aggregate>(unix_seconds_now_f());
+  aggregate_->set_entry_history(options_.keep_entry_history);
+  open_model_.store(false);
+  arrival_rate_.store(0);
+  pending_arrival_rate_.store(-1.0);
+  pending_max_inflight_.store(0);
+  last_shape_target_.reset();
+  stage_.reset();
+  publish();
+  backend_.begin();
+
+  const MonoTime started = mono_now();
+  WarmupGate warmup(options_.warmup);
+  set_state(RunState::kSpawning);
+  begin_shape(started);
+  if (!open_model_.load()) {
+    // The options' (or the shape's) users, unless a target came before the run (it wins, as later ones).
+    std::lock_guard lock(control_mutex_);
+    if (!pending_target_) pending_target_ = UserTarget{options_.users, options_.spawn_rate, {}};
+  }
+  // Seconds of stats close on wall-clock second boundaries, like Locust's history timestamps (plus the
+  // backend's grace for the deltas of that second to arrive).
+  auto next_second = started +
+                     std::chrono::microseconds(
+                         1'000'000 - (static_cast<std::int64_t>(unix_seconds_now_f() * 1e6) % 1'000'000)) +
+                     backend_.close_grace();
+  while (!stop_requested_.load()) {
+    const MonoTime now = mono_now();
+    if (options_.run_time && now - started >= *options_.run_time) {
+      log::info("--run-time limit reached, stopping test");
+      break;
+    }
+    if (warmup.ends_now(started, now)) reset_requested_.store(true);
+    if (options_.shape && !follow_shape(started, now)) {
+      log::info("The load shape ended, stopping test");
+      break;
+    }
+    apply_pending(now);
+    if (!open_model_.load() && backend_.spawn_step(now) && state() == RunState::kSpawning) {
+      set_state(RunState::kRunning);
+      log::info("All users spawned: {} users", target_users_);
+      if (options_.reset_stats) {
+        log::info("Resetting stats (--reset-stats)");
+        reset_requested_.store(true);
+      }
+    }
+    if (now >= next_second) {
+      collect_second(false);
+      next_second += 1s;
+      if (auto snap = snapshot()) on_second(*snap);
+      continue;
+    }
+    if (!backend_.wait(next_second)) break;
+  }
+
+  set_state(RunState::kStopping);
+  backend_.stop(options_.stop_timeout);
+  collect_second(true);
+  set_state(RunState::kStopped);
+}
+
+}  // namespace cicada::runner

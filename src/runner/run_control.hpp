@@ -1,0 +1,100 @@
+#pragma once
+// RunControl: the one control loop of a load test, local or distributed (Locust's Runner, written once).
+//
+// Each tick, on the thread that calls run(): the run time and stop requests; the shape's target (users
+// or an arrival rate) and its stage marks; targets from other threads (the web UI, a master); the
+// warm-up; the backend's ramp; and once a second the stats: the backend's deltas are merged into the
+// Aggregate, the second is closed and a snapshot is published for observers. The backend
+// (run_backend.hpp) runs the users, in this process or on workers.
+//
+// stop(), set_users(), set_arrival_rate(), set_max_inflight(), reset_stats() and the readings may be
+// called from any thread.
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "runner/run_backend.hpp"
+#include "runner/run_options.hpp"
+#include "runner/run_state.hpp"
+#include "stats/aggregate.hpp"
+#include "stats/snapshot.hpp"
+
+namespace cicada::runner {
+
+class RunControl {
+ public:
+  explicit RunControl(RunBackend& backend);
+  ~RunControl();
+
+  // Runs one test to its end: the run time, the shape's end, stop(), or a backend that cannot go on.
+  // on_second gets each closed second's snapshot. A control may run one test after another (a master
+  // serving the web UI); each starts with fresh stats.
+  void run(const RunOptions& options, const std::function<void(const stats::Snapshot&)>& on_second);
+
+  void stop() { stop_requested_.store(true); }
+  bool stop_requested() const { return stop_requested_.load(); }
+  // Between two runs: the next run's stop() and targets are its own.
+  void rearm();
+  // A new user target; fixed_counts as RunBackend::set_users.
+  void set_users(int users, double spawn_rate, std::map<std::string, int> fixed_counts = {});
+  // Open model: a new total arrival rate, or --max-inflight, from now on (ignored in a closed model).
+  void set_arrival_rate(double per_second) { pending_arrival_rate_.store(std::max(0.0, per_second)); }
+  void set_max_inflight(std::size_t total) { pending_max_inflight_.store(std::max<std::size_t>(1, total)); }
+  void reset_stats() { reset_requested_.store(true); }
+  // Sees each second's deltas, and the final ones, before they are merged (a worker ships them to its
+  // master). Set before run().
+  void set_delta_listener(std::function<void(const std::vector<stats::StatsDelta>&)> listener) {
+    delta_listener_ = std::move(listener);
+  }
+
+  RunState state() const { return state_.load(); }
+  bool open_model() const { return open_model_.load(); }
+  double arrival_rate() const { return arrival_rate_.load(); }
+  // The latest published snapshot (at most a second old); null before the first run.
+  std::shared_ptr<const stats::Snapshot> snapshot() const;
+
+ private:
+  void set_state(RunState s);
+  void begin_shape(MonoTime started);
+  bool follow_shape(MonoTime started, MonoTime now);  // false: the shape ended the test
+  void apply_target(const ShapeTarget& target);
+  void apply_pending(MonoTime now);
+  void collect_second(bool final);
+  void publish();
+
+  RunBackend& backend_;
+  RunOptions options_;
+  std::function<void(const std::vector<stats::StatsDelta>&)> delta_listener_;
+  std::unique_ptr<stats::Aggregate> aggregate_;
+
+  // Requests from other threads.
+  std::atomic<bool> stop_requested_{false};
+  std::atomic<bool> reset_requested_{false};
+  std::mutex control_mutex_;
+  struct UserTarget {
+    int users;
+    double spawn_rate;
+    std::map<std::string, int> fixed_counts;
+  };
+  std::optional<UserTarget> pending_target_;          // guarded by control_mutex_
+  std::atomic<double> pending_arrival_rate_{-1.0};    // < 0: none
+  std::atomic<std::size_t> pending_max_inflight_{0};  // 0: none
+
+  // Control-thread state of the current test (atomics: other threads read them).
+  std::atomic<RunState> state_{RunState::kReady};
+  std::atomic<bool> open_model_{false};
+  std::atomic<double> arrival_rate_{0};
+  int target_users_ = 0;
+  std::optional<ShapeTarget> last_shape_target_;
+  std::optional<std::string> stage_;
+
+  mutable std::mutex snapshot_mutex_;
+  std::shared_ptr<const stats::Snapshot> snapshot_;
+};
+
+}  // namespace cicada::runner
