@@ -80,8 +80,8 @@ PythonUser::~PythonUser() {
   pending_.reset();  // records its sample (native only)
   if (!instance_ && !greenlet_) return;
   GilScope gil;
-  // A call still in progress (the run stopped mid-task, maybe from another thread): its greenlet is left
-  // alone rather than killed, since killing runs Python code of a user that no longer has an engine.
+  // The user's greenlet (idle in its loop, or mid-call when the run stopped, maybe on another thread) is
+  // left alone rather than killed: killing runs Python code of a user that no longer has an engine.
   greenlet_ = nullptr;
   Py_CLEAR(instance_);
 }
@@ -160,12 +160,12 @@ int PythonUser::begin(Call what, std::size_t index) {
     const py::object& entry = what == Call::kOnStart  ? rt.run_on_start
                               : what == Call::kOnStop ? rt.run_on_stop
                                                       : rt.run_task;
-    py::object g = rt.new_greenlet(entry);
+    if (!greenlet_) greenlet_ = rt.new_greenlet().release().ptr();
     py::handle self(instance_);
-    py::object result = what == Call::kTask ? g.attr("switch")(self, type_->tasks[index], type_->python_wait)
-                                            : g.attr("switch")(self);
-    greenlet_ = g.release().ptr();
-    return advance(result.release().ptr());
+    py::tuple args = what == Call::kTask ? py::make_tuple(self, type_->tasks[index], type_->python_wait)
+                                         : py::make_tuple(self);
+    return advance(
+        PyObject_CallMethod(greenlet_, "switch", "(N)", py::make_tuple(entry, args).release().ptr()));
   } catch (py::error_already_set& e) {
     const char* phase = what == Call::kOnStart ? "on_start" : what == Call::kOnStop ? "on_stop" : "task";
     native().thread_stats().record_exception(e.what(), phase);
@@ -208,10 +208,9 @@ int PythonUser::advance(PyObject* result) {
     }
     const long op = PyLong_AsLong(PyTuple_GET_ITEM(result, 0));
     switch (op) {
-      case kOpDone:
+      case kOpDone:  // the greenlet waits in its loop for the user's next call
         outcome_ = static_cast<int>(PyLong_AsLong(PyTuple_GET_ITEM(result, 1)));
         Py_DECREF(result);
-        Py_CLEAR(greenlet_);
         return kOpDone;
       case kOpRequest:
         decode_request(result);
