@@ -21,6 +21,7 @@
 #include "report/capacity_json.hpp"
 #include "runner/capacity_run.hpp"
 #include "runner/capacity_search.hpp"
+#include "runner/run_queue_wait.hpp"
 #include "scenario_source.hpp"
 #include "server_metrics_probe.hpp"
 
@@ -64,13 +65,15 @@ std::string point_line(const runner::CapacityPlan& plan, const runner::CapacityP
   return fmt::format(
       "step {:>2}  {:>12}  {:>9.1f} req/s  goodput {:>9.1f}  p50 {:>7.2f} ms  p95 {:>7.2f} ms  p99 {:>7.2f} "
       "ms  "
-      "fail {:>5.2f}%  cpu {}  {} windows{}{}{}{}",
+      "fail {:>5.2f}%  cpu {}  {} windows{}{}{}{}{}",
       p.step, runner::format_load(plan, p.load), p.throughput_rps, p.goodput_rps,
       static_cast<double>(p.percentiles_us[0]) / 1000.0, static_cast<double>(p.percentiles_us[5]) / 1000.0,
       static_cast<double>(p.percentiles_us[7]) / 1000.0, p.fail_ratio * 100.0,
       p.generator_cpu >= 0 ? fmt::format("{:>3.0f}%", p.generator_cpu * 100) : std::string("N/A"),
-      p.windows.size(), p.stable ? " stable" : "", p.dropped ? fmt::format("  dropped {}", p.dropped) : "",
-      p.within_slo ? "" : "  <- " + p.violated, server.empty() ? "" : "\n          server:" + server);
+      p.windows.size(), p.stable ? " stable" : "",
+      p.within_slo && p.judged_merged ? "  (" + p.note + ")" : "",
+      p.dropped ? fmt::format("  dropped {}", p.dropped) : "", p.within_slo ? "" : "  <- " + p.violated,
+      server.empty() ? "" : "\n          server:" + server);
 }
 
 // The search's settings and outcome as the history's configuration JSON (capacity_history.hpp).
@@ -271,6 +274,9 @@ int run_capacity_command(int argc, char** argv) {
     if (code != 0) return code;
   } else {
     runner::LocalTestRunSource source;
+    // Only a local run's generator threads are this process's (a master's are its workers').
+    runner::RunQueueWait run_queue;
+    probes.generator_cpu_wait = [&run_queue] { return run_queue.sample(); };
     searched = runner::run_capacity_search(source, loaded->scenario, ro, plan, slos, probes);
   }
   if (!searched) return fail(searched.error().message);

@@ -49,6 +49,7 @@ Result<CapacityResult> run_capacity_search(TestRunSource& source, const Scenario
   TestRun& run = **made;
 
   auto cpu = [&] { return probes.generator_cpu ? probes.generator_cpu() : -1.0; };
+  auto cpu_wait = [&] { return probes.generator_cpu_wait ? probes.generator_cpu_wait() : -1.0; };
   auto server = [&] { return probes.server ? probes.server() : ServerFigures{}; };
   const int warmup = static_cast<int>(plan.warmup.count());
   int second = 0;  // seconds into the current step (or drain)
@@ -60,6 +61,7 @@ Result<CapacityResult> run_capacity_search(TestRunSource& source, const Scenario
   auto begin_window = [&](const stats::Snapshot& snap) {
     mark = mark_of(snap);
     cpu();
+    cpu_wait();
     server();
     in_window = true;
     next_edge = second + window_s;
@@ -94,6 +96,7 @@ Result<CapacityResult> run_capacity_search(TestRunSource& source, const Scenario
     }
     CapacityWindow w = window_between(mark, mark_of(snap), snap.user_count);
     w.generator_cpu = cpu();
+    w.generator_cpu_wait = cpu_wait();
     w.server = server();
     mark = mark_of(snap);
     next_edge = second + window_s;

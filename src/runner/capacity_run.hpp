@@ -16,6 +16,9 @@ namespace cicada::runner {
 struct CapacityProbes {
   // The generator's CPU since the previous call, as a share of its cores (1.0: all busy); < 0: unknown.
   std::function<double()> generator_cpu;
+  // Its most starved thread's share of the time since the previous call spent waiting for a CPU; < 0:
+  // unknown.
+  std::function<double()> generator_cpu_wait;
   // The target's own figures since the previous call (--server-metrics); called at every window edge.
   std::function<ServerFigures()> server;
   // A window measured (its step's load) and a step ended; both on the runner's thread.

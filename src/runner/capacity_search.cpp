@@ -26,8 +26,8 @@ double throughput(const CapacityWindow& w) {
 // Windows merged into one measurement (the windows a step is judged on).
 CapacityWindow merged(const std::vector<CapacityWindow>& windows, std::size_t last) {
   CapacityWindow m;
-  double cpu_sum = 0;
-  int cpu_n = 0;
+  double cpu_sum = 0, wait_sum = 0;
+  int cpu_n = 0, wait_n = 0;
   std::int64_t lateness_sum = 0;
   const std::size_t from = windows.size() - std::min(last, windows.size());
   for (std::size_t i = from; i < windows.size(); ++i) {
@@ -42,12 +42,17 @@ CapacityWindow merged(const std::vector<CapacityWindow>& windows, std::size_t la
       cpu_sum += w.generator_cpu;
       ++cpu_n;
     }
+    if (w.generator_cpu_wait >= 0) {
+      wait_sum += w.generator_cpu_wait;
+      ++wait_n;
+    }
     m.in_flight = w.in_flight;
     m.server = w.server;
   }
   const auto n = static_cast<std::int64_t>(windows.size() - from);
   m.lateness_p50_us = n ? lateness_sum / n : 0;
   m.generator_cpu = cpu_n ? cpu_sum / cpu_n : -1;
+  m.generator_cpu_wait = wait_n ? wait_sum / wait_n : -1;
   return m;
 }
 
@@ -145,6 +150,9 @@ std::optional<CapacitySearch::Rule> CapacitySearch::failed_rule(const CapacityWi
 }
 
 bool CapacitySearch::generator_saturated(const CapacityWindow& w) const {
+  // Starved of CPU: a loop that waits for a core sends late and reads late by the same amount, so
+  // lateness from the send stays small; its run-queue wait does not.
+  if (w.generator_cpu_wait > plan_.max_cpu_wait) return true;
   if (plan_.open_model) {
     // Late with slots free: nothing but the generator's own loops held those iterations back. With
     // every slot busy, lateness is the target's doing (responses do not come back), not ours.
@@ -217,28 +225,23 @@ bool CapacitySearch::add_window(const CapacityWindow& window) {
   }
   const auto k = static_cast<std::size_t>(plan_.stable_windows);
   if (stable()) {
-    const CapacityWindow m = merged(windows_, k);
-    if (auto rule = failed_rule(m)) {
-      end_step(rule->verdict, rule->why, k);
-    } else if (!plan_.open_model && best_this_repeat_ && best_this_repeat_->load < load_ &&
-               best_this_repeat_->throughput_rps > 0) {
-      const double load_growth = (load_ - best_this_repeat_->load) / best_this_repeat_->load;
-      const double tp_growth =
-          (throughput(m) - best_this_repeat_->throughput_rps) / best_this_repeat_->throughput_rps;
-      if (tp_growth < plan_.min_growth_ratio * load_growth)
-        end_step(StepVerdict::kPlateau,
-                 fmt::format("throughput stopped growing ({:.1f} req/s at {}, {:.1f} at {})", throughput(m),
-                             format_load(plan_, load_), best_this_repeat_->throughput_rps,
-                             format_load(plan_, best_this_repeat_->load)),
-                 k);
-      else
-        end_step(StepVerdict::kMet, "", k);
-    } else {
-      end_step(StepVerdict::kMet, "", k);
-    }
+    judge(merged(windows_, k), k);
     return true;
   }
-  if (n >= static_cast<std::size_t>(plan_.max_windows)) {
+  const auto max_windows = static_cast<std::size_t>(plan_.max_windows);
+  if (n >= max_windows && !remeasuring_ && plan_.remeasure_unstable && follows_load(merged(windows_, n))) {
+    // Noise (a busy machine, a GC pause on the target) swings p95 at a load the target keeps up
+    // with: failing the step would leave bisection below it, far under the real limit. Measure again.
+    remeasuring_ = true;
+    return false;
+  }
+  if (remeasuring_ && n >= 2 * max_windows) {
+    // Still not settled: judge the step on everything it measured rather than on the noisiest windows.
+    judging_merged_ = true;
+    judge(merged(windows_, n), n);
+    return true;
+  }
+  if (n >= max_windows && !remeasuring_) {
     end_step(StepVerdict::kUnstable,
              fmt::format("unstable: no {} consecutive windows agreed within ±{:g}% in {} windows",
                          plan_.stable_windows, plan_.stability * 100, n),
@@ -246,6 +249,39 @@ bool CapacitySearch::add_window(const CapacityWindow& window) {
     return true;
   }
   return false;
+}
+
+bool CapacitySearch::follows_load(const CapacityWindow& m) const {
+  // "Kept up": no rule failed over the step as a whole. Consecutive failures already ended it.
+  if (m.requests == 0) return false;
+  if (plan_.open_model && throughput(m) < plan_.min_throughput_ratio * load_) return false;
+  const double fail_ratio = ratio(m.failures, m.requests);
+  for (const auto& slo : slos_) {
+    if (slo.kind == Slo::Kind::kFailRatio && !(slo_value(slo, m.latency, fail_ratio) < slo.limit))
+      return false;
+  }
+  return true;
+}
+
+void CapacitySearch::judge(const CapacityWindow& m, std::size_t judged) {
+  if (auto rule = failed_rule(m)) {
+    end_step(rule->verdict, rule->why, judged);
+  } else if (!plan_.open_model && best_this_repeat_ && best_this_repeat_->load < load_ &&
+             best_this_repeat_->throughput_rps > 0) {
+    const double load_growth = (load_ - best_this_repeat_->load) / best_this_repeat_->load;
+    const double tp_growth =
+        (throughput(m) - best_this_repeat_->throughput_rps) / best_this_repeat_->throughput_rps;
+    if (tp_growth < plan_.min_growth_ratio * load_growth)
+      end_step(StepVerdict::kPlateau,
+               fmt::format("throughput stopped growing ({:.1f} req/s at {}, {:.1f} at {})", throughput(m),
+                           format_load(plan_, load_), best_this_repeat_->throughput_rps,
+                           format_load(plan_, best_this_repeat_->load)),
+               judged);
+    else
+      end_step(StepVerdict::kMet, "", judged);
+  } else {
+    end_step(StepVerdict::kMet, "", judged);
+  }
 }
 
 void CapacitySearch::end_step(StepVerdict verdict, std::string why, std::size_t judged) {
@@ -260,6 +296,7 @@ void CapacitySearch::end_step(StepVerdict verdict, std::string why, std::size_t 
   p.fail_ratio = ratio(m.failures, m.requests);
   p.dropped = m.dropped;
   p.generator_cpu = m.generator_cpu;
+  p.generator_cpu_wait = m.generator_cpu_wait;
   p.lateness_p50_us = m.lateness_p50_us;
   const double limit = latency_limit_us();
   const double within = limit > 0 ? ratio(count_within(m.latency, limit), m.requests) : 1.0;
@@ -268,7 +305,13 @@ void CapacitySearch::end_step(StepVerdict verdict, std::string why, std::size_t 
              stable();
   p.verdict = verdict;
   p.within_slo = verdict == StepVerdict::kMet;
-  if (verdict == StepVerdict::kGeneratorSaturated) {
+  if (verdict == StepVerdict::kGeneratorSaturated && p.generator_cpu_wait > plan_.max_cpu_wait) {
+    why = fmt::format(
+        "the load generator was starved of CPU at {:.0f} req/s: its busiest thread waited for a CPU {:.0f}% "
+        "of the time (over {:.0f}%); other work on this machine takes its cores, so what it measured is "
+        "its own limit: free the machine, or add workers",
+        p.throughput_rps, p.generator_cpu_wait * 100, plan_.max_cpu_wait * 100);
+  } else if (verdict == StepVerdict::kGeneratorSaturated) {
     const bool busy = p.generator_cpu < 0 || p.generator_cpu >= 0.5;
     why = fmt::format(
         "the load generator saturated at {:.0f} req/s; add --threads, or workers (its iterations started "
@@ -277,10 +320,20 @@ void CapacitySearch::end_step(StepVerdict verdict, std::string why, std::size_t 
         p.generator_cpu >= 0 ? fmt::format(", its CPU {:.0f}% of its cores", p.generator_cpu * 100) : "",
         busy ? "" : ": other work on this machine takes its CPU");
   }
+  if (judging_merged_) {
+    p.judged_merged = true;
+    p.note = fmt::format(
+        "unstable: no {} consecutive windows agreed within ±{:g}% even when re-measured; judged on all {} "
+        "windows merged",
+        plan_.stable_windows, plan_.stability * 100, judged);
+    if (!why.empty()) why = p.note + ": " + why;
+  }
   p.violated = std::move(why);
   for (const auto& w : windows_) p.windows.push_back(summarize(w));
   p.server = m.server;
   windows_.clear();
+  remeasuring_ = false;
+  judging_merged_ = false;
   ++step_;
   ++steps_this_repeat_;
   result_.curve.push_back(p);

@@ -7,14 +7,17 @@
 //    windows until the last `stable_windows` agree (throughput and the objective's latency within
 //    ±stability of their mean, like perf_analyzer's --stability-percentage), or a rule fails twice in a
 //    row (an objective crossed, throughput no longer following the offered load, dropped iterations,
-//    the generator saturated), or `max_windows` pass: then the step is unstable, which never passes.
+//    the generator saturated), or `max_windows` pass: then the step is unstable. An unstable step that
+//    kept up with the load (throughput within min_throughput_ratio of it, no rule failing twice in a
+//    row) is measured once more, up to `max_windows` more windows; if it still does not settle it is
+//    judged on all of its windows merged (and says it was unstable). Any other unstable step fails.
 // 2. Growth. With no failing load known yet, the load grows by `factor` per step (geometric: any
 //    target from 1/s to 10^6/s is reached in a dozen steps).
 // 3. Bisection. Between the highest good and the lowest bad load, the next step is their geometric
 //    mean, until bad <= good * (1 + precision): the answer is then within `precision` below the limit.
 // 4. Stop early when the load generator itself saturates (iterations starting late while slots are
-//    free, or its CPU full in the closed model): what it measures is then its own limit, not the
-//    server's. A fixed plan (`step` > 0) keeps the old linear steps and stops at the first bad step.
+//    free, its CPU full in the closed model, or a thread waiting for a CPU > 25% of the window):
+//    what it measures is then its own limit, not the server's. A fixed plan (`step` > 0) keeps the old linear steps and stops at the first bad step.
 // With `repeat` > 1 the search runs again from 0.8x the first answer; the answer is the median.
 #include <chrono>
 #include <cstdint>
@@ -43,6 +46,8 @@ struct CapacityPlan {
   int stable_windows = 3;          // consecutive windows that must agree
   double stability = 0.10;         // ... within ±this of their mean
   int max_windows = 10;            // windows per step before it is called unstable
+  // An unstable step that kept up with the load gets max_windows more, then is judged on them all merged.
+  bool remeasure_unstable = true;
   // Open model: achieved throughput below this share of the offered load means the target no longer
   // keeps up (throughput plateau).
   double min_throughput_ratio = 0.9;
@@ -54,6 +59,8 @@ struct CapacityPlan {
   // tightest latency objective) while slots are free...
   std::chrono::microseconds max_lateness{1000};
   double max_generator_cpu = 0.9;  // ... or (closed model) its loops use this share of their cores
+  // ... or (either model) one of its threads waited for a CPU this share of the window: starved.
+  double max_cpu_wait = 0.25;
 };
 
 // Server-side figures scraped for one window (--server-metrics); name -> value, e.g. "server_rps".
@@ -69,7 +76,9 @@ struct CapacityWindow {
   std::int64_t lateness_p50_us = 0;  // median of how late iterations started (corrected - sent)
   int in_flight = 0;                 // open model: iterations in flight at its end; closed: users
   double generator_cpu = -1;         // the generator's CPU over the window, share of its cores; < 0: unknown
-  ServerFigures server;              // empty without --server-metrics
+  // Share of the window its most starved thread spent waiting for a CPU (run_queue_wait.hpp); < 0: unknown.
+  double generator_cpu_wait = -1;
+  ServerFigures server;  // empty without --server-metrics
 };
 
 // What a report shows of one window.
@@ -104,9 +113,13 @@ struct CapacityPoint {
   double avg_us = 0;
   double fail_ratio = 0;
   std::uint64_t dropped = 0;
-  double generator_cpu = -1;  // mean over the judged windows; < 0: unknown
+  double generator_cpu = -1;       // mean over the judged windows; < 0: unknown
+  double generator_cpu_wait = -1;  // likewise: its most starved thread's share of time waiting for a CPU
   std::int64_t lateness_p50_us = 0;
-  bool stable = false;     // the judged windows agreed
+  bool stable = false;  // the judged windows agreed
+  // Never settled even when re-measured, so judged on all of its windows merged; `note` says so.
+  bool judged_merged = false;
+  std::string note;        // "" or why the verdict rests on merged windows
   bool within_slo = true;  // verdict == kMet
   StepVerdict verdict = StepVerdict::kMet;
   std::string violated;                        // why it is not met, "" when met
@@ -147,6 +160,8 @@ class CapacitySearch {
   std::optional<Rule> failed_rule(const CapacityWindow& w) const;
   bool generator_saturated(const CapacityWindow& w) const;
   bool stable() const;
+  bool follows_load(const CapacityWindow& merged_step) const;
+  void judge(const CapacityWindow& m, std::size_t judged);  // ends the step on merged windows
   void end_step(StepVerdict verdict, std::string why, std::size_t judged);
   void next_load(bool good);
   void finish(std::string reason);
@@ -165,6 +180,8 @@ class CapacitySearch {
   std::optional<CapacityPoint> limit_this_repeat_;  // the lowest bad step
   std::vector<CapacityPoint> best_of_repeat_;
   std::vector<CapacityWindow> windows_;  // of the current step
+  bool remeasuring_ = false;             // the current step is being measured a second time
+  bool judging_merged_ = false;          // end_step: the verdict rests on all windows merged
   CapacityResult result_;
 };
 
