@@ -121,12 +121,15 @@ TEST(CapacityE2e, FindsTheThrottledModelServersMeasuredCeilingWithinTenPercent) 
   ASSERT_GE(points.size(), 2u);
   EXPECT_NE(curve.at("stop_reason").get<std::string>().find("bisected to ±5%"), std::string::npos);
   EXPECT_EQ(run.out().find("--max-steps"), std::string::npos);
-  // Every met step was judged on three windows that agreed; each step lists its windows.
+  // Every met step was judged on three windows that agreed, or (never settling, even when re-measured)
+  // on all of its windows merged, and says so; each step lists its windows.
   const nlohmann::json* limit_step = nullptr;
   for (const auto& p : points) {
     EXPECT_GE(p.at("windows").size(), 2u);
     if (p.at("within_slo").get<bool>()) {
-      EXPECT_TRUE(p.at("stable").get<bool>());
+      EXPECT_TRUE(p.at("stable").get<bool>() ||
+                  p.at("note").get<std::string>().find("judged on all") != std::string::npos)
+          << p.dump();
     } else if (p.at("load").get<double>() > max_load &&
                (limit_step == nullptr || p.at("load").get<double>() < limit_step->at("load").get<double>())) {
       limit_step = &p;
