@@ -27,6 +27,7 @@ struct CliOptions {
   std::string csv_prefix;  // --csv
   bool csv_full_history = false;
   int exit_code_on_error = 1;
+  std::string stream_tokens = "event";  // --stream-tokens: how streamed responses count tokens
   std::string loglevel = "INFO";
   std::string config_file;         // --config; default ./cicada.conf if present
   ShapeOptions shape;              // --stages, --arrival-rate

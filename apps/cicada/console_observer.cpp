@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "report/console_tables.hpp"
+#include "report/stream_tables.hpp"
 
 namespace cicada::app {
 
@@ -14,7 +15,7 @@ void ConsoleObserver::on_second(const stats::Snapshot& snap) {
 
 int ConsoleObserver::on_finish(const stats::Snapshot& snap) {
   std::cout << report::console_stats_table(snap, false) << report::console_percentiles_table(snap)
-            << report::console_failures_table(snap);
+            << report::console_failures_table(snap) << report::console_streams_table(snap);
   std::cout.flush();
   return 0;
 }

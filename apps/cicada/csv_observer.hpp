@@ -1,7 +1,8 @@
 #pragma once
 // Writes the four Locust CSVs (--csv PREFIX) as Locust does: at once when the run starts (so
 // PREFIX_stats.csv exists from the first moment, with its Aggregated row at zero), then every second,
-// so a killed run still leaves files at most a second old, and once more at the end.
+// so a killed run still leaves files at most a second old, and once more at the end. A run with
+// streamed responses also gets PREFIX_streams.csv (report/stream_tables.hpp); Locust's four stay as they are.
 #include <string>
 
 #include "report/locust_csv.hpp"
@@ -18,6 +19,7 @@ class CsvObserver final : public RunObserver {
  private:
   void write(const stats::Snapshot& snap);
   report::LocustCsvWriter writer_;  // one for the run: it appends only the new history blocks
+  std::string streams_path_;
 };
 
 }  // namespace cicada::app

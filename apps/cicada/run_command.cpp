@@ -37,6 +37,9 @@ Result<runner::RunOptions> run_options(const CliOptions& o, const scenario::Load
     return make_error("--warmup (" + format_duration(*ro.warmup) + ") must be shorter than --run-time (" +
                       format_duration(*ro.run_time) + "): nothing would be recorded");
   if (ro.threads == 0 && settings.threads) ro.threads = *settings.threads;
+  auto counting = http::TokenCounting::parse(o.stream_tokens);
+  if (!counting) return make_error("--stream-tokens: " + counting.error().message);
+  ro.stream_tokens = std::move(*counting);
   ro.keep_entry_history = o.csv_full_history;
   if (auto r = apply_shape_options(o, settings, ro.spawn_rate, ro); !r) return r.error();
   return ro;

@@ -60,9 +60,9 @@ std::vector<T> read_list(const msgpack::object& obj, Fn&& read_one) {
 
 }  // namespace
 
-// [taken_at_unix_s, entries, failures, exceptions, dropped_iterations]
+// [taken_at_unix_s, entries, failures, exceptions, dropped_iterations, streams]
 void pack_delta(Packer& pk, const stats::StatsDelta& d) {
-  pk.pack_array(5);
+  pk.pack_array(6);
   pk.pack(d.taken_at_unix_s);
   pack_list(pk, d.entries, [&](const stats::EntryDelta& e) {
     pk.pack_array(7);
@@ -88,6 +88,20 @@ void pack_delta(Packer& pk, const stats::StatsDelta& d) {
     pk.pack(e.count);
   });
   pk.pack(d.dropped_iterations);
+  pack_list(pk, d.streams, [&](const stats::StreamDelta& e) {
+    pk.pack_array(11);
+    pk.pack(e.method);
+    pk.pack(e.name);
+    pk.pack(e.streams);
+    pk.pack(e.events);
+    pk.pack(e.tokens);
+    pk.pack(e.tokens_after_first);
+    pk.pack(e.token_span_us);
+    pack_histogram(pk, e.ttfb);
+    pack_histogram(pk, e.ttft);
+    pack_histogram(pk, e.itl);
+    pack_histogram(pk, e.total);
+  });
 }
 
 stats::StatsDelta read_delta(const msgpack::object& obj) {
@@ -124,6 +138,24 @@ stats::StatsDelta read_delta(const msgpack::object& obj) {
     return exception;
   });
   f[4].convert(d.dropped_iterations);
+  if (obj.via.array.size > 5) {  // streamed responses (a worker without them sends five fields)
+    d.streams = read_list<stats::StreamDelta>(f[5], [](const msgpack::object& o) {
+      const auto* e = items(o, 11);
+      stats::StreamDelta stream;
+      e[0].convert(stream.method);
+      e[1].convert(stream.name);
+      e[2].convert(stream.streams);
+      e[3].convert(stream.events);
+      e[4].convert(stream.tokens);
+      e[5].convert(stream.tokens_after_first);
+      e[6].convert(stream.token_span_us);
+      stream.ttfb = read_histogram(e[7]);
+      stream.ttft = read_histogram(e[8]);
+      stream.itl = read_histogram(e[9]);
+      stream.total = read_histogram(e[10]);
+      return stream;
+    });
+  }
   return d;
 }
 

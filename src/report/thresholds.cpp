@@ -56,6 +56,42 @@ bool parse_metric(std::string_view word, Threshold& t) {
   return false;
 }
 
+// A leading "ttfb ", "ttft " or "itl " picks a streamed-response series and is removed from metric.
+bool parse_series(std::string_view& metric, Threshold& t) {
+  static constexpr std::pair<std::string_view, ThresholdSeries> kSeries[] = {
+      {"ttfb", ThresholdSeries::kTtfb}, {"ttft", ThresholdSeries::kTtft}, {"itl", ThresholdSeries::kItl}};
+  for (const auto& [word, series] : kSeries) {
+    if (metric.starts_with(word) && (metric.size() == word.size() || metric[word.size()] == ' ')) {
+      t.series = series;
+      metric = trim(metric.substr(word.size()));
+      return !metric.empty();
+    }
+  }
+  return true;
+}
+
+// A streamed-response series as the EntrySnapshot fields a time metric reads (percentiles, mean, min,
+// max), so judge() treats both alike. num_requests is the series' sample count.
+stats::EntrySnapshot series_view(const Threshold& t, const stats::StreamSnapshot& s) {
+  stats::EntrySnapshot e;
+  e.method = s.method;
+  e.name = s.name;
+  const stats::Histogram* h = t.series == ThresholdSeries::kTtfb   ? s.ttfb.get()
+                              : t.series == ThresholdSeries::kTtft ? s.ttft.get()
+                                                                   : s.itl.get();
+  e.percentiles_us = t.series == ThresholdSeries::kTtfb   ? s.ttfb_us
+                     : t.series == ThresholdSeries::kTtft ? s.ttft_us
+                                                          : s.itl_us;
+  if (h != nullptr) {
+    e.num_requests = h->count();
+    e.avg_us = h->mean();
+    e.min_us = h->min();
+    e.max_us = h->max();
+    e.median_us = h->count() ? h->value_at_rank((h->count() - 1) / 2) : 0;
+  }
+  return e;
+}
+
 // The limit with its unit, converted to the metric's own unit (us, fraction, per second, count).
 Result<double> parse_limit(std::string_view text, const Threshold& t) {
   text = trim(text);
@@ -191,10 +227,14 @@ Result<Threshold> parse_threshold(std::string_view text) {
   }
   const auto op_at = expr.find_first_of("<>");
   if (op_at == std::string_view::npos) return fail("expected an operator <, <=, > or >=");
-  const std::string_view metric = trim(expr.substr(0, op_at));
+  std::string_view metric = trim(expr.substr(0, op_at));
   if (metric.empty()) return fail("expected a metric before the operator");
+  if (!parse_series(metric, t))
+    return fail("expected a time metric after ttfb, ttft or itl (e.g. 'ttft p95')");
   if (!parse_metric(metric, t))
     return fail("unknown metric '" + std::string(metric) + "', expected one of: " + kMetricList);
+  if (t.series != ThresholdSeries::kLatency && !t.is_time())
+    return fail("ttfb, ttft and itl take a time metric (p50 ... p100, median, avg, min, max)");
   const bool less = expr[op_at] == '<';
   std::size_t value_at = op_at + 1;
   const bool equal = value_at < expr.size() && expr[value_at] == '=';
@@ -238,6 +278,25 @@ std::vector<ThresholdResult> evaluate_thresholds(const std::vector<Threshold>& t
                                                  const stats::Snapshot& snap) {
   std::vector<ThresholdResult> out;
   for (const auto& t : thresholds) {
+    if (t.series != ThresholdSeries::kLatency) {
+      bool any = false;
+      for (const auto& s : snap.streams) {
+        const bool total = s.method.empty() && s.name == "Aggregated";
+        if (t.aggregated() ? !total
+                           : (total || s.name != t.name || (!t.method.empty() && s.method != t.method)))
+          continue;
+        out.push_back(judge(t, series_view(t, s)));
+        any = true;
+      }
+      if (!any) {
+        ThresholdResult r;
+        r.threshold = &t;
+        r.entry = t.aggregated() ? "Aggregated" : t.method.empty() ? t.name : t.method + " " + t.name;
+        r.no_data = true;
+        out.push_back(std::move(r));
+      }
+      continue;
+    }
     if (t.aggregated()) {
       out.push_back(judge(t, snap.total));
       continue;

@@ -5,6 +5,9 @@
 //   POST /predict: p99 < 50ms        one entry (METHOD NAME); "NAME:" alone matches every method
 //   fail_ratio < 1%                  ratios take "%" or a plain fraction (0.01)
 //   rps > 1000                       whole-run requests per second
+//   ttft p95 < 500ms                 streamed responses (docs/protocols.md): time to first token;
+//   POST chat: itl p99 < 50ms        also ttfb (first byte) and itl (gap between tokens), with the time
+//                                    metrics only (percentiles, median, avg, min, max)
 //
 // Metrics: p50 p66 p75 p80 p90 p95 p98 p99 p99.9 p99.99 p100, median, avg, min, max (times: us, ms, s;
 // a bare number is ms), rps, fail_per_s, fail_ratio, requests, failures. Operators: < <= > >=.
@@ -36,10 +39,14 @@ enum class ThresholdMetric {
 
 enum class ThresholdOp { kLess, kLessEqual, kGreater, kGreaterEqual };
 
+// Which samples a time metric reads: request latency, or one of the streamed-response series.
+enum class ThresholdSeries { kLatency, kTtfb, kTtft, kItl };
+
 struct Threshold {
   std::string text;    // as written, for messages and the history
   std::string method;  // "" with an empty name: the Aggregated row; "" with a name: any method
   std::string name;    // entry name; "" for the Aggregated row
+  ThresholdSeries series = ThresholdSeries::kLatency;
   ThresholdMetric metric = ThresholdMetric::kPercentile;
   std::size_t percentile_index = 0;
   ThresholdOp op = ThresholdOp::kLess;

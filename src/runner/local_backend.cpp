@@ -24,6 +24,7 @@ http::ClientConfig client_config(const RunOptions& options) {
   c.base_url = options.host;
   c.connect_timeout = options.connect_timeout;
   c.request_timeout = options.request_timeout;
+  c.stream_tokens = options.stream_tokens;
   return c;
 }
 

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "cicada/shape.hpp"
+#include "http/client/event_stream.hpp"
 
 namespace cicada::runner {
 
@@ -34,6 +35,8 @@ struct RunOptions {
   bool keep_entry_history = true;  // per-entry rows in the per-second history
   std::chrono::milliseconds connect_timeout{10'000};
   std::chrono::milliseconds request_timeout{60'000};
+  // How streamed responses count tokens (--stream-tokens, http/client/event_stream.hpp).
+  http::TokenCounting stream_tokens;
   // Load shape (--stages, --arrival-rate, the scenario's stages or C++ shape): followed instead of
   // users/spawn_rate when set; the test ends when it returns nothing. See runner/stages.hpp.
   ShapeFn shape;

@@ -33,6 +33,7 @@ void Aggregate::merge_entry(Accum& a, const EntryDelta& d) {
 
 void Aggregate::merge(StatsDelta&& delta) {
   dropped_iterations_ += delta.dropped_iterations;
+  streams_.merge(std::move(delta.streams));
   for (auto& e : delta.entries) {
     if (e.num_requests == 0) continue;
     auto [it, inserted] = entries_.try_emplace(std::make_pair(e.name, e.method));
@@ -112,6 +113,7 @@ void Aggregate::reset(double now_unix_s) {
   exceptions_.clear();
   exception_index_.clear();
   dropped_iterations_ = 0;
+  streams_.reset();
   start_unix_s_ = now_unix_s;
   last_request_unix_s_ = 0.0;
   last_request_second_ = -1;
@@ -202,6 +204,7 @@ Snapshot Aggregate::snapshot(double now_unix_s) const {
   s.exceptions = exceptions_;
   s.history = history_;
   s.dropped_iterations = dropped_iterations_;
+  s.streams = streams_.snapshot();
   s.stages = stages_;
   return s;
 }

@@ -21,6 +21,7 @@
 #include "stats/histogram.hpp"
 #include "stats/second_ring.hpp"
 #include "stats/snapshot.hpp"
+#include "stats/stream_stats.hpp"
 
 namespace cicada::stats {
 
@@ -81,6 +82,7 @@ class Aggregate {
   double open_last_taken_at_ = 0.0;
   int user_count_ = 0;
   std::uint64_t dropped_iterations_ = 0;  // since start or the last reset
+  StreamAggregate streams_;               // streamed responses, since start or the last reset
   std::vector<StageMark> stages_;
   bool keep_entry_history_ = true;
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "stats/histogram.hpp"
+#include "stats/stream_stats.hpp"
 
 namespace cicada::stats {
 
@@ -48,9 +49,12 @@ struct StatsDelta {
   std::vector<ExceptionDelta> exceptions;  // distinct exceptions with count > 0
   // Arrival-rate load: scheduled iterations that could not start in time during the interval.
   std::uint64_t dropped_iterations = 0;
+  // Streamed responses of the interval (stats/stream_stats.hpp), per entry that streamed.
+  std::vector<StreamDelta> streams;
 
   bool empty() const {
-    return entries.empty() && failures.empty() && exceptions.empty() && dropped_iterations == 0;
+    return entries.empty() && failures.empty() && exceptions.empty() && dropped_iterations == 0 &&
+           streams.empty();
   }
 };
 

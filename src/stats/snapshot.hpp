@@ -55,6 +55,27 @@ struct EntrySnapshot {
   }
 };
 
+// One entry's (or the Aggregated) streams over the whole run (since start or the last reset).
+struct StreamSnapshot {
+  std::string method;  // "" for the Aggregated row
+  std::string name;    // "Aggregated" for the total
+  std::uint64_t streams = 0;
+  std::uint64_t events = 0;
+  std::uint64_t tokens = 0;
+  // Tokens after the first token event / time from the first to the last token event, over all streams:
+  // the rate a reader sees once the answer started. 0 without such time.
+  double tokens_per_s = 0.0;
+  Percentiles ttfb_us{};  // kReportedQuantiles, all 0 without samples
+  Percentiles ttft_us{};
+  Percentiles itl_us{};
+  Percentiles total_us{};
+  double ttft_avg_us = 0.0;
+  double itl_avg_us = 0.0;
+  std::uint64_t ttft_count = 0;                             // streams that had a token
+  std::uint64_t itl_count = 0;                              // gaps measured
+  std::shared_ptr<const Histogram> ttfb, ttft, itl, total;  // whole run, never null in a snapshot
+};
+
 // Failures of one (method, name, error text) over the whole run.
 struct FailureRow {
   std::string method;
@@ -117,6 +138,9 @@ struct Snapshot {
   // Arrival-rate load: scheduled iterations that never started (since start or the last reset).
   std::uint64_t dropped_iterations = 0;
   std::vector<StageMark> stages;  // stage boundaries of the whole run, oldest first (kept across resets)
+  // Streamed responses (stats/stream_stats.hpp): one row per entry that streamed, then the Aggregated
+  // row; empty when nothing streamed.
+  std::vector<StreamSnapshot> streams;
 };
 
 }  // namespace cicada::stats

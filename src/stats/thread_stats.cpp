@@ -165,6 +165,7 @@ StatsDelta ThreadStats::take_delta() {
     count = 0;
   }
   d.dropped_iterations = std::exchange(dropped_iterations_, 0);
+  d.streams = streams_.take_delta();
   d.exceptions = std::move(impl_->exceptions);
   impl_->exceptions.clear();
   return d;

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "stats/delta.hpp"
+#include "stats/stream_stats.hpp"
 
 namespace cicada::stats {
 
@@ -41,6 +42,11 @@ class ThreadStats {
   void record_success(EntryId id, SampleLatency latency, std::uint64_t content_bytes);
   void record_failure(EntryId id, SampleLatency latency, std::uint64_t content_bytes, std::string_view error);
 
+  // One streamed response of entry (method, name), measured beside its request (stats/stream_stats.hpp).
+  void record_stream(std::string_view method, std::string_view name, const StreamSample& sample) {
+    streams_.record(method, name, sample);
+  }
+
   // Arrival-rate load: `n` scheduled iterations could not start in time (no free slot within the allowed
   // lateness, or still waiting when the run stopped). They made no request, so no latency exists for them.
   void record_dropped_iterations(std::uint64_t n) { dropped_iterations_ += n; }
@@ -55,6 +61,7 @@ class ThreadStats {
   struct Impl;
   Impl* impl_;
   std::uint64_t dropped_iterations_ = 0;
+  StreamRecorder streams_;
 };
 
 }  // namespace cicada::stats

@@ -5,6 +5,8 @@
 #include <utility>
 #include <vector>
 
+#include "http/client/event_stream.hpp"
+
 namespace cicada::http {
 
 struct ClientConfig {
@@ -21,6 +23,8 @@ struct ClientConfig {
   bool tls_verify = false;
   // Sent with every request of every user (before the user's own default headers).
   std::vector<std::pair<std::string, std::string>> default_headers;
+  // How streamed responses count tokens (http/client/event_stream.hpp): one per event by default.
+  TokenCounting stream_tokens;
 };
 
 }  // namespace cicada::http

@@ -64,6 +64,7 @@ Task<Response> UserHttpClient::request(std::string_view method, std::string_view
   due_.reset();
   sent_ = sent;
   const std::uint64_t ticket = ++ticket_;
+  stream_due_ = due;
   const MonoTime deadline = due + shared_.config().request_timeout;
 
   TransportError error = TransportError::kNone;
@@ -166,10 +167,14 @@ Task<TransportError> UserHttpClient::exchange(const Origin& origin, MonoTime dea
       co_return fail(written.ec, TransportError::kRequestTimeout);
     }
     parser_.reset(head_request);
+    stream_.reset(stream_due_);
+    stream_kind_known_ = false;
     ResponseParser::State state = ResponseParser::State::kNeedMore;
     error_code read_error;
     while (state == ResponseParser::State::kNeedMore) {
       const IoResult got = co_await conn_->read_some();
+      const MonoTime now = mono_now();
+      const std::size_t body_before = parser_.body().size();
       if (got.ec == asio::error::eof || got.ec == asio::ssl::error::stream_truncated) {
         state = parser_.feed_eof();
       } else if (got.ec) {
@@ -178,6 +183,7 @@ Task<TransportError> UserHttpClient::exchange(const Origin& origin, MonoTime dea
       } else {
         state = parser_.feed(conn_->read_data(), got.bytes);
       }
+      observe_stream(body_before, now, state != ResponseParser::State::kNeedMore);
     }
     if (state == ResponseParser::State::kComplete) {
       conn_->disarm();
@@ -196,6 +202,20 @@ Task<TransportError> UserHttpClient::exchange(const Origin& origin, MonoTime dea
     error_detail_.assign(parser_.error_name());
     co_return TransportError::kMalformedResponse;
   }
+}
+
+void UserHttpClient::observe_stream(std::size_t body_before, MonoTime now, bool done) {
+  if (!parser_.started()) return;
+  stream_.first_byte(now);
+  const std::string_view body = parser_.body();
+  // The Content-Type is read once the head is complete, which the first body byte (or the end) proves.
+  if (!stream_kind_known_ && (!body.empty() || done)) {
+    stream_kind_known_ = true;
+    stream_.set_counting(&shared_.config().stream_tokens);
+    stream_.start(EventStream::kind_of(parser_.header("Content-Type").value_or(std::string_view())));
+    body_before = 0;
+  }
+  if (stream_.active() && body.size() > body_before) stream_.feed(body.substr(body_before), now);
 }
 
 Task<TransportError> UserHttpClient::open(const Origin& origin, MonoTime deadline) {
@@ -287,6 +307,11 @@ Response UserHttpClient::finish(std::uint64_t ticket, std::string_view method, s
   if (chain_due_) due_ = done;
   transport_ = error;
   entry_ = entry_for(method, name);
+  if (error == TransportError::kNone && stream_.active()) {
+    stats::StreamSample sample;
+    stream_.finish(done, sample);
+    stats_.record_stream(method, name, sample);
+  }
   if (error != TransportError::kNone) {
     const auto& cfg = shared_.config();
     const auto timeout = error == TransportError::kConnectTimeout ? cfg.connect_timeout : cfg.request_timeout;

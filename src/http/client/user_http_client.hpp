@@ -24,6 +24,7 @@
 #include "cicada/http_client.hpp"
 #include "http/client/connection.hpp"
 #include "http/client/cookie_jar.hpp"
+#include "http/client/event_stream.hpp"
 #include "http/client/failure_text.hpp"
 #include "http/client/request_writer.hpp"
 #include "http/client/response_parser.hpp"
@@ -122,6 +123,14 @@ class UserHttpClient final : public HttpClient, private detail::ResponseOwner {
   std::string location_[2];  // alternate: a relative Location is resolved against the previous target
   int location_slot_ = 0;
   RequestHead head_;
+
+  // Streamed responses (text/event-stream, NDJSON) are timed as they arrive: stream_due_ is the current
+  // request's due time, stream_kind_known_ whether its Content-Type was looked at yet.
+  EventStream stream_;
+  MonoTime stream_due_{};
+  bool stream_kind_known_ = false;
+  // After a feed of the response parser: times the first byte and passes new body bytes to stream_.
+  void observe_stream(std::size_t body_before, MonoTime now, bool done);
 
   // Last response.
   std::optional<MonoTime> due_;

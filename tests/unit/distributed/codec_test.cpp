@@ -25,6 +25,17 @@ stats::StatsDelta sample_delta() {
   d.failures.push_back({"POST", "/predict", "HTTPError('500')", 1});
   d.exceptions.push_back({"boom", "User.task", 2});
   d.dropped_iterations = 4;
+  stats::StreamDelta stream;
+  stream.method = "POST";
+  stream.name = "chat";
+  stream.streams = 2;
+  stream.events = 9;
+  stream.tokens = 8;
+  stream.tokens_after_first = 6;
+  stream.token_span_us = 60'000;
+  stream.ttft = h.to_sparse();
+  stream.itl = h.to_sparse();
+  d.streams.push_back(stream);
   return d;
 }
 
@@ -54,6 +65,12 @@ TEST(Codec, StatsRoundTripKeepsEveryFieldAndBucket) {
   ASSERT_EQ(d.exceptions.size(), 1u);
   EXPECT_EQ(d.exceptions[0].count, 2u);
   EXPECT_EQ(d.dropped_iterations, 4u);
+  ASSERT_EQ(d.streams.size(), 1u);
+  EXPECT_EQ(d.streams[0].name, "chat");
+  EXPECT_EQ(d.streams[0].tokens_after_first, 6u);
+  EXPECT_EQ(d.streams[0].token_span_us, 60'000);
+  EXPECT_EQ(d.streams[0].itl.buckets, want.streams[0].itl.buckets);
+  EXPECT_TRUE(d.streams[0].ttfb.empty());
 }
 
 TEST(Codec, StartRoundTrip) {

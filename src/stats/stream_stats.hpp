@@ -1,0 +1,84 @@
+#pragma once
+// Streamed-response statistics (server-sent events and other chunked token streams; docs/protocols.md):
+// per request stats entry (method, name), how long until the first response byte and the first token,
+// the gaps between tokens, and how many events and tokens came. They sit beside the request entries
+// rather than in them, so Locust's rows and CSV files stay exactly as they are; only entries that ever
+// streamed have a row.
+//
+//   StreamRecorder  one per event loop thread, inside ThreadStats: the hot path (no lock; after an
+//                   entry's first stream, no allocation)
+//   StreamDelta     one entry's streams during one interval (what take_delta() hands over)
+//   StreamAggregate the runner's totals, merged from deltas; snapshot() gives the rows reports read
+//
+// Every time is in microseconds from when the request was due (its scheduled start under arrival-rate
+// load, the call otherwise), like the request latency: a late start counts against the stream.
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "stats/histogram.hpp"
+#include "stats/snapshot.hpp"
+
+namespace cicada::stats {
+
+// One streamed response as the client measured it.
+struct StreamSample {
+  std::int64_t ttfb_us = 0;   // due -> first byte of the response
+  std::int64_t ttft_us = -1;  // due -> first event carrying a token; -1 when no token came
+  // Gaps between consecutive events carrying tokens, in arrival order (tokens events - 1 of them).
+  std::span<const std::int64_t> gaps_us;
+  std::uint64_t events = 0;              // events received (an end marker such as "[DONE]" is not one)
+  std::uint64_t tokens = 0;              // tokens counted in them (docs/protocols.md, "counting tokens")
+  std::uint64_t tokens_after_first = 0;  // tokens in the token events after the first one
+  std::int64_t token_span_us = 0;        // first -> last token event (0 with fewer than two)
+  std::int64_t total_us = 0;             // due -> last byte of the response
+};
+
+// One entry's streams during an interval.
+struct StreamDelta {
+  std::string method;
+  std::string name;
+  std::uint64_t streams = 0;             // streamed responses measured (a subset of the entry's requests)
+  std::uint64_t events = 0;              // events over those streams
+  std::uint64_t tokens = 0;              // tokens over those streams
+  std::uint64_t tokens_after_first = 0;  // tokens after each stream's first token event
+  std::int64_t token_span_us = 0;        // sum of each stream's first -> last token event time
+  SparseHistogram ttfb;                  // one sample per stream
+  SparseHistogram ttft;                  // one sample per stream that had a token
+  SparseHistogram itl;                   // one sample per gap between token events
+  SparseHistogram total;                 // one sample per stream: due -> last byte
+};
+
+class StreamRecorder {
+ public:
+  StreamRecorder();
+  ~StreamRecorder();
+  StreamRecorder(const StreamRecorder&) = delete;
+  StreamRecorder& operator=(const StreamRecorder&) = delete;
+
+  void record(std::string_view method, std::string_view name, const StreamSample& sample);
+  // Entries with streams since the previous call; the interval starts over.
+  std::vector<StreamDelta> take_delta();
+
+ private:
+  struct Entry;
+  std::vector<std::unique_ptr<Entry>> entries_;  // few streaming entries: a linear scan is enough
+};
+
+class StreamAggregate {
+ public:
+  void merge(std::vector<StreamDelta>&& deltas);
+  void reset();
+  // Entries sorted by name, then method; the Aggregated row last. Empty when nothing streamed.
+  std::vector<StreamSnapshot> snapshot() const;
+
+ private:
+  struct Accum;
+  std::vector<std::shared_ptr<Accum>> entries_;  // sorted by (name, method)
+  std::shared_ptr<Accum> total_;
+};
+
+}  // namespace cicada::stats

@@ -1,0 +1,66 @@
+// `cicada` against the streaming test target, as a user runs it: the streamed-response table on the
+// console, PREFIX_streams.csv beside Locust's four unchanged files, and thresholds on ttft and itl.
+#include <gtest/gtest.h>
+
+#include "support/child_process.hpp"
+#include "support/csv_rows.hpp"
+#include "support/stream_target.hpp"
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using namespace cicada::testing;
+
+namespace {
+
+TEST(StreamCli, StreamedResponsesGetTheirTableCsvAndThresholds) {
+  ScriptedServer target;
+  serve_stream_target(target,
+                      StreamPace{std::chrono::milliseconds(40), std::chrono::milliseconds(10), 6, true});
+  TempDir dir;
+  ChildProcess run({binary("apps/cicada/cicada").string(),
+                    "-f",
+                    source("examples/chat-stream.yaml").string(),
+                    "--host",
+                    target.url(),
+                    "--headless",
+                    "-u",
+                    "2",
+                    "-r",
+                    "2",
+                    "-t",
+                    "3s",
+                    "--only-summary",
+                    "--csv",
+                    "out",
+                    "--stream-tokens",
+                    "json:/choices/0/delta/content",
+                    "--threshold",
+                    "ttft p95 < 5s",
+                    "--threshold",
+                    "POST chat: itl p50 < 1ms"},
+                   dir.path());
+  // The itl limit cannot be met (tokens come every 10 ms): exit code 3, a threshold failed.
+  ASSERT_EQ(run.wait(60s), 3) << run.out() << run.err();
+  const std::string out = run.out();
+  EXPECT_NE(out.find("Streamed responses"), std::string::npos) << out;
+  EXPECT_NE(out.find("PASS ttft p95 < 5s"), std::string::npos) << out;
+  EXPECT_NE(out.find("FAIL POST chat: itl p50 < 1ms"), std::string::npos) << out;
+
+  const auto rows = read_csv(dir.path() / "out_streams.csv");
+  ASSERT_EQ(rows.size(), 3u);  // header, chat, Aggregated
+  EXPECT_EQ(rows[0][0], "Type");
+  EXPECT_EQ(rows[1][0], "POST");
+  EXPECT_EQ(rows[1][1], "chat");
+  const long streams = std::stol(rows[1][2]);
+  EXPECT_GT(streams, 5);
+  // 8 tokens per answer (max_tokens), each event one token; a stream cut by the end of the run is a
+  // failed request and not measured.
+  EXPECT_EQ(std::stol(rows[1][4]), 8 * streams);
+  EXPECT_EQ(rows[2][1], "Aggregated");
+  // Locust's stats file keeps its 22 columns and rows.
+  const auto stats = read_csv(dir.path() / "out_stats.csv");
+  ASSERT_FALSE(stats.empty());
+  EXPECT_EQ(stats[0].size(), 22u);
+}
+
+}  // namespace

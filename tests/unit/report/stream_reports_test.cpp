@@ -1,0 +1,89 @@
+// Streamed responses in the reports: thresholds on ttfb/ttft/itl, the console table and _streams.csv.
+#include <gtest/gtest.h>
+
+#include "report/stream_tables.hpp"
+#include "report/thresholds.hpp"
+#include "stats/stream_stats.hpp"
+#include "stats/thread_stats.hpp"
+
+using namespace cicada;
+using namespace cicada::report;
+
+namespace {
+
+// Two chat streams: TTFT 50 and 70 ms, gaps of 10 ms (x3) and 20 ms.
+stats::Snapshot streamed() {
+  stats::ThreadStats t;
+  const std::vector<std::int64_t> a = {10'000, 10'000, 10'000}, b = {20'000};
+  auto sample = [](std::int64_t ttft, const std::vector<std::int64_t>& gaps) {
+    stats::StreamSample s;
+    s.ttfb_us = 2'000;
+    s.ttft_us = ttft;
+    s.gaps_us = gaps;
+    s.events = s.tokens = gaps.size() + 1;
+    s.tokens_after_first = gaps.size();
+    for (auto g : gaps) s.token_span_us += g;
+    s.total_us = ttft + s.token_span_us;
+    return s;
+  };
+  t.record_stream("POST", "chat", sample(50'000, a));
+  t.record_stream("POST", "chat", sample(70'000, b));
+  stats::StreamAggregate aggregate;
+  aggregate.merge(t.take_delta().streams);
+  stats::Snapshot snap;
+  snap.streams = aggregate.snapshot();
+  return snap;
+}
+
+}  // namespace
+
+TEST(StreamThresholds, ParseTheSeriesWordAndOnlyTimeMetrics) {
+  auto t = parse_threshold("ttft p95 < 500ms");
+  ASSERT_TRUE(t) << t.error().message;
+  EXPECT_EQ(t->series, ThresholdSeries::kTtft);
+  EXPECT_EQ(t->percentile_index, 5u);
+  EXPECT_DOUBLE_EQ(t->limit, 500'000);
+  auto i = parse_threshold("POST chat: itl p99 < 50ms");
+  ASSERT_TRUE(i) << i.error().message;
+  EXPECT_EQ(i->series, ThresholdSeries::kItl);
+  EXPECT_EQ(i->name, "chat");
+  EXPECT_EQ(parse_threshold("p95 < 1s")->series, ThresholdSeries::kLatency);
+  EXPECT_FALSE(parse_threshold("ttft rps > 5").ok());
+  EXPECT_FALSE(parse_threshold("itl < 5ms").ok());
+}
+
+TEST(StreamThresholds, JudgedOnTheStreamRows) {
+  const auto snap = streamed();
+  auto ts = parse_thresholds({"ttft p100 < 60ms", "itl max <= 20ms", "POST chat: ttfb p50 < 3ms",
+                              "other: ttft p50 < 1s", "itl avg < 12ms"})
+                .value();
+  auto results = evaluate_thresholds(ts, snap);
+  ASSERT_EQ(results.size(), 5u);
+  EXPECT_FALSE(results[0].passed);  // 70 ms
+  EXPECT_DOUBLE_EQ(results[0].actual, 70'000);
+  EXPECT_TRUE(results[1].passed);
+  EXPECT_EQ(results[1].entry, "Aggregated");
+  EXPECT_TRUE(results[2].passed);
+  EXPECT_EQ(results[2].entry, "POST chat");
+  EXPECT_TRUE(results[3].no_data);
+  EXPECT_FALSE(results[3].passed);
+  EXPECT_FALSE(results[4].passed);  // mean gap 12.5 ms
+  // Nothing streamed: a stream threshold fails for lack of data.
+  auto none = evaluate_thresholds(ts, stats::Snapshot{});
+  EXPECT_TRUE(none[0].no_data);
+}
+
+TEST(StreamTables, ConsoleAndCsvRowsAndNothingWithoutStreams) {
+  const auto snap = streamed();
+  const std::string table = console_streams_table(snap);
+  EXPECT_NE(table.find("Streamed responses"), std::string::npos);
+  EXPECT_NE(table.find("POST     chat"), std::string::npos) << table;
+  const std::string csv = streams_csv(snap);
+  const auto first_line = csv.substr(0, csv.find('\n'));
+  EXPECT_TRUE(
+      first_line.starts_with("Type,Name,Streams,Events,Tokens,Tokens/s,Average TTFT,Average ITL,TTFB 50%"));
+  EXPECT_NE(csv.find("\nPOST,chat,2,6,6,80.000,60.000,12.500,2.000,"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("\n,Aggregated,2,"), std::string::npos) << csv;
+  EXPECT_TRUE(console_streams_table(stats::Snapshot{}).empty());
+  EXPECT_TRUE(streams_csv(stats::Snapshot{}).empty());
+}

@@ -1,0 +1,76 @@
+// Streamed-response statistics: recorder -> delta -> aggregate -> rows, without sockets.
+#include "stats/stream_stats.hpp"
+
+#include <gtest/gtest.h>
+
+#include "stats/thread_stats.hpp"
+
+namespace cicada::stats {
+namespace {
+
+StreamSample sample(std::int64_t ttft_us, const std::vector<std::int64_t>& gaps) {
+  StreamSample s;
+  s.ttfb_us = 1000;
+  s.ttft_us = ttft_us;
+  s.gaps_us = gaps;
+  s.events = gaps.size() + 1;
+  s.tokens = gaps.size() + 1;
+  s.tokens_after_first = gaps.size();
+  for (auto g : gaps) s.token_span_us += g;
+  s.total_us = ttft_us + s.token_span_us;
+  return s;
+}
+
+TEST(StreamStats, RowsPerEntryAndAggregatedFromThreadDeltas) {
+  ThreadStats a, b;
+  const std::vector<std::int64_t> gaps_a = {10'000, 10'000, 10'000}, gaps_b = {20'000};
+  a.record_stream("POST", "chat", sample(50'000, gaps_a));
+  b.record_stream("POST", "chat", sample(70'000, gaps_b));
+  b.record_stream("POST", "complete", sample(30'000, {}));
+  StreamAggregate aggregate;
+  aggregate.merge(a.take_delta().streams);
+  aggregate.merge(b.take_delta().streams);
+  EXPECT_TRUE(a.take_delta().streams.empty());  // the interval started over
+
+  const auto rows = aggregate.snapshot();
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0].name, "chat");
+  EXPECT_EQ(rows[0].streams, 2u);
+  EXPECT_EQ(rows[0].tokens, 6u);
+  EXPECT_EQ(rows[0].ttft_count, 2u);
+  EXPECT_EQ(rows[0].itl_count, 4u);
+  EXPECT_EQ(rows[0].ttft_us[kReportedQuantileCount - 1], 70'000);  // p100 is the max, exact
+  EXPECT_DOUBLE_EQ(rows[0].itl_avg_us, 12'500.0);
+  // 4 tokens after the first ones over 50 ms of token time.
+  EXPECT_DOUBLE_EQ(rows[0].tokens_per_s, 80.0);
+  EXPECT_EQ(rows[1].name, "complete");
+  EXPECT_EQ(rows[1].itl_count, 0u);
+  EXPECT_EQ(rows[1].tokens_per_s, 0.0);
+  EXPECT_EQ(rows[2].name, "Aggregated");
+  EXPECT_EQ(rows[2].streams, 3u);
+
+  aggregate.reset();
+  const auto after = aggregate.snapshot();
+  ASSERT_EQ(after.size(), 3u);  // entries stay, empty
+  EXPECT_EQ(after[0].streams, 0u);
+  EXPECT_EQ(after[2].ttft_us[0], 0);
+}
+
+TEST(StreamStats, AStreamWithoutTokensHasNoTimeToFirstToken) {
+  ThreadStats t;
+  t.record_stream("GET", "events", sample(-1, {}));
+  StreamAggregate aggregate;
+  aggregate.merge(t.take_delta().streams);
+  const auto rows = aggregate.snapshot();
+  ASSERT_FALSE(rows.empty());
+  EXPECT_EQ(rows[0].streams, 1u);
+  EXPECT_EQ(rows[0].ttft_count, 0u);
+}
+
+TEST(StreamStats, NothingStreamedMeansNoRows) {
+  StreamAggregate aggregate;
+  EXPECT_TRUE(aggregate.snapshot().empty());
+}
+
+}  // namespace
+}  // namespace cicada::stats
