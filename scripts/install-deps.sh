@@ -15,8 +15,8 @@ packages=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler libnghttp2-dev
   # locustfiles (src/python): embedded CPython 3.11, pybind11, greenlet; Locust itself for the side-by-side tests
   python3-dev pybind11-dev python3-greenlet python3-locust
-  # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev python3-xgboost python3-numpy python3-pandas
+  # tests and benchmarks; clang + its runtime libraries for the libFuzzer targets (tests/fuzz)
+  clang libclang-rt-dev libgtest-dev libgmock-dev libbenchmark-dev python3-xgboost python3-numpy python3-pandas
   wrk nginx-light procps util-linux nghttp2-client
   # JUnit XML checked against its schema (xmllint); /metrics parsed by Prometheus's own Python parser
   libxml2-utils python3-prometheus-client

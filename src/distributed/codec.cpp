@@ -209,7 +209,13 @@ std::string encode(const Message& message) {
 
 Result<Message> decode(std::string_view bytes) {
   try {
-    msgpack::object_handle handle = msgpack::unpack(bytes.data(), bytes.size());
+    // msgpack allocates a container's items when it reads its header, before they arrive: a 200-byte
+    // frame declaring a map of 2^32 entries made it allocate 128 GB (found by tests/fuzz/codec_fuzz).
+    // An item takes at least one byte (a map entry two), so no honest container declares more than the
+    // frame holds, and our messages nest 7 deep: allocation stays within a small multiple of the frame.
+    const std::size_t n = bytes.size();
+    const msgpack::unpack_limit limit(n, n / 2, n, n, n, 16);
+    msgpack::object_handle handle = msgpack::unpack(bytes.data(), n, nullptr, nullptr, limit);
     const msgpack::object& root = handle.get();
     if (root.type != msgpack::type::ARRAY || root.via.array.size < 4)
       return make_error("not a cicada message (expected [version, type, sender, body])");

@@ -21,8 +21,8 @@
 #include "base/clock.hpp"
 #include "base/fd_limit.hpp"
 #include "base/log.hpp"
+#include "http/server/beast_request_head.hpp"
 #include "http/server/json_text.hpp"
-#include "http/server/request_checks.hpp"
 #include "http/server/stream_channel.hpp"
 
 namespace cicada::http {
@@ -232,30 +232,8 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   HeadVerdict check_head(const bhttp::request<bhttp::string_body>& req) {
-    RequestHead head;
-    head.version = req.version();
-    head.target = req.target();
-    std::string transfer_encoding;  // allocates only when the header is there
-    for (const auto& field : req) {
-      switch (field.name()) {
-        case bhttp::field::host:
-          ++head.host_count;
-          break;
-        case bhttp::field::content_length:
-          ++head.content_length_count;
-          break;
-        case bhttp::field::transfer_encoding:
-          if (head.has_transfer_encoding) transfer_encoding += ',';
-          head.has_transfer_encoding = true;
-          transfer_encoding.append(field.value());
-          break;
-        default:
-          break;
-      }
-    }
-    head.transfer_encoding = transfer_encoding;
-    HeadVerdict verdict = check_request_head(head);
-    return verdict;
+    std::string transfer_encoding;
+    return check_request_head(request_head_of(req, transfer_encoding));
   }
 
   void answer_error(int status, std::string_view message) {
