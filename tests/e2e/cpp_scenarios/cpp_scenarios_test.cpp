@@ -118,7 +118,8 @@ TEST_F(CppScenarioTest, HealthCompilesOnceThenStartsFromTheCache) {
 TEST_F(CppScenarioTest, RandomizedMixHasNoFailuresAndInvalidPayloadsGet400) {
   auto mix = run_scenario(source("examples/randomized.cpp").string(), {"-u", "20", "-r", "20", "-t", "3s"});
   ASSERT_EQ(mix->wait(60s), 0) << mix->err();
-  auto* predict = find_row(stats(), "POST", "/predict");
+  auto rows = stats();
+  auto* predict = find_row(rows, "POST", "/predict");
   ASSERT_NE(predict, nullptr);
   EXPECT_GT(column(predict, 2), 15u);
   EXPECT_EQ(column(predict, 3), 0u);
@@ -127,7 +128,8 @@ TEST_F(CppScenarioTest, RandomizedMixHasNoFailuresAndInvalidPayloadsGet400) {
   auto invalid = run_scenario(source("examples/randomized.cpp").string(),
                               {"-u", "10", "-r", "10", "-t", "2s", "-T", "invalid"});
   ASSERT_EQ(invalid->wait(60s), 0) << invalid->err();
-  predict = find_row(stats(), "POST", "/predict");
+  rows = stats();
+  predict = find_row(rows, "POST", "/predict");
   ASSERT_NE(predict, nullptr);
   EXPECT_GT(column(predict, 2), 5u);
   EXPECT_EQ(column(predict, 3), 0u);

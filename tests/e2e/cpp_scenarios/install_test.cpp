@@ -27,7 +27,8 @@ TEST_F(CppScenarioTest, InstalledCopyRunsCppScenariosAndBuildsTheLibraryExample)
                     "-u", "2", "-r", "2", "-t", "1s", "--csv", "out", "--only-summary", "-L", "DEBUG"});
   ASSERT_EQ(run->wait(60s), 0) << run->err();
   EXPECT_NE(run->err().find((prefix / "include").string()), std::string::npos) << run->err();
-  auto* health = find_row(stats(), "GET", "/health");
+  const auto rows = stats();
+  auto* health = find_row(rows, "GET", "/health");
   ASSERT_NE(health, nullptr);
   EXPECT_GT(std::stoi((*health)[2]), 0);
 
