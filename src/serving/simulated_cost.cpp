@@ -6,14 +6,13 @@
 namespace cicada::serving {
 namespace {
 
-// How early a sleep ends before the deadline, to be finished by spinning: covers the kernel's timer
-// slack (50 us by default) and a usual wake-up delay, so a sleeping cost overshoots rarely.
-constexpr std::chrono::microseconds kSleepMargin{300};
-
-void spin_until(std::chrono::steady_clock::time_point until) {
-  while (std::chrono::steady_clock::now() < until) {
+class SteadyCostClock final : public CostClock {
+ public:
+  std::chrono::steady_clock::time_point now() override { return std::chrono::steady_clock::now(); }
+  void sleep_until(std::chrono::steady_clock::time_point until) override {
+    std::this_thread::sleep_until(until);
   }
-}
+};
 
 }  // namespace
 
@@ -23,10 +22,16 @@ std::optional<CostMode> parse_cost_mode(std::string_view text) {
   return std::nullopt;
 }
 
+void spend(std::chrono::microseconds cost, CostMode mode, CostClock& clock) {
+  const auto until = clock.now() + cost;
+  if (mode == CostMode::kSleep && cost > kSleepMargin) clock.sleep_until(until - kSleepMargin);
+  while (clock.now() < until) {
+  }
+}
+
 void spend(std::chrono::microseconds cost, CostMode mode) {
-  const auto until = std::chrono::steady_clock::now() + cost;
-  if (mode == CostMode::kSleep && cost > kSleepMargin) std::this_thread::sleep_until(until - kSleepMargin);
-  spin_until(until);
+  SteadyCostClock clock;
+  spend(cost, mode, clock);
 }
 
 http::Handler with_simulated_cost(http::Handler handler, SimulatedCost cost) {

@@ -29,9 +29,23 @@ struct SimulatedCost {
 // "spin" or "sleep"; nullopt otherwise.
 std::optional<CostMode> parse_cost_mode(std::string_view text);
 
+// What spend() reads and waits with: the steady clock and a thread sleep, or a fake clock in unit tests
+// (so they check the waiting without waiting).
+class CostClock {
+ public:
+  virtual ~CostClock() = default;
+  virtual std::chrono::steady_clock::time_point now() = 0;
+  virtual void sleep_until(std::chrono::steady_clock::time_point until) = 0;
+};
+
+// How early a sleep ends before the deadline, to be finished by spinning: covers the kernel's timer
+// slack (50 us by default) and a usual wake-up delay, so a sleeping cost overshoots rarely.
+inline constexpr std::chrono::microseconds kSleepMargin{300};
+
 // Holds the calling thread until `cost` of wall-clock time has passed. Wall clock rather than thread
 // CPU time: the request then occupies its thread for exactly `cost`, preempted or not.
 void spend(std::chrono::microseconds cost, CostMode mode);
+void spend(std::chrono::microseconds cost, CostMode mode, CostClock& clock);
 
 // handler, preceded by spend() of the cost on every call; handler itself when the cost is zero (no
 // overhead at all).

@@ -1,49 +1,42 @@
 // The --simulated-cost-us testing aid: a wrapped handler holds its thread for the cost (wall clock)
-// before answering; the sleep mode does so without burning the CPU the spin mode burns.
+// before answering; the sleep mode sleeps through all but the last kSleepMargin, the spin mode never
+// sleeps. Checked on a fake clock: no sleeping in a unit test, and no dependence on how busy the machine is.
 #include "serving/simulated_cost.hpp"
 
 #include <gtest/gtest.h>
-#include <time.h>
+
+#include <vector>
 
 using namespace std::chrono_literals;
+using cicada::serving::CostClock;
 using cicada::serving::CostMode;
+using cicada::serving::kSleepMargin;
 using cicada::serving::parse_cost_mode;
-using cicada::serving::SimulatedCost;
-using cicada::serving::with_simulated_cost;
+using cicada::serving::spend;
 
 namespace {
 
-std::chrono::microseconds thread_cpu_time() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return std::chrono::seconds(ts.tv_sec) +
-         std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::nanoseconds(ts.tv_nsec));
-}
+// Time moves 1 us per reading (a spinning loop's progress) and jumps on sleep_until.
+class FakeClock final : public CostClock {
+ public:
+  std::chrono::steady_clock::time_point now() override {
+    t_ += 1us;
+    ++readings;
+    return t_;
+  }
+  void sleep_until(std::chrono::steady_clock::time_point until) override {
+    sleeps.push_back(until - start);
+    if (until > t_) t_ = until;
+  }
+  std::chrono::steady_clock::duration elapsed() const { return t_ - start; }
 
-struct Timed {
-  std::chrono::microseconds wall;
-  std::chrono::microseconds cpu;
-  int calls;
+  const std::chrono::steady_clock::time_point start{std::chrono::seconds(1000)};
+  std::vector<std::chrono::steady_clock::duration> sleeps;  // sleep targets, from start
+  int readings = 0;
+
+ private:
+  std::chrono::steady_clock::time_point t_ = start;
 };
-
-Timed call_once(SimulatedCost cost) {
-  int calls = 0;
-  auto handler = with_simulated_cost(
-      [&calls](const cicada::http::ServerRequest&, cicada::http::ServerResponse& out) {
-        ++calls;
-        out.body = "answer";
-      },
-      cost);
-  cicada::http::ServerRequest request;
-  cicada::http::ServerResponse response;
-  const auto cpu0 = thread_cpu_time();
-  const auto wall0 = std::chrono::steady_clock::now();
-  handler(request, response);
-  const auto wall =
-      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - wall0);
-  EXPECT_EQ(response.body, "answer");
-  return {wall, thread_cpu_time() - cpu0, calls};
-}
 
 TEST(SimulatedCost, ParsesItsModes) {
   EXPECT_EQ(parse_cost_mode("spin"), CostMode::kSpin);
@@ -51,19 +44,46 @@ TEST(SimulatedCost, ParsesItsModes) {
   EXPECT_FALSE(parse_cost_mode("nap").has_value());
 }
 
-TEST(SimulatedCost, EachModeHoldsTheThreadForTheCostThenAnswers) {
-  for (CostMode mode : {CostMode::kSpin, CostMode::kSleep}) {
-    const auto t = call_once({3ms, mode});
-    EXPECT_EQ(t.calls, 1);
-    EXPECT_GE(t.wall, 3ms);
-  }
+TEST(SimulatedCost, SpinModeHoldsTheThreadForTheCostWithoutSleeping) {
+  FakeClock clock;
+  spend(3ms, CostMode::kSpin, clock);
+  EXPECT_TRUE(clock.sleeps.empty());
+  EXPECT_GE(clock.elapsed(), 3ms);
+  EXPECT_LE(clock.elapsed(), 3ms + 1us);  // ends at the first reading past the deadline
 }
 
-TEST(SimulatedCost, SleepModeLeavesTheCpuFree) {
-  // Only the last few hundred microseconds are spun (to end on time); CPU time can only come out lower
-  // than this on a busy machine, never higher.
-  const auto t = call_once({5ms, CostMode::kSleep});
-  EXPECT_LT(t.cpu, 2ms);
+TEST(SimulatedCost, SleepModeSleepsAllButTheMarginThenSpinsToTheDeadline) {
+  FakeClock clock;
+  spend(5ms, CostMode::kSleep, clock);
+  ASSERT_EQ(clock.sleeps.size(), 1u);
+  EXPECT_EQ(clock.sleeps[0], 5ms + 1us - kSleepMargin);  // the deadline is read 1 us after start
+  EXPECT_GE(clock.elapsed(), 5ms);
+  EXPECT_LE(clock.elapsed(), 5ms + 1us);
+  // Spinning covers only the margin: at most one reading per microsecond of it, not of the whole cost.
+  EXPECT_LE(clock.readings, static_cast<int>(kSleepMargin.count()) + 2);
+}
+
+TEST(SimulatedCost, ACostWithinTheMarginIsSpunEvenInSleepMode) {
+  FakeClock clock;
+  spend(kSleepMargin, CostMode::kSleep, clock);
+  EXPECT_TRUE(clock.sleeps.empty());
+  EXPECT_GE(clock.elapsed(), kSleepMargin);
+}
+
+TEST(SimulatedCost, TheWrappedHandlerAnswersAfterTheCostAndAZeroCostAddsNothing) {
+  int calls = 0;
+  auto handler = [&calls](const cicada::http::ServerRequest&, cicada::http::ServerResponse& out) {
+    ++calls;
+    out.body = "answer";
+  };
+  cicada::http::ServerRequest request;
+  cicada::http::ServerResponse response;
+  // 1 us of real spinning: the wrapper's behaviour, not its timing, is what this checks.
+  cicada::serving::with_simulated_cost(handler, {1us, CostMode::kSpin})(request, response);
+  EXPECT_EQ(calls, 1);
+  EXPECT_EQ(response.body, "answer");
+  auto same = cicada::serving::with_simulated_cost(handler, {0us, CostMode::kSpin});
+  ASSERT_NE(same.target<decltype(handler)>(), nullptr) << "a zero cost returns the handler itself";
 }
 
 }  // namespace
