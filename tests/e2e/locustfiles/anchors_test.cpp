@@ -83,7 +83,8 @@ class Raising(HttpUser):
   EXPECT_NE(rows[1][2].find("raising.py\", line 10, in fail_later"), std::string::npos) << rows[1][2];
   EXPECT_NE(rows[1][2].find("raising.py\", line 13, in helper"), std::string::npos) << rows[1][2];
   // The user went on after each exception: every task made its request.
-  EXPECT_EQ(std::stoull(rows[1][0]), count(find_row(csv("stats"), "GET", "/health"), 2));
+  const auto stats = csv("stats");
+  EXPECT_EQ(std::stoull(rows[1][0]), count(find_row(stats, "GET", "/health"), 2));
 }
 
 TEST_F(LocustfileTest, AnUnknownUserClassOrABrokenFileIsAUsageError) {
