@@ -67,6 +67,7 @@ void visit_run_options(Options& options, Visit&& visit) {
   visit("keep_entry_history", options.keep_entry_history);
   visit("connect_timeout", options.connect_timeout);
   visit("request_timeout", options.request_timeout);
+  visit("stream_tokens", options.stream_tokens.json_pointer);  // empty: one token per event
   visit("max_inflight", options.max_inflight);
   visit("max_lateness", options.max_lateness);
 }
