@@ -56,9 +56,10 @@ void define(CLI::App& app, CliOptions& o) {
   add_duration_flag(
       app, "--warmup", o.run.warmup,
       "Load but do not record for this long, then reset the stats (5s, 1m); part of --run-time");
-  app.add_option("--stream-tokens", o.stream_tokens,
-                 "How streamed responses (text/event-stream, NDJSON) count tokens: 'event' (one per event) or "
-                 "'json:/json/pointer' (e.g. json:/choices/0/delta/content); docs/protocols.md")
+  app.add_option(
+         "--stream-tokens", o.stream_tokens,
+         "How streamed responses (text/event-stream, NDJSON) count tokens: 'event' (one per event) or "
+         "'json:/json/pointer' (e.g. json:/choices/0/delta/content); docs/protocols.md")
       ->capture_default_str();
   app.add_option("-L,--loglevel", o.loglevel, "DEBUG, INFO, WARNING, ERROR or CRITICAL");
   app.add_option("--config", o.config_file, "Config file (default ./cicada.conf if it exists)");

@@ -17,7 +17,8 @@
 //    mean, until bad <= good * (1 + precision): the answer is then within `precision` below the limit.
 // 4. Stop early when the load generator itself saturates (iterations starting late while slots are
 //    free, its CPU full in the closed model, or a thread waiting for a CPU > 25% of the window):
-//    what it measures is then its own limit, not the server's. A fixed plan (`step` > 0) keeps the old linear steps and stops at the first bad step.
+//    what it measures is then its own limit, not the server's. A fixed plan (`step` > 0) keeps the old linear
+//    steps and stops at the first bad step.
 // With `repeat` > 1 the search runs again from 0.8x the first answer; the answer is the median.
 #include <chrono>
 #include <cstdint>
