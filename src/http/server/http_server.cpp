@@ -193,11 +193,8 @@ class Session : public std::enable_shared_from_this<Session> {
     std::string_view method = req.method_string();
     std::string_view path = verdict.path;
     head_request_ = req.method() == bhttp::verb::head;
+    // HEAD on a GET route matches the GET handler; send() drops the body (RFC 9110 §9.3.2).
     Router::Match m = server_.router.match(method, path);
-    if (m.handler == nullptr && head_request_) {
-      // HEAD on a GET route: the GET answer without its body (RFC 9110 §9.3.2).
-      if (Router::Match get = server_.router.match("GET", path); get.handler != nullptr) m = get;
-    }
     route_ = m.route;
     if (m.handler == nullptr) {
       if (m.route == kUnmatchedRoute) return answer_error(404, "no route " + clip_utf8(path, 256));

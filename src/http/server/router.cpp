@@ -20,17 +20,34 @@ void Router::add(std::string_view method, std::string_view path, Handler handler
     }
   }
   route->methods.push_back(Method{std::string(method), std::move(handler)});
-  if (!route->allow.empty()) route->allow += ", ";
-  route->allow += method;
+  route->allow = allow_of(route->methods);
+}
+
+std::string Router::allow_of(const std::vector<Method>& methods) {
+  bool own_head = false;
+  for (const auto& m : methods) own_head = own_head || m.name == "HEAD";
+  std::string allow;
+  auto append = [&allow](std::string_view name) {
+    if (!allow.empty()) allow += ", ";
+    allow += name;
+  };
+  for (const auto& m : methods) {
+    append(m.name);
+    if (m.name == "GET" && !own_head) append("HEAD");  // match() answers HEAD with the GET handler
+  }
+  return allow;
 }
 
 Router::Match Router::match(std::string_view method, std::string_view path) const {
   for (std::size_t i = 0; i < routes_.size(); ++i) {
     const Route& r = routes_[i];
     if (r.path != path) continue;
+    const Method* get = nullptr;
     for (const auto& m : r.methods) {
       if (m.name == method) return Match{&m.handler, i, {}};
+      if (m.name == "GET") get = &m;
     }
+    if (method == "HEAD" && get != nullptr) return Match{&get->handler, i, {}};
     return Match{nullptr, i, r.allow};
   }
   return Match{};

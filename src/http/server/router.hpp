@@ -1,6 +1,7 @@
 #pragma once
 // Router: exact-path routes with per-method handlers. The answer to "no such path" (404) and "path exists,
-// not with this method" (405 + Allow) lives here so every server built on it gets them right.
+// not with this method" (405 + Allow) lives here so every server built on it gets them right, and so does
+// HEAD: a GET route answers HEAD (RFC 9110 §9.3.2; the server drops the body), and its Allow says so.
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -19,9 +20,9 @@ class Router {
   struct Match {
     const Handler* handler = nullptr;  // null: 404 (route == kUnmatchedRoute) or 405 (see allow)
     std::size_t route = kUnmatchedRoute;
-    std::string_view allow;  // for 405: the methods the path accepts, "GET, POST"
+    std::string_view allow;  // for 405: the methods the path accepts, "GET, HEAD, POST"
   };
-  // path must not include the query string.
+  // path must not include the query string. HEAD without its own handler matches the path's GET handler.
   Match match(std::string_view method, std::string_view path) const;
 
   // Route index -> path, for metric labels.
@@ -36,8 +37,9 @@ class Router {
   struct Route {
     std::string path;
     std::vector<Method> methods;
-    std::string allow;
+    std::string allow;  // rebuilt by add(): registration order, HEAD right after GET
   };
+  static std::string allow_of(const std::vector<Method>& methods);
   std::vector<Route> routes_;  // few routes: a linear scan beats hashing the path
 };
 

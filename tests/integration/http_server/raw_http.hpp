@@ -62,6 +62,31 @@ class RawConnection {
 
   // One response (Content-Length framed, or until close). nullopt if none arrives within timeout.
   std::optional<RawResponse> read_response(std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
+    return read(timeout, true);
+  }
+
+  // The answer to a HEAD: its head alone, whatever its Content-Length says (RFC 9110 §9.3.2). Body bytes
+  // the server wrongly sent stay buffered and garble the next read_response.
+  std::optional<RawResponse> read_head_answer(std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
+    return read(timeout, false);
+  }
+
+  // True when the server closes the connection (EOF or reset) within timeout; data received is discarded.
+  bool wait_closed(std::chrono::milliseconds timeout) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+      int left = remaining_ms(deadline);
+      if (left <= 0) return false;
+      pollfd p{fd_, POLLIN, 0};
+      if (::poll(&p, 1, left) <= 0) return false;
+      char buf[4096];
+      ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+      if (n <= 0) return true;
+    }
+  }
+
+ private:
+  std::optional<RawResponse> read(std::chrono::milliseconds timeout, bool has_body) {
     auto deadline = std::chrono::steady_clock::now() + timeout;
     std::size_t head_end;
     while ((head_end = buffer_.find("\r\n\r\n")) == std::string::npos) {
@@ -89,6 +114,7 @@ class RawConnection {
       pos = end + 2;
     }
     buffer_.erase(0, head_end + 4);
+    if (!has_body) return r;
     std::string length = r.header("content-length");
     if (!length.empty()) {
       std::size_t n = std::stoul(length);
@@ -106,21 +132,6 @@ class RawConnection {
     return r;
   }
 
-  // True when the server closes the connection (EOF or reset) within timeout; data received is discarded.
-  bool wait_closed(std::chrono::milliseconds timeout) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    for (;;) {
-      int left = remaining_ms(deadline);
-      if (left <= 0) return false;
-      pollfd p{fd_, POLLIN, 0};
-      if (::poll(&p, 1, left) <= 0) return false;
-      char buf[4096];
-      ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
-      if (n <= 0) return true;
-    }
-  }
-
- private:
   static int remaining_ms(std::chrono::steady_clock::time_point deadline) {
     return static_cast<int>(
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now())

@@ -134,5 +134,41 @@ TEST_F(ModelApiTest, HeadOnHealthAnswersLikeGetWithoutTheBody) {
   EXPECT_EQ(head->body, "HT") << "no body: the next bytes are the GET's answer";
 }
 
+TEST_F(ModelApiTest, EveryGetRouteAnswersHeadAndItsAllowSaysSo) {
+  // RFC 9110 §9.1: GET routes must answer HEAD, and a 405's Allow lists what the route answers.
+  for (std::string route : {"/health", "/metrics", "/v2/health/live", "/v2/health/ready",
+                            "/v2/models/heart-disease", "/v2/models/heart-disease/ready"}) {
+    SCOPED_TRACE(route);
+    cicada::test::RawConnection c(port_);
+    ASSERT_TRUE(c.send(cicada::test::make_request("HEAD", route) + cicada::test::make_request("GET", route) +
+                       cicada::test::make_request("DELETE", route)));
+    auto head = c.read_head_answer();
+    ASSERT_TRUE(head);
+    EXPECT_EQ(head->status, 200);
+    auto get = c.read_response();  // garbled if the HEAD answer carried a body
+    ASSERT_TRUE(get);
+    EXPECT_EQ(get->status, 200);
+    if (route != "/metrics") {  // its counters moved between the two answers
+      EXPECT_EQ(head->header("content-length"), std::to_string(get->body.size()));
+    }
+    auto wrong = c.read_response();
+    ASSERT_TRUE(wrong);
+    EXPECT_EQ(wrong->status, 405);
+    EXPECT_EQ(wrong->header("allow"), "GET, HEAD");
+  }
+  // Where GET is not allowed, neither is HEAD: 405 naming the route's methods, and no body.
+  cicada::test::RawConnection c(port_);
+  ASSERT_TRUE(
+      c.send(cicada::test::make_request("HEAD", "/predict") + cicada::test::make_request("GET", "/health")));
+  auto head = c.read_head_answer();
+  ASSERT_TRUE(head);
+  EXPECT_EQ(head->status, 405);
+  EXPECT_EQ(head->header("allow"), "POST");
+  auto next = c.read_response();
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->status, 200);
+  EXPECT_EQ(next->body, "OK");
+}
+
 }  // namespace
 }  // namespace cicada::serving::test
