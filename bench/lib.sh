@@ -40,3 +40,39 @@ bench_url() {
   fi
   echo "$url"
 }
+
+# bench_nginx_start WORK PORT CPU: nginx with bench/nginx.conf (one worker, static "OK" on /health) on
+# 127.0.0.1:PORT, pinned to CPU, its files in WORK. Sets BENCH_NGINX_PID (the master, to stop it) and
+# BENCH_NGINX_WORKER (the process that serves every request, whose CPU is the server's). Stops the script
+# when nginx does not come up.
+bench_nginx_start() {
+  local work="$1" port="$2" cpu="$3" i
+  command -v nginx > /dev/null || bench_die "nginx is missing (bash scripts/install-deps.sh)"
+  mkdir -p "$work/tmp"
+  sed "s/PORT/$port/" "$(dirname "${BASH_SOURCE[0]}")/nginx.conf" > "$work/nginx.conf"
+  taskset -c "$cpu" nginx -p "$work/" -e "$work/nginx-error.log" -c "$work/nginx.conf" &
+  BENCH_NGINX_PID=$!
+  BENCH_NGINX_WORKER=""
+  for ((i = 0; i < 100; i++)); do
+    if curl -sf "http://127.0.0.1:$port/health" > /dev/null 2>&1; then
+      BENCH_NGINX_WORKER="$(pgrep -P "$BENCH_NGINX_PID" | head -1 || true)"
+      [ -n "$BENCH_NGINX_WORKER" ] && return 0
+    fi
+    sleep 0.1
+  done
+  tail -n 20 "$work/nginx-error.log" >&2 || true
+  bench_die "nginx did not start on port $port (its error log above)"
+}
+
+# bench_nginx_stop: stops the nginx of bench_nginx_start by its master's PID (graceful, then waits).
+bench_nginx_stop() {
+  [ -n "${BENCH_NGINX_PID:-}" ] || return 0
+  kill -QUIT "$BENCH_NGINX_PID" 2> /dev/null || true
+  wait "$BENCH_NGINX_PID" 2> /dev/null || true
+  BENCH_NGINX_PID=""
+}
+
+# bench_free_port: a loopback port nobody listens on right now (the kernel's pick for port 0).
+bench_free_port() {
+  /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}

@@ -11,6 +11,8 @@ packages=(
   libboost1.74-dev libssl-dev libsimdjson-dev nlohmann-json3-dev libyaml-cpp-dev
   libcli11-dev libfmt-dev libsqlite3-dev sqlite3 libzmq3-dev cppzmq-dev libmsgpack-cxx-dev
   libxgboost-dev xgboost libhttp-parser-dev
+  # io_uring for the floor benchmark (bench/floor: SINGLE_ISSUER | DEFER_TASKRUN)
+  liburing-dev
   # gRPC (Open Inference Protocol v2: cicada-model --grpc-port, src/grpc_oip) and HTTP/2 (docs/protocols.md)
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler libnghttp2-dev
   # locustfiles (src/python): embedded CPython 3.11, pybind11, greenlet; Locust itself for the side-by-side tests
@@ -18,6 +20,8 @@ packages=(
   # tests and benchmarks; clang + its runtime libraries for the libFuzzer targets (tests/fuzz)
   clang libclang-rt-dev libgtest-dev libgmock-dev libbenchmark-dev python3-xgboost python3-numpy python3-pandas
   wrk nginx-light procps util-linux nghttp2-client
+  # profiling the servers and the generator (perf record -g; bench/RESULTS.md profiles)
+  linux-perf
   # JUnit XML checked against its schema (xmllint); /metrics parsed by Prometheus's own Python parser
   libxml2-utils python3-prometheus-client
   # the web UI: npm builds web/ at build time; its browser test drives Debian's Chromium
