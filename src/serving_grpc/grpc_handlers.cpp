@@ -2,80 +2,15 @@
 
 #include <fmt/format.h>
 
-#include <cstring>
 #include <span>
 
-#include "serving/infer_inputs.hpp"
+#include "serving_grpc/grpc_infer_request.hpp"
 
 namespace cicada::serving {
 namespace {
 
-using Tensor = inference::ModelInferRequest::InferInputTensor;
-
-// Bytes per value of the numeric datatypes an input may use; 0 for any other.
-std::size_t value_size(const std::string& datatype) {
-  if (datatype == "FP64" || datatype == "INT64") return 8;
-  if (datatype == "FP32" || datatype == "INT32") return 4;
-  return 0;
-}
-
-// Value i of a tensor whose values are in its typed contents.
-double typed_value(const Tensor& t, std::size_t i) {
-  const auto& c = t.contents();
-  const int k = static_cast<int>(i);
-  if (t.datatype() == "FP64") return c.fp64_contents(k);
-  if (t.datatype() == "FP32") return static_cast<double>(c.fp32_contents(k));
-  if (t.datatype() == "INT64") return static_cast<double>(c.int64_contents(k));
-  return static_cast<double>(c.int_contents(k));
-}
-
-std::size_t typed_count(const Tensor& t) {
-  const auto& c = t.contents();
-  if (t.datatype() == "FP64") return static_cast<std::size_t>(c.fp64_contents_size());
-  if (t.datatype() == "FP32") return static_cast<std::size_t>(c.fp32_contents_size());
-  if (t.datatype() == "INT64") return static_cast<std::size_t>(c.int64_contents_size());
-  return static_cast<std::size_t>(c.int_contents_size());
-}
-
-// Value i of raw little-endian bytes (x86-64 and every target we build for is little-endian).
-double raw_value(const std::string& datatype, const std::string& raw, std::size_t i) {
-  if (datatype == "FP64") {
-    double v;
-    std::memcpy(&v, raw.data() + i * 8, 8);
-    return v;
-  }
-  if (datatype == "FP32") {
-    float v;
-    std::memcpy(&v, raw.data() + i * 4, 4);
-    return static_cast<double>(v);
-  }
-  if (datatype == "INT64") {
-    std::int64_t v;
-    std::memcpy(&v, raw.data() + i * 8, 8);
-    return static_cast<double>(v);
-  }
-  std::int32_t v;
-  std::memcpy(&v, raw.data() + i * 4, 4);
-  return static_cast<double>(v);
-}
-
-// The shape must be [N] or [N, 1] and hold count values; the problem in words otherwise.
-std::string shape_problem(const Tensor& t, std::size_t count) {
-  const auto& s = t.shape();
-  const bool form_ok = s.size() == 1 || (s.size() == 2 && s[1] == 1);
-  if (!form_ok || s[0] < 0) return "shape must be [N] or [N, 1]";
-  if (static_cast<std::size_t>(s[0]) != count)
-    return fmt::format("shape says {} values, the tensor has {}", s[0], count);
-  return {};
-}
-
 grpc::Status invalid(const ApiError& error) {
-  std::string message = error.message;
-  for (std::size_t i = 0; i < error.fields.size(); ++i) {
-    message += i == 0 ? ": " : "; ";
-    message += error.fields[i].first + ": " + error.fields[i].second;
-  }
-  return {grpc::StatusCode::INVALID_ARGUMENT, message};
+  return {grpc::StatusCode::INVALID_ARGUMENT, infer_error_message(error)};
 }
 
 }  // namespace
@@ -114,83 +49,30 @@ grpc::Status model_infer(const Model& model, const inference::ModelInferRequest&
   if (auto status = check_model(model, request.model_name(), request.model_version()); !status.ok())
     return status;
   ApiError error{400, "invalid inference request", {}, 0};
-  const bool raw = request.raw_input_contents_size() > 0;
-  if (raw && request.raw_input_contents_size() != request.inputs_size()) {
-    error.add("raw_input_contents", fmt::format("has {} entries for {} inputs",
-                                                request.raw_input_contents_size(), request.inputs_size()));
-    return invalid(error);
-  }
-  bool want_probability = request.outputs_size() == 0, want_diagnosis = want_probability;
-  for (const auto& output : request.outputs()) {
-    if (output.name() == "probability")
-      want_probability = true;
-    else if (output.name() == "diagnosis")
-      want_diagnosis = true;
-    else
-      error.add("outputs", fmt::format("unknown output \"{}\"", output.name()));
-  }
-  InferInputs inputs(model.schema(), error);
-  std::vector<int> field_of(static_cast<std::size_t>(request.inputs_size()), -1);
-  for (int i = 0; i < request.inputs_size(); ++i) {
-    const Tensor& t = request.inputs(i);
-    const int f = inputs.claim(t.name());
-    if (f < 0) continue;
-    const std::size_t size = value_size(t.datatype());
-    if (size == 0) {
-      error.add(t.name(),
-                fmt::format("datatype must be FP64, FP32, INT64 or INT32, got \"{}\"", t.datatype()));
-      continue;
-    }
-    std::size_t count = 0;
-    if (raw) {
-      const std::string& bytes = request.raw_input_contents(i);
-      if (bytes.size() % size != 0) {
-        error.add(t.name(), fmt::format("raw contents of {} bytes are not whole {} values", bytes.size(),
-                                        t.datatype()));
-        continue;
-      }
-      count = bytes.size() / size;
-    } else {
-      count = typed_count(t);
-    }
-    if (auto problem = shape_problem(t, count); !problem.empty()) {
-      error.add(t.name(), problem);
-      continue;
-    }
-    field_of[static_cast<std::size_t>(i)] = f;
-    inputs.count(f, count);
-  }
-  if (!inputs.shape_ok()) return invalid(error);
-  for (int i = 0; i < request.inputs_size(); ++i) {
-    const int f = field_of[static_cast<std::size_t>(i)];
-    const Tensor& t = request.inputs(i);
-    for (std::size_t r = 0; r < inputs.rows(); ++r) {
-      inputs.put(f, r, raw ? raw_value(t.datatype(), request.raw_input_contents(i), r) : typed_value(t, r));
-    }
-  }
-  if (error.any()) return invalid(error);
+  InferRequestRows inputs;
+  if (!read_infer_request(model.schema(), request, error, inputs)) return invalid(error);
 
-  const std::size_t rows = inputs.rows();
+  const std::size_t rows = inputs.rows;
   const std::size_t width = model.schema().fields.size();
   out.set_model_name(model.name());
   out.set_model_version(model.version());
   out.set_id(request.id());
   inference::ModelInferResponse::InferOutputTensor* probability = nullptr;
   inference::ModelInferResponse::InferOutputTensor* diagnosis = nullptr;
-  if (want_probability) {
+  if (inputs.want_probability) {
     probability = out.add_outputs();
     probability->set_name("probability");
     probability->set_datatype("FP64");
     probability->add_shape(static_cast<std::int64_t>(rows));
   }
-  if (want_diagnosis) {
+  if (inputs.want_diagnosis) {
     diagnosis = out.add_outputs();
     diagnosis->set_name("diagnosis");
     diagnosis->set_datatype("BYTES");
     diagnosis->add_shape(static_cast<std::int64_t>(rows));
   }
   for (std::size_t r = 0; r < rows; ++r) {
-    const double p = model.predict_proba(std::span<const double>(inputs.values().data() + r * width, width));
+    const double p = model.predict_proba(std::span<const double>(inputs.values.data() + r * width, width));
     if (probability) probability->mutable_contents()->add_fp64_contents(p);
     if (diagnosis)
       diagnosis->mutable_contents()->add_bytes_contents(p >= 0.5 ? model.positive_label()
