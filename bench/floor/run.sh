@@ -11,6 +11,8 @@
 #   bash bench/floor/run.sh [BUILD_DIR]        (default build/release; about 2.5 minutes)
 #   REPS=3 CONNECTIONS=50 WARMUP_MS=2000 WINDOW_MS=5000 ROWS=floor-epoll,nginx,model-health bash bench/floor/run.sh
 #   MODEL_ARGS="--threads 1" bash bench/floor/run.sh  (extra cicada-model serve flags)
+#   BEFORE=/tmp/cicada-model-old bash bench/floor/run.sh   (adds before-health and before-predict rows: that
+#                                                          binary measured in the same run, for a before/after)
 #
 # Needs nginx, taskset, curl, and the bench_floor_* programs (liburing-dev for the io_uring ones:
 # bash scripts/install-deps.sh). Loopback only; every client run is bounded by its window.
@@ -35,6 +37,11 @@ warmup_ms="${WARMUP_MS:-2000}"
 window_ms="${WINDOW_MS:-5000}"
 # row = target:client. The last row is the client's own floor (both sides io_uring).
 rows="${ROWS:-floor-epoll:epoll,floor-uring:epoll,nginx:epoll,model-health:epoll,model-predict:epoll,floor-uring:uring}"
+before=""
+if [ -n "${BEFORE:-}" ]; then
+  before="$(bench_exe "$BEFORE")"
+  [ -n "${ROWS:-}" ] || rows="$rows,before-health:epoll,before-predict:epoll"
+fi
 
 work="$(mktemp -d)"
 pids=()
@@ -68,6 +75,10 @@ bench_nginx_start "$work/nginx" "$nginx_port" 0
 # shellcheck disable=SC2086  # MODEL_ARGS is a list of flags
 start_server model "$model" serve --model "$work/model" --port 0 --threads 1 --max-inflight 100000 ${MODEL_ARGS:-}
 curl -sf "http://127.0.0.1:$port_model/health" > /dev/null || bench_die "cicada-model does not answer /health"
+if [ -n "$before" ]; then
+  # shellcheck disable=SC2086
+  start_server before "$before" serve --model "$work/model" --port 0 --threads 1 --max-inflight 100000 ${MODEL_ARGS:-}
+fi
 
 # run_row REP ROW: one client run; appends "REP ROW rps client_us server_us" to results.tsv.
 run_row() {
@@ -78,6 +89,8 @@ run_row() {
     nginx) port=$nginx_port pid=$BENCH_NGINX_WORKER ;;
     model-health) port=$port_model pid=$pid_model ;;
     model-predict) port=$port_model pid=$pid_model args=(--path /predict --body-file "$root/data/payload.json") ;;
+    before-health) port=$port_before pid=$pid_before ;;
+    before-predict) port=$port_before pid=$pid_before args=(--path /predict --body-file "$root/data/payload.json") ;;
     *) bench_die "unknown target $target in ROWS" ;;
   esac
   local bin="$client_epoll"
@@ -128,6 +141,8 @@ label() {
     model-health:epoll) echo "cicada-model serve --threads 1, GET /health" ;;
     model-predict:epoll) echo "cicada-model serve --threads 1, POST /predict" ;;
     floor-uring:uring) echo "floor server io_uring, **io_uring client** (the client's floor)" ;;
+    before-health:epoll) echo "before: \$BEFORE serve --threads 1, GET /health" ;;
+    before-predict:epoll) echo "before: \$BEFORE serve --threads 1, POST /predict" ;;
     *) echo "$1" ;;
   esac
 }

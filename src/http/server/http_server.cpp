@@ -23,6 +23,7 @@
 #include "base/log.hpp"
 #include "http/server/beast_request_head.hpp"
 #include "http/server/json_text.hpp"
+#include "http/server/response_head.hpp"
 #include "http/server/stream_channel.hpp"
 
 namespace cicada::http {
@@ -216,7 +217,9 @@ class Session : public std::enable_shared_from_this<Session> {
                        req.body(),
                        worker_.index,
                        req[bhttp::field::authorization]};
-    ServerResponse out;
+    // The connection's response object is reused: its strings keep their capacity, so a handler that
+    // assigns or appends allocates nothing once the connection is warm.
+    ServerResponse& out = reset_response();
     try {
       (*m.handler)(view, out);
     } catch (const std::exception& e) {
@@ -225,7 +228,16 @@ class Session : public std::enable_shared_from_this<Session> {
     } catch (...) {
       out = ServerResponse{500, "application/json", json_error_body("internal error"), {}, {}};
     }
-    send(std::move(out));
+    send(out);
+  }
+
+  ServerResponse& reset_response() {
+    response_.status = 200;
+    response_.content_type.assign(kDefaultResponseContentType);
+    response_.body.clear();
+    response_.headers.clear();
+    response_.on_stream = nullptr;
+    return response_;
   }
 
   HeadVerdict check_head(const bhttp::request<bhttp::string_body>& req) {
@@ -234,35 +246,37 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void answer_error(int status, std::string_view message) {
-    ServerResponse out{status, "application/json", json_error_body(message), {}, {}};
+    ServerResponse& out = reset_response();
+    out.status = status;
+    out.content_type.assign("application/json");
+    out.body = json_error_body(message);
     if (!response_extra_allow_.empty()) out.headers.emplace_back("Allow", std::string(response_extra_allow_));
     if (retry_after_) out.headers.emplace_back("Retry-After", "1");
     response_extra_allow_ = {};
     retry_after_ = false;
-    send(std::move(out));
+    send(out);
   }
 
-  void send(ServerResponse&& out) {
+  static std::string_view reason(int status) {
+    return bhttp::obsolete_reason(bhttp::int_to_status(static_cast<unsigned>(status)));
+  }
+
+  // The head and the body go out in one buffer and one write.
+  void send(ServerResponse& out) {
     // A HEAD on a streaming route gets the head alone, like any HEAD.
-    if (out.on_stream && !head_request_) return start_stream(std::move(out));
+    if (out.on_stream && !head_request_) return start_stream(out);
     status_ = out.status;
     // stop() may have come while the handler ran: tell the client this connection ends with this answer.
     if (server_.stopping.load(std::memory_order_relaxed)) keep_alive_ = false;
-    response_ = {};
-    response_.version(11);
-    response_.result(static_cast<unsigned>(out.status));
-    response_.set(bhttp::field::server, server_.options.server_name);
-    response_.set(bhttp::field::content_type, out.content_type);
-    for (auto& [name, value] : out.headers) response_.set(name, value);
-    response_.body() = std::move(out.body);
-    response_.keep_alive(keep_alive_);
-    response_.prepare_payload();
-    if (head_request_) response_.body().clear();  // Content-Length still says what GET would send
+    out_.clear();
+    // A HEAD answer's Content-Length still says what GET would send.
+    append_response_head(out_, {out.status, reason(out.status), server_.options.server_name, out.content_type,
+                                &out.headers, out.body.size(), keep_alive_});
+    if (!head_request_) out_ += out.body;
     state_ = State::kWriting;
     stream_.expires_after(server_.options.request_timeout);
-    bhttp::async_write(stream_, response_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-      self->on_write(ec);
-    });
+    asio::async_write(stream_, asio::buffer(out_),
+                      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_write(ec); });
   }
 
   void on_write_accounting() {
@@ -285,17 +299,13 @@ class Session : public std::enable_shared_from_this<Session> {
   // A streaming response: a head without a length (the body ends when the connection does), then whatever
   // the channel's owner writes. The request timeout no longer applies; a stalled reader is bounded by
   // max_stream_pending_bytes instead.
-  void start_stream(ServerResponse&& out) {
+  void start_stream(ServerResponse& out) {
     status_ = out.status;
     keep_alive_ = false;
-    std::string head =
-        fmt::format("HTTP/1.1 {} {}\r\nServer: {}\r\nContent-Type: {}\r\n", out.status,
-                    bhttp::obsolete_reason(bhttp::int_to_status(static_cast<unsigned>(out.status))),
-                    server_.options.server_name, out.content_type);
-    for (auto& [name, value] : out.headers) head += fmt::format("{}: {}\r\n", name, value);
-    head += "Connection: close\r\n\r\n";
-    head += out.body;
-    stream_out_ = std::move(head);
+    stream_out_.clear();
+    append_response_head(stream_out_, {out.status, reason(out.status), server_.options.server_name,
+                                       out.content_type, &out.headers, std::nullopt, false});
+    stream_out_ += out.body;
     auto weak = weak_from_this();
     auto executor = worker_.ioc.get_executor();
     channel_ = std::make_shared<StreamChannel>(server_.options.max_stream_pending_bytes, [weak, executor] {
@@ -371,7 +381,8 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
-  bhttp::response<bhttp::string_body> response_;
+  ServerResponse response_;  // what the handler fills, reused by every request of the connection
+  std::string out_;          // the bytes of the response being written
   std::list<Session*>::iterator registration_;
   bool registered_ = false;
   State state_ = State::kReading;

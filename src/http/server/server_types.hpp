@@ -39,9 +39,11 @@ class ResponseStream {
 };
 using StreamStart = std::function<void(std::shared_ptr<ResponseStream>)>;
 
+inline constexpr std::string_view kDefaultResponseContentType = "text/plain; charset=utf-8";
+
 struct ServerResponse {
   int status = 200;
-  std::string content_type = "text/plain; charset=utf-8";
+  std::string content_type{kDefaultResponseContentType};
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers (Allow, Retry-After, ...)
   // Set it to stream: the status, content type and headers are sent without a length (Connection: close),
