@@ -4,7 +4,8 @@
 // (sleep overshoot, preemption). It measures the server's real ceiling in the same run, a closed-loop
 // flood (32 users, no think time) read from the server's own request counter (GET /metrics), before and
 // after the search (a shared machine's load moves it within a minute), and checks that the default
-// search (only --start raised, to keep the test short) lands within 10% of it.
+// search (only --start raised, to keep the test short) lands at most 10% above it, brackets its answer
+// to 5% with a failed step, and does not fall far below it (the bounds are explained in the test).
 //
 // The cost sleeps (--simulated-cost-mode sleep) rather than spins, so the ceiling does not depend on
 // how much CPU the generator leaves the server on a 2-core machine.
@@ -64,7 +65,7 @@ double measured_ceiling(const std::string& url, const TempDir& dir) {
   return (after - before) / seconds;
 }
 
-TEST(CapacityE2e, FindsTheThrottledModelServersMeasuredCeilingWithinTenPercent) {
+TEST(CapacityE2e, BracketsTheThrottledModelServersLimitToFivePercentBelowItsMeasuredCeiling) {
   ModelServer server(
       {"--simulated-cost-us", std::to_string(static_cast<int>(kCostUs)), "--simulated-cost-mode", "sleep"});
   TempDir dir;
@@ -111,8 +112,15 @@ TEST(CapacityE2e, FindsTheThrottledModelServersMeasuredCeilingWithinTenPercent) 
   const double ceiling_after = measured_ceiling(server.url(), dir);
   std::printf("measured ceiling %.0f req/s before, %.0f after; found %.0f/s (%.1f req/s done)\n",
               ceiling_before, ceiling_after, max_load, max_throughput);
-  EXPECT_GE(max_load, 0.9 * std::min(ceiling_before, ceiling_after));
+  // No load above what the server can serve is sustainable: the upper bound holds on any machine.
   EXPECT_LE(max_load, 1.1 * std::max(ceiling_before, ceiling_after));
+  // The lower bound does not: near its ceiling a one-thread server's p95 crosses 100 ms whenever the
+  // machine holds its thread off the CPU for a while, and the search then rightly calls that load
+  // unsustainable (on a loaded 2-core machine it found 344 and 438/s for floods of 416 and 490/s). What
+  // the search guarantees is its bracket, checked below: a step 5% above the answer failed, here and now.
+  // So the answer must be well past the last growth step below the ceiling (100 -> 300 -> 900), within
+  // 25% of the flood's rate.
+  EXPECT_GE(max_load, 0.75 * std::min(ceiling_before, ceiling_after));
   EXPECT_FALSE(curve.at("generator_saturated").get<bool>());
   // The load was really served, not just offered.
   EXPECT_NEAR(max_throughput, max_load, max_load * 0.05);
@@ -150,6 +158,8 @@ TEST(CapacityE2e, FindsTheThrottledModelServersMeasuredCeilingWithinTenPercent) 
     }
   }
   ASSERT_NE(limit_step, nullptr);
+  EXPECT_LE(limit_step->at("load").get<double>(), max_load * 1.05 + 2)
+      << "bisected to ±5%: " << limit_step->dump();
   // The console shows one progress line per step and the answer.
   EXPECT_NE(run.out().find("step  1"), std::string::npos);
   EXPECT_NE(run.out().find("Maximum sustainable load: "), std::string::npos);

@@ -1,7 +1,8 @@
 // Capacity search against a loopback server that answers one request at a time (the handler runs under
 // the server's lock) after 5 ms of sleep: at most 200 requests/s, less on a busy machine. Its real
 // ceiling is measured in the same test by a closed-loop flood, before and after the search (a shared
-// machine's load moves it within a minute), and the search must land within 10% of it.
+// machine's load moves it within a minute): the search must land at most 10% above it, bracket its answer
+// to 5% with a step that failed, and not fall far below it (the bounds are explained in the test).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -58,7 +59,7 @@ double flood_ceiling(const std::string& url) {
   return static_cast<double>(end->total.num_requests - at_1s) / (end->now_unix_s - t_1s);
 }
 
-TEST(CapacitySearch, FindsTheMeasuredCeilingOfASerialServerWithinTenPercent) {
+TEST(CapacitySearch, BracketsASerialServersLimitToFivePercentBelowItsMeasuredCeiling) {
   testing::ScriptedServer server;
   server.set_recording(false);
   server.set_handler([](const testing::RecordedRequest&) {
@@ -93,10 +94,21 @@ TEST(CapacitySearch, FindsTheMeasuredCeilingOfASerialServerWithinTenPercent) {
               ceiling_after, result.best.load, result.stop_reason.c_str());
   ASSERT_TRUE(result.found);
   EXPECT_EQ(static_cast<int>(result.curve.size()), steps_seen);
-  EXPECT_GE(result.best.load, 0.9 * std::min(ceiling_before, ceiling_after));
+  // No load above what the server serves is sustainable, on any machine. Below, near the ceiling a busy
+  // machine's scheduling delays push p95 past 100 ms, and the search rightly stops lower (it found 160/s
+  // for a 200/s server under ASan): what it guarantees is a bracket within 5% of a load that failed here.
   EXPECT_LE(result.best.load, 1.1 * std::max(ceiling_before, ceiling_after));
+  EXPECT_GE(result.best.load, 0.75 * std::min(ceiling_before, ceiling_after));
   EXPECT_NEAR(result.best.throughput_rps, result.best.load, result.best.load * 0.1);
   EXPECT_NE(result.stop_reason.find("bisected"), std::string::npos) << result.stop_reason;
+  // The bracket: the lowest failed load is within the default 5% of the answer (loads are whole numbers).
+  double lowest_failed = 0;
+  for (const auto& p : result.curve) {
+    if (!p.within_slo && p.load > result.best.load && (lowest_failed == 0 || p.load < lowest_failed))
+      lowest_failed = p.load;
+  }
+  EXPECT_GT(lowest_failed, 0.0);
+  EXPECT_LE(lowest_failed, result.best.load * 1.05 + 2);
   // The whole search is one test: its stats hold every step's requests.
   ASSERT_TRUE(result.final_stats);
   EXPECT_GT(result.final_stats->total.num_requests, 0u);
