@@ -5,6 +5,7 @@
 #include <signal.h>
 
 #include <atomic>
+#include <cmath>
 #include <fstream>
 #include <functional>
 #include <regex>
@@ -51,12 +52,17 @@ struct FleetRun {
   }
 };
 
-// How much `count()` grows over the next `window`.
+// How much `count()` grows over the next `window`, scaled to exactly `window` by the time that really
+// passed: a busy machine oversleeps sleep_for by tens of ms, and the bounds are about the rate.
 template <class Count>
 std::uint64_t growth_over(const Count& count, std::chrono::milliseconds window) {
+  const auto started = std::chrono::steady_clock::now();
   const std::uint64_t before = count();
   std::this_thread::sleep_for(window);
-  return count() - before;
+  const std::uint64_t grown = count() - before;
+  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const double wanted = std::chrono::duration<double>(window).count();
+  return static_cast<std::uint64_t>(std::llround(static_cast<double>(grown) * wanted / elapsed));
 }
 
 std::uint64_t requests(const CsvRows& stats, const std::string& method, const std::string& name) {

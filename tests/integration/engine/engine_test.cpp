@@ -129,7 +129,7 @@ TEST(Engine, ScenarioExceptionsAreCountedAndTheUserKeepsRunning) {
 TEST(Engine, StopTimeoutLetsTheRunningTaskFinish) {
   ScriptedServer server;
   server.set_recording(false);
-  server.set_fallback(ScriptedReply::respond(200, "slow").after(400ms));
+  server.set_fallback(ScriptedReply::respond(200, "slow").after(1000ms));
   Scenario s;
   s.source = "engine_test";
   s.user_types.push_back(user_type("U", {get_task("slow", "/slow")}));
@@ -139,7 +139,7 @@ TEST(Engine, StopTimeoutLetsTheRunningTaskFinish) {
   LocalRunner graceful(s, o);
   ASSERT_TRUE(graceful.prepare().ok());
   graceful.run([](const cicada::stats::Snapshot&) {});
-  // Stopped 200 ms in, each user's first request (400 ms) was allowed to finish and was recorded.
+  // Stopped 200 ms in, each user's first request (1 s) was allowed to finish and was recorded.
   EXPECT_EQ(graceful.snapshot()->total.num_requests, 3u);
 
   o.stop_timeout = 0s;  // Locust's default: stop at once, unfinished requests are not measured
@@ -147,7 +147,8 @@ TEST(Engine, StopTimeoutLetsTheRunningTaskFinish) {
   ASSERT_TRUE(abrupt.prepare().ok());
   const auto started = cicada::mono_now();
   abrupt.run([](const cicada::stats::Snapshot&) {});
-  EXPECT_LT(cicada::mono_now() - started, 350ms);
+  // Stopped at 200 ms without waiting for the requests that end at 1 s (600 ms for a busy machine).
+  EXPECT_LT(cicada::mono_now() - started, 800ms);
   EXPECT_EQ(abrupt.snapshot()->total.num_requests, 0u);
 }
 

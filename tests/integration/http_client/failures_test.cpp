@@ -105,7 +105,8 @@ TEST_F(ClientTest, RequestTimeoutFiresAtTheConfiguredTime) {
     const auto took = mono_now() - start;
     EXPECT_EQ(r.error(), "ReadTimeout('request timeout after 0.2 s')");
     EXPECT_GE(took, 195ms);
-    EXPECT_LT(took, 400ms);
+    // Not the default 60 s, nor a timer checked once a second; a busy machine may add a few hundred ms.
+    EXPECT_LT(took, 1000ms);
     EXPECT_GE(r.elapsed(), 195ms);
     Response next = co_await client->get("/slow");
     EXPECT_EQ(next.text(), "later");

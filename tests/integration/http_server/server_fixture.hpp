@@ -25,7 +25,8 @@ struct CountingObserver : ServerObserver {
   std::atomic<int> rejected{0};
 };
 
-inline Router test_router(std::atomic<int>* slow_started = nullptr) {
+inline Router test_router(std::atomic<int>* slow_started = nullptr,
+                          std::atomic<int>* slow_finished = nullptr) {
   Router r;
   r.add("GET", "/hello", [](const ServerRequest&, ServerResponse& out) { out.body = "hi"; });
   r.add("POST", "/echo", [](const ServerRequest& req, ServerResponse& out) {
@@ -35,9 +36,10 @@ inline Router test_router(std::atomic<int>* slow_started = nullptr) {
   });
   r.add("GET", "/both", [](const ServerRequest&, ServerResponse& out) { out.body = "get"; });
   r.add("PUT", "/both", [](const ServerRequest&, ServerResponse& out) { out.body = "put"; });
-  r.add("GET", "/slow", [slow_started](const ServerRequest&, ServerResponse& out) {
+  r.add("GET", "/slow", [slow_started, slow_finished](const ServerRequest&, ServerResponse& out) {
     if (slow_started != nullptr) ++*slow_started;
     std::this_thread::sleep_for(400ms);
+    if (slow_finished != nullptr) ++*slow_finished;
     out.body = "slow";
   });
   r.add("GET", "/throw", [](const ServerRequest&, ServerResponse&) { throw std::runtime_error("boom"); });
@@ -62,12 +64,14 @@ inline ServerOptions test_options() {
 class ServerTest : public ::testing::Test {
  protected:
   void start(ServerOptions o = test_options()) {
-    server_ = std::make_unique<HttpServer>(std::move(o), test_router(&slow_started_), &observer_);
+    server_ =
+        std::make_unique<HttpServer>(std::move(o), test_router(&slow_started_, &slow_finished_), &observer_);
     auto started = server_->start();
     ASSERT_TRUE(started.ok()) << started.error().message;
     port_ = server_->port();
   }
   std::atomic<int> slow_started_{0};
+  std::atomic<int> slow_finished_{0};
   CountingObserver observer_;
   std::unique_ptr<HttpServer> server_;
   std::uint16_t port_ = 0;
