@@ -7,6 +7,7 @@
 #pragma GCC diagnostic ignored "-Wnull-dereference"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -15,6 +16,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <list>
+#include <memory_resource>
 #include <optional>
 #include <thread>
 #include <vector>
@@ -37,6 +39,11 @@ using tcp = asio::ip::tcp;
 // The socket type names the io_context's own executor, not Asio's type-erased any_io_executor (which
 // Beast's tcp_stream carries): every operation would copy and destroy that wrapper.
 using Socket = asio::basic_stream_socket<tcp, asio::io_context::executor_type>;
+// A request's fields, target and body come from its connection's arena (Session::arena_), which is
+// rewound for each request: a warm connection parses a request without calling malloc.
+using ArenaAllocator = std::pmr::polymorphic_allocator<char>;
+using RequestBody = bhttp::basic_string_body<char, std::char_traits<char>, ArenaAllocator>;
+using RequestParser = bhttp::request_parser<RequestBody, ArenaAllocator>;
 
 class Session;
 
@@ -190,7 +197,11 @@ class Session : public std::enable_shared_from_this<Session> {
   void read_request() {
     state_ = State::kReading;
     head_request_ = false;
-    parser_.emplace();
+    // The previous request's parser goes first: everything it took from the arena is then unused.
+    parser_.reset();
+    arena_.release();
+    ArenaAllocator alloc(&arena_);
+    parser_.emplace(std::piecewise_construct, std::make_tuple(alloc), std::make_tuple(alloc));
     parser_->body_limit(server_.options.max_body_bytes);
     parser_->header_limit(static_cast<std::uint32_t>(server_.options.max_header_bytes));
     auto timeout = server_.options.request_timeout;
@@ -283,7 +294,7 @@ class Session : public std::enable_shared_from_this<Session> {
     return response_;
   }
 
-  HeadVerdict check_head(const bhttp::request<bhttp::string_body>& req) {
+  HeadVerdict check_head(const RequestParser::value_type& req) {
     std::string transfer_encoding;
     return check_request_head(request_head_of(req, transfer_encoding));
   }
@@ -428,7 +439,11 @@ class Session : public std::enable_shared_from_this<Session> {
   MonoTime deadline_ = MonoTime::max();
   bool counted_ = false;  // in server_.connections
   beast::flat_buffer buffer_;
-  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  // Memory of the request being read: a fixed block for typical requests, the heap for larger ones.
+  // Declared before the parser, which is destroyed first.
+  std::array<std::byte, 2048> arena_block_;
+  std::pmr::monotonic_buffer_resource arena_{arena_block_.data(), arena_block_.size()};
+  std::optional<RequestParser> parser_;
   ServerResponse response_;  // what the handler fills, reused by every request of the connection
   std::string out_;          // the bytes of the response being written
   std::list<Session*>::iterator registration_;
