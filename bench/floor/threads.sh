@@ -13,17 +13,20 @@
 # With each worker on a core of its own, the busier worker saturates first, at 1 / (s x c2) requests per
 # µs, against 1 / c1 for one thread: projected speed-up = c1 / (s x c2). It is 2.0 when the threads share
 # nothing (no lock, no cache line bouncing: c2 = c1) and split the connections evenly (s = 0.5); contention
-# shows as c2 > c1, imbalance as s > 0.5. Medians over REPS repetitions.
+# shows as c2 > c1, imbalance as s > 0.5. The connections are dealt to the workers round-robin (25 each),
+# but in a closed loop a worker that shares its core with the client (or another engineer's build) serves
+# its connections more slowly, so s also carries the placement; 2 x c1 / c2 is the projection for an even
+# split. Medians over REPS repetitions.
 #
 #   bash bench/floor/threads.sh [BUILD_DIR] [health|predict]      (default build/release, predict)
-#   REPS=3 CONNECTIONS=50 WARMUP_MS=2000 WINDOW_MS=5000 bash bench/floor/threads.sh
+#   REPS=3 CONNECTIONS=50 WARMUP_MS=2000 WINDOW_MS=5000 MODEL=/tmp/old-cicada-model bash bench/floor/threads.sh
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 source "$root/bench/lib.sh"
 build="$(realpath "${1:-$root/build/release}")"
 route="${2:-predict}"
-model="$(bench_exe "$build/apps/cicada-model/cicada-model")"
+model="$(bench_exe "${MODEL:-$build/apps/cicada-model/cicada-model}")"  # MODEL=path: another binary
 client="$(bench_exe "$build/bench/bench_floor_client_epoll")"
 [ "$(nproc)" -ge 2 ] || bench_die "needs 2 CPUs"
 reps="${REPS:-3}"
@@ -85,7 +88,7 @@ for ((rep = 1; rep <= reps; rep++)); do
   read -r c1 _ rps1 <<< "$(measure 1 0,1 0,1)"
   read -r c2 s2 rps2 <<< "$(measure 2 0,1 0,1)"
   awk -v c1="$c1" -v c2="$c2" -v s="$s2" -v r1="$rps1" -v r2="$rps2" \
-    'BEGIN { printf "%s %s %s %s %s %.3f\n", c1, c2, s, r1, r2, c1 / (s * c2) }' >> "$work/reps.tsv"
+    'BEGIN { printf "%s %s %s %s %s %.3f %.3f\n", c1, c2, s, r1, r2, c1 / (s * c2), 2 * c1 / c2 }' >> "$work/reps.tsv"
 done
 load_end="$(cut -d' ' -f1-3 /proc/loadavg)"
 median() {
@@ -96,7 +99,7 @@ cat << TABLE
 $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$root" rev-parse --short HEAD 2> /dev/null || echo '?'); load average at start $load_start, at end $load_end.
 \`bash bench/floor/threads.sh\` ($route, REPS=$reps, ${CONNECTIONS:-50} connections, window ${window_ms} ms); medians (min-max).
 
-| --threads 1: server CPU µs/req | --threads 2: server CPU µs/req | busier worker's share | req/s 1 thread | req/s 2 threads (client on the same 2 CPUs) | projected speed-up c1 / (share x c2) |
-|---:|---:|---:|---:|---:|---:|
-| $(median 1) | $(median 2) | $(median 3) | $(median 4) | $(median 5) | $(median 6) |
+| --threads 1: server CPU µs/req | --threads 2: server CPU µs/req | busier worker's share | req/s 1 thread | req/s 2 threads (client on the same 2 CPUs) | projected speed-up c1 / (share x c2) | even split 2 x c1 / c2 |
+|---:|---:|---:|---:|---:|---:|---:|
+| $(median 1) | $(median 2) | $(median 3) | $(median 4) | $(median 5) | $(median 6) | $(median 7) |
 TABLE
