@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "base/ascii.hpp"
 #include "scenario/wait_time_parse.hpp"
 #include "scenario/yaml_context.hpp"
 #include "scenario/yaml_payloads.hpp"
@@ -19,18 +20,10 @@ using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
 // User-type headers override scenario-wide ones of the same (case-insensitive) name.
 HeaderList merge_headers(HeaderList base, const HeaderList& overrides) {
-  auto same = [](const std::string& a, const std::string& b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-      if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
-        return false;
-    }
-    return true;
-  };
   for (const auto& [name, value] : overrides) {
     bool replaced = false;
     for (auto& [n, v] : base) {
-      if (same(n, name)) {
+      if (equals_nocase(n, name)) {
         v = value;
         replaced = true;
       }

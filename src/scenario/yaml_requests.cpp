@@ -4,6 +4,7 @@
 #include <array>
 #include <cctype>
 
+#include "base/ascii.hpp"
 #include "scenario/url_encode.hpp"
 #include "scenario/yaml_json.hpp"
 
@@ -13,12 +14,6 @@ namespace {
 
 constexpr std::array<std::string_view, 7> kVerbs = {"get",    "post", "put",    "patch",
                                                     "delete", "head", "options"};
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 std::string upper(std::string s) {
   for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -38,7 +33,8 @@ std::vector<std::pair<std::string, std::string>> parse_headers(const YamlContext
   for (const auto& entry : node) {
     std::string name = ctx.string(entry.first, "a header name");
     for (const auto& [existing, value] : out) {
-      if (iequals(existing, name)) ctx.fail(entry.first.Mark(), "each header once", "\"" + name + "\" again");
+      if (equals_nocase(existing, name))
+        ctx.fail(entry.first.Mark(), "each header once", "\"" + name + "\" again");
     }
     out.emplace_back(std::move(name), scalar_text(ctx, entry.second, "a header value"));
   }
@@ -167,7 +163,7 @@ RequestPlan parse_request(const YamlContext& ctx, const YAML::Node& node, const 
   if (auto headers = YamlContext::find(node, "headers")) {
     for (auto& [name, value] : parse_headers(ctx, *headers)) {
       // Content-Type travels in RequestOptions::content_type so the client never sends it twice.
-      if (iequals(name, "content-type"))
+      if (equals_nocase(name, "content-type"))
         plan.content_type = std::move(value);
       else
         plan.header_values.emplace_back(std::move(name), std::move(value));

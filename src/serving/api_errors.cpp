@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "base/ascii.hpp"
 #include "http/server/json_text.hpp"
 
 namespace cicada::serving {
@@ -40,11 +41,7 @@ bool require_json_content_type(std::string_view content_type, http::ServerRespon
   std::string_view media = content_type.substr(0, content_type.find(';'));
   while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
   constexpr std::string_view kJson = "application/json";
-  bool ok = media.size() == kJson.size();
-  for (std::size_t i = 0; ok && i < media.size(); ++i) {
-    ok = std::tolower(static_cast<unsigned char>(media[i])) == kJson[i];
-  }
-  if (ok) return true;
+  if (equals_nocase(media, kJson)) return true;
   ApiError e{415, "Content-Type must be application/json", {}, 0};
   e.add("Content-Type", content_type.empty() ? "missing" : "got " + std::string(content_type));
   write_error(out, e);

@@ -2,30 +2,23 @@
 
 #include <charconv>
 
+#include "base/ascii.hpp"
+
 namespace cicada::http {
 namespace {
 
 constexpr std::string_view kUserAgent = "cicada/0.1";
 
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c; }
-
-bool equal_nocase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (lower(a[i]) != lower(b[i])) return false;
-  return true;
-}
-
 bool in_request_headers(const RequestHead& head, std::string_view name) {
   for (const auto& h : head.headers)
-    if (equal_nocase(h.name, name)) return true;
+    if (equals_nocase(h.name, name)) return true;
   return false;
 }
 
 bool in_list(const HeaderList* list, std::string_view name) {
   if (!list) return false;
   for (const auto& [n, v] : *list)
-    if (equal_nocase(n, name)) return true;
+    if (equals_nocase(n, name)) return true;
   return false;
 }
 

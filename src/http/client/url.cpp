@@ -2,21 +2,9 @@
 
 #include <charconv>
 
+#include "base/ascii.hpp"
+
 namespace cicada::http {
-namespace {
-
-bool starts_with_nocase(std::string_view s, std::string_view prefix) {
-  if (s.size() < prefix.size()) return false;
-  for (std::size_t i = 0; i < prefix.size(); ++i) {
-    char c = s[i];
-    if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
-    if (c != prefix[i]) return false;
-  }
-  return true;
-}
-
-}  // namespace
-
 bool is_absolute_url(std::string_view s) {
   return starts_with_nocase(s, "http://") || starts_with_nocase(s, "https://");
 }

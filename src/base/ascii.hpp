@@ -1,0 +1,24 @@
+#pragma once
+// ASCII case-insensitive comparison, the one copy for HTTP header names, URL schemes, cookie attributes,
+// media types and scenario keys (protocol text is ASCII; locale-aware tolower would be wrong and slow).
+#include <cstddef>
+#include <string_view>
+
+namespace cicada {
+
+constexpr char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// a == b ignoring ASCII case.
+constexpr bool equals_nocase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
+  return true;
+}
+
+// s starts with prefix, ignoring ASCII case.
+constexpr bool starts_with_nocase(std::string_view s, std::string_view prefix) {
+  return s.size() >= prefix.size() && equals_nocase(s.substr(0, prefix.size()), prefix);
+}
+
+}  // namespace cicada
