@@ -13,6 +13,7 @@
 #include "base/log.hpp"
 #include "capacity_history.hpp"
 #include "capacity_web.hpp"
+#include "client_options.hpp"
 #include "distributed/process_usage.hpp"
 #include "distributed_options.hpp"
 #include "distributed_run.hpp"
@@ -57,6 +58,8 @@ struct CapacityOptions {
   std::string history_db = ".cicada/history.db";
   bool no_history = false;
   CapacityWebFlags web;
+  // The HTTP client flags (client_options.hpp: --connect-timeout, --insecure...); the rest is set below.
+  runner::RunOptions run;
 };
 
 std::string point_line(const runner::CapacityPlan& plan, const runner::CapacityPoint& p) {
@@ -172,6 +175,7 @@ int run_capacity_command(int argc, char** argv) {
   add_history_db_option(app, o.history_db);
   app.add_flag("--no-history", o.no_history, "Do not record the search in the run history");
   add_capacity_web_flags(app, o.web);
+  add_client_flags(app, o.run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -221,13 +225,14 @@ int run_capacity_command(int argc, char** argv) {
   choice.host = o.host;
   auto loaded = load_scenario_file(o.scenario_file, choice);
   if (!loaded) return fail(loaded.error().message);
-  runner::RunOptions ro;
+  runner::RunOptions ro = o.run;
   ro.host = !o.host.empty() ? o.host : loaded->scenario.default_host;
   ro.threads = o.threads > 0 ? static_cast<std::size_t>(o.threads) : loaded->settings.threads.value_or(0);
   ro.seed = o.seed;
   ro.max_inflight = static_cast<std::size_t>(std::max(1, o.max_inflight));
   ro.keep_entry_history = false;
   ro.stop_timeout = std::chrono::seconds(2);
+  if (auto r = check_client_options(ro); !r) return fail(r.error().message);
 
   std::cout << fmt::format(
       "Capacity search: {} from {}, {}, objectives:", o.mode, runner::format_load(plan, plan.start),

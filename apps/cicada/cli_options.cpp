@@ -11,6 +11,7 @@
 #include <set>
 #include <sstream>
 
+#include "client_options.hpp"
 #include "config_file.hpp"
 #include "duration_flag.hpp"
 #include "subcommands.hpp"
@@ -67,6 +68,7 @@ void define(CLI::App& app, CliOptions& o) {
       ->check(CLI::NonNegativeNumber);
   app.add_option("--seed", o.run.seed, "Seed of every user's random stream (default: random, logged)");
   add_shape_flags(app, o);
+  add_client_flags(app, o.run);
   add_history_flags(app, o);
   add_web_flags(app, o);
   add_distributed_flags(app, o);

@@ -6,6 +6,7 @@
 
 #include "base/duration.hpp"
 #include "base/log.hpp"
+#include "client_options.hpp"
 #include "console_observer.hpp"
 #include "csv_observer.hpp"
 #include "distributed/master_session.hpp"
@@ -42,6 +43,7 @@ Result<runner::RunOptions> run_options(const CliOptions& o, const scenario::Load
   ro.stream_tokens = std::move(*counting);
   ro.keep_entry_history = o.csv_full_history;
   if (auto r = apply_shape_options(o, settings, ro.spawn_rate, ro); !r) return r.error();
+  if (auto r = check_client_options(ro); !r) return r.error();
   return ro;
 }
 

@@ -24,7 +24,7 @@ void pack_histogram(Packer& pk, const stats::SparseHistogram& h) {
 }
 
 stats::SparseHistogram read_histogram(const msgpack::object& obj) {
-  const auto* f = items(obj, 5);
+  const auto* f = items(obj, 7);
   stats::SparseHistogram h;
   f[0].convert(h.count);
   f[1].convert(h.sum_us);
@@ -60,9 +60,10 @@ std::vector<T> read_list(const msgpack::object& obj, Fn&& read_one) {
 
 }  // namespace
 
-// [taken_at_unix_s, entries, failures, exceptions, dropped_iterations, streams]
+// [taken_at_unix_s, entries, failures, exceptions, dropped_iterations, streams, unanswered_requests,
+//  oldest_unanswered_us]
 void pack_delta(Packer& pk, const stats::StatsDelta& d) {
-  pk.pack_array(6);
+  pk.pack_array(8);
   pk.pack(d.taken_at_unix_s);
   pack_list(pk, d.entries, [&](const stats::EntryDelta& e) {
     pk.pack_array(7);
@@ -102,6 +103,8 @@ void pack_delta(Packer& pk, const stats::StatsDelta& d) {
     pack_histogram(pk, e.itl);
     pack_histogram(pk, e.total);
   });
+  pk.pack(d.unanswered_requests);
+  pk.pack(d.oldest_unanswered_us);
 }
 
 stats::StatsDelta read_delta(const msgpack::object& obj) {
@@ -155,6 +158,10 @@ stats::StatsDelta read_delta(const msgpack::object& obj) {
       stream.total = read_histogram(e[10]);
       return stream;
     });
+  }
+  if (obj.via.array.size > 7) {  // unanswered requests at the end (older workers send six fields)
+    f[6].convert(d.unanswered_requests);
+    f[7].convert(d.oldest_unanswered_us);
   }
   return d;
 }

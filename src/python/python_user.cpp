@@ -14,6 +14,7 @@
 #include "python/interpreter.hpp"
 #include "python/python_ops.hpp"
 #include "python/python_user_type.hpp"
+#include "stats/thread_stats.hpp"
 
 namespace py = pybind11;
 
@@ -51,6 +52,11 @@ std::string str_of(PyObject* o) {
 PyObject* latin1(std::string_view s) {
   return PyUnicode_DecodeLatin1(s.data(), static_cast<Py_ssize_t>(s.size()), nullptr);
 }
+// The engine's sink is the thread's ThreadStats, which also keeps the exceptions of scenario code.
+stats::ThreadStats& stats_of(http::UserHttpClient& client) {
+  return dynamic_cast<stats::ThreadStats&>(client.sink());
+}
+
 PyObject* utf8(std::string_view s) {
   return PyUnicode_DecodeUTF8(s.data(), static_cast<Py_ssize_t>(s.size()), "replace");
 }
@@ -168,7 +174,7 @@ int PythonUser::begin(Call what, std::size_t index) {
         PyObject_CallMethod(greenlet_, "switch", "(N)", py::make_tuple(entry, args).release().ptr()));
   } catch (py::error_already_set& e) {
     const char* phase = what == Call::kOnStart ? "on_start" : what == Call::kOnStop ? "on_stop" : "task";
-    native().thread_stats().record_exception(e.what(), phase);
+    stats_of(native()).record_exception(e.what(), phase);
     log::error("{} raised outside its task: {}", phase, e.what());
     Py_CLEAR(greenlet_);
     outcome_ = kDoneOk;
@@ -180,7 +186,7 @@ int PythonUser::resume(PyObject* value) {
   PyObject* result = PyObject_CallMethod(greenlet_, "switch", "(N)", value);
   if (!result) {
     const std::string text = fetch_error();
-    native().thread_stats().record_exception(text, "greenlet");
+    stats_of(native()).record_exception(text, "greenlet");
     log::error("A user's greenlet raised: {}", text);
     Py_CLEAR(greenlet_);
     outcome_ = kDoneOk;
@@ -193,15 +199,14 @@ int PythonUser::advance(PyObject* result) {
   for (;;) {
     if (!result) {
       const std::string text = fetch_error();
-      native().thread_stats().record_exception(text, "greenlet");
+      stats_of(native()).record_exception(text, "greenlet");
       Py_CLEAR(greenlet_);
       outcome_ = kDoneOk;
       return kOpDone;
     }
     if (!PyTuple_Check(result) || PyTuple_GET_SIZE(result) < 2) {
       Py_DECREF(result);
-      native().thread_stats().record_exception("a user's greenlet switched out without an operation",
-                                               "greenlet");
+      stats_of(native()).record_exception("a user's greenlet switched out without an operation", "greenlet");
       Py_CLEAR(greenlet_);
       outcome_ = kDoneOk;
       return kOpDone;
@@ -272,8 +277,8 @@ PyObject* PythonUser::response_tuple(Response& r) {
   const std::string_view body = r.text();
   PyObject* tuple = Py_BuildValue(
       "(iNNNLNNK)", r.status(), PyBytes_FromStringAndSize(body.data(), static_cast<Py_ssize_t>(body.size())),
-      latin1(n.last_header_block()), utf8(r.error()), static_cast<long long>(r.elapsed().count()),
-      utf8(n.last_failure_text()), latin1(n.last_reason()), static_cast<unsigned long long>(ticket));
+      latin1(r.header_block()), utf8(r.error()), static_cast<long long>(r.elapsed().count()),
+      utf8(n.last_failure_text()), latin1(r.reason()), static_cast<unsigned long long>(ticket));
   if (catch_response_) {
     pending_ = std::move(r);
     pending_ticket_ = ticket;
@@ -296,23 +301,27 @@ void PythonUser::perform_settle(PyObject* op) {
 }
 
 void PythonUser::perform_sample(PyObject* op) {
-  stats::ThreadStats& stats = native().thread_stats();
-  const auto id = stats.entry(str_of(PyTuple_GET_ITEM(op, 1)), str_of(PyTuple_GET_ITEM(op, 2)));
+  // A custom sample (events.request.fire) is one more record for the thread's sink, like the client's.
+  const std::string method = str_of(PyTuple_GET_ITEM(op, 1));
+  const std::string name = str_of(PyTuple_GET_ITEM(op, 2));
   const double ms = PyFloat_AsDouble(PyTuple_GET_ITEM(op, 3));
-  const auto latency_us = static_cast<std::int64_t>(ms * 1000.0);
-  const auto length = static_cast<std::uint64_t>(PyLong_AsLongLong(PyTuple_GET_ITEM(op, 4)));
   PyObject* error = PyTuple_GET_ITEM(op, 5);
-  if (error == Py_None)
-    stats.record_success(id, latency_us, length);
-  else
-    stats.record_failure(id, latency_us, length, str_of(error));
+  const std::string error_text = error == Py_None ? std::string() : str_of(error);
+  RequestRecord record;
+  record.method = method;
+  record.name = name;
+  record.response_time_us = static_cast<std::int64_t>(ms * 1000.0);
+  record.uncorrected_response_time_us = record.response_time_us;
+  record.response_bytes = static_cast<std::uint64_t>(PyLong_AsLongLong(PyTuple_GET_ITEM(op, 4)));
+  record.error = error_text;
+  native().sink().on_request(record);
   PyErr_Clear();
 }
 
 void PythonUser::perform_exception(PyObject* op) {
   const std::string message = str_of(PyTuple_GET_ITEM(op, 1));
   const std::string traceback = str_of(PyTuple_GET_ITEM(op, 2));
-  native().thread_stats().record_exception(message, traceback);
+  stats_of(native()).record_exception(message, traceback);
   log::error("{}\n{}", message, traceback);
 }
 

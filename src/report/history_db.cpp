@@ -254,8 +254,14 @@ Result<void> HistoryDb::finish_run(const std::string& id, const stats::Snapshot&
     }
     auto counter = db_.prepare("INSERT INTO run_counters VALUES (?,?,?)");
     if (!counter) return counter.error();
-    counter->bind(1, id).bind(2, "dropped_iterations").bind(3, s.dropped_iterations);
-    if (auto r = counter->run(); !r) return r;
+    const std::pair<const char*, std::int64_t> counters[] = {
+        {"dropped_iterations", static_cast<std::int64_t>(s.dropped_iterations)},
+        {"unanswered_requests", static_cast<std::int64_t>(s.unanswered_requests)},
+        {"oldest_unanswered_us", s.oldest_unanswered_us}};
+    for (const auto& [name, value] : counters) {
+      counter->bind(1, id).bind(2, name).bind(3, value);
+      if (auto r = counter->run(); !r) return r;
+    }
 
     auto failure = db_.prepare("INSERT INTO run_failures VALUES (?,?,?,?,?,?)");
     if (!failure) return failure.error();

@@ -197,11 +197,15 @@ Result<StoredRun> HistoryDb::load(const std::string& id) const {
     if (!r) return r.error();
   }
   {
-    auto st = db_.prepare("SELECT value FROM run_counters WHERE run_id = ? AND name = 'dropped_iterations'");
+    auto st = db_.prepare("SELECT name, value FROM run_counters WHERE run_id = ?");
     if (!st) return st.error();
     st->bind(1, id);
     auto r = st->each_row([&]() -> Result<void> {
-      snap.dropped_iterations = static_cast<std::uint64_t>(st->integer(0));
+      const std::string name = st->text(0);
+      if (name == "dropped_iterations") snap.dropped_iterations = static_cast<std::uint64_t>(st->integer(1));
+      if (name == "unanswered_requests")
+        snap.unanswered_requests = static_cast<std::uint64_t>(st->integer(1));
+      if (name == "oldest_unanswered_us") snap.oldest_unanswered_us = st->integer(1);
       return {};
     });
     if (!r) return r.error();

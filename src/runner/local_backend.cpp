@@ -22,8 +22,14 @@ std::size_t loop_share(std::size_t total, std::size_t loops) { return (total + l
 http::ClientConfig client_config(const RunOptions& options) {
   http::ClientConfig c;
   c.base_url = options.host;
-  c.connect_timeout = options.connect_timeout;
-  c.request_timeout = options.request_timeout;
+  c.connect_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(options.connect_timeout);
+  c.request_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(options.request_timeout);
+  c.max_redirects = options.max_redirects;
+  c.tls_verify = !options.insecure;
+  c.ca_bundle = options.ca_bundle;
+  c.client_cert = options.client_cert;
+  c.client_key = options.client_key;
+  c.max_body_bytes = options.max_body_bytes;
   c.stream_tokens = options.stream_tokens;
   return c;
 }

@@ -33,8 +33,16 @@ struct RunOptions {
   std::size_t threads = 0;         // event loops; 0: one per CPU this process may use
   std::uint64_t seed = 0;          // 0: a random seed (reported in the log)
   bool keep_entry_history = true;  // per-entry rows in the per-second history
-  std::chrono::milliseconds connect_timeout{10'000};
-  std::chrono::milliseconds request_timeout{60'000};
+  // How every user's HTTP client behaves (apps/cicada/client_options.hpp has the flags; runner/local_backend
+  // turns these into the client's http::ClientConfig).
+  std::chrono::microseconds connect_timeout{10'000'000};  // DNS, TCP and TLS (--connect-timeout)
+  std::chrono::microseconds request_timeout{60'000'000};  // due to last response byte (--request-timeout)
+  int max_redirects = 10;                                  // hops followed per request (--max-redirects)
+  bool insecure = false;          // skip TLS certificate verification (--insecure); verified by default
+  std::string ca_bundle;          // PEM CA certificates trusted instead of the system's (--ca-bundle)
+  std::string client_cert;        // PEM client certificate chain for mutual TLS (--client-cert)
+  std::string client_key;         // its private key (--client-key)
+  std::size_t max_body_bytes = 1 << 20;  // response body bytes kept for checks (--max-body-size)
   // How streamed responses count tokens (--stream-tokens, http/client/event_stream.hpp).
   http::TokenCounting stream_tokens;
   // Load shape (--stages, --arrival-rate, the scenario's stages or C++ shape): followed instead of
@@ -67,6 +75,12 @@ void visit_run_options(Options& options, Visit&& visit) {
   visit("keep_entry_history", options.keep_entry_history);
   visit("connect_timeout", options.connect_timeout);
   visit("request_timeout", options.request_timeout);
+  visit("max_redirects", options.max_redirects);
+  visit("insecure", options.insecure);
+  visit("ca_bundle", options.ca_bundle);
+  visit("client_cert", options.client_cert);
+  visit("client_key", options.client_key);
+  visit("max_body_bytes", options.max_body_bytes);
   visit("stream_tokens", options.stream_tokens.json_pointer);  // empty: one token per event
   visit("max_inflight", options.max_inflight);
   visit("max_lateness", options.max_lateness);

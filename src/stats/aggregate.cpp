@@ -34,6 +34,8 @@ void Aggregate::merge_entry(Accum& a, const EntryDelta& d) {
 void Aggregate::merge(StatsDelta&& delta) {
   dropped_iterations_ += delta.dropped_iterations;
   streams_.merge(std::move(delta.streams));
+  unanswered_requests_ += delta.unanswered_requests;
+  oldest_unanswered_us_ = std::max(oldest_unanswered_us_, delta.oldest_unanswered_us);
   for (auto& e : delta.entries) {
     if (e.num_requests == 0) continue;
     auto [it, inserted] = entries_.try_emplace(std::make_pair(e.name, e.method));
@@ -114,6 +116,8 @@ void Aggregate::reset(double now_unix_s) {
   exception_index_.clear();
   dropped_iterations_ = 0;
   streams_.reset();
+  unanswered_requests_ = 0;
+  oldest_unanswered_us_ = 0;
   start_unix_s_ = now_unix_s;
   last_request_unix_s_ = 0.0;
   last_request_second_ = -1;
@@ -205,6 +209,8 @@ Snapshot Aggregate::snapshot(double now_unix_s) const {
   s.history = history_;
   s.dropped_iterations = dropped_iterations_;
   s.streams = streams_.snapshot();
+  s.unanswered_requests = unanswered_requests_;
+  s.oldest_unanswered_us = oldest_unanswered_us_;
   s.stages = stages_;
   return s;
 }

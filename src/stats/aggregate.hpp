@@ -81,8 +81,10 @@ class Aggregate {
   bool open_has_requests_ = false;
   double open_last_taken_at_ = 0.0;
   int user_count_ = 0;
-  std::uint64_t dropped_iterations_ = 0;  // since start or the last reset
-  StreamAggregate streams_;               // streamed responses, since start or the last reset
+  std::uint64_t dropped_iterations_ = 0;   // since start or the last reset
+  StreamAggregate streams_;                // streamed responses, since start or the last reset
+  std::uint64_t unanswered_requests_ = 0;  // since start or the last reset
+  std::int64_t oldest_unanswered_us_ = 0;
   std::vector<StageMark> stages_;
   bool keep_entry_history_ = true;
 

@@ -51,10 +51,14 @@ struct StatsDelta {
   std::uint64_t dropped_iterations = 0;
   // Streamed responses of the interval (stats/stream_stats.hpp), per entry that streamed.
   std::vector<StreamDelta> streams;
+  // Requests still waiting for their response when the test ended (RequestSink::on_unanswered), and how
+  // long the oldest of them had waited, us. Those that waited past the limit are also in num_failures.
+  std::uint64_t unanswered_requests = 0;
+  std::int64_t oldest_unanswered_us = 0;
 
   bool empty() const {
     return entries.empty() && failures.empty() && exceptions.empty() && dropped_iterations == 0 &&
-           streams.empty();
+           streams.empty() && unanswered_requests == 0;
   }
 };
 

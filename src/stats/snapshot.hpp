@@ -137,6 +137,10 @@ struct Snapshot {
   std::vector<std::shared_ptr<const HistoryBlock>> history;  // one block per closed second, oldest first
   // Arrival-rate load: scheduled iterations that never started (since start or the last reset).
   std::uint64_t dropped_iterations = 0;
+  // Requests still waiting for their response when the test ended (docs/metrics.md, "Failures"), and how
+  // long the oldest had waited, us. Those that waited 1 s or more are also failures (NoResponse).
+  std::uint64_t unanswered_requests = 0;
+  std::int64_t oldest_unanswered_us = 0;
   std::vector<StageMark> stages;  // stage boundaries of the whole run, oldest first (kept across resets)
   // Streamed responses (stats/stream_stats.hpp): one row per entry that streamed, then the Aggregated
   // row; empty when nothing streamed.

@@ -19,23 +19,14 @@
 #include <string_view>
 #include <vector>
 
+#include "base/request_record.hpp"
 #include "stats/histogram.hpp"
 #include "stats/snapshot.hpp"
 
 namespace cicada::stats {
 
-// One streamed response as the client measured it.
-struct StreamSample {
-  std::int64_t ttfb_us = 0;   // due -> first byte of the response
-  std::int64_t ttft_us = -1;  // due -> first event carrying a token; -1 when no token came
-  // Gaps between consecutive events carrying tokens, in arrival order (tokens events - 1 of them).
-  std::span<const std::int64_t> gaps_us;
-  std::uint64_t events = 0;              // events received (an end marker such as "[DONE]" is not one)
-  std::uint64_t tokens = 0;              // tokens counted in them (docs/protocols.md, "counting tokens")
-  std::uint64_t tokens_after_first = 0;  // tokens in the token events after the first one
-  std::int64_t token_span_us = 0;        // first -> last token event (0 with fewer than two)
-  std::int64_t total_us = 0;             // due -> last byte of the response
-};
+// One streamed response as the client measured it (base/request_record.hpp).
+using StreamSample = cicada::StreamSample;
 
 // One entry's streams during an interval.
 struct StreamDelta {

@@ -1,5 +1,6 @@
 #include "stats/thread_stats.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <deque>
 #include <functional>
@@ -133,6 +134,36 @@ void ThreadStats::record_failure(EntryId id, SampleLatency latency, std::uint64_
   }
 }
 
+EntryId ThreadStats::entry_of(std::string_view method, std::string_view name) {
+  for (const auto& r : recent_)
+    if (r.used && r.name == name && r.method == method) return r.id;
+  RecentEntry& slot = recent_[recent_next_];
+  recent_next_ = (recent_next_ + 1) % recent_.size();
+  slot.method.assign(method);  // reuses the slot's capacity: no allocation once warm
+  slot.name.assign(name);
+  slot.id = entry(method, name);
+  slot.used = true;
+  return slot.id;
+}
+
+void ThreadStats::on_request(const RequestRecord& record) {
+  const EntryId id = entry_of(record.method, record.name);
+  const SampleLatency latency{record.response_time_us, record.uncorrected_response_time_us};
+  if (record.failed())
+    record_failure(id, latency, record.response_bytes, record.error);
+  else
+    record_success(id, latency, record.response_bytes);
+}
+
+void ThreadStats::on_unanswered(std::string_view method, std::string_view name, std::int64_t waited_us) {
+  ++unanswered_;
+  oldest_unanswered_us_ = std::max(oldest_unanswered_us_, waited_us);
+  if (waited_us < kUnansweredFailureAfterUs) return;
+  // One text for all, so they group in one failures row; the wait itself is the sample's response time
+  // (the entry's max) and the oldest is reported beside the count.
+  record_failure(entry(method, name), SampleLatency{waited_us, waited_us}, 0, kUnansweredError);
+}
+
 void ThreadStats::record_exception(std::string_view message, std::string_view where) {
   for (auto& ex : impl_->exceptions) {
     if (ex.message == message && ex.where == where) {
@@ -166,6 +197,8 @@ StatsDelta ThreadStats::take_delta() {
   }
   d.dropped_iterations = std::exchange(dropped_iterations_, 0);
   d.streams = streams_.take_delta();
+  d.unanswered_requests = std::exchange(unanswered_, 0);
+  d.oldest_unanswered_us = std::exchange(oldest_unanswered_us_, 0);
   d.exceptions = std::move(impl_->exceptions);
   impl_->exceptions.clear();
   return d;

@@ -2,11 +2,17 @@
 // ThreadStats: the hot-path side of the statistics. One per event loop thread, written only by that thread,
 // so recording takes no lock; after the first sample of an entry it allocates nothing.
 //
+// It is the thread's RequestSink (base/request_record.hpp): clients hand it one RequestRecord per request
+// and never see entries or histograms.
+//
 // Once a second the runner asks each thread (on that thread) for take_delta(), and folds the deltas into an
 // Aggregate (stats/aggregate.hpp). Reports, the UI and the master only ever read Aggregate snapshots.
+#include <array>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
+#include "base/request_record.hpp"
 #include "stats/delta.hpp"
 #include "stats/stream_stats.hpp"
 
@@ -23,7 +29,7 @@ struct SampleLatency {
   std::int64_t uncorrected_us = 0;  // from the call to the last response byte (<= corrected_us)
 };
 
-class ThreadStats {
+class ThreadStats final : public RequestSink {
  public:
   ThreadStats();
   ~ThreadStats();
@@ -42,10 +48,19 @@ class ThreadStats {
   void record_success(EntryId id, SampleLatency latency, std::uint64_t content_bytes);
   void record_failure(EntryId id, SampleLatency latency, std::uint64_t content_bytes, std::string_view error);
 
-  // One streamed response of entry (method, name), measured beside its request (stats/stream_stats.hpp).
-  void record_stream(std::string_view method, std::string_view name, const StreamSample& sample) {
+  // RequestSink: one streamed response of entry (method, name), beside its request (stats/stream_stats.hpp).
+  void on_stream(std::string_view method, std::string_view name, const StreamSample& sample) override {
     streams_.record(method, name, sample);
   }
+  // RequestSink: one finished request, filed under the entry (record.method, record.name).
+  void on_request(const RequestRecord& record) override;
+  // RequestSink: a request still waiting for its response when the test ended. Counted as unanswered;
+  // once it waited kUnansweredFailureAfterUs or longer it is also a failed request of its entry, with the
+  // text kUnansweredError and its wait as its response time (docs/metrics.md, "Failures").
+  void on_unanswered(std::string_view method, std::string_view name, std::int64_t waited_us) override;
+  static constexpr std::int64_t kUnansweredFailureAfterUs = 1'000'000;
+  static constexpr std::string_view kUnansweredError =
+      "NoResponse('no response within the test (waited 1 s or more when it ended)')";
 
   // Arrival-rate load: `n` scheduled iterations could not start in time (no free slot within the allowed
   // lateness, or still waiting when the run stopped). They made no request, so no latency exists for them.
@@ -59,9 +74,22 @@ class ThreadStats {
 
  private:
   struct Impl;
+  // The entry of a record: the last few (method, name) pairs are compared before the hash lookup, as most
+  // threads file a few entries again and again.
+  EntryId entry_of(std::string_view method, std::string_view name);
+  struct RecentEntry {
+    std::string method;
+    std::string name;
+    EntryId id = 0;
+    bool used = false;
+  };
+  std::array<RecentEntry, 8> recent_;
+  std::size_t recent_next_ = 0;
   Impl* impl_;
   std::uint64_t dropped_iterations_ = 0;
   StreamRecorder streams_;
+  std::uint64_t unanswered_ = 0;
+  std::int64_t oldest_unanswered_us_ = 0;
 };
 
 }  // namespace cicada::stats

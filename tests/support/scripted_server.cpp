@@ -134,6 +134,8 @@ struct ScriptedServer::State {
   std::size_t request_count = 0;
   bool recording = true;
   std::size_t connections = 0;
+  std::size_t closed = 0;
+  std::size_t unsolicited = 0;
   std::vector<int> open_fds;
   std::vector<std::thread> threads;
   std::atomic<bool> stopping{false};
@@ -237,6 +239,16 @@ bool ScriptedServer::wait_for_requests(std::size_t n, std::chrono::milliseconds 
   return state_->cv.wait_for(lock, timeout, [&] { return state_->request_count >= n; });
 }
 
+bool ScriptedServer::wait_for_closed(std::size_t n, std::chrono::milliseconds timeout) const {
+  std::unique_lock lock(state_->mu);
+  return state_->cv.wait_for(lock, timeout, [&] { return state_->closed >= n; });
+}
+
+bool ScriptedServer::wait_for_unsolicited(std::size_t n, std::chrono::milliseconds timeout) const {
+  std::unique_lock lock(state_->mu);
+  return state_->cv.wait_for(lock, timeout, [&] { return state_->unsolicited >= n; });
+}
+
 std::uint16_t ScriptedServer::closed_port() {
   const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in addr{};
@@ -274,9 +286,12 @@ void ScriptedServer::accept_loop() {
       else
         stream = std::make_unique<PlainStream>(fd);
       if (stream) serve(std::move(stream), index);
+      stream.reset();
       std::lock_guard l(state_->mu);
       std::erase(state_->open_fds, fd);
       ::close(fd);
+      ++state_->closed;
+      state_->cv.notify_all();
     });
   }
 }
@@ -347,10 +362,20 @@ void ScriptedServer::serve(std::unique_ptr<ServerStream> stream, std::size_t ind
     }
     if (reply.delay.count() > 0) std::this_thread::sleep_for(reply.delay);
 
+    const auto send_unsolicited = [&] {
+      if (reply.unsolicited.empty()) return true;
+      if (reply.unsolicited_after.count() > 0) std::this_thread::sleep_for(reply.unsolicited_after);
+      const bool sent = stream->write_all(reply.unsolicited);
+      std::lock_guard lock(state_->mu);
+      ++state_->unsolicited;
+      state_->cv.notify_all();
+      return sent;
+    };
     switch (reply.action) {
       case ScriptedReply::Action::kRespond:
         if (!stream->write_all(reply.raw)) return;
         if (!reply.pieces.empty() && !write_paced(*stream, reply, target, request_read)) return;
+        if (!send_unsolicited()) return;
         if (reply.close_after || reply.no_length) return;
         break;
       case ScriptedReply::Action::kRaw:

@@ -101,6 +101,10 @@ struct ScriptedReply {
   // kRespond with pieces: the head goes out at once, then `body` (if any) and each piece at its time, as
   // one chunk each when chunked, else raw (with no_length the body ends when the server closes).
   std::vector<StreamPiece> pieces;
+  // Sent `unsolicited_after` after the reply, answering no request (a server that answers twice, or
+  // talks on an idle keep-alive connection). ScriptedServer::wait_for_unsolicited() sees it sent.
+  std::string unsolicited;
+  std::chrono::milliseconds unsolicited_after{0};
 
   static ScriptedReply respond(int status, std::string body = {}) {
     ScriptedReply r;
@@ -170,6 +174,10 @@ class ScriptedServer {
   std::size_t connections_open() const;
   // Waits until `n` requests arrived (true) or the timeout passed (false).
   bool wait_for_requests(std::size_t n, std::chrono::milliseconds timeout) const;
+  // Waits until the server closed `n` connections / sent `n` unsolicited byte strings (true), or the
+  // timeout passed (false).
+  bool wait_for_closed(std::size_t n, std::chrono::milliseconds timeout) const;
+  bool wait_for_unsolicited(std::size_t n, std::chrono::milliseconds timeout) const;
 
   // A loopback port with nothing listening (bound then closed), for "connection refused".
   static std::uint16_t closed_port();

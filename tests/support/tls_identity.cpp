@@ -69,8 +69,43 @@ class SelfSignedTls final : public ServerTls {
   SSL_CTX* ctx_ = nullptr;
 };
 
+// A server identity from PEM files; with a client CA, every client must show a certificate it signed.
+class FileTls final : public ServerTls {
+ public:
+  FileTls(const std::string& cert, const std::string& key, const std::string& client_ca) {
+    ctx_ = SSL_CTX_new(TLS_server_method());
+    if (!ctx_ || SSL_CTX_use_certificate_chain_file(ctx_, cert.c_str()) != 1 ||
+        SSL_CTX_use_PrivateKey_file(ctx_, key.c_str(), SSL_FILETYPE_PEM) != 1)
+      throw std::runtime_error("FileTls: cannot load " + cert + " / " + key);
+    if (!client_ca.empty()) {
+      if (SSL_CTX_load_verify_locations(ctx_, client_ca.c_str(), nullptr) != 1)
+        throw std::runtime_error("FileTls: cannot load " + client_ca);
+      SSL_CTX_set_verify(ctx_, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
+    }
+  }
+  ~FileTls() override { SSL_CTX_free(ctx_); }
+
+  std::unique_ptr<ServerStream> accept(int fd) override {
+    SSL* ssl = SSL_new(ctx_);
+    SSL_set_fd(ssl, fd);
+    if (SSL_accept(ssl) != 1) {
+      SSL_free(ssl);
+      return nullptr;
+    }
+    return std::make_unique<TlsStream>(ssl, fd);
+  }
+
+ private:
+  SSL_CTX* ctx_ = nullptr;
+};
+
 }  // namespace
 
 std::shared_ptr<ServerTls> make_self_signed_tls() { return std::make_shared<SelfSignedTls>(); }
+
+std::shared_ptr<ServerTls> make_tls_from_files(const std::string& cert_pem, const std::string& key_pem,
+                                               const std::string& client_ca_pem) {
+  return std::make_shared<FileTls>(cert_pem, key_pem, client_ca_pem);
+}
 
 }  // namespace cicada::testing

@@ -1,6 +1,7 @@
 #pragma once
 // ClientConfig: how every user's HTTP client of a run behaves. Set once by the runner from the options.
 #include <chrono>
+#include <cstddef>
 #include <string>
 #include <utility>
 #include <vector>
@@ -16,11 +17,19 @@ struct ClientConfig {
   std::chrono::milliseconds connect_timeout{10'000};
   // From when the request was due to the last byte of its response (connect time included).
   std::chrono::milliseconds request_timeout{60'000};
-  // Redirect hops followed per request before it fails with TooManyRedirects.
+  // Redirect hops followed per request before it fails with TooManyRedirects (0: a redirect fails).
   int max_redirects = 10;
-  // Off by default: load tests mostly hit staging hosts with self-signed certificates, and Locust users
-  // typically pass verify=False for the same reason. Turn it on to check the chain and the host name.
-  bool tls_verify = false;
+  // On by default, as in Python requests (which Locust's HttpUser uses) and k6: the certificate chain and
+  // the host name (or IP address) are checked. --insecure turns it off (one warning line at start).
+  bool tls_verify = true;
+  // PEM file of CA certificates trusted instead of the system's (--ca-bundle); empty: the system's.
+  std::string ca_bundle;
+  // Client certificate chain and private key, PEM, for servers that ask for one (mutual TLS).
+  std::string client_cert;
+  std::string client_key;
+  // Response body bytes kept per response for checks (Response::text()); the rest is counted in
+  // content_size() but not stored, so large downloads cost no memory (--max-body-size).
+  std::size_t max_body_bytes = 1 << 20;
   // Sent with every request of every user (before the user's own default headers).
   std::vector<std::pair<std::string, std::string>> default_headers;
   // How streamed responses count tokens (http/client/event_stream.hpp): one per event by default.

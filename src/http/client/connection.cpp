@@ -5,10 +5,12 @@
 #include "http/client/connection.hpp"
 
 #include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+#include <sys/socket.h>
 
 #include <boost/asio/connect.hpp>
-#include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/write.hpp>
+#include <cerrno>
 #include <charconv>
 
 namespace cicada::http {
@@ -57,8 +59,14 @@ Connection::Awaiter Connection::resolve(const std::string& host, std::uint16_t p
   return Awaiter(*this, Awaiter::Op::kResolve, nullptr, &host, port, &resolver);
 }
 
-Connection::Awaiter Connection::handshake(asio::ssl::context& ctx, const std::string& sni, bool verify) {
-  return Awaiter(*this, Awaiter::Op::kHandshake, nullptr, &sni, 0, nullptr, &ctx, verify);
+Connection::Awaiter Connection::handshake(asio::ssl::context& ctx, const std::string& host, bool verify) {
+  return Awaiter(*this, Awaiter::Op::kHandshake, nullptr, &host, 0, nullptr, &ctx, verify);
+}
+
+const char* Connection::verify_failure() {
+  if (!tls_) return "";
+  const long result = SSL_get_verify_result(tls_->native_handle());
+  return result == X509_V_OK ? "" : X509_verify_cert_error_string(result);
 }
 
 Connection::Awaiter Connection::write(const std::string& data) {
@@ -94,10 +102,17 @@ void Connection::Awaiter::await_suspend(std::coroutine_handle<> h) {
     }
     case Op::kHandshake: {
       c.tls_.emplace(c.socket_, *ssl_ctx_);
-      if (!text_->empty()) {
-        // SNI: virtual hosts behind one address pick their certificate by it.
-        SSL_set_tlsext_host_name(c.tls_->native_handle(), text_->c_str());
-        if (verify_) c.tls_->set_verify_callback(asio::ssl::host_name_verification(*text_));
+      SSL* ssl = c.tls_->native_handle();
+      error_code not_ip;
+      (void)asio::ip::make_address(*text_, not_ip);
+      // SNI: virtual hosts behind one address pick their certificate by it (never sent for an address).
+      if (not_ip) SSL_set_tlsext_host_name(ssl, text_->c_str());
+      if (verify_) {
+        // OpenSSL's own check records why it failed (X509_V_ERR_HOSTNAME_MISMATCH...) for the error text.
+        if (not_ip)
+          SSL_set1_host(ssl, text_->c_str());
+        else
+          X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), text_->c_str());
       }
       c.tls_->async_handshake(asio::ssl::stream_base::client, std::move(handler));
       break;
@@ -120,6 +135,27 @@ void Connection::Awaiter::await_suspend(std::coroutine_handle<> h) {
 void Connection::close() {
   error_code ec;
   socket_.close(ec);
+}
+
+Connection::IdleState Connection::idle_state(std::size_t& waiting) {
+  waiting = 0;
+  if (tls_) {
+    SSL* ssl = tls_->native_handle();
+    const auto buffered = static_cast<std::size_t>(SSL_pending(ssl)) + BIO_ctrl_pending(SSL_get_rbio(ssl));
+    if (buffered > 0 || SSL_has_pending(ssl)) {
+      waiting = buffered > 0 ? buffered : 1;
+      return IdleState::kUnsolicitedBytes;
+    }
+  }
+  char probe[kPeekSize];
+  const ssize_t n = ::recv(socket_.native_handle(), probe, sizeof probe, MSG_PEEK | MSG_DONTWAIT);
+  if (n > 0) {
+    if (tls_) return IdleState::kClosed;
+    waiting = static_cast<std::size_t>(n);
+    return IdleState::kUnsolicitedBytes;
+  }
+  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return IdleState::kQuiet;
+  return IdleState::kClosed;  // 0: the server closed it; an error (reset): unusable
 }
 
 void Connection::set_no_delay() {

@@ -61,8 +61,12 @@ class Connection {
   class Awaiter;
   Awaiter connect(const boost::asio::ip::tcp::endpoint& endpoint);
   Awaiter resolve(const std::string& host, std::uint16_t port, boost::asio::ip::tcp::resolver& resolver);
-  // Starts TLS on the connected socket; sni is the server name (empty for address literals).
-  Awaiter handshake(boost::asio::ssl::context& ctx, const std::string& sni, bool verify);
+  // Starts TLS on the connected socket to `host`: a name is sent as SNI; with `verify` the certificate
+  // must match it (a name, or an IP address for an address literal), as OpenSSL checks it.
+  Awaiter handshake(boost::asio::ssl::context& ctx, const std::string& host, bool verify);
+  // After a failed handshake: why the certificate was refused, in OpenSSL's words ("self-signed
+  // certificate", "hostname mismatch"), or "" when the failure was not the certificate check.
+  const char* verify_failure();
   Awaiter write(const std::string& data);
   Awaiter read_some();
 
@@ -79,6 +83,15 @@ class Connection {
   void set_no_delay();
   const Origin& origin() const { return origin_; }
   void set_origin(const Origin& o) { origin_ = o; }
+  // What a kept-alive connection holds while no request is on it, checked without blocking just before it
+  // is reused. kClosed: the server closed it (or reset it), so a new one is needed; kUnsolicitedBytes:
+  // bytes arrived that answer no request (`waiting` is how many, up to kPeekSize). Plain TCP peeks the
+  // socket. TLS: bytes already inside the TLS engine are unsolicited; encrypted bytes still in the
+  // socket may be the server's close_notify, so they count as kClosed (best effort: a second answer
+  // that is still encrypted is not told apart, but the connection is not reused either).
+  enum class IdleState { kQuiet, kClosed, kUnsolicitedBytes };
+  static constexpr std::size_t kPeekSize = 256;
+  IdleState idle_state(std::size_t& waiting);
   // Closes the socket (pending operations complete with operation_aborted) and drops the TLS state.
   void close();
   // The owner is gone: forget the waiter and stop everything; in-flight handlers just drop their refs.

@@ -146,7 +146,7 @@ std::uint64_t EventStream::tokens_in(std::string_view data) const {
   return 0;
 }
 
-void EventStream::finish(MonoTime now, stats::StreamSample& sample) {
+void EventStream::finish(MonoTime now, StreamSample& sample) {
   if (!line_.empty()) {
     on_line(line_, now);
     line_.clear();

@@ -22,7 +22,7 @@
 
 #include "base/clock.hpp"
 #include "base/result.hpp"
-#include "stats/stream_stats.hpp"
+#include "base/request_record.hpp"
 
 namespace cicada::http {
 
@@ -51,7 +51,7 @@ class EventStream {
   void feed(std::string_view bytes, MonoTime now);
   // The body ended at now (a last event without its blank line still counts). Fills sample; its gaps
   // view stays valid until the next reset().
-  void finish(MonoTime now, stats::StreamSample& sample);
+  void finish(MonoTime now, StreamSample& sample);
 
  private:
   void on_line(std::string_view line, MonoTime now);

@@ -100,17 +100,15 @@ void format_transport_error(std::string& out, TransportError kind, std::string_v
       break;
     case TransportError::kTlsHandshake:
       type = "SSLError";
-      msg = "TLS handshake failed: ";
-      msg += detail;
+      msg = detail;
       break;
     case TransportError::kMalformedResponse:
       type = "InvalidResponse";
-      msg = "malformed HTTP response: ";
-      msg += detail;
+      msg = detail;
       break;
     case TransportError::kClosedBeforeResponse:
       type = "RemoteDisconnected";
-      msg = "server closed the connection before responding";
+      msg = "Remote end closed connection without response";  // Python's http.client text
       break;
     case TransportError::kTooManyRedirects:
       type = "TooManyRedirects";

@@ -25,9 +25,10 @@ enum class TransportError {
   kOther,
 };
 
-// Writes the failure text into `out` (reusing its capacity). `detail` completes some texts: the parser
-// error name for kMalformedResponse, the host for kDnsFailure, the OpenSSL reason for kTlsHandshake,
-// the system message for kOther. `timeout` is the configured limit for the two timeouts.
+// Writes the failure text into `out` (reusing its capacity). `detail` completes some texts: what was
+// wrong with the response in plain words for kMalformedResponse (ResponseParser::describe_error), the host
+// for kDnsFailure, what failed in TLS for kTlsHandshake, the system message for kOther. `timeout` is the
+// configured limit for the two timeouts.
 void format_transport_error(std::string& out, TransportError kind, std::string_view detail,
                             std::chrono::milliseconds timeout);
 

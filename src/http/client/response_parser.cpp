@@ -1,25 +1,27 @@
 #include "http/client/response_parser.hpp"
 
+#include <algorithm>
 #include <climits>
+
+#include "base/header_block.hpp"
 
 namespace cicada::http {
 namespace {
 
 ResponseParser* self(http_parser* p) { return static_cast<ResponseParser*>(p->data); }
 
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c; }
-
-bool equal_nocase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (lower(a[i]) != lower(b[i])) return false;
-  return true;
+// "1,000,000": byte counts in error texts are read by people.
+void append_count(std::string& out, std::uint64_t n) {
+  const std::string digits = std::to_string(n);
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
 }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
+// What a non-HTTP answer started with, printable characters only.
+void append_printable(std::string& out, std::string_view bytes) {
+  for (char c : bytes) out += (c >= 0x20 && c < 0x7f) ? c : '.';
 }
 
 }  // namespace
@@ -43,19 +45,35 @@ void ResponseParser::reset(bool head_request) {
   headers_.clear();
   reason_.clear();
   body_.clear();
+  body_bytes_ = 0;
   content_length_.reset();
+  extra_bytes_ = 0;
+  first_size_ = 0;
   status_ = 0;
   in_value_ = false;
   started_ = false;
+  headers_done_ = false;
+  upgrade_refused_ = false;
   complete_ = false;
   keep_alive_ = false;
 }
 
 ResponseParser::State ResponseParser::feed(const char* data, std::size_t size) {
-  if (complete_) return State::kComplete;
+  if (complete_) {
+    extra_bytes_ += size;
+    return State::kComplete;
+  }
   if (size > 0) started_ = true;
-  http_parser_execute(&parser_, &settings_, data, size);
-  if (complete_) return State::kComplete;  // paused on purpose in on_message_complete
+  if (first_size_ < sizeof first_bytes_) {
+    const std::size_t n = std::min(size, sizeof first_bytes_ - first_size_);
+    std::copy_n(data, n, first_bytes_ + first_size_);
+    first_size_ += n;
+  }
+  const std::size_t parsed = http_parser_execute(&parser_, &settings_, data, size);
+  if (complete_) {  // paused on purpose in on_message_complete
+    extra_bytes_ = size - std::min(parsed, size);
+    return State::kComplete;
+  }
   if (HTTP_PARSER_ERRNO(&parser_) != HPE_OK) return State::kError;
   return State::kNeedMore;
 }
@@ -72,25 +90,52 @@ ResponseParser::State ResponseParser::feed_eof() {
   return State::kError;
 }
 
-const char* ResponseParser::error_name() const {
-  return http_errno_name(static_cast<http_errno>(HTTP_PARSER_ERRNO(&parser_)));
+void ResponseParser::describe_error(std::string& out) const {
+  out.clear();
+  const auto err = static_cast<http_errno>(HTTP_PARSER_ERRNO(&parser_));
+  if (!started_) {
+    out += "no response";
+  } else if (upgrade_refused_) {
+    out += "unexpected 101 Switching Protocols (no upgrade was asked for)";
+  } else if (err == HPE_INVALID_EOF_STATE && headers_done_) {
+    out += "response body cut short: ";
+    append_count(out, body_bytes_);
+    if (content_length_) {
+      out += " of ";
+      append_count(out, *content_length_);
+      out += " bytes";
+    } else {
+      out += " bytes, then the connection closed inside a chunked body";
+    }
+  } else if (err == HPE_INVALID_EOF_STATE) {
+    out += "connection closed in the middle of the response head";
+  } else if ((err == HPE_INVALID_CONSTANT || err == HPE_INVALID_VERSION) && status_ == 0) {
+    out += "not an HTTP response: it starts with \"";
+    append_printable(out, std::string_view(first_bytes_, std::min<std::size_t>(first_size_, 16)));
+    out += '"';
+  } else if (err == HPE_INVALID_STATUS) {
+    out += "invalid status code in the status line";
+  } else if (err == HPE_HEADER_OVERFLOW) {
+    out += "response head larger than ";
+    append_count(out, HTTP_MAX_HEADER_SIZE / 1024);
+    out += " KB";
+  } else if (err == HPE_INVALID_CONTENT_LENGTH) {
+    out += "invalid Content-Length";
+  } else if (err == HPE_UNEXPECTED_CONTENT_LENGTH) {
+    out += "Content-Length together with Transfer-Encoding: chunked";
+  } else if (err == HPE_INVALID_CHUNK_SIZE) {
+    out += "invalid chunk size in a chunked body";
+  } else if (err == HPE_INVALID_HEADER_TOKEN || err == HPE_LF_EXPECTED) {
+    out += "invalid character in the response head";
+  } else {
+    out += "invalid HTTP response (";
+    out += http_errno_description(err);
+    out += ')';
+  }
 }
 
 bool ResponseParser::next_header(std::string_view name, std::size_t& pos, std::string_view& value) const {
-  const std::string_view block = headers_;
-  while (pos < block.size()) {
-    auto end = block.find('\n', pos);
-    if (end == std::string_view::npos) end = block.size();
-    const std::string_view line = block.substr(pos, end - pos);
-    pos = end + 1;
-    const auto colon = line.find(':');
-    if (colon == std::string_view::npos) continue;
-    if (equal_nocase(line.substr(0, colon), name)) {
-      value = trim(line.substr(colon + 1));
-      return true;
-    }
-  }
-  return false;
+  return next_header_in_block(headers_, name, pos, value);
 }
 
 std::optional<std::string_view> ResponseParser::header(std::string_view name) const {
@@ -100,13 +145,24 @@ std::optional<std::string_view> ResponseParser::header(std::string_view name) co
   return std::nullopt;
 }
 
+void ResponseParser::swap_buffers(std::string& headers, std::string& reason, std::string& body) {
+  headers_.swap(headers);
+  reason_.swap(reason);
+  body_.swap(body);
+  headers_.clear();
+  reason_.clear();
+  body_.clear();
+}
+
 int ResponseParser::on_message_begin(http_parser* p) {
   // Also called for the final response after an interim 1xx: forget the interim one's headers.
   auto* s = self(p);
   s->headers_.clear();
   s->reason_.clear();
   s->body_.clear();
+  s->body_bytes_ = 0;
   s->in_value_ = false;
+  s->headers_done_ = false;
   return 0;
 }
 
@@ -140,14 +196,27 @@ int ResponseParser::on_headers_complete(http_parser* p) {
   if (s->in_value_) s->headers_ += '\n';
   s->in_value_ = false;
   s->status_ = p->status_code;
+  s->headers_done_ = true;
+  // We never send Upgrade: a 101 would hand the connection to a protocol we do not speak.
+  if (p->status_code == 101) {
+    s->upgrade_refused_ = true;
+    return -1;
+  }
+  // RFC 9112 6.3: these end at the header block, whatever Content-Length says (a 304 may carry the
+  // length of the representation it stands for).
+  const bool no_body =
+      s->head_request_ || p->status_code < 200 || p->status_code == 204 || p->status_code == 304;
   // http-parser sets content_length to ULLONG_MAX when the header is absent.
-  if (p->content_length != ULLONG_MAX && !(p->flags & F_CHUNKED)) s->content_length_ = p->content_length;
-  // 1 tells http-parser there is no body: only the request knows a HEAD response has none.
-  return s->head_request_ ? 1 : 0;
+  if (!no_body && p->content_length != ULLONG_MAX && !(p->flags & F_CHUNKED))
+    s->content_length_ = p->content_length;
+  // 1 tells http-parser there is no body.
+  return no_body ? 1 : 0;
 }
 
 int ResponseParser::on_body(http_parser* p, const char* at, std::size_t len) {
-  self(p)->body_.append(at, len);
+  auto* s = self(p);
+  s->body_bytes_ += len;
+  if (s->body_.size() < s->body_limit_) s->body_.append(at, std::min(len, s->body_limit_ - s->body_.size()));
   return 0;
 }
 

@@ -3,8 +3,16 @@
 // callback parser that never allocates). Header lines and the decoded body are copied into strings that
 // keep their capacity from one response to the next, so steady-state parsing allocates nothing.
 //
-// Handles Content-Length, chunked (the body is stored decoded), read-until-close bodies, responses without
-// body (HEAD, 1xx, 204, 304) and skips interim 1xx responses.
+// Framing follows RFC 9112 section 6.3: a response to HEAD, any 1xx, 204 and 304 ends at the header block
+// whatever its Content-Length says; interim 1xx responses (100 Continue, 103 Early Hints) are skipped; a
+// 101 Switching Protocols is an error (the client never asks for an upgrade); then chunked, Content-Length
+// or read-until-close. Bytes after the end of the response are counted (extra_bytes()), never parsed as
+// the next response: the caller treats them as the server's fault.
+//
+// Bodies are kept up to a cap (set_body_limit): the rest is counted but not stored, so a large download
+// costs no memory. body() then holds the first `limit` bytes and body_truncated() is true.
+//
+// This is also the entry point for the fuzz target (tests/fuzz/): reset(), feed() any bytes, feed_eof().
 #include <http_parser.h>
 
 #include <cstddef>
@@ -24,9 +32,12 @@ class ResponseParser {
   // Prepares for the response to a request; `head_request` because only the request says a HEAD
   // response has no body.
   void reset(bool head_request);
+  // Body bytes kept per response (the rest is counted, not stored). Applies from the next reset().
+  void set_body_limit(std::size_t bytes) { body_limit_ = bytes; }
 
   enum class State { kNeedMore, kComplete, kError };
-  // Feeds bytes read from the connection. Bytes after a complete response are ignored (no pipelining).
+  // Feeds bytes read from the connection. After kComplete, the bytes of this call that were not part of
+  // the response are in extra_bytes() (we never pipeline, so any is a server fault).
   State feed(const char* data, std::size_t size);
   // The peer closed the connection: completes a read-until-close body, otherwise an error unless complete.
   State feed_eof();
@@ -34,18 +45,25 @@ class ResponseParser {
   bool complete() const { return complete_; }
   // Whether any byte of a response has been parsed (tells "closed before responding" from "malformed").
   bool started() const { return started_; }
-  // http-parser's error name ("HPE_INVALID_CONSTANT") after kError.
-  const char* error_name() const;
+  // Bytes that followed the complete response in the last feed().
+  std::size_t extra_bytes() const { return extra_bytes_; }
+  // After kError: what was wrong, in plain words ("response body cut short: 12 of 1,000 bytes"), written
+  // into `out` (its capacity reused).
+  void describe_error(std::string& out) const;
 
   int status() const { return status_; }
   std::string_view reason() const { return reason_; }
+  // The body as kept (decoded from chunked; at most the body limit).
   std::string_view body() const { return body_; }
+  // Body bytes received (decoded), including those beyond the limit.
+  std::uint64_t body_bytes() const { return body_bytes_; }
+  bool body_truncated() const { return body_bytes_ > body_.size(); }
   // Content-Length when the response had one, else the decoded body size (as Locust counts content).
-  std::uint64_t content_size() const { return content_length_ ? *content_length_ : body_.size(); }
+  std::uint64_t content_size() const { return content_length_ ? *content_length_ : body_bytes_; }
   bool keep_alive() const { return keep_alive_; }
-
-  // The whole header block, "name:value\n" per header in arrival order.
+  // The whole header block, "name:value\n" per header in arrival order (base/header_block.hpp searches it).
   std::string_view header_block() const { return headers_; }
+
   // Case-insensitive lookup in the header block; the first header of that name.
   std::optional<std::string_view> header(std::string_view name) const;
   // Calls fn(value) for every header of that name (Set-Cookie comes several times).
@@ -55,6 +73,10 @@ class ResponseParser {
     std::string_view value;
     while (next_header(name, pos, value)) fn(value);
   }
+
+  // Hands the header block, reason and body strings to a Response and takes its old (empty, but with
+  // capacity) strings in exchange: the response owns its data and no allocation happens.
+  void swap_buffers(std::string& headers, std::string& reason, std::string& body);
 
  private:
   bool next_header(std::string_view name, std::size_t& pos, std::string_view& value) const;
@@ -73,11 +95,19 @@ class ResponseParser {
   std::string headers_;
   std::string reason_;
   std::string body_;
+  std::size_t body_limit_ = SIZE_MAX;
+  std::uint64_t body_bytes_ = 0;
   std::optional<std::uint64_t> content_length_;
+  std::size_t extra_bytes_ = 0;
+  // The first bytes of the response, to show what a non-HTTP answer started with.
+  char first_bytes_[24] = {};
+  std::size_t first_size_ = 0;
   int status_ = 0;
   bool head_request_ = false;
   bool in_value_ = false;
   bool started_ = false;
+  bool headers_done_ = false;
+  bool upgrade_refused_ = false;
   bool complete_ = false;
   bool keep_alive_ = false;
 };

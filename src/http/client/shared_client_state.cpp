@@ -1,6 +1,7 @@
 #include "http/client/shared_client_state.hpp"
 
 #include <chrono>
+#include <stdexcept>
 
 namespace cicada::http {
 namespace {
@@ -12,17 +13,44 @@ constexpr auto kDnsLifetime = std::chrono::seconds(60);
 SharedClientState::SharedClientState(boost::asio::io_context& io, ClientConfig config)
     : io_(io), config_(std::move(config)), resolver_(io) {}
 
+namespace {
+
+// Applies the config's trust and identity to a context; "" or what failed.
+std::string configure(boost::asio::ssl::context& ctx, const ClientConfig& config) {
+  namespace ssl = boost::asio::ssl;
+  ctx.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3);
+  boost::system::error_code ec;
+  if (config.tls_verify) {
+    if (config.ca_bundle.empty())
+      ctx.set_default_verify_paths(ec);
+    else if (ctx.load_verify_file(config.ca_bundle, ec); ec)
+      return "cannot load the CA bundle " + config.ca_bundle + ": " + ec.message();
+    ctx.set_verify_mode(ssl::verify_peer, ec);
+  } else {
+    ctx.set_verify_mode(ssl::verify_none, ec);
+  }
+  if (!config.client_cert.empty() || !config.client_key.empty()) {
+    if (config.client_cert.empty() || config.client_key.empty())
+      return "a client certificate needs both --client-cert and --client-key";
+    if (ctx.use_certificate_chain_file(config.client_cert, ec); ec)
+      return "cannot load the client certificate " + config.client_cert + ": " + ec.message();
+    if (ctx.use_private_key_file(config.client_key, ssl::context::pem, ec); ec)
+      return "cannot load the client key " + config.client_key + ": " + ec.message();
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string check_tls_files(const ClientConfig& config) {
+  boost::asio::ssl::context ctx(boost::asio::ssl::context::tls_client);
+  return configure(ctx, config);
+}
+
 boost::asio::ssl::context& SharedClientState::tls_context() {
   if (!tls_) {
     tls_.emplace(boost::asio::ssl::context::tls_client);
-    tls_->set_options(boost::asio::ssl::context::default_workarounds | boost::asio::ssl::context::no_sslv2 |
-                      boost::asio::ssl::context::no_sslv3);
-    if (config_.tls_verify) {
-      tls_->set_default_verify_paths();
-      tls_->set_verify_mode(boost::asio::ssl::verify_peer);
-    } else {
-      tls_->set_verify_mode(boost::asio::ssl::verify_none);
-    }
+    if (std::string error = configure(*tls_, config_); !error.empty()) throw std::runtime_error(error);
   }
   return *tls_;
 }

@@ -16,6 +16,11 @@
 
 namespace cicada::http {
 
+// Loads the config's CA bundle and client certificate/key into a throwaway context: "" when they are
+// usable, else what is wrong in plain words. Called once before a run so that a bad path is a usage error
+// at start, not a failure per request.
+std::string check_tls_files(const ClientConfig& config);
+
 class SharedClientState {
  public:
   SharedClientState(boost::asio::io_context& io, ClientConfig config);
@@ -25,7 +30,8 @@ class SharedClientState {
   boost::asio::io_context& io() { return io_; }
   const ClientConfig& config() const { return config_; }
 
-  // The TLS context of this thread, created on first use (most runs never need it).
+  // The TLS context of this thread, created on first use (most runs never need it). Files named by the
+  // config that cannot be loaded throw std::runtime_error (check_tls_files() tells the user at start).
   boost::asio::ssl::context& tls_context();
 
   // Cached addresses of host:port, or nullptr when not cached (or older than the cache lifetime).

@@ -18,18 +18,11 @@ bool is_redirect(int status) {
   return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
 }
 
-bool is_address_literal(const std::string& host) {
-  error_code ec;
-  (void)asio::ip::make_address(host, ec);
-  return !ec;
-}
-
 }  // namespace
 
-UserHttpClient::UserHttpClient(SharedClientState& shared, stats::ThreadStats& stats,
-                               std::string_view base_url)
+UserHttpClient::UserHttpClient(SharedClientState& shared, RequestSink& sink, std::string_view base_url)
     : shared_(shared),
-      stats_(stats),
+      sink_(sink),
       base_url_(base_url.empty() ? std::string_view(shared.config().base_url) : base_url),
       conn_(Connection::create(shared.io())) {
   std::string_view ignored_target;
@@ -38,10 +31,13 @@ UserHttpClient::UserHttpClient(SharedClientState& shared, stats::ThreadStats& st
   head_.user_defaults = &user_headers_;
   head_.cookies = &cookies_;
   write_buffer_.reserve(1024);
+  parser_.set_body_limit(shared_.config().max_body_bytes);
 }
 
 UserHttpClient::~UserHttpClient() {
   if (pending_) record_default();
+  // The test ended (or the user was stopped) while this request waited: it never got its answer.
+  if (in_flight_) sink_.on_unanswered(method_, name_, micros_between(due_at_, mono_now()));
   conn_->detach();
 }
 
@@ -59,12 +55,15 @@ Task<Response> UserHttpClient::request(std::string_view method, std::string_view
                                        RequestOptions options) {
   // A previous catch_response Response still alive: it is recorded now, before its state is overwritten.
   if (pending_) record_default();
+  // The previous request's coroutine was destroyed while it waited (its caller went away).
+  if (in_flight_) sink_.on_unanswered(method_, name_, micros_between(due_at_, mono_now()));
   const MonoTime sent = mono_now();
   const MonoTime due = due_ && *due_ < sent ? *due_ : sent;
   due_.reset();
   sent_ = sent;
+  due_at_ = due;
+  first_byte_seen_ = false;
   const std::uint64_t ticket = ++ticket_;
-  stream_due_ = due;
   const MonoTime deadline = due + shared_.config().request_timeout;
 
   TransportError error = TransportError::kNone;
@@ -80,8 +79,9 @@ Task<Response> UserHttpClient::request(std::string_view method, std::string_view
   if (error != TransportError::kNone) error_detail_.assign(is_absolute_url(path) ? path : base_url_);
   // Locust names a request by the path and query of the URL it was asked for (before redirects).
   const std::string_view name = options.name.empty() ? target_ : options.name;
-  const std::string_view stats_name =
-      error == TransportError::kNone ? name : (options.name.empty() ? path : name);
+  method_.assign(method);
+  name_.assign(error == TransportError::kNone ? name : (options.name.empty() ? path : name));
+  in_flight_ = true;
 
   head_.method = method;
   head_.body = options.body;
@@ -114,7 +114,7 @@ Task<Response> UserHttpClient::request(std::string_view method, std::string_view
   }
   // Locust's HTTPError text names the name= given, else the full URL the request was made to.
   error_url_ = options.name.empty() ? path : std::string_view{};
-  co_return finish(ticket, method, stats_name, due, error, options.catch_response);
+  co_return finish(ticket, due, error, options.catch_response);
 }
 
 bool UserHttpClient::follow_location(std::string_view location) {
@@ -150,58 +150,76 @@ Task<TransportError> UserHttpClient::exchange(const Origin& origin, MonoTime dea
   write_request(write_buffer_, head_);
   const bool head_request = head_.method == "HEAD";
 
-  // A keep-alive connection may have been closed by the server while idle; that shows as a failed write
-  // or an EOF before any response byte. Such a request is sent again once on a fresh connection.
-  for (bool may_retry = true;; may_retry = false) {
-    const bool reused = conn_->is_open() && conn_->origin() == origin;
-    if (!reused) {
-      if (TransportError e = co_await open(origin, deadline); e != TransportError::kNone) co_return e;
-    }
-    conn_->arm(deadline);
-    const IoResult written = co_await conn_->write(write_buffer_);
-    if (written.ec) {
-      if (reused && may_retry && !conn_->timed_out()) {
-        conn_->close();
-        continue;
-      }
-      co_return fail(written.ec, TransportError::kRequestTimeout);
-    }
-    parser_.reset(head_request);
-    stream_.reset(stream_due_);
-    stream_kind_known_ = false;
-    ResponseParser::State state = ResponseParser::State::kNeedMore;
-    error_code read_error;
-    while (state == ResponseParser::State::kNeedMore) {
-      const IoResult got = co_await conn_->read_some();
-      const MonoTime now = mono_now();
-      const std::size_t body_before = parser_.body().size();
-      if (got.ec == asio::error::eof || got.ec == asio::ssl::error::stream_truncated) {
-        state = parser_.feed_eof();
-      } else if (got.ec) {
-        read_error = got.ec;
+  bool reused = conn_->is_open() && conn_->origin() == origin;
+  if (reused) {
+    // Checked before writing, so nothing is ever sent twice: a connection the server closed while it was
+    // idle is replaced (the server never saw this request; urllib3 checks the same before reuse), and
+    // bytes waiting on it answer no request (a server that answered twice): reading them as this
+    // request's response would put every later pairing out of step.
+    std::size_t waiting = 0;
+    switch (conn_->idle_state(waiting)) {
+      case Connection::IdleState::kQuiet:
         break;
-      } else {
-        state = parser_.feed(conn_->read_data(), got.bytes);
-      }
-      observe_stream(body_before, now, state != ResponseParser::State::kNeedMore);
+      case Connection::IdleState::kClosed:
+        conn_->close();
+        reused = false;
+        break;
+      case Connection::IdleState::kUnsolicitedBytes:
+        conn_->close();
+        error_detail_.assign("the server sent ");
+        error_detail_ += std::to_string(waiting);
+        error_detail_ += waiting >= Connection::kPeekSize ? "+ bytes" : " bytes";
+        error_detail_ += " while the connection was idle (an answer to no request); connection closed";
+        co_return TransportError::kMalformedResponse;
     }
-    if (state == ResponseParser::State::kComplete) {
-      conn_->disarm();
-      if (!parser_.keep_alive()) conn_->close();
-      co_return TransportError::kNone;
-    }
-    const bool nothing_received = !parser_.started();
-    if (reused && may_retry && nothing_received && !conn_->timed_out()) {
-      conn_->close();
-      continue;
-    }
-    if (read_error) co_return fail(read_error, TransportError::kRequestTimeout);
-    conn_->disarm();
-    conn_->close();
-    if (nothing_received) co_return TransportError::kClosedBeforeResponse;
-    error_detail_.assign(parser_.error_name());
-    co_return TransportError::kMalformedResponse;
   }
+  if (!reused) {
+    if (TransportError e = co_await open(origin, deadline); e != TransportError::kNone) co_return e;
+  }
+  conn_->arm(deadline);
+  const IoResult written = co_await conn_->write(write_buffer_);
+  if (written.ec) co_return fail(written.ec, TransportError::kRequestTimeout);
+  parser_.reset(head_request);
+  stream_.reset(due_at_);
+  stream_kind_known_ = false;
+  ResponseParser::State state = ResponseParser::State::kNeedMore;
+  error_code read_error;
+  while (state == ResponseParser::State::kNeedMore) {
+    const IoResult got = co_await conn_->read_some();
+    const MonoTime now = mono_now();
+    const std::size_t body_before = parser_.body().size();
+    if (got.ec == asio::error::eof || got.ec == asio::ssl::error::stream_truncated) {
+      state = parser_.feed_eof();
+    } else if (got.ec) {
+      read_error = got.ec;
+      break;
+    } else {
+      if (!first_byte_seen_ && got.bytes > 0) {
+        first_byte_ = now;
+        first_byte_seen_ = true;
+      }
+      state = parser_.feed(conn_->read_data(), got.bytes);
+    }
+    observe_stream(body_before, now, state != ResponseParser::State::kNeedMore);
+  }
+  if (state == ResponseParser::State::kComplete) {
+    conn_->disarm();
+    if (parser_.extra_bytes() > 0) {
+      conn_->close();
+      error_detail_.assign("the response was followed by ");
+      error_detail_ += std::to_string(parser_.extra_bytes());
+      error_detail_ += " more bytes (an answer to no request); connection closed";
+      co_return TransportError::kMalformedResponse;
+    }
+    if (!parser_.keep_alive()) conn_->close();
+    co_return TransportError::kNone;
+  }
+  if (read_error) co_return fail(read_error, TransportError::kRequestTimeout);
+  conn_->disarm();
+  conn_->close();
+  if (!parser_.started()) co_return TransportError::kClosedBeforeResponse;
+  parser_.describe_error(error_detail_);
+  co_return TransportError::kMalformedResponse;
 }
 
 void UserHttpClient::observe_stream(std::size_t body_before, MonoTime now, bool done) {
@@ -252,16 +270,23 @@ Task<TransportError> UserHttpClient::open(const Origin& origin, MonoTime deadlin
   conn_->set_no_delay();
 
   if (origin.tls) {
-    if (is_address_literal(origin.host))
-      sni_.clear();
-    else
-      sni_.assign(origin.host);
-    const IoResult r = co_await conn_->handshake(shared_.tls_context(), sni_, shared_.config().tls_verify);
+    const IoResult r =
+        co_await conn_->handshake(shared_.tls_context(), origin.host, shared_.config().tls_verify);
     if (r.ec) {
       if (conn_->timed_out()) co_return fail(r.ec, timeout_kind);
       conn_->disarm();
+      const std::string_view refused = conn_->verify_failure();
+      if (!refused.empty()) {
+        error_detail_.assign("certificate verify failed: ");
+        error_detail_ += refused;
+        error_detail_ += " (";
+        error_detail_ += origin.host;
+        error_detail_ += "); pass --insecure to skip verification";
+      } else {
+        error_detail_.assign("TLS handshake failed: ");
+        error_detail_ += r.ec.message();
+      }
       conn_->close();
-      error_detail_.assign(r.ec.message());
       co_return TransportError::kTlsHandshake;
     }
   }
@@ -280,53 +305,68 @@ TransportError UserHttpClient::fail(const error_code& ec, TransportError timeout
     return TransportError::kConnectionReset;
   if (ec == asio::error::eof) return TransportError::kClosedBeforeResponse;
   if (ec.category() == asio::error::get_ssl_category()) {
-    error_detail_.assign(ec.message());
+    error_detail_.assign("TLS error: ");
+    error_detail_ += ec.message();
     return TransportError::kTlsHandshake;
   }
   error_detail_.assign(ec.message());
   return TransportError::kOther;
 }
 
-stats::EntryId UserHttpClient::entry_for(std::string_view method, std::string_view name) {
-  for (const auto& e : entry_cache_)
-    if (e.used && e.name == name && e.method == method) return e.id;
-  auto& slot = entry_cache_[entry_cache_next_];
-  entry_cache_next_ = (entry_cache_next_ + 1) % entry_cache_.size();
-  slot.method.assign(method);
-  slot.name.assign(name);
-  slot.id = stats_.entry(method, name);
-  slot.used = true;
-  return slot.id;
-}
-
-Response UserHttpClient::finish(std::uint64_t ticket, std::string_view method, std::string_view name,
-                                MonoTime due, TransportError error, bool catch_response) {
+Response UserHttpClient::finish(std::uint64_t ticket, MonoTime due, TransportError error,
+                                bool catch_response) {
   const MonoTime done = mono_now();
+  in_flight_ = false;
   elapsed_us_ = micros_between(due, done);
   uncorrected_us_ = micros_between(sent_, done);
   if (chain_due_) due_ = done;
-  transport_ = error;
-  entry_ = entry_for(method, name);
   if (error == TransportError::kNone && stream_.active()) {
-    stats::StreamSample sample;
+    StreamSample sample;
     stream_.finish(done, sample);
-    stats_.record_stream(method, name, sample);
+    sink_.on_stream(method_, name_, sample);  // beside the request's own record (settled below or later)
   }
-  if (error != TransportError::kNone) {
-    const auto& cfg = shared_.config();
-    const auto timeout = error == TransportError::kConnectTimeout ? cfg.connect_timeout : cfg.request_timeout;
-    format_transport_error(error_text_, error, error_detail_, timeout);
-    failure_text_.assign(error_text_);
-  } else {
-    error_text_.clear();
-    if (parser_.status() >= 400)
-      format_http_error(failure_text_, parser_.status(), parser_.reason(), http_error_url(name));
+
+  // The Response takes the parser's buffers and gives it those of the last Response that went away.
+  detail::ResponseData data = std::move(spare_);
+  data.elapsed_us = elapsed_us_;
+  if (error == TransportError::kNone) {
+    parser_.swap_buffers(data.headers, data.reason, data.body);
+    data.status = parser_.status();
+    data.content_size = parser_.content_size();
+    data.body_truncated = parser_.body_truncated();
+    data.error.clear();
+    if (data.status >= 400)
+      format_http_error(failure_text_, data.status, data.reason, http_error_url(name_));
     else
       failure_text_.clear();
+  } else {
+    data.headers.clear();
+    data.reason.clear();
+    data.body.clear();
+    data.status = 0;
+    data.content_size = 0;
+    data.body_truncated = false;
+    const auto& cfg = shared_.config();
+    const auto timeout = error == TransportError::kConnectTimeout ? cfg.connect_timeout : cfg.request_timeout;
+    format_transport_error(data.error, error, error_detail_, timeout);
+    failure_text_.assign(data.error);
   }
+  content_size_ = data.content_size;
   pending_ = true;
   if (!catch_response) record_default();
-  return Response(this, ticket, catch_response);
+  return Response(this, ticket, catch_response, std::move(data));
+}
+
+void UserHttpClient::report(std::string_view error) {
+  RequestRecord record;
+  record.method = method_;
+  record.name = name_;
+  record.response_time_us = elapsed_us_;
+  record.uncorrected_response_time_us = uncorrected_us_;
+  if (first_byte_seen_) record.time_to_first_byte_us = micros_between(sent_, first_byte_);
+  record.response_bytes = content_size_;
+  record.error = error;
+  sink_.on_request(record);
 }
 
 std::string_view UserHttpClient::http_error_url(std::string_view name) {
@@ -341,22 +381,17 @@ std::string_view UserHttpClient::http_error_url(std::string_view name) {
 
 void UserHttpClient::record_default() {
   pending_ = false;
-  const std::uint64_t bytes = content_size();
-  if (failure_text_.empty())
-    stats_.record_success(entry_, latency(), bytes);
-  else
-    stats_.record_failure(entry_, latency(), bytes, failure_text_);
+  report(failure_text_);
 }
 
 void UserHttpClient::settle(std::uint64_t ticket, bool failed, std::string_view message) {
   if (!pending_ || ticket != ticket_) return;
   pending_ = false;
-  const std::uint64_t bytes = content_size();
   if (failed) {
     format_catch_response_error(failure_text_, message);
-    stats_.record_failure(entry_, latency(), bytes, failure_text_);
+    report(failure_text_);
   } else {
-    stats_.record_success(entry_, latency(), bytes);
+    report({});
   }
 }
 
@@ -364,17 +399,6 @@ void UserHttpClient::settle_default(std::uint64_t ticket) {
   if (pending_ && ticket == ticket_) record_default();
 }
 
-std::string_view UserHttpClient::body() const {
-  return transport_ == TransportError::kNone ? parser_.body() : std::string_view{};
-}
-
-std::optional<std::string_view> UserHttpClient::header(std::string_view name) const {
-  if (transport_ != TransportError::kNone) return std::nullopt;
-  return parser_.header(name);
-}
-
-std::size_t UserHttpClient::content_size() const {
-  return transport_ == TransportError::kNone ? static_cast<std::size_t>(parser_.content_size()) : 0;
-}
+void UserHttpClient::recycle(detail::ResponseData&& data) noexcept { spare_ = std::move(data); }
 
 }  // namespace cicada::http

@@ -3,15 +3,23 @@
 //
 // Runs on the user's event loop thread only. HTTP/1.1 with one keep-alive connection per user, reconnecting
 // after a transport error or a "Connection: close"; TLS via Asio/OpenSSL; redirects; a per-user cookie jar.
-// Every request is recorded exactly once in the thread's stats (ThreadStats): at once, or with
-// RequestOptions::catch_response when the caller settles the Response (or lets it go).
+// Every request is reported exactly once, as one RequestRecord handed to the thread's RequestSink
+// (base/request_record.hpp; the engine passes its stats::ThreadStats): at once, or with
+// RequestOptions::catch_response when the caller settles the Response (or lets it go). A request still
+// waiting when the client is destroyed (the test ended) is reported to the sink as unanswered.
+//
+// No silent resend: a request is written once. A kept-alive connection that the server closed while it was
+// idle is noticed before writing (a non-blocking peek) and replaced; once written, a request that gets no
+// complete response fails. Bytes that arrive on an idle connection, or follow a complete response, belong
+// to no request: the connection is closed and the request fails, so responses never pair with the wrong
+// request.
 //
 // After warm-up (same host, keep-alive) a request allocates nothing: the request and response buffers,
 // the parser and the coroutine frames are reused, and Asio handlers come from its recycling allocator.
 //
 // Usage (the engine wires it; scenarios only see cicada::HttpClient):
 //   http::SharedClientState shared(io, config);            // one per thread
-//   http::UserHttpClient client(shared, thread_stats);     // one per user
+//   http::UserHttpClient client(shared, thread_stats);     // one per user; ThreadStats is the sink
 //   client.begin_due_chain(scheduled);                     // arrival-rate load only, around an iteration
 //   cicada::Response r = co_await client.get("/health");
 #include <array>
@@ -21,6 +29,7 @@
 #include <string_view>
 
 #include "base/clock.hpp"
+#include "base/request_record.hpp"
 #include "cicada/http_client.hpp"
 #include "http/client/connection.hpp"
 #include "http/client/cookie_jar.hpp"
@@ -29,14 +38,13 @@
 #include "http/client/request_writer.hpp"
 #include "http/client/response_parser.hpp"
 #include "http/client/shared_client_state.hpp"
-#include "stats/thread_stats.hpp"
 
 namespace cicada::http {
 
 class UserHttpClient final : public HttpClient, private detail::ResponseOwner {
  public:
   // base_url overrides the run's ClientConfig::base_url (a user type's own host); empty keeps it.
-  UserHttpClient(SharedClientState& shared, stats::ThreadStats& stats, std::string_view base_url = {});
+  UserHttpClient(SharedClientState& shared, RequestSink& sink, std::string_view base_url = {});
   ~UserHttpClient() override;
   UserHttpClient(const UserHttpClient&) = delete;
   UserHttpClient& operator=(const UserHttpClient&) = delete;
@@ -63,32 +71,20 @@ class UserHttpClient final : public HttpClient, private detail::ResponseOwner {
 
   const CookieJar& cookies() const { return cookies_; }
 
-  // The last response as a client in another language copies it out whole (src/python): its header block
-  // ("name:value\n" per header; "" after a transport error), its reason phrase, and the failure text the
-  // client records for it without catch_response ("" when it counts as a success).
-  std::string_view last_header_block() const {
-    return transport_ == TransportError::kNone ? parser_.header_block() : std::string_view{};
-  }
-  std::string_view last_reason() const {
-    return transport_ == TransportError::kNone ? parser_.reason() : std::string_view{};
-  }
+  // For a client in another language (src/python): the failure text the last request is recorded with
+  // without catch_response ("" when it counts as a success; the Response itself has the rest), the
+  // thread's sink (custom samples) and event loop.
   std::string_view last_failure_text() const { return failure_text_; }
-  // The thread's statistics (custom samples and exceptions of scenario code) and event loop.
-  stats::ThreadStats& thread_stats() { return stats_; }
+  RequestSink& sink() { return sink_; }
   boost::asio::io_context& io() { return shared_.io(); }
   // TCP connections opened so far (keep-alive reuse shows as 1 for many requests).
   std::uint64_t connections_opened() const { return connections_opened_; }
 
  private:
-  // detail::ResponseOwner: the state of the last response, valid until the next request.
-  int status() const override { return transport_ == TransportError::kNone ? parser_.status() : 0; }
-  std::string_view body() const override;
-  std::optional<std::string_view> header(std::string_view name) const override;
-  std::string_view transport_error() const override { return error_text_; }
-  std::chrono::microseconds elapsed() const override { return std::chrono::microseconds(elapsed_us_); }
-  std::size_t content_size() const override;
+  // detail::ResponseOwner
   void settle(std::uint64_t ticket, bool failed, std::string_view message) override;
   void settle_default(std::uint64_t ticket) override;
+  void recycle(detail::ResponseData&& data) noexcept override;
 
   // One request/response exchange on a (re)used connection; the parser holds the response after kNone.
   Task<TransportError> exchange(const Origin& origin, MonoTime deadline);
@@ -96,16 +92,15 @@ class UserHttpClient final : public HttpClient, private detail::ResponseOwner {
   TransportError fail(const boost::system::error_code& ec, TransportError timeout_kind);
   // Points `target_`/`hop_origin_` at the Location of the current redirect response.
   bool follow_location(std::string_view location);
-  stats::EntryId entry_for(std::string_view method, std::string_view name);
+  Response finish(std::uint64_t ticket, MonoTime due, TransportError error, bool catch_response);
+  // Hands the current request's record to the sink; error "" for a success.
+  void report(std::string_view error);
   void record_default();
   // The URL an HTTPError failure text names: the name= given, else the full URL requested (as Locust).
   std::string_view http_error_url(std::string_view name);
-  stats::SampleLatency latency() const { return {elapsed_us_, uncorrected_us_}; }
-  Response finish(std::uint64_t ticket, std::string_view method, std::string_view name, MonoTime due,
-                  TransportError error, bool catch_response);
 
   SharedClientState& shared_;
-  stats::ThreadStats& stats_;
+  RequestSink& sink_;
   std::string base_url_;
   Origin base_origin_;
   bool base_ok_ = false;
@@ -115,7 +110,6 @@ class UserHttpClient final : public HttpClient, private detail::ResponseOwner {
   HeaderList user_headers_;
   std::string write_buffer_;
   std::vector<boost::asio::ip::tcp::endpoint> endpoints_;
-  std::string sni_;
 
   // Current hop of the current request (redirects change them).
   Origin hop_origin_;
@@ -124,41 +118,36 @@ class UserHttpClient final : public HttpClient, private detail::ResponseOwner {
   int location_slot_ = 0;
   RequestHead head_;
 
-  // Streamed responses (text/event-stream, NDJSON) are timed as they arrive: stream_due_ is the current
-  // request's due time, stream_kind_known_ whether its Content-Type was looked at yet.
+  // Streamed responses (text/event-stream, NDJSON) are timed as they arrive: stream_kind_known_ tells
+  // whether the current response's Content-Type was looked at yet.
   EventStream stream_;
-  MonoTime stream_due_{};
   bool stream_kind_known_ = false;
-  // After a feed of the response parser: times the first byte and passes new body bytes to stream_.
+  // After a feed of the response parser: passes new body bytes to stream_.
   void observe_stream(std::size_t body_before, MonoTime now, bool done);
 
-  // Last response.
+  // The current (or last) request. Method and name are copies: the caller's views may be gone when the
+  // record is made (catch_response settles later; a test may end while the request waits).
+  std::string method_;
+  std::string name_;
   std::optional<MonoTime> due_;
   bool chain_due_ = false;  // begin_due_chain(): the next request is due when this response ended
-  TransportError transport_ = TransportError::kNone;
+  MonoTime due_at_{};       // when the current request was due
+  MonoTime sent_{};         // when it was called
+  MonoTime first_byte_{};   // when its first response byte arrived (valid when first_byte_seen_)
+  bool first_byte_seen_ = false;
+  bool in_flight_ = false;  // called and not finished: reported as unanswered if the client goes first
   std::string error_detail_;
-  std::string error_text_;           // transport error text, "" when the response arrived
-  std::string failure_text_;         // what a default failure records
+  std::string failure_text_;         // what a default record reports ("" for a success)
   std::string_view error_url_;       // the path of a request without name= (valid during request())
   std::string error_url_text_;       // base URL + that path, built only for an HTTP error
   std::int64_t elapsed_us_ = 0;      // from the due time (corrected)
   std::int64_t uncorrected_us_ = 0;  // from the call
-  MonoTime sent_{};
-  stats::EntryId entry_ = 0;
+  std::uint64_t content_size_ = 0;
   std::uint64_t ticket_ = 0;
   bool pending_ = false;
   std::uint64_t connections_opened_ = 0;
-
-  // Last entries used: most users call a few (method, name) pairs again and again, so the hash lookup in
-  // ThreadStats is skipped after the first call.
-  struct CachedEntry {
-    std::string method;
-    std::string name;
-    stats::EntryId id = 0;
-    bool used = false;
-  };
-  std::array<CachedEntry, 4> entry_cache_;
-  std::size_t entry_cache_next_ = 0;
+  // Buffers of a Response that went away, handed to the next one (no allocation in steady state).
+  detail::ResponseData spare_;
 };
 
 }  // namespace cicada::http

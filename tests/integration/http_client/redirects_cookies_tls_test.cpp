@@ -107,7 +107,9 @@ TEST_F(ClientTest, HttpsAgainstASelfSignedServerWithKeepAlive) {
   ScriptedServer server(testing::make_self_signed_tls());
   server.set_handler(
       [](const testing::RecordedRequest& req) { return ScriptedReply::respond(200, "tls:" + req.target); });
-  use_config(config_for(server.url()));
+  auto config = config_for(server.url());
+  config.tls_verify = false;  // --insecure: its certificate is for "localhost", self-signed
+  use_config(config);
   auto client = make_client();
   run([&]() -> Task<> {
     for (int i = 0; i < 5; ++i) {

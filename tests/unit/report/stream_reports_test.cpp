@@ -26,8 +26,8 @@ stats::Snapshot streamed() {
     s.total_us = ttft + s.token_span_us;
     return s;
   };
-  t.record_stream("POST", "chat", sample(50'000, a));
-  t.record_stream("POST", "chat", sample(70'000, b));
+  t.on_stream("POST", "chat", sample(50'000, a));
+  t.on_stream("POST", "chat", sample(70'000, b));
   stats::StreamAggregate aggregate;
   aggregate.merge(t.take_delta().streams);
   stats::Snapshot snap;

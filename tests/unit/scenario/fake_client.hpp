@@ -35,12 +35,16 @@ struct RecordedRequest : detail::ResponseOwner {
   bool failed = false;
   std::string message;
 
-  int status() const override { return answer.error.empty() ? answer.status : 0; }
-  std::string_view body() const override { return answer.body; }
-  std::optional<std::string_view> header(std::string_view) const override { return std::nullopt; }
-  std::string_view transport_error() const override { return answer.error; }
-  std::chrono::microseconds elapsed() const override { return answer.elapsed; }
-  std::size_t content_size() const override { return answer.body.size(); }
+  // The Response's own copy of the scripted answer.
+  detail::ResponseData data() const {
+    detail::ResponseData d;
+    d.status = answer.error.empty() ? answer.status : 0;
+    d.body = answer.body;
+    d.error = answer.error;
+    d.elapsed_us = answer.elapsed.count();
+    d.content_size = answer.body.size();
+    return d;
+  }
   void settle(std::uint64_t, bool is_failure, std::string_view text) override {
     ++settle_count;
     failed = is_failure;
@@ -51,6 +55,7 @@ struct RecordedRequest : detail::ResponseOwner {
     settled_default = true;
     failed = !answer.error.empty() || answer.status >= 400;
   }
+  void recycle(detail::ResponseData&&) noexcept override {}
 };
 
 class FakeClient final : public HttpClient {
@@ -71,7 +76,7 @@ class FakeClient final : public HttpClient {
       r.answer = script.front();
       script.pop_front();
     }
-    co_return Response(&r, requests.size(), true);
+    co_return Response(&r, requests.size(), true, r.data());
   }
   void set_default_header(std::string_view, std::string_view) override {}
   std::string_view host() const override { return "http://127.0.0.1:1"; }

@@ -24,9 +24,9 @@ StreamSample sample(std::int64_t ttft_us, const std::vector<std::int64_t>& gaps)
 TEST(StreamStats, RowsPerEntryAndAggregatedFromThreadDeltas) {
   ThreadStats a, b;
   const std::vector<std::int64_t> gaps_a = {10'000, 10'000, 10'000}, gaps_b = {20'000};
-  a.record_stream("POST", "chat", sample(50'000, gaps_a));
-  b.record_stream("POST", "chat", sample(70'000, gaps_b));
-  b.record_stream("POST", "complete", sample(30'000, {}));
+  a.on_stream("POST", "chat", sample(50'000, gaps_a));
+  b.on_stream("POST", "chat", sample(70'000, gaps_b));
+  b.on_stream("POST", "complete", sample(30'000, {}));
   StreamAggregate aggregate;
   aggregate.merge(a.take_delta().streams);
   aggregate.merge(b.take_delta().streams);
@@ -58,7 +58,7 @@ TEST(StreamStats, RowsPerEntryAndAggregatedFromThreadDeltas) {
 
 TEST(StreamStats, AStreamWithoutTokensHasNoTimeToFirstToken) {
   ThreadStats t;
-  t.record_stream("GET", "events", sample(-1, {}));
+  t.on_stream("GET", "events", sample(-1, {}));
   StreamAggregate aggregate;
   aggregate.merge(t.take_delta().streams);
   const auto rows = aggregate.snapshot();

@@ -1,0 +1,118 @@
+// TLS verification is on by default (as in Python requests and k6): a self-signed certificate, or one for
+// another host, fails with a plain message that mentions --insecure; a CA bundle makes a private CA
+// trusted; a client certificate and key answer a server that asks for one (mutual TLS). The
+// certificates are made by the openssl command in a temporary folder for each test.
+#include <cstdlib>
+#include <fstream>
+
+#include "client_fixture.hpp"
+#include "support/child_process.hpp"
+#include "support/tls_identity.hpp"
+
+namespace cicada::http::test {
+namespace {
+
+using testing::ScriptedServer;
+using testing::TempDir;
+
+// Runs one openssl command in `dir`; fails the test when it does not succeed.
+void openssl(const TempDir& dir, const std::string& args) {
+  const std::string cmd = "cd '" + dir.path().string() + "' && openssl " + args + " > openssl.log 2>&1";
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd << "\n" << testing::read_file(dir.path() / "openssl.log");
+}
+
+// A CA, a server certificate it signs for `server_san` (e.g. "IP:127.0.0.1" or "DNS:wrong.example"),
+// and a client certificate it signs.
+void make_pki(const TempDir& dir, const std::string& server_san) {
+  const std::string ec = "-newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 ";
+  openssl(dir, "req -x509 " + ec + "-subj /CN=cicada-test-ca -keyout ca.key -out ca.pem");
+  openssl(dir, "req " + ec + "-subj /CN=server -keyout server.key -out server.csr");
+  std::ofstream(dir.path() / "san.ext") << "subjectAltName=" << server_san << "\n";
+  openssl(dir,
+          "x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 1 -extfile san.ext "
+          "-out server.pem");
+  openssl(dir, "req " + ec + "-subj /CN=client -keyout client.key -out client.csr");
+  openssl(dir, "x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 1 -out client.pem");
+}
+
+class TlsVerifyTest : public ClientTest {
+ protected:
+  std::string path(const char* name) const { return (dir_.path() / name).string(); }
+  // One GET against `server` with `config`; returns the response's error ("" when it succeeded).
+  std::string get_error(const ScriptedServer& server, ClientConfig config) {
+    config.base_url = server.url();
+    use_config(config);
+    auto client = make_client();
+    std::string error;
+    run([&]() -> Task<> {
+      Response r = co_await client->get("/");
+      error = std::string(r.error());
+      if (error.empty()) {
+        EXPECT_EQ(r.status(), 200);
+      }
+    }());
+    return error;
+  }
+  TempDir dir_;
+};
+
+TEST_F(TlsVerifyTest, ASelfSignedCertificateForTheWrongHostFailsByDefault) {
+  openssl(dir_,
+          "req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=wrong.example "
+          "-addext subjectAltName=DNS:wrong.example -keyout self.key -out self.pem");
+  ScriptedServer server(testing::make_tls_from_files(path("self.pem"), path("self.key")));
+  const std::string error = get_error(server, ClientConfig{});
+  EXPECT_EQ(error.rfind("SSLError('certificate verify failed: ", 0), 0u) << error;
+  EXPECT_NE(error.find("self"), std::string::npos) << error;  // OpenSSL: "self-signed certificate"
+  EXPECT_NE(error.find("pass --insecure to skip verification"), std::string::npos) << error;
+  EXPECT_EQ(totals("GET", "/").failures, 1u);
+
+  ClientConfig insecure;
+  insecure.tls_verify = false;
+  EXPECT_EQ(get_error(server, insecure), "");
+}
+
+TEST_F(TlsVerifyTest, ATrustedCaStillNeedsTheRightHost) {
+  make_pki(dir_, "DNS:wrong.example");
+  ScriptedServer server(testing::make_tls_from_files(path("server.pem"), path("server.key")));
+  ClientConfig config;
+  config.ca_bundle = path("ca.pem");
+  const std::string error = get_error(server, config);
+  EXPECT_EQ(error.rfind("SSLError('certificate verify failed: ", 0), 0u) << error;
+  EXPECT_NE(error.find("mismatch (127.0.0.1)"), std::string::npos) << error;
+}
+
+TEST_F(TlsVerifyTest, ACaBundleAndAMatchingCertificatePass) {
+  make_pki(dir_, "IP:127.0.0.1");
+  ScriptedServer server(testing::make_tls_from_files(path("server.pem"), path("server.key")));
+  ClientConfig config;
+  config.ca_bundle = path("ca.pem");
+  EXPECT_EQ(get_error(server, config), "");
+  // Without the bundle the private CA is unknown.
+  EXPECT_NE(get_error(server, ClientConfig{}).find("certificate verify failed"), std::string::npos);
+}
+
+TEST_F(TlsVerifyTest, MutualTlsSendsTheClientCertificate) {
+  make_pki(dir_, "IP:127.0.0.1");
+  ScriptedServer server(testing::make_tls_from_files(path("server.pem"), path("server.key"), path("ca.pem")));
+  ClientConfig config;
+  config.ca_bundle = path("ca.pem");
+  // The server refuses a client without a certificate (the handshake fails, or the first read does).
+  EXPECT_NE(get_error(server, config), "");
+  config.client_cert = path("client.pem");
+  config.client_key = path("client.key");
+  EXPECT_EQ(check_tls_files(config), "");
+  EXPECT_EQ(get_error(server, config), "");
+}
+
+TEST_F(TlsVerifyTest, UnusableFilesAreReportedBeforeAnyRequest) {
+  ClientConfig config;
+  config.ca_bundle = path("missing.pem");
+  EXPECT_NE(check_tls_files(config).find("cannot load the CA bundle"), std::string::npos);
+  ClientConfig half;
+  half.client_cert = path("client.pem");
+  EXPECT_EQ(check_tls_files(half), "a client certificate needs both --client-cert and --client-key");
+}
+
+}  // namespace
+}  // namespace cicada::http::test

@@ -1,0 +1,179 @@
+// ResponseParser on bytes in memory: framing (RFC 9112 6.3), bodies split across reads, the body cap,
+// bytes after the response, and each error in plain words.
+#include "http/client/response_parser.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <string_view>
+
+namespace cicada::http {
+namespace {
+
+using State = ResponseParser::State;
+
+State feed(ResponseParser& p, std::string_view bytes) { return p.feed(bytes.data(), bytes.size()); }
+
+std::string error_of(const ResponseParser& p) {
+  std::string out;
+  p.describe_error(out);
+  return out;
+}
+
+TEST(ResponseParser, ContentLengthBodyInPieces) {
+  ResponseParser p;
+  p.reset(false);
+  EXPECT_EQ(feed(p, "HTTP/1.1 201 Created\r\nContent-Le"), State::kNeedMore);
+  EXPECT_EQ(feed(p, "ngth: 11\r\nX-A: 1\r\nx-a: 2\r\n\r\nhello "), State::kNeedMore);
+  EXPECT_EQ(feed(p, "world"), State::kComplete);
+  EXPECT_EQ(p.status(), 201);
+  EXPECT_EQ(p.reason(), "Created");
+  EXPECT_EQ(p.body(), "hello world");
+  EXPECT_EQ(p.content_size(), 11u);
+  EXPECT_TRUE(p.keep_alive());
+  EXPECT_EQ(p.header("CONTENT-LENGTH"), "11");
+  std::string all;
+  p.for_each_header("X-A", [&](std::string_view v) { all += v; });
+  EXPECT_EQ(all, "12");
+  EXPECT_EQ(p.extra_bytes(), 0u);
+}
+
+TEST(ResponseParser, ChunkedBodyIsDecoded) {
+  ResponseParser p;
+  p.reset(false);
+  EXPECT_EQ(
+      feed(p, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n"),
+      State::kComplete);
+  EXPECT_EQ(p.body(), "hello world");
+  EXPECT_EQ(p.content_size(), 11u);
+}
+
+TEST(ResponseParser, ReadUntilCloseBodyEndsAtEof) {
+  ResponseParser p;
+  p.reset(false);
+  EXPECT_EQ(feed(p, "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nall of it"), State::kNeedMore);
+  EXPECT_EQ(p.feed_eof(), State::kComplete);
+  EXPECT_EQ(p.body(), "all of it");
+  EXPECT_FALSE(p.keep_alive());
+}
+
+TEST(ResponseParser, NoBodyResponsesEndAtTheHeaderBlock) {
+  for (const char* head : {"HTTP/1.1 204 No Content\r\nContent-Length: 10\r\n\r\n",
+                           "HTTP/1.1 304 Not Modified\r\nContent-Length: 1000\r\n\r\n"}) {
+    SCOPED_TRACE(head);
+    ResponseParser p;
+    p.reset(false);
+    EXPECT_EQ(feed(p, head), State::kComplete);
+    EXPECT_EQ(p.content_size(), 0u);
+    EXPECT_TRUE(p.keep_alive());
+  }
+  ResponseParser head;
+  head.reset(true);  // the response to a HEAD request
+  EXPECT_EQ(feed(head, "HTTP/1.1 200 OK\r\nContent-Length: 500\r\n\r\n"), State::kComplete);
+  EXPECT_EQ(head.body(), "");
+}
+
+TEST(ResponseParser, InterimResponsesAreSkipped) {
+  ResponseParser p;
+  p.reset(false);
+  EXPECT_EQ(feed(p, "HTTP/1.1 100 Continue\r\nX-Interim: 1\r\n\r\n"), State::kNeedMore);
+  EXPECT_EQ(feed(p, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"), State::kComplete);
+  EXPECT_EQ(p.status(), 200);
+  EXPECT_EQ(p.header("X-Interim"), std::nullopt);
+}
+
+TEST(ResponseParser, UnaskedFor101IsAnError) {
+  ResponseParser p;
+  p.reset(false);
+  EXPECT_EQ(feed(p, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\n\r\n"), State::kError);
+  EXPECT_EQ(error_of(p), "unexpected 101 Switching Protocols (no upgrade was asked for)");
+}
+
+TEST(ResponseParser, BytesAfterTheResponseAreCounted) {
+  ResponseParser p;
+  p.reset(false);
+  EXPECT_EQ(feed(p, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokEXTRA"), State::kComplete);
+  EXPECT_EQ(p.body(), "ok");
+  EXPECT_EQ(p.extra_bytes(), 5u);
+  ResponseParser no_body;
+  no_body.reset(false);
+  EXPECT_EQ(feed(no_body, "HTTP/1.1 204 No Content\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n"),
+            State::kComplete);
+  EXPECT_EQ(no_body.extra_bytes(), 27u);
+}
+
+TEST(ResponseParser, BodyBeyondTheLimitIsCountedNotKept) {
+  ResponseParser p;
+  p.set_body_limit(4);
+  p.reset(false);
+  EXPECT_EQ(feed(p, "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n0123"), State::kNeedMore);
+  EXPECT_EQ(feed(p, "456789"), State::kComplete);
+  EXPECT_EQ(p.body(), "0123");
+  EXPECT_TRUE(p.body_truncated());
+  EXPECT_EQ(p.body_bytes(), 10u);
+  EXPECT_EQ(p.content_size(), 10u);
+}
+
+TEST(ResponseParser, ErrorsInPlainWords) {
+  struct Case {
+    const char* bytes;
+    bool eof;
+    const char* expected;
+  };
+  const Case cases[] = {
+      {"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n123456789012", true,
+       "response body cut short: 12 of 1,000 bytes"},
+      {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel", true,
+       "response body cut short: 3 bytes, then the connection closed inside a chunked body"},
+      {"HTTP/1.1 200 OK\r\nServ", true, "connection closed in the middle of the response head"},
+      {"SSH-2.0-OpenSSH_9.2\r\n", false, "not an HTTP response: it starts with \"SSH-2.0-OpenSSH_\""},
+      {"HTTP/1.1 2x0 OK\r\n", false, "invalid status code in the status line"},
+      {"HTTP/1.1 200 OK\r\nContent-Length: abc\r\n\r\n", false, "invalid Content-Length"},
+      {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", false,
+       "invalid chunk size in a chunked body"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.bytes);
+    ResponseParser p;
+    p.reset(false);
+    State s = feed(p, c.bytes);
+    if (c.eof && s == State::kNeedMore) s = p.feed_eof();
+    ASSERT_EQ(s, State::kError);
+    EXPECT_TRUE(p.started());
+    EXPECT_EQ(error_of(p), c.expected);
+    EXPECT_EQ(error_of(p).find("HPE_"), std::string::npos);
+  }
+}
+
+TEST(ResponseParser, EofBeforeAnyByteIsNotStarted) {
+  ResponseParser p;
+  p.reset(false);
+  EXPECT_EQ(p.feed_eof(), State::kError);
+  EXPECT_FALSE(p.started());
+}
+
+TEST(ResponseParser, ResetReadsTheNextResponseCleanly) {
+  ResponseParser p;
+  p.reset(false);
+  EXPECT_EQ(feed(p, "HTTP/1.1 404 Not Found\r\nX-Old: 1\r\nContent-Length: 3\r\n\r\nold"), State::kComplete);
+  p.reset(false);
+  EXPECT_EQ(feed(p, "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nnew"), State::kComplete);
+  EXPECT_EQ(p.status(), 200);
+  EXPECT_EQ(p.body(), "new");
+  EXPECT_EQ(p.header("X-Old"), std::nullopt);
+}
+
+TEST(ResponseParser, SwapBuffersHandsTheResponseOver) {
+  ResponseParser p;
+  p.reset(false);
+  ASSERT_EQ(feed(p, "HTTP/1.1 200 OK\r\nX-A: 1\r\nContent-Length: 4\r\n\r\nbody"), State::kComplete);
+  std::string headers, reason, body;
+  p.swap_buffers(headers, reason, body);
+  EXPECT_EQ(body, "body");
+  EXPECT_EQ(reason, "OK");
+  EXPECT_NE(headers.find("X-A:1"), std::string::npos);
+  EXPECT_EQ(p.body(), "");
+}
+
+}  // namespace
+}  // namespace cicada::http

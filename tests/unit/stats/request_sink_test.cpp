@@ -1,0 +1,88 @@
+// ThreadStats as the thread's RequestSink: records become entries, failures and histograms; requests
+// left without an answer at the end are counted, and fail once they waited past the documented limit.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "stats/thread_stats.hpp"
+
+namespace cicada::stats {
+namespace {
+
+const EntryDelta* find_entry(const StatsDelta& d, std::string_view method, std::string_view name) {
+  for (const auto& e : d.entries)
+    if (e.method == method && e.name == name) return &e;
+  return nullptr;
+}
+
+RequestRecord record(std::string_view method, std::string_view name, std::int64_t us,
+                     std::string_view error = {}) {
+  RequestRecord r;
+  r.method = method;
+  r.name = name;
+  r.response_time_us = us;
+  r.uncorrected_response_time_us = us;
+  r.response_bytes = 10;
+  r.error = error;
+  return r;
+}
+
+TEST(RequestSink, RecordsAreFiledByMethodAndName) {
+  ThreadStats s;
+  RequestSink& sink = s;
+  for (int i = 0; i < 20; ++i) {
+    // More distinct names than the sink's recent-entry cache holds, interleaved.
+    const std::string name = "/n" + std::to_string(i % 10);
+    sink.on_request(record("GET", name, 1000 + i));
+  }
+  sink.on_request(record("POST", "/n0", 5000, "HTTPError('500 Server Error: x for url: /n0')"));
+  const StatsDelta d = s.take_delta();
+  ASSERT_EQ(d.entries.size(), 11u);
+  const EntryDelta* get0 = find_entry(d, "GET", "/n0");
+  ASSERT_NE(get0, nullptr);
+  EXPECT_EQ(get0->num_requests, 2u);
+  EXPECT_EQ(get0->content_bytes, 20u);
+  const EntryDelta* post = find_entry(d, "POST", "/n0");
+  ASSERT_NE(post, nullptr);
+  EXPECT_EQ(post->num_failures, 1u);
+  ASSERT_EQ(d.failures.size(), 1u);
+  EXPECT_EQ(d.failures[0].error, "HTTPError('500 Server Error: x for url: /n0')");
+}
+
+TEST(RequestSink, LateRecordsKeepBothLatencies) {
+  ThreadStats s;
+  RequestRecord r = record("GET", "/", 500'000);
+  r.uncorrected_response_time_us = 1'000;
+  s.on_request(r);
+  const StatsDelta d = s.take_delta();
+  ASSERT_EQ(d.entries.size(), 1u);
+  EXPECT_FALSE(d.entries[0].uncorrected_latency.buckets.empty());
+}
+
+TEST(RequestSink, UnansweredRequestsAreCountedAndOldOnesFail) {
+  ThreadStats s;
+  s.on_unanswered("GET", "/slow", 200'000);    // cut short by the end of the test: counted only
+  s.on_unanswered("GET", "/hung", 4'900'000);  // waited past the limit: a failure
+  s.on_unanswered("GET", "/hung", ThreadStats::kUnansweredFailureAfterUs);
+  const StatsDelta d = s.take_delta();
+  EXPECT_EQ(d.unanswered_requests, 3u);
+  EXPECT_EQ(d.oldest_unanswered_us, 4'900'000);
+  EXPECT_EQ(find_entry(d, "GET", "/slow"), nullptr);
+  const EntryDelta* hung = find_entry(d, "GET", "/hung");
+  ASSERT_NE(hung, nullptr);
+  EXPECT_EQ(hung->num_requests, 2u);
+  EXPECT_EQ(hung->num_failures, 2u);
+  ASSERT_EQ(d.failures.size(), 1u);  // one row, whatever each waited
+  EXPECT_EQ(d.failures[0].error,
+            "NoResponse('no response within the test (waited 1 s or more when it ended)')");
+  EXPECT_EQ(d.failures[0].occurrences, 2u);
+  EXPECT_EQ(hung->latency.max_us, 4'900'000);  // the wait is the sample's response time
+  const StatsDelta next = s.take_delta();
+  EXPECT_EQ(next.unanswered_requests, 0u);
+  EXPECT_TRUE(next.empty());
+}
+
+}  // namespace
+}  // namespace cicada::stats
