@@ -24,7 +24,7 @@ void pack_histogram(Packer& pk, const stats::SparseHistogram& h) {
 }
 
 stats::SparseHistogram read_histogram(const msgpack::object& obj) {
-  const auto* f = items(obj, 7);
+  const auto* f = items(obj, 5);
   stats::SparseHistogram h;
   f[0].convert(h.count);
   f[1].convert(h.sum_us);

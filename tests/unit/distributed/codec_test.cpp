@@ -36,6 +36,8 @@ stats::StatsDelta sample_delta() {
   stream.ttft = h.to_sparse();
   stream.itl = h.to_sparse();
   d.streams.push_back(stream);
+  d.unanswered_requests = 3;
+  d.oldest_unanswered_us = 4'900'000;
   return d;
 }
 
@@ -71,6 +73,8 @@ TEST(Codec, StatsRoundTripKeepsEveryFieldAndBucket) {
   EXPECT_EQ(d.streams[0].token_span_us, 60'000);
   EXPECT_EQ(d.streams[0].itl.buckets, want.streams[0].itl.buckets);
   EXPECT_TRUE(d.streams[0].ttfb.empty());
+  EXPECT_EQ(d.unanswered_requests, 3u);
+  EXPECT_EQ(d.oldest_unanswered_us, 4'900'000);
 }
 
 TEST(Codec, StartRoundTrip) {
