@@ -34,7 +34,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       (void)parser.content_size();
       (void)parser.body().size();
     } else if (state == ResponseParser::State::kError) {
-      cicada::fuzz::require(parser.error_name() != nullptr, "an error has a name");
+      std::string text;
+      parser.describe_error(text);
+      cicada::fuzz::require(!text.empty(), "an error is described in words");
     }
   }
   return 0;

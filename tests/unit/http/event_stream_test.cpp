@@ -29,7 +29,7 @@ Fed feed(EventStream::Kind kind, const std::vector<std::string>& pieces,
     s.first_byte(now);
     s.feed(pieces[i], now);
   }
-  stats::StreamSample sample;
+  StreamSample sample;
   s.finish(at(100'000), sample);
   return {sample.events,  sample.tokens,  {sample.gaps_us.begin(), sample.gaps_us.end()},
           sample.ttfb_us, sample.ttft_us, sample.total_us};
@@ -97,7 +97,7 @@ TEST(EventStream, NothingIsCountedBeforeStartOrForAResponseThatIsNotAStream) {
   EventStream s;
   s.reset(at(0));
   s.feed("data: a\n\n", at(5));
-  stats::StreamSample sample;
+  StreamSample sample;
   s.finish(at(10), sample);
   EXPECT_FALSE(s.active());
   EXPECT_EQ(sample.events, 0u);
