@@ -114,7 +114,7 @@ int run_master(const CliOptions& o, runner::RunDescription description, Observer
   distributed::MasterRunner master(std::move(*payload), description.options,
                                    master_options(o.distributed, description.scenario));
   if (!bind_master(master)) return 1;
-  SignalWatcher watcher([&] { master.stop(); });
+  SignalWatcher watcher([&] { master.stop(); }, [&] { master.stop_now(); });
   if (auto r = master.wait_for_workers(); !r) {
     log::error("{}", r.error().message);
     master.quit_workers();

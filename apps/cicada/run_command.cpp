@@ -109,7 +109,7 @@ int run_load_test(const CliOptions& o) {
             run.description().options.seed);
   int code = 0;
   {
-    SignalWatcher watcher([&] { run.stop(); });
+    SignalWatcher watcher([&] { run.stop(); }, [&] { run.stop_now(); });
     if (loaded->on_test_start) loaded->on_test_start();  // a locustfile's test_start listeners
     observe_run(run, observers);
     if (loaded->on_test_stop) loaded->on_test_stop();

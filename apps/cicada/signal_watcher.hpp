@@ -1,6 +1,9 @@
 #pragma once
 // SignalWatcher: turns SIGINT/SIGTERM into a call of `stop` on a thread of its own (a signal handler may
 // only touch lock-free atomics). Installs the handlers on construction; the thread ends with the object.
+//
+// A second signal calls `stop_now` (when given): the user pressed Ctrl-C again because --stop-timeout is
+// long, so the run stops waiting for tasks to finish and writes what it measured at once.
 #include <atomic>
 #include <functional>
 #include <thread>
@@ -9,7 +12,7 @@ namespace cicada::app {
 
 class SignalWatcher {
  public:
-  explicit SignalWatcher(std::function<void()> stop);
+  explicit SignalWatcher(std::function<void()> stop, std::function<void()> stop_now = {});
   ~SignalWatcher();
   SignalWatcher(const SignalWatcher&) = delete;
   SignalWatcher& operator=(const SignalWatcher&) = delete;

@@ -1,7 +1,6 @@
 #include "web_command.hpp"
 
 #include <atomic>
-#include <csignal>
 #include <iostream>
 #include <mutex>
 #include <thread>
@@ -9,6 +8,7 @@
 #include "base/duration.hpp"
 #include "base/log.hpp"
 #include "report/locust_csv.hpp"
+#include "signal_watcher.hpp"
 #include "tracking_observers.hpp"
 #include "web_html_observer.hpp"
 #include "web_tracking.hpp"
@@ -20,9 +20,6 @@ namespace cicada::app {
 namespace {
 
 using namespace std::chrono_literals;
-
-std::atomic<int> g_web_signal{0};
-extern "C" void on_web_signal(int sig) { g_web_signal.store(sig); }
 
 // What the app adds to each test of the UI: --html and --csv files, and the end time for --autoquit.
 class AppTestListener final : public webui::TestListener {
@@ -126,9 +123,9 @@ int run_web_ui(const CliOptions& o, scenario::LoadedScenario loaded, const runne
       return 2;
     }
   }
-  std::signal(SIGINT, on_web_signal);
-  std::signal(SIGTERM, on_web_signal);
-  while (g_web_signal.load() == 0) {
+  std::atomic<bool> quit{false};
+  SignalWatcher watcher([&] { quit.store(true); }, [&] { ui.controller().stop_now(); });
+  while (!quit.load()) {
     if (o.web.autostart && o.web.autoquit_s >= 0) {
       if (auto ended = listener.ended_at(); ended && std::chrono::steady_clock::now() - *ended >=
                                                          std::chrono::duration<double>(o.web.autoquit_s)) {
@@ -138,7 +135,6 @@ int run_web_ui(const CliOptions& o, scenario::LoadedScenario loaded, const runne
     }
     std::this_thread::sleep_for(50ms);
   }
-  if (int sig = g_web_signal.load()) log::info("Got {}, shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
   ui.stop();
   const auto snap = ui.controller().snapshot();
   const bool failed = snap->total.num_failures > 0 || !snap->exceptions.empty();

@@ -215,7 +215,7 @@ void FleetBackend::heartbeat(MonoTime now) {
   rebalance();
 }
 
-void FleetBackend::stop(std::chrono::microseconds stop_timeout) {
+void FleetBackend::stop(std::chrono::microseconds stop_timeout, const std::atomic<bool>& hurry) {
   for (const auto& w : workers_.workers()) socket_.send(w.id, Message{"master", Stop{test_id_}});
   const MonoTime deadline =
       mono_now() + std::chrono::duration_cast<MonoClock::duration>(stop_timeout) + kStopGrace;
@@ -224,11 +224,14 @@ void FleetBackend::stop(std::chrono::microseconds stop_timeout) {
       if (w.test_id == test_id_ && !w.stopped) return false;
     return true;
   };
-  while (!all_stopped() && mono_now() < deadline) {
+  while (!all_stopped() && mono_now() < deadline && !hurry.load()) {
     heartbeat(mono_now());
     if (auto m = socket_.receive(kPoll)) handle(std::move(*m), mono_now());
   }
-  if (!all_stopped())
+  if (all_stopped()) return;
+  if (hurry.load())
+    log::warning("Stopped at once: the stats of workers still finishing their tasks are not all in");
+  else
     log::warning("Some workers did not confirm the stop in time; their last second is lost");
 }
 

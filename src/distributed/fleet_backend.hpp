@@ -79,7 +79,7 @@ class FleetBackend final : public runner::RunBackend {
   std::vector<stats::StatsDelta> take_deltas(bool final) override;
   std::chrono::milliseconds close_grace() const override;
   bool wait(MonoTime until) override;
-  void stop(std::chrono::microseconds stop_timeout) override;
+  void stop(std::chrono::microseconds stop_timeout, const std::atomic<bool>& hurry) override;
 
  private:
   void handle(Message&& message, MonoTime now);

@@ -33,6 +33,11 @@ class MasterRunner {
     stop_requested_.store(true);
     control_.stop();
   }
+  // stop() without waiting for the workers' --stop-timeout (a second Ctrl-C).
+  void stop_now() {
+    stop_requested_.store(true);
+    control_.stop_now();
+  }
   void set_users(int users, double spawn_rate) { control_.set_users(users, spawn_rate); }
   void reset_stats() { control_.reset_stats(); }
   // Open model (the shape's first target has an arrival rate): the fleet's total iterations per second,

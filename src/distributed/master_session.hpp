@@ -28,6 +28,7 @@ class MasterTestRun final : public runner::TestRun {
 
   void run(const std::function<void(const stats::Snapshot&)>& on_second) override;
   void stop() override { master_.stop(); }
+  void stop_now() override { master_.stop_now(); }
   void set_users(int users, double spawn_rate) override { master_.set_users(users, spawn_rate); }
   void reset_stats() override { master_.reset_stats(); }
   // Until run() begins, the master still shows the previous test: this one is ready, with no stats.

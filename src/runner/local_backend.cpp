@@ -224,7 +224,7 @@ bool LocalBackend::wait(MonoTime until) {
   return true;
 }
 
-void LocalBackend::stop(std::chrono::microseconds stop_timeout) {
+void LocalBackend::stop(std::chrono::microseconds stop_timeout, const std::atomic<bool>& hurry) {
   for (std::size_t i = 0; i < shards_.size(); ++i) {
     Shard& shard = *shards_[i];
     pool_->post(i, [&shard] {
@@ -238,7 +238,8 @@ void LocalBackend::stop(std::chrono::microseconds stop_timeout) {
     for (auto& s : shards_) n += s->running.load(std::memory_order_relaxed);
     return n;
   };
-  while (stop_timeout.count() > 0 && running() > 0 && mono_now() < deadline) std::this_thread::sleep_for(5ms);
+  while (stop_timeout.count() > 0 && running() > 0 && mono_now() < deadline && !hurry.load())
+    std::this_thread::sleep_for(5ms);
   pool_->stop();
   pool_->join();
   for (auto& shard : shards_) {

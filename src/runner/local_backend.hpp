@@ -46,7 +46,7 @@ class LocalBackend final : public RunBackend {
   int reported_users() const override;
   std::vector<stats::StatsDelta> take_deltas(bool final) override;
   bool wait(MonoTime until) override;
-  void stop(std::chrono::microseconds stop_timeout) override;
+  void stop(std::chrono::microseconds stop_timeout, const std::atomic<bool>& hurry) override;
 
  private:
   void start_user(std::size_t ordinal);

@@ -63,6 +63,7 @@ void LocalRunner::run(const std::function<void(const stats::Snapshot&)>& on_seco
 }
 
 void LocalRunner::stop() { control_->stop(); }
+void LocalRunner::stop_now() { control_->stop_now(); }
 void LocalRunner::set_users(int users, double spawn_rate, std::map<std::string, int> fixed_counts) {
   control_->set_users(users, spawn_rate, std::move(fixed_counts));
 }

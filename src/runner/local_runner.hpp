@@ -42,6 +42,8 @@ class LocalRunner {
   void run(const std::function<void(const stats::Snapshot&)>& on_second);
 
   void stop();
+  // stop() without waiting for --stop-timeout (a second Ctrl-C); the stats so far are kept.
+  void stop_now();
   // A new user target. fixed_counts (user type name -> count; empty: keep) replaces those types' fixed
   // counts in the same step, starting or stopping users of those types to match: a distributed worker's
   // new share after a worker joined or was lost. Fixed-count users come first within the target.

@@ -6,6 +6,7 @@
 // users it stops are freed there.
 //
 // Every call comes from the control thread (the caller of RunControl::run).
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <map>
@@ -52,8 +53,9 @@ class RunBackend {
   // go on (no worker left) and the test ends.
   virtual bool wait(MonoTime until) = 0;
   // Stops every user and iteration, gives them stop_timeout to finish their task, and waits for the last
-  // stats (take_deltas(true) returns them).
-  virtual void stop(std::chrono::microseconds stop_timeout) = 0;
+  // stats (take_deltas(true) returns them). Once `hurry` is set (a second Ctrl-C) it waits no longer:
+  // what was measured until then is kept, tasks still running are cut.
+  virtual void stop(std::chrono::microseconds stop_timeout, const std::atomic<bool>& hurry) = 0;
 };
 
 }  // namespace cicada::runner

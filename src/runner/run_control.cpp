@@ -30,6 +30,7 @@ void RunControl::set_state(RunState s) {
 
 void RunControl::rearm() {
   stop_requested_.store(false);
+  hurry_.store(false);
   std::lock_guard lock(control_mutex_);
   pending_target_.reset();
 }
@@ -185,7 +186,7 @@ void RunControl::run(const RunOptions& options,
   }
 
   set_state(RunState::kStopping);
-  backend_.stop(options_.stop_timeout);
+  backend_.stop(options_.stop_timeout, hurry_);
   collect_second(true);
   set_state(RunState::kStopped);
 }

@@ -37,6 +37,11 @@ class RunControl {
   void run(const RunOptions& options, const std::function<void(const stats::Snapshot&)>& on_second);
 
   void stop() { stop_requested_.store(true); }
+  // stop(), and no waiting for --stop-timeout either (a second Ctrl-C): the stats so far are kept.
+  void stop_now() {
+    hurry_.store(true);
+    stop_requested_.store(true);
+  }
   bool stop_requested() const { return stop_requested_.load(); }
   // Between two runs: the next run's stop() and targets are its own.
   void rearm();
@@ -74,6 +79,7 @@ class RunControl {
 
   // Requests from other threads.
   std::atomic<bool> stop_requested_{false};
+  std::atomic<bool> hurry_{false};  // stop_now(): the backend's stop waits no longer
   std::atomic<bool> reset_requested_{false};
   std::mutex control_mutex_;
   struct UserTarget {

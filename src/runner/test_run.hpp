@@ -29,6 +29,8 @@ class TestRun {
   virtual void run(const std::function<void(const stats::Snapshot&)>& on_second) = 0;
   // Thread-safe controls and readings, as LocalRunner's.
   virtual void stop() = 0;
+  // stop() without waiting for --stop-timeout (a second Ctrl-C): what was measured so far is kept.
+  virtual void stop_now() = 0;
   virtual void set_users(int users, double spawn_rate) = 0;
   virtual void reset_stats() = 0;
   virtual RunState state() const = 0;
@@ -63,6 +65,7 @@ class LocalTestRun final : public TestRun {
 
   void run(const std::function<void(const stats::Snapshot&)>& on_second) override { runner_.run(on_second); }
   void stop() override { runner_.stop(); }
+  void stop_now() override { runner_.stop_now(); }
   void set_users(int users, double spawn_rate) override { runner_.set_users(users, spawn_rate); }
   void reset_stats() override { runner_.reset_stats(); }
   RunState state() const override { return runner_.state(); }

@@ -158,6 +158,11 @@ void TestController::stop() {
   if (running_ && runner_) runner_->stop();
 }
 
+void TestController::stop_now() {
+  std::lock_guard lock(mutex_);
+  if (running_ && runner_) runner_->stop_now();
+}
+
 void TestController::reset_stats() {
   std::lock_guard lock(mutex_);
   if (running_ && runner_) {

@@ -84,6 +84,8 @@ class TestController {
   // Fails (and changes nothing) on a bad request, e.g. a host without http:// or malformed stages.
   Result<void> swarm(const SwarmRequest& request);
   void stop();
+  // stop() without waiting for --stop-timeout (a second Ctrl-C).
+  void stop_now();
   // Zeroes stats, failures and exceptions (the running test's, or the last finished one's).
   void reset_stats();
 

@@ -2,6 +2,8 @@
 // for and a broken target never passes.
 #include <gtest/gtest.h>
 
+#include <csignal>
+
 #include "support/child_process.hpp"
 #include "support/csv_rows.hpp"
 #include "support/scripted_server.hpp"
@@ -43,4 +45,30 @@ TEST(FaultyTarget, AServerThatNeverAnswersFailsTheRun) {
             std::string::npos)
       << run.out();
   EXPECT_NE(read_file(dir.path() / "report.html").find("no response within the test"), std::string::npos);
+}
+
+TEST(FaultyTarget, ASecondCtrlCStopsAtOnceDuringALongStopTimeoutAndKeepsWhatWasMeasured) {
+  // The target never answers, so with --stop-timeout 10m the first Ctrl-C would wait ten minutes for the
+  // users' tasks; the second one must end the run at once, still writing the CSVs and the verdict.
+  ScriptedServer server;
+  server.set_fallback(ScriptedReply::stall());
+  TempDir dir;
+  ChildProcess run({binary("apps/cicada/cicada").string(), "-f", source("examples/health.yaml").string(),
+                    "--host", server.url(), "--headless", "-u", "2", "-r", "10", "-t", "10m",
+                    "--stop-timeout", "10m", "--csv", "out", "--only-summary"},
+                   dir.path());
+  ASSERT_TRUE(run.wait_for_output("All users spawned", 30s)) << run.err();
+  ASSERT_TRUE(server.wait_for_requests(2, 30s));
+  run.signal(SIGINT);
+  ASSERT_TRUE(run.wait_for_output("press Ctrl-C again to stop at once", 30s)) << run.err();
+  // Still waiting for the stalled tasks: the first Ctrl-C alone does not end the run.
+  EXPECT_FALSE(run.wait_for_output("Got SIGINT again", 1s));
+  run.signal(SIGINT);
+  // Far less than the 10 minutes the stop timeout would take, on any machine.
+  EXPECT_EQ(run.wait(120s), 1) << run.out() << run.err();
+  EXPECT_NE(run.err().find("Got SIGINT again: stopping at once"), std::string::npos) << run.err();
+  auto stats = read_csv(dir.path() / "out_stats.csv");
+  ASSERT_GE(stats.size(), 2u) << run.out();
+  EXPECT_EQ(stats.back()[1], "Aggregated");
+  EXPECT_EQ(stats.back()[2], "2");  // both users' requests are accounted for (unanswered, failed)
 }
