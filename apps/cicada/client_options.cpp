@@ -4,8 +4,8 @@
 #include <charconv>
 
 #include "base/ascii.hpp"
-#include "duration_flag.hpp"
 #include "base/log.hpp"
+#include "duration_flag.hpp"
 #include "http/client/shared_client_state.hpp"
 #include "runner/local_backend.hpp"
 
@@ -22,7 +22,8 @@ void add_client_flags(CLI::App& app, runner::RunOptions& run) {
       ->check(CLI::NonNegativeNumber);
   app.add_flag("--insecure", run.insecure,
                "Do not verify TLS certificates (verification is on by default, as in Python requests)");
-  app.add_option("--ca-bundle", run.ca_bundle, "PEM file of CA certificates to trust instead of the system's");
+  app.add_option("--ca-bundle", run.ca_bundle,
+                 "PEM file of CA certificates to trust instead of the system's");
   app.add_option("--client-cert", run.client_cert, "PEM client certificate (chain) for mutual TLS");
   app.add_option("--client-key", run.client_key, "PEM private key of --client-cert");
   app.add_option_function<std::string>(

@@ -37,11 +37,11 @@ struct RunOptions {
   // turns these into the client's http::ClientConfig).
   std::chrono::microseconds connect_timeout{10'000'000};  // DNS, TCP and TLS (--connect-timeout)
   std::chrono::microseconds request_timeout{60'000'000};  // due to last response byte (--request-timeout)
-  int max_redirects = 10;                                  // hops followed per request (--max-redirects)
-  bool insecure = false;          // skip TLS certificate verification (--insecure); verified by default
-  std::string ca_bundle;          // PEM CA certificates trusted instead of the system's (--ca-bundle)
-  std::string client_cert;        // PEM client certificate chain for mutual TLS (--client-cert)
-  std::string client_key;         // its private key (--client-key)
+  int max_redirects = 10;                                 // hops followed per request (--max-redirects)
+  bool insecure = false;    // skip TLS certificate verification (--insecure); verified by default
+  std::string ca_bundle;    // PEM CA certificates trusted instead of the system's (--ca-bundle)
+  std::string client_cert;  // PEM client certificate chain for mutual TLS (--client-cert)
+  std::string client_key;   // its private key (--client-key)
   std::size_t max_body_bytes = 1 << 20;  // response body bytes kept for checks (--max-body-size)
   // How streamed responses count tokens (--stream-tokens, http/client/event_stream.hpp).
   http::TokenCounting stream_tokens;

@@ -21,8 +21,8 @@
 #include <vector>
 
 #include "base/clock.hpp"
-#include "base/result.hpp"
 #include "base/request_record.hpp"
+#include "base/result.hpp"
 
 namespace cicada::http {
 
