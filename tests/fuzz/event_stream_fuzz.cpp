@@ -38,7 +38,7 @@ Counts scan(EventStream& stream, EventStream::Kind kind, const TokenCounting& co
     rest.remove_prefix(n);
     now += std::chrono::milliseconds(1);
   }
-  cicada::stats::StreamSample s;
+  cicada::StreamSample s;
   stream.finish(now, s);
   require(s.ttfb_us == 1000, "time to first byte is from the due time");
   require(s.total_us == cicada::micros_between(due, now), "the total ends when the body ended");
