@@ -1,41 +1,16 @@
 // Steady state allocates nothing: after warm-up, 10,000 keep-alive requests (and their stats records) on
 // one client make no call to operator new on the client's thread.
 //
-// Global operator new is replaced in this test binary only; it counts calls made on a thread that asked
-// to be counted, so the server threads and the other tests are unaffected.
-#include <cstdlib>
-#include <new>
-
+// Global operator new is replaced in this test binary only (tests/support/counting_new.hpp); it counts
+// calls made on a thread that asked to be counted, so the server threads and the other tests are unaffected.
 #include "client_fixture.hpp"
-
-namespace {
-thread_local bool g_counting = false;
-thread_local std::size_t g_allocations = 0;
-
-void* counted_alloc(std::size_t size, std::size_t align) {
-  if (g_counting) ++g_allocations;
-  void* p = align > alignof(std::max_align_t) ? std::aligned_alloc(align, (size + align - 1) / align * align)
-                                              : std::malloc(size ? size : 1);
-  if (!p) throw std::bad_alloc();
-  return p;
-}
-}  // namespace
-
-void* operator new(std::size_t size) { return counted_alloc(size, 0); }
-void* operator new[](std::size_t size) { return counted_alloc(size, 0); }
-void* operator new(std::size_t size, std::align_val_t a) { return counted_alloc(size, std::size_t(a)); }
-void* operator new[](std::size_t size, std::align_val_t a) { return counted_alloc(size, std::size_t(a)); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
-void operator delete(void* p, std::align_val_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::align_val_t) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
+#include "support/counting_new.hpp"
 
 namespace cicada::http::test {
 namespace {
+
+using ::cicada::test::counting_new::allocations;
+using ::cicada::test::counting_new::counting;
 
 using testing::ScriptedReply;
 using testing::ScriptedServer;
@@ -67,12 +42,12 @@ TEST_F(ClientTest, NoAllocationPerRequestInSteadyState) {
     // One uncounted request first: the post() that started this coroutine left a smaller block in Asio's
     // per-thread handler cache, so the first operation after it allocates once (a per-start cost).
     co_await requests(*client, 1, false);
-    g_allocations = 0;
-    g_counting = true;
+    allocations = 0;
+    counting = true;
     co_await requests(*client, 5000, false);
     co_await requests(*client, 5000, true);
-    g_counting = false;
-    counted = g_allocations;
+    counting = false;
+    counted = allocations;
   }());
   EXPECT_EQ(counted, 0u) << "operator new calls over 10,000 steady-state requests";
   EXPECT_EQ(client->connections_opened(), 1u);
@@ -82,12 +57,12 @@ TEST_F(ClientTest, NoAllocationPerRequestInSteadyState) {
 
 TEST_F(ClientTest, AllocationCounterSeesAllocations) {
   // Guards the test above against a counter that never counts.
-  g_allocations = 0;
-  g_counting = true;
+  allocations = 0;
+  counting = true;
   auto* p = new std::string(100, 'x');
-  g_counting = false;
+  counting = false;
   delete p;
-  EXPECT_GE(g_allocations, 1u);
+  EXPECT_GE(allocations.load(), 1u);
 }
 
 }  // namespace

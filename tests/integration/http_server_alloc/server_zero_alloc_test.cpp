@@ -7,15 +7,15 @@
 // /count/stop handlers.
 #include <gtest/gtest.h>
 
-#include "counting_new.hpp"
 #include "http/server/http_server.hpp"
 #include "raw_http.hpp"
+#include "support/counting_new.hpp"
 
 namespace cicada::http {
 namespace {
 
-using test::counting_new::allocations;
-using test::counting_new::counting;
+using ::cicada::test::counting_new::allocations;
+using ::cicada::test::counting_new::counting;
 
 constexpr std::string_view kBody =
     R"({"age":63,"sex":1,"cp":3,"trestbps":145,"chol":233,"fbs":1,"thalach":150})";
