@@ -131,6 +131,7 @@ struct ScriptedServer::State {
   std::function<ScriptedReply(const RecordedRequest&)> handler;
   std::vector<RecordedRequest> requests;
   std::vector<StreamTiming> stream_timings;
+  std::vector<std::chrono::microseconds> delayed_reply_times;
   std::size_t request_count = 0;
   bool recording = true;
   std::size_t connections = 0;
@@ -212,6 +213,11 @@ void ScriptedServer::set_recording(bool on) {
 std::vector<RecordedRequest> ScriptedServer::requests() const {
   std::lock_guard lock(state_->mu);
   return state_->requests;
+}
+
+std::vector<std::chrono::microseconds> ScriptedServer::delayed_reply_times() const {
+  std::lock_guard lock(state_->mu);
+  return state_->delayed_reply_times;
 }
 
 std::vector<StreamTiming> ScriptedServer::stream_timings() const {
@@ -360,7 +366,13 @@ void ScriptedServer::serve(std::unique_ptr<ServerStream> stream, std::size_t ind
       if (!reply.pieces.empty() && !reply.chunked) reply.no_length = true;
       if (reply.action == ScriptedReply::Action::kRespond) reply.raw = serialize(reply, head_request);
     }
-    if (reply.delay.count() > 0) std::this_thread::sleep_for(reply.delay);
+    if (reply.delay.count() > 0) {
+      std::this_thread::sleep_for(reply.delay);
+      const auto waited = std::chrono::duration_cast<std::chrono::microseconds>(
+          std::chrono::steady_clock::now() - request_read);
+      std::lock_guard lock(state_->mu);  // kept before the write, so a client that has the reply finds it
+      state_->delayed_reply_times.push_back(waited);
+    }
 
     const auto send_unsolicited = [&] {
       if (reply.unsolicited.empty()) return true;

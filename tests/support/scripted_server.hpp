@@ -170,6 +170,9 @@ class ScriptedServer {
   std::size_t connections_accepted() const;
   // Every paced response sent so far (ScriptedReply::pieces), in the order they finished.
   std::vector<StreamTiming> stream_timings() const;
+  // Every delayed reply (ScriptedReply::after) sent so far: how long after its request was read its
+  // write really started, a late wake-up included.
+  std::vector<std::chrono::microseconds> delayed_reply_times() const;
   // Connections open now (accepted and not yet closed by either side).
   std::size_t connections_open() const;
   // Waits until `n` requests arrived (true) or the timeout passed (false).

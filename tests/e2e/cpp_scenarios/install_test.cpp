@@ -33,9 +33,14 @@ TEST_F(CppScenarioTest, InstalledCopyRunsCppScenariosAndBuildsTheLibraryExample)
   EXPECT_GT(std::stoi((*health)[2]), 0);
 
   const fs::path build = dir_.path() / "example-build";
-  auto configure = start(CICADA_CMAKE_COMMAND,
-                         {"-S", source("examples/library").string(), "-B", build.string(), "-G", "Ninja",
-                          "-DCMAKE_BUILD_TYPE=Release", "-DCMAKE_PREFIX_PATH=" + prefix.string()});
+  std::vector<std::string> configure_args = {"-S", source("examples/library").string(), "-B", build.string(),
+                                             "-G", "Ninja", "-DCMAKE_BUILD_TYPE=Release",
+                                             "-DCMAKE_PREFIX_PATH=" + prefix.string()};
+#if defined(__SANITIZE_ADDRESS__)
+  // The asan preset installs sanitized libraries: a program linking them links the sanitizer runtimes.
+  configure_args.push_back("-DCMAKE_EXE_LINKER_FLAGS=-fsanitize=address,undefined");
+#endif
+  auto configure = start(CICADA_CMAKE_COMMAND, configure_args);
   ASSERT_EQ(configure->wait(120s), 0) << configure->out() << configure->err();
   auto compile = start(CICADA_CMAKE_COMMAND, {"--build", build.string()});
   ASSERT_EQ(compile->wait(300s), 0) << compile->out() << compile->err();

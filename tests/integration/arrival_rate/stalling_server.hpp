@@ -2,8 +2,9 @@
 // Loopback servers with a known latency for the coordinated-omission proof (docs/metrics.md):
 // - a stalling server: answers in service_time, except that once every period it freezes for `stall`
 //   (every request arriving in [stall_at, stall_at + stall) of a period is answered when the stall ends);
-// - a server whose delays are drawn from a known distribution and recorded, so the reported
-//   percentiles can be compared with the true ones.
+// - a server whose delays are drawn from a known distribution, and whose real time per request (from
+//   reading it to writing its body, oversleeping included) is recorded, so the reported percentiles can
+//   be compared with the true ones.
 // Both are ScriptedServer handlers (thread per connection, so one delayed answer delays no other).
 #include <chrono>
 #include <mutex>
@@ -37,28 +38,30 @@ inline void make_stalling(ScriptedServer& server, StallPlan plan,
   });
 }
 
-// Delays uniform in [low, high] (whole microseconds), drawn with a fixed seed and kept for the test.
+// Delays uniform in [low, high] (whole microseconds), drawn with a fixed seed. The truth is what the
+// server really waited per request (ScriptedServer::delayed_reply_times): a busy machine's late wake-up
+// is in it, not in the measuring error.
 class KnownDelays {
  public:
-  KnownDelays(ScriptedServer& server, std::chrono::microseconds low, std::chrono::microseconds high) {
+  KnownDelays(ScriptedServer& server, std::chrono::microseconds low, std::chrono::microseconds high)
+      : server_(server) {
     server.set_recording(false);
     server.set_handler([this, low, high](const RecordedRequest&) {
       const auto d = std::chrono::microseconds(rng_.integer(low.count(), high.count()));
-      std::lock_guard lock(mutex_);
-      delays_us_.push_back(d.count());
       return ScriptedReply::respond(200, "ok").after(
           std::chrono::duration_cast<std::chrono::milliseconds>(d));
     });
   }
-  std::vector<std::int64_t> delays_us() const {
-    std::lock_guard lock(mutex_);
-    return delays_us_;
+  // Per request answered: from the request read to the start of its answer's write, in microseconds.
+  std::vector<std::int64_t> served_us() const {
+    std::vector<std::int64_t> out;
+    for (const auto t : server_.delayed_reply_times()) out.push_back(t.count());
+    return out;
   }
 
  private:
-  Random rng_{42};
-  mutable std::mutex mutex_;
-  std::vector<std::int64_t> delays_us_;
+  ScriptedServer& server_;
+  Random rng_{42};  // called under the server's lock
 };
 
 }  // namespace cicada::testing
