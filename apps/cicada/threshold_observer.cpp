@@ -31,8 +31,7 @@ std::vector<report::StoredThreshold> ThresholdObserver::stored_results() const {
   for (const auto& r : results_) {
     const auto& t = *r.threshold;
     out.push_back(
-        {t.text, r.entry, r.actual, t.limit,
-         r.no_data ? "no requests" : report::format_threshold_value(t, r.actual),
+        {t.text, r.entry, r.actual, t.limit, report::threshold_actual_text(r),
          std::string(report::threshold_op_text(t.op)) + " " + report::format_threshold_value(t, t.limit),
          r.passed});
   }

@@ -186,8 +186,9 @@ ThresholdResult judge(const Threshold& t, const stats::EntrySnapshot& e) {
   ThresholdResult r;
   r.threshold = &t;
   r.entry = e.name == "Aggregated" && e.method.empty() ? "Aggregated" : e.method + " " + e.name;
-  const bool counts = t.metric == ThresholdMetric::kRequests || t.metric == ThresholdMetric::kFailures;
-  if (!e.has_requests() && !counts) {
+  // No sample, no verdict: even "failures < 1" or "requests < 1000" would only pass because nothing was
+  // measured (a hung target), so every metric fails with "no data" on an entry without requests.
+  if (!e.has_requests()) {
     r.no_data = true;
     return r;
   }
@@ -349,12 +350,16 @@ std::string format_threshold_value(const Threshold& t, double value) {
   }
 }
 
+std::string threshold_actual_text(const ThresholdResult& r) {
+  return r.no_data ? "no data" : format_threshold_value(*r.threshold, r.actual);
+}
+
 std::string thresholds_table(const std::vector<ThresholdResult>& results) {
   if (results.empty()) return {};
   std::string out = "Thresholds\n";
   for (const auto& r : results) {
     const Threshold& t = *r.threshold;
-    const std::string actual = r.no_data ? "no requests" : format_threshold_value(t, r.actual);
+    const std::string actual = threshold_actual_text(r);
     out += fmt::format("  {:<4} {:<40} {:<28} actual {} (limit {} {})\n", r.passed ? "PASS" : "FAIL", t.text,
                        r.entry, actual, threshold_op_text(t.op), format_threshold_value(t, t.limit));
   }

@@ -64,7 +64,9 @@ struct ThresholdResult {
   std::string entry;  // "GET /health" or "Aggregated"
   double actual = 0;  // same unit as Threshold::limit
   bool passed = false;
-  bool no_data = false;  // the entry had no request: a failure (a limit on nothing is not met)
+  // The entry had no completed request: a failure whatever the metric (a limit on nothing is not met,
+  // and "failures < 1" on a target that never answered must not pass).
+  bool no_data = false;
 };
 
 Result<Threshold> parse_threshold(std::string_view text);
@@ -89,6 +91,9 @@ bool all_passed(const std::vector<ThresholdResult>& results);
 std::string format_threshold_value(const Threshold& t, double value);
 // Operator as written: "<", "<=", ">", ">=".
 std::string_view threshold_op_text(ThresholdOp op);
+
+// The actual value as shown: format_threshold_value(), or "no data" for an entry without requests.
+std::string threshold_actual_text(const ThresholdResult& r);
 
 // The console block printed at the end of a run: one line per result with actual vs limit.
 std::string thresholds_table(const std::vector<ThresholdResult>& results);

@@ -130,5 +130,30 @@ TEST(Thresholds, AnEntryWithoutRequestsFailsInsteadOfPassingVacuously) {
   EXPECT_TRUE(results[0].no_data);
   EXPECT_FALSE(results[0].passed);
   EXPECT_FALSE(results[1].passed);
-  EXPECT_NE(thresholds_table(results).find("no requests"), std::string::npos);
+  EXPECT_NE(thresholds_table(results).find("actual no data"), std::string::npos) << thresholds_table(results);
+}
+
+// A target that never answered records nothing: "failures < 1" and "requests < 1000" hold for zero only
+// because nothing was measured, so they fail with "no data" too, on entries and on the Aggregated row.
+TEST(Thresholds, CountLimitsOnNothingMeasuredFailWithNoData) {
+  auto list =
+      parse_thresholds({"failures < 1", "requests < 1000", "GET /health: failures <= 0", "fail_ratio < 1%"});
+  ASSERT_TRUE(list);
+  stats::Snapshot hung;
+  hung.entries.push_back(synthetic_entry("GET", "/health", 0, 0, 0, 0));
+  hung.total = synthetic_entry("", "Aggregated", 0, 0, 0, 0);
+  auto results = evaluate_thresholds(*list, hung);
+  ASSERT_EQ(results.size(), 4u);
+  for (const auto& r : results) {
+    EXPECT_TRUE(r.no_data) << r.threshold->text;
+    EXPECT_FALSE(r.passed) << r.threshold->text;
+    EXPECT_EQ(threshold_actual_text(r), "no data");
+  }
+  EXPECT_FALSE(all_passed(results));
+  // With data, the same count limits are judged normally.
+  auto measured = evaluate_thresholds(*list, snapshot());
+  EXPECT_FALSE(measured[0].no_data);
+  EXPECT_FALSE(measured[0].passed);  // 30 failures
+  EXPECT_FALSE(measured[1].passed);  // 2000 requests
+  EXPECT_TRUE(measured[2].passed);   // GET /health: 0 failures of 1000
 }
