@@ -8,6 +8,7 @@
 #include "base/duration.hpp"
 #include "base/log.hpp"
 #include "report/locust_csv.hpp"
+#include "report/run_verdict.hpp"
 #include "signal_watcher.hpp"
 #include "tracking_observers.hpp"
 #include "web_html_observer.hpp"
@@ -137,7 +138,7 @@ int run_web_ui(const CliOptions& o, scenario::LoadedScenario loaded, const runne
   }
   ui.stop();
   const auto snap = ui.controller().snapshot();
-  const bool failed = snap->total.num_failures > 0 || !snap->exceptions.empty();
+  const bool failed = !report::run_failure_reasons(*snap).empty();
   const int code = failed ? o.exit_code_on_error : 0;
   log::info("Shutting down (exit code {})", code);
   return code;

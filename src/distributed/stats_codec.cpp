@@ -61,9 +61,9 @@ std::vector<T> read_list(const msgpack::object& obj, Fn&& read_one) {
 }  // namespace
 
 // [taken_at_unix_s, entries, failures, exceptions, dropped_iterations, streams, unanswered_requests,
-//  oldest_unanswered_us]
+//  oldest_unanswered_us, due_iterations, started_iterations]
 void pack_delta(Packer& pk, const stats::StatsDelta& d) {
-  pk.pack_array(8);
+  pk.pack_array(10);
   pk.pack(d.taken_at_unix_s);
   pack_list(pk, d.entries, [&](const stats::EntryDelta& e) {
     pk.pack_array(7);
@@ -105,6 +105,8 @@ void pack_delta(Packer& pk, const stats::StatsDelta& d) {
   });
   pk.pack(d.unanswered_requests);
   pk.pack(d.oldest_unanswered_us);
+  pk.pack(d.due_iterations);
+  pk.pack(d.started_iterations);
 }
 
 stats::StatsDelta read_delta(const msgpack::object& obj) {
@@ -162,6 +164,10 @@ stats::StatsDelta read_delta(const msgpack::object& obj) {
   if (obj.via.array.size > 7) {  // unanswered requests at the end (older workers send six fields)
     f[6].convert(d.unanswered_requests);
     f[7].convert(d.oldest_unanswered_us);
+  }
+  if (obj.via.array.size > 9) {  // iterations due and started (open model)
+    f[8].convert(d.due_iterations);
+    f[9].convert(d.started_iterations);
   }
   return d;
 }

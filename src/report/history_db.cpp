@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <random>
@@ -191,13 +192,13 @@ Result<void> HistoryDb::begin_run(const RunInfo& i) {
   return st->run();  // one statement: its own transaction
 }
 
-Result<void> HistoryDb::write_new_seconds(
-    const std::string& id, const std::vector<std::shared_ptr<const stats::HistoryBlock>>& blocks) {
+Result<void> HistoryDb::write_new_seconds(const std::string& id, const stats::HistoryView& blocks) {
   auto next = db_.prepare("SELECT COALESCE(MAX(seq) + 1, 0) FROM run_seconds WHERE run_id = ?");
   if (!next) return next.error();
   next->bind(1, id);
   if (auto row = next->step(); !row) return row.error();
-  const auto first = static_cast<std::size_t>(next->integer(0));
+  // Seconds that left memory before they were written (stats/history_log.hpp) are skipped, not invented.
+  const auto first = std::max(static_cast<std::size_t>(next->integer(0)), blocks.first());
   if (first >= blocks.size()) return {};
   auto st = db_.prepare(
       "INSERT INTO run_seconds (run_id, seq, timestamp, user_count, block_json) VALUES (?,?,?,?,?)");
@@ -211,8 +212,7 @@ Result<void> HistoryDb::write_new_seconds(
   return {};
 }
 
-Result<void> HistoryDb::append_seconds(
-    const std::string& id, const std::vector<std::shared_ptr<const stats::HistoryBlock>>& blocks) {
+Result<void> HistoryDb::append_seconds(const std::string& id, const stats::HistoryView& blocks) {
   auto tx = sql::Transaction::begin(db_);
   if (!tx) return tx.error();
   if (auto r = write_new_seconds(id, blocks); !r) return r;
@@ -256,6 +256,8 @@ Result<void> HistoryDb::finish_run(const std::string& id, const stats::Snapshot&
     if (!counter) return counter.error();
     const std::pair<const char*, std::int64_t> counters[] = {
         {"dropped_iterations", static_cast<std::int64_t>(s.dropped_iterations)},
+        {"due_iterations", static_cast<std::int64_t>(s.due_iterations)},
+        {"started_iterations", static_cast<std::int64_t>(s.started_iterations)},
         {"unanswered_requests", static_cast<std::int64_t>(s.unanswered_requests)},
         {"oldest_unanswered_us", s.oldest_unanswered_us}};
     for (const auto& [name, value] : counters) {

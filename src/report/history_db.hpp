@@ -73,8 +73,7 @@ class HistoryDb {
 
   Result<void> begin_run(const RunInfo& info);
   // Stores the blocks not stored yet (the snapshot's history only grows), in one transaction.
-  Result<void> append_seconds(const std::string& id,
-                              const std::vector<std::shared_ptr<const stats::HistoryBlock>>& blocks);
+  Result<void> append_seconds(const std::string& id, const stats::HistoryView& blocks);
   Result<void> finish_run(const std::string& id, const stats::Snapshot& final_stats,
                           const std::vector<StoredThreshold>& thresholds, int exit_code,
                           const std::string& verdict, double ended_unix_s);
@@ -90,8 +89,7 @@ class HistoryDb {
  private:
   explicit HistoryDb(sql::Connection db) : db_(std::move(db)) {}
   Result<void> create_schema();
-  Result<void> write_new_seconds(const std::string& id,
-                                 const std::vector<std::shared_ptr<const stats::HistoryBlock>>& blocks);
+  Result<void> write_new_seconds(const std::string& id, const stats::HistoryView& blocks);
   sql::Connection db_;
 };
 

@@ -197,14 +197,17 @@ Result<StoredRun> HistoryDb::load(const std::string& id) const {
     if (!r) return r.error();
   }
   {
+    // Runs recorded before a counter existed lack its row: it stays 0.
     auto st = db_.prepare("SELECT name, value FROM run_counters WHERE run_id = ?");
     if (!st) return st.error();
     st->bind(1, id);
     auto r = st->each_row([&]() -> Result<void> {
       const std::string name = st->text(0);
-      if (name == "dropped_iterations") snap.dropped_iterations = static_cast<std::uint64_t>(st->integer(1));
-      if (name == "unanswered_requests")
-        snap.unanswered_requests = static_cast<std::uint64_t>(st->integer(1));
+      const auto value = static_cast<std::uint64_t>(st->integer(1));
+      if (name == "dropped_iterations") snap.dropped_iterations = value;
+      if (name == "due_iterations") snap.due_iterations = value;
+      if (name == "started_iterations") snap.started_iterations = value;
+      if (name == "unanswered_requests") snap.unanswered_requests = value;
       if (name == "oldest_unanswered_us") snap.oldest_unanswered_us = st->integer(1);
       return {};
     });
@@ -238,13 +241,15 @@ Result<StoredRun> HistoryDb::load(const std::string& id) const {
     auto st = db_.prepare("SELECT block_json FROM run_seconds WHERE run_id = ? ORDER BY seq");
     if (!st) return st.error();
     st->bind(1, id);
+    stats::HistoryLog log;
     auto r = st->each_row([&]() -> Result<void> {
       auto block = history_block_from_json(st->text(0));
       if (!block) return block.error();
-      snap.history.push_back(std::make_shared<const stats::HistoryBlock>(std::move(*block)));
+      log.append(std::make_shared<const stats::HistoryBlock>(std::move(*block)));
       return {};
     });
     if (!r) return r.error();
+    snap.history = log.view();
     if (!snap.history.empty()) snap.user_count = snap.history.back()->user_count;
   }
   {

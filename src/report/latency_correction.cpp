@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "report/csv_format.hpp"
+#include "report/run_verdict.hpp"
 
 namespace cicada::report {
 namespace {
@@ -30,6 +31,8 @@ std::string latency_correction_csv(const stats::Snapshot& snap) {
   append_csv_row(out, header);
   for (const auto& e : snap.entries) append_rows(out, e);
   append_rows(out, snap.total);
+  append_csv_row(out, {"Due Iterations", std::to_string(snap.due_iterations)});
+  append_csv_row(out, {"Started Iterations", std::to_string(snap.started_iterations)});
   append_csv_row(out, {"Dropped Iterations", std::to_string(snap.dropped_iterations)});
   return out;
 }
@@ -53,6 +56,7 @@ std::string latency_correction_table(const stats::Snapshot& snap) {
   out += fmt::format("{:<14}{:>10.3f}{:>10.3f}{:>10.3f}{:>10.3f}\n", "uncorrected",
                      ms(t.uncorrected_percentiles_us[0]), ms(t.uncorrected_percentiles_us[5]),
                      ms(t.uncorrected_percentiles_us[7]), ms(t.uncorrected_max_us));
+  out += fmt::format("Iterations: {} (due = started + dropped)\n", iteration_counts_text(snap));
   out += fmt::format("Dropped iterations (could not start in time): {}\n", snap.dropped_iterations);
   return out;
 }

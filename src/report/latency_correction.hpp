@@ -11,7 +11,8 @@
 namespace cicada::report {
 
 // PREFIX_latency_correction.csv: Type,Name,Request Count,Correction,50%..100%,Average (ms); two rows per
-// entry ("corrected", "uncorrected") and two for Aggregated; a last line "Dropped Iterations,N".
+// entry ("corrected", "uncorrected") and two for Aggregated; then "Due Iterations,N",
+// "Started Iterations,N" and, last, "Dropped Iterations,N".
 std::string latency_correction_csv(const stats::Snapshot& snap);
 Result<void> write_latency_correction_csv(const std::string& path, const stats::Snapshot& snap);
 

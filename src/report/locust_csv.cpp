@@ -1,5 +1,6 @@
 #include "report/locust_csv.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <system_error>
@@ -94,7 +95,8 @@ std::string stats_csv(const stats::Snapshot& snap) {
 namespace {
 void append_history_blocks(std::string& out, const stats::Snapshot& snap, std::size_t first,
                            bool full_history) {
-  for (std::size_t i = first; i < snap.history.size(); ++i) {
+  // Blocks before history.first() left memory (stats/history_log.hpp); a streaming writer is past them.
+  for (std::size_t i = std::max(first, snap.history.first()); i < snap.history.size(); ++i) {
     const stats::HistoryBlock& block = *snap.history[i];
     if (full_history) {
       for (const auto& r : block.entries) append_history_row(out, block, r, r.percentiles_us);

@@ -45,7 +45,10 @@ ArrivalExecutor::ArrivalExecutor(Shard& shard, const Scenario& scenario,
   waiting_.resize(1024);
 }
 
-ArrivalExecutor::~ArrivalExecutor() = default;
+// The runner destroys the executor after its loop stopped. If the loop stopped before request_stop() ran
+// on it (a zero --stop-timeout stops the loop at once), iterations still wait: they are dropped here, so
+// the shard's last delta still says due = started + dropped.
+ArrivalExecutor::~ArrivalExecutor() { drop_waiting(); }
 
 std::uint32_t ArrivalExecutor::pick_type() {
   if (type_cumulative_.size() <= 1 || type_cumulative_.back() <= 0) return 0;
@@ -121,6 +124,7 @@ void ArrivalExecutor::on_timer() {
 }
 
 void ArrivalExecutor::dispatch(MonoTime due, std::uint32_t type) {
+  shard_.stats.record_due_iterations(1);
   if (busy_ < config_.max_inflight && start_on_slot(due, type)) return;
   push_waiting(Waiting{due, type});
 }
@@ -147,6 +151,7 @@ bool ArrivalExecutor::start_on_slot(MonoTime due, std::uint32_t type) {
   if (!slot) return false;
   ++busy_;
   in_flight_.store(static_cast<int>(busy_), std::memory_order_relaxed);
+  shard_.stats.record_started_iteration();
   slot->assign(due);
   return true;
 }
@@ -195,6 +200,11 @@ void ArrivalExecutor::push_waiting(Waiting w) {
   ++waiting_size_;
 }
 
+void ArrivalExecutor::drop_waiting() {
+  if (waiting_size_ > 0) shard_.stats.record_dropped_iterations(waiting_size_);
+  waiting_size_ = 0;
+}
+
 ArrivalExecutor::Waiting ArrivalExecutor::pop_waiting() {
   const Waiting w = waiting_[waiting_head_];
   waiting_head_ = (waiting_head_ + 1) % waiting_.size();
@@ -206,8 +216,13 @@ void ArrivalExecutor::request_stop() {
   if (stopping_) return;
   stopping_ = true;
   timer_.cancel();
-  if (waiting_size_ > 0) shard_.stats.record_dropped_iterations(waiting_size_);
-  waiting_size_ = 0;
+  // Arrivals whose time came while the loop was busy and had not been dispatched yet were due too.
+  std::uint64_t missed = 0;
+  for (const MonoTime now = mono_now(); interval_s_ > 0 && next_due_ <= now; ++missed)
+    next_due_ += seconds_to_ns(interval_s_);
+  shard_.stats.record_due_iterations(missed);
+  shard_.stats.record_dropped_iterations(missed);
+  drop_waiting();
   // Index loop: a slot resumed here may end and touch free_, never slots_.
   for (std::size_t i = 0; i < slots_.size(); ++i) slots_[i]->request_stop();
 }

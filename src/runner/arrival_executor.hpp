@@ -9,7 +9,8 @@
 // - It starts at once on a free slot if fewer than max_inflight iterations are running; otherwise it
 //   waits (FIFO) for a slot and starts late, its latency still counted from the due time.
 // - An iteration that waited longer than max_lateness, or still waits when the run stops, is dropped and
-//   counted (ThreadStats::record_dropped_iterations), never silently skipped.
+//   counted (ThreadStats::record_dropped_iterations), never silently skipped: every due iteration is
+//   counted as due and then as started or dropped, so due = started + dropped at the end of a run.
 //
 // Steady state allocates nothing: slots are created on demand (up to max_inflight) and reused, the
 // waiting line is a ring that only grows, the timer is reused.
@@ -72,6 +73,7 @@ class ArrivalExecutor {
   bool start_on_slot(MonoTime due, std::uint32_t type);
   IterationSlot* free_slot(std::uint32_t type);
   void drop_late(MonoTime now);
+  void drop_waiting();  // everything still waiting: dropped
   void push_waiting(Waiting w);
   Waiting pop_waiting();
   std::uint32_t pick_type();

@@ -7,15 +7,24 @@ namespace cicada::stats {
 
 namespace {
 constexpr std::int64_t kCurrentPercentileSeconds = 10;  // Locust's CURRENT_RESPONSE_TIME_PERCENTILE_WINDOW
-constexpr std::int64_t kRateLookback = 12;              // current rps: from last-12 ...
-constexpr std::int64_t kRateSkipNewest = 2;             // ... up to but excluding last-2
+// Below this much measured time a current rate would be a guess from a handful of requests: it reads 0,
+// as Locust's does in its first seconds.
+constexpr double kMinRateSpanS = 0.2;
 
 double ratio(std::uint64_t num, std::uint64_t den) {
   return den ? static_cast<double>(num) / static_cast<double>(den) : 0.0;
 }
 }  // namespace
 
-Aggregate::Aggregate(double start_unix_s) : start_unix_s_(start_unix_s) { total_.name = "Aggregated"; }
+Aggregate::Aggregate(double start_unix_s) : start_unix_s_(start_unix_s) {
+  total_.name = "Aggregated";
+  // Locust's start-up row: the history's first block is the start, before any user or request.
+  auto block = std::make_shared<HistoryBlock>();
+  block->timestamp = static_cast<std::int64_t>(std::floor(start_unix_s));
+  block->total = history_row(entry_snapshot(total_, -1, false));
+  history_.append(std::move(block));
+  last_closed_second_ = static_cast<std::int64_t>(std::floor(start_unix_s));
+}
 
 void Aggregate::merge_entry(Accum& a, const EntryDelta& d) {
   a.num_requests += d.num_requests;
@@ -32,6 +41,9 @@ void Aggregate::merge_entry(Accum& a, const EntryDelta& d) {
 }
 
 void Aggregate::merge(StatsDelta&& delta) {
+  open_taken_at_ = std::max(open_taken_at_, delta.taken_at_unix_s);
+  due_iterations_ += delta.due_iterations;
+  started_iterations_ += delta.started_iterations;
   dropped_iterations_ += delta.dropped_iterations;
   streams_.merge(std::move(delta.streams));
   unanswered_requests_ += delta.unanswered_requests;
@@ -49,10 +61,26 @@ void Aggregate::merge(StatsDelta&& delta) {
     open_last_taken_at_ = std::max(open_last_taken_at_, delta.taken_at_unix_s);
   }
   for (auto& f : delta.failures) {
-    failures_[std::make_tuple(std::move(f.name), std::move(f.method), std::move(f.error))] += f.occurrences;
+    auto key = std::make_tuple(std::move(f.name), std::move(f.method), std::move(f.error));
+    if (auto it = failures_.find(key); it != failures_.end()) {
+      it->second += f.occurrences;
+      continue;
+    }
+    std::size_t& texts = error_texts_[std::make_pair(std::get<0>(key), std::get<1>(key))];
+    if (texts >= kMaxErrorsPerEntry || std::get<2>(key) == kOtherErrors) {
+      std::get<2>(key) = std::string(kOtherErrors);
+    } else {
+      ++texts;
+    }
+    failures_[std::move(key)] += f.occurrences;
   }
   for (auto& ex : delta.exceptions) {
     std::string key = ex.message + '\0' + ex.where;
+    if (exceptions_.size() >= kMaxExceptions && !exception_index_.contains(key)) {
+      ex.message = std::string(kOtherExceptions);
+      ex.where.clear();
+      key = ex.message + '\0';
+    }
     auto it = exception_index_.find(key);
     if (it != exception_index_.end()) {
       exceptions_[it->second].count += ex.count;
@@ -72,14 +100,18 @@ void Aggregate::close_accum(Accum& a, std::int64_t second) {
 }
 
 void Aggregate::close_second(std::int64_t unix_second, int user_count) {
+  unix_second = std::max(unix_second, last_closed_second_ + 1);
   if (open_has_requests_) {
-    last_request_second_ = std::max(last_request_second_, unix_second);
     // A delta without its own time (tests, old workers) is dated by the second it is counted in.
     double when = open_last_taken_at_ > 0 ? open_last_taken_at_ : static_cast<double>(unix_second);
     last_request_unix_s_ = std::max(last_request_unix_s_, when);
   }
+  const double end = open_taken_at_ > 0 ? open_taken_at_ : static_cast<double>(unix_second);
+  recent_closes_.push_back(Closed{unix_second, end});
+  if (recent_closes_.size() > kRateIntervals + 1) recent_closes_.erase(recent_closes_.begin());
   open_has_requests_ = false;
   open_last_taken_at_ = 0.0;
+  open_taken_at_ = 0.0;
   for (auto& [key, a] : entries_) close_accum(a, unix_second);
   close_accum(total_, unix_second);
   last_closed_second_ = std::max(last_closed_second_, unix_second);
@@ -96,7 +128,7 @@ void Aggregate::close_second(std::int64_t unix_second, int user_count) {
   EntrySnapshot total = entry_snapshot(total_, unix_second, false);
   block->total = history_row(total);
   block->total_run_percentiles_us = total.percentiles_us;
-  history_.push_back(std::move(block));
+  history_.append(std::move(block));
 }
 
 void Aggregate::clear_accum(Accum& a) {
@@ -112,17 +144,19 @@ void Aggregate::reset(double now_unix_s) {
   for (auto& [key, a] : entries_) clear_accum(a);
   clear_accum(total_);
   failures_.clear();
+  error_texts_.clear();
   exceptions_.clear();
   exception_index_.clear();
-  dropped_iterations_ = 0;
+  due_iterations_ = started_iterations_ = dropped_iterations_ = 0;
   streams_.reset();
   unanswered_requests_ = 0;
   oldest_unanswered_us_ = 0;
   start_unix_s_ = now_unix_s;
   last_request_unix_s_ = 0.0;
-  last_request_second_ = -1;
   open_has_requests_ = false;
   open_last_taken_at_ = 0.0;
+  open_taken_at_ = 0.0;
+  recent_closes_.clear();
 }
 
 double Aggregate::run_seconds() const {
@@ -152,13 +186,7 @@ EntrySnapshot Aggregate::entry_snapshot(const Accum& a, std::int64_t window_end,
     e.total_rps = static_cast<double>(a.num_requests) / span;
     e.total_fail_per_s = static_cast<double>(a.num_failures) / span;
   }
-  if (last_request_second_ >= 0) {
-    const auto start_second = static_cast<std::int64_t>(std::floor(start_unix_s_));
-    const std::int64_t from = std::max(last_request_second_ - kRateLookback, start_second);
-    auto rates = a.ring.mean_rates(from, last_request_second_ - kRateSkipNewest);
-    e.current_rps = rates.requests_per_s;
-    e.current_fail_per_s = rates.failures_per_s;
-  }
+  std::tie(e.current_rps, e.current_fail_per_s) = current_rates(a);
   if (window_end >= 0) {
     recent_.reset();
     a.ring.merge_latency(window_end - kCurrentPercentileSeconds + 1, window_end, recent_);
@@ -169,6 +197,23 @@ EntrySnapshot Aggregate::entry_snapshot(const Accum& a, std::int64_t window_end,
     e.uncorrected_latency = std::make_shared<const Histogram>(a.uncorrected_latency);
   }
   return e;
+}
+
+std::pair<double, double> Aggregate::current_rates(const Accum& a) const {
+  if (recent_closes_.empty()) return {0.0, 0.0};
+  const std::size_t n = recent_closes_.size();
+  const std::size_t first = n > kRateIntervals ? n - kRateIntervals : 0;
+  // The window begins where the close before it ended, or at the stats start.
+  const double begin = first > 0 ? recent_closes_[first - 1].end_unix_s : start_unix_s_;
+  const double span = recent_closes_.back().end_unix_s - begin;
+  if (span < kMinRateSpanS) return {0.0, 0.0};
+  SecondRing::Counts sum;
+  for (std::size_t i = first; i < n; ++i) {
+    const auto c = a.ring.counts(recent_closes_[i].second);
+    sum.requests += c.requests;
+    sum.failures += c.failures;
+  }
+  return {static_cast<double>(sum.requests) / span, static_cast<double>(sum.failures) / span};
 }
 
 HistoryRow Aggregate::history_row(const EntrySnapshot& e) const {
@@ -206,7 +251,9 @@ Snapshot Aggregate::snapshot(double now_unix_s) const {
     s.failures.push_back(FailureRow{method, name, error, n});
   }
   s.exceptions = exceptions_;
-  s.history = history_;
+  s.history = history_.view();
+  s.due_iterations = due_iterations_;
+  s.started_iterations = started_iterations_;
   s.dropped_iterations = dropped_iterations_;
   s.streams = streams_.snapshot();
   s.unanswered_requests = unanswered_requests_;

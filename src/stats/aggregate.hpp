@@ -3,11 +3,14 @@
 // time (per-second rates, the history file's block), and hands out Snapshots. Single-threaded: only the
 // runner's thread calls it.
 //
-// Locust's rules it reproduces (see docs/metrics.md):
-// - total rps = requests / (last request time - start time);
-// - current rps = mean of the per-second counts over [max(last-12, start), last-2), `last` being the second
-//   of the latest request;
-// - current percentiles over about the last 10 seconds (a per-second ring of sparse histograms).
+// Rules (see docs/metrics.md):
+// - total rps = requests / (last request time - start time) (Locust's);
+// - current rps = requests of the last two closed seconds / the time they cover (not Locust's 10-second
+//   mean ending 2 s ago, which lags a change of load by up to 12 s and keeps showing a rate after the
+//   target stopped answering);
+// - current percentiles over about the last 10 seconds (a per-second ring of sparse histograms);
+// - the history starts with Locust's start-up block (no users, no requests) and has one block per closed
+//   second, with strictly increasing timestamps.
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -19,6 +22,7 @@
 
 #include "stats/delta.hpp"
 #include "stats/histogram.hpp"
+#include "stats/history_log.hpp"
 #include "stats/second_ring.hpp"
 #include "stats/snapshot.hpp"
 #include "stats/stream_stats.hpp"
@@ -32,12 +36,17 @@ class Aggregate {
   // Keep per-entry rows in the history (needed for --csv-full-history). On by default; turn it off to
   // keep only the Aggregated row per second (memory: one row per entry per second otherwise).
   void set_entry_history(bool keep) { keep_entry_history_ = keep; }
+  // Memory the per-second history may hold (stats/history_log.hpp); the oldest seconds go beyond it.
+  void set_history_budget(std::size_t bytes) { history_.set_budget(bytes); }
 
   // Adds one interval of one thread/worker. Entries, failures and exceptions appear on first sight.
   void merge(StatsDelta&& delta);
 
   // Closes a second: everything merged since the previous close counts as second `unix_second`; appends
-  // that second's history block (timestamp unix_second, user_count users).
+  // that second's history block (timestamp unix_second, user_count users). A second not after the last
+  // closed one (the final close of a run, within the second of the last regular close) is counted as the
+  // next second, so no timestamp appears twice. The interval ends at the latest taken_at_unix_s of the
+  // deltas merged into it (the threads' clocks), or at unix_second when they carry no time.
   void close_second(std::int64_t unix_second, int user_count);
 
   // Locust --reset-stats / UI reset: zero counters, failures and exceptions; entries stay (with no
@@ -73,15 +82,29 @@ class Aggregate {
   EntrySnapshot entry_snapshot(const Accum& a, std::int64_t window_end, bool with_histogram) const;
   HistoryRow history_row(const EntrySnapshot& e) const;
   double run_seconds() const;
+  // Requests and failures per second of `a` over the last kRateIntervals closed intervals.
+  std::pair<double, double> current_rates(const Accum& a) const;
+
+  // A closed interval: its second (history timestamp) and when it ended (Unix seconds).
+  struct Closed {
+    std::int64_t second = 0;
+    double end_unix_s = 0.0;
+  };
+  static constexpr std::size_t kRateIntervals = 2;  // current rates: the last 2 closed intervals
 
   double start_unix_s_;
-  double last_request_unix_s_ = 0.0;       // 0: no request since start
-  std::int64_t last_request_second_ = -1;  // second of the latest closed second with requests; -1: none
+  double last_request_unix_s_ = 0.0;  // 0: no request since start
   std::int64_t last_closed_second_ = -1;
   bool open_has_requests_ = false;
-  double open_last_taken_at_ = 0.0;
+  double open_last_taken_at_ = 0.0;  // latest taken_at of the open interval's deltas with requests
+  double open_taken_at_ = 0.0;       // latest taken_at of any delta of the open interval
+  // The last kRateIntervals + 1 closes since start or reset, oldest first (the extra one dates the start
+  // of the window).
+  std::vector<Closed> recent_closes_;
   int user_count_ = 0;
-  std::uint64_t dropped_iterations_ = 0;   // since start or the last reset
+  std::uint64_t due_iterations_ = 0;  // since start or the last reset (see Snapshot)
+  std::uint64_t started_iterations_ = 0;
+  std::uint64_t dropped_iterations_ = 0;
   StreamAggregate streams_;                // streamed responses, since start or the last reset
   std::uint64_t unanswered_requests_ = 0;  // since start or the last reset
   std::int64_t oldest_unanswered_us_ = 0;
@@ -91,10 +114,11 @@ class Aggregate {
   std::map<std::pair<std::string, std::string>, Accum> entries_;  // key (name, method): sorted as reported
   Accum total_;
   std::map<std::tuple<std::string, std::string, std::string>, std::uint64_t>
-      failures_;                                                  // (name, method, err)
-  std::vector<ExceptionRow> exceptions_;                          // first-seen order
+      failures_;  // (name, method, err); at most kMaxErrorsPerEntry texts per entry, plus kOtherErrors
+  std::map<std::pair<std::string, std::string>, std::size_t> error_texts_;  // (name, method) -> texts
+  std::vector<ExceptionRow> exceptions_;                                    // first-seen order
   std::unordered_map<std::string, std::size_t> exception_index_;  // message + '\0' + traceback -> index
-  std::vector<std::shared_ptr<const HistoryBlock>> history_;
+  HistoryLog history_;
   // Scratch for the recent-seconds histogram, reused so a snapshot does not allocate 35 KB per entry.
   mutable Histogram recent_;
 };

@@ -4,6 +4,7 @@
 // distributed layer can serialize them field by field.
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "stats/histogram.hpp"
@@ -23,6 +24,15 @@ struct EntryDelta {
   // docs/metrics.md). Empty means "identical to latency" (no request of the interval started late).
   SparseHistogram uncorrected_latency;
 };
+
+// Distinct failure texts kept per request stats entry, in a thread's interval and in the run's totals.
+// Further texts are counted under kOtherErrors: a server that puts an id or a time in every error message
+// must not grow memory without bound, and every failure is still counted.
+inline constexpr std::size_t kMaxErrorsPerEntry = 100;
+inline constexpr std::string_view kOtherErrors = "(other errors)";
+// The same for distinct (message, where) exceptions of the whole run.
+inline constexpr std::size_t kMaxExceptions = 100;
+inline constexpr std::string_view kOtherExceptions = "(other exceptions)";
 
 // Failures of one (method, name, error text) during the interval.
 struct FailureDelta {
@@ -47,8 +57,10 @@ struct StatsDelta {
   std::vector<EntryDelta> entries;         // entries with at least one request in the interval
   std::vector<FailureDelta> failures;      // distinct failures with occurrences > 0
   std::vector<ExceptionDelta> exceptions;  // distinct exceptions with count > 0
-  // Arrival-rate load: scheduled iterations that could not start in time during the interval.
-  std::uint64_t dropped_iterations = 0;
+  // Arrival-rate load (docs/metrics.md, "Every iteration accounted for"), during the interval:
+  std::uint64_t due_iterations = 0;      // iterations whose scheduled time came
+  std::uint64_t started_iterations = 0;  // iterations that began on a slot (on time or late)
+  std::uint64_t dropped_iterations = 0;  // due iterations that could not start in time (never will)
   // Streamed responses of the interval (stats/stream_stats.hpp), per entry that streamed.
   std::vector<StreamDelta> streams;
   // Requests still waiting for their response when the test ended (RequestSink::on_unanswered), and how
@@ -57,8 +69,8 @@ struct StatsDelta {
   std::int64_t oldest_unanswered_us = 0;
 
   bool empty() const {
-    return entries.empty() && failures.empty() && exceptions.empty() && dropped_iterations == 0 &&
-           streams.empty() && unanswered_requests == 0;
+    return entries.empty() && failures.empty() && exceptions.empty() && due_iterations == 0 &&
+           started_iterations == 0 && dropped_iterations == 0 && streams.empty() && unanswered_requests == 0;
   }
 };
 

@@ -26,21 +26,9 @@ const SecondRing::Slot* SecondRing::find(std::int64_t second) const {
   return s.second == second ? &s : nullptr;
 }
 
-SecondRing::Rates SecondRing::mean_rates(std::int64_t from, std::int64_t to) const {
-  Rates r;
-  if (to <= from) return r;
-  double requests = 0, failures = 0;
-  // Seconds older than the ring hold no data we still have; they count as zero.
-  for (std::int64_t t = std::max(from, to - kDepth); t < to; ++t) {
-    if (const Slot* s = find(t)) {
-      requests += static_cast<double>(s->requests);
-      failures += static_cast<double>(s->failures);
-    }
-  }
-  const auto n = static_cast<double>(to - from);
-  r.requests_per_s = requests / n;
-  r.failures_per_s = failures / n;
-  return r;
+SecondRing::Counts SecondRing::counts(std::int64_t second) const {
+  const Slot* s = find(second);
+  return s ? Counts{s->requests, s->failures} : Counts{};
 }
 
 void SecondRing::merge_latency(std::int64_t from, std::int64_t to, Histogram& out) const {

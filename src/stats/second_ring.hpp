@@ -1,6 +1,6 @@
 #pragma once
-// SecondRing: the last few seconds of one entry (requests, failures, latency), for Locust's "current"
-// values: rates over [max(last-12, start), last-2) and percentiles over about the last 10 seconds.
+// SecondRing: the last few seconds of one entry (requests, failures, latency), for the "current" values:
+// rates over the last closed seconds and percentiles over about the last 10 seconds.
 // Memory is bounded by kDepth sparse histograms; a slot is written only for a second that had requests,
 // so a slot whose tag differs from the asked second means "no requests that second".
 #include <array>
@@ -12,17 +12,17 @@ namespace cicada::stats {
 
 class SecondRing {
  public:
-  static constexpr int kDepth = 16;  // >= 13: the rate window reaches 12 seconds before `last`
+  static constexpr int kDepth = 16;  // > kCurrentPercentileSeconds (10) with room for a late clock
 
   // Stores one closed second (overwrites whatever was kDepth seconds older).
   void put(std::int64_t second, std::uint64_t requests, std::uint64_t failures, SparseHistogram latency);
 
-  // Mean requests and failures per second over seconds [from, to) (Locust's avg: 0 for an empty range).
-  struct Rates {
-    double requests_per_s = 0.0;
-    double failures_per_s = 0.0;
+  // Requests and failures of one second (0 when it had none or left the ring).
+  struct Counts {
+    std::uint64_t requests = 0;
+    std::uint64_t failures = 0;
   };
-  Rates mean_rates(std::int64_t from, std::int64_t to) const;
+  Counts counts(std::int64_t second) const;
 
   // Adds the latency of seconds [from, to] into out (only seconds still in the ring).
   void merge_latency(std::int64_t from, std::int64_t to, Histogram& out) const;

@@ -10,17 +10,9 @@
 #include <vector>
 
 #include "stats/histogram.hpp"
+#include "stats/history_log.hpp"
 
 namespace cicada::stats {
-
-// The percentiles Locust reports in its CSVs and console tables, in this order.
-inline constexpr std::size_t kReportedQuantileCount = 11;
-inline constexpr std::array<double, kReportedQuantileCount> kReportedQuantiles = {
-    0.50, 0.66, 0.75, 0.80, 0.90, 0.95, 0.98, 0.99, 0.999, 0.9999, 1.0};
-inline constexpr std::array<std::string_view, kReportedQuantileCount> kReportedQuantileNames = {
-    "50%", "66%", "75%", "80%", "90%", "95%", "98%", "99%", "99.9%", "99.99%", "100%"};
-
-using Percentiles = std::array<std::int64_t, kReportedQuantileCount>;  // us, in kReportedQuantiles order
 
 // One request stats entry (method, name), or the Aggregated total, over the whole run (since start or
 // the last reset) plus its "current" (recent seconds) rates.
@@ -92,33 +84,6 @@ struct ExceptionRow {
   std::string nodes;        // node ids that reported it: "local" for a standalone run
 };
 
-// One row of a _stats_history.csv block. Totals are whole-run values at that second.
-struct HistoryRow {
-  std::string method;  // "" for Aggregated
-  std::string name;
-  double current_rps = 0.0;         // as EntrySnapshot::current_rps, at that second
-  double current_fail_per_s = 0.0;  // as EntrySnapshot::current_fail_per_s, at that second
-  // Percentiles written in the row: current (last ~10 s) for per-entry rows and for the Aggregated row in
-  // full-history mode. N/A in the CSV when num_requests == 0.
-  Percentiles percentiles_us{};
-  std::uint64_t num_requests = 0;
-  std::uint64_t num_failures = 0;
-  std::int64_t median_us = 0;
-  double avg_us = 0.0;
-  std::int64_t min_us = 0;
-  std::int64_t max_us = 0;
-  double avg_content_size = 0.0;
-};
-
-// One closed second: what Locust appends to _stats_history.csv once a second.
-struct HistoryBlock {
-  std::int64_t timestamp = 0;              // Unix seconds passed to Aggregate::close_second
-  int user_count = 0;                      // running users at that second
-  std::vector<HistoryRow> entries;         // per-entry rows, sorted (only when the Aggregate keeps them)
-  HistoryRow total;                        // Aggregated row, with current percentiles
-  Percentiles total_run_percentiles_us{};  // Aggregated whole-run percentiles (the default history file)
-};
-
 // Where a load shape entered a stage (or a capacity search a step), for marks on charts.
 struct StageMark {
   double start_unix_s = 0.0;  // wall-clock time the stage began
@@ -134,8 +99,14 @@ struct Snapshot {
   EntrySnapshot total;                   // the Aggregated row
   std::vector<FailureRow> failures;      // sorted by name, method, error
   std::vector<ExceptionRow> exceptions;  // first-seen order
-  std::vector<std::shared_ptr<const HistoryBlock>> history;  // one block per closed second, oldest first
-  // Arrival-rate load: scheduled iterations that never started (since start or the last reset).
+  // One block per closed second, oldest first, from Locust's start-up block on; a view of the Aggregate's
+  // bounded log (stats/history_log.hpp): cheap to copy, blocks [history.first(), history.size()).
+  HistoryView history;
+  // Arrival-rate load, since start or the last reset: iterations whose scheduled time came, those that
+  // started, and those that never will (could not start in time). due = started + dropped once the run
+  // has stopped; while it runs the difference is the iterations waiting for a slot.
+  std::uint64_t due_iterations = 0;
+  std::uint64_t started_iterations = 0;
   std::uint64_t dropped_iterations = 0;
   // Requests still waiting for their response when the test ended (docs/metrics.md, "Failures"), and how
   // long the oldest had waited, us. Those that waited 1 s or more are also failures (NoResponse).

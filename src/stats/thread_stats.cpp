@@ -77,6 +77,7 @@ struct EntryState {
   Histogram latency;              // corrected (from the due time)
   Histogram uncorrected_latency;  // from the send; equal to latency unless some sample started late
   bool any_late = false;          // a sample of this interval had uncorrected != corrected
+  std::size_t error_texts = 0;    // keys of this entry in Impl::failures, kOtherErrors excluded
 };
 
 }  // namespace
@@ -84,7 +85,10 @@ struct EntryState {
 struct ThreadStats::Impl {
   std::deque<EntryState> entries;  // deque: EntryState addresses stay valid as entries are added
   std::unordered_map<EntryKey, EntryId, EntryHash, EntryEq> entry_index;
-  // Keys are kept after take_delta() (with count 0) so a repeated error text never allocates again.
+  // A key used in an interval is kept after take_delta() (with count 0), so an error text that repeats
+  // every second never allocates again; one idle for a whole interval is dropped, so texts that never
+  // repeat (ids, times) cannot pile up. At most kMaxErrorsPerEntry texts per entry: the rest are counted
+  // under kOtherErrors.
   std::unordered_map<FailureKey, std::uint64_t, FailureHash, FailureEq> failures;
   // Off the hot path: first-seen order matters for the exceptions report.
   std::vector<ExceptionDelta> exceptions;
@@ -125,13 +129,22 @@ void ThreadStats::record_success(EntryId id, SampleLatency latency, std::uint64_
 void ThreadStats::record_failure(EntryId id, SampleLatency latency, std::uint64_t content_bytes,
                                  std::string_view error) {
   record_success(id, latency, content_bytes);
-  ++impl_->entries[id].num_failures;
+  EntryState& e = impl_->entries[id];
+  ++e.num_failures;
   auto it = impl_->failures.find(FailureProbe{id, error});
-  if (it == impl_->failures.end()) {
-    impl_->failures.emplace(FailureKey{id, std::string(error)}, 1);
-  } else {
+  if (it != impl_->failures.end()) {
     ++it->second;
+    return;
   }
+  if (e.error_texts >= kMaxErrorsPerEntry) {
+    it = impl_->failures.find(FailureProbe{id, kOtherErrors});
+    if (it == impl_->failures.end())
+      it = impl_->failures.emplace(FailureKey{id, std::string(kOtherErrors)}, 0).first;
+    ++it->second;
+    return;
+  }
+  ++e.error_texts;
+  impl_->failures.emplace(FailureKey{id, std::string(error)}, 1);
 }
 
 EntryId ThreadStats::entry_of(std::string_view method, std::string_view name) {
@@ -165,6 +178,10 @@ void ThreadStats::on_unanswered(std::string_view method, std::string_view name, 
 }
 
 void ThreadStats::record_exception(std::string_view message, std::string_view where) {
+  if (impl_->exceptions.size() >= kMaxExceptions) {
+    message = kOtherExceptions;
+    where = {};
+  }
   for (auto& ex : impl_->exceptions) {
     if (ex.message == message && ex.where == where) {
       ++ex.count;
@@ -189,12 +206,19 @@ StatsDelta ThreadStats::take_delta() {
     e.latency.reset();
     e.uncorrected_latency.reset();
   }
-  for (auto& [key, count] : impl_->failures) {
-    if (count == 0) continue;
-    const EntryState& e = impl_->entries[key.entry];
-    d.failures.push_back(FailureDelta{e.method, e.name, key.error, count});
-    count = 0;
+  for (auto it = impl_->failures.begin(); it != impl_->failures.end();) {
+    EntryState& e = impl_->entries[it->first.entry];
+    if (it->second == 0) {  // idle for a whole interval: forget the text
+      if (it->first.error != kOtherErrors) --e.error_texts;
+      it = impl_->failures.erase(it);
+      continue;
+    }
+    d.failures.push_back(FailureDelta{e.method, e.name, it->first.error, it->second});
+    it->second = 0;
+    ++it;
   }
+  d.due_iterations = std::exchange(due_iterations_, 0);
+  d.started_iterations = std::exchange(started_iterations_, 0);
   d.dropped_iterations = std::exchange(dropped_iterations_, 0);
   d.streams = streams_.take_delta();
   d.unanswered_requests = std::exchange(unanswered_, 0);

@@ -62,8 +62,12 @@ class ThreadStats final : public RequestSink {
   static constexpr std::string_view kUnansweredError =
       "NoResponse('no response within the test (waited 1 s or more when it ended)')";
 
-  // Arrival-rate load: `n` scheduled iterations could not start in time (no free slot within the allowed
-  // lateness, or still waiting when the run stopped). They made no request, so no latency exists for them.
+  // Arrival-rate load: every due iteration is counted once as due, and then once as started or as
+  // dropped, so due = started + dropped (+ those waiting right now). A dropped one could not start in time
+  // (no free slot within the allowed lateness, or still waiting when the run stopped); it made no
+  // request, so no latency exists for it.
+  void record_due_iterations(std::uint64_t n) { due_iterations_ += n; }
+  void record_started_iteration() { ++started_iterations_; }
   void record_dropped_iterations(std::uint64_t n) { dropped_iterations_ += n; }
 
   // An exception escaped scenario code (the user goes on). where: "UserType.task" (our traceback).
@@ -86,6 +90,8 @@ class ThreadStats final : public RequestSink {
   std::array<RecentEntry, 8> recent_;
   std::size_t recent_next_ = 0;
   Impl* impl_;
+  std::uint64_t due_iterations_ = 0;
+  std::uint64_t started_iterations_ = 0;
   std::uint64_t dropped_iterations_ = 0;
   StreamRecorder streams_;
   std::uint64_t unanswered_ = 0;

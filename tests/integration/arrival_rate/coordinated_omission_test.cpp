@@ -13,6 +13,7 @@
 #include <chrono>
 #include <thread>
 
+#include "one_get_scenario.hpp"
 #include "runner/local_runner.hpp"
 #include "runner/stages.hpp"
 #include "stalling_server.hpp"
@@ -23,16 +24,6 @@ namespace {
 
 using namespace std::chrono_literals;
 using testing::ScriptedServer;
-
-Scenario one_get_scenario() {
-  Scenario scenario;
-  scenario.source = "coordinated_omission_test";
-  UserType type;
-  type.name = "Getter";
-  type.tasks.push_back(TaskSpec{"get", 1, {}, [](User& user) -> Task<> { co_await user.client().get("/"); }});
-  scenario.user_types.push_back(std::move(type));
-  return scenario;
-}
 
 runner::RunOptions options(const ScriptedServer& server, std::chrono::microseconds run_time) {
   runner::RunOptions o;
@@ -46,7 +37,7 @@ runner::RunOptions options(const ScriptedServer& server, std::chrono::microsecon
 }
 
 stats::Snapshot run(runner::RunOptions o) {
-  runner::LocalRunner runner(one_get_scenario(), std::move(o));
+  runner::LocalRunner runner(testing::one_get_scenario("coordinated_omission_test"), std::move(o));
   auto prepared = runner.prepare();
   EXPECT_TRUE(prepared) << prepared.error().message;
   runner.run([](const stats::Snapshot&) {});

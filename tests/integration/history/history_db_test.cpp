@@ -48,6 +48,13 @@ stats::Snapshot make_snapshot(std::size_t seconds = 3) {
   return agg.snapshot(1000.0 + static_cast<double>(seconds));
 }
 
+// The first n blocks of a history, as a snapshot taken n seconds into the run held them.
+stats::HistoryView first_blocks(const stats::HistoryView& all, std::size_t n) {
+  stats::HistoryLog log;
+  for (std::size_t i = 0; i < n; ++i) log.append(all[i]);
+  return log.view();
+}
+
 RunInfo info(std::string id, double started) {
   RunInfo i;
   i.id = std::move(id);
@@ -72,7 +79,7 @@ TEST(HistoryDb, RoundTripGivesTheSameLocustCsvs) {
     auto db = HistoryDb::open(file);
     ASSERT_TRUE(db) << db.error().message;
     ASSERT_TRUE(db->begin_run(info("R1", 1000.0)));
-    ASSERT_TRUE(db->append_seconds("R1", {snap.history.begin(), snap.history.begin() + 2}));
+    ASSERT_TRUE(db->append_seconds("R1", first_blocks(snap.history, 2)));
     std::vector<StoredThreshold> verdicts = {
         {"p95 < 1ms", "Aggregated", 48'000, 1000, "48.0ms", "< 1.00ms", false}};
     auto r = db->finish_run("R1", snap, verdicts, 3, "fail", 1003.5);
@@ -98,7 +105,7 @@ TEST(HistoryDb, RoundTripGivesTheSameLocustCsvs) {
   EXPECT_EQ(stats_history_csv(run->snapshot, false), stats_history_csv(snap, false));
   EXPECT_EQ(failures_csv(run->snapshot), failures_csv(snap));
   EXPECT_EQ(exceptions_csv(run->snapshot), exceptions_csv(snap));
-  EXPECT_EQ(run->snapshot.history.size(), 3u) << "the last second is stored by finish_run";
+  EXPECT_EQ(run->snapshot.history.size(), 4u) << "the last second is stored by finish_run";
 }
 
 TEST(HistoryDb, AnUnfinishedRunIsReadableAndMarkedIncomplete) {
@@ -121,7 +128,7 @@ TEST(HistoryDb, AnUnfinishedRunIsReadableAndMarkedIncomplete) {
   EXPECT_EQ((*list)[0].total.num_requests, 0u);
   auto run = db->load("20260101T000000Z-0001");
   ASSERT_TRUE(run);
-  EXPECT_EQ(run->snapshot.history.size(), 3u);
+  EXPECT_EQ(run->snapshot.history.size(), 4u);  // start-up block + 3 seconds
   EXPECT_TRUE(run->snapshot.entries.empty());
   // compare/report skip it when asked for complete runs only.
   EXPECT_FALSE(db->resolve("latest", true));
@@ -139,9 +146,8 @@ TEST(HistoryDb, ConcurrentWritersBothLand) {
     const std::string id = "W" + std::to_string(n);
     if (auto r = db->begin_run(info(id, 1000.0 + n)); !r) return void(errors[n] = r.error().message);
     for (std::size_t s = 1; s <= snap.history.size(); ++s) {  // one transaction a second, interleaved
-      std::vector<std::shared_ptr<const stats::HistoryBlock>> so_far(snap.history.begin(),
-                                                                     snap.history.begin() + s);
-      if (auto r = db->append_seconds(id, so_far); !r) return void(errors[n] = r.error().message);
+      if (auto r = db->append_seconds(id, first_blocks(snap.history, s)); !r)
+        return void(errors[n] = r.error().message);
     }
     if (auto r = db->finish_run(id, snap, {}, 0, "", 2000.0); !r) errors[n] = r.error().message;
   };
@@ -156,7 +162,7 @@ TEST(HistoryDb, ConcurrentWritersBothLand) {
     auto run = db->load(id);
     ASSERT_TRUE(run) << id;
     EXPECT_TRUE(run->info.complete);
-    EXPECT_EQ(run->snapshot.history.size(), 40u);
+    EXPECT_EQ(run->snapshot.history.size(), 41u);
     EXPECT_EQ(run->snapshot.total.num_requests, snap.total.num_requests);
   }
 }

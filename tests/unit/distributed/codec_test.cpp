@@ -24,6 +24,8 @@ stats::StatsDelta sample_delta() {
   d.entries.push_back(e);
   d.failures.push_back({"POST", "/predict", "HTTPError('500')", 1});
   d.exceptions.push_back({"boom", "User.task", 2});
+  d.due_iterations = 19;
+  d.started_iterations = 15;
   d.dropped_iterations = 4;
   stats::StreamDelta stream;
   stream.method = "POST";
@@ -75,6 +77,8 @@ TEST(Codec, StatsRoundTripKeepsEveryFieldAndBucket) {
   EXPECT_TRUE(d.streams[0].ttfb.empty());
   EXPECT_EQ(d.unanswered_requests, 3u);
   EXPECT_EQ(d.oldest_unanswered_us, 4'900'000);
+  EXPECT_EQ(d.due_iterations, 19u);
+  EXPECT_EQ(d.started_iterations, 15u);
 }
 
 TEST(Codec, StartRoundTrip) {

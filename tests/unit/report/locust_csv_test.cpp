@@ -27,8 +27,7 @@ stats::EntryDelta entry(std::string method, std::string name, std::vector<std::i
 
 // A small run shaped like the golden one: a first second with no request, then three seconds of traffic.
 stats::Snapshot sample_run() {
-  stats::Aggregate agg(1000.0);
-  agg.close_second(1000, 0);
+  stats::Aggregate agg(1000.0);  // writes the start-up block (second 1000) itself
   for (int t = 1001; t <= 1003; ++t) {
     stats::StatsDelta d;
     d.taken_at_unix_s = t + 0.5;
@@ -140,7 +139,7 @@ TEST(LocustCsv, HistoryBlocksPerSecond) {
   EXPECT_EQ(column(plain, 0), (std::vector<std::string>{"1000", "1001", "1002", "1003"}));
   EXPECT_EQ(column(plain, 1), (std::vector<std::string>{"0", "5", "10", "15"}));
   EXPECT_EQ(plain[4][3], "Aggregated");
-  EXPECT_EQ(plain[4][4], "0.000000");  // last = 1003: window [1000, 1001) is before the first request
+  EXPECT_EQ(plain[4][4], "7.000000");  // 7 + 7 requests over the 2 s from 1001.5 to 1003.5
   EXPECT_EQ(plain[4][16], "86.518");   // whole-run 100%
   EXPECT_EQ(plain[4][17], "21");       // Total Request Count
 
@@ -193,7 +192,6 @@ TEST(LocustCsv, WriterAppendsOnlyNewHistoryBlocks) {
   const std::string prefix = (dir / "run").string();
   stats::Aggregate agg(1000.0);
   LocustCsvWriter writer(prefix, true);
-  agg.close_second(1000, 0);
   ASSERT_TRUE(writer.write(agg.snapshot(1000.5)).ok());
   for (int t = 1001; t <= 1004; ++t) {
     stats::StatsDelta d;

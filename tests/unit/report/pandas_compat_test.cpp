@@ -14,8 +14,7 @@ using namespace cicada;
 namespace {
 
 stats::Snapshot run_with_traffic() {
-  stats::Aggregate agg(1000.0);
-  agg.close_second(1000, 0);
+  stats::Aggregate agg(1000.0);  // start-up block at 1000
   for (int t = 1001; t <= 1004; ++t) {
     stats::StatsDelta d;
     d.taken_at_unix_s = t + 0.5;
@@ -29,6 +28,11 @@ stats::Snapshot run_with_traffic() {
     agg.merge(std::move(d));
     agg.close_second(t, 5);
   }
+  // The run stops at 1004.9: the final close falls in the second already closed (was written twice).
+  stats::StatsDelta last;
+  last.taken_at_unix_s = 1004.9;
+  agg.merge(std::move(last));
+  agg.close_second(1004, 0);
   return agg.snapshot(1004.9);
 }
 

@@ -77,38 +77,71 @@ TEST(Aggregate, TotalRateIsCountOverRunTime) {
   EXPECT_DOUBLE_EQ(s.entries[0].total_rps, 3.0);
 }
 
-TEST(Aggregate, CurrentRateIsMeanOverLocustWindow) {
-  Aggregate agg(1000.0);
-  // Second t gets t - 1000 requests; t from 1000 to 1019.
-  for (int t = 1000; t < 1020; ++t) {
-    if (t > 1000) agg.merge(requests("/a", t - 1000, 500, t + 0.9, (t - 1000) / 2));
+// Fake clock: the runner closes a second on each wall-clock boundary and the loops' deltas are taken then.
+// `per_second(t)` requests arrive during the second that ends at t.
+template <class PerSecond>
+std::vector<double> current_rates(Aggregate& agg, int from, int to, PerSecond per_second) {
+  std::vector<double> out;
+  for (int t = from; t <= to; ++t) {
+    const int n = per_second(t);
+    // Every loop hands over a delta each second, requests or not.
+    StatsDelta d = requests("/a", n, 500, t, n / 10);
+    if (n == 0) d.entries.clear();
+    agg.merge(std::move(d));
     agg.close_second(t, 1);
+    out.push_back(agg.snapshot(t).total.current_rps);
   }
-  Snapshot s = agg.snapshot(1019.9);
-  // last = 1019: seconds [1007, 1017) hold 7..16 requests: mean 11.5.
-  EXPECT_DOUBLE_EQ(s.total.current_rps, 11.5);
-  EXPECT_DOUBLE_EQ(s.entries[0].current_rps, 11.5);
-  EXPECT_DOUBLE_EQ(s.total.current_fail_per_s, (3 + 4 + 4 + 5 + 5 + 6 + 6 + 7 + 7 + 8) / 10.0);
+  return out;
 }
 
-TEST(Aggregate, CurrentRateWindowStartsAtStatsStart) {
-  Aggregate agg(1000.4);
-  agg.merge(requests("/a", 21, 500, 1000.9));
-  agg.close_second(1000, 5);
-  agg.close_second(1001, 5);
-  agg.merge(requests("/a", 40, 500, 1002.9));
-  agg.close_second(1002, 5);
-  // last = 1002: window [max(990, 1000), 1000) is empty, so 0, as in Locust's first seconds.
-  EXPECT_DOUBLE_EQ(agg.snapshot(1002.9).total.current_rps, 0.0);
-  agg.merge(requests("/a", 1, 500, 1003.9));
-  agg.close_second(1003, 5);
-  // last = 1003: window [1000, 1001) = 21 requests.
-  EXPECT_DOUBLE_EQ(agg.snapshot(1003.9).total.current_rps, 21.0);
+TEST(Aggregate, CurrentRateShowsASteadyLoadFromTheFirstSecond) {
+  // A steady 10/s from a start 0.3 s into a second: the first interval is 0.7 s long with 7 requests.
+  Aggregate agg(1000.3);
+  auto rates = current_rates(agg, 1001, 1006, [](int t) { return t == 1001 ? 7 : 10; });
+  // Locust's rule read 0, 0, 0, 5, 6.7, 7.5 here; the rate over the measured time is right at once.
+  for (double r : rates) EXPECT_NEAR(r, 10.0, 1e-9);
+  const Snapshot s = agg.snapshot(1006.0);
+  EXPECT_NEAR(s.entries[0].current_rps, 10.0, 1e-9);
+  EXPECT_NEAR(s.total.current_fail_per_s, 1.0, 1e-9);  // 1 failure in each full second
+}
+
+TEST(Aggregate, CurrentRateFollowsAChangeWithinThreeSeconds) {
+  // 60/s, then 10/s from 1010 on (the second ending at 1011 is the first at the new rate).
+  Aggregate agg(1000.0);
+  auto rates = current_rates(agg, 1001, 1020, [](int t) { return t <= 1010 ? 60 : 10; });
+  EXPECT_NEAR(rates[9], 60.0, 1e-9);  // second ending 1010
+  // Within 3 s of the change (closes 1011..1013) it must be within 10% of 10/s; it is exact at the
+  // second close, and stays there (Locust's 10 s mean read ~35/s here, 5 s after the change).
+  EXPECT_NEAR(rates[11], 10.0, 1.0);
+  for (std::size_t i = 11; i < rates.size(); ++i) EXPECT_NEAR(rates[i], 10.0, 1e-9) << i;
+  EXPECT_NEAR(rates[10], 35.0, 1e-9);  // the one close whose window straddles the change: the mean
+}
+
+TEST(Aggregate, CurrentRateFallsToZeroWhenTheTargetStopsAnswering) {
+  Aggregate agg(1000.0);
+  auto rates = current_rates(agg, 1001, 1008, [](int t) { return t <= 1004 ? 10 : 0; });
+  EXPECT_NEAR(rates[3], 10.0, 1e-9);
+  EXPECT_NEAR(rates[4], 5.0, 1e-9);
+  EXPECT_EQ(rates[5], 0.0);  // Locust's rule would keep showing ~10/s, dated by the last request
+  EXPECT_EQ(rates.back(), 0.0);
+}
+
+TEST(Aggregate, ALateFinalCloseGetsTheNextSecondAndItsOwnLength) {
+  Aggregate agg(1000.0);
+  current_rates(agg, 1001, 1003, [](int) { return 10; });
+  // The run stops at 1003.5: the final close falls in the second already closed at 1003.
+  agg.merge(requests("/a", 5, 500, 1003.5));
+  agg.close_second(1003, 1);
+  const Snapshot s = agg.snapshot(1003.5);
+  ASSERT_EQ(s.history.size(), 5u);  // start-up block + 1001, 1002, 1003, 1004
+  for (std::size_t i = 1; i < s.history.size(); ++i)
+    EXPECT_EQ(s.history[i]->timestamp, s.history[i - 1]->timestamp + 1);
+  // 15 requests over the 1.5 s from the close at 1002 to the final one: 10/s, not 7.5.
+  EXPECT_NEAR(s.total.current_rps, 10.0, 1e-9);
 }
 
 TEST(Aggregate, HistoryStartsWithAnEmptyBlockAndKeepsOnePerSecond) {
-  Aggregate agg(1000.0);
-  agg.close_second(1000, 0);
+  Aggregate agg(1000.4);  // Locust's start-up row comes from the Aggregate itself
   agg.merge(requests("/b", 2, 3000, 1001.5));
   agg.merge(requests("/a", 1, 1000, 1001.6));
   agg.close_second(1001, 4);
@@ -194,7 +227,7 @@ TEST(Aggregate, ResetZeroesCountersButKeepsEntriesAndHistory) {
   EXPECT_TRUE(s.failures.empty());
   EXPECT_TRUE(s.exceptions.empty());
   EXPECT_DOUBLE_EQ(s.start_unix_s, 1005.0);
-  EXPECT_EQ(s.history.size(), 1u);
+  EXPECT_EQ(s.history.size(), 2u);  // start-up block and the closed second
   agg.merge(requests("/a", 2, 7000, 1007.0));
   agg.close_second(1006, 2);
   s = agg.snapshot(1007.0);
@@ -209,7 +242,7 @@ TEST(Aggregate, EntryHistoryCanBeTurnedOff) {
   agg.merge(requests("/a", 5, 1000, 1001.0));
   agg.close_second(1000, 2);
   Snapshot s = agg.snapshot(1001.0);
-  ASSERT_EQ(s.history.size(), 1u);
-  EXPECT_TRUE(s.history[0]->entries.empty());
-  EXPECT_EQ(s.history[0]->total.num_requests, 5u);
+  ASSERT_EQ(s.history.size(), 2u);
+  EXPECT_TRUE(s.history[1]->entries.empty());
+  EXPECT_EQ(s.history[1]->total.num_requests, 5u);
 }

@@ -1,0 +1,31 @@
+#include "report/run_verdict.hpp"
+
+#include <fmt/format.h>
+
+namespace cicada::report {
+
+std::vector<std::string> run_failure_reasons(const stats::Snapshot& snap) {
+  std::vector<std::string> reasons;
+  const auto& t = snap.total;
+  if (t.num_failures > 0)
+    reasons.push_back(fmt::format("{} of {} requests failed", t.num_failures, t.num_requests));
+  if (!snap.exceptions.empty()) {
+    std::uint64_t n = 0;
+    for (const auto& e : snap.exceptions) n += e.count;
+    reasons.push_back(fmt::format("{} exception(s) in scenario code", n));
+  }
+  if (snap.dropped_iterations > 0) {
+    reasons.push_back(fmt::format(
+        "{} of {} due iterations were dropped (no free slot within --max-lateness, or still waiting when "
+        "the test stopped): the target did not get the load asked for",
+        snap.dropped_iterations, snap.due_iterations));
+  }
+  return reasons;
+}
+
+std::string iteration_counts_text(const stats::Snapshot& snap) {
+  return fmt::format("{} due, {} started, {} dropped", snap.due_iterations, snap.started_iterations,
+                     snap.dropped_iterations);
+}
+
+}  // namespace cicada::report
