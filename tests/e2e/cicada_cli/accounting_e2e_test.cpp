@@ -1,0 +1,63 @@
+// Every iteration accounted for (docs/metrics.md): the cicada binary against a scripted loopback server
+// that accepts connections and never answers.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <string>
+
+#include "support/child_process.hpp"
+#include "support/csv_rows.hpp"
+#include "support/scripted_server.hpp"
+
+using namespace std::chrono_literals;
+using cicada::testing::binary;
+using cicada::testing::ChildProcess;
+using cicada::testing::read_csv;
+using cicada::testing::ScriptedReply;
+using cicada::testing::ScriptedServer;
+using cicada::testing::source;
+using cicada::testing::TempDir;
+
+namespace {
+
+std::vector<std::string> cicada_args(std::vector<std::string> args) {
+  args.insert(args.begin(), binary("apps/cicada/cicada").string());
+  return args;
+}
+
+std::uint64_t counter(const cicada::testing::CsvRows& rows, const std::string& name) {
+  for (const auto& r : rows)
+    if (r.size() == 2 && r[0] == name) return std::stoull(r[1]);
+  ADD_FAILURE() << "no row " << name;
+  return 0;
+}
+
+}  // namespace
+
+// Accept-and-never-answer: 5 iterations start and hang, every later one waits for a slot until the test
+// ends. They were due and never ran: the summary says so, the numbers add up, and the run fails.
+TEST(Accounting, AnOpenModelRunAgainstAHungServerCountsEveryDueIterationAndFails) {
+  ScriptedServer server;
+  server.set_recording(false);
+  server.set_fallback(ScriptedReply::stall());
+  TempDir dir;
+  ChildProcess run(cicada_args({"-f", source("examples/health.yaml").string(), "--host", server.url(),
+                                "--headless", "--only-summary", "--arrival-rate", "20", "--max-inflight", "5",
+                                "-t", "3s", "--threads", "1", "--csv", "out"}),
+                   dir.path());
+  const auto code = run.wait(60s);
+  ASSERT_TRUE(code) << run.err();
+  EXPECT_EQ(*code, 1) << run.out() << run.err();  // --exit-code-on-error's default, as for failures
+  EXPECT_NE(run.err().find("due iterations were dropped"), std::string::npos) << run.err();
+  const auto rows = read_csv(dir.path() / "out_latency_correction.csv");
+  const auto due = counter(rows, "Due Iterations");
+  const auto started = counter(rows, "Started Iterations");
+  const auto dropped = counter(rows, "Dropped Iterations");
+  EXPECT_EQ(started, 5u);
+  EXPECT_EQ(due, started + dropped);
+  EXPECT_NEAR(static_cast<double>(due), 60.0, 4.0);  // 3 s at 20/s
+  EXPECT_NE(run.out().find("Iterations: " + std::to_string(due) + " due, 5 started, " +
+                           std::to_string(dropped) + " dropped"),
+            std::string::npos)
+      << run.out();
+}
