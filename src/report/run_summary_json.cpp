@@ -92,7 +92,10 @@ nlohmann::json run_summary_json(const StoredRun& run) {
           {"failures", std::move(failures)},
           {"exceptions", std::move(exceptions)},
           {"thresholds", std::move(thresholds)},
-          {"open_model", {{"dropped_iterations", s.dropped_iterations}}},
+          {"open_model",
+           {{"dropped_iterations", s.dropped_iterations},
+            {"due_iterations", s.due_iterations},
+            {"started_iterations", s.started_iterations}}},
           {"stages", std::move(stages)},
           {"seconds_recorded", s.history.size()}};
 }
