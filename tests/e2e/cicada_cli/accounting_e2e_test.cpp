@@ -20,9 +20,10 @@ using cicada::testing::TempDir;
 
 namespace {
 
-std::vector<std::string> cicada_args(std::vector<std::string> args) {
-  args.insert(args.begin(), binary("apps/cicada/cicada").string());
-  return args;
+std::vector<std::string> cicada_args(const std::vector<std::string>& args) {
+  std::vector<std::string> argv{binary("apps/cicada/cicada").string()};
+  for (const auto& a : args) argv.push_back(a);
+  return argv;
 }
 
 std::uint64_t counter(const cicada::testing::CsvRows& rows, const std::string& name) {
