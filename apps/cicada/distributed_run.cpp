@@ -134,7 +134,8 @@ int run_master(const CliOptions& o, runner::RunDescription description, Observer
   return code;
 }
 
-int run_master_web_ui(const CliOptions& o, scenario::LoadedScenario loaded, const runner::RunOptions& ro) {
+int run_master_web_ui(const CliOptions& o, scenario::LoadedScenario loaded, const runner::RunOptions& ro,
+                      const report::RunLoad& load) {
   auto payload = read_scenario(o.scenario_file);
   if (!payload) {
     std::cerr << "cicada: " << payload.error().message << "\n";
@@ -153,7 +154,7 @@ int run_master_web_ui(const CliOptions& o, scenario::LoadedScenario loaded, cons
   }
   distributed::MasterSession session(master);
   session.start();
-  const int code = run_web_ui(o, std::move(loaded), ro, &session);
+  const int code = run_web_ui(o, std::move(loaded), ro, load, &session);
   session.stop();
   master.quit_workers();
   return code;

@@ -26,7 +26,8 @@ int run_master(const CliOptions& o, runner::RunDescription description, Observer
 
 // `cicada --master` without --headless: the web UI (apps/cicada/web_command.hpp) with its tests run by
 // the workers; they stay connected between tests. Returns the exit code.
-int run_master_web_ui(const CliOptions& o, scenario::LoadedScenario loaded, const runner::RunOptions& ro);
+int run_master_web_ui(const CliOptions& o, scenario::LoadedScenario loaded, const runner::RunOptions& ro,
+                      const report::RunLoad& load);
 
 // A bound master whose --expect-workers are connected, as the TestRunSource of a front end that drives
 // its own tests (`cicada capacity --master`): runs body with it, then quits the workers. Returns body's

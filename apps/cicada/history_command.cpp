@@ -11,6 +11,7 @@
 #include "report/latency_correction.hpp"
 #include "report/locust_csv.hpp"
 #include "report/markdown_results.hpp"
+#include "report/run_load.hpp"
 
 namespace cicada::app {
 namespace {
@@ -24,22 +25,30 @@ std::string cut(const std::string& s, std::size_t width) {
   return s.size() <= width ? s : "..." + s.substr(s.size() - (width - 3));
 }
 
+// Keeps the start (a load reads left to right: "stages 30s:10@5,...").
+std::string cut_end(const std::string& s, std::size_t width) {
+  return s.size() <= width ? s : s.substr(0, width - 3) + "...";
+}
+
 int list_runs(const report::HistoryDb& db, std::size_t limit) {
   auto runs = db.list(limit);
   if (!runs) {
     std::cerr << "cicada: " << runs.error().message << "\n";
     return 1;
   }
-  constexpr auto kRow = "{:<22} {:<20} {:<24} {:<24} {:>6} {:>9} {:>8} {:>8} {:>8} {:>7}  {}\n";
-  std::cout << fmt::format(kRow, "ID", "Date (UTC)", "Host", "Scenario", "Users", "Req/s", "p50 ms", "p95 ms",
+  constexpr auto kRow = "{:<22} {:<20} {:<24} {:<24} {:<34} {:>9} {:>8} {:>8} {:>8} {:>7}  {}\n";
+  std::cout << fmt::format(kRow, "ID", "Date (UTC)", "Host", "Scenario", "Load", "Req/s", "p50 ms", "p95 ms",
                            "p99 ms", "Fail %", "Verdict");
   for (const auto& r : *runs) {
     const auto& t = r.total;
-    std::cout << fmt::format(kRow, r.info.id, report::utc_time_text(r.info.started_unix_s).substr(0, 19),
-                             cut(r.info.target_host, 24), cut(r.info.scenario_file, 24), r.info.users,
-                             fmt::format("{:.1f}", t.total_rps), report::console_ms(t.percentiles_us[0]),
-                             report::console_ms(t.percentiles_us[5]), report::console_ms(t.percentiles_us[7]),
-                             fmt::format("{:.2f}", t.fail_ratio() * 100), status_text(r.info));
+    std::cout << fmt::format(
+        kRow, r.info.id, report::utc_time_text(r.info.started_unix_s).substr(0, 19),
+        cut(r.info.target_host, 24), cut(r.info.scenario_file, 24),
+        cut_end(report::describe_load(report::run_load_from_config(r.info.config_json, r.info.users), {}),
+                34),
+        fmt::format("{:.1f}", t.total_rps), report::console_ms(t.percentiles_us[0]),
+        report::console_ms(t.percentiles_us[5]), report::console_ms(t.percentiles_us[7]),
+        fmt::format("{:.2f}", t.fail_ratio() * 100), status_text(r.info));
   }
   if (runs->empty()) std::cout << "(no runs recorded yet)\n";
   return 0;
@@ -67,6 +76,9 @@ int show_run(const report::StoredRun& run) {
   std::cout << fmt::format("Machine    {}\nTarget     {}\nScenario   {} (sha256 {})\nGit commit {}\n",
                            i.machine, i.target_host, i.scenario_file, i.scenario_sha256,
                            i.git_commit.empty() ? "-" : i.git_commit);
+  std::cout << fmt::format(
+      "Load       {}\n",
+      report::describe_load(report::run_load_from_config(i.config_json, i.users), run.snapshot));
   std::cout << fmt::format("Exit code  {}\nVerdict    {}\nConfig     {}\nSeconds    {}\n\n",
                            i.exit_code ? std::to_string(*i.exit_code) : "-", status_text(i), i.config_json,
                            run.snapshot.history.size());

@@ -5,6 +5,7 @@
 #include "base/log.hpp"
 #include "ci_outputs.hpp"
 #include "history_run_info.hpp"
+#include "report/run_load.hpp"
 
 namespace cicada::app {
 
@@ -15,7 +16,7 @@ void HistoryObserver::fail(const std::string& what, const std::string& message) 
 }
 
 void HistoryObserver::on_start(const runner::RunDescription& run) {
-  info_ = make_run_info(options_, run.options, run.options.seed);
+  info_ = make_run_info(options_, run.options, run.options.seed, load_);
   if (options_.history.no_history) return;
   auto db = report::HistoryDb::open(options_.history.history_db);
   if (!db) return fail("open", db.error().message);
@@ -47,9 +48,10 @@ void HistoryObserver::on_exit(int exit_code) {
       std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
   run.info.exit_code = exit_code;
   run.info.complete = true;
+  run.info.users = report::peak_users(*final_, run.info.users);  // as the reports say it (run_load.hpp)
   if (db_) {
     if (auto r = db_->finish_run(run.info.id, *final_, run.thresholds, exit_code, run.info.verdict,
-                                 *run.info.ended_unix_s);
+                                 *run.info.ended_unix_s, run.info.users);
         !r)
       fail("final stats", r.error().message);
     else

@@ -11,6 +11,7 @@
 
 #include "cli_options.hpp"
 #include "report/history_db.hpp"
+#include "report/run_load.hpp"
 #include "run_observer.hpp"
 #include "threshold_observer.hpp"
 
@@ -19,8 +20,9 @@ namespace cicada::app {
 class HistoryObserver final : public RunObserver {
  public:
   // thresholds may be null (none set); it must outlive this observer.
-  HistoryObserver(const CliOptions& options, const ThresholdObserver* thresholds)
-      : options_(options), thresholds_(thresholds) {}
+  // load: what drives the run, stored with it (report/run_load.hpp).
+  HistoryObserver(const CliOptions& options, const ThresholdObserver* thresholds, report::RunLoad load)
+      : options_(options), thresholds_(thresholds), load_(std::move(load)) {}
   void on_start(const runner::RunDescription& run) override;
   void on_second(const stats::Snapshot& snap) override;
   int on_finish(const stats::Snapshot& snap) override;
@@ -31,6 +33,7 @@ class HistoryObserver final : public RunObserver {
 
   const CliOptions& options_;
   const ThresholdObserver* thresholds_;
+  report::RunLoad load_;
   std::optional<report::HistoryDb> db_;  // none: not recording (disabled or failed)
   report::RunInfo info_;
   std::shared_ptr<const stats::Snapshot> final_;

@@ -21,8 +21,10 @@ std::string hostname() {
   return name.data();
 }
 
-// The run's options (every field, report/run_options_json.hpp) and the command line's own settings.
-std::string config_json(const CliOptions& o, const runner::RunOptions& ro, std::uint64_t seed) {
+// The run's options (every field, report/run_options_json.hpp), the command line's own settings and
+// what drives the run (report/run_load.hpp).
+std::string config_json(const CliOptions& o, const runner::RunOptions& ro, std::uint64_t seed,
+                        const report::RunLoad& load) {
   nlohmann::json j = {
       {"scenario", o.scenario_file},
       {"stages", o.shape.stages},
@@ -33,6 +35,7 @@ std::string config_json(const CliOptions& o, const runner::RunOptions& ro, std::
       {"thresholds", o.history.threshold_list()},
       {"abort_on_threshold", o.history.abort_on_threshold},
       {"config_file", o.config_file},
+      {"load", report::run_load_json(load)},
   };
   report::add_run_options(j, ro);
   j["seed"] = seed;  // the one the run used (a random one when none was given)
@@ -74,7 +77,8 @@ std::string sha256_of_file(const std::filesystem::path& file) {
   return hex;
 }
 
-report::RunInfo make_run_info(const CliOptions& o, const runner::RunOptions& ro, std::uint64_t seed) {
+report::RunInfo make_run_info(const CliOptions& o, const runner::RunOptions& ro, std::uint64_t seed,
+                              const report::RunLoad& load) {
   const auto now = std::chrono::system_clock::now();
   report::RunInfo i;
   i.id = report::make_run_id(now);
@@ -83,7 +87,7 @@ report::RunInfo make_run_info(const CliOptions& o, const runner::RunOptions& ro,
   i.target_host = ro.host;
   i.scenario_file = o.scenario_file;
   i.scenario_sha256 = sha256_of_file(o.scenario_file);
-  i.config_json = config_json(o, ro, seed);
+  i.config_json = config_json(o, ro, seed, load);
   i.git_commit = git_commit_of_working_dir();
   i.users = ro.users;
   return i;

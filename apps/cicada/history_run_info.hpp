@@ -6,12 +6,15 @@
 
 #include "cli_options.hpp"
 #include "report/history_db.hpp"
+#include "report/run_load.hpp"
 #include "runner/run_options.hpp"
 
 namespace cicada::app {
 
-// A fresh RunInfo (new id, start time now) for the run about to start.
-report::RunInfo make_run_info(const CliOptions& o, const runner::RunOptions& effective, std::uint64_t seed);
+// A fresh RunInfo (new id, start time now) for the run about to start; `load` is stored in its
+// configuration JSON under "load" (report/run_load.hpp).
+report::RunInfo make_run_info(const CliOptions& o, const runner::RunOptions& effective, std::uint64_t seed,
+                              const report::RunLoad& load);
 
 // `git rev-parse HEAD` in the working directory; "" when it is not a git work tree or git is missing.
 std::string git_commit_of_working_dir();

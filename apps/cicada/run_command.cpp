@@ -2,6 +2,7 @@
 
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "base/duration.hpp"
@@ -12,6 +13,7 @@
 #include "distributed/master_session.hpp"
 #include "distributed_run.hpp"
 #include "error_exit_observer.hpp"
+#include "metrics_observer.hpp"
 #include "observer_set.hpp"
 #include "open_model_observer.hpp"
 #include "runner/test_run.hpp"
@@ -26,8 +28,10 @@ namespace {
 
 constexpr int kUsageError = 2;
 
-// The flags' options with the scenario's defaults for what no flag (or environment, or config) gave.
-Result<runner::RunOptions> run_options(const CliOptions& o, const scenario::LoadedScenario& loaded) {
+// The flags' options with the scenario's defaults for what no flag (or environment, or config) gave, and
+// in `load` what the reports will say drives the run.
+Result<runner::RunOptions> run_options(const CliOptions& o, const scenario::LoadedScenario& loaded,
+                                       report::RunLoad& load) {
   runner::RunOptions ro = o.run;
   const auto& settings = loaded.settings;
   if (!o.was_given("host") && !loaded.scenario.default_host.empty()) ro.host = loaded.scenario.default_host;
@@ -42,22 +46,27 @@ Result<runner::RunOptions> run_options(const CliOptions& o, const scenario::Load
   if (!counting) return make_error("--stream-tokens: " + counting.error().message);
   ro.stream_tokens = std::move(*counting);
   ro.keep_entry_history = o.csv_full_history;
-  if (auto r = apply_shape_options(o, settings, ro.spawn_rate, ro); !r) return r.error();
+  if (auto r =
+          apply_shape_options(o, settings, ro.spawn_rate, ro, static_cast<bool>(loaded.scenario.shape), load);
+      !r)
+    return r.error();
+  if (o.distributed.master) load.workers = o.distributed.expect_workers;
   if (auto r = check_client_options(ro); !r) return r.error();
   return ro;
 }
 
 // Observer order matters for the exit code: the first non-zero on_finish() result wins.
 std::vector<std::unique_ptr<RunObserver>> make_observers(const CliOptions& o,
-                                                         std::vector<report::Threshold> thresholds) {
+                                                         std::vector<report::Threshold> thresholds,
+                                                         const report::RunLoad& load) {
   std::vector<std::unique_ptr<RunObserver>> list;
   add_threshold_observer(list, std::move(thresholds), o);
   list.push_back(std::make_unique<ErrorExitObserver>(o.exit_code_on_error));
   if (!o.csv_prefix.empty()) list.push_back(std::make_unique<CsvObserver>(o.csv_prefix, o.csv_full_history));
   list.push_back(std::make_unique<ConsoleObserver>(o.only_summary));
   list.push_back(std::make_unique<OpenModelObserver>(o.csv_prefix));
-  if (!o.web.html_file.empty()) list.push_back(std::make_unique<HtmlReportObserver>(o.web.html_file));
-  add_history_observer(list, o);
+  if (!o.web.html_file.empty()) list.push_back(std::make_unique<HtmlReportObserver>(o.web.html_file, load));
+  add_history_observer(list, o, load);
   return list;
 }
 
@@ -78,19 +87,31 @@ int run_load_test(const CliOptions& o) {
     std::cerr << "cicada: " << loaded.error().message << "\n";
     return kUsageError;
   }
-  auto ro = run_options(o, *loaded);
+  report::RunLoad load;
+  auto ro = run_options(o, *loaded, load);
   if (!ro) {
     std::cerr << "cicada: " << ro.error().message << "\n";
     return kUsageError;
   }
-  if (!o.headless && o.distributed.master) return run_master_web_ui(o, std::move(*loaded), *ro);
-  if (!o.headless) return run_web_ui(o, std::move(*loaded), *ro);
+  if (!o.headless && o.distributed.master) return run_master_web_ui(o, std::move(*loaded), *ro, load);
+  if (!o.headless) return run_web_ui(o, std::move(*loaded), *ro, load);
   auto thresholds = collect_thresholds(o, *loaded);
   if (!thresholds) {
     std::cerr << "cicada: " << thresholds.error().message << "\n";
     return kUsageError;
   }
-  ObserverSet observers(make_observers(o, std::move(*thresholds)));
+  std::optional<webui::MetricsServer> metrics;
+  if (o.web.metrics_port >= 0) {
+    metrics.emplace(o.web.host, static_cast<std::uint16_t>(o.web.metrics_port));
+    if (auto r = metrics->start(); !r) {
+      std::cerr << "cicada: --metrics-port: " << r.error().message << "\n";
+      return kUsageError;
+    }
+    // One line on stdout with the address, so scripts and tests can use --metrics-port 0.
+    std::cout << "cicada metrics: " << metrics->url() << "/metrics" << std::endl;
+  }
+  ObserverSet observers(make_observers(o, std::move(*thresholds), load));
+  if (metrics) observers.list().push_back(std::make_unique<MetricsObserver>(*metrics));
   if (o.distributed.master) {
     auto description = distributed::describe_fleet_test(std::move(loaded->scenario), *ro);
     if (!description) {

@@ -25,16 +25,25 @@ void add_shape_flags(CLI::App& app, CliOptions& o) {
 }
 
 Result<void> apply_shape_options(const CliOptions& cli, const scenario::ScenarioSettings& settings,
-                                 double default_spawn_rate, runner::RunOptions& ro) {
+                                 double default_spawn_rate, runner::RunOptions& ro, bool scenario_shape,
+                                 report::RunLoad& load) {
   const ShapeOptions& o = cli.shape;
+  load = report::RunLoad{};
+  load.users = ro.users;
+  load.spawn_rate = ro.spawn_rate;
+  if (scenario_shape) load.mode = "shape";
   if (!o.stages.empty() && o.arrival_rate > 0)
     return make_error("--stages and --arrival-rate: give one (rates go in stages as 30s:200/s)");
   if (!o.stages.empty()) {
     auto stages = runner::parse_stages(o.stages);
     if (!stages) return make_error("--stages: " + stages.error().message);
     ro.shape = runner::stages_shape(std::move(*stages), default_spawn_rate);
+    load.mode = "stages";
+    load.stages = o.stages;
   } else if (o.arrival_rate > 0) {
     ro.shape = runner::constant_rate_shape(o.arrival_rate);
+    load.mode = "arrival_rate";
+    load.arrival_rate = o.arrival_rate;
   } else if (!settings.stages.empty()) {
     std::vector<runner::Stage> stages;
     for (const auto& text : settings.stages) {
@@ -44,11 +53,18 @@ Result<void> apply_shape_options(const CliOptions& cli, const scenario::Scenario
     }
     if (auto r = runner::validate_stages(stages); !r) return r;
     ro.shape = runner::stages_shape(std::move(stages), default_spawn_rate);
+    load.mode = "stages";
+    for (const auto& text : settings.stages) load.stages += (load.stages.empty() ? "" : ",") + text;
   } else if (settings.arrival_rate) {
     ro.shape = runner::constant_rate_shape(*settings.arrival_rate);
+    load.mode = "arrival_rate";
+    load.arrival_rate = *settings.arrival_rate;
   }
   if (!cli.was_given("max-inflight") && settings.max_inflight)
     ro.max_inflight = static_cast<std::size_t>(*settings.max_inflight);
+  if (const auto first = ro.shape ? ro.shape(std::chrono::duration<double>(0)) : std::nullopt;
+      first && first->arrival_rate)
+    load.max_inflight = ro.max_inflight;  // the open model's limit belongs to its description
   return {};
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "base/result.hpp"
+#include "report/run_load.hpp"
 #include "runner/load_description.hpp"
 #include "runner/run_options.hpp"
 #include "scenario/yaml_loader.hpp"
@@ -26,9 +27,12 @@ struct CliOptions;
 void add_shape_flags(CLI::App& app, CliOptions& o);
 
 // Fills ro.shape from the flags, else from the scenario's settings, and max_inflight from the scenario
-// when no flag gave it (--max-inflight and --max-lateness go straight into CliOptions::run).
+// when no flag gave it (--max-inflight and --max-lateness go straight into CliOptions::run), and `load`
+// with what the reports say drove the run (report/run_load.hpp); call it after ro.users and
+// ro.spawn_rate are set. scenario_shape: the scenario has a shape function of its own.
 Result<void> apply_shape_options(const CliOptions& o, const scenario::ScenarioSettings& settings,
-                                 double default_spawn_rate, runner::RunOptions& ro);
+                                 double default_spawn_rate, runner::RunOptions& ro, bool scenario_shape,
+                                 report::RunLoad& load);
 
 // describe_load(ro): the load of a run for the start-up log line (runner/load_description.hpp).
 using runner::describe_load;

@@ -25,13 +25,14 @@ void add_threshold_observer(std::vector<std::unique_ptr<RunObserver>>& list,
   list.push_back(std::make_unique<ThresholdObserver>(std::move(thresholds), o.history.abort_on_threshold));
 }
 
-void add_history_observer(std::vector<std::unique_ptr<RunObserver>>& list, const CliOptions& o) {
+void add_history_observer(std::vector<std::unique_ptr<RunObserver>>& list, const CliOptions& o,
+                          const report::RunLoad& load) {
   if (!o.history.records_run()) return;
   const ThresholdObserver* thresholds = nullptr;
   for (const auto& obs : list) {
     if (auto* t = dynamic_cast<const ThresholdObserver*>(obs.get())) thresholds = t;
   }
-  list.push_back(std::make_unique<HistoryObserver>(o, thresholds));
+  list.push_back(std::make_unique<HistoryObserver>(o, thresholds, load));
 }
 
 }  // namespace cicada::app

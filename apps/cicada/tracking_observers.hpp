@@ -6,6 +6,7 @@
 
 #include "base/result.hpp"
 #include "cli_options.hpp"
+#include "report/run_load.hpp"
 #include "report/thresholds.hpp"
 #include "run_observer.hpp"
 #include "scenario/yaml_loader.hpp"
@@ -21,6 +22,7 @@ Result<std::vector<report::Threshold>> collect_thresholds(const CliOptions& o,
 // code). Call add_threshold_observer before the others and add_history_observer after them.
 void add_threshold_observer(std::vector<std::unique_ptr<RunObserver>>& list,
                             std::vector<report::Threshold> thresholds, const CliOptions& o);
-void add_history_observer(std::vector<std::unique_ptr<RunObserver>>& list, const CliOptions& o);
+void add_history_observer(std::vector<std::unique_ptr<RunObserver>>& list, const CliOptions& o,
+                          const report::RunLoad& load);
 
 }  // namespace cicada::app

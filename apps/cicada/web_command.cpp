@@ -5,7 +5,6 @@
 #include <mutex>
 #include <thread>
 
-#include "base/duration.hpp"
 #include "base/log.hpp"
 #include "report/locust_csv.hpp"
 #include "report/run_verdict.hpp"
@@ -13,7 +12,6 @@
 #include "tracking_observers.hpp"
 #include "web_html_observer.hpp"
 #include "web_tracking.hpp"
-#include "webui/stats_json.hpp"
 #include "webui/web_api.hpp"
 #include "webui/web_ui.hpp"
 
@@ -30,8 +28,7 @@ class AppTestListener final : public webui::TestListener {
 
   void on_test_start(const runner::RunDescription& run) override {
     std::lock_guard lock(mutex_);
-    tracking_.on_test_start(run);
-    tasks_json_ = webui::tasks_json(run.scenario);
+    tracking_.on_test_start(run, controller_ ? controller_->info().load : report::RunLoad{});
     // A new test has new stats: a new writer, so the history file starts over as in a new run.
     if (!o_.csv_prefix.empty()) {
       csv_.emplace(o_.csv_prefix, o_.csv_full_history);
@@ -44,25 +41,19 @@ class AppTestListener final : public webui::TestListener {
     tracking_.on_second(snap);
     if (csv_) write_csv(snap);  // every second, as Locust
   }
-  void on_test_end(const stats::Snapshot& snap, const webui::TestInfo& info) override {
+  void on_test_end(const stats::Snapshot& snap, const webui::TestInfo&) override {
     std::lock_guard lock(mutex_);
     tracking_.on_test_end(snap);
     if (csv_) write_csv(snap);
-    if (!o_.web.html_file.empty()) {
-      report::ReportInfo r{info.host,
-                           scenario_file_,
-                           info.start_unix_s,
-                           info.end_unix_s,
-                           info.users,
-                           info.spawn_rate,
-                           info.run_time ? format_duration(*info.run_time) : "",
-                           tasks_json_,
-                           ""};
-      write_html_report(o_.web.html_file, report::html_report(snap, r));
-    }
+    // The same settings as the UI's own /stats/report (the test's info is final by now).
+    if (!o_.web.html_file.empty() && controller_)
+      write_html_report(o_.web.html_file,
+                        report::html_report(snap, webui::make_report_info(*controller_, scenario_file_)));
     ended_ = true;
     ended_at_ = std::chrono::steady_clock::now();
   }
+  // The controller whose tests this listener follows (for each test's load).
+  void watch(const webui::TestController& controller) { controller_ = &controller; }
   // When the latest test ended, if it has.
   std::optional<std::chrono::steady_clock::time_point> ended_at() {
     std::lock_guard lock(mutex_);
@@ -75,8 +66,8 @@ class AppTestListener final : public webui::TestListener {
   }
 
   const CliOptions& o_;
+  const webui::TestController* controller_ = nullptr;
   std::string scenario_file_;
-  std::string tasks_json_;  // the current test's task ratios, for the report's "Final ratio"
   std::mutex mutex_;
   std::optional<report::LocustCsvWriter> csv_;
   WebTestTracking tracking_;
@@ -87,7 +78,7 @@ class AppTestListener final : public webui::TestListener {
 }  // namespace
 
 int run_web_ui(const CliOptions& o, scenario::LoadedScenario loaded, const runner::RunOptions& ro,
-               runner::TestRunSource* runs) {
+               const report::RunLoad& load, runner::TestRunSource* runs) {
   // Thresholds are checked before the UI starts, as before a headless run: a bad one is a usage error.
   auto thresholds = collect_thresholds(o, loaded);
   if (!thresholds) {
@@ -100,11 +91,12 @@ int run_web_ui(const CliOptions& o, scenario::LoadedScenario loaded, const runne
   wo.port = static_cast<std::uint16_t>(o.web.port);
   wo.auth = o.web.auth;
   wo.scenario_file = o.scenario_file;
-  wo.full_history = o.csv_full_history;
   wo.runs = runs;
+  wo.base_load = load;
   runner::RunOptions base = ro;
   base.keep_entry_history = true;  // the UI's full-history download has every entry
   webui::WebUi ui(std::move(loaded.scenario), base, wo, &listener);
+  listener.watch(ui.controller());
   if (auto r = ui.start(); !r) {
     std::cerr << "cicada: web UI: " << r.error().message << "\n";
     return 1;

@@ -21,8 +21,6 @@ void HtmlReportObserver::on_start(const runner::RunDescription& run) {
   info_.host = o.host;
   info_.scenario = run.scenario.source;
   info_.start_unix_s = unix_seconds_now_f();
-  info_.users = o.users;
-  info_.spawn_rate = o.spawn_rate;
   info_.run_time = o.run_time ? format_duration(*o.run_time) : "";
   info_.tasks_json = webui::tasks_json(run.scenario);
 }

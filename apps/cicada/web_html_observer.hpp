@@ -10,7 +10,10 @@ namespace cicada::app {
 
 class HtmlReportObserver final : public RunObserver {
  public:
-  explicit HtmlReportObserver(std::string file) : file_(std::move(file)) {}
+  // load: what drives the run, for the report's Load line (report/run_load.hpp).
+  HtmlReportObserver(std::string file, report::RunLoad load) : file_(std::move(file)) {
+    info_.load = std::move(load);
+  }
   void on_start(const runner::RunDescription& run) override;
   int on_finish(const stats::Snapshot& snap) override;
 

@@ -24,6 +24,11 @@ void add_web_flags(CLI::App& app, CliOptions& o) {
   app.add_option("--autoquit", w.autoquit_s, "With --autostart: quit this many seconds after the test ends")
       ->check(CLI::NonNegativeNumber);
   app.add_option("--html", w.html_file, "Write the HTML report to FILE when the test ends");
+  app.add_option(
+         "--metrics-port", w.metrics_port,
+         "Headless runs: serve Prometheus metrics at http://WEB_HOST:PORT/metrics while the test runs "
+         "(0: any free port, printed). The web UI serves /metrics on its own port")
+      ->check(CLI::Range(0, 65535));
 }
 
 }  // namespace cicada::app

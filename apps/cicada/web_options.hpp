@@ -18,6 +18,7 @@ struct WebOptions {
   bool autostart = false;          // --autostart: start the test at once with -u/-r/-t
   double autoquit_s = -1;          // --autoquit S: quit S seconds after an autostarted test ends; <0: never
   std::string html_file;           // --html FILE: write the HTML report at the end of each test
+  int metrics_port = -1;           // --metrics-port: headless runs serve /metrics there; -1: not; 0: any
 };
 
 // Adds --web-host, --web-port/-P, --web-auth, --autostart, --autoquit and --html.

@@ -5,11 +5,11 @@
 
 namespace cicada::app {
 
-void WebTestTracking::on_test_start(const runner::RunDescription& run) {
+void WebTestTracking::on_test_start(const runner::RunDescription& run, const report::RunLoad& load) {
   observers_ = ObserverSet();
   auto& list = observers_.list();
   if (!thresholds_.empty()) list.push_back(std::make_unique<ThresholdObserver>(thresholds_, false));
-  add_history_observer(list, o_);  // after the thresholds: it records their verdicts
+  add_history_observer(list, o_, load);  // after the thresholds: it records their verdicts
   observers_.start(run);
 }
 

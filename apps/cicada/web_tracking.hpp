@@ -9,6 +9,7 @@
 
 #include "cli_options.hpp"
 #include "observer_set.hpp"
+#include "report/run_load.hpp"
 #include "report/thresholds.hpp"
 
 namespace cicada::app {
@@ -17,7 +18,7 @@ class WebTestTracking {
  public:
   WebTestTracking(const CliOptions& o, std::vector<report::Threshold> thresholds)
       : o_(o), thresholds_(std::move(thresholds)) {}
-  void on_test_start(const runner::RunDescription& run);
+  void on_test_start(const runner::RunDescription& run, const report::RunLoad& load);
   void on_second(const stats::Snapshot& snap);
   // Returns the test's exit code as a headless run would give it (3 when a threshold failed).
   int on_test_end(const stats::Snapshot& snap);

@@ -44,6 +44,10 @@ void FleetBackend::workers_changed() {
   std::vector<runner::WorkerStatus> list;
   for (const auto& w : workers_.workers())
     list.push_back({w.id, w.state, w.user_count, w.cpu_percent, w.memory_bytes});
+  std::erase_if(lost_, [&](const runner::WorkerStatus& l) {
+    return std::any_of(list.begin(), list.end(), [&](const runner::WorkerStatus& w) { return w.id == l.id; });
+  });
+  list.insert(list.end(), lost_.begin(), lost_.end());
   std::lock_guard lock(statuses_mutex_);
   statuses_ = std::move(list);
 }
@@ -210,6 +214,7 @@ void FleetBackend::heartbeat(MonoTime now) {
   for (const auto& w : gone) {
     log::warning("Worker {} missing (silent for more than {} ms): its {} users go to the others", w.id,
                  master_.worker_timeout.count(), w.assigned_users);
+    lost_.push_back({w.id, "missing", 0, w.cpu_percent, w.memory_bytes});
   }
   workers_changed();
   rebalance();

@@ -109,6 +109,9 @@ class FleetBackend final : public runner::RunBackend {
 
   mutable std::mutex statuses_mutex_;
   std::vector<runner::WorkerStatus> statuses_;  // guarded by statuses_mutex_
+  // Workers lost to silence, listed after the live ones with state "missing" (as Locust's Workers tab
+  // does) until they join again.
+  std::vector<runner::WorkerStatus> lost_;
   std::vector<FailedWorker> failed_;
 };
 

@@ -221,7 +221,8 @@ Result<void> HistoryDb::append_seconds(const std::string& id, const stats::Histo
 
 Result<void> HistoryDb::finish_run(const std::string& id, const stats::Snapshot& s,
                                    const std::vector<StoredThreshold>& thresholds, int exit_code,
-                                   const std::string& verdict, double ended_unix_s) {
+                                   const std::string& verdict, double ended_unix_s,
+                                   std::optional<int> users) {
   auto tx = sql::Transaction::begin(db_);
   if (!tx) return tx.error();
   {
@@ -290,9 +291,10 @@ Result<void> HistoryDb::finish_run(const std::string& id, const stats::Snapshot&
       if (auto r = threshold->run(); !r) return r;
     }
     auto run = db_.prepare(
-        "UPDATE runs SET status = 'complete', ended_at = ?, exit_code = ?, verdict = ? WHERE id = ?");
+        "UPDATE runs SET status = 'complete', ended_at = ?, exit_code = ?, verdict = ?, "
+        "users = COALESCE(?, users) WHERE id = ?");
     if (!run) return run.error();
-    run->bind(1, ended_unix_s).bind(2, exit_code).bind(3, verdict).bind(4, id);
+    run->bind(1, ended_unix_s).bind(2, exit_code).bind(3, verdict).bind(4, users).bind(5, id);
     if (auto r = run->run(); !r) return r;
   }
   if (auto r = write_new_seconds(id, s.history); !r) return r;

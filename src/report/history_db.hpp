@@ -74,9 +74,12 @@ class HistoryDb {
   Result<void> begin_run(const RunInfo& info);
   // Stores the blocks not stored yet (the snapshot's history only grows), in one transaction.
   Result<void> append_seconds(const std::string& id, const stats::HistoryView& blocks);
+  // users: the run's users as they ended up (the peak reached, also after an edit in the web UI), to
+  // replace the count begin_run() stored; none keeps it.
   Result<void> finish_run(const std::string& id, const stats::Snapshot& final_stats,
                           const std::vector<StoredThreshold>& thresholds, int exit_code,
-                          const std::string& verdict, double ended_unix_s);
+                          const std::string& verdict, double ended_unix_s,
+                          std::optional<int> users = std::nullopt);
 
   // Newest first; limit 0: all.
   Result<std::vector<RunSummary>> list(std::size_t limit = 0) const;

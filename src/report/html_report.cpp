@@ -185,9 +185,13 @@ std::string html_report(const stats::Snapshot& snap, const ReportInfo& info) {
       "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>cicada test report</title>"
       "<style>{}</style></head><body><h1>cicada test report</h1><dl>"
       "<dt>During</dt><dd>{} - {} (UTC)</dd><dt>Target Host</dt><dd>{}</dd><dt>Script</dt><dd>{}</dd>"
-      "<dt>Users</dt><dd>{} (spawn rate {:g}/s)</dd><dt>Run time</dt><dd>{}</dd></dl>",
-      kStyle, utc(start), utc(end), xml_escape(info.host), xml_escape(info.scenario), info.users,
-      info.spawn_rate, info.run_time.empty() ? "until stopped" : xml_escape(info.run_time));
+      "<dt>Load</dt><dd>{}</dd><dt>Run time</dt><dd>{}</dd></dl>",
+      kStyle, utc(start), utc(end), xml_escape(info.host), xml_escape(info.scenario),
+      xml_escape(describe_load(info.load, snap)),
+      !info.run_time.empty()         ? xml_escape(info.run_time)
+      : info.load.mode == "stages"   ? "until the last stage ends"
+      : info.load.mode == "capacity" ? "until the search ends"
+                                     : "until stopped");
   if (!info.notice.empty()) out += "<p class=\"notice\">" + xml_escape(info.notice) + "</p>";
   request_table(out, snap);
   percentile_table(out, snap);

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "report/run_load.hpp"
 #include "stats/snapshot.hpp"
 
 namespace cicada::report {
@@ -14,8 +15,7 @@ struct ReportInfo {
   std::string scenario;     // scenario file
   double start_unix_s = 0;  // test start; 0: unknown
   double end_unix_s = 0;    // test end; 0: still running (the snapshot's time is used)
-  int users = 0;            // peak users asked for
-  double spawn_rate = 0;    // users per second
+  RunLoad load;             // what drove the test: users, arrival rate, stages... (report/run_load.hpp)
   std::string run_time;     // "1m30s", or empty when unbounded
   std::string tasks_json;   // task ratio table (GET /tasks), embedded as data-tasks; may be empty
   std::string notice;       // shown under the settings when not empty (e.g. what a stored run lacks)

@@ -5,6 +5,7 @@
 #include <ctime>
 
 #include "report/console_tables.hpp"
+#include "report/run_load.hpp"
 
 namespace cicada::report {
 namespace {
@@ -47,8 +48,9 @@ std::string results_markdown(const StoredRun& latest, const std::vector<RunSumma
   const auto& i = latest.info;
   const auto& s = latest.snapshot;
   std::string out = "### Latest load test\n\n";
-  out += fmt::format("Run `{}` on {}: scenario `{}` against {}, {} users, {:.0f} s", i.id,
-                     utc_time_text(i.started_unix_s), cell(i.scenario_file), cell(i.target_host), i.users,
+  out += fmt::format("Run `{}` on {}: scenario `{}` against {}, {}, {:.0f} s", i.id,
+                     utc_time_text(i.started_unix_s), cell(i.scenario_file), cell(i.target_host),
+                     cell(describe_load(run_load_from_config(i.config_json, i.users), s)),
                      i.ended_unix_s.value_or(i.started_unix_s) - i.started_unix_s);
   if (!i.git_commit.empty()) out += fmt::format(", commit `{}`", i.git_commit.substr(0, 12));
   out += fmt::format(". Verdict: **{}**.\n\n", verdict_or_status(i));
@@ -68,13 +70,14 @@ std::string results_markdown(const StoredRun& latest, const std::vector<RunSumma
                          t.passed ? "pass" : "**FAIL**");
   }
   out += fmt::format("\n### Trend (last {} runs, newest first)\n\n", trend.size());
-  out += "| Run | Date | Users | Req/s | p50 (ms) | p95 (ms) | p99 (ms) | Fail ratio | Verdict |\n";
-  out += "|---|---|---:|---:|---:|---:|---:|---:|---|\n";
+  out += "| Run | Date | Load | Req/s | p50 (ms) | p95 (ms) | p99 (ms) | Fail ratio | Verdict |\n";
+  out += "|---|---|---|---:|---:|---:|---:|---:|---|\n";
   for (const auto& r : trend) {
     const auto& t = r.total;
     out += fmt::format("| `{}` | {} | {} | {:.1f} | {} | {} | {} | {} | {} |\n", r.info.id,
-                       utc_time_text(r.info.started_unix_s), r.info.users, t.total_rps,
-                       ms(t.percentiles_us[0]), ms(t.percentiles_us[5]), ms(t.percentiles_us[7]),
+                       utc_time_text(r.info.started_unix_s),
+                       cell(describe_load(run_load_from_config(r.info.config_json, r.info.users), {})),
+                       t.total_rps, ms(t.percentiles_us[0]), ms(t.percentiles_us[5]), ms(t.percentiles_us[7]),
                        percent(t.fail_ratio()), verdict_or_status(r.info));
   }
   out += "\n_Written by `cicada report --markdown --readme`; edits between the markers are replaced._\n";

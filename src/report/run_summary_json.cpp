@@ -1,6 +1,7 @@
 #include "report/run_summary_json.hpp"
 
 #include "report/markdown_results.hpp"
+#include "report/run_load.hpp"
 
 namespace cicada::report {
 namespace {
@@ -51,6 +52,7 @@ json run_json(const StoredRun& run) {
               {"scenario_sha256", i.scenario_sha256},
               {"git_commit", i.git_commit},
               {"users", i.users},
+              {"load", describe_load(run_load_from_config(i.config_json, i.users), run.snapshot)},
               {"exit_code", i.exit_code ? json(*i.exit_code) : json(nullptr)},
               {"verdict", i.verdict},
               {"config", std::move(config)}};

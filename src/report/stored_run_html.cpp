@@ -15,11 +15,9 @@ ReportInfo report_info(const StoredRun& run) {
   info.scenario = run.info.scenario_file;
   info.start_unix_s = run.info.started_unix_s;
   info.end_unix_s = run.info.ended_unix_s.value_or(0);
-  info.users = run.info.users;
+  info.load = run_load_from_config(run.info.config_json, run.info.users);
   const auto config = nlohmann::json::parse(run.info.config_json, nullptr, false);
   if (config.is_object()) {
-    if (auto it = config.find("spawn_rate"); it != config.end() && it->is_number())
-      info.spawn_rate = it->get<double>();
     if (auto it = config.find("run_time"); it != config.end() && it->is_string())
       info.run_time = it->get<std::string>();
   }

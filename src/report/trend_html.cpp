@@ -7,6 +7,7 @@
 
 #include "report/console_tables.hpp"
 #include "report/markdown_results.hpp"
+#include "report/run_load.hpp"
 #include "report/svg_chart.hpp"
 
 namespace cicada::report {
@@ -87,7 +88,7 @@ std::string trend_html(const std::vector<StoredRun>& runs) {
   out += fmt::format("{} runs</title>{}</head><body>\n<h1>cicada: trend across {} runs</h1>\n", runs.size(),
                      kStyle, runs.size());
   out +=
-      "<table><tr><th>#</th><th>Run</th><th>Date</th><th>Scenario</th><th>Users</th><th>Req/s</th>"
+      "<table><tr><th>#</th><th>Run</th><th>Date</th><th>Scenario</th><th>Load</th><th>Req/s</th>"
       "<th>p95 (ms)</th><th>Fail ratio</th><th>Verdict</th></tr>\n";
   for (std::size_t i = 0; i < runs.size(); ++i) {
     const auto& r = runs[i];
@@ -97,7 +98,8 @@ std::string trend_html(const std::vector<StoredRun>& runs) {
         "td>"
         "<td>{}</td></tr>\n",
         i + 1, escape(r.info.id), utc_time_text(r.info.started_unix_s), escape(r.info.scenario_file),
-        r.info.users, t.total_rps, console_ms(t.percentiles_us[5]), t.fail_ratio() * 100,
+        escape(describe_load(run_load_from_config(r.info.config_json, r.info.users), r.snapshot)),
+        t.total_rps, console_ms(t.percentiles_us[5]), t.fail_ratio() * 100,
         !r.info.complete         ? "incomplete"
         : r.info.verdict.empty() ? "-"
                                  : escape(r.info.verdict));

@@ -19,9 +19,36 @@ constexpr std::size_t kMaxRows = 500;
 double ms(std::int64_t us) { return static_cast<double>(us) / 1000.0; }
 double ms(double us) { return us / 1000.0; }
 
+// An entry without requests, with Locust's own types (its ready state): integer 0 where Locust writes
+// 0, 0.0 where it writes 0.0, so a client's `x > 100` or int parsing behaves as with Locust.
+json empty_entry_json(const stats::EntrySnapshot& e, json method) {
+  json zeros = json::array();
+  for (std::size_t i = 0; i < e.percentiles_us.size(); ++i) zeros.push_back(0);
+  return json{
+      {"avg_content_length", 0},
+      {"avg_response_time", 0.0},
+      {"current_fail_per_sec", 0},
+      {"current_rps", 0},
+      {"max_response_time", 0.0},
+      {"median_response_time", 0},
+      {"method", std::move(method)},
+      {"min_response_time", 0},
+      {"name", html_escape(e.name)},
+      {"ninetieth_response_time", 0},
+      {"ninety_ninth_response_time", 0},
+      {"num_failures", e.num_failures},
+      {"num_requests", e.num_requests},
+      {"safe_name", html_escape(e.name)},
+      {"total_rps", 0},
+      {"total_fail_per_sec", 0},
+      {"response_time_percentiles", std::move(zeros)},
+  };
+}
+
 json entry_json(const stats::EntrySnapshot& e, json method) {
+  if (!e.has_requests()) return empty_entry_json(e, std::move(method));
   json percentiles = json::array();
-  for (auto p : e.percentiles_us) percentiles.push_back(e.has_requests() ? json(ms(p)) : json(nullptr));
+  for (auto p : e.percentiles_us) percentiles.push_back(ms(p));
   return json{
       {"avg_content_length", e.avg_content_size},
       {"avg_response_time", ms(e.avg_us)},
@@ -99,7 +126,7 @@ std::string stats_requests_json(const stats::Snapshot& snap, runner::RunState st
       {"fail_ratio", snap.total.fail_ratio()},
       {"state", std::string(runner::to_string(state))},
       {"stats", std::move(stats)},
-      {"total_rps", snap.total.current_rps},
+      {"total_rps", snap.total.has_requests() ? json(snap.total.current_rps) : json(0)},
       {"total_fail_per_sec", snap.total.current_fail_per_s},
       {"user_count", snap.user_count},
       {"time", snap.now_unix_s},

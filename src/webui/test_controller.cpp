@@ -60,13 +60,36 @@ Result<void> TestController::retarget(const SwarmRequest& request) {
   if (runner_->open_model()) {
     if (!request.arrival_rate) return make_error("this test runs an arrival rate: give arrival_rate");
     runner_->set_arrival_rate(*request.arrival_rate);
+    info_.load.arrival_rate = *request.arrival_rate;
     return {};
   }
   if (request.arrival_rate) return make_error("this test runs users: stop it to start an arrival rate");
   runner_->set_users(request.users, request.spawn_rate);
   info_.users = request.users;
   info_.spawn_rate = request.spawn_rate;
+  info_.load.users = request.users;
+  info_.load.spawn_rate = request.spawn_rate;
   return {};
+}
+
+// What drives a new test, for the reports: the configured shape as the app described it, or the
+// request's stages, arrival rate or users.
+report::RunLoad TestController::load_of(LoadMode mode, const SwarmRequest& request,
+                                        const runner::RunOptions& options) const {
+  report::RunLoad load = mode == LoadMode::kShape ? base_load_ : report::RunLoad{};
+  load.users = options.users;
+  load.spawn_rate = options.spawn_rate;
+  if (mode == LoadMode::kStages) {
+    load.mode = "stages";
+    load.stages = request.stages;
+    const auto first = options.shape(std::chrono::duration<double>(0));
+    if (first && first->arrival_rate) load.max_inflight = options.max_inflight;
+  } else if (mode == LoadMode::kArrivalRate) {
+    load.mode = "arrival_rate";
+    load.arrival_rate = *request.arrival_rate;
+    load.max_inflight = options.max_inflight;
+  }
+  return load;
 }
 
 // The load of a new test: the configured shape, or the request's stages, arrival rate or users.
@@ -130,7 +153,8 @@ Result<void> TestController::swarm(const SwarmRequest& request) {
                      request.stages,
                      options.max_inflight,
                      unix_seconds_now_f(),
-                     0};
+                     0,
+                     load_of(*mode, request, options)};
   }
   if (listener_ != nullptr) listener_->on_test_start(next->description());
   test_thread_ = std::thread([this, next] { run_test(next); });

@@ -19,6 +19,7 @@
 
 #include "base/result.hpp"
 #include "cicada/user.hpp"
+#include "report/run_load.hpp"
 #include "runner/run_description.hpp"
 #include "runner/run_options.hpp"
 #include "runner/run_state.hpp"
@@ -56,6 +57,7 @@ struct TestInfo {
   std::size_t max_inflight = 0;  // open model: iterations running at once at most
   double start_unix_s = 0;       // 0: no test yet
   double end_unix_s = 0;         // 0: still running (or none)
+  report::RunLoad load;          // what drives the test, for reports (report/run_load.hpp); follows edits
 };
 
 // Hooks, called on the test's control thread (the runner's). Must be quick and must not call back into
@@ -100,6 +102,9 @@ class TestController {
   const Scenario& scenario() const { return scenario_; }
   std::string default_host() const { return base_.host; }
   const runner::RunOptions& base_options() const { return base_; }
+  // What a configured shape is, in the reports' terms (the app knows where it came from); call before
+  // the first swarm.
+  void set_base_load(report::RunLoad load) { base_load_ = std::move(load); }
   // The scenario (a C++ shape, YAML stages or arrival_rate) or the command line (--stages,
   // --arrival-rate) defines the load: a swarm runs that shape and cannot set another load.
   bool shape_controlled() const { return base_.shape || scenario_.shape; }
@@ -115,6 +120,8 @@ class TestController {
   void run_test(std::shared_ptr<runner::TestRun> runner);
   Result<void> retarget(const SwarmRequest& request);  // mutex_ held, a test running
   Result<LoadMode> apply_load(const SwarmRequest& request, runner::RunOptions& options) const;
+  report::RunLoad load_of(LoadMode mode, const SwarmRequest& request,
+                          const runner::RunOptions& options) const;
   static std::shared_ptr<const stats::Snapshot> empty_snapshot();
 
   Scenario scenario_;
@@ -122,6 +129,7 @@ class TestController {
   TestListener* listener_;
   runner::LocalTestRunSource local_source_;
   runner::TestRunSource* source_;
+  report::RunLoad base_load_;
 
   std::mutex lifecycle_mutex_;  // serializes swarm/stop/destruction (may wait for the test thread)
   std::thread test_thread_;

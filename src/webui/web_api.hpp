@@ -13,7 +13,6 @@ namespace cicada::webui {
 
 struct WebApiOptions {
   std::string auth;           // "user:password": HTTP basic auth on every route but /static/; empty: none
-  bool full_history = true;   // /stats/requests_full_history/csv with per-entry rows
   std::string scenario_file;  // for reports and /config
   std::function<void()> on_change;  // called after a swarm, stop or reset (to push an event at once)
 };

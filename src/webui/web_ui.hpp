@@ -14,6 +14,7 @@
 
 #include "base/result.hpp"
 #include "http/server/http_server.hpp"
+#include "report/run_load.hpp"
 #include "webui/event_hub.hpp"
 #include "webui/test_controller.hpp"
 
@@ -24,8 +25,8 @@ struct WebUiOptions {
   std::uint16_t port = 8089;              // --web-port; 0: an ephemeral port (see url())
   std::string auth;                       // --web-auth user:password; empty: no auth
   std::string scenario_file;              // shown in reports
-  bool full_history = true;               // per-entry rows in the full-history CSV download
   runner::TestRunSource* runs = nullptr;  // makes each test (a master's); null: in this process
+  report::RunLoad base_load;              // what a configured shape is, for reports (report/run_load.hpp)
 };
 
 class WebUi final : public TestListener {

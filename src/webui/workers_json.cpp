@@ -1,5 +1,6 @@
 #include "webui/workers_json.hpp"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 namespace cicada::webui {
@@ -19,7 +20,9 @@ std::string with_workers(std::string stats_json,
                     {"cpu_usage", w.cpu_percent},
                     {"memory_usage", w.memory_bytes}});
   }
-  out["worker_count"] = workers->size();
+  // Missing workers are listed (as Locust does) but not counted: worker_count is the workers that run.
+  out["worker_count"] = std::count_if(workers->begin(), workers->end(),
+                                      [](const runner::WorkerStatus& w) { return w.state != "missing"; });
   out["workers"] = std::move(rows);
   return pretty ? out.dump(2) : out.dump();
 }

@@ -384,6 +384,7 @@ function renderWorkers(s) {
   body.replaceChildren();
   for (const w of workers) {
     const row = body.insertRow();
+    if (w.state === 'missing') row.className = 'missing';  // lost: listed in red, as Locust lists it
     cell(row, w.id, 'text');
     cell(row, w.state, 'text');
     cell(row, fmt(w.user_count));

@@ -303,3 +303,42 @@ TEST_F(HistoryE2e, JsonAndJunitFilesForCiFromTheRunAndFromTheHistory) {
   ASSERT_EQ(quiet->wait(30s), 0) << quiet->err();
   EXPECT_NE(read_file(dir_.path() / "quiet.json").find(R"("exit_code": 0)"), std::string::npos);
 }
+
+TEST_F(HistoryE2e, EveryReportDescribesTheRunByWhatDroveIt) {
+  // One phrase per kind of run, the same in the live --html, --json, history show/list and report --html.
+  struct Case {
+    std::vector<std::string> args;
+    std::string phrase;
+  };
+  const std::vector<Case> cases = {
+      {{"--stages", "1s:50/s,1s:100/s", "--max-inflight", "20"},
+       "stages 1s:50/s,1s:100/s (max in-flight 20)"},
+      {{"--arrival-rate", "40", "-t", "2s"}, "arrival rate 40/s (max in-flight 1000)"},
+      {{"-u", "2", "-r", "10", "-t", "2s"}, "2 users (spawn rate 10/s)"},
+  };
+  for (const auto& c : cases) {
+    std::vector<std::string> args = {"-f",         "health.yaml",    "--host", g_server->url(),
+                                     "--headless", "--only-summary", "--html", "live.html",
+                                     "--json",     "run.json"};
+    args.insert(args.end(), c.args.begin(), c.args.end());
+    auto run = start(args);
+    ASSERT_EQ(run->wait(30s), 0) << run->err();
+    EXPECT_NE(read_file(dir_.path() / "live.html").find("<dt>Load</dt><dd>" + c.phrase + "</dd>"),
+              std::string::npos)
+        << c.phrase;
+    EXPECT_NE(read_file(dir_.path() / "run.json").find("\"load\": \"" + c.phrase + "\""), std::string::npos)
+        << read_file(dir_.path() / "run.json");
+    auto [show_code, show] = sub({"history", "show", "latest"});
+    EXPECT_NE(show.find("Load       " + c.phrase + "\n"), std::string::npos) << show;
+    auto [list_code, list] = sub({"history", "list", "-n", "1"});
+    EXPECT_NE(list.find(c.phrase.substr(0, 20)), std::string::npos) << list;
+    auto [report_code, report] = sub({"report", "--html", "stored.html"});
+    ASSERT_EQ(report_code, 0) << report;
+    EXPECT_NE(read_file(dir_.path() / "stored.html").find("<dt>Load</dt><dd>" + c.phrase + "</dd>"),
+              std::string::npos)
+        << c.phrase;
+  }
+  auto [md_code, md] = sub({"report", "--markdown"});
+  EXPECT_NE(md.find("2 users (spawn rate 10/s)"), std::string::npos) << md;
+  EXPECT_NE(md.find("arrival rate 40/s (max in-flight 1000)"), std::string::npos) << md;
+}

@@ -149,8 +149,8 @@ TEST(HistoryReport, TheSingleRunReportFromTheHistoryIsTheRunsOwn) {
   ReportInfo live;
   live.host = "http://127.0.0.1:1";
   live.scenario = "api.yaml";
-  live.users = 4;
-  live.spawn_rate = 2;
+  live.load.users = 4;
+  live.load.spawn_rate = 2;
   live.run_time = "2s";
   const auto original = html_report(snap, live);
   const auto stored = stored_run_html(*run);

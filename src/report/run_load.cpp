@@ -1,0 +1,107 @@
+#include "report/run_load.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace cicada::report {
+namespace {
+
+using nlohmann::json;
+
+std::string capacity_phrase(const json& c) {
+  const bool rate = c.value("mode", std::string("rate")) == "rate";
+  std::string slos;
+  if (auto it = c.find("slos"); it != c.end() && it->is_array())
+    for (const auto& s : *it)
+      if (s.is_string()) slos += (slos.empty() ? "" : ", ") + s.get<std::string>();
+  const double start = c.value("start", 0.0);
+  std::string out = rate ? fmt::format("capacity search by arrival rate from {:g}/s", start)
+                         : fmt::format("capacity search by users from {:g}", start);
+  if (!slos.empty()) out += " (" + slos + ")";
+  const auto result = c.find("result");
+  if (result != c.end() && result->is_object()) {
+    if (result->value("found", false)) {
+      const double best = result->value("max_load", 0.0);
+      out += rate ? fmt::format(": highest sustainable {:g}/s", best)
+                  : fmt::format(": highest sustainable {:g} users", best);
+    } else {
+      out += ": no step met the objectives";
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+nlohmann::json run_load_json(const RunLoad& l) {
+  return {{"mode", l.mode},
+          {"users", l.users},
+          {"spawn_rate", l.spawn_rate},
+          {"arrival_rate", l.arrival_rate},
+          {"stages", l.stages},
+          {"max_inflight", l.max_inflight},
+          {"workers", l.workers},
+          {"capacity", l.capacity}};
+}
+
+RunLoad run_load_from_config(const std::string& config_json, int users) {
+  RunLoad l;
+  l.users = users;
+  const auto c = json::parse(config_json, nullptr, false);
+  if (!c.is_object()) return l;
+  if (c.value("kind", std::string()) == "capacity") {
+    l.mode = "capacity";
+    l.capacity = capacity_phrase(c);
+    l.max_inflight = c.value("max_inflight", std::size_t{0});
+    return l;
+  }
+  if (auto it = c.find("load"); it != c.end() && it->is_object()) {
+    l.mode = it->value("mode", std::string("users"));  // users: the recorded run's own (peak) count
+    l.spawn_rate = it->value("spawn_rate", 0.0);
+    l.arrival_rate = it->value("arrival_rate", 0.0);
+    l.stages = it->value("stages", std::string());
+    l.max_inflight = it->value("max_inflight", std::size_t{0});
+    l.workers = it->value("workers", 0);
+    return l;
+  }
+  // Recorded before the "load" key: the flags the run was given.
+  l.spawn_rate = c.value("spawn_rate", 0.0);
+  l.stages = c.value("stages", std::string());
+  l.arrival_rate = c.value("arrival_rate", 0.0);
+  if (!l.stages.empty()) {
+    l.mode = "stages";
+  } else if (l.arrival_rate > 0) {
+    l.mode = "arrival_rate";
+    l.max_inflight = c.value("max_inflight", std::size_t{0});
+  }
+  return l;
+}
+
+int peak_users(const stats::Snapshot& snap, int asked) {
+  int peak = -1;
+  for (const auto& b : snap.history) peak = std::max(peak, b->user_count);
+  return peak < 0 ? asked : peak;
+}
+
+std::string describe_load(const RunLoad& l, const stats::Snapshot& snap) {
+  std::string out;
+  if (l.mode == "capacity") {
+    out = l.capacity.empty() ? "capacity search" : l.capacity;
+  } else if (l.mode == "arrival_rate") {
+    out = fmt::format("arrival rate {:g}/s", l.arrival_rate);
+  } else if (l.mode == "stages") {
+    out = "stages " + l.stages;
+  } else if (l.mode == "shape") {
+    out = "a load shape from the scenario";
+  } else {
+    out = fmt::format("{} users", peak_users(snap, l.users));
+    if (l.spawn_rate > 0) out += fmt::format(" (spawn rate {:g}/s)", l.spawn_rate);
+  }
+  if (l.max_inflight > 0 && l.mode != "users" && l.mode != "capacity")
+    out += fmt::format(" (max in-flight {})", l.max_inflight);
+  if (l.workers > 0) out += fmt::format(", {} worker{}", l.workers, l.workers == 1 ? "" : "s");
+  return out;
+}
+
+}  // namespace cicada::report
