@@ -21,36 +21,50 @@ bounded(150, async () => {
     '--history-db', join(work, 'history.db'), '--web-port', '0'], 'cicada capacity', UI_URL);
 
   const { context, page } = await openBrowser();
+  let starved = false;
   try {
     await page.goto(search.url);
     await page.waitForFunction(() => document.querySelector('#objectives').textContent.includes('p95 < 1s'), null, { timeout: 10_000 });
     // Steps appear while the search runs: the first one before the answer.
     await page.waitForFunction(() => document.querySelectorAll('#steps-table tbody tr').length >= 1, null, { timeout: 20_000 });
     const early = await page.evaluate(() => window.cicadaCapacity.data.state);
-    assert.equal(early, 'running', `the first step is shown while the search still runs: ${search.output()}`);
-    await page.waitForFunction(() => window.cicadaCapacity.data?.state === 'done', null, { timeout: 60_000 });
-    await page.waitForFunction(() => document.querySelector('#state').textContent === 'DONE', null, { timeout: 5_000 });
+    if (early !== 'running' && search.output().includes('the load generator was starved of CPU')) {
+      // The search ended after its first step because other work on this machine took the generator's
+      // CPU (its run-queue wait was over 25%): it is right to stop there, and nothing is left to watch live.
+      const answer = await page.evaluate(() => window.cicadaCapacity.data.state);
+      assert.equal(answer, 'done', search.output());
+      starved = true;
+    } else {
+      assert.equal(early, 'running', `the first step is shown while the search still runs: ${search.output()}`);
+      await page.waitForFunction(() => window.cicadaCapacity.data?.state === 'done', null, { timeout: 60_000 });
+      await page.waitForFunction(() => document.querySelector('#state').textContent === 'DONE', null, { timeout: 5_000 });
 
-    const data = await page.evaluate(() => fetch('capacity').then((r) => r.json()));
-    assert.ok(data.points.length >= 2, `at least two steps: ${JSON.stringify(data.points)}`);
-    assert.deepEqual(data.slos, ['p95 < 1s', 'fail_ratio < 1%']);
-    // The curve holds one point per step, x the offered load, y the throughput.
-    const curve = await page.evaluate(() => window.cicadaCapacity.chart.data);
-    assert.deepEqual(curve[0], data.points.map((p) => p.load));
-    assert.deepEqual(curve[1], data.points.map((p) => p.throughput_rps));
-    assert.equal(await page.locator('#chart-curve canvas').count(), 1);
-    const rows = await page.locator('#steps-table tbody tr').count();
-    assert.equal(rows, data.points.length);
-    // The answer, and the limit named after the step that crossed it. (How close the answer is to the
-    // known capacity is tests/e2e/capacity's job: here a browser shares the cores with the search.)
-    assert.equal(data.result.found, true, JSON.stringify(data.result));
-    assert.ok(data.result.max_load >= 100 && data.result.max_load <= 700, `max sustainable ${data.result.max_load}/s`);
-    const result = await page.textContent('#result');
-    assert.ok(result.includes(`Maximum sustainable load: ${data.result.max_load_text}`), result);
-    if (data.result.limit) assert.ok(result.includes(`Limiting objective: ${data.result.limit}`), result);
-    console.log(`capacity UI: ${data.points.map((p) => `${p.load}/s -> ${p.throughput_rps.toFixed(0)} req/s p95 ${p.p95_ms.toFixed(1)} ms`).join('; ')}; max ${data.result.max_load_text}`);
+      const data = await page.evaluate(() => fetch('capacity').then((r) => r.json()));
+      assert.ok(data.points.length >= 2, `at least two steps: ${JSON.stringify(data.points)}`);
+      assert.deepEqual(data.slos, ['p95 < 1s', 'fail_ratio < 1%']);
+      // The curve holds one point per step, x the offered load, y the throughput.
+      const curve = await page.evaluate(() => window.cicadaCapacity.chart.data);
+      assert.deepEqual(curve[0], data.points.map((p) => p.load));
+      assert.deepEqual(curve[1], data.points.map((p) => p.throughput_rps));
+      assert.equal(await page.locator('#chart-curve canvas').count(), 1);
+      const rows = await page.locator('#steps-table tbody tr').count();
+      assert.equal(rows, data.points.length);
+      // The answer, and the limit named after the step that crossed it. (How close the answer is to the
+      // known capacity is tests/e2e/capacity's job: here a browser shares the cores with the search.)
+      assert.equal(data.result.found, true, JSON.stringify(data.result));
+      assert.ok(data.result.max_load >= 100 && data.result.max_load <= 700, `max sustainable ${data.result.max_load}/s`);
+      const result = await page.textContent('#result');
+      assert.ok(result.includes(`Maximum sustainable load: ${data.result.max_load_text}`), result);
+      if (data.result.limit) assert.ok(result.includes(`Limiting objective: ${data.result.limit}`), result);
+      console.log(`capacity UI: ${data.points.map((p) => `${p.load}/s -> ${p.throughput_rps.toFixed(0)} req/s p95 ${p.p95_ms.toFixed(1)} ms`).join('; ')}; max ${data.result.max_load_text}`);
+    }
   } finally {
     await context.close();
+  }
+  if (starved) {
+    await terminate(search);
+    console.log(`SKIP: the machine is too busy for this test's load, the search says so: ${search.output()}`);
+    return;
   }
   const code = await terminate(search);
   assert.equal(code, 0, `a found capacity exits 0: ${search.output()}`);
