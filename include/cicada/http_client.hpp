@@ -3,6 +3,7 @@
 //
 // One per user: HTTP/1.1 keep-alive connection(s) to the host, its own cookie jar, default headers.
 // Every request becomes one sample in the stats entry (method, name); name defaults to the path.
+#include <chrono>
 #include <span>
 #include <string>
 #include <string_view>
@@ -23,7 +24,10 @@ struct RequestOptions {
   std::string_view body;            // request body, sent with Content-Length
   std::string_view content_type;    // Content-Type of body, if any
   bool catch_response = false;      // the caller decides success/failure (see Response)
-  bool follow_redirects = true;     // 301/302/303/307/308 are followed (at most 10 hops)
+  bool follow_redirects = true;     // 301/302/303/307/308 are followed (at most --max-redirects hops)
+  // This request's timeout, from when it was due to its last response byte (Locust's timeout=, YAML's
+  // `timeout:`); zero: the run's --request-timeout.
+  std::chrono::milliseconds timeout{0};
 };
 
 class HttpClient {

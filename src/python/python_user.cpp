@@ -6,6 +6,7 @@
 
 #include <pybind11/pybind11.h>
 
+#include <algorithm>
 #include <chrono>
 #include <string_view>
 
@@ -134,6 +135,7 @@ Task<> PythonUser::call(Call what, std::size_t index) {
       options.body = body_;
       options.catch_response = catch_response_;
       options.follow_redirects = redirects_;
+      options.timeout = timeout_;
       Response response = co_await client().request(method_, url_, options);
       GilScope gil;
       op = resume(response_tuple(response));
@@ -269,6 +271,11 @@ void PythonUser::decode_request(PyObject* op) {
   }
   catch_response_ = PyObject_IsTrue(PyTuple_GET_ITEM(op, 6)) == 1;
   redirects_ = PyObject_IsTrue(PyTuple_GET_ITEM(op, 7)) == 1;
+  // timeout= in seconds (0: the run's --request-timeout), at least a millisecond when given.
+  const double timeout_s = PyTuple_GET_SIZE(op) > 8 ? PyFloat_AsDouble(PyTuple_GET_ITEM(op, 8)) : 0.0;
+  timeout_ = timeout_s > 0 ? std::chrono::milliseconds(std::max<std::int64_t>(
+                                 1, static_cast<std::int64_t>(std::min(timeout_s, 86'400.0) * 1000)))
+                           : std::chrono::milliseconds(0);
 }
 
 PyObject* PythonUser::response_tuple(Response& r) {

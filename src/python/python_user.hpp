@@ -6,6 +6,7 @@
 // (python_ops.hpp); this class performs it natively (the request on the user's native HTTP client, which
 // records the sample) and switches back in with the result. Other users run meanwhile; the interpreter
 // lock is held only while Python runs.
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -66,6 +67,7 @@ class PythonUser final : public User {
   std::vector<std::string> header_text_;
   std::vector<Header> headers_;
   bool has_name_ = false, catch_response_ = false, redirects_ = true;
+  std::chrono::milliseconds timeout_{0};  // the request's timeout=; 0: the run's
   double sleep_seconds_ = 0;
   // catch_response: the Response stays pending until Python settles it (or makes its next request).
   std::optional<Response> pending_;

@@ -1,6 +1,7 @@
 #pragma once
 // What one YAML request turns into at load time: everything that can be computed once is (query
 // encoding, JSON bodies, header views), so a task only draws its payload and awaits the client.
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -22,6 +23,8 @@ struct RequestPlan {
   std::string body;          // constant body (`json:` or `body:`), used when payload is empty
   std::shared_ptr<const PayloadGenerator> payload;  // a fresh body per request
   std::optional<Checks> checks;                     // present: catch_response and these checks
+  std::chrono::milliseconds timeout{0};             // `timeout:`; zero: the run's --request-timeout
+  bool follow_redirects = true;                     // `allow_redirects:`
 
   std::vector<Header> headers;  // views of header_values; rebuilt by RequestSequence::finalize
 };

@@ -94,7 +94,7 @@ Checks parse_checks(const YamlContext& ctx, const YAML::Node& node) {
 RequestPlan parse_request(const YamlContext& ctx, const YAML::Node& node, const PayloadTable& payloads) {
   ctx.require_keys(node, "a request",
                    {"get", "post", "put", "patch", "delete", "head", "options", "method", "path", "name",
-                    "query", "headers", "json", "body", "payload", "check"});
+                    "query", "headers", "json", "body", "payload", "check", "timeout", "allow_redirects"});
   RequestPlan plan;
   std::optional<YAML::Node> path_node;
   for (auto verb : kVerbs) {
@@ -134,6 +134,14 @@ RequestPlan parse_request(const YamlContext& ctx, const YAML::Node& node, const 
     plan.target = append_query(std::move(plan.target), params);
   }
   if (auto name = YamlContext::find(node, "name")) plan.name = ctx.string(*name, "a stats name");
+  // Per-request client settings, as Locust's timeout= and allow_redirects= (the run's flags otherwise).
+  if (auto timeout = YamlContext::find(node, "timeout")) {
+    const auto t = ctx.duration(*timeout, "a timeout (500ms, 2s)");
+    if (t < std::chrono::milliseconds(1)) ctx.fail(*timeout, "a timeout of 1ms or more");
+    plan.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(t);
+  }
+  if (auto redirects = YamlContext::find(node, "allow_redirects"))
+    plan.follow_redirects = ctx.boolean(*redirects, "true or false");
 
   int bodies = 0;
   if (auto json = YamlContext::find(node, "json")) {

@@ -25,6 +25,8 @@ Task<> run_sequence(User& user, const RequestSequence& sequence) {
     options.body = plan.payload ? plan.payload->generate(user.random(), yaml_user->payload_buffer())
                                 : std::string_view(plan.body);
     options.catch_response = plan.checks.has_value();
+    options.timeout = plan.timeout;
+    options.follow_redirects = plan.follow_redirects;
     Response response = co_await user.client().request(plan.method, plan.target, options);
     if (plan.checks) yaml_user->check_runner().apply(*plan.checks, response);
   }

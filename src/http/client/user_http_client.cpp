@@ -64,7 +64,8 @@ Task<Response> UserHttpClient::request(std::string_view method, std::string_view
   due_at_ = due;
   first_byte_seen_ = false;
   const std::uint64_t ticket = ++ticket_;
-  const MonoTime deadline = due + shared_.config().request_timeout;
+  request_timeout_ = options.timeout.count() > 0 ? options.timeout : shared_.config().request_timeout;
+  const MonoTime deadline = due + request_timeout_;
 
   TransportError error = TransportError::kNone;
   error_detail_.clear();
@@ -347,7 +348,7 @@ Response UserHttpClient::finish(std::uint64_t ticket, MonoTime due, TransportErr
     data.content_size = 0;
     data.body_truncated = false;
     const auto& cfg = shared_.config();
-    const auto timeout = error == TransportError::kConnectTimeout ? cfg.connect_timeout : cfg.request_timeout;
+    const auto timeout = error == TransportError::kConnectTimeout ? cfg.connect_timeout : request_timeout_;
     format_transport_error(data.error, error, error_detail_, timeout);
     failure_text_.assign(data.error);
   }

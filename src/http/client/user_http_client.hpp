@@ -129,6 +129,8 @@ class UserHttpClient final : public HttpClient, private detail::ResponseOwner {
   // record is made (catch_response settles later; a test may end while the request waits).
   std::string method_;
   std::string name_;
+  std::chrono::milliseconds request_timeout_{
+      0};  // the current request's (RequestOptions::timeout or the run's)
   std::optional<MonoTime> due_;
   bool chain_due_ = false;  // begin_due_chain(): the next request is due when this response ended
   MonoTime due_at_{};       // when the current request was due

@@ -149,6 +149,31 @@ TEST_F(ClientTest, RequestTimeoutFiresAtTheConfiguredTime) {
   EXPECT_EQ(t.failures, 1u);
 }
 
+TEST_F(ClientTest, APerRequestTimeoutOverridesTheRunsOnlyForThatRequest) {
+  ScriptedServer server;
+  server.push(ScriptedReply::stall());
+  server.push(ScriptedReply::respond(200, "later").after(300ms));
+  auto config = config_for(server.url());
+  config.request_timeout = 60s;
+  use_config(config);
+  auto client = make_client();
+  run([&]() -> Task<> {
+    RequestOptions quick;
+    quick.timeout = 200ms;  // Locust's timeout=0.2, YAML's `timeout: 200ms`
+    Response r = co_await client->get("/slow", quick);
+    EXPECT_EQ(r.error(), "ReadTimeout('request timeout after 0.2 s')");
+    EXPECT_GE(r.elapsed(), 195ms);
+    EXPECT_LT(r.elapsed(), 30s) << "the run's 60 s, not the request's 0.2 s";
+    // The next request has no timeout of its own: the run's 60 s applies, and its 300 ms answer is in time.
+    Response next = co_await client->get("/slow");
+    EXPECT_EQ(next.error(), "");
+    EXPECT_EQ(next.text(), "later");
+  }());
+  const auto t = totals("GET", "/slow");
+  EXPECT_EQ(t.requests, 2u);
+  EXPECT_EQ(t.failures, 1u);
+}
+
 TEST_F(ClientTest, SlowButInTimeResponseIsNotATimeout) {
   ScriptedServer server;
   server.push(ScriptedReply::respond(200, "slow").after(100ms));

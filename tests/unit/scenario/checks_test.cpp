@@ -142,6 +142,18 @@ TEST(Requests, RawBodyAndSequenceOrder) {
   EXPECT_EQ(h.client.requests[2].method, "DELETE");
 }
 
+TEST(Requests, TimeoutAndAllowRedirectsAreSetPerRequest) {
+  Harness h(one_request(
+      "get: /slow\n          timeout: 250ms\n          allow_redirects: false\n        - get: /b\n"));
+  h.run("t");
+  ASSERT_EQ(h.client.requests.size(), 2u);
+  EXPECT_EQ(h.client.requests[0].timeout, std::chrono::milliseconds(250));
+  EXPECT_FALSE(h.client.requests[0].follow_redirects);
+  // Without the keys: the run's --request-timeout (0 here) and redirects followed.
+  EXPECT_EQ(h.client.requests[1].timeout, std::chrono::milliseconds(0));
+  EXPECT_TRUE(h.client.requests[1].follow_redirects);
+}
+
 TEST(Requests, PayloadsAreDrawnFreshForEveryRequest) {
   Harness h(
       "payloads:\n  p: {random: {a: {int: [0, 1000000]}, b: {float: [0, 1]}}}\n"

@@ -27,6 +27,8 @@ struct RecordedRequest : detail::ResponseOwner {
   std::string method, path, name, sent_body, content_type;
   std::vector<std::pair<std::string, std::string>> headers;
   bool catch_response = false;
+  bool follow_redirects = true;
+  std::chrono::milliseconds timeout{0};
   // The scripted answer.
   ScriptedResponse answer;
   // How the response was settled.
@@ -72,6 +74,8 @@ class FakeClient final : public HttpClient {
     r.content_type = std::string(options.content_type);
     for (const auto& h : options.headers) r.headers.emplace_back(std::string(h.name), std::string(h.value));
     r.catch_response = options.catch_response;
+    r.follow_redirects = options.follow_redirects;
+    r.timeout = options.timeout;
     if (!script.empty()) {
       r.answer = script.front();
       script.pop_front();

@@ -44,8 +44,9 @@ def sleep(seconds=0):
     _to_engine((OP_SLEEP, float(seconds)))
 
 
-def request(method, url, name, headers, body, catch_response, allow_redirects):
-    return _to_engine((OP_REQUEST, method, url, name, headers, body, catch_response, allow_redirects))
+def request(method, url, name, headers, body, catch_response, allow_redirects, timeout_s=0.0):
+    return _to_engine((OP_REQUEST, method, url, name, headers, body, catch_response, allow_redirects,
+                       float(timeout_s)))
 
 
 def settle(ticket, failed, message, raw=False):

@@ -260,8 +260,14 @@ class HttpSession:
             headers = (headers or []) + [("Content-Type", content_type)]
         name = name or self.request_name
         allow_redirects = kwargs.get("allow_redirects", True)
+        # requests' timeout=: seconds, or (connect, read); cicada's timeout covers the whole request, so a
+        # pair counts as their sum. None: the run's --request-timeout.
+        timeout = kwargs.get("timeout")
+        if isinstance(timeout, (tuple, list)):
+            timeout = sum(t for t in timeout if t is not None)
+        timeout_s = float(timeout) if timeout else 0.0
         status, content, raw_headers, error, elapsed_us, failure_text, reason, ticket = _runtime.request(
-            method.upper(), url, name, headers, body, catch_response, allow_redirects)
+            method.upper(), url, name, headers, body, catch_response, allow_redirects, timeout_s)
         cls = ResponseContextManager if catch_response else Response
         response = cls(method.upper(), self._build_url(url), status, content, raw_headers, error, elapsed_us,
                        failure_text, reason)
