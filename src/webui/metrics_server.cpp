@@ -30,7 +30,8 @@ std::string MetricsServer::url() const { return server_->url(); }
 
 void MetricsServer::publish(const stats::Snapshot& snap) {
   auto copy = std::make_shared<stats::Snapshot>(snap);
-  copy->history = {};  // /metrics reads the totals only; the history is shared anyway, this drops the reference
+  copy->history =
+      {};  // /metrics reads the totals only; the history is shared anyway, this drops the reference
   std::lock_guard lock(mutex_);
   latest_ = std::move(copy);
 }

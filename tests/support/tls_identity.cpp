@@ -32,7 +32,26 @@ class TlsStream final : public ServerStream {
   int fd_;
 };
 
-class SelfSignedTls final : public ServerTls {
+// A server TLS context and the handshake on each accepted socket; the identities below only fill ctx_.
+class ContextTls : public ServerTls {
+ public:
+  ~ContextTls() override { SSL_CTX_free(ctx_); }
+
+  std::unique_ptr<ServerStream> accept(int fd) override {
+    SSL* ssl = SSL_new(ctx_);
+    SSL_set_fd(ssl, fd);
+    if (SSL_accept(ssl) != 1) {
+      SSL_free(ssl);
+      return nullptr;
+    }
+    return std::make_unique<TlsStream>(ssl, fd);
+  }
+
+ protected:
+  SSL_CTX* ctx_ = nullptr;
+};
+
+class SelfSignedTls final : public ContextTls {
  public:
   SelfSignedTls() {
     EVP_PKEY* key = EVP_EC_gen("P-256");
@@ -53,24 +72,10 @@ class SelfSignedTls final : public ServerTls {
     X509_free(cert);
     EVP_PKEY_free(key);
   }
-  ~SelfSignedTls() override { SSL_CTX_free(ctx_); }
-
-  std::unique_ptr<ServerStream> accept(int fd) override {
-    SSL* ssl = SSL_new(ctx_);
-    SSL_set_fd(ssl, fd);
-    if (SSL_accept(ssl) != 1) {
-      SSL_free(ssl);
-      return nullptr;
-    }
-    return std::make_unique<TlsStream>(ssl, fd);
-  }
-
- private:
-  SSL_CTX* ctx_ = nullptr;
 };
 
 // A server identity from PEM files; with a client CA, every client must show a certificate it signed.
-class FileTls final : public ServerTls {
+class FileTls final : public ContextTls {
  public:
   FileTls(const std::string& cert, const std::string& key, const std::string& client_ca) {
     ctx_ = SSL_CTX_new(TLS_server_method());
@@ -83,20 +88,6 @@ class FileTls final : public ServerTls {
       SSL_CTX_set_verify(ctx_, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
     }
   }
-  ~FileTls() override { SSL_CTX_free(ctx_); }
-
-  std::unique_ptr<ServerStream> accept(int fd) override {
-    SSL* ssl = SSL_new(ctx_);
-    SSL_set_fd(ssl, fd);
-    if (SSL_accept(ssl) != 1) {
-      SSL_free(ssl);
-      return nullptr;
-    }
-    return std::make_unique<TlsStream>(ssl, fd);
-  }
-
- private:
-  SSL_CTX* ctx_ = nullptr;
 };
 
 }  // namespace

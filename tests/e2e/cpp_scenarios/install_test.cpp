@@ -33,8 +33,13 @@ TEST_F(CppScenarioTest, InstalledCopyRunsCppScenariosAndBuildsTheLibraryExample)
   EXPECT_GT(std::stoi((*health)[2]), 0);
 
   const fs::path build = dir_.path() / "example-build";
-  std::vector<std::string> configure_args = {"-S", source("examples/library").string(), "-B", build.string(),
-                                             "-G", "Ninja", "-DCMAKE_BUILD_TYPE=Release",
+  std::vector<std::string> configure_args = {"-S",
+                                             source("examples/library").string(),
+                                             "-B",
+                                             build.string(),
+                                             "-G",
+                                             "Ninja",
+                                             "-DCMAKE_BUILD_TYPE=Release",
                                              "-DCMAKE_PREFIX_PATH=" + prefix.string()};
 #if defined(__SANITIZE_ADDRESS__)
   // The asan preset installs sanitized libraries: a program linking them links the sanitizer runtimes.
