@@ -18,6 +18,9 @@ constexpr std::size_t kMaxRows = 500;
 
 double ms(std::int64_t us) { return static_cast<double>(us) / 1000.0; }
 double ms(double us) { return us / 1000.0; }
+// Locust's percentile keys are whole milliseconds (read from its rounded histogram): a script doing
+// int(x) or json type checks sees the same type from cicada. cicada's own keys keep microseconds.
+std::int64_t whole_ms(std::int64_t us) { return (us + 500) / 1000; }
 
 // An entry without requests, with Locust's own types (its ready state): integer 0 where Locust writes
 // 0, 0.0 where it writes 0.0, so a client's `x > 100` or int parsing behaves as with Locust.
@@ -55,12 +58,12 @@ json entry_json(const stats::EntrySnapshot& e, json method) {
       {"current_fail_per_sec", e.current_fail_per_s},
       {"current_rps", e.current_rps},
       {"max_response_time", ms(e.max_us)},
-      {"median_response_time", ms(e.median_us)},
+      {"median_response_time", whole_ms(e.median_us)},
       {"method", std::move(method)},
       {"min_response_time", ms(e.min_us)},
       {"name", html_escape(e.name)},
-      {"ninetieth_response_time", ms(e.percentiles_us[kP90])},
-      {"ninety_ninth_response_time", ms(e.percentiles_us[kP99])},
+      {"ninetieth_response_time", whole_ms(e.percentiles_us[kP90])},
+      {"ninety_ninth_response_time", whole_ms(e.percentiles_us[kP99])},
       {"num_failures", e.num_failures},
       {"num_requests", e.num_requests},
       {"safe_name", html_escape(e.name)},
@@ -71,10 +74,21 @@ json entry_json(const stats::EntrySnapshot& e, json method) {
   };
 }
 
-json current_percentile(const stats::EntrySnapshot& total, std::size_t index) {
+bool has_current_sample(const stats::EntrySnapshot& total) {
   const auto& p = total.current_percentiles_us;
-  const bool any = std::any_of(p.begin(), p.end(), [](std::int64_t v) { return v != 0; });
-  return any ? json(ms(p[index])) : json(nullptr);
+  return std::any_of(p.begin(), p.end(), [](std::int64_t v) { return v != 0; });
+}
+
+// Locust's current_response_time_percentile_NN: whole ms, null until there is a sample.
+json current_percentile(const stats::EntrySnapshot& total, std::size_t index) {
+  return has_current_sample(total) ? json(whole_ms(total.current_percentiles_us[index])) : json(nullptr);
+}
+
+// The same, to the microsecond (cicada's key; what the live charts draw): {p50, p95, p99} or null.
+json current_percentiles_ms(const stats::EntrySnapshot& total) {
+  if (!has_current_sample(total)) return nullptr;
+  const auto& p = total.current_percentiles_us;
+  return json{{"p50", ms(p[kP50])}, {"p95", ms(p[kP95])}, {"p99", ms(p[kP99])}};
 }
 
 // The open model's figures (docs/metrics.md, "Coordinated omission"): in an open-model run the runner
@@ -122,6 +136,7 @@ std::string stats_requests_json(const stats::Snapshot& snap, runner::RunState st
       {"current_response_time_percentile_50", current_percentile(snap.total, kP50)},
       {"current_response_time_percentile_95", current_percentile(snap.total, kP95)},
       {"current_response_time_percentile_99", current_percentile(snap.total, kP99)},
+      {"current_response_time_ms", current_percentiles_ms(snap.total)},
       {"errors", std::move(errors)},
       {"fail_ratio", snap.total.fail_ratio()},
       {"state", std::string(runner::to_string(state))},

@@ -116,7 +116,8 @@ const STATS_COLUMNS = [
   { get: (e) => e.name, html: true },
   { get: (e) => e.num_requests },
   { get: (e) => e.num_failures },
-  { get: (e) => e.median_response_time },
+  // Locust's median_response_time is whole ms (its type); the 50% column has microseconds.
+  { get: pct(0) },
   { get: (e) => e.avg_response_time, more: true },
   { get: (e) => e.min_response_time, more: true },
   { get: (e) => e.max_response_time, more: true },
@@ -406,8 +407,8 @@ function onStats(s) {
   if (s.state !== 'ready') {
     pushPoint({
       time: Math.floor(s.time), rps: s.total_rps, fail_per_s: s.total_fail_per_sec,
-      p50: s.current_response_time_percentile_50, p95: s.current_response_time_percentile_95,
-      p99: s.current_response_time_percentile_99, user_count: s.user_count,
+      p50: s.current_response_time_ms?.p50 ?? null, p95: s.current_response_time_ms?.p95 ?? null,
+      p99: s.current_response_time_ms?.p99 ?? null, user_count: s.user_count,
     });
   }
   redrawCharts();

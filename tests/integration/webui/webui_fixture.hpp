@@ -32,16 +32,21 @@ class WebUiTest : public ::testing::Test {
  protected:
   void SetUp() override { start(""); }
 
-  // shape: a load shape from the command line (the UI's tests then follow it).
-  void start(const std::string& auth, ShapeFn shape = {}) {
+  // shape: a load shape from the command line (the UI's tests then follow it). The target also answers
+  // GET /missing with 404, for scenarios that need failures.
+  void start(const std::string& auth, ShapeFn shape = {}, const char* scenario = kScenario) {
     http::Router router;
     router.add("GET", "/health",
                [](const http::ServerRequest&, http::ServerResponse& out) { out.body = "OK"; });
+    router.add("GET", "/missing", [](const http::ServerRequest&, http::ServerResponse& out) {
+      out.status = 404;
+      out.body = "no such thing";
+    });
     http::ServerOptions so;
     so.port = 0;
     target_ = std::make_unique<http::HttpServer>(so, std::move(router));
     ASSERT_TRUE(target_->start());
-    auto loaded = scenario::load_yaml_scenario_text(kScenario, "webui_test.yaml");
+    auto loaded = scenario::load_yaml_scenario_text(scenario, "webui_test.yaml");
     ASSERT_TRUE(loaded) << loaded.error().message;
     runner::RunOptions ro;
     ro.host = target_->url();
