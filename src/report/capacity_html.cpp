@@ -75,21 +75,7 @@ void server_table(std::string& out, const runner::CapacityPlan& plan, const runn
 
 }  // namespace
 
-std::string capacity_html(const runner::CapacityPlan& plan, const runner::CapacityResult& r,
-                          const CapacityReportInfo& info) {
-  std::string slos;
-  for (const auto& s : info.slos) slos += (slos.empty() ? "" : ", ") + xml_escape(s);
-  std::string out = fmt::format(
-      "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>cicada capacity search</title>"
-      "<style>{}</style></head><body><h1>cicada capacity search</h1><dl>"
-      "<dt>Target Host</dt><dd>{}</dd><dt>Script</dt><dd>{}</dd><dt>Objectives</dt><dd>{}</dd>"
-      "<dt>Stopped</dt><dd>{}</dd><dt>Maximum sustainable load</dt><dd>{}</dd></dl>",
-      html_report_style(), xml_escape(info.host), xml_escape(info.scenario), slos, xml_escape(r.stop_reason),
-      r.found ? fmt::format("{} ({:.1f} req/s, p95 {:.1f} ms)",
-                            xml_escape(runner::format_load(plan, r.best.load)), r.best.throughput_rps,
-                            ms(r.best.percentiles_us[5]))
-              : std::string("none: no step met every objective"));
-
+std::string capacity_sections(const runner::CapacityPlan& plan, const runner::CapacityResult& r) {
   std::vector<double> load;
   SvgSeries throughput{"Achieved req/s", "#2e9d5b", {}};
   SvgSeries goodput{"Goodput req/s", "#2b6cb0", {}};
@@ -113,12 +99,30 @@ std::string capacity_html(const runner::CapacityPlan& plan, const runner::Capaci
   curve.x_unit = plan.open_model ? "offered load (iterations/s)" : "offered load (users)";
   curve.dots = true;
   curve.marks = marks(plan, r);
-  out += "<h2>Throughput-latency curve</h2>";
+  std::string out = "<h2>Throughput-latency curve</h2>";
   out +=
       svg_line_chart("Achieved throughput against offered load", "req/s", load, {throughput, goodput}, curve);
   out += svg_line_chart("Latency against offered load", "ms", load, {p95, p99}, curve);
   steps_table(out, plan, r);
   server_table(out, plan, r);
+  return out;
+}
+
+std::string capacity_html(const runner::CapacityPlan& plan, const runner::CapacityResult& r,
+                          const CapacityReportInfo& info) {
+  std::string slos;
+  for (const auto& s : info.slos) slos += (slos.empty() ? "" : ", ") + xml_escape(s);
+  std::string out = fmt::format(
+      "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>cicada capacity search</title>"
+      "<style>{}</style></head><body><h1>cicada capacity search</h1><dl>"
+      "<dt>Target Host</dt><dd>{}</dd><dt>Script</dt><dd>{}</dd><dt>Objectives</dt><dd>{}</dd>"
+      "<dt>Stopped</dt><dd>{}</dd><dt>Maximum sustainable load</dt><dd>{}</dd></dl>",
+      html_report_style(), xml_escape(info.host), xml_escape(info.scenario), slos, xml_escape(r.stop_reason),
+      r.found ? fmt::format("{} ({:.1f} req/s, p95 {:.1f} ms)",
+                            xml_escape(runner::format_load(plan, r.best.load)), r.best.throughput_rps,
+                            ms(r.best.percentiles_us[5]))
+              : std::string("none: no step met every objective"));
+  out += capacity_sections(plan, r);
   out += "</body></html>\n";
   return out;
 }

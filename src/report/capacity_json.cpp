@@ -1,9 +1,19 @@
 #include "report/capacity_json.hpp"
 
+#include <cmath>
+
 namespace cicada::report {
 namespace {
 
 double ms(std::int64_t us) { return static_cast<double>(us) / 1000.0; }
+std::int64_t us_of(const nlohmann::json& j, const char* key) {
+  return static_cast<std::int64_t>(std::llround(j.value(key, 0.0) * 1000.0));
+}
+// A share written as null when unknown reads back as -1.
+double share_of(const nlohmann::json& j, const char* key) {
+  const auto it = j.find(key);
+  return it != j.end() && it->is_number() ? it->get<double>() : -1.0;
+}
 
 // A share that may be unknown (< 0): null then.
 nlohmann::json share(double v) { return v >= 0 ? nlohmann::json(v) : nlohmann::json(nullptr); }
@@ -18,7 +28,82 @@ nlohmann::json window_json(const runner::CapacityWindowSummary& w) {
           {"lateness_ms", ms(w.lateness_p50_us)}};
 }
 
+runner::StepVerdict verdict_of(const std::string& name) {
+  using runner::StepVerdict;
+  for (auto v : {StepVerdict::kMet, StepVerdict::kCrossed, StepVerdict::kPlateau, StepVerdict::kDropped,
+                 StepVerdict::kUnstable, StepVerdict::kGeneratorSaturated})
+    if (name == runner::verdict_name(v)) return v;
+  return StepVerdict::kCrossed;
+}
+
+runner::CapacityPoint point_of(const nlohmann::json& j) {
+  runner::CapacityPoint p;
+  p.step = j.value("step", 0);
+  p.repeat = j.value("repeat", 1);
+  p.load = j.value("load", 0.0);
+  p.throughput_rps = j.value("throughput_rps", 0.0);
+  p.goodput_rps = j.value("goodput_rps", 0.0);
+  p.percentiles_us[0] = us_of(j, "p50_ms");
+  p.percentiles_us[5] = us_of(j, "p95_ms");
+  p.percentiles_us[7] = us_of(j, "p99_ms");
+  p.avg_us = j.value("avg_ms", 0.0) * 1000.0;
+  p.fail_ratio = j.value("fail_ratio", 0.0);
+  p.dropped = j.value("dropped", std::uint64_t{0});
+  p.generator_cpu = share_of(j, "generator_cpu");
+  p.generator_cpu_wait = share_of(j, "generator_cpu_wait");
+  p.lateness_p50_us = us_of(j, "lateness_ms");
+  p.stable = j.value("stable", false);
+  p.note = j.value("note", std::string());
+  p.within_slo = j.value("within_slo", false);
+  p.verdict = verdict_of(j.value("verdict", std::string()));
+  p.violated = j.value("violated", std::string());
+  if (const auto w = j.find("windows"); w != j.end() && w->is_array()) {
+    for (const auto& x : *w) {
+      if (!x.is_object()) continue;
+      p.windows.push_back({x.value("throughput_rps", 0.0), us_of(x, "p50_ms"), us_of(x, "p95_ms"),
+                           us_of(x, "p99_ms"), x.value("fail_ratio", 0.0), share_of(x, "generator_cpu"),
+                           us_of(x, "lateness_ms")});
+    }
+  }
+  if (const auto s = j.find("server"); s != j.end() && s->is_object())
+    for (const auto& [name, v] : s->items())
+      if (v.is_number()) p.server[name] = v.get<double>();
+  return p;
+}
+
 }  // namespace
+
+std::optional<CapacityCurve> capacity_curve_from_json(const nlohmann::json& j) {
+  // Any shape that is not a curve (an older record, a hand-edited one) is "no curve", never a throw.
+  if (!j.is_object() || !j.contains("points") || !j["points"].is_array()) return std::nullopt;
+  try {
+    CapacityCurve c;
+    c.plan.open_model = j.value("mode", std::string("rate")) == "rate";
+    auto& r = c.result;
+    r.found = j.value("found", false);
+    r.generator_saturated = j.value("generator_saturated", false);
+    r.stop_reason = j.value("stop_reason", std::string());
+    if (const auto a = j.find("answers"); a != j.end() && a->is_array())
+      for (const auto& v : *a)
+        if (v.is_number()) r.answers.push_back(v.get<double>());
+    for (const auto& p : j["points"])
+      if (p.is_object()) r.curve.push_back(point_of(p));
+    if (r.found) {
+      // The answer is the met step at max_load (with repeats, the one with the recorded throughput).
+      const double load = j.value("max_load", 0.0), throughput = j.value("max_throughput_rps", 0.0);
+      const runner::CapacityPoint* best = nullptr;
+      for (const auto& p : r.curve) {
+        if (!p.within_slo || p.load != load) continue;
+        if (best == nullptr || p.throughput_rps == throughput) best = &p;
+      }
+      if (best == nullptr) return std::nullopt;
+      r.best = *best;
+    }
+    return c;
+  } catch (const nlohmann::json::exception&) {
+    return std::nullopt;
+  }
+}
 
 const runner::CapacityPoint* limiting_step(const runner::CapacityResult& r) {
   // The lowest failing load above the answer: where the search found the limit (with bisection the

@@ -2,6 +2,7 @@
 // A capacity search as JSON: `cicada capacity --json FILE`, its run-history record, and the web UI's
 // GET /capacity all use these, so the three agree on keys and units (latencies in ms).
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "runner/capacity_search.hpp"
 
@@ -22,5 +23,15 @@ const runner::CapacityPoint* limiting_step(const runner::CapacityResult& result)
 // max_throughput_rps, max_goodput_rps, answers (each repeat's), limit (why the limiting step failed,
 // "" without one), points (in the order measured)}.
 nlohmann::json capacity_curve_json(const runner::CapacityPlan& plan, const runner::CapacityResult& result);
+
+// A search read back from capacity_curve_json's document (a capacity run in the history keeps it as
+// its configuration's "result"): the plan's mode and the result, each step with the figures the
+// document has (p50/p95/p99 at their Percentiles indices 0, 5, 7; windows and server figures included),
+// so a stored search renders as the live one did. nullopt when the document is not such a curve.
+struct CapacityCurve {
+  runner::CapacityPlan plan;  // only open_model is known from the document
+  runner::CapacityResult result;
+};
+std::optional<CapacityCurve> capacity_curve_from_json(const nlohmann::json& curve);
 
 }  // namespace cicada::report

@@ -193,6 +193,7 @@ std::string html_report(const stats::Snapshot& snap, const ReportInfo& info) {
       : info.load.mode == "capacity" ? "until the search ends"
                                      : "until stopped");
   if (!info.notice.empty()) out += "<p class=\"notice\">" + xml_escape(info.notice) + "</p>";
+  out += info.lead_html;
   request_table(out, snap);
   percentile_table(out, snap);
   failure_tables(out, snap);

@@ -19,6 +19,7 @@ struct ReportInfo {
   std::string run_time;     // "1m30s", or empty when unbounded
   std::string tasks_json;   // task ratio table (GET /tasks), embedded as data-tasks; may be empty
   std::string notice;       // shown under the settings when not empty (e.g. what a stored run lacks)
+  std::string lead_html;    // sections shown before the tables (a capacity search's curve and steps)
 };
 
 std::string html_report(const stats::Snapshot& snap, const ReportInfo& info);

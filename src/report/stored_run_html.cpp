@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "report/capacity_html.hpp"
+#include "report/capacity_json.hpp"
 #include "report/html_report.hpp"
 
 namespace cicada::report {
@@ -20,6 +22,12 @@ ReportInfo report_info(const StoredRun& run) {
   if (config.is_object()) {
     if (auto it = config.find("run_time"); it != config.end() && it->is_string())
       info.run_time = it->get<std::string>();
+    // A capacity search (apps/cicada/capacity_command.cpp records its curve as "result"): its steps'
+    // measured throughput against the offered load leads the report, as in its own --html page.
+    if (config.value("kind", std::string()) == "capacity" && config.contains("result")) {
+      if (auto curve = capacity_curve_from_json(config["result"]))
+        info.lead_html = capacity_sections(curve->plan, curve->result);
+    }
   }
   return info;
 }

@@ -13,8 +13,8 @@ constexpr double kWidth = 900, kHeight = 260;
 constexpr double kLeft = 60, kRight = 20, kTop = 30, kBottom = 40;
 
 // Round tick steps (1, 2, 2.5 or 5 times a power of ten) from 0 to the first multiple at or above v, at
-// most kMaxTicks steps: an axis reads 0, 250, 500, ... 1250, never 907.8, and ends near its data (a
-// load of 1,100 ends the axis at 1,250, not 2,000).
+// most kMaxTicks steps: a y axis reads 0, 250, 500, ... 1000, never 907.8. (A numeric x axis ends at its
+// highest value instead, see svg_line_chart.)
 constexpr int kMaxTicks = 5;
 double tick_step(double v) {
   if (!(v > 0)) return 0.25;
@@ -123,7 +123,9 @@ std::string svg_line_chart(std::string_view title, std::string_view unit, const 
   const double plot_w = kWidth - kLeft - kRight, plot_h = kHeight - kTop - kBottom;
   // A numeric x axis starts at 0 so the curve's shape against load reads honestly.
   const double x0 = x.empty() ? 0 : (options.x_is_time ? x.front() : std::min(0.0, x.front()));
-  const double x_end = x.empty() ? 1 : (options.x_is_time ? x.back() : nice_max(x.back()));
+  // A numeric x axis (offered load) ends at the highest value measured: a search that stopped at 1,100/s
+  // does not draw an axis to 1,250 or 2,000 as if more had been tried.
+  const double x_end = x.empty() ? 1 : x.back();
   const double span = x_end - x0 > 0 ? x_end - x0 : 1;
   auto px = [&](double t) { return kLeft + plot_w * (t - x0) / span; };
   auto py = [&](double v) { return kTop + plot_h * (1 - v / y_max); };
@@ -133,9 +135,14 @@ std::string svg_line_chart(std::string_view title, std::string_view unit, const 
       out += x_tick(px(t), i, 4, hms(t));
     }
   } else if (!x.empty()) {
-    const double step = tick_step(x_end);
-    const int last = static_cast<int>(std::lround((x_end - x0) / step));
-    for (int i = 0; i <= last; ++i) out += x_tick(px(x0 + i * step), i, last, number(x0 + i * step));
+    // Round ticks up to the end, then the end itself (labelled with its own value); a round tick closer
+    // to the end than a third of a step is left out so the two labels cannot overlap.
+    const double step = tick_step(x_end - x0);
+    std::vector<double> ticks;
+    for (double v = x0; v <= x_end - step / 3; v += step) ticks.push_back(v);
+    ticks.push_back(x_end);
+    const int last = static_cast<int>(ticks.size()) - 1;
+    for (int i = 0; i <= last; ++i) out += x_tick(px(ticks[i]), i, last, number(ticks[i]));
   }
   if (!options.x_unit.empty()) {
     out += fmt::format("<text x=\"{:.1f}\" y=\"{}\" class=\"tick\" text-anchor=\"middle\">{}</text>",

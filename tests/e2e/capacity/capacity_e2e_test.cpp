@@ -204,6 +204,21 @@ TEST(CapacityE2e, BracketsTheThrottledModelServersLimitToFivePercentBelowItsMeas
       << shown;
   EXPECT_NE(shown.find("\"step\":" + std::to_string(points.size())), std::string::npos) << shown;
   EXPECT_NE(shown.find("Verdict    pass"), std::string::npos) << shown;
+
+  // The history's report of the search leads with the same curve and steps as its --html page (each
+  // step's measured throughput, the axis ending at the highest load measured), then the run's tables.
+  ChildProcess report({binary("apps/cicada/cicada").string(), "report", "--html", "stored.html", "latest"},
+                      dir.path());
+  ASSERT_EQ(report.wait(30s), 0) << report.err();
+  const std::string stored = cicada::testing::read_file(dir.path() / "stored.html");
+  auto between = [](const std::string& text, const std::string& from, const std::string& to) {
+    const auto a = text.find(from), b = text.find(to, a);
+    return a == std::string::npos || b == std::string::npos ? std::string() : text.substr(a, b - a);
+  };
+  const auto curve_section = between(html, "<h2>Throughput-latency curve</h2>", "</body>");
+  ASSERT_FALSE(curve_section.empty());
+  EXPECT_EQ(between(stored, "<h2>Throughput-latency curve</h2>", "<h2>Request Statistics</h2>"),
+            curve_section);
 }
 
 }  // namespace

@@ -4,6 +4,12 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <set>
+
+#include "report/capacity_html.hpp"
+#include "report/capacity_json.hpp"
 #include "report/history_db.hpp"
 #include "report/html_report.hpp"
 #include "report/stored_run_html.hpp"
@@ -64,10 +70,13 @@ RunInfo run_info(const std::string& id) {
   return i;
 }
 
-void record(const std::filesystem::path& file, const std::string& id, const stats::Snapshot& snap) {
+void record(const std::filesystem::path& file, const std::string& id, const stats::Snapshot& snap,
+            const std::string& config_json = "") {
   auto db = HistoryDb::open(file);
   ASSERT_TRUE(db) << db.error().message;
-  ASSERT_TRUE(db->begin_run(run_info(id)));
+  RunInfo info = run_info(id);
+  if (!config_json.empty()) info.config_json = config_json;
+  ASSERT_TRUE(db->begin_run(info));
   auto r = db->finish_run(id, snap, {}, 0, "", 1002.0);
   ASSERT_TRUE(r) << r.error().message;
 }
@@ -207,4 +216,90 @@ TEST(HistoryReport, AVersionOneDatabaseIsMigratedAndItsRunsSayTheyHaveNoHistogra
   ASSERT_TRUE(new_run);
   EXPECT_TRUE(new_run->has_histograms);
   EXPECT_EQ(new_run->snapshot.stages.size(), 2u);
+}
+
+namespace {
+
+// A search by arrival rate: 100/s, 600/s and 1,100/s achieved 100, 590 and 907.8 req/s; the last
+// crossed p95 < 50ms.
+runner::CapacityResult three_steps() {
+  runner::CapacityResult r;
+  const double loads[] = {100, 600, 1100}, achieved[] = {100, 590, 907.8};
+  for (int i = 0; i < 3; ++i) {
+    runner::CapacityPoint p;
+    p.step = i + 1;
+    p.load = loads[i];
+    p.throughput_rps = p.goodput_rps = achieved[i];
+    p.percentiles_us[0] = 2'000 * (i + 1);
+    p.percentiles_us[5] = i < 2 ? 10'000 * (i + 1) : 73'100;
+    p.percentiles_us[7] = 30'000 * (i + 1);
+    p.within_slo = i < 2;
+    p.verdict = i < 2 ? runner::StepVerdict::kMet : runner::StepVerdict::kCrossed;
+    if (i == 2) p.violated = "p95 < 50ms";
+    p.windows.push_back(
+        {achieved[i], p.percentiles_us[0], p.percentiles_us[5], p.percentiles_us[7], 0, 0.1, 50});
+    r.curve.push_back(p);
+  }
+  r.found = true;
+  r.best = r.curve[1];
+  r.answers = {600};
+  r.stop_reason = "p95 < 50ms crossed at 1100/s";
+  return r;
+}
+
+}  // namespace
+
+TEST(HistoryReport, ACapacitySearchsReportDrawsEachStepsMeasuredThroughput) {
+  // The history's report of a capacity run: the curve of its own --html page (each step's achieved
+  // req/s against the offered load, the axis ending at the highest load measured), not only the
+  // per-second charts.
+  TempDir dir;
+  const auto file = dir.path() / "history.db";
+  const auto result = three_steps();
+  runner::CapacityPlan plan;
+  record(file, "C1", recorded_snapshot(),
+         nlohmann::json{{"kind", "capacity"}, {"result", capacity_curve_json(plan, result)}}.dump());
+  auto db = HistoryDb::open(file, false);
+  ASSERT_TRUE(db);
+  auto run = db->load("C1");
+  ASSERT_TRUE(run);
+  const auto html = stored_run_html(*run);
+  const auto from = html.find("<h2>Throughput-latency curve</h2>");
+  const auto to = html.find("<h2>Request Statistics</h2>");
+  ASSERT_NE(from, std::string::npos) << html;
+  ASSERT_LT(from, to);
+  // The same sections as the search's own page.
+  EXPECT_EQ(html.substr(from, to - from), capacity_sections(plan, result));
+  const std::string curve = html.substr(from, to - from);
+  EXPECT_NE(curve.find("<td>1100/s</td><td>907.8</td>"), std::string::npos) << curve;
+  // Achieved req/s: one dot per step at its own height (not a flat zero line): 3 distinct y values.
+  const std::regex dot(R"re(<circle cx="[0-9.]+" cy="([0-9.]+)" r="3" fill="#2e9d5b")re");
+  std::set<std::string> heights;
+  for (std::sregex_iterator it(curve.begin(), curve.end(), dot), end; it != end; ++it)
+    heights.insert((*it)[1]);
+  EXPECT_EQ(heights.size(), 3u) << curve;
+  EXPECT_EQ(heights.count("220.0"), 0u) << "a dot on the zero line";
+  // The offered-load axis ends at 1,100 (labelled), not at a rounded 1,250 or 2,000.
+  EXPECT_NE(curve.find("text-anchor=\"end\">1100</text>"), std::string::npos) << curve;
+  EXPECT_EQ(curve.find(">1250</text>"), std::string::npos);
+  EXPECT_EQ(curve.find(">2000</text>"), std::string::npos);
+  EXPECT_NE(html.find("max sustainable: 600/s"), std::string::npos);
+}
+
+TEST(HistoryReport, ACapacityCurveReadsBackAsItWasWritten) {
+  const auto result = three_steps();
+  runner::CapacityPlan plan;
+  plan.open_model = false;
+  const auto json = capacity_curve_json(plan, result);
+  const auto back = capacity_curve_from_json(json);
+  ASSERT_TRUE(back);
+  EXPECT_FALSE(back->plan.open_model);
+  EXPECT_EQ(capacity_curve_json(back->plan, back->result), json);
+  EXPECT_EQ(back->result.best.load, 600);
+  EXPECT_FALSE(capacity_curve_from_json(nlohmann::json::parse(R"({"points": 3})")));
+  EXPECT_FALSE(capacity_curve_from_json(nlohmann::json::parse(R"([1, 2])")));
+  // A found search whose answer is missing from its points is no curve (never a made-up answer).
+  auto broken = json;
+  broken["max_load"] = 123;
+  EXPECT_FALSE(capacity_curve_from_json(broken));
 }

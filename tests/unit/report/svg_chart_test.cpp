@@ -28,15 +28,25 @@ std::vector<std::string> ticks(const std::string& svg) {
 
 }  // namespace
 
-TEST(SvgChart, ANumericAxisEndsNearItsDataWithRoundTicks) {
-  // A capacity curve whose highest load is 1,100: the axis ends at 1,250, not 2,000.
+TEST(SvgChart, ANumericAxisEndsAtItsHighestValueWithRoundTicksBefore) {
+  // A capacity curve whose highest load is 1,100: the axis ends at 1,100 (labelled), not 1,250 or 2,000,
+  // with round ticks 0, 250 ... 1000 before it.
   SvgLineOptions options;
   options.x_is_time = false;
   const auto svg = svg_line_chart("Throughput", "req/s", {100, 600, 1100},
                                   {SvgSeries{"achieved", "#000", {100.0, 590.0, 907.8}}}, options);
   const auto t = ticks(svg);
-  EXPECT_NE(std::find(t.begin(), t.end(), "1250"), t.end()) << svg;
+  EXPECT_NE(std::find(t.begin(), t.end(), "1100"), t.end()) << svg;
+  EXPECT_NE(std::find(t.begin(), t.end(), "750"), t.end()) << svg;
+  EXPECT_EQ(std::find(t.begin(), t.end(), "1250"), t.end()) << svg;
   EXPECT_EQ(std::find(t.begin(), t.end(), "2000"), t.end()) << svg;
+  // The last point (x = 1,100) is drawn at the plot's right edge (900 - 20).
+  EXPECT_NE(svg.find("L880.0,"), std::string::npos) << svg;
+  // An end just past a round tick (1,020) leaves that tick out so the labels do not overlap.
+  const auto close = ticks(svg_line_chart("Throughput", "req/s", {100, 1020},
+                                          {SvgSeries{"achieved", "#000", {100.0, 500.0}}}, options));
+  EXPECT_NE(std::find(close.begin(), close.end(), "1020"), close.end());
+  EXPECT_EQ(std::find(close.begin(), close.end(), "1000"), close.end());
   // y up to 907.8: ticks 0, 250 ... 1000, never the odd value itself.
   EXPECT_NE(std::find(t.begin(), t.end(), "1000"), t.end()) << svg;
   EXPECT_EQ(std::find(t.begin(), t.end(), "908"), t.end()) << svg;
