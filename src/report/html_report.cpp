@@ -28,6 +28,7 @@ dl{display:grid;grid-template-columns:max-content auto;gap:2px 16px;font-size:14
 .chart .title{font-size:14px;font-weight:600;fill:#1d2733}.chart .tick{font-size:11px;fill:#5c6b7a}
 .chart .grid{stroke:#e6eaef}.chart .bar{fill:#3d7ec9}
 .chart .mark{stroke:#7a8794;stroke-dasharray:4 3}.chart .mark-label{font-size:10px;fill:#5c6b7a}pre{white-space:pre-wrap;margin:0;text-align:left}
+summary{cursor:pointer;font-family:ui-monospace,monospace;font-size:12px}details pre{margin-top:4px}
 )";
 
 std::string utc(double unix_s) {
@@ -97,10 +98,10 @@ void failure_tables(std::string& out, const stats::Snapshot& snap) {
         "<th class=\"text\">Traceback</th><th class=\"text\">Nodes</th></tr>";
     for (const auto& e : snap.exceptions) {
       out += fmt::format(
-          "<tr><td>{}</td><td class=\"text\">{}</td><td class=\"text\"><pre>{}</pre></td><td "
-          "class=\"text\">{}</td>"
-          "</tr>",
-          e.count, xml_escape(e.message), xml_escape(e.traceback), xml_escape(e.nodes));
+          "<tr><td>{}</td><td class=\"text\">{}</td><td class=\"text\"><details><summary>{}</summary>"
+          "<pre>{}</pre></details></td><td class=\"text\">{}</td></tr>",
+          e.count, xml_escape(e.message), xml_escape(traceback_summary(e.traceback)), xml_escape(e.traceback),
+          xml_escape(e.nodes));
     }
     out += "</table>";
   }
@@ -175,6 +176,19 @@ void ratio_section(std::string& out, const std::string& tasks_json) {
 }  // namespace
 
 const char* html_report_style() { return kStyle; }
+
+std::string traceback_summary(std::string_view traceback) {
+  std::string_view best;
+  while (!traceback.empty()) {
+    const auto end = traceback.find('\n');
+    std::string_view line = traceback.substr(0, end);
+    traceback = end == std::string_view::npos ? std::string_view() : traceback.substr(end + 1);
+    const auto text = line.find_first_not_of(' ');
+    if (text == std::string_view::npos || text >= 4) continue;  // blank, or source under a frame
+    best = line.substr(text);
+  }
+  return std::string(best);
+}
 
 std::string html_report(const stats::Snapshot& snap, const ReportInfo& info) {
   const double start = info.start_unix_s > 0 ? info.start_unix_s : snap.start_unix_s;

@@ -4,6 +4,7 @@
 // One file with its CSS inline and no script or network access needed to open it.
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "report/run_load.hpp"
 #include "stats/snapshot.hpp"
@@ -23,6 +24,11 @@ struct ReportInfo {
 };
 
 std::string html_report(const stats::Snapshot& snap, const ReportInfo& info);
+
+// The line a collapsed traceback shows (the report's and the UI's Exceptions tables): its last line that is
+// not source text (Python indents the source under each "  File ..." line by four spaces): the innermost
+// frame of a Python traceback; the thrown type and message, or its deepest cause, of a native one.
+std::string traceback_summary(std::string_view traceback);
 
 // The report's CSS (tables, charts, marks), shared by the other self-contained pages (capacity_html.hpp).
 const char* html_report_style();

@@ -80,7 +80,7 @@ struct FailureRow {
 struct ExceptionRow {
   std::uint64_t count = 0;  // times raised
   std::string message;      // the exception's message
-  std::string traceback;    // where it was raised ("UserType.task")
+  std::string traceback;    // where it was raised: Python frames, or "  in UserType.task" and the C++ type
   std::string nodes;        // node ids that reported it: "local" for a standalone run
 };
 

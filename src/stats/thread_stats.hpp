@@ -70,7 +70,8 @@ class ThreadStats final : public RequestSink {
   void record_started_iteration() { ++started_iterations_; }
   void record_dropped_iterations(std::uint64_t n) { dropped_iterations_ += n; }
 
-  // An exception escaped scenario code (the user goes on). where: "UserType.task" (our traceback).
+  // An exception escaped scenario code (the user goes on). where: its traceback (a Python one for a
+  // locustfile; "  in UserType.task" and the C++ type for native code: runner/scenario_exception.hpp).
   void record_exception(std::string_view message, std::string_view where);
 
   // Everything recorded since the previous call, leaving this thread's interval empty.

@@ -4,6 +4,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "report/html_report.hpp"
 #include "report/svg_chart.hpp"
 
 namespace cicada::webui {
@@ -158,7 +159,9 @@ std::string exceptions_json(const stats::Snapshot& snap) {
     rows.push_back(json{{"count", e.count},
                         {"msg", html_escape(e.message)},
                         {"nodes", e.nodes},
-                        {"traceback", html_escape(e.traceback)}});
+                        {"traceback", html_escape(e.traceback)},
+                        // cicada's: the line the UI shows while the traceback is collapsed.
+                        {"summary", html_escape(report::traceback_summary(e.traceback))}});
   }
   return json{{"exceptions", std::move(rows)}}.dump(2);
 }

@@ -185,6 +185,9 @@ function renderFailures(s) {
   }
 }
 
+// Tracebacks show collapsed to one line (the innermost frame, or the C++ type and message); a click opens
+// the whole trace, and what is open stays open when the table refreshes.
+const openTracebacks = new Set();
 async function refreshExceptions() {
   exceptionsFetched = Date.now();
   const answer = await fetch('exceptions').then((r) => r.json());
@@ -193,10 +196,21 @@ async function refreshExceptions() {
   for (const x of answer.exceptions) {
     const row = body.insertRow();
     cell(row, fmt(x.count));
-    cell(row, '', 'text').innerHTML = x.msg;
+    cell(row, '', 'text').innerHTML = x.msg;  // the server HTML-escapes msg, summary and traceback (as Locust)
+    const key = x.msg + '\n' + x.traceback;
+    const details = document.createElement('details');
+    details.className = 'traceback';
+    details.open = openTracebacks.has(key);
+    details.addEventListener('toggle', () => {
+      if (details.open) openTracebacks.add(key);
+      else openTracebacks.delete(key);
+    });
+    const summary = document.createElement('summary');
+    summary.innerHTML = x.summary || 'traceback';
     const pre = document.createElement('pre');
     pre.innerHTML = x.traceback;
-    cell(row, '', 'text').appendChild(pre);
+    details.append(summary, pre);
+    cell(row, '', 'text').appendChild(details);
     cell(row, x.nodes);
   }
 }

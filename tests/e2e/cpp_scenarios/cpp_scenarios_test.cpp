@@ -157,6 +157,8 @@ TEST_F(CppScenarioTest, ApiTourLeavesEachTraceInTheCsvs) {
   const auto exceptions = cicada::testing::read_file(dir_.path() / "out_exceptions.csv");
   EXPECT_NE(exceptions.find("response is not JSON"), std::string::npos) << exceptions;
   EXPECT_NE(exceptions.find("TourUser.not_json"), std::string::npos) << exceptions;
+  // The trace names the exception's C++ type, as a Python traceback ends with it.
+  EXPECT_NE(exceptions.find("  cicada::JsonError: response is not JSON"), std::string::npos) << exceptions;
 
   // Tags filter C++ tasks as they do YAML ones.
   auto tagged = run_scenario("tour.cpp", {"-u", "2", "-r", "2", "-t", "1s", "-T", "lambda"});

@@ -119,7 +119,8 @@ TEST(Engine, ScenarioExceptionsAreCountedAndTheUserKeepsRunning) {
   auto snap = runner.snapshot();
   ASSERT_EQ(snap->exceptions.size(), 1u);
   EXPECT_EQ(snap->exceptions[0].message, "deliberate error raised inside a task");
-  EXPECT_EQ(snap->exceptions[0].traceback, "GoldenUser.broken");
+  EXPECT_EQ(snap->exceptions[0].traceback,
+            "  in GoldenUser.broken\n  std::runtime_error: deliberate error raised inside a task\n");
   EXPECT_GT(snap->exceptions[0].count, 20u);
   // The same users went on making requests after raising.
   EXPECT_GT(snap->total.num_requests, 20u);

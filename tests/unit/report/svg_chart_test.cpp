@@ -107,3 +107,24 @@ TEST(HtmlReport, FinalRatioIsFilledFromTheTaskRatios) {
   // Without task ratios (a stored run) the section is left out rather than shown empty.
   EXPECT_EQ(html_report(stats::Snapshot{}, ReportInfo{}).find("Final ratio"), std::string::npos);
 }
+
+TEST(HtmlReport, ExceptionsShowTheirTracebackCollapsedToItsMostTellingLine) {
+  // A Python traceback (Locust's form: frames with their source, no final "Type: message" line) collapses
+  // to its innermost frame; a native trace to its deepest cause.
+  const std::string python =
+      "  File \"locust/user/task.py\", line 347, in run\n    self.execute_next_task()\n"
+      "  File \"golden.py\", line 43, in broken_task\n    raise RuntimeError(\"deliberate\")\n";
+  EXPECT_EQ(traceback_summary(python), "File \"golden.py\", line 43, in broken_task");
+  const std::string native =
+      "  in Shopper.checkout\n  std::runtime_error: loading the cart\n  caused by CartError: no item 7\n";
+  EXPECT_EQ(traceback_summary(native), "caused by CartError: no item 7");
+  EXPECT_EQ(traceback_summary(""), "");
+
+  stats::Snapshot snap;
+  snap.exceptions.push_back({3, "loading the cart", native, "local"});
+  const auto html = html_report(snap, ReportInfo{});
+  EXPECT_NE(html.find("<td class=\"text\"><details><summary>caused by CartError: no item 7</summary><pre>  in "
+                      "Shopper.checkout\n  std::runtime_error: loading the cart\n"),
+            std::string::npos)
+      << html;
+}
