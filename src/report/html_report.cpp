@@ -8,6 +8,7 @@
 #include <ctime>
 #include <nlohmann/json.hpp>
 
+#include "report/run_verdict.hpp"
 #include "report/svg_chart.hpp"
 
 namespace cicada::report {
@@ -76,6 +77,35 @@ void percentile_table(std::string& out, const stats::Snapshot& snap) {
   };
   for (const auto& e : snap.entries) row(e);
   row(snap.total);
+  out += "</table>";
+}
+
+// An open-model run's latency from the scheduled start (corrected: every figure above) beside the latency
+// from the send (uncorrected), per entry, and its iteration counts: what coordinated omission would have
+// hidden (docs/metrics.md), as the _latency_correction.csv and the UI's strip show it.
+void correction_table(std::string& out, const stats::Snapshot& snap, const RunLoad& load) {
+  if (load.max_inflight == 0 && snap.due_iterations == 0 && snap.dropped_iterations == 0) return;
+  out += fmt::format(
+      "<h2>Latency correction (open model)</h2><p>Latency from when each request was due (corrected, as in "
+      "every table above) and from when it was sent (uncorrected). Iterations: {} (due = started + "
+      "dropped).</p><table><tr><th class=\"text\">Method</th><th class=\"text\">Name</th>"
+      "<th class=\"text\">Measured from</th><th>50%ile (ms)</th><th>95%ile (ms)</th><th>99%ile (ms)</th>"
+      "<th>Average (ms)</th><th>Max (ms)</th></tr>",
+      iteration_counts_text(snap));
+  auto rows = [&](const stats::EntrySnapshot& e) {
+    for (bool corrected : {true, false}) {
+      const auto& p = corrected ? e.percentiles_us : e.uncorrected_percentiles_us;
+      auto cell = [&](auto us) { return e.has_requests() ? ms2(us) : std::string("N/A"); };
+      out += fmt::format(
+          "<tr><td class=\"text\">{}</td><td class=\"text\">{}</td><td class=\"text\">{}</td><td>{}</td>"
+          "<td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+          xml_escape(e.method), xml_escape(e.name), corrected ? "due time (corrected)" : "send (uncorrected)",
+          cell(p[0]), cell(p[5]), cell(p[7]), cell(corrected ? e.avg_us : e.uncorrected_avg_us),
+          cell(corrected ? e.max_us : e.uncorrected_max_us));
+    }
+  };
+  for (const auto& e : snap.entries) rows(e);
+  rows(snap.total);
   out += "</table>";
 }
 
@@ -210,6 +240,7 @@ std::string html_report(const stats::Snapshot& snap, const ReportInfo& info) {
   out += info.lead_html;
   request_table(out, snap);
   percentile_table(out, snap);
+  correction_table(out, snap, info.load);
   failure_tables(out, snap);
   charts(out, snap);
   ratio_section(out, info.tasks_json);

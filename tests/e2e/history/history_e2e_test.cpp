@@ -306,16 +306,20 @@ TEST_F(HistoryE2e, JsonAndJunitFilesForCiFromTheRunAndFromTheHistory) {
 
 TEST_F(HistoryE2e, EveryReportDescribesTheRunByWhatDroveIt) {
   // One phrase per kind of run, the same in the live --html, --json, history show/list and report --html.
+  // An open-model run's reports also show its corrected latency beside the uncorrected one.
   struct Case {
     std::vector<std::string> args;
     std::string phrase;
+    bool open_model;
   };
   const std::vector<Case> cases = {
       {{"--stages", "1s:50/s,1s:100/s", "--max-inflight", "20"},
-       "stages 1s:50/s,1s:100/s (max in-flight 20)"},
-      {{"--arrival-rate", "40", "-t", "2s"}, "arrival rate 40/s (max in-flight 1000)"},
-      {{"-u", "2", "-r", "10", "-t", "2s"}, "2 users (spawn rate 10/s)"},
+       "stages 1s:50/s,1s:100/s (max in-flight 20)",
+       true},
+      {{"--arrival-rate", "40", "-t", "2s"}, "arrival rate 40/s (max in-flight 1000)", true},
+      {{"-u", "2", "-r", "10", "-t", "2s"}, "2 users (spawn rate 10/s)", false},
   };
+  const std::string correction = "<h2>Latency correction (open model)</h2>";
   for (const auto& c : cases) {
     std::vector<std::string> args = {"-f",         "health.yaml",    "--host", g_server->url(),
                                      "--headless", "--only-summary", "--html", "live.html",
@@ -337,6 +341,17 @@ TEST_F(HistoryE2e, EveryReportDescribesTheRunByWhatDroveIt) {
     EXPECT_NE(read_file(dir_.path() / "stored.html").find("<dt>Load</dt><dd>" + c.phrase + "</dd>"),
               std::string::npos)
         << c.phrase;
+    for (const char* file : {"live.html", "stored.html"}) {
+      const auto html = read_file(dir_.path() / file);
+      EXPECT_EQ(html.find(correction) != std::string::npos, c.open_model) << file << ": " << c.phrase;
+      // Locust's "Final ratio" section, filled in the file itself (not only by GET /stats/report).
+      if (std::string(file) == "live.html") {
+        EXPECT_NE(html.find("<h2>Final ratio</h2><ul"), std::string::npos);
+      }
+      if (c.open_model) {
+        EXPECT_NE(html.find("<td class=\"text\">send (uncorrected)</td>"), std::string::npos) << file;
+      }
+    }
   }
   auto [md_code, md] = sub({"report", "--markdown"});
   EXPECT_NE(md.find("2 users (spawn rate 10/s)"), std::string::npos) << md;
