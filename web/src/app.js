@@ -272,14 +272,18 @@ function stageMarks() {
   return { hooks: { draw: [draw] } };
 }
 
-function chartOptions(title, yLabel, lines) {
+// Counts (users, iterations in flight) are ticked in whole numbers: never 0.2 users.
+const COUNT_INCREMENTS = [1, 2, 5].flatMap((m) => Array.from({ length: 8 }, (_, k) => m * 10 ** k))
+  .concat([25, 250, 2500, 25000]).sort((a, b) => a - b);
+
+function chartOptions(title, yLabel, lines, counts = false) {
   return {
     plugins: [stageMarks()],
     title, width: chartWidth(), height: 240,
     // y from 0, so a steady line does not look like a swing.
     scales: { x: { time: true }, y: { range: (u, min, max) => [0, max > 0 ? max * 1.1 : 1] } },
     // Whole seconds at least: the first seconds of a run are not labelled in milliseconds.
-    axes: [{ space: 80, incrs: TIME_INCREMENTS }, { label: yLabel }],
+    axes: [{ space: 80, incrs: TIME_INCREMENTS }, counts ? { label: yLabel, incrs: COUNT_INCREMENTS } : { label: yLabel }],
     series: [{}, ...lines.map(([label, stroke]) => ({ label, stroke, width: 2, spanGaps: false }))],
   };
 }
@@ -300,8 +304,8 @@ function makeUsersChart(open) {
   usersChartOpen = open;
   if (charts.users) charts.users.destroy();
   charts.users = open
-    ? new uPlot(chartOptions('Iterations in flight', 'in flight', [['In flight', '#3d7ec9']]), [[], []], $('chart-users'))
-    : new uPlot(chartOptions('Number of users', 'users', [['Users', '#3d7ec9']]), [[], []], $('chart-users'));
+    ? new uPlot(chartOptions('Iterations in flight', 'in flight', [['In flight', '#3d7ec9']], true), [[], []], $('chart-users'))
+    : new uPlot(chartOptions('Number of users', 'users', [['Users', '#3d7ec9']], true), [[], []], $('chart-users'));
   redrawCharts();
 }
 
