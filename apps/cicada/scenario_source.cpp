@@ -8,6 +8,7 @@
 
 #include "base/duration.hpp"
 #include "cli_options.hpp"
+#include "grpc_client/user_grpc_client.hpp"
 #include "python/python_loader.hpp"
 #include "scenario/cpp_loader.hpp"
 
@@ -88,6 +89,11 @@ Result<scenario::LoadedScenario> load_scenario_file(const std::filesystem::path&
                                                     const ScenarioChoice& choice) {
   auto loaded = load_by_type(file, choice);
   if (!loaded) return loaded;
+  for (const auto& entry : loaded->entries) {
+    if (entry.method == "grpc" && !grpc_client::built_in())
+      return make_error(file.string() + ": a gRPC request (" + entry.name + "), but " +
+                        std::string(grpc_client::kNotBuiltIn));
+  }
   if (auto r = keep_user_types(*loaded, choice.user_classes); !r) return r.error();
   return loaded;
 }

@@ -8,9 +8,11 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "cicada/grpc.hpp"
 #include "cicada/http_client.hpp"
 #include "cicada/random.hpp"
 #include "cicada/shape.hpp"
@@ -28,6 +30,12 @@ class User {
   virtual ~User() = default;
 
   HttpClient& client() { return *client_; }
+  // The user's gRPC client (cicada/grpc.hpp): OIP v2 calls to the user's host or a target per call.
+  // Throws std::logic_error when the engine gave the user none (a unit test's harness).
+  GrpcClient& grpc() {
+    if (!grpc_) throw std::logic_error("this user has no gRPC client");
+    return *grpc_;
+  }
   Random& random() { return *random_; }
   // 0-based, unique within the run (across threads).
   std::uint64_t id() const { return id_; }
@@ -39,6 +47,7 @@ class User {
  private:
   friend class detail::UserBinder;
   HttpClient* client_ = nullptr;
+  GrpcClient* grpc_ = nullptr;
   Random* random_ = nullptr;
   std::uint64_t id_ = 0;
 };

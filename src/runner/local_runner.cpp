@@ -5,6 +5,7 @@
 #include <random>
 #include <thread>
 
+#include "base/host_url.hpp"
 #include "runner/local_backend.hpp"
 #include "runner/run_control.hpp"
 #include "runner/tag_filter.hpp"
@@ -40,9 +41,8 @@ Result<void> check_runnable(Scenario& scenario, const RunOptions& options) {
       return make_error("no host for user type '" + type.name +
                         "': pass --host URL or set host in the scenario " + scenario.source);
     }
-    if (host.rfind("http://", 0) != 0 && host.rfind("https://", 0) != 0) {
-      return make_error("host '" + host + "' must start with http:// or https://");
-    }
+    if (!is_host_url(host))
+      return make_error("host '" + host + "' must start with " + std::string(kHostSchemes));
   }
   return {};
 }

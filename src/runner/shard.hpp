@@ -6,6 +6,7 @@
 #include <memory>
 #include <vector>
 
+#include "grpc_client/channel_cache.hpp"
 #include "http/client/user_http_client.hpp"
 #include "stats/thread_stats.hpp"
 
@@ -21,6 +22,7 @@ struct Shard {
   boost::asio::io_context& ctx;
   stats::ThreadStats stats;
   http::SharedClientState client_state;          // TLS context and DNS cache shared by this loop's users
+  grpc_client::ChannelCache grpc_channels;       // this loop's gRPC channels, one per target
   std::vector<std::unique_ptr<UserSlot>> users;  // live ones, in spawn order; a finished one is freed
   // Frees the users whose coroutine has ended (posted by each user as it finishes); loop thread only.
   void free_finished_users();

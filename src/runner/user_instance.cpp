@@ -11,9 +11,11 @@ UserInstance::UserInstance(Shard& shard, const UserType& type, std::uint64_t id,
       type_(type),
       rng_(seed),
       client_(shard.client_state, shard.stats, type.host),
+      grpc_(shard.grpc_channels, client_),
       user_(type.factory ? type.factory() : std::make_unique<User>()) {
   for (const auto& [name, value] : type.default_headers) client_.set_default_header(name, value);
   detail::UserBinder::bind(*user_, client_, rng_, id);
+  detail::UserBinder::bind_grpc(*user_, grpc_);
 }
 
 Task<> UserInstance::on_start() {

@@ -1,13 +1,14 @@
 #pragma once
 // UserInstance: one simulated user's own parts, built the same way for the closed model (UserSlot) and
-// the open model (IterationSlot): its PRNG, its HTTP client (the type's host and default headers) and its
-// User object bound to both; and on_start/on_stop, each recording what it throws as an exception of the
-// user type instead of ending the user. (Tasks are awaited by the slots themselves: one coroutine frame
+// the open model (IterationSlot): its PRNG, its HTTP and gRPC clients (the type's host and default headers)
+// and its User object bound to both; and on_start/on_stop, each recording what it throws as an exception of
+// the user type instead of ending the user. (Tasks are awaited by the slots themselves: one coroutine frame
 // less per task on the hot path.)
 #include <cstdint>
 #include <memory>
 
 #include "cicada/user.hpp"
+#include "grpc_client/user_grpc_client.hpp"
 #include "http/client/user_http_client.hpp"
 
 namespace cicada::runner {
@@ -32,7 +33,8 @@ class UserInstance {
   const UserType& type_;
   Random rng_;
   http::UserHttpClient client_;
-  std::unique_ptr<User> user_;  // declared last: destroyed first, while the client it references exists
+  grpc_client::UserGrpcClient grpc_;  // after client_: it takes its due times from it
+  std::unique_ptr<User> user_;        // declared last: destroyed first, while the client it references exists
 };
 
 }  // namespace cicada::runner

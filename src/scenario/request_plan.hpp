@@ -8,11 +8,23 @@
 #include <utility>
 #include <vector>
 
+#include "cicada/grpc.hpp"
 #include "cicada/http_client.hpp"
 #include "scenario/checks.hpp"
 #include "scenario/payload_generator.hpp"
 
 namespace cicada::scenario {
+
+// A gRPC request (`grpc: ModelInfer`, yaml_grpc.hpp): what RequestPlan's HTTP fields do not say.
+struct GrpcPlan {
+  OipCall call = OipCall::kModelInfer;
+  std::string model;    // ModelReady, ModelMetadata, ModelInfer
+  std::string version;  // `version:`; empty: the server's choice
+  std::string target;   // `target:` host:port; empty: the user's host
+  TensorType numbers_as = TensorType::kFp64;
+  int rows = 1;                    // ModelInfer with a payload: rows drawn per call (a batch when > 1)
+  std::vector<GrpcStatus> expect;  // `check: {status: ...}`; empty: OK
+};
 
 struct RequestPlan {
   std::string method;  // "GET", "POST", ...
@@ -25,6 +37,8 @@ struct RequestPlan {
   std::optional<Checks> checks;                     // present: catch_response and these checks
   std::chrono::milliseconds timeout{0};             // `timeout:`; zero: the run's --request-timeout
   bool follow_redirects = true;                     // `allow_redirects:`
+  // Present: a gRPC call (method "grpc", target its entry name); the rows come from payload or body.
+  std::optional<GrpcPlan> grpc;
 
   std::vector<Header> headers;  // views of header_values; rebuilt by RequestSequence::finalize
 };

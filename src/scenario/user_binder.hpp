@@ -14,5 +14,6 @@ class UserBinder {
     user.random_ = &rng;
     user.id_ = id;
   }
+  static void bind_grpc(User& user, GrpcClient& grpc) { user.grpc_ = &grpc; }
 };
 }  // namespace cicada::detail

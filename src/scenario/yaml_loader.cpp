@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "base/ascii.hpp"
+#include "base/host_url.hpp"
 #include "scenario/wait_time_parse.hpp"
 #include "scenario/yaml_context.hpp"
 #include "scenario/yaml_payloads.hpp"
@@ -41,9 +42,7 @@ double positive(const YamlContext& ctx, const YAML::Node& node, std::string_view
 
 std::string parse_host(const YamlContext& ctx, const YAML::Node& node) {
   std::string host = ctx.string(node, "a host URL");
-  if (host.rfind("http://", 0) != 0 && host.rfind("https://", 0) != 0) {
-    ctx.fail(node, "a host URL starting with http:// or https://");
-  }
+  if (!is_host_url(host)) ctx.fail(node, "a host URL starting with " + std::string(kHostSchemes));
   while (host.size() > 8 && host.back() == '/') host.pop_back();
   return host;
 }

@@ -6,6 +6,7 @@
 
 #include "base/ascii.hpp"
 #include "scenario/url_encode.hpp"
+#include "scenario/yaml_grpc.hpp"
 #include "scenario/yaml_json.hpp"
 
 namespace cicada::scenario {
@@ -39,6 +40,12 @@ std::vector<std::pair<std::string, std::string>> parse_headers(const YamlContext
     out.emplace_back(std::move(name), scalar_text(ctx, entry.second, "a header value"));
   }
   return out;
+}
+
+std::chrono::milliseconds parse_request_timeout(const YamlContext& ctx, const YAML::Node& node) {
+  const auto t = ctx.duration(node, "a timeout (500ms, 2s)");
+  if (t < std::chrono::milliseconds(1)) ctx.fail(node, "a timeout of 1ms or more");
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t);
 }
 
 Checks parse_checks(const YamlContext& ctx, const YAML::Node& node) {
@@ -92,9 +99,11 @@ Checks parse_checks(const YamlContext& ctx, const YAML::Node& node) {
 }
 
 RequestPlan parse_request(const YamlContext& ctx, const YAML::Node& node, const PayloadTable& payloads) {
-  ctx.require_keys(node, "a request",
-                   {"get", "post", "put", "patch", "delete", "head", "options", "method", "path", "name",
-                    "query", "headers", "json", "body", "payload", "check", "timeout", "allow_redirects"});
+  if (node.IsMap() && YamlContext::find(node, "grpc")) return parse_grpc_request(ctx, node, payloads);
+  ctx.require_keys(
+      node, "a request",
+      {"get", "post", "put", "patch", "delete", "head", "options", "method", "path", "name", "query",
+       "headers", "json", "body", "payload", "check", "timeout", "allow_redirects", "grpc"});
   RequestPlan plan;
   std::optional<YAML::Node> path_node;
   for (auto verb : kVerbs) {
@@ -135,11 +144,7 @@ RequestPlan parse_request(const YamlContext& ctx, const YAML::Node& node, const 
   }
   if (auto name = YamlContext::find(node, "name")) plan.name = ctx.string(*name, "a stats name");
   // Per-request client settings, as Locust's timeout= and allow_redirects= (the run's flags otherwise).
-  if (auto timeout = YamlContext::find(node, "timeout")) {
-    const auto t = ctx.duration(*timeout, "a timeout (500ms, 2s)");
-    if (t < std::chrono::milliseconds(1)) ctx.fail(*timeout, "a timeout of 1ms or more");
-    plan.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(t);
-  }
+  if (auto timeout = YamlContext::find(node, "timeout")) plan.timeout = parse_request_timeout(ctx, *timeout);
   if (auto redirects = YamlContext::find(node, "allow_redirects"))
     plan.follow_redirects = ctx.boolean(*redirects, "true or false");
 

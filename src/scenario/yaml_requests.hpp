@@ -22,6 +22,8 @@ RequestPlan parse_request(const YamlContext& ctx, const YAML::Node& node, const 
 // A non-empty list of requests; `what` names it in messages ("the requests of task predict").
 std::shared_ptr<RequestSequence> parse_sequence(const YamlContext& ctx, const YAML::Node& node,
                                                 const PayloadTable& payloads, std::string_view what);
+// A request's `timeout:` (1ms or more), as its client takes it.
+std::chrono::milliseconds parse_request_timeout(const YamlContext& ctx, const YAML::Node& node);
 // A `headers:` mapping of names to string values.
 std::vector<std::pair<std::string, std::string>> parse_headers(const YamlContext& ctx,
                                                                const YAML::Node& node);

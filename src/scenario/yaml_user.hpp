@@ -19,12 +19,14 @@ class YamlUser : public User {
   Task<> on_stop() override;
 
   std::string& payload_buffer() { return payload_buffer_; }
+  std::string& batch_buffer() { return batch_buffer_; }
   CheckRunner& check_runner() { return check_runner_; }
 
  private:
   std::shared_ptr<const RequestSequence> on_start_;
   std::shared_ptr<const RequestSequence> on_stop_;
   std::string payload_buffer_;
+  std::string batch_buffer_;  // a gRPC batch: the rows drawn into payload_buffer_, joined as a JSON array
   CheckRunner check_runner_;
 };
 

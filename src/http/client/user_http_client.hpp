@@ -68,8 +68,21 @@ class UserHttpClient final : public HttpClient, private detail::ResponseOwner {
     chain_due_ = false;
     due_.reset();
   }
+  // The same due times for the user's other clients (gRPC), so a task mixing protocols is measured the
+  // same way: when a request called at `sent` was due (taking a one-shot due time, as a request here
+  // would), and the end of such a request (in a due chain, the next request is due then).
+  MonoTime take_due(MonoTime sent) {
+    const MonoTime due = due_ && *due_ < sent ? *due_ : sent;
+    due_.reset();
+    return due;
+  }
+  void note_request_end(MonoTime done) {
+    if (chain_due_) due_ = done;
+  }
 
   const CookieJar& cookies() const { return cookies_; }
+  // The run's client settings (request timeout, CA bundle), for the user's other clients too.
+  const ClientConfig& config() const { return shared_.config(); }
 
   // For a client in another language (src/python): the failure text the last request is recorded with
   // without catch_response ("" when it counts as a success; the Response itself has the rest), the

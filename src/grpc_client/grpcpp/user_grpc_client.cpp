@@ -1,0 +1,249 @@
+#include "grpc_client/user_grpc_client.hpp"
+
+#include <atomic>
+#include <boost/asio/post.hpp>
+#include <coroutine>
+#include <optional>
+#include <string>
+
+#include "base/clock.hpp"
+#include "base/request_record.hpp"
+#include "grpc_client/grpc_target.hpp"
+#include "grpc_client/grpcpp/channel_impl.hpp"
+#include "grpc_client/grpcpp/infer_rows.hpp"
+
+namespace cicada::grpc_client {
+
+bool built_in() { return true; }
+
+// Everything one user's calls reuse. Owned by the client and, while a completion is posted, by that
+// completion too: the loop may run it after the client is gone (it then finds nobody waiting).
+struct UserGrpcClient::State : std::enable_shared_from_this<State> {
+  State(ChannelCache& cache, http::UserHttpClient& c)
+      : clock(c), channels(cache.impl()), io(c.io()), sink(c.sink()) {}
+
+  http::UserHttpClient& clock;
+  ChannelCache::Impl& channels;
+  boost::asio::io_context& io;
+  RequestSink& sink;
+
+  // The messages of every call kind, reused: a cleared protobuf message keeps its storage.
+  inference::ServerLiveRequest live_request;
+  inference::ServerLiveResponse live_response;
+  inference::ServerReadyRequest ready_request;
+  inference::ServerReadyResponse ready_response;
+  inference::ModelReadyRequest model_ready_request;
+  inference::ModelReadyResponse model_ready_response;
+  inference::ModelMetadataRequest metadata_request;
+  inference::ModelMetadataResponse metadata_response;
+  inference::ModelInferRequest infer_request;
+  inference::ModelInferResponse infer_response;
+  InferRows rows;
+
+  // The last target text resolved, so a user calling the same target does not parse it again.
+  std::string target_text;
+  GrpcTarget target;
+  bool target_known = false;
+
+  // The call in flight. status is written by gRPC's thread before it posts the completion and read on
+  // the loop after it (the post orders the two).
+  std::optional<grpc::ClientContext> context;
+  grpc::Status status;
+  std::coroutine_handle<> waiting;
+  std::atomic<bool> callback_done{true};
+  bool in_flight = false;
+  std::string name;  // the entry name of the current call (its caller's view may be gone)
+  MonoTime due{};
+  std::string failure;
+  std::string message;
+
+  // gRPC's thread: hand the result to the loop. The completion holds the state alive; callback_done is
+  // set after the post, so a client waiting for it (abandon) knows nothing else will touch the loop.
+  void complete(grpc::Status s) {
+    status = std::move(s);
+    boost::asio::post(io, [keep = shared_from_this()] {
+      if (auto h = std::exchange(keep->waiting, {})) h.resume();
+    });
+    callback_done.store(true, std::memory_order_release);
+    callback_done.notify_all();
+  }
+
+  // The loop's thread: a call is still waiting while its caller went away (the test ended, or the
+  // coroutine was destroyed): it never got its answer. Cancel it and wait for gRPC's callback, which
+  // comes promptly after a cancel; from then on the messages and context are ours again.
+  void abandon() {
+    if (!in_flight) return;
+    sink.on_unanswered("grpc", name, micros_between(due, mono_now()));
+    waiting = {};
+    context->TryCancel();
+    callback_done.wait(false, std::memory_order_acquire);
+    in_flight = false;
+  }
+
+  void start(inference::GRPCInferenceService::Stub& stub, OipCall call) {
+    auto done = [this](grpc::Status s) { complete(std::move(s)); };  // one pointer: no std::function heap
+    auto* async = stub.async();
+    grpc::ClientContext* ctx = &*context;
+    switch (call) {
+      case OipCall::kServerLive:
+        async->ServerLive(ctx, &live_request, &live_response, done);
+        break;
+      case OipCall::kServerReady:
+        async->ServerReady(ctx, &ready_request, &ready_response, done);
+        break;
+      case OipCall::kModelReady:
+        async->ModelReady(ctx, &model_ready_request, &model_ready_response, done);
+        break;
+      case OipCall::kModelMetadata:
+        async->ModelMetadata(ctx, &metadata_request, &metadata_response, done);
+        break;
+      case OipCall::kModelInfer:
+        async->ModelInfer(ctx, &infer_request, &infer_response, done);
+        break;
+    }
+  }
+};
+
+namespace {
+
+struct CallAwaiter {
+  UserGrpcClient::State& state;
+  inference::GRPCInferenceService::Stub& stub;
+  OipCall call;
+  bool await_ready() const noexcept { return false; }
+  // The handle is stored before the call starts: gRPC may complete it on its thread at once, and the
+  // completion then only waits in the loop's queue until this returns.
+  void await_suspend(std::coroutine_handle<> h) {
+    state.waiting = h;
+    state.start(stub, call);
+  }
+  void await_resume() const noexcept {}
+};
+
+bool expected(const GrpcOptions& options, GrpcStatus status) {
+  if (options.expect.empty()) return status == GrpcStatus::kOk;
+  for (GrpcStatus s : options.expect) {
+    if (s == status) return true;
+  }
+  return false;
+}
+
+// "INVALID_ARGUMENT: age[0]: out of range [0, 154]"; an unexpected OK: "OK: expected INVALID_ARGUMENT".
+void format_failure(std::string& out, const GrpcOptions& options, GrpcStatus status, std::string_view message,
+                    std::chrono::milliseconds timeout) {
+  out.assign(grpc_status_name(status));
+  if (status == GrpcStatus::kOk) {
+    out.append(": expected ");
+    for (std::size_t i = 0; i < options.expect.size(); ++i) {
+      if (i > 0) out.append(" or ");
+      out.append(grpc_status_name(options.expect[i]));
+    }
+    return;
+  }
+  if (!message.empty()) {
+    out.append(": ");
+    out.append(message);
+  }
+  if (status == GrpcStatus::kDeadlineExceeded) {
+    out.append(" (request timeout ");
+    out.append(std::to_string(timeout.count()));
+    out.append(" ms)");
+  }
+}
+
+}  // namespace
+
+UserGrpcClient::UserGrpcClient(ChannelCache& channels, http::UserHttpClient& clock)
+    : state_(std::make_shared<State>(channels, clock)) {}
+
+UserGrpcClient::~UserGrpcClient() { state_->abandon(); }
+
+Task<GrpcResult> UserGrpcClient::call(OipCall call, std::string_view model, std::string_view rows_json,
+                                      GrpcOptions options) {
+  State& s = *state_;
+  s.abandon();  // a previous call whose coroutine was destroyed while it waited
+  const MonoTime sent = mono_now();
+  const MonoTime due = s.clock.take_due(sent);
+  s.due = due;
+  s.name.assign(options.name.empty() ? oip_entry_name(call) : options.name);
+  const auto timeout = options.timeout.count() > 0 ? options.timeout : s.clock.config().request_timeout;
+  GrpcResult result;
+  s.failure.clear();
+  s.message.clear();
+
+  const std::string_view target_text = options.target.empty() ? s.clock.host() : options.target;
+  if (!s.target_known || target_text != s.target_text) {
+    s.target_text.assign(target_text);
+    s.target = parse_grpc_target(target_text);
+    s.target_known = true;
+  }
+  auto* stub = s.channels.stub(s.target, s.clock.config().ca_bundle, s.message);
+  if (stub && call == OipCall::kModelInfer) {
+    s.infer_request.set_model_name(model.data(), model.size());
+    s.infer_request.set_model_version(options.model_version.data(), options.model_version.size());
+    s.message.assign(s.rows.write(rows_json, options.numbers_as, s.infer_request));
+  } else if (call == OipCall::kModelReady) {
+    s.model_ready_request.set_name(model.data(), model.size());
+    s.model_ready_request.set_version(options.model_version.data(), options.model_version.size());
+  } else if (call == OipCall::kModelMetadata) {
+    s.metadata_request.set_name(model.data(), model.size());
+    s.metadata_request.set_version(options.model_version.data(), options.model_version.size());
+  }
+
+  if (stub && s.message.empty()) {
+    s.context.emplace();
+    // gRPC takes a wall-clock deadline: the time left until due + timeout, from now.
+    s.context->set_deadline(std::chrono::system_clock::now() + (due + timeout - mono_now()));
+    s.in_flight = true;
+    s.callback_done.store(false, std::memory_order_relaxed);
+    co_await CallAwaiter{s, *stub, call};
+    s.in_flight = false;
+    result.status = static_cast<GrpcStatus>(s.status.error_code());
+    s.message.assign(s.status.error_message());
+  } else {
+    // Nothing was sent: the scenario's payload or target cannot make a call. A failure all the same.
+    result.status = GrpcStatus::kFailedPrecondition;
+    s.message.insert(0, "cicada: ");
+  }
+  const MonoTime done = mono_now();
+  result.message = s.message;
+  result.elapsed_us = micros_between(due, done);
+  result.failed = !expected(options, result.status);
+  if (result.failed) format_failure(s.failure, options, result.status, s.message, timeout);
+
+  RequestRecord record;
+  record.method = "grpc";
+  record.name = s.name;
+  record.response_time_us = result.elapsed_us;
+  record.uncorrected_response_time_us = micros_between(sent, done);
+  record.error = s.failure;
+  if (result.ok()) {
+    switch (call) {
+      case OipCall::kServerLive:
+        result.ready = s.live_response.live();
+        record.response_bytes = s.live_response.ByteSizeLong();
+        break;
+      case OipCall::kServerReady:
+        result.ready = s.ready_response.ready();
+        record.response_bytes = s.ready_response.ByteSizeLong();
+        break;
+      case OipCall::kModelReady:
+        result.ready = s.model_ready_response.ready();
+        record.response_bytes = s.model_ready_response.ByteSizeLong();
+        break;
+      case OipCall::kModelMetadata:
+        result.outputs = static_cast<std::uint64_t>(s.metadata_response.inputs_size());
+        record.response_bytes = s.metadata_response.ByteSizeLong();
+        break;
+      case OipCall::kModelInfer:
+        result.outputs = static_cast<std::uint64_t>(s.infer_response.outputs_size());
+        record.response_bytes = s.infer_response.ByteSizeLong();
+        break;
+    }
+  }
+  s.sink.on_request(record);
+  s.clock.note_request_end(done);
+  co_return result;
+}
+
+}  // namespace cicada::grpc_client
