@@ -59,6 +59,22 @@ void to_bytes(inference::ModelInferRequest::InferInputTensor& tensor) {
 
 }  // namespace
 
+// A tensor of an earlier call made this call's, its storage kept. (A generated Clear() would free the
+// contents message, which the next value would allocate again.)
+void InferRows::reset(inference::ModelInferRequest::InferInputTensor& tensor, std::string_view name) {
+  tensor.set_name(name.data(), name.size());
+  tensor.clear_shape();
+  auto& c = *tensor.mutable_contents();
+  c.clear_bool_contents();
+  c.clear_int_contents();
+  c.clear_int64_contents();
+  c.clear_uint_contents();
+  c.clear_uint64_contents();
+  c.clear_fp32_contents();
+  c.clear_fp64_contents();
+  c.clear_bytes_contents();
+}
+
 bool InferRows::fail(std::string_view what, std::string_view detail) {
   error_.assign("payload is no tensor input: ");
   error_.append(what);
@@ -72,10 +88,18 @@ bool InferRows::write_row(simdjson::ondemand::object row, TensorType numbers_as,
     std::string_view key;
     if (field.unescaped_key().get(key)) return fail("not valid JSON");
     int index = 0;
-    while (index < request.inputs_size() && request.inputs(index).name() != key) ++index;
-    if (index == request.inputs_size()) {
-      auto* added = request.add_inputs();
-      added->set_name(key.data(), key.size());
+    while (index < used_ && request.inputs(index).name() != key) ++index;
+    if (index == used_) {
+      if (used_ == request.inputs_size()) {
+        if (spare_.empty()) {
+          request.add_inputs();
+        } else {
+          request.mutable_inputs()->AddAllocated(spare_.back().release());
+          spare_.pop_back();
+        }
+      }
+      reset(*request.mutable_inputs(used_), key);
+      ++used_;
       kinds_.push_back(Kind::kNone);
     }
     auto& tensor = *request.mutable_inputs(index);
@@ -125,7 +149,7 @@ bool InferRows::write_row(simdjson::ondemand::object row, TensorType numbers_as,
 
 std::string_view InferRows::write(std::string_view rows_json, TensorType numbers_as,
                                   inference::ModelInferRequest& request) {
-  request.clear_inputs();  // keeps the cleared tensors for the next add_inputs (no allocation)
+  used_ = 0;
   kinds_.clear();
   error_.clear();
   padded_.reserve(rows_json.size() + simdjson::SIMDJSON_PADDING);
@@ -153,8 +177,10 @@ std::string_view InferRows::write(std::string_view rows_json, TensorType numbers
     fail("a JSON object (one row) or an array of objects (a batch)");
     return error_;
   }
+  // Tensors past this call's fields go to the spares, whole: the next call with more fields takes them back.
+  while (request.inputs_size() > used_) spare_.emplace_back(request.mutable_inputs()->ReleaseLast());
   if (!ok && error_.empty()) fail("not valid JSON");
-  if (error_.empty() && request.inputs_size() == 0) fail("no fields");
+  if (error_.empty() && used_ == 0) fail("no fields");
   if (!error_.empty()) return error_;
   for (auto& tensor : *request.mutable_inputs()) {
     const auto& c = tensor.contents();

@@ -5,10 +5,11 @@
 // BOOL; a tensor whose rows disagree (an invalid row's "57" among numbers) goes as BYTES, every value
 // written as its text, so the server sees what the payload said and refuses it for what it is.
 //
-// One per user: the parser, the padded copy of the text and the request's tensors are reused, so a warm
-// user fills its request without allocating.
+// One per user: the parser, the padded copy of the text and the request's tensors (with their contents)
+// are reused, so a warm user fills its request without allocating (InferRows.AWarmWriteAllocatesNothing).
 #include <simdjson.h>
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,10 +30,14 @@ class InferRows {
   bool write_row(simdjson::ondemand::object row, TensorType numbers_as,
                  inference::ModelInferRequest& request);
   bool fail(std::string_view what, std::string_view detail = {});
+  static void reset(inference::ModelInferRequest::InferInputTensor& tensor, std::string_view name);
 
   simdjson::ondemand::parser parser_;
   std::string padded_;
   std::vector<Kind> kinds_;  // per input tensor: what its values are so far
+  int used_ = 0;             // the request's first used_ tensors are this call's
+  // Tensors a call with fewer fields gave back, kept whole (contents and all) for a later call.
+  std::vector<std::unique_ptr<inference::ModelInferRequest::InferInputTensor>> spare_;
   std::string error_;
 };
 
