@@ -1,0 +1,137 @@
+// UserGrpcClient (src/grpc_client) against cicada-model's real gRPC listener on loopback, in-process: the
+// bridge from gRPC's threads to the user's event loop. Latency from the due time and the deadline from
+// there (the server's simulated cost is the ground truth), and a call still waiting when the user goes:
+// cancelled, reported as unanswered, never recorded, nothing resumed after the client is gone.
+#include "grpc_client/user_grpc_client.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include "base/clock.hpp"
+#include "model_api_fixture.hpp"
+#include "serving_grpc/grpc_server.hpp"
+
+namespace cicada::grpc_client {
+namespace {
+
+using namespace std::chrono_literals;
+
+struct Recorded {
+  std::string method, name, error;
+  std::int64_t response_time_us = 0, uncorrected_us = 0;
+};
+
+class RecordingSink final : public RequestSink {
+ public:
+  void on_request(const RequestRecord& r) override {
+    records.push_back({std::string(r.method), std::string(r.name), std::string(r.error), r.response_time_us,
+                       r.uncorrected_response_time_us});
+  }
+  void on_unanswered(std::string_view method, std::string_view name, std::int64_t waited_us) override {
+    unanswered.push_back({std::string(method), std::string(name), "", waited_us, 0});
+  }
+  void on_stream(std::string_view, std::string_view, const StreamSample&) override {}
+  std::vector<Recorded> records, unanswered;
+};
+
+constexpr std::string_view kRow =
+    R"({"sex":0,"cp":1,"restecg":0,"ca":1,"slope":1,"thal":2,"age":57,"trestbps":130,"chol":236,"fbs":0,)"
+    R"("thalach":174,"exang":0,"oldpeak":0})";
+
+class UserGrpcClientTest : public ::testing::Test {
+ protected:
+  // A server whose every call takes at least `cost` (a sleep in its handler thread).
+  void serve(std::chrono::microseconds cost) {
+    serving::GrpcServerOptions options;
+    options.threads = 2;
+    options.shutdown_grace = 100ms;  // a call still sleeping at the end is cut, not waited for
+    server_ = std::make_unique<serving::GrpcInferenceServer>(
+        options, serving::test::trained_model(), router_, nullptr, 0,
+        serving::SimulatedCost{cost, serving::CostMode::kSleep});
+    auto started = server_->start();
+    ASSERT_TRUE(started.ok()) << started.error().message;
+    http::ClientConfig config;
+    config.base_url = "grpc://" + server_->address();
+    config.request_timeout = 1000ms;
+    shared_ = std::make_unique<http::SharedClientState>(io_, config);
+    http_ = std::make_unique<http::UserHttpClient>(*shared_, sink_);
+    grpc_ = std::make_unique<UserGrpcClient>(channels_, *http_);
+  }
+
+  // Starts the task on the loop and runs the loop until it is done (or `limit`).
+  GrpcResult run(Task<GrpcResult> task, std::chrono::milliseconds limit = 10s) {
+    task.handle().resume();
+    const auto until = std::chrono::steady_clock::now() + limit;
+    while (!task.handle().done() && std::chrono::steady_clock::now() < until) io_.run_one_for(20ms);
+    EXPECT_TRUE(task.handle().done()) << "the call did not finish within the limit";
+    return task.handle().done() ? *task.handle().promise().value_ : GrpcResult{};
+  }
+
+  boost::asio::io_context io_;
+  // As the engine's loops: the loop keeps running while a call waits on gRPC's threads (no Asio work).
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_{io_.get_executor()};
+  http::Router router_;
+  RecordingSink sink_;
+  std::unique_ptr<serving::GrpcInferenceServer> server_;
+  std::unique_ptr<http::SharedClientState> shared_;
+  std::unique_ptr<http::UserHttpClient> http_;
+  ChannelCache channels_;
+  std::unique_ptr<UserGrpcClient> grpc_;
+};
+
+TEST_F(UserGrpcClientTest, LatencyIsFromTheDueTimeAndTheDeadlineCountsFromThere) {
+  serve(30ms);
+  // Due 100 ms before the call (an arrival-rate iteration that started late): the wait counts.
+  http_->set_due_time(mono_now() - 100ms);
+  auto late = run(grpc_->model_infer("heart-disease", kRow));
+  ASSERT_TRUE(late.ok()) << late.message;
+  ASSERT_EQ(sink_.records.size(), 1u);
+  const auto& r = sink_.records[0];
+  EXPECT_EQ(r.method, "grpc");
+  EXPECT_EQ(r.name, "inference.GRPCInferenceService/ModelInfer");
+  EXPECT_EQ(r.error, "");
+  EXPECT_GE(r.uncorrected_us, 30'000);                        // the server slept that long
+  EXPECT_GE(r.response_time_us, r.uncorrected_us + 100'000);  // and the call was 100 ms late
+  EXPECT_EQ(late.elapsed_us, r.response_time_us);
+
+  // Due 990 ms ago with a 1000 ms timeout: 10 ms left for a 30 ms call.
+  http_->set_due_time(mono_now() - 990ms);
+  GrpcOptions named;
+  named.name = "late";
+  auto expired = run(grpc_->model_infer("heart-disease", kRow, named));
+  EXPECT_EQ(expired.status, GrpcStatus::kDeadlineExceeded);
+  ASSERT_EQ(sink_.records.size(), 2u);
+  EXPECT_EQ(sink_.records[1].name, "late");
+  EXPECT_EQ(sink_.records[1].error.rfind("DEADLINE_EXCEEDED: ", 0), 0u) << sink_.records[1].error;
+  EXPECT_NE(sink_.records[1].error.find("(request timeout 1000 ms)"), std::string::npos)
+      << sink_.records[1].error;
+}
+
+TEST_F(UserGrpcClientTest, ACallWaitingWhenTheUserGoesIsCancelledAndCountedUnanswered) {
+  serve(1s);
+  const MonoTime started = mono_now();
+  {
+    auto waiting = grpc_->model_infer("heart-disease", kRow);
+    waiting.handle().resume();
+    // Until the server holds the call (its own in-flight gauge): then it is surely on the wire.
+    const auto until = std::chrono::steady_clock::now() + 10s;
+    while (server_->inflight() == 0 && std::chrono::steady_clock::now() < until) io_.run_one_for(5ms);
+    ASSERT_EQ(server_->inflight(), 1u);
+    // The user's coroutine goes first (as a stopped user's frame does), then its client.
+  }
+  grpc_.reset();
+  const auto waited_at_least = std::chrono::duration_cast<std::chrono::microseconds>(mono_now() - started);
+  ASSERT_EQ(sink_.unanswered.size(), 1u);
+  EXPECT_EQ(sink_.unanswered[0].method, "grpc");
+  EXPECT_EQ(sink_.unanswered[0].name, "inference.GRPCInferenceService/ModelInfer");
+  EXPECT_LE(sink_.unanswered[0].response_time_us, waited_at_least.count());
+  EXPECT_GT(sink_.unanswered[0].response_time_us, 0);
+  // The cancelled call's completion, if gRPC posted one, finds nobody: nothing is recorded or resumed.
+  for (int i = 0; i < 10; ++i) io_.run_one_for(10ms);
+  EXPECT_TRUE(sink_.records.empty());
+}
+
+}  // namespace
+}  // namespace cicada::grpc_client
