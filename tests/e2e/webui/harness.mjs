@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import assert from 'node:assert/strict';
 
 const require = createRequire(join(process.cwd(), 'package.json'));
-const { chromium } = require('playwright-core');
+const { chromium, devices } = require('playwright-core');
 
 export const work = mkdtempSync(join(tmpdir(), 'cicada-webui-e2e-'));
 const children = [];
@@ -56,13 +56,17 @@ export async function startModelServer(buildDir, sourceDir, extra = []) {
   return startServer([model, 'serve', '--model', join(work, 'model'), '--port', '0', '--threads', '1', ...extra], 'cicada-model');
 }
 
-// A headless Chromium page; the caller closes the returned context.
-export async function openBrowser() {
-  const context = await chromium.launchPersistentContext(join(work, 'chromium-profile'), {
+// A headless Chromium page; the caller closes the returned context. `device`: a playwright device name
+// (e.g. 'Pixel 5') to emulate a phone (its viewport, pixel ratio, touch and mobile layout) instead of a
+// 1,400 px desktop window.
+export async function openBrowser(device) {
+  const emulation = device ? devices[device] : { viewport: { width: 1400, height: 900 } };
+  assert.ok(emulation, `playwright knows no device "${device}"`);
+  const context = await chromium.launchPersistentContext(join(work, device ? 'chromium-phone' : 'chromium-profile'), {
     executablePath: '/usr/bin/chromium',
     headless: true,
     acceptDownloads: true,
-    viewport: { width: 1400, height: 900 },
+    ...emulation,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });

@@ -1,6 +1,7 @@
 // The web UI's layout and its finish, in headless Chromium at 1,280, 1,440 and 400 px wide:
 // - the start form is reachable in every state (open at ready, back after Escape via Start, Edit while
-//   running, New test after the stop) and inside the window, also on a phone-sized one;
+//   running, New test after the stop) and inside the window, also on a phone-sized one and on an
+//   emulated phone;
 // - no state or tab makes the page scroll sideways; the header's figures stay in view;
 // - the statistics table shows requests, failures, median, p95, p99 and RPS at 1,280 px with the other
 //   percentiles one click away, and sorts by a clicked column (Aggregated stays last);
@@ -97,6 +98,19 @@ async function main() {
   writeFileSync(scenario, SCENARIO);
   const cicada = await startServer([join(buildDir, 'apps/cicada/cicada'), '-f', scenario, '--host', targetUrl,
     '--web-port', '0', '--threads', '1', '-u', '8', '-r', '8'], 'cicada', UI_URL);
+  // A phone (emulated Pixel 5: 393 px at 2.75x, touch, mobile viewport): the form opens inside the screen
+  // with its Start button in reach, and nothing scrolls sideways.
+  const phone = await openBrowser('Pixel 5');
+  try {
+    await phone.page.goto(cicada.url);
+    await phone.page.waitForSelector('#swarm-dialog[open]', { timeout: 10_000 });
+    assert.ok(await phone.page.evaluate(() => window.innerWidth < 500 && devicePixelRatio > 2), 'a phone-sized screen');
+    await noSideScroll(phone.page, 'phone, form open');
+    assert.equal((await fit(phone.page)).dialog, true, 'on a phone the form is inside the screen');
+  } finally {
+    await phone.context.close();
+  }
+
   const { context, page } = await openBrowser();
   try {
     // Ready: the form opens by itself, fits every width, and comes back after Escape.
