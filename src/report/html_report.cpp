@@ -80,11 +80,17 @@ void percentile_table(std::string& out, const stats::Snapshot& snap) {
   out += "</table>";
 }
 
+// An open-model run's (arrival rate, rate stages, capacity by rate) last chart counts iterations in
+// flight, which its runner reports as the user count: labelled so, as the live UI does.
+bool open_model(const stats::Snapshot& snap, const RunLoad& load) {
+  return load.max_inflight > 0 || snap.due_iterations > 0 || snap.dropped_iterations > 0;
+}
+
 // An open-model run's latency from the scheduled start (corrected: every figure above) beside the latency
 // from the send (uncorrected), per entry, and its iteration counts: what coordinated omission would have
 // hidden (docs/metrics.md), as the _latency_correction.csv and the UI's strip show it.
 void correction_table(std::string& out, const stats::Snapshot& snap, const RunLoad& load) {
-  if (load.max_inflight == 0 && snap.due_iterations == 0 && snap.dropped_iterations == 0) return;
+  if (!open_model(snap, load)) return;
   out += fmt::format(
       "<h2>Latency correction (open model)</h2><p>Latency from when each request was due (corrected, as in "
       "every table above) and from when it was sent (uncorrected). Iterations: {} (due = started + "
@@ -137,11 +143,11 @@ void failure_tables(std::string& out, const stats::Snapshot& snap) {
   }
 }
 
-void charts(std::string& out, const stats::Snapshot& snap) {
+void charts(std::string& out, const stats::Snapshot& snap, bool in_flight) {
   std::vector<double> x;
   SvgSeries rps{"Requests/s", "#2e9d5b", {}}, fails{"Failures/s", "#d0413e", {}};
   SvgSeries p50{"p50", "#3d7ec9", {}}, p95{"p95", "#e69b22", {}}, p99{"p99", "#8e44ad", {}};
-  SvgSeries users{"Users", "#3d7ec9", {}};
+  SvgSeries users{in_flight ? "In flight" : "Users", "#3d7ec9", {}};
   for (const auto& block : snap.history) {
     const auto& t = block->total;
     x.push_back(static_cast<double>(block->timestamp));
@@ -163,7 +169,8 @@ void charts(std::string& out, const stats::Snapshot& snap) {
   out += "<h2>Charts</h2>";
   out += svg_line_chart("Total requests per second", "req/s", x, {rps, fails}, timeline);
   out += svg_line_chart("Response times, last ~10 s", "ms", x, {p50, p95, p99}, timeline);
-  out += svg_line_chart("Number of users", "users", x, {users}, timeline);
+  out += in_flight ? svg_line_chart("Iterations in flight", "in flight", x, {users}, timeline)
+                   : svg_line_chart("Number of users", "users", x, {users}, timeline);
   if (snap.total.latency && snap.total.has_requests()) {
     // Log-spaced bins (as the HDR histogram's own buckets) from the fastest sample to the 99.9th
     // percentile, so a millisecond tail does not squash a microsecond body; the slowest 0.1% go in the
@@ -242,7 +249,7 @@ std::string html_report(const stats::Snapshot& snap, const ReportInfo& info) {
   percentile_table(out, snap);
   correction_table(out, snap, info.load);
   failure_tables(out, snap);
-  charts(out, snap);
+  charts(out, snap, open_model(snap, info.load));
   ratio_section(out, info.tasks_json);
   out +=
       fmt::format("<div id=\"tasks\" data-tasks=\"{}\"></div></body></html>\n", xml_escape(info.tasks_json));

@@ -153,10 +153,14 @@ std::string svg_line_chart(std::string_view title, std::string_view unit, const 
     // the chart's left edge rather than lost.
     if (x.empty() || m.x < x0 - 1 || m.x > x0 + span) continue;
     const double mx = std::max(m.x, x0);
+    // The label goes right of its line, or left of it where it would run past the plot (a mark at the
+    // last point: the limiting step of a capacity curve). ~6 px per character at the label's 10 px.
+    const bool left = px(mx) + 3 + 6.0 * static_cast<double>(m.label.size()) > kWidth - kRight;
     out += fmt::format(
         "<line x1=\"{0:.1f}\" x2=\"{0:.1f}\" y1=\"{1}\" y2=\"{2}\" class=\"mark\"/>"
-        "<text x=\"{3:.1f}\" y=\"{4}\" class=\"mark-label\">{5}</text>",
-        px(mx), kTop, kHeight - kBottom, px(mx) + 3, kTop + 10, xml_escape(m.label));
+        "<text x=\"{3:.1f}\" y=\"{4}\" class=\"mark-label\"{6}>{5}</text>",
+        px(mx), kTop, kHeight - kBottom, left ? px(mx) - 3 : px(mx) + 3, kTop + 10, xml_escape(m.label),
+        left ? " text-anchor=\"end\"" : "");
   }
   for (const auto& s : series) {
     std::string path;

@@ -344,6 +344,11 @@ TEST_F(HistoryE2e, EveryReportDescribesTheRunByWhatDroveIt) {
     for (const char* file : {"live.html", "stored.html"}) {
       const auto html = read_file(dir_.path() / file);
       EXPECT_EQ(html.find(correction) != std::string::npos, c.open_model) << file << ": " << c.phrase;
+      // Its last chart counts iterations in flight, and says so.
+      EXPECT_NE(html.find(c.open_model ? ">Iterations in flight (in flight)</text>"
+                                       : ">Number of users (users)</text>"),
+                std::string::npos)
+          << file << ": " << c.phrase;
       // Locust's "Final ratio" section, filled in the file itself (not only by GET /stats/report).
       if (std::string(file) == "live.html") {
         EXPECT_NE(html.find("<h2>Final ratio</h2><ul"), std::string::npos);

@@ -284,6 +284,12 @@ TEST(HistoryReport, ACapacitySearchsReportDrawsEachStepsMeasuredThroughput) {
   EXPECT_EQ(curve.find(">1250</text>"), std::string::npos);
   EXPECT_EQ(curve.find(">2000</text>"), std::string::npos);
   EXPECT_NE(html.find("max sustainable: 600/s"), std::string::npos);
+  // The limit's mark is at the last point, the plot's right edge: its label runs left of the line, not
+  // off the chart.
+  EXPECT_NE(curve.find("class=\"mark-label\" text-anchor=\"end\">limit: p95 &lt; 50ms</text>"),
+            std::string::npos)
+      << curve;
+  EXPECT_NE(curve.find("class=\"mark-label\">max sustainable: 600/s</text>"), std::string::npos) << curve;
 }
 
 TEST(HistoryReport, ACapacityCurveReadsBackAsItWasWritten) {
