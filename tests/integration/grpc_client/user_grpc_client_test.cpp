@@ -4,14 +4,17 @@
 // cancelled, reported as unanswered, never recorded, nothing resumed after the client is gone.
 #include "grpc_client/user_grpc_client.hpp"
 
+#include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 
 #include "base/clock.hpp"
+#include "grpc_oip/inference.grpc.pb.h"
 #include "model_api_fixture.hpp"
 #include "serving_grpc/grpc_server.hpp"
+#include "support/child_process.hpp"
 
 namespace cicada::grpc_client {
 namespace {
@@ -55,6 +58,13 @@ class UserGrpcClientTest : public ::testing::Test {
     http::ClientConfig config;
     config.base_url = "grpc://" + server_->address();
     config.request_timeout = 1000ms;
+    connect(config);
+  }
+
+  // The user's clients, made for the run's settings in `config` (host, timeout, CA bundle).
+  void connect(const http::ClientConfig& config) {
+    grpc_.reset();
+    http_.reset();
     shared_ = std::make_unique<http::SharedClientState>(io_, config);
     http_ = std::make_unique<http::UserHttpClient>(*shared_, sink_);
     grpc_ = std::make_unique<UserGrpcClient>(channels_, *http_);
@@ -131,6 +141,60 @@ TEST_F(UserGrpcClientTest, ACallWaitingWhenTheUserGoesIsCancelledAndCountedUnans
   // The cancelled call's completion, if gRPC posted one, finds nobody: nothing is recorded or resumed.
   for (int i = 0; i < 10; ++i) io_.run_one_for(10ms);
   EXPECT_TRUE(sink_.records.empty());
+}
+
+// grpcs:// is TLS, trusting --ca-bundle: a grpc++ server with a self-signed certificate for localhost
+// (made by the openssl command) answers ServerLive over TLS when its certificate is the bundle, and the
+// same call without the bundle fails the handshake (UNAVAILABLE), never falling back to plain text.
+class LiveService final : public inference::GRPCInferenceService::Service {
+  grpc::Status ServerLive(grpc::ServerContext*, const inference::ServerLiveRequest*,
+                          inference::ServerLiveResponse* response) override {
+    response->set_live(true);
+    return grpc::Status::OK;
+  }
+};
+
+TEST_F(UserGrpcClientTest, GrpcsIsTlsTrustingTheCaBundle) {
+  testing::TempDir dir;
+  const std::string cmd = "cd '" + dir.path().string() +
+                          "' && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 "
+                          "-subj /CN=localhost -addext subjectAltName=DNS:localhost -keyout self.key -out "
+                          "self.pem > openssl.log 2>&1";
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << testing::read_file(dir.path() / "openssl.log");
+  grpc::SslServerCredentialsOptions tls;
+  tls.pem_key_cert_pairs.push_back(
+      {testing::read_file(dir.path() / "self.key"), testing::read_file(dir.path() / "self.pem")});
+  LiveService service;
+  int port = 0;
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort("127.0.0.1:0", grpc::SslServerCredentials(tls), &port);
+  builder.RegisterService(&service);
+  auto server = builder.BuildAndStart();
+  ASSERT_TRUE(server && port > 0);
+
+  http::ClientConfig config;
+  config.base_url = "grpcs://localhost:" + std::to_string(port);
+  config.request_timeout = 5000ms;
+  config.ca_bundle = (dir.path() / "self.pem").string();
+  connect(config);
+  auto trusted = run(grpc_->server_live());
+  EXPECT_TRUE(trusted.ok()) << trusted.message;
+  EXPECT_TRUE(trusted.ready);
+
+  ChannelCache fresh;  // a new loop's channels: the system's roots only
+  config.ca_bundle.clear();
+  grpc_.reset();
+  http_.reset();
+  shared_ = std::make_unique<http::SharedClientState>(io_, config);
+  http_ = std::make_unique<http::UserHttpClient>(*shared_, sink_);
+  grpc_ = std::make_unique<UserGrpcClient>(fresh, *http_);
+  auto untrusted = run(grpc_->server_live());
+  EXPECT_EQ(untrusted.status, GrpcStatus::kUnavailable) << untrusted.message;
+  ASSERT_EQ(sink_.records.size(), 2u);
+  EXPECT_EQ(sink_.records[0].error, "");
+  EXPECT_EQ(sink_.records[1].error.rfind("UNAVAILABLE: ", 0), 0u) << sink_.records[1].error;
+  grpc_.reset();  // before `fresh`, whose channel it calls
+  server->Shutdown();
 }
 
 }  // namespace
