@@ -130,7 +130,9 @@ bool all_upper_letters(std::string_view s) {
 void parse_entry(std::string_view entry, Threshold& t) {
   if (entry == "Aggregated") return;
   const auto space = entry.find(' ');
-  if (space != std::string_view::npos && all_upper_letters(entry.substr(0, space))) {
+  // The method is an HTTP verb, or "grpc" (gRPC entries' method, docs/protocols.md).
+  if (space != std::string_view::npos &&
+      (all_upper_letters(entry.substr(0, space)) || entry.substr(0, space) == "grpc")) {
     t.method = std::string(entry.substr(0, space));
     t.name = std::string(trim(entry.substr(space + 1)));
   } else {

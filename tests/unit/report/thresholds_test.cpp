@@ -84,6 +84,16 @@ TEST(Thresholds, BadTextsAreErrorsThatSayWhy) {
   }
 }
 
+TEST(Thresholds, AGrpcEntryIsNamedByItsMethodGrpc) {
+  auto t = parse_threshold("grpc inference.GRPCInferenceService/ModelInfer: p95 < 50ms");
+  ASSERT_TRUE(t) << t.error().message;
+  EXPECT_EQ(t->method, "grpc");
+  EXPECT_EQ(t->name, "inference.GRPCInferenceService/ModelInfer");
+  std::vector<EntryKey> known = {{"grpc", "inference.GRPCInferenceService/ModelInfer"}};
+  auto list = parse_thresholds({t->text});
+  EXPECT_TRUE(check_threshold_entries(*list, known));
+}
+
 TEST(Thresholds, UnknownEntryIsAUsageErrorListingTheEntries) {
   auto list = parse_thresholds({"p95 < 1s", "POST /predict: p99 < 1s", "GET /nope: p99 < 1s"});
   ASSERT_TRUE(list);
