@@ -124,6 +124,12 @@ async function main() {
       assert.ok(await page.isVisible('#new-button'), `after Escape at ${width} px a Start button remains`);
       await noSideScroll(page, 'ready, form closed');
     }
+    // Cancel leaves the Start button too (the dead end was Cancel or Escape), and Start reopens the form.
+    await page.click('#new-button');
+    await page.waitForSelector('#swarm-dialog[open]');
+    await page.click('#swarm-cancel');
+    await page.waitForFunction(() => !document.querySelector('#swarm-dialog').open);
+    assert.ok(await page.isVisible('#new-button'), 'after Cancel a Start button remains');
     await page.click('#new-button');
     await page.waitForSelector('#swarm-dialog[open]');
     await page.click('#swarm-submit');
