@@ -84,6 +84,13 @@ async function check(file, { message, summary, traceParts }) {
     assert.equal(await page.locator('#exceptions-table tbody tr').first().locator('details.traceback pre').isVisible(), true,
       'an open trace stays open across a refresh');
 
+    // A phone-wide window: the open trace wraps or scrolls in its table's box, never the page sideways.
+    await page.setViewportSize({ width: 400, height: 780 });
+    await page.waitForTimeout(300);
+    const widths = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+    assert.ok(widths[0] <= widths[1], `no sideways scroll at 400 px with a trace open: ${widths}`);
+    await page.setViewportSize({ width: 1400, height: 900 });
+
     // GET /exceptions: Locust's keys with Locust's types, the trace HTML-escaped as Locust does.
     const json = await page.evaluate(() => fetch('exceptions').then((r) => r.json()));
     const ours = json.exceptions[0];
