@@ -208,6 +208,75 @@ TEST(Codec, HeartbeatOfAnOlderWorkerHasNoCpuOrMemory) {
   EXPECT_EQ(hb.memory_usage, 0u);
 }
 
+// A stats message whose one delta is the given array (packed by fill), as a worker would send it.
+template <class Fill>
+std::string stats_with_delta(std::uint32_t delta_fields, Fill fill) {
+  msgpack::sbuffer buf;
+  msgpack::packer<msgpack::sbuffer> pk(buf);
+  pk.pack_array(4);
+  pk.pack(kProtocolVersion);
+  pk.pack(std::string("stats"));
+  pk.pack(std::string("w1"));
+  pk.pack_map(2);
+  pk.pack(std::string("test_id"));
+  pk.pack(9);
+  pk.pack(std::string("deltas"));
+  pk.pack_array(1);
+  pk.pack_array(delta_fields);
+  fill(pk);
+  return std::string(buf.data(), buf.size());
+}
+
+TEST(Codec, ADeltaOfAnOlderWorkerKeepsTheLaterFieldsAtZero) {
+  // Version 2's first deltas ended at dropped_iterations; the fields added after it read as 0.
+  auto decoded = decode(stats_with_delta(5, [](auto& pk) {
+    pk.pack(1700000000.5);
+    pk.pack_array(1);
+    pk.pack_array(7);
+    for (auto s : {"GET", "/x"}) pk.pack(std::string(s));
+    for (int v : {4, 1, 10}) pk.pack(v);
+    for (int h = 0; h < 2; ++h) {
+      pk.pack_array(5);
+      for (int v : {0, 0, 0, 0}) pk.pack(v);
+      pk.pack_array(0);
+    }
+    pk.pack_array(0);
+    pk.pack_array(0);
+    pk.pack(7);
+  }));
+  ASSERT_TRUE(decoded) << decoded.error().message;
+  const auto& d = std::get<Stats>(decoded->body).deltas.at(0);
+  ASSERT_EQ(d.entries.size(), 1u);
+  EXPECT_EQ(d.entries[0].name, "/x");
+  EXPECT_EQ(d.entries[0].num_requests, 4u);
+  EXPECT_EQ(d.entries[0].content_bytes, 10u);
+  EXPECT_EQ(d.dropped_iterations, 7u);
+  EXPECT_TRUE(d.streams.empty());
+  EXPECT_EQ(d.unanswered_requests, 0u);
+  EXPECT_EQ(d.due_iterations, 0u);
+}
+
+TEST(Codec, ARecordShorterThanItsFirstVersionIsMalformed) {
+  // An entry of three fields, and a delta of four: neither was ever sent by any worker.
+  auto short_entry = decode(stats_with_delta(5, [](auto& pk) {
+    pk.pack(1.0);
+    pk.pack_array(1);
+    pk.pack_array(3);
+    pk.pack(std::string("GET"));
+    pk.pack(std::string("/x"));
+    pk.pack(4);
+    pk.pack_array(0);
+    pk.pack_array(0);
+    pk.pack(0);
+  }));
+  ASSERT_FALSE(short_entry);
+  EXPECT_NE(short_entry.error().message.find("malformed"), std::string::npos) << short_entry.error().message;
+  EXPECT_FALSE(decode(stats_with_delta(4, [](auto& pk) {
+    pk.pack(1.0);
+    for (int i = 0; i < 3; ++i) pk.pack_array(0);
+  })));
+}
+
 TEST(Codec, RejectsOtherVersionsUnknownTypesAndGarbage) {
   auto other = decode(raw(kProtocolVersion + 1, "spawn"));
   ASSERT_FALSE(other);
