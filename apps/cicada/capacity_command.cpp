@@ -232,7 +232,7 @@ int run_capacity_command(int argc, char** argv) {
   ro.max_inflight = static_cast<std::size_t>(std::max(1, o.max_inflight));
   ro.keep_entry_history = false;
   ro.stop_timeout = std::chrono::seconds(2);
-  if (auto r = check_client_options(ro); !r) return fail(r.error().message);
+  if (auto r = check_client_options(ro, loaded->scenario); !r) return fail(r.error().message);
 
   std::cout << fmt::format(
       "Capacity search: {} from {}, {}, objectives:", o.mode, runner::format_load(plan, plan.start),

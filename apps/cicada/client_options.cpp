@@ -1,9 +1,8 @@
 #include "client_options.hpp"
 
 #include <CLI/CLI.hpp>
-#include <charconv>
 
-#include "base/ascii.hpp"
+#include "base/byte_size.hpp"
 #include "base/log.hpp"
 #include "duration_flag.hpp"
 #include "http/client/shared_client_state.hpp"
@@ -38,35 +37,20 @@ void add_client_flags(CLI::App& app, runner::RunOptions& run) {
       ->type_name("SIZE");
 }
 
-Result<std::size_t> parse_byte_size(std::string_view text) {
-  std::uint64_t value = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc{} || end == text.data())
-    return make_error("'" + std::string(text) + "' is not a size (e.g. 1MiB, 512KB, 100000)");
-  std::string_view unit(end, static_cast<std::size_t>(text.data() + text.size() - end));
-  while (!unit.empty() && unit.front() == ' ') unit.remove_prefix(1);
-  std::uint64_t scale = 1;
-  if (unit.empty() || equals_nocase(unit, "b")) {
-    scale = 1;
-  } else if (equals_nocase(unit, "k") || equals_nocase(unit, "kb") || equals_nocase(unit, "kib")) {
-    scale = 1ull << 10;
-  } else if (equals_nocase(unit, "m") || equals_nocase(unit, "mb") || equals_nocase(unit, "mib")) {
-    scale = 1ull << 20;
-  } else if (equals_nocase(unit, "g") || equals_nocase(unit, "gb") || equals_nocase(unit, "gib")) {
-    scale = 1ull << 30;
-  } else {
-    return make_error("'" + std::string(text) + "': unknown unit '" + std::string(unit) +
-                      "' (B, KB, MB, GB)");
-  }
-  return static_cast<std::size_t>(value * scale);
-}
-
-Result<void> check_client_options(const runner::RunOptions& run) {
+Result<void> check_client_options(const runner::RunOptions& run, const Scenario& scenario) {
   if (run.connect_timeout.count() <= 0) return make_error("--connect-timeout must be longer than 0");
   if (run.request_timeout.count() <= 0) return make_error("--request-timeout must be longer than 0");
   if (std::string problem = http::check_tls_files(runner::client_config(run)); !problem.empty())
     return make_error(problem);
   if (run.insecure) log::warning("--insecure: TLS certificates are not verified");
+  for (const auto& type : scenario.user_types) {
+    if (type.client.empty()) continue;
+    if (std::string problem = http::check_tls_files(runner::client_config(run, type.client));
+        !problem.empty())
+      return make_error("user type " + type.name + " (client settings): " + problem);
+    if (type.client.verify_tls == false && !run.insecure)
+      log::warning("user type {}: TLS certificates are not verified (client: insecure: true)", type.name);
+  }
   return {};
 }
 

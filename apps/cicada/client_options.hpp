@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "base/result.hpp"
+#include "cicada/user.hpp"
 #include "runner/run_options.hpp"
 
 namespace CLI {
@@ -22,11 +23,9 @@ namespace cicada::app {
 
 void add_client_flags(CLI::App& app, runner::RunOptions& run);
 
-// Checks what a flag cannot check alone (timeouts longer than 0, readable TLS files that load) and logs
-// one warning line when TLS verification is off.
-Result<void> check_client_options(const runner::RunOptions& run);
-
-// "1MiB", "512KB", "2000000": bytes (KB/MB/GB and KiB/MiB/GiB are all powers of 1024 here).
-Result<std::size_t> parse_byte_size(std::string_view text);
+// Checks what a flag cannot check alone (timeouts longer than 0, readable TLS files that load, also those
+// of each user type's own client settings, naming the type) and logs one warning line when TLS
+// verification is off.
+Result<void> check_client_options(const runner::RunOptions& run, const Scenario& scenario);
 
 }  // namespace cicada::app

@@ -51,7 +51,7 @@ Result<runner::RunOptions> run_options(const CliOptions& o, const scenario::Load
       !r)
     return r.error();
   if (o.distributed.master) load.workers = o.distributed.expect_workers;
-  if (auto r = check_client_options(ro); !r) return r.error();
+  if (auto r = check_client_options(ro, loaded.scenario); !r) return r.error();
   return ro;
 }
 

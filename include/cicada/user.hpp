@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "cicada/client_settings.hpp"
 #include "cicada/grpc.hpp"
 #include "cicada/http_client.hpp"
 #include "cicada/random.hpp"
@@ -101,6 +102,8 @@ struct UserType {
   std::vector<TaskSpec> tasks;
   std::string host;  // overrides the run's --host for this type if set
   std::vector<std::pair<std::string, std::string>> default_headers;
+  ClientSettings
+      client;  // this type's HTTP client settings over the run's flags (cicada/client_settings.hpp)
   std::function<std::unique_ptr<User>()> factory;  // empty: a plain User
 };
 

@@ -19,17 +19,19 @@ namespace {
 std::size_t loop_share(std::size_t total, std::size_t loops) { return (total + loops - 1) / loops; }
 }  // namespace
 
-http::ClientConfig client_config(const RunOptions& options) {
+http::ClientConfig client_config(const RunOptions& options, const ClientSettings& type) {
   http::ClientConfig c;
   c.base_url = options.host;
-  c.connect_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(options.connect_timeout);
-  c.request_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(options.request_timeout);
-  c.max_redirects = options.max_redirects;
-  c.tls_verify = !options.insecure;
-  c.ca_bundle = options.ca_bundle;
-  c.client_cert = options.client_cert;
-  c.client_key = options.client_key;
-  c.max_body_bytes = options.max_body_bytes;
+  c.connect_timeout = type.connect_timeout.value_or(
+      std::chrono::duration_cast<std::chrono::milliseconds>(options.connect_timeout));
+  c.request_timeout = type.request_timeout.value_or(
+      std::chrono::duration_cast<std::chrono::milliseconds>(options.request_timeout));
+  c.max_redirects = type.max_redirects.value_or(options.max_redirects);
+  c.tls_verify = type.verify_tls.value_or(!options.insecure);
+  c.ca_bundle = type.ca_bundle.value_or(options.ca_bundle);
+  c.client_cert = type.client_cert.value_or(options.client_cert);
+  c.client_key = type.client_key.value_or(options.client_key);
+  c.max_body_bytes = type.max_body_bytes.value_or(options.max_body_bytes);
   c.stream_tokens = options.stream_tokens;
   return c;
 }
@@ -43,7 +45,10 @@ LocalBackend::LocalBackend(const Scenario& scenario, const std::vector<TaskPicke
       max_lateness_(options.max_lateness),
       seed_(seed),
       mix_(scenario.user_types),
-      live_per_type_(scenario.user_types.size(), 0) {}
+      live_per_type_(scenario.user_types.size(), 0) {
+  for (const auto& type : scenario.user_types)
+    if (!type.client.empty()) type_clients_.emplace_back(&type, client_config(options, type.client));
+}
 
 LocalBackend::~LocalBackend() {
   if (pool_) {
@@ -57,7 +62,7 @@ LocalBackend::~LocalBackend() {
 void LocalBackend::begin() {
   pool_ = std::make_unique<reactor::ReactorPool>(threads_);
   for (std::size_t i = 0; i < threads_; ++i)
-    shards_.push_back(std::make_unique<Shard>(pool_->context(i), client_));
+    shards_.push_back(std::make_unique<Shard>(pool_->context(i), client_, type_clients_));
   pool_->start();
 }
 

@@ -25,8 +25,9 @@ namespace cicada::runner {
 
 struct Shard;
 
-// The HTTP client settings of a run: one place that maps run options to the client's.
-http::ClientConfig client_config(const RunOptions& options);
+// The HTTP client settings of a run: one place that maps run options to the client's, with a user
+// type's own settings (UserType::client) over them.
+http::ClientConfig client_config(const RunOptions& options, const ClientSettings& type = {});
 
 class LocalBackend final : public RunBackend {
  public:
@@ -60,6 +61,7 @@ class LocalBackend final : public RunBackend {
   const Scenario& scenario_;
   const std::vector<TaskPicker>& pickers_;
   http::ClientConfig client_;
+  std::vector<std::pair<const UserType*, http::ClientConfig>> type_clients_;  // types with their own
   std::size_t threads_;
   std::chrono::microseconds max_lateness_;
   std::uint64_t seed_;

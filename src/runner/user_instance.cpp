@@ -10,7 +10,7 @@ UserInstance::UserInstance(Shard& shard, const UserType& type, std::uint64_t id,
     : shard_(shard),
       type_(type),
       rng_(seed),
-      client_(shard.client_state, shard.stats, type.host),
+      client_(shard.client_state_for(type), shard.stats, type.host),
       grpc_(shard.grpc_channels, client_),
       user_(type.factory ? type.factory() : std::make_unique<User>()) {
   for (const auto& [name, value] : type.default_headers) client_.set_default_header(name, value);

@@ -11,9 +11,19 @@
 
 namespace cicada::runner {
 
-Shard::Shard(boost::asio::io_context& context, const http::ClientConfig& config)
-    : ctx(context), client_state(context, config) {}
+Shard::Shard(boost::asio::io_context& context, const http::ClientConfig& config,
+             const std::vector<std::pair<const UserType*, http::ClientConfig>>& type_configs)
+    : ctx(context), client_state(context, config) {
+  for (const auto& [type, type_config] : type_configs)
+    type_client_states.emplace_back(type, std::make_unique<http::SharedClientState>(context, type_config));
+}
 Shard::~Shard() = default;
+
+http::SharedClientState& Shard::client_state_for(const UserType& type) {
+  for (auto& [t, state] : type_client_states)
+    if (t == &type) return *state;
+  return client_state;
+}
 
 void Shard::free_finished_users() {
   std::erase_if(users, [](const std::unique_ptr<UserSlot>& user) { return user->finished(); });

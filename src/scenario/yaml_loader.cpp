@@ -7,6 +7,7 @@
 #include "base/ascii.hpp"
 #include "base/host_url.hpp"
 #include "scenario/wait_time_parse.hpp"
+#include "scenario/yaml_client.hpp"
 #include "scenario/yaml_context.hpp"
 #include "scenario/yaml_payloads.hpp"
 #include "scenario/yaml_requests.hpp"
@@ -79,9 +80,10 @@ TaskSpec parse_task(const YamlContext& ctx, const std::string& name, const YAML:
 
 UserType parse_user_type(const YamlContext& ctx, const std::string& name, const YAML::Node& node,
                          const PayloadTable& payloads, const HeaderList& scenario_headers,
-                         std::vector<RequestEntry>& entries) {
-  ctx.require_keys(node, "user type " + name,
-                   {"weight", "fixed_count", "wait_time", "host", "headers", "on_start", "on_stop", "tasks"});
+                         const ClientSettings& scenario_client, std::vector<RequestEntry>& entries) {
+  ctx.require_keys(
+      node, "user type " + name,
+      {"weight", "fixed_count", "wait_time", "host", "headers", "client", "on_start", "on_stop", "tasks"});
   UserType type;
   type.name = name;
   auto weight = YamlContext::find(node, "weight");
@@ -102,6 +104,9 @@ UserType parse_user_type(const YamlContext& ctx, const std::string& name, const 
   HeaderList own;
   if (auto headers = YamlContext::find(node, "headers")) own = parse_headers(ctx, *headers);
   type.default_headers = merge_headers(scenario_headers, own);
+  type.client = scenario_client;
+  if (auto client = YamlContext::find(node, "client"))
+    type.client = scenario_client.overridden_by(parse_client_settings(ctx, *client));
 
   std::shared_ptr<const RequestSequence> on_start, on_stop;
   if (auto n = YamlContext::find(node, "on_start")) on_start = parse_sequence(ctx, *n, payloads, "on_start");
@@ -124,8 +129,8 @@ UserType parse_user_type(const YamlContext& ctx, const std::string& name, const 
 
 LoadedScenario parse_document(const YamlContext& ctx, const YAML::Node& root) {
   ctx.require_keys(root, "the scenario",
-                   {"host", "users", "spawn_rate", "run_time", "headers", "payloads", "user_types", "stages",
-                    "arrival_rate", "max_inflight", "thresholds"});
+                   {"host", "users", "spawn_rate", "run_time", "headers", "client", "payloads", "user_types",
+                    "stages", "arrival_rate", "max_inflight", "thresholds"});
   LoadedScenario out;
   out.scenario.source = ctx.file().string();
   if (auto host = YamlContext::find(root, "host")) out.scenario.default_host = parse_host(ctx, *host);
@@ -141,6 +146,8 @@ LoadedScenario parse_document(const YamlContext& ctx, const YAML::Node& root) {
   parse_shape_settings(ctx, root, out.settings);
   HeaderList headers;
   if (auto h = YamlContext::find(root, "headers")) headers = parse_headers(ctx, *h);
+  ClientSettings client;
+  if (auto c = YamlContext::find(root, "client")) client = parse_client_settings(ctx, *c);
   PayloadTable payloads;
   if (auto p = YamlContext::find(root, "payloads")) payloads = parse_payloads(ctx, *p);
   if (auto t = YamlContext::find(root, "thresholds")) out.thresholds = ctx.strings(*t, "thresholds");
@@ -152,7 +159,7 @@ LoadedScenario parse_document(const YamlContext& ctx, const YAML::Node& root) {
   for (const auto& entry : *types) {
     std::string name = ctx.string(entry.first, "a user type name");
     out.scenario.user_types.push_back(
-        parse_user_type(ctx, name, entry.second, payloads, headers, out.entries));
+        parse_user_type(ctx, name, entry.second, payloads, headers, client, out.entries));
   }
   return out;
 }

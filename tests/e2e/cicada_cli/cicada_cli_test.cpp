@@ -111,6 +111,17 @@ TEST_F(CicadaCli, BadScenarioIsAUsageErrorWithFileAndLine) {
   EXPECT_NE(run->err().find("bad.yaml:"), std::string::npos) << run->err();
 }
 
+TEST_F(CicadaCli, AUserTypesUnloadableTlsFileIsAUsageErrorAtStartNamingTheType) {
+  std::ofstream(dir_.path() / "ca.pem") << "not a certificate\n";
+  std::ofstream(dir_.path() / "tls.yaml") << "user_types:\n  Partner:\n    client:\n      ca_bundle: ca.pem\n"
+                                             "    tasks: {t: [{get: /health}]}\n";
+  auto run = start({"-f", "tls.yaml", "--host", g_server->url(), "--headless", "-t", "5s"});
+  ASSERT_EQ(run->wait(20s), 2) << run->err();
+  EXPECT_NE(run->err().find("user type Partner (client settings):"), std::string::npos) << run->err();
+  EXPECT_NE(run->err().find("ca.pem"), std::string::npos) << run->err();
+  EXPECT_EQ(run->out().find("Aggregated"), std::string::npos) << run->out();  // no load ran
+}
+
 TEST_F(CicadaCli, SettingsPrecedenceFlagsOverEnvOverFile) {
   std::ofstream(dir_.path() / "cicada.conf")
       << "# comment\nusers = 3\nspawn-rate = 50\nrun_time = 1s\nheadless = true\n";

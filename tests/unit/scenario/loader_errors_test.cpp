@@ -44,8 +44,8 @@ TEST(LoaderErrors, AValidMinimalScenarioLoads) {
 TEST(LoaderErrors, UnknownTopLevelKeyListsTheAllowedKeys) {
   expect_error(
       "host: http://127.0.0.1:1\nusres: 10\n" + with_user_type(kTask), 2, 1,
-      "one of the keys of the scenario (host, users, spawn_rate, run_time, headers, payloads, user_types, "
-      "stages, arrival_rate, max_inflight, thresholds), got \"usres\"");
+      "one of the keys of the scenario (host, users, spawn_rate, run_time, headers, client, payloads, "
+      "user_types, stages, arrival_rate, max_inflight, thresholds), got \"usres\"");
 }
 
 TEST(LoaderErrors, TypoInARequestKeyIsRejected) {
