@@ -1,40 +1,18 @@
 // cicada web UI: one page, live over server-sent events (GET events: a "stats" event at least once a
 // second), using the same JSON API a script would (POST swarm, GET stop, GET stats/reset, ...).
-// Plain ES2020, no framework; charts by uPlot (global `uPlot`, embedded beside this file).
+// Plain ES2020, no framework; charts by uPlot (global `uPlot`, embedded beside this file); the helpers
+// and the simple tabs (failures, exceptions, current ratio) are in tabs.js, loaded before this file.
 'use strict';
 
-const $ = (id) => document.getElementById(id);
 const PERCENTILE_COLUMNS = 11;  // 50% ... 100%, as in the CSV
 const MAX_POINTS = 3600;        // chart history kept in the page: one hour of seconds
 
 let last = null;                // latest /stats/requests object
 let selected = { method: '', name: 'Aggregated' };
-let exceptionsFetched = 0;
 const series = { time: [], rps: [], fails: [], p50: [], p95: [], p99: [], users: [] };
 const charts = {};
 let stages = [];                 // [{time, label}]: stage boundaries of the run, from /stats/requests
 const drawnMarks = {};           // chart title -> marks drawn at its last redraw (for the browser test)
-
-// Names and errors arrive HTML-escaped (as from Locust); this turns them back into text.
-function unescapeHtml(s) {
-  const t = document.createElement('textarea');
-  t.innerHTML = s;
-  return t.value;
-}
-
-function fmt(v, digits = 2) {
-  if (v === null || v === undefined) return 'N/A';
-  if (typeof v !== 'number') return String(v);
-  if (Number.isInteger(v)) return v.toLocaleString('en-US');
-  return v.toLocaleString('en-US', { maximumFractionDigits: digits });
-}
-
-function cell(row, value, cls) {
-  const td = row.insertCell();
-  td.textContent = value;
-  if (cls) td.className = cls;
-  return td;
-}
 
 // ---- state, header and buttons ----
 function renderHeader(s) {
@@ -171,75 +149,6 @@ function renderStats(s) {
       showTab('histogram');
     });
   }
-}
-
-function renderFailures(s) {
-  const body = $('failures-table').tBodies[0];
-  body.replaceChildren();
-  for (const f of s.errors) {
-    const row = body.insertRow();
-    cell(row, fmt(f.occurrences));
-    cell(row, f.method);
-    cell(row, '', 'text').innerHTML = f.name;
-    cell(row, '', 'text').innerHTML = f.error;
-  }
-}
-
-// Tracebacks show collapsed to one line (the innermost frame, or the C++ type and message); a click opens
-// the whole trace, and what is open stays open when the table refreshes.
-const openTracebacks = new Set();
-async function refreshExceptions() {
-  exceptionsFetched = Date.now();
-  const answer = await fetch('exceptions').then((r) => r.json());
-  const body = $('exceptions-table').tBodies[0];
-  body.replaceChildren();
-  for (const x of answer.exceptions) {
-    const row = body.insertRow();
-    cell(row, fmt(x.count));
-    cell(row, '', 'text').innerHTML = x.msg;  // the server HTML-escapes msg, summary and traceback (as Locust)
-    const key = x.msg + '\n' + x.traceback;
-    const details = document.createElement('details');
-    details.className = 'traceback';
-    details.open = openTracebacks.has(key);
-    details.addEventListener('toggle', () => {
-      if (details.open) openTracebacks.add(key);
-      else openTracebacks.delete(key);
-    });
-    const summary = document.createElement('summary');
-    summary.innerHTML = x.summary || 'traceback';
-    const pre = document.createElement('pre');
-    pre.innerHTML = x.traceback;
-    details.append(summary, pre);
-    cell(row, '', 'text').appendChild(details);
-    cell(row, x.nodes);
-  }
-}
-
-// ---- current ratio (GET tasks, Locust's tab) ----
-function ratioList(tree) {
-  const list = document.createElement('ul');
-  list.className = 'ratio-list';
-  for (const [type, t] of Object.entries(tree)) {
-    const item = document.createElement('li');
-    item.innerHTML = `<b>${(100 * t.ratio).toFixed(1)}%</b>`;
-    item.append(type);
-    const tasks = document.createElement('ul');
-    for (const [task, r] of Object.entries(t.tasks || {})) {
-      const li = document.createElement('li');
-      li.innerHTML = `<b>${(100 * r.ratio).toFixed(1)}%</b>`;
-      li.append(task);
-      tasks.appendChild(li);
-    }
-    item.appendChild(tasks);
-    list.appendChild(item);
-  }
-  return list;
-}
-
-async function refreshRatio() {
-  const tasks = await fetch('tasks').then((r) => r.json());
-  $('ratio-per-class').replaceChildren(ratioList(tasks.per_class || {}));
-  $('ratio-total').replaceChildren(ratioList(tasks.total || {}));
 }
 
 // ---- charts ----
@@ -431,7 +340,7 @@ function onStats(s) {
   }
   redrawCharts();
   if ($('tab-histogram').classList.contains('active')) refreshHistogram();
-  if ($('tab-exceptions').classList.contains('active') && Date.now() - exceptionsFetched > 4000) refreshExceptions();
+  if ($('tab-exceptions').classList.contains('active')) refreshExceptionsIfStale();
 }
 
 function connect() {
