@@ -50,7 +50,9 @@ function makeChart(mode) {
   const width = Math.max(400, document.querySelector('main').clientWidth - 10);
   chart = new uPlot({
     title: 'Throughput-latency curve', width, height: 320, plugins: [resultMarks()],
-    scales: { x: { time: false }, rps: { range: (u, min, max) => [0, max > 0 ? max * 1.1 : 1] },
+    // The load axis from 0 to the highest load measured (not a rounded 2,000 past a search that stopped
+    // at 1,100), as the --html curve.
+    scales: { x: { time: false, range: (u, min, max) => [Math.min(0, min ?? 0), max > 0 ? max : 1] }, rps: { range: (u, min, max) => [0, max > 0 ? max * 1.1 : 1] },
       ms: { range: (u, min, max) => [0, max > 0 ? max * 1.1 : 1] } },
     axes: [{ label: mode === 'rate' ? 'offered load (iterations/s)' : 'offered load (users)' },
       { scale: 'rps', label: 'req/s' }, { scale: 'ms', side: 1, label: 'ms', grid: { show: false } }],

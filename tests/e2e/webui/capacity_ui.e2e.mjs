@@ -47,6 +47,9 @@ bounded(150, async () => {
       assert.deepEqual(curve[0], data.points.map((p) => p.load));
       assert.deepEqual(curve[1], data.points.map((p) => p.throughput_rps));
       assert.equal(await page.locator('#chart-curve canvas').count(), 1);
+      // The load axis ends at the highest load measured.
+      const xMax = await page.evaluate(() => window.cicadaCapacity.chart.scales.x.max);
+      assert.equal(xMax, Math.max(...data.points.map((p) => p.load)), 'the load axis ends at the highest load');
       const rows = await page.locator('#steps-table tbody tr').count();
       assert.equal(rows, data.points.length);
       // The answer, and the limit named after the step that crossed it. (How close the answer is to the
