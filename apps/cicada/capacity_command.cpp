@@ -90,23 +90,13 @@ std::string history_config(const CapacityOptions& o, const runner::RunOptions& r
       {"host", ro.host},
       {"mode", o.mode},
       {"slos", slos},
-      {"start", plan.start},
-      {"step", plan.step},
-      {"factor", plan.factor},
-      {"precision", plan.precision},
-      {"max_steps", plan.max_steps},
-      {"repeat", plan.repeat},
-      {"warmup_s", plan.warmup.count()},
-      {"window_s", plan.window.count()},
-      {"stable_windows", plan.stable_windows},
-      {"stability", plan.stability},
-      {"max_windows", plan.max_windows},
       {"server_metrics", o.server_metrics},
       {"max_inflight", ro.max_inflight},
       {"threads", ro.threads},
       {"seed", r.seed},
       {"result", report::capacity_curve_json(plan, r)},
   };
+  j.update(report::capacity_plan_json(plan));  // the plan's keys at the top level, as stored so far
   return j.dump();
 }
 

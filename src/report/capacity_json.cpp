@@ -142,6 +142,20 @@ nlohmann::json capacity_point_json(const runner::CapacityPoint& p) {
           {"server", p.server}};
 }
 
+nlohmann::json capacity_plan_json(const runner::CapacityPlan& plan) {
+  return {{"start", plan.start},
+          {"step", plan.step},
+          {"factor", plan.factor},
+          {"precision", plan.precision},
+          {"max_steps", plan.max_steps},
+          {"repeat", plan.repeat},
+          {"warmup_s", plan.warmup.count()},
+          {"window_s", plan.window.count()},
+          {"stable_windows", plan.stable_windows},
+          {"stability", plan.stability},
+          {"max_windows", plan.max_windows}};
+}
+
 nlohmann::json capacity_curve_json(const runner::CapacityPlan& plan, const runner::CapacityResult& r) {
   nlohmann::json points = nlohmann::json::array();
   for (const auto& p : r.curve) points.push_back(capacity_point_json(p));

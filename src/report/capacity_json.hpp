@@ -8,6 +8,10 @@
 
 namespace cicada::report {
 
+// The search's plan: {start, step, factor, precision, max_steps, repeat, warmup_s, window_s,
+// stable_windows, stability, max_windows} (the history record's configuration and GET /capacity's plan).
+nlohmann::json capacity_plan_json(const runner::CapacityPlan& plan);
+
 // One step: {step, repeat, load, throughput_rps, goodput_rps, p50_ms, p95_ms, p99_ms, avg_ms, fail_ratio,
 // dropped, generator_cpu (share of its cores, null: unknown), lateness_ms (median start delay), stable,
 // verdict ("met", "crossed", "plateau", "dropped", "unstable", "generator saturated"), within_slo,

@@ -25,18 +25,7 @@ std::string CapacityBoard::json() const {
            {"host", setup_.host},
            {"slos", setup_.slos},
            {"mode", plan.open_model ? "rate" : "users"},
-           {"plan",
-            {{"start", plan.start},
-             {"step", plan.step},
-             {"factor", plan.factor},
-             {"precision", plan.precision},
-             {"max_steps", plan.max_steps},
-             {"repeat", plan.repeat},
-             {"warmup_s", plan.warmup.count()},
-             {"window_s", plan.window.count()},
-             {"stable_windows", plan.stable_windows},
-             {"stability", plan.stability},
-             {"max_windows", plan.max_windows}}}};
+           {"plan", report::capacity_plan_json(plan)}};
   std::lock_guard lock(mutex_);
   out["state"] = result_ ? "done" : "running";
   Json points = Json::array();
