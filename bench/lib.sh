@@ -7,6 +7,31 @@ bench_die() {
   exit 1
 }
 
+# bench_scratch: $work becomes a new temporary folder and bench_pids an empty list; when the script exits,
+# every process in bench_pids (what this script started; add each with bench_pids+=("$!")) is stopped by
+# its PID and waited for, and $work is removed. KEEP=DIR keeps a copy of $work there.
+bench_scratch() {
+  work="$(mktemp -d)"
+  bench_pids=()
+  trap bench_scratch_end EXIT
+}
+bench_scratch_end() {
+  local p
+  for p in "${bench_pids[@]}"; do kill "$p" 2> /dev/null || true; done
+  wait 2> /dev/null || true
+  if [ -n "${KEEP:-}" ]; then mkdir -p "$KEEP" && cp -r "$work/." "$KEEP/"; fi
+  rm -rf "$work"
+}
+
+# bench_stop PID: stops one process this script started (and listed in bench_pids) before the end.
+bench_stop() {
+  local p keep=()
+  kill "$1" 2> /dev/null || true
+  wait "$1" 2> /dev/null || true
+  for p in "${bench_pids[@]}"; do [ "$p" = "$1" ] || keep+=("$p"); done
+  bench_pids=("${keep[@]}")
+}
+
 # bench_exe PATH: PATH made absolute (scripts change directory), or exit 2 when it is not an executable.
 # Use as var="$(bench_exe "$path")": under set -e the assignment then stops the script too.
 bench_exe() {

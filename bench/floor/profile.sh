@@ -20,17 +20,11 @@ for tool in perf strace taskset; do
   command -v "$tool" > /dev/null || bench_die "missing $tool (bash scripts/install-deps.sh)"
 done
 seconds="${SECONDS_PROFILED:-5}"
-work="$(mktemp -d)"
-server=""
-cleanup() {
-  [ -n "$server" ] && kill "$server" 2> /dev/null
-  wait 2> /dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+bench_scratch
 "$model" train --data "$root/data/heart-disease.csv" --out "$work/model" > /dev/null
 taskset -c 0 "$model" serve --model "$work/model" --port 0 --threads 1 --max-inflight 100000 > "$work/serve.log" 2>&1 &
 server=$!
+bench_pids+=("$server")
 port="$(bench_url "$work/serve.log")"
 port="${port##*:}"
 args=(--port "$port" --server-pid "$server" --connections 50 --warmup-ms 1000)

@@ -32,14 +32,7 @@ client="$(bench_exe "$build/bench/bench_floor_client_epoll")"
 reps="${REPS:-3}"
 warmup_ms="${WARMUP_MS:-2000}"
 window_ms="${WINDOW_MS:-5000}"
-work="$(mktemp -d)"
-server=""
-cleanup() {
-  [ -n "$server" ] && kill "$server" 2> /dev/null
-  wait 2> /dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+bench_scratch
 load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
 "$model" train --data "$root/data/heart-disease.csv" --out "$work/model" > /dev/null
 args=(--connections "${CONNECTIONS:-50}" --warmup-ms "$warmup_ms" --window-ms "$window_ms")
@@ -59,6 +52,7 @@ measure() {
   taskset -c "$cpus" "$model" serve --model "$work/model" --port 0 --threads "$threads" \
     --max-inflight 100000 > "$work/serve.log" 2>&1 &
   server=$!
+  bench_pids+=("$server")
   local url
   url="$(bench_url "$work/serve.log")"
   taskset -c "$client_cpus" "$client" --port "${url##*:}" --server-pid "$server" "${args[@]}" > "$work/client.txt" 2>&1 &
@@ -68,9 +62,7 @@ measure() {
   sleep "$(awk -v w="$window_ms" 'BEGIN { print w / 1000 }')"
   thread_ticks "$server" > "$work/t1"
   wait "$load" || { cat "$work/client.txt" >&2; bench_die "the client failed against --threads $threads"; }
-  kill "$server" 2> /dev/null || true
-  wait "$server" 2> /dev/null || true
-  server=""
+  bench_stop "$server"
   local line c rps share
   line="$(grep '^requests=' "$work/client.txt")"
   c="$(sed 's/.*server_cpu_us_per_req=\([0-9.]*\).*/\1/' <<< "$line")"

@@ -11,6 +11,7 @@
 # REST load: wrk with the same one-row request as JSON. Prints a markdown table for bench/RESULTS.md.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
+source "$root/bench/lib.sh"
 build="${1:-$root/build/release}"
 duration="${DURATION:-8}"
 connections="${CONNECTIONS:-16}"
@@ -19,20 +20,13 @@ model_bin="$build/apps/cicada-model/cicada-model"
 grpc_bin="$build/bench/bench_grpc_infer_load"
 for b in "$model_bin" "$grpc_bin"; do [ -x "$b" ] || { echo "run.sh: $b is not built" >&2; exit 2; }; done
 
-work="$(mktemp -d)"
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+bench_scratch
 
 "$model_bin" train --data "$root/data/heart-disease.csv" --out "$work/model" > /dev/null
 taskset -c 0 "$model_bin" serve --model "$work/model" --port 0 --grpc-port 0 --threads 1 \
   --max-inflight 100000 > "$work/serve.out" &
 server=$!
-pids+=("$server")
+bench_pids+=("$server")
 for _ in $(seq 100); do grep -q "over gRPC" "$work/serve.out" 2>/dev/null && break; sleep 0.1; done
 url="$(grep -o 'http://[0-9.:]*' "$work/serve.out")"
 grpc_at="$(sed -n 's/.*over gRPC on //p' "$work/serve.out")"

@@ -16,14 +16,7 @@ connections="${CONNECTIONS:-16}"
 shared="${SHARED:-$root/../shared}"
 [ -d "$shared/anchors" ] || shared=/work/shared
 
-work="$(mktemp -d)"
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+bench_scratch
 export PAYLOAD="$root/data/payload.json"
 cp "$shared/anchors/post_predict.lua" "$work/post_predict.lua"
 
@@ -49,7 +42,7 @@ echo "run.sh: training the model" >&2
 
 echo "run.sh: cicada-model serve --threads 1 on CPU 0" >&2
 taskset -c 0 "$bin" serve --model "$work/model" --port 0 --threads 1 --max-inflight 100000 > "$work/serve.out" &
-pids+=($!)
+bench_pids+=($!)
 url="$(bench_url "$work/serve.out")"
 curl -sf "$url/health" > /dev/null || bench_die "cicada-model at $url does not answer GET /health"
 
@@ -60,7 +53,7 @@ us_per_request() {  # TICKS_BEFORE TICKS_AFTER RPS
   awk -v a="$1" -v b="$2" -v r="$3" -v hz="$(getconf CLK_TCK)" -v d="$duration" \
     'BEGIN { if (r > 0) printf "%.1f", (b - a) / hz * 1e6 / (r * d); else print "n/a" }'
 }
-serve_pid="${pids[0]}"
+serve_pid="${bench_pids[0]}"
 t0=$(cpu_ticks "$serve_pid")
 wrk_run health "$url/health"
 read -r health_rps health_p50 health_p99 health_bad < "$work/health.row"
@@ -86,7 +79,7 @@ chmod -R u+w "$work/anchors" "$work/data"
 ref_port=$(( 20000 + RANDOM % 20000 ))
 (cd "$work/anchors/seed_api" && ANCHOR_BIND="127.0.0.1:$ref_port" exec taskset -c 0 /usr/bin/python3 -m gunicorn \
   -c ../gunicorn_conf.py app:app > "$work/gunicorn.out" 2>&1) &
-pids+=($!)
+bench_pids+=($!)
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$ref_port/health" > /dev/null 2>&1 && break; sleep 0.1; done
 curl -sf "http://127.0.0.1:$ref_port/health" > /dev/null 2>&1 ||
   { tail -n 20 "$work/gunicorn.out" >&2; bench_die "the reference gunicorn did not start (log above)"; }
