@@ -20,9 +20,10 @@ namespace cicada::app {
 namespace {
 
 constexpr const char* kPrecedence = R"(
-Settings come from, lowest to highest precedence: defaults, the config file (./cicada.conf, or --config FILE;
-lines "key = value" with the long flag names, e.g. "users = 50", "headless = true"), environment variables
-CICADA_<FLAG> (e.g. CICADA_USERS=50, CICADA_RUN_TIME=1m), then the command line.
+Settings come from, lowest to highest precedence: defaults, Locust's ~/.locust.conf and ./locust.conf, LOCUST_<FLAG>
+environment variables, the config file (./cicada.conf, or --config FILE; lines "key = value" with the long flag
+names, e.g. "users = 50", "headless = true"), environment variables CICADA_<FLAG> (e.g. CICADA_USERS=50,
+CICADA_RUN_TIME=1m), then the command line. Locust's "locustfile" key and LOCUST_LOCUSTFILE name the scenario.
 
 Exit codes: 0 success; --exit-code-on-error (default 1) if any request failed or scenario code raised;
 2 bad usage or a bad scenario file.)";
@@ -45,7 +46,7 @@ void define(CLI::App& app, CliOptions& o) {
                  "Write PREFIX_stats.csv, _stats_history.csv, _failures.csv, _exceptions.csv");
   app.add_flag("--csv-full-history", o.csv_full_history,
                "Every entry in _stats_history.csv, not only Aggregated");
-  add_duration_flag(app, "--stop-timeout", o.run.stop_timeout,
+  add_duration_flag(app, "-s,--stop-timeout", o.run.stop_timeout,
                     "How long users may take to finish their task on stop (seconds, or 500ms, 1m)");
   app.add_option("--exit-code-on-error", o.exit_code_on_error,
                  "Exit code when any request failed (default 1)");
@@ -63,6 +64,14 @@ void define(CLI::App& app, CliOptions& o) {
          "'json:/json/pointer' (e.g. json:/choices/0/delta/content); docs/protocols.md")
       ->capture_default_str();
   app.add_option("-L,--loglevel", o.loglevel, "DEBUG, INFO, WARNING, ERROR or CRITICAL");
+  app.add_option("--logfile", o.logfile, "Write the log to FILE (appended) instead of stderr");
+  app.add_flag("-l,--list", o.list_user_types,
+               "Print the scenario's user types (Locust's user classes) and exit");
+  app.add_flag("--show-task-ratio", o.show_task_ratio,
+               "Print the table of each user type's task ratio, then of all (as Locust) and exit");
+  app.add_flag("--show-task-ratio-json", o.show_task_ratio_json,
+               "Print the task ratios as Locust's JSON ({per_class, total}) and exit");
+  app.set_version_flag("-V,--version", std::string("cicada ") + CICADA_VERSION);
   app.add_option("--config", o.config_file, "Config file (default ./cicada.conf if it exists)");
   app.add_option("--threads", o.run.threads, "Event loop threads (default: one per usable CPU)")
       ->check(CLI::NonNegativeNumber);
@@ -78,8 +87,8 @@ void define(CLI::App& app, CliOptions& o) {
   app.footer((subcommands().empty() ? std::string() : footer) + kPrecedence);
 }
 
-std::string env_name(std::string long_name) {
-  std::string out = "CICADA_";
+std::string env_name(const std::string& prefix, const std::string& long_name) {
+  std::string out = prefix;
   for (char c : long_name)
     out += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return out;
@@ -103,6 +112,35 @@ bool read_config(const std::string& path, ConfigSettings& out, std::string& err)
   text << in.rdbuf();
   return parse_config_text(text.str(), path, out, err);
 }
+
+bool has_option(const CLI::App& app, const std::string& long_name) {
+  for (const CLI::Option* opt : app.get_options())
+    if (opt->check_lname(long_name)) return true;
+  return false;
+}
+
+// One source of settings under the command line: environment variables (PREFIX<FLAG>) or a config file.
+struct Layer {
+  std::string env_prefix;  // "CICADA_", "LOCUST_"; empty for a file
+  std::string path;        // the file; empty: none
+  ConfigSettings file;
+  // The value this layer gives the option `name` (its long name), and where it comes from for messages.
+  bool lookup(const std::string& name, std::string& value, std::string& source) const {
+    if (!env_prefix.empty()) {
+      // Locust calls the scenario file LOCUST_LOCUSTFILE.
+      const std::string var =
+          env_name(env_prefix, env_prefix == "LOCUST_" && name == "scenario" ? "locustfile" : name);
+      const char* env = std::getenv(var.c_str());
+      if (!env) return false;
+      value = env, source = var;
+      return true;
+    }
+    auto it = file.find(name);
+    if (it == file.end()) return false;
+    value = it->second.first, source = path + ":" + std::to_string(it->second.second);
+    return true;
+  }
+};
 
 // Turns a layered "key = value" into command-line words for the option.
 bool to_args(CLI::Option* opt, const std::string& value, std::vector<std::string>& args) {
@@ -188,41 +226,48 @@ ParseOutcome parse_cli(int argc, char** argv) {
   std::map<std::string, bool> given;
   for (CLI::Option* opt : app.get_options()) given[opt->get_single_name()] = opt->count() > 0;
 
-  ConfigSettings file;
+  std::vector<Layer> layers;  // highest precedence first
   std::string config_path = o.config_file;
   if (config_path.empty() && std::filesystem::exists("cicada.conf")) config_path = "cicada.conf";
-  if (!config_path.empty()) {
+  layers.push_back({"CICADA_", {}, {}});
+  layers.push_back({"", config_path, {}});
+  layers.push_back({"LOCUST_", {}, {}});
+  layers.push_back({"", "locust.conf", {}});
+  if (const char* home = std::getenv("HOME"); home && *home)
+    layers.push_back({"", (std::filesystem::path(home) / ".locust.conf").string(), {}});
+  for (Layer& layer : layers) {
+    if (!layer.env_prefix.empty() || layer.path.empty()) continue;
+    const bool locust = layer.path != config_path;
+    if (locust && !std::filesystem::exists(layer.path)) continue;
     std::string err;
-    if (!read_config(config_path, file, err)) {
+    if (!read_config(layer.path, layer.file, err)) {
       std::cerr << "cicada: " << err << "\n";
       return {std::nullopt, 2};
     }
+    if (locust) {
+      // Locust's name for the scenario; keys cicada does not know may be the locustfile's own arguments
+      // (the locustfile reads them itself) or Locust settings without a cicada counterpart: not errors.
+      if (auto it = layer.file.find("locustfile"); it != layer.file.end())
+        layer.file["scenario"] = it->second;
+      continue;
+    }
+    for (const auto& [key, value_line] : layer.file) {
+      if (!has_option(app, key)) {
+        std::cerr << "cicada: " << layer.path << ":" << value_line.second << ": unknown setting '" << key
+                  << "' (use the long flag names, see --help)\n";
+        return {std::nullopt, 2};
+      }
+    }
   }
   std::vector<std::string> layered;
-  for (const auto& [key, value_line] : file) {
-    CLI::Option* opt = nullptr;
-    try {
-      opt = app.get_option("--" + key);
-    } catch (const CLI::OptionNotFound&) {
-      std::cerr << "cicada: " << config_path << ":" << value_line.second << ": unknown setting '" << key
-                << "' (use the long flag names, see --help)\n";
-      return {std::nullopt, 2};
-    }
-    (void)opt;
-  }
   for (CLI::Option* opt : app.get_options()) {
     const std::string name = opt->get_single_name();
     if (name.empty() || name == "help" || name == "config" || given[name]) continue;
-    const char* env = std::getenv(env_name(name).c_str());
-    std::string source;
-    std::string value;
-    if (env) {
-      value = env, source = env_name(name);
-    } else if (auto it = file.find(name); it != file.end()) {
-      value = it->second.first, source = config_path + ":" + std::to_string(it->second.second);
-    } else {
-      continue;
+    std::string source, value;
+    for (const Layer& layer : layers) {
+      if (layer.lookup(name, value, source)) break;
     }
+    if (source.empty()) continue;
     if (!to_args(opt, value, layered)) {
       std::cerr << "cicada: " << source << ": '" << value << "' is not a valid value for --" << name << "\n";
       return {std::nullopt, 2};

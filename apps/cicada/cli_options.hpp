@@ -29,7 +29,11 @@ struct CliOptions {
   int exit_code_on_error = 1;
   std::string stream_tokens = "event";  // --stream-tokens: how streamed responses count tokens
   std::string loglevel = "INFO";
-  std::string config_file;         // --config; default ./cicada.conf if present
+  std::string config_file;       // --config; default ./cicada.conf if present
+  std::string logfile;           // --logfile: the log (stderr) goes to this file
+  bool list_user_types = false;  // -l/--list: print the user types and exit
+  bool show_task_ratio = false;  // --show-task-ratio: Locust's task ratio tables, then exit
+  bool show_task_ratio_json = false;
   ShapeOptions shape;              // --stages, --arrival-rate
   WebOptions web;                  // --web-host, --web-port, --web-auth, --autostart, --autoquit, --html
   HistoryOptions history;          // --threshold, --abort-on-threshold, --history-db, --no-history

@@ -1,5 +1,10 @@
 #include "run_command.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -20,6 +25,7 @@
 #include "scenario_source.hpp"
 #include "signal_watcher.hpp"
 #include "tracking_observers.hpp"
+#include "user_listing.hpp"
 #include "web_command.hpp"
 #include "web_html_observer.hpp"
 
@@ -70,6 +76,19 @@ std::vector<std::unique_ptr<RunObserver>> make_observers(const CliOptions& o,
   return list;
 }
 
+// --logfile: everything written to stderr (cicada's log and a locustfile's logging) goes to the file, as
+// Locust's log does; the console stats stay on stdout.
+bool redirect_log(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0 || ::dup2(fd, STDERR_FILENO) < 0) {
+    std::cerr << "cicada: --logfile " << path << ": " << std::strerror(errno) << "\n";
+    if (fd >= 0) ::close(fd);
+    return false;
+  }
+  ::close(fd);
+  return true;
+}
+
 }  // namespace
 
 int run_load_test(const CliOptions& o) {
@@ -80,6 +99,8 @@ int run_load_test(const CliOptions& o) {
     return kUsageError;
   }
   log::set_level(level);
+  if (!o.logfile.empty() && !redirect_log(o.logfile)) return kUsageError;
+  if (wants_user_listing(o)) return print_user_listing(o);
   if (o.distributed.worker) return run_worker(o);
   auto loaded = load_scenario_file(
       o.scenario_file, {o.user_classes, o.run.tags, o.run.exclude_tags, o.run.host, o.extra_args, &o});

@@ -33,7 +33,17 @@ Result<WaitTime> native_wait(const py::handle& spec) {
   return make_error("unknown wait_time kind " + kind);
 }
 
-UserType make_user_type(const py::handle& d, const std::shared_ptr<const PythonRuntime>& runtime) {
+std::vector<scenario::TaskTree> task_tree(const py::handle& list) {
+  std::vector<scenario::TaskTree> out;
+  for (const auto& entry : list) {
+    const py::tuple t = py::reinterpret_borrow<py::tuple>(entry);
+    out.push_back({t[0].cast<std::string>(), t[1].cast<double>(), task_tree(t[2])});
+  }
+  return out;
+}
+
+UserType make_user_type(const py::handle& d, const std::shared_ptr<const PythonRuntime>& runtime,
+                        scenario::TaskSets& task_sets) {
   auto type = std::make_shared<PythonUserType>();
   type->runtime = runtime;
   type->cls = py::reinterpret_borrow<py::object>(d["class"]);
@@ -55,6 +65,8 @@ UserType make_user_type(const py::handle& d, const std::shared_ptr<const PythonR
     spec.name = task[1].cast<std::string>();
     spec.weight = task[2].cast<double>();
     spec.tags = task[3].cast<std::vector<std::string>>();
+    if (auto inner = task_tree(task[4]); !inner.empty())
+      task_sets[t.name + "/" + spec.name] = std::move(inner);
     spec.fn = [index](User& u) { return static_cast<PythonUser&>(u).run_task(index); };
     t.tasks.push_back(std::move(spec));
   }
@@ -125,7 +137,7 @@ Result<scenario::LoadedScenario> load_python_scenario(const std::filesystem::pat
     std::string common_host;
     bool hosts_agree = true;
     for (const auto& d : result[1]) {
-      loaded.scenario.user_types.push_back(make_user_type(d, runtime));
+      loaded.scenario.user_types.push_back(make_user_type(d, runtime, loaded.task_sets));
       const auto host = d["host"].cast<std::string>();
       if (host.empty()) continue;
       if (common_host.empty()) common_host = host;

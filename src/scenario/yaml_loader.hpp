@@ -11,6 +11,7 @@
 
 #include "base/result.hpp"
 #include "cicada/user.hpp"
+#include "scenario/task_ratio.hpp"
 
 namespace cicada::scenario {
 
@@ -47,6 +48,8 @@ struct LoadedScenario {
   // The scenario's own code around the run (a locustfile's events test_start, test_stop and quitting),
   // called by the app on its control thread; empty for YAML and C++ scenarios.
   std::function<void()> on_test_start, on_test_stop, on_quit;
+  // A locustfile's task sets opened into their own tasks, for the task ratio table (task_ratio.hpp).
+  TaskSets task_sets;
 };
 
 Result<LoadedScenario> load_yaml_scenario(const std::filesystem::path& file);

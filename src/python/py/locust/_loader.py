@@ -52,14 +52,26 @@ def _tags_of(t):
     return set(getattr(t, "locust_tag_set", ()))
 
 
-def _describe_tasks(cls):
+def _counted(holder):
+    """A task holder's distinct tasks in order, each with how many times it is listed (its weight)."""
     order, counts = [], {}
-    for t in cls.tasks:
+    for t in holder.tasks:
         if t not in counts:
             order.append(t)
             counts[t] = 0
         counts[t] += 1
-    return [(t, getattr(t, "__name__", repr(t)), float(counts[t]), sorted(_tags_of(t))) for t in order]
+    return [(t, getattr(t, "__name__", repr(t)), float(counts[t])) for t in order]
+
+
+def _task_set_tree(t, depth=0):
+    """A TaskSet's own tasks as [(name, count, nested)] for the task ratio table; [] for a plain task."""
+    if not (inspect.isclass(t) and issubclass(t, TaskSet)) or depth > 20:
+        return []
+    return [(name, count, _task_set_tree(inner, depth + 1)) for inner, name, count in _counted(t)]
+
+
+def _describe_tasks(cls):
+    return [(t, name, count, sorted(_tags_of(t)), _task_set_tree(t)) for t, name, count in _counted(cls)]
 
 
 def _is_user_class(item):
