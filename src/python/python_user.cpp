@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <mutex>
+#include <set>
 #include <string_view>
 
 #include "base/log.hpp"
@@ -48,6 +50,15 @@ std::string str_of(PyObject* o) {
   return s;
 }
 
+// A class's or function's __name__ (else its str).
+std::string name_of(PyObject* o) {
+  PyObject* name = PyObject_GetAttrString(o, "__name__");
+  if (!name) PyErr_Clear();
+  std::string s = str_of(name ? name : o);
+  Py_XDECREF(name);
+  return s;
+}
+
 // Server bytes (headers, reason) as Latin-1, as HTTP defines them; our own texts as UTF-8 with
 // replacement, so that no byte a server sends can make a decode fail.
 PyObject* latin1(std::string_view s) {
@@ -66,6 +77,18 @@ PyObject* utf8(std::string_view s) {
 std::string fetch_error() {
   py::error_already_set e;
   return e.what();
+}
+
+// Python that runs this long without switching back to the loop (a plain `requests` call, a socket, a
+// sleep that is not time.sleep or gevent.sleep, or long computing) held up every user of the loop.
+constexpr auto kBlockedLoop = std::chrono::milliseconds(500);
+
+// The first block of each (user type, task) is reported; later ones of the same task are not repeated.
+bool first_block_of(const std::string& key) {
+  static std::mutex mutex;
+  static std::set<std::string> seen;
+  std::lock_guard lock(mutex);
+  return seen.insert(key).second;
 }
 
 }  // namespace
@@ -124,7 +147,9 @@ Task<> PythonUser::call(Call what, std::size_t index) {
   int op = kOpDone;
   {
     GilScope gil;
+    const auto entered = std::chrono::steady_clock::now();
     op = begin(what, index);
+    report_if_blocked(entered, what, index);
   }
   while (op != kOpDone) {
     if (op == kOpRequest) {
@@ -138,7 +163,9 @@ Task<> PythonUser::call(Call what, std::size_t index) {
       options.timeout = timeout_;
       Response response = co_await client().request(method_, url_, options);
       GilScope gil;
+      const auto entered = std::chrono::steady_clock::now();
       op = resume(response_tuple(response));
+      report_if_blocked(entered, what, index);
     } else {
       if (sleep_seconds_ > 0) {
         co_await sleeper().sleep(std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -147,8 +174,10 @@ Task<> PythonUser::call(Call what, std::size_t index) {
         co_await reactor::YieldAwaiter{native().io()};
       }
       GilScope gil;
+      const auto entered = std::chrono::steady_clock::now();
       Py_INCREF(Py_None);
       op = resume(Py_None);
+      report_if_blocked(entered, what, index);
     }
   }
   // Locust runs on_stop at once when on_start or a task raises StopUser; the user then makes no requests.
@@ -156,6 +185,23 @@ Task<> PythonUser::call(Call what, std::size_t index) {
     stopped_ = true;
     co_await call(Call::kOnStop, 0);
   }
+}
+
+void PythonUser::report_if_blocked(std::chrono::steady_clock::time_point entered, Call what,
+                                   std::size_t index) {
+  const auto blocked = std::chrono::steady_clock::now() - entered;
+  if (blocked < kBlockedLoop) return;
+  const std::string type = name_of(type_->cls.ptr());
+  const std::string task = what == Call::kOnStart  ? "on_start"
+                           : what == Call::kOnStop ? "on_stop"
+                                                   : name_of(type_->tasks[index].ptr());
+  if (!first_block_of(type + "/" + task)) return;
+  log::warning(
+      "Task '{}' of {} blocked the event loop for {} ms without yielding: every user of this loop waited "
+      "meanwhile. Something in it does not yield to cicada (a plain requests or socket call, a sleep other "
+      "than time.sleep or gevent.sleep, or long computing); use self.client for HTTP. Reported once per "
+      "task.",
+      task, type, std::chrono::duration_cast<std::chrono::milliseconds>(blocked).count());
 }
 
 int PythonUser::begin(Call what, std::size_t index) {

@@ -45,6 +45,8 @@ class PythonUser final : public User {
   int begin(Call what, std::size_t index);
   int resume(_object* value);    // a new reference, consumed
   int advance(_object* result);  // a new reference, consumed
+  // Under the GIL, after Python ran from `entered` until it switched back: a long stretch is reported.
+  void report_if_blocked(std::chrono::steady_clock::time_point entered, Call what, std::size_t index);
   void decode_request(_object* op);
   _object* response_tuple(Response& r);  // a new reference
   void perform_settle(_object* op);

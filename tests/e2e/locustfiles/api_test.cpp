@@ -39,3 +39,21 @@ TEST_F(LocustfileTest, AnOptionNobodyDefinedIsAUsageError) {
   EXPECT_EQ(run("api/events_and_arguments.py", {}, 1, 1, {"--no-such-option", "x"}), 2);
   EXPECT_NE(log().find("unrecognized arguments: --no-such-option"), std::string::npos) << log();
 }
+
+TEST_F(LocustfileTest, ATaskThatBlocksTheLoopIsReportedOnceWithItsNameAndTime) {
+  // 'stall' blocks the loop 800 ms each time it runs (several times in 4 s with 2 users); 'fine' does not.
+  EXPECT_EQ(run("api/blocking_task.py", {}, 2, 4), 0) << log();
+  const std::string text = log();
+  const std::regex report("Task 'stall' of Blocking blocked the event loop for ([0-9]+) ms");
+  const auto reports =
+      std::distance(std::sregex_iterator(text.begin(), text.end(), report), std::sregex_iterator());
+  EXPECT_EQ(reports, 1) << text;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(text, m, report)) << text;
+  EXPECT_GE(std::stoi(m[1].str()), 800);  // at least the time it blocked
+  EXPECT_LT(std::stoi(m[1].str()), 4000);
+  const auto stats = csv("stats");
+  const auto* health = find_row(stats, "GET", "/health");
+  ASSERT_TRUE(health) << text;
+  EXPECT_GT(std::stoull((*health)[2]), 0u);  // the users went on
+}
