@@ -1,0 +1,84 @@
+// A master sends a locustfile (.py) to its workers, as it does a YAML or C++ scenario, and the workers run
+// it: real `cicada` processes, real ZeroMQ on loopback, a scripted server counting what arrives. A worker
+// that has the master's file at the same path loads it there (a module beside it imports); one that does
+// not loads the copy the master sent.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "fleet.hpp"
+#include "support/csv_rows.hpp"
+#include "support/scripted_server.hpp"
+
+using namespace std::chrono_literals;
+using namespace cicada::testing;
+
+namespace {
+
+// A locustfile whose path comes from a module beside it (only importable where the file is).
+std::filesystem::path write_locustfile(const std::filesystem::path& dir, bool with_helper) {
+  if (with_helper) std::ofstream(dir / "fleet_paths.py") << "PATH = '/py'\n";
+  const auto path = dir / "fleet_locustfile.py";
+  std::ofstream(path) << (with_helper ? "from fleet_paths import PATH\n" : "PATH = '/py'\n")
+                      << "from locust import HttpUser, task, constant\n"
+                         "class PyGetter(HttpUser):\n"
+                         "    wait_time = constant(0.05)\n"
+                         "    @task\n"
+                         "    def get(self):\n"
+                         "        self.client.get(PATH + '/item?id=1', name=PATH + '/item')\n";
+  return path;
+}
+
+struct FleetRun {
+  int master_code = -1;
+  std::string master_err;
+  std::uint64_t counted = 0;
+};
+
+FleetRun run_fleet(ScriptedServer& server, const std::filesystem::path& locustfile, bool remove_after_start) {
+  const auto dir = locustfile.parent_path();
+  const int port = ScriptedServer::closed_port();
+  const auto prefix = dir / "run";
+  ChildProcess master(master_argv(locustfile, server.url(), port, 2,
+                                  {"-u", "4", "-r", "100", "-t", "3s", "--stop-timeout", "2", "--csv",
+                                   prefix.string(), "--no-history"}),
+                      dir);
+  EXPECT_TRUE(master.wait_for_output("Waiting for 2 workers", 20s)) << master.err();
+  if (remove_after_start) std::filesystem::remove(locustfile);  // the workers cannot read it any more
+  TempDir worker_dir;                                           // the workers run elsewhere
+  std::vector<std::unique_ptr<ChildProcess>> workers;
+  for (int i = 0; i < 2; ++i)
+    workers.push_back(std::make_unique<ChildProcess>(worker_argv(port), worker_dir.path()));
+  const auto code = master.wait(40s);
+  FleetRun r;
+  r.master_code = code ? *code : -1;
+  r.master_err = master.err();
+  expect_workers_quit(workers);
+  const auto rows = read_csv(prefix.string() + "_stats.csv");
+  const auto* row = find_row(rows, "GET", "/py/item");
+  r.counted = row ? std::stoull((*row)[2]) : 0;
+  return r;
+}
+
+TEST(LocustfileFleet, WorkersRunTheMastersLocustfileInPlace) {
+  ScriptedServer server;
+  server.set_fallback(ScriptedReply::respond(200, "ok").after(5ms));
+  TempDir dir;
+  const FleetRun r = run_fleet(server, write_locustfile(dir.path(), true), false);
+  EXPECT_EQ(r.master_code, 0) << r.master_err;
+  EXPECT_NE(r.master_err.find("Sharing 4 users over 2 workers: 2, 2"), std::string::npos) << r.master_err;
+  EXPECT_GT(r.counted, 40u) << r.master_err;  // 4 users x ~18/s x 3 s
+  EXPECT_EQ(r.counted, server.request_count()) << r.master_err;
+}
+
+TEST(LocustfileFleet, WorkersWithoutTheFileRunTheCopyTheMasterSent) {
+  ScriptedServer server;
+  server.set_fallback(ScriptedReply::respond(200, "ok").after(5ms));
+  TempDir dir;
+  const FleetRun r = run_fleet(server, write_locustfile(dir.path(), false), true);
+  EXPECT_EQ(r.master_code, 0) << r.master_err;
+  EXPECT_GT(r.counted, 40u) << r.master_err;
+  EXPECT_EQ(r.counted, server.request_count()) << r.master_err;
+}
+
+}  // namespace
