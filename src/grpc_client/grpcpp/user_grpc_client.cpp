@@ -16,8 +16,9 @@ namespace cicada::grpc_client {
 
 bool built_in() { return true; }
 
-// Everything one user's calls reuse. Owned by the client and, while a completion is posted, by that
-// completion too: the loop may run it after the client is gone (it then finds nobody waiting).
+// Everything one user's calls reuse. Owned by the client, by gRPC's callback while it runs, and while a
+// completion is posted by that completion too: the loop may run it after the client is gone (it then
+// finds nobody waiting).
 struct UserGrpcClient::State : std::enable_shared_from_this<State> {
   State(ChannelCache& cache, http::UserHttpClient& c)
       : clock(c), channels(cache.impl()), io(c.io()), sink(c.sink()) {}
@@ -46,42 +47,58 @@ struct UserGrpcClient::State : std::enable_shared_from_this<State> {
   bool target_known = false;
 
   // The call in flight. status is written by gRPC's thread before it posts the completion and read on
-  // the loop after it (the post orders the two).
+  // the loop after it (the post orders the two). started counts the calls started (the loop's),
+  // completed the callbacks that have posted (gRPC's threads'): a count, not a flag, as a callback may
+  // finish posting after its coroutine was resumed and the next call started.
   std::optional<grpc::ClientContext> context;
   grpc::Status status;
   std::coroutine_handle<> waiting;
-  std::atomic<bool> callback_done{true};
+  std::uint64_t started = 0;
+  std::atomic<std::uint64_t> completed{0};
   bool in_flight = false;
   std::string name;  // the entry name of the current call (its caller's view may be gone)
   MonoTime due{};
   std::string failure;
   std::string message;
 
-  // gRPC's thread: hand the result to the loop. The completion holds the state alive; callback_done is
-  // set after the post, so a client waiting for it (abandon) knows nothing else will touch the loop.
-  void complete(grpc::Status s) {
+  // gRPC's thread: hand the result of call `seq` to the loop. The state is held until this returns: once
+  // `completed` counts the call, its client may go (and the posted completion may already have run), so
+  // this may be the last owner. grpc++ has let go of the call before it runs the callback, so the
+  // context may go with the state here.
+  void complete(std::uint64_t seq, grpc::Status s) {
+    std::shared_ptr<State> keep = shared_from_this();
     status = std::move(s);
-    boost::asio::post(io, [keep = shared_from_this()] {
-      if (auto h = std::exchange(keep->waiting, {})) h.resume();
-    });
-    callback_done.store(true, std::memory_order_release);
-    callback_done.notify_all();
+    boost::asio::post(io, [keep, seq] { keep->resume(seq); });
+    completed.fetch_add(1, std::memory_order_release);
+    completed.notify_all();
+  }
+
+  // The loop's thread: resume the coroutine waiting for call `seq`; nobody if it was abandoned (the
+  // completion of an abandoned call must not resume a later call's coroutine).
+  void resume(std::uint64_t seq) {
+    if (seq != started || !in_flight) return;
+    if (auto h = std::exchange(waiting, {})) h.resume();
   }
 
   // The loop's thread: a call is still waiting while its caller went away (the test ended, or the
-  // coroutine was destroyed): it never got its answer. Cancel it and wait for gRPC's callback, which
-  // comes promptly after a cancel; from then on the messages and context are ours again.
+  // coroutine was destroyed): it never got its answer. Cancel it and wait until gRPC's callback has
+  // posted its completion (it comes promptly after a cancel): from then on the messages and the context
+  // are ours again and nothing of gRPC's will touch the loop. A call that was not abandoned needs no
+  // wait: its coroutine was resumed, so its completion was posted.
   void abandon() {
     if (!in_flight) return;
-    sink.on_unanswered("grpc", name, micros_between(due, mono_now()));
-    waiting = {};
-    context->TryCancel();
-    callback_done.wait(false, std::memory_order_acquire);
     in_flight = false;
+    waiting = {};
+    sink.on_unanswered("grpc", name, micros_between(due, mono_now()));
+    context->TryCancel();
+    for (auto c = completed.load(std::memory_order_acquire); c != started;
+         c = completed.load(std::memory_order_acquire))
+      completed.wait(c, std::memory_order_acquire);
   }
 
   void start(inference::GRPCInferenceService::Stub& stub, OipCall call) {
-    auto done = [this](grpc::Status s) { complete(std::move(s)); };  // one pointer: no std::function heap
+    // Two words, trivially copyable: std::function keeps it without a heap block.
+    auto done = [this, seq = started](grpc::Status s) { complete(seq, std::move(s)); };
     auto* async = stub.async();
     grpc::ClientContext* ctx = &*context;
     switch (call) {
@@ -194,8 +211,14 @@ Task<GrpcResult> UserGrpcClient::call(OipCall call, std::string_view model, std:
     s.context.emplace();
     // gRPC takes a wall-clock deadline: the time left until due + timeout, from now.
     s.context->set_deadline(std::chrono::system_clock::now() + (due + timeout - mono_now()));
+    ++s.started;
     s.in_flight = true;
-    s.callback_done.store(false, std::memory_order_relaxed);
+    // The coroutine destroyed while the call waits (its user freed, or a caller that gave up on it):
+    // abandoned at once, so gRPC's completion never resumes a frame that is gone.
+    struct AbandonIfDestroyed {
+      State& state;
+      ~AbandonIfDestroyed() { state.abandon(); }
+    } guard{s};
     co_await CallAwaiter{s, *stub, call};
     s.in_flight = false;
     result.status = static_cast<GrpcStatus>(s.status.error_code());
