@@ -60,7 +60,7 @@ void WebUi::publish_loop() {
   while (!stopping_) {
     // Woken right after the runner closes a second (fresh numbers) or by a command; the timeout keeps
     // ready/stopped pages alive and tells them the connection still works.
-    publish_cv_.wait_for(lock, 1s, [&] { return publish_now_ || stopping_; });
+    publish_cv_.wait_for(lock, options_.keepalive_every, [&] { return publish_now_ || stopping_; });
     if (stopping_) break;
     publish_now_ = false;
     lock.unlock();

@@ -5,6 +5,7 @@
 //
 // The server runs on its own thread, apart from the engine's event loops, and reads only published
 // snapshots: an open page costs the engine one JSON rendering a second, not a lock on its hot path.
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
@@ -27,6 +28,10 @@ struct WebUiOptions {
   std::string scenario_file;              // shown in reports
   runner::TestRunSource* runs = nullptr;  // makes each test (a master's); null: in this process
   report::RunLoad base_load;              // what a configured shape is, for reports (report/run_load.hpp)
+  // With no fresh second or command, open pages still get an event this often: a ready or stopped page
+  // stays current and sees that its connection works. Tests lengthen it so that every event they read
+  // was pushed by what they test, not by this timer.
+  std::chrono::milliseconds keepalive_every{1000};
 };
 
 class WebUi final : public TestListener {
