@@ -84,8 +84,19 @@ TEST_F(ModelApiTest, MetricsCountRequestsByRouteAndStatus) {
   ASSERT_TRUE(post("/predict", kPayload));
   ASSERT_TRUE(post("/predict", "{"));
   ASSERT_TRUE(get("/nowhere"));
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // counted once each write completes
+  // A request is counted once its answer's write completes, which may be after the client read it: scrape
+  // until all four are counted (or 10 s, then the checks below say what is missing).
+  auto counted_all = [](const std::string& m) {
+    return m.find("cicada_http_request_duration_seconds_count{route=\"/predict\"} 3\n") !=
+               std::string::npos &&
+           m.find("route=\"unmatched\",code=\"404\"} 1\n") != std::string::npos;
+  };
   auto r = get("/metrics");
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (r && !counted_all(r->body) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    r = get("/metrics");
+  }
   ASSERT_TRUE(r);
   ASSERT_EQ(r->status, 200);
   EXPECT_EQ(r->header("content-type").rfind("text/plain; version=0.0.4", 0), 0u);

@@ -219,11 +219,14 @@ TEST_F(GrpcApiTest, CallsCountInTheRestMetricsUnderTheRouteTheyMirror) {
   ASSERT_EQ(infer_edited(out_of_range).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   // The call is reported once its answer is written, a moment after the client has it.
   std::string text;
-  for (int i = 0; i < 200; ++i) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  do {
     text = metrics_->render();
-    if (text.find(R"(route="/v2/models/heart-disease/infer",code="400"} 1)") != std::string::npos) break;
+    if (text.find(R"(route="/v2/models/heart-disease/infer",code="200"} 1)") != std::string::npos &&
+        text.find(R"(route="/v2/models/heart-disease/infer",code="400"} 1)") != std::string::npos)
+      break;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  } while (std::chrono::steady_clock::now() < deadline);
   EXPECT_NE(text.find(R"(route="/v2/models/heart-disease/infer",code="200"} 1)"), std::string::npos) << text;
   EXPECT_NE(text.find(R"(route="/v2/models/heart-disease/infer",code="400"} 1)"), std::string::npos) << text;
 }
@@ -231,22 +234,21 @@ TEST_F(GrpcApiTest, CallsCountInTheRestMetricsUnderTheRouteTheyMirror) {
 TEST_F(GrpcApiTest, AtTheInflightLimitCallsAreRefusedWithResourceExhaustedAtOnce) {
   GrpcServerOptions options;
   options.max_inflight = 1;
-  start(options, SimulatedCost{std::chrono::milliseconds(400), CostMode::kSleep});
-  // The first call holds its thread (and the only in-flight place) for 400 ms; the second one, on the
-  // other thread, must be refused at once rather than wait.
+  start(options, SimulatedCost{std::chrono::milliseconds(1000), CostMode::kSleep});
+  // The first call holds its thread (and the only in-flight place) for 1 s; the second one, on the other
+  // thread, must be refused at once rather than wait. It is sent once the first is seen in flight (waited
+  // for, however long a loaded machine takes to get it there), so it arrives while the first is held.
   auto first = std::async(std::launch::async, [this] {
     ModelInferResponse r;
     return infer(infer_request(), r).error_code();
   });
-  grpc::StatusCode second = grpc::StatusCode::OK;
-  for (int attempt = 0; attempt < 40 && second != grpc::StatusCode::RESOURCE_EXHAUSTED; ++attempt) {
-    if (server_->inflight() == 0) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-      continue;
-    }
-    ModelInferResponse r;
-    second = infer(infer_request(), r).error_code();
-  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (server_->inflight() == 0 && first.wait_for(std::chrono::seconds(0)) != std::future_status::ready &&
+         std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  ASSERT_EQ(server_->inflight(), 1u) << "the first call never showed in flight";
+  ModelInferResponse r;
+  const grpc::StatusCode second = infer(infer_request(), r).error_code();
   EXPECT_EQ(second, grpc::StatusCode::RESOURCE_EXHAUSTED);
   EXPECT_EQ(first.get(), grpc::StatusCode::OK);
   EXPECT_NE(metrics_->render().find("cicada_http_requests_rejected_total 1"), std::string::npos)

@@ -53,7 +53,8 @@ TEST(ServeGrpcCommand, ServesGrpcBesideRestAndCountsItInMetrics) {
 
   const auto port = static_cast<std::uint16_t>(std::stoi(rest[1].str()));
   std::string metrics;
-  for (int i = 0; i < 100 && metrics.find("infer\",code=\"200\"} 1") == std::string::npos; ++i) {
+  // Counted once the answer is written, a moment after the client has it: poll for up to ~10 s.
+  for (int i = 0; i < 500 && metrics.find("infer\",code=\"200\"} 1") == std::string::npos; ++i) {
     if (i > 0) std::this_thread::sleep_for(20ms);
     auto r = cicada::test::round_trip(port, cicada::test::make_request("GET", "/metrics"));
     ASSERT_TRUE(r);
