@@ -80,7 +80,12 @@ TEST_F(CicadaCli, SigintMidRunStillWritesCompleteCsvs) {
   auto run = start({"-f", source("examples/randomized-max.yaml").string(), "--host", g_server->url(),
                     "--headless", "-u", "4", "-r", "4", "-t", "60s", "--csv", "out", "--only-summary"});
   ASSERT_TRUE(run->wait_for_output("All users spawned", 20s)) << run->err();
-  std::this_thread::sleep_for(1500ms);
+  // Interrupt once two seconds are in the history file (watched, not guessed from a sleep: a loaded
+  // machine writes them later).
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (read_csv(dir_.path() / "out_stats_history.csv").size() < 3 &&
+         std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(50ms);
   run->signal(SIGINT);
   ASSERT_EQ(run->wait(20s), 0) << run->err();
   auto stats = read_csv(dir_.path() / "out_stats.csv");

@@ -109,9 +109,10 @@ TEST_F(CppScenarioTest, HealthCompilesOnceThenStartsFromTheCache) {
   ASSERT_EQ(second->wait(30s), 0) << second->err();
   const double cached_ms = load_ms(second->err(), "cached");
   ASSERT_GE(cached_ms, 0) << second->err();
-  // The goals are < 5 s and < 100 ms on an idle machine; the bounds here allow for a loaded CI box.
-  EXPECT_LT(compile_ms, 30'000);
-  EXPECT_LT(cached_ms, 1'000);
+  // A cache hit skips the compiler: against the compile measured in this run (both slow down together on
+  // a loaded machine) it is well under a third, where compiling again would cost about as much. The goals
+  // (< 5 s, < 100 ms on an idle machine) are speed claims, not bounds for a test on a shared machine.
+  EXPECT_LT(cached_ms * 3, compile_ms);
   std::cout << "compile+load " << compile_ms << " ms, cached load " << cached_ms << " ms\n";
 }
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <thread>
 
@@ -203,7 +204,20 @@ TEST_F(HistoryE2e, TwoRunsWritingOneDatabaseAtOnceBothLand) {
 TEST_F(HistoryE2e, AKilledRunLeavesAReadableDatabaseWithTheRunIncomplete) {
   auto run = load_test({}, "60s");
   ASSERT_TRUE(run->wait_for_output("Run id ", 20s)) << run->err();
-  std::this_thread::sleep_for(2500ms);  // a few per-second history rows
+  // Kill it once the database holds a couple of per-second rows (read from the file as the run writes it,
+  // not guessed from a sleep: a loaded machine writes them later).
+  auto seconds_kept = [](const std::string& show) {
+    const auto at = show.find("Seconds    ");
+    return at == std::string::npos ? -1 : std::atoi(show.c_str() + at + 11);
+  };
+  std::string during = sub({"history", "show", "latest"}).second;
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (seconds_kept(during) < 2 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(200ms);
+    during = sub({"history", "show", "latest"}).second;
+  }
+  ASSERT_GE(seconds_kept(during), 2) << during;
+  ASSERT_NE(during.find("incomplete"), std::string::npos) << during;
   run->signal(SIGKILL);
   run->wait(10s);
   auto [code, list] = sub({"history", "list"});
