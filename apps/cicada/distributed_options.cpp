@@ -15,6 +15,12 @@ void add_distributed_flags(CLI::App& app, CliOptions& o) {
                               "Run as a worker: connect to --master-host and run the users it sends "
                               "(needs no -f: the master sends the scenario)");
   master->excludes(worker);
+  app.add_option("--processes", d.processes,
+                 "Run as a master with N local worker processes of this program on 127.0.0.1 (-1: one per "
+                 "CPU): how a locustfile uses more than one core")
+      ->excludes(master)
+      ->excludes(worker)
+      ->check(CLI::Range(-1, 1024));
   add_master_flags(app, d);
   app.add_option("--master-host", d.master_host, "Worker: host of the master (default 127.0.0.1)");
   app.add_option("--master-port", d.master_port, "Worker: port of the master (default 5557)")

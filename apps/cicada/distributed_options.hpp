@@ -22,6 +22,7 @@ struct DistributedOptions {
   std::string master_host = "127.0.0.1";
   int master_port = 5557;
   double master_timeout_s = 60;  // worker: exit after this long without a word from the master
+  int processes = 0;             // --processes N: a master with N local worker processes (-1: one per CPU)
 };
 
 struct CliOptions;

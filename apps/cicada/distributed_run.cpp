@@ -13,6 +13,7 @@
 #include "distributed/master_runner.hpp"
 #include "distributed/master_session.hpp"
 #include "distributed/worker_node.hpp"
+#include "local_workers.hpp"
 #include "scenario_source.hpp"
 #include "signal_watcher.hpp"
 #include "web_command.hpp"
@@ -94,11 +95,19 @@ std::optional<int> judge_failed_workers(const distributed::MasterRunner& master)
   return std::nullopt;
 }
 
-// Binds the master's socket, or says why not on stderr.
-bool bind_master(distributed::MasterRunner& master) {
+// Binds the master's socket, or says why not on stderr; then starts the --processes workers (if any),
+// which connect to the port it got.
+bool bind_master(distributed::MasterRunner& master, const CliOptions* o = nullptr,
+                 LocalWorkers* local = nullptr) {
   if (auto r = master.bind(); !r) {
     std::cerr << "cicada: " << r.error().message << "\n";
     return false;
+  }
+  if (o && local && o->distributed.processes > 0) {
+    if (auto r = local->start(o->distributed.processes, master.port(), o->loglevel); !r) {
+      std::cerr << "cicada: " << r.error().message << "\n";
+      return false;
+    }
   }
   return true;
 }
@@ -111,9 +120,10 @@ int run_master(const CliOptions& o, runner::RunDescription description, Observer
     std::cerr << "cicada: " << payload.error().message << "\n";
     return 2;
   }
+  LocalWorkers local;  // --processes: outlives the master, waits for its workers to exit
   distributed::MasterRunner master(std::move(*payload), description.options,
                                    master_options(o.distributed, description.scenario));
-  if (!bind_master(master)) return 1;
+  if (!bind_master(master, &o, &local)) return 1;
   SignalWatcher watcher([&] { master.stop(); }, [&] { master.stop_now(); });
   if (auto r = master.wait_for_workers(); !r) {
     log::error("{}", r.error().message);
@@ -141,8 +151,9 @@ int run_master_web_ui(const CliOptions& o, scenario::LoadedScenario loaded, cons
     std::cerr << "cicada: " << payload.error().message << "\n";
     return 2;
   }
+  LocalWorkers local;
   distributed::MasterRunner master(std::move(*payload), ro, master_options(o.distributed, loaded.scenario));
-  if (!bind_master(master)) return 1;
+  if (!bind_master(master, &o, &local)) return 1;
   if (o.web.autostart) {
     // The UI's own start needs workers; --autostart waits for --expect-workers first, as headless does.
     SignalWatcher watcher([&] { master.stop(); });

@@ -3,6 +3,7 @@
 #include <string_view>
 
 #include "cli_options.hpp"
+#include "local_workers.hpp"
 #include "run_command.hpp"
 #include "subcommands.hpp"
 
@@ -15,5 +16,6 @@ int main(int argc, char** argv) {
   }
   auto parsed = cicada::app::parse_cli(argc, argv);
   if (!parsed.options) return parsed.exit_code;
+  cicada::app::become_local_master(*parsed.options);  // --processes N
   return cicada::app::run_load_test(*parsed.options);
 }

@@ -1,0 +1,42 @@
+// --processes N: a locustfile on N local worker processes under a local master (one interpreter lock per
+// process, as Locust meets it), against the real model server; every request lands in the master's CSV.
+#include <regex>
+#include <set>
+
+#include "locustfile_fixture.hpp"
+
+using cicada::testing::find_row;
+using cicada::testing::LocustfileTest;
+
+constexpr const char* kHealth =
+    "from locust import FastHttpUser, task, constant\n"
+    "class Health(FastHttpUser):\n"
+    "    wait_time = constant(0.05)\n"
+    "    @task\n"
+    "    def health(self):\n"
+    "        self.client.get('/health')\n";
+
+TEST_F(LocustfileTest, ProcessesRunsTheLocustfileOnLocalWorkerProcesses) {
+  const int code = run(write("health.py", kHealth), {}, 4, 3, {"--processes", "2"});
+  EXPECT_EQ(code, 0) << log();
+  const std::string text = log();
+  EXPECT_NE(text.find("Sharing 4 users over 2 workers: 2, 2"), std::string::npos) << text;
+  // Two worker processes, neither of them this run's master.
+  std::set<std::string> pids;
+  const std::regex connected("connected \\([^ ]+ pid ([0-9]+), 1 threads\\)");
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), connected); it != std::sregex_iterator();
+       ++it)
+    pids.insert((*it)[1].str());
+  EXPECT_EQ(pids.size(), 2u) << text;
+  EXPECT_EQ(pids.count(std::to_string(last_->pid())), 0u) << text;
+  const auto stats = csv("stats");
+  const auto* total = find_row(stats, "", "Aggregated");
+  ASSERT_TRUE(total) << text;
+  EXPECT_GT(std::stoull((*total)[2]), 0u);
+  EXPECT_EQ((*total)[3], "0") << text;  // no failures
+}
+
+TEST_F(LocustfileTest, ProcessesIsNotForAMasterOrAWorker) {
+  EXPECT_EQ(run(write("health.py", kHealth), {}, 1, 1, {"--processes", "2", "--master"}), 2) << log();
+  EXPECT_NE(log().find("excludes"), std::string::npos) << log();
+}
