@@ -1,4 +1,5 @@
-"""Load-generator efficiency, side by side in one run: wrk, cicada, Locust FastHttpUser and HttpUser.
+"""Load-generator efficiency, side by side in one run: wrk, cicada (YAML, and the same Locust locustfile as
+Locust runs: `cicada -f health.py HealthMaxFastUser`), Locust FastHttpUser and HttpUser.
 
 Called by run.sh (which checks the tools and paths). Targets, each pinned to CPU 0:
   nginx               GET /health (static "OK", bench/nginx.conf)
@@ -18,8 +19,9 @@ import sys
 import measure
 import targets
 
-GENERATORS = ["wrk", "cicada", "locust-fast", "locust-http"]
+GENERATORS = ["wrk", "cicada", "cicada-py", "locust-fast", "locust-http"]
 LABELS = {"wrk": "wrk 4.1 -t1 -c50", "cicada": "cicada --threads 1, 50 users",
+          "cicada-py": "cicada -f locustfile (FastHttpUser class), 50 users",
           "locust-fast": "Locust FastHttpUser, 50 users", "locust-http": "Locust HttpUser, 50 users"}
 # target -> (title, path, cicada scenario, wrk lua script or None, locustfile, Locust classes)
 TARGETS = {
@@ -43,6 +45,10 @@ def command(gen, target, base, a, run_s):
                       "-u", "50", "-r", "50", "--threads", "1", "-t", f"{run_s}s", "--host", base,
                       "--csv", os.path.join(a.work, f"cicada-{target}"),
                       # recorded like a normal run, but in the work folder, not the source tree
+                      "--history-db", os.path.join(a.work, "history.db")], signal.SIGTERM
+    if gen == "cicada-py":  # Locust's own locustfile and class, unchanged, on cicada's engine
+        return pin + [a.cicada, "-f", locustfile, classes["locust-fast"], "--headless", "-u", "50", "-r", "50",
+                      "-t", f"{run_s}s", "--host", base, "--csv", os.path.join(a.work, f"cicada-py-{target}"),
                       "--history-db", os.path.join(a.work, "history.db")], signal.SIGTERM
     return pin + ["/usr/bin/locust", "--headless", "-u", "50", "-r", "50", "-t", f"{run_s}s", "--only-summary",
                   "--stop-timeout", "0", "--loglevel", "WARNING", "-f", locustfile, classes[gen],
@@ -110,6 +116,11 @@ def report(results, a):
         parts = [f"cicada/wrk **{cell(ratios(results, target, 'cicada', 'wrk'), '{:.2f}')}** (goal ≤ 1.5)"]
         for gen in [g for g in ("locust-fast", "locust-http") if g in gens]:
             parts.append(f"{LABELS[gen].split(',')[0]}/cicada {cell(ratios(results, target, gen, 'cicada'), '{:.1f}')}")
+        if "cicada-py" in gens:  # issue 15's goals: a locustfile on cicada at most 1/4 of FastHttpUser, 1/20 of HttpUser
+            for gen, goal in (("locust-fast", "0.25"), ("locust-http", "0.05")):
+                if gen in gens:
+                    parts.append(f"cicada -f locustfile/{LABELS[gen].split(',')[0]} "
+                                 f"**{cell(ratios(results, target, 'cicada-py', gen), '{:.3f}')}** (goal ≤ {goal})")
         lines.append(f"- {title}: " + "; ".join(parts))
     return "\n".join(lines)
 

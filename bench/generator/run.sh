@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Load-generator efficiency, side by side in one run (issue 3, "Speed and memory"):
-# wrk -t1, cicada --threads 1 (all stats on, CSVs written, as in a normal run), Locust FastHttpUser and
+# wrk -t1, cicada --threads 1 (all stats on, CSVs written, as in a normal run; a YAML scenario, and Locust's
+# own locustfile and FastHttpUser class run by cicada: generator cicada-py), Locust FastHttpUser and
 # HttpUser, each with 50 connections/users and no think time, pinned to CPU 1, against targets pinned to
 # CPU 0: nginx (bench/nginx.conf) GET /health, cicada-model serve --threads 1 GET /health and POST /predict.
 # Generator CPU (from /proc) and the server's own request counter are sampled over a steady window.
