@@ -29,6 +29,7 @@ python::PythonLoadOptions python_options(const ScenarioChoice& choice) {
     p.headless = o->headless;
     p.csv_prefix = o->csv_prefix;
     p.stop_timeout = std::chrono::duration<double>(o->run.stop_timeout).count();
+    p.loglevel = o->loglevel;
   }
   return p;
 }

@@ -123,6 +123,7 @@ Result<scenario::LoadedScenario> load_python_scenario(const std::filesystem::pat
     standard["csv_prefix"] =
         options.csv_prefix.empty() ? py::object(py::none()) : py::str(options.csv_prefix);
     standard["stop_timeout"] = options.stop_timeout;
+    standard["loglevel"] = options.loglevel;
     py::tuple result =
         loader.attr("load")(file.string(), optional_list(options.tags), optional_list(options.exclude_tags),
                             options.host.empty() ? py::object(py::none()) : py::str(options.host),

@@ -25,6 +25,7 @@ struct PythonLoadOptions {
   bool headless = false;
   std::string csv_prefix;
   double stop_timeout = 0;
+  std::string loglevel = "INFO";  // --loglevel: also the level of the locustfile's own `logging`
 };
 
 Result<scenario::LoadedScenario> load_python_scenario(const std::filesystem::path& file,

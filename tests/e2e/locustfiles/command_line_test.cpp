@@ -95,6 +95,26 @@ TEST(LocustCommandLineFlags, LogfileTakesTheLogAndShortSIsStopTimeout) {
   EXPECT_NE(o.out.find("Aggregated"), std::string::npos) << o.out;  // the console table stays on stdout
 }
 
+TEST(LocustCommandLineFlags, LoglevelIsTheLevelOfTheLocustfilesLogging) {
+  TempDir dir;
+  std::ofstream(dir.path() / "user.py") << "from locust import User, task, constant\n"
+                                           "import logging\n"
+                                           "class Quiet(User):\n"
+                                           "    wait_time = constant(0.2)\n"
+                                           "    @task\n"
+                                           "    def nothing(self):\n"
+                                           "        logging.debug('debug line')\n"
+                                           "        logging.warning('warning line')\n";
+  for (const std::string level : {"DEBUG", "WARNING"}) {
+    const Output o = run_in(
+        dir.path(), {binary("apps/cicada/cicada").string(), "-f", "user.py", "--headless", "-u", "1", "-t",
+                     "1s", "--host", "http://127.0.0.1:9", "--no-history", "--only-summary", "-L", level});
+    EXPECT_EQ(o.code, 0) << o.err;
+    EXPECT_NE(o.err.find("/WARNING/root: warning line"), std::string::npos) << o.err;
+    EXPECT_EQ(o.err.find("/DEBUG/root: debug line") != std::string::npos, level == "DEBUG") << o.err;
+  }
+}
+
 TEST(LocustCommandLineFlags, LocustConfigFilesAndVariablesLieUnderCicadasOwn) {
   TempDir dir;
   std::ofstream(dir.path() / "user.py") << "from locust import User, task, constant\n"

@@ -19,8 +19,10 @@ from locust.user.users import User
 _state = {}
 
 
-def _setup_logging():
+def _setup_logging(level="INFO"):
+    """Locust's log format on stderr for the locustfile's own loggers, at --loglevel."""
     if _state.get("logging"):
+        logging.getLogger().setLevel(level)
         return
     _state["logging"] = True
     handler = logging.StreamHandler(sys.stderr)
@@ -35,7 +37,7 @@ def _setup_logging():
     handler.addFilter(_Host())
     root = logging.getLogger()
     root.addHandler(handler)
-    root.setLevel(logging.INFO)
+    root.setLevel(level)
 
 
 def _wait_spec(cls):
@@ -148,7 +150,7 @@ def parse_options(extra_args, standard):
 
 def load(path, tags=None, exclude_tags=None, host=None, extra_args=(), standard=None):
     """Runs the locustfile and returns (environment, [user class descriptions], shape instance or None)."""
-    _setup_logging()
+    _setup_logging(str((standard or {}).get("loglevel", "INFO")).upper())
     time.sleep = _runtime.sleep
     path = os.path.abspath(path)
     directory = os.path.dirname(path)
