@@ -139,7 +139,13 @@ int run_load_test(const CliOptions& o) {
       std::cerr << "cicada: " << description.error().message << "\n";
       return kUsageError;
     }
-    return run_master(o, std::move(*description), observers);
+    // A locustfile's test_start/test_stop/quitting fire on the master, around the fleet's test (its
+    // workers do not fire them).
+    if (loaded->on_test_start) loaded->on_test_start();
+    const int code = run_master(o, std::move(*description), observers);
+    if (loaded->on_test_stop) loaded->on_test_stop();
+    if (loaded->on_quit) loaded->on_quit();
+    return code;
   }
   runner::LocalTestRun run(std::move(loaded->scenario), *ro);
   if (auto r = run.prepare(); !r) {
