@@ -1,7 +1,7 @@
-// Stopping a run (LocalRunner, the engine's loops) while every user's gRPC call is held by a server that
-// never answers: the run ends at once instead of waiting for a deadline, each call is cancelled (the
-// server sees it go) and counted unanswered exactly once, none is recorded as a request, and nothing
-// touches a user, client, shard or loop after it is gone (run under ASan: scripts/test-asan.sh).
+// Stopping a run (LocalRunner, the engine's loops; closed and open model) while every user's gRPC call is
+// held by a server that never answers: the run ends at once instead of waiting for a deadline, each call is
+// cancelled (the server sees it go) and counted unanswered exactly once, none is recorded as a request, and
+// nothing touches a user, client, shard or loop after it is gone (run under ASan: scripts/test-asan.sh).
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
@@ -11,6 +11,7 @@
 #include "base/clock.hpp"
 #include "grpc_oip/inference.grpc.pb.h"
 #include "runner/local_runner.hpp"
+#include "runner/stages.hpp"
 
 namespace {
 
@@ -49,6 +50,8 @@ class GrpcStop : public ::testing::Test {
     if (server_) server_->Shutdown(std::chrono::system_clock::now() + 1s);
   }
 
+  void stop_while_held(cicada::runner::RunOptions o, int calls);
+
   HoldingService service_;
   int port_ = 0;
   std::unique_ptr<grpc::Server> server_;
@@ -68,12 +71,10 @@ cicada::Scenario infer_forever() {
   return s;
 }
 
-TEST_F(GrpcStop, StoppingWhileEveryCallIsHeldCancelsThemAndCountsEachUnansweredOnce) {
-  constexpr int kUsers = 4;
-  cicada::runner::RunOptions o;
+// Runs `o` against the holding server until it holds `calls` calls, stops the run (no stop timeout) and
+// checks the ending: at once, every call cancelled at the server and counted unanswered once.
+void GrpcStop::stop_while_held(cicada::runner::RunOptions o, int calls) {
   o.host = "grpc://127.0.0.1:" + std::to_string(port_);
-  o.users = kUsers;
-  o.spawn_rate = 1000;
   o.run_time = 60s;  // a bound only: the test stops the run
   o.threads = 2;     // two loops, two channel caches
   o.seed = 7;
@@ -84,9 +85,9 @@ TEST_F(GrpcStop, StoppingWhileEveryCallIsHeldCancelsThemAndCountsEachUnansweredO
 
   cicada::MonoTime stop_asked{};
   std::thread stopper([&] {
-    // Once the server holds every user's call (or 20 s, a bound for a broken client), stop the run.
+    // Once the server holds every call (or 20 s, a bound for a broken client), stop the run.
     const auto until = std::chrono::steady_clock::now() + 20s;
-    while (service_.held.load() < kUsers && std::chrono::steady_clock::now() < until)
+    while (service_.held.load() < calls && std::chrono::steady_clock::now() < until)
       std::this_thread::sleep_for(5ms);
     stop_asked = cicada::mono_now();
     runner.stop();
@@ -96,19 +97,34 @@ TEST_F(GrpcStop, StoppingWhileEveryCallIsHeldCancelsThemAndCountsEachUnansweredO
   stopper.join();
   const auto stopped_in = ended - stop_asked;
 
-  ASSERT_EQ(service_.cancelled.load() + service_.held.load(), kUsers) << "the server held every call";
+  ASSERT_EQ(service_.cancelled.load() + service_.held.load(), calls) << "the server held every call";
   // The run did not wait for the calls (they would have been held 30 s, and their deadline is 60 s).
   EXPECT_LT(stopped_in, 10s);
   const auto snapshot = runner.snapshot();
   ASSERT_NE(snapshot, nullptr);
-  EXPECT_EQ(snapshot->unanswered_requests, static_cast<std::uint64_t>(kUsers));
+  EXPECT_EQ(snapshot->unanswered_requests, static_cast<std::uint64_t>(calls));
   EXPECT_EQ(snapshot->total.num_requests, 0u) << "a cancelled call is not a request answered";
   EXPECT_EQ(snapshot->total.num_failures, 0u);
   // Each call was cancelled on the wire, not left running at the server.
   const auto until = std::chrono::steady_clock::now() + 10s;
-  while (service_.cancelled.load() < kUsers && std::chrono::steady_clock::now() < until)
+  while (service_.cancelled.load() < calls && std::chrono::steady_clock::now() < until)
     std::this_thread::sleep_for(5ms);
-  EXPECT_EQ(service_.cancelled.load(), kUsers);
+  EXPECT_EQ(service_.cancelled.load(), calls);
+}
+
+TEST_F(GrpcStop, StoppingWhileEveryCallIsHeldCancelsThemAndCountsEachUnansweredOnce) {
+  cicada::runner::RunOptions o;
+  o.users = 4;
+  o.spawn_rate = 1000;
+  stop_while_held(o, 4);
+}
+
+// The open model: iterations on slots of the arrival executor, which the engine frees apart from users.
+TEST_F(GrpcStop, AnOpenModelStoppedWhileItsIterationsAreHeldCancelsThemToo) {
+  cicada::runner::RunOptions o;
+  o.shape = cicada::runner::constant_rate_shape(50);
+  o.max_inflight = 4;  // four iterations held; the later ones wait for a slot and are dropped at the stop
+  stop_while_held(o, 4);
 }
 
 }  // namespace
