@@ -73,7 +73,7 @@ std::string compare_table(const Comparison& c) {
   for (auto w : width) total += w + 2;
   out += std::string(total - 2, '-') + "\n";
   for (const auto& r : body) out += line(r);
-  out += "\n" + summary(c) + fmt::format(" (tolerance {:.0f}%)\n", c.options.tolerance * 100);
+  out += fmt::format("\n{} (tolerance {:.0f}%)\n", summary(c), c.options.tolerance * 100);
   return out;
 }
 
@@ -85,7 +85,7 @@ std::string compare_markdown(const Comparison& c) {
     std::string verdict = r[5] == "worse" ? "**worse**" : r[5];
     out += fmt::format("| {} | {} | {} | {} | {} | {} |\n", r[0], r[1], r[2], r[3], r[4], verdict);
   }
-  out += "\n" + summary(c) + fmt::format(" (tolerance {:.0f}%)\n", c.options.tolerance * 100);
+  out += fmt::format("\n{} (tolerance {:.0f}%)\n", summary(c), c.options.tolerance * 100);
   return out;
 }
 

@@ -83,7 +83,10 @@ bool parse_predict_body(std::string_view body, const InputSchema& schema, Predic
     input.values.assign(input.rows * width, 0.0);
     std::size_t i = 0;
     for (simdjson::dom::element item : items) {
-      std::string prefix = "[" + std::to_string(i) + "].";
+      // Appended piece by piece: GCC 12 -O3 warns falsely (-Wrestrict) on "[" + std::to_string(i).
+      std::string prefix = "[";
+      prefix += std::to_string(i);
+      prefix += "].";
       if (item.is_object()) {
         read_row(item.get_object().value_unsafe(), schema, prefix, input.values.data() + i * width, error);
       } else {
