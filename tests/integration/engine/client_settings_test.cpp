@@ -33,19 +33,27 @@ UserType one_user_getting(std::string name, std::string path) {
   return t;
 }
 
-// Runs the scenario for `run_time` with two users; the snapshot at the end.
-cicada::stats::Snapshot run(Scenario s, const std::string& host, std::chrono::milliseconds run_time,
-                            std::chrono::milliseconds request_timeout) {
+// Runs the scenario with two users until each entry in `paths` has completed two requests (60 s at
+// most: a bound that only catches a hang), so a slow machine (TLS handshakes under ASan) waits longer
+// instead of failing, as a fixed 1 s run did under ASan; the snapshot at the end.
+cicada::stats::Snapshot run(Scenario s, const std::string& host, std::chrono::milliseconds request_timeout,
+                            std::vector<std::string> paths) {
   RunOptions o;
   o.host = host;
   o.users = 2;
   o.spawn_rate = 100;
-  o.run_time = run_time;
+  o.run_time = 60s;
   o.threads = 1;
   o.request_timeout = request_timeout;
+  o.stop_timeout = 30s;  // requests in flight at the stop finish (an unanswered one could count as failed)
   LocalRunner runner(std::move(s), o);
   EXPECT_TRUE(runner.prepare().ok());
-  runner.run([](const cicada::stats::Snapshot&) {});
+  runner.run([&](const cicada::stats::Snapshot& snap) {
+    std::size_t done = 0;
+    for (const auto& e : snap.entries)
+      for (const auto& path : paths) done += e.name == path && e.num_requests >= 2;
+    if (done == paths.size()) runner.stop();
+  });
   auto snap = runner.snapshot();
   return snap ? *snap : cicada::stats::Snapshot{};
 }
@@ -55,7 +63,7 @@ void expect_all_failed(const cicada::stats::Snapshot& s, std::string_view name, 
   std::uint64_t requests = 0, failures = 0;
   for (const auto& e : s.entries)
     if (e.name == name) requests = e.num_requests, failures = e.num_failures;
-  EXPECT_GE(requests, 1u) << name;
+  EXPECT_GE(requests, 2u) << name;
   EXPECT_EQ(failures, requests) << name;
   bool seen = false;
   for (const auto& f : s.failures)
@@ -68,7 +76,7 @@ void expect_all_passed(const cicada::stats::Snapshot& s, std::string_view name) 
   std::uint64_t requests = 0, failures = 0;
   for (const auto& e : s.entries)
     if (e.name == name) requests = e.num_requests, failures = e.num_failures;
-  EXPECT_GE(requests, 1u) << name;
+  EXPECT_GE(requests, 2u) << name;
   EXPECT_EQ(failures, 0u) << name;
 }
 
@@ -81,7 +89,7 @@ TEST(UserTypeClient, OnlyTheTypeThatSkipsVerificationTrustsASelfSignedServer) {
   s.user_types.push_back(one_user_getting("Strict", "/strict"));
   s.user_types.push_back(one_user_getting("Trusting", "/trusting"));
   s.user_types.back().client.verify_tls = false;
-  const auto snap = run(std::move(s), server.url(), 1000ms, 5000ms);
+  const auto snap = run(std::move(s), server.url(), 5000ms, {"/strict", "/trusting"});
 
   expect_all_failed(snap, "/strict", "certificate verify failed");
   expect_all_passed(snap, "/trusting");
@@ -100,7 +108,7 @@ TEST(UserTypeClient, ATypesRequestTimeoutAppliesToItsUsersOnly) {
   s.user_types.push_back(one_user_getting("Patient", "/patient"));
   s.user_types.push_back(one_user_getting("Impatient", "/impatient"));
   s.user_types.back().client.request_timeout = 200ms;
-  const auto snap = run(std::move(s), server.url(), 2000ms, 10'000ms);
+  const auto snap = run(std::move(s), server.url(), 10'000ms, {"/patient", "/impatient"});
 
   expect_all_failed(snap, "/impatient", "request timeout");
   expect_all_passed(snap, "/patient");
