@@ -2,12 +2,12 @@
 
 // Messages via fmt::format: GCC 12 at -O3 takes "literal" + std::string(...) for an overlapping memcpy
 // (-Wrestrict, a known false positive), and the plain Release build treats warnings as errors.
+#include <fmt/format.h>
+
 #include <charconv>
 #include <cstdint>
 #include <limits>
 #include <string>
-
-#include <fmt/format.h>
 
 #include "base/ascii.hpp"
 

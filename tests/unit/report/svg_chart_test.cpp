@@ -123,8 +123,9 @@ TEST(HtmlReport, ExceptionsShowTheirTracebackCollapsedToItsMostTellingLine) {
   stats::Snapshot snap;
   snap.exceptions.push_back({3, "loading the cart", native, "local"});
   const auto html = html_report(snap, ReportInfo{});
-  EXPECT_NE(html.find("<td class=\"text\"><details><summary>caused by CartError: no item 7</summary><pre>  in "
-                      "Shopper.checkout\n  std::runtime_error: loading the cart\n"),
-            std::string::npos)
+  EXPECT_NE(
+      html.find("<td class=\"text\"><details><summary>caused by CartError: no item 7</summary><pre>  in "
+                "Shopper.checkout\n  std::runtime_error: loading the cart\n"),
+      std::string::npos)
       << html;
 }
