@@ -20,6 +20,7 @@
 #include "history_cli.hpp"
 #include "report/capacity_html.hpp"
 #include "report/capacity_json.hpp"
+#include "runner/arrival_polling.hpp"
 #include "runner/capacity_run.hpp"
 #include "runner/capacity_search.hpp"
 #include "runner/run_queue_wait.hpp"
@@ -68,11 +69,12 @@ std::string point_line(const runner::CapacityPlan& plan, const runner::CapacityP
   return fmt::format(
       "step {:>2}  {:>12}  {:>9.1f} req/s  goodput {:>9.1f}  p50 {:>7.2f} ms  p95 {:>7.2f} ms  p99 {:>7.2f} "
       "ms  "
-      "fail {:>5.2f}%  cpu {}  {} windows{}{}{}{}{}",
+      "fail {:>5.2f}%  cpu {} wait {}  {} windows{}{}{}{}{}",
       p.step, runner::format_load(plan, p.load), p.throughput_rps, p.goodput_rps,
       static_cast<double>(p.percentiles_us[0]) / 1000.0, static_cast<double>(p.percentiles_us[5]) / 1000.0,
       static_cast<double>(p.percentiles_us[7]) / 1000.0, p.fail_ratio * 100.0,
       p.generator_cpu >= 0 ? fmt::format("{:>3.0f}%", p.generator_cpu * 100) : std::string("N/A"),
+      p.generator_cpu_wait >= 0 ? fmt::format("{:>3.0f}%", p.generator_cpu_wait * 100) : std::string("N/A"),
       p.windows.size(), p.stable ? " stable" : "",
       p.within_slo && p.judged_merged ? "  (" + p.note + ")" : "",
       p.dropped ? fmt::format("  dropped {}", p.dropped) : "", p.within_slo ? "" : "  <- " + p.violated,
@@ -246,6 +248,9 @@ int run_capacity_command(int argc, char** argv) {
   distributed::ProcessUsage usage;
   const double cores = static_cast<double>(ro.threads ? ro.threads : runner::usable_cpus());
   probes.generator_cpu = [&] { return usage.cpu_percent() / 100.0 / cores; };
+  // This process's loops sleep between arrivals below the polling rate, so there its CPU measures its work
+  // (a fleet's loops are its workers', whose threads the master does not know: not judged there).
+  if (!o.distributed.master) plan.open_cpu_valid_below = cores * runner::kPollingArrivalsPerLoop;
   if (server_probe) probes.server = [&] { return server_probe->sample(); };
   probes.on_step = [&](const runner::CapacityPoint& p) {
     std::cout << point_line(plan, p) << "\n" << std::flush;

@@ -13,6 +13,8 @@ namespace cicada::report {
 namespace {
 
 double ms(std::int64_t us) { return static_cast<double>(us) / 1000.0; }
+// A share that may be unknown (< 0, e.g. no schedstat): "N/A" then.
+std::string percent(double share) { return share >= 0 ? fmt::format("{:.0f}%", share * 100) : "N/A"; }
 
 std::vector<SvgMark> marks(const runner::CapacityPlan& plan, const runner::CapacityResult& r) {
   std::vector<SvgMark> out;
@@ -33,18 +35,17 @@ void steps_table(std::string& out, const runner::CapacityPlan& plan, const runne
   out +=
       "<h2>Steps</h2><table><tr><th>Step</th><th>Offered load</th><th>Throughput (req/s)</th>"
       "<th>Goodput (req/s)</th><th>p50 (ms)</th><th>p95 (ms)</th><th>p99 (ms)</th><th>Average (ms)</th>"
-      "<th>Failures</th><th>Dropped</th><th>Generator CPU</th><th>Stable</th>"
+      "<th>Failures</th><th>Dropped</th><th>Generator CPU</th><th>CPU wait</th><th>Stable</th>"
       "<th class=\"text\">Objectives</th><th class=\"text\">Windows (req/s, p95)</th></tr>";
   for (const auto& p : r.curve) {
     out += fmt::format(
         "<tr "
         "class=\"step\"><td>{}</td><td>{}</td><td>{:.1f}</td><td>{:.1f}</td><td>{:.2f}</td><td>{:.2f}</td>"
-        "<td>{:.2f}</td><td>{:.2f}</td><td>{:.2f}%</td><td>{}</td><td>{}</td><td>{}</td>"
+        "<td>{:.2f}</td><td>{:.2f}</td><td>{:.2f}%</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
         "<td class=\"text\">{}</td><td class=\"text\">{}</td></tr>",
         p.step, xml_escape(runner::format_load(plan, p.load)), p.throughput_rps, p.goodput_rps,
         ms(p.percentiles_us[0]), ms(p.percentiles_us[5]), ms(p.percentiles_us[7]), p.avg_us / 1000.0,
-        p.fail_ratio * 100.0, p.dropped,
-        p.generator_cpu >= 0 ? fmt::format("{:.0f}%", p.generator_cpu * 100) : std::string("N/A"),
+        p.fail_ratio * 100.0, p.dropped, percent(p.generator_cpu), percent(p.generator_cpu_wait),
         p.stable ? "yes" : "no", p.within_slo ? "met" : "crossed: " + xml_escape(p.violated),
         xml_escape(windows_text(p)));
   }

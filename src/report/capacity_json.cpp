@@ -25,6 +25,7 @@ nlohmann::json window_json(const runner::CapacityWindowSummary& w) {
           {"p99_ms", ms(w.p99_us)},
           {"fail_ratio", w.fail_ratio},
           {"generator_cpu", share(w.generator_cpu)},
+          {"generator_cpu_wait", share(w.generator_cpu_wait)},
           {"lateness_ms", ms(w.lateness_p50_us)}};
 }
 
@@ -62,7 +63,7 @@ runner::CapacityPoint point_of(const nlohmann::json& j) {
       if (!x.is_object()) continue;
       p.windows.push_back({x.value("throughput_rps", 0.0), us_of(x, "p50_ms"), us_of(x, "p95_ms"),
                            us_of(x, "p99_ms"), x.value("fail_ratio", 0.0), share_of(x, "generator_cpu"),
-                           us_of(x, "lateness_ms")});
+                           us_of(x, "lateness_ms"), share_of(x, "generator_cpu_wait")});
     }
   }
   if (const auto s = j.find("server"); s != j.end() && s->is_object())

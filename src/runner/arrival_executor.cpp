@@ -6,20 +6,21 @@
 #include <boost/asio/post.hpp>
 #include <utility>
 
+#include "runner/arrival_polling.hpp"
 #include "runner/shard.hpp"
 
 namespace cicada::runner {
 namespace {
 constexpr auto kIdlePoll = std::chrono::milliseconds(50);  // paused schedule: still drop late waiters
 constexpr auto kStopRace = std::chrono::seconds(1);        // see request_stop()
-// Below this gap to the next arrival the loop polls instead of sleeping on the timer. Each timer wait
+// Below kPollBelow (arrival_polling.hpp) to the next arrival the loop polls instead of sleeping on the
+// timer. Each timer wait
 // re-arms timerfd and sleeps in epoll_wait, which reprograms the CPU's deadline timer: on a virtual
 // machine a VM exit per arrival. At 42k arrivals/s that was 12% of the generator's CPU (perf,
 // do_timerfd_settime) and saturated its core, so responses waited to be read and p99 grew to ms.
 // Polling (one epoll_wait(0) per pass, no timer) also sends on time: waking a halted virtual CPU takes
 // ~20 us, which the corrected latency would count. It keeps the core busy, so only at rates above
 // 1/kPollBelow per loop (20,000/s), where the loop is busy anyway; slower schedules sleep on the timer.
-constexpr auto kPollBelow = std::chrono::microseconds(50);
 
 std::chrono::nanoseconds seconds_to_ns(double s) {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(s));

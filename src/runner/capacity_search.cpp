@@ -67,6 +67,7 @@ CapacityWindowSummary summarize(const CapacityWindow& w) {
   s.fail_ratio = ratio(w.failures, w.requests);
   s.generator_cpu = w.generator_cpu;
   s.lateness_p50_us = w.lateness_p50_us;
+  s.generator_cpu_wait = w.generator_cpu_wait;
   return s;
 }
 
@@ -161,7 +162,11 @@ bool CapacitySearch::generator_saturated(const CapacityWindow& w) const {
     // delays timer wake-ups by a few ms without the generator being saturated.
     const double limit =
         std::max(static_cast<double>(plan_.max_lateness.count()), plan_.stability * latency_limit_us());
-    return slots_free && static_cast<double>(w.lateness_p50_us) > limit;
+    if (slots_free && static_cast<double>(w.lateness_p50_us) > limit) return true;
+    // Below the polling rate its loops sleep between arrivals, so cores kept full are the generator's own
+    // work, whatever its slots say: a loop too busy to read its responses fills every slot, and the rule
+    // above would then blame the target.
+    return load_ < plan_.open_cpu_valid_below && w.generator_cpu >= plan_.max_generator_cpu;
   }
   return w.generator_cpu >= plan_.max_generator_cpu;
 }

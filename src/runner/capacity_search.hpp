@@ -59,7 +59,11 @@ struct CapacityPlan {
   // The generator is saturated when its iterations start this late (median; at least a tenth of the
   // tightest latency objective) while slots are free...
   std::chrono::microseconds max_lateness{1000};
-  double max_generator_cpu = 0.9;  // ... or (closed model) its loops use this share of their cores
+  // ... or its loops use this share of their cores: in the closed model, and in the open model below
+  // open_cpu_valid_below, where they sleep between arrivals, so their CPU measures their work (above it
+  // they poll and keep their cores busy whatever their load: arrival_polling.hpp)...
+  double max_generator_cpu = 0.9;
+  double open_cpu_valid_below = 0;  // iterations/s; 0: CPU never judged in the open model
   // ... or (either model) one of its threads waited for a CPU this share of the window: starved.
   double max_cpu_wait = 0.25;
 };
@@ -89,6 +93,7 @@ struct CapacityWindowSummary {
   double fail_ratio = 0;
   double generator_cpu = -1;
   std::int64_t lateness_p50_us = 0;
+  double generator_cpu_wait = -1;  // its most starved thread's share of the window waiting for a CPU
 };
 
 CapacityWindowSummary summarize(const CapacityWindow& window);

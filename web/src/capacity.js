@@ -12,6 +12,9 @@ function fmt(v, digits = 1) {
   return Number(v).toLocaleString('en-US', { maximumFractionDigits: digits });
 }
 
+// A share of 0..1 as a percentage; null (unknown: no CPU figures on this machine) as N/A.
+function share(v) { return v === null || v === undefined ? 'N/A' : `${fmt(100 * v, 0)}%`; }
+
 function loadText(mode, load) { return mode === 'rate' ? `${fmt(load, 2)}/s` : `${fmt(load, 0)} users`; }
 
 // Dashed vertical lines at the maximum sustainable load and at the step that crossed an objective.
@@ -98,6 +101,8 @@ function render(d) {
     cell(row, fmt(s.p99_ms, 2));
     cell(row, `${fmt(100 * s.fail_ratio, 2)}%`);
     cell(row, fmt(s.dropped, 0));
+    cell(row, share(s.generator_cpu));
+    cell(row, share(s.generator_cpu_wait));
     cell(row, `${s.stable ? 'yes' : 'no'} (${s.windows.length})`);
     cell(row, s.within_slo ? 'met' : `${s.verdict}: ${s.violated}`, 'text');
   }

@@ -52,6 +52,13 @@ bounded(150, async () => {
       assert.equal(xMax, Math.max(...data.points.map((p) => p.load)), 'the load axis ends at the highest load');
       const rows = await page.locator('#steps-table tbody tr').count();
       assert.equal(rows, data.points.length);
+      // Each row shows the generator's CPU and its threads' wait for a CPU (issue 16): the search's own
+      // evidence when it calls the generator, not the target, the limit.
+      const headers = await page.locator('#steps-table thead th').allTextContents();
+      const waitColumn = headers.indexOf('CPU wait');
+      assert.ok(waitColumn > 0 && headers[waitColumn - 1] === 'Generator CPU', headers.join(' | '));
+      const waits = await page.locator(`#steps-table tbody tr td:nth-child(${waitColumn + 1})`).allTextContents();
+      assert.deepEqual(waits, data.points.map((p) => (p.generator_cpu_wait === null ? 'N/A' : `${Math.round(100 * p.generator_cpu_wait)}%`)));
       // The answer, and the limit named after the step that crossed it. (How close the answer is to the
       // known capacity is tests/e2e/capacity's job: here a browser shares the cores with the search.)
       assert.equal(data.result.found, true, JSON.stringify(data.result));

@@ -232,6 +232,35 @@ TEST(CapacitySearch, LateIterationsWithEverySlotBusyAreTheTargetsDoingNotTheGene
   EXPECT_EQ(search.result().curve.back().verdict, StepVerdict::kCrossed);
 }
 
+// Issue 16, measured: a scenario costing its generator ~1 ms of CPU per iteration, at 2,430/s on one loop,
+// completed 698 req/s with the generator's core full and every slot taken, and the search blamed the
+// target. Below the polling rate a loop sleeps between arrivals, so a full core is the generator's work.
+TEST(CapacitySearch, AFullGeneratorCoreBelowThePollingRateIsTheGeneratorWhateverItsSlotsSay) {
+  // Two windows at `load`: the generator's core full, every slot taken, iterations 800 ms late.
+  auto verdict = [](double load, double done_per_s) {
+    CapacityPlan plan = default_plan();
+    plan.start = load;
+    plan.max_inflight = 1000;
+    plan.open_cpu_valid_below = 20'000;  // one loop
+    auto w = window(done_per_s, 900'000);
+    w.lateness_p50_us = 800'000;
+    w.in_flight = 1000;
+    w.generator_cpu = 0.99;
+    CapacitySearch search(plan, {*parse_slo("p95 < 50ms")});
+    search.add_window(w);
+    EXPECT_TRUE(search.add_window(w));
+    return search.result();
+  };
+  const auto sleeping = verdict(2430, 698);
+  EXPECT_TRUE(sleeping.generator_saturated);
+  EXPECT_EQ(sleeping.curve.back().verdict, StepVerdict::kGeneratorSaturated);
+  EXPECT_NE(sleeping.stop_reason.find("its CPU 99% of its cores"), std::string::npos) << sleeping.stop_reason;
+  // Above the polling rate the loop keeps its core busy whatever its load: its CPU says nothing there.
+  const auto polling = verdict(30'000, 20'000);
+  EXPECT_FALSE(polling.generator_saturated);
+  EXPECT_EQ(polling.curve.back().verdict, StepVerdict::kCrossed);
+}
+
 TEST(CapacitySearch, ClosedModelStopsWhenThroughputStopsGrowingWithUsers) {
   CapacityPlan plan = default_plan();
   plan.open_model = false;
