@@ -182,12 +182,15 @@ void format_failure(std::string& out, const GrpcOptions& options, GrpcStatus sta
 }  // namespace
 
 UserGrpcClient::UserGrpcClient(ChannelCache& channels, http::UserHttpClient& clock)
-    : state_(std::make_shared<State>(channels, clock)) {}
+    : channels_(channels), clock_(clock) {}
 
-UserGrpcClient::~UserGrpcClient() { state_->abandon(); }
+UserGrpcClient::~UserGrpcClient() {
+  if (state_) state_->abandon();
+}
 
 Task<GrpcResult> UserGrpcClient::call(OipCall call, std::string_view model, std::string_view rows_json,
                                       GrpcOptions options) {
+  if (!state_) state_ = std::make_shared<State>(channels_, clock_);
   State& s = *state_;
   s.abandon();  // a previous call whose coroutine was destroyed while it waited
   const MonoTime sent = mono_now();

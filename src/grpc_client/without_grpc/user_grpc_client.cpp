@@ -14,17 +14,13 @@ ChannelCache::~ChannelCache() = default;
 
 bool built_in() { return false; }
 
-struct UserGrpcClient::State {
-  http::UserHttpClient& clock;
-};
-
-UserGrpcClient::UserGrpcClient(ChannelCache&, http::UserHttpClient& clock)
-    : state_(std::make_shared<State>(State{clock})) {}
+UserGrpcClient::UserGrpcClient(ChannelCache& channels, http::UserHttpClient& clock)
+    : channels_(channels), clock_(clock) {}
 UserGrpcClient::~UserGrpcClient() = default;
 
 Task<GrpcResult> UserGrpcClient::call(OipCall call, std::string_view, std::string_view, GrpcOptions options) {
   const MonoTime sent = mono_now();
-  const MonoTime due = state_->clock.take_due(sent);
+  const MonoTime due = clock_.take_due(sent);
   GrpcResult result;
   result.status = GrpcStatus::kUnimplemented;
   result.message = kNotBuiltIn;
@@ -35,8 +31,8 @@ Task<GrpcResult> UserGrpcClient::call(OipCall call, std::string_view, std::strin
   record.response_time_us = micros_between(due, sent);
   record.uncorrected_response_time_us = 0;
   record.error = kNotBuiltIn;
-  state_->clock.sink().on_request(record);
-  state_->clock.note_request_end(sent);
+  clock_.sink().on_request(record);
+  clock_.note_request_end(sent);
   co_return result;
 }
 
