@@ -1,0 +1,364 @@
+#pragma once
+// One server connection (internal to src/http/server): read a request, answer it, repeat while keep-alive.
+// Included by the translation units that start, sweep and stop sessions; its hot path stays inline.
+#include <array>
+#include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core.hpp>
+
+#include "base/clock.hpp"
+#include "base/log.hpp"
+#include "http/server/beast_request_head.hpp"
+#include "http/server/json_text.hpp"
+#include "http/server/response_head.hpp"
+#include "http/server/server_worker.hpp"
+#include "http/server/stream_channel.hpp"
+
+namespace cicada::http::server_detail {
+
+inline bool is_http_parse_error(const beast::error_code& ec) {
+  return ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category();
+}
+
+// One connection: read a request, answer it, repeat while keep-alive. Lives on one worker.
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  // The socket is opened by the acceptor (accepted()), on the worker's loop.
+  Session(HttpServer::Impl& server, Worker& worker) : server_(server), worker_(worker), socket_(worker.ioc) {}
+
+  ~Session() {
+    if (counted_) server_.connections.fetch_sub(1, std::memory_order_relaxed);
+    if (channel_) channel_->mark_closed();
+    if (!registered_) return;  // never started: the loop was stopped hard before start() ran
+    worker_.sessions.erase(registration_);
+    if (worker_.stopping && worker_.sessions.empty()) {
+      // The last connection is done: let the loop end now.
+      if (worker_.grace_timer != nullptr) worker_.grace_timer->cancel();
+      if (worker_.sweep_timer != nullptr) worker_.sweep_timer->cancel();
+    }
+  }
+
+  Socket& socket() { return socket_; }
+
+  // On the acceptor's thread, once the socket is connected: it counts as open from here.
+  void accepted() {
+    server_.connections.fetch_add(1, std::memory_order_relaxed);
+    counted_ = true;
+  }
+
+  // On the worker's thread.
+  void start() {
+    registration_ = worker_.sessions.insert(worker_.sessions.end(), this);
+    registered_ = true;
+    if (worker_.stopping) return;  // accepted just before stop(): drop it
+    ensure_sweep(worker_);
+    beast::error_code ec;
+    socket_.set_option(tcp::no_delay(true), ec);
+    read_request();
+  }
+
+  // The sweep found this connection past its deadline: closing it ends the pending read or write (with
+  // operation_aborted), as a timeout should.
+  void close_if_expired(MonoTime now) {
+    if (now < deadline_) return;
+    deadline_ = MonoTime::max();
+    beast::error_code ec;
+    socket_.close(ec);
+  }
+
+  // Waiting for a request of which nothing has arrived: what the connection cap may close.
+  bool idle() const {
+    return state_ == State::kReading && buffer_.size() == 0 && parser_ && !parser_->got_some();
+  }
+
+  // The connection cap closes this idle connection to make room for a new one.
+  void evict() {
+    beast::error_code ec;
+    socket_.shutdown(tcp::socket::shutdown_both, ec);
+    socket_.close(ec);
+  }
+
+  // stop(): a connection waiting for a request is closed now; one writing an answer closes after it; a
+  // stream ends now (its owner's writes fail from here on).
+  void shutdown() {
+    if (state_ == State::kStreaming) return end_stream();
+    if (state_ != State::kReading) return;
+    beast::error_code ec;
+    socket_.shutdown(tcp::socket::shutdown_both, ec);
+    socket_.close(ec);
+  }
+
+ private:
+  enum class State { kReading, kWriting, kClosing, kStreaming };
+
+  void read_request() {
+    state_ = State::kReading;
+    head_request_ = false;
+    // The previous request's parser goes first: everything it took from the arena is then unused.
+    parser_.reset();
+    arena_.release();
+    ArenaAllocator alloc(&arena_);
+    parser_.emplace(std::piecewise_construct, std::make_tuple(alloc), std::make_tuple(alloc));
+    parser_->body_limit(server_.options.max_body_bytes);
+    parser_->header_limit(static_cast<std::uint32_t>(server_.options.max_header_bytes));
+    auto timeout = server_.options.request_timeout;
+    if (requests_ == 0) timeout = std::min(timeout, server_.options.first_request_timeout);
+    expire_after(timeout);
+    bhttp::async_read(socket_, buffer_, *parser_,
+                      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+  }
+
+  void on_read(beast::error_code ec) {
+    if (!ec) return handle();
+    read_done_ = mono_now();
+    route_ = kUnmatchedRoute;
+    keep_alive_ = false;
+    if (ec == bhttp::error::body_limit) {
+      return answer_error(
+          413, fmt::format("request body larger than the limit of {} bytes", server_.options.max_body_bytes));
+    }
+    if (ec == bhttp::error::header_limit) {
+      return answer_error(431, fmt::format("request head larger than the limit of {} bytes",
+                                           server_.options.max_header_bytes));
+    }
+    // A partial request cut by end of stream is the client leaving, not a malformed request.
+    if (is_http_parse_error(ec) && ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message) {
+      return answer_error(400, "malformed HTTP request: " + ec.message());
+    }
+    // Timeout (the stream is already closed), peer reset or closed, or our own shutdown: nothing to answer.
+    beast::error_code ignored;
+    socket_.close(ignored);
+  }
+
+  void handle() {
+    auto& req = parser_->get();
+    read_done_ = mono_now();
+    ++requests_;
+    keep_alive_ = req.keep_alive() && !server_.stopping.load(std::memory_order_relaxed);
+    route_ = kUnmatchedRoute;
+    HeadVerdict verdict = check_head(req);
+    if (verdict.status != 0) {
+      keep_alive_ = false;  // the framing of what follows is in doubt: nothing more is read from it
+      return answer_error(verdict.status, verdict.message);
+    }
+    std::string_view target = verdict.target;
+    std::string_view method = req.method_string();
+    std::string_view path = verdict.path;
+    head_request_ = req.method() == bhttp::verb::head;
+    // HEAD on a GET route matches the GET handler; send() drops the body (RFC 9110 §9.3.2).
+    Router::Match m = server_.router.match(method, path);
+    route_ = m.route;
+    if (m.handler == nullptr) {
+      if (m.route == kUnmatchedRoute) return answer_error(404, "no route " + clip_utf8(path, 256));
+      response_extra_allow_ = m.allow;
+      return answer_error(405,
+                          fmt::format("method {} not allowed on {} (allowed: {})", method, path, m.allow));
+    }
+    if (server_.inflight.fetch_add(1, std::memory_order_relaxed) >= server_.options.max_inflight) {
+      server_.inflight.fetch_sub(1, std::memory_order_relaxed);
+      if (server_.observer != nullptr) server_.observer->on_rejected(worker_.index);
+      retry_after_ = true;
+      return answer_error(503, "server at its in-flight request limit, retry later");
+    }
+    counted_inflight_ = true;
+    ServerRequest view{method,
+                       target,
+                       path,
+                       req[bhttp::field::content_type],
+                       req.body(),
+                       worker_.index,
+                       req[bhttp::field::authorization]};
+    // The connection's response object is reused: its strings keep their capacity, so a handler that
+    // assigns or appends allocates nothing once the connection is warm.
+    ServerResponse& out = reset_response();
+    try {
+      (*m.handler)(view, out);
+    } catch (const std::exception& e) {
+      log::error("handler for {} {} threw: {}", method, path, e.what());
+      out = ServerResponse{500, "application/json", json_error_body("internal error"), {}, {}};
+    } catch (...) {
+      out = ServerResponse{500, "application/json", json_error_body("internal error"), {}, {}};
+    }
+    send(out);
+  }
+
+  ServerResponse& reset_response() {
+    response_.status = 200;
+    response_.content_type.assign(kDefaultResponseContentType);
+    response_.body.clear();
+    response_.headers.clear();
+    response_.on_stream = nullptr;
+    return response_;
+  }
+
+  HeadVerdict check_head(const RequestParser::value_type& req) {
+    std::string transfer_encoding;
+    return check_request_head(request_head_of(req, transfer_encoding));
+  }
+
+  void answer_error(int status, std::string_view message) {
+    ServerResponse& out = reset_response();
+    out.status = status;
+    out.content_type.assign("application/json");
+    out.body = json_error_body(message);
+    if (!response_extra_allow_.empty()) out.headers.emplace_back("Allow", std::string(response_extra_allow_));
+    if (retry_after_) out.headers.emplace_back("Retry-After", "1");
+    response_extra_allow_ = {};
+    retry_after_ = false;
+    send(out);
+  }
+
+  static std::string_view reason(int status) {
+    return bhttp::obsolete_reason(bhttp::int_to_status(static_cast<unsigned>(status)));
+  }
+
+  // The head and the body go out in one buffer and one write.
+  void send(ServerResponse& out) {
+    // A HEAD on a streaming route gets the head alone, like any HEAD.
+    if (out.on_stream && !head_request_) return start_stream(out);
+    status_ = out.status;
+    // stop() may have come while the handler ran: tell the client this connection ends with this answer.
+    if (server_.stopping.load(std::memory_order_relaxed)) keep_alive_ = false;
+    out_.clear();
+    // A HEAD answer's Content-Length still says what GET would send.
+    append_response_head(out_, {out.status, reason(out.status), server_.options.server_name, out.content_type,
+                                &out.headers, out.body.size(), keep_alive_});
+    if (!head_request_) out_ += out.body;
+    state_ = State::kWriting;
+    expire_after(server_.options.request_timeout);
+    asio::async_write(socket_, asio::buffer(out_),
+                      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_write(ec); });
+  }
+
+  void on_write_accounting() {
+    if (counted_inflight_) {
+      server_.inflight.fetch_sub(1, std::memory_order_relaxed);
+      counted_inflight_ = false;
+    }
+    if (server_.observer != nullptr) {
+      server_.observer->on_response(worker_.index, route_, status_, mono_now() - read_done_);
+    }
+  }
+
+  void on_write(beast::error_code ec) {
+    on_write_accounting();
+    if (ec) return;  // the peer went away; dropping the last reference closes the socket
+    if (!keep_alive_ || worker_.stopping) return close_gracefully();
+    read_request();
+  }
+
+  // A streaming response: a head without a length (the body ends when the connection does), then whatever
+  // the channel's owner writes. The request timeout no longer applies; a stalled reader is bounded by
+  // max_stream_pending_bytes instead.
+  void start_stream(ServerResponse& out) {
+    status_ = out.status;
+    keep_alive_ = false;
+    stream_out_.clear();
+    append_response_head(stream_out_, {out.status, reason(out.status), server_.options.server_name,
+                                       out.content_type, &out.headers, std::nullopt, false});
+    stream_out_ += out.body;
+    auto weak = weak_from_this();
+    auto executor = worker_.ioc.get_executor();
+    channel_ = std::make_shared<StreamChannel>(server_.options.max_stream_pending_bytes, [weak, executor] {
+      asio::post(executor, [weak] {
+        if (auto self = weak.lock()) self->flush_stream();
+      });
+    });
+    state_ = State::kStreaming;
+    deadline_ = MonoTime::max();
+    stream_writing_ = true;
+    asio::async_write(
+        socket_, asio::buffer(stream_out_),
+        [self = shared_from_this(), start = std::move(out.on_stream)](
+            beast::error_code ec, std::size_t) mutable { self->on_stream_head(ec, std::move(start)); });
+  }
+
+  void on_stream_head(beast::error_code ec, StreamStart start) {
+    stream_writing_ = false;
+    on_write_accounting();
+    if (ec || worker_.stopping) return end_stream();
+    // A read that only completes when the client closes (or misbehaves): how a stream learns it is unread.
+    socket_.async_read_some(
+        asio::buffer(drain_buffer_),
+        [self = shared_from_this()](beast::error_code, std::size_t) { self->end_stream(); });
+    start(channel_);
+    flush_stream();
+  }
+
+  void flush_stream() {
+    if (stream_writing_ || state_ != State::kStreaming) return;
+    if (!channel_->take(stream_out_)) {
+      if (channel_->finished()) end_stream();
+      return;
+    }
+    stream_writing_ = true;
+    asio::async_write(socket_, asio::buffer(stream_out_),
+                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                        self->stream_writing_ = false;
+                        if (ec) return self->end_stream();
+                        self->flush_stream();
+                      });
+  }
+
+  void end_stream() {
+    if (state_ != State::kStreaming) return;
+    state_ = State::kClosing;
+    channel_->mark_closed();
+    beast::error_code ec;
+    socket_.shutdown(tcp::socket::shutdown_both, ec);
+    socket_.close(ec);
+  }
+
+  // Half-close, then discard what the client still sends for a moment: closing a socket with unread data
+  // makes the kernel send RST, which can destroy the error answer before the client reads it.
+  void close_gracefully() {
+    state_ = State::kClosing;
+    beast::error_code ec;
+    socket_.shutdown(tcp::socket::shutdown_send, ec);
+    if (ec) return;
+    expire_after(std::chrono::milliseconds(500));
+    drain();
+  }
+
+  void drain() {
+    socket_.async_read_some(asio::buffer(drain_buffer_),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                              if (!ec) self->drain();
+                            });
+  }
+
+  HttpServer::Impl& server_;
+  Worker& worker_;
+  // A timeout counts from when the wait starts; the worker's sweep enforces it.
+  void expire_after(std::chrono::milliseconds timeout) { deadline_ = mono_now() + timeout; }
+
+  Socket socket_;
+  MonoTime deadline_ = MonoTime::max();
+  bool counted_ = false;  // in server_.connections
+  beast::flat_buffer buffer_;
+  // Memory of the request being read: a fixed block for typical requests, the heap for larger ones.
+  // Declared before the parser, which is destroyed first.
+  std::array<std::byte, 2048> arena_block_;
+  std::pmr::monotonic_buffer_resource arena_{arena_block_.data(), arena_block_.size()};
+  std::optional<RequestParser> parser_;
+  ServerResponse response_;  // what the handler fills, reused by every request of the connection
+  std::string out_;          // the bytes of the response being written
+  std::list<Session*>::iterator registration_;
+  bool registered_ = false;
+  State state_ = State::kReading;
+  bool keep_alive_ = true;
+  bool head_request_ = false;
+  std::size_t requests_ = 0;  // requests read on this connection
+  bool counted_inflight_ = false;
+  bool retry_after_ = false;
+  std::string_view response_extra_allow_;  // points into the Router, which outlives sessions
+  std::size_t route_ = kUnmatchedRoute;
+  int status_ = 0;
+  MonoTime read_done_{};
+  char drain_buffer_[4096];
+  std::shared_ptr<StreamChannel> channel_;  // streaming responses only
+  std::string stream_out_;                  // the bytes being written to a stream
+  bool stream_writing_ = false;
+};
+
+}  // namespace cicada::http::server_detail
