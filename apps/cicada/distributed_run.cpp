@@ -27,7 +27,9 @@ std::chrono::milliseconds millis(double seconds) {
   return std::chrono::milliseconds(static_cast<std::int64_t>(seconds * 1000));
 }
 
-Result<distributed::ScenarioPayload> read_scenario(const std::string& file) {
+// parsed_options: a locustfile's, for the workers (scenario::LoadedScenario::parsed_options).
+Result<distributed::ScenarioPayload> read_scenario(const std::string& file,
+                                                   const std::string& parsed_options = {}) {
   std::ifstream in(file, std::ios::binary);
   std::ostringstream text;
   text << in.rdbuf();
@@ -36,7 +38,7 @@ Result<distributed::ScenarioPayload> read_scenario(const std::string& file) {
   const std::string kind = ext == ".cpp" || ext == ".cc" || ext == ".cxx" ? "cpp"
                            : ext == ".py"                                 ? "py"
                                                                           : "yaml";
-  return distributed::ScenarioPayload{kind, file, text.str()};
+  return distributed::ScenarioPayload{kind, file, text.str(), parsed_options};
 }
 
 }  // namespace
@@ -114,8 +116,9 @@ bool bind_master(distributed::MasterRunner& master, const CliOptions* o = nullpt
 
 }  // namespace
 
-int run_master(const CliOptions& o, runner::RunDescription description, ObserverSet& observers) {
-  auto payload = read_scenario(o.scenario_file);
+int run_master(const CliOptions& o, runner::RunDescription description, ObserverSet& observers,
+               const std::string& parsed_options) {
+  auto payload = read_scenario(o.scenario_file, parsed_options);
   if (!payload) {
     std::cerr << "cicada: " << payload.error().message << "\n";
     return 2;
@@ -146,7 +149,7 @@ int run_master(const CliOptions& o, runner::RunDescription description, Observer
 
 int run_master_web_ui(const CliOptions& o, scenario::LoadedScenario loaded, const runner::RunOptions& ro,
                       const report::RunLoad& load) {
-  auto payload = read_scenario(o.scenario_file);
+  auto payload = read_scenario(o.scenario_file, loaded.parsed_options);
   if (!payload) {
     std::cerr << "cicada: " << payload.error().message << "\n";
     return 2;

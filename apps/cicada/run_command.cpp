@@ -142,7 +142,7 @@ int run_load_test(const CliOptions& o) {
     // A locustfile's test_start/test_stop/quitting fire on the master, around the fleet's test (its
     // workers do not fire them).
     if (loaded->on_test_start) loaded->on_test_start();
-    const int code = run_master(o, std::move(*description), observers);
+    const int code = run_master(o, std::move(*description), observers, loaded->parsed_options);
     if (loaded->on_test_stop) loaded->on_test_stop();
     if (loaded->on_quit) loaded->on_quit();
     return code;

@@ -30,6 +30,7 @@ python::PythonLoadOptions python_options(const ScenarioChoice& choice) {
     p.csv_prefix = o->csv_prefix;
     p.stop_timeout = std::chrono::duration<double>(o->run.stop_timeout).count();
     p.loglevel = o->loglevel;
+    if (o->distributed.master) p.runner = "master";
   }
   return p;
 }
@@ -83,7 +84,10 @@ Result<scenario::LoadedScenario> load_scenario_payload(const distributed::Scenar
     out << payload.text;
     if (!out.flush()) return make_error("cannot write the locustfile to " + path.string());
   }
-  return python::load_python_scenario(path);
+  python::PythonLoadOptions options;
+  options.sent_options = payload.parsed_options;
+  options.runner = "worker";
+  return python::load_python_scenario(path, options);
 }
 
 Result<scenario::LoadedScenario> load_scenario_file(const std::filesystem::path& file,

@@ -33,6 +33,7 @@ void fields(Io& io, Start& m) {
   io("scenario_kind", m.scenario.kind);
   io("scenario_file", m.scenario.file_name);
   io("scenario_text", m.scenario.text);
+  io("scenario_options", m.scenario.parsed_options);
   io("options", m.options);
   io("worker_index", m.worker_index);
   io("users", m.users);

@@ -44,6 +44,10 @@ struct ScenarioPayload {
   std::string kind;       // "yaml", "cpp" or "py" (a locustfile)
   std::string file_name;  // the master's path (messages, payload files resolved relative to it)
   std::string text;       // the whole file
+  // A locustfile's environment.parsed_options on the master, as a JSON object (its own arguments from
+  // init_command_line_parser included): a worker sets them over its own, as Locust's workers take the
+  // master's parsed_options. Empty for YAML and C++ scenarios (and from an older master).
+  std::string parsed_options;
 };
 
 // Master -> worker: load the scenario and start ramping to `users`.

@@ -124,10 +124,11 @@ Result<scenario::LoadedScenario> load_python_scenario(const std::filesystem::pat
         options.csv_prefix.empty() ? py::object(py::none()) : py::str(options.csv_prefix);
     standard["stop_timeout"] = options.stop_timeout;
     standard["loglevel"] = options.loglevel;
-    py::tuple result =
-        loader.attr("load")(file.string(), optional_list(options.tags), optional_list(options.exclude_tags),
-                            options.host.empty() ? py::object(py::none()) : py::str(options.host),
-                            py::cast(options.extra_args), standard);
+    py::tuple result = loader.attr("load")(
+        file.string(), optional_list(options.tags), optional_list(options.exclude_tags),
+        options.host.empty() ? py::object(py::none()) : py::str(options.host), py::cast(options.extra_args),
+        standard, options.sent_options.empty() ? py::object(py::none()) : py::str(options.sent_options),
+        options.runner);
     auto runtime = std::make_shared<PythonRuntime>();
     runtime->run_on_start = runtime_module.attr("run_on_start");
     runtime->run_on_stop = runtime_module.attr("run_on_stop");
@@ -151,6 +152,7 @@ Result<scenario::LoadedScenario> load_python_scenario(const std::filesystem::pat
         loaded.scenario.user_types[i].host = result[1][py::int_(i)]["host"].cast<std::string>();
     }
     if (!result[2].is_none()) loaded.scenario.shape = make_shape(result[2]);
+    loaded.parsed_options = loader.attr("parsed_options_json")().cast<std::string>();
     auto fire = std::shared_ptr<py::object>(new py::object(loader.attr("fire")), [](py::object* o) {
       GilScope inner;
       delete o;

@@ -26,6 +26,10 @@ struct PythonLoadOptions {
   std::string csv_prefix;
   double stop_timeout = 0;
   std::string loglevel = "INFO";  // --loglevel: also the level of the locustfile's own `logging`
+  // A worker: the master's parsed_options (JSON, distributed::ScenarioPayload::parsed_options), set over
+  // this worker's own before the locustfile's init listeners run.
+  std::string sent_options;
+  std::string runner = "local";  // environment.runner's class: "local", "master" or "worker"
 };
 
 Result<scenario::LoadedScenario> load_python_scenario(const std::filesystem::path& file,

@@ -48,6 +48,9 @@ struct LoadedScenario {
   // The scenario's own code around the run (a locustfile's events test_start, test_stop and quitting),
   // called by the app on its control thread; empty for YAML and C++ scenarios.
   std::function<void()> on_test_start, on_test_stop, on_quit;
+  // A locustfile's environment.parsed_options as a JSON object: what a master sends its workers
+  // (distributed::ScenarioPayload::parsed_options). Empty for YAML and C++ scenarios.
+  std::string parsed_options;
   // A locustfile's task sets opened into their own tasks, for the task ratio table (task_ratio.hpp).
   TaskSets task_sets;
 };

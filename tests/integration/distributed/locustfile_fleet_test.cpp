@@ -29,20 +29,37 @@ std::filesystem::path write_locustfile(const std::filesystem::path& dir, bool wi
   return path;
 }
 
+// Its own arguments (init_command_line_parser) name the path and how many requests a task makes.
+constexpr const char* kArgumentsLocustfile =
+    "from locust import HttpUser, task, constant, events\n"
+    "@events.init_command_line_parser.add_listener\n"
+    "def arguments(parser):\n"
+    "    parser.add_argument('--target-path', default='/nowhere')\n"
+    "    parser.add_argument('--tries', type=int, default=1)\n"
+    "class PyGetter(HttpUser):\n"
+    "    wait_time = constant(0.05)\n"
+    "    @task\n"
+    "    def get(self):\n"
+    "        options = self.environment.parsed_options\n"
+    "        for _ in range(options.tries):\n"
+    "            self.client.get(options.target_path)\n";
+
 struct FleetRun {
   int master_code = -1;
   std::string master_err;
-  std::uint64_t counted = 0;
+  std::uint64_t counted = 0;  // GET /py/item in the master's CSV
+  CsvRows rows;
 };
 
-FleetRun run_fleet(ScriptedServer& server, const std::filesystem::path& locustfile, bool remove_after_start) {
+FleetRun run_fleet(ScriptedServer& server, const std::filesystem::path& locustfile, bool remove_after_start,
+                   std::vector<std::string> master_extra = {}) {
   const auto dir = locustfile.parent_path();
   const int port = ScriptedServer::closed_port();
   const auto prefix = dir / "run";
-  ChildProcess master(master_argv(locustfile, server.url(), port, 2,
-                                  {"-u", "4", "-r", "100", "-t", "3s", "--stop-timeout", "2", "--csv",
-                                   prefix.string(), "--no-history"}),
-                      dir);
+  std::vector<std::string> args{
+      "-u", "4", "-r", "100", "-t", "3s", "--stop-timeout", "2", "--csv", prefix.string(), "--no-history"};
+  args.insert(args.end(), master_extra.begin(), master_extra.end());
+  ChildProcess master(master_argv(locustfile, server.url(), port, 2, args), dir);
   EXPECT_TRUE(master.wait_for_output("Waiting for 2 workers", 20s)) << master.err();
   if (remove_after_start) std::filesystem::remove(locustfile);  // the workers cannot read it any more
   TempDir worker_dir;                                           // the workers run elsewhere
@@ -54,8 +71,8 @@ FleetRun run_fleet(ScriptedServer& server, const std::filesystem::path& locustfi
   r.master_code = code ? *code : -1;
   r.master_err = master.err();
   expect_workers_quit(workers);
-  const auto rows = read_csv(prefix.string() + "_stats.csv");
-  const auto* row = find_row(rows, "GET", "/py/item");
+  r.rows = read_csv(prefix.string() + "_stats.csv");
+  const auto* row = find_row(r.rows, "GET", "/py/item");
   r.counted = row ? std::stoull((*row)[2]) : 0;
   return r;
 }
@@ -82,3 +99,21 @@ TEST(LocustfileFleet, WorkersWithoutTheFileRunTheCopyTheMasterSent) {
 }
 
 }  // namespace
+
+// The locustfile's own arguments, given to the master only, reach the workers' parsed_options with their
+// types (Locust's master sends its parsed_options with the start): every request goes to the path they
+// name, two per task.
+TEST(LocustfileFleet, TheMastersCustomArgumentsReachTheWorkersParsedOptions) {
+  ScriptedServer server;
+  server.set_fallback(ScriptedReply::respond(200, "ok").after(5ms));
+  TempDir dir;
+  const auto path = dir.path() / "arguments_locustfile.py";
+  std::ofstream(path) << kArgumentsLocustfile;
+  const FleetRun r = run_fleet(server, path, false, {"--target-path", "/py/custom", "--tries", "2"});
+  EXPECT_EQ(r.master_code, 0) << r.master_err;
+  const auto* custom = find_row(r.rows, "GET", "/py/custom");
+  ASSERT_TRUE(custom) << r.master_err;
+  EXPECT_GT(std::stoull((*custom)[2]), 20u) << r.master_err;
+  EXPECT_EQ(std::stoull((*custom)[2]), server.request_count()) << r.master_err;
+  EXPECT_EQ(find_row(r.rows, "GET", "/nowhere"), nullptr) << r.master_err;
+}

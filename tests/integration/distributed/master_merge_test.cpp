@@ -86,7 +86,7 @@ TEST(MasterMerge, PercentilesEqualOneHistogramOfEverySample) {
   mo.bind_port = 0;
   mo.expect_workers = 3;
   mo.expect_workers_max_wait = 5s;
-  MasterRunner master({"yaml", "unused.yaml", ""}, ro, mo);
+  MasterRunner master({"yaml", "unused.yaml", "", ""}, ro, mo);
   ASSERT_TRUE(master.bind());
   ASSERT_GT(master.port(), 0);
 
@@ -135,7 +135,7 @@ TEST(MasterMerge, GivesUpWhenTooFewWorkersCome) {
   mo.bind_port = 0;
   mo.expect_workers = 2;
   mo.expect_workers_max_wait = 300ms;
-  MasterRunner master({"yaml", "unused.yaml", ""}, ro, mo);
+  MasterRunner master({"yaml", "unused.yaml", "", ""}, ro, mo);
   ASSERT_TRUE(master.bind());
   const auto t0 = cicada::mono_now();
   auto r = master.wait_for_workers();

@@ -83,7 +83,7 @@ TEST(MasterSession, ListsWorkersWithCpuAndMemoryAndRunsTestsOneAfterAnother) {
   MasterOptions mo;
   mo.bind_host = "127.0.0.1";
   mo.bind_port = 0;
-  MasterRunner master({"yaml", "unused.yaml", ""}, ro, mo);
+  MasterRunner master({"yaml", "unused.yaml", "", ""}, ro, mo);
   ASSERT_TRUE(master.bind());
   MasterSession session(master);
   ::testing::internal::CaptureStderr();  // the master's log: its CPU warning

@@ -84,7 +84,8 @@ TEST(Codec, StatsRoundTripKeepsEveryFieldAndBucket) {
 TEST(Codec, StartRoundTrip) {
   Start start;
   start.test_id = 9;
-  start.scenario = {"yaml", "examples/health.yaml", "users:\n  - name: A\n"};
+  start.scenario = {"py", "locustfile.py", "from locust import User\n",
+                    R"({"target_path": "/a", "tries": 2})"};
   start.options.host = "http://127.0.0.1:8080";
   start.options.tags = {"a", "b"};
   start.options.stop_timeout = std::chrono::microseconds(1'500'000);
@@ -100,7 +101,9 @@ TEST(Codec, StartRoundTrip) {
   ASSERT_TRUE(decoded) << decoded.error().message;
   const auto& got = std::get<Start>(decoded->body);
   EXPECT_EQ(got.scenario.text, start.scenario.text);
-  EXPECT_EQ(got.scenario.file_name, "examples/health.yaml");
+  EXPECT_EQ(got.scenario.file_name, "locustfile.py");
+  EXPECT_EQ(got.scenario.kind, "py");
+  EXPECT_EQ(got.scenario.parsed_options, start.scenario.parsed_options);
   EXPECT_EQ(got.options.tags, start.options.tags);
   EXPECT_EQ(got.options.stop_timeout.count(), 1'500'000);
   EXPECT_EQ(got.options.seed, 123u);

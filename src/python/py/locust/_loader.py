@@ -3,6 +3,7 @@ them to the engine (src/python/python_loader.cpp)."""
 import argparse
 import importlib.util
 import inspect
+import json
 import logging
 import os
 import sys
@@ -11,7 +12,7 @@ import time
 from locust import _runtime
 from locust.env import Environment
 from locust.event import events
-from locust.runners import LocalRunner
+from locust.runners import LocalRunner, MasterRunner, WorkerRunner
 from locust.shape import LoadTestShape
 from locust.user.task import TaskSet, filter_tasks_by_tags
 from locust.user.users import User
@@ -148,8 +149,38 @@ def parse_options(extra_args, standard):
     return options, [w for w in rest if not w.startswith("-")]
 
 
-def load(path, tags=None, exclude_tags=None, host=None, extra_args=(), standard=None):
-    """Runs the locustfile and returns (environment, [user class descriptions], shape instance or None)."""
+def _take_sent_options(parsed_options, sent_options):
+    """A worker: the master's parsed_options (JSON) over this worker's own, as Locust's workers take them."""
+    if not sent_options:
+        return
+    for key, value in json.loads(sent_options).items():
+        setattr(parsed_options, key, value)
+
+
+def parsed_options_json():
+    """The environment's parsed_options as a JSON object (values JSON cannot carry are left out): what a
+    master sends its workers."""
+    env = _state.get("environment")
+    options = getattr(env, "parsed_options", None)
+    if options is None:
+        return ""
+    sendable = {}
+    for key, value in vars(options).items():
+        try:
+            json.dumps(value)
+        except (TypeError, ValueError):
+            continue
+        sendable[key] = value
+    return json.dumps(sendable)
+
+
+_RUNNERS = {"master": MasterRunner, "worker": WorkerRunner}
+
+
+def load(path, tags=None, exclude_tags=None, host=None, extra_args=(), standard=None, sent_options=None,
+         runner="local"):
+    """Runs the locustfile and returns (environment, [user class descriptions], shape instance or None).
+    sent_options: on a worker, the master's parsed_options (JSON); runner: "local", "master" or "worker"."""
     _setup_logging(str((standard or {}).get("loglevel", "INFO")).upper())
     time.sleep = _runtime.sleep
     path = os.path.abspath(path)
@@ -165,6 +196,11 @@ def load(path, tags=None, exclude_tags=None, host=None, extra_args=(), standard=
 
     parsed_options, chosen = parse_options(extra_args, dict(standard or {}, host=host, tags=tags,
                                                             exclude_tags=exclude_tags))
+    _take_sent_options(parsed_options, sent_options)
+    if sent_options:  # the master's tags apply inside task sets here too
+        tags = getattr(parsed_options, "tags", tags)
+        exclude_tags = getattr(parsed_options, "exclude_tags", exclude_tags)
+        host = host or getattr(parsed_options, "host", None)
     user_classes = [v for v in vars(module).values() if _is_user_class(v)]
     if chosen:
         missing = [n for n in chosen if n not in [c.__name__ for c in user_classes]]
@@ -184,7 +220,7 @@ def load(path, tags=None, exclude_tags=None, host=None, extra_args=(), standard=
 
     env = Environment(user_classes=user_classes, shape_class=shape, events=events, host=host,
                       tags=tags, exclude_tags=exclude_tags, parsed_options=parsed_options)
-    env.runner = LocalRunner(env)
+    env.runner = _RUNNERS.get(runner, LocalRunner)(env)
     if shape is not None:
         shape.runner = env.runner
     _state["environment"] = env
