@@ -139,8 +139,8 @@ int run_load_test(const CliOptions& o) {
       std::cerr << "cicada: " << description.error().message << "\n";
       return kUsageError;
     }
-    // A locustfile's test_start/test_stop/quitting fire on the master, around the fleet's test (its
-    // workers do not fire them).
+    // A locustfile's test_start/test_stop/quitting fire on the master, around the fleet's test (and on
+    // each worker around its part, as in Locust).
     if (loaded->on_test_start) loaded->on_test_start();
     const int code = run_master(o, std::move(*description), observers, loaded->parsed_options);
     if (loaded->on_test_stop) loaded->on_test_stop();

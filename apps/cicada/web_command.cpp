@@ -1,6 +1,7 @@
 #include "web_command.hpp"
 
 #include <atomic>
+#include <functional>
 #include <iostream>
 #include <mutex>
 #include <thread>
@@ -20,13 +21,20 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// What the app adds to each test of the UI: --html and --csv files, and the end time for --autoquit.
+// What the app adds to each test of the UI: a locustfile's test_start and test_stop listeners, --html and
+// --csv files, and the end time for --autoquit.
 class AppTestListener final : public webui::TestListener {
  public:
-  AppTestListener(const CliOptions& o, std::string scenario_file, std::vector<report::Threshold> thresholds)
-      : o_(o), scenario_file_(std::move(scenario_file)), tracking_(o, std::move(thresholds)) {}
+  AppTestListener(const CliOptions& o, const scenario::LoadedScenario& loaded,
+                  std::vector<report::Threshold> thresholds)
+      : o_(o),
+        scenario_file_(o.scenario_file),
+        fire_test_start_(loaded.on_test_start),
+        fire_test_stop_(loaded.on_test_stop),
+        tracking_(o, std::move(thresholds)) {}
 
   void on_test_start(const runner::RunDescription& run) override {
+    if (fire_test_start_) fire_test_start_();  // each start from the UI, before its users, as Locust
     std::lock_guard lock(mutex_);
     tracking_.on_test_start(run, controller_ ? controller_->info().load : report::RunLoad{});
     // A new test has new stats: a new writer, so the history file starts over as in a new run.
@@ -42,6 +50,7 @@ class AppTestListener final : public webui::TestListener {
     if (csv_) write_csv(snap);  // every second, as Locust
   }
   void on_test_end(const stats::Snapshot& snap, const webui::TestInfo&) override {
+    if (fire_test_stop_) fire_test_stop_();
     std::lock_guard lock(mutex_);
     tracking_.on_test_end(snap);
     if (csv_) write_csv(snap);
@@ -68,6 +77,7 @@ class AppTestListener final : public webui::TestListener {
   const CliOptions& o_;
   const webui::TestController* controller_ = nullptr;
   std::string scenario_file_;
+  std::function<void()> fire_test_start_, fire_test_stop_;
   std::mutex mutex_;
   std::optional<report::LocustCsvWriter> csv_;
   WebTestTracking tracking_;
@@ -85,7 +95,7 @@ int run_web_ui(const CliOptions& o, scenario::LoadedScenario loaded, const runne
     std::cerr << "cicada: " << thresholds.error().message << "\n";
     return 2;
   }
-  AppTestListener listener(o, o.scenario_file, std::move(*thresholds));
+  AppTestListener listener(o, loaded, std::move(*thresholds));
   webui::WebUiOptions wo;
   wo.host = o.web.host;
   wo.port = static_cast<std::uint16_t>(o.web.port);
@@ -129,6 +139,7 @@ int run_web_ui(const CliOptions& o, scenario::LoadedScenario loaded, const runne
     std::this_thread::sleep_for(50ms);
   }
   ui.stop();
+  if (loaded.on_quit) loaded.on_quit();  // a locustfile's quitting listeners
   const auto snap = ui.controller().snapshot();
   const bool failed = !report::run_failure_reasons(*snap).empty();
   const int code = failed ? o.exit_code_on_error : 0;

@@ -2,10 +2,12 @@
 
 #include <unistd.h>
 
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <random>
 #include <thread>
+#include <utility>
 
 #include "base/clock.hpp"
 #include "base/log.hpp"
@@ -56,6 +58,12 @@ struct WorkerNode::Impl {
   std::optional<Spawn> loading_share;
   bool loading_stop = false;
   bool stop_sent_stopped = true;  // Stopped already reported for `test` (or no test)
+  std::function<void()> on_quit;  // the last test's scenario code for when the worker quits
+  // Ends the test and runs the last scenario's quitting code: the worker is leaving.
+  void leave() {
+    finish_test();
+    if (on_quit) std::exchange(on_quit, {})();
+  }
   bool stopping = false;
   bool master_heard = false;
   MonoTime last_from_master{};
@@ -78,6 +86,7 @@ struct WorkerNode::Impl {
     test->join();
     flush_stats();
     if (!stop_sent_stopped) send(Stopped{test->test_id(), test->last_seq()});
+    if (auto hook = test->on_quit()) on_quit = std::move(hook);
     test.reset();
     stopping = false;
     stop_sent_stopped = true;
@@ -138,7 +147,7 @@ struct WorkerNode::Impl {
       if (loading.joinable() && loading_id == stop->test_id) loading_stop = true;
     } else if (std::holds_alternative<Quit>(message.body)) {
       log::info("The master said quit");
-      finish_test();
+      leave();
       return kWorkerQuit;
     }
     return std::nullopt;
@@ -172,14 +181,14 @@ int WorkerNode::run() {
   while (true) {
     const MonoTime now = mono_now();
     if (exit_requested_.load()) {
-      s.finish_test();
+      s.leave();
       s.send(Goodbye{});
       return kWorkerQuit;
     }
     if (now - s.last_from_master > s.options.master_timeout) {
       log::error("No word from the master for {} ms: stopping users and exiting",
                  s.options.master_timeout.count());
-      s.finish_test();
+      s.leave();
       s.send(Goodbye{});
       return kWorkerMasterLost;
     }

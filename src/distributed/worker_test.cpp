@@ -83,6 +83,9 @@ Result<std::unique_ptr<WorkerTest>> WorkerTest::start(const Start& start, std::s
 
   std::unique_ptr<WorkerTest> test(new WorkerTest());
   test->test_id_ = start.test_id;
+  test->on_test_start_ = std::move(loaded->on_test_start);
+  test->on_test_stop_ = std::move(loaded->on_test_stop);
+  test->on_quit_ = std::move(loaded->on_quit);
   test->runner_ = std::make_unique<runner::LocalRunner>(std::move(loaded->scenario), ro);
   if (auto r = test->runner_->prepare(); !r) return r.error();
   WorkerTest* self = test.get();
@@ -97,7 +100,9 @@ Result<std::unique_ptr<WorkerTest>> WorkerTest::start(const Start& start, std::s
     self->outbox_.push_back(std::move(message));
   });
   test->thread_ = std::thread([self] {
+    if (self->on_test_start_) self->on_test_start_();  // before the first user starts
     self->runner_->run([](const stats::Snapshot&) {});
+    if (self->on_test_stop_) self->on_test_stop_();  // before the master hears the test stopped
     self->finished_.store(true);
   });
   if (start.open_model) {

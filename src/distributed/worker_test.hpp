@@ -38,6 +38,8 @@ class WorkerTest {
   std::uint64_t last_seq();
   int user_count() const;
   std::string state() const { return std::string(runner::to_string(runner_->state())); }
+  // The scenario's own code for when the worker quits (a locustfile's quitting listeners); may be empty.
+  std::function<void()> on_quit() const { return on_quit_; }
 
  private:
   WorkerTest() = default;
@@ -46,6 +48,9 @@ class WorkerTest {
   std::unique_ptr<runner::LocalRunner> runner_;
   std::thread thread_;
   std::atomic<bool> finished_{false};
+  // A locustfile's test_start / test_stop listeners, fired on this worker around its part of the test (as
+  // Locust's workers fire them), and its quitting listeners.
+  std::function<void()> on_test_start_, on_test_stop_, on_quit_;
   std::mutex outbox_mutex_;
   std::vector<Stats> outbox_;
   std::uint64_t seq_ = 0;  // guarded by outbox_mutex_

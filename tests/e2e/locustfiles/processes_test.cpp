@@ -4,7 +4,9 @@
 #include <set>
 
 #include "locustfile_fixture.hpp"
+#include "support/text_count.hpp"
 
+using cicada::testing::count_occurrences;
 using cicada::testing::find_row;
 using cicada::testing::LocustfileTest;
 
@@ -12,10 +14,10 @@ constexpr const char* kHealth =
     "from locust import FastHttpUser, task, constant, events\n"
     "@events.test_start.add_listener\n"
     "def started(environment, **kwargs):\n"
-    "    print('test_start fired', flush=True)\n"
+    "    print(f'test_start fired on {type(environment.runner).__name__}', flush=True)\n"
     "@events.test_stop.add_listener\n"
     "def stopped(environment, **kwargs):\n"
-    "    print('test_stop fired', flush=True)\n"
+    "    print(f'test_stop fired on {type(environment.runner).__name__}', flush=True)\n"
     "class Health(FastHttpUser):\n"
     "    wait_time = constant(0.05)\n"
     "    @task\n"
@@ -27,11 +29,10 @@ TEST_F(LocustfileTest, ProcessesRunsTheLocustfileOnLocalWorkerProcesses) {
   EXPECT_EQ(code, 0) << log();
   const std::string text = log();
   EXPECT_NE(text.find("Sharing 4 users over 2 workers: 2, 2"), std::string::npos) << text;
-  // On the master, once each (the workers do not fire them).
-  for (const std::string event : {"test_start fired", "test_stop fired"}) {
-    const auto at = text.find(event);
-    EXPECT_NE(at, std::string::npos) << text;
-    EXPECT_EQ(text.find(event, at + 1), std::string::npos) << text;
+  // On the master once each, and on each worker once each (the workers' output is the master's), as Locust.
+  for (const std::string event : {"test_start fired on ", "test_stop fired on "}) {
+    EXPECT_EQ(count_occurrences(text, event + "MasterRunner"), 1u) << text;
+    EXPECT_EQ(count_occurrences(text, event + "WorkerRunner"), 2u) << text;
   }
   // Two worker processes, neither of them this run's master.
   std::set<std::string> pids;

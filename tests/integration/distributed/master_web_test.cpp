@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <fstream>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -12,6 +13,7 @@
 #include "../http_server/raw_http.hpp"
 #include "fleet.hpp"
 #include "support/scripted_server.hpp"
+#include "support/text_count.hpp"
 
 using namespace std::chrono_literals;
 using namespace cicada::testing;
@@ -159,6 +161,79 @@ TEST(MasterWeb, SwarmAndStopFromTheUiDriveTheWorkers) {
   ASSERT_TRUE(code) << master.err();
   EXPECT_EQ(*code, 0) << master.err();
   expect_workers_quit(workers);
+}
+
+// Prints each lifecycle event with the runner class it fired on.
+constexpr const char* kEventsLocustfile =
+    "from locust import HttpUser, task, constant, events\n"
+    "def say(what, environment):\n"
+    "    print(f'{what} on {type(environment.runner).__name__}', flush=True)\n"
+    "events.test_start.add_listener(lambda environment, **kw: say('test_start', environment))\n"
+    "events.test_stop.add_listener(lambda environment, **kw: say('test_stop', environment))\n"
+    "events.quitting.add_listener(lambda environment, **kw: say('quitting', environment))\n"
+    "class PyGetter(HttpUser):\n"
+    "    wait_time = constant(0.05)\n"
+    "    @task\n"
+    "    def get(self):\n"
+    "        self.client.get('/x')\n";
+
+// Waits until `needle` occurs `n` times in the process's stdout (false at the deadline).
+bool wait_count(const ChildProcess& p, const std::string& needle, std::size_t n,
+                std::chrono::milliseconds deadline = 15s) {
+  const auto end = std::chrono::steady_clock::now() + deadline;
+  while (count_occurrences(p.out(), needle) < n) {
+    if (std::chrono::steady_clock::now() >= end) return false;
+    std::this_thread::sleep_for(50ms);
+  }
+  return true;
+}
+
+// A locustfile's test_start and test_stop fire for each test started and stopped from the web UI, on the
+// master and on the worker (as Locust fires them on each), and quitting once on each when they quit.
+TEST(MasterWeb, ALocustfilesTestStartAndStopFireForEachTestOnTheMasterAndTheWorker) {
+  ScriptedServer server;
+  server.set_fallback(ScriptedReply::respond(200, "ok"));
+  TempDir dir;
+  const auto scenario = dir.path() / "events.py";
+  std::ofstream(scenario) << kEventsLocustfile;
+  const int port = ScriptedServer::closed_port();
+  ChildProcess master(web_master_argv(scenario, server.url(), port), dir.path());
+  const auto ui = ui_port(master);
+  ASSERT_NE(ui, 0) << master.err();
+  std::vector<std::unique_ptr<ChildProcess>> workers;
+  workers.push_back(std::make_unique<ChildProcess>(worker_argv(port)));
+  ChildProcess& worker = *workers.front();
+  json s;
+  ASSERT_TRUE(stats_until(
+      ui, [](const json& j) { return j.value("worker_count", 0) == 1; }, s))
+      << s.dump() << master.err();
+  EXPECT_EQ(count_occurrences(master.out(), "test_start"), 0u) << master.out();  // nothing started yet
+
+  for (std::size_t test = 1; test <= 2; ++test) {
+    ASSERT_EQ(swarm(ui, "user_count=2&spawn_rate=100").value("success", false), true) << master.err();
+    ASSERT_TRUE(stats_until(
+        ui, [](const json& j) { return j["state"] == "running" && j["stats"].back()["num_requests"] > 5; },
+        s))
+        << s.dump(2) << master.err();
+    ASSERT_EQ(get_json(ui, "/stop").value("success", false), true);
+    ASSERT_TRUE(stats_until(
+        ui, [](const json& j) { return j["state"] == "stopped"; }, s))
+        << s.dump(2);
+    EXPECT_TRUE(wait_count(master, "test_stop on MasterRunner", test)) << master.out() << master.err();
+    EXPECT_TRUE(wait_count(worker, "test_stop on WorkerRunner", test)) << worker.out() << worker.err();
+    EXPECT_EQ(count_occurrences(master.out(), "test_start on MasterRunner"), test) << master.out();
+    EXPECT_EQ(count_occurrences(worker.out(), "test_start on WorkerRunner"), test) << worker.out();
+  }
+
+  master.signal(SIGINT);
+  const auto code = master.wait(20s);
+  ASSERT_TRUE(code) << master.err();
+  EXPECT_EQ(*code, 0) << master.err();
+  expect_workers_quit(workers);
+  EXPECT_EQ(count_occurrences(master.out(), "test_stop on MasterRunner"), 2u) << master.out();
+  EXPECT_EQ(count_occurrences(master.out(), "quitting on MasterRunner"), 1u) << master.out();
+  EXPECT_EQ(count_occurrences(worker.out(), "test_stop on WorkerRunner"), 2u) << worker.out();
+  EXPECT_EQ(count_occurrences(worker.out(), "quitting on WorkerRunner"), 1u) << worker.out();
 }
 
 }  // namespace
