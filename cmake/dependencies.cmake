@@ -28,6 +28,14 @@ set_target_properties(http_parser::http_parser PROPERTIES
   IMPORTED_LOCATION "${HTTP_PARSER_LIBRARY}"
   INTERFACE_INCLUDE_DIRECTORIES "${HTTP_PARSER_INCLUDE_DIR}")
 
+# libnghttp2 (Debian libnghttp2-dev, no CMake package): the HTTP/2 framing of the load generator's --http2.
+find_path(NGHTTP2_INCLUDE_DIR nghttp2/nghttp2.h REQUIRED)
+find_library(NGHTTP2_LIBRARY nghttp2 REQUIRED)
+add_library(nghttp2::nghttp2 UNKNOWN IMPORTED)
+set_target_properties(nghttp2::nghttp2 PROPERTIES
+  IMPORTED_LOCATION "${NGHTTP2_LIBRARY}"
+  INTERFACE_INCLUDE_DIRECTORIES "${NGHTTP2_INCLUDE_DIR}")
+
 # Asio and Beast are header-only; these definitions keep their compile time and binary size down.
 add_library(cicada_asio INTERFACE)
 target_link_libraries(cicada_asio INTERFACE Boost::headers Threads::Threads)

@@ -1,7 +1,7 @@
 #pragma once
 // ClientSettings: one user type's HTTP client settings over the run's (--connect-timeout,
 // --request-timeout, --max-redirects, --insecure, --ca-bundle, --client-cert/--client-key,
-// --max-body-size). Each setting left unset keeps the run's value; a request's own RequestOptions
+// --max-body-size, --http2). Each setting left unset keeps the run's value; a request's own RequestOptions
 // (timeout, follow_redirects) override both. YAML: a `client:` block at the top or in a user type.
 #include <chrono>
 #include <cstddef>
@@ -19,10 +19,11 @@ struct ClientSettings {
   std::optional<std::string> client_cert;
   std::optional<std::string> client_key;
   std::optional<std::size_t> max_body_bytes;
+  std::optional<bool> http2;  // true: this type's users speak HTTP/2 (TLS ALPN "h2", or h2c on http://)
 
   bool empty() const {
     return !connect_timeout && !request_timeout && !max_redirects && !verify_tls && !ca_bundle &&
-           !client_cert && !client_key && !max_body_bytes;
+           !client_cert && !client_key && !max_body_bytes && !http2;
   }
   // These settings with every one that `over` sets replaced by its value (a user type's over the
   // scenario's).
@@ -36,6 +37,7 @@ struct ClientSettings {
     if (over.client_cert) out.client_cert = over.client_cert;
     if (over.client_key) out.client_key = over.client_key;
     if (over.max_body_bytes) out.max_body_bytes = over.max_body_bytes;
+    if (over.http2) out.http2 = over.http2;
     return out;
   }
 };

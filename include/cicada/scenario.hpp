@@ -63,6 +63,15 @@ class UserTypeBuilder {
   UserTypeBuilder& host(std::string url) {
     return set([&](UserType& t) { t.host = std::move(url); });
   }
+  // This type's HTTP client settings over the run's flags (cicada/client_settings.hpp); set ones replace
+  // those set before.
+  UserTypeBuilder& client(const ClientSettings& settings) {
+    return set([&](UserType& t) { t.client = t.client.overridden_by(settings); });
+  }
+  // This type's users speak HTTP/2 (as --http2 for them only), or HTTP/1.1 with false whatever --http2 says.
+  UserTypeBuilder& http2(bool on = true) {
+    return set([&](UserType& t) { t.client.http2 = on; });
+  }
   // A header sent with every request of users of this type.
   UserTypeBuilder& header(std::string name, std::string value) {
     return set([&](UserType& t) { t.default_headers.emplace_back(std::move(name), std::move(value)); });

@@ -43,6 +43,7 @@ struct RunOptions {
   std::string client_cert;  // PEM client certificate chain for mutual TLS (--client-cert)
   std::string client_key;   // its private key (--client-key)
   std::size_t max_body_bytes = 1 << 20;  // response body bytes kept for checks (--max-body-size)
+  bool http2 = false;  // HTTP/2: TLS with ALPN "h2", h2c prior knowledge on http:// (--http2)
   // How streamed responses count tokens (--stream-tokens, http/client/event_stream.hpp).
   http::TokenCounting stream_tokens;
   // Load shape (--stages, --arrival-rate, the scenario's stages or C++ shape): followed instead of
@@ -81,6 +82,7 @@ void visit_run_options(Options& options, Visit&& visit) {
   visit("client_cert", options.client_cert);
   visit("client_key", options.client_key);
   visit("max_body_bytes", options.max_body_bytes);
+  visit("http2", options.http2);
   visit("stream_tokens", options.stream_tokens.json_pointer);  // empty: one token per event
   visit("max_inflight", options.max_inflight);
   visit("max_lateness", options.max_lateness);

@@ -22,7 +22,7 @@ std::string file(const YamlContext& ctx, const YAML::Node& node, std::string_vie
 ClientSettings parse_client_settings(const YamlContext& ctx, const YAML::Node& node) {
   ctx.require_keys(node, "client settings",
                    {"connect_timeout", "request_timeout", "max_redirects", "insecure", "ca_bundle",
-                    "client_cert", "client_key", "max_body_size"});
+                    "client_cert", "client_key", "max_body_size", "http2"});
   ClientSettings s;
   if (auto n = YamlContext::find(node, "connect_timeout")) s.connect_timeout = timeout(ctx, *n);
   if (auto n = YamlContext::find(node, "request_timeout")) s.request_timeout = timeout(ctx, *n);
@@ -42,6 +42,7 @@ ClientSettings parse_client_settings(const YamlContext& ctx, const YAML::Node& n
     if (!bytes) ctx.fail(*n, "a size such as 64KiB or 1MiB");
     s.max_body_bytes = *bytes;
   }
+  if (auto n = YamlContext::find(node, "http2")) s.http2 = ctx.boolean(*n, "true or false");
   if (s.client_key && !s.client_cert)
     ctx.fail(node.Mark(), "client_cert: next to client_key:", "client_key: alone");
   return s;

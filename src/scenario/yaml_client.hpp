@@ -10,6 +10,7 @@
 //     client_cert: certs/me.pem
 //     client_key: certs/me.key
 //     max_body_size: 64KiB
+//     http2: true             # HTTP/2 (TLS ALPN h2; h2c prior knowledge on http://)
 #include <yaml-cpp/yaml.h>
 
 #include "cicada/client_settings.hpp"

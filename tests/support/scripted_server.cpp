@@ -148,22 +148,7 @@ struct ScriptedServer::State {
 
 ScriptedServer::ScriptedServer(std::shared_ptr<ServerTls> tls) : state_(std::make_shared<State>()) {
   state_->tls = std::move(tls);
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) throw std::runtime_error("ScriptedServer: socket() failed");
-  const int one = 1;
-  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(fd, 1024) != 0) {
-    ::close(fd);
-    throw std::runtime_error("ScriptedServer: cannot listen on 127.0.0.1");
-  }
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  port_ = ntohs(addr.sin_port);
-  state_->listen_fd = fd;
+  state_->listen_fd = listen_on_loopback(port_, "ScriptedServer");
   state_->acceptor = std::thread([this] { accept_loop(); });
 }
 
@@ -253,6 +238,27 @@ bool ScriptedServer::wait_for_closed(std::size_t n, std::chrono::milliseconds ti
 bool ScriptedServer::wait_for_unsolicited(std::size_t n, std::chrono::milliseconds timeout) const {
   std::unique_lock lock(state_->mu);
   return state_->cv.wait_for(lock, timeout, [&] { return state_->unsolicited >= n; });
+}
+
+std::unique_ptr<ServerStream> plain_stream(int fd) { return std::make_unique<PlainStream>(fd); }
+
+int listen_on_loopback(std::uint16_t& port, const char* who) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) throw std::runtime_error(std::string(who) + ": socket() failed");
+  const int one = 1;
+  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(fd, 1024) != 0) {
+    ::close(fd);
+    throw std::runtime_error(std::string(who) + ": cannot listen on 127.0.0.1");
+  }
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  port = ntohs(addr.sin_port);
+  return fd;
 }
 
 std::uint16_t ScriptedServer::closed_port() {

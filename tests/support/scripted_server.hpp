@@ -46,6 +46,11 @@ class ServerStream {
   virtual int fd() const = 0;
 };
 
+// A plain TCP stream over an accepted socket (the caller closes it); writes never raise SIGPIPE.
+std::unique_ptr<ServerStream> plain_stream(int fd);
+// A socket listening on 127.0.0.1 at a port the kernel picks (written to `port`); throws naming `who`.
+int listen_on_loopback(std::uint16_t& port, const char* who);
+
 // Turns an accepted socket into a stream (a TLS handshake for TLS); nullptr when that fails.
 class ServerTls {
  public:

@@ -3,7 +3,9 @@
 #include <openssl/evp.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+#include <pthread.h>
 
+#include <csignal>
 #include <stdexcept>
 
 namespace cicada::testing {
@@ -38,6 +40,13 @@ class ContextTls : public ServerTls {
   ~ContextTls() override { SSL_CTX_free(ctx_); }
 
   std::unique_ptr<ServerStream> accept(int fd) override {
+    // OpenSSL writes to the socket with write(2): a client that already left (one that refuses the
+    // handshake's outcome, e.g. an HTTP/2 client without ALPN h2) would raise SIGPIPE and end the test
+    // binary. Blocked on this connection's thread, the write fails with EPIPE instead.
+    sigset_t pipe;
+    sigemptyset(&pipe);
+    sigaddset(&pipe, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe, nullptr);
     SSL* ssl = SSL_new(ctx_);
     SSL_set_fd(ssl, fd);
     if (SSL_accept(ssl) != 1) {
@@ -51,9 +60,22 @@ class ContextTls : public ServerTls {
   SSL_CTX* ctx_ = nullptr;
 };
 
+// ALPN: "h2" when the client offers it, else no protocol.
+int select_h2(SSL*, const unsigned char** out, unsigned char* outlen, const unsigned char* in,
+              unsigned int inlen, void*) {
+  for (unsigned int i = 0; i < inlen; i += 1u + in[i]) {
+    if (in[i] == 2 && i + 3 <= inlen && in[i + 1] == 'h' && in[i + 2] == '2') {
+      *out = in + i + 1;
+      *outlen = 2;
+      return SSL_TLSEXT_ERR_OK;
+    }
+  }
+  return SSL_TLSEXT_ERR_NOACK;
+}
+
 class SelfSignedTls final : public ContextTls {
  public:
-  SelfSignedTls() {
+  explicit SelfSignedTls(bool h2 = false) {
     EVP_PKEY* key = EVP_EC_gen("P-256");
     X509* cert = X509_new();
     if (!key || !cert) throw std::runtime_error("SelfSignedTls: key generation failed");
@@ -69,6 +91,7 @@ class SelfSignedTls final : public ContextTls {
     ctx_ = SSL_CTX_new(TLS_server_method());
     if (!ctx_ || SSL_CTX_use_certificate(ctx_, cert) != 1 || SSL_CTX_use_PrivateKey(ctx_, key) != 1)
       throw std::runtime_error("SelfSignedTls: cannot build the server context");
+    if (h2) SSL_CTX_set_alpn_select_cb(ctx_, &select_h2, nullptr);
     X509_free(cert);
     EVP_PKEY_free(key);
   }
@@ -93,6 +116,7 @@ class FileTls final : public ContextTls {
 }  // namespace
 
 std::shared_ptr<ServerTls> make_self_signed_tls() { return std::make_shared<SelfSignedTls>(); }
+std::shared_ptr<ServerTls> make_self_signed_tls_h2() { return std::make_shared<SelfSignedTls>(true); }
 
 std::shared_ptr<ServerTls> make_tls_from_files(const std::string& cert_pem, const std::string& key_pem,
                                                const std::string& client_ca_pem) {

@@ -9,6 +9,8 @@
 namespace cicada::testing {
 
 std::shared_ptr<ServerTls> make_self_signed_tls();
+// The same with ALPN: the server chooses "h2" when the client offers it (H2Server over TLS).
+std::shared_ptr<ServerTls> make_self_signed_tls_h2();
 
 // A ServerTls serving the certificate chain and key of these PEM files (made by a test, e.g. with the
 // openssl command). With client_ca_pem, the server asks every client for a certificate signed by it and

@@ -30,6 +30,9 @@ struct ClientConfig {
   // Response body bytes kept per response for checks (Response::text()); the rest is counted in
   // content_size() but not stored, so large downloads cost no memory (--max-body-size).
   std::size_t max_body_bytes = 1 << 20;
+  // HTTP/2 instead of HTTP/1.1 (--http2): https:// URLs over TLS with ALPN "h2" (a server that does not
+  // choose it fails the request), http:// as h2c with prior knowledge. One connection per user.
+  bool http2 = false;
   // Sent with every request of every user (before the user's own default headers).
   std::vector<std::pair<std::string, std::string>> default_headers;
   // How streamed responses count tokens (http/client/event_stream.hpp): one per event by default.

@@ -69,6 +69,14 @@ const char* Connection::verify_failure() {
   return result == X509_V_OK ? "" : X509_verify_cert_error_string(result);
 }
 
+std::string_view Connection::alpn() {
+  if (!tls_) return {};
+  const unsigned char* chosen = nullptr;
+  unsigned int size = 0;
+  SSL_get0_alpn_selected(tls_->native_handle(), &chosen, &size);
+  return chosen ? std::string_view(reinterpret_cast<const char*>(chosen), size) : std::string_view();
+}
+
 Connection::Awaiter Connection::write(const std::string& data) {
   return Awaiter(*this, Awaiter::Op::kWrite, nullptr, &data);
 }
@@ -107,6 +115,10 @@ void Connection::Awaiter::await_suspend(std::coroutine_handle<> h) {
       (void)asio::ip::make_address(*text_, not_ip);
       // SNI: virtual hosts behind one address pick their certificate by it (never sent for an address).
       if (not_ip) SSL_set_tlsext_host_name(ssl, text_->c_str());
+      if (c.offer_h2_) {
+        static constexpr unsigned char kH2[] = {2, 'h', '2'};
+        SSL_set_alpn_protos(ssl, kH2, sizeof kH2);
+      }
       if (verify_) {
         // OpenSSL's own check records why it failed (X509_V_ERR_HOSTNAME_MISMATCH...) for the error text.
         if (not_ip)
@@ -156,6 +168,20 @@ Connection::IdleState Connection::idle_state(std::size_t& waiting) {
   }
   if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return IdleState::kQuiet;
   return IdleState::kClosed;  // 0: the server closed it; an error (reset): unusable
+}
+
+long Connection::waiting_bytes() {
+  std::size_t buffered = 0;
+  if (tls_) {
+    SSL* ssl = tls_->native_handle();
+    buffered = static_cast<std::size_t>(SSL_pending(ssl)) + BIO_ctrl_pending(SSL_get_rbio(ssl));
+  }
+  char probe[kPeekSize];
+  const ssize_t n = ::recv(socket_.native_handle(), probe, sizeof probe, MSG_PEEK | MSG_DONTWAIT);
+  if (n > 0) return static_cast<long>(buffered) + n;
+  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+    return static_cast<long>(buffered);
+  return buffered > 0 ? static_cast<long>(buffered) : -1;
 }
 
 void Connection::set_no_delay() {

@@ -18,6 +18,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "base/clock.hpp"
 #include "http/client/url.hpp"
@@ -67,6 +68,9 @@ class Connection {
   // After a failed handshake: why the certificate was refused, in OpenSSL's words ("self-signed
   // certificate", "hostname mismatch"), or "" when the failure was not the certificate check.
   const char* verify_failure();
+  // HTTP/2: the next handshake offers ALPN "h2" (only), and alpn() is what the server chose ("" if none).
+  void set_offer_h2(bool on) { offer_h2_ = on; }
+  std::string_view alpn();
   Awaiter write(const std::string& data);
   Awaiter read_some();
 
@@ -92,6 +96,10 @@ class Connection {
   enum class IdleState { kQuiet, kClosed, kUnsolicitedBytes };
   static constexpr std::size_t kPeekSize = 256;
   IdleState idle_state(std::size_t& waiting);
+  // For HTTP/2, where the server may send frames between requests (PING, SETTINGS, GOAWAY before it
+  // closes): -1 when the server closed (or reset) the connection, else the bytes waiting to be read
+  // (TLS: decrypted or not), without blocking.
+  long waiting_bytes();
   // Closes the socket (pending operations complete with operation_aborted) and drops the TLS state.
   void close();
   // The owner is gone: forget the waiter and stop everything; in-flight handlers just drop their refs.
@@ -130,6 +138,7 @@ class Connection {
   bool armed_ = false;
   bool timed_out_ = false;
   bool detached_ = false;
+  bool offer_h2_ = false;
   char read_buffer_[kReadBufferSize];
 };
 

@@ -121,6 +121,15 @@ void format_transport_error(std::string& out, TransportError kind, std::string_v
       msg = "cannot use URL: ";
       msg += detail;
       break;
+    case TransportError::kStreamReset:
+      type = "StreamResetError";
+      msg = "stream reset by the server: ";
+      msg += detail;
+      break;
+    case TransportError::kProtocolError:
+      type = "ProtocolError";
+      msg = detail;
+      break;
     case TransportError::kOther:
       msg = detail;
       break;

@@ -22,13 +22,19 @@ enum class TransportError {
   kClosedBeforeResponse,
   kTooManyRedirects,
   kBadUrl,
+  // HTTP/2: the server reset the request's stream (RST_STREAM, or refused it in a GOAWAY); detail is the
+  // error code's name ("INTERNAL_ERROR").
+  kStreamReset,
+  // HTTP/2 could not be spoken: ALPN did not choose h2, an HTTP/1.x answer to h2c, a connection error
+  // (GOAWAY, a frame nghttp2 refused); detail says which.
+  kProtocolError,
   kOther,
 };
 
 // Writes the failure text into `out` (reusing its capacity). `detail` completes some texts: what was
 // wrong with the response in plain words for kMalformedResponse (ResponseParser::describe_error), the host
-// for kDnsFailure, what failed in TLS for kTlsHandshake, the system message for kOther. `timeout` is the
-// configured limit for the two timeouts.
+// for kDnsFailure, the error code's name for kStreamReset, what failed in TLS for kTlsHandshake, the system
+// message for kOther. `timeout` is the configured limit for the two timeouts.
 void format_transport_error(std::string& out, TransportError kind, std::string_view detail,
                             std::chrono::milliseconds timeout);
 

@@ -1,11 +1,15 @@
 #pragma once
-// Serializing one HTTP/1.1 request into a reused buffer, so the client sends it with a single write.
+// The headers of one request, decided once for both protocols: write_request serializes an HTTP/1.1
+// request into a reused buffer (sent with a single write); the HTTP/2 session (http2_session.hpp) takes
+// the same headers through for_each_request_header.
+#include <charconv>
 #include <span>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "base/ascii.hpp"
 #include "cicada/http_client.hpp"
 #include "http/client/cookie_jar.hpp"
 #include "http/client/url.hpp"
@@ -26,8 +30,68 @@ struct RequestHead {
   const CookieJar* cookies = nullptr;
 };
 
-// Clears `out` and writes the request line, Host, User-Agent (unless given), the headers, Cookie,
-// Content-Type/Content-Length and the body.
+inline constexpr std::string_view kUserAgent = "cicada/0.1";
+
+namespace request_headers {
+
+inline bool in_request_headers(const RequestHead& head, std::string_view name) {
+  for (const auto& h : head.headers)
+    if (equals_nocase(h.name, name)) return true;
+  return false;
+}
+
+inline bool in_list(const HeaderList* list, std::string_view name) {
+  if (!list) return false;
+  for (const auto& [n, v] : *list)
+    if (equals_nocase(n, name)) return true;
+  return false;
+}
+
+inline bool given(const RequestHead& head, std::string_view name) {
+  return in_request_headers(head, name) || in_list(head.user_defaults, name) ||
+         in_list(head.run_defaults, name);
+}
+
+}  // namespace request_headers
+
+// Calls header(name, value) for every header of the request after Host, in order: User-Agent (unless
+// given), the run's defaults, the user's defaults, the request's own (each wins over the ones before),
+// then Cookie (the jar, unless given) as special('c'), Content-Type, and Content-Length as special('l')
+// (bodies are always sent with one; POST/PUT/PATCH without a body say 0 so servers don't wait): special
+// headers have values built in place by the caller (the cookie jar, append_content_length).
+template <class HeaderFn, class SpecialFn>
+void for_each_request_header(const RequestHead& head, HeaderFn&& header, SpecialFn&& special) {
+  using request_headers::given;
+  using request_headers::in_list;
+  using request_headers::in_request_headers;
+  if (!given(head, "User-Agent")) header(std::string_view("User-Agent"), kUserAgent);
+  if (head.run_defaults) {
+    for (const auto& [n, v] : *head.run_defaults)
+      if (!in_request_headers(head, n) && !in_list(head.user_defaults, n))
+        header(std::string_view(n), std::string_view(v));
+  }
+  if (head.user_defaults) {
+    for (const auto& [n, v] : *head.user_defaults)
+      if (!in_request_headers(head, n)) header(std::string_view(n), std::string_view(v));
+  }
+  for (const auto& h : head.headers) header(std::string_view(h.name), std::string_view(h.value));
+  if (head.cookies && !head.cookies->empty() && !given(head, "Cookie")) special('c');
+  if (!head.content_type.empty() && !given(head, "Content-Type"))
+    header(std::string_view("Content-Type"), head.content_type);
+  const bool needs_length =
+      !head.body.empty() || head.method == "POST" || head.method == "PUT" || head.method == "PATCH";
+  if (needs_length && !given(head, "Content-Length")) special('l');
+}
+
+// Appends the decimal Content-Length of the head's body.
+inline void append_content_length(std::string& out, const RequestHead& head) {
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, head.body.size());
+  (void)ec;
+  out.append(buf, end);
+}
+
+// Clears `out` and writes the request line, Host, the headers above and the body.
 void write_request(std::string& out, const RequestHead& head);
 
 }  // namespace cicada::http

@@ -56,6 +56,7 @@ void ResponseParser::reset(bool head_request) {
   upgrade_refused_ = false;
   complete_ = false;
   keep_alive_ = false;
+  in_trailers_ = false;
 }
 
 ResponseParser::State ResponseParser::feed(const char* data, std::size_t size) {
@@ -132,6 +133,56 @@ void ResponseParser::describe_error(std::string& out) const {
     out += http_errno_description(err);
     out += ')';
   }
+}
+
+void ResponseParser::frame_begin_headers() {
+  started_ = true;
+  if (headers_done_) {
+    in_trailers_ = true;
+    return;
+  }
+  headers_.clear();
+  status_ = 0;
+}
+
+bool ResponseParser::frame_header(std::string_view name, std::string_view value) {
+  if (in_trailers_) return true;
+  if (name == ":status") {
+    if (value.size() != 3) return false;
+    int status = 0;
+    for (char c : value) {
+      if (c < '0' || c > '9') return false;
+      status = status * 10 + (c - '0');
+    }
+    status_ = status;
+    return true;
+  }
+  if (!name.empty() && name.front() == ':') return true;  // no other pseudo-header belongs in a response
+  headers_ += name;
+  headers_ += ':';
+  headers_ += value;
+  headers_ += '\n';
+  return true;
+}
+
+void ResponseParser::frame_end_headers() {
+  if (in_trailers_ || status_ < 200) return;  // an interim 1xx: the final block comes next
+  headers_done_ = true;
+  const bool no_body = head_request_ || status_ == 204 || status_ == 304;
+  if (no_body) return;
+  const auto length = header("content-length");
+  if (!length || length->empty() || length->size() > 19) return;
+  std::uint64_t n = 0;
+  for (char c : *length) {
+    if (c < '0' || c > '9') return;
+    n = n * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  content_length_ = n;
+}
+
+void ResponseParser::frame_body(const char* data, std::size_t size) {
+  body_bytes_ += size;
+  if (body_.size() < body_limit_) body_.append(data, std::min(size, body_limit_ - body_.size()));
 }
 
 bool ResponseParser::next_header(std::string_view name, std::size_t& pos, std::string_view& value) const {

@@ -13,6 +13,10 @@
 // costs no memory. body() then holds the first `limit` bytes and body_truncated() is true.
 //
 // This is also the entry point for the fuzz target (tests/fuzz/): reset(), feed() any bytes, feed_eof().
+//
+// An HTTP/2 response (http2_session.hpp) arrives as frames nghttp2 has decoded: the frame_* calls fill
+// the same header block, status and kept body, so both protocols hand the same Response, failure texts,
+// body limit and cookies to the client.
 #include <http_parser.h>
 
 #include <cstddef>
@@ -74,6 +78,20 @@ class ResponseParser {
     while (next_header(name, pos, value)) fn(value);
   }
 
+  // --- HTTP/2: a response from decoded frames instead of bytes (after reset()) -----------------------
+  // A header block begins: the final response's, an interim 1xx's (dropped at its end) or trailers.
+  void frame_begin_headers();
+  // One header of the block; ":status" sets the status (false when it is not three digits). Trailers,
+  // after the final block, are not kept (as HTTP/1.1 trailers are not).
+  bool frame_header(std::string_view name, std::string_view value);
+  // The block ended: an interim response is forgotten; the final one's content-length is noted (none
+  // for HEAD, 204 and 304).
+  void frame_end_headers();
+  void frame_body(const char* data, std::size_t size);
+  void frame_complete() { complete_ = true; }
+  // Whether the final response's header block has been received.
+  bool headers_done() const { return headers_done_; }
+
   // Hands the header block, reason and body strings to a Response and takes its old (empty, but with
   // capacity) strings in exchange: the response owns its data and no allocation happens.
   void swap_buffers(std::string& headers, std::string& reason, std::string& body);
@@ -110,6 +128,7 @@ class ResponseParser {
   bool upgrade_refused_ = false;
   bool complete_ = false;
   bool keep_alive_ = false;
+  bool in_trailers_ = false;
 };
 
 }  // namespace cicada::http

@@ -89,7 +89,11 @@ Task<Response> UserHttpClient::request(std::string_view method, std::string_view
   head_.content_type = options.content_type;
   head_.headers = options.headers;
   for (int hops = 0; error == TransportError::kNone; ++hops) {
-    error = co_await exchange(hop_origin_, deadline);
+    // Two statements, not one co_await of a conditional: g++ 12 destroys such a temporary Task twice.
+    if (shared_.config().http2)
+      error = co_await exchange_h2(hop_origin_, deadline);
+    else
+      error = co_await exchange(hop_origin_, deadline);
     if (error != TransportError::kNone) break;
     parser_.for_each_header("Set-Cookie", [this](std::string_view v) { cookies_.set_from_header(v); });
     if (!options.follow_redirects || !is_redirect(parser_.status())) break;
@@ -223,6 +227,79 @@ Task<TransportError> UserHttpClient::exchange(const Origin& origin, MonoTime dea
   co_return TransportError::kMalformedResponse;
 }
 
+Task<TransportError> UserHttpClient::exchange_h2(const Origin& origin, MonoTime deadline) {
+  if (conn_->detached()) conn_ = Connection::create(shared_.io());
+  head_.origin = &origin;
+  head_.target = target_;
+  bool reused = h2_ && conn_->is_open() && conn_->origin() == origin && h2_->usable();
+  // What the server sent since the last response (a PING, SETTINGS, a GOAWAY before it closes) is read
+  // before anything is written, so a request never goes to a connection the server is ending.
+  while (reused) {
+    const long waiting = conn_->waiting_bytes();
+    if (waiting == 0) break;
+    if (waiting < 0) {
+      reused = false;
+      break;
+    }
+    conn_->arm(deadline);
+    const IoResult got = co_await conn_->read_some();
+    if (got.ec && conn_->timed_out()) co_return fail(got.ec, TransportError::kRequestTimeout);
+    if (got.ec || !h2_->receive(conn_->read_data(), got.bytes) || !h2_->usable()) reused = false;
+  }
+  if (!reused) {
+    h2_.reset();
+    if (TransportError e = co_await open(origin, deadline); e != TransportError::kNone) co_return e;
+    h2_ = std::make_unique<Http2Session>(parser_);
+  }
+  parser_.reset(head_.method == "HEAD");
+  stream_.reset(due_at_);
+  stream_kind_known_ = false;
+  if (!h2_->submit(head_, origin.tls, error_detail_)) {
+    conn_->close();
+    co_return TransportError::kProtocolError;
+  }
+  conn_->arm(deadline);
+  for (;;) {
+    write_buffer_.clear();
+    const bool session_ok = h2_->take_output(write_buffer_);
+    if (!write_buffer_.empty()) {
+      const IoResult written = co_await conn_->write(write_buffer_);
+      if (written.ec) co_return fail(written.ec, TransportError::kRequestTimeout);
+    }
+    if (!session_ok || h2_->outcome() != Http2Session::Outcome::kPending) break;
+    const IoResult got = co_await conn_->read_some();
+    const MonoTime now = mono_now();
+    if (got.ec == asio::error::eof || got.ec == asio::ssl::error::stream_truncated) {
+      conn_->disarm();
+      conn_->close();
+      if (!parser_.started()) co_return TransportError::kClosedBeforeResponse;
+      error_detail_.assign("the connection closed in the middle of the HTTP/2 response");
+      co_return TransportError::kMalformedResponse;
+    }
+    if (got.ec) co_return fail(got.ec, TransportError::kRequestTimeout);
+    const std::size_t body_before = parser_.body().size();
+    const bool ok = h2_->receive(conn_->read_data(), got.bytes);
+    if (!first_byte_seen_ && parser_.started()) {
+      first_byte_ = now;
+      first_byte_seen_ = true;
+    }
+    if (!ok) break;
+    observe_stream(body_before, now, h2_->outcome() != Http2Session::Outcome::kPending);
+  }
+  conn_->disarm();
+  switch (h2_->outcome()) {
+    case Http2Session::Outcome::kComplete:
+      co_return TransportError::kNone;
+    case Http2Session::Outcome::kReset:  // only the stream: the connection goes on
+      h2_->describe(error_detail_);
+      co_return TransportError::kStreamReset;
+    default:
+      h2_->describe(error_detail_);
+      conn_->close();
+      co_return TransportError::kProtocolError;
+  }
+}
+
 void UserHttpClient::observe_stream(std::size_t body_before, MonoTime now, bool done) {
   if (!parser_.started()) return;
   stream_.first_byte(now);
@@ -271,6 +348,7 @@ Task<TransportError> UserHttpClient::open(const Origin& origin, MonoTime deadlin
   conn_->set_no_delay();
 
   if (origin.tls) {
+    conn_->set_offer_h2(shared_.config().http2);
     const IoResult r =
         co_await conn_->handshake(shared_.tls_context(), origin.host, shared_.config().tls_verify);
     if (r.ec) {
@@ -286,9 +364,19 @@ Task<TransportError> UserHttpClient::open(const Origin& origin, MonoTime deadlin
       } else {
         error_detail_.assign("TLS handshake failed: ");
         error_detail_ += r.ec.message();
+        if (shared_.config().http2) error_detail_ += " (ALPN offered h2 only: --http2)";
       }
       conn_->close();
       co_return TransportError::kTlsHandshake;
+    }
+    if (shared_.config().http2 && conn_->alpn() != "h2") {
+      // Never a silent HTTP/1.1: the run asked for HTTP/2 and this server does not speak it over TLS.
+      error_detail_.assign("the server did not choose HTTP/2 in the TLS handshake (ALPN: ");
+      error_detail_ += conn_->alpn().empty() ? std::string_view("no protocol chosen") : conn_->alpn();
+      error_detail_ += "); run without --http2 for this host";
+      conn_->disarm();
+      conn_->close();
+      co_return TransportError::kProtocolError;
     }
   }
   conn_->set_origin(origin);
@@ -331,10 +419,11 @@ Response UserHttpClient::finish(std::uint64_t ticket, MonoTime due, TransportErr
   detail::ResponseData data = std::move(spare_);
   data.elapsed_us = elapsed_us_;
   if (error == TransportError::kNone) {
+    // Before the swap: body_truncated() compares the bytes received with the body the parser still holds.
+    data.body_truncated = parser_.body_truncated();
     parser_.swap_buffers(data.headers, data.reason, data.body);
     data.status = parser_.status();
     data.content_size = parser_.content_size();
-    data.body_truncated = parser_.body_truncated();
     data.error.clear();
     if (data.status >= 400)
       format_http_error(failure_text_, data.status, data.reason, http_error_url(name_));

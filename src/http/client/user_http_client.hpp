@@ -3,6 +3,9 @@
 //
 // Runs on the user's event loop thread only. HTTP/1.1 with one keep-alive connection per user, reconnecting
 // after a transport error or a "Connection: close"; TLS via Asio/OpenSSL; redirects; a per-user cookie jar.
+// With ClientConfig::http2, HTTP/2 instead (http2_session.hpp: TLS with ALPN h2, or h2c with prior
+// knowledge), one connection per user carrying its requests as successive streams; everything above the
+// exchange (redirects, cookies, timeouts, records, failure texts, body limit) is the same code.
 // Every request is reported exactly once, as one RequestRecord handed to the thread's RequestSink
 // (base/request_record.hpp; the engine passes its stats::ThreadStats): at once, or with
 // RequestOptions::catch_response when the caller settles the Response (or lets it go). A request still
@@ -24,6 +27,7 @@
 //   cicada::Response r = co_await client.get("/health");
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,6 +39,7 @@
 #include "http/client/cookie_jar.hpp"
 #include "http/client/event_stream.hpp"
 #include "http/client/failure_text.hpp"
+#include "http/client/http2_session.hpp"
 #include "http/client/request_writer.hpp"
 #include "http/client/response_parser.hpp"
 #include "http/client/shared_client_state.hpp"
@@ -101,6 +106,8 @@ class UserHttpClient final : public HttpClient, private detail::ResponseOwner {
 
   // One request/response exchange on a (re)used connection; the parser holds the response after kNone.
   Task<TransportError> exchange(const Origin& origin, MonoTime deadline);
+  // The same over HTTP/2: the request as a stream on the user's HTTP/2 connection.
+  Task<TransportError> exchange_h2(const Origin& origin, MonoTime deadline);
   Task<TransportError> open(const Origin& origin, MonoTime deadline);
   TransportError fail(const boost::system::error_code& ec, TransportError timeout_kind);
   // Points `target_`/`hop_origin_` at the Location of the current redirect response.
@@ -119,6 +126,7 @@ class UserHttpClient final : public HttpClient, private detail::ResponseOwner {
   bool base_ok_ = false;
   ConnectionRef conn_;
   ResponseParser parser_;
+  std::unique_ptr<Http2Session> h2_;  // the HTTP/2 session on conn_ (--http2 only)
   CookieJar cookies_;
   HeaderList user_headers_;
   std::string write_buffer_;

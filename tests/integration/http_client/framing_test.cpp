@@ -147,6 +147,7 @@ TEST_F(FramingTest, BodiesBeyondTheCapAreCountedNotKept) {
   ScriptedReply chunked = ScriptedReply::respond(200, std::string(50'000, 'y'));
   chunked.chunked = true;
   server.push(chunked);
+  server.push(ScriptedReply::respond(200, std::string(1000, 'z')));  // exactly the cap: all of it kept
   auto config = config_for(server.url());
   config.max_body_bytes = 1000;
   use_config(config);
@@ -160,6 +161,9 @@ TEST_F(FramingTest, BodiesBeyondTheCapAreCountedNotKept) {
     Response chunks = co_await client->get("/chunked");
     EXPECT_EQ(chunks.text(), std::string(1000, 'y'));
     EXPECT_EQ(chunks.content_size(), 50'000u);
+    Response whole = co_await client->get("/whole");
+    EXPECT_EQ(whole.text().size(), 1000u);
+    EXPECT_FALSE(whole.body_truncated());
   }());
   EXPECT_EQ(totals("GET", "/big").content_bytes, 100'000u);
 }

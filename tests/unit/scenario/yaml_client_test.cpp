@@ -34,6 +34,7 @@ user_types:
       client_cert: /abs/me.pem
       client_key: me.key
       max_body_size: 64KiB
+      http2: true
     tasks: {t: [{get: /b}]}
 )",
                                    kFile);
@@ -44,6 +45,7 @@ user_types:
   EXPECT_FALSE(plain.connect_timeout);
   EXPECT_FALSE(plain.verify_tls);
   EXPECT_FALSE(plain.max_body_bytes);
+  EXPECT_FALSE(plain.http2);
 
   const auto& own = type_named(r->scenario, "Own").client;
   EXPECT_EQ(own.request_timeout, 250ms);
@@ -54,6 +56,7 @@ user_types:
   EXPECT_EQ(own.client_cert, "/abs/me.pem");
   EXPECT_EQ(own.client_key, "/scenarios/me.key");
   EXPECT_EQ(own.max_body_bytes, 64u * 1024);
+  EXPECT_EQ(own.http2, true);
 }
 
 TEST(YamlClient, ATypeWithoutSettingsHasNone) {
@@ -70,10 +73,12 @@ std::string error_of(const std::string& client_block) {
 }
 
 TEST(YamlClient, MistakesAreNamedWithTheirPlace) {
-  EXPECT_NE(error_of("      request_timout: 1s\n")
-                .find("one of the keys of client settings (connect_timeout, request_timeout, max_redirects, "
-                      "insecure, ca_bundle, client_cert, client_key, max_body_size), got \"request_timout\""),
-            std::string::npos)
+  EXPECT_NE(
+      error_of("      request_timout: 1s\n")
+          .find(
+              "one of the keys of client settings (connect_timeout, request_timeout, max_redirects, "
+              "insecure, ca_bundle, client_cert, client_key, max_body_size, http2), got \"request_timout\""),
+      std::string::npos)
       << error_of("      request_timout: 1s\n");
   EXPECT_NE(error_of("      request_timeout: soon\n").find(":4:24: expected a timeout"), std::string::npos)
       << error_of("      request_timeout: soon\n");
@@ -86,6 +91,7 @@ TEST(YamlClient, MistakesAreNamedWithTheirPlace) {
   EXPECT_NE(error_of("      client_key: k.pem\n").find("expected client_cert: next to client_key:"),
             std::string::npos)
       << error_of("      client_key: k.pem\n");
+  EXPECT_NE(error_of("      http2: h2c\n").find("expected true or false"), std::string::npos);
   EXPECT_EQ(error_of("      max_redirects: 0\n"), "");
 }
 
