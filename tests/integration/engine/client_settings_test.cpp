@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "runner/local_runner.hpp"
+#include "support/h2_server.hpp"
 #include "support/scripted_server.hpp"
 #include "support/tls_identity.hpp"
 
@@ -112,6 +113,22 @@ TEST(UserTypeClient, ATypesRequestTimeoutAppliesToItsUsersOnly) {
 
   expect_all_failed(snap, "/impatient", "request timeout");
   expect_all_passed(snap, "/patient");
+}
+
+TEST(UserTypeClient, OnlyTheTypeWithHttp2SpeaksHttp2) {
+  // An HTTP/2-only server (h2c): the type with `http2` gets its answers, the HTTP/1.1 type cannot.
+  cicada::testing::H2Server server([](const cicada::testing::RecordedRequest&) {
+    return cicada::testing::H2Reply(ScriptedReply::respond(200, "ok"));
+  });
+  Scenario s;
+  s.source = "client_settings_test";
+  s.user_types.push_back(one_user_getting("Http11", "/h1"));
+  s.user_types.push_back(one_user_getting("Http2", "/h2"));
+  s.user_types.back().client.http2 = true;
+  const auto snap = run(std::move(s), server.url(), 5000ms, {"/h1", "/h2"});
+
+  expect_all_failed(snap, "/h1", "");
+  expect_all_passed(snap, "/h2");
 }
 
 }  // namespace
