@@ -110,6 +110,11 @@ void ResponseParser::describe_error(std::string& out) const {
     }
   } else if (err == HPE_INVALID_EOF_STATE) {
     out += "connection closed in the middle of the response head";
+  } else if ((err == HPE_INVALID_CONSTANT || err == HPE_INVALID_VERSION) && status_ == 0 &&
+             first_size_ >= 9 && first_bytes_[3] == 0x04 && first_bytes_[5] == 0 && first_bytes_[6] == 0 &&
+             first_bytes_[7] == 0 && first_bytes_[8] == 0) {
+    // A frame header of type SETTINGS on stream 0: the server preface of HTTP/2 (h2c with prior knowledge).
+    out += "not an HTTP/1.x response: the server speaks HTTP/2 (it sent a SETTINGS frame); use --http2";
   } else if ((err == HPE_INVALID_CONSTANT || err == HPE_INVALID_VERSION) && status_ == 0) {
     out += "not an HTTP response: it starts with \"";
     append_printable(out, std::string_view(first_bytes_, std::min<std::size_t>(first_size_, 16)));

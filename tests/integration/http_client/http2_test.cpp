@@ -201,6 +201,20 @@ TEST_F(Http2Test, H2cToAnHttp11ServerFailsSayingItAnsweredInHttp1) {
   EXPECT_EQ(totals("GET", "/x").failures, 1u);
 }
 
+TEST_F(Http2Test, AnHttp11ClientToAnHttp2OnlyServerIsToldToUseHttp2) {
+  H2Server server(echo);
+  use_config(config_for(server.url()));  // HTTP/1.1
+  auto client = make_client();
+  run([&]() -> Task<> {
+    Response r = co_await client->get("/x");
+    EXPECT_EQ(r.status(), 0);
+    EXPECT_EQ(
+        r.error(),
+        "InvalidResponse('not an HTTP/1.x response: the server speaks HTTP/2 (it sent a SETTINGS frame); "
+        "use --http2')");
+  }());
+}
+
 // One exchange script and one server behaviour, run over HTTP/1.1 and HTTP/2: every record, check and
 // failure text must come out the same.
 ScriptedReply decide(const RecordedRequest& r) {
