@@ -25,7 +25,7 @@ def command(a, gen, run_s):
     if gen == "cicada":
         return pin + [a.cicada, "-f", os.path.join(a.root, "bench/scenarios/health-max.yaml"), "--headless",
                       "--http2", "-u", "50", "-r", "50", "--threads", "1", "-t", f"{run_s}s", "--host", a.base,
-                      "--only-summary", "--csv", os.path.join(a.work, "cicada")]
+                      "--only-summary", "--csv", os.path.join(a.work, "cicada"), "--insecure"]
     streams = "10" if gen == "h2load-m10" else "1"
     return pin + ["h2load", "-t", "1", "-c", "50", "-m", streams, "-D", str(run_s), a.base + "/health"]
 
@@ -52,7 +52,7 @@ def main():
                   f"server {r['srv_us_per_req']:.2f} us/request", file=sys.stderr)
     load = open("/proc/loadavg").read().split()[:3]
     print(f"\nLoad average at the end: {' '.join(load)}; {a.reps} repetitions, {a.warmup:g} s warm-up, "
-          f"{a.window:g} s window; nginx on CPU 0, generator on CPU 1.\n")
+          f"{a.window:g} s window; nginx on CPU 0, generator on CPU 1; {a.base.split(':')[0]}.\n")
     print("| generator | generator CPU per request (us), median [min-max] | req/s (median) | nginx CPU per request (us) |")
     print("|---|---:|---:|---:|")
     med = {}

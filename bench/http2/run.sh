@@ -8,6 +8,7 @@
 #
 #   bash bench/http2/run.sh [build dir]              (default: build/release)
 #   REPS=5 WARMUP=3 WINDOW=5 bash bench/http2/run.sh
+#   TLS=1 bash bench/http2/run.sh                    (https: TLS with ALPN h2, cicada --insecure)
 # Prints a markdown table for bench/RESULTS.md.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -21,7 +22,15 @@ bench_scratch
 port="$(bench_free_port)"
 status_port="$(bench_free_port)"
 mkdir -p "$work/tmp"
-sed -e "s/STATUS_PORT/$status_port/" -e "s/PORT/$port/" "$root/bench/http2/nginx-h2.conf" > "$work/nginx.conf"
+scheme=http listen=http2 tls_files=""
+if [ "${TLS:-0}" = 1 ]; then
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=127.0.0.1 \
+    -keyout "$work/key.pem" -out "$work/cert.pem" 2> /dev/null || bench_die "openssl could not make a certificate"
+  scheme=https listen="ssl http2"
+  tls_files="ssl_certificate $work/cert.pem; ssl_certificate_key $work/key.pem;"
+fi
+sed -e "s/STATUS_PORT/$status_port/" -e "s/PORT/$port/" -e "s/LISTEN_OPTIONS/$listen/" \
+  -e "s|TLS_FILES|$tls_files|" "$root/bench/http2/nginx-h2.conf" > "$work/nginx.conf"
 taskset -c 0 nginx -p "$work/" -e "$work/nginx-error.log" -c "$work/nginx.conf" &
 nginx_pid=$!
 bench_pids+=("$nginx_pid")
@@ -35,5 +44,5 @@ for ((i = 0; i < 100; i++)); do
 done
 [ -n "$worker" ] || { tail -n 20 "$work/nginx-error.log" >&2 || true; bench_die "nginx did not start"; }
 timeout 900 /usr/bin/python3 "$root/bench/http2/run.py" --root "$root" --cicada "$cicada" --work "$work" \
-  --base "http://127.0.0.1:$port" --status "http://127.0.0.1:$status_port/nginx_status" --server-pid "$worker" \
+  --base "$scheme://127.0.0.1:$port" --status "http://127.0.0.1:$status_port/nginx_status" --server-pid "$worker" \
   --reps "${REPS:-3}" --warmup "${WARMUP:-3}" --window "${WINDOW:-5}"
