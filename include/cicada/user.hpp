@@ -101,6 +101,9 @@ struct UserType {
   WaitTime wait_time;
   std::vector<TaskSpec> tasks;
   std::string host;  // overrides the run's --host for this type if set
+  // Its users make requests to the host (a locustfile's plain User, which brings its own client or none,
+  // does not): a run refuses a type that needs a host and has none.
+  bool needs_host = true;
   std::vector<std::pair<std::string, std::string>> default_headers;
   ClientSettings
       client;  // this type's HTTP client settings over the run's flags (cicada/client_settings.hpp)

@@ -51,6 +51,7 @@ UserType make_user_type(const py::handle& d, const std::shared_ptr<const PythonR
   t.name = d["name"].cast<std::string>();
   t.weight = d["weight"].cast<double>();
   if (const int fixed = d["fixed_count"].cast<int>(); fixed > 0) t.fixed_count = fixed;
+  t.needs_host = d["needs_host"].cast<bool>();
   const py::handle wait = d["wait"];
   if (wait.is_none()) {
     type->python_wait = true;  // a Python wait_time method: waited in the greenlet after each task

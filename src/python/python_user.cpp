@@ -208,7 +208,9 @@ int PythonUser::begin(Call what, std::size_t index) {
   const PythonRuntime& rt = *type_->runtime;
   try {
     if (!instance_) {
-      py::object user = rt.new_user(type_->cls, rt.environment, py::str(std::string(client().host())));
+      const std::string host(client().host());  // none: a plain User without a host, as in Locust
+      py::object user =
+          rt.new_user(type_->cls, rt.environment, host.empty() ? py::object(py::none()) : py::str(host));
       instance_ = user.release().ptr();
     }
     const py::object& entry = what == Call::kOnStart  ? rt.run_on_start

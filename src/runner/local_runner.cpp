@@ -37,6 +37,7 @@ Result<void> check_runnable(Scenario& scenario, const RunOptions& options) {
   if (!(options.spawn_rate > 0)) return make_error("-r/--spawn-rate must be greater than 0");
   for (const auto& type : scenario.user_types) {
     std::string host = !type.host.empty() ? type.host : options.host;
+    if (!type.needs_host) continue;  // its host is its own business, as in Locust (a plain User)
     if (host.empty()) {
       return make_error("no host for user type '" + type.name +
                         "': pass --host URL or set host in the scenario " + scenario.source);

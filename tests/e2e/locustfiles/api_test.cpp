@@ -6,6 +6,7 @@
 
 using cicada::testing::find_row;
 using cicada::testing::LocustfileTest;
+using cicada::testing::read_file;
 
 TEST_F(LocustfileTest, CustomArgumentsEventsAndCustomSamples) {
   // --target-path is the locustfile's own option; LOCUST_SHOUT sets the other one; the user class is
@@ -56,4 +57,32 @@ TEST_F(LocustfileTest, ATaskThatBlocksTheLoopIsReportedOnceWithItsNameAndTime) {
   const auto* health = find_row(stats, "GET", "/health");
   ASSERT_TRUE(health) << text;
   EXPECT_GT(std::stoull((*health)[2]), 0u);  // the users went on
+}
+
+TEST_F(LocustfileTest, APlainUserNeedsNoHost) {
+  // No --host: a User that is not an HttpUser brings its own client (here a timed call recorded with
+  // events.request), as in Locust; its host is None.
+  last_ = cicada({"-f", locustfile("api/plain_user.py"), "--headless", "-u", "2", "-r", "2", "-t", "2s",
+                  "--csv", "out", "--only-summary", "--no-history"});
+  EXPECT_EQ(last_->wait(std::chrono::seconds(60)), 0) << log();
+  EXPECT_NE(log().find("host=None"), std::string::npos) << log();
+  const auto stats = csv("stats");
+  const auto* custom = find_row(stats, "job", "compute");
+  ASSERT_TRUE(custom) << log();
+  EXPECT_GT(std::stoull((*custom)[2]), 0u);
+  EXPECT_EQ((*custom)[3], "0") << log();
+}
+
+TEST_F(LocustfileTest, AnHttpUserWithoutAHostIsRefusedBeforeTheRunNamingIt) {
+  // The same file with an HttpUser beside the plain User: that one needs a host, as Locust says at start.
+  const auto file = write("mixed.py", read_file(locustfile("api/plain_user.py")) +
+                                          "\nfrom locust import HttpUser\n"
+                                          "class Browser(HttpUser):\n"
+                                          "    @task\n"
+                                          "    def home(self):\n"
+                                          "        self.client.get('/')\n");
+  last_ = cicada({"-f", file, "--headless", "-u", "2", "-t", "2s", "--no-history"});
+  EXPECT_EQ(last_->wait(std::chrono::seconds(60)), 2) << log();
+  EXPECT_NE(log().find("no host for user type 'Browser'"), std::string::npos) << log();
+  EXPECT_EQ(log().find("user type 'Worker'"), std::string::npos) << log();
 }

@@ -15,7 +15,7 @@ from locust.event import events
 from locust.runners import LocalRunner, MasterRunner, WorkerRunner
 from locust.shape import LoadTestShape
 from locust.user.task import TaskSet, filter_tasks_by_tags
-from locust.user.users import User
+from locust.user.users import HttpUser, User
 
 _state = {}
 
@@ -80,6 +80,11 @@ def _describe_tasks(cls):
 def _is_user_class(item):
     return inspect.isclass(item) and issubclass(item, User) and not item.__dict__.get("abstract", False) \
         and item.abstract is False
+
+
+def _needs_host(cls):
+    """An HttpUser (FastHttpUser too) requests its host; a plain User (its own client, or none) needs none."""
+    return issubclass(cls, HttpUser)
 
 
 def _is_shape_class(item):
@@ -234,6 +239,7 @@ def load(path, tags=None, exclude_tags=None, host=None, extra_args=(), standard=
             "weight": float(getattr(cls, "weight", 1) or 0),
             "fixed_count": int(getattr(cls, "fixed_count", 0) or 0),
             "host": cls.host or "",
+            "needs_host": _needs_host(cls),
             "wait": _wait_spec(cls),
             "tasks": _describe_tasks(cls),
         })
