@@ -115,6 +115,12 @@ struct Scenario {
   std::string default_host;  // from the scenario file; --host overrides
   std::vector<UserType> user_types;
   ShapeFn shape;  // optional load shape; --stages / --arrival-rate on the command line take precedence
+  // Scenario code that can hold an event loop thread for good (a locustfile's task that never yields):
+  // asked at the end of a run, again and again, about a loop thread (its pthread id) that has not come
+  // back. It stops that code if it can (nullopt: wait); once it cannot, it returns what to report and
+  // promises that the thread never touches the run again: the engine keeps the loop's stats and leaves
+  // its users and loop behind. Empty for YAML and C++ scenarios.
+  std::function<std::optional<std::string>(unsigned long)> release_blocked_loop;
 };
 
 }  // namespace cicada

@@ -4,11 +4,13 @@
 
 #include "python/python_loader.hpp"
 
+#include <fmt/format.h>
 #include <pybind11/embed.h>
 #include <pybind11/stl.h>
 
 #include "base/log.hpp"
 #include "python/interpreter.hpp"
+#include "python/loop_watch.hpp"
 #include "python/python_user.hpp"
 #include "python/python_user_type.hpp"
 
@@ -71,6 +73,10 @@ UserType make_user_type(const py::handle& d, const std::shared_ptr<const PythonR
     spec.fn = [index](User& u) { return static_cast<PythonUser&>(u).run_task(index); };
     t.tasks.push_back(std::move(spec));
   }
+  for (const char* call : {"on_start", "on_stop"})
+    type->labels.push_back(loop_watch::label(fmt::format("Task '{}' of {}", call, t.name)));
+  for (const auto& spec : t.tasks)
+    type->labels.push_back(loop_watch::label(fmt::format("Task '{}' of {}", spec.name, t.name)));
   std::shared_ptr<const PythonUserType> shared = std::move(type);
   t.factory = [shared] { return std::unique_ptr<User>(std::make_unique<PythonUser>(shared)); };
   return t;
@@ -153,6 +159,7 @@ Result<scenario::LoadedScenario> load_python_scenario(const std::filesystem::pat
         loaded.scenario.user_types[i].host = result[1][py::int_(i)]["host"].cast<std::string>();
     }
     if (!result[2].is_none()) loaded.scenario.shape = make_shape(result[2]);
+    loaded.scenario.release_blocked_loop = loop_watch::release_blocked_loop;
     loaded.parsed_options = loader.attr("parsed_options_json")().cast<std::string>();
     auto fire = std::shared_ptr<py::object>(new py::object(loader.attr("fire")), [](py::object* o) {
       GilScope inner;

@@ -15,6 +15,7 @@
 #include "base/log.hpp"
 #include "http/client/user_http_client.hpp"
 #include "python/interpreter.hpp"
+#include "python/loop_watch.hpp"
 #include "python/python_ops.hpp"
 #include "python/python_user_type.hpp"
 #include "stats/thread_stats.hpp"
@@ -50,15 +51,6 @@ std::string str_of(PyObject* o) {
   return s;
 }
 
-// A class's or function's __name__ (else its str).
-std::string name_of(PyObject* o) {
-  PyObject* name = PyObject_GetAttrString(o, "__name__");
-  if (!name) PyErr_Clear();
-  std::string s = str_of(name ? name : o);
-  Py_XDECREF(name);
-  return s;
-}
-
 // Server bytes (headers, reason) as Latin-1, as HTTP defines them; our own texts as UTF-8 with
 // replacement, so that no byte a server sends can make a decode fail.
 PyObject* latin1(std::string_view s) {
@@ -84,11 +76,11 @@ std::string fetch_error() {
 constexpr auto kBlockedLoop = std::chrono::milliseconds(500);
 
 // The first block of each (user type, task) is reported; later ones of the same task are not repeated.
-bool first_block_of(const std::string& key) {
+bool first_block_of(const std::string* label) {
   static std::mutex mutex;
-  static std::set<std::string> seen;
+  static std::set<const std::string*> seen;
   std::lock_guard lock(mutex);
-  return seen.insert(key).second;
+  return seen.insert(label).second;
 }
 
 }  // namespace
@@ -144,12 +136,13 @@ Task<> PythonUser::run_task(std::size_t index) {
 
 Task<> PythonUser::call(Call what, std::size_t index) {
   if (what == Call::kOnStop) on_stop_ran_ = true;
+  label_ = type_->labels[what == Call::kOnStart ? 0 : what == Call::kOnStop ? 1 : 2 + index];
   int op = kOpDone;
   {
     GilScope gil;
     const auto entered = std::chrono::steady_clock::now();
-    op = begin(what, index);
-    report_if_blocked(entered, what, index);
+    op = begin(what, index, entered);
+    report_if_blocked(entered);
   }
   while (op != kOpDone) {
     if (op == kOpRequest) {
@@ -164,8 +157,8 @@ Task<> PythonUser::call(Call what, std::size_t index) {
       Response response = co_await client().request(method_, url_, options);
       GilScope gil;
       const auto entered = std::chrono::steady_clock::now();
-      op = resume(response_tuple(response));
-      report_if_blocked(entered, what, index);
+      op = resume(response_tuple(response), entered);
+      report_if_blocked(entered);
     } else {
       if (sleep_seconds_ > 0) {
         co_await sleeper().sleep(std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -176,8 +169,8 @@ Task<> PythonUser::call(Call what, std::size_t index) {
       GilScope gil;
       const auto entered = std::chrono::steady_clock::now();
       Py_INCREF(Py_None);
-      op = resume(Py_None);
-      report_if_blocked(entered, what, index);
+      op = resume(Py_None, entered);
+      report_if_blocked(entered);
     }
   }
   // Locust runs on_stop at once when on_start or a task raises StopUser; the user then makes no requests.
@@ -187,24 +180,25 @@ Task<> PythonUser::call(Call what, std::size_t index) {
   }
 }
 
-void PythonUser::report_if_blocked(std::chrono::steady_clock::time_point entered, Call what,
-                                   std::size_t index) {
+void PythonUser::report_if_blocked(std::chrono::steady_clock::time_point entered) {
   const auto blocked = std::chrono::steady_clock::now() - entered;
-  if (blocked < kBlockedLoop) return;
-  const std::string type = name_of(type_->cls.ptr());
-  const std::string task = what == Call::kOnStart  ? "on_start"
-                           : what == Call::kOnStop ? "on_stop"
-                                                   : name_of(type_->tasks[index].ptr());
-  if (!first_block_of(type + "/" + task)) return;
+  if (blocked < kBlockedLoop || !first_block_of(label_)) return;
   log::warning(
-      "Task '{}' of {} blocked the event loop for {} ms without yielding: every user of this loop waited "
+      "{} blocked the event loop for {} ms without yielding: every user of this loop waited "
       "meanwhile. Something in it does not yield to cicada (a plain requests or socket call, a sleep other "
       "than time.sleep or gevent.sleep, or long computing); use self.client for HTTP. Reported once per "
       "task.",
-      task, type, std::chrono::duration_cast<std::chrono::milliseconds>(blocked).count());
+      *label_, std::chrono::duration_cast<std::chrono::milliseconds>(blocked).count());
 }
 
-int PythonUser::begin(Call what, std::size_t index) {
+PyObject* PythonUser::switch_in(PyObject* value, std::chrono::steady_clock::time_point now) {
+  loop_watch::enter(label_, now);
+  PyObject* result = PyObject_CallMethod(greenlet_, "switch", "(N)", value);
+  loop_watch::leave();
+  return result;
+}
+
+int PythonUser::begin(Call what, std::size_t index, std::chrono::steady_clock::time_point now) {
   const PythonRuntime& rt = *type_->runtime;
   try {
     if (!instance_) {
@@ -220,8 +214,7 @@ int PythonUser::begin(Call what, std::size_t index) {
     py::handle self(instance_);
     py::tuple args = what == Call::kTask ? py::make_tuple(self, type_->tasks[index], type_->python_wait)
                                          : py::make_tuple(self);
-    return advance(
-        PyObject_CallMethod(greenlet_, "switch", "(N)", py::make_tuple(entry, args).release().ptr()));
+    return advance(switch_in(py::make_tuple(entry, args).release().ptr(), now));
   } catch (py::error_already_set& e) {
     const char* phase = what == Call::kOnStart ? "on_start" : what == Call::kOnStop ? "on_stop" : "task";
     stats_of(native()).record_exception(e.what(), phase);
@@ -232,8 +225,8 @@ int PythonUser::begin(Call what, std::size_t index) {
   }
 }
 
-int PythonUser::resume(PyObject* value) {
-  PyObject* result = PyObject_CallMethod(greenlet_, "switch", "(N)", value);
+int PythonUser::resume(PyObject* value, std::chrono::steady_clock::time_point now) {
+  PyObject* result = switch_in(value, now);
   if (!result) {
     const std::string text = fetch_error();
     stats_of(native()).record_exception(text, "greenlet");
@@ -288,7 +281,8 @@ int PythonUser::advance(PyObject* result) {
         break;
     }
     Py_DECREF(result);
-    result = PyObject_CallMethod(greenlet_, "switch", "(O)", Py_None);
+    Py_INCREF(Py_None);
+    result = switch_in(Py_None, std::chrono::steady_clock::now());
   }
 }
 

@@ -42,11 +42,14 @@ class PythonUser final : public User {
   Task<> call(Call what, std::size_t index);
   // Under the GIL: starts the call's greenlet / resumes it with `value`, performs the operations that need
   // no waiting, and returns the first one that does (or kOpDone).
-  int begin(Call what, std::size_t index);
-  int resume(_object* value);    // a new reference, consumed
-  int advance(_object* result);  // a new reference, consumed
+  int begin(Call what, std::size_t index, std::chrono::steady_clock::time_point now);
+  int resume(_object* value, std::chrono::steady_clock::time_point now);  // value: a new reference, consumed
+  int advance(_object* result);                                           // a new reference, consumed
+  // Switches into the call's greenlet with `value` (consumed) at `now`; the user's Python runs until it
+  // switches back (its result, a new reference). Marked for the loop watch (loop_watch.hpp).
+  _object* switch_in(_object* value, std::chrono::steady_clock::time_point now);
   // Under the GIL, after Python ran from `entered` until it switched back: a long stretch is reported.
-  void report_if_blocked(std::chrono::steady_clock::time_point entered, Call what, std::size_t index);
+  void report_if_blocked(std::chrono::steady_clock::time_point entered);
   void decode_request(_object* op);
   _object* response_tuple(Response& r);  // a new reference
   void perform_settle(_object* op);
@@ -56,8 +59,9 @@ class PythonUser final : public User {
   reactor::Sleeper& sleeper();
 
   std::shared_ptr<const PythonUserType> type_;
-  _object* instance_ = nullptr;  // the Python user (owned)
-  _object* greenlet_ = nullptr;  // the call in progress (owned)
+  const std::string* label_ = nullptr;  // the call in progress, as reports name it
+  _object* instance_ = nullptr;         // the Python user (owned)
+  _object* greenlet_ = nullptr;         // the call in progress (owned)
   int outcome_ = 0;
   bool stopped_ = false;  // StopUser: no more tasks
   bool on_stop_ran_ = false;

@@ -4,6 +4,7 @@
 // loader (which fills them) and the users (which call them); released under the interpreter lock.
 #include <pybind11/pybind11.h>
 
+#include <string>
 #include <vector>
 
 namespace cicada::python {
@@ -18,6 +19,9 @@ struct PythonUserType {
   pybind11::object cls;                 // the locustfile's User subclass
   std::vector<pybind11::object> tasks;  // TaskSpec i of the engine's user type runs tasks[i]
   bool python_wait = false;             // wait_time is a Python method: waited in the greenlet after a task
+  // What reports call each call of a user ("Task 'stall' of Blocking"): on_start, on_stop, then the tasks
+  // in order. Interned (loop_watch::label), so a watchdog may read them at any time.
+  std::vector<const std::string*> labels;
   ~PythonUserType();
 };
 

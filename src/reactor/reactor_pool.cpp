@@ -13,13 +13,18 @@ ReactorPool::ReactorPool(std::size_t threads, bool pin) : pin_(pin) {
 ReactorPool::~ReactorPool() {
   stop();
   join();
+  for (auto& loop : loops_)
+    if (loop->abandoned) (void)loop.release();  // its thread may still be inside it
 }
 
 void ReactorPool::start() {
   const unsigned cores = std::thread::hardware_concurrency();
   for (std::size_t i = 0; i < loops_.size(); ++i) {
     Loop& loop = *loops_[i];
-    loop.thread = std::thread([&loop] { loop.ctx.run(); });
+    loop.thread = std::thread([&loop] {
+      loop.ctx.run();
+      loop.finished.store(true, std::memory_order_release);
+    });
     if (pin_ && cores > 0) {
       cpu_set_t set;
       CPU_ZERO(&set);
@@ -38,8 +43,14 @@ void ReactorPool::stop() {
 
 void ReactorPool::join() {
   for (auto& loop : loops_) {
-    if (loop->thread.joinable()) loop->thread.join();
+    if (!loop->abandoned && loop->thread.joinable()) loop->thread.join();
   }
+}
+
+void ReactorPool::abandon(std::size_t i) {
+  Loop& loop = *loops_[i];
+  loop.abandoned = true;
+  if (loop.thread.joinable()) loop.thread.detach();
 }
 
 }  // namespace cicada::reactor

@@ -56,6 +56,8 @@ LocalBackend::~LocalBackend() {
     pool_->stop();
     pool_->join();
   }
+  for (auto& shard : shards_)
+    if (shard->abandoned) (void)shard.release();  // its loop's thread may still be inside its users
   shards_.clear();  // users (coroutines, then clients) go before the loops they were bound to
   pool_.reset();
 }
@@ -247,12 +249,36 @@ void LocalBackend::stop(std::chrono::microseconds stop_timeout, const std::atomi
   while (stop_timeout.count() > 0 && running() > 0 && mono_now() < deadline && !hurry.load())
     std::this_thread::sleep_for(5ms);
   pool_->stop();
-  pool_->join();
+  join_loops();
   for (auto& shard : shards_) {
+    if (shard->abandoned) continue;
     shard->arrivals.reset();  // its slots' clients may record a last sample into the shard's stats
     shard->users.clear();
   }
   live_.clear();
+}
+
+void LocalBackend::join_loops() {
+  if (!scenario_.release_blocked_loop) {
+    pool_->join();
+    return;
+  }
+  for (;;) {
+    bool waiting = false;
+    for (std::size_t i = 0; i < shards_.size(); ++i) {
+      if (pool_->finished(i) || shards_[i]->abandoned) continue;
+      waiting = true;
+      if (auto why = scenario_.release_blocked_loop(pool_->native_thread(i))) {
+        log::error("{}", *why);
+        shards_[i]->stats.record_exception(*why, "");
+        shards_[i]->abandoned = true;
+        pool_->abandon(i);
+      }
+    }
+    if (!waiting) break;
+    std::this_thread::sleep_for(10ms);
+  }
+  pool_->join();
 }
 
 }  // namespace cicada::runner

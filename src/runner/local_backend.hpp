@@ -54,6 +54,9 @@ class LocalBackend final : public RunBackend {
   // Stops the newest `count` live users whose type index `of_type` accepts.
   template <class OfType>
   void stop_newest_users(std::size_t count, OfType of_type);
+  // After the pool's stop: waits for each loop's thread; one the scenario's code holds for good
+  // (Scenario::release_blocked_loop) is left behind with its shard, its stats kept.
+  void join_loops();
   void apply_fixed_counts(const std::map<std::string, int>& counts);
   void trim_to_target();
   int live_users() const { return static_cast<int>(live_.size()); }

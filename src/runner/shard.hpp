@@ -39,6 +39,9 @@ struct Shard {
   void free_finished_users();
   std::atomic<int> running{0};                // users between on_start and the end of on_stop
   std::unique_ptr<ArrivalExecutor> arrivals;  // open model only; destroyed before the users and stats
+  // The loop's thread was left inside scenario code that never came back (LocalBackend::join_loops): the
+  // shard is never destroyed (that thread may still hold its users); only its stats are read.
+  bool abandoned = false;
 };
 
 }  // namespace cicada::runner

@@ -86,3 +86,53 @@ TEST_F(LocustfileTest, AnHttpUserWithoutAHostIsRefusedBeforeTheRunNamingIt) {
   EXPECT_NE(log().find("no host for user type 'Browser'"), std::string::npos) << log();
   EXPECT_EQ(log().find("user type 'Worker'"), std::string::npos) << log();
 }
+
+TEST_F(LocustfileTest, ATaskThatNeverYieldsIsReportedWhileItRunsAndStoppedAtTheTimeLimit) {
+  // The user makes 3 requests in on_start, then its task loops in pure Python for good: the watchdog
+  // reports it with its name while it runs; at the time limit it is interrupted where it was, recorded
+  // as an exception (exit code 1, --exit-code-on-error) and the requests before it are kept.
+  ::setenv("NEVER_YIELDS", "spin", 1);
+  const int code = run("api/never_yields.py", {}, 1, 5);
+  ::unsetenv("NEVER_YIELDS");
+  EXPECT_EQ(code, 1) << log();
+  const std::string text = log();
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(
+      text, m,
+      std::regex(
+          "Task 'forever' of Stuck has not yielded to the event loop for ([0-9.]+) s and is still running")))
+      << text;
+  EXPECT_GE(std::stod(m[1].str()), 2.0);
+  EXPECT_NE(text.find("at the end of the run: stopping it"), std::string::npos) << text;
+  EXPECT_EQ(text.find("could not be stopped"), std::string::npos) << text;
+  const auto stats = csv("stats");
+  const auto* health = find_row(stats, "GET", "/health");
+  ASSERT_TRUE(health) << text;
+  EXPECT_EQ((*health)[2], "3") << text;
+  const std::string exceptions = read_file(dir_.path() / "out_exceptions.csv");
+  EXPECT_NE(exceptions.find("held the event loop without yielding until the end of the run"),
+            std::string::npos)
+      << exceptions;
+  EXPECT_NE(exceptions.find("never_yields.py"), std::string::npos) << exceptions;  // where it was stopped
+}
+
+TEST_F(LocustfileTest, ATaskBlockedInACallThatNeverReturnsIsLeftBehindAndTheRunStillEnds) {
+  // The task waits inside a call that no exception can interrupt: at the time limit the run gives it up
+  // (its loop and user are left behind), says so, keeps the stats and exits with code 1.
+  ::setenv("NEVER_YIELDS", "block", 1);
+  const int code = run("api/never_yields.py", {}, 1, 5);
+  ::unsetenv("NEVER_YIELDS");
+  EXPECT_EQ(code, 1) << log();
+  const std::string text = log();
+  EXPECT_NE(text.find("Task 'forever' of Stuck has not yielded to the event loop for"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("Task 'forever' of Stuck did not yield to the event loop for"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("could not be stopped"), std::string::npos) << text;
+  const auto stats = csv("stats");
+  const auto* health = find_row(stats, "GET", "/health");
+  ASSERT_TRUE(health) << text;
+  EXPECT_EQ((*health)[2], "3") << text;
+  const std::string exceptions = read_file(dir_.path() / "out_exceptions.csv");
+  EXPECT_NE(exceptions.find("could not be stopped"), std::string::npos) << exceptions;
+}

@@ -20,6 +20,15 @@ _real_sleep = _time.sleep
 OP_REQUEST, OP_SLEEP, OP_SETTLE, OP_SAMPLE, OP_EXCEPTION, OP_DONE = 0, 1, 2, 3, 4, 9
 DONE_OK, DONE_STOP_USER = 0, 1
 
+class TaskDidNotYield(BaseException):
+    """Raised by cicada at the end of a run inside Python that has held its event loop without yielding
+    since long before (src/python/loop_watch.hpp): the recorded traceback shows where it was. A
+    BaseException, so that a task's `except Exception` does not keep it running."""
+
+    def __str__(self):
+        return "the task held the event loop without yielding until the end of the run and was stopped there"
+
+
 # Frames of these files are cicada's own machinery: left out of recorded tracebacks.
 _OWN_PREFIX = "<cicada>/"
 
@@ -90,7 +99,7 @@ def report_user_error(where, exc):
 def run_on_start(user):
     try:
         user.on_start()
-    except Exception as e:
+    except (Exception, TaskDidNotYield) as e:
         return _user_exception(user, e)
     return (OP_DONE, DONE_OK)
 
@@ -98,7 +107,7 @@ def run_on_start(user):
 def run_on_stop(user):
     try:
         user.on_stop()
-    except Exception as e:
+    except (Exception, TaskDidNotYield) as e:
         return _user_exception(user, e)
     return (OP_DONE, DONE_OK)
 
@@ -119,6 +128,8 @@ def run_task(user, task, python_wait):
         pass
     except StopUser:
         return (OP_DONE, DONE_STOP_USER)
+    except TaskDidNotYield as e:
+        return _user_exception(user, e)  # the run is ending: no wait
     except Exception as e:
         _user_exception(user, e)
     if python_wait and not skip_wait:
@@ -126,7 +137,7 @@ def run_task(user, task, python_wait):
             sleep(user.wait_time())
         except StopUser:
             return (OP_DONE, DONE_STOP_USER)
-        except Exception as e:
+        except (Exception, TaskDidNotYield) as e:
             return _user_exception(user, e)
     return (OP_DONE, DONE_OK)
 
