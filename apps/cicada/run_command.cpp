@@ -64,14 +64,16 @@ Result<runner::RunOptions> run_options(const CliOptions& o, const scenario::Load
 // Observer order matters for the exit code: the first non-zero on_finish() result wins.
 std::vector<std::unique_ptr<RunObserver>> make_observers(const CliOptions& o,
                                                          std::vector<report::Threshold> thresholds,
-                                                         const report::RunLoad& load) {
+                                                         const report::RunLoad& load,
+                                                         const scenario::TaskSets& task_sets) {
   std::vector<std::unique_ptr<RunObserver>> list;
   add_threshold_observer(list, std::move(thresholds), o);
   list.push_back(std::make_unique<ErrorExitObserver>(o.exit_code_on_error));
   if (!o.csv_prefix.empty()) list.push_back(std::make_unique<CsvObserver>(o.csv_prefix, o.csv_full_history));
   list.push_back(std::make_unique<ConsoleObserver>(o.only_summary));
   list.push_back(std::make_unique<OpenModelObserver>(o.csv_prefix));
-  if (!o.web.html_file.empty()) list.push_back(std::make_unique<HtmlReportObserver>(o.web.html_file, load));
+  if (!o.web.html_file.empty())
+    list.push_back(std::make_unique<HtmlReportObserver>(o.web.html_file, load, task_sets));
   add_history_observer(list, o, load);
   return list;
 }
@@ -131,7 +133,7 @@ int run_load_test(const CliOptions& o) {
     // One line on stdout with the address, so scripts and tests can use --metrics-port 0.
     std::cout << "cicada metrics: " << metrics->url() << "/metrics" << std::endl;
   }
-  ObserverSet observers(make_observers(o, std::move(*thresholds), load));
+  ObserverSet observers(make_observers(o, std::move(*thresholds), load, loaded->task_sets));
   if (metrics) observers.list().push_back(std::make_unique<MetricsObserver>(*metrics));
   if (o.distributed.master) {
     auto description = distributed::describe_fleet_test(std::move(loaded->scenario), *ro);

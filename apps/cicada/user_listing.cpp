@@ -4,7 +4,6 @@
 
 #include <cstdio>
 #include <iostream>
-#include <nlohmann/json.hpp>
 #include <string>
 
 #include "scenario/task_ratio.hpp"
@@ -24,16 +23,6 @@ void print_table(const std::vector<TaskRatio>& rows, int level = 0) {
     std::cout << fmt::format(" {:<10} {:<50}\n", padding + percent, padding + r.name);
     if (r.is_set) print_table(r.tasks, level + 1);
   }
-}
-
-nlohmann::ordered_json to_json(const std::vector<TaskRatio>& rows) {
-  nlohmann::ordered_json out = nlohmann::ordered_json::object();
-  for (const auto& r : rows) {
-    nlohmann::ordered_json one{{"ratio", r.ratio}};
-    if (r.is_set) one["tasks"] = to_json(r.tasks);
-    out[r.name] = std::move(one);
-  }
-  return out;
 }
 
 }  // namespace
@@ -59,18 +48,15 @@ int print_user_listing(const CliOptions& o) {
   }
   // Locust spreads -u users over the types (the sum of the weights when -u is not given).
   const int users = o.was_given("users") ? o.run.users : 0;
-  const auto per_class = scenario::task_ratios(s, loaded->task_sets, users, false);
-  const auto total = scenario::task_ratios(s, loaded->task_sets, users, true);
   if (o.show_task_ratio) {
     std::cout << "\n Task ratio per User class\n" << std::string(80, '-') << "\n";
-    print_table(per_class);
+    print_table(scenario::task_ratios(s, loaded->task_sets, users, false));
     std::cout << "\n Total task ratio\n" << std::string(80, '-') << "\n";
-    print_table(total);
+    print_table(scenario::task_ratios(s, loaded->task_sets, users, true));
     return 0;
   }
   // Python's json.dumps(indent=4): ASCII only, floats as their shortest repr.
-  nlohmann::ordered_json data{{"per_class", to_json(per_class)}, {"total", to_json(total)}};
-  std::cout << data.dump(4, ' ', true) << "\n";
+  std::cout << scenario::task_ratios_json(s, loaded->task_sets, users, 4, true) << "\n";
   return 0;
 }
 

@@ -107,6 +107,7 @@ int run_web_ui(const CliOptions& o, scenario::LoadedScenario loaded, const runne
   base.keep_entry_history = true;  // the UI's full-history download has every entry
   webui::WebUi ui(std::move(loaded.scenario), base, wo, &listener);
   listener.watch(ui.controller());
+  ui.controller().set_task_sets(loaded.task_sets);
   if (auto r = ui.start(); !r) {
     std::cerr << "cicada: web UI: " << r.error().message << "\n";
     return 1;

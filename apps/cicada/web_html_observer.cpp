@@ -4,7 +4,6 @@
 #include "base/duration.hpp"
 #include "base/log.hpp"
 #include "report/atomic_file.hpp"
-#include "webui/stats_json.hpp"
 
 namespace cicada::app {
 
@@ -22,7 +21,8 @@ void HtmlReportObserver::on_start(const runner::RunDescription& run) {
   info_.scenario = run.scenario.source;
   info_.start_unix_s = unix_seconds_now_f();
   info_.run_time = o.run_time ? format_duration(*o.run_time) : "";
-  info_.tasks_json = webui::tasks_json(run.scenario);
+  // The users the run starts with (a shape or arrival rate: the weights' sums), as the web UI's tables.
+  info_.tasks_json = scenario::task_ratios_json(run.scenario, task_sets_, o.shape ? 0 : o.users, 2, false);
 }
 
 int HtmlReportObserver::on_finish(const stats::Snapshot& snap) {

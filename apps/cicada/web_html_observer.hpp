@@ -5,13 +5,16 @@
 
 #include "report/html_report.hpp"
 #include "run_observer.hpp"
+#include "scenario/task_ratio.hpp"
 
 namespace cicada::app {
 
 class HtmlReportObserver final : public RunObserver {
  public:
   // load: what drives the run, for the report's Load line (report/run_load.hpp).
-  HtmlReportObserver(std::string file, report::RunLoad load) : file_(std::move(file)) {
+  // task_sets: a locustfile's, for the task ratio section (scenario::LoadedScenario::task_sets).
+  HtmlReportObserver(std::string file, report::RunLoad load, scenario::TaskSets task_sets = {})
+      : file_(std::move(file)), task_sets_(std::move(task_sets)) {
     info_.load = std::move(load);
   }
   void on_start(const runner::RunDescription& run) override;
@@ -19,6 +22,7 @@ class HtmlReportObserver final : public RunObserver {
 
  private:
   std::string file_;
+  scenario::TaskSets task_sets_;
   report::ReportInfo info_;
 };
 

@@ -1,6 +1,7 @@
 #include "scenario/task_ratio.hpp"
 
 #include <cmath>
+#include <nlohmann/json.hpp>
 
 namespace cicada::scenario {
 namespace {
@@ -29,7 +30,25 @@ std::vector<TaskRatio> tree_ratios(const std::vector<TaskTree>& tasks, bool tota
   return out;
 }
 
+nlohmann::ordered_json to_json(const std::vector<TaskRatio>& rows) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::object();
+  for (const auto& r : rows) {
+    nlohmann::ordered_json one{{"ratio", r.ratio}};
+    if (r.is_set) one["tasks"] = to_json(r.tasks);
+    out[r.name] = std::move(one);
+  }
+  return out;
+}
+
 }  // namespace
+
+std::string task_ratios_json(const Scenario& scenario, const TaskSets& task_sets, int num_users, int indent,
+                             bool ascii) {
+  const nlohmann::ordered_json data{
+      {"per_class", to_json(task_ratios(scenario, task_sets, num_users, false))},
+      {"total", to_json(task_ratios(scenario, task_sets, num_users, true))}};
+  return data.dump(indent, ' ', ascii);
+}
 
 std::vector<TaskRatio> task_ratios(const Scenario& scenario, const TaskSets& task_sets, int num_users,
                                    bool total) {

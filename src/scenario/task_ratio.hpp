@@ -33,4 +33,10 @@ struct TaskRatio {
 std::vector<TaskRatio> task_ratios(const Scenario& scenario, const TaskSets& task_sets, int num_users,
                                    bool total);
 
+// Both tables as Locust's JSON, {"per_class": {...}, "total": {...}}, a user type or task set with "ratio"
+// and "tasks", a task with "ratio": what `--show-task-ratio-json` prints (indent 4, ASCII only) and GET
+// /tasks answers. indent as JSON dumps take it (-1: one line); ascii: non-ASCII text as \u escapes.
+std::string task_ratios_json(const Scenario& scenario, const TaskSets& task_sets, int num_users, int indent,
+                             bool ascii);
+
 }  // namespace cicada::scenario

@@ -166,29 +166,6 @@ std::string exceptions_json(const stats::Snapshot& snap) {
   return json{{"exceptions", std::move(rows)}}.dump(2);
 }
 
-std::string tasks_json(const Scenario& scenario) {
-  double type_weights = 0;
-  for (const auto& t : scenario.user_types) type_weights += t.weight;
-  json per_class = json::object();
-  json total = json::object();
-  for (const auto& t : scenario.user_types) {
-    const double type_ratio = type_weights > 0 ? t.weight / type_weights : 0.0;
-    double task_weights = 0;
-    for (const auto& task : t.tasks) task_weights += task.weight;
-    // Tasks sharing a name (YAML lets two requests use one) add up, as Locust's ratio table does.
-    std::map<std::string, double> ratios;
-    for (const auto& task : t.tasks) ratios[task.name] += task_weights > 0 ? task.weight / task_weights : 0.0;
-    json tasks = json::object(), total_tasks = json::object();
-    for (const auto& [name, r] : ratios) {
-      tasks[name] = json{{"ratio", r}};
-      total_tasks[name] = json{{"ratio", r * type_ratio}};
-    }
-    per_class[t.name] = json{{"ratio", type_ratio}, {"tasks", std::move(tasks)}};
-    total[t.name] = json{{"ratio", type_ratio}, {"tasks", std::move(total_tasks)}};
-  }
-  return json{{"per_class", std::move(per_class)}, {"total", std::move(total)}}.dump(2);
-}
-
 std::string history_json(const stats::Snapshot& snap) {
   json points = json::array();
   for (const auto& block : snap.history) {

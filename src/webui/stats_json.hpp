@@ -31,8 +31,6 @@ std::string stats_requests_json(const stats::Snapshot& snap, runner::RunState st
                                 bool pretty = true, const LoadStatus& load = {});
 // GET /exceptions: {"exceptions": [{count, msg, traceback, nodes}]}.
 std::string exceptions_json(const stats::Snapshot& snap);
-// GET /tasks: {"per_class": {type: {ratio, tasks: {task: {ratio}}}}, "total": {...}}.
-std::string tasks_json(const Scenario& scenario);
 // GET /stats/history: one point per closed second for the charts
 // [{time, user_count, rps, fail_per_s, p50, p95, p99}] (current rates and percentiles, ms).
 std::string history_json(const stats::Snapshot& snap);

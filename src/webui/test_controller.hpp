@@ -24,6 +24,7 @@
 #include "runner/run_options.hpp"
 #include "runner/run_state.hpp"
 #include "runner/test_run.hpp"
+#include "scenario/task_ratio.hpp"
 #include "stats/snapshot.hpp"
 
 namespace cicada::webui {
@@ -105,6 +106,10 @@ class TestController {
   // What a configured shape is, in the reports' terms (the app knows where it came from); call before
   // the first swarm.
   void set_base_load(report::RunLoad load) { base_load_ = std::move(load); }
+  // A locustfile's task sets opened into their tasks (scenario::LoadedScenario::task_sets), for the task
+  // ratio tables; call before the first swarm.
+  void set_task_sets(scenario::TaskSets sets) { task_sets_ = std::move(sets); }
+  const scenario::TaskSets& task_sets() const { return task_sets_; }
   // The scenario (a C++ shape, YAML stages or arrival_rate) or the command line (--stages,
   // --arrival-rate) defines the load: a swarm runs that shape and cannot set another load.
   bool shape_controlled() const { return base_.shape || scenario_.shape; }
@@ -130,6 +135,7 @@ class TestController {
   runner::LocalTestRunSource local_source_;
   runner::TestRunSource* source_;
   report::RunLoad base_load_;
+  scenario::TaskSets task_sets_;
 
   std::mutex lifecycle_mutex_;  // serializes swarm/stop/destruction (may wait for the test thread)
   std::thread test_thread_;

@@ -199,6 +199,12 @@ std::string stats_event_data(const TestController& controller) {
                       controller.workers(), false);
 }
 
+std::string tasks_json(const TestController& controller) {
+  const TestInfo info = controller.info();
+  return scenario::task_ratios_json(controller.scenario(), controller.task_sets(),
+                                    info.load_mode == LoadMode::kUsers ? info.users : 0, 2, false);
+}
+
 report::ReportInfo make_report_info(const TestController& controller, const std::string& scenario_file) {
   const TestInfo info = controller.info();
   report::ReportInfo r;
@@ -209,7 +215,7 @@ report::ReportInfo make_report_info(const TestController& controller, const std:
   r.load = info.load;
   if (const auto workers = controller.workers()) r.load.workers = static_cast<int>(workers->size());
   r.run_time = info.run_time ? format_duration(*info.run_time) : "";
-  r.tasks_json = tasks_json(controller.scenario());
+  r.tasks_json = tasks_json(controller);
   return r;
 }
 
@@ -257,9 +263,8 @@ void add_web_routes(http::Router& router, TestController& controller, EventHub& 
   get("/exceptions/csv", [snap](const ServerRequest&, ServerResponse& out) {
     reply_download(out, report::exceptions_csv(*snap()), "text/csv", "exceptions", "csv");
   });
-  get("/tasks", [api](const ServerRequest&, ServerResponse& out) {
-    reply_json(out, tasks_json(api->controller.scenario()));
-  });
+  get("/tasks",
+      [api](const ServerRequest&, ServerResponse& out) { reply_json(out, tasks_json(api->controller)); });
   get("/stats/report", [api](const ServerRequest& req, ServerResponse& out) { api->report(req, out); });
   get("/stats/history",
       [snap](const ServerRequest&, ServerResponse& out) { reply_json(out, history_json(*snap())); });

@@ -23,6 +23,10 @@ void add_web_routes(http::Router& router, TestController& controller, EventHub& 
 // The current state as the one-line JSON the /events stream sends as its "stats" event.
 std::string stats_event_data(const TestController& controller);
 
+// GET /tasks: Locust's task ratio tables (scenario::task_ratios_json) for the latest test's users (the
+// command line's before the first test; the weights' sums when a shape or arrival rate drives it).
+std::string tasks_json(const TestController& controller);
+
 // The HTML report's header fields from the latest test.
 report::ReportInfo make_report_info(const TestController& controller, const std::string& scenario_file);
 

@@ -3,11 +3,15 @@
 // -V/--version, -s as --stop-timeout and --logfile; Locust's config files and LOCUST_* variables under
 // cicada's own.
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <fstream>
+#include <nlohmann/json.hpp>
+#include <regex>
 #include <string>
 #include <vector>
 
+#include "../../integration/http_server/raw_http.hpp"
 #include "support/child_process.hpp"
 
 namespace cicada::testing {
@@ -146,6 +150,50 @@ TEST(LocustCommandLineFlags, LocustConfigFilesAndVariablesLieUnderCicadasOwn) {
   EXPECT_EQ(ramp({"LOCUST_USERS=4"}), "Ramping to 5 users at a rate of 3.00 per second");
   EXPECT_EQ(ramp({"LOCUST_USERS=4", "CICADA_USERS=6", "LOCUST_SPAWN_RATE=2"}),
             "Ramping to 6 users at a rate of 2.00 per second");
+}
+
+// The web UI's GET /tasks is the same task ratio table as --show-task-ratio-json (scenario::task_ratios,
+// checked against Locust's above): two user types by weight for -u 4, a task set opened into its tasks.
+TEST(LocustWebTasks, TheWebUisTaskRatiosAreTheCommandLinesOnes) {
+  TempDir dir;
+  const auto file = dir.path() / "two_types.py";
+  std::ofstream(file) << "from locust import HttpUser, TaskSet, task\n"
+                         "class Browse(TaskSet):\n"
+                         "    @task(3)\n"
+                         "    def list(self):\n"
+                         "        pass\n"
+                         "    @task(1)\n"
+                         "    def leave(self):\n"
+                         "        self.interrupt()\n"
+                         "class Shopper(HttpUser):\n"
+                         "    weight = 3\n"
+                         "    tasks = {Browse: 2}\n"
+                         "    @task\n"
+                         "    def cart(self):\n"
+                         "        pass\n"
+                         "class Admin(HttpUser):\n"
+                         "    @task\n"
+                         "    def report(self):\n"
+                         "        pass\n";
+  const std::string cicada = binary("apps/cicada/cicada").string();
+  const Output printed =
+      run_in(dir.path(), {cicada, "-f", file.string(), "--show-task-ratio-json", "-u", "4"});
+  ASSERT_EQ(printed.code, 0) << printed.err;
+  ChildProcess ui({cicada, "-f", file.string(), "-u", "4", "--host", "http://127.0.0.1:9", "--web-host",
+                   "127.0.0.1", "--web-port", "0", "--no-history"},
+                  dir.path());
+  ASSERT_TRUE(ui.wait_for_output("cicada web UI: ", std::chrono::seconds(30))) << ui.err();
+  std::smatch m;
+  const std::string out = ui.out();
+  ASSERT_TRUE(std::regex_search(out, m, std::regex("cicada web UI: http://127\\.0\\.0\\.1:(\\d+)"))) << out;
+  const auto answer = cicada::test::round_trip(static_cast<std::uint16_t>(std::stoi(m[1])),
+                                               cicada::test::make_request("GET", "/tasks"));
+  ASSERT_TRUE(answer && answer->status == 200);
+  const auto expected = nlohmann::json::parse(printed.out);
+  EXPECT_EQ(nlohmann::json::parse(answer->body), expected) << answer->body << "\n" << printed.out;
+  EXPECT_EQ(expected["total"]["Shopper"]["tasks"]["Browse"]["tasks"]["list"]["ratio"], 0.75 * 2 / 3 * 0.75);
+  ui.signal(SIGINT);
+  EXPECT_EQ(ui.wait(std::chrono::seconds(20)), 0) << ui.err();
 }
 
 }  // namespace
