@@ -18,7 +18,7 @@ WebUi::WebUi(Scenario scenario, runner::RunOptions base, WebUiOptions options, T
   so.port = options_.port;
   so.threads = 1;  // a few browsers and scripts: one loop is plenty, and leaves the cores to the engine
   so.server_name = "cicada-webui";
-  so.shutdown_grace = 2000ms;
+  so.shutdown_grace = options_.shutdown_grace;
   server_ = std::make_unique<http::HttpServer>(so, std::move(router));
 }
 

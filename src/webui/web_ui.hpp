@@ -32,6 +32,9 @@ struct WebUiOptions {
   // stays current and sees that its connection works. Tests lengthen it so that every event they read
   // was pushed by what they test, not by this timer.
   std::chrono::milliseconds keepalive_every{1000};
+  // How long stop() lets requests in flight finish before it closes their connections. A test that
+  // checks open event streams do not hold the shutdown makes it long, so only a held one reaches it.
+  std::chrono::milliseconds shutdown_grace{2000};
 };
 
 class WebUi final : public TestListener {

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <fstream>
 #include <functional>
+#include <mutex>
 #include <regex>
 #include <set>
 #include <thread>
@@ -83,18 +84,33 @@ std::filesystem::path write_pinned_scenario(const std::filesystem::path& dir, in
   return path;
 }
 
-// Counts the requests for /pinned as the server sees them (the live Pinned users, whoever runs them).
+// The live Pinned users, whoever runs them, as the server sees them: each user keeps its own keep-alive
+// connection, so the connections that GET /pinned in a window are the Pinned users running then. A count,
+// not a rate: a loaded machine slows every user down, but 2 users never look like 4.
 struct PinnedCounter {
-  std::shared_ptr<std::atomic<std::uint64_t>> count = std::make_shared<std::atomic<std::uint64_t>>(0);
+  struct Seen {
+    std::mutex mutex;
+    std::set<std::size_t> connections;
+  };
+  std::shared_ptr<Seen> seen = std::make_shared<Seen>();
   void install(ScriptedServer& server) const {
-    server.set_handler([count = count](const RecordedRequest& r) {
-      if (r.target == "/pinned") count->fetch_add(1);
+    server.set_handler([seen = seen](const RecordedRequest& r) {
+      if (r.target == "/pinned") {
+        std::lock_guard lock(seen->mutex);
+        seen->connections.insert(r.connection);
+      }
       return ScriptedReply::respond(200, "ok");
     });
   }
-  // /pinned requests over the next `window`.
-  std::uint64_t over(std::chrono::milliseconds window) const {
-    return growth_over([this] { return count->load(); }, window);
+  // Pinned users that made a request over the next `window` (each makes about ten a second).
+  std::size_t users_over(std::chrono::milliseconds window) const {
+    {
+      std::lock_guard lock(seen->mutex);
+      seen->connections.clear();
+    }
+    std::this_thread::sleep_for(window);
+    std::lock_guard lock(seen->mutex);
+    return seen->connections.size();
   }
 };
 
@@ -186,27 +202,25 @@ TEST(FleetShape, ALostWorkersFixedCountUsersStartOnTheSurvivor) {
   const auto scenario = write_pinned_scenario(f.dir.path(), 4);
   std::string err;
   std::uint64_t before_kill = 0, after_kill = 0;
-  const auto code =
-      f.run(scenario, {"-u", "10", "-r", "100", "-t", "15s", "--worker-timeout", "3"}, err,
-            [&](ChildProcess& master, FleetRun::Workers& workers) {
-              ASSERT_TRUE(master.wait_for_output("All users spawned", 15s)) << master.err();
-              std::this_thread::sleep_for(500ms);
-              before_kill = pinned.over(2s);
-              FleetRun::kill_first(workers);
-              ASSERT_TRUE(master.wait_for_output("Sharing fixed counts over 1 workers: Pinned 4: 4", 8s))
-                  << master.err();
-              std::this_thread::sleep_for(1s);  // the survivor starts the two Pinned users it did not have
-              after_kill = pinned.over(2s);
-            });
+  const auto code = f.run(
+      scenario, {"-u", "10", "-r", "100", "-t", "15s", "--worker-timeout", "3"}, err,
+      [&](ChildProcess& master, FleetRun::Workers& workers) {
+        ASSERT_TRUE(master.wait_for_output("All users spawned", 15s)) << master.err();
+        before_kill = pinned.users_over(2s);
+        FleetRun::kill_first(workers);
+        ASSERT_TRUE(master.wait_for_output("Sharing fixed counts over 1 workers: Pinned 4: 4", 8s))
+            << master.err();
+        // The survivor starts the two Pinned users it did not have: wait until it says so.
+        EXPECT_TRUE(workers[0]->wait_for_output("User type Pinned: 4 fixed users", 10s)) << workers[0]->err();
+        after_kill = pinned.users_over(2s);
+      });
   ASSERT_TRUE(code) << err;
   EXPECT_EQ(*code, 0) << err;
   EXPECT_NE(err.find("Sharing fixed counts over 2 workers: Pinned 4: 2 2"), std::string::npos) << err;
-  // 4 Pinned users make ~80 requests in 2 s, before the kill (2 + 2) and after it (4 on the survivor);
-  // without the re-split the survivor would run its 2 (~40).
-  EXPECT_GE(before_kill, 64u) << err;
-  EXPECT_LE(before_kill, 90u) << err;
-  EXPECT_GE(after_kill, 64u) << err;
-  EXPECT_LE(after_kill, 90u) << err;
+  // 4 Pinned users before the kill (2 + 2) and after it (4 on the survivor); without the re-split the
+  // survivor would run its 2.
+  EXPECT_EQ(before_kill, 4u) << err;
+  EXPECT_EQ(after_kill, 4u) << err;
   // The total holds too: the last seconds of the history run 10 users.
   const auto history = f.csv("stats_history");
   ASSERT_GT(history.size(), 2u);
@@ -229,14 +243,12 @@ TEST(FleetShape, AWorkerJoiningMidTestTakesItsShareOfTheFixedCount) {
                   << master.err();
               auto& late = *workers.back();
               EXPECT_TRUE(late.wait_for_output("User type Pinned: 1 fixed users", 5s)) << late.err();
-              std::this_thread::sleep_for(1s);
-              after_join = pinned.over(2s);
+              after_join = pinned.users_over(2s);
             });
   ASSERT_TRUE(code) << err;
   EXPECT_EQ(*code, 0) << err;
-  // Still 4 Pinned users over the fleet (~80 requests in 2 s): one moved to the new worker.
-  EXPECT_GE(after_join, 64u) << err;
-  EXPECT_LE(after_join, 90u) << err;
+  // Still 4 Pinned users over the fleet, not 5: one moved to the new worker.
+  EXPECT_EQ(after_join, 4u) << err;
   EXPECT_NE(err.find("Sharing 10 users over 3 workers: 4, 3, 3"), std::string::npos) << err;
 }
 

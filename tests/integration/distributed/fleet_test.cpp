@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <filesystem>
 #include <fstream>
 #include <thread>
 
@@ -33,6 +34,7 @@ TEST(Fleet, ThreeWorkersCountEveryRequestOnce) {
   const int port = ScriptedServer::closed_port();
   const auto prefix = dir.path() / "run";
   // --stop-timeout lets every request in flight at the end finish, so the server and the stats agree.
+  const auto began = std::chrono::steady_clock::now();
   ChildProcess master(master_argv(scenario, server.url(), port, 3,
                                   {"-u", "6", "-r", "100", "-t", "3s", "--stop-timeout", "2", "--csv",
                                    prefix.string(), "--seed", "5"}),
@@ -40,6 +42,8 @@ TEST(Fleet, ThreeWorkersCountEveryRequestOnce) {
   std::vector<std::unique_ptr<ChildProcess>> workers;
   for (int i = 0; i < 3; ++i) workers.push_back(std::make_unique<ChildProcess>(worker_argv(port)));
   const auto code = master.wait(30s);
+  const double lasted_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - began).count();
   ASSERT_TRUE(code) << master.err();
   EXPECT_EQ(*code, 0) << master.err();
   expect_workers_quit(workers);
@@ -47,12 +51,17 @@ TEST(Fleet, ThreeWorkersCountEveryRequestOnce) {
   const auto counted = aggregated_requests(prefix);
   EXPECT_GT(counted, 100u);  // 6 users x ~16/s x 3 s
   EXPECT_EQ(counted, server.request_count());
-  // The fixed delay bounds every latency from below; loopback adds little above it.
+  // The latencies are in milliseconds, as measured: the fixed delay bounds every one from below, and no
+  // request can have lasted longer than the master's whole run (a unit slip, microseconds written as
+  // milliseconds, would put the 10 ms delay at 10,000 ms, beyond it).
   const auto rows = read_csv(prefix.string() + "_stats.csv");
   const auto* row = find_row(rows, "GET", "/x");
   ASSERT_NE(row, nullptr);
-  EXPECT_GE(std::stod((*row)[6]), 10.0);   // Min (ms)
-  EXPECT_LT(std::stod((*row)[4]), 100.0);  // Median (ms)
+  const double median_ms = std::stod((*row)[4]), min_ms = std::stod((*row)[6]), max_ms = std::stod((*row)[7]);
+  EXPECT_GE(min_ms, 10.0);
+  EXPECT_LE(min_ms, median_ms);
+  EXPECT_LE(median_ms, max_ms);
+  EXPECT_LT(max_ms, lasted_ms);
 }
 
 TEST(Fleet, KilledWorkerUsersGoToTheOthersAndItsStatsStay) {
@@ -62,15 +71,26 @@ TEST(Fleet, KilledWorkerUsersGoToTheOthersAndItsStatsStay) {
   const auto scenario = write_get_scenario(dir.path(), "constant(0.05)");
   const int port = ScriptedServer::closed_port();
   const auto prefix = dir.path() / "run";
-  ChildProcess master(
-      master_argv(scenario, server.url(), port, 3,
-                  {"-u", "6", "-r", "100", "-t", "10s", "--worker-timeout", "3", "--csv", prefix.string()}),
-      dir.path());
+  // --stop-timeout: the requests in flight at the end finish and are counted, as every one the server
+  // reads after the kill must be (below).
+  ChildProcess master(master_argv(scenario, server.url(), port, 3,
+                                  {"-u", "6", "-r", "100", "-t", "16s", "--worker-timeout", "3",
+                                   "--stop-timeout", "10", "--csv", prefix.string()}),
+                      dir.path());
   std::vector<std::unique_ptr<ChildProcess>> workers;
   for (int i = 0; i < 3; ++i) workers.push_back(std::make_unique<ChildProcess>(worker_argv(port)));
   ASSERT_TRUE(master.wait_for_output("All users spawned", 15s)) << master.err();
-  std::this_thread::sleep_for(1000ms);
-  const auto before_kill = server.request_count();
+  // What the master had merged before the kill (its CSV, rewritten every second), read while the run goes
+  // on until it holds a few hundred requests (at most 6 s): the longer the killed worker ran, the more
+  // of the total its shipped stats are, and the more a master that dropped them would fall short below.
+  std::uint64_t merged_before_kill = 0;
+  const auto merged_by = std::chrono::steady_clock::now() + 6s;
+  do {
+    std::this_thread::sleep_for(100ms);
+    if (std::filesystem::exists(prefix.string() + "_stats.csv"))
+      merged_before_kill = aggregated_requests(prefix);
+  } while (merged_before_kill < 300 && std::chrono::steady_clock::now() < merged_by);
+  const auto read_before_kill = server.request_count();
   workers[0]->signal(SIGKILL);
   // --worker-timeout 3: workers beat once a second, and on a loaded 2-core box a 1 s timeout also marked
   // live workers missing (CI log: two of three lost, "Sharing 6 users over 1 workers").
@@ -80,8 +100,12 @@ TEST(Fleet, KilledWorkerUsersGoToTheOthersAndItsStatsStay) {
   EXPECT_EQ(*code, 0) << master.err();
   EXPECT_NE(master.err().find("missing"), std::string::npos);
   const auto counted = aggregated_requests(prefix);
-  // What the dead worker shipped before dying is kept: at most its last second (2 users) is lost.
-  EXPECT_GE(counted + 60, before_kill);
+  // Nothing merged is lost: all the master had merged before the kill (the dead worker's shipped stats
+  // among it) is still counted, and so is every request the server read after the kill, but for the dead
+  // worker's own last ones (at most one in flight per user, 2) that no one will ever report. Only the
+  // dead worker's unshipped requests are missing, which no count measured here can bound beyond that.
+  EXPECT_GT(merged_before_kill, 0u);
+  EXPECT_GE(counted + 2, merged_before_kill + (server.request_count() - read_before_kill));
   EXPECT_LE(counted, server.request_count());
   // Its users came back on the others: the last seconds of the history run 6 users again.
   const auto history = read_csv(prefix.string() + "_stats_history.csv");
@@ -106,11 +130,11 @@ TEST(Fleet, WorkerStopsAndExitsWhenItsMasterVanishes) {
   ASSERT_TRUE(worker.wait_for_output("started", 15s)) << worker.err();
   ASSERT_TRUE(server.wait_for_requests(5, 5s));
   master.signal(SIGKILL);
-  const auto t0 = std::chrono::steady_clock::now();
-  const auto code = worker.wait(10s);
+  // Nothing but the 1.5 s master timeout ends a worker whose master is gone (it has no run time of its
+  // own): 30 s only tells "ended by it" from "never ended", however loaded the machine.
+  const auto code = worker.wait(30s);
   ASSERT_TRUE(code) << worker.err();
   EXPECT_EQ(*code, 3) << worker.err();  // kWorkerMasterLost
-  EXPECT_LT(std::chrono::steady_clock::now() - t0, 5s);
   EXPECT_NE(worker.err().find("No word from the master"), std::string::npos) << worker.err();
   const auto after_exit = server.request_count();
   std::this_thread::sleep_for(300ms);

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cmath>
 #include <stdexcept>
+#include <thread>
 
 #include "base/clock.hpp"
 #include "runner/local_runner.hpp"
@@ -134,22 +135,52 @@ TEST(Engine, StopTimeoutLetsTheRunningTaskFinish) {
   Scenario s;
   s.source = "engine_test";
   s.user_types.push_back(user_type("U", {get_task("slow", "/slow")}));
-  auto o = options(server.url(), 3, 200ms);
-  o.request_timeout = 5000ms;
-  o.stop_timeout = 2s;
+  auto o = options(server.url(), 3, 120s);  // ended by stop() below
+  o.request_timeout = 60s;
+  // Far more than the 1 s answers need however slow the machine: the stop ends once the tasks have.
+  o.stop_timeout = 60s;
   LocalRunner graceful(s, o);
   ASSERT_TRUE(graceful.prepare().ok());
+  bool all_in_flight = false;
+  std::thread stopper([&] {
+    all_in_flight = server.wait_for_requests(3, 20s);
+    graceful.stop();
+  });
   graceful.run([](const cicada::stats::Snapshot&) {});
-  // Stopped 200 ms in, each user's first request (1 s) was allowed to finish and was recorded.
+  stopper.join();
+  EXPECT_TRUE(all_in_flight) << "every user had its request in flight when the run was stopped";
+  // Stopped while every user's first request (1 s) was in flight: each was allowed to finish, and recorded.
   EXPECT_EQ(graceful.snapshot()->total.num_requests, 3u);
+  EXPECT_EQ(graceful.snapshot()->total.num_failures, 0u);
+}
 
+TEST(Engine, WithoutAStopTimeoutTheRunEndsWithoutWaitingForRequestsInFlight) {
+  // The server never answers, and the requests' own timeout is 60 s: a run that waited for them would
+  // last a minute; any shorter run, however loaded the machine, shows it did not.
+  ScriptedServer server;
+  server.set_recording(false);
+  server.set_fallback(ScriptedReply::stall());
+  Scenario s;
+  s.source = "engine_test";
+  s.user_types.push_back(user_type("U", {get_task("stalled", "/stalled")}));
+  auto o = options(server.url(), 3, 120s);  // ended by stop() below
+  o.request_timeout = 60s;
   o.stop_timeout = 0s;  // Locust's default: stop at once, unfinished requests are not measured
   LocalRunner abrupt(s, o);
   ASSERT_TRUE(abrupt.prepare().ok());
-  const auto started = cicada::mono_now();
+  bool all_in_flight = false;
+  cicada::MonoTime stop_asked{};
+  std::thread stopper([&] {
+    // Once the server holds every user's request (or 20 s, a bound for a broken engine), stop the run.
+    all_in_flight = server.wait_for_requests(3, 20s);
+    stop_asked = cicada::mono_now();
+    abrupt.stop();
+  });
   abrupt.run([](const cicada::stats::Snapshot&) {});
-  // Stopped at 200 ms without waiting for the requests that end at 1 s (600 ms for a busy machine).
-  EXPECT_LT(cicada::mono_now() - started, 800ms);
+  const auto ended = cicada::mono_now();
+  stopper.join();
+  EXPECT_TRUE(all_in_flight) << "every user had its request in flight when the run was stopped";
+  EXPECT_LT(ended - stop_asked, 30s);
   EXPECT_EQ(abrupt.snapshot()->total.num_requests, 0u);
 }
 

@@ -57,6 +57,7 @@ class WebUiTest : public ::testing::Test {
     wo.auth = auth;
     wo.scenario_file = "webui_test.yaml";
     wo.keepalive_every = keepalive_every_;
+    wo.shutdown_grace = shutdown_grace_;
     ui_ = std::make_unique<webui::WebUi>(std::move(loaded->scenario), ro, wo);
     ASSERT_TRUE(ui_->start());
   }
@@ -97,6 +98,7 @@ class WebUiTest : public ::testing::Test {
   std::unique_ptr<http::HttpServer> target_;
   std::unique_ptr<webui::WebUi> ui_;
   std::chrono::milliseconds keepalive_every_ = 1s;  // WebUiOptions::keepalive_every, set before start()
+  std::chrono::milliseconds shutdown_grace_ = 2s;   // WebUiOptions::shutdown_grace, set before start()
 };
 
 // Reads raw bytes from an open connection until `needle` has appeared `times` times or the deadline.
