@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "grpc_oip/inference.grpc.pb.h"
+#include "grpc_oip/plain_client.hpp"
 
 namespace {
 
@@ -31,16 +32,7 @@ inference::ModelInferRequest payload_request() {
       {"sex", 0},       {"cp", 1},    {"restecg", 0},    {"ca", 1},     {"slope", 1},
       {"thal", 2},      {"age", 57},  {"trestbps", 130}, {"chol", 236}, {"fbs", 0},
       {"thalach", 174}, {"exang", 0}, {"oldpeak", 0}};
-  inference::ModelInferRequest request;
-  request.set_model_name("heart-disease");
-  for (const auto& [name, value] : row) {
-    auto* input = request.add_inputs();
-    input->set_name(name);
-    input->set_datatype("FP64");
-    input->add_shape(1);
-    input->mutable_contents()->add_fp64_contents(value);
-  }
-  return request;
+  return cicada::grpc_oip::one_row_request("heart-disease", row);
 }
 
 }  // namespace
@@ -58,8 +50,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: %s --target HOST:PORT [--concurrency N] [--seconds S]\n", argv[0]);
     return 2;
   }
-  auto stub = inference::GRPCInferenceService::NewStub(
-      grpc::CreateChannel(target, grpc::InsecureChannelCredentials()));
+  auto stub = cicada::grpc_oip::plain_stub(target);
   const inference::ModelInferRequest request = payload_request();
   grpc::CompletionQueue queue;
   std::vector<std::unique_ptr<Call>> slots(static_cast<std::size_t>(concurrency));

@@ -29,6 +29,20 @@ std::filesystem::path source(const std::string& relative) {
   return std::filesystem::path(CICADA_SOURCE_DIR) / relative;
 }
 
+std::vector<std::string> cicada_argv(std::vector<std::string> args) {
+  std::vector<std::string> argv;
+  argv.reserve(args.size() + 1);
+  argv.push_back(binary("apps/cicada/cicada").string());
+  for (auto& a : args) argv.push_back(std::move(a));
+  return argv;
+}
+
+std::unique_ptr<ChildProcess> start_cicada(std::vector<std::string> args,
+                                           const std::filesystem::path& workdir,
+                                           std::vector<std::string> env) {
+  return std::make_unique<ChildProcess>(cicada_argv(std::move(args)), workdir, std::move(env));
+}
+
 TempDir::TempDir() {
   std::string templ = (std::filesystem::temp_directory_path() / "cicada-test-XXXXXX").string();
   if (!mkdtemp(templ.data())) throw std::runtime_error("mkdtemp failed");

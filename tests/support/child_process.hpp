@@ -3,6 +3,7 @@
 // in files, a deadline, and signals. Killed on destruction so a failing test never leaks a server.
 #include <chrono>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -51,5 +52,11 @@ std::string read_file(const std::filesystem::path& p);
 // Paths of the built binaries and the source tree (set by CMake for every test binary).
 std::filesystem::path binary(const std::string& relative);  // e.g. "apps/cicada/cicada"
 std::filesystem::path source(const std::string& relative);  // e.g. "examples/health.yaml"
+
+// The built `cicada` with these arguments: its argv, and the process started in `workdir`.
+std::vector<std::string> cicada_argv(std::vector<std::string> args);
+std::unique_ptr<ChildProcess> start_cicada(std::vector<std::string> args,
+                                           const std::filesystem::path& workdir,
+                                           std::vector<std::string> env = {});
 
 }  // namespace cicada::testing

@@ -20,12 +20,6 @@ using cicada::testing::TempDir;
 
 namespace {
 
-std::vector<std::string> cicada_args(const std::vector<std::string>& args) {
-  std::vector<std::string> argv{binary("apps/cicada/cicada").string()};
-  for (const auto& a : args) argv.push_back(a);
-  return argv;
-}
-
 std::uint64_t counter(const cicada::testing::CsvRows& rows, const std::string& name) {
   for (const auto& r : rows)
     if (r.size() == 2 && r[0] == name) return std::stoull(r[1]);
@@ -42,10 +36,11 @@ TEST(Accounting, AnOpenModelRunAgainstAHungServerCountsEveryDueIterationAndFails
   server.set_recording(false);
   server.set_fallback(ScriptedReply::stall());
   TempDir dir;
-  ChildProcess run(cicada_args({"-f", source("examples/health.yaml").string(), "--host", server.url(),
-                                "--headless", "--only-summary", "--arrival-rate", "20", "--max-inflight", "5",
-                                "-t", "3s", "--threads", "1", "--csv", "out"}),
-                   dir.path());
+  ChildProcess run(
+      cicada::testing::cicada_argv({"-f", source("examples/health.yaml").string(), "--host", server.url(),
+                                    "--headless", "--only-summary", "--arrival-rate", "20", "--max-inflight",
+                                    "5", "-t", "3s", "--threads", "1", "--csv", "out"}),
+      dir.path());
   const auto code = run.wait(60s);
   ASSERT_TRUE(code) << run.err();
   EXPECT_EQ(*code, 1) << run.out() << run.err();  // --exit-code-on-error's default, as for failures

@@ -33,8 +33,7 @@ class CicadaCli : public ::testing::Test {
   }
 
   std::unique_ptr<ChildProcess> start(std::vector<std::string> args, std::vector<std::string> env = {}) {
-    args.insert(args.begin(), binary("apps/cicada/cicada").string());
-    return std::make_unique<ChildProcess>(args, dir_.path(), env);
+    return ::cicada::testing::start_cicada(std::move(args), dir_.path(), std::move(env));
   }
 
   TempDir dir_;

@@ -116,8 +116,7 @@ class GrpcLoad : public ::testing::Test {
   }
 
   std::unique_ptr<ChildProcess> cicada(std::vector<std::string> args) {
-    args.insert(args.begin(), binary("apps/cicada/cicada").string());
-    return std::make_unique<ChildProcess>(args, dir_.path());
+    return ::cicada::testing::start_cicada(std::move(args), dir_.path());
   }
 
   // The server's own count of answers on a route with a status code (its /metrics), the ground truth.

@@ -47,8 +47,7 @@ class HistoryE2e : public ::testing::Test {
   void SetUp() override { std::ofstream(dir_.path() / "health.yaml") << kScenario; }
 
   std::unique_ptr<ChildProcess> start(std::vector<std::string> args) {
-    args.insert(args.begin(), binary("apps/cicada/cicada").string());
-    return std::make_unique<ChildProcess>(args, dir_.path());
+    return ::cicada::testing::start_cicada(std::move(args), dir_.path());
   }
   std::unique_ptr<ChildProcess> load_test(std::vector<std::string> extra,
                                           const std::string& run_time = "2s") {

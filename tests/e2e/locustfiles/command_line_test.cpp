@@ -31,8 +31,7 @@ Output run_in(const std::filesystem::path& dir, std::vector<std::string> argv) {
 class LocustCommandLine : public ::testing::TestWithParam<std::vector<std::string>> {
  protected:
   Output cicada(std::vector<std::string> args) {
-    args.insert(args.begin(), binary("apps/cicada/cicada").string());
-    return run_in(dir_.path(), std::move(args));
+    return run_in(dir_.path(), ::cicada::testing::cicada_argv(std::move(args)));
   }
   Output locust(std::vector<std::string> args) {
     args.insert(args.begin(), "/usr/bin/locust");

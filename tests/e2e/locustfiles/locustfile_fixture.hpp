@@ -33,9 +33,8 @@ class LocustfileTest : public ::testing::Test {
   }
 
   std::unique_ptr<ChildProcess> cicada(std::vector<std::string> args) {
-    args.insert(args.begin(), binary("apps/cicada/cicada").string());
-    return std::make_unique<ChildProcess>(
-        args, dir_.path(), std::vector<std::string>{"PAYLOAD=" + source("data/payload.json").string()});
+    return ::cicada::testing::start_cicada(std::move(args), dir_.path(),
+                                           {"PAYLOAD=" + source("data/payload.json").string()});
   }
 
   // `cicada -f FILE CLASSES... --headless -u users -r users -t seconds --csv out`, waited for.

@@ -6,6 +6,7 @@
 #include <future>
 
 #include "grpc_oip/inference.grpc.pb.h"
+#include "grpc_oip/plain_client.hpp"
 #include "model_api_fixture.hpp"
 #include "serving_grpc/grpc_server.hpp"
 
@@ -15,16 +16,8 @@ namespace {
 using namespace inference;
 
 ModelInferRequest infer_request(const std::vector<std::pair<std::string, double>>& row = payload_row()) {
-  ModelInferRequest request;
-  request.set_model_name("heart-disease");
+  ModelInferRequest request = grpc_oip::one_row_request("heart-disease", row);
   request.set_id("req-1");
-  for (const auto& [name, value] : row) {
-    auto* input = request.add_inputs();
-    input->set_name(name);
-    input->set_datatype("FP64");
-    input->add_shape(1);
-    input->mutable_contents()->add_fp64_contents(value);
-  }
   return request;
 }
 
@@ -44,8 +37,7 @@ class GrpcApiTest : public ::testing::Test {
         std::make_unique<GrpcInferenceServer>(options, trained_model(), router_, metrics_.get(), 0, cost);
     auto started = server_->start();
     ASSERT_TRUE(started.ok()) << started.error().message;
-    channel_ = grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials());
-    stub_ = GRPCInferenceService::NewStub(channel_);
+    stub_ = grpc_oip::plain_stub(server_->address());
   }
 
   grpc::Status infer(const ModelInferRequest& request, ModelInferResponse& response) {
@@ -66,7 +58,6 @@ class GrpcApiTest : public ::testing::Test {
   const ApiMetrics* metrics_view_ = nullptr;
   std::unique_ptr<ApiMetrics> metrics_;
   std::unique_ptr<GrpcInferenceServer> server_;
-  std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<GRPCInferenceService::Stub> stub_;
 };
 

@@ -8,6 +8,7 @@
 #include <regex>
 
 #include "grpc_oip/inference.grpc.pb.h"
+#include "grpc_oip/plain_client.hpp"
 #include "model_api_fixture.hpp"
 #include "support/child_process.hpp"
 
@@ -33,17 +34,8 @@ TEST(ServeGrpcCommand, ServesGrpcBesideRestAndCountsItInMetrics) {
   ASSERT_TRUE(std::regex_search(*out, rest, std::regex("on http://127\\.0\\.0\\.1:(\\d+)"))) << *out;
   ASSERT_TRUE(std::regex_search(*out, grpc_at, std::regex("over gRPC on (127\\.0\\.0\\.1:\\d+)"))) << *out;
 
-  auto stub = inference::GRPCInferenceService::NewStub(
-      grpc::CreateChannel(grpc_at[1].str(), grpc::InsecureChannelCredentials()));
-  inference::ModelInferRequest request;
-  request.set_model_name("heart-disease");
-  for (const auto& [name, value] : payload_row()) {
-    auto* input = request.add_inputs();
-    input->set_name(name);
-    input->set_datatype("INT64");
-    input->add_shape(1);
-    input->mutable_contents()->add_int64_contents(static_cast<std::int64_t>(value));
-  }
+  auto stub = grpc_oip::plain_stub(grpc_at[1].str());
+  const auto request = grpc_oip::one_row_request("heart-disease", payload_row(), /*int64=*/true);
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + 10s);
   inference::ModelInferResponse response;
