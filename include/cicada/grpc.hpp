@@ -100,6 +100,16 @@ constexpr std::string_view oip_entry_name(OipCall call) {
 // The datatype numbers of a ModelInfer tensor are sent as (strings are always BYTES, booleans BOOL).
 enum class TensorType { kFp64, kFp32, kInt64, kInt32 };
 
+// A check on one output tensor of a ModelInfer response (an OK one; another status has no outputs): the
+// output is there, and when given, has this datatype and shape and every value within [min, max]. A
+// response that fails it is a failure: "OK: output \"probability\" has a value outside [0, 1]".
+struct GrpcOutputCheck {
+  std::string_view name;
+  std::string_view datatype;            // "FP64", "INT64", "BYTES"...; empty: any
+  std::span<const std::int64_t> shape;  // e.g. {1}; -1 for a dimension of any size; empty: any shape
+  std::optional<double> min, max;       // every value (numeric outputs only) at least min, at most max
+};
+
 struct GrpcOptions {
   std::string_view name;  // stats entry name; empty: "inference.GRPCInferenceService/<Method>"
   // host:port to call; empty: the user's host with its scheme dropped (grpc:// or http:// plain,
@@ -111,13 +121,15 @@ struct GrpcOptions {
   std::chrono::milliseconds timeout{0};
   // Statuses that count as a success (a check: an invalid row must get INVALID_ARGUMENT); empty: OK.
   std::span<const GrpcStatus> expect;
+  // ModelInfer: checks on the outputs of an OK response, in order; the first that fails is the failure.
+  std::span<const GrpcOutputCheck> outputs;
 };
 
 // What one call got. The message is valid until the user's next gRPC call.
 struct GrpcResult {
   GrpcStatus status = GrpcStatus::kOk;
   std::string_view message;     // the server's (or gRPC's) status message; empty with OK
-  bool failed = false;          // as recorded in the stats (status outside `expect`)
+  bool failed = false;          // as recorded in the stats (status outside `expect`, or an output check)
   bool ready = false;           // ServerLive: live; ServerReady, ModelReady: ready
   std::uint64_t outputs = 0;    // ModelInfer: output tensors answered; ModelMetadata: inputs
   std::int64_t elapsed_us = 0;  // latency recorded, from when the call was due

@@ -15,6 +15,14 @@
 
 namespace cicada::scenario {
 
+// One `check: {outputs: {NAME: {...}}}` entry of a ModelInfer request, owning what GrpcOutputCheck views.
+struct GrpcOutputCheckValues {
+  std::string name;
+  std::string datatype;             // empty: any
+  std::vector<std::int64_t> shape;  // empty: any; -1: a dimension of any size
+  std::optional<double> min, max;   // `range: [min, max]`
+};
+
 // A gRPC request (`grpc: ModelInfer`, yaml_grpc.hpp): what RequestPlan's HTTP fields do not say.
 struct GrpcPlan {
   OipCall call = OipCall::kModelInfer;
@@ -24,6 +32,8 @@ struct GrpcPlan {
   TensorType numbers_as = TensorType::kFp64;
   int rows = 1;                    // ModelInfer with a payload: rows drawn per call (a batch when > 1)
   std::vector<GrpcStatus> expect;  // `check: {status: ...}`; empty: OK
+  std::vector<GrpcOutputCheckValues> output_values;  // `check: {outputs: ...}`, in the file's order
+  std::vector<GrpcOutputCheck> outputs;              // views of output_values; rebuilt by finalize
 };
 
 struct RequestPlan {
@@ -52,6 +62,10 @@ struct RequestSequence {
     for (auto& r : requests) {
       r.headers.clear();
       for (const auto& [name, value] : r.header_values) r.headers.push_back(Header{name, value});
+      if (!r.grpc) continue;
+      r.grpc->outputs.clear();
+      for (const auto& o : r.grpc->output_values)
+        r.grpc->outputs.push_back(GrpcOutputCheck{o.name, o.datatype, o.shape, o.min, o.max});
     }
   }
 };

@@ -1,6 +1,8 @@
 #include "scenario/yaml_grpc.hpp"
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 
 #include "scenario/payload_invalid.hpp"
 #include "scenario/yaml_json.hpp"
@@ -30,17 +32,64 @@ TensorType parse_numbers(const YamlContext& ctx, const YAML::Node& node) {
   ctx.fail(node, "a datatype for numbers: fp64, fp32, int64 or int32");
 }
 
-std::vector<GrpcStatus> parse_statuses(const YamlContext& ctx, const YAML::Node& check) {
-  ctx.require_keys(check, "a gRPC check", {"status"});
-  auto status = YamlContext::find(check, "status");
-  if (!status) ctx.fail(check, "`status:` with a gRPC status name or a list of them");
+constexpr std::array<std::string_view, 14> kDatatypes = {"BOOL", "UINT8", "UINT16", "UINT32", "UINT64",
+                                                         "INT8", "INT16", "INT32",  "INT64",  "FP16",
+                                                         "FP32", "FP64",  "BF16",   "BYTES"};
+
+// `outputs: {probability: {datatype: FP64, shape: [1], range: [0, 1]}, diagnosis: {datatype: BYTES}}`;
+// an output with nothing to check but its presence is `NAME: {}` (or `NAME:` with no value).
+std::vector<GrpcOutputCheckValues> parse_output_checks(const YamlContext& ctx, const YAML::Node& node) {
+  if (!node.IsMap() || node.size() == 0)
+    ctx.fail(node, "output checks: a mapping of output names to {datatype, shape, range}");
+  std::vector<GrpcOutputCheckValues> out;
+  for (const auto& item : node) {
+    GrpcOutputCheckValues check;
+    check.name = ctx.string(item.first, "an output name");
+    if (check.name.empty()) ctx.fail(item.first, "an output name");
+    const YAML::Node& spec = item.second;
+    if (!spec.IsNull()) {
+      ctx.require_keys(spec, "an output check", {"datatype", "shape", "range"});
+      if (auto datatype = YamlContext::find(spec, "datatype")) {
+        check.datatype = ctx.string(*datatype, "a tensor datatype");
+        for (auto& c : check.datatype) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        if (std::find(kDatatypes.begin(), kDatatypes.end(), check.datatype) == kDatatypes.end())
+          ctx.fail(*datatype, "an OIP datatype (BOOL, INT8-64, UINT8-64, FP16, FP32, FP64, BF16, BYTES)");
+      }
+      if (auto shape = YamlContext::find(spec, "shape")) {
+        if (!shape->IsSequence()) ctx.fail(*shape, "a shape: a list of sizes, -1 for any, e.g. [-1, 2]");
+        for (const auto& dim : *shape) {
+          const auto n = ctx.integer(dim, "a dimension size (-1 for any)");
+          if (n < -1) ctx.fail(dim, "a dimension size (-1 for any)");
+          check.shape.push_back(n);
+        }
+      }
+      if (auto range = YamlContext::find(spec, "range")) {
+        if (!range->IsSequence() || range->size() != 2)
+          ctx.fail(*range, "a range [min, max] (~ for no bound on that side)");
+        if (!(*range)[0].IsNull()) check.min = ctx.number((*range)[0], "the lowest value allowed");
+        if (!(*range)[1].IsNull()) check.max = ctx.number((*range)[1], "the highest value allowed");
+        if (!check.min && !check.max) ctx.fail(*range, "a range with at least one bound");
+        if (check.min && check.max && *check.min > *check.max)
+          ctx.fail(*range, "a range [min, max] with min <= max");
+        if (check.datatype == "BYTES") ctx.fail(*range, "a range on a numeric output (this one is BYTES)");
+      }
+    }
+    for (const auto& seen : out) {
+      if (seen.name == check.name) ctx.fail(item.first, "each output checked once");
+    }
+    out.push_back(std::move(check));
+  }
+  return out;
+}
+
+std::vector<GrpcStatus> parse_statuses(const YamlContext& ctx, const YAML::Node& status) {
   std::vector<GrpcStatus> out;
-  for (const auto& name : ctx.strings(*status, "a gRPC status name")) {
+  for (const auto& name : ctx.strings(status, "a gRPC status name")) {
     auto parsed = parse_grpc_status(name);
-    if (!parsed) ctx.fail(*status, "gRPC status names (OK, INVALID_ARGUMENT, NOT_FOUND, UNAVAILABLE...)");
+    if (!parsed) ctx.fail(status, "gRPC status names (OK, INVALID_ARGUMENT, NOT_FOUND, UNAVAILABLE...)");
     out.push_back(*parsed);
   }
-  if (out.empty()) ctx.fail(*status, "at least one gRPC status name");
+  if (out.empty()) ctx.fail(status, "at least one gRPC status name");
   return out;
 }
 
@@ -105,7 +154,22 @@ RequestPlan parse_grpc_request(const YamlContext& ctx, const YAML::Node& node, c
   }
   if (auto name = YamlContext::find(node, "name")) plan.name = ctx.string(*name, "a stats name");
   if (auto timeout = YamlContext::find(node, "timeout")) plan.timeout = parse_request_timeout(ctx, *timeout);
-  if (auto check = YamlContext::find(node, "check")) grpc.expect = parse_statuses(ctx, *check);
+  if (auto check = YamlContext::find(node, "check")) {
+    ctx.require_keys(*check, "a gRPC check", {"status", "outputs"});
+    auto status = YamlContext::find(*check, "status");
+    auto outputs = YamlContext::find(*check, "outputs");
+    if (!status && !outputs)
+      ctx.fail(*check, "`status:` with a gRPC status name or a list of them, or `outputs:` (ModelInfer)");
+    if (status) grpc.expect = parse_statuses(ctx, *status);
+    if (outputs) {
+      if (!infer) ctx.fail(*outputs, "output checks with ModelInfer only");
+      // Outputs come with an OK answer only: a check that also accepts no other status would never apply.
+      if (!grpc.expect.empty() &&
+          std::find(grpc.expect.begin(), grpc.expect.end(), GrpcStatus::kOk) == grpc.expect.end())
+        ctx.fail(*outputs, "output checks with a check that accepts OK (outputs come with OK only)");
+      grpc.output_values = parse_output_checks(ctx, *outputs);
+    }
+  }
   plan.method = "grpc";
   plan.target = std::string(oip_entry_name(grpc.call));
   plan.grpc = std::move(grpc);

@@ -38,6 +38,7 @@ Task<GrpcResult> run_grpc(User& user, YamlUser& yaml_user, const RequestPlan& pl
   options.numbers_as = grpc.numbers_as;
   options.timeout = plan.timeout;
   options.expect = grpc.expect;
+  options.outputs = grpc.outputs;
   return user.grpc().call(grpc.call, grpc.model, rows, options);
 }
 

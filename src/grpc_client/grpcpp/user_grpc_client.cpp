@@ -12,6 +12,7 @@
 #include "grpc_client/grpc_target.hpp"
 #include "grpc_client/grpcpp/channel_impl.hpp"
 #include "grpc_client/grpcpp/infer_rows.hpp"
+#include "grpc_client/grpcpp/output_checks.hpp"
 
 namespace cicada::grpc_client {
 
@@ -208,7 +209,7 @@ Task<GrpcResult> UserGrpcClient::call(OipCall call, std::string_view model, std:
     s.target = parse_grpc_target(target_text);
     s.target_known = true;
   }
-  auto* stub = s.channels.stub(s.target, s.clock.config().ca_bundle, s.message);
+  auto* stub = s.channels.stub(s.target, s.clock.config().tls_verify, s.clock.config().ca_bundle, s.message);
   if (stub && call == OipCall::kModelInfer) {
     s.infer_request.set_model_name(model.data(), model.size());
     s.infer_request.set_model_version(options.model_version.data(), options.model_version.size());
@@ -246,7 +247,13 @@ Task<GrpcResult> UserGrpcClient::call(OipCall call, std::string_view model, std:
   result.message = s.message;
   result.elapsed_us = micros_between(due, done);
   result.failed = !expected(options, result.status);
-  if (result.failed) format_failure(s.failure, options, result.status, s.message, timeout);
+  if (result.failed) {
+    format_failure(s.failure, options, result.status, s.message, timeout);
+  } else if (call == OipCall::kModelInfer && result.ok() && !options.outputs.empty()) {
+    s.failure.assign("OK: ");
+    result.failed = !check_outputs(s.infer_response, options.outputs, s.failure);
+    if (!result.failed) s.failure.clear();
+  }
 
   RequestRecord record;
   record.method = "grpc";

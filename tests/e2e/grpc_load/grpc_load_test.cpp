@@ -56,6 +56,10 @@ user_types:
           - grpc: ModelInfer
             model: heart-disease
             payload: heart
+            check:
+              outputs:
+                probability: {datatype: FP64, shape: [1], range: [0, 1]}
+                diagnosis: {datatype: BYTES, shape: [1]}
       batch:
         requests:
           - grpc: ModelInfer
@@ -64,6 +68,7 @@ user_types:
             rows: 4
             numbers: int64
             name: ModelInfer x4
+            check: {outputs: {probability: {shape: [4], range: [0, 1]}}}
       invalid:
         requests:
           - grpc: ModelInfer
@@ -83,6 +88,11 @@ user_types:
             payload: heart_missing
             name: ModelInfer checked
             check: {status: INVALID_ARGUMENT}
+          - grpc: ModelInfer
+            model: heart-disease
+            payload: heart
+            name: ModelInfer outputs
+            check: {outputs: {score: {}}}
       health:
         requests:
           - grpc: ServerLive
@@ -164,12 +174,14 @@ TEST_F(GrpcLoad, OipCallsAreEntriesAndInvalidRowsFailWithTheirStatusNames) {
     EXPECT_EQ(field(row, 3), 0) << name;
   }
   long invalid_calls = field(checked, 2);
-  for (auto name :
-       {"ModelInfer out_of_range", "ModelInfer drop_field", "ModelInfer wrong_type", "ModelReady other"}) {
+  for (auto name : {"ModelInfer out_of_range", "ModelInfer drop_field", "ModelInfer wrong_type",
+                    "ModelReady other", "ModelInfer outputs"}) {
     const auto* row = find_row(stats, "grpc", name);
     EXPECT_GT(field(row, 2), 0) << name;
     EXPECT_EQ(field(row, 3), field(row, 2)) << name << ": every call fails";
-    if (std::string_view(name) != "ModelReady other") invalid_calls += field(row, 2);
+    if (std::string_view(name).ends_with("_field") || std::string_view(name).ends_with("_range") ||
+        std::string_view(name).ends_with("_type"))
+      invalid_calls += field(row, 2);
   }
 
   // Failure texts: the status name, then the server's message naming the field.
@@ -190,11 +202,16 @@ TEST_F(GrpcLoad, OipCallsAreEntriesAndInvalidRowsFailWithTheirStatusNames) {
   all_match("ModelInfer wrong_type",
             "^INVALID_ARGUMENT: invalid inference request: [a-z]+: datatype must be");
   all_match("ModelReady other", "^NOT_FOUND: unknown model \"other\"");
-  EXPECT_EQ(texts.size(), 4u) << "no other entry failed";
+  // An answer (OK) without the output its check asks for.
+  ASSERT_EQ(texts["ModelInfer outputs"].size(), 1u);
+  EXPECT_EQ(texts["ModelInfer outputs"][0],
+            R"(OK: output "score" missing (the response has probability, diagnosis))");
+  EXPECT_EQ(texts.size(), 5u) << "no other entry failed";
 
   // The server answered what cicada counted: every call cicada recorded got its answer, and the server
   // can only have answered more by the calls the end of the test cut off (at most one per user).
-  const long client_ok = field(infer, 2) + field(batch, 2);
+  const long client_ok =
+      field(infer, 2) + field(batch, 2) + field(find_row(stats, "grpc", "ModelInfer outputs"), 2);
   const long server_ok = server_count("/v2/models/heart-disease/infer", 200);
   const long server_invalid = server_count("/v2/models/heart-disease/infer", 400);
   EXPECT_GE(server_ok, client_ok);

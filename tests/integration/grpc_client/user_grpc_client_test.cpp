@@ -61,13 +61,14 @@ class UserGrpcClientTest : public ::testing::Test {
     connect(config);
   }
 
-  // The user's clients, made for the run's settings in `config` (host, timeout, CA bundle).
-  void connect(const http::ClientConfig& config) {
+  // The user's clients, made for the run's settings in `config` (host, timeout, CA bundle, verification),
+  // calling through `channels` (a loop's channels; default: the fixture's).
+  void connect(const http::ClientConfig& config, ChannelCache* channels = nullptr) {
     grpc_.reset();
     http_.reset();
     shared_ = std::make_unique<http::SharedClientState>(io_, config);
     http_ = std::make_unique<http::UserHttpClient>(*shared_, sink_);
-    grpc_ = std::make_unique<UserGrpcClient>(channels_, *http_);
+    grpc_ = std::make_unique<UserGrpcClient>(channels ? *channels : channels_, *http_);
   }
 
   // Starts the task on the loop and runs the loop until it is done (or `limit`).
@@ -143,9 +144,36 @@ TEST_F(UserGrpcClientTest, ACallWaitingWhenTheUserGoesIsCancelledAndCountedUnans
   EXPECT_TRUE(sink_.records.empty());
 }
 
+TEST_F(UserGrpcClientTest, ModelInferOutputChecksFailTheCallSayingWhatWasWrong) {
+  serve(0us);
+  // cicada-model answers one row with probability (FP64 [1], a probability) and diagnosis (BYTES [1]).
+  const std::int64_t one[] = {1};
+  const GrpcOutputCheck as_served[] = {{"probability", "FP64", one, 0.0, 1.0},
+                                       {"diagnosis", "BYTES", one, {}, {}}};
+  const GrpcOutputCheck missing[] = {{"score", {}, {}, {}, {}}};
+  const GrpcOutputCheck wrong_type[] = {{"probability", "FP32", {}, {}, {}}};
+  const GrpcOutputCheck out_of_range[] = {{"probability", {}, {}, 1.5, 2.0}};
+  for (auto checks :
+       {std::span<const GrpcOutputCheck>(as_served), std::span<const GrpcOutputCheck>(missing),
+        std::span<const GrpcOutputCheck>(wrong_type), std::span<const GrpcOutputCheck>(out_of_range)}) {
+    GrpcOptions options;
+    options.outputs = checks;
+    auto r = run(grpc_->model_infer("heart-disease", kRow, options));
+    EXPECT_TRUE(r.ok()) << r.message;  // the status is OK either way: the outputs fail the call
+    EXPECT_EQ(r.failed, checks.data() != as_served);
+  }
+  ASSERT_EQ(sink_.records.size(), 4u);
+  EXPECT_EQ(sink_.records[0].error, "");
+  EXPECT_EQ(sink_.records[1].error,
+            R"(OK: output "score" missing (the response has probability, diagnosis))");
+  EXPECT_EQ(sink_.records[2].error, R"(OK: output "probability" is FP64, expected FP32)");
+  EXPECT_EQ(sink_.records[3].error, R"(OK: output "probability" has a value outside [1.5, 2])");
+}
+
 // grpcs:// is TLS, trusting --ca-bundle: a grpc++ server with a self-signed certificate for localhost
 // (made by the openssl command) answers ServerLive over TLS when its certificate is the bundle, and the
-// same call without the bundle fails the handshake (UNAVAILABLE), never falling back to plain text.
+// same call without the bundle fails the handshake (UNAVAILABLE), never falling back to plain text;
+// with --insecure (tls_verify false) any certificate is accepted, as by the HTTP client.
 class LiveService final : public inference::GRPCInferenceService::Service {
   grpc::Status ServerLive(grpc::ServerContext*, const inference::ServerLiveRequest*,
                           inference::ServerLiveResponse* response) override {
@@ -154,7 +182,7 @@ class LiveService final : public inference::GRPCInferenceService::Service {
   }
 };
 
-TEST_F(UserGrpcClientTest, GrpcsIsTlsTrustingTheCaBundle) {
+TEST_F(UserGrpcClientTest, GrpcsIsTlsTrustingTheCaBundleOrAnyCertificateWhenInsecure) {
   testing::TempDir dir;
   const std::string cmd = "cd '" + dir.path().string() +
                           "' && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 "
@@ -183,16 +211,27 @@ TEST_F(UserGrpcClientTest, GrpcsIsTlsTrustingTheCaBundle) {
 
   ChannelCache fresh;  // a new loop's channels: the system's roots only
   config.ca_bundle.clear();
-  grpc_.reset();
-  http_.reset();
-  shared_ = std::make_unique<http::SharedClientState>(io_, config);
-  http_ = std::make_unique<http::UserHttpClient>(*shared_, sink_);
-  grpc_ = std::make_unique<UserGrpcClient>(fresh, *http_);
+  connect(config, &fresh);
   auto untrusted = run(grpc_->server_live());
   EXPECT_EQ(untrusted.status, GrpcStatus::kUnavailable) << untrusted.message;
   ASSERT_EQ(sink_.records.size(), 2u);
   EXPECT_EQ(sink_.records[0].error, "");
   EXPECT_EQ(sink_.records[1].error.rfind("UNAVAILABLE: ", 0), 0u) << sink_.records[1].error;
+
+  // --insecure (or a type's `insecure: true`): the same untrusted certificate is accepted, and so is a
+  // name it was not made for (127.0.0.1, not localhost), on the same loop's channels, still over TLS.
+  config.base_url = "grpcs://127.0.0.1:" + std::to_string(port);
+  config.tls_verify = false;
+  connect(config, &fresh);
+  auto unverified = run(grpc_->server_live());
+  EXPECT_TRUE(unverified.ok()) << unverified.message;
+  EXPECT_TRUE(unverified.ready);
+  // And verification on again for that name: refused, the insecure channel is not reused for it.
+  config.tls_verify = true;
+  config.ca_bundle = (dir.path() / "self.pem").string();
+  connect(config, &fresh);
+  auto wrong_name = run(grpc_->server_live());
+  EXPECT_EQ(wrong_name.status, GrpcStatus::kUnavailable) << wrong_name.message;
   grpc_.reset();  // before `fresh`, whose channel it calls
   server->Shutdown();
 }

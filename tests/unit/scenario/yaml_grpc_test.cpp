@@ -15,15 +15,34 @@ struct RecordedCall {
   TensorType numbers_as;
   std::chrono::milliseconds timeout;
   std::vector<GrpcStatus> expect;
+  std::vector<std::string> outputs;  // each output check as "name datatype [shape] min..max"
 };
+
+std::string describe(const GrpcOutputCheck& c) {
+  std::string out = std::string(c.name) + " " + std::string(c.datatype) + " [";
+  for (std::size_t i = 0; i < c.shape.size(); ++i) out += (i ? "," : "") + std::to_string(c.shape[i]);
+  out += "] ";
+  out += c.min ? std::to_string(*c.min) : "~";
+  out += "..";
+  out += c.max ? std::to_string(*c.max) : "~";
+  return out;
+}
 
 class RecordingGrpc final : public GrpcClient {
  public:
   Task<GrpcResult> call(OipCall call, std::string_view model, std::string_view rows_json,
                         GrpcOptions options) override {
-    calls.push_back({call, std::string(model), std::string(rows_json), std::string(options.name),
-                     std::string(options.target), std::string(options.model_version), options.numbers_as,
-                     options.timeout, std::vector<GrpcStatus>(options.expect.begin(), options.expect.end())});
+    calls.push_back({call,
+                     std::string(model),
+                     std::string(rows_json),
+                     std::string(options.name),
+                     std::string(options.target),
+                     std::string(options.model_version),
+                     options.numbers_as,
+                     options.timeout,
+                     std::vector<GrpcStatus>(options.expect.begin(), options.expect.end()),
+                     {}});
+    for (const auto& check : options.outputs) calls.back().outputs.push_back(describe(check));
     co_return GrpcResult{};
   }
   std::vector<RecordedCall> calls;
@@ -143,6 +162,60 @@ TEST(YamlGrpc, MistakesAreRefusedWithTheirPosition) {
             std::string::npos);
   EXPECT_EQ(load_error("          - grpc: ModelInfer\n            model: m\n            payload: short\n"),
             "");
+}
+
+TEST(YamlGrpc, OutputChecksReachTheClientInTheFilesOrder) {
+  Harness h(scenario(R"(
+          - grpc: ModelInfer
+            model: heart-disease
+            payload: row
+            check:
+              outputs:
+                probability: {datatype: fp64, shape: [-1, 1], range: [0, 1]}
+                diagnosis: {datatype: BYTES}
+                score: {range: [~, 10]}
+                present:
+          - grpc: ModelInfer
+            model: heart-disease
+            payload: row
+            check: {status: [OK, INVALID_ARGUMENT], outputs: {probability: {}}}
+)"));
+  RecordingGrpc grpc;
+  detail::UserBinder::bind_grpc(*h.user, grpc);
+  h.run("t");
+  ASSERT_EQ(grpc.calls.size(), 2u);
+  EXPECT_TRUE(grpc.calls[0].expect.empty());  // OK, as without outputs
+  EXPECT_EQ(grpc.calls[0].outputs,
+            (std::vector<std::string>{"probability FP64 [-1,1] 0.000000..1.000000", "diagnosis BYTES [] ~..~",
+                                      "score  [] ~..10.000000", "present  [] ~..~"}));
+  EXPECT_EQ(grpc.calls[1].outputs, (std::vector<std::string>{"probability  [] ~..~"}));
+}
+
+TEST(YamlGrpc, OutputCheckMistakesAreRefusedWithTheirPosition) {
+  auto infer_checking = [](const std::string& check) {
+    return load_error(
+        "          - grpc: ModelInfer\n            model: m\n            payload: row\n"
+        "            check: " +
+        check + "\n");
+  };
+  EXPECT_EQ(infer_checking("{outputs: {p: {datatype: FP32}}}"), "");
+  EXPECT_NE(infer_checking("{outputs: {p: {datatype: FLOAT}}}").find("an OIP datatype"), std::string::npos);
+  EXPECT_NE(infer_checking("{outputs: {p: {type: FP32}}}").find("datatype"), std::string::npos);
+  EXPECT_NE(infer_checking("{outputs: {p: {shape: 3}}}").find("a shape"), std::string::npos);
+  EXPECT_NE(infer_checking("{outputs: {p: {shape: [-2]}}}").find("-1 for any"), std::string::npos);
+  EXPECT_NE(infer_checking("{outputs: {p: {range: [1]}}}").find("a range [min, max]"), std::string::npos);
+  EXPECT_NE(infer_checking("{outputs: {p: {range: [2, 1]}}}").find("min <= max"), std::string::npos);
+  EXPECT_NE(infer_checking("{outputs: {p: {range: [~, ~]}}}").find("at least one bound"), std::string::npos);
+  EXPECT_NE(infer_checking("{outputs: {p: {datatype: BYTES, range: [0, 1]}}}").find("numeric output"),
+            std::string::npos);
+  EXPECT_NE(infer_checking("{outputs: {}}").find("output checks"), std::string::npos);
+  EXPECT_NE(infer_checking("{status: INVALID_ARGUMENT, outputs: {p: {}}}").find("accepts OK"),
+            std::string::npos);
+  EXPECT_NE(infer_checking("{}").find("`status:`"), std::string::npos);
+  EXPECT_NE(infer_checking("{outputs: {p: {shape: [-2]}}}").find("test.yaml:"), std::string::npos);
+  EXPECT_NE(load_error("          - grpc: ServerLive\n            check: {outputs: {p: {}}}\n")
+                .find("output checks with ModelInfer only"),
+            std::string::npos);
 }
 
 TEST(YamlGrpc, AGrpcHostIsAUsersHost) {
