@@ -1,5 +1,6 @@
 #include "distributed/transport.hpp"
 
+#include <cerrno>
 #include <zmq.hpp>
 
 #include "base/log.hpp"
@@ -20,7 +21,14 @@ std::optional<Message> decoded(const zmq::message_t& frame, std::string sender) 
 
 bool readable(zmq::socket_t& socket, std::chrono::milliseconds timeout) {
   zmq::pollitem_t item{socket.handle(), 0, ZMQ_POLLIN, 0};
-  return zmq::poll(&item, 1, timeout) > 0;
+  try {
+    return zmq::poll(&item, 1, timeout) > 0;
+  } catch (const zmq::error_t& e) {
+    // A signal landed on this thread while it waited (Ctrl-C on a headless master): nothing to read, and
+    // the caller's loop goes on to see the stop the handler asked for. Uncaught, it aborted the master.
+    if (e.num() == EINTR) return false;
+    throw;
+  }
 }
 
 }  // namespace
