@@ -185,6 +185,8 @@ void LocalBackend::start_arrivals(MonoTime origin, double rate, std::size_t max_
     shard.arrivals = std::make_unique<ArrivalExecutor>(shard, scenario_, pickers_, config);
     pool_->post(i, [&shard, origin, rate] { shard.arrivals->start(origin, rate); });
   }
+  // Debug only: a ramp changes the rate every second. Tests wait for it to know the schedule they measure.
+  log::debug("Open model: {:.2f} iterations/s from now on", rate);
 }
 
 void LocalBackend::set_max_inflight(std::size_t total) {
@@ -203,6 +205,7 @@ void LocalBackend::set_arrival_rate(double rate) {
     Shard& shard = *shards_[i];
     pool_->post(i, [&shard, rate] { shard.arrivals->set_rate(rate); });
   }
+  log::debug("Open model: {:.2f} iterations/s from now on", rate);
 }
 
 int LocalBackend::reported_users() const {
