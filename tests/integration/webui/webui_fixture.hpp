@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <poll.h>
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -36,8 +37,10 @@ class WebUiTest : public ::testing::Test {
   // GET /missing with 404, for scenarios that need failures.
   void start(const std::string& auth, ShapeFn shape = {}, const char* scenario = kScenario) {
     http::Router router;
-    router.add("GET", "/health",
-               [](const http::ServerRequest&, http::ServerResponse& out) { out.body = "OK"; });
+    router.add("GET", "/health", [this](const http::ServerRequest&, http::ServerResponse& out) {
+      health_served_.fetch_add(1);
+      out.body = "OK";
+    });
     router.add("GET", "/missing", [](const http::ServerRequest&, http::ServerResponse& out) {
       out.status = 404;
       out.body = "no such thing";
@@ -96,6 +99,7 @@ class WebUiTest : public ::testing::Test {
   }
 
   std::unique_ptr<http::HttpServer> target_;
+  std::atomic<std::uint64_t> health_served_{0};  // GET /health answered by the target
   std::unique_ptr<webui::WebUi> ui_;
   std::chrono::milliseconds keepalive_every_ = 1s;  // WebUiOptions::keepalive_every, set before start()
   std::chrono::milliseconds shutdown_grace_ = 2s;   // WebUiOptions::shutdown_grace, set before start()
