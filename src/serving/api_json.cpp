@@ -35,6 +35,8 @@ ThreadBufferTrim::~ThreadBufferTrim() {
     std::vector<double>().swap(*values_);
 }
 
+std::size_t thread_json_buffer_bytes() { return json_padded.capacity() + json_parser.capacity(); }
+
 bool read_number(simdjson::dom::element value, double& number, std::string& problem) {
   using simdjson::dom::element_type;
   switch (value.type()) {

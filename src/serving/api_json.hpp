@@ -31,6 +31,9 @@ class ThreadBufferTrim {
   std::vector<double>* values_;
 };
 
+// Bytes this thread's JSON parser and padded input copy hold now (what ThreadBufferTrim bounds).
+std::size_t thread_json_buffer_bytes();
+
 // The number a field's value holds; on failure the problem in words ("must not be null", ...).
 // Returns true when value is a finite number.
 bool read_number(simdjson::dom::element value, double& number, std::string& problem);

@@ -1,67 +1,119 @@
 // The built `cicada-model serve` binary: prints its address for --port 0, answers, and on SIGTERM
 // finishes and exits 0. Skipped when the binary is not built in this tree.
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
 #include "model_api_fixture.hpp"
 
 namespace cicada::serving::test {
 namespace {
 
-TEST(ServeCommand, ServesOnAnEphemeralPortAndStopsOnSigterm) {
-  std::filesystem::path binary = std::filesystem::path(CICADA_BINARY_DIR) / "apps/cicada-model/cicada-model";
-  if (!std::filesystem::exists(binary)) GTEST_SKIP() << "not built: " << binary;
-  auto dir = std::filesystem::temp_directory_path() / ("cicada-serve-test-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  std::string train = binary.string() + " train --data " + CICADA_SOURCE_DIR +
-                      "/data/heart-disease.csv --out " + dir.string() + " > /dev/null";
-  ASSERT_EQ(std::system(train.c_str()), 0);
+std::filesystem::path model_binary() {
+  return std::filesystem::path(CICADA_BINARY_DIR) / "apps/cicada-model/cicada-model";
+}
 
-  int out_pipe[2];
-  ASSERT_EQ(::pipe(out_pipe), 0);
-  pid_t pid = ::fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    ::dup2(out_pipe[1], STDOUT_FILENO);
-    ::close(out_pipe[0]);
-    ::execl(binary.c_str(), "cicada-model", "serve", "--model", dir.c_str(), "--port", "0", "--threads", "2",
-            static_cast<char*>(nullptr));
-    ::_exit(127);
+// `cicada-model serve` of a freshly trained model on an ephemeral port, started with `soft_fd_limit` as
+// its soft open-files limit when given; its first stdout line gives the port.
+struct Served {
+  std::filesystem::path dir;
+  pid_t pid = -1;
+  FILE* out = nullptr;
+  std::uint16_t port = 0;
+  std::string first_line;
+
+  explicit Served(std::optional<rlim_t> soft_fd_limit = std::nullopt) {
+    dir = std::filesystem::temp_directory_path() / ("cicada-serve-test-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir);
+    std::string train = model_binary().string() + " train --data " + CICADA_SOURCE_DIR +
+                        "/data/heart-disease.csv --out " + dir.string() + " > /dev/null";
+    if (std::system(train.c_str()) != 0) return;
+    const std::string binary = model_binary().string();  // no allocation after fork
+    int out_pipe[2];
+    if (::pipe(out_pipe) != 0) return;
+    pid = ::fork();
+    if (pid == 0) {
+      ::dup2(out_pipe[1], STDOUT_FILENO);
+      ::close(out_pipe[0]);
+      if (soft_fd_limit) {
+        rlimit limit{};
+        ::getrlimit(RLIMIT_NOFILE, &limit);
+        limit.rlim_cur = std::min(*soft_fd_limit, limit.rlim_max);
+        ::setrlimit(RLIMIT_NOFILE, &limit);
+      }
+      ::execl(binary.c_str(), "cicada-model", "serve", "--model", dir.c_str(), "--port", "0", "--threads",
+              "2", static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    ::close(out_pipe[1]);
+    out = ::fdopen(out_pipe[0], "r");
+    char line[256] = {};
+    if (pid < 0 || std::fgets(line, sizeof line, out) == nullptr) return;
+    first_line = line;
+    if (auto at = first_line.find("http://127.0.0.1:"); at != std::string::npos)
+      port = static_cast<std::uint16_t>(std::stoi(first_line.substr(at + 17)));
   }
-  ::close(out_pipe[1]);
-  FILE* out = ::fdopen(out_pipe[0], "r");
-  char line[256] = {};
-  ASSERT_NE(std::fgets(line, sizeof line, out), nullptr);
-  std::string first(line);
-  auto at = first.find("http://127.0.0.1:");
-  ASSERT_NE(at, std::string::npos) << first;
-  EXPECT_EQ(first.rfind("cicada-model: serving heart-disease on ", 0), 0u) << first;
-  auto port = static_cast<std::uint16_t>(std::stoi(first.substr(at + 17)));
+  // SIGTERM, then its exit status (nullopt: it had not started).
+  std::optional<int> stop() {
+    if (pid <= 0) return std::nullopt;
+    ::kill(pid, SIGTERM);
+    int status = 0;
+    const bool waited = ::waitpid(pid, &status, 0) == pid;
+    pid = -1;
+    if (!waited) return std::nullopt;
+    return status;
+  }
+  ~Served() {
+    if (pid > 0) stop();
+    if (out) std::fclose(out);
+    std::filesystem::remove_all(dir);
+  }
+};
 
-  auto health = cicada::test::round_trip(port, cicada::test::make_request("GET", "/health"));
+TEST(ServeCommand, ServesOnAnEphemeralPortAndStopsOnSigterm) {
+  if (!std::filesystem::exists(model_binary())) GTEST_SKIP() << "not built: " << model_binary();
+  Served served;
+  ASSERT_NE(served.port, 0) << served.first_line;
+  EXPECT_EQ(served.first_line.rfind("cicada-model: serving heart-disease on ", 0), 0u) << served.first_line;
+
+  auto health = cicada::test::round_trip(served.port, cicada::test::make_request("GET", "/health"));
   ASSERT_TRUE(health);
   EXPECT_EQ(health->status, 200);
   auto predict = cicada::test::round_trip(
-      port, cicada::test::make_request("POST", "/predict", kPayload, "application/json"));
+      served.port, cicada::test::make_request("POST", "/predict", kPayload, "application/json"));
   ASSERT_TRUE(predict);
   EXPECT_EQ(predict->status, 200);
 
-  ASSERT_EQ(::kill(pid, SIGTERM), 0);
-  int status = 0;
-  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
-  EXPECT_TRUE(WIFEXITED(status));
-  EXPECT_EQ(WEXITSTATUS(status), 0);
-  std::fclose(out);
-  std::filesystem::remove_all(dir);
+  const auto status = served.stop();
+  ASSERT_TRUE(status);
+  EXPECT_TRUE(WIFEXITED(*status));
+  EXPECT_EQ(WEXITSTATUS(*status), 0);
+}
+
+// Issue 13, defect 3: started under a low soft open-files limit (1024 is a common default), the server
+// raises it to the hard limit, so its connection cap is not the soft limit's.
+TEST(ServeCommand, RaisesItsSoftOpenFilesLimitToTheHardLimitAtStart) {
+  if (!std::filesystem::exists(model_binary())) GTEST_SKIP() << "not built: " << model_binary();
+  rlimit mine{};
+  ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &mine), 0);
+  if (mine.rlim_max <= 256) GTEST_SKIP() << "the hard limit here is " << mine.rlim_max;
+  Served served(256);
+  ASSERT_NE(served.port, 0) << served.first_line;
+  rlimit its{};
+  ASSERT_EQ(::prlimit(served.pid, RLIMIT_NOFILE, nullptr, &its), 0);
+  EXPECT_EQ(its.rlim_cur, mine.rlim_max);
+  EXPECT_EQ(its.rlim_max, mine.rlim_max);
 }
 
 TEST(ServeCommand, OutOfRangeOptionsAreUsageErrorsWithExit2) {
-  std::filesystem::path binary = std::filesystem::path(CICADA_BINARY_DIR) / "apps/cicada-model/cicada-model";
+  const std::filesystem::path binary = model_binary();
   if (!std::filesystem::exists(binary)) GTEST_SKIP() << "not built: " << binary;
   // Each once started a server that dropped every request, answered everything 503, hit undefined
   // behaviour (1e30 s -> int64) or aborted. The model directory does not exist: an option that passed
