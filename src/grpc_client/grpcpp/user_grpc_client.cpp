@@ -11,12 +11,18 @@
 #include "base/request_record.hpp"
 #include "grpc_client/grpc_target.hpp"
 #include "grpc_client/grpcpp/channel_impl.hpp"
+#include "grpc_client/grpcpp/completion_hooks.hpp"
 #include "grpc_client/grpcpp/infer_rows.hpp"
 #include "grpc_client/grpcpp/output_checks.hpp"
 
 namespace cicada::grpc_client {
 
 bool built_in() { return true; }
+
+namespace completion_hooks {
+std::atomic<void (*)(std::uint64_t)> after_post{nullptr};
+std::atomic<void (*)(std::uint64_t)> completion_runs{nullptr};
+}  // namespace completion_hooks
 
 // Everything one user's calls reuse. Owned by the client, by gRPC's callback while it runs, and while a
 // completion is posted by that completion too: the loop may run it after the client is gone (it then
@@ -72,6 +78,7 @@ struct UserGrpcClient::State : std::enable_shared_from_this<State> {
   void complete(std::uint64_t seq, grpc::Status s) {
     status = std::move(s);
     boost::asio::post(io, [keep = shared_from_this(), seq] { keep->resume(seq); });
+    if (auto* hook = completion_hooks::after_post.load(std::memory_order_relaxed)) hook(seq);
     completed.fetch_add(1, std::memory_order_release);
   }
 
@@ -89,6 +96,7 @@ struct UserGrpcClient::State : std::enable_shared_from_this<State> {
   // The loop's thread: resume the coroutine waiting for call `seq`; nobody if it was abandoned (the
   // completion of an abandoned call must not resume a later call's coroutine).
   void resume(std::uint64_t seq) {
+    if (auto* hook = completion_hooks::completion_runs.load(std::memory_order_relaxed)) hook(seq);
     wait_counted(seq);
     if (seq != started || !in_flight) return;
     if (auto h = std::exchange(waiting, {})) h.resume();

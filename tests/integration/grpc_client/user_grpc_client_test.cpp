@@ -9,8 +9,10 @@
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <thread>
 
 #include "base/clock.hpp"
+#include "grpc_client/grpcpp/completion_hooks.hpp"
 #include "grpc_oip/inference.grpc.pb.h"
 #include "model_api_fixture.hpp"
 #include "serving_grpc/grpc_server.hpp"
@@ -142,6 +144,67 @@ TEST_F(UserGrpcClientTest, ACallWaitingWhenTheUserGoesIsCancelledAndCountedUnans
   // The cancelled call's completion, if gRPC posted one, finds nobody: nothing is recorded or resumed.
   for (int i = 0; i < 10; ++i) io_.run_one_for(10ms);
   EXPECT_TRUE(sink_.records.empty());
+}
+
+// The completion race fixed in 01dc177, made to happen on every run: gRPC's callback is held between
+// posting the completion and counting the call until the loop runs that completion, then up to 200 ms
+// more. The loop must wait for the count before resuming the user, whose client goes at once here (as a
+// stopped user's does): so the user is never resumed while the callback is held, and under ASan the
+// callback's count never touches a freed state.
+namespace completion_race {
+std::atomic<bool> completion_running{false}, user_resumed{false}, resumed_while_held{false}, held{false};
+void on_completion_runs(std::uint64_t) { completion_running.store(true); }
+void after_post(std::uint64_t) {
+  const auto deadline = std::chrono::steady_clock::now() + 10s;  // only a hang
+  while (!completion_running.load() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(1ms);
+  const auto held_until = std::chrono::steady_clock::now() + 200ms;
+  while (!user_resumed.load() && std::chrono::steady_clock::now() < held_until)
+    std::this_thread::sleep_for(1ms);
+  resumed_while_held.store(user_resumed.load());
+  held.store(true);
+}
+struct Installed {
+  Installed() {
+    completion_running.store(false);
+    user_resumed.store(false);
+    resumed_while_held.store(false);
+    held.store(false);
+    completion_hooks::completion_runs.store(on_completion_runs);
+    completion_hooks::after_post.store(after_post);
+  }
+  ~Installed() {
+    completion_hooks::after_post.store(nullptr);
+    completion_hooks::completion_runs.store(nullptr);
+  }
+};
+Task<GrpcResult> call_then_go(std::unique_ptr<UserGrpcClient>& client) {
+  GrpcResult r = co_await client->model_infer("heart-disease", kRow);
+  user_resumed.store(true);
+  client.reset();
+  co_return r;
+}
+}  // namespace completion_race
+
+TEST_F(UserGrpcClientTest, TheUserIsResumedOnlyOnceGrpcsCallbackHasCountedTheCall) {
+  serve(0us);
+  GrpcResult r;
+  {
+    completion_race::Installed hooks;
+    r = run(completion_race::call_then_go(grpc_));
+    // Without the wait for the count the user ends before the held callback looks: wait for its verdict.
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (!completion_race::held.load() && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(1ms);
+  }
+  EXPECT_TRUE(r.ok()) << r.message;
+  ASSERT_TRUE(completion_race::held.load()) << "the hooks did not run";
+  EXPECT_TRUE(completion_race::user_resumed.load());
+  EXPECT_FALSE(completion_race::resumed_while_held.load())
+      << "the loop resumed the user before gRPC's callback had counted the call";
+  EXPECT_EQ(grpc_, nullptr);
+  ASSERT_EQ(sink_.records.size(), 1u);
+  EXPECT_EQ(sink_.records[0].error, "");
 }
 
 TEST_F(UserGrpcClientTest, ModelInferOutputChecksFailTheCallSayingWhatWasWrong) {
