@@ -54,12 +54,20 @@ Result<stats::Percentiles> percentiles_from_json(const std::string& text) {
 std::string history_block_to_json(const stats::HistoryBlock& block) {
   json entries = json::array();
   for (const auto& row : block.entries) entries.push_back(row_to_json(row));
-  return json{{"timestamp", block.timestamp},
-              {"user_count", block.user_count},
-              {"entries", std::move(entries)},
-              {"total", row_to_json(block.total)},
-              {"total_run_percentiles_us", block.total_run_percentiles_us}}
-      .dump();
+  json out{{"timestamp", block.timestamp},
+           {"user_count", block.user_count},
+           {"entries", std::move(entries)},
+           {"total", row_to_json(block.total)},
+           {"total_run_percentiles_us", block.total_run_percentiles_us}};
+  // Only seconds with streams carry the key: blocks of other runs stay as before.
+  if (const auto& s = block.streams) {
+    out["streams"] = json{{"streams", s->streams},
+                          {"ttft_count", s->ttft_count},
+                          {"itl_count", s->itl_count},
+                          {"ttft_us", s->ttft_us},
+                          {"itl_us", s->itl_us}};
+  }
+  return out.dump();
 }
 
 Result<stats::HistoryBlock> history_block_from_json(const std::string& text) {
@@ -71,6 +79,12 @@ Result<stats::HistoryBlock> history_block_from_json(const std::string& text) {
     for (const auto& row : j.at("entries")) b.entries.push_back(row_from_json(row));
     b.total = row_from_json(j.at("total"));
     b.total_run_percentiles_us = j.at("total_run_percentiles_us").get<stats::Percentiles>();
+    if (const auto s = j.find("streams"); s != j.end()) {
+      b.streams = stats::StreamSecond{
+          s->at("streams").get<std::uint64_t>(), s->at("ttft_count").get<std::uint64_t>(),
+          s->at("itl_count").get<std::uint64_t>(), s->at("ttft_us").get<std::array<std::int64_t, 3>>(),
+          s->at("itl_us").get<std::array<std::int64_t, 3>>()};
+    }
     return b;
   } catch (const json::exception& e) {
     return make_error(std::string("bad history block in the history database: ") + e.what());

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "report/run_verdict.hpp"
+#include "report/stream_tables.hpp"
 #include "report/svg_chart.hpp"
 
 namespace cicada::report {
@@ -248,6 +249,7 @@ std::string html_report(const stats::Snapshot& snap, const ReportInfo& info) {
   request_table(out, snap);
   percentile_table(out, snap);
   correction_table(out, snap, info.load);
+  out += html_streams_section(snap);  // nothing when nothing streamed
   failure_tables(out, snap);
   charts(out, snap, open_model(snap, info.load));
   ratio_section(out, info.tasks_json);

@@ -128,6 +128,7 @@ void Aggregate::close_second(std::int64_t unix_second, int user_count) {
   EntrySnapshot total = entry_snapshot(total_, unix_second, false);
   block->total = history_row(total);
   block->total_run_percentiles_us = total.percentiles_us;
+  block->streams = streams_.close_second();
   history_.append(std::move(block));
 }
 

@@ -3,6 +3,7 @@
 // _stats_history.csv) and the reported percentiles they carry. Every latency is in microseconds.
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,6 +37,18 @@ struct HistoryRow {
   double avg_content_size = 0.0;
 };
 
+// The Aggregated streamed responses (stats/stream_stats.hpp) at one closed second, for the charts over time:
+// how many streams so far, and the time to first token and inter-token gap over the last ~10 s (as the
+// request latency chart's "current" percentiles). A series without samples in the window is all 0 with a
+// count of 0.
+struct StreamSecond {
+  std::uint64_t streams = 0;              // whole run (since start or the last reset)
+  std::uint64_t ttft_count = 0;           // time-to-first-token samples in the window
+  std::uint64_t itl_count = 0;            // inter-token gaps in the window
+  std::array<std::int64_t, 3> ttft_us{};  // p50, p95, p99 of the window, us
+  std::array<std::int64_t, 3> itl_us{};   // p50, p95, p99 of the window, us
+};
+
 // One closed second: what Locust appends to _stats_history.csv once a second.
 struct HistoryBlock {
   std::int64_t timestamp = 0;              // Unix seconds passed to Aggregate::close_second
@@ -43,6 +56,7 @@ struct HistoryBlock {
   std::vector<HistoryRow> entries;         // per-entry rows, sorted (only when the Aggregate keeps them)
   HistoryRow total;                        // Aggregated row, with current percentiles
   Percentiles total_run_percentiles_us{};  // Aggregated whole-run percentiles (the default history file)
+  std::optional<StreamSecond> streams;     // none until something streamed (not in Locust's CSV)
 };
 
 }  // namespace cicada::stats

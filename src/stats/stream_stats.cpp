@@ -1,6 +1,7 @@
 #include "stats/stream_stats.hpp"
 
 #include <algorithm>
+#include <array>
 #include <tuple>
 
 namespace cicada::stats {
@@ -105,6 +106,8 @@ void StreamAggregate::merge(std::vector<StreamDelta>&& deltas) {
       total_->name = "Aggregated";
     }
     total_->add(d);
+    open_ttft_.merge(d.ttft);
+    open_itl_.merge(d.itl);
   }
 }
 
@@ -120,6 +123,9 @@ void StreamAggregate::reset() {
     total_ = std::make_shared<Accum>();
     total_->name = "Aggregated";
   }
+  open_ttft_.reset();
+  open_itl_.reset();
+  recent_.clear();
 }
 
 namespace {
@@ -131,6 +137,27 @@ Percentiles percentiles_of(const Histogram& h) {
 }
 
 }  // namespace
+
+std::optional<StreamSecond> StreamAggregate::close_second() {
+  if (!total_) return std::nullopt;
+  recent_.emplace_back(open_ttft_.to_sparse(), open_itl_.to_sparse());
+  if (recent_.size() > kWindowSeconds) recent_.erase(recent_.begin());
+  open_ttft_.reset();
+  open_itl_.reset();
+  StreamSecond out;
+  out.streams = total_->streams;
+  constexpr std::array<double, 3> kQuantiles = {0.50, 0.95, 0.99};
+  auto window = [&](auto member, std::array<std::int64_t, 3>& values) {
+    window_.reset();
+    for (const auto& second : recent_) window_.merge(second.*member);
+    if (window_.count() != 0) window_.values_at_quantiles(kQuantiles, values);
+    return window_.count();
+  };
+  using Pair = std::pair<SparseHistogram, SparseHistogram>;
+  out.ttft_count = window(&Pair::first, out.ttft_us);
+  out.itl_count = window(&Pair::second, out.itl_us);
+  return out;
+}
 
 std::vector<StreamSnapshot> StreamAggregate::snapshot() const {
   std::vector<StreamSnapshot> out;

@@ -14,6 +14,7 @@
 // load, the call otherwise), like the request latency: a late start counts against the stream.
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -21,6 +22,7 @@
 
 #include "base/request_record.hpp"
 #include "stats/histogram.hpp"
+#include "stats/history_block.hpp"
 #include "stats/snapshot.hpp"
 
 namespace cicada::stats {
@@ -65,10 +67,18 @@ class StreamAggregate {
   void reset();
   // Entries sorted by name, then method; the Aggregated row last. Empty when nothing streamed.
   std::vector<StreamSnapshot> snapshot() const;
+  // Ends the current second: the Aggregated figures for its history block (the window is the last
+  // kWindowSeconds closed seconds). None while nothing has streamed since start or the last reset.
+  std::optional<StreamSecond> close_second();
+
+  static constexpr std::size_t kWindowSeconds = 10;
 
  private:
   struct Accum;
-  std::vector<std::shared_ptr<Accum>> entries_;  // sorted by (name, method)
+  Histogram open_ttft_, open_itl_;  // the Aggregated samples merged since the last close_second()
+  std::vector<std::pair<SparseHistogram, SparseHistogram>> recent_;  // (ttft, itl) per closed second
+  Histogram window_;                                                 // scratch for close_second()
+  std::vector<std::shared_ptr<Accum>> entries_;                      // sorted by (name, method)
   std::shared_ptr<Accum> total_;
 };
 

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "report/html_report.hpp"
+#include "report/stream_tables.hpp"
 #include "report/svg_chart.hpp"
 
 namespace cicada::webui {
@@ -110,6 +111,43 @@ json open_model_json(const stats::Snapshot& snap, const LoadStatus& load) {
        {{"p95", pct(t.uncorrected_percentiles_us, kP95)}, {"p99", pct(t.uncorrected_percentiles_us, kP99)}}}};
 }
 
+// cicada's streamed responses (docs/protocols.md): one object per entry that streamed, then Aggregated,
+// each series' p50/p95/p99 in ms (null without samples); [] when nothing streamed.
+json streams_json(const stats::Snapshot& snap) {
+  json rows = json::array();
+  for (const auto& s : snap.streams) {
+    json row{{"method", s.method}, {"name", html_escape(s.name)}, {"streams", s.streams},
+             {"events", s.events}, {"tokens", s.tokens},          {"tokens_per_s", s.tokens_per_s}};
+    constexpr std::pair<report::StreamSeries, const char*> kSeries[] = {
+        {report::StreamSeries::ttfb, "ttfb"},
+        {report::StreamSeries::ttft, "ttft"},
+        {report::StreamSeries::itl, "itl"},
+        {report::StreamSeries::total, "total"}};
+    for (const auto& [series, key] : kSeries) {
+      json values;
+      for (const auto& [label, q] :
+           {std::pair{"p50", kP50}, std::pair{"p95", kP95}, std::pair{"p99", kP99}}) {
+        const auto us = report::stream_value_us(s, series, q);
+        values[label] = us ? json(ms(*us)) : json(nullptr);
+      }
+      row[key] = std::move(values);
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+// A history point's streams: the last ~10 s of time to first token and inter-token gap (ms).
+json stream_second_json(const stats::StreamSecond& s) {
+  auto series = [](const std::array<std::int64_t, 3>& us, std::uint64_t n) {
+    if (n == 0) return json(nullptr);
+    return json{{"p50", ms(us[0])}, {"p95", ms(us[1])}, {"p99", ms(us[2])}};
+  };
+  return json{{"streams", s.streams},
+              {"ttft", series(s.ttft_us, s.ttft_count)},
+              {"itl", series(s.itl_us, s.itl_count)}};
+}
+
 }  // namespace
 
 std::string html_escape(std::string_view s) { return report::xml_escape(s); }
@@ -149,6 +187,10 @@ std::string stats_requests_json(const stats::Snapshot& snap, runner::RunState st
       {"stages", std::move(stages)},
       {"load_mode", load.mode},
       {"open_model", open_model_json(snap, load)},
+      {"streams", streams_json(snap)},
+      {"current_streams", !snap.history.empty() && snap.history.back()->streams
+                              ? stream_second_json(*snap.history.back()->streams)
+                              : json(nullptr)},
   };
   return pretty ? out.dump(2) : out.dump();
 }
@@ -171,13 +213,15 @@ std::string history_json(const stats::Snapshot& snap) {
   for (const auto& block : snap.history) {
     const auto& t = block->total;
     const bool has = t.num_requests != 0;
-    points.push_back(json{{"time", block->timestamp},
-                          {"user_count", block->user_count},
-                          {"rps", t.current_rps},
-                          {"fail_per_s", t.current_fail_per_s},
-                          {"p50", has ? json(ms(t.percentiles_us[kP50])) : json(nullptr)},
-                          {"p95", has ? json(ms(t.percentiles_us[kP95])) : json(nullptr)},
-                          {"p99", has ? json(ms(t.percentiles_us[kP99])) : json(nullptr)}});
+    json point{{"time", block->timestamp},
+               {"user_count", block->user_count},
+               {"rps", t.current_rps},
+               {"fail_per_s", t.current_fail_per_s},
+               {"p50", has ? json(ms(t.percentiles_us[kP50])) : json(nullptr)},
+               {"p95", has ? json(ms(t.percentiles_us[kP95])) : json(nullptr)},
+               {"p99", has ? json(ms(t.percentiles_us[kP99])) : json(nullptr)}};
+    if (block->streams) point["streams"] = stream_second_json(*block->streams);
+    points.push_back(std::move(point));
   }
   return points.dump();
 }

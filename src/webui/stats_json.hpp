@@ -26,13 +26,17 @@ struct LoadStatus {
 // GET /stats/requests. started: a test has been started (the Aggregated method is null before that, ""
 // after). Each stats entry also carries cicada's extra keys (whole-run rates and the CSV percentiles);
 // the answer adds load_mode and, for an open-model test, open_model: its arrival rate, iterations in
-// flight and dropped, and the whole run's corrected and uncorrected p95/p99.
+// flight and dropped, and the whole run's corrected and uncorrected p95/p99; streams, one row per entry
+// that streamed and Aggregated ({method, name, streams, events, tokens, tokens_per_s, ttfb, ttft, itl,
+// total}, each series {p50, p95, p99} in ms or null; [] when nothing streamed), and current_streams, the
+// latest closed second's Aggregated {streams, ttft, itl} over the last ~10 s (null before any stream).
 std::string stats_requests_json(const stats::Snapshot& snap, runner::RunState state, bool started,
                                 bool pretty = true, const LoadStatus& load = {});
 // GET /exceptions: {"exceptions": [{count, msg, traceback, nodes}]}.
 std::string exceptions_json(const stats::Snapshot& snap);
 // GET /stats/history: one point per closed second for the charts
-// [{time, user_count, rps, fail_per_s, p50, p95, p99}] (current rates and percentiles, ms).
+// [{time, user_count, rps, fail_per_s, p50, p95, p99}] (current rates and percentiles, ms); a second
+// after the first stream also has streams: {streams, ttft, itl} as current_streams above.
 std::string history_json(const stats::Snapshot& snap);
 // GET /stats/histogram: the whole-run latency histogram of one entry (or Aggregated):
 // {method, name, count, buckets: [[low_ms, high_ms, count]...]}; null when there is no such entry.

@@ -1,7 +1,8 @@
 // cicada web UI: one page, live over server-sent events (GET events: a "stats" event at least once a
 // second), using the same JSON API a script would (POST swarm, GET stop, GET stats/reset, ...).
 // Plain ES2020, no framework; charts by uPlot (global `uPlot`, embedded beside this file); the helpers
-// and the simple tabs (failures, exceptions, current ratio) are in tabs.js, loaded before this file.
+// and the simple tabs (failures, exceptions, current ratio) are in tabs.js, the Streams tab in streams.js,
+// both loaded before this file.
 'use strict';
 
 const PERCENTILE_COLUMNS = 11;  // 50% ... 100%, as in the CSV
@@ -9,7 +10,11 @@ const MAX_POINTS = 3600;        // chart history kept in the page: one hour of s
 
 let last = null;                // latest /stats/requests object
 let selected = { method: '', name: 'Aggregated' };
-const series = { time: [], rps: [], fails: [], p50: [], p95: [], p99: [], users: [] };
+const series = {
+  time: [], rps: [], fails: [], p50: [], p95: [], p99: [], users: [],
+  // streamed responses (streams.js): Aggregated TTFT and inter-token gap, last ~10 s
+  ttft50: [], ttft95: [], ttft99: [], itl50: [], itl95: [], itl99: [],
+};
 const charts = {};
 let stages = [];                 // [{time, label}]: stage boundaries of the run, from /stats/requests
 const drawnMarks = {};           // chart title -> marks drawn at its last redraw (for the browser test)
@@ -224,6 +229,7 @@ function makeCharts() {
   charts.latency = new uPlot(chartOptions('Response times, last ~10 s (ms)', 'ms',
     [['p50', '#3d7ec9'], ['p95', '#e69b22'], ['p99', '#8e44ad']]), [[], [], [], []], $('chart-latency'));
   makeUsersChart(false);
+  makeStreamCharts();
   charts.histogram = new uPlot({
     title: 'Latency histogram (whole run, log scale)', width: chartWidth(), height: 280,
     scales: { x: { time: false, distr: 3 } },
@@ -245,6 +251,7 @@ function pushPoint(p) {
   series.p95.push(p.p95);
   series.p99.push(p.p99);
   series.users.push(p.user_count);
+  for (const [k, v] of Object.entries(streamPoint(p.streams))) series[k].push(v);
   if (series.time.length > MAX_POINTS) for (const k of Object.keys(series)) series[k].shift();
 }
 
@@ -253,6 +260,10 @@ function redrawCharts() {
   charts.rps.setData([series.time, series.rps, series.fails]);
   charts.latency.setData([series.time, series.p50, series.p95, series.p99]);
   charts.users.setData([series.time, series.users]);
+}
+function redrawAllCharts() {
+  redrawCharts();
+  redrawStreamCharts();
 }
 
 async function loadHistory() {
@@ -330,15 +341,16 @@ function onStats(s) {
   renderStats(s);
   renderFailures(s);
   renderWorkers(s);
+  renderStreams(s);
   fillEntrySelect(s);
   if (s.state !== 'ready') {
     pushPoint({
       time: Math.floor(s.time), rps: s.total_rps, fail_per_s: s.total_fail_per_sec,
       p50: s.current_response_time_ms?.p50 ?? null, p95: s.current_response_time_ms?.p95 ?? null,
-      p99: s.current_response_time_ms?.p99 ?? null, user_count: s.user_count,
+      p99: s.current_response_time_ms?.p99 ?? null, user_count: s.user_count, streams: s.current_streams,
     });
   }
-  redrawCharts();
+  redrawAllCharts();
   if ($('tab-histogram').classList.contains('active')) refreshHistogram();
   if ($('tab-exceptions').classList.contains('active')) refreshExceptionsIfStale();
 }
@@ -358,7 +370,10 @@ function connect() {
 function showTab(name) {
   for (const b of $('tabs').querySelectorAll('button')) b.classList.toggle('active', b.dataset.tab === name);
   for (const t of document.querySelectorAll('.tab')) t.classList.toggle('active', t.id === `tab-${name}`);
-  if (name === 'charts') { for (const c of Object.values(charts)) c.setSize({ width: chartWidth(), height: c.height }); redrawCharts(); }
+  if (name === 'charts' || name === 'streams') {
+    for (const c of Object.values(charts)) c.setSize({ width: chartWidth(), height: c.height });
+    redrawAllCharts();
+  }
   if (name === 'histogram') { if (last) fillEntrySelect(last); refreshHistogram(); }
   if (name === 'exceptions') refreshExceptions();
   if (name === 'ratio') refreshRatio();

@@ -1,5 +1,7 @@
 // `cicada` against the streaming test target, as a user runs it: the streamed-response table on the
-// console, PREFIX_streams.csv beside Locust's four unchanged files, and thresholds on ttft and itl.
+// console, PREFIX_streams.csv beside Locust's four unchanged files, thresholds on ttft and itl, and the
+// HTML report's "Streamed responses" section.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "support/child_process.hpp"
@@ -32,6 +34,8 @@ TEST(StreamCli, StreamedResponsesGetTheirTableCsvAndThresholds) {
                     "--only-summary",
                     "--csv",
                     "out",
+                    "--html",
+                    "report.html",
                     "--stream-tokens",
                     "json:/choices/0/delta/content",
                     "--threshold",
@@ -61,6 +65,15 @@ TEST(StreamCli, StreamedResponsesGetTheirTableCsvAndThresholds) {
   const auto stats = read_csv(dir.path() / "out_stats.csv");
   ASSERT_FALSE(stats.empty());
   EXPECT_EQ(stats[0].size(), 22u);
+
+  const std::string html = read_file(dir.path() / "report.html");
+  EXPECT_NE(html.find("<h2 id=\"streams\">Streamed responses</h2>"), std::string::npos);
+  // The table's chat row has the CSV's stream and token counts.
+  EXPECT_NE(html.find(fmt::format("<td class=\"text\">chat</td><td>{}</td><td>{}</td><td>{}</td>", rows[1][2],
+                                  rows[1][3], rows[1][4])),
+            std::string::npos)
+      << html.substr(html.find("Streamed responses"), 2000);
+  EXPECT_NE(html.find("Time to first token, last ~10 s"), std::string::npos);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // Streamed responses in the reports: thresholds on ttfb/ttft/itl, the console table and _streams.csv.
 #include <gtest/gtest.h>
 
+#include "report/html_report.hpp"
 #include "report/stream_tables.hpp"
 #include "report/thresholds.hpp"
 #include "stats/stream_stats.hpp"
@@ -86,4 +87,47 @@ TEST(StreamTables, ConsoleAndCsvRowsAndNothingWithoutStreams) {
   EXPECT_NE(csv.find("\n,Aggregated,2,"), std::string::npos) << csv;
   EXPECT_TRUE(console_streams_table(stats::Snapshot{}).empty());
   EXPECT_TRUE(streams_csv(stats::Snapshot{}).empty());
+}
+
+TEST(StreamTables, HtmlSectionHasTheKeyColumnsAndChartsOverTime) {
+  auto snap = streamed();
+  // Two seconds of history, the first before any stream: the charts start at the second.
+  for (std::int64_t second : {1'795'000'000, 1'795'000'001}) {
+    auto block = std::make_shared<stats::HistoryBlock>();
+    block->timestamp = second;
+    if (second == 1'795'000'001)
+      block->streams = stats::StreamSecond{2, 2, 4, {50'000, 70'000, 70'000}, {10'000, 20'000, 20'000}};
+    snap.history.push_back(std::move(block));
+  }
+  const std::string html = html_streams_section(snap);
+  EXPECT_NE(html.find("<h2 id=\"streams\">Streamed responses</h2>"), std::string::npos);
+  for (const auto& c : kStreamKeyColumns)
+    EXPECT_NE(html.find(std::string(c.label) + " (ms)"), std::string::npos) << c.label;
+  // POST chat: 2 streams, 6 events, 6 tokens, 80 tokens/s, TTFB p50 and p95 2 ms, TTFT p50 70 ms (Locust's
+  // rank: sample floor(2 x 0.5) of 2).
+  EXPECT_NE(html.find("<td class=\"text\">POST</td><td class=\"text\">chat</td><td>2</td><td>6</td><td>6</td>"
+                      "<td>80.0</td><td>2.00</td><td>2.00</td><td>70.00</td>"),
+            std::string::npos)
+      << html;
+  EXPECT_NE(html.find("<td class=\"text\">Aggregated</td>"), std::string::npos);
+  EXPECT_NE(html.find("Time to first token, last ~10 s"), std::string::npos);
+  EXPECT_NE(html.find("Inter-token latency, last ~10 s"), std::string::npos);
+  // The whole report has the section; a report of a run without streams has none of it.
+  ReportInfo info;
+  EXPECT_NE(html_report(snap, info).find(html), std::string::npos);
+  stats::Snapshot plain;
+  EXPECT_TRUE(html_streams_section(plain).empty());
+  EXPECT_EQ(html_report(plain, info).find("Streamed responses"), std::string::npos);
+  EXPECT_EQ(html_report(plain, info).find("Time to first token"), std::string::npos);
+}
+
+TEST(StreamTables, OneValueForEveryView) {
+  const auto snap = streamed();
+  const auto& chat = snap.streams[0];
+  EXPECT_EQ(stream_value_us(chat, StreamSeries::ttft, 10), 70'000);  // p100: the max, exact
+  EXPECT_EQ(stream_samples(chat, StreamSeries::itl), 4u);
+  stats::StreamSnapshot no_token = chat;
+  no_token.ttft_count = 0;
+  EXPECT_FALSE(stream_value_us(no_token, StreamSeries::ttft, 5).has_value());
+  EXPECT_TRUE(stream_value_us(no_token, StreamSeries::ttfb, 5).has_value());
 }

@@ -70,6 +70,41 @@ TEST(StreamStats, AStreamWithoutTokensHasNoTimeToFirstToken) {
 TEST(StreamStats, NothingStreamedMeansNoRows) {
   StreamAggregate aggregate;
   EXPECT_TRUE(aggregate.snapshot().empty());
+  EXPECT_FALSE(aggregate.close_second().has_value());
+}
+
+// Each closed second carries the Aggregated TTFT and gaps of the last kWindowSeconds seconds (the charts
+// over time), and the whole run's stream count.
+TEST(StreamStats, EachClosedSecondHasTheLastTenSecondsOfTtftAndGaps) {
+  StreamAggregate aggregate;
+  ThreadStats t;
+  t.on_stream("POST", "chat", sample(100'000, {50'000}));
+  aggregate.merge(t.take_delta().streams);
+  auto first = aggregate.close_second();
+  ASSERT_TRUE(first.has_value());
+  EXPECT_EQ(first->streams, 1u);
+  EXPECT_EQ(first->ttft_count, 1u);
+  EXPECT_EQ(first->ttft_us[0], 100'000);  // p50
+  EXPECT_EQ(first->itl_us[2], 50'000);    // p99
+  for (std::size_t second = 1; second < StreamAggregate::kWindowSeconds; ++second) {
+    t.on_stream("POST", "chat", sample(10'000, {5'000}));
+    aggregate.merge(t.take_delta().streams);
+    const auto s = aggregate.close_second();
+    ASSERT_TRUE(s.has_value());
+    EXPECT_EQ(s->ttft_count, second + 1);
+    EXPECT_EQ(s->ttft_us[2], 100'000);  // the first second's slow stream is still in the window
+  }
+  const auto later = aggregate.close_second();  // nothing new: the first second left the window
+  ASSERT_TRUE(later.has_value());
+  EXPECT_EQ(later->streams, StreamAggregate::kWindowSeconds);
+  EXPECT_EQ(later->ttft_count, StreamAggregate::kWindowSeconds - 1);
+  EXPECT_EQ(later->ttft_us[2], 10'000);
+  EXPECT_EQ(later->itl_us[0], 5'000);
+  aggregate.reset();
+  const auto after_reset = aggregate.close_second();
+  ASSERT_TRUE(after_reset.has_value());  // the entries stay after a reset, empty
+  EXPECT_EQ(after_reset->streams, 0u);
+  EXPECT_EQ(after_reset->ttft_count, 0u);
 }
 
 }  // namespace
