@@ -7,11 +7,13 @@
 #include "ci_outputs.hpp"
 #include "history_cli.hpp"
 #include "history_commands.hpp"
+#include "report/atomic_file.hpp"
 #include "report/console_tables.hpp"
 #include "report/latency_correction.hpp"
 #include "report/locust_csv.hpp"
 #include "report/markdown_results.hpp"
 #include "report/run_load.hpp"
+#include "report/stream_tables.hpp"
 
 namespace cicada::app {
 namespace {
@@ -84,8 +86,8 @@ int show_run(const report::StoredRun& run) {
                            run.snapshot.history.size());
   if (!i.complete) return 0;
   std::cout << report::console_stats_table(run.snapshot, false)
-            << report::console_percentiles_table(run.snapshot)
-            << report::console_failures_table(run.snapshot);
+            << report::console_percentiles_table(run.snapshot) << report::console_failures_table(run.snapshot)
+            << report::console_streams_table(run.snapshot);  // nothing when nothing streamed
   if (!run.snapshot.stages.empty()) {
     std::cout << "Stages (from the start of the run)\n";
     for (const auto& m : run.snapshot.stages)
@@ -117,6 +119,14 @@ int export_run(const report::StoredRun& run, const std::string& prefix, const st
   }
   std::cout << fmt::format(
       "Wrote {0}_stats.csv, {0}_stats_history.csv, {0}_failures.csv, {0}_exceptions.csv\n", prefix);
+  if (run.snapshot.streams.empty())
+    return 0;  // as the run's own --csv: the file only when something streamed
+  if (auto r = report::write_file_atomically(prefix + "_streams.csv", report::streams_csv(run.snapshot));
+      !r) {
+    std::cerr << "cicada: " << r.error().message << "\n";
+    return 1;
+  }
+  std::cout << fmt::format("Wrote {}_streams.csv\n", prefix);
   return 0;
 }
 

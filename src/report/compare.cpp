@@ -1,7 +1,11 @@
 #include "report/compare.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
+
+#include "report/stream_tables.hpp"
 
 namespace cicada::report {
 namespace {
@@ -13,9 +17,9 @@ double relative_change(double a, double b) {
   return (b - a) / a;
 }
 
-MetricChange change(const char* metric, double a, double b) {
+MetricChange change(std::string metric, double a, double b) {
   MetricChange m;
-  m.metric = metric;
+  m.metric = std::move(metric);
   m.a = a;
   m.b = b;
   m.relative = relative_change(a, b);
@@ -34,23 +38,50 @@ MetricChange rps_change(const stats::EntrySnapshot& a, const stats::EntrySnapsho
   return m;
 }
 
-MetricChange latency_change(const char* metric, std::size_t index, double quantile,
-                            const stats::EntrySnapshot& a, const stats::EntrySnapshot& b,
-                            const CompareOptions& o) {
-  const auto va = static_cast<double>(a.percentiles_us[index]);
-  const auto vb = static_cast<double>(b.percentiles_us[index]);
-  MetricChange m = change(metric, va, vb);
-  auto tail = [&](const stats::EntrySnapshot& e) {
-    return static_cast<double>(e.num_requests) * (1.0 - quantile);
-  };
+// A time percentile (us) of samples_a and samples_b samples: the latency rule of compare.hpp.
+MetricChange time_change(std::string metric, double va, double vb, std::uint64_t samples_a,
+                         std::uint64_t samples_b, double quantile, const CompareOptions& o) {
+  MetricChange m = change(std::move(metric), va, vb);
+  auto tail = [&](std::uint64_t samples) { return static_cast<double>(samples) * (1.0 - quantile); };
   const auto needed = static_cast<double>(o.min_tail_samples);
-  if (tail(a) < needed || tail(b) < needed) {
+  if (tail(samples_a) < needed || tail(samples_b) < needed) {
     m.low_samples = true;
     return m;
   }
   if (std::abs(m.relative) > o.tolerance && std::abs(vb - va) >= static_cast<double>(o.min_latency_change_us))
     m.verdict = direction(m.relative, false);
   return m;
+}
+
+MetricChange latency_change(const char* metric, std::size_t index, double quantile,
+                            const stats::EntrySnapshot& a, const stats::EntrySnapshot& b,
+                            const CompareOptions& o) {
+  return time_change(metric, static_cast<double>(a.percentiles_us[index]),
+                     static_cast<double>(b.percentiles_us[index]), a.num_requests, b.num_requests, quantile,
+                     o);
+}
+
+// The entry's streamed-response row in a run, if it streamed there.
+const stats::StreamSnapshot* stream_row(const stats::Snapshot& s, const stats::EntrySnapshot& e) {
+  for (const auto& row : s.streams) {
+    if (row.method == e.method && row.name == e.name) return &row;
+  }
+  return nullptr;
+}
+
+// Time to first token and inter-token gap, p50/p95/p99, by the same rule as the request latency, for an
+// entry that streamed in both runs (docs/history.md, "Comparing runs").
+void stream_changes(EntryComparison& out, const stats::StreamSnapshot& a, const stats::StreamSnapshot& b,
+                    const CompareOptions& o) {
+  for (auto [series, word] : {std::pair{StreamSeries::ttft, "ttft"}, std::pair{StreamSeries::itl, "itl"}}) {
+    for (auto [index, label] : {std::pair<std::size_t, const char*>{0, "p50"}, {5, "p95"}, {7, "p99"}}) {
+      out.metrics.push_back(time_change(fmt::format("{} {}", word, label),
+                                        static_cast<double>(stream_value_us(a, series, index).value_or(0)),
+                                        static_cast<double>(stream_value_us(b, series, index).value_or(0)),
+                                        stream_samples(a, series), stream_samples(b, series),
+                                        stats::kReportedQuantiles[index], o));
+    }
+  }
 }
 
 MetricChange fail_ratio_change(const stats::EntrySnapshot& a, const stats::EntrySnapshot& b,
@@ -76,7 +107,8 @@ EntryComparison named(const stats::EntrySnapshot& s) {
   return e;
 }
 
-EntryComparison compare_entry(const stats::EntrySnapshot& a, const stats::EntrySnapshot& b,
+EntryComparison compare_entry(const stats::Snapshot& run_a, const stats::EntrySnapshot& a,
+                              const stats::Snapshot& run_b, const stats::EntrySnapshot& b,
                               const CompareOptions& o) {
   EntryComparison e = named(a);
   e.metrics.push_back(rps_change(a, b, o));
@@ -84,6 +116,9 @@ EntryComparison compare_entry(const stats::EntrySnapshot& a, const stats::EntryS
   e.metrics.push_back(latency_change("p95", 5, 0.95, a, b, o));
   e.metrics.push_back(latency_change("p99", 7, 0.99, a, b, o));
   e.metrics.push_back(fail_ratio_change(a, b, o));
+  const auto* sa = stream_row(run_a, a);
+  const auto* sb = stream_row(run_b, b);
+  if (sa && sb) stream_changes(e, *sa, *sb, o);
   return e;
 }
 
@@ -119,7 +154,7 @@ Comparison compare_runs(const stats::Snapshot& a, const stats::Snapshot& b, cons
   };
   for (const auto& ea : a.entries) {
     if (const auto* eb = find(b, ea)) {
-      c.entries.push_back(compare_entry(ea, *eb, o));
+      c.entries.push_back(compare_entry(a, ea, b, *eb, o));
     } else {
       EntryComparison e = named(ea);
       e.in_b = false;
@@ -132,7 +167,7 @@ Comparison compare_runs(const stats::Snapshot& a, const stats::Snapshot& b, cons
     e.in_a = false;
     c.entries.push_back(std::move(e));
   }
-  c.entries.push_back(compare_entry(a.total, b.total, o));
+  c.entries.push_back(compare_entry(a, a.total, b, b.total, o));
   return c;
 }
 

@@ -7,6 +7,8 @@
 //     (fewer: the percentile is one or two samples and says nothing; the verdict is "same", flagged);
 //   - failure ratio: better/worse when a two-proportion z-test gives |z| >= 3 (a chance difference of
 //     that size is under 0.3%) AND the relative change is beyond the tolerance.
+//   - an entry that streamed in both runs: its time to first token and inter-token gap p50/p95/p99
+//     ("ttft p95", "itl p99"), by the latency rule over their own samples (streams with a token, gaps).
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -26,7 +28,7 @@ struct CompareOptions {
 };
 
 struct MetricChange {
-  std::string metric;  // "req/s", "p50", "p95", "p99", "fail ratio"
+  std::string metric;  // "req/s", "p50", "p95", "p99", "fail ratio"; streams: "ttft p50" ... "itl p99"
   double a = 0;        // us for latencies, fraction for the ratio, per second for req/s
   double b = 0;
   double relative = 0;  // (b - a) / a; 0 when a == 0 == b, +inf-ish (1e9) when only a is 0

@@ -10,13 +10,15 @@
 #include <thread>
 
 #include "report/history_codec.hpp"
+#include "report/stream_tables.hpp"
 
 namespace cicada::report {
 namespace {
 
-// Version 3. Any change bumps kHistorySchemaVersion (PRAGMA user_version) and docs/history.md.
+// Version 4. Any change bumps kHistorySchemaVersion (PRAGMA user_version) and docs/history.md.
 // Every statement is IF NOT EXISTS, so running it on an older database is the migration: v1 -> v2 only
-// adds run_histograms and run_stages, v2 -> v3 only run_counters (older runs simply have no rows there).
+// adds run_histograms and run_stages, v2 -> v3 only run_counters, v3 -> v4 only run_streams (older runs
+// simply have no rows there).
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS runs (
   id TEXT PRIMARY KEY,
@@ -115,6 +117,27 @@ CREATE TABLE IF NOT EXISTS run_counters (
   value INTEGER NOT NULL,
   PRIMARY KEY (run_id, name)
 );
+CREATE TABLE IF NOT EXISTS run_streams (
+  run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  method TEXT NOT NULL,
+  name TEXT NOT NULL,
+  streams INTEGER NOT NULL,
+  events INTEGER NOT NULL,
+  tokens INTEGER NOT NULL,
+  tokens_per_s REAL NOT NULL,
+  ttft_p50_us INTEGER,
+  ttft_p95_us INTEGER,
+  ttft_p99_us INTEGER,
+  itl_p50_us INTEGER,
+  itl_p95_us INTEGER,
+  itl_p99_us INTEGER,
+  ttfb_json TEXT NOT NULL,
+  ttft_json TEXT NOT NULL,
+  itl_json TEXT NOT NULL,
+  total_json TEXT NOT NULL,
+  PRIMARY KEY (run_id, position)
+);
 )sql";
 
 Result<void> insert_entry(sql::Statement& st, const std::string& id, int position,
@@ -137,6 +160,22 @@ Result<void> insert_histograms(sql::Statement& st, const std::string& id, int po
   const auto& latency = e.latency ? *e.latency : empty;
   st.bind(1, id).bind(2, position).bind(3, histogram_to_json(latency));
   st.bind(4, histogram_to_json(e.uncorrected_latency ? *e.uncorrected_latency : latency));
+  return st.run();
+}
+
+// One streamed-response row (entries, then Aggregated): its counts, the p50/p95/p99 of TTFT and ITL as
+// plain columns for ad-hoc SQL (NULL without samples), and its four whole-run histograms, from which a
+// read gives back every figure of the _streams.csv.
+Result<void> insert_stream(sql::Statement& st, const std::string& id, int position,
+                           const stats::StreamSnapshot& s) {
+  st.bind(1, id).bind(2, position).bind(3, s.method).bind(4, s.name).bind(5, s.streams).bind(6, s.events);
+  st.bind(7, s.tokens).bind(8, s.tokens_per_s);
+  int column = 9;
+  for (auto series : {StreamSeries::ttft, StreamSeries::itl}) {
+    for (std::size_t q : {0, 5, 7}) st.bind(column++, stream_value_us(s, series, q));
+  }
+  const stats::Histogram empty;
+  for (const auto& h : {s.ttfb, s.ttft, s.itl, s.total}) st.bind(column++, histogram_to_json(h ? *h : empty));
   return st.run();
 }
 
@@ -227,8 +266,8 @@ Result<void> HistoryDb::finish_run(const std::string& id, const stats::Snapshot&
   if (!tx) return tx.error();
   {
     // Idempotent: a finish after a partial one (none today, but cheap) replaces rather than duplicates.
-    for (const char* table : {"run_entries", "run_histograms", "run_stages", "run_counters", "run_failures",
-                              "run_exceptions", "run_thresholds"}) {
+    for (const char* table : {"run_entries", "run_histograms", "run_stages", "run_counters", "run_streams",
+                              "run_failures", "run_exceptions", "run_thresholds"}) {
       auto del = db_.prepare(fmt::format("DELETE FROM {} WHERE run_id = ?", table));
       if (!del) return del.error();
       del->bind(1, id);
@@ -264,6 +303,13 @@ Result<void> HistoryDb::finish_run(const std::string& id, const stats::Snapshot&
     for (const auto& [name, value] : counters) {
       counter->bind(1, id).bind(2, name).bind(3, value);
       if (auto r = counter->run(); !r) return r;
+    }
+
+    auto stream = db_.prepare("INSERT INTO run_streams VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    if (!stream) return stream.error();
+    position = 0;
+    for (const auto& row : s.streams) {
+      if (auto r = insert_stream(*stream, id, position++, row); !r) return r;
     }
 
     auto failure = db_.prepare("INSERT INTO run_failures VALUES (?,?,?,?,?,?)");

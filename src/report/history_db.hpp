@@ -21,7 +21,7 @@
 
 namespace cicada::report {
 
-inline constexpr int kHistorySchemaVersion = 3;
+inline constexpr int kHistorySchemaVersion = 4;
 
 struct RunInfo {
   std::string id;                      // time-sortable, e.g. 20261126T071530Z-3f9a

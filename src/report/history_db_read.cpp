@@ -77,6 +77,32 @@ Result<void> read_histograms(const sql::Statement& st, stats::EntrySnapshot& e) 
   return {};
 }
 
+// A run_streams row (columns method, name, streams, events, tokens, tokens_per_s and the four histograms'
+// JSON): every figure the run's own snapshot had, recomputed from its histograms the way
+// stats::StreamAggregate computes them.
+Result<stats::StreamSnapshot> read_stream(const sql::Statement& st) {
+  stats::StreamSnapshot s;
+  s.method = st.text(0);
+  s.name = st.text(1);
+  s.streams = static_cast<std::uint64_t>(st.integer(2));
+  s.events = static_cast<std::uint64_t>(st.integer(3));
+  s.tokens = static_cast<std::uint64_t>(st.integer(4));
+  s.tokens_per_s = st.real(5);
+  std::shared_ptr<const stats::Histogram>* histograms[] = {&s.ttfb, &s.ttft, &s.itl, &s.total};
+  stats::Percentiles* percentiles[] = {&s.ttfb_us, &s.ttft_us, &s.itl_us, &s.total_us};
+  for (int i = 0; i < 4; ++i) {
+    auto h = histogram_from_json(st.text(6 + i));
+    if (!h) return h.error();
+    if (h->count() != 0) h->values_at_quantiles(stats::kReportedQuantiles, *percentiles[i]);
+    *histograms[i] = std::make_shared<const stats::Histogram>(std::move(*h));
+  }
+  s.ttft_avg_us = s.ttft->mean();
+  s.itl_avg_us = s.itl->mean();
+  s.ttft_count = s.ttft->count();
+  s.itl_count = s.itl->count();
+  return s;
+}
+
 stats::EntrySnapshot empty_total() {
   stats::EntrySnapshot e;
   e.name = "Aggregated";
@@ -209,6 +235,21 @@ Result<StoredRun> HistoryDb::load(const std::string& id) const {
       if (name == "started_iterations") snap.started_iterations = value;
       if (name == "unanswered_requests") snap.unanswered_requests = value;
       if (name == "oldest_unanswered_us") snap.oldest_unanswered_us = st->integer(1);
+      return {};
+    });
+    if (!r) return r.error();
+  }
+  {
+    // Runs recorded before schema v4, or without streams, have no rows: no streamed responses.
+    auto st = db_.prepare(
+        "SELECT method, name, streams, events, tokens, tokens_per_s, ttfb_json, ttft_json, itl_json, "
+        "total_json FROM run_streams WHERE run_id = ? ORDER BY position");
+    if (!st) return st.error();
+    st->bind(1, id);
+    auto r = st->each_row([&]() -> Result<void> {
+      auto row = read_stream(*st);
+      if (!row) return row.error();
+      snap.streams.push_back(std::move(*row));
       return {};
     });
     if (!r) return r.error();

@@ -1,6 +1,7 @@
 // `cicada` against the streaming test target, as a user runs it: the streamed-response table on the
 // console, PREFIX_streams.csv beside Locust's four unchanged files, thresholds on ttft and itl, and the
-// HTML report's "Streamed responses" section.
+// HTML report's "Streamed responses" section; then from the run history (recorded by default) the same
+// table in `history show`, the section in `report --html`, and `history export`'s _streams.csv.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
@@ -74,6 +75,38 @@ TEST(StreamCli, StreamedResponsesGetTheirTableCsvAndThresholds) {
             std::string::npos)
       << html.substr(html.find("Streamed responses"), 2000);
   EXPECT_NE(html.find("Time to first token, last ~10 s"), std::string::npos);
+
+  auto cicada = [&](const std::vector<std::string>& args) {
+    std::vector<std::string> argv = {binary("apps/cicada/cicada").string()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    ChildProcess sub(std::move(argv), dir.path());
+    const int code = sub.wait(60s).value_or(-1);
+    return std::pair{code, sub.out() + sub.err()};
+  };
+  const auto console_table = out.substr(out.find("Streamed responses"));
+  auto [show_code, show] = cicada({"history", "show", "latest"});
+  ASSERT_EQ(show_code, 0) << show;
+  const auto shown = show.find("Streamed responses");
+  ASSERT_NE(shown, std::string::npos) << show;
+  // The table as the run printed it (its first lines: heading, columns, rule, the chat row).
+  auto lines = [](const std::string& text, int n) {
+    std::size_t at = 0;
+    for (int i = 0; i < n && at != std::string::npos; ++i) at = text.find('\n', at + 1);
+    return text.substr(0, at);
+  };
+  EXPECT_EQ(lines(show.substr(shown), 4), lines(console_table, 4));
+  auto [report_code, report_out] = cicada({"report", "--html", "stored.html", "latest"});
+  ASSERT_EQ(report_code, 0) << report_out;
+  const std::string stored = read_file(dir.path() / "stored.html");
+  const auto section = [](const std::string& page) {
+    const auto from = page.find("<h2 id=\"streams\">");
+    return from == std::string::npos ? std::string() : page.substr(from, page.find("<svg", from) - from);
+  };
+  EXPECT_FALSE(section(stored).empty());
+  EXPECT_EQ(section(stored), section(html));  // the table is the run's own
+  auto [export_code, export_out] = cicada({"history", "export", "latest", "--csv", "again"});
+  ASSERT_EQ(export_code, 0) << export_out;
+  EXPECT_EQ(read_file(dir.path() / "again_streams.csv"), read_file(dir.path() / "out_streams.csv"));
 }
 
 }  // namespace

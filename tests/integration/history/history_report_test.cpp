@@ -108,7 +108,7 @@ TEST(HistoryReport, HistogramsAndStagesComeBackExactly) {
   const auto file = dir.path() / "history.db";
   const auto snap = recorded_snapshot();
   record(file, "R1", snap);
-  EXPECT_EQ(user_version(file), 3);
+  EXPECT_EQ(user_version(file), kHistorySchemaVersion);
 
   auto db = HistoryDb::open(file, false);
   ASSERT_TRUE(db);
@@ -181,7 +181,7 @@ TEST(HistoryReport, AVersionOneDatabaseIsMigratedAndItsRunsSayTheyHaveNoHistogra
     sqlite3* raw = nullptr;
     ASSERT_EQ(sqlite3_open(file.c_str(), &raw), SQLITE_OK);
     ASSERT_EQ(sqlite3_exec(raw,
-                           "DROP TABLE run_histograms; DROP TABLE run_stages; DROP TABLE run_counters; "
+                           "DROP TABLE run_histograms; DROP TABLE run_stages; DROP TABLE run_counters; DROP TABLE run_streams; "
                            "PRAGMA user_version = 1",
                            nullptr, nullptr, nullptr),
               SQLITE_OK);
@@ -189,7 +189,7 @@ TEST(HistoryReport, AVersionOneDatabaseIsMigratedAndItsRunsSayTheyHaveNoHistogra
   }
   ASSERT_EQ(user_version(file), 1);
   record(file, "NEW", snap);  // opening migrates; a new run records its histograms
-  EXPECT_EQ(user_version(file), 3);
+  EXPECT_EQ(user_version(file), kHistorySchemaVersion);
 
   auto db = HistoryDb::open(file, false);
   ASSERT_TRUE(db);
