@@ -9,6 +9,7 @@
 #include "base/duration.hpp"
 #include "report/locust_csv.hpp"
 #include "report/prometheus_exposition.hpp"
+#include "report/stream_tables.hpp"
 #include "webui/basic_auth.hpp"
 #include "webui/form_decode.hpp"
 #include "webui/route_guard.hpp"
@@ -254,6 +255,10 @@ void add_web_routes(http::Router& router, TestController& controller, EventHub& 
     // Every entry's rows, as the route's name (and docs/webui.md) says, with or without --csv-full-history:
     // the web UI's tests always keep per-entry history (web_command.cpp).
     reply_download(out, report::stats_history_csv(*snap(), true), "text/csv", "requests_full_history", "csv");
+  });
+  // cicada's: the _streams.csv of --csv (empty when nothing streamed; the UI links it only after a stream).
+  get("/stats/streams/csv", [snap](const ServerRequest&, ServerResponse& out) {
+    reply_download(out, report::streams_csv(*snap()), "text/csv", "streams", "csv");
   });
   get("/stats/failures/csv", [snap](const ServerRequest&, ServerResponse& out) {
     reply_download(out, report::failures_csv(*snap()), "text/csv", "failures", "csv");

@@ -18,6 +18,7 @@ function hasStreams(s) { return !!(s && s.streams && s.streams.length); }
 function renderStreams(s) {
   const show = hasStreams(s);
   $('streams-tab-button').classList.toggle('hidden', !show);
+  $('download-streams-item').classList.toggle('hidden', !show);
   if (!show) return;
   const body = $('streams-table').tBodies[0];
   body.replaceChildren();

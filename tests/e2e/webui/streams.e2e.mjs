@@ -6,6 +6,8 @@
 //   figures of the stats event (cicada's `streams` key) and a time to first token no shorter than the
 //   target's 40 ms;
 // - the TTFT and inter-token charts plot points over time;
+// - at 400 px the tab does not scroll the page sideways (its table scrolls in its box);
+// - the Download tab links the streamed responses CSV (GET stats/streams/csv), with the stats' figures;
 // - the HTML report the UI serves has its "Streamed responses" section.
 // Usage: node streams.e2e.mjs BUILD_DIR SOURCE_DIR
 import { join } from 'node:path';
@@ -26,6 +28,7 @@ async function main() {
     await page.goto(cicada.url);
     await page.waitForSelector('#swarm-dialog[open]', { timeout: 10_000 });
     assert.ok(await page.isHidden('#streams-tab-button'), 'no Streams tab before anything streamed');
+    assert.ok(await page.isHidden('#download-streams-item'), 'no streams CSV before anything streamed');
     await page.click('#swarm-submit');
     await page.waitForSelector('#streams-tab-button:not(.hidden)', { timeout: 15_000 });
     await page.click('#tabs button[data-tab=streams]');
@@ -67,6 +70,21 @@ async function main() {
     assert.equal(seen.ttft.title, 'Time to first token, last ~10 s (ms)');
     assert.deepEqual(seen.ttft.labels, ['TTFT p50', 'TTFT p95', 'TTFT p99']);
     assert.deepEqual(seen.itl.labels, ['ITL p50', 'ITL p95', 'ITL p99']);
+
+    // A phone-sized window: the wide table scrolls inside its box, the page does not.
+    await page.setViewportSize({ width: 400, height: 800 });
+    await page.waitForTimeout(300);
+    const sideways = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(sideways <= 0, `no sideways scroll at 400 px: ${sideways} px`);
+    await page.setViewportSize({ width: 1400, height: 900 });
+
+    await page.click('#tabs button[data-tab=download]');
+    assert.ok(await page.isVisible('#download-streams'), 'the streams CSV is offered once something streamed');
+    const csv = await page.evaluate(() => fetch('stats/streams/csv').then((r) => r.text()));
+    const lines = csv.trim().split('\n');
+    assert.ok(lines[0].startsWith('Type,Name,Streams,Events,Tokens,'), lines[0]);
+    assert.equal(lines.length, 3, csv);
+    assert.ok(lines[1].startsWith(`POST,chat,${row.streams},${row.tokens},${row.tokens},`), `${lines[1]} vs ${JSON.stringify(row)}`);
 
     await page.goto(`${cicada.url}/stats/report`);
     const report = await page.evaluate(() => ({
