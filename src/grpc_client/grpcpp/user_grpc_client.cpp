@@ -217,7 +217,7 @@ Task<GrpcResult> UserGrpcClient::call(OipCall call, std::string_view model, std:
     s.target = parse_grpc_target(target_text);
     s.target_known = true;
   }
-  auto* stub = s.channels.stub(s.target, s.clock.config().tls_verify, s.clock.config().ca_bundle, s.message);
+  auto* stub = s.channels.stub(s.target, s.clock.config(), s.message);
   if (stub && call == OipCall::kModelInfer) {
     s.infer_request.set_model_name(model.data(), model.size());
     s.infer_request.set_model_version(options.model_version.data(), options.model_version.size());

@@ -9,6 +9,7 @@
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <fstream>
 #include <thread>
 
 #include "base/clock.hpp"
@@ -245,6 +246,22 @@ class LiveService final : public inference::GRPCInferenceService::Service {
   }
 };
 
+// A grpc++ server of LiveService on a free loopback port, over TLS as `tls` says; shut down when it goes.
+struct LiveServer {
+  explicit LiveServer(const grpc::SslServerCredentialsOptions& tls) {
+    grpc::ServerBuilder builder;
+    builder.AddListeningPort("127.0.0.1:0", grpc::SslServerCredentials(tls), &port);
+    builder.RegisterService(&service);
+    server = builder.BuildAndStart();
+  }
+  ~LiveServer() {
+    if (server) server->Shutdown();
+  }
+  LiveService service;
+  int port = 0;
+  std::unique_ptr<grpc::Server> server;
+};
+
 TEST_F(UserGrpcClientTest, GrpcsIsTlsTrustingTheCaBundleOrAnyCertificateWhenInsecure) {
   testing::TempDir dir;
   const std::string cmd = "cd '" + dir.path().string() +
@@ -255,13 +272,9 @@ TEST_F(UserGrpcClientTest, GrpcsIsTlsTrustingTheCaBundleOrAnyCertificateWhenInse
   grpc::SslServerCredentialsOptions tls;
   tls.pem_key_cert_pairs.push_back(
       {testing::read_file(dir.path() / "self.key"), testing::read_file(dir.path() / "self.pem")});
-  LiveService service;
-  int port = 0;
-  grpc::ServerBuilder builder;
-  builder.AddListeningPort("127.0.0.1:0", grpc::SslServerCredentials(tls), &port);
-  builder.RegisterService(&service);
-  auto server = builder.BuildAndStart();
-  ASSERT_TRUE(server && port > 0);
+  LiveServer live_server(tls);
+  const int port = live_server.port;
+  ASSERT_TRUE(live_server.server && port > 0);
 
   http::ClientConfig config;
   config.base_url = "grpcs://localhost:" + std::to_string(port);
@@ -296,7 +309,79 @@ TEST_F(UserGrpcClientTest, GrpcsIsTlsTrustingTheCaBundleOrAnyCertificateWhenInse
   auto wrong_name = run(grpc_->server_live());
   EXPECT_EQ(wrong_name.status, GrpcStatus::kUnavailable) << wrong_name.message;
   grpc_.reset();  // before `fresh`, whose channel it calls
-  server->Shutdown();
+}
+
+// Mutual TLS over grpcs://: a grpc++ server that requires a client certificate signed by its CA answers
+// a channel made with --client-cert/--client-key, verified or not (--insecure takes grpc++'s other TLS
+// credentials), and refuses one without: the call fails UNAVAILABLE, named by its status.
+TEST_F(UserGrpcClientTest, GrpcsShowsTheClientCertificateToAServerThatRequiresOne) {
+  testing::TempDir dir;
+  const auto openssl = [&](const std::string& args) {
+    const std::string cmd = "cd '" + dir.path().string() + "' && openssl " + args + " > openssl.log 2>&1";
+    ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd << "\n" << testing::read_file(dir.path() / "openssl.log");
+  };
+  const std::string ec = "-newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 ";
+  openssl("req -x509 " + ec + "-subj /CN=cicada-test-ca -keyout ca.key -out ca.pem");
+  openssl("req " + ec + "-subj /CN=localhost -keyout server.key -out server.csr");
+  std::ofstream(dir.path() / "san.ext") << "subjectAltName=DNS:localhost\n";
+  openssl(
+      "x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 1 -extfile san.ext "
+      "-out server.pem");
+  openssl("req " + ec + "-subj /CN=client -keyout client.key -out client.csr");
+  openssl("x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 1 -out client.pem");
+  const auto path = [&](const char* name) { return (dir.path() / name).string(); };
+
+  grpc::SslServerCredentialsOptions tls(GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+  tls.pem_root_certs = testing::read_file(path("ca.pem"));
+  tls.pem_key_cert_pairs.push_back(
+      {testing::read_file(path("server.key")), testing::read_file(path("server.pem"))});
+  LiveServer live_server(tls);
+  const int port = live_server.port;
+  ASSERT_TRUE(live_server.server && port > 0);
+
+  // One loop's channels for every variant: each gets its own channel, none reuses another's identity.
+  ChannelCache channels;
+  http::ClientConfig config;
+  config.base_url = "grpcs://localhost:" + std::to_string(port);
+  config.request_timeout = 5000ms;
+  config.ca_bundle = path("ca.pem");
+  const auto live = [&](const http::ClientConfig& c) {
+    connect(c, &channels);
+    return run(grpc_->server_live());
+  };
+
+  auto anonymous = live(config);
+  EXPECT_EQ(anonymous.status, GrpcStatus::kUnavailable) << anonymous.message;
+  config.client_cert = path("client.pem");
+  config.client_key = path("client.key");
+  auto identified = live(config);
+  EXPECT_TRUE(identified.ok()) << identified.message;
+  EXPECT_TRUE(identified.ready);
+
+  // --insecure: the server's certificate is not checked, the client's is still shown.
+  config.tls_verify = false;
+  config.ca_bundle.clear();
+  auto unverified = live(config);
+  EXPECT_TRUE(unverified.ok()) << unverified.message;
+  config.client_cert.clear();
+  config.client_key.clear();
+  auto unverified_anonymous = live(config);
+  EXPECT_EQ(unverified_anonymous.status, GrpcStatus::kUnavailable) << unverified_anonymous.message;
+
+  // A key file gone since the run started: that call fails saying which file, nothing is sent.
+  config.client_cert = path("client.pem");
+  config.client_key = path("missing.key");
+  auto missing = live(config);
+  EXPECT_EQ(missing.status, GrpcStatus::kFailedPrecondition) << missing.message;
+
+  ASSERT_EQ(sink_.records.size(), 5u);
+  EXPECT_EQ(sink_.records[0].error.rfind("UNAVAILABLE: ", 0), 0u) << sink_.records[0].error;
+  EXPECT_EQ(sink_.records[1].error, "");
+  EXPECT_EQ(sink_.records[2].error, "");
+  EXPECT_EQ(sink_.records[3].error.rfind("UNAVAILABLE: ", 0), 0u) << sink_.records[3].error;
+  EXPECT_EQ(sink_.records[4].error,
+            "FAILED_PRECONDITION: cicada: cannot read the client key " + path("missing.key"));
+  grpc_.reset();  // before `channels`, whose channels it calls
 }
 
 }  // namespace
