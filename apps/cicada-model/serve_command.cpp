@@ -27,6 +27,7 @@ struct ServeOptions {
   std::int64_t simulated_cost_us = 0;  // testing aid: see serving/simulated_cost.hpp
   std::string simulated_cost_mode = "spin";
   int grpc_port = -1;  // -1: no gRPC listener
+  bool no_http2 = false;
 };
 
 int run_serve(const ServeOptions& options) {
@@ -42,6 +43,7 @@ int run_serve(const ServeOptions& options) {
       std::chrono::milliseconds(static_cast<std::int64_t>(options.request_timeout_s * 1000));
   server_options.first_request_timeout =
       std::chrono::milliseconds(static_cast<std::int64_t>(options.first_request_timeout_s * 1000));
+  server_options.http2 = !options.no_http2;
 
   // Signals are taken synchronously by this thread (sigwait), so block them before the server starts
   // threads: every thread inherits the mask and none is interrupted in the middle of a request.
@@ -175,6 +177,8 @@ std::function<int()> add_serve_command(CLI::App& app) {
                   "Also serve the Open Inference Protocol v2 over gRPC on this port (0: any free port, "
                   "printed at start; default: no gRPC). Same validation, limits and /metrics as REST")
       ->check(CLI::Range(0, 65535));
+  cmd->add_flag("--no-http2", options->no_http2,
+                "Serve HTTP/1.1 only: do not answer HTTP/2 with prior knowledge (h2c) on the REST port");
   return [options] { return run_serve(*options); };
 }
 

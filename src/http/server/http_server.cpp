@@ -145,8 +145,8 @@ void HttpServer::stop() {
     std::chrono::milliseconds grace = s.options.shutdown_grace;
     asio::post(worker->ioc, [worker, grace] {
       worker->stopping = true;
-      std::vector<Session*> open(worker->sessions.begin(), worker->sessions.end());
-      for (Session* session : open) session->shutdown();
+      std::vector<server_detail::Connection*> open(worker->sessions.begin(), worker->sessions.end());
+      for (server_detail::Connection* session : open) session->shutdown();
       worker->guard.reset();
       if (worker->sessions.empty()) {
         worker->sweep.cancel();  // nothing left to time out: the loop may end now

@@ -1,6 +1,7 @@
 #pragma once
-// HttpServer: a generic, hardened HTTP/1.1 server (keep-alive, limits, timeouts, overload shedding,
-// graceful stop). It knows routes and handlers only; the model API and the web UI are built on top of it.
+// HttpServer: a generic, hardened HTTP/1.1 server (and h2c, see ServerOptions::http2) (keep-alive, limits,
+// timeouts, overload shedding, graceful stop). It knows routes and handlers only; the model API and the web
+// UI are built on top of it.
 //
 // Threads: one event loop per worker thread, share-nothing; one acceptor hands new connections to the
 // workers round-robin, so a connection lives on one thread for its whole life and handlers run there.
@@ -43,6 +44,12 @@ struct ServerOptions {
   // A streaming response (ServerResponse::on_stream) whose client has not read this many queued bytes is
   // closed: a stalled browser tab must not grow the server's memory.
   std::size_t max_stream_pending_bytes = 1 << 20;
+  // HTTP/2 cleartext with prior knowledge (h2c) on the same port: a connection whose first bytes are the
+  // HTTP/2 client preface is served by server_h2_connection.cpp, its streams by the same routes and limits.
+  // Off here (the web UI streams, which HTTP/2 does not serve); cicada-model serve turns it on.
+  bool http2 = false;
+  // SETTINGS_MAX_CONCURRENT_STREAMS: streams one HTTP/2 connection may have open at once.
+  std::uint32_t http2_max_streams = 100;
 };
 
 class HttpServer {

@@ -11,6 +11,9 @@
 #include "http/server/beast_request_head.hpp"
 #include "http/server/json_text.hpp"
 #include "http/server/response_head.hpp"
+#include "http/server/server_dispatch.hpp"
+#include "http/server/server_h2_connection.hpp"
+#include "http/server/server_h2_session.hpp"
 #include "http/server/server_worker.hpp"
 #include "http/server/stream_channel.hpp"
 
@@ -20,8 +23,10 @@ inline bool is_http_parse_error(const beast::error_code& ec) {
   return ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category();
 }
 
-// One connection: read a request, answer it, repeat while keep-alive. Lives on one worker.
-class Session : public std::enable_shared_from_this<Session> {
+// One connection: read a request, answer it, repeat while keep-alive. Lives on one worker. With
+// ServerOptions::http2, its first read looks for the HTTP/2 client preface and hands an HTTP/2 connection
+// over to serve_h2 (server_h2_connection.hpp); later requests pay nothing for it.
+class Session final : public Connection, public std::enable_shared_from_this<Session> {
  public:
   // The socket is opened by the acceptor (accepted()), on the worker's loop.
   Session(HttpServer::Impl& server, Worker& worker) : server_(server), worker_(worker), socket_(worker.ioc) {}
@@ -30,12 +35,7 @@ class Session : public std::enable_shared_from_this<Session> {
     if (counted_) server_.connections.fetch_sub(1, std::memory_order_relaxed);
     if (channel_) channel_->mark_closed();
     if (!registered_) return;  // never started: the loop was stopped hard before start() ran
-    worker_.sessions.erase(registration_);
-    if (worker_.stopping && worker_.sessions.empty()) {
-      // The last connection is done: let the loop end now.
-      if (worker_.grace_timer != nullptr) worker_.grace_timer->cancel();
-      if (worker_.sweep_timer != nullptr) worker_.sweep_timer->cancel();
-    }
+    unregister(worker_, registration_);
   }
 
   Socket& socket() { return socket_; }
@@ -54,12 +54,13 @@ class Session : public std::enable_shared_from_this<Session> {
     ensure_sweep(worker_);
     beast::error_code ec;
     socket_.set_option(tcp::no_delay(true), ec);
+    if (server_.options.http2) return sniff();
     read_request();
   }
 
   // The sweep found this connection past its deadline: closing it ends the pending read or write (with
   // operation_aborted), as a timeout should.
-  void close_if_expired(MonoTime now) {
+  void close_if_expired(MonoTime now) override {
     if (now < deadline_) return;
     deadline_ = MonoTime::max();
     beast::error_code ec;
@@ -67,12 +68,13 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   // Waiting for a request of which nothing has arrived: what the connection cap may close.
-  bool idle() const {
+  bool idle() const override {
+    if (state_ == State::kSniffing) return buffer_.size() == 0;
     return state_ == State::kReading && buffer_.size() == 0 && parser_ && !parser_->got_some();
   }
 
   // The connection cap closes this idle connection to make room for a new one.
-  void evict() {
+  void evict() override {
     beast::error_code ec;
     socket_.shutdown(tcp::socket::shutdown_both, ec);
     socket_.close(ec);
@@ -80,18 +82,55 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // stop(): a connection waiting for a request is closed now; one writing an answer closes after it; a
   // stream ends now (its owner's writes fail from here on).
-  void shutdown() {
+  void shutdown() override {
     if (state_ == State::kStreaming) return end_stream();
-    if (state_ != State::kReading) return;
+    if (state_ != State::kReading && state_ != State::kSniffing) return;
     beast::error_code ec;
     socket_.shutdown(tcp::socket::shutdown_both, ec);
     socket_.close(ec);
   }
 
  private:
-  enum class State { kReading, kWriting, kClosing, kStreaming };
+  enum class State { kSniffing, kReading, kWriting, kClosing, kStreaming };
+
+  // The first read of a connection when HTTP/2 is on: HTTP/1.1 unless the bytes are the HTTP/2 preface.
+  void sniff() {
+    state_ = State::kSniffing;
+    expire_after(std::min(server_.options.request_timeout, server_.options.first_request_timeout));
+    sniff_more();
+  }
+
+  void sniff_more() {
+    socket_.async_read_some(
+        buffer_.prepare(4096),
+        [self = shared_from_this()](beast::error_code ec, std::size_t n) { self->on_sniff(ec, n); });
+  }
+
+  void on_sniff(beast::error_code ec, std::size_t n) {
+    if (ec) {
+      beast::error_code ignored;
+      socket_.close(ignored);
+      return;
+    }
+    buffer_.commit(n);
+    const std::string_view got(static_cast<const char*>(buffer_.data().data()), buffer_.size());
+    const std::size_t common = std::min(got.size(), kH2ClientPreface.size());
+    // The first differing byte decides for HTTP/1.1 (the deadline set by sniff() still runs).
+    if (got.substr(0, common) != kH2ClientPreface.substr(0, common)) return read_next();
+    if (got.size() < kH2ClientPreface.size()) return sniff_more();
+    state_ = State::kClosing;
+    counted_ = false;  // the HTTP/2 connection counts itself from here
+    serve_h2(server_, worker_, std::move(socket_), got, deadline_);
+  }
 
   void read_request() {
+    auto timeout = server_.options.request_timeout;
+    if (requests_ == 0) timeout = std::min(timeout, server_.options.first_request_timeout);
+    expire_after(timeout);
+    read_next();
+  }
+
+  void read_next() {
     state_ = State::kReading;
     head_request_ = false;
     // The previous request's parser goes first: everything it took from the arena is then unused.
@@ -101,9 +140,6 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_.emplace(std::piecewise_construct, std::make_tuple(alloc), std::make_tuple(alloc));
     parser_->body_limit(server_.options.max_body_bytes);
     parser_->header_limit(static_cast<std::uint32_t>(server_.options.max_header_bytes));
-    auto timeout = server_.options.request_timeout;
-    if (requests_ == 0) timeout = std::min(timeout, server_.options.first_request_timeout);
-    expire_after(timeout);
     bhttp::async_read(socket_, buffer_, *parser_,
                       [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
   }
@@ -141,29 +177,11 @@ class Session : public std::enable_shared_from_this<Session> {
       keep_alive_ = false;  // the framing of what follows is in doubt: nothing more is read from it
       return answer_error(verdict.status, verdict.message);
     }
-    std::string_view target = verdict.target;
-    std::string_view method = req.method_string();
-    std::string_view path = verdict.path;
     head_request_ = req.method() == bhttp::verb::head;
     // HEAD on a GET route matches the GET handler; send() drops the body (RFC 9110 §9.3.2).
-    Router::Match m = server_.router.match(method, path);
-    route_ = m.route;
-    if (m.handler == nullptr) {
-      if (m.route == kUnmatchedRoute) return answer_error(404, "no route " + clip_utf8(path, 256));
-      response_extra_allow_ = m.allow;
-      return answer_error(405,
-                          fmt::format("method {} not allowed on {} (allowed: {})", method, path, m.allow));
-    }
-    if (server_.inflight.fetch_add(1, std::memory_order_relaxed) >= server_.options.max_inflight) {
-      server_.inflight.fetch_sub(1, std::memory_order_relaxed);
-      if (server_.observer != nullptr) server_.observer->on_rejected(worker_.index);
-      retry_after_ = true;
-      return answer_error(503, "server at its in-flight request limit, retry later");
-    }
-    counted_inflight_ = true;
-    ServerRequest view{method,
-                       target,
-                       path,
+    ServerRequest view{req.method_string(),
+                       verdict.target,
+                       verdict.path,
                        req[bhttp::field::content_type],
                        req.body(),
                        worker_.index,
@@ -171,14 +189,9 @@ class Session : public std::enable_shared_from_this<Session> {
     // The connection's response object is reused: its strings keep their capacity, so a handler that
     // assigns or appends allocates nothing once the connection is warm.
     ServerResponse& out = reset_response();
-    try {
-      (*m.handler)(view, out);
-    } catch (const std::exception& e) {
-      log::error("handler for {} {} threw: {}", method, path, e.what());
-      out = ServerResponse{500, "application/json", json_error_body("internal error"), {}, {}};
-    } catch (...) {
-      out = ServerResponse{500, "application/json", json_error_body("internal error"), {}, {}};
-    }
+    const Dispatched d = dispatch_request(server_, view, out);
+    route_ = d.route;
+    counted_inflight_ = d.counted_inflight;
     send(out);
   }
 
@@ -198,13 +211,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void answer_error(int status, std::string_view message) {
     ServerResponse& out = reset_response();
-    out.status = status;
-    out.content_type.assign("application/json");
-    out.body = json_error_body(message);
-    if (!response_extra_allow_.empty()) out.headers.emplace_back("Allow", std::string(response_extra_allow_));
-    if (retry_after_) out.headers.emplace_back("Retry-After", "1");
-    response_extra_allow_ = {};
-    retry_after_ = false;
+    fill_error(out, status, message);
     send(out);
   }
 
@@ -343,15 +350,13 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<RequestParser> parser_;
   ServerResponse response_;  // what the handler fills, reused by every request of the connection
   std::string out_;          // the bytes of the response being written
-  std::list<Session*>::iterator registration_;
+  std::list<Connection*>::iterator registration_;
   bool registered_ = false;
   State state_ = State::kReading;
   bool keep_alive_ = true;
   bool head_request_ = false;
   std::size_t requests_ = 0;  // requests read on this connection
   bool counted_inflight_ = false;
-  bool retry_after_ = false;
-  std::string_view response_extra_allow_;  // points into the Router, which outlives sessions
   std::size_t route_ = kUnmatchedRoute;
   int status_ = 0;
   MonoTime read_done_{};

@@ -15,14 +15,14 @@ void sweep_deadlines(Worker& worker) {
   if (worker.sessions.empty()) return;  // the next connection arms it again
   // Closing a socket only queues its handlers, so no session leaves the list during the walk.
   const MonoTime now = mono_now();
-  for (Session* session : worker.sessions) session->close_if_expired(now);
+  for (Connection* session : worker.sessions) session->close_if_expired(now);
   ensure_sweep(worker);
 }
 
 }  // namespace
 
 bool evict_oldest_idle(Worker& worker) {
-  for (Session* session : worker.sessions) {
+  for (Connection* session : worker.sessions) {
     if (session->idle()) {
       session->evict();
       return true;

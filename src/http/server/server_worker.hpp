@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "base/clock.hpp"
 #include "http/server/http_server.hpp"
 
 namespace cicada::http::server_detail {
@@ -30,7 +31,22 @@ using ArenaAllocator = std::pmr::polymorphic_allocator<char>;
 using RequestBody = bhttp::basic_string_body<char, std::char_traits<char>, ArenaAllocator>;
 using RequestParser = bhttp::request_parser<RequestBody, ArenaAllocator>;
 
-class Session;
+// What the worker's deadline sweep, the connection cap and stop() do to a connection, whichever protocol it
+// speaks (Session: HTTP/1.1, server_h2_connection.cpp: HTTP/2). Called on the worker's thread.
+class Connection {
+ public:
+  // Closes the connection when its deadline has passed.
+  virtual void close_if_expired(MonoTime now) = 0;
+  // Waiting for a request with nothing of it received: what the connection cap may close.
+  virtual bool idle() const = 0;
+  // The connection cap closes this idle connection to make room for a new one.
+  virtual void evict() = 0;
+  // stop(): close what waits for a request, let what is being answered finish.
+  virtual void shutdown() = 0;
+
+ protected:
+  ~Connection() = default;
+};
 
 // One event loop and the connections it owns. Members are only touched on this loop's thread, except
 // where noted.
@@ -44,7 +60,7 @@ struct Worker {
   }
 
   std::size_t index;
-  std::list<Session*> sessions;  // declared before ioc: sessions unregister while ioc's handlers die
+  std::list<Connection*> sessions;  // declared before ioc: sessions unregister while ioc's handlers die
   bool stopping = false;
   asio::io_context ioc{1};  // concurrency hint 1: only this worker's thread runs it, so no locking
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> guard;
@@ -59,6 +75,15 @@ struct Worker {
   bool sweeping = false;  // the sweep timer is armed
   std::thread thread;
 };
+
+// A connection ends: it leaves the worker's list; the last one to leave a stopping worker lets its loop end.
+inline void unregister(Worker& worker, std::list<Connection*>::iterator registration) {
+  worker.sessions.erase(registration);
+  if (worker.stopping && worker.sessions.empty()) {
+    if (worker.grace_timer != nullptr) worker.grace_timer->cancel();
+    if (worker.sweep_timer != nullptr) worker.sweep_timer->cancel();
+  }
+}
 
 // Arms the worker's deadline sweep if it is not armed (server_sweep.cpp). On the worker's thread.
 void ensure_sweep(Worker& worker);

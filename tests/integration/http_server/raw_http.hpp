@@ -17,6 +17,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace cicada::test {
 
@@ -69,6 +70,35 @@ class RawConnection {
   // the server wrongly sent stay buffered and garble the next read_response.
   std::optional<RawResponse> read_head_answer(std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
     return read(timeout, false);
+  }
+
+  // The bytes that arrive first (at least one); nullopt on close or after timeout.
+  std::optional<std::string> read_some(std::chrono::milliseconds timeout) {
+    if (!buffer_.empty()) return std::exchange(buffer_, std::string());
+    pollfd p{fd_, POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(timeout.count())) <= 0) return std::nullopt;
+    char buf[4096];
+    ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+    if (n <= 0) return std::nullopt;
+    return std::string(buf, static_cast<std::size_t>(n));
+  }
+
+  // Every byte received until the server closes the connection (EOF or reset); nullopt when it is still
+  // open after timeout.
+  std::optional<std::string> read_until_closed(std::chrono::milliseconds timeout) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    std::string got = std::move(buffer_);
+    buffer_.clear();
+    for (;;) {
+      int left = remaining_ms(deadline);
+      if (left <= 0) return std::nullopt;
+      pollfd p{fd_, POLLIN, 0};
+      if (::poll(&p, 1, left) <= 0) return std::nullopt;
+      char buf[4096];
+      ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+      if (n <= 0) return got;
+      got.append(buf, static_cast<std::size_t>(n));
+    }
   }
 
   // True when the server closes the connection (EOF or reset) within timeout; data received is discarded.

@@ -34,25 +34,39 @@ inline const Model& trained_model() {
   return model;
 }
 
-class ModelApiTest : public ::testing::Test {
- protected:
-  void SetUp() override { start(http::ServerOptions{}); }
-
+// The model API and its metrics on a real server on an ephemeral port, as `cicada-model serve` wires them.
+// start() sets the port (0), 2 threads, 64 KiB bodies and a 500 ms request timeout; the rest is the caller's.
+struct ModelServer {
   void start(http::ServerOptions options) {
     options.port = 0;
     options.threads = 2;
     options.max_body_bytes = 64 * 1024;
     options.request_timeout = std::chrono::milliseconds(500);
-    server_.reset();
+    server.reset();
     http::Router router;
-    add_model_api(router, trained_model(), &metrics_view_);
-    metrics_ = std::make_unique<ApiMetrics>(options.threads, router);
-    metrics_view_ = metrics_.get();
-    server_ = std::make_unique<http::HttpServer>(options, std::move(router), metrics_.get());
-    metrics_->set_inflight_source([this] { return server_->inflight(); });
-    auto started = server_->start();
+    add_model_api(router, trained_model(), &metrics_view);
+    metrics = std::make_unique<ApiMetrics>(options.threads, router);
+    metrics_view = metrics.get();
+    server = std::make_unique<http::HttpServer>(options, std::move(router), metrics.get());
+    metrics->set_inflight_source([this] { return server->inflight(); });
+    auto started = server->start();
     ASSERT_TRUE(started.ok()) << started.error().message;
-    port_ = server_->port();
+  }
+
+  const ApiMetrics* metrics_view = nullptr;
+  std::unique_ptr<ApiMetrics> metrics;
+  std::unique_ptr<http::HttpServer> server;
+};
+
+class ModelApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override { start(http::ServerOptions{}); }
+
+  void start(http::ServerOptions options) {
+    model_.start(std::move(options));
+    server_ = model_.server.get();
+    metrics_ = model_.metrics.get();
+    port_ = server_ == nullptr ? 0 : server_->port();
   }
 
   std::optional<cicada::test::RawResponse> post(std::string_view path, std::string_view body,
@@ -63,9 +77,9 @@ class ModelApiTest : public ::testing::Test {
     return cicada::test::round_trip(port_, cicada::test::make_request("GET", path));
   }
 
-  const ApiMetrics* metrics_view_ = nullptr;
-  std::unique_ptr<ApiMetrics> metrics_;
-  std::unique_ptr<http::HttpServer> server_;
+  ModelServer model_;
+  http::HttpServer* server_ = nullptr;
+  ApiMetrics* metrics_ = nullptr;
   std::uint16_t port_ = 0;
 };
 

@@ -1,0 +1,18 @@
+#pragma once
+// HTTP/2 on the server's socket (internal to src/http/server): the Asio side of an H2ServerSession
+// (server_h2_session.hpp). Session (server_session.hpp) reads a connection's first bytes; when they are
+// the HTTP/2 client preface, it hands the socket and those bytes to serve_h2, and the connection is served
+// as HTTP/2 from then on, each stream through the same dispatch as HTTP/1.1 (server_dispatch.hpp).
+#include <string_view>
+
+#include "base/clock.hpp"
+#include "http/server/server_worker.hpp"
+
+namespace cicada::http::server_detail {
+
+// On the worker's thread. received: the bytes read so far (the preface, perhaps more); deadline: the
+// first request's, already running. The connection counts itself in server.connections from here.
+void serve_h2(HttpServer::Impl& server, Worker& worker, Socket socket, std::string_view received,
+              MonoTime deadline);
+
+}  // namespace cicada::http::server_detail

@@ -1,0 +1,288 @@
+// HTTP/2 with prior knowledge (h2c) on the model API's port (ServerOptions::http2, cicada-model serve's
+// default): cicada's own --http2 client, curl and h2load (Debian nghttp2-client) when installed, against
+// the same routes, limits and /metrics as HTTP/1.1; protocol errors end one connection (GOAWAY) and
+// nothing else; a stream whose request never completes is timed out; with HTTP/2 off the preface is an
+// HTTP/1.1 400.
+#include <nghttp2/nghttp2.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <thread>
+
+#include "client_fixture.hpp"
+#include "model_api_fixture.hpp"
+#include "support/child_process.hpp"
+
+namespace cicada::serving::test {
+namespace {
+
+using cicada::test::RawConnection;
+using namespace std::chrono_literals;
+
+constexpr std::string_view kPreface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+
+// The frames of a byte string from the server: (type, error code for GOAWAY/RST_STREAM) in order.
+std::vector<std::pair<int, std::uint32_t>> frames_of(std::string_view bytes) {
+  std::vector<std::pair<int, std::uint32_t>> frames;
+  while (bytes.size() >= 9) {
+    const auto u8 = [&](std::size_t i) {
+      return static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i]));
+    };
+    const std::size_t length = (u8(0) << 16) | (u8(1) << 8) | u8(2);
+    const int type = static_cast<int>(u8(3));
+    if (bytes.size() < 9 + length) break;
+    std::uint32_t code = 0;
+    const std::size_t at = type == NGHTTP2_GOAWAY ? 9 + 4 : 9;
+    if ((type == NGHTTP2_GOAWAY || type == NGHTTP2_RST_STREAM) && length >= at - 9 + 4)
+      code = (u8(at) << 24) | (u8(at + 1) << 16) | (u8(at + 2) << 8) | u8(at + 3);
+    frames.emplace_back(type, code);
+    bytes.remove_prefix(9 + length);
+  }
+  return frames;
+}
+
+// The error code of the first GOAWAY among the frames.
+std::optional<std::uint32_t> goaway_code(std::string_view bytes) {
+  for (const auto& [type, code] : frames_of(bytes)) {
+    if (type == NGHTTP2_GOAWAY) return code;
+  }
+  return std::nullopt;
+}
+
+std::string run_command(const std::string& command) {
+  std::string out;
+  FILE* p = ::popen(command.c_str(), "r");
+  if (p == nullptr) return out;
+  char buf[4096];
+  while (std::size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+  ::pclose(p);
+  return out;
+}
+
+bool have(const char* program) {
+  return std::system((std::string("command -v ") + program + " > /dev/null 2>&1").c_str()) == 0;
+}
+
+class Http2Serve : public http::test::ClientTest {
+ protected:
+  void SetUp() override { start(true); }
+
+  void start(bool http2) {
+    http::ServerOptions options;
+    options.http2 = http2;
+    model_.start(options);
+    port_ = model_.server->port();
+    url_ = "http://127.0.0.1:" + std::to_string(port_);
+    auto config = config_for(url_);
+    config.http2 = true;
+    use_config(config);
+  }
+
+  std::string metrics_text() {
+    auto r = cicada::test::round_trip(port_, cicada::test::make_request("GET", "/metrics"));
+    return r ? r->body : std::string();
+  }
+
+  ModelServer model_;
+  std::uint16_t port_ = 0;
+  std::string url_;
+};
+
+TEST_F(Http2Serve, CicadasHttp2ClientGetsTheSameAnswersAsOverHttp11OnOneConnection) {
+  auto owned = make_client();
+  http::UserHttpClient& client = *owned;
+  run([&]() -> Task<> {
+    Response health = co_await client.get("/health");
+    EXPECT_EQ(health.status(), 200);
+    EXPECT_EQ(health.text(), "OK");
+    Response good = co_await client.post_json("/predict", kPayload);
+    EXPECT_EQ(good.status(), 200);
+    EXPECT_NE(good.text().find("\"diagnosis\""), std::string::npos) << good.text();
+    Response bad = co_await client.post_json("/predict", payload_with("age", "\"old\""));
+    EXPECT_EQ(bad.status(), 400);
+    EXPECT_NE(bad.text().find("\"age\""), std::string::npos) << bad.text();
+    Response wrong_type = co_await client.post("/predict", kPayload);  // no content type
+    EXPECT_EQ(wrong_type.status(), 415);
+    const std::string infer = R"({"id":"h2","inputs":[)" + [] {
+      std::string t;
+      for (const auto& [name, value] : payload_row()) {
+        if (!t.empty()) t += ",";
+        t += R"({"name":")" + name + R"(","shape":[1],"datatype":"FP64","data":[)" + std::to_string(value) +
+             "]}";
+      }
+      return t;
+    }() + "]}";
+    Response v2 = co_await client.post_json("/v2/models/heart-disease/infer", infer);
+    EXPECT_EQ(v2.status(), 200) << v2.text();
+    EXPECT_NE(v2.text().find("\"id\":\"h2\""), std::string::npos) << v2.text();
+    Response missing = co_await client.get("/nope");
+    EXPECT_EQ(missing.status(), 404);
+    Response method = co_await client.del("/predict");
+    EXPECT_EQ(method.status(), 405);
+    EXPECT_EQ(method.header("allow"), "POST");
+    // 65 KiB over a 64 KiB limit: refused from content-length, as on HTTP/1.1.
+    Response large = co_await client.post_json("/predict", std::string(65 * 1024, ' '));
+    EXPECT_EQ(large.status(), 413);
+    Response after = co_await client.get("/health");
+    EXPECT_EQ(after.status(), 200);
+  }());
+  EXPECT_EQ(client.connections_opened(), 1u);
+  // /metrics counts the HTTP/2 requests as it counts HTTP/1.1 ones, nothing is left in flight.
+  const std::string m = metrics_text();
+  EXPECT_NE(m.find(R"(cicada_http_requests_total{route="/health",code="200"} 2)"), std::string::npos) << m;
+  EXPECT_NE(m.find(R"(cicada_http_requests_total{route="/predict",code="200"} 1)"), std::string::npos) << m;
+  EXPECT_NE(m.find(R"(cicada_http_requests_total{route="/predict",code="400"} 1)"), std::string::npos) << m;
+  EXPECT_NE(m.find(R"(cicada_http_requests_total{route="/predict",code="415"} 1)"), std::string::npos) << m;
+  EXPECT_NE(m.find(R"(cicada_http_requests_total{route="/predict",code="405"} 1)"), std::string::npos) << m;
+  EXPECT_NE(m.find(R"(cicada_http_requests_total{route="unmatched",code="404"} 1)"), std::string::npos) << m;
+  EXPECT_NE(m.find(R"(cicada_http_requests_total{route="unmatched",code="413"} 1)"), std::string::npos) << m;
+  EXPECT_NE(m.find("cicada_http_requests_in_flight 1\n"), std::string::npos) << m;  // the scrape itself
+}
+
+TEST_F(Http2Serve, CurlWithPriorKnowledgeGetsEveryAnswer) {
+  if (!have("curl") || run_command("curl --version").find("HTTP2") == std::string::npos)
+    GTEST_SKIP() << "no curl with HTTP/2";
+  const std::string curl = "curl -sS --http2-prior-knowledge -o /dev/null -w '%{http_version} %{http_code}' ";
+  EXPECT_EQ(run_command(curl + url_ + "/health"), "2 200");
+  EXPECT_EQ(run_command(curl + url_ + "/nope"), "2 404");
+  const std::string json = "-H 'Content-Type: application/json' --data-binary ";
+  EXPECT_EQ(run_command(curl + json + "@" + CICADA_SOURCE_DIR + "/data/payload.json " + url_ + "/predict"),
+            "2 200");
+  EXPECT_EQ(run_command(curl + json + "'{\"age\": 1}' " + url_ + "/predict"), "2 400");
+  // The body as curl gets it, and HEAD: the GET head, no body.
+  EXPECT_EQ(run_command("curl -sS --http2-prior-knowledge " + url_ + "/health"), "OK");
+  EXPECT_EQ(run_command(curl + "-I " + url_ + "/health"), "2 200");
+  // And HTTP/1.1 still, on the same port.
+  EXPECT_EQ(
+      run_command("curl -sS --http1.1 -o /dev/null -w '%{http_version} %{http_code}' " + url_ + "/health"),
+      "1.1 200");
+}
+
+TEST_F(Http2Serve, H2loadMultiplexesManyStreamsPerConnection) {
+  if (!have("h2load")) GTEST_SKIP() << "no h2load (Debian nghttp2-client)";
+  // 400 requests, 2 connections, 20 streams at once on each: a functional check, not a benchmark.
+  const std::string out = run_command("h2load -n 400 -c 2 -m 20 " + url_ + "/health 2>&1");
+  EXPECT_NE(out.find("400 succeeded, 0 failed, 0 errored"), std::string::npos) << out;
+  EXPECT_NE(out.find("status codes: 400 2xx"), std::string::npos) << out;
+}
+
+TEST_F(Http2Serve, NghttpSeesA413ThenTheStreamEndedWithoutError) {
+  if (!have("nghttp")) GTEST_SKIP() << "no nghttp (Debian nghttp2-client)";
+  cicada::testing::TempDir dir;
+  const auto body = dir.path() / "big.json";
+  { std::ofstream(body) << std::string(200 * 1024, ' '); }
+  const std::string out = run_command("nghttp -v -d " + body.string() +
+                                      " -H 'content-type: application/json' " + url_ + "/predict 2>&1");
+  EXPECT_NE(out.find(":status: 413"), std::string::npos) << out;
+  EXPECT_NE(out.find("larger than the limit of 65536 bytes"), std::string::npos) << out;
+  // The client is told to stop sending the rest (RFC 9113 §8.1), not that anything failed.
+  EXPECT_NE(out.find("error_code=NO_ERROR"), std::string::npos) << out;
+}
+
+TEST_F(Http2Serve, GarbageAfterThePrefaceGetsGoawayAndTheServerServesOthers) {
+  for (std::string_view garbage : {std::string_view("garbage-garbage-garbage-garbage"),
+                                   // A DATA frame on stream 0: a connection error (RFC 9113 §6.1).
+                                   std::string_view("\x00\x00\x01\x00\x00\x00\x00\x00\x00x", 10)}) {
+    RawConnection c(port_);
+    ASSERT_TRUE(c.connected());
+    ASSERT_TRUE(c.send(std::string(kPreface) + std::string(garbage)));
+    auto got = c.read_until_closed(5s);
+    ASSERT_TRUE(got) << "the connection stayed open";
+    const auto code = goaway_code(*got);
+    ASSERT_TRUE(code) << "no GOAWAY";
+    EXPECT_NE(*code, 0u) << "an error code";
+  }
+  auto health = cicada::test::round_trip(port_, cicada::test::make_request("GET", "/health"));
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+  auto owned = make_client();
+  run([&]() -> Task<> {
+    Response r = co_await owned->get("/health");
+    EXPECT_EQ(r.status(), 200);
+  }());
+  EXPECT_EQ(metrics_text().find("code=\"5"), std::string::npos);
+}
+
+// The client half of a request from libnghttp2 directly: the preface, SETTINGS and a HEADERS frame that
+// leaves the stream open (a body that never comes).
+std::string open_stream_bytes(std::uint16_t port) {
+  nghttp2_session_callbacks* callbacks = nullptr;
+  nghttp2_session_callbacks_new(&callbacks);
+  nghttp2_session* session = nullptr;
+  nghttp2_session_client_new(&session, callbacks, nullptr);
+  nghttp2_session_callbacks_del(callbacks);
+  nghttp2_submit_settings(session, NGHTTP2_FLAG_NONE, nullptr, 0);
+  const std::string authority = "127.0.0.1:" + std::to_string(port);
+  const auto nv = [](std::string_view n, std::string_view v) {
+    return nghttp2_nv{reinterpret_cast<std::uint8_t*>(const_cast<char*>(n.data())),
+                      reinterpret_cast<std::uint8_t*>(const_cast<char*>(v.data())), n.size(), v.size(),
+                      NGHTTP2_NV_FLAG_NONE};
+  };
+  const nghttp2_nv head[] = {nv(":method", "POST"), nv(":scheme", "http"), nv(":authority", authority),
+                             nv(":path", "/predict"), nv("content-type", "application/json")};
+  nghttp2_submit_headers(session, NGHTTP2_FLAG_NONE, -1, nullptr, head, std::size(head), nullptr);
+  std::string out;
+  const std::uint8_t* data = nullptr;
+  for (ssize_t n; (n = nghttp2_session_mem_send(session, &data)) > 0;)
+    out.append(reinterpret_cast<const char*>(data), static_cast<std::size_t>(n));
+  nghttp2_session_del(session);
+  return out;
+}
+
+TEST_F(Http2Serve, AStreamWhoseRequestNeverCompletesIsTimedOutWhileOthersAreServed) {
+  RawConnection slow(port_);
+  ASSERT_TRUE(slow.connected());
+  ASSERT_TRUE(slow.send(open_stream_bytes(port_)));
+  // Another connection is served meanwhile.
+  auto health = cicada::test::round_trip(port_, cicada::test::make_request("GET", "/health"));
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+  // Closed by the 500 ms request timeout; the bound only tells a missing timeout apart.
+  EXPECT_TRUE(slow.read_until_closed(10s));
+  EXPECT_EQ(model_.server->inflight(), 0u);
+}
+
+TEST_F(Http2Serve, AnIdleConnectionAfterThePrefaceIsClosedLikeAnIdleHttp11One) {
+  RawConnection idle(port_);
+  ASSERT_TRUE(idle.connected());
+  ASSERT_TRUE(idle.send(std::string(kPreface) + std::string("\x00\x00\x00\x04\x00\x00\x00\x00\x00", 9)));
+  auto got = idle.read_until_closed(10s);  // the first-request timeout (500 ms here)
+  ASSERT_TRUE(got);
+  ASSERT_FALSE(frames_of(*got).empty());
+  EXPECT_EQ(frames_of(*got).front().first, NGHTTP2_SETTINGS);
+}
+
+TEST_F(Http2Serve, StopSendsGoawayToAnIdleConnectionAndEndsWithoutWaitingForTheGrace) {
+  RawConnection idle(port_);
+  ASSERT_TRUE(idle.connected());
+  ASSERT_TRUE(idle.send(std::string(kPreface) + std::string("\x00\x00\x00\x04\x00\x00\x00\x00\x00", 9)));
+  // The server's SETTINGS: the connection is HTTP/2 before stop() comes.
+  auto first = idle.read_some(5s);
+  ASSERT_TRUE(first);
+  ASSERT_FALSE(frames_of(*first).empty());
+  EXPECT_EQ(frames_of(*first).front().first, NGHTTP2_SETTINGS);
+  std::thread stopper([this] {
+    model_.server->stop();
+    model_.server->wait();
+  });
+  auto got = idle.read_until_closed(5s);  // the shutdown grace is 10 s: closed well before it
+  stopper.join();
+  ASSERT_TRUE(got);
+  const auto code = goaway_code(*got);
+  ASSERT_TRUE(code) << "no GOAWAY";
+  EXPECT_EQ(*code, 0u) << "NO_ERROR";
+}
+
+TEST_F(Http2Serve, WithHttp2OffThePrefaceIsAnHttp11BadRequest) {
+  start(false);
+  RawConnection c(port_);
+  ASSERT_TRUE(c.connected());
+  ASSERT_TRUE(c.send(kPreface));
+  auto r = c.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+}
+
+}  // namespace
+}  // namespace cicada::serving::test
