@@ -54,6 +54,7 @@ class H2Connection final : public Connection,
   void start(std::string_view received, MonoTime deadline) {
     registration_ = worker_.sessions.insert(worker_.sessions.end(), this);
     deadline_ = deadline;
+    first_deadline_ = deadline;
     if (worker_.stopping) session_->goaway();
     on_bytes(received.data(), received.size());
   }
@@ -131,16 +132,16 @@ class H2Connection final : public Connection,
                       });
   }
 
-  // A request must arrive whole within the request timeout of its stream's start, an answer be taken by
-  // the client within it, and an idle connection send its next request within it (its first within the
-  // first-request timeout): one deadline, from the oldest open stream or the end of the last one.
+  // As on HTTP/1.1, a request must arrive whole, and its answer be taken, within the request timeout of
+  // the server starting to wait for it: from the end of the last answered request, or the start of an
+  // older stream still open (a slow upload beside quick requests). Streams opened and reset without a
+  // request do not extend it, nor do PING or SETTINGS. The first request also has the first-request
+  // deadline, set when the connection's first read began.
   void update_deadline() {
-    const MonoTime oldest = session_->oldest_stream_start();
-    if (oldest != MonoTime::max()) {
-      deadline_ = oldest + server_.options.request_timeout;
-    } else if (session_->requests() > 0) {
-      deadline_ = session_->last_stream_end() + server_.options.request_timeout;
-    }  // else: the first request's deadline, set at the start, runs on
+    const MonoTime since = std::min(session_->oldest_stream_start(), session_->last_request_end());
+    MonoTime deadline = since + server_.options.request_timeout;
+    if (session_->requests() == 0) deadline = std::min(deadline, first_deadline_);
+    deadline_ = deadline;
   }
 
   // Everything said (a GOAWAY perhaps): half-close, and discard what the client still sends for a moment,
@@ -169,6 +170,7 @@ class H2Connection final : public Connection,
   std::optional<H2ServerSession> session_;
   std::list<Connection*>::iterator registration_;
   MonoTime deadline_ = MonoTime::max();
+  MonoTime first_deadline_ = MonoTime::max();
   std::array<char, 16384> in_;
   std::string out_;
   bool reading_ = false;

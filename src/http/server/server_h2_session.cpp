@@ -130,7 +130,7 @@ struct H2Callbacks {
 };
 
 H2ServerSession::H2ServerSession(H2Limits limits, H2Host& host, std::size_t worker)
-    : limits_(std::move(limits)), host_(host), worker_(worker), last_end_(mono_now()) {
+    : limits_(std::move(limits)), host_(host), worker_(worker), last_request_end_(mono_now()) {
   nghttp2_session_callbacks* callbacks = nullptr;
   if (nghttp2_session_callbacks_new(&callbacks) != 0) {
     fatal_ = true;
@@ -325,9 +325,11 @@ void H2ServerSession::close_stream(std::int32_t id) {
   Stream& s = it->second;
   release_body(s);
   pending_response_ -= s.response.size();
-  if (s.exchange_open) host_.finished(s.exchange);
+  if (s.exchange_open) {
+    host_.finished(s.exchange);
+    last_request_end_ = mono_now();
+  }
   streams_.erase(it);
-  last_end_ = mono_now();
 }
 
 }  // namespace cicada::http

@@ -83,8 +83,9 @@ class H2ServerSession {
   bool idle() const;
   // The oldest open stream's start, or MonoTime::max() when none is open (deadlines).
   MonoTime oldest_stream_start() const;
-  // When the last stream ended (the session's start before any): where an idle wait began.
-  MonoTime last_stream_end() const { return last_end_; }
+  // When the last answered request's stream ended (the session's start before any): where the wait for
+  // the next request began. Streams reset or refused without an answer do not move it.
+  MonoTime last_request_end() const { return last_request_end_; }
   // Requests answered or refused so far.
   std::size_t requests() const { return requests_; }
 
@@ -120,7 +121,7 @@ class H2ServerSession {
   std::size_t buffered_body_ = 0;           // request body bytes held across streams
   std::size_t pending_response_ = 0;        // response body bytes not yet sent across streams
   std::size_t requests_ = 0;
-  MonoTime last_end_;
+  MonoTime last_request_end_;
   bool fatal_ = false;
   ServerResponse response_;  // what handlers fill, reused
 };
