@@ -7,7 +7,9 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
+#include <map>
 #include <thread>
 
 #include "client_fixture.hpp"
@@ -228,6 +230,109 @@ std::string open_stream_bytes(std::uint16_t port) {
     out.append(reinterpret_cast<const char*>(data), static_cast<std::size_t>(n));
   nghttp2_session_del(session);
   return out;
+}
+
+// A libnghttp2 client session over a raw connection, for what no polite client does: request bodies that
+// stop short (the stream stays open), many at once. Records each stream's :status and close code.
+class StubbornClient {
+ public:
+  explicit StubbornClient(std::uint16_t port)
+      : connection_(port), authority_("127.0.0.1:" + std::to_string(port)) {
+    nghttp2_session_callbacks* callbacks = nullptr;
+    nghttp2_session_callbacks_new(&callbacks);
+    nghttp2_session_callbacks_set_on_header_callback(
+        callbacks,
+        [](nghttp2_session*, const nghttp2_frame* frame, const std::uint8_t* name, std::size_t namelen,
+           const std::uint8_t* value, std::size_t valuelen, std::uint8_t, void* p) {
+          if (std::string_view(reinterpret_cast<const char*>(name), namelen) == ":status")
+            static_cast<StubbornClient*>(p)->status[frame->hd.stream_id] =
+                std::stoi(std::string(reinterpret_cast<const char*>(value), valuelen));
+          return 0;
+        });
+    nghttp2_session_callbacks_set_on_stream_close_callback(
+        callbacks, [](nghttp2_session*, std::int32_t id, std::uint32_t code, void* p) {
+          static_cast<StubbornClient*>(p)->closed[id] = code;
+          return 0;
+        });
+    nghttp2_session_client_new(&session_, callbacks, this);
+    nghttp2_session_callbacks_del(callbacks);
+    nghttp2_submit_settings(session_, NGHTTP2_FLAG_NONE, nullptr, 0);
+  }
+  ~StubbornClient() { nghttp2_session_del(session_); }
+
+  // POST /predict whose body sends `bytes` and then nothing more (no END_STREAM); or a GET with bytes 0.
+  std::int32_t request(std::string_view method, std::string_view path, std::size_t bytes) {
+    const auto nv = [](std::string_view n, std::string_view v) {
+      return nghttp2_nv{reinterpret_cast<std::uint8_t*>(const_cast<char*>(n.data())),
+                        reinterpret_cast<std::uint8_t*>(const_cast<char*>(v.data())), n.size(), v.size(),
+                        NGHTTP2_NV_FLAG_NONE};
+    };
+    const nghttp2_nv head[] = {nv(":method", method), nv(":scheme", "http"), nv(":authority", authority_),
+                               nv(":path", path), nv("content-type", "application/json")};
+    left_.push_back(std::make_unique<std::size_t>(bytes));
+    nghttp2_data_provider provider{};
+    provider.source.ptr = left_.back().get();
+    provider.read_callback = [](nghttp2_session*, std::int32_t, std::uint8_t* buf, std::size_t length,
+                                std::uint32_t*, nghttp2_data_source* source, void*) -> ssize_t {
+      auto& left = *static_cast<std::size_t*>(source->ptr);
+      if (left == 0) return NGHTTP2_ERR_DEFERRED;  // the rest of the body never comes
+      const std::size_t n = std::min(left, length);
+      std::memset(buf, ' ', n);
+      left -= n;
+      return static_cast<ssize_t>(n);
+    };
+    return nghttp2_submit_request(session_, nullptr, head, std::size(head), bytes > 0 ? &provider : nullptr,
+                                  nullptr);
+  }
+
+  // Sends what the session has and feeds it what arrives, until done() or the server closes or 10 s pass.
+  template <class Done>
+  bool pump(Done done) {
+    const auto until = std::chrono::steady_clock::now() + 10s;
+    while (!done() && std::chrono::steady_clock::now() < until) {
+      const std::uint8_t* data = nullptr;
+      for (ssize_t n; (n = nghttp2_session_mem_send(session_, &data)) > 0;)
+        if (!connection_.send(
+                std::string_view(reinterpret_cast<const char*>(data), static_cast<std::size_t>(n))))
+          return false;
+      auto got = connection_.read_some(20ms);
+      if (got && nghttp2_session_mem_recv(session_, reinterpret_cast<const std::uint8_t*>(got->data()),
+                                          got->size()) < 0)
+        return false;
+    }
+    return done();
+  }
+
+  std::map<std::int32_t, int> status;
+  std::map<std::int32_t, std::uint32_t> closed;
+
+ private:
+  RawConnection connection_;
+  std::string authority_;
+  nghttp2_session* session_ = nullptr;
+  std::vector<std::unique_ptr<std::size_t>> left_;
+};
+
+TEST_F(Http2Serve, RequestBodiesHeldPerConnectionAreBoundedAndTheConnectionServesOn) {
+  model_.request_timeout = 10s;  // the stalled uploads must not end the connection during the test
+  start(true);
+  StubbornClient client(port_);
+  // Four uploads of 60,000 bytes that never finish: 240,000 bytes against 2 x 64 KiB held at most.
+  std::vector<std::int32_t> uploads;
+  for (int i = 0; i < 4; ++i) uploads.push_back(client.request("POST", "/predict", 60'000));
+  const auto refused = [&] {
+    return std::count_if(uploads.begin(), uploads.end(), [&](std::int32_t id) {
+      auto it = client.closed.find(id);
+      return it != client.closed.end() && it->second == NGHTTP2_REFUSED_STREAM;
+    });
+  };
+  ASSERT_TRUE(client.pump([&] { return refused() >= 2; })) << "refused: " << refused();
+  // The two that fit are still open, and the connection answers a new stream beside them.
+  const std::int32_t health = client.request("GET", "/health", 0);
+  ASSERT_TRUE(client.pump([&] { return client.closed.count(health) > 0; }));
+  EXPECT_EQ(client.status[health], 200);
+  EXPECT_EQ(refused(), 2);
+  EXPECT_EQ(model_.server->inflight(), 0u);
 }
 
 TEST_F(Http2Serve, AStreamWhoseRequestNeverCompletesIsTimedOutWhileOthersAreServed) {

@@ -35,13 +35,14 @@ inline const Model& trained_model() {
 }
 
 // The model API and its metrics on a real server on an ephemeral port, as `cicada-model serve` wires them.
-// start() sets the port (0), 2 threads, 64 KiB bodies and a 500 ms request timeout; the rest is the caller's.
+// start() sets the port (0), 2 threads, 64 KiB bodies and the request timeout (500 ms unless changed); the
+// rest is the caller's.
 struct ModelServer {
   void start(http::ServerOptions options) {
     options.port = 0;
     options.threads = 2;
     options.max_body_bytes = 64 * 1024;
-    options.request_timeout = std::chrono::milliseconds(500);
+    options.request_timeout = request_timeout;
     server.reset();
     http::Router router;
     add_model_api(router, trained_model(), &metrics_view);
@@ -53,6 +54,7 @@ struct ModelServer {
     ASSERT_TRUE(started.ok()) << started.error().message;
   }
 
+  std::chrono::milliseconds request_timeout{500};
   const ApiMetrics* metrics_view = nullptr;
   std::unique_ptr<ApiMetrics> metrics;
   std::unique_ptr<http::HttpServer> server;
