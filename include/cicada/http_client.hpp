@@ -28,6 +28,10 @@ struct RequestOptions {
   // This request's timeout, from when it was due to its last response byte (Locust's timeout=, YAML's
   // `timeout:`); zero: the run's --request-timeout.
   std::chrono::milliseconds timeout{0};
+  // How this request's streamed response (docs/protocols.md) counts tokens: "event" or "json:POINTER"
+  // ("json:/choices/0/delta/content", or "json:choices.0.delta.content"), as --stream-tokens; empty: the
+  // run's --stream-tokens. A rule that is neither throws std::invalid_argument from the request.
+  std::string_view stream_tokens;
 };
 
 class HttpClient {

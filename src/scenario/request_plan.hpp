@@ -47,6 +47,7 @@ struct RequestPlan {
   std::optional<Checks> checks;                     // present: catch_response and these checks
   std::chrono::milliseconds timeout{0};             // `timeout:`; zero: the run's --request-timeout
   bool follow_redirects = true;                     // `allow_redirects:`
+  std::string stream_tokens;  // `stream_tokens:` as TokenCounting::text(); empty: the run's --stream-tokens
   // Present: a gRPC call (method "grpc", target its entry name); the rows come from payload or body.
   std::optional<GrpcPlan> grpc;
 

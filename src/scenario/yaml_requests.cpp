@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "base/ascii.hpp"
+#include "base/token_counting.hpp"
 #include "scenario/url_encode.hpp"
 #include "scenario/yaml_grpc.hpp"
 #include "scenario/yaml_json.hpp"
@@ -100,10 +101,10 @@ Checks parse_checks(const YamlContext& ctx, const YAML::Node& node) {
 
 RequestPlan parse_request(const YamlContext& ctx, const YAML::Node& node, const PayloadTable& payloads) {
   if (node.IsMap() && YamlContext::find(node, "grpc")) return parse_grpc_request(ctx, node, payloads);
-  ctx.require_keys(
-      node, "a request",
-      {"get", "post", "put", "patch", "delete", "head", "options", "method", "path", "name", "query",
-       "headers", "json", "body", "payload", "check", "timeout", "allow_redirects", "grpc"});
+  ctx.require_keys(node, "a request",
+                   {"get",     "post",  "put",     "patch",           "delete",        "head", "options",
+                    "method",  "path",  "name",    "query",           "headers",       "json", "body",
+                    "payload", "check", "timeout", "allow_redirects", "stream_tokens", "grpc"});
   RequestPlan plan;
   std::optional<YAML::Node> path_node;
   for (auto verb : kVerbs) {
@@ -147,6 +148,12 @@ RequestPlan parse_request(const YamlContext& ctx, const YAML::Node& node, const 
   if (auto timeout = YamlContext::find(node, "timeout")) plan.timeout = parse_request_timeout(ctx, *timeout);
   if (auto redirects = YamlContext::find(node, "allow_redirects"))
     plan.follow_redirects = ctx.boolean(*redirects, "true or false");
+  // This request's streamed responses count tokens by their own rule, the syntax of --stream-tokens.
+  if (auto tokens = YamlContext::find(node, "stream_tokens")) {
+    auto counting = TokenCounting::parse(ctx.string(*tokens, "a token counting rule"));
+    if (!counting) ctx.fail(*tokens, "event or json:POINTER (e.g. json:/choices/0/delta/content)");
+    plan.stream_tokens = counting->text();
+  }
 
   int bodies = 0;
   if (auto json = YamlContext::find(node, "json")) {

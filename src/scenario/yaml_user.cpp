@@ -63,6 +63,7 @@ Task<> run_sequence(User& user, const RequestSequence& sequence) {
     options.catch_response = plan.checks.has_value();
     options.timeout = plan.timeout;
     options.follow_redirects = plan.follow_redirects;
+    options.stream_tokens = plan.stream_tokens;
     Response response = co_await user.client().request(plan.method, plan.target, options);
     if (plan.checks) yaml_user->check_runner().apply(*plan.checks, response);
   }

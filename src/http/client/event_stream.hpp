@@ -23,14 +23,11 @@
 #include "base/clock.hpp"
 #include "base/request_record.hpp"
 #include "base/result.hpp"
+#include "base/token_counting.hpp"
 
 namespace cicada::http {
 
-struct TokenCounting {
-  std::string json_pointer;  // empty: one token per event
-  // "event" or "json:/a/0/b" (a JSON pointer; "json:a.0.b" is accepted and converted).
-  static Result<TokenCounting> parse(std::string_view text);
-};
+using cicada::TokenCounting;  // base/token_counting.hpp
 
 class EventStream {
  public:

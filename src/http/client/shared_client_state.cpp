@@ -55,6 +55,16 @@ boost::asio::ssl::context& SharedClientState::tls_context() {
   return *tls_;
 }
 
+const TokenCounting& SharedClientState::token_counting(std::string_view rule) {
+  if (rule.empty()) return config_.stream_tokens;
+  for (const auto& [text, counting] : token_rules_)
+    if (text == rule) return counting;
+  auto parsed = TokenCounting::parse(rule);
+  if (!parsed)
+    throw std::invalid_argument("stream_tokens \"" + std::string(rule) + "\": " + parsed.error().message);
+  return token_rules_.emplace_back(std::string(rule), std::move(*parsed)).second;
+}
+
 const std::vector<boost::asio::ip::tcp::endpoint>* SharedClientState::cached_endpoints(
     const std::string& host, std::uint16_t port) {
   const auto now = mono_now();

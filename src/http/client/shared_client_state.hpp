@@ -6,6 +6,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -42,6 +43,11 @@ class SharedClientState {
                        std::vector<boost::asio::ip::tcp::endpoint> endpoints);
   boost::asio::ip::tcp::resolver& resolver() { return resolver_; }
 
+  // A request's own token counting rule (RequestOptions::stream_tokens), parsed the first time this
+  // thread meets it, so a request pays a short scan, not a parse; empty: the run's. Stable until the
+  // state goes. A malformed rule throws std::invalid_argument (YAML checks its rules at load).
+  const TokenCounting& token_counting(std::string_view rule);
+
  private:
   struct DnsEntry {
     std::string host;
@@ -55,6 +61,8 @@ class SharedClientState {
   ClientConfig config_;
   boost::asio::ip::tcp::resolver resolver_;
   std::optional<boost::asio::ssl::context> tls_;
+  // The rules requests named (a scenario has a few); a deque keeps the references it handed out.
+  std::deque<std::pair<std::string, TokenCounting>> token_rules_;
 };
 
 }  // namespace cicada::http

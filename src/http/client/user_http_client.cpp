@@ -53,6 +53,8 @@ void UserHttpClient::set_default_header(std::string_view name, std::string_view 
 
 Task<Response> UserHttpClient::request(std::string_view method, std::string_view path,
                                        RequestOptions options) {
+  // First, so that a malformed rule (a C++ scenario's mistake) throws before anything is sent or counted.
+  stream_.set_counting(&shared_.token_counting(options.stream_tokens));
   // A previous catch_response Response still alive: it is recorded now, before its state is overwritten.
   if (pending_) record_default();
   // The previous request's coroutine was destroyed while it waited (its caller went away).
@@ -307,7 +309,6 @@ void UserHttpClient::observe_stream(std::size_t body_before, MonoTime now, bool 
   // The Content-Type is read once the head is complete, which the first body byte (or the end) proves.
   if (!stream_kind_known_ && (!body.empty() || done)) {
     stream_kind_known_ = true;
-    stream_.set_counting(&shared_.config().stream_tokens);
     stream_.start(EventStream::kind_of(parser_.header("Content-Type").value_or(std::string_view())));
     body_before = 0;
   }

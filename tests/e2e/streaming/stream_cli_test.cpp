@@ -5,6 +5,9 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <map>
+
 #include "support/child_process.hpp"
 #include "support/csv_rows.hpp"
 #include "support/stream_target.hpp"
@@ -107,6 +110,53 @@ TEST(StreamCli, StreamedResponsesGetTheirTableCsvAndThresholds) {
   auto [export_code, export_out] = cicada({"history", "export", "latest", "--csv", "again"});
   ASSERT_EQ(export_code, 0) << export_out;
   EXPECT_EQ(read_file(dir.path() / "again_streams.csv"), read_file(dir.path() / "out_streams.csv"));
+}
+
+// A YAML request's `stream_tokens:` overrides the run's --stream-tokens for that request only: three
+// requests of one task to the same target (answers of 5 token events, finish_reason on the last one)
+// count 1 (the run's rule, finish_reason), 5 (`event`) and 3 (content, 3-token answers) per stream.
+TEST(StreamCli, EachRequestCountsTokensByItsOwnRule) {
+  ScriptedServer target;
+  serve_stream_target(target,
+                      StreamPace{std::chrono::milliseconds(2), std::chrono::milliseconds(1), 5, true});
+  TempDir dir;
+  std::ofstream(dir.path() / "rules.yaml") << "user_types:\n"
+                                              "  U:\n"
+                                              "    wait_time: constant(0)\n"
+                                              "    tasks:\n"
+                                              "      t:\n"
+                                              "        - post: /v1/chat/completions\n"
+                                              "          name: run-rule\n"
+                                              "          json: {stream: true}\n"
+                                              "        - post: /v1/chat/completions\n"
+                                              "          name: events\n"
+                                              "          json: {stream: true}\n"
+                                              "          stream_tokens: event\n"
+                                              "        - post: /v1/chat/completions\n"
+                                              "          name: content\n"
+                                              "          json: {stream: true, max_tokens: 3}\n"
+                                              "          stream_tokens: json:choices.0.delta.content\n";
+  ChildProcess run({binary("apps/cicada/cicada").string(), "-f", "rules.yaml", "--host", target.url(),
+                    "--headless", "-u", "1", "-r", "1", "-t", "2s", "--only-summary", "--csv", "out",
+                    "--stream-tokens", "json:/choices/0/finish_reason"},
+                   dir.path());
+  ASSERT_EQ(run.wait(60s), 0) << run.out() << run.err();
+  std::map<std::string, std::pair<long, long>> streams_tokens;  // name -> (streams, tokens)
+  std::map<std::string, long> events;
+  for (const auto& row : read_csv(dir.path() / "out_streams.csv")) {
+    if (row[0] == "Type") continue;
+    streams_tokens[row[1]] = {std::stol(row[2]), std::stol(row[4])};
+    events[row[1]] = std::stol(row[3]);
+  }
+  ASSERT_EQ(streams_tokens.size(), 4u);  // the three entries and Aggregated
+  for (const char* name : {"run-rule", "events", "content"}) EXPECT_GT(streams_tokens[name].first, 0) << name;
+  const auto [run_streams, run_tokens] = streams_tokens["run-rule"];
+  const auto [event_streams, event_tokens] = streams_tokens["events"];
+  const auto [content_streams, content_tokens] = streams_tokens["content"];
+  EXPECT_EQ(run_tokens, run_streams);  // one finish_reason per answer
+  EXPECT_EQ(events["run-rule"], 5 * run_streams);
+  EXPECT_EQ(event_tokens, 5 * event_streams);
+  EXPECT_EQ(content_tokens, 3 * content_streams);
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 // (the target stamps each event as its write starts, and the test stamps each call, on the same steady
 // clock the client uses), within what a loaded machine's scheduling can add (see expect_measured).
 #include <algorithm>
+#include <map>
+#include <stdexcept>
 
 #include "client_fixture.hpp"
 #include "stats/stream_stats.hpp"
@@ -127,6 +129,49 @@ TEST_F(StreamTimingTest, AJsonFieldCountsTokensAndCloseFramedStreamsAreTimedToo)
   EXPECT_EQ(row.streams, 3u);
   EXPECT_EQ(row.tokens, 12u);
   EXPECT_EQ(row.itl_count, 9u);
+}
+
+// RequestOptions::stream_tokens: each request counts by its own rule, one without by the run's; the
+// same streams (4 token events, finish_reason set on the last) count 4, 4 or 1 tokens.
+TEST_F(StreamTimingTest, EachRequestCountsTokensByItsOwnRuleOrTheRuns) {
+  testing::ScriptedServer server;
+  testing::serve_stream_target(server, testing::StreamPace{milliseconds(2), milliseconds(1), 4, true});
+  ClientConfig config = config_for(server.url());
+  config.stream_tokens = TokenCounting::parse("json:/choices/0/finish_reason").value();
+  use_config(config);
+  auto client = make_client();
+  const std::pair<const char*, const char*> requests[] = {
+      {"run", ""}, {"events", "event"}, {"content", "json:choices.0.delta.content"}};
+  run([&]() -> Task<> {
+    for (int i = 0; i < 2; ++i) {
+      for (const auto& [name, rule] : requests) {
+        RequestOptions options;
+        options.name = name;
+        options.stream_tokens = rule;
+        Response r = co_await client->post_json("/v1/chat/completions", R"({"stream":true})", options);
+        EXPECT_EQ(r.status(), 200);
+      }
+    }
+    // A malformed rule is the scenario's mistake: it throws before anything is sent or recorded.
+    RequestOptions bad;
+    bad.name = "bad";
+    bad.stream_tokens = "tokens";
+    EXPECT_THROW(co_await client->post_json("/v1/chat/completions", R"({"stream":true})", bad),
+                 std::invalid_argument);
+  }());
+  auto delta = stats_.take_delta();
+  for (const auto& e : delta.entries) EXPECT_NE(e.name, "bad");
+  stats::StreamAggregate aggregate;
+  aggregate.merge(std::move(delta.streams));
+  std::map<std::string, std::uint64_t> tokens, events;
+  for (const auto& row : aggregate.snapshot()) {
+    tokens[row.name] = row.tokens;
+    events[row.name] = row.events;
+  }
+  EXPECT_EQ(tokens, (std::map<std::string, std::uint64_t>{
+                        {"run", 2}, {"events", 8}, {"content", 8}, {"Aggregated", 18}}));
+  EXPECT_EQ(events["run"], 8u);
+  EXPECT_EQ(server.requests().size(), 6u);
 }
 
 TEST_F(StreamTimingTest, OrdinaryResponsesAreNotStreams) {

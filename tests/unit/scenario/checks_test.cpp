@@ -142,16 +142,25 @@ TEST(Requests, RawBodyAndSequenceOrder) {
   EXPECT_EQ(h.client.requests[2].method, "DELETE");
 }
 
-TEST(Requests, TimeoutAndAllowRedirectsAreSetPerRequest) {
-  Harness h(one_request(
-      "get: /slow\n          timeout: 250ms\n          allow_redirects: false\n        - get: /b\n"));
+// Per-request client settings; without the keys, the run's (--request-timeout, 0 here; redirects
+// followed; --stream-tokens).
+TEST(Requests, TimeoutAllowRedirectsAndStreamTokensAreSetPerRequest) {
+  Harness h(
+      one_request("get: /slow\n          timeout: 250ms\n          allow_redirects: false\n"
+                  "          stream_tokens: json:choices.0.delta.content\n"
+                  "        - post: /b\n          stream_tokens: event\n"
+                  "        - post: /c\n          stream_tokens: json:/usage/tokens\n        - get: /d\n"));
   h.run("t");
-  ASSERT_EQ(h.client.requests.size(), 2u);
+  ASSERT_EQ(h.client.requests.size(), 4u);
   EXPECT_EQ(h.client.requests[0].timeout, std::chrono::milliseconds(250));
   EXPECT_FALSE(h.client.requests[0].follow_redirects);
-  // Without the keys: the run's --request-timeout (0 here) and redirects followed.
-  EXPECT_EQ(h.client.requests[1].timeout, std::chrono::milliseconds(0));
-  EXPECT_TRUE(h.client.requests[1].follow_redirects);
+  // The dotted path is the same JSON pointer as --stream-tokens reads it.
+  EXPECT_EQ(h.client.requests[0].stream_tokens, "json:/choices/0/delta/content");
+  EXPECT_EQ(h.client.requests[1].stream_tokens, "event");
+  EXPECT_EQ(h.client.requests[2].stream_tokens, "json:/usage/tokens");
+  EXPECT_EQ(h.client.requests[3].timeout, std::chrono::milliseconds(0));
+  EXPECT_TRUE(h.client.requests[3].follow_redirects);
+  EXPECT_EQ(h.client.requests[3].stream_tokens, "");
 }
 
 TEST(Requests, PayloadsAreDrawnFreshForEveryRequest) {

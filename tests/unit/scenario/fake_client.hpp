@@ -29,6 +29,7 @@ struct RecordedRequest : detail::ResponseOwner {
   bool catch_response = false;
   bool follow_redirects = true;
   std::chrono::milliseconds timeout{0};
+  std::string stream_tokens;
   // The scripted answer.
   ScriptedResponse answer;
   // How the response was settled.
@@ -76,6 +77,7 @@ class FakeClient final : public HttpClient {
     r.catch_response = options.catch_response;
     r.follow_redirects = options.follow_redirects;
     r.timeout = options.timeout;
+    r.stream_tokens = std::string(options.stream_tokens);
     if (!script.empty()) {
       r.answer = script.front();
       script.pop_front();

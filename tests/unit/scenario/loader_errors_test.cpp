@@ -54,6 +54,19 @@ TEST(LoaderErrors, TypoInARequestKeyIsRejected) {
       "got \"chek\"");
 }
 
+TEST(LoaderErrors, AMalformedStreamTokensRuleIsRejectedWhereItIs) {
+  expect_error(
+      with_user_type("    tasks:\n      t:\n        - get: /chat\n          stream_tokens: tokens\n"), 6, 26,
+      "event or json:POINTER (e.g. json:/choices/0/delta/content), got \"tokens\"");
+  expect_error(
+      with_user_type("    tasks:\n      t:\n        - get: /chat\n          stream_tokens: \"json:\"\n"), 6,
+      26, "event or json:POINTER");
+  // A gRPC call has no streamed response to count.
+  expect_error(
+      with_user_type("    tasks:\n      t:\n        - grpc: ServerLive\n          stream_tokens: event\n"), 6,
+      11, "got \"stream_tokens\"");
+}
+
 TEST(LoaderErrors, TypoInACheckKeyIsRejected) {
   expect_error(
       with_user_type("    tasks:\n      t:\n        - get: /health\n          check: {stauts: 200}\n"), 6, 19,
