@@ -1,6 +1,7 @@
 #include "grpc_client/grpcpp/output_checks.hpp"
 
 #include <charconv>
+#include <cmath>
 #include <cstring>
 #include <string_view>
 
@@ -35,10 +36,10 @@ bool shape_matches(const Output& output, std::span<const std::int64_t> expected)
   return true;
 }
 
-// Bytes per element of a datatype whose raw values we read; 0 for the others (BYTES, FP16, BF16).
+// Bytes per element of a datatype whose raw values we read; 0 for the others (BYTES).
 std::size_t raw_width(std::string_view datatype) {
   if (datatype == "BOOL" || datatype == "INT8" || datatype == "UINT8") return 1;
-  if (datatype == "INT16" || datatype == "UINT16") return 2;
+  if (datatype == "INT16" || datatype == "UINT16" || datatype == "FP16" || datatype == "BF16") return 2;
   if (datatype == "INT32" || datatype == "UINT32" || datatype == "FP32") return 4;
   if (datatype == "INT64" || datatype == "UINT64" || datatype == "FP64") return 8;
   return 0;
@@ -52,7 +53,34 @@ double raw_value(const char* at) {
   return static_cast<double>(v);
 }
 
+// IEEE 754 half precision (FP16: 1 sign, 5 exponent, 10 fraction bits), exactly as a double.
+double half_value(std::uint16_t h) {
+  const int exponent = (h >> 10) & 0x1f;
+  const int fraction = h & 0x3ff;
+  double magnitude;
+  if (exponent == 0)
+    magnitude = std::ldexp(fraction, -24);  // zero or subnormal
+  else if (exponent == 0x1f)
+    magnitude = fraction == 0 ? HUGE_VAL : std::nan("");
+  else
+    magnitude = std::ldexp(fraction + 1024, exponent - 25);
+  return (h & 0x8000) ? -magnitude : magnitude;
+}
+
+// bfloat16: the upper half of an FP32's bits.
+double bfloat_value(std::uint16_t b) {
+  const std::uint32_t bits = static_cast<std::uint32_t>(b) << 16;
+  float f;
+  std::memcpy(&f, &bits, sizeof f);
+  return f;
+}
+
 double read_raw(std::string_view datatype, const char* at) {
+  if (datatype == "FP16" || datatype == "BF16") {
+    std::uint16_t bits;
+    std::memcpy(&bits, at, sizeof bits);
+    return datatype == "FP16" ? half_value(bits) : bfloat_value(bits);
+  }
   if (datatype == "BOOL" || datatype == "UINT8") return raw_value<std::uint8_t>(at);
   if (datatype == "INT8") return raw_value<std::int8_t>(at);
   if (datatype == "INT16") return raw_value<std::int16_t>(at);
@@ -66,7 +94,8 @@ double read_raw(std::string_view datatype, const char* at) {
 }
 
 // Calls f(value) for every numeric value of output `index`; false when its values are not numbers we
-// read (BYTES, FP16, BF16) or are missing altogether.
+// read (BYTES) or are missing altogether. FP16 and BF16 have no typed contents in the protocol: their
+// values only come as raw bytes.
 template <class F>
 bool for_each_value(const inference::ModelInferResponse& response, int index, const Output& output, F&& f) {
   if (index < response.raw_output_contents_size()) {

@@ -1,7 +1,8 @@
 #pragma once
 // The checks a scenario puts on a ModelInfer response's outputs (cicada::GrpcOutputCheck): present,
 // datatype, shape, values within a range. Values are read from the typed contents (what cicada-model and
-// KServe send) or from raw_output_contents (Triton's default: little-endian, in the output's order).
+// KServe send) or from raw_output_contents (Triton's default: little-endian, in the output's order; the
+// only place FP16 and BF16 values come in).
 #include <span>
 #include <string>
 

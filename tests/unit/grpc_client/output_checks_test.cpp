@@ -93,6 +93,39 @@ TEST(OutputChecks, RawOutputContentsAreReadInTheirDatatype) {
   EXPECT_EQ(failure_of(r, {{"scores", {}, {}, {}, 0.6}}), R"(OK: output "scores" has a value above 0.6)");
 }
 
+// FP16 and BF16 only come as raw bytes (the protocol has no typed contents for them): two bytes each,
+// little-endian. Values chosen exact in both formats, with FP16's subnormals, infinity and NaN.
+TEST(OutputChecks, RawHalfAndBfloat16ValuesAreRead) {
+  inference::ModelInferResponse r;
+  const auto add = [&](const char* name, const char* datatype, std::initializer_list<std::uint16_t> bits) {
+    auto* output = r.add_outputs();
+    output->set_name(name);
+    output->set_datatype(datatype);
+    output->add_shape(static_cast<std::int64_t>(bits.size()));
+    std::string raw;
+    for (std::uint16_t b : bits) raw.append({static_cast<char>(b & 0xff), static_cast<char>(b >> 8)});
+    r.add_raw_output_contents(raw);
+  };
+  // FP16: 0.25 (0x3400), 1 (0x3c00), -2.5 (0xc100), 65504 (0x7bff, the largest), 2^-24 (0x0001).
+  add("half", "FP16", {0x3400, 0x3c00, 0xc100, 0x7bff, 0x0001});
+  // BF16: 0.25 (0x3e80), 1 (0x3f80), -2.5 (0xc020).
+  add("bfloat", "BF16", {0x3e80, 0x3f80, 0xc020});
+  add("tiny", "FP16", {0x0001, 0x8000});  // 2^-24, -0
+  add("inf", "FP16", {0x3c00, 0x7c00});
+  add("nan", "BF16", {0x3f80, 0x7fc0});
+  EXPECT_EQ(failure_of(r, {{"half", "FP16", {}, -2.5, 65504.0}, {"bfloat", "BF16", {}, -2.5, 1.0}}), "");
+  EXPECT_EQ(failure_of(r, {{"half", {}, {}, {}, 65503.0}}), R"(OK: output "half" has a value above 65503)");
+  // The smallest subnormal is above zero, not read as 0; -0 is within [0, 0].
+  EXPECT_EQ(failure_of(r, {{"tiny", {}, {}, {}, 0.0}}), R"(OK: output "tiny" has a value above 0)");
+  EXPECT_EQ(failure_of(r, {{"tiny", {}, {}, 0.0, std::ldexp(1.0, -24)}}), "");
+  EXPECT_EQ(failure_of(r, {{"half", {}, {}, -2.4, {}}}), R"(OK: output "half" has a value below -2.4)");
+  EXPECT_EQ(failure_of(r, {{"bfloat", {}, {}, -2.0, {}}}), R"(OK: output "bfloat" has a value below -2)");
+  EXPECT_EQ(failure_of(r, {{"bfloat", {}, {}, {}, 0.99}}), R"(OK: output "bfloat" has a value above 0.99)");
+  EXPECT_EQ(failure_of(r, {{"inf", {}, {}, {}, 1e300}}), R"(OK: output "inf" has a value above 1e+300)");
+  EXPECT_EQ(failure_of(r, {{"nan", {}, {}, -1e300, 1e300}}),
+            R"(OK: output "nan" has a value outside [-1e+300, 1e+300])");
+}
+
 TEST(OutputChecks, NotANumberIsOutsideEveryRange) {
   const auto r = typed_answer(0.5, std::nan(""));
   EXPECT_EQ(failure_of(r, {{"probability", {}, {}, 0.0, 1.0}}),
