@@ -101,13 +101,17 @@ constexpr std::string_view oip_entry_name(OipCall call) {
 enum class TensorType { kFp64, kFp32, kInt64, kInt32 };
 
 // A check on one output tensor of a ModelInfer response (an OK one; another status has no outputs): the
-// output is there, and when given, has this datatype and shape and every value within [min, max]. A
-// response that fails it is a failure: "OK: output \"probability\" has a value outside [0, 1]".
+// output is there, and when given, has this datatype and shape, every value within [min, max], and
+// every BYTES value one of `one_of`. A response that fails it is a failure:
+// "OK: output \"probability\" has a value outside [0, 1]".
 struct GrpcOutputCheck {
   std::string_view name;
   std::string_view datatype;            // "FP64", "INT64", "BYTES"...; empty: any
   std::span<const std::int64_t> shape;  // e.g. {1}; -1 for a dimension of any size; empty: any shape
   std::optional<double> min, max;       // every value (numeric outputs only) at least min, at most max
+  // Every value of a BYTES output is one of these (e.g. {"healthy", "disease"}); empty: any. Last, with
+  // a default, so that checks written without it stay valid aggregate initializers.
+  std::span<const std::string_view> one_of = {};
 };
 
 struct GrpcOptions {

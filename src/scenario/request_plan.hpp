@@ -18,9 +18,11 @@ namespace cicada::scenario {
 // One `check: {outputs: {NAME: {...}}}` entry of a ModelInfer request, owning what GrpcOutputCheck views.
 struct GrpcOutputCheckValues {
   std::string name;
-  std::string datatype;             // empty: any
-  std::vector<std::int64_t> shape;  // empty: any; -1: a dimension of any size
-  std::optional<double> min, max;   // `range: [min, max]`
+  std::string datatype;                        // empty: any
+  std::vector<std::int64_t> shape;             // empty: any; -1: a dimension of any size
+  std::optional<double> min, max;              // `range: [min, max]`
+  std::vector<std::string> one_of;             // `one_of: [a, b]` (BYTES values)
+  std::vector<std::string_view> one_of_views;  // views of one_of; rebuilt by finalize
 };
 
 // A gRPC request (`grpc: ModelInfer`, yaml_grpc.hpp): what RequestPlan's HTTP fields do not say.
@@ -65,8 +67,10 @@ struct RequestSequence {
       for (const auto& [name, value] : r.header_values) r.headers.push_back(Header{name, value});
       if (!r.grpc) continue;
       r.grpc->outputs.clear();
-      for (const auto& o : r.grpc->output_values)
-        r.grpc->outputs.push_back(GrpcOutputCheck{o.name, o.datatype, o.shape, o.min, o.max});
+      for (auto& o : r.grpc->output_values) {
+        o.one_of_views.assign(o.one_of.begin(), o.one_of.end());
+        r.grpc->outputs.push_back(GrpcOutputCheck{o.name, o.datatype, o.shape, o.min, o.max, o.one_of_views});
+      }
     }
   }
 };

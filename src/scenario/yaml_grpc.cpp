@@ -36,11 +36,11 @@ constexpr std::array<std::string_view, 14> kDatatypes = {"BOOL", "UINT8", "UINT1
                                                          "INT8", "INT16", "INT32",  "INT64",  "FP16",
                                                          "FP32", "FP64",  "BF16",   "BYTES"};
 
-// `outputs: {probability: {datatype: FP64, shape: [1], range: [0, 1]}, diagnosis: {datatype: BYTES}}`;
-// an output with nothing to check but its presence is `NAME: {}` (or `NAME:` with no value).
+// `outputs: {probability: {datatype: FP64, shape: [1], range: [0, 1]}, diagnosis: {one_of: [healthy,
+// disease]}}`; an output with nothing to check but its presence is `NAME: {}` (or `NAME:` with no value).
 std::vector<GrpcOutputCheckValues> parse_output_checks(const YamlContext& ctx, const YAML::Node& node) {
   if (!node.IsMap() || node.size() == 0)
-    ctx.fail(node, "output checks: a mapping of output names to {datatype, shape, range}");
+    ctx.fail(node, "output checks: a mapping of output names to {datatype, shape, range, one_of}");
   std::vector<GrpcOutputCheckValues> out;
   for (const auto& item : node) {
     GrpcOutputCheckValues check;
@@ -48,7 +48,7 @@ std::vector<GrpcOutputCheckValues> parse_output_checks(const YamlContext& ctx, c
     if (check.name.empty()) ctx.fail(item.first, "an output name");
     const YAML::Node& spec = item.second;
     if (!spec.IsNull()) {
-      ctx.require_keys(spec, "an output check", {"datatype", "shape", "range"});
+      ctx.require_keys(spec, "an output check", {"datatype", "shape", "range", "one_of"});
       if (auto datatype = YamlContext::find(spec, "datatype")) {
         check.datatype = ctx.string(*datatype, "a tensor datatype");
         for (auto& c : check.datatype) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -72,6 +72,15 @@ std::vector<GrpcOutputCheckValues> parse_output_checks(const YamlContext& ctx, c
         if (check.min && check.max && *check.min > *check.max)
           ctx.fail(*range, "a range [min, max] with min <= max");
         if (check.datatype == "BYTES") ctx.fail(*range, "a range on a numeric output (this one is BYTES)");
+      }
+      if (auto one_of = YamlContext::find(spec, "one_of")) {
+        if (!one_of->IsSequence() || one_of->size() == 0)
+          ctx.fail(*one_of, "one_of: a non-empty list of the values allowed, e.g. [healthy, disease]");
+        for (const auto& value : *one_of) check.one_of.push_back(ctx.string(value, "a BYTES value"));
+        if (!check.datatype.empty() && check.datatype != "BYTES")
+          ctx.fail(*one_of, "one_of on a BYTES output (this one is " + check.datatype + ")");
+        if (check.min || check.max)
+          ctx.fail(one_of->Mark(), "either range (numbers) or one_of (BYTES values)", "both");
       }
     }
     for (const auto& seen : out) {

@@ -1,5 +1,6 @@
 #include "grpc_client/grpcpp/output_checks.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -120,6 +121,43 @@ bool for_each_value(const inference::ModelInferResponse& response, int index, co
          0;
 }
 
+enum class Strings { kNone, kMalformed, kRead };
+
+// Calls f(value) for every BYTES value of output `index`: the typed bytes_contents, or the raw bytes,
+// where each value is its length (4 bytes, little-endian) then its bytes. kNone: not BYTES values.
+template <class F>
+Strings for_each_string(const inference::ModelInferResponse& response, int index, const Output& output,
+                        F&& f) {
+  if (index < response.raw_output_contents_size()) {
+    if (output.datatype() != "BYTES") return Strings::kNone;
+    std::string_view raw = response.raw_output_contents(index);
+    while (!raw.empty()) {
+      std::uint32_t size;
+      if (raw.size() < sizeof size) return Strings::kMalformed;
+      std::memcpy(&size, raw.data(), sizeof size);
+      raw.remove_prefix(sizeof size);
+      if (raw.size() < size) return Strings::kMalformed;
+      f(raw.substr(0, size));
+      raw.remove_prefix(size);
+    }
+    return Strings::kRead;
+  }
+  if (!output.has_contents() || output.contents().bytes_contents_size() == 0) return Strings::kNone;
+  for (const std::string& v : output.contents().bytes_contents()) f(std::string_view(v));
+  return Strings::kRead;
+}
+
+// " not one of [healthy, disease]": the values allowed (the first 8), never the value that failed.
+void append_one_of(std::string& out, std::span<const std::string_view> allowed) {
+  out.append(" not one of [");
+  for (std::size_t i = 0; i < allowed.size() && i < 8; ++i) {
+    if (i > 0) out.append(", ");
+    out.append(allowed[i]);
+  }
+  if (allowed.size() > 8) out.append(", ...");
+  out.push_back(']');
+}
+
 // " outside [0, 1]", " below 2", " above 0.6": what a value failing the range is.
 void append_range(std::string& out, const GrpcOutputCheck& check) {
   if (check.min && check.max) {
@@ -185,6 +223,26 @@ bool check_one(const inference::ModelInferResponse& response, const GrpcOutputCh
     if (outside) {
       failure.append(" has a value");
       append_range(failure, check);
+      return false;
+    }
+  }
+  if (!check.one_of.empty()) {
+    bool other = false;
+    const Strings read = for_each_string(response, index, output, [&](std::string_view v) {
+      if (std::find(check.one_of.begin(), check.one_of.end(), v) == check.one_of.end()) other = true;
+    });
+    if (read == Strings::kNone) {
+      failure.append(" has no BYTES values to compare (");
+      failure.append(output.datatype().empty() ? "untyped" : output.datatype()).push_back(')');
+      return false;
+    }
+    if (read == Strings::kMalformed) {
+      failure.append(" has raw BYTES contents that are not length-prefixed values");
+      return false;
+    }
+    if (other) {
+      failure.append(" has a value");
+      append_one_of(failure, check.one_of);
       return false;
     }
   }

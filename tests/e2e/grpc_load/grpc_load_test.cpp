@@ -59,7 +59,7 @@ user_types:
             check:
               outputs:
                 probability: {datatype: FP64, shape: [1], range: [0, 1]}
-                diagnosis: {datatype: BYTES, shape: [1]}
+                diagnosis: {datatype: BYTES, shape: [1], one_of: [clear, heart-disease]}
       batch:
         requests:
           - grpc: ModelInfer

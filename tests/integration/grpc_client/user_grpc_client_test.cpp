@@ -212,26 +212,31 @@ TEST_F(UserGrpcClientTest, ModelInferOutputChecksFailTheCallSayingWhatWasWrong) 
   serve(0us);
   // cicada-model answers one row with probability (FP64 [1], a probability) and diagnosis (BYTES [1]).
   const std::int64_t one[] = {1};
+  const std::string_view labels[] = {"clear", "heart-disease"};
   const GrpcOutputCheck as_served[] = {{"probability", "FP64", one, 0.0, 1.0},
-                                       {"diagnosis", "BYTES", one, {}, {}}};
+                                       {"diagnosis", "BYTES", one, {}, {}, labels}};
   const GrpcOutputCheck missing[] = {{"score", {}, {}, {}, {}}};
   const GrpcOutputCheck wrong_type[] = {{"probability", "FP32", {}, {}, {}}};
   const GrpcOutputCheck out_of_range[] = {{"probability", {}, {}, 1.5, 2.0}};
+  const std::string_view other_labels[] = {"yes", "no"};
+  const GrpcOutputCheck other_label[] = {{"diagnosis", {}, {}, {}, {}, other_labels}};
   for (auto checks :
        {std::span<const GrpcOutputCheck>(as_served), std::span<const GrpcOutputCheck>(missing),
-        std::span<const GrpcOutputCheck>(wrong_type), std::span<const GrpcOutputCheck>(out_of_range)}) {
+        std::span<const GrpcOutputCheck>(wrong_type), std::span<const GrpcOutputCheck>(out_of_range),
+        std::span<const GrpcOutputCheck>(other_label)}) {
     GrpcOptions options;
     options.outputs = checks;
     auto r = run(grpc_->model_infer("heart-disease", kRow, options));
     EXPECT_TRUE(r.ok()) << r.message;  // the status is OK either way: the outputs fail the call
     EXPECT_EQ(r.failed, checks.data() != as_served);
   }
-  ASSERT_EQ(sink_.records.size(), 4u);
+  ASSERT_EQ(sink_.records.size(), 5u);
   EXPECT_EQ(sink_.records[0].error, "");
   EXPECT_EQ(sink_.records[1].error,
             R"(OK: output "score" missing (the response has probability, diagnosis))");
   EXPECT_EQ(sink_.records[2].error, R"(OK: output "probability" is FP64, expected FP32)");
   EXPECT_EQ(sink_.records[3].error, R"(OK: output "probability" has a value outside [1.5, 2])");
+  EXPECT_EQ(sink_.records[4].error, R"(OK: output "diagnosis" has a value not one of [yes, no])");
 }
 
 // grpcs:// is TLS, trusting --ca-bundle: a grpc++ server with a self-signed certificate for localhost

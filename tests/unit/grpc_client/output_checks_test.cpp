@@ -126,6 +126,37 @@ TEST(OutputChecks, RawHalfAndBfloat16ValuesAreRead) {
             R"(OK: output "nan" has a value outside [-1e+300, 1e+300])");
 }
 
+constexpr std::string_view kLabels[] = {"healthy", "disease"};
+constexpr std::string_view kHealthy[] = {"healthy"};
+
+TEST(OutputChecks, BytesValuesAreComparedWithTheAllowedOnes) {
+  const auto r = typed_answer(0.25, 0.75);  // diagnosis: healthy, disease
+  EXPECT_EQ(failure_of(r, {{"diagnosis", "BYTES", kTwo, {}, {}, kLabels}}), "");
+  EXPECT_EQ(failure_of(r, {{"diagnosis", {}, {}, {}, {}, kHealthy}}),
+            R"(OK: output "diagnosis" has a value not one of [healthy])");
+  EXPECT_EQ(failure_of(r, {{"probability", {}, {}, {}, {}, kLabels}}),
+            R"(OK: output "probability" has no BYTES values to compare (FP64))");
+
+  // Raw bytes (Triton): each value a 4-byte little-endian length, then its bytes.
+  inference::ModelInferResponse raw;
+  auto* label = raw.add_outputs();
+  label->set_name("label");
+  label->set_datatype("BYTES");
+  label->add_shape(2);
+  const auto value = [](std::string_view v) {
+    const auto n = static_cast<std::uint32_t>(v.size());
+    std::string out(reinterpret_cast<const char*>(&n), sizeof n);
+    return out.append(v);
+  };
+  raw.add_raw_output_contents(value("disease") + value("healthy"));
+  EXPECT_EQ(failure_of(raw, {{"label", "BYTES", {}, {}, {}, kLabels}}), "");
+  EXPECT_EQ(failure_of(raw, {{"label", {}, {}, {}, {}, kHealthy}}),
+            R"(OK: output "label" has a value not one of [healthy])");
+  raw.set_raw_output_contents(0, value("disease") + std::string("\x09\0\0\0short", 9));
+  EXPECT_EQ(failure_of(raw, {{"label", {}, {}, {}, {}, kLabels}}),
+            R"(OK: output "label" has raw BYTES contents that are not length-prefixed values)");
+}
+
 TEST(OutputChecks, NotANumberIsOutsideEveryRange) {
   const auto r = typed_answer(0.5, std::nan(""));
   EXPECT_EQ(failure_of(r, {{"probability", {}, {}, 0.0, 1.0}}),

@@ -25,6 +25,7 @@ std::string describe(const GrpcOutputCheck& c) {
   out += c.min ? std::to_string(*c.min) : "~";
   out += "..";
   out += c.max ? std::to_string(*c.max) : "~";
+  for (std::string_view v : c.one_of) out += " " + std::string(v);
   return out;
 }
 
@@ -172,7 +173,7 @@ TEST(YamlGrpc, OutputChecksReachTheClientInTheFilesOrder) {
             check:
               outputs:
                 probability: {datatype: fp64, shape: [-1, 1], range: [0, 1]}
-                diagnosis: {datatype: BYTES}
+                diagnosis: {datatype: BYTES, one_of: [clear, heart-disease]}
                 score: {range: [~, 10]}
                 present:
           - grpc: ModelInfer
@@ -185,9 +186,9 @@ TEST(YamlGrpc, OutputChecksReachTheClientInTheFilesOrder) {
   h.run("t");
   ASSERT_EQ(grpc.calls.size(), 2u);
   EXPECT_TRUE(grpc.calls[0].expect.empty());  // OK, as without outputs
-  EXPECT_EQ(grpc.calls[0].outputs,
-            (std::vector<std::string>{"probability FP64 [-1,1] 0.000000..1.000000", "diagnosis BYTES [] ~..~",
-                                      "score  [] ~..10.000000", "present  [] ~..~"}));
+  EXPECT_EQ(grpc.calls[0].outputs, (std::vector<std::string>{"probability FP64 [-1,1] 0.000000..1.000000",
+                                                             "diagnosis BYTES [] ~..~ clear heart-disease",
+                                                             "score  [] ~..10.000000", "present  [] ~..~"}));
   EXPECT_EQ(grpc.calls[1].outputs, (std::vector<std::string>{"probability  [] ~..~"}));
 }
 
@@ -207,6 +208,13 @@ TEST(YamlGrpc, OutputCheckMistakesAreRefusedWithTheirPosition) {
   EXPECT_NE(infer_checking("{outputs: {p: {range: [2, 1]}}}").find("min <= max"), std::string::npos);
   EXPECT_NE(infer_checking("{outputs: {p: {range: [~, ~]}}}").find("at least one bound"), std::string::npos);
   EXPECT_NE(infer_checking("{outputs: {p: {datatype: BYTES, range: [0, 1]}}}").find("numeric output"),
+            std::string::npos);
+  EXPECT_EQ(infer_checking("{outputs: {p: {one_of: [a, b]}}}"), "");
+  EXPECT_NE(infer_checking("{outputs: {p: {one_of: a}}}").find("a non-empty list"), std::string::npos);
+  EXPECT_NE(infer_checking("{outputs: {p: {one_of: []}}}").find("a non-empty list"), std::string::npos);
+  EXPECT_NE(infer_checking("{outputs: {p: {datatype: FP64, one_of: [a]}}}").find("one_of on a BYTES output"),
+            std::string::npos);
+  EXPECT_NE(infer_checking("{outputs: {p: {range: [0, 1], one_of: [a]}}}").find("either range"),
             std::string::npos);
   EXPECT_NE(infer_checking("{outputs: {}}").find("output checks"), std::string::npos);
   EXPECT_NE(infer_checking("{status: INVALID_ARGUMENT, outputs: {p: {}}}").find("accepts OK"),
