@@ -3,7 +3,8 @@
 # CPU per request, one generator for both (h2load; --h1 for HTTP/1.1), so the client's cost cancels out.
 # The server (--threads 1) is pinned to CPU 0, h2load to CPU 1; 50 connections with one request in flight
 # on each (-m 1), and HTTP/2 with 10 streams in flight per connection (-m 10) as HTTP/2's own case.
-# Repeated, medians; loopback only, every run bounded (about 2 minutes with the defaults).
+# HTTP/1.1 is also measured against a second server started with --no-http2: what the preface check on a
+# connection's first read costs. Repeated, medians; loopback only, every run bounded (about 3 minutes).
 #
 #   bash bench/serve/h2.sh [path/to/cicada-model]      (default: build/release/apps/cicada-model/cicada-model)
 #   REPS=5 DURATION=8 bash bench/serve/h2.sh
@@ -25,18 +26,27 @@ bench_pids+=($!)
 serve_pid=$!
 url="$(bench_url "$work/serve.out")"
 curl -sf --http2-prior-knowledge "$url/health" > /dev/null || bench_die "cicada-model at $url does not answer h2c"
+# The same server with --no-http2, for HTTP/1.1 without the preface check on a connection's first read.
+taskset -c 0 "$bin" serve --model "$work/model" --port 0 --threads 1 --max-inflight 100000 --no-http2 \
+  > "$work/serve_off.out" &
+bench_pids+=($!)
+off_pid=$!
+off_url="$(bench_url "$work/serve_off.out")"
+curl -sf "$off_url/health" > /dev/null || bench_die "cicada-model --no-http2 at $off_url does not answer"
 
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
 # run NAME PATH H2LOAD_ARGS...: one bounded h2load run on CPU 1; appends "us_per_request rps" to NAME.rows.
+# Names ending in _off go to the --no-http2 server.
 run() {
   local name="$1" path="$2"
   shift 2
-  local t0 t1 done_n
-  t0=$(cpu_ticks "$serve_pid")
-  taskset -c 1 timeout $((duration + 30)) h2load -c 50 -D "$duration" "$@" "$url$path" > "$work/$name.txt" 2>&1 ||
+  local t0 t1 done_n pid="$serve_pid" base="$url"
+  if [[ "$name" == *_off ]]; then pid="$off_pid" base="$off_url"; fi
+  t0=$(cpu_ticks "$pid")
+  taskset -c 1 timeout $((duration + 30)) h2load -c 50 -D "$duration" "$@" "$base$path" > "$work/$name.txt" 2>&1 ||
     bench_die "h2load $name failed: $(tail -n 5 "$work/$name.txt")"
-  t1=$(cpu_ticks "$serve_pid")
+  t1=$(cpu_ticks "$pid")
   done_n="$(awk '/^requests:/ { print $8 }' "$work/$name.txt")"
   bench_measured "h2load $name" "$done_n" "$work/$name.txt"
   grep -q "status codes: $done_n 2xx" "$work/$name.txt" || bench_die "h2load $name: not every answer was 2xx"
@@ -47,9 +57,11 @@ run() {
 predict=(-d "$root/data/payload.json" -H "content-type: application/json")
 for ((rep = 1; rep <= reps; rep++)); do
   echo "h2.sh: repetition $rep of $reps" >&2
+  run health_off /health --h1 -m 1
   run health_h1 /health --h1 -m 1
   run health_h2 /health -m 1
   run health_h2m10 /health -m 10
+  run predict_off /predict --h1 -m 1 "${predict[@]}"
   run predict_h1 /predict --h1 -m 1 "${predict[@]}"
   run predict_h2 /predict -m 1 "${predict[@]}"
   run predict_h2m10 /predict -m 10 "${predict[@]}"
@@ -61,9 +73,10 @@ echo "| route | protocol (h2load) | server CPU us/request (median of $reps) | pe
 echo "|---|---|---|---|---|---|"
 for route in health predict; do
   base="$(col "${route}_h1" 1)"
-  for mode in h1 h2 h2m10; do
+  for mode in off h1 h2 h2m10; do
     name="${route}_$mode"
-    label="$(case "$mode" in h1) echo "HTTP/1.1 (--h1 -m 1)" ;; h2) echo "h2c (-m 1)" ;; *) echo "h2c (-m 10)" ;; esac)"
+    label="$(case "$mode" in off) echo "HTTP/1.1, server --no-http2" ;; h1) echo "HTTP/1.1 (--h1 -m 1)" ;;
+      h2) echo "h2c (-m 1)" ;; *) echo "h2c (-m 10)" ;; esac)"
     us="$(col "$name" 1)"
     echo "| /$route | $label | $us | $(awk '{ printf "%s%s", sep, $1; sep = ", " }' "$work/$name.rows") | $(col "$name" 2) | $(awk -v a="$us" -v b="$base" 'BEGIN { printf "%.2fx", a / b }') |"
   done
