@@ -21,7 +21,8 @@ std::filesystem::path model_binary() {
 }
 
 // `cicada-model serve` of a freshly trained model on an ephemeral port, started with `soft_fd_limit` as
-// its soft open-files limit when given; its first stdout line gives the port.
+// its soft open-files limit when given, and `flag` as a last option when given; its first stdout line
+// gives the port.
 struct Served {
   std::filesystem::path dir;
   pid_t pid = -1;
@@ -29,7 +30,7 @@ struct Served {
   std::uint16_t port = 0;
   std::string first_line;
 
-  explicit Served(std::optional<rlim_t> soft_fd_limit = std::nullopt) {
+  explicit Served(std::optional<rlim_t> soft_fd_limit = std::nullopt, const char* flag = nullptr) {
     dir = std::filesystem::temp_directory_path() / ("cicada-serve-test-" + std::to_string(::getpid()));
     std::filesystem::remove_all(dir);
     std::string train = model_binary().string() + " train --data " + CICADA_SOURCE_DIR +
@@ -48,8 +49,9 @@ struct Served {
         limit.rlim_cur = std::min(*soft_fd_limit, limit.rlim_max);
         ::setrlimit(RLIMIT_NOFILE, &limit);
       }
+      // Without a flag, its null ends the argument list where the terminator would.
       ::execl(binary.c_str(), "cicada-model", "serve", "--model", dir.c_str(), "--port", "0", "--threads",
-              "2", static_cast<char*>(nullptr));
+              "2", flag, static_cast<char*>(nullptr));
       ::_exit(127);
     }
     ::close(out_pipe[1]);
@@ -110,6 +112,30 @@ TEST(ServeCommand, RaisesItsSoftOpenFilesLimitToTheHardLimitAtStart) {
   ASSERT_EQ(::prlimit(served.pid, RLIMIT_NOFILE, nullptr, &its), 0);
   EXPECT_EQ(its.rlim_cur, mine.rlim_max);
   EXPECT_EQ(its.rlim_max, mine.rlim_max);
+}
+
+// HTTP/2 with prior knowledge is on by default on the REST port (the server's first frame is SETTINGS);
+// --no-http2 turns it off (the preface is then a malformed HTTP/1.1 request).
+TEST(ServeCommand, AnswersH2cByDefaultAndNotWithNoHttp2) {
+  if (!std::filesystem::exists(model_binary())) GTEST_SKIP() << "not built: " << model_binary();
+  const std::string preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+  {
+    Served served;
+    ASSERT_NE(served.port, 0) << served.first_line;
+    cicada::test::RawConnection c(served.port);
+    ASSERT_TRUE(c.send(preface + std::string("\x00\x00\x00\x04\x00\x00\x00\x00\x00", 9)));
+    auto first = c.read_some(std::chrono::seconds(5));
+    ASSERT_TRUE(first);
+    ASSERT_GE(first->size(), 9u);
+    EXPECT_EQ((*first)[3], '\x04') << "a SETTINGS frame";
+  }
+  Served served(std::nullopt, "--no-http2");
+  ASSERT_NE(served.port, 0) << served.first_line;
+  cicada::test::RawConnection c(served.port);
+  ASSERT_TRUE(c.send(preface));
+  auto r = c.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
 }
 
 TEST(ServeCommand, OutOfRangeOptionsAreUsageErrorsWithExit2) {
