@@ -5,6 +5,7 @@
 // HTTP/1.1 400.
 #include <nghttp2/nghttp2.h>
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -377,6 +378,50 @@ TEST_F(Http2Serve, StopSendsGoawayToAnIdleConnectionAndEndsWithoutWaitingForTheG
   const auto code = goaway_code(*got);
   ASSERT_TRUE(code) << "no GOAWAY";
   EXPECT_EQ(*code, 0u) << "NO_ERROR";
+}
+
+// --max-inflight counts HTTP/2 streams with HTTP/1.1 requests: a stream past it is answered 503 with
+// retry-after, from the same dispatch.
+TEST_F(Http2Serve, AStreamPastTheInFlightLimitGets503WithRetryAfter) {
+  std::atomic<bool> entered{false}, release{false};
+  http::Router router;
+  router.add("GET", "/hold", [&](const http::ServerRequest&, http::ServerResponse& out) {
+    entered = true;
+    const auto until = std::chrono::steady_clock::now() + 10s;  // only a hang guard
+    while (!release && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(1ms);
+    out.body = "held";
+  });
+  router.add("GET", "/health",
+             [](const http::ServerRequest&, http::ServerResponse& out) { out.body = "OK"; });
+  http::ServerOptions options;
+  options.port = 0;
+  options.threads = 2;  // the held request blocks one worker; the HTTP/2 connection lands on the other
+  options.max_inflight = 1;
+  options.http2 = true;
+  http::HttpServer server(options, std::move(router));
+  ASSERT_TRUE(server.start().ok());
+  RawConnection held(server.port());
+  ASSERT_TRUE(held.send(cicada::test::make_request("GET", "/hold")));
+  const auto until = std::chrono::steady_clock::now() + 10s;
+  while (!entered && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(1ms);
+  ASSERT_TRUE(entered);
+  auto config = config_for(server.url());
+  config.http2 = true;
+  use_config(config);
+  auto owned = make_client();
+  run([&]() -> Task<> {
+    Response r = co_await owned->get("/health");
+    EXPECT_EQ(r.status(), 503);
+    EXPECT_EQ(r.header("retry-after"), "1");
+  }());
+  release = true;
+  auto answer = held.read_response();
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->body, "held");
+  run([&]() -> Task<> {
+    Response r = co_await owned->get("/health");  // the limit is free again
+    EXPECT_EQ(r.status(), 200);
+  }());
 }
 
 TEST_F(Http2Serve, WithHttp2OffThePrefaceIsAnHttp11BadRequest) {
