@@ -117,7 +117,7 @@ bool bind_master(distributed::MasterRunner& master, const CliOptions* o = nullpt
 }  // namespace
 
 int run_master(const CliOptions& o, runner::RunDescription description, ObserverSet& observers,
-               const std::string& parsed_options) {
+               const std::string& parsed_options, const std::function<void(scenario::RunView)>& bind_run) {
   auto payload = read_scenario(o.scenario_file, parsed_options);
   if (!payload) {
     std::cerr << "cicada: " << payload.error().message << "\n";
@@ -134,11 +134,13 @@ int run_master(const CliOptions& o, runner::RunDescription description, Observer
     return 1;
   }
   distributed::MasterTestRun run(master, std::move(description));
+  if (bind_run) bind_run(run_view(run, [&] { master.stop(); }));
   int seconds = 0;
   observe_run(run, observers, [&](const stats::Snapshot&) {
     if (++seconds % kWorkerLineEvery == 0)
       log::info("Workers: {}", describe_workers(master.worker_statuses()));
   });
+  if (bind_run) bind_run({});
   master.quit_workers();
   if (auto code = judge_failed_workers(master)) return *code;
   const int code = observers.finish(*run.snapshot());

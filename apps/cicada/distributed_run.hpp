@@ -22,9 +22,11 @@ int run_worker(const CliOptions& o);
 // `cicada --master --headless`: the test `description` (distributed/master_session.hpp
 // describe_fleet_test) run on the workers with the same observers as a local run. Returns the exit
 // code: 2 when no worker could run the test (C++ compile error...). parsed_options: a locustfile's, sent
-// to the workers (scenario::LoadedScenario::parsed_options).
+// to the workers (scenario::LoadedScenario::parsed_options); bind_run: a locustfile's, given the fleet's
+// test while it runs (scenario::LoadedScenario::bind_run).
 int run_master(const CliOptions& o, runner::RunDescription description, ObserverSet& observers,
-               const std::string& parsed_options = {});
+               const std::string& parsed_options = {},
+               const std::function<void(scenario::RunView)>& bind_run = {});
 
 // `cicada --master` without --headless: the web UI (apps/cicada/web_command.hpp) with its tests run by
 // the workers; they stay connected between tests. Returns the exit code.

@@ -144,10 +144,10 @@ int run_load_test(const CliOptions& o) {
     // A locustfile's test_start/test_stop/quitting fire on the master, around the fleet's test (and on
     // each worker around its part, as in Locust).
     if (loaded->on_test_start) loaded->on_test_start();
-    const int code = run_master(o, std::move(*description), observers, loaded->parsed_options);
+    int code = run_master(o, std::move(*description), observers, loaded->parsed_options, loaded->bind_run);
     if (loaded->on_test_stop) loaded->on_test_stop();
     if (loaded->on_quit) loaded->on_quit();
-    return code;
+    return scenario_exit_code(*loaded, code);
   }
   runner::LocalTestRun run(std::move(loaded->scenario), *ro);
   if (auto r = run.prepare(); !r) {
@@ -160,12 +160,15 @@ int run_load_test(const CliOptions& o) {
   int code = 0;
   {
     SignalWatcher watcher([&] { run.stop(); }, [&] { run.stop_now(); });
+    if (loaded->bind_run) loaded->bind_run(run_view(run, [&] { run.stop(); }));
     if (loaded->on_test_start) loaded->on_test_start();  // a locustfile's test_start listeners
     observe_run(run, observers);
     if (loaded->on_test_stop) loaded->on_test_stop();
     code = observers.finish(*run.snapshot());
   }
   if (loaded->on_quit) loaded->on_quit();
+  if (loaded->bind_run) loaded->bind_run({});
+  code = scenario_exit_code(*loaded, code);
   log::info("Shutting down (exit code {})", code);
   return code;
 }

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "base/duration.hpp"
+#include "base/log.hpp"
 #include "cli_options.hpp"
 #include "grpc_client/user_grpc_client.hpp"
 #include "python/python_loader.hpp"
@@ -101,6 +102,21 @@ Result<scenario::LoadedScenario> load_scenario_file(const std::filesystem::path&
   }
   if (auto r = keep_user_types(*loaded, choice.user_classes); !r) return r.error();
   return loaded;
+}
+
+scenario::RunView run_view(const runner::TestRun& run, std::function<void()> quit) {
+  scenario::RunView view;
+  view.quit = std::move(quit);
+  view.state = [&run] { return std::string(runner::to_string(run.state())); };
+  view.snapshot = [&run] { return run.snapshot(); };
+  return view;
+}
+
+int scenario_exit_code(const scenario::LoadedScenario& loaded, int code) {
+  if (!loaded.exit_code) return code;
+  const auto set = loaded.exit_code();
+  if (set && *set != code) log::info("environment.process_exit_code set the exit code to {}", *set);
+  return set.value_or(code);
 }
 
 }  // namespace cicada::app

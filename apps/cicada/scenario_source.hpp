@@ -6,6 +6,7 @@
 
 #include "base/result.hpp"
 #include "distributed/protocol.hpp"
+#include "runner/test_run.hpp"
 #include "scenario/yaml_loader.hpp"
 
 namespace cicada::app {
@@ -26,5 +27,12 @@ Result<scenario::LoadedScenario> load_scenario_payload(const distributed::Scenar
 
 Result<scenario::LoadedScenario> load_scenario_file(const std::filesystem::path& file,
                                                     const ScenarioChoice& choice = {});
+
+// A locustfile's environment.runner over `run` (its state and statistics); `quit` is runner.quit().
+scenario::RunView run_view(const runner::TestRun& run, std::function<void()> quit);
+
+// The exit code once a locustfile's quitting listeners ran: their environment.process_exit_code when they
+// set one (as Locust exits with it), else `code`.
+int scenario_exit_code(const scenario::LoadedScenario& loaded, int code);
 
 }  // namespace cicada::app

@@ -9,6 +9,7 @@
 #include "base/log.hpp"
 #include "report/locust_csv.hpp"
 #include "report/run_verdict.hpp"
+#include "scenario_source.hpp"
 #include "signal_watcher.hpp"
 #include "tracking_observers.hpp"
 #include "web_html_observer.hpp"
@@ -116,6 +117,16 @@ int run_web_ui(const CliOptions& o, scenario::LoadedScenario loaded, const runne
   std::cout << "cicada web UI: " << ui.url() << std::endl;
   log::info("Starting web interface at {} (press Ctrl-C to quit)", ui.url());
 
+  // runner.quit() from a locustfile ends the process as Ctrl-C does (stopping a running test first).
+  std::atomic<bool> quit{false};
+  if (loaded.bind_run) {
+    const webui::TestController& controller = ui.controller();
+    scenario::RunView view;
+    view.quit = [&quit] { quit.store(true); };
+    view.state = [&controller] { return std::string(runner::to_string(controller.state())); };
+    view.snapshot = [&controller] { return controller.snapshot(); };
+    loaded.bind_run(std::move(view));
+  }
   if (o.web.autostart) {
     webui::SwarmRequest s;  // a shape from the scenario or the command line runs instead of -u/-r
     s.users = ro.users;
@@ -123,11 +134,11 @@ int run_web_ui(const CliOptions& o, scenario::LoadedScenario loaded, const runne
     s.run_time = ro.run_time;
     if (auto r = ui.controller().swarm(s); !r) {
       std::cerr << "cicada: " << r.error().message << "\n";
+      if (loaded.bind_run) loaded.bind_run({});
       ui.stop();
       return 2;
     }
   }
-  std::atomic<bool> quit{false};
   SignalWatcher watcher([&] { quit.store(true); }, [&] { ui.controller().stop_now(); });
   while (!quit.load()) {
     if (o.web.autostart && o.web.autoquit_s >= 0) {
@@ -141,9 +152,10 @@ int run_web_ui(const CliOptions& o, scenario::LoadedScenario loaded, const runne
   }
   ui.stop();
   if (loaded.on_quit) loaded.on_quit();  // a locustfile's quitting listeners
+  if (loaded.bind_run) loaded.bind_run({});
   const auto snap = ui.controller().snapshot();
   const bool failed = !report::run_failure_reasons(*snap).empty();
-  const int code = failed ? o.exit_code_on_error : 0;
+  const int code = scenario_exit_code(loaded, failed ? o.exit_code_on_error : 0);
   log::info("Shutting down (exit code {})", code);
   return code;
 }

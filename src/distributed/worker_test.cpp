@@ -86,6 +86,7 @@ Result<std::unique_ptr<WorkerTest>> WorkerTest::start(const Start& start, std::s
   test->on_test_start_ = std::move(loaded->on_test_start);
   test->on_test_stop_ = std::move(loaded->on_test_stop);
   test->on_quit_ = std::move(loaded->on_quit);
+  test->bind_run_ = std::move(loaded->bind_run);
   test->runner_ = std::make_unique<runner::LocalRunner>(std::move(loaded->scenario), ro);
   if (auto r = test->runner_->prepare(); !r) return r.error();
   WorkerTest* self = test.get();
@@ -100,9 +101,20 @@ Result<std::unique_ptr<WorkerTest>> WorkerTest::start(const Start& start, std::s
     self->outbox_.push_back(std::move(message));
   });
   test->thread_ = std::thread([self] {
+    if (self->bind_run_) {
+      scenario::RunView view;
+      view.quit = [self] {
+        log::info("runner.quit() on this worker: stopping its users");
+        self->runner_->stop();
+      };
+      view.state = [self] { return self->state(); };
+      view.snapshot = [self] { return self->runner_->snapshot(); };
+      self->bind_run_(std::move(view));
+    }
     if (self->on_test_start_) self->on_test_start_();  // before the first user starts
     self->runner_->run([](const stats::Snapshot&) {});
     if (self->on_test_stop_) self->on_test_stop_();  // before the master hears the test stopped
+    if (self->bind_run_) self->bind_run_({});
     self->finished_.store(true);
   });
   if (start.open_model) {

@@ -51,6 +51,9 @@ class WorkerTest {
   // A locustfile's test_start / test_stop listeners, fired on this worker around its part of the test (as
   // Locust's workers fire them), and its quitting listeners.
   std::function<void()> on_test_start_, on_test_stop_, on_quit_;
+  // A locustfile's environment.runner: this worker's part of the test while it runs. runner.quit() here
+  // stops this worker's users (the master's test goes on with the other workers).
+  std::function<void(scenario::RunView)> bind_run_;
   std::mutex outbox_mutex_;
   std::vector<Stats> outbox_;
   std::uint64_t seq_ = 0;  // guarded by outbox_mutex_

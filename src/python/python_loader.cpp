@@ -13,6 +13,7 @@
 #include "python/loop_watch.hpp"
 #include "python/python_user.hpp"
 #include "python/python_user_type.hpp"
+#include "python/run_view.hpp"
 
 namespace py = pybind11;
 
@@ -178,6 +179,7 @@ Result<scenario::LoadedScenario> load_python_scenario(const std::filesystem::pat
     loaded.on_test_start = hook("test_start");
     loaded.on_test_stop = hook("test_stop");
     loaded.on_quit = hook("quitting");
+    install_run_view(runtime_module, loaded);
   } catch (py::error_already_set& e) {
     return make_error(file.string() + ": " + e.what());
   }

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,7 +14,19 @@
 #include "cicada/user.hpp"
 #include "scenario/task_ratio.hpp"
 
+namespace cicada::stats {
+struct Snapshot;
+}
+
 namespace cicada::scenario {
+
+// The run as a locustfile sees it (environment.runner): what the app gives the scenario for the test in
+// progress. Each function may be called from any thread.
+struct RunView {
+  std::function<void()> quit;          // runner.quit(): stop the test and end the process, as Ctrl-C does
+  std::function<std::string()> state;  // Locust's runner state names: "spawning", "running", "stopped"...
+  std::function<std::shared_ptr<const stats::Snapshot>()> snapshot;  // the latest second's; may be null
+};
 
 // Run settings a scenario file may carry (top-level `users`, `spawn_rate`, `run_time`). The command line
 // overrides them; absent ones leave the CLI's own defaults. The host is Scenario::default_host.
@@ -48,6 +61,12 @@ struct LoadedScenario {
   // The scenario's own code around the run (a locustfile's events test_start, test_stop and quitting),
   // called by the app on its control thread; empty for YAML and C++ scenarios.
   std::function<void()> on_test_start, on_test_stop, on_quit;
+  // A locustfile's environment.runner: the app binds the test in progress (bind_run(view)) before
+  // on_test_start and unbinds it (bind_run({})) once the test's objects are gone. Empty for YAML and C++.
+  std::function<void(RunView)> bind_run;
+  // A locustfile's environment.process_exit_code once its quitting listeners ran: the process's exit code
+  // when set (Locust's override). Empty for YAML and C++ scenarios.
+  std::function<std::optional<int>()> exit_code;
   // A locustfile's environment.parsed_options as a JSON object: what a master sends its workers
   // (distributed::ScenarioPayload::parsed_options). Empty for YAML and C++ scenarios.
   std::string parsed_options;

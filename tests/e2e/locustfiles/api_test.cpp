@@ -136,3 +136,71 @@ TEST_F(LocustfileTest, ATaskBlockedInACallThatNeverReturnsIsLeftBehindAndTheRunS
   const std::string exceptions = read_file(dir_.path() / "out_exceptions.csv");
   EXPECT_NE(exceptions.find("could not be stopped"), std::string::npos) << exceptions;
 }
+
+TEST_F(LocustfileTest, RunnerQuitFromATaskEndsTheRunWithItsRequestsCounted) {
+  // A task quits after 40 requests of 3 users: the run ends long before its time limit (60 s), test_stop
+  // and quitting fire, and the requests made are all counted: 40, plus at most the one in flight of each
+  // other user (no user starts another). The quitting listener reads the final statistics.
+  ::setenv("QUIT_AFTER", "40", 1);
+  const int code = run("api/runner_quit.py", {}, 3, 60);
+  ::unsetenv("QUIT_AFTER");
+  EXPECT_EQ(code, 0) << log();
+  const std::string text = log();
+  EXPECT_TRUE(std::regex_search(text, std::regex("quit from the task: state=(spawning|running) users=[0-9]")))
+      << text;
+  EXPECT_EQ(text.find("--run-time limit reached"), std::string::npos) << text;
+  const auto stats = csv("stats");
+  const auto* health = find_row(stats, "GET", "/health");
+  ASSERT_TRUE(health) << text;
+  const auto n = std::stoull((*health)[2]);
+  EXPECT_GE(n, 40u) << text;
+  EXPECT_LE(n, 42u) << text;
+  // The request listener saw the 40, and any other it could see before the users were stopped.
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(text, m, std::regex("test_stop: ([0-9]+) requests"))) << text;
+  EXPECT_GE(std::stoull(m[1].str()), 40u) << text;
+  EXPECT_LE(std::stoull(m[1].str()), n) << text;
+  EXPECT_NE(text.find("quitting: stats " + std::to_string(n) + " requests, 0 failed"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("state=stopped entry=" + std::to_string(n)), std::string::npos) << text;
+}
+
+TEST_F(LocustfileTest, RunnerQuitFromAListenerEndsTheRunAndQuittingSetsTheExitCode) {
+  // environment.runner.quit() from a request listener, and environment.process_exit_code set by a quitting
+  // listener: the process exits with it, as Locust's does.
+  ::setenv("QUIT_AFTER", "25", 1);
+  ::setenv("QUIT_FROM", "listener", 1);
+  ::setenv("EXIT_CODE", "3", 1);
+  const int code = run("api/runner_quit.py", {}, 2, 60);
+  ::unsetenv("QUIT_AFTER");
+  ::unsetenv("QUIT_FROM");
+  ::unsetenv("EXIT_CODE");
+  EXPECT_EQ(code, 3) << log();
+  const std::string text = log();
+  EXPECT_NE(text.find("quit from a request listener"), std::string::npos) << text;
+  EXPECT_EQ(text.find("--run-time limit reached"), std::string::npos) << text;
+  const auto stats = csv("stats");
+  const auto* health = find_row(stats, "GET", "/health");
+  ASSERT_TRUE(health) << text;
+  const auto n = std::stoull((*health)[2]);
+  EXPECT_GE(n, 25u) << text;
+  EXPECT_LE(n, 26u) << text;
+}
+
+TEST_F(LocustfileTest, ARunnerAttributeCicadaLacksNamesItself) {
+  // A construct of environment.runner cicada does not have fails with its name, not a bare AttributeError.
+  const auto file = write("messages.py",
+                          "from locust import HttpUser, events, task\n"
+                          "@events.init.add_listener\n"
+                          "def on_init(environment, **kwargs):\n"
+                          "    environment.runner.register_message('ping', lambda msg, **kw: None)\n"
+                          "class U(HttpUser):\n"
+                          "    @task\n"
+                          "    def t(self):\n"
+                          "        self.client.get('/health')\n");
+  EXPECT_EQ(run(file, {}, 1, 1), 0) << log();
+  EXPECT_NE(
+      log().find("environment.runner.register_message: cicada's runner does not have 'register_message'"),
+      std::string::npos)
+      << log();
+}

@@ -14,6 +14,7 @@ from locust.env import Environment
 from locust.event import events
 from locust.runners import LocalRunner, MasterRunner, WorkerRunner
 from locust.shape import LoadTestShape
+from locust.stats import RequestStats
 from locust.user.task import TaskSet, filter_tasks_by_tags
 from locust.user.users import HttpUser, User
 
@@ -225,6 +226,7 @@ def load(path, tags=None, exclude_tags=None, host=None, extra_args=(), standard=
 
     env = Environment(user_classes=user_classes, shape_class=shape, events=events, host=host,
                       tags=tags, exclude_tags=exclude_tags, parsed_options=parsed_options)
+    env.stats = RequestStats()
     env.runner = _RUNNERS.get(runner, LocalRunner)(env)
     if shape is not None:
         shape.runner = env.runner
@@ -248,6 +250,12 @@ def load(path, tags=None, exclude_tags=None, host=None, extra_args=(), standard=
 
 def environment():
     return _state.get("environment")
+
+
+def process_exit_code():
+    """environment.process_exit_code as the locustfile left it (a quitting listener sets it): the exit code."""
+    env = _state.get("environment")
+    return getattr(env, "process_exit_code", None)
 
 
 def fire(event_name):

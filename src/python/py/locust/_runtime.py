@@ -29,6 +29,47 @@ class TaskDidNotYield(BaseException):
         return "the task held the event loop without yielding until the end of the run and was stopped there"
 
 
+class _Quit(GreenletExit):
+    """Raised in a user at its next request or sleep once environment.runner.quit() was called: the user
+    ends (its on_stop runs), as Locust kills every user's greenlet on quit with a GreenletExit (so a task's
+    `except Exception` does not keep it going, and its TaskSet's on_stop runs)."""
+
+
+# runner.quit() was called in this test: users stop at their next request or sleep (except in on_stop).
+_quitting = False
+
+
+def engine_quit():
+    """Replaced by the engine (src/python/run_view.cpp) when a locustfile is loaded."""
+
+
+def engine_state():
+    return None
+
+
+def engine_stats():
+    return None
+
+
+def request_quit():
+    """environment.runner.quit(): the engine stops the test (then test_stop, quitting, exit), and no user
+    makes another request meanwhile."""
+    global _quitting
+    _quitting = True
+    engine_quit()
+
+
+def rearm_quit():
+    """A new test: a quit of the last one is over."""
+    global _quitting
+    _quitting = False
+
+
+def _check_quit():
+    if _quitting and not getattr(_getcurrent(), "in_on_stop", False):
+        raise _Quit()
+
+
 # Frames of these files are cicada's own machinery: left out of recorded tracebacks.
 _OWN_PREFIX = "<cicada>/"
 
@@ -50,10 +91,14 @@ def sleep(seconds=0):
     if _getcurrent().parent is None:
         _real_sleep(seconds)
         return
+    if _quitting:
+        _check_quit()
     _to_engine((OP_SLEEP, float(seconds)))
 
 
 def request(method, url, name, headers, body, catch_response, allow_redirects, timeout_s=0.0):
+    if _quitting:
+        _check_quit()
     return _to_engine((OP_REQUEST, method, url, name, headers, body, catch_response, allow_redirects,
                        float(timeout_s)))
 
@@ -99,16 +144,22 @@ def report_user_error(where, exc):
 def run_on_start(user):
     try:
         user.on_start()
+    except _Quit:
+        return (OP_DONE, DONE_STOP_USER)
     except (Exception, TaskDidNotYield) as e:
         return _user_exception(user, e)
     return (OP_DONE, DONE_OK)
 
 
 def run_on_stop(user):
+    current = _getcurrent()
+    current.in_on_stop = True  # a quit lets on_stop make its requests, as Locust's on_stop after a kill
     try:
         user.on_stop()
     except (Exception, TaskDidNotYield) as e:
         return _user_exception(user, e)
+    finally:
+        current.in_on_stop = False
     return (OP_DONE, DONE_OK)
 
 
@@ -126,7 +177,7 @@ def run_task(user, task, python_wait):
         skip_wait = True
     except (RescheduleTask, InterruptTaskSet):
         pass
-    except StopUser:
+    except (StopUser, _Quit):
         return (OP_DONE, DONE_STOP_USER)
     except TaskDidNotYield as e:
         return _user_exception(user, e)  # the run is ending: no wait
@@ -135,7 +186,7 @@ def run_task(user, task, python_wait):
     if python_wait and not skip_wait:
         try:
             sleep(user.wait_time())
-        except StopUser:
+        except (StopUser, _Quit):
             return (OP_DONE, DONE_STOP_USER)
         except (Exception, TaskDidNotYield) as e:
             return _user_exception(user, e)

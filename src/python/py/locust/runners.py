@@ -1,21 +1,53 @@
-"""Runner classes locustfiles test against (`isinstance(environment.runner, MasterRunner)`)."""
+"""environment.runner: Locust's runner API over cicada's run (src/python/run_view.cpp), and the runner
+classes locustfiles test against (`isinstance(environment.runner, MasterRunner)`)."""
+from locust import _runtime
+
 STATE_INIT, STATE_SPAWNING, STATE_RUNNING, STATE_CLEANUP, STATE_STOPPING, STATE_STOPPED, STATE_MISSING = [
     "ready", "spawning", "running", "cleanup", "stopping", "stopped", "missing"]
+
+_SUPPORTED = "quit(), stop(), state, user_count, stats, environment"
 
 
 class Runner:
     def __init__(self, environment):
         self.environment = environment
-        self.state = STATE_INIT
-        self.user_count = 0
-        self.stats = None
+        self._state = STATE_INIT
+
+    @property
+    def state(self):
+        """The test's state as Locust names it ("spawning", "running", "stopping", "stopped"...)."""
+        engine = _runtime.engine_state()
+        return engine if engine is not None else self._state
+
+    @state.setter
+    def state(self, value):
+        self._state = value
+
+    @property
+    def user_count(self):
+        """Users running at the latest second of the statistics (Locust's is live: this is at most a second
+        older)."""
+        snap = _runtime.engine_stats()
+        return snap[0] if snap is not None else 0
+
+    @property
+    def stats(self):
+        return self.environment.stats
 
     def quit(self):
-        from locust import _runtime
+        """Stops the test and ends the run: every user stops (its on_stop runs), then test_stop and quitting
+        fire and the process exits with its usual code, as Locust's runner.quit()."""
         _runtime.request_quit()
 
     def stop(self):
+        # cicada ends the run on a stop from locustfile code, as a headless Locust run ends.
         self.quit()
+
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        raise AttributeError(f"environment.runner.{name}: cicada's runner does not have '{name}' (it has "
+                             f"{_SUPPORTED}; see docs/locustfiles.md)")
 
 
 class LocalRunner(Runner):

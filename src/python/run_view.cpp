@@ -1,0 +1,115 @@
+// g++ 12 at -O2 reports false "potential null pointer dereference" inside pybind11's and libstdc++'s
+// inlined containers (the check runs in the middle end), so it is off for the files that use pybind11.
+#pragma GCC diagnostic ignored "-Wnull-dereference"
+
+#include "python/run_view.hpp"
+
+#include <pybind11/pybind11.h>
+
+#include <algorithm>
+#include <optional>
+#include <utility>
+
+#include "python/interpreter.hpp"
+#include "stats/snapshot.hpp"
+
+namespace py = pybind11;
+
+namespace cicada::python {
+namespace {
+
+// The test in progress and a quit asked for while none was (an init listener's): one locustfile per
+// process, so one of each. Read and written under the interpreter lock only.
+std::optional<scenario::RunView>& bound() {
+  static std::optional<scenario::RunView> view;
+  return view;
+}
+bool quit_pending = false;
+// The statistics of the last test once it is unbound: what quitting listeners read.
+std::shared_ptr<const stats::Snapshot>& last_snapshot() {
+  static std::shared_ptr<const stats::Snapshot> snap;
+  return snap;
+}
+
+double ms(double us) { return us / 1000.0; }
+
+// One row as locust.stats.StatsEntry takes it; percentiles come from the row's own whole-run histogram.
+py::tuple entry_row(const stats::EntrySnapshot& e) {
+  std::shared_ptr<const stats::Histogram> latency = e.latency;
+  py::cpp_function percentile([latency](double q) {
+    if (!latency || latency->count() == 0) return 0.0;
+    return ms(static_cast<double>(latency->value_at_quantile(std::clamp(q, 0.0, 1.0))));
+  });
+  return py::make_tuple(
+      e.method, e.name, e.num_requests, e.num_failures, ms(e.avg_us),
+      e.has_requests() ? py::object(py::float_(ms(static_cast<double>(e.min_us)))) : py::object(py::none()),
+      ms(static_cast<double>(e.max_us)), ms(static_cast<double>(e.median_us)), e.total_rps, e.current_rps,
+      e.total_fail_per_s, e.current_fail_per_s, e.avg_content_size, percentile);
+}
+
+void engine_quit() {
+  auto& view = bound();
+  if (view && view->quit) {
+    view->quit();
+  } else {
+    quit_pending = true;  // before the test exists (an init listener): it stops as soon as it starts
+  }
+}
+
+py::object engine_state() {
+  auto& view = bound();
+  if (!view || !view->state) return last_snapshot() ? py::object(py::str("stopped")) : py::object(py::none());
+  return py::str(view->state());
+}
+
+// (user_count, total row, [rows]) at the latest closed second, or None before the test's first second.
+py::object engine_stats() {
+  auto& view = bound();
+  const std::shared_ptr<const stats::Snapshot> snap =
+      view && view->snapshot ? view->snapshot() : last_snapshot();
+  if (!snap) return py::none();
+  py::list rows;
+  for (const auto& e : snap->entries) rows.append(entry_row(e));
+  return py::make_tuple(snap->user_count, entry_row(snap->total), rows);
+}
+
+}  // namespace
+
+void install_run_view(py::module_& runtime, scenario::LoadedScenario& loaded) {
+  runtime.attr("engine_quit") = py::cpp_function(&engine_quit);
+  runtime.attr("engine_state") = py::cpp_function(&engine_state);
+  runtime.attr("engine_stats") = py::cpp_function(&engine_stats);
+  loaded.bind_run = [](scenario::RunView view) {
+    GilScope gil;
+    if (!view.quit) {
+      if (bound() && bound()->snapshot) last_snapshot() = bound()->snapshot();
+      bound().reset();
+      return;
+    }
+    last_snapshot().reset();
+    bound() = std::move(view);
+    if (std::exchange(quit_pending, false)) {
+      bound()->quit();
+      return;
+    }
+    // A new test (the web UI's next one, a worker's next): users are no longer told to stop.
+    try {
+      py::module_::import("locust._runtime").attr("rearm_quit")();
+    } catch (py::error_already_set&) {  // cicada's own module: not expected; the users just go on
+    }
+  };
+  loaded.exit_code = []() -> std::optional<int> {
+    GilScope gil;
+    try {
+      py::object code = py::module_::import("locust._loader").attr("process_exit_code")();
+      if (code.is_none()) return std::nullopt;
+      return code.cast<int>();
+    } catch (py::error_already_set&) {
+      return std::nullopt;
+    } catch (const py::cast_error&) {  // not an int: Locust would fail in sys.exit; the run's own code
+      return std::nullopt;
+    }
+  };
+}
+
+}  // namespace cicada::python
