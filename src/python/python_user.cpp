@@ -61,6 +61,21 @@ stats::ThreadStats& stats_of(http::UserHttpClient& client) {
   return dynamic_cast<stats::ThreadStats&>(client.sink());
 }
 
+// A response's reason phrase: the same few come back again and again ("OK"), so the last one is reused.
+PyObject* reason_text(std::string_view reason) {
+  thread_local std::string last;
+  thread_local PyObject* last_text = nullptr;  // kept for the thread's life
+  if (!last_text || reason != last) {
+    PyObject* text = latin1(reason);
+    if (!text) return nullptr;
+    Py_XDECREF(last_text);
+    last_text = text;
+    last.assign(reason);
+  }
+  Py_INCREF(last_text);
+  return last_text;
+}
+
 PyObject* utf8(std::string_view s) {
   return PyUnicode_DecodeUTF8(s.data(), static_cast<Py_ssize_t>(s.size()), "replace");
 }
@@ -100,11 +115,13 @@ PythonUser::PythonUser(std::shared_ptr<const PythonUserType> type) : type_(std::
 
 PythonUser::~PythonUser() {
   pending_.reset();  // records its sample (native only)
-  if (!instance_ && !greenlet_) return;
+  if (!instance_ && !greenlet_ && commands_.empty()) return;
   GilScope gil;
   // The user's greenlet (idle in its loop, or mid-call when the run stopped, maybe on another thread) is
   // left alone rather than killed: killing runs Python code of a user that no longer has an engine.
   greenlet_ = nullptr;
+  switch_ = nullptr;
+  for (PyObject*& c : commands_) Py_CLEAR(c);
   Py_CLEAR(instance_);
 }
 
@@ -193,9 +210,30 @@ void PythonUser::report_if_blocked(std::chrono::steady_clock::time_point entered
 
 PyObject* PythonUser::switch_in(PyObject* value, std::chrono::steady_clock::time_point now) {
   loop_watch::enter(label_, now);
-  PyObject* result = PyObject_CallMethod(greenlet_, "switch", "(N)", value);
+  PyObject* result = PyObject_CallOneArg(switch_, value);
   loop_watch::leave();
   return result;
+}
+
+void PythonUser::drop_greenlet() {
+  Py_CLEAR(switch_);
+  Py_CLEAR(greenlet_);
+}
+
+PyObject* PythonUser::command(Call what, std::size_t index) {
+  const std::size_t slot = what == Call::kOnStart ? 0 : what == Call::kOnStop ? 1 : 2 + index;
+  if (commands_.size() <= slot) commands_.resize(slot + 1, nullptr);
+  if (!commands_[slot]) {
+    const PythonRuntime& rt = *type_->runtime;
+    const py::object& entry = what == Call::kOnStart  ? rt.run_on_start
+                              : what == Call::kOnStop ? rt.run_on_stop
+                                                      : rt.run_task;
+    py::handle self(instance_);
+    py::tuple args = what == Call::kTask ? py::make_tuple(self, type_->tasks[index], type_->python_wait)
+                                         : py::make_tuple(self);
+    commands_[slot] = py::make_tuple(entry, args).release().ptr();
+  }
+  return commands_[slot];
 }
 
 int PythonUser::begin(Call what, std::size_t index, std::chrono::steady_clock::time_point now) {
@@ -207,19 +245,18 @@ int PythonUser::begin(Call what, std::size_t index, std::chrono::steady_clock::t
           rt.new_user(type_->cls, rt.environment, host.empty() ? py::object(py::none()) : py::str(host));
       instance_ = user.release().ptr();
     }
-    const py::object& entry = what == Call::kOnStart  ? rt.run_on_start
-                              : what == Call::kOnStop ? rt.run_on_stop
-                                                      : rt.run_task;
-    if (!greenlet_) greenlet_ = rt.new_greenlet().release().ptr();
-    py::handle self(instance_);
-    py::tuple args = what == Call::kTask ? py::make_tuple(self, type_->tasks[index], type_->python_wait)
-                                         : py::make_tuple(self);
-    return advance(switch_in(py::make_tuple(entry, args).release().ptr(), now));
+    if (!greenlet_) {
+      py::object greenlet = rt.new_greenlet();
+      py::object bound_switch = greenlet.attr("switch");
+      greenlet_ = greenlet.release().ptr();
+      switch_ = bound_switch.release().ptr();
+    }
+    return advance(switch_in(command(what, index), now));
   } catch (py::error_already_set& e) {
     const char* phase = what == Call::kOnStart ? "on_start" : what == Call::kOnStop ? "on_stop" : "task";
     stats_of(native()).record_exception(e.what(), phase);
     log::error("{} raised outside its task: {}", phase, e.what());
-    Py_CLEAR(greenlet_);
+    drop_greenlet();
     outcome_ = kDoneOk;
     return kOpDone;
   }
@@ -227,11 +264,12 @@ int PythonUser::begin(Call what, std::size_t index, std::chrono::steady_clock::t
 
 int PythonUser::resume(PyObject* value, std::chrono::steady_clock::time_point now) {
   PyObject* result = switch_in(value, now);
+  Py_DECREF(value);
   if (!result) {
     const std::string text = fetch_error();
     stats_of(native()).record_exception(text, "greenlet");
     log::error("A user's greenlet raised: {}", text);
-    Py_CLEAR(greenlet_);
+    drop_greenlet();
     outcome_ = kDoneOk;
     return kOpDone;
   }
@@ -243,14 +281,14 @@ int PythonUser::advance(PyObject* result) {
     if (!result) {
       const std::string text = fetch_error();
       stats_of(native()).record_exception(text, "greenlet");
-      Py_CLEAR(greenlet_);
+      drop_greenlet();
       outcome_ = kDoneOk;
       return kOpDone;
     }
     if (!PyTuple_Check(result) || PyTuple_GET_SIZE(result) < 2) {
       Py_DECREF(result);
       stats_of(native()).record_exception("a user's greenlet switched out without an operation", "greenlet");
-      Py_CLEAR(greenlet_);
+      drop_greenlet();
       outcome_ = kDoneOk;
       return kOpDone;
     }
@@ -281,7 +319,6 @@ int PythonUser::advance(PyObject* result) {
         break;
     }
     Py_DECREF(result);
-    Py_INCREF(Py_None);
     result = switch_in(Py_None, std::chrono::steady_clock::now());
   }
 }
@@ -324,10 +361,22 @@ PyObject* PythonUser::response_tuple(Response& r) {
   http::UserHttpClient& n = native();
   const std::uint64_t ticket = catch_response_ ? ++next_ticket_ : 0;
   const std::string_view body = r.text();
-  PyObject* tuple = Py_BuildValue(
-      "(iNNNLNNK)", r.status(), PyBytes_FromStringAndSize(body.data(), static_cast<Py_ssize_t>(body.size())),
-      latin1(r.header_block()), utf8(r.error()), static_cast<long long>(r.elapsed().count()),
-      utf8(n.last_failure_text()), latin1(r.reason()), static_cast<unsigned long long>(ticket));
+  // Built item by item (no format string to parse per request); no error is None.
+  PyObject* tuple = PyTuple_New(8);
+  PyTuple_SET_ITEM(tuple, 0, PyLong_FromLong(r.status()));
+  PyTuple_SET_ITEM(tuple, 1, PyBytes_FromStringAndSize(body.data(), static_cast<Py_ssize_t>(body.size())));
+  PyTuple_SET_ITEM(tuple, 2, latin1(r.header_block()));
+  PyObject* error = Py_None;
+  if (!r.error().empty()) {
+    error = utf8(r.error());
+  } else {
+    Py_INCREF(error);
+  }
+  PyTuple_SET_ITEM(tuple, 3, error);
+  PyTuple_SET_ITEM(tuple, 4, PyLong_FromLongLong(static_cast<long long>(r.elapsed().count())));
+  PyTuple_SET_ITEM(tuple, 5, utf8(n.last_failure_text()));
+  PyTuple_SET_ITEM(tuple, 6, reason_text(r.reason()));
+  PyTuple_SET_ITEM(tuple, 7, PyLong_FromUnsignedLongLong(static_cast<unsigned long long>(ticket)));
   if (catch_response_) {
     pending_ = std::move(r);
     pending_ticket_ = ticket;

@@ -45,9 +45,13 @@ class PythonUser final : public User {
   int begin(Call what, std::size_t index, std::chrono::steady_clock::time_point now);
   int resume(_object* value, std::chrono::steady_clock::time_point now);  // value: a new reference, consumed
   int advance(_object* result);                                           // a new reference, consumed
-  // Switches into the call's greenlet with `value` (consumed) at `now`; the user's Python runs until it
+  // Switches into the call's greenlet with `value` (borrowed) at `now`; the user's Python runs until it
   // switches back (its result, a new reference). Marked for the loop watch (loop_watch.hpp).
   _object* switch_in(_object* value, std::chrono::steady_clock::time_point now);
+  // The user's greenlet is gone (its call raised past cicada's runtime): the next call makes a new one.
+  void drop_greenlet();
+  // What the greenlet's loop is sent to run call `what` (task `index`): (entry, args), made once per call.
+  _object* command(Call what, std::size_t index);
   // Under the GIL, after Python ran from `entered` until it switched back: a long stretch is reported.
   void report_if_blocked(std::chrono::steady_clock::time_point entered);
   void decode_request(_object* op);
@@ -61,7 +65,9 @@ class PythonUser final : public User {
   std::shared_ptr<const PythonUserType> type_;
   const std::string* label_ = nullptr;  // the call in progress, as reports name it
   _object* instance_ = nullptr;         // the Python user (owned)
-  _object* greenlet_ = nullptr;         // the call in progress (owned)
+  _object* greenlet_ = nullptr;         // the user's greenlet, running one call after another (owned)
+  _object* switch_ = nullptr;           // its bound switch method (owned): no lookup per switch
+  std::vector<_object*> commands_;      // command() of on_start, on_stop, then each task (owned; or null)
   int outcome_ = 0;
   bool stopped_ = false;  // StopUser: no more tasks
   bool on_stop_ran_ = false;

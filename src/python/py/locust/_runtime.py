@@ -12,6 +12,8 @@ import traceback
 
 import greenlet as _greenlet
 
+from locust.exception import InterruptTaskSet, RescheduleTask, RescheduleTaskImmediately, StopUser
+
 GreenletExit = _greenlet.GreenletExit
 _getcurrent = _greenlet.getcurrent
 _real_sleep = _time.sleep
@@ -97,10 +99,14 @@ def sleep(seconds=0):
 
 
 def request(method, url, name, headers, body, catch_response, allow_redirects, timeout_s=0.0):
+    """A request made by the engine; returns its answer (see clients.Response). Per request: kept short."""
     if _quitting:
         _check_quit()
-    return _to_engine((OP_REQUEST, method, url, name, headers, body, catch_response, allow_redirects,
-                       float(timeout_s)))
+    parent = _getcurrent().parent
+    if parent is None:
+        raise RuntimeError("this operation needs a running user: call it from a task, on_start or on_stop")
+    return parent.switch((OP_REQUEST, method, url, name, headers, body, catch_response, allow_redirects,
+                          timeout_s))
 
 
 def settle(ticket, failed, message, raw=False):
@@ -164,12 +170,11 @@ def run_on_stop(user):
 
 
 def run_task(user, task, python_wait):
-    """One top-level task of a user; python_wait: the user's wait_time is a Python method, waited here."""
-    from locust.exception import InterruptTaskSet, RescheduleTask, RescheduleTaskImmediately, StopUser
-    from locust.user.task import TaskSet
+    """One top-level task of a user; python_wait: the user's wait_time is a Python method, waited here.
+    Called for every task: kept short (no imports, no lookups that can be done once)."""
     skip_wait = False
     try:
-        if isinstance(task, type) and issubclass(task, TaskSet):
+        if isinstance(task, type):  # a TaskSet class (Locust takes no other class as a task)
             task(user).run()
         else:
             task(user)
@@ -194,7 +199,6 @@ def run_task(user, task, python_wait):
 
 
 def _user_exception(user, e):
-    from locust.exception import StopUser
     if isinstance(e, StopUser):
         return (OP_DONE, DONE_STOP_USER)
     report_user_error(user, e)

@@ -10,6 +10,7 @@ from datetime import timedelta
 from urllib.parse import urlencode, urlsplit
 
 from locust import _runtime
+from locust._runtime import request as _request
 from locust.exception import CatchResponseError, LocustError, ResponseError
 
 
@@ -68,21 +69,46 @@ def _parse_headers(raw):
 
 
 class Response:
-    """What self.client.get(...) returns: the attributes locustfiles read from a requests Response."""
+    """What self.client.get(...) returns: the attributes locustfiles read from a requests Response.
 
-    def __init__(self, method, url, status, content, raw_headers, error, elapsed_us, failure_text, reason):
+    Built from the engine's answer as it is; what most tasks never read (url, elapsed, reason, history,
+    headers, cookies, text) is made on first use, so a task that only makes the request pays for none of it.
+    """
+
+    encoding = "utf-8"
+    error = None
+
+    def __init__(self, method, url, answer, base_url=""):
+        # answer: (status, content, raw_headers, error, elapsed_us, failure_text, reason, ticket)
         self.request_method = method
-        self.url = url
-        self.status_code = status
-        self.content = content
-        self._raw_headers = raw_headers
-        self._headers = None
-        self.error = RequestError(error) if error else None
-        self.elapsed = timedelta(microseconds=elapsed_us)
-        self._failure_text = failure_text
-        self.reason = reason
-        self.encoding = "utf-8"
-        self.history = []
+        self.status_code = answer[0]
+        self.content = answer[1]
+        self._answer = answer
+        self._path = url
+        self._base_url = base_url
+        if answer[3]:
+            self.error = RequestError(answer[3])
+
+    def __getattr__(self, name):
+        # Only for attributes not set yet: each is made once, then read (or set) as a plain attribute.
+        if name == "url":
+            value = _build_url(self._base_url, self._path)
+        elif name == "elapsed":
+            value = timedelta(microseconds=self._answer[4])
+        elif name == "reason":
+            value = self._answer[6]
+        elif name == "history":
+            value = []
+        elif name == "_headers":
+            value = _parse_headers(self._answer[2])
+        else:
+            raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+        self.__dict__[name] = value
+        return value
+
+    @property
+    def _failure_text(self):
+        return self._answer[5]
 
     @property
     def text(self):
@@ -90,14 +116,12 @@ class Response:
 
     @property
     def headers(self):
-        if self._headers is None:
-            self._headers = _parse_headers(self._raw_headers)
         return self._headers
 
     @property
     def cookies(self):
         jar = {}
-        for line in self._raw_headers.split("\n"):
+        for line in self._answer[2].split("\n"):
             name, _, value = line.partition(":")
             if name.lower() == "set-cookie":
                 pair = value.strip().split(";", 1)[0]
@@ -214,12 +238,37 @@ class HttpSession:
         self.trust_env = False
         self.request_name = None
 
-    def _build_url(self, url):
-        if url.startswith("http://") or url.startswith("https://"):
-            return url
-        return self.base_url.rstrip("/") + url if url.startswith("/") else self.base_url.rstrip("/") + "/" + url
-
     def request(self, method, url, name=None, catch_response=False, context={}, **kwargs):
+        method = method.upper()
+        if kwargs or self.headers or self.auth or self.cookies:
+            headers, url, body, allow_redirects, timeout_s = self._prepare(url, kwargs)
+        else:  # the common case: nothing to add to the request
+            headers, body, allow_redirects, timeout_s = None, None, True, 0.0
+        name = name or self.request_name
+        answer = _request(method, url, name, headers, body, catch_response, allow_redirects, timeout_s)
+        if catch_response:
+            response = ResponseContextManager(method, url, answer, self.base_url)
+            response._ticket = answer[7]
+            response._session = self
+            response._name = name or _stats_name(url)
+            response._context = context
+            return response
+        response = Response(method, url, answer, self.base_url)
+        if getattr(self.request_event, "_handlers", True):  # an EventHook's listeners (no Python __bool__)
+            self._notify(response, name, context)
+        return response
+
+    def _notify(self, response, name, context):
+        """The request listeners hear of a response made without catch_response."""
+        failure = None
+        if response.error is not None:
+            failure = response.error
+        elif response.status_code >= 400:
+            failure = HTTPError(response._failure_text, response=response)
+        self._fire(response, name or _stats_name(response._path), failure, context)
+
+    def _prepare(self, url, kwargs):
+        """Headers (the session's, the request's, auth, cookies), query, body and options of one request."""
         headers = None
         if self.headers or kwargs.get("headers") or self.auth or kwargs.get("auth") or self.cookies or \
                 kwargs.get("cookies"):
@@ -258,7 +307,6 @@ class HttpSession:
             content_type = "application/json"
         if content_type and (headers is None or not any(k.lower() == "content-type" for k, _ in headers)):
             headers = (headers or []) + [("Content-Type", content_type)]
-        name = name or self.request_name
         allow_redirects = kwargs.get("allow_redirects", True)
         # requests' timeout=: seconds, or (connect, read); cicada's timeout covers the whole request, so a
         # pair counts as their sum. None: the run's --request-timeout.
@@ -266,26 +314,7 @@ class HttpSession:
         if isinstance(timeout, (tuple, list)):
             timeout = sum(t for t in timeout if t is not None)
         timeout_s = float(timeout) if timeout else 0.0
-        status, content, raw_headers, error, elapsed_us, failure_text, reason, ticket = _runtime.request(
-            method.upper(), url, name, headers, body, catch_response, allow_redirects, timeout_s)
-        cls = ResponseContextManager if catch_response else Response
-        response = cls(method.upper(), self._build_url(url), status, content, raw_headers, error, elapsed_us,
-                       failure_text, reason)
-        stats_name = name or _stats_name(url)
-        if catch_response:
-            response._ticket = ticket
-            response._session = self
-            response._name = stats_name
-            response._context = context
-            return response
-        if self.request_event:
-            failure = None
-            if error:
-                failure = response.error
-            elif status >= 400:
-                failure = HTTPError(failure_text, response=response)
-            self._fire(response, stats_name, failure, context)
-        return response
+        return headers, url, body, allow_redirects, timeout_s
 
     def _fire(self, response, name, failure, context):
         ctx = {}
@@ -299,7 +328,14 @@ class HttpSession:
                                 context=ctx, exception=failure, start_time=None, url=response.url)
 
     def get(self, url, **kwargs):
-        return self.request("GET", url, **kwargs)
+        if kwargs or self.headers or self.auth or self.cookies:
+            return self.request("GET", url, **kwargs)
+        # self.client.get(path) alone, the commonest call: request()'s work without its general path.
+        response = Response("GET", url, _request("GET", url, self.request_name, None, None, False, True, 0.0),
+                            self.base_url)
+        if getattr(self.request_event, "_handlers", True):
+            self._notify(response, self.request_name, {})
+        return response
 
     def post(self, url, data=None, json=None, **kwargs):
         return self.request("POST", url, data=data, json=json, **kwargs)
@@ -322,6 +358,12 @@ class HttpSession:
 
     def close(self):
         pass
+
+
+def _build_url(base_url, url):
+    if url.startswith("http://") or url.startswith("https://"):
+        return url
+    return base_url.rstrip("/") + url if url.startswith("/") else base_url.rstrip("/") + "/" + url
 
 
 def _stats_name(url):
