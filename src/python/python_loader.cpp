@@ -78,6 +78,7 @@ UserType make_user_type(const py::handle& d, const std::shared_ptr<const PythonR
     type->labels.push_back(loop_watch::label(fmt::format("Task '{}' of {}", call, t.name)));
   for (const auto& spec : t.tasks)
     type->labels.push_back(loop_watch::label(fmt::format("Task '{}' of {}", spec.name, t.name)));
+  type->init_label = loop_watch::label(fmt::format("Task '__init__' of {}", t.name));
   std::shared_ptr<const PythonUserType> shared = std::move(type);
   t.factory = [shared] { return std::unique_ptr<User>(std::make_unique<PythonUser>(shared)); };
   return t;

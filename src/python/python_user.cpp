@@ -241,6 +241,11 @@ int PythonUser::begin(Call what, std::size_t index, std::chrono::steady_clock::t
   try {
     if (!instance_) {
       const std::string host(client().host());  // none: a plain User without a host, as in Locust
+      // The class's __init__ is the user's Python too: watched like its calls (it may never return).
+      loop_watch::enter(type_->init_label, now);
+      struct Leave {
+        ~Leave() { loop_watch::leave(); }
+      } leave;
       py::object user =
           rt.new_user(type_->cls, rt.environment, host.empty() ? py::object(py::none()) : py::str(host));
       instance_ = user.release().ptr();

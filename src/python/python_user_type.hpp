@@ -22,6 +22,7 @@ struct PythonUserType {
   // What reports call each call of a user ("Task 'stall' of Blocking"): on_start, on_stop, then the tasks
   // in order. Interned (loop_watch::label), so a watchdog may read them at any time.
   std::vector<const std::string*> labels;
+  const std::string* init_label = nullptr;  // the class's __init__, run before a user's first call
   ~PythonUserType();
 };
 

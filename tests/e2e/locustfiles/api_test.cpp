@@ -116,6 +116,24 @@ TEST_F(LocustfileTest, ATaskThatNeverYieldsIsReportedWhileItRunsAndStoppedAtTheT
   EXPECT_NE(exceptions.find("never_yields.py"), std::string::npos) << exceptions;  // where it was stopped
 }
 
+TEST_F(LocustfileTest, AUserInitThatNeverReturnsIsReportedAndStoppedAtTheTimeLimit) {
+  // The user class's __init__ loops for good (before any call of the user): watched like a task, it is
+  // reported with its name and interrupted at the time limit, and the run ends (exit code 1: an exception).
+  ::setenv("NEVER_YIELDS", "init", 1);
+  const int code = run("api/never_yields.py", {}, 1, 4);
+  ::unsetenv("NEVER_YIELDS");
+  EXPECT_EQ(code, 1) << log();
+  const std::string text = log();
+  EXPECT_NE(text.find("Task '__init__' of Stuck has not yielded to the event loop for"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("at the end of the run: stopping it"), std::string::npos) << text;
+  EXPECT_EQ(text.find("could not be stopped"), std::string::npos) << text;
+  const std::string exceptions = read_file(dir_.path() / "out_exceptions.csv");
+  EXPECT_NE(exceptions.find("held the event loop without yielding until the end of the run"),
+            std::string::npos)
+      << exceptions;
+}
+
 TEST_F(LocustfileTest, ATaskBlockedInACallThatNeverReturnsIsLeftBehindAndTheRunStillEnds) {
   // The task waits inside a call that no exception can interrupt: at the time limit the run gives it up
   // (its loop and user are left behind), says so, keeps the stats and exits with code 1.
