@@ -11,7 +11,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <memory>
+#include <mutex>
 #include <thread>
+#include <vector>
 
 #include "one_get_scenario.hpp"
 #include "runner/local_runner.hpp"
@@ -103,37 +106,65 @@ TEST(CoordinatedOmission, ClosedModelShowsTheGap) {
   EXPECT_EQ(total.percentiles_us, total.uncorrected_percentiles_us);  // no schedule, nothing to correct
 }
 
+// A GET per iteration whose task keeps each response's latency as the client measured it (from the due
+// time, the very value it records): the exact distribution the histogram summarizes.
+struct MeasuredLatencies {
+  std::mutex mutex;
+  std::vector<std::int64_t> us;
+};
+Scenario scenario_keeping_latencies(const std::shared_ptr<MeasuredLatencies>& kept) {
+  Scenario scenario = testing::one_get_scenario("coordinated_omission_test");
+  scenario.user_types[0].tasks[0].fn = [kept](User& user) -> Task<> {
+    const Response r = co_await user.client().get("/");
+    std::lock_guard lock(kept->mutex);
+    kept->us.push_back(r.elapsed().count());
+  };
+  return scenario;
+}
+
 TEST(CoordinatedOmission, PercentilesOfAKnownDistributionAreWithinTwoPercent) {
   ScriptedServer server;
-  // 100..300 ms: loopback and scheduling add ~0.1 ms on a quiet machine but 1.5-2 ms on a loaded one,
-  // which broke 2% of a 20..100 ms distribution's p50; the histogram's own error is below 0.4%. The
-  // truth is the server's real wait per request, its late wake-ups included (under ASan on a loaded
-  // machine, the drawn delays alone left p50 4 ms, 2.1%, off).
+  // 100..300 ms: loopback and scheduling add ~0.1 ms on a quiet machine but 1.5-2 ms on a loaded one.
+  // The server's truth is its real wait per request, its late wake-ups included.
   testing::KnownDelays delays(server, 100ms, 300ms);
   auto o = options(server, 3s);
   o.shape = runner::constant_rate_shape(200);
   o.max_inflight = 200;
-  const auto snap = run(std::move(o));
+  const auto kept = std::make_shared<MeasuredLatencies>();
+  runner::LocalRunner runner(scenario_keeping_latencies(kept), std::move(o));
+  ASSERT_TRUE(runner.prepare());
+  runner.run([](const stats::Snapshot&) {});
+  const auto snap = *runner.snapshot();
 
   auto truth = delays.served_us();
   ASSERT_EQ(truth.size(), snap.total.num_requests);
   std::sort(truth.begin(), truth.end());
-  // What the client adds to each request (loopback, its own scheduling) is measured in the same run, as
-  // the difference of the exact means: a few hundred us here, about 10 ms under ASan on a loaded machine.
+  std::vector<std::int64_t> measured;
+  {
+    std::lock_guard lock(kept->mutex);
+    measured = kept->us;
+  }
+  ASSERT_EQ(measured.size(), snap.total.num_requests);
+  std::sort(measured.begin(), measured.end());
+  // What the client adds (loopback, its own scheduling): a few hundred us here, tens of ms on a machine
+  // loaded by other builds, and not the same for every request, so no bound is put on it. Each reported
+  // percentile is checked against the exact one of the latencies the client measured in this run (the
+  // histogram's own error is below 0.4%), and against the server's truth from below: every latency
+  // holds its server wait.
   double truth_sum = 0;
   for (auto t : truth) truth_sum += static_cast<double>(t);
   const double client_share = ms(static_cast<std::int64_t>(snap.total.avg_us - truth_sum / truth.size()));
   std::printf("client's share of the latency: %.2f ms on average\n", client_share);
+  const std::size_t n = measured.size();
   for (std::size_t i : {0u, 2u, 4u, 5u, 7u}) {  // p50, p75, p90, p95, p99
     const double q = stats::kReportedQuantiles[i];
-    const auto rank =
-        std::min(truth.size() - 1, static_cast<std::size_t>(static_cast<double>(truth.size()) * q));
-    const double want = ms(truth[rank]);
+    const auto rank = std::min(n - 1, static_cast<std::size_t>(static_cast<double>(n) * q));
     const double got = ms(snap.total.percentiles_us[i]);
-    // Every latency holds its server wait, so each order statistic is at least the truth's (less the
-    // histogram's 0.4%); above, 2% plus twice the client's mean share (it is not the same per request).
-    EXPECT_GE(got, want * 0.996) << stats::kReportedQuantileNames[i];
-    EXPECT_LE(got, want * 1.02 + 2 * client_share) << stats::kReportedQuantileNames[i];
+    // One rank either way: where a quantile's rank falls between two samples is a convention.
+    const double low = ms(measured[rank > 0 ? rank - 1 : 0]), high = ms(measured[std::min(n - 1, rank + 1)]);
+    EXPECT_GE(got, low * 0.98) << stats::kReportedQuantileNames[i];
+    EXPECT_LE(got, high * 1.02) << stats::kReportedQuantileNames[i];
+    EXPECT_GE(got, ms(truth[rank]) * 0.996) << stats::kReportedQuantileNames[i];
   }
 }
 
