@@ -93,6 +93,12 @@ TEST(CapacitySearch, BracketsASerialServersLimitToFivePercentBelowItsMeasuredCei
   const double ceiling_after = flood_ceiling(server.url());
   std::printf("ceiling %.1f req/s before, %.1f after; capacity found: %.0f/s (%s)\n", ceiling_before,
               ceiling_after, result.best.load, result.stop_reason.c_str());
+  if (result.generator_saturated) {
+    // The search measured its own iterations starting late (this loaded machine held the generator off
+    // the CPU) and refused to call that the server's limit: the right answer, but no bracket to check.
+    // Shown as skipped, never as passed, as the capacity e2e test does.
+    GTEST_SKIP() << "the search found its load generator saturated: " << result.stop_reason;
+  }
   ASSERT_TRUE(result.found);
   EXPECT_EQ(static_cast<int>(result.curve.size()), steps_seen);
   // No load above what the server serves is sustainable, on any machine.
