@@ -8,6 +8,7 @@
 #include <openssl/x509v3.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/write.hpp>
 #include <cerrno>
@@ -135,13 +136,30 @@ void Connection::Awaiter::await_suspend(std::coroutine_handle<> h) {
       else
         asio::async_write(c.socket_, asio::buffer(*text_), std::move(handler));
       break;
-    case Op::kRead:
+    case Op::kRead: {
+      c.prepare_read_buffer();
+      const auto buffer = asio::buffer(c.read_buffer_.get(), c.read_capacity_);
       if (c.tls_)
-        c.tls_->async_read_some(asio::buffer(c.read_buffer_), std::move(handler));
+        c.tls_->async_read_some(buffer, std::move(handler));
       else
-        c.socket_.async_read_some(asio::buffer(c.read_buffer_), std::move(handler));
+        c.socket_.async_read_some(buffer, std::move(handler));
       break;
+    }
   }
+}
+
+IoResult Connection::Awaiter::await_resume() noexcept {
+  handle_ = {};
+  if (op_ == Op::kRead) c_->read_filled_ = !c_->result_.ec && c_->result_.bytes == c_->read_capacity_;
+  return c_->result_;
+}
+
+void Connection::prepare_read_buffer() {
+  if (read_buffer_ && !(read_filled_ && read_capacity_ < kMaxReadBufferSize)) return;
+  // The previous read's bytes were consumed before this read started, so nothing is copied.
+  read_capacity_ = read_buffer_ ? std::min(read_capacity_ * 2, kMaxReadBufferSize) : kInitialReadBufferSize;
+  read_buffer_ = std::make_unique_for_overwrite<char[]>(read_capacity_);
+  read_filled_ = false;
 }
 
 void Connection::close() {

@@ -16,6 +16,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <coroutine>
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -54,7 +55,12 @@ struct IoResult {
 
 class Connection {
  public:
-  static constexpr std::size_t kReadBufferSize = 4096;
+  // The read buffer starts small and doubles, up to the cap, each time a read fills it: a user whose
+  // responses fit in 1 KB (most API answers) holds 1 KB instead of 4 (issue 19: memory per user), and
+  // one with larger responses reaches the cap within a few reads and keeps it, so steady-state requests
+  // still allocate nothing. Allocated at the first read: a connection never read from holds none.
+  static constexpr std::size_t kInitialReadBufferSize = 1024;
+  static constexpr std::size_t kMaxReadBufferSize = 4096;
 
   static ConnectionRef create(boost::asio::io_context& io) { return ConnectionRef(new Connection(io)); }
 
@@ -74,8 +80,10 @@ class Connection {
   Awaiter write(const std::string& data);
   Awaiter read_some();
 
-  // Bytes of the last read_some.
-  const char* read_data() const { return read_buffer_; }
+  // Bytes of the last read_some; valid until the next read_some starts (which may move them).
+  const char* read_data() const { return read_buffer_.get(); }
+  // Bytes the next read_some may fill (0 before the first read).
+  std::size_t read_capacity() const { return read_capacity_; }
   // Endpoints of the last resolve.
   const boost::asio::ip::tcp::resolver::results_type& resolved() const { return resolved_; }
 
@@ -124,6 +132,8 @@ class Connection {
   ~Connection() = default;
   void start_timer_wait(MonoTime at);
   void on_timer(const boost::system::error_code& ec);
+  // Before a read starts: the buffer, made or grown when the last read filled it.
+  void prepare_read_buffer();
 
   boost::asio::ip::tcp::socket socket_;
   std::optional<boost::asio::ssl::stream<boost::asio::ip::tcp::socket&>> tls_;
@@ -139,7 +149,9 @@ class Connection {
   bool timed_out_ = false;
   bool detached_ = false;
   bool offer_h2_ = false;
-  char read_buffer_[kReadBufferSize];
+  bool read_filled_ = false;  // the last read filled the buffer: the next one gets a larger buffer
+  std::size_t read_capacity_ = 0;
+  std::unique_ptr<char[]> read_buffer_;
 };
 
 // The awaitable returned by the operations above. Starting is deferred to await_suspend so that the
@@ -165,10 +177,7 @@ class Connection::Awaiter {
 
   bool await_ready() const noexcept { return false; }
   void await_suspend(std::coroutine_handle<> h);
-  IoResult await_resume() noexcept {
-    handle_ = {};
-    return c_->result_;
-  }
+  IoResult await_resume() noexcept;
 
  private:
   friend class Connection;

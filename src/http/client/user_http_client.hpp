@@ -97,6 +97,8 @@ class UserHttpClient final : public HttpClient, private detail::ResponseOwner {
   boost::asio::io_context& io() { return shared_.io(); }
   // TCP connections opened so far (keep-alive reuse shows as 1 for many requests).
   std::uint64_t connections_opened() const { return connections_opened_; }
+  // Bytes of the connection's read buffer now (it grows when reads fill it; tests and memory accounting).
+  std::size_t read_buffer_bytes() const { return conn_->read_capacity(); }
 
  private:
   // detail::ResponseOwner

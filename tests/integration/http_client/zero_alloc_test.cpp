@@ -53,6 +53,33 @@ TEST_F(ClientTest, NoAllocationPerRequestInSteadyState) {
   EXPECT_EQ(client->connections_opened(), 1u);
   EXPECT_EQ(totals("GET", "/health").requests, 5201u);
   EXPECT_EQ(totals("POST", "/predict").requests, 5200u);
+  // The responses fit the initial read buffer: it never grew (memory per user).
+  EXPECT_EQ(client->read_buffer_bytes(), Connection::kInitialReadBufferSize);
+}
+
+TEST_F(ClientTest, LargeResponsesGrowTheReadBufferToItsCapThenAllocateNothing) {
+  ScriptedServer server;
+  server.set_recording(false);
+  // 10 KB: every response takes several reads, and the ones before the last fill the buffer.
+  server.set_fallback(ScriptedReply::respond(200, std::string(10 * 1024, 'x')));
+  use_config(config_for(server.url()));
+  auto client = make_client();
+  EXPECT_EQ(client->read_buffer_bytes(), 0u) << "a connection never read from holds no read buffer";
+  run(requests(*client, 200, false));  // warm-up: the read buffer grows to its cap
+  EXPECT_EQ(client->read_buffer_bytes(), Connection::kMaxReadBufferSize);
+
+  std::size_t counted = 0;
+  run([&]() -> Task<> {
+    co_await requests(*client, 1, false);  // as above: the post() that started this coroutine
+    allocations = 0;
+    counting = true;
+    co_await requests(*client, 2000, false);
+    counting = false;
+    counted = allocations;
+  }());
+  EXPECT_EQ(counted, 0u) << "operator new calls over 2,000 steady-state requests with 10 KB responses";
+  EXPECT_EQ(client->connections_opened(), 1u);
+  EXPECT_EQ(client->read_buffer_bytes(), Connection::kMaxReadBufferSize);
 }
 
 TEST_F(ClientTest, AllocationCounterSeesAllocations) {
