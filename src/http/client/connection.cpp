@@ -110,7 +110,7 @@ void Connection::Awaiter::await_suspend(std::coroutine_handle<> h) {
       break;
     }
     case Op::kHandshake: {
-      c.tls_.emplace(c.socket_, *ssl_ctx_);
+      c.tls_ = std::make_unique<asio::ssl::stream<asio::ip::tcp::socket&>>(c.socket_, *ssl_ctx_);
       SSL* ssl = c.tls_->native_handle();
       error_code not_ip;
       (void)asio::ip::make_address(*text_, not_ip);

@@ -17,7 +17,6 @@
 #include <coroutine>
 #include <cstddef>
 #include <memory>
-#include <optional>
 #include <string>
 #include <string_view>
 
@@ -89,7 +88,7 @@ class Connection {
 
   // --- state -----------------------------------------------------------------------------------------
   bool is_open() const { return socket_.is_open(); }
-  bool tls() const { return tls_.has_value(); }
+  bool tls() const { return tls_ != nullptr; }
   bool detached() const { return detached_; }
   // Requests are written in one piece: Nagle would only delay them.
   void set_no_delay();
@@ -136,7 +135,9 @@ class Connection {
   void prepare_read_buffer();
 
   boost::asio::ip::tcp::socket socket_;
-  std::optional<boost::asio::ssl::stream<boost::asio::ip::tcp::socket&>> tls_;
+  // On the heap, made at the handshake: the stream object is 344 bytes that a plain-HTTP user never uses
+  // (issue 19: memory per user), and a TLS connection allocates far more (OpenSSL's state) anyway.
+  std::unique_ptr<boost::asio::ssl::stream<boost::asio::ip::tcp::socket&>> tls_;
   boost::asio::steady_timer timer_;
   boost::asio::ip::tcp::resolver::results_type resolved_;
   Origin origin_;

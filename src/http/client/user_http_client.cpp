@@ -30,7 +30,6 @@ UserHttpClient::UserHttpClient(SharedClientState& shared, RequestSink& sink, std
   head_.run_defaults = &shared_.config().default_headers;
   head_.user_defaults = &user_headers_;
   head_.cookies = &cookies_;
-  write_buffer_.reserve(1024);
   parser_.set_body_limit(shared_.config().max_body_bytes);
 }
 

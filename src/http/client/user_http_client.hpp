@@ -131,7 +131,7 @@ class UserHttpClient final : public HttpClient, private detail::ResponseOwner {
   std::unique_ptr<Http2Session> h2_;  // the HTTP/2 session on conn_ (--http2 only)
   CookieJar cookies_;
   HeaderList user_headers_;
-  std::string write_buffer_;
+  std::string write_buffer_;  // not reserved: it grows to the user's largest request and keeps that
   std::vector<boost::asio::ip::tcp::endpoint> endpoints_;
 
   // Current hop of the current request (redirects change them).
