@@ -55,10 +55,11 @@ struct IoResult {
 class Connection {
  public:
   // The read buffer starts small and doubles, up to the cap, each time a read fills it: a user whose
-  // responses fit in 1 KB (most API answers) holds 1 KB instead of 4 (issue 19: memory per user), and
-  // one with larger responses reaches the cap within a few reads and keeps it, so steady-state requests
-  // still allocate nothing. Allocated at the first read: a connection never read from holds none.
-  static constexpr std::size_t kInitialReadBufferSize = 1024;
+  // responses fit in 512 bytes (a health check, a short JSON answer) holds 512 bytes instead of 4 KB
+  // (issue 19: memory per user), and one with larger responses reaches the cap within a few reads and
+  // keeps it, so steady-state requests still allocate nothing. Allocated at the first read: a
+  // connection never read from holds none.
+  static constexpr std::size_t kInitialReadBufferSize = 512;
   static constexpr std::size_t kMaxReadBufferSize = 4096;
 
   static ConnectionRef create(boost::asio::io_context& io) { return ConnectionRef(new Connection(io)); }
