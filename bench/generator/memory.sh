@@ -5,12 +5,12 @@
 #   bash bench/generator/memory.sh [path/to/cicada]          (default: build/release/apps/cicada/cicada)
 #   USERS=10000 SPAWN_RATE=2000 RUN_TIME=30 THREADS=1 bash bench/generator/memory.sh
 #     one process (issue 3: 10,000 users under 300 MB resident)
-#   USERS=100000 PROCESSES=7 PORTS=8 NGINX_WORKERS=8 SPAWN_RATE=2500 RUN_TIME=90 LIMIT_MB=500 \
-#     bash bench/generator/memory.sh
+#   USERS=100000 PROCESSES=7 PORTS=8 NGINX_WORKERS=8 SPAWN_RATE=5000 RUN_TIME=60 LIMIT_MB=500 \
+#     WAIT='between(5, 15)' bash bench/generator/memory.sh
 #     issue 19: a master and 7 local workers (each under the open-file limit), nginx with 8 workers on 8
 #     ports (about 28,000 ephemeral ports per destination port); the figure is the summed RSS of all cicada
 #     processes (and their summed PSS, which counts the shared code once)
-#   WAIT='between(5, 15)' sets the think time (a generated scenario, same task as examples/health.yaml).
+#   WAIT sets the think time (then, or with PORTS > 1, a generated scenario: examples/health.yaml's task).
 #
 # Prints a markdown table for bench/RESULTS.md; exits 1 when the peak summed resident set is not under
 # LIMIT_MB (default 300).
