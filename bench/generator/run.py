@@ -19,7 +19,7 @@ import sys
 import measure
 import targets
 
-GENERATORS = ["wrk", "cicada", "cicada-open", "cicada-py", "locust-fast", "locust-http"]
+GENERATORS = ["wrk", "cicada", "cicada-open", "cicada-py", "cicada-py-before", "locust-fast", "locust-http"]
 # The open model's fixed arrival rate: this share of the closed model's req/s in the same repetition and
 # target (issue 19: its CPU per request within 1.1x of the closed model's), so it runs near, not past, the
 # target's ceiling and every arrival is served.
@@ -27,6 +27,7 @@ OPEN_SHARE = 0.9
 LABELS = {"wrk": "wrk 4.1 -t1 -c50", "cicada": "cicada --threads 1, 50 users",
           "cicada-open": f"cicada --threads 1, open model at {OPEN_SHARE:.0%} of its closed req/s",
           "cicada-py": "cicada -f locustfile (FastHttpUser class), 50 users",
+          "cicada-py-before": "the same, BEFORE binary (a change's baseline)",
           "locust-fast": "Locust FastHttpUser, 50 users", "locust-http": "Locust HttpUser, 50 users"}
 # target -> (title, path, cicada scenario, wrk lua script or None, locustfile, Locust classes)
 TARGETS = {
@@ -56,9 +57,10 @@ def command(gen, target, base, a, run_s, open_rate=None):
                       "--arrival-rate", f"{open_rate:.0f}", "--max-inflight", "50", "--threads", "1",
                       "-t", f"{run_s}s", "--host", base, "--csv", os.path.join(a.work, f"cicada-open-{target}"),
                       "--history-db", os.path.join(a.work, "history.db")], signal.SIGTERM
-    if gen == "cicada-py":  # Locust's own locustfile and class, unchanged, on cicada's engine
-        return pin + [a.cicada, "-f", locustfile, classes["locust-fast"], "--headless", "-u", "50", "-r", "50",
-                      "-t", f"{run_s}s", "--host", base, "--csv", os.path.join(a.work, f"cicada-py-{target}"),
+    if gen in ("cicada-py", "cicada-py-before"):  # Locust's own locustfile and class, unchanged, on cicada
+        exe = a.cicada if gen == "cicada-py" else a.before
+        return pin + [exe, "-f", locustfile, classes["locust-fast"], "--headless", "-u", "50", "-r", "50",
+                      "-t", f"{run_s}s", "--host", base, "--csv", os.path.join(a.work, f"{gen}-{target}"),
                       "--history-db", os.path.join(a.work, "history.db")], signal.SIGTERM
     return pin + ["/usr/bin/locust", "--headless", "-u", "50", "-r", "50", "-t", f"{run_s}s", "--only-summary",
                   "--stop-timeout", "0", "--loglevel", "WARNING", "-f", locustfile, classes[gen],
@@ -134,6 +136,9 @@ def report(results, a):
                 if gen in gens:
                     parts.append(f"cicada -f locustfile/{LABELS[gen].split(',')[0]} "
                                  f"**{cell(ratios(results, target, 'cicada-py', gen), '{:.3f}')}** (goal ≤ {goal})")
+        if "cicada-py" in gens and "cicada-py-before" in gens:
+            parts.append(f"cicada -f locustfile, this binary/BEFORE "
+                         f"**{cell(ratios(results, target, 'cicada-py', 'cicada-py-before'), '{:.3f}')}**")
         lines.append(f"- {title}: " + "; ".join(parts))
     return "\n".join(lines)
 
@@ -149,6 +154,7 @@ def run():
     ap = argparse.ArgumentParser()
     for name in ("root", "here", "work", "cicada", "model"):
         ap.add_argument("--" + name, required=True)
+    ap.add_argument("--before", default="", help="a baseline cicada binary, for generator cicada-py-before")
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--warmup", type=float, default=3)
     ap.add_argument("--window", type=float, default=5)
@@ -159,6 +165,10 @@ def run():
     ap.add_argument("--server-cpu", default="0")
     ap.add_argument("--load-cpu", default="1")
     a = ap.parse_args()
+    if "cicada-py-before" in a.generators.split(",") and not a.before:
+        if a.generators != ",".join(GENERATORS):
+            sys.exit("run.py: generator cicada-py-before needs BEFORE=path/to/cicada")
+        a.generators = ",".join(g for g in GENERATORS if g != "cicada-py-before")  # the default list
     a.nginx_port = a.nginx_port or measure.free_port()
     a.model_port = a.model_port or measure.free_port()
     a.load_before = os.getloadavg()[0]

@@ -9,6 +9,8 @@
 #   bash bench/generator/run.sh [path/to/cicada [path/to/cicada-model]]   (default: build/release/apps/...)
 #   REPS=3 WARMUP=3 WINDOW=5 bash bench/generator/run.sh                  (defaults; about 6 minutes)
 #   TARGETS=nginx-health GENERATORS=wrk,cicada REPS=1 bash bench/generator/run.sh   (a quick look)
+#   BEFORE=/tmp/cicada-main GENERATORS=cicada-py,cicada-py-before,... bash bench/generator/run.sh
+#                             (a change against its baseline binary: the locustfile row run by both, same run)
 #
 # Needs wrk, nginx, taskset and `bash scripts/install-deps.sh --bench` (python3-locust). Loopback only;
 # every generator bounds its own run time and is stopped right after its window.
@@ -34,5 +36,6 @@ args=(--root "$root" --here "$here" --work "$work" --cicada "$cicada" --model "$
       --reps "${REPS:-3}" --warmup "${WARMUP:-3}" --window "${WINDOW:-5}")
 [ -n "${TARGETS:-}" ] && args+=(--targets "$TARGETS")
 [ -n "${GENERATORS:-}" ] && args+=(--generators "$GENERATORS")
+[ -n "${BEFORE:-}" ] && args+=(--before "$(bench_exe "$BEFORE")")
 # Debian's Python (the first python3 on PATH may be another one); timeout bounds the whole run.
 timeout 900 /usr/bin/python3 "$here/run.py" "${args[@]}"
