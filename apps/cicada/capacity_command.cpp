@@ -23,6 +23,7 @@
 #include "runner/arrival_polling.hpp"
 #include "runner/capacity_run.hpp"
 #include "runner/capacity_search.hpp"
+#include "runner/polling_load.hpp"
 #include "runner/run_queue_wait.hpp"
 #include "scenario_source.hpp"
 #include "server_metrics_probe.hpp"
@@ -69,12 +70,13 @@ std::string point_line(const runner::CapacityPlan& plan, const runner::CapacityP
   return fmt::format(
       "step {:>2}  {:>12}  {:>9.1f} req/s  goodput {:>9.1f}  p50 {:>7.2f} ms  p95 {:>7.2f} ms  p99 {:>7.2f} "
       "ms  "
-      "fail {:>5.2f}%  cpu {} wait {}  {} windows{}{}{}{}{}",
+      "fail {:>5.2f}%  cpu {} wait {}{}  {} windows{}{}{}{}{}",
       p.step, runner::format_load(plan, p.load), p.throughput_rps, p.goodput_rps,
       static_cast<double>(p.percentiles_us[0]) / 1000.0, static_cast<double>(p.percentiles_us[5]) / 1000.0,
       static_cast<double>(p.percentiles_us[7]) / 1000.0, p.fail_ratio * 100.0,
       p.generator_cpu >= 0 ? fmt::format("{:>3.0f}%", p.generator_cpu * 100) : std::string("N/A"),
       p.generator_cpu_wait >= 0 ? fmt::format("{:>3.0f}%", p.generator_cpu_wait * 100) : std::string("N/A"),
+      p.generator_busy >= 0 ? fmt::format(" busy {:>3.0f}%", p.generator_busy * 100) : std::string(),
       p.windows.size(), p.stable ? " stable" : "",
       p.within_slo && p.judged_merged ? "  (" + p.note + ")" : "",
       p.dropped ? fmt::format("  dropped {}", p.dropped) : "", p.within_slo ? "" : "  <- " + p.violated,
@@ -277,6 +279,14 @@ int run_capacity_command(int argc, char** argv) {
     // Only a local run's generator threads are this process's (a master's are its workers').
     runner::RunQueueWait run_queue;
     probes.generator_cpu_wait = [&run_queue] { return run_queue.sample(); };
+    // Above the polling rate: the share of its loops' polled time that was work (polling_load.hpp);
+    // unknown when they polled less than a tenth of a second in the window (they slept).
+    probes.generator_busy = [last = runner::polling_load_total()]() mutable {
+      const runner::PollingLoad now = runner::polling_load_total();
+      const double busy = runner::polling_busy_share(last, now, 100'000'000);
+      last = now;
+      return busy;
+    };
     searched = runner::run_capacity_search(source, loaded->scenario, ro, plan, slos, probes);
   }
   if (!searched) return fail(searched.error().message);

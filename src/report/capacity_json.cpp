@@ -26,6 +26,7 @@ nlohmann::json window_json(const runner::CapacityWindowSummary& w) {
           {"fail_ratio", w.fail_ratio},
           {"generator_cpu", share(w.generator_cpu)},
           {"generator_cpu_wait", share(w.generator_cpu_wait)},
+          {"generator_busy", share(w.generator_busy)},
           {"lateness_ms", ms(w.lateness_p50_us)}};
 }
 
@@ -52,6 +53,7 @@ runner::CapacityPoint point_of(const nlohmann::json& j) {
   p.dropped = j.value("dropped", std::uint64_t{0});
   p.generator_cpu = share_of(j, "generator_cpu");
   p.generator_cpu_wait = share_of(j, "generator_cpu_wait");
+  p.generator_busy = share_of(j, "generator_busy");
   p.lateness_p50_us = us_of(j, "lateness_ms");
   p.stable = j.value("stable", false);
   p.note = j.value("note", std::string());
@@ -63,7 +65,8 @@ runner::CapacityPoint point_of(const nlohmann::json& j) {
       if (!x.is_object()) continue;
       p.windows.push_back({x.value("throughput_rps", 0.0), us_of(x, "p50_ms"), us_of(x, "p95_ms"),
                            us_of(x, "p99_ms"), x.value("fail_ratio", 0.0), share_of(x, "generator_cpu"),
-                           us_of(x, "lateness_ms"), share_of(x, "generator_cpu_wait")});
+                           us_of(x, "lateness_ms"), share_of(x, "generator_cpu_wait"),
+                           share_of(x, "generator_busy")});
     }
   }
   if (const auto s = j.find("server"); s != j.end() && s->is_object())
@@ -133,6 +136,7 @@ nlohmann::json capacity_point_json(const runner::CapacityPoint& p) {
           {"dropped", p.dropped},
           {"generator_cpu", share(p.generator_cpu)},
           {"generator_cpu_wait", share(p.generator_cpu_wait)},
+          {"generator_busy", share(p.generator_busy)},
           {"lateness_ms", ms(p.lateness_p50_us)},
           {"stable", p.stable},
           {"note", p.note},

@@ -13,10 +13,12 @@ namespace cicada::report {
 nlohmann::json capacity_plan_json(const runner::CapacityPlan& plan);
 
 // One step: {step, repeat, load, throughput_rps, goodput_rps, p50_ms, p95_ms, p99_ms, avg_ms, fail_ratio,
-// dropped, generator_cpu (share of its cores, null: unknown), lateness_ms (median start delay), stable,
+// dropped, generator_cpu (share of its cores, null: unknown), generator_cpu_wait, generator_busy (its
+// polling loops' share of time working, null: unknown), lateness_ms (median start delay), stable,
 // verdict ("met", "crossed", "plateau", "dropped", "unstable", "generator saturated"), within_slo,
 // violated (why it is not met, "" when met), windows: [{throughput_rps, p50_ms, p95_ms, p99_ms,
-// fail_ratio, generator_cpu, lateness_ms}] every window measured, server: {name: value} scraped}.
+// fail_ratio, generator_cpu, generator_cpu_wait, generator_busy, lateness_ms}] every window measured, server:
+// {name: value} scraped}.
 nlohmann::json capacity_point_json(const runner::CapacityPoint& point);
 
 // Where the limit was found: the lowest-load step outside the objectives above the answer; none when

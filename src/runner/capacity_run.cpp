@@ -50,6 +50,7 @@ Result<CapacityResult> run_capacity_search(TestRunSource& source, const Scenario
 
   auto cpu = [&] { return probes.generator_cpu ? probes.generator_cpu() : -1.0; };
   auto cpu_wait = [&] { return probes.generator_cpu_wait ? probes.generator_cpu_wait() : -1.0; };
+  auto busy = [&] { return probes.generator_busy ? probes.generator_busy() : -1.0; };
   auto server = [&] { return probes.server ? probes.server() : ServerFigures{}; };
   const int warmup = static_cast<int>(plan.warmup.count());
   int second = 0;  // seconds into the current step (or drain)
@@ -62,6 +63,7 @@ Result<CapacityResult> run_capacity_search(TestRunSource& source, const Scenario
     mark = mark_of(snap);
     cpu();
     cpu_wait();
+    busy();
     server();
     in_window = true;
     next_edge = second + window_s;
@@ -97,6 +99,7 @@ Result<CapacityResult> run_capacity_search(TestRunSource& source, const Scenario
     CapacityWindow w = window_between(mark, mark_of(snap), snap.user_count);
     w.generator_cpu = cpu();
     w.generator_cpu_wait = cpu_wait();
+    w.generator_busy = busy();
     w.server = server();
     mark = mark_of(snap);
     next_edge = second + window_s;

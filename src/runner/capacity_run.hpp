@@ -19,6 +19,9 @@ struct CapacityProbes {
   // Its most starved thread's share of the time since the previous call spent waiting for a CPU; < 0:
   // unknown.
   std::function<double()> generator_cpu_wait;
+  // Its polling loops' share of their polled time since the previous call spent working, above the
+  // polling rate (polling_load.hpp); < 0: unknown (they slept between arrivals).
+  std::function<double()> generator_busy;
   // The target's own figures since the previous call (--server-metrics); called at every window edge.
   std::function<ServerFigures()> server;
   // A window measured (its step's load) and a step ended; both on the runner's thread.

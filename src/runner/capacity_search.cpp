@@ -27,7 +27,8 @@ double throughput(const CapacityWindow& w) {
 CapacityWindow merged(const std::vector<CapacityWindow>& windows, std::size_t last) {
   CapacityWindow m;
   double cpu_sum = 0, wait_sum = 0;
-  int cpu_n = 0, wait_n = 0;
+  int cpu_n = 0, wait_n = 0, busy_n = 0;
+  double busy_sum = 0;
   std::int64_t lateness_sum = 0;
   const std::size_t from = windows.size() - std::min(last, windows.size());
   for (std::size_t i = from; i < windows.size(); ++i) {
@@ -46,6 +47,10 @@ CapacityWindow merged(const std::vector<CapacityWindow>& windows, std::size_t la
       wait_sum += w.generator_cpu_wait;
       ++wait_n;
     }
+    if (w.generator_busy >= 0) {
+      busy_sum += w.generator_busy;
+      ++busy_n;
+    }
     m.in_flight = w.in_flight;
     m.server = w.server;
   }
@@ -53,6 +58,7 @@ CapacityWindow merged(const std::vector<CapacityWindow>& windows, std::size_t la
   m.lateness_p50_us = n ? lateness_sum / n : 0;
   m.generator_cpu = cpu_n ? cpu_sum / cpu_n : -1;
   m.generator_cpu_wait = wait_n ? wait_sum / wait_n : -1;
+  m.generator_busy = busy_n ? busy_sum / busy_n : -1;
   return m;
 }
 
@@ -68,6 +74,7 @@ CapacityWindowSummary summarize(const CapacityWindow& w) {
   s.generator_cpu = w.generator_cpu;
   s.lateness_p50_us = w.lateness_p50_us;
   s.generator_cpu_wait = w.generator_cpu_wait;
+  s.generator_busy = w.generator_busy;
   return s;
 }
 
@@ -165,8 +172,11 @@ bool CapacitySearch::generator_saturated(const CapacityWindow& w) const {
     if (slots_free && static_cast<double>(w.lateness_p50_us) > limit) return true;
     // Below the polling rate its loops sleep between arrivals, so cores kept full are the generator's own
     // work, whatever its slots say: a loop too busy to read its responses fills every slot, and the rule
-    // above would then blame the target.
-    return load_ < plan_.open_cpu_valid_below && w.generator_cpu >= plan_.max_generator_cpu;
+    // above would then blame the target. Above it they poll, and the share of their polled time spent
+    // working says the same (polling_load.hpp), but only of a window that fails: loops near their limit
+    // that still keep the schedule measure honestly (latency counts from when each request was due).
+    if (load_ < plan_.open_cpu_valid_below) return w.generator_cpu >= plan_.max_generator_cpu;
+    return w.generator_busy >= plan_.max_generator_busy && failed_rule(w).has_value();
   }
   return w.generator_cpu >= plan_.max_generator_cpu;
 }
@@ -302,6 +312,7 @@ void CapacitySearch::end_step(StepVerdict verdict, std::string why, std::size_t 
   p.dropped = m.dropped;
   p.generator_cpu = m.generator_cpu;
   p.generator_cpu_wait = m.generator_cpu_wait;
+  p.generator_busy = m.generator_busy;
   p.lateness_p50_us = m.lateness_p50_us;
   const double limit = latency_limit_us();
   const double within = limit > 0 ? ratio(count_within(m.latency, limit), m.requests) : 1.0;
@@ -318,12 +329,17 @@ void CapacitySearch::end_step(StepVerdict verdict, std::string why, std::size_t 
         p.throughput_rps, p.generator_cpu_wait * 100, plan_.max_cpu_wait * 100);
   } else if (verdict == StepVerdict::kGeneratorSaturated) {
     const bool busy = p.generator_cpu < 0 || p.generator_cpu >= 0.5;
+    const bool polling = p.generator_busy >= 0 && load_ >= plan_.open_cpu_valid_below;
     why = fmt::format(
-        "the load generator saturated at {:.0f} req/s; add --threads, or workers (its iterations started "
+        "the load generator saturated at {:.0f} req/s{}; add --threads, or workers (its iterations started "
         "{:.1f} ms late{}{})",
-        p.throughput_rps, static_cast<double>(p.lateness_p50_us) / 1000.0,
-        p.generator_cpu >= 0 ? fmt::format(", its CPU {:.0f}% of its cores", p.generator_cpu * 100) : "",
-        busy ? "" : ": other work on this machine takes its CPU");
+        p.throughput_rps,
+        plan_.open_model ? fmt::format(" ({} offered)", format_load(plan_, p.load)) : std::string(),
+        static_cast<double>(p.lateness_p50_us) / 1000.0,
+        polling ? fmt::format(", its polling loops working {:.0f}% of their time", p.generator_busy * 100)
+        : p.generator_cpu >= 0 ? fmt::format(", its CPU {:.0f}% of its cores", p.generator_cpu * 100)
+                               : "",
+        busy || polling ? "" : ": other work on this machine takes its CPU");
   }
   if (judging_merged_) {
     p.judged_merged = true;
@@ -344,8 +360,14 @@ void CapacitySearch::end_step(StepVerdict verdict, std::string why, std::size_t 
   result_.curve.push_back(p);
   if (verdict == StepVerdict::kGeneratorSaturated) {
     result_.generator_saturated = true;
-    finish(p.violated);
-    return;
+    // Starved by other work on the machine, or a fixed plan: nothing lower would be measured better.
+    // Saturated by its own load: the loads below it are still worth bisecting, so the answer is the
+    // highest load the generator could offer with every objective met (a lower bound of the target's
+    // capacity, and said so at the end).
+    if (p.generator_cpu_wait > plan_.max_cpu_wait || plan_.step > 0 || plan_.precision <= 0) {
+      finish(p.violated);
+      return;
+    }
   }
   if (p.within_slo) {
     if (!best_this_repeat_ || p.load > best_this_repeat_->load) best_this_repeat_ = p;
@@ -379,6 +401,14 @@ void CapacitySearch::next_load(bool good) {
       const double next = whole(std::sqrt(*good_ * *bad_));
       if (plan_.precision <= 0 || *bad_ <= *good_ * (1 + plan_.precision) || next <= *good_ ||
           next >= *bad_) {
+        // The lowest failed load decides what was found: the target's limit, or the generator's own.
+        result_.generator_saturated = limit_this_repeat_->verdict == StepVerdict::kGeneratorSaturated;
+        if (result_.generator_saturated) {
+          return finish(
+              fmt::format("{}; bisected to ±{:g}%: every objective met at {} (the target's capacity "
+                          "is at least that)",
+                          limit_this_repeat_->violated, plan_.precision * 100, format_load(plan_, *good_)));
+        }
         return finish(fmt::format("bisected to ±{:g}%: met at {}, not at {}: {}", plan_.precision * 100,
                                   format_load(plan_, *good_), format_load(plan_, *bad_),
                                   limit_this_repeat_->violated));
@@ -389,12 +419,15 @@ void CapacitySearch::next_load(bool good) {
     } else {
       load_ = whole(at / factor_);
       if (load_ < 1) {
+        result_.generator_saturated = limit_this_repeat_->verdict == StepVerdict::kGeneratorSaturated;
         return finish(fmt::format("no load met the objectives (lowest tried {}: {})", format_load(plan_, at),
                                   limit_this_repeat_->violated));
       }
     }
   }
   if (steps_this_repeat_ >= plan_.max_steps) {
+    result_.generator_saturated =
+        limit_this_repeat_ && limit_this_repeat_->verdict == StepVerdict::kGeneratorSaturated;
     finish(fmt::format("--max-steps {} reached without {}", plan_.max_steps,
                        plan_.step > 0 ? "crossing a limit" : "bracketing the limit to the precision"));
   }

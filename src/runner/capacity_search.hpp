@@ -16,7 +16,8 @@
 // 3. Bisection. Between the highest good and the lowest bad load, the next step is their geometric
 //    mean, until bad <= good * (1 + precision): the answer is then within `precision` below the limit.
 // 4. Stop early when the load generator itself saturates (iterations starting late while slots are
-//    free, its CPU full in the closed model, or a thread waiting for a CPU > 25% of the window):
+//    free, its CPU full in the closed model or in the open model below the polling rate, its polling
+//    loops working >= 90% of their time above it, or a thread waiting for a CPU > 25% of the window):
 //    what it measures is then its own limit, not the server's. A fixed plan (`step` > 0) keeps the old linear
 //    steps and stops at the first bad step.
 // With `repeat` > 1 the search runs again from 0.8x the first answer; the answer is the median.
@@ -64,6 +65,9 @@ struct CapacityPlan {
   // they poll and keep their cores busy whatever their load: arrival_polling.hpp)...
   double max_generator_cpu = 0.9;
   double open_cpu_valid_below = 0;  // iterations/s; 0: CPU never judged in the open model
+  // ... or, above it, its polling loops spend this share of their time working rather than polling idle
+  // (polling_load.hpp)...
+  double max_generator_busy = 0.9;
   // ... or (either model) one of its threads waited for a CPU this share of the window: starved.
   double max_cpu_wait = 0.25;
 };
@@ -83,6 +87,8 @@ struct CapacityWindow {
   double generator_cpu = -1;         // the generator's CPU over the window, share of its cores; < 0: unknown
   // Share of the window its most starved thread spent waiting for a CPU (run_queue_wait.hpp); < 0: unknown.
   double generator_cpu_wait = -1;
+  // Open model above the polling rate: the share of its loops' polled time that was work; < 0: unknown.
+  double generator_busy = -1;
   ServerFigures server;  // empty without --server-metrics
 };
 
@@ -94,6 +100,7 @@ struct CapacityWindowSummary {
   double generator_cpu = -1;
   std::int64_t lateness_p50_us = 0;
   double generator_cpu_wait = -1;  // its most starved thread's share of the window waiting for a CPU
+  double generator_busy = -1;      // its polling loops' share of time working; < 0: unknown
 };
 
 CapacityWindowSummary summarize(const CapacityWindow& window);
@@ -121,6 +128,7 @@ struct CapacityPoint {
   std::uint64_t dropped = 0;
   double generator_cpu = -1;       // mean over the judged windows; < 0: unknown
   double generator_cpu_wait = -1;  // likewise: its most starved thread's share of time waiting for a CPU
+  double generator_busy = -1;      // likewise: its polling loops' share of time working (polling_load.hpp)
   std::int64_t lateness_p50_us = 0;
   bool stable = false;  // the judged windows agreed
   // Never settled even when re-measured, so judged on all of its windows merged; `note` says so.

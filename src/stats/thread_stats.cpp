@@ -119,6 +119,7 @@ void ThreadStats::record_failure(EntryId id, std::int64_t latency_us, std::uint6
 
 void ThreadStats::record_success(EntryId id, SampleLatency latency, std::uint64_t content_bytes) {
   EntryState& e = impl_->entries[id];
+  ++recorded_;
   ++e.num_requests;
   e.content_bytes += content_bytes;
   e.latency.record(latency.corrected_us);

@@ -77,6 +77,10 @@ class ThreadStats final : public RequestSink {
   // Everything recorded since the previous call, leaving this thread's interval empty.
   StatsDelta take_delta();
 
+  // Requests recorded since this object was made, never reset: a loop compares two readings to know
+  // whether any request ended in between (polling_load.hpp).
+  std::uint64_t recorded() const { return recorded_; }
+
  private:
   struct Impl;
   // The entry of a record: the last few (method, name) pairs are compared before the hash lookup, as most
@@ -94,6 +98,7 @@ class ThreadStats final : public RequestSink {
   std::uint64_t due_iterations_ = 0;
   std::uint64_t started_iterations_ = 0;
   std::uint64_t dropped_iterations_ = 0;
+  std::uint64_t recorded_ = 0;
   StreamRecorder streams_;
   std::uint64_t unanswered_ = 0;
   std::int64_t oldest_unanswered_us_ = 0;

@@ -103,6 +103,7 @@ function render(d) {
     cell(row, fmt(s.dropped, 0));
     cell(row, share(s.generator_cpu));
     cell(row, share(s.generator_cpu_wait));
+    cell(row, share(s.generator_busy));
     cell(row, `${s.stable ? 'yes' : 'no'} (${s.windows.length})`);
     cell(row, s.within_slo ? 'met' : `${s.verdict}: ${s.violated}`, 'text');
   }

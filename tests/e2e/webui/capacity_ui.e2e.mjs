@@ -59,6 +59,10 @@ bounded(150, async () => {
       assert.ok(waitColumn > 0 && headers[waitColumn - 1] === 'Generator CPU', headers.join(' | '));
       const waits = await page.locator(`#steps-table tbody tr td:nth-child(${waitColumn + 1})`).allTextContents();
       assert.deepEqual(waits, data.points.map((p) => (p.generator_cpu_wait === null ? 'N/A' : `${Math.round(100 * p.generator_cpu_wait)}%`)));
+      // And, above the polling rate, its polling loops' busy share (null below it: N/A).
+      assert.equal(headers[waitColumn + 1], 'Polling loops busy', headers.join(' | '));
+      const busy = await page.locator(`#steps-table tbody tr td:nth-child(${waitColumn + 2})`).allTextContents();
+      assert.deepEqual(busy, data.points.map((p) => (p.generator_busy === null ? 'N/A' : `${Math.round(100 * p.generator_busy)}%`)));
       // The answer, and the limit named after the step that crossed it. (How close the answer is to the
       // known capacity is tests/e2e/capacity's job: here a browser shares the cores with the search.)
       assert.equal(data.result.found, true, JSON.stringify(data.result));

@@ -69,20 +69,24 @@ TEST(CapacityHtml, NothingFoundSaysSoAndMarksOnlyTheLimit) {
 }
 
 // Issue 16: whether the generator, not the target, was short of CPU is visible in every output: its own CPU
-// use and its threads' wait for a CPU (schedstat), per step and per window; unknown reads N/A (null).
+// use, its threads' wait for a CPU (schedstat) and its polling loops' busy share, per step and per window;
+// unknown reads N/A (null).
 TEST(CapacityHtml, EachStepShowsTheGeneratorsCpuAndItsWaitForACpu) {
   auto r = four_steps();
   r.curve[3].generator_cpu = 0.5;
   r.curve[3].generator_cpu_wait = 0.31;
+  r.curve[3].generator_busy = 0.88;
   runner::CapacityWindowSummary w;
   w.throughput_rps = 310;
   w.generator_cpu = 0.5;
   w.generator_cpu_wait = 0.31;
+  w.generator_busy = 0.88;
   r.curve[3].windows = {w};
   const auto html = capacity_html(runner::CapacityPlan{}, r, {});
-  EXPECT_NE(html.find("<th>Generator CPU</th><th>CPU wait</th>"), std::string::npos) << html;
-  EXPECT_NE(html.find("<td>50%</td><td>31%</td>"), std::string::npos) << html;
-  EXPECT_EQ(count_occurrences(html, "<td>N/A</td><td>N/A</td>"), 3u) << html;
+  EXPECT_NE(html.find("<th>Generator CPU</th><th>CPU wait</th><th>Polling loops busy</th>"), std::string::npos)
+      << html;
+  EXPECT_NE(html.find("<td>50%</td><td>31%</td><td>88%</td>"), std::string::npos) << html;
+  EXPECT_EQ(count_occurrences(html, "<td>N/A</td><td>N/A</td><td>N/A</td>"), 3u) << html;
 
   const auto json = capacity_curve_json(runner::CapacityPlan{}, r);
   EXPECT_DOUBLE_EQ(json["points"][3]["generator_cpu_wait"].get<double>(), 0.31) << json.dump();
@@ -92,4 +96,9 @@ TEST(CapacityHtml, EachStepShowsTheGeneratorsCpuAndItsWaitForACpu) {
   ASSERT_TRUE(back);
   EXPECT_DOUBLE_EQ(back->result.curve[3].windows.at(0).generator_cpu_wait, 0.31);
   EXPECT_LT(back->result.curve[0].generator_cpu_wait, 0);
+  EXPECT_DOUBLE_EQ(json["points"][3]["generator_busy"].get<double>(), 0.88);
+  EXPECT_TRUE(json["points"][0]["generator_busy"].is_null());
+  EXPECT_DOUBLE_EQ(back->result.curve[3].generator_busy, 0.88);
+  EXPECT_DOUBLE_EQ(back->result.curve[3].windows.at(0).generator_busy, 0.88);
+  EXPECT_LT(back->result.curve[0].generator_busy, 0);
 }
