@@ -157,9 +157,18 @@ IoResult Connection::Awaiter::await_resume() noexcept {
 void Connection::prepare_read_buffer() {
   if (read_buffer_ && !(read_filled_ && read_capacity_ < kMaxReadBufferSize)) return;
   // The previous read's bytes were consumed before this read started, so nothing is copied.
-  read_capacity_ = read_buffer_ ? std::min(read_capacity_ * 2, kMaxReadBufferSize) : kInitialReadBufferSize;
-  read_buffer_ = std::make_unique_for_overwrite<char[]>(read_capacity_);
+  const std::size_t size = read_capacity_ == 0 ? kInitialReadBufferSize
+                           : read_filled_      ? std::min(read_capacity_ * 2, kMaxReadBufferSize)
+                                               : read_capacity_;
+  release_read_buffer();
+  read_buffer_ = pool_ ? pool_->take_read(size) : std::make_unique_for_overwrite<char[]>(size);
+  read_capacity_ = size;
   read_filled_ = false;
+}
+
+void Connection::release_read_buffer() {
+  if (pool_ && read_buffer_) pool_->give_read(std::move(read_buffer_), read_capacity_);
+  read_buffer_.reset();
 }
 
 void Connection::close() {
@@ -209,6 +218,7 @@ void Connection::set_no_delay() {
 
 void Connection::detach() {
   detached_ = true;
+  pool_ = nullptr;
   waiter_ = {};
   armed_ = false;
   close();

@@ -21,6 +21,7 @@
 #include <string_view>
 
 #include "base/clock.hpp"
+#include "http/client/buffer_pool.hpp"
 #include "http/client/url.hpp"
 
 namespace cicada::http {
@@ -54,15 +55,17 @@ struct IoResult {
 
 class Connection {
  public:
-  // The read buffer starts small and doubles, up to the cap, each time a read fills it: a user whose
-  // responses fit in 512 bytes (a health check, a short JSON answer) holds 512 bytes instead of 4 KB
-  // (issue 19: memory per user), and one with larger responses reaches the cap within a few reads and
-  // keeps it, so steady-state requests still allocate nothing. Allocated at the first read: a
-  // connection never read from holds none.
-  static constexpr std::size_t kInitialReadBufferSize = 512;
-  static constexpr std::size_t kMaxReadBufferSize = 4096;
+  // The read buffer comes from the thread's BufferPool at the first read of a request and goes back
+  // when the request ends (release_read_buffer): a user waiting between requests holds none (issue 19:
+  // memory per user). Its size starts small and doubles, up to the cap, each time a read fills it: a
+  // connection whose responses fit in 512 bytes asks for 512, one with larger responses reaches the cap
+  // within a few reads and keeps asking for it, so steady-state requests still allocate nothing.
+  static constexpr std::size_t kInitialReadBufferSize = BufferPool::kMinRead;
+  static constexpr std::size_t kMaxReadBufferSize = BufferPool::kMaxRead;
 
-  static ConnectionRef create(boost::asio::io_context& io) { return ConnectionRef(new Connection(io)); }
+  static ConnectionRef create(boost::asio::io_context& io, BufferPool& pool) {
+    return ConnectionRef(new Connection(io, pool));
+  }
 
   // --- awaitables: each is `co_await conn->op(...)` and yields an IoResult -------------------------
   class Awaiter;
@@ -82,8 +85,12 @@ class Connection {
 
   // Bytes of the last read_some; valid until the next read_some starts (which may move them).
   const char* read_data() const { return read_buffer_.get(); }
-  // Bytes the next read_some may fill (0 before the first read).
+  // Size of the read buffer this connection's reads use (0 before the first read), held or not.
   std::size_t read_capacity() const { return read_capacity_; }
+  // Whether it holds a read buffer now (between the first read of a request and its end).
+  bool holds_read_buffer() const { return read_buffer_ != nullptr; }
+  // The request ended (no read pending): the read buffer goes back to the pool.
+  void release_read_buffer();
   // Endpoints of the last resolve.
   const boost::asio::ip::tcp::resolver::results_type& resolved() const { return resolved_; }
 
@@ -128,11 +135,11 @@ class Connection {
   struct Handler;
   struct TimerHandler;
 
-  explicit Connection(boost::asio::io_context& io) : socket_(io), timer_(io) {}
-  ~Connection() = default;
+  Connection(boost::asio::io_context& io, BufferPool& pool) : socket_(io), timer_(io), pool_(&pool) {}
+  ~Connection() { release_read_buffer(); }
   void start_timer_wait(MonoTime at);
   void on_timer(const boost::system::error_code& ec);
-  // Before a read starts: the buffer, made or grown when the last read filled it.
+  // Before a read starts: the buffer, taken from the pool, or a larger one when the last read filled it.
   void prepare_read_buffer();
 
   boost::asio::ip::tcp::socket socket_;
@@ -154,6 +161,9 @@ class Connection {
   bool read_filled_ = false;  // the last read filled the buffer: the next one gets a larger buffer
   std::size_t read_capacity_ = 0;
   std::unique_ptr<char[]> read_buffer_;
+  // Null once detached: a read may still be pending into the buffer, which is then freed with the
+  // connection instead (the pool may be gone by then: handlers outlive the clients at shutdown).
+  BufferPool* pool_;
 };
 
 // The awaitable returned by the operations above. Starting is deferred to await_suspend so that the

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "base/clock.hpp"
+#include "http/client/buffer_pool.hpp"
 #include "http/client/client_config.hpp"
 
 namespace cicada::http {
@@ -48,6 +49,9 @@ class SharedClientState {
   // state goes. A malformed rule throws std::invalid_argument (YAML checks its rules at load).
   const TokenCounting& token_counting(std::string_view rule);
 
+  // The buffers of the requests in flight on this thread (buffer_pool.hpp).
+  BufferPool& buffers() { return buffers_; }
+
  private:
   struct DnsEntry {
     std::string host;
@@ -63,6 +67,7 @@ class SharedClientState {
   std::optional<boost::asio::ssl::context> tls_;
   // The rules requests named (a scenario has a few); a deque keeps the references it handed out.
   std::deque<std::pair<std::string, TokenCounting>> token_rules_;
+  BufferPool buffers_;
 };
 
 }  // namespace cicada::http

@@ -24,7 +24,7 @@ UserHttpClient::UserHttpClient(SharedClientState& shared, RequestSink& sink, std
     : shared_(shared),
       sink_(sink),
       base_url_(base_url.empty() ? std::string_view(shared.config().base_url) : base_url),
-      conn_(Connection::create(shared.io())) {
+      conn_(Connection::create(shared.io(), shared.buffers())) {
   std::string_view ignored_target;
   base_ok_ = parse_absolute_url(base_url_, base_origin_, ignored_target);
   head_.run_defaults = &shared_.config().default_headers;
@@ -65,6 +65,7 @@ Task<Response> UserHttpClient::request(std::string_view method, std::string_view
   due_at_ = due;
   first_byte_seen_ = false;
   const std::uint64_t ticket = ++ticket_;
+  take_buffers();
   request_timeout_ = options.timeout.count() > 0 ? options.timeout : shared_.config().request_timeout;
   const MonoTime deadline = due + request_timeout_;
 
@@ -150,7 +151,7 @@ bool UserHttpClient::follow_location(std::string_view location) {
 
 Task<TransportError> UserHttpClient::exchange(const Origin& origin, MonoTime deadline) {
   // A coroutine frame destroyed mid-request left the old connection in an unknown state.
-  if (conn_->detached()) conn_ = Connection::create(shared_.io());
+  if (conn_->detached()) conn_ = Connection::create(shared_.io(), shared_.buffers());
   head_.origin = &origin;
   head_.target = target_;
   write_request(write_buffer_, head_);
@@ -229,7 +230,7 @@ Task<TransportError> UserHttpClient::exchange(const Origin& origin, MonoTime dea
 }
 
 Task<TransportError> UserHttpClient::exchange_h2(const Origin& origin, MonoTime deadline) {
-  if (conn_->detached()) conn_ = Connection::create(shared_.io());
+  if (conn_->detached()) conn_ = Connection::create(shared_.io(), shared_.buffers());
   head_.origin = &origin;
   head_.target = target_;
   bool reused = h2_ && conn_->is_open() && conn_->origin() == origin && h2_->usable();
@@ -415,8 +416,10 @@ Response UserHttpClient::finish(std::uint64_t ticket, MonoTime due, TransportErr
     sink_.on_stream(method_, name_, sample);  // beside the request's own record (settled below or later)
   }
 
-  // The Response takes the parser's buffers and gives it those of the last Response that went away.
-  detail::ResponseData data = std::move(spare_);
+  // The Response takes the parser's (pooled) strings; they go back to the pool when it goes away.
+  detail::ResponseData data;
+  data.error = std::move(response_error_);
+  give_buffers();
   data.elapsed_us = elapsed_us_;
   if (error == TransportError::kNone) {
     // Before the swap: body_truncated() compares the bytes received with the body the parser still holds.
@@ -430,6 +433,7 @@ Response UserHttpClient::finish(std::uint64_t ticket, MonoTime due, TransportErr
     else
       failure_text_.clear();
   } else {
+    parser_.swap_buffers(data.headers, data.reason, data.body);  // the pooled strings, emptied
     data.headers.clear();
     data.reason.clear();
     data.body.clear();
@@ -489,6 +493,26 @@ void UserHttpClient::settle_default(std::uint64_t ticket) {
   if (pending_ && ticket == ticket_) record_default();
 }
 
-void UserHttpClient::recycle(detail::ResponseData&& data) noexcept { spare_ = std::move(data); }
+void UserHttpClient::recycle(detail::ResponseData&& data) noexcept {
+  shared_.buffers().give_response(std::move(data));
+}
+
+void UserHttpClient::take_buffers() {
+  // Still held when the previous request's coroutine went away before it finished.
+  if (holds_buffers_) return;
+  BufferPool& pool = shared_.buffers();
+  write_buffer_ = pool.take_request();
+  detail::ResponseData strings = pool.take_response();
+  parser_.swap_buffers(strings.headers, strings.reason, strings.body);
+  response_error_ = std::move(strings.error);
+  holds_buffers_ = true;
+}
+
+void UserHttpClient::give_buffers() {
+  conn_->release_read_buffer();
+  if (!holds_buffers_) return;
+  holds_buffers_ = false;
+  shared_.buffers().give_request(std::exchange(write_buffer_, {}));
+}
 
 }  // namespace cicada::http

@@ -17,8 +17,10 @@
 // to no request: the connection is closed and the request fails, so responses never pair with the wrong
 // request.
 //
-// After warm-up (same host, keep-alive) a request allocates nothing: the request and response buffers,
-// the parser and the coroutine frames are reused, and Asio handlers come from its recycling allocator.
+// After warm-up (same host, keep-alive) a request allocates nothing: the request, read and response buffers
+// come from the thread's BufferPool (taken when a request starts, given back when it ends, the response's
+// when the Response goes away: a user between requests holds none), the parser and the coroutine frames
+// are reused, and Asio handlers come from its recycling allocator.
 //
 // Usage (the engine wires it; scenarios only see cicada::HttpClient):
 //   http::SharedClientState shared(io, config);            // one per thread
@@ -99,6 +101,8 @@ class UserHttpClient final : public HttpClient, private detail::ResponseOwner {
   std::uint64_t connections_opened() const { return connections_opened_; }
   // Bytes of the connection's read buffer now (it grows when reads fill it; tests and memory accounting).
   std::size_t read_buffer_bytes() const { return conn_->read_capacity(); }
+  // Whether the client holds pooled buffers now (a request in flight, or one whose coroutine went away).
+  bool holds_buffers() const { return holds_buffers_ || conn_->holds_read_buffer(); }
 
  private:
   // detail::ResponseOwner
@@ -111,6 +115,9 @@ class UserHttpClient final : public HttpClient, private detail::ResponseOwner {
   // The same over HTTP/2: the request as a stream on the user's HTTP/2 connection.
   Task<TransportError> exchange_h2(const Origin& origin, MonoTime deadline);
   Task<TransportError> open(const Origin& origin, MonoTime deadline);
+  // The request's buffers from the pool, and back (the response's go with the Response).
+  void take_buffers();
+  void give_buffers();
   TransportError fail(const boost::system::error_code& ec, TransportError timeout_kind);
   // Points `target_`/`hop_origin_` at the Location of the current redirect response.
   bool follow_location(std::string_view location);
@@ -131,7 +138,9 @@ class UserHttpClient final : public HttpClient, private detail::ResponseOwner {
   std::unique_ptr<Http2Session> h2_;  // the HTTP/2 session on conn_ (--http2 only)
   CookieJar cookies_;
   HeaderList user_headers_;
-  std::string write_buffer_;  // not reserved: it grows to the user's largest request and keeps that
+  std::string write_buffer_;    // from the pool while a request is in flight
+  std::string response_error_;  // the pooled error string the next Response gets
+  bool holds_buffers_ = false;
   std::vector<boost::asio::ip::tcp::endpoint> endpoints_;
 
   // Current hop of the current request (redirects change them).
@@ -171,8 +180,6 @@ class UserHttpClient final : public HttpClient, private detail::ResponseOwner {
   std::uint64_t ticket_ = 0;
   bool pending_ = false;
   std::uint64_t connections_opened_ = 0;
-  // Buffers of a Response that went away, handed to the next one (no allocation in steady state).
-  detail::ResponseData spare_;
 };
 
 }  // namespace cicada::http
