@@ -53,7 +53,7 @@ void UserHttpClient::set_default_header(std::string_view name, std::string_view 
 Task<Response> UserHttpClient::request(std::string_view method, std::string_view path,
                                        RequestOptions options) {
   // First, so that a malformed rule (a C++ scenario's mistake) throws before anything is sent or counted.
-  stream_.set_counting(&shared_.token_counting(options.stream_tokens));
+  stream_counting_ = &shared_.token_counting(options.stream_tokens);
   // A previous catch_response Response still alive: it is recorded now, before its state is overwritten.
   if (pending_) record_default();
   // The previous request's coroutine was destroyed while it waited (its caller went away).
@@ -70,7 +70,7 @@ Task<Response> UserHttpClient::request(std::string_view method, std::string_view
   const MonoTime deadline = due + request_timeout_;
 
   TransportError error = TransportError::kNone;
-  error_detail_.clear();
+  if (failure_) failure_->detail.clear();
   if (is_absolute_url(path)) {
     if (!parse_absolute_url(path, hop_origin_, target_)) error = TransportError::kBadUrl;
   } else if (base_ok_) {
@@ -79,7 +79,7 @@ Task<Response> UserHttpClient::request(std::string_view method, std::string_view
   } else {
     error = TransportError::kBadUrl;
   }
-  if (error != TransportError::kNone) error_detail_.assign(is_absolute_url(path) ? path : base_url_);
+  if (error != TransportError::kNone) failure().detail.assign(is_absolute_url(path) ? path : base_url_);
   // Locust names a request by the path and query of the URL it was asked for (before redirects).
   const std::string_view name = options.name.empty() ? target_ : options.name;
   method_.assign(method);
@@ -103,12 +103,12 @@ Task<Response> UserHttpClient::request(std::string_view method, std::string_view
     if (!location) break;
     if (hops == shared_.config().max_redirects) {
       error = TransportError::kTooManyRedirects;
-      error_detail_.assign(std::to_string(shared_.config().max_redirects));
+      failure().detail.assign(std::to_string(shared_.config().max_redirects));
       break;
     }
     if (!follow_location(*location)) {
       error = TransportError::kBadUrl;
-      error_detail_.assign(*location);
+      failure().detail.assign(*location);
       break;
     }
     const int status = parser_.status();
@@ -126,7 +126,8 @@ Task<Response> UserHttpClient::request(std::string_view method, std::string_view
 
 bool UserHttpClient::follow_location(std::string_view location) {
   // Two alternating buffers: the new target may be built from the current one, which lives in the other.
-  std::string& out = location_[location_slot_];
+  if (!locations_) locations_ = std::make_unique<std::array<std::string, 2>>();
+  std::string& out = (*locations_)[location_slot_];
   location_slot_ ^= 1;
   if (is_absolute_url(location)) {
     out.assign(location);
@@ -173,10 +174,10 @@ Task<TransportError> UserHttpClient::exchange(const Origin& origin, MonoTime dea
         break;
       case Connection::IdleState::kUnsolicitedBytes:
         conn_->close();
-        error_detail_.assign("the server sent ");
-        error_detail_ += std::to_string(waiting);
-        error_detail_ += waiting >= Connection::kPeekSize ? "+ bytes" : " bytes";
-        error_detail_ += " while the connection was idle (an answer to no request); connection closed";
+        failure().detail.assign("the server sent ");
+        failure().detail += std::to_string(waiting);
+        failure().detail += waiting >= Connection::kPeekSize ? "+ bytes" : " bytes";
+        failure().detail += " while the connection was idle (an answer to no request); connection closed";
         co_return TransportError::kMalformedResponse;
     }
   }
@@ -187,7 +188,7 @@ Task<TransportError> UserHttpClient::exchange(const Origin& origin, MonoTime dea
   const IoResult written = co_await conn_->write(write_buffer_);
   if (written.ec) co_return fail(written.ec, TransportError::kRequestTimeout);
   parser_.reset(head_request);
-  stream_.reset(due_at_);
+  streaming_ = false;
   stream_kind_known_ = false;
   ResponseParser::State state = ResponseParser::State::kNeedMore;
   error_code read_error;
@@ -213,9 +214,9 @@ Task<TransportError> UserHttpClient::exchange(const Origin& origin, MonoTime dea
     conn_->disarm();
     if (parser_.extra_bytes() > 0) {
       conn_->close();
-      error_detail_.assign("the response was followed by ");
-      error_detail_ += std::to_string(parser_.extra_bytes());
-      error_detail_ += " more bytes (an answer to no request); connection closed";
+      failure().detail.assign("the response was followed by ");
+      failure().detail += std::to_string(parser_.extra_bytes());
+      failure().detail += " more bytes (an answer to no request); connection closed";
       co_return TransportError::kMalformedResponse;
     }
     if (!parser_.keep_alive()) conn_->close();
@@ -225,7 +226,7 @@ Task<TransportError> UserHttpClient::exchange(const Origin& origin, MonoTime dea
   conn_->disarm();
   conn_->close();
   if (!parser_.started()) co_return TransportError::kClosedBeforeResponse;
-  parser_.describe_error(error_detail_);
+  parser_.describe_error(failure().detail);
   co_return TransportError::kMalformedResponse;
 }
 
@@ -254,9 +255,9 @@ Task<TransportError> UserHttpClient::exchange_h2(const Origin& origin, MonoTime 
     h2_ = std::make_unique<Http2Session>(parser_);
   }
   parser_.reset(head_.method == "HEAD");
-  stream_.reset(due_at_);
+  streaming_ = false;
   stream_kind_known_ = false;
-  if (!h2_->submit(head_, origin.tls, error_detail_)) {
+  if (!h2_->submit(head_, origin.tls, failure().detail)) {
     conn_->close();
     co_return TransportError::kProtocolError;
   }
@@ -275,7 +276,7 @@ Task<TransportError> UserHttpClient::exchange_h2(const Origin& origin, MonoTime 
       conn_->disarm();
       conn_->close();
       if (!parser_.started()) co_return TransportError::kClosedBeforeResponse;
-      error_detail_.assign("the connection closed in the middle of the HTTP/2 response");
+      failure().detail.assign("the connection closed in the middle of the HTTP/2 response");
       co_return TransportError::kMalformedResponse;
     }
     if (got.ec) co_return fail(got.ec, TransportError::kRequestTimeout);
@@ -293,10 +294,10 @@ Task<TransportError> UserHttpClient::exchange_h2(const Origin& origin, MonoTime 
     case Http2Session::Outcome::kComplete:
       co_return TransportError::kNone;
     case Http2Session::Outcome::kReset:  // only the stream: the connection goes on
-      h2_->describe(error_detail_);
+      h2_->describe(failure().detail);
       co_return TransportError::kStreamReset;
     default:
-      h2_->describe(error_detail_);
+      h2_->describe(failure().detail);
       conn_->close();
       co_return TransportError::kProtocolError;
   }
@@ -304,15 +305,22 @@ Task<TransportError> UserHttpClient::exchange_h2(const Origin& origin, MonoTime 
 
 void UserHttpClient::observe_stream(std::size_t body_before, MonoTime now, bool done) {
   if (!parser_.started()) return;
-  stream_.first_byte(now);
   const std::string_view body = parser_.body();
   // The Content-Type is read once the head is complete, which the first body byte (or the end) proves.
   if (!stream_kind_known_ && (!body.empty() || done)) {
     stream_kind_known_ = true;
-    stream_.start(EventStream::kind_of(parser_.header("Content-Type").value_or(std::string_view())));
+    const auto kind = EventStream::kind_of(parser_.header("Content-Type").value_or(std::string_view()));
+    if (kind != EventStream::Kind::kNone) {
+      if (!stream_) stream_ = std::make_unique<EventStream>();
+      stream_->reset(due_at_);
+      stream_->set_counting(stream_counting_);
+      stream_->first_byte(first_byte_seen_ ? first_byte_ : now);
+      stream_->start(kind);
+      streaming_ = true;
+    }
     body_before = 0;
   }
-  if (stream_.active() && body.size() > body_before) stream_.feed(body.substr(body_before), now);
+  if (streaming_ && body.size() > body_before) stream_->feed(body.substr(body_before), now);
 }
 
 Task<TransportError> UserHttpClient::open(const Origin& origin, MonoTime deadline) {
@@ -328,7 +336,7 @@ Task<TransportError> UserHttpClient::open(const Origin& origin, MonoTime deadlin
     if (r.ec || conn_->resolved().empty()) {
       if (conn_->timed_out()) co_return fail(r.ec, timeout_kind);
       conn_->disarm();
-      error_detail_.assign(origin.host);
+      failure().detail.assign(origin.host);
       co_return TransportError::kDnsFailure;
     }
     std::vector<asio::ip::tcp::endpoint> found;
@@ -357,24 +365,24 @@ Task<TransportError> UserHttpClient::open(const Origin& origin, MonoTime deadlin
       conn_->disarm();
       const std::string_view refused = conn_->verify_failure();
       if (!refused.empty()) {
-        error_detail_.assign("certificate verify failed: ");
-        error_detail_ += refused;
-        error_detail_ += " (";
-        error_detail_ += origin.host;
-        error_detail_ += "); pass --insecure to skip verification";
+        failure().detail.assign("certificate verify failed: ");
+        failure().detail += refused;
+        failure().detail += " (";
+        failure().detail += origin.host;
+        failure().detail += "); pass --insecure to skip verification";
       } else {
-        error_detail_.assign("TLS handshake failed: ");
-        error_detail_ += r.ec.message();
-        if (shared_.config().http2) error_detail_ += " (ALPN offered h2 only: --http2)";
+        failure().detail.assign("TLS handshake failed: ");
+        failure().detail += r.ec.message();
+        if (shared_.config().http2) failure().detail += " (ALPN offered h2 only: --http2)";
       }
       conn_->close();
       co_return TransportError::kTlsHandshake;
     }
     if (shared_.config().http2 && conn_->alpn() != "h2") {
       // Never a silent HTTP/1.1: the run asked for HTTP/2 and this server does not speak it over TLS.
-      error_detail_.assign("the server did not choose HTTP/2 in the TLS handshake (ALPN: ");
-      error_detail_ += conn_->alpn().empty() ? std::string_view("no protocol chosen") : conn_->alpn();
-      error_detail_ += "); run without --http2 for this host";
+      failure().detail.assign("the server did not choose HTTP/2 in the TLS handshake (ALPN: ");
+      failure().detail += conn_->alpn().empty() ? std::string_view("no protocol chosen") : conn_->alpn();
+      failure().detail += "); run without --http2 for this host";
       conn_->disarm();
       conn_->close();
       co_return TransportError::kProtocolError;
@@ -395,11 +403,11 @@ TransportError UserHttpClient::fail(const error_code& ec, TransportError timeout
     return TransportError::kConnectionReset;
   if (ec == asio::error::eof) return TransportError::kClosedBeforeResponse;
   if (ec.category() == asio::error::get_ssl_category()) {
-    error_detail_.assign("TLS error: ");
-    error_detail_ += ec.message();
+    failure().detail.assign("TLS error: ");
+    failure().detail += ec.message();
     return TransportError::kTlsHandshake;
   }
-  error_detail_.assign(ec.message());
+  failure().detail.assign(ec.message());
   return TransportError::kOther;
 }
 
@@ -410,9 +418,9 @@ Response UserHttpClient::finish(std::uint64_t ticket, MonoTime due, TransportErr
   elapsed_us_ = micros_between(due, done);
   uncorrected_us_ = micros_between(sent_, done);
   if (chain_due_) due_ = done;
-  if (error == TransportError::kNone && stream_.active()) {
+  if (error == TransportError::kNone && streaming_) {
     StreamSample sample;
-    stream_.finish(done, sample);
+    stream_->finish(done, sample);
     sink_.on_stream(method_, name_, sample);  // beside the request's own record (settled below or later)
   }
 
@@ -429,9 +437,9 @@ Response UserHttpClient::finish(std::uint64_t ticket, MonoTime due, TransportErr
     data.content_size = parser_.content_size();
     data.error.clear();
     if (data.status >= 400)
-      format_http_error(failure_text_, data.status, data.reason, http_error_url(name_));
-    else
-      failure_text_.clear();
+      format_http_error(failure().text, data.status, data.reason, http_error_url(name_));
+    else if (failure_)
+      failure_->text.clear();
   } else {
     parser_.swap_buffers(data.headers, data.reason, data.body);  // the pooled strings, emptied
     data.headers.clear();
@@ -442,8 +450,8 @@ Response UserHttpClient::finish(std::uint64_t ticket, MonoTime due, TransportErr
     data.body_truncated = false;
     const auto& cfg = shared_.config();
     const auto timeout = error == TransportError::kConnectTimeout ? cfg.connect_timeout : request_timeout_;
-    format_transport_error(data.error, error, error_detail_, timeout);
-    failure_text_.assign(data.error);
+    format_transport_error(data.error, error, failure().detail, timeout);
+    failure().text.assign(data.error);
   }
   content_size_ = data.content_size;
   pending_ = true;
@@ -466,24 +474,29 @@ void UserHttpClient::report(std::string_view error) {
 std::string_view UserHttpClient::http_error_url(std::string_view name) {
   if (error_url_.empty()) return name;
   if (is_absolute_url(error_url_)) return error_url_;
-  error_url_text_.assign(base_url_);
-  if (!error_url_text_.empty() && error_url_text_.back() == '/' && error_url_.front() == '/')
-    error_url_text_.pop_back();
-  error_url_text_.append(error_url_);
-  return error_url_text_;
+  failure().url.assign(base_url_);
+  if (!failure().url.empty() && failure().url.back() == '/' && error_url_.front() == '/')
+    failure().url.pop_back();
+  failure().url.append(error_url_);
+  return failure().url;
+}
+
+UserHttpClient::FailureTexts& UserHttpClient::failure() {
+  if (!failure_) failure_ = std::make_unique<FailureTexts>();
+  return *failure_;
 }
 
 void UserHttpClient::record_default() {
   pending_ = false;
-  report(failure_text_);
+  report(failure_text());
 }
 
 void UserHttpClient::settle(std::uint64_t ticket, bool failed, std::string_view message) {
   if (!pending_ || ticket != ticket_) return;
   pending_ = false;
   if (failed) {
-    format_catch_response_error(failure_text_, message);
-    report(failure_text_);
+    format_catch_response_error(failure().text, message);
+    report(failure_text());
   } else {
     report({});
   }

@@ -94,7 +94,7 @@ class UserHttpClient final : public HttpClient, private detail::ResponseOwner {
   // For a client in another language (src/python): the failure text the last request is recorded with
   // without catch_response ("" when it counts as a success; the Response itself has the rest), the
   // thread's sink (custom samples) and event loop.
-  std::string_view last_failure_text() const { return failure_text_; }
+  std::string_view last_failure_text() const { return failure_text(); }
   RequestSink& sink() { return sink_; }
   boost::asio::io_context& io() { return shared_.io(); }
   // TCP connections opened so far (keep-alive reuse shows as 1 for many requests).
@@ -146,14 +146,19 @@ class UserHttpClient final : public HttpClient, private detail::ResponseOwner {
   // Current hop of the current request (redirects change them).
   Origin hop_origin_;
   std::string_view target_;
-  std::string location_[2];  // alternate: a relative Location is resolved against the previous target
+  // Made at the first redirect (few users follow any): two alternating buffers, a relative Location is
+  // resolved against the previous target.
+  std::unique_ptr<std::array<std::string, 2>> locations_;
   int location_slot_ = 0;
   RequestHead head_;
 
   // Streamed responses (text/event-stream, NDJSON) are timed as they arrive: stream_kind_known_ tells
-  // whether the current response's Content-Type was looked at yet.
-  EventStream stream_;
+  // whether the current response's Content-Type was looked at yet, streaming_ whether it is a stream.
+  // The EventStream is made at the first streamed response (issue 19: most users never get one).
+  std::unique_ptr<EventStream> stream_;
+  const TokenCounting* stream_counting_ = nullptr;  // the current request's rule
   bool stream_kind_known_ = false;
+  bool streaming_ = false;
   // After a feed of the response parser: passes new body bytes to stream_.
   void observe_stream(std::size_t body_before, MonoTime now, bool done);
 
@@ -170,10 +175,16 @@ class UserHttpClient final : public HttpClient, private detail::ResponseOwner {
   MonoTime first_byte_{};   // when its first response byte arrived (valid when first_byte_seen_)
   bool first_byte_seen_ = false;
   bool in_flight_ = false;  // called and not finished: reported as unanswered if the client goes first
-  std::string error_detail_;
-  std::string failure_text_;         // what a default record reports ("" for a success)
+  // Made at the user's first failure (issue 19: memory per user; most users never fail).
+  struct FailureTexts {
+    std::string detail;  // completes a transport error's text
+    std::string text;    // what a default record reports ("" for a success)
+    std::string url;     // base URL + the path of a request without name=, built only for an HTTP error
+  };
+  std::unique_ptr<FailureTexts> failure_;
+  FailureTexts& failure();
+  std::string_view failure_text() const { return failure_ ? std::string_view(failure_->text) : ""; }
   std::string_view error_url_;       // the path of a request without name= (valid during request())
-  std::string error_url_text_;       // base URL + that path, built only for an HTTP error
   std::int64_t elapsed_us_ = 0;      // from the due time (corrected)
   std::int64_t uncorrected_us_ = 0;  // from the call
   std::uint64_t content_size_ = 0;
