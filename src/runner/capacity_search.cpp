@@ -365,6 +365,7 @@ void CapacitySearch::end_step(StepVerdict verdict, std::string why, std::size_t 
     // highest load the generator could offer with every objective met (a lower bound of the target's
     // capacity, and said so at the end).
     if (p.generator_cpu_wait > plan_.max_cpu_wait || plan_.step > 0 || plan_.precision <= 0) {
+      limit_this_repeat_ = p;  // the step that ends this repeat
       finish(p.violated);
       return;
     }
@@ -401,9 +402,7 @@ void CapacitySearch::next_load(bool good) {
       const double next = whole(std::sqrt(*good_ * *bad_));
       if (plan_.precision <= 0 || *bad_ <= *good_ * (1 + plan_.precision) || next <= *good_ ||
           next >= *bad_) {
-        // The lowest failed load decides what was found: the target's limit, or the generator's own.
-        result_.generator_saturated = limit_this_repeat_->verdict == StepVerdict::kGeneratorSaturated;
-        if (result_.generator_saturated) {
+        if (limit_is_the_generators()) {
           return finish(
               fmt::format("{}; bisected to ±{:g}%: every objective met at {} (the target's capacity "
                           "is at least that)",
@@ -419,21 +418,24 @@ void CapacitySearch::next_load(bool good) {
     } else {
       load_ = whole(at / factor_);
       if (load_ < 1) {
-        result_.generator_saturated = limit_this_repeat_->verdict == StepVerdict::kGeneratorSaturated;
         return finish(fmt::format("no load met the objectives (lowest tried {}: {})", format_load(plan_, at),
                                   limit_this_repeat_->violated));
       }
     }
   }
   if (steps_this_repeat_ >= plan_.max_steps) {
-    result_.generator_saturated =
-        limit_this_repeat_ && limit_this_repeat_->verdict == StepVerdict::kGeneratorSaturated;
     finish(fmt::format("--max-steps {} reached without {}", plan_.max_steps,
                        plan_.step > 0 ? "crossing a limit" : "bracketing the limit to the precision"));
   }
 }
 
+bool CapacitySearch::limit_is_the_generators() const {
+  return limit_this_repeat_ && limit_this_repeat_->verdict == StepVerdict::kGeneratorSaturated;
+}
+
 void CapacitySearch::finish(std::string reason) {
+  // The lowest failed load decides what was found: the target's limit, or the generator's own.
+  result_.generator_saturated = limit_is_the_generators();
   result_.answers.push_back(best_this_repeat_ ? best_this_repeat_->load : 0.0);
   if (best_this_repeat_) best_of_repeat_.push_back(*best_this_repeat_);
   const bool again = !result_.generator_saturated && repeat_ < plan_.repeat && result_.answers.front() > 0;

@@ -178,6 +178,8 @@ class CapacitySearch {
   void judge(const CapacityWindow& m, std::size_t judged);  // ends the step on merged windows
   void end_step(StepVerdict verdict, std::string why, std::size_t judged);
   void next_load(bool good);
+  // Whether this repeat's lowest failed step is the generator's saturation, not the target's limit.
+  bool limit_is_the_generators() const;
   void finish(std::string reason);
   double latency_limit_us() const;  // tightest latency objective; 0: none
 
