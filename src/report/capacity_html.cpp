@@ -35,19 +35,21 @@ void steps_table(std::string& out, const runner::CapacityPlan& plan, const runne
   out +=
       "<h2>Steps</h2><table><tr><th>Step</th><th>Offered load</th><th>Throughput (req/s)</th>"
       "<th>Goodput (req/s)</th><th>p50 (ms)</th><th>p95 (ms)</th><th>p99 (ms)</th><th>Average (ms)</th>"
-      "<th>Failures</th><th>Dropped</th><th>Generator CPU</th><th>CPU wait</th><th>Polling loops busy</th><th>Stable</th>"
+      "<th>Failures</th><th>Dropped</th><th>Generator CPU</th><th>CPU wait</th>"
+      "<th>Polling loops busy</th><th>Stable</th>"
       "<th class=\"text\">Objectives</th><th class=\"text\">Windows (req/s, p95)</th></tr>";
   for (const auto& p : r.curve) {
     out += fmt::format(
         "<tr "
         "class=\"step\"><td>{}</td><td>{}</td><td>{:.1f}</td><td>{:.1f}</td><td>{:.2f}</td><td>{:.2f}</td>"
-        "<td>{:.2f}</td><td>{:.2f}</td><td>{:.2f}%</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
+        "<td>{:.2f}</td><td>{:.2f}</td><td>{:.2f}%</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
+        "<td>{}</td>"
         "<td class=\"text\">{}</td><td class=\"text\">{}</td></tr>",
         p.step, xml_escape(runner::format_load(plan, p.load)), p.throughput_rps, p.goodput_rps,
         ms(p.percentiles_us[0]), ms(p.percentiles_us[5]), ms(p.percentiles_us[7]), p.avg_us / 1000.0,
         p.fail_ratio * 100.0, p.dropped, percent(p.generator_cpu), percent(p.generator_cpu_wait),
-        percent(p.generator_busy), p.stable ? "yes" : "no", p.within_slo ? "met" : "crossed: " + xml_escape(p.violated),
-        xml_escape(windows_text(p)));
+        percent(p.generator_busy), p.stable ? "yes" : "no",
+        p.within_slo ? "met" : "crossed: " + xml_escape(p.violated), xml_escape(windows_text(p)));
   }
   out += "</table>";
 }

@@ -83,7 +83,8 @@ TEST(CapacityHtml, EachStepShowsTheGeneratorsCpuAndItsWaitForACpu) {
   w.generator_busy = 0.88;
   r.curve[3].windows = {w};
   const auto html = capacity_html(runner::CapacityPlan{}, r, {});
-  EXPECT_NE(html.find("<th>Generator CPU</th><th>CPU wait</th><th>Polling loops busy</th>"), std::string::npos)
+  EXPECT_NE(html.find("<th>Generator CPU</th><th>CPU wait</th><th>Polling loops busy</th>"),
+            std::string::npos)
       << html;
   EXPECT_NE(html.find("<td>50%</td><td>31%</td><td>88%</td>"), std::string::npos) << html;
   EXPECT_EQ(count_occurrences(html, "<td>N/A</td><td>N/A</td><td>N/A</td>"), 3u) << html;
