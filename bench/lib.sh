@@ -101,3 +101,17 @@ bench_nginx_stop() {
 bench_free_port() {
   /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
+
+# bench_thread_ticks PID: "TID ticks" (utime + stime, clock ticks) for every thread of PID, a line each.
+bench_thread_ticks() {
+  local stat
+  for stat in /proc/"$1"/task/*/stat; do
+    awk '{ sub(/^.*\) /, ""); print FILENAME, $12 + $13 }' "$stat" 2> /dev/null || true
+  done | sed -E 's|/proc/[0-9]+/task/([0-9]+)/stat|\1|'
+}
+
+# bench_thread_work BEFORE AFTER: each thread's ticks between two bench_thread_ticks outputs (files), most
+# first (the first lines of a server are its busiest workers).
+bench_thread_work() {
+  awk 'NR == FNR { a[$1] = $2; next } { print $2 - a[$1] }' "$1" "$2" | sort -gr
+}

@@ -38,13 +38,6 @@ load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
 args=(--connections "${CONNECTIONS:-50}" --warmup-ms "$warmup_ms" --window-ms "$window_ms")
 [ "$route" = predict ] && args+=(--path /predict --body-file "$root/data/payload.json")
 
-# thread_ticks PID: "TID utime+stime" for every thread of PID.
-thread_ticks() {
-  for stat in /proc/"$1"/task/*/stat; do
-    awk '{ sub(/^.*\) /, ""); print FILENAME, $12 + $13 }' "$stat" 2> /dev/null || true
-  done | sed -E 's|/proc/[0-9]+/task/([0-9]+)/stat|\1|'
-}
-
 # measure THREADS CPUS: serve with --threads THREADS on CPUS, the client on CPUS (or CPU 1 for one
 # thread); prints "c_us_per_req busier_share rps".
 measure() {
@@ -58,9 +51,9 @@ measure() {
   taskset -c "$client_cpus" "$client" --port "${url##*:}" --server-pid "$server" "${args[@]}" > "$work/client.txt" 2>&1 &
   local load=$!
   sleep "$(awk -v w="$warmup_ms" 'BEGIN { print w / 1000 }')"
-  thread_ticks "$server" > "$work/t0"
+  bench_thread_ticks "$server" > "$work/t0"
   sleep "$(awk -v w="$window_ms" 'BEGIN { print w / 1000 }')"
-  thread_ticks "$server" > "$work/t1"
+  bench_thread_ticks "$server" > "$work/t1"
   wait "$load" || { cat "$work/client.txt" >&2; bench_die "the client failed against --threads $threads"; }
   bench_stop "$server"
   local line c rps share
@@ -69,7 +62,7 @@ measure() {
   rps="$(sed 's/.* rps=\([0-9.]*\).*/\1/' <<< "$line")"
   bench_measured "--threads $threads server CPU" "$c" "$work/client.txt"
   # The two threads that worked most in the window are the workers (the acceptor idles).
-  share="$(awk 'NR == FNR { a[$1] = $2; next } { print $2 - a[$1] }' "$work/t0" "$work/t1" | sort -gr | head -n "$threads" |
+  share="$(bench_thread_work "$work/t0" "$work/t1" | head -n "$threads" |
     awk '{ s += $1; if ($1 > m) m = $1 } END { if (s > 0) printf "%.3f", m / s; else print 0 }')"
   bench_measured "--threads $threads worker CPU" "$share" "$work/client.txt"
   echo "$c $share $rps"

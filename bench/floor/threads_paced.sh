@@ -34,11 +34,6 @@ load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
 scenario="$root/examples/fixed-predict.yaml"
 [ "$route" = health ] && scenario="$root/examples/health.yaml"
 
-thread_ticks() {  # PID: "TID utime+stime" for every thread
-  for stat in /proc/"$1"/task/*/stat; do
-    awk '{ sub(/^.*\) /, ""); print FILENAME, $12 + $13 }' "$stat" 2> /dev/null || true
-  done | sed -E 's|/proc/[0-9]+/task/([0-9]+)/stat|\1|'
-}
 served() { curl -s "$1/metrics" | awk '/^cicada_http_requests_total/ { s += $2 } END { print s + 0 }'; }
 
 measure() {  # THREADS: prints "c_us_per_req busier_share served_rps"
@@ -53,12 +48,12 @@ measure() {  # THREADS: prints "c_us_per_req busier_share served_rps"
     --arrival-rate "$rate" --max-inflight 50 -t "$((warmup_s + window_s + 2))s" > "$work/client.txt" 2>&1 &
   local client=$!
   sleep "$warmup_s"
-  thread_ticks "$server" > "$work/t0"
+  bench_thread_ticks "$server" > "$work/t0"
   local n0 t0 n1 t1
   n0="$(served "$url")"
   t0="$(date +%s.%N)"
   sleep "$window_s"
-  thread_ticks "$server" > "$work/t1"
+  bench_thread_ticks "$server" > "$work/t1"
   n1="$(served "$url")"
   t1="$(date +%s.%N)"
   wait "$client" || { cat "$work/client.txt" >&2; bench_die "the client failed against --threads $threads"; }
@@ -67,7 +62,7 @@ measure() {  # THREADS: prints "c_us_per_req busier_share served_rps"
   hz="$(getconf CLK_TCK)"
   # Ticks per thread over the window, most first: the k threads that worked most are the workers (the
   # acceptor idles).
-  awk 'NR == FNR { a[$1] = $2; next } { print $2 - a[$1] }' "$work/t0" "$work/t1" | sort -gr |
+  bench_thread_work "$work/t0" "$work/t1" |
     awk -v hz="$hz" -v n0="$n0" -v n1="$n1" -v t0="$t0" -v t1="$t1" -v k="$threads" '
       { total += $1; if (NR <= k) { s += $1; if ($1 > top) top = $1 } }
       END {
