@@ -29,15 +29,18 @@ std::size_t BufferPool::read_class(std::size_t size) {
 std::unique_ptr<char[]> BufferPool::take_read(std::size_t size) {
   const std::size_t c = read_class(size);
   auto buffer = take_from(reads_[c], reads_made_[c]);
-  if (!buffer) {
-    ++read_made_;
-    buffer = std::make_unique_for_overwrite<char[]>(kMinRead << c);
-  }
+  if (!buffer) buffer = std::make_unique_for_overwrite<char[]>(kMinRead << c);
   return buffer;
 }
 
 void BufferPool::give_read(std::unique_ptr<char[]> buffer, std::size_t size) noexcept {
   if (buffer) reads_[read_class(size)].push_back(std::move(buffer));  // reserved in take_read
+}
+
+std::size_t BufferPool::read_made() const {
+  std::size_t n = 0;
+  for (const std::size_t made : reads_made_) n += made;
+  return n;
 }
 
 std::size_t BufferPool::reads_free() const {

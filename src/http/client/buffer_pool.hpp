@@ -41,7 +41,7 @@ class BufferPool {
   void give_response(detail::ResponseData&& data) noexcept;
 
   // Buffers made so far, and those now free in the pool (tests and memory accounting).
-  std::size_t read_made() const { return read_made_; }
+  std::size_t read_made() const;
   std::size_t reads_free() const;
   std::size_t requests_made() const { return requests_made_; }
   std::size_t requests_free() const { return requests_.size(); }
@@ -53,8 +53,7 @@ class BufferPool {
   static std::size_t read_class(std::size_t size);
 
   std::vector<std::unique_ptr<char[]>> reads_[kReadClasses];
-  std::size_t reads_made_[kReadClasses] = {};
-  std::size_t read_made_ = 0;
+  std::size_t reads_made_[kReadClasses] = {};  // per size class
   std::vector<std::string> requests_;
   std::size_t requests_made_ = 0;
   std::vector<detail::ResponseData> responses_;
