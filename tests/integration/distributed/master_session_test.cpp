@@ -12,6 +12,7 @@
 #include "base/clock.hpp"
 #include "distributed/master_runner.hpp"
 #include "distributed/transport.hpp"
+#include "support/eventually.hpp"
 
 using namespace std::chrono_literals;
 using namespace cicada::distributed;
@@ -65,16 +66,6 @@ cicada::Scenario one_type_scenario() {
   return s;
 }
 
-template <class Pred>
-bool eventually(Pred pred, std::chrono::milliseconds deadline = 10s) {
-  const auto end = cicada::mono_now() + deadline;
-  while (cicada::mono_now() < end) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(20ms);
-  }
-  return false;
-}
-
 TEST(MasterSession, ListsWorkersWithCpuAndMemoryAndRunsTestsOneAfterAnother) {
   cicada::runner::RunOptions ro;
   ro.host = "http://127.0.0.1:1";  // never contacted: the worker is scripted
@@ -97,7 +88,7 @@ TEST(MasterSession, ListsWorkersWithCpuAndMemoryAndRunsTestsOneAfterAnother) {
   ScriptedWorker worker;
   worker.port = master.port();
   worker.thread = std::thread([&] { worker.run(); });
-  ASSERT_TRUE(eventually([&] {
+  ASSERT_TRUE(cicada::testing::eventually([&] {
     const auto list = session.workers();
     return list && list->size() == 1 && (*list)[0].cpu_percent == kCpu;
   }));

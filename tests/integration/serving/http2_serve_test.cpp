@@ -16,6 +16,7 @@
 #include "client_fixture.hpp"
 #include "model_api_fixture.hpp"
 #include "support/child_process.hpp"
+#include "support/eventually.hpp"
 
 namespace cicada::serving::test {
 namespace {
@@ -418,6 +419,9 @@ TEST_F(Http2Serve, AStreamPastTheInFlightLimitGets503WithRetryAfter) {
   auto answer = held.read_response();
   ASSERT_TRUE(answer);
   EXPECT_EQ(answer->body, "held");
+  // The held request leaves the count when its write completes on the server, which can be after the
+  // client has read the answer: wait for that, not for the bytes.
+  ASSERT_TRUE(cicada::testing::eventually([&] { return server.inflight() == 0; }));
   run([&]() -> Task<> {
     Response r = co_await owned->get("/health");  // the limit is free again
     EXPECT_EQ(r.status(), 200);
