@@ -11,12 +11,16 @@
 # Server pinned to CPU 0, wrk and cicada to CPU 1 (--threads 1), loopback only, every run bounded.
 #
 #   bash bench/capacity/run.sh [path/to/cicada-model] [path/to/cicada]      (about 8 minutes)
-#   CASES="A B" bash bench/capacity/run.sh
+#   CASES="A B" REPEAT=3 bash bench/capacity/run.sh   (each case REPEAT times, rows one after another)
+# wrk's maximum on this VM moves by up to 30% between minutes (59,700 before and 80,100 after one search,
+# same binaries, nothing else running): the "wrk drift" column says how far it moved during the search,
+# and a drift beyond 10% is flagged, as a row that cannot judge a 10% goal either way.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 model_bin="${1:-$root/build/release/apps/cicada-model/cicada-model}"
 cicada_bin="${2:-$root/build/release/apps/cicada/cicada}"
 cases="${CASES:-A B C}"
+repeat="${REPEAT:-1}"
 for b in "$model_bin" "$cicada_bin"; do [ -x "$b" ] || { echo "capacity/run.sh: no binary at $b" >&2; exit 2; }; done
 command -v wrk >/dev/null || { echo "capacity/run.sh: needs wrk" >&2; exit 2; }
 work="$(mktemp -d)"
@@ -63,21 +67,27 @@ search() {  # scenario json-file -> exit code; prints elapsed seconds to $work/e
 
 field() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$1" "$2"; }
 
-echo "| case | wrk max before (req/s) | search answer (/s) | wrk max after (req/s) | answer / wrk (before, after) | steps | search time (s) | exit | load avg | stop reason |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+echo "| case | wrk max before (req/s) | search answer (/s) | wrk max after (req/s) | answer / wrk (before, after) | wrk drift (after / before) | steps | search time (s) | exit | load avg | stop reason |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
 row() {  # case-name
   local before="$1" after="$2" code="$3" name="$4" answer steps reason
   [ -s "$work/c.json" ] || { cat "$work/search.txt" >&2; echo "$name: the search wrote no JSON" >&2; exit 1; }
   answer=$(field "$work/c.json" max_load)
   steps=$(python3 -c "import json; print(len(json.load(open('$work/c.json'))['points']))")
   reason=$(field "$work/c.json" stop_reason)
-  local ratio="-"
-  [ "$before" != "-" ] && ratio=$(python3 -c "print(f'{$answer / $before:.3f}, {$answer / $after:.3f}')")
-  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$before" "$answer" "$after" "$ratio" \
-    "$steps" "$(cat "$work/elapsed")" "$code" "$(cut -d' ' -f1 /proc/loadavg)" "$reason"
+  local ratio="-" drift="-"
+  if [ "$before" != "-" ]; then
+    ratio=$(python3 -c "print(f'{$answer / $before:.3f}, {$answer / $after:.3f}')")
+    drift=$(python3 -c "d = $after / $before; print(f'{d:.2f}' + ('' if 0.9 <= d <= 1.1 else ' (moved: inconclusive)'))")
+  fi
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$before" "$answer" "$after" "$ratio" \
+    "$drift" "$steps" "$(cat "$work/elapsed")" "$code" "$(cut -d' ' -f1 /proc/loadavg)" "$reason"
 }
 
-for c in $cases; do
+runs=""
+for c in $cases; do for n in $(seq "$repeat"); do runs="$runs $c$n"; done; done
+for run in $runs; do
+  c="${run:0:1}"
   case "$c" in
     A)
       start_server
@@ -85,7 +95,7 @@ for c in $cases; do
       code=0; search "$root/examples/fixed-predict.yaml" "$work/c.json" || code=$?
       sleep 2; after=$(wrk_max)
       row "$before" "$after" "$code" "A: cicada-model /predict, --threads 1"
-      cp "$work/search.txt" "$work/A.txt"
+      cp "$work/search.txt" "$work/$run.txt"
       stop_server ;;
     B)
       start_server --simulated-cost-us 2000 --simulated-cost-mode sleep
@@ -93,7 +103,7 @@ for c in $cases; do
       code=0; search "$root/examples/fixed-predict.yaml" "$work/c.json" || code=$?
       sleep 2; after=$(wrk_max)
       row "$before" "$after" "$code" "B: /predict throttled (2 ms sleep)"
-      cp "$work/search.txt" "$work/B.txt"
+      cp "$work/search.txt" "$work/$run.txt"
       stop_server ;;
     C)
       mkdir -p "$work/tmp"
@@ -106,9 +116,9 @@ for c in $cases; do
       code=0; search "$root/bench/scenarios/screened-post.cpp" "$work/c.json" || code=$?
       row "-" "-" "$code" "C: nginx, generator-bound scenario (screened-post.cpp)"
       [ "$code" = 3 ] || echo "C: expected exit code 3 (generator saturated), got $code" >&2
-      cp "$work/search.txt" "$work/C.txt"
+      cp "$work/search.txt" "$work/$run.txt"
       stop_server ;;
   esac
 done
 echo
-for c in $cases; do echo "### $c"; echo '```'; cat "$work/$c.txt"; echo '```'; done
+for run in $runs; do echo "### $run"; echo '```'; cat "$work/$run.txt"; echo '```'; done
