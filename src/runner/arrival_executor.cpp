@@ -14,13 +14,9 @@ namespace cicada::runner {
 namespace {
 constexpr auto kIdlePoll = std::chrono::milliseconds(50);  // paused schedule: still drop late waiters
 constexpr auto kStopRace = std::chrono::seconds(1);        // see request_stop()
-constexpr std::uint64_t kPollLoadPublishNs = 1'000'000;    // a polling loop's figures, once a ms
-constexpr std::uint64_t kPollGapNs =                       // longest gap taken as one plain pass
-    std::chrono::duration_cast<std::chrono::nanoseconds>(kPollBelow).count();
 // Below kPollBelow (arrival_polling.hpp) to the next arrival the loop polls instead of sleeping on the
-// timer. Each timer wait
-// re-arms timerfd and sleeps in epoll_wait, which reprograms the CPU's deadline timer: on a virtual
-// machine a VM exit per arrival. At 42k arrivals/s that was 12% of the generator's CPU (perf,
+// timer. Each timer wait re-arms timerfd and sleeps in epoll_wait, which reprograms the CPU's deadline timer:
+// on a virtual machine a VM exit per arrival. At 42k arrivals/s that was 12% of the generator's CPU (perf,
 // do_timerfd_settime) and saturated its core, so responses waited to be read and p99 grew to ms.
 // Polling (one epoll_wait(0) per pass, no timer) also sends on time: waking a halted virtual CPU takes
 // ~20 us, which the corrected latency would count. It keeps the core busy, so only at rates above
@@ -101,55 +97,23 @@ void ArrivalExecutor::arm_timer() {
       poll_posted_ = true;
       boost::asio::post(shard_.ctx, [this] {
         poll_posted_ = false;
-        account_poll_gap(mono_now());
+        poll_gaps_.pass_started(mono_now(), work_events_ + shard_.stats.recorded());
         // Polite polling: on a core shared with the target (everything on one box), a plain spin would
         // take half the core from the server by fair scheduling; yielding lets it run first. Alone on
         // its core the call returns at once.
         sched_yield();
         const MonoTime resumed = mono_now();
-        poll_resumed_ = resumed;
+        poll_gaps_.resumed(resumed);
         on_timer(resumed);
       });
     }
     return;
   }
-  poll_resumed_ = MonoTime{};  // leaving the polling mode: the wait ahead is not a gap between passes
-  timer_.expires_at(wake);     // cancels a pending wait: its handler sees operation_aborted
+  poll_gaps_.left_polling();  // the wait ahead is not a gap between passes
+  timer_.expires_at(wake);    // cancels a pending wait: its handler sees operation_aborted
   timer_.async_wait([this](const boost::system::error_code& ec) {
     if (!ec) on_timer(mono_now());
   });
-}
-
-void ArrivalExecutor::account_poll_gap(MonoTime pass_start) {
-  // Nothing else runs on this loop inside one handler, so the events counted now are those counted when
-  // the previous pass resumed plus what happened in the gap since.
-  const std::uint64_t events = work_events_ + shard_.stats.recorded();
-  if (poll_resumed_ != MonoTime{}) {
-    const auto gap = static_cast<std::uint64_t>(
-        std::chrono::duration_cast<std::chrono::nanoseconds>(pass_start - poll_resumed_).count());
-    poll_span_ns_ += gap;
-    if (events == poll_events_) {
-      poll_idle_ns_ += gap;
-      if (gap < kPollGapNs) {  // a plain pass (a longer empty gap is a pause: not what a pass costs)
-        empty_gap_ns_ += gap;
-        ++empty_gaps_;
-      }
-    } else {
-      // A gap with work in it also held one pass (a yield and a non-blocking epoll_wait), which a loop
-      // with nothing to do pays too: that much of it is polling, the rest work.
-      poll_idle_ns_ += std::min(gap, pass_cost_ns_);
-    }
-    if (poll_span_ns_ >= kPollLoadPublishNs) publish_poll_load();
-  }
-  poll_events_ = events;
-}
-
-void ArrivalExecutor::publish_poll_load() {
-  if (empty_gaps_ > 0) pass_cost_ns_ = empty_gap_ns_ / empty_gaps_;  // else keep the last estimate
-  empty_gap_ns_ = empty_gaps_ = 0;
-  if (poll_span_ns_ == 0) return;
-  add_polling_load(poll_span_ns_, poll_idle_ns_);
-  poll_span_ns_ = poll_idle_ns_ = 0;
 }
 
 void ArrivalExecutor::on_timer(MonoTime now) {
@@ -259,7 +223,7 @@ void ArrivalExecutor::request_stop() {
   if (stopping_) return;
   stopping_ = true;
   timer_.cancel();
-  publish_poll_load();
+  poll_gaps_.publish();
   // Arrivals whose time came while the loop was busy and had not been dispatched yet: those that came
   // less than kStopRace before the stop were simply overtaken by it (a timer a few ms late on a loaded
   // machine), and are neither due nor dropped, so a healthy run does not fail on how its stop fell; older

@@ -24,6 +24,7 @@
 #include "base/clock.hpp"
 #include "cicada/user.hpp"
 #include "runner/iteration_slot.hpp"
+#include "runner/polling_load.hpp"
 #include "runner/user_mix.hpp"
 
 namespace cicada::runner {
@@ -69,9 +70,6 @@ class ArrivalExecutor {
   };
   void arm_timer();
   void on_timer(MonoTime now);
-  // Polling only (polling_load.hpp): files the gap since the previous pass resumed as work or idle.
-  void account_poll_gap(MonoTime pass_start);
-  void publish_poll_load();
   void dispatch(MonoTime due, std::uint32_t type);
   bool start_on_slot(MonoTime due, std::uint32_t type);
   IterationSlot* free_slot(std::uint32_t type);
@@ -94,15 +92,9 @@ class ArrivalExecutor {
   MonoTime last_due_{};
   bool started_ = false;
   bool stopping_ = false;
-  bool poll_posted_ = false;        // a poll pass is queued on the loop (see arm_timer)
-  MonoTime poll_resumed_{};         // when the last poll pass came back from yielding; {}: not polling
-  std::uint64_t work_events_ = 0;   // arrivals dispatched and iterations ended, ever
-  std::uint64_t poll_events_ = 0;   // work_events_ + requests recorded, when the last pass resumed
-  std::uint64_t poll_span_ns_ = 0;  // not yet published (polling_load.hpp)
-  std::uint64_t poll_idle_ns_ = 0;
-  std::uint64_t pass_cost_ns_ = 0;  // what an empty pass costs: the mean empty gap, measured per ms
-  std::uint64_t empty_gap_ns_ = 0;  // this ms's empty gaps (under kPollBelow), for pass_cost_ns_
-  std::uint64_t empty_gaps_ = 0;
+  bool poll_posted_ = false;       // a poll pass is queued on the loop (see arm_timer)
+  std::uint64_t work_events_ = 0;  // arrivals dispatched and iterations ended, ever
+  PollGapMeter poll_gaps_;         // while polling: its gaps, work or idle (polling_load.hpp)
 
   std::vector<std::unique_ptr<IterationSlot>> slots_;
   std::vector<std::vector<IterationSlot*>> free_;  // per user type
