@@ -37,19 +37,16 @@ void PollGapMeter::pass_started(MonoTime at, std::uint64_t events) {
     const auto gap = static_cast<std::uint64_t>(
         std::chrono::duration_cast<std::chrono::nanoseconds>(at - resumed_).count());
     span_ns_ += gap;
-    if (events == events_) {
-      if (gap < kPlainPassNs) {  // a plain pass: idle, and what a pass costs
-        idle_ns_ += gap;
-        empty_gap_ns_ += gap;
-        ++empty_gaps_;
-      } else if (gap < kPauseNs) {
-        idle_ns_ += gap;  // a slow pass, still idle
-      }
-      // else a pause: the loop did not run, so it was not idle (see the header)
-    } else {
+    if (events != events_) {
       // A gap with work in it also held one pass (a yield and a non-blocking epoll_wait), which a loop
       // with nothing to do pays too: that much of it is polling, the rest work.
       idle_ns_ += std::min(gap, pass_cost_ns_);
+    } else if (gap < kPauseNs) {  // empty and short of a pause (see the header): idle
+      idle_ns_ += gap;
+      if (gap < kPlainPassNs) {  // a plain pass: what a pass costs
+        empty_gap_ns_ += gap;
+        ++empty_gaps_;
+      }
     }
     if (span_ns_ >= kPublishNs) publish();
   }
