@@ -115,3 +115,15 @@ bench_thread_ticks() {
 bench_thread_work() {
   awk 'NR == FNR { a[$1] = $2; next } { print $2 - a[$1] }' "$1" "$2" | sort -gr
 }
+
+# bench_median: the median of the numbers on stdin, one a line (the mean of the two middle ones when
+# there is an even count).
+bench_median() {
+  sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# bench_served URL: the responses a cicada-model (or cicada web UI) server at URL has counted, but its
+# own /metrics answers (the scrapes of whoever asks, this one's included).
+bench_served() {
+  curl -sf "$1/metrics" | awk '/^cicada_http_requests_total\{/ && !/route="\/metrics"/ { n += $NF } END { print n + 0 }'
+}

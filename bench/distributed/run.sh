@@ -91,7 +91,7 @@ for ((r = 1; r <= reps; r++)); do
   ones+=("$one") twos+=("$two") ratios+=("$ratio")
   echo "| $r | $one | $two | ${ratio}x | $((one_fail + two_fail)) | $one_srv, $two_srv | $one_gen, $two_gen | $one_cores, $two_cores | $(cut -d' ' -f1 /proc/loadavg) |"
 done
-median() { printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+median() { printf '%s\n' "$@" | bench_median; }
 echo
 echo "median: 1 worker $(median "${ones[@]}") req/s, 2 workers $(median "${twos[@]}") req/s, scaling $(median "${ratios[@]}")x"
 echo "($(basename "$scenario"), $users users per worker, nginx on CPUs $server_cpus with $nginx_workers workers, workers on CPUs ${worker_cpus[*]}, ${secs} s per run, $(nproc) CPUs)"

@@ -34,8 +34,6 @@ load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
 scenario="$root/examples/fixed-predict.yaml"
 [ "$route" = health ] && scenario="$root/examples/health.yaml"
 
-served() { curl -s "$1/metrics" | awk '/^cicada_http_requests_total/ { s += $2 } END { print s + 0 }'; }
-
 measure() {  # THREADS: prints "c_us_per_req busier_share served_rps"
   local threads="$1"
   taskset -c 0,1 "$model" serve --model "$work/model" --port 0 --threads "$threads" --max-inflight 100000 \
@@ -50,11 +48,11 @@ measure() {  # THREADS: prints "c_us_per_req busier_share served_rps"
   sleep "$warmup_s"
   bench_thread_ticks "$server" > "$work/t0"
   local n0 t0 n1 t1
-  n0="$(served "$url")"
+  n0="$(bench_served "$url")"
   t0="$(date +%s.%N)"
   sleep "$window_s"
   bench_thread_ticks "$server" > "$work/t1"
-  n1="$(served "$url")"
+  n1="$(bench_served "$url")"
   t1="$(date +%s.%N)"
   wait "$client" || { cat "$work/client.txt" >&2; bench_die "the client failed against --threads $threads"; }
   bench_stop "$server"
@@ -84,9 +82,8 @@ for ((rep = 1; rep <= reps; rep++)); do
     printf "| %d | %.2f | %.2f | %.3f | %.3f | %.2f | %.2f | %s, %s |\n", r, c1, c2, c2 / c1, s, c1 / (s * c2), 2 * c1 / c2, a, b }' |
     tee -a "$work/rows"
 done
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
 echo
 echo "$(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$root" rev-parse --short HEAD); load average at start $load_start, at end $(cut -d' ' -f1-3 /proc/loadavg)."
-echo "Medians over $reps repetitions at $rate arrivals/s ($route): c2/c1 $(awk -F'|' '{print $5}' "$work/rows" | median)," \
-  "busier share $(awk -F'|' '{print $6}' "$work/rows" | median), projected speed-up $(awk -F'|' '{print $7}' "$work/rows" | median)," \
-  "even split $(awk -F'|' '{print $8}' "$work/rows" | median)."
+echo "Medians over $reps repetitions at $rate arrivals/s ($route): c2/c1 $(awk -F'|' '{print $5}' "$work/rows" | bench_median)," \
+  "busier share $(awk -F'|' '{print $6}' "$work/rows" | bench_median), projected speed-up $(awk -F'|' '{print $7}' "$work/rows" | bench_median)," \
+  "even split $(awk -F'|' '{print $8}' "$work/rows" | bench_median)."

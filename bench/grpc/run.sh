@@ -72,8 +72,6 @@ measure() {
     'BEGIN { printf "%.0f %.2f\n", c / d, (b - a) / hz * 1e6 / c }'
 }
 
-median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-
 echo "| load (one row per call, $connections in flight, ${duration}s x $reps, median) | calls/s | server CPU us/call | calls per server core-second |"
 echo "|---|---|---|---|"
 for name in grpc rest-infer rest-predict; do
@@ -83,7 +81,7 @@ for name in grpc rest-infer rest-predict; do
     read -r rps cpu < "$work/one.txt"
     echo "$rps" >> "$work/$name.rps"; echo "$cpu" >> "$work/$name.cpu"
   done
-  rps="$(median < "$work/$name.rps")"; cpu="$(median < "$work/$name.cpu")"
+  rps="$(bench_median < "$work/$name.rps")"; cpu="$(bench_median < "$work/$name.cpu")"
   label="$name"
   [ "$name" = grpc ] && label="gRPC ModelInfer (bench_grpc_infer_load)"
   [ "$name" = rest-infer ] && label="REST POST /v2/models/heart-disease/infer (wrk)"

@@ -67,8 +67,7 @@ for ((rep = 1; rep <= reps; rep++)); do
   run predict_h2m10 /predict -m 10 "${predict[@]}"
 done
 
-median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-col() { awk -v c="$2" '{ print $c }' "$work/$1.rows" | median; }
+col() { awk -v c="$2" '{ print $c }' "$work/$1.rows" | bench_median; }
 echo "| route | protocol (h2load) | server CPU us/request (median of $reps) | per repetition | req/s (median) | vs HTTP/1.1 |"
 echo "|---|---|---|---|---|---|"
 for route in health predict; do

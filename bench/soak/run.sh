@@ -81,7 +81,7 @@ client=""
 [ -n "$first_c_rss" ] || bench_die "the run ended before its first minute (log: $(tail -n 5 "$work/cicada.log"))"
 
 # The server's count: every response but our own scrapes of /metrics (none before this one).
-server_count="$(curl -sf "$url/metrics" | awk '/^cicada_http_requests_total\{/ && !/route="\/metrics"/ {n += $NF} END {print n + 0}')"
+server_count="$(bench_served "$url")"
 row="$(awk -F, '$2 == "Aggregated" {print $3, $4}' "$work/soak_stats.csv" 2>/dev/null || true)"
 read -r client_count client_failures <<< "${row:-0 0}"
 bench_measured "cicada" "$client_count" "$work/cicada.log"
