@@ -10,6 +10,8 @@ find_package(fmt REQUIRED)
 find_package(SQLite3 REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(XGBOOST REQUIRED IMPORTED_TARGET xgboost)
+# io_uring for the load generator's --io-uring (src/reactor/uring_ring.hpp), Debian liburing-dev.
+pkg_check_modules(LIBURING REQUIRED IMPORTED_TARGET liburing)
 # Distributed mode (src/distributed): ZeroMQ through cppzmq, messages in msgpack (docs/protocol.md).
 find_package(cppzmq REQUIRED)
 find_package(msgpack REQUIRED CONFIG)

@@ -51,7 +51,7 @@ cicada_link_closure(cicada_library cicada_export_targets cicada_imported_deps)
 # Dependencies the package config (cmake/cicadaConfig.cmake.in) knows how to find.
 set(cicada_known_deps Threads::Threads Boost::headers OpenSSL::SSL OpenSSL::Crypto simdjson::simdjson
     nlohmann_json::nlohmann_json yaml-cpp fmt::fmt http_parser::http_parser nghttp2::nghttp2 SQLite::SQLite3
-    PkgConfig::GRPCPP PkgConfig::PROTOBUF)
+    PkgConfig::GRPCPP PkgConfig::PROTOBUF PkgConfig::LIBURING)
 # The gRPC client (src/grpc_client) brings grpc++ and protobuf when the build has them.
 if(TARGET cicada_grpc_oip)
   set(CICADA_WITH_GRPC ON)

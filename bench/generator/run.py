@@ -19,13 +19,16 @@ import sys
 import measure
 import targets
 
-GENERATORS = ["wrk", "cicada", "cicada-open", "cicada-py", "cicada-py-before", "locust-fast", "locust-http"]
+GENERATORS = ["wrk", "cicada", "cicada-open", "cicada-uring", "cicada-uring-open", "cicada-py", "cicada-py-before",
+              "locust-fast", "locust-http"]
 # The open model's fixed arrival rate: this share of the closed model's req/s in the same repetition and
 # target (issue 19: its CPU per request within 1.1x of the closed model's), so it runs near, not past, the
 # target's ceiling and every arrival is served.
 OPEN_SHARE = 0.9
 LABELS = {"wrk": "wrk 4.1 -t1 -c50", "cicada": "cicada --threads 1, 50 users",
           "cicada-open": f"cicada --threads 1, open model at {OPEN_SHARE:.0%} of its closed req/s",
+          "cicada-uring": "cicada --threads 1 --io-uring, 50 users",
+          "cicada-uring-open": f"cicada --threads 1 --io-uring, open model at {OPEN_SHARE:.0%} of its closed req/s",
           "cicada-py": "cicada -f locustfile (FastHttpUser class), 50 users",
           "cicada-py-before": "the same, BEFORE binary (a change's baseline)",
           "locust-fast": "Locust FastHttpUser, 50 users", "locust-http": "Locust HttpUser, 50 users"}
@@ -46,17 +49,18 @@ def command(gen, target, base, a, run_s, open_rate=None):
     if gen == "wrk":
         script = ["-s", os.path.join(a.here, lua)] if lua else []
         return pin + ["wrk", "-t1", "-c50", f"-d{run_s}s", "--latency"] + script + [base + path], signal.SIGINT
-    if gen == "cicada":
+    uring = ["--io-uring"] if gen.startswith("cicada-uring") else []
+    if gen in ("cicada", "cicada-uring"):
         return pin + [a.cicada, "-f", os.path.join(a.root, "bench/scenarios", scenario), "--headless",
                       "-u", "50", "-r", "50", "--threads", "1", "-t", f"{run_s}s", "--host", base,
-                      "--csv", os.path.join(a.work, f"cicada-{target}"),
+                      "--csv", os.path.join(a.work, f"{gen}-{target}"),
                       # recorded like a normal run, but in the work folder, not the source tree
-                      "--history-db", os.path.join(a.work, "history.db")], signal.SIGTERM
-    if gen == "cicada-open":  # the same scenario at a fixed arrival rate, at most 50 in flight
+                      "--history-db", os.path.join(a.work, "history.db")] + uring, signal.SIGTERM
+    if gen in ("cicada-open", "cicada-uring-open"):  # the same scenario at a fixed arrival rate, at most 50 in flight
         return pin + [a.cicada, "-f", os.path.join(a.root, "bench/scenarios", scenario), "--headless",
                       "--arrival-rate", f"{open_rate:.0f}", "--max-inflight", "50", "--threads", "1",
-                      "-t", f"{run_s}s", "--host", base, "--csv", os.path.join(a.work, f"cicada-open-{target}"),
-                      "--history-db", os.path.join(a.work, "history.db")], signal.SIGTERM
+                      "-t", f"{run_s}s", "--host", base, "--csv", os.path.join(a.work, f"{gen}-{target}"),
+                      "--history-db", os.path.join(a.work, "history.db")] + uring, signal.SIGTERM
     if gen in ("cicada-py", "cicada-py-before"):  # Locust's own locustfile and class, unchanged, on cicada
         exe = a.cicada if gen == "cicada-py" else a.before
         return pin + [exe, "-f", locustfile, classes["locust-fast"], "--headless", "-u", "50", "-r", "50",
@@ -129,6 +133,12 @@ def report(results, a):
         if "cicada-open" in gens:
             parts.append(f"cicada open/closed **{cell(ratios(results, target, 'cicada-open', 'cicada'), '{:.2f}')}** "
                          "(goal ≤ 1.1)")
+        if "cicada-uring" in gens:
+            parts.append(f"cicada --io-uring/wrk **{cell(ratios(results, target, 'cicada-uring', 'wrk'), '{:.2f}')}** "
+                         "(goal ≤ 0.8)")
+        if "cicada-uring-open" in gens:
+            parts.append("cicada --io-uring open/closed "
+                         f"**{cell(ratios(results, target, 'cicada-uring-open', 'cicada-uring'), '{:.2f}')}** (goal ≤ 1.1)")
         for gen in [g for g in ("locust-fast", "locust-http") if g in gens]:
             parts.append(f"{LABELS[gen].split(',')[0]}/cicada {cell(ratios(results, target, gen, 'cicada'), '{:.1f}')}")
         if "cicada-py" in gens:  # issue 15's goals: a locustfile on cicada at most 1/4 of FastHttpUser, 1/20 of HttpUser
@@ -181,9 +191,12 @@ def run():
             for target in a.targets.split(","):
                 base, server_pid, counter = servers[target]
                 for gen in a.generators.split(","):
-                    closed = [r["rps"] for r in results if r["rep"] == rep and r["target"] == target and r["gen"] == "cicada"]
-                    if gen == "cicada-open" and not closed:
-                        sys.exit("run.py: cicada-open runs at a share of cicada's closed req/s: list cicada before it")
+                    # An open-model row runs at a share of its closed row's req/s (the same client) measured
+                    # just before it in this repetition.
+                    closed_gen = gen.removesuffix("-open")
+                    closed = [r["rps"] for r in results if r["rep"] == rep and r["target"] == target and r["gen"] == closed_gen]
+                    if gen.endswith("-open") and not closed:
+                        sys.exit(f"run.py: {gen} runs at a share of {closed_gen}'s closed req/s: list {closed_gen} before it")
                     cmd, sig = command(gen, target, base, a, run_s, OPEN_SHARE * closed[0] if closed else None)
                     log = os.path.join(a.work, f"{target}-{gen}-{rep}.log")
                     r = measure.measure(cmd, os.path.join(a.root, "tests", "locustfiles", "anchors"), log, server_pid, counter,

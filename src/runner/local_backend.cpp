@@ -33,6 +33,7 @@ http::ClientConfig client_config(const RunOptions& options, const ClientSettings
   c.client_key = type.client_key.value_or(options.client_key);
   c.max_body_bytes = type.max_body_bytes.value_or(options.max_body_bytes);
   c.http2 = type.http2.value_or(options.http2);
+  c.io_uring = options.io_uring;
   c.stream_tokens = options.stream_tokens;
   return c;
 }

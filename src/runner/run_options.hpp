@@ -44,6 +44,7 @@ struct RunOptions {
   std::string client_key;   // its private key (--client-key)
   std::size_t max_body_bytes = 1 << 20;  // response body bytes kept for checks (--max-body-size)
   bool http2 = false;  // HTTP/2: TLS with ALPN "h2", h2c prior knowledge on http:// (--http2)
+  bool io_uring = false;  // plain HTTP/1.1 sends and receives through io_uring (--io-uring)
   // How streamed responses count tokens (--stream-tokens, http/client/event_stream.hpp).
   http::TokenCounting stream_tokens;
   // Load shape (--stages, --arrival-rate, the scenario's stages or C++ shape): followed instead of
@@ -83,6 +84,7 @@ void visit_run_options(Options& options, Visit&& visit) {
   visit("client_key", options.client_key);
   visit("max_body_bytes", options.max_body_bytes);
   visit("http2", options.http2);
+  visit("io_uring", options.io_uring);
   visit("stream_tokens", options.stream_tokens.json_pointer);  // empty: one token per event
   visit("max_inflight", options.max_inflight);
   visit("max_lateness", options.max_lateness);

@@ -33,6 +33,9 @@ struct ClientConfig {
   // HTTP/2 instead of HTTP/1.1 (--http2): https:// URLs over TLS with ALPN "h2" (a server that does not
   // choose it fails the request), http:// as h2c with prior knowledge. One connection per user.
   bool http2 = false;
+  // HTTP/1.1 over plain TCP: sends and receives through an io_uring per event loop instead of epoll
+  // (--io-uring; reactor/uring_ring.hpp). Falls back to epoll, with one warning, where the kernel refuses.
+  bool io_uring = false;
   // Sent with every request of every user (before the user's own default headers).
   std::vector<std::pair<std::string, std::string>> default_headers;
   // How streamed responses count tokens (http/client/event_stream.hpp): one per event by default.

@@ -84,15 +84,32 @@ Connection::Awaiter Connection::write(const std::string& data) {
 
 Connection::Awaiter Connection::read_some() { return Awaiter(*this, Awaiter::Op::kRead); }
 
+Connection::Awaiter Connection::idle_check() { return Awaiter(*this, Awaiter::Op::kIdleCheck); }
+
 Connection::Awaiter::~Awaiter() {
   // Still set: the coroutine frame is being destroyed while the operation is in flight.
   if (handle_) c_->abandon(handle_);
 }
 
-void Connection::Awaiter::await_suspend(std::coroutine_handle<> h) {
-  handle_ = h;
+bool Connection::Awaiter::await_suspend(std::coroutine_handle<> h) {
   Connection& c = *c_;
+  if (op_ == Op::kWrite && c.via_ring()) {
+    c.ring_write(*text_);
+    c.result_ = IoResult{{}, text_->size()};  // what failed shows in the read that follows
+    return false;
+  }
+  if (op_ == Op::kIdleCheck && !c.via_ring()) {
+    c.result_ = c.peek_idle();
+    return false;
+  }
+  handle_ = h;
   c.waiter_ = h;
+  if (op_ == Op::kRead || op_ == Op::kIdleCheck) {  // on the ring (an idle check elsewhere is done above)
+    if (c.via_ring()) {
+      c.ring_receive(op_ == Op::kIdleCheck);
+      return true;
+    }
+  }
   Handler handler{ConnectionRef(&c)};
   switch (op_) {
     case Op::kConnect: {
@@ -145,7 +162,10 @@ void Connection::Awaiter::await_suspend(std::coroutine_handle<> h) {
         c.socket_.async_read_some(buffer, std::move(handler));
       break;
     }
+    case Op::kIdleCheck:  // done above, at once or on the ring
+      break;
   }
+  return true;
 }
 
 IoResult Connection::Awaiter::await_resume() noexcept {
@@ -172,29 +192,102 @@ void Connection::release_read_buffer() {
 }
 
 void Connection::close() {
+  if (ring_pending_ > 0) {
+    // Ends the ring's operations on it at once (a pending receive reads the end, a send fails); the
+    // descriptor closes at their completion (on_uring_completion), so its number is not reused under them.
+    if (!close_deferred_) ::shutdown(socket_.native_handle(), SHUT_RDWR);
+    close_deferred_ = true;
+    ring_aborted_ = true;
+    return;
+  }
   error_code ec;
   socket_.close(ec);
 }
 
-Connection::IdleState Connection::idle_state(std::size_t& waiting) {
-  waiting = 0;
+void Connection::ring_write(const std::string& data) {
+  ++refs_;  // the operation's reference, dropped in on_uring_completion
+  ++ring_pending_;
+  ring_send_size_ = data.size();
+  ring_->send(socket_.native_handle(), data.data(), data.size(), this, kRingSend);
+}
+
+void Connection::ring_receive(bool peek) {
+  prepare_read_buffer();
+  ++refs_;
+  ++ring_pending_;
+  ring_recv_done_ = false;
+  ring_recv_peek_ = peek;
+  if (peek)
+    ring_->recv(socket_.native_handle(), read_buffer_.get(), std::min(read_capacity_, kPeekSize), this,
+                kRingPeek, MSG_PEEK | MSG_DONTWAIT);
+  else
+    ring_->recv(socket_.native_handle(), read_buffer_.get(), read_capacity_, this, kRingRecv);
+}
+
+void Connection::on_uring_completion(unsigned tag, int res) {
+  ConnectionRef keep(this);  // adopts the operation's reference: dropped when this returns
+  --refs_;
+  --ring_pending_;
+  if (tag == kRingSend) {
+    if (!ring_send_error_ && (res < 0 || static_cast<std::size_t>(res) < ring_send_size_)) {
+      ring_send_error_ = res < 0 ? error_code(-res, boost::system::system_category())
+                                 : error_code(asio::error::broken_pipe);
+      // The receive queued behind it would wait for an answer that will not come: end it now.
+      ::shutdown(socket_.native_handle(), SHUT_RDWR);
+    }
+  } else {
+    ring_recv_result_ = res;
+    ring_recv_done_ = true;
+  }
+  if (ring_pending_ > 0) return;
+  if (close_deferred_) {
+    close_deferred_ = false;
+    error_code ignored;
+    socket_.close(ignored);
+  }
+  if (!ring_recv_done_) return;
+  ring_recv_done_ = false;
+  IoResult result;
+  if (ring_aborted_)
+    result.ec = asio::error::operation_aborted;
+  else if (ring_send_error_)
+    result.ec = ring_send_error_;
+  else if (ring_recv_peek_)
+    result = idle_outcome(ring_recv_result_);
+  else if (ring_recv_result_ > 0)
+    result.bytes = static_cast<std::size_t>(ring_recv_result_);
+  else if (ring_recv_result_ == 0)
+    result.ec = asio::error::eof;
+  else
+    result.ec = error_code(-ring_recv_result_, boost::system::system_category());
+  ring_aborted_ = false;
+  ring_send_error_.clear();
+  if (detached_) return;
+  result_ = result;
+  if (auto h = std::exchange(waiter_, {})) h.resume();
+}
+
+IoResult Connection::idle_outcome(long res) {
+  IoResult r;
+  if (res > 0)
+    r.bytes = static_cast<std::size_t>(res);
+  else if (res == 0)
+    r.ec = asio::error::eof;  // the server closed it
+  else if (res != -EAGAIN && res != -EWOULDBLOCK && res != -EINTR)
+    r.ec = error_code(static_cast<int>(-res), boost::system::system_category());  // reset: unusable
+  return r;
+}
+
+IoResult Connection::peek_idle() {
   if (tls_) {
     SSL* ssl = tls_->native_handle();
     const auto buffered = static_cast<std::size_t>(SSL_pending(ssl)) + BIO_ctrl_pending(SSL_get_rbio(ssl));
-    if (buffered > 0 || SSL_has_pending(ssl)) {
-      waiting = buffered > 0 ? buffered : 1;
-      return IdleState::kUnsolicitedBytes;
-    }
+    if (buffered > 0 || SSL_has_pending(ssl)) return IoResult{{}, buffered > 0 ? buffered : 1};
   }
   char probe[kPeekSize];
   const ssize_t n = ::recv(socket_.native_handle(), probe, sizeof probe, MSG_PEEK | MSG_DONTWAIT);
-  if (n > 0) {
-    if (tls_) return IdleState::kClosed;
-    waiting = static_cast<std::size_t>(n);
-    return IdleState::kUnsolicitedBytes;
-  }
-  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return IdleState::kQuiet;
-  return IdleState::kClosed;  // 0: the server closed it; an error (reset): unusable
+  if (n > 0 && tls_) return IoResult{asio::error::eof, 0};  // maybe the close_notify: not reused
+  return idle_outcome(n < 0 ? -errno : n);
 }
 
 long Connection::waiting_bytes() {

@@ -9,6 +9,14 @@
 // Lifetime: a Connection is reference counted (single-threaded, non-atomic). Every pending handler holds a
 // reference, so a client (or a coroutine frame) can go away while an operation is still in flight: the
 // handler then finds no waiter and only drops its reference.
+//
+// With a UringRing (--io-uring), a plain-TCP connection's writes and reads go through the ring instead
+// of Asio: a write is queued and returns at once, the read that follows is queued behind it, and both
+// reach the kernel in the ring's next submit. The read completes once the write has too, so an exchange
+// never goes on while its request is still being sent (as with Asio, where the read starts after the
+// write), and a failed write is what the read reports. Each operation in flight holds a reference. The
+// socket is not closed while one is in flight (its descriptor number could be reused under it): close()
+// shuts it down, which ends the operations at once, and the close follows their completions.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
@@ -23,6 +31,7 @@
 #include "base/clock.hpp"
 #include "http/client/buffer_pool.hpp"
 #include "http/client/url.hpp"
+#include "reactor/uring_ring.hpp"
 
 namespace cicada::http {
 
@@ -53,7 +62,7 @@ struct IoResult {
   std::size_t bytes = 0;
 };
 
-class Connection {
+class Connection final : public reactor::UringTarget {
  public:
   // The read buffer comes from the thread's BufferPool at the first read of a request and goes back
   // when the request ends (release_read_buffer): a user waiting between requests holds none (issue 19:
@@ -63,8 +72,10 @@ class Connection {
   static constexpr std::size_t kInitialReadBufferSize = BufferPool::kMinRead;
   static constexpr std::size_t kMaxReadBufferSize = BufferPool::kMaxRead;
 
-  static ConnectionRef create(boost::asio::io_context& io, BufferPool& pool) {
-    return ConnectionRef(new Connection(io, pool));
+  // ring: where plain-TCP writes and reads go (nullptr: Asio's socket operations).
+  static ConnectionRef create(boost::asio::io_context& io, BufferPool& pool,
+                              reactor::UringRing* ring = nullptr) {
+    return ConnectionRef(new Connection(io, pool, ring));
   }
 
   // --- awaitables: each is `co_await conn->op(...)` and yields an IoResult -------------------------
@@ -95,7 +106,7 @@ class Connection {
   const boost::asio::ip::tcp::resolver::results_type& resolved() const { return resolved_; }
 
   // --- state -----------------------------------------------------------------------------------------
-  bool is_open() const { return socket_.is_open(); }
+  bool is_open() const { return socket_.is_open() && !close_deferred_; }
   bool tls() const { return tls_ != nullptr; }
   bool detached() const { return detached_; }
   // Requests are written in one piece: Nagle would only delay them.
@@ -103,14 +114,15 @@ class Connection {
   const Origin& origin() const { return origin_; }
   void set_origin(const Origin& o) { origin_ = o; }
   // What a kept-alive connection holds while no request is on it, checked without blocking just before it
-  // is reused. kClosed: the server closed it (or reset it), so a new one is needed; kUnsolicitedBytes:
-  // bytes arrived that answer no request (`waiting` is how many, up to kPeekSize). Plain TCP peeks the
-  // socket. TLS: bytes already inside the TLS engine are unsolicited; encrypted bytes still in the
-  // socket may be the server's close_notify, so they count as kClosed (best effort: a second answer
-  // that is still encrypted is not told apart, but the connection is not reused either).
-  enum class IdleState { kQuiet, kClosed, kUnsolicitedBytes };
+  // is reused: `co_await conn->idle_check()`. An error: the server closed it (or reset it), so a new one
+  // is needed; `bytes` > 0: that many bytes (up to kPeekSize) arrived that answer no request; neither:
+  // quiet. Plain TCP peeks the socket (on the ring, the peek goes to the kernel with the batch's other
+  // operations instead of a system call of its own; it takes the read buffer the response then uses).
+  // TLS: bytes already inside the TLS engine are unsolicited; encrypted bytes still in the socket may be
+  // the server's close_notify, so they count as closed (best effort: a second answer that is still
+  // encrypted is not told apart, but the connection is not reused either).
   static constexpr std::size_t kPeekSize = 256;
-  IdleState idle_state(std::size_t& waiting);
+  Awaiter idle_check();
   // For HTTP/2, where the server may send frames between requests (PING, SETTINGS, GOAWAY before it
   // closes): -1 when the server closed (or reset) the connection, else the bytes waiting to be read
   // (TLS: decrypted or not), without blocking.
@@ -135,8 +147,20 @@ class Connection {
   struct Handler;
   struct TimerHandler;
 
-  Connection(boost::asio::io_context& io, BufferPool& pool) : socket_(io), timer_(io), pool_(&pool) {}
+  Connection(boost::asio::io_context& io, BufferPool& pool, reactor::UringRing* ring)
+      : socket_(io), timer_(io), pool_(&pool), ring_(ring) {}
   ~Connection() { release_read_buffer(); }
+  // The ring path (see the top of this file).
+  enum RingTag : unsigned { kRingSend = 0, kRingRecv = 1, kRingPeek = 2 };
+  bool via_ring() const { return ring_ != nullptr && tls_ == nullptr; }
+  void ring_write(const std::string& data);
+  // A receive (or, peek, the idle check's) that the coroutine awaits.
+  void ring_receive(bool peek);
+  // The idle check done at once (Asio's socket, or TLS).
+  IoResult peek_idle();
+  // A peek's result (bytes, or -errno) as idle_check() reports it.
+  static IoResult idle_outcome(long res);
+  void on_uring_completion(unsigned tag, int res) override;
   void start_timer_wait(MonoTime at);
   void on_timer(const boost::system::error_code& ec);
   // Before a read starts: the buffer, taken from the pool, or a larger one when the last read filled it.
@@ -164,13 +188,22 @@ class Connection {
   // Null once detached: a read may still be pending into the buffer, which is then freed with the
   // connection instead (the pool may be gone by then: handlers outlive the clients at shutdown).
   BufferPool* pool_;
+  reactor::UringRing* ring_;
+  int ring_pending_ = 0;         // ring operations in flight (a send, a receive)
+  int ring_recv_result_ = 0;     // the awaited receive's result, kept until the send is done too
+  std::size_t ring_send_size_ = 0;
+  bool ring_recv_done_ = false;  // the receive completed; resumed when nothing else is in flight
+  bool ring_recv_peek_ = false;  // that receive was the idle check's peek
+  bool ring_aborted_ = false;    // closed (deadline, detach) while an operation was in flight
+  bool close_deferred_ = false;  // shut down; the descriptor closes when the operations are done
+  boost::system::error_code ring_send_error_;
 };
 
 // The awaitable returned by the operations above. Starting is deferred to await_suspend so that the
 // coroutine is suspended before any handler can run.
 class Connection::Awaiter {
  public:
-  enum class Op { kConnect, kResolve, kHandshake, kWrite, kRead };
+  enum class Op { kConnect, kResolve, kHandshake, kWrite, kRead, kIdleCheck };
   explicit Awaiter(Connection& c, Op op, const boost::asio::ip::tcp::endpoint* endpoint = nullptr,
                    const std::string* text = nullptr, std::uint16_t port = 0,
                    boost::asio::ip::tcp::resolver* resolver = nullptr,
@@ -188,7 +221,8 @@ class Connection::Awaiter {
   ~Awaiter();
 
   bool await_ready() const noexcept { return false; }
-  void await_suspend(std::coroutine_handle<> h);
+  // false: done without suspending (a write queued on the ring).
+  bool await_suspend(std::coroutine_handle<> h);
   IoResult await_resume() noexcept;
 
  private:

@@ -1,7 +1,10 @@
 #include "http/client/shared_client_state.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <stdexcept>
+
+#include "base/log.hpp"
 
 namespace cicada::http {
 namespace {
@@ -12,6 +15,17 @@ constexpr auto kDnsLifetime = std::chrono::seconds(60);
 
 SharedClientState::SharedClientState(boost::asio::io_context& io, ClientConfig config)
     : io_(io), config_(std::move(config)), resolver_(io) {}
+
+reactor::UringRing* SharedClientState::uring() {
+  if (!config_.io_uring || uring_tried_) return uring_.get();
+  uring_tried_ = true;
+  std::string why;
+  uring_ = reactor::UringRing::create(io_, why);
+  static std::atomic<bool> warned{false};
+  if (!uring_ && !warned.exchange(true))
+    log::warning("--io-uring: this kernel refuses io_uring ({}); sending over epoll instead", why);
+  return uring_.get();
+}
 
 namespace {
 

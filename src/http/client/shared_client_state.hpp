@@ -15,6 +15,7 @@
 #include "base/clock.hpp"
 #include "http/client/buffer_pool.hpp"
 #include "http/client/client_config.hpp"
+#include "reactor/uring_ring.hpp"
 
 namespace cicada::http {
 
@@ -52,6 +53,10 @@ class SharedClientState {
   // The buffers of the requests in flight on this thread (buffer_pool.hpp).
   BufferPool& buffers() { return buffers_; }
 
+  // This loop's io_uring when the config asks for one (made at first use, on the loop's thread), or
+  // nullptr: not asked for, or refused by the kernel (one warning per process, then epoll).
+  reactor::UringRing* uring();
+
  private:
   struct DnsEntry {
     std::string host;
@@ -68,6 +73,9 @@ class SharedClientState {
   // The rules requests named (a scenario has a few); a deque keeps the references it handed out.
   std::deque<std::pair<std::string, TokenCounting>> token_rules_;
   BufferPool buffers_;
+  // Last: it goes first, handing the completions of operations still in flight to their connections.
+  std::unique_ptr<reactor::UringRing> uring_;
+  bool uring_tried_ = false;
 };
 
 }  // namespace cicada::http

@@ -20,11 +20,16 @@ bool is_redirect(int status) {
 
 }  // namespace
 
+ConnectionRef UserHttpClient::new_connection() {
+  // HTTP/2 frames its own reads and writes on one connection: it stays on Asio's operations.
+  return Connection::create(shared_.io(), shared_.buffers(), shared_.config().http2 ? nullptr : shared_.uring());
+}
+
 UserHttpClient::UserHttpClient(SharedClientState& shared, RequestSink& sink, std::string_view base_url)
     : shared_(shared),
       sink_(sink),
       base_url_(base_url.empty() ? std::string_view(shared.config().base_url) : base_url),
-      conn_(Connection::create(shared.io(), shared.buffers())) {
+      conn_(new_connection()) {
   std::string_view ignored_target;
   base_ok_ = parse_absolute_url(base_url_, base_origin_, ignored_target);
   head_.run_defaults = &shared_.config().default_headers;
@@ -152,7 +157,7 @@ bool UserHttpClient::follow_location(std::string_view location) {
 
 Task<TransportError> UserHttpClient::exchange(const Origin& origin, MonoTime deadline) {
   // A coroutine frame destroyed mid-request left the old connection in an unknown state.
-  if (conn_->detached()) conn_ = Connection::create(shared_.io(), shared_.buffers());
+  if (conn_->detached()) conn_ = new_connection();
   head_.origin = &origin;
   head_.target = target_;
   write_request(write_buffer_, head_);
@@ -164,21 +169,17 @@ Task<TransportError> UserHttpClient::exchange(const Origin& origin, MonoTime dea
     // idle is replaced (the server never saw this request; urllib3 checks the same before reuse), and
     // bytes waiting on it answer no request (a server that answered twice): reading them as this
     // request's response would put every later pairing out of step.
-    std::size_t waiting = 0;
-    switch (conn_->idle_state(waiting)) {
-      case Connection::IdleState::kQuiet:
-        break;
-      case Connection::IdleState::kClosed:
-        conn_->close();
-        reused = false;
-        break;
-      case Connection::IdleState::kUnsolicitedBytes:
-        conn_->close();
-        failure().detail.assign("the server sent ");
-        failure().detail += std::to_string(waiting);
-        failure().detail += waiting >= Connection::kPeekSize ? "+ bytes" : " bytes";
-        failure().detail += " while the connection was idle (an answer to no request); connection closed";
-        co_return TransportError::kMalformedResponse;
+    const IoResult idle = co_await conn_->idle_check();
+    if (idle.ec) {
+      conn_->close();
+      reused = false;
+    } else if (idle.bytes > 0) {
+      conn_->close();
+      failure().detail.assign("the server sent ");
+      failure().detail += std::to_string(idle.bytes);
+      failure().detail += idle.bytes >= Connection::kPeekSize ? "+ bytes" : " bytes";
+      failure().detail += " while the connection was idle (an answer to no request); connection closed";
+      co_return TransportError::kMalformedResponse;
     }
   }
   if (!reused) {
@@ -231,7 +232,7 @@ Task<TransportError> UserHttpClient::exchange(const Origin& origin, MonoTime dea
 }
 
 Task<TransportError> UserHttpClient::exchange_h2(const Origin& origin, MonoTime deadline) {
-  if (conn_->detached()) conn_ = Connection::create(shared_.io(), shared_.buffers());
+  if (conn_->detached()) conn_ = new_connection();
   head_.origin = &origin;
   head_.target = target_;
   bool reused = h2_ && conn_->is_open() && conn_->origin() == origin && h2_->usable();

@@ -115,6 +115,8 @@ class UserHttpClient final : public HttpClient, private detail::ResponseOwner {
   // The same over HTTP/2: the request as a stream on the user's HTTP/2 connection.
   Task<TransportError> exchange_h2(const Origin& origin, MonoTime deadline);
   Task<TransportError> open(const Origin& origin, MonoTime deadline);
+  // A connection on this loop, on its io_uring when the run uses one (HTTP/1.1 only).
+  ConnectionRef new_connection();
   // The request's buffers from the pool, and back (the response's go with the Response).
   void take_buffers();
   void give_buffers();

@@ -7,6 +7,7 @@
 #include <boost/asio/post.hpp>
 #include <chrono>
 #include <coroutine>
+#include <cstdlib>
 #include <exception>
 #include <map>
 #include <memory>
@@ -49,9 +50,14 @@ struct EntryTotals {
 
 class ClientTest : public ::testing::Test {
  protected:
+  // CICADA_TEST_IO_URING=1 (the "io_uring." copy of this suite, CMakeLists.txt) runs every test with the
+  // client's sends and receives on an io_uring (--io-uring) instead of epoll.
+  static bool io_uring_run() { return std::getenv("CICADA_TEST_IO_URING") != nullptr; }
+
   ClientConfig config_for(const std::string& base_url) {
     ClientConfig c;
     c.base_url = base_url;
+    c.io_uring = io_uring_run();
     return c;
   }
 
