@@ -94,8 +94,8 @@ UringRing::UringRing(boost::asio::io_context& io)
 std::unique_ptr<UringRing> UringRing::create(boost::asio::io_context& io, std::string& why) {
   std::unique_ptr<UringRing> r(new UringRing(io));
   io_uring_params params{};
-  params.flags = IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG | IORING_SETUP_SUBMIT_ALL |
-                 IORING_SETUP_CQSIZE;
+  params.flags =
+      IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG | IORING_SETUP_SUBMIT_ALL | IORING_SETUP_CQSIZE;
   params.cq_entries = kCompletionEntries;
   if (const int rc = io_uring_queue_init_params(kSubmissionEntries, &r->ring_, &params); rc < 0) {
     why = std::string("io_uring_setup: ") + std::strerror(-rc);
@@ -221,13 +221,13 @@ void UringRing::deliver_completions() {
 void UringRing::update_wait() {
   if (in_flight_ > 0 && !wait_armed_) {
     wait_armed_ = true;
-    wait_.async_wait(boost::asio::posix::stream_descriptor::wait_read,
-                     token_handler(self_, self_->wait_memory,
-                                   [](UringRing* ring, const boost::system::error_code& ec) {
-                                     if (ec || ring == nullptr) return;  // cancelled, or the ring is gone
-                                     ring->wait_armed_ = false;
-                                     ring->pump();
-                                   }));
+    wait_.async_wait(
+        boost::asio::posix::stream_descriptor::wait_read,
+        token_handler(self_, self_->wait_memory, [](UringRing* ring, const boost::system::error_code& ec) {
+          if (ec || ring == nullptr) return;  // cancelled, or the ring is gone
+          ring->wait_armed_ = false;
+          ring->pump();
+        }));
   } else if (in_flight_ == 0 && wait_armed_) {
     wait_armed_ = false;
     boost::system::error_code ignored;

@@ -229,9 +229,8 @@ void Connection::on_uring_completion(unsigned tag, int res) {
   --refs_;
   --ring_pending_;
   if (tag == kRingSend) {
-    if (!ring_send_error_ && (res < 0 || static_cast<std::size_t>(res) < ring_send_size_)) {
-      ring_send_error_ = res < 0 ? error_code(-res, boost::system::system_category())
-                                 : error_code(asio::error::broken_pipe);
+    if (ring_send_errno_ == 0 && (res < 0 || static_cast<std::size_t>(res) < ring_send_size_)) {
+      ring_send_errno_ = res < 0 ? -res : EPIPE;
       // The receive queued behind it would wait for an answer that will not come: end it now.
       ::shutdown(socket_.native_handle(), SHUT_RDWR);
     }
@@ -250,8 +249,8 @@ void Connection::on_uring_completion(unsigned tag, int res) {
   IoResult result;
   if (ring_aborted_)
     result.ec = asio::error::operation_aborted;
-  else if (ring_send_error_)
-    result.ec = ring_send_error_;
+  else if (ring_send_errno_ != 0)
+    result.ec = error_code(ring_send_errno_, boost::system::system_category());
   else if (ring_recv_peek_)
     result = idle_outcome(ring_recv_result_);
   else if (ring_recv_result_ > 0)
@@ -261,7 +260,7 @@ void Connection::on_uring_completion(unsigned tag, int res) {
   else
     result.ec = error_code(-ring_recv_result_, boost::system::system_category());
   ring_aborted_ = false;
-  ring_send_error_.clear();
+  ring_send_errno_ = 0;
   if (detached_) return;
   result_ = result;
   if (auto h = std::exchange(waiter_, {})) h.resume();

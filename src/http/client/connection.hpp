@@ -24,6 +24,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <coroutine>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -188,15 +189,16 @@ class Connection final : public reactor::UringTarget {
   // Null once detached: a read may still be pending into the buffer, which is then freed with the
   // connection instead (the pool may be gone by then: handlers outlive the clients at shutdown).
   BufferPool* pool_;
+  // The ring path's state, packed (it is in every user's connection: issue 19, memory per user).
   reactor::UringRing* ring_;
-  int ring_pending_ = 0;         // ring operations in flight (a send, a receive)
-  int ring_recv_result_ = 0;     // the awaited receive's result, kept until the send is done too
   std::size_t ring_send_size_ = 0;
-  bool ring_recv_done_ = false;  // the receive completed; resumed when nothing else is in flight
-  bool ring_recv_peek_ = false;  // that receive was the idle check's peek
-  bool ring_aborted_ = false;    // closed (deadline, detach) while an operation was in flight
-  bool close_deferred_ = false;  // shut down; the descriptor closes when the operations are done
-  boost::system::error_code ring_send_error_;
+  int ring_recv_result_ = 0;       // the awaited receive's result, kept until the send is done too
+  int ring_send_errno_ = 0;        // the send failed with this; the receive behind it reports it
+  std::uint8_t ring_pending_ = 0;  // ring operations in flight (a send, a receive)
+  bool ring_recv_done_ = false;    // the receive completed; resumed when nothing else is in flight
+  bool ring_recv_peek_ = false;    // that receive was the idle check's peek
+  bool ring_aborted_ = false;      // closed (deadline, detach) while an operation was in flight
+  bool close_deferred_ = false;    // shut down; the descriptor closes when the operations are done
 };
 
 // The awaitable returned by the operations above. Starting is deferred to await_suspend so that the

@@ -22,7 +22,8 @@ bool is_redirect(int status) {
 
 ConnectionRef UserHttpClient::new_connection() {
   // HTTP/2 frames its own reads and writes on one connection: it stays on Asio's operations.
-  return Connection::create(shared_.io(), shared_.buffers(), shared_.config().http2 ? nullptr : shared_.uring());
+  return Connection::create(shared_.io(), shared_.buffers(),
+                            shared_.config().http2 ? nullptr : shared_.uring());
 }
 
 UserHttpClient::UserHttpClient(SharedClientState& shared, RequestSink& sink, std::string_view base_url)

@@ -64,7 +64,8 @@ const cicada::stats::FailureRow* failure_containing(const cicada::stats::Snapsho
 
 }  // namespace
 
-TEST(Engine, MisbehavingTargetNeverStopsTheRun) {
+// Resets, closes, garbage, stalls and 500s mixed in with 200s: every one is recorded with its text.
+static void run_against_a_misbehaving_target(bool io_uring) {
   ScriptedServer server;
   server.set_recording(false);
   std::atomic<int> n{0};
@@ -87,7 +88,9 @@ TEST(Engine, MisbehavingTargetNeverStopsTheRun) {
   Scenario s;
   s.source = "engine_test";
   s.user_types.push_back(user_type("U", {get_task("get", "/x")}));
-  LocalRunner runner(s, options(server.url(), 4, 2000ms));
+  auto o = options(server.url(), 4, 2000ms);
+  o.io_uring = io_uring;
+  LocalRunner runner(s, o);
   ASSERT_TRUE(runner.prepare().ok());
   const auto started = cicada::mono_now();
   runner.run([](const cicada::stats::Snapshot&) {});
@@ -101,6 +104,30 @@ TEST(Engine, MisbehavingTargetNeverStopsTheRun) {
   EXPECT_NE(failure_containing(*snap, "not an HTTP response"), nullptr);
   EXPECT_NE(failure_containing(*snap, "timeout"), nullptr);
   EXPECT_TRUE(failure_containing(*snap, "reset") || failure_containing(*snap, "closed connection"));
+}
+
+TEST(Engine, MisbehavingTargetNeverStopsTheRun) { run_against_a_misbehaving_target(false); }
+
+TEST(Engine, MisbehavingTargetNeverStopsTheRunOnIoUring) { run_against_a_misbehaving_target(true); }
+
+TEST(Engine, OnIoUringEveryRequestTheServerAnsweredIsRecordedOnce) {
+  ScriptedServer server;
+  server.set_recording(false);
+  server.set_fallback(ScriptedReply::respond(200, "ok"));
+  Scenario s;
+  s.source = "engine_test";
+  s.user_types.push_back(user_type("U", {get_task("get", "/x")}));
+  auto o = options(server.url(), 8, 1500ms);
+  o.io_uring = true;
+  o.stop_timeout = 10s;  // each user ends its request in flight, so the server's count is the truth
+  LocalRunner runner(s, o);
+  ASSERT_TRUE(runner.prepare().ok());
+  runner.run([](const cicada::stats::Snapshot&) {});
+  auto snap = runner.snapshot();
+  ASSERT_TRUE(snap);
+  EXPECT_GT(snap->total.num_requests, 100u);
+  EXPECT_EQ(snap->total.num_requests, server.request_count());
+  EXPECT_EQ(snap->total.num_failures, 0u);
 }
 
 TEST(Engine, ScenarioExceptionsAreCountedAndTheUserKeepsRunning) {
@@ -155,9 +182,9 @@ TEST(Engine, StopTimeoutLetsTheRunningTaskFinish) {
   EXPECT_EQ(graceful.snapshot()->total.num_failures, 0u);
 }
 
-TEST(Engine, WithoutAStopTimeoutTheRunEndsWithoutWaitingForRequestsInFlight) {
-  // The server never answers, and the requests' own timeout is 60 s: a run that waited for them would
-  // last a minute; any shorter run, however loaded the machine, shows it did not.
+// The server never answers, and the requests' own timeout is 60 s: a run that waited for them would
+// last a minute; any shorter run, however loaded the machine, shows it did not.
+static void stop_with_requests_in_flight(bool io_uring) {
   ScriptedServer server;
   server.set_recording(false);
   server.set_fallback(ScriptedReply::stall());
@@ -166,7 +193,8 @@ TEST(Engine, WithoutAStopTimeoutTheRunEndsWithoutWaitingForRequestsInFlight) {
   s.user_types.push_back(user_type("U", {get_task("stalled", "/stalled")}));
   auto o = options(server.url(), 3, 120s);  // ended by stop() below
   o.request_timeout = 60s;
-  o.stop_timeout = 0s;  // Locust's default: stop at once, unfinished requests are not measured
+  o.stop_timeout = 0s;    // Locust's default: stop at once, unfinished requests are not measured
+  o.io_uring = io_uring;  // the ring's receives still in flight when its loop stops
   LocalRunner abrupt(s, o);
   ASSERT_TRUE(abrupt.prepare().ok());
   bool all_in_flight = false;
@@ -183,6 +211,14 @@ TEST(Engine, WithoutAStopTimeoutTheRunEndsWithoutWaitingForRequestsInFlight) {
   EXPECT_TRUE(all_in_flight) << "every user had its request in flight when the run was stopped";
   EXPECT_LT(ended - stop_asked, 30s);
   EXPECT_EQ(abrupt.snapshot()->total.num_requests, 0u);
+}
+
+TEST(Engine, WithoutAStopTimeoutTheRunEndsWithoutWaitingForRequestsInFlight) {
+  stop_with_requests_in_flight(false);
+}
+
+TEST(Engine, WithoutAStopTimeoutARunOnIoUringEndsWithoutWaitingForRequestsInFlight) {
+  stop_with_requests_in_flight(true);
 }
 
 TEST(Engine, UserTypesFollowTheirWeightsAndFixedCounts) {
