@@ -43,7 +43,7 @@ struct RunOptions {
   std::string client_cert;  // PEM client certificate chain for mutual TLS (--client-cert)
   std::string client_key;   // its private key (--client-key)
   std::size_t max_body_bytes = 1 << 20;  // response body bytes kept for checks (--max-body-size)
-  bool http2 = false;  // HTTP/2: TLS with ALPN "h2", h2c prior knowledge on http:// (--http2)
+  bool http2 = false;     // HTTP/2: TLS with ALPN "h2", h2c prior knowledge on http:// (--http2)
   bool io_uring = false;  // plain HTTP/1.1 sends and receives through io_uring (--io-uring)
   // How streamed responses count tokens (--stream-tokens, http/client/event_stream.hpp).
   http::TokenCounting stream_tokens;

@@ -3,9 +3,8 @@
 // copy, CMakeLists.txt); these tests check what only the ring has: that it carried the requests, that
 // large requests and responses cross it whole, and that nothing stays in flight after a deadline or a
 // user that went away.
-#include <thread>
-
 #include "client_fixture.hpp"
+#include "support/eventually.hpp"
 
 namespace cicada::http::test {
 namespace {
@@ -14,12 +13,9 @@ using namespace std::chrono_literals;
 using testing::ScriptedReply;
 using testing::ScriptedServer;
 
-// Waits until the server sees no connection open (true), bounded: a hang fails, speed does not matter.
+// The server sees no connection open (true), within the hang guard of eventually().
 bool all_closed(const ScriptedServer& server) {
-  const auto until = std::chrono::steady_clock::now() + 10s;
-  while (server.connections_open() > 0 && std::chrono::steady_clock::now() < until)
-    std::this_thread::sleep_for(5ms);
-  return server.connections_open() == 0;
+  return cicada::testing::eventually([&] { return server.connections_open() == 0; });
 }
 
 class IoUringTest : public ClientTest {
