@@ -11,10 +11,10 @@
 
 #include "base/duration.hpp"
 #include "base/log.hpp"
+#include "base/process_usage.hpp"
 #include "capacity_history.hpp"
 #include "capacity_web.hpp"
 #include "client_options.hpp"
-#include "distributed/process_usage.hpp"
 #include "distributed_options.hpp"
 #include "distributed_run.hpp"
 #include "history_cli.hpp"
@@ -247,7 +247,7 @@ int run_capacity_command(int argc, char** argv) {
   const double started_unix_s =
       std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
   runner::CapacityProbes probes;
-  distributed::ProcessUsage usage;
+  ProcessUsage usage;
   const double cores = static_cast<double>(ro.threads ? ro.threads : runner::usable_cpus());
   probes.generator_cpu = [&] { return usage.cpu_percent() / 100.0 / cores; };
   // This process's loops sleep between arrivals below the polling rate, so there its CPU measures its work

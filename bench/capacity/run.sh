@@ -12,6 +12,7 @@
 #
 #   bash bench/capacity/run.sh [path/to/cicada-model] [path/to/cicada]      (about 8 minutes)
 #   CASES="A B" REPEAT=3 bash bench/capacity/run.sh   (each case REPEAT times, rows one after another)
+#   CICADA_FLAGS="--io-uring" CASES=A bash bench/capacity/run.sh   (extra flags for every search)
 # wrk's maximum on this VM moves by up to 30% between minutes (59,700 before and 80,100 after one search,
 # same binaries, nothing else running): the "wrk drift" column says how far it moved during the search,
 # and a drift beyond 10% is flagged, as a row that cannot judge a 10% goal either way.
@@ -21,6 +22,7 @@ model_bin="${1:-$root/build/release/apps/cicada-model/cicada-model}"
 cicada_bin="${2:-$root/build/release/apps/cicada/cicada}"
 cases="${CASES:-A B C}"
 repeat="${REPEAT:-1}"
+read -r -a cicada_flags <<<"${CICADA_FLAGS:-}"
 for b in "$model_bin" "$cicada_bin"; do [ -x "$b" ] || { echo "capacity/run.sh: no binary at $b" >&2; exit 2; }; done
 command -v wrk >/dev/null || { echo "capacity/run.sh: needs wrk" >&2; exit 2; }
 work="$(mktemp -d)"
@@ -54,12 +56,13 @@ wrk_max() {  # closed-loop maximum req/s of POST /predict
   echo "$rps"
 }
 
-search() {  # scenario json-file -> exit code; prints elapsed seconds to $work/elapsed
+search() {  # scenario json-file [metrics-url] -> exit code; prints elapsed seconds to $work/elapsed
   local t0 t1 code=0
   rm -f "$2"
   t0=$(date +%s.%N)
   taskset -c 1 timeout 400 "$cicada_bin" capacity -f "$1" --host "$url" --slo 'p95 < 50ms' --slo 'fail_ratio < 1%' \
-    --threads 1 --headless --no-history --json "$2" >"$work/search.txt" 2>&1 || code=$?
+    --threads 1 --headless --no-history --json "$2" ${3:+--server-metrics "$3"} ${cicada_flags[@]+"${cicada_flags[@]}"} \
+    >"$work/search.txt" 2>&1 || code=$?
   t1=$(date +%s.%N)
   awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.0f", b - a}' >"$work/elapsed"
   return "$code"
@@ -67,6 +70,8 @@ search() {  # scenario json-file -> exit code; prints elapsed seconds to $work/e
 
 field() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$1" "$2"; }
 
+echo "cicada flags: ${CICADA_FLAGS:-(none)}"
+echo
 echo "| case | wrk max before (req/s) | search answer (/s) | wrk max after (req/s) | answer / wrk (before, after) | wrk drift (after / before) | steps | search time (s) | exit | load avg | stop reason |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
 row() {  # case-name
@@ -92,7 +97,7 @@ for run in $runs; do
     A)
       start_server
       before=$(wrk_max); sleep 2
-      code=0; search "$root/examples/fixed-predict.yaml" "$work/c.json" || code=$?
+      code=0; search "$root/examples/fixed-predict.yaml" "$work/c.json" "$url/metrics" || code=$?
       sleep 2; after=$(wrk_max)
       row "$before" "$after" "$code" "A: cicada-model /predict, --threads 1"
       cp "$work/search.txt" "$work/$run.txt"
@@ -100,7 +105,7 @@ for run in $runs; do
     B)
       start_server --simulated-cost-us 2000 --simulated-cost-mode sleep
       before=$(wrk_max); sleep 2
-      code=0; search "$root/examples/fixed-predict.yaml" "$work/c.json" || code=$?
+      code=0; search "$root/examples/fixed-predict.yaml" "$work/c.json" "$url/metrics" || code=$?
       sleep 2; after=$(wrk_max)
       row "$before" "$after" "$code" "B: /predict throttled (2 ms sleep)"
       cp "$work/search.txt" "$work/$run.txt"

@@ -11,7 +11,7 @@
 
 #include "base/clock.hpp"
 #include "base/log.hpp"
-#include "distributed/process_usage.hpp"
+#include "base/process_usage.hpp"
 #include "distributed/transport.hpp"
 #include "distributed/worker_test.hpp"
 #include "runner/run_options.hpp"

@@ -341,6 +341,12 @@ void CapacitySearch::end_step(StepVerdict verdict, std::string why, std::size_t 
                                : "",
         busy || polling ? "" : ": other work on this machine takes its CPU");
   }
+  if (verdict == StepVerdict::kCrossed || verdict == StepVerdict::kPlateau ||
+      verdict == StepVerdict::kDropped) {
+    // With --server-metrics, whether the target's own cores were full says whose limit this is.
+    if (const auto cpu = m.server.find("process cpu"); cpu != m.server.end())
+      why += fmt::format("; the target's process used {:.0f}% of a core", cpu->second * 100);
+  }
   if (judging_merged_) {
     p.judged_merged = true;
     p.note = fmt::format(

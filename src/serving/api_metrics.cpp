@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "base/process_usage.hpp"
+
 namespace cicada::serving {
 namespace {
 
@@ -126,6 +128,15 @@ std::string ApiMetrics::render() const {
   }
   fmt::format_to(it, "cicada_model_inference_duration_seconds_sum {}\n", static_cast<double>(sum_ns) / 1e9);
   fmt::format_to(it, "cicada_model_inference_duration_seconds_count {}\n", cumulative);
+  // Prometheus's standard process metrics: with the request counter, the server's CPU per request, and
+  // whether its cores were full at a load (what `cicada capacity --server-metrics` shows as "process cpu").
+  out += "# HELP process_cpu_seconds_total Total user and system CPU time spent in seconds.\n";
+  out += "# TYPE process_cpu_seconds_total counter\n";
+  fmt::format_to(it, "process_cpu_seconds_total {}\n",
+                 std::chrono::duration<double>(ProcessUsage::cpu_time()).count());
+  out += "# HELP process_resident_memory_bytes Resident memory size in bytes.\n";
+  out += "# TYPE process_resident_memory_bytes gauge\n";
+  fmt::format_to(it, "process_resident_memory_bytes {}\n", ProcessUsage::resident_bytes());
   return out;
 }
 

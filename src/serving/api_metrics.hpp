@@ -9,6 +9,7 @@
 //                                                      validate, predict, answer): the model's share of a
 //                                                      request; the rest of request_duration is waiting on
 //                                                      the event loop (the server's queue) and writing
+//   process_cpu_seconds_total, process_resident_memory_bytes   Prometheus's standard process metrics
 //
 // Each worker thread writes only its own cache-line-aligned slot (relaxed atomics, no lock, no RMW);
 // render() sums the slots, so a scrape sees each counter at most one request behind.

@@ -159,6 +159,10 @@ TEST(CapacityE2e, BracketsTheThrottledModelServersLimitToFivePercentBelowItsMeas
       ASSERT_TRUE(server_figures.contains("cicada_model_inference_duration_seconds avg ms"))
           << server_figures.dump();
       EXPECT_GE(server_figures.at("cicada_model_inference_duration_seconds avg ms").get<double>(), 1.9);
+      // Its CPU (process_cpu_seconds_total) as a share of a core: a one-thread server that mostly sleeps.
+      ASSERT_TRUE(server_figures.contains("process cpu")) << server_figures.dump();
+      EXPECT_GT(server_figures.at("process cpu").get<double>(), 0);
+      EXPECT_LT(server_figures.at("process cpu").get<double>(), 2.0);
       EXPECT_NEAR(server_figures.at("cicada_http_requests_total /s").get<double>(),
                   p.at("throughput_rps").get<double>(), p.at("throughput_rps").get<double>() * 0.2 + 5)
           << p.dump();
@@ -194,9 +198,9 @@ TEST(CapacityE2e, BracketsTheThrottledModelServersLimitToFivePercentBelowItsMeas
   EXPECT_EQ(rows, points.size());
   EXPECT_NE(html.find("max sustainable: " + std::to_string(static_cast<int>(max_load)) + "/s"),
             std::string::npos);
-  std::string violated;  // as the page writes it, HTML-escaped ("p95 &lt; 100ms ...")
+  std::string violated;  // as the page writes it, HTML-escaped ("p95 &lt; 100ms ... the target&#x27;s ...")
   for (char c : limit_step->at("violated").get<std::string>())
-    violated += c == '<' ? "&lt;" : std::string(1, c);
+    violated += c == '<' ? "&lt;" : c == '\'' ? "&#x27;" : std::string(1, c);
   EXPECT_FALSE(violated.empty());
   EXPECT_NE(html.find("limit: " + violated), std::string::npos) << violated;
   EXPECT_NE(html.find("crossed: " + violated), std::string::npos) << violated;

@@ -1,6 +1,8 @@
 // Open Inference Protocol v2 routes and the Prometheus /metrics text, over real loopback HTTP.
+#include <cstdlib>
 #include <string>
 
+#include "base/process_usage.hpp"
 #include "model_api_fixture.hpp"
 
 namespace cicada::serving::test {
@@ -116,6 +118,31 @@ TEST_F(ModelApiTest, MetricsCountRequestsByRouteAndStatus) {
   // The scrape itself is in flight while the text is rendered.
   EXPECT_NE(m.find("cicada_http_requests_in_flight 1\n"), std::string::npos) << m;
   EXPECT_NE(m.find("cicada_http_requests_rejected_total 0\n"), std::string::npos) << m;
+}
+
+// The value of an unlabelled sample `name` in a Prometheus text, or -1 when it is not there.
+double sample(const std::string& text, const std::string& name) {
+  const auto at = text.find("\n" + name + " ");
+  if (at == std::string::npos) return -1;
+  return std::strtod(text.c_str() + at + name.size() + 2, nullptr);
+}
+
+TEST_F(ModelApiTest, MetricsCarryTheProcessCpuTimeAndResidentMemory) {
+  // The server runs in this process: its CPU time is this process's, read on both sides of the scrape.
+  const double cpu_before = std::chrono::duration<double>(ProcessUsage::cpu_time()).count();
+  auto r = get("/metrics");
+  const double cpu_after = std::chrono::duration<double>(ProcessUsage::cpu_time()).count();
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200);
+  const std::string& m = r->body;
+  EXPECT_NE(m.find("# TYPE process_cpu_seconds_total counter\n"), std::string::npos) << m;
+  EXPECT_NE(m.find("# TYPE process_resident_memory_bytes gauge\n"), std::string::npos) << m;
+  const double cpu = sample(m, "process_cpu_seconds_total");
+  EXPECT_GE(cpu, cpu_before - 1e-6) << m;
+  EXPECT_LE(cpu, cpu_after + 1e-6) << m;
+  const double rss = sample(m, "process_resident_memory_bytes");
+  EXPECT_GT(rss, 1 << 20) << m;  // a process with a model loaded holds more than 1 MB
+  EXPECT_LT(rss, 64.0 * (1ull << 30)) << m;
 }
 
 }  // namespace

@@ -410,6 +410,35 @@ TEST(CapacitySearch, AStartAboveTheCapacityComesDownByTheFactor) {
   EXPECT_LE(out.result.best.load, 50 * 1.02);
 }
 
+TEST(CapacitySearch, AFailedStepSaysHowBusyTheTargetsProcessWasWhenItsMetricsTellIt) {
+  // --server-metrics against a target that exports process_cpu_seconds_total: its CPU follows the load
+  // up to one full core at capacity.
+  SimulatedServer server{1000, 500};
+  CapacitySearch search(default_plan(), {*parse_slo("p95 < 25ms")});
+  for (int n = 0; !search.done() && n < 10'000; ++n) {
+    CapacityWindow w = server.next(search.load());
+    w.server["process cpu"] = std::min(search.load() / server.capacity, 1.0);
+    if (search.add_window(std::move(w))) server.window_in_step = 0;
+  }
+  const auto& r = search.result();
+  ASSERT_TRUE(r.found) << r.stop_reason;
+  int failed = 0;
+  for (const auto& p : r.curve) {
+    if (p.within_slo) {
+      EXPECT_EQ(p.violated, "") << p.load;
+    } else {
+      ++failed;
+      const long percent = std::lround(std::min(p.load / server.capacity, 1.0) * 100);
+      EXPECT_NE(p.violated.find("; the target's process used " + std::to_string(percent) + "% of a core"),
+                std::string::npos)
+          << p.violated;
+    }
+  }
+  EXPECT_GT(failed, 0);
+  // The answer's limit is a failed step: the stop reason carries its figure too.
+  EXPECT_NE(r.stop_reason.find("; the target's process used "), std::string::npos) << r.stop_reason;
+}
+
 TEST(CapacitySearch, NoLoadWithinTheObjectivesIsReportedAsNotFound) {
   SimulatedServer server{1000, 10'000};
   const auto out = search_against(server, default_plan(), {*parse_slo("p95 < 5ms")});

@@ -1,14 +1,13 @@
-#include "distributed/process_usage.hpp"
+#include "base/process_usage.hpp"
 
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include <fstream>
 
-namespace cicada::distributed {
-namespace {
+namespace cicada {
 
-std::chrono::microseconds cpu_time() {
+std::chrono::microseconds ProcessUsage::cpu_time() {
   rusage u{};
   if (::getrusage(RUSAGE_SELF, &u) != 0) return std::chrono::microseconds(0);
   auto us = [](const timeval& t) {
@@ -16,8 +15,6 @@ std::chrono::microseconds cpu_time() {
   };
   return us(u.ru_utime) + us(u.ru_stime);
 }
-
-}  // namespace
 
 ProcessUsage::ProcessUsage() : cpu_(cpu_time()), at_(mono_now()) {}
 
@@ -39,4 +36,4 @@ std::uint64_t ProcessUsage::resident_bytes() {
   return resident_pages * static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
 }
 
-}  // namespace cicada::distributed
+}  // namespace cicada
