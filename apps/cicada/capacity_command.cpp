@@ -61,7 +61,18 @@ struct CapacityOptions {
   bool no_history = false;
   CapacityWebFlags web;
   // The HTTP client flags (client_options.hpp: --connect-timeout, --insecure...); the rest is set below.
-  runner::RunOptions run;
+  runner::RunOptions run = search_defaults();
+
+  // A search must offer more than the target can take, so its generator's cost per request decides how far
+  // it can see: io_uring by default (--no-io-uring: epoll). Against cicada-model on one core the search
+  // found the server's limit (65,700/s, its core full) where epoll's one loop saturated first at
+  // 45,000-57,300/s (bench/RESULTS.md, "Capacity search"). `cicada` keeps epoll by default: at low rates
+  // the ring's extra pass per request (the idle check, then the request) adds microseconds to latency.
+  static runner::RunOptions search_defaults() {
+    runner::RunOptions r;
+    r.io_uring = true;
+    return r;
+  }
 };
 
 std::string point_line(const runner::CapacityPlan& plan, const runner::CapacityPoint& p) {
@@ -97,6 +108,7 @@ std::string history_config(const CapacityOptions& o, const runner::RunOptions& r
       {"server_metrics", o.server_metrics},
       {"max_inflight", ro.max_inflight},
       {"threads", ro.threads},
+      {"io_uring", ro.io_uring},
       {"seed", r.seed},
       {"result", report::capacity_curve_json(plan, r)},
   };

@@ -24,9 +24,13 @@ void add_client_flags(CLI::App& app, runner::RunOptions& run) {
   app.add_flag("--http2", run.http2,
                "Speak HTTP/2: TLS with ALPN h2 on https:// (a server that does not choose h2 fails the "
                "request), h2c with prior knowledge on http://; one connection per user");
-  app.add_flag("--io-uring", run.io_uring,
-               "Send and receive plain HTTP/1.1 through io_uring (one ring per event loop) instead of "
-               "epoll: less CPU per request; falls back to epoll with a warning where the kernel refuses");
+  // The default is the command's (`cicada capacity`: on), said in the help.
+  app.add_flag(
+      "--io-uring,!--no-io-uring", run.io_uring,
+      std::string("Send and receive plain HTTP/1.1 through io_uring (one ring per event loop) instead "
+                  "of epoll: less CPU per request; falls back to epoll with a warning where the "
+                  "kernel refuses (default: ") +
+          (run.io_uring ? "on; --no-io-uring: epoll)" : "off)"));
   app.add_option("--ca-bundle", run.ca_bundle,
                  "PEM file of CA certificates to trust instead of the system's");
   app.add_option("--client-cert", run.client_cert, "PEM client certificate (chain) for mutual TLS");

@@ -8,6 +8,8 @@
 //   --ca-bundle FILE         PEM CA certificates to trust instead of the system's
 //   --client-cert FILE, --client-key FILE   mutual TLS
 //   --max-body-size 1MiB     response body bytes kept per response for checks (the rest is counted)
+//   --io-uring, --no-io-uring   plain HTTP/1.1 through io_uring (default: off for `cicada`, on for
+//                            `cicada capacity`, whose RunOptions arrive with it set)
 #include <cstddef>
 #include <string_view>
 

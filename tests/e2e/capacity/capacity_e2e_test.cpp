@@ -216,6 +216,7 @@ TEST(CapacityE2e, BracketsTheThrottledModelServersLimitToFivePercentBelowItsMeas
       << shown;
   EXPECT_NE(shown.find("\"step\":" + std::to_string(points.size())), std::string::npos) << shown;
   EXPECT_NE(shown.find("Verdict    pass"), std::string::npos) << shown;
+  EXPECT_NE(shown.find("\"io_uring\":true"), std::string::npos) << shown;  // a search's default
 
   // The history's report of the search leads with the same curve and steps as its --html page (each
   // step's measured throughput, the axis ending at the highest load measured), then the run's tables.
@@ -231,6 +232,42 @@ TEST(CapacityE2e, BracketsTheThrottledModelServersLimitToFivePercentBelowItsMeas
   ASSERT_FALSE(curve_section.empty());
   EXPECT_EQ(between(stored, "<h2>Throughput-latency curve</h2>", "<h2>Request Statistics</h2>"),
             curve_section);
+}
+
+// --no-io-uring: the search's requests go over epoll (the default is io_uring), and the history says which.
+TEST(CapacityE2e, NoIoUringSearchesOverEpollAndTheHistorySaysSo) {
+  ModelServer server;
+  TempDir dir;
+  ChildProcess search({binary("apps/cicada/cicada").string(),
+                       "capacity",
+                       "-f",
+                       source("examples/fixed-predict.yaml").string(),
+                       "--host",
+                       server.url(),
+                       "--slo",
+                       "p95 < 1s",
+                       "--start",
+                       "50",
+                       "--step",
+                       "50",
+                       "--max-steps",
+                       "1",
+                       "--warmup",
+                       "1s",
+                       "--window",
+                       "1s",
+                       "--threads",
+                       "1",
+                       "--headless",
+                       "--no-io-uring"},
+                      dir.path());
+  const auto code = search.wait(60s);
+  ASSERT_TRUE(code.has_value()) << search.out() << search.err();
+  EXPECT_EQ(*code, 0) << search.out() << search.err();
+  EXPECT_NE(search.out().find("Maximum sustainable load: 50/s"), std::string::npos) << search.out();
+  ChildProcess show({binary("apps/cicada/cicada").string(), "history", "show", "latest"}, dir.path());
+  ASSERT_EQ(show.wait(30s), 0) << show.err();
+  EXPECT_NE(show.out().find("\"io_uring\":false"), std::string::npos) << show.out();
 }
 
 }  // namespace
