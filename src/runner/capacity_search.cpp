@@ -341,9 +341,9 @@ void CapacitySearch::end_step(StepVerdict verdict, std::string why, std::size_t 
                                : "",
         busy || polling ? "" : ": other work on this machine takes its CPU");
   }
-  if (verdict == StepVerdict::kCrossed || verdict == StepVerdict::kPlateau ||
-      verdict == StepVerdict::kDropped) {
-    // With --server-metrics, whether the target's own cores were full says whose limit this is.
+  if (verdict != StepVerdict::kMet) {
+    // With --server-metrics, whether the target's own cores were full says whose limit this is (both
+    // sides can be: a saturated generator against a target whose core is full too).
     if (const auto cpu = m.server.find("process cpu"); cpu != m.server.end())
       why += fmt::format("; the target's process used {:.0f}% of a core", cpu->second * 100);
   }

@@ -183,10 +183,14 @@ TEST(CapacitySearch, AGeneratorFallingBehindBoundsTheSearchAndSaysSo) {
   auto late = window(29'000, 9000);
   late.lateness_p50_us = 8000;
   late.in_flight = 20;
+  late.server["process cpu"] = 0.35;  // --server-metrics: the target's core a third busy
   EXPECT_FALSE(search.add_window(late));
   EXPECT_TRUE(search.add_window(late));
   EXPECT_TRUE(search.result().generator_saturated);
   EXPECT_EQ(search.result().curve.back().verdict, StepVerdict::kGeneratorSaturated);
+  EXPECT_NE(search.result().curve.back().violated.find("; the target's process used 35% of a core"),
+            std::string::npos)
+      << search.result().curve.back().violated;
   EXPECT_FALSE(search.done());
   while (!search.done()) {
     const double load = search.load();
