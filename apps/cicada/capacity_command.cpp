@@ -77,7 +77,11 @@ struct CapacityOptions {
 
 std::string point_line(const runner::CapacityPlan& plan, const runner::CapacityPoint& p) {
   std::string server;
-  for (const auto& [name, value] : p.server) server += fmt::format("  {} {:.4g}", name, value);
+  for (const auto& [name, value] : p.server) {
+    // The target's CPU reads as the stop reasons say it ("used 99% of a core"); the rest as scraped.
+    server += name == "process cpu" ? fmt::format("  process cpu {:.0f}% of a core", value * 100)
+                                    : fmt::format("  {} {:.4g}", name, value);
+  }
   return fmt::format(
       "step {:>2}  {:>12}  {:>9.1f} req/s  goodput {:>9.1f}  p50 {:>7.2f} ms  p95 {:>7.2f} ms  p99 {:>7.2f} "
       "ms  "

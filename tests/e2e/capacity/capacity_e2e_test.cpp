@@ -185,6 +185,9 @@ TEST(CapacityE2e, BracketsTheThrottledModelServersLimitToFivePercentBelowItsMeas
   // The console shows one progress line per step and the answer.
   EXPECT_NE(run.out().find("step  1"), std::string::npos);
   EXPECT_NE(run.out().find("Maximum sustainable load: "), std::string::npos);
+  // --server-metrics: each step's server line, the target's CPU as a share of a core among its figures.
+  EXPECT_TRUE(std::regex_search(run.out(), std::regex(R"(server:.*  process cpu [0-9]+% of a core)")))
+      << run.out();
 
   // --html: the same curve drawn in a self-contained page, one table row per step, the answer and the
   // step that crossed an objective marked on the charts.
