@@ -20,6 +20,7 @@
 #include "history_cli.hpp"
 #include "report/capacity_html.hpp"
 #include "report/capacity_json.hpp"
+#include "report/prometheus_text.hpp"
 #include "runner/arrival_polling.hpp"
 #include "runner/capacity_run.hpp"
 #include "runner/capacity_search.hpp"
@@ -77,11 +78,8 @@ struct CapacityOptions {
 
 std::string point_line(const runner::CapacityPlan& plan, const runner::CapacityPoint& p) {
   std::string server;
-  for (const auto& [name, value] : p.server) {
-    // The target's CPU reads as the stop reasons say it ("used 99% of a core"); the rest as scraped.
-    server += name == "process cpu" ? fmt::format("  process cpu {:.0f}% of a core", value * 100)
-                                    : fmt::format("  {} {:.4g}", name, value);
-  }
+  for (const auto& [name, value] : p.server)
+    server += fmt::format("  {} {}", name, report::server_figure_text(name, value));
   return fmt::format(
       "step {:>2}  {:>12}  {:>9.1f} req/s  goodput {:>9.1f}  p50 {:>7.2f} ms  p95 {:>7.2f} ms  p99 {:>7.2f} "
       "ms  "

@@ -7,6 +7,7 @@
 
 #include "report/capacity_json.hpp"
 #include "report/html_report.hpp"
+#include "report/prometheus_text.hpp"
 #include "report/svg_chart.hpp"
 
 namespace cicada::report {
@@ -69,7 +70,8 @@ void server_table(std::string& out, const runner::CapacityPlan& plan, const runn
                        xml_escape(runner::format_load(plan, p.load)), p.throughput_rps);
     for (const auto& n : names) {
       const auto it = p.server.find(n);
-      out += it == p.server.end() ? "<td>N/A</td>" : fmt::format("<td>{:.4g}</td>", it->second);
+      out += it == p.server.end() ? "<td>N/A</td>"
+                                  : "<td>" + xml_escape(server_figure_text(n, it->second)) + "</td>";
     }
     out += "</tr>";
   }

@@ -1,5 +1,7 @@
 #include "report/prometheus_text.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -222,6 +224,10 @@ std::map<std::string, double> server_figures(const PromScrape& before, const Pro
   const double cpu = sum_of(after, "process_cpu_seconds_total") - sum_of(before, "process_cpu_seconds_total");
   if (cpu > 0) out["process cpu"] = cpu / seconds;
   return out;
+}
+
+std::string server_figure_text(std::string_view name, double value) {
+  return name == "process cpu" ? fmt::format("{:.0f}% of a core", value * 100) : fmt::format("{:.4g}", value);
 }
 
 }  // namespace cicada::report

@@ -37,4 +37,8 @@ PromScrape parse_prometheus_text(std::string_view text);
 std::map<std::string, double> server_figures(const PromScrape& before, const PromScrape& after,
                                              double seconds);
 
+// How a figure reads in the console and the HTML report: "process cpu" as a share of a core ("99% of a
+// core", as the capacity search's stop reasons say it), the rest as scraped, 4 significant digits.
+std::string server_figure_text(std::string_view name, double value);
+
 }  // namespace cicada::report

@@ -101,4 +101,12 @@ TEST(PrometheusText, HostileBytesNeverThrowAndKeepBounded) {
   EXPECT_EQ(s.skipped_lines, 10u);
 }
 
+TEST(ServerFigureText, TheTargetsCpuReadsAsAShareOfACoreAndTheRestAsScraped) {
+  EXPECT_EQ(server_figure_text("process cpu", 0.9955), "100% of a core");
+  EXPECT_EQ(server_figure_text("process cpu", 0.35), "35% of a core");
+  EXPECT_EQ(server_figure_text("process cpu", 1.8), "180% of a core");  // two threads busy
+  EXPECT_EQ(server_figure_text("cicada_http_requests_total /s", 65701.4), "6.57e+04");
+  EXPECT_EQ(server_figure_text("cicada_http_requests_in_flight", 3), "3");
+}
+
 }  // namespace
