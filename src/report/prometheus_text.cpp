@@ -8,6 +8,8 @@
 #include <limits>
 #include <optional>
 
+#include "runner/capacity_search.hpp"
+
 namespace cicada::report {
 namespace {
 
@@ -222,12 +224,13 @@ std::map<std::string, double> server_figures(const PromScrape& before, const Pro
     }
   }
   const double cpu = sum_of(after, "process_cpu_seconds_total") - sum_of(before, "process_cpu_seconds_total");
-  if (cpu > 0) out["process cpu"] = cpu / seconds;
+  if (cpu > 0) out[std::string(runner::kTargetCpuFigure)] = cpu / seconds;
   return out;
 }
 
 std::string server_figure_text(std::string_view name, double value) {
-  return name == "process cpu" ? fmt::format("{:.0f}% of a core", value * 100) : fmt::format("{:.4g}", value);
+  return name == runner::kTargetCpuFigure ? fmt::format("{:.0f}% of a core", value * 100)
+                                          : fmt::format("{:.4g}", value);
 }
 
 }  // namespace cicada::report

@@ -344,7 +344,7 @@ void CapacitySearch::end_step(StepVerdict verdict, std::string why, std::size_t 
   if (verdict != StepVerdict::kMet) {
     // With --server-metrics, whether the target's own cores were full says whose limit this is (both
     // sides can be: a saturated generator against a target whose core is full too).
-    if (const auto cpu = m.server.find("process cpu"); cpu != m.server.end())
+    if (const auto cpu = m.server.find(std::string(kTargetCpuFigure)); cpu != m.server.end())
       why += fmt::format("; the target's process used {:.0f}% of a core", cpu->second * 100);
   }
   if (judging_merged_) {

@@ -27,6 +27,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "runner/capacity_slo.hpp"
@@ -74,6 +75,9 @@ struct CapacityPlan {
 
 // Server-side figures scraped for one window (--server-metrics); name -> value, e.g. "server_rps".
 using ServerFigures = std::map<std::string, double>;
+// The figure that holds the target's CPU (process_cpu_seconds_total) as a share of one core: made by
+// report::server_figures, read by the search's failed steps and by report::server_figure_text.
+inline constexpr std::string_view kTargetCpuFigure = "process cpu";
 
 // One measured window: the raw input of the search.
 struct CapacityWindow {
