@@ -237,32 +237,36 @@ TEST(CapacityE2e, BracketsTheThrottledModelServersLimitToFivePercentBelowItsMeas
             curve_section);
 }
 
+// `cicada capacity` on a short fixed plan: steps of 50/s from 50/s, 1 s of warm-up and 1 s windows,
+// objective p95 < 1 s (met far under a throttled server's ceiling), then `extra`.
+std::vector<std::string> short_fixed_plan(const std::string& url, int steps, std::vector<std::string> extra) {
+  std::vector<std::string> args{binary("apps/cicada/cicada").string(),
+                                "capacity",
+                                "-f",
+                                source("examples/fixed-predict.yaml").string(),
+                                "--host",
+                                url,
+                                "--slo",
+                                "p95 < 1s",
+                                "--start",
+                                "50",
+                                "--step",
+                                "50",
+                                "--max-steps",
+                                std::to_string(steps),
+                                "--warmup",
+                                "1s",
+                                "--window",
+                                "1s"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return args;
+}
+
 // --no-io-uring: the search's requests go over epoll (the default is io_uring), and the history says which.
 TEST(CapacityE2e, NoIoUringSearchesOverEpollAndTheHistorySaysSo) {
   ModelServer server;
   TempDir dir;
-  ChildProcess search({binary("apps/cicada/cicada").string(),
-                       "capacity",
-                       "-f",
-                       source("examples/fixed-predict.yaml").string(),
-                       "--host",
-                       server.url(),
-                       "--slo",
-                       "p95 < 1s",
-                       "--start",
-                       "50",
-                       "--step",
-                       "50",
-                       "--max-steps",
-                       "1",
-                       "--warmup",
-                       "1s",
-                       "--window",
-                       "1s",
-                       "--threads",
-                       "1",
-                       "--headless",
-                       "--no-io-uring"},
+  ChildProcess search(short_fixed_plan(server.url(), 1, {"--threads", "1", "--headless", "--no-io-uring"}),
                       dir.path());
   const auto code = search.wait(60s);
   ASSERT_TRUE(code.has_value()) << search.out() << search.err();
@@ -284,39 +288,10 @@ namespace {
 TEST(CapacityE2e, RunsOnAMasterWithItsWorkers) {
   ModelServer server({"--simulated-cost-us", "2000", "--simulated-cost-mode", "sleep"});
   TempDir dir;
-  ChildProcess search({binary("apps/cicada/cicada").string(),
-                       "capacity",
-                       "-f",
-                       source("examples/fixed-predict.yaml").string(),
-                       "--host",
-                       server.url(),
-                       "--slo",
-                       "p95 < 1s",
-                       "--start",
-                       "50",
-                       "--step",
-                       "50",
-                       "--max-steps",
-                       "2",
-                       "--warmup",
-                       "1s",
-                       "--window",
-                       "1s",
-                       "--master",
-                       "--master-bind-host",
-                       "127.0.0.1",
-                       "--master-bind-port",
-                       "0",
-                       "--expect-workers",
-                       "1",
-                       "--expect-workers-max-wait",
-                       "30",
-                       "--headless",
-                       "--no-history",
-                       "--json",
-                       "curve.json",
-                       "-L",
-                       "INFO"},
+  ChildProcess search(short_fixed_plan(server.url(), 2,
+                                       {"--master", "--master-bind-host", "127.0.0.1", "--master-bind-port",
+                                        "0", "--expect-workers", "1", "--expect-workers-max-wait", "30",
+                                        "--headless", "--no-history", "--json", "curve.json", "-L", "INFO"}),
                       dir.path());
   const auto bound =
       search.wait_for_output(" for workers", 20s);  // "Master listening on HOST:PORT for workers"
