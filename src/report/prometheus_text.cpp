@@ -188,7 +188,11 @@ std::map<std::string, double> server_figures(const PromScrape& before, const Pro
                                              double seconds) {
   std::map<std::string, double> out;
   if (!(seconds > 0)) return out;
-  for (const auto& [family, type] : after.types) {
+  for (const auto& entry : after.types) {
+    // Named, not a structured binding: the lambda below captures it (clang 14, which builds the fuzz
+    // targets, does not capture structured bindings).
+    const std::string& family = entry.first;
+    const std::string& type = entry.second;
     if (type == "counter" && contains(family, "request")) {
       // Counters may be exposed with or without the _total suffix the TYPE line names.
       const std::string name =
