@@ -3,6 +3,7 @@
 // HttpServer::Impl holds the workers, the acceptor and the counters. Sessions (server_session.hpp) live
 // on a worker; http_server.cpp accepts and starts and stops it all; server_sweep.cpp checks deadlines.
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -74,6 +75,11 @@ struct Worker {
   std::chrono::milliseconds sweep_every{100};
   bool sweeping = false;  // the sweep timer is armed
   std::thread thread;
+  // Where connections read what they throw away (a closing connection's leftovers, a stream's unread
+  // input): shared by all of them, since nobody reads it back. Kept out of each connection so the
+  // connection's own memory, touched by every request, stays small (a thousand connections' state must
+  // fit the caches).
+  std::array<char, 4096> discard;
 };
 
 // A connection ends: it leaves the worker's list; the last one to leave a stopping worker lets its loop end.

@@ -1,0 +1,151 @@
+"""Server memory per open keep-alive connection: cicada-model serve against nginx, same run.
+
+A model server behind many clients (or a load balancer's pool) holds every connection between requests;
+what each costs in resident memory bounds how many it can hold. For each server in turn, REPS times:
+start it, read its resident memory (VmRSS of the process and its children), open N connections that
+each send one request (POST /predict with data/payload.json to cicada-model, GET /health to nginx) and
+read the whole answer, wait for the memory to settle, read it again; (after - before) / N is the cost
+of one connection. Prints a markdown table with medians (min-max) and cicada-model's ratio to nginx.
+Exits 1 if a connection got no answer or a server's memory did not grow (a run that measured nothing).
+
+  python3 bench/serve/connection_memory.py [--model-bin B] [--connections N] [--reps R]
+
+Loopback only; each server is stopped (by its PID) after its connections are closed.
+"""
+import argparse
+import os
+import re
+import resource
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def rss_kib(pid: int) -> int:
+    """VmRSS of pid and its children (nginx: the master and its worker)."""
+    pids = [pid] + [int(p) for p in subprocess.run(["pgrep", "-P", str(pid)], capture_output=True,
+                                                       text=True).stdout.split()]
+    total = 0
+    for p in pids:
+        with open(f"/proc/{p}/status") as f:
+            total += int(re.search(r"VmRSS:\s+(\d+)", f.read()).group(1))
+    return total
+
+
+def free_port() -> int:
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def wait_port(port: int) -> None:
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    sys.exit(f"connection_memory.py: nothing listens on port {port}")
+
+
+def hold(port: int, request: bytes, n: int) -> list:
+    """n connections that each sent `request` and read its whole answer (Content-Length framed)."""
+    socks = []
+    for _ in range(n):
+        s = socket.create_connection(("127.0.0.1", port), timeout=10)
+        s.sendall(request)
+        socks.append(s)
+    for s in socks:
+        got = b""
+        while b"\r\n\r\n" not in got:
+            chunk = s.recv(65536)
+            if not chunk:
+                sys.exit("connection_memory.py: a connection was closed before its answer")
+            got += chunk
+        head, _, body = got.partition(b"\r\n\r\n")
+        m = re.search(rb"(?i)content-length:\s*(\d+)", head)
+        need = int(m.group(1)) if m else 0
+        while len(body) < need:
+            body += s.recv(65536)
+        if not head.startswith(b"HTTP/1.1 200"):
+            sys.exit(f"connection_memory.py: answer {head.splitlines()[0]!r}")
+    return socks
+
+
+def measure(cmd: list, port_of, request: bytes, n: int) -> float:
+    """KiB per connection for one server start."""
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        port = port_of(proc)
+        wait_port(port)
+        time.sleep(0.3)
+        before = rss_kib(proc.pid)
+        socks = hold(port, request, n)
+        time.sleep(0.5)
+        after = rss_kib(proc.pid)
+        for s in socks:
+            s.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    if after <= before:
+        sys.exit(f"connection_memory.py: {cmd[0]}'s memory did not grow ({before} -> {after} KiB): nothing measured")
+    return (after - before) / n
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--model-bin", default=os.path.join(ROOT, "build/release/apps/cicada-model/cicada-model"))
+    ap.add_argument("--connections", type=int, default=5000)
+    ap.add_argument("--reps", type=int, default=3)
+    a = ap.parse_args()
+    hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    if a.connections + 100 > hard:
+        sys.exit(f"connection_memory.py: {a.connections} connections do not fit the open-file limit {hard}")
+    work = tempfile.mkdtemp(prefix="connmem-")
+    model = os.path.join(work, "model")
+    subprocess.run([a.model_bin, "train", "--data", os.path.join(ROOT, "data/heart-disease.csv"), "--out", model],
+                   check=True, stdout=subprocess.DEVNULL)
+    body = open(os.path.join(ROOT, "data/payload.json"), "rb").read()
+    predict = (b"POST /predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+               b"Content-Length: %d\r\n\r\n" % len(body)) + body
+    health = b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+
+    def model_port(proc):
+        for line in proc.stdout:
+            m = re.search(r"http://127\.0\.0\.1:(\d+)", line)
+            if m:
+                return int(m.group(1))
+        sys.exit("connection_memory.py: cicada-model serve printed no address")
+
+    os.makedirs(os.path.join(work, "tmp"), exist_ok=True)
+    results = {"cicada-model serve --threads 1, POST /predict": [], "nginx (bench/nginx.conf, 1 worker), GET /health": []}
+    names = list(results)
+    for _ in range(a.reps):
+        results[names[0]].append(measure(
+            [a.model_bin, "serve", "--model", model, "--port", "0", "--threads", "1",
+             "--max-connections", str(a.connections + 100), "--max-inflight", str(a.connections)], model_port, predict, a.connections))
+        port = free_port()
+        conf = os.path.join(work, "nginx.conf")
+        with open(os.path.join(ROOT, "bench/nginx.conf")) as src, open(conf, "w") as dst:
+            dst.write(src.read().replace("PORT", str(port)))
+        results[names[1]].append(measure(
+            ["nginx", "-p", work + "/", "-e", os.path.join(work, "error.log"), "-c", conf],
+            lambda _proc, p=port: p, health, a.connections))
+    med = {k: statistics.median(v) for k, v in results.items()}
+    print(f"| server ({a.connections} keep-alive connections, {a.reps} starts) | KiB per connection, median (min-max) | x nginx |")
+    print("|---|---:|---:|")
+    for k, v in results.items():
+        print(f"| {k} | {med[k]:.2f} ({min(v):.2f}-{max(v):.2f}) | {med[k] / med[names[1]]:.2f} |")
+
+
+if __name__ == "__main__":
+    main()
