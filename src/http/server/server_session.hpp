@@ -92,7 +92,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
 
  private:
   // kWaiting: the fast path's wait for the next request, with no parser and no bytes of it yet; kReading:
-  // the connection's own parser reads a request (the slow path).
+  // the connection's own parser reads a request (the slow path), or pipelined bytes wait for their turn.
   enum class State { kSniffing, kWaiting, kReading, kWriting, kClosing, kStreaming };
 
   // The first read of a connection when HTTP/2 is on: HTTP/1.1 unless the bytes are the HTTP/2 preface.
@@ -141,12 +141,19 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     auto timeout = server_.options.request_timeout;
     if (requests_ == 0) timeout = std::min(timeout, server_.options.first_request_timeout);
     expire_after(timeout);
+    read_bytes();
+  }
+
+  // Reads towards the request whose deadline is set.
+  void read_bytes() {
     // Pipelined bytes already read: parsed on the loop's next turn, not from here, which an answer written
     // at once reaches from within the previous request's handling (a client pipelining thousands of
     // requests must not nest as many calls).
     if (buffer_.size() != 0) {
       state_ = State::kReading;
-      return asio::post(worker_.ioc, [self = shared_from_this()] { self->parse_in_worker(); });
+      return asio::post(worker_.ioc, [self = shared_from_this()] {
+        if (self->socket_.is_open()) self->parse_in_worker();  // not when stop() closed it meanwhile
+      });
     }
     state_ = State::kWaiting;
     socket_.async_read_some(buffer_.prepare(beast::read_size(buffer_, kReadBytes)),
@@ -164,6 +171,8 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
 
   void parse_in_worker() {
     head_request_ = false;
+    // Empty lines before a request line are ignored (RFC 9112 §2.2: some clients end a body with CRLF).
+    if (skip_empty_lines() == 0) return read_bytes();  // the request's deadline still runs
     RequestParser& parser = worker_.request.new_parser(server_.options);
     parser.eager(true);  // on into the body in the same put()
     const auto bytes = buffer_.data();
@@ -178,6 +187,21 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     buffer_.consume(used);  // what is left is the next, pipelined request
     in_worker_ = true;
     handle(parser.get());
+  }
+
+  // Drops CRLF or LF line ends at the front of buffer_; returns the bytes left.
+  std::size_t skip_empty_lines() {
+    for (;;) {
+      const auto* front = static_cast<const char*>(buffer_.data().data());
+      const std::size_t n = buffer_.size();
+      if (n >= 2 && front[0] == '\r' && front[1] == '\n') {
+        buffer_.consume(2);
+      } else if (n >= 1 && front[0] == '\n') {
+        buffer_.consume(1);
+      } else {
+        return n;
+      }
+    }
   }
 
   // The slow path: the connection's own parser, on the connection's arena, reads from what buffer_ holds
@@ -218,12 +242,12 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     ++requests_;
     keep_alive_ = req.keep_alive() && !server_.stopping.load(std::memory_order_relaxed);
     route_ = kUnmatchedRoute;
+    head_request_ = req.method() == bhttp::verb::head;  // an error answer to a HEAD has no body either
     HeadVerdict verdict = check_head(req);
     if (verdict.status != 0) {
       keep_alive_ = false;  // the framing of what follows is in doubt: nothing more is read from it
       return answer_error(verdict.status, verdict.message);
     }
-    head_request_ = req.method() == bhttp::verb::head;
     // HEAD on a GET route matches the GET handler; send() drops the body (RFC 9110 §9.3.2).
     ServerRequest view{req.method_string(),
                        verdict.target,
@@ -320,6 +344,9 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
 
   void on_write(beast::error_code ec) {
     on_write_accounting();
+    // The connection's own request memory served one request that did not arrive whole: freed (4 KiB),
+    // as most connections never need it again; made anew if one does.
+    own_.reset();
     if (ec) return;  // the peer went away; dropping the last reference closes the socket
     if (!keep_alive_ || worker_.stopping) return close_gracefully();
     read_request();
@@ -414,8 +441,8 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   MonoTime deadline_ = MonoTime::max();
   bool counted_ = false;  // in server_.connections
   beast::flat_buffer buffer_;
-  // The connection's own request memory: made the first time a request did not arrive whole (the slow
-  // path), kept for the connection's later ones.
+  // The connection's own request memory: made when a request did not arrive whole (the slow path), freed
+  // once its answer is written.
   std::unique_ptr<RequestMemory> own_;
   std::string out_;          // the bytes of the response being written
   std::list<Connection*>::iterator registration_;

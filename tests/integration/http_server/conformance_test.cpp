@@ -48,6 +48,41 @@ TEST_F(ServerTest, TransferEncodingOtherThanChunkedIs501AndClosed) {
   EXPECT_TRUE(e.closed) << "the smuggled GET must not be answered";
 }
 
+TEST_F(ServerTest, AnErrorAnswerToAHeadHasNoBody) {
+  start();
+  RawConnection c(port_);
+  ASSERT_TRUE(c.send("HEAD /hello HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: gzip\r\n\r\n"));
+  auto head = c.read_head_answer();
+  ASSERT_TRUE(head);
+  EXPECT_EQ(head->status, 501);
+  EXPECT_NE(head->header("content-length"), "0") << "it says what a GET's error body would be";
+  auto rest = c.read_until_closed(5s);
+  ASSERT_TRUE(rest) << "the connection is closed after the error";
+  EXPECT_EQ(*rest, "") << "no body after the head of an answer to HEAD";
+}
+
+// RFC 9112 §2.2: a server ignores empty lines received before a request line (some clients send CRLF
+// after a POST body).
+TEST_F(ServerTest, EmptyLinesBeforeARequestLineAreIgnored) {
+  start();
+  RawConnection c(port_);
+  ASSERT_TRUE(c.send("\r\n\n" + make_request("GET", "/hello") + make_request("POST", "/echo", "x", "text/plain") +
+                     "\r\n" + make_request("GET", "/hello")));
+  for (std::string want : {"hi", "x", "hi"}) {
+    auto r = c.read_response();
+    ASSERT_TRUE(r) << want;
+    EXPECT_EQ(r->status, 200) << want;
+    EXPECT_EQ(r->body, want);
+  }
+  // Empty lines alone are not a request: still waiting, and a request after them is answered.
+  ASSERT_TRUE(c.send("\r\n"));
+  ASSERT_FALSE(c.read_some(200ms)) << "nothing answers an empty line";
+  ASSERT_TRUE(c.send(make_request("GET", "/hello")));
+  auto last = c.read_response();
+  ASSERT_TRUE(last);
+  EXPECT_EQ(last->body, "hi");
+}
+
 TEST_F(ServerTest, ChunkedThatIsNotTheOnlyFinalCodingIs400AndClosed) {
   start();
   for (std::string te : {"chunked, chunked", "chunked;x=1", ","}) {
