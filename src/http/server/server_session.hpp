@@ -69,8 +69,8 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
 
   // Waiting for a request of which nothing has arrived: what the connection cap may close.
   bool idle() const override {
-    if (state_ == State::kSniffing || state_ == State::kWaiting) return buffer_.size() == 0;
-    return state_ == State::kReading && buffer_.size() == 0 && own_ && own_->parser && !own_->parser->got_some();
+    if (state_ == State::kSniffing) return buffer_.size() == 0;
+    return state_ == State::kReading && buffer_.size() == 0 && parser_ && !parser_->got_some();
   }
 
   // The connection cap closes this idle connection to make room for a new one.
@@ -84,16 +84,14 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   // stream ends now (its owner's writes fail from here on).
   void shutdown() override {
     if (state_ == State::kStreaming) return end_stream();
-    if (state_ != State::kReading && state_ != State::kSniffing && state_ != State::kWaiting) return;
+    if (state_ != State::kReading && state_ != State::kSniffing) return;
     beast::error_code ec;
     socket_.shutdown(tcp::socket::shutdown_both, ec);
     socket_.close(ec);
   }
 
  private:
-  // kWaiting: the fast path's wait for the next request, with no parser and no bytes of it yet; kReading:
-  // the connection's own parser reads a request (the slow path), or pipelined bytes wait for their turn.
-  enum class State { kSniffing, kWaiting, kReading, kWriting, kClosing, kStreaming };
+  enum class State { kSniffing, kReading, kWriting, kClosing, kStreaming };
 
   // The first read of a connection when HTTP/2 is on: HTTP/1.1 unless the bytes are the HTTP/2 preface.
   void sniff() {
@@ -106,8 +104,6 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   // keeps this capacity for the connection's life unless a request needs more (4096 here was 3.5 KB of
   // memory per idle connection).
   static constexpr std::size_t kSniffReadBytes = 512;
-  // A read takes at most this much (Beast's own bound for HTTP reads), at least 512 bytes.
-  static constexpr std::size_t kReadBytes = 65536;
 
   void sniff_more() {
     socket_.async_read_some(
@@ -125,98 +121,36 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     const std::string_view got(static_cast<const char*>(buffer_.data().data()), buffer_.size());
     const std::size_t common = std::min(got.size(), kH2ClientPreface.size());
     // The first differing byte decides for HTTP/1.1 (the deadline set by sniff() still runs).
-    if (got.substr(0, common) != kH2ClientPreface.substr(0, common)) return parse_in_worker();
+    if (got.substr(0, common) != kH2ClientPreface.substr(0, common)) return read_next();
     if (got.size() < kH2ClientPreface.size()) return sniff_more();
     state_ = State::kClosing;
     counted_ = false;  // the HTTP/2 connection counts itself from here
     serve_h2(server_, worker_, std::move(socket_), got, deadline_);
   }
 
-  // The next request. It is read into the connection's buffer (Asio reads at once when the socket is
-  // known to be readable, else when epoll says so) and, when whole, parsed and answered in the worker's
-  // memory (parse_in_worker: the fast path). A request that is not whole in what has arrived, or not valid
-  // HTTP, is left to the connection's own parser, which reads the rest or answers the error (read_next:
-  // the slow path, as before).
   void read_request() {
     auto timeout = server_.options.request_timeout;
     if (requests_ == 0) timeout = std::min(timeout, server_.options.first_request_timeout);
     expire_after(timeout);
-    read_bytes();
+    read_next();
   }
 
-  // Reads towards the request whose deadline is set.
-  void read_bytes() {
-    // Pipelined bytes already read: parsed on the loop's next turn, not from here, which an answer written
-    // at once reaches from within the previous request's handling (a client pipelining thousands of
-    // requests must not nest as many calls).
-    if (buffer_.size() != 0) {
-      state_ = State::kReading;
-      return asio::post(worker_.ioc, [self = shared_from_this()] {
-        if (self->socket_.is_open()) self->parse_in_worker();  // not when stop() closed it meanwhile
-      });
-    }
-    state_ = State::kWaiting;
-    socket_.async_read_some(buffer_.prepare(beast::read_size(buffer_, kReadBytes)),
-                            [self = shared_from_this()](beast::error_code ec, std::size_t n) {
-                              if (!ec) {
-                                self->buffer_.commit(n);
-                                return self->parse_in_worker();
-                              }
-                              // The client left before a request, the sweep closed the connection at its
-                              // deadline, or our own shutdown: nothing to answer.
-                              beast::error_code ignored;
-                              self->socket_.close(ignored);
-                            });
-  }
-
-  void parse_in_worker() {
-    head_request_ = false;
-    // Empty lines before a request line are ignored (RFC 9112 §2.2: some clients end a body with CRLF).
-    if (skip_empty_lines() == 0) return read_bytes();  // the request's deadline still runs
-    RequestParser& parser = worker_.request.new_parser(server_.options);
-    parser.eager(true);  // on into the body in the same put()
-    const auto bytes = buffer_.data();
-    std::size_t used = 0;
-    beast::error_code ec;
-    while (!ec && !parser.is_done() && used < bytes.size()) {
-      const std::size_t took = parser.put(asio::buffer(bytes + used), ec);
-      if (took == 0 && !ec) break;
-      used += took;
-    }
-    if (!parser.is_done()) return read_next();  // the slow path parses the same bytes again, from the first
-    buffer_.consume(used);  // what is left is the next, pipelined request
-    in_worker_ = true;
-    handle(parser.get());
-  }
-
-  // Drops CRLF or LF line ends at the front of buffer_; returns the bytes left.
-  std::size_t skip_empty_lines() {
-    for (;;) {
-      const auto* front = static_cast<const char*>(buffer_.data().data());
-      const std::size_t n = buffer_.size();
-      if (n >= 2 && front[0] == '\r' && front[1] == '\n') {
-        buffer_.consume(2);
-      } else if (n >= 1 && front[0] == '\n') {
-        buffer_.consume(1);
-      } else {
-        return n;
-      }
-    }
-  }
-
-  // The slow path: the connection's own parser, on the connection's arena, reads from what buffer_ holds
-  // and then from the socket until the request is whole or an error says what to answer.
   void read_next() {
     state_ = State::kReading;
     head_request_ = false;
-    if (!own_) own_ = std::make_unique<RequestMemory>();
-    bhttp::async_read(socket_, buffer_, own_->new_parser(server_.options),
+    // The previous request's parser goes first: everything it took from the arena is then unused.
+    parser_.reset();
+    arena_.release();
+    ArenaAllocator alloc(&arena_);
+    parser_.emplace(std::piecewise_construct, std::make_tuple(alloc), std::make_tuple(alloc));
+    parser_->body_limit(server_.options.max_body_bytes);
+    parser_->header_limit(static_cast<std::uint32_t>(server_.options.max_header_bytes));
+    bhttp::async_read(socket_, buffer_, *parser_,
                       [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
   }
 
   void on_read(beast::error_code ec) {
-    in_worker_ = false;
-    if (!ec) return handle(own_->parser->get());
+    if (!ec) return handle();
     read_done_ = mono_now();
     route_ = kUnmatchedRoute;
     keep_alive_ = false;
@@ -237,7 +171,8 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     socket_.close(ignored);
   }
 
-  void handle(RequestParser::value_type& req) {
+  void handle() {
+    auto& req = parser_->get();
     read_done_ = mono_now();
     ++requests_;
     keep_alive_ = req.keep_alive() && !server_.stopping.load(std::memory_order_relaxed);
@@ -256,6 +191,8 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
                        req.body(),
                        worker_.index,
                        req[bhttp::field::authorization]};
+    // The connection's response object is reused: its strings keep their capacity, so a handler that
+    // assigns or appends allocates nothing once the connection is warm.
     ServerResponse& out = reset_response();
     const Dispatched d = dispatch_request(server_, view, out);
     route_ = d.route;
@@ -263,9 +200,13 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     send(out);
   }
 
-  // The worker's response object in the fast path, else the connection's.
   ServerResponse& reset_response() {
-    return in_worker_ ? worker_.request.fresh_response() : own_->fresh_response();
+    response_.status = 200;
+    response_.content_type.assign(kDefaultResponseContentType);
+    response_.body.clear();
+    response_.headers.clear();
+    response_.on_stream = nullptr;
+    return response_;
   }
 
   HeadVerdict check_head(const RequestParser::value_type& req) {
@@ -290,46 +231,15 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     status_ = out.status;
     // stop() may have come while the handler ran: tell the client this connection ends with this answer.
     if (server_.stopping.load(std::memory_order_relaxed)) keep_alive_ = false;
-    std::string& bytes = in_worker_ ? worker_.out : out_;
-    bytes.clear();
+    out_.clear();
     // A HEAD answer's Content-Length still says what GET would send.
-    append_response_head(bytes, {out.status, reason(out.status), server_.options.server_name, out.content_type,
-                                 &out.headers, out.body.size(), keep_alive_});
-    if (!head_request_) bytes += out.body;
+    append_response_head(out_, {out.status, reason(out.status), server_.options.server_name, out.content_type,
+                                &out.headers, out.body.size(), keep_alive_});
+    if (!head_request_) out_ += out.body;
     state_ = State::kWriting;
     expire_after(server_.options.request_timeout);
-    if (in_worker_) return write_now();
-    write_rest();
-  }
-
-  void write_rest() {
     asio::async_write(socket_, asio::buffer(out_),
                       [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_write(ec); });
-  }
-
-  // The fast path's answer, sent at once from the worker's memory; what the socket does not take now is
-  // copied to the connection and written as the slow path writes.
-  void write_now() {
-    const std::string& bytes = worker_.out;
-    beast::error_code ec;
-    if (!non_blocking_) {  // a synchronous write must return at once when the socket's buffer is full
-      socket_.non_blocking(true, ec);
-      if (ec) return on_write(ec);
-      non_blocking_ = true;
-    }
-    std::size_t sent = socket_.write_some(asio::buffer(bytes), ec);
-    if (ec == asio::error::would_block || ec == asio::error::try_again) {
-      ec = {};
-      sent = 0;
-    }
-    if (ec) return on_write(ec);
-    if (sent < bytes.size()) {
-      out_.assign(bytes, sent, std::string::npos);
-      return write_rest();
-    }
-    on_write_accounting();
-    if (!keep_alive_ || worker_.stopping) return close_gracefully();
-    read_request();
   }
 
   void on_write_accounting() {
@@ -344,9 +254,6 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
 
   void on_write(beast::error_code ec) {
     on_write_accounting();
-    // The connection's own request memory served one request that did not arrive whole: freed (4 KiB),
-    // as most connections never need it again; made anew if one does.
-    own_.reset();
     if (ec) return;  // the peer went away; dropping the last reference closes the socket
     if (!keep_alive_ || worker_.stopping) return close_gracefully();
     read_request();
@@ -441,9 +348,12 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   MonoTime deadline_ = MonoTime::max();
   bool counted_ = false;  // in server_.connections
   beast::flat_buffer buffer_;
-  // The connection's own request memory: made when a request did not arrive whole (the slow path), freed
-  // once its answer is written.
-  std::unique_ptr<RequestMemory> own_;
+  // Memory of the request being read: a fixed block for typical requests, the heap for larger ones.
+  // Declared before the parser, which is destroyed first.
+  std::array<std::byte, 2048> arena_block_;
+  std::pmr::monotonic_buffer_resource arena_{arena_block_.data(), arena_block_.size()};
+  std::optional<RequestParser> parser_;
+  ServerResponse response_;  // what the handler fills, reused by every request of the connection
   std::string out_;          // the bytes of the response being written
   std::list<Connection*>::iterator registration_;
   bool registered_ = false;
@@ -458,8 +368,6 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   std::shared_ptr<StreamChannel> channel_;  // streaming responses only
   std::string stream_out_;                  // the bytes being written to a stream
   bool stream_writing_ = false;
-  bool in_worker_ = false;     // the request being answered was parsed in the worker's memory (fast path)
-  bool non_blocking_ = false;  // the socket's synchronous writes return at once (the fast path's write_now)
 };
 
 }  // namespace cicada::http::server_detail

@@ -32,36 +32,6 @@ using ArenaAllocator = std::pmr::polymorphic_allocator<char>;
 using RequestBody = bhttp::basic_string_body<char, std::char_traits<char>, ArenaAllocator>;
 using RequestParser = bhttp::request_parser<RequestBody, ArenaAllocator>;
 
-// Where a request is parsed and answered: the parser, the arena its fields and body come from (rewound for
-// each request, so a warm parser calls no malloc), and the response its handler fills (reused: its strings
-// keep their capacity).
-struct RequestMemory {
-  std::array<std::byte, 4096> arena_block;
-  std::pmr::monotonic_buffer_resource arena{arena_block.data(), arena_block.size()};
-  std::optional<RequestParser> parser;  // declared after the arena it allocates from: destroyed first
-  ServerResponse response;
-
-  // A new parser with the server's limits; the previous one, and all it took from the arena, goes first.
-  RequestParser& new_parser(const ServerOptions& options) {
-    parser.reset();
-    arena.release();
-    ArenaAllocator alloc(&arena);
-    parser.emplace(std::piecewise_construct, std::make_tuple(alloc), std::make_tuple(alloc));
-    parser->body_limit(options.max_body_bytes);
-    parser->header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
-    return *parser;
-  }
-  // The response, as a handler finds it: 200, the default content type, nothing else.
-  ServerResponse& fresh_response() {
-    response.status = 200;
-    response.content_type.assign(kDefaultResponseContentType);
-    response.body.clear();
-    response.headers.clear();
-    response.on_stream = nullptr;
-    return response;
-  }
-};
-
 // What the worker's deadline sweep, the connection cap and stop() do to a connection, whichever protocol it
 // speaks (Session: HTTP/1.1, server_h2_connection.cpp: HTTP/2). Called on the worker's thread.
 class Connection {
@@ -110,13 +80,6 @@ struct Worker {
   // connection's own memory, touched by every request, stays small (a thousand connections' state must
   // fit the caches).
   std::array<char, 4096> discard;
-
-  // A request that has arrived whole is parsed and answered in this memory, which every connection of the
-  // worker reuses in turn (nginx's model; server_session.hpp, "the fast path"): the memory touched per
-  // request is then the same few kilobytes, hot in the caches, whether the worker holds 16 connections or
-  // 10,000. A connection has request memory of its own only once a request of it did not arrive whole.
-  RequestMemory request;
-  std::string out;  // the bytes of the fast path's answer
 };
 
 // A connection ends: it leaves the worker's list; the last one to leave a stopping worker lets its loop end.

@@ -61,28 +61,6 @@ TEST_F(ServerTest, AnErrorAnswerToAHeadHasNoBody) {
   EXPECT_EQ(*rest, "") << "no body after the head of an answer to HEAD";
 }
 
-// RFC 9112 §2.2: a server ignores empty lines received before a request line (some clients send CRLF
-// after a POST body).
-TEST_F(ServerTest, EmptyLinesBeforeARequestLineAreIgnored) {
-  start();
-  RawConnection c(port_);
-  ASSERT_TRUE(c.send("\r\n\n" + make_request("GET", "/hello") + make_request("POST", "/echo", "x", "text/plain") +
-                     "\r\n" + make_request("GET", "/hello")));
-  for (std::string want : {"hi", "x", "hi"}) {
-    auto r = c.read_response();
-    ASSERT_TRUE(r) << want;
-    EXPECT_EQ(r->status, 200) << want;
-    EXPECT_EQ(r->body, want);
-  }
-  // Empty lines alone are not a request: still waiting, and a request after them is answered.
-  ASSERT_TRUE(c.send("\r\n"));
-  ASSERT_FALSE(c.read_some(200ms)) << "nothing answers an empty line";
-  ASSERT_TRUE(c.send(make_request("GET", "/hello")));
-  auto last = c.read_response();
-  ASSERT_TRUE(last);
-  EXPECT_EQ(last->body, "hi");
-}
-
 TEST_F(ServerTest, ChunkedThatIsNotTheOnlyFinalCodingIs400AndClosed) {
   start();
   for (std::string te : {"chunked, chunked", "chunked;x=1", ","}) {
@@ -174,7 +152,7 @@ TEST_F(ServerTest, ThousandsOfPipelinedRequestsAreAllAnsweredInOrder) {
   RawConnection c(port_);
   // GETs and POSTs alternating, sent in one stream from another thread (the answers fill the socket's
   // buffers while the requests are still being sent): most reads then hold many whole requests, and the
-  // last of each read is cut, so both ways of parsing take turns.
+  // last of each read is cut.
   constexpr int kRequests = 3000;
   std::string all;
   for (int i = 0; i < kRequests; ++i) {
