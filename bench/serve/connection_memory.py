@@ -16,6 +16,7 @@ import argparse
 import os
 import re
 import resource
+import shutil
 import socket
 import statistics
 import subprocess
@@ -23,36 +24,17 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "generator"))
+import measure  # noqa: E402  (bench/generator: /proc readings, free ports)
+import targets  # noqa: E402  (bench/generator: nginx from bench/nginx.conf)
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def rss_kib(pid: int) -> int:
     """VmRSS of pid and its children (nginx: the master and its worker)."""
-    pids = [pid] + [int(p) for p in subprocess.run(["pgrep", "-P", str(pid)], capture_output=True,
-                                                       text=True).stdout.split()]
-    total = 0
-    for p in pids:
-        with open(f"/proc/{p}/status") as f:
-            total += int(re.search(r"VmRSS:\s+(\d+)", f.read()).group(1))
-    return total
-
-
-def free_port() -> int:
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def wait_port(port: int) -> None:
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    sys.exit(f"connection_memory.py: nothing listens on port {port}")
+    children = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+    return sum(measure.proc_status_kib(p, "VmRSS") for p in [pid, *map(int, children)])
 
 
 def hold(port: int, request: bytes, n: int) -> list:
@@ -79,12 +61,10 @@ def hold(port: int, request: bytes, n: int) -> list:
     return socks
 
 
-def measure(cmd: list, port_of, request: bytes, n: int) -> float:
-    """KiB per connection for one server start."""
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+def kib_per_connection(start, request: bytes, n: int) -> float:
+    """KiB per connection for one server start; start() returns (its Popen, its port), up and listening."""
+    proc, port = start()
     try:
-        port = port_of(proc)
-        wait_port(port)
         time.sleep(0.3)
         before = rss_kib(proc.pid)
         socks = hold(port, request, n)
@@ -96,8 +76,52 @@ def measure(cmd: list, port_of, request: bytes, n: int) -> float:
         proc.terminate()
         proc.wait(timeout=30)
     if after <= before:
-        sys.exit(f"connection_memory.py: {cmd[0]}'s memory did not grow ({before} -> {after} KiB): nothing measured")
+        sys.exit(f"connection_memory.py: {proc.args[0]}'s memory did not grow ({before} -> {after} KiB): "
+                 "nothing measured")
     return (after - before) / n
+
+
+NGINX = "nginx (bench/nginx.conf, 1 worker), GET /health"
+
+
+def measure_all(a, work: str) -> dict:
+    """Row name -> KiB per connection of each start."""
+    model = os.path.join(work, "model")
+    subprocess.run([a.model_bin, "train", "--data", os.path.join(ROOT, "data/heart-disease.csv"), "--out", model],
+                   check=True, stdout=subprocess.DEVNULL)
+    body = open(os.path.join(ROOT, "data/payload.json"), "rb").read()
+    predict = (b"POST /predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+               b"Content-Length: %d\r\n\r\n" % len(body)) + body
+    health = b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    # A first request larger than the server's 512-byte first read: the connection's read buffer grows to
+    # hold it and keeps that size.
+    padded = predict.replace(b"\r\n\r\n", b"\r\nX-Pad: " + b"p" * 1024 + b"\r\n\r\n", 1)
+    serve = [a.model_bin, "serve", "--model", model, "--port", "0", "--threads", "1",
+             "--max-connections", str(a.connections + 100), "--max-inflight", str(a.connections)]
+
+    def start_model():
+        proc = subprocess.Popen(serve, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        for line in proc.stdout:
+            m = re.search(r"http://127\.0\.0\.1:(\d+)", line)
+            if m:
+                port = int(m.group(1))
+                targets.wait_up(f"http://127.0.0.1:{port}/health")
+                return proc, port
+        sys.exit("connection_memory.py: cicada-model serve printed no address")
+
+    def start_nginx():
+        port = measure.free_port()
+        master, _worker = targets.start_nginx(ROOT, work, port, "0")
+        return master, port
+
+    model_cases = {"cicada-model serve --threads 1, POST /predict": predict,
+                   "cicada-model serve --threads 1, POST /predict with a 1 KiB header": padded}
+    results = {name: [] for name in [*model_cases, NGINX]}
+    for _ in range(a.reps):
+        for name, request in model_cases.items():
+            results[name].append(kib_per_connection(start_model, request, a.connections))
+        results[NGINX].append(kib_per_connection(start_nginx, health, a.connections))
+    return results
 
 
 def main() -> None:
@@ -111,46 +135,15 @@ def main() -> None:
     if a.connections + 100 > hard:
         sys.exit(f"connection_memory.py: {a.connections} connections do not fit the open-file limit {hard}")
     work = tempfile.mkdtemp(prefix="connmem-")
-    model = os.path.join(work, "model")
-    subprocess.run([a.model_bin, "train", "--data", os.path.join(ROOT, "data/heart-disease.csv"), "--out", model],
-                   check=True, stdout=subprocess.DEVNULL)
-    body = open(os.path.join(ROOT, "data/payload.json"), "rb").read()
-    predict = (b"POST /predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-               b"Content-Length: %d\r\n\r\n" % len(body)) + body
-    health = b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
-    # A first request larger than the server's first read (512 bytes): not whole in it, so the
-    # connection's own parser finishes it; what that memory costs must not stay with the connection.
-    padded = predict.replace(b"\r\n\r\n", b"\r\nX-Pad: " + b"p" * 1024 + b"\r\n\r\n", 1)
-
-    def model_port(proc):
-        for line in proc.stdout:
-            m = re.search(r"http://127\.0\.0\.1:(\d+)", line)
-            if m:
-                return int(m.group(1))
-        sys.exit("connection_memory.py: cicada-model serve printed no address")
-
-    os.makedirs(os.path.join(work, "tmp"), exist_ok=True)
-    nginx_name = "nginx (bench/nginx.conf, 1 worker), GET /health"
-    model_cases = {"cicada-model serve --threads 1, POST /predict": predict,
-                   "cicada-model serve --threads 1, POST /predict with a 1 KiB header": padded}
-    results = {name: [] for name in [*model_cases, nginx_name]}
-    serve = [a.model_bin, "serve", "--model", model, "--port", "0", "--threads", "1",
-             "--max-connections", str(a.connections + 100), "--max-inflight", str(a.connections)]
-    for _ in range(a.reps):
-        for name, request in model_cases.items():
-            results[name].append(measure(serve, model_port, request, a.connections))
-        port = free_port()
-        conf = os.path.join(work, "nginx.conf")
-        with open(os.path.join(ROOT, "bench/nginx.conf")) as src, open(conf, "w") as dst:
-            dst.write(src.read().replace("PORT", str(port)))
-        results[nginx_name].append(measure(
-            ["nginx", "-p", work + "/", "-e", os.path.join(work, "error.log"), "-c", conf],
-            lambda _proc, p=port: p, health, a.connections))
+    try:
+        results = measure_all(a, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     med = {k: statistics.median(v) for k, v in results.items()}
     print(f"| server ({a.connections} keep-alive connections, {a.reps} starts) | KiB per connection, median (min-max) | x nginx |")
     print("|---|---:|---:|")
     for k, v in results.items():
-        print(f"| {k} | {med[k]:.2f} ({min(v):.2f}-{max(v):.2f}) | {med[k] / med[nginx_name]:.2f} |")
+        print(f"| {k} | {med[k]:.2f} ({min(v):.2f}-{max(v):.2f}) | {med[k] / med[NGINX]:.2f} |")
 
 
 if __name__ == "__main__":

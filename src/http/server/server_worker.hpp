@@ -76,9 +76,8 @@ struct Worker {
   bool sweeping = false;  // the sweep timer is armed
   std::thread thread;
   // Where connections read what they throw away (a closing connection's leftovers, a stream's unread
-  // input): shared by all of them, since nobody reads it back. Kept out of each connection so the
-  // connection's own memory, touched by every request, stays small (a thousand connections' state must
-  // fit the caches).
+  // input): shared by all of them, since nobody reads it back. In each connection it was 4 KiB of every
+  // open connection's memory (bench/serve/connection_memory.py).
   std::array<char, 4096> discard;
 };
 
