@@ -4,9 +4,11 @@ Locust runs: `cicada -f health.py HealthMaxFastUser`), Locust FastHttpUser and H
 Called by run.sh (which checks the tools and paths). Targets, each pinned to CPU 0:
   nginx               GET /health (static "OK", bench/nginx.conf)
   cicada-model serve  GET /health and POST /predict (data/payload.json), --threads 1
-Generators, each pinned to CPU 1, 50 connections / users, no think time. Every repetition runs every
-(target, generator) pair once, round-robin, so ratios are taken within one repetition (same minute,
-same machine state). Prints a markdown table; raw results go to WORK/results.jsonl.
+Generators, each pinned to CPU 1, 50 connections / users, no think time. The floor-* rows are bench/floor's
+minimal clients (one request written and one response read per connection-turn, no statistics): about
+the kernel's share of a request in the same minute, so "gen/floor" says what a generator adds on top.
+Every repetition runs every (target, generator) pair once, round-robin, so ratios are taken within one
+repetition (same minute, same machine state). Prints a markdown table; raw results go to WORK/results.jsonl.
 """
 import argparse
 import json
@@ -19,13 +21,16 @@ import sys
 import measure
 import targets
 
-GENERATORS = ["wrk", "cicada", "cicada-open", "cicada-uring", "cicada-uring-open", "cicada-py", "cicada-py-before",
-              "locust-fast", "locust-http"]
+GENERATORS = ["wrk", "floor-epoll", "floor-uring", "cicada", "cicada-open", "cicada-uring", "cicada-uring-open",
+              "cicada-py", "cicada-py-before", "locust-fast", "locust-http"]
 # The open model's fixed arrival rate: this share of the closed model's req/s in the same repetition and
 # target (issue 19: its CPU per request within 1.1x of the closed model's), so it runs near, not past, the
 # target's ceiling and every arrival is served.
 OPEN_SHARE = 0.9
-LABELS = {"wrk": "wrk 4.1 -t1 -c50", "cicada": "cicada --threads 1, 50 users",
+LABELS = {"wrk": "wrk 4.1 -t1 -c50",
+          "floor-epoll": "floor client, epoll (bench/floor, no statistics), 50 connections",
+          "floor-uring": "floor client, io_uring DEFER_TASKRUN (bench/floor, no statistics), 50 connections",
+          "cicada": "cicada --threads 1, 50 users",
           "cicada-open": f"cicada --threads 1, open model at {OPEN_SHARE:.0%} of its closed req/s",
           "cicada-uring": "cicada --threads 1 --io-uring, 50 users",
           "cicada-uring-open": f"cicada --threads 1 --io-uring, open model at {OPEN_SHARE:.0%} of its closed req/s",
@@ -49,6 +54,11 @@ def command(gen, target, base, a, run_s, open_rate=None):
     if gen == "wrk":
         script = ["-s", os.path.join(a.here, lua)] if lua else []
         return pin + ["wrk", "-t1", "-c50", f"-d{run_s}s", "--latency"] + script + [base + path], signal.SIGINT
+    if gen.startswith("floor-"):  # runs past the window: it is stopped right after it, like the others
+        body = ["--body-file", os.path.join(a.root, "data/payload.json")] if path == "/predict" else []
+        return pin + [os.path.join(a.floor_dir, "bench_" + gen.replace("-", "_client_")), "--port",
+                      base.rsplit(":", 1)[1], "--path", path, "--connections", "50",
+                      "--warmup-ms", "0", "--window-ms", str(run_s * 1000)] + body, signal.SIGTERM
     uring = ["--io-uring"] if gen.startswith("cicada-uring") else []
     if gen in ("cicada", "cicada-uring"):
         return pin + [a.cicada, "-f", os.path.join(a.root, "bench/scenarios", scenario), "--headless",
@@ -136,6 +146,12 @@ def report(results, a):
         if "cicada-uring" in gens:
             parts.append(f"cicada --io-uring/wrk **{cell(ratios(results, target, 'cicada-uring', 'wrk'), '{:.2f}')}** "
                          "(goal ≤ 0.8)")
+        for gen, floor in (("cicada", "floor-epoll"), ("cicada-uring", "floor-uring"), ("wrk", "floor-epoll")):
+            if gen in gens and floor in gens:
+                parts.append(f"{gen}/{floor} {cell(ratios(results, target, gen, floor), '{:.2f}')}")
+        if "floor-uring" in gens:
+            parts.append(f"floor-uring/wrk {cell(ratios(results, target, 'floor-uring', 'wrk'), '{:.2f}')} "
+                         "(the kernel's share alone)")
         if "cicada-uring-open" in gens:
             parts.append("cicada --io-uring open/closed "
                          f"**{cell(ratios(results, target, 'cicada-uring-open', 'cicada-uring'), '{:.2f}')}** (goal ≤ 1.1)")
@@ -164,6 +180,7 @@ def run():
     ap = argparse.ArgumentParser()
     for name in ("root", "here", "work", "cicada", "model"):
         ap.add_argument("--" + name, required=True)
+    ap.add_argument("--floor-dir", default="", help="where bench_floor_client_* are (default: beside cicada's build)")
     ap.add_argument("--before", default="", help="a baseline cicada binary, for generator cicada-py-before")
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--warmup", type=float, default=3)
@@ -179,6 +196,11 @@ def run():
         if a.generators != ",".join(GENERATORS):
             sys.exit("run.py: generator cicada-py-before needs BEFORE=path/to/cicada")
         a.generators = ",".join(g for g in GENERATORS if g != "cicada-py-before")  # the default list
+    a.floor_dir = a.floor_dir or os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(a.cicada))), "bench")
+    for gen in a.generators.split(","):
+        exe = os.path.join(a.floor_dir, "bench_" + gen.replace("-", "_client_"))
+        if gen.startswith("floor-") and not os.access(exe, os.X_OK):
+            sys.exit(f"run.py: generator {gen} needs {exe} (built with the bench targets; liburing for floor-uring)")
     a.nginx_port = a.nginx_port or measure.free_port()
     a.model_port = a.model_port or measure.free_port()
     a.load_before = os.getloadavg()[0]

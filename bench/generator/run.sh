@@ -4,6 +4,8 @@
 # own locustfile and FastHttpUser class run by cicada: generator cicada-py), Locust FastHttpUser and
 # HttpUser, each with 50 connections/users and no think time, pinned to CPU 1, against targets pinned to
 # CPU 0: nginx (bench/nginx.conf) GET /health, cicada-model serve --threads 1 GET /health and POST /predict.
+# Rows floor-epoll and floor-uring are bench/floor's minimal clients (no statistics), the kernel's share of
+# a request in the same repetition (built beside cicada: build/release/bench/bench_floor_client_*).
 # Generator CPU (from /proc) and the server's own request counter are sampled over a steady window.
 #
 #   bash bench/generator/run.sh [path/to/cicada [path/to/cicada-model]]   (default: build/release/apps/...)
