@@ -318,6 +318,8 @@ int run_capacity_command(int argc, char** argv) {
   } else {
     std::cout << "No step met every objective: lower --start.\n";
   }
+  if (const std::string bound = runner::saturated_lower_bound(plan, result); !bound.empty())
+    std::cout << "Highest throughput measured with every objective met: " << bound << "\n";
   if (!o.json_file.empty()) {
     std::ofstream file(o.json_file, std::ios::trunc);
     file << report::capacity_curve_json(plan, result).dump(2) << "\n";

@@ -13,6 +13,8 @@
 #   bash bench/capacity/run.sh [path/to/cicada-model] [path/to/cicada]      (about 8 minutes)
 #   CASES="A B" REPEAT=3 bash bench/capacity/run.sh   (each case REPEAT times, rows one after another)
 #   CICADA_FLAGS="--io-uring" CASES=A bash bench/capacity/run.sh   (extra flags for every search)
+#   CICADA_FLAGS="--mode users" CASES=A ...  (a closed-loop search: its answer column is then the highest
+#                                             throughput served within the objectives, in req/s)
 # wrk's maximum on this VM moves by up to 30% between minutes (59,700 before and 80,100 after one search,
 # same binaries, nothing else running): the "wrk drift" column says how far it moved during the search,
 # and a drift beyond 10% is flagged, as a row that cannot judge a 10% goal either way.
@@ -78,6 +80,9 @@ row() {  # case-name
   local before="$1" after="$2" code="$3" name="$4" answer steps reason
   [ -s "$work/c.json" ] || { cat "$work/search.txt" >&2; echo "$name: the search wrote no JSON" >&2; exit 1; }
   answer=$(field "$work/c.json" max_load)
+  # --mode users: the answer is users; the throughput the target served within the objectives is what
+  # compares with wrk (with a generator saturated at every user count, the highest such step's).
+  [ "$(field "$work/c.json" mode)" = users ] && answer=$(field "$work/c.json" max_met_throughput_rps)
   steps=$(python3 -c "import json; print(len(json.load(open('$work/c.json'))['points']))")
   reason=$(field "$work/c.json" stop_reason)
   local ratio="-" drift="-"

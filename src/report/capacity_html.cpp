@@ -127,6 +127,10 @@ std::string capacity_html(const runner::CapacityPlan& plan, const runner::Capaci
                             xml_escape(runner::format_load(plan, r.best.load)), r.best.throughput_rps,
                             ms(r.best.percentiles_us[5]))
               : std::string("none: no step met every objective"));
+  if (const std::string bound = runner::saturated_lower_bound(plan, r); !bound.empty()) {
+    out.insert(out.rfind("</dl>"), "<dt>Highest throughput with every objective met</dt><dd>" +
+                                        xml_escape(bound) + "</dd>");
+  }
   out += capacity_sections(plan, r);
   out += "</body></html>\n";
   return out;

@@ -137,7 +137,7 @@ double CapacitySearch::latency_limit_us() const {
   return limit;
 }
 
-std::optional<CapacitySearch::Rule> CapacitySearch::failed_rule(const CapacityWindow& w) const {
+std::optional<CapacitySearch::Rule> CapacitySearch::failed_objective(const CapacityWindow& w) const {
   const double fail_ratio = ratio(w.failures, w.requests);
   for (const auto& slo : slos_) {
     if (w.requests == 0) return Rule{StepVerdict::kCrossed, slo.text + " (no request completed)"};
@@ -145,6 +145,11 @@ std::optional<CapacitySearch::Rule> CapacitySearch::failed_rule(const CapacityWi
     if (!(value < slo.limit))
       return Rule{StepVerdict::kCrossed, slo.text + " (measured " + slo_value_text(slo, value) + ")"};
   }
+  return std::nullopt;
+}
+
+std::optional<CapacitySearch::Rule> CapacitySearch::failed_rule(const CapacityWindow& w) const {
+  if (auto objective = failed_objective(w)) return objective;
   if (!plan_.open_model) return std::nullopt;
   const double done = throughput(w);
   if (done < plan_.min_throughput_ratio * load_)
@@ -321,6 +326,7 @@ void CapacitySearch::end_step(StepVerdict verdict, std::string why, std::size_t 
              stable();
   p.verdict = verdict;
   p.within_slo = verdict == StepVerdict::kMet;
+  p.slos_met = p.within_slo || (m.requests > 0 && !failed_objective(m).has_value());
   if (verdict == StepVerdict::kGeneratorSaturated && p.generator_cpu_wait > plan_.max_cpu_wait) {
     why = fmt::format(
         "the load generator was starved of CPU at {:.0f} req/s: its busiest thread waited for a CPU {:.0f}% "
@@ -433,6 +439,24 @@ void CapacitySearch::next_load(bool good) {
     finish(fmt::format("--max-steps {} reached without {}", plan_.max_steps,
                        plan_.step > 0 ? "crossing a limit" : "bracketing the limit to the precision"));
   }
+}
+
+std::string saturated_lower_bound(const CapacityPlan& plan, const CapacityResult& result) {
+  const CapacityPoint* top = result.highest_met_throughput();
+  if (!result.generator_saturated || top == nullptr ||
+      (result.found && top->throughput_rps <= result.best.throughput_rps))
+    return "";
+  return fmt::format(
+      "{:.1f} req/s at {}, where the generator saturated (p95 {:.1f} ms): the target's capacity is at least "
+      "that",
+      top->throughput_rps, format_load(plan, top->load), static_cast<double>(top->percentiles_us[5]) / 1000.0);
+}
+
+const CapacityPoint* CapacityResult::highest_met_throughput() const {
+  const CapacityPoint* top = nullptr;
+  for (const auto& p : curve)
+    if (p.slos_met && (top == nullptr || p.throughput_rps > top->throughput_rps)) top = &p;
+  return top;
 }
 
 bool CapacitySearch::limit_is_the_generators() const {

@@ -139,6 +139,9 @@ struct CapacityPoint {
   bool judged_merged = false;
   std::string note;        // "" or why the verdict rests on merged windows
   bool within_slo = true;  // verdict == kMet
+  // Every objective held over the judged windows, whatever the verdict: a step where the generator
+  // saturated can still show that the target served this throughput within them.
+  bool slos_met = true;
   StepVerdict verdict = StepVerdict::kMet;
   std::string violated;                        // why it is not met, "" when met
   std::vector<CapacityWindowSummary> windows;  // every window measured, in order
@@ -152,6 +155,11 @@ struct CapacityResult {
   std::string stop_reason;           // where and why it stopped
   std::vector<double> answers;       // each repeat's highest met load (0: none)
   std::vector<CapacityPoint> curve;
+  // The step with the highest throughput at which every objective held (slos_met), or null. Where the
+  // generator saturated it can lie above `best`: in a closed loop without think time the generator is
+  // busy at any user count, so `best` may be a single user while more users showed the target serving
+  // several times that within the objectives, which is then the better lower bound of its capacity.
+  const CapacityPoint* highest_met_throughput() const;
   // Filled by the driver: the whole search as one test, for the run history.
   std::shared_ptr<const stats::Snapshot> final_stats;
   std::uint64_t seed = 0;
@@ -176,6 +184,7 @@ class CapacitySearch {
  private:
   struct Rule;  // one failed rule in a window
   std::optional<Rule> failed_rule(const CapacityWindow& w) const;
+  std::optional<Rule> failed_objective(const CapacityWindow& w) const;  // the --slo part of failed_rule
   bool generator_saturated(const CapacityWindow& w) const;
   bool stable() const;
   bool follows_load(const CapacityWindow& merged_step) const;
@@ -206,5 +215,8 @@ class CapacitySearch {
 };
 
 std::string format_load(const CapacityPlan& plan, double load);  // "200/s" or "50 users"
+// Where the generator saturated, the highest throughput any step served with every objective held, when
+// it says more than the answer does (CapacityResult::highest_met_throughput); "" otherwise.
+std::string saturated_lower_bound(const CapacityPlan& plan, const CapacityResult& result);
 
 }  // namespace cicada::runner

@@ -27,6 +27,7 @@ runner::CapacityResult four_steps() {
     p.percentiles_us[5] = i < 4 ? 10'000 * i : 73'100;
     p.percentiles_us[7] = 20'000 * i;
     p.within_slo = i < 4;
+    p.slos_met = i < 4;
     if (i == 4) p.violated = "p95 < 50ms";
     r.curve.push_back(p);
   }
@@ -102,4 +103,41 @@ TEST(CapacityHtml, EachStepShowsTheGeneratorsCpuAndItsWaitForACpu) {
   EXPECT_DOUBLE_EQ(back->result.curve[3].generator_busy, 0.88);
   EXPECT_DOUBLE_EQ(back->result.curve[3].windows.at(0).generator_busy, 0.88);
   EXPECT_LT(back->result.curve[0].generator_busy, 0);
+}
+
+TEST(CapacityJson, ASaturatedStepWithinTheObjectivesIsTheHighestMetThroughput) {
+  auto r = four_steps();
+  EXPECT_DOUBLE_EQ(capacity_curve_json(runner::CapacityPlan{}, r)["max_met_throughput_rps"].get<double>(), 300);
+  // A fifth step where the generator saturated at 900/s with every objective held.
+  runner::CapacityPoint saturated = r.curve[2];
+  saturated.step = 5;
+  saturated.load = 1000;
+  saturated.throughput_rps = 900;
+  saturated.within_slo = false;
+  saturated.slos_met = true;
+  saturated.verdict = runner::StepVerdict::kGeneratorSaturated;
+  r.curve.push_back(saturated);
+  r.generator_saturated = true;
+  const auto html = capacity_html(runner::CapacityPlan{}, r, {});
+  EXPECT_NE(html.find("<dt>Highest throughput with every objective met</dt><dd>900.0 req/s at 1000/s, where "
+                      "the generator saturated"),
+            std::string::npos)
+      << html;
+  EXPECT_EQ(capacity_html(runner::CapacityPlan{}, four_steps(), {}).find("Highest throughput"), std::string::npos);
+  const auto json = capacity_curve_json(runner::CapacityPlan{}, r);
+  EXPECT_DOUBLE_EQ(json["max_met_throughput_rps"].get<double>(), 900) << json.dump();
+  EXPECT_DOUBLE_EQ(json["max_throughput_rps"].get<double>(), 300);
+  EXPECT_TRUE(json["points"][4]["slos_met"].get<bool>());
+  EXPECT_FALSE(json["points"][3]["slos_met"].get<bool>());
+  const auto back = capacity_curve_from_json(json);
+  ASSERT_TRUE(back);
+  ASSERT_NE(back->result.highest_met_throughput(), nullptr);
+  EXPECT_DOUBLE_EQ(back->result.highest_met_throughput()->throughput_rps, 900);
+  EXPECT_FALSE(back->result.curve[3].slos_met);
+  // A record from before the field: only met steps are known to have held the objectives.
+  auto old = json;
+  for (auto& p : old["points"]) p.erase("slos_met");
+  const auto read = capacity_curve_from_json(old);
+  ASSERT_TRUE(read);
+  EXPECT_DOUBLE_EQ(read->result.highest_met_throughput()->throughput_rps, 300);
 }

@@ -367,6 +367,61 @@ TEST(CapacitySearch, ClosedModelStopsWhenThroughputStopsGrowingWithUsers) {
   EXPECT_NE(r.stop_reason.find("20 users"), std::string::npos) << r.stop_reason;
 }
 
+// In a closed loop without think time the generator is busy at any user count against a fast target
+// (measured: 10 users, 86,000/s, cicada and cicada-model each at 99% of their core). The search then
+// bisects down to one user, a weak answer; the step where the generator saturated but every objective
+// held still shows what the target served, and the result says so.
+TEST(CapacitySearch, AClosedLoopSaturatedGeneratorStillShowsTheThroughputServedWithinTheObjectives) {
+  CapacityPlan plan = default_plan();
+  plan.open_model = false;
+  plan.start = 10;
+  CapacitySearch search(plan, {*parse_slo("p95 < 50ms"), *parse_slo("fail_ratio < 1%")});
+  int windows = 0;
+  while (!search.done() && ++windows < 1000) {
+    const double users = search.load();
+    // One user keeps the generator half busy at 24,000/s; two or more fill its core at 64,000-86,000/s.
+    auto w = window(users < 2 ? 24'000 : users < 5 ? 64'000 : 86'000, 100);
+    w.generator_cpu = users < 2 ? 0.6 : 0.99;
+    search.add_window(w);
+  }
+  ASSERT_TRUE(search.done());
+  const auto& r = search.result();
+  ASSERT_TRUE(r.found) << r.stop_reason;
+  EXPECT_TRUE(r.generator_saturated);
+  EXPECT_DOUBLE_EQ(r.best.load, 1);
+  EXPECT_EQ(r.curve.front().verdict, StepVerdict::kGeneratorSaturated);
+  EXPECT_FALSE(r.curve.front().within_slo);
+  EXPECT_TRUE(r.curve.front().slos_met);
+  const CapacityPoint* top = r.highest_met_throughput();
+  ASSERT_NE(top, nullptr);
+  EXPECT_DOUBLE_EQ(top->load, 10);
+  EXPECT_DOUBLE_EQ(top->throughput_rps, 86'000);
+  EXPECT_EQ(saturated_lower_bound(plan, r).find("86000.0 req/s at 10 users, where the generator saturated"), 0u)
+      << saturated_lower_bound(plan, r);
+}
+
+// A saturated step whose objectives failed is no evidence of what the target serves within them.
+TEST(CapacitySearch, ASaturatedStepThatCrossedAnObjectiveIsNotAMetThroughput) {
+  CapacityPlan plan = default_plan();
+  plan.open_model = false;
+  plan.start = 10;
+  CapacitySearch search(plan, {*parse_slo("p95 < 50ms")});
+  int windows = 0;
+  while (!search.done() && ++windows < 1000) {
+    const double users = search.load();
+    auto w = window(users < 2 ? 24'000 : 86'000, users < 2 ? 100 : 80'000);
+    w.generator_cpu = users < 2 ? 0.6 : 0.99;
+    search.add_window(w);
+  }
+  const auto& r = search.result();
+  ASSERT_TRUE(search.done());
+  for (const auto& p : r.curve) EXPECT_EQ(p.slos_met, p.load < 2) << p.load;
+  const CapacityPoint* top = r.highest_met_throughput();
+  ASSERT_NE(top, nullptr);
+  EXPECT_DOUBLE_EQ(top->throughput_rps, 24'000);
+  EXPECT_EQ(saturated_lower_bound(plan, r), "");  // the answer (1 user) says as much
+}
+
 TEST(CapacitySearch, AFixedPlanStepsLinearlyAndStopsAtTheFirstFailingStep) {
   CapacityPlan plan = default_plan();
   plan.start = 100;
