@@ -82,7 +82,9 @@ row() {  # case-name
   answer=$(field "$work/c.json" max_load)
   # --mode users: the answer is users; the throughput the target served within the objectives is what
   # compares with wrk (with a generator saturated at every user count, the highest such step's).
-  [ "$(field "$work/c.json" mode)" = users ] && answer=$(field "$work/c.json" max_met_throughput_rps)
+  if [ "$(field "$work/c.json" mode)" = users ]; then
+    answer=$(python3 -c "import json; print(round(json.load(open('$work/c.json'))['max_met_throughput_rps']))")
+  fi
   steps=$(python3 -c "import json; print(len(json.load(open('$work/c.json'))['points']))")
   reason=$(field "$work/c.json" stop_reason)
   local ratio="-" drift="-"
