@@ -308,18 +308,18 @@ int run_capacity_command(int argc, char** argv) {
   if (web) web->board().finish(result);
   if (result.curve.empty()) return fail(result.stop_reason);
   std::cout << "Stopped: " << result.stop_reason << "\n";
+  const std::string bound = runner::saturated_bound_text(plan, result);
   if (result.found) {
-    std::cout << fmt::format(
-        "{}: {} ({:.1f} req/s, goodput {:.1f} req/s, p95 {:.1f} ms)\n",
-        result.generator_saturated ? "Highest load measured before the generator saturated"
-                                   : "Maximum sustainable load",
-        runner::format_load(plan, result.best.load), result.best.throughput_rps, result.best.goodput_rps,
-        static_cast<double>(result.best.percentiles_us[5]) / 1000.0);
+    std::cout << fmt::format("{}: {} ({:.1f} req/s, goodput {:.1f} req/s, p95 {:.1f} ms)\n",
+                             runner::answer_label(result), runner::format_load(plan, result.best.load),
+                             result.best.throughput_rps, result.best.goodput_rps,
+                             static_cast<double>(result.best.percentiles_us[5]) / 1000.0);
   } else {
-    std::cout << "No step met every objective: lower --start.\n";
+    // With a bound, the objectives held where the generator saturated: a lower start would not help.
+    std::cout << (bound.empty() ? "No step met every objective: lower --start.\n"
+                                : "No step met every objective with the generator keeping up.\n");
   }
-  if (const std::string bound = runner::saturated_lower_bound(plan, result); !bound.empty())
-    std::cout << "Highest throughput measured with every objective met: " << bound << "\n";
+  if (!bound.empty()) std::cout << "Highest throughput within the objectives: " << bound << "\n";
   if (!o.json_file.empty()) {
     std::ofstream file(o.json_file, std::ios::trunc);
     file << report::capacity_curve_json(plan, result).dump(2) << "\n";

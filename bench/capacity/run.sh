@@ -13,7 +13,7 @@
 #   bash bench/capacity/run.sh [path/to/cicada-model] [path/to/cicada]      (about 8 minutes)
 #   CASES="A B" REPEAT=3 bash bench/capacity/run.sh   (each case REPEAT times, rows one after another)
 #   CICADA_FLAGS="--io-uring" CASES=A bash bench/capacity/run.sh   (extra flags for every search)
-#   CICADA_FLAGS="--mode users" CASES=A ...  (a closed-loop search: its answer column is then the highest
+#   CICADA_FLAGS="--mode users" CASES=A ...  (a closed-loop search: its answer column is then the
 #                                             throughput served within the objectives, in req/s)
 # wrk's maximum on this VM moves by up to 30% between minutes (59,700 before and 80,100 after one search,
 # same binaries, nothing else running): the "wrk drift" column says how far it moved during the search,
@@ -74,16 +74,16 @@ field() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.ar
 
 echo "cicada flags: ${CICADA_FLAGS:-(none)}"
 echo
-echo "| case | wrk max before (req/s) | search answer (/s) | wrk max after (req/s) | answer / wrk (before, after) | wrk drift (after / before) | steps | search time (s) | exit | load avg | stop reason |"
+echo "| case | wrk max before (req/s) | search answer (/s; --mode users: req/s within the objectives) | wrk max after (req/s) | answer / wrk (before, after) | wrk drift (after / before) | steps | search time (s) | exit | load avg | stop reason |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
 row() {  # case-name
   local before="$1" after="$2" code="$3" name="$4" answer steps reason
   [ -s "$work/c.json" ] || { cat "$work/search.txt" >&2; echo "$name: the search wrote no JSON" >&2; exit 1; }
   answer=$(field "$work/c.json" max_load)
-  # --mode users: the answer is users; the throughput the target served within the objectives is what
-  # compares with wrk (with a generator saturated at every user count, the highest such step's).
+  # --mode users: the answer is users; what compares with wrk is the throughput served within the
+  # objectives: the answer's, or where the generator saturated above it, that step's (saturated_bound_rps).
   if [ "$(field "$work/c.json" mode)" = users ]; then
-    answer=$(python3 -c "import json; print(round(json.load(open('$work/c.json'))['max_met_throughput_rps']))")
+    answer=$(python3 -c "import json; j = json.load(open('$work/c.json')); print(round(j['saturated_bound_rps'] or j['max_throughput_rps']))")
   fi
   steps=$(python3 -c "import json; print(len(json.load(open('$work/c.json'))['points']))")
   reason=$(field "$work/c.json" stop_reason)

@@ -117,20 +117,20 @@ std::string capacity_html(const runner::CapacityPlan& plan, const runner::Capaci
                           const CapacityReportInfo& info) {
   std::string slos;
   for (const auto& s : info.slos) slos += (slos.empty() ? "" : ", ") + xml_escape(s);
+  const std::string bound = runner::saturated_bound_text(plan, r);
   std::string out = fmt::format(
       "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>cicada capacity search</title>"
       "<style>{}</style></head><body><h1>cicada capacity search</h1><dl>"
       "<dt>Target Host</dt><dd>{}</dd><dt>Script</dt><dd>{}</dd><dt>Objectives</dt><dd>{}</dd>"
-      "<dt>Stopped</dt><dd>{}</dd><dt>Maximum sustainable load</dt><dd>{}</dd></dl>",
+      "<dt>Stopped</dt><dd>{}</dd><dt>{}</dt><dd>{}</dd>{}</dl>",
       html_report_style(), xml_escape(info.host), xml_escape(info.scenario), slos, xml_escape(r.stop_reason),
+      xml_escape(runner::answer_label(r)),
       r.found ? fmt::format("{} ({:.1f} req/s, p95 {:.1f} ms)",
                             xml_escape(runner::format_load(plan, r.best.load)), r.best.throughput_rps,
                             ms(r.best.percentiles_us[5]))
-              : std::string("none: no step met every objective"));
-  if (const std::string bound = runner::saturated_lower_bound(plan, r); !bound.empty()) {
-    out.insert(out.rfind("</dl>"), "<dt>Highest throughput with every objective met</dt><dd>" +
-                                        xml_escape(bound) + "</dd>");
-  }
+              : std::string("none: no step met every objective"),
+      bound.empty() ? std::string()
+                    : "<dt>Highest throughput within the objectives</dt><dd>" + xml_escape(bound) + "</dd>");
   out += capacity_sections(plan, r);
   out += "</body></html>\n";
   return out;

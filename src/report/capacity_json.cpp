@@ -58,7 +58,7 @@ runner::CapacityPoint point_of(const nlohmann::json& j) {
   p.stable = j.value("stable", false);
   p.note = j.value("note", std::string());
   p.within_slo = j.value("within_slo", false);
-  p.slos_met = j.value("slos_met", p.within_slo);  // older records: only met steps are known to hold them
+  p.objectives_held = j.value("objectives_held", p.within_slo);  // older records: only met steps are known
   p.verdict = verdict_of(j.value("verdict", std::string()));
   p.violated = j.value("violated", std::string());
   if (const auto w = j.find("windows"); w != j.end() && w->is_array()) {
@@ -143,7 +143,7 @@ nlohmann::json capacity_point_json(const runner::CapacityPoint& p) {
           {"note", p.note},
           {"verdict", runner::verdict_name(p.verdict)},
           {"within_slo", p.within_slo},
-          {"slos_met", p.slos_met},
+          {"objectives_held", p.objectives_held},
           {"violated", p.violated},
           {"windows", std::move(windows)},
           {"server", p.server}};
@@ -167,7 +167,7 @@ nlohmann::json capacity_curve_json(const runner::CapacityPlan& plan, const runne
   nlohmann::json points = nlohmann::json::array();
   for (const auto& p : r.curve) points.push_back(capacity_point_json(p));
   const runner::CapacityPoint* limit = limiting_step(r);
-  const runner::CapacityPoint* top = r.highest_met_throughput();
+  const runner::CapacityPoint* bound = r.saturated_bound();
   return {{"mode", plan.open_model ? "rate" : "users"},
           {"found", r.found},
           {"generator_saturated", r.generator_saturated},
@@ -175,8 +175,8 @@ nlohmann::json capacity_curve_json(const runner::CapacityPlan& plan, const runne
           {"max_load", r.found ? r.best.load : 0.0},
           {"max_throughput_rps", r.found ? r.best.throughput_rps : 0.0},
           {"max_goodput_rps", r.found ? r.best.goodput_rps : 0.0},
-          // A lower bound of the target's capacity (req/s) from any step, a generator-saturated one too.
-          {"max_met_throughput_rps", top != nullptr ? top->throughput_rps : 0.0},
+          // CapacityResult::saturated_bound()'s goodput, 0 when there is none.
+          {"saturated_bound_rps", bound != nullptr ? bound->goodput_rps : 0.0},
           {"answers", r.answers},
           {"limit", limit != nullptr ? nlohmann::json(limit->violated) : nlohmann::json("")},
           {"points", std::move(points)}};

@@ -21,13 +21,17 @@ std::string capacity_phrase(const json& c) {
   if (!slos.empty()) out += " (" + slos + ")";
   const auto result = c.find("result");
   if (result != c.end() && result->is_object()) {
+    // As the console says it (runner::answer_label): where the generator saturated, a lower bound.
+    const bool saturated = result->value("generator_saturated", false);
     if (result->value("found", false)) {
       const double best = result->value("max_load", 0.0);
-      out += rate ? fmt::format(": highest sustainable {:g}/s", best)
-                  : fmt::format(": highest sustainable {:g} users", best);
+      out += fmt::format(": {} {:g}{}", saturated ? "highest before the generator saturated" : "highest sustainable",
+                         best, rate ? "/s" : " users");
     } else {
       out += ": no step met the objectives";
     }
+    if (const double bound = result->value("saturated_bound_rps", 0.0); saturated && bound > 0)
+      out += fmt::format(" ({:.0f} req/s within the objectives where it saturated)", bound);
   }
   return out;
 }

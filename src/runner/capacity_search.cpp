@@ -148,6 +148,21 @@ std::optional<CapacitySearch::Rule> CapacitySearch::failed_objective(const Capac
   return std::nullopt;
 }
 
+bool CapacitySearch::saturated_but_held(std::size_t judged) const {
+  if (judged == 0 || judged > windows_.size()) return false;
+  const auto first = windows_.end() - static_cast<std::ptrdiff_t>(judged);
+  double mean = 0;
+  for (auto w = first; w != windows_.end(); ++w) {
+    if (w->requests == 0 || failed_objective(*w)) return false;  // each window, not only their sum
+    mean += throughput(*w);
+  }
+  mean /= static_cast<double>(judged);
+  for (auto w = first; w != windows_.end(); ++w)
+    if (std::abs(throughput(*w) - mean) > plan_.stability * mean) return false;
+  const CapacityWindow m = merged(windows_, judged);
+  return !(plan_.open_model && ratio(m.dropped, m.requests + m.dropped) > plan_.max_dropped_ratio);
+}
+
 std::optional<CapacitySearch::Rule> CapacitySearch::failed_rule(const CapacityWindow& w) const {
   if (auto objective = failed_objective(w)) return objective;
   if (!plan_.open_model) return std::nullopt;
@@ -326,7 +341,7 @@ void CapacitySearch::end_step(StepVerdict verdict, std::string why, std::size_t 
              stable();
   p.verdict = verdict;
   p.within_slo = verdict == StepVerdict::kMet;
-  p.slos_met = p.within_slo || (m.requests > 0 && !failed_objective(m).has_value());
+  p.objectives_held = p.within_slo || (verdict == StepVerdict::kGeneratorSaturated && saturated_but_held(judged));
   if (verdict == StepVerdict::kGeneratorSaturated && p.generator_cpu_wait > plan_.max_cpu_wait) {
     why = fmt::format(
         "the load generator was starved of CPU at {:.0f} req/s: its busiest thread waited for a CPU {:.0f}% "
@@ -441,21 +456,30 @@ void CapacitySearch::next_load(bool good) {
   }
 }
 
-std::string saturated_lower_bound(const CapacityPlan& plan, const CapacityResult& result) {
-  const CapacityPoint* top = result.highest_met_throughput();
-  if (!result.generator_saturated || top == nullptr ||
-      (result.found && top->throughput_rps <= result.best.throughput_rps))
-    return "";
-  return fmt::format(
-      "{:.1f} req/s at {}, where the generator saturated (p95 {:.1f} ms): the target's capacity is at least "
-      "that",
-      top->throughput_rps, format_load(plan, top->load), static_cast<double>(top->percentiles_us[5]) / 1000.0);
+std::string answer_label(const CapacityResult& result) {
+  return result.generator_saturated ? "Highest load measured before the generator saturated"
+                                    : "Maximum sustainable load";
 }
 
-const CapacityPoint* CapacityResult::highest_met_throughput() const {
+std::string saturated_bound_text(const CapacityPlan& plan, const CapacityResult& result) {
+  const CapacityPoint* top = result.saturated_bound();
+  if (top == nullptr) return "";
+  return fmt::format(
+      "{:.1f} req/s at {}, where the generator saturated (p95 {:.1f} ms): a lower bound of what the target "
+      "serves {}",
+      top->goodput_rps, format_load(plan, top->load), static_cast<double>(top->percentiles_us[5]) / 1000.0,
+      plan.open_model ? "at a paced arrival rate" : "in a closed loop");
+}
+
+const CapacityPoint* CapacityResult::saturated_bound() const {
+  if (!generator_saturated || curve.empty()) return nullptr;
+  const int deciding = curve.back().repeat;
   const CapacityPoint* top = nullptr;
   for (const auto& p : curve)
-    if (p.slos_met && (top == nullptr || p.throughput_rps > top->throughput_rps)) top = &p;
+    if (p.repeat == deciding && p.verdict == StepVerdict::kGeneratorSaturated && p.objectives_held &&
+        (top == nullptr || p.goodput_rps > top->goodput_rps))
+      top = &p;
+  if (top != nullptr && found && top->goodput_rps <= best.goodput_rps) return nullptr;
   return top;
 }
 

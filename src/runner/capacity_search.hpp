@@ -139,9 +139,10 @@ struct CapacityPoint {
   bool judged_merged = false;
   std::string note;        // "" or why the verdict rests on merged windows
   bool within_slo = true;  // verdict == kMet
-  // Every objective held over the judged windows, whatever the verdict: a step where the generator
-  // saturated can still show that the target served this throughput within them.
-  bool slos_met = true;
+  // Every objective held: a met step, or one where the generator saturated whose judged windows each
+  // completed requests, agreed on throughput within --stability, dropped no more than a met step may and
+  // kept every objective. Such a step still shows what the target served within the objectives.
+  bool objectives_held = false;
   StepVerdict verdict = StepVerdict::kMet;
   std::string violated;                        // why it is not met, "" when met
   std::vector<CapacityWindowSummary> windows;  // every window measured, in order
@@ -155,11 +156,12 @@ struct CapacityResult {
   std::string stop_reason;           // where and why it stopped
   std::vector<double> answers;       // each repeat's highest met load (0: none)
   std::vector<CapacityPoint> curve;
-  // The step with the highest throughput at which every objective held (slos_met), or null. Where the
-  // generator saturated it can lie above `best`: in a closed loop without think time the generator is
-  // busy at any user count, so `best` may be a single user while more users showed the target serving
-  // several times that within the objectives, which is then the better lower bound of its capacity.
-  const CapacityPoint* highest_met_throughput() const;
+  // When the search ended at the generator's limit: its step with the highest goodput among those of
+  // the deciding (last) repeat where the generator saturated and every objective held, if that goodput
+  // is above the answer's; else null. In a closed loop without think time the generator is busy at any
+  // user count, so the bisection ends at one user while 10 showed the target serving several times that
+  // within the objectives: the better lower bound of what it serves that way.
+  const CapacityPoint* saturated_bound() const;
   // Filled by the driver: the whole search as one test, for the run history.
   std::shared_ptr<const stats::Snapshot> final_stats;
   std::uint64_t seed = 0;
@@ -185,6 +187,7 @@ class CapacitySearch {
   struct Rule;  // one failed rule in a window
   std::optional<Rule> failed_rule(const CapacityWindow& w) const;
   std::optional<Rule> failed_objective(const CapacityWindow& w) const;  // the --slo part of failed_rule
+  bool saturated_but_held(std::size_t judged) const;  // CapacityPoint::objectives_held for a saturated step
   bool generator_saturated(const CapacityWindow& w) const;
   bool stable() const;
   bool follows_load(const CapacityWindow& merged_step) const;
@@ -215,8 +218,10 @@ class CapacitySearch {
 };
 
 std::string format_load(const CapacityPlan& plan, double load);  // "200/s" or "50 users"
-// Where the generator saturated, the highest throughput any step served with every objective held, when
-// it says more than the answer does (CapacityResult::highest_met_throughput); "" otherwise.
-std::string saturated_lower_bound(const CapacityPlan& plan, const CapacityResult& result);
+// What the answer is called: "Maximum sustainable load", or what it is when the generator saturated.
+std::string answer_label(const CapacityResult& result);
+// CapacityResult::saturated_bound() in words ("" when null), after "Highest throughput within the
+// objectives: ".
+std::string saturated_bound_text(const CapacityPlan& plan, const CapacityResult& result);
 
 }  // namespace cicada::runner

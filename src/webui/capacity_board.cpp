@@ -37,6 +37,8 @@ std::string CapacityBoard::json() const {
     Json result = report::capacity_curve_json(plan, *result_);
     result.erase("points");  // the same as out["points"]
     result["max_load_text"] = result_->found ? runner::format_load(plan, result_->best.load) : "";
+    result["answer_label"] = runner::answer_label(*result_);
+    result["saturated_bound_text"] = runner::saturated_bound_text(plan, *result_);
     out["result"] = std::move(result);
   }
   return out.dump();

@@ -68,7 +68,13 @@ bounded(150, async () => {
       assert.equal(data.result.found, true, JSON.stringify(data.result));
       assert.ok(data.result.max_load >= 100 && data.result.max_load <= 700, `max sustainable ${data.result.max_load}/s`);
       const result = await page.textContent('#result');
-      assert.ok(result.includes(`Maximum sustainable load: ${data.result.max_load_text}`), result);
+      // The console's words: a generator that saturated found a lower bound, not the maximum.
+      const answer = data.result.generator_saturated ? 'Highest load measured before the generator saturated'
+        : 'Maximum sustainable load';
+      assert.equal(data.result.answer_label, answer, JSON.stringify(data.result));
+      assert.ok(result.includes(`${answer}: ${data.result.max_load_text}`), result);
+      assert.equal(typeof data.result.saturated_bound_text, 'string', JSON.stringify(data.result));
+      if (data.result.saturated_bound_text) assert.ok(result.includes(data.result.saturated_bound_text), result);
       if (data.result.limit) assert.ok(result.includes(`Limiting objective: ${data.result.limit}`), result);
       console.log(`capacity UI: ${data.points.map((p) => `${p.load}/s -> ${p.throughput_rps.toFixed(0)} req/s p95 ${p.p95_ms.toFixed(1)} ms`).join('; ')}; max ${data.result.max_load_text}`);
     }

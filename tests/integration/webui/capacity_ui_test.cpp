@@ -22,6 +22,7 @@ runner::CapacityPoint point(int step, double load, double rps, std::int64_t p95_
   p.throughput_rps = rps;
   p.percentiles_us[5] = p95_us;
   p.within_slo = violated.empty();
+  p.objectives_held = violated.empty();
   p.violated = violated;
   return p;
 }
@@ -81,11 +82,40 @@ TEST(CapacityUi, CapacityRouteFollowsTheSearchStepByStep) {
   EXPECT_EQ(j["result"]["max_load_text"], "100/s");
   EXPECT_EQ(j["result"]["limit"], "p95 < 50ms (measured 80.0 ms)");
   EXPECT_FALSE(j["result"].contains("points"));
+  EXPECT_DOUBLE_EQ(j["result"]["saturated_bound_rps"].get<double>(), 0);
+  EXPECT_EQ(j["result"]["saturated_bound_text"], "");  // the generator did not saturate
+  EXPECT_EQ(j["result"]["answer_label"], "Maximum sustainable load");
 
   const auto page = get(port, "/");
   EXPECT_EQ(page.status, 200);
   EXPECT_NE(page.body.find("capacity.js"), std::string::npos);
   EXPECT_EQ(get(port, "/static/capacity.js").status, 200);
+}
+
+TEST(CapacityUi, ASaturatedGeneratorsHigherMetThroughputIsInTheResult) {
+  webui::CapacityBoard board(setup());
+  webui::CapacityUi ui(board, {"127.0.0.1", 0, ""});
+  ASSERT_TRUE(ui.start());
+  const auto port = port_of(ui.url());
+  const auto met = point(1, 100, 99.5, 4'000, "");
+  auto saturated = point(2, 200, 180, 6'000, "the load generator saturated at 180 req/s");
+  saturated.verdict = runner::StepVerdict::kGeneratorSaturated;
+  saturated.objectives_held = true;  // every objective held at the step
+  saturated.goodput_rps = 180;
+  board.add_step(met);
+  board.add_step(saturated);
+  runner::CapacityResult result;
+  result.found = true;
+  result.generator_saturated = true;
+  result.best = met;
+  result.curve = {met, saturated};
+  result.stop_reason = "the load generator saturated at 180 req/s";
+  board.finish(result);
+  const auto j = json::parse(get(port, "/capacity").body);
+  EXPECT_DOUBLE_EQ(j["result"]["saturated_bound_rps"].get<double>(), 180);
+  EXPECT_EQ(j["result"]["saturated_bound_text"].get<std::string>().find("180.0 req/s at 200/s, where the generator saturated"), 0u)
+      << j["result"].dump();
+  EXPECT_EQ(j["result"]["answer_label"], "Highest load measured before the generator saturated");
 }
 
 TEST(CapacityUi, WebAuthGuardsThePageAndTheData) {

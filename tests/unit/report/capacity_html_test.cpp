@@ -27,7 +27,7 @@ runner::CapacityResult four_steps() {
     p.percentiles_us[5] = i < 4 ? 10'000 * i : 73'100;
     p.percentiles_us[7] = 20'000 * i;
     p.within_slo = i < 4;
-    p.slos_met = i < 4;
+    p.objectives_held = i < 4;
     if (i == 4) p.violated = "p95 < 50ms";
     r.curve.push_back(p);
   }
@@ -105,39 +105,44 @@ TEST(CapacityHtml, EachStepShowsTheGeneratorsCpuAndItsWaitForACpu) {
   EXPECT_LT(back->result.curve[0].generator_busy, 0);
 }
 
-TEST(CapacityJson, ASaturatedStepWithinTheObjectivesIsTheHighestMetThroughput) {
+TEST(CapacityJson, ASaturatedStepWithinTheObjectivesAboveTheAnswerIsShownAndKept) {
   auto r = four_steps();
-  EXPECT_DOUBLE_EQ(capacity_curve_json(runner::CapacityPlan{}, r)["max_met_throughput_rps"].get<double>(), 300);
+  EXPECT_DOUBLE_EQ(capacity_curve_json(runner::CapacityPlan{}, r)["saturated_bound_rps"].get<double>(), 0);
   // A fifth step where the generator saturated at 900/s with every objective held.
   runner::CapacityPoint saturated = r.curve[2];
   saturated.step = 5;
   saturated.load = 1000;
   saturated.throughput_rps = 900;
+  saturated.goodput_rps = 890;
   saturated.within_slo = false;
-  saturated.slos_met = true;
+  saturated.objectives_held = true;
   saturated.verdict = runner::StepVerdict::kGeneratorSaturated;
   r.curve.push_back(saturated);
+  r.best.goodput_rps = 300;
   r.generator_saturated = true;
   const auto html = capacity_html(runner::CapacityPlan{}, r, {});
-  EXPECT_NE(html.find("<dt>Highest throughput with every objective met</dt><dd>900.0 req/s at 1000/s, where "
+  EXPECT_NE(html.find("<dt>Highest load measured before the generator saturated</dt><dd>300/s"), std::string::npos)
+      << html;
+  EXPECT_NE(html.find("<dt>Highest throughput within the objectives</dt><dd>890.0 req/s at 1000/s, where "
                       "the generator saturated"),
             std::string::npos)
       << html;
+  EXPECT_NE(capacity_html(runner::CapacityPlan{}, four_steps(), {}).find("<dt>Maximum sustainable load</dt>"),
+            std::string::npos);
   EXPECT_EQ(capacity_html(runner::CapacityPlan{}, four_steps(), {}).find("Highest throughput"), std::string::npos);
   const auto json = capacity_curve_json(runner::CapacityPlan{}, r);
-  EXPECT_DOUBLE_EQ(json["max_met_throughput_rps"].get<double>(), 900) << json.dump();
+  EXPECT_DOUBLE_EQ(json["saturated_bound_rps"].get<double>(), 890) << json.dump();
   EXPECT_DOUBLE_EQ(json["max_throughput_rps"].get<double>(), 300);
-  EXPECT_TRUE(json["points"][4]["slos_met"].get<bool>());
-  EXPECT_FALSE(json["points"][3]["slos_met"].get<bool>());
+  EXPECT_TRUE(json["points"][4]["objectives_held"].get<bool>());
+  EXPECT_FALSE(json["points"][3]["objectives_held"].get<bool>());
   const auto back = capacity_curve_from_json(json);
   ASSERT_TRUE(back);
-  ASSERT_NE(back->result.highest_met_throughput(), nullptr);
-  EXPECT_DOUBLE_EQ(back->result.highest_met_throughput()->throughput_rps, 900);
-  EXPECT_FALSE(back->result.curve[3].slos_met);
+  ASSERT_NE(back->result.saturated_bound(), nullptr);
+  EXPECT_DOUBLE_EQ(back->result.saturated_bound()->goodput_rps, 890);
   // A record from before the field: only met steps are known to have held the objectives.
   auto old = json;
-  for (auto& p : old["points"]) p.erase("slos_met");
+  for (auto& p : old["points"]) p.erase("objectives_held");
   const auto read = capacity_curve_from_json(old);
   ASSERT_TRUE(read);
-  EXPECT_DOUBLE_EQ(read->result.highest_met_throughput()->throughput_rps, 300);
+  EXPECT_EQ(read->result.saturated_bound(), nullptr);
 }

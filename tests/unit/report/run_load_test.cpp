@@ -81,5 +81,13 @@ TEST(RunLoad, OldRunsAndCapacitySearchesAreDescribedFromTheirConfiguration) {
                            0);
   EXPECT_EQ(describe_load(capacity, {}),
             "capacity search by arrival rate from 100/s (p95 < 50ms): highest sustainable 1100/s");
+  const auto saturated =
+      run_load_from_config(R"({"kind":"capacity","mode":"users","start":10,"slos":["p95 < 50ms"],)"
+                           R"("result":{"found":true,"max_load":1,"generator_saturated":true,)"
+                           R"("saturated_bound_rps":85829.3}})",
+                           0);
+  EXPECT_EQ(describe_load(saturated, {}),
+            "capacity search by users from 10 (p95 < 50ms): highest before the generator saturated 1 users "
+            "(85829 req/s within the objectives where it saturated)");
   EXPECT_EQ(describe_load(run_load_from_config("not json", 3), {}), "3 users");
 }
