@@ -144,6 +144,7 @@ nlohmann::json capacity_point_json(const runner::CapacityPoint& p) {
           {"verdict", runner::verdict_name(p.verdict)},
           {"within_slo", p.within_slo},
           {"objectives_held", p.objectives_held},
+          {"outcome", runner::step_outcome(p)},
           {"violated", p.violated},
           {"windows", std::move(windows)},
           {"server", p.server}};

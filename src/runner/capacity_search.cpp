@@ -456,6 +456,12 @@ void CapacitySearch::next_load(bool good) {
   }
 }
 
+std::string step_outcome(const CapacityPoint& p) {
+  if (p.within_slo) return "met";
+  return fmt::format("{}{}: {}", verdict_name(p.verdict), p.objectives_held ? " (objectives held)" : "",
+                     p.violated);
+}
+
 std::string answer_label(const CapacityResult& result) {
   return result.generator_saturated ? "Highest load measured before the generator saturated"
                                     : "Maximum sustainable load";

@@ -218,6 +218,9 @@ class CapacitySearch {
 };
 
 std::string format_load(const CapacityPlan& plan, double load);  // "200/s" or "50 users"
+// A step's outcome in a report's row: "met", or its verdict and why ("crossed: p95 < 50ms (measured
+// 73.1 ms)"), with "(objectives held)" for a saturated step that kept them.
+std::string step_outcome(const CapacityPoint& p);
 // What the answer is called: "Maximum sustainable load", or what it is when the generator saturated.
 std::string answer_label(const CapacityResult& result);
 // CapacityResult::saturated_bound() in words ("" when null), after "Highest throughput within the

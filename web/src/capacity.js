@@ -105,7 +105,7 @@ function render(d) {
     cell(row, share(s.generator_cpu_wait));
     cell(row, share(s.generator_busy));
     cell(row, `${s.stable ? 'yes' : 'no'} (${s.windows.length})`);
-    cell(row, s.within_slo ? 'met' : `${s.verdict}: ${s.violated}`, 'text');
+    cell(row, s.outcome, 'text');  // runner::step_outcome, as in the HTML report
   }
   // A step without a completed request has no latency: a gap, not a misleading 0.
   const latency = (v) => (v > 0 ? v : null);

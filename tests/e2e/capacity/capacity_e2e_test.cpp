@@ -206,7 +206,8 @@ TEST(CapacityE2e, BracketsTheThrottledModelServersLimitToFivePercentBelowItsMeas
     violated += c == '<' ? "&lt;" : c == '\'' ? "&#x27;" : std::string(1, c);
   EXPECT_FALSE(violated.empty());
   EXPECT_NE(html.find("limit: " + violated), std::string::npos) << violated;
-  EXPECT_NE(html.find("crossed: " + violated), std::string::npos) << violated;
+  EXPECT_NE(html.find(limit_step->at("verdict").get<std::string>() + ": " + violated), std::string::npos)
+      << violated;
 
   // The search is in the run history (the default .cicada/history.db of the working directory): one
   // complete run of kind "capacity" whose configuration holds every step and the result.

@@ -63,6 +63,9 @@ bounded(150, async () => {
       assert.equal(headers[waitColumn + 1], 'Polling loops busy', headers.join(' | '));
       const busy = await page.locator(`#steps-table tbody tr td:nth-child(${waitColumn + 2})`).allTextContents();
       assert.deepEqual(busy, data.points.map((p) => (p.generator_busy === null ? 'N/A' : `${Math.round(100 * p.generator_busy)}%`)));
+      // Each row says how its step ended, in the words of the HTML report (the server's `outcome`).
+      const rowTexts = await page.locator('#steps-table tbody tr').allTextContents();
+      data.points.forEach((p, i) => assert.ok(p.outcome && rowTexts[i].includes(p.outcome), `${rowTexts[i]} | ${p.outcome}`));
       // The answer, and the limit named after the step that crossed it. (How close the answer is to the
       // known capacity is tests/e2e/capacity's job: here a browser shares the cores with the search.)
       assert.equal(data.result.found, true, JSON.stringify(data.result));

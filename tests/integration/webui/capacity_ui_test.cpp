@@ -23,6 +23,7 @@ runner::CapacityPoint point(int step, double load, double rps, std::int64_t p95_
   p.percentiles_us[5] = p95_us;
   p.within_slo = violated.empty();
   p.objectives_held = violated.empty();
+  p.verdict = violated.empty() ? runner::StepVerdict::kMet : runner::StepVerdict::kCrossed;
   p.violated = violated;
   return p;
 }
@@ -78,6 +79,8 @@ TEST(CapacityUi, CapacityRouteFollowsTheSearchStepByStep) {
   EXPECT_EQ(j["state"], "done");
   ASSERT_EQ(j["points"].size(), 2u);
   EXPECT_EQ(j["points"][1]["within_slo"], false);
+  EXPECT_EQ(j["points"][0]["outcome"], "met");
+  EXPECT_EQ(j["points"][1]["outcome"], "crossed: p95 < 50ms (measured 80.0 ms)");
   EXPECT_EQ(j["result"]["found"], true);
   EXPECT_EQ(j["result"]["max_load_text"], "100/s");
   EXPECT_EQ(j["result"]["limit"], "p95 < 50ms (measured 80.0 ms)");

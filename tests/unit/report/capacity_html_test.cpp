@@ -28,6 +28,7 @@ runner::CapacityResult four_steps() {
     p.percentiles_us[7] = 20'000 * i;
     p.within_slo = i < 4;
     p.objectives_held = i < 4;
+    p.verdict = i < 4 ? runner::StepVerdict::kMet : runner::StepVerdict::kCrossed;
     if (i == 4) p.violated = "p95 < 50ms";
     r.curve.push_back(p);
   }
@@ -123,6 +124,7 @@ TEST(CapacityJson, ASaturatedStepWithinTheObjectivesAboveTheAnswerIsShownAndKept
   const auto html = capacity_html(runner::CapacityPlan{}, r, {});
   EXPECT_NE(html.find("<dt>Highest load measured before the generator saturated</dt><dd>300/s"), std::string::npos)
       << html;
+  EXPECT_NE(html.find("<td class=\"text\">generator saturated (objectives held): "), std::string::npos) << html;
   EXPECT_NE(html.find("<dt>Highest throughput within the objectives</dt><dd>890.0 req/s at 1000/s, where "
                       "the generator saturated"),
             std::string::npos)
