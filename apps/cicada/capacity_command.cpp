@@ -315,9 +315,7 @@ int run_capacity_command(int argc, char** argv) {
                              result.best.throughput_rps, result.best.goodput_rps,
                              static_cast<double>(result.best.percentiles_us[5]) / 1000.0);
   } else {
-    // With a bound, the objectives held where the generator saturated: a lower start would not help.
-    std::cout << (bound.empty() ? "No step met every objective: lower --start.\n"
-                                : "No step met every objective with the generator keeping up.\n");
+    std::cout << runner::no_answer_text(result) << ".\n";
   }
   if (!bound.empty()) std::cout << "Highest throughput within the objectives: " << bound << "\n";
   if (!o.json_file.empty()) {

@@ -49,8 +49,8 @@ void steps_table(std::string& out, const runner::CapacityPlan& plan, const runne
         p.step, xml_escape(runner::format_load(plan, p.load)), p.throughput_rps, p.goodput_rps,
         ms(p.percentiles_us[0]), ms(p.percentiles_us[5]), ms(p.percentiles_us[7]), p.avg_us / 1000.0,
         p.fail_ratio * 100.0, p.dropped, percent(p.generator_cpu), percent(p.generator_cpu_wait),
-        percent(p.generator_busy), p.stable ? "yes" : "no",
-        xml_escape(runner::step_outcome(p)), xml_escape(windows_text(p)));
+        percent(p.generator_busy), p.stable ? "yes" : "no", xml_escape(runner::step_outcome(p)),
+        xml_escape(windows_text(p)));
   }
   out += "</table>";
 }

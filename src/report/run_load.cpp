@@ -25,8 +25,9 @@ std::string capacity_phrase(const json& c) {
     const bool saturated = result->value("generator_saturated", false);
     if (result->value("found", false)) {
       const double best = result->value("max_load", 0.0);
-      out += fmt::format(": {} {:g}{}", saturated ? "highest before the generator saturated" : "highest sustainable",
-                         best, rate ? "/s" : " users");
+      out += fmt::format(": {} {:g}{}",
+                         saturated ? "highest before the generator saturated" : "highest sustainable", best,
+                         rate ? "/s" : " users");
     } else {
       out += ": no step met the objectives";
     }

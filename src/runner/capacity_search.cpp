@@ -23,6 +23,21 @@ double throughput(const CapacityWindow& w) {
   return static_cast<double>(w.requests) / std::max(1e-3, w.seconds);
 }
 
+// Every value within `stability` (a share) of their mean, or all within `floor` of each other: differences
+// far below an objective cannot change a verdict (noise of a fast target's 0.2 ms p95 on a busy machine
+// would otherwise never settle).
+bool agree_within(const std::vector<double>& v, double stability, double floor) {
+  double mean = 0;
+  for (double x : v) mean += x;
+  mean /= static_cast<double>(v.size());
+  const auto [lo, hi] = std::minmax_element(v.begin(), v.end());
+  if (*hi - *lo <= floor) return true;
+  for (double x : v) {
+    if (std::abs(x - mean) > stability * mean) return false;
+  }
+  return true;
+}
+
 // Windows merged into one measurement (the windows a step is judged on).
 CapacityWindow merged(const std::vector<CapacityWindow>& windows, std::size_t last) {
   CapacityWindow m;
@@ -148,19 +163,15 @@ std::optional<CapacitySearch::Rule> CapacitySearch::failed_objective(const Capac
   return std::nullopt;
 }
 
-bool CapacitySearch::saturated_but_held(std::size_t judged) const {
+bool CapacitySearch::saturated_but_held(const CapacityWindow& m, std::size_t judged) const {
   if (judged == 0 || judged > windows_.size()) return false;
-  const auto first = windows_.end() - static_cast<std::ptrdiff_t>(judged);
-  double mean = 0;
-  for (auto w = first; w != windows_.end(); ++w) {
+  std::vector<double> tp;
+  for (auto w = windows_.end() - static_cast<std::ptrdiff_t>(judged); w != windows_.end(); ++w) {
     if (w->requests == 0 || failed_objective(*w)) return false;  // each window, not only their sum
-    mean += throughput(*w);
+    tp.push_back(throughput(*w));
   }
-  mean /= static_cast<double>(judged);
-  for (auto w = first; w != windows_.end(); ++w)
-    if (std::abs(throughput(*w) - mean) > plan_.stability * mean) return false;
-  const CapacityWindow m = merged(windows_, judged);
-  return !(plan_.open_model && ratio(m.dropped, m.requests + m.dropped) > plan_.max_dropped_ratio);
+  return agree_within(tp, plan_.stability, 0) &&
+         !(plan_.open_model && ratio(m.dropped, m.requests + m.dropped) > plan_.max_dropped_ratio);
 }
 
 std::optional<CapacitySearch::Rule> CapacitySearch::failed_rule(const CapacityWindow& w) const {
@@ -217,26 +228,13 @@ bool CapacitySearch::stable() const {
     lat.push_back(static_cast<double>(
         windows_[i].latency.value_at_quantile(latency_slo ? latency_slo->quantile : 0.95)));
   }
-  auto agree = [&](const std::vector<double>& v, double floor) {
-    double mean = 0;
-    for (double x : v) mean += x;
-    mean /= static_cast<double>(v.size());
-    const auto [lo, hi] = std::minmax_element(v.begin(), v.end());
-    // Differences far below the objective cannot change the verdict: noise of a fast target's 0.2 ms
-    // p95 on a busy machine would otherwise never settle.
-    if (*hi - *lo <= floor) return true;
-    for (double x : v) {
-      if (std::abs(x - mean) > plan_.stability * mean) return false;
-    }
-    return true;
-  };
   const double floor = plan_.stability * latency_limit_us();
   // A queue that grows a little every window (a load just past the limit) ends up within ±10% of its
   // mean once it is long enough: latency rising window after window, by more than the noise floor, is
   // not stable however close the windows are.
   const bool rising =
       std::is_sorted(lat.begin(), lat.end(), std::less_equal<>()) && lat.back() - lat.front() > floor;
-  return agree(tp, 0) && agree(lat, floor) && !rising;
+  return agree_within(tp, plan_.stability, 0) && agree_within(lat, plan_.stability, floor) && !rising;
 }
 
 bool CapacitySearch::add_window(const CapacityWindow& window) {
@@ -341,7 +339,8 @@ void CapacitySearch::end_step(StepVerdict verdict, std::string why, std::size_t 
              stable();
   p.verdict = verdict;
   p.within_slo = verdict == StepVerdict::kMet;
-  p.objectives_held = p.within_slo || (verdict == StepVerdict::kGeneratorSaturated && saturated_but_held(judged));
+  p.objectives_held =
+      p.within_slo || (verdict == StepVerdict::kGeneratorSaturated && saturated_but_held(m, judged));
   if (verdict == StepVerdict::kGeneratorSaturated && p.generator_cpu_wait > plan_.max_cpu_wait) {
     why = fmt::format(
         "the load generator was starved of CPU at {:.0f} req/s: its busiest thread waited for a CPU {:.0f}% "
@@ -465,6 +464,11 @@ std::string step_outcome(const CapacityPoint& p) {
 std::string answer_label(const CapacityResult& result) {
   return result.generator_saturated ? "Highest load measured before the generator saturated"
                                     : "Maximum sustainable load";
+}
+
+std::string no_answer_text(const CapacityResult& result) {
+  return result.saturated_bound() == nullptr ? "No step met every objective: lower --start"
+                                             : "No step met every objective with the generator keeping up";
 }
 
 std::string saturated_bound_text(const CapacityPlan& plan, const CapacityResult& result) {

@@ -187,7 +187,8 @@ class CapacitySearch {
   struct Rule;  // one failed rule in a window
   std::optional<Rule> failed_rule(const CapacityWindow& w) const;
   std::optional<Rule> failed_objective(const CapacityWindow& w) const;  // the --slo part of failed_rule
-  bool saturated_but_held(std::size_t judged) const;  // CapacityPoint::objectives_held for a saturated step
+  // CapacityPoint::objectives_held for a saturated step (m: its judged windows merged).
+  bool saturated_but_held(const CapacityWindow& m, std::size_t judged) const;
   bool generator_saturated(const CapacityWindow& w) const;
   bool stable() const;
   bool follows_load(const CapacityWindow& merged_step) const;
@@ -223,6 +224,9 @@ std::string format_load(const CapacityPlan& plan, double load);  // "200/s" or "
 std::string step_outcome(const CapacityPoint& p);
 // What the answer is called: "Maximum sustainable load", or what it is when the generator saturated.
 std::string answer_label(const CapacityResult& result);
+// What is said when no step met every objective: the advice to lower --start, unless the objectives
+// held where the generator saturated (a lower start would not help then). No final period.
+std::string no_answer_text(const CapacityResult& result);
 // CapacityResult::saturated_bound() in words ("" when null), after "Highest throughput within the
 // objectives: ".
 std::string saturated_bound_text(const CapacityPlan& plan, const CapacityResult& result);

@@ -39,6 +39,7 @@ std::string CapacityBoard::json() const {
     result["max_load_text"] = result_->found ? runner::format_load(plan, result_->best.load) : "";
     result["answer_label"] = runner::answer_label(*result_);
     result["saturated_bound_text"] = runner::saturated_bound_text(plan, *result_);
+    result["no_answer_text"] = runner::no_answer_text(*result_);
     out["result"] = std::move(result);
   }
   return out.dump();

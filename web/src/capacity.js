@@ -118,12 +118,12 @@ function render(d) {
   if (!r) {
     $('result').textContent = `Measuring step ${d.points.length + 1}…`;
   } else {
-    // The console's words, made by the server (runner::answer_label, runner::saturated_bound_text).
+    // The console's words, made by the server (runner::answer_label, no_answer_text, saturated_bound_text).
     const bound = r.saturated_bound_text ? ` Highest throughput within the objectives: ${r.saturated_bound_text}.` : '';
     $('result').textContent = (r.found
       ? `${r.answer_label}: ${r.max_load_text} (${fmt(r.max_throughput_rps)} req/s). ` +
         `${r.limit ? `Limiting objective: ${r.limit}. ` : ''}Stopped: ${r.stop_reason}`
-      : `No step met every objective (lower --start). Stopped: ${r.stop_reason}`) + bound;
+      : `${r.no_answer_text}. Stopped: ${r.stop_reason}`) + bound;
   }
 }
 

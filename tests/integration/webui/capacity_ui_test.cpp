@@ -88,6 +88,7 @@ TEST(CapacityUi, CapacityRouteFollowsTheSearchStepByStep) {
   EXPECT_DOUBLE_EQ(j["result"]["saturated_bound_rps"].get<double>(), 0);
   EXPECT_EQ(j["result"]["saturated_bound_text"], "");  // the generator did not saturate
   EXPECT_EQ(j["result"]["answer_label"], "Maximum sustainable load");
+  EXPECT_EQ(j["result"]["no_answer_text"], "No step met every objective: lower --start");
 
   const auto page = get(port, "/");
   EXPECT_EQ(page.status, 200);
@@ -116,9 +117,12 @@ TEST(CapacityUi, ASaturatedGeneratorsHigherMetThroughputIsInTheResult) {
   board.finish(result);
   const auto j = json::parse(get(port, "/capacity").body);
   EXPECT_DOUBLE_EQ(j["result"]["saturated_bound_rps"].get<double>(), 180);
-  EXPECT_EQ(j["result"]["saturated_bound_text"].get<std::string>().find("180.0 req/s at 200/s, where the generator saturated"), 0u)
+  EXPECT_EQ(j["result"]["saturated_bound_text"].get<std::string>().find(
+                "180.0 req/s at 200/s, where the generator saturated"),
+            0u)
       << j["result"].dump();
   EXPECT_EQ(j["result"]["answer_label"], "Highest load measured before the generator saturated");
+  EXPECT_EQ(j["result"]["no_answer_text"], "No step met every objective with the generator keeping up");
 }
 
 TEST(CapacityUi, WebAuthGuardsThePageAndTheData) {

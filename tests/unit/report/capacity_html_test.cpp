@@ -122,16 +122,19 @@ TEST(CapacityJson, ASaturatedStepWithinTheObjectivesAboveTheAnswerIsShownAndKept
   r.best.goodput_rps = 300;
   r.generator_saturated = true;
   const auto html = capacity_html(runner::CapacityPlan{}, r, {});
-  EXPECT_NE(html.find("<dt>Highest load measured before the generator saturated</dt><dd>300/s"), std::string::npos)
+  EXPECT_NE(html.find("<dt>Highest load measured before the generator saturated</dt><dd>300/s"),
+            std::string::npos)
       << html;
-  EXPECT_NE(html.find("<td class=\"text\">generator saturated (objectives held): "), std::string::npos) << html;
+  EXPECT_NE(html.find("<td class=\"text\">generator saturated (objectives held): "), std::string::npos)
+      << html;
   EXPECT_NE(html.find("<dt>Highest throughput within the objectives</dt><dd>890.0 req/s at 1000/s, where "
                       "the generator saturated"),
             std::string::npos)
       << html;
   EXPECT_NE(capacity_html(runner::CapacityPlan{}, four_steps(), {}).find("<dt>Maximum sustainable load</dt>"),
             std::string::npos);
-  EXPECT_EQ(capacity_html(runner::CapacityPlan{}, four_steps(), {}).find("Highest throughput"), std::string::npos);
+  EXPECT_EQ(capacity_html(runner::CapacityPlan{}, four_steps(), {}).find("Highest throughput"),
+            std::string::npos);
   const auto json = capacity_curve_json(runner::CapacityPlan{}, r);
   EXPECT_DOUBLE_EQ(json["saturated_bound_rps"].get<double>(), 890) << json.dump();
   EXPECT_DOUBLE_EQ(json["max_throughput_rps"].get<double>(), 300);
