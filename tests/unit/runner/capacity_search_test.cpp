@@ -9,19 +9,10 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "capacity_test_windows.hpp"
+
 namespace cicada::runner {
 namespace {
-
-// A window of `seconds` in which `done_per_s` requests completed, all with latency_us.
-CapacityWindow window(double done_per_s, std::int64_t latency_us, double seconds = 1, double fail_ratio = 0) {
-  CapacityWindow w;
-  w.seconds = seconds;
-  w.requests = static_cast<std::uint64_t>(std::llround(done_per_s * seconds));
-  w.failures = static_cast<std::uint64_t>(std::llround(static_cast<double>(w.requests) * fail_ratio));
-  if (w.requests) w.latency.record_n(latency_us, w.requests);
-  w.generator_cpu = 0.3;
-  return w;
-}
 
 // A target that completes min(load, capacity) per second: under capacity its latency follows an M/D/1
 // queue (1 ms of service, growing as the load nears capacity); past it, the queue grows every window.
@@ -69,12 +60,6 @@ Slo p95_under(double limit_us) {
   s.limit = limit_us;
   s.text = "p95 < " + std::to_string(limit_us) + "us";
   return s;
-}
-
-CapacityPlan default_plan() {
-  CapacityPlan p;
-  p.window = std::chrono::seconds(1);
-  return p;
 }
 
 TEST(CapacitySearch, FindsAKnownCapacityWithinThePrecisionFromTheDefaultStart) {
@@ -365,95 +350,6 @@ TEST(CapacitySearch, ClosedModelStopsWhenThroughputStopsGrowingWithUsers) {
   EXPECT_NE(r.curve.back().violated.find("stopped growing"), std::string::npos);
   EXPECT_DOUBLE_EQ(r.best.load, 20);
   EXPECT_NE(r.stop_reason.find("20 users"), std::string::npos) << r.stop_reason;
-}
-
-// A closed-loop search where `at(users)` gives each window; returns the finished search's result.
-template <class Window>
-CapacityResult closed_loop_search(std::vector<Slo> slos, Window at) {
-  CapacityPlan plan = default_plan();
-  plan.open_model = false;
-  plan.start = 10;
-  CapacitySearch search(plan, std::move(slos));
-  int windows = 0;
-  while (!search.done() && ++windows < 1000) search.add_window(at(search.load(), windows));
-  EXPECT_TRUE(search.done());
-  return search.result();
-}
-
-// In a closed loop without think time the generator is busy at any user count against a fast target
-// (measured: 10 users, 86,000/s, cicada and cicada-model each at 99% of their core). The search then
-// bisects down to one user, a weak answer; the step where the generator saturated but every objective
-// held still shows what the target served, and the result says so.
-TEST(CapacitySearch, AClosedLoopSaturatedGeneratorStillShowsTheThroughputServedWithinTheObjectives) {
-  const auto r = closed_loop_search({*parse_slo("p95 < 50ms"), *parse_slo("fail_ratio < 1%")}, [](double users, int) {
-    // One user keeps the generator half busy at 24,000/s; two or more fill its core at 64,000-86,000/s.
-    auto w = window(users < 2 ? 24'000 : users < 5 ? 64'000 : 86'000, 100);
-    w.generator_cpu = users < 2 ? 0.6 : 0.99;
-    return w;
-  });
-  ASSERT_TRUE(r.found) << r.stop_reason;
-  EXPECT_TRUE(r.generator_saturated);
-  EXPECT_DOUBLE_EQ(r.best.load, 1);
-  EXPECT_EQ(r.curve.front().verdict, StepVerdict::kGeneratorSaturated);
-  EXPECT_FALSE(r.curve.front().within_slo);
-  EXPECT_TRUE(r.curve.front().objectives_held);
-  const CapacityPoint* bound = r.saturated_bound();
-  ASSERT_NE(bound, nullptr);
-  EXPECT_DOUBLE_EQ(bound->load, 10);
-  EXPECT_DOUBLE_EQ(bound->goodput_rps, 86'000);
-  CapacityPlan plan;
-  plan.open_model = false;
-  EXPECT_EQ(saturated_bound_text(plan, r),
-            "86000.0 req/s at 10 users, where the generator saturated (p95 0.1 ms): a lower bound of what the "
-            "target serves in a closed loop");
-  EXPECT_EQ(answer_label(r), "Highest load measured before the generator saturated");
-}
-
-// Where the generator saturated, objectives that failed, windows that disagree or a window with nothing
-// completed are no evidence of what the target serves within the objectives.
-TEST(CapacitySearch, ASaturatedStepShowsAThroughputOnlyWhenItsWindowsAgreeAndKeptTheObjectives) {
-  const Slo p95 = *parse_slo("p95 < 50ms");
-  const auto crossed = closed_loop_search({p95}, [](double users, int) {
-    auto w = window(users < 2 ? 24'000 : 86'000, users < 2 ? 100 : 80'000);
-    w.generator_cpu = users < 2 ? 0.6 : 0.99;
-    return w;
-  });
-  for (const auto& p : crossed.curve) EXPECT_EQ(p.objectives_held, p.load < 2) << p.load;
-  EXPECT_EQ(crossed.saturated_bound(), nullptr);
-
-  const auto swinging = closed_loop_search({p95}, [](double users, int n) {
-    auto w = window(users < 2 ? 24'000 : n % 2 ? 86'000 : 50'000, 100);  // ±26% window to window
-    w.generator_cpu = users < 2 ? 0.6 : 0.99;
-    return w;
-  });
-  for (const auto& p : swinging.curve) EXPECT_EQ(p.objectives_held, p.load < 2) << p.load;
-  EXPECT_EQ(swinging.saturated_bound(), nullptr);
-
-  const auto stalled = closed_loop_search({p95}, [](double users, int n) {
-    auto w = window(users < 2 ? 24'000 : n % 2 ? 86'000 : 0, 100);  // a saturated window, then nothing
-    w.generator_cpu = users < 2 ? 0.6 : 0.99;
-    return w;
-  });
-  for (const auto& p : stalled.curve) {
-    if (p.verdict == StepVerdict::kGeneratorSaturated) {
-      EXPECT_FALSE(p.objectives_held) << p.load;
-    }
-  }
-  EXPECT_EQ(stalled.saturated_bound(), nullptr);
-}
-
-// Saturated at every user count, one included: nothing is "met", but the objectives held where it
-// saturated, which is said instead of advising a lower start.
-TEST(CapacitySearch, SaturatedAtEveryLoadStillShowsTheThroughputServedWithinTheObjectives) {
-  const auto r = closed_loop_search({*parse_slo("p95 < 50ms")}, [](double users, int) {
-    auto w = window(users < 2 ? 30'000 : 86'000, 100);
-    w.generator_cpu = 0.99;
-    return w;
-  });
-  EXPECT_FALSE(r.found);
-  EXPECT_TRUE(r.generator_saturated);
-  ASSERT_NE(r.saturated_bound(), nullptr);
-  EXPECT_DOUBLE_EQ(r.saturated_bound()->goodput_rps, 86'000);
 }
 
 TEST(CapacitySearch, AFixedPlanStepsLinearlyAndStopsAtTheFirstFailingStep) {
