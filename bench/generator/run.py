@@ -48,6 +48,11 @@ TARGETS = {
 }
 
 
+def floor_exe(a, gen):
+    """bench/floor's client for generator floor-epoll or floor-uring: bench_floor_client_epoll|uring."""
+    return os.path.join(a.floor_dir, "bench_" + gen.replace("-", "_client_"))
+
+
 def command(gen, target, base, a, run_s, open_rate=None):
     title, path, scenario, lua, locustfile, classes = TARGETS[target]
     pin = ["taskset", "-c", a.load_cpu]
@@ -56,8 +61,7 @@ def command(gen, target, base, a, run_s, open_rate=None):
         return pin + ["wrk", "-t1", "-c50", f"-d{run_s}s", "--latency"] + script + [base + path], signal.SIGINT
     if gen.startswith("floor-"):  # runs past the window: it is stopped right after it, like the others
         body = ["--body-file", os.path.join(a.root, "data/payload.json")] if path == "/predict" else []
-        return pin + [os.path.join(a.floor_dir, "bench_" + gen.replace("-", "_client_")), "--port",
-                      base.rsplit(":", 1)[1], "--path", path, "--connections", "50",
+        return pin + [floor_exe(a, gen), "--port", base.rsplit(":", 1)[1], "--path", path, "--connections", "50",
                       "--warmup-ms", "0", "--window-ms", str(run_s * 1000)] + body, signal.SIGTERM
     uring = ["--io-uring"] if gen.startswith("cicada-uring") else []
     if gen in ("cicada", "cicada-uring"):
@@ -198,9 +202,9 @@ def run():
         a.generators = ",".join(g for g in GENERATORS if g != "cicada-py-before")  # the default list
     a.floor_dir = a.floor_dir or os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(a.cicada))), "bench")
     for gen in a.generators.split(","):
-        exe = os.path.join(a.floor_dir, "bench_" + gen.replace("-", "_client_"))
-        if gen.startswith("floor-") and not os.access(exe, os.X_OK):
-            sys.exit(f"run.py: generator {gen} needs {exe} (built with the bench targets; liburing for floor-uring)")
+        if gen.startswith("floor-") and not os.access(floor_exe(a, gen), os.X_OK):
+            sys.exit(f"run.py: generator {gen} needs {floor_exe(a, gen)} (built with the bench targets; "
+                     "liburing for floor-uring)")
     a.nginx_port = a.nginx_port or measure.free_port()
     a.model_port = a.model_port or measure.free_port()
     a.load_before = os.getloadavg()[0]
