@@ -154,9 +154,12 @@ void UringRing::send(int fd, const void* data, std::size_t size, UringTarget* ta
   queued(sqe, target, tag);
 }
 
-void UringRing::recv(int fd, void* data, std::size_t size, UringTarget* target, unsigned tag, int flags) {
+void UringRing::recv(int fd, void* data, std::size_t size, UringTarget* target, unsigned tag, int flags,
+                     bool poll_first) {
   io_uring_sqe* sqe = next_sqe();
   io_uring_prep_recv(sqe, fd, data, size, flags);
+  // Linux 5.19, as COOP_TASKRUN: a kernel without it refuses the ring in create(), never this flag.
+  if (poll_first) sqe->ioprio |= IORING_RECVSEND_POLL_FIRST;
   queued(sqe, target, tag);
 }
 

@@ -54,9 +54,13 @@ class UringRing {
 
   // Queue a send of all `size` bytes (short sends are continued by the kernel) or a receive of up to
   // `size` bytes on a connected stream socket (flags: recv(2)'s, e.g. MSG_PEEK | MSG_DONTWAIT for a
-  // check that does not wait). tag < 8. The bytes must stay put until completion.
+  // check that does not wait). tag < 8. The bytes must stay put until completion. poll_first: the bytes
+  // cannot be there yet (the answer to a request queued just before), so the kernel waits for them
+  // without first trying a receive that would fail (IORING_RECVSEND_POLL_FIRST: about 1.5% of cicada's
+  // CPU per request, bench/RESULTS.md "Session 14").
   void send(int fd, const void* data, std::size_t size, UringTarget* target, unsigned tag);
-  void recv(int fd, void* data, std::size_t size, UringTarget* target, unsigned tag, int flags = 0);
+  void recv(int fd, void* data, std::size_t size, UringTarget* target, unsigned tag, int flags = 0,
+            bool poll_first = false);
 
   std::size_t in_flight() const { return in_flight_; }
 

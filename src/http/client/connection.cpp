@@ -213,6 +213,8 @@ void Connection::ring_write(const std::string& data) {
 
 void Connection::ring_receive(bool peek) {
   prepare_read_buffer();
+  // A send still in flight is the request this receive awaits the answer to: nothing to read yet.
+  const bool poll_first = ring_pending_ > 0;
   ++refs_;
   ++ring_pending_;
   ring_recv_done_ = false;
@@ -221,7 +223,7 @@ void Connection::ring_receive(bool peek) {
     ring_->recv(socket_.native_handle(), read_buffer_.get(), std::min(read_capacity_, kPeekSize), this,
                 kRingPeek, MSG_PEEK | MSG_DONTWAIT);
   else
-    ring_->recv(socket_.native_handle(), read_buffer_.get(), read_capacity_, this, kRingRecv);
+    ring_->recv(socket_.native_handle(), read_buffer_.get(), read_capacity_, this, kRingRecv, 0, poll_first);
 }
 
 void Connection::on_uring_completion(unsigned tag, int res) {
