@@ -78,6 +78,20 @@ void server_table(std::string& out, const runner::CapacityPlan& plan, const runn
   out += "</table>";
 }
 
+// Where the search stopped and why, its answer, and the lower bound a saturated generator still showed.
+std::string result_block(const runner::CapacityPlan& plan, const runner::CapacityResult& r) {
+  const std::string bound = runner::saturated_bound_text(plan, r);
+  return fmt::format(
+      "<h2>Result</h2><dl><dt>Stopped</dt><dd>{}</dd><dt>{}</dt><dd>{}</dd>{}</dl>",
+      xml_escape(r.stop_reason), xml_escape(runner::answer_label(r)),
+      r.found ? fmt::format("{} ({:.1f} req/s, p95 {:.1f} ms)",
+                            xml_escape(runner::format_load(plan, r.best.load)), r.best.throughput_rps,
+                            ms(r.best.percentiles_us[5]))
+              : std::string("none: no step met every objective"),
+      bound.empty() ? std::string()
+                    : "<dt>Highest throughput within the objectives</dt><dd>" + xml_escape(bound) + "</dd>");
+}
+
 }  // namespace
 
 std::string capacity_sections(const runner::CapacityPlan& plan, const runner::CapacityResult& r) {
@@ -104,7 +118,7 @@ std::string capacity_sections(const runner::CapacityPlan& plan, const runner::Ca
   curve.x_unit = plan.open_model ? "offered load (iterations/s)" : "offered load (users)";
   curve.dots = true;
   curve.marks = marks(plan, r);
-  std::string out = "<h2>Throughput-latency curve</h2>";
+  std::string out = result_block(plan, r) + "<h2>Throughput-latency curve</h2>";
   out +=
       svg_line_chart("Achieved throughput against offered load", "req/s", load, {throughput, goodput}, curve);
   out += svg_line_chart("Latency against offered load", "ms", load, {p95, p99}, curve);
@@ -117,20 +131,11 @@ std::string capacity_html(const runner::CapacityPlan& plan, const runner::Capaci
                           const CapacityReportInfo& info) {
   std::string slos;
   for (const auto& s : info.slos) slos += (slos.empty() ? "" : ", ") + xml_escape(s);
-  const std::string bound = runner::saturated_bound_text(plan, r);
   std::string out = fmt::format(
       "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>cicada capacity search</title>"
       "<style>{}</style></head><body><h1>cicada capacity search</h1><dl>"
-      "<dt>Target Host</dt><dd>{}</dd><dt>Script</dt><dd>{}</dd><dt>Objectives</dt><dd>{}</dd>"
-      "<dt>Stopped</dt><dd>{}</dd><dt>{}</dt><dd>{}</dd>{}</dl>",
-      html_report_style(), xml_escape(info.host), xml_escape(info.scenario), slos, xml_escape(r.stop_reason),
-      xml_escape(runner::answer_label(r)),
-      r.found ? fmt::format("{} ({:.1f} req/s, p95 {:.1f} ms)",
-                            xml_escape(runner::format_load(plan, r.best.load)), r.best.throughput_rps,
-                            ms(r.best.percentiles_us[5]))
-              : std::string("none: no step met every objective"),
-      bound.empty() ? std::string()
-                    : "<dt>Highest throughput within the objectives</dt><dd>" + xml_escape(bound) + "</dd>");
+      "<dt>Target Host</dt><dd>{}</dd><dt>Script</dt><dd>{}</dd><dt>Objectives</dt><dd>{}</dd></dl>",
+      html_report_style(), xml_escape(info.host), xml_escape(info.scenario), slos);
   out += capacity_sections(plan, r);
   out += "</body></html>\n";
   return out;

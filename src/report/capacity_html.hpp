@@ -15,9 +15,10 @@ struct CapacityReportInfo {
   std::vector<std::string> slos;  // objectives as written
 };
 
-// The search's sections without the page around them: the throughput-latency curve (one point per step,
-// the x axis ending at the highest load measured), the steps table and the server table. The history's
-// report of a capacity run shows them too (stored_run_html.hpp).
+// The search's sections without the page around them: the result (where it stopped and why, the answer,
+// a saturated generator's lower bound), the throughput-latency curve (one point per step, the x axis
+// ending at the highest load measured), the steps table and the server table. The history's report of a
+// capacity run shows them too (stored_run_html.hpp).
 std::string capacity_sections(const runner::CapacityPlan& plan, const runner::CapacityResult& result);
 
 std::string capacity_html(const runner::CapacityPlan& plan, const runner::CapacityResult& result,

@@ -264,12 +264,16 @@ TEST(HistoryReport, ACapacitySearchsReportDrawsEachStepsMeasuredThroughput) {
   auto run = db->load("C1");
   ASSERT_TRUE(run);
   const auto html = stored_run_html(*run);
-  const auto from = html.find("<h2>Throughput-latency curve</h2>");
+  const auto from = html.find("<h2>Result</h2>");
   const auto to = html.find("<h2>Request Statistics</h2>");
   ASSERT_NE(from, std::string::npos) << html;
   ASSERT_LT(from, to);
-  // The same sections as the search's own page.
+  // The same sections as the search's own page, led by where it stopped and why, and its answer.
   EXPECT_EQ(html.substr(from, to - from), capacity_sections(plan, result));
+  EXPECT_NE(html.find("<h2>Result</h2><dl><dt>Stopped</dt><dd>p95 &lt; 50ms crossed at 1100/s</dd>"
+                      "<dt>Maximum sustainable load</dt><dd>600/s (590.0 req/s, p95 20.0 ms)</dd></dl>"),
+            std::string::npos)
+      << html;
   const std::string curve = html.substr(from, to - from);
   EXPECT_NE(curve.find("<td>1100/s</td><td>907.8</td>"), std::string::npos) << curve;
   // Achieved req/s: one dot per step at its own height (not a flat zero line): 3 distinct y values.
