@@ -21,8 +21,10 @@ import sys
 import measure
 import targets
 
-GENERATORS = ["wrk", "floor-epoll", "floor-uring", "cicada", "cicada-open", "cicada-uring", "cicada-uring-open",
-              "cicada-py", "cicada-py-before", "locust-fast", "locust-http"]
+GENERATORS = ["wrk", "floor-epoll", "floor-uring", "cicada", "cicada-open", "cicada-uring", "cicada-uring-before",
+              "cicada-uring-open", "cicada-py", "cicada-py-before", "locust-fast", "locust-http"]
+# Generators run by the BEFORE binary (a change's baseline, same run): left out of the default list.
+BEFORE_GENERATORS = ["cicada-uring-before", "cicada-py-before"]
 # The open model's fixed arrival rate: this share of the closed model's req/s in the same repetition and
 # target (issue 19: its CPU per request within 1.1x of the closed model's), so it runs near, not past, the
 # target's ceiling and every arrival is served.
@@ -33,6 +35,7 @@ LABELS = {"wrk": "wrk 4.1 -t1 -c50",
           "cicada": "cicada --threads 1, 50 users",
           "cicada-open": f"cicada --threads 1, open model at {OPEN_SHARE:.0%} of its closed req/s",
           "cicada-uring": "cicada --threads 1 --io-uring, 50 users",
+          "cicada-uring-before": "the same, BEFORE binary (a change's baseline)",
           "cicada-uring-open": f"cicada --threads 1 --io-uring, open model at {OPEN_SHARE:.0%} of its closed req/s",
           "cicada-py": "cicada -f locustfile (FastHttpUser class), 50 users",
           "cicada-py-before": "the same, BEFORE binary (a change's baseline)",
@@ -64,8 +67,9 @@ def command(gen, target, base, a, run_s, open_rate=None):
         return pin + [floor_exe(a, gen), "--port", base.rsplit(":", 1)[1], "--path", path, "--connections", "50",
                       "--warmup-ms", "0", "--window-ms", str(run_s * 1000)] + body, signal.SIGTERM
     uring = ["--io-uring"] if gen.startswith("cicada-uring") else []
-    if gen in ("cicada", "cicada-uring"):
-        return pin + [a.cicada, "-f", os.path.join(a.root, "bench/scenarios", scenario), "--headless",
+    if gen in ("cicada", "cicada-uring", "cicada-uring-before"):
+        exe = a.before if gen.endswith("-before") else a.cicada
+        return pin + [exe, "-f", os.path.join(a.root, "bench/scenarios", scenario), "--headless",
                       "-u", "50", "-r", "50", "--threads", "1", "-t", f"{run_s}s", "--host", base,
                       "--csv", os.path.join(a.work, f"{gen}-{target}"),
                       # recorded like a normal run, but in the work folder, not the source tree
@@ -169,6 +173,9 @@ def report(results, a):
         if "cicada-py" in gens and "cicada-py-before" in gens:
             parts.append(f"cicada -f locustfile, this binary/BEFORE "
                          f"**{cell(ratios(results, target, 'cicada-py', 'cicada-py-before'), '{:.3f}')}**")
+        if "cicada-uring" in gens and "cicada-uring-before" in gens:
+            parts.append(f"cicada --io-uring, this binary/BEFORE "
+                         f"**{cell(ratios(results, target, 'cicada-uring', 'cicada-uring-before'), '{:.3f}')}**")
         lines.append(f"- {title}: " + "; ".join(parts))
     return "\n".join(lines)
 
@@ -185,7 +192,8 @@ def run():
     for name in ("root", "here", "work", "cicada", "model"):
         ap.add_argument("--" + name, required=True)
     ap.add_argument("--floor-dir", default="", help="where bench_floor_client_* are (default: beside cicada's build)")
-    ap.add_argument("--before", default="", help="a baseline cicada binary, for generator cicada-py-before")
+    ap.add_argument("--before", default="", help="a baseline cicada binary, for the generators " +
+                    " and ".join(BEFORE_GENERATORS))
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--warmup", type=float, default=3)
     ap.add_argument("--window", type=float, default=5)
@@ -196,10 +204,10 @@ def run():
     ap.add_argument("--server-cpu", default="0")
     ap.add_argument("--load-cpu", default="1")
     a = ap.parse_args()
-    if "cicada-py-before" in a.generators.split(",") and not a.before:
+    if any(g in BEFORE_GENERATORS for g in a.generators.split(",")) and not a.before:
         if a.generators != ",".join(GENERATORS):
-            sys.exit("run.py: generator cicada-py-before needs BEFORE=path/to/cicada")
-        a.generators = ",".join(g for g in GENERATORS if g != "cicada-py-before")  # the default list
+            sys.exit("run.py: generators " + " and ".join(BEFORE_GENERATORS) + " need BEFORE=path/to/cicada")
+        a.generators = ",".join(g for g in GENERATORS if g not in BEFORE_GENERATORS)  # the default list
     a.floor_dir = a.floor_dir or os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(a.cicada))), "bench")
     for gen in a.generators.split(","):
         if gen.startswith("floor-") and not os.access(floor_exe(a, gen), os.X_OK):

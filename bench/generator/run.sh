@@ -12,7 +12,8 @@
 #   REPS=3 WARMUP=3 WINDOW=5 bash bench/generator/run.sh                  (defaults; about 6 minutes)
 #   TARGETS=nginx-health GENERATORS=wrk,cicada REPS=1 bash bench/generator/run.sh   (a quick look)
 #   BEFORE=/tmp/cicada-main GENERATORS=cicada-py,cicada-py-before,... bash bench/generator/run.sh
-#                             (a change against its baseline binary: the locustfile row run by both, same run)
+#                             (a change against its baseline binary: the locustfile row run by both, same run;
+#                              cicada-uring-before likewise for the --io-uring row)
 #
 # Needs wrk, nginx, taskset and `bash scripts/install-deps.sh --bench` (python3-locust). Loopback only;
 # every generator bounds its own run time and is stopped right after its window.

@@ -64,12 +64,14 @@ ResponseParser::State ResponseParser::feed(const char* data, std::size_t size) {
     extra_bytes_ += size;
     return State::kComplete;
   }
+  const bool first = !started_;
   if (size > 0) started_ = true;
   if (first_size_ < sizeof first_bytes_) {
     const std::size_t n = std::min(size, sizeof first_bytes_ - first_size_);
     std::copy_n(data, n, first_bytes_ + first_size_);
     first_size_ += n;
   }
+  if (first && feed_simple(data, size)) return State::kComplete;
   const std::size_t parsed = http_parser_execute(&parser_, &settings_, data, size);
   if (complete_) {  // paused on purpose in on_message_complete
     extra_bytes_ = size - std::min(parsed, size);

@@ -1,7 +1,9 @@
 #pragma once
 // ResponseParser: one HTTP/1.1 response read incrementally with nodejs http-parser (what wrk uses: a
-// callback parser that never allocates). Header lines and the decoded body are copied into strings that
-// keep their capacity from one response to the next, so steady-state parsing allocates nothing.
+// callback parser that never allocates), or, when a plain response arrives whole in the first read, in
+// one pass of our own (response_parser_simple.cpp says why and which). Header lines and the decoded body are
+// copied into strings that keep their capacity from one response to the next, so steady-state parsing
+// allocates nothing.
 //
 // Framing follows RFC 9112 section 6.3: a response to HEAD, any 1xx, 204 and 304 ends at the header block
 // whatever its Content-Length says; interim 1xx responses (100 Continue, 103 Early Hints) are skipped; a
@@ -96,8 +98,16 @@ class ResponseParser {
   // capacity) strings in exchange: the response owns its data and no allocation happens.
   void swap_buffers(std::string& headers, std::string& reason, std::string& body);
 
+  // Whether a whole, plain response in the first read is taken by the simple path
+  // (response_parser_simple.cpp) instead of http-parser. On by default; the fuzz target turns it off in
+  // a second parser to check that both read every input alike.
+  void set_simple_path(bool on) { simple_path_ = on; }
+
  private:
   bool next_header(std::string_view name, std::size_t& pos, std::string_view& value) const;
+  // The simple path: true when it took the whole response; false leaves nothing changed.
+  bool feed_simple(const char* data, std::size_t size);
+  bool give_up_simple();
 
   static int on_message_begin(http_parser* p);
   static int on_status(http_parser* p, const char* at, std::size_t len);
@@ -129,6 +139,7 @@ class ResponseParser {
   bool complete_ = false;
   bool keep_alive_ = false;
   bool in_trailers_ = false;
+  bool simple_path_ = true;
 };
 
 }  // namespace cicada::http

@@ -175,5 +175,65 @@ TEST(ResponseParser, SwapBuffersHandsTheResponseOver) {
   EXPECT_EQ(p.body(), "");
 }
 
+// What a parser made of one response: everything the client reads from it.
+std::string summary(ResponseParser& p, std::string_view bytes, bool head, std::size_t body_limit) {
+  p.set_body_limit(body_limit);
+  p.reset(head);
+  State s = feed(p, bytes);
+  if (s == State::kNeedMore) s = p.feed_eof();
+  std::string out = std::to_string(static_cast<int>(s)) + "|" + std::to_string(p.status()) + "|" +
+                    std::string(p.reason()) + "|" + std::string(p.header_block()) + "|" +
+                    std::string(p.body()) + "|" + std::to_string(p.body_bytes()) + "|" +
+                    std::to_string(p.content_size()) + "|" + std::to_string(p.keep_alive()) + "|" +
+                    std::to_string(p.extra_bytes());
+  if (s == State::kError) out += "|" + error_of(p);
+  return out;
+}
+
+TEST(ResponseParser, TheSimplePathReadsWholeResponsesAsHttpParserDoes) {
+  // Whole in one read, the shapes the simple path takes and the ones it leaves to http-parser: both
+  // parsers must make the same of each (the fuzz target checks the same on arbitrary bytes).
+  const std::string_view responses[] = {
+      "HTTP/1.1 200 OK\r\nServer: nginx/1.22.1\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nOK",
+      "HTTP/1.1 422 Unprocessable Entity\r\nSet-Cookie: a=1\r\nset-cookie: b=2\r\nContent-Length: "
+      "4\r\n\r\n{\"\"}",
+      "HTTP/1.1 200 \r\nContent-Length: 0\r\n\r\n",
+      "HTTP/1.1 503 Service Unavailable\r\nX-Multi:   a  b\r\nContent-Length: 3\r\n\r\nbye",
+      "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nOK",
+      "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: Keep-Alive\r\n\r\nOK",
+      "HTTP/1.1 200 OK\r\nConnection: keep-alive, close\r\nContent-Length: 2\r\n\r\nOK",
+      "HTTP/1.1 200 OK\r\nConnection: keep-alive\r\nConnection: close\r\nContent-Length: 2\r\n\r\nOK",
+      "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nOKEXTRA",
+      "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nOK",
+      "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\nOK",
+      "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nOK\r\n0\r\n\r\n",
+      "HTTP/1.1 204 No Content\r\nContent-Length: 2\r\n\r\n",
+      "HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nOK",
+      "HTTP/1.1 200 OK\r\nX-Empty:\r\nContent-Length: 2\r\n\r\nOK",
+      "HTTP/1.1 200 OK\r\nX-Tab:\ta\r\nContent-Length: 2\r\n\r\nOK",
+      "HTTP/1.1 200 OK\r\nBad Name: a\r\nContent-Length: 2\r\n\r\nOK",
+      "HTTP/1.1 200 OK\r\nContent-Length: 2x\r\n\r\nOK",
+      "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n",
+  };
+  for (const auto bytes : responses) {
+    for (const bool head : {false, true}) {
+      for (const std::size_t limit : {SIZE_MAX, std::size_t{1}}) {
+        ResponseParser simple, reference;
+        reference.set_simple_path(false);
+        EXPECT_EQ(summary(simple, bytes, head, limit), summary(reference, bytes, head, limit))
+            << bytes << (head ? " (HEAD)" : "") << " limit " << limit;
+      }
+    }
+  }
+  // And what the common case reads as, explicitly.
+  ResponseParser p;
+  EXPECT_EQ(summary(p, responses[1], false, 2),
+            "1|422|Unprocessable Entity|Set-Cookie:a=1\nset-cookie:b=2\nContent-Length:4\n|{\"|4|4|1|0");
+  EXPECT_EQ(summary(p, responses[3], false, SIZE_MAX),
+            "1|503|Service Unavailable|X-Multi:a  b\nContent-Length:3\n|bye|3|3|1|0");
+  EXPECT_EQ(summary(p, responses[4], false, SIZE_MAX),
+            "1|200|OK|Content-Length:2\nConnection:close\n|OK|2|2|0|0");
+}
+
 }  // namespace
 }  // namespace cicada::http
