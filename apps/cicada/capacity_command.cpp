@@ -18,6 +18,7 @@
 #include "distributed_options.hpp"
 #include "distributed_run.hpp"
 #include "history_cli.hpp"
+#include "positive_check.hpp"
 #include "report/capacity_html.hpp"
 #include "report/capacity_json.hpp"
 #include "report/prometheus_text.hpp"
@@ -134,7 +135,7 @@ int run_capacity_command(int argc, char** argv) {
       ->check(CLI::IsMember({"rate", "users"}))
       ->capture_default_str();
   app.add_option("--start", o.start, "Load of the first step (iterations/s or users)")
-      ->check(CLI::PositiveNumber)
+      ->check(kAboveZero)
       ->capture_default_str();
   app.add_option("--factor", o.factor, "Growth of the load per step until a step fails (> 1)")
       ->check(CLI::Range(1.01, 1000.0))
@@ -184,11 +185,8 @@ int run_capacity_command(int argc, char** argv) {
   app.add_flag("--no-history", o.no_history, "Do not record the search in the run history");
   add_capacity_web_flags(app, o.web);
   add_client_flags(app, o.run);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e);
-  }
+  // Bad usage exits 2 whatever CLI11's own code for it (105 for a value out of range).
+  if (const auto code = parse_subcommand(app, argc, argv)) return *code;
   auto fail = [](const std::string& message) {
     std::cerr << "cicada capacity: " << message << "\n";
     return kUsageError;

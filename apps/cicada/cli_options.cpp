@@ -14,6 +14,7 @@
 #include "client_options.hpp"
 #include "config_file.hpp"
 #include "duration_flag.hpp"
+#include "positive_check.hpp"
 #include "subcommands.hpp"
 
 namespace cicada::app {
@@ -37,7 +38,7 @@ void define(CLI::App& app, CliOptions& o) {
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.add_option("-H,--host", o.run.host, "Base URL of the system under test, e.g. http://127.0.0.1:8080");
   app.add_option("-u,--users", o.run.users, "Peak number of concurrent users")->check(CLI::NonNegativeNumber);
-  app.add_option("-r,--spawn-rate", o.run.spawn_rate, "Users started per second")->check(CLI::PositiveNumber);
+  app.add_option("-r,--spawn-rate", o.run.spawn_rate, "Users started per second")->check(kAboveZero);
   add_duration_flag(app, "-t,--run-time", o.run.run_time,
                     "Stop after this long: 20, 20s, 3m, 1h30m (default: until Ctrl-C)");
   app.add_flag("--headless", o.headless, "Run without the web UI, printing stats to the console");

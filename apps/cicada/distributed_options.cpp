@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli_options.hpp"
+#include "positive_check.hpp"
 
 namespace cicada::app {
 
@@ -28,7 +29,7 @@ void add_distributed_flags(CLI::App& app, CliOptions& o) {
   app.add_option("--master-timeout", d.master_timeout_s,
                  "Worker: stop the users and exit after this many seconds without a word from the master "
                  "(default 60)")
-      ->check(CLI::PositiveNumber);
+      ->check(kAboveZero);
 }
 
 void add_master_flags(CLI::App& app, DistributedOptions& d) {
@@ -38,14 +39,14 @@ void add_master_flags(CLI::App& app, DistributedOptions& d) {
       ->check(CLI::Range(0, 65535));
   app.add_option("--expect-workers", d.expect_workers,
                  "Workers the master waits for before it starts (default 1)")
-      ->check(CLI::PositiveNumber);
+      ->check(kAboveZero);
   app.add_option("--expect-workers-max-wait", d.expect_workers_max_wait_s,
                  "Seconds to wait for --expect-workers before giving up with exit code 1 (default: forever)")
       ->check(CLI::NonNegativeNumber);
   app.add_option("--worker-timeout", d.worker_timeout_s,
                  "Master: a worker silent this many seconds is missing and its users go to the others "
                  "(default 3; workers send a heartbeat every second)")
-      ->check(CLI::PositiveNumber);
+      ->check(kAboveZero);
 }
 
 }  // namespace cicada::app

@@ -11,6 +11,7 @@
 
 #include "history_cli.hpp"
 #include "history_commands.hpp"
+#include "positive_check.hpp"
 #include "report/atomic_file.hpp"
 #include "report/markdown_results.hpp"
 #include "report/stored_run_html.hpp"
@@ -88,7 +89,7 @@ int run_report_command(int argc, char** argv) {
          "Write the markdown between <!-- cicada:results:start --> and <!-- cicada:results:end --> in "
          "FILE (appended with the markers when absent); without it, print it")
       ->needs(md);
-  app.add_option("--last", last, "Runs in the markdown trend table (default 10)")->check(CLI::PositiveNumber);
+  app.add_option("--last", last, "Runs in the markdown trend table (default 10)")->check(kAboveZero);
   auto* h = app.add_option(
       "--html", html,
       "Write an HTML page: one run's full report (default: the latest run), or the trend of several runs");

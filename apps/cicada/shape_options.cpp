@@ -4,6 +4,7 @@
 
 #include "cli_options.hpp"
 #include "duration_flag.hpp"
+#include "positive_check.hpp"
 #include "runner/stages.hpp"
 
 namespace cicada::app {
@@ -15,10 +16,10 @@ void add_shape_flags(CLI::App& app, CliOptions& o) {
   app.add_option("--arrival-rate", o.shape.arrival_rate,
                  "Open model: start this many iterations per second on schedule, whether or not earlier "
                  "ones finished (latency measured from the scheduled start)")
-      ->check(CLI::PositiveNumber);
+      ->check(kAboveZero);
   app.add_option("--max-inflight", o.run.max_inflight,
                  "Open model: iterations running at once at most (default 1000); later ones wait")
-      ->check(CLI::PositiveNumber);
+      ->check(kAboveZero);
   add_duration_flag(app, "--max-lateness", o.run.max_lateness,
                     "Open model: an iteration that waited this long for a free slot is dropped (counted; "
                     "default 10s)");

@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "base/fail_ratio_limit.hpp"
 #include "report/console_tables.hpp"
 
 namespace cicada::report {
@@ -109,10 +110,7 @@ Result<double> parse_limit(std::string_view text, const Threshold& t) {
   }
   switch (t.metric) {
     case ThresholdMetric::kFailRatio:
-      if (unit == "%") return number / 100.0;
-      if (unit.empty() && number <= 1.0) return number;
-      if (unit.empty()) return make_error("expected a ratio as a percentage (1%) or a fraction up to 1");
-      return make_error("expected '%' or no unit for fail_ratio, got '" + std::string(unit) + "'");
+      return fail_ratio_limit(number, unit);
     case ThresholdMetric::kRps:
     case ThresholdMetric::kFailPerS:
       if (unit.empty() || unit == "/s") return number;

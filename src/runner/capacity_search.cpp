@@ -154,6 +154,11 @@ double CapacitySearch::latency_limit_us() const {
 
 std::optional<CapacitySearch::Rule> CapacitySearch::failed_objective(const CapacityWindow& w) const {
   const double fail_ratio = ratio(w.failures, w.requests);
+  // Failed requests have latencies too (refused connections are quick): with latency objectives alone, a
+  // target that fails everything would pass. No success is not a pass.
+  if (w.requests > 0 && w.failures >= w.requests)
+    return Rule{StepVerdict::kCrossed,
+                fmt::format("every request failed ({} of {})", w.failures, w.requests)};
   for (const auto& slo : slos_) {
     if (w.requests == 0) return Rule{StepVerdict::kCrossed, slo.text + " (no request completed)"};
     const double value = slo_value(slo, w.latency, fail_ratio);
@@ -428,15 +433,16 @@ void CapacitySearch::next_load(bool good) {
       const double next = whole(std::sqrt(*good_ * *bad_));
       if (plan_.precision <= 0 || *bad_ <= *good_ * (1 + plan_.precision) || next <= *good_ ||
           next >= *bad_) {
+        // "±0%" would read as exact: with --precision 0 the bracket is one growth step wide.
+        const std::string how = plan_.precision > 0 ? fmt::format("bisected to ±{:g}%", plan_.precision * 100)
+                                                    : std::string("not bisected (--precision 0)");
         if (limit_is_the_generators()) {
           return finish(
-              fmt::format("{}; bisected to ±{:g}%: every objective met at {} (the target's capacity "
-                          "is at least that)",
-                          limit_this_repeat_->violated, plan_.precision * 100, format_load(plan_, *good_)));
+              fmt::format("{}; {}: every objective met at {} (the target's capacity is at least that)",
+                          limit_this_repeat_->violated, how, format_load(plan_, *good_)));
         }
-        return finish(fmt::format("bisected to ±{:g}%: met at {}, not at {}: {}", plan_.precision * 100,
-                                  format_load(plan_, *good_), format_load(plan_, *bad_),
-                                  limit_this_repeat_->violated));
+        return finish(fmt::format("{}: met at {}, not at {}: {}", how, format_load(plan_, *good_),
+                                  format_load(plan_, *bad_), limit_this_repeat_->violated));
       }
       load_ = next;
     } else if (good_) {

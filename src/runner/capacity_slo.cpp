@@ -5,6 +5,8 @@
 #include <charconv>
 #include <optional>
 
+#include "base/fail_ratio_limit.hpp"
+
 namespace cicada::runner {
 namespace {
 
@@ -48,16 +50,12 @@ Result<Slo> parse_slo(std::string_view text) {
   slo.text = std::string(trim(text));
   if (metric == "fail_ratio") {
     slo.kind = Slo::Kind::kFailRatio;
-    double scale = 1.0;
-    if (value.ends_with("%")) {
-      value.remove_suffix(1);
-      scale = 0.01;
-    }
     double v = 0;
-    value = trim(value);
     auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
-    if (ec != std::errc() || p != value.data() + value.size() || v < 0) return bad("not a ratio");
-    slo.limit = v * scale;
+    if (ec != std::errc() || p == value.data() || v < 0) return bad("not a ratio");
+    const auto limit = fail_ratio_limit(v, trim(value.substr(static_cast<std::size_t>(p - value.data()))));
+    if (!limit) return bad(limit.error().message);
+    slo.limit = *limit;
     return slo;
   }
   const auto limit = parse_latency_us(value);

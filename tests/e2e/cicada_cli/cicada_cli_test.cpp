@@ -173,6 +173,32 @@ TEST_F(CicadaCli, WarmupAsLongAsTheRunIsAUsageError) {
       << run->err();
 }
 
+TEST_F(CicadaCli, CapacityUsageErrorsExitTwoAndSayWhatIsWanted) {
+  // CLI11's own exit code for a value out of range is 105, and its PositiveNumber message prints every
+  // digit of the largest double: cicada says what it wants and exits 2 for every usage error.
+  struct Case {
+    std::vector<std::string> flags;
+    const char* says;
+  };
+  for (const Case& c : {Case{{"--start", "0"}, "--start: must be a number above 0, got 0"},
+                        Case{{"--precision", "-1"}, "--precision"}, Case{{"--mode", "bogus"}, "--mode"},
+                        Case{{"--slo", "fail_ratio < 1"}, "as a percentage (1%) or a fraction below 1"}}) {
+    std::vector<std::string> args = {"capacity",
+                                     "-f",
+                                     source("examples/health.yaml").string(),
+                                     "--host",
+                                     g_server->url(),
+                                     "--headless",
+                                     "--slo",
+                                     "p95 < 50ms"};
+    args.insert(args.end(), c.flags.begin(), c.flags.end());
+    auto run = start(args);
+    EXPECT_EQ(run->wait(20s), 2) << c.flags[0] << ": " << run->err();
+    EXPECT_NE(run->err().find(c.says), std::string::npos) << run->err();
+    EXPECT_EQ(run->err().find("1797693"), std::string::npos) << run->err();
+  }
+}
+
 TEST_F(CicadaCli, CsvFilesExistFromTheStartAndFollowEachSecond) {
   auto run = start({"-f", source("examples/randomized-max.yaml").string(), "--host", g_server->url(),
                     "--headless", "-u", "2", "-r", "2", "-t", "30s", "--csv", "out", "--only-summary"});

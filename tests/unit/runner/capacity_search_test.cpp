@@ -350,6 +350,9 @@ TEST(CapacitySearch, ClosedModelStopsWhenThroughputStopsGrowingWithUsers) {
   EXPECT_NE(r.curve.back().violated.find("stopped growing"), std::string::npos);
   EXPECT_DOUBLE_EQ(r.best.load, 20);
   EXPECT_NE(r.stop_reason.find("20 users"), std::string::npos) << r.stop_reason;
+  // Not "bisected to ±0%", which would read as exact: the bracket is a whole growth step.
+  EXPECT_EQ(r.stop_reason.rfind("not bisected (--precision 0): met at 20 users, not at 40 users", 0), 0u)
+      << r.stop_reason;
 }
 
 TEST(CapacitySearch, AFixedPlanStepsLinearlyAndStopsAtTheFirstFailingStep) {
@@ -417,6 +420,27 @@ TEST(CapacitySearch, NoLoadWithinTheObjectivesIsReportedAsNotFound) {
   EXPECT_FALSE(out.result.found);
   EXPECT_NE(out.result.stop_reason.find("no load met the objectives"), std::string::npos)
       << out.result.stop_reason;
+}
+
+TEST(CapacitySearch, ATargetThatFailsEveryRequestQuicklyMeetsNoLatencyObjective) {
+  // A target that is down: every connection refused within 0.2 ms. Its p95 is far under 50 ms, but no
+  // load was sustained.
+  CapacitySearch search(default_plan(), {*parse_slo("p95 < 50ms")});
+  for (int i = 0; i < 200 && !search.done(); ++i) search.add_window(window(search.load(), 200, 1, 1.0));
+  const auto r = search.result();
+  EXPECT_FALSE(r.found);
+  ASSERT_FALSE(r.curve.empty());
+  EXPECT_EQ(r.curve.front().verdict, StepVerdict::kCrossed);
+  EXPECT_EQ(r.curve.front().violated, "every request failed (10 of 10)");
+  // One success in the window is a measurement like any other: the latency objective judges it.
+  CapacitySearch partly(default_plan(), {*parse_slo("p95 < 50ms")});
+  auto w = window(10, 200, 1, 1.0);
+  w.failures = 9;
+  partly.add_window(w);
+  partly.add_window(w);
+  partly.add_window(w);
+  ASSERT_FALSE(partly.result().curve.empty());
+  EXPECT_EQ(partly.result().curve.front().verdict, StepVerdict::kMet);
 }
 
 TEST(CapacitySearch, RepeatsGiveTheMedianAndTheSpread) {

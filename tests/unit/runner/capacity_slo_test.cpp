@@ -23,5 +23,21 @@ TEST(Slo, ParsesPercentilesAveragesAndFailRatios) {
   }
 }
 
+TEST(CapacitySlo, AFailRatioOfOneOrMoreWithoutPercentIsRefusedNotReadAsAHundredPercent) {
+  // "fail_ratio < 1" as a fraction is 100%: an objective nothing crosses. The user meant 1%.
+  for (const char* text : {"fail_ratio < 1", "fail_ratio < 20"}) {
+    const auto slo = parse_slo(text);
+    ASSERT_FALSE(slo) << text;
+    EXPECT_NE(slo.error().message.find("as a percentage (1%) or a fraction below 1"), std::string::npos)
+        << slo.error().message;
+  }
+  const auto over = parse_slo("fail_ratio < 150%");
+  ASSERT_FALSE(over);
+  EXPECT_NE(over.error().message.find("at most 100%"), std::string::npos) << over.error().message;
+  EXPECT_FALSE(parse_slo("fail_ratio < 1 percent"));
+  EXPECT_DOUBLE_EQ(parse_slo("fail_ratio < 100%")->limit, 1.0);
+  EXPECT_DOUBLE_EQ(parse_slo("fail_ratio<0.5 %")->limit, 0.005);
+}
+
 }  // namespace
 }  // namespace cicada::runner

@@ -1,0 +1,20 @@
+#pragma once
+// The check of a flag that takes a number above 0 (--start, --spawn-rate, ...). CLI11's PositiveNumber
+// says "Value 0 not in range 0.000000 to 1797693...": every digit of the largest double. This says what
+// is wanted, and also refuses NaN and infinity.
+#include <CLI/CLI.hpp>
+#include <cmath>
+#include <string>
+
+namespace cicada::app {
+
+inline const CLI::Validator kAboveZero(
+    [](std::string& text) -> std::string {
+      double v = 0;
+      if (!CLI::detail::lexical_cast(text, v) || !std::isfinite(v) || !(v > 0))
+        return "must be a number above 0, got " + text;
+      return {};
+    },
+    "> 0");
+
+}  // namespace cicada::app
