@@ -148,7 +148,9 @@ int run_capacity_command(int argc, char** argv) {
   app.add_option("--step", o.step,
                  "A fixed plan instead: add this load per step, stop at the first failing step")
       ->check(CLI::NonNegativeNumber);
-  app.add_option("--max-steps", o.max_steps, "Give up after this many steps (per repeat)")
+  app.add_option("--max-steps", o.max_steps,
+                 "Give up after this many steps (per repeat); exit code 4 when no step had failed by then")
+      ->check(CLI::Range(1, 100000))
       ->capture_default_str();
   app.add_option("--repeat", o.repeat, "Search this many times; the answer is the median, with the spread")
       ->check(CLI::Range(1, 100))
@@ -327,7 +329,8 @@ int run_capacity_command(int argc, char** argv) {
     if (!file) return fail("cannot write " + o.html_file);
   }
   // 3: what was found is the generator's limit, not the target's.
-  const int exit_code = result.generator_saturated ? 3 : result.found ? 0 : 1;
+  // 4: every load tried was sustained, so the target's limit is still unknown (not a pass).
+  const int exit_code = result.generator_saturated ? 3 : result.limit_not_reached ? 4 : result.found ? 0 : 1;
   if (!o.no_history) {
     const CapacityRecord record{o.scenario_file, ro.host, history_config(o, ro, plan, result), started_unix_s,
                                 !plan.open_model && result.found ? static_cast<int>(result.best.load) : 0};

@@ -87,6 +87,7 @@ std::optional<CapacityCurve> capacity_curve_from_json(const nlohmann::json& j) {
     auto& r = c.result;
     r.found = j.value("found", false);
     r.generator_saturated = j.value("generator_saturated", false);
+    r.limit_not_reached = j.value("limit_not_reached", false);
     r.stop_reason = j.value("stop_reason", std::string());
     if (const auto a = j.find("answers"); a != j.end() && a->is_array())
       for (const auto& v : *a)
@@ -172,6 +173,7 @@ nlohmann::json capacity_curve_json(const runner::CapacityPlan& plan, const runne
   return {{"mode", plan.open_model ? "rate" : "users"},
           {"found", r.found},
           {"generator_saturated", r.generator_saturated},
+          {"limit_not_reached", r.limit_not_reached},
           {"stop_reason", r.stop_reason},
           {"max_load", r.found ? r.best.load : 0.0},
           {"max_throughput_rps", r.found ? r.best.throughput_rps : 0.0},

@@ -25,9 +25,10 @@ std::string capacity_phrase(const json& c) {
     const bool saturated = result->value("generator_saturated", false);
     if (result->value("found", false)) {
       const double best = result->value("max_load", 0.0);
-      out += fmt::format(": {} {:g}{}",
-                         saturated ? "highest before the generator saturated" : "highest sustainable", best,
-                         rate ? "/s" : " users");
+      const char* what = saturated ? "highest before the generator saturated"
+                         : result->value("limit_not_reached", false) ? "highest measured before --max-steps"
+                                                                     : "highest sustainable";
+      out += fmt::format(": {} {:g}{}", what, best, rate ? "/s" : " users");
     } else {
       out += ": no step met the objectives";
     }

@@ -456,8 +456,10 @@ void CapacitySearch::next_load(bool good) {
     }
   }
   if (steps_this_repeat_ >= plan_.max_steps) {
+    const bool no_failing_step = !bad_;
     finish(fmt::format("--max-steps {} reached without {}", plan_.max_steps,
                        plan_.step > 0 ? "crossing a limit" : "bracketing the limit to the precision"));
+    if (done_) result_.limit_not_reached = no_failing_step && !result_.generator_saturated;
   }
 }
 
@@ -468,8 +470,10 @@ std::string step_outcome(const CapacityPoint& p) {
 }
 
 std::string answer_label(const CapacityResult& result) {
-  return result.generator_saturated ? "Highest load measured before the generator saturated"
-                                    : "Maximum sustainable load";
+  if (result.generator_saturated) return "Highest load measured before the generator saturated";
+  if (result.limit_not_reached)
+    return "Highest load measured, no step failed before --max-steps (a lower bound)";
+  return "Maximum sustainable load";
 }
 
 std::string no_answer_text(const CapacityResult& result) {

@@ -153,6 +153,9 @@ struct CapacityResult {
   bool found = false;                // at least one step met every objective
   CapacityPoint best;                // the answer: the highest met step (the median repeat's with repeat > 1)
   bool generator_saturated = false;  // the search stopped at the generator's own limit
+  // The search stopped at --max-steps before any step of the deciding repeat failed: the target's limit
+  // is above every load tried, and the answer only a lower bound of it.
+  bool limit_not_reached = false;
   std::string stop_reason;           // where and why it stopped
   std::vector<double> answers;       // each repeat's highest met load (0: none)
   std::vector<CapacityPoint> curve;

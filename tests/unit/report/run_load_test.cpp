@@ -89,5 +89,12 @@ TEST(RunLoad, OldRunsAndCapacitySearchesAreDescribedFromTheirConfiguration) {
   EXPECT_EQ(describe_load(saturated, {}),
             "capacity search by users from 10 (p95 < 50ms): highest before the generator saturated 1 users "
             "(85829 req/s within the objectives where it saturated)");
+  const auto unbounded =
+      run_load_from_config(R"({"kind":"capacity","mode":"rate","start":10,"slos":["p95 < 50ms"],)"
+                           R"("result":{"found":true,"max_load":90,"limit_not_reached":true}})",
+                           0);
+  EXPECT_EQ(
+      describe_load(unbounded, {}),
+      "capacity search by arrival rate from 10/s (p95 < 50ms): highest measured before --max-steps 90/s");
   EXPECT_EQ(describe_load(run_load_from_config("not json", 3), {}), "3 users");
 }

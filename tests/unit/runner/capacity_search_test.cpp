@@ -443,6 +443,24 @@ TEST(CapacitySearch, ATargetThatFailsEveryRequestQuicklyMeetsNoLatencyObjective)
   EXPECT_EQ(partly.result().curve.front().verdict, StepVerdict::kMet);
 }
 
+TEST(CapacitySearch, MaxStepsBeforeAnyStepFailedIsALowerBoundNotTheLimit) {
+  CapacityPlan plan = default_plan();
+  plan.max_steps = 3;  // 10, 30 and 90/s against a target that serves 1,000/s
+  const auto out = search_against(SimulatedServer{1000, 1000}, plan, {*parse_slo("p95 < 50ms")});
+  EXPECT_TRUE(out.result.found);
+  EXPECT_TRUE(out.result.limit_not_reached);
+  EXPECT_DOUBLE_EQ(out.result.best.load, 90);
+  EXPECT_EQ(answer_label(out.result),
+            "Highest load measured, no step failed before --max-steps (a lower bound)");
+  // Bracketed but not to the precision: the limit is known within the bracket, not a lower bound.
+  plan.max_steps = 8;
+  const auto bracketed = search_against(SimulatedServer{1000, 1000}, plan, {*parse_slo("p95 < 50ms")});
+  EXPECT_NE(bracketed.result.stop_reason.find("--max-steps 8 reached"), std::string::npos)
+      << bracketed.result.stop_reason;
+  EXPECT_FALSE(bracketed.result.limit_not_reached);
+  EXPECT_EQ(answer_label(bracketed.result), "Maximum sustainable load");
+}
+
 TEST(CapacitySearch, RepeatsGiveTheMedianAndTheSpread) {
   SimulatedServer server{2000, 250};
   CapacityPlan plan = default_plan();
