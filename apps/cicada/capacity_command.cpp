@@ -5,9 +5,11 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <tuple>
 
 #include "base/duration.hpp"
 #include "base/log.hpp"
@@ -241,6 +243,15 @@ int run_capacity_command(int argc, char** argv) {
   ro.keep_entry_history = false;
   ro.stop_timeout = std::chrono::seconds(2);
   if (auto r = check_client_options(ro, loaded->scenario); !r) return fail(r.error().message);
+  // The output files are opened now: a path that cannot be written is a usage error before the search,
+  // not a failure after minutes of it.
+  std::ofstream json_out, html_out;
+  for (auto [flag, path, out] :
+       {std::tuple{"--json", &o.json_file, &json_out}, {"--html", &o.html_file, &html_out}}) {
+    if (path->empty()) continue;
+    out->open(*path, std::ios::trunc);
+    if (!*out) return fail(fmt::format("{}: cannot write {}: {}", flag, *path, std::strerror(errno)));
+  }
 
   std::cout << fmt::format(
       "Capacity search: {} from {}, {}, objectives:", o.mode, runner::format_load(plan, plan.start),
@@ -318,15 +329,16 @@ int run_capacity_command(int argc, char** argv) {
     std::cout << runner::no_answer_text(result) << ".\n";
   }
   if (!bound.empty()) std::cout << "Highest throughput within the objectives: " << bound << "\n";
-  if (!o.json_file.empty()) {
-    std::ofstream file(o.json_file, std::ios::trunc);
-    file << report::capacity_curve_json(plan, result).dump(2) << "\n";
-    if (!file) return fail("cannot write " + o.json_file);
+  // A write that fails now (a full disk) is said, and the search's own exit code and history stay.
+  if (json_out.is_open()) {
+    json_out << report::capacity_curve_json(plan, result).dump(2) << "\n";
+    json_out.close();
+    if (!json_out) log::error("--json: writing {} failed", o.json_file);
   }
-  if (!o.html_file.empty()) {
-    std::ofstream file(o.html_file, std::ios::trunc);
-    file << report::capacity_html(plan, result, {o.scenario_file, ro.host, o.slos});
-    if (!file) return fail("cannot write " + o.html_file);
+  if (html_out.is_open()) {
+    html_out << report::capacity_html(plan, result, {o.scenario_file, ro.host, o.slos});
+    html_out.close();
+    if (!html_out) log::error("--html: writing {} failed", o.html_file);
   }
   // 3: what was found is the generator's limit, not the target's.
   // 4: every load tried was sustained, so the target's limit is still unknown (not a pass).

@@ -180,9 +180,13 @@ TEST_F(CicadaCli, CapacityUsageErrorsExitTwoAndSayWhatIsWanted) {
     std::vector<std::string> flags;
     const char* says;
   };
-  for (const Case& c : {Case{{"--start", "0"}, "--start: must be a number above 0, got 0"},
-                        Case{{"--precision", "-1"}, "--precision"}, Case{{"--mode", "bogus"}, "--mode"},
-                        Case{{"--slo", "fail_ratio < 1"}, "as a percentage (1%) or a fraction below 1"}}) {
+  for (const Case& c :
+       {Case{{"--start", "0"}, "--start: must be a number above 0, got 0"},
+        Case{{"--precision", "-1"}, "--precision"}, Case{{"--mode", "bogus"}, "--mode"},
+        Case{{"--slo", "fail_ratio < 1"}, "as a percentage (1%) or a fraction below 1"},
+        // Found before the search, not after it.
+        Case{{"--json", "no-such-dir/curve.json"}, "--json: cannot write no-such-dir/curve.json"},
+        Case{{"--html", "no-such-dir/curve.html"}, "--html: cannot write no-such-dir/curve.html"}}) {
     std::vector<std::string> args = {"capacity",
                                      "-f",
                                      source("examples/health.yaml").string(),
@@ -196,6 +200,7 @@ TEST_F(CicadaCli, CapacityUsageErrorsExitTwoAndSayWhatIsWanted) {
     EXPECT_EQ(run->wait(20s), 2) << c.flags[0] << ": " << run->err();
     EXPECT_NE(run->err().find(c.says), std::string::npos) << run->err();
     EXPECT_EQ(run->err().find("1797693"), std::string::npos) << run->err();
+    EXPECT_EQ(run->out().find("Capacity search:"), std::string::npos) << "no search started: " << run->out();
   }
 }
 
