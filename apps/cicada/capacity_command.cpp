@@ -330,16 +330,17 @@ int run_capacity_command(int argc, char** argv) {
   }
   if (!bound.empty()) std::cout << "Highest throughput within the objectives: " << bound << "\n";
   // A write that fails now (a full disk) is said, and the search's own exit code and history stay.
-  if (json_out.is_open()) {
-    json_out << report::capacity_curve_json(plan, result).dump(2) << "\n";
-    json_out.close();
-    if (!json_out) log::error("--json: writing {} failed", o.json_file);
-  }
-  if (html_out.is_open()) {
-    html_out << report::capacity_html(plan, result, {o.scenario_file, ro.host, o.slos});
-    html_out.close();
-    if (!html_out) log::error("--html: writing {} failed", o.html_file);
-  }
+  auto write_out = [](std::ofstream& out, const char* flag, const std::string& path,
+                      const std::string& text) {
+    out << text;
+    out.close();
+    if (!out) log::error("{}: writing {} failed", flag, path);
+  };
+  if (json_out.is_open())
+    write_out(json_out, "--json", o.json_file, report::capacity_curve_json(plan, result).dump(2) + "\n");
+  if (html_out.is_open())
+    write_out(html_out, "--html", o.html_file,
+              report::capacity_html(plan, result, {o.scenario_file, ro.host, o.slos}));
   // 3: what was found is the generator's limit, not the target's.
   // 4: every load tried was sustained, so the target's limit is still unknown (not a pass).
   const int exit_code = result.generator_saturated ? 3 : result.limit_not_reached ? 4 : result.found ? 0 : 1;

@@ -156,8 +156,8 @@ struct CapacityResult {
   // The search stopped at --max-steps before any step of the deciding repeat failed: the target's limit
   // is above every load tried, and the answer only a lower bound of it.
   bool limit_not_reached = false;
-  std::string stop_reason;           // where and why it stopped
-  std::vector<double> answers;       // each repeat's highest met load (0: none)
+  std::string stop_reason;      // where and why it stopped
+  std::vector<double> answers;  // each repeat's highest met load (0: none)
   std::vector<CapacityPoint> curve;
   // When the search ended at the generator's limit: its step with the highest goodput among those of
   // the deciding (last) repeat where the generator saturated and every objective held, if that goodput

@@ -181,7 +181,8 @@ TEST(HistoryReport, AVersionOneDatabaseIsMigratedAndItsRunsSayTheyHaveNoHistogra
     sqlite3* raw = nullptr;
     ASSERT_EQ(sqlite3_open(file.c_str(), &raw), SQLITE_OK);
     ASSERT_EQ(sqlite3_exec(raw,
-                           "DROP TABLE run_histograms; DROP TABLE run_stages; DROP TABLE run_counters; DROP TABLE run_streams; "
+                           "DROP TABLE run_histograms; DROP TABLE run_stages; DROP TABLE run_counters; DROP "
+                           "TABLE run_streams; "
                            "PRAGMA user_version = 1",
                            nullptr, nullptr, nullptr),
               SQLITE_OK);
