@@ -23,6 +23,7 @@
 #include "positive_check.hpp"
 #include "report/capacity_html.hpp"
 #include "report/capacity_json.hpp"
+#include "report/console_tables.hpp"
 #include "report/prometheus_text.hpp"
 #include "runner/arrival_polling.hpp"
 #include "runner/capacity_run.hpp"
@@ -94,7 +95,7 @@ std::string point_line(const runner::CapacityPlan& plan, const runner::CapacityP
       p.generator_cpu_wait >= 0 ? fmt::format("{:>3.0f}%", p.generator_cpu_wait * 100) : std::string("N/A"),
       p.generator_busy >= 0 ? fmt::format(" busy {:>3.0f}%", p.generator_busy * 100) : std::string(),
       p.windows.size(), p.stable ? " stable" : "",
-      p.within_slo && p.judged_merged ? "  (" + p.note + ")" : "",
+      p.within_slo && !p.note.empty() ? "  (" + p.note + ")" : "",
       p.dropped ? fmt::format("  dropped {}", p.dropped) : "", p.within_slo ? "" : "  <- " + p.violated,
       server.empty() ? "" : "\n          server:" + server);
 }
@@ -329,6 +330,9 @@ int run_capacity_command(int argc, char** argv) {
     std::cout << runner::no_answer_text(result) << ".\n";
   }
   if (!bound.empty()) std::cout << "Highest throughput within the objectives: " << bound << "\n";
+  // What failed, as Locust's report says it: a refused connection or a 500 is the cause to fix, whatever
+  // the load.
+  if (result.final_stats) std::cout << report::console_failures_table(*result.final_stats);
   // A write that fails now (a full disk) is said, and the search's own exit code and history stay.
   auto write_out = [](std::ofstream& out, const char* flag, const std::string& path,
                       const std::string& text) {

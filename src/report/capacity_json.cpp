@@ -88,6 +88,7 @@ std::optional<CapacityCurve> capacity_curve_from_json(const nlohmann::json& j) {
     r.found = j.value("found", false);
     r.generator_saturated = j.value("generator_saturated", false);
     r.limit_not_reached = j.value("limit_not_reached", false);
+    r.lowest_load_failed = j.value("lowest_load_failed", false);
     r.stop_reason = j.value("stop_reason", std::string());
     if (const auto a = j.find("answers"); a != j.end() && a->is_array())
       for (const auto& v : *a)
@@ -174,6 +175,7 @@ nlohmann::json capacity_curve_json(const runner::CapacityPlan& plan, const runne
           {"found", r.found},
           {"generator_saturated", r.generator_saturated},
           {"limit_not_reached", r.limit_not_reached},
+          {"lowest_load_failed", r.lowest_load_failed},
           {"stop_reason", r.stop_reason},
           {"max_load", r.found ? r.best.load : 0.0},
           {"max_throughput_rps", r.found ? r.best.throughput_rps : 0.0},

@@ -152,7 +152,8 @@ double CapacitySearch::latency_limit_us() const {
   return limit;
 }
 
-std::optional<CapacitySearch::Rule> CapacitySearch::failed_objective(const CapacityWindow& w) const {
+std::optional<CapacitySearch::Rule> CapacitySearch::failed_objective(const CapacityWindow& w,
+                                                                     FailRatioTest test) const {
   const double fail_ratio = ratio(w.failures, w.requests);
   // Failed requests have latencies too (refused connections are quick): with latency objectives alone, a
   // target that fails everything would pass. No success is not a pass.
@@ -162,8 +163,30 @@ std::optional<CapacitySearch::Rule> CapacitySearch::failed_objective(const Capac
   for (const auto& slo : slos_) {
     if (w.requests == 0) return Rule{StepVerdict::kCrossed, slo.text + " (no request completed)"};
     const double value = slo_value(slo, w.latency, fail_ratio);
-    if (!(value < slo.limit))
+    if (value < slo.limit) continue;
+    if (slo.kind != Slo::Kind::kFailRatio)
       return Rule{StepVerdict::kCrossed, slo.text + " (measured " + slo_value_text(slo, value) + ")"};
+    // One failure in 87 requests measures 1.15% of a target that fails 0.5%: a step crosses a fail
+    // ratio on failures more than chance at the limit explains, or on what it measured once it can
+    // measure no more.
+    if (test == FailRatioTest::kMeasured || fail_ratio_shown_above(w.failures, w.requests, slo.limit))
+      return Rule{StepVerdict::kCrossed, fmt::format("{} (measured {}: {} of {})", slo.text,
+                                                     slo_value_text(slo, value), w.failures, w.requests)};
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> CapacitySearch::fail_ratio_unsettled(const CapacityWindow& m) const {
+  for (const auto& slo : slos_) {
+    if (slo.kind != Slo::Kind::kFailRatio || m.requests == 0 || m.failures >= m.requests) continue;
+    const double value = ratio(m.failures, m.requests);
+    if (!(value < slo.limit) && !fail_ratio_shown_above(m.failures, m.requests, slo.limit))
+      return fmt::format("fail ratio {} ({} of {}) could be chance at {}", slo_value_text(slo, value),
+                         m.failures, m.requests, slo_value_text(slo, slo.limit));
+    // Fewer than 1/limit requests: no failure says nothing, one is already over the limit.
+    if (slo.limit > 0 && static_cast<double>(m.requests) * slo.limit < 1)
+      return fmt::format("{} of {} failed: too few requests to measure a fail ratio under {}", m.failures,
+                         m.requests, slo_value_text(slo, slo.limit));
   }
   return std::nullopt;
 }
@@ -179,8 +202,9 @@ bool CapacitySearch::saturated_but_held(const CapacityWindow& m, std::size_t jud
          !(plan_.open_model && ratio(m.dropped, m.requests + m.dropped) > plan_.max_dropped_ratio);
 }
 
-std::optional<CapacitySearch::Rule> CapacitySearch::failed_rule(const CapacityWindow& w) const {
-  if (auto objective = failed_objective(w)) return objective;
+std::optional<CapacitySearch::Rule> CapacitySearch::failed_rule(const CapacityWindow& w,
+                                                                FailRatioTest test) const {
+  if (auto objective = failed_objective(w, test)) return objective;
   if (!plan_.open_model) return std::nullopt;
   const double done = throughput(w);
   if (done < plan_.min_throughput_ratio * load_)
@@ -257,16 +281,33 @@ bool CapacitySearch::add_window(const CapacityWindow& window) {
     const auto now = failed_rule(windows_[n - 1]);
     const auto before = failed_rule(windows_[n - 2]);
     if (now && before) {  // twice in a row: past the limit, no need to wait for it to settle
-      end_step(now->verdict, now->why, 2);
+      // Said of both windows, as the step's columns show them (each window's own figure would differ).
+      const auto both = failed_rule(merged(windows_, 2)).value_or(*now);
+      end_step(both.verdict, both.why, 2);
       return true;
     }
   }
   const auto k = static_cast<std::size_t>(plan_.stable_windows);
-  if (stable()) {
-    judge(merged(windows_, k), k);
+  const auto max_windows = static_cast<std::size_t>(plan_.max_windows);
+  if (fail_ratio_from_ || stable()) {
+    // Settled, but a fail ratio above its limit may be chance among few requests, and too few requests
+    // cannot show one under it: more windows, up to --max-windows, until they do (or the ratio drops
+    // below the limit); then what was measured decides.
+    if (!fail_ratio_from_) fail_ratio_from_ = n - k;
+    const std::size_t judged = n - *fail_ratio_from_;
+    const CapacityWindow m = merged(windows_, judged);
+    const auto unsettled = fail_ratio_unsettled(m);
+    if (unsettled && fail_ratio_note_.empty())
+      fail_ratio_note_ = fmt::format("{} in {} windows", *unsettled, judged);
+    if (unsettled && n < max_windows) return false;
+    if (unsettled) {
+      fail_ratio_note_ = fmt::format("{} after {} windows (--max-windows)", *unsettled, judged);
+    } else if (!fail_ratio_note_.empty()) {
+      fail_ratio_note_ += fmt::format(": measured {} windows", judged);
+    }
+    judge(m, judged, unsettled ? FailRatioTest::kMeasured : FailRatioTest::kShownAbove);
     return true;
   }
-  const auto max_windows = static_cast<std::size_t>(plan_.max_windows);
   if (n >= max_windows && !remeasuring_ && plan_.remeasure_unstable && follows_load(merged(windows_, n))) {
     // Noise (a busy machine, a GC pause on the target) swings p95 at a load the target keeps up
     // with: failing the step would leave bisection below it, far under the real limit. Measure again.
@@ -276,7 +317,7 @@ bool CapacitySearch::add_window(const CapacityWindow& window) {
   if (remeasuring_ && n >= 2 * max_windows) {
     // Still not settled: judge the step on everything it measured rather than on the noisiest windows.
     judging_merged_ = true;
-    judge(merged(windows_, n), n);
+    judge(merged(windows_, n), n, FailRatioTest::kMeasured);
     return true;
   }
   if (n >= max_windows && !remeasuring_) {
@@ -293,16 +334,15 @@ bool CapacitySearch::follows_load(const CapacityWindow& m) const {
   // "Kept up": no rule failed over the step as a whole. Consecutive failures already ended it.
   if (m.requests == 0) return false;
   if (plan_.open_model && throughput(m) < plan_.min_throughput_ratio * load_) return false;
-  const double fail_ratio = ratio(m.failures, m.requests);
   for (const auto& slo : slos_) {
-    if (slo.kind == Slo::Kind::kFailRatio && !(slo_value(slo, m.latency, fail_ratio) < slo.limit))
+    if (slo.kind == Slo::Kind::kFailRatio && fail_ratio_shown_above(m.failures, m.requests, slo.limit))
       return false;
   }
   return true;
 }
 
-void CapacitySearch::judge(const CapacityWindow& m, std::size_t judged) {
-  if (auto rule = failed_rule(m)) {
+void CapacitySearch::judge(const CapacityWindow& m, std::size_t judged, FailRatioTest test) {
+  if (auto rule = failed_rule(m, test)) {
     end_step(rule->verdict, rule->why, judged);
   } else if (!plan_.open_model && best_this_repeat_ && best_this_repeat_->load < load_ &&
              best_this_repeat_->throughput_rps > 0) {
@@ -380,10 +420,14 @@ void CapacitySearch::end_step(StepVerdict verdict, std::string why, std::size_t 
         plan_.stable_windows, plan_.stability * 100, judged);
     if (!why.empty()) why = p.note + ": " + why;
   }
+  if (!fail_ratio_note_.empty())
+    p.note = p.note.empty() ? fail_ratio_note_ : p.note + "; " + fail_ratio_note_;
   p.violated = std::move(why);
   for (const auto& w : windows_) p.windows.push_back(summarize(w));
   p.server = m.server;
   windows_.clear();
+  fail_ratio_from_.reset();
+  fail_ratio_note_.clear();
   remeasuring_ = false;
   judging_merged_ = false;
   ++step_;
@@ -450,6 +494,7 @@ void CapacitySearch::next_load(bool good) {
     } else {
       load_ = whole(at / factor_);
       if (load_ < 1) {
+        result_.lowest_load_failed = true;
         return finish(fmt::format("no load met the objectives (lowest tried {}: {})", format_load(plan_, at),
                                   limit_this_repeat_->violated));
       }
@@ -464,7 +509,7 @@ void CapacitySearch::next_load(bool good) {
 }
 
 std::string step_outcome(const CapacityPoint& p) {
-  if (p.within_slo) return "met";
+  if (p.within_slo) return p.note.empty() ? "met" : "met (" + p.note + ")";
   return fmt::format("{}{}: {}", verdict_name(p.verdict), p.objectives_held ? " (objectives held)" : "",
                      p.violated);
 }
@@ -477,8 +522,10 @@ std::string answer_label(const CapacityResult& result) {
 }
 
 std::string no_answer_text(const CapacityResult& result) {
-  return result.saturated_bound() == nullptr ? "No step met every objective: lower --start"
-                                             : "No step met every objective with the generator keeping up";
+  if (result.saturated_bound() != nullptr) return "No step met every objective with the generator keeping up";
+  // Down to 1/s (1 user) and still failing: the target is down or failing, not loaded too much.
+  if (result.lowest_load_failed) return "No load met every objective, not even the lowest tried";
+  return "No step met every objective: lower --start";
 }
 
 std::string saturated_bound_text(const CapacityPlan& plan, const CapacityResult& result) {

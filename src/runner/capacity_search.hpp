@@ -11,6 +11,9 @@
 //    kept up with the load (throughput within min_throughput_ratio of it, no rule failing twice in a
 //    row) is measured once more, up to `max_windows` more windows; if it still does not settle it is
 //    judged on all of its windows merged (and says it was unstable). Any other unstable step fails.
+//    A fail_ratio objective is crossed only by failures more than chance at its limit explains (a
+//    one-sided binomial test at 5%): a settled step whose ratio is above the limit by chance alone
+//    measures more windows, up to `max_windows`, and is then judged on the ratio measured over them.
 // 2. Growth. With no failing load known yet, the load grows by `factor` per step (geometric: any
 //    target from 1/s to 10^6/s is reached in a dozen steps).
 // 3. Bisection. Between the highest good and the lowest bad load, the next step is their geometric
@@ -137,7 +140,8 @@ struct CapacityPoint {
   bool stable = false;  // the judged windows agreed
   // Never settled even when re-measured, so judged on all of its windows merged; `note` says so.
   bool judged_merged = false;
-  std::string note;        // "" or why the verdict rests on merged windows
+  // "" or why the verdict rests on merged windows, or why the step measured more windows for a fail ratio.
+  std::string note;
   bool within_slo = true;  // verdict == kMet
   // Every objective held: a met step, or one where the generator saturated whose judged windows each
   // completed requests, agreed on throughput within --stability, dropped no more than a met step may and
@@ -156,6 +160,8 @@ struct CapacityResult {
   // The search stopped at --max-steps before any step of the deciding repeat failed: the target's limit
   // is above every load tried, and the answer only a lower bound of it.
   bool limit_not_reached = false;
+  // The search came down to its lowest load (under --factor of 1/s, or 1 user) and that failed too.
+  bool lowest_load_failed = false;
   std::string stop_reason;      // where and why it stopped
   std::vector<double> answers;  // each repeat's highest met load (0: none)
   std::vector<CapacityPoint> curve;
@@ -188,14 +194,25 @@ class CapacitySearch {
 
  private:
   struct Rule;  // one failed rule in a window
-  std::optional<Rule> failed_rule(const CapacityWindow& w) const;
-  std::optional<Rule> failed_objective(const CapacityWindow& w) const;  // the --slo part of failed_rule
+  // How a fail_ratio objective is crossed: by failures more than chance at its limit explains (while
+  // the step can measure more), or by the ratio measured (once it cannot).
+  enum class FailRatioTest { kShownAbove, kMeasured };
+  std::optional<Rule> failed_rule(const CapacityWindow& w,
+                                  FailRatioTest test = FailRatioTest::kShownAbove) const;
+  // The --slo part of failed_rule.
+  std::optional<Rule> failed_objective(const CapacityWindow& w,
+                                       FailRatioTest test = FailRatioTest::kShownAbove) const;
+  // Why more windows are needed: a fail ratio at or above its limit that chance could explain ("fail
+  // ratio 1.15% (1 of 87) could be chance at 1.00%"), or fewer requests than 1/limit; nullopt when every
+  // fail_ratio objective is settled.
+  std::optional<std::string> fail_ratio_unsettled(const CapacityWindow& m) const;
   // CapacityPoint::objectives_held for a saturated step (m: its judged windows merged).
   bool saturated_but_held(const CapacityWindow& m, std::size_t judged) const;
   bool generator_saturated(const CapacityWindow& w) const;
   bool stable() const;
   bool follows_load(const CapacityWindow& merged_step) const;
-  void judge(const CapacityWindow& m, std::size_t judged);  // ends the step on merged windows
+  // Ends the step on merged windows.
+  void judge(const CapacityWindow& m, std::size_t judged, FailRatioTest test = FailRatioTest::kShownAbove);
   void end_step(StepVerdict verdict, std::string why, std::size_t judged);
   void next_load(bool good);
   // Whether this repeat's lowest failed step is the generator's saturation, not the target's limit.
@@ -218,6 +235,9 @@ class CapacitySearch {
   std::vector<CapacityWindow> windows_;  // of the current step
   bool remeasuring_ = false;             // the current step is being measured a second time
   bool judging_merged_ = false;          // end_step: the verdict rests on all windows merged
+  // The step settled at this window, and its windows from here on are measured for a fail ratio.
+  std::optional<std::size_t> fail_ratio_from_;
+  std::string fail_ratio_note_;  // why the step measured more windows, for its CapacityPoint::note
   CapacityResult result_;
 };
 
@@ -228,7 +248,8 @@ std::string step_outcome(const CapacityPoint& p);
 // What the answer is called: "Maximum sustainable load", or what it is when the generator saturated.
 std::string answer_label(const CapacityResult& result);
 // What is said when no step met every objective: the advice to lower --start, unless the objectives
-// held where the generator saturated (a lower start would not help then). No final period.
+// held where the generator saturated or the lowest load failed too (a lower start would not help
+// then). No final period.
 std::string no_answer_text(const CapacityResult& result);
 // CapacityResult::saturated_bound() in words ("" when null), after "Highest throughput within the
 // objectives: ".

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <cmath>
 #include <optional>
 
 #include "base/fail_ratio_limit.hpp"
@@ -73,6 +74,27 @@ Result<Slo> parse_slo(std::string_view text) {
   slo.kind = Slo::Kind::kPercentile;
   slo.quantile = q / 100.0;
   return slo;
+}
+
+bool fail_ratio_shown_above(std::uint64_t failures, std::uint64_t requests, double limit) {
+  if (requests == 0 || failures == 0) return false;
+  if (limit <= 0) return true;
+  if (limit >= 1) return false;
+  const double n = static_cast<double>(requests);
+  // P(X >= failures) for X ~ Binomial(n, limit), below 5%: so many failures are unlikely at the limit.
+  if (failures > 10'000) {  // the normal approximation, with continuity correction, is exact enough here
+    const double mean = n * limit, sd = std::sqrt(n * limit * (1 - limit));
+    const double zscore = (static_cast<double>(failures) - 0.5 - mean) / sd;
+    return 0.5 * std::erfc(zscore / std::sqrt(2.0)) < 0.05;
+  }
+  // 1 - P(X < failures), the terms of P(X = k) built one from the last, in logs from P(X = 0).
+  double log_term = n * std::log1p(-limit), below = 0;
+  const double odds = std::log(limit) - std::log1p(-limit);
+  for (std::uint64_t k = 0; k < failures; ++k) {
+    below += std::exp(log_term);
+    log_term += std::log((n - static_cast<double>(k)) / static_cast<double>(k + 1)) + odds;
+  }
+  return 1 - below < 0.05;
 }
 
 double slo_value(const Slo& slo, const stats::Histogram& latency, double fail_ratio) {

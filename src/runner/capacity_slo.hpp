@@ -26,4 +26,10 @@ double slo_value(const Slo& slo, const stats::Histogram& latency, double fail_ra
 // The measured value as a message shows it: "73.1 ms" or "2.50%".
 std::string slo_value_text(const Slo& slo, double value);
 
+// Whether `failures` of `requests` show a failure ratio above `limit`, not only by chance: at a true ratio
+// of `limit`, that many failures or more would happen less than 5% of the time (binomial). One failure in
+// 87 requests (1.15%) does not show a ratio above 1%; four do (4.6%); one of ten does not; any failure
+// shows a ratio above 0.
+bool fail_ratio_shown_above(std::uint64_t failures, std::uint64_t requests, double limit);
+
 }  // namespace cicada::runner

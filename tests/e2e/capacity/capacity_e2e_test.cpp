@@ -325,3 +325,30 @@ TEST(CapacityE2e, RunsOnAMasterWithItsWorkers) {
 }
 
 }  // namespace
+
+namespace {
+
+// A target that is down: the search comes down to its lowest load, says a lower --start cannot help, and
+// names what failed (Locust's "Error report"), where before it only advised "lower --start".
+TEST(CapacityE2e, ADownTargetNamesItsErrorAndNoLowerStartIsAdvised) {
+  TempDir dir;
+  // Port 9 on loopback: nothing listens there, every connection is refused.
+  ChildProcess search(
+      {binary("apps/cicada/cicada").string(), "capacity", "-f", source("examples/health.yaml").string(),
+       "--host", "http://127.0.0.1:9", "--slo", "p95 < 50ms", "--start", "2", "--warmup", "0s", "--window",
+       "1s", "--headless", "--no-history"},
+      dir.path());
+  const auto code = search.wait(60s);
+  ASSERT_TRUE(code.has_value()) << search.out() << search.err();
+  EXPECT_EQ(*code, 1) << search.out() << search.err();
+  const std::string out = search.out();
+  EXPECT_NE(out.find("every request failed"), std::string::npos) << out;
+  EXPECT_NE(out.find("No load met every objective, not even the lowest tried."), std::string::npos) << out;
+  EXPECT_EQ(out.find("lower --start"), std::string::npos) << out;
+  const auto report = out.find("Error report");
+  ASSERT_NE(report, std::string::npos) << out;
+  EXPECT_NE(out.find("GET /health: ", report), std::string::npos) << out;
+  EXPECT_NE(out.find("refused", report), std::string::npos) << out;
+}
+
+}  // namespace

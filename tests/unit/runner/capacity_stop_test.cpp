@@ -17,7 +17,18 @@ TEST(CapacitySearch, ATargetThatFailsEveryRequestQuicklyMeetsNoLatencyObjective)
   EXPECT_FALSE(r.found);
   ASSERT_FALSE(r.curve.empty());
   EXPECT_EQ(r.curve.front().verdict, StepVerdict::kCrossed);
-  EXPECT_EQ(r.curve.front().violated, "every request failed (10 of 10)");
+  EXPECT_EQ(r.curve.front().violated, "every request failed (20 of 20)")
+      << "the two windows that ended the step";
+  // Down to 1/s and failing still: a lower --start would not help, and the answer does not say it would.
+  EXPECT_TRUE(r.lowest_load_failed);
+  EXPECT_EQ(no_answer_text(r), "No load met every objective, not even the lowest tried");
+  CapacityPlan two_steps = default_plan();
+  two_steps.start = 1000;
+  two_steps.max_steps = 2;
+  CapacitySearch stopped(two_steps, {*parse_slo("p95 < 50ms")});
+  for (int i = 0; i < 200 && !stopped.done(); ++i) stopped.add_window(window(stopped.load(), 200, 1, 1.0));
+  EXPECT_FALSE(stopped.result().lowest_load_failed);
+  EXPECT_EQ(no_answer_text(stopped.result()), "No step met every objective: lower --start");
   // One success in the window is a measurement like any other: the latency objective judges it.
   CapacitySearch partly(default_plan(), {*parse_slo("p95 < 50ms")});
   auto w = window(10, 200, 1, 1.0);

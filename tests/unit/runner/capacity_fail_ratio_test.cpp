@@ -1,0 +1,143 @@
+// How a capacity search judges a fail_ratio objective: on failures more than chance at the limit
+// explains, with more windows while chance could explain them (a target failing 0.5% against
+// `fail_ratio < 1%` must not be stopped by one unlucky failure among few requests).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "capacity_test_windows.hpp"
+#include "runner/capacity_search.hpp"
+#include "runner/capacity_slo.hpp"
+
+namespace cicada::runner {
+namespace {
+
+TEST(FailRatioShownAbove, NeedsMoreFailuresThanChanceAtTheLimit) {
+  EXPECT_FALSE(fail_ratio_shown_above(1, 87, 0.01)) << "1.15%: one failure, likely at 1%";
+  EXPECT_TRUE(fail_ratio_shown_above(4, 87, 0.01));
+  EXPECT_FALSE(fail_ratio_shown_above(1, 10, 0.01));
+  EXPECT_TRUE(fail_ratio_shown_above(5, 100, 0.01));
+  EXPECT_TRUE(fail_ratio_shown_above(3, 3, 0.01));
+  EXPECT_FALSE(fail_ratio_shown_above(0, 100, 0.01));
+  EXPECT_TRUE(fail_ratio_shown_above(1, 100'000, 0.0)) << "fail_ratio < 0%: any failure";
+  EXPECT_FALSE(fail_ratio_shown_above(0, 100, 0.0));
+  // Above 10,000 failures the normal approximation answers: 1.05% of a million is shown, of 100,000 not.
+  EXPECT_FALSE(fail_ratio_shown_above(1'050, 100'000, 0.01));
+  EXPECT_TRUE(fail_ratio_shown_above(1'200, 100'000, 0.01));
+  EXPECT_TRUE(fail_ratio_shown_above(10'500, 1'000'000, 0.01));
+  EXPECT_FALSE(fail_ratio_shown_above(10'100, 1'000'000, 0.01));
+}
+
+// A target that serves up to `capacity` per second in 1 ms and fails every `every`th request it
+// serves, wherever the windows' edges fall: a steady error rate, the same at every load.
+struct SteadilyFailing {
+  double capacity;
+  std::uint64_t every;
+  std::uint64_t sent = 0;
+  CapacityWindow next(double load, std::chrono::seconds length) {
+    auto w = window(std::min(load, capacity), 1000, static_cast<double>(length.count()));
+    w.failures = (sent + w.requests) / every - sent / every;
+    sent += w.requests;
+    return w;
+  }
+};
+
+// A whole search with the windows' automatic length (about 100 requests, 1 to 5 s), as a real one runs.
+CapacityResult search_failing(SteadilyFailing target, bool unlucky_first_window) {
+  CapacityPlan plan;
+  plan.window = std::chrono::seconds(0);
+  CapacitySearch search(plan, {*parse_slo("p95 < 50ms"), *parse_slo("fail_ratio < 1%")});
+  for (int i = 0; i < 10'000 && !search.done(); ++i) {
+    auto w = target.next(search.load(), search.window());
+    if (i == 0 && unlucky_first_window) w.failures = 2;  // 2 of 50: 4%
+    search.add_window(w);
+  }
+  if (std::getenv("CAPACITY_TRACE"))
+    for (const auto& p : search.result().curve)
+      std::printf("%g: %zu windows fail %.4f %s %s %s\n", p.load, p.windows.size(), p.fail_ratio,
+                  verdict_name(p.verdict), p.violated.c_str(), p.note.c_str());
+  return search.result();
+}
+
+TEST(CapacitySearch, ARareFailureAmongFewRequestsDoesNotCrossAFailRatioObjective) {
+  // 0.5% failing, below the objective at every load: the search finds the capacity (1,000/s), not the
+  // first small step that caught a few failures (the first one 2 of its first 50).
+  const auto r = search_failing({1000, 200}, true);
+  ASSERT_TRUE(r.found) << r.stop_reason;
+  EXPECT_GT(r.best.load, 900) << r.stop_reason;
+  EXPECT_EQ(r.stop_reason.find("fail_ratio"), std::string::npos) << r.stop_reason;
+  ASSERT_FALSE(r.curve.empty());
+  EXPECT_EQ(r.curve.front().verdict, StepVerdict::kMet);
+  EXPECT_NE(r.curve.front().note.find("could be chance at 1.00%"), std::string::npos) << r.curve.front().note;
+}
+
+TEST(CapacitySearch, ASteadyFailRatioAboveTheObjectiveMeetsItAtNoLoad) {
+  // 2% failing against fail_ratio < 1%: the first steps cannot show it at once, so they measure more
+  // windows, and then it crosses the objective at every load.
+  const auto r = search_failing({1000, 50}, false);
+  EXPECT_FALSE(r.found) << r.stop_reason;
+  ASSERT_FALSE(r.curve.empty());
+  for (const auto& p : r.curve) {
+    EXPECT_EQ(p.verdict, StepVerdict::kCrossed) << p.load << ": " << p.violated;
+    EXPECT_NE(p.violated.find("fail_ratio < 1% (measured"), std::string::npos) << p.violated;
+  }
+}
+
+TEST(CapacitySearch, AFailRatioAboveItsLimitByChanceIsMeasuredOverMoreWindows) {
+  CapacitySearch search(default_plan(), {*parse_slo("fail_ratio < 2%")});
+  // 10 requests a window at 10/s: one failure in the first three is 3.33%, and chance at 2%.
+  int windows = 0;
+  bool ended = false;
+  while (!ended && windows < 20) {
+    auto w = window(search.load(), 1000);
+    if (windows == 0) w.failures = 1;
+    ++windows;
+    ended = search.add_window(w);
+  }
+  ASSERT_TRUE(ended);
+  // Settled at 1 of 60 (1.67%), under the limit: six windows, not three, and a met step.
+  EXPECT_EQ(windows, 6);
+  const auto& p = search.result().curve.back();
+  EXPECT_EQ(p.verdict, StepVerdict::kMet) << p.violated;
+  EXPECT_EQ(p.note, "fail ratio 3.33% (1 of 30) could be chance at 2.00% in 3 windows: measured 6 windows");
+  EXPECT_EQ(step_outcome(p), "met (" + p.note + ")");
+  EXPECT_NEAR(p.fail_ratio, 1.0 / 60, 1e-9) << "the step's figures are of all six windows";
+}
+
+TEST(CapacitySearch, AFailRatioStillUnclearAtMaxWindowsIsJudgedOnWhatWasMeasured) {
+  CapacityPlan plan = default_plan();
+  plan.max_windows = 4;
+  CapacitySearch search(plan, {*parse_slo("fail_ratio < 2%")});
+  // 1 failure in each window of 10 would be shown; 1 in 30, then nothing: 1 of 40 (2.5%) at the cap.
+  int windows = 0;
+  while (windows < 4) {
+    auto w = window(search.load(), 1000);
+    if (windows == 0) w.failures = 1;
+    ++windows;
+    if (search.add_window(w)) break;
+  }
+  EXPECT_EQ(windows, 4);
+  ASSERT_EQ(search.result().curve.size(), 1u);
+  const auto& p = search.result().curve.back();
+  EXPECT_EQ(p.verdict, StepVerdict::kCrossed);
+  EXPECT_EQ(p.violated, "fail_ratio < 2% (measured 2.50%: 1 of 40)");
+}
+
+TEST(CapacitySearch, TheReasonOfTwoFailingWindowsIsWhatTheStepShows) {
+  // The step's columns merge the two windows that ended it; its reason quotes the same figure, not the
+  // last window's.
+  CapacitySearch search(default_plan(), {*parse_slo("fail_ratio < 1%")});
+  EXPECT_FALSE(search.add_window(window(10, 1000, 1, 0.2)));
+  EXPECT_TRUE(search.add_window(window(10, 1000, 1, 0.4)));
+  const auto& p = search.result().curve.back();
+  EXPECT_EQ(p.verdict, StepVerdict::kCrossed);
+  EXPECT_NEAR(p.fail_ratio, 0.3, 1e-9);
+  EXPECT_EQ(p.violated, "fail_ratio < 1% (measured 30.00%: 6 of 20)");
+}
+
+}  // namespace
+}  // namespace cicada::runner
