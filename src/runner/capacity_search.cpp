@@ -126,7 +126,8 @@ const char* verdict_name(StepVerdict v) {
 
 std::string format_load(const CapacityPlan& plan, double load) {
   const std::string n = load == std::round(load) ? fmt::format("{:.0f}", load) : fmt::format("{:g}", load);
-  return plan.open_model ? n + "/s" : n + " users";
+  if (plan.open_model) return n + "/s";
+  return n + (load == 1 ? " user" : " users");
 }
 
 CapacitySearch::CapacitySearch(CapacityPlan plan, std::vector<Slo> slos)
@@ -345,18 +346,8 @@ void CapacitySearch::judge(const CapacityWindow& m, std::size_t judged, FailRati
   if (auto rule = failed_rule(m, test)) {
     end_step(rule->verdict, rule->why, judged);
   } else if (!plan_.open_model && best_this_repeat_ && best_this_repeat_->load < load_ &&
-             best_this_repeat_->throughput_rps > 0) {
-    const double load_growth = (load_ - best_this_repeat_->load) / best_this_repeat_->load;
-    const double tp_growth =
-        (throughput(m) - best_this_repeat_->throughput_rps) / best_this_repeat_->throughput_rps;
-    if (tp_growth < plan_.min_growth_ratio * load_growth)
-      end_step(StepVerdict::kPlateau,
-               fmt::format("throughput stopped growing ({:.1f} req/s at {}, {:.1f} at {})", throughput(m),
-                           format_load(plan_, load_), best_this_repeat_->throughput_rps,
-                           format_load(plan_, best_this_repeat_->load)),
-               judged);
-    else
-      end_step(StepVerdict::kMet, "", judged);
+             past_the_knee(*best_this_repeat_, load_, throughput(m))) {
+    end_step(StepVerdict::kPlateau, plateau_text(*best_this_repeat_, load_, throughput(m)), judged);
   } else {
     end_step(StepVerdict::kMet, "", judged);
   }
@@ -445,15 +436,17 @@ void CapacitySearch::end_step(StepVerdict verdict, std::string why, std::size_t 
       return;
     }
   }
+  if (probing_below_) return after_probe_below(p);
   if (p.within_slo) {
     if (!best_this_repeat_ || p.load > best_this_repeat_->load) best_this_repeat_ = p;
+    met_this_repeat_.push_back(p);
   } else if (!limit_this_repeat_ || p.load < limit_this_repeat_->load) {
     limit_this_repeat_ = p;
   }
   next_load(p.within_slo);
 }
 
-void CapacitySearch::next_load(bool good) {
+void CapacitySearch::next_load(std::optional<bool> good) {
   const double at = load_;
   // Users are whole; rates keep three significant digits (468/s, 35,100/s): readable, and far finer
   // than any precision the search is asked for.
@@ -464,16 +457,17 @@ void CapacitySearch::next_load(bool good) {
     return std::round(l / scale) * scale;
   };
   if (plan_.step > 0) {  // a fixed plan
-    if (!good)
+    if (good == false)
       return finish("limit crossed at " + format_load(plan_, at) + ": " + limit_this_repeat_->violated);
     load_ = whole(at + plan_.step);
   } else {
-    if (good) {
+    if (good == true) {
       good_ = std::max(good_.value_or(0), at);
-    } else {
+    } else if (good == false) {
       bad_ = std::min(bad_.value_or(at), at);
     }
     if (good_ && bad_) {
+      if (probe_below()) return;  // closed model: the knee first
       const double next = whole(std::sqrt(*good_ * *bad_));
       if (plan_.precision <= 0 || *bad_ <= *good_ * (1 + plan_.precision) || next <= *good_ ||
           next >= *bad_) {
@@ -500,12 +494,17 @@ void CapacitySearch::next_load(bool good) {
       }
     }
   }
-  if (steps_this_repeat_ >= plan_.max_steps) {
-    const bool no_failing_step = !bad_;
-    finish(fmt::format("--max-steps {} reached without {}", plan_.max_steps,
-                       plan_.step > 0 ? "crossing a limit" : "bracketing the limit to the precision"));
-    if (done_) result_.limit_not_reached = no_failing_step && !result_.generator_saturated;
-  }
+  stopped_at_max_steps();
+}
+
+bool CapacitySearch::stopped_at_max_steps() {
+  if (steps_this_repeat_ < plan_.max_steps) return false;
+  probing_below_ = false;
+  const bool no_failing_step = !bad_;
+  finish(fmt::format("--max-steps {} reached without {}", plan_.max_steps,
+                     plan_.step > 0 ? "crossing a limit" : "bracketing the limit to the precision"));
+  if (done_) result_.limit_not_reached = no_failing_step && !result_.generator_saturated;
+  return true;
 }
 
 std::string step_outcome(const CapacityPoint& p) {
@@ -567,6 +566,8 @@ void CapacitySearch::finish(std::string reason) {
     bad_.reset();
     best_this_repeat_.reset();
     limit_this_repeat_.reset();
+    met_this_repeat_.clear();
+    knee_confirmed_step_ = 0;
     // Near the first answer, growing by less: a repeat costs a few steps, not a whole search.
     factor_ = std::max(1.1, std::sqrt(plan_.factor));
     load_ = plan_.open_model ? 0.8 * result_.answers.front()

@@ -18,6 +18,9 @@
 //    target from 1/s to 10^6/s is reached in a dozen steps).
 // 3. Bisection. Between the highest good and the lowest bad load, the next step is their geometric
 //    mean, until bad <= good * (1 + precision): the answer is then within `precision` below the limit.
+//    In the closed model the good end's own side is bisected first (capacity_knee.cpp): a step judged
+//    met against one far below it may be past the knee already, and the answer must not depend on
+//    --start.
 // 4. Stop early when the load generator itself saturates (iterations starting late while slots are
 //    free, its CPU full in the closed model or in the open model below the polling rate, its polling
 //    loops working >= 90% of their time above it, or a thread waiting for a CPU > 25% of the window):
@@ -214,7 +217,21 @@ class CapacitySearch {
   // Ends the step on merged windows.
   void judge(const CapacityWindow& m, std::size_t judged, FailRatioTest test = FailRatioTest::kShownAbove);
   void end_step(StepVerdict verdict, std::string why, std::size_t judged);
-  void next_load(bool good);
+  // After a step: good or not at load(), or nullopt when the bracket (good_, bad_) is already updated.
+  void next_load(std::optional<bool> good);
+  // Closed model: whether `load` users serving throughput_rps are past the knee over the met step
+  // `lower` (throughput grew by less than min_growth_ratio of the users' growth), and the words for it.
+  bool past_the_knee(const CapacityPoint& lower, double load, double throughput_rps) const;
+  std::string plateau_text(const CapacityPoint& lower, double load, double throughput_rps) const;
+  // Closed model, once a bracket is known (capacity_knee.cpp): whether the best step was measured
+  // against a step far below it (or none, above 1 user), so that it may itself be past the knee; then the
+  // next load is between them, and true (also when --max-steps ended the repeat instead).
+  bool probe_below();
+  void after_probe_below(const CapacityPoint& p);        // p: the step measured below the best
+  void demote_past_the_knee(int step, std::string why);  // a met step of this repeat becomes a plateau
+  const CapacityPoint* met_below(double load) const;     // this repeat's highest met step under load
+  // Ends the repeat once it has taken --max-steps steps.
+  bool stopped_at_max_steps();
   // Whether this repeat's lowest failed step is the generator's saturation, not the target's limit.
   bool limit_is_the_generators() const;
   void finish(std::string reason);
@@ -231,6 +248,9 @@ class CapacitySearch {
   std::optional<double> good_, bad_;  // this repeat's bracket
   std::optional<CapacityPoint> best_this_repeat_;
   std::optional<CapacityPoint> limit_this_repeat_;  // the lowest bad step
+  std::vector<CapacityPoint> met_this_repeat_;      // every met step (closed model: the knee's evidence)
+  bool probing_below_ = false;                      // this step is below the best (probe_below)
+  int knee_confirmed_step_ = 0;                     // a best step not to probe below again
   std::vector<CapacityPoint> best_of_repeat_;
   std::vector<CapacityWindow> windows_;  // of the current step
   bool remeasuring_ = false;             // the current step is being measured a second time
