@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <cmath>
 #include <cstring>
 #include <fstream>
 #include <iostream>
@@ -28,6 +29,7 @@
 #include "runner/arrival_polling.hpp"
 #include "runner/capacity_run.hpp"
 #include "runner/capacity_search.hpp"
+#include "runner/local_runner.hpp"
 #include "runner/polling_load.hpp"
 #include "runner/run_queue_wait.hpp"
 #include "scenario_source.hpp"
@@ -80,17 +82,37 @@ struct CapacityOptions {
   }
 };
 
-std::string point_line(const runner::CapacityPlan& plan, const runner::CapacityPoint& p) {
+// An objective's figure the line's columns (p50, p95, p99) do not already show: "  p99.9 61.20 ms", "  avg
+// 3.10 ms", so a met step shows what met it too. A percentile the step did not keep (p97) is left out:
+// a crossed step's reason still quotes it.
+std::string objective_columns(const std::vector<runner::Slo>& slos, const runner::CapacityPoint& p) {
+  std::string out;
+  for (const auto& slo : slos) {
+    const std::string name = slo.text.substr(0, slo.text.find_first_of(" <"));
+    if (slo.kind == runner::Slo::Kind::kAverage)
+      out += fmt::format("  {} {:.2f} ms", name, p.avg_us / 1000.0);
+    if (slo.kind != runner::Slo::Kind::kPercentile) continue;
+    if (slo.quantile == 0.50 || slo.quantile == 0.95 || slo.quantile == 0.99) continue;
+    for (std::size_t i = 0; i < stats::kReportedQuantiles.size(); ++i)
+      if (std::abs(stats::kReportedQuantiles[i] - slo.quantile) < 1e-9)
+        out += fmt::format("  {} {:.2f} ms", name, static_cast<double>(p.percentiles_us[i]) / 1000.0);
+  }
+  return out;
+}
+
+std::string point_line(const runner::CapacityPlan& plan, const std::vector<runner::Slo>& slos,
+                       const runner::CapacityPoint& p) {
   std::string server;
   for (const auto& [name, value] : p.server)
     server += fmt::format("  {} {}", name, report::server_figure_text(name, value));
   return fmt::format(
-      "step {:>2}  {:>12}  {:>9.1f} req/s  goodput {:>9.1f}  p50 {:>7.2f} ms  p95 {:>7.2f} ms  p99 {:>7.2f} "
-      "ms  "
+      "step {:>2}  {:>12}  {:>9.1f} req/s  goodput {:>9.1f} req/s  p50 {:>7.2f} ms  p95 {:>7.2f} ms  p99 "
+      "{:>7.2f} "
+      "ms{}  "
       "fail {:>5.2f}%  cpu {} wait {}{}  {} windows{}{}{}{}{}",
       p.step, runner::format_load(plan, p.load), p.throughput_rps, p.goodput_rps,
       static_cast<double>(p.percentiles_us[0]) / 1000.0, static_cast<double>(p.percentiles_us[5]) / 1000.0,
-      static_cast<double>(p.percentiles_us[7]) / 1000.0, p.fail_ratio * 100.0,
+      static_cast<double>(p.percentiles_us[7]) / 1000.0, objective_columns(slos, p), p.fail_ratio * 100.0,
       p.generator_cpu >= 0 ? fmt::format("{:>3.0f}%", p.generator_cpu * 100) : std::string("N/A"),
       p.generator_cpu_wait >= 0 ? fmt::format("{:>3.0f}%", p.generator_cpu_wait * 100) : std::string("N/A"),
       p.generator_busy >= 0 ? fmt::format(" busy {:>3.0f}%", p.generator_busy * 100) : std::string(),
@@ -175,6 +197,7 @@ int run_capacity_command(int argc, char** argv) {
       "--server-metrics", o.server_metrics,
       "Prometheus /metrics URL of the target, scraped at every window (http://127.0.0.1:PORT/metrics)");
   app.add_option("--max-inflight", o.max_inflight, "Open model: iterations running at once at most")
+      ->check(kAboveZero)
       ->capture_default_str();
   app.add_option("--threads", o.threads, "Event loop threads (default: one per usable CPU)");
   app.add_option("--seed", o.seed, "Seed of every user's random stream");
@@ -215,7 +238,11 @@ int run_capacity_command(int argc, char** argv) {
   plan.repeat = o.repeat;
   plan.stable_windows = o.stable_windows;
   plan.stability = o.stability_percent / 100.0;
-  plan.max_windows = std::max(o.max_windows, o.stable_windows);
+  // Fewer windows than must agree would never settle a step (it used --stable-windows, silently).
+  if (o.max_windows < o.stable_windows)
+    return fail(fmt::format("--max-windows {} must be at least --stable-windows {}", o.max_windows,
+                            o.stable_windows));
+  plan.max_windows = o.max_windows;
   auto warmup = parse_duration(o.warmup);
   if (!warmup) return fail("--warmup: " + warmup.error().message);
   plan.warmup = std::chrono::duration_cast<std::chrono::seconds>(*warmup);
@@ -244,6 +271,9 @@ int run_capacity_command(int argc, char** argv) {
   ro.keep_entry_history = false;
   ro.stop_timeout = std::chrono::seconds(2);
   if (auto r = check_client_options(ro, loaded->scenario); !r) return fail(r.error().message);
+  // The host and tags as a run checks them, before the search's header says it started.
+  Scenario checked = loaded->scenario;  // the run filters its own copy by tags
+  if (auto r = runner::check_runnable(checked, ro); !r) return fail(r.error().message);
   // The output files are opened now: a path that cannot be written is a usage error before the search,
   // not a failure after minutes of it.
   std::ofstream json_out, html_out;
@@ -280,8 +310,13 @@ int run_capacity_command(int argc, char** argv) {
   // (a fleet's loops are its workers', whose threads the master does not know: not judged there).
   if (!o.distributed.master) plan.open_cpu_valid_below = cores * runner::kPollingArrivalsPerLoop;
   if (server_probe) probes.server = [&] { return server_probe->sample(); };
-  probes.on_step = [&](const runner::CapacityPoint& p) {
-    std::cout << point_line(plan, p) << "\n" << std::flush;
+  probes.on_step = [&, repeat = 1](const runner::CapacityPoint& p) mutable {
+    if (p.repeat != repeat) {  // where each repeat's steps begin (the JSON has each step's repeat)
+      repeat = p.repeat;
+      std::cout << fmt::format("repeat {} of {}: from {}\n", p.repeat, plan.repeat,
+                               runner::format_load(plan, p.load));
+    }
+    std::cout << point_line(plan, slos, p) << "\n" << std::flush;
     if (web) web->board().add_step(p);
   };
   Result<runner::CapacityResult> searched = make_error("the search did not run");
@@ -322,10 +357,7 @@ int run_capacity_command(int argc, char** argv) {
   std::cout << "Stopped: " << result.stop_reason << "\n";
   const std::string bound = runner::saturated_bound_text(plan, result);
   if (result.found) {
-    std::cout << fmt::format("{}: {} ({:.1f} req/s, goodput {:.1f} req/s, p95 {:.1f} ms)\n",
-                             runner::answer_label(result), runner::format_load(plan, result.best.load),
-                             result.best.throughput_rps, result.best.goodput_rps,
-                             static_cast<double>(result.best.percentiles_us[5]) / 1000.0);
+    std::cout << runner::answer_label(result) << ": " << runner::answer_text(plan, result) << "\n";
   } else {
     std::cout << runner::no_answer_text(result) << ".\n";
   }

@@ -67,6 +67,15 @@ bool is_open_model(const report::StoredRun& run) {
   return false;
 }
 
+// The configuration as stored, but a capacity search's curve (every step and window: ~10 kB on one line)
+// is named, not printed: `cicada report --html` draws it.
+std::string config_text(const std::string& config_json) {
+  auto config = nlohmann::json::parse(config_json, nullptr, false);
+  if (!config.is_object() || !config.contains("result")) return config_json;
+  config["result"] = "(the search's steps: cicada report --html FILE ID)";
+  return config.dump();
+}
+
 int show_run(const report::StoredRun& run) {
   const auto& i = run.info;
   std::cout << fmt::format("Run        {}\nStatus     {}\nStarted    {}\n", i.id,
@@ -82,8 +91,8 @@ int show_run(const report::StoredRun& run) {
       "Load       {}\n",
       report::describe_load(report::run_load_from_config(i.config_json, i.users), run.snapshot));
   std::cout << fmt::format("Exit code  {}\nVerdict    {}\nConfig     {}\nSeconds    {}\n\n",
-                           i.exit_code ? std::to_string(*i.exit_code) : "-", status_text(i), i.config_json,
-                           run.snapshot.history.size());
+                           i.exit_code ? std::to_string(*i.exit_code) : "-", status_text(i),
+                           config_text(i.config_json), run.snapshot.history.size());
   if (!i.complete) return 0;
   std::cout << report::console_stats_table(run.snapshot, false)
             << report::console_percentiles_table(run.snapshot) << report::console_failures_table(run.snapshot)

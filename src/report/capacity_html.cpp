@@ -84,10 +84,7 @@ std::string result_block(const runner::CapacityPlan& plan, const runner::Capacit
   return fmt::format(
       "<h2>Result</h2><dl><dt>Stopped</dt><dd>{}</dd><dt>{}</dt><dd>{}</dd>{}</dl>",
       xml_escape(r.stop_reason), xml_escape(runner::answer_label(r)),
-      r.found ? fmt::format("{} ({:.1f} req/s, p95 {:.1f} ms)",
-                            xml_escape(runner::format_load(plan, r.best.load)), r.best.throughput_rps,
-                            ms(r.best.percentiles_us[5]))
-              : std::string("none: no step met every objective"),
+      r.found ? xml_escape(runner::answer_text(plan, r)) : std::string("none: no step met every objective"),
       bound.empty() ? std::string()
                     : "<dt>Highest throughput within the objectives</dt><dd>" + xml_escape(bound) + "</dd>");
 }

@@ -25,7 +25,10 @@ ShapeFn capacity_shape(std::shared_ptr<std::atomic<double>> load, bool open_mode
       t.users = static_cast<int>(l);
       t.spawn_rate = std::max(1.0, l);  // reach each step within about a second
     }
-    t.stage = l > 0 ? "capacity step: " + std::to_string(static_cast<long long>(l)) : "capacity: draining";
+    // The load as the step's line says it ("3.33/s", "10 users"), not truncated to "3".
+    CapacityPlan plan;
+    plan.open_model = open_model;
+    t.stage = l > 0 ? "capacity step: " + format_load(plan, l) : "capacity: draining";
     return t;
   };
 }

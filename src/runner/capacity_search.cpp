@@ -77,6 +77,15 @@ CapacityWindow merged(const std::vector<CapacityWindow>& windows, std::size_t la
   return m;
 }
 
+// Users are whole; rates keep three significant digits (468/s, 35,100/s): readable, and far finer than
+// any precision the search is asked for.
+double whole_load(const CapacityPlan& plan, double l) {
+  if (!plan.open_model) return std::round(l);
+  if (!(l > 0)) return l;
+  const double scale = std::pow(10.0, std::floor(std::log10(l)) - 2);
+  return std::round(l / scale) * scale;
+}
+
 }  // namespace
 
 CapacityWindowSummary summarize(const CapacityWindow& w) {
@@ -448,14 +457,7 @@ void CapacitySearch::end_step(StepVerdict verdict, std::string why, std::size_t 
 
 void CapacitySearch::next_load(std::optional<bool> good) {
   const double at = load_;
-  // Users are whole; rates keep three significant digits (468/s, 35,100/s): readable, and far finer
-  // than any precision the search is asked for.
-  auto whole = [&](double l) {
-    if (!plan_.open_model) return std::round(l);
-    if (!(l > 0)) return l;
-    const double scale = std::pow(10.0, std::floor(std::log10(l)) - 2);
-    return std::round(l / scale) * scale;
-  };
+  auto whole = [&](double l) { return whole_load(plan_, l); };
   if (plan_.step > 0) {  // a fixed plan
     if (good == false)
       return finish("limit crossed at " + format_load(plan_, at) + ": " + limit_this_repeat_->violated);
@@ -520,6 +522,13 @@ std::string answer_label(const CapacityResult& result) {
   return "Maximum sustainable load";
 }
 
+std::string answer_text(const CapacityPlan& plan, const CapacityResult& result) {
+  if (!result.found) return "";
+  const CapacityPoint& b = result.best;
+  return fmt::format("{} ({:.1f} req/s, goodput {:.1f} req/s, p95 {:.1f} ms)", format_load(plan, b.load),
+                     b.throughput_rps, b.goodput_rps, static_cast<double>(b.percentiles_us[5]) / 1000.0);
+}
+
 std::string no_answer_text(const CapacityResult& result) {
   if (result.saturated_bound() != nullptr) return "No step met every objective with the generator keeping up";
   // Down to 1/s (1 user) and still failing: the target is down or failing, not loaded too much.
@@ -570,8 +579,7 @@ void CapacitySearch::finish(std::string reason) {
     knee_confirmed_step_ = 0;
     // Near the first answer, growing by less: a repeat costs a few steps, not a whole search.
     factor_ = std::max(1.1, std::sqrt(plan_.factor));
-    load_ = plan_.open_model ? 0.8 * result_.answers.front()
-                             : std::max(1.0, std::round(0.8 * result_.answers.front()));
+    load_ = std::max(plan_.open_model ? 0.0 : 1.0, whole_load(plan_, 0.8 * result_.answers.front()));
     return;
   }
   done_ = true;

@@ -267,6 +267,8 @@ std::string format_load(const CapacityPlan& plan, double load);  // "200/s" or "
 std::string step_outcome(const CapacityPoint& p);
 // What the answer is called: "Maximum sustainable load", or what it is when the generator saturated.
 std::string answer_label(const CapacityResult& result);
+// The answer after its label: "468/s (466.9 req/s, goodput 466.9 req/s, p95 31.0 ms)"; "" when none.
+std::string answer_text(const CapacityPlan& plan, const CapacityResult& result);
 // What is said when no step met every objective: the advice to lower --start, unless the objectives
 // held where the generator saturated or the lowest load failed too (a lower start would not help
 // then). No final period.

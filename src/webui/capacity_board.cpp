@@ -38,6 +38,7 @@ std::string CapacityBoard::json() const {
     result.erase("points");  // the same as out["points"]
     result["max_load_text"] = result_->found ? runner::format_load(plan, result_->best.load) : "";
     result["answer_label"] = runner::answer_label(*result_);
+    result["answer_text"] = runner::answer_text(plan, *result_);
     result["saturated_bound_text"] = runner::saturated_bound_text(plan, *result_);
     result["no_answer_text"] = runner::no_answer_text(*result_);
     out["result"] = std::move(result);

@@ -15,7 +15,9 @@ function fmt(v, digits = 1) {
 // A share of 0..1 as a percentage; null (unknown: no CPU figures on this machine) as N/A.
 function share(v) { return v === null || v === undefined ? 'N/A' : `${fmt(100 * v, 0)}%`; }
 
-function loadText(mode, load) { return mode === 'rate' ? `${fmt(load, 2)}/s` : `${fmt(load, 0)} users`; }
+function loadText(mode, load) {
+  return mode === 'rate' ? `${fmt(load, 2)}/s` : `${fmt(load, 0)} ${load === 1 ? 'user' : 'users'}`;
+}
 
 // Dashed vertical lines at the maximum sustainable load and at the step that crossed an objective.
 function resultMarks() {
@@ -118,12 +120,14 @@ function render(d) {
   if (!r) {
     $('result').textContent = `Measuring step ${d.points.length + 1}…`;
   } else {
-    // The console's words, made by the server (runner::answer_label, no_answer_text, saturated_bound_text).
+    // The console's words, made by the server (runner::answer_label, answer_text, no_answer_text,
+    // saturated_bound_text).
     const bound = r.saturated_bound_text ? ` Highest throughput within the objectives: ${r.saturated_bound_text}.` : '';
-    $('result').textContent = (r.found
-      ? `${r.answer_label}: ${r.max_load_text} (${fmt(r.max_throughput_rps)} req/s). ` +
-        `${r.limit ? `Limiting objective: ${r.limit}. ` : ''}Stopped: ${r.stop_reason}`
-      : `${r.no_answer_text}. Stopped: ${r.stop_reason}`) + bound;
+    $('result').textContent =
+        (r.found ? `${r.answer_label}: ${r.answer_text}. ` +
+                 `${r.limit ? `Limiting objective: ${r.limit}. ` : ''}Stopped: ${r.stop_reason}` :
+                   `${r.no_answer_text}. Stopped: ${r.stop_reason}`) +
+        bound;
   }
 }
 

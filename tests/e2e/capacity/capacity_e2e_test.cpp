@@ -210,15 +210,16 @@ TEST(CapacityE2e, BracketsTheThrottledModelServersLimitToFivePercentBelowItsMeas
       << violated;
 
   // The search is in the run history (the default .cicada/history.db of the working directory): one
-  // complete run of kind "capacity" whose configuration holds every step and the result.
+  // complete run of kind "capacity" with its answer; its steps are in the report below (`history show`
+  // names them rather than printing every window on one line).
   EXPECT_NE(run.out().find("Recorded as run "), std::string::npos);
   ChildProcess show({binary("apps/cicada/cicada").string(), "history", "show", "latest"}, dir.path());
   ASSERT_EQ(show.wait(30s), 0) << show.err();
   const std::string shown = show.out();
   EXPECT_NE(shown.find("\"kind\":\"capacity\""), std::string::npos) << shown;
-  EXPECT_NE(shown.find("\"max_load\":" + std::to_string(static_cast<int>(max_load))), std::string::npos)
+  EXPECT_NE(shown.find("highest sustainable " + std::to_string(static_cast<int>(max_load)) + "/s"),
+            std::string::npos)
       << shown;
-  EXPECT_NE(shown.find("\"step\":" + std::to_string(points.size())), std::string::npos) << shown;
   EXPECT_NE(shown.find("Verdict    pass"), std::string::npos) << shown;
   EXPECT_NE(shown.find("\"io_uring\":true"), std::string::npos) << shown;  // a search's default
 
@@ -280,6 +281,9 @@ TEST(CapacityE2e, NoIoUringSearchesOverEpollAndTheHistorySaysSo) {
   ChildProcess show({binary("apps/cicada/cicada").string(), "history", "show", "latest"}, dir.path());
   ASSERT_EQ(show.wait(30s), 0) << show.err();
   EXPECT_NE(show.out().find("\"io_uring\":false"), std::string::npos) << show.out();
+  // The settings, not the whole curve on one line: the report draws that.
+  EXPECT_EQ(show.out().find("\"points\""), std::string::npos) << show.out();
+  EXPECT_NE(show.out().find("cicada report --html"), std::string::npos) << show.out();
 }
 
 }  // namespace
@@ -335,14 +339,17 @@ TEST(CapacityE2e, ADownTargetNamesItsErrorAndNoLowerStartIsAdvised) {
   // Port 9 on loopback: nothing listens there, every connection is refused.
   ChildProcess search(
       {binary("apps/cicada/cicada").string(), "capacity", "-f", source("examples/health.yaml").string(),
-       "--host", "http://127.0.0.1:9", "--slo", "p95 < 50ms", "--start", "2", "--warmup", "0s", "--window",
-       "1s", "--headless", "--no-history"},
+       "--host", "http://127.0.0.1:9", "--slo", "p99.9 < 50ms", "--slo", "avg < 50ms", "--start", "2",
+       "--warmup", "0s", "--window", "1s", "--headless", "--no-history"},
       dir.path());
   const auto code = search.wait(60s);
   ASSERT_TRUE(code.has_value()) << search.out() << search.err();
   EXPECT_EQ(*code, 1) << search.out() << search.err();
   const std::string out = search.out();
   EXPECT_NE(out.find("every request failed"), std::string::npos) << out;
+  // Objectives the line's columns (p50, p95, p99) do not show have columns of their own.
+  EXPECT_NE(out.find(" ms  p99.9 "), std::string::npos) << out;
+  EXPECT_NE(out.find(" ms  avg "), std::string::npos) << out;
   EXPECT_NE(out.find("No load met every objective, not even the lowest tried."), std::string::npos) << out;
   EXPECT_EQ(out.find("lower --start"), std::string::npos) << out;
   const auto report = out.find("Error report");

@@ -184,6 +184,9 @@ TEST_F(CicadaCli, CapacityUsageErrorsExitTwoAndSayWhatIsWanted) {
        {Case{{"--start", "0"}, "--start: must be a number above 0, got 0"},
         Case{{"--precision", "-1"}, "--precision"}, Case{{"--mode", "bogus"}, "--mode"},
         Case{{"--slo", "fail_ratio < 1"}, "as a percentage (1%) or a fraction below 1"},
+        Case{{"--stable-windows", "5", "--max-windows", "2"},
+             "--max-windows 2 must be at least --stable-windows 5"},
+        Case{{"--max-inflight", "0"}, "--max-inflight: must be a number above 0, got 0"},
         // Found before the search, not after it.
         Case{{"--json", "no-such-dir/curve.json"}, "--json: cannot write no-such-dir/curve.json"},
         Case{{"--html", "no-such-dir/curve.html"}, "--html: cannot write no-such-dir/curve.html"}}) {
@@ -202,6 +205,12 @@ TEST_F(CicadaCli, CapacityUsageErrorsExitTwoAndSayWhatIsWanted) {
     EXPECT_EQ(run->err().find("1797693"), std::string::npos) << run->err();
     EXPECT_EQ(run->out().find("Capacity search:"), std::string::npos) << "no search started: " << run->out();
   }
+  // A host that is not a URL is refused before the search's header, as any other usage error.
+  auto run = start({"capacity", "-f", source("examples/health.yaml").string(), "--host", "notaurl",
+                    "--headless", "--slo", "p95 < 50ms"});
+  EXPECT_EQ(run->wait(20s), 2) << run->err();
+  EXPECT_NE(run->err().find("host 'notaurl' must start with http://"), std::string::npos) << run->err();
+  EXPECT_EQ(run->out().find("Capacity search:"), std::string::npos) << run->out();
 }
 
 TEST_F(CicadaCli, CsvFilesExistFromTheStartAndFollowEachSecond) {

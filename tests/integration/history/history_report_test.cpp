@@ -272,7 +272,8 @@ TEST(HistoryReport, ACapacitySearchsReportDrawsEachStepsMeasuredThroughput) {
   // The same sections as the search's own page, led by where it stopped and why, and its answer.
   EXPECT_EQ(html.substr(from, to - from), capacity_sections(plan, result));
   EXPECT_NE(html.find("<h2>Result</h2><dl><dt>Stopped</dt><dd>p95 &lt; 50ms crossed at 1100/s</dd>"
-                      "<dt>Maximum sustainable load</dt><dd>600/s (590.0 req/s, p95 20.0 ms)</dd></dl>"),
+                      "<dt>Maximum sustainable load</dt><dd>600/s (590.0 req/s, goodput 590.0 req/s, p95 "
+                      "20.0 ms)</dd></dl>"),
             std::string::npos)
       << html;
   const std::string curve = html.substr(from, to - from);

@@ -23,6 +23,7 @@ runner::CapacityResult four_steps() {
     p.step = i;
     p.load = 100.0 * i;
     p.throughput_rps = i < 4 ? 100.0 * i : 310;
+    p.goodput_rps = i < 4 ? p.throughput_rps : 120;
     p.percentiles_us[0] = 5'000 * i;
     p.percentiles_us[5] = i < 4 ? 10'000 * i : 73'100;
     p.percentiles_us[7] = 20'000 * i;
@@ -56,8 +57,9 @@ TEST(CapacityHtml, MarksTheLimitAndTheMaximumOnBothCharts) {
   EXPECT_EQ(count_occurrences(html, "class=\"mark\""), 4u) << html;
   EXPECT_EQ(count_occurrences(html, ">limit: p95 &lt; 50ms</text>"), 2u);
   EXPECT_EQ(count_occurrences(html, ">max sustainable: 300/s</text>"), 2u);
-  EXPECT_NE(html.find("Maximum sustainable load</dt><dd>300/s (300.0 req/s, p95 30.0 ms)"),
-            std::string::npos);
+  EXPECT_NE(
+      html.find("Maximum sustainable load</dt><dd>300/s (300.0 req/s, goodput 300.0 req/s, p95 30.0 ms)"),
+      std::string::npos);
 }
 
 TEST(CapacityHtml, NothingFoundSaysSoAndMarksOnlyTheLimit) {
