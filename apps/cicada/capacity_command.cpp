@@ -105,14 +105,20 @@ std::string point_line(const runner::CapacityPlan& plan, const std::vector<runne
   std::string server;
   for (const auto& [name, value] : p.server)
     server += fmt::format("  {} {}", name, report::server_figure_text(name, value));
+  // A step in which no request completed (a target that hangs) measured no latency and no ratio: "-",
+  // not zeros that read as measurements.
+  const bool measured = p.throughput_rps > 0;
+  auto ms = [&](std::size_t i) {
+    return measured ? fmt::format("{:>7.2f}", static_cast<double>(p.percentiles_us[i]) / 1000.0)
+                    : fmt::format("{:>7}", "-");
+  };
   return fmt::format(
-      "step {:>2}  {:>12}  {:>9.1f} req/s  goodput {:>9.1f} req/s  p50 {:>7.2f} ms  p95 {:>7.2f} ms  p99 "
-      "{:>7.2f} "
-      "ms{}  "
-      "fail {:>5.2f}%  cpu {} wait {}{}  {} windows{}{}{}{}{}",
-      p.step, runner::format_load(plan, p.load), p.throughput_rps, p.goodput_rps,
-      static_cast<double>(p.percentiles_us[0]) / 1000.0, static_cast<double>(p.percentiles_us[5]) / 1000.0,
-      static_cast<double>(p.percentiles_us[7]) / 1000.0, objective_columns(slos, p), p.fail_ratio * 100.0,
+      "step {:>2}  {:>12}  {:>9.1f} req/s  goodput {:>9.1f} req/s  p50 {} ms  p95 {} ms  p99 {} ms{}  fail "
+      "{}  "
+      "cpu {} wait {}{}  {} windows{}{}{}{}{}",
+      p.step, runner::format_load(plan, p.load), p.throughput_rps, p.goodput_rps, ms(0), ms(5), ms(7),
+      measured ? objective_columns(slos, p) : std::string(),
+      measured ? fmt::format("{:>5.2f}%", p.fail_ratio * 100.0) : fmt::format("{:>6}", "-"),
       p.generator_cpu >= 0 ? fmt::format("{:>3.0f}%", p.generator_cpu * 100) : std::string("N/A"),
       p.generator_cpu_wait >= 0 ? fmt::format("{:>3.0f}%", p.generator_cpu_wait * 100) : std::string("N/A"),
       p.generator_busy >= 0 ? fmt::format(" busy {:>3.0f}%", p.generator_busy * 100) : std::string(),

@@ -22,6 +22,7 @@
 #include "model_server.hpp"
 #include "raw_http.hpp"
 #include "support/child_process.hpp"
+#include "support/scripted_server.hpp"
 
 using namespace std::chrono_literals;
 using cicada::testing::binary;
@@ -356,6 +357,31 @@ TEST(CapacityE2e, ADownTargetNamesItsErrorAndNoLowerStartIsAdvised) {
   ASSERT_NE(report, std::string::npos) << out;
   EXPECT_NE(out.find("GET /health: ", report), std::string::npos) << out;
   EXPECT_NE(out.find("refused", report), std::string::npos) << out;
+}
+
+}  // namespace
+
+namespace {
+
+// A target that accepts and never answers: its step measured nothing, and says "-" where zeros would read
+// as a 0 ms p95 and no failures.
+TEST(CapacityE2e, AHungTargetsStepShowsNoFiguresRatherThanZeros) {
+  cicada::testing::ScriptedServer server;
+  server.set_recording(false);
+  server.set_fallback(cicada::testing::ScriptedReply::stall());
+  TempDir dir;
+  ChildProcess search({binary("apps/cicada/cicada").string(), "capacity", "-f",
+                       source("examples/health.yaml").string(), "--host", server.url(), "--slo", "p95 < 50ms",
+                       "--start", "2", "--warmup", "0s", "--window", "1s", "--headless", "--no-history"},
+                      dir.path());
+  const auto code = search.wait(60s);
+  ASSERT_TRUE(code.has_value()) << search.out() << search.err();
+  EXPECT_EQ(*code, 1) << search.out() << search.err();
+  const std::string out = search.out();
+  EXPECT_NE(out.find("p50       - ms  p95       - ms  p99       - ms  fail      -  "), std::string::npos)
+      << out;
+  EXPECT_NE(out.find("(no request completed)"), std::string::npos) << out;
+  EXPECT_EQ(out.find("p95    0.00 ms"), std::string::npos) << out;
 }
 
 }  // namespace
