@@ -244,11 +244,11 @@ int run_capacity_command(int argc, char** argv) {
   plan.repeat = o.repeat;
   plan.stable_windows = o.stable_windows;
   plan.stability = o.stability_percent / 100.0;
-  // Fewer windows than must agree would never settle a step (it used --stable-windows, silently).
-  if (o.max_windows < o.stable_windows)
+  // Fewer windows than must agree would never settle a step: refused when asked for, the default raised.
+  if (o.max_windows < o.stable_windows && app.count("--max-windows") > 0)
     return fail(fmt::format("--max-windows {} must be at least --stable-windows {}", o.max_windows,
                             o.stable_windows));
-  plan.max_windows = o.max_windows;
+  plan.max_windows = std::max(o.max_windows, o.stable_windows);
   auto warmup = parse_duration(o.warmup);
   if (!warmup) return fail("--warmup: " + warmup.error().message);
   plan.warmup = std::chrono::duration_cast<std::chrono::seconds>(*warmup);

@@ -173,13 +173,17 @@ std::optional<CapacitySearch::Rule> CapacitySearch::failed_objective(const Capac
   for (const auto& slo : slos_) {
     if (w.requests == 0) return Rule{StepVerdict::kCrossed, slo.text + " (no request completed)"};
     const double value = slo_value(slo, w.latency, fail_ratio);
-    if (value < slo.limit) continue;
+    // No failure meets every fail_ratio objective, "< 0%" (none allowed) included.
+    if (value < slo.limit || (slo.kind == Slo::Kind::kFailRatio && w.failures == 0)) continue;
     if (slo.kind != Slo::Kind::kFailRatio)
       return Rule{StepVerdict::kCrossed, slo.text + " (measured " + slo_value_text(slo, value) + ")"};
     // One failure in 87 requests measures 1.15% of a target that fails 0.5%: a step crosses a fail
-    // ratio on failures more than chance at the limit explains, or on what it measured once it can
-    // measure no more.
-    if (test == FailRatioTest::kMeasured || fail_ratio_shown_above(w.failures, w.requests, slo.limit))
+    // ratio on failures more than chance at the limit explains, or, once it can measure no more, on the
+    // ratio it measured if that had requests enough to mean something (10 failures expected at the
+    // limit: 1,000 requests against 1%); with fewer, one failure in 100 would cross 1%.
+    const bool measurable = static_cast<double>(w.requests) * slo.limit >= kFailuresToMeasureARatio;
+    if ((test == FailRatioTest::kMeasured && measurable) ||
+        fail_ratio_shown_above(w.failures, w.requests, slo.limit))
       return Rule{StepVerdict::kCrossed, fmt::format("{} (measured {}: {} of {})", slo.text,
                                                      slo_value_text(slo, value), w.failures, w.requests)};
   }
@@ -188,15 +192,11 @@ std::optional<CapacitySearch::Rule> CapacitySearch::failed_objective(const Capac
 
 std::optional<std::string> CapacitySearch::fail_ratio_unsettled(const CapacityWindow& m) const {
   for (const auto& slo : slos_) {
-    if (slo.kind != Slo::Kind::kFailRatio || m.requests == 0 || m.failures >= m.requests) continue;
+    if (slo.kind != Slo::Kind::kFailRatio || m.failures == 0 || m.failures >= m.requests) continue;
     const double value = ratio(m.failures, m.requests);
     if (!(value < slo.limit) && !fail_ratio_shown_above(m.failures, m.requests, slo.limit))
       return fmt::format("fail ratio {} ({} of {}) could be chance at {}", slo_value_text(slo, value),
                          m.failures, m.requests, slo_value_text(slo, slo.limit));
-    // Fewer than 1/limit requests: no failure says nothing, one is already over the limit.
-    if (slo.limit > 0 && static_cast<double>(m.requests) * slo.limit < 1)
-      return fmt::format("{} of {} failed: too few requests to measure a fail ratio under {}", m.failures,
-                         m.requests, slo_value_text(slo, slo.limit));
   }
   return std::nullopt;
 }
@@ -293,6 +293,7 @@ bool CapacitySearch::add_window(const CapacityWindow& window) {
     if (now && before) {  // twice in a row: past the limit, no need to wait for it to settle
       // Said of both windows, as the step's columns show them (each window's own figure would differ).
       const auto both = failed_rule(merged(windows_, 2)).value_or(*now);
+      fail_ratio_note_.clear();  // the step did not wait for its fail ratio to settle
       end_step(both.verdict, both.why, 2);
       return true;
     }
@@ -300,16 +301,16 @@ bool CapacitySearch::add_window(const CapacityWindow& window) {
   const auto k = static_cast<std::size_t>(plan_.stable_windows);
   const auto max_windows = static_cast<std::size_t>(plan_.max_windows);
   if (fail_ratio_from_ || stable()) {
-    // Settled, but a fail ratio above its limit may be chance among few requests, and too few requests
-    // cannot show one under it: more windows, up to --max-windows, until they do (or the ratio drops
-    // below the limit); then what was measured decides.
+    // Settled, but a fail ratio above its limit may be chance among few requests: more windows, up to
+    // --max-windows (twice that for a step measured again), until the failures show it or the ratio drops
+    // below the limit; then the ratio measured decides if it had requests enough to mean something.
     if (!fail_ratio_from_) fail_ratio_from_ = n - k;
     const std::size_t judged = n - *fail_ratio_from_;
     const CapacityWindow m = merged(windows_, judged);
     const auto unsettled = fail_ratio_unsettled(m);
     if (unsettled && fail_ratio_note_.empty())
       fail_ratio_note_ = fmt::format("{} in {} windows", *unsettled, judged);
-    if (unsettled && n < max_windows) return false;
+    if (unsettled && n < (remeasuring_ ? 2 * max_windows : max_windows)) return false;
     if (unsettled) {
       fail_ratio_note_ = fmt::format("{} after {} windows (--max-windows)", *unsettled, judged);
     } else if (!fail_ratio_note_.empty()) {
@@ -584,6 +585,8 @@ void CapacitySearch::finish(std::string reason) {
   }
   done_ = true;
   result_.found = !best_of_repeat_.empty();
+  // "Not even the lowest load" is said of a search that found nothing, not of one repeat of many.
+  result_.lowest_load_failed = result_.lowest_load_failed && !result_.found;
   if (result_.found) {
     auto sorted = best_of_repeat_;
     std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.load < b.load; });

@@ -13,7 +13,8 @@
 //    judged on all of its windows merged (and says it was unstable). Any other unstable step fails.
 //    A fail_ratio objective is crossed only by failures more than chance at its limit explains (a
 //    one-sided binomial test at 5%): a settled step whose ratio is above the limit by chance alone
-//    measures more windows, up to `max_windows`, and is then judged on the ratio measured over them.
+//    measures more windows, up to `max_windows`, and is then judged on the ratio measured over them if
+//    they held kFailuresToMeasureARatio failures expected at the limit (else on the test still).
 // 2. Growth. With no failing load known yet, the load grows by `factor` per step (geometric: any
 //    target from 1/s to 10^6/s is reached in a dozen steps).
 // 3. Bisection. Between the highest good and the lowest bad load, the next step is their geometric
@@ -54,7 +55,8 @@ struct CapacityPlan {
   std::chrono::seconds window{0};  // one measurement; 0: automatic (window_for)
   int stable_windows = 3;          // consecutive windows that must agree
   double stability = 0.10;         // ... within ±this of their mean
-  int max_windows = 10;            // windows per step before it is called unstable
+  // Windows per step before it is called unstable, or judged on the fail ratio it measured.
+  int max_windows = 10;
   // An unstable step that kept up with the load gets max_windows more, then is judged on them all merged.
   bool remeasure_unstable = true;
   // Open model: achieved throughput below this share of the offered load means the target no longer
@@ -78,6 +80,10 @@ struct CapacityPlan {
   // ... or (either model) one of its threads waited for a CPU this share of the window: starved.
   double max_cpu_wait = 0.25;
 };
+
+// Failures expected at a fail_ratio objective's limit for the ratio measured to judge a step (1,000
+// requests against 1%); with fewer, only failures more than chance explains cross it.
+inline constexpr double kFailuresToMeasureARatio = 10;
 
 // Server-side figures scraped for one window (--server-metrics); name -> value, e.g. "server_rps".
 using ServerFigures = std::map<std::string, double>;
@@ -198,7 +204,8 @@ class CapacitySearch {
  private:
   struct Rule;  // one failed rule in a window
   // How a fail_ratio objective is crossed: by failures more than chance at its limit explains (while
-  // the step can measure more), or by the ratio measured (once it cannot).
+  // the step can measure more), or also by the ratio measured once it cannot, if its requests held
+  // kFailuresToMeasureARatio failures expected at the limit.
   enum class FailRatioTest { kShownAbove, kMeasured };
   std::optional<Rule> failed_rule(const CapacityWindow& w,
                                   FailRatioTest test = FailRatioTest::kShownAbove) const;
@@ -221,7 +228,9 @@ class CapacitySearch {
   void next_load(std::optional<bool> good);
   // Closed model: whether `load` users serving throughput_rps are past the knee over the met step
   // `lower` (throughput grew by less than min_growth_ratio of the users' growth), and the words for it.
-  bool past_the_knee(const CapacityPoint& lower, double load, double throughput_rps) const;
+  // A demotion of a met step (capacity_knee.cpp) needs the shortfall to exceed `margin` too.
+  bool past_the_knee(const CapacityPoint& lower, double load, double throughput_rps, double margin = 0) const;
+  double demotion_margin() const;
   std::string plateau_text(const CapacityPoint& lower, double load, double throughput_rps) const;
   // Closed model, once a bracket is known (capacity_knee.cpp): whether the best step was measured
   // against a step far below it (or none, above 1 user), so that it may itself be past the knee; then the

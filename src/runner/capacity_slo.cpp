@@ -82,7 +82,9 @@ bool fail_ratio_shown_above(std::uint64_t failures, std::uint64_t requests, doub
   if (limit >= 1) return false;
   const double n = static_cast<double>(requests);
   // P(X >= failures) for X ~ Binomial(n, limit), below 5%: so many failures are unlikely at the limit.
-  if (failures > 10'000) {  // the normal approximation, with continuity correction, is exact enough here
+  // The normal approximation (with continuity correction) once the variance is large, where the exact
+  // sum would be long; the exact sum of P(X = k) for k below `failures` otherwise.
+  if (n * limit * (1 - limit) >= 1000 || failures > 100'000) {
     const double mean = n * limit, sd = std::sqrt(n * limit * (1 - limit));
     const double zscore = (static_cast<double>(failures) - 0.5 - mean) / sd;
     return 0.5 * std::erfc(zscore / std::sqrt(2.0)) < 0.05;

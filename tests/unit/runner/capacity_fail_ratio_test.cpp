@@ -75,15 +75,20 @@ TEST(CapacitySearch, ARareFailureAmongFewRequestsDoesNotCrossAFailRatioObjective
   EXPECT_NE(r.curve.front().note.find("could be chance at 1.00%"), std::string::npos) << r.curve.front().note;
 }
 
-TEST(CapacitySearch, ASteadyFailRatioAboveTheObjectiveMeetsItAtNoLoad) {
-  // 2% failing against fail_ratio < 1%: the first steps cannot show it at once, so they measure more
-  // windows, and then it crosses the objective at every load.
+TEST(CapacitySearch, ASteadyFailRatioAboveTheObjectiveCrossesItWhereStepsMeasureEnough) {
+  // 2% failing against fail_ratio < 1%: the first step (10/s) cannot show it in its first 150 requests,
+  // so it measures more windows until it does. Steps of a few requests per second cannot tell 2% from
+  // 1% in ten windows: they are met, and say their ratio could be chance, never silently.
   const auto r = search_failing({1000, 50}, false);
-  EXPECT_FALSE(r.found) << r.stop_reason;
   ASSERT_FALSE(r.curve.empty());
+  EXPECT_EQ(r.curve.front().verdict, StepVerdict::kCrossed);
+  EXPECT_NE(r.curve.front().violated.find("fail_ratio < 1% (measured 2.00%"), std::string::npos)
+      << r.curve.front().violated;
   for (const auto& p : r.curve) {
-    EXPECT_EQ(p.verdict, StepVerdict::kCrossed) << p.load << ": " << p.violated;
-    EXPECT_NE(p.violated.find("fail_ratio < 1% (measured"), std::string::npos) << p.violated;
+    if (p.within_slo) {
+      EXPECT_NE(p.note.find("could be chance at 1.00%"), std::string::npos) << p.load;
+    }
+    EXPECT_LE(p.load, 10) << "nothing above the first step";
   }
 }
 
@@ -108,23 +113,77 @@ TEST(CapacitySearch, AFailRatioAboveItsLimitByChanceIsMeasuredOverMoreWindows) {
   EXPECT_NEAR(p.fail_ratio, 1.0 / 60, 1e-9) << "the step's figures are of all six windows";
 }
 
-TEST(CapacitySearch, AFailRatioStillUnclearAtMaxWindowsIsJudgedOnWhatWasMeasured) {
+TEST(CapacitySearch, AFailRatioStillUnclearAtMaxWindowsIsJudgedOnWhatWasMeasuredIfItWasEnough) {
+  CapacityPlan plan = default_plan();
+  plan.max_windows = 5;
+  // Windows of 100 requests: 4 failures, then 2 in each (none shown above 2% alone); 12 of 500 at the
+  // cap, 10 expected at the limit: the ratio measured, 2.40%, decides.
+  CapacitySearch enough(plan, {*parse_slo("fail_ratio < 2%")});
+  int windows = 0;
+  while (windows < 5) {
+    auto w = window(100, 1000);
+    w.failures = windows == 0 ? 4 : 2;
+    ++windows;
+    if (enough.add_window(w)) break;
+  }
+  EXPECT_EQ(windows, 5);
+  ASSERT_EQ(enough.result().curve.size(), 1u);
+  EXPECT_EQ(enough.result().curve.back().verdict, StepVerdict::kCrossed);
+  EXPECT_EQ(enough.result().curve.back().violated, "fail_ratio < 2% (measured 2.40%: 12 of 500)");
+  // 1 failure in 40 requests is 2.50%, but one failure more or less moves it by 2.5 points: too few to
+  // measure 2% by, so the test still decides, and the step says why it was met.
+  plan.max_windows = 4;
+  CapacitySearch few(plan, {*parse_slo("fail_ratio < 2%")});
+  windows = 0;
+  while (windows < 4) {
+    auto w = window(few.load(), 1000);
+    if (windows == 0) w.failures = 1;
+    ++windows;
+    if (few.add_window(w)) break;
+  }
+  EXPECT_EQ(windows, 4);
+  ASSERT_EQ(few.result().curve.size(), 1u);
+  const auto& p = few.result().curve.back();
+  EXPECT_EQ(p.verdict, StepVerdict::kMet) << p.violated;
+  EXPECT_EQ(p.note, "fail ratio 2.50% (1 of 40) could be chance at 2.00% after 4 windows (--max-windows)");
+}
+
+TEST(CapacitySearch, AStepMeasuredAgainGetsItsOwnWindowsForAFailRatio) {
+  // Four windows that never agree (10 and 20 req/s), so the step is measured again; then it settles with
+  // one failure in its first 30 requests (chance at 2%): it measures on to twice --max-windows, not
+  // judged at once because its window count is already past --max-windows.
   CapacityPlan plan = default_plan();
   plan.max_windows = 4;
   CapacitySearch search(plan, {*parse_slo("fail_ratio < 2%")});
-  // 1 failure in each window of 10 would be shown; 1 in 30, then nothing: 1 of 40 (2.5%) at the cap.
   int windows = 0;
-  while (windows < 4) {
-    auto w = window(search.load(), 1000);
-    if (windows == 0) w.failures = 1;
+  bool ended = false;
+  while (!ended && windows < 20) {
+    auto w = window(windows < 4 ? (windows % 2 ? 20 : 10) : 10, 1000);
+    if (windows == 4) w.failures = 1;
     ++windows;
-    if (search.add_window(w)) break;
+    ended = search.add_window(w);
   }
-  EXPECT_EQ(windows, 4);
-  ASSERT_EQ(search.result().curve.size(), 1u);
+  ASSERT_TRUE(ended);
+  EXPECT_EQ(windows, 8);
   const auto& p = search.result().curve.back();
-  EXPECT_EQ(p.verdict, StepVerdict::kCrossed);
-  EXPECT_EQ(p.violated, "fail_ratio < 2% (measured 2.50%: 1 of 40)");
+  EXPECT_EQ(p.verdict, StepVerdict::kMet) << p.violated;
+  EXPECT_NE(p.note.find("(1 of 40) could be chance at 2.00% after 4 windows (--max-windows)"),
+            std::string::npos)
+      << p.note;
+}
+
+TEST(CapacitySearch, NoFailureMeetsFailRatioBelowZeroAndOneCrossesIt) {
+  CapacitySearch none(default_plan(), {*parse_slo("fail_ratio < 0%")});
+  for (int i = 0; i < 3; ++i) none.add_window(window(100, 1000));
+  ASSERT_EQ(none.result().curve.size(), 1u);
+  EXPECT_EQ(none.result().curve.back().verdict, StepVerdict::kMet) << none.result().curve.back().violated;
+  EXPECT_TRUE(none.result().curve.back().note.empty()) << none.result().curve.back().note;
+  CapacitySearch one(default_plan(), {*parse_slo("fail_ratio < 0%")});
+  auto w = window(100, 1000);
+  w.failures = 1;
+  one.add_window(w);
+  EXPECT_TRUE(one.add_window(w));
+  EXPECT_EQ(one.result().curve.back().violated, "fail_ratio < 0% (measured 1.00%: 2 of 200)");
 }
 
 TEST(CapacitySearch, TheReasonOfTwoFailingWindowsIsWhatTheStepShows) {

@@ -31,8 +31,7 @@ struct KneeAt {
 };
 
 template <typename Target>
-CapacityResult search_users(Target target, double start) {
-  CapacityPlan plan = default_plan();
+CapacityResult search_users(Target target, double start, CapacityPlan plan = default_plan()) {
   plan.open_model = false;
   plan.start = start;
   CapacitySearch search(plan, {*parse_slo("p95 < 10s")});
@@ -68,9 +67,45 @@ TEST(CapacityKnee, AFirstStepBelowTheKneeStillBisectsAboveIt) {
   for (double start : {1.0, 10.0, 30.0}) {
     const auto r = search_users(KneeAt{20}, start);
     ASSERT_TRUE(r.found) << r.stop_reason;
+    // A met step is demoted only on a shortfall beyond half of --stability (5%), so steps a few users
+    // past the knee (23 against 20: 15% more users, 3.75% of growth expected) are not: within 20%.
     EXPECT_GE(r.best.load, 19) << "from " << start << ": " << r.stop_reason;
-    EXPECT_LE(r.best.load, 22) << "from " << start << ": " << r.stop_reason;
+    EXPECT_LE(r.best.load, 24) << "from " << start << ": " << r.stop_reason;
   }
+}
+
+TEST(CapacityKnee, RepeatsFindTheSameKnee) {
+  CapacityPlan plan = default_plan();
+  plan.repeat = 3;
+  const auto r = search_users(nearly_full_at_one_user, 10, plan);
+  ASSERT_TRUE(r.found) << r.stop_reason;
+  ASSERT_EQ(r.answers.size(), 3u) << r.stop_reason;
+  for (double a : r.answers) EXPECT_DOUBLE_EQ(a, 1) << r.stop_reason;
+}
+
+TEST(CapacityKnee, MaxStepsEndsASearchProbingBelow) {
+  CapacityPlan plan = default_plan();
+  plan.max_steps = 3;  // 10 users, 30 users (a plateau), then 3 users below: no fourth step
+  const auto r = search_users(nearly_full_at_one_user, 10, plan);
+  EXPECT_EQ(r.curve.size(), 3u);
+  EXPECT_NE(r.stop_reason.find("--max-steps 3 reached"), std::string::npos) << r.stop_reason;
+  ASSERT_TRUE(r.found);
+  EXPECT_DOUBLE_EQ(r.best.load, 3);
+  EXPECT_FALSE(r.limit_not_reached) << "10 users failed (past the knee)";
+}
+
+TEST(CapacityKnee, AProbeStepThatFailsLeavesTheBracketAsItWas) {
+  // 3 users cross the latency objective (noise, or a target that is not monotone): 10 users stays the
+  // good end, and the search bisects above it.
+  auto target = [](double users) {
+    auto w = KneeAt{20}(users);
+    if (users == 3) w.latency.record_n(20'000'000, w.requests);  // half its requests take 20 s
+    return w;
+  };
+  const auto r = search_users(target, 10);
+  ASSERT_TRUE(r.found) << r.stop_reason;
+  EXPECT_GE(r.best.load, 10) << r.stop_reason;
+  EXPECT_LE(r.best.load, 24) << r.stop_reason;
 }
 
 TEST(CapacityKnee, LoadsOfOneUserSayUser) {
