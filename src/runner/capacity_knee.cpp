@@ -15,19 +15,11 @@
 
 namespace cicada::runner {
 
-bool CapacitySearch::past_the_knee(const CapacityPoint& lower, double load, double throughput_rps,
-                                   double margin) const {
+bool CapacitySearch::past_the_knee(const CapacityPoint& lower, double load, double throughput_rps) const {
   if (!(lower.throughput_rps > 0) || !(load > lower.load)) return false;
   const double load_growth = (load - lower.load) / lower.load;
   const double tp_growth = (throughput_rps - lower.throughput_rps) / lower.throughput_rps;
-  return tp_growth < plan_.min_growth_ratio * load_growth - margin;
-}
-
-double CapacitySearch::demotion_margin() const {
-  // A met step is demoted on evidence, not noise: steps a few percent apart differ in throughput by
-  // about as much as windows that agree within --stability differ from each other. Without it, a knee at
-  // 50 users with 3% noise was answered anywhere from 38 to 60 users (a review's simulation, 200 seeds).
-  return plan_.stability / 2;
+  return tp_growth < plan_.min_growth_ratio * load_growth;
 }
 
 std::string CapacitySearch::plateau_text(const CapacityPoint& lower, double load,
@@ -49,7 +41,11 @@ bool CapacitySearch::probe_below() {
   if (best.step == knee_confirmed_step_) return false;
   double next = 0;
   if (const CapacityPoint* below = met_below(best.load)) {
-    if (best.load <= below->load * (1 + plan_.precision)) return false;
+    // Each probe compares steps apart by at least --stability (10%): closer ones differ in throughput by
+    // about as much in noise alone, and demoted at random (a review's simulation: a knee at 50 users
+    // answered from 28 to 56 with 3% noise when probes went down to --precision).
+    const double apart = 1 + std::max(plan_.precision, plan_.stability);
+    if (best.load <= below->load * apart * apart) return false;
     next = std::round(std::sqrt(below->load * best.load));
     if (next <= below->load || next >= best.load) return false;
   } else {
@@ -82,7 +78,7 @@ void CapacitySearch::after_probe_below(const CapacityPoint& p) {
     // Failed below a met step: noise, or a target that is not monotone; the bracket stays as it was.
     knee_confirmed_step_ = above.step;
   } else if (const CapacityPoint* below = met_below(p.load);
-             below != nullptr && past_the_knee(*below, p.load, p.throughput_rps, demotion_margin())) {
+             below != nullptr && past_the_knee(*below, p.load, p.throughput_rps)) {
     // This step is past the knee over the one below it, so the best one above it is too.
     auto& shown = result_.curve.back();
     shown.verdict = StepVerdict::kPlateau;
@@ -100,7 +96,7 @@ void CapacitySearch::after_probe_below(const CapacityPoint& p) {
     return next_load(std::nullopt);
   } else {
     met_this_repeat_.push_back(p);
-    if (past_the_knee(p, above.load, above.throughput_rps, demotion_margin())) {
+    if (past_the_knee(p, above.load, above.throughput_rps)) {
       // The best step was past the knee: it is the failing end of the bracket now, this one its good end.
       demote_past_the_knee(above.step, plateau_text(p, above.load, above.throughput_rps));
       auto& shown = result_.curve.back();

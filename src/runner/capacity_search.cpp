@@ -178,12 +178,11 @@ std::optional<CapacitySearch::Rule> CapacitySearch::failed_objective(const Capac
     if (slo.kind != Slo::Kind::kFailRatio)
       return Rule{StepVerdict::kCrossed, slo.text + " (measured " + slo_value_text(slo, value) + ")"};
     // One failure in 87 requests measures 1.15% of a target that fails 0.5%: a step crosses a fail
-    // ratio on failures more than chance at the limit explains, or, once it can measure no more, on the
-    // ratio it measured if that had requests enough to mean something (10 failures expected at the
-    // limit: 1,000 requests against 1%); with fewer, one failure in 100 would cross 1%.
-    const bool measurable = static_cast<double>(w.requests) * slo.limit >= kFailuresToMeasureARatio;
-    if ((test == FailRatioTest::kMeasured && measurable) ||
-        fail_ratio_shown_above(w.failures, w.requests, slo.limit))
+    // ratio on failures more than chance at the limit explains (under 5%), or, once it can measure no
+    // more, on failures more than the limit usually gives (beyond the median count: the measured ratio,
+    // but not "1 of 100 crosses 1%", which a 0.5%-failing target gives 39% of the time).
+    if (fail_ratio_shown_above(w.failures, w.requests, slo.limit,
+                               test == FailRatioTest::kMeasured ? kFailRatioChanceAtTheCap : 0.05))
       return Rule{StepVerdict::kCrossed, fmt::format("{} (measured {}: {} of {})", slo.text,
                                                      slo_value_text(slo, value), w.failures, w.requests)};
   }
@@ -197,6 +196,16 @@ std::optional<std::string> CapacitySearch::fail_ratio_unsettled(const CapacityWi
     if (!(value < slo.limit) && !fail_ratio_shown_above(m.failures, m.requests, slo.limit))
       return fmt::format("fail ratio {} ({} of {}) could be chance at {}", slo_value_text(slo, value),
                          m.failures, m.requests, slo_value_text(slo, slo.limit));
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> CapacitySearch::fail_ratio_too_few(const CapacityWindow& m) const {
+  for (const auto& slo : slos_) {
+    if (slo.kind == Slo::Kind::kFailRatio && slo.limit > 0 &&
+        static_cast<double>(m.requests) * slo.limit < 1 && m.failures < m.requests)
+      return fmt::format("{} of {} failed: too few requests to show a fail ratio under {}", m.failures,
+                         m.requests, slo_value_text(slo, slo.limit));
   }
   return std::nullopt;
 }
@@ -315,6 +324,8 @@ bool CapacitySearch::add_window(const CapacityWindow& window) {
       fail_ratio_note_ = fmt::format("{} after {} windows (--max-windows)", *unsettled, judged);
     } else if (!fail_ratio_note_.empty()) {
       fail_ratio_note_ += fmt::format(": measured {} windows", judged);
+    } else if (const auto few = fail_ratio_too_few(m)) {
+      fail_ratio_note_ = *few;
     }
     judge(m, judged, unsettled ? FailRatioTest::kMeasured : FailRatioTest::kShownAbove);
     return true;

@@ -13,8 +13,8 @@
 //    judged on all of its windows merged (and says it was unstable). Any other unstable step fails.
 //    A fail_ratio objective is crossed only by failures more than chance at its limit explains (a
 //    one-sided binomial test at 5%): a settled step whose ratio is above the limit by chance alone
-//    measures more windows, up to `max_windows`, and is then judged on the ratio measured over them if
-//    they held kFailuresToMeasureARatio failures expected at the limit (else on the test still).
+//    measures more windows, up to `max_windows`, and is then judged on whether its failures are more
+//    than the limit usually gives (kFailRatioChanceAtTheCap).
 // 2. Growth. With no failing load known yet, the load grows by `factor` per step (geometric: any
 //    target from 1/s to 10^6/s is reached in a dozen steps).
 // 3. Bisection. Between the highest good and the lowest bad load, the next step is their geometric
@@ -81,9 +81,9 @@ struct CapacityPlan {
   double max_cpu_wait = 0.25;
 };
 
-// Failures expected at a fail_ratio objective's limit for the ratio measured to judge a step (1,000
-// requests against 1%); with fewer, only failures more than chance explains cross it.
-inline constexpr double kFailuresToMeasureARatio = 10;
+// A step that can measure no more crosses a fail_ratio objective when its failures would happen less
+// often than this at the limit: more than the median count (a neutral verdict, near the measured ratio).
+inline constexpr double kFailRatioChanceAtTheCap = 0.5;
 
 // Server-side figures scraped for one window (--server-metrics); name -> value, e.g. "server_rps".
 using ServerFigures = std::map<std::string, double>;
@@ -204,8 +204,7 @@ class CapacitySearch {
  private:
   struct Rule;  // one failed rule in a window
   // How a fail_ratio objective is crossed: by failures more than chance at its limit explains (while
-  // the step can measure more), or also by the ratio measured once it cannot, if its requests held
-  // kFailuresToMeasureARatio failures expected at the limit.
+  // the step can measure more), or by more failures than the limit usually gives (once it cannot).
   enum class FailRatioTest { kShownAbove, kMeasured };
   std::optional<Rule> failed_rule(const CapacityWindow& w,
                                   FailRatioTest test = FailRatioTest::kShownAbove) const;
@@ -216,6 +215,9 @@ class CapacitySearch {
   // ratio 1.15% (1 of 87) could be chance at 1.00%"), or fewer requests than 1/limit; nullopt when every
   // fail_ratio objective is settled.
   std::optional<std::string> fail_ratio_unsettled(const CapacityWindow& m) const;
+  // What a settled step's note says when its requests were fewer than 1/limit of a fail_ratio objective:
+  // no failure then shows nothing ("0 of 15 failed: too few requests to show a fail ratio under 1.00%").
+  std::optional<std::string> fail_ratio_too_few(const CapacityWindow& m) const;
   // CapacityPoint::objectives_held for a saturated step (m: its judged windows merged).
   bool saturated_but_held(const CapacityWindow& m, std::size_t judged) const;
   bool generator_saturated(const CapacityWindow& w) const;
@@ -228,9 +230,7 @@ class CapacitySearch {
   void next_load(std::optional<bool> good);
   // Closed model: whether `load` users serving throughput_rps are past the knee over the met step
   // `lower` (throughput grew by less than min_growth_ratio of the users' growth), and the words for it.
-  // A demotion of a met step (capacity_knee.cpp) needs the shortfall to exceed `margin` too.
-  bool past_the_knee(const CapacityPoint& lower, double load, double throughput_rps, double margin = 0) const;
-  double demotion_margin() const;
+  bool past_the_knee(const CapacityPoint& lower, double load, double throughput_rps) const;
   std::string plateau_text(const CapacityPoint& lower, double load, double throughput_rps) const;
   // Closed model, once a bracket is known (capacity_knee.cpp): whether the best step was measured
   // against a step far below it (or none, above 1 user), so that it may itself be past the knee; then the

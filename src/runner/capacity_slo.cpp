@@ -76,18 +76,18 @@ Result<Slo> parse_slo(std::string_view text) {
   return slo;
 }
 
-bool fail_ratio_shown_above(std::uint64_t failures, std::uint64_t requests, double limit) {
+bool fail_ratio_shown_above(std::uint64_t failures, std::uint64_t requests, double limit, double chance) {
   if (requests == 0 || failures == 0) return false;
   if (limit <= 0) return true;
   if (limit >= 1) return false;
   const double n = static_cast<double>(requests);
-  // P(X >= failures) for X ~ Binomial(n, limit), below 5%: so many failures are unlikely at the limit.
+  // P(X >= failures) for X ~ Binomial(n, limit), below `chance`: so many failures are unlikely at the limit.
   // The normal approximation (with continuity correction) once the variance is large, where the exact
   // sum would be long; the exact sum of P(X = k) for k below `failures` otherwise.
   if (n * limit * (1 - limit) >= 1000 || failures > 100'000) {
     const double mean = n * limit, sd = std::sqrt(n * limit * (1 - limit));
     const double zscore = (static_cast<double>(failures) - 0.5 - mean) / sd;
-    return 0.5 * std::erfc(zscore / std::sqrt(2.0)) < 0.05;
+    return 0.5 * std::erfc(zscore / std::sqrt(2.0)) < chance;
   }
   // 1 - P(X < failures), the terms of P(X = k) built one from the last, in logs from P(X = 0).
   double log_term = n * std::log1p(-limit), below = 0;
@@ -96,7 +96,7 @@ bool fail_ratio_shown_above(std::uint64_t failures, std::uint64_t requests, doub
     below += std::exp(log_term);
     log_term += std::log((n - static_cast<double>(k)) / static_cast<double>(k + 1)) + odds;
   }
-  return 1 - below < 0.05;
+  return 1 - below < chance;
 }
 
 double slo_value(const Slo& slo, const stats::Histogram& latency, double fail_ratio) {

@@ -30,6 +30,9 @@ std::string slo_value_text(const Slo& slo, double value);
 // of `limit`, that many failures or more would happen less than 5% of the time (binomial). One failure in
 // 87 requests (1.15%) does not show a ratio above 1%; four do (4.6%); one of ten does not; any failure
 // shows a ratio above 0.
-bool fail_ratio_shown_above(std::uint64_t failures, std::uint64_t requests, double limit);
+// `chance` 0.5 asks only that the failures be more than the limit usually gives (more than the median
+// count): a neutral verdict where no more can be measured, without "1 of 100 crosses 1%".
+bool fail_ratio_shown_above(std::uint64_t failures, std::uint64_t requests, double limit,
+                            double chance = 0.05);
 
 }  // namespace cicada::runner

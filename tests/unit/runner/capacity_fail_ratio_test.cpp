@@ -86,7 +86,9 @@ TEST(CapacitySearch, ASteadyFailRatioAboveTheObjectiveCrossesItWhereStepsMeasure
       << r.curve.front().violated;
   for (const auto& p : r.curve) {
     if (p.within_slo) {
-      EXPECT_NE(p.note.find("could be chance at 1.00%"), std::string::npos) << p.load;
+      EXPECT_TRUE(p.note.find("could be chance at 1.00%") != std::string::npos ||
+                  p.note.find("too few requests to show a fail ratio under 1.00%") != std::string::npos)
+          << p.load << ": " << p.note;
     }
     EXPECT_LE(p.load, 10) << "nothing above the first step";
   }
