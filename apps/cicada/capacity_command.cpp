@@ -123,7 +123,7 @@ std::string point_line(const runner::CapacityPlan& plan, const std::vector<runne
       p.generator_cpu_wait >= 0 ? fmt::format("{:>3.0f}%", p.generator_cpu_wait * 100) : std::string("N/A"),
       p.generator_busy >= 0 ? fmt::format(" busy {:>3.0f}%", p.generator_busy * 100) : std::string(),
       p.windows.size(), p.stable ? " stable" : "",
-      p.within_slo && !p.note.empty() ? "  (" + p.note + ")" : "",
+      runner::step_note(p).empty() ? "" : "  (" + runner::step_note(p) + ")",
       p.dropped ? fmt::format("  dropped {}", p.dropped) : "", p.within_slo ? "" : "  <- " + p.violated,
       server.empty() ? "" : "\n          server:" + server);
 }

@@ -521,10 +521,18 @@ bool CapacitySearch::stopped_at_max_steps() {
   return true;
 }
 
+std::string step_note(const CapacityPoint& p) {
+  // A failed step judged on merged windows already leads its reason with the note.
+  if (p.note.empty() || (!p.within_slo && p.violated.starts_with(p.note))) return "";
+  return p.note;
+}
+
 std::string step_outcome(const CapacityPoint& p) {
-  if (p.within_slo) return p.note.empty() ? "met" : "met (" + p.note + ")";
-  return fmt::format("{}{}: {}", verdict_name(p.verdict), p.objectives_held ? " (objectives held)" : "",
-                     p.violated);
+  const std::string note = step_note(p);
+  const std::string noted = note.empty() ? "" : " (" + note + ")";
+  if (p.within_slo) return "met" + noted;
+  return fmt::format("{}{}: {}{}", verdict_name(p.verdict), p.objectives_held ? " (objectives held)" : "",
+                     p.violated, noted);
 }
 
 std::string answer_label(const CapacityResult& result) {

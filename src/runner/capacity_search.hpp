@@ -274,6 +274,9 @@ std::string format_load(const CapacityPlan& plan, double load);  // "200/s" or "
 // A step's outcome in a report's row: "met", or its verdict and why ("crossed: p95 < 50ms (measured
 // 73.1 ms)"), with "(objectives held)" for a saturated step that kept them.
 std::string step_outcome(const CapacityPoint& p);
+// The note a report shows beside a step's outcome ("" when none, or when its reason already leads with
+// it): why it measured more windows for a fail ratio, or was judged on merged windows.
+std::string step_note(const CapacityPoint& p);
 // What the answer is called: "Maximum sustainable load", or what it is when the generator saturated.
 std::string answer_label(const CapacityResult& result);
 // The answer after its label: "468/s (466.9 req/s, goodput 466.9 req/s, p95 31.0 ms)"; "" when none.

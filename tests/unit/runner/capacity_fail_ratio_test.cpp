@@ -132,6 +132,10 @@ TEST(CapacitySearch, AFailRatioStillUnclearAtMaxWindowsIsJudgedOnWhatWasMeasured
   ASSERT_EQ(enough.result().curve.size(), 1u);
   EXPECT_EQ(enough.result().curve.back().verdict, StepVerdict::kCrossed);
   EXPECT_EQ(enough.result().curve.back().violated, "fail_ratio < 2% (measured 2.40%: 12 of 500)");
+  // Its outcome in a report says the ratio was judged where no more could be measured.
+  EXPECT_NE(step_outcome(enough.result().curve.back()).find("after 5 windows (--max-windows)"),
+            std::string::npos)
+      << step_outcome(enough.result().curve.back());
   // 1 failure in 40 requests is 2.50%, but one failure more or less moves it by 2.5 points: too few to
   // measure 2% by, so the test still decides, and the step says why it was met.
   plan.max_windows = 4;
