@@ -80,17 +80,12 @@ void CapacitySearch::after_probe_below(const CapacityPoint& p) {
   } else if (const CapacityPoint* below = met_below(p.load);
              below != nullptr && past_the_knee(*below, p.load, p.throughput_rps)) {
     // This step is past the knee over the one below it, so the best one above it is too.
-    auto& shown = result_.curve.back();
-    shown.verdict = StepVerdict::kPlateau;
-    shown.within_slo = false;
-    shown.objectives_held = false;
-    shown.violated = plateau_text(*below, p.load, p.throughput_rps);
-    limit_this_repeat_ = shown;
-    const CapacityPoint good = *below;
+    const CapacityPoint good = *below;  // a copy: demoting edits the list `below` points into
+    const std::string why = plateau_text(good, p.load, p.throughput_rps);
+    demote_past_the_knee(p.step, why);
     demote_past_the_knee(above.step,
                          fmt::format("past the knee: {} above {}, where {}", format_load(plan_, above.load),
-                                     format_load(plan_, p.load), shown.violated));
-    bad_ = p.load;
+                                     format_load(plan_, p.load), why));
     best_this_repeat_ = good;
     good_ = good.load;
     return next_load(std::nullopt);

@@ -521,51 +521,6 @@ bool CapacitySearch::stopped_at_max_steps() {
   return true;
 }
 
-std::string step_note(const CapacityPoint& p) {
-  // A failed step judged on merged windows already leads its reason with the note.
-  if (p.note.empty() || (!p.within_slo && p.violated.starts_with(p.note))) return "";
-  return p.note;
-}
-
-std::string step_outcome(const CapacityPoint& p) {
-  const std::string note = step_note(p);
-  const std::string noted = note.empty() ? "" : " (" + note + ")";
-  if (p.within_slo) return "met" + noted;
-  return fmt::format("{}{}: {}{}", verdict_name(p.verdict), p.objectives_held ? " (objectives held)" : "",
-                     p.violated, noted);
-}
-
-std::string answer_label(const CapacityResult& result) {
-  if (result.generator_saturated) return "Highest load measured before the generator saturated";
-  if (result.limit_not_reached)
-    return "Highest load measured, no step failed before --max-steps (a lower bound)";
-  return "Maximum sustainable load";
-}
-
-std::string answer_text(const CapacityPlan& plan, const CapacityResult& result) {
-  if (!result.found) return "";
-  const CapacityPoint& b = result.best;
-  return fmt::format("{} ({:.1f} req/s, goodput {:.1f} req/s, p95 {:.1f} ms)", format_load(plan, b.load),
-                     b.throughput_rps, b.goodput_rps, static_cast<double>(b.percentiles_us[5]) / 1000.0);
-}
-
-std::string no_answer_text(const CapacityResult& result) {
-  if (result.saturated_bound() != nullptr) return "No step met every objective with the generator keeping up";
-  // Down to 1/s (1 user) and still failing: the target is down or failing, not loaded too much.
-  if (result.lowest_load_failed) return "No load met every objective, not even the lowest tried";
-  return "No step met every objective: lower --start";
-}
-
-std::string saturated_bound_text(const CapacityPlan& plan, const CapacityResult& result) {
-  const CapacityPoint* top = result.saturated_bound();
-  if (top == nullptr) return "";
-  return fmt::format(
-      "{:.1f} req/s at {}, where the generator saturated (p95 {:.1f} ms): a lower bound of what the target "
-      "serves {}",
-      top->goodput_rps, format_load(plan, top->load), static_cast<double>(top->percentiles_us[5]) / 1000.0,
-      plan.open_model ? "at a paced arrival rate" : "in a closed loop");
-}
-
 const CapacityPoint* CapacityResult::saturated_bound() const {
   if (!generator_saturated || curve.empty()) return nullptr;
   const int deciding = curve.back().repeat;
