@@ -34,6 +34,7 @@
 #include "runner/run_queue_wait.hpp"
 #include "scenario_source.hpp"
 #include "server_metrics_probe.hpp"
+#include "shape_options.hpp"
 
 namespace cicada::app {
 namespace {
@@ -59,6 +60,7 @@ struct CapacityOptions {
   std::string server_metrics;
   DistributedOptions distributed;  // --master: the search drives a fleet of workers
   int max_inflight = 1000;
+  std::string arrival_distribution;  // --arrival-distribution; empty: the scenario's, else constant
   int threads = 0;
   unsigned long long seed = 0;
   std::string json_file;
@@ -205,6 +207,7 @@ int run_capacity_command(int argc, char** argv) {
   app.add_option("--max-inflight", o.max_inflight, "Open model: iterations running at once at most")
       ->check(kAboveZero)
       ->capture_default_str();
+  add_arrival_distribution_flag(app, o.arrival_distribution);
   app.add_option("--threads", o.threads, "Event loop threads (default: one per usable CPU)");
   app.add_option("--seed", o.seed, "Seed of every user's random stream");
   app.add_option("--json", o.json_file, "Write the throughput-latency curve to this JSON file");
@@ -274,6 +277,11 @@ int run_capacity_command(int argc, char** argv) {
   ro.threads = o.threads > 0 ? static_cast<std::size_t>(o.threads) : loaded->settings.threads.value_or(0);
   ro.seed = o.seed;
   ro.max_inflight = static_cast<std::size_t>(std::max(1, o.max_inflight));
+  if (!o.arrival_distribution.empty() && !plan.open_model)
+    return fail("--arrival-distribution: for --mode rate only (users in --mode users do not arrive)");
+  ro.poisson_arrivals = o.arrival_distribution.empty() ? loaded->settings.poisson_arrivals.value_or(false)
+                                                       : o.arrival_distribution == "poisson";
+  plan.poisson_arrivals = plan.open_model && ro.poisson_arrivals;
   ro.keep_entry_history = false;
   ro.stop_timeout = std::chrono::seconds(2);
   if (auto r = check_client_options(ro, loaded->scenario); !r) return fail(r.error().message);
@@ -291,7 +299,8 @@ int run_capacity_command(int argc, char** argv) {
   }
 
   std::cout << fmt::format(
-      "Capacity search: {} from {}, {}, objectives:", o.mode, runner::format_load(plan, plan.start),
+      "Capacity search: {}{} from {}, {}, objectives:", o.mode,
+      plan.poisson_arrivals ? " (Poisson arrivals)" : "", runner::format_load(plan, plan.start),
       plan.step > 0
           ? fmt::format("+{:g} per step (fixed plan)", plan.step)
           : fmt::format("x{:g} per step, then bisection to ±{:g}%", plan.factor, o.precision_percent));

@@ -23,6 +23,14 @@ void add_shape_flags(CLI::App& app, CliOptions& o) {
   add_duration_flag(app, "--max-lateness", o.run.max_lateness,
                     "Open model: an iteration that waited this long for a free slot is dropped (counted; "
                     "default 10s)");
+  add_arrival_distribution_flag(app, o.shape.arrival_distribution);
+}
+
+void add_arrival_distribution_flag(CLI::App& app, std::string& choice) {
+  app.add_option("--arrival-distribution", choice,
+                 "Open model: gaps between arrivals, constant (the rate's interval, default) or poisson "
+                 "(exponential, as many independent clients make them)")
+      ->check(CLI::IsMember({"constant", "poisson"}));
 }
 
 Result<void> apply_shape_options(const CliOptions& cli, const scenario::ScenarioSettings& settings,
@@ -63,9 +71,18 @@ Result<void> apply_shape_options(const CliOptions& cli, const scenario::Scenario
   }
   if (!cli.was_given("max-inflight") && settings.max_inflight)
     ro.max_inflight = static_cast<std::size_t>(*settings.max_inflight);
+  ro.poisson_arrivals = o.arrival_distribution.empty() ? settings.poisson_arrivals.value_or(false)
+                                                       : o.arrival_distribution == "poisson";
+  // A distribution of arrivals means nothing to users in a closed loop: say so rather than ignore it
+  // (the web UI's start form may still ask for an arrival rate, so only without it).
+  if (!o.arrival_distribution.empty() && !ro.shape && cli.headless)
+    return make_error(
+        "--arrival-distribution: for the open model only (--arrival-rate, or stages with rates)");
   if (const auto first = ro.shape ? ro.shape(std::chrono::duration<double>(0)) : std::nullopt;
-      first && first->arrival_rate)
+      first && first->arrival_rate) {
     load.max_inflight = ro.max_inflight;  // the open model's limit belongs to its description
+    load.poisson_arrivals = ro.poisson_arrivals;
+  }
   return {};
 }
 

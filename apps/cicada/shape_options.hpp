@@ -4,6 +4,7 @@
 //   --arrival-rate 200              open model: 200 iterations per second for the whole run
 //   --max-inflight 1000             open model: iterations running at once at most
 //   --max-lateness 10s              open model: an iteration waiting longer for a slot is dropped
+//   --arrival-distribution poisson  open model: exponential gaps between arrivals (default constant)
 #include <string>
 
 #include "base/result.hpp"
@@ -21,7 +22,11 @@ namespace cicada::app {
 struct ShapeOptions {
   std::string stages;
   double arrival_rate = 0;  // 0: not given
+  std::string arrival_distribution;  // "constant" or "poisson"; empty: not given
 };
+
+// --arrival-distribution, for `cicada` and `cicada capacity` alike: sets *poisson from the choice.
+void add_arrival_distribution_flag(CLI::App& app, std::string& choice);
 
 struct CliOptions;
 void add_shape_flags(CLI::App& app, CliOptions& o);

@@ -3,12 +3,14 @@
 // how the answers of whole searches spread. A real target gives one sample per minutes-long search; this
 // gives thousands per second, so a change to the rules is judged on distributions, not on one run.
 //
-//   build/release/bench/bench_capacity_search_sim [step|open|knee|all] [seeds]
+//   build/release/bench/bench_capacity_search_sim [step|open|poisson|knee|all] [seeds]
 //
 // step: one open-model step (the default plan, automatic windows) against a target failing at half or
 //       twice a fail_ratio limit (Bernoulli per request): how often the step is crossed or met wrongly.
 // open: whole searches (p95 < 50ms, fail_ratio < 1%) against a 1,000/s target (1 ms of service, M/D/1
 //       queueing below it, a growing backlog above) failing 0%, 0.5% and 2%: where the answers fall.
+// poisson: the open searches with Poisson arrivals (each window's count a Poisson draw), judged by the
+//       search told so (plan.poisson_arrivals: its noise allowances) and by one that is not.
 // knee: whole closed-model searches (p95 < 10s) against 100 req/s per user up to 50 users, with 0-3% of
 //       throughput noise per window: where the knee is answered from --start 1 and 10.
 // Exit code 1 when a search did not finish within kMaxWindows windows (a search that never ends).
@@ -93,17 +95,25 @@ void single_steps(int seeds) {
   }
 }
 
-CapacityResult open_search(std::mt19937_64& rng, double fail, double* seconds) {
+// arrivals: 0, constant; 1, Poisson arrivals the search is told of; 2, Poisson arrivals it is not told of.
+CapacityResult open_search(std::mt19937_64& rng, double fail, double* seconds, int arrivals = 0) {
   constexpr double kCapacity = 1000, kServiceUs = 1000;
-  CapacitySearch search(CapacityPlan{}, {*parse_slo("p95 < 50ms"), *parse_slo("fail_ratio < 1%")});
+  CapacityPlan plan;
+  plan.poisson_arrivals = arrivals == 1;
+  CapacitySearch search(plan, {*parse_slo("p95 < 50ms"), *parse_slo("fail_ratio < 1%")});
   double in_step = 0;
   for (int i = 0; i < kMaxWindows && !search.done(); ++i) {
     const double load = search.load(), length = static_cast<double>(search.window().count());
     in_step += length;
     *seconds += length;
     const double rho = load / kCapacity;
+    // Poisson arrivals: the window's count is a Poisson draw of the load's mean (below the capacity).
+    const double done =
+        arrivals > 0 && rho < 1
+            ? static_cast<double>(std::poisson_distribution<std::uint64_t>(load * length)(rng)) / length
+            : std::min(load, kCapacity);
     const CapacityWindow w =
-        rho < 1 ? window(rng, load, kServiceUs * (1 + rho / (2 * (1 - rho))), length, fail)
+        rho < 1 ? window(rng, done, kServiceUs * (1 + rho / (2 * (1 - rho))), length, fail)
                 : window(rng, kCapacity, kServiceUs + (load - kCapacity) * in_step / kCapacity * 1e6, length,
                          fail);
     if (search.add_window(w)) in_step = 0;
@@ -112,14 +122,16 @@ CapacityResult open_search(std::mt19937_64& rng, double fail, double* seconds) {
   return search.result();
 }
 
-void open_searches(int seeds) {
+void open_searches(int seeds, int arrivals = 0) {
+  if (arrivals > 0)
+    std::printf("Poisson arrivals, %s:\n", arrivals == 1 ? "the search told so" : "the search not told so");
   for (double fail : {0.0, 0.005, 0.02}) {
     std::vector<double> answers, seconds;
     int below_half = 0;
     for (int seed = 0; seed < seeds; ++seed) {
       std::mt19937_64 rng(1'000'003ull * static_cast<std::uint64_t>(seed) + 17);
       double s = 0;
-      const auto r = open_search(rng, fail, &s);
+      const auto r = open_search(rng, fail, &s, arrivals);
       seconds.push_back(s);
       if (!r.found) continue;
       answers.push_back(r.best.load);
@@ -174,6 +186,10 @@ int main(int argc, char** argv) {
   const int seeds = argc > 2 ? std::max(1, std::atoi(argv[2])) : 0;
   if (what == "step" || what == "all") single_steps(seeds ? seeds : 2000);
   if (what == "open" || what == "all") open_searches(seeds ? seeds : 300);
+  if (what == "poisson" || what == "all") {
+    open_searches(seeds ? seeds : 300, 1);
+    open_searches(seeds ? seeds : 300, 2);
+  }
   if (what == "knee" || what == "all") knee_searches(seeds ? seeds : 200);
   if (unfinished > 0) {
     std::fprintf(stderr, "search_sim: %d searches did not finish within %d windows\n", unfinished,

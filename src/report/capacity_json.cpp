@@ -172,6 +172,9 @@ nlohmann::json capacity_curve_json(const runner::CapacityPlan& plan, const runne
   const runner::CapacityPoint* limit = limiting_step(r);
   const runner::CapacityPoint* bound = r.saturated_bound();
   return {{"mode", plan.open_model ? "rate" : "users"},
+          {"arrival_distribution", !plan.open_model        ? ""
+                                   : plan.poisson_arrivals ? "poisson"
+                                                           : "constant"},
           {"found", r.found},
           {"generator_saturated", r.generator_saturated},
           {"limit_not_reached", r.limit_not_reached},

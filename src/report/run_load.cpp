@@ -16,10 +16,13 @@ std::string capacity_phrase(const json& c) {
     for (const auto& s : *it)
       if (s.is_string()) slos += (slos.empty() ? "" : ", ") + s.get<std::string>();
   const double start = c.value("start", 0.0);
-  std::string out = rate ? fmt::format("capacity search by arrival rate from {:g}/s", start)
-                         : fmt::format("capacity search by users from {:g}", start);
-  if (!slos.empty()) out += " (" + slos + ")";
   const auto result = c.find("result");
+  const bool poisson = result != c.end() && result->is_object() &&
+                       result->value("arrival_distribution", std::string()) == "poisson";
+  std::string out =
+      rate ? fmt::format("capacity search by {}arrival rate from {:g}/s", poisson ? "Poisson " : "", start)
+           : fmt::format("capacity search by users from {:g}", start);
+  if (!slos.empty()) out += " (" + slos + ")";
   if (result != c.end() && result->is_object()) {
     // As the console says it (runner::answer_label): where the generator saturated, a lower bound.
     const bool saturated = result->value("generator_saturated", false);
@@ -28,7 +31,7 @@ std::string capacity_phrase(const json& c) {
       const char* what = saturated ? "highest before the generator saturated"
                          : result->value("limit_not_reached", false) ? "highest measured before --max-steps"
                                                                      : "highest sustainable";
-      out += fmt::format(": {} {:g}{}", what, best, rate ? "/s" : " users");
+      out += fmt::format(": {} {:g}{}", what, best, rate ? "/s" : best == 1 ? " user" : " users");
     } else {
       out += ": no step met the objectives";
     }
@@ -47,6 +50,7 @@ nlohmann::json run_load_json(const RunLoad& l) {
           {"arrival_rate", l.arrival_rate},
           {"stages", l.stages},
           {"max_inflight", l.max_inflight},
+          {"arrival_distribution", l.poisson_arrivals ? "poisson" : "constant"},
           {"workers", l.workers},
           {"capacity", l.capacity}};
 }
@@ -68,6 +72,7 @@ RunLoad run_load_from_config(const std::string& config_json, int users) {
     l.arrival_rate = it->value("arrival_rate", 0.0);
     l.stages = it->value("stages", std::string());
     l.max_inflight = it->value("max_inflight", std::size_t{0});
+    l.poisson_arrivals = it->value("arrival_distribution", std::string()) == "poisson";
     l.workers = it->value("workers", 0);
     return l;
   }
@@ -105,7 +110,7 @@ std::string describe_load(const RunLoad& l, const stats::Snapshot& snap) {
     if (l.spawn_rate > 0) out += fmt::format(" (spawn rate {:g}/s)", l.spawn_rate);
   }
   if (l.max_inflight > 0 && l.mode != "users" && l.mode != "capacity")
-    out += fmt::format(" (max in-flight {})", l.max_inflight);
+    out += fmt::format(" ({}max in-flight {})", l.poisson_arrivals ? "Poisson, " : "", l.max_inflight);
   if (l.workers > 0) out += fmt::format(", {} worker{}", l.workers, l.workers == 1 ? "" : "s");
   return out;
 }

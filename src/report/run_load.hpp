@@ -4,6 +4,7 @@
 //
 //   "20 users (spawn rate 2/s)"                     closed model; users are the peak the run reached
 //   "arrival rate 200/s (max in-flight 1000)"       open model at a constant rate
+//   "arrival rate 200/s (Poisson, max in-flight 1000)"   ... with exponential gaps between arrivals
 //   "stages 30s:10@5,1m:100@10"                     a staged shape (its rates: "stages 30s:50/s, ...")
 //   "a load shape from the scenario"                a C++ scenario's own shape function
 //   "capacity search by arrival rate from 100/s (p95 < 50ms): highest sustainable 1100/s"
@@ -28,6 +29,7 @@ struct RunLoad {
   double arrival_rate = 0;       // arrival_rate: iterations per second
   std::string stages;            // stages: as written ("30s:10@5,1m:100@10")
   std::size_t max_inflight = 0;  // open model (arrival rate or rate stages): 0 for a closed model
+  bool poisson_arrivals = false;  // open model: exponential gaps between arrivals
   int workers = 0;               // distributed: workers at the start; 0 for a local run
   std::string capacity;          // capacity: the search and its outcome, in words
 };

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <boost/asio/post.hpp>
+#include <cmath>
 #include <utility>
 
 #include "runner/arrival_polling.hpp"
@@ -26,6 +27,11 @@ std::chrono::nanoseconds seconds_to_ns(double s) {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(s));
 }
 }  // namespace
+
+double next_arrival_gap_s(double mean_s, bool poisson, Random& rng) {
+  if (!poisson) return mean_s;
+  return -std::log1p(-rng.uniform()) * mean_s;  // uniform() < 1: the log is finite
+}
 
 ArrivalExecutor::ArrivalExecutor(Shard& shard, const Scenario& scenario,
                                  const std::vector<TaskPicker>& pickers, ArrivalConfig config)
@@ -64,8 +70,10 @@ void ArrivalExecutor::start(MonoTime origin, double total_rate) {
   started_ = true;
   if (total_rate > 0) {
     interval_s_ = static_cast<double>(config_.count) / total_rate;
-    // Executor i takes arrivals i, i + N, i + 2N...: its first one is i/rate after the origin.
-    next_due_ = origin + seconds_to_ns(static_cast<double>(config_.index) / total_rate);
+    // Executor i takes arrivals i, i + N, i + 2N...: its first one is i/rate after the origin. A Poisson
+    // stream has no phase: its first arrival is one drawn gap after the origin.
+    next_due_ = origin + seconds_to_ns(config_.poisson ? next_arrival_gap_s(interval_s_, true, rng_)
+                                                       : static_cast<double>(config_.index) / total_rate);
     last_due_ = next_due_ - seconds_to_ns(interval_s_);
   }
   arm_timer();
@@ -123,7 +131,7 @@ void ArrivalExecutor::on_timer(MonoTime now) {
   while (interval_s_ > 0 && next_due_ <= now) {
     dispatch(next_due_, pick_type());
     last_due_ = next_due_;
-    next_due_ += seconds_to_ns(interval_s_);
+    next_due_ += seconds_to_ns(next_arrival_gap_s(interval_s_, config_.poisson, rng_));
   }
   arm_timer();
 }

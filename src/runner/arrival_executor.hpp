@@ -5,7 +5,9 @@
 // by i/rate), so together they produce exactly the requested rate.
 //
 // Semantics (docs/metrics.md, "Coordinated omission"):
-// - Iteration k is due at a fixed time on the schedule, whether or not earlier iterations finished.
+// - Iteration k is due at a fixed time on the schedule, whether or not earlier iterations finished. The
+//   schedule's gaps are the rate's interval (constant, the default) or drawn from an exponential
+//   distribution of that mean (Poisson arrivals, --arrival-distribution poisson; next_arrival_gap_s).
 // - It starts at once on a free slot if fewer than max_inflight iterations are running; otherwise it
 //   waits (FIFO) for a slot and starts late, its latency still counted from the due time.
 // - An iteration that waited longer than max_lateness, or still waits when the run stops, is dropped and
@@ -38,7 +40,14 @@ struct ArrivalConfig {
   std::chrono::microseconds max_lateness{10'000'000};  // wait for a slot at most this long
   std::uint64_t seed = 0;
   std::uint64_t first_user_id = 0;  // slot ids are first_user_id + index + k * count
+  bool poisson = false;             // exponential gaps (RunOptions::poisson_arrivals)
 };
+
+// The gap before an executor's next arrival, for a mean gap of mean_s seconds. Poisson arrivals are what
+// many independent clients make, as perf_analyzer's --request-distribution poisson: exponential gaps,
+// so arrivals sometimes come close together and sometimes leave the target idle. Executors each draw
+// their own: N independent Poisson streams at rate/N are one Poisson stream at the rate.
+double next_arrival_gap_s(double mean_s, bool poisson, Random& rng);
 
 class ArrivalExecutor {
  public:

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <functional>
 
+#include "runner/capacity_agreement.hpp"
+
 namespace cicada::runner {
 
 struct CapacitySearch::Rule {
@@ -21,21 +23,6 @@ double ratio(std::uint64_t part, std::uint64_t whole) {
 
 double throughput(const CapacityWindow& w) {
   return static_cast<double>(w.requests) / std::max(1e-3, w.seconds);
-}
-
-// Every value within `stability` (a share) of their mean, or all within `floor` of each other: differences
-// far below an objective cannot change a verdict (noise of a fast target's 0.2 ms p95 on a busy machine
-// would otherwise never settle).
-bool agree_within(const std::vector<double>& v, double stability, double floor) {
-  double mean = 0;
-  for (double x : v) mean += x;
-  mean /= static_cast<double>(v.size());
-  const auto [lo, hi] = std::minmax_element(v.begin(), v.end());
-  if (*hi - *lo <= floor) return true;
-  for (double x : v) {
-    if (std::abs(x - mean) > stability * mean) return false;
-  }
-  return true;
 }
 
 // Windows merged into one measurement (the windows a step is judged on).
@@ -217,7 +204,7 @@ bool CapacitySearch::saturated_but_held(const CapacityWindow& m, std::size_t jud
     if (w->requests == 0 || failed_objective(*w)) return false;  // each window, not only their sum
     tp.push_back(throughput(*w));
   }
-  return agree_within(tp, plan_.stability, 0) &&
+  return throughputs_agree(tp, plan_.stability, plan_.poisson_arrivals, windows_.back().seconds) &&
          !(plan_.open_model && ratio(m.dropped, m.requests + m.dropped) > plan_.max_dropped_ratio);
 }
 
@@ -226,7 +213,10 @@ std::optional<CapacitySearch::Rule> CapacitySearch::failed_rule(const CapacityWi
   if (auto objective = failed_objective(w, test)) return objective;
   if (!plan_.open_model) return std::nullopt;
   const double done = throughput(w);
-  if (done < plan_.min_throughput_ratio * load_)
+  // Under Poisson arrivals a shortfall within 3 standard deviations of the window's count (0.13% of
+  // windows fall below that) is the schedule's chance, not a target falling behind.
+  const double chance = plan_.poisson_arrivals ? 3 * poisson_sd_rps(load_, w.seconds) : 0;
+  if (done < plan_.min_throughput_ratio * load_ - chance)
     return Rule{StepVerdict::kPlateau, fmt::format("throughput {:.1f} req/s no longer follows the offered {}",
                                                    done, format_load(plan_, load_))};
   if (ratio(w.dropped, w.requests + w.dropped) > plan_.max_dropped_ratio)
@@ -282,7 +272,8 @@ bool CapacitySearch::stable() const {
   // not stable however close the windows are.
   const bool rising =
       std::is_sorted(lat.begin(), lat.end(), std::less_equal<>()) && lat.back() - lat.front() > floor;
-  return agree_within(tp, plan_.stability, 0) && agree_within(lat, plan_.stability, floor) && !rising;
+  return throughputs_agree(tp, plan_.stability, plan_.poisson_arrivals, windows_.back().seconds) &&
+         agree_within(lat, plan_.stability, floor) && !rising;
 }
 
 bool CapacitySearch::add_window(const CapacityWindow& window) {

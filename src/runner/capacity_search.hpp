@@ -66,6 +66,7 @@ struct CapacityPlan {
   double min_growth_ratio = 0.25;
   double max_dropped_ratio = 0.01;  // open model: more dropped iterations than this fails the step
   std::size_t max_inflight = 1000;  // open model: the generator's cap on iterations in flight
+  bool poisson_arrivals = false;    // open model: exponential gaps (reported; RunOptions applies it)
   // The generator is saturated when its iterations start this late (median; at least a tenth of the
   // tightest latency objective) while slots are free...
   std::chrono::microseconds max_lateness{1000};

@@ -48,7 +48,9 @@ std::string saturated_bound_text(const CapacityPlan& plan, const CapacityResult&
       "{:.1f} req/s at {}, where the generator saturated (p95 {:.1f} ms): a lower bound of what the target "
       "serves {}",
       top->goodput_rps, format_load(plan, top->load), static_cast<double>(top->percentiles_us[5]) / 1000.0,
-      plan.open_model ? "at a paced arrival rate" : "in a closed loop");
+      !plan.open_model        ? "in a closed loop"
+      : plan.poisson_arrivals ? "at a Poisson arrival rate"
+                              : "at a paced arrival rate");
 }
 
 }  // namespace cicada::runner

@@ -11,8 +11,8 @@ std::string describe_load(const RunOptions& ro) {
   // The stage label says more than the first target only for real stages ("stage 1/3: ...").
   const std::string stage = first->stage.starts_with("stage") ? " (" + first->stage + ")" : "";
   if (first->arrival_rate)
-    return fmt::format("arrival rate {:g}/s, max in-flight {}{}", *first->arrival_rate, ro.max_inflight,
-                       stage);
+    return fmt::format("arrival rate {:g}/s{}, max in-flight {}{}", *first->arrival_rate,
+                       ro.poisson_arrivals ? " (Poisson arrivals)" : "", ro.max_inflight, stage);
   return fmt::format("{} users{}", first->users, stage);
 }
 

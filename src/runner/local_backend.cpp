@@ -45,6 +45,7 @@ LocalBackend::LocalBackend(const Scenario& scenario, const std::vector<TaskPicke
       client_(client_config(options)),
       threads_(options.threads ? options.threads : usable_cpus()),
       max_lateness_(options.max_lateness),
+      poisson_arrivals_(options.poisson_arrivals),
       seed_(seed),
       mix_(scenario.user_types),
       live_per_type_(scenario.user_types.size(), 0) {
@@ -180,6 +181,7 @@ void LocalBackend::start_arrivals(MonoTime origin, double rate, std::size_t max_
     config.count = n;
     config.max_inflight = loop_share(max_inflight, n);
     config.max_lateness = max_lateness_;
+    config.poisson = poisson_arrivals_;
     config.seed = seed_ ^ (0xD1B54A32D192ED03ull * (i + 1));
     Shard& shard = *shards_[i];
     // Created here, before the loop sees it, so the control thread may read in_flight() without a race.

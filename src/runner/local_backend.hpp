@@ -67,6 +67,7 @@ class LocalBackend final : public RunBackend {
   std::vector<std::pair<const UserType*, http::ClientConfig>> type_clients_;  // types with their own
   std::size_t threads_;
   std::chrono::microseconds max_lateness_;
+  bool poisson_arrivals_;
   std::uint64_t seed_;
   std::unique_ptr<reactor::ReactorPool> pool_;
   std::vector<std::unique_ptr<Shard>> shards_;

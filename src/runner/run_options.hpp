@@ -54,6 +54,9 @@ struct RunOptions {
   // (--max-inflight), and how long an iteration may wait for a free slot before it is dropped.
   std::size_t max_inflight = 1000;
   std::chrono::microseconds max_lateness{10'000'000};
+  // Open model only: exponential gaps between arrivals instead of the rate's interval
+  // (--arrival-distribution poisson; runner/arrival_executor.hpp).
+  bool poisson_arrivals = false;
 };
 
 // Calls visit(name, field) for every field except `shape` (a function: the master follows it and sends
@@ -88,6 +91,7 @@ void visit_run_options(Options& options, Visit&& visit) {
   visit("stream_tokens", options.stream_tokens.json_pointer);  // empty: one token per event
   visit("max_inflight", options.max_inflight);
   visit("max_lateness", options.max_lateness);
+  visit("poisson_arrivals", options.poisson_arrivals);
 }
 
 // CPUs in this process's affinity mask (taskset-aware, unlike hardware_concurrency()).

@@ -130,7 +130,7 @@ UserType parse_user_type(const YamlContext& ctx, const std::string& name, const 
 LoadedScenario parse_document(const YamlContext& ctx, const YAML::Node& root) {
   ctx.require_keys(root, "the scenario",
                    {"host", "users", "spawn_rate", "run_time", "headers", "client", "payloads", "user_types",
-                    "stages", "arrival_rate", "max_inflight", "thresholds"});
+                    "stages", "arrival_rate", "max_inflight", "arrival_distribution", "thresholds"});
   LoadedScenario out;
   out.scenario.source = ctx.file().string();
   if (auto host = YamlContext::find(root, "host")) out.scenario.default_host = parse_host(ctx, *host);

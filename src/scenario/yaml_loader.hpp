@@ -39,6 +39,7 @@ struct ScenarioSettings {
   std::vector<std::string> stages;
   std::optional<double> arrival_rate;
   std::optional<int> max_inflight;
+  std::optional<bool> poisson_arrivals;  // `arrival_distribution: poisson` (or constant)
   // Event loops when --threads is not given (a locustfile: 1, its interpreter runs one thread at a time).
   std::optional<std::size_t> threads;
 };

@@ -70,6 +70,11 @@ void parse_shape_settings(const YamlContext& ctx, const YAML::Node& root, Scenar
     if (n < 1 || n > 10'000'000) ctx.fail(*inflight, "max_inflight of at least 1");
     settings.max_inflight = static_cast<int>(n);
   }
+  if (auto distribution = YamlContext::find(root, "arrival_distribution")) {
+    const std::string name = ctx.string(*distribution, "constant or poisson");
+    if (name != "constant" && name != "poisson") ctx.fail(*distribution, "constant or poisson");
+    settings.poisson_arrivals = name == "poisson";
+  }
 }
 
 }  // namespace cicada::scenario

@@ -1,5 +1,6 @@
 #pragma once
-// The load-shape keys of a YAML scenario (docs/scenarios.md): `stages:`, `arrival_rate:`, `max_inflight:`.
+// The load-shape keys of a YAML scenario (docs/scenarios.md): `stages:`, `arrival_rate:`, `max_inflight:`,
+// `arrival_distribution:`.
 // Stages are checked here (with file:line:column) and handed on in the --stages syntax, which the
 // runner parses (runner/stages.hpp), so the scenario layer need not know the runner's types.
 #include <yaml-cpp/yaml.h>

@@ -89,6 +89,8 @@ report::RunLoad TestController::load_of(LoadMode mode, const SwarmRequest& reque
     load.arrival_rate = *request.arrival_rate;
     load.max_inflight = options.max_inflight;
   }
+  // The command line's --arrival-distribution holds for every open-model test started from the page.
+  load.poisson_arrivals = load.max_inflight > 0 && options.poisson_arrivals;
   return load;
 }
 

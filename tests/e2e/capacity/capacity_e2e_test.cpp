@@ -265,11 +265,14 @@ std::vector<std::string> short_fixed_plan(const std::string& url, int steps, std
   return args;
 }
 
-// --no-io-uring: the search's requests go over epoll (the default is io_uring), and the history says which.
-TEST(CapacityE2e, NoIoUringSearchesOverEpollAndTheHistorySaysSo) {
+// --no-io-uring: the search's requests go over epoll (the default is io_uring); --arrival-distribution
+// poisson: at exponential gaps (the default is paced). The console and the history say which.
+TEST(CapacityE2e, NoIoUringAndPoissonArrivalsAreWhatTheSearchRunsAndTheHistorySaysSo) {
   ModelServer server;
   TempDir dir;
-  ChildProcess search(short_fixed_plan(server.url(), 1, {"--threads", "1", "--headless", "--no-io-uring"}),
+  ChildProcess search(short_fixed_plan(server.url(), 1,
+                                       {"--threads", "1", "--headless", "--no-io-uring",
+                                        "--arrival-distribution", "poisson"}),
                       dir.path());
   const auto code = search.wait(60s);
   ASSERT_TRUE(code.has_value()) << search.out() << search.err();
@@ -281,7 +284,11 @@ TEST(CapacityE2e, NoIoUringSearchesOverEpollAndTheHistorySaysSo) {
       << search.out();
   ChildProcess show({binary("apps/cicada/cicada").string(), "history", "show", "latest"}, dir.path());
   ASSERT_EQ(show.wait(30s), 0) << show.err();
+  EXPECT_NE(search.out().find("Capacity search: rate (Poisson arrivals) from 50/s"), std::string::npos)
+      << search.out();
   EXPECT_NE(show.out().find("\"io_uring\":false"), std::string::npos) << show.out();
+  EXPECT_NE(show.out().find("capacity search by Poisson arrival rate from 50/s"), std::string::npos)
+      << show.out();
   // The settings, not the whole curve on one line: the report draws that.
   EXPECT_EQ(show.out().find("\"points\""), std::string::npos) << show.out();
   EXPECT_NE(show.out().find("cicada report --html"), std::string::npos) << show.out();

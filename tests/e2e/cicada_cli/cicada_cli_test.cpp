@@ -173,6 +173,21 @@ TEST_F(CicadaCli, WarmupAsLongAsTheRunIsAUsageError) {
       << run->err();
 }
 
+TEST_F(CicadaCli, PoissonArrivalsAreForTheOpenModelAndNamedWhereTheLoadIsDescribed) {
+  auto closed = start({"-f", source("examples/health.yaml").string(), "--host", g_server->url(), "--headless",
+                       "-u", "1", "-t", "2s", "--arrival-distribution", "poisson"});
+  ASSERT_EQ(closed->wait(20s), 2) << closed->err();
+  EXPECT_NE(closed->err().find("--arrival-distribution: for the open model only"), std::string::npos)
+      << closed->err();
+  auto open = start({"-f", source("examples/health.yaml").string(), "--host", g_server->url(), "--headless",
+                     "--arrival-rate", "50", "-t", "1s", "--arrival-distribution", "poisson", "--json",
+                     "summary.json"});
+  ASSERT_EQ(open->wait(20s), 0) << open->err();
+  EXPECT_NE(open->err().find("arrival rate 50/s (Poisson arrivals)"), std::string::npos) << open->err();
+  const std::string summary = read_file(dir_.path() / "summary.json");
+  EXPECT_NE(summary.find("arrival rate 50/s (Poisson, max in-flight 1000)"), std::string::npos) << summary;
+}
+
 TEST_F(CicadaCli, CapacityUsageErrorsExitTwoAndSayWhatIsWanted) {
   // CLI11's own exit code for a value out of range is 105, and its PositiveNumber message prints every
   // digit of the largest double: cicada says what it wants and exits 2 for every usage error.
@@ -187,6 +202,9 @@ TEST_F(CicadaCli, CapacityUsageErrorsExitTwoAndSayWhatIsWanted) {
         Case{{"--stable-windows", "5", "--max-windows", "2"},
              "--max-windows 2 must be at least --stable-windows 5"},
         Case{{"--max-inflight", "0"}, "--max-inflight: must be a number above 0, got 0"},
+        Case{{"--arrival-distribution", "uniform"},
+             "--arrival-distribution: uniform not in {constant,poisson}"},
+        Case{{"--mode", "users", "--arrival-distribution", "poisson"}, "for --mode rate only"},
         // Found before the search, not after it.
         Case{{"--json", "no-such-dir/curve.json"}, "--json: cannot write no-such-dir/curve.json"},
         Case{{"--html", "no-such-dir/curve.html"}, "--html: cannot write no-such-dir/curve.html"}}) {

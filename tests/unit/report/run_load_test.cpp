@@ -51,6 +51,10 @@ TEST(RunLoad, EachKindOfRunIsDescribedByWhatDroveIt) {
   // Stored and read back: the same words.
   EXPECT_EQ(describe_load(run_load_from_config(R"({"load":)" + run_load_json(rate).dump() + "}", 0), {}),
             "arrival rate 200/s (max in-flight 50)");
+  rate.poisson_arrivals = true;
+  EXPECT_EQ(describe_load(rate, {}), "arrival rate 200/s (Poisson, max in-flight 50)");
+  EXPECT_EQ(describe_load(run_load_from_config(R"({"load":)" + run_load_json(rate).dump() + "}", 0), {}),
+            "arrival rate 200/s (Poisson, max in-flight 50)");
 }
 
 TEST(RunLoad, UsersAreThePeakTheRunReachedSoAnEditedRunReadsTheSameEverywhere) {
@@ -87,7 +91,7 @@ TEST(RunLoad, OldRunsAndCapacitySearchesAreDescribedFromTheirConfiguration) {
                            R"("saturated_bound_rps":85829.3}})",
                            0);
   EXPECT_EQ(describe_load(saturated, {}),
-            "capacity search by users from 10 (p95 < 50ms): highest before the generator saturated 1 users "
+            "capacity search by users from 10 (p95 < 50ms): highest before the generator saturated 1 user "
             "(85829 req/s within the objectives where it saturated)");
   const auto unbounded =
       run_load_from_config(R"({"kind":"capacity","mode":"rate","start":10,"slos":["p95 < 50ms"],)"
@@ -97,4 +101,10 @@ TEST(RunLoad, OldRunsAndCapacitySearchesAreDescribedFromTheirConfiguration) {
       describe_load(unbounded, {}),
       "capacity search by arrival rate from 10/s (p95 < 50ms): highest measured before --max-steps 90/s");
   EXPECT_EQ(describe_load(run_load_from_config("not json", 3), {}), "3 users");
+  const auto poisson =
+      run_load_from_config(R"({"kind":"capacity","mode":"rate","start":10,"slos":["p95 < 50ms"],)"
+                           R"("result":{"found":true,"max_load":900,"arrival_distribution":"poisson"}})",
+                           0);
+  EXPECT_EQ(describe_load(poisson, {}),
+            "capacity search by Poisson arrival rate from 10/s (p95 < 50ms): highest sustainable 900/s");
 }

@@ -45,7 +45,19 @@ TEST(LoaderErrors, UnknownTopLevelKeyListsTheAllowedKeys) {
   expect_error(
       "host: http://127.0.0.1:1\nusres: 10\n" + with_user_type(kTask), 2, 1,
       "one of the keys of the scenario (host, users, spawn_rate, run_time, headers, client, payloads, "
-      "user_types, stages, arrival_rate, max_inflight, thresholds), got \"usres\"");
+      "user_types, stages, arrival_rate, max_inflight, arrival_distribution, thresholds), got \"usres\"");
+}
+
+TEST(LoaderErrors, ArrivalDistributionIsConstantOrPoisson) {
+  auto r = load_yaml_scenario_text(
+      "arrival_rate: 20\narrival_distribution: poisson\n" + with_user_type(kTask), kFile);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->settings.poisson_arrivals, std::optional<bool>(true));
+  r = load_yaml_scenario_text(with_user_type(kTask), kFile);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_FALSE(r->settings.poisson_arrivals.has_value());  // the command line's default then
+  expect_error("arrival_distribution: uniform\n" + with_user_type(kTask), 1, 23,
+               "constant or poisson, got \"uniform\"");
 }
 
 TEST(LoaderErrors, TypoInARequestKeyIsRejected) {
