@@ -334,6 +334,14 @@ int run_capacity_command(int argc, char** argv) {
     std::cout << point_line(plan, slos, p) << "\n" << std::flush;
     if (web) web->board().add_step(p);
   };
+  // A step printed as met that a later probe found past the knee: said where it happens, not only in the
+  // answer at the end.
+  probes.on_step_revised = [&](const runner::CapacityPoint& p) {
+    std::cout << fmt::format("step {:>2}  {:>12}  now failed: {}\n", p.step,
+                             runner::format_load(plan, p.load), p.violated)
+              << std::flush;
+    if (web) web->board().revise_step(p);
+  };
   Result<runner::CapacityResult> searched = make_error("the search did not run");
   if (o.distributed.master) {
     const int code = run_with_fleet(

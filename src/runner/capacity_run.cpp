@@ -61,6 +61,7 @@ Result<CapacityResult> run_capacity_search(TestRunSource& source, const Scenario
   int window_s = static_cast<int>(search.window().count());
   int next_edge = warmup;  // second at which the next window begins or ends
   bool in_window = false;
+  std::vector<bool> reported_met;  // per curve point: within the objectives when reported
   WindowMark mark;
   auto begin_window = [&](const stats::Snapshot& snap) {
     mark = mark_of(snap);
@@ -109,8 +110,15 @@ Result<CapacityResult> run_capacity_search(TestRunSource& source, const Scenario
     if (probes.on_window) probes.on_window(search.load(), summarize(w));
     const bool ended = search.add_window(w);
     if (!ended) return;
-    const CapacityPoint& point = search.result().curve.back();
+    const auto& curve = search.result().curve;
+    const CapacityPoint& point = curve.back();
     if (probes.on_step) probes.on_step(point);
+    reported_met.resize(curve.size(), false);
+    for (std::size_t i = 0; i < curve.size(); ++i) {
+      if (i + 1 < curve.size() && reported_met[i] && !curve[i].within_slo && probes.on_step_revised)
+        probes.on_step_revised(curve[i]);
+      reported_met[i] = curve[i].within_slo;
+    }
     if (search.done()) {
       run.stop();
       return;

@@ -27,6 +27,9 @@ struct CapacityProbes {
   // A window measured (its step's load) and a step ended; both on the runner's thread.
   std::function<void(double load, const CapacityWindowSummary&)> on_window;
   std::function<void(const CapacityPoint&)> on_step;
+  // An earlier step, reported met, is not any more: a knee probe below it found it past the knee
+  // (capacity_knee.cpp). Called after the on_step of the step that found it.
+  std::function<void(const CapacityPoint&)> on_step_revised;
 };
 
 // options.shape and run_time are replaced; open-model iterations that wait more than a second for a

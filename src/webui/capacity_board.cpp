@@ -13,6 +13,12 @@ void CapacityBoard::add_step(const runner::CapacityPoint& point) {
   points_.push_back(point);
 }
 
+void CapacityBoard::revise_step(const runner::CapacityPoint& point) {
+  std::lock_guard lock(mutex_);
+  for (auto& p : points_)
+    if (p.step == point.step) p = point;
+}
+
 void CapacityBoard::finish(const runner::CapacityResult& result) {
   std::lock_guard lock(mutex_);
   result_ = result;

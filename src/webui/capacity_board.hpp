@@ -22,7 +22,8 @@ class CapacityBoard {
  public:
   explicit CapacityBoard(CapacitySetup setup);
 
-  void add_step(const runner::CapacityPoint& point);  // a step ended
+  void add_step(const runner::CapacityPoint& point);     // a step ended
+  void revise_step(const runner::CapacityPoint& point);  // an earlier step's new verdict (same step number)
   void finish(const runner::CapacityResult& result);  // the search ended
 
   // {state ("running" or "done"), scenario, host, slos, mode, plan: {start, step, factor, precision,

@@ -392,3 +392,55 @@ TEST(CapacityE2e, AHungTargetsStepShowsNoFiguresRatherThanZeros) {
 }
 
 }  // namespace
+
+namespace {
+
+// --mode users from --start 10 against a target that one user nearly fills (one thread, 2 ms a request:
+// at most 500/s): 10 users, printed met as the first step, is past the knee, which only the probes below
+// it show. The console says so when they do, not only in the answer, and the answer is the knee from
+// below (1 user; 2 on a machine whose load slows one user's turnaround enough for a second to add 10%).
+TEST(CapacityE2e, AKneeProbeSaysWhenAStepPrintedMetWasPastTheKnee) {
+  ModelServer server({"--simulated-cost-us", "2000", "--simulated-cost-mode", "sleep"});
+  TempDir dir;
+  ChildProcess search({binary("apps/cicada/cicada").string(),
+                       "capacity",
+                       "-f",
+                       source("examples/fixed-predict.yaml").string(),
+                       "--host",
+                       server.url(),
+                       "--mode",
+                       "users",
+                       "--start",
+                       "10",
+                       "--slo",
+                       "p95 < 1s",
+                       "--warmup",
+                       "1s",
+                       "--window",
+                       "1s",
+                       "--threads",
+                       "1",
+                       "--headless",
+                       "--no-history",
+                       "--json",
+                       "curve.json"},
+                      dir.path());
+  const auto code = search.wait(120s);
+  ASSERT_TRUE(code.has_value()) << search.out() << search.err();
+  EXPECT_EQ(*code, 0) << search.out() << search.err();
+  const std::string out = search.out();
+  const auto first = out.find("step  1      10 users  ");
+  ASSERT_NE(first, std::string::npos) << out;
+  const std::string first_line = out.substr(first, out.find('\n', first) - first);
+  EXPECT_EQ(first_line.find("<-"), std::string::npos) << "10 users was printed met: " << first_line;
+  EXPECT_NE(out.find("step  1      10 users  now failed: throughput stopped growing"), std::string::npos)
+      << out;
+  std::ifstream file(dir.path() / "curve.json");
+  ASSERT_TRUE(file) << "no curve.json";
+  const auto curve = nlohmann::json::parse(file);
+  EXPECT_TRUE(curve.at("found").get<bool>()) << curve.dump();
+  EXPECT_LE(curve.at("max_load").get<double>(), 2) << out;
+  EXPECT_FALSE(curve.at("points").at(0).at("within_slo").get<bool>()) << curve.dump();
+}
+
+}  // namespace

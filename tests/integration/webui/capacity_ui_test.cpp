@@ -67,6 +67,17 @@ TEST(CapacityUi, CapacityRouteFollowsTheSearchStepByStep) {
   EXPECT_DOUBLE_EQ(j["points"][0]["throughput_rps"].get<double>(), 99.5);
   EXPECT_DOUBLE_EQ(j["points"][0]["p95_ms"].get<double>(), 4.0);
 
+  // A step shown met that a later probe judged again (past the knee) changes in place, before the end.
+  auto revised = met;
+  revised.within_slo = false;
+  revised.verdict = runner::StepVerdict::kPlateau;
+  revised.violated = "past the knee";
+  board.revise_step(revised);
+  j = json::parse(get(port, "/capacity").body);
+  ASSERT_EQ(j["points"].size(), 1u);
+  EXPECT_EQ(j["points"][0]["within_slo"], false);
+  board.revise_step(met);
+
   const auto crossed = point(2, 200, 150, 80'000, "p95 < 50ms (measured 80.0 ms)");
   board.add_step(crossed);
   runner::CapacityResult result;
