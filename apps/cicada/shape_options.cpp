@@ -74,8 +74,11 @@ Result<void> apply_shape_options(const CliOptions& cli, const scenario::Scenario
   ro.poisson_arrivals = o.arrival_distribution.empty() ? settings.poisson_arrivals.value_or(false)
                                                        : o.arrival_distribution == "poisson";
   // A distribution of arrivals means nothing to users in a closed loop: say so rather than ignore it
-  // (the web UI's start form may still ask for an arrival rate, so only without it).
-  if (!o.arrival_distribution.empty() && !ro.shape && cli.headless)
+  // (the web UI's start form may still ask for an arrival rate, so only without it; a C++ shape decides
+  // its model as it goes).
+  const bool closed =
+      load.mode == "users" || (load.mode == "stages" && load.stages.find("/s") == std::string::npos);
+  if (!o.arrival_distribution.empty() && closed && cli.headless)
     return make_error(
         "--arrival-distribution: for the open model only (--arrival-rate, or stages with rates)");
   if (const auto first = ro.shape ? ro.shape(std::chrono::duration<double>(0)) : std::nullopt;

@@ -3,7 +3,7 @@
 // how the answers of whole searches spread. A real target gives one sample per minutes-long search; this
 // gives thousands per second, so a change to the rules is judged on distributions, not on one run.
 //
-//   build/release/bench/bench_capacity_search_sim [step|open|poisson|knee|all] [seeds]
+//   build/release/bench/bench_capacity_search_sim [step|open|poisson|plateau|knee|all] [seeds]
 //
 // step: one open-model step (the default plan, automatic windows) against a target failing at half or
 //       twice a fail_ratio limit (Bernoulli per request): how often the step is crossed or met wrongly.
@@ -11,6 +11,8 @@
 //       queueing below it, a growing backlog above) failing 0%, 0.5% and 2%: where the answers fall.
 // poisson: the open searches with Poisson arrivals (each window's count a Poisson draw), judged by the
 //       search told so (plan.poisson_arrivals: its noise allowances) and by one that is not.
+// plateau: whole searches against a target capped at 50 to 10,000/s whose latency stays 5 ms: only the
+//       plateau rule can stop them; paced and Poisson arrivals, the answer as a share of the cap.
 // knee: whole closed-model searches (p95 < 10s) against 100 req/s per user up to 50 users, with 0-3% of
 //       throughput noise per window: where the knee is answered from --start 1 and 10.
 // Exit code 1 when a search did not finish within kMaxWindows windows (a search that never ends).
@@ -107,15 +109,16 @@ CapacityResult open_search(std::mt19937_64& rng, double fail, double* seconds, i
     in_step += length;
     *seconds += length;
     const double rho = load / kCapacity;
-    // Poisson arrivals: the window's count is a Poisson draw of the load's mean (below the capacity).
-    const double done =
-        arrivals > 0 && rho < 1
-            ? static_cast<double>(std::poisson_distribution<std::uint64_t>(load * length)(rng)) / length
-            : std::min(load, kCapacity);
-    const CapacityWindow w =
-        rho < 1 ? window(rng, done, kServiceUs * (1 + rho / (2 * (1 - rho))), length, fail)
-                : window(rng, kCapacity, kServiceUs + (load - kCapacity) * in_step / kCapacity * 1e6, length,
-                         fail);
+    // Poisson arrivals: the window's arrivals are a Poisson draw of the load's mean; the target completes
+    // them, up to its capacity.
+    const std::uint64_t due = arrivals > 0 ? std::poisson_distribution<std::uint64_t>(load * length)(rng)
+                                           : static_cast<std::uint64_t>(std::llround(load * length));
+    const double done = std::min(static_cast<double>(due) / length, kCapacity);
+    CapacityWindow w =
+        rho < 1
+            ? window(rng, done, kServiceUs * (1 + rho / (2 * (1 - rho))), length, fail)
+            : window(rng, done, kServiceUs + (load - kCapacity) * in_step / kCapacity * 1e6, length, fail);
+    w.due = due;
     if (search.add_window(w)) in_step = 0;
   }
   if (!search.done()) ++unfinished;
@@ -140,6 +143,38 @@ void open_searches(int seeds, int arrivals = 0) {
     std::printf(
         "target of 1000/s failing %.1f%%: answered %zu of %d, %s, under 500/s %d; median %g s of windows\n",
         fail * 100, answers.size(), seeds, spread(answers).c_str(), below_half, percentile(seconds, 0.5));
+  }
+}
+
+// A target that completes at most `capacity` per second with a steady 5 ms latency and no failures: past
+// it only the plateau rule (throughput under 90% of the offered load) can fail a step.
+double plateau_answer(std::mt19937_64& rng, double capacity, bool poisson) {
+  CapacityPlan plan;
+  plan.poisson_arrivals = poisson;
+  CapacitySearch search(plan, {*parse_slo("p95 < 50ms")});
+  for (int i = 0; i < kMaxWindows && !search.done(); ++i) {
+    const double load = search.load(), length = static_cast<double>(search.window().count());
+    const std::uint64_t due = poisson ? std::poisson_distribution<std::uint64_t>(load * length)(rng)
+                                      : static_cast<std::uint64_t>(std::llround(load * length));
+    CapacityWindow w = window(rng, std::min(static_cast<double>(due) / length, capacity), 5000, length, 0);
+    w.due = due;
+    search.add_window(w);
+  }
+  if (!search.done()) ++unfinished;
+  return search.result().found ? search.result().best.load / capacity : 0;
+}
+
+void plateau_searches(int seeds) {
+  for (double capacity : {50.0, 100.0, 300.0, 1000.0, 10000.0}) {
+    for (bool poisson : {false, true}) {
+      std::vector<double> answers;
+      for (int seed = 0; seed < seeds; ++seed) {
+        std::mt19937_64 rng(static_cast<std::uint64_t>(seed) * 31 + 5);
+        answers.push_back(plateau_answer(rng, capacity, poisson));
+      }
+      std::printf("plateau at %g/s, %s arrivals: answer / capacity %s\n", capacity,
+                  poisson ? "Poisson" : "paced", spread(answers).c_str());
+    }
   }
 }
 
@@ -190,6 +225,7 @@ int main(int argc, char** argv) {
     open_searches(seeds ? seeds : 300, 1);
     open_searches(seeds ? seeds : 300, 2);
   }
+  if (what == "plateau" || what == "all") plateau_searches(seeds ? seeds : 200);
   if (what == "knee" || what == "all") knee_searches(seeds ? seeds : 200);
   if (unfinished > 0) {
     std::fprintf(stderr, "search_sim: %d searches did not finish within %d windows\n", unfinished,

@@ -85,7 +85,12 @@ void ArrivalExecutor::set_rate(double total_rate) {
   const bool was_paused = interval_s_ <= 0;
   interval_s_ = total_rate > 0 ? static_cast<double>(config_.count) / total_rate : 0;
   if (interval_s_ <= 0) return;
-  if (was_paused) {
+  if (config_.poisson) {
+    // A Poisson stream has no memory: its next arrival is one gap at the new rate from now, exactly. (The
+    // paced rule below would cap every gap longer than the mean at the mean, and a ramp changes the rate
+    // every few milliseconds: it ran 1.6x too fast.)
+    next_due_ = now + seconds_to_ns(next_arrival_gap_s(interval_s_, true, rng_));
+  } else if (was_paused) {
     next_due_ = now + seconds_to_ns(static_cast<double>(config_.index) / total_rate);
   } else {
     // A faster rate must not wait for an arrival planned at the old, slower pace; a slower one keeps it.

@@ -23,8 +23,9 @@ inline bool agree_within(const std::vector<double>& v, double stability, double 
 }
 
 // Poisson arrivals (plan.poisson_arrivals) put a window's request count N at the chance of a Poisson
-// draw: its standard deviation is sqrt(N), 10% at 100 requests a window. The agreement and plateau rules
-// below allow that much before they blame the target: in req/s, for `rps` measured over `seconds`.
+// draw: its standard deviation is sqrt(N), 10% at 100 requests a window. The agreement rule below allows
+// that much before it calls windows unstable: in req/s, for `rps` measured over `seconds`. (The plateau
+// rule compares with the arrivals each window drew instead: capacity_search.cpp, offered_rps.)
 inline double poisson_sd_rps(double rps, double seconds) {
   seconds = std::max(1e-3, seconds);
   return std::sqrt(std::max(0.0, rps) * seconds) / seconds;

@@ -25,6 +25,14 @@ double throughput(const CapacityWindow& w) {
   return static_cast<double>(w.requests) / std::max(1e-3, w.seconds);
 }
 
+// The load a window offered, which its throughput must follow: the rate, or under Poisson arrivals what
+// the schedule drew in it (its due iterations, sqrt(N) either way around the rate), so a window that drew
+// fewer arrivals is not a target falling behind, and no allowance lets a real plateau through.
+double offered_rps(const CapacityPlan& plan, double load, const CapacityWindow& w) {
+  if (!plan.poisson_arrivals || w.due == 0) return load;
+  return static_cast<double>(w.due) / std::max(1e-3, w.seconds);
+}
+
 // Windows merged into one measurement (the windows a step is judged on).
 CapacityWindow merged(const std::vector<CapacityWindow>& windows, std::size_t last) {
   CapacityWindow m;
@@ -39,6 +47,7 @@ CapacityWindow merged(const std::vector<CapacityWindow>& windows, std::size_t la
     m.requests += w.requests;
     m.failures += w.failures;
     m.dropped += w.dropped;
+    m.due += w.due;
     m.latency.merge(w.latency);
     lateness_sum += w.lateness_p50_us;
     if (w.generator_cpu >= 0) {
@@ -213,10 +222,7 @@ std::optional<CapacitySearch::Rule> CapacitySearch::failed_rule(const CapacityWi
   if (auto objective = failed_objective(w, test)) return objective;
   if (!plan_.open_model) return std::nullopt;
   const double done = throughput(w);
-  // Under Poisson arrivals a shortfall within 3 standard deviations of the window's count (0.13% of
-  // windows fall below that) is the schedule's chance, not a target falling behind.
-  const double chance = plan_.poisson_arrivals ? 3 * poisson_sd_rps(load_, w.seconds) : 0;
-  if (done < plan_.min_throughput_ratio * load_ - chance)
+  if (done < plan_.min_throughput_ratio * offered_rps(plan_, load_, w))
     return Rule{StepVerdict::kPlateau, fmt::format("throughput {:.1f} req/s no longer follows the offered {}",
                                                    done, format_load(plan_, load_))};
   if (ratio(w.dropped, w.requests + w.dropped) > plan_.max_dropped_ratio)
@@ -346,7 +352,8 @@ bool CapacitySearch::add_window(const CapacityWindow& window) {
 bool CapacitySearch::follows_load(const CapacityWindow& m) const {
   // "Kept up": no rule failed over the step as a whole. Consecutive failures already ended it.
   if (m.requests == 0) return false;
-  if (plan_.open_model && throughput(m) < plan_.min_throughput_ratio * load_) return false;
+  if (plan_.open_model && throughput(m) < plan_.min_throughput_ratio * offered_rps(plan_, load_, m))
+    return false;
   for (const auto& slo : slos_) {
     if (slo.kind == Slo::Kind::kFailRatio && fail_ratio_shown_above(m.failures, m.requests, slo.limit))
       return false;

@@ -98,6 +98,7 @@ struct CapacityWindow {
   std::uint64_t requests = 0;        // completed, failures included
   std::uint64_t failures = 0;        // subset of requests
   std::uint64_t dropped = 0;         // open model: iterations that never started
+  std::uint64_t due = 0;             // open model: iterations the schedule offered in it
   stats::Histogram latency;          // corrected latency (from when each request was due), us
   std::int64_t lateness_p50_us = 0;  // median of how late iterations started (corrected - sent)
   int in_flight = 0;                 // open model: iterations in flight at its end; closed: users

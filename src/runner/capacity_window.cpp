@@ -11,6 +11,7 @@ WindowMark mark_of(const stats::Snapshot& s) {
   m.requests = s.total.num_requests;
   m.failures = s.total.num_failures;
   m.dropped = s.dropped_iterations;
+  m.due = s.due_iterations;
   if (s.total.latency) m.latency = *s.total.latency;
   if (s.total.uncorrected_latency) m.uncorrected = *s.total.uncorrected_latency;
   return m;
@@ -36,6 +37,7 @@ CapacityWindow window_between(const WindowMark& from, const WindowMark& to, int 
   w.requests = minus(to.requests, from.requests);
   w.failures = minus(to.failures, from.failures);
   w.dropped = minus(to.dropped, from.dropped);
+  w.due = minus(to.due, from.due);
   w.latency = histogram_difference(to.latency, from.latency);
   const stats::Histogram sent = histogram_difference(to.uncorrected, from.uncorrected);
   w.lateness_p50_us =

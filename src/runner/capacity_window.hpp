@@ -14,6 +14,7 @@ struct WindowMark {
   std::uint64_t requests = 0;
   std::uint64_t failures = 0;
   std::uint64_t dropped = 0;
+  std::uint64_t due = 0;         // open model: iterations the schedule offered
   stats::Histogram latency;      // corrected, whole run
   stats::Histogram uncorrected;  // from when each request was sent, whole run
 };

@@ -179,6 +179,10 @@ TEST_F(CicadaCli, PoissonArrivalsAreForTheOpenModelAndNamedWhereTheLoadIsDescrib
   ASSERT_EQ(closed->wait(20s), 2) << closed->err();
   EXPECT_NE(closed->err().find("--arrival-distribution: for the open model only"), std::string::npos)
       << closed->err();
+  auto user_stages = start({"-f", source("examples/health.yaml").string(), "--host", g_server->url(),
+                            "--headless", "--stages", "2s:1", "--arrival-distribution", "poisson"});
+  ASSERT_EQ(user_stages->wait(20s), 2) << user_stages->err();
+  EXPECT_NE(user_stages->err().find("for the open model only"), std::string::npos) << user_stages->err();
   auto open = start({"-f", source("examples/health.yaml").string(), "--host", g_server->url(), "--headless",
                      "--arrival-rate", "50", "-t", "1s", "--arrival-distribution", "poisson", "--json",
                      "summary.json"});

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <vector>
 
+#include "one_get_scenario.hpp"
 #include "runner/local_runner.hpp"
 #include "runner/stages.hpp"
 #include "stats/snapshot.hpp"
@@ -91,6 +92,39 @@ TEST(PoissonArrivals, IterationsStartAtExponentialGapsOfTheRatesMeanAndEveryOneI
   EXPECT_GT(poisson.due, 150u);
   EXPECT_LT(poisson.due, 350u);
   EXPECT_EQ(poisson.due, poisson.started + poisson.dropped);
+}
+
+// A ramp changes the rate every few milliseconds (runner/stages.hpp): each change draws the next gap at
+// the new rate, so the count is the ramp's, as the paced schedule's is. (Capping each drawn gap at the
+// new mean, the paced rule, ran 270 arrivals for 164 here.)
+TEST(PoissonArrivals, ARampOffersItsRateNotMore) {
+  testing::ScriptedServer server;
+  server.set_recording(false);
+  server.set_fallback(testing::ScriptedReply::respond(200, "ok"));
+  auto count = [&](bool poisson) {
+    auto stages = runner::parse_stages("6s:30..31/s");
+    EXPECT_TRUE(stages) << stages.error().message;
+    runner::RunOptions o;
+    o.host = server.url();
+    o.threads = 2;  // two loops, each its own stream at half the rate
+    o.seed = 3;
+    o.stop_timeout = 1s;
+    o.keep_entry_history = false;
+    o.shape = runner::stages_shape(*stages, 1);
+    o.poisson_arrivals = poisson;
+    runner::LocalRunner runner(testing::one_get_scenario("poisson_ramp_test"), std::move(o));
+    EXPECT_TRUE(runner.prepare());
+    runner.run([](const stats::Snapshot&) {});
+    return runner.snapshot()->due_iterations;
+  };
+  const auto paced = count(false);
+  const auto poisson = count(true);
+  std::printf("ramp 30..31/s for 6 s: paced %llu, Poisson %llu due (183 expected)\n",
+              static_cast<unsigned long long>(paced), static_cast<unsigned long long>(poisson));
+  // 183 expected; a Poisson count's standard deviation is 13.5, so 5 of them either side.
+  EXPECT_GT(poisson, 115u);
+  EXPECT_LT(poisson, 250u);
+  EXPECT_NEAR(static_cast<double>(paced), 183, 15);  // the paced schedule, ground truth of the same run
 }
 
 }  // namespace
