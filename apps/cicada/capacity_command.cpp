@@ -279,8 +279,7 @@ int run_capacity_command(int argc, char** argv) {
   ro.max_inflight = static_cast<std::size_t>(std::max(1, o.max_inflight));
   if (!o.arrival_distribution.empty() && !plan.open_model)
     return fail("--arrival-distribution: for --mode rate only (users in --mode users do not arrive)");
-  ro.poisson_arrivals = o.arrival_distribution.empty() ? loaded->settings.poisson_arrivals.value_or(false)
-                                                       : o.arrival_distribution == "poisson";
+  ro.poisson_arrivals = poisson_arrivals(o.arrival_distribution, loaded->settings);
   plan.poisson_arrivals = plan.open_model && ro.poisson_arrivals;
   ro.keep_entry_history = false;
   ro.stop_timeout = std::chrono::seconds(2);

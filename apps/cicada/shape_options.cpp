@@ -33,6 +33,10 @@ void add_arrival_distribution_flag(CLI::App& app, std::string& choice) {
       ->check(CLI::IsMember({"constant", "poisson"}));
 }
 
+bool poisson_arrivals(const std::string& choice, const scenario::ScenarioSettings& settings) {
+  return choice.empty() ? settings.poisson_arrivals.value_or(false) : choice == "poisson";
+}
+
 Result<void> apply_shape_options(const CliOptions& cli, const scenario::ScenarioSettings& settings,
                                  double default_spawn_rate, runner::RunOptions& ro, bool scenario_shape,
                                  report::RunLoad& load) {
@@ -71,8 +75,7 @@ Result<void> apply_shape_options(const CliOptions& cli, const scenario::Scenario
   }
   if (!cli.was_given("max-inflight") && settings.max_inflight)
     ro.max_inflight = static_cast<std::size_t>(*settings.max_inflight);
-  ro.poisson_arrivals = o.arrival_distribution.empty() ? settings.poisson_arrivals.value_or(false)
-                                                       : o.arrival_distribution == "poisson";
+  ro.poisson_arrivals = poisson_arrivals(o.arrival_distribution, settings);
   // A distribution of arrivals means nothing to users in a closed loop: say so rather than ignore it
   // (the web UI's start form may still ask for an arrival rate, so only without it; a C++ shape decides
   // its model as it goes).

@@ -21,12 +21,15 @@ namespace cicada::app {
 
 struct ShapeOptions {
   std::string stages;
-  double arrival_rate = 0;  // 0: not given
+  double arrival_rate = 0;           // 0: not given
   std::string arrival_distribution;  // "constant" or "poisson"; empty: not given
 };
 
-// --arrival-distribution, for `cicada` and `cicada capacity` alike: sets *poisson from the choice.
+// --arrival-distribution, for `cicada` and `cicada capacity` alike: stores "constant" or "poisson" in
+// `choice`, which poisson_arrivals() reads.
 void add_arrival_distribution_flag(CLI::App& app, std::string& choice);
+// Poisson arrivals or not: the flag's choice when given, else the scenario's `arrival_distribution:`.
+bool poisson_arrivals(const std::string& choice, const scenario::ScenarioSettings& settings);
 
 struct CliOptions;
 void add_shape_flags(CLI::App& app, CliOptions& o);

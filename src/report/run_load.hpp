@@ -23,15 +23,15 @@ namespace cicada::report {
 // Filled where the load is decided: apps/cicada/shape_options.cpp (command line and scenario) and
 // webui/test_controller.cpp (the start form).
 struct RunLoad {
-  std::string mode = "users";    // "users", "arrival_rate", "stages", "shape" or "capacity"
-  int users = 0;                 // users: asked for at the start
-  double spawn_rate = 0;         // users (and user stages without their own rate)
-  double arrival_rate = 0;       // arrival_rate: iterations per second
-  std::string stages;            // stages: as written ("30s:10@5,1m:100@10")
-  std::size_t max_inflight = 0;  // open model (arrival rate or rate stages): 0 for a closed model
+  std::string mode = "users";     // "users", "arrival_rate", "stages", "shape" or "capacity"
+  int users = 0;                  // users: asked for at the start
+  double spawn_rate = 0;          // users (and user stages without their own rate)
+  double arrival_rate = 0;        // arrival_rate: iterations per second
+  std::string stages;             // stages: as written ("30s:10@5,1m:100@10")
+  std::size_t max_inflight = 0;   // open model (arrival rate or rate stages): 0 for a closed model
   bool poisson_arrivals = false;  // open model: exponential gaps between arrivals
-  int workers = 0;               // distributed: workers at the start; 0 for a local run
-  std::string capacity;          // capacity: the search and its outcome, in words
+  int workers = 0;                // distributed: workers at the start; 0 for a local run
+  std::string capacity;           // capacity: the search and its outcome, in words
 };
 
 nlohmann::json run_load_json(const RunLoad& load);

@@ -7,13 +7,17 @@
 
 namespace cicada::runner {
 
+inline double mean_of(const std::vector<double>& v) {
+  double sum = 0;
+  for (double x : v) sum += x;
+  return sum / static_cast<double>(v.size());
+}
+
 // Every value within `stability` (a share) of their mean, or all within `floor` of each other: differences
 // far below an objective cannot change a verdict (noise of a fast target's 0.2 ms p95 on a busy machine
 // would otherwise never settle).
 inline bool agree_within(const std::vector<double>& v, double stability, double floor) {
-  double mean = 0;
-  for (double x : v) mean += x;
-  mean /= static_cast<double>(v.size());
+  const double mean = mean_of(v);
   const auto [lo, hi] = std::minmax_element(v.begin(), v.end());
   if (*hi - *lo <= floor) return true;
   for (double x : v) {
@@ -35,10 +39,7 @@ inline double poisson_sd_rps(double rps, double seconds) {
 // within 4 standard deviations of a Poisson count of each other (the range of three such draws exceeds
 // that 1.4% of the time).
 inline bool throughputs_agree(const std::vector<double>& tp, double stability, bool poisson, double seconds) {
-  double mean = 0;
-  for (double x : tp) mean += x;
-  mean /= static_cast<double>(tp.size());
-  return agree_within(tp, stability, poisson ? 4 * poisson_sd_rps(mean, seconds) : 0);
+  return agree_within(tp, stability, poisson ? 4 * poisson_sd_rps(mean_of(tp), seconds) : 0);
 }
 
 }  // namespace cicada::runner

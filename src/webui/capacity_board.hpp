@@ -24,7 +24,7 @@ class CapacityBoard {
 
   void add_step(const runner::CapacityPoint& point);     // a step ended
   void revise_step(const runner::CapacityPoint& point);  // an earlier step's new verdict (same step number)
-  void finish(const runner::CapacityResult& result);  // the search ended
+  void finish(const runner::CapacityResult& result);     // the search ended
 
   // {state ("running" or "done"), scenario, host, slos, mode, plan: {start, step, factor, precision,
   //  max_steps, repeat, warmup_s, window_s (0: automatic), stable_windows, stability, max_windows},
