@@ -32,6 +32,7 @@
 #include "runner/local_runner.hpp"
 #include "runner/polling_load.hpp"
 #include "runner/run_queue_wait.hpp"
+#include "scenario/arrival_distribution.hpp"
 #include "scenario_source.hpp"
 #include "server_metrics_probe.hpp"
 #include "shape_options.hpp"
@@ -297,12 +298,12 @@ int run_capacity_command(int argc, char** argv) {
     if (!*out) return fail(fmt::format("{}: cannot write {}: {}", flag, *path, std::strerror(errno)));
   }
 
-  std::cout << fmt::format(
-      "Capacity search: {}{} from {}, {}, objectives:", o.mode,
-      plan.poisson_arrivals ? " (Poisson arrivals)" : "", runner::format_load(plan, plan.start),
-      plan.step > 0
-          ? fmt::format("+{:g} per step (fixed plan)", plan.step)
-          : fmt::format("x{:g} per step, then bisection to ±{:g}%", plan.factor, o.precision_percent));
+  std::cout << fmt::format("Capacity search: {}{} from {}, {}, objectives:", o.mode,
+                           plan.poisson_arrivals ? fmt::format(" ({})", scenario::kPoissonArrivalsLabel) : "",
+                           runner::format_load(plan, plan.start),
+                           plan.step > 0 ? fmt::format("+{:g} per step (fixed plan)", plan.step)
+                                         : fmt::format("x{:g} per step, then bisection to ±{:g}%",
+                                                       plan.factor, o.precision_percent));
   for (const auto& s : slos) std::cout << " [" << s.text << "]";
   std::cout << "\n" << std::flush;
   std::unique_ptr<CapacityWeb> web;

@@ -6,6 +6,7 @@
 #include "duration_flag.hpp"
 #include "positive_check.hpp"
 #include "runner/stages.hpp"
+#include "scenario/arrival_distribution.hpp"
 
 namespace cicada::app {
 
@@ -30,11 +31,13 @@ void add_arrival_distribution_flag(CLI::App& app, std::string& choice) {
   app.add_option("--arrival-distribution", choice,
                  "Open model: gaps between arrivals, constant (the rate's interval, default) or poisson "
                  "(exponential, as many independent clients make them)")
-      ->check(CLI::IsMember({"constant", "poisson"}));
+      ->check(CLI::IsMember(std::vector<std::string>(scenario::kArrivalDistributions.begin(),
+                                                     scenario::kArrivalDistributions.end())));
 }
 
 bool poisson_arrivals(const std::string& choice, const scenario::ScenarioSettings& settings) {
-  return choice.empty() ? settings.poisson_arrivals.value_or(false) : choice == "poisson";
+  return choice.empty() ? settings.poisson_arrivals.value_or(false)
+                        : scenario::parse_arrival_distribution(choice).value_or(false);
 }
 
 Result<void> apply_shape_options(const CliOptions& cli, const scenario::ScenarioSettings& settings,

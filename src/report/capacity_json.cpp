@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "scenario/arrival_distribution.hpp"
+
 namespace cicada::report {
 namespace {
 
@@ -171,23 +173,23 @@ nlohmann::json capacity_curve_json(const runner::CapacityPlan& plan, const runne
   for (const auto& p : r.curve) points.push_back(capacity_point_json(p));
   const runner::CapacityPoint* limit = limiting_step(r);
   const runner::CapacityPoint* bound = r.saturated_bound();
-  return {
-      {"mode", plan.open_model ? "rate" : "users"},
-      {"arrival_distribution",
-       !plan.open_model ? nlohmann::json() : nlohmann::json(plan.poisson_arrivals ? "poisson" : "constant")},
-      {"found", r.found},
-      {"generator_saturated", r.generator_saturated},
-      {"limit_not_reached", r.limit_not_reached},
-      {"lowest_load_failed", r.lowest_load_failed},
-      {"stop_reason", r.stop_reason},
-      {"max_load", r.found ? r.best.load : 0.0},
-      {"max_throughput_rps", r.found ? r.best.throughput_rps : 0.0},
-      {"max_goodput_rps", r.found ? r.best.goodput_rps : 0.0},
-      // CapacityResult::saturated_bound()'s goodput, 0 when there is none.
-      {"saturated_bound_rps", bound != nullptr ? bound->goodput_rps : 0.0},
-      {"answers", r.answers},
-      {"limit", limit != nullptr ? nlohmann::json(limit->violated) : nlohmann::json("")},
-      {"points", std::move(points)}};
+  return {{"mode", plan.open_model ? "rate" : "users"},
+          {"arrival_distribution",
+           !plan.open_model ? nlohmann::json()
+                            : nlohmann::json(scenario::arrival_distribution_name(plan.poisson_arrivals))},
+          {"found", r.found},
+          {"generator_saturated", r.generator_saturated},
+          {"limit_not_reached", r.limit_not_reached},
+          {"lowest_load_failed", r.lowest_load_failed},
+          {"stop_reason", r.stop_reason},
+          {"max_load", r.found ? r.best.load : 0.0},
+          {"max_throughput_rps", r.found ? r.best.throughput_rps : 0.0},
+          {"max_goodput_rps", r.found ? r.best.goodput_rps : 0.0},
+          // CapacityResult::saturated_bound()'s goodput, 0 when there is none.
+          {"saturated_bound_rps", bound != nullptr ? bound->goodput_rps : 0.0},
+          {"answers", r.answers},
+          {"limit", limit != nullptr ? nlohmann::json(limit->violated) : nlohmann::json("")},
+          {"points", std::move(points)}};
 }
 
 }  // namespace cicada::report

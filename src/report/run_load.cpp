@@ -4,10 +4,18 @@
 
 #include <algorithm>
 
+#include "scenario/arrival_distribution.hpp"
+
 namespace cicada::report {
 namespace {
 
 using nlohmann::json;
+
+// Whether a recorded object names Poisson arrivals (absent, as in runs recorded before them: paced).
+bool poisson_named(const json& object) {
+  return scenario::parse_arrival_distribution(object.value("arrival_distribution", std::string()))
+      .value_or(false);
+}
 
 std::string capacity_phrase(const json& c) {
   const bool rate = c.value("mode", std::string("rate")) == "rate";
@@ -17,8 +25,7 @@ std::string capacity_phrase(const json& c) {
       if (s.is_string()) slos += (slos.empty() ? "" : ", ") + s.get<std::string>();
   const double start = c.value("start", 0.0);
   const auto result = c.find("result");
-  const bool poisson = result != c.end() && result->is_object() &&
-                       result->value("arrival_distribution", std::string()) == "poisson";
+  const bool poisson = result != c.end() && result->is_object() && poisson_named(*result);
   std::string out =
       rate ? fmt::format("capacity search by {}arrival rate from {:g}/s", poisson ? "Poisson " : "", start)
            : fmt::format("capacity search by users from {:g}", start);
@@ -50,7 +57,7 @@ nlohmann::json run_load_json(const RunLoad& l) {
           {"arrival_rate", l.arrival_rate},
           {"stages", l.stages},
           {"max_inflight", l.max_inflight},
-          {"arrival_distribution", l.poisson_arrivals ? "poisson" : "constant"},
+          {"arrival_distribution", scenario::arrival_distribution_name(l.poisson_arrivals)},
           {"workers", l.workers},
           {"capacity", l.capacity}};
 }
@@ -72,7 +79,7 @@ RunLoad run_load_from_config(const std::string& config_json, int users) {
     l.arrival_rate = it->value("arrival_rate", 0.0);
     l.stages = it->value("stages", std::string());
     l.max_inflight = it->value("max_inflight", std::size_t{0});
-    l.poisson_arrivals = it->value("arrival_distribution", std::string()) == "poisson";
+    l.poisson_arrivals = poisson_named(*it);
     l.workers = it->value("workers", 0);
     return l;
   }
@@ -110,7 +117,9 @@ std::string describe_load(const RunLoad& l, const stats::Snapshot& snap) {
     if (l.spawn_rate > 0) out += fmt::format(" (spawn rate {:g}/s)", l.spawn_rate);
   }
   if (l.max_inflight > 0 && l.mode != "users" && l.mode != "capacity")
-    out += fmt::format(" ({}max in-flight {})", l.poisson_arrivals ? "Poisson, " : "", l.max_inflight);
+    out += fmt::format(" ({}max in-flight {})",
+                       l.poisson_arrivals ? fmt::format("{}, ", scenario::kPoissonArrivalsLabel) : "",
+                       l.max_inflight);
   if (l.workers > 0) out += fmt::format(", {} worker{}", l.workers, l.workers == 1 ? "" : "s");
   return out;
 }

@@ -4,7 +4,7 @@
 //
 //   "20 users (spawn rate 2/s)"                     closed model; users are the peak the run reached
 //   "arrival rate 200/s (max in-flight 1000)"       open model at a constant rate
-//   "arrival rate 200/s (Poisson, max in-flight 1000)"   ... with exponential gaps between arrivals
+//   "arrival rate 200/s (Poisson arrivals, max in-flight 1000)"   ... with exponential gaps between arrivals
 //   "stages 30s:10@5,1m:100@10"                     a staged shape (its rates: "stages 30s:50/s, ...")
 //   "a load shape from the scenario"                a C++ scenario's own shape function
 //   "capacity search by arrival rate from 100/s (p95 < 50ms): highest sustainable 1100/s"

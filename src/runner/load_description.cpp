@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "scenario/arrival_distribution.hpp"
+
 namespace cicada::runner {
 
 std::string describe_load(const RunOptions& ro) {
@@ -12,7 +14,8 @@ std::string describe_load(const RunOptions& ro) {
   const std::string stage = first->stage.starts_with("stage") ? " (" + first->stage + ")" : "";
   if (first->arrival_rate)
     return fmt::format("arrival rate {:g}/s{}, max in-flight {}{}", *first->arrival_rate,
-                       ro.poisson_arrivals ? " (Poisson arrivals)" : "", ro.max_inflight, stage);
+                       ro.poisson_arrivals ? fmt::format(" ({})", scenario::kPoissonArrivalsLabel) : "",
+                       ro.max_inflight, stage);
   return fmt::format("{} users{}", first->users, stage);
 }
 

@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <string>
 
+#include "scenario/arrival_distribution.hpp"
+
 namespace cicada::scenario {
 namespace {
 
@@ -71,9 +73,9 @@ void parse_shape_settings(const YamlContext& ctx, const YAML::Node& root, Scenar
     settings.max_inflight = static_cast<int>(n);
   }
   if (auto distribution = YamlContext::find(root, "arrival_distribution")) {
-    const std::string name = ctx.string(*distribution, "constant or poisson");
-    if (name != "constant" && name != "poisson") ctx.fail(*distribution, "constant or poisson");
-    settings.poisson_arrivals = name == "poisson";
+    const auto poisson = parse_arrival_distribution(ctx.string(*distribution, "constant or poisson"));
+    if (!poisson) ctx.fail(*distribution, "constant or poisson");
+    settings.poisson_arrivals = *poisson;
   }
 }
 

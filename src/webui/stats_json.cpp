@@ -7,6 +7,7 @@
 #include "report/html_report.hpp"
 #include "report/stream_tables.hpp"
 #include "report/svg_chart.hpp"
+#include "scenario/arrival_distribution.hpp"
 
 namespace cicada::webui {
 namespace {
@@ -105,6 +106,7 @@ json open_model_json(const stats::Snapshot& snap, const LoadStatus& load) {
       {"arrival_rate", *load.arrival_rate},
       {"in_flight", snap.user_count},
       {"max_inflight", load.max_inflight},
+      {"arrival_distribution", scenario::arrival_distribution_name(load.poisson_arrivals)},
       {"dropped_iterations", snap.dropped_iterations},
       {"corrected", {{"p95", pct(t.percentiles_us, kP95)}, {"p99", pct(t.percentiles_us, kP99)}}},
       {"uncorrected",

@@ -21,6 +21,7 @@ struct LoadStatus {
   std::string mode = "users";          // "users", "arrival_rate", "stages" or "shape" (see LoadMode)
   std::optional<double> arrival_rate;  // open model: iterations per second now; none: closed model
   std::size_t max_inflight = 0;        // open model: iterations running at once at most
+  bool poisson_arrivals = false;       // open model: exponential gaps between arrivals (else paced)
 };
 
 // GET /stats/requests. started: a test has been started (the Aggregated method is null before that, ""

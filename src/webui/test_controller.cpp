@@ -89,13 +89,29 @@ report::RunLoad TestController::load_of(LoadMode mode, const SwarmRequest& reque
     load.arrival_rate = *request.arrival_rate;
     load.max_inflight = options.max_inflight;
   }
-  // The command line's --arrival-distribution holds for every open-model test started from the page.
+  // The form's arrival distribution, or the command line's --arrival-distribution.
   load.poisson_arrivals = load.max_inflight > 0 && options.poisson_arrivals;
   return load;
 }
 
-// The load of a new test: the configured shape, or the request's stages, arrival rate or users.
+// The load of a new test (choose_load) and its arrival distribution.
 Result<LoadMode> TestController::apply_load(const SwarmRequest& request, runner::RunOptions& options) const {
+  auto mode = choose_load(request, options);
+  if (!mode) return mode;
+  if (request.poisson_arrivals) {
+    // As the command line refuses --arrival-distribution for users: Poisson gaps between users' starts
+    // would mean nothing, and a test said to run them must run them.
+    const ShapeFn& shape = options.shape ? options.shape : scenario_.shape;
+    const auto first = shape ? shape(std::chrono::duration<double>(0)) : std::nullopt;
+    if (*request.poisson_arrivals && !(first && first->arrival_rate))
+      return make_error("arrival_distribution poisson is for the open model: an arrival rate or rate stages");
+    options.poisson_arrivals = *request.poisson_arrivals;
+  }
+  return mode;
+}
+
+// The load of a new test: the configured shape, or the request's stages, arrival rate or users.
+Result<LoadMode> TestController::choose_load(const SwarmRequest& request, runner::RunOptions& options) const {
   if (request.max_inflight) options.max_inflight = *request.max_inflight;
   if (shape_controlled()) {
     if (!request.stages.empty() || request.arrival_rate)

@@ -41,6 +41,7 @@ struct SwarmRequest {
   std::optional<double> arrival_rate;       // iterations per second
   std::string stages;                       // "30s:10@5,1m:100" or "30s:50/s,1m:50..200/s"
   std::optional<std::size_t> max_inflight;  // open model; none: the command line's
+  std::optional<bool> poisson_arrivals;     // open model: Poisson (true) or paced; none: the command line's
 };
 
 // How a test's load is driven, as the UI shows it.
@@ -125,6 +126,7 @@ class TestController {
   void run_test(std::shared_ptr<runner::TestRun> runner);
   Result<void> retarget(const SwarmRequest& request);  // mutex_ held, a test running
   Result<LoadMode> apply_load(const SwarmRequest& request, runner::RunOptions& options) const;
+  Result<LoadMode> choose_load(const SwarmRequest& request, runner::RunOptions& options) const;
   report::RunLoad load_of(LoadMode mode, const SwarmRequest& request,
                           const runner::RunOptions& options) const;
   static std::shared_ptr<const stats::Snapshot> empty_snapshot();

@@ -10,6 +10,7 @@
 #include "report/locust_csv.hpp"
 #include "report/prometheus_exposition.hpp"
 #include "report/stream_tables.hpp"
+#include "scenario/arrival_distribution.hpp"
 #include "webui/basic_auth.hpp"
 #include "webui/form_decode.hpp"
 #include "webui/route_guard.hpp"
@@ -74,8 +75,8 @@ struct Api {
     if (options.on_change) options.on_change();
   }
 
-  // The load fields of /swarm: Locust's user_count and spawn_rate, or cicada's arrival_rate, stages and
-  // max_inflight. Users are required only when nothing else sets the load.
+  // The load fields of /swarm: Locust's user_count and spawn_rate, or cicada's arrival_rate, stages,
+  // max_inflight and arrival_distribution. Users are required only when nothing else sets the load.
   Result<void> parse_load(const FormFields& form, SwarmRequest& s) const {
     const auto rate_field = form_value(form, "arrival_rate");
     const auto inflight_field = form_value(form, "max_inflight");
@@ -90,6 +91,10 @@ struct Api {
       const auto n = parse_whole(inflight_field, 1);
       if (!n) return make_error("max_inflight must be a whole number, 1 or more");
       s.max_inflight = static_cast<std::size_t>(*n);
+    }
+    if (const auto distribution = form_value(form, "arrival_distribution"); given(distribution)) {
+      s.poisson_arrivals = scenario::parse_arrival_distribution(*distribution);
+      if (!s.poisson_arrivals) return make_error("arrival_distribution must be constant or poisson");
     }
     const bool users_needed = s.stages.empty() && !s.arrival_rate && !controller.shape_controlled();
     const auto users_field = form_value(form, "user_count");
@@ -154,7 +159,9 @@ struct Api {
            {"shape", controller.shape_description()},
            {"load_mode", to_string(info.load_mode)},
            {"stages", info.stages},
-           {"max_inflight", controller.base_options().max_inflight}};
+           {"max_inflight", controller.base_options().max_inflight},
+           {"arrival_distribution",
+            scenario::arrival_distribution_name(controller.base_options().poisson_arrivals)}};
     for (const auto& t : controller.scenario().user_types) j["user_types"].push_back(t.name);
     reply_json(out, j.dump(2));
   }
@@ -191,6 +198,7 @@ LoadStatus load_status(const TestController& controller) {
   load.mode = std::string(to_string(info.load_mode));
   load.arrival_rate = controller.arrival_rate();
   load.max_inflight = info.max_inflight;
+  load.poisson_arrivals = info.load.poisson_arrivals;
   return load;
 }
 

@@ -82,7 +82,8 @@ function renderOpenModel(s) {
   // In the open model the "users" series is the iterations in flight (what the runner reports there).
   if (charts.users) makeUsersChart(!!o);
   if (!o) return;
-  $('arrival-rate').textContent = `${fmt(o.arrival_rate, 1)}/s`;
+  $('arrival-rate').textContent =
+      `${fmt(o.arrival_rate, 1)}/s${o.arrival_distribution === 'poisson' ? ' (Poisson)' : ''}`;
   $('in-flight').textContent = fmt(o.in_flight);
   $('dropped').textContent = fmt(o.dropped_iterations);
   $('corrected-p95').textContent = fmt(o.corrected.p95);

@@ -4,7 +4,8 @@
 // the load shape (config.shape_controlled), the choice is hidden and starting runs that shape, as
 // Locust's form does with a LoadTestShape. Stages end the test themselves and set no in-flight limit of
 // their own, so with stages chosen the form offers neither Run time nor Max in-flight (a run time would
-// silently cut the stages short).
+// silently cut the stages short). The arrival distribution (constant or Poisson) goes with an arrival
+// rate or stages; the server refuses Poisson for stages of users.
 'use strict';
 
 const loadForm = (() => {
@@ -17,7 +18,7 @@ const loadForm = (() => {
     for (const block of document.querySelectorAll('#swarm-form [data-load]')) {
       const on = kind !== '' && block.dataset.load.split(' ').includes(kind);
       block.classList.toggle('hidden', !on);
-      for (const input of block.querySelectorAll('input')) input.disabled = !on;
+      for (const input of block.querySelectorAll('input, select')) input.disabled = !on;
     }
     const noRunTime = editing || kind === 'stages';
     $('run-time-row').classList.toggle('hidden', noRunTime);
@@ -39,6 +40,7 @@ const loadForm = (() => {
       $('spawn_rate').value = config.spawn_rate;
       $('max_inflight').value = config.max_inflight;
       $('stages').value = config.stages || '';
+      $('arrival_distribution').value = config.arrival_distribution || 'constant';
       for (const r of document.querySelectorAll('input[name=load_kind]')) r.addEventListener('change', () => show(chosen()));
       if (shapeControlled) {
         $('shape-note').textContent = `The load shape is set by the scenario or the command line: ${config.shape}. ` +
@@ -54,10 +56,13 @@ const loadForm = (() => {
       if (fixedShape) show('');
       else if (edit) show(loadMode === 'arrival_rate' ? 'arrival_rate' : 'users');
       else show(chosen());
-      // An edit of an arrival rate changes only the rate: the in-flight limit is fixed for the test.
+      // An edit of an arrival rate changes only the rate: the in-flight limit and the arrival
+      // distribution are fixed for the test.
       if (edit) {
-        $('max_inflight').disabled = true;
-        $('max_inflight').closest('[data-load]').classList.add('hidden');
+        for (const id of ['max_inflight', 'arrival_distribution']) {
+          $(id).disabled = true;
+          $(id).closest('[data-load]').classList.add('hidden');
+        }
       }
     },
     // Whether a running test with this load mode can be edited (a shape moves on by itself).

@@ -189,7 +189,8 @@ TEST_F(CicadaCli, PoissonArrivalsAreForTheOpenModelAndNamedWhereTheLoadIsDescrib
   ASSERT_EQ(open->wait(20s), 0) << open->err();
   EXPECT_NE(open->err().find("arrival rate 50/s (Poisson arrivals)"), std::string::npos) << open->err();
   const std::string summary = read_file(dir_.path() / "summary.json");
-  EXPECT_NE(summary.find("arrival rate 50/s (Poisson, max in-flight 1000)"), std::string::npos) << summary;
+  EXPECT_NE(summary.find("arrival rate 50/s (Poisson arrivals, max in-flight 1000)"), std::string::npos)
+      << summary;
 }
 
 TEST_F(CicadaCli, CapacityUsageErrorsExitTwoAndSayWhatIsWanted) {

@@ -1,7 +1,8 @@
 // Browser test of shaped and arrival-rate tests started from the web UI's form (headless Chromium):
 // 1. malformed stages: the form shows the server's message and nothing starts;
-// 2. stages of arrival rates from the form: the header shows the rate, the iterations in flight and the
-//    dropped count, the corrected/uncorrected strip fills in, and the live charts mark both stages;
+// 2. stages of arrival rates from the form, with Poisson arrivals chosen: the header shows the rate and
+//    the distribution, the iterations in flight and the dropped count, the corrected/uncorrected strip
+//    fills in, and the live charts mark both stages;
 // 3. a cicada started with --arrival-rate: the form says the shape is set and starting runs it.
 // Target: cicada-model on loopback. Usage: node shaped_start.e2e.mjs BUILD_DIR SOURCE_DIR
 import { join } from 'node:path';
@@ -25,10 +26,16 @@ async function stagesFromTheForm(page, api) {
   // Stages end the test themselves: no run time to cut them short, no in-flight limit of their own.
   assert.equal(await visible(page, '#run_time'), false, 'no run time with stages');
   assert.equal(await visible(page, '#max_inflight'), false, 'no max in-flight with stages');
+  assert.equal(await visible(page, '#arrival_distribution'), true, 'stages of rates take a distribution');
   await page.check('input[name=load_kind][value=arrival_rate]');
   assert.equal(await visible(page, '#run_time'), true, 'run time is back for an arrival rate');
   assert.equal(await visible(page, '#max_inflight'), true, 'max in-flight is offered for an arrival rate');
+  assert.equal(await visible(page, '#arrival_distribution'), true, 'an arrival rate takes a distribution');
+  await page.check('input[name=load_kind][value=users]');
+  assert.equal(await visible(page, '#arrival_distribution'), false, 'users have no arrival distribution');
   await page.check('input[name=load_kind][value=stages]');
+  assert.equal(await page.inputValue('#arrival_distribution'), 'constant', 'the command line\'s default');
+  await page.selectOption('#arrival_distribution', 'poisson');
 
   // Malformed stages: the server's message in the form, the test not started.
   await page.fill('#stages', '30x:10');
@@ -39,8 +46,8 @@ async function stagesFromTheForm(page, api) {
   await page.fill('#stages', '2s:20/s, 60s:40/s');
   await page.click('#swarm-submit');
   await page.waitForFunction(() => !document.querySelector('#swarm-dialog').open, null, { timeout: 10_000 });
-  // The second stage's rate, iterations in flight and dropped in the header; users hidden.
-  await page.waitForFunction(() => document.querySelector('#arrival-rate').textContent === '40/s', null, { timeout: 15_000 });
+  // The second stage's rate and its arrivals, iterations in flight and dropped in the header; users hidden.
+  await page.waitForFunction(() => document.querySelector('#arrival-rate').textContent === '40/s (Poisson)', null, { timeout: 15_000 });
   assert.equal(await visible(page, '#in-flight'), true);
   assert.equal(await visible(page, '#users-fact'), false, 'in flight replaces users in the open model');
   assert.match(await text(page, '#in-flight'), /^\d+$/);
@@ -84,5 +91,5 @@ bounded(150, async () => {
   } finally {
     await context.close();
   }
-  console.log('PASS: shaped and arrival-rate tests from the web UI (bad stages refused, rate, in flight, dropped, latencies, stage marks, configured shape)');
+  console.log('PASS: shaped and arrival-rate tests from the web UI (bad stages refused, rate, Poisson arrivals, in flight, dropped, latencies, stage marks, configured shape)');
 });

@@ -28,6 +28,7 @@ TEST_F(WebUiTest, ArrivalRateStartsAnOpenModelTestAndCanBeRetargeted) {
   const auto& open = j["open_model"];
   EXPECT_DOUBLE_EQ(open["arrival_rate"].get<double>(), 40.0);
   EXPECT_EQ(open["max_inflight"], 20);
+  EXPECT_EQ(open["arrival_distribution"], "constant");  // the command line's default
   EXPECT_GE(open["in_flight"].get<int>(), 0);
   EXPECT_LE(open["in_flight"].get<int>(), 20);
   EXPECT_EQ(open["dropped_iterations"], 0);
@@ -46,6 +47,20 @@ TEST_F(WebUiTest, ArrivalRateStartsAnOpenModelTestAndCanBeRetargeted) {
   r = post_form("/swarm", "user_count=5&spawn_rate=5");
   EXPECT_EQ(r.status, 400) << r.body;
   EXPECT_NE(json::parse(r.body)["message"].get<std::string>().find("arrival_rate"), std::string::npos);
+  get("/stop");
+}
+
+TEST_F(WebUiTest, PoissonArrivalsChosenOnTheFormRunAndAreNamedInTheStatsAndTheReport) {
+  EXPECT_EQ(json::parse(get("/config").body)["arrival_distribution"], "constant");
+  auto r = post_form("/swarm", "arrival_rate=40&max_inflight=20&arrival_distribution=poisson&run_time=20s");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto body = wait_stats([](const std::string& b) { return !stats_json(b)["open_model"].is_null(); });
+  EXPECT_EQ(stats_json(body)["open_model"]["arrival_distribution"], "poisson") << body;
+  // The distribution is the test's: a new rate keeps it.
+  ASSERT_EQ(post_form("/swarm", "arrival_rate=60").status, 200);
+  EXPECT_EQ(stats_json(get("/stats/requests").body)["open_model"]["arrival_distribution"], "poisson");
+  EXPECT_NE(get("/stats/report").body.find("arrival rate 60/s (Poisson arrivals, max in-flight 20)"),
+            std::string::npos);
   get("/stop");
 }
 
@@ -94,6 +109,9 @@ TEST_F(WebUiTest, BadLoadFieldsAre400WithAMessageAndStartNothing) {
       {"arrival_rate=10&max_inflight=0", "max_inflight"},  // not >= 1
       {"arrival_rate=10&stages=10s%3A5%2Fs", "not both"},  // two loads
       {"user_count=&spawn_rate=1", "user_count"},          // Locust's message, unchanged
+      {"arrival_rate=10&arrival_distribution=normal", "constant or poisson"},
+      {"user_count=2&spawn_rate=1&arrival_distribution=poisson", "open model"},  // users have no gaps
+      {"stages=10s%3A5&arrival_distribution=poisson", "open model"},             // nor stages of users
   };
   for (const auto& [form, word] : cases) {
     const auto r = post_form("/swarm", form);

@@ -52,9 +52,9 @@ TEST(RunLoad, EachKindOfRunIsDescribedByWhatDroveIt) {
   EXPECT_EQ(describe_load(run_load_from_config(R"({"load":)" + run_load_json(rate).dump() + "}", 0), {}),
             "arrival rate 200/s (max in-flight 50)");
   rate.poisson_arrivals = true;
-  EXPECT_EQ(describe_load(rate, {}), "arrival rate 200/s (Poisson, max in-flight 50)");
+  EXPECT_EQ(describe_load(rate, {}), "arrival rate 200/s (Poisson arrivals, max in-flight 50)");
   EXPECT_EQ(describe_load(run_load_from_config(R"({"load":)" + run_load_json(rate).dump() + "}", 0), {}),
-            "arrival rate 200/s (Poisson, max in-flight 50)");
+            "arrival rate 200/s (Poisson arrivals, max in-flight 50)");
 }
 
 TEST(RunLoad, UsersAreThePeakTheRunReachedSoAnEditedRunReadsTheSameEverywhere) {
