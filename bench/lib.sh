@@ -97,6 +97,23 @@ bench_nginx_stop() {
   BENCH_NGINX_PID=""
 }
 
+# bench_model_serve MODEL_BIN WORK CPU [serve flags...]: `cicada-model serve --threads 1 --max-inflight
+# 100000` on 127.0.0.1 (a port of the kernel's choice) pinned to CPU, serving WORK/model (trained from
+# data/heart-disease.csv at the first call), its log in WORK/serve.log. Sets BENCH_MODEL_PID (also added
+# to bench_pids; bench_stop it before starting another) and BENCH_MODEL_URL; stops the script when the
+# server does not come up.
+bench_model_serve() {
+  local bin="$1" work="$2" cpu="$3" root
+  shift 3
+  root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+  [ -d "$work/model" ] || "$bin" train --data "$root/data/heart-disease.csv" --out "$work/model" > /dev/null
+  taskset -c "$cpu" "$bin" serve --model "$work/model" --port 0 --threads 1 --max-inflight 100000 "$@" \
+    > "$work/serve.log" 2>&1 &
+  BENCH_MODEL_PID=$!
+  bench_pids+=("$BENCH_MODEL_PID")
+  BENCH_MODEL_URL="$(bench_url "$work/serve.log")"
+}
+
 # bench_free_port: a loopback port nobody listens on right now (the kernel's pick for port 0).
 bench_free_port() {
   /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'

@@ -8,24 +8,17 @@
 #   RATE=40000 ROUNDS=3 bash bench/capacity/arrivals.sh [path/to/cicada-model] [path/to/cicada]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
-model_bin="${1:-$root/build/release/apps/cicada-model/cicada-model}"
-cicada_bin="${2:-$root/build/release/apps/cicada/cicada}"
+. "$root/bench/lib.sh"
+model_bin="$(bench_exe "${1:-$root/build/release/apps/cicada-model/cicada-model}")"
+cicada_bin="$(bench_exe "${2:-$root/build/release/apps/cicada/cicada}")"
 rate="${RATE:-40000}"
 rounds="${ROUNDS:-3}"
-for b in "$model_bin" "$cicada_bin"; do [ -x "$b" ] || { echo "arrivals.sh: no binary at $b" >&2; exit 2; }; done
-work="$(mktemp -d)"
-server=""
-cleanup() { if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi; rm -rf "$work"; }
-trap cleanup EXIT
-"$model_bin" train --data "$root/data/heart-disease.csv" --out "$work/model" >/dev/null
-taskset -c 0 "$model_bin" serve --model "$work/model" --port 0 --threads 1 --max-inflight 100000 >"$work/serve.log" 2>&1 &
-server=$!
-url=""
-for _ in $(seq 100); do url=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$work/serve.log" | head -1 || true); [ -n "$url" ] && break; sleep 0.1; done
-[ -n "$url" ] || { cat "$work/serve.log" >&2; exit 1; }
+bench_scratch
+bench_model_serve "$model_bin" "$work" 0
+server="$BENCH_MODEL_PID" url="$BENCH_MODEL_URL"
 ticks=$(getconf CLK_TCK)
 cpu_s() { awk -v t="$ticks" '{print ($14 + $15) / t}' "/proc/$server/stat"; }
-served() { curl -s "$url/metrics" | awk '/^cicada_http_requests_total/ {s += $2} END {printf "%d", s}'; }
+served() { bench_served "$url"; }
 measure() {  # cicada flags... -> "req/s µs/req" of the server over the run
   local c0 r0 c1 r1
   c0=$(cpu_s); r0=$(served)

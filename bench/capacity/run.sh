@@ -20,21 +20,18 @@
 # and a drift beyond 10% is flagged, as a row that cannot judge a 10% goal either way.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
-model_bin="${1:-$root/build/release/apps/cicada-model/cicada-model}"
-cicada_bin="${2:-$root/build/release/apps/cicada/cicada}"
+. "$root/bench/lib.sh"
+model_bin="$(bench_exe "${1:-$root/build/release/apps/cicada-model/cicada-model}")"
+cicada_bin="$(bench_exe "${2:-$root/build/release/apps/cicada/cicada}")"
 cases="${CASES:-A B C}"
 repeat="${REPEAT:-1}"
 read -r -a cicada_flags <<<"${CICADA_FLAGS:-}"
-for b in "$model_bin" "$cicada_bin"; do [ -x "$b" ] || { echo "capacity/run.sh: no binary at $b" >&2; exit 2; }; done
 command -v wrk >/dev/null || { echo "capacity/run.sh: needs wrk" >&2; exit 2; }
-work="$(mktemp -d)"
+bench_scratch
 export CICADA_INCLUDE_DIR="${CICADA_INCLUDE_DIR:-$root/include}"  # for the C++ scenario of case C
 server=""
-stop_server() { if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; server=""; fi; }
-cleanup() { stop_server; rm -rf "$work"; }
-trap cleanup EXIT
+stop_server() { if [ -n "$server" ]; then bench_stop "$server"; server=""; fi; }
 
-"$model_bin" train --data "$root/data/heart-disease.csv" --out "$work/model" >/dev/null
 cat > "$work/post.lua" <<LUA
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
@@ -42,12 +39,8 @@ local f = io.open("$root/data/payload.json"); wrk.body = f:read("*a"); f:close()
 LUA
 
 start_server() {  # extra serve flags...
-  taskset -c 0 "$model_bin" serve --model "$work/model" --port 0 --threads 1 --max-inflight 100000 "$@" \
-    >"$work/serve.log" 2>&1 &
-  server=$!
-  url=""
-  for _ in $(seq 100); do url=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$work/serve.log" | head -1 || true); [ -n "$url" ] && break; sleep 0.1; done
-  [ -n "$url" ] || { cat "$work/serve.log"; exit 1; }
+  bench_model_serve "$model_bin" "$work" 0 "$@"
+  server="$BENCH_MODEL_PID" url="$BENCH_MODEL_URL"
 }
 
 wrk_max() {  # closed-loop maximum req/s of POST /predict
@@ -118,13 +111,10 @@ for run in $runs; do
       cp "$work/search.txt" "$work/$run.txt"
       stop_server ;;
     C)
-      mkdir -p "$work/tmp"
-      port="$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-      sed -e "s/PORT/$port/" "$root/bench/nginx.conf" >"$work/nginx.conf"
-      taskset -c 0 nginx -p "$work/" -e "$work/error.log" -c "$work/nginx.conf" &
-      server=$!
-      url="http://127.0.0.1:$port"
-      sleep 0.5
+      port="$(bench_free_port)"
+      bench_nginx_start "$work" "$port" 0
+      server="$BENCH_NGINX_PID" url="http://127.0.0.1:$port"
+      bench_pids+=("$server")
       code=0; search "$root/bench/scenarios/screened-post.cpp" "$work/c.json" || code=$?
       row "-" "-" "$code" "C: nginx, generator-bound scenario (screened-post.cpp)"
       [ "$code" = 3 ] || echo "C: expected exit code 3 (generator saturated), got $code" >&2

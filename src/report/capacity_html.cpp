@@ -9,6 +9,7 @@
 #include "report/html_report.hpp"
 #include "report/prometheus_text.hpp"
 #include "report/svg_chart.hpp"
+#include "scenario/arrival_distribution.hpp"
 
 namespace cicada::report {
 namespace {
@@ -78,6 +79,13 @@ void server_table(std::string& out, const runner::CapacityPlan& plan, const runn
   out += "</table>";
 }
 
+// What the search varies: an arrival rate (with its arrival process) or users.
+std::string load_kind_text(const runner::CapacityPlan& plan) {
+  if (!plan.open_model) return "users (a closed loop)";
+  return plan.poisson_arrivals ? fmt::format("arrival rate, {}", scenario::kPoissonArrivalsLabel)
+                               : std::string("arrival rate, paced arrivals (one every 1/rate)");
+}
+
 // Where the search stopped and why, its answer, and the lower bound a saturated generator still showed.
 std::string result_block(const runner::CapacityPlan& plan, const runner::CapacityResult& r) {
   const std::string bound = runner::saturated_bound_text(plan, r);
@@ -131,8 +139,9 @@ std::string capacity_html(const runner::CapacityPlan& plan, const runner::Capaci
   std::string out = fmt::format(
       "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>cicada capacity search</title>"
       "<style>{}</style></head><body><h1>cicada capacity search</h1><dl>"
-      "<dt>Target Host</dt><dd>{}</dd><dt>Script</dt><dd>{}</dd><dt>Objectives</dt><dd>{}</dd></dl>",
-      html_report_style(), xml_escape(info.host), xml_escape(info.scenario), slos);
+      "<dt>Target Host</dt><dd>{}</dd><dt>Script</dt><dd>{}</dd><dt>Load</dt><dd>{}</dd>"
+      "<dt>Objectives</dt><dd>{}</dd></dl>",
+      html_report_style(), xml_escape(info.host), xml_escape(info.scenario), load_kind_text(plan), slos);
   out += capacity_sections(plan, r);
   out += "</body></html>\n";
   return out;

@@ -154,8 +154,15 @@ nlohmann::json capacity_point_json(const runner::CapacityPoint& p) {
           {"server", p.server}};
 }
 
+// The open model's arrival process by name; null for a search by users, which has none.
+nlohmann::json arrival_distribution_json(const runner::CapacityPlan& plan) {
+  return plan.open_model ? nlohmann::json(scenario::arrival_distribution_name(plan.poisson_arrivals))
+                         : nlohmann::json();
+}
+
 nlohmann::json capacity_plan_json(const runner::CapacityPlan& plan) {
   return {{"start", plan.start},
+          {"arrival_distribution", arrival_distribution_json(plan)},
           {"step", plan.step},
           {"factor", plan.factor},
           {"precision", plan.precision},
@@ -174,9 +181,7 @@ nlohmann::json capacity_curve_json(const runner::CapacityPlan& plan, const runne
   const runner::CapacityPoint* limit = limiting_step(r);
   const runner::CapacityPoint* bound = r.saturated_bound();
   return {{"mode", plan.open_model ? "rate" : "users"},
-          {"arrival_distribution",
-           !plan.open_model ? nlohmann::json()
-                            : nlohmann::json(scenario::arrival_distribution_name(plan.poisson_arrivals))},
+          {"arrival_distribution", arrival_distribution_json(plan)},
           {"found", r.found},
           {"generator_saturated", r.generator_saturated},
           {"limit_not_reached", r.limit_not_reached},

@@ -83,7 +83,9 @@ function render(d) {
   const plan = p.step > 0 ? `+${p.step} per step (fixed plan)`
     : `x${p.factor} per step, then bisection to ±${fmt(100 * p.precision, 1)}%`;
   const window = p.window_s > 0 ? `${p.window_s} s windows` : 'windows of about 100 requests';
-  $('setup').textContent = `${d.scenario}: ${d.mode === 'rate' ? 'arrival rate' : 'users'} from ${loadText(d.mode, p.start)}, ` +
+  const arrivals = p.arrival_distribution === 'poisson' ? ' (Poisson arrivals)' : '';
+  const what = `${d.mode === 'rate' ? 'arrival rate' : 'users'}${arrivals}`;
+  $('setup').textContent = `${d.scenario}: ${what} from ${loadText(d.mode, p.start)}, ` +
     `${plan} (at most ${p.max_steps} steps), each step ${p.warmup_s} s warm-up then ${window} until ` +
     `${p.stable_windows} agree within ±${fmt(100 * p.stability, 1)}% (at most ${p.max_windows})`;
   $('objectives').textContent = `Objectives: ${d.slos.join(', ')}`;

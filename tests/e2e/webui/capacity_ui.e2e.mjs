@@ -2,7 +2,8 @@
 // throttled to ~500 requests/s (one thread, 2 ms sleep per /predict, as tests/e2e/capacity) fills the
 // steps table and the throughput-latency curve as steps end, then shows the answer with its limiting
 // objective; GET /capacity has the same data. Short steps (1 s warm-up, 2 s measured) from 100/s by 150/s
-// keep it to a few steps (100, 250, 400 within, 550 and 700 past the capacity, where the queue grows).
+// keep it to a few steps (100, 250, 400 within, 550 and 700 past the capacity, where the queue grows),
+// with Poisson arrivals, which the page names.
 // The objective is loose (p95 < 1 s) so the first step passes even on a loaded machine: this test is
 // about the page, tests/e2e/capacity about the answer. Usage: node capacity_ui.e2e.mjs BUILD_DIR SOURCE_DIR
 import { join } from 'node:path';
@@ -17,7 +18,7 @@ bounded(150, async () => {
   const search = await startServer([join(buildDir, 'apps/cicada/cicada'), 'capacity',
     '-f', join(sourceDir, 'examples/fixed-predict.yaml'), '--host', api.url,
     '--slo', 'p95 < 1s', '--slo', 'fail_ratio < 1%', '--mode', 'rate', '--start', '100', '--step', '150',
-    '--max-steps', '5', '--warmup', '1s', '--hold', '2s', '--threads', '1', '--seed', '7',
+    '--max-steps', '5', '--warmup', '1s', '--hold', '2s', '--threads', '1', '--seed', '7', '--arrival-distribution', 'poisson',
     '--history-db', join(work, 'history.db'), '--web-port', '0'], 'cicada capacity', UI_URL);
 
   const { context, page } = await openBrowser();
@@ -25,6 +26,7 @@ bounded(150, async () => {
   try {
     await page.goto(search.url);
     await page.waitForFunction(() => document.querySelector('#objectives').textContent.includes('p95 < 1s'), null, { timeout: 10_000 });
+    assert.match(await page.textContent('#setup'), /arrival rate \(Poisson arrivals\) from 100\/s/);
     // Steps appear while the search runs: the first one before the answer.
     await page.waitForFunction(() => document.querySelectorAll('#steps-table tbody tr').length >= 1, null, { timeout: 20_000 });
     const early = await page.evaluate(() => window.cicadaCapacity.data.state);

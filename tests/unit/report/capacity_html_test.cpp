@@ -52,6 +52,21 @@ TEST(CapacityHtml, OnePointPerStepOnEachCurveAndOneRowPerStep) {
   EXPECT_NE(html.find("offered load (iterations/s)"), std::string::npos);
 }
 
+TEST(CapacityHtml, SaysWhatTheSearchVariedAndWithWhichArrivals) {
+  runner::CapacityPlan plan;
+  EXPECT_NE(capacity_html(plan, four_steps(), {}).find("<dt>Load</dt><dd>arrival rate, paced arrivals"),
+            std::string::npos);
+  plan.poisson_arrivals = true;
+  EXPECT_NE(
+      capacity_html(plan, four_steps(), {}).find("<dt>Load</dt><dd>arrival rate, Poisson arrivals</dd>"),
+      std::string::npos);
+  EXPECT_EQ(capacity_plan_json(plan)["arrival_distribution"], "poisson");
+  plan.open_model = false;
+  EXPECT_NE(capacity_html(plan, four_steps(), {}).find("<dt>Load</dt><dd>users (a closed loop)</dd>"),
+            std::string::npos);
+  EXPECT_TRUE(capacity_plan_json(plan)["arrival_distribution"].is_null());
+}
+
 TEST(CapacityHtml, MarksTheLimitAndTheMaximumOnBothCharts) {
   const auto html = capacity_html(runner::CapacityPlan{}, four_steps(), {});
   EXPECT_EQ(count_occurrences(html, "class=\"mark\""), 4u) << html;
