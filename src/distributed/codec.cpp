@@ -19,6 +19,7 @@ void fields(Io& io, Hello& m) {
   io("hostname", m.hostname);
   io("pid", m.pid);
   io("threads", m.threads);
+  io("known_options", m.known_options);  // nil when absent (tests' hand-built hellos of older workers)
 }
 template <class Io>
 void fields(Io& io, Heartbeat& m) {
@@ -187,6 +188,17 @@ Body read_body(std::string_view type, const msgpack::object& map, bool& known) {
 }  // namespace
 
 const char* type_name(const Body& body) { return kTypeNames[body.index()]; }
+
+std::vector<std::pair<std::string, std::string>> encode_run_option_fields(const runner::RunOptions& options) {
+  std::vector<std::pair<std::string, std::string>> out;
+  runner::visit_run_options(options, [&](const char* name, const auto& value) {
+    msgpack::sbuffer buffer;
+    Packer pk(&buffer);
+    Writer{pk}(name, value);
+    out.emplace_back(name, std::string(buffer.data(), buffer.size()));
+  });
+  return out;
+}
 
 std::string encode(const Message& message) {
   msgpack::sbuffer buffer;

@@ -7,6 +7,7 @@
 // not know, so adding a field is a compatible change; removing or retyping one bumps kProtocolVersion.
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -26,6 +27,10 @@ struct Hello {
   std::string hostname;
   std::uint32_t pid = 0;
   std::uint32_t threads = 0;  // event loops the worker will run users on
+  // Added within version 2: the run options this worker knows (runner::visit_run_options' names). A
+  // worker ignores an option it does not know, so the master refuses to start a test that sets one
+  // (worker_option_support.hpp). Absent from an older worker: nullopt, not an empty list.
+  std::optional<std::vector<std::string>> known_options = std::nullopt;
 };
 
 // Both ways, every second. The worker reports its state and live users; the master's body is empty

@@ -13,6 +13,7 @@
 #include "base/log.hpp"
 #include "base/process_usage.hpp"
 #include "distributed/transport.hpp"
+#include "distributed/worker_option_support.hpp"
 #include "distributed/worker_test.hpp"
 #include "runner/run_options.hpp"
 
@@ -158,7 +159,8 @@ struct WorkerNode::Impl {
     last_heartbeat = now;
     // Until the master answers, repeat the Hello: it may have started after us, or restarted.
     if (!master_heard) {
-      send(Hello{hostname(), static_cast<std::uint32_t>(::getpid()), static_cast<std::uint32_t>(threads())});
+      send(Hello{hostname(), static_cast<std::uint32_t>(::getpid()), static_cast<std::uint32_t>(threads()),
+                 known_run_options()});
       return;
     }
     send(Heartbeat{test ? test->state() : "ready", test ? test->user_count() : 0, usage.cpu_percent(),

@@ -211,6 +211,45 @@ TEST(Codec, HeartbeatOfAnOlderWorkerHasNoCpuOrMemory) {
   EXPECT_EQ(hb.memory_usage, 0u);
 }
 
+TEST(Codec, HelloCarriesTheOptionsTheWorkerKnowsAnEmptyListStaysEmpty) {
+  const std::vector<std::string> names = {"host", "poisson_arrivals"};
+  for (const auto& known : {names, std::vector<std::string>{}}) {
+    auto decoded = decode(encode(Message{"w1", Hello{"box", 12, 4, known}}));
+    ASSERT_TRUE(decoded) << decoded.error().message;
+    const auto& hello = std::get<Hello>(decoded->body);
+    EXPECT_EQ(hello.hostname, "box");
+    EXPECT_EQ(hello.threads, 4u);
+    ASSERT_TRUE(hello.known_options.has_value());
+    EXPECT_EQ(*hello.known_options, known);
+  }
+}
+
+TEST(Codec, HelloOfAnOlderWorkerHasNoListOfOptions) {
+  // As a worker from before `known_options` sends it: absent reads as no list, not as an empty one.
+  msgpack::sbuffer buf;
+  msgpack::packer<msgpack::sbuffer> pk(buf);
+  pk.pack_array(4);
+  pk.pack(kProtocolVersion);
+  pk.pack(std::string("hello"));
+  pk.pack(std::string("w1"));
+  pk.pack_map(3);
+  pk.pack(std::string("hostname"));
+  pk.pack(std::string("box"));
+  pk.pack(std::string("pid"));
+  pk.pack(12);
+  pk.pack(std::string("threads"));
+  pk.pack(4);
+  auto decoded = decode(std::string(buf.data(), buf.size()));
+  ASSERT_TRUE(decoded) << decoded.error().message;
+  const auto& hello = std::get<Hello>(decoded->body);
+  EXPECT_EQ(hello.pid, 12u);
+  EXPECT_FALSE(hello.known_options.has_value());
+  // And a hello built without a list says so on the wire (nil), read back the same.
+  auto resent = decode(encode(Message{"w1", hello}));
+  ASSERT_TRUE(resent) << resent.error().message;
+  EXPECT_FALSE(std::get<Hello>(resent->body).known_options.has_value());
+}
+
 // A stats message whose one delta is the given array (packed by fill), as a worker would send it.
 template <class Fill>
 std::string stats_with_delta(std::uint32_t delta_fields, Fill fill) {

@@ -10,6 +10,7 @@
 
 #include "base/field_count.hpp"
 #include "distributed/codec.hpp"
+#include "distributed/worker_option_support.hpp"
 #include "distributed/worker_test.hpp"
 
 namespace cicada::distributed {
@@ -113,6 +114,18 @@ TEST(RunOptions, AWorkerRunsWithTheMastersOptionsButForItsShare) {
   EXPECT_EQ(worker.at("run_time"), "none");
   EXPECT_NE(worker.at("seed"), master.at("seed"));
   EXPECT_EQ(worker.at("seed"), std::to_string(worker_seed(start.options.seed, 1)));
+}
+
+// The master's refusal of older workers (worker_option_support.hpp) with every option set: a worker of
+// this version is never refused, and one whose hello lists nothing is refused exactly the options after
+// max_lateness (the frozen list of what such workers know is visit_run_options' names up to there).
+TEST(RunOptions, AWorkerWithoutAListIsRefusedEveryOptionAfterMaxLateness) {
+  const auto names = known_run_options();
+  EXPECT_TRUE(options_unknown_to(names, every_option_set()).empty());
+  const auto last_known = std::find(names.begin(), names.end(), "max_lateness");
+  ASSERT_NE(last_known, names.end());
+  EXPECT_EQ(options_unknown_to(std::nullopt, every_option_set()),
+            std::vector<std::string>(last_known + 1, names.end()));
 }
 
 }  // namespace
