@@ -50,8 +50,20 @@ void FleetBackend::workers_changed() {
     return std::any_of(list.begin(), list.end(), [&](const runner::WorkerStatus& w) { return w.id == l.id; });
   });
   list.insert(list.end(), lost_.begin(), lost_.end());
+  std::vector<WorkerHello> hellos;
+  for (const auto& w : workers_.workers()) hellos.push_back({w.id, w.hello});
   std::lock_guard lock(statuses_mutex_);
   statuses_ = std::move(list);
+  hellos_ = std::move(hellos);
+}
+
+Result<void> FleetBackend::check_workers(const runner::RunOptions& options) const {
+  std::vector<WorkerHello> hellos;
+  {
+    std::lock_guard lock(statuses_mutex_);
+    hellos = hellos_;
+  }
+  return check_workers_know_options(hellos, options);
 }
 
 void FleetBackend::pump(std::chrono::milliseconds wait) {
@@ -125,11 +137,7 @@ void FleetBackend::handle(Message&& message, MonoTime now) {
       w->state = "stopped";
     }
   } else if (const auto* err = std::get_if<WorkerError>(&message.body)) {
-    failed_.push_back({id, err->message});
-    socket_.send(id, Message{"master", Quit{}});  // the same scenario would fail again: no use keeping it
-    workers_.remove(id);
-    workers_changed();
-    log::warning("Worker {} cannot run the test: {} ({} workers go on)", id, err->message, workers_.size());
+    fail_worker(id, err->message);
     rebalance();
   } else if (std::holds_alternative<Goodbye>(message.body)) {
     log::info("Worker {} quit: {} workers left", id, workers_.size() - 1);
@@ -137,6 +145,26 @@ void FleetBackend::handle(Message&& message, MonoTime now) {
     workers_changed();
     rebalance();
   }
+}
+
+void FleetBackend::fail_worker(const std::string& id, const std::string& message) {
+  failed_.push_back({id, message});
+  socket_.send(id, Message{"master", Quit{}});  // the same test would fail again: no use keeping it
+  workers_.remove(id);
+  workers_changed();
+  log::warning("Worker {} cannot run the test: {} ({} workers go on)", id, message, workers_.size());
+}
+
+void FleetBackend::drop_workers_missing_options() {
+  // The workers there at the test's start were checked before it (check_workers); this catches one that
+  // joined since, which would otherwise run without an option the test sets.
+  std::vector<FailedWorker> refused;
+  for (const auto& w : workers_.workers()) {
+    if (w.test_id == test_id_) continue;  // already running this test
+    if (auto r = check_workers_know_options({{w.id, w.hello}}, options_); !r)
+      refused.push_back({w.id, r.error().message});
+  }
+  for (const auto& f : refused) fail_worker(f.id, f.message);
 }
 
 void FleetBackend::start_worker(WorkerInfo& w, double arrival_share,
@@ -162,6 +190,7 @@ void FleetBackend::start_worker(WorkerInfo& w, double arrival_share,
 void FleetBackend::rebalance() {
   const auto s = state_.load();
   if (test_id_ == 0 || (s != runner::RunState::kSpawning && s != runner::RunState::kRunning)) return;
+  drop_workers_missing_options();
   auto& list = workers_.workers();
   const auto shares = split_users(target_users_, spawn_rate_, list.size());
   const double arrival_share = list.empty() ? 0.0 : arrival_rate_ / static_cast<double>(list.size());

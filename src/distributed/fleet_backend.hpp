@@ -16,6 +16,7 @@
 
 #include "base/result.hpp"
 #include "distributed/transport.hpp"
+#include "distributed/worker_option_support.hpp"
 #include "distributed/worker_table.hpp"
 #include "runner/run_backend.hpp"
 #include "runner/run_options.hpp"
@@ -65,6 +66,10 @@ class FleetBackend final : public runner::RunBackend {
   std::vector<runner::WorkerStatus> worker_statuses() const;
   // The workers that sent an error for the last test, in order.
   const std::vector<FailedWorker>& failed_workers() const { return failed_; }
+  // ok, or why a test with `options` must not start on the connected workers: one of them would ignore an
+  // option it sets (worker_option_support.hpp); thread-safe. A worker joining later is checked before its
+  // `start`, and dropped as failed if it would ignore one.
+  Result<void> check_workers(const runner::RunOptions& options) const;
 
   // runner::RunBackend
   void begin() override;
@@ -84,6 +89,8 @@ class FleetBackend final : public runner::RunBackend {
  private:
   void handle(Message&& message, MonoTime now);
   void on_hello(const std::string& id, const Hello& hello, MonoTime now);
+  void fail_worker(const std::string& id, const std::string& message);  // quits it; the caller rebalances
+  void drop_workers_missing_options();
   void start_worker(WorkerInfo& worker, double arrival_share, std::map<std::string, int> fixed_counts);
   void rebalance();
   void log_fixed_shares(std::size_t workers) const;
@@ -109,6 +116,7 @@ class FleetBackend final : public runner::RunBackend {
 
   mutable std::mutex statuses_mutex_;
   std::vector<runner::WorkerStatus> statuses_;  // guarded by statuses_mutex_
+  std::vector<WorkerHello> hellos_;             // guarded by statuses_mutex_: for check_workers
   // Workers lost to silence, listed after the live ones with state "missing" (as Locust's Workers tab
   // does) until they join again.
   std::vector<runner::WorkerStatus> lost_;

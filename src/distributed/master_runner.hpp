@@ -52,6 +52,11 @@ class MasterRunner {
   std::vector<runner::WorkerStatus> worker_statuses() const { return fleet_.worker_statuses(); }
   // The workers that sent an error for the last run(), in order; read after run().
   const std::vector<FailedWorker>& failed_workers() const { return fleet_.failed_workers(); }
+  // ok, or why a test with `options` must not start: a connected worker would ignore an option it sets
+  // (an older cicada; worker_option_support.hpp). Asked before run(); thread-safe.
+  Result<void> check_workers(const runner::RunOptions& options) const {
+    return fleet_.check_workers(options);
+  }
 
   // A master serving the web UI runs tests one after another (master_session.hpp). Between them, with no
   // run() going on: the next test's options, forgetting the last test's stop, and pump() keeps the

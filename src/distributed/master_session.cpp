@@ -61,6 +61,7 @@ Result<std::shared_ptr<runner::TestRun>> MasterSession::make(const Scenario& sce
                                                              const runner::RunOptions& options) {
   if (master_.worker_count() == 0)
     return make_error("no worker is connected yet: start workers with cicada --worker --master-host HOST");
+  if (auto r = master_.check_workers(options); !r) return r.error();
   auto description = describe_fleet_test(scenario, options);
   if (!description) return description.error();
   master_.rearm();  // a stop() from now on is this test's

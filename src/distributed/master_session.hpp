@@ -67,8 +67,8 @@ class MasterSession final : public runner::TestRunSource {
   // Stops the pump thread; the socket is the caller's again (to quit the workers). Idempotent.
   void stop();
 
-  // A test of the fleet; an error when no worker is connected, or when the options cannot run
-  // (runner::check_runnable: tags, hosts).
+  // A test of the fleet; an error when no worker is connected, when one would ignore an option the test
+  // sets (MasterRunner::check_workers), or when the options cannot run (runner::check_runnable: tags, hosts).
   Result<std::shared_ptr<runner::TestRun>> make(const Scenario& scenario,
                                                 const runner::RunOptions& options) override;
   std::optional<std::vector<runner::WorkerStatus>> workers() const override {
