@@ -1,5 +1,6 @@
 #pragma once
-// Helpers for the process tests: a master and its workers as real `cicada` processes on loopback.
+// Helpers for the process tests: a master and its workers as real `cicada` processes on loopback; and
+// for the in-process ones, a scenario for scripted workers.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -8,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "cicada/user.hpp"
 #include "support/child_process.hpp"
 
 namespace cicada::testing {
@@ -58,6 +60,15 @@ inline std::vector<std::string> worker_argv(int port, std::vector<std::string> e
                                    "1"};
   argv.insert(argv.end(), extra.begin(), extra.end());
   return argv;
+}
+
+// One user type with one task, for a master whose workers are scripted sockets (the task never runs).
+inline Scenario scripted_workers_scenario() {
+  Scenario s;
+  s.user_types.resize(1);
+  s.user_types[0].name = "U";
+  s.user_types[0].tasks.push_back(TaskSpec{"t", 1, {}, {}});
+  return s;
 }
 
 }  // namespace cicada::testing

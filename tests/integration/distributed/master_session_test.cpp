@@ -12,6 +12,7 @@
 #include "base/clock.hpp"
 #include "distributed/master_runner.hpp"
 #include "distributed/transport.hpp"
+#include "fleet.hpp"
 #include "support/eventually.hpp"
 
 using namespace std::chrono_literals;
@@ -58,14 +59,6 @@ struct ScriptedWorker {
   }
 };
 
-cicada::Scenario one_type_scenario() {
-  cicada::Scenario s;
-  s.user_types.resize(1);
-  s.user_types[0].name = "U";
-  s.user_types[0].tasks.push_back(cicada::TaskSpec{"t", 1, {}, {}});  // never run: the worker is scripted
-  return s;
-}
-
 TEST(MasterSession, ListsWorkersWithCpuAndMemoryAndRunsTestsOneAfterAnother) {
   cicada::runner::RunOptions ro;
   ro.host = "http://127.0.0.1:1";  // never contacted: the worker is scripted
@@ -80,7 +73,7 @@ TEST(MasterSession, ListsWorkersWithCpuAndMemoryAndRunsTestsOneAfterAnother) {
   ::testing::internal::CaptureStderr();  // the master's log: its CPU warning
   session.start();
 
-  const auto scenario = one_type_scenario();
+  const auto scenario = cicada::testing::scripted_workers_scenario();
   auto refused = session.make(scenario, ro);
   ASSERT_FALSE(refused);
   EXPECT_NE(refused.error().message.find("no worker"), std::string::npos) << refused.error().message;
