@@ -280,8 +280,10 @@ int run_capacity_command(int argc, char** argv) {
   ro.max_inflight = static_cast<std::size_t>(std::max(1, o.max_inflight));
   if (!o.arrival_distribution.empty() && !plan.open_model)
     return fail("--arrival-distribution: for --mode rate only (users in --mode users do not arrive)");
-  ro.poisson_arrivals = poisson_arrivals(o.arrival_distribution, loaded->settings);
-  plan.poisson_arrivals = plan.open_model && ro.poisson_arrivals;
+  // Users have no arrivals: a YAML arrival_distribution does not reach a search by users (nor the history
+  // or workers, which would refuse an older worker for an option this search does not use).
+  ro.poisson_arrivals = plan.open_model && poisson_arrivals(o.arrival_distribution, loaded->settings);
+  plan.poisson_arrivals = ro.poisson_arrivals;
   ro.keep_entry_history = false;
   ro.stop_timeout = std::chrono::seconds(2);
   if (auto r = check_client_options(ro, loaded->scenario); !r) return fail(r.error().message);

@@ -67,7 +67,7 @@ Result<void> apply_shape_options(const CliOptions& cli, const scenario::Scenario
       if (!stage) return make_error("stages: " + stage.error().message);
       stages.push_back(*stage);
     }
-    if (auto r = runner::validate_stages(stages); !r) return r;
+    if (auto r = runner::validate_stages(stages); !r) return make_error("stages: " + r.error().message);
     ro.shape = runner::stages_shape(std::move(stages), default_spawn_rate);
     load.mode = "stages";
     for (const auto& text : settings.stages) load.stages += (load.stages.empty() ? "" : ",") + text;
@@ -87,6 +87,10 @@ Result<void> apply_shape_options(const CliOptions& cli, const scenario::Scenario
   if (!o.arrival_distribution.empty() && closed && cli.headless)
     return make_error(
         "--arrival-distribution: for the open model only (--arrival-rate, or stages with rates)");
+  // A headless closed run does not carry a YAML arrival_distribution into its options, its history or its
+  // workers (which would refuse an older worker for an option the run does not use). With the web UI the
+  // choice stays: it is the start form's default for an arrival rate (TestController clears it for users).
+  if (closed && cli.headless) ro.poisson_arrivals = false;
   if (const auto first = ro.shape ? ro.shape(std::chrono::duration<double>(0)) : std::nullopt;
       first && first->arrival_rate) {
     load.max_inflight = ro.max_inflight;  // the open model's limit belongs to its description

@@ -1,5 +1,6 @@
 #include "distributed/worker_test.hpp"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -7,6 +8,7 @@
 
 #include "base/log.hpp"
 #include "runner/stages.hpp"
+#include "scenario/arrival_distribution.hpp"
 #include "scenario/cpp_loader.hpp"
 #include "scenario/yaml_loader.hpp"
 
@@ -118,7 +120,8 @@ Result<std::unique_ptr<WorkerTest>> WorkerTest::start(const Start& start, std::s
     self->finished_.store(true);
   });
   if (start.open_model) {
-    log::info("Test {} started: {:.2f} iterations/s, seed {}", start.test_id, start.arrival_rate,
+    log::info("Test {} started: {:.2f} iterations/s{}, seed {}", start.test_id, start.arrival_rate,
+              ro.poisson_arrivals ? fmt::format(" ({})", scenario::kPoissonArrivalsLabel) : "",
               test->runner_->seed());
   } else {
     log::info("Test {} started: {} users at {:.2f}/s, seed {}", start.test_id, ro.users, ro.spawn_rate,

@@ -71,11 +71,11 @@ Result<Stage> parse_stage(std::string_view text) {
 }
 
 Result<void> validate_stages(const std::vector<Stage>& stages) {
-  if (stages.empty()) return make_error("stages: at least one stage is needed");
+  if (stages.empty()) return make_error("at least one stage is needed");
   for (const auto& s : stages) {
-    if (s.duration.count() <= 0) return make_error("stages: every stage needs a duration > 0");
+    if (s.duration.count() <= 0) return make_error("every stage needs a duration > 0");
     if (s.open_model() != stages.front().open_model())
-      return make_error("stages: a list is either users (30s:10@5) or arrival rates (30s:50/s), not both");
+      return make_error("a list is either users (30s:10@5) or arrival rates (30s:50/s), not both");
   }
   return {};
 }

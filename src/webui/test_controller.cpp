@@ -59,6 +59,8 @@ Result<void> TestController::retarget(const SwarmRequest& request) {
   if (!request.stages.empty()) return make_error("a test is running: stop it before starting new stages");
   if (runner_->open_model()) {
     if (!request.arrival_rate) return make_error("this test runs an arrival rate: give arrival_rate");
+    if (request.poisson_arrivals && *request.poisson_arrivals != info_.load.poisson_arrivals)
+      return make_error("the arrival distribution is fixed for a running test: stop it to change it");
     runner_->set_arrival_rate(*request.arrival_rate);
     info_.load.arrival_rate = *request.arrival_rate;
     return {};
@@ -98,15 +100,18 @@ report::RunLoad TestController::load_of(LoadMode mode, const SwarmRequest& reque
 Result<LoadMode> TestController::apply_load(const SwarmRequest& request, runner::RunOptions& options) const {
   auto mode = choose_load(request, options);
   if (!mode) return mode;
-  if (request.poisson_arrivals) {
-    // As the command line refuses --arrival-distribution for users: Poisson gaps between users' starts
-    // would mean nothing, and a test said to run them must run them.
-    const ShapeFn& shape = options.shape ? options.shape : scenario_.shape;
-    const auto first = shape ? shape(std::chrono::duration<double>(0)) : std::nullopt;
-    if (*request.poisson_arrivals && !(first && first->arrival_rate))
-      return make_error("arrival_distribution poisson is for the open model: an arrival rate or rate stages");
-    options.poisson_arrivals = *request.poisson_arrivals;
+  const ShapeFn& shape = options.shape ? options.shape : scenario_.shape;
+  if (const auto first = shape ? shape(std::chrono::duration<double>(0)) : std::nullopt;
+      first && first->arrival_rate) {
+    if (request.poisson_arrivals) options.poisson_arrivals = *request.poisson_arrivals;
+    return mode;
   }
+  // Users have no arrivals. Asking for Poisson ones is refused, as the command line refuses it; the form's
+  // echo of the command line's default is not a request, and is dropped with it (else the history and an
+  // older worker would be told of an option this test does not use).
+  if (request.poisson_arrivals.value_or(false) && !base_.poisson_arrivals)
+    return make_error("arrival_distribution poisson is for the open model: an arrival rate or rate stages");
+  options.poisson_arrivals = false;
   return mode;
 }
 
@@ -243,6 +248,12 @@ std::string TestController::shape_description() const {
   runner::RunOptions options = base_;
   if (!options.shape) options.shape = scenario_.shape;
   return options.shape ? runner::describe_load(options) : "";
+}
+
+bool TestController::shape_open_model() const {
+  const ShapeFn& shape = base_.shape ? base_.shape : scenario_.shape;
+  const auto first = shape ? shape(std::chrono::duration<double>(0)) : std::nullopt;
+  return first && first->arrival_rate;
 }
 
 std::optional<double> TestController::arrival_rate() const {

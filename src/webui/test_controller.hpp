@@ -114,6 +114,8 @@ class TestController {
   // The scenario (a C++ shape, YAML stages or arrival_rate) or the command line (--stages,
   // --arrival-rate) defines the load: a swarm runs that shape and cannot set another load.
   bool shape_controlled() const { return base_.shape || scenario_.shape; }
+  // Whether that shape starts with an arrival rate (the open model): the form then offers its arrivals.
+  bool shape_open_model() const;
   // That shape's start, e.g. "arrival rate 50/s, max in-flight 1000 (stage 1/2: 50/s)"; "" without one.
   std::string shape_description() const;
   // The running (or last) test is an open-model one: its current arrival rate; none otherwise.

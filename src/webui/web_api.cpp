@@ -156,6 +156,7 @@ struct Api {
            {"user_types", json::array()},
            // cicada's load settings: the start form hides users and rates when a shape is configured.
            {"shape_controlled", controller.shape_controlled()},
+           {"shape_open_model", controller.shape_open_model()},
            {"shape", controller.shape_description()},
            {"load_mode", to_string(info.load_mode)},
            {"stages", info.stages},

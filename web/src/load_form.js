@@ -11,6 +11,7 @@
 const loadForm = (() => {
   const $ = (id) => document.getElementById(id);
   let shapeControlled = false;
+  let shapeOpenModel = false;
   let editing = false;
 
   // Shows the blocks whose data-load lists `kind` ('' hides them all) and enables only their inputs.
@@ -36,6 +37,7 @@ const loadForm = (() => {
     // Fills the form from GET config.
     init(config) {
       shapeControlled = config.shape_controlled;
+      shapeOpenModel = config.shape_open_model;
       $('user_count').value = config.users;
       $('spawn_rate').value = config.spawn_rate;
       $('max_inflight').value = config.max_inflight;
@@ -53,8 +55,13 @@ const loadForm = (() => {
       const fixedShape = !edit && shapeControlled;
       $('load-choice').classList.toggle('hidden', edit || shapeControlled);
       $('shape-note').classList.toggle('hidden', !fixedShape);
-      if (fixedShape) show('');
-      else if (edit) show(loadMode === 'arrival_rate' ? 'arrival_rate' : 'users');
+      if (fixedShape) {
+        show('');
+        // A configured shape of arrival rates still takes its arrivals from the form.
+        $('arrival-distribution-row').classList.toggle('hidden', !shapeOpenModel);
+        $('arrival_distribution').disabled = !shapeOpenModel;
+      } else if (edit)
+        show(loadMode === 'arrival_rate' ? 'arrival_rate' : 'users');
       else show(chosen());
       // An edit of an arrival rate changes only the rate: the in-flight limit and the arrival
       // distribution are fixed for the test.

@@ -3,6 +3,7 @@
 #include <signal.h>
 
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "model_server.hpp"
@@ -191,6 +192,17 @@ TEST_F(CicadaCli, PoissonArrivalsAreForTheOpenModelAndNamedWhereTheLoadIsDescrib
   const std::string summary = read_file(dir_.path() / "summary.json");
   EXPECT_NE(summary.find("arrival rate 50/s (Poisson arrivals, max in-flight 1000)"), std::string::npos)
       << summary;
+  // The scenario's arrival_distribution is for its open-model runs: a run of users does not carry it (its
+  // record, and workers that would be refused for an option the run does not use).
+  {
+    std::ifstream in(source("examples/health.yaml"));
+    std::ofstream(dir_.path() / "poisson.yaml") << "arrival_distribution: poisson\n" << in.rdbuf();
+  }
+  auto users = start({"-f", (dir_.path() / "poisson.yaml").string(), "--host", g_server->url(), "--headless",
+                      "-u", "1", "-t", "1s", "--json", "users.json"});
+  ASSERT_EQ(users->wait(20s), 0) << users->err();
+  const auto users_summary = nlohmann::json::parse(read_file(dir_.path() / "users.json"));
+  EXPECT_EQ(users_summary["run"]["config"]["poisson_arrivals"], false) << users_summary.dump();
 }
 
 TEST_F(CicadaCli, CapacityUsageErrorsExitTwoAndSayWhatIsWanted) {

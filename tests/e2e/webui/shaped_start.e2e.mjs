@@ -3,7 +3,8 @@
 // 2. stages of arrival rates from the form, with Poisson arrivals chosen: the header shows the rate and
 //    the distribution, the iterations in flight and the dropped count, the corrected/uncorrected strip
 //    fills in, and the live charts mark both stages;
-// 3. a cicada started with --arrival-rate: the form says the shape is set and starting runs it.
+// 3. a cicada started with --arrival-rate: the form says the shape is set, offers its arrivals (Poisson
+//    chosen), and starting runs it.
 // Target: cicada-model on loopback. Usage: node shaped_start.e2e.mjs BUILD_DIR SOURCE_DIR
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
@@ -75,8 +76,11 @@ async function shapeFromTheCommandLine(page, api) {
   assert.equal(await visible(page, '#load-choice'), false, 'no load choice: the command line set the shape');
   assert.equal(await visible(page, '#user_count'), false);
   assert.match(await text(page, '#shape-note'), /arrival rate 30\/s/);
+  // A configured rate still takes its arrivals from the form.
+  assert.equal(await visible(page, '#arrival_distribution'), true, 'a configured arrival rate offers its arrivals');
+  await page.selectOption('#arrival_distribution', 'poisson');
   await page.click('#swarm-submit');
-  await page.waitForFunction(() => document.querySelector('#arrival-rate').textContent === '30/s', null, { timeout: 15_000 });
+  await page.waitForFunction(() => document.querySelector('#arrival-rate').textContent === '30/s (Poisson)', null, { timeout: 15_000 });
   await page.click('#stop-button');
   await page.waitForFunction(() => document.querySelector('#state').textContent === 'STOPPED', null, { timeout: 15_000 });
   assert.equal(await terminate(cicada), 0, cicada.output());

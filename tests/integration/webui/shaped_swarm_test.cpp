@@ -56,11 +56,30 @@ TEST_F(WebUiTest, PoissonArrivalsChosenOnTheFormRunAndAreNamedInTheStatsAndTheRe
   ASSERT_EQ(r.status, 200) << r.body;
   const auto body = wait_stats([](const std::string& b) { return !stats_json(b)["open_model"].is_null(); });
   EXPECT_EQ(stats_json(body)["open_model"]["arrival_distribution"], "poisson") << body;
-  // The distribution is the test's: a new rate keeps it.
+  // The distribution is the test's: a new rate keeps it, and cannot change it.
+  r = post_form("/swarm", "arrival_rate=50&arrival_distribution=constant");
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_NE(r.body.find("fixed for a running test"), std::string::npos) << r.body;
   ASSERT_EQ(post_form("/swarm", "arrival_rate=60").status, 200);
   EXPECT_EQ(stats_json(get("/stats/requests").body)["open_model"]["arrival_distribution"], "poisson");
   EXPECT_NE(get("/stats/report").body.find("arrival rate 60/s (Poisson arrivals, max in-flight 20)"),
             std::string::npos);
+  get("/stop");
+}
+
+// With --arrival-distribution poisson the form offers Poisson by default, also beside users stages: that
+// echo of the command line is no request, and a test of users starts (while asking for Poisson arrivals
+// where the command line did not is refused: BadLoadFieldsAre400WithAMessageAndStartNothing).
+TEST_F(WebUiTest, TheCommandLinesPoissonDefaultDoesNotStopATestOfUsers) {
+  ui_->stop();
+  ui_.reset();
+  poisson_arrivals_ = true;
+  start("");
+  EXPECT_EQ(json::parse(get("/config").body)["arrival_distribution"], "poisson");
+  auto r = post_form("/swarm", "stages=20s%3A2%405&arrival_distribution=poisson");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto body = wait_stats([](const std::string& b) { return stats_json(b)["user_count"] == 2; });
+  EXPECT_TRUE(stats_json(body)["open_model"].is_null()) << body;
   get("/stop");
 }
 

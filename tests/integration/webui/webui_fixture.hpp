@@ -55,6 +55,7 @@ class WebUiTest : public ::testing::Test {
     ro.host = target_->url();
     ro.threads = 1;
     ro.shape = std::move(shape);
+    ro.poisson_arrivals = poisson_arrivals_;
     webui::WebUiOptions wo;
     wo.port = 0;
     wo.auth = auth;
@@ -103,6 +104,7 @@ class WebUiTest : public ::testing::Test {
   std::unique_ptr<webui::WebUi> ui_;
   std::chrono::milliseconds keepalive_every_ = 1s;  // WebUiOptions::keepalive_every, set before start()
   std::chrono::milliseconds shutdown_grace_ = 2s;   // WebUiOptions::shutdown_grace, set before start()
+  bool poisson_arrivals_ = false;  // the command line's --arrival-distribution poisson, set before start()
 };
 
 // Reads raw bytes from an open connection until `needle` has appeared `times` times or the deadline.
