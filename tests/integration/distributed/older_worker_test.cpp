@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <fstream>
 #include <thread>
 
 #include "base/clock.hpp"
@@ -121,6 +122,31 @@ TEST(OlderWorker, AHeadlessMasterExitsOneNamingTheWorkerAndTheOption) {
   EXPECT_NE(master.err().find(kRefusal), std::string::npos) << master.err();
   EXPECT_TRUE(cicada::testing::eventually([&] { return old.quit.load(); }));
   EXPECT_EQ(old.starts.load(), 0);
+}
+
+// The refusal is only for options a test sets: what the command line sets by itself (its own defaults,
+// keep_entry_history...) and a scenario's arrival_distribution in a run of users (which has no arrivals)
+// do not turn an older worker away.
+TEST(OlderWorker, AHeadlessMasterStartsItsOrdinaryRunsOnAnOlderWorker) {
+  const std::vector<std::vector<std::string>> runs = {{"--arrival-rate", "5", "-t", "2s"},
+                                                      {"-u", "1", "-t", "2s"}};
+  for (const auto& flags : runs) {
+    cicada::testing::TempDir dir;
+    const auto scenario = cicada::testing::write_get_scenario(dir.path(), "constant(0)");
+    const auto with_key = dir.path() / "poisson.yaml";  // arrival_distribution: for open-model runs only
+    std::ofstream(with_key) << "arrival_distribution: poisson\n" << std::ifstream(scenario).rdbuf();
+    const int port = cicada::testing::ScriptedServer::closed_port();
+    auto argv_flags = flags;
+    if (flags[0] == "--arrival-rate")
+      argv_flags.insert(argv_flags.end(), {"--arrival-distribution", "constant"});
+    cicada::testing::ChildProcess master(
+        cicada::testing::master_argv(with_key, "http://127.0.0.1:9", port, 1, argv_flags), dir.path());
+    HelloWorker old("old", Hello{"box-b", 2, 1, std::nullopt});
+    old.start(port);
+    EXPECT_TRUE(cicada::testing::eventually([&] { return old.starts.load() >= 1; }, 20s)) << master.err();
+    master.wait(30s);
+    EXPECT_EQ(master.err().find("older cicada"), std::string::npos) << master.err();
+  }
 }
 
 TEST(OlderWorker, OneJoiningMidTestIsDroppedAsAWorkerThatCannotRunIt) {
