@@ -36,6 +36,28 @@ bool contains(const List& list, std::string_view name) {
   return std::find(list.begin(), list.end(), name) != list.end();
 }
 
+// The options a test sets that a worker must know: those with another value than a default RunOptions
+// has, compared as the worker would receive them (the codec's bytes, so every field type compares alike),
+// but for the master's own.
+std::vector<std::string> options_set(const runner::RunOptions& options) {
+  const auto defaults = encode_run_option_fields(runner::RunOptions{});
+  const auto given = encode_run_option_fields(options);
+  std::vector<std::string> set;
+  for (std::size_t i = 0; i < given.size(); ++i)
+    if (given[i].second != defaults[i].second && !contains(kMasterOwned, given[i].first))
+      set.push_back(given[i].first);
+  return set;
+}
+
+std::vector<std::string> unknown_of(const std::optional<std::vector<std::string>>& known,
+                                    const std::vector<std::string>& set) {
+  std::vector<std::string> unknown;
+  for (const auto& name : set)
+    if (!(known ? contains(*known, name) : contains(kOptionsOfListlessWorkers, name)))
+      unknown.push_back(name);
+  return unknown;
+}
+
 }  // namespace
 
 std::vector<std::string> known_run_options() {
@@ -47,24 +69,15 @@ std::vector<std::string> known_run_options() {
 
 std::vector<std::string> options_unknown_to(const std::optional<std::vector<std::string>>& known,
                                             const runner::RunOptions& options) {
-  // Compared as the worker would receive them (the codec's bytes), so every field type compares alike.
-  const auto defaults = encode_run_option_fields(runner::RunOptions{});
-  const auto given = encode_run_option_fields(options);
-  std::vector<std::string> unknown;
-  for (std::size_t i = 0; i < given.size(); ++i) {
-    const std::string& name = given[i].first;
-    if (given[i].second == defaults[i].second || contains(kMasterOwned, name)) continue;
-    if (known ? contains(*known, name) : contains(kOptionsOfListlessWorkers, name)) continue;
-    unknown.push_back(name);
-  }
-  return unknown;
+  return unknown_of(known, options_set(options));
 }
 
 Result<void> check_workers_know_options(const std::vector<WorkerHello>& workers,
                                         const runner::RunOptions& options) {
+  const auto set = options_set(options);  // encoded once for every worker
   std::string refusals;
   for (const auto& w : workers) {
-    const auto unknown = options_unknown_to(w.hello.known_options, options);
+    const auto unknown = unknown_of(w.hello.known_options, set);
     if (unknown.empty()) continue;
     // fmt::format, not "literal" + std::string: GCC 12 -O3 warns falsely (-Wrestrict) on the latter.
     refusals += fmt::format("worker {} ({}) runs an older cicada that does not know the option(s) {}; ", w.id,

@@ -11,6 +11,15 @@
 #include "stats/aggregate.hpp"
 
 namespace cicada::webui {
+namespace {
+
+// Whether a test following `shape` runs the open model: its first target chooses (runner::RunControl).
+bool opens_with_arrival_rate(const ShapeFn& shape) {
+  const auto first = shape ? shape(std::chrono::duration<double>(0)) : std::nullopt;
+  return first && first->arrival_rate;
+}
+
+}  // namespace
 
 std::string_view to_string(LoadMode mode) {
   switch (mode) {
@@ -84,8 +93,7 @@ report::RunLoad TestController::load_of(LoadMode mode, const SwarmRequest& reque
   if (mode == LoadMode::kStages) {
     load.mode = "stages";
     load.stages = request.stages;
-    const auto first = options.shape(std::chrono::duration<double>(0));
-    if (first && first->arrival_rate) load.max_inflight = options.max_inflight;
+    if (opens_with_arrival_rate(options.shape)) load.max_inflight = options.max_inflight;
   } else if (mode == LoadMode::kArrivalRate) {
     load.mode = "arrival_rate";
     load.arrival_rate = *request.arrival_rate;
@@ -100,9 +108,7 @@ report::RunLoad TestController::load_of(LoadMode mode, const SwarmRequest& reque
 Result<LoadMode> TestController::apply_load(const SwarmRequest& request, runner::RunOptions& options) const {
   auto mode = choose_load(request, options);
   if (!mode) return mode;
-  const ShapeFn& shape = options.shape ? options.shape : scenario_.shape;
-  if (const auto first = shape ? shape(std::chrono::duration<double>(0)) : std::nullopt;
-      first && first->arrival_rate) {
+  if (opens_with_arrival_rate(options.shape ? options.shape : scenario_.shape)) {
     if (request.poisson_arrivals) options.poisson_arrivals = *request.poisson_arrivals;
     return mode;
   }
@@ -251,9 +257,7 @@ std::string TestController::shape_description() const {
 }
 
 bool TestController::shape_open_model() const {
-  const ShapeFn& shape = base_.shape ? base_.shape : scenario_.shape;
-  const auto first = shape ? shape(std::chrono::duration<double>(0)) : std::nullopt;
-  return first && first->arrival_rate;
+  return opens_with_arrival_rate(base_.shape ? base_.shape : scenario_.shape);
 }
 
 std::optional<double> TestController::arrival_rate() const {
