@@ -91,8 +91,7 @@ Result<void> apply_shape_options(const CliOptions& cli, const scenario::Scenario
   // workers (which would refuse an older worker for an option the run does not use). With the web UI the
   // choice stays: it is the start form's default for an arrival rate (TestController clears it for users).
   if (closed && cli.headless) ro.poisson_arrivals = false;
-  if (const auto first = ro.shape ? ro.shape(std::chrono::duration<double>(0)) : std::nullopt;
-      first && first->arrival_rate) {
+  if (runner::opens_with_arrival_rate(ro.shape)) {
     load.max_inflight = ro.max_inflight;  // the open model's limit belongs to its description
     load.poisson_arrivals = ro.poisson_arrivals;
   }

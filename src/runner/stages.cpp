@@ -169,4 +169,9 @@ ShapeFn constant_rate_shape(double per_second) {
   };
 }
 
+bool opens_with_arrival_rate(const ShapeFn& shape) {
+  const auto first = shape ? shape(std::chrono::duration<double>(0)) : std::nullopt;
+  return first && first->arrival_rate;
+}
+
 }  // namespace cicada::runner

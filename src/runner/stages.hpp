@@ -52,4 +52,8 @@ ShapeFn stages_shape(std::vector<Stage> stages, double default_spawn_rate);
 // A constant arrival rate for the whole run (--arrival-rate without --stages).
 ShapeFn constant_rate_shape(double per_second);
 
+// Whether a test following `shape` runs the open model: its first target chooses the model for the whole
+// test (RunControl::begin_shape). False for no shape or an empty one.
+bool opens_with_arrival_rate(const ShapeFn& shape);
+
 }  // namespace cicada::runner

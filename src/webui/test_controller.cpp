@@ -11,16 +11,6 @@
 #include "stats/aggregate.hpp"
 
 namespace cicada::webui {
-namespace {
-
-// Whether a test following `shape` runs the open model: its first target chooses (runner::RunControl).
-bool opens_with_arrival_rate(const ShapeFn& shape) {
-  const auto first = shape ? shape(std::chrono::duration<double>(0)) : std::nullopt;
-  return first && first->arrival_rate;
-}
-
-}  // namespace
-
 std::string_view to_string(LoadMode mode) {
   switch (mode) {
     case LoadMode::kUsers:
@@ -93,7 +83,7 @@ report::RunLoad TestController::load_of(LoadMode mode, const SwarmRequest& reque
   if (mode == LoadMode::kStages) {
     load.mode = "stages";
     load.stages = request.stages;
-    if (opens_with_arrival_rate(options.shape)) load.max_inflight = options.max_inflight;
+    if (runner::opens_with_arrival_rate(options.shape)) load.max_inflight = options.max_inflight;
   } else if (mode == LoadMode::kArrivalRate) {
     load.mode = "arrival_rate";
     load.arrival_rate = *request.arrival_rate;
@@ -108,7 +98,7 @@ report::RunLoad TestController::load_of(LoadMode mode, const SwarmRequest& reque
 Result<LoadMode> TestController::apply_load(const SwarmRequest& request, runner::RunOptions& options) const {
   auto mode = choose_load(request, options);
   if (!mode) return mode;
-  if (opens_with_arrival_rate(options.shape ? options.shape : scenario_.shape)) {
+  if (runner::opens_with_arrival_rate(options.shape ? options.shape : scenario_.shape)) {
     if (request.poisson_arrivals) options.poisson_arrivals = *request.poisson_arrivals;
     return mode;
   }
@@ -257,7 +247,7 @@ std::string TestController::shape_description() const {
 }
 
 bool TestController::shape_open_model() const {
-  return opens_with_arrival_rate(base_.shape ? base_.shape : scenario_.shape);
+  return runner::opens_with_arrival_rate(base_.shape ? base_.shape : scenario_.shape);
 }
 
 std::optional<double> TestController::arrival_rate() const {
