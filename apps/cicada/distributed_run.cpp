@@ -14,6 +14,7 @@
 #include "distributed/master_session.hpp"
 #include "distributed/worker_node.hpp"
 #include "local_workers.hpp"
+#include "runner/load_description.hpp"
 #include "scenario_source.hpp"
 #include "signal_watcher.hpp"
 #include "web_command.hpp"
@@ -136,6 +137,8 @@ int run_master(const CliOptions& o, runner::RunDescription description, Observer
     master.quit_workers();
     return 1;
   }
+  log::info("{}, over {} worker{}", runner::start_line(description.options), master.worker_count(),
+            master.worker_count() == 1 ? "" : "s");
   distributed::MasterTestRun run(master, std::move(description));
   if (bind_run) bind_run(run_view(run, [&] { master.stop(); }));
   int seconds = 0;

@@ -155,8 +155,7 @@ int run_load_test(const CliOptions& o) {
     return kUsageError;
   }
   if (ro->run_time) log::info("Run time limit set to {}", format_duration(*ro->run_time));
-  log::info("Starting cicada: {}, host {}, seed {}", describe_load(*ro), ro->host,
-            run.description().options.seed);
+  log::info("{}", runner::start_line(run.description().options));
   int code = 0;
   {
     SignalWatcher watcher([&] { run.stop(); }, [&] { run.stop_now(); });

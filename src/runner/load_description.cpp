@@ -19,4 +19,8 @@ std::string describe_load(const RunOptions& ro) {
   return fmt::format("{} users{}", first->users, stage);
 }
 
+std::string start_line(const RunOptions& ro) {
+  return fmt::format("Starting cicada: {}, host {}, seed {}", describe_load(ro), ro.host, ro.seed);
+}
+
 }  // namespace cicada::runner

@@ -10,4 +10,7 @@ namespace cicada::runner {
 // there), or the shape's first target with its stage ("... (stage 1/3: 10 users @ 5/s)").
 std::string describe_load(const RunOptions& ro);
 
+// The line a headless run starts with, local or a master's: "Starting cicada: <load>, host H, seed S".
+std::string start_line(const RunOptions& ro);
+
 }  // namespace cicada::runner

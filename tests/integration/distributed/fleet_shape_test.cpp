@@ -223,6 +223,11 @@ TEST(FleetShape, ArrivalRateIsSplitOverTheWorkersAndTotalsTheRateAsked) {
   ASSERT_TRUE(code) << err;
   EXPECT_EQ(*code, 0) << err;
   EXPECT_NE(err.find("Sharing 40.00 iterations/s over 2 workers: 20.00 each"), std::string::npos) << err;
+  // A headless master starts with the line a local run starts with, and says over how many workers.
+  EXPECT_NE(err.find("Starting cicada: arrival rate 40/s, max in-flight 1000, host " + f.server.url()),
+            std::string::npos)
+      << err;
+  EXPECT_NE(err.find(", over 2 workers"), std::string::npos) << err;
   // Both workers' schedules together: the rate asked, not each worker running all of it (80/s) or half
   // its share (20/s).
   const auto stats = f.csv("stats");
@@ -234,6 +239,32 @@ TEST(FleetShape, ArrivalRateIsSplitOverTheWorkersAndTotalsTheRateAsked) {
   EXPECT_EQ(iterations(due, "Started Iterations"), iterations(due, "Due Iterations")) << err;
   EXPECT_EQ(iterations(due, "Started Iterations"), std::optional<std::uint64_t>(counted)) << err;
   EXPECT_EQ(counted, f.server.request_count());
+}
+
+// The arrival process is the test's: the master's start line names it, and each worker runs and names it.
+TEST(FleetShape, PoissonArrivalsAreNamedByTheMasterAndEveryWorker) {
+  FleetRun f;
+  f.server.set_fallback(ScriptedReply::respond(200, "ok"));
+  const auto scenario = write_get_scenario(f.dir.path(), "constant(0)");
+  std::string err;
+  std::vector<std::string> worker_err;
+  const auto code =
+      f.run(scenario, {"--arrival-rate", "20", "--arrival-distribution", "poisson", "-t", "60s"}, err,
+            [&](ChildProcess& master, FleetRun::Workers& workers) {
+              for (auto& w : workers) {
+                ASSERT_TRUE(w->wait_for_output("iterations/s (Poisson arrivals), seed", 60s)) << w->err();
+                worker_err.push_back(w->err());
+              }
+              master.signal(SIGINT);
+            });
+  ASSERT_TRUE(code) << err;
+  EXPECT_EQ(*code, 0) << err;
+  EXPECT_NE(err.find("Starting cicada: arrival rate 20/s (Poisson arrivals), max in-flight 1000"),
+            std::string::npos)
+      << err;
+  ASSERT_EQ(worker_err.size(), 2u);
+  for (const auto& w : worker_err)
+    EXPECT_NE(w.find("10.00 iterations/s (Poisson arrivals)"), std::string::npos) << w;
 }
 
 TEST(FleetShape, ALostWorkersShareOfTheArrivalRateGoesToTheOther) {
