@@ -402,9 +402,7 @@ int run_capacity_command(int argc, char** argv) {
   if (html_out.is_open())
     write_out(html_out, "--html", o.html_file,
               report::capacity_html(plan, result, {o.scenario_file, ro.host, o.slos}));
-  // 3: what was found is the generator's limit, not the target's.
-  // 4: every load tried was sustained, so the target's limit is still unknown (not a pass).
-  const int exit_code = result.generator_saturated ? 3 : result.limit_not_reached ? 4 : result.found ? 0 : 1;
+  const int exit_code = runner::capacity_exit_code(result);
   if (!o.no_history) {
     const CapacityRecord record{o.scenario_file, ro.host, history_config(o, ro, plan, result), started_unix_s,
                                 !plan.open_model && result.found ? static_cast<int>(result.best.load) : 0};

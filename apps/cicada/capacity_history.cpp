@@ -36,7 +36,9 @@ Result<std::string> record_capacity_search(const std::string& db_path, const Cap
   // All three writes at the end: the record of a search is its result, which exists only then.
   if (auto r = db->begin_run(info); !r) return r.error();
   if (auto r = db->append_seconds(info.id, result.final_stats->history); !r) return r.error();
-  if (auto r = db->finish_run(info.id, *result.final_stats, {}, exit_code, result.found ? "pass" : "fail",
+  // An answer whose fail ratio its requests could not show (exit 5) is recorded as no pass either.
+  const bool passed = result.found && !result.best.fail_ratio_unproven;
+  if (auto r = db->finish_run(info.id, *result.final_stats, {}, exit_code, passed ? "pass" : "fail",
                               unix_now_s());
       !r)
     return r.error();

@@ -60,6 +60,7 @@ runner::CapacityPoint point_of(const nlohmann::json& j) {
   p.stable = j.value("stable", false);
   p.note = j.value("note", std::string());
   p.within_slo = j.value("within_slo", false);
+  p.fail_ratio_unproven = j.value("fail_ratio_unproven", false);  // older records: not told
   p.objectives_held = j.value("objectives_held", p.within_slo);  // older records: only met steps are known
   p.verdict = verdict_of(j.value("verdict", std::string()));
   p.violated = j.value("violated", std::string());
@@ -147,6 +148,7 @@ nlohmann::json capacity_point_json(const runner::CapacityPoint& p) {
           {"note", p.note},
           {"verdict", runner::verdict_name(p.verdict)},
           {"within_slo", p.within_slo},
+          {"fail_ratio_unproven", p.fail_ratio_unproven},
           {"objectives_held", p.objectives_held},
           {"outcome", runner::step_outcome(p)},
           {"violated", p.violated},

@@ -198,8 +198,15 @@ std::optional<std::string> CapacitySearch::fail_ratio_unsettled(const CapacityWi
 
 std::optional<std::string> CapacitySearch::fail_ratio_too_few(const CapacityWindow& m) const {
   for (const auto& slo : slos_) {
-    if (slo.kind == Slo::Kind::kFailRatio && slo.limit > 0 &&
-        static_cast<double>(m.requests) * slo.limit < 1 && m.failures < m.requests)
+    if (slo.kind != Slo::Kind::kFailRatio || slo.limit <= 0 || slo.limit >= 1 || m.failures >= m.requests)
+      continue;
+    const double n = static_cast<double>(m.requests);
+    // Fewer requests than one over the limit cannot show a ratio under it whatever failed. And none
+    // failing shows little until a target failing at the limit would fail at least once in 19 of 20 such
+    // steps: (1 - limit)^n < 5%, about 3 / limit requests (300 for 1%). A target failing 2% passes 87
+    // requests without a failure one time in six.
+    const bool few = n * slo.limit < 1 || (m.failures == 0 && n * std::log1p(-slo.limit) > std::log(0.05));
+    if (few)
       return fmt::format("{} of {} failed: too few requests to show a fail ratio under {}", m.failures,
                          m.requests, slo_value_text(slo, slo.limit));
   }
@@ -319,10 +326,12 @@ bool CapacitySearch::add_window(const CapacityWindow& window) {
     if (unsettled && n < (remeasuring_ ? 2 * max_windows : max_windows)) return false;
     if (unsettled) {
       fail_ratio_note_ = fmt::format("{} after {} windows (--max-windows)", *unsettled, judged);
+      fail_ratio_unproven_ = true;
     } else if (!fail_ratio_note_.empty()) {
       fail_ratio_note_ += fmt::format(": measured {} windows", judged);
     } else if (const auto few = fail_ratio_too_few(m)) {
       fail_ratio_note_ = *few;
+      fail_ratio_unproven_ = true;
     }
     judge(m, judged, unsettled ? FailRatioTest::kMeasured : FailRatioTest::kShownAbove);
     return true;
@@ -432,12 +441,14 @@ void CapacitySearch::end_step(StepVerdict verdict, std::string why, std::size_t 
   }
   if (!fail_ratio_note_.empty())
     p.note = p.note.empty() ? fail_ratio_note_ : p.note + "; " + fail_ratio_note_;
+  p.fail_ratio_unproven = p.within_slo && fail_ratio_unproven_;
   p.violated = std::move(why);
   for (const auto& w : windows_) p.windows.push_back(summarize(w));
   p.server = m.server;
   windows_.clear();
   fail_ratio_from_.reset();
   fail_ratio_note_.clear();
+  fail_ratio_unproven_ = false;
   remeasuring_ = false;
   judging_merged_ = false;
   ++step_;

@@ -154,6 +154,10 @@ struct CapacityPoint {
   // "" or why the verdict rests on merged windows, or why the step measured more windows for a fail ratio.
   std::string note;
   bool within_slo = true;  // verdict == kMet
+  // Met, but its requests could not show a fail-ratio objective held: its failures were above the limit by
+  // an amount chance explains even at --max-windows, or it had too few requests to show a ratio under the
+  // limit at all (`note` says which). An answer on such a step is not a pass (capacity_exit_code).
+  bool fail_ratio_unproven = false;
   // Every objective held: a met step, or one where the generator saturated whose judged windows each
   // completed requests, agreed on throughput within --stability, dropped no more than a met step may and
   // kept every objective. Such a step still shows what the target served within the objectives.
@@ -269,6 +273,7 @@ class CapacitySearch {
   // The step settled at this window, and its windows from here on are measured for a fail ratio.
   std::optional<std::size_t> fail_ratio_from_;
   std::string fail_ratio_note_;  // why the step measured more windows, for its CapacityPoint::note
+  bool fail_ratio_unproven_ = false;  // for its CapacityPoint::fail_ratio_unproven, if it is met
   CapacityResult result_;
 };
 
@@ -279,10 +284,16 @@ std::string step_outcome(const CapacityPoint& p);
 // The note a report shows beside a step's outcome ("" when none, or when its reason already leads with
 // it): why it measured more windows for a fail ratio, or was judged on merged windows.
 std::string step_note(const CapacityPoint& p);
-// What the answer is called: "Maximum sustainable load", or what it is when the generator saturated.
+// What the answer is called: "Maximum sustainable load", or what it is when the generator saturated or
+// its fail ratio is unproven.
 std::string answer_label(const CapacityResult& result);
 // The answer after its label: "468/s (466.9 req/s, goodput 466.9 req/s, p95 31.0 ms)"; "" when none.
 std::string answer_text(const CapacityPlan& plan, const CapacityResult& result);
+// The process's exit code for a finished search: 3, the generator saturated (the answer is its limit, not
+// the target's); 4, --max-steps ended it before any step failed (the target's limit is unknown); 1, no step
+// met every objective; 5, the answer's step met a fail-ratio objective only on too few requests to show it
+// (a target failing 2% against "fail_ratio < 1%" at a few requests a second): not a pass; 0, the answer.
+int capacity_exit_code(const CapacityResult& result);
 // What is said when no step met every objective: the advice to lower --start, unless the objectives
 // held where the generator saturated or the lowest load failed too (a lower start would not help
 // then). No final period.

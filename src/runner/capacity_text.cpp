@@ -24,14 +24,26 @@ std::string answer_label(const CapacityResult& result) {
   if (result.generator_saturated) return "Highest load measured before the generator saturated";
   if (result.limit_not_reached)
     return "Highest load measured, no step failed before --max-steps (a lower bound)";
+  if (result.best.fail_ratio_unproven) return "Highest load met, its fail ratio unproven";
   return "Maximum sustainable load";
+}
+
+int capacity_exit_code(const CapacityResult& result) {
+  if (result.generator_saturated) return 3;
+  if (result.limit_not_reached) return 4;
+  if (!result.found) return 1;
+  return result.best.fail_ratio_unproven ? 5 : 0;
 }
 
 std::string answer_text(const CapacityPlan& plan, const CapacityResult& result) {
   if (!result.found) return "";
   const CapacityPoint& b = result.best;
-  return fmt::format("{} ({:.1f} req/s, goodput {:.1f} req/s, p95 {:.1f} ms)", format_load(plan, b.load),
-                     b.throughput_rps, b.goodput_rps, static_cast<double>(b.percentiles_us[5]) / 1000.0);
+  // What qualifies the answer's own step (a fail ratio that could be chance or rests on too few requests,
+  // a verdict on merged windows) is said with the answer, not only in that step's row.
+  const std::string note = step_note(b);
+  return fmt::format("{} ({:.1f} req/s, goodput {:.1f} req/s, p95 {:.1f} ms{})", format_load(plan, b.load),
+                     b.throughput_rps, b.goodput_rps, static_cast<double>(b.percentiles_us[5]) / 1000.0,
+                     note.empty() ? "" : "; " + note);
 }
 
 std::string no_answer_text(const CapacityResult& result) {

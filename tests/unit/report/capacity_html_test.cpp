@@ -168,3 +168,24 @@ TEST(CapacityJson, ASaturatedStepWithinTheObjectivesAboveTheAnswerIsShownAndKept
   ASSERT_TRUE(read);
   EXPECT_EQ(read->result.saturated_bound(), nullptr);
 }
+
+TEST(CapacityJson, AnAnswerWhoseFailRatioIsUnprovenIsCalledSoAndKeptSo) {
+  auto r = four_steps();
+  r.curve[2].fail_ratio_unproven = true;
+  r.curve[2].note = "0 of 18 failed: too few requests to show a fail ratio under 1.00%";
+  r.best = r.curve[2];
+  const auto html = capacity_html(runner::CapacityPlan{}, r, {});
+  EXPECT_NE(html.find("<dt>Highest load met, its fail ratio unproven</dt><dd>300/s (300.0 req/s, goodput "
+                      "300.0 req/s, p95 30.0 ms; 0 of 18 failed: too few requests to show a fail ratio "
+                      "under 1.00%)"),
+            std::string::npos)
+      << html;
+  const auto json = capacity_curve_json(runner::CapacityPlan{}, r);
+  EXPECT_TRUE(json["points"][2]["fail_ratio_unproven"].get<bool>());
+  EXPECT_FALSE(json["points"][1]["fail_ratio_unproven"].get<bool>());
+  const auto back = capacity_curve_from_json(json);
+  ASSERT_TRUE(back);
+  EXPECT_TRUE(back->result.best.fail_ratio_unproven);
+  EXPECT_EQ(runner::capacity_exit_code(back->result), 5);
+  EXPECT_EQ(runner::capacity_exit_code(four_steps()), 0);
+}

@@ -73,6 +73,11 @@ TEST(CapacitySearch, ARareFailureAmongFewRequestsDoesNotCrossAFailRatioObjective
   ASSERT_FALSE(r.curve.empty());
   EXPECT_EQ(r.curve.front().verdict, StepVerdict::kMet);
   EXPECT_NE(r.curve.front().note.find("could be chance at 1.00%"), std::string::npos) << r.curve.front().note;
+  // That first step measured more windows until its ratio showed under the limit: proven, and so is the
+  // answer, a pass.
+  EXPECT_FALSE(r.curve.front().fail_ratio_unproven);
+  EXPECT_FALSE(r.best.fail_ratio_unproven) << r.best.note;
+  EXPECT_EQ(capacity_exit_code(r), 0);
 }
 
 TEST(CapacitySearch, ASteadyFailRatioAboveTheObjectiveCrossesItWhereStepsMeasureEnough) {
@@ -91,7 +96,15 @@ TEST(CapacitySearch, ASteadyFailRatioAboveTheObjectiveCrossesItWhereStepsMeasure
           << p.load << ": " << p.note;
     }
     EXPECT_LE(p.load, 10) << "nothing above the first step";
-  }
+  }  // The answer (a met step of a few requests a second) is no pass: it is called unproven, exits 5, and
+  // says what its fail ratio rests on, on its own line.
+  ASSERT_TRUE(r.found);
+  EXPECT_TRUE(r.best.fail_ratio_unproven);
+  EXPECT_EQ(answer_label(r), "Highest load met, its fail ratio unproven");
+  EXPECT_EQ(capacity_exit_code(r), 5);
+  EXPECT_FALSE(r.best.note.empty());
+  EXPECT_NE(answer_text(default_plan(), r).find("; " + r.best.note + ")"), std::string::npos)
+      << answer_text(default_plan(), r);
 }
 
 TEST(CapacitySearch, AFailRatioAboveItsLimitByChanceIsMeasuredOverMoreWindows) {
@@ -202,6 +215,20 @@ TEST(CapacitySearch, TheReasonOfTwoFailingWindowsIsWhatTheStepShows) {
   EXPECT_EQ(p.verdict, StepVerdict::kCrossed);
   EXPECT_NEAR(p.fail_ratio, 0.3, 1e-9);
   EXPECT_EQ(p.violated, "fail_ratio < 1% (measured 30.00%: 6 of 20)");
+}
+
+// No failure among fewer requests than a target failing at the limit would pass one time in twenty
+// (0.99^n >= 5%: under 299 requests for 1%) shows nothing: such a met step, and an answer on it, are
+// unproven (exit 5). 300 requests without a failure show a ratio under 1%.
+TEST(CapacitySearch, NoFailureAmongTooFewRequestsLeavesTheFailRatioUnproven) {
+  for (const auto& [per_window, unproven] : {std::pair{50, true}, std::pair{100, false}}) {
+    CapacitySearch search(default_plan(), {*parse_slo("fail_ratio < 1%")});
+    while (search.result().curve.empty()) search.add_window(window(per_window, 1000));
+    const auto& p = search.result().curve.front();
+    EXPECT_EQ(p.verdict, StepVerdict::kMet) << p.violated;
+    EXPECT_EQ(p.fail_ratio_unproven, unproven) << per_window << ": " << p.note;
+    EXPECT_EQ(p.note, unproven ? "0 of 150 failed: too few requests to show a fail ratio under 1.00%" : "");
+  }
 }
 
 }  // namespace

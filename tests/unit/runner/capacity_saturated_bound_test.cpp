@@ -38,6 +38,7 @@ TEST(CapacitySearch, AClosedLoopSaturatedGeneratorStillShowsTheThroughputServedW
       });
   ASSERT_TRUE(r.found) << r.stop_reason;
   EXPECT_TRUE(r.generator_saturated);
+  EXPECT_EQ(capacity_exit_code(r), 3);
   EXPECT_DOUBLE_EQ(r.best.load, 1);
   EXPECT_EQ(r.curve.front().verdict, StepVerdict::kGeneratorSaturated);
   EXPECT_FALSE(r.curve.front().within_slo);

@@ -22,6 +22,7 @@ TEST(CapacitySearch, ATargetThatFailsEveryRequestQuicklyMeetsNoLatencyObjective)
   // Down to 1/s and failing still: a lower --start would not help, and the answer does not say it would.
   EXPECT_TRUE(r.lowest_load_failed);
   EXPECT_EQ(no_answer_text(r), "No load met every objective, not even the lowest tried");
+  EXPECT_EQ(capacity_exit_code(r), 1);
   CapacityPlan two_steps = default_plan();
   two_steps.start = 1000;
   two_steps.max_steps = 2;
@@ -46,6 +47,7 @@ TEST(CapacitySearch, MaxStepsBeforeAnyStepFailedIsALowerBoundNotTheLimit) {
   const auto out = search_against(SimulatedServer{1000, 1000}, plan, {*parse_slo("p95 < 50ms")});
   EXPECT_TRUE(out.result.found);
   EXPECT_TRUE(out.result.limit_not_reached);
+  EXPECT_EQ(capacity_exit_code(out.result), 4) << "a lower bound is not a pass";
   EXPECT_DOUBLE_EQ(out.result.best.load, 90);
   EXPECT_EQ(answer_label(out.result),
             "Highest load measured, no step failed before --max-steps (a lower bound)");
