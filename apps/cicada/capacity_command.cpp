@@ -160,6 +160,13 @@ int run_capacity_command(int argc, char** argv) {
       "cicada capacity: find the highest load the target sustains within the objectives: the load grows "
       "geometrically until an objective fails, then is bisected to --precision; each step is measured "
       "until consecutive windows agree. Prints each step, then the answer"};
+  // The exit codes a CI job reads (runner::capacity_exit_code), where a run's differ (3 is a threshold
+  // there).
+  app.footer(
+      "\nExit codes: 0 the target's limit found; 1 no load met the objectives; 2 bad usage; 3 the load "
+      "generator saturated (the answer is a lower bound); 4 --max-steps ended the search before any step "
+      "failed (a lower bound); 5 the answer's step met a fail_ratio objective without requests enough to "
+      "show it (unproven)");
   CapacityOptions o;
   app.add_option("-f,--scenario", o.scenario_file, "Scenario file (.yaml)")->required();
   app.add_option("-H,--host", o.host, "Base URL of the system under test");

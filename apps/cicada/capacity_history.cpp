@@ -36,9 +36,9 @@ Result<std::string> record_capacity_search(const std::string& db_path, const Cap
   // All three writes at the end: the record of a search is its result, which exists only then.
   if (auto r = db->begin_run(info); !r) return r.error();
   if (auto r = db->append_seconds(info.id, result.final_stats->history); !r) return r.error();
-  // An answer whose fail ratio its requests could not show (exit 5) is recorded as no pass either.
-  const bool passed = result.found && !result.best.fail_ratio_unproven;
-  if (auto r = db->finish_run(info.id, *result.final_stats, {}, exit_code, passed ? "pass" : "fail",
+  // A pass is the process's: a found limit (exit 0). A lower bound (3, 4) or an answer whose fail ratio
+  // its requests could not show (5) is not one.
+  if (auto r = db->finish_run(info.id, *result.final_stats, {}, exit_code, exit_code == 0 ? "pass" : "fail",
                               unix_now_s());
       !r)
     return r.error();

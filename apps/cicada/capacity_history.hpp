@@ -2,8 +2,8 @@
 // Records a capacity search in the run history (docs/history.md) as one run, written when the search
 // ends: its configuration JSON says "kind": "capacity" and carries the plan, the objectives, every
 // step's figures and the result (what --json writes); its stats are the whole search's per-second
-// history; its verdict is "pass" when a sustainable load was found, "fail" otherwise. Schema v1 has no
-// column for the kind of a run, hence the JSON. A search stopped before its end is not recorded.
+// history; its verdict is "pass" when the search exits 0 (its limit found), "fail" otherwise. Schema v1 has
+// no column for the kind of a run, hence the JSON. A search stopped before its end is not recorded.
 #include <string>
 
 #include "base/result.hpp"

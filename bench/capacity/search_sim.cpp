@@ -100,7 +100,7 @@ void single_steps(int seeds) {
 
 // The 95th percentile of the time a request waits for a server of fixed service time at utilisation
 // rho < 1. Paced arrivals (D/D/1) never find it busy. Poisson arrivals (M/D/1): the M/M/1 waiting-time tail,
-// P(wait > t) = rho exp(-t (1 - rho) / mean gap), scaled to M/D/1's mean wait, rho service / (2 (1 - rho)),
+// P(wait > t) = rho exp(-t (1 - rho) / service), scaled to M/D/1's mean wait, rho service / (2 (1 - rho)),
 // which is half M/M/1's: an approximation, close enough to place where p95 crosses a limit.
 double wait_p95_us(double rho, double service_us, bool poisson) {
   if (!poisson || 20 * rho <= 1) return 0;

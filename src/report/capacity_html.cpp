@@ -20,7 +20,10 @@ std::string percent(double share) { return share >= 0 ? fmt::format("{:.0f}%", s
 
 std::vector<SvgMark> marks(const runner::CapacityPlan& plan, const runner::CapacityResult& r) {
   std::vector<SvgMark> out;
-  if (r.found) out.push_back({r.best.load, "max sustainable: " + runner::format_load(plan, r.best.load)});
+  if (r.found)
+    out.push_back({r.best.load,
+                   (r.best.fail_ratio_unproven ? "highest met, fail ratio unproven: " : "max sustainable: ") +
+                       runner::format_load(plan, r.best.load)});
   if (const auto* limit = limiting_step(r)) out.push_back({limit->load, "limit: " + limit->violated});
   return out;
 }

@@ -99,11 +99,13 @@ std::optional<CapacityCurve> capacity_curve_from_json(const nlohmann::json& j) {
     for (const auto& p : j["points"])
       if (p.is_object()) r.curve.push_back(point_of(p));
     if (r.found) {
-      // The answer is the met step at max_load (with repeats, the one with the recorded throughput).
+      // The answer is the step best_step names (steps are numbered over all repeats); older records: the
+      // met step at max_load, with repeats the one with the recorded throughput.
+      const int step = j.value("best_step", 0);
       const double load = j.value("max_load", 0.0), throughput = j.value("max_throughput_rps", 0.0);
       const runner::CapacityPoint* best = nullptr;
       for (const auto& p : r.curve) {
-        if (!p.within_slo || p.load != load) continue;
+        if (!p.within_slo || p.load != load || (step > 0 && p.step != step)) continue;
         if (best == nullptr || p.throughput_rps == throughput) best = &p;
       }
       if (best == nullptr) return std::nullopt;
@@ -189,6 +191,9 @@ nlohmann::json capacity_curve_json(const runner::CapacityPlan& plan, const runne
           {"limit_not_reached", r.limit_not_reached},
           {"lowest_load_failed", r.lowest_load_failed},
           {"stop_reason", r.stop_reason},
+          // The answer's step met a fail-ratio objective on too few requests to show it (exit code 5).
+          {"fail_ratio_unproven", r.found && r.best.fail_ratio_unproven},
+          {"best_step", r.found ? r.best.step : 0},
           {"max_load", r.found ? r.best.load : 0.0},
           {"max_throughput_rps", r.found ? r.best.throughput_rps : 0.0},
           {"max_goodput_rps", r.found ? r.best.goodput_rps : 0.0},

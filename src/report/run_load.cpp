@@ -37,7 +37,9 @@ std::string capacity_phrase(const json& c) {
       const double best = result->value("max_load", 0.0);
       const char* what = saturated ? "highest before the generator saturated"
                          : result->value("limit_not_reached", false) ? "highest measured before --max-steps"
-                                                                     : "highest sustainable";
+                         : result->value("fail_ratio_unproven", false)
+                             ? "highest met, its fail ratio unproven,"
+                             : "highest sustainable";
       out += fmt::format(": {} {:g}{}", what, best, rate ? "/s" : best == 1 ? " user" : " users");
     } else {
       out += ": no step met the objectives";

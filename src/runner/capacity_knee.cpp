@@ -63,6 +63,7 @@ void CapacitySearch::demote_past_the_knee(int step, std::string why) {
     if (q.step != step) continue;
     q.verdict = StepVerdict::kPlateau;
     q.within_slo = false;
+    q.fail_ratio_unproven = false;  // said of met steps only
     q.objectives_held = false;
     q.violated = std::move(why);
     if (!limit_this_repeat_ || q.load < limit_this_repeat_->load) limit_this_repeat_ = q;

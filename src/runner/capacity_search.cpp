@@ -200,13 +200,10 @@ std::optional<std::string> CapacitySearch::fail_ratio_too_few(const CapacityWind
   for (const auto& slo : slos_) {
     if (slo.kind != Slo::Kind::kFailRatio || slo.limit <= 0 || slo.limit >= 1 || m.failures >= m.requests)
       continue;
-    const double n = static_cast<double>(m.requests);
-    // Fewer requests than one over the limit cannot show a ratio under it whatever failed. And none
-    // failing shows little until a target failing at the limit would fail at least once in 19 of 20 such
-    // steps: (1 - limit)^n < 5%, about 3 / limit requests (300 for 1%). A target failing 2% passes 87
-    // requests without a failure one time in six.
-    const bool few = n * slo.limit < 1 || (m.failures == 0 && n * std::log1p(-slo.limit) > std::log(0.05));
-    if (few)
+    // Under the limit as measured, but so few failures would not be rare at the limit itself (none in
+    // fewer than 299 requests, for 1%): the requests cannot show the ratio under it yet.
+    if (ratio(m.failures, m.requests) < slo.limit &&
+        !fail_ratio_shown_below(m.failures, m.requests, slo.limit))
       return fmt::format("{} of {} failed: too few requests to show a fail ratio under {}", m.failures,
                          m.requests, slo_value_text(slo, slo.limit));
   }
@@ -317,23 +314,29 @@ bool CapacitySearch::add_window(const CapacityWindow& window) {
     // Settled, but a fail ratio above its limit may be chance among few requests: more windows, up to
     // --max-windows (twice that for a step measured again), until the failures show it or the ratio drops
     // below the limit; then the ratio measured decides if it had requests enough to mean something.
+    // Likewise, too few requests to show a ratio under the limit at all: more windows, until they are
+    // enough. Either still open at the cap leaves a met step's fail ratio unproven.
     if (!fail_ratio_from_) fail_ratio_from_ = n - k;
     const std::size_t judged = n - *fail_ratio_from_;
     const CapacityWindow m = merged(windows_, judged);
     const auto unsettled = fail_ratio_unsettled(m);
-    if (unsettled && fail_ratio_note_.empty())
-      fail_ratio_note_ = fmt::format("{} in {} windows", *unsettled, judged);
-    if (unsettled && n < (remeasuring_ ? 2 * max_windows : max_windows)) return false;
-    if (unsettled) {
-      fail_ratio_note_ = fmt::format("{} after {} windows (--max-windows)", *unsettled, judged);
+    const auto open = unsettled ? unsettled : fail_ratio_too_few(m);
+    if (open && fail_ratio_note_.empty()) {
+      fail_ratio_note_ = fmt::format("{} in {} windows", *open, judged);
+      fail_ratio_over_limit_ = unsettled.has_value();
+    }
+    if (open && n < (remeasuring_ ? 2 * max_windows : max_windows)) return false;
+    if (open) {
+      fail_ratio_note_ = fmt::format("{} after {} windows (--max-windows)", *open, judged);
       fail_ratio_unproven_ = true;
     } else if (!fail_ratio_note_.empty()) {
       fail_ratio_note_ += fmt::format(": measured {} windows", judged);
-    } else if (const auto few = fail_ratio_too_few(m)) {
-      fail_ratio_note_ = *few;
-      fail_ratio_unproven_ = true;
     }
-    judge(m, judged, unsettled ? FailRatioTest::kMeasured : FailRatioTest::kShownAbove);
+    // The measured ratio decides at the cap for a step that settled above the limit. One that measured on
+    // only to show its ratio under it crosses only if its failures show a ratio above: more windows, more
+    // chances for a healthy target to drift over the limit by chance.
+    judge(m, judged,
+          unsettled && fail_ratio_over_limit_ ? FailRatioTest::kMeasured : FailRatioTest::kShownAbove);
     return true;
   }
   if (n >= max_windows && !remeasuring_ && plan_.remeasure_unstable && follows_load(merged(windows_, n))) {
@@ -345,7 +348,15 @@ bool CapacitySearch::add_window(const CapacityWindow& window) {
   if (remeasuring_ && n >= 2 * max_windows) {
     // Still not settled: judge the step on everything it measured rather than on the noisiest windows.
     judging_merged_ = true;
-    judge(merged(windows_, n), n, FailRatioTest::kMeasured);
+    const CapacityWindow m = merged(windows_, n);
+    // Met on a fail ratio these windows could not show: unproven, as a settled step would be.
+    auto open = fail_ratio_unsettled(m);
+    if (!open) open = fail_ratio_too_few(m);
+    if (open) {
+      fail_ratio_note_ = *open;
+      fail_ratio_unproven_ = true;
+    }
+    judge(m, n, FailRatioTest::kMeasured);
     return true;
   }
   if (n >= max_windows && !remeasuring_) {
@@ -449,6 +460,7 @@ void CapacitySearch::end_step(StepVerdict verdict, std::string why, std::size_t 
   fail_ratio_from_.reset();
   fail_ratio_note_.clear();
   fail_ratio_unproven_ = false;
+  fail_ratio_over_limit_ = false;
   remeasuring_ = false;
   judging_merged_ = false;
   ++step_;
@@ -572,7 +584,10 @@ void CapacitySearch::finish(std::string reason) {
   result_.lowest_load_failed = result_.lowest_load_failed && !result_.found;
   if (result_.found) {
     auto sorted = best_of_repeat_;
-    std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.load < b.load; });
+    // Equal loads: the unproven step first, so a median that could be either does not claim a pass.
+    std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {
+      return a.load != b.load ? a.load < b.load : a.fail_ratio_unproven > b.fail_ratio_unproven;
+    });
     result_.best = sorted[(sorted.size() - 1) / 2];  // the median (the lower one of an even count)
   }
   if (result_.answers.size() > 1) {

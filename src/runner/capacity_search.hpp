@@ -274,6 +274,7 @@ class CapacitySearch {
   std::optional<std::size_t> fail_ratio_from_;
   std::string fail_ratio_note_;  // why the step measured more windows, for its CapacityPoint::note
   bool fail_ratio_unproven_ = false;  // for its CapacityPoint::fail_ratio_unproven, if it is met
+  bool fail_ratio_over_limit_ = false;  // the step first measured on for a ratio over its limit
   CapacityResult result_;
 };
 

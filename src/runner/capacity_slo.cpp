@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <optional>
@@ -76,27 +77,42 @@ Result<Slo> parse_slo(std::string_view text) {
   return slo;
 }
 
+namespace {
+
+// P(X < failures) for X ~ Binomial(requests, limit), 0 < limit < 1. The normal approximation (with
+// continuity correction) once the variance is large, where the exact sum would be long; the exact sum of
+// P(X = k) for k below `failures` otherwise, its terms built one from the last, in logs from P(X = 0).
+double probability_fewer(std::uint64_t failures, std::uint64_t requests, double limit) {
+  const double n = static_cast<double>(requests);
+  if (n * limit * (1 - limit) >= 1000 || failures > 100'000) {
+    const double mean = n * limit, sd = std::sqrt(n * limit * (1 - limit));
+    const double zscore = (static_cast<double>(failures) - 0.5 - mean) / sd;
+    return 1 - 0.5 * std::erfc(zscore / std::sqrt(2.0));
+  }
+  double log_term = n * std::log1p(-limit), below = 0;
+  const double odds = std::log(limit) - std::log1p(-limit);
+  for (std::uint64_t k = 0; k < failures && k < requests; ++k) {
+    below += std::exp(log_term);
+    log_term += std::log((n - static_cast<double>(k)) / static_cast<double>(k + 1)) + odds;
+  }
+  return std::min(1.0, below);
+}
+
+}  // namespace
+
 bool fail_ratio_shown_above(std::uint64_t failures, std::uint64_t requests, double limit, double chance) {
   if (requests == 0 || failures == 0) return false;
   if (limit <= 0) return true;
   if (limit >= 1) return false;
-  const double n = static_cast<double>(requests);
-  // P(X >= failures) for X ~ Binomial(n, limit), below `chance`: so many failures are unlikely at the limit.
-  // The normal approximation (with continuity correction) once the variance is large, where the exact
-  // sum would be long; the exact sum of P(X = k) for k below `failures` otherwise.
-  if (n * limit * (1 - limit) >= 1000 || failures > 100'000) {
-    const double mean = n * limit, sd = std::sqrt(n * limit * (1 - limit));
-    const double zscore = (static_cast<double>(failures) - 0.5 - mean) / sd;
-    return 0.5 * std::erfc(zscore / std::sqrt(2.0)) < chance;
-  }
-  // 1 - P(X < failures), the terms of P(X = k) built one from the last, in logs from P(X = 0).
-  double log_term = n * std::log1p(-limit), below = 0;
-  const double odds = std::log(limit) - std::log1p(-limit);
-  for (std::uint64_t k = 0; k < failures; ++k) {
-    below += std::exp(log_term);
-    log_term += std::log((n - static_cast<double>(k)) / static_cast<double>(k + 1)) + odds;
-  }
-  return 1 - below < chance;
+  // P(X >= failures) at the limit, below `chance`: so many failures are unlikely there.
+  return 1 - probability_fewer(failures, requests, limit) < chance;
+}
+
+bool fail_ratio_shown_below(std::uint64_t failures, std::uint64_t requests, double limit, double chance) {
+  if (requests == 0 || limit <= 0) return false;
+  if (limit >= 1) return failures < requests;
+  // P(X <= failures) at the limit, below `chance`: so few failures are unlikely there.
+  return probability_fewer(failures + 1, requests, limit) < chance;
 }
 
 double slo_value(const Slo& slo, const stats::Histogram& latency, double fail_ratio) {

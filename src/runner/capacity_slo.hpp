@@ -34,5 +34,10 @@ std::string slo_value_text(const Slo& slo, double value);
 // count): a neutral verdict where no more can be measured, without "1 of 100 crosses 1%".
 bool fail_ratio_shown_above(std::uint64_t failures, std::uint64_t requests, double limit,
                             double chance = 0.05);
+// The other side: so few failures in `requests` would happen less than `chance` of the time at `limit`,
+// so the ratio is shown under it. No failure in 299 requests shows a ratio under 1%, in 298 does not;
+// 5 of 1,000 does not (P(X <= 5) = 6.6% at 1%), 3 of 1,000 does.
+bool fail_ratio_shown_below(std::uint64_t failures, std::uint64_t requests, double limit,
+                            double chance = 0.05);
 
 }  // namespace cicada::runner

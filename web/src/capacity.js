@@ -24,7 +24,8 @@ function resultMarks() {
   const draw = (u) => {
     if (!data || !data.result) return;
     const marks = [];
-    if (data.result.found) marks.push([data.result.max_load, `max sustainable: ${data.result.max_load_text}`]);
+    const answer = data.result.fail_ratio_unproven ? 'highest met, fail ratio unproven' : 'max sustainable';
+    if (data.result.found) marks.push([data.result.max_load, `${answer}: ${data.result.max_load_text}`]);
     // The lowest failing load above the answer: where the search found the limit.
     const above = data.points.filter((p) => !p.within_slo && (!data.result.found || p.load > data.result.max_load));
     const limit = above.sort((a, b) => a.load - b.load)[0];

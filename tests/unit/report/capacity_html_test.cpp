@@ -180,11 +180,23 @@ TEST(CapacityJson, AnAnswerWhoseFailRatioIsUnprovenIsCalledSoAndKeptSo) {
                       "under 1.00%)"),
             std::string::npos)
       << html;
+  EXPECT_NE(html.find(">highest met, fail ratio unproven: 300/s</text>"), std::string::npos) << html;
+  // A second repeat met the same load with the same throughput, proven: the record keeps which step was
+  // the answer (best_step), not the last one that looks like it.
+  runner::CapacityPoint again = r.curve[2];
+  again.step = 5;
+  again.repeat = 2;
+  again.fail_ratio_unproven = false;
+  again.note.clear();
+  r.curve.push_back(again);
   const auto json = capacity_curve_json(runner::CapacityPlan{}, r);
   EXPECT_TRUE(json["points"][2]["fail_ratio_unproven"].get<bool>());
   EXPECT_FALSE(json["points"][1]["fail_ratio_unproven"].get<bool>());
+  EXPECT_TRUE(json["fail_ratio_unproven"].get<bool>());
+  EXPECT_EQ(json["best_step"].get<int>(), 3);
   const auto back = capacity_curve_from_json(json);
   ASSERT_TRUE(back);
+  EXPECT_EQ(back->result.best.step, 3);
   EXPECT_TRUE(back->result.best.fail_ratio_unproven);
   EXPECT_EQ(runner::capacity_exit_code(back->result), 5);
   EXPECT_EQ(runner::capacity_exit_code(four_steps()), 0);

@@ -107,4 +107,12 @@ TEST(RunLoad, OldRunsAndCapacitySearchesAreDescribedFromTheirConfiguration) {
                            0);
   EXPECT_EQ(describe_load(poisson, {}),
             "capacity search by Poisson arrival rate from 10/s (p95 < 50ms): highest sustainable 900/s");
+  const auto unproven =
+      run_load_from_config(R"({"kind":"capacity","mode":"rate","start":10,"slos":["fail_ratio < 1%"],)"
+                           R"("result":{"found":true,"max_load":5,"fail_ratio_unproven":true}})",
+                           0);
+  EXPECT_EQ(
+      describe_load(unproven, {}),
+      "capacity search by arrival rate from 10/s (fail_ratio < 1%): highest met, its fail ratio unproven, "
+      "5/s");
 }
