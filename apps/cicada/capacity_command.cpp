@@ -206,7 +206,9 @@ int run_capacity_command(int argc, char** argv) {
                  "Windows agree when throughput and latency are within this many percent of their mean")
       ->check(CLI::Range(0.1, 100.0))
       ->capture_default_str();
-  app.add_option("--max-windows", o.max_windows, "Windows per step before it is called unstable")
+  app.add_option("--max-windows", o.max_windows,
+                 "Windows per step before it is called unstable; also the most a step measures for its fail "
+                 "ratio to show above or under a fail_ratio objective")
       ->check(CLI::Range(1, 1000))
       ->capture_default_str();
   app.add_option(

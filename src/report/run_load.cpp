@@ -35,12 +35,16 @@ std::string capacity_phrase(const json& c) {
     const bool saturated = result->value("generator_saturated", false);
     if (result->value("found", false)) {
       const double best = result->value("max_load", 0.0);
+      const bool unproven = result->value("fail_ratio_unproven", false);
       const char* what = saturated ? "highest before the generator saturated"
                          : result->value("limit_not_reached", false) ? "highest measured before --max-steps"
-                         : result->value("fail_ratio_unproven", false)
-                             ? "highest met, its fail ratio unproven,"
-                             : "highest sustainable";
-      out += fmt::format(": {} {:g}{}", what, best, rate ? "/s" : best == 1 ? " user" : " users");
+                         : unproven                                  ? "highest met"
+                                                                     : "highest sustainable";
+      out += fmt::format(": {} {:g}{}{}", what, best,
+                         rate        ? "/s"
+                         : best == 1 ? " user"
+                                     : " users",
+                         unproven ? " (fail ratio unproven)" : "");
     } else {
       out += ": no step met the objectives";
     }

@@ -197,6 +197,7 @@ std::optional<std::string> CapacitySearch::fail_ratio_unsettled(const CapacityWi
 }
 
 std::optional<std::string> CapacitySearch::fail_ratio_too_few(const CapacityWindow& m) const {
+  if (failed_rule(m, FailRatioTest::kMeasured)) return std::nullopt;
   for (const auto& slo : slos_) {
     if (slo.kind != Slo::Kind::kFailRatio || slo.limit <= 0 || slo.limit >= 1 || m.failures >= m.requests)
       continue;
@@ -584,11 +585,11 @@ void CapacitySearch::finish(std::string reason) {
   result_.lowest_load_failed = result_.lowest_load_failed && !result_.found;
   if (result_.found) {
     auto sorted = best_of_repeat_;
-    // Equal loads: the unproven step first, so a median that could be either does not claim a pass.
-    std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {
-      return a.load != b.load ? a.load < b.load : a.fail_ratio_unproven > b.fail_ratio_unproven;
-    });
+    std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.load < b.load; });
     result_.best = sorted[(sorted.size() - 1) / 2];  // the median (the lower one of an even count)
+    // A repeat that answered the same load unproven makes the answer unproven: it is no pass either way.
+    for (const auto& p : sorted)
+      if (p.load == result_.best.load && p.fail_ratio_unproven) result_.best = p;
   }
   if (result_.answers.size() > 1) {
     const auto [lo, hi] = std::minmax_element(result_.answers.begin(), result_.answers.end());

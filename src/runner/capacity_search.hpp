@@ -14,7 +14,10 @@
 //    A fail_ratio objective is crossed only by failures more than chance at its limit explains (a
 //    one-sided binomial test at 5%): a settled step whose ratio is above the limit by chance alone
 //    measures more windows, up to `max_windows`, and is then judged on whether its failures are more
-//    than the limit usually gives (kFailRatioChanceAtTheCap).
+//    than the limit usually gives (kFailRatioChanceAtTheCap). A met step must also show its ratio under
+//    the limit (so few failures rare at the limit, fail_ratio_shown_below): one that does not measures
+//    more windows too, up to `max_windows`, and is then met but its fail ratio unproven; an answer on
+//    it is no pass (capacity_exit_code 5).
 // 2. Growth. With no failing load known yet, the load grows by `factor` per step (geometric: any
 //    target from 1/s to 10^6/s is reached in a dozen steps).
 // 3. Bisection. Between the highest good and the lowest bad load, the next step is their geometric
@@ -218,11 +221,12 @@ class CapacitySearch {
   std::optional<Rule> failed_objective(const CapacityWindow& w,
                                        FailRatioTest test = FailRatioTest::kShownAbove) const;
   // Why more windows are needed: a fail ratio at or above its limit that chance could explain ("fail
-  // ratio 1.15% (1 of 87) could be chance at 1.00%"), or fewer requests than 1/limit; nullopt when every
-  // fail_ratio objective is settled.
+  // ratio 1.15% (1 of 87) could be chance at 1.00%"); nullopt when every fail_ratio objective is settled.
   std::optional<std::string> fail_ratio_unsettled(const CapacityWindow& m) const;
-  // What a settled step's note says when its requests were fewer than 1/limit of a fail_ratio objective:
-  // no failure then shows nothing ("0 of 15 failed: too few requests to show a fail ratio under 1.00%").
+  // Why more windows are needed by a step that fails no rule: a fail ratio under its limit as measured
+  // but not shown under it ("0 of 150 failed: too few requests to show a fail ratio under 1.00%");
+  // nullopt when every fail_ratio objective is shown under its limit, or the step fails a rule anyway
+  // (it crosses; more windows would not make it met).
   std::optional<std::string> fail_ratio_too_few(const CapacityWindow& m) const;
   // CapacityPoint::objectives_held for a saturated step (m: its judged windows merged).
   bool saturated_but_held(const CapacityWindow& m, std::size_t judged) const;

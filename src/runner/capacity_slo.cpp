@@ -83,6 +83,7 @@ namespace {
 // continuity correction) once the variance is large, where the exact sum would be long; the exact sum of
 // P(X = k) for k below `failures` otherwise, its terms built one from the last, in logs from P(X = 0).
 double probability_fewer(std::uint64_t failures, std::uint64_t requests, double limit) {
+  if (failures > requests) return 1;
   const double n = static_cast<double>(requests);
   if (n * limit * (1 - limit) >= 1000 || failures > 100'000) {
     const double mean = n * limit, sd = std::sqrt(n * limit * (1 - limit));

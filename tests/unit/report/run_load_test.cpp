@@ -113,6 +113,5 @@ TEST(RunLoad, OldRunsAndCapacitySearchesAreDescribedFromTheirConfiguration) {
                            0);
   EXPECT_EQ(
       describe_load(unproven, {}),
-      "capacity search by arrival rate from 10/s (fail_ratio < 1%): highest met, its fail ratio unproven, "
-      "5/s");
+      "capacity search by arrival rate from 10/s (fail_ratio < 1%): highest met 5/s (fail ratio unproven)");
 }
