@@ -61,7 +61,7 @@ runner::CapacityPoint point_of(const nlohmann::json& j) {
   p.note = j.value("note", std::string());
   p.within_slo = j.value("within_slo", false);
   p.fail_ratio_unproven = j.value("fail_ratio_unproven", false);  // older records: not told
-  p.objectives_held = j.value("objectives_held", p.within_slo);  // older records: only met steps are known
+  p.objectives_held = j.value("objectives_held", p.within_slo);   // older records: only met steps are known
   p.verdict = verdict_of(j.value("verdict", std::string()));
   p.violated = j.value("violated", std::string());
   if (const auto w = j.find("windows"); w != j.end() && w->is_array()) {

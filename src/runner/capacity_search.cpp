@@ -10,16 +10,7 @@
 
 namespace cicada::runner {
 
-struct CapacitySearch::Rule {
-  StepVerdict verdict;
-  std::string why;
-};
-
 namespace {
-
-double ratio(std::uint64_t part, std::uint64_t whole) {
-  return whole ? static_cast<double>(part) / static_cast<double>(whole) : 0.0;
-}
 
 double throughput(const CapacityWindow& w) {
   return static_cast<double>(w.requests) / std::max(1e-3, w.seconds);
@@ -90,7 +81,7 @@ CapacityWindowSummary summarize(const CapacityWindow& w) {
   s.p50_us = w.latency.value_at_quantile(0.50);
   s.p95_us = w.latency.value_at_quantile(0.95);
   s.p99_us = w.latency.value_at_quantile(0.99);
-  s.fail_ratio = ratio(w.failures, w.requests);
+  s.fail_ratio = ratio_of(w.failures, w.requests);
   s.generator_cpu = w.generator_cpu;
   s.lateness_p50_us = w.lateness_p50_us;
   s.generator_cpu_wait = w.generator_cpu_wait;
@@ -160,7 +151,7 @@ double CapacitySearch::latency_limit_us() const {
 
 std::optional<CapacitySearch::Rule> CapacitySearch::failed_objective(const CapacityWindow& w,
                                                                      FailRatioTest test) const {
-  const double fail_ratio = ratio(w.failures, w.requests);
+  const double fail_ratio = ratio_of(w.failures, w.requests);
   // Failed requests have latencies too (refused connections are quick): with latency objectives alone, a
   // target that fails everything would pass. No success is not a pass.
   if (w.requests > 0 && w.failures >= w.requests)
@@ -185,32 +176,6 @@ std::optional<CapacitySearch::Rule> CapacitySearch::failed_objective(const Capac
   return std::nullopt;
 }
 
-std::optional<std::string> CapacitySearch::fail_ratio_unsettled(const CapacityWindow& m) const {
-  for (const auto& slo : slos_) {
-    if (slo.kind != Slo::Kind::kFailRatio || m.failures == 0 || m.failures >= m.requests) continue;
-    const double value = ratio(m.failures, m.requests);
-    if (!(value < slo.limit) && !fail_ratio_shown_above(m.failures, m.requests, slo.limit))
-      return fmt::format("fail ratio {} ({} of {}) could be chance at {}", slo_value_text(slo, value),
-                         m.failures, m.requests, slo_value_text(slo, slo.limit));
-  }
-  return std::nullopt;
-}
-
-std::optional<std::string> CapacitySearch::fail_ratio_too_few(const CapacityWindow& m) const {
-  if (failed_rule(m, FailRatioTest::kMeasured)) return std::nullopt;
-  for (const auto& slo : slos_) {
-    if (slo.kind != Slo::Kind::kFailRatio || slo.limit <= 0 || slo.limit >= 1 || m.failures >= m.requests)
-      continue;
-    // Under the limit as measured, but so few failures would not be rare at the limit itself (none in
-    // fewer than 299 requests, for 1%): the requests cannot show the ratio under it yet.
-    if (ratio(m.failures, m.requests) < slo.limit &&
-        !fail_ratio_shown_below(m.failures, m.requests, slo.limit))
-      return fmt::format("{} of {} failed: too few requests to show a fail ratio under {}", m.failures,
-                         m.requests, slo_value_text(slo, slo.limit));
-  }
-  return std::nullopt;
-}
-
 bool CapacitySearch::saturated_but_held(const CapacityWindow& m, std::size_t judged) const {
   if (judged == 0 || judged > windows_.size()) return false;
   std::vector<double> tp;
@@ -219,7 +184,7 @@ bool CapacitySearch::saturated_but_held(const CapacityWindow& m, std::size_t jud
     tp.push_back(throughput(*w));
   }
   return throughputs_agree(tp, plan_.stability, plan_.poisson_arrivals, windows_.back().seconds) &&
-         !(plan_.open_model && ratio(m.dropped, m.requests + m.dropped) > plan_.max_dropped_ratio);
+         !(plan_.open_model && ratio_of(m.dropped, m.requests + m.dropped) > plan_.max_dropped_ratio);
 }
 
 std::optional<CapacitySearch::Rule> CapacitySearch::failed_rule(const CapacityWindow& w,
@@ -230,7 +195,7 @@ std::optional<CapacitySearch::Rule> CapacitySearch::failed_rule(const CapacityWi
   if (done < plan_.min_throughput_ratio * offered_rps(plan_, load_, w))
     return Rule{StepVerdict::kPlateau, fmt::format("throughput {:.1f} req/s no longer follows the offered {}",
                                                    done, format_load(plan_, load_))};
-  if (ratio(w.dropped, w.requests + w.dropped) > plan_.max_dropped_ratio)
+  if (ratio_of(w.dropped, w.requests + w.dropped) > plan_.max_dropped_ratio)
     return Rule{StepVerdict::kDropped,
                 fmt::format("dropped iterations {} of {} (none could start within the lateness limit)",
                             w.dropped, w.requests + w.dropped)};
@@ -402,14 +367,14 @@ void CapacitySearch::end_step(StepVerdict verdict, std::string why, std::size_t 
   p.throughput_rps = throughput(m);
   m.latency.values_at_quantiles(stats::kReportedQuantiles, p.percentiles_us);
   p.avg_us = m.latency.mean();
-  p.fail_ratio = ratio(m.failures, m.requests);
+  p.fail_ratio = ratio_of(m.failures, m.requests);
   p.dropped = m.dropped;
   p.generator_cpu = m.generator_cpu;
   p.generator_cpu_wait = m.generator_cpu_wait;
   p.generator_busy = m.generator_busy;
   p.lateness_p50_us = m.lateness_p50_us;
   const double limit = latency_limit_us();
-  const double within = limit > 0 ? ratio(count_within(m.latency, limit), m.requests) : 1.0;
+  const double within = limit > 0 ? ratio_of(count_within(m.latency, limit), m.requests) : 1.0;
   p.goodput_rps = static_cast<double>(m.requests - m.failures) * within / std::max(1e-3, m.seconds);
   p.stable = verdict != StepVerdict::kUnstable && judged >= static_cast<std::size_t>(plan_.stable_windows) &&
              stable();

@@ -211,7 +211,10 @@ class CapacitySearch {
   const CapacityPlan& plan() const { return plan_; }
 
  private:
-  struct Rule;  // one failed rule in a window
+  struct Rule {  // one failed rule in a window
+    StepVerdict verdict;
+    std::string why;
+  };
   // How a fail_ratio objective is crossed: by failures more than chance at its limit explains (while
   // the step can measure more), or by more failures than the limit usually gives (once it cannot).
   enum class FailRatioTest { kShownAbove, kMeasured };
@@ -276,8 +279,8 @@ class CapacitySearch {
   bool judging_merged_ = false;          // end_step: the verdict rests on all windows merged
   // The step settled at this window, and its windows from here on are measured for a fail ratio.
   std::optional<std::size_t> fail_ratio_from_;
-  std::string fail_ratio_note_;  // why the step measured more windows, for its CapacityPoint::note
-  bool fail_ratio_unproven_ = false;  // for its CapacityPoint::fail_ratio_unproven, if it is met
+  std::string fail_ratio_note_;         // why the step measured more windows, for its CapacityPoint::note
+  bool fail_ratio_unproven_ = false;    // for its CapacityPoint::fail_ratio_unproven, if it is met
   bool fail_ratio_over_limit_ = false;  // the step first measured on for a ratio over its limit
   CapacityResult result_;
 };

@@ -77,6 +77,10 @@ Result<Slo> parse_slo(std::string_view text) {
   return slo;
 }
 
+double ratio_of(std::uint64_t part, std::uint64_t whole) {
+  return whole ? static_cast<double>(part) / static_cast<double>(whole) : 0.0;
+}
+
 namespace {
 
 // P(X < failures) for X ~ Binomial(requests, limit), 0 < limit < 1. The normal approximation (with
@@ -92,7 +96,7 @@ double probability_fewer(std::uint64_t failures, std::uint64_t requests, double 
   }
   double log_term = n * std::log1p(-limit), below = 0;
   const double odds = std::log(limit) - std::log1p(-limit);
-  for (std::uint64_t k = 0; k < failures && k < requests; ++k) {
+  for (std::uint64_t k = 0; k < failures; ++k) {
     below += std::exp(log_term);
     log_term += std::log((n - static_cast<double>(k)) / static_cast<double>(k + 1)) + odds;
   }

@@ -26,6 +26,9 @@ double slo_value(const Slo& slo, const stats::Histogram& latency, double fail_ra
 // The measured value as a message shows it: "73.1 ms" or "2.50%".
 std::string slo_value_text(const Slo& slo, double value);
 
+// part / whole, 0 when whole is 0: a measured ratio (failures of requests, dropped of due).
+double ratio_of(std::uint64_t part, std::uint64_t whole);
+
 // Whether `failures` of `requests` show a failure ratio above `limit`, not only by chance: at a true ratio
 // of `limit`, that many failures or more would happen less than 5% of the time (binomial). One failure in
 // 87 requests (1.15%) does not show a ratio above 1%; four do (4.6%); one of ten does not; any failure

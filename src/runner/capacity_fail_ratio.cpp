@@ -1,0 +1,36 @@
+// What a step's fail_ratio objectives still need (declared in capacity_search.hpp): more windows while
+// the failures measured neither show the ratio above the limit nor under it (runner/capacity_slo.hpp's
+// binomial tests), and the note that says which.
+#include <fmt/format.h>
+
+#include "runner/capacity_search.hpp"
+
+namespace cicada::runner {
+
+std::optional<std::string> CapacitySearch::fail_ratio_unsettled(const CapacityWindow& m) const {
+  for (const auto& slo : slos_) {
+    if (slo.kind != Slo::Kind::kFailRatio || m.failures == 0 || m.failures >= m.requests) continue;
+    const double value = ratio_of(m.failures, m.requests);
+    if (!(value < slo.limit) && !fail_ratio_shown_above(m.failures, m.requests, slo.limit))
+      return fmt::format("fail ratio {} ({} of {}) could be chance at {}", slo_value_text(slo, value),
+                         m.failures, m.requests, slo_value_text(slo, slo.limit));
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> CapacitySearch::fail_ratio_too_few(const CapacityWindow& m) const {
+  if (failed_rule(m, FailRatioTest::kMeasured)) return std::nullopt;
+  for (const auto& slo : slos_) {
+    if (slo.kind != Slo::Kind::kFailRatio || slo.limit <= 0 || slo.limit >= 1 || m.failures >= m.requests)
+      continue;
+    // Under the limit as measured, but so few failures would not be rare at the limit itself (none in
+    // fewer than 299 requests, for 1%): the requests cannot show the ratio under it yet.
+    if (ratio_of(m.failures, m.requests) < slo.limit &&
+        !fail_ratio_shown_below(m.failures, m.requests, slo.limit))
+      return fmt::format("{} of {} failed: too few requests to show a fail ratio under {}", m.failures,
+                         m.requests, slo_value_text(slo, slo.limit));
+  }
+  return std::nullopt;
+}
+
+}  // namespace cicada::runner
