@@ -33,4 +33,10 @@ std::optional<std::string> CapacitySearch::fail_ratio_too_few(const CapacityWind
   return std::nullopt;
 }
 
+std::optional<CapacitySearch::OpenFailRatio> CapacitySearch::fail_ratio_open(const CapacityWindow& m) const {
+  if (auto why = fail_ratio_unsettled(m)) return OpenFailRatio{std::move(*why), true};
+  if (auto why = fail_ratio_too_few(m)) return OpenFailRatio{std::move(*why), false};
+  return std::nullopt;
+}
+
 }  // namespace cicada::runner

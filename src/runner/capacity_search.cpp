@@ -285,15 +285,14 @@ bool CapacitySearch::add_window(const CapacityWindow& window) {
     if (!fail_ratio_from_) fail_ratio_from_ = n - k;
     const std::size_t judged = n - *fail_ratio_from_;
     const CapacityWindow m = merged(windows_, judged);
-    const auto unsettled = fail_ratio_unsettled(m);
-    const auto open = unsettled ? unsettled : fail_ratio_too_few(m);
+    const auto open = fail_ratio_open(m);
     if (open && fail_ratio_note_.empty()) {
-      fail_ratio_note_ = fmt::format("{} in {} windows", *open, judged);
-      fail_ratio_over_limit_ = unsettled.has_value();
+      fail_ratio_note_ = fmt::format("{} in {} windows", open->why, judged);
+      fail_ratio_over_limit_ = open->over_limit;
     }
     if (open && n < (remeasuring_ ? 2 * max_windows : max_windows)) return false;
     if (open) {
-      fail_ratio_note_ = fmt::format("{} after {} windows (--max-windows)", *open, judged);
+      fail_ratio_note_ = fmt::format("{} after {} windows (--max-windows)", open->why, judged);
       fail_ratio_unproven_ = true;
     } else if (!fail_ratio_note_.empty()) {
       fail_ratio_note_ += fmt::format(": measured {} windows", judged);
@@ -302,7 +301,8 @@ bool CapacitySearch::add_window(const CapacityWindow& window) {
     // only to show its ratio under it crosses only if its failures show a ratio above: more windows, more
     // chances for a healthy target to drift over the limit by chance.
     judge(m, judged,
-          unsettled && fail_ratio_over_limit_ ? FailRatioTest::kMeasured : FailRatioTest::kShownAbove);
+          open && open->over_limit && fail_ratio_over_limit_ ? FailRatioTest::kMeasured
+                                                             : FailRatioTest::kShownAbove);
     return true;
   }
   if (n >= max_windows && !remeasuring_ && plan_.remeasure_unstable && follows_load(merged(windows_, n))) {
@@ -316,10 +316,8 @@ bool CapacitySearch::add_window(const CapacityWindow& window) {
     judging_merged_ = true;
     const CapacityWindow m = merged(windows_, n);
     // Met on a fail ratio these windows could not show: unproven, as a settled step would be.
-    auto open = fail_ratio_unsettled(m);
-    if (!open) open = fail_ratio_too_few(m);
-    if (open) {
-      fail_ratio_note_ = *open;
+    if (auto open = fail_ratio_open(m)) {
+      fail_ratio_note_ = std::move(open->why);
       fail_ratio_unproven_ = true;
     }
     judge(m, n, FailRatioTest::kMeasured);
@@ -548,14 +546,7 @@ void CapacitySearch::finish(std::string reason) {
   result_.found = !best_of_repeat_.empty();
   // "Not even the lowest load" is said of a search that found nothing, not of one repeat of many.
   result_.lowest_load_failed = result_.lowest_load_failed && !result_.found;
-  if (result_.found) {
-    auto sorted = best_of_repeat_;
-    std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.load < b.load; });
-    result_.best = sorted[(sorted.size() - 1) / 2];  // the median (the lower one of an even count)
-    // A repeat that answered the same load unproven makes the answer unproven: it is no pass either way.
-    for (const auto& p : sorted)
-      if (p.load == result_.best.load && p.fail_ratio_unproven) result_.best = p;
-  }
+  if (result_.found) result_.best = median_answer(best_of_repeat_);
   if (result_.answers.size() > 1) {
     const auto [lo, hi] = std::minmax_element(result_.answers.begin(), result_.answers.end());
     reason +=
@@ -563,6 +554,14 @@ void CapacitySearch::finish(std::string reason) {
                     format_load(plan_, result_.best.load), format_load(plan_, *lo), format_load(plan_, *hi));
   }
   result_.stop_reason = std::move(reason);
+}
+
+CapacityPoint median_answer(std::vector<CapacityPoint> answers) {
+  std::sort(answers.begin(), answers.end(), [](const auto& a, const auto& b) { return a.load < b.load; });
+  CapacityPoint best = answers[(answers.size() - 1) / 2];
+  for (const auto& p : answers)
+    if (p.load == best.load && p.fail_ratio_unproven) best = p;
+  return best;
 }
 
 }  // namespace cicada::runner

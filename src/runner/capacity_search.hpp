@@ -231,6 +231,13 @@ class CapacitySearch {
   // nullopt when every fail_ratio objective is shown under its limit, or the step fails a rule anyway
   // (it crosses; more windows would not make it met).
   std::optional<std::string> fail_ratio_too_few(const CapacityWindow& m) const;
+  // Either of the two above (unsettled first), and which: the one question both a settled step and a step
+  // judged on merged windows ask of their fail ratio.
+  struct OpenFailRatio {
+    std::string why;
+    bool over_limit = false;  // from fail_ratio_unsettled: a ratio over its limit that could be chance
+  };
+  std::optional<OpenFailRatio> fail_ratio_open(const CapacityWindow& m) const;
   // CapacityPoint::objectives_held for a saturated step (m: its judged windows merged).
   bool saturated_but_held(const CapacityWindow& m, std::size_t judged) const;
   bool generator_saturated(const CapacityWindow& w) const;
@@ -286,6 +293,10 @@ class CapacitySearch {
 };
 
 std::string format_load(const CapacityPlan& plan, double load);  // "200/s" or "50 users"
+// The answer of a repeated search from each repeat's answer (not empty): the median by load, the lower
+// one of an even count. A repeat that answered that load with its fail ratio unproven makes the answer
+// unproven, whichever came first: it is no pass either way.
+CapacityPoint median_answer(std::vector<CapacityPoint> answers);
 // A step's outcome in a report's row: "met", or its verdict and why ("crossed: p95 < 50ms (measured
 // 73.1 ms)"), with "(objectives held)" for a saturated step that kept them.
 std::string step_outcome(const CapacityPoint& p);

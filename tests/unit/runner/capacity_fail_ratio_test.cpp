@@ -262,5 +262,31 @@ TEST(CapacitySearch, TooFewRequestsForAFailRatioAreMeasuredOverMoreWindowsOrLeav
       "0 of 100 failed: too few requests to show a fail ratio under 2.00% after 10 windows (--max-windows)");
 }
 
+TEST(CapacitySearch, ARepeatedSearchIsUnprovenWhenARepeatAnsweredItsMedianLoadUnproven) {
+  const auto answer = [](double load, int repeat, bool unproven) {
+    CapacityPoint p;
+    p.load = load;
+    p.repeat = repeat;
+    p.fail_ratio_unproven = unproven;
+    return p;
+  };
+  // The median by load, the lower of an even count, proven when no repeat at its load is unproven.
+  EXPECT_EQ(median_answer({answer(300, 1, false), answer(100, 2, true), answer(200, 3, false)}).repeat, 3);
+  EXPECT_EQ(median_answer({answer(300, 1, false), answer(200, 2, false)}).repeat, 2);
+  EXPECT_FALSE(
+      median_answer({answer(300, 1, true), answer(200, 2, false), answer(100, 3, true)}).fail_ratio_unproven);
+  // A tie at the median's load: the unproven repeat is the answer, whichever came first.
+  for (const bool unproven_first : {true, false}) {
+    const auto p = median_answer(
+        {answer(200, 1, unproven_first), answer(200, 2, !unproven_first), answer(400, 3, false)});
+    EXPECT_TRUE(p.fail_ratio_unproven) << unproven_first;
+    EXPECT_EQ(p.repeat, unproven_first ? 1 : 2);
+    CapacityResult result;
+    result.found = true;
+    result.best = p;
+    EXPECT_EQ(capacity_exit_code(result), 5);
+  }
+}
+
 }  // namespace
 }  // namespace cicada::runner
