@@ -18,7 +18,8 @@ std::optional<std::string> CapacitySearch::fail_ratio_unsettled(const CapacityWi
   return std::nullopt;
 }
 
-std::optional<std::string> CapacitySearch::fail_ratio_too_few(const CapacityWindow& m) const {
+std::optional<CapacitySearch::OpenFailRatio> CapacitySearch::fail_ratio_too_few(
+    const CapacityWindow& m) const {
   if (failed_rule(m, FailRatioTest::kMeasured)) return std::nullopt;
   for (const auto& slo : slos_) {
     if (slo.kind != Slo::Kind::kFailRatio || slo.limit <= 0 || slo.limit >= 1 || m.failures >= m.requests)
@@ -26,17 +27,22 @@ std::optional<std::string> CapacitySearch::fail_ratio_too_few(const CapacityWind
     // Under the limit as measured, but so few failures would not be rare at the limit itself (none in
     // fewer than 299 requests, for 1%): the requests cannot show the ratio under it yet.
     if (ratio_of(m.failures, m.requests) < slo.limit &&
-        !fail_ratio_shown_below(m.failures, m.requests, slo.limit))
-      return fmt::format("{} of {} failed: too few requests to show a fail ratio under {}", m.failures,
-                         m.requests, slo_value_text(slo, slo.limit));
+        !fail_ratio_shown_below(m.failures, m.requests, slo.limit)) {
+      return OpenFailRatio{fmt::format("{} of {} failed: too few requests to show a fail ratio under {}",
+                                       m.failures, m.requests, slo_value_text(slo, slo.limit)),
+                           false, requests_to_show_below(m.failures, m.requests, slo.limit)};
+    }
   }
   return std::nullopt;
 }
 
 std::optional<CapacitySearch::OpenFailRatio> CapacitySearch::fail_ratio_open(const CapacityWindow& m) const {
-  if (auto why = fail_ratio_unsettled(m)) return OpenFailRatio{std::move(*why), true};
-  if (auto why = fail_ratio_too_few(m)) return OpenFailRatio{std::move(*why), false};
-  return std::nullopt;
+  if (auto why = fail_ratio_unsettled(m)) return OpenFailRatio{std::move(*why), true, 0};
+  return fail_ratio_too_few(m);
+}
+
+std::string CapacitySearch::OpenFailRatio::needed_text() const {
+  return needed > 0 ? fmt::format("; about {} at that ratio would show it", needed) : "";
 }
 
 }  // namespace cicada::runner

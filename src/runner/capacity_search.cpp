@@ -292,7 +292,8 @@ bool CapacitySearch::add_window(const CapacityWindow& window) {
     }
     if (open && n < (remeasuring_ ? 2 * max_windows : max_windows)) return false;
     if (open) {
-      fail_ratio_note_ = fmt::format("{} after {} windows (--max-windows)", open->why, judged);
+      fail_ratio_note_ =
+          fmt::format("{} after {} windows (--max-windows{})", open->why, judged, open->needed_text());
       fail_ratio_unproven_ = true;
     } else if (!fail_ratio_note_.empty()) {
       fail_ratio_note_ += fmt::format(": measured {} windows", judged);
@@ -317,7 +318,7 @@ bool CapacitySearch::add_window(const CapacityWindow& window) {
     const CapacityWindow m = merged(windows_, n);
     // Met on a fail ratio these windows could not show: unproven, as a settled step would be.
     if (auto open = fail_ratio_open(m)) {
-      fail_ratio_note_ = std::move(open->why);
+      fail_ratio_note_ = open->why + open->needed_text();
       fail_ratio_unproven_ = true;
     }
     judge(m, n, FailRatioTest::kMeasured);

@@ -226,17 +226,22 @@ class CapacitySearch {
   // Why more windows are needed: a fail ratio at or above its limit that chance could explain ("fail
   // ratio 1.15% (1 of 87) could be chance at 1.00%"); nullopt when every fail_ratio objective is settled.
   std::optional<std::string> fail_ratio_unsettled(const CapacityWindow& m) const;
+  // What a step's fail ratio still leaves open.
+  struct OpenFailRatio {
+    std::string why;
+    bool over_limit = false;  // from fail_ratio_unsettled: a ratio over its limit that could be chance
+    // From fail_ratio_too_few: about how many requests at the measured ratio would show it under the
+    // limit (requests_to_show_below; 0: not known), for the note of a step left unproven.
+    std::uint64_t needed = 0;
+    std::string needed_text() const;  // "; about 299 at that ratio would show it", or ""
+  };
   // Why more windows are needed by a step that fails no rule: a fail ratio under its limit as measured
   // but not shown under it ("0 of 150 failed: too few requests to show a fail ratio under 1.00%");
   // nullopt when every fail_ratio objective is shown under its limit, or the step fails a rule anyway
   // (it crosses; more windows would not make it met).
-  std::optional<std::string> fail_ratio_too_few(const CapacityWindow& m) const;
+  std::optional<OpenFailRatio> fail_ratio_too_few(const CapacityWindow& m) const;
   // Either of the two above (unsettled first), and which: the one question both a settled step and a step
   // judged on merged windows ask of their fail ratio.
-  struct OpenFailRatio {
-    std::string why;
-    bool over_limit = false;  // from fail_ratio_unsettled: a ratio over its limit that could be chance
-  };
   std::optional<OpenFailRatio> fail_ratio_open(const CapacityWindow& m) const;
   // CapacityPoint::objectives_held for a saturated step (m: its judged windows merged).
   bool saturated_but_held(const CapacityWindow& m, std::size_t judged) const;

@@ -120,6 +120,31 @@ bool fail_ratio_shown_below(std::uint64_t failures, std::uint64_t requests, doub
   return probability_fewer(failures + 1, requests, limit) < chance;
 }
 
+std::uint64_t requests_to_show_below(std::uint64_t failures, std::uint64_t requests, double limit) {
+  if (requests == 0 || limit <= 0 || limit >= 1) return 0;
+  const double ratio = ratio_of(failures, requests);
+  if (!(ratio < limit)) return 0;
+  const auto shown = [&](std::uint64_t n) {
+    return fail_ratio_shown_below(static_cast<std::uint64_t>(std::floor(static_cast<double>(n) * ratio)), n,
+                                  limit);
+  };
+  // Doubling to a count that shows it, then bisection: the evidence grows with n at a fixed ratio (up to
+  // the rounding of the failures, hence "about").
+  constexpr std::uint64_t kMost = 1'000'000'000'000;
+  std::uint64_t low = requests;
+  std::uint64_t high = std::max<std::uint64_t>(requests, 1);
+  while (!shown(high)) {
+    low = high;
+    if (high > kMost / 2) return 0;
+    high *= 2;
+  }
+  while (high - low > 1) {
+    const std::uint64_t mid = low + (high - low) / 2;
+    (shown(mid) ? high : low) = mid;
+  }
+  return high;
+}
+
 double slo_value(const Slo& slo, const stats::Histogram& latency, double fail_ratio) {
   switch (slo.kind) {
     case Slo::Kind::kPercentile:

@@ -44,6 +44,21 @@ TEST(FailRatioShownBelow, NeedsFewerFailuresThanChanceAtTheLimit) {
   EXPECT_FALSE(fail_ratio_shown_below(9'900, 1'000'000, 0.01));
 }
 
+TEST(FailRatioShownBelow, SaysHowManyRequestsAtTheMeasuredRatioWouldShowIt) {
+  EXPECT_EQ(requests_to_show_below(0, 18, 0.01), 299u);
+  EXPECT_EQ(requests_to_show_below(0, 30, 0.05), 59u);
+  EXPECT_EQ(requests_to_show_below(0, 299, 0.01), 299u) << "already enough";
+  // 0.8% of 500 is too few against 1%; at that ratio some thousands are enough, and fewer are not.
+  const std::uint64_t n = requests_to_show_below(4, 500, 0.01);
+  EXPECT_GT(n, 1'000u);
+  EXPECT_LT(n, 10'000u);
+  EXPECT_TRUE(fail_ratio_shown_below(n * 8 / 1000, n, 0.01)) << n;
+  EXPECT_FALSE(fail_ratio_shown_below((n / 2) * 8 / 1000, n / 2, 0.01)) << n;
+  EXPECT_EQ(requests_to_show_below(1, 100, 0.01), 0u) << "not under the limit";
+  EXPECT_EQ(requests_to_show_below(0, 0, 0.01), 0u);
+  EXPECT_EQ(requests_to_show_below(0, 100, 0.0), 0u);
+}
+
 // A target that serves up to `capacity` per second in 1 ms and fails every `every`th request it
 // serves, wherever the windows' edges fall: a steady error rate, the same at every load.
 struct SteadilyFailing {
@@ -114,7 +129,8 @@ TEST(CapacitySearch, ARareFailureAmongFewRequestsDoesNotCrossAFailRatioObjective
   // met and unproven. The answer, 2,700 requests a step at 0.5%, shows its ratio under 1%: a pass.
   EXPECT_EQ(
       r.curve.front().note,
-      "4 of 500 failed: too few requests to show a fail ratio under 1.00% after 10 windows (--max-windows)");
+      "4 of 500 failed: too few requests to show a fail ratio under 1.00% after 10 windows (--max-windows; "
+      "about 6879 at that ratio would show it)");
   EXPECT_TRUE(r.curve.front().fail_ratio_unproven);
   EXPECT_FALSE(r.best.fail_ratio_unproven) << r.best.note;
   EXPECT_EQ(capacity_exit_code(r), 0);
@@ -151,7 +167,8 @@ TEST(CapacitySearch, AFailRatioAboveItsLimitByChanceIsMeasuredOverMoreWindows) {
   // not. A met step, its fail ratio unproven.
   const auto p = expect_met_step(
       "fail_ratio < 2%", 0, 1, 10, true,
-      "1 of 100 failed: too few requests to show a fail ratio under 2.00% after 10 windows (--max-windows)");
+      "1 of 100 failed: too few requests to show a fail ratio under 2.00% after 10 windows (--max-windows; "
+      "about 523 at that ratio would show it)");
   EXPECT_EQ(step_outcome(p), "met (" + p.note + ")");
   EXPECT_NEAR(p.fail_ratio, 1.0 / 100, 1e-9) << "the step's figures are of all ten windows";
   // With 100 requests a window, 3 failures in the first are shown under 2% by the fourth: 3 of 400.
@@ -259,7 +276,8 @@ TEST(CapacitySearch, TooFewRequestsForAFailRatioAreMeasuredOverMoreWindowsOrLeav
       "windows");
   expect_met_step(
       "fail_ratio < 2%", 0, 0, 10, true,
-      "0 of 100 failed: too few requests to show a fail ratio under 2.00% after 10 windows (--max-windows)");
+      "0 of 100 failed: too few requests to show a fail ratio under 2.00% after 10 windows (--max-windows; "
+      "about 149 at that ratio would show it)");
 }
 
 TEST(CapacitySearch, ARepeatedSearchIsUnprovenWhenARepeatAnsweredItsMedianLoadUnproven) {
