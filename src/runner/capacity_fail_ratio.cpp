@@ -30,19 +30,23 @@ std::optional<CapacitySearch::OpenFailRatio> CapacitySearch::fail_ratio_too_few(
         !fail_ratio_shown_below(m.failures, m.requests, slo.limit)) {
       return OpenFailRatio{fmt::format("{} of {} failed: too few requests to show a fail ratio under {}",
                                        m.failures, m.requests, slo_value_text(slo, slo.limit)),
-                           false, requests_to_show_below(m.failures, m.requests, slo.limit)};
+                           false, m.failures, m.requests, &slo};
     }
   }
   return std::nullopt;
 }
 
 std::optional<CapacitySearch::OpenFailRatio> CapacitySearch::fail_ratio_open(const CapacityWindow& m) const {
-  if (auto why = fail_ratio_unsettled(m)) return OpenFailRatio{std::move(*why), true, 0};
+  if (auto why = fail_ratio_unsettled(m)) return OpenFailRatio{std::move(*why), true};
   return fail_ratio_too_few(m);
 }
 
 std::string CapacitySearch::OpenFailRatio::needed_text() const {
-  return needed > 0 ? fmt::format("; about {} at that ratio would show it", needed) : "";
+  if (objective == nullptr) return "";
+  const std::uint64_t needed = requests_to_show_below(failures, requests, objective->limit);
+  return needed > 0 ? fmt::format("; about {} requests at this fail ratio would show it under {}", needed,
+                                  slo_value_text(*objective, objective->limit))
+                    : "";
 }
 
 }  // namespace cicada::runner

@@ -293,7 +293,7 @@ bool CapacitySearch::add_window(const CapacityWindow& window) {
     if (open && n < (remeasuring_ ? 2 * max_windows : max_windows)) return false;
     if (open) {
       fail_ratio_note_ =
-          fmt::format("{} after {} windows (--max-windows{})", open->why, judged, open->needed_text());
+          fmt::format("{} after {} windows (--max-windows){}", open->why, judged, open->needed_text());
       fail_ratio_unproven_ = true;
     } else if (!fail_ratio_note_.empty()) {
       fail_ratio_note_ += fmt::format(": measured {} windows", judged);

@@ -230,10 +230,14 @@ class CapacitySearch {
   struct OpenFailRatio {
     std::string why;
     bool over_limit = false;  // from fail_ratio_unsettled: a ratio over its limit that could be chance
-    // From fail_ratio_too_few: about how many requests at the measured ratio would show it under the
-    // limit (requests_to_show_below; 0: not known), for the note of a step left unproven.
-    std::uint64_t needed = 0;
-    std::string needed_text() const;  // "; about 299 at that ratio would show it", or ""
+    // From fail_ratio_too_few: the failures and requests measured and the objective (one of the search's)
+    // they could not show the ratio under, for the note of a step left unproven.
+    std::uint64_t failures = 0;
+    std::uint64_t requests = 0;
+    const Slo* objective = nullptr;
+    // "; about 299 requests at this fail ratio would show it under 1.00%" (requests_to_show_below), or "".
+    // Worked out only for that note: near a limit of 100% it costs milliseconds.
+    std::string needed_text() const;
   };
   // Why more windows are needed by a step that fails no rule: a fail ratio under its limit as measured
   // but not shown under it ("0 of 150 failed: too few requests to show a fail ratio under 1.00%");

@@ -124,9 +124,11 @@ std::uint64_t requests_to_show_below(std::uint64_t failures, std::uint64_t reque
   if (requests == 0 || limit <= 0 || limit >= 1) return 0;
   const double ratio = ratio_of(failures, requests);
   if (!(ratio < limit)) return 0;
+  // The failures of n requests at the measured ratio, floor(n * failures / requests) in integers (in
+  // floating point 49 * (1 / 49.0) floors to 0); no overflow: failures and requests are counts of one step.
   const auto shown = [&](std::uint64_t n) {
-    return fail_ratio_shown_below(static_cast<std::uint64_t>(std::floor(static_cast<double>(n) * ratio)), n,
-                                  limit);
+    const std::uint64_t at_ratio = n / requests * failures + n % requests * failures / requests;
+    return fail_ratio_shown_below(at_ratio, n, limit);
   };
   // Doubling to a count that shows it, then bisection: the evidence grows with n at a fixed ratio (up to
   // the rounding of the failures, hence "about").

@@ -43,7 +43,7 @@ bool fail_ratio_shown_above(std::uint64_t failures, std::uint64_t requests, doub
 bool fail_ratio_shown_below(std::uint64_t failures, std::uint64_t requests, double limit,
                             double chance = 0.05);
 // About how many requests at the ratio `failures` of `requests` (under `limit`) it takes for
-// fail_ratio_shown_below to hold: 299 for no failure under 1%, about 1,700 at 0.5%. The user's hint for a
+// fail_ratio_shown_below to hold: 299 for no failure under 1%, about 1,050 at 0.5%. The user's hint for a
 // step that had too few (a longer --window, more --max-windows); 0 when the ratio is not under the limit
 // or it would take more than a trillion.
 std::uint64_t requests_to_show_below(std::uint64_t failures, std::uint64_t requests, double limit);

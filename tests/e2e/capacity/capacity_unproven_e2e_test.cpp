@@ -7,7 +7,9 @@
 // at most --max-windows 3 windows of 1 s (--stable-windows 1: a window agrees with itself, so only the fail
 // ratio keeps a step measuring), so the first two steps send at most about 30 requests and no more than 40
 // are answered 200. 30 requests cannot show a ratio under 1% (that takes 299 without a failure); the third
-// step's failures show one above it.
+// step's failures show one above it. The loose latency objective is there for a busy machine: without one,
+// a median lateness of the open model's few arrivals over 1 ms (late timer wake-ups) would read as the
+// generator saturating; with one, lateness counts only above a tenth of it.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -36,11 +38,36 @@ TEST(CapacityE2e, AnAnswerOnTooFewRequestsToShowItsFailRatioExitsFive) {
     return seen.fetch_add(1) < kAnswered ? ScriptedReply::respond(200, "OK") : ScriptedReply::respond(500, "no");
   });
   TempDir dir;
-  ChildProcess search({binary("apps/cicada/cicada").string(), "capacity", "-f",
-                       source("examples/health.yaml").string(), "--host", server.url(), "--slo", "fail_ratio < 1%",
-                       "--start", "2", "--factor", "3", "--precision", "0", "--warmup", "0s", "--window", "1s",
-                       "--stable-windows", "1", "--max-windows", "3", "--threads", "1", "--headless",
-                       "--no-history", "--json", "curve.json"},
+  ChildProcess search({binary("apps/cicada/cicada").string(),
+                       "capacity",
+                       "-f",
+                       source("examples/health.yaml").string(),
+                       "--host",
+                       server.url(),
+                       "--slo",
+                       "fail_ratio < 1%",
+                       "--slo",
+                       "p99 < 10s",
+                       "--start",
+                       "2",
+                       "--factor",
+                       "3",
+                       "--precision",
+                       "0",
+                       "--warmup",
+                       "0s",
+                       "--window",
+                       "1s",
+                       "--stable-windows",
+                       "1",
+                       "--max-windows",
+                       "3",
+                       "--threads",
+                       "1",
+                       "--headless",
+                       "--no-history",
+                       "--json",
+                       "curve.json"},
                       dir.path());
   const auto code = search.wait(120s);
   ASSERT_TRUE(code.has_value()) << search.out() << search.err();
@@ -48,9 +75,10 @@ TEST(CapacityE2e, AnAnswerOnTooFewRequestsToShowItsFailRatioExitsFive) {
   EXPECT_EQ(*code, 5) << out << search.err();
   EXPECT_NE(out.find("Highest load met, its fail ratio unproven"), std::string::npos) << out;
   // What would prove it: no failure in 299 requests shows a ratio under 1%.
-  EXPECT_NE(out.find("too few requests to show a fail ratio under 1.00% after 3 windows (--max-windows; about "
-                     "299 at that ratio would show it)"),
-            std::string::npos)
+  EXPECT_NE(
+      out.find("too few requests to show a fail ratio under 1.00% after 3 windows (--max-windows); about "
+               "299 requests at this fail ratio would show it under 1.00%"),
+      std::string::npos)
       << out;
 
   std::ifstream file(dir.path() / "curve.json");

@@ -48,6 +48,16 @@ TEST(FailRatioShownBelow, SaysHowManyRequestsAtTheMeasuredRatioWouldShowIt) {
   EXPECT_EQ(requests_to_show_below(0, 18, 0.01), 299u);
   EXPECT_EQ(requests_to_show_below(0, 30, 0.05), 59u);
   EXPECT_EQ(requests_to_show_below(0, 299, 0.01), 299u) << "already enough";
+  // 1 of 161 does not show a ratio under 2%; its failures at other counts are counted exactly (in
+  // floating point, 161 * (1 / 161.0) could floor to 0 and call 161 enough).
+  ASSERT_FALSE(fail_ratio_shown_below(1, 161, 0.02));
+  EXPECT_GT(requests_to_show_below(1, 161, 0.02), 161u);
+  for (std::uint64_t r = 2; r <= 400; ++r) {
+    for (std::uint64_t f = 0; f * 50 < r; ++f) {  // under 2%
+      if (fail_ratio_shown_below(f, r, 0.02)) continue;
+      EXPECT_GT(requests_to_show_below(f, r, 0.02), r) << f << "/" << r;
+    }
+  }
   // 0.8% of 500 is too few against 1%; at that ratio some thousands are enough, and fewer are not.
   const std::uint64_t n = requests_to_show_below(4, 500, 0.01);
   EXPECT_GT(n, 1'000u);
@@ -129,8 +139,8 @@ TEST(CapacitySearch, ARareFailureAmongFewRequestsDoesNotCrossAFailRatioObjective
   // met and unproven. The answer, 2,700 requests a step at 0.5%, shows its ratio under 1%: a pass.
   EXPECT_EQ(
       r.curve.front().note,
-      "4 of 500 failed: too few requests to show a fail ratio under 1.00% after 10 windows (--max-windows; "
-      "about 6879 at that ratio would show it)");
+      "4 of 500 failed: too few requests to show a fail ratio under 1.00% after 10 windows (--max-windows); "
+      "about 6879 requests at this fail ratio would show it under 1.00%");
   EXPECT_TRUE(r.curve.front().fail_ratio_unproven);
   EXPECT_FALSE(r.best.fail_ratio_unproven) << r.best.note;
   EXPECT_EQ(capacity_exit_code(r), 0);
@@ -167,8 +177,8 @@ TEST(CapacitySearch, AFailRatioAboveItsLimitByChanceIsMeasuredOverMoreWindows) {
   // not. A met step, its fail ratio unproven.
   const auto p = expect_met_step(
       "fail_ratio < 2%", 0, 1, 10, true,
-      "1 of 100 failed: too few requests to show a fail ratio under 2.00% after 10 windows (--max-windows; "
-      "about 523 at that ratio would show it)");
+      "1 of 100 failed: too few requests to show a fail ratio under 2.00% after 10 windows (--max-windows); "
+      "about 523 requests at this fail ratio would show it under 2.00%");
   EXPECT_EQ(step_outcome(p), "met (" + p.note + ")");
   EXPECT_NEAR(p.fail_ratio, 1.0 / 100, 1e-9) << "the step's figures are of all ten windows";
   // With 100 requests a window, 3 failures in the first are shown under 2% by the fourth: 3 of 400.
@@ -276,8 +286,8 @@ TEST(CapacitySearch, TooFewRequestsForAFailRatioAreMeasuredOverMoreWindowsOrLeav
       "windows");
   expect_met_step(
       "fail_ratio < 2%", 0, 0, 10, true,
-      "0 of 100 failed: too few requests to show a fail ratio under 2.00% after 10 windows (--max-windows; "
-      "about 149 at that ratio would show it)");
+      "0 of 100 failed: too few requests to show a fail ratio under 2.00% after 10 windows (--max-windows); "
+      "about 149 requests at this fail ratio would show it under 2.00%");
 }
 
 TEST(CapacitySearch, ARepeatedSearchIsUnprovenWhenARepeatAnsweredItsMedianLoadUnproven) {
