@@ -84,11 +84,14 @@ class H2Connection final : public Connection,
   void dispatch(const ServerRequest& request, ServerResponse& out, H2Exchange& exchange) override {
     const Dispatched d = dispatch_request(server_, request, out);
     exchange.route = d.route;
-    exchange.counted_inflight = d.counted_inflight;
+    // The answer is whole: it leaves max_inflight now, not when its last byte is sent. HTTP/2's flow
+    // control lets a client hold an answer back for as long as it likes (a receive window of 0), and
+    // answers held that way took every slot: a dozen such connections got everyone else 503. What
+    // they hold is memory, which max_pending_response_bytes bounds per connection.
+    if (d.counted_inflight) server_.inflight.fetch_sub(1, std::memory_order_relaxed);
   }
 
   void finished(const H2Exchange& exchange) override {
-    if (exchange.counted_inflight) server_.inflight.fetch_sub(1, std::memory_order_relaxed);
     if (server_.observer != nullptr)
       server_.observer->on_response(worker_.index, exchange.route, exchange.status,
                                     mono_now() - exchange.read_done);

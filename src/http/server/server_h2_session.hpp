@@ -46,13 +46,12 @@ struct H2Limits {
 struct H2Exchange {
   std::size_t route = kUnmatchedRoute;
   int status = 0;
-  bool counted_inflight = false;
   MonoTime read_done{};
 };
 
 class H2Host {
  public:
-  // A complete request: route and answer it into `out`; set exchange.route and exchange.counted_inflight.
+  // A complete request: route and answer it into `out`, within the in-flight limit; set exchange.route.
   virtual void dispatch(const ServerRequest& request, ServerResponse& out, H2Exchange& exchange) = 0;
   // The response was handed to the output (or the stream or connection ended first).
   virtual void finished(const H2Exchange& exchange) = 0;

@@ -238,7 +238,9 @@ std::string open_stream_bytes(std::uint16_t port) {
 // stop short (the stream stays open), many at once. Records each stream's :status and close code.
 class StubbornClient {
  public:
-  explicit StubbornClient(std::uint16_t port)
+  // initial_window: the receive window it gives each stream (SETTINGS_INITIAL_WINDOW_SIZE); 0 lets no
+  // response body through.
+  explicit StubbornClient(std::uint16_t port, std::uint32_t initial_window = 65'535)
       : connection_(port), authority_("127.0.0.1:" + std::to_string(port)) {
     nghttp2_session_callbacks* callbacks = nullptr;
     nghttp2_session_callbacks_new(&callbacks);
@@ -258,7 +260,8 @@ class StubbornClient {
         });
     nghttp2_session_client_new(&session_, callbacks, this);
     nghttp2_session_callbacks_del(callbacks);
-    nghttp2_submit_settings(session_, NGHTTP2_FLAG_NONE, nullptr, 0);
+    const nghttp2_settings_entry window{NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE, initial_window};
+    nghttp2_submit_settings(session_, NGHTTP2_FLAG_NONE, &window, 1);
   }
   ~StubbornClient() { nghttp2_session_del(session_); }
 
@@ -335,6 +338,30 @@ TEST_F(Http2Serve, RequestBodiesHeldPerConnectionAreBoundedAndTheConnectionServe
   EXPECT_EQ(client.status[health], 200);
   EXPECT_EQ(refused(), 2);
   EXPECT_EQ(model_.server->inflight(), 0u);
+}
+
+// A client that opens streams with a receive window of 0 holds their answers back as long as it likes.
+// Those answers must not hold --max-inflight: before, a dozen such connections (100 streams each against
+// the default 1,024) got every other client 503, /health included, until the request timeout.
+TEST_F(Http2Serve, AnswersAClientHoldsBackByFlowControlDoNotCountAsInFlight) {
+  http::ServerOptions options;
+  options.http2 = true;
+  options.max_inflight = 4;
+  model_.request_timeout = 10s;  // the held answers must not end the connection during the test
+  model_.start(options);
+  port_ = model_.server->port();
+  StubbornClient client(port_, 0);
+  std::vector<std::int32_t> streams;
+  for (int i = 0; i < 8; ++i) streams.push_back(client.request("GET", "/health", 0));
+  // Every stream is answered (a HEADERS frame is not flow-controlled); no body can follow.
+  ASSERT_TRUE(client.pump([&] { return client.status.size() == streams.size(); }))
+      << client.status.size() << " of " << streams.size() << " answered";
+  for (const auto id : streams) EXPECT_EQ(client.status[id], 200) << "stream " << id;
+  EXPECT_TRUE(client.closed.empty()) << "the answers' bodies are held back, so no stream has ended";
+  EXPECT_EQ(model_.server->inflight(), 0u);
+  const auto r = cicada::test::round_trip(port_, cicada::test::make_request("GET", "/health"));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200) << "another client is served beside the held answers";
 }
 
 TEST_F(Http2Serve, AStreamWhoseRequestNeverCompletesIsTimedOutWhileOthersAreServed) {
