@@ -65,8 +65,9 @@ void handle_v2_infer(const Model& model, const http::ServerRequest& request, htt
   std::vector<double> values;
   std::size_t rows = 0;
   std::string id;
+  InferOutputs outputs;
   ApiError error;
-  if (!parse_infer_body(request.body, model.schema(), values, rows, id, error))
+  if (!parse_infer_body(request.body, model.schema(), values, rows, id, outputs, error))
     return write_error(out, error);
   const std::size_t width = model.schema().fields.size();
   std::vector<double> probabilities(rows);
@@ -82,17 +83,25 @@ void handle_v2_infer(const Model& model, const http::ServerRequest& request, htt
     append_json_string(body, id);
   }
   std::string shape = fmt::format("[{}]", rows);
-  body += ",\"outputs\":[{\"name\":\"probability\",\"datatype\":\"FP64\",\"shape\":" + shape + ",\"data\":[";
-  for (std::size_t r = 0; r < rows; ++r) {
-    if (r > 0) body += ',';
-    append_json_number(body, probabilities[r]);
+  body += ",\"outputs\":[";
+  if (outputs.probability) {
+    body += "{\"name\":\"probability\",\"datatype\":\"FP64\",\"shape\":" + shape + ",\"data\":[";
+    for (std::size_t r = 0; r < rows; ++r) {
+      if (r > 0) body += ',';
+      append_json_number(body, probabilities[r]);
+    }
+    body += "]}";
   }
-  body += "]},{\"name\":\"diagnosis\",\"datatype\":\"BYTES\",\"shape\":" + shape + ",\"data\":[";
-  for (std::size_t r = 0; r < rows; ++r) {
-    if (r > 0) body += ',';
-    append_json_string(body, probabilities[r] >= 0.5 ? model.positive_label() : model.negative_label());
+  if (outputs.diagnosis) {
+    if (outputs.probability) body += ',';
+    body += "{\"name\":\"diagnosis\",\"datatype\":\"BYTES\",\"shape\":" + shape + ",\"data\":[";
+    for (std::size_t r = 0; r < rows; ++r) {
+      if (r > 0) body += ',';
+      append_json_string(body, probabilities[r] >= 0.5 ? model.positive_label() : model.negative_label());
+    }
+    body += "]}";
   }
-  body += "]}]}";
+  body += "]}";
   json_answer(out, std::move(body));
 }
 

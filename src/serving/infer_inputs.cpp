@@ -8,6 +8,28 @@
 
 namespace cicada::serving {
 
+std::string infer_datatype_problem(std::string_view datatype) {
+  if (datatype == "FP64" || datatype == "FP32" || datatype == "INT64" || datatype == "INT32") return {};
+  return fmt::format("datatype must be FP64, FP32, INT64 or INT32, got \"{}\"", datatype);
+}
+
+std::string infer_shape_problem(std::span<const std::int64_t> shape, std::size_t count) {
+  const bool form_ok = shape.size() == 1 || (shape.size() == 2 && shape[1] == 1);
+  if (!form_ok || shape[0] < 0) return "shape must be [N] or [N, 1]";
+  if (static_cast<std::uint64_t>(shape[0]) != count)
+    return fmt::format("shape says {} values, the tensor has {}", shape[0], count);
+  return {};
+}
+
+void InferOutputs::want(std::string_view name, ApiError& error) {
+  if (name == "probability")
+    probability = true;
+  else if (name == "diagnosis")
+    diagnosis = true;
+  else
+    error.add("outputs", fmt::format("unknown output \"{}\"", name));
+}
+
 InferInputs::InferInputs(const InputSchema& schema, ApiError& error)
     : schema_(schema), error_(error), seen_(schema.fields.size(), 0) {}
 

@@ -2,14 +2,17 @@
 // InferInputs: the checks of an Open Inference Protocol v2 infer request's input tensors that do not
 // depend on the transport, shared by the REST route (api_v2.cpp, JSON) and the gRPC service
 // (serving_grpc/, protobuf), so both reject the same requests with the same field names and words:
-// one tensor per schema field, named after it, no unknown or duplicate names, all with the same number
-// of values (the rows), every value finite and within the field's accepted range.
+// one tensor per schema field, named after it, no unknown or duplicate names, a datatype an input may
+// use, shape [N] or [N, 1] saying how many values it holds, all with the same number of values (the rows),
+// every value finite and within the field's accepted range; outputs, when named, ones the model has.
 //
 //   InferInputs inputs(schema, error);
 //   for each tensor: int f = inputs.claim(name); if (f < 0) continue; inputs.count(f, n);
 //   if (inputs.shape_ok()) for each row r: inputs.put(f, r, value) (or inputs.reject(f, r, problem));
 //   if (!error.any()) -> inputs.values(), inputs.rows()
 #include <cstddef>
+#include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,6 +21,21 @@
 #include "serving/schema.hpp"
 
 namespace cicada::serving {
+
+// "" when datatype is one an input may use (FP64, FP32, INT64, INT32), else the problem in words.
+std::string infer_datatype_problem(std::string_view datatype);
+// "" when shape is [N] or [N, 1] with N == count, else the problem in words.
+std::string infer_shape_problem(std::span<const std::int64_t> shape, std::size_t count);
+
+// The outputs a request asks for: both when it names none.
+struct InferOutputs {
+  bool probability = true;
+  bool diagnosis = true;
+  // Call before the first want(): a request that names outputs gets only those.
+  void named_some() { probability = diagnosis = false; }
+  // Records the output called name, or "outputs: unknown output ..." in error.
+  void want(std::string_view name, ApiError& error);
+};
 
 class InferInputs {
  public:

@@ -7,13 +7,16 @@
 #include <vector>
 
 #include "serving/api_errors.hpp"
+#include "serving/infer_inputs.hpp"
 #include "serving/schema.hpp"
 
 namespace cicada::serving {
 
-// Reads body into values (rows * fields, schema order) and the request's "id" (empty when absent). Every
-// problem found goes into error (400) before returning false.
+// Reads body into values (rows * fields, schema order), the request's "id" (empty when absent) and the
+// outputs it asks for. Every tensor needs a "datatype" (FP64, FP32, INT64 or INT32; an integer type's
+// values must be whole) and a "shape" ([N] or [N, 1]) that matches its data, as on gRPC. Every problem
+// found goes into error (400) before returning false.
 bool parse_infer_body(std::string_view body, const InputSchema& schema, std::vector<double>& values,
-                      std::size_t& rows, std::string& id, ApiError& error);
+                      std::size_t& rows, std::string& id, InferOutputs& outputs, ApiError& error);
 
 }  // namespace cicada::serving

@@ -59,13 +59,13 @@ grpc::Status model_infer(const Model& model, const inference::ModelInferRequest&
   out.set_id(request.id());
   inference::ModelInferResponse::InferOutputTensor* probability = nullptr;
   inference::ModelInferResponse::InferOutputTensor* diagnosis = nullptr;
-  if (inputs.want_probability) {
+  if (inputs.outputs.probability) {
     probability = out.add_outputs();
     probability->set_name("probability");
     probability->set_datatype("FP64");
     probability->add_shape(static_cast<std::int64_t>(rows));
   }
-  if (inputs.want_diagnosis) {
+  if (inputs.outputs.diagnosis) {
     diagnosis = out.add_outputs();
     diagnosis->set_name("diagnosis");
     diagnosis->set_datatype("BYTES");

@@ -11,7 +11,7 @@ namespace {
 
 using Tensor = inference::ModelInferRequest::InferInputTensor;
 
-// Bytes per value of the numeric datatypes an input may use; 0 for any other.
+// Bytes per value of the numeric datatypes an input may use (infer_datatype_problem); 0 for any other.
 std::size_t value_size(const std::string& datatype) {
   if (datatype == "FP64" || datatype == "INT64") return 8;
   if (datatype == "FP32" || datatype == "INT32") return 4;
@@ -58,16 +58,6 @@ double raw_value(const std::string& datatype, const std::string& raw, std::size_
   return static_cast<double>(v);
 }
 
-// The shape must be [N] or [N, 1] and hold count values; the problem in words otherwise.
-std::string shape_problem(const Tensor& t, std::size_t count) {
-  const auto& s = t.shape();
-  const bool form_ok = s.size() == 1 || (s.size() == 2 && s[1] == 1);
-  if (!form_ok || s[0] < 0) return "shape must be [N] or [N, 1]";
-  if (static_cast<std::size_t>(s[0]) != count)
-    return fmt::format("shape says {} values, the tensor has {}", s[0], count);
-  return {};
-}
-
 }  // namespace
 
 bool read_infer_request(const InputSchema& schema, const inference::ModelInferRequest& request,
@@ -78,28 +68,19 @@ bool read_infer_request(const InputSchema& schema, const inference::ModelInferRe
                                                 request.raw_input_contents_size(), request.inputs_size()));
     return false;
   }
-  out.want_probability = request.outputs_size() == 0;
-  out.want_diagnosis = out.want_probability;
-  for (const auto& output : request.outputs()) {
-    if (output.name() == "probability")
-      out.want_probability = true;
-    else if (output.name() == "diagnosis")
-      out.want_diagnosis = true;
-    else
-      error.add("outputs", fmt::format("unknown output \"{}\"", output.name()));
-  }
+  if (request.outputs_size() > 0) out.outputs.named_some();
+  for (const auto& output : request.outputs()) out.outputs.want(output.name(), error);
   InferInputs inputs(schema, error);
   std::vector<int> field_of(static_cast<std::size_t>(request.inputs_size()), -1);
   for (int i = 0; i < request.inputs_size(); ++i) {
     const Tensor& t = request.inputs(i);
     const int f = inputs.claim(t.name());
     if (f < 0) continue;
-    const std::size_t size = value_size(t.datatype());
-    if (size == 0) {
-      error.add(t.name(),
-                fmt::format("datatype must be FP64, FP32, INT64 or INT32, got \"{}\"", t.datatype()));
+    if (auto problem = infer_datatype_problem(t.datatype()); !problem.empty()) {
+      error.add(t.name(), problem);
       continue;
     }
+    const std::size_t size = value_size(t.datatype());
     std::size_t count = 0;
     if (raw) {
       const std::string& bytes = request.raw_input_contents(i);
@@ -112,7 +93,10 @@ bool read_infer_request(const InputSchema& schema, const inference::ModelInferRe
     } else {
       count = typed_count(t);
     }
-    if (auto problem = shape_problem(t, count); !problem.empty()) {
+    if (auto problem = infer_shape_problem(
+            std::span<const std::int64_t>(t.shape().data(), static_cast<std::size_t>(t.shape().size())),
+            count);
+        !problem.empty()) {
       error.add(t.name(), problem);
       continue;
     }

@@ -8,6 +8,7 @@
 
 #include "grpc_oip/inference.pb.h"
 #include "serving/api_errors.hpp"
+#include "serving/infer_inputs.hpp"
 #include "serving/schema.hpp"
 
 namespace cicada::serving {
@@ -15,8 +16,7 @@ namespace cicada::serving {
 struct InferRequestRows {
   std::vector<double> values;  // rows x fields, schema order
   std::size_t rows = 0;
-  bool want_probability = true;
-  bool want_diagnosis = true;
+  InferOutputs outputs;
 };
 
 // Inputs may be FP64, FP32, INT64 or INT32 (typed contents or raw_input_contents), shape [N] or [N, 1];

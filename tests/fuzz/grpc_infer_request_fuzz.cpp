@@ -27,7 +27,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (ok) {
     fuzz::require(rows.values.size() == rows.rows * schema.fields.size(), "rows x fields values");
     for (double v : rows.values) fuzz::require(std::isfinite(v), "accepted values are finite");
-    fuzz::require(rows.want_probability || rows.want_diagnosis, "an accepted request wants an output");
+    fuzz::require(rows.outputs.probability || rows.outputs.diagnosis, "an accepted request wants an output");
   } else {
     // 50 entries of a clipped name and problem, plus the count of the rest.
     fuzz::require(serving::infer_error_message(error).size() <= 32 * 1024, "the status message is bounded");

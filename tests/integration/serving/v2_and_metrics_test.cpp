@@ -8,7 +8,10 @@
 namespace cicada::serving::test {
 namespace {
 
-std::string infer_body(std::string_view age_data = "[57, 63]") {
+// Two rows of every field; age's tensor as given (its data, and the rest of its object after the name).
+std::string infer_body(std::string_view age_data = "[57, 63]",
+                       std::string_view age_tensor = R"("shape": [2, 1], "datatype": "FP64")",
+                       std::string_view after_inputs = "") {
   std::string body = R"({"id": "req-1", "inputs": [)";
   const char* fields[][2] = {{"sex", "[0, 1]"},          {"cp", "[1, 3]"},       {"restecg", "[0, 0]"},
                              {"ca", "[1, 0]"},           {"slope", "[1, 0]"},    {"thal", "[2, 1]"},
@@ -18,7 +21,8 @@ std::string infer_body(std::string_view age_data = "[57, 63]") {
     body += R"({"name": ")" + std::string(f[0]) + R"(", "shape": [2], "datatype": "FP64", "data": )" + f[1] +
             "},";
   }
-  body += R"({"name": "age", "shape": [2, 1], "datatype": "FP64", "data": )" + std::string(age_data) + "}]}";
+  body += R"({"name": "age", )" + std::string(age_tensor) + R"(, "data": )" + std::string(age_data) + "}]" +
+          std::string(after_inputs) + "}";
   return body;
 }
 
@@ -69,7 +73,8 @@ TEST_F(ModelApiTest, V2InferErrorsNameTheInput) {
   ASSERT_TRUE(bad_value);
   EXPECT_EQ(bad_value->status, 400);
   EXPECT_NE(bad_value->body.find("\"age[1]\":\"must not be null\""), std::string::npos) << bad_value->body;
-  auto short_column = post("/v2/models/heart-disease/infer", infer_body("[57]"));
+  auto short_column =
+      post("/v2/models/heart-disease/infer", infer_body("[57]", R"("shape": [1], "datatype": "FP64")"));
   ASSERT_TRUE(short_column);
   EXPECT_EQ(short_column->status, 400);
   EXPECT_NE(short_column->body.find("\"age\":\"has 1 values"), std::string::npos) << short_column->body;
@@ -79,6 +84,58 @@ TEST_F(ModelApiTest, V2InferErrorsNameTheInput) {
   auto wrong_type = post("/v2/models/heart-disease/infer", "{}", "text/csv");
   ASSERT_TRUE(wrong_type);
   EXPECT_EQ(wrong_type->status, 415);
+}
+
+// The tensor's datatype and shape, the requested outputs and the id are read as the gRPC service reads
+// them (serving/infer_inputs.hpp): what one transport refuses, the other does too. Before, REST ignored
+// them, and a shape of [3] over one value, a BYTES tensor of numbers or 0.5 as an INT32 got 200.
+TEST_F(ModelApiTest, V2InferChecksDatatypeShapeAndOutputsAsGrpcDoes) {
+  const auto refused = [&](const std::string& body, const std::string& expected) {
+    auto r = post("/v2/models/heart-disease/infer", body);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 400) << body << "\n" << r->body;
+    EXPECT_NE(r->body.find(expected), std::string::npos) << body << "\n" << r->body;
+  };
+  const std::string shape_form = R"("age":"shape must be [N] or [N, 1]")";
+  refused(infer_body("[57, 63]", R"("shape": [3], "datatype": "FP64")"),
+          R"("age":"shape says 3 values, the tensor has 2")");
+  refused(infer_body("[57, 63]", R"("shape": [9223372036854775807], "datatype": "FP64")"),
+          "shape says 9223372036854775807 values");
+  refused(infer_body("[57, 63]", R"("shape": [2, 2], "datatype": "FP64")"), shape_form);
+  refused(infer_body("[57, 63]", R"("shape": [], "datatype": "FP64")"), shape_form);
+  refused(infer_body("[57, 63]", R"("shape": "2", "datatype": "FP64")"), shape_form);
+  refused(infer_body("[57, 63]", R"("shape": [-2], "datatype": "FP64")"), shape_form);
+  refused(infer_body("[57, 63]", R"("datatype": "FP64")"), shape_form);
+  refused(infer_body("[[57, 63]]", R"("shape": [1], "datatype": "FP64")"),
+          R"("age":"\"data\" must be [v, ...] or [[v], ...]")");
+  refused(infer_body("[57, 63]", R"("shape": [2], "datatype": "BYTES")"),
+          R"("age":"datatype must be FP64, FP32, INT64 or INT32, got \"BYTES\"")");
+  refused(infer_body("[57, 63]", R"("shape": [2], "datatype": 5)"), R"("age":"missing \"datatype\")");
+  refused(infer_body("[57, 63]", R"("shape": [2])"), R"("age":"missing \"datatype\")");
+  refused(infer_body("[57, 63.5]", R"("shape": [2], "datatype": "INT32")"),
+          R"x("age[1]":"must be a whole number (datatype INT32)")x");
+  refused(
+      infer_body("[57, 63]", R"("shape": [2], "datatype": "FP64")", R"(, "outputs": [{"name": "logits"}])"),
+      R"("outputs":"unknown output \"logits\"")");
+  refused(infer_body("[57, 63]", R"("shape": [2], "datatype": "FP64")", R"(, "outputs": "probability")"),
+          R"("outputs":"must be an array")");
+  refused(R"({"id": 7, "inputs": []})", R"("id":"must be a string")");
+
+  // The forms the protocol allows: [N] and [N, 1], flat or nested data, integer datatypes with whole
+  // values, and only the outputs asked for.
+  for (const char* tensor :
+       {R"("shape": [2], "datatype": "INT64")", R"("shape": [2, 1], "datatype": "FP32")"}) {
+    auto r = post("/v2/models/heart-disease/infer", infer_body("[[57], [63]]", tensor));
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200) << tensor << "\n" << r->body;
+  }
+  auto only =
+      post("/v2/models/heart-disease/infer", infer_body("[57, 63]", R"("shape": [2], "datatype": "FP64")",
+                                                        R"(, "outputs": [{"name": "diagnosis"}])"));
+  ASSERT_TRUE(only);
+  EXPECT_EQ(only->status, 200) << only->body;
+  EXPECT_NE(only->body.find("\"name\":\"diagnosis\""), std::string::npos) << only->body;
+  EXPECT_EQ(only->body.find("\"name\":\"probability\""), std::string::npos) << only->body;
 }
 
 TEST_F(ModelApiTest, MetricsCountRequestsByRouteAndStatus) {
