@@ -64,6 +64,14 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     if (now < deadline_) return;
     deadline_ = MonoTime::max();
     beast::error_code ec;
+    if (state_ == State::kReading && parser_ && parser_->got_some()) {
+      // Part of a request came and the rest not in time: a stalled upload, or a chunked body whose lines
+      // end in a bare LF (the parser waits for the CR). The client is told why (408) before the connection
+      // closes; on_read sees the cancelled read.
+      read_timed_out_ = true;
+      socket_.cancel(ec);
+      return;
+    }
     socket_.close(ec);
   }
 
@@ -138,6 +146,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   void read_next() {
     state_ = State::kReading;
     head_request_ = false;
+    read_timed_out_ = false;
     // The previous request's parser goes first: everything it took from the arena is then unused.
     parser_.reset();
     arena_.release();
@@ -161,6 +170,9 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     if (ec == bhttp::error::header_limit) {
       return answer_error(431, fmt::format("request head larger than the limit of {} bytes",
                                            server_.options.max_header_bytes));
+    }
+    if (read_timed_out_ && ec == asio::error::operation_aborted && !worker_.stopping) {
+      return answer_error(408, "request not complete within the server's request timeout");
     }
     // A partial request cut by end of stream is the client leaving, not a malformed request.
     if (is_http_parse_error(ec) && ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message) {
@@ -360,6 +372,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   State state_ = State::kReading;
   bool keep_alive_ = true;
   bool head_request_ = false;
+  bool read_timed_out_ = false;  // close_if_expired cancelled a request half read: answer 408
   std::size_t requests_ = 0;  // requests read on this connection
   bool counted_inflight_ = false;
   std::size_t route_ = kUnmatchedRoute;

@@ -147,6 +147,24 @@ TEST_F(ServerTest, HeadersThatNeverEndAreClosedAfterTheTimeout) {
   EXPECT_TRUE(closed);
 }
 
+// Part of a request and then nothing: the timeout answers 408 before closing, where it closed silently.
+// A chunked body whose lines end in a bare LF is one: the parser waits for a CR that never comes.
+TEST_F(ServerTest, ARequestHalfReadAtTheTimeoutIsAnswered408) {
+  start(only_the_request_timeout());
+  for (const char* partial :
+       {"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n2\n{}\n0\n\n",
+        "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n12345",
+        "GET /hello HTTP/1.1\r\nHost: x\r\n"}) {
+    RawConnection c(port_);
+    ASSERT_TRUE(c.send(partial));
+    auto r = c.read_response(20s);
+    ASSERT_TRUE(r) << partial;
+    EXPECT_EQ(r->status, 408) << partial;
+    EXPECT_NE(r->body.find("request timeout"), std::string::npos) << r->body;
+    EXPECT_TRUE(c.wait_closed(20s)) << partial;
+  }
+}
+
 TEST_F(ServerTest, ThrowingHandlerIs500AndServerGoesOn) {
   start();
   auto r = round_trip(port_, make_request("GET", "/throw"));
