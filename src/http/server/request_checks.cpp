@@ -106,6 +106,13 @@ HeadVerdict check_request_head(const RequestHead& head) {
     v.message = "request target must be a path (\"/p?q\") or an absolute http URL";
     return v;
   }
+  // A fragment stays with the client (RFC 9110 7.1): one on the wire is a malformed target, not a path
+  // to look up (it was answered 404).
+  if (v.target.find('#') != std::string_view::npos) {
+    v.status = 400;
+    v.message = "request target must not carry a fragment (\"#...\")";
+    return v;
+  }
   v.path = v.target.substr(0, v.target.find('?'));
   return v;
 }

@@ -131,6 +131,13 @@ TEST_F(ServerTest, AbsoluteFormTargetIsRoutedByItsPath) {
   auto other = test::round_trip(port_, make_request("GET", "ftp://h/hello"));
   ASSERT_TRUE(other);
   EXPECT_EQ(other->status, 400);
+  // A fragment never goes on the wire: a target with one is malformed, not an unknown path.
+  for (const char* target : {"/hello#top", "/hello?x=1#top", "http://h/hello#top"}) {
+    auto fragment = test::round_trip(port_, make_request("GET", target));
+    ASSERT_TRUE(fragment) << target;
+    EXPECT_EQ(fragment->status, 400) << target;
+    EXPECT_NE(fragment->body.find("fragment"), std::string::npos) << fragment->body;
+  }
 }
 
 TEST_F(ServerTest, HeadOnAGetRouteAnswersTheHeadWithoutTheBody) {
