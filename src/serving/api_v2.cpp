@@ -106,6 +106,14 @@ void handle_v2_infer(const Model& model, const http::ServerRequest& request, htt
 }
 
 void add_v2_routes(http::Router& router, const Model& model, SimulatedCost simulated_cost) {
+  router.add("GET", "/v2", [](const http::ServerRequest&, http::ServerResponse& out) {
+    std::string body = "{\"name\":";
+    append_json_string(body, kV2ServerName);
+    body += ",\"version\":";
+    append_json_string(body, kV2ServerVersion);
+    body += ",\"extensions\":[]}";
+    json_answer(out, std::move(body));
+  });
   router.add("GET", "/v2/health/live", [](const http::ServerRequest&, http::ServerResponse& out) {
     json_answer(out, "{\"live\":true}");
   });

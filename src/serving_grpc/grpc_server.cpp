@@ -13,6 +13,7 @@
 #include "base/clock.hpp"
 #include "base/log.hpp"
 #include "grpc_oip/inference.grpc.pb.h"
+#include "serving/api_v2.hpp"
 #include "serving_grpc/grpc_handlers.hpp"
 
 namespace cicada::serving {
@@ -181,8 +182,8 @@ grpc::Status server_ready(GrpcInferenceServer::Impl&, const ServerReadyRequest&,
 }
 grpc::Status server_metadata(GrpcInferenceServer::Impl&, const ServerMetadataRequest&,
                              ServerMetadataResponse& out) {
-  out.set_name("cicada-model");
-  out.set_version("1");
+  out.set_name(std::string(kV2ServerName));
+  out.set_version(std::string(kV2ServerVersion));
   return grpc::Status::OK;
 }
 grpc::Status model_ready(GrpcInferenceServer::Impl& s, const ModelReadyRequest& in, ModelReadyResponse& out) {

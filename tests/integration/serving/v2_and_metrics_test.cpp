@@ -26,6 +26,13 @@ std::string infer_body(std::string_view age_data = "[57, 63]",
   return body;
 }
 
+TEST_F(ModelApiTest, V2ServerMetadataNamesTheServer) {
+  auto r = get("/v2");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body, R"({"name":"cicada-model","version":"1","extensions":[]})");
+}
+
 TEST_F(ModelApiTest, V2HealthAndReadiness) {
   for (const char* path : {"/v2/health/live", "/v2/health/ready", "/v2/models/heart-disease/ready"}) {
     auto r = get(path);
