@@ -32,6 +32,7 @@
 #include "runner/local_runner.hpp"
 #include "runner/polling_load.hpp"
 #include "runner/run_queue_wait.hpp"
+#include "runner/stages.hpp"
 #include "scenario/arrival_distribution.hpp"
 #include "scenario_source.hpp"
 #include "server_metrics_probe.hpp"
@@ -215,7 +216,7 @@ int run_capacity_command(int argc, char** argv) {
       "--server-metrics", o.server_metrics,
       "Prometheus /metrics URL of the target, scraped at every window (http://127.0.0.1:PORT/metrics)");
   app.add_option("--max-inflight", o.max_inflight, "Open model: iterations running at once at most")
-      ->check(kAboveZero)
+      ->check(above_zero_at_most(runner::kMaxUsers))
       ->capture_default_str();
   add_arrival_distribution_flag(app, o.arrival_distribution);
   app.add_option("--threads", o.threads, "Event loop threads (default: one per usable CPU)");

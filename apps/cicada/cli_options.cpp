@@ -15,6 +15,7 @@
 #include "config_file.hpp"
 #include "duration_flag.hpp"
 #include "positive_check.hpp"
+#include "runner/stages.hpp"
 #include "subcommands.hpp"
 
 namespace cicada::app {
@@ -37,8 +38,10 @@ void define(CLI::App& app, CliOptions& o) {
                  "Run only these user types (Locust's user classes), by name; default: all of them")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.add_option("-H,--host", o.run.host, "Base URL of the system under test, e.g. http://127.0.0.1:8080");
-  app.add_option("-u,--users", o.run.users, "Peak number of concurrent users")->check(CLI::NonNegativeNumber);
-  app.add_option("-r,--spawn-rate", o.run.spawn_rate, "Users started per second")->check(kAboveZero);
+  app.add_option("-u,--users", o.run.users, "Peak number of concurrent users")
+      ->check(CLI::Range(0.0, runner::kMaxUsers));
+  app.add_option("-r,--spawn-rate", o.run.spawn_rate, "Users started per second")
+      ->check(above_zero_at_most(runner::kMaxUsers));
   add_duration_flag(app, "-t,--run-time", o.run.run_time,
                     "Stop after this long: 20, 20s, 3m, 1h30m (default: until Ctrl-C)");
   app.add_flag("--headless", o.headless, "Run without the web UI, printing stats to the console");

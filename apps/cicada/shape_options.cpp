@@ -17,10 +17,10 @@ void add_shape_flags(CLI::App& app, CliOptions& o) {
   app.add_option("--arrival-rate", o.shape.arrival_rate,
                  "Open model: start this many iterations per second on schedule, whether or not earlier "
                  "ones finished (latency measured from the scheduled start)")
-      ->check(kAboveZero);
+      ->check(above_zero_at_most(runner::kMaxArrivalRate));
   app.add_option("--max-inflight", o.run.max_inflight,
                  "Open model: iterations running at once at most (default 1000); later ones wait")
-      ->check(kAboveZero);
+      ->check(above_zero_at_most(runner::kMaxUsers));
   add_duration_flag(app, "--max-lateness", o.run.max_lateness,
                     "Open model: an iteration that waited this long for a free slot is dropped (counted; "
                     "default 10s)");

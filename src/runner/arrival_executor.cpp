@@ -23,8 +23,14 @@ constexpr auto kStopRace = std::chrono::seconds(1);        // see request_stop()
 // ~20 us, which the corrected latency would count. It keeps the core busy, so only at rates above
 // 1/kPollBelow per loop (20,000/s), where the loop is busy anyway; slower schedules sleep on the timer.
 
+// A gap on the schedule, clamped to [1 ns, one year]: a gap that rounds to 0 ns never moved the schedule
+// on (arrival_rate=1e300 from the web form made on_timer loop forever), and one past the clock's range
+// (1e-10/s) overflowed it. The inputs are bounded too (runner::arrival_rate_problem); this keeps the loop
+// finite whatever reaches it (a capacity search's growing steps).
 std::chrono::nanoseconds seconds_to_ns(double s) {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(s));
+  constexpr double kYear = 365.0 * 24 * 3600;
+  const double clamped = std::isfinite(s) ? std::clamp(s, 1e-9, kYear) : kYear;
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(clamped));
 }
 }  // namespace
 
@@ -209,6 +215,12 @@ void ArrivalExecutor::drop_late(MonoTime now) {
 }
 
 void ArrivalExecutor::push_waiting(Waiting w) {
+  if (waiting_size_ >= kMaxWaiting) {
+    // A line this long waits for max_lateness at a rate the loop cannot follow: at ten million arrivals a
+    // second, 10 s of it would be 1.6 GB. The newest is dropped, as it would be later.
+    shard_.stats.record_dropped_iterations(1);
+    return;
+  }
   if (waiting_size_ == waiting_.size()) {  // grow (rare): unroll the ring into a twice larger one
     std::vector<Waiting> bigger(waiting_.size() * 2);
     for (std::size_t i = 0; i < waiting_size_; ++i)

@@ -13,6 +13,8 @@
 // - An iteration that waited longer than max_lateness, or still waits when the run stops, is dropped and
 //   counted (ThreadStats::record_dropped_iterations), never silently skipped: every due iteration is
 //   counted as due and then as started or dropped, so due = started + dropped at the end of a run.
+// - The waiting line holds at most kMaxWaiting iterations: one due when it is full is dropped at once
+//   (counted likewise), so a rate the loop cannot follow costs counted drops, not unbounded memory.
 //
 // Steady state allocates nothing: slots are created on demand (up to max_inflight) and reused, the
 // waiting line is a ring that only grows, the timer is reused.
@@ -73,6 +75,8 @@ class ArrivalExecutor {
   int in_flight() const { return in_flight_.load(std::memory_order_relaxed); }
 
  private:
+  // Iterations waiting for a slot at most (16 MB of them); arrival_executor.cpp says why.
+  static constexpr std::size_t kMaxWaiting = std::size_t{1} << 20;
   struct Waiting {
     MonoTime due;
     std::uint32_t type;

@@ -165,7 +165,9 @@ bool LocalBackend::spawn_step(MonoTime now) {
   if (static_cast<std::size_t>(live_users()) == target) return true;
   // The first user starts at once, then spawn_rate per second, like Locust.
   const double elapsed = std::chrono::duration<double>(now - ramp_start_).count();
-  const auto allowed = static_cast<std::size_t>(std::floor(spawn_rate_ * elapsed)) + 1;
+  // Capped before the cast: a spawn rate of 1e22 made a double past 2^64, and its cast undefined.
+  const double due = std::min(std::floor(spawn_rate_ * elapsed), static_cast<double>(target));
+  const auto allowed = static_cast<std::size_t>(due) + 1;
   const std::size_t wanted = std::min(target, ramp_base_ + allowed);
   while (static_cast<std::size_t>(live_users()) < wanted) start_user(spawned_++);
   return static_cast<std::size_t>(live_users()) == target;

@@ -1,5 +1,7 @@
 #include "runner/stages.hpp"
 
+#include <fmt/format.h>
+
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -37,6 +39,15 @@ Error stage_error(std::string_view text, std::string_view why) {
 
 }  // namespace
 
+std::string arrival_rate_problem(double rate, bool allow_zero) {
+  if (!(allow_zero ? rate >= 0 : rate > 0))
+    return allow_zero ? "must be a number >= 0 (iterations per second)"
+                      : "must be a number greater than 0 (iterations per second)";
+  if (rate > kMaxArrivalRate)
+    return fmt::format("must be at most {:g} iterations per second", kMaxArrivalRate);
+  return {};
+}
+
 Result<Stage> parse_stage(std::string_view text) {
   const std::string_view whole = trim(text);
   const auto colon = whole.find(':');
@@ -53,19 +64,25 @@ Result<Stage> parse_stage(std::string_view text) {
       stage.rate_from = parse_number(target.substr(0, dots));
       stage.arrival_rate = parse_number(target.substr(dots + 2));
       if (!stage.rate_from || !stage.arrival_rate) return stage_error(whole, "rates must be numbers >= 0");
+      if (auto problem = arrival_rate_problem(*stage.rate_from, true); !problem.empty())
+        return stage_error(whole, "the rate " + problem);
     } else {
       stage.arrival_rate = parse_number(target);
       if (!stage.arrival_rate) return stage_error(whole, "the rate must be a number >= 0");
     }
+    if (auto problem = arrival_rate_problem(*stage.arrival_rate, true); !problem.empty())
+      return stage_error(whole, "the rate " + problem);
     return stage;
   }
   const auto at = target.find('@');
   const auto users = parse_number(target.substr(0, at));
-  if (!users || *users != std::floor(*users)) return stage_error(whole, "users must be a whole number >= 0");
+  if (!users || *users != std::floor(*users) || *users > kMaxUsers)
+    return stage_error(whole, fmt::format("users must be a whole number from 0 to {:g}", kMaxUsers));
   stage.users = static_cast<int>(*users);
   if (at != std::string_view::npos) {
     stage.spawn_rate = parse_number(target.substr(at + 1));
-    if (!stage.spawn_rate || *stage.spawn_rate <= 0) return stage_error(whole, "spawn rate must be > 0");
+    if (!stage.spawn_rate || *stage.spawn_rate <= 0 || *stage.spawn_rate > kMaxUsers)
+      return stage_error(whole, fmt::format("spawn rate must be > 0 and at most {:g}", kMaxUsers));
   }
   return stage;
 }

@@ -18,6 +18,15 @@
 
 namespace cicada::runner {
 
+// The arrival rates and user counts cicada accepts, wherever they come from (command line, web UI,
+// stages, a shape). Ten million iterations a second is a hundred times what one event loop sends; beyond
+// it the schedule's arithmetic, not the target, would be measured. Ten million users at ~10 KB each
+// would take 100 GB.
+inline constexpr double kMaxArrivalRate = 1e7;
+inline constexpr double kMaxUsers = 1e7;
+// "" when rate is an arrival rate cicada runs (0 allowed where a stage pauses: allow_zero), else why not.
+std::string arrival_rate_problem(double rate, bool allow_zero = false);
+
 struct Stage {
   std::chrono::microseconds duration{0};
   // Closed model.

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "base/clock.hpp"
@@ -10,9 +11,11 @@
 #include "report/locust_csv.hpp"
 #include "report/prometheus_exposition.hpp"
 #include "report/stream_tables.hpp"
+#include "runner/stages.hpp"
 #include "scenario/arrival_distribution.hpp"
 #include "webui/basic_auth.hpp"
 #include "webui/form_decode.hpp"
+#include "webui/json_dump.hpp"
 #include "webui/route_guard.hpp"
 #include "webui/stats_json.hpp"
 #include "webui/workers_json.hpp"
@@ -58,8 +61,8 @@ std::string strip_angle_brackets(std::string s) {
 // A whole number of at least `min`, or none.
 std::optional<long long> parse_whole(const std::optional<std::string>& text, long long min) {
   const auto v = parse_number(text);
-  if (!v || *v < static_cast<double>(min) || *v != static_cast<double>(static_cast<long long>(*v)))
-    return std::nullopt;
+  // Range first: casting a double past long long's is undefined (1e300 came in through the form).
+  if (!v || *v < static_cast<double>(min) || *v > 9e15 || *v != std::floor(*v)) return std::nullopt;
   return static_cast<long long>(*v);
 }
 
@@ -84,12 +87,16 @@ struct Api {
     std::erase_if(s.stages, [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; });
     if (given(rate_field)) {
       s.arrival_rate = parse_number(rate_field);
-      if (!s.arrival_rate || !(*s.arrival_rate > 0))
+      if (!s.arrival_rate)
         return make_error("arrival_rate must be a number greater than 0 (iterations per second)");
+      if (auto problem = runner::arrival_rate_problem(*s.arrival_rate); !problem.empty())
+        return make_error("arrival_rate " + problem);
     }
     if (given(inflight_field)) {
       const auto n = parse_whole(inflight_field, 1);
-      if (!n) return make_error("max_inflight must be a whole number, 1 or more");
+      if (!n || static_cast<double>(*n) > runner::kMaxUsers)
+        return make_error(
+            fmt::format("max_inflight must be a whole number from 1 to {:g}", runner::kMaxUsers));
       s.max_inflight = static_cast<std::size_t>(*n);
     }
     if (const auto distribution = form_value(form, "arrival_distribution"); given(distribution)) {
@@ -101,14 +108,17 @@ struct Api {
     const auto spawn_field = form_value(form, "spawn_rate");
     if (users_needed || given(users_field)) {
       const auto users = parse_whole(users_field, 0);
-      if (!users) return make_error("user_count must be a whole number, 0 or more");
+      if (!users || static_cast<double>(*users) > runner::kMaxUsers)
+        return make_error(fmt::format("user_count must be a whole number from 0 to {:g}", runner::kMaxUsers));
       s.users = static_cast<int>(*users);
     } else {
       s.users = controller.base_options().users;
     }
     if (users_needed || given(spawn_field)) {
       const auto rate = parse_number(spawn_field);
-      if (!rate || !(*rate > 0)) return make_error("spawn_rate must be a number greater than 0");
+      if (!rate || !(*rate > 0) || *rate > runner::kMaxUsers)
+        return make_error(
+            fmt::format("spawn_rate must be a number greater than 0, at most {:g}", runner::kMaxUsers));
       s.spawn_rate = *rate;
     } else {
       s.spawn_rate = controller.base_options().spawn_rate;
@@ -122,8 +132,10 @@ struct Api {
     s.host = strip_angle_brackets(form_value(form, "host").value_or(""));
     const std::string host_shown = s.host.empty() ? controller.info().host : s.host;
     auto fail = [&](std::string message, int status = 400) {
-      reply_json(out, json{{"success", false}, {"message", std::move(message)}, {"host", host_shown}}.dump(2),
-                 status);
+      reply_json(
+          out,
+          dump_json(json{{"success", false}, {"message", std::move(message)}, {"host", host_shown}}, true),
+          status);
     };
     if (auto r = parse_load(form, s); !r) return fail(r.error().message);
     json answer{{"success", true}, {"message", "Swarming started"}, {"host", host_shown}};
@@ -136,7 +148,7 @@ struct Api {
     if (auto r = controller.swarm(s); !r) return fail(r.error().message);
     answer["host"] = controller.info().host;
     answer["load_mode"] = to_string(controller.info().load_mode);
-    reply_json(out, answer.dump(2));
+    reply_json(out, dump_json(answer, true));
     changed();
   }
 
@@ -164,7 +176,7 @@ struct Api {
            {"arrival_distribution",
             scenario::arrival_distribution_name(controller.base_options().poisson_arrivals)}};
     for (const auto& t : controller.scenario().user_types) j["user_types"].push_back(t.name);
-    reply_json(out, j.dump(2));
+    reply_json(out, dump_json(j, true));
   }
 
   void report(const ServerRequest& req, ServerResponse& out) const {
@@ -243,7 +255,7 @@ void add_web_routes(http::Router& router, TestController& controller, EventHub& 
                          [api](const ServerRequest& req, ServerResponse& out) { api->swarm(req, out); }));
   get("/stop", [api](const ServerRequest&, ServerResponse& out) {
     api->controller.stop();
-    reply_json(out, json{{"message", "Test stopped"}, {"success", true}}.dump(2));
+    reply_json(out, dump_json(json{{"message", "Test stopped"}, {"success", true}}, true));
     api->changed();
   });
   get("/stats/reset", [api](const ServerRequest&, ServerResponse& out) {

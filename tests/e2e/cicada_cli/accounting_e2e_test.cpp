@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 #include "support/child_process.hpp"
 #include "support/csv_rows.hpp"
@@ -27,6 +28,14 @@ std::uint64_t counter(const cicada::testing::CsvRows& rows, const std::string& n
   return 0;
 }
 
+// The open model at `rate` against `server` with `inflight` slots for `seconds`, one loop, CSVs as out_*.
+std::vector<std::string> open_model_run(const ScriptedServer& server, const char* rate, const char* inflight,
+                                        const char* seconds) {
+  return cicada::testing::cicada_argv(
+      {"-f", source("examples/health.yaml").string(), "--host", server.url(), "--headless", "--only-summary",
+       "--arrival-rate", rate, "--max-inflight", inflight, "-t", seconds, "--threads", "1", "--csv", "out"});
+}
+
 }  // namespace
 
 // Accept-and-never-answer: 5 iterations start and hang, every later one waits for a slot until the test
@@ -36,11 +45,7 @@ TEST(Accounting, AnOpenModelRunAgainstAHungServerCountsEveryDueIterationAndFails
   server.set_recording(false);
   server.set_fallback(ScriptedReply::stall());
   TempDir dir;
-  ChildProcess run(
-      cicada::testing::cicada_argv({"-f", source("examples/health.yaml").string(), "--host", server.url(),
-                                    "--headless", "--only-summary", "--arrival-rate", "20", "--max-inflight",
-                                    "5", "-t", "3s", "--threads", "1", "--csv", "out"}),
-      dir.path());
+  ChildProcess run(open_model_run(server, "20", "5", "3s"), dir.path());
   const auto code = run.wait(60s);
   ASSERT_TRUE(code) << run.err();
   EXPECT_EQ(*code, 1) << run.out() << run.err();  // --exit-code-on-error's default, as for failures
@@ -56,4 +61,27 @@ TEST(Accounting, AnOpenModelRunAgainstAHungServerCountsEveryDueIterationAndFails
                            std::to_string(dropped) + " dropped"),
             std::string::npos)
       << run.out();
+}
+
+// The highest rate cicada accepts (10 million a second) against a hung server with 2 slots: the loop
+// cannot follow it, and before the waiting line was bounded a rate it could not follow made every pass of
+// its schedule longer than the time it covered (the run and its stop never ended; memory grew ~200 MB/s).
+// Now each arrival past the line's bound is dropped at once, counted: the run ends on time, and what was
+// due still adds up.
+TEST(Accounting, ARateTheLoopCannotFollowEndsOnTimeWithItsDropsCounted) {
+  ScriptedServer server;
+  server.set_recording(false);
+  server.set_fallback(ScriptedReply::stall());
+  TempDir dir;
+  ChildProcess run(open_model_run(server, "1e7", "2", "2s"), dir.path());
+  const auto code = run.wait(120s);
+  ASSERT_TRUE(code) << "the run did not end" << run.err();
+  EXPECT_EQ(*code, 1) << run.out() << run.err();
+  const auto rows = read_csv(dir.path() / "out_latency_correction.csv");
+  const auto due = counter(rows, "Due Iterations");
+  const auto started = counter(rows, "Started Iterations");
+  const auto dropped = counter(rows, "Dropped Iterations");
+  EXPECT_EQ(started, 2u);
+  EXPECT_EQ(due, started + dropped);
+  EXPECT_GT(dropped, 1'000'000u) << "2 s at 10 million a second, of which most could not even wait";
 }

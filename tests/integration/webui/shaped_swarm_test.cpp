@@ -131,6 +131,15 @@ TEST_F(WebUiTest, BadLoadFieldsAre400WithAMessageAndStartNothing) {
       {"arrival_rate=10&arrival_distribution=normal", "constant or poisson"},
       {"user_count=2&spawn_rate=1&arrival_distribution=poisson", "open model"},  // users have no gaps
       {"stages=10s%3A5&arrival_distribution=poisson", "open model"},             // nor stages of users
+      // Out of range (a hostile-input probe's): 1e300/s looped the arrival schedule forever and took all
+      // memory; 2^32 users wrapped to 0; 1e22/s spawned past a cast's range; 1e300 overflowed a cast.
+      {"arrival_rate=1e300&max_inflight=2", "at most 1e+07"},
+      {"stages=2s%3A1e300%2Fs", "at most 1e+07"},
+      {"stages=2s%3A1..1e300%2Fs", "at most 1e+07"},
+      {"user_count=4294967296&spawn_rate=1", "user_count"},
+      {"stages=1s%3A4294967297%401", "users"},
+      {"user_count=3&spawn_rate=1e22", "spawn_rate"},
+      {"arrival_rate=5&max_inflight=1e300", "max_inflight"},
   };
   for (const auto& [form, word] : cases) {
     const auto r = post_form("/swarm", form);
