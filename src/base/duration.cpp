@@ -45,6 +45,11 @@ Result<std::chrono::microseconds> parse_duration(std::string_view text) {
     any = true;
   }
   if (!any || !std::isfinite(total_us) || total_us < 0) return bad();
+  // Past 100 years a duration is a typo, and past ~292,000 years it overflowed the microseconds (a web
+  // form's run_time of 99999999999999999999h ran for -9223372036854 s, i.e. stopped at once).
+  constexpr double kMostUs = 100.0 * 365 * 86400e6;
+  if (total_us > kMostUs)
+    return make_error("invalid duration '" + std::string(text) + "': longer than 100 years");
   return std::chrono::microseconds(static_cast<std::int64_t>(std::llround(total_us)));
 }
 

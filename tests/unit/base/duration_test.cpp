@@ -8,6 +8,9 @@ using cicada::parse_duration;
 
 TEST(ParseDuration, AcceptsLocustForms) {
   EXPECT_EQ(parse_duration("20").value(), 20s);
+  EXPECT_EQ(parse_duration("876000h").value(), std::chrono::hours(876000)) << "100 years";
+  EXPECT_FALSE(parse_duration("876001h")) << "past 100 years";
+  EXPECT_FALSE(parse_duration("99999999999999999999h")) << "past the microseconds' range";
   EXPECT_EQ(parse_duration("20s").value(), 20s);
   EXPECT_EQ(parse_duration("3m").value(), 3min);
   EXPECT_EQ(parse_duration("2h").value(), 2h);
