@@ -67,7 +67,8 @@ std::string history_block_to_json(const stats::HistoryBlock& block) {
                           {"ttft_us", s->ttft_us},
                           {"itl_us", s->itl_us}};
   }
-  return out.dump();
+  // Names are the scenario's or the target's bytes: not UTF-8 must not lose the second (dump() throws).
+  return out.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 Result<stats::HistoryBlock> history_block_from_json(const std::string& text) {

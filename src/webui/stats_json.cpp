@@ -8,6 +8,7 @@
 #include "report/stream_tables.hpp"
 #include "report/svg_chart.hpp"
 #include "scenario/arrival_distribution.hpp"
+#include "webui/json_dump.hpp"
 
 namespace cicada::webui {
 namespace {
@@ -194,7 +195,7 @@ std::string stats_requests_json(const stats::Snapshot& snap, runner::RunState st
                               ? stream_second_json(*snap.history.back()->streams)
                               : json(nullptr)},
   };
-  return pretty ? out.dump(2) : out.dump();
+  return dump_json(out, pretty);
 }
 
 std::string exceptions_json(const stats::Snapshot& snap) {
@@ -207,7 +208,7 @@ std::string exceptions_json(const stats::Snapshot& snap) {
                         // cicada's: the line the UI shows while the traceback is collapsed.
                         {"summary", html_escape(report::traceback_summary(e.traceback))}});
   }
-  return json{{"exceptions", std::move(rows)}}.dump(2);
+  return dump_json(json{{"exceptions", std::move(rows)}}, true);
 }
 
 std::string history_json(const stats::Snapshot& snap) {
@@ -225,7 +226,7 @@ std::string history_json(const stats::Snapshot& snap) {
     if (block->streams) point["streams"] = stream_second_json(*block->streams);
     points.push_back(std::move(point));
   }
-  return points.dump();
+  return dump_json(points);
 }
 
 std::string histogram_json(const stats::Snapshot& snap, std::string_view method, std::string_view name) {
@@ -240,11 +241,10 @@ std::string histogram_json(const stats::Snapshot& snap, std::string_view method,
     buckets.push_back(json::array(
         {ms(stats::Histogram::bucket_low(b.index)), ms(stats::Histogram::bucket_high(b.index)), b.count}));
   });
-  return json{{"method", entry->method},
-              {"name", entry->name},
-              {"count", entry->num_requests},
-              {"buckets", std::move(buckets)}}
-      .dump();
+  return dump_json(json{{"method", entry->method},
+                        {"name", entry->name},
+                        {"count", entry->num_requests},
+                        {"buckets", std::move(buckets)}});
 }
 
 }  // namespace cicada::webui

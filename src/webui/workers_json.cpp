@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "webui/json_dump.hpp"
+
 namespace cicada::webui {
 
 std::string with_workers(std::string stats_json,
@@ -24,7 +26,7 @@ std::string with_workers(std::string stats_json,
   out["worker_count"] = std::count_if(workers->begin(), workers->end(),
                                       [](const runner::WorkerStatus& w) { return w.state != "missing"; });
   out["workers"] = std::move(rows);
-  return pretty ? out.dump(2) : out.dump();
+  return dump_json(out, pretty);
 }
 
 }  // namespace cicada::webui

@@ -96,6 +96,18 @@ TEST_F(WebUiTest, BadSwarmRequestsAreRefused) {
   r = post_form("/swarm", "user_count=1&spawn_rate=1&host=ftp://nowhere");
   EXPECT_EQ(r.status, 400);
   EXPECT_NE(json::parse(r.body)["message"].get<std::string>().find("http://"), std::string::npos);
+  // Bytes that are not UTF-8, echoed in the answer: a 400 in valid JSON (a 500 before: dump() threw).
+  for (const char* form : {"user_count=1&spawn_rate=1&host=%ff", "stages=%ff"}) {
+    r = post_form("/swarm", form);
+    EXPECT_EQ(r.status, 400) << form << ": " << r.body;
+    EXPECT_FALSE(json::parse(r.body)["success"].get<bool>()) << form;
+  }
+  // A run_time past 100 years is refused (it overflowed to a negative time and stopped at once).
+  for (const char* form : {"user_count=1&spawn_rate=1&run_time=99999999999999999999h",
+                           "user_count=1&spawn_rate=1&run_time=2562048h"}) {
+    r = post_form("/swarm", form);
+    EXPECT_FALSE(json::parse(r.body)["success"].get<bool>()) << form << ": " << r.body;
+  }
   EXPECT_EQ(json::parse(get("/stats/requests").body)["state"], "ready");
 }
 
