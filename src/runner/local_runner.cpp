@@ -2,10 +2,12 @@
 
 #include <sched.h>
 
+#include <algorithm>
 #include <random>
 #include <thread>
 
 #include "base/host_url.hpp"
+#include "http/client/url.hpp"
 #include "runner/local_backend.hpp"
 #include "runner/run_control.hpp"
 #include "runner/tag_filter.hpp"
@@ -43,7 +45,19 @@ Result<void> check_runnable(Scenario& scenario, const RunOptions& options) {
                         "': pass --host URL or set host in the scenario " + scenario.source);
     }
     if (!is_host_url(host))
-      return make_error("host '" + host + "' must start with " + std::string(kHostSchemes));
+      return make_error("host '" + printable_host(host) + "' must start with " + std::string(kHostSchemes));
+    // Past the scheme, a URL the client can connect to (the client's own parser: a host, a port from 1 to
+    // 65535, a closed IPv6 bracket) and no space or control character. "http://", "http://:80" or a CRLF
+    // typed into the web form started a test whose every request failed, the CRLF forging a log line.
+    const bool printable = std::none_of(
+        host.begin(), host.end(), [](char c) { return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f; });
+    http::Origin origin;
+    std::string_view target;
+    const std::string as_http = host.starts_with("grpc") ? "http" + host.substr(4) : host;
+    if (!printable || !http::parse_absolute_url(as_http, origin, target))
+      return make_error("host '" + printable_host(host) +
+                        "' is not a URL to connect to: it needs a host, any port " +
+                        "from 1 to 65535, and no spaces or control characters");
   }
   return {};
 }

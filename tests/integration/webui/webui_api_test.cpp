@@ -102,6 +102,15 @@ TEST_F(WebUiTest, BadSwarmRequestsAreRefused) {
     EXPECT_EQ(r.status, 400) << form << ": " << r.body;
     EXPECT_FALSE(json::parse(r.body)["success"].get<bool>()) << form;
   }
+  // A host the client could not connect to, or one with a control character, is refused at once (it ran a
+  // test whose every request failed; a CRLF in it forged a log line), and is echoed without one.
+  for (const char* host : {"http://", "http://:80", "http://127.0.0.1:99999", "http://%5B::1",
+                           "http://a%0d%0ab", "http://a%20b"}) {
+    r = post_form("/swarm", std::string("user_count=1&spawn_rate=1&host=") + host);
+    EXPECT_EQ(r.status, 400) << host << ": " << r.body;
+    const std::string message = json::parse(r.body)["message"].get<std::string>();
+    EXPECT_EQ(message.find_first_of("\r\n"), std::string::npos) << message;
+  }
   // A run_time past 100 years is refused (it overflowed to a negative time and stopped at once).
   for (const char* form : {"user_count=1&spawn_rate=1&run_time=99999999999999999999h",
                            "user_count=1&spawn_rate=1&run_time=2562048h"}) {
