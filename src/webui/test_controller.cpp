@@ -140,9 +140,10 @@ Result<void> TestController::swarm(const SwarmRequest& request) {
   std::lock_guard life(lifecycle_mutex_);
   {
     std::lock_guard lock(mutex_);
-    if (running_ && runner_) return retarget(request);
+    if (running_ && runner_ && !stop_requested_) return retarget(request);
   }
-  if (test_thread_.joinable()) test_thread_.join();  // the previous test has ended; reap its thread
+  // The previous test has ended, or was asked to and ends within its stop timeout: reap its thread.
+  if (test_thread_.joinable()) test_thread_.join();
 
   runner::RunOptions options = base_;
   options.users = request.users;
@@ -163,6 +164,7 @@ Result<void> TestController::swarm(const SwarmRequest& request) {
     std::lock_guard lock(mutex_);
     runner_ = next;
     running_ = true;
+    stop_requested_ = false;
     cleared_ = false;
     info_ = TestInfo{options.host,
                      options.users,
@@ -198,12 +200,16 @@ void TestController::run_test(std::shared_ptr<runner::TestRun> runner) {
 
 void TestController::stop() {
   std::lock_guard lock(mutex_);
-  if (running_ && runner_) runner_->stop();
+  if (!running_ || !runner_) return;
+  stop_requested_ = true;
+  runner_->stop();
 }
 
 void TestController::stop_now() {
   std::lock_guard lock(mutex_);
-  if (running_ && runner_) runner_->stop_now();
+  if (!running_ || !runner_) return;
+  stop_requested_ = true;
+  runner_->stop_now();
 }
 
 void TestController::reset_stats() {
@@ -220,8 +226,10 @@ runner::RunState TestController::state() const {
   if (!runner_) return runner::RunState::kReady;
   const auto s = runner_->state();
   // Between swarm() and the test thread entering run(), the new runner still says ready.
-  if (running_ && s == runner::RunState::kReady) return runner::RunState::kSpawning;
   if (!running_) return runner::RunState::kStopped;
+  // Asked to stop: stopping from the answer on, though the runner's own state may lag a moment.
+  if (stop_requested_) return runner::RunState::kStopping;
+  if (s == runner::RunState::kReady) return runner::RunState::kSpawning;
   return s;
 }
 

@@ -148,6 +148,9 @@ class TestController {
   std::condition_variable idle_cv_;
   std::shared_ptr<runner::TestRun> runner_;
   bool running_ = false;
+  // stop() or stop_now() asked the running test to end: a swarm then waits for it and starts a new test,
+  // where it retargeted the stopping one (answered "Swarming started", then lost when the stop finished).
+  bool stop_requested_ = false;
   bool cleared_ = false;  // reset after the test ended: show empty stats
   TestInfo info_;
 };

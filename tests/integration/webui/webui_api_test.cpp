@@ -86,6 +86,27 @@ TEST_F(WebUiTest, SwarmEditStopAndStartAgain) {
   EXPECT_GE(second_total + 2, served) << "first test: " << first_total;
 }
 
+// A swarm sent right after /stop starts a new test once the stopped one has ended. It used to retarget
+// the stopping test: answered "Swarming started", then lost (stopped, 0 users) when the stop finished.
+TEST_F(WebUiTest, ASwarmRightAfterStopStartsANewTest) {
+  ASSERT_EQ(post_form("/swarm", "user_count=1&spawn_rate=10").status, 200);
+  wait_stats([](const std::string& b) { return json::parse(b)["state"] == "running"; });
+  auto stop = get("/stop");
+  ASSERT_EQ(stop.status, 200);
+  EXPECT_NE(json::parse(get("/stats/requests").body)["state"], "running") << "stopping from the answer on";
+  auto r = post_form("/swarm", "user_count=2&spawn_rate=100");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(json::parse(r.body)["message"], "Swarming started");
+  const auto body = wait_stats([](const std::string& b) {
+    const auto j = json::parse(b);
+    return j["state"] == "running" && j["user_count"] == 2;
+  });
+  const auto j = json::parse(body);
+  EXPECT_EQ(j["state"], "running") << body;
+  EXPECT_EQ(j["user_count"], 2) << body;
+  ASSERT_EQ(get("/stop").status, 200);
+}
+
 TEST_F(WebUiTest, BadSwarmRequestsAreRefused) {
   auto r = post_form("/swarm", "user_count=1&spawn_rate=1&run_time=soon");
   auto j = json::parse(r.body);
