@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "report/json_dump.hpp"
+
 namespace cicada::report {
 namespace {
 
@@ -68,7 +70,7 @@ std::string history_block_to_json(const stats::HistoryBlock& block) {
                           {"itl_us", s->itl_us}};
   }
   // Names are the scenario's or the target's bytes: not UTF-8 must not lose the second (dump() throws).
-  return out.dump(-1, ' ', false, json::error_handler_t::replace);
+  return dump_json(out);
 }
 
 Result<stats::HistoryBlock> history_block_from_json(const std::string& text) {

@@ -1,5 +1,6 @@
 #include "report/run_summary_json.hpp"
 
+#include "report/json_dump.hpp"
 #include "report/markdown_results.hpp"
 #include "report/run_load.hpp"
 
@@ -104,7 +105,7 @@ nlohmann::json run_summary_json(const StoredRun& run) {
 
 std::string run_summary_text(const StoredRun& run) {  // Names and error texts come from the target and may
                                                       // hold bytes that are not UTF-8: replaced, not thrown.
-  return run_summary_json(run).dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+  return dump_json(run_summary_json(run), true) + "\n";
 }
 
 }  // namespace cicada::report

@@ -1,7 +1,7 @@
 #include "webui/capacity_board.hpp"
 
 #include "report/capacity_json.hpp"
-#include "webui/json_dump.hpp"
+#include "report/json_dump.hpp"
 
 namespace cicada::webui {
 
@@ -50,7 +50,7 @@ std::string CapacityBoard::json() const {
     result["no_answer_text"] = runner::no_answer_text(*result_);
     out["result"] = std::move(result);
   }
-  return dump_json(out);
+  return report::dump_json(out);
 }
 
 }  // namespace cicada::webui

@@ -5,10 +5,10 @@
 #include <nlohmann/json.hpp>
 
 #include "report/html_report.hpp"
+#include "report/json_dump.hpp"
 #include "report/stream_tables.hpp"
 #include "report/svg_chart.hpp"
 #include "scenario/arrival_distribution.hpp"
-#include "webui/json_dump.hpp"
 
 namespace cicada::webui {
 namespace {
@@ -195,7 +195,7 @@ std::string stats_requests_json(const stats::Snapshot& snap, runner::RunState st
                               ? stream_second_json(*snap.history.back()->streams)
                               : json(nullptr)},
   };
-  return dump_json(out, pretty);
+  return report::dump_json(out, pretty);
 }
 
 std::string exceptions_json(const stats::Snapshot& snap) {
@@ -208,7 +208,7 @@ std::string exceptions_json(const stats::Snapshot& snap) {
                         // cicada's: the line the UI shows while the traceback is collapsed.
                         {"summary", html_escape(report::traceback_summary(e.traceback))}});
   }
-  return dump_json(json{{"exceptions", std::move(rows)}}, true);
+  return report::dump_json(json{{"exceptions", std::move(rows)}}, true);
 }
 
 std::string history_json(const stats::Snapshot& snap) {
@@ -226,7 +226,7 @@ std::string history_json(const stats::Snapshot& snap) {
     if (block->streams) point["streams"] = stream_second_json(*block->streams);
     points.push_back(std::move(point));
   }
-  return dump_json(points);
+  return report::dump_json(points);
 }
 
 std::string histogram_json(const stats::Snapshot& snap, std::string_view method, std::string_view name) {
@@ -241,10 +241,10 @@ std::string histogram_json(const stats::Snapshot& snap, std::string_view method,
     buckets.push_back(json::array(
         {ms(stats::Histogram::bucket_low(b.index)), ms(stats::Histogram::bucket_high(b.index)), b.count}));
   });
-  return dump_json(json{{"method", entry->method},
-                        {"name", entry->name},
-                        {"count", entry->num_requests},
-                        {"buckets", std::move(buckets)}});
+  return report::dump_json(json{{"method", entry->method},
+                                {"name", entry->name},
+                                {"count", entry->num_requests},
+                                {"buckets", std::move(buckets)}});
 }
 
 }  // namespace cicada::webui

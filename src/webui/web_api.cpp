@@ -8,6 +8,7 @@
 
 #include "base/clock.hpp"
 #include "base/duration.hpp"
+#include "report/json_dump.hpp"
 #include "report/locust_csv.hpp"
 #include "report/prometheus_exposition.hpp"
 #include "report/stream_tables.hpp"
@@ -15,7 +16,6 @@
 #include "scenario/arrival_distribution.hpp"
 #include "webui/basic_auth.hpp"
 #include "webui/form_decode.hpp"
-#include "webui/json_dump.hpp"
 #include "webui/route_guard.hpp"
 #include "webui/stats_json.hpp"
 #include "webui/workers_json.hpp"
@@ -87,9 +87,9 @@ struct Api {
     std::erase_if(s.stages, [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; });
     if (given(rate_field)) {
       s.arrival_rate = parse_number(rate_field);
-      if (!s.arrival_rate)
-        return make_error("arrival_rate must be a number greater than 0 (iterations per second)");
-      if (auto problem = runner::arrival_rate_problem(*s.arrival_rate); !problem.empty())
+      // Not a number reads as NaN, which arrival_rate_problem refuses with the same words as 0 or less.
+      if (auto problem = runner::arrival_rate_problem(s.arrival_rate.value_or(std::nan("")));
+          !problem.empty())
         return make_error("arrival_rate " + problem);
     }
     if (given(inflight_field)) {
@@ -132,10 +132,10 @@ struct Api {
     s.host = strip_angle_brackets(form_value(form, "host").value_or(""));
     const std::string host_shown = s.host.empty() ? controller.info().host : s.host;
     auto fail = [&](std::string message, int status = 400) {
-      reply_json(
-          out,
-          dump_json(json{{"success", false}, {"message", std::move(message)}, {"host", host_shown}}, true),
-          status);
+      reply_json(out,
+                 report::dump_json(
+                     json{{"success", false}, {"message", std::move(message)}, {"host", host_shown}}, true),
+                 status);
     };
     if (auto r = parse_load(form, s); !r) return fail(r.error().message);
     json answer{{"success", true}, {"message", "Swarming started"}, {"host", host_shown}};
@@ -148,7 +148,7 @@ struct Api {
     if (auto r = controller.swarm(s); !r) return fail(r.error().message);
     answer["host"] = controller.info().host;
     answer["load_mode"] = to_string(controller.info().load_mode);
-    reply_json(out, dump_json(answer, true));
+    reply_json(out, report::dump_json(answer, true));
     changed();
   }
 
@@ -176,7 +176,7 @@ struct Api {
            {"arrival_distribution",
             scenario::arrival_distribution_name(controller.base_options().poisson_arrivals)}};
     for (const auto& t : controller.scenario().user_types) j["user_types"].push_back(t.name);
-    reply_json(out, dump_json(j, true));
+    reply_json(out, report::dump_json(j, true));
   }
 
   void report(const ServerRequest& req, ServerResponse& out) const {
@@ -255,7 +255,7 @@ void add_web_routes(http::Router& router, TestController& controller, EventHub& 
                          [api](const ServerRequest& req, ServerResponse& out) { api->swarm(req, out); }));
   get("/stop", [api](const ServerRequest&, ServerResponse& out) {
     api->controller.stop();
-    reply_json(out, dump_json(json{{"message", "Test stopped"}, {"success", true}}, true));
+    reply_json(out, report::dump_json(json{{"message", "Test stopped"}, {"success", true}}, true));
     api->changed();
   });
   get("/stats/reset", [api](const ServerRequest&, ServerResponse& out) {

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
-#include "webui/json_dump.hpp"
+#include "report/json_dump.hpp"
 
 namespace cicada::webui {
 
@@ -26,7 +26,7 @@ std::string with_workers(std::string stats_json,
   out["worker_count"] = std::count_if(workers->begin(), workers->end(),
                                       [](const runner::WorkerStatus& w) { return w.state != "missing"; });
   out["workers"] = std::move(rows);
-  return dump_json(out, pretty);
+  return report::dump_json(out, pretty);
 }
 
 }  // namespace cicada::webui
