@@ -28,6 +28,16 @@ std::uint64_t counter(const cicada::testing::CsvRows& rows, const std::string& n
   return 0;
 }
 
+// The run's iteration counters, from its PREFIX_latency_correction.csv (--csv out).
+struct Iterations {
+  std::uint64_t due = 0, started = 0, dropped = 0;
+};
+Iterations iterations_in(const TempDir& dir) {
+  const auto rows = read_csv(dir.path() / "out_latency_correction.csv");
+  return {counter(rows, "Due Iterations"), counter(rows, "Started Iterations"),
+          counter(rows, "Dropped Iterations")};
+}
+
 // The open model at `rate` against `server` with `inflight` slots for `seconds`, one loop, CSVs as out_*.
 std::vector<std::string> open_model_run(const ScriptedServer& server, const char* rate, const char* inflight,
                                         const char* seconds) {
@@ -50,10 +60,7 @@ TEST(Accounting, AnOpenModelRunAgainstAHungServerCountsEveryDueIterationAndFails
   ASSERT_TRUE(code) << run.err();
   EXPECT_EQ(*code, 1) << run.out() << run.err();  // --exit-code-on-error's default, as for failures
   EXPECT_NE(run.err().find("due iterations were dropped"), std::string::npos) << run.err();
-  const auto rows = read_csv(dir.path() / "out_latency_correction.csv");
-  const auto due = counter(rows, "Due Iterations");
-  const auto started = counter(rows, "Started Iterations");
-  const auto dropped = counter(rows, "Dropped Iterations");
+  const auto [due, started, dropped] = iterations_in(dir);
   EXPECT_EQ(started, 5u);
   EXPECT_EQ(due, started + dropped);
   EXPECT_NEAR(static_cast<double>(due), 60.0, 4.0);  // 3 s at 20/s
@@ -77,10 +84,7 @@ TEST(Accounting, ARateTheLoopCannotFollowEndsOnTimeWithItsDropsCounted) {
   const auto code = run.wait(120s);
   ASSERT_TRUE(code) << "the run did not end" << run.err();
   EXPECT_EQ(*code, 1) << run.out() << run.err();
-  const auto rows = read_csv(dir.path() / "out_latency_correction.csv");
-  const auto due = counter(rows, "Due Iterations");
-  const auto started = counter(rows, "Started Iterations");
-  const auto dropped = counter(rows, "Dropped Iterations");
+  const auto [due, started, dropped] = iterations_in(dir);
   EXPECT_EQ(started, 2u);
   EXPECT_EQ(due, started + dropped);
   EXPECT_GT(dropped, 1'000'000u) << "2 s at 10 million a second, of which most could not even wait";
