@@ -373,7 +373,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   bool keep_alive_ = true;
   bool head_request_ = false;
   bool read_timed_out_ = false;  // close_if_expired cancelled a request half read: answer 408
-  std::size_t requests_ = 0;  // requests read on this connection
+  std::size_t requests_ = 0;     // requests read on this connection
   bool counted_inflight_ = false;
   std::size_t route_ = kUnmatchedRoute;
   int status_ = 0;

@@ -35,7 +35,8 @@ TEST(CapacityE2e, AnAnswerOnTooFewRequestsToShowItsFailRatioExitsFive) {
   server.set_recording(false);
   std::atomic<int> seen{0};
   server.set_handler([&seen](const cicada::testing::RecordedRequest&) {
-    return seen.fetch_add(1) < kAnswered ? ScriptedReply::respond(200, "OK") : ScriptedReply::respond(500, "no");
+    return seen.fetch_add(1) < kAnswered ? ScriptedReply::respond(200, "OK")
+                                         : ScriptedReply::respond(500, "no");
   });
   TempDir dir;
   ChildProcess search({binary("apps/cicada/cicada").string(),
