@@ -21,4 +21,9 @@ constexpr bool starts_with_nocase(std::string_view s, std::string_view prefix) {
   return s.size() >= prefix.size() && equals_nocase(s.substr(0, prefix.size()), prefix);
 }
 
+// s ends with suffix, ignoring ASCII case.
+constexpr bool ends_with_nocase(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && equals_nocase(s.substr(s.size() - suffix.size()), suffix);
+}
+
 }  // namespace cicada

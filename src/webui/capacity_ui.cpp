@@ -1,6 +1,5 @@
 #include "webui/capacity_ui.hpp"
 
-#include "webui/basic_auth.hpp"
 #include "webui/route_guard.hpp"
 
 namespace cicada::webui {
@@ -8,12 +7,12 @@ namespace cicada::webui {
 using namespace std::chrono_literals;
 
 CapacityUi::CapacityUi(const CapacityBoard& board, const CapacityUiOptions& options) {
-  const std::string expected_auth = options.auth.empty() ? "" : basic_auth_header(options.auth);
+  const RouteGuard guard = RouteGuard::for_server(options.auth, options.host);
   http::Router router;
-  add_asset_routes(router, expected_auth, "/capacity.html");
+  add_asset_routes(router, guard, "/capacity.html");
   router.add(
       "GET", "/capacity",
-      guard_route(expected_auth, true, [&board](const http::ServerRequest&, http::ServerResponse& out) {
+      guard_route(guard, RouteKind::kRead, [&board](const http::ServerRequest&, http::ServerResponse& out) {
         out.content_type = "application/json";
         out.headers.emplace_back("Cache-Control", "no-cache");
         out.body = board.json();

@@ -14,7 +14,6 @@
 #include "report/stream_tables.hpp"
 #include "runner/stages.hpp"
 #include "scenario/arrival_distribution.hpp"
-#include "webui/basic_auth.hpp"
 #include "webui/form_decode.hpp"
 #include "webui/route_guard.hpp"
 #include "webui/stats_json.hpp"
@@ -58,12 +57,14 @@ std::string strip_angle_brackets(std::string s) {
   return s;
 }
 
-// A whole number of at least `min`, or none.
+// A whole number of at least `min` written in digits, or none: "1e2" or "2.0" is not one (Locust reads
+// user_count with Python's int(), which refuses them too). Out of long long's range: none.
 std::optional<long long> parse_whole(const std::optional<std::string>& text, long long min) {
-  const auto v = parse_number(text);
-  // Range first: casting a double past long long's is undefined (1e300 came in through the form).
-  if (!v || *v < static_cast<double>(min) || *v > 9e15 || *v != std::floor(*v)) return std::nullopt;
-  return static_cast<long long>(*v);
+  if (!text || text->empty()) return std::nullopt;
+  long long v = 0;
+  const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), v);
+  if (ec != std::errc() || end != text->data() + text->size() || v < min) return std::nullopt;
+  return v;
 }
 
 bool given(const std::optional<std::string>& field) { return field && !field->empty(); }
@@ -72,7 +73,6 @@ struct Api {
   TestController& controller;
   EventHub& hub;
   WebApiOptions options;
-  std::string expected_auth;
 
   void changed() const {
     if (options.on_change) options.on_change();
@@ -242,23 +242,24 @@ report::ReportInfo make_report_info(const TestController& controller, const std:
 }
 
 void add_web_routes(http::Router& router, TestController& controller, EventHub& hub, WebApiOptions options) {
-  auto api = std::make_shared<Api>(Api{controller, hub, std::move(options), {}});
-  if (!api->options.auth.empty()) api->expected_auth = basic_auth_header(api->options.auth);
+  auto api = std::make_shared<Api>(Api{controller, hub, std::move(options)});
+  const RouteGuard guard = RouteGuard::for_server(api->options.auth, api->options.listen_host);
   auto get = [&](std::string_view path, http::Handler h) {
-    router.add("GET", path, guard_route(api->expected_auth, true, std::move(h)));
+    router.add("GET", path, guard_route(guard, RouteKind::kRead, std::move(h)));
+  };
+  auto change = [&](std::string_view method, std::string_view path, http::Handler h) {
+    router.add(method, path, guard_route(guard, RouteKind::kChange, std::move(h)));
   };
   auto snap = [api] { return api->controller.snapshot(); };
 
-  add_asset_routes(router, api->expected_auth, "/index.html");
-  router.add("POST", "/swarm",
-             guard_route(api->expected_auth, true,
-                         [api](const ServerRequest& req, ServerResponse& out) { api->swarm(req, out); }));
-  get("/stop", [api](const ServerRequest&, ServerResponse& out) {
+  add_asset_routes(router, guard, "/index.html");
+  change("POST", "/swarm", [api](const ServerRequest& req, ServerResponse& out) { api->swarm(req, out); });
+  change("GET", "/stop", [api](const ServerRequest&, ServerResponse& out) {
     api->controller.stop();
     reply_json(out, report::dump_json(json{{"message", "Test stopped"}, {"success", true}}, true));
     api->changed();
   });
-  get("/stats/reset", [api](const ServerRequest&, ServerResponse& out) {
+  change("GET", "/stats/reset", [api](const ServerRequest&, ServerResponse& out) {
     api->controller.reset_stats();
     out.body = "ok";
     api->changed();

@@ -13,6 +13,7 @@ namespace cicada::webui {
 
 struct WebApiOptions {
   std::string auth;           // "user:password": HTTP basic auth on every route but /static/; empty: none
+  std::string listen_host;    // --web-host: on loopback, requests must name loopback (route_guard.hpp)
   std::string scenario_file;  // for reports and /config
   std::function<void()> on_change;  // called after a swarm, stop or reset (to push an event at once)
 };

@@ -11,8 +11,9 @@ WebUi::WebUi(Scenario scenario, runner::RunOptions base, WebUiOptions options, T
   controller_ = std::make_unique<TestController>(std::move(scenario), std::move(base), this, options_.runs);
   controller_->set_base_load(options_.base_load);
   http::Router router;
-  add_web_routes(router, *controller_, hub_,
-                 WebApiOptions{options_.auth, options_.scenario_file, [this] { wake_publisher(); }});
+  add_web_routes(
+      router, *controller_, hub_,
+      WebApiOptions{options_.auth, options_.host, options_.scenario_file, [this] { wake_publisher(); }});
   http::ServerOptions so;
   so.host = options_.host;
   so.port = options_.port;

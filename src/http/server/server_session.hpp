@@ -202,7 +202,9 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
                        req[bhttp::field::content_type],
                        req.body(),
                        worker_.index,
-                       req[bhttp::field::authorization]};
+                       req[bhttp::field::authorization],
+                       &provenance_of,
+                       &req};
     // The connection's response object is reused: its strings keep their capacity, so a handler that
     // assigns or appends allocates nothing once the connection is warm.
     ServerResponse& out = reset_response();
@@ -210,6 +212,11 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     route_ = d.route;
     counted_inflight_ = d.counted_inflight;
     send(out);
+  }
+
+  static RequestProvenance provenance_of(const void* source) {
+    const auto& req = *static_cast<const RequestParser::value_type*>(source);
+    return {req[bhttp::field::host], req[bhttp::field::origin], req["Sec-Fetch-Site"]};
   }
 
   ServerResponse& reset_response() {

@@ -14,6 +14,14 @@ namespace cicada::http {
 
 // A view of one complete request. Every view points into the connection's buffers and is valid only for
 // the duration of the handler call.
+// Where a request says it came from: the Host (":authority" on HTTP/2), Origin and Sec-Fetch-Site headers,
+// each empty when absent. The web UI's guards against other web sites read them (webui/route_guard.hpp).
+struct RequestProvenance {
+  std::string_view host;
+  std::string_view origin;
+  std::string_view fetch_site;
+};
+
 struct ServerRequest {
   std::string_view method;         // "GET", "POST", ... as sent
   std::string_view target;         // path and query as sent ("/predict?x=1")
@@ -22,6 +30,14 @@ struct ServerRequest {
   std::string_view body;           // the whole body (bounded by ServerOptions::max_body_bytes)
   std::size_t worker = 0;          // index of the event-loop thread answering, in [0, threads)
   std::string_view authorization;  // Authorization header value, empty when absent (basic auth)
+  // The provenance headers are looked up only when a handler asks: three more header lookups on every
+  // request would cost the model server's hot path for the web UI's sake.
+  RequestProvenance (*provenance_of)(const void* source) = nullptr;
+  const void* provenance_source = nullptr;
+
+  RequestProvenance provenance() const {
+    return provenance_of != nullptr ? provenance_of(provenance_source) : RequestProvenance{};
+  }
 };
 
 // The body of a response that stays open after its handler returned (server-sent events): the handler's
