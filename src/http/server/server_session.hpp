@@ -160,6 +160,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
 
   void on_read(beast::error_code ec) {
     if (!ec) return handle();
+    if (ec == bhttp::error::bad_method && skip_empty_line()) return read_next();
     read_done_ = mono_now();
     route_ = kUnmatchedRoute;
     keep_alive_ = false;
@@ -183,7 +184,22 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     socket_.close(ignored);
   }
 
+  // RFC 9112 §2.2: a server SHOULD ignore at least one empty line before a request-line (some clients end
+  // a POST body with a CRLF the Content-Length does not count). Beast's parser refuses it as a bad method,
+  // leaving it in the buffer: up to kMaxEmptyLines of them are dropped and the read starts again, its
+  // deadline still running.
+  static constexpr int kMaxEmptyLines = 4;
+  bool skip_empty_line() {
+    const std::string_view got(static_cast<const char*>(buffer_.data().data()), buffer_.size());
+    const std::size_t line = got.starts_with("\r\n") ? 2 : got.starts_with("\n") ? 1 : 0;
+    if (line == 0 || empty_lines_ == kMaxEmptyLines) return false;
+    ++empty_lines_;
+    buffer_.consume(line);
+    return true;
+  }
+
   void handle() {
+    empty_lines_ = 0;
     auto& req = parser_->get();
     read_done_ = mono_now();
     ++requests_;
@@ -380,6 +396,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   bool keep_alive_ = true;
   bool head_request_ = false;
   bool read_timed_out_ = false;  // close_if_expired cancelled a request half read: answer 408
+  int empty_lines_ = 0;          // dropped before the request being read (skip_empty_line)
   std::size_t requests_ = 0;     // requests read on this connection
   bool counted_inflight_ = false;
   std::size_t route_ = kUnmatchedRoute;

@@ -179,6 +179,40 @@ TEST_F(ServerTest, ThousandsOfPipelinedRequestsAreAllAnsweredInOrder) {
   EXPECT_EQ(answered, kRequests);
 }
 
+TEST_F(ServerTest, EmptyLinesBeforeARequestAreIgnored) {
+  start();
+  // RFC 9112 §2.2: a CRLF before the request-line (a client ending its POST body with one) is skipped.
+  {
+    RawConnection c(port_);
+    ASSERT_TRUE(c.send("\r\n" + make_request("GET", "/hello")));
+    auto first = c.read_response();
+    ASSERT_TRUE(first);
+    EXPECT_EQ(first->status, 200);
+    // A body followed by a CRLF that its Content-Length does not count, in the same write as the next
+    // request, and then alone in a write of its own.
+    ASSERT_TRUE(c.send(make_request("POST", "/echo", "abc", "text/plain") + "\r\n\n" +
+                       make_request("GET", "/hello")));
+    for (const char* body : {"abc", "hi"}) {
+      auto r = c.read_response();
+      ASSERT_TRUE(r);
+      EXPECT_EQ(r->status, 200);
+      EXPECT_EQ(r->body, body);
+    }
+    ASSERT_TRUE(c.send("\r\n"));
+    std::this_thread::sleep_for(50ms);  // most likely read alone (either way it is skipped)
+    ASSERT_TRUE(c.send(make_request("GET", "/hello")));
+    auto last = c.read_response();
+    ASSERT_TRUE(last);
+    EXPECT_EQ(last->status, 200);
+    EXPECT_EQ(last->body, "hi");
+  }
+  // More than a few is not a client's slip: 400, as any other malformed request.
+  const Exchange many = send_and_watch(port_, "\r\n\r\n\r\n\r\n\r\n" + make_request("GET", "/hello"));
+  ASSERT_TRUE(many.response);
+  EXPECT_EQ(many.response->status, 400);
+  EXPECT_TRUE(many.closed);
+}
+
 // One worker (so "its worker" is the only one) and timeouts that never fire during the test.
 ServerOptions capped_options(std::size_t max_connections) {
   ServerOptions o = test_options();
