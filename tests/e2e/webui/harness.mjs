@@ -60,8 +60,8 @@ export async function startModelServer(buildDir, sourceDir, extra = []) {
 
 // A headless Chromium page; the caller closes the returned context. `device`: a playwright device name
 // (e.g. 'Pixel 5') to emulate a phone (its viewport, pixel ratio, touch and mobile layout) instead of a
-// 1,400 px desktop window.
-export async function openBrowser(device) {
+// 1,400 px desktop window. extraArgs: more Chromium switches.
+export async function openBrowser(device, extraArgs = []) {
   const emulation = device ? devices[device] : { viewport: { width: 1400, height: 900 } };
   assert.ok(emulation, `playwright knows no device "${device}"`);
   const context = await chromium.launchPersistentContext(join(work, device ? 'chromium-phone' : 'chromium-profile'), {
@@ -70,7 +70,7 @@ export async function openBrowser(device) {
     acceptDownloads: true,
     ...emulation,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      '--disable-background-networking', '--disable-component-update', '--disable-sync', ...extraArgs],
   });
   return { context, page: context.pages()[0] ?? await context.newPage() };
 }
