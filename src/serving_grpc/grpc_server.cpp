@@ -19,7 +19,13 @@
 namespace cicada::serving {
 namespace {
 
-using Service = inference::GRPCInferenceService::AsyncService;
+// Every method raw (bytes in, bytes out): the server parses each request itself, so a message that is not
+// the method's protobuf gets INVALID_ARGUMENT and is counted in /metrics. With the typed methods grpc++
+// parses it and cancels the call with INTERNAL ("Unable to parse request"), unseen by the server.
+using G = inference::GRPCInferenceService;
+using Service = G::WithRawMethod_ServerLive<
+    G::WithRawMethod_ServerReady<G::WithRawMethod_ModelReady<G::WithRawMethod_ServerMetadata<
+        G::WithRawMethod_ModelMetadata<G::WithRawMethod_ModelInfer<G::Service>>>>>>;
 
 // The HTTP status of the same meaning, for ApiMetrics' code label.
 int http_status_of(grpc::StatusCode code) {
@@ -91,8 +97,9 @@ template <class Request, class Response>
 class UnaryCall final : public Call {
  public:
   using Impl = GrpcInferenceServer::Impl;
-  using Asker = void (Service::*)(grpc::ServerContext*, Request*, grpc::ServerAsyncResponseWriter<Response>*,
-                                  grpc::CompletionQueue*, grpc::ServerCompletionQueue*, void*);
+  using Asker = void (Service::*)(grpc::ServerContext*, grpc::ByteBuffer*,
+                                  grpc::ServerAsyncResponseWriter<grpc::ByteBuffer>*, grpc::CompletionQueue*,
+                                  grpc::ServerCompletionQueue*, void*);
   using Handler = grpc::Status (*)(Impl&, const Request&, Response&);
 
   // Registers for the next call of this kind on queue; deletes itself when done.
@@ -119,7 +126,7 @@ class UnaryCall final : public Call {
   UnaryCall(Impl& server, std::size_t index, Asker asker, Handler handler, std::size_t route)
       : server_(server), index_(index), asker_(asker), handler_(handler), route_(route), writer_(&context_) {
     auto* queue = server.queues[index].get();
-    (server.service.*asker)(&context_, &request_, &writer_, queue, queue, this);
+    (server.service.*asker)(&context_, &request_bytes_, &writer_, queue, queue, this);
   }
 
   void answer() {
@@ -134,18 +141,30 @@ class UnaryCall final : public Call {
       status = {grpc::StatusCode::RESOURCE_EXHAUSTED, "server at its in-flight request limit, retry later"};
     } else {
       counted_ = true;
-      try {
-        status = handler_(server_, request_, response_);
-      } catch (const std::exception& e) {
-        log::error("gRPC handler threw: {}", e.what());
-        status = {grpc::StatusCode::INTERNAL, "internal error"};
-      }
+      status = handle();
     }
     code_ = status.error_code();
-    if (status.ok())
-      writer_.Finish(response_, status, this);
-    else
-      writer_.FinishWithError(status, this);
+    if (status.ok()) {
+      bool own = false;
+      grpc::ByteBuffer bytes;
+      status = grpc::SerializationTraits<Response>::Serialize(response_, &bytes, &own);
+      code_ = status.error_code();
+      if (status.ok()) return writer_.Finish(bytes, status, this);
+    }
+    writer_.FinishWithError(status, this);
+  }
+
+  grpc::Status handle() {
+    if (!grpc::SerializationTraits<Request>::Deserialize(&request_bytes_, &request_).ok()) {
+      return {grpc::StatusCode::INVALID_ARGUMENT,
+              fmt::format("the request is not a {} protobuf message", Request::descriptor()->full_name())};
+    }
+    try {
+      return handler_(server_, request_, response_);
+    } catch (const std::exception& e) {
+      log::error("gRPC handler threw: {}", e.what());
+      return {grpc::StatusCode::INTERNAL, "internal error"};
+    }
   }
 
   void report() {
@@ -162,9 +181,10 @@ class UnaryCall final : public Call {
   Handler handler_;
   std::size_t route_;
   grpc::ServerContext context_;
+  grpc::ByteBuffer request_bytes_;
   Request request_;
   Response response_;
-  grpc::ServerAsyncResponseWriter<Response> writer_;
+  grpc::ServerAsyncResponseWriter<grpc::ByteBuffer> writer_;
   bool answered_ = false, counted_ = false;
   grpc::StatusCode code_ = grpc::StatusCode::OK;
   MonoTime started_{};

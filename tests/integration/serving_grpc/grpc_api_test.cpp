@@ -1,5 +1,6 @@
 // cicada-model's Open Inference Protocol v2 over gRPC, called by a real grpc++ client (the generated
 // stub) over loopback: the answers, the REST API's validation in gRPC statuses, the limits and /metrics.
+#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
@@ -220,6 +221,51 @@ TEST_F(GrpcApiTest, CallsCountInTheRestMetricsUnderTheRouteTheyMirror) {
   } while (std::chrono::steady_clock::now() < deadline);
   EXPECT_NE(text.find(R"(route="/v2/models/heart-disease/infer",code="200"} 1)"), std::string::npos) << text;
   EXPECT_NE(text.find(R"(route="/v2/models/heart-disease/infer",code="400"} 1)"), std::string::npos) << text;
+}
+
+// Bytes sent as a method's request, as a client with a wrong .proto (or a hostile one) sends them.
+grpc::Status call_with_bytes(const std::string& address, const std::string& method, std::string_view bytes) {
+  auto channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+  grpc::GenericStub stub(channel);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  const grpc::Slice slice(bytes.data(), bytes.size());
+  const grpc::ByteBuffer request(&slice, 1);
+  grpc::ByteBuffer response;
+  std::promise<grpc::Status> done;
+  stub.UnaryCall(&context, method, grpc::StubOptions(), &request, &response,
+                 [&done](grpc::Status status) { done.set_value(std::move(status)); });
+  return done.get_future().get();
+}
+
+TEST_F(GrpcApiTest, BytesThatAreNotTheMethodsMessageAreInvalidArgumentAndCounted) {
+  const std::string infer_method = "/inference.GRPCInferenceService/ModelInfer";
+  // A cut varint, a length past the end, a model name that is not UTF-8.
+  for (const std::string_view bytes : {std::string_view("\xff\xff\xff\xff"),
+                                       std::string_view("\x0a\x05"
+                                                        "ab"),
+                                       std::string_view("\x0a\x01\xff")}) {
+    const grpc::Status status = call_with_bytes(server_->address(), infer_method, bytes);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << status.error_message();
+    EXPECT_NE(status.error_message().find("not a inference.ModelInferRequest protobuf message"),
+              std::string::npos)
+        << status.error_message();
+  }
+  EXPECT_EQ(
+      call_with_bytes(server_->address(), "/inference.GRPCInferenceService/ServerLive", "\xff").error_code(),
+      grpc::StatusCode::INVALID_ARGUMENT);
+  // Well-formed bytes still reach the model.
+  std::string good;
+  ASSERT_TRUE(infer_request().SerializeToString(&good));
+  EXPECT_TRUE(call_with_bytes(server_->address(), infer_method, good).ok());
+  std::string text;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  do {
+    text = metrics_->render();
+    if (text.find(R"(route="/v2/models/heart-disease/infer",code="400"} 3)") != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  } while (std::chrono::steady_clock::now() < deadline);
+  EXPECT_NE(text.find(R"(route="/v2/models/heart-disease/infer",code="400"} 3)"), std::string::npos) << text;
 }
 
 TEST_F(GrpcApiTest, AtTheInflightLimitCallsAreRefusedWithResourceExhaustedAtOnce) {
