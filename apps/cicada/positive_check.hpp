@@ -10,12 +10,17 @@
 
 namespace cicada::app {
 
+// "" when text reads as a finite number above 0 (into v), else the problem in words.
+inline std::string above_zero_problem(std::string& text, double& v) {
+  if (!CLI::detail::lexical_cast(text, v) || !std::isfinite(v) || !(v > 0))
+    return "must be a number above 0, got " + text;
+  return {};
+}
+
 inline const CLI::Validator kAboveZero(
     [](std::string& text) -> std::string {
       double v = 0;
-      if (!CLI::detail::lexical_cast(text, v) || !std::isfinite(v) || !(v > 0))
-        return "must be a number above 0, got " + text;
-      return {};
+      return above_zero_problem(text, v);
     },
     "> 0");
 
@@ -25,8 +30,7 @@ inline CLI::Validator above_zero_at_most(double most) {
   return CLI::Validator(
       [most](std::string& text) -> std::string {
         double v = 0;
-        if (!CLI::detail::lexical_cast(text, v) || !std::isfinite(v) || !(v > 0))
-          return "must be a number above 0, got " + text;
+        if (auto problem = above_zero_problem(text, v); !problem.empty()) return problem;
         if (v > most) return fmt::format("must be at most {:g}, got {}", most, text);
         return {};
       },

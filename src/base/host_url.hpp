@@ -14,12 +14,15 @@ inline bool is_host_url(std::string_view host) {
 }
 inline constexpr std::string_view kHostSchemes = "http://, https://, grpc:// or grpcs://";
 
+// ASCII's control characters (C0 and DEL): never part of a host, and never echoed as they are.
+constexpr bool is_control_char(char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }
+
 // The host as a message may show it: control characters as '?', so an echoed host (one typed into the web
 // form with a CRLF in it) cannot forge a log line.
 inline std::string printable_host(std::string_view host) {
   std::string out(host.substr(0, 200));
   for (char& c : out) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+    if (is_control_char(c)) c = '?';
   }
   return out;
 }

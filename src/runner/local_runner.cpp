@@ -49,8 +49,8 @@ Result<void> check_runnable(Scenario& scenario, const RunOptions& options) {
     // Past the scheme, a URL the client can connect to (the client's own parser: a host, a port from 1 to
     // 65535, a closed IPv6 bracket) and no space or control character. "http://", "http://:80" or a CRLF
     // typed into the web form started a test whose every request failed, the CRLF forging a log line.
-    const bool printable = std::none_of(
-        host.begin(), host.end(), [](char c) { return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f; });
+    const bool printable =
+        std::none_of(host.begin(), host.end(), [](char c) { return c == ' ' || is_control_char(c); });
     http::Origin origin;
     std::string_view target;
     const std::string as_http = host.starts_with("grpc") ? "http" + host.substr(4) : host;

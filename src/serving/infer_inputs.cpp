@@ -8,8 +8,14 @@
 
 namespace cicada::serving {
 
+std::size_t infer_value_bytes(std::string_view datatype) {
+  if (datatype == "FP64" || datatype == "INT64") return 8;
+  if (datatype == "FP32" || datatype == "INT32") return 4;
+  return 0;
+}
+
 std::string infer_datatype_problem(std::string_view datatype) {
-  if (datatype == "FP64" || datatype == "FP32" || datatype == "INT64" || datatype == "INT32") return {};
+  if (infer_value_bytes(datatype) != 0) return {};
   return fmt::format("datatype must be FP64, FP32, INT64 or INT32, got \"{}\"", datatype);
 }
 

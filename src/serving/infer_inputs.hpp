@@ -22,7 +22,9 @@
 
 namespace cicada::serving {
 
-// "" when datatype is one an input may use (FP64, FP32, INT64, INT32), else the problem in words.
+// Bytes per value of a datatype an input may use (FP64 and INT64 8, FP32 and INT32 4); 0 for any other.
+std::size_t infer_value_bytes(std::string_view datatype);
+// "" when datatype is one an input may use, else the problem in words.
 std::string infer_datatype_problem(std::string_view datatype);
 // "" when shape is [N] or [N, 1] with N == count, else the problem in words.
 std::string infer_shape_problem(std::span<const std::int64_t> shape, std::size_t count);

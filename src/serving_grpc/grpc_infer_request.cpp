@@ -11,13 +11,6 @@ namespace {
 
 using Tensor = inference::ModelInferRequest::InferInputTensor;
 
-// Bytes per value of the numeric datatypes an input may use (infer_datatype_problem); 0 for any other.
-std::size_t value_size(const std::string& datatype) {
-  if (datatype == "FP64" || datatype == "INT64") return 8;
-  if (datatype == "FP32" || datatype == "INT32") return 4;
-  return 0;
-}
-
 // Value i of a tensor whose values are in its typed contents.
 double typed_value(const Tensor& t, std::size_t i) {
   const auto& c = t.contents();
@@ -80,7 +73,7 @@ bool read_infer_request(const InputSchema& schema, const inference::ModelInferRe
       error.add(t.name(), problem);
       continue;
     }
-    const std::size_t size = value_size(t.datatype());
+    const std::size_t size = infer_value_bytes(t.datatype());
     std::size_t count = 0;
     if (raw) {
       const std::string& bytes = request.raw_input_contents(i);

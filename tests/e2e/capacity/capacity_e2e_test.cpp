@@ -14,7 +14,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <thread>
@@ -22,6 +21,7 @@
 #include "model_server.hpp"
 #include "raw_http.hpp"
 #include "support/child_process.hpp"
+#include "support/json_file.hpp"
 #include "support/scripted_server.hpp"
 
 using namespace std::chrono_literals;
@@ -118,9 +118,9 @@ TEST(CapacityE2e, BracketsTheThrottledModelServersLimitToFivePercentBelowItsMeas
   }
   ASSERT_EQ(*code, 0) << run.out() << run.err();  // 0: a sustainable load was found
 
-  std::ifstream file(dir.path() / "curve.json");
-  ASSERT_TRUE(file) << "no curve.json";
-  const auto curve = nlohmann::json::parse(file);
+  const auto read = cicada::testing::read_json_file(dir.path() / "curve.json");
+  ASSERT_TRUE(read) << "no curve.json, or not JSON";
+  const nlohmann::json& curve = *read;
   ASSERT_TRUE(curve.at("found").get<bool>());
   const double max_load = curve.at("max_load").get<double>();
   const double max_throughput = curve.at("max_throughput_rps").get<double>();
@@ -322,9 +322,9 @@ TEST(CapacityE2e, RunsOnAMasterWithItsWorkers) {
   const auto code = search.wait(90s);
   ASSERT_TRUE(code.has_value()) << search.out() << search.err();
   EXPECT_EQ(*code, 4) << search.out() << search.err();  // both steps met: the limit is above them
-  std::ifstream file(dir.path() / "curve.json");
-  ASSERT_TRUE(file) << "no curve.json";
-  const auto curve = nlohmann::json::parse(file);
+  const auto read = cicada::testing::read_json_file(dir.path() / "curve.json");
+  ASSERT_TRUE(read) << "no curve.json, or not JSON";
+  const nlohmann::json& curve = *read;
   const auto& points = curve.at("points");
   ASSERT_EQ(points.size(), 2u) << curve.dump();
   for (const auto& p : points) {
@@ -435,9 +435,9 @@ TEST(CapacityE2e, AKneeProbeSaysWhenAStepPrintedMetWasPastTheKnee) {
   EXPECT_EQ(first_line.find("<-"), std::string::npos) << "10 users was printed met: " << first_line;
   EXPECT_NE(out.find("step  1      10 users  now failed: throughput stopped growing"), std::string::npos)
       << out;
-  std::ifstream file(dir.path() / "curve.json");
-  ASSERT_TRUE(file) << "no curve.json";
-  const auto curve = nlohmann::json::parse(file);
+  const auto read = cicada::testing::read_json_file(dir.path() / "curve.json");
+  ASSERT_TRUE(read) << "no curve.json, or not JSON";
+  const nlohmann::json& curve = *read;
   EXPECT_TRUE(curve.at("found").get<bool>()) << curve.dump();
   EXPECT_LE(curve.at("max_load").get<double>(), 2) << out;
   EXPECT_FALSE(curve.at("points").at(0).at("within_slo").get<bool>()) << curve.dump();

@@ -13,10 +13,10 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "support/child_process.hpp"
+#include "support/json_file.hpp"
 #include "support/scripted_server.hpp"
 
 using namespace std::chrono_literals;
@@ -82,9 +82,9 @@ TEST(CapacityE2e, AnAnswerOnTooFewRequestsToShowItsFailRatioExitsFive) {
       std::string::npos)
       << out;
 
-  std::ifstream file(dir.path() / "curve.json");
-  ASSERT_TRUE(file) << "no curve.json";
-  const auto curve = nlohmann::json::parse(file);
+  const auto read = cicada::testing::read_json_file(dir.path() / "curve.json");
+  ASSERT_TRUE(read) << "no curve.json, or not JSON";
+  const nlohmann::json& curve = *read;
   EXPECT_TRUE(curve.at("found").get<bool>()) << curve.dump();
   EXPECT_TRUE(curve.at("fail_ratio_unproven").get<bool>()) << curve.dump();
   // The answer is a step that saw no failure (the 2/s or the 6/s one), and a later step failed.
