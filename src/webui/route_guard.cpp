@@ -30,17 +30,18 @@ http::Handler guard_route(const RouteGuard& guard, RouteKind kind, http::Handler
                     "loopback address, not for another Host (a page whose name was pointed at 127.0.0.1). "
                     "Use http://127.0.0.1:<port>/, or --web-host to listen elsewhere.\n");
     }
+    // Before auth: a 401 to another site's form would have the browser prompt for the UI's password.
+    if (kind == RouteKind::kChange && from_another_origin(from)) {
+      return refuse(out,
+                    "Forbidden: a page of another web site asked this browser to start, stop or reset a test "
+                    "here. Use the web UI's own page, or a client that is not a browser.\n");
+    }
     if (kind != RouteKind::kAsset && !guard.expected_auth.empty() &&
         !authorization_matches(req.authorization, guard.expected_auth)) {
       out.status = 401;
       out.content_type = "text/html; charset=utf-8";
       out.headers.emplace_back("WWW-Authenticate", "Basic realm=\"\"");
       return;
-    }
-    if (kind == RouteKind::kChange && from_another_origin(from)) {
-      return refuse(out,
-                    "Forbidden: a page of another web site asked this browser to start, stop or reset a test "
-                    "here. Use the web UI's own page, or a client that is not a browser.\n");
     }
     inner(req, out);
   };

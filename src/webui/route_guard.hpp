@@ -23,9 +23,9 @@ enum class RouteKind {
   kChange,  // starts, stops or resets something: refused (403) to a request a page of another origin made
 };
 
-// inner behind the guard: a 403 for a Host that is not loopback when guard.loopback_only, a 401 with
-// "WWW-Authenticate" for any other Authorization than guard.expected_auth (but for kAsset), and a 403 for
-// a kChange request from another origin (site_guard.hpp).
+// inner behind the guard, in this order: a 403 for a Host that is not loopback when guard.loopback_only,
+// a 403 for a kChange request from another origin (site_guard.hpp), and a 401 with "WWW-Authenticate" for
+// any other Authorization than guard.expected_auth (but for kAsset).
 http::Handler guard_route(const RouteGuard& guard, RouteKind kind, http::Handler inner);
 
 // GET /static/<file> for every embedded file (kAsset) and GET / for the page `index` (e.g.

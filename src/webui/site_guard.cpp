@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include <optional>
 #include <string>
 
 #include "base/ascii.hpp"
@@ -19,6 +20,24 @@ bool names_loopback(std::string_view host) {
   if (inet_pton(AF_INET, text.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
   in6_addr v6{};
   return inet_pton(AF_INET6, text.c_str(), &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
+}
+
+// The "host[:port]" of an absolute URL ("scheme://host[:port][/path...]"), or nullopt when url is not one.
+std::optional<std::string_view> url_authority(std::string_view url) {
+  const auto scheme_end = url.find("://");
+  if (scheme_end == std::string_view::npos) return std::nullopt;
+  const std::string_view rest = url.substr(scheme_end + 3);
+  return rest.substr(0, rest.find_first_of("/?#"));
+}
+
+// A page's "host[:port]" names this server: the Host its request came with, or the X-Forwarded-Host a
+// reverse proxy in front set (its first entry). A page cannot add that header to a request for another
+// origin without a CORS preflight, which the UI never grants.
+bool names_this_server(std::string_view authority, const http::RequestProvenance& provenance) {
+  if (equals_nocase(authority, provenance.host)) return true;
+  std::string_view forwarded = provenance.forwarded_host.substr(0, provenance.forwarded_host.find(','));
+  while (!forwarded.empty() && forwarded.back() == ' ') forwarded.remove_suffix(1);
+  return !forwarded.empty() && equals_nocase(authority, forwarded);
 }
 
 }  // namespace
@@ -47,11 +66,15 @@ bool from_another_origin(const http::RequestProvenance& provenance) {
   if (!provenance.fetch_site.empty())
     return !(equals_nocase(provenance.fetch_site, "same-origin") ||
              equals_nocase(provenance.fetch_site, "none"));
-  if (provenance.origin.empty()) return false;
-  // "scheme://host[:port]": the part after the scheme must be the Host the browser sent with it.
-  const auto scheme_end = provenance.origin.find("://");
-  if (scheme_end == std::string_view::npos) return true;  // "null" (a sandboxed page, a file) or junk
-  return !equals_nocase(provenance.origin.substr(scheme_end + 3), provenance.host);
+  // No Sec-Fetch-Site: an older browser, or a URL the browser does not hold trustworthy (plain HTTP to
+  // another machine, as with --web-host 0.0.0.0). A POST always carries an Origin; an image or a link
+  // carries no Origin but, unless the page forbids it, a Referer.
+  for (const std::string_view url : {provenance.origin, provenance.referer}) {
+    if (url.empty()) continue;
+    const auto authority = url_authority(url);  // "null" (a sandboxed page, a file) or junk: none
+    return !authority || !names_this_server(*authority, provenance);
+  }
+  return false;
 }
 
 }  // namespace cicada::webui

@@ -20,8 +20,10 @@ bool host_header_is_loopback(std::string_view host_header);
 
 // True when a browser says the request was made by a page of another origin: Sec-Fetch-Site other than
 // "same-origin" or "none" (typed in the address bar, a bookmark); where the browser sends no
-// Sec-Fetch-Site, an Origin that is not the Host's (or "null"). Clients that are not browsers send neither:
-// false.
+// Sec-Fetch-Site, an Origin (else a Referer) whose host and port are not the Host's, nor a reverse proxy's
+// X-Forwarded-Host ("null" is another origin). Clients that are not browsers send none of these: false.
+// Left open: a GET from a page that forbids its Referer, to a UI that browser does not call trustworthy
+// (plain HTTP to another machine), carries nothing to tell it by.
 bool from_another_origin(const http::RequestProvenance& provenance);
 
 }  // namespace cicada::webui

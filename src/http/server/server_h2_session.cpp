@@ -55,6 +55,10 @@ struct H2Callbacks {
       s->provenance.origin.assign(value);
     } else if (name == "sec-fetch-site") {
       s->provenance.fetch_site.assign(value);
+    } else if (name == "referer") {
+      s->provenance.referer.assign(value);
+    } else if (name == "x-forwarded-host") {
+      s->provenance.forwarded_host.assign(value);
     } else if (name == "content-length") {
       // nghttp2 checks it is a number and matches the DATA; a body announced over the limit is refused
       // before it is sent, as on HTTP/1.1.

@@ -91,10 +91,10 @@ class H2ServerSession {
  private:
   // A stream's provenance headers, kept past nghttp2's header callback.
   struct RequestProvenanceCopy {
-    std::string host, origin, fetch_site;
+    std::string host, origin, fetch_site, referer, forwarded_host;
     static RequestProvenance view(const void* source) {
       const auto& p = *static_cast<const RequestProvenanceCopy*>(source);
-      return {p.host, p.origin, p.fetch_site};
+      return {p.host, p.origin, p.fetch_site, p.referer, p.forwarded_host};
     }
   };
   struct Stream {

@@ -160,7 +160,10 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
 
   void on_read(beast::error_code ec) {
     if (!ec) return handle();
-    if (ec == bhttp::error::bad_method && skip_empty_line()) return read_next();
+    if (ec == bhttp::error::bad_method) {
+      if (at_cut_line_end()) return read_more();
+      if (skip_empty_line()) return read_next();
+    }
     read_done_ = mono_now();
     route_ = kUnmatchedRoute;
     keep_alive_ = false;
@@ -198,6 +201,26 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     return true;
   }
 
+  // The buffer holds a lone CR: an empty line's CRLF cut between two reads, as the parser cannot tell.
+  bool at_cut_line_end() const {
+    return empty_lines_ < kMaxEmptyLines && buffer_.size() == 1 &&
+           *static_cast<const char*>(buffer_.data().data()) == '\r';
+  }
+
+  // Reads what follows, then parses again (the request's deadline still running).
+  void read_more() {
+    socket_.async_read_some(buffer_.prepare(kSniffReadBytes),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                              if (ec) {
+                                beast::error_code ignored;
+                                self->socket_.close(ignored);
+                                return;
+                              }
+                              self->buffer_.commit(n);
+                              self->read_next();
+                            });
+  }
+
   void handle() {
     empty_lines_ = 0;
     auto& req = parser_->get();
@@ -232,7 +255,8 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
 
   static RequestProvenance provenance_of(const void* source) {
     const auto& req = *static_cast<const RequestParser::value_type*>(source);
-    return {req[bhttp::field::host], req[bhttp::field::origin], req["Sec-Fetch-Site"]};
+    return {req[bhttp::field::host], req[bhttp::field::origin], req["Sec-Fetch-Site"],
+            req[bhttp::field::referer], req["X-Forwarded-Host"]};
   }
 
   ServerResponse& reset_response() {

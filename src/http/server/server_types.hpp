@@ -12,16 +12,19 @@
 
 namespace cicada::http {
 
-// A view of one complete request. Every view points into the connection's buffers and is valid only for
-// the duration of the handler call.
-// Where a request says it came from: the Host (":authority" on HTTP/2), Origin and Sec-Fetch-Site headers,
-// each empty when absent. The web UI's guards against other web sites read them (webui/route_guard.hpp).
+// Where a request says it came from: the Host (":authority" on HTTP/2), Origin, Sec-Fetch-Site, Referer
+// and X-Forwarded-Host headers, each empty when absent. The web UI's guards against other web sites read
+// them (webui/site_guard.hpp).
 struct RequestProvenance {
   std::string_view host;
   std::string_view origin;
   std::string_view fetch_site;
+  std::string_view referer;
+  std::string_view forwarded_host;
 };
 
+// A view of one complete request. Every view points into the connection's buffers and is valid only for
+// the duration of the handler call.
 struct ServerRequest {
   std::string_view method;         // "GET", "POST", ... as sent
   std::string_view target;         // path and query as sent ("/predict?x=1")

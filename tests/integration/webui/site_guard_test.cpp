@@ -35,23 +35,41 @@ TEST(SiteGuard, HostHeadersThatNameLoopback) {
     EXPECT_FALSE(webui::host_header_is_loopback(host)) << host;
 }
 
+// A request's provenance headers; "" for a header not sent.
+http::RequestProvenance sent(std::string_view host, std::string_view origin, std::string_view fetch_site,
+                             std::string_view referer = "", std::string_view forwarded_host = "") {
+  return {host, origin, fetch_site, referer, forwarded_host};
+}
+
 TEST(SiteGuard, RequestsFromAnotherOrigin) {
-  using P = http::RequestProvenance;
+  using webui::from_another_origin;
+  const std::string_view ui = "127.0.0.1:8089";
   // Sec-Fetch-Site decides when a browser sends it: only the page's own origin, or the user, may.
-  EXPECT_FALSE(webui::from_another_origin(P{"127.0.0.1:8089", "", "same-origin"}));
-  EXPECT_FALSE(webui::from_another_origin(P{"127.0.0.1:8089", "", "none"}));
-  EXPECT_TRUE(webui::from_another_origin(P{"127.0.0.1:8089", "", "cross-site"}));
-  EXPECT_TRUE(webui::from_another_origin(P{"127.0.0.1:8089", "", "same-site"}));  // another port, same host
-  EXPECT_TRUE(webui::from_another_origin(P{"127.0.0.1:8089", "http://127.0.0.1:8089", "cross-site"}));
-  // Without it (older browsers), the Origin must be the Host's.
-  EXPECT_FALSE(webui::from_another_origin(P{"127.0.0.1:8089", "http://127.0.0.1:8089", ""}));
-  EXPECT_FALSE(webui::from_another_origin(P{"LocalHost:8089", "http://localhost:8089", ""}));
-  EXPECT_TRUE(webui::from_another_origin(P{"127.0.0.1:8089", "http://127.0.0.1:3000", ""}));
-  EXPECT_TRUE(webui::from_another_origin(P{"127.0.0.1:8089", "https://evil.example", ""}));
-  EXPECT_TRUE(webui::from_another_origin(P{"127.0.0.1:8089", "null", ""}));
-  EXPECT_TRUE(webui::from_another_origin(P{"", "http://127.0.0.1:8089", ""}));
-  // Clients that are not browsers send neither.
-  EXPECT_FALSE(webui::from_another_origin(P{"127.0.0.1:8089", "", ""}));
+  EXPECT_FALSE(from_another_origin(sent(ui, "", "same-origin")));
+  EXPECT_FALSE(from_another_origin(sent(ui, "", "none")));
+  EXPECT_TRUE(from_another_origin(sent(ui, "", "cross-site")));
+  EXPECT_TRUE(from_another_origin(sent(ui, "", "same-site")));  // another port, same host
+  EXPECT_TRUE(from_another_origin(sent(ui, "http://127.0.0.1:8089", "cross-site")));
+  // Without it (older browsers, plain HTTP to another machine), the Origin must be the Host's.
+  EXPECT_FALSE(from_another_origin(sent(ui, "http://127.0.0.1:8089", "")));
+  EXPECT_FALSE(from_another_origin(sent("LocalHost:8089", "http://localhost:8089", "")));
+  EXPECT_TRUE(from_another_origin(sent(ui, "http://127.0.0.1:3000", "")));
+  EXPECT_TRUE(from_another_origin(sent(ui, "https://evil.example", "")));
+  EXPECT_TRUE(from_another_origin(sent(ui, "null", "")));
+  EXPECT_TRUE(from_another_origin(sent("", "http://127.0.0.1:8089", "")));
+  // ... else the Referer's host and port (an image or a link has no Origin).
+  EXPECT_FALSE(from_another_origin(sent(ui, "", "", "http://127.0.0.1:8089/?tab=charts")));
+  EXPECT_TRUE(from_another_origin(sent(ui, "", "", "http://evil.example/page.html")));
+  EXPECT_TRUE(from_another_origin(sent(ui, "", "", "http://127.0.0.1:3000/")));
+  EXPECT_TRUE(from_another_origin(sent(ui, "", "", "about:blank")));
+  EXPECT_TRUE(from_another_origin(sent(ui, "https://evil.example", "", "http://127.0.0.1:8089/")))
+      << "the Origin decides when both are sent";
+  // Behind a plain-HTTP reverse proxy that passes a loopback Host, the proxy's own name is the page's.
+  EXPECT_FALSE(from_another_origin(sent(ui, "http://ui.lan", "", "", "ui.lan")));
+  EXPECT_FALSE(from_another_origin(sent(ui, "", "", "http://ui.lan:8080/", "ui.lan:8080, 10.0.0.1")));
+  EXPECT_TRUE(from_another_origin(sent(ui, "http://evil.example", "", "", "ui.lan")));
+  // Clients that are not browsers send none of them.
+  EXPECT_FALSE(from_another_origin(sent(ui, "", "")));
 }
 
 // A raw request with the Host given (make_request's is 127.0.0.1).
@@ -66,8 +84,11 @@ std::string request_for_host(const std::string& method, const std::string& targe
 
 TEST_F(WebUiTest, APageOfAnotherSiteCannotStartStopOrResetATest) {
   const std::string form = "user_count=1&spawn_rate=10";
-  const std::vector<std::string> foreign = {"Sec-Fetch-Site: cross-site\r\n", "Sec-Fetch-Site: same-site\r\n",
-                                            "Origin: https://evil.example\r\n", "Origin: null\r\n",
+  const std::vector<std::string> foreign = {"Sec-Fetch-Site: cross-site\r\n",
+                                            "Sec-Fetch-Site: same-site\r\n",
+                                            "Referer: http://evil.example/\r\n",
+                                            "Origin: https://evil.example\r\n",
+                                            "Origin: null\r\n",
                                             "Origin: http://127.0.0.1\r\nSec-Fetch-Site: cross-site\r\n"};
   for (const auto& headers : foreign) {
     const auto swarm = round_trip(
@@ -145,6 +166,10 @@ TEST_F(WebUiAuthSchemeTest, TheBasicSchemeIsReadInAnyCase) {
   for (const char* value :
        {"Basic ywrtaw46czNjcmV0", "Bearer YWRtaW46czNjcmV0", "BasicYWRtaW46czNjcmV0", "Basic"})
     EXPECT_EQ(get("/stats/requests", std::string("Authorization: ") + value + "\r\n").status, 401) << value;
+  // Another site's request is refused before auth is asked for: a 401 would have the browser prompt.
+  const auto stop = get("/stop", "Sec-Fetch-Site: cross-site\r\n");
+  EXPECT_EQ(stop.status, 403);
+  EXPECT_EQ(stop.header("www-authenticate"), "");
 }
 
 }  // namespace
