@@ -23,7 +23,11 @@ RouteGuard RouteGuard::for_server(std::string_view auth, std::string_view listen
 http::Handler guard_route(const RouteGuard& guard, RouteKind kind, http::Handler inner) {
   return [guard, kind, inner = std::move(inner)](const http::ServerRequest& req, http::ServerResponse& out) {
     if (kind != RouteKind::kChange) out.headers.emplace_back("Access-Control-Allow-Origin", "*");
-    const http::RequestProvenance from = req.provenance();
+    const std::optional<http::RequestProvenance> sent = req.provenance();
+    if (!sent) {  // a transport that does not keep them (HTTP/2): nothing to check, so nothing passes
+      return refuse(out, "Forbidden: the web UI answers HTTP/1.1 only.\n");
+    }
+    const http::RequestProvenance& from = *sent;
     if (guard.loopback_only && !host_header_is_loopback(from.host)) {
       return refuse(out,
                     "Forbidden: this web UI listens on loopback only and answers requests for localhost or a "

@@ -49,16 +49,6 @@ struct H2Callbacks {
       s->content_type.assign(value);
     } else if (name == "authorization") {
       s->authorization.assign(value);
-    } else if (name == ":authority" || name == "host") {
-      s->provenance.host.assign(value);
-    } else if (name == "origin") {
-      s->provenance.origin.assign(value);
-    } else if (name == "sec-fetch-site") {
-      s->provenance.fetch_site.assign(value);
-    } else if (name == "referer") {
-      s->provenance.referer.assign(value);
-    } else if (name == "x-forwarded-host") {
-      s->provenance.forwarded_host.assign(value);
     } else if (name == "content-length") {
       // nghttp2 checks it is a number and matches the DATA; a body announced over the limit is refused
       // before it is sent, as on HTTP/1.1.
@@ -248,9 +238,7 @@ void H2ServerSession::answer(std::int32_t id, Stream& s) {
   s.exchange.read_done = mono_now();
   s.exchange_open = true;
   const std::string_view target = s.target;
-  ServerRequest request{s.method,     target,  path_of(target), s.content_type,
-                        s.body,       worker_, s.authorization, &RequestProvenanceCopy::view,
-                        &s.provenance};
+  ServerRequest request{s.method, target, path_of(target), s.content_type, s.body, worker_, s.authorization};
   ServerResponse& out = response_;
   out.status = 200;
   out.content_type.assign(kDefaultResponseContentType);

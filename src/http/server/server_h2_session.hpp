@@ -89,18 +89,9 @@ class H2ServerSession {
   std::size_t requests() const { return requests_; }
 
  private:
-  // A stream's provenance headers, kept past nghttp2's header callback.
-  struct RequestProvenanceCopy {
-    std::string host, origin, fetch_site, referer, forwarded_host;
-    static RequestProvenance view(const void* source) {
-      const auto& p = *static_cast<const RequestProvenanceCopy*>(source);
-      return {p.host, p.origin, p.fetch_site, p.referer, p.forwarded_host};
-    }
-  };
   struct Stream {
     MonoTime start{};
     std::string method, target, content_type, authorization, body;
-    RequestProvenanceCopy provenance;
     std::size_t head_bytes = 0;
     int refuse = 0;         // 413 or 431 once known (answered when the head is complete, or at once)
     bool answered = false;  // a response (or a reset) was submitted: later DATA is dropped

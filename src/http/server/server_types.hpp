@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -12,8 +13,8 @@
 
 namespace cicada::http {
 
-// Where a request says it came from: the Host (":authority" on HTTP/2), Origin, Sec-Fetch-Site, Referer
-// and X-Forwarded-Host headers, each empty when absent. The web UI's guards against other web sites read
+// Where a request says it came from: the Host, Origin, Sec-Fetch-Site, Referer and X-Forwarded-Host
+// headers, each empty when absent. The web UI's guards against other web sites read
 // them (webui/site_guard.hpp).
 struct RequestProvenance {
   std::string_view host;
@@ -33,13 +34,15 @@ struct ServerRequest {
   std::string_view body;           // the whole body (bounded by ServerOptions::max_body_bytes)
   std::size_t worker = 0;          // index of the event-loop thread answering, in [0, threads)
   std::string_view authorization;  // Authorization header value, empty when absent (basic auth)
-  // The provenance headers are looked up only when a handler asks: three more header lookups on every
-  // request would cost the model server's hot path for the web UI's sake.
+  // The provenance headers are looked up only when a handler asks: five more header lookups on every
+  // request would cost the model server's hot path for the web UI's sake. HTTP/2 does not keep them (only
+  // the model server speaks it, and it never asks): nullopt there.
   RequestProvenance (*provenance_of)(const void* source) = nullptr;
   const void* provenance_source = nullptr;
 
-  RequestProvenance provenance() const {
-    return provenance_of != nullptr ? provenance_of(provenance_source) : RequestProvenance{};
+  std::optional<RequestProvenance> provenance() const {
+    if (provenance_of == nullptr) return std::nullopt;
+    return provenance_of(provenance_source);
   }
 };
 

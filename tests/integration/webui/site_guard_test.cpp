@@ -72,6 +72,24 @@ TEST(SiteGuard, RequestsFromAnotherOrigin) {
   EXPECT_FALSE(from_another_origin(sent(ui, "", "")));
 }
 
+TEST(SiteGuard, ARequestWithoutProvenanceIsRefused) {
+  // A transport that keeps no provenance headers (HTTP/2 here) gives nothing to check: nothing passes.
+  bool ran = false;
+  const auto guarded =
+      webui::guard_route(webui::RouteGuard{}, webui::RouteKind::kRead,
+                         [&ran](const http::ServerRequest&, http::ServerResponse&) { ran = true; });
+  http::ServerRequest request{"GET", "/stats/requests", "/stats/requests", "", "", 0, ""};
+  http::ServerResponse out;
+  guarded(request, out);
+  EXPECT_EQ(out.status, 403);
+  EXPECT_FALSE(ran);
+  // The same request with its headers (none sent: a script) passes.
+  request.provenance_of = [](const void*) { return http::RequestProvenance{}; };
+  out = http::ServerResponse{};
+  guarded(request, out);
+  EXPECT_TRUE(ran);
+}
+
 // A raw request with the Host given (make_request's is 127.0.0.1).
 std::string request_for_host(const std::string& method, const std::string& target, const std::string& host,
                              const std::string& body = "") {
