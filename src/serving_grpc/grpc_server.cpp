@@ -15,6 +15,7 @@
 #include "grpc_oip/inference.grpc.pb.h"
 #include "serving/api_v2.hpp"
 #include "serving_grpc/grpc_handlers.hpp"
+#include "serving_grpc/protobuf_log_limit.hpp"
 
 namespace cicada::serving {
 namespace {
@@ -255,6 +256,7 @@ GrpcInferenceServer::~GrpcInferenceServer() {
 Result<void> GrpcInferenceServer::start() {
   Impl& s = *impl_;
   if (s.started) return make_error("gRPC server already started");
+  limit_protobuf_log();
   const bool v6 = s.options.host.find(':') != std::string::npos;
   const std::string where =
       fmt::format("{}{}{}:{}", v6 ? "[" : "", s.options.host, v6 ? "]" : "", s.options.port);

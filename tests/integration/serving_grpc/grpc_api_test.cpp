@@ -268,6 +268,22 @@ TEST_F(GrpcApiTest, BytesThatAreNotTheMethodsMessageAreInvalidArgumentAndCounted
   EXPECT_NE(text.find(R"(route="/v2/models/heart-disease/infer",code="400"} 3)"), std::string::npos) << text;
 }
 
+TEST_F(GrpcApiTest, StringsThatAreNotUtf8DoNotFloodTheLog) {
+  // libprotobuf writes a line for each such string; a client sending them must not fill the server's log.
+  ::testing::internal::CaptureStderr();
+  for (int i = 0; i < 30; ++i) {
+    EXPECT_EQ(
+        call_with_bytes(server_->address(), "/inference.GRPCInferenceService/ModelReady", "\x0a\x02\xff\xfe")
+            .error_code(),
+        grpc::StatusCode::INVALID_ARGUMENT);
+  }
+  const std::string err = ::testing::internal::GetCapturedStderr();
+  std::size_t lines = 0;
+  for (auto at = err.find("invalid UTF-8"); at != std::string::npos; at = err.find("invalid UTF-8", at + 1))
+    ++lines;
+  EXPECT_LE(lines, 1u) << err;
+}
+
 TEST_F(GrpcApiTest, AtTheInflightLimitCallsAreRefusedWithResourceExhaustedAtOnce) {
   GrpcServerOptions options;
   options.max_inflight = 1;
