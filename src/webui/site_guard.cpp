@@ -3,6 +3,8 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 
@@ -12,14 +14,23 @@ namespace cicada::webui {
 
 namespace {
 
-// host without brackets: a loopback IP address or a localhost name.
+bool in_127(const void* ipv4_network_order) {
+  std::uint32_t a = 0;
+  std::memcpy(&a, ipv4_network_order, sizeof a);
+  return (ntohl(a) >> 24) == 127;
+}
+
+// host without brackets: a loopback IP address (::ffff:127.x too) or a localhost name ("localhost." is
+// the same name, fully qualified; no one can register either).
 bool names_loopback(std::string_view host) {
+  if (host.ends_with('.')) host.remove_suffix(1);
   if (equals_nocase(host, "localhost") || ends_with_nocase(host, ".localhost")) return true;
   const std::string text(host);
   in_addr v4{};
-  if (inet_pton(AF_INET, text.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+  if (inet_pton(AF_INET, text.c_str(), &v4) == 1) return in_127(&v4.s_addr);
   in6_addr v6{};
-  return inet_pton(AF_INET6, text.c_str(), &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
+  if (inet_pton(AF_INET6, text.c_str(), &v6) != 1) return false;
+  return IN6_IS_ADDR_LOOPBACK(&v6) || (IN6_IS_ADDR_V4MAPPED(&v6) && in_127(&v6.s6_addr[12]));
 }
 
 // The "host[:port]" of an absolute URL ("scheme://host[:port][/path...]"), or nullopt when url is not one.

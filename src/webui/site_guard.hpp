@@ -14,7 +14,8 @@ namespace cicada::webui {
 bool is_loopback_host(std::string_view host);
 
 // True when a Host header names this machine's loopback: "localhost" (or a name under ".localhost", which
-// browsers resolve to loopback themselves), 127.0.0.0/8 or [::1], with any port. An empty Host (clients
+// browsers resolve to loopback themselves; a trailing dot or not), 127.0.0.0/8, [::1] or [::ffff:127.x],
+// with any port. An empty Host (clients
 // that are not browsers may send none) passes too.
 bool host_header_is_loopback(std::string_view host_header);
 

@@ -14,7 +14,8 @@ namespace {
 bool looks_loopback(std::string_view host) {
   if (host.empty()) return true;
   if (host.front() == '[') return host.starts_with("[") && host.find(']') != std::string_view::npos;
-  const std::string_view name = host.substr(0, host.find(':'));
+  std::string_view name = host.substr(0, host.find(':'));
+  if (name.ends_with('.')) name.remove_suffix(1);  // "localhost." is the same name
   return cicada::equals_nocase(name, "localhost") || cicada::ends_with_nocase(name, ".localhost") ||
          name.starts_with("127.");
 }
@@ -36,8 +37,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   fuzz::require(!loopback || looks_loopback(p.host), "a Host that passes names loopback");
   // A --web-host value (the user's own, not a client's): a whole name, or an IPv6 address.
   if (webui::is_loopback_host(p.host)) {
-    fuzz::require(ends_with_nocase(p.host, "localhost") || p.host.starts_with("127.") ||
-                      p.host.starts_with("[") || p.host.find(':') != std::string_view::npos,
+    fuzz::require(ends_with_nocase(p.host, "localhost") || ends_with_nocase(p.host, "localhost.") ||
+                      p.host.starts_with("127.") || p.host.starts_with("[") ||
+                      p.host.find(':') != std::string_view::npos,
                   "a listen host on loopback");
   }
 

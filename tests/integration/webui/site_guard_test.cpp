@@ -27,11 +27,13 @@ TEST(SiteGuard, LoopbackListenHosts) {
 
 TEST(SiteGuard, HostHeadersThatNameLoopback) {
   for (const char* host : {"127.0.0.1", "127.0.0.1:8089", "127.1.2.3:1", "localhost", "LOCALHOST:8089",
-                           "app.localhost:3000", "[::1]", "[::1]:8089", ""})
+                           "app.localhost:3000", "[::1]", "[::1]:8089", "", "localhost.", "localhost.:8089",
+                           "app.localhost.", "[::ffff:127.0.0.1]:8089"})
     EXPECT_TRUE(webui::host_header_is_loopback(host)) << host;
-  for (const char* host : {"evil.example", "evil.example:8089", "127.0.0.1.evil.example",
-                           "localhost.evil.example", "evilocalhost", "0.0.0.0:8089", "192.168.1.10:8089",
-                           "[::1", "[::1]x", "[::2]:80", "::1", "127.0.0.1 :80"})
+  for (const char* host :
+       {"evil.example", "evil.example:8089", "127.0.0.1.evil.example", "localhost.evil.example",
+        "evilocalhost", "0.0.0.0:8089", "192.168.1.10:8089", "[::1", "[::1]x", "[::2]:80", "::1",
+        "127.0.0.1 :80", "localhost..", "[::ffff:10.0.0.1]", "evil.example."})
     EXPECT_FALSE(webui::host_header_is_loopback(host)) << host;
 }
 
