@@ -144,15 +144,16 @@ class UnaryCall final : public Call {
       counted_ = true;
       status = handle();
     }
-    code_ = status.error_code();
+    grpc::ByteBuffer bytes;  // Finish copies it (a reference to its slices) before returning
     if (status.ok()) {
       bool own = false;
-      grpc::ByteBuffer bytes;
       status = grpc::SerializationTraits<Response>::Serialize(response_, &bytes, &own);
-      code_ = status.error_code();
-      if (status.ok()) return writer_.Finish(bytes, status, this);
     }
-    writer_.FinishWithError(status, this);
+    code_ = status.error_code();
+    if (status.ok())
+      writer_.Finish(bytes, status, this);
+    else
+      writer_.FinishWithError(status, this);
   }
 
   grpc::Status handle() {
