@@ -26,4 +26,11 @@ constexpr bool ends_with_nocase(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && equals_nocase(s.substr(s.size() - suffix.size()), suffix);
 }
 
+// s without the spaces and tabs around it (HTTP's optional whitespace, and the blanks around a typed value).
+constexpr std::string_view trim_blanks(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
 }  // namespace cicada

@@ -7,19 +7,14 @@
 #include <cstdio>
 #include <memory>
 
+#include "base/ascii.hpp"
 #include "base/duration.hpp"
 
 namespace cicada::runner {
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 std::optional<double> parse_number(std::string_view s) {
-  s = trim(s);
+  s = trim_blanks(s);
   double v = 0;
   auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec != std::errc() || ptr != s.data() + s.size() || !std::isfinite(v) || v < 0) return std::nullopt;
@@ -49,14 +44,14 @@ std::string arrival_rate_problem(double rate, bool allow_zero) {
 }
 
 Result<Stage> parse_stage(std::string_view text) {
-  const std::string_view whole = trim(text);
+  const std::string_view whole = trim_blanks(text);
   const auto colon = whole.find(':');
   if (colon == std::string_view::npos) return stage_error(whole, "no ':'");
   Stage stage;
-  auto duration = parse_duration(trim(whole.substr(0, colon)));
+  auto duration = parse_duration(trim_blanks(whole.substr(0, colon)));
   if (!duration) return stage_error(whole, duration.error().message);
   stage.duration = *duration;
-  std::string_view target = trim(whole.substr(colon + 1));
+  std::string_view target = trim_blanks(whole.substr(colon + 1));
   if (target.ends_with("/s")) {
     target.remove_suffix(2);
     const auto dots = target.find("..");
@@ -99,7 +94,7 @@ Result<void> validate_stages(const std::vector<Stage>& stages) {
 
 Result<std::vector<Stage>> parse_stages(std::string_view text) {
   std::vector<Stage> stages;
-  while (!trim(text).empty()) {
+  while (!trim_blanks(text).empty()) {
     const auto comma = text.find(',');
     auto stage = parse_stage(text.substr(0, comma));
     if (!stage) return stage.error();

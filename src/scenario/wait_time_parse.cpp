@@ -5,18 +5,14 @@
 #include <string>
 #include <vector>
 
+#include "base/ascii.hpp"
+
 namespace cicada::scenario {
 
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 bool parse_seconds(std::string_view s, double& out) {
-  s = trim(s);
+  s = trim_blanks(s);
   if (s.empty()) return false;
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
   return ec == std::errc{} && end == s.data() + s.size() && std::isfinite(out) && out >= 0;
@@ -32,10 +28,10 @@ Result<WaitTime> parse_wait_time(std::string_view text) {
     return make_error(usage + ", got \"" + std::string(text) + "\"" + std::string(why));
   };
 
-  std::string_view t = trim(text);
+  std::string_view t = trim_blanks(text);
   auto open = t.find('(');
   if (open == std::string_view::npos || t.empty() || t.back() != ')') return bad("");
-  std::string_view fn = trim(t.substr(0, open));
+  std::string_view fn = trim_blanks(t.substr(0, open));
   std::string_view inside = t.substr(open + 1, t.size() - open - 2);
 
   std::vector<double> args;

@@ -5,19 +5,13 @@
 namespace cicada::http {
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 // True when the attributes (after the first ';') say the cookie is already expired.
 bool deletes_cookie(std::string_view attributes) {
   while (!attributes.empty()) {
     const auto semi = attributes.find(';');
-    const std::string_view attr = trim(attributes.substr(0, semi));
+    const std::string_view attr = trim_blanks(attributes.substr(0, semi));
     if (starts_with_nocase(attr, "max-age=")) {
-      const std::string_view v = trim(attr.substr(8));
+      const std::string_view v = trim_blanks(attr.substr(8));
       return !v.empty() && (v == "0" || v.front() == '-');
     }
     if (semi == std::string_view::npos) break;
@@ -33,8 +27,8 @@ void CookieJar::set_from_header(std::string_view set_cookie) {
   const std::string_view pair = set_cookie.substr(0, semi);
   const auto eq = pair.find('=');
   if (eq == std::string_view::npos) return;
-  const std::string_view name = trim(pair.substr(0, eq));
-  std::string_view value = trim(pair.substr(eq + 1));
+  const std::string_view name = trim_blanks(pair.substr(0, eq));
+  std::string_view value = trim_blanks(pair.substr(eq + 1));
   if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
     value = value.substr(1, value.size() - 2);
   if (name.empty()) return;

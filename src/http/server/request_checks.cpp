@@ -1,24 +1,9 @@
 #include "http/server/request_checks.hpp"
 
-#include <cctype>
+#include "base/ascii.hpp"
 
 namespace cicada::http {
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  }
-  return true;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 // A Transfer-Encoding we can read is exactly one "chunked" (we implement no other coding). Returns 0 or
 // the status to refuse with, and the reason.
@@ -29,14 +14,14 @@ int check_transfer_encoding(std::string_view value, std::string& message) {
   while (true) {
     std::size_t comma = value.find(',');
     // A coding may carry parameters ("gzip;q=1"); its name is what comes before them.
-    std::string_view item = trim(value.substr(0, comma));
-    std::string_view name = trim(item.substr(0, item.find(';')));
+    std::string_view item = trim_blanks(value.substr(0, comma));
+    std::string_view name = trim_blanks(item.substr(0, item.find(';')));
     if (!name.empty()) {
       ++codings;
-      last_is_chunked = iequals(name, "chunked") && name.size() == item.size();
+      last_is_chunked = equals_nocase(name, "chunked") && name.size() == item.size();
       if (last_is_chunked) {
         ++chunked;
-      } else if (!iequals(name, "chunked")) {
+      } else if (!equals_nocase(name, "chunked")) {
         message = "unsupported Transfer-Encoding: " + std::string(name.substr(0, 64));
         return 501;
       }
@@ -63,7 +48,7 @@ std::string_view origin_form(std::string_view target) {
   std::size_t scheme_end = target.find("://");
   if (scheme_end == std::string_view::npos) return {};
   std::string_view scheme = target.substr(0, scheme_end);
-  if (!iequals(scheme, "http") && !iequals(scheme, "https")) return {};
+  if (!equals_nocase(scheme, "http") && !equals_nocase(scheme, "https")) return {};
   std::string_view rest = target.substr(scheme_end + 3);
   std::size_t path = rest.find_first_of("/?");
   if (path == std::string_view::npos) return "/";
