@@ -1,5 +1,7 @@
 #include "http/client/cookie_jar.hpp"
 
+#include <algorithm>
+
 #include "base/ascii.hpp"
 
 namespace cicada::http {
@@ -20,6 +22,12 @@ bool deletes_cookie(std::string_view attributes) {
   return false;
 }
 
+bool has_control_char(std::string_view s) {
+  for (char c : s)
+    if ((static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f) return true;
+  return false;
+}
+
 }  // namespace
 
 void CookieJar::set_from_header(std::string_view set_cookie) {
@@ -31,13 +39,15 @@ void CookieJar::set_from_header(std::string_view set_cookie) {
   std::string_view value = trim_blanks(pair.substr(eq + 1));
   if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
     value = value.substr(1, value.size() - 2);
-  if (name.empty()) return;
+  if (name.empty() || name.size() + value.size() > kMaxCookieBytes || has_control_char(set_cookie)) return;
   const bool remove = semi != std::string_view::npos && deletes_cookie(set_cookie.substr(semi + 1));
 
   for (std::size_t i = 0; i < size_; ++i) {
     if (slots_[i].first != name) continue;
     if (remove) {
-      std::swap(slots_[i], slots_[size_ - 1]);
+      std::rotate(slots_.begin() + static_cast<std::ptrdiff_t>(i),
+                  slots_.begin() + static_cast<std::ptrdiff_t>(i) + 1,
+                  slots_.begin() + static_cast<std::ptrdiff_t>(size_));
       --size_;
     } else {
       slots_[i].second.assign(value);
@@ -45,6 +55,10 @@ void CookieJar::set_from_header(std::string_view set_cookie) {
     return;
   }
   if (remove) return;
+  if (size_ == kMaxCookies) {  // the oldest makes room, its strings reused at the end
+    std::rotate(slots_.begin(), slots_.begin() + 1, slots_.begin() + static_cast<std::ptrdiff_t>(size_));
+    --size_;
+  }
   if (size_ == slots_.size()) slots_.emplace_back();
   slots_[size_].first.assign(name);
   slots_[size_].second.assign(value);

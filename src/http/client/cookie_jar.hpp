@@ -4,6 +4,12 @@
 // Deliberately small: name=value pairs from Set-Cookie are stored and sent back on every later request of
 // the same user. Domain, Path, Expires and Secure are ignored (a load test talks to one host); only
 // "Max-Age=0" (or negative) deletes a cookie, which is how servers log a user out.
+//
+// Bounded as browsers bound a site's cookies, since the target may be hostile and a user lives for the
+// whole run: at most kMaxCookies (the oldest goes first, as in Chromium's 180 per domain), each at most
+// kMaxCookieBytes of name and value (RFC 6265 section 6.1; larger ones are ignored). A Set-Cookie holding a
+// control character other than a tab is ignored whole (RFC 6265bis), so no cookie can end the Cookie
+// header it goes back in.
 #include <string>
 #include <string_view>
 #include <utility>
@@ -13,6 +19,9 @@ namespace cicada::http {
 
 class CookieJar {
  public:
+  static constexpr std::size_t kMaxCookies = 180;
+  static constexpr std::size_t kMaxCookieBytes = 4096;
+
   // Applies one Set-Cookie header value ("sid=abc; Path=/; HttpOnly").
   void set_from_header(std::string_view set_cookie);
   // Appends "a=1; b=2" (nothing when empty).
@@ -23,8 +32,8 @@ class CookieJar {
   void clear() { size_ = 0; }
 
  private:
-  // Slots are kept after a delete so that their strings' capacity is reused: no allocation when a
-  // server sets the same cookies again and again.
+  // Slots [0, size_) in the order the cookies were first set. Slots are kept after a delete so that their
+  // strings' capacity is reused: no allocation when a server sets the same cookies again and again.
   std::vector<std::pair<std::string, std::string>> slots_;
   std::size_t size_ = 0;
 };
