@@ -1,6 +1,7 @@
 #pragma once
 // ASCII case-insensitive comparison, the one copy for HTTP header names, URL schemes, cookie attributes,
 // media types and scenario keys (protocol text is ASCII; locale-aware tolower would be wrong and slow).
+#include <array>
 #include <cstddef>
 #include <string_view>
 
@@ -31,6 +32,25 @@ constexpr std::string_view trim_blanks(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   return s;
+}
+
+// RFC 9110 tchar: the characters of a method and of a header name.
+inline constexpr std::array<bool, 256> kTokenChars = [] {
+  std::array<bool, 256> t{};
+  for (int c = '0'; c <= '9'; ++c) t[c] = true;
+  for (int c = 'a'; c <= 'z'; ++c) t[c] = t[c - 'a' + 'A'] = true;
+  for (char c : std::string_view("!#$%&'*+-.^_`|~")) t[static_cast<unsigned char>(c)] = true;
+  return t;
+}();
+
+constexpr bool is_token_char(char c) { return kTokenChars[static_cast<unsigned char>(c)]; }
+
+// A non-empty run of tchars: a valid method or header name.
+constexpr bool is_token(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s)
+    if (!is_token_char(c)) return false;
+  return true;
 }
 
 }  // namespace cicada

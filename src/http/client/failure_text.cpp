@@ -121,6 +121,14 @@ void format_transport_error(std::string& out, TransportError kind, std::string_v
       msg = "cannot use URL: ";
       msg += detail;
       break;
+    case TransportError::kInvalidHeader:
+      type = "InvalidHeader";
+      msg = detail;
+      break;
+    case TransportError::kInvalidMethod:
+      type = "ValueError";
+      msg = detail;
+      break;
     case TransportError::kStreamReset:
       type = "StreamResetError";
       msg = "stream reset by the server: ";

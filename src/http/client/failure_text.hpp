@@ -22,6 +22,10 @@ enum class TransportError {
   kClosedBeforeResponse,
   kTooManyRedirects,
   kBadUrl,
+  // The scenario asked for a request that cannot be written (request_head_problem): nothing was sent;
+  // detail says which header or method.
+  kInvalidHeader,
+  kInvalidMethod,
   // HTTP/2: the server reset the request's stream (RST_STREAM, or refused it in a GOAWAY); detail is the
   // error code's name ("INTERNAL_ERROR").
   kStreamReset,

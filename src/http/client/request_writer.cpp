@@ -1,6 +1,42 @@
 #include "http/client/request_writer.hpp"
 
 namespace cicada::http {
+namespace {
+
+bool value_is_writable(std::string_view value) {
+  if (!value.empty() && (value.front() == ' ' || value.front() == '\t')) return false;
+  return value.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
+}
+
+TransportError header_problem(std::string_view name, std::string_view value, std::string* why) {
+  if (!is_token(name)) {
+    if (why) *why = "Invalid header name: " + std::string(name);
+    return TransportError::kInvalidHeader;
+  }
+  if (!value_is_writable(value)) {
+    // python-requests' text (2.28, Locust 2.12's), so a failures table reads the same.
+    if (why) *why = "Invalid return character or leading space in header: " + std::string(name);
+    return TransportError::kInvalidHeader;
+  }
+  return TransportError::kNone;
+}
+
+}  // namespace
+
+TransportError request_head_problem(const RequestHead& head, std::string* why) {
+  if (!is_token(head.method)) {
+    if (why) *why = "Invalid HTTP method: " + std::string(head.method);
+    return TransportError::kInvalidMethod;
+  }
+  for (const auto& h : head.headers)
+    if (auto e = header_problem(h.name, h.value, why); e != TransportError::kNone) return e;
+  for (const HeaderList* list : {head.user_defaults, head.run_defaults}) {
+    if (!list) continue;
+    for (const auto& [n, v] : *list)
+      if (auto e = header_problem(n, v, why); e != TransportError::kNone) return e;
+  }
+  return TransportError::kNone;
+}
 
 void write_request(std::string& out, const RequestHead& head) {
   out.clear();

@@ -12,6 +12,7 @@
 #include "base/ascii.hpp"
 #include "cicada/http_client.hpp"
 #include "http/client/cookie_jar.hpp"
+#include "http/client/failure_text.hpp"
 #include "http/client/url.hpp"
 
 namespace cicada::http {
@@ -90,6 +91,13 @@ inline void append_content_length(std::string& out, const RequestHead& head) {
   (void)ec;
   out.append(buf, end);
 }
+
+// Whether the head can be written as asked: kNone, or kInvalidMethod for a method that is not a token,
+// kInvalidHeader for a header name that is not a token or a value with a CR, LF or NUL (it would end the
+// header early and start another the scenario never wrote) or leading whitespace (python-requests refuses
+// those values too). `why`, when given, gets the failure text's message. A bad default header fails every
+// request, even one whose own header of that name would have replaced it.
+TransportError request_head_problem(const RequestHead& head, std::string* why = nullptr);
 
 // Clears `out` and writes the request line, Host, the headers above and the body.
 void write_request(std::string& out, const RequestHead& head);

@@ -9,21 +9,11 @@
 // still to come, bytes after it), is left
 // untouched for http-parser from its first byte, as before. The fuzz target (tests/fuzz/
 // response_parser_fuzz.cpp) checks that this path and http-parser agree on every input.
-#include <array>
-
+#include "base/ascii.hpp"
 #include "http/client/response_parser.hpp"
 
 namespace cicada::http {
 namespace {
-
-// RFC 9110 tchar: the characters of a header name.
-constexpr std::array<bool, 256> kTokenChars = [] {
-  std::array<bool, 256> t{};
-  for (int c = '0'; c <= '9'; ++c) t[c] = true;
-  for (int c = 'a'; c <= 'z'; ++c) t[c] = t[c - 'a' + 'A'] = true;
-  for (char c : std::string_view("!#$%&'*+-.^_`|~")) t[static_cast<unsigned char>(c)] = true;
-  return t;
-}();
 
 // Printable ASCII and space: what a reason phrase or header value may hold on this path.
 bool printable(std::string_view s) {
@@ -77,7 +67,7 @@ bool ResponseParser::feed_simple(const char* data, std::size_t size) {
     if (colon == 0 || colon == std::string_view::npos) return give_up_simple();
     const std::string_view name = line.substr(0, colon);
     for (char c : name)
-      if (!kTokenChars[static_cast<unsigned char>(c)]) return give_up_simple();
+      if (!is_token_char(c)) return give_up_simple();
     std::string_view value = line.substr(colon + 1);
     while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
     if (value.empty() || value.back() == ' ' || !printable(value)) return give_up_simple();

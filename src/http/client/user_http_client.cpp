@@ -85,7 +85,10 @@ Task<Response> UserHttpClient::request(std::string_view method, std::string_view
   } else {
     error = TransportError::kBadUrl;
   }
-  if (error != TransportError::kNone) failure().detail.assign(is_absolute_url(path) ? path : base_url_);
+  if (error != TransportError::kNone)
+    failure().detail.assign(is_absolute_url(path) ? path : base_url_);
+  else
+    target_ = requote_target(target_, quoted_target_);  // target_ views the caller's path here
   // Locust names a request by the path and query of the URL it was asked for (before redirects).
   const std::string_view name = options.name.empty() ? target_ : options.name;
   method_.assign(method);
@@ -96,6 +99,10 @@ Task<Response> UserHttpClient::request(std::string_view method, std::string_view
   head_.body = options.body;
   head_.content_type = options.content_type;
   head_.headers = options.headers;
+  // Checked here, not while writing: nothing is sent and no connection opened for a request that cannot be
+  // written. The message is only made for a failure (most users never need failure()'s texts).
+  if (error == TransportError::kNone && request_head_problem(head_) != TransportError::kNone)
+    error = request_head_problem(head_, &failure().detail);
   for (int hops = 0; error == TransportError::kNone; ++hops) {
     // Two statements, not one co_await of a conditional: g++ 12 destroys such a temporary Task twice.
     if (shared_.config().http2)
@@ -135,24 +142,8 @@ bool UserHttpClient::follow_location(std::string_view location) {
   if (!locations_) locations_ = std::make_unique<std::array<std::string, 2>>();
   std::string& out = (*locations_)[location_slot_];
   location_slot_ ^= 1;
-  if (is_absolute_url(location)) {
-    out.assign(location);
-    return parse_absolute_url(out, hop_origin_, target_);
-  }
-  if (location.substr(0, 2) == "//") {  // scheme-relative
-    out.assign(hop_origin_.tls ? "https:" : "http:");
-    out += location;
-    return parse_absolute_url(out, hop_origin_, target_);
-  }
-  if (!location.empty() && location.front() == '/') {
-    out.assign(location);
-  } else {  // relative to the current target's directory
-    std::string_view base = target_.substr(0, target_.find('?'));
-    base = base.substr(0, base.rfind('/') + 1);
-    out.assign(base.empty() ? std::string_view("/") : base);
-    out += location;
-  }
-  target_ = out;
+  if (!resolve_location(location, out, hop_origin_, target_)) return false;
+  target_ = requote_target(target_, quoted_target_);  // target_ views `out`, never quoted_target_
   return true;
 }
 

@@ -152,6 +152,8 @@ class UserHttpClient final : public HttpClient, private detail::ResponseOwner {
   // resolved against the previous target.
   std::unique_ptr<std::array<std::string, 2>> locations_;
   int location_slot_ = 0;
+  // A target percent-encoded as Locust's HttpSession sends it (requote_target), when it needed that.
+  std::string quoted_target_;
   RequestHead head_;
 
   // Streamed responses (text/event-stream, NDJSON) are timed as they arrive: stream_kind_known_ tells

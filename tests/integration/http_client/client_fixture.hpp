@@ -105,6 +105,13 @@ class ClientTest : public ::testing::Test {
     return n;
   }
 
+  // Options carrying only these headers.
+  static RequestOptions with_headers(std::span<const Header> headers) {
+    RequestOptions options;
+    options.headers = headers;
+    return options;
+  }
+
   boost::asio::io_context io_;
   stats::ThreadStats stats_;
   std::unique_ptr<SharedClientState> shared_;

@@ -340,5 +340,24 @@ TEST_F(Http2Test, TheSameExchangesRecordTheSameStatsChecksAndFailureTextsAsHttp1
   EXPECT_EQ(h1.seen[6], "0 0 0 ReadTimeout('request timeout after 0.2 s')");
 }
 
+// :path is percent-encoded as the HTTP/1.1 request line is, and a header with a line break is refused
+// before a stream is opened (HPACK would carry it, and the server would reject the stream).
+TEST_F(Http2Test, APathIsPercentEncodedAndABrokenHeaderIsRefusedBeforeSending) {
+  H2Server server(echo);
+  use_config(h2_config(server.url()));
+  auto client = make_client();
+  run([&]() -> Task<> {
+    Response r = co_await client->get("/a b/\xc3\xa9");
+    EXPECT_EQ(r.status(), 200);
+    EXPECT_EQ(r.text(), "GET /a%20b/%C3%A9");
+    const Header injected[] = {{"X-Test", "a\r\nb"}};
+    Response bad = co_await client->get("/bad", with_headers(injected));
+    EXPECT_EQ(bad.error(), "InvalidHeader('Invalid return character or leading space in header: X-Test')");
+  }());
+  ASSERT_EQ(server.requests().size(), 1u);
+  EXPECT_EQ(totals("GET", "/a%20b/%C3%A9").requests, 1u);
+  EXPECT_EQ(totals("GET", "/bad").failures, 1u);
+}
+
 }  // namespace
 }  // namespace cicada::http::test

@@ -51,8 +51,9 @@ TEST(Url, UserInfoIsDroppedAndIpv6LiteralsKeepTheirPort) {
 }
 
 TEST(Url, RejectsWhatIsNotAnHttpUrl) {
-  for (const char* bad : {"ftp://host/", "/relative", "http://", "http://host:0/", "http://host:65536/",
-                          "http://host:8x/", "http://[::1/", "http://[::1]x/"}) {
+  for (const char* bad :
+       {"ftp://host/", "/relative", "http://", "http://host:0/", "http://host:65536/", "http://host:8x/",
+        "http://[::1/", "http://[::1]x/", "http://a b/", "http://a\tb:80/"}) {
     SCOPED_TRACE(bad);
     EXPECT_FALSE(parse(bad).ok);
   }
@@ -70,6 +71,90 @@ TEST(Url, HostHeaderLeavesOutTheDefaultPort) {
   out.clear();
   append_host_header_value(out, Origin{false, "::1", 8080});
   EXPECT_EQ(out, "[::1]:8080");
+}
+
+// A host with a control character or a space would end the Host header early or break the request line.
+TEST(Url, RejectsAHostThatCannotBeWritten) {
+  EXPECT_FALSE(parse(std::string("http://a\r\nX-Evil: 1/")).ok);
+  EXPECT_FALSE(parse(std::string("http://a\0b/", 11)).ok);
+  EXPECT_FALSE(parse("http://a\x7f/").ok);
+}
+
+std::string requoted(std::string_view target) {
+  std::string buffer;
+  return std::string(requote_target(target, buffer));
+}
+
+// The outputs are python-requests' requote_uri (2.34) for the same inputs, what Locust's HttpSession sends.
+TEST(Url, TargetsArePercentEncodedAsPythonRequestsDoes) {
+  EXPECT_EQ(requoted("/a b?q=x y"), "/a%20b?q=x%20y");
+  EXPECT_EQ(requoted("/\xc3\xbc"), "/%C3%BC");
+  EXPECT_EQ(requoted("/a%20b"), "/a%20b");
+  EXPECT_EQ(requoted("/%41%2f%2F"), "/A%2f%2F");    // unreserved decoded, others kept as written
+  EXPECT_EQ(requoted("/a%zz%20"), "/a%25zz%2520");  // one bad escape: every '%' is encoded
+  EXPECT_EQ(requoted("/a%2"), "/a%2");
+  EXPECT_EQ(requoted("/a%-1"), "/a%-1");
+  EXPECT_EQ(requoted("/%%41"), "/%A");
+  EXPECT_EQ(requoted("/x\"<>\\^`{|}"), "/x%22%3C%3E%5C%5E%60%7B%7C%7D");
+  EXPECT_EQ(requoted("/a\tb\r\n"), "/a%09b%0D%0A");
+  EXPECT_EQ(requoted("/p?a=1&b=[2]"), "/p?a=1&b=[2]");
+  EXPECT_EQ(requoted("/~user/!$&()*+,;=:@"), "/~user/!$&()*+,;=:@");
+}
+
+TEST(Url, APlainTargetIsReturnedAsItIsAndTheFragmentDropped) {
+  std::string buffer = "untouched";
+  const std::string_view plain = "/predict?x=1";
+  const std::string_view out = requote_target(plain, buffer);
+  EXPECT_EQ(out.data(), plain.data());  // no copy
+  EXPECT_EQ(buffer, "untouched");
+  EXPECT_EQ(requote_target("/x?y=1#frag ment", buffer), "/x?y=1");
+  EXPECT_EQ(requoted("/a b#x"), "/a%20b");
+}
+
+TEST(Url, RequotingTwiceChangesNothing) {
+  for (std::string_view t : {"/a b", "/a%zz", "/%41%2F", "/\xff", "/%%", "/a%2"}) {
+    SCOPED_TRACE(t);
+    const std::string once = requoted(t);
+    EXPECT_EQ(requoted(once), once);
+  }
+}
+
+struct Hop {
+  bool ok = false;
+  Origin origin;
+  std::string target;
+};
+
+Hop follow(std::string_view location, Origin origin, std::string_view target) {
+  std::string out;
+  Hop h;
+  h.ok = resolve_location(location, out, origin, target);
+  h.origin = origin;
+  h.target = std::string(target);
+  return h;
+}
+
+TEST(Url, RedirectLocationsResolveAgainstTheCurrentHop) {
+  const Origin here{true, "h", 8443};
+  auto a = follow("http://other:81/x?y", here, "/a/b");
+  ASSERT_TRUE(a.ok);
+  EXPECT_EQ(a.origin, (Origin{false, "other", 81}));
+  EXPECT_EQ(a.target, "/x?y");
+  auto b = follow("//cdn/y", here, "/a/b");  // scheme-relative keeps https
+  ASSERT_TRUE(b.ok);
+  EXPECT_EQ(b.origin, (Origin{true, "cdn", 443}));
+  EXPECT_EQ(b.target, "/y");
+  auto c = follow("/root", here, "/a/b");
+  ASSERT_TRUE(c.ok);
+  EXPECT_EQ(c.origin, here);
+  EXPECT_EQ(c.target, "/root");
+  auto d = follow("c?q=1", here, "/a/b?z=/x/");  // the directory of the path, not of the query
+  EXPECT_EQ(d.target, "/a/c?q=1");
+  EXPECT_EQ(follow("c", here, "?q").target, "/c");
+  EXPECT_FALSE(follow("ftp://x/", here, "/").ok);
+  EXPECT_FALSE(follow("mailto:a@b", here, "/").ok);
+  EXPECT_EQ(follow("./a:b", here, "/d/").target, "/d/./a:b");
+  EXPECT_FALSE(follow("http://a b/", here, "/").ok);
 }
 
 }  // namespace
