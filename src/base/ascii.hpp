@@ -34,6 +34,14 @@ constexpr std::string_view trim_blanks(std::string_view s) {
   return s;
 }
 
+// The value of a hex digit, or -1: for %-escapes in URLs and forms.
+constexpr int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
 // RFC 9110 tchar: the characters of a method and of a header name.
 inline constexpr std::array<bool, 256> kTokenChars = [] {
   std::array<bool, 256> t{};

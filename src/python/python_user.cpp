@@ -367,7 +367,7 @@ PyObject* PythonUser::response_tuple(Response& r) {
   const std::uint64_t ticket = catch_response_ ? ++next_ticket_ : 0;
   const std::string_view body = r.text();
   // Built item by item (no format string to parse per request); no error is None.
-  PyObject* tuple = PyTuple_New(8);
+  PyObject* tuple = PyTuple_New(9);
   PyTuple_SET_ITEM(tuple, 0, PyLong_FromLong(r.status()));
   PyTuple_SET_ITEM(tuple, 1, PyBytes_FromStringAndSize(body.data(), static_cast<Py_ssize_t>(body.size())));
   PyTuple_SET_ITEM(tuple, 2, latin1(r.header_block()));
@@ -382,6 +382,15 @@ PyObject* PythonUser::response_tuple(Response& r) {
   PyTuple_SET_ITEM(tuple, 5, utf8(n.last_failure_text()));
   PyTuple_SET_ITEM(tuple, 6, reason_text(r.reason()));
   PyTuple_SET_ITEM(tuple, 7, PyLong_FromUnsignedLongLong(static_cast<unsigned long long>(ticket)));
+  // The entry name when it is not the path as given (requoted, after the host's path, or an absolute URL's
+  // path), so listeners hear the name the statistics use; None in the common case, made for nothing.
+  PyObject* entry = Py_None;
+  if (!has_name_ && n.last_name() != url_) {
+    entry = utf8(n.last_name());
+  } else {
+    Py_INCREF(entry);
+  }
+  PyTuple_SET_ITEM(tuple, 8, entry);
   if (catch_response_) {
     pending_ = std::move(r);
     pending_ticket_ = ticket;

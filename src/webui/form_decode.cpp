@@ -1,14 +1,9 @@
 #include "webui/form_decode.hpp"
 
+#include "base/ascii.hpp"
+
 namespace cicada::webui {
 namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 std::string decode(std::string_view s) {
   std::string out;

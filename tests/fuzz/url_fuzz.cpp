@@ -1,19 +1,47 @@
-// URLs and request targets the load generator reads from outside (src/http/client/url): a redirect's
-// Location from the target, and the paths a scenario builds from data. The whole input is each of: a
-// target to requote, an absolute URL, and a Location to follow from https://h:8443/a/b?c.
+// URLs and request targets the load generator reads from outside: a redirect's Location from the target,
+// and the paths a scenario builds from data (src/http/client/url, request_target). The whole input is each
+// of: a target to requote, an absolute URL, and a Location to follow from https://h:8443/a/b?c.
 #include <string>
 
+#include "base/ascii.hpp"
 #include "fuzz_support.hpp"
+#include "http/client/request_target.hpp"
 #include "http/client/url.hpp"
 
 namespace {
 
 using cicada::fuzz::require;
 
-// What requote_target may leave in a target: requests' quote() safe set and '%'.
-bool requoted_byte(char c) {
-  if ((c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')) return true;
-  return std::string_view("-._~!$&'()*+,/:;=?@[]%").find(c) != std::string_view::npos;
+bool unreserved(char c) {
+  return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') ||
+         std::string_view("-._~").find(c) != std::string_view::npos;
+}
+
+// urllib3's PATH_CHARS (and '?' in a query): what a requoted target holds besides its escapes.
+bool allowed(char c, bool in_query) {
+  return unreserved(c) || std::string_view("!$&'()*+,;=:@/").find(c) != std::string_view::npos ||
+         (in_query && c == '?');
+}
+
+void check_requoted(std::string_view t) {
+  require(!t.empty() && t.front() == '/', "a requoted target starts with '/'");
+  require(t.find('#') == std::string_view::npos, "no fragment is sent");
+  bool in_query = false;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    const char c = t[i];
+    if (c == '?') in_query = true;
+    if (c != '%') {
+      require(allowed(c, in_query), "a requoted target holds only urllib3's allowed bytes and escapes");
+      continue;
+    }
+    require(i + 2 < t.size() && cicada::hex_value(t[i + 1]) >= 0 && cicada::hex_value(t[i + 2]) >= 0,
+            "every '%' starts an escape");
+    require(!(t[i + 1] >= 'a' && t[i + 1] <= 'f') && !(t[i + 2] >= 'a' && t[i + 2] <= 'f'),
+            "escapes are in upper case");
+    const char decoded = static_cast<char>(cicada::hex_value(t[i + 1]) * 16 + cicada::hex_value(t[i + 2]));
+    require(!unreserved(decoded), "no escape of an unreserved character is left");
+    i += 2;
+  }
 }
 
 // A host the request can carry: nothing that ends the Host header or the request line.
@@ -39,20 +67,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   using namespace cicada::http;
   const std::string_view in = cicada::fuzz::as_text(data, size);
 
-  std::string buffer;
-  const std::string_view once = requote_target(in, buffer);
-  require(once.find('#') == std::string_view::npos, "no fragment is sent");
-  for (char c : once) require(requoted_byte(c), "a requoted target holds only safe bytes and '%'");
-  // requests' requote_uri is not idempotent when a decoded escape lands right after a lone '%' ("%%41" is
-  // "%A", then "%25A"), and cicada requotes once, as requests does; without a '%' it is.
-  const std::string kept(once);
-  std::string buffer2;
-  if (in.find('%') == std::string_view::npos)
-    require(requote_target(kept, buffer2) == kept, "requoting a requoted target changes nothing");
-  const std::string_view before_fragment = in.substr(0, in.find('#'));
-  bool plain = true;
-  for (char c : before_fragment) plain = plain && requoted_byte(c) && c != '%';
-  if (plain) require(once.data() == in.data(), "a plain target is returned without a copy");
+  TargetBuffers buffers;
+  const std::string_view once = requote_target(in, buffers);
+  check_requoted(once);
+  if (once.data() == in.data())
+    require(once == in.substr(0, in.find('#')), "an untouched target is the input");
+  // Decoding escapes can make a new dot segment or a new lone '%' ("%2e%2e", "%%41"), as in requests;
+  // without a '%' in the input, requoting again changes nothing.
+  if (in.find('%') == std::string_view::npos) {
+    const std::string kept(once);
+    TargetBuffers again;
+    require(requote_target(kept, again) == kept, "requoting a requoted target changes nothing");
+  }
 
   Origin origin;
   std::string_view target;
@@ -67,6 +93,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const bool in_out =
         hop_target.data() >= out.data() && hop_target.data() + hop_target.size() <= out.data() + out.size();
     require(in_out || hop_target == "/", "the next target lives in the caller's buffer (or is the root)");
+    TargetBuffers next;
+    check_requoted(requote_target(hop_target, next));
   }
   return 0;
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "base/ascii.hpp"
+#include "base/host_url.hpp"
 
 namespace cicada::http {
 namespace {
@@ -24,7 +25,7 @@ bool deletes_cookie(std::string_view attributes) {
 
 bool has_control_char(std::string_view s) {
   for (char c : s)
-    if ((static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f) return true;
+    if (is_control_char(c) && c != '\t') return true;
   return false;
 }
 

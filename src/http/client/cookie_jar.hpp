@@ -6,7 +6,7 @@
 // "Max-Age=0" (or negative) deletes a cookie, which is how servers log a user out.
 //
 // Bounded as browsers bound a site's cookies, since the target may be hostile and a user lives for the
-// whole run: at most kMaxCookies (the oldest goes first, as in Chromium's 180 per domain), each at most
+// whole run: at most kMaxCookies (Chromium keeps 180 a domain; here the first set goes first), each at most
 // kMaxCookieBytes of name and value (RFC 6265 section 6.1; larger ones are ignored). A Set-Cookie holding a
 // control character other than a tab is ignored whole (RFC 6265bis), so no cookie can end the Cookie
 // header it goes back in.

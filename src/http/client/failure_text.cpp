@@ -33,6 +33,14 @@ void append_python_repr(std::string& out, std::string_view s) {
   out += quote;
 }
 
+// A scenario's text in a failure message: its repr, cut to 200 bytes (a failure text is kept per distinct
+// text, and a bad header may be a large one).
+void append_bounded_repr(std::string& out, std::string_view s) {
+  constexpr std::size_t kShown = 200;
+  if (s.size() <= kShown) return append_python_repr(out, s);
+  append_python_repr(out, std::string(s.substr(0, kShown)) + "...");
+}
+
 void append_int(std::string& out, long long v) {
   char buf[24];
   auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
@@ -121,13 +129,18 @@ void format_transport_error(std::string& out, TransportError kind, std::string_v
       msg = "cannot use URL: ";
       msg += detail;
       break;
-    case TransportError::kInvalidHeader:
+    case TransportError::kInvalidHeaderName:
+    case TransportError::kInvalidHeaderValue:
+      // python-requests' text (2.34, Debian's), with the name or value as Python shows it.
       type = "InvalidHeader";
-      msg = detail;
+      msg = "Invalid leading whitespace, reserved character(s), or return character(s) in header ";
+      msg += kind == TransportError::kInvalidHeaderName ? "name: " : "value: ";
+      append_bounded_repr(msg, detail);
       break;
     case TransportError::kInvalidMethod:
       type = "ValueError";
-      msg = detail;
+      msg = "Invalid HTTP method: ";
+      append_bounded_repr(msg, detail);
       break;
     case TransportError::kStreamReset:
       type = "StreamResetError";

@@ -23,8 +23,9 @@ enum class TransportError {
   kTooManyRedirects,
   kBadUrl,
   // The scenario asked for a request that cannot be written (request_head_problem): nothing was sent;
-  // detail says which header or method.
-  kInvalidHeader,
+  // detail is the offending header name, header value or method.
+  kInvalidHeaderName,
+  kInvalidHeaderValue,
   kInvalidMethod,
   // HTTP/2: the server reset the request's stream (RST_STREAM, or refused it in a GOAWAY); detail is the
   // error code's name ("INTERNAL_ERROR").

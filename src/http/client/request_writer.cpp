@@ -3,29 +3,32 @@
 namespace cicada::http {
 namespace {
 
+// python-requests' rule (utils.check_header_validity): no leading whitespace, no CR or LF; NUL too, which
+// RFC 9110 section 5.5 forbids.
 bool value_is_writable(std::string_view value) {
   if (!value.empty() && (value.front() == ' ' || value.front() == '\t')) return false;
   return value.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
 }
 
 TransportError header_problem(std::string_view name, std::string_view value, std::string* why) {
+  TransportError e = TransportError::kNone;
+  std::string_view culprit;
   if (!is_token(name)) {
-    if (why) *why = "Invalid header name: " + std::string(name);
-    return TransportError::kInvalidHeader;
+    e = TransportError::kInvalidHeaderName;
+    culprit = name;
+  } else if (!value_is_writable(value)) {
+    e = TransportError::kInvalidHeaderValue;
+    culprit = value;
   }
-  if (!value_is_writable(value)) {
-    // python-requests' text (2.28, Locust 2.12's), so a failures table reads the same.
-    if (why) *why = "Invalid return character or leading space in header: " + std::string(name);
-    return TransportError::kInvalidHeader;
-  }
-  return TransportError::kNone;
+  if (e != TransportError::kNone && why) why->assign(culprit);
+  return e;
 }
 
 }  // namespace
 
 TransportError request_head_problem(const RequestHead& head, std::string* why) {
   if (!is_token(head.method)) {
-    if (why) *why = "Invalid HTTP method: " + std::string(head.method);
+    if (why) why->assign(head.method);
     return TransportError::kInvalidMethod;
   }
   for (const auto& h : head.headers)
@@ -35,7 +38,7 @@ TransportError request_head_problem(const RequestHead& head, std::string* why) {
     for (const auto& [n, v] : *list)
       if (auto e = header_problem(n, v, why); e != TransportError::kNone) return e;
   }
-  return TransportError::kNone;
+  return header_problem("Content-Type", head.content_type, why);
 }
 
 void write_request(std::string& out, const RequestHead& head) {

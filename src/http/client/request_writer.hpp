@@ -93,10 +93,11 @@ inline void append_content_length(std::string& out, const RequestHead& head) {
 }
 
 // Whether the head can be written as asked: kNone, or kInvalidMethod for a method that is not a token,
-// kInvalidHeader for a header name that is not a token or a value with a CR, LF or NUL (it would end the
-// header early and start another the scenario never wrote) or leading whitespace (python-requests refuses
-// those values too). `why`, when given, gets the failure text's message. A bad default header fails every
-// request, even one whose own header of that name would have replaced it.
+// kInvalidHeaderName for a header name that is not one, kInvalidHeaderValue for a value (Content-Type's
+// too) with a CR, LF or NUL (it would end the header early and start another the scenario never wrote) or
+// leading whitespace (python-requests refuses those values too). `why`, when given, gets the offending
+// method, name or value. A bad default header fails every request, even one whose own header of that name
+// would have replaced it.
 TransportError request_head_problem(const RequestHead& head, std::string* why = nullptr);
 
 // Clears `out` and writes the request line, Host, the headers above and the body.

@@ -3,37 +3,17 @@
 #include <charconv>
 
 #include "base/ascii.hpp"
+#include "base/host_url.hpp"
 
 namespace cicada::http {
 namespace {
 
 constexpr bool is_alnum(char c) { return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'); }
 
-constexpr bool is_unreserved(char c) { return is_alnum(c) || c == '-' || c == '.' || c == '_' || c == '~'; }
-
-// What requote_uri's quote() leaves as it is, '%' aside: unreserved and "!#$&'()*+,/:;=?@[]".
-constexpr bool kept_as_is(char c) {
-  return is_unreserved(c) || std::string_view("!#$&'()*+,/:;=?@[]").find(c) != std::string_view::npos;
-}
-
-constexpr int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f') return (c | 0x20) - 'a' + 10;
-  return -1;
-}
-
-void append_escaped(std::string& out, char c) {
-  constexpr std::string_view kHex = "0123456789ABCDEF";
-  const auto b = static_cast<unsigned char>(c);
-  out += '%';
-  out += kHex[b >> 4];
-  out += kHex[b & 15];
-}
-
 // Bytes that would end the Host header or the request line early: a host with one is refused, not sent.
 bool host_is_writable(std::string_view host) {
   for (char c : host)
-    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) return false;
+    if (is_control_char(c) || c == ' ') return false;
   return true;
 }
 
@@ -112,53 +92,24 @@ bool resolve_location(std::string_view location, std::string& out, Origin& origi
     out += location;
     return parse_absolute_url(out, origin, target);
   }
-  if (!location.empty() && location.front() == '/') {
+  // RFC 3986 section 5.2.2 for a reference without scheme or authority, as urljoin does; dot segments go
+  // when the target is requoted (request_target.hpp).
+  location = location.substr(0, location.find('#'));
+  const std::string_view path = target.substr(0, target.find('?'));
+  if (location.empty()) {
+    out.assign(target);  // the same resource again
+  } else if (location.front() == '/') {
     out.assign(location);
-  } else {  // relative to the current target's directory
-    std::string_view base = target.substr(0, target.find('?'));
-    base = base.substr(0, base.rfind('/') + 1);
-    out.assign(base.empty() ? std::string_view("/") : base);
+  } else if (location.front() == '?') {
+    out.assign(path.empty() ? std::string_view("/") : path);
+    out += location;
+  } else {  // relative to the current path's directory
+    const std::string_view dir = path.substr(0, path.rfind('/') + 1);
+    out.assign(dir.empty() ? std::string_view("/") : dir);
     out += location;
   }
   target = out;
   return true;
-}
-
-std::string_view requote_target(std::string_view target, std::string& buffer) {
-  target = target.substr(0, target.find('#'));
-  bool plain = true;
-  for (char c : target) plain = plain && kept_as_is(c);
-  if (plain) return target;
-  // requote_uri decodes the escapes of unreserved characters first. Two alphanumerics after a '%' that
-  // are not both hex digits make that step fail (InvalidURL), and requests then encodes every '%' instead.
-  const auto escape_at = [&](std::size_t i) {
-    return target[i] == '%' && i + 2 < target.size() && is_alnum(target[i + 1]) && is_alnum(target[i + 2]);
-  };
-  bool escapes_valid = true;
-  for (std::size_t i = 0; i < target.size(); ++i)
-    if (escape_at(i) && (hex_value(target[i + 1]) < 0 || hex_value(target[i + 2]) < 0)) escapes_valid = false;
-  buffer.clear();
-  for (std::size_t i = 0; i < target.size(); ++i) {
-    const char c = target[i];
-    if (c != '%') {
-      if (kept_as_is(c))
-        buffer += c;
-      else
-        append_escaped(buffer, c);
-    } else if (!escapes_valid) {
-      buffer += "%25";
-    } else if (escape_at(i)) {
-      const char decoded = static_cast<char>(hex_value(target[i + 1]) * 16 + hex_value(target[i + 2]));
-      if (is_unreserved(decoded))
-        buffer += decoded;
-      else
-        buffer.append(target.substr(i, 3));  // as written, its case kept
-      i += 2;
-    } else {
-      buffer += '%';
-    }
-  }
-  return buffer;
 }
 
 void append_host_header_value(std::string& out, const Origin& origin) {

@@ -20,19 +20,14 @@ struct Origin {
 // the path and query (a view into `url`, "/" when absent). Returns false for anything else.
 bool parse_absolute_url(std::string_view url, Origin& origin, std::string_view& target);
 
-// The next hop's origin and target for a redirect's Location: absolute, scheme-relative ("//host/x"),
-// absolute-path ("/x") or relative to the directory of the current target ("x"). `origin` and `target` are
+// The next hop's origin and target for a redirect's Location, as urljoin resolves it: absolute,
+// scheme-relative ("//host/x"), absolute-path ("/x"), a query ("?x": the current path's), relative to the
+// current path's directory ("x", "../x"; requote_target removes the dot segments), or empty (the same
+// target). A fragment is dropped. `origin` and `target` are
 // the current hop's on entry, the next one's after a true return. `out` holds the new URL or target, so it
 // must not be the string `target` views. False for a Location with another scheme (ftp:, mailto:) or an
 // http(s) URL that does not parse.
 bool resolve_location(std::string_view location, std::string& out, Origin& origin, std::string_view& target);
-
-// A request target as Locust's HttpSession sends and names it: without its fragment, and percent-encoded
-// the way python-requests' requote_uri does (a space is %20, a byte outside ASCII %XX, an escape of an
-// unreserved character is decoded, a '%' that starts no escape is %25). Returns `target` itself when it
-// needs nothing (the usual case: no copy), else the result written into `buffer`, which `target` must not
-// view.
-std::string_view requote_target(std::string_view target, std::string& buffer);
 
 // True when `s` starts with http:// or https:// (case-insensitive).
 bool is_absolute_url(std::string_view s);

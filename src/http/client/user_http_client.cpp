@@ -31,8 +31,12 @@ UserHttpClient::UserHttpClient(SharedClientState& shared, RequestSink& sink, std
       sink_(sink),
       base_url_(base_url.empty() ? std::string_view(shared.config().base_url) : base_url),
       conn_(new_connection()) {
-  std::string_view ignored_target;
-  base_ok_ = parse_absolute_url(base_url_, base_origin_, ignored_target);
+  std::string_view base_target;
+  base_ok_ = parse_absolute_url(base_url_, base_origin_, base_target);
+  // As Locust, a relative path goes after the host's own ("--host http://gw/model-a": "/predict" is
+  // "/model-a/predict"); a trailing '/' of the host's is not doubled.
+  base_path_ = base_target.substr(0, base_target.find('?'));
+  while (!base_path_.empty() && base_path_.back() == '/') base_path_.pop_back();
   head_.run_defaults = &shared_.config().default_headers;
   head_.user_defaults = &user_headers_;
   head_.cookies = &cookies_;
@@ -82,13 +86,20 @@ Task<Response> UserHttpClient::request(std::string_view method, std::string_view
   } else if (base_ok_) {
     hop_origin_ = base_origin_;
     target_ = path;
+    if (!base_path_.empty()) {
+      prefixed_target_.assign(base_path_);
+      if (!path.empty() && path.front() != '/' && path.front() != '?') prefixed_target_ += '/';
+      prefixed_target_ += path;
+      target_ = prefixed_target_;
+    }
   } else {
     error = TransportError::kBadUrl;
   }
   if (error != TransportError::kNone)
     failure().detail.assign(is_absolute_url(path) ? path : base_url_);
   else
-    target_ = requote_target(target_, quoted_target_);  // target_ views the caller's path here
+    target_ =
+        requote_target(target_, target_buffers_);  // target_ views the caller's path or prefixed_target_
   // Locust names a request by the path and query of the URL it was asked for (before redirects).
   const std::string_view name = options.name.empty() ? target_ : options.name;
   method_.assign(method);
@@ -133,7 +144,7 @@ Task<Response> UserHttpClient::request(std::string_view method, std::string_view
     }
   }
   // Locust's HTTPError text names the name= given, else the full URL the request was made to.
-  error_url_ = options.name.empty() ? path : std::string_view{};
+  error_names_url_ = options.name.empty();
   co_return finish(ticket, due, error, options.catch_response);
 }
 
@@ -143,7 +154,7 @@ bool UserHttpClient::follow_location(std::string_view location) {
   std::string& out = (*locations_)[location_slot_];
   location_slot_ ^= 1;
   if (!resolve_location(location, out, hop_origin_, target_)) return false;
-  target_ = requote_target(target_, quoted_target_);  // target_ views `out`, never quoted_target_
+  target_ = requote_target(target_, target_buffers_);  // target_ views `out`, never target_buffers_
   return true;
 }
 
@@ -465,13 +476,13 @@ void UserHttpClient::report(std::string_view error) {
 }
 
 std::string_view UserHttpClient::http_error_url(std::string_view name) {
-  if (error_url_.empty()) return name;
-  if (is_absolute_url(error_url_)) return error_url_;
-  failure().url.assign(base_url_);
-  if (!failure().url.empty() && failure().url.back() == '/' && error_url_.front() == '/')
-    failure().url.pop_back();
-  failure().url.append(error_url_);
-  return failure().url;
+  if (!error_names_url_) return name;
+  // requests' response.url: the last hop's URL, as it was sent.
+  std::string& url = failure().url;
+  url.assign(hop_origin_.tls ? "https://" : "http://");
+  append_host_header_value(url, hop_origin_);
+  url.append(target_);
+  return url;
 }
 
 UserHttpClient::FailureTexts& UserHttpClient::failure() {

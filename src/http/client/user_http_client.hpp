@@ -42,6 +42,7 @@
 #include "http/client/event_stream.hpp"
 #include "http/client/failure_text.hpp"
 #include "http/client/http2_session.hpp"
+#include "http/client/request_target.hpp"
 #include "http/client/request_writer.hpp"
 #include "http/client/response_parser.hpp"
 #include "http/client/shared_client_state.hpp"
@@ -95,6 +96,8 @@ class UserHttpClient final : public HttpClient, private detail::ResponseOwner {
   // without catch_response ("" when it counts as a success; the Response itself has the rest), the
   // thread's sink (custom samples) and event loop.
   std::string_view last_failure_text() const { return failure_text(); }
+  // The stats entry the last request was recorded under (its name=, else its requoted target).
+  std::string_view last_name() const { return name_; }
   RequestSink& sink() { return sink_; }
   boost::asio::io_context& io() { return shared_.io(); }
   // TCP connections opened so far (keep-alive reuse shows as 1 for many requests).
@@ -153,7 +156,10 @@ class UserHttpClient final : public HttpClient, private detail::ResponseOwner {
   std::unique_ptr<std::array<std::string, 2>> locations_;
   int location_slot_ = 0;
   // A target percent-encoded as Locust's HttpSession sends it (requote_target), when it needed that.
-  std::string quoted_target_;
+  TargetBuffers target_buffers_;
+  // The host's path ("/model-a" of http://gw/model-a), and a relative path after it (when there is one).
+  std::string base_path_;
+  std::string prefixed_target_;
   RequestHead head_;
 
   // Streamed responses (text/event-stream, NDJSON) are timed as they arrive: stream_kind_known_ tells
@@ -188,7 +194,7 @@ class UserHttpClient final : public HttpClient, private detail::ResponseOwner {
   std::unique_ptr<FailureTexts> failure_;
   FailureTexts& failure();
   std::string_view failure_text() const { return failure_ ? std::string_view(failure_->text) : ""; }
-  std::string_view error_url_;       // the path of a request without name= (valid during request())
+  bool error_names_url_ = false;     // no name= given: an HTTPError's text names the URL (as Locust)
   std::int64_t elapsed_us_ = 0;      // from the due time (corrected)
   std::int64_t uncorrected_us_ = 0;  // from the call
   std::uint64_t content_size_ = 0;

@@ -222,3 +222,34 @@ TEST_F(LocustfileTest, ARunnerAttributeCicadaLacksNamesItself) {
       std::string::npos)
       << log();
 }
+
+TEST_F(LocustfileTest, ListenersHearTheNameTheStatisticsUse) {
+  // A path with a space is sent and named requoted, after the host's own path, as Locust names it; the
+  // request listeners hear that name too, with and without catch_response.
+  const auto file = write("names.py",
+                          "from locust import HttpUser, events, task, constant\n"
+                          "@events.request.add_listener\n"
+                          "def heard(request_type, name, **kwargs):\n"
+                          "    print('heard', request_type, name, flush=True)\n"
+                          "class U(HttpUser):\n"
+                          "    wait_time = constant(0.2)\n"
+                          "    @task\n"
+                          "    def t(self):\n"
+                          "        self.client.get('/health/ready')\n"
+                          "        self.client.get('/health x')\n"
+                          "        with self.client.get('/health/live?a=b c', catch_response=True) as r:\n"
+                          "            r.success()\n");
+  last_ = cicada({"-f", file, "--host", server_->url() + "/v2/", "--headless", "-u", "1", "-r", "1", "-t",
+                  "2s", "--csv", "out", "--only-summary", "--no-history"});
+  last_->wait(std::chrono::seconds(60));
+  const auto stats = csv("stats");
+  for (const char* name : {"/v2/health/ready", "/v2/health%20x", "/v2/health/live?a=b%20c"}) {
+    SCOPED_TRACE(name);
+    const auto* row = find_row(stats, "GET", name);
+    ASSERT_TRUE(row) << log();
+    EXPECT_GT(std::stoull((*row)[2]), 0u);
+    EXPECT_NE(log().find(std::string("heard GET ") + name + "\n"), std::string::npos) << log();
+  }
+  const auto* ready = find_row(stats, "GET", "/v2/health/ready");
+  EXPECT_EQ((*ready)[3], "0") << log();  // the host's path was kept: the model server's own route
+}

@@ -257,7 +257,7 @@ TEST_F(ClientTest, HttpErrorsUseLocustTextsWithTheServersReasonAndTheStatsName) 
   EXPECT_EQ(a.errors[0].first, "HTTPError('404 Client Error: NOT FOUND for url: /missing/[id]')");
   const auto b = totals("GET", "/down");
   ASSERT_EQ(b.errors.size(), 1u);
-  // Without name=, Locust's text names the full URL requested.
+  // Without name=, Locust's text names the full URL (requests' response.url).
   EXPECT_EQ(b.errors[0].first,
             "HTTPError('503 Server Error: Service Unavailable for url: " + server.url() + "/down')");
 }

@@ -7,7 +7,7 @@ measures time or keeps statistics.
 import base64
 import json as _json
 from datetime import timedelta
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from locust import _runtime
 from locust._runtime import request as _request
@@ -79,7 +79,8 @@ class Response:
     error = None
 
     def __init__(self, method, url, answer, base_url=""):
-        # answer: (status, content, raw_headers, error, elapsed_us, failure_text, reason, ticket)
+        # answer: (status, content, raw_headers, error, elapsed_us, failure_text, reason, ticket,
+        #          entry name when it is not the url given, else None)
         self.request_method = method
         self.status_code = answer[0]
         self.content = answer[1]
@@ -250,7 +251,7 @@ class HttpSession:
             response = ResponseContextManager(method, url, answer, self.base_url)
             response._ticket = answer[7]
             response._session = self
-            response._name = name or _stats_name(url)
+            response._name = name or _stats_name(url, answer)
             response._context = context
             return response
         response = Response(method, url, answer, self.base_url)
@@ -265,7 +266,7 @@ class HttpSession:
             failure = response.error
         elif response.status_code >= 400:
             failure = HTTPError(response._failure_text, response=response)
-        self._fire(response, name or _stats_name(response._path), failure, context)
+        self._fire(response, name or _stats_name(response._path, response._answer), failure, context)
 
     def _prepare(self, url, kwargs):
         """Headers (the session's, the request's, auth, cookies), query, body and options of one request."""
@@ -366,8 +367,6 @@ def _build_url(base_url, url):
     return base_url.rstrip("/") + url if url.startswith("/") else base_url.rstrip("/") + "/" + url
 
 
-def _stats_name(url):
-    if url.startswith("http://") or url.startswith("https://"):
-        parts = urlsplit(url)
-        return parts.path + ("?" + parts.query if parts.query else "")
-    return url
+def _stats_name(url, answer):
+    """The engine's entry name for a request without name=: the url as given unless it says otherwise."""
+    return url if answer[8] is None else answer[8]
