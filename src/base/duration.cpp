@@ -57,15 +57,17 @@ std::string format_duration(std::chrono::microseconds d) {
   auto us = d.count();
   if (us == 0) return "0s";
   std::string out;
-  if (us % 1'000'000 != 0) {
-    if (us < 1'000'000 && us % 1000 == 0) return std::to_string(us / 1000) + "ms";
-    if (us < 1'000'000) return std::to_string(us) + "us";
-  }
-  auto s = us / 1'000'000;
+  auto s = us / 1'000'000, fraction = us % 1'000'000;
   auto h = s / 3600, m = (s % 3600) / 60, sec = s % 60;
   if (h) out += std::to_string(h) + "h";
   if (m) out += std::to_string(m) + "m";
-  if (sec || out.empty()) out += std::to_string(sec) + "s";
+  if (sec) out += std::to_string(sec) + "s";
+  // The web UI's start form is filled with this text and sent back as run_time, so 1.5 s must not come
+  // back as "1s": the fraction stays, as the ms or us parse_duration adds to what precedes it.
+  if (fraction % 1000 == 0 && fraction != 0)
+    out += std::to_string(fraction / 1000) + "ms";
+  else if (fraction != 0)
+    out += std::to_string(fraction) + "us";
   return out;
 }
 

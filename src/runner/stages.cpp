@@ -17,7 +17,9 @@ std::optional<double> parse_number(std::string_view s) {
   s = trim_blanks(s);
   double v = 0;
   auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || ptr != s.data() + s.size() || !std::isfinite(v) || v < 0) return std::nullopt;
+  // signbit, not v < 0: "-0" is -0.0, which labels then print as "-0/s".
+  if (ec != std::errc() || ptr != s.data() + s.size() || !std::isfinite(v) || std::signbit(v))
+    return std::nullopt;
   return v;
 }
 

@@ -34,3 +34,11 @@ TEST(FormatDuration, RoundTrips) {
   EXPECT_EQ(format_duration(0s), "0s");
   EXPECT_EQ(parse_duration(format_duration(3h + 7s)).value(), 3h + 7s);
 }
+
+// The web UI's start form is refilled with this text: "1s" for 1.5 s ran a shorter test on the next start.
+TEST(FormatDuration, KeepsTheFractionOfASecondPastOne) {
+  EXPECT_EQ(format_duration(1500ms), "1s500ms");
+  EXPECT_EQ(format_duration(90s + 250us), "1m30s250us");
+  EXPECT_EQ(parse_duration(format_duration(2h + 1us)).value(), 2h + 1us);
+  EXPECT_EQ(parse_duration(format_duration(1500ms)).value(), 1500ms);
+}

@@ -43,6 +43,16 @@ TEST(Stages, RejectsBadInputWithTheStageInTheMessage) {
   EXPECT_NE(bad.error().message.find("10s:abc"), std::string::npos);
 }
 
+// A negative sign is refused on 0 too: -0 passed the check for a negative number and labelled a stage
+// "-0/s" (found by the stages fuzz target).
+TEST(Stages, RejectsMinusZero) {
+  for (const char* bad : {"30s:-0/s", "30s:-0..5/s", "30s:-0", "30s:1@-0"})
+    EXPECT_FALSE(parse_stages(bad)) << bad;
+  auto zero = parse_stages("30s:0..5/s");
+  ASSERT_TRUE(zero) << zero.error().message;
+  EXPECT_EQ(stage_label(*zero, 0), "stage 1/1: 0..5/s");
+}
+
 TEST(Stages, ShapeFollowsStagesThenStops) {
   auto stages = parse_stages("10s:10@5,5s:3");
   ASSERT_TRUE(stages);
