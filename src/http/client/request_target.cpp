@@ -124,15 +124,20 @@ void decode_unreserved(std::string& s) {
 
 }  // namespace
 
-std::string_view requote_target(std::string_view target, TargetBuffers& buffers) {
-  target = target.substr(0, target.find('#'));
+bool sent_as_is(std::string_view target) {
   const std::size_t mark = target.find('?');
   const std::string_view path = target.substr(0, mark);
-  const std::string_view query =
-      mark == std::string_view::npos ? std::string_view{} : target.substr(mark + 1);
-  if (!path.empty() && path.front() == '/' && only(path, kPathChars) && !has_dot_segment(path) &&
-      (mark == std::string_view::npos || (!query.empty() && only(query, kQueryChars))))
-    return target;
+  const std::string_view query = mark == std::string_view::npos ? std::string_view{} : target.substr(mark + 1);
+  return !path.empty() && path.front() == '/' && only(path, kPathChars) && !has_dot_segment(path) &&
+         (mark == std::string_view::npos || (!query.empty() && only(query, kQueryChars)));
+}
+
+std::string_view requote_target(std::string_view target, TargetBuffers& buffers) {
+  target = target.substr(0, target.find('#'));
+  if (sent_as_is(target)) return target;
+  const std::size_t mark = target.find('?');
+  const std::string_view path = target.substr(0, mark);
+  const std::string_view query = mark == std::string_view::npos ? std::string_view{} : target.substr(mark + 1);
 
   std::string& out = buffers.quoted;
   out.clear();

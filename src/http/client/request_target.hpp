@@ -26,4 +26,8 @@ struct TargetBuffers {
 // buffers.quoted. `target` must not view either buffer.
 std::string_view requote_target(std::string_view target, TargetBuffers& buffers);
 
+// True when requote_target returns `target` as it is: a caller can keep its buffers for the rare target
+// that needs them.
+bool sent_as_is(std::string_view target);
+
 }  // namespace cicada::http

@@ -35,8 +35,12 @@ UserHttpClient::UserHttpClient(SharedClientState& shared, RequestSink& sink, std
   base_ok_ = parse_absolute_url(base_url_, base_origin_, base_target);
   // As Locust, a relative path goes after the host's own ("--host http://gw/model-a": "/predict" is
   // "/model-a/predict"); a trailing '/' of the host's is not doubled.
-  base_path_ = base_target.substr(0, base_target.find('?'));
-  while (!base_path_.empty() && base_path_.back() == '/') base_path_.pop_back();
+  std::string_view base_path = base_target.substr(0, base_target.find('?'));
+  while (!base_path.empty() && base_path.back() == '/') base_path.remove_suffix(1);
+  if (base_ok_ && !base_path.empty()) {
+    base_path_at_ = static_cast<std::uint32_t>(base_path.data() - base_url_.data());
+    base_path_size_ = static_cast<std::uint32_t>(base_path.size());
+  }
   head_.run_defaults = &shared_.config().default_headers;
   head_.user_defaults = &user_headers_;
   head_.cookies = &cookies_;
@@ -86,11 +90,12 @@ Task<Response> UserHttpClient::request(std::string_view method, std::string_view
   } else if (base_ok_) {
     hop_origin_ = base_origin_;
     target_ = path;
-    if (!base_path_.empty()) {
-      prefixed_target_.assign(base_path_);
-      if (!path.empty() && path.front() != '/' && path.front() != '?') prefixed_target_ += '/';
-      prefixed_target_ += path;
-      target_ = prefixed_target_;
+    if (base_path_size_ > 0) {
+      std::string& prefixed = rare().prefixed;
+      prefixed.assign(std::string_view(base_url_).substr(base_path_at_, base_path_size_));
+      if (!path.empty() && path.front() != '/' && path.front() != '?') prefixed += '/';
+      prefixed += path;
+      target_ = prefixed;
     }
   } else {
     error = TransportError::kBadUrl;
@@ -98,8 +103,7 @@ Task<Response> UserHttpClient::request(std::string_view method, std::string_view
   if (error != TransportError::kNone)
     failure().detail.assign(is_absolute_url(path) ? path : base_url_);
   else
-    target_ =
-        requote_target(target_, target_buffers_);  // target_ views the caller's path or prefixed_target_
+    requote();  // target_ views the caller's path or rare().prefixed
   // Locust names a request by the path and query of the URL it was asked for (before redirects).
   const std::string_view name = options.name.empty() ? target_ : options.name;
   method_.assign(method);
@@ -150,12 +154,20 @@ Task<Response> UserHttpClient::request(std::string_view method, std::string_view
 
 bool UserHttpClient::follow_location(std::string_view location) {
   // Two alternating buffers: the new target may be built from the current one, which lives in the other.
-  if (!locations_) locations_ = std::make_unique<std::array<std::string, 2>>();
-  std::string& out = (*locations_)[location_slot_];
+  std::string& out = rare().locations[location_slot_];
   location_slot_ ^= 1;
   if (!resolve_location(location, out, hop_origin_, target_)) return false;
-  target_ = requote_target(target_, target_buffers_);  // target_ views `out`, never target_buffers_
+  requote();  // target_ views `out`
   return true;
+}
+
+void UserHttpClient::requote() {
+  if (!sent_as_is(target_)) target_ = requote_target(target_, rare().requoted);
+}
+
+UserHttpClient::RareTargets& UserHttpClient::rare() {
+  if (!rare_) rare_ = std::make_unique<RareTargets>();
+  return *rare_;
 }
 
 Task<TransportError> UserHttpClient::exchange(const Origin& origin, MonoTime deadline) {

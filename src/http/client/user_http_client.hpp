@@ -151,15 +151,22 @@ class UserHttpClient final : public HttpClient, private detail::ResponseOwner {
   // Current hop of the current request (redirects change them).
   Origin hop_origin_;
   std::string_view target_;
-  // Made at the first redirect (few users follow any): two alternating buffers, a relative Location is
-  // resolved against the previous target.
-  std::unique_ptr<std::array<std::string, 2>> locations_;
+  // Strings few users need, made at the first use (issue 19: every inline byte counts 100,000 times):
+  // two alternating buffers for redirects (a relative Location is resolved against the previous target),
+  // a target percent-encoded as Locust's HttpSession sends it (requote_target), and a relative path after
+  // the host's own path.
+  struct RareTargets {
+    std::array<std::string, 2> locations;
+    TargetBuffers requoted;
+    std::string prefixed;
+  };
+  std::unique_ptr<RareTargets> rare_;
+  RareTargets& rare();
   int location_slot_ = 0;
-  // A target percent-encoded as Locust's HttpSession sends it (requote_target), when it needed that.
-  TargetBuffers target_buffers_;
-  // The host's path ("/model-a" of http://gw/model-a), and a relative path after it (when there is one).
-  std::string base_path_;
-  std::string prefixed_target_;
+  // The host's path ("/model-a" of http://gw/model-a) as offset and size in base_url_ (size 0: none).
+  std::uint32_t base_path_at_ = 0, base_path_size_ = 0;
+  // target_ as sent: requoted when it needs to be.
+  void requote();
   RequestHead head_;
 
   // Streamed responses (text/event-stream, NDJSON) are timed as they arrive: stream_kind_known_ tells
