@@ -34,6 +34,9 @@ constexpr std::string_view trim_blanks(std::string_view s) {
   return s;
 }
 
+// An ASCII letter or digit (locale-free, for URL syntax).
+constexpr bool is_alnum(char c) { return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'); }
+
 // The value of a hex digit, or -1: for %-escapes in URLs and forms.
 constexpr int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';

@@ -7,9 +7,19 @@
 namespace cicada::http {
 namespace {
 
-constexpr bool is_unreserved(char c) {
-  return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c == '-' || c == '.' ||
-         c == '_' || c == '~';
+constexpr bool is_unreserved(char c) { return is_alnum(c) || c == '-' || c == '.' || c == '_' || c == '~'; }
+
+// A target without its fragment, split at its first '?'.
+struct Parts {
+  std::string_view path;
+  std::string_view query;  // without the '?'
+  bool has_query = false;
+};
+
+Parts split(std::string_view target) {
+  const std::size_t mark = target.find('?');
+  if (mark == std::string_view::npos) return {target, {}, false};
+  return {target.substr(0, mark), target.substr(mark + 1), true};
 }
 
 // urllib3's PATH_CHARS and QUERY_CHARS: what a path or a query keeps as it is ('%' is decided apart).
@@ -122,22 +132,21 @@ void decode_unreserved(std::string& s) {
   s.resize(w);
 }
 
+// What requote_target leaves as it is.
+bool plain(const Parts& t) {
+  return !t.path.empty() && t.path.front() == '/' && only(t.path, kPathChars) && !has_dot_segment(t.path) &&
+         (!t.has_query || (!t.query.empty() && only(t.query, kQueryChars)));
+}
+
 }  // namespace
 
-bool sent_as_is(std::string_view target) {
-  const std::size_t mark = target.find('?');
-  const std::string_view path = target.substr(0, mark);
-  const std::string_view query = mark == std::string_view::npos ? std::string_view{} : target.substr(mark + 1);
-  return !path.empty() && path.front() == '/' && only(path, kPathChars) && !has_dot_segment(path) &&
-         (mark == std::string_view::npos || (!query.empty() && only(query, kQueryChars)));
-}
+bool sent_as_is(std::string_view target) { return plain(split(target)); }
 
 std::string_view requote_target(std::string_view target, TargetBuffers& buffers) {
   target = target.substr(0, target.find('#'));
-  if (sent_as_is(target)) return target;
-  const std::size_t mark = target.find('?');
-  const std::string_view path = target.substr(0, mark);
-  const std::string_view query = mark == std::string_view::npos ? std::string_view{} : target.substr(mark + 1);
+  const Parts parts = split(target);
+  if (plain(parts)) return target;
+  const std::string_view path = parts.path, query = parts.query;
 
   std::string& out = buffers.quoted;
   out.clear();

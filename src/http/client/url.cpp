@@ -8,8 +8,6 @@
 namespace cicada::http {
 namespace {
 
-constexpr bool is_alnum(char c) { return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'); }
-
 // Bytes that would end the Host header or the request line early: a host with one is refused, not sent.
 bool host_is_writable(std::string_view host) {
   for (char c : host)

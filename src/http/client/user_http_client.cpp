@@ -147,7 +147,7 @@ Task<Response> UserHttpClient::request(std::string_view method, std::string_view
       head_.content_type = {};
     }
   }
-  // Locust's HTTPError text names the name= given, else the full URL the request was made to.
+  // Locust's HTTPError text names the name= given, else the last hop's URL (http_error_url).
   error_names_url_ = options.name.empty();
   co_return finish(ticket, due, error, options.catch_response);
 }
