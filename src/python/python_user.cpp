@@ -367,7 +367,7 @@ PyObject* PythonUser::response_tuple(Response& r) {
   const std::uint64_t ticket = catch_response_ ? ++next_ticket_ : 0;
   const std::string_view body = r.text();
   // Built item by item (no format string to parse per request); no error is None.
-  PyObject* tuple = PyTuple_New(9);
+  PyObject* tuple = PyTuple_New(10);
   PyTuple_SET_ITEM(tuple, 0, PyLong_FromLong(r.status()));
   PyTuple_SET_ITEM(tuple, 1, PyBytes_FromStringAndSize(body.data(), static_cast<Py_ssize_t>(body.size())));
   PyTuple_SET_ITEM(tuple, 2, latin1(r.header_block()));
@@ -391,6 +391,17 @@ PyObject* PythonUser::response_tuple(Response& r) {
     Py_INCREF(entry);
   }
   PyTuple_SET_ITEM(tuple, 8, entry);
+  // response.url when it is not the host and the path as given: the last hop's URL, as requests has it
+  // after redirects, requoting or the host's own path. None in the common case.
+  PyObject* url = Py_None;
+  if (n.last_followed_redirect() || entry != Py_None) {
+    std::string last;
+    n.last_url(last);
+    url = utf8(last);
+  } else {
+    Py_INCREF(url);
+  }
+  PyTuple_SET_ITEM(tuple, 9, url);
   if (catch_response_) {
     pending_ = std::move(r);
     pending_ticket_ = ticket;

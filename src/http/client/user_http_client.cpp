@@ -85,6 +85,7 @@ Task<Response> UserHttpClient::request(std::string_view method, std::string_view
 
   TransportError error = TransportError::kNone;
   if (failure_) failure_->detail.clear();
+  followed_redirect_ = false;
   if (is_absolute_url(path)) {
     if (!parse_absolute_url(path, hop_origin_, target_)) error = TransportError::kBadUrl;
   } else if (base_ok_) {
@@ -139,6 +140,7 @@ Task<Response> UserHttpClient::request(std::string_view method, std::string_view
       failure().detail.assign(*location);
       break;
     }
+    followed_redirect_ = true;
     const int status = parser_.status();
     // As browsers and python-requests do: 303 always, and 301/302 after a POST, continue as a GET.
     if (status == 303 || ((status == 301 || status == 302) && head_.method == "POST")) {
@@ -489,12 +491,16 @@ void UserHttpClient::report(std::string_view error) {
 
 std::string_view UserHttpClient::http_error_url(std::string_view name) {
   if (!error_names_url_) return name;
-  // requests' response.url: the last hop's URL, as it was sent.
   std::string& url = failure().url;
-  url.assign(hop_origin_.tls ? "https://" : "http://");
-  append_host_header_value(url, hop_origin_);
-  url.append(target_);
+  last_url(url);
   return url;
+}
+
+void UserHttpClient::last_url(std::string& out) const {
+  // requests' response.url: the last hop's URL, as it was sent.
+  out.assign(hop_origin_.tls ? "https://" : "http://");
+  append_host_header_value(out, hop_origin_);
+  out.append(target_);
 }
 
 UserHttpClient::FailureTexts& UserHttpClient::failure() {

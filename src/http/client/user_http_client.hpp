@@ -98,6 +98,10 @@ class UserHttpClient final : public HttpClient, private detail::ResponseOwner {
   std::string_view last_failure_text() const { return failure_text(); }
   // The stats entry the last request was recorded under (its name=, else its requoted target).
   std::string_view last_name() const { return name_; }
+  // Whether the last request followed a redirect, and its last hop's URL as sent (requests'
+  // response.url), written into `out`; valid until the next request.
+  bool last_followed_redirect() const { return followed_redirect_; }
+  void last_url(std::string& out) const;
   RequestSink& sink() { return sink_; }
   boost::asio::io_context& io() { return shared_.io(); }
   // TCP connections opened so far (keep-alive reuse shows as 1 for many requests).
@@ -163,6 +167,7 @@ class UserHttpClient final : public HttpClient, private detail::ResponseOwner {
   std::unique_ptr<RareTargets> rare_;
   RareTargets& rare();
   int location_slot_ = 0;
+  bool followed_redirect_ = false;  // the current request went past its first hop
   // The host's path ("/model-a" of http://gw/model-a) as offset and size in base_url_ (size 0: none).
   std::uint32_t base_path_at_ = 0, base_path_size_ = 0;
   // target_ as sent: requoted when it needs to be.

@@ -3,6 +3,7 @@
 #include <regex>
 
 #include "locustfile_fixture.hpp"
+#include "support/scripted_server.hpp"
 
 using cicada::testing::find_row;
 using cicada::testing::LocustfileTest;
@@ -252,4 +253,36 @@ TEST_F(LocustfileTest, ListenersHearTheNameTheStatisticsUse) {
   }
   const auto* ready = find_row(stats, "GET", "/v2/health/ready");
   EXPECT_EQ((*ready)[3], "0") << log();  // the host's path was kept: the model server's own route
+}
+
+TEST_F(LocustfileTest, ResponseUrlIsTheLastHopsUrlAsSent) {
+  // requests' response.url: after redirects, the URL the answer came from; requoted and after the host's
+  // own path as sent; and the host and the path as given when nothing changed them. Listeners hear it too.
+  cicada::testing::ScriptedServer target;
+  target.set_handler([](const cicada::testing::RecordedRequest& r) {
+    if (r.target == "/base/start") return cicada::testing::ScriptedReply::redirect(302, "/end x?q=1");
+    return cicada::testing::ScriptedReply::respond(200, "ok");
+  });
+  const auto file = write("urls.py",
+                          "from locust import HttpUser, events, task, constant\n"
+                          "@events.request.add_listener\n"
+                          "def heard(name, url, **kwargs):\n"
+                          "    print('heard', name, url, flush=True)\n"
+                          "class U(HttpUser):\n"
+                          "    wait_time = constant(0.2)\n"
+                          "    @task\n"
+                          "    def t(self):\n"
+                          "        print('plain', self.client.get('/base/plain').url, flush=True)\n"
+                          "        print('moved', self.client.get('/base/start').url, flush=True)\n"
+                          "        print('spaced', self.client.get('/base/a b').url, flush=True)\n"
+                          "        print('relative', self.client.get('/rel').url, flush=True)\n");
+  last_ = cicada({"-f", file, "--host", target.url(), "--headless", "-u", "1", "-r", "1", "-t", "1s",
+                  "--only-summary", "--no-history"});
+  last_->wait(std::chrono::seconds(60));
+  const std::string host = target.url();
+  for (const std::string& line : {"plain " + host + "/base/plain\n", "moved " + host + "/end%20x?q=1\n",
+                                  "spaced " + host + "/base/a%20b\n", "relative " + host + "/rel\n",
+                                  "heard /base/start " + host + "/end%20x?q=1\n"}) {
+    EXPECT_NE(log().find(line), std::string::npos) << line << log();
+  }
 }

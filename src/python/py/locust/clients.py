@@ -80,7 +80,8 @@ class Response:
 
     def __init__(self, method, url, answer, base_url=""):
         # answer: (status, content, raw_headers, error, elapsed_us, failure_text, reason, ticket,
-        #          entry name when it is not the url given, else None)
+        #          entry name when it is not the url given, else None,
+        #          the last hop's URL when it is not the host and the url given, else None)
         self.request_method = method
         self.status_code = answer[0]
         self.content = answer[1]
@@ -93,7 +94,7 @@ class Response:
     def __getattr__(self, name):
         # Only for attributes not set yet: each is made once, then read (or set) as a plain attribute.
         if name == "url":
-            value = _build_url(self._base_url, self._path)
+            value = self._answer[9] or _build_url(self._base_url, self._path)
         elif name == "elapsed":
             value = timedelta(microseconds=self._answer[4])
         elif name == "reason":
