@@ -114,9 +114,9 @@ scenario::RunView run_view(const runner::TestRun& run, std::function<void()> qui
 
 int scenario_exit_code(const scenario::LoadedScenario& loaded, int code) {
   if (!loaded.exit_code) return code;
-  const auto set = loaded.exit_code();
-  if (set && *set != code) log::info("environment.process_exit_code set the exit code to {}", *set);
-  return set.value_or(code);
+  const int set = loaded.exit_code(code);
+  if (set != code) log::info("The locustfile set the exit code to {}", set);
+  return set;
 }
 
 }  // namespace cicada::app

@@ -91,23 +91,40 @@ ShapeFn make_shape(py::object shape) {
     GilScope gil;
     delete o;
   });
-  auto started = std::make_shared<bool>(false);
-  return [holder, started](std::chrono::duration<double>) -> std::optional<ShapeTarget> {
+  // Locust's shape worker calls tick() again at once after a change, else once a second: a shape that
+  // counts its calls, or logs in tick(), sees the same pace here (the runner asks every few milliseconds).
+  struct Ticks {
+    bool started = false;
+    bool changed = true;
+    double last_at = 0;
+    std::optional<ShapeTarget> last;
+  };
+  auto ticks = std::make_shared<Ticks>();
+  return [holder, ticks](std::chrono::duration<double> elapsed) -> std::optional<ShapeTarget> {
+    Ticks& k = *ticks;
+    if (k.started && !k.changed && elapsed.count() - k.last_at < 1.0) return k.last;
     GilScope gil;
     try {
-      if (!*started) {
+      if (!k.started) {
         holder->attr("reset_time")();
-        *started = true;
+        k.started = true;
       }
-      py::object r = holder->attr("tick")();
-      if (r.is_none()) return std::nullopt;
-      py::tuple t = r.cast<py::tuple>();
-      ShapeTarget target;
-      target.users = t[0].cast<int>();
-      target.spawn_rate = t[1].cast<double>();
+      // A tick() that raises ends the test and makes a clean run exit 2 (_loader.shape_tick).
+      py::object r = py::module_::import("locust._loader").attr("shape_tick")(*holder);
+      std::optional<ShapeTarget> target;
+      if (!r.is_none()) {
+        py::tuple t = r.cast<py::tuple>();
+        target.emplace();
+        target->users = t[0].cast<int>();
+        target->spawn_rate = t[1].cast<double>();
+      }
+      k.changed =
+          !k.last || !target || k.last->users != target->users || k.last->spawn_rate != target->spawn_rate;
+      k.last = target;
+      k.last_at = elapsed.count();
       return target;
-    } catch (py::error_already_set& e) {
-      log::error("LoadTestShape.tick() raised, stopping the test: {}", e.what());
+    } catch (const std::exception& e) {  // reset_time() raised: cicada's own code, not expected
+      log::error("The load shape failed, stopping the test: {}", e.what());
       return std::nullopt;
     }
   };

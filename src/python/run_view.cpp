@@ -98,16 +98,14 @@ void install_run_view(py::module_& runtime, scenario::LoadedScenario& loaded) {
     } catch (py::error_already_set&) {  // cicada's own module: not expected; the users just go on
     }
   };
-  loaded.exit_code = []() -> std::optional<int> {
+  loaded.exit_code = [](int run_code) {
     GilScope gil;
     try {
-      py::object code = py::module_::import("locust._loader").attr("process_exit_code")();
-      if (code.is_none()) return std::nullopt;
-      return code.cast<int>();
+      return py::module_::import("locust._loader").attr("process_exit_code")(run_code).cast<int>();
     } catch (py::error_already_set&) {
-      return std::nullopt;
+      return run_code;
     } catch (const py::cast_error&) {  // not an int: Locust would fail in sys.exit; the run's own code
-      return std::nullopt;
+      return run_code;
     }
   };
 }

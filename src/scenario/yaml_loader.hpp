@@ -65,9 +65,10 @@ struct LoadedScenario {
   // A locustfile's environment.runner: the app binds the test in progress (bind_run(view)) before
   // on_test_start and unbinds it (bind_run({})) once the test's objects are gone. Empty for YAML and C++.
   std::function<void(RunView)> bind_run;
-  // A locustfile's environment.process_exit_code once its quitting listeners ran: the process's exit code
-  // when set (Locust's override). Empty for YAML and C++ scenarios.
-  std::function<std::optional<int>()> exit_code;
+  // A locustfile's say in the process's exit code once its quitting listeners ran, given the run's own:
+  // environment.process_exit_code when set (Locust's override), else 2 for a clean run in which a listener
+  // or the load shape raised, else the run's. Empty for YAML and C++ scenarios.
+  std::function<int(int run_code)> exit_code;
   // A locustfile's environment.parsed_options as a JSON object: what a master sends its workers
   // (distributed::ScenarioPayload::parsed_options). Empty for YAML and C++ scenarios.
   std::string parsed_options;

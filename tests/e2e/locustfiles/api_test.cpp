@@ -286,3 +286,73 @@ TEST_F(LocustfileTest, ResponseUrlIsTheLastHopsUrlAsSent) {
     EXPECT_NE(log().find(line), std::string::npos) << line << log();
   }
 }
+
+TEST_F(LocustfileTest, ShapeTickIsCalledAsLocustsShapeWorkerCallsIt) {
+  // Again at once after its answer changed, else once a second: a shape that counts its calls (or logs in
+  // tick()) sees Locust's pace, not the runner's own few-millisecond one.
+  const auto file = write("ticks.py",
+                          "from locust import HttpUser, LoadTestShape, constant, events, task\n"
+                          "calls = []\n"
+                          "class U(HttpUser):\n"
+                          "    wait_time = constant(0.5)\n"
+                          "    @task\n"
+                          "    def t(self):\n"
+                          "        self.client.get('/health')\n"
+                          "class Shape(LoadTestShape):\n"
+                          "    def tick(self):\n"
+                          "        calls.append(self.get_run_time())\n"
+                          "        return None if self.get_run_time() > 2.5 else (1, 1)\n"
+                          "@events.quitting.add_listener\n"
+                          "def done(environment, **kwargs):\n"
+                          "    print('ticks', len(calls), flush=True)\n");
+  last_ = cicada({"-f", file, "--host", server_->url(), "--headless", "--only-summary", "--no-history"});
+  EXPECT_EQ(last_->wait(std::chrono::seconds(60)), 0) << log();
+  const std::smatch m = [&] {
+    std::smatch r;
+    static const std::regex ticks("ticks ([0-9]+)\n");
+    const std::string& text = log();
+    std::regex_search(text.begin(), text.end(), r, ticks);
+    return r;
+  }();
+  ASSERT_EQ(m.size(), 2u) << log();
+  // 0 s (a change: again at once), then about 1, 2 and 3 s (None). Before: one call every few ms.
+  EXPECT_GE(std::stoi(m[1]), 3) << log();
+  EXPECT_LE(std::stoi(m[1]), 8) << log();
+}
+
+TEST_F(LocustfileTest, AListenerOrShapeThatRaisesMakesACleanRunExitTwo) {
+  // Locust's log.unhandled_greenlet_exception: exit 2 when nothing else set the code.
+  const auto listener = write("raising_listener.py",
+                              "from locust import HttpUser, constant, events, task\n"
+                              "@events.request.add_listener\n"
+                              "def heard(**kwargs):\n"
+                              "    raise ValueError('listener bug')\n"
+                              "class U(HttpUser):\n"
+                              "    wait_time = constant(0.2)\n"
+                              "    @task\n"
+                              "    def t(self):\n"
+                              "        self.client.get('/health')\n");
+  EXPECT_EQ(run(listener, {}, 1, 1), 2) << log();
+  EXPECT_NE(log().find("Uncaught exception in event handler"), std::string::npos) << log();
+  EXPECT_NE(log().find("ValueError: listener bug"), std::string::npos) << log();
+  const auto stats = csv("stats");
+  const auto* health = find_row(stats, "GET", "/health");
+  ASSERT_TRUE(health) << log();
+  EXPECT_GT(std::stoull((*health)[2]), 0u);  // the requests themselves were measured
+
+  const auto shape = write("raising_shape.py",
+                           "from locust import HttpUser, LoadTestShape, constant, task\n"
+                           "class U(HttpUser):\n"
+                           "    wait_time = constant(0.2)\n"
+                           "    @task\n"
+                           "    def t(self):\n"
+                           "        self.client.get('/health')\n"
+                           "class Shape(LoadTestShape):\n"
+                           "    def tick(self):\n"
+                           "        if self.get_run_time() > 0.5:\n"
+                           "            raise RuntimeError('shape bug')\n"
+                           "        return (1, 1)\n");
+  last_ = cicada({"-f", shape, "--host", server_->url(), "--headless", "--only-summary", "--no-history"});
+  EXPECT_EQ(last_->wait(std::chrono::seconds(60)), 2) << log();
+  EXPECT_NE(log().find("RuntimeError: shape bug"), std::string::npos) << log();
+}

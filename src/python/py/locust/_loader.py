@@ -252,10 +252,30 @@ def environment():
     return _state.get("environment")
 
 
-def process_exit_code():
-    """environment.process_exit_code as the locustfile left it (a quitting listener sets it): the exit code."""
+def process_exit_code(run_code):
+    """The process's exit code, as Locust's main decides it: environment.process_exit_code as the
+    locustfile left it (a quitting listener sets it), else the run's own code, else 2 for a clean run in
+    which a listener or the load shape raised."""
+    from locust import event
     env = _state.get("environment")
-    return getattr(env, "process_exit_code", None)
+    code = getattr(env, "process_exit_code", None)
+    if code is not None:
+        return code
+    if run_code == 0 and event.unhandled_exception:
+        logging.error("An event listener or the load shape raised (see above): exit code 2")
+        return 2
+    return run_code
+
+
+def shape_tick(shape):
+    """shape.tick(), or None (the test ends) when it raises: an unhandled exception, as in Locust."""
+    try:
+        r = shape.tick()
+        return None if r is None else (int(r[0]), float(r[1]))
+    except Exception:
+        from locust import event
+        event.note_unhandled_exception("LoadTestShape.tick() raised, stopping the test")
+        return None
 
 
 def fire(event_name):

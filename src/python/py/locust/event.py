@@ -2,6 +2,16 @@
 control thread (init, test_start, test_stop, quitting), as in Locust."""
 import logging
 
+# Set when a listener (or the load shape's tick) raised: Locust's log.unhandled_greenlet_exception, which
+# makes an otherwise clean run exit 2.
+unhandled_exception = False
+
+
+def note_unhandled_exception(what):
+    global unhandled_exception
+    unhandled_exception = True
+    logging.exception(what)
+
 
 class EventHook:
     def __init__(self):
@@ -20,7 +30,7 @@ class EventHook:
             try:
                 handler(**kwargs)
             except Exception:
-                logging.exception("Uncaught exception in event handler")
+                note_unhandled_exception("Uncaught exception in event handler")
 
     def __bool__(self):
         return bool(self._handlers)

@@ -1,5 +1,5 @@
-"""LoadTestShape: tick() is called by cicada's runner (about 10 times a second) and steers users and
-spawn rate, or ends the test with None, as in Locust."""
+"""LoadTestShape: tick() is called by cicada's runner as Locust's shape worker calls it (again at once
+after its answer changed, else once a second) and steers users and spawn rate, or ends the test with None."""
 import time
 
 
