@@ -27,13 +27,15 @@ environment variables, the config file (./cicada.conf, or --config FILE; lines "
 names, e.g. "users = 50", "headless = true"), environment variables CICADA_<FLAG> (e.g. CICADA_USERS=50,
 CICADA_RUN_TIME=1m), then the command line. Locust's "locustfile" key and LOCUST_LOCUSTFILE name the scenario.
 
-Exit codes: 0 success; --exit-code-on-error (default 1) if any request failed or scenario code raised;
-2 bad usage or a bad scenario file.)";
+Exit codes: 0 success; --exit-code-on-error (default 1) if any request failed, scenario code raised or an
+open-model iteration was dropped; 2 bad usage (a bad scenario file, a report folder that does not exist, a
+port in use); 3 a --threshold failed.)";
 
 void define(CLI::App& app, CliOptions& o) {
   app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   app.add_option("-f,--scenario", o.scenario_file,
-                 "Scenario file: .yaml/.yml, or .cpp (compiled and cached, see docs/cpp-scenarios.md)");
+                 "Scenario file: .yaml/.yml, .cpp (compiled and cached, see docs/cpp-scenarios.md) or a "
+                 "Locust .py locustfile");
   app.add_option("user_classes", o.user_classes,
                  "Run only these user types (Locust's user classes), by name; default: all of them")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
@@ -288,7 +290,8 @@ ParseOutcome parse_cli(int argc, char** argv) {
   for (CLI::Option* opt : app.get_options())
     if (opt->count() > 0) o.given.insert(opt->get_single_name());
   if (o.scenario_file.empty() && !o.distributed.worker) {  // a worker gets its scenario from the master
-    std::cerr << "cicada: no scenario: pass -f FILE (a .yaml scenario; see docs/scenarios.md)\n";
+    std::cerr << "cicada: no scenario: pass -f FILE (a .yaml or .cpp scenario, or a locustfile; see "
+                 "docs/scenarios.md)\n";
     return {std::nullopt, 2};
   }
   return {o, -1};

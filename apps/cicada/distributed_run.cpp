@@ -127,7 +127,7 @@ int run_master(const CliOptions& o, runner::RunDescription description, Observer
   LocalWorkers local;  // --processes: outlives the master, waits for its workers to exit
   distributed::MasterRunner master(std::move(*payload), description.options,
                                    master_options(o.distributed, description.scenario));
-  if (!bind_master(master, &o, &local)) return 1;
+  if (!bind_master(master, &o, &local)) return 2;  // a port in use or bad workers: usage
   SignalWatcher watcher([&] { master.stop(); }, [&] { master.stop_now(); });
   auto ready = master.wait_for_workers();
   // A worker that would ignore an option the test sets (an older cicada) stops the run as missing ones do.
@@ -164,7 +164,7 @@ int run_master_web_ui(const CliOptions& o, scenario::LoadedScenario loaded, cons
   }
   LocalWorkers local;
   distributed::MasterRunner master(std::move(*payload), ro, master_options(o.distributed, loaded.scenario));
-  if (!bind_master(master, &o, &local)) return 1;
+  if (!bind_master(master, &o, &local)) return 2;  // a port in use or bad workers: usage
   if (o.web.autostart) {
     // The UI's own start needs workers; --autostart waits for --expect-workers first, as headless does.
     SignalWatcher watcher([&] { master.stop(); });
@@ -190,7 +190,7 @@ int run_with_fleet(const std::string& scenario_file, const Scenario& scenario, c
     return 2;
   }
   distributed::MasterRunner master(std::move(*payload), ro, master_options(d, scenario));
-  if (!bind_master(master)) return 1;
+  if (!bind_master(master)) return 2;  // a port in use or bad workers: usage
   {
     SignalWatcher watcher([&] { master.stop(); });
     if (auto r = master.wait_for_workers(); !r) {

@@ -21,6 +21,7 @@
 #include "metrics_observer.hpp"
 #include "observer_set.hpp"
 #include "open_model_observer.hpp"
+#include "output_paths.hpp"
 #include "runner/test_run.hpp"
 #include "scenario_source.hpp"
 #include "signal_watcher.hpp"
@@ -104,6 +105,10 @@ int run_load_test(const CliOptions& o) {
   if (!o.logfile.empty() && !redirect_log(o.logfile)) return kUsageError;
   if (wants_user_listing(o)) return print_user_listing(o);
   if (o.distributed.worker) return run_worker(o);
+  if (auto problem = output_path_problem(o)) {
+    std::cerr << "cicada: " << *problem << "\n";
+    return kUsageError;
+  }
   auto loaded = load_scenario_file(
       o.scenario_file, {o.user_classes, o.run.tags, o.run.exclude_tags, o.run.host, o.extra_args, &o});
   if (!loaded) {

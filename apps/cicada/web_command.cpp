@@ -109,9 +109,9 @@ int run_web_ui(const CliOptions& o, scenario::LoadedScenario loaded, const runne
   webui::WebUi ui(std::move(loaded.scenario), base, wo, &listener);
   listener.watch(ui.controller());
   ui.controller().set_task_sets(loaded.task_sets);
-  if (auto r = ui.start(); !r) {
-    std::cerr << "cicada: web UI: " << r.error().message << "\n";
-    return 1;
+  if (auto r = ui.start(); !r) {  // a port in use is a usage error (exit 2), as every other flag's
+    std::cerr << "cicada: web UI: " << r.error().message << " (-P 0 picks a free port)\n";
+    return 2;
   }
   // One line on stdout with the address, so scripts and tests can use --web-port 0.
   std::cout << "cicada web UI: " << ui.url() << std::endl;

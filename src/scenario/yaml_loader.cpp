@@ -1,6 +1,8 @@
 #include "scenario/yaml_loader.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -181,7 +183,7 @@ Result<LoadedScenario> load_yaml_scenario_text(std::string_view text, const std:
 
 Result<LoadedScenario> load_yaml_scenario(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);
-  if (!in) return make_error(file.string() + ": cannot read the scenario file");
+  if (!in) return make_error(file.string() + ": cannot read the scenario file: " + std::strerror(errno));
   std::stringstream buffer;
   buffer << in.rdbuf();
   return load_yaml_scenario_text(buffer.str(), file);

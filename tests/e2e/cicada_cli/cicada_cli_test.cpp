@@ -1,6 +1,7 @@
 // The cicada binary as a user runs it: against the real model server, with real CSV files.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -9,6 +10,7 @@
 #include "model_server.hpp"
 #include "support/child_process.hpp"
 #include "support/csv_rows.hpp"
+#include "support/scripted_server.hpp"
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
@@ -246,6 +248,44 @@ TEST_F(CicadaCli, CapacityUsageErrorsExitTwoAndSayWhatIsWanted) {
   EXPECT_EQ(run->wait(20s), 2) << run->err();
   EXPECT_NE(run->err().find("host 'notaurl' must start with http://"), std::string::npos) << run->err();
   EXPECT_EQ(run->out().find("Capacity search:"), std::string::npos) << run->out();
+}
+
+TEST_F(CicadaCli, ReportFilesThatCannotBeWrittenAreAUsageErrorBeforeTheRun) {
+  // Before, the run measured its whole time, logged that it could not write, and exited 0: a CI job whose
+  // out/ folder did not exist passed with no report.
+  for (const auto& [flag, path, says] :
+       {std::tuple{"--csv", "no-such-dir/run",
+                   "--csv no-such-dir/run: the folder 'no-such-dir' does not exist"},
+        {"--json", "no-such-dir/run.json",
+         "--json no-such-dir/run.json: the folder 'no-such-dir' does not exist"},
+        {"--junit", "no-such-dir/run.xml", "--junit no-such-dir/run.xml: the folder"},
+        {"--html", "no-such-dir/run.html", "--html no-such-dir/run.html: the folder"},
+        {"--json", ".", "--json .: is a folder"}}) {
+    auto run = start({"-f", source("examples/health.yaml").string(), "--host", g_server->url(), "--headless",
+                      "-u", "1", "-t", "30s", "--no-history", flag, path});
+    EXPECT_EQ(run->wait(20s), 2) << flag << ": " << run->err();
+    EXPECT_NE(run->err().find(says), std::string::npos) << run->err();
+  }
+}
+
+TEST_F(CicadaCli, AWebUiPortInUseIsAUsageError) {
+  // Exit 1 means failed requests (and, for capacity, no load met): a port in use is exit 2, with a hint.
+  std::uint16_t port = 0;
+  const int taken = cicada::testing::listen_on_loopback(port, "the test");
+  for (const bool capacity : {false, true}) {
+    std::vector<std::string> args = {"-f",         source("examples/health.yaml").string(),
+                                     "--host",     g_server->url(),
+                                     "--web-host", "127.0.0.1",
+                                     "-P",         std::to_string(port)};
+    if (capacity) {
+      args.insert(args.begin(), "capacity");
+      args.insert(args.end(), {"--slo", "p95 < 50ms"});
+    }
+    auto run = start(args);
+    EXPECT_EQ(run->wait(20s), 2) << capacity << run->err();
+    EXPECT_NE(run->err().find("(-P 0 picks a free port)"), std::string::npos) << run->err();
+  }
+  ::close(taken);
 }
 
 TEST_F(CicadaCli, CsvFilesExistFromTheStartAndFollowEachSecond) {

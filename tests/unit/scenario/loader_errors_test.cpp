@@ -197,7 +197,8 @@ TEST(LoaderErrors, YamlSyntaxErrorsCarryTheirPosition) {
 TEST(LoaderErrors, MissingScenarioFileAndEmptyDocument) {
   auto r = load_yaml_scenario("/nonexistent/scenario.yaml");
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().message, "/nonexistent/scenario.yaml: cannot read the scenario file");
+  EXPECT_EQ(r.error().message,
+            "/nonexistent/scenario.yaml: cannot read the scenario file: No such file or directory");
   auto empty = load_yaml_scenario_text("", kFile);
   ASSERT_FALSE(empty.ok());
   EXPECT_NE(empty.error().message.find("expected the scenario (a mapping), got nothing"), std::string::npos)
