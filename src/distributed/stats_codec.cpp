@@ -1,5 +1,7 @@
 #include "distributed/stats_codec.hpp"
 
+#include <stdexcept>
+#include <string>
 #include <type_traits>
 
 namespace cicada::distributed::detail {
@@ -145,12 +147,59 @@ struct Reader {
   }
 };
 
+// A delta comes off the network from whatever reaches the master's port, so what the master merges must
+// hold the invariants its histograms and totals rely on: a count its buckets did not add up to made the
+// master's next reset() write out of bounds (a probe's single message crashed it), and 2^63 requests or
+// failures above requests went straight into the reports. Each record is checked as it is read.
+constexpr std::uint64_t kMaxCount = std::uint64_t{1} << 40;  // ~10^12: no worker records more in a report
+
+[[noreturn]] void not_a_delta(const char* why) { throw std::invalid_argument(std::string("stats: ") + why); }
+
+void check_count(std::uint64_t n) {
+  if (n > kMaxCount) not_a_delta("a count above 2^40");
+}
+
+template <class T>
+void check(const T&) {}
+
+void check(const stats::SparseHistogram& h) {
+  std::uint64_t sum = 0;  // at most kBucketCount buckets of at most 2^40 each: no overflow
+  for (std::size_t i = 0; i < h.buckets.size(); ++i) {
+    const auto& b = h.buckets[i];
+    if (b.index >= stats::Histogram::kBucketCount) not_a_delta("a histogram bucket out of range");
+    if (i > 0 && b.index <= h.buckets[i - 1].index) not_a_delta("histogram buckets out of order");
+    if (b.count == 0) not_a_delta("an empty histogram bucket");
+    check_count(b.count);
+    sum += b.count;
+  }
+  if (sum != h.count) not_a_delta("a histogram's count is not the sum of its buckets");
+  if (h.count > 0 && (h.min_us < 0 || h.min_us > h.max_us)) not_a_delta("a histogram's min above its max");
+}
+
+void check(const stats::EntryDelta& e) {
+  if (e.latency.count != e.num_requests) not_a_delta("an entry's latencies do not match its requests");
+  if (!e.uncorrected_latency.empty() && e.uncorrected_latency.count != e.num_requests)
+    not_a_delta("an entry's uncorrected latencies do not match its requests");
+  if (e.num_failures > e.num_requests) not_a_delta("an entry with more failures than requests");
+  check_count(e.num_requests);
+}
+
+void check(const stats::FailureDelta& f) { check_count(f.occurrences); }
+void check(const stats::ExceptionDelta& e) { check_count(e.count); }
+
+void check(const stats::StatsDelta& d) {
+  for (const std::uint64_t n :
+       {d.due_iterations, d.started_iterations, d.dropped_iterations, d.unanswered_requests})
+    check_count(n);
+}
+
 template <Record T>
 void read_record(const msgpack::object& obj, T& record) {
   const auto* items = array_items(obj);
   if (obj.via.array.size < count_fields(record).required) throw msgpack::type_error();
   Reader reader{items, obj.via.array.size};
   fields(reader, record);
+  check(record);
 }
 
 template <class T>

@@ -108,7 +108,7 @@ void Histogram::merge(const SparseHistogram& other) {
 }
 
 void Histogram::reset() {
-  if (count_ != 0) {
+  if (count_ != 0 && lowest_ <= highest_) {  // a count with no bucket: nothing to clear
     std::memset(&counts_[lowest_], 0, (highest_ - lowest_ + 1) * sizeof(std::uint64_t));
   }
   count_ = 0;

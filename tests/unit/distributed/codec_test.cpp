@@ -277,11 +277,13 @@ TEST(Codec, ADeltaOfAnOlderWorkerKeepsTheLaterFieldsAtZero) {
     pk.pack_array(7);
     for (auto s : {"GET", "/x"}) pk.pack(std::string(s));
     for (int v : {4, 1, 10}) pk.pack(v);
-    for (int h = 0; h < 2; ++h) {
-      pk.pack_array(5);
-      for (int v : {0, 0, 0, 0}) pk.pack(v);
-      pk.pack_array(0);
-    }
+    pk.pack_array(5);  // the 4 requests' latencies: all 10 us
+    for (int v : {4, 40, 10, 10}) pk.pack(v);
+    pk.pack_array(2);
+    for (int v : {10, 4}) pk.pack(v);
+    pk.pack_array(5);  // no uncorrected latencies: the same
+    for (int v : {0, 0, 0, 0}) pk.pack(v);
+    pk.pack_array(0);
     pk.pack_array(0);
     pk.pack_array(0);
     pk.pack(7);
@@ -334,6 +336,64 @@ TEST(Codec, RejectsOtherVersionsUnknownTypesAndGarbage) {
   // A stats message whose histogram is cut short is an error, not a crash.
   std::string bytes = encode(Message{"w", Stats{1, 1, 1, {sample_delta()}}});
   EXPECT_FALSE(decode(std::string_view(bytes).substr(0, bytes.size() - 20)));
+}
+
+TEST(Codec, AStatsDeltaThatBreaksItsInvariantsIsRefused) {
+  // Anything that reaches the master's port can send a stats message: one whose histogram count no bucket
+  // backed crashed the master (a probe), and 2^63 requests or more failures than requests reached the
+  // reports. Each such delta is refused with its reason; the message is dropped, not merged.
+  struct Case {
+    const char* says;
+    void (*spoil)(stats::StatsDelta&);
+  };
+  const Case cases[] = {
+      {"count is not the sum of its buckets",
+       [](stats::StatsDelta& d) {
+         d.entries[0].latency.count += 1;
+         d.entries[0].num_requests += 1;
+       }},
+      {"count is not the sum of its buckets",  // the probe's message: a count, no bucket
+       [](stats::StatsDelta& d) {
+         d.entries[0].latency.buckets.clear();
+         d.entries[0].latency.count = 1;
+         d.entries[0].num_requests = 1;
+         d.entries[0].num_failures = 0;
+       }},
+      {"bucket out of range",
+       [](stats::StatsDelta& d) {
+         d.entries[0].latency.buckets.back().index = stats::Histogram::kBucketCount;
+       }},
+      {"out of order",
+       [](stats::StatsDelta& d) {
+         std::swap(d.entries[0].latency.buckets[0], d.entries[0].latency.buckets[1]);
+       }},
+      {"latencies do not match its requests", [](stats::StatsDelta& d) { d.entries[0].num_requests = 9; }},
+      {"uncorrected latencies do not match",
+       [](stats::StatsDelta& d) {
+         d.entries[0].uncorrected_latency = d.entries[0].latency;
+         d.entries[0].uncorrected_latency.buckets[0].count += 1;
+         d.entries[0].uncorrected_latency.count += 1;
+       }},
+      {"more failures than requests", [](stats::StatsDelta& d) { d.entries[0].num_failures = 6; }},
+      {"a count above 2^40",
+       [](stats::StatsDelta& d) {
+         d.entries[0].latency.buckets = {{5, std::uint64_t{1} << 63}};
+         d.entries[0].latency.count = d.entries[0].num_requests = std::uint64_t{1} << 63;
+       }},
+      {"a count above 2^40", [](stats::StatsDelta& d) { d.due_iterations = std::uint64_t{1} << 63; }},
+      {"a count above 2^40",
+       [](stats::StatsDelta& d) { d.failures[0].occurrences = std::uint64_t{1} << 50; }},
+      {"bucket out of range",  // a stream's histograms are checked as well
+       [](stats::StatsDelta& d) { d.streams[0].itl.buckets.back().index = 1'000'000'000; }},
+  };
+  for (const auto& c : cases) {
+    stats::StatsDelta d = sample_delta();
+    c.spoil(d);
+    auto decoded = decode(encode(Message{"w", Stats{1, 1, 1, {d}}}));
+    ASSERT_FALSE(decoded) << c.says;
+    EXPECT_NE(decoded.error().message.find(c.says), std::string::npos) << decoded.error().message;
+  }
+  EXPECT_TRUE(decode(encode(Message{"w", Stats{1, 1, 1, {sample_delta()}}})));
 }
 
 }  // namespace

@@ -184,3 +184,16 @@ TEST(Histogram, MovedFromIsEmptyAndResettable) {
   h = moved;
   EXPECT_EQ(h.count(), 1u);
 }
+
+TEST(Histogram, ResetAfterACountWithNoBucketStaysInBounds) {
+  // The codec refuses such a histogram off the wire; reset() must still not clear from kBucketCount down
+  // to 0 (a length that wrapped around) if one gets merged.
+  Histogram h;
+  cicada::stats::SparseHistogram bad;
+  bad.count = 1;
+  h.merge(bad);
+  h.reset();
+  EXPECT_EQ(h.count(), 0u);
+  h.record(42);
+  EXPECT_EQ(h.value_at_quantile(0.5), 42);
+}
