@@ -235,14 +235,27 @@ void FleetBackend::log_fixed_shares(std::size_t workers) const {
   log::info("Sharing fixed counts over {} workers: {}", workers, spread);
 }
 
+constexpr int kDrainAtMost = 10'000;  // messages read at once before judging silence
+
 void FleetBackend::heartbeat(MonoTime now) {
   if (now - last_heartbeat_ < master_.heartbeat_interval) return;
   last_heartbeat_ = now;
   workers_changed();
   const Message beat{"master", Heartbeat{std::string(to_string(state_.load())), workers_.reported_users()}};
   for (const auto& w : workers_.workers()) socket_.send(w.id, beat);
-  const auto gone = workers_.expire(now, master_.worker_timeout);
+  // What the workers sent while this loop was away is read before their silence is judged: a master
+  // paused for seconds (stopped, or starved of CPU) blamed its own pause on every worker, ended the test
+  // and left the workers loading the target.
+  // Bounded: a peer flooding the port cannot keep the loop here.
+  for (int i = 0; i < kDrainAtMost; ++i) {
+    auto m = socket_.receive(std::chrono::milliseconds(0));
+    if (!m) break;
+    handle(std::move(*m), mono_now());
+  }
+  const auto gone = workers_.expire(mono_now(), master_.worker_timeout);
   if (gone.empty()) return;
+  if (state_.load() != runner::RunState::kReady && state_.load() != runner::RunState::kStopped)
+    lost_this_test_.fetch_add(static_cast<std::uint32_t>(gone.size()));
   for (const auto& w : gone) {
     log::warning("Worker {} missing (silent for more than {} ms): its {} users go to the others", w.id,
                  master_.worker_timeout.count(), w.assigned_users);
@@ -275,6 +288,7 @@ void FleetBackend::stop(std::chrono::microseconds stop_timeout, const std::atomi
 void FleetBackend::begin() {
   test_id_ = static_cast<std::uint64_t>(unix_seconds_now_f() * 1e6) | 1;
   failed_.clear();
+  lost_this_test_.store(0);
   deltas_.clear();  // stale ones from between tests
   open_model_ = false;
   arrival_rate_ = 0;

@@ -83,6 +83,7 @@ class FleetBackend final : public runner::RunBackend {
   int reported_users() const override { return workers_.reported_users(); }
   std::vector<stats::StatsDelta> take_deltas(bool final) override;
   std::chrono::milliseconds close_grace() const override;
+  std::uint32_t lost_workers() const override { return lost_this_test_.load(); }
   bool wait(MonoTime until) override;
   void stop(std::chrono::microseconds stop_timeout, const std::atomic<bool>& hurry) override;
 
@@ -120,6 +121,7 @@ class FleetBackend final : public runner::RunBackend {
   // Workers lost to silence, listed after the live ones with state "missing" (as Locust's Workers tab
   // does) until they join again.
   std::vector<runner::WorkerStatus> lost_;
+  std::atomic<std::uint32_t> lost_this_test_{0};  // workers gone silent since begin()
   std::vector<FailedWorker> failed_;
 };
 

@@ -20,6 +20,12 @@ std::vector<std::string> run_failure_reasons(const stats::Snapshot& snap) {
         "the test stopped): the target did not get the load asked for",
         snap.dropped_iterations, snap.due_iterations));
   }
+  if (snap.lost_workers > 0) {
+    reasons.push_back(fmt::format(
+        "{} worker(s) lost during the run (killed, or silent past the worker timeout): what each reported "
+        "is kept, its last second and the load it would have made are not",
+        snap.lost_workers));
+  }
   return reasons;
 }
 

@@ -49,6 +49,8 @@ class RunBackend {
   // How long after a wall-clock second the loop closes it: a fleet waits for the workers' deltas of
   // that second to arrive.
   virtual std::chrono::milliseconds close_grace() const { return std::chrono::milliseconds(0); }
+  // Workers lost during the current test (a fleet); published with each snapshot.
+  virtual std::uint32_t lost_workers() const { return 0; }
   // The backend's own work until `until` (a fleet: messages, heartbeats, lost workers). false: it cannot
   // go on (no worker left) and the test ends.
   virtual bool wait(MonoTime until) = 0;

@@ -116,6 +116,9 @@ struct Snapshot {
   // Streamed responses (stats/stream_stats.hpp): one row per entry that streamed, then the Aggregated
   // row; empty when nothing streamed.
   std::vector<StreamSnapshot> streams;
+  // A fleet's workers lost during this test (killed, or silent past the worker timeout): what each
+  // reported before is here, its last unreported second and the load it would have made are not.
+  std::uint32_t lost_workers = 0;
 };
 
 }  // namespace cicada::stats
