@@ -163,7 +163,17 @@ void format_http_error(std::string& out, int status, std::string_view reason, st
   msg.clear();
   append_int(msg, status);
   msg += status >= 500 ? " Server Error: " : " Client Error: ";
-  msg += reason.empty() ? standard_reason(status) : reason;
+  // The reason phrase is the target's: cut at 200 bytes (at a character boundary), so a server sending a
+  // 57 KB phrase per response does not write 60 KB failure lines and megabytes of failures CSV.
+  constexpr std::size_t kShown = 200;
+  if (reason.size() > kShown) {
+    std::size_t cut = kShown;
+    while (cut > 0 && (static_cast<unsigned char>(reason[cut]) & 0xC0) == 0x80) --cut;
+    msg += reason.substr(0, cut);
+    msg += "...";
+  } else {
+    msg += reason.empty() ? standard_reason(status) : reason;
+  }
   msg += " for url: ";
   msg += name;
   finish(out, "HTTPError", msg);

@@ -262,6 +262,26 @@ TEST_F(ClientTest, HttpErrorsUseLocustTextsWithTheServersReasonAndTheStatsName) 
             "HTTPError('503 Server Error: Service Unavailable for url: " + server.url() + "/down')");
 }
 
+TEST_F(ClientTest, AHugeReasonPhraseIsCutInTheFailureText) {
+  // The phrase is the target's: 57 KB per response made 60 KB failure lines (a probe). Cut at 200 bytes,
+  // never inside a character.
+  ScriptedServer server;
+  ScriptedReply long_reason = ScriptedReply::respond(500);
+  long_reason.reason = std::string(199, 'x') + "\xc3\xa9" + std::string(50'000, 'y');
+  server.push(long_reason);
+  use_config(config_for(server.url()));
+  auto client = make_client();
+  run([&]() -> Task<> {
+    RequestOptions named;
+    named.name = "/r";
+    Response r = co_await client->get("/r", named);
+    EXPECT_EQ(r.status(), 500);
+  }());
+  const auto t = totals("GET", "/r");
+  ASSERT_EQ(t.errors.size(), 1u);
+  EXPECT_EQ(t.errors[0].first, "HTTPError('500 Server Error: " + std::string(199, 'x') + "... for url: /r')");
+}
+
 TEST_F(ClientTest, CatchResponseRecordsWhatTheCallerDecidesExactlyOnce) {
   ScriptedServer server;
   server.push(ScriptedReply::respond(404));
