@@ -40,13 +40,18 @@ class LocustfileTest : public ::testing::Test {
   // `cicada -f FILE CLASSES... --headless -u users -r users -t seconds --csv out`, waited for.
   int run(const std::string& file, std::vector<std::string> classes, int users, int seconds,
           std::vector<std::string> extra = {}) {
+    return run_on(server_->url(), file, std::move(classes), users, seconds, std::move(extra));
+  }
+  // The same against another host (a test's own ScriptedServer).
+  int run_on(const std::string& host, const std::string& file, std::vector<std::string> classes, int users,
+             int seconds, std::vector<std::string> extra = {}) {
     std::vector<std::string> args{"-f", locustfile(file)};
     args.insert(args.end(), classes.begin(), classes.end());
     for (const std::string& a :
-         {std::string("--host"), server_->url(), std::string("--headless"), std::string("-u"),
-          std::to_string(users), std::string("-r"), std::to_string(users), std::string("-t"),
-          std::to_string(seconds) + "s", std::string("--csv"), std::string("out"),
-          std::string("--only-summary"), std::string("--no-history")})
+         {std::string("--host"), host, std::string("--headless"), std::string("-u"), std::to_string(users),
+          std::string("-r"), std::to_string(users), std::string("-t"), std::to_string(seconds) + "s",
+          std::string("--csv"), std::string("out"), std::string("--only-summary"),
+          std::string("--no-history")})
       args.push_back(a);
     args.insert(args.end(), extra.begin(), extra.end());
     last_ = cicada(std::move(args));

@@ -215,7 +215,23 @@ class TaskSet(metaclass=TaskSetMeta):
 
 
 class SequentialTaskSetMeta(TaskSetMeta):
-    pass  # the same expansion, in declaration order: Locust's SequentialTaskSetMeta collects alike
+    """The tasks in the order the class body declares them: a `tasks = [...]` list is expanded where it
+    stands among the @task methods (not first, as TaskSetMeta puts it), after the base classes' tasks."""
+
+    def __new__(mcs, classname, bases, class_dict):
+        new_tasks = []
+        for base in bases:
+            if hasattr(base, "tasks") and base.tasks:
+                new_tasks += base.tasks
+        for key, value in class_dict.items():
+            if key == "tasks":
+                if not isinstance(value, list):
+                    raise ValueError("On SequentialTaskSet the task attribute can only be set to a list")
+                new_tasks.extend(value)
+            if "locust_task_weight" in dir(value):
+                new_tasks.extend([value] * value.locust_task_weight)
+        class_dict["tasks"] = new_tasks
+        return type.__new__(mcs, classname, bases, class_dict)
 
 
 class SequentialTaskSet(TaskSet, metaclass=SequentialTaskSetMeta):

@@ -1,0 +1,54 @@
+// Locust's and requests' API as locustfiles use it beyond the common calls: rename_request, multipart
+// uploads, the request keywords cicada does not honour, start_time of request listeners, case-insensitive
+// session headers, the imports of Locust's other modules, parsed_options as Locust's, and the order of a
+// SequentialTaskSet.
+#include <regex>
+
+#include "locustfile_fixture.hpp"
+#include "support/scripted_server.hpp"
+
+using cicada::testing::find_row;
+using cicada::testing::LocustfileTest;
+using cicada::testing::read_file;
+using cicada::testing::RecordedRequest;
+using cicada::testing::ScriptedReply;
+using cicada::testing::ScriptedServer;
+
+namespace {
+
+// A target that answers every request 200 "ok" and records what arrived.
+struct OkTarget {
+  OkTarget() { server.set_fallback(ScriptedReply::respond(200, "ok")); }
+  ScriptedServer server;
+};
+
+}  // namespace
+
+TEST_F(LocustfileTest, SequentialTaskSetKeepsTheDeclarationOrder) {
+  // A tasks list between @task methods runs where it is declared, as Locust's SequentialTaskSet orders it.
+  OkTarget target;
+  const auto file = write("sequence.py", R"py(
+from locust import HttpUser, SequentialTaskSet, task, constant
+def b(ts):
+    ts.client.get("/b")
+def c(ts):
+    ts.client.get("/c")
+class Flow(SequentialTaskSet):
+    @task
+    def a(self):
+        self.client.get("/a")
+    tasks = [b, c]
+    @task
+    def d(self):
+        self.client.get("/d")
+class U(HttpUser):
+    wait_time = constant(0.05)
+    tasks = [Flow]
+)py");
+  EXPECT_EQ(run_on(target.server.url(), file, {}, 1, 1), 0) << log();
+  const auto requests = target.server.requests();
+  ASSERT_GE(requests.size(), 4u) << log();
+  std::string order;
+  for (std::size_t i = 0; i < 4; ++i) order += requests[i].target;
+  EXPECT_EQ(order, "/a/b/c/d");
+}
