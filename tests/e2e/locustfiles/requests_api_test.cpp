@@ -24,6 +24,29 @@ struct OkTarget {
 
 }  // namespace
 
+TEST_F(LocustfileTest, RenameRequestNamesTheRequestsOfItsBlock) {
+  OkTarget target;
+  const auto file = write("rename.py", R"py(
+from locust import HttpUser, task, constant
+class U(HttpUser):
+    wait_time = constant(10)
+    @task
+    def t(self):
+        with self.client.rename_request("grouped"):
+            self.client.get("/health")
+            self.client.get("/health/ready")
+        self.client.get("/health/live")
+)py");
+  EXPECT_EQ(run_on(target.server.url(), file, {}, 1, 1), 0) << log();
+  const auto stats = csv("stats");
+  const auto* grouped = find_row(stats, "GET", "grouped");
+  const auto* after = find_row(stats, "GET", "/health/live");
+  ASSERT_TRUE(grouped && after) << log();
+  EXPECT_EQ((*grouped)[2], "2") << log();
+  EXPECT_EQ((*after)[2], "1") << log();
+  EXPECT_FALSE(find_row(stats, "GET", "/health")) << log();
+}
+
 TEST_F(LocustfileTest, SequentialTaskSetKeepsTheDeclarationOrder) {
   // A tasks list between @task methods runs where it is declared, as Locust's SequentialTaskSet orders it.
   OkTarget target;

@@ -6,6 +6,7 @@ measures time or keeps statistics.
 """
 import base64
 import json as _json
+from contextlib import contextmanager
 from datetime import timedelta
 from urllib.parse import urlencode
 
@@ -239,6 +240,15 @@ class HttpSession:
         self.verify = True
         self.trust_env = False
         self.request_name = None
+
+    @contextmanager
+    def rename_request(self, name):
+        """Every request in the with-block is named `name` (unless it has its own name=), as Locust's."""
+        self.request_name = name
+        try:
+            yield
+        finally:
+            self.request_name = None
 
     def request(self, method, url, name=None, catch_response=False, context={}, **kwargs):
         method = method.upper()
