@@ -47,6 +47,36 @@ class U(HttpUser):
   EXPECT_FALSE(find_row(stats, "GET", "/health")) << log();
 }
 
+TEST_F(LocustfileTest, SessionHeadersStayCaseInsensitiveAfterUpdate) {
+  // headers.update(...) (and FastHttpUser's default_headers, applied with it) keeps lookups case-insensitive.
+  OkTarget target;
+  const auto file = write("headers.py", R"py(
+from locust import FastHttpUser, task, constant
+class U(FastHttpUser):
+    wait_time = constant(10)
+    default_headers = {"X-Default": "d"}
+    @task
+    def t(self):
+        h = self.client.headers
+        h.update({"X-Token": "a"}, Accept="text/plain")
+        h.setdefault("x-token", "ignored")
+        print("lookup", "x-default" in h, h.get("X-TOKEN"), h.get("accept"), flush=True)
+        self.client.get("/with")
+        del h["x-token"]
+        print("popped", h.pop("ACCEPT"), "X-Token" in h, sorted(h.copy()), flush=True)
+        self.client.get("/without")
+)py");
+  EXPECT_EQ(run_on(target.server.url(), file, {}, 1, 1), 0) << log();
+  EXPECT_NE(log().find("lookup True a text/plain"), std::string::npos) << log();
+  EXPECT_NE(log().find("popped text/plain False ['X-Default']"), std::string::npos) << log();
+  const auto requests = target.server.requests();
+  ASSERT_EQ(requests.size(), 2u) << log();
+  EXPECT_EQ(requests[0].header("x-token").value_or(""), "a");
+  EXPECT_EQ(requests[0].header("x-default").value_or(""), "d");
+  EXPECT_FALSE(requests[1].header("x-token")) << log();
+  EXPECT_EQ(requests[1].header("x-default").value_or(""), "d");
+}
+
 TEST_F(LocustfileTest, SequentialTaskSetKeepsTheDeclarationOrder) {
   // A tasks list between @task methods runs where it is declared, as Locust's SequentialTaskSet orders it.
   OkTarget target;

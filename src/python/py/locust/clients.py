@@ -28,11 +28,15 @@ class RequestError(Exception):
 
 
 class CaseInsensitiveDict(dict):
-    def __init__(self, pairs=()):
+    """requests' CaseInsensitiveDict: keys keep the case they were last set with; lookups ignore case.
+
+    A dict (locustfiles pass it where a dict is expected), so every dict method that adds, finds or removes
+    a key goes through the lower-cased index here: the plain dict's would bypass it."""
+
+    def __init__(self, data=None, **kwargs):
         super().__init__()
         self._keys = {}
-        for k, v in pairs:
-            self[k] = v
+        self.update(data or (), **kwargs)
 
     def __setitem__(self, key, value):
         low = key.lower()
@@ -42,7 +46,7 @@ class CaseInsensitiveDict(dict):
         super().__setitem__(key, value)
 
     def __getitem__(self, key):
-        return super().__getitem__(self._keys.get(key.lower(), key))
+        return super().__getitem__(self._keys.get(key.lower(), key) if isinstance(key, str) else key)
 
     def __contains__(self, key):
         return isinstance(key, str) and key.lower() in self._keys
@@ -53,6 +57,63 @@ class CaseInsensitiveDict(dict):
     def __delitem__(self, key):
         real = self._keys.pop(key.lower())
         super().__delitem__(real)
+
+    def update(self, *args, **kwargs):
+        if len(args) > 1:
+            raise TypeError(f"update expected at most 1 argument, got {len(args)}")
+        other = args[0] if args else ()
+        pairs = other.items() if hasattr(other, "items") else other
+        for k, v in pairs:
+            self[k] = v
+        for k, v in kwargs.items():
+            self[k] = v
+
+    def __ior__(self, other):
+        self.update(other)
+        return self
+
+    def __or__(self, other):
+        merged = self.copy()
+        merged.update(other)
+        return merged
+
+    def setdefault(self, key, default=None):
+        if key not in self:
+            self[key] = default
+        return self[key]
+
+    _missing = object()
+
+    def pop(self, key, default=_missing):
+        if key in self:
+            value = self[key]
+            del self[key]
+            return value
+        if default is CaseInsensitiveDict._missing:
+            raise KeyError(key)
+        return default
+
+    def popitem(self):
+        key, value = super().popitem()
+        del self._keys[key.lower()]
+        return key, value
+
+    def clear(self):
+        super().clear()
+        self._keys.clear()
+
+    def copy(self):
+        return CaseInsensitiveDict(self)
+
+    def lower_items(self):
+        return ((low, super(CaseInsensitiveDict, self).__getitem__(key)) for low, key in self._keys.items())
+
+    def __eq__(self, other):
+        if not hasattr(other, "items"):
+            return NotImplemented
+        return dict(self.lower_items()) == dict(CaseInsensitiveDict(other).lower_items())
+
+    __hash__ = None
 
 
 def _parse_headers(raw):
