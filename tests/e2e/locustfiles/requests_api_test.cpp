@@ -47,6 +47,33 @@ class U(HttpUser):
   EXPECT_FALSE(find_row(stats, "GET", "/health")) << log();
 }
 
+TEST_F(LocustfileTest, RequestListenersHearWhenTheRequestStarted) {
+  // start_time is time.time() at the start: before the listener runs, by about the response time.
+  OkTarget target;
+  const auto file = write("start.py", R"py(
+import time
+from locust import HttpUser, events, task, constant
+@events.request.add_listener
+def heard(name, start_time, response_time, **kwargs):
+    now = time.time()
+    ok = isinstance(start_time, float) and 0 <= now - start_time < 5 and \
+        now - start_time >= response_time / 1000 - 0.001
+    print("start", name, "ok" if ok else "bad %r" % (start_time,), flush=True)
+class U(HttpUser):
+    wait_time = constant(10)
+    @task
+    def t(self):
+        self.client.get("/health")
+        with self.client.get("/health/ready", catch_response=True) as r:
+            time.sleep(0.2)
+            r.success()
+)py");
+  EXPECT_EQ(run_on(target.server.url(), file, {}, 1, 1), 0) << log();
+  EXPECT_NE(log().find("start /health ok"), std::string::npos) << log();
+  EXPECT_NE(log().find("start /health/ready ok"), std::string::npos) << log();
+  EXPECT_EQ(log().find("bad"), std::string::npos) << log();
+}
+
 TEST_F(LocustfileTest, SessionHeadersStayCaseInsensitiveAfterUpdate) {
   // headers.update(...) (and FastHttpUser's default_headers, applied with it) keeps lookups case-insensitive.
   OkTarget target;

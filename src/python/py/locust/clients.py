@@ -8,6 +8,7 @@ import base64
 import json as _json
 from contextlib import contextmanager
 from datetime import timedelta
+from time import time as _now
 from urllib.parse import urlencode
 
 from locust import _runtime
@@ -325,6 +326,8 @@ class HttpSession:
             response._session = self
             response._name = name or _stats_name(url, answer)
             response._context = context
+            # Listeners hear of it after the with-block: its start is taken now, while now is its end.
+            response._start_time = _start_time(answer)
             return response
         response = Response(method, url, answer, self.base_url)
         if getattr(self.request_event, "_handlers", True):  # an EventHook's listeners (no Python __bool__)
@@ -394,11 +397,12 @@ class HttpSession:
         if self.user is not None:
             ctx.update(self.user.context())
         ctx.update(context)
+        start_time = getattr(response, "_start_time", None) or _start_time(response._answer)
         notify = getattr(self.request_event, "notify", self.request_event.fire)
         notify(request_type=response.request_method, name=name,
-                                response_time=response.elapsed.total_seconds() * 1000,
-                                response_length=len(response.content or b""), response=response,
-                                context=ctx, exception=failure, start_time=None, url=response.url)
+               response_time=response.elapsed.total_seconds() * 1000,
+               response_length=len(response.content or b""), response=response,
+               context=ctx, exception=failure, start_time=start_time, url=response.url)
 
     def get(self, url, **kwargs):
         if kwargs or self.headers or self.auth or self.cookies:
@@ -437,6 +441,12 @@ def _build_url(base_url, url):
     if url.startswith("http://") or url.startswith("https://"):
         return url
     return base_url.rstrip("/") + url if url.startswith("/") else base_url.rstrip("/") + "/" + url
+
+
+def _start_time(answer):
+    """When the request started, as Locust's start_time (time.time()): the engine's answer has just come,
+    and it says how long the request took (µs)."""
+    return _now() - answer[4] / 1e6
 
 
 def _stats_name(url, answer):
