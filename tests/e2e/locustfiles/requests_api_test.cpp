@@ -47,6 +47,68 @@ class U(HttpUser):
   EXPECT_FALSE(find_row(stats, "GET", "/health")) << log();
 }
 
+TEST_F(LocustfileTest, FilesAreSentAsMultipartFormDataAsRequestsEncodesThem) {
+  OkTarget target;
+  const auto file = write("upload.py", R"py(
+import io
+from locust import HttpUser, task, constant
+class U(HttpUser):
+    wait_time = constant(10)
+    @task
+    def t(self):
+        doc = io.BytesIO(b"file body")
+        doc.name = "/tmp/report.txt"
+        self.client.post("/upload", data={"field": "v1"},
+                         files=[("doc", doc), ("raw", ("r.bin", b"\x00\x01", "application/octet-stream"))])
+)py");
+  EXPECT_EQ(run_on(target.server.url(), file, {}, 1, 1), 0) << log();
+  const auto requests = target.server.requests();
+  ASSERT_FALSE(requests.empty()) << log();
+  const RecordedRequest& r = requests.front();
+  std::smatch m;
+  const std::string content_type = r.header("Content-Type").value_or("");
+  ASSERT_TRUE(std::regex_match(content_type, m, std::regex("multipart/form-data; boundary=([0-9a-f]{32})")))
+      << content_type;
+  const std::string b = "--" + m[1].str();
+  const std::string expected =
+      b + "\r\nContent-Disposition: form-data; name=\"field\"\r\n\r\nv1\r\n" + b +
+      "\r\nContent-Disposition: form-data; name=\"doc\"; filename=\"report.txt\"\r\n\r\n"
+      "file body\r\n" +
+      b +
+      "\r\nContent-Disposition: form-data; name=\"raw\"; filename=\"r.bin\"\r\n"
+      "Content-Type: application/octet-stream\r\n\r\n" +
+      std::string("\x00\x01", 2) + "\r\n" + b + "--\r\n";
+  EXPECT_EQ(r.body, expected);
+}
+
+TEST_F(LocustfileTest, RequestKeywordsCicadaCannotHonourAreErrorsNamingThem) {
+  // verify=False over plain HTTP and stream=True change nothing: the requests are made. proxies= and a
+  // keyword requests does not have are refused with their names rather than dropped.
+  OkTarget target;
+  const auto file = write("keywords.py", R"py(
+from locust import HttpUser, task, constant
+class U(HttpUser):
+    wait_time = constant(10)
+    @task
+    def t(self):
+        self.client.get("/plain", verify=False, stream=True)
+        try:
+            self.client.get("/proxied", proxies={"http": "http://127.0.0.1:1"})
+        except NotImplementedError as e:
+            print("refused:", e, flush=True)
+        self.client.get("/typo", time_out=3)
+)py");
+  EXPECT_EQ(run_on(target.server.url(), file, {}, 1, 1), 1)
+      << log();  // the TypeError is an exception of the task
+  const auto requests = target.server.requests();
+  ASSERT_EQ(requests.size(), 1u) << log();
+  EXPECT_EQ(requests[0].target, "/plain");
+  EXPECT_NE(log().find("refused: proxies= is not supported by cicada's client"), std::string::npos) << log();
+  EXPECT_NE(read_file(dir_.path() / "out_exceptions.csv").find("unexpected keyword argument 'time_out'"),
+            std::string::npos)
+      << read_file(dir_.path() / "out_exceptions.csv");
+}
+
 TEST_F(LocustfileTest, RequestListenersHearWhenTheRequestStarted) {
   // start_time is time.time() at the start: before the listener runs, by about the response time.
   OkTarget target;

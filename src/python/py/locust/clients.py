@@ -11,7 +11,7 @@ from datetime import timedelta
 from time import time as _now
 from urllib.parse import urlencode
 
-from locust import _runtime
+from locust import _multipart, _runtime
 from locust._runtime import request as _request
 from locust.exception import CatchResponseError, LocustError, ResponseError
 
@@ -204,6 +204,16 @@ class Response:
     def json(self, **kwargs):
         return _json.loads(self.text, **kwargs)
 
+    def iter_content(self, chunk_size=1, decode_unicode=False):
+        """requests' iter_content (stream=True): the body has been read whole, so its pieces come from it."""
+        body = self.text if decode_unicode else (self.content or b"")
+        step = chunk_size or len(body) or 1
+        return (body[i:i + step] for i in range(0, len(body), step))
+
+    def iter_lines(self, chunk_size=512, decode_unicode=False, delimiter=None):
+        body = self.text if decode_unicode else (self.content or b"")
+        return iter(body.split(delimiter) if delimiter else body.splitlines())
+
     def raise_for_status(self):
         if self.error is not None:
             raise self.error
@@ -345,6 +355,7 @@ class HttpSession:
 
     def _prepare(self, url, kwargs):
         """Headers (the session's, the request's, auth, cookies), query, body and options of one request."""
+        _check_options(self.base_url, url, kwargs)
         headers = None
         if self.headers or kwargs.get("headers") or self.auth or kwargs.get("auth") or self.cookies or \
                 kwargs.get("cookies"):
@@ -370,7 +381,9 @@ class HttpSession:
         content_type = None
         data = kwargs.get("data")
         json_body = kwargs.get("json")
-        if data is not None:
+        if kwargs.get("files"):
+            body, content_type = _multipart.encode(data, kwargs["files"])
+        elif data is not None:
             if isinstance(data, (dict, list, tuple)):
                 body = urlencode(data, doseq=True).encode()
                 content_type = "application/x-www-form-urlencoded"
@@ -441,6 +454,41 @@ def _build_url(base_url, url):
     if url.startswith("http://") or url.startswith("https://"):
         return url
     return base_url.rstrip("/") + url if url.startswith("/") else base_url.rstrip("/") + "/" + url
+
+
+# requests' keywords that _prepare turns into the request.
+_APPLIED = frozenset(("params", "data", "headers", "cookies", "files", "auth", "timeout", "allow_redirects", "json"))
+# Those cicada's client cannot honour: accepted only while they ask for nothing (None, {}), else an error
+# rather than a request sent differently than the locustfile says.
+_UNSUPPORTED = {
+    "proxies": "cicada's client connects to the host directly",
+    "cert": "use --client-cert FILE --client-key FILE for the whole run",
+    "hooks": "use a request listener (events.request) instead",
+}
+
+
+def _is_https(base_url, url):
+    return url.startswith("https://") or ("://" not in url and base_url.startswith("https://"))
+
+
+def _check_options(base_url, url, kwargs):
+    """requests' other keywords: accepted where ignoring them changes nothing, else a clear error."""
+    for key, value in kwargs.items():
+        if key in _APPLIED:
+            continue
+        if key == "stream":  # the body is read whole either way: response.content is the same
+            continue
+        if key == "verify":
+            # Plain HTTP has nothing to verify, and True is what cicada does anyway.
+            if value is None or value is True or not _is_https(base_url, url):
+                continue
+            raise NotImplementedError(f"verify={value!r}: cicada checks TLS certificates for the whole run; use "
+                                      "--insecure (or --ca-bundle FILE) and leave verify= out")
+        if key in _UNSUPPORTED:
+            if not value:
+                continue
+            raise NotImplementedError(f"{key}= is not supported by cicada's client: {_UNSUPPORTED[key]}")
+        raise TypeError(f"request() got an unexpected keyword argument '{key}'")
 
 
 def _start_time(answer):
