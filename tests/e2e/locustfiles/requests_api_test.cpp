@@ -166,6 +166,47 @@ class U(FastHttpUser):
   EXPECT_EQ(requests[1].header("x-default").value_or(""), "d");
 }
 
+TEST_F(LocustfileTest, LocustsOtherModulesImport) {
+  // The imports and common uses of Locust's other modules load; run_single_user says what to run instead.
+  const auto file = write("imports.py", R"py(
+from locust import HttpUser, events, task, run_single_user, web, wait_time
+from locust.user.sequential_taskset import SequentialTaskSet
+from locust.user.inspectuser import get_ratio
+from locust.util.timespan import parse_timespan
+from locust.contrib.fasthttp import FastResponse
+from locust.stats import stats_printer, stats_history
+from locust.argument_parser import LocustArgumentParser
+import locust.debug, locust.log
+
+class U(HttpUser):
+    wait_time = wait_time.constant(10)
+    @task
+    def t(self):
+        r = self.client.get("/health")
+        print("fast response", isinstance(r, FastResponse), flush=True)
+
+@events.init.add_listener
+def on_init(environment, **kwargs):
+    if environment.web_ui:
+        environment.web_ui.app.route("/extra")(lambda: "x")
+    print("timespan", parse_timespan("1h2m3s"), parse_timespan("20"), flush=True)
+    print("ratio", get_ratio([U], {"U": 1}, True)["U"]["tasks"]["t"]["ratio"], flush=True)
+    stats_printer(environment.stats)()
+    stats_history(environment.runner)
+    locust.debug.PrintListener(environment)
+    try:
+        run_single_user(U)
+    except NotImplementedError as e:
+        print("single user:", e, flush=True)
+)py");
+  EXPECT_EQ(run(file, {}, 1, 1), 0) << log();
+  for (const char* line : {"timespan 3723 20", "ratio 1.0", "fast response True", "single user:"})
+    EXPECT_NE(log().find(line), std::string::npos) << line << log();
+  EXPECT_NE(log().find("cicada -f imports.py U -u 1"), std::string::npos) << log();
+  EXPECT_TRUE(std::regex_search(log(), std::regex("GET\t/health +\t[0-9]+ +\t")))
+      << log();  // PrintListener's line
+}
+
 TEST_F(LocustfileTest, SequentialTaskSetKeepsTheDeclarationOrder) {
   // A tasks list between @task methods runs where it is declared, as Locust's SequentialTaskSet orders it.
   OkTarget target;

@@ -10,8 +10,10 @@ import sys
 import time
 
 from locust import _runtime
+from locust.argument_parser import get_empty_argument_parser
 from locust.env import Environment
 from locust.event import events
+from locust.log import setup_logging
 from locust.runners import LocalRunner, MasterRunner, WorkerRunner
 from locust.shape import LoadTestShape
 from locust.stats import RequestStats
@@ -21,25 +23,14 @@ from locust.user.users import HttpUser, User
 _state = {}
 
 
-def _setup_logging(level="INFO"):
-    """Locust's log format on stderr for the locustfile's own loggers, at --loglevel."""
+def _setup_logging_once(level):
+    """Locust's log format for the locustfile's own loggers; a worker loads again for each test and only
+    takes the level then (a locustfile may have set up its own logging)."""
     if _state.get("logging"):
-        logging.getLogger().setLevel(level)
+        logging.getLogger().setLevel(level.upper())
         return
     _state["logging"] = True
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("[%(asctime)s] %(hostname)s/%(levelname)s/%(name)s: %(message)s"))
-    hostname = os.uname().nodename
-
-    class _Host(logging.Filter):
-        def filter(self, record):
-            record.hostname = hostname
-            return True
-
-    handler.addFilter(_Host())
-    root = logging.getLogger()
-    root.addHandler(handler)
-    root.setLevel(level)
+    setup_logging(level)
 
 
 def _wait_spec(cls):
@@ -93,15 +84,6 @@ def _is_shape_class(item):
         and not item.__dict__.get("abstract", False)
 
 
-class LocustArgumentParser(argparse.ArgumentParser):
-    """What init_command_line_parser listeners get: argparse, accepting Locust's extra keywords."""
-
-    def add_argument(self, *args, **kwargs):
-        for keyword in ("include_in_web_ui", "env_var", "is_secret"):
-            kwargs.pop(keyword, None)
-        return super().add_argument(*args, **kwargs)
-
-
 def _read_conf(paths):
     """locust.conf / ~/.locust.conf: `name = value` lines (Locust's config file format, long names)."""
     values = {}
@@ -131,7 +113,7 @@ def parse_options(extra_args, standard):
     """Locust's custom arguments: listeners of init_command_line_parser add them; values come from the
     command line, then LOCUST_* variables, then ./locust.conf and ~/.locust.conf. Returns (parsed_options,
     leftover words that are not options: user class names)."""
-    parser = LocustArgumentParser(prog="cicada", add_help=False)
+    parser = get_empty_argument_parser(add_help=False)
     events.init_command_line_parser.fire(parser=parser)
     conf = _read_conf(["~/.locust.conf", "locust.conf"])
     for action in parser._actions:
@@ -187,7 +169,7 @@ def load(path, tags=None, exclude_tags=None, host=None, extra_args=(), standard=
          runner="local"):
     """Runs the locustfile and returns (environment, [user class descriptions], shape instance or None).
     sent_options: on a worker, the master's parsed_options (JSON); runner: "local", "master" or "worker"."""
-    _setup_logging(str((standard or {}).get("loglevel", "INFO")).upper())
+    _setup_logging_once(str((standard or {}).get("loglevel", "INFO")))
     time.sleep = _runtime.sleep
     path = os.path.abspath(path)
     directory = os.path.dirname(path)

@@ -69,3 +69,18 @@ class RequestStats:
     @property
     def num_failures(self):
         return self.total.num_failures
+
+
+def stats_printer(stats):
+    """Locust's console table greenlet (for Locust used as a library). cicada prints its own console table,
+    so the function it returns does nothing."""
+
+    def stats_printer_func():
+        pass
+
+    return stats_printer_func
+
+
+def stats_history(runner):
+    """Locust's greenlet that keeps the statistics' history (for Locust used as a library); cicada keeps the
+    history natively (--csv-full-history, the web UI's charts), so this does nothing."""
