@@ -3,10 +3,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <fstream>
 #include <sstream>
 
-#include "base/duration.hpp"
 #include "base/log.hpp"
 #include "cli_options.hpp"
 #include "grpc_client/user_grpc_client.hpp"
@@ -26,11 +26,21 @@ python::PythonLoadOptions python_options(const ScenarioChoice& choice) {
   if (const CliOptions* o = choice.cli) {
     p.num_users = o->run.users;
     p.spawn_rate = o->run.spawn_rate;
-    p.run_time = o->run.run_time ? format_duration(*o->run.run_time) : "";
+    if (o->run.run_time)
+      p.run_time_s = std::chrono::duration_cast<std::chrono::seconds>(*o->run.run_time).count();
     p.headless = o->headless;
     p.csv_prefix = o->csv_prefix;
     p.stop_timeout = std::chrono::duration<double>(o->run.stop_timeout).count();
     p.loglevel = o->loglevel;
+    p.expect_workers = o->distributed.expect_workers;
+    p.reset_stats = o->run.reset_stats;
+    p.exit_code_on_error = o->exit_code_on_error;
+    p.web_host = o->web.host;
+    p.web_port = o->web.port;
+    p.html_file = o->web.html_file;
+    p.logfile = o->logfile;
+    p.only_summary = o->only_summary;
+    p.autostart = o->web.autostart;
     if (o->distributed.master) p.runner = "master";
   }
   return p;

@@ -25,6 +25,11 @@ py::object optional_list(const std::vector<std::string>& items) {
   return py::cast(items);
 }
 
+// Locust's None for an option not given (--csv, --html, --logfile, --host).
+py::object none_if_empty(const std::string& text) {
+  return text.empty() ? py::object(py::none()) : py::str(text);
+}
+
 Result<WaitTime> native_wait(const py::handle& spec) {
   const auto kind = spec[py::int_(0)].cast<std::string>();
   const double a = spec[py::int_(1)].cast<double>();
@@ -144,16 +149,24 @@ Result<scenario::LoadedScenario> load_python_scenario(const std::filesystem::pat
     py::dict standard;
     standard["num_users"] = options.num_users;
     standard["spawn_rate"] = options.spawn_rate;
-    standard["run_time"] = options.run_time.empty() ? py::object(py::none()) : py::str(options.run_time);
+    standard["run_time"] = options.run_time_s ? py::object(py::int_(*options.run_time_s)) : py::none();
     standard["headless"] = options.headless;
-    standard["csv_prefix"] =
-        options.csv_prefix.empty() ? py::object(py::none()) : py::str(options.csv_prefix);
+    standard["csv_prefix"] = none_if_empty(options.csv_prefix);
     standard["stop_timeout"] = options.stop_timeout;
     standard["loglevel"] = options.loglevel;
+    standard["expect_workers"] = options.expect_workers;
+    standard["reset_stats"] = options.reset_stats;
+    standard["exit_code_on_error"] = options.exit_code_on_error;
+    standard["web_host"] = options.web_host;
+    standard["web_port"] = options.web_port;
+    standard["html_file"] = none_if_empty(options.html_file);
+    standard["logfile"] = none_if_empty(options.logfile);
+    standard["only_summary"] = options.only_summary;
+    standard["autostart"] = options.autostart;
     py::tuple result = loader.attr("load")(
         file.string(), optional_list(options.tags), optional_list(options.exclude_tags),
-        options.host.empty() ? py::object(py::none()) : py::str(options.host), py::cast(options.extra_args),
-        standard, options.sent_options.empty() ? py::object(py::none()) : py::str(options.sent_options),
+        none_if_empty(options.host), py::cast(options.extra_args), standard,
+        options.sent_options.empty() ? py::object(py::none()) : py::str(options.sent_options),
         options.runner);
     auto runtime = std::make_shared<PythonRuntime>();
     runtime->run_on_start = runtime_module.attr("run_on_start");

@@ -4,6 +4,7 @@
 // engine's user types: tasks and weights, wait_time (natively when it is between/constant/...), host,
 // weight, fixed_count; a LoadTestShape becomes the scenario's shape.
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,14 +19,24 @@ struct PythonLoadOptions {
   std::string host;                       // --host, for Environment.host
   // Command-line words cicada does not know: the locustfile's own arguments (init_command_line_parser).
   std::vector<std::string> extra_args;
-  // Locust's names for the run settings, seen by the locustfile as environment.parsed_options.
+  // Locust's names for the run settings, seen by the locustfile as environment.parsed_options; the
+  // defaults are Locust's (what a worker has before the master's options arrive).
   int num_users = 1;
   double spawn_rate = 1;
-  std::string run_time;
+  std::optional<long> run_time_s;  // -t in whole seconds, as Locust's parse_timespan gives it
   bool headless = false;
   std::string csv_prefix;
   double stop_timeout = 0;
   std::string loglevel = "INFO";  // --loglevel: also the level of the locustfile's own `logging`
+  int expect_workers = 1;
+  bool reset_stats = false;
+  int exit_code_on_error = 1;
+  std::string web_host;  // Locust's default: every interface
+  int web_port = 8089;
+  std::string html_file;
+  std::string logfile;
+  bool only_summary = false;
+  bool autostart = false;
   // A worker: the master's parsed_options (JSON, distributed::ScenarioPayload::parsed_options), set over
   // this worker's own before the locustfile's init listeners run.
   std::string sent_options;

@@ -207,6 +207,26 @@ def on_init(environment, **kwargs):
       << log();  // PrintListener's line
 }
 
+TEST_F(LocustfileTest, ParsedOptionsHaveLocustsNamesAndTypes) {
+  const auto file = write("options.py", R"py(
+from locust import HttpUser, events, task
+@events.init.add_listener
+def on_init(environment, **kwargs):
+    o = environment.parsed_options
+    print("options", repr(o.run_time), o.master, o.worker, o.expect_workers, o.reset_stats,
+          o.exit_code_on_error, o.web_host, o.web_port, o.locustfile.endswith("options.py"), o.html_file,
+          o.logfile, o.only_summary, o.autostart, flush=True)
+class U(HttpUser):
+    @task
+    def t(self):
+        self.client.get("/health")
+)py");
+  EXPECT_EQ(run(file, {}, 1, 2, {"--exit-code-on-error", "3", "--html", "report.html"}), 0) << log();
+  EXPECT_NE(log().find("options 2 False False 1 False 3 127.0.0.1 8089 True report.html None True False"),
+            std::string::npos)
+      << log();
+}
+
 TEST_F(LocustfileTest, SequentialTaskSetKeepsTheDeclarationOrder) {
   // A tasks list between @task methods runs where it is declared, as Locust's SequentialTaskSet orders it.
   OkTarget target;

@@ -171,6 +171,7 @@ def load(path, tags=None, exclude_tags=None, host=None, extra_args=(), standard=
     sent_options: on a worker, the master's parsed_options (JSON); runner: "local", "master" or "worker"."""
     _setup_logging_once(str((standard or {}).get("loglevel", "INFO")))
     time.sleep = _runtime.sleep
+    given_path = path
     path = os.path.abspath(path)
     directory = os.path.dirname(path)
     if directory not in sys.path:
@@ -183,8 +184,11 @@ def load(path, tags=None, exclude_tags=None, host=None, extra_args=(), standard=
     spec.loader.exec_module(module)
 
     parsed_options, chosen = parse_options(extra_args, dict(standard or {}, host=host, tags=tags,
-                                                            exclude_tags=exclude_tags))
+                                                            exclude_tags=exclude_tags, locustfile=given_path))
     _take_sent_options(parsed_options, sent_options)
+    # This process's own role, not the master's (which a worker's sent options carry).
+    parsed_options.master = runner == "master"
+    parsed_options.worker = runner == "worker"
     if sent_options:  # the master's tags apply inside task sets here too
         tags = getattr(parsed_options, "tags", tags)
         exclude_tags = getattr(parsed_options, "exclude_tags", exclude_tags)
