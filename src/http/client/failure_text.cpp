@@ -144,7 +144,7 @@ void format_transport_error(std::string& out, TransportError kind, std::string_v
       break;
     case TransportError::kStreamReset:
       type = "StreamResetError";
-      msg = "stream reset by the server: ";
+      msg = "stream reset ";  // the detail says by whom
       msg += detail;
       break;
     case TransportError::kProtocolError:

@@ -106,6 +106,7 @@ bool Http2Session::submit(const RequestHead& head, bool tls, std::string& error)
   body_sent_ = 0;
   outcome_ = Outcome::kPending;
   reset_code_ = 0;
+  reset_by_us_ = false;
   nghttp2_data_provider body{};
   body.read_callback = &Http2Session::read_body;
   const std::int32_t id = nghttp2_submit_request(session_, nullptr, nva_.data(), nva_.size(),
@@ -160,6 +161,10 @@ bool Http2Session::usable() const { return !broken_ && !goaway_ && nghttp2_sessi
 void Http2Session::describe(std::string& out) const {
   out.clear();
   if (outcome_ == Outcome::kReset) {
+    out += reset_by_us_
+               ? "by cicada, as the response broke the HTTP/2 rules (a content-length its data did not "
+                 "match, a missing or bad :status, a forbidden header): "
+               : "by the server: ";
     append_code(out, reset_code_);
     if (goaway_ && reset_code_ == NGHTTP2_REFUSED_STREAM)
       out += ", the server is closing the connection (GOAWAY)";
@@ -254,6 +259,9 @@ int Http2Session::on_frame_send(nghttp2_session*, const nghttp2_frame* frame, vo
     s->sent_goaway_ = true;
     s->sent_goaway_code_ = frame->goaway.error_code;
   }
+  // A reset cicada sends (a content-length its DATA does not match, a response with no :status...) is
+  // not the server's: the failure says who reset the stream (a probe found every one blamed on the server).
+  if (frame->hd.type == NGHTTP2_RST_STREAM && s->ours(frame->hd.stream_id)) s->reset_by_us_ = true;
   return 0;
 }
 

@@ -76,6 +76,7 @@ class Http2Session {
   std::int32_t stream_id_ = -1;  // the request in flight (or the last one)
   Outcome outcome_ = Outcome::kPending;
   std::uint32_t reset_code_ = 0;
+  bool reset_by_us_ = false;  // nghttp2 reset the stream itself: the server's response broke HTTP/2's rules
   bool broken_ = false;            // the session failed: the connection is not reused
   bool goaway_ = false;            // the server sent GOAWAY: no new streams on this connection
   std::uint32_t goaway_code_ = 0;  // its error code

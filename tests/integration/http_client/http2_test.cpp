@@ -146,6 +146,32 @@ TEST_F(Http2Test, AStreamResetByTheServerFailsWithItsErrorCodeAndTheConnectionGo
   EXPECT_EQ(server.connections(), 1u);  // a stream reset leaves the connection up
 }
 
+TEST_F(Http2Test, AStreamCicadaResetsForABrokenResponseSaysSo) {
+  // A content-length the DATA does not match breaks RFC 9113 8.1.1: nghttp2 resets the stream itself. The
+  // failure said "reset by the server" (a probe: the server had sent no RST_STREAM, it received 260).
+  H2Server server([](const RecordedRequest& r) {
+    if (r.target == "/short") {
+      ScriptedReply lying = ScriptedReply::respond(200, "ok");
+      lying.no_length = true;
+      return H2Reply(std::move(lying).with_header("content-length", "10"));
+    }
+    return H2Reply(ScriptedReply::respond(200, "fine"));
+  });
+  use_config(h2_config(server.url()));
+  auto client = make_client();
+  run([&]() -> Task<> {
+    Response a = co_await client->get("/short");
+    EXPECT_EQ(a.status(), 0);
+    EXPECT_NE(a.error().find("stream reset by cicada, as the response broke the HTTP/2 rules"),
+              std::string::npos)
+        << a.error();
+    EXPECT_EQ(a.error().find("by the server"), std::string::npos) << a.error();
+    Response b = co_await client->get("/ok");
+    EXPECT_EQ(b.status(), 200);
+  }());
+  EXPECT_EQ(server.connections(), 1u);  // only the stream: the connection goes on
+}
+
 TEST_F(Http2Test, AGoawayAfterAnAnswerMovesTheNextRequestToANewConnection) {
   std::atomic<int> answered = 0;
   H2Server server([&answered](const RecordedRequest&) {
