@@ -238,6 +238,17 @@ void FleetBackend::log_fixed_shares(std::size_t workers) const {
 constexpr int kDrainAtMost = 10'000;  // messages read at once before judging silence
 
 void FleetBackend::heartbeat(MonoTime now) {
+  // This loop runs every few milliseconds; a gap of two heartbeat intervals is the master's own pause.
+  // Reading the queue first is not enough: the workers' beats may still sit in the kernel's buffers until
+  // ZeroMQ's I/O thread (paused too) has read them.
+  if (last_pass_ != MonoTime{} && now - last_pass_ > 2 * master_.heartbeat_interval) {
+    log::warning(
+        "The master was not running for {} ms (stopped, or starved of CPU): its workers' silence "
+        "over that time is not held against them",
+        std::chrono::duration_cast<std::chrono::milliseconds>(now - last_pass_).count());
+    workers_.forgive_silence(now);
+  }
+  last_pass_ = now;
   if (now - last_heartbeat_ < master_.heartbeat_interval) return;
   last_heartbeat_ = now;
   workers_changed();

@@ -105,6 +105,7 @@ class FleetBackend final : public runner::RunBackend {
   WorkerTable workers_;
   std::atomic<std::size_t> worker_count_{0};
   MonoTime last_heartbeat_{};
+  MonoTime last_pass_{};  // the last call of heartbeat(): a long gap is the master's own pause
 
   // The current test, as the control loop set it (the state is read by the pump thread too).
   std::atomic<runner::RunState> state_{runner::RunState::kReady};

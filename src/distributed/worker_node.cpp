@@ -31,6 +31,10 @@ std::string default_worker_id() {
          std::to_string(rd() % 100000);
 }
 
+// How long after its run time and stop timeout a worker waits for the master's stop before stopping its
+// users itself (the master's own stop comes within a second of them).
+constexpr auto kMasterStopGrace = std::chrono::seconds(5);
+
 std::string hostname() {
   char host[256] = {};
   return ::gethostname(host, sizeof(host) - 1) == 0 ? host : "";
@@ -66,6 +70,10 @@ struct WorkerNode::Impl {
     if (on_quit) std::exchange(on_quit, {})();
   }
   bool stopping = false;
+  // When the test's run time and stop timeout have passed, plus a grace for the master's own stop: a
+  // worker whose master died (or hangs) stops its users then, not at --master-timeout (60 s), which let
+  // a killed master's workers load the target for a minute past -t (a probe). None: no run time.
+  std::optional<MonoTime> stop_by;
   bool master_heard = false;
   MonoTime last_from_master{};
   MonoTime last_heartbeat{};
@@ -95,6 +103,9 @@ struct WorkerNode::Impl {
 
   void on_start(const Start& start) {
     finish_test();
+    stop_by.reset();
+    if (start.options.run_time)
+      stop_by = mono_now() + *start.options.run_time + start.options.stop_timeout + kMasterStopGrace;
     loading_id = start.test_id;
     loading_share.reset();
     loading_stop = false;
@@ -193,6 +204,14 @@ int WorkerNode::run() {
       s.leave();
       s.send(Goodbye{});
       return kWorkerMasterLost;
+    }
+    if (s.stop_by && now > *s.stop_by && s.test && !s.stopping) {
+      log::warning(
+          "The test's run time and stop timeout passed with no stop from the master: stopping the "
+          "users (is the master gone?)");
+      s.test->stop();
+      s.stopping = true;
+      s.stop_by.reset();
     }
     s.heartbeat(now);
     s.take_loaded(false);

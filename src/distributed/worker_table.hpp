@@ -2,6 +2,7 @@
 // WorkerTable: what the master knows about its workers (join order, last message, reported users, the
 // last stats sequence merged). Pure bookkeeping with the time passed in, so it is unit tested without
 // sockets; MasterRunner owns one and is its only (single-threaded) user.
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -38,6 +39,11 @@ class WorkerTable {
   // Removes and returns the workers silent for longer than `timeout` (missing: their users must go
   // to the others).
   std::vector<WorkerInfo> expire(MonoTime now, std::chrono::milliseconds timeout);
+  // The master itself was not running until `now` (stopped, or starved of CPU): what looked like the
+  // workers' silence was its own, so each worker counts as heard from now.
+  void forgive_silence(MonoTime now) {
+    for (auto& w : workers_) w.last_seen = std::max(w.last_seen, now);
+  }
 
   // Whether a stats message should be merged: it belongs to the worker's current test and its seq
   // is new (a duplicate or an older message is dropped). Records the seq when accepted.

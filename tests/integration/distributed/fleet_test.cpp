@@ -150,6 +150,32 @@ TEST(Fleet, AMasterPausedLongerThanTheWorkerTimeoutKeepsItsWorkers) {
   }
 }
 
+TEST(Fleet, AWorkerWhoseMasterDiedStopsItsUsersAfterTheRunTime) {
+  // A killed master's workers loaded the target until --master-timeout (60 s), a minute past -t. Each
+  // worker now stops its users once the run time, stop timeout and a 5 s grace passed with no stop.
+  ScriptedServer server;
+  server.set_fallback(ScriptedReply::respond(200, "ok"));
+  TempDir dir;
+  const auto scenario = write_get_scenario(dir.path(), "constant(0.05)");
+  const int port = ScriptedServer::closed_port();
+  ChildProcess master(master_argv(scenario, server.url(), port, 1, {"-u", "2", "-r", "100", "-t", "2s"}),
+                      dir.path());
+  ChildProcess worker(worker_argv(port));  // the default --master-timeout: 60 s
+  ASSERT_TRUE(worker.wait_for_output("started", 15s)) << worker.err();
+  ASSERT_TRUE(server.wait_for_requests(5, 5s));
+  master.signal(SIGKILL);
+  ASSERT_TRUE(worker.wait_for_output("passed with no stop from the master: stopping the users", 30s))
+      << worker.err();
+  // The users stop: within a second of the message (their requests take no time), none is sent any more.
+  std::this_thread::sleep_for(1s);
+  const auto stopped_at = server.request_count();
+  std::this_thread::sleep_for(1s);
+  EXPECT_EQ(server.request_count(), stopped_at) << worker.err();
+  worker.signal(SIGINT);
+  const auto code = worker.wait(30s);
+  ASSERT_TRUE(code) << worker.err();
+}
+
 TEST(Fleet, WorkerStopsAndExitsWhenItsMasterVanishes) {
   ScriptedServer server;
   server.set_fallback(ScriptedReply::respond(200, "ok"));
