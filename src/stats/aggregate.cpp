@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "base/log.hpp"
+
 namespace cicada::stats {
 
 namespace {
@@ -50,6 +52,15 @@ void Aggregate::merge(StatsDelta&& delta) {
   oldest_unanswered_us_ = std::max(oldest_unanswered_us_, delta.oldest_unanswered_us);
   for (auto& e : delta.entries) {
     if (e.num_requests == 0) continue;
+    if (entries_.size() >= kMaxEntries && !entries_.contains(std::make_pair(e.name, e.method))) {
+      if (!names_folded_)
+        log::warning(
+            "More than {} distinct request names: the next ones are counted under '{}' (give the "
+            "requests a name=, e.g. name=\"/item/[id]\", to group them)",
+            kMaxEntries, kOtherNames);
+      names_folded_ = true;
+      e.name = std::string(kOtherNames);
+    }
     auto [it, inserted] = entries_.try_emplace(std::make_pair(e.name, e.method));
     if (inserted) {
       it->second.method = e.method;
@@ -61,6 +72,9 @@ void Aggregate::merge(StatsDelta&& delta) {
     open_last_taken_at_ = std::max(open_last_taken_at_, delta.taken_at_unix_s);
   }
   for (auto& f : delta.failures) {
+    // A failure of a name folded above (or by the thread) goes where its requests went.
+    if (names_folded_ && !entries_.contains(std::make_pair(f.name, f.method)))
+      f.name = std::string(kOtherNames);
     auto key = std::make_tuple(std::move(f.name), std::move(f.method), std::move(f.error));
     if (auto it = failures_.find(key); it != failures_.end()) {
       it->second += f.occurrences;

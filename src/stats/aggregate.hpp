@@ -112,6 +112,7 @@ class Aggregate {
   bool keep_entry_history_ = true;
 
   std::map<std::pair<std::string, std::string>, Accum> entries_;  // key (name, method): sorted as reported
+  bool names_folded_ = false;  // kMaxEntries reached: new names went to kOtherNames (delta.hpp)
   Accum total_;
   std::map<std::tuple<std::string, std::string, std::string>, std::uint64_t>
       failures_;  // (name, method, err); at most kMaxErrorsPerEntry texts per entry, plus kOtherErrors

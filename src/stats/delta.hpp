@@ -30,6 +30,12 @@ struct EntryDelta {
 // must not grow memory without bound, and every failure is still counted.
 inline constexpr std::size_t kMaxErrorsPerEntry = 100;
 inline constexpr std::string_view kOtherErrors = "(other errors)";
+// Distinct request entries (method, name) kept by a thread's statistics and by the run's totals; further
+// names are counted under kOtherNames of their method. Each entry holds dense latency histograms (~35 KB
+// each, several per entry), so a scenario naming every request by its id (/item/1, /item/2... without
+// name=) grew memory by 110-320 KB per request name without bound. Every request is still counted.
+inline constexpr std::size_t kMaxEntries = 1000;
+inline constexpr std::string_view kOtherNames = "(other names)";
 // The same for distinct (message, where) exceptions of the whole run.
 inline constexpr std::size_t kMaxExceptions = 100;
 inline constexpr std::string_view kOtherExceptions = "(other exceptions)";

@@ -100,6 +100,7 @@ ThreadStats::~ThreadStats() { delete impl_; }
 EntryId ThreadStats::entry(std::string_view method, std::string_view name) {
   auto it = impl_->entry_index.find(EntryProbe{method, name});
   if (it != impl_->entry_index.end()) return it->second;
+  if (impl_->entries.size() >= kMaxEntries && name != kOtherNames) return entry(method, kOtherNames);
   auto id = static_cast<EntryId>(impl_->entries.size());
   auto& e = impl_->entries.emplace_back();
   e.method = method;

@@ -98,3 +98,44 @@ TEST(BoundedErrors, ExceptionsAreCappedToo) {
   EXPECT_EQ(total, 300u);
   EXPECT_EQ(snap.exceptions.back().message, kOtherExceptions);
 }
+
+TEST(BoundedErrors, DistinctRequestNamesAreCappedAndTheRestCountedUnderOtherNames) {
+  // A scenario naming every request by its id (/item/1, /item/2... without name=) grew memory by 110-320 KB
+  // per name without bound (a probe). A thread and the run's totals each keep kMaxEntries names; every
+  // request and failure is still counted, the rest under "(other names)".
+  ThreadStats s;
+  const std::size_t names = kMaxEntries + 50;
+  for (std::size_t i = 0; i < names; ++i) {
+    const EntryId id = s.entry("GET", "/item/" + std::to_string(i));
+    if (i % 2 == 0)
+      s.record_success(id, 1000, 0);
+    else
+      s.record_failure(id, 1000, 0, "HTTPError(404)");
+  }
+  StatsDelta d = s.take_delta();
+  EXPECT_EQ(d.entries.size(), kMaxEntries + 1);
+  std::uint64_t requests = 0, other = 0;
+  for (const auto& e : d.entries) {
+    requests += e.num_requests;
+    if (e.name == kOtherNames) other = e.num_requests;
+  }
+  EXPECT_EQ(requests, names);
+  EXPECT_EQ(other, 50u);
+
+  // The totals cap what they merge from many threads or workers alike: two deltas of disjoint names.
+  Aggregate agg(1000.0);
+  agg.merge(std::move(d));
+  ThreadStats t;
+  for (std::size_t i = 0; i < 30; ++i)
+    t.record_failure(t.entry("GET", "/other/" + std::to_string(i)), 1000, 0, "x");
+  agg.merge(t.take_delta());
+  agg.close_second(1001, 1);
+  const Snapshot snap = agg.snapshot(1002.0);
+  EXPECT_EQ(snap.entries.size(), kMaxEntries + 1);
+  EXPECT_EQ(snap.total.num_requests, names + 30);
+  EXPECT_EQ(snap.total.num_failures, names / 2 + 30);
+  std::uint64_t folded_failures = 0;
+  for (const auto& f : snap.failures)
+    if (f.name == kOtherNames) folded_failures += f.occurrences;
+  EXPECT_EQ(folded_failures, 25u + 30u);  // its failures went where its requests went
+}
