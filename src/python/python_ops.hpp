@@ -10,9 +10,13 @@ enum Op : int {
   kOpSettle = 2,  // (2, ticket, failed: None (default) | bool, message, raw)
   kOpSample = 3,  // (3, request_type, name, response_time_ms, response_length, error|None)
   kOpException = 4,  // (4, message, traceback, repr)
+  kOpCookies = 5,    // (5, action, name|None, value|None): the user's cookie jar; answered at once (below)
   kOpDone = 9,       // (9, outcome): the call returned
 };
 
 enum Outcome : int { kDoneOk = 0, kDoneStopUser = 1 };
+
+// kOpCookies' actions: items answers [(name, value), ...] in the order set; the others answer None.
+enum CookieAction : int { kCookieItems = 0, kCookieSet = 1, kCookieDelete = 2, kCookieClear = 3 };
 
 }  // namespace cicada::python

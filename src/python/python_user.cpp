@@ -320,12 +320,47 @@ int PythonUser::advance(PyObject* result) {
       case kOpException:
         perform_exception(result);
         break;
+      case kOpCookies: {
+        PyObject* answer = perform_cookies(result);
+        Py_DECREF(result);
+        result = switch_in(answer, std::chrono::steady_clock::now());
+        Py_DECREF(answer);
+        continue;
+      }
       default:
         break;
     }
     Py_DECREF(result);
     result = switch_in(Py_None, std::chrono::steady_clock::now());
   }
+}
+
+PyObject* PythonUser::perform_cookies(PyObject* op) {
+  // self.client.cookies in a locustfile: the engine's jar of this user, the one its requests send.
+  http::CookieJar& jar = native().cookies();
+  const long action = PyTuple_GET_SIZE(op) > 1 ? PyLong_AsLong(PyTuple_GET_ITEM(op, 1)) : -1;
+  const auto text = [op](Py_ssize_t i) {
+    return PyTuple_GET_SIZE(op) > i ? str_of(PyTuple_GET_ITEM(op, i)) : std::string();
+  };
+  if (action == kCookieItems) {
+    PyObject* list = PyList_New(0);
+    jar.for_each([list](const std::string& name, const std::string& value) {
+      PyObject* n = utf8(name);
+      PyObject* v = utf8(value);
+      PyObject* pair = n && v ? PyTuple_Pack(2, n, v) : nullptr;  // (Py_BuildValue's s# needs PY_SSIZE_T_CLEAN)
+      Py_XDECREF(n);
+      Py_XDECREF(v);
+      if (pair) {
+        PyList_Append(list, pair);
+        Py_DECREF(pair);
+      }
+    });
+    return list;
+  }
+  if (action == kCookieSet) jar.set(text(2), text(3));
+  if (action == kCookieDelete) jar.erase(text(2));
+  if (action == kCookieClear) jar.clear();
+  Py_RETURN_NONE;
 }
 
 void PythonUser::decode_request(PyObject* op) {

@@ -58,6 +58,7 @@ class PythonUser final : public User {
   _object* response_tuple(Response& r);  // a new reference
   void perform_settle(_object* op);
   void perform_sample(_object* op);
+  _object* perform_cookies(_object* op);  // a new reference: what the greenlet gets back
   void perform_exception(_object* op);
   http::UserHttpClient& native();
   reactor::Sleeper& sleeper();

@@ -41,8 +41,21 @@ void CookieJar::set_from_header(std::string_view set_cookie) {
   if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
     value = value.substr(1, value.size() - 2);
   if (name.empty() || name.size() + value.size() > kMaxCookieBytes || has_control_char(set_cookie)) return;
-  const bool remove = semi != std::string_view::npos && deletes_cookie(set_cookie.substr(semi + 1));
+  apply(name, value, semi != std::string_view::npos && deletes_cookie(set_cookie.substr(semi + 1)));
+}
 
+void CookieJar::set(std::string_view name, std::string_view value) {
+  // What a Cookie header could not carry back is refused, as it would be from a Set-Cookie.
+  if (name.empty() || name.size() + value.size() > kMaxCookieBytes || has_control_char(name) ||
+      has_control_char(value) || name.find_first_of("=; ") != std::string_view::npos ||
+      value.find(';') != std::string_view::npos)
+    return;
+  apply(name, value, false);
+}
+
+void CookieJar::erase(std::string_view name) { apply(name, {}, true); }
+
+void CookieJar::apply(std::string_view name, std::string_view value, bool remove) {
   for (std::size_t i = 0; i < size_; ++i) {
     if (slots_[i].first != name) continue;
     if (remove) {

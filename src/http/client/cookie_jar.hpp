@@ -30,12 +30,22 @@ class CookieJar {
   // The value of a cookie, or nullptr.
   const std::string* find(std::string_view name) const;
   void clear() { size_ = 0; }
+  // Set or delete one cookie by name, as a locustfile's self.client.cookies does (the same bounds apply).
+  void set(std::string_view name, std::string_view value);
+  void erase(std::string_view name);
+  // Calls fn(name, value) for each cookie, in the order they were first set.
+  template <class Fn>
+  void for_each(Fn&& fn) const {
+    for (std::size_t i = 0; i < size_; ++i) fn(slots_[i].first, slots_[i].second);
+  }
 
  private:
   // Slots [0, size_) in the order the cookies were first set. Slots are kept after a delete so that their
   // strings' capacity is reused: no allocation when a server sets the same cookies again and again.
   std::vector<std::pair<std::string, std::string>> slots_;
   std::size_t size_ = 0;
+  // Sets (or, with remove, deletes) one cookie whose name and value were checked.
+  void apply(std::string_view name, std::string_view value, bool remove);
 };
 
 }  // namespace cicada::http

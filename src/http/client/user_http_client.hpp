@@ -89,6 +89,7 @@ class UserHttpClient final : public HttpClient, private detail::ResponseOwner {
   }
 
   const CookieJar& cookies() const { return cookies_; }
+  CookieJar& cookies() { return cookies_; }  // a locustfile's self.client.cookies changes it
   // The run's client settings (request timeout, CA bundle), for the user's other clients too.
   const ClientConfig& config() const { return shared_.config(); }
 

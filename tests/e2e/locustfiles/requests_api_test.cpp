@@ -255,3 +255,76 @@ class U(HttpUser):
   for (std::size_t i = 0; i < 4; ++i) order += requests[i].target;
   EXPECT_EQ(order, "/a/b/c/d");
 }
+
+TEST_F(LocustfileTest, ASecondSessionSendsToItsOwnBaseUrl) {
+  // Locust's multiple_hosts example: a second HttpSession for another host. Its relative paths went to
+  // the user's host (silently) before; they go to its own base_url, named by their path, as in Locust.
+  OkTarget main_host, api_host;
+  const auto file = write("hosts.py", R"py(
+import os
+from locust import HttpUser, task, constant
+from locust.clients import HttpSession
+class U(HttpUser):
+    wait_time = constant(10)
+    def on_start(self):
+        self.api = HttpSession(base_url=os.environ["API_HOST"], request_event=self.client.request_event, user=self)
+    @task
+    def t(self):
+        self.client.get("/main")
+        self.api.get("/api/items")
+        r = self.api.post("/api/items", json={"a": 1})
+        print("api url", r.url, flush=True)
+)py");
+  ::setenv("API_HOST", api_host.server.url().c_str(), 1);
+  const int code = run_on(main_host.server.url(), file, {}, 1, 1);
+  ::unsetenv("API_HOST");
+  EXPECT_EQ(code, 0) << log();
+  std::vector<std::string> main_targets, api_targets;
+  for (const auto& r : main_host.server.requests()) main_targets.push_back(r.target);
+  for (const auto& r : api_host.server.requests()) api_targets.push_back(r.target);
+  EXPECT_EQ(main_targets, std::vector<std::string>{"/main"}) << log();
+  EXPECT_EQ(api_targets, (std::vector<std::string>{"/api/items", "/api/items"})) << log();
+  const auto stats = csv("stats");
+  const auto* get = find_row(stats, "GET", "/api/items");
+  ASSERT_TRUE(get) << log();
+  EXPECT_EQ((*get)[2], "1");
+  EXPECT_NE(log().find("api url " + api_host.server.url() + "/api/items\n"), std::string::npos) << log();
+}
+
+TEST_F(LocustfileTest, SessionCookiesAreTheJarTheRequestsSend) {
+  // Django's CSRF pattern reads the token the server set; a logout clears the jar; a cookie set by hand
+  // goes out. self.client.cookies was a dict of its own: KeyError, clear() did nothing, no set().
+  ScriptedServer server;
+  server.set_handler([](const RecordedRequest& r) {
+    if (r.target == "/login")
+      return ScriptedReply::respond(200, "form").with_header("Set-Cookie", "csrftoken=abc123; Path=/");
+    return ScriptedReply::respond(200, "ok");
+  });
+  const auto file = write("cookies.py", R"py(
+from locust import HttpUser, task, constant
+class U(HttpUser):
+    wait_time = constant(10)
+    @task
+    def t(self):
+        self.client.get("/login")
+        token = self.client.cookies["csrftoken"]
+        print("token", token, "csrftoken" in self.client.cookies, len(self.client.cookies), flush=True)
+        self.client.post("/submit", headers={"X-CSRFToken": token})
+        self.client.cookies.set("lang", "fr")
+        self.client.get("/after-set")
+        del self.client.cookies["csrftoken"]
+        self.client.get("/after-delete")
+        self.client.cookies.clear()
+        self.client.get("/after-clear")
+        print("left", self.client.cookies.get_dict(), flush=True)
+)py");
+  EXPECT_EQ(run_on(server.url(), file, {}, 1, 1), 0) << log();
+  EXPECT_NE(log().find("token abc123 True 1\n"), std::string::npos) << log();
+  EXPECT_NE(log().find("left {}\n"), std::string::npos) << log();
+  std::map<std::string, std::string> cookie_of;
+  for (const auto& r : server.requests()) cookie_of[r.target] = r.header("Cookie").value_or("(none)");
+  EXPECT_EQ(cookie_of["/submit"], "csrftoken=abc123");
+  EXPECT_EQ(cookie_of["/after-set"], "csrftoken=abc123; lang=fr");
+  EXPECT_EQ(cookie_of["/after-delete"], "lang=fr");
+  EXPECT_EQ(cookie_of["/after-clear"], "(none)");
+}

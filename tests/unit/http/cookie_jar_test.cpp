@@ -26,6 +26,29 @@ TEST(CookieJar, StoresAndSendsBackNameValuePairs) {
   EXPECT_EQ(jar.find("missing"), nullptr);
 }
 
+TEST(CookieJar, SetAndEraseByNameAsALocustfileDoesRefusingWhatACookieHeaderCannotCarry) {
+  CookieJar jar;
+  jar.set("sid", "1");
+  jar.set("lang", "fr");
+  jar.set("sid", "2");  // replaces, keeps its place
+  EXPECT_EQ(cookie_header(jar), "sid=2; lang=fr");
+  std::string seen;
+  jar.for_each([&](const std::string& n, const std::string& v) { seen += n + "=" + v + ","; });
+  EXPECT_EQ(seen, "sid=2,lang=fr,");
+  for (const auto& [name, value] : {std::pair<std::string, std::string>{"", "x"},
+                                    {"a;b", "x"},
+                                    {"a=b", "x"},
+                                    {"a b", "x"},
+                                    {"ok", "x;y"},
+                                    {"ok", "x\r\nInjected: 1"}}) {
+    jar.set(name, value);
+  }
+  EXPECT_EQ(cookie_header(jar), "sid=2; lang=fr");
+  jar.erase("sid");
+  jar.erase("never");
+  EXPECT_EQ(cookie_header(jar), "lang=fr");
+}
+
 TEST(CookieJar, ASecondSetReplacesTheValue) {
   CookieJar jar;
   jar.set_from_header("sid=1");

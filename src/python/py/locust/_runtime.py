@@ -19,7 +19,8 @@ _getcurrent = _greenlet.getcurrent
 _real_sleep = _time.sleep
 
 # Operation codes: keep in step with src/python/python_ops.hpp.
-OP_REQUEST, OP_SLEEP, OP_SETTLE, OP_SAMPLE, OP_EXCEPTION, OP_DONE = 0, 1, 2, 3, 4, 9
+OP_REQUEST, OP_SLEEP, OP_SETTLE, OP_SAMPLE, OP_EXCEPTION, OP_COOKIES, OP_DONE = 0, 1, 2, 3, 4, 5, 9
+COOKIE_ITEMS, COOKIE_SET, COOKIE_DELETE, COOKIE_CLEAR = 0, 1, 2, 3
 DONE_OK, DONE_STOP_USER = 0, 1
 
 class TaskDidNotYield(BaseException):
@@ -107,6 +108,11 @@ def request(method, url, name, headers, body, catch_response, allow_redirects, t
         raise RuntimeError("this operation needs a running user: call it from a task, on_start or on_stop")
     return parent.switch((OP_REQUEST, method, url, name, headers, body, catch_response, allow_redirects,
                           timeout_s))
+
+
+def cookies(action, name=None, value=None):
+    """The running user's cookie jar in the engine (the one its requests send): items, set, delete, clear."""
+    return _to_engine((OP_COOKIES, action, name, value))
 
 
 def settle(ticket, failed, message, raw=False):

@@ -5,6 +5,7 @@ records the sample in the native statistics, and the greenlet resumes with the r
 measures time or keeps statistics.
 """
 import base64
+from collections.abc import MutableMapping
 import json as _json
 from contextlib import contextmanager
 from datetime import timedelta
@@ -298,20 +299,81 @@ class ResponseContextManager(Response):
             self._session._fire(self, self._name, failure, self._context)
 
 
+class EngineCookies(MutableMapping):
+    """self.client.cookies: the user's cookie jar as the engine keeps it, the one its requests send (what the
+    server set, in the order set). Reads and changes go to the engine, like a RequestsCookieJar's: a CSRF
+    token read after a GET, a cookie set by hand, clear() to log out. Domain and path are not kept."""
+
+    def __getitem__(self, name):
+        for k, v in _runtime.cookies(_runtime.COOKIE_ITEMS):
+            if k == name:
+                return v
+        raise KeyError(name)
+
+    def __setitem__(self, name, value):
+        if value is None:
+            self.__delitem__(name)
+            return
+        _runtime.cookies(_runtime.COOKIE_SET, str(name), str(value))
+
+    def __delitem__(self, name):
+        if name not in self:
+            raise KeyError(name)
+        _runtime.cookies(_runtime.COOKIE_DELETE, str(name))
+
+    def __iter__(self):
+        return iter([k for k, _ in _runtime.cookies(_runtime.COOKIE_ITEMS)])
+
+    def __len__(self):
+        return len(_runtime.cookies(_runtime.COOKIE_ITEMS))
+
+    def __contains__(self, name):
+        return any(k == name for k, _ in _runtime.cookies(_runtime.COOKIE_ITEMS))
+
+    def set(self, name, value, **kwargs):
+        """RequestsCookieJar.set: domain, path and the rest are accepted and not kept."""
+        self[name] = value
+
+    def clear(self, domain=None, path=None, name=None):
+        if name is not None:
+            self.pop(name, None)
+        else:
+            _runtime.cookies(_runtime.COOKIE_CLEAR)
+
+    def get_dict(self, domain=None, path=None):
+        return dict(_runtime.cookies(_runtime.COOKIE_ITEMS))
+
+    def __repr__(self):
+        return f"<EngineCookies {self.get_dict()!r}>"
+
+
 class HttpSession:
     """Locust's HttpSession (self.client) on the native client: one keep-alive connection and one cookie
     jar per user, kept by the engine."""
 
     def __init__(self, base_url, request_event=None, user=None, *args, **kwargs):
-        self.base_url = base_url or ""
         self.request_event = request_event
         self.user = user
+        self.base_url = base_url or ""
         self.headers = CaseInsensitiveDict()
         self.auth = None
-        self.cookies = {}
+        self.cookies = EngineCookies()
         self.verify = True
         self.trust_env = False
         self.request_name = None
+
+    @property
+    def base_url(self):
+        return self._base_url
+
+    @base_url.setter
+    def base_url(self, value):
+        # The engine sends a relative path to the user's host. A session whose base_url is another (Locust's
+        # multiple_hosts example: a second HttpSession for an API host, or base_url changed at run time)
+        # sends each relative path as an absolute URL on its own base; named by its path, as in Locust.
+        self._base_url = value or ""
+        host = getattr(self.user, "host", None) if self.user is not None else None
+        self._own_base = bool(self._base_url) and self._base_url != (host or "")
 
     @contextmanager
     def rename_request(self, name):
@@ -324,7 +386,9 @@ class HttpSession:
 
     def request(self, method, url, name=None, catch_response=False, context={}, **kwargs):
         method = method.upper()
-        if kwargs or self.headers or self.auth or self.cookies:
+        if self._own_base and not url.startswith(("http://", "https://")):
+            url = _build_url(self._base_url, url)
+        if kwargs or self.headers or self.auth:
             headers, url, body, allow_redirects, timeout_s = self._prepare(url, kwargs)
         else:  # the common case: nothing to add to the request
             headers, body, allow_redirects, timeout_s = None, None, True, 0.0
@@ -357,8 +421,7 @@ class HttpSession:
         """Headers (the session's, the request's, auth, cookies), query, body and options of one request."""
         _check_options(self.base_url, url, kwargs)
         headers = None
-        if self.headers or kwargs.get("headers") or self.auth or kwargs.get("auth") or self.cookies or \
-                kwargs.get("cookies"):
+        if self.headers or kwargs.get("headers") or self.auth or kwargs.get("auth") or kwargs.get("cookies"):
             merged = CaseInsensitiveDict(self.headers.items())
             for k, v in (kwargs.get("headers") or {}).items():
                 merged[k] = v
@@ -366,8 +429,8 @@ class HttpSession:
             if auth:
                 token = base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode()
                 merged["Authorization"] = "Basic " + token
-            cookies = dict(self.cookies)
-            cookies.update(kwargs.get("cookies") or {})
+            # The session's own cookies are the engine's jar, sent by it; cookies= adds these to this request.
+            cookies = dict(kwargs.get("cookies") or {})
             if cookies:
                 merged["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
             headers = [(str(k), str(v)) for k, v in merged.items()]
@@ -418,7 +481,7 @@ class HttpSession:
                context=ctx, exception=failure, start_time=start_time, url=response.url)
 
     def get(self, url, **kwargs):
-        if kwargs or self.headers or self.auth or self.cookies:
+        if kwargs or self.headers or self.auth or self._own_base:
             return self.request("GET", url, **kwargs)
         # self.client.get(path) alone, the commonest call: request()'s work without its general path.
         response = Response("GET", url, _request("GET", url, self.request_name, None, None, False, True, 0.0),
