@@ -6,6 +6,7 @@
 #include <iostream>
 #include <string>
 
+#include "runner/tag_filter.hpp"
 #include "scenario/task_ratio.hpp"
 #include "scenario_source.hpp"
 
@@ -40,7 +41,15 @@ int print_user_listing(const CliOptions& o) {
     std::cerr << "cicada: " << loaded.error().message << "\n";
     return 2;
   }
-  const auto& s = loaded->scenario;
+  // The tables show what a run would: its tag filter applied (a YAML or C++ scenario's tasks carry their
+  // tags; a locustfile's are filtered in Python as well).
+  auto s = loaded->scenario;
+  if (!o.list_user_types) {
+    if (auto r = runner::apply_tag_filter(s, o.run.tags, o.run.exclude_tags); !r) {
+      std::cerr << "cicada: " << r.error().message << "\n";
+      return 2;
+    }
+  }
   if (o.list_user_types) {
     std::cout << "Available Users:\n";
     for (const auto& t : s.user_types) std::cout << "    " << t.name << "\n";

@@ -67,6 +67,22 @@ INSTANTIATE_TEST_SUITE_P(
                                                "Breaker"},
                       std::vector<std::string>{"anchors/golden.py", "--show-task-ratio"}));
 
+TEST(LocustCommandLineFlags, TaskRatiosOfAYamlScenarioLeaveOutWhatTheTagsExclude) {
+  // As a locustfile's do (and as the run would): -T invalid keeps predict_invalid alone, -E invalid drops it.
+  TempDir dir;
+  const std::string yaml = source("examples/randomized.yaml").string();
+  const Output tagged = run_in(
+      dir.path(), {binary("apps/cicada/cicada").string(), "-f", yaml, "--show-task-ratio", "-T", "invalid"});
+  EXPECT_EQ(tagged.code, 0) << tagged.err;
+  EXPECT_NE(tagged.out.find("predict_invalid"), std::string::npos) << tagged.out;
+  EXPECT_EQ(tagged.out.find("predict_valid"), std::string::npos) << tagged.out;
+  const Output excluded = run_in(dir.path(), {binary("apps/cicada/cicada").string(), "-f", yaml,
+                                              "--show-task-ratio-json", "-E", "invalid"});
+  EXPECT_EQ(excluded.code, 0) << excluded.err;
+  EXPECT_NE(excluded.out.find("predict_valid"), std::string::npos) << excluded.out;
+  EXPECT_EQ(excluded.out.find("predict_invalid"), std::string::npos) << excluded.out;
+}
+
 TEST(LocustCommandLineFlags, VersionIsPrintedAndTheProgramExits) {
   TempDir dir;
   for (const char* flag : {"-V", "--version"}) {
