@@ -54,6 +54,7 @@ void ResponseParser::reset(bool head_request) {
   started_ = false;
   headers_done_ = false;
   upgrade_refused_ = false;
+  bad_status_line_ = false;
   complete_ = false;
   keep_alive_ = false;
   in_trailers_ = false;
@@ -98,6 +99,10 @@ void ResponseParser::describe_error(std::string& out) const {
   const auto err = static_cast<http_errno>(HTTP_PARSER_ERRNO(&parser_));
   if (!started_) {
     out += "no response";
+  } else if (bad_status_line_) {
+    out += "not an HTTP/1.0 or HTTP/1.1 status line: it starts with \"";
+    append_printable(out, std::string_view(first_bytes_, std::min<std::size_t>(first_size_, 16)));
+    out += '"';
   } else if (upgrade_refused_) {
     out += "unexpected 101 Switching Protocols (no upgrade was asked for)";
   } else if (err == HPE_INVALID_EOF_STATE && headers_done_) {
@@ -128,9 +133,9 @@ void ResponseParser::describe_error(std::string& out) const {
     append_count(out, HTTP_MAX_HEADER_SIZE / 1024);
     out += " KB";
   } else if (err == HPE_INVALID_CONTENT_LENGTH) {
-    out += "invalid Content-Length";
+    out += headers_done_ ? "invalid chunk size in a chunked body (too large)" : "invalid Content-Length";
   } else if (err == HPE_UNEXPECTED_CONTENT_LENGTH) {
-    out += "Content-Length together with Transfer-Encoding: chunked";
+    out += "conflicting framing: a second Content-Length, or Content-Length with Transfer-Encoding";
   } else if (err == HPE_INVALID_CHUNK_SIZE) {
     out += "invalid chunk size in a chunked body";
   } else if (err == HPE_INVALID_HEADER_TOKEN || err == HPE_LF_EXPECTED) {
@@ -249,12 +254,27 @@ int ResponseParser::on_header_value(http_parser* p, const char* at, std::size_t 
   return 0;
 }
 
+bool ResponseParser::status_line_ok() const {
+  // "HTTP/1.x DDD": the version's letters and digits, one space, a status from 100 (RFC 9112 section 4).
+  const std::string_view line(first_bytes_, first_size_);
+  if (line.size() < 12 || line.substr(0, 7) != "HTTP/1." || (line[7] != '0' && line[7] != '1') ||
+      line[8] != ' ')
+    return false;
+  return line[9] >= '1' && line[9] <= '9' && status_ >= 100;
+}
+
 int ResponseParser::on_headers_complete(http_parser* p) {
   auto* s = self(p);
   if (s->in_value_) s->headers_ += '\n';
   s->in_value_ = false;
   s->status_ = p->status_code;
   s->headers_done_ = true;
+  // http-parser, built lenient, takes "HTTX/1.1 200", "HTTP/9.9 200", "HTTP/1.1  200" (two spaces) and
+  // status 000 as responses: a target that says any of them is broken, and a pass would hide it.
+  if (!s->status_line_ok()) {
+    s->bad_status_line_ = true;
+    return -1;
+  }
   // We never send Upgrade: a 101 would hand the connection to a protocol we do not speak.
   if (p->status_code == 101) {
     s->upgrade_refused_ = true;

@@ -136,6 +136,8 @@ class ResponseParser {
   bool started_ = false;
   bool headers_done_ = false;
   bool upgrade_refused_ = false;
+  bool bad_status_line_ = false;  // not "HTTP/1.x DDD" (status_line_ok)
+  bool status_line_ok() const;
   bool complete_ = false;
   bool keep_alive_ = false;
   bool in_trailers_ = false;

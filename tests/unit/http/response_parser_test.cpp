@@ -237,3 +237,47 @@ TEST(ResponseParser, TheSimplePathReadsWholeResponsesAsHttpParserDoes) {
 
 }  // namespace
 }  // namespace cicada::http
+
+namespace cicada::http {
+namespace {
+
+TEST(ResponseParser, AStatusLineThatIsNotHttp1IsAnErrorNotASuccess) {
+  // The lenient http-parser took these as 200s (a hostile-target probe); each is refused, saying what came.
+  for (const std::string_view bad :
+       {"HTTX/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", "HTTP/9.9 200 OK\r\nContent-Length: 2\r\n\r\nok",
+        "HTTP/2.0 200 OK\r\nContent-Length: 2\r\n\r\nok", "HTTP/1.1  200 OK\r\nContent-Length: 2\r\n\r\nok",
+        "HTTP/1.1 000 Zero\r\nContent-Length: 2\r\n\r\nok"}) {
+    ResponseParser p;
+    p.reset(false);
+    // Fed byte by byte: a server that writes one byte at a time is judged the same.
+    State last = State::kNeedMore;
+    for (char c : bad) {
+      last = p.feed(&c, 1);
+      if (last != State::kNeedMore) break;
+    }
+    EXPECT_EQ(last, State::kError) << bad;
+    EXPECT_NE(error_of(p).find("status line"), std::string::npos) << bad << ": " << error_of(p);
+  }
+  for (const std::string_view good : {"HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok",
+                                      "HTTP/1.1 599 Custom\r\nContent-Length: 2\r\n\r\nok"}) {
+    ResponseParser p;
+    p.reset(false);
+    EXPECT_EQ(feed(p, good), State::kComplete) << good << ": " << error_of(p);
+  }
+}
+
+TEST(ResponseParser, ConflictingFramingAndOverflowingChunksSayWhatTheyAre) {
+  ResponseParser two;
+  two.reset(false);
+  EXPECT_EQ(feed(two, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nok"), State::kError);
+  EXPECT_EQ(error_of(two),
+            "conflicting framing: a second Content-Length, or Content-Length with Transfer-Encoding");
+  ResponseParser chunk;
+  chunk.reset(false);
+  EXPECT_EQ(feed(chunk, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nFFFFFFFFFFFFFFFFFF\r\n"),
+            State::kError);
+  EXPECT_EQ(error_of(chunk), "invalid chunk size in a chunked body (too large)");
+}
+
+}  // namespace
+}  // namespace cicada::http
