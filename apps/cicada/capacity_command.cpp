@@ -160,7 +160,8 @@ int run_capacity_command(int argc, char** argv) {
   CLI::App app{
       "cicada capacity: find the highest load the target sustains within the objectives: the load grows "
       "geometrically until an objective fails, then is bisected to --precision; each step is measured "
-      "until consecutive windows agree. Prints each step, then the answer"};
+      "until consecutive windows agree. Prints each step, then the answer",
+      "cicada capacity"};
   // The exit codes a CI job reads (runner::capacity_exit_code), where a run's differ (3 is a threshold
   // there).
   app.footer(
@@ -169,7 +170,8 @@ int run_capacity_command(int argc, char** argv) {
       "failed (a lower bound); 5 the answer's step met a fail_ratio objective without requests enough to "
       "show it (unproven)");
   CapacityOptions o;
-  app.add_option("-f,--scenario", o.scenario_file, "Scenario file (.yaml)")->required();
+  app.add_option("-f,--scenario", o.scenario_file, "Scenario file: .yaml, .cpp or a Locust .py locustfile")
+      ->required();
   app.add_option("-H,--host", o.host, "Base URL of the system under test");
   app.add_option("--slo", o.slos, "Objective, repeatable: 'p95 < 50ms', 'avg < 20ms', 'fail_ratio < 1%'")
       ->required();
