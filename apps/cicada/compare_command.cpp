@@ -44,6 +44,16 @@ int run_compare_command(int argc, char** argv) {
       return kUsageExit;
     }
   }
+  // Comparing a run with a run of something else says little: the figures are printed, with a warning.
+  const auto& ai = a->info;
+  const auto& bi = b->info;
+  if (ai.scenario_file != bi.scenario_file || ai.scenario_sha256 != bi.scenario_sha256)
+    std::cerr << "cicada: warning: the runs are of different scenarios (" << ai.scenario_file << " and "
+              << bi.scenario_file << (ai.scenario_file == bi.scenario_file ? ", the file changed" : "")
+              << "): the comparison may mean little\n";
+  if (ai.target_host != bi.target_host)
+    std::cerr << "cicada: warning: the runs are against different targets (" << ai.target_host << " and "
+              << bi.target_host << ")\n";
   report::CompareOptions options;
   options.tolerance = tolerance_pct / 100.0;
   options.min_latency_change_us = static_cast<std::int64_t>(min_latency_ms * 1000.0);

@@ -113,6 +113,7 @@ TEST_F(HistoryE2e, RunsAreRecordedJudgedComparedAndReported) {
   EXPECT_TRUE(cmp_code == 0 || cmp_code == 1) << cmp;  // two 2 s runs may or may not differ beyond noise
   EXPECT_NE(cmp.find("GET /health"), std::string::npos) << cmp;
   EXPECT_NE(cmp.find("p95"), std::string::npos);
+  EXPECT_EQ(cmp.find("warning"), std::string::npos) << cmp;  // the same scenario and target
   // Two runs' latencies on a machine loaded by other builds differ by any factor (p95 0.27 ms then 8 ms,
   // beyond even a 1000% tolerance): the JSON of those two only says whether they did, and a run compared
   // with itself is the one comparison whose answer is known.
@@ -152,6 +153,23 @@ TEST_F(HistoryE2e, RunsAreRecordedJudgedComparedAndReported) {
   ASSERT_EQ(del_code, 0) << del;
   auto [list2_code, list2] = sub({"history", "list"});
   EXPECT_EQ(count_occurrences(list2, "health.yaml"), 1u) << list2;
+}
+
+TEST_F(HistoryE2e, ComparingRunsOfDifferentScenariosWarns) {
+  // The figures are still printed (a user may mean it), with a warning: a load test compared with a run
+  // of another scenario said "No regression" and "+13196.8% better" without one (a docs probe).
+  {
+    std::ifstream in(dir_.path() / "health.yaml");
+    std::ofstream out(dir_.path() / "other.yaml");
+    out << in.rdbuf() << "\n# another scenario\n";
+  }
+  ASSERT_EQ(load_test({}, "1s")->wait(30s), 0);
+  ASSERT_EQ(load_test({"-f", "other.yaml"}, "1s")->wait(30s), 0);
+  auto [code, out] = sub({"compare", "previous", "latest"});
+  EXPECT_TRUE(code == 0 || code == 1) << out;
+  EXPECT_NE(out.find("warning: the runs are of different scenarios (health.yaml and other.yaml)"),
+            std::string::npos)
+      << out;
 }
 
 TEST_F(HistoryE2e, ReadmeSectionUpdateIsIdempotentAndLeavesTheRestAlone) {
