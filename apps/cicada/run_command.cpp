@@ -152,7 +152,8 @@ int run_load_test(const CliOptions& o) {
     int code = run_master(o, std::move(*description), observers, loaded->parsed_options, loaded->bind_run);
     if (loaded->on_test_stop) loaded->on_test_stop();
     if (loaded->on_quit) loaded->on_quit();
-    return scenario_exit_code(*loaded, code);
+    // A usage error (a port in use): no test ran, and a quitting listener setting 0 must not hide it.
+    return code == kUsageError ? code : scenario_exit_code(*loaded, code);
   }
   runner::LocalTestRun run(std::move(loaded->scenario), *ro);
   if (auto r = run.prepare(); !r) {

@@ -246,7 +246,7 @@ void FleetBackend::heartbeat(MonoTime now) {
         "The master was not running for {} ms (stopped, or starved of CPU): its workers' silence "
         "over that time is not held against them",
         std::chrono::duration_cast<std::chrono::milliseconds>(now - last_pass_).count());
-    workers_.forgive_silence(now);
+    workers_.forgive_silence(now, now - last_pass_);
   }
   last_pass_ = now;
   if (now - last_heartbeat_ < master_.heartbeat_interval) return;

@@ -39,10 +39,12 @@ class WorkerTable {
   // Removes and returns the workers silent for longer than `timeout` (missing: their users must go
   // to the others).
   std::vector<WorkerInfo> expire(MonoTime now, std::chrono::milliseconds timeout);
-  // The master itself was not running until `now` (stopped, or starved of CPU): what looked like the
-  // workers' silence was its own, so each worker counts as heard from now.
-  void forgive_silence(MonoTime now) {
-    for (auto& w : workers_) w.last_seen = std::max(w.last_seen, now);
+  // The master itself was not running for `pause` until `now` (stopped, or starved of CPU): that much of
+  // each worker's silence was the master's own and is not counted; the rest still is (a worker dead
+  // before the pause is still found, a review: forgiving all of it kept a dead worker forever when the
+  // master paused often).
+  void forgive_silence(MonoTime now, MonoClock::duration pause) {
+    for (auto& w : workers_) w.last_seen = std::min(now, w.last_seen + pause);
   }
 
   // Whether a stats message should be merged: it belongs to the worker's current test and its seq

@@ -8,6 +8,8 @@
 #include <pybind11/embed.h>
 #include <pybind11/stl.h>
 
+#include <mutex>
+
 #include "base/log.hpp"
 #include "python/interpreter.hpp"
 #include "python/loop_watch.hpp"
@@ -98,7 +100,11 @@ ShapeFn make_shape(py::object shape) {
   });
   // Locust's shape worker calls tick() again at once after a change, else once a second: a shape that
   // counts its calls, or logs in tick(), sees the same pace here (the runner asks every few milliseconds).
+  // Shared by every copy of the shape (each web UI test, and /config reading it from the HTTP thread):
+  // guarded, and a time before the last tick's (a new test, or /config asking for the first target) asks
+  // tick() again rather than answering from another test's cache.
   struct Ticks {
+    std::mutex mutex;
     bool started = false;
     bool changed = true;
     double last_at = 0;
@@ -107,7 +113,9 @@ ShapeFn make_shape(py::object shape) {
   auto ticks = std::make_shared<Ticks>();
   return [holder, ticks](std::chrono::duration<double> elapsed) -> std::optional<ShapeTarget> {
     Ticks& k = *ticks;
-    if (k.started && !k.changed && elapsed.count() - k.last_at < 1.0) return k.last;
+    std::lock_guard lock(k.mutex);
+    const double at = elapsed.count();
+    if (k.started && !k.changed && at >= k.last_at && at - k.last_at < 1.0) return k.last;
     GilScope gil;
     try {
       if (!k.started) {
@@ -126,7 +134,7 @@ ShapeFn make_shape(py::object shape) {
       k.changed =
           !k.last || !target || k.last->users != target->users || k.last->spawn_rate != target->spawn_rate;
       k.last = target;
-      k.last_at = elapsed.count();
+      k.last_at = at;
       return target;
     } catch (const std::exception& e) {  // reset_time() raised: cicada's own code, not expected
       log::error("The load shape failed, stopping the test: {}", e.what());

@@ -92,6 +92,7 @@ class U(HttpUser):
     @task
     def t(self):
         self.client.get("/plain", verify=False, stream=True)
+        self.client.get("https://127.0.0.1:1/tls", verify=False)  # made with the run's TLS settings, said once
         try:
             self.client.get("/proxied", proxies={"http": "http://127.0.0.1:1"})
         except NotImplementedError as e:
@@ -104,6 +105,7 @@ class U(HttpUser):
   ASSERT_EQ(requests.size(), 1u) << log();
   EXPECT_EQ(requests[0].target, "/plain");
   EXPECT_NE(log().find("refused: proxies= is not supported by cicada's client"), std::string::npos) << log();
+  EXPECT_NE(log().find("verify=False is not applied per request"), std::string::npos) << log();
   EXPECT_NE(read_file(dir_.path() / "out_exceptions.csv").find("unexpected keyword argument 'time_out'"),
             std::string::npos)
       << read_file(dir_.path() / "out_exceptions.csv");
@@ -327,4 +329,34 @@ class U(HttpUser):
   EXPECT_EQ(cookie_of["/after-set"], "csrftoken=abc123; lang=fr");
   EXPECT_EQ(cookie_of["/after-delete"], "lang=fr");
   EXPECT_EQ(cookie_of["/after-clear"], "(none)");
+}
+
+TEST_F(LocustfileTest, AListenerMayStopItsUserAndAssignedCookiesAreTheJar) {
+  // Locust's EventHook re-raises StopUser from a listener (the user stops; nothing "unhandled": exit 0);
+  // self.client.cookies = {...} makes the jar those cookies, as a requests Session's assignment does.
+  OkTarget target;
+  const auto file = write("stopper.py", R"py(
+from locust import HttpUser, events, task, constant
+from locust.exception import StopUser
+@events.request.add_listener
+def stop_after_second(name, **kwargs):
+    if name == "/second":
+        raise StopUser()
+class U(HttpUser):
+    wait_time = constant(0.05)
+    @task
+    def t(self):
+        self.client.cookies = {"sid": "s1", "lang": "fr"}
+        self.client.get("/first")
+        self.client.get("/second")
+        self.client.get("/never")
+)py");
+  EXPECT_EQ(run_on(target.server.url(), file, {}, 1, 1), 0) << log();
+  std::vector<std::string> targets;
+  for (const auto& r : target.server.requests()) targets.push_back(r.target);
+  EXPECT_EQ(targets, (std::vector<std::string>{"/first", "/second"})) << log();
+  const auto requests = target.server.requests();
+  ASSERT_FALSE(requests.empty());
+  EXPECT_EQ(requests[0].header("Cookie").value_or(""), "sid=s1; lang=fr");
+  EXPECT_EQ(log().find("Uncaught exception in event handler"), std::string::npos) << log();
 }

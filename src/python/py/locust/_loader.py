@@ -242,12 +242,12 @@ def process_exit_code(run_code):
     """The process's exit code, as Locust's main decides it: environment.process_exit_code as the
     locustfile left it (a quitting listener sets it), else the run's own code, else 2 for a clean run in
     which a listener or the load shape raised."""
-    from locust import event
+    from locust import log
     env = _state.get("environment")
     code = getattr(env, "process_exit_code", None)
     if code is not None:
         return code
-    if run_code == 0 and event.unhandled_exception:
+    if run_code == 0 and log.unhandled_greenlet_exception:
         logging.error("An event listener or the load shape raised (see above): exit code 2")
         return 2
     return run_code

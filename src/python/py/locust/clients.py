@@ -357,10 +357,23 @@ class HttpSession:
         self.base_url = base_url or ""
         self.headers = CaseInsensitiveDict()
         self.auth = None
-        self.cookies = EngineCookies()
+        self._cookies = EngineCookies()
         self.verify = True
         self.trust_env = False
         self.request_name = None
+
+    @property
+    def cookies(self):
+        return self._cookies
+
+    @cookies.setter
+    def cookies(self, value):
+        # self.client.cookies = {...} (or a jar): the user's jar becomes these, as a requests Session's does.
+        if value is self._cookies:
+            return
+        self._cookies.clear()
+        for k, v in (value.items() if hasattr(value, "items") else value):
+            self._cookies[k] = v
 
     @property
     def base_url(self):
@@ -372,7 +385,8 @@ class HttpSession:
         # multiple_hosts example: a second HttpSession for an API host, or base_url changed at run time)
         # sends each relative path as an absolute URL on its own base; named by its path, as in Locust.
         self._base_url = value or ""
-        host = getattr(self.user, "host", None) if self.user is not None else None
+        user = getattr(self, "user", None)  # a subclass may set base_url before HttpSession.__init__
+        host = getattr(user, "host", None) if user is not None else None
         self._own_base = bool(self._base_url) and self._base_url != (host or "")
 
     @contextmanager
@@ -542,16 +556,28 @@ def _check_options(base_url, url, kwargs):
         if key == "stream":  # the body is read whole either way: response.content is the same
             continue
         if key == "verify":
-            # Plain HTTP has nothing to verify, and True is what cicada does anyway.
-            if value is None or value is True or not _is_https(base_url, url):
-                continue
-            raise NotImplementedError(f"verify={value!r}: cicada checks TLS certificates for the whole run; use "
-                                      "--insecure (or --ca-bundle FILE) and leave verify= out")
+            # Plain HTTP has nothing to verify, and True is what cicada does anyway. verify=False for a
+            # self-signed staging host is common in locustfiles: the request goes out with the run's own
+            # setting (--insecure, --ca-bundle), said once, rather than failing every task.
+            if value is not None and value is not True and _is_https(base_url, url):
+                _warn_once("verify", f"verify={value!r} is not applied per request: cicada checks TLS certificates "
+                                     "for the whole run (--insecure, or --ca-bundle FILE)")
+            continue
         if key in _UNSUPPORTED:
             if not value:
                 continue
             raise NotImplementedError(f"{key}= is not supported by cicada's client: {_UNSUPPORTED[key]}")
         raise TypeError(f"request() got an unexpected keyword argument '{key}'")
+
+
+_warned = set()
+
+
+def _warn_once(key, text):
+    if key not in _warned:
+        _warned.add(key)
+        import logging
+        logging.warning(text)
 
 
 def _start_time(answer):

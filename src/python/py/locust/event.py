@@ -2,14 +2,14 @@
 control thread (init, test_start, test_stop, quitting), as in Locust."""
 import logging
 
-# Set when a listener (or the load shape's tick) raised: Locust's log.unhandled_greenlet_exception, which
-# makes an otherwise clean run exit 2.
-unhandled_exception = False
+from locust.exception import InterruptTaskSet, RescheduleTask, RescheduleTaskImmediately, StopUser
 
 
 def note_unhandled_exception(what):
-    global unhandled_exception
-    unhandled_exception = True
+    """A listener (or the load shape's tick) raised: logged, and Locust's log.unhandled_greenlet_exception
+    set, which makes an otherwise clean run exit 2."""
+    from locust import log
+    log.unhandled_greenlet_exception = True
     logging.exception(what)
 
 
@@ -29,6 +29,8 @@ class EventHook:
         for handler in handlers:
             try:
                 handler(**kwargs)
+            except (StopUser, RescheduleTask, RescheduleTaskImmediately, InterruptTaskSet):
+                raise  # a request listener may stop or reschedule its user, as in Locust
             except Exception:
                 note_unhandled_exception("Uncaught exception in event handler")
 

@@ -6,8 +6,9 @@ import socket
 
 HOSTNAME = socket.gethostname()
 
-# Locust sets it when a greenlet dies of an unhandled exception; cicada records those in the exceptions
-# table instead, so it stays False.
+# Set when an event listener or the load shape's tick() raised (event.note_unhandled_exception), or by a
+# locustfile's own greenlet_exception_logger: an otherwise clean run then exits 2, as Locust's does. (An
+# exception in a task is recorded in the exceptions table instead, and fails the run as Locust's does.)
 unhandled_greenlet_exception = False
 
 _FORMAT = f"[%(asctime)s] {HOSTNAME}/%(levelname)s/%(name)s: %(message)s"
