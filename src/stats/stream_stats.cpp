@@ -4,6 +4,8 @@
 #include <array>
 #include <tuple>
 
+#include "stats/delta.hpp"
+
 namespace cicada::stats {
 
 namespace {
@@ -32,6 +34,10 @@ void StreamRecorder::record(std::string_view method, std::string_view name, cons
       break;
     }
   }
+  // As request entries (delta.hpp kMaxEntries): a stream named by its prompt id must not grow memory
+  // without bound; further names are counted under kOtherNames.
+  if (entry == nullptr && entries_.size() >= kMaxEntries && name != kOtherNames)
+    return record(method, kOtherNames, sample);
   if (entry == nullptr) {
     entries_.push_back(std::make_unique<Entry>());
     entry = entries_.back().get();
@@ -89,12 +95,21 @@ struct StreamAggregate::Accum : StreamTotals {
 };
 
 void StreamAggregate::merge(std::vector<StreamDelta>&& deltas) {
-  for (const StreamDelta& d : deltas) {
-    auto it =
-        std::lower_bound(entries_.begin(), entries_.end(), d, [](const auto& a, const StreamDelta& key) {
-          return std::tie(a->name, a->method) < std::tie(key.name, key.method);
-        });
-    if (it == entries_.end() || (*it)->name != d.name || (*it)->method != d.method) {
+  const auto find = [this](const StreamDelta& key) {
+    return std::lower_bound(entries_.begin(), entries_.end(), key, [](const auto& a, const StreamDelta& k) {
+      return std::tie(a->name, a->method) < std::tie(k.name, k.method);
+    });
+  };
+  for (StreamDelta& d : deltas) {
+    auto it = find(d);
+    const auto missing = [&] {
+      return it == entries_.end() || (*it)->name != d.name || (*it)->method != d.method;
+    };
+    if (missing() && entries_.size() >= kMaxEntries && d.name != kOtherNames) {
+      d.name = std::string(kOtherNames);  // capped as the request entries are
+      it = find(d);
+    }
+    if (missing()) {
       auto fresh = std::make_shared<Accum>();
       fresh->method = d.method;
       fresh->name = d.name;

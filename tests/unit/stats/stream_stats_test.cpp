@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "stats/delta.hpp"
 #include "stats/thread_stats.hpp"
 
 namespace cicada::stats {
@@ -54,6 +55,28 @@ TEST(StreamStats, RowsPerEntryAndAggregatedFromThreadDeltas) {
   ASSERT_EQ(after.size(), 3u);  // entries stay, empty
   EXPECT_EQ(after[0].streams, 0u);
   EXPECT_EQ(after[2].ttft_us[0], 0);
+}
+
+TEST(StreamStats, DistinctStreamNamesAreCappedAsRequestEntriesAre) {
+  // A chat scenario naming each stream by its prompt id: a thread and the totals keep kMaxEntries rows,
+  // the rest are counted under "(other names)"; every stream is still counted.
+  ThreadStats a, b;
+  for (std::size_t i = 0; i < kMaxEntries + 20; ++i)
+    a.on_stream("POST", "/chat/" + std::to_string(i), sample(1000, {}));
+  for (std::size_t i = 0; i < 30; ++i) b.on_stream("POST", "/other/" + std::to_string(i), sample(1000, {}));
+  const auto a_streams = a.take_delta().streams;
+  EXPECT_EQ(a_streams.size(), kMaxEntries + 1);
+  StreamAggregate aggregate;
+  aggregate.merge(std::vector<StreamDelta>(a_streams));
+  aggregate.merge(b.take_delta().streams);
+  const auto rows = aggregate.snapshot();
+  ASSERT_EQ(rows.size(), kMaxEntries + 2);  // the names, "(other names)", Aggregated
+  std::uint64_t other = 0;
+  for (const auto& r : rows)
+    if (r.name == kOtherNames) other = r.streams;
+  EXPECT_EQ(other, 20u + 30u);
+  EXPECT_EQ(rows.back().name, "Aggregated");
+  EXPECT_EQ(rows.back().streams, kMaxEntries + 50);
 }
 
 TEST(StreamStats, AStreamWithoutTokensHasNoTimeToFirstToken) {
