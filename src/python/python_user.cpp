@@ -347,7 +347,8 @@ PyObject* PythonUser::perform_cookies(PyObject* op) {
     jar.for_each([list](const std::string& name, const std::string& value) {
       PyObject* n = utf8(name);
       PyObject* v = utf8(value);
-      PyObject* pair = n && v ? PyTuple_Pack(2, n, v) : nullptr;  // (Py_BuildValue's s# needs PY_SSIZE_T_CLEAN)
+      PyObject* pair =
+          n && v ? PyTuple_Pack(2, n, v) : nullptr;  // (Py_BuildValue's s# needs PY_SSIZE_T_CLEAN)
       Py_XDECREF(n);
       Py_XDECREF(v);
       if (pair) {

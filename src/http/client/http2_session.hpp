@@ -77,8 +77,8 @@ class Http2Session {
   Outcome outcome_ = Outcome::kPending;
   std::uint32_t reset_code_ = 0;
   bool reset_by_us_ = false;  // nghttp2 reset the stream itself: the server's response broke HTTP/2's rules
-  bool broken_ = false;            // the session failed: the connection is not reused
-  bool goaway_ = false;            // the server sent GOAWAY: no new streams on this connection
+  bool broken_ = false;       // the session failed: the connection is not reused
+  bool goaway_ = false;       // the server sent GOAWAY: no new streams on this connection
   std::uint32_t goaway_code_ = 0;  // its error code
   std::string error_;              // kConnectionError's text
   std::uint64_t received_ = 0;     // bytes received on the connection so far
