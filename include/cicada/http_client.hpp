@@ -34,6 +34,14 @@ struct RequestOptions {
   std::string_view stream_tokens;
 };
 
+// Thrown from a request when the run stops its user in the middle of a task (the end of a run with
+// --stop-timeout 0, or once the stop timeout has passed: Locust kills the user's greenlet then). The request
+// in flight is abandoned and counted as unanswered (docs/metrics.md), the task unwinds, and the user's
+// on_stop runs. It is not an error and derives from no std::exception, so `catch (const std::exception&)`
+// lets it through; code that catches everything should rethrow it. It is thrown once: a request made after
+// it was caught (in on_stop, or in cleanup code) is made as usual.
+struct UserKilled {};
+
 class HttpClient {
  public:
   virtual ~HttpClient() = default;

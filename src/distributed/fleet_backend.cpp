@@ -18,8 +18,9 @@ constexpr auto kPoll = 50ms;
 // The master closes a second this long after the wall-clock boundary, so the deltas the workers took at
 // that boundary have arrived (loopback: < 1 ms; a LAN: a few ms).
 constexpr auto kCloseGrace = 250ms;
-// After Stop, workers get the stop timeout plus this to report their last stats.
-constexpr auto kStopGrace = 5s;
+// After Stop, workers get the stop timeout, their killed users' on_stop time, plus this to report their
+// last stats.
+constexpr auto kStopGrace = runner::RunBackend::kOnStopAfterKill + 5s;
 // A worker busier than this (% of one core) measures its own queueing rather than the target (Locust's
 // threshold and warning).
 constexpr double kCpuWarningPercent = 90;

@@ -102,7 +102,7 @@ bool first_block_of(const std::string* label) {
 
 PythonRuntime::~PythonRuntime() {
   GilScope gil;
-  run_on_start = run_on_stop = run_task = new_greenlet = new_user = environment = py::object();
+  run_on_start = run_on_stop = run_task = new_greenlet = new_user = environment = user_killed = py::object();
 }
 
 PythonUserType::~PythonUserType() {
@@ -138,8 +138,14 @@ reactor::Sleeper& PythonUser::sleeper() {
 Task<> PythonUser::on_start() { return call(Call::kOnStart, 0); }
 
 Task<> PythonUser::on_stop() {
-  if (on_stop_ran_) co_return;  // ran already, right after a StopUser
+  killed_ = false;              // a kill that came between calls is spent: on_stop runs whole
+  if (on_stop_ran_) co_return;  // ran already, right after a StopUser (or a kill)
   co_await call(Call::kOnStop, 0);
+}
+
+void PythonUser::kill() {
+  killed_ = true;
+  if (sleeper_) sleeper_->wake();
 }
 
 Task<> PythonUser::run_task(std::size_t index) {
@@ -162,6 +168,10 @@ Task<> PythonUser::call(Call what, std::size_t index) {
     report_if_blocked(entered);
   }
   while (op != kOpDone) {
+    if (killed_) {
+      op = deliver_kill();
+      continue;
+    }
     if (op == kOpRequest) {
       pending_.reset();
       RequestOptions options;
@@ -171,11 +181,17 @@ Task<> PythonUser::call(Call what, std::size_t index) {
       options.catch_response = catch_response_;
       options.follow_redirects = redirects_;
       options.timeout = timeout_;
-      Response response = co_await client().request(method_, url_, options);
-      GilScope gil;
-      const auto entered = std::chrono::steady_clock::now();
-      op = resume(response_tuple(response), entered);
-      report_if_blocked(entered);
+      try {
+        Response response = co_await client().request(method_, url_, options);
+        if (!killed_) {  // else the kill is delivered instead (a catch_response one is recorded as is)
+          GilScope gil;
+          const auto entered = std::chrono::steady_clock::now();
+          op = resume(response_tuple(response), entered);
+          report_if_blocked(entered);
+        }
+      } catch (const UserKilled&) {
+        killed_ = true;  // the request was cut and counted as unanswered
+      }
     } else {
       if (sleep_seconds_ > 0) {
         co_await sleeper().sleep(std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -183,6 +199,7 @@ Task<> PythonUser::call(Call what, std::size_t index) {
       } else {
         co_await reactor::YieldAwaiter{native().io()};
       }
+      if (killed_) continue;
       GilScope gil;
       const auto entered = std::chrono::steady_clock::now();
       Py_INCREF(Py_None);
@@ -265,6 +282,18 @@ int PythonUser::begin(Call what, std::size_t index, std::chrono::steady_clock::t
     outcome_ = kDoneOk;
     return kOpDone;
   }
+}
+
+int PythonUser::deliver_kill() {
+  killed_ = false;
+  native().disarm_kill();  // the cleanup the GreenletExit runs (TaskSets' on_stop) makes its requests
+  GilScope gil;
+  const auto entered = std::chrono::steady_clock::now();
+  loop_watch::enter(label_, entered);
+  PyObject* result = PyObject_CallMethod(greenlet_, "throw", "O", type_->runtime->user_killed.ptr());
+  loop_watch::leave();
+  report_if_blocked(entered);
+  return advance(result);
 }
 
 int PythonUser::resume(PyObject* value, std::chrono::steady_clock::time_point now) {

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "base/killable.hpp"
 #include "cicada/user.hpp"
 #include "reactor/sleeper.hpp"
 
@@ -26,7 +27,7 @@ namespace cicada::python {
 
 struct PythonUserType;
 
-class PythonUser final : public User {
+class PythonUser final : public User, public Killable {
  public:
   explicit PythonUser(std::shared_ptr<const PythonUserType> type);
   ~PythonUser() override;
@@ -36,6 +37,9 @@ class PythonUser final : public User {
   Task<> on_start() override;
   Task<> on_stop() override;
   Task<> run_task(std::size_t index);
+  // The run kills this user mid-call: its sleep ends now, and its greenlet gets a GreenletExit where it
+  // waits (its TaskSets' and its own on_stop run, as after Locust's kill). Its client cuts the request.
+  void kill() override;
 
  private:
   enum class Call { kOnStart, kTask, kOnStop };
@@ -45,6 +49,8 @@ class PythonUser final : public User {
   int begin(Call what, std::size_t index, std::chrono::steady_clock::time_point now);
   int resume(_object* value, std::chrono::steady_clock::time_point now);  // value: a new reference, consumed
   int advance(_object* result);                                           // a new reference, consumed
+  // Under no lock: throws the kill into the greenlet where it waits; then as resume().
+  int deliver_kill();
   // Switches into the call's greenlet with `value` (borrowed) at `now`; the user's Python runs until it
   // switches back (its result, a new reference). Marked for the loop watch (loop_watch.hpp).
   _object* switch_in(_object* value, std::chrono::steady_clock::time_point now);
@@ -72,6 +78,7 @@ class PythonUser final : public User {
   int outcome_ = 0;
   bool stopped_ = false;  // StopUser: no more tasks
   bool on_stop_ran_ = false;
+  bool killed_ = false;  // kill() came: the call in progress gets it at its next switch
   http::UserHttpClient* native_ = nullptr;
   std::optional<reactor::Sleeper> sleeper_;
 

@@ -31,6 +31,8 @@ class Sleeper {
     cancelled_ = true;
     timer_.cancel();
   }
+  // Ends the current wait now only (the user is killed mid-task: its cleanup may sleep again).
+  void wake() { timer_.cancel(); }
 
  private:
   boost::asio::steady_timer timer_;

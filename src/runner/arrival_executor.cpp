@@ -246,6 +246,18 @@ ArrivalExecutor::Waiting ArrivalExecutor::pop_waiting() {
 
 void ArrivalExecutor::request_stop() {
   if (stopping_) return;
+  stop_schedule();
+  // Index loop: a slot resumed here may end and touch free_, never slots_.
+  for (std::size_t i = 0; i < slots_.size(); ++i) slots_[i]->request_stop();
+}
+
+void ArrivalExecutor::kill() {
+  stop_schedule();  // first: an iteration ended by the kill must not be handed a waiting one
+  for (std::size_t i = 0; i < slots_.size(); ++i) slots_[i]->kill();
+}
+
+void ArrivalExecutor::stop_schedule() {
+  if (stopping_) return;
   stopping_ = true;
   timer_.cancel();
   poll_gaps_.publish();
@@ -259,8 +271,6 @@ void ArrivalExecutor::request_stop() {
   shard_.stats.record_due_iterations(missed);
   shard_.stats.record_dropped_iterations(missed);
   drop_waiting();
-  // Index loop: a slot resumed here may end and touch free_, never slots_.
-  for (std::size_t i = 0; i < slots_.size(); ++i) slots_[i]->request_stop();
 }
 
 }  // namespace cicada::runner

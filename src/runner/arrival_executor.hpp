@@ -67,6 +67,8 @@ class ArrivalExecutor {
   void set_max_inflight(std::size_t max_inflight);
   // Stops scheduling, drops whatever waits, and lets running iterations finish (then on_stop).
   void request_stop();
+  // The same, but running iterations are interrupted where they wait (IterationSlot::kill), then on_stop.
+  void kill();
 
   // Called by a slot when its iteration ended.
   void iteration_done(IterationSlot& slot);
@@ -76,6 +78,8 @@ class ArrivalExecutor {
 
  private:
   // Iterations waiting for a slot at most (16 MB of them); arrival_executor.cpp says why.
+  // Stops scheduling and drops whatever waits (request_stop without touching the slots); once.
+  void stop_schedule();
   static constexpr std::size_t kMaxWaiting = std::size_t{1} << 20;
   struct Waiting {
     MonoTime due;

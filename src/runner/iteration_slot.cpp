@@ -38,6 +38,12 @@ void IterationSlot::request_stop() {
   if (parked_) std::exchange(parked_, {}).resume();
 }
 
+void IterationSlot::kill() {
+  if (finished_) return;
+  self_.kill();  // first: a parked slot runs on_stop inside request_stop(), which the kill must not cut
+  request_stop();
+}
+
 Task<> IterationSlot::run() {
   co_await self_.on_start();
   for (;;) {
@@ -48,6 +54,8 @@ Task<> IterationSlot::run() {
     self_.client().begin_due_chain(due_);
     try {
       co_await task.fn(self_.user());
+    } catch (const UserKilled&) {
+      // Its request in flight was counted as unanswered; the iteration ends here.
     } catch (...) {
       record_current_exception(shard_.stats, type_.name, task.name);
     }

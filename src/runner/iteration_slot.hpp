@@ -32,6 +32,8 @@ class IterationSlot {
   void assign(MonoTime due);
   // Ends the slot after its current iteration (at once if parked), running on_stop.
   void request_stop();
+  // Ends the slot now: its iteration is interrupted where it waits (cicada::UserKilled), then on_stop runs.
+  void kill();
 
   std::size_t type_index() const { return type_index_; }
   bool finished() const { return finished_; }

@@ -248,14 +248,30 @@ void LocalBackend::stop(std::chrono::microseconds stop_timeout, const std::atomi
       if (shard.arrivals) shard.arrivals->request_stop();
     });
   }
-  const MonoTime deadline = mono_now() + stop_timeout;
   auto running = [&] {
     int n = 0;
     for (auto& s : shards_) n += s->running.load(std::memory_order_relaxed);
     return n;
   };
-  while (stop_timeout.count() > 0 && running() > 0 && mono_now() < deadline && !hurry.load())
-    std::this_thread::sleep_for(5ms);
+  auto wait_for_users = [&](MonoTime deadline) {
+    while (running() > 0 && mono_now() < deadline && !hurry.load()) std::this_thread::sleep_for(5ms);
+  };
+  if (stop_timeout.count() > 0) wait_for_users(mono_now() + stop_timeout);
+  if (running() > 0 && !hurry.load()) {
+    for (std::size_t i = 0; i < shards_.size(); ++i) {
+      Shard& shard = *shards_[i];
+      pool_->post(i, [&shard] {
+        for (auto& user : shard.users) user->kill();
+        if (shard.arrivals) shard.arrivals->kill();
+      });
+    }
+    wait_for_users(mono_now() + kOnStopAfterKill);
+    if (const int left = running(); left > 0 && !hurry.load())
+      log::warning(
+          "{} user(s) had not ended {} s after they were stopped (on_stop still running, or code "
+          "that does not yield): they are cut, their requests in flight counted as unanswered",
+          left, kOnStopAfterKill.count());
+  }
   pool_->stop();
   join_loops();
   for (auto& shard : shards_) {

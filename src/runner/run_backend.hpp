@@ -54,10 +54,14 @@ class RunBackend {
   // The backend's own work until `until` (a fleet: messages, heartbeats, lost workers). false: it cannot
   // go on (no worker left) and the test ends.
   virtual bool wait(MonoTime until) = 0;
-  // Stops every user and iteration, gives them stop_timeout to finish their task, and waits for the last
-  // stats (take_deltas(true) returns them). Once `hurry` is set (a second Ctrl-C) it waits no longer:
+  // Stops every user and iteration, gives them stop_timeout to finish their task, then kills those still
+  // in one (cicada::UserKilled: the request in flight is cut and counted unanswered) and gives their on_stop
+  // kOnStopAfterKill to run, as Locust kills each user's greenlet and runs its on_stop; then waits for the
+  // last stats (take_deltas(true) returns them). Once `hurry` is set (a second Ctrl-C) it waits no longer:
   // what was measured until then is kept, tasks still running are cut.
   virtual void stop(std::chrono::microseconds stop_timeout, const std::atomic<bool>& hurry) = 0;
+  // How long the killed users' on_stop may take. Locust waits for it without a bound; a run ends.
+  static constexpr std::chrono::seconds kOnStopAfterKill{5};
 };
 
 }  // namespace cicada::runner

@@ -1,5 +1,6 @@
 #include "runner/user_instance.hpp"
 
+#include "base/killable.hpp"
 #include "runner/scenario_exception.hpp"
 #include "runner/shard.hpp"
 #include "scenario/user_binder.hpp"
@@ -21,17 +22,26 @@ UserInstance::UserInstance(Shard& shard, const UserType& type, std::uint64_t id,
 Task<> UserInstance::on_start() {
   try {
     co_await user_->on_start();
+  } catch (const UserKilled&) {
+    // Killed in on_start (the run ended meanwhile): on_stop follows, as in Locust.
   } catch (...) {
     record_current_exception(shard_.stats, type_.name, "on_start");
   }
 }
 
 Task<> UserInstance::on_stop() {
+  client_.disarm_kill();  // a kill that came between tasks: on_stop's requests are made (Locust's too)
   try {
     co_await user_->on_stop();
+  } catch (const UserKilled&) {
   } catch (...) {
     record_current_exception(shard_.stats, type_.name, "on_stop");
   }
+}
+
+void UserInstance::kill() {
+  client_.kill();
+  if (auto* killable = dynamic_cast<Killable*>(user_.get())) killable->kill();
 }
 
 }  // namespace cicada::runner

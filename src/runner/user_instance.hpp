@@ -23,6 +23,9 @@ class UserInstance {
 
   Task<> on_start();
   Task<> on_stop();
+  // The run stops this user in the middle of what it is doing (cicada::UserKilled): the request in flight
+  // is cut, and a locustfile user's sleep or greenlet is interrupted. On the user's loop, while it waits.
+  void kill();
 
   User& user() { return *user_; }
   Random& rng() { return rng_; }

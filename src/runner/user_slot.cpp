@@ -51,6 +51,12 @@ void UserSlot::request_stop() {
   sleeper_.cancel();
 }
 
+void UserSlot::kill() {
+  if (finished_) return;
+  self_.kill();  // first: a parked slot runs on_stop inside request_stop(), which the kill must not cut
+  request_stop();
+}
+
 Task<> UserSlot::run() {
   co_await self_.on_start();
   // Back-to-back tasks without a wait still let the loop's other users run (see YieldAwaiter).
@@ -59,6 +65,8 @@ Task<> UserSlot::run() {
     const MonoTime started = mono_now();
     try {
       co_await task.fn(self_.user());
+    } catch (const UserKilled&) {
+      break;
     } catch (...) {
       record_current_exception(shard_.stats, type_.name, task.name);
     }

@@ -24,6 +24,9 @@ class UserSlot {
   void start();
   // The user finishes its current task (or wakes from its wait at once), runs on_stop and ends.
   void request_stop();
+  // The user stops now (the run ended, or the stop timeout passed): its task is interrupted where it waits
+  // (cicada::UserKilled), then on_stop runs.
+  void kill();
 
   bool finished() const { return finished_; }
   std::uint64_t id() const { return id_; }

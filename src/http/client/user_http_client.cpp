@@ -54,6 +54,13 @@ UserHttpClient::~UserHttpClient() {
   conn_->detach();
 }
 
+void UserHttpClient::kill() {
+  kill_armed_ = true;
+  // The pending connect, write or read completes with operation_aborted (a request timeout closes the same
+  // way); the request sees kill_armed_ and throws. HTTP/2: this user's own connection, its one stream.
+  if (in_flight_ && conn_->is_open()) conn_->close();
+}
+
 void UserHttpClient::set_default_header(std::string_view name, std::string_view value) {
   for (auto& [n, v] : user_headers_) {
     if (n == name) {
@@ -66,6 +73,10 @@ void UserHttpClient::set_default_header(std::string_view name, std::string_view 
 
 Task<Response> UserHttpClient::request(std::string_view method, std::string_view path,
                                        RequestOptions options) {
+  if (kill_armed_) {  // killed between two requests: this one is not made
+    kill_armed_ = false;
+    throw UserKilled{};
+  }
   // First, so that a malformed rule (a C++ scenario's mistake) throws before anything is sent or counted.
   stream_counting_ = &shared_.token_counting(options.stream_tokens);
   // A previous catch_response Response still alive: it is recorded now, before its state is overwritten.
@@ -148,6 +159,14 @@ Task<Response> UserHttpClient::request(std::string_view method, std::string_view
       head_.body = {};
       head_.content_type = {};
     }
+  }
+  if (kill_armed_ && error != TransportError::kNone) {
+    // Cut by kill(): not the target's failure. Counted as a request the run's end left unanswered.
+    kill_armed_ = false;
+    in_flight_ = false;
+    sink_.on_unanswered(method_, name_, micros_between(due_at_, mono_now()));
+    // The pooled buffers stay taken, as after a request whose coroutine went away: the next one uses them.
+    throw UserKilled{};
   }
   // Locust's HTTPError text names the name= given, else the last hop's URL (http_error_url).
   error_names_url_ = options.name.empty();
@@ -343,6 +362,8 @@ void UserHttpClient::observe_stream(std::size_t body_before, MonoTime now, bool 
 
 Task<TransportError> UserHttpClient::open(const Origin& origin, MonoTime deadline) {
   conn_->close();
+  // kill() closed the connection this request was checking or reusing: no new one (request() throws).
+  if (kill_armed_) co_return TransportError::kOther;
   const MonoTime connect_deadline = std::min(mono_now() + shared_.config().connect_timeout, deadline);
   const TransportError timeout_kind =
       connect_deadline < deadline ? TransportError::kConnectTimeout : TransportError::kRequestTimeout;

@@ -88,6 +88,14 @@ class UserHttpClient final : public HttpClient, private detail::ResponseOwner {
     if (chain_due_) due_ = done;
   }
 
+  // The run stops this user mid-task (cicada::UserKilled): a request in flight is cut now (its connection
+  // closed; it is counted as unanswered) and throws UserKilled; with none in flight, the next request
+  // throws it before sending anything. Once: the request after that is made as usual.
+  void kill();
+  // The kill was delivered some other way (the user's own wait woke, a locustfile's greenlet was told):
+  // the next request is made as usual.
+  void disarm_kill() { kill_armed_ = false; }
+
   const CookieJar& cookies() const { return cookies_; }
   CookieJar& cookies() { return cookies_; }  // a locustfile's self.client.cookies changes it
   // The run's client settings (request timeout, CA bundle), for the user's other clients too.
@@ -198,6 +206,7 @@ class UserHttpClient final : public HttpClient, private detail::ResponseOwner {
   MonoTime first_byte_{};   // when its first response byte arrived (valid when first_byte_seen_)
   bool first_byte_seen_ = false;
   bool in_flight_ = false;  // called and not finished: reported as unanswered if the client goes first
+  bool kill_armed_ = false;  // kill(): the current or next request throws UserKilled
   // Made at the user's first failure (issue 19: memory per user; most users never fail).
   struct FailureTexts {
     std::string detail;  // completes a transport error's text

@@ -1,5 +1,6 @@
 // The Locust API beyond tasks: custom arguments (init_command_line_parser, LOCUST_* variables), the
 // lifecycle events, request listeners and custom samples recorded in the native statistics.
+#include <map>
 #include <regex>
 
 #include "locustfile_fixture.hpp"
@@ -356,4 +357,62 @@ TEST_F(LocustfileTest, AListenerOrShapeThatRaisesMakesACleanRunExitTwo) {
   last_ = cicada({"-f", shape, "--host", server_->url(), "--headless", "--only-summary", "--no-history"});
   EXPECT_EQ(last_->wait(std::chrono::seconds(60)), 2) << log();
   EXPECT_NE(log().find("RuntimeError: shape bug"), std::string::npos) << log();
+}
+
+TEST_F(LocustfileTest, AtTheEndOfARunEachUserIsKilledWhereItWaitsAndItsOnStopRuns) {
+  // Locust kills each user's greenlet at the end of a run (the default --stop-timeout 0) and runs its
+  // on_stop: a task waiting for an answer or sleeping is interrupted there (the rest of it never runs), its
+  // TaskSet's on_stop runs, then the user's, and their requests are made. The server's log is the truth.
+  cicada::testing::ScriptedServer target;
+  target.set_handler([](const cicada::testing::RecordedRequest& r) {
+    return r.target == "/stall" ? cicada::testing::ScriptedReply::stall()
+                                : cicada::testing::ScriptedReply::respond(200, "ok");
+  });
+  const auto file = write("killed.py",
+                          "import time\n"
+                          "from locust import HttpUser, TaskSet, task, constant\n"
+                          "class Inner(TaskSet):\n"
+                          "    @task\n"
+                          "    def work(self):\n"
+                          "        self.client.get('/stall')\n"
+                          "        self.client.get('/after-stall')\n"
+                          "    def on_stop(self):\n"
+                          "        self.client.get('/taskset-stop')\n"
+                          "class Stalled(HttpUser):\n"
+                          "    wait_time = constant(0)\n"
+                          "    tasks = [Inner]\n"
+                          "    def on_stop(self):\n"
+                          "        self.client.get('/stalled-logout')\n"
+                          "class Sleeper(HttpUser):\n"
+                          "    wait_time = constant(0)\n"
+                          "    @task\n"
+                          "    def t(self):\n"
+                          "        self.client.get('/before-sleep')\n"
+                          "        time.sleep(600)\n"
+                          "        self.client.get('/after-sleep')\n"
+                          "    def on_stop(self):\n"
+                          "        self.client.get('/sleeper-logout')\n");
+  // The stalled requests waited the whole run (over 1 s): failures of the run, so it exits 1.
+  EXPECT_EQ(run_on(target.url(), file, {}, 4, 2), 1) << log();
+  std::map<std::string, int> seen;
+  for (const auto& r : target.requests()) ++seen[r.target];
+  EXPECT_EQ(seen["/stall"], 2) << log();
+  EXPECT_EQ(seen["/after-stall"], 0) << log();
+  EXPECT_EQ(seen["/taskset-stop"], 2) << log();
+  EXPECT_EQ(seen["/stalled-logout"], 2) << log();
+  EXPECT_EQ(seen["/before-sleep"], 2) << log();
+  EXPECT_EQ(seen["/after-sleep"], 0) << log();
+  EXPECT_EQ(seen["/sleeper-logout"], 2) << log();
+  // Every request the server saw is in the statistics: the cut ones as failures without an answer.
+  const auto stats = csv("stats");
+  for (const char* path : {"/taskset-stop", "/stalled-logout", "/before-sleep", "/sleeper-logout"}) {
+    const auto* row = find_row(stats, "GET", path);
+    ASSERT_TRUE(row) << path << "\n" << log();
+    EXPECT_EQ((*row)[2], "2") << path;
+    EXPECT_EQ((*row)[3], "0") << path;
+  }
+  const auto* stall = find_row(stats, "GET", "/stall");
+  ASSERT_TRUE(stall) << log();
+  EXPECT_EQ((*stall)[2], "2");
+  EXPECT_EQ((*stall)[3], "2");
 }

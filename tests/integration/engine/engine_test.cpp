@@ -221,6 +221,65 @@ TEST(Engine, WithoutAStopTimeoutARunOnIoUringEndsWithoutWaitingForRequestsInFlig
   stop_with_requests_in_flight(true);
 }
 
+// Locust kills each user's greenlet at the stop (at once with --stop-timeout 0, else once the timeout has
+// passed) and runs its on_stop. Each user here is stuck in a request that never gets an answer: the kill
+// cuts it (counted as unanswered), the rest of the task does not run, and on_stop's logout is made.
+static void stop_kills_and_runs_on_stop(std::chrono::milliseconds stop_timeout) {
+  ScriptedServer server;
+  server.set_handler([](const cicada::testing::RecordedRequest& r) {
+    return r.target == "/logout" ? ScriptedReply::respond(200, "bye") : ScriptedReply::stall();
+  });
+  static std::atomic<int> after_stall;
+  after_stall = 0;
+  struct LoggingOut : User {
+    Task<> on_stop() override { co_await client().get("/logout"); }
+  };
+  TaskSpec stalled;
+  stalled.name = "stalled";
+  stalled.fn = [](User& u) -> Task<> {
+    co_await u.client().get("/stalled");
+    after_stall.fetch_add(1);
+  };
+  Scenario s;
+  s.source = "engine_test";
+  s.user_types.push_back(user_type("U", {stalled}));
+  s.user_types[0].factory = [] { return std::make_unique<LoggingOut>(); };
+  auto o = options(server.url(), 3, 120s);  // ended by stop() below
+  o.request_timeout = 60s;
+  o.stop_timeout = stop_timeout;
+  LocalRunner runner(s, o);
+  ASSERT_TRUE(runner.prepare().ok());
+  bool all_in_flight = false;
+  std::thread stopper([&] {
+    all_in_flight = server.wait_for_requests(3, 20s);
+    runner.stop();
+  });
+  runner.run([](const cicada::stats::Snapshot&) {});
+  stopper.join();
+  ASSERT_TRUE(all_in_flight) << "every user had its request in flight when the run was stopped";
+  std::size_t logouts = 0;
+  for (const auto& r : server.requests()) logouts += r.target == "/logout";
+  EXPECT_EQ(logouts, 3u);
+  EXPECT_EQ(after_stall.load(), 0);
+  const auto snap = runner.snapshot();
+  ASSERT_TRUE(snap);
+  EXPECT_EQ(snap->unanswered_requests, 3u);
+  const cicada::stats::EntrySnapshot* logout = nullptr;
+  for (const auto& e : snap->entries)
+    if (e.name == "/logout") logout = &e;
+  ASSERT_NE(logout, nullptr);
+  EXPECT_EQ(logout->num_requests, 3u);
+  EXPECT_EQ(logout->num_failures, 0u);
+}
+
+TEST(Engine, WithoutAStopTimeoutEachUserIsKilledInItsRequestAndItsOnStopRuns) {
+  stop_kills_and_runs_on_stop(0ms);
+}
+
+TEST(Engine, AUserStillInItsTaskWhenTheStopTimeoutPassesIsKilledAndItsOnStopRuns) {
+  stop_kills_and_runs_on_stop(300ms);
+}
+
 TEST(Engine, UserTypesFollowTheirWeightsAndFixedCounts) {
   ScriptedServer server;
   server.set_recording(false);

@@ -33,9 +33,11 @@ class TaskDidNotYield(BaseException):
 
 
 class _Quit(GreenletExit):
-    """Raised in a user at its next request or sleep once environment.runner.quit() was called: the user
-    ends (its on_stop runs), as Locust kills every user's greenlet on quit with a GreenletExit (so a task's
-    `except Exception` does not keep it going, and its TaskSet's on_stop runs)."""
+    """Raised in a user where it waits when the run stops it mid-task (the engine throws it into the
+    greenlet: the end of a run with --stop-timeout 0, or after the stop timeout), and at its next request
+    or sleep once environment.runner.quit() was called: the user ends (its on_stop runs), as Locust kills
+    every user's greenlet with a GreenletExit (so a task's `except Exception` does not keep it going, and
+    its TaskSet's on_stop runs)."""
 
 
 # runner.quit() was called in this test: users stop at their next request or sleep (except in on_stop).
@@ -168,6 +170,8 @@ def run_on_stop(user):
     current.in_on_stop = True  # a quit lets on_stop make its requests, as Locust's on_stop after a kill
     try:
         user.on_stop()
+    except GreenletExit:
+        pass  # the run killed the user inside on_stop (its time after the stop ran out): it ends there
     except (Exception, TaskDidNotYield) as e:
         return _user_exception(user, e)
     finally:
