@@ -55,9 +55,33 @@ for name in [n for n in sys.modules if n == "locust" or n.startswith("locust.") 
 sys.meta_path.insert(0, CicadaFinder(MODULES))
 )py";
 
+// An active virtualenv (VIRTUAL_ENV, as `activate` and CI's setup steps set it) of this Python version: its
+// packages are added after the system's, so a locustfile's own imports (faker, boto3...) are found there
+// while the standard library and greenlet stay those of the interpreter cicada is linked against.
+constexpr const char* kVirtualEnv = R"py(
+import os, site, sys
+venv = os.environ.get("VIRTUAL_ENV")
+if venv:
+    packages = os.path.join(venv, "lib", "python%d.%d" % sys.version_info[:2], "site-packages")
+    if os.path.isdir(packages):
+        site.addsitedir(packages)
+)py";
+
 Result<void> start_once() {
   try {
-    py::initialize_interpreter(/*init_signal_handlers=*/false);
+    // As pybind11's default, except for the interpreter's own path: left unset, Python takes the first
+    // python3 on PATH (a virtualenv's, pyenv's) as its home and loses Debian's dist-packages and greenlet.
+    PyConfig config;
+    PyConfig_InitIsolatedConfig(&config);
+    config.isolated = 0;
+    config.use_environment = 1;
+    config.install_signal_handlers = 0;
+    const PyStatus status = PyConfig_SetBytesString(&config, &config.executable, CICADA_PYTHON_EXECUTABLE);
+    if (PyStatus_Exception(status)) {
+      PyConfig_Clear(&config);
+      return make_error("cannot start the embedded Python interpreter: no memory for its configuration");
+    }
+    py::initialize_interpreter(&config);
   } catch (const std::exception& e) {
     return make_error(std::string("cannot start the embedded Python interpreter: ") + e.what());
   }
@@ -71,6 +95,7 @@ Result<void> start_once() {
     scope["MODULES"] = modules;
     scope["__builtins__"] = py::module_::import("builtins");
     py::exec(kFinder, scope);
+    py::exec(kVirtualEnv, scope);
   } catch (py::error_already_set& e) {
     return make_error(std::string("cannot install cicada's locust package: ") + e.what());
   }

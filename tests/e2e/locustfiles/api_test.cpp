@@ -1,5 +1,8 @@
 // The Locust API beyond tasks: custom arguments (init_command_line_parser, LOCUST_* variables), the
 // lifecycle events, request listeners and custom samples recorded in the native statistics.
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <regex>
 
@@ -415,4 +418,50 @@ TEST_F(LocustfileTest, AtTheEndOfARunEachUserIsKilledWhereItWaitsAndItsOnStopRun
   ASSERT_TRUE(stall) << log();
   EXPECT_EQ((*stall)[2], "2");
   EXPECT_EQ((*stall)[3], "2");
+}
+
+TEST_F(LocustfileTest, ALocustfileRunsInsideAnActiveVirtualenvAndImportsItsPackages) {
+  // CI jobs run with a virtualenv active (actions/setup-python, `. .venv/bin/activate`): its python3 is
+  // first on PATH and VIRTUAL_ENV names it. The embedded interpreter took that python3 as its home and lost
+  // Debian's packages: "No module named 'greenlet'", exit 2. Now its standard library and greenlet stay the
+  // system's and the virtualenv's packages are found too. The virtualenv is laid out by hand, as `python3 -m
+  // venv --without-pip` lays it out, so that no venv package is needed.
+  std::string version;
+  {
+    FILE* p = ::popen("/usr/bin/python3 -c \"import sys; print('%d.%d' % sys.version_info[:2])\"", "r");
+    ASSERT_NE(p, nullptr);
+    char line[32] = {};
+    if (std::fgets(line, sizeof line, p)) version = line;
+    ::pclose(p);
+  }
+  while (!version.empty() && (version.back() == '\n' || version.back() == '\r')) version.pop_back();
+  ASSERT_FALSE(version.empty());
+  const auto venv = dir_.path() / "venv";
+  const auto packages = venv / "lib" / ("python" + version) / "site-packages";
+  std::filesystem::create_directories(venv / "bin");
+  std::filesystem::create_directories(packages);
+  std::filesystem::create_symlink("/usr/bin/python3", venv / "bin" / "python3");
+  std::filesystem::create_symlink("/usr/bin/python3", venv / "bin" / "python");
+  std::ofstream(venv / "pyvenv.cfg") << "home = /usr/bin\ninclude-system-site-packages = false\nversion = "
+                                     << version << "\n";
+  std::ofstream(packages / "venv_only.py") << "PATH = '/health'\n";
+  const auto file = write("in_venv.py",
+                          "import venv_only\n"
+                          "from locust import HttpUser, task, constant\n"
+                          "class U(HttpUser):\n"
+                          "    wait_time = constant(0.05)\n"
+                          "    @task\n"
+                          "    def t(self):\n"
+                          "        self.client.get(venv_only.PATH)\n");
+  const std::string old_path = std::getenv("PATH") ? std::getenv("PATH") : "";
+  ::setenv("PATH", ((venv / "bin").string() + ":" + old_path).c_str(), 1);
+  ::setenv("VIRTUAL_ENV", venv.c_str(), 1);
+  const int code = run(file, {}, 1, 1);
+  ::setenv("PATH", old_path.c_str(), 1);
+  ::unsetenv("VIRTUAL_ENV");
+  EXPECT_EQ(code, 0) << log();
+  const auto stats = csv("stats");
+  const auto* health = find_row(stats, "GET", "/health");
+  ASSERT_TRUE(health) << log();
+  EXPECT_NE((*health)[2], "0");
 }
