@@ -27,6 +27,7 @@ struct H2Server::Connection {
   std::vector<std::int32_t> ready;               // streams whose request is complete, in order
   // Bodies being sent, per stream (the data provider reads from them).
   std::map<std::int32_t, std::pair<std::string, std::size_t>> bodies;
+  std::map<std::int32_t, std::vector<std::pair<std::string, std::string>>> trailers;
   bool close_after = false;
 
   static Connection& of(void* p) { return *static_cast<Connection*>(p); }
@@ -66,17 +67,30 @@ struct H2Server::Connection {
   static int on_stream_close(nghttp2_session*, std::int32_t stream_id, std::uint32_t, void* p) {
     of(p).open.erase(stream_id);
     of(p).bodies.erase(stream_id);
+    of(p).trailers.erase(stream_id);
     return 0;
   }
-  static ssize_t read_body(nghttp2_session*, std::int32_t stream_id, std::uint8_t* buf, std::size_t length,
-                           std::uint32_t* flags, nghttp2_data_source*, void* p) {
+  static ssize_t read_body(nghttp2_session* own, std::int32_t stream_id, std::uint8_t* buf,
+                           std::size_t length, std::uint32_t* flags, nghttp2_data_source*, void* p) {
     auto it = of(p).bodies.find(stream_id);
     if (it == of(p).bodies.end()) return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
     auto& [body, sent] = it->second;
     const std::size_t n = std::min(length, body.size() - sent);
     std::memcpy(buf, body.data() + sent, n);
     sent += n;
-    if (sent == body.size()) *flags |= NGHTTP2_DATA_FLAG_EOF;
+    if (sent == body.size()) {
+      *flags |= NGHTTP2_DATA_FLAG_EOF;
+      auto t = of(p).trailers.find(stream_id);
+      if (t != of(p).trailers.end() && !t->second.empty()) {
+        *flags |= NGHTTP2_DATA_FLAG_NO_END_STREAM;  // the trailers end the stream
+        std::vector<nghttp2_nv> nva;
+        for (auto& [name, value] : t->second)
+          nva.push_back({reinterpret_cast<std::uint8_t*>(name.data()),
+                         reinterpret_cast<std::uint8_t*>(value.data()), name.size(), value.size(),
+                         NGHTTP2_NV_FLAG_NONE});
+        nghttp2_submit_trailer(own, stream_id, nva.data(), nva.size());
+      }
+    }
     return static_cast<ssize_t>(n);
   }
 
@@ -139,6 +153,7 @@ struct H2Server::Connection {
       if (!r.no_length) nv(length, text[1]);
       for (const auto& [name, value] : r.headers) nv(name, value);
       bodies[id] = {r.body, 0};
+      trailers[id] = reply.trailers;
       nghttp2_data_provider provider{};
       provider.read_callback = &Connection::read_body;
       const bool no_body = request.method == "HEAD" || r.status == 204 || r.status == 304;

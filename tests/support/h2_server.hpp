@@ -8,7 +8,7 @@
 // HTTP/1.1 ScriptedServer alike: kRespond (status, headers, body, delay), kStall (no answer until the
 // client goes or the server stops), kClose (the connection is closed). HTTP/2's own: H2Reply::reset_code
 // answers with RST_STREAM and that error code (after the delay); H2Reply::goaway ends the connection
-// with GOAWAY after the answer.
+// with GOAWAY after the answer; H2Reply::trailers follow the body in a HEADERS frame of their own.
 //
 //   H2Server server([](const RecordedRequest& r) { return H2Reply(ScriptedReply::respond(200, "hi")); });
 //   ... client with ClientConfig::http2 requests server.url() + "/x" ...
@@ -31,6 +31,8 @@ struct H2Reply {
   ScriptedReply reply;
   std::uint32_t reset_code = 0;  // nonzero: RST_STREAM with this code instead of a response
   bool goaway = false;           // GOAWAY (NO_ERROR) after the answer, then close
+  // Sent as a trailer HEADERS frame after the body (gRPC's grpc-status goes there); empty: none.
+  std::vector<std::pair<std::string, std::string>> trailers;
 
   static H2Reply reset(std::uint32_t code) {
     H2Reply r;

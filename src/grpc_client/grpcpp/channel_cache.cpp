@@ -91,6 +91,10 @@ inference::GRPCInferenceService::Stub* ChannelCache::Impl::stub(const GrpcTarget
   // Each loop's channel keeps its own connection: gRPC's global subchannel pool would otherwise give all
   // the loops' channels to the same target one shared connection.
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  // No retries: a load tester never resends a call on its own (as its HTTP client does not), and grpc-core's
+  // retry filter (on by default) aborts the process on a reply whose trailers lack grpc-status
+  // (grpc/grpc#34683); without it such a call fails with UNKNOWN "No status received".
+  args.SetInt(GRPC_ARG_ENABLE_RETRIES, 0);
   Entry entry;
   entry.address = target.address;
   entry.tls = target.tls;

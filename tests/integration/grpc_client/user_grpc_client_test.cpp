@@ -18,6 +18,7 @@
 #include "model_api_fixture.hpp"
 #include "serving_grpc/grpc_server.hpp"
 #include "support/child_process.hpp"
+#include "support/h2_server.hpp"
 
 namespace cicada::grpc_client {
 namespace {
@@ -387,6 +388,29 @@ TEST_F(UserGrpcClientTest, GrpcsShowsTheClientCertificateToAServerThatRequiresOn
   EXPECT_EQ(sink_.records[4].error,
             "FAILED_PRECONDITION: cicada: cannot read the client key " + path("missing.key"));
   grpc_.reset();  // before `channels`, whose channels it calls
+}
+
+// A server (or a proxy) whose answer ends with trailers that lack grpc-status. grpc-core's retry filter,
+// on by default, aborted the whole process on it (grpc/grpc#34683): a run's results were lost. cicada never
+// resends a call, so retries are off: the call fails as gRPC names a missing status.
+TEST_F(UserGrpcClientTest, AnAnswerWithoutGrpcStatusIsAFailedCallNotACrash) {
+  testing::H2Server server([](const testing::RecordedRequest&) {
+    testing::H2Reply reply(
+        testing::ScriptedReply::respond(200, std::string("\0\0\0\0\0", 5))  // an empty message frame
+            .with_header("content-type", "application/grpc"));
+    reply.trailers = {{"x-other", "1"}};
+    return reply;
+  });
+  http::ClientConfig config;
+  config.base_url = "grpc://127.0.0.1:" + std::to_string(server.port());
+  config.request_timeout = 5000ms;
+  connect(config);
+  auto live = run(grpc_->server_live());
+  EXPECT_EQ(live.status, GrpcStatus::kUnknown) << live.message;
+  ASSERT_EQ(sink_.records.size(), 1u);
+  EXPECT_EQ(sink_.records[0].error.rfind("UNKNOWN: ", 0), 0u) << sink_.records[0].error;
+  EXPECT_EQ(server.requests().size(), 1u);  // sent once, not retried
+  grpc_.reset();
 }
 
 }  // namespace
