@@ -45,6 +45,9 @@ class UserGrpcClient final : public GrpcClient {
 
   Task<GrpcResult> call(OipCall call, std::string_view model, std::string_view rows_json,
                         GrpcOptions options) override;
+  // The run stops the user mid-task (cicada::UserKilled, as UserHttpClient::kill): a call in flight is
+  // cancelled, counted as unanswered, and throws UserKilled where the user waits. On the user's loop.
+  void kill();
 
   struct State;
 

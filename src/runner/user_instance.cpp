@@ -41,6 +41,7 @@ Task<> UserInstance::on_stop() {
 
 void UserInstance::kill() {
   client_.kill();
+  grpc_.kill();
   if (auto* killable = dynamic_cast<Killable*>(user_.get())) killable->kill();
 }
 

@@ -64,6 +64,7 @@ struct UserGrpcClient::State : std::enable_shared_from_this<State> {
   std::uint64_t started = 0;
   std::atomic<std::uint64_t> completed{0};
   bool in_flight = false;
+  bool killed = false;  // kill() cancelled the call in flight: its caller gets UserKilled
   std::string name;  // the entry name of the current call (its caller's view may be gone)
   MonoTime due{};
   std::string failure;
@@ -197,11 +198,18 @@ UserGrpcClient::~UserGrpcClient() {
   if (state_) state_->abandon();
 }
 
+void UserGrpcClient::kill() {
+  if (!state_ || !state_->in_flight || state_->killed) return;
+  state_->killed = true;
+  state_->context->TryCancel();  // completes promptly with CANCELLED, which resumes the caller
+}
+
 Task<GrpcResult> UserGrpcClient::call(OipCall call, std::string_view model, std::string_view rows_json,
                                       GrpcOptions options) {
   if (!state_) state_ = std::make_shared<State>(channels_, clock_);
   State& s = *state_;
   s.abandon();  // a previous call whose coroutine was destroyed while it waited
+  if (s.clock.take_kill()) throw UserKilled{};  // killed between two requests: this one is not made
   const MonoTime sent = mono_now();
   const MonoTime due = s.clock.take_due(sent);
   s.due = due;
@@ -244,6 +252,13 @@ Task<GrpcResult> UserGrpcClient::call(OipCall call, std::string_view model, std:
     } guard{s};
     co_await CallAwaiter{s, *stub, call};
     s.in_flight = false;
+    if (std::exchange(s.killed, false) && s.status.error_code() == grpc::StatusCode::CANCELLED) {
+      // Cut by kill(): not the target's failure. Counted as a call the run's end left unanswered. (One
+      // answered before the cancel is recorded as usual, and the kill waits for the next request.)
+      s.clock.disarm_kill();
+      s.sink.on_unanswered("grpc", s.name, micros_between(s.due, mono_now()));
+      throw UserKilled{};
+    }
     result.status = static_cast<GrpcStatus>(s.status.error_code());
     s.message.assign(s.status.error_message());
   } else {

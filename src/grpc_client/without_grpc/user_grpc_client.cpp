@@ -17,6 +17,7 @@ bool built_in() { return false; }
 UserGrpcClient::UserGrpcClient(ChannelCache& channels, http::UserHttpClient& clock)
     : channels_(channels), clock_(clock) {}
 UserGrpcClient::~UserGrpcClient() = default;
+void UserGrpcClient::kill() {}  // no call is ever in flight
 
 Task<GrpcResult> UserGrpcClient::call(OipCall call, std::string_view, std::string_view, GrpcOptions options) {
   const MonoTime sent = mono_now();

@@ -73,10 +73,7 @@ void UserHttpClient::set_default_header(std::string_view name, std::string_view 
 
 Task<Response> UserHttpClient::request(std::string_view method, std::string_view path,
                                        RequestOptions options) {
-  if (kill_armed_) {  // killed between two requests: this one is not made
-    kill_armed_ = false;
-    throw UserKilled{};
-  }
+  if (take_kill()) throw UserKilled{};  // killed between two requests: this one is not made
   // First, so that a malformed rule (a C++ scenario's mistake) throws before anything is sent or counted.
   stream_counting_ = &shared_.token_counting(options.stream_tokens);
   // A previous catch_response Response still alive: it is recorded now, before its state is overwritten.
@@ -357,7 +354,10 @@ void UserHttpClient::observe_stream(std::size_t body_before, MonoTime now, bool 
     }
     body_before = 0;
   }
-  if (streaming_ && body.size() > body_before) stream_->feed(body.substr(body_before), now);
+  if (!streaming_) return;
+  if (body.size() > body_before) stream_->feed(body.substr(body_before), now);
+  // Past --max-body-size the body is not kept, but the stream's events are read all the same.
+  if (!parser_.overflow().empty()) stream_->feed(parser_.overflow(), now);
 }
 
 Task<TransportError> UserHttpClient::open(const Origin& origin, MonoTime deadline) {

@@ -95,6 +95,8 @@ class UserHttpClient final : public HttpClient, private detail::ResponseOwner {
   // The kill was delivered some other way (the user's own wait woke, a locustfile's greenlet was told):
   // the next request is made as usual.
   void disarm_kill() { kill_armed_ = false; }
+  // Whether a kill waits for the user's next request; consumes it (the user's gRPC client asks too).
+  bool take_kill() { return std::exchange(kill_armed_, false); }
 
   const CookieJar& cookies() const { return cookies_; }
   CookieJar& cookies() { return cookies_; }  // a locustfile's self.client.cookies changes it
