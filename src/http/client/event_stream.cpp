@@ -6,33 +6,12 @@
 #include <cmath>
 
 namespace cicada::http {
-namespace {
-
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool starts_with_nocase(std::string_view text, std::string_view prefix) {
-  if (text.size() < prefix.size()) return false;
-  for (std::size_t i = 0; i < prefix.size(); ++i)
-    if (lower(text[i]) != prefix[i]) return false;
-  return true;
-}
-
-}  // namespace
-
-EventStream::Kind EventStream::kind_of(std::string_view content_type) {
-  while (!content_type.empty() && content_type.front() == ' ') content_type.remove_prefix(1);
-  if (starts_with_nocase(content_type, "text/event-stream")) return Kind::kEvents;
-  if (starts_with_nocase(content_type, "application/x-ndjson") ||
-      starts_with_nocase(content_type, "application/jsonl"))
-    return Kind::kLines;
-  return Kind::kNone;
-}
-
 void EventStream::reset(MonoTime due) {
   kind_ = Kind::kNone;
   due_ = due;
   first_byte_set_ = false;
   after_cr_ = false;
+  at_start_ = true;
   line_.clear();
   data_.clear();
   event_has_data_ = false;
@@ -49,6 +28,11 @@ void EventStream::first_byte(MonoTime now) {
 
 void EventStream::feed(std::string_view bytes, MonoTime now) {
   if (kind_ == Kind::kNone) return;
+  // The event stream format ignores one leading byte order mark (a "data:" line after it was not seen).
+  if (at_start_ && !bytes.empty()) {
+    at_start_ = false;
+    if (bytes.starts_with("\xEF\xBB\xBF")) bytes.remove_prefix(3);
+  }
   if (after_cr_ && !bytes.empty() && bytes.front() == '\n') bytes.remove_prefix(1);
   after_cr_ = false;
   while (!bytes.empty()) {

@@ -20,6 +20,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/ascii.hpp"
 #include "base/clock.hpp"
 #include "base/request_record.hpp"
 #include "base/result.hpp"
@@ -33,7 +34,15 @@ class EventStream {
  public:
   enum class Kind { kNone, kEvents, kLines };
   // The stream kind a Content-Type value announces.
-  static Kind kind_of(std::string_view content_type);
+  // Inline: the response parser asks too (a stream's bytes past the body limit), without linking this file.
+  static Kind kind_of(std::string_view content_type) {
+    while (!content_type.empty() && content_type.front() == ' ') content_type.remove_prefix(1);
+    if (starts_with_nocase(content_type, "text/event-stream")) return Kind::kEvents;
+    if (starts_with_nocase(content_type, "application/x-ndjson") ||
+        starts_with_nocase(content_type, "application/jsonl"))
+      return Kind::kLines;
+    return Kind::kNone;
+  }
 
   // A new response: due is when its request was due (times are measured from it).
   void reset(MonoTime due);
@@ -61,6 +70,7 @@ class EventStream {
   MonoTime first_byte_{};
   bool first_byte_set_ = false;
   bool after_cr_ = false;  // the previous chunk ended in CR: a following LF belongs to it
+  bool at_start_ = true;   // no body byte read yet: a UTF-8 byte order mark there is not part of a line
   std::string line_;       // a line cut by the end of a read
   std::string data_;       // data lines of the event being read
   bool event_has_data_ = false;

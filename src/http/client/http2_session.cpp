@@ -137,6 +137,7 @@ bool Http2Session::take_output(std::string& out) {
 }
 
 bool Http2Session::receive(const char* data, std::size_t size) {
+  response_.clear_overflow();  // what the last read decoded past the body limit was read by now
   if (received_ == 0 && size > 0 && data[0] == 'H') {
     // h2c with prior knowledge sent to an HTTP/1.x server: it answers (usually 400) in HTTP/1.x.
     const std::string_view got(data, std::min<std::size_t>(size, 40));

@@ -4,6 +4,7 @@
 #include <climits>
 
 #include "base/header_block.hpp"
+#include "http/client/event_stream.hpp"
 
 namespace cicada::http {
 namespace {
@@ -45,6 +46,8 @@ void ResponseParser::reset(bool head_request) {
   headers_.clear();
   reason_.clear();
   body_.clear();
+  overflow_.clear();
+  keeps_overflow_ = -1;
   body_bytes_ = 0;
   content_length_.reset();
   extra_bytes_ = 0;
@@ -61,6 +64,7 @@ void ResponseParser::reset(bool head_request) {
 }
 
 ResponseParser::State ResponseParser::feed(const char* data, std::size_t size) {
+  overflow_.clear();
   if (complete_) {
     extra_bytes_ += size;
     return State::kComplete;
@@ -83,6 +87,7 @@ ResponseParser::State ResponseParser::feed(const char* data, std::size_t size) {
 }
 
 ResponseParser::State ResponseParser::feed_eof() {
+  overflow_.clear();
   if (complete_) return State::kComplete;
   if (!started_) return State::kError;
   http_parser_execute(&parser_, &settings_, nullptr, 0);
@@ -192,9 +197,19 @@ void ResponseParser::frame_end_headers() {
   content_length_ = n;
 }
 
-void ResponseParser::frame_body(const char* data, std::size_t size) {
+void ResponseParser::frame_body(const char* data, std::size_t size) { keep_body(data, size); }
+
+void ResponseParser::keep_body(const char* data, std::size_t size) {
   body_bytes_ += size;
-  if (body_.size() < body_limit_) body_.append(data, std::min(size, body_limit_ - body_.size()));
+  const std::size_t kept = body_.size() < body_limit_ ? std::min(size, body_limit_ - body_.size()) : 0;
+  body_.append(data, kept);
+  if (kept == size) return;
+  // Past the limit: a download is only counted, but a stream's events are read from these bytes (a long
+  // token stream passes 1 MiB), so they are handed on for this read only (the client reads them after it).
+  if (keeps_overflow_ < 0)
+    keeps_overflow_ =
+        EventStream::kind_of(header("Content-Type").value_or(std::string_view())) != EventStream::Kind::kNone;
+  if (keeps_overflow_ == 1) overflow_.append(data + kept, size - kept);
 }
 
 bool ResponseParser::next_header(std::string_view name, std::size_t& pos, std::string_view& value) const {
@@ -292,9 +307,7 @@ int ResponseParser::on_headers_complete(http_parser* p) {
 }
 
 int ResponseParser::on_body(http_parser* p, const char* at, std::size_t len) {
-  auto* s = self(p);
-  s->body_bytes_ += len;
-  if (s->body_.size() < s->body_limit_) s->body_.append(at, std::min(len, s->body_limit_ - s->body_.size()));
+  self(p)->keep_body(at, len);
   return 0;
 }
 

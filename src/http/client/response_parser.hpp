@@ -64,6 +64,11 @@ class ResponseParser {
   // Body bytes received (decoded), including those beyond the limit.
   std::uint64_t body_bytes() const { return body_bytes_; }
   bool body_truncated() const { return body_bytes_ > body_.size(); }
+  // A streamed response's body bytes (text/event-stream, NDJSON) past the limit that the last feed()
+  // (HTTP/2: receive) decoded: not kept in body(), but its events still need reading. Empty otherwise.
+  std::string_view overflow() const { return overflow_; }
+  // Called before HTTP/2 frames of a new read are decoded (feed() does it itself).
+  void clear_overflow() { overflow_.clear(); }
   // Content-Length when the response had one, else the decoded body size (as Locust counts content).
   std::uint64_t content_size() const { return content_length_ ? *content_length_ : body_bytes_; }
   bool keep_alive() const { return keep_alive_; }
@@ -123,6 +128,11 @@ class ResponseParser {
   std::string headers_;
   std::string reason_;
   std::string body_;
+  std::string overflow_;  // see overflow()
+  // Whether this response is a stream whose bytes past the limit go to overflow_: -1 not known yet.
+  int keeps_overflow_ = -1;
+  // Every decoded body byte goes here: counted, kept up to the limit, and a stream's rest to overflow_.
+  void keep_body(const char* data, std::size_t size);
   std::size_t body_limit_ = SIZE_MAX;
   std::uint64_t body_bytes_ = 0;
   std::optional<std::uint64_t> content_length_;

@@ -102,8 +102,8 @@ bool ResponseParser::feed_simple(const char* data, std::size_t size) {
 
   status_ = status;
   reason_.assign(reason);
-  body_bytes_ = length;
-  body_.assign(data + head_size, std::min<std::uint64_t>(length, body_limit_));
+  body_.clear();
+  keep_body(data + head_size, length);
   content_length_ = length;
   keep_alive_ = connection != Connection::kClose;  // HTTP/1.1, framed by its length
   headers_done_ = true;

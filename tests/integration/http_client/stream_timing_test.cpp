@@ -131,6 +131,30 @@ TEST_F(StreamTimingTest, AJsonFieldCountsTokensAndCloseFramedStreamsAreTimedToo)
   EXPECT_EQ(row.itl_count, 9u);
 }
 
+// --max-body-size caps the body a response keeps (1 MiB by default), and a long token stream passes it: the
+// events past the cap were lost (420 of 800 tokens, with a false 480 ms gap from the event cut at the cap).
+// Every event is read, whatever the cap.
+TEST_F(StreamTimingTest, AStreamLongerThanTheBodyLimitIsReadWhole) {
+  testing::ScriptedServer server;
+  testing::serve_stream_target(server, testing::StreamPace{milliseconds(5), milliseconds(2), 30, true});
+  ClientConfig config = config_for(server.url());
+  config.max_body_bytes = 100;  // a fraction of the first event
+  use_config(config);
+  auto client = make_client();
+  run([&]() -> Task<> {
+    for (int i = 0; i < 3; ++i) {
+      Response r = co_await client->post_json("/v1/chat/completions", R"({"stream":true})");
+      EXPECT_EQ(r.status(), 200);
+      EXPECT_EQ(r.text().size(), 100u);  // the body kept is still capped
+    }
+  }());
+  const stats::StreamSnapshot row = stream_row();
+  EXPECT_EQ(row.streams, 3u);
+  EXPECT_EQ(row.events, 90u);
+  EXPECT_EQ(row.tokens, 90u);
+  EXPECT_EQ(row.itl_count, 87u);
+}
+
 // RequestOptions::stream_tokens: each request counts by its own rule, one without by the run's; the
 // same streams (4 token events, finish_reason set on the last) count 4, 4 or 1 tokens.
 TEST_F(StreamTimingTest, EachRequestCountsTokensByItsOwnRuleOrTheRuns) {

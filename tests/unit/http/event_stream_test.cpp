@@ -55,6 +55,20 @@ TEST(EventStream, EventsEndAtABlankLineWhateverTheLineEndsAndPieces) {
   EXPECT_EQ(f.total, 100'000);
 }
 
+TEST(EventStream, OneLeadingByteOrderMarkIsNotPartOfTheFirstLine) {
+  // The format ignores a leading UTF-8 BOM: before, "\xEF\xBB\xBFdata: a" was not a data line and the
+  // first token was lost (its time to first token read the second's). A BOM later on is data.
+  const Fed f = feed(EventStream::Kind::kEvents, {"\xEF\xBB\xBF"
+                                                  "data: a\n\n",
+                                                  "data: b\n\n"});
+  EXPECT_EQ(f.events, 2u);
+  EXPECT_EQ(f.ttft, 1000);
+  const Fed later = feed(EventStream::Kind::kEvents, {"data: a\n\n",
+                                                      "\xEF\xBB\xBF"
+                                                      "data: b\n\n"});
+  EXPECT_EQ(later.events, 1u);
+}
+
 TEST(EventStream, ALastEventWithoutItsBlankLineCountsAtTheEnd) {
   const Fed f = feed(EventStream::Kind::kEvents, {"data: a\n\ndata: b"});
   EXPECT_EQ(f.events, 2u);
