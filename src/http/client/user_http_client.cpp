@@ -457,7 +457,8 @@ Response UserHttpClient::finish(std::uint64_t ticket, MonoTime due, TransportErr
   elapsed_us_ = micros_between(due, done);
   uncorrected_us_ = micros_between(sent_, done);
   if (chain_due_) due_ = done;
-  if (error == TransportError::kNone && streaming_) {
+  // An HTTP error's body is no answer stream (a 500 sent as text/event-stream): only the request counts it.
+  if (error == TransportError::kNone && streaming_ && parser_.status() < 400) {
     StreamSample sample;
     stream_->finish(done, sample);
     sink_.on_stream(method_, name_, sample);  // beside the request's own record (settled below or later)

@@ -213,5 +213,22 @@ TEST_F(StreamTimingTest, OrdinaryResponsesAreNotStreams) {
   EXPECT_TRUE(delta.streams.empty());
 }
 
+TEST_F(StreamTimingTest, AnHttpErrorSentAsAnEventStreamIsAFailedRequestNotAStream) {
+  // A gateway's 500 with an event-stream body fed the TTFT and ITL of the entry and of Aggregated.
+  testing::ScriptedServer server;
+  server.set_fallback(testing::ScriptedReply::respond(500, "data: oops\n\ndata: again\n\n")
+                          .with_header("Content-Type", "text/event-stream"));
+  use_config(config_for(server.url()));
+  auto client = make_client();
+  run([&]() -> Task<> {
+    Response r = co_await client->post_json("/v1/chat/completions", R"({"stream":true})");
+    EXPECT_EQ(r.status(), 500);
+  }());
+  auto delta = stats_.take_delta();
+  EXPECT_TRUE(delta.streams.empty());
+  ASSERT_EQ(delta.entries.size(), 1u);
+  EXPECT_EQ(delta.entries[0].num_failures, 1u);
+}
+
 }  // namespace
 }  // namespace cicada::http::test
