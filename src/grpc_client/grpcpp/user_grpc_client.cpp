@@ -283,7 +283,6 @@ Task<GrpcResult> UserGrpcClient::call(OipCall call, std::string_view model, std:
   record.name = s.name;
   record.response_time_us = result.elapsed_us;
   record.uncorrected_response_time_us = micros_between(sent, done);
-  record.error = s.failure;
   if (result.ok()) {
     switch (call) {
       case OipCall::kServerLive:
@@ -307,7 +306,17 @@ Task<GrpcResult> UserGrpcClient::call(OipCall call, std::string_view model, std:
         record.response_bytes = s.infer_response.ByteSizeLong();
         break;
     }
+    // A readiness call is asked to learn the answer: OK with "live: false" or "ready: false" (a model still
+    // loading, a server draining) did not pass, as an HTTP readiness probe's 503 does not.
+    const bool asks =
+        call == OipCall::kServerLive || call == OipCall::kServerReady || call == OipCall::kModelReady;
+    if (asks && !result.ready && !result.failed) {
+      result.failed = true;
+      s.failure.assign(call == OipCall::kServerLive ? "OK: the server answered live: false"
+                                                    : "OK: the server answered ready: false");
+    }
   }
+  record.error = s.failure;
   s.sink.on_request(record);
   s.clock.note_request_end(done);
   co_return result;

@@ -413,5 +413,30 @@ TEST_F(UserGrpcClientTest, AnAnswerWithoutGrpcStatusIsAFailedCallNotACrash) {
   grpc_.reset();
 }
 
+// ServerLive, ServerReady and ModelReady are asked for their answer: OK with "ready: false" (the empty
+// message below: a model still loading) passed as a success, so a readiness gate in on_start never failed.
+TEST_F(UserGrpcClientTest, AReadinessCallAnsweredNotReadyFails) {
+  testing::H2Server server([](const testing::RecordedRequest&) {
+    testing::H2Reply reply(testing::ScriptedReply::respond(200, std::string("\0\0\0\0\0", 5))
+                               .with_header("content-type", "application/grpc"));
+    reply.trailers = {{"grpc-status", "0"}};
+    return reply;
+  });
+  http::ClientConfig config;
+  config.base_url = "grpc://127.0.0.1:" + std::to_string(server.port());
+  config.request_timeout = 5000ms;
+  connect(config);
+  auto ready = run(grpc_->model_ready("heart-disease"));
+  EXPECT_TRUE(ready.ok()) << ready.message;
+  EXPECT_FALSE(ready.ready);
+  EXPECT_TRUE(ready.failed);
+  auto live = run(grpc_->server_live());
+  EXPECT_TRUE(live.failed);
+  ASSERT_EQ(sink_.records.size(), 2u);
+  EXPECT_EQ(sink_.records[0].error, "OK: the server answered ready: false");
+  EXPECT_EQ(sink_.records[1].error, "OK: the server answered live: false");
+  grpc_.reset();
+}
+
 }  // namespace
 }  // namespace cicada::grpc_client
