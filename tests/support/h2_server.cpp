@@ -136,6 +136,11 @@ struct H2Server::Connection {
       return false;
     }
     if (r.action == ScriptedReply::Action::kClose || r.action == ScriptedReply::Action::kReset) return false;
+    if (reply.refuse_in_goaway) {
+      nghttp2_submit_goaway(session, NGHTTP2_FLAG_NONE, id > 2 ? id - 2 : 0, NGHTTP2_NO_ERROR, nullptr, 0);
+      close_after = true;
+      return true;
+    }
     if (reply.reset_code != 0) {
       nghttp2_submit_rst_stream(session, NGHTTP2_FLAG_NONE, id, reply.reset_code);
     } else {

@@ -31,6 +31,10 @@ struct H2Reply {
   ScriptedReply reply;
   std::uint32_t reset_code = 0;  // nonzero: RST_STREAM with this code instead of a response
   bool goaway = false;           // GOAWAY (NO_ERROR) after the answer, then close
+  // No answer: GOAWAY (NO_ERROR) whose last stream is the one before this request's, then close. The
+  // server ends a connection while the client's next request is on its way (a server that ends each
+  // connection after N requests): the request was refused unprocessed.
+  bool refuse_in_goaway = false;
   // Sent as a trailer HEADERS frame after the body (gRPC's grpc-status goes there); empty: none.
   std::vector<std::pair<std::string, std::string>> trailers;
 

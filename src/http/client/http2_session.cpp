@@ -157,6 +157,10 @@ bool Http2Session::receive(const char* data, std::size_t size) {
   return !broken_;
 }
 
+bool Http2Session::refused_by_goaway() const {
+  return outcome_ == Outcome::kReset && goaway_ && reset_code_ == NGHTTP2_REFUSED_STREAM;
+}
+
 bool Http2Session::usable() const { return !broken_ && !goaway_ && nghttp2_session_want_read(session_) != 0; }
 
 void Http2Session::describe(std::string& out) const {

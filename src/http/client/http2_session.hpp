@@ -48,6 +48,9 @@ class Http2Session {
     kConnectionError,  // the connection cannot go on (GOAWAY, a frame nghttp2 refused, not HTTP/2)
   };
   Outcome outcome() const { return outcome_; }
+  // The request's stream was refused in the server's GOAWAY (its id above the last the server processes):
+  // the server never processed it (RFC 9113 §6.8), so it can be sent again on a new connection.
+  bool refused_by_goaway() const;
   // Whether this connection can carry another request (no GOAWAY, no failure).
   bool usable() const;
   // Why the outcome is kReset ("INTERNAL_ERROR (0x2)") or kConnectionError, written into `out`.

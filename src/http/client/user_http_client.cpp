@@ -129,10 +129,16 @@ Task<Response> UserHttpClient::request(std::string_view method, std::string_view
     error = request_head_problem(head_, &failure().detail);
   for (int hops = 0; error == TransportError::kNone; ++hops) {
     // Two statements, not one co_await of a conditional: g++ 12 destroys such a temporary Task twice.
-    if (shared_.config().http2)
+    if (shared_.config().http2) {
       error = co_await exchange_h2(hop_origin_, deadline);
-    else
+      // The server ended the connection (GOAWAY) while this request was on its way, and says it did not
+      // process it: sent once more, on a new connection. Not a retry of a failure: as with HTTP/1.1's
+      // idle check, the server never handled it. (A stream it refuses on its own, overloaded, fails.)
+      if (error == TransportError::kStreamReset && h2_ && h2_->refused_by_goaway())
+        error = co_await exchange_h2(hop_origin_, deadline);
+    } else {
       error = co_await exchange(hop_origin_, deadline);
+    }
     if (error != TransportError::kNone) break;
     parser_.for_each_header("Set-Cookie", [this](std::string_view v) { cookies_.set_from_header(v); });
     if (!options.follow_redirects || !is_redirect(parser_.status())) break;
