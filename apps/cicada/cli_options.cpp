@@ -33,7 +33,7 @@ port in use); 3 a --threshold failed.)";
 
 void define(CLI::App& app, CliOptions& o) {
   app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
-  app.add_option("-f,--scenario", o.scenario_file,
+  app.add_option("-f,--scenario,--locustfile", o.scenario_file,
                  "Scenario file: .yaml/.yml, .cpp (compiled and cached, see docs/cpp-scenarios.md) or a "
                  "Locust .py locustfile");
   app.add_option("user_classes", o.user_classes,
@@ -196,8 +196,9 @@ std::vector<std::string> take_locustfile_options(const CLI::App& app, std::vecto
   for (std::size_t i = 0; i < words.size(); ++i) {
     const std::string& w = words[i];
     std::string file;
-    if ((w == "-f" || w == "--scenario") && i + 1 < words.size()) file = words[i + 1];
+    if ((w == "-f" || w == "--scenario" || w == "--locustfile") && i + 1 < words.size()) file = words[i + 1];
     if (w.rfind("--scenario=", 0) == 0) file = w.substr(11);
+    if (w.rfind("--locustfile=", 0) == 0) file = w.substr(13);
     python = python || (file.size() > 3 && file.compare(file.size() - 3, 3, ".py") == 0);
   }
   if (!python) return {};
@@ -250,13 +251,14 @@ ParseOutcome parse_cli(int argc, char** argv) {
       std::cerr << "cicada: " << err << "\n";
       return {std::nullopt, 2};
     }
-    if (locust) {
-      // Locust's name for the scenario; keys cicada does not know may be the locustfile's own arguments
-      // (the locustfile reads them itself) or Locust settings without a cicada counterpart: not errors.
-      if (auto it = layer.file.find("locustfile"); it != layer.file.end())
-        layer.file["scenario"] = it->second;
-      continue;
+    // Locust's name for the scenario, in any file (a Locust config file given with --config too).
+    if (auto it = layer.file.find("locustfile"); it != layer.file.end()) {
+      layer.file.emplace("scenario", it->second);
+      layer.file.erase(it);
     }
+    // Keys cicada does not know may be the locustfile's own arguments (the locustfile reads them itself)
+    // or Locust settings without a cicada counterpart: not errors in Locust's files.
+    if (locust) continue;
     for (const auto& [key, value_line] : layer.file) {
       if (!has_option(app, key)) {
         std::cerr << "cicada: " << layer.path << ":" << value_line.second << ": unknown setting '" << key

@@ -167,6 +167,30 @@ TEST(LocustCommandLineFlags, LocustConfigFilesAndVariablesLieUnderCicadasOwn) {
             "Ramping to 6 users at a rate of 2.00 per second");
 }
 
+// A CI script written for Locust passes its config file with --config (its `locustfile = ...` names the
+// scenario) or the locustfile with --locustfile: both were usage errors ("unknown setting 'locustfile'",
+// "argument was not expected").
+TEST(LocustCommandLineFlags, ALocustConfigGivenWithConfigAndTheLocustfileFlagWork) {
+  TempDir dir;
+  std::ofstream(dir.path() / "user.py") << "from locust import User, task, constant\n"
+                                           "class Quiet(User):\n"
+                                           "    wait_time = constant(0.05)\n"
+                                           "    @task\n"
+                                           "    def nothing(self):\n"
+                                           "        pass\n";
+  std::ofstream(dir.path() / "ci.conf")
+      << "locustfile = user.py\nusers = 2\nrun-time = 1s\nheadless = true\n";
+  const std::string cicada = binary("apps/cicada/cicada").string();
+  const Output with_config =
+      run_in(dir.path(), {cicada, "--config", "ci.conf", "--no-history", "--host", "http://127.0.0.1:9"});
+  EXPECT_EQ(with_config.code, 0) << with_config.err;
+  EXPECT_NE(with_config.err.find("Ramping to 2 users"), std::string::npos) << with_config.err;
+  const Output with_flag = run_in(dir.path(), {cicada, "--locustfile", "user.py", "--headless", "-u", "1",
+                                               "-t", "1s", "--no-history", "--host", "http://127.0.0.1:9"});
+  EXPECT_EQ(with_flag.code, 0) << with_flag.err;
+  EXPECT_NE(with_flag.err.find("Ramping to 1 users"), std::string::npos) << with_flag.err;
+}
+
 // The web UI's GET /tasks is the same task ratio table as --show-task-ratio-json (scenario::task_ratios,
 // checked against Locust's above): two user types by weight for -u 4, a task set opened into its tasks.
 TEST(LocustWebTasks, TheWebUisTaskRatiosAreTheCommandLinesOnes) {
