@@ -11,7 +11,15 @@ void append_python_repr(std::string& out, std::string_view s) {
   const bool use_double = s.find('\'') != std::string_view::npos && s.find('"') == std::string_view::npos;
   const char quote = use_double ? '"' : '\'';
   out += quote;
-  for (char c : s) {
+  const auto hex = [&out](unsigned v) {
+    constexpr char kDigits[] = "0123456789abcdef";
+    out += "\\x";
+    out += kDigits[(v >> 4) & 0xf];
+    out += kDigits[v & 0xf];
+  };
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    const auto byte = static_cast<unsigned char>(c);
     switch (c) {
       case '\\':
         out += "\\\\";
@@ -26,8 +34,17 @@ void append_python_repr(std::string& out, std::string_view s) {
         out += "\\t";
         break;
       default:
-        if (c == quote) out += '\\';
-        out += c;
+        // Control characters as Python's repr writes them (\x01, \x1b, \x7f; U+0080-U+009F as \x80...),
+        // so that a text with an escape sequence cannot repaint a terminal or break a CSV reader.
+        if (byte < 0x20 || byte == 0x7f) {
+          hex(byte);
+        } else if (byte == 0xc2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
+                   static_cast<unsigned char>(s[i + 1]) <= 0x9f) {
+          hex(static_cast<unsigned char>(s[++i]));
+        } else {
+          if (c == quote) out += '\\';
+          out += c;
+        }
     }
   }
   out += quote;
