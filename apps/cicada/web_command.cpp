@@ -90,6 +90,11 @@ class AppTestListener final : public webui::TestListener {
 
 int run_web_ui(const CliOptions& o, scenario::LoadedScenario loaded, const runner::RunOptions& ro,
                const report::RunLoad& load, runner::TestRunSource* runs) {
+  // As Locust: a quit after the test only means something for a test the process starts itself.
+  if (o.web.autoquit_s >= 0 && !o.web.autostart) {
+    std::cerr << "cicada: --autoquit is only meaningful in combination with --autostart\n";
+    return 2;
+  }
   // Thresholds are checked before the UI starts, as before a headless run: a bad one is a usage error.
   auto thresholds = collect_thresholds(o, loaded);
   if (!thresholds) {

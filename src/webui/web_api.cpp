@@ -223,8 +223,12 @@ std::string stats_event_data(const TestController& controller) {
 
 std::string tasks_json(const TestController& controller) {
   const TestInfo info = controller.info();
-  return scenario::task_ratios_json(controller.scenario(), controller.task_sets(),
-                                    info.load_mode == LoadMode::kUsers ? info.users : 0, 2, false);
+  // Locust's web UI answers through Flask's jsonify, which sorts keys (its command line keeps the classes'
+  // order): read back into nlohmann's sorted json.
+  return json::parse(scenario::task_ratios_json(controller.scenario(), controller.task_sets(),
+                                                info.load_mode == LoadMode::kUsers ? info.users : 0, -1,
+                                                false))
+      .dump(2);
 }
 
 report::ReportInfo make_report_info(const TestController& controller, const std::string& scenario_file) {

@@ -191,6 +191,17 @@ TEST(LocustCommandLineFlags, ALocustConfigGivenWithConfigAndTheLocustfileFlagWor
   EXPECT_NE(with_flag.err.find("Ramping to 1 users"), std::string::npos) << with_flag.err;
 }
 
+TEST(LocustCommandLineFlags, AutoquitWithoutAutostartIsAUsageErrorAsInLocust) {
+  // It was ignored: the UI served on, and a test started from it never quit the process.
+  TempDir dir;
+  const Output o = run_in(
+      dir.path(), {binary("apps/cicada/cicada").string(), "-f", source("examples/health.yaml").string(),
+                   "--host", "http://127.0.0.1:9", "--autoquit", "3", "--web-port", "0", "--no-history"});
+  EXPECT_EQ(o.code, 2);
+  EXPECT_NE(o.err.find("--autoquit is only meaningful in combination with --autostart"), std::string::npos)
+      << o.err;
+}
+
 // The web UI's GET /tasks is the same task ratio table as --show-task-ratio-json (scenario::task_ratios,
 // checked against Locust's above): two user types by weight for -u 4, a task set opened into its tasks.
 TEST(LocustWebTasks, TheWebUisTaskRatiosAreTheCommandLinesOnes) {
@@ -231,6 +242,9 @@ TEST(LocustWebTasks, TheWebUisTaskRatiosAreTheCommandLinesOnes) {
   const auto expected = nlohmann::json::parse(printed.out);
   EXPECT_EQ(nlohmann::json::parse(answer->body), expected) << answer->body << "\n" << printed.out;
   EXPECT_EQ(expected["total"]["Shopper"]["tasks"]["Browse"]["tasks"]["list"]["ratio"], 0.75 * 2 / 3 * 0.75);
+  // Keys sorted, as Flask's jsonify answers Locust's /tasks (the command line keeps the classes' order).
+  EXPECT_LT(answer->body.find("\"Admin\""), answer->body.find("\"Shopper\"")) << answer->body;
+  EXPECT_GT(printed.out.find("\"Admin\""), printed.out.find("\"Shopper\"")) << printed.out;
   ui.signal(SIGINT);
   EXPECT_EQ(ui.wait(std::chrono::seconds(20)), 0) << ui.err();
 }
