@@ -1,6 +1,8 @@
 // cicada-model: train the heart-disease pipeline and serve it over HTTP.
 // Thin main: each subcommand lives in its own file (train_command.cpp, serve_command.cpp).
 #include <CLI/CLI.hpp>
+#include <cstdio>
+#include <exception>
 
 #include "commands.hpp"
 
@@ -15,6 +17,12 @@ int main(int argc, char** argv) {
     int code = app.exit(e);
     return code == 0 ? 0 : 2;  // bad usage exits 2, like every cicada command
   }
-  if (app.got_subcommand("train")) return train();
-  return serve();
+  try {
+    if (app.got_subcommand("train")) return train();
+    return serve();
+  } catch (const std::exception& e) {
+    // A bug, not bad input: one line and exit 1 rather than std::terminate's abort (134).
+    std::fprintf(stderr, "cicada-model: internal error: %s\n", e.what());
+    return 1;
+  }
 }

@@ -7,7 +7,9 @@
 #include <cmath>
 #include <ctime>
 #include <nlohmann/json.hpp>
+#include <optional>
 
+#include "base/utf8.hpp"
 #include "commands.hpp"
 #include "serving/dataset.hpp"
 #include "serving/evaluation.hpp"
@@ -59,6 +61,29 @@ std::string local_timestamp() {
   return buf;
 }
 
+// The names written into model.json must be UTF-8 (JSON text is; nlohmann throws on anything else at the
+// very end, after training). A usage error before training instead, naming the option and the value (its
+// bad bytes shown as U+FFFD). The data file's path is only recorded, so it is written with U+FFFD instead.
+std::optional<std::string> not_utf8_problem(const TrainOptions& o) {
+  const auto bad = [](std::string_view option, std::string_view what, const std::string& value) {
+    return fmt::format("{}: {} \"{}\" is not valid UTF-8", option, what, utf8_or_replacement(value));
+  };
+  for (const auto& [option, columns] :
+       {std::pair{"--numeric", &o.spec.numeric}, std::pair{"--categorical", &o.spec.categorical}}) {
+    for (const std::string& column : *columns) {
+      if (!is_utf8(column)) return bad(option, "column name", column);
+    }
+  }
+  for (const auto& [option, value] :
+       {std::pair{"--label", &o.spec.label}, std::pair{"--name", &o.name},
+        std::pair{"--model-version", &o.version}, std::pair{"--positive-label", &o.positive_label},
+        std::pair{"--negative-label", &o.negative_label}}) {
+    if (!is_utf8(*value))
+      return bad(option, option == std::string_view("--label") ? "column name" : "value", *value);
+  }
+  return std::nullopt;
+}
+
 struct FoldScore {
   double accuracy = 0, auc = 0;
 };
@@ -69,6 +94,7 @@ int run_train(const TrainOptions& o) {
   if (!params) return fail_input(params.error().message);
   if (!(o.validation_fraction > 0 && o.validation_fraction < 1))
     return fail_input("--val-fraction must be in (0, 1)");
+  if (auto problem = not_utf8_problem(o)) return fail_input(*problem);
 
   auto data = read_csv(o.data, o.spec);
   if (!data) return fail_input(data.error().message);
@@ -178,7 +204,7 @@ int run_train(const TrainOptions& o) {
       Model::from_parts(o.name, o.version, schema_of(*data), fitted->preprocessing, fitted->evaluator);
   if (!model) return fail_internal(model.error().message);
   model->set_labels(o.positive_label, o.negative_label);
-  json training = {{"data", o.data},
+  json training = {{"data", utf8_or_replacement(o.data)},
                    {"label", o.spec.label},
                    {"booster", p.booster},
                    {"rounds", p.rounds},
@@ -189,7 +215,7 @@ int run_train(const TrainOptions& o) {
                    {"n_train", split.train.size()}};
   if (p.booster == "gbtree") training["max_depth"] = p.max_depth;
   ModelDirFiles files{model->manifest_json(json{{"training", training}}.dump()), fitted->booster_json,
-                      metrics.dump(2) + "\n"};
+                      metrics.dump(2, ' ', false, json::error_handler_t::replace) + "\n"};
   if (auto ok = write_model_dir(o.out, files); !ok) return fail_input(ok.error().message);
   auto reloaded = Model::load(o.out);
   if (!reloaded) return fail_internal("the written model does not load back: " + reloaded.error().message);

@@ -1,5 +1,7 @@
 #include "report/utf8_text.hpp"
 
+#include "base/utf8.hpp"
+
 namespace cicada::report {
 
 std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
@@ -24,20 +26,6 @@ std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
   return 0;
 }
 
-std::string valid_utf8(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size();) {
-    const std::size_t n = utf8_sequence_length(s, i);
-    if (n == 0) {
-      out += "\xEF\xBF\xBD";
-      ++i;
-      continue;
-    }
-    out.append(s.substr(i, n));
-    i += n;
-  }
-  return out;
-}
+std::string valid_utf8(std::string_view s) { return utf8_or_replacement(s, &report::utf8_sequence_length); }
 
 }  // namespace cicada::report

@@ -102,7 +102,9 @@ std::string Model::manifest_json(std::string_view extra) const {
       if (!doc.contains(it.key())) doc[it.key()] = it.value();
     }
   }
-  return doc.dump(2) + "\n";
+  // Names are checked to be UTF-8 before training (train_command.cpp); replace rather than throw if one
+  // slips through, so writing a model never ends the process.
+  return doc.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
 Result<Model> Model::load(const std::filesystem::path& dir) {

@@ -147,3 +147,24 @@ TEST_F(ModelTrain, NeverReplacesAFolderThatIsNotAModel) {
   EXPECT_EQ(read_file(dir_.path() / "model/notes.txt"), "keep");
   EXPECT_EQ(entries(), (std::vector<std::string>{"model"}));
 }
+
+// Names end up in model.json, which must be UTF-8: a name that is not is a usage error before training
+// (it used to train, then abort in the JSON writer with exit 134), and the data file's path is written
+// with U+FFFD for its bad bytes.
+TEST_F(ModelTrain, NamesThatAreNotUtf8AreUsageErrorsBeforeTraining) {
+  const std::string data = source("data/heart-disease.csv").string();
+  expect_bad_input({"--data", data, "--numeric", "ag\xff,trestbps"},
+                   "--numeric: column name \"ag\xEF\xBF\xBD\" is not valid UTF-8");
+  expect_bad_input({"--data", data, "--name", "heart\xc3("},
+                   "--name: value \"heart\xEF\xBF\xBD(\" is not valid UTF-8");
+  expect_bad_input({"--data", data, "--positive-label", "\xed\xa0\x80"},
+                   "--positive-label: value \"\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\" is not valid UTF-8");
+}
+
+TEST_F(ModelTrain, ADataPathThatIsNotUtf8IsRecordedWithReplacementCharacters) {
+  write("heart\xff.csv", read_file(source("data/heart-disease.csv")));
+  TrainRun r = train({"--data", "heart\xff.csv", "--out", "model"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto manifest = nlohmann::json::parse(read_file(dir_.path() / "model/model.json"));
+  EXPECT_EQ(manifest["training"]["data"], "heart\xEF\xBF\xBD.csv");
+}
