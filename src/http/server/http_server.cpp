@@ -27,17 +27,29 @@ void HttpServer::Impl::accept_next() {
   // Accepting straight into a socket of the target worker's io_context: it belongs to that loop from birth.
   auto session = std::make_shared<Session>(*this, target);
   Socket& socket = session->socket();
-  acceptor->async_accept(socket, [this, &target, session = std::move(session)](beast::error_code ec) {
+  acceptor->async_accept(socket, [this, &target, session = std::move(session)](beast::error_code ec) mutable {
     if (stopping.load() || ec == asio::error::operation_aborted) return;
     if (!ec) {
-      bool at_cap = connections.load(std::memory_order_relaxed) >= options.max_connections;
       session->accepted();
-      asio::post(target.ioc, [session, at_cap, &target] {
-        // No idle connection to close: dropping the new session closes its socket.
-        if (at_cap && !evict_oldest_idle(target)) return;
-        session->start();
+      if (connections.load(std::memory_order_relaxed) <= options.max_connections) {
+        asio::post(target.ioc, [session] { session->start(); });
+        return accept_next();
+      }
+      // Over the cap: the worker makes room (or drops the new connection) before the next accept. Accepting
+      // on meanwhile let a burst outrun the evictions: every connection waiting in the worker's queue held
+      // a descriptor (EMFILE under a low open-files limit) and 1000 at once left 798 open at a cap of 100.
+      // (accept_guard keeps the acceptor's loop running meanwhile.)
+      asio::post(target.ioc, [this, &target, session = std::move(session)]() mutable {
+        // Sessions count as gone once destroyed, so one closed since the accept may have made room.
+        if (connections.load(std::memory_order_relaxed) <= options.max_connections ||
+            evict_oldest_idle(target))
+          session->start();
+        session.reset();  // not started: its socket closes here, before the next accept
+        asio::post(accept_ioc, [this] {
+          if (!stopping.load()) accept_next();
+        });
       });
-      return accept_next();
+      return;
     }
     // Out of file descriptors and the like: back off instead of spinning on the error.
     log::warning("accept failed: {}", ec.message());
@@ -101,8 +113,9 @@ Result<void> HttpServer::start() {
   s.bound_host = local.address().to_string();
   s.bound_port = local.port();
   s.started = true;
+  s.accept_guard.emplace(s.accept_ioc.get_executor());
   s.accept_next();
-  s.accept_thread = std::thread([&s] { s.accept_ioc.run(); });  // ends when the acceptor is closed
+  s.accept_thread = std::thread([&s] { s.accept_ioc.run(); });  // ends at stop(): acceptor closed, guard gone
   for (auto& w : s.workers) {
     w->guard.emplace(w->ioc.get_executor());
     Worker* worker = w.get();
@@ -139,6 +152,7 @@ void HttpServer::stop() {
     beast::error_code ec;
     s.acceptor->close(ec);
     s.accept_backoff->cancel();
+    s.accept_guard.reset();
   });
   for (auto& w : s.workers) {
     Worker* worker = w.get();

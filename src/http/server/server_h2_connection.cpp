@@ -66,12 +66,12 @@ class H2Connection final : public Connection,
     socket_.close(ec);
   }
 
-  bool idle() const override { return !writing_ && !closing_ && session_->idle(); }
+  bool idle() const override { return !writing_ && !closing_ && socket_.is_open() && session_->idle(); }
 
   void evict() override {
     beast::error_code ec;
     socket_.shutdown(tcp::socket::shutdown_both, ec);
-    socket_.close(ec);
+    close();  // closing_: not idle from here, so the cap never chooses it twice
   }
 
   // stop(): GOAWAY; the streams already open are answered, then the connection closes.

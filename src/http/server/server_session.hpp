@@ -77,6 +77,9 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
 
   // Waiting for a request of which nothing has arrived: what the connection cap may close.
   bool idle() const override {
+    // Closed (evicted, expired) but not yet destroyed: its handlers have not run. The cap must not choose
+    // it again, or every connection of a burst "evicts" the same closed one.
+    if (!socket_.is_open()) return false;
     if (state_ == State::kSniffing) return buffer_.size() == 0;
     return state_ == State::kReading && buffer_.size() == 0 && parser_ && !parser_->got_some();
   }

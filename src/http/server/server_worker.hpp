@@ -127,6 +127,9 @@ struct HttpServer::Impl {
   boost::asio::io_context accept_ioc{1};
   std::optional<boost::asio::ip::tcp::acceptor> acceptor;
   std::optional<boost::asio::steady_timer> accept_backoff;
+  // Keeps the acceptor's loop running while it has no accept pending (at the cap, waiting for a worker to
+  // make room); stop() releases it, so the accept thread ends whatever the workers still hold.
+  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> accept_guard;
   std::thread accept_thread;
   std::size_t next_worker = 0;
   std::atomic<std::size_t> inflight{0};
