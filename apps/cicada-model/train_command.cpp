@@ -119,12 +119,12 @@ int run_train(const TrainOptions& o) {
   const TrainParams& p = *params;
   if (p.booster == "gblinear") {
     fmt::print("Training gblinear: {} rounds, eta {}, lambda {}, seed {}; {} train / {} validation rows\n",
-               p.rounds, p.eta, p.lambda, p.seed, split.train.size(), split.validation.size());
+               *p.rounds, *p.eta, *p.lambda, p.seed, split.train.size(), split.validation.size());
   } else {
     fmt::print(
         "Training gbtree: {} rounds, eta {}, lambda {}, max_depth {}, seed {}; {} train / {} validation "
         "rows\n",
-        p.rounds, p.eta, p.lambda, p.max_depth, p.seed, split.train.size(), split.validation.size());
+        *p.rounds, *p.eta, *p.lambda, *p.max_depth, p.seed, split.train.size(), split.validation.size());
   }
   std::fflush(stdout);
 
@@ -207,13 +207,13 @@ int run_train(const TrainOptions& o) {
   json training = {{"data", utf8_or_replacement(o.data)},
                    {"label", o.spec.label},
                    {"booster", p.booster},
-                   {"rounds", p.rounds},
-                   {"eta", p.eta},
-                   {"lambda", p.lambda},
+                   {"rounds", *p.rounds},
+                   {"eta", *p.eta},
+                   {"lambda", *p.lambda},
                    {"seed", p.seed},
                    {"validation_fraction", o.validation_fraction},
                    {"n_train", split.train.size()}};
-  if (p.booster == "gbtree") training["max_depth"] = p.max_depth;
+  if (p.booster == "gbtree") training["max_depth"] = *p.max_depth;
   ModelDirFiles files{model->manifest_json(json{{"training", training}}.dump()), fitted->booster_json,
                       metrics.dump(2, ' ', false, json::error_handler_t::replace) + "\n"};
   if (auto ok = write_model_dir(o.out, files); !ok) return fail_input(ok.error().message);
@@ -250,10 +250,20 @@ std::function<int()> add_train_command(CLI::App& app) {
   cmd->add_option("--label", options->spec.label, "Label column (0/1)")->capture_default_str();
   cmd->add_option("--val-fraction", options->validation_fraction, "Fraction of rows held out for validation")
       ->capture_default_str();
-  cmd->add_option("--rounds", options->params.rounds, "Boosting rounds (default: 60 gblinear, 100 gbtree)");
-  cmd->add_option("--eta", options->params.eta, "Learning rate (default: 0.5 gblinear, 0.1 gbtree)");
-  cmd->add_option("--lambda", options->params.lambda, "L2 penalty (default: 0.05 gblinear, 1 gbtree)");
-  cmd->add_option("--max-depth", options->params.max_depth, "gbtree tree depth (default: 1)");
+  // Into optionals: a value given, even 0, is range-checked (TrainParams::resolved); only absence means the
+  // booster's default.
+  cmd->add_option_function<int>(
+      "--rounds", [options](int v) { options->params.rounds = v; },
+      "Boosting rounds, 1..100000 (default: 60 gblinear, 100 gbtree)");
+  cmd->add_option_function<double>(
+      "--eta", [options](double v) { options->params.eta = v; },
+      "Learning rate, in (0, 1] (default: 0.5 gblinear, 0.1 gbtree)");
+  cmd->add_option_function<double>(
+      "--lambda", [options](double v) { options->params.lambda = v; },
+      "L2 penalty, >= 0 (default: 0.05 gblinear, 1 gbtree)");
+  cmd->add_option_function<int>(
+      "--max-depth", [options](int v) { options->params.max_depth = v; },
+      "gbtree tree depth, 1..32 (default: 1)");
   cmd->add_option("--name", options->name, "Model name (Open Inference Protocol)")->capture_default_str();
   cmd->add_option("--model-version", options->version, "Model version")->capture_default_str();
   cmd->add_option("--positive-label", options->positive_label, "Name of label 1")->capture_default_str();

@@ -39,14 +39,14 @@ Result<TrainParams> TrainParams::resolved() const {
   if (!linear && p.booster != "gbtree") {
     return make_error(fmt::format("--booster must be gblinear or gbtree, not \"{}\"", p.booster));
   }
-  if (p.rounds == 0) p.rounds = linear ? kLinearRounds : kTreeRounds;
-  if (p.eta == 0) p.eta = linear ? kLinearEta : kTreeEta;
-  if (p.lambda < 0) p.lambda = linear ? kLinearLambda : kTreeLambda;
-  if (p.max_depth == 0) p.max_depth = kTreeMaxDepth;
-  if (p.rounds < 1 || p.rounds > 100000) return make_error("--rounds must be in 1..100000");
-  if (!(p.eta > 0 && p.eta <= 1)) return make_error("--eta must be in (0, 1]");
-  if (!(p.lambda >= 0) || !std::isfinite(p.lambda)) return make_error("--lambda must be >= 0");
-  if (p.max_depth < 1 || p.max_depth > 32) return make_error("--max-depth must be in 1..32");
+  p.rounds = p.rounds.value_or(linear ? kLinearRounds : kTreeRounds);
+  p.eta = p.eta.value_or(linear ? kLinearEta : kTreeEta);
+  p.lambda = p.lambda.value_or(linear ? kLinearLambda : kTreeLambda);
+  p.max_depth = p.max_depth.value_or(kTreeMaxDepth);
+  if (*p.rounds < 1 || *p.rounds > 100000) return make_error("--rounds must be in 1..100000");
+  if (!(*p.eta > 0 && *p.eta <= 1)) return make_error("--eta must be in (0, 1]");
+  if (!(*p.lambda >= 0) || !std::isfinite(*p.lambda)) return make_error("--lambda must be >= 0");
+  if (*p.max_depth < 1 || *p.max_depth > 32) return make_error("--max-depth must be in 1..32");
   return p;
 }
 
@@ -62,16 +62,16 @@ Result<XgbBooster> XgbBooster::train(std::span<const float> features, std::size_
   std::shared_ptr<void> handle(raw, [](void* h) { XGBoosterFree(h); });
   const bool linear = p.booster == "gblinear";
   std::vector<std::pair<std::string, std::string>> params = {
-      {"booster", p.booster}, {"objective", "binary:logistic"},
-      {"nthread", "1"},       {"seed", std::to_string(p.seed)},
-      {"eta", number(p.eta)}, {"lambda", number(p.lambda)},
-      {"alpha", "0"},         {"base_score", "0.5"},
+      {"booster", p.booster},  {"objective", "binary:logistic"},
+      {"nthread", "1"},        {"seed", std::to_string(p.seed)},
+      {"eta", number(*p.eta)}, {"lambda", number(*p.lambda)},
+      {"alpha", "0"},          {"base_score", "0.5"},
       {"verbosity", "0"}};
   if (linear) {
     params.emplace_back("updater", "coord_descent");  // deterministic, and exact for this size
     params.emplace_back("feature_selector", "cyclic");
   } else {
-    params.emplace_back("max_depth", std::to_string(p.max_depth));
+    params.emplace_back("max_depth", std::to_string(*p.max_depth));
     params.emplace_back("tree_method", "exact");
     params.emplace_back("subsample", "1");
     params.emplace_back("colsample_bytree", "1");
@@ -79,7 +79,7 @@ Result<XgbBooster> XgbBooster::train(std::span<const float> features, std::size_
   for (const auto& [k, v] : params) {
     if (XGBoosterSetParam(raw, k.c_str(), v.c_str()) != 0) return xgb_error("XGBoosterSetParam");
   }
-  for (int i = 0; i < p.rounds; ++i) {
+  for (int i = 0; i < *p.rounds; ++i) {
     if (XGBoosterUpdateOneIter(raw, i, d.h_) != 0) return xgb_error("XGBoosterUpdateOneIter");
   }
   return XgbBooster(std::move(handle));

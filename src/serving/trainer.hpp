@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -18,10 +19,12 @@ namespace cicada::serving {
 
 struct TrainParams {
   std::string booster = "gblinear";  // gblinear (the reference's logistic regression) or gbtree
-  int rounds = 0;                    // boosting rounds; 0 = the booster's default below
-  double eta = 0;                    // learning rate; 0 = default
-  double lambda = -1;                // L2 penalty; < 0 = default
-  int max_depth = 0;                 // gbtree only; 0 = default
+  // Not given: the booster's default below. A value given is range-checked as it is (0 was once "not
+  // given", so --eta 0 trained with the default instead of being refused).
+  std::optional<int> rounds;     // boosting rounds
+  std::optional<double> eta;     // learning rate
+  std::optional<double> lambda;  // L2 penalty
+  std::optional<int> max_depth;  // gbtree only
   std::uint64_t seed = 42;
 
   // Defaults tuned on heart-disease.csv (docs/model.md, "Quality").
@@ -33,7 +36,8 @@ struct TrainParams {
   static constexpr double kTreeLambda = 1.0;
   static constexpr int kTreeMaxDepth = 1;
 
-  // Fills the defaults; error for an unknown booster or out-of-range values.
+  // Fills the defaults (every optional holds a value after); error for an unknown booster or out-of-range
+  // values.
   Result<TrainParams> resolved() const;
 };
 

@@ -136,6 +136,15 @@ TEST_F(ModelTrain, BadOptions) {
                    "--cv must be 0 (off) or between 2 and 138 (the rows of the smaller class)");
 }
 
+TEST_F(ModelTrain, ParametersGivenOutOfRangeAreUsageErrors) {
+  const std::string data = source("data/heart-disease.csv").string();
+  expect_bad_input({"--data", data, "--eta", "0"}, "--eta must be in (0, 1]");
+  expect_bad_input({"--data", data, "--rounds", "0"}, "--rounds must be in 1..100000");
+  expect_bad_input({"--data", data, "--lambda", "-1"}, "--lambda must be >= 0");
+  expect_bad_input({"--data", data, "--booster", "gbtree", "--max-depth", "0"},
+                   "--max-depth must be in 1..32");
+}
+
 TEST_F(ModelTrain, NeverReplacesAFolderThatIsNotAModel) {
   fs::create_directory(dir_.path() / "model");
   write("model/notes.txt", "keep");

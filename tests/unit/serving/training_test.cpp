@@ -72,6 +72,26 @@ TEST(TrainingParams, DefaultsAndValidation) {
   EXPECT_FALSE(p.resolved().ok());
 }
 
+// A value given is range-checked even where it equals what once meant "not given" (0, or -1 for lambda):
+// --eta 0 used to train silently with the default eta.
+TEST(TrainingParams, ValuesGivenOutOfRangeAreErrorsNotDefaults) {
+  const auto problem = [](auto set) {
+    TrainParams p;
+    set(p);
+    auto r = p.resolved();
+    return r.ok() ? std::string("accepted") : r.error().message;
+  };
+  EXPECT_EQ(problem([](TrainParams& p) { p.eta = 0; }), "--eta must be in (0, 1]");
+  EXPECT_EQ(problem([](TrainParams& p) { p.rounds = 0; }), "--rounds must be in 1..100000");
+  EXPECT_EQ(problem([](TrainParams& p) { p.lambda = -1; }), "--lambda must be >= 0");
+  EXPECT_EQ(problem([](TrainParams& p) {
+              p.booster = "gbtree";
+              p.max_depth = 0;
+            }),
+            "--max-depth must be in 1..32");
+  EXPECT_EQ(problem([](TrainParams& p) { p.lambda = 0; }), "accepted");  // 0 is a valid L2 penalty
+}
+
 TEST(Training, IsDeterministicForASeed) {
   auto data = std::move(read_csv(test::heart_csv(), DatasetSpec::heart_disease())).value();
   auto split = train_validation_split(data.rows(), 0.2, 42);
