@@ -237,7 +237,10 @@ std::function<int()> add_train_command(CLI::App& app) {
   cmd->add_option("--cv", options->cv,
                   "Also report K-fold stratified cross-validated accuracy and ROC AUC (0 = off)")
       ->capture_default_str();
-  cmd->add_option("--seed", options->params.seed, "Seed of the split, the folds and XGBoost")
+  // Checked as a signed 64-bit integer, as XGBoost reads it: "-1" would otherwise wrap to 2^64-1 in the
+  // unsigned seed and fail inside XGBoost (exit 1) instead of here (exit 2).
+  cmd->add_option("--seed", options->params.seed, "Seed of the split, the folds and XGBoost (0..2^63-1)")
+      ->check(CLI::Range(std::int64_t{0}, static_cast<std::int64_t>(TrainParams::kMaxSeed)))
       ->capture_default_str();
   cmd->add_option("--numeric", options->spec.numeric,
                   "Numeric feature columns (median impute, standard scale)")

@@ -47,6 +47,7 @@ Result<TrainParams> TrainParams::resolved() const {
   if (!(*p.eta > 0 && *p.eta <= 1)) return make_error("--eta must be in (0, 1]");
   if (!(*p.lambda >= 0) || !std::isfinite(*p.lambda)) return make_error("--lambda must be >= 0");
   if (*p.max_depth < 1 || *p.max_depth > 32) return make_error("--max-depth must be in 1..32");
+  if (p.seed > kMaxSeed) return make_error("--seed must be in 0..9223372036854775807 (2^63-1)");
   return p;
 }
 

@@ -25,7 +25,8 @@ struct TrainParams {
   std::optional<double> eta;     // learning rate
   std::optional<double> lambda;  // L2 penalty
   std::optional<int> max_depth;  // gbtree only
-  std::uint64_t seed = 42;
+  std::uint64_t seed = 42;       // 0..kMaxSeed: XGBoost reads its seed as a signed 64-bit integer
+  static constexpr std::uint64_t kMaxSeed = 9223372036854775807ull;  // 2^63 - 1
 
   // Defaults tuned on heart-disease.csv (docs/model.md, "Quality").
   static constexpr int kLinearRounds = 60;

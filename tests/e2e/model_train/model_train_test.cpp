@@ -145,6 +145,18 @@ TEST_F(ModelTrain, ParametersGivenOutOfRangeAreUsageErrors) {
                    "--max-depth must be in 1..32");
 }
 
+// A negative or huge seed wrapped into the unsigned seed and failed inside XGBoost (exit 1).
+TEST_F(ModelTrain, ASeedOutsideZeroTo2To63Minus1IsAUsageError) {
+  const std::string data = source("data/heart-disease.csv").string();
+  for (const char* seed : {"-1", "9223372036854775808", "99999999999999999999"}) {
+    TrainRun r = train({"--data", data, "--out", "model", "--seed", seed});
+    EXPECT_EQ(r.code, 2) << seed << ": " << r.err;
+    EXPECT_NE(r.err.find("--seed"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("9223372036854775807"), std::string::npos) << r.err;  // the range is named
+    EXPECT_FALSE(fs::exists(dir_.path() / "model"));
+  }
+}
+
 TEST_F(ModelTrain, NeverReplacesAFolderThatIsNotAModel) {
   fs::create_directory(dir_.path() / "model");
   write("model/notes.txt", "keep");

@@ -92,6 +92,17 @@ TEST(TrainingParams, ValuesGivenOutOfRangeAreErrorsNotDefaults) {
   EXPECT_EQ(problem([](TrainParams& p) { p.lambda = 0; }), "accepted");  // 0 is a valid L2 penalty
 }
 
+// XGBoost reads its seed as a signed 64-bit integer: 2^63 and above (a "-1" wrapped into the unsigned
+// seed) failed inside XGBoost, after the data was read.
+TEST(TrainingParams, SeedsAbove2To63Minus1AreErrors) {
+  TrainParams p;
+  p.seed = TrainParams::kMaxSeed;
+  EXPECT_TRUE(p.resolved().ok());
+  p.seed = TrainParams::kMaxSeed + 1;
+  ASSERT_FALSE(p.resolved().ok());
+  EXPECT_EQ(p.resolved().error().message, "--seed must be in 0..9223372036854775807 (2^63-1)");
+}
+
 TEST(Training, IsDeterministicForASeed) {
   auto data = std::move(read_csv(test::heart_csv(), DatasetSpec::heart_disease())).value();
   auto split = train_validation_split(data.rows(), 0.2, 42);
