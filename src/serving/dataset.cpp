@@ -204,6 +204,16 @@ Result<Dataset> read_csv(const std::filesystem::path& file, const DatasetSpec& s
   if (d.rows() == 0) {
     return make_error(fmt::format("{}:{}: no data rows after the header", src, header_line + 1));
   }
+  // A numeric column with no value has no median, mean or range to learn: it used to train with an accept
+  // range of [0, 0], so the served model refused every real value of it.
+  for (std::size_t f = 0; f < spec.numeric.size(); ++f) {
+    bool any = false;
+    for (std::size_t r = 0; r < d.rows() && !any; ++r) any = !std::isnan(d.row(r)[f]);
+    if (!any) {
+      return make_error(fmt::format("{}:{}:{}: numeric column has no value in any row (every cell is empty)",
+                                    src, header_line, d.names[f]));
+    }
+  }
   return d;
 }
 

@@ -1,5 +1,6 @@
 // `cicada-model train` as a user runs it: the printed figures, the model directory, and bad input
 // (exit 2, one line on stderr naming file, line and column, nothing written).
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -155,6 +156,16 @@ TEST_F(ModelTrain, ASeedOutsideZeroTo2To63Minus1IsAUsageError) {
     EXPECT_NE(r.err.find("9223372036854775807"), std::string::npos) << r.err;  // the range is named
     EXPECT_FALSE(fs::exists(dir_.path() / "model"));
   }
+}
+
+// A numeric column with no value trained silently, with an accept range of [0, 0]: the served model then
+// refused every real value of it.
+TEST_F(ModelTrain, ANumericColumnWithNoValueInAnyRowIsBadInput) {
+  std::string text = "age,sex,cp,trestbps,chol,fbs,restecg,thalach,exang,oldpeak,slope,ca,thal,target\n";
+  for (int i = 0; i < 6; ++i) text += fmt::format("{},1,3,145,,1,0,150,0,2.3,0,0,1,{}\n", 50 + i, i % 2);
+  write("nochol.csv", text);
+  expect_bad_input({"--data", "nochol.csv"},
+                   "nochol.csv:1:chol: numeric column has no value in any row (every cell is empty)");
 }
 
 TEST_F(ModelTrain, NeverReplacesAFolderThatIsNotAModel) {
