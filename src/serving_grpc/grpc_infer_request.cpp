@@ -29,6 +29,38 @@ std::size_t typed_count(const Tensor& t) {
   return static_cast<std::size_t>(c.int_contents_size());
 }
 
+// The typed contents field a datatype's values go in (the datatype is one an input may use).
+const char* typed_field_of(const std::string& datatype) {
+  if (datatype == "FP64") return "fp64_contents";
+  if (datatype == "FP32") return "fp32_contents";
+  if (datatype == "INT64") return "int64_contents";
+  return "int_contents";
+}
+
+// "" when a tensor's values are in exactly one place: its datatype's typed contents field, or (raw) its
+// entry of raw_input_contents. The Open Inference Protocol (and Triton) refuse a tensor with both, or with
+// values in two typed fields; reading one of them and ignoring the other scored values nobody meant.
+std::string contents_problem(const Tensor& t, bool raw) {
+  const auto& c = t.contents();
+  const std::pair<const char*, int> fields[] = {
+      {"bool_contents", c.bool_contents_size()},     {"int_contents", c.int_contents_size()},
+      {"int64_contents", c.int64_contents_size()},   {"uint_contents", c.uint_contents_size()},
+      {"uint64_contents", c.uint64_contents_size()}, {"fp32_contents", c.fp32_contents_size()},
+      {"fp64_contents", c.fp64_contents_size()},     {"bytes_contents", c.bytes_contents_size()}};
+  std::string used;
+  int n = 0;
+  for (const auto& [name, size] : fields) {
+    if (size == 0) continue;
+    used += (n++ == 0 ? "" : ", ") + std::string(name);
+  }
+  if (n == 0) return "";
+  if (raw) return fmt::format("has values both in contents ({}) and in raw_input_contents; send one", used);
+  if (n > 1) return fmt::format("has values in more than one contents field ({}); send one", used);
+  if (used != typed_field_of(t.datatype()))
+    return fmt::format("datatype {} takes {}, not {}", t.datatype(), typed_field_of(t.datatype()), used);
+  return "";
+}
+
 // Value i of raw little-endian bytes (x86-64 and every target we build for is little-endian).
 double raw_value(const std::string& datatype, const std::string& raw, std::size_t i) {
   if (datatype == "FP64") {
@@ -70,6 +102,10 @@ bool read_infer_request(const InputSchema& schema, const inference::ModelInferRe
     const int f = inputs.claim(t.name());
     if (f < 0) continue;
     if (auto problem = infer_datatype_problem(t.datatype()); !problem.empty()) {
+      error.add(t.name(), problem);
+      continue;
+    }
+    if (auto problem = contents_problem(t, raw); !problem.empty()) {
       error.add(t.name(), problem);
       continue;
     }

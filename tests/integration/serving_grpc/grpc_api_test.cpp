@@ -202,6 +202,34 @@ TEST_F(GrpcApiTest, EveryBadRequestIsInvalidArgumentNamingTheField) {
   EXPECT_EQ(wrong_version.error_code(), grpc::StatusCode::NOT_FOUND);
 }
 
+// A tensor's values in one place only (Open Inference Protocol, as Triton checks it): with both typed
+// contents and raw_input_contents the raw bytes used to win silently, and with two typed fields one was
+// read and the other ignored.
+TEST_F(GrpcApiTest, ValuesInTwoPlacesAreInvalidArgument) {
+  const std::vector<std::pair<std::function<void(ModelInferRequest&)>, std::string>> cases = {
+      {[](ModelInferRequest& r) {
+         for (const auto& input : r.inputs()) {
+           const double v = input.contents().fp64_contents(0);
+           r.add_raw_input_contents(std::string(reinterpret_cast<const char*>(&v), sizeof v));
+         }
+       },
+       "age: has values both in contents (fp64_contents) and in raw_input_contents; send one"},
+      {[](ModelInferRequest& r) { r.mutable_inputs(0)->mutable_contents()->add_fp32_contents(70); },
+       "sex: has values in more than one contents field (fp32_contents, fp64_contents); send one"},
+      {[](ModelInferRequest& r) {
+         auto* contents = r.mutable_inputs(0)->mutable_contents();
+         contents->add_fp32_contents(static_cast<float>(contents->fp64_contents(0)));
+         contents->clear_fp64_contents();
+       },
+       "sex: datatype FP64 takes fp64_contents, not fp32_contents"},
+  };
+  for (const auto& [edit, expected] : cases) {
+    auto status = infer_edited(edit);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << expected;
+    EXPECT_NE(status.error_message().find(expected), std::string::npos) << status.error_message();
+  }
+}
+
 TEST_F(GrpcApiTest, CallsCountInTheRestMetricsUnderTheRouteTheyMirror) {
   ModelInferResponse response;
   ASSERT_TRUE(infer(infer_request(), response).ok());
