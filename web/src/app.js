@@ -38,6 +38,7 @@ function renderHeader(s) {
 // (the page shows the last figures it got), or every request of the last seconds failing (the target
 // is down or refusing).
 let lostSince = null;
+let controlFailure = null;  // { text, until }: a Start, Stop or Reset that cicada refused or did not answer
 const recentTotals = [];  // [requests, failures] of the Aggregated row at the latest updates (~1 s apart)
 
 // Requests were made over the last few updates and every one of them failed.
@@ -60,6 +61,11 @@ function renderBanner(s) {
     banner.textContent = `Lost the connection to cicada at ${lostSince.toLocaleTimeString()}: ` +
       'the figures below are the last received. Reconnecting…';
     banner.className = 'banner';
+    return;
+  }
+  if (controlFailure && Date.now() < controlFailure.until) {
+    banner.textContent = controlFailure.text;
+    banner.className = 'banner warning';
     return;
   }
   if (targetDown(s)) {
@@ -392,12 +398,38 @@ function openSwarmDialog(edit) {
   $('swarm-dialog').showModal();
 }
 
+// A control route's answer as { success, message }: its JSON, the text of a refusal that is not JSON (a
+// 401 or 403 is plain text; /stats/reset answers "ok"), or, when cicada did not answer, a message saying so
+// instead of an uncaught page error.
+async function control(url, options) {
+  let r;
+  try {
+    r = await fetch(url, options);
+  } catch (e) {
+    return { success: false, message: `cicada did not answer (${e.message})` };
+  }
+  const text = await r.text();
+  try {
+    return JSON.parse(text);
+  } catch {
+    return { success: r.ok, message: text || `${r.status} ${r.statusText}` };
+  }
+}
+
+async function command(what, url) {
+  const answer = await control(url);
+  if (answer.success === false) {
+    controlFailure = { text: `${what} failed: ${answer.message}`, until: Date.now() + 10000 };
+    renderBanner(last);
+  }
+}
+
 async function submitSwarm(ev) {
   ev.preventDefault();
   const body = new URLSearchParams(new FormData($('swarm-form')));
   body.delete('load_kind');  // the form's own choice; the fields sent say what the load is
   if (editing) { body.delete('host'); body.delete('run_time'); }
-  const answer = await fetch('swarm', { method: 'POST', body }).then((r) => r.json());
+  const answer = await control('swarm', { method: 'POST', body });
   if (!answer.success) { $('swarm-error').textContent = answer.message; return; }
   $('host').textContent = answer.host;
   $('swarm-dialog').close();
@@ -423,8 +455,8 @@ async function init() {
   [...$('stats-table').tHead.rows[0].cells].forEach((th, i) => th.addEventListener('click', () => sortBy(i)));
   $('edit-button').addEventListener('click', () => openSwarmDialog(true));
   $('new-button').addEventListener('click', () => openSwarmDialog(false));
-  $('stop-button').addEventListener('click', () => fetch('stop'));
-  $('reset-button').addEventListener('click', () => fetch('stats/reset'));
+  $('stop-button').addEventListener('click', () => command('Stop', 'stop'));
+  $('reset-button').addEventListener('click', () => command('Reset', 'stats/reset'));
   $('histogram-entry').addEventListener('change', (ev) => {
     const v = ev.target.value, space = v.indexOf(' ');
     selected = { method: v.slice(0, space), name: v.slice(space + 1) };
