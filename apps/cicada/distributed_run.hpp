@@ -21,7 +21,8 @@ int run_worker(const CliOptions& o);
 
 // `cicada --master --headless`: the test `description` (distributed/master_session.hpp
 // describe_fleet_test) run on the workers with the same observers as a local run. Returns the exit
-// code: 2 when no worker could run the test (C++ compile error...). parsed_options: a locustfile's, sent
+// code: 2 when no worker could run the test (C++ compile error...). It calls observers.finish(), not
+// exit(): the caller does, with the code the process ends with. parsed_options: a locustfile's, sent
 // to the workers (scenario::LoadedScenario::parsed_options); bind_run: a locustfile's, given the fleet's
 // test while it runs (scenario::LoadedScenario::bind_run).
 int run_master(const CliOptions& o, runner::RunDescription description, ObserverSet& observers,

@@ -21,8 +21,11 @@ int ObserverSet::finish(const stats::Snapshot& snap) {
     const int c = obs->on_finish(snap);
     if (code == 0) code = c;
   }
-  for (auto& obs : list_) obs->on_exit(code);
   return code;
+}
+
+void ObserverSet::exit(int code) {
+  for (auto& obs : list_) obs->on_exit(code);
 }
 
 void observe_run(runner::TestRun& run, ObserverSet& observers,

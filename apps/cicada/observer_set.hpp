@@ -19,15 +19,20 @@ class ObserverSet {
   void start(const runner::RunDescription& description);
   // on_second of each; true when one of them wants the test stopped.
   bool second(const stats::Snapshot& snap);
-  // on_finish of each (the first non-zero code wins), then on_exit(code) of each; returns the code.
+  // on_finish of each (the first non-zero code wins); returns the code. The caller then calls exit().
   int finish(const stats::Snapshot& snap);
+  // on_exit(code) of each, with the code the process exits with: called apart from finish() because
+  // a locustfile's quitting listeners, which run after the test, may still change it, and the records
+  // written here (history, --json, --junit) must carry the code the process really exits with.
+  void exit(int code);
 
  private:
   std::vector<std::unique_ptr<RunObserver>> list_;
 };
 
 // Runs `run` to its end with `observers`: start, then every second (and `each_second`, if any), stopping
-// the test when an observer asks. The caller ends with observers.finish(*run.snapshot()).
+// the test when an observer asks. The caller ends with observers.finish(*run.snapshot()) and
+// observers.exit(code).
 void observe_run(runner::TestRun& run, ObserverSet& observers,
                  const std::function<void(const stats::Snapshot&)>& each_second = {});
 

@@ -153,7 +153,9 @@ int run_load_test(const CliOptions& o) {
     if (loaded->on_test_stop) loaded->on_test_stop();
     if (loaded->on_quit) loaded->on_quit();
     // A usage error (a port in use): no test ran, and a quitting listener setting 0 must not hide it.
-    return code == kUsageError ? code : scenario_exit_code(*loaded, code);
+    if (code != kUsageError) code = scenario_exit_code(*loaded, code);
+    observers.exit(code);
+    return code;
   }
   runner::LocalTestRun run(std::move(loaded->scenario), *ro);
   if (auto r = run.prepare(); !r) {
@@ -174,6 +176,8 @@ int run_load_test(const CliOptions& o) {
   if (loaded->on_quit) loaded->on_quit();
   if (loaded->bind_run) loaded->bind_run({});
   code = scenario_exit_code(*loaded, code);
+  // Only now the records (history, --json, --junit): the quitting listeners may have changed the code.
+  observers.exit(code);
   log::info("Shutting down (exit code {})", code);
   return code;
 }

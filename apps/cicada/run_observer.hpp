@@ -20,7 +20,8 @@ class RunObserver {
   // Once at the end with the final snapshot. A non-zero result asks for that exit code; the first
   // non-zero one in observer order wins (so thresholds, registered first, win over failures).
   virtual int on_finish(const stats::Snapshot&) { return 0; }
-  // Last, with the exit code the run ends with (after every on_finish): for records of the run.
+  // Last, with the exit code the run ends with (after every on_finish and a locustfile's quitting
+  // listeners): for records of the run.
   virtual void on_exit(int /*exit_code*/) {}
 };
 

@@ -18,6 +18,7 @@ void WebTestTracking::on_second(const stats::Snapshot& snap) { observers_.second
 
 int WebTestTracking::on_test_end(const stats::Snapshot& snap) {
   const int code = observers_.finish(snap);  // thresholds first: their code wins, as in a headless run
+  observers_.exit(code);
   observers_ = ObserverSet();
   return code;
 }
