@@ -11,18 +11,27 @@ CsvObserver::CsvObserver(std::string prefix, bool full_history)
   write(report::snapshot_before_the_run());
 }
 
-void CsvObserver::write(const stats::Snapshot& snap) {
-  if (auto r = writer_.write(snap); !r) log::error("writing CSV files: {}", r.error().message);
-  if (snap.streams.empty()) return;
-  if (auto r = report::write_file_atomically(streams_path_, report::streams_csv(snap)); !r)
-    log::error("writing {}: {}", streams_path_, r.error().message);
+bool CsvObserver::write(const stats::Snapshot& snap) {
+  bool ok = true;
+  if (auto r = writer_.write(snap); !r) {
+    log::error("--csv: writing CSV files: {}", r.error().message);
+    ok = false;
+  }
+  if (snap.streams.empty()) return ok;
+  if (auto r = report::write_file_atomically(streams_path_, report::streams_csv(snap)); !r) {
+    log::error("--csv: writing {}: {}", streams_path_, r.error().message);
+    ok = false;
+  }
+  return ok;
 }
 
 void CsvObserver::on_second(const stats::Snapshot& snap) { write(snap); }
 
 int CsvObserver::on_finish(const stats::Snapshot& snap) {
-  write(snap);
-  return 0;
+  // A second's file that failed is rewritten a second later; the final one is what the run leaves.
+  if (write(snap)) return 0;
+  log::error("--csv: the final CSV files could not be written (those present are older than the run's end)");
+  return kReportNotWritten;
 }
 
 }  // namespace cicada::app

@@ -1,7 +1,8 @@
 #pragma once
 // Writes the four Locust CSVs (--csv PREFIX) as Locust does: at once when the run starts (so
 // PREFIX_stats.csv exists from the first moment, with its Aggregated row at zero), then every second,
-// so a killed run still leaves files at most a second old, and once more at the end. A run with
+// so a killed run still leaves files at most a second old, and once more at the end: files that cannot be
+// written then make the run exit kReportNotWritten (run_observer.hpp). A run with
 // streamed responses also gets PREFIX_streams.csv (report/stream_tables.hpp); Locust's four stay as they are.
 #include <string>
 
@@ -17,7 +18,7 @@ class CsvObserver final : public RunObserver {
   int on_finish(const stats::Snapshot& snap) override;
 
  private:
-  void write(const stats::Snapshot& snap);
+  bool write(const stats::Snapshot& snap);  // false: a file could not be written (logged)
   report::LocustCsvWriter writer_;  // one for the run: it appends only the new history blocks
   std::string streams_path_;
 };

@@ -36,8 +36,8 @@ int HistoryObserver::on_finish(const stats::Snapshot& snap) {
   return 0;
 }
 
-void HistoryObserver::on_exit(int exit_code) {
-  if (!final_ || info_.id.empty()) return;
+int HistoryObserver::on_exit(int exit_code) {
+  if (!final_ || info_.id.empty()) return exit_code;
   report::StoredRun run;
   run.info = info_;
   if (thresholds_) {
@@ -49,6 +49,10 @@ void HistoryObserver::on_exit(int exit_code) {
   run.info.exit_code = exit_code;
   run.info.complete = true;
   run.info.users = report::peak_users(*final_, run.info.users);  // as the reports say it (run_load.hpp)
+  run.snapshot = *final_;
+  run.has_histograms = true;
+  // The CI files first: one that cannot be written changes the exit code the history records.
+  exit_code = write_run_ci_outputs(run, options_.history.json_file, options_.history.junit_file);
   if (db_) {
     if (auto r = db_->finish_run(run.info.id, *final_, run.thresholds, exit_code, run.info.verdict,
                                  *run.info.ended_unix_s, run.info.users);
@@ -57,9 +61,7 @@ void HistoryObserver::on_exit(int exit_code) {
     else
       log::info("Run {} recorded: `cicada history show {}`", run.info.id, run.info.id);
   }
-  run.snapshot = *final_;
-  run.has_histograms = true;
-  write_ci_outputs(run, options_.history.json_file, options_.history.junit_file);
+  return exit_code;
 }
 
 }  // namespace cicada::app

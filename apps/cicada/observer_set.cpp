@@ -24,8 +24,9 @@ int ObserverSet::finish(const stats::Snapshot& snap) {
   return code;
 }
 
-void ObserverSet::exit(int code) {
-  for (auto& obs : list_) obs->on_exit(code);
+int ObserverSet::exit(int code) {
+  for (auto& obs : list_) code = obs->on_exit(code);
+  return code;
 }
 
 void observe_run(runner::TestRun& run, ObserverSet& observers,

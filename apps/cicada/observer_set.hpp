@@ -23,8 +23,9 @@ class ObserverSet {
   int finish(const stats::Snapshot& snap);
   // on_exit(code) of each, with the code the process exits with: called apart from finish() because
   // a locustfile's quitting listeners, which run after the test, may still change it, and the records
-  // written here (history, --json, --junit) must carry the code the process really exits with.
-  void exit(int code);
+  // written here (history, --json, --junit) must carry the code the process really exits with. Returns
+  // the code to exit with: `code`, or kReportNotWritten when a report could not be written.
+  int exit(int code);
 
  private:
   std::vector<std::unique_ptr<RunObserver>> list_;

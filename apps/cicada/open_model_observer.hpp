@@ -17,7 +17,7 @@ class OpenModelObserver final : public RunObserver {
 
  private:
   bool active() const { return open_model_; }
-  void write_csv(const stats::Snapshot& snap);
+  bool write_csv(const stats::Snapshot& snap);  // false: it could not be written (logged)
 
   std::string csv_prefix_;
   bool open_model_ = false;

@@ -154,8 +154,7 @@ int run_load_test(const CliOptions& o) {
     if (loaded->on_quit) loaded->on_quit();
     // A usage error (a port in use): no test ran, and a quitting listener setting 0 must not hide it.
     if (code != kUsageError) code = scenario_exit_code(*loaded, code);
-    observers.exit(code);
-    return code;
+    return observers.exit(code);
   }
   runner::LocalTestRun run(std::move(loaded->scenario), *ro);
   if (auto r = run.prepare(); !r) {
@@ -177,7 +176,7 @@ int run_load_test(const CliOptions& o) {
   if (loaded->bind_run) loaded->bind_run({});
   code = scenario_exit_code(*loaded, code);
   // Only now the records (history, --json, --junit): the quitting listeners may have changed the code.
-  observers.exit(code);
+  code = observers.exit(code);
   log::info("Shutting down (exit code {})", code);
   return code;
 }

@@ -8,6 +8,11 @@
 
 namespace cicada::app {
 
+// The exit code of a run that would end with 0 but could not write a report it was asked for (--csv,
+// --html, --json, --junit: a full disk, a name taken by a folder): 2, as for a report folder found
+// unwritable before the run (docs/ci.md). A CI job must not pass on a report that is missing or stale.
+constexpr int kReportNotWritten = 2;
+
 class RunObserver {
  public:
   virtual ~RunObserver() = default;
@@ -21,8 +26,9 @@ class RunObserver {
   // non-zero one in observer order wins (so thresholds, registered first, win over failures).
   virtual int on_finish(const stats::Snapshot&) { return 0; }
   // Last, with the exit code the run ends with (after every on_finish and a locustfile's quitting
-  // listeners): for records of the run.
-  virtual void on_exit(int /*exit_code*/) {}
+  // listeners): for records of the run. Returns that code, or kReportNotWritten for a 0 when a file the
+  // user asked for could not be written (the records then carry that code).
+  virtual int on_exit(int exit_code) { return exit_code; }
 };
 
 }  // namespace cicada::app

@@ -7,12 +7,13 @@
 
 namespace cicada::app {
 
-void write_html_report(const std::string& file, const std::string& html) {
+bool write_html_report(const std::string& file, const std::string& html) {
   if (auto r = report::write_file_atomically(file, html); !r) {
     log::error("--html: {}", r.error().message);
-    return;
+    return false;
   }
   log::info("HTML report written to {}", file);
+  return true;
 }
 
 void HtmlReportObserver::on_start(const runner::RunDescription& run) {
@@ -27,8 +28,7 @@ void HtmlReportObserver::on_start(const runner::RunDescription& run) {
 
 int HtmlReportObserver::on_finish(const stats::Snapshot& snap) {
   info_.end_unix_s = unix_seconds_now_f();
-  write_html_report(file_, report::html_report(snap, info_));
-  return 0;
+  return write_html_report(file_, report::html_report(snap, info_)) ? 0 : kReportNotWritten;
 }
 
 }  // namespace cicada::app

@@ -26,8 +26,8 @@ class HtmlReportObserver final : public RunObserver {
   report::ReportInfo info_;
 };
 
-// Writes html to file through a temporary file and a rename (a reader never sees half a report); logs
-// failures instead of failing the run.
-void write_html_report(const std::string& file, const std::string& html);
+// Writes html to file through a temporary file and a rename (a reader never sees half a report); a
+// failure is logged and returns false (a headless run then exits kReportNotWritten; the web UI goes on).
+bool write_html_report(const std::string& file, const std::string& html);
 
 }  // namespace cicada::app

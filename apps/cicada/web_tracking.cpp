@@ -17,8 +17,8 @@ void WebTestTracking::on_test_start(const runner::RunDescription& run, const rep
 void WebTestTracking::on_second(const stats::Snapshot& snap) { observers_.second(snap); }
 
 int WebTestTracking::on_test_end(const stats::Snapshot& snap) {
-  const int code = observers_.finish(snap);  // thresholds first: their code wins, as in a headless run
-  observers_.exit(code);
+  // Thresholds first: their code wins, as in a headless run.
+  const int code = observers_.exit(observers_.finish(snap));
   observers_ = ObserverSet();
   return code;
 }

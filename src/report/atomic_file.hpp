@@ -7,7 +7,8 @@
 
 namespace cicada::report {
 
-// Writes text to path + ".tmp" and renames it over path. The error names the file and what failed.
+// Writes text to path + ".tmp" and renames it over path. The error names the file and what failed; the
+// temporary file is removed then (path keeps what it held before).
 Result<void> write_file_atomically(const std::string& path, const std::string& text);
 
 }  // namespace cicada::report
