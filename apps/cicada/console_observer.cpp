@@ -1,11 +1,10 @@
 #include "console_observer.hpp"
 
-#include <fmt/format.h>
-
 #include <iostream>
 
 #include "report/console_tables.hpp"
 #include "report/stream_tables.hpp"
+#include "report/unanswered.hpp"
 
 namespace cicada::app {
 
@@ -19,12 +18,7 @@ int ConsoleObserver::on_finish(const stats::Snapshot& snap) {
   std::cout << report::console_stats_table(snap, false) << report::console_percentiles_table(snap)
             << report::console_failures_table(snap) << report::console_streams_table(snap);
   // Requests the target never answered are not hidden (docs/metrics.md, "Failures").
-  if (snap.unanswered_requests > 0) {
-    std::cout << fmt::format(
-        "Requests without an answer when the test ended: {} (the oldest waited {:.1f} s); those that waited "
-        "1 s or more count as failures (NoResponse)\n",
-        snap.unanswered_requests, static_cast<double>(snap.oldest_unanswered_us) / 1e6);
-  }
+  if (const auto text = report::unanswered_text(snap); !text.empty()) std::cout << text << "\n";
   std::cout.flush();
   return 0;
 }

@@ -11,6 +11,7 @@
 #include "report/run_verdict.hpp"
 #include "report/stream_tables.hpp"
 #include "report/svg_chart.hpp"
+#include "report/unanswered.hpp"
 
 namespace cicada::report {
 namespace {
@@ -245,6 +246,9 @@ std::string html_report(const stats::Snapshot& snap, const ReportInfo& info) {
       : info.load.mode == "capacity" ? "until the search ends"
                                      : "until stopped");
   if (!info.notice.empty()) out += "<p class=\"notice\">" + xml_escape(info.notice) + "</p>";
+  // Not hidden: the target got these requests and no table counts the youngest (docs/metrics.md).
+  if (const auto text = unanswered_text(snap); !text.empty())
+    out += "<p class=\"unanswered\">" + xml_escape(text) + "</p>";
   out += info.lead_html;
   request_table(out, snap);
   percentile_table(out, snap);

@@ -3,6 +3,7 @@
 #include "report/json_dump.hpp"
 #include "report/markdown_results.hpp"
 #include "report/run_load.hpp"
+#include "report/unanswered.hpp"
 
 namespace cicada::report {
 namespace {
@@ -55,6 +56,11 @@ json run_json(const StoredRun& run) {
               {"users", i.users},
               {"load", describe_load(run_load_from_config(i.config_json, i.users), run.snapshot)},
               {"exit_code", i.exit_code ? json(*i.exit_code) : json(nullptr)},
+              // Requests the target got that no entry counts yet: a CI job reconciles the target's own
+              // count with total.requests + unanswered_requests - unanswered_counted.
+              {"unanswered_requests", run.snapshot.unanswered_requests},
+              {"unanswered_counted", unanswered_counted_as_failures(run.snapshot)},
+              {"oldest_unanswered_us", run.snapshot.oldest_unanswered_us},
               {"verdict", i.verdict},
               {"config", std::move(config)}};
   return out;

@@ -1,0 +1,24 @@
+#include "report/unanswered.hpp"
+
+#include <fmt/format.h>
+
+#include "stats/thread_stats.hpp"
+
+namespace cicada::report {
+
+std::uint64_t unanswered_counted_as_failures(const stats::Snapshot& snap) {
+  std::uint64_t n = 0;
+  for (const auto& f : snap.failures)
+    if (f.error == stats::ThreadStats::kUnansweredError) n += f.occurrences;
+  return n;
+}
+
+std::string unanswered_text(const stats::Snapshot& snap) {
+  if (snap.unanswered_requests == 0) return {};
+  return fmt::format(
+      "Requests without an answer when the test ended: {} (the oldest waited {:.1f} s); those that waited "
+      "1 s or more count as failures (NoResponse)",
+      snap.unanswered_requests, static_cast<double>(snap.oldest_unanswered_us) / 1e6);
+}
+
+}  // namespace cicada::report
