@@ -128,7 +128,9 @@ int run_master(const CliOptions& o, runner::RunDescription description, Observer
   distributed::MasterRunner master(std::move(*payload), description.options,
                                    master_options(o.distributed, description.scenario));
   if (!bind_master(master, &o, &local)) return 2;  // a port in use or bad workers: usage
-  SignalWatcher watcher([&] { master.stop(); }, [&] { master.stop_now(); });
+  auto& cause = observers.stop_cause();
+  SignalWatcher watcher(cause.noting("interrupted", [&] { master.stop(); }),
+                        cause.noting("interrupted", [&] { master.stop_now(); }));
   auto ready = master.wait_for_workers();
   // A worker that would ignore an option the test sets (an older cicada) stops the run as missing ones do.
   if (ready) ready = master.check_workers(description.options);
@@ -140,7 +142,7 @@ int run_master(const CliOptions& o, runner::RunDescription description, Observer
   log::info("{}, over {} worker{}", runner::start_line(description.options), master.worker_count(),
             master.worker_count() == 1 ? "" : "s");
   distributed::MasterTestRun run(master, std::move(description));
-  if (bind_run) bind_run(run_view(run, [&] { master.stop(); }));
+  if (bind_run) bind_run(run_view(run, cause.noting("quit", [&] { master.stop(); })));
   int seconds = 0;
   observe_run(run, observers, [&](const stats::Snapshot&) {
     if (++seconds % kWorkerLineEvery == 0)

@@ -90,9 +90,10 @@ int show_run(const report::StoredRun& run) {
   std::cout << fmt::format(
       "Load       {}\n",
       report::describe_load(report::run_load_from_config(i.config_json, i.users), run.snapshot));
-  std::cout << fmt::format("Exit code  {}\nVerdict    {}\nConfig     {}\nSeconds    {}\n\n",
-                           i.exit_code ? std::to_string(*i.exit_code) : "-", status_text(i),
-                           config_text(i.config_json), run.snapshot.history.size());
+  std::cout << fmt::format("Exit code  {}\nEnded by   {}\nVerdict    {}\nConfig     {}\nSeconds    {}\n\n",
+                           i.exit_code ? std::to_string(*i.exit_code) : "-",
+                           i.ended_by.empty() ? "-" : i.ended_by, status_text(i), config_text(i.config_json),
+                           run.snapshot.history.size());
   if (!i.complete) return 0;
   std::cout << report::console_stats_table(run.snapshot, false)
             << report::console_percentiles_table(run.snapshot) << report::console_failures_table(run.snapshot)

@@ -36,7 +36,7 @@ int HistoryObserver::on_finish(const stats::Snapshot& snap) {
   return 0;
 }
 
-int HistoryObserver::on_exit(int exit_code) {
+int HistoryObserver::on_exit(int exit_code, const std::string& ended_by) {
   if (!final_ || info_.id.empty()) return exit_code;
   report::StoredRun run;
   run.info = info_;
@@ -48,6 +48,7 @@ int HistoryObserver::on_exit(int exit_code) {
       std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
   run.info.exit_code = exit_code;
   run.info.complete = true;
+  run.info.ended_by = ended_by;
   run.info.users = report::peak_users(*final_, run.info.users);  // as the reports say it (run_load.hpp)
   run.snapshot = *final_;
   run.has_histograms = true;
@@ -55,7 +56,7 @@ int HistoryObserver::on_exit(int exit_code) {
   exit_code = write_run_ci_outputs(run, options_.history.json_file, options_.history.junit_file);
   if (db_) {
     if (auto r = db_->finish_run(run.info.id, *final_, run.thresholds, exit_code, run.info.verdict,
-                                 *run.info.ended_unix_s, run.info.users);
+                                 *run.info.ended_unix_s, run.info.users, ended_by);
         !r)
       fail("final stats", r.error().message);
     else

@@ -26,7 +26,7 @@ class HistoryObserver final : public RunObserver {
   void on_start(const runner::RunDescription& run) override;
   void on_second(const stats::Snapshot& snap) override;
   int on_finish(const stats::Snapshot& snap) override;
-  int on_exit(int exit_code) override;
+  int on_exit(int exit_code, const std::string& ended_by) override;
 
  private:
   void fail(const std::string& what, const std::string& message);

@@ -25,7 +25,7 @@ int ObserverSet::finish(const stats::Snapshot& snap) {
 }
 
 int ObserverSet::exit(int code) {
-  for (auto& obs : list_) code = obs->on_exit(code);
+  for (auto& obs : list_) code = obs->on_exit(code, ended_by_);
   return code;
 }
 
@@ -33,9 +33,13 @@ void observe_run(runner::TestRun& run, ObserverSet& observers,
                  const std::function<void(const stats::Snapshot&)>& each_second) {
   observers.start(run.description());
   run.run([&](const stats::Snapshot& snap) {
-    if (observers.second(snap)) run.stop();
+    if (observers.second(snap)) {
+      observers.stop_cause().note("threshold");  // the one observer that asks: --abort-on-threshold
+      run.stop();
+    }
     if (each_second) each_second(snap);
   });
+  observers.set_ended_by(observers.stop_cause().ended_by(run));
 }
 
 }  // namespace cicada::app

@@ -7,6 +7,7 @@
 
 #include "run_observer.hpp"
 #include "runner/test_run.hpp"
+#include "stop_cause.hpp"
 
 namespace cicada::app {
 
@@ -26,9 +27,15 @@ class ObserverSet {
   // written here (history, --json, --junit) must carry the code the process really exits with. Returns
   // the code to exit with: `code`, or kReportNotWritten when a report could not be written.
   int exit(int code);
+  // Who stopped the test, noted by the front end (signals, runner.quit()) and by observe_run (an
+  // observer's wish); how it ended is given to on_exit (run.ended_by).
+  StopCause& stop_cause() { return cause_; }
+  void set_ended_by(std::string how) { ended_by_ = std::move(how); }
 
  private:
   std::vector<std::unique_ptr<RunObserver>> list_;
+  StopCause cause_;
+  std::string ended_by_;  // set by observe_run when the test ended
 };
 
 // Runs `run` to its end with `observers`: start, then every second (and `each_second`, if any), stopping

@@ -165,8 +165,10 @@ int run_load_test(const CliOptions& o) {
   log::info("{}", runner::start_line(run.description().options));
   int code = 0;
   {
-    SignalWatcher watcher([&] { run.stop(); }, [&] { run.stop_now(); });
-    if (loaded->bind_run) loaded->bind_run(run_view(run, [&] { run.stop(); }));
+    auto& cause = observers.stop_cause();
+    SignalWatcher watcher(cause.noting("interrupted", [&] { run.stop(); }),
+                          cause.noting("interrupted", [&] { run.stop_now(); }));
+    if (loaded->bind_run) loaded->bind_run(run_view(run, cause.noting("quit", [&] { run.stop(); })));
     if (loaded->on_test_start) loaded->on_test_start();  // a locustfile's test_start listeners
     observe_run(run, observers);
     if (loaded->on_test_stop) loaded->on_test_stop();

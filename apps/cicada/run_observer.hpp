@@ -3,6 +3,8 @@
 // files, the HTML report, run history, thresholds). Like Locust's event hooks, but typed. Observers see
 // a plain description of the run and its snapshots, never the runner: a local and a distributed run
 // look the same to them. All calls come from the run's control thread (ObserverSet, observer_set.hpp).
+#include <string>
+
 #include "runner/run_description.hpp"
 #include "stats/snapshot.hpp"
 
@@ -26,9 +28,10 @@ class RunObserver {
   // non-zero one in observer order wins (so thresholds, registered first, win over failures).
   virtual int on_finish(const stats::Snapshot&) { return 0; }
   // Last, with the exit code the run ends with (after every on_finish and a locustfile's quitting
-  // listeners): for records of the run. Returns that code, or kReportNotWritten for a 0 when a file the
-  // user asked for could not be written (the records then carry that code).
-  virtual int on_exit(int exit_code) { return exit_code; }
+  // listeners) and how it ended (StopCause::ended_by: "run_time", "interrupted"...; "" when unknown):
+  // for records of the run. Returns that code, or kReportNotWritten for a 0 when a file the user asked
+  // for could not be written (the records then carry that code).
+  virtual int on_exit(int exit_code, const std::string& /*ended_by*/) { return exit_code; }
 };
 
 }  // namespace cicada::app

@@ -46,6 +46,7 @@ class MasterRunner {
   double arrival_rate() const { return control_.arrival_rate(); }
   void set_arrival_rate(double per_second) { control_.set_arrival_rate(per_second); }
   runner::RunState state() const { return control_.state(); }
+  const char* ended_by() const { return control_.ended_by(); }  // runner::RunControl::ended_by
   std::shared_ptr<const stats::Snapshot> snapshot() const { return control_.snapshot(); }
   std::size_t worker_count() const { return fleet_.worker_count(); }
   std::size_t missing_workers() const { return fleet_.missing_workers(); }

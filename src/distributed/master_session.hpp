@@ -38,6 +38,7 @@ class MasterTestRun final : public runner::TestRun {
   std::shared_ptr<const stats::Snapshot> snapshot() const override {
     return begun_.load() ? master_.snapshot() : nullptr;
   }
+  const char* ended_by() const override { return master_.ended_by(); }
   bool open_model() const override { return master_.open_model(); }
   double arrival_rate() const override { return master_.arrival_rate(); }
   void set_arrival_rate(double per_second) override { master_.set_arrival_rate(per_second); }

@@ -15,10 +15,10 @@
 namespace cicada::report {
 namespace {
 
-// Version 4. Any change bumps kHistorySchemaVersion (PRAGMA user_version) and docs/history.md.
+// Version 5. Any change bumps kHistorySchemaVersion (PRAGMA user_version) and docs/history.md.
 // Every statement is IF NOT EXISTS, so running it on an older database is the migration: v1 -> v2 only
-// adds run_histograms and run_stages, v2 -> v3 only run_counters, v3 -> v4 only run_streams (older runs
-// simply have no rows there).
+// adds run_histograms and run_stages, v2 -> v3 only run_counters, v3 -> v4 only run_streams, v4 -> v5
+// only run_end (older runs simply have no rows there).
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS runs (
   id TEXT PRIMARY KEY,
@@ -137,6 +137,10 @@ CREATE TABLE IF NOT EXISTS run_streams (
   itl_json TEXT NOT NULL,
   total_json TEXT NOT NULL,
   PRIMARY KEY (run_id, position)
+);
+CREATE TABLE IF NOT EXISTS run_end (
+  run_id TEXT PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+  ended_by TEXT NOT NULL
 );
 )sql";
 
@@ -260,14 +264,14 @@ Result<void> HistoryDb::append_seconds(const std::string& id, const stats::Histo
 
 Result<void> HistoryDb::finish_run(const std::string& id, const stats::Snapshot& s,
                                    const std::vector<StoredThreshold>& thresholds, int exit_code,
-                                   const std::string& verdict, double ended_unix_s,
-                                   std::optional<int> users) {
+                                   const std::string& verdict, double ended_unix_s, std::optional<int> users,
+                                   const std::string& ended_by) {
   auto tx = sql::Transaction::begin(db_);
   if (!tx) return tx.error();
   {
     // Idempotent: a finish after a partial one (none today, but cheap) replaces rather than duplicates.
     for (const char* table : {"run_entries", "run_histograms", "run_stages", "run_counters", "run_streams",
-                              "run_failures", "run_exceptions", "run_thresholds"}) {
+                              "run_failures", "run_exceptions", "run_thresholds", "run_end"}) {
       auto del = db_.prepare(fmt::format("DELETE FROM {} WHERE run_id = ?", table));
       if (!del) return del.error();
       del->bind(1, id);
@@ -303,6 +307,13 @@ Result<void> HistoryDb::finish_run(const std::string& id, const stats::Snapshot&
     for (const auto& [name, value] : counters) {
       counter->bind(1, id).bind(2, name).bind(3, value);
       if (auto r = counter->run(); !r) return r;
+    }
+
+    if (!ended_by.empty()) {
+      auto end = db_.prepare("INSERT INTO run_end VALUES (?,?)");
+      if (!end) return end.error();
+      end->bind(1, id).bind(2, ended_by);
+      if (auto r = end->run(); !r) return r;
     }
 
     auto stream = db_.prepare("INSERT INTO run_streams VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");

@@ -21,7 +21,7 @@
 
 namespace cicada::report {
 
-inline constexpr int kHistorySchemaVersion = 4;
+inline constexpr int kHistorySchemaVersion = 5;
 
 struct RunInfo {
   std::string id;                      // time-sortable, e.g. 20261126T071530Z-3f9a
@@ -36,6 +36,9 @@ struct RunInfo {
   std::string git_commit;        // of the working directory; "" outside a git work tree
   int users = 0;                 // peak users asked for
   std::optional<int> exit_code;  // the process's exit code; none when incomplete
+  // How the run ended (docs/ci.md, run.ended_by): "run_time", "shape_end", "interrupted", "threshold",
+  // "quit", "stopped", "workers_lost"; "" when incomplete, unknown (a web UI test) or recorded before v5.
+  std::string ended_by;
   std::string verdict;           // "pass"/"fail" when thresholds were set, "" otherwise
 };
 
@@ -79,7 +82,7 @@ class HistoryDb {
   Result<void> finish_run(const std::string& id, const stats::Snapshot& final_stats,
                           const std::vector<StoredThreshold>& thresholds, int exit_code,
                           const std::string& verdict, double ended_unix_s,
-                          std::optional<int> users = std::nullopt);
+                          std::optional<int> users = std::nullopt, const std::string& ended_by = "");
 
   // Newest first; limit 0: all.
   Result<std::vector<RunSummary>> list(std::size_t limit = 0) const;

@@ -7,8 +7,9 @@ namespace {
 
 constexpr const char* kRunColumns =
     "r.id, r.started_at, r.ended_at, r.status, r.machine, r.target_host, r.scenario_file, "
-    "r.scenario_sha256, r.config_json, r.git_commit, r.users, r.exit_code, r.verdict";
-constexpr int kRunColumnCount = 13;
+    "r.scenario_sha256, r.config_json, r.git_commit, r.users, r.exit_code, r.verdict, "
+    "COALESCE((SELECT ended_by FROM run_end WHERE run_id = r.id), '')";  // none: '' (before v5)
+constexpr int kRunColumnCount = 14;
 
 RunInfo read_run(const sql::Statement& st) {
   RunInfo i;
@@ -25,6 +26,7 @@ RunInfo read_run(const sql::Statement& st) {
   i.users = static_cast<int>(st.integer(10));
   if (!st.is_null(11)) i.exit_code = static_cast<int>(st.integer(11));
   i.verdict = st.text(12);
+  i.ended_by = st.text(13);
   return i;
 }
 

@@ -128,6 +128,7 @@ std::string junit_xml(const StoredRun& run) {
   property("scenario_file", i.scenario_file);
   property("git_commit", i.git_commit);
   property("exit_code", i.exit_code ? std::to_string(*i.exit_code) : "");
+  property("ended_by", i.ended_by);
   property("verdict", i.verdict);
   property("requests", std::to_string(run.snapshot.total.num_requests));
   property("failures", std::to_string(run.snapshot.total.num_failures));

@@ -44,6 +44,7 @@ json run_json(const StoredRun& run) {
   if (config.is_discarded()) config = json::object();
   json out = {{"id", i.id},
               {"complete", i.complete},
+              {"ended_by", i.ended_by},
               {"started_unix_s", i.started_unix_s},
               {"started_utc", utc_time_text(i.started_unix_s)},
               {"ended_unix_s", i.ended_unix_s ? json(*i.ended_unix_s) : json(nullptr)},

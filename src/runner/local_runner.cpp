@@ -91,6 +91,7 @@ void LocalRunner::set_delta_listener(std::function<void(const std::vector<stats:
   control_->set_delta_listener(std::move(listener));
 }
 RunState LocalRunner::state() const { return control_ ? control_->state() : RunState::kReady; }
+const char* LocalRunner::ended_by() const { return control_ ? control_->ended_by() : ""; }
 std::shared_ptr<const stats::Snapshot> LocalRunner::snapshot() const {
   return control_ ? control_->snapshot() : nullptr;
 }

@@ -62,6 +62,7 @@ class LocalRunner {
   void set_delta_listener(std::function<void(const std::vector<stats::StatsDelta>&)> listener);
 
   RunState state() const;
+  const char* ended_by() const;  // RunControl::ended_by
   // The latest published snapshot (at most a second old); thread-safe.
   std::shared_ptr<const stats::Snapshot> snapshot() const;
   const Scenario& scenario() const { return scenario_; }

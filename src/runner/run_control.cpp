@@ -138,6 +138,7 @@ void RunControl::run(const RunOptions& options,
   arrival_rate_.store(0);
   pending_arrival_rate_.store(-1.0);
   pending_max_inflight_.store(0);
+  ended_by_ = "stopped";  // unless the loop says otherwise below
   last_shape_target_.reset();
   stage_.reset();
   publish();
@@ -162,11 +163,13 @@ void RunControl::run(const RunOptions& options,
     const MonoTime now = mono_now();
     if (options_.run_time && now - started >= *options_.run_time) {
       log::info("--run-time limit reached, stopping test");
+      ended_by_ = "run_time";
       break;
     }
     if (warmup.ends_now(started, now)) reset_requested_.store(true);
     if (options_.shape && !follow_shape(started, now)) {
       log::info("The load shape ended, stopping test");
+      ended_by_ = "shape_end";
       break;
     }
     apply_pending(now);
@@ -184,7 +187,10 @@ void RunControl::run(const RunOptions& options,
       if (auto snap = snapshot()) on_second(*snap);
       continue;
     }
-    if (!backend_.wait(next_second)) break;
+    if (!backend_.wait(next_second)) {
+      ended_by_ = "workers_lost";
+      break;
+    }
   }
 
   set_state(RunState::kStopping);

@@ -58,6 +58,10 @@ class RunControl {
   }
 
   RunState state() const { return state_.load(); }
+  // How the last run() ended, for the reports (docs/ci.md, run.ended_by): "run_time" (--run-time),
+  // "shape_end" (the load shape or stages ended), "stopped" (stop() or stop_now(): the front end knows
+  // why), "workers_lost" (a fleet with no worker left); "" before a run ended. Read on run()'s thread.
+  const char* ended_by() const { return ended_by_; }
   bool open_model() const { return open_model_.load(); }
   double arrival_rate() const { return arrival_rate_.load(); }
   // The latest published snapshot (at most a second old); null before the first run.
@@ -74,6 +78,7 @@ class RunControl {
 
   RunBackend& backend_;
   RunOptions options_;
+  const char* ended_by_ = "";
   std::function<void(const std::vector<stats::StatsDelta>&)> delta_listener_;
   std::unique_ptr<stats::Aggregate> aggregate_;
 

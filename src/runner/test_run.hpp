@@ -34,6 +34,8 @@ class TestRun {
   virtual void set_users(int users, double spawn_rate) = 0;
   virtual void reset_stats() = 0;
   virtual RunState state() const = 0;
+  // How the test ended (RunControl::ended_by): "run_time", "shape_end", "stopped", "workers_lost".
+  virtual const char* ended_by() const = 0;
   virtual std::shared_ptr<const stats::Snapshot> snapshot() const = 0;
   // Open model (arrival rate): whether this test runs one, and a new total rate (iterations/s) from now on.
   virtual bool open_model() const = 0;
@@ -69,6 +71,7 @@ class LocalTestRun final : public TestRun {
   void set_users(int users, double spawn_rate) override { runner_.set_users(users, spawn_rate); }
   void reset_stats() override { runner_.reset_stats(); }
   RunState state() const override { return runner_.state(); }
+  const char* ended_by() const override { return runner_.ended_by(); }
   std::shared_ptr<const stats::Snapshot> snapshot() const override { return runner_.snapshot(); }
   bool open_model() const override { return runner_.open_model(); }
   double arrival_rate() const override { return runner_.arrival_rate(); }
