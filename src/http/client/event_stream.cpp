@@ -12,6 +12,7 @@ void EventStream::reset(MonoTime due) {
   first_byte_set_ = false;
   after_cr_ = false;
   at_start_ = true;
+  bom_held_ = 0;
   line_.clear();
   data_.clear();
   event_has_data_ = false;
@@ -29,10 +30,19 @@ void EventStream::first_byte(MonoTime now) {
 void EventStream::feed(std::string_view bytes, MonoTime now) {
   if (kind_ == Kind::kNone) return;
   // The event stream format ignores one leading byte order mark (a "data:" line after it was not seen).
-  if (at_start_ && !bytes.empty()) {
+  if (at_start_) {
+    while (!bytes.empty() && bom_held_ < kBom.size() && bytes.front() == kBom[bom_held_]) {
+      ++bom_held_;
+      bytes.remove_prefix(1);
+    }
+    if (bytes.empty() && bom_held_ < kBom.size()) return;  // all of it may still be the mark
     at_start_ = false;
-    if (bytes.starts_with("\xEF\xBB\xBF")) bytes.remove_prefix(3);
+    if (bom_held_ < kBom.size()) scan(kBom.substr(0, bom_held_), now);  // not a mark: text after all
   }
+  scan(bytes, now);
+}
+
+void EventStream::scan(std::string_view bytes, MonoTime now) {
   if (after_cr_ && !bytes.empty() && bytes.front() == '\n') bytes.remove_prefix(1);
   after_cr_ = false;
   while (!bytes.empty()) {
@@ -115,6 +125,10 @@ std::uint64_t EventStream::tokens_in(std::string_view data) const {
 }
 
 void EventStream::finish(MonoTime now, StreamSample& sample) {
+  if (at_start_ && bom_held_ > 0) {  // the body ended inside what could have been a mark: it was text
+    at_start_ = false;
+    scan(kBom.substr(0, bom_held_), now);
+  }
   if (!line_.empty()) {
     on_line(line_, now);
     line_.clear();

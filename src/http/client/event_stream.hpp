@@ -70,7 +70,12 @@ class EventStream {
   MonoTime first_byte_{};
   bool first_byte_set_ = false;
   bool after_cr_ = false;  // the previous chunk ended in CR: a following LF belongs to it
-  bool at_start_ = true;   // no body byte read yet: a UTF-8 byte order mark there is not part of a line
+  // A UTF-8 byte order mark at the start is not part of a line; it may come split across reads, so its
+  // bytes are held (bom_held_ of them) until the mark is whole or proves not to be one.
+  bool at_start_ = true;
+  std::size_t bom_held_ = 0;
+  static constexpr std::string_view kBom = "\xEF\xBB\xBF";
+  void scan(std::string_view bytes, MonoTime now);  // feed() past the mark
   std::string line_;       // a line cut by the end of a read
   std::string data_;       // data lines of the event being read
   bool event_has_data_ = false;

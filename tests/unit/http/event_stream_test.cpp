@@ -67,6 +67,15 @@ TEST(EventStream, OneLeadingByteOrderMarkIsNotPartOfTheFirstLine) {
                                                       "\xEF\xBB\xBF"
                                                       "data: b\n\n"});
   EXPECT_EQ(later.events, 1u);
+  // Split across reads (the fuzz target found that a mark cut after its first byte was not skipped).
+  const Fed split = feed(EventStream::Kind::kEvents, {"\xEF", "\xBB",
+                                                      "\xBF"
+                                                      "data: a\n\n"});
+  EXPECT_EQ(split.events, 1u);
+  EXPECT_EQ(split.ttft, 3000);
+  // Bytes that only start like a mark are text: "\xEF\xBBx" is a line of its own, not a data line.
+  const Fed almost = feed(EventStream::Kind::kEvents, {"\xEF\xBB", "x\n\ndata: b\n\n"});
+  EXPECT_EQ(almost.events, 1u);
 }
 
 TEST(EventStream, ALastEventWithoutItsBlankLineCountsAtTheEnd) {
