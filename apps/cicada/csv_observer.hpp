@@ -19,7 +19,7 @@ class CsvObserver final : public RunObserver {
 
  private:
   bool write(const stats::Snapshot& snap);  // false: a file could not be written (logged)
-  report::LocustCsvWriter writer_;  // one for the run: it appends only the new history blocks
+  report::LocustCsvWriter writer_;          // one for the run: it appends only the new history blocks
   std::string streams_path_;
 };
 

@@ -39,7 +39,7 @@ struct RunInfo {
   // How the run ended (docs/ci.md, run.ended_by): "run_time", "shape_end", "interrupted", "threshold",
   // "quit", "stopped", "workers_lost"; "" when incomplete, unknown (a web UI test) or recorded before v5.
   std::string ended_by;
-  std::string verdict;           // "pass"/"fail" when thresholds were set, "" otherwise
+  std::string verdict;  // "pass"/"fail" when thresholds were set, "" otherwise
 };
 
 // One threshold verdict as stored (values already formatted with their units).

@@ -77,9 +77,9 @@ class ArrivalExecutor {
   int in_flight() const { return in_flight_.load(std::memory_order_relaxed); }
 
  private:
-  // Iterations waiting for a slot at most (16 MB of them); arrival_executor.cpp says why.
   // Stops scheduling and drops whatever waits (request_stop without touching the slots); once.
   void stop_schedule();
+  // Iterations waiting for a slot at most (16 MB of them); arrival_executor.cpp says why.
   static constexpr std::size_t kMaxWaiting = std::size_t{1} << 20;
   struct Waiting {
     MonoTime due;

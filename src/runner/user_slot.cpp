@@ -53,8 +53,8 @@ void UserSlot::request_stop() {
 
 void UserSlot::kill() {
   if (finished_) return;
-  self_.kill();  // first: a parked slot runs on_stop inside request_stop(), which the kill must not cut
-  request_stop();
+  self_.kill();    // the request in flight is cut; the task unwinds, then on_stop runs
+  request_stop();  // wakes a user waiting between tasks
 }
 
 Task<> UserSlot::run() {

@@ -65,7 +65,7 @@ struct UserGrpcClient::State : std::enable_shared_from_this<State> {
   std::atomic<std::uint64_t> completed{0};
   bool in_flight = false;
   bool killed = false;  // kill() cancelled the call in flight: its caller gets UserKilled
-  std::string name;  // the entry name of the current call (its caller's view may be gone)
+  std::string name;     // the entry name of the current call (its caller's view may be gone)
   MonoTime due{};
   std::string failure;
   std::string message;
@@ -103,6 +103,9 @@ struct UserGrpcClient::State : std::enable_shared_from_this<State> {
     if (auto h = std::exchange(waiting, {})) h.resume();
   }
 
+  // The current call will get no answer (abandoned, or cut by kill()): counted as unanswered.
+  void report_unanswered() { sink.on_unanswered("grpc", name, micros_between(due, mono_now())); }
+
   // The loop's thread: a call is still waiting while its caller went away (the test ended, or the
   // coroutine was destroyed): it never got its answer. Cancel it and wait until gRPC's callback has
   // posted its completion (it comes promptly after a cancel): from then on the messages and the context
@@ -112,7 +115,7 @@ struct UserGrpcClient::State : std::enable_shared_from_this<State> {
     if (!in_flight) return;
     in_flight = false;
     waiting = {};
-    sink.on_unanswered("grpc", name, micros_between(due, mono_now()));
+    report_unanswered();
     context->TryCancel();
     wait_counted(started);
   }
@@ -256,7 +259,7 @@ Task<GrpcResult> UserGrpcClient::call(OipCall call, std::string_view model, std:
       // Cut by kill(): not the target's failure. Counted as a call the run's end left unanswered. (One
       // answered before the cancel is recorded as usual, and the kill waits for the next request.)
       s.clock.disarm_kill();
-      s.sink.on_unanswered("grpc", s.name, micros_between(s.due, mono_now()));
+      s.report_unanswered();
       throw UserKilled{};
     }
     result.status = static_cast<GrpcStatus>(s.status.error_code());

@@ -76,8 +76,8 @@ class EventStream {
   std::size_t bom_held_ = 0;
   static constexpr std::string_view kBom = "\xEF\xBB\xBF";
   void scan(std::string_view bytes, MonoTime now);  // feed() past the mark
-  std::string line_;       // a line cut by the end of a read
-  std::string data_;       // data lines of the event being read
+  std::string line_;                                // a line cut by the end of a read
+  std::string data_;                                // data lines of the event being read
   bool event_has_data_ = false;
   std::vector<std::int64_t> gaps_us_;
   std::uint64_t events_ = 0, tokens_ = 0, first_event_tokens_ = 0;

@@ -50,8 +50,13 @@ UserHttpClient::UserHttpClient(SharedClientState& shared, RequestSink& sink, std
 UserHttpClient::~UserHttpClient() {
   if (pending_) record_default();
   // The test ended (or the user was stopped) while this request waited: it never got its answer.
-  if (in_flight_) sink_.on_unanswered(method_, name_, micros_between(due_at_, mono_now()));
+  if (in_flight_) report_unanswered();
   conn_->detach();
+}
+
+void UserHttpClient::report_unanswered() {
+  in_flight_ = false;
+  sink_.on_unanswered(method_, name_, micros_between(due_at_, mono_now()));
 }
 
 void UserHttpClient::kill() {
@@ -79,7 +84,7 @@ Task<Response> UserHttpClient::request(std::string_view method, std::string_view
   // A previous catch_response Response still alive: it is recorded now, before its state is overwritten.
   if (pending_) record_default();
   // The previous request's coroutine was destroyed while it waited (its caller went away).
-  if (in_flight_) sink_.on_unanswered(method_, name_, micros_between(due_at_, mono_now()));
+  if (in_flight_) report_unanswered();
   const MonoTime sent = mono_now();
   const MonoTime due = due_ && *due_ < sent ? *due_ : sent;
   due_.reset();
@@ -166,8 +171,7 @@ Task<Response> UserHttpClient::request(std::string_view method, std::string_view
   if (kill_armed_ && error != TransportError::kNone) {
     // Cut by kill(): not the target's failure. Counted as a request the run's end left unanswered.
     kill_armed_ = false;
-    in_flight_ = false;
-    sink_.on_unanswered(method_, name_, micros_between(due_at_, mono_now()));
+    report_unanswered();
     // The pooled buffers stay taken, as after a request whose coroutine went away: the next one uses them.
     throw UserKilled{};
   }

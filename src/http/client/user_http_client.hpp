@@ -142,6 +142,9 @@ class UserHttpClient final : public HttpClient, private detail::ResponseOwner {
   // Points `target_`/`hop_origin_` at the Location of the current redirect response.
   bool follow_location(std::string_view location);
   Response finish(std::uint64_t ticket, MonoTime due, TransportError error, bool catch_response);
+  // The current request will get no answer (the client or its coroutine went, or kill() cut it): the
+  // sink counts it as unanswered, with how long it waited since it was due.
+  void report_unanswered();
   // Hands the current request's record to the sink; error "" for a success.
   void report(std::string_view error);
   void record_default();
@@ -207,7 +210,7 @@ class UserHttpClient final : public HttpClient, private detail::ResponseOwner {
   MonoTime sent_{};         // when it was called
   MonoTime first_byte_{};   // when its first response byte arrived (valid when first_byte_seen_)
   bool first_byte_seen_ = false;
-  bool in_flight_ = false;  // called and not finished: reported as unanswered if the client goes first
+  bool in_flight_ = false;   // called and not finished: reported as unanswered if the client goes first
   bool kill_armed_ = false;  // kill(): the current or next request throws UserKilled
   // Made at the user's first failure (issue 19: memory per user; most users never fail).
   struct FailureTexts {
