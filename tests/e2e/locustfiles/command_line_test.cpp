@@ -134,14 +134,19 @@ TEST(LocustCommandLineFlags, LoglevelIsTheLevelOfTheLocustfilesLogging) {
   }
 }
 
+// A locustfile whose one user makes no request: for tests of how settings reach the run.
+void write_quiet_locustfile(const std::filesystem::path& path) {
+  std::ofstream(path) << "from locust import User, task, constant\n"
+                         "class Quiet(User):\n"
+                         "    wait_time = constant(0.05)\n"
+                         "    @task\n"
+                         "    def nothing(self):\n"
+                         "        pass\n";
+}
+
 TEST(LocustCommandLineFlags, LocustConfigFilesAndVariablesLieUnderCicadasOwn) {
   TempDir dir;
-  std::ofstream(dir.path() / "user.py") << "from locust import User, task, constant\n"
-                                           "class Quiet(User):\n"
-                                           "    wait_time = constant(0.05)\n"
-                                           "    @task\n"
-                                           "    def nothing(self):\n"
-                                           "        pass\n";
+  write_quiet_locustfile(dir.path() / "user.py");
   // ./locust.conf names the locustfile and wins over ~/.locust.conf; a key cicada does not know (the
   // locustfile's own argument, or a Locust-only setting) is not an error there.
   std::ofstream(dir.path() / "locust.conf")
@@ -172,12 +177,7 @@ TEST(LocustCommandLineFlags, LocustConfigFilesAndVariablesLieUnderCicadasOwn) {
 // "argument was not expected").
 TEST(LocustCommandLineFlags, ALocustConfigGivenWithConfigAndTheLocustfileFlagWork) {
   TempDir dir;
-  std::ofstream(dir.path() / "user.py") << "from locust import User, task, constant\n"
-                                           "class Quiet(User):\n"
-                                           "    wait_time = constant(0.05)\n"
-                                           "    @task\n"
-                                           "    def nothing(self):\n"
-                                           "        pass\n";
+  write_quiet_locustfile(dir.path() / "user.py");
   std::ofstream(dir.path() / "ci.conf")
       << "locustfile = user.py\nusers = 2\nrun-time = 1s\nheadless = true\n";
   const std::string cicada = binary("apps/cicada/cicada").string();

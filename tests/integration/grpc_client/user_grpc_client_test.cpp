@@ -65,6 +65,24 @@ class UserGrpcClientTest : public ::testing::Test {
     connect(config);
   }
 
+  // An HTTP/2 server answering every call with an empty message (every field its default: `ready` false)
+  // and these trailers; the user's clients call it.
+  std::unique_ptr<testing::H2Server> serve_empty_message(
+      std::vector<std::pair<std::string, std::string>> trailers) {
+    auto server = std::make_unique<testing::H2Server>([trailers](const testing::RecordedRequest&) {
+      testing::H2Reply reply(
+          testing::ScriptedReply::respond(200, std::string("\0\0\0\0\0", 5))  // an empty message frame
+              .with_header("content-type", "application/grpc"));
+      reply.trailers = trailers;
+      return reply;
+    });
+    http::ClientConfig config;
+    config.base_url = "grpc://127.0.0.1:" + std::to_string(server->port());
+    config.request_timeout = 5000ms;
+    connect(config);
+    return server;
+  }
+
   // The user's clients, made for the run's settings in `config` (host, timeout, CA bundle, verification),
   // calling through `channels` (a loop's channels; default: the fixture's).
   void connect(const http::ClientConfig& config, ChannelCache* channels = nullptr) {
@@ -394,38 +412,19 @@ TEST_F(UserGrpcClientTest, GrpcsShowsTheClientCertificateToAServerThatRequiresOn
 // on by default, aborted the whole process on it (grpc/grpc#34683): a run's results were lost. cicada never
 // resends a call, so retries are off: the call fails as gRPC names a missing status.
 TEST_F(UserGrpcClientTest, AnAnswerWithoutGrpcStatusIsAFailedCallNotACrash) {
-  testing::H2Server server([](const testing::RecordedRequest&) {
-    testing::H2Reply reply(
-        testing::ScriptedReply::respond(200, std::string("\0\0\0\0\0", 5))  // an empty message frame
-            .with_header("content-type", "application/grpc"));
-    reply.trailers = {{"x-other", "1"}};
-    return reply;
-  });
-  http::ClientConfig config;
-  config.base_url = "grpc://127.0.0.1:" + std::to_string(server.port());
-  config.request_timeout = 5000ms;
-  connect(config);
+  auto server = serve_empty_message({{"x-other", "1"}});
   auto live = run(grpc_->server_live());
   EXPECT_EQ(live.status, GrpcStatus::kUnknown) << live.message;
   ASSERT_EQ(sink_.records.size(), 1u);
   EXPECT_EQ(sink_.records[0].error.rfind("UNKNOWN: ", 0), 0u) << sink_.records[0].error;
-  EXPECT_EQ(server.requests().size(), 1u);  // sent once, not retried
+  EXPECT_EQ(server->requests().size(), 1u);  // sent once, not retried
   grpc_.reset();
 }
 
 // ServerLive, ServerReady and ModelReady are asked for their answer: OK with "ready: false" (the empty
 // message below: a model still loading) passed as a success, so a readiness gate in on_start never failed.
 TEST_F(UserGrpcClientTest, AReadinessCallAnsweredNotReadyFails) {
-  testing::H2Server server([](const testing::RecordedRequest&) {
-    testing::H2Reply reply(testing::ScriptedReply::respond(200, std::string("\0\0\0\0\0", 5))
-                               .with_header("content-type", "application/grpc"));
-    reply.trailers = {{"grpc-status", "0"}};
-    return reply;
-  });
-  http::ClientConfig config;
-  config.base_url = "grpc://127.0.0.1:" + std::to_string(server.port());
-  config.request_timeout = 5000ms;
-  connect(config);
+  auto server = serve_empty_message({{"grpc-status", "0"}});
   auto ready = run(grpc_->model_ready("heart-disease"));
   EXPECT_TRUE(ready.ok()) << ready.message;
   EXPECT_FALSE(ready.ready);
