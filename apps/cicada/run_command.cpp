@@ -59,6 +59,7 @@ Result<runner::RunOptions> run_options(const CliOptions& o, const scenario::Load
     return r.error();
   if (o.distributed.master) load.workers = o.distributed.expect_workers;
   if (auto r = check_client_options(ro, loaded.scenario); !r) return r.error();
+  ro.hooks = loaded.run_hooks;
   return ro;
 }
 
@@ -154,7 +155,9 @@ int run_load_test(const CliOptions& o) {
     if (loaded->on_quit) loaded->on_quit();
     // A usage error (a port in use): no test ran, and a quitting listener setting 0 must not hide it.
     if (code != kUsageError) code = scenario_exit_code(*loaded, code);
-    return observers.exit(code);
+    code = observers.exit(code);
+    if (loaded->on_exit) loaded->on_exit(code);
+    return code;
   }
   runner::LocalTestRun run(std::move(loaded->scenario), *ro);
   if (auto r = run.prepare(); !r) {
@@ -180,6 +183,7 @@ int run_load_test(const CliOptions& o) {
   // Only now the records (history, --json, --junit): the quitting listeners may have changed the code.
   code = observers.exit(code);
   log::info("Shutting down (exit code {})", code);
+  if (loaded->on_exit) loaded->on_exit(code);  // a locustfile's quit listeners, last
   return code;
 }
 

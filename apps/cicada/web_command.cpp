@@ -162,6 +162,7 @@ int run_web_ui(const CliOptions& o, scenario::LoadedScenario loaded, const runne
   const bool failed = !report::run_failure_reasons(*snap).empty();
   const int code = scenario_exit_code(loaded, failed ? o.exit_code_on_error : 0);
   log::info("Shutting down (exit code {})", code);
+  if (loaded.on_exit) loaded.on_exit(code);  // a locustfile's quit listeners, last
   return code;
 }
 

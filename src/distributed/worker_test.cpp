@@ -74,8 +74,9 @@ Result<std::unique_ptr<WorkerTest>> WorkerTest::start(const Start& start, std::s
                                                       const ScenarioLoader& load_other) {
   auto loaded = load(start.scenario, load_other);
   if (!loaded) return loaded.error();
-  const runner::RunOptions ro =
+  runner::RunOptions ro =
       worker_run_options(start, threads > 0 ? threads : loaded->settings.threads.value_or(0));
+  ro.hooks = std::move(loaded->run_hooks);  // this worker's own listeners (spawning_complete, test_stopping)
   // The master follows the load shape (a C++ scenario's too) and sends each worker its share of it.
   loaded->scenario.shape = {};
   for (auto& type : loaded->scenario.user_types) {

@@ -9,6 +9,7 @@
 #include <pybind11/stl.h>
 
 #include <mutex>
+#include <optional>
 
 #include "base/log.hpp"
 #include "python/interpreter.hpp"
@@ -206,19 +207,30 @@ Result<scenario::LoadedScenario> load_python_scenario(const std::filesystem::pat
       GilScope inner;
       delete o;
     });
-    auto hook = [fire](const char* event) {
-      return [fire, event] {
-        GilScope inner;
-        try {
+    // An event with its one argument (spawning_complete's user_count, quit's exit_code), or none.
+    auto hook_with = [fire](const char* event, std::optional<int> arg) {
+      GilScope inner;
+      try {
+        if (arg) {
+          (*fire)(event, *arg);
+        } else {
           (*fire)(event);
-        } catch (py::error_already_set& e) {
-          log::error("events.{} listener raised: {}", event, e.what());
         }
-      };
+      } catch (py::error_already_set& e) {
+        log::error("events.{} listener raised: {}", event, e.what());
+      }
+    };
+    auto hook = [hook_with](const char* event) { return [hook_with, event] { hook_with(event, {}); }; };
+    auto hook_int = [hook_with](const char* event) {
+      return [hook_with, event](int value) { hook_with(event, value); };
     };
     loaded.on_test_start = hook("test_start");
     loaded.on_test_stop = hook("test_stop");
     loaded.on_quit = hook("quitting");
+    loaded.on_exit = hook_int("quit");
+    loaded.run_hooks.spawning_complete = hook_int("spawning_complete");
+    loaded.run_hooks.stopping = hook("test_stopping");
+    loaded.run_hooks.stats_reset = hook("reset_stats");
     install_run_view(runtime_module, loaded);
   } catch (py::error_already_set& e) {
     return make_error(file.string() + ": " + e.what());

@@ -123,6 +123,7 @@ void RunControl::collect_second(bool final) {
     // after them and overstate req/s).
     aggregate_->reset(unix_seconds_now_f());
     deltas.clear();
+    if (options_.hooks.stats_reset) options_.hooks.stats_reset();
   }
   for (auto& d : deltas) aggregate_->merge(std::move(d));
   aggregate_->close_second(unix_seconds_now(), backend_.reported_users());
@@ -180,6 +181,8 @@ void RunControl::run(const RunOptions& options,
         log::info("Resetting stats (--reset-stats)");
         reset_requested_.store(true);
       }
+      // Each time a ramp reaches its target, as Locust fires spawning_complete.
+      if (options_.hooks.spawning_complete) options_.hooks.spawning_complete(target_users_);
     }
     if (now >= next_second) {
       collect_second(false);
@@ -193,6 +196,8 @@ void RunControl::run(const RunOptions& options,
     }
   }
 
+  // Before the users are stopped, as Locust fires test_stopping.
+  if (options_.hooks.stopping) options_.hooks.stopping();
   set_state(RunState::kStopping);
   backend_.stop(options_.stop_timeout, hurry_);
   collect_second(true);

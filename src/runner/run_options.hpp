@@ -16,6 +16,7 @@
 
 #include "cicada/shape.hpp"
 #include "http/client/event_stream.hpp"
+#include "runner/run_hooks.hpp"
 
 namespace cicada::runner {
 
@@ -57,12 +58,14 @@ struct RunOptions {
   // Open model only: exponential gaps between arrivals instead of the rate's interval
   // (--arrival-distribution poisson; runner/arrival_executor.hpp).
   bool poisson_arrivals = false;
+  // The scenario's code at the test's moments (run_hooks.hpp); like the shape, not a setting to send.
+  RunHooks hooks;
 };
 
 // Calls visit(name, field) for every field except `shape` (a function: the master follows it and sends
-// each worker its share), with `options` const or not. Names are the wire and JSON keys: renaming one
-// is a protocol change (docs/protocol.md). tests/unit/distributed/run_options_test.cpp fails when a
-// member is missing here.
+// each worker its share) and `hooks` (functions of this process), with `options` const or not. Names are the
+// wire and JSON keys: renaming one is a protocol change (docs/protocol.md).
+// tests/unit/distributed/run_options_test.cpp fails when a member is missing here.
 template <class Options, class Visit>
 requires std::same_as<std::remove_const_t<Options>, RunOptions>
 void visit_run_options(Options& options, Visit&& visit) {

@@ -12,6 +12,7 @@
 
 #include "base/result.hpp"
 #include "cicada/user.hpp"
+#include "runner/run_hooks.hpp"
 #include "scenario/task_ratio.hpp"
 
 namespace cicada::stats {
@@ -62,6 +63,12 @@ struct LoadedScenario {
   // The scenario's own code around the run (a locustfile's events test_start, test_stop and quitting),
   // called by the app on its control thread; empty for YAML and C++ scenarios.
   std::function<void()> on_test_start, on_test_stop, on_quit;
+  // Its code inside each test (a locustfile's spawning_complete, test_stopping, reset_stats): the app puts
+  // it in the RunOptions. Empty for YAML and C++ scenarios.
+  runner::RunHooks run_hooks;
+  // Its code once the process's exit code is final, after on_quit (a locustfile's `quit` event, as
+  // Locust's main fires it just before exiting). Empty for YAML and C++ scenarios.
+  std::function<void(int exit_code)> on_exit;
   // A locustfile's environment.runner: the app binds the test in progress (bind_run(view)) before
   // on_test_start and unbinds it (bind_run({})) once the test's objects are gone. Empty for YAML and C++.
   std::function<void(RunView)> bind_run;

@@ -18,6 +18,16 @@ constexpr const char* kHealth =
     "@events.test_stop.add_listener\n"
     "def stopped(environment, **kwargs):\n"
     "    print(f'test_stop fired on {type(environment.runner).__name__}', flush=True)\n"
+    "runner = []\n"
+    "@events.init.add_listener\n"
+    "def init(environment, **kwargs):\n"
+    "    runner.append(type(environment.runner).__name__)\n"
+    "@events.spawning_complete.add_listener\n"
+    "def spawned(user_count, **kwargs):\n"
+    "    print(f'spawning_complete fired on {runner[-1]} with {user_count}', flush=True)\n"
+    "@events.test_stopping.add_listener\n"
+    "def stopping(environment, **kwargs):\n"
+    "    print(f'test_stopping fired on {type(environment.runner).__name__}', flush=True)\n"
     "class Health(FastHttpUser):\n"
     "    wait_time = constant(0.05)\n"
     "    @task\n"
@@ -30,10 +40,13 @@ TEST_F(LocustfileTest, ProcessesRunsTheLocustfileOnLocalWorkerProcesses) {
   const std::string text = log();
   EXPECT_NE(text.find("Sharing 4 users over 2 workers: 2, 2"), std::string::npos) << text;
   // On the master once each, and on each worker once each (the workers' output is the master's), as Locust.
-  for (const std::string event : {"test_start fired on ", "test_stop fired on "}) {
+  for (const std::string event : {"test_start fired on ", "test_stopping fired on ", "test_stop fired on "}) {
     EXPECT_EQ(count_occurrences(text, event + "MasterRunner"), 1u) << text;
     EXPECT_EQ(count_occurrences(text, event + "WorkerRunner"), 2u) << text;
   }
+  // spawning_complete: on the master once the workers reported all 4 users, on each worker for its 2.
+  EXPECT_EQ(count_occurrences(text, "spawning_complete fired on MasterRunner with 4"), 1u) << text;
+  EXPECT_EQ(count_occurrences(text, "spawning_complete fired on WorkerRunner with 2"), 2u) << text;
   // Two worker processes, neither of them this run's master.
   std::set<std::string> pids;
   const std::regex connected("connected \\([^ ]+ pid ([0-9]+), 1 threads\\)");

@@ -264,8 +264,10 @@ def shape_tick(shape):
         return None
 
 
-def fire(event_name):
-    """test_start, test_stop, quitting: fired by the app around the run, on its control thread."""
+def fire(event_name, value=None):
+    """The events around and inside the run, fired by the app on its control thread with Locust's arguments:
+    test_start, test_stopping, test_stop, quitting (listeners in reverse order, as Locust's main), reset_stats
+    (none), spawning_complete (value: user_count) and quit (value: exit_code)."""
     env = _state.get("environment")
     if env is None:
         return
@@ -273,4 +275,12 @@ def fire(event_name):
         env.runner.state = "running"
     if event_name == "test_stop" and env.runner is not None:
         env.runner.state = "stopped"
-    getattr(env.events, event_name).fire(environment=env)
+    hook = getattr(env.events, event_name)
+    if event_name == "spawning_complete":
+        hook.fire(user_count=value)
+    elif event_name == "quit":
+        hook.fire(exit_code=value)
+    elif event_name == "reset_stats":
+        hook.fire()
+    else:
+        hook.fire(environment=env, reverse=event_name == "quitting")

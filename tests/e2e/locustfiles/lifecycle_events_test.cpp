@@ -1,0 +1,69 @@
+// Locust's lifecycle events that a locustfile listens to, fired by cicada's run as Locust's runner and main
+// fire them (tests/locustfiles/api/lifecycle_events.py prints one "EVENT ..." line per event on stdout).
+#include <string>
+#include <vector>
+
+#include "locustfile_fixture.hpp"
+#include "support/text_count.hpp"
+
+using cicada::testing::count_occurrences;
+using cicada::testing::LocustfileTest;
+
+namespace {
+
+// The "EVENT ..." lines of `out`, in order.
+std::vector<std::string> events_in(const std::string& out) {
+  std::vector<std::string> found;
+  std::size_t at = 0;
+  while ((at = out.find("EVENT ", at)) != std::string::npos) {
+    const auto end = out.find('\n', at);
+    found.push_back(out.substr(at + 6, end - at - 6));
+    at = end;
+  }
+  return found;
+}
+
+}  // namespace
+
+TEST_F(LocustfileTest, LifecycleEventsFireInLocustsOrderWithLocustsArguments) {
+  // The shape ramps to 2 users, then to 3, then ends the test; --reset-stats resets at each ramp's end.
+  // The quitting listener sets exit code 3, which quit then hears.
+  const int code = run("api/lifecycle_events.py", {}, 1, 30, {"--reset-stats"});
+  EXPECT_EQ(code, 3) << log();
+  std::vector<std::string> events;
+  for (const auto& e : events_in(last_->out()))
+    if (e != "user on_stop") events.push_back(e);
+  const std::vector<std::string> expected{
+      "spawning_complete user_count=2",
+      "reset_stats",
+      "spawning_complete user_count=3",
+      "reset_stats",
+      "test_stopping state=running",
+      "test_stop state=stopped",
+      "quitting",
+  };
+  ASSERT_GE(events.size(), expected.size() + 1) << log();
+  EXPECT_EQ(std::vector<std::string>(events.begin(), events.begin() + 7), expected) << log();
+  // quit comes last, after quitting, with the final exit code; the deprecated request_success heard the
+  // successful requests (every request of this run succeeds).
+  ASSERT_EQ(events.size(), expected.size() + 1) << log();
+  EXPECT_EQ(events.back().rfind("quit exit_code=3 request_success=", 0), 0u) << events.back();
+  EXPECT_GT(std::stoull(events.back().substr(events.back().rfind('=') + 1)), 0u) << events.back();
+  // test_stopping fires before the users are stopped: every on_stop comes after it.
+  const std::string out = last_->out();
+  EXPECT_EQ(count_occurrences(out, "EVENT user on_stop"), 3u) << out;
+  EXPECT_LT(out.find("EVENT test_stopping"), out.find("EVENT user on_stop")) << out;
+  EXPECT_LT(out.find("EVENT user on_stop"), out.find("EVENT test_stop state")) << out;
+}
+
+TEST_F(LocustfileTest, AListenerOnAnEventCicadaNeverFiresIsNamedOnceInTheLog) {
+  const int code = run("api/lifecycle_events.py", {}, 1, 30);
+  EXPECT_EQ(code, 3) << log();
+  const std::string text = log();
+  EXPECT_EQ(count_occurrences(text, "events.cpu_warning: cicada never fires this event"), 1u) << text;
+  EXPECT_EQ(count_occurrences(text, "events.report_to_master: cicada never fires this event"), 1u) << text;
+  EXPECT_EQ(count_occurrences(text, "never called"), 0u) << text;
+  // Without --reset-stats, the stats are never reset.
+  EXPECT_EQ(count_occurrences(last_->out(), "EVENT reset_stats"), 0u) << text;
+  EXPECT_EQ(count_occurrences(last_->out(), "EVENT spawning_complete"), 2u) << text;
+}
