@@ -33,6 +33,13 @@ std::shared_ptr<const stats::Snapshot>& last_snapshot() {
 
 double ms(double us) { return us / 1000.0; }
 
+// Text that may hold a server's bytes (a failure's reason phrase): invalid UTF-8 is replaced, not raised.
+py::str text(const std::string& s) {
+  PyObject* o = PyUnicode_DecodeUTF8(s.data(), static_cast<Py_ssize_t>(s.size()), "replace");
+  if (!o) throw py::error_already_set();
+  return py::reinterpret_steal<py::str>(o);
+}
+
 // One row as locust.stats.StatsEntry takes it; percentiles come from the row's own whole-run histogram.
 py::tuple entry_row(const stats::EntrySnapshot& e) {
   std::shared_ptr<const stats::Histogram> latency = e.latency;
@@ -62,7 +69,9 @@ py::object engine_state() {
   return py::str(view->state());
 }
 
-// (user_count, total row, [rows]) at the latest closed second, or None before the test's first second.
+// (user_count, total row, [rows], [(method, name, error, occurrences)], [(count, message, traceback,
+// nodes)]) at the latest closed second, or None before the test's first second. The failures are the
+// rows of the failures CSV; the exceptions those of the exceptions table.
 py::object engine_stats() {
   auto& view = bound();
   const std::shared_ptr<const stats::Snapshot> snap =
@@ -70,7 +79,13 @@ py::object engine_stats() {
   if (!snap) return py::none();
   py::list rows;
   for (const auto& e : snap->entries) rows.append(entry_row(e));
-  return py::make_tuple(snap->user_count, entry_row(snap->total), rows);
+  py::list failures;
+  for (const auto& f : snap->failures)
+    failures.append(py::make_tuple(f.method, f.name, text(f.error), f.occurrences));
+  py::list exceptions;
+  for (const auto& x : snap->exceptions)
+    exceptions.append(py::make_tuple(x.count, text(x.message), text(x.traceback), text(x.nodes)));
+  return py::make_tuple(snap->user_count, entry_row(snap->total), rows, failures, exceptions);
 }
 
 }  // namespace

@@ -5,7 +5,7 @@ from locust import _runtime
 STATE_INIT, STATE_SPAWNING, STATE_RUNNING, STATE_CLEANUP, STATE_STOPPING, STATE_STOPPED, STATE_MISSING = [
     "ready", "spawning", "running", "cleanup", "stopping", "stopped", "missing"]
 
-_SUPPORTED = "quit(), stop(), state, user_count, stats, environment"
+_SUPPORTED = "quit(), stop(), state, user_count, stats, errors, exceptions, environment"
 
 
 class Runner:
@@ -33,6 +33,16 @@ class Runner:
     @property
     def stats(self):
         return self.environment.stats
+
+    @property
+    def errors(self):
+        """Locust's runner.errors: the failures, as environment.stats.errors."""
+        return self.environment.stats.errors
+
+    @property
+    def exceptions(self):
+        """Locust's runner.exceptions: exceptions that escaped tasks, keyed by their traceback."""
+        return self.environment.stats.exceptions
 
     def quit(self):
         """Stops the test and ends the run: every user stops (its on_stop runs), then test_stop and quitting

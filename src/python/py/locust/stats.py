@@ -1,6 +1,8 @@
 """environment.stats (and environment.runner.stats): the run's statistics as Locust's RequestStats reads
 them, from cicada's native statistics at the latest second (src/python/run_view.cpp). Also the module-level
 settings some locustfiles assign, which cicada's native statistics ignore."""
+import hashlib
+
 from locust import _runtime
 
 CSV_STATS_INTERVAL_SEC = 1
@@ -40,6 +42,40 @@ class StatsEntry:
         return f"<StatsEntry {self.method} {self.name}: {self.num_requests} requests, {self.num_failures} failed>"
 
 
+class StatsError:
+    """One row of the failures table (the failures CSV): failed requests of (method, name) with one error.
+    `error` is cicada's failure text, which is the repr Locust's StatsError shows (`HTTPError('404 Client
+    Error: ...')`, `CatchResponseError('...')`), as a str: what a Locust master holds."""
+
+    def __init__(self, method, name, error, occurrences=0):
+        self.method = method
+        self.name = name
+        self.error = error
+        self.occurrences = occurrences
+
+    @classmethod
+    def parse_error(cls, error):
+        return error if isinstance(error, str) else repr(error)
+
+    @classmethod
+    def create_key(cls, method, name, error):
+        """Locust's key of errors: the SHA-256 of "method.name.'repr of the error'" (its failure text)."""
+        key = f"{method}.{name}.{cls.parse_error(error)!r}"
+        return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+    def to_name(self):
+        error = self.error
+        if isinstance(error, str) and error.startswith("CatchResponseError("):
+            error = error[len("CatchResponseError("):-1]
+        return f"{self.method} {self.name}: {error}"
+
+    def serialize(self):
+        return {"method": self.method, "name": self.name, "error": self.error, "occurrences": self.occurrences}
+
+    def __repr__(self):
+        return f"<StatsError {self.method} {self.name}: {self.error} x{self.occurrences}>"
+
+
 class RequestStats:
     """Read at each access: the latest second's figures (Locust's are live: these are at most a second older)."""
 
@@ -61,6 +97,27 @@ class RequestStats:
 
     def get(self, name, method):
         return self.entries.get((name, method)) or StatsEntry(name=name, method=method)
+
+    @property
+    def errors(self):
+        """The failures as Locust's RequestStats.errors: {key: StatsError} keyed as Locust keys them, with the
+        counts of the failures CSV."""
+        snap = self._snapshot()
+        if snap is None:
+            return {}
+        found = {}
+        for method, name, error, occurrences in snap[3]:
+            found[StatsError.create_key(method, name, error)] = StatsError(method, name, error, occurrences)
+        return found
+
+    @property
+    def exceptions(self):
+        """runner.exceptions: {key: {"count", "msg", "traceback", "nodes"}} as Locust's runner keeps them."""
+        snap = self._snapshot()
+        if snap is None:
+            return {}
+        return {hash(tb): {"count": count, "msg": msg, "traceback": tb, "nodes": set(nodes.split(", ")) - {""}}
+                for count, msg, tb, nodes in snap[4]}
 
     @property
     def num_requests(self):
