@@ -1,7 +1,14 @@
 """cicada's gevent: what locustfiles use of gevent, on cicada's engine. sleep() yields to the other users;
-spawn() runs a function in its own greenlet driven by the engine."""
-from locust._runtime import GreenletExit, sleep  # noqa: F401
+spawn(), joinall(), killall(), Greenlet and gevent.pool's Pool and Group run greenlets inside the user that
+spawned them (gevent/_hub.py: their requests are measured like the user's own, made one at a time per user).
+monkey.patch_all() is accepted and does nothing."""
 from greenlet import getcurrent  # noqa: F401
+from locust._runtime import GreenletExit, sleep  # noqa: F401
+from gevent.timeout import Timeout  # noqa: F401
+from gevent.greenlet import (  # noqa: F401
+    Greenlet, iwait, joinall, kill, killall, spawn, spawn_later, wait,
+)
+from gevent import pool  # noqa: F401
 
 
 def idle(priority=0):

@@ -40,6 +40,10 @@ class _Quit(GreenletExit):
     its TaskSet's on_stop runs)."""
 
 
+# A user spawned a greenlet (gevent.spawn, a Pool) in this process: its calls check for greenlets still
+# running when they return (gevent/_hub.py). False: no check on the hot path.
+spawned_any = False
+
 # runner.quit() was called in this test: users stop at their next request or sleep (except in on_stop).
 _quitting = False
 
@@ -92,12 +96,19 @@ def _to_engine(op):
 
 
 def sleep(seconds=0):
-    """time.sleep / gevent.sleep: inside a user, the user waits and the others go on; elsewhere it blocks."""
-    if _getcurrent().parent is None:
+    """time.sleep / gevent.sleep: inside a user, the user waits and the others go on (and the greenlets it
+    spawned run meanwhile); elsewhere it blocks."""
+    current = _getcurrent()
+    if current.parent is None:
         _real_sleep(seconds)
         return
     if _quitting:
         _check_quit()
+    if spawned_any:
+        hub = getattr(current, "cicada_hub", None)
+        if hub is not None and hub.live:
+            hub.sleep(seconds)
+            return
     _to_engine((OP_SLEEP, float(seconds)))
 
 
@@ -155,14 +166,36 @@ def report_user_error(where, exc):
 # --- entry points the engine calls, each in a new greenlet ------------------------------------------
 
 
+def _end_spawned(user, kill=False):
+    """The call ends: the greenlets it spawned (gevent/_hub.py) are run to their end, or killed when the
+    user stops. None, or the call's outcome when the user was killed (or stopped) meanwhile."""
+    hub = getattr(_getcurrent(), "cicada_hub", None)
+    if hub is None or not hub.live:
+        return None
+    if kill:
+        hub.kill_all()
+        return None
+    try:
+        hub.finish()
+    except _Quit:
+        return (OP_DONE, DONE_STOP_USER)
+    except TaskDidNotYield as e:
+        return _user_exception(user, e)
+    return None
+
+
 def run_on_start(user):
     try:
         user.on_start()
     except _Quit:
+        if spawned_any:
+            _end_spawned(user, kill=True)
         return (OP_DONE, DONE_STOP_USER)
     except (Exception, TaskDidNotYield) as e:
+        if spawned_any:
+            _end_spawned(user, kill=True)
         return _user_exception(user, e)
-    return (OP_DONE, DONE_OK)
+    return (spawned_any and _end_spawned(user)) or (OP_DONE, DONE_OK)
 
 
 def run_on_stop(user):
@@ -170,11 +203,15 @@ def run_on_stop(user):
     current.in_on_stop = True  # a quit lets on_stop make its requests, as Locust's on_stop after a kill
     try:
         user.on_stop()
+        if spawned_any:
+            _end_spawned(user)
     except GreenletExit:
         pass  # the run killed the user inside on_stop (its time after the stop ran out): it ends there
     except (Exception, TaskDidNotYield) as e:
         return _user_exception(user, e)
     finally:
+        if spawned_any:
+            _end_spawned(user, kill=True)
         current.in_on_stop = False
     return (OP_DONE, DONE_OK)
 
@@ -193,11 +230,19 @@ def run_task(user, task, python_wait):
     except (RescheduleTask, InterruptTaskSet):
         pass
     except (StopUser, _Quit):
+        if spawned_any:
+            _end_spawned(user, kill=True)
         return (OP_DONE, DONE_STOP_USER)
     except TaskDidNotYield as e:
+        if spawned_any:
+            _end_spawned(user, kill=True)
         return _user_exception(user, e)  # the run is ending: no wait
     except Exception as e:
         _user_exception(user, e)
+    if spawned_any:
+        ended = _end_spawned(user)
+        if ended is not None:
+            return ended
     if python_wait and not skip_wait:
         try:
             sleep(user.wait_time())

@@ -1,0 +1,78 @@
+// gevent inside a locustfile's task (spawn, joinall, Pool, Group, get/value, timeout=, kill): the spawned
+// greenlets' requests reach the target and are measured like any other, and the end-of-run kill stops
+// them. The target's own log is the truth.
+#include <map>
+#include <string>
+
+#include "locustfile_fixture.hpp"
+#include "support/scripted_server.hpp"
+#include "support/text_count.hpp"
+
+using cicada::testing::count_occurrences;
+using cicada::testing::find_row;
+using cicada::testing::LocustfileTest;
+using cicada::testing::RecordedRequest;
+using cicada::testing::ScriptedReply;
+using cicada::testing::ScriptedServer;
+
+namespace {
+
+std::map<std::string, int> requests_by_path(const ScriptedServer& target) {
+  std::map<std::string, int> seen;
+  for (const auto& r : target.requests()) ++seen[r.target.substr(0, r.target.find('?'))];
+  return seen;
+}
+
+}  // namespace
+
+TEST_F(LocustfileTest, GreenletsSpawnedInATaskMakeMeasuredRequestsAndReturnTheirResults) {
+  ScriptedServer target;
+  target.set_fallback(ScriptedReply::respond(200, "ok"));
+  EXPECT_EQ(run_on(target.url(), "api/gevent_pool.py", {}, 1, 3), 0) << log();
+  const auto seen = requests_by_path(target);
+  const auto stats = csv("stats");
+  for (const char* path : {"/pool/0", "/pool/1", "/pool/2", "/pool/3", "/spawned/a", "/spawned/b", "/slow",
+                           "/map/1", "/map/2", "/left-running", "/report"}) {
+    EXPECT_EQ(seen.count(path) ? seen.at(path) : 0, 1) << path << "\n" << log();
+    const auto* row = find_row(stats, "GET", path);
+    ASSERT_TRUE(row) << path << "\n" << log();
+    EXPECT_EQ((*row)[2], "1") << path;  // measured like the task's own request
+    EXPECT_EQ((*row)[3], "0") << path;
+  }
+  // What the task saw of its greenlets: the pool joined, three ended (one raised), their values, a
+  // timeout that passed, a get(timeout=) that raised gevent.Timeout, a kill that ended the sleeper.
+  std::string report;
+  for (const auto& r : target.requests())
+    if (r.target.rfind("/report?", 0) == 0) report = r.target;
+  EXPECT_EQ(report,
+            "/report?joined=True&finished=3&values=200,200&error=ValueError&slow=200&in_time=0&timed_out=True"
+            "&killed=True&mapped=200,200")
+      << log();
+  // The exception in a greenlet is logged with its traceback, as gevent's hub prints it; the user goes on.
+  EXPECT_NE(log().find("ValueError: boom in a greenlet"), std::string::npos) << log();
+  EXPECT_NE(log().find("failed with ValueError"), std::string::npos) << log();
+}
+
+TEST_F(LocustfileTest, AUserKilledWhileItWaitsInPoolJoinStopsItsSpawnedGreenlets) {
+  ScriptedServer target;
+  target.set_handler([](const RecordedRequest& r) {
+    return r.target == "/stall" ? ScriptedReply::stall() : ScriptedReply::respond(200, "ok");
+  });
+  // The stalled request waited the whole run (over 1 s): a failure of the run, so it exits 1.
+  EXPECT_EQ(run_on(target.url(), "api/gevent_killed.py", {}, 2, 2), 1) << log();
+  const auto seen = requests_by_path(target);
+  const auto at = [&](const char* path) { return seen.count(path) ? seen.at(path) : 0; };
+  EXPECT_EQ(at("/stall"), 2) << log();
+  EXPECT_EQ(at("/after-stall"), 0) << log();
+  EXPECT_EQ(at("/after-sleep"), 0) << log();
+  EXPECT_EQ(at("/after-join"), 0) << log();
+  EXPECT_EQ(at("/logout"), 2) << log();
+  // Both spawned greenlets of both users were killed where they waited: their finally blocks ran.
+  EXPECT_EQ(count_occurrences(last_->out(), "SPAWNED finally"), 4u) << log();
+  const auto stats = csv("stats");
+  const auto* stall = find_row(stats, "GET", "/stall");
+  ASSERT_TRUE(stall) << log();
+  EXPECT_EQ((*stall)[2], "2");
+  EXPECT_EQ((*stall)[3], "2");  // cut at the kill: unanswered
+  EXPECT_EQ(log().find("greenlet raised"), std::string::npos) << log();
+}
