@@ -1,5 +1,6 @@
 // Locust's lifecycle events that a locustfile listens to, fired by cicada's run as Locust's runner and main
 // fire them (tests/locustfiles/api/lifecycle_events.py prints one "EVENT ..." line per event on stdout).
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -66,4 +67,33 @@ TEST_F(LocustfileTest, AListenerOnAnEventCicadaNeverFiresIsNamedOnceInTheLog) {
   // Without --reset-stats, the stats are never reset.
   EXPECT_EQ(count_occurrences(last_->out(), "EVENT reset_stats"), 0u) << text;
   EXPECT_EQ(count_occurrences(last_->out(), "EVENT spawning_complete"), 2u) << text;
+}
+
+TEST_F(LocustfileTest, TheWebUisResetFiresResetStats) {
+  const auto file = write("reset.py",
+                          "from locust import HttpUser, constant, events, task\n"
+                          "@events.reset_stats.add_listener\n"
+                          "def on_reset_stats(**kwargs):\n"
+                          "    print('EVENT reset_stats', flush=True)\n"
+                          "class Visitor(HttpUser):\n"
+                          "    wait_time = constant(0.05)\n"
+                          "    @task\n"
+                          "    def health(self):\n"
+                          "        self.client.get('/health')\n");
+  last_ = cicada({"-f", file, "--host", server_->url(), "--web-host", "127.0.0.1", "--web-port", "0",
+                  "--autostart", "--autoquit", "0", "-u", "1", "-r", "1", "-t", "60s", "--no-history"});
+  const auto started = last_->wait_for_output("cicada web UI: ", std::chrono::seconds(60));
+  ASSERT_TRUE(started) << log();
+  const auto at = started->find("cicada web UI: ") + 15;
+  const std::string url = started->substr(at, started->find('\n', at) - at);
+  const auto get = [&](const std::string& path) {
+    cicada::testing::ChildProcess curl({"/usr/bin/curl", "-s", "-o", "/dev/null", url + path});
+    return curl.wait(std::chrono::seconds(30));
+  };
+  EXPECT_EQ(count_occurrences(last_->out(), "EVENT reset_stats"), 0u) << log();
+  EXPECT_EQ(get("/stats/reset"), 0);
+  EXPECT_TRUE(last_->wait_for_output("EVENT reset_stats", std::chrono::seconds(30))) << log();
+  EXPECT_EQ(get("/stop"), 0);  // the test ends; --autoquit 0 then quits
+  EXPECT_EQ(last_->wait(std::chrono::seconds(60)), 0) << log();
+  EXPECT_EQ(count_occurrences(last_->out(), "EVENT reset_stats"), 1u) << log();
 }
