@@ -33,7 +33,8 @@ class ApiMetrics final : public http::ServerObserver {
   static constexpr std::array<double, 14> kBucketBounds = {
       0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0};
   // Status codes counted under their own label; anything else counts as code="other".
-  static constexpr std::array<int, 12> kCodes = {200, 400, 404, 405, 408, 413, 415, 422, 431, 500, 503, 0};
+  static constexpr std::array<int, 14> kCodes = {200, 400, 404, 405, 408, 413, 415,
+                                                 422, 431, 499, 500, 503, 504, 0};
 
   // workers: the server's thread count; the route labels are the router's paths plus "unmatched".
   ApiMetrics(std::size_t workers, const http::Router& router);

@@ -1,12 +1,22 @@
-// The gRPC half of cicada-model: an asynchronous grpc++ server with one completion queue per thread.
-// Each call is a small object that asks gRPC for the next call of its kind, runs the handler when one
-// arrives (replacing itself first, so the queue always has a taker), finishes it and reports it.
+// The gRPC half of cicada-model: an asynchronous grpc++ server with one completion queue per front thread
+// and as many worker threads. Each call is a small object that asks gRPC for the next call of its kind.
+// When one arrives, the front thread replaces it (so the queue always has a taker), then admits it (into
+// the in-flight count and the workers' queue) or refuses it at once; a worker runs the handler and
+// finishes it; the front thread reports it when gRPC says how it ended.
+//
+// Why two kinds of thread: when the thread that takes calls also ran them, a call arriving while every
+// thread was busy waited inside gRPC, unseen: it was neither refused at the in-flight limit nor counted in
+// /metrics, and one whose deadline passed there vanished. A front thread only takes, refuses and reports,
+// so it is always free to see a call arrive.
 #include "serving_grpc/grpc_server.hpp"
 
 #include <fmt/format.h>
 #include <grpcpp/grpcpp.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -40,6 +50,10 @@ int http_status_of(grpc::StatusCode code) {
     case grpc::StatusCode::RESOURCE_EXHAUSTED:
     case grpc::StatusCode::UNAVAILABLE:
       return 503;
+    case grpc::StatusCode::DEADLINE_EXCEEDED:  // as grpc-gateway maps them
+      return 504;
+    case grpc::StatusCode::CANCELLED:
+      return 499;
     default:
       return 500;
   }
@@ -48,8 +62,46 @@ int http_status_of(grpc::StatusCode code) {
 class Call {
  public:
   virtual ~Call() = default;
-  // ok: gRPC's verdict on the step this call waited for (false once the queue shuts down).
+  // On a front thread. ok: gRPC's verdict on the step this call waited for (false once the queue shuts
+  // down, or when the answer could not be sent).
   virtual void proceed(bool ok) = 0;
+  // On a worker thread: handle the admitted call and finish it.
+  virtual void run() = 0;
+};
+
+// Admitted calls waiting for a worker. A lock, but off the per-request work that matters: a gRPC call
+// already costs several locks inside gRPC, and this one is held for a push or a pop.
+class WorkQueue {
+ public:
+  void push(Call* call) {
+    {
+      std::lock_guard lock(mutex_);
+      calls_.push_back(call);
+    }
+    ready_.notify_one();
+  }
+  // The next call; nullptr once closed and empty.
+  Call* pop() {
+    std::unique_lock lock(mutex_);
+    ready_.wait(lock, [this] { return closed_ || !calls_.empty(); });
+    if (calls_.empty()) return nullptr;
+    Call* call = calls_.front();
+    calls_.pop_front();
+    return call;
+  }
+  void close() {
+    {
+      std::lock_guard lock(mutex_);
+      closed_ = true;
+    }
+    ready_.notify_all();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  std::deque<Call*> calls_;
+  bool closed_ = false;
 };
 
 }  // namespace
@@ -67,7 +119,9 @@ struct GrpcInferenceServer::Impl {
   Service service;
   std::unique_ptr<grpc::Server> server;
   std::vector<std::unique_ptr<grpc::ServerCompletionQueue>> queues;
-  std::vector<std::thread> threads;
+  std::vector<std::thread> threads;  // front: one per queue
+  std::vector<std::thread> workers;
+  WorkQueue work;
   std::atomic<std::size_t> inflight{0};
   std::atomic<bool> stopping{false};
   bool started = false, joined = false;
@@ -109,18 +163,27 @@ class UnaryCall final : public Call {
   }
 
   void proceed(bool ok) override {
-    if (!answered_) {
+    if (!arrived_) {
       if (!ok) {  // the queue is shutting down: no call came
         delete this;
         return;
       }
+      arrived_ = true;
+      started_ = mono_now();
       if (!server_.stopping.load(std::memory_order_relaxed))
         listen(server_, index_, asker_, handler_, route_);
-      answer();
+      admit();
       return;
     }
-    report();
+    report(ok);
     delete this;
+  }
+
+  void run() override {
+    // A call whose deadline passed while it waited for a worker is not worth the work: its client is gone.
+    if (context_.deadline() <= std::chrono::system_clock::now())
+      return finish({grpc::StatusCode::DEADLINE_EXCEEDED, "deadline exceeded while queued"});
+    finish(handle());
   }
 
  private:
@@ -130,20 +193,24 @@ class UnaryCall final : public Call {
     (server.service.*asker)(&context_, &request_bytes_, &writer_, queue, queue, this);
   }
 
-  void answer() {
-    answered_ = true;
-    started_ = mono_now();
-    grpc::Status status;
-    if (server_.stopping.load(std::memory_order_relaxed)) {
-      status = {grpc::StatusCode::UNAVAILABLE, "server is stopping"};
-    } else if (server_.inflight.fetch_add(1, std::memory_order_relaxed) >= server_.options.max_inflight) {
+  // On the front thread: into the in-flight count and the workers' queue, or refused at once (the REST
+  // port's 503: serving docs, --max-inflight).
+  void admit() {
+    if (server_.stopping.load(std::memory_order_relaxed))
+      return finish({grpc::StatusCode::UNAVAILABLE, "server is stopping"});
+    if (server_.inflight.fetch_add(1, std::memory_order_relaxed) >= server_.options.max_inflight) {
       server_.inflight.fetch_sub(1, std::memory_order_relaxed);
       if (server_.metrics != nullptr) server_.metrics->on_rejected(server_.first_slot + index_);
-      status = {grpc::StatusCode::RESOURCE_EXHAUSTED, "server at its in-flight request limit, retry later"};
-    } else {
-      counted_ = true;
-      status = handle();
+      return finish(
+          {grpc::StatusCode::RESOURCE_EXHAUSTED, "server at its in-flight request limit, retry later"});
     }
+    counted_ = true;
+    server_.work.push(this);
+  }
+
+  // Sends the answer; the front thread reports the call when gRPC is done with it (this may be deleted by
+  // then, so nothing touches it after Finish).
+  void finish(grpc::Status status) {
     grpc::ByteBuffer bytes;  // Finish copies it (a reference to its slices) before returning
     if (status.ok()) {
       bool own = false;
@@ -169,8 +236,14 @@ class UnaryCall final : public Call {
     }
   }
 
-  void report() {
+  // sent: gRPC sent the status. When it did not, the client's deadline passed or it cancelled the call;
+  // either way the call ended and is counted, under the status of what happened to it.
+  void report(bool sent) {
     if (counted_) server_.inflight.fetch_sub(1, std::memory_order_relaxed);
+    if (!sent) {
+      code_ = context_.deadline() <= std::chrono::system_clock::now() ? grpc::StatusCode::DEADLINE_EXCEEDED
+                                                                      : grpc::StatusCode::CANCELLED;
+    }
     if (server_.metrics != nullptr) {
       server_.metrics->on_response(server_.first_slot + index_, route_, http_status_of(code_),
                                    mono_now() - started_);
@@ -187,7 +260,7 @@ class UnaryCall final : public Call {
   Request request_;
   Response response_;
   grpc::ServerAsyncResponseWriter<grpc::ByteBuffer> writer_;
-  bool answered_ = false, counted_ = false;
+  bool arrived_ = false, counted_ = false;
   grpc::StatusCode code_ = grpc::StatusCode::OK;
   MonoTime started_{};
 };
@@ -273,7 +346,12 @@ Result<void> GrpcInferenceServer::start() {
     return make_error(fmt::format("cannot listen for gRPC on {}", where));
   }
   s.started = true;
-  for (std::size_t i = 0; i < s.options.threads; ++i) s.threads.emplace_back([&s, i] { s.serve(i); });
+  for (std::size_t i = 0; i < s.options.threads; ++i) {
+    s.threads.emplace_back([&s, i] { s.serve(i); });
+    s.workers.emplace_back([&s] {
+      while (Call* call = s.work.pop()) call->run();
+    });
+  }
   return {};
 }
 
@@ -290,8 +368,14 @@ std::size_t GrpcInferenceServer::inflight() const { return impl_->inflight.load(
 void GrpcInferenceServer::stop() {
   Impl& s = *impl_;
   if (s.stopping.exchange(true) || !s.started) return;
-  // Waits for running calls up to the grace, cancelling what is left; the queues drain after it.
+  // Waits for running calls up to the grace, cancelling what is left. The workers then finish what they
+  // hold (a cancelled call's Finish still completes on its queue), and only then may the queues shut down
+  // and drain: an operation started on a queue after its Shutdown is an error.
   s.server->Shutdown(std::chrono::system_clock::now() + s.options.shutdown_grace);
+  s.work.close();
+  for (auto& t : s.workers) {
+    if (t.joinable()) t.join();
+  }
   for (auto& queue : s.queues) queue->Shutdown();
 }
 

@@ -6,16 +6,18 @@
 //     API's words (serving/infer_inputs.hpp: "invalid inference request: age[0]: out of range [..]");
 //   - another model name or version: NOT_FOUND; a message above max_message_bytes: RESOURCE_EXHAUSTED
 //     (gRPC's own check);
-//   - more than max_inflight calls in progress: RESOURCE_EXHAUSTED at once (the REST port's 503), and
-//     UNAVAILABLE for calls that arrive while the server stops.
-// Metrics: each call is counted in the REST API's ApiMetrics under the route it mirrors (ModelInfer under
-// /v2/models/<name>/infer, ModelMetadata under /v2/models/<name>, ...) with the HTTP status of the same
-// meaning (OK 200, INVALID_ARGUMENT 400, NOT_FOUND 404, RESOURCE_EXHAUSTED and UNAVAILABLE 503), so
+//   - more than max_inflight calls admitted and not yet ended: RESOURCE_EXHAUSTED at once (the REST
+//     port's 503), however busy the workers are, and UNAVAILABLE for calls that arrive while the server
+//     stops.
+// Metrics: each call that ends is counted in the REST API's ApiMetrics under the route it mirrors
+// (ModelInfer under /v2/models/<name>/infer, ModelMetadata under /v2/models/<name>, ...) with the HTTP
+// status of the same meaning (OK 200, INVALID_ARGUMENT 400, NOT_FOUND 404, RESOURCE_EXHAUSTED and
+// UNAVAILABLE 503, DEADLINE_EXCEEDED 504, CANCELLED 499: a call whose client gave up counts too), so
 // /metrics keeps one set of counters whichever transport a client uses.
 //
-// Threads: `threads` completion queues, each drained by one thread that runs the calls it receives from
-// start to finish (inference is short and CPU-bound: a hand-off would only add latency). Thread i writes
-// ApiMetrics slot first_metrics_slot + i, so the REST workers' slots come first.
+// Threads: `threads` front threads, each draining one completion queue (taking calls, refusing them at
+// the limit, reporting them), and `threads` workers running the admitted calls in arrival order. Front
+// thread i writes ApiMetrics slot first_metrics_slot + i, so the REST workers' slots come first.
 // gRPC headers stay in grpc_server.cpp, so including this costs nothing.
 #include <cstddef>
 #include <cstdint>

@@ -4,6 +4,7 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <future>
 
 #include "grpc_oip/inference.grpc.pb.h"
@@ -45,6 +46,40 @@ class GrpcApiTest : public ::testing::Test {
     grpc::ClientContext context;
     context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
     return stub_->ModelInfer(&context, request, &response);
+  }
+
+  // /metrics once it holds every one of lines (or after 20 s): a call is reported once gRPC is done with
+  // it, a moment after its client has the answer.
+  std::string metrics_with(const std::vector<std::string>& lines) {
+    std::string text;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    do {
+      text = metrics_->render();
+      if (std::all_of(lines.begin(), lines.end(),
+                      [&](const std::string& l) { return text.find(l) != std::string::npos; }))
+        break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    } while (std::chrono::steady_clock::now() < deadline);
+    return text;
+  }
+
+  // n ModelInfer calls of the payload at once, each on its own thread.
+  std::vector<std::future<grpc::StatusCode>> calls(int n) {
+    std::vector<std::future<grpc::StatusCode>> out;
+    for (int i = 0; i < n; ++i) {
+      out.push_back(std::async(std::launch::async, [this] {
+        ModelInferResponse r;
+        return infer(infer_request(), r).error_code();
+      }));
+    }
+    return out;
+  }
+  // Waits (up to 20 s, however slow the machine) until n calls are in flight.
+  bool in_flight(std::size_t n) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (server_->inflight() < n && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    return server_->inflight() == n;
   }
 
   // Status of a ModelInfer whose inputs were changed by edit.
@@ -172,6 +207,7 @@ TEST_F(GrpcApiTest, EveryBadRequestIsInvalidArgumentNamingTheField) {
   };
   const std::vector<Case> cases = {
       {"out of range", set_value("age", 400), "age[0]: out of range"},
+      {"unknown category", set_value("thal", 99), "thal[0]: unknown category 99: expected one of 0, 1, 2, 3"},
       {"not finite", set_value("chol", std::nan("")), "chol[0]: must be a finite number"},
       {"missing", [](ModelInferRequest& r) { r.mutable_inputs()->RemoveLast(); }, "oldpeak: missing"},
       {"unknown", [](ModelInferRequest& r) { r.add_inputs()->set_name("height"); }, "height: unknown input"},
@@ -237,16 +273,8 @@ TEST_F(GrpcApiTest, CallsCountInTheRestMetricsUnderTheRouteTheyMirror) {
     r.mutable_inputs(6)->mutable_contents()->set_fp64_contents(0, 400);
   };
   ASSERT_EQ(infer_edited(out_of_range).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  // The call is reported once its answer is written, a moment after the client has it.
-  std::string text;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  do {
-    text = metrics_->render();
-    if (text.find(R"(route="/v2/models/heart-disease/infer",code="200"} 1)") != std::string::npos &&
-        text.find(R"(route="/v2/models/heart-disease/infer",code="400"} 1)") != std::string::npos)
-      break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  } while (std::chrono::steady_clock::now() < deadline);
+  const std::string text = metrics_with({R"(route="/v2/models/heart-disease/infer",code="200"} 1)",
+                                         R"(route="/v2/models/heart-disease/infer",code="400"} 1)"});
   EXPECT_NE(text.find(R"(route="/v2/models/heart-disease/infer",code="200"} 1)"), std::string::npos) << text;
   EXPECT_NE(text.find(R"(route="/v2/models/heart-disease/infer",code="400"} 1)"), std::string::npos) << text;
 }
@@ -286,13 +314,7 @@ TEST_F(GrpcApiTest, BytesThatAreNotTheMethodsMessageAreInvalidArgumentAndCounted
   std::string good;
   ASSERT_TRUE(infer_request().SerializeToString(&good));
   EXPECT_TRUE(call_with_bytes(server_->address(), infer_method, good).ok());
-  std::string text;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  do {
-    text = metrics_->render();
-    if (text.find(R"(route="/v2/models/heart-disease/infer",code="400"} 3)") != std::string::npos) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  } while (std::chrono::steady_clock::now() < deadline);
+  const std::string text = metrics_with({R"(route="/v2/models/heart-disease/infer",code="400"} 3)"});
   EXPECT_NE(text.find(R"(route="/v2/models/heart-disease/infer",code="400"} 3)"), std::string::npos) << text;
 }
 
@@ -334,6 +356,45 @@ TEST_F(GrpcApiTest, AtTheInflightLimitCallsAreRefusedWithResourceExhaustedAtOnce
   EXPECT_EQ(first.get(), grpc::StatusCode::OK);
   EXPECT_NE(metrics_->render().find("cicada_http_requests_rejected_total 1"), std::string::npos)
       << metrics_->render();
+}
+
+// Calls that arrive while every thread is busy are refused at the in-flight limit, as the REST port
+// answers 503, instead of waiting inside gRPC (where they used to queue unseen and run later, OK).
+TEST_F(GrpcApiTest, OverTheInflightLimitCallsAreRefusedEvenWhenEveryThreadIsBusy) {
+  GrpcServerOptions options;
+  options.max_inflight = 2;
+  start(options, SimulatedCost{std::chrono::milliseconds(3000), CostMode::kSleep});
+  // Two calls fill the limit and hold both threads (the fixture's 2) for 3 s each.
+  auto held = calls(2);
+  ASSERT_TRUE(in_flight(2)) << "the first two calls never showed in flight";
+  for (auto& f : calls(3)) EXPECT_EQ(f.get(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  for (auto& f : held) EXPECT_EQ(f.get(), grpc::StatusCode::OK);
+  const std::string text = metrics_with(
+      {"cicada_http_requests_rejected_total 3", R"(route="/v2/models/heart-disease/infer",code="503"} 3)"});
+  EXPECT_NE(text.find("cicada_http_requests_rejected_total 3"), std::string::npos) << text;
+  EXPECT_NE(text.find(R"(route="/v2/models/heart-disease/infer",code="503"} 3)"), std::string::npos) << text;
+}
+
+// A call whose deadline passes while it waits for a busy thread still ends in /metrics (code 504), as
+// every call does. Before, it waited inside gRPC and expired there, never seen by the server.
+TEST_F(GrpcApiTest, ACallWhoseDeadlinePassesWhileQueuedIsCounted) {
+  start(GrpcServerOptions{}, SimulatedCost{std::chrono::milliseconds(2000), CostMode::kSleep});
+  auto held = calls(2);
+  ASSERT_TRUE(in_flight(2)) << "the first two calls never showed in flight";
+  {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(200));
+    ModelInferResponse r;
+    EXPECT_EQ(stub_->ModelInfer(&context, infer_request(), &r).error_code(),
+              grpc::StatusCode::DEADLINE_EXCEEDED);
+  }
+  for (auto& f : held) EXPECT_EQ(f.get(), grpc::StatusCode::OK);
+  const std::string expired = R"(route="/v2/models/heart-disease/infer",code="504"} 1)";
+  const std::string answered = R"(route="/v2/models/heart-disease/infer",code="200"} 2)";
+  const std::string text = metrics_with({expired, answered});
+  EXPECT_NE(text.find(expired), std::string::npos) << text;
+  EXPECT_NE(text.find(answered), std::string::npos) << text;
+  EXPECT_EQ(server_->inflight(), 0u);
 }
 
 TEST_F(GrpcApiTest, AMessageAboveTheSizeLimitIsRefused) {
