@@ -5,7 +5,7 @@
 
 using cicada::Task;
 
-// Categorical features are choices: the model accepts any category, so out_of_range breaks a numeric one.
+// Categorical features are choices among the model's categories; out_of_range breaks a numeric one.
 static const auto kHeart = cicada::JsonPayload()
                                .choice("sex", {"0", "1"})
                                .choice("cp", {"0", "1", "2", "3"})

@@ -68,7 +68,17 @@ bool read_number(simdjson::dom::element value, double& number, std::string& prob
 }
 
 std::string check_field_value(const FieldSchema& field, double v) {
-  if (field.kind == FieldKind::kCategorical) return {};
+  if (field.kind == FieldKind::kCategorical) {
+    if (field.has_category(v)) return {};
+    // The categories a client may send, the first kShown of them (GET /v2/models/<name> lists them all).
+    constexpr std::size_t kShown = 16;
+    std::string problem = fmt::format("unknown category {:g}: expected one of ", v);
+    for (std::size_t i = 0; i < field.categories.size() && i < kShown; ++i)
+      fmt::format_to(std::back_inserter(problem), "{}{:g}", i == 0 ? "" : ", ", field.categories[i]);
+    if (field.categories.size() > kShown)
+      fmt::format_to(std::back_inserter(problem), " ({} in all)", field.categories.size());
+    return problem;
+  }
   if (v < field.accept_min || v > field.accept_max) {
     return fmt::format("out of range [{:g}, {:g}]", field.accept_min, field.accept_max);
   }

@@ -38,8 +38,8 @@ std::size_t thread_json_buffer_bytes();
 // Returns true when value is a finite number.
 bool read_number(simdjson::dom::element value, double& number, std::string& problem);
 
-// Empty when the field accepts v, else the problem ("out of range [0, 154]"). Categorical fields accept
-// any finite number: the model ignores categories it never saw.
+// Empty when the field accepts v, else the problem: "out of range [0, 154]" for a numeric field,
+// "unknown category 9: expected one of 0, 1, 2, 3" for a categorical one (docs/serving.md, "Input rules").
 std::string check_field_value(const FieldSchema& field, double v);
 
 // For a document simdjson rejected: adds a field error for each value that is a non-JSON token (NaN,

@@ -120,21 +120,25 @@ void add_v2_routes(http::Router& router, const Model& model, SimulatedCost simul
   router.add("GET", "/v2/health/ready", [](const http::ServerRequest&, http::ServerResponse& out) {
     json_answer(out, "{\"ready\":true}");
   });
-  const std::string base = "/v2/models/" + model.name();
-  router.add("GET", base,
-             [metadata = v2_model_metadata(model)](const http::ServerRequest&, http::ServerResponse& out) {
-               json_answer(out, metadata);
-             });
+  // The model's routes, unversioned and under its one version (/v2/models/<name>/versions/<version>), as
+  // the protocol has both: a client pinned to a version reaches the same handlers.
+  const std::string metadata = v2_model_metadata(model);
   std::string ready = "{\"name\":";
   append_json_string(ready, model.name());
   ready += ",\"ready\":true}";
-  router.add("GET", base + "/ready",
-             [ready](const http::ServerRequest&, http::ServerResponse& out) { json_answer(out, ready); });
-  router.add(
-      "POST", base + "/infer",
+  const http::Handler infer =
       with_simulated_cost([&model](const http::ServerRequest& request,
                                    http::ServerResponse& out) { handle_v2_infer(model, request, out); },
-                          simulated_cost));
+                          simulated_cost);
+  const std::string unversioned = "/v2/models/" + model.name();
+  for (const std::string& base : {unversioned, unversioned + "/versions/" + model.version()}) {
+    router.add("GET", base, [metadata](const http::ServerRequest&, http::ServerResponse& out) {
+      json_answer(out, metadata);
+    });
+    router.add("GET", base + "/ready",
+               [ready](const http::ServerRequest&, http::ServerResponse& out) { json_answer(out, ready); });
+    router.add("POST", base + "/infer", infer);
+  }
 }
 
 }  // namespace cicada::serving

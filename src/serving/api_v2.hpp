@@ -6,6 +6,7 @@
 //                                                    and the schema (kinds, accepted ranges, categories)
 //   GET  /v2/models/<name>/ready                  -> {"name": ..., "ready": true}
 //   POST /v2/models/<name>/infer                  -> outputs "probability" (FP64) and "diagnosis" (BYTES)
+//   and the same three under /v2/models/<name>/versions/<version> for the model's version
 // An infer request carries one tensor per schema field, named after it, shape [N] or [N, 1], all the
 // same N; "data" flat (or nested one level). Errors use the API's format, keyed by input name.
 #include <string>

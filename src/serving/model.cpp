@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <limits>
@@ -27,12 +28,19 @@ Result<Model> Model::from_parts(std::string name, std::string version, InputSche
                                   schema.fields.size(), preprocessing.num_fields()));
   }
   for (std::size_t i = 0; i < schema.fields.size(); ++i) {
-    const auto& f = schema.fields[i];
+    auto& f = schema.fields[i];
     const auto& p = preprocessing.fields()[i];
     if (f.name != p.name || f.kind != p.kind) {
       return make_error(
           fmt::format("model: field {} is \"{}\" ({}) in the schema but \"{}\" ({}) in preprocessing", i,
                       f.name, kind_name(f.kind), p.name, kind_name(p.kind)));
+    }
+    // The categories the API accepts (check_field_value): those seen in the CSV and every one the model
+    // encodes (the fill value, when training rows lacked the field), sorted for a binary search.
+    if (f.kind == FieldKind::kCategorical) {
+      f.categories.insert(f.categories.end(), p.categories.begin(), p.categories.end());
+      std::sort(f.categories.begin(), f.categories.end());
+      f.categories.erase(std::unique(f.categories.begin(), f.categories.end()), f.categories.end());
     }
   }
   if (booster.num_features() != preprocessing.num_features()) {
@@ -82,10 +90,10 @@ std::string Model::manifest_json(std::string_view extra) const {
     json field = {{"name", f.name},
                   {"kind", kind_name(f.kind)},
                   {"observed_min", f.observed_min},
-                  {"observed_max", f.observed_max},
-                  {"accept_min", f.accept_min},
-                  {"accept_max", f.accept_max}};
+                  {"observed_max", f.observed_max}};
     if (f.kind == FieldKind::kNumeric) {
+      field["accept_min"] = f.accept_min;
+      field["accept_max"] = f.accept_max;
       field["preprocess"] = {
           {"impute", "median"}, {"median", p.median}, {"mean", p.mean}, {"scale", p.scale}};
     } else {
@@ -148,11 +156,14 @@ Result<Model> Model::load(const std::filesystem::path& dir) {
       p.kind = f.kind;
       f.observed_min = jf.at("observed_min").get<double>();
       f.observed_max = jf.at("observed_max").get<double>();
-      if (jf.contains("accept_min") && jf.contains("accept_max")) {
-        f.accept_min = jf.at("accept_min").get<double>();
-        f.accept_max = jf.at("accept_max").get<double>();
-      } else {
-        set_accept_range(f);
+      // Categorical fields accept their categories only (older models wrote a range for them too).
+      if (f.kind == FieldKind::kNumeric) {
+        if (jf.contains("accept_min") && jf.contains("accept_max")) {
+          f.accept_min = jf.at("accept_min").get<double>();
+          f.accept_max = jf.at("accept_max").get<double>();
+        } else {
+          set_accept_range(f);
+        }
       }
       const json& jp = jf.at("preprocess");
       if (f.kind == FieldKind::kNumeric) {

@@ -41,7 +41,7 @@ payloads:
       thalach: {int: [60, 200]}
       exang: {choice: [0, 1]}
       oldpeak: {float: [0, 7]}
-  # Categorical features are choices (the model accepts any category), so out_of_range and wrong_type
+  # Categorical features are choices among the model's categories, so out_of_range and wrong_type
   # pick one of the numeric features, which the server range-checks.
   heart_out_of_range: {invalid: out_of_range, of: heart}
   heart_missing: {invalid: drop_field, of: heart}

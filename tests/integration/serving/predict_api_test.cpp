@@ -79,10 +79,17 @@ TEST_F(ModelApiTest, BatchAnswersAnArrayInOrder) {
   EXPECT_EQ(r->body.substr(1, single->body.size()), single->body);  // first item == the single answer
 }
 
-TEST_F(ModelApiTest, UnknownCategoryIsAcceptedButMustBeANumber) {
-  auto r = post("/predict", payload_with("thal", "99"));
-  ASSERT_TRUE(r);
-  EXPECT_EQ(r->status, 200) << r->body;
+// A category the model never saw is refused, naming the field and the categories it knows: scored, it
+// would get a probability that looks like any other (all-zero one-hots) from a model that knows nothing
+// of it. Before, any number was accepted for a categorical field.
+TEST_F(ModelApiTest, UnknownCategoryIsRefusedNamingTheFieldAndTheCategories) {
+  expect_field_error(post("/predict", payload_with("thal", "99")), 400, "thal",
+                     "unknown category 99: expected one of 0, 1, 2, 3");
+  expect_field_error(post("/predict", payload_with("sex", "0.5")), 400, "sex",
+                     "unknown category 0.5: expected one of 0, 1");
+  auto known = post("/predict", payload_with("thal", "3.0"));
+  ASSERT_TRUE(known);
+  EXPECT_EQ(known->status, 200) << known->body;
   expect_field_error(post("/predict", payload_with("thal", "\"2\"")), 400, "thal", "must be a number");
 }
 

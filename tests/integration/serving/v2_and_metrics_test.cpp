@@ -93,6 +93,39 @@ TEST_F(ModelApiTest, V2InferErrorsNameTheInput) {
   EXPECT_EQ(wrong_type->status, 415);
 }
 
+// The protocol's versioned routes answer for the model's version (1) as the unversioned ones do, and
+// another version is 404.
+TEST_F(ModelApiTest, V2VersionedRoutesServeTheModelsVersion) {
+  auto metadata = get("/v2/models/heart-disease/versions/1");
+  ASSERT_TRUE(metadata);
+  EXPECT_EQ(metadata->status, 200) << metadata->body;
+  EXPECT_EQ(metadata->body, get("/v2/models/heart-disease")->body);
+  auto ready = get("/v2/models/heart-disease/versions/1/ready");
+  ASSERT_TRUE(ready);
+  EXPECT_EQ(ready->status, 200);
+  EXPECT_NE(ready->body.find("\"ready\":true"), std::string::npos) << ready->body;
+  auto infer = post("/v2/models/heart-disease/versions/1/infer", infer_body());
+  ASSERT_TRUE(infer);
+  EXPECT_EQ(infer->status, 200) << infer->body;
+  EXPECT_EQ(infer->body, post("/v2/models/heart-disease/infer", infer_body())->body);
+  EXPECT_NE(infer->body.find("\"model_version\":\"1\""), std::string::npos) << infer->body;
+  auto other = post("/v2/models/heart-disease/versions/2/infer", infer_body());
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->status, 404);
+}
+
+// The v2 route refuses a category the model never saw as /predict and gRPC do (serving/api_json.hpp).
+TEST_F(ModelApiTest, V2InferRefusesAnUnknownCategory) {
+  std::string body = infer_body();
+  const std::string thal = R"("thal", "shape": [2], "datatype": "FP64", "data": [2, 1])";
+  body.replace(body.find(thal), thal.size(), R"("thal", "shape": [2], "datatype": "FP64", "data": [2, 7])");
+  auto r = post("/v2/models/heart-disease/infer", body);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400) << r->body;
+  EXPECT_NE(r->body.find(R"("thal[1]":"unknown category 7: expected one of 0, 1, 2, 3")"), std::string::npos)
+      << r->body;
+}
+
 // The tensor's datatype and shape, the requested outputs and the id are read as the gRPC service reads
 // them (serving/infer_inputs.hpp): what one transport refuses, the other does too. Before, REST ignored
 // them, and a shape of [3] over one value, a BYTES tensor of numbers or 0.5 as an INT32 got 200.

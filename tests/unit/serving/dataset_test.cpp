@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "serving/api_json.hpp"
 #include "test_util.hpp"
 
 using namespace cicada::serving;
@@ -128,6 +129,21 @@ TEST(AcceptRange, RuleIsObservedRangeWidenedBySpanClampedAtZero) {
   EXPECT_EQ(f.accept_max, 8);
 }
 
+// A constant column has no spread: its margin is max(|value|, 1). It used to accept its one value only.
+TEST(AcceptRange, AConstantColumnIsWidenedByItsMagnitudeOrOne) {
+  const auto range_of = [](double v) {
+    FieldSchema f;
+    f.observed_min = f.observed_max = v;
+    set_accept_range(f);
+    return std::pair{f.accept_min, f.accept_max};
+  };
+  EXPECT_EQ(range_of(5), (std::pair{0.0, 10.0}));
+  EXPECT_EQ(range_of(0), (std::pair{0.0, 1.0}));
+  EXPECT_EQ(range_of(0.25), (std::pair{0.0, 1.25}));
+  EXPECT_EQ(range_of(-3), (std::pair{-6.0, 0.0}));
+  EXPECT_EQ(range_of(1000), (std::pair{0.0, 2000.0}));
+}
+
 TEST(Schema, HeartDiseaseAcceptsTheLoadTestRangesAndRejectsAbsurdValues) {
   auto d = read_csv(cicada::serving::test::heart_csv(), DatasetSpec::heart_disease());
   ASSERT_TRUE(d.ok());
@@ -143,10 +159,11 @@ TEST(Schema, HeartDiseaseAcceptsTheLoadTestRangesAndRejectsAbsurdValues) {
       {"thalach", 60, 200}, {"exang", 0, 1}, {"oldpeak", 0, 7}};
   for (const auto& [name, lo, hi] : valid) {
     const FieldSchema& f = s.fields[static_cast<std::size_t>(s.index_of(name))];
-    EXPECT_LE(f.accept_min, lo) << name;
-    EXPECT_GE(f.accept_max, hi) << name;
-    EXPECT_GT(f.accept_min, -1) << name << ": negative values must be rejected";
-    EXPECT_LT(f.accept_max, 1e6) << name;
+    // Every whole value the payloads draw (oldpeak's fractions lie between its ends) is accepted.
+    for (double v = lo; v <= hi; ++v) EXPECT_EQ(check_field_value(f, v), "") << name << " " << v;
+    EXPECT_EQ(check_field_value(f, hi), "") << name;
+    EXPECT_NE(check_field_value(f, -1), "") << name << ": negative values must be rejected";
+    EXPECT_NE(check_field_value(f, 1e6), "") << name;
   }
   const FieldSchema& cp = s.fields[static_cast<std::size_t>(s.index_of("cp"))];
   EXPECT_EQ(cp.kind, FieldKind::kCategorical);
