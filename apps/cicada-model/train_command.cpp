@@ -3,9 +3,11 @@
 // model directory (docs/model.md). Bad input exits 2 with one line on stderr and writes nothing.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <ctime>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <optional>
 
@@ -84,6 +86,48 @@ std::optional<std::string> not_utf8_problem(const TrainOptions& o) {
   return std::nullopt;
 }
 
+// The model's name and version are URL path segments (/v2/models/<name>/versions/<version>), matched as
+// sent: a character a client percent-encodes (a space, '/', '%', '?', non-ASCII...) or a dot segment it
+// removes ("." and "..") made a model that trained but that no route could reach. Refused before training.
+std::optional<std::string> unservable_name_problem(const TrainOptions& o) {
+  constexpr std::size_t kMaxBytes = 128;
+  const auto servable = [](const std::string& v) {
+    if (v.empty() || v.size() > kMaxBytes || v == "." || v == "..") return false;
+    return std::all_of(v.begin(), v.end(), [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+             c == '_' || c == '~' || c == '-';
+    });
+  };
+  for (const auto& [option, value] :
+       {std::pair{"--name", &o.name}, std::pair{"--model-version", &o.version}}) {
+    if (!servable(*value)) {
+      return fmt::format(
+          "{}: \"{}\" cannot be served: it is part of the URL (/v2/models/<name>/versions/<version>), so it "
+          "must be 1 to {} characters among A-Z a-z 0-9 . _ ~ - and not \".\" or \"..\"",
+          option, *value, kMaxBytes);
+    }
+  }
+  return std::nullopt;
+}
+
+// `--categorical ''` (or `--numeric ''`) trains with no columns of that kind. CLI11 reads the empty value
+// as one empty name, which validate() would refuse as "an empty column name".
+void drop_empty_lists(DatasetSpec& spec) {
+  for (auto* list : {&spec.numeric, &spec.categorical}) {
+    if (list->size() == 1 && list->front().empty()) list->clear();
+  }
+}
+
+// Progress lines on stderr (serving/progress.hpp) for a data file of this size or more: smaller ones read
+// and train in a few seconds at most, and print nothing.
+constexpr std::uintmax_t kProgressBytes = 8'000'000;
+
+bool big_file(const std::string& path) {
+  std::error_code ec;
+  const std::uintmax_t bytes = std::filesystem::file_size(path, ec);
+  return !ec && bytes >= kProgressBytes;
+}
+
 struct FoldScore {
   double accuracy = 0, auc = 0;
 };
@@ -95,8 +139,10 @@ int run_train(const TrainOptions& o) {
   if (!(o.validation_fraction > 0 && o.validation_fraction < 1))
     return fail_input("--val-fraction must be in (0, 1)");
   if (auto problem = not_utf8_problem(o)) return fail_input(*problem);
+  if (auto problem = unservable_name_problem(o)) return fail_input(*problem);
 
-  auto data = read_csv(o.data, o.spec);
+  Progress progress(big_file(o.data));
+  auto data = read_csv(o.data, o.spec, &progress);
   if (!data) return fail_input(data.error().message);
   std::size_t positives = 0;
   for (float y : data->labels) positives += y != 0 ? 1 : 0;
@@ -128,7 +174,8 @@ int run_train(const TrainOptions& o) {
   }
   std::fflush(stdout);
 
-  auto fitted = fit_pipeline(*data, split.train, p);
+  progress.start(fmt::format("training {} on {} rows", p.booster, split.train.size()));
+  auto fitted = fit_pipeline(*data, split.train, p, &progress);
   if (!fitted) return fail_internal(fitted.error().message);
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
@@ -161,7 +208,8 @@ int run_train(const TrainOptions& o) {
     json per_fold = json::array();
     for (std::size_t f = 0; f < folds.size(); ++f) {
       const auto train_rows = rows_except(folds, f);
-      auto fold_fit = fit_pipeline(*data, train_rows, p);
+      progress.start(fmt::format("fold {}/{}: training on {} rows", f + 1, folds.size(), train_rows.size()));
+      auto fold_fit = fit_pipeline(*data, train_rows, p, &progress);
       if (!fold_fit) return fail_internal(fold_fit.error().message);
       const auto probs = predict_rows(*fold_fit, *data, folds[f]);
       const auto labels = labels_of(*data, folds[f]);
@@ -243,11 +291,12 @@ std::function<int()> add_train_command(CLI::App& app) {
       ->check(CLI::Range(std::int64_t{0}, static_cast<std::int64_t>(TrainParams::kMaxSeed)))
       ->capture_default_str();
   cmd->add_option("--numeric", options->spec.numeric,
-                  "Numeric feature columns (median impute, standard scale)")
+                  "Numeric feature columns (median impute, standard scale); '' for none")
       ->delimiter(',')
       ->capture_default_str();
   cmd->add_option("--categorical", options->spec.categorical,
-                  "Categorical feature columns (constant impute, one-hot, unknown ignored)")
+                  "Categorical feature columns (constant impute, one-hot; serving refuses a category not "
+                  "seen in training); --categorical '' trains on numeric columns only")
       ->delimiter(',')
       ->capture_default_str();
   cmd->add_option("--label", options->spec.label, "Label column (0/1)")->capture_default_str();
@@ -267,11 +316,17 @@ std::function<int()> add_train_command(CLI::App& app) {
   cmd->add_option_function<int>(
       "--max-depth", [options](int v) { options->params.max_depth = v; },
       "gbtree tree depth, 1..32 (default: 1)");
-  cmd->add_option("--name", options->name, "Model name (Open Inference Protocol)")->capture_default_str();
-  cmd->add_option("--model-version", options->version, "Model version")->capture_default_str();
+  cmd->add_option("--name", options->name,
+                  "Model name (Open Inference Protocol; in URLs, so 1-128 of A-Z a-z 0-9 . _ ~ -)")
+      ->capture_default_str();
+  cmd->add_option("--model-version", options->version, "Model version (the same characters as --name)")
+      ->capture_default_str();
   cmd->add_option("--positive-label", options->positive_label, "Name of label 1")->capture_default_str();
   cmd->add_option("--negative-label", options->negative_label, "Name of label 0")->capture_default_str();
-  return [options] { return run_train(*options); };
+  return [options] {
+    drop_empty_lists(options->spec);
+    return run_train(*options);
+  };
 }
 
 }  // namespace cicada::model_app

@@ -6,11 +6,11 @@
 #include <cerrno>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <limits>
+#include <memory>
 #include <set>
-#include <sstream>
 #include <string_view>
 
 namespace cicada::serving {
@@ -69,6 +69,64 @@ bool parse_number(std::string_view s, double& out) {
   return ec == std::errc() && end == s.data() + s.size() && std::isfinite(out);
 }
 
+// The lines of a file, read 1 MiB at a time: the file is never held whole (a 200 MB CSV used to be read
+// into a stringstream and copied to a string, 400 MB before the first row was parsed). A line is a view
+// into the buffer, valid until the next call; it has no '\n'.
+class LineReader {
+ public:
+  explicit LineReader(std::FILE* file) : file_(file) {}
+
+  bool next(std::string_view& line) {
+    for (;;) {
+      const std::size_t nl = buffer_.find('\n', pos_);
+      if (nl != std::string::npos) {
+        line = std::string_view(buffer_).substr(pos_, nl - pos_);
+        pos_ = nl + 1;
+        return true;
+      }
+      if (eof_) {
+        if (pos_ >= buffer_.size()) return false;
+        line = std::string_view(buffer_).substr(pos_);
+        pos_ = buffer_.size();
+        return true;
+      }
+      buffer_.erase(0, pos_);  // the partial line moves to the front; the next chunk follows it
+      pos_ = 0;
+      const std::size_t kept = buffer_.size();
+      buffer_.resize(kept + kChunk);
+      const std::size_t got = std::fread(buffer_.data() + kept, 1, kChunk, file_);
+      buffer_.resize(kept + got);
+      bytes_ += got;
+      eof_ = got == 0;
+    }
+  }
+  // Bytes read from the file so far (for progress).
+  std::uint64_t bytes() const { return bytes_; }
+
+ private:
+  static constexpr std::size_t kChunk = 1 << 20;
+  std::FILE* file_;
+  std::string buffer_;
+  std::size_t pos_ = 0;
+  std::uint64_t bytes_ = 0;
+  bool eof_ = false;
+};
+
+// Newlines in a regular file (a first pass, so the rows' storage is allocated once at its final size
+// instead of growing by doubling: up to twice the memory, and three times while it moves); 0 for
+// anything else (a pipe can be read once only).
+std::size_t count_lines(const std::filesystem::path& file) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(file, ec)) return 0;
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(file.c_str(), "rb"), &std::fclose);
+  if (!f) return 0;
+  std::vector<char> chunk(1 << 20);
+  std::size_t lines = 1;
+  while (const std::size_t got = std::fread(chunk.data(), 1, chunk.size(), f.get()))
+    lines += static_cast<std::size_t>(std::count(chunk.data(), chunk.data() + got, '\n'));
+  return lines;
+}
+
 std::string shown(std::string_view cell) {
   constexpr std::size_t kMax = 40;
   if (cell.size() <= kMax) return fmt::format("\"{}\"", cell);
@@ -98,19 +156,19 @@ Result<void> DatasetSpec::validate() const {
   return {};
 }
 
-Result<Dataset> read_csv(const std::filesystem::path& file, const DatasetSpec& spec) {
+Result<Dataset> read_csv(const std::filesystem::path& file, const DatasetSpec& spec, Progress* progress) {
   const std::string src = file.string();
   if (auto ok = spec.validate(); !ok) return make_error(fmt::format("{}: {}", src, ok.error().message));
   std::error_code ec;
   if (std::filesystem::is_directory(file, ec))
     return make_error(fmt::format("{}: is a directory, not a CSV file", src));
-  std::ifstream in(file, std::ios::binary);
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> in(std::fopen(file.c_str(), "rb"), &std::fclose);
   if (!in) return make_error(fmt::format("{}: cannot open: {}", src, std::strerror(errno)));
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  std::string text = buffer.str();
-  std::string_view rest(text);
-  if (rest.substr(0, 3) == "\xEF\xBB\xBF") rest.remove_prefix(3);
+  const std::uintmax_t file_bytes = std::filesystem::file_size(file, ec);
+  const double file_mb = ec ? 0.0 : static_cast<double>(file_bytes) / 1e6;
+  const std::size_t line_estimate = count_lines(file);
+  LineReader reader(in.get());
+  if (progress != nullptr) progress->start(fmt::format("reading {}", src));
 
   Dataset d;
   d.source = src;
@@ -123,14 +181,14 @@ Result<Dataset> read_csv(const std::filesystem::path& file, const DatasetSpec& s
     d.kinds.push_back(FieldKind::kCategorical);
   }
   const std::size_t nf = d.names.size();
+  d.values.reserve(line_estimate * nf);
+  d.labels.reserve(line_estimate);
+  d.lines.reserve(line_estimate);
 
   std::size_t line_no = 0;
   auto next_line = [&](std::string_view& line) {
-    if (rest.empty()) return false;
-    std::size_t nl = rest.find('\n');
-    line = rest.substr(0, nl);
-    rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
-    ++line_no;
+    if (!reader.next(line)) return false;
+    if (++line_no == 1 && line.substr(0, 3) == "\xEF\xBB\xBF") line.remove_prefix(3);
     return true;
   };
 
@@ -200,7 +258,12 @@ Result<Dataset> read_csv(const std::filesystem::path& file, const DatasetSpec& s
     }
     d.labels.push_back(static_cast<float>(y));
     d.lines.push_back(line_no);
+    if (progress != nullptr && (d.rows() & 0xFFFF) == 0 && progress->due()) {
+      progress->line(fmt::format("{} rows, {:.1f} of {:.1f} MB", d.rows(),
+                                 static_cast<double>(reader.bytes()) / 1e6, file_mb));
+    }
   }
+  if (progress != nullptr) progress->end(fmt::format("{} rows, {:.1f} MB", d.rows(), file_mb));
   if (d.rows() == 0) {
     return make_error(fmt::format("{}:{}: no data rows after the header", src, header_line + 1));
   }
@@ -236,7 +299,7 @@ InputSchema schema_of(const Dataset& data) {
     if (lo > hi) lo = hi = 0;  // no value at all: the field is always missing
     field.observed_min = lo;
     field.observed_max = hi;
-    set_accept_range(field);
+    if (field.kind == FieldKind::kNumeric) set_accept_range(field);
     std::sort(seen.begin(), seen.end());
     seen.erase(std::unique(seen.begin(), seen.end()), seen.end());
     field.categories = std::move(seen);

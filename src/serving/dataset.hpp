@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "base/result.hpp"
+#include "serving/progress.hpp"
 #include "serving/schema.hpp"
 
 namespace cicada::serving {
@@ -37,7 +38,9 @@ struct Dataset {
   const double* row(std::size_t r) const { return values.data() + r * names.size(); }
 };
 
-Result<Dataset> read_csv(const std::filesystem::path& file, const DatasetSpec& spec);
+// progress, when given, reports the rows read (serving/progress.hpp).
+Result<Dataset> read_csv(const std::filesystem::path& file, const DatasetSpec& spec,
+                         Progress* progress = nullptr);
 
 // The schema of a data set: observed ranges and categories over all its rows, accept ranges by the rule.
 InputSchema schema_of(const Dataset& data);

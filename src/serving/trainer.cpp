@@ -21,11 +21,17 @@ class DMatrix {
   DMatrixHandle h_ = nullptr;
 };
 
-Result<void> make_dmatrix(DMatrix& m, std::span<const float> features, std::size_t rows, std::size_t cols) {
+// labels: null for a matrix to predict on, else one per row.
+Result<void> make_dmatrix(DMatrix& m, std::span<const float> features, std::size_t rows, std::size_t cols,
+                          const std::span<const float>* labels = nullptr) {
   if (features.size() != rows * cols)
     return make_error("xgboost: feature matrix size does not match rows x cols");
   if (XGDMatrixCreateFromMat(features.data(), rows, cols, NAN, &m.h_) != 0)
     return xgb_error("XGDMatrixCreateFromMat");
+  if (labels == nullptr) return {};
+  if (labels->size() != rows) return make_error("xgboost: label count does not match rows");
+  if (XGDMatrixSetFloatInfo(m.h_, "label", labels->data(), rows) != 0)
+    return xgb_error("XGDMatrixSetFloatInfo");
   return {};
 }
 
@@ -54,12 +60,22 @@ Result<TrainParams> TrainParams::resolved() const {
 Result<XgbBooster> XgbBooster::train(std::span<const float> features, std::size_t rows, std::size_t cols,
                                      std::span<const float> labels, const TrainParams& p) {
   DMatrix d;
-  if (auto ok = make_dmatrix(d, features, rows, cols); !ok) return ok.error();
-  if (labels.size() != rows) return make_error("xgboost: label count does not match rows");
-  if (XGDMatrixSetFloatInfo(d.h_, "label", labels.data(), rows) != 0)
-    return xgb_error("XGDMatrixSetFloatInfo");
+  if (auto ok = make_dmatrix(d, features, rows, cols, &labels); !ok) return ok.error();
+  return train_on(d.h_, p, nullptr);
+}
+
+Result<XgbBooster> XgbBooster::train(std::vector<float>&& features, std::size_t rows, std::size_t cols,
+                                     std::span<const float> labels, const TrainParams& p,
+                                     Progress* progress) {
+  DMatrix d;
+  if (auto ok = make_dmatrix(d, features, rows, cols, &labels); !ok) return ok.error();
+  std::vector<float>().swap(features);
+  return train_on(d.h_, p, progress);
+}
+
+Result<XgbBooster> XgbBooster::train_on(void* dmatrix, const TrainParams& p, Progress* progress) {
   BoosterHandle raw = nullptr;
-  if (XGBoosterCreate(&d.h_, 1, &raw) != 0) return xgb_error("XGBoosterCreate");
+  if (XGBoosterCreate(&dmatrix, 1, &raw) != 0) return xgb_error("XGBoosterCreate");
   std::shared_ptr<void> handle(raw, [](void* h) { XGBoosterFree(h); });
   const bool linear = p.booster == "gblinear";
   std::vector<std::pair<std::string, std::string>> params = {
@@ -81,8 +97,10 @@ Result<XgbBooster> XgbBooster::train(std::span<const float> features, std::size_
     if (XGBoosterSetParam(raw, k.c_str(), v.c_str()) != 0) return xgb_error("XGBoosterSetParam");
   }
   for (int i = 0; i < *p.rounds; ++i) {
-    if (XGBoosterUpdateOneIter(raw, i, d.h_) != 0) return xgb_error("XGBoosterUpdateOneIter");
+    if (XGBoosterUpdateOneIter(raw, i, dmatrix) != 0) return xgb_error("XGBoosterUpdateOneIter");
+    if (progress != nullptr && progress->due()) progress->line(fmt::format("round {}/{}", i + 1, *p.rounds));
   }
+  if (progress != nullptr) progress->end(fmt::format("{} rounds done", *p.rounds));
   return XgbBooster(std::move(handle));
 }
 
@@ -125,7 +143,7 @@ std::vector<float> labels_of(const Dataset& data, std::span<const std::size_t> r
 }
 
 Result<FittedPipeline> fit_pipeline(const Dataset& data, std::span<const std::size_t> rows,
-                                    const TrainParams& p) {
+                                    const TrainParams& p, Progress* progress) {
   if (rows.empty()) return make_error("no training rows");
   FittedPipeline fitted;
   fitted.preprocessing = Preprocessing::fit(data.names, data.kinds, data.values, rows);
@@ -133,7 +151,7 @@ Result<FittedPipeline> fit_pipeline(const Dataset& data, std::span<const std::si
   if (nf == 0) return make_error("preprocessing produced no features");
   std::vector<float> x = transform_rows(fitted.preprocessing, data, rows);
   std::vector<float> y = labels_of(data, rows);
-  auto booster = XgbBooster::train(x, rows.size(), nf, y, p);
+  auto booster = XgbBooster::train(std::move(x), rows.size(), nf, y, p, progress);
   if (!booster) return booster.error();
   auto json = booster->save_json();
   if (!json) return json.error();

@@ -14,6 +14,7 @@
 #include "serving/booster.hpp"
 #include "serving/dataset.hpp"
 #include "serving/preprocess.hpp"
+#include "serving/progress.hpp"
 
 namespace cicada::serving {
 
@@ -48,6 +49,12 @@ class XgbBooster {
   // Trains on a dense row-major matrix (rows x cols floats, NaN = missing) with 0/1 labels.
   static Result<XgbBooster> train(std::span<const float> features, std::size_t rows, std::size_t cols,
                                   std::span<const float> labels, const TrainParams& resolved_params);
+  // The same, releasing features once XGBoost has its copy (before the rounds, which need memory of their
+  // own: the matrix is the size of the data set in floats). progress, when given, reports the rounds
+  // within the phase its caller started.
+  static Result<XgbBooster> train(std::vector<float>&& features, std::size_t rows, std::size_t cols,
+                                  std::span<const float> labels, const TrainParams& resolved_params,
+                                  Progress* progress);
   // XGBoost's own predictions (probabilities, or raw margins) for a dense matrix.
   Result<std::vector<float>> predict(std::span<const float> features, std::size_t rows, std::size_t cols,
                                      bool margin = false) const;
@@ -60,6 +67,8 @@ class XgbBooster {
 
  private:
   explicit XgbBooster(std::shared_ptr<void> handle) : handle_(std::move(handle)) {}
+  // Trains on a DMatrix handle already made (and labelled).
+  static Result<XgbBooster> train_on(void* dmatrix, const TrainParams& p, Progress* progress);
   std::shared_ptr<void> handle_;
 };
 
@@ -75,8 +84,9 @@ std::vector<float> transform_rows(const Preprocessing& pre, const Dataset& data,
                                   std::span<const std::size_t> rows);
 std::vector<float> labels_of(const Dataset& data, std::span<const std::size_t> rows);
 
+// progress, when given, reports the boosting rounds.
 Result<FittedPipeline> fit_pipeline(const Dataset& data, std::span<const std::size_t> rows,
-                                    const TrainParams& resolved_params);
+                                    const TrainParams& resolved_params, Progress* progress = nullptr);
 // P(label = 1) for `rows` of data, through our evaluator.
 std::vector<double> predict_rows(const FittedPipeline& fitted, const Dataset& data,
                                  std::span<const std::size_t> rows);

@@ -193,6 +193,23 @@ TEST_F(ModelTrain, NamesThatAreNotUtf8AreUsageErrorsBeforeTraining) {
                    "--positive-label: value \"\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\" is not valid UTF-8");
 }
 
+// A name or version is a URL path segment the router matches as sent: one a client would percent-encode
+// or drop (a dot segment) trained a model no route could reach. Refused before training now.
+TEST_F(ModelTrain, NamesTheRoutesCannotMatchAreRefusedBeforeTraining) {
+  const std::string data = source("data/heart-disease.csv").string();
+  const std::string rule =
+      "cannot be served: it is part of the URL (/v2/models/<name>/versions/<version>), so it must be 1 to "
+      "128 characters among A-Z a-z 0-9 . _ ~ - and not \".\" or \"..\"";
+  expect_bad_input({"--data", data, "--name", "heart disease"}, "--name: \"heart disease\" " + rule);
+  expect_bad_input({"--data", data, "--name", "a/b"}, "--name: \"a/b\" " + rule);
+  expect_bad_input({"--data", data, "--name", ""}, "--name: \"\" " + rule);
+  expect_bad_input({"--data", data, "--model-version", ".."}, "--model-version: \"..\" " + rule);
+  expect_bad_input({"--data", data, "--name", "c\xc3\xa9"}, "--name: \"c\xc3\xa9\" " + rule);
+  TrainRun ok =
+      train({"--data", data, "--out", "model", "--name", "Heart_v2.1~x-y", "--model-version", "2.0"});
+  EXPECT_EQ(ok.code, 0) << ok.err;
+}
+
 TEST_F(ModelTrain, ADataPathThatIsNotUtf8IsRecordedWithReplacementCharacters) {
   write("heart\xff.csv", read_file(source("data/heart-disease.csv")));
   TrainRun r = train({"--data", "heart\xff.csv", "--out", "model"});
