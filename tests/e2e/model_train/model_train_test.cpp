@@ -102,6 +102,23 @@ TEST_F(ModelTrain, TrainsPrintsFiguresAndWritesAModelDirectory) {
   EXPECT_EQ(siblings, (std::vector<std::string>{"heart"}));
 }
 
+// A file of 8 MB or more reports its long phases on stderr (rows read, the rounds), each phase at least
+// once when it ends; smaller ones print nothing there (TrainsPrintsFiguresAndWritesAModelDirectory).
+TEST_F(ModelTrain, ABigFileReportsProgressOnStderr) {
+  const std::string rows = head(304).substr(head(1).size());  // the 303 data rows
+  std::string text = head(1);
+  while (text.size() < 8'000'000) text += rows;
+  write("big.csv", text);
+  TrainRun r = train({"--data", "big.csv", "--out", "model", "--rounds", "3"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::size_t data_rows = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) - 1;
+  EXPECT_NE(r.err.find(fmt::format("cicada-model train: reading big.csv: {} rows, {:.1f} MB, ", data_rows,
+                                   static_cast<double>(text.size()) / 1e6)),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find(": 3 rounds done, "), std::string::npos) << r.err;
+}
+
 TEST_F(ModelTrain, MissingFile) {
   expect_bad_input({"--data", "missing.csv"}, "missing.csv: cannot open: No such file or directory");
 }
