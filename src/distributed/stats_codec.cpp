@@ -72,6 +72,7 @@ void fields(Io& io, stats::StatsDelta& d) {
   io(d.oldest_unanswered_us);
   io(d.due_iterations);
   io(d.started_iterations);
+  io(d.unanswered_counted);  // later still: an older worker's delta has none (0)
 }
 
 struct Counter;
@@ -191,6 +192,9 @@ void check(const stats::StatsDelta& d) {
   for (const std::uint64_t n :
        {d.due_iterations, d.started_iterations, d.dropped_iterations, d.unanswered_requests})
     check_count(n);
+  // A subset: the JSON's count of requests the target received subtracts it from unanswered_requests.
+  if (d.unanswered_counted > d.unanswered_requests)
+    not_a_delta("more unanswered requests counted as failures than unanswered requests");
 }
 
 template <Record T>

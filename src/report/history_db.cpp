@@ -303,6 +303,7 @@ Result<void> HistoryDb::finish_run(const std::string& id, const stats::Snapshot&
         {"due_iterations", static_cast<std::int64_t>(s.due_iterations)},
         {"started_iterations", static_cast<std::int64_t>(s.started_iterations)},
         {"unanswered_requests", static_cast<std::int64_t>(s.unanswered_requests)},
+        {"unanswered_counted", static_cast<std::int64_t>(s.unanswered_counted)},
         {"oldest_unanswered_us", s.oldest_unanswered_us}};
     for (const auto& [name, value] : counters) {
       counter->bind(1, id).bind(2, name).bind(3, value);

@@ -1,6 +1,7 @@
 // HistoryDb: the reads (list, resolve, load) and delete. Writes are in history_db.cpp.
 #include "report/history_codec.hpp"
 #include "report/history_db.hpp"
+#include "report/unanswered.hpp"
 
 namespace cicada::report {
 namespace {
@@ -224,8 +225,9 @@ Result<StoredRun> HistoryDb::load(const std::string& id) const {
     });
     if (!r) return r.error();
   }
+  bool has_unanswered_counted = false;
   {
-    // Runs recorded before a counter existed lack its row: it stays 0.
+    // Runs recorded before a counter existed lack its row: it stays 0 (unanswered_counted: below).
     auto st = db_.prepare("SELECT name, value FROM run_counters WHERE run_id = ?");
     if (!st) return st.error();
     st->bind(1, id);
@@ -236,6 +238,10 @@ Result<StoredRun> HistoryDb::load(const std::string& id) const {
       if (name == "due_iterations") snap.due_iterations = value;
       if (name == "started_iterations") snap.started_iterations = value;
       if (name == "unanswered_requests") snap.unanswered_requests = value;
+      if (name == "unanswered_counted") {
+        snap.unanswered_counted = value;
+        has_unanswered_counted = true;
+      }
       if (name == "oldest_unanswered_us") snap.oldest_unanswered_us = st->integer(1);
       return {};
     });
@@ -267,6 +273,7 @@ Result<StoredRun> HistoryDb::load(const std::string& id) const {
       return {};
     });
     if (!r) return r.error();
+    if (!has_unanswered_counted) snap.unanswered_counted = unanswered_counted_from_failure_rows(snap);
   }
   {
     auto st = db_.prepare(

@@ -6,7 +6,7 @@
 
 namespace cicada::report {
 
-std::uint64_t unanswered_counted_as_failures(const stats::Snapshot& snap) {
+std::uint64_t unanswered_counted_from_failure_rows(const stats::Snapshot& snap) {
   std::uint64_t n = 0;
   for (const auto& f : snap.failures)
     if (f.error == stats::ThreadStats::kUnansweredError) n += f.occurrences;

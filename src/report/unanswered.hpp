@@ -9,9 +9,10 @@
 
 namespace cicada::report {
 
-// The unanswered requests counted as failed requests: the occurrences of the NoResponse failure rows.
-// requests the target received = total requests + unanswered_requests - this.
-std::uint64_t unanswered_counted_as_failures(const stats::Snapshot& snap);
+// For a run recorded before Snapshot::unanswered_counted was kept (its history has no such counter): the
+// occurrences of its NoResponse failure rows. Low when an entry's texts passed kMaxErrorsPerEntry and the
+// text went to "(other errors)", which is why runs now count it where it is recorded.
+std::uint64_t unanswered_counted_from_failure_rows(const stats::Snapshot& snap);
 
 // "Requests without an answer when the test ended: 3 (the oldest waited 4.9 s); those that waited 1 s or
 // more count as failures (NoResponse)"; empty when there were none.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string_view>
 
 #include "base/log.hpp"
 
@@ -12,6 +13,20 @@ constexpr std::int64_t kCurrentPercentileSeconds = 10;  // Locust's CURRENT_RESP
 // Below this much measured time a current rate would be a guess from a handful of requests: it reads 0,
 // as Locust's does in its first seconds.
 constexpr double kMinRateSpanS = 0.2;
+
+// Adds `node` to an exception's Nodes list ("w1, w2": Locust joins its set of node ids with ", "), once,
+// in first-seen order. The list is as long as the fleet is, at most; node ids (a worker's
+// hostname_pid_random, or "local") hold no ", ".
+void add_node(std::string& nodes, std::string_view node) {
+  std::string_view rest = nodes;
+  while (!rest.empty()) {
+    const auto comma = rest.find(", ");
+    if (rest.substr(0, comma) == node) return;
+    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 2);
+  }
+  if (!nodes.empty()) nodes += ", ";
+  nodes += node;
+}
 
 double ratio(std::uint64_t num, std::uint64_t den) {
   return den ? static_cast<double>(num) / static_cast<double>(den) : 0.0;
@@ -49,6 +64,7 @@ void Aggregate::merge(StatsDelta&& delta) {
   dropped_iterations_ += delta.dropped_iterations;
   streams_.merge(std::move(delta.streams));
   unanswered_requests_ += delta.unanswered_requests;
+  unanswered_counted_ += delta.unanswered_counted;
   oldest_unanswered_us_ = std::max(oldest_unanswered_us_, delta.oldest_unanswered_us);
   for (auto& e : delta.entries) {
     if (e.num_requests == 0) continue;
@@ -88,6 +104,8 @@ void Aggregate::merge(StatsDelta&& delta) {
     }
     failures_[std::move(key)] += f.occurrences;
   }
+  // A worker's delta names it (the master sets it); this process's own is Locust's "local".
+  const std::string_view node = delta.node.empty() ? std::string_view("local") : std::string_view(delta.node);
   for (auto& ex : delta.exceptions) {
     std::string key = ex.message + '\0' + ex.where;
     if (exceptions_.size() >= kMaxExceptions && !exception_index_.contains(key)) {
@@ -98,10 +116,12 @@ void Aggregate::merge(StatsDelta&& delta) {
     auto it = exception_index_.find(key);
     if (it != exception_index_.end()) {
       exceptions_[it->second].count += ex.count;
+      add_node(exceptions_[it->second].nodes, node);
       continue;
     }
     exception_index_.emplace(std::move(key), exceptions_.size());
-    exceptions_.push_back(ExceptionRow{ex.count, std::move(ex.message), std::move(ex.where), "local"});
+    exceptions_.push_back(
+        ExceptionRow{ex.count, std::move(ex.message), std::move(ex.where), std::string(node)});
   }
 }
 
@@ -165,6 +185,7 @@ void Aggregate::reset(double now_unix_s) {
   due_iterations_ = started_iterations_ = dropped_iterations_ = 0;
   streams_.reset();
   unanswered_requests_ = 0;
+  unanswered_counted_ = 0;
   oldest_unanswered_us_ = 0;
   start_unix_s_ = now_unix_s;
   last_request_unix_s_ = 0.0;
@@ -272,6 +293,7 @@ Snapshot Aggregate::snapshot(double now_unix_s) const {
   s.dropped_iterations = dropped_iterations_;
   s.streams = streams_.snapshot();
   s.unanswered_requests = unanswered_requests_;
+  s.unanswered_counted = unanswered_counted_;
   s.oldest_unanswered_us = oldest_unanswered_us_;
   s.stages = stages_;
   return s;

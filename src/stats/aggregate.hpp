@@ -108,6 +108,7 @@ class Aggregate {
   StreamAggregate streams_;                // streamed responses, since start or the last reset
   std::uint64_t unanswered_requests_ = 0;  // since start or the last reset
   std::int64_t oldest_unanswered_us_ = 0;
+  std::uint64_t unanswered_counted_ = 0;  // of unanswered_requests_, those that are failed requests
   std::vector<StageMark> stages_;
   bool keep_entry_history_ = true;
 

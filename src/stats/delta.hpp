@@ -73,6 +73,13 @@ struct StatsDelta {
   // long the oldest of them had waited, us. Those that waited past the limit are also in num_failures.
   std::uint64_t unanswered_requests = 0;
   std::int64_t oldest_unanswered_us = 0;
+  // Of unanswered_requests, those recorded as failed requests (NoResponse, ThreadStats::on_unanswered):
+  // counted where they are recorded, as their failure rows may be folded into kOtherErrors.
+  std::uint64_t unanswered_counted = 0;
+  // Who recorded the delta: empty for this process ("local" in reports); a master sets the id of the
+  // worker that sent it (never read off the wire: the master trusts the routing id). The exceptions'
+  // Nodes column lists them (Locust's exceptions.csv).
+  std::string node;
 
   bool empty() const {
     return entries.empty() && failures.empty() && exceptions.empty() && due_iterations == 0 &&

@@ -81,7 +81,9 @@ struct ExceptionRow {
   std::uint64_t count = 0;  // times raised
   std::string message;      // the exception's message
   std::string traceback;    // where it was raised: Python frames, or "  in UserType.task" and the C++ type
-  std::string nodes;        // node ids that reported it: "local" for a standalone run
+  // Where it was raised: "local" for a standalone run; a master lists the ids of the workers that raised
+  // it, ", "-separated in first-seen order (Locust's exceptions.csv Nodes column).
+  std::string nodes;
 };
 
 // Where a load shape entered a stage (or a capacity search a step), for marks on charts.
@@ -112,6 +114,10 @@ struct Snapshot {
   // long the oldest had waited, us. Those that waited 1 s or more are also failures (NoResponse).
   std::uint64_t unanswered_requests = 0;
   std::int64_t oldest_unanswered_us = 0;
+  // Of unanswered_requests, those that are failed requests (NoResponse), counted as recorded (their
+  // failure rows may be folded into "(other errors)"): the target received
+  // total.num_requests + unanswered_requests - unanswered_counted requests.
+  std::uint64_t unanswered_counted = 0;
   std::vector<StageMark> stages;  // stage boundaries of the whole run, oldest first (kept across resets)
   // Streamed responses (stats/stream_stats.hpp): one row per entry that streamed, then the Aggregated
   // row; empty when nothing streamed.

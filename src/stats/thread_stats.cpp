@@ -174,6 +174,9 @@ void ThreadStats::on_unanswered(std::string_view method, std::string_view name, 
   ++unanswered_;
   oldest_unanswered_us_ = std::max(oldest_unanswered_us_, waited_us);
   if (waited_us < kUnansweredFailureAfterUs) return;
+  // Counted here, not read back from the failure rows: an entry past kMaxErrorsPerEntry texts (here or in
+  // the totals) files this one under kOtherErrors.
+  ++unanswered_counted_;
   // One text for all, so they group in one failures row; the wait itself is the sample's response time
   // (the entry's max) and the oldest is reported beside the count.
   record_failure(entry(method, name), SampleLatency{waited_us, waited_us}, 0, kUnansweredError);
@@ -224,6 +227,7 @@ StatsDelta ThreadStats::take_delta() {
   d.dropped_iterations = std::exchange(dropped_iterations_, 0);
   d.streams = streams_.take_delta();
   d.unanswered_requests = std::exchange(unanswered_, 0);
+  d.unanswered_counted = std::exchange(unanswered_counted_, 0);
   d.oldest_unanswered_us = std::exchange(oldest_unanswered_us_, 0);
   d.exceptions = std::move(impl_->exceptions);
   impl_->exceptions.clear();

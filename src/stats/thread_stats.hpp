@@ -56,7 +56,8 @@ class ThreadStats final : public RequestSink {
   void on_request(const RequestRecord& record) override;
   // RequestSink: a request still waiting for its response when the test ended. Counted as unanswered;
   // once it waited kUnansweredFailureAfterUs or longer it is also a failed request of its entry, with the
-  // text kUnansweredError and its wait as its response time (docs/metrics.md, "Failures").
+  // text kUnansweredError and its wait as its response time (docs/metrics.md, "Failures"), and counted
+  // here as such (StatsDelta::unanswered_counted), since its text may be folded into kOtherErrors.
   void on_unanswered(std::string_view method, std::string_view name, std::int64_t waited_us) override;
   static constexpr std::int64_t kUnansweredFailureAfterUs = 1'000'000;
   static constexpr std::string_view kUnansweredError =
@@ -101,6 +102,7 @@ class ThreadStats final : public RequestSink {
   std::uint64_t recorded_ = 0;
   StreamRecorder streams_;
   std::uint64_t unanswered_ = 0;
+  std::uint64_t unanswered_counted_ = 0;  // of unanswered_, those recorded as failed requests
   std::int64_t oldest_unanswered_us_ = 0;
 };
 

@@ -28,6 +28,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     const auto snapshot = totals.snapshot(1'700'000'003.0);
     require(snapshot.total.num_failures <= snapshot.total.num_requests, "no more failures than requests");
+    require(snapshot.unanswered_counted <= snapshot.unanswered_requests,
+            "no more unanswered requests counted as failures than unanswered requests");
   }
   return 0;
 }

@@ -40,6 +40,8 @@ stats::StatsDelta sample_delta() {
   d.streams.push_back(stream);
   d.unanswered_requests = 3;
   d.oldest_unanswered_us = 4'900'000;
+  d.unanswered_counted = 2;
+  d.node = "not sent";  // the master names the sender itself, from the routing id
   return d;
 }
 
@@ -77,6 +79,8 @@ TEST(Codec, StatsRoundTripKeepsEveryFieldAndBucket) {
   EXPECT_TRUE(d.streams[0].ttfb.empty());
   EXPECT_EQ(d.unanswered_requests, 3u);
   EXPECT_EQ(d.oldest_unanswered_us, 4'900'000);
+  EXPECT_EQ(d.unanswered_counted, 2u);
+  EXPECT_TRUE(d.node.empty());
   EXPECT_EQ(d.due_iterations, 19u);
   EXPECT_EQ(d.started_iterations, 15u);
 }
@@ -297,6 +301,7 @@ TEST(Codec, ADeltaOfAnOlderWorkerKeepsTheLaterFieldsAtZero) {
   EXPECT_EQ(d.dropped_iterations, 7u);
   EXPECT_TRUE(d.streams.empty());
   EXPECT_EQ(d.unanswered_requests, 0u);
+  EXPECT_EQ(d.unanswered_counted, 0u);
   EXPECT_EQ(d.due_iterations, 0u);
 }
 
@@ -385,6 +390,8 @@ TEST(Codec, AStatsDeltaThatBreaksItsInvariantsIsRefused) {
        [](stats::StatsDelta& d) { d.failures[0].occurrences = std::uint64_t{1} << 50; }},
       {"bucket out of range",  // a stream's histograms are checked as well
        [](stats::StatsDelta& d) { d.streams[0].itl.buckets.back().index = 1'000'000'000; }},
+      {"more unanswered requests counted as failures than unanswered requests",
+       [](stats::StatsDelta& d) { d.unanswered_counted = d.unanswered_requests + 1; }},
   };
   for (const auto& c : cases) {
     stats::StatsDelta d = sample_delta();

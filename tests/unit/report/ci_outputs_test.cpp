@@ -7,6 +7,8 @@
 
 #include "report/junit_xml.hpp"
 #include "report/run_summary_json.hpp"
+#include "stats/aggregate.hpp"
+#include "stats/thread_stats.hpp"
 #include "support/child_process.hpp"
 #include "support/text_count.hpp"
 #include "synthetic_entry.hpp"
@@ -141,4 +143,35 @@ TEST(XmlText, KeepsValidUtf8AndReplacesWhatXmlForbids) {
   EXPECT_EQ(xml_text("\xED\xA0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // a surrogate
   EXPECT_EQ(xml_text("tab\there\nline"), "tab\there\nline");
   EXPECT_EQ(xml_text("<&\">"), "&lt;&amp;&quot;&gt;");
+}
+
+TEST(RunSummaryJson, CountsTheUnansweredFailuresWhoseTextWasFoldedIntoOtherErrors) {
+  // /x already has its kMaxErrorsPerEntry distinct texts in this thread: the unanswered request that
+  // waited past the limit is a failure filed under "(other errors)". Reading the NoResponse rows back
+  // (as the JSON did) gave 0, and the target's count total + unanswered - counted read 2 too many.
+  using namespace cicada::stats;
+  ThreadStats thread;
+  const EntryId x = thread.entry("GET", "/x");
+  for (std::size_t i = 0; i < kMaxErrorsPerEntry; ++i)
+    thread.record_failure(x, 1'000, 0, "HTTPError('500 for request " + std::to_string(i) + "')");
+  thread.on_unanswered("GET", "/x", 2'000'000);  // waited past the limit: a failed request too
+  thread.on_unanswered("GET", "/x", 5'000);      // cut short by the end: counted only
+  // Another thread's NoResponse is a new text to the totals, which hold /x's texts already: folded there.
+  ThreadStats other;
+  other.on_unanswered("GET", "/x", 3'000'000);
+  Aggregate totals(1'700'000'000.0);
+  totals.merge(thread.take_delta());
+  totals.merge(other.take_delta());
+  totals.close_second(1'700'000'001, 0);
+  StoredRun run = sample_run();
+  run.snapshot = totals.snapshot(1'700'000'002.0);
+  for (const auto& f : run.snapshot.failures) EXPECT_NE(f.error, ThreadStats::kUnansweredError);
+  const auto j = nlohmann::json::parse(cicada::report::run_summary_text(run));
+  EXPECT_EQ(j["run"]["unanswered_requests"], 3);
+  EXPECT_EQ(j["run"]["unanswered_counted"], 2);
+  // The target got the 100 answered requests and the 3 unanswered ones.
+  EXPECT_EQ(j["total"]["requests"].get<std::uint64_t>() +
+                j["run"]["unanswered_requests"].get<std::uint64_t>() -
+                j["run"]["unanswered_counted"].get<std::uint64_t>(),
+            103u);
 }

@@ -209,6 +209,26 @@ TEST(Aggregate, ExceptionsKeepFirstSeenOrderAcrossThreads) {
   EXPECT_EQ(s.exceptions[1].count, 2u);
 }
 
+TEST(Aggregate, AnExceptionsNodesAreTheWorkersThatRaisedItEachOnce) {
+  // A master's deltas name their worker (Locust's exceptions.csv lists the node ids that raised each).
+  Aggregate agg(1000.0);
+  auto from = [](std::string node, std::string message) {
+    StatsDelta d;
+    d.node = std::move(node);
+    d.exceptions.push_back(ExceptionDelta{std::move(message), "User.x", 1});
+    return d;
+  };
+  agg.merge(from("box_12_345", "boom"));
+  agg.merge(from("box_12_3456", "boom"));  // an id that begins like the first is another node
+  agg.merge(from("box_12_345", "boom"));
+  agg.merge(from("box_12_3456", "other"));
+  Snapshot s = agg.snapshot(1001.0);
+  ASSERT_EQ(s.exceptions.size(), 2u);
+  EXPECT_EQ(s.exceptions[0].count, 3u);
+  EXPECT_EQ(s.exceptions[0].nodes, "box_12_345, box_12_3456");
+  EXPECT_EQ(s.exceptions[1].nodes, "box_12_3456");
+}
+
 TEST(Aggregate, ResetZeroesCountersButKeepsEntriesAndHistory) {
   Aggregate agg(1000.0);
   StatsDelta d = requests("/a", 5, 1000, 1001.0, 1);
