@@ -47,10 +47,10 @@ void FleetBackend::workers_changed() {
   std::vector<runner::WorkerStatus> list;
   for (const auto& w : workers_.workers())
     list.push_back({w.id, w.state, w.user_count, w.cpu_percent, w.memory_bytes});
-  std::erase_if(lost_, [&](const runner::WorkerStatus& l) {
-    return std::any_of(list.begin(), list.end(), [&](const runner::WorkerStatus& w) { return w.id == l.id; });
-  });
-  list.insert(list.end(), lost_.begin(), lost_.end());
+  // Workers lost to silence are listed after the live ones with state "missing" (as Locust's Workers tab
+  // does) until they come back or join again.
+  for (const auto& w : workers_.missing())
+    list.push_back({w.id, "missing", 0, w.cpu_percent, w.memory_bytes});
   std::vector<WorkerHello> hellos;
   for (const auto& w : workers_.workers()) hellos.push_back({w.id, w.hello});
   std::lock_guard lock(statuses_mutex_);
@@ -105,9 +105,21 @@ void FleetBackend::handle(Message&& message, MonoTime now) {
   const std::string& id = message.sender;
   if (const auto* hello = std::get_if<Hello>(&message.body)) return on_hello(id, *hello, now);
   WorkerInfo* w = workers_.find(id);
+  if (!w && !std::holds_alternative<Goodbye>(message.body) && workers_.readmit(id, now)) {
+    readmitted(*workers_.find(id), now);
+    w = workers_.find(id);  // found again: a rebalance may have dropped or moved workers
+  }
   if (!w) {
-    // A worker we dropped as missing (or that served an earlier master): it must not keep load going.
-    if (!std::holds_alternative<Goodbye>(message.body)) socket_.send(id, Message{"master", Quit{}});
+    if (std::holds_alternative<Goodbye>(message.body)) {
+      workers_.remove(id);  // a missing worker that left: no longer listed
+      workers_changed();
+      return;
+    }
+    // A worker that served an earlier master (or a stranger): it must not keep load going.
+    if (const auto* st = std::get_if<Stats>(&message.body))
+      log::warning("Stats from {}, a worker this master does not know, refused ({} delta(s)); told to quit",
+                   id, st->deltas.size());
+    socket_.send(id, Message{"master", Quit{}});
     return;
   }
   w->last_seen = now;
@@ -124,13 +136,23 @@ void FleetBackend::handle(Message&& message, MonoTime now) {
           id, hb->cpu_usage);
     }
   } else if (auto* st = std::get_if<Stats>(&message.body)) {
+    if (st->test_id != test_id_) {
+      // A worker back from an earlier test (missing then, or slow to stop): not this test's numbers.
+      if (!st->deltas.empty())
+        log::warning("Stats of worker {} for test {}, not the current test, refused ({} delta(s))", id,
+                     st->test_id, st->deltas.size());
+      return;
+    }
     if (!workers_.accept_stats(id, st->test_id, st->seq)) {
       log::debug("worker {}: stats seq {} of test {} already merged or stale: dropped", id, st->seq,
                  st->test_id);
       return;
     }
     w->user_count = st->user_count;
-    for (auto& delta : st->deltas) deltas_.push_back(std::move(delta));
+    for (auto& delta : st->deltas) {
+      delta.node = id;  // the routing id, which the master trusts: the exceptions' Nodes column
+      deltas_.push_back(std::move(delta));
+    }
   } else if (const auto* done = std::get_if<Stopped>(&message.body)) {
     if (done->test_id == w->test_id) {
       w->stopped = true;
@@ -146,6 +168,31 @@ void FleetBackend::handle(Message&& message, MonoTime now) {
     workers_changed();
     rebalance();
   }
+}
+
+void FleetBackend::readmitted(WorkerInfo& w, MonoTime now) {
+  const auto s = state_.load();
+  const bool running = s == runner::RunState::kSpawning || s == runner::RunState::kRunning;
+  // Every stats message it sends from now on is merged once (its last seq merged is kept), so nothing
+  // of it is lost any more: it no longer counts as lost for the verdict.
+  if (w.lost_in_test != 0 && w.lost_in_test == test_id_) {
+    lost_this_test_.fetch_sub(1);
+    lost_users_this_test_.fetch_sub(static_cast<std::uint64_t>(std::max(0, w.user_count)));
+  }
+  w.lost_in_test = 0;
+  log::warning(
+      "Worker {} answered again {} ms after it was declared missing (paused, or cut off): re-admitted; "
+      "its stats are merged from its last merged second on{}",
+      w.id, std::chrono::duration_cast<std::chrono::milliseconds>(now - w.missing_since).count(),
+      running ? ", and the load is shared again over the live workers"
+              : (w.test_id != 0 && !w.stopped ? ", and it is told to stop its test" : ""));
+  workers_changed();
+  // Its users (or arrival rate) still run at the share it had: a fresh share (or, for an older test, a
+  // start of this one) so the fleet runs exactly the target again, not the others' shares plus its own.
+  if (running)
+    rebalance();
+  else if (w.test_id != 0 && !w.stopped)
+    socket_.send(w.id, Message{"master", Stop{w.test_id}});  // stopping, or between tests
 }
 
 void FleetBackend::fail_worker(const std::string& id, const std::string& message) {
@@ -264,14 +311,22 @@ void FleetBackend::heartbeat(MonoTime now) {
     if (!m) break;
     handle(std::move(*m), mono_now());
   }
-  const auto gone = workers_.expire(mono_now(), master_.worker_timeout);
+  const bool in_test =
+      state_.load() != runner::RunState::kReady && state_.load() != runner::RunState::kStopped;
+  const auto gone = workers_.expire(mono_now(), master_.worker_timeout, in_test ? test_id_ : 0);
   if (gone.empty()) return;
-  if (state_.load() != runner::RunState::kReady && state_.load() != runner::RunState::kStopped)
-    lost_this_test_.fetch_add(static_cast<std::uint32_t>(gone.size()));
+  if (in_test) lost_this_test_.fetch_add(static_cast<std::uint32_t>(gone.size()));
   for (const auto& w : gone) {
-    log::warning("Worker {} missing (silent for more than {} ms): its {} users go to the others", w.id,
-                 master_.worker_timeout.count(), w.assigned_users);
-    lost_.push_back({w.id, "missing", 0, w.cpu_percent, w.memory_bytes});
+    if (in_test) lost_users_this_test_.fetch_add(static_cast<std::uint64_t>(std::max(0, w.user_count)));
+    if (open_model_ && in_test)
+      log::warning(
+          "Worker {} missing (silent for more than {} ms): its share of the arrival rate goes to the "
+          "others; the {} iterations it had in flight when last heard from, and its unreported second, "
+          "are lost",
+          w.id, master_.worker_timeout.count(), w.user_count);
+    else
+      log::warning("Worker {} missing (silent for more than {} ms): its {} users go to the others", w.id,
+                   master_.worker_timeout.count(), w.assigned_users);
   }
   workers_changed();
   rebalance();
@@ -301,6 +356,7 @@ void FleetBackend::begin() {
   test_id_ = static_cast<std::uint64_t>(unix_seconds_now_f() * 1e6) | 1;
   failed_.clear();
   lost_this_test_.store(0);
+  lost_users_this_test_.store(0);
   deltas_.clear();  // stale ones from between tests
   open_model_ = false;
   arrival_rate_ = 0;

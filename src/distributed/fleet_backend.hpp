@@ -4,8 +4,10 @@
 // leaves or goes missing; it forwards the workers' per-second StatsDeltas to the loop, which merges them
 // (histograms merge by adding counts, so percentiles are those of one process that saw every sample);
 // it sends a heartbeat every second and marks a worker missing after `worker_timeout` of silence. Stats
-// already merged from a lost worker stay. The fleet outlives its tests: between them pump() keeps the
-// workers (hellos, heartbeats). One thread at a time uses it (the socket's).
+// already merged from a lost worker stay; a missing worker that speaks again is re-admitted with a fresh
+// share (as Locust's master takes back a missing worker that heartbeats), its stats merged exactly once. The
+// fleet outlives its tests: between them pump() keeps the workers (hellos, heartbeats). One thread at a time
+// uses it (the socket's).
 #include <atomic>
 #include <chrono>
 #include <map>
@@ -84,6 +86,7 @@ class FleetBackend final : public runner::RunBackend {
   std::vector<stats::StatsDelta> take_deltas(bool final) override;
   std::chrono::milliseconds close_grace() const override;
   std::uint32_t lost_workers() const override { return lost_this_test_.load(); }
+  std::uint64_t lost_worker_users() const override { return lost_users_this_test_.load(); }
   bool wait(MonoTime until) override;
   void stop(std::chrono::microseconds stop_timeout, const std::atomic<bool>& hurry) override;
 
@@ -91,6 +94,8 @@ class FleetBackend final : public runner::RunBackend {
   void handle(Message&& message, MonoTime now);
   void on_hello(const std::string& id, const Hello& hello, MonoTime now);
   void fail_worker(const std::string& id, const std::string& message);  // quits it; the caller rebalances
+  // A missing worker spoke again: re-admitted (WorkerTable::readmit), given a fresh share or told to stop.
+  void readmitted(WorkerInfo& worker, MonoTime now);
   void drop_workers_missing_options();
   void start_worker(WorkerInfo& worker, double arrival_share, std::map<std::string, int> fixed_counts);
   void rebalance();
@@ -119,10 +124,8 @@ class FleetBackend final : public runner::RunBackend {
   mutable std::mutex statuses_mutex_;
   std::vector<runner::WorkerStatus> statuses_;  // guarded by statuses_mutex_
   std::vector<WorkerHello> hellos_;             // guarded by statuses_mutex_: for check_workers
-  // Workers lost to silence, listed after the live ones with state "missing" (as Locust's Workers tab
-  // does) until they join again.
-  std::vector<runner::WorkerStatus> lost_;
-  std::atomic<std::uint32_t> lost_this_test_{0};  // workers gone silent since begin()
+  std::atomic<std::uint32_t> lost_this_test_{0};        // workers gone silent since begin(), not back
+  std::atomic<std::uint64_t> lost_users_this_test_{0};  // the users they last reported
   std::vector<FailedWorker> failed_;
 };
 

@@ -9,6 +9,7 @@ bool WorkerTable::join(const std::string& id, const Hello& hello, MonoTime now) 
     w->last_seen = now;
     return false;
   }
+  std::erase_if(missing_, [&](const WorkerInfo& w) { return w.id == id; });
   WorkerInfo info;
   info.id = id;
   info.hello = hello;
@@ -24,18 +25,32 @@ WorkerInfo* WorkerTable::find(const std::string& id) {
 }
 
 void WorkerTable::remove(const std::string& id) {
-  std::erase_if(workers_, [&](const WorkerInfo& w) { return w.id == id; });
+  auto same = [&](const WorkerInfo& w) { return w.id == id; };
+  std::erase_if(workers_, same);
+  std::erase_if(missing_, same);
 }
 
-std::vector<WorkerInfo> WorkerTable::expire(MonoTime now, std::chrono::milliseconds timeout) {
+std::vector<WorkerInfo> WorkerTable::expire(MonoTime now, std::chrono::milliseconds timeout,
+                                            std::uint64_t test_id) {
   std::vector<WorkerInfo> gone;
   std::erase_if(workers_, [&](WorkerInfo& w) {
     if (now - w.last_seen <= timeout) return false;
+    w.missing_since = now;
+    w.lost_in_test = test_id;
     gone.push_back(std::move(w));
     return true;
   });
-  missing_ += gone.size();
+  missing_.insert(missing_.end(), gone.begin(), gone.end());
   return gone;
+}
+
+WorkerInfo* WorkerTable::readmit(const std::string& id, MonoTime now) {
+  auto it = std::find_if(missing_.begin(), missing_.end(), [&](const WorkerInfo& w) { return w.id == id; });
+  if (it == missing_.end()) return nullptr;
+  workers_.push_back(std::move(*it));
+  missing_.erase(it);
+  workers_.back().last_seen = now;
+  return &workers_.back();
 }
 
 bool WorkerTable::accept_stats(const std::string& id, std::uint64_t test_id, std::uint64_t seq) {

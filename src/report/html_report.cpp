@@ -95,8 +95,8 @@ void correction_table(std::string& out, const stats::Snapshot& snap, const RunLo
   if (!open_model(snap, load)) return;
   out += fmt::format(
       "<h2>Latency correction (open model)</h2><p>Latency from when each request was due (corrected, as in "
-      "every table above) and from when it was sent (uncorrected). Iterations: {} (due = started + "
-      "dropped).</p><table><tr><th class=\"text\">Method</th><th class=\"text\">Name</th>"
+      "every table above) and from when it was sent (uncorrected). Iterations: {}.</p><table><tr><th "
+      "class=\"text\">Method</th><th class=\"text\">Name</th>"
       "<th class=\"text\">Measured from</th><th>50%ile (ms)</th><th>95%ile (ms)</th><th>99%ile (ms)</th>"
       "<th>Average (ms)</th><th>Max (ms)</th></tr>",
       iteration_counts_text(snap));

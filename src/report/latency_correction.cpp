@@ -56,7 +56,7 @@ std::string latency_correction_table(const stats::Snapshot& snap) {
   out += fmt::format("{:<14}{:>10.3f}{:>10.3f}{:>10.3f}{:>10.3f}\n", "uncorrected",
                      ms(t.uncorrected_percentiles_us[0]), ms(t.uncorrected_percentiles_us[5]),
                      ms(t.uncorrected_percentiles_us[7]), ms(t.uncorrected_max_us));
-  out += fmt::format("Iterations: {} (due = started + dropped)\n", iteration_counts_text(snap));
+  out += fmt::format("Iterations: {}\n", iteration_counts_text(snap));
   out += fmt::format("Dropped iterations (could not start in time): {}\n", snap.dropped_iterations);
   return out;
 }

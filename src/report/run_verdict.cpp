@@ -23,15 +23,24 @@ std::vector<std::string> run_failure_reasons(const stats::Snapshot& snap) {
   if (snap.lost_workers > 0) {
     reasons.push_back(fmt::format(
         "{} worker(s) lost during the run (killed, or silent past the worker timeout): what each reported "
-        "is kept, its last second and the load it would have made are not",
-        snap.lost_workers));
+        "is kept; its last second, the {} user(s) or iterations in flight it last reported (their requests "
+        "under way are neither counted nor unanswered) and the load it would have made are not",
+        snap.lost_workers, snap.lost_worker_users));
   }
   return reasons;
 }
 
 std::string iteration_counts_text(const stats::Snapshot& snap) {
-  return fmt::format("{} due, {} started, {} dropped", snap.due_iterations, snap.started_iterations,
-                     snap.dropped_iterations);
+  std::string text = fmt::format("{} due, {} started, {} dropped", snap.due_iterations,
+                                 snap.started_iterations, snap.dropped_iterations);
+  const std::uint64_t settled = snap.started_iterations + snap.dropped_iterations;
+  if (snap.due_iterations == settled) return text + " (due = started + dropped)";
+  // A lost worker's iterations that were due but not yet started never get reported as either; while a
+  // run goes on, the difference is the iterations waiting for a slot.
+  if (snap.lost_workers > 0 && snap.due_iterations > settled)
+    return text + fmt::format(" ({} due on lost workers, never reported started or dropped)",
+                              snap.due_iterations - settled);
+  return text;
 }
 
 }  // namespace cicada::report

@@ -13,7 +13,8 @@ namespace cicada::report {
 // Plain-words reasons, e.g. "150 of 160 due iterations were dropped (...)"; empty for a clean run.
 std::vector<std::string> run_failure_reasons(const stats::Snapshot& snap);
 
-// The iteration accounting line of an open-model run: "160 due, 10 started, 150 dropped".
+// The iteration accounting line of an open-model run: "160 due, 10 started, 150 dropped (due = started +
+// dropped)"; when they do not add up, what the difference is (lost workers' iterations) where known.
 std::string iteration_counts_text(const stats::Snapshot& snap);
 
 }  // namespace cicada::report

@@ -51,6 +51,9 @@ class RunBackend {
   virtual std::chrono::milliseconds close_grace() const { return std::chrono::milliseconds(0); }
   // Workers lost during the current test (a fleet); published with each snapshot.
   virtual std::uint32_t lost_workers() const { return 0; }
+  // The users (open model: iterations in flight) those workers last reported running: what was in flight
+  // on them is not in the numbers.
+  virtual std::uint64_t lost_worker_users() const { return 0; }
   // The backend's own work until `until` (a fleet: messages, heartbeats, lost workers). false: it cannot
   // go on (no worker left) and the test ends.
   virtual bool wait(MonoTime until) = 0;

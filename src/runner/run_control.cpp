@@ -20,6 +20,7 @@ std::shared_ptr<const stats::Snapshot> RunControl::snapshot() const {
 void RunControl::publish() {
   auto made = std::make_shared<stats::Snapshot>(aggregate_->snapshot(unix_seconds_now_f()));
   made->lost_workers = backend_.lost_workers();
+  made->lost_worker_users = backend_.lost_worker_users();
   std::shared_ptr<const stats::Snapshot> snap = std::move(made);
   std::lock_guard lock(snapshot_mutex_);
   snapshot_ = std::move(snap);

@@ -125,6 +125,9 @@ struct Snapshot {
   // A fleet's workers lost during this test (killed, or silent past the worker timeout): what each
   // reported before is here, its last unreported second and the load it would have made are not.
   std::uint32_t lost_workers = 0;
+  // The users they last reported running (in the open model, the iterations they had in flight): the
+  // requests those had under way are neither counted nor unanswered.
+  std::uint64_t lost_worker_users = 0;
 };
 
 }  // namespace cicada::stats

@@ -18,6 +18,7 @@
 
 #include "fleet.hpp"
 #include "support/csv_rows.hpp"
+#include "support/json_file.hpp"
 #include "support/scripted_server.hpp"
 
 using namespace std::chrono_literals;
@@ -412,3 +413,131 @@ TEST(FleetShape, ALostWorkersShareOfMaxInflightGoesToTheOther) {
 }
 
 }  // namespace
+
+namespace {
+
+// Waits (a minute: only a hang) until `p` printed `needle` after its first `after` bytes of output;
+// returns where it is, or nullopt.
+std::optional<std::size_t> printed_after(const ChildProcess& p, const std::string& needle,
+                                         std::size_t after) {
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  while (std::chrono::steady_clock::now() < deadline) {
+    const std::string err = p.err();
+    if (const auto at = err.find(needle, std::min(after, err.size())); at != std::string::npos) return at;
+    std::this_thread::sleep_for(20ms);
+  }
+  return std::nullopt;
+}
+
+// The user count of the master's last closed second (its history CSV, rewritten every second).
+std::string last_user_count(const FleetRun& f) {
+  const auto history = f.csv("stats_history");
+  return history.size() > 1 ? history.back()[1] : "";
+}
+
+}  // namespace
+
+TEST(FleetShape, AWorkerBackFromMissingIsReadmittedWithAFreshShareAndItsStatsMergedOnce) {
+  // A worker paused (SIGSTOP) past --worker-timeout is missing: its users go to the other. When it runs
+  // again (SIGCONT), it is re-admitted as Locust's master takes back a missing worker that heartbeats: a
+  // fresh share for both, so the fleet runs the 6 users asked for, not the survivor's 6 plus its own 3;
+  // and its stats, the second it could not send included, are merged once. Before, it was told to quit
+  // and what it had not sent was dropped without a word.
+  FleetRun f;
+  ConnectionCounter users("/x");
+  users.install(f.server, ScriptedReply::respond(200, "ok").after(10ms));
+  const auto scenario = write_get_scenario(f.dir.path(), "constant(0.05)");
+  const auto json = f.dir.path() / "run.json";
+  std::string err;
+  std::size_t after_return = 0;
+  std::string users_seen;
+  const auto code = f.run(
+      scenario, {"-u", "6", "-r", "100", "-t", "120s", "--worker-timeout", "3", "--json", json.string()}, err,
+      [&](ChildProcess& master, FleetRun::Workers& workers) {
+        ASSERT_TRUE(master.wait_for_output("All users spawned", 60s)) << master.err();
+        const std::size_t before_pause = master.err().size();
+        workers[0]->signal(SIGSTOP);
+        const auto missing = printed_after(master, "Sharing 6 users over 1 workers: 6", before_pause);
+        ASSERT_TRUE(missing) << master.err();
+        workers[0]->signal(SIGCONT);
+        ASSERT_TRUE(printed_after(master, "re-admitted", *missing)) << master.err();
+        ASSERT_TRUE(printed_after(master, "Sharing 6 users over 2 workers: 3, 3", *missing)) << master.err();
+        // Both run their new share once the workers' own counts add up to 6 again (9 while the survivor
+        // still runs the returned worker's users too): the master's history says so each second.
+        const auto deadline = std::chrono::steady_clock::now() + 60s;
+        while ((users_seen = last_user_count(f)) != "6" && std::chrono::steady_clock::now() < deadline)
+          std::this_thread::sleep_for(100ms);
+        // What the target sees: 6 users making requests, counted by their connections.
+        after_return = users.users_over(3s);
+        master.signal(SIGINT);
+      });
+  ASSERT_TRUE(code) << err;
+  // The returned worker's stats are all in: no worker is lost, and the run is clean.
+  EXPECT_EQ(*code, 0) << err;
+  EXPECT_EQ(err.find("worker(s) lost during the run"), std::string::npos) << err;
+  EXPECT_EQ(users_seen, "6") << err;
+  EXPECT_EQ(after_return, 6u) << err;
+  // Every request the target read is counted once (--stop-timeout 2: none is left in flight at the end,
+  // and those a lowered share cut are counted as unanswered): total + unanswered - counted.
+  const auto doc = read_json_file(json);
+  ASSERT_TRUE(doc) << err;
+  const auto& run = (*doc)["run"];
+  EXPECT_EQ((*doc)["total"]["requests"].get<std::uint64_t>() +
+                run["unanswered_requests"].get<std::uint64_t>() -
+                run["unanswered_counted"].get<std::uint64_t>(),
+            f.server.request_count())
+      << err;
+}
+
+TEST(FleetShape, ALostWorkersIterationsInFlightAreReportedAsLost) {
+  // Every request takes 400 ms, so each worker has iterations in flight all the time (~20/s x 0.4 s).
+  // Killed, a worker takes them with it: the survivor runs the whole rate, and the run says how many
+  // iterations in flight the lost worker last reported, since their requests reached the target and are
+  // neither counted nor unanswered (docs/protocol.md, "Heartbeats").
+  FleetRun f;
+  f.server.set_fallback(ScriptedReply::respond(200, "ok").after(400ms));
+  const auto scenario = write_get_scenario(f.dir.path(), "constant(0)");
+  const auto json = f.dir.path() / "run.json";
+  std::string err;
+  ServedWindow window;
+  const auto code = f.run(
+      scenario, {"--arrival-rate", "40", "-t", "120s", "--worker-timeout", "3", "--json", json.string()}, err,
+      [&](ChildProcess& master, FleetRun::Workers& workers) {
+        for (auto& w : workers)
+          ASSERT_TRUE(w->wait_for_output("Open model: 20.00 iterations/s from now on", 60s)) << w->err();
+        // The master has heard the workers' iterations in flight (its history's user count).
+        const auto deadline = std::chrono::steady_clock::now() + 60s;
+        while ((last_user_count(f).empty() || last_user_count(f) == "0") &&
+               std::chrono::steady_clock::now() < deadline)
+          std::this_thread::sleep_for(100ms);
+        FleetRun::kill_first(workers);
+        ASSERT_TRUE(master.wait_for_output("Sharing 40.00 iterations/s over 1 workers: 40.00 each", 60s))
+            << master.err();
+        ASSERT_TRUE(workers[0]->wait_for_output("Open model: 40.00 iterations/s from now on", 60s))
+            << workers[0]->err();
+        window = served_over(f.server, 2s);
+        master.signal(SIGINT);
+      },
+      {"--loglevel", "DEBUG"});
+  ASSERT_TRUE(code) << err;
+  EXPECT_EQ(*code, 1) << err;
+  // The survivor took the lost worker's share: 40/s, not its first 20/s.
+  expect_rate(window, 40, max_latency_ms(f.csv("stats")), 1, err);
+  // The verdict names the iterations in flight the lost worker took with it.
+  static const std::regex kLost(
+      R"(1 worker\(s\) lost during the run .*the (\d+) user\(s\) or iterations in flight)");
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(err, m, kLost)) << err;
+  const std::uint64_t in_flight = std::stoull(m[1]);
+  EXPECT_GE(in_flight, 1u) << err;
+  EXPECT_NE(err.find("iterations it had in flight when last heard from"), std::string::npos) << err;
+  // Against the target's own count: it read requests the report cannot hold (the lost worker's in flight
+  // and its unreported second), and the report holds no request the target did not read.
+  const auto doc = read_json_file(json);
+  ASSERT_TRUE(doc) << err;
+  const auto& run = (*doc)["run"];
+  const std::uint64_t accounted = (*doc)["total"]["requests"].get<std::uint64_t>() +
+                                  run["unanswered_requests"].get<std::uint64_t>() -
+                                  run["unanswered_counted"].get<std::uint64_t>();
+  EXPECT_LT(accounted, f.server.request_count()) << err;
+}

@@ -4,6 +4,7 @@
 // not loads the copy the master sent.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 
 #include "fleet.hpp"
@@ -49,6 +50,8 @@ struct FleetRun {
   std::string master_err;
   std::uint64_t counted = 0;  // GET /py/item in the master's CSV
   CsvRows rows;
+  CsvRows exceptions;            // the master's exceptions CSV
+  std::vector<int> worker_pids;  // in start order
 };
 
 FleetRun run_fleet(ScriptedServer& server, const std::filesystem::path& locustfile, bool remove_after_start,
@@ -64,14 +67,17 @@ FleetRun run_fleet(ScriptedServer& server, const std::filesystem::path& locustfi
   if (remove_after_start) std::filesystem::remove(locustfile);  // the workers cannot read it any more
   TempDir worker_dir;                                           // the workers run elsewhere
   std::vector<std::unique_ptr<ChildProcess>> workers;
-  for (int i = 0; i < 2; ++i)
-    workers.push_back(std::make_unique<ChildProcess>(worker_argv(port), worker_dir.path()));
-  const auto code = master.wait(40s);
   FleetRun r;
+  for (int i = 0; i < 2; ++i) {
+    workers.push_back(std::make_unique<ChildProcess>(worker_argv(port), worker_dir.path()));
+    r.worker_pids.push_back(workers.back()->pid());
+  }
+  const auto code = master.wait(40s);
   r.master_code = code ? *code : -1;
   r.master_err = master.err();
   expect_workers_quit(workers);
   r.rows = read_csv(prefix.string() + "_stats.csv");
+  r.exceptions = read_csv(prefix.string() + "_exceptions.csv");
   const auto* row = find_row(r.rows, "GET", "/py/item");
   r.counted = row ? std::stoull((*row)[2]) : 0;
   return r;
@@ -96,6 +102,33 @@ TEST(LocustfileFleet, WorkersWithoutTheFileRunTheCopyTheMasterSent) {
   EXPECT_EQ(r.master_code, 0) << r.master_err;
   EXPECT_GT(r.counted, 40u) << r.master_err;
   EXPECT_EQ(r.counted, server.request_count()) << r.master_err;
+}
+
+TEST(LocustfileFleet, AnExceptionsNodesAreTheWorkersThatRaisedIt) {
+  // Locust's master fills the exceptions' Nodes column with the ids of the workers that reported each
+  // (runners.py log_exception); cicada's master wrote "local", its own name for a standalone run.
+  ScriptedServer server;
+  server.set_fallback(ScriptedReply::respond(200, "ok").after(5ms));
+  TempDir dir;
+  const auto path = dir.path() / "raising_locustfile.py";
+  std::ofstream(path) << "from locust import HttpUser, task, constant\n"
+                         "class Raiser(HttpUser):\n"
+                         "    wait_time = constant(0.05)\n"
+                         "    @task\n"
+                         "    def get(self):\n"
+                         "        self.client.get('/py/item')\n"
+                         "        raise RuntimeError('raised on a worker')\n";
+  const FleetRun r = run_fleet(server, path, false);
+  EXPECT_EQ(r.master_code, 1) << r.master_err;  // exceptions fail the run
+  ASSERT_EQ(r.exceptions.size(), 2u) << r.master_err;
+  ASSERT_EQ(r.exceptions[0].size(), 4u);
+  EXPECT_EQ(r.exceptions[0][3], "Nodes");
+  EXPECT_EQ(r.exceptions[1][1], "raised on a worker");
+  // Each worker (2 users each, every task raising) is listed once: its id is hostname_pid_random.
+  const std::string& nodes = r.exceptions[1][3];
+  EXPECT_EQ(std::count(nodes.begin(), nodes.end(), ','), 1) << nodes;
+  for (const int pid : r.worker_pids)
+    EXPECT_NE(nodes.find("_" + std::to_string(pid) + "_"), std::string::npos) << nodes;
 }
 
 }  // namespace

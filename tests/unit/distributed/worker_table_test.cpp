@@ -109,13 +109,45 @@ TEST(WorkerTable, SilentWorkersExpire) {
   t.find("a")->user_count = 3;
   t.find("b")->user_count = 4;
   EXPECT_EQ(t.reported_users(), 7);
-  EXPECT_TRUE(t.expire(t0 + 3s, 3s).empty());  // exactly the timeout: still alive
-  auto gone = t.expire(t0 + 3s + 1ms, 3s);
+  EXPECT_TRUE(t.expire(t0 + 3s, 3s, 0).empty());  // exactly the timeout: still alive
+  auto gone = t.expire(t0 + 3s + 1ms, 3s, 0);
   ASSERT_EQ(gone.size(), 1u);
   EXPECT_EQ(gone[0].id, "a");
   EXPECT_EQ(t.size(), 1u);
   EXPECT_EQ(t.missing_count(), 1u);
   EXPECT_EQ(t.reported_users(), 4);
+}
+
+TEST(WorkerTable, AMissingWorkerThatSpeaksAgainIsReadmittedWithWhatWasMerged) {
+  WorkerTable t;
+  const MonoTime t0{};
+  t.join("a", {}, t0);
+  t.join("b", {}, t0 + 5s);
+  t.find("a")->test_id = 7;
+  EXPECT_TRUE(t.accept_stats("a", 7, 1));
+  EXPECT_TRUE(t.accept_stats("a", 7, 2));
+  ASSERT_EQ(t.expire(t0 + 4s, 3s, 7).size(), 1u);
+  EXPECT_EQ(t.find("a"), nullptr);
+  ASSERT_EQ(t.missing().size(), 1u);
+  EXPECT_EQ(t.missing()[0].lost_in_test, 7u);
+  EXPECT_FALSE(t.accept_stats("a", 7, 3));      // not merged while missing
+  EXPECT_EQ(t.readmit("b", t0 + 6s), nullptr);  // live, not missing
+  WorkerInfo* back = t.readmit("a", t0 + 6s);
+  ASSERT_NE(back, nullptr);
+  EXPECT_EQ(t.missing_count(), 0u);
+  EXPECT_EQ(t.workers().back().id, "a");  // last in join order, its index kept (its seed)
+  EXPECT_EQ(back->index, 0u);
+  // Its stats go on from the last seq merged: the one sent while it was missing is merged now, once.
+  EXPECT_FALSE(t.accept_stats("a", 7, 2));
+  EXPECT_TRUE(t.accept_stats("a", 7, 3));
+  EXPECT_FALSE(t.accept_stats("a", 7, 3));
+  // A missing worker's hello is a new worker (it restarted), no longer listed as missing.
+  ASSERT_EQ(t.expire(t0 + 20s, 3s, 7).size(), 2u);
+  EXPECT_TRUE(t.join("a", {}, t0 + 21s));
+  EXPECT_EQ(t.find("a")->test_id, 0u);
+  ASSERT_EQ(t.missing().size(), 1u);
+  t.remove("b");
+  EXPECT_EQ(t.missing_count(), 0u);
 }
 
 }  // namespace
