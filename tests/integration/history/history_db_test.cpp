@@ -108,6 +108,43 @@ TEST(HistoryDb, RoundTripGivesTheSameLocustCsvs) {
   EXPECT_EQ(run->snapshot.history.size(), 4u) << "the last second is stored by finish_run";
 }
 
+TEST(HistoryDb, TheUnansweredCountedComeBackAndAnOlderRunsAreReadFromItsRows) {
+  // The count is kept as recorded: the run's failure rows hold no NoResponse row (folded into "(other
+  // errors)"), yet 2 of its 3 unanswered requests are failures. A run recorded before the counter was
+  // kept has only its rows: their NoResponse occurrences are read instead.
+  TempDir dir;
+  const auto file = dir.path() / "history.db";
+  auto snap = make_snapshot();
+  snap.unanswered_requests = 3;
+  snap.unanswered_counted = 2;
+  auto older = snap;
+  older.failures.push_back(
+      {"GET", "/", "NoResponse('no response within the test (waited 1 s or more when it ended)')", 1});
+  {
+    auto db = HistoryDb::open(file);
+    ASSERT_TRUE(db) << db.error().message;
+    for (const auto& [id, s] : {std::pair{"R1", &snap}, std::pair{"R2", &older}}) {
+      ASSERT_TRUE(db->begin_run(info(id, 1000.0)));
+      ASSERT_TRUE(db->finish_run(id, *s, {}, 0, "", 1003.5));
+    }
+  }
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open(file.c_str(), &raw), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(raw, "DELETE FROM run_counters WHERE run_id = 'R2' AND name = 'unanswered_counted'",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(raw);
+  auto db = HistoryDb::open(file, false);
+  ASSERT_TRUE(db) << db.error().message;
+  auto run = db->load("R1");
+  ASSERT_TRUE(run) << run.error().message;
+  EXPECT_EQ(run->snapshot.unanswered_requests, 3u);
+  EXPECT_EQ(run->snapshot.unanswered_counted, 2u);
+  auto old_run = db->load("R2");
+  ASSERT_TRUE(old_run) << old_run.error().message;
+  EXPECT_EQ(old_run->snapshot.unanswered_counted, 1u);
+}
+
 TEST(HistoryDb, AnUnfinishedRunIsReadableAndMarkedIncomplete) {
   TempDir dir;
   const auto file = dir.path() / "history.db";
