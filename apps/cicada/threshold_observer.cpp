@@ -12,7 +12,7 @@ void ThresholdObserver::on_second(const stats::Snapshot& snap) {
     // No data yet is not a broken limit while the run goes.
     if (r.passed || r.no_data || !r.threshold->is_upper_limit()) continue;
     log::warning("Threshold '{}' broken on {} (actual {}): stopping the test (--abort-on-threshold)",
-                 r.threshold->text, r.entry, report::format_threshold_value(*r.threshold, r.actual));
+                 r.threshold->text, r.entry, report::threshold_figures(r).actual);
     aborted_ = true;  // wants_stop(): the observer loop stops the test
     return;
   }
@@ -30,10 +30,9 @@ std::vector<report::StoredThreshold> ThresholdObserver::stored_results() const {
   std::vector<report::StoredThreshold> out;
   for (const auto& r : results_) {
     const auto& t = *r.threshold;
+    auto figures = report::threshold_figures(r);
     out.push_back(
-        {t.text, r.entry, r.actual, t.limit, report::threshold_actual_text(r),
-         std::string(report::threshold_op_text(t.op)) + " " + report::format_threshold_value(t, t.limit),
-         r.passed});
+        {t.text, r.entry, r.actual, t.limit, std::move(figures.actual), std::move(figures.limit), r.passed});
   }
   return out;
 }

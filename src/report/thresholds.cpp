@@ -337,21 +337,71 @@ std::string_view threshold_op_text(ThresholdOp op) {
   return "?";
 }
 
-std::string format_threshold_value(const Threshold& t, double value) {
-  if (t.is_time()) return console_ms(value) + "ms";
+namespace {
+
+// A value in the unit it is shown in: times in ms, ratios in %, the rest as they are.
+double shown_value(const Threshold& t, double value) {
+  if (t.is_time()) return value / 1000.0;
+  return t.metric == ThresholdMetric::kFailRatio ? value * 100.0 : value;
+}
+
+std::string_view shown_unit(const Threshold& t) {
+  if (t.is_time()) return "ms";
   switch (t.metric) {
     case ThresholdMetric::kFailRatio:
-      return fmt::format("{:.2f}%", value * 100.0);
+      return "%";
     case ThresholdMetric::kRps:
     case ThresholdMetric::kFailPerS:
-      return fmt::format("{:.2f}/s", value);
+      return "/s";
     default:
-      return fmt::format("{:.0f}", value);
+      return "";
   }
 }
 
-std::string threshold_actual_text(const ThresholdResult& r) {
-  return r.no_data ? "no data" : format_threshold_value(*r.threshold, r.actual);
+// The usual digits: times as the console tables print them (console_ms), ratios and rates with 2, counts
+// with none.
+int usual_decimals(const Threshold& t, double shown) {
+  if (t.is_time()) return shown < 9.995 ? 2 : shown < 99.95 ? 1 : 0;
+  switch (t.metric) {
+    case ThresholdMetric::kFailRatio:
+    case ThresholdMetric::kRps:
+    case ThresholdMetric::kFailPerS:
+      return 2;
+    default:
+      return 0;
+  }
+}
+
+std::string fixed(double shown, int decimals) { return fmt::format("{:.{}f}", shown, decimals); }
+
+}  // namespace
+
+std::string format_threshold_value(const Threshold& t, double value) {
+  const double shown = shown_value(t, value);
+  return fixed(shown, usual_decimals(t, shown)) + std::string(shown_unit(t));
+}
+
+ThresholdFigures threshold_figures(const ThresholdResult& r) {
+  const Threshold& t = *r.threshold;
+  const std::string op(threshold_op_text(t.op));
+  const std::string unit(shown_unit(t));
+  const double limit = shown_value(t, t.limit);
+  if (r.no_data) return {"no data", op + " " + format_threshold_value(t, t.limit)};
+  const double actual = shown_value(t, r.actual);
+  std::string a = fixed(actual, usual_decimals(t, actual)), l = fixed(limit, usual_decimals(t, limit));
+  // The figures as printed must give the verdict the exact values gave: a p95 of 50.04 ms printed "50.0ms"
+  // beside "<= 50.0ms" reads as passing while it failed. Both get more digits, together, until they do;
+  // the shortest exact form of each (fmt's "{}") always does.
+  const auto reads_right = [&] { return holds(t.op, std::stod(a), std::stod(l)) == r.passed; };
+  for (int decimals = std::max(usual_decimals(t, actual), usual_decimals(t, limit)); !reads_right();
+       ++decimals) {
+    if (decimals > 12) {
+      a = fmt::format("{}", actual), l = fmt::format("{}", limit);
+      break;
+    }
+    a = fixed(actual, decimals), l = fixed(limit, decimals);
+  }
+  return {a + unit, op + " " + l + unit};
 }
 
 std::string thresholds_table(const std::vector<ThresholdResult>& results) {
@@ -359,9 +409,9 @@ std::string thresholds_table(const std::vector<ThresholdResult>& results) {
   std::string out = "Thresholds\n";
   for (const auto& r : results) {
     const Threshold& t = *r.threshold;
-    const std::string actual = threshold_actual_text(r);
-    out += fmt::format("  {:<4} {:<40} {:<28} actual {} (limit {} {})\n", r.passed ? "PASS" : "FAIL", t.text,
-                       r.entry, actual, threshold_op_text(t.op), format_threshold_value(t, t.limit));
+    const auto figures = threshold_figures(r);
+    out += fmt::format("  {:<4} {:<40} {:<28} actual {} (limit {})\n", r.passed ? "PASS" : "FAIL", t.text,
+                       r.entry, figures.actual, figures.limit);
   }
   out += all_passed(results) ? "All thresholds passed.\n\n" : "Some thresholds FAILED.\n\n";
   return out;

@@ -87,13 +87,20 @@ std::vector<ThresholdResult> evaluate_thresholds(const std::vector<Threshold>& t
 
 bool all_passed(const std::vector<ThresholdResult>& results);
 
-// "200ms", "1%", "1000.5", "12" (counts): the limit or an actual value in the threshold's own terms.
+// "200ms", "1%", "1000.50/s", "12" (counts): a limit in the threshold's own terms, with its usual digits.
 std::string format_threshold_value(const Threshold& t, double value);
 // Operator as written: "<", "<=", ">", ">=".
 std::string_view threshold_op_text(ThresholdOp op);
 
-// The actual value as shown: format_threshold_value(), or "no data" for an entry without requests.
-std::string threshold_actual_text(const ThresholdResult& r);
+// One result's figures as every report prints them (console, history, JSON, JUnit, markdown): the actual
+// value ("no data" for an entry without requests) and the limit with its operator ("< 200ms"). Each has
+// its usual digits, and more when those would make the line read the other way than its verdict (a
+// failing p95 of 50.04 ms printed "50.0ms" against "<= 50.0ms").
+struct ThresholdFigures {
+  std::string actual;
+  std::string limit;
+};
+ThresholdFigures threshold_figures(const ThresholdResult& r);
 
 // The console block printed at the end of a run: one line per result with actual vs limit.
 std::string thresholds_table(const std::vector<ThresholdResult>& results);

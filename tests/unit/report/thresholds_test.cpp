@@ -157,7 +157,7 @@ TEST(Thresholds, CountLimitsOnNothingMeasuredFailWithNoData) {
   for (const auto& r : results) {
     EXPECT_TRUE(r.no_data) << r.threshold->text;
     EXPECT_FALSE(r.passed) << r.threshold->text;
-    EXPECT_EQ(threshold_actual_text(r), "no data");
+    EXPECT_EQ(threshold_figures(r).actual, "no data");
   }
   EXPECT_FALSE(all_passed(results));
   // With data, the same count limits are judged normally.
@@ -166,4 +166,49 @@ TEST(Thresholds, CountLimitsOnNothingMeasuredFailWithNoData) {
   EXPECT_FALSE(measured[0].passed);  // 30 failures
   EXPECT_FALSE(measured[1].passed);  // 2000 requests
   EXPECT_TRUE(measured[2].passed);   // GET /health: 0 failures of 1000
+}
+
+// A line's figures read as its verdict: rounded to their usual digits a failing p95 of 50.04 ms read
+// "actual 50.0ms (limit <= 50.0ms)" and a passing 0.996% failure ratio "actual 1.00% (limit < 1.00%)"
+// (a CI probe). Whatever the values, the printed actual compared with the printed limit gives the verdict.
+TEST(Thresholds, PrintedFiguresNeverReadTheOtherWayThanTheVerdict) {
+  auto list =
+      parse_thresholds({"p95 <= 50ms", "fail_ratio < 1%", "rps >= 1000", "p50 < 10ms", "p95 < 200ms"});
+  ASSERT_TRUE(list);
+  stats::Snapshot s;
+  // p95 3 x 16.68 ms = 50.04 ms, 996 failures in 100000 requests, 999.996 req/s.
+  s.total = synthetic_entry("", "Aggregated", 100'000, 996, 16'680, 999.996);
+  auto results = evaluate_thresholds(*list, s);
+  ASSERT_EQ(results.size(), 5u);
+  const auto shown = [](const ThresholdResult& r) { return threshold_figures(r); };
+  EXPECT_FALSE(results[0].passed);
+  EXPECT_EQ(shown(results[0]).actual, "50.04ms");
+  EXPECT_EQ(shown(results[0]).limit, "<= 50.00ms");
+  EXPECT_TRUE(results[1].passed);  // 0.996% < 1%
+  EXPECT_EQ(shown(results[1]).actual, "0.996%");
+  EXPECT_EQ(shown(results[1]).limit, "< 1.000%");
+  EXPECT_FALSE(results[2].passed);  // 999.996/s is not >= 1000/s
+  EXPECT_EQ(shown(results[2]).actual, "999.996/s");
+  EXPECT_EQ(shown(results[2]).limit, ">= 1000.000/s");
+  // Figures that already read right keep their usual digits.
+  EXPECT_EQ(shown(results[4]).actual, "50.0ms");
+  EXPECT_EQ(shown(results[4]).limit, "< 200ms");
+
+  stats::Snapshot fast;
+  fast.total = synthetic_entry("", "Aggregated", 10, 0, 9'998, 1);
+  auto p50 = evaluate_thresholds(*list, fast)[3];
+  EXPECT_TRUE(p50.passed);  // 9.998 ms < 10 ms: both "10.0ms" at the usual digits
+  EXPECT_EQ(threshold_figures(p50).actual, "9.998ms");
+  EXPECT_EQ(threshold_figures(p50).limit, "< 10.000ms");
+
+  // The rule over many values: parse the printed numbers back and compare them as the threshold does.
+  for (double actual_us = 49'990; actual_us <= 50'010; actual_us += 0.5) {
+    ThresholdResult r;
+    r.threshold = &(*list)[0];
+    r.actual = actual_us;
+    r.passed = actual_us <= 50'000;
+    const auto f = threshold_figures(r);
+    const double a = std::stod(f.actual), l = std::stod(f.limit.substr(3));
+    EXPECT_EQ(a <= l, r.passed) << f.actual << " " << f.limit;
+  }
 }
