@@ -185,6 +185,36 @@ int parse_words(CLI::App& app, std::vector<std::string> words) {
   return -1;
 }
 
+// One setting taken from a layer under the command line, as command-line words.
+struct LayeredSetting {
+  std::string name;    // the option's long name
+  std::string source;  // "LOCUST_USERS", "cicada.conf:3"
+  std::string value;
+  std::vector<std::string> words;  // "--users", "abc"
+};
+
+// The first layered setting whose value the option refuses, as a message naming where it came from.
+// CLI11 names only the flag ("-u,--users: Value abc could not be converted"), which the user never typed
+// when the value came from LOCUST_USERS. Each setting is parsed alone by a fresh parser, so only its own
+// value can fail: conversion and validators, not rules between options (those name the flags, rightly).
+std::optional<std::string> refused_layered_setting(const std::vector<LayeredSetting>& settings) {
+  for (const auto& s : settings) {
+    CliOptions scratch;
+    CLI::App probe;
+    define(probe, scratch);
+    try {
+      probe.parse(std::vector<std::string>(s.words.rbegin(), s.words.rend()));
+    } catch (const CLI::ParseError& e) {
+      // Only the value's own faults: rules between options (a flag that needs another) and --version are
+      // pass 2's to report as they are.
+      const std::string kind = e.get_name();
+      if (kind == "ConversionError" || kind == "ValidationError" || kind == "ArgumentMismatch")
+        return s.source + ": '" + s.value + "' is not a valid value for --" + s.name + " (" + e.what() + ")";
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 // A locustfile's own arguments (Locust's init_command_line_parser) are long options cicada does not define.
@@ -268,6 +298,7 @@ ParseOutcome parse_cli(int argc, char** argv) {
     }
   }
   std::vector<std::string> layered;
+  std::vector<LayeredSetting> settings;
   for (CLI::Option* opt : app.get_options()) {
     const std::string name = opt->get_single_name();
     if (name.empty() || name == "help" || name == "config" || given[name]) continue;
@@ -276,10 +307,17 @@ ParseOutcome parse_cli(int argc, char** argv) {
       if (layer.lookup(name, value, source)) break;
     }
     if (source.empty()) continue;
-    if (!to_args(opt, value, layered)) {
+    LayeredSetting setting{name, source, value, {}};
+    if (!to_args(opt, value, setting.words)) {
       std::cerr << "cicada: " << source << ": '" << value << "' is not a valid value for --" << name << "\n";
       return {std::nullopt, 2};
     }
+    layered.insert(layered.end(), setting.words.begin(), setting.words.end());
+    settings.push_back(std::move(setting));
+  }
+  if (auto refused = refused_layered_setting(settings)) {
+    std::cerr << "cicada: " << *refused << "\n";
+    return {std::nullopt, 2};
   }
   if (!layered.empty()) {
     // Pass 2: the layered settings first, the command line last (it wins: TakeLast).

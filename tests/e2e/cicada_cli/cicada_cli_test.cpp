@@ -155,6 +155,29 @@ TEST_F(CicadaCli, SettingsPrecedenceFlagsOverEnvOverFile) {
   EXPECT_NE(typo->err().find("cicada.conf:1: unknown setting 'userz'"), std::string::npos) << typo->err();
 }
 
+// A value cicada refuses names where it came from: `LOCUST_USERS=abc cicada ...` said only "-u,--users:
+// Value abc could not be converted", a flag the user never typed (a CI probe).
+TEST_F(CicadaCli, ABadValueFromTheEnvironmentOrAFileNamesItsSourceAndValue) {
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {"LOCUST_USERS", "abc"},         {"LOCUST_SPAWN_RATE", "fast"}, {"LOCUST_RUN_TIME", "soon"},
+      {"LOCUST_USERS", "-3"},          {"LOCUST_STOP_TIMEOUT", "x"},  {"LOCUST_EXPECT_WORKERS", "0"},
+      {"LOCUST_MASTER_PORT", "70000"}, {"CICADA_USERS", "many"},      {"CICADA_THREADS", "-1"},
+  };
+  for (const auto& [variable, value] : bad) {
+    // No -t: it would win over LOCUST_RUN_TIME. Each is refused before any load (the wait bounds it).
+    auto run = start({"-f", source("examples/health.yaml").string(), "--host", g_server->url(), "--headless"},
+                     {variable + "=" + value});
+    ASSERT_EQ(run->wait(20s), 2) << variable << "=" << value << ": " << run->err();
+    EXPECT_NE(run->err().find(variable + ": '" + value + "' is not a valid value for --"), std::string::npos)
+        << variable << "=" << value << ": " << run->err();
+  }
+  std::ofstream(dir_.path() / "cicada.conf") << "# a comment\nusers = many\n";
+  auto file = start({"-f", source("examples/health.yaml").string(), "--host", g_server->url(), "--headless"});
+  ASSERT_EQ(file->wait(20s), 2) << file->err();
+  EXPECT_NE(file->err().find("cicada.conf:2: 'many' is not a valid value for --users"), std::string::npos)
+      << file->err();
+}
+
 TEST_F(CicadaCli, WarmupIsLoadedButNotRecorded) {
   // 100 iterations/s for 4 s, the first 2 s a warm-up: about 200 requests are recorded, not 400.
   auto run = start({"-f", source("examples/health.yaml").string(), "--host", g_server->url(), "--headless",
