@@ -1,5 +1,7 @@
 // cicada compare A B: per entry, the change in req/s, p50/p95/p99 and failure ratio with a verdict that
 // accounts for noise (docs/history.md); exit 1 on a regression, for CI.
+#include <fmt/format.h>
+
 #include <iostream>
 
 #include "history_cli.hpp"
@@ -37,12 +39,19 @@ int run_compare_command(int argc, char** argv) {
   auto a = load_run(*db, *a_id);
   auto b = a ? load_run(*db, *b_id) : std::nullopt;
   if (!a || !b) return kUsageExit;
+  // A run named although it never recorded its end (latest and previous skip such runs) is compared by
+  // the figures of the seconds it kept, and says so; one that kept none has nothing to compare.
   for (const auto* run : {&*a, &*b}) {
-    if (!run->info.complete) {
+    if (run->info.complete) continue;
+    if (run->snapshot.history.empty()) {
       std::cerr << "cicada: run " << run->info.id
-                << " is incomplete (it never finished): nothing to compare\n";
+                << " is incomplete (it never finished) and recorded no second: nothing to compare\n";
       return kUsageExit;
     }
+    std::cerr << fmt::format(
+        "cicada: warning: run {} is incomplete (it never recorded its end): compared by its Aggregated "
+        "figures as of its last recorded second, +{:.0f} s\n",
+        run->info.id, run->snapshot.now_unix_s - run->info.started_unix_s);
   }
   // Comparing a run with a run of something else says little: the figures are printed, with a warning.
   const auto& ai = a->info;

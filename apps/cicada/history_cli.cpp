@@ -24,8 +24,8 @@ void add_history_db_option(CLI::App& app, std::string& path) {
   app.add_option("--history-db", path, "Run history database (default .cicada/history.db)");
 }
 
-std::optional<report::HistoryDb> open_history(const std::string& path) {
-  auto db = report::HistoryDb::open(path, false);
+std::optional<report::HistoryDb> open_history(const std::string& path, bool writes) {
+  auto db = writes ? report::HistoryDb::open(path, false) : report::HistoryDb::open_read_only(path);
   if (!db) {
     std::cerr << "cicada: " << db.error().message << "\n";
     return std::nullopt;

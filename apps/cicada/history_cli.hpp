@@ -18,8 +18,9 @@ std::optional<int> parse_subcommand(CLI::App& app, int argc, char** argv);
 // Adds --history-db (default .cicada/history.db) to a subcommand.
 void add_history_db_option(CLI::App& app, std::string& path);
 
-// Opens an existing history database; prints the error and returns nullopt when it cannot.
-std::optional<report::HistoryDb> open_history(const std::string& path);
+// Opens an existing history database, read-only unless the command writes (`history delete`): reading
+// never needs write access to the file or its folder. Prints the error and returns nullopt when it cannot.
+std::optional<report::HistoryDb> open_history(const std::string& path, bool writes = false);
 
 // Resolves a run reference (id, prefix, latest, previous); prints the error and returns nullopt.
 std::optional<std::string> resolve_run(const report::HistoryDb& db, const std::string& ref,

@@ -94,7 +94,20 @@ int show_run(const report::StoredRun& run) {
                            i.exit_code ? std::to_string(*i.exit_code) : "-",
                            i.ended_by.empty() ? "-" : i.ended_by, status_text(i), config_text(i.config_json),
                            run.snapshot.history.size());
-  if (!i.complete) return 0;
+  if (!i.complete) {
+    // Its final figures were never written: those of the last second it recorded, marked as such.
+    if (run.snapshot.history.empty()) {
+      std::cout << "No second recorded: no figures.\n";
+      return 0;
+    }
+    std::cout << fmt::format(
+        "Figures as of its last recorded second ({}, +{:.0f} s): the run never recorded its end. "
+        "Aggregated only\n\n",
+        report::utc_time_text(run.snapshot.now_unix_s), run.snapshot.now_unix_s - i.started_unix_s);
+    std::cout << report::console_stats_table(run.snapshot, false)
+              << report::console_percentiles_table(run.snapshot);
+    return 0;
+  }
   std::cout << report::console_stats_table(run.snapshot, false)
             << report::console_percentiles_table(run.snapshot) << report::console_failures_table(run.snapshot)
             << report::console_streams_table(run.snapshot);  // nothing when nothing streamed
@@ -166,7 +179,7 @@ int run_history_command(int argc, char** argv) {
     return kUsageExit;
   }
 
-  auto db = open_history(db_path);
+  auto db = open_history(db_path, del->parsed());
   if (!db) return kUsageExit;
   if (list->parsed()) return list_runs(*db, limit);
   auto id = resolve_run(*db, ref, false);

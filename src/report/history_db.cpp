@@ -15,12 +15,17 @@
 namespace cicada::report {
 namespace {
 
-// Version 5. Any change bumps kHistorySchemaVersion (PRAGMA user_version) and docs/history.md.
-// Every statement is IF NOT EXISTS, so running it on an older database is the migration: v1 -> v2 only
+// Version 6. Any change bumps kHistorySchemaVersion (PRAGMA user_version) and docs/history.md.
+// Every statement is IF NOT EXISTS, so running them on an older database is the migration: v1 -> v2 only
 // adds run_histograms and run_stages, v2 -> v3 only run_counters, v3 -> v4 only run_streams, v4 -> v5
-// only run_end (older runs simply have no rows there).
-constexpr const char* kSchema = R"sql(
-CREATE TABLE IF NOT EXISTS runs (
+// only run_end, v5 -> v6 only run_stats_start (older runs simply have no rows there). A reader that may
+// not migrate (open_read_only) stands empty TEMP tables in for the ones an older file lacks.
+struct SchemaTable {
+  const char* name;
+  const char* columns;
+};
+constexpr SchemaTable kTables[] = {
+    {"runs", R"sql(
   id TEXT PRIMARY KEY,
   started_at REAL NOT NULL,
   ended_at REAL,
@@ -33,10 +38,8 @@ CREATE TABLE IF NOT EXISTS runs (
   git_commit TEXT NOT NULL,
   users INTEGER NOT NULL,
   exit_code INTEGER,
-  verdict TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX IF NOT EXISTS runs_by_start ON runs(started_at);
-CREATE TABLE IF NOT EXISTS run_entries (
+  verdict TEXT NOT NULL DEFAULT '')sql"},
+    {"run_entries", R"sql(
   run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
   position INTEGER NOT NULL,
   method TEXT NOT NULL,
@@ -57,35 +60,31 @@ CREATE TABLE IF NOT EXISTS run_entries (
   p99_us INTEGER NOT NULL,
   percentiles_json TEXT NOT NULL,
   current_percentiles_json TEXT NOT NULL,
-  PRIMARY KEY (run_id, position)
-);
-CREATE TABLE IF NOT EXISTS run_seconds (
+  PRIMARY KEY (run_id, position))sql"},
+    {"run_seconds", R"sql(
   run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
   seq INTEGER NOT NULL,
   timestamp INTEGER NOT NULL,
   user_count INTEGER NOT NULL,
   block_json TEXT NOT NULL,
-  PRIMARY KEY (run_id, seq)
-);
-CREATE TABLE IF NOT EXISTS run_failures (
+  PRIMARY KEY (run_id, seq))sql"},
+    {"run_failures", R"sql(
   run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
   position INTEGER NOT NULL,
   method TEXT NOT NULL,
   name TEXT NOT NULL,
   error TEXT NOT NULL,
   occurrences INTEGER NOT NULL,
-  PRIMARY KEY (run_id, position)
-);
-CREATE TABLE IF NOT EXISTS run_exceptions (
+  PRIMARY KEY (run_id, position))sql"},
+    {"run_exceptions", R"sql(
   run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
   position INTEGER NOT NULL,
   count INTEGER NOT NULL,
   message TEXT NOT NULL,
   traceback TEXT NOT NULL,
   nodes TEXT NOT NULL,
-  PRIMARY KEY (run_id, position)
-);
-CREATE TABLE IF NOT EXISTS run_thresholds (
+  PRIMARY KEY (run_id, position))sql"},
+    {"run_thresholds", R"sql(
   run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
   position INTEGER NOT NULL,
   threshold TEXT NOT NULL,
@@ -95,29 +94,25 @@ CREATE TABLE IF NOT EXISTS run_thresholds (
   actual_text TEXT NOT NULL,
   limit_text TEXT NOT NULL,
   passed INTEGER NOT NULL,
-  PRIMARY KEY (run_id, position)
-);
-CREATE TABLE IF NOT EXISTS run_histograms (
+  PRIMARY KEY (run_id, position))sql"},
+    {"run_histograms", R"sql(
   run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
   position INTEGER NOT NULL,
   latency_json TEXT NOT NULL,
   uncorrected_json TEXT NOT NULL,
-  PRIMARY KEY (run_id, position)
-);
-CREATE TABLE IF NOT EXISTS run_stages (
+  PRIMARY KEY (run_id, position))sql"},
+    {"run_stages", R"sql(
   run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
   position INTEGER NOT NULL,
   start_unix_s REAL NOT NULL,
   label TEXT NOT NULL,
-  PRIMARY KEY (run_id, position)
-);
-CREATE TABLE IF NOT EXISTS run_counters (
+  PRIMARY KEY (run_id, position))sql"},
+    {"run_counters", R"sql(
   run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
   name TEXT NOT NULL,
   value INTEGER NOT NULL,
-  PRIMARY KEY (run_id, name)
-);
-CREATE TABLE IF NOT EXISTS run_streams (
+  PRIMARY KEY (run_id, name))sql"},
+    {"run_streams", R"sql(
   run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
   position INTEGER NOT NULL,
   method TEXT NOT NULL,
@@ -136,13 +131,19 @@ CREATE TABLE IF NOT EXISTS run_streams (
   ttft_json TEXT NOT NULL,
   itl_json TEXT NOT NULL,
   total_json TEXT NOT NULL,
-  PRIMARY KEY (run_id, position)
-);
-CREATE TABLE IF NOT EXISTS run_end (
+  PRIMARY KEY (run_id, position))sql"},
+    {"run_end", R"sql(
   run_id TEXT PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
-  ended_by TEXT NOT NULL
-);
-)sql";
+  ended_by TEXT NOT NULL)sql"},
+    {"run_stats_start", R"sql(
+  run_id TEXT PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+  unix_s REAL NOT NULL)sql"},
+};
+constexpr const char* kIndexes = "CREATE INDEX IF NOT EXISTS runs_by_start ON runs(started_at);";
+
+std::string table_sql(const SchemaTable& t, bool temp) {
+  return fmt::format("CREATE {}TABLE IF NOT EXISTS {} ({});\n", temp ? "TEMP " : "", t.name, t.columns);
+}
 
 Result<void> insert_entry(sql::Statement& st, const std::string& id, int position,
                           const stats::EntrySnapshot& e) {
@@ -207,6 +208,34 @@ Result<HistoryDb> HistoryDb::open(const std::filesystem::path& file, bool create
   }
 }
 
+Result<HistoryDb> HistoryDb::open_read_only(const std::filesystem::path& file) {
+  auto conn = sql::Connection::open_read_only(file, std::chrono::seconds(10));
+  if (!conn) return conn.error();
+  HistoryDb db(std::move(*conn));
+  auto version = db.db_.prepare("PRAGMA user_version");
+  if (!version) return make_error(file.string() + ": " + version.error().message);
+  if (auto row = version->step(); !row) return make_error(file.string() + ": " + row.error().message);
+  const auto found = version->integer(0);
+  version = sql::Statement();
+  if (found > kHistorySchemaVersion)
+    return make_error(fmt::format("{}: history schema version {} is newer than this cicada's ({})",
+                                  file.string(), found, kHistorySchemaVersion));
+  if (found == kHistorySchemaVersion) return db;
+  // An older file is read as it is (a reader migrates nothing): the tables it lacks read as empty, which is
+  // what its runs have there (no histograms, no stage marks...).
+  for (const auto& t : kTables) {
+    auto exists = db.db_.prepare("SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = ?");
+    if (!exists) return exists.error();
+    exists->bind(1, t.name);
+    auto row = exists->step();
+    if (!row) return row.error();
+    if (*row) continue;
+    if (auto r = db.db_.exec(table_sql(t, true)); !r)
+      return make_error(file.string() + ": " + r.error().message);
+  }
+  return db;
+}
+
 Result<void> HistoryDb::create_schema() {
   auto tx = sql::Transaction::begin(db_);
   if (!tx) return tx.error();
@@ -219,7 +248,9 @@ Result<void> HistoryDb::create_schema() {
     return make_error(fmt::format("history schema version {} is newer than this cicada's ({})", found,
                                   kHistorySchemaVersion));
   if (found == kHistorySchemaVersion) return tx->commit();
-  if (auto r = db_.exec(kSchema); !r) return r;
+  std::string schema;
+  for (const auto& t : kTables) schema += table_sql(t, false);
+  if (auto r = db_.exec(schema + kIndexes); !r) return r;
   if (auto r = db_.exec(fmt::format("PRAGMA user_version = {}", kHistorySchemaVersion)); !r) return r;
   return tx->commit();
 }
@@ -270,8 +301,9 @@ Result<void> HistoryDb::finish_run(const std::string& id, const stats::Snapshot&
   if (!tx) return tx.error();
   {
     // Idempotent: a finish after a partial one (none today, but cheap) replaces rather than duplicates.
-    for (const char* table : {"run_entries", "run_histograms", "run_stages", "run_counters", "run_streams",
-                              "run_failures", "run_exceptions", "run_thresholds", "run_end"}) {
+    for (const char* table :
+         {"run_entries", "run_histograms", "run_stages", "run_counters", "run_streams", "run_failures",
+          "run_exceptions", "run_thresholds", "run_end", "run_stats_start"}) {
       auto del = db_.prepare(fmt::format("DELETE FROM {} WHERE run_id = ?", table));
       if (!del) return del.error();
       del->bind(1, id);
@@ -309,6 +341,13 @@ Result<void> HistoryDb::finish_run(const std::string& id, const stats::Snapshot&
       counter->bind(1, id).bind(2, name).bind(3, value);
       if (auto r = counter->run(); !r) return r;
     }
+
+    // When the stored figures began: the run's start, or its last stats reset (--reset-stats, the web UI's
+    // reset, the end of a --warmup), which `runs.started_at` does not say.
+    auto stats_start = db_.prepare("INSERT INTO run_stats_start VALUES (?,?)");
+    if (!stats_start) return stats_start.error();
+    stats_start->bind(1, id).bind(2, s.start_unix_s);
+    if (auto r = stats_start->run(); !r) return r;
 
     if (!ended_by.empty()) {
       auto end = db_.prepare("INSERT INTO run_end VALUES (?,?)");

@@ -21,11 +21,15 @@
 
 namespace cicada::report {
 
-inline constexpr int kHistorySchemaVersion = 5;
+inline constexpr int kHistorySchemaVersion = 6;
 
 struct RunInfo {
   std::string id;                      // time-sortable, e.g. 20261126T071530Z-3f9a
   double started_unix_s = 0;           // wall clock at start
+  // When the stored figures began: the run's start, or the stats reset after it (--reset-stats, a reset
+  // in the web UI, the end of --warmup). Read from the history; the run's start when it was not recorded
+  // (an incomplete run, or one recorded before schema v6).
+  double stats_started_unix_s = 0;
   std::optional<double> ended_unix_s;  // none while running or when the run never finished
   bool complete = false;               // finish_run() happened
   std::string machine;                 // hostname of the machine that ran the test
@@ -53,7 +57,8 @@ struct StoredThreshold {
   bool passed = false;
 };
 
-// A line of `cicada history list`: the run and its Aggregated row (empty when incomplete).
+// A line of `cicada history list`: the run and its Aggregated row (for a run that never recorded its end,
+// from the seconds it kept: report/kept_seconds.hpp).
 struct RunSummary {
   RunInfo info;
   stats::EntrySnapshot total;
@@ -61,7 +66,9 @@ struct RunSummary {
 
 struct StoredRun {
   RunInfo info;
-  stats::Snapshot snapshot;  // final stats (empty entries when incomplete) and the per-second history
+  // Final stats and the per-second history; for a run that never recorded its end, the Aggregated row of
+  // the seconds it kept and no entries (report/kept_seconds.hpp).
+  stats::Snapshot snapshot;
   std::vector<StoredThreshold> thresholds;
   // The entries' latency histograms were stored (schema v2 runs). false for runs recorded by a v1
   // cicada: their histograms are empty, so percentiles recomputed from them would read 0.
@@ -70,9 +77,13 @@ struct StoredRun {
 
 class HistoryDb {
  public:
-  // create: make the folder and file if missing (recording runs); false for the read-only subcommands,
-  // which then fail with a clear message when there is no database.
+  // create: make the folder and file if missing (recording runs); false for `history delete`, which then
+  // fails with a clear message when there is no database.
   static Result<HistoryDb> open(const std::filesystem::path& file, bool create = true);
+  // For reading only (history list/show/export, compare, report): writes nothing, migrates nothing, so a
+  // file this process may not write reads as well (sql::Connection::open_read_only). The writes below
+  // fail on it.
+  static Result<HistoryDb> open_read_only(const std::filesystem::path& file);
 
   Result<void> begin_run(const RunInfo& info);
   // Stores the blocks not stored yet (the snapshot's history only grows), in one transaction.
@@ -96,6 +107,7 @@ class HistoryDb {
   explicit HistoryDb(sql::Connection db) : db_(std::move(db)) {}
   Result<void> create_schema();
   Result<void> write_new_seconds(const std::string& id, const stats::HistoryView& blocks);
+  Result<stats::HistoryView> read_seconds(const std::string& id) const;  // run_seconds, in order
   sql::Connection db_;
 };
 

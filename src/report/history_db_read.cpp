@@ -1,6 +1,7 @@
 // HistoryDb: the reads (list, resolve, load) and delete. Writes are in history_db.cpp.
 #include "report/history_codec.hpp"
 #include "report/history_db.hpp"
+#include "report/kept_seconds.hpp"
 #include "report/unanswered.hpp"
 
 namespace cicada::report {
@@ -9,8 +10,9 @@ namespace {
 constexpr const char* kRunColumns =
     "r.id, r.started_at, r.ended_at, r.status, r.machine, r.target_host, r.scenario_file, "
     "r.scenario_sha256, r.config_json, r.git_commit, r.users, r.exit_code, r.verdict, "
-    "COALESCE((SELECT ended_by FROM run_end WHERE run_id = r.id), '')";  // none: '' (before v5)
-constexpr int kRunColumnCount = 14;
+    "COALESCE((SELECT ended_by FROM run_end WHERE run_id = r.id), ''), "  // none: '' (before v5)
+    "(SELECT unix_s FROM run_stats_start WHERE run_id = r.id)";           // none: NULL (before v6)
+constexpr int kRunColumnCount = 15;
 
 RunInfo read_run(const sql::Statement& st) {
   RunInfo i;
@@ -28,6 +30,7 @@ RunInfo read_run(const sql::Statement& st) {
   if (!st.is_null(11)) i.exit_code = static_cast<int>(st.integer(11));
   i.verdict = st.text(12);
   i.ended_by = st.text(13);
+  i.stats_started_unix_s = st.is_null(14) ? i.started_unix_s : st.real(14);
   return i;
 }
 
@@ -135,6 +138,16 @@ Result<std::vector<RunSummary>> HistoryDb::list(std::size_t limit) const {
     return {};
   });
   if (!r) return r.error();
+  for (auto& s : out) {  // never finished: the figures of the seconds it kept, as load() gives them
+    if (s.info.complete) continue;
+    stats::Snapshot snap;
+    snap.total = std::move(s.total);
+    auto seconds = read_seconds(s.info.id);
+    if (!seconds) return seconds.error();
+    snap.history = std::move(*seconds);
+    summarize_kept_seconds(snap, s.info.started_unix_s);
+    s.total = std::move(snap.total);
+  }
   return out;
 }
 
@@ -179,7 +192,7 @@ Result<StoredRun> HistoryDb::load(const std::string& id) const {
     run.info = read_run(*st);
   }
   auto& snap = run.snapshot;
-  snap.start_unix_s = run.info.started_unix_s;
+  snap.start_unix_s = run.info.stats_started_unix_s;
   snap.now_unix_s = run.info.ended_unix_s.value_or(run.info.started_unix_s);
   snap.total = empty_total();
   {
@@ -288,20 +301,13 @@ Result<StoredRun> HistoryDb::load(const std::string& id) const {
     if (!r) return r.error();
   }
   {
-    auto st = db_.prepare("SELECT block_json FROM run_seconds WHERE run_id = ? ORDER BY seq");
-    if (!st) return st.error();
-    st->bind(1, id);
-    stats::HistoryLog log;
-    auto r = st->each_row([&]() -> Result<void> {
-      auto block = history_block_from_json(st->text(0));
-      if (!block) return block.error();
-      log.append(std::make_shared<const stats::HistoryBlock>(std::move(*block)));
-      return {};
-    });
-    if (!r) return r.error();
-    snap.history = log.view();
+    auto seconds = read_seconds(id);
+    if (!seconds) return seconds.error();
+    snap.history = std::move(*seconds);
     if (!snap.history.empty()) snap.user_count = snap.history.back()->user_count;
   }
+  // A run that never recorded its end has no final rows: its figures are those of the seconds it kept.
+  if (!run.info.complete) summarize_kept_seconds(snap, run.info.started_unix_s);
   {
     auto st = db_.prepare(
         "SELECT threshold, entry, actual, limit_value, actual_text, limit_text, passed FROM run_thresholds "
@@ -316,6 +322,21 @@ Result<StoredRun> HistoryDb::load(const std::string& id) const {
     if (!r) return r.error();
   }
   return run;
+}
+
+Result<stats::HistoryView> HistoryDb::read_seconds(const std::string& id) const {
+  auto st = db_.prepare("SELECT block_json FROM run_seconds WHERE run_id = ? ORDER BY seq");
+  if (!st) return st.error();
+  st->bind(1, id);
+  stats::HistoryLog log;
+  auto r = st->each_row([&]() -> Result<void> {
+    auto block = history_block_from_json(st->text(0));
+    if (!block) return block.error();
+    log.append(std::make_shared<const stats::HistoryBlock>(std::move(*block)));
+    return {};
+  });
+  if (!r) return r.error();
+  return log.view();
 }
 
 Result<bool> HistoryDb::remove(const std::string& id) {

@@ -1,7 +1,10 @@
 #include "report/history_sqlite.hpp"
 
+#include <fmt/format.h>
+
 #include <chrono>
 #include <system_error>
+#include <utility>
 
 namespace cicada::report::sql {
 
@@ -68,6 +71,26 @@ double Statement::real(int column) const { return sqlite3_column_double(stmt_, c
 std::int64_t Statement::integer(int column) const { return sqlite3_column_int64(stmt_, column); }
 bool Statement::is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
 
+namespace {
+
+std::string no_history_message(const std::filesystem::path& file) {
+  return file.string() + ": no run history there (runs are recorded by `cicada -f ...`)";
+}
+
+// A "file:" URI for sqlite3_open_v2 (SQLITE_OPEN_URI) naming `file`, with its query parameters.
+std::string file_uri(const std::filesystem::path& file, const char* query) {
+  std::string uri = "file:";
+  for (char c : std::filesystem::absolute(file).string()) {
+    if (c == '%' || c == '?' || c == '#')
+      uri += fmt::format("%{:02x}", static_cast<unsigned char>(c));
+    else
+      uri += c;
+  }
+  return uri + "?" + query;
+}
+
+}  // namespace
+
 Result<Connection> Connection::open(const std::filesystem::path& file, bool create,
                                     std::chrono::milliseconds busy_timeout) {
   if (create && file.has_parent_path()) {
@@ -75,8 +98,7 @@ Result<Connection> Connection::open(const std::filesystem::path& file, bool crea
     std::filesystem::create_directories(file.parent_path(), ec);
     if (ec) return make_error(file.parent_path().string() + ": cannot create the folder: " + ec.message());
   }
-  if (!create && !std::filesystem::exists(file))
-    return make_error(file.string() + ": no run history there (runs are recorded by `cicada -f ...`)");
+  if (!create && !std::filesystem::exists(file)) return make_error(no_history_message(file));
   sqlite3* db = nullptr;
   const int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_FULLMUTEX;
   const int rc = sqlite3_open_v2(file.c_str(), &db, flags, nullptr);
@@ -84,6 +106,41 @@ Result<Connection> Connection::open(const std::filesystem::path& file, bool crea
   if (rc != SQLITE_OK) return make_error(file.string() + ": " + (db ? sqlite3_errmsg(db) : "cannot open"));
   sqlite3_busy_timeout(db, static_cast<int>(busy_timeout.count()));
   return conn;
+}
+
+Result<Connection> Connection::open_read_only(const std::filesystem::path& file,
+                                              std::chrono::milliseconds busy_timeout) {
+  std::error_code ec;
+  if (!std::filesystem::exists(file, ec)) return make_error(no_history_message(file));
+  // Opening is lazy: the first read is what opens the WAL and its index, and fails where they cannot be.
+  const auto open = [&](const char* query) -> std::pair<Connection, int> {
+    sqlite3* db = nullptr;
+    const int flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_FULLMUTEX;
+    int rc = sqlite3_open_v2(file_uri(file, query).c_str(), &db, flags, nullptr);
+    Connection conn(db);
+    if (rc == SQLITE_OK) {
+      sqlite3_busy_timeout(db, static_cast<int>(busy_timeout.count()));
+      rc = sqlite3_exec(db, "SELECT count(*) FROM sqlite_master", nullptr, nullptr, nullptr);
+    }
+    return {std::move(conn), rc};
+  };
+  auto [conn, rc] = open("mode=ro");
+  if (rc == SQLITE_OK) return std::move(conn);
+  const int primary = rc & 0xff;
+  if (primary != SQLITE_READONLY && primary != SQLITE_CANTOPEN)
+    return make_error(file.string() + ": " + conn.last_error());
+  // No -shm could be made beside the file (sqlite.org/wal.html, "Read-Only Databases"). Without changes
+  // in a -wal (none, or empty: every writer closed, and none is writing, or the -shm would exist) the file
+  // alone is the whole database: read it as immutable, without the index or locks.
+  const std::filesystem::path wal = file.string() + "-wal";
+  if (std::filesystem::exists(wal, ec) && std::filesystem::file_size(wal, ec) > 0 && !ec)
+    return make_error(fmt::format(
+        "{}: cannot read it here: {} may hold changes not yet in the file, and SQLite cannot create the "
+        "index it needs to read them ({}-shm) in this folder; copy both files to a folder you can write",
+        file.string(), wal.string(), file.string()));
+  auto [immutable, immutable_rc] = open("immutable=1");
+  if (immutable_rc != SQLITE_OK) return make_error(file.string() + ": " + immutable.last_error());
+  return std::move(immutable);
 }
 
 Connection::~Connection() {

@@ -70,6 +70,13 @@ class Connection {
   // transaction before failing (concurrent runs share one database).
   static Result<Connection> open(const std::filesystem::path& file, bool create,
                                  std::chrono::milliseconds busy_timeout);
+  // Opens an existing file for reading only: nothing is written, so a file this process may not write
+  // (another user's, a CI artifact, read-only media) reads as well. A WAL database needs its -shm index,
+  // which SQLite creates beside the file: in a folder this process cannot write, a database without
+  // un-checkpointed changes (no -wal, or an empty one: every writer closed) is opened immutable instead;
+  // one whose -wal holds changes is an error that says how to read it.
+  static Result<Connection> open_read_only(const std::filesystem::path& file,
+                                           std::chrono::milliseconds busy_timeout);
   Connection() = default;
   ~Connection();
   Connection(Connection&& other) noexcept : db_(other.db_) { other.db_ = nullptr; }

@@ -89,6 +89,15 @@ std::string tables(const std::string& html) {
   return from == std::string::npos || to == std::string::npos ? "" : html.substr(from, to - from);
 }
 
+// Runs SQL on the file behind cicada's back (to make it what an older cicada wrote).
+bool exec_sql(const std::filesystem::path& file, const char* sql) {
+  sqlite3* raw = nullptr;
+  const bool ok = sqlite3_open(file.c_str(), &raw) == SQLITE_OK &&
+                  sqlite3_exec(raw, sql, nullptr, nullptr, nullptr) == SQLITE_OK;
+  sqlite3_close(raw);
+  return ok;
+}
+
 int user_version(const std::filesystem::path& file) {
   sqlite3* db = nullptr;
   sqlite3_open(file.c_str(), &db);
@@ -172,22 +181,42 @@ TEST(HistoryReport, TheSingleRunReportFromTheHistoryIsTheRunsOwn) {
   EXPECT_EQ(stored.find("<td>N/A</td>"), std::string::npos);
 }
 
+// history list/show/export, compare and report only read: they open the file read-only and migrate
+// nothing, so an older database reads as it is (the tables it lacks read as empty) and stays that version.
+TEST(HistoryReport, AReaderReadsAnOlderDatabaseAsItIsWithoutMigratingIt) {
+  TempDir dir;
+  const auto file = dir.path() / "history.db";
+  const auto snap = recorded_snapshot();
+  record(file, "OLD", snap);
+  // What a v1 cicada wrote: none of the later tables, version 1.
+  ASSERT_TRUE(
+      exec_sql(file,
+               "DROP TABLE run_histograms; DROP TABLE run_stages; DROP TABLE run_counters; DROP TABLE "
+               "run_streams; DROP TABLE run_end; DROP TABLE run_stats_start; PRAGMA user_version = 1"));
+  auto db = HistoryDb::open_read_only(file);
+  ASSERT_TRUE(db) << db.error().message;
+  auto runs = db->list();
+  ASSERT_TRUE(runs) << runs.error().message;
+  ASSERT_EQ(runs->size(), 1u);
+  EXPECT_EQ(runs->front().total.num_requests, snap.total.num_requests);
+  auto run = db->load("OLD");
+  ASSERT_TRUE(run) << run.error().message;
+  EXPECT_FALSE(run->has_histograms);
+  EXPECT_EQ(run->snapshot.total.percentiles_us, snap.total.percentiles_us);
+  EXPECT_DOUBLE_EQ(run->snapshot.start_unix_s, 1000.0) << "no stats start recorded: the run's start";
+  EXPECT_FALSE(db->remove("OLD")) << "a reader writes nothing";
+  EXPECT_EQ(user_version(file), 1) << "a reader migrates nothing";
+}
+
 TEST(HistoryReport, AVersionOneDatabaseIsMigratedAndItsRunsSayTheyHaveNoHistograms) {
   TempDir dir;
   const auto file = dir.path() / "history.db";
   const auto snap = recorded_snapshot();
   record(file, "OLD", snap);
-  {  // Make it what a v1 cicada wrote: no v2 tables, version 1.
-    sqlite3* raw = nullptr;
-    ASSERT_EQ(sqlite3_open(file.c_str(), &raw), SQLITE_OK);
-    ASSERT_EQ(sqlite3_exec(raw,
-                           "DROP TABLE run_histograms; DROP TABLE run_stages; DROP TABLE run_counters; DROP "
-                           "TABLE run_streams; "
-                           "PRAGMA user_version = 1",
-                           nullptr, nullptr, nullptr),
-              SQLITE_OK);
-    sqlite3_close(raw);
-  }
+  // Make it what a v1 cicada wrote: no v2 tables, version 1.
+  ASSERT_TRUE(exec_sql(file,
+                       "DROP TABLE run_histograms; DROP TABLE run_stages; DROP TABLE run_counters; DROP "
+                       "TABLE run_streams; PRAGMA user_version = 1"));
   ASSERT_EQ(user_version(file), 1);
   record(file, "NEW", snap);  // opening migrates; a new run records its histograms
   EXPECT_EQ(user_version(file), kHistorySchemaVersion);
