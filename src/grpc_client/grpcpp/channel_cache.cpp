@@ -14,6 +14,27 @@ ChannelCache::~ChannelCache() = default;
 
 namespace {
 
+// The service's method paths (as the generated stub names them), by OipCall. Literals: RpcMethod keeps
+// the pointer.
+constexpr const char* kMethodPaths[] = {
+    "/inference.GRPCInferenceService/ServerLive", "/inference.GRPCInferenceService/ServerReady",
+    "/inference.GRPCInferenceService/ModelReady", "/inference.GRPCInferenceService/ModelMetadata",
+    "/inference.GRPCInferenceService/ModelInfer",
+};
+
+grpc::internal::RpcMethod unary(OipCall call, const std::shared_ptr<grpc::Channel>& channel) {
+  return {kMethodPaths[static_cast<std::size_t>(call)], grpc::internal::RpcMethod::NORMAL_RPC, channel};
+}
+
+}  // namespace
+
+OipChannel::OipChannel(std::shared_ptr<grpc::Channel> c)
+    : channel(std::move(c)),
+      methods{unary(OipCall::kServerLive, channel), unary(OipCall::kServerReady, channel),
+              unary(OipCall::kModelReady, channel), unary(OipCall::kModelMetadata, channel),
+              unary(OipCall::kModelInfer, channel)} {}
+namespace {
+
 // The whole PEM file `path` into `pem`; false when it cannot be read.
 bool read_pem(const std::string& path, std::string& pem) {
   std::ifstream in(path);
@@ -42,9 +63,8 @@ std::shared_ptr<grpc::ChannelCredentials> unverified_tls(const std::string& cert
 
 }  // namespace
 
-inference::GRPCInferenceService::Stub* ChannelCache::Impl::stub(const GrpcTarget& target,
-                                                                const http::ClientConfig& config,
-                                                                std::string& error) {
+OipChannel* ChannelCache::Impl::channel(const GrpcTarget& target, const http::ClientConfig& config,
+                                        std::string& error) {
   // A plain-text channel does not depend on how TLS would be verified, nor on a client certificate.
   static const std::string kNone;
   const bool verify = !target.tls || config.tls_verify;
@@ -54,7 +74,7 @@ inference::GRPCInferenceService::Stub* ChannelCache::Impl::stub(const GrpcTarget
   for (auto& e : entries) {
     if (e.address == target.address && e.tls == target.tls && e.verify == verify && e.ca_bundle == bundle &&
         e.client_cert == cert_file && e.client_key == key_file)
-      return e.stub.get();
+      return e.channel.get();
   }
   if (target.address.empty()) {
     error = "no gRPC target: give the user a host (--host grpc://HOST:PORT) or the request a target";
@@ -102,10 +122,9 @@ inference::GRPCInferenceService::Stub* ChannelCache::Impl::stub(const GrpcTarget
   entry.ca_bundle = bundle;
   entry.client_cert = cert_file;
   entry.client_key = key_file;
-  entry.channel = grpc::CreateCustomChannel(target.address, credentials, args);
-  entry.stub = inference::GRPCInferenceService::NewStub(entry.channel);
+  entry.channel = std::make_unique<OipChannel>(grpc::CreateCustomChannel(target.address, credentials, args));
   entries.push_back(std::move(entry));
-  return entries.back().stub.get();
+  return entries.back().channel.get();
 }
 
 }  // namespace cicada::grpc_client

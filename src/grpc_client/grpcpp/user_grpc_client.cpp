@@ -1,11 +1,14 @@
 #include "grpc_client/user_grpc_client.hpp"
 
+#include <grpcpp/support/client_callback.h>
+
 #include <atomic>
 #include <boost/asio/post.hpp>
 #include <coroutine>
 #include <optional>
 #include <string>
 #include <thread>
+#include <utility>
 
 #include "base/clock.hpp"
 #include "base/request_record.hpp"
@@ -14,6 +17,7 @@
 #include "grpc_client/grpcpp/completion_hooks.hpp"
 #include "grpc_client/grpcpp/infer_rows.hpp"
 #include "grpc_client/grpcpp/output_checks.hpp"
+#include "grpc_client/grpcpp/received_message.hpp"
 
 namespace cicada::grpc_client {
 
@@ -48,6 +52,8 @@ struct UserGrpcClient::State : std::enable_shared_from_this<State> {
   inference::ModelInferRequest infer_request;
   inference::ModelInferResponse infer_response;
   InferRows rows;
+  // The current call's response: which of the messages above it is parsed into, and whether it came.
+  ReceivedMessage received;
 
   // The last target text resolved, so a user calling the same target does not parse it again.
   std::string target_text;
@@ -120,28 +126,31 @@ struct UserGrpcClient::State : std::enable_shared_from_this<State> {
     wait_counted(started);
   }
 
-  void start(inference::GRPCInferenceService::Stub& stub, OipCall call) {
-    // Two words, trivially copyable: std::function keeps it without a heap block.
-    auto done = [this, seq = started](grpc::Status s) { complete(seq, std::move(s)); };
-    auto* async = stub.async();
-    grpc::ClientContext* ctx = &*context;
+  // The call's request and response messages.
+  std::pair<const google::protobuf::MessageLite*, google::protobuf::MessageLite*> messages(OipCall call) {
     switch (call) {
       case OipCall::kServerLive:
-        async->ServerLive(ctx, &live_request, &live_response, done);
-        break;
+        return {&live_request, &live_response};
       case OipCall::kServerReady:
-        async->ServerReady(ctx, &ready_request, &ready_response, done);
-        break;
+        return {&ready_request, &ready_response};
       case OipCall::kModelReady:
-        async->ModelReady(ctx, &model_ready_request, &model_ready_response, done);
-        break;
+        return {&model_ready_request, &model_ready_response};
       case OipCall::kModelMetadata:
-        async->ModelMetadata(ctx, &metadata_request, &metadata_response, done);
-        break;
+        return {&metadata_request, &metadata_response};
       case OipCall::kModelInfer:
-        async->ModelInfer(ctx, &infer_request, &infer_response, done);
         break;
     }
+    return {&infer_request, &infer_response};
+  }
+
+  // What the generated stub's callback call does, with the response read into `received`.
+  void start(OipChannel& channel, OipCall call) {
+    // Two words, trivially copyable: std::function keeps it without a heap block.
+    auto done = [this, seq = started](grpc::Status s) { complete(seq, std::move(s)); };
+    const auto [request, response] = messages(call);
+    received = ReceivedMessage{response};
+    grpc::internal::CallbackUnaryCall<google::protobuf::MessageLite, ReceivedMessage>(
+        channel.channel.get(), channel.method(call), &*context, request, &received, done);
   }
 };
 
@@ -149,14 +158,14 @@ namespace {
 
 struct CallAwaiter {
   UserGrpcClient::State& state;
-  inference::GRPCInferenceService::Stub& stub;
+  OipChannel& channel;
   OipCall call;
   bool await_ready() const noexcept { return false; }
   // The handle is stored before the call starts: gRPC may complete it on its thread at once, and the
   // completion then only waits in the loop's queue until this returns.
   void await_suspend(std::coroutine_handle<> h) {
     state.waiting = h;
-    state.start(stub, call);
+    state.start(channel, call);
   }
   void await_resume() const noexcept {}
 };
@@ -228,8 +237,8 @@ Task<GrpcResult> UserGrpcClient::call(OipCall call, std::string_view model, std:
     s.target = parse_grpc_target(target_text);
     s.target_known = true;
   }
-  auto* stub = s.channels.stub(s.target, s.clock.config(), s.message);
-  if (stub && call == OipCall::kModelInfer) {
+  auto* channel = s.channels.channel(s.target, s.clock.config(), s.message);
+  if (channel && call == OipCall::kModelInfer) {
     s.infer_request.set_model_name(model.data(), model.size());
     s.infer_request.set_model_version(options.model_version.data(), options.model_version.size());
     s.message.assign(s.rows.write(rows_json, options.numbers_as, s.infer_request));
@@ -241,7 +250,7 @@ Task<GrpcResult> UserGrpcClient::call(OipCall call, std::string_view model, std:
     s.metadata_request.set_version(options.model_version.data(), options.model_version.size());
   }
 
-  if (stub && s.message.empty()) {
+  if (channel && s.message.empty()) {
     s.context.emplace();
     // gRPC takes a wall-clock deadline: the time left until due + timeout, from now.
     s.context->set_deadline(std::chrono::system_clock::now() + (due + timeout - mono_now()));
@@ -253,7 +262,7 @@ Task<GrpcResult> UserGrpcClient::call(OipCall call, std::string_view model, std:
       State& state;
       ~AbandonIfDestroyed() { state.abandon(); }
     } guard{s};
-    co_await CallAwaiter{s, *stub, call};
+    co_await CallAwaiter{s, *channel, call};
     s.in_flight = false;
     if (std::exchange(s.killed, false) && s.status.error_code() == grpc::StatusCode::CANCELLED) {
       // Cut by kill(): not the target's failure. Counted as a call the run's end left unanswered. (One
@@ -273,8 +282,19 @@ Task<GrpcResult> UserGrpcClient::call(OipCall call, std::string_view model, std:
   result.message = s.message;
   result.elapsed_us = micros_between(due, done);
   result.failed = !expected(options, result.status);
+  // OK ends a unary call with its one response: grpc++'s callback call also passes an OK without a
+  // message, or with one that does not parse (received_message.hpp). Such an answer is no answer.
+  const bool answered = result.ok() && s.received.state == ReceivedMessage::State::kParsed;
   if (result.failed) {
     format_failure(s.failure, options, result.status, s.message, timeout);
+  } else if (result.ok() && !answered) {
+    result.failed = true;
+    if (s.received.state == ReceivedMessage::State::kNone) {
+      s.failure.assign("OK without a response message");
+    } else {
+      s.failure.assign("OK with a response that does not parse as ");
+      s.failure.append(s.received.message->GetTypeName());
+    }
   } else if (call == OipCall::kModelInfer && result.ok() && !options.outputs.empty()) {
     s.failure.assign("OK: ");
     result.failed = !check_outputs(s.infer_response, options.outputs, s.failure);
@@ -286,27 +306,23 @@ Task<GrpcResult> UserGrpcClient::call(OipCall call, std::string_view model, std:
   record.name = s.name;
   record.response_time_us = result.elapsed_us;
   record.uncorrected_response_time_us = micros_between(sent, done);
-  if (result.ok()) {
+  if (answered) {
+    record.response_bytes = s.received.message->ByteSizeLong();
     switch (call) {
       case OipCall::kServerLive:
         result.ready = s.live_response.live();
-        record.response_bytes = s.live_response.ByteSizeLong();
         break;
       case OipCall::kServerReady:
         result.ready = s.ready_response.ready();
-        record.response_bytes = s.ready_response.ByteSizeLong();
         break;
       case OipCall::kModelReady:
         result.ready = s.model_ready_response.ready();
-        record.response_bytes = s.model_ready_response.ByteSizeLong();
         break;
       case OipCall::kModelMetadata:
         result.outputs = static_cast<std::uint64_t>(s.metadata_response.inputs_size());
-        record.response_bytes = s.metadata_response.ByteSizeLong();
         break;
       case OipCall::kModelInfer:
         result.outputs = static_cast<std::uint64_t>(s.infer_response.outputs_size());
-        record.response_bytes = s.infer_response.ByteSizeLong();
         break;
     }
     // A readiness call is asked to learn the answer: OK with "live: false" or "ready: false" (a model still

@@ -69,10 +69,15 @@ class UserGrpcClientTest : public ::testing::Test {
   // and these trailers; the user's clients call it.
   std::unique_ptr<testing::H2Server> serve_empty_message(
       std::vector<std::pair<std::string, std::string>> trailers) {
-    auto server = std::make_unique<testing::H2Server>([trailers](const testing::RecordedRequest&) {
+    return serve_grpc_body(std::string("\0\0\0\0\0", 5), std::move(trailers));  // an empty message frame
+  }
+
+  // The same with this response body (gRPC's length-prefixed messages, or none at all).
+  std::unique_ptr<testing::H2Server> serve_grpc_body(
+      std::string body, std::vector<std::pair<std::string, std::string>> trailers) {
+    auto server = std::make_unique<testing::H2Server>([body, trailers](const testing::RecordedRequest&) {
       testing::H2Reply reply(
-          testing::ScriptedReply::respond(200, std::string("\0\0\0\0\0", 5))  // an empty message frame
-              .with_header("content-type", "application/grpc"));
+          testing::ScriptedReply::respond(200, body).with_header("content-type", "application/grpc"));
       reply.trailers = trailers;
       return reply;
     });
@@ -435,6 +440,45 @@ TEST_F(UserGrpcClientTest, AReadinessCallAnsweredNotReadyFails) {
   EXPECT_EQ(sink_.records[0].error, "OK: the server answered ready: false");
   EXPECT_EQ(sink_.records[1].error, "OK: the server answered live: false");
   grpc_.reset();
+}
+
+// A unary call answered OK must carry its one response message. grpc++'s callback call passed an OK
+// without any message (no DATA frame), or with bytes that do not parse as the response type, as a success,
+// and left the previous call's response in place for the caller to read: a server whose answers were lost
+// or garbled measured as healthy.
+TEST_F(UserGrpcClientTest, AnOkCallWithoutAParseableResponseMessageFails) {
+  // A gRPC message frame: uncompressed, its length (big-endian), its bytes.
+  const auto frame = [](std::string_view message) {
+    std::string out(5, '\0');
+    out[4] = static_cast<char>(message.size());
+    return out.append(message);
+  };
+  // Field 1 (model_name, a string) said to be 5 bytes long, 2 given: no ModelInferResponse parses it.
+  const std::string unparseable =
+      frame(std::string_view("\x0a\x05"
+                             "ab",
+                             4));
+  const std::string ready = frame(std::string_view("\x08\x01", 2));  // ModelReadyResponse{ready: true}
+  for (const std::string& body : {std::string(), unparseable, ready}) {
+    auto server = serve_grpc_body(body, {{"grpc-status", "0"}});
+    auto infer = run(grpc_->model_infer("heart-disease", kRow));
+    EXPECT_TRUE(infer.ok()) << infer.message;  // the server's status; the call still fails
+    EXPECT_NE(infer.failed, body == ready) << body.size();
+    auto model_ready = run(grpc_->model_ready("heart-disease"));
+    EXPECT_TRUE(model_ready.ok()) << model_ready.message;
+    EXPECT_EQ(model_ready.ready, body == ready);
+    EXPECT_EQ(model_ready.failed, body != ready);
+    grpc_.reset();  // before the server: its channel is the fixture's
+  }
+  ASSERT_EQ(sink_.records.size(), 6u);
+  EXPECT_EQ(sink_.records[0].error, "OK without a response message");
+  EXPECT_EQ(sink_.records[1].error, "OK without a response message");
+  EXPECT_EQ(sink_.records[2].error, "OK with a response that does not parse as inference.ModelInferResponse");
+  EXPECT_EQ(sink_.records[3].error, "OK with a response that does not parse as inference.ModelReadyResponse");
+  // {ready: true} read as a ModelInferResponse is field 1 with the wrong wire type: an unknown field, so a
+  // message that parses (protobuf keeps unknown fields); the ModelReady call is a success.
+  EXPECT_EQ(sink_.records[4].error, "");
+  EXPECT_EQ(sink_.records[5].error, "");
 }
 
 }  // namespace
