@@ -50,8 +50,9 @@ Counts scan(EventStream& stream, EventStream::Kind kind, const TokenCounting& co
   require(std::accumulate(s.gaps_us.begin(), s.gaps_us.end(), std::int64_t{0}) == s.token_span_us,
           "the gaps add up to the first-to-last token span");
   if (counting.json_pointer.empty()) {
-    require(s.tokens == s.events, "one token per event");
-    require(s.gaps_us.size() == (s.events == 0 ? 0 : s.events - 1), "a gap between consecutive events");
+    // Events with empty data carry no token.
+    require(s.tokens <= s.events, "at most one token per event");
+    require(s.gaps_us.size() == (s.tokens == 0 ? 0 : s.tokens - 1), "a gap between consecutive tokens");
   }
   require(s.gaps_us.size() <= s.events, "fewer gaps than events");
   return Counts{s.events, s.tokens, s.tokens_after_first, s.gaps_us.size()};

@@ -93,6 +93,9 @@ void EventStream::on_line(std::string_view line, MonoTime now) {
 void EventStream::dispatch(std::string_view data, MonoTime now) {
   if (data == "[DONE]") return;  // OpenAI's end marker: not an event
   ++events_;
+  // An event with empty data (bare "data:" lines: a keep-alive) is dispatched by the SSE rules but carries
+  // no token: no stream sends an empty token, so it counts as an event, not as a token or a gap.
+  if (data.find_first_not_of('\n') == std::string_view::npos) return;
   const std::uint64_t tokens = tokens_in(data);
   if (tokens == 0) return;
   if (!have_token_) {

@@ -7,10 +7,10 @@
 // (`application/x-ndjson`, `application/jsonl`: every non-empty line is an event). Other responses are
 // not streams and cost one clock read per socket read.
 //
-// Counting tokens (TokenCounting): one per event, or the value at a JSON pointer inside each event's
-// data: a number counts that many, a non-empty string or array counts one (or its length), anything else
-// (absent, null, "") none. `/choices/0/delta/content` counts OpenAI chat chunks, whose first chunk only
-// carries the role and so is not the first token.
+// Counting tokens (TokenCounting): one per event whose data is not empty, or the value at a JSON pointer
+// inside each event's data: a number counts that many, a non-empty string or array counts one (or its
+// length), anything else (absent, null, "") none. `/choices/0/delta/content` counts OpenAI chat chunks, whose
+// first chunk only carries the role and so is not the first token.
 //
 // Parsing follows the SSE rules that matter for timing (lines end in LF, CRLF or CR; "data:" lines of one
 // event are joined; comments and other fields are ignored). It reads untrusted bytes: tests/fuzz has a

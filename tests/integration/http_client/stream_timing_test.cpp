@@ -198,6 +198,37 @@ TEST_F(StreamTimingTest, EachRequestCountsTokensByItsOwnRuleOrTheRuns) {
   EXPECT_EQ(server.requests().size(), 6u);
 }
 
+// A bare "data:" line (an event with empty data) counted as a token: a server's keep-alives sent that way
+// made the time to first token and the gaps. They are events, not tokens.
+TEST_F(StreamTimingTest, EventsWithEmptyDataAreNoTokens) {
+  testing::ScriptedServer server;
+  testing::ScriptedReply reply =
+      testing::ScriptedReply::respond(200).with_header("Content-Type", "text/event-stream");
+  reply.chunked = true;
+  reply.pieces = {{milliseconds(0), "data:\n\n"},
+                  {milliseconds(40), "data: a\n\n"},
+                  {milliseconds(50), ": keep-alive\n\ndata:\n\n"},
+                  {milliseconds(60), "data: b\n\ndata: [DONE]\n\n"}};
+  server.set_fallback(reply);
+  use_config(config_for(server.url()));
+  auto client = make_client();
+  const auto called = Clock::now();
+  run([&]() -> Task<> {
+    RequestOptions options;
+    options.name = "chat";
+    Response r = co_await client->post_json("/v1/chat/completions", R"({"stream":true})", options);
+    EXPECT_EQ(r.status(), 200);
+  }());
+  const auto timings = server.stream_timings();
+  ASSERT_EQ(timings.size(), 1u);
+  const stats::StreamSnapshot row = stream_row();
+  EXPECT_EQ(row.events, 4u);
+  EXPECT_EQ(row.tokens, 2u);
+  EXPECT_EQ(row.itl_count, 1u);
+  // The first token is "a", written 40 ms in: not the empty event written at once.
+  expect_measured(row.ttft_us[0], micros(called, timings[0].piece_written[1]), 30'000, "TTFT");
+}
+
 TEST_F(StreamTimingTest, OrdinaryResponsesAreNotStreams) {
   testing::ScriptedServer server;
   testing::serve_stream_target(server, testing::StreamPace{milliseconds(1), milliseconds(1), 3, true});

@@ -84,6 +84,17 @@ TEST(EventStream, ALastEventWithoutItsBlankLineCountsAtTheEnd) {
   EXPECT_EQ(f.gaps, (std::vector<std::int64_t>{99'000}));
 }
 
+// A bare "data:" line is an event with empty data by the SSE rules, and it counted as a token: a
+// keep-alive sent that way started the answer (its TTFT) and added a gap. No stream sends empty tokens.
+TEST(EventStream, AnEventWithEmptyDataIsAnEventButNoToken) {
+  const Fed f = feed(EventStream::Kind::kEvents,
+                     {"data:\n\n", "data: a\n\n", "data:\ndata:\n\n", ": keep-alive\n\ndata: b\n\n"});
+  EXPECT_EQ(f.events, 4u);  // the comment is none
+  EXPECT_EQ(f.tokens, 2u);
+  EXPECT_EQ(f.ttft, 2000);
+  EXPECT_EQ(f.gaps, (std::vector<std::int64_t>{2000}));
+}
+
 TEST(EventStream, NdjsonLinesAreEvents) {
   const Fed f = feed(EventStream::Kind::kLines, {"{\"t\":1}\n{\"t\"", ":2}\n\n"});
   EXPECT_EQ(f.events, 2u);
