@@ -56,7 +56,7 @@ struct StreamSample {
   std::uint64_t tokens = 0;              // tokens counted in them (docs/protocols.md, "counting tokens")
   std::uint64_t tokens_after_first = 0;  // tokens in the token events after the first one
   std::int64_t token_span_us = 0;        // first -> last token event (0 with fewer than two)
-  std::int64_t total_us = 0;             // due -> last byte of the response
+  std::int64_t total_us = 0;             // due -> last byte of the response; -1: cut before its end
 };
 
 // Where records go. One per event loop thread; called on that thread only.
@@ -73,6 +73,14 @@ class RequestSink {
 
   // A response that was a stream: its timing, in addition to (not instead of) the request's record.
   virtual void on_stream(std::string_view method, std::string_view name, const StreamSample& sample) = 0;
+
+  // on_unanswered's case for a request that had answered: a stream (its head, a status below 400, and
+  // perhaps some of its events came) still arriving when the test ended. waited_us as there; silent_us:
+  // how long since its last byte; partial: what it measured until then (total_us -1). Not a finished
+  // request: counted as unanswered, its stream figures kept, and a failure only once it had been silent
+  // longer than on_unanswered's limit (docs/metrics.md, "Requests without an answer").
+  virtual void on_cut_stream(std::string_view method, std::string_view name, std::int64_t waited_us,
+                             std::int64_t silent_us, const StreamSample& partial) = 0;
 
  protected:
   ~RequestSink() = default;

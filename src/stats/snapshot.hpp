@@ -51,6 +51,8 @@ struct EntrySnapshot {
 struct StreamSnapshot {
   std::string method;  // "" for the Aggregated row
   std::string name;    // "Aggregated" for the total
+  // Streams measured, those the end of the test cut while they arrived included (stats/stream_stats.hpp):
+  // they have every figure but a total, so total->count() is the streams that ended (cut_streams()).
   std::uint64_t streams = 0;
   std::uint64_t events = 0;
   std::uint64_t tokens = 0;
@@ -67,6 +69,12 @@ struct StreamSnapshot {
   std::uint64_t itl_count = 0;                              // gaps measured
   std::shared_ptr<const Histogram> ttfb, ttft, itl, total;  // whole run, never null in a snapshot
 };
+
+// The streams of a row that the end of the test cut while they arrived: those without a total.
+inline std::uint64_t cut_streams(const StreamSnapshot& s) {
+  const std::uint64_t ended = s.total ? s.total->count() : 0;
+  return s.streams > ended ? s.streams - ended : 0;
+}
 
 // Failures of one (method, name, error text) over the whole run.
 struct FailureRow {

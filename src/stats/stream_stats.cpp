@@ -48,7 +48,7 @@ void StreamRecorder::record(std::string_view method, std::string_view name, cons
   entry->events += sample.events;
   entry->tokens += sample.tokens;
   entry->ttfb.record(sample.ttfb_us);
-  entry->total.record(sample.total_us);
+  if (sample.total_us >= 0) entry->total.record(sample.total_us);  // -1: cut by the end, no total
   if (sample.ttft_us >= 0) entry->ttft.record(sample.ttft_us);
   for (std::int64_t gap : sample.gaps_us) entry->itl.record(gap);
   entry->token_span_us += sample.token_span_us;

@@ -34,7 +34,9 @@ using StreamSample = cicada::StreamSample;
 struct StreamDelta {
   std::string method;
   std::string name;
-  std::uint64_t streams = 0;             // streamed responses measured (a subset of the entry's requests)
+  // Streamed responses measured: the entry's requests that streamed, and the streams the end of the test
+  // cut while they arrived (among the unanswered requests, not the entry's; they have no total sample).
+  std::uint64_t streams = 0;
   std::uint64_t events = 0;              // events over those streams
   std::uint64_t tokens = 0;              // tokens over those streams
   std::uint64_t tokens_after_first = 0;  // tokens after each stream's first token event
@@ -42,7 +44,7 @@ struct StreamDelta {
   SparseHistogram ttfb;                  // one sample per stream
   SparseHistogram ttft;                  // one sample per stream that had a token
   SparseHistogram itl;                   // one sample per gap between token events
-  SparseHistogram total;                 // one sample per stream: due -> last byte
+  SparseHistogram total;                 // one sample per stream not cut by the end: due -> last byte
 };
 
 class StreamRecorder {

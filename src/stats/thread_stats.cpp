@@ -182,6 +182,19 @@ void ThreadStats::on_unanswered(std::string_view method, std::string_view name, 
   record_failure(entry(method, name), SampleLatency{waited_us, waited_us}, 0, kUnansweredError);
 }
 
+void ThreadStats::on_cut_stream(std::string_view method, std::string_view name, std::int64_t waited_us,
+                                std::int64_t silent_us, const StreamSample& partial) {
+  ++unanswered_;
+  oldest_unanswered_us_ = std::max(oldest_unanswered_us_, waited_us);
+  // The 1 s rule of on_unanswered, on what the stream was waiting for: its next byte.
+  if (silent_us >= kUnansweredFailureAfterUs) {
+    ++unanswered_counted_;
+    record_failure(entry(method, name), SampleLatency{waited_us, waited_us}, 0, kStalledStreamError);
+    return;
+  }
+  streams_.record(method, name, partial);
+}
+
 void ThreadStats::record_exception(std::string_view message, std::string_view where) {
   if (impl_->exceptions.size() >= kMaxExceptions) {
     message = kOtherExceptions;

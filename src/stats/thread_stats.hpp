@@ -62,6 +62,16 @@ class ThreadStats final : public RequestSink {
   static constexpr std::int64_t kUnansweredFailureAfterUs = 1'000'000;
   static constexpr std::string_view kUnansweredError =
       "NoResponse('no response within the test (waited 1 s or more when it ended)')";
+  // RequestSink: a stream that had answered and was still arriving when the test ended. Counted as
+  // unanswered (it is not a finished request: its total time is unknown) and its partial figures kept
+  // (TTFB, TTFT, gaps, events, tokens; no total); no failure, since it answered, unless nothing had arrived
+  // for kUnansweredFailureAfterUs or longer: a stalled stream, a failed request with the text
+  // kStalledStreamError and its wait as its response time, whose figures are not kept (as a stream that
+  // fails otherwise).
+  void on_cut_stream(std::string_view method, std::string_view name, std::int64_t waited_us,
+                     std::int64_t silent_us, const StreamSample& partial) override;
+  static constexpr std::string_view kStalledStreamError =
+      "StreamStalled('nothing of the stream for 1 s or more when the test ended')";
 
   // Arrival-rate load: every due iteration is counted once as due, and then once as started or as
   // dropped, so due = started + dropped (+ those waiting right now). A dropped one could not start in time

@@ -58,6 +58,35 @@ Counts scan(EventStream& stream, EventStream::Kind kind, const TokenCounting& co
   return Counts{s.events, s.tokens, s.tokens_after_first, s.gaps_us.size()};
 }
 
+// Feeds body in pieces as scan() does, then cuts the stream there (the test ended): what came is counted,
+// without a total, and never more than the whole body gives.
+void scan_cut(EventStream& stream, EventStream::Kind kind, const TokenCounting& counting,
+              std::string_view body, std::size_t piece, const Counts& whole) {
+  using cicada::fuzz::require;
+  const MonoTime due{std::chrono::seconds(1000)};
+  MonoTime now = due;
+  stream.reset(due);
+  stream.set_counting(&counting);
+  stream.start(kind);
+  MonoTime last = due;
+  for (std::string_view rest = body; !rest.empty();) {
+    now += std::chrono::milliseconds(1);
+    if (rest.size() == body.size()) stream.first_byte(now);
+    const std::size_t n = std::min(piece, rest.size());
+    stream.feed(rest.substr(0, n), now);
+    rest.remove_prefix(n);
+    last = now;
+  }
+  now += std::chrono::milliseconds(5);
+  cicada::StreamSample s;
+  const std::int64_t silent_us = stream.cut(now, s);
+  require(silent_us == cicada::micros_between(last, now), "silent since the last bytes (or the due time)");
+  require(s.total_us == -1, "a cut stream has no total");
+  require(s.events <= whole.events && s.tokens <= whole.tokens && s.gaps_us.size() <= whole.gaps,
+          "a cut stream counts no more than its whole body");
+  require((s.ttft_us >= 0) == (s.tokens > 0), "a first-token time exactly when a token came");
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -76,6 +105,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static EventStream stream;
   const Counts whole = scan(stream, kind, counting, in, 0);
   const Counts pieces = scan(stream, kind, counting, in, piece);
+  scan_cut(stream, kind, counting, in, piece, whole);
   // Where reads cut the body (a CR here, its LF in the next read) must not change what is counted.
   cicada::fuzz::require(whole.events == pieces.events, "events do not depend on how the body was read");
   cicada::fuzz::require(whole.tokens == pieces.tokens, "tokens do not depend on how the body was read");

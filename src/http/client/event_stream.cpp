@@ -23,12 +23,13 @@ void EventStream::reset(MonoTime due) {
 
 void EventStream::first_byte(MonoTime now) {
   if (first_byte_set_) return;
-  first_byte_ = now;
+  first_byte_ = last_byte_ = now;
   first_byte_set_ = true;
 }
 
 void EventStream::feed(std::string_view bytes, MonoTime now) {
   if (kind_ == Kind::kNone) return;
+  if (!bytes.empty()) last_byte_ = now;
   // The event stream format ignores one leading byte order mark (a "data:" line after it was not seen).
   if (at_start_) {
     while (!bytes.empty() && bom_held_ < kBom.size() && bytes.front() == kBom[bom_held_]) {
@@ -141,6 +142,16 @@ void EventStream::finish(MonoTime now, StreamSample& sample) {
     data_.clear();
     event_has_data_ = false;
   }
+  fill(now, sample);
+}
+
+std::int64_t EventStream::cut(MonoTime now, StreamSample& sample) {
+  fill(now, sample);
+  sample.total_us = -1;
+  return micros_between(first_byte_set_ ? last_byte_ : due_, now);
+}
+
+void EventStream::fill(MonoTime now, StreamSample& sample) const {
   sample = {};
   sample.ttfb_us = first_byte_set_ ? micros_between(due_, first_byte_) : micros_between(due_, now);
   sample.ttft_us = have_token_ ? micros_between(due_, first_token_) : -1;

@@ -58,8 +58,13 @@ class EventStream {
   // The body ended at now (a last event without its blank line still counts). Fills sample; its gaps
   // view stays valid until the next reset().
   void finish(MonoTime now, StreamSample& sample);
+  // The body was cut at now before its end (the test ended while it arrived): fills sample with what
+  // came until then (an event not yet complete does not count) and total_us -1, as the stream has no
+  // end. Returns how long nothing had arrived, microseconds.
+  std::int64_t cut(MonoTime now, StreamSample& sample);
 
  private:
+  void fill(MonoTime now, StreamSample& sample) const;
   void on_line(std::string_view line, MonoTime now);
   void dispatch(std::string_view data, MonoTime now);
   std::uint64_t tokens_in(std::string_view data) const;
@@ -68,6 +73,7 @@ class EventStream {
   Kind kind_ = Kind::kNone;
   MonoTime due_{};
   MonoTime first_byte_{};
+  MonoTime last_byte_{};  // when bytes last arrived (valid once first_byte_set_)
   bool first_byte_set_ = false;
   bool after_cr_ = false;  // the previous chunk ended in CR: a following LF belongs to it
   // A UTF-8 byte order mark at the start is not part of a line; it may come split across reads, so its

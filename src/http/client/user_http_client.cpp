@@ -56,7 +56,15 @@ UserHttpClient::~UserHttpClient() {
 
 void UserHttpClient::report_unanswered() {
   in_flight_ = false;
-  sink_.on_unanswered(method_, name_, micros_between(due_at_, mono_now()));
+  const MonoTime now = mono_now();
+  if (streaming_ && parser_.status() < 400) {
+    // A stream that had answered and was still arriving: what it measured until the cut is kept.
+    StreamSample partial;
+    const std::int64_t silent_us = stream_->cut(now, partial);
+    sink_.on_cut_stream(method_, name_, micros_between(due_at_, now), silent_us, partial);
+    return;
+  }
+  sink_.on_unanswered(method_, name_, micros_between(due_at_, now));
 }
 
 void UserHttpClient::kill() {
@@ -201,6 +209,9 @@ UserHttpClient::RareTargets& UserHttpClient::rare() {
 Task<TransportError> UserHttpClient::exchange(const Origin& origin, MonoTime deadline) {
   // A coroutine frame destroyed mid-request left the old connection in an unknown state.
   if (conn_->detached()) conn_ = new_connection();
+  // Until this response's head says otherwise, nothing is a stream (a cut reads these).
+  streaming_ = false;
+  stream_kind_known_ = false;
   head_.origin = &origin;
   head_.target = target_;
   write_request(write_buffer_, head_);
@@ -232,8 +243,6 @@ Task<TransportError> UserHttpClient::exchange(const Origin& origin, MonoTime dea
   const IoResult written = co_await conn_->write(write_buffer_);
   if (written.ec) co_return fail(written.ec, TransportError::kRequestTimeout);
   parser_.reset(head_request);
-  streaming_ = false;
-  stream_kind_known_ = false;
   ResponseParser::State state = ResponseParser::State::kNeedMore;
   error_code read_error;
   while (state == ResponseParser::State::kNeedMore) {
@@ -276,6 +285,8 @@ Task<TransportError> UserHttpClient::exchange(const Origin& origin, MonoTime dea
 
 Task<TransportError> UserHttpClient::exchange_h2(const Origin& origin, MonoTime deadline) {
   if (conn_->detached()) conn_ = new_connection();
+  streaming_ = false;  // as in exchange()
+  stream_kind_known_ = false;
   head_.origin = &origin;
   head_.target = target_;
   bool reused = h2_ && conn_->is_open() && conn_->origin() == origin && h2_->usable();
@@ -299,8 +310,6 @@ Task<TransportError> UserHttpClient::exchange_h2(const Origin& origin, MonoTime 
     h2_ = std::make_unique<Http2Session>(parser_);
   }
   parser_.reset(head_.method == "HEAD");
-  streaming_ = false;
-  stream_kind_known_ = false;
   if (!h2_->submit(head_, origin.tls, failure().detail)) {
     conn_->close();
     co_return TransportError::kProtocolError;
@@ -350,8 +359,9 @@ Task<TransportError> UserHttpClient::exchange_h2(const Origin& origin, MonoTime 
 void UserHttpClient::observe_stream(std::size_t body_before, MonoTime now, bool done) {
   if (!parser_.started()) return;
   const std::string_view body = parser_.body();
-  // The Content-Type is read once the head is complete, which the first body byte (or the end) proves.
-  if (!stream_kind_known_ && (!body.empty() || done)) {
+  // The Content-Type is read once the head is complete (the parser says so, or the first body byte or
+  // the end proves it): a stream whose head came is answered, though no event came yet.
+  if (!stream_kind_known_ && (parser_.headers_done() || !body.empty() || done)) {
     stream_kind_known_ = true;
     const auto kind = EventStream::kind_of(parser_.header("Content-Type").value_or(std::string_view()));
     if (kind != EventStream::Kind::kNone) {

@@ -40,6 +40,8 @@ class RecordingSink final : public RequestSink {
     unanswered.push_back({std::string(method), std::string(name), "", waited_us, 0});
   }
   void on_stream(std::string_view, std::string_view, const StreamSample&) override {}
+  void on_cut_stream(std::string_view, std::string_view, std::int64_t, std::int64_t,
+                     const StreamSample&) override {}
   std::vector<Recorded> records, unanswered;
 };
 

@@ -2,9 +2,12 @@
 // sink as unanswered, with how long it waited; it is never silently dropped.
 #include <boost/asio/steady_timer.hpp>
 #include <functional>
+#include <optional>
 #include <thread>
 
 #include "client_fixture.hpp"
+#include "stats/stream_stats.hpp"
+#include "support/stream_target.hpp"
 
 namespace cicada::http::test {
 namespace {
@@ -85,6 +88,91 @@ TEST_F(ClientTest, AKilledRequestIsCutCountedAsUnansweredAndTheNextOneIsMadeAsUs
   for (const auto& e : delta.entries)
     if (e.name == "/logout") logout += e.num_requests - e.num_failures;
   EXPECT_EQ(logout, 1u);
+}
+
+class CutStreamTest : public ClientTest {
+ protected:
+  // Posts a streamed request (entry "chat") to `path` and kills the client from its loop, as the engine
+  // ends a run, once the server has held the request for `after`; whether the request threw UserKilled.
+  bool post_and_cut(ScriptedServer& server, std::string_view path, std::chrono::milliseconds after) {
+    use_config(config_for(server.url()));
+    client_ = make_client();
+    std::optional<std::chrono::steady_clock::time_point> read_at;
+    boost::asio::steady_timer poll(io_);
+    std::function<void()> watch = [&] {
+      if (!read_at && server.request_count() > 0) read_at = std::chrono::steady_clock::now();
+      if (read_at && std::chrono::steady_clock::now() - *read_at >= after) return client_->kill();
+      poll.expires_after(5ms);
+      poll.async_wait([&](const boost::system::error_code&) { watch(); });
+    };
+    watch();
+    bool killed = false;
+    run([](UserHttpClient& c, std::string_view p, bool& was_killed) -> Task<> {
+      try {
+        RequestOptions named;
+        named.name = "chat";
+        Response r = co_await c.post_json(p, R"({"stream":true})", named);
+        ADD_FAILURE() << "the request completed before the cut: " << r.status() << " " << r.error();
+      } catch (const UserKilled&) {
+        was_killed = true;
+      }
+    }(*client_, path, killed));
+    return killed;
+  }
+
+  std::unique_ptr<UserHttpClient> client_;
+};
+
+// A stream still arriving when the run ends (tokens every 20 ms, the request due 1.3 s before) had
+// answered: it was a NoResponse failure (waited 1 s or more), its time to first token and tokens lost.
+// Now it is counted once, as unanswered, not as a failure, and what it measured until the cut is kept:
+// time to first token, gaps and tokens, but no total (the stream did not end).
+TEST_F(CutStreamTest, AStreamCutByTheEndOfTheTestKeepsWhatItMeasuredAndIsNoFailure) {
+  ScriptedServer server;
+  testing::serve_stream_target(server, testing::StreamPace{});
+  const auto called = std::chrono::steady_clock::now();
+  EXPECT_TRUE(
+      post_and_cut(server, "/v1/chat/completions?first_token_ms=10&token_gap_ms=20&tokens=5000", 1300ms));
+  const auto cut_at = std::chrono::steady_clock::now();
+  auto delta = stats_.take_delta();
+  EXPECT_EQ(delta.unanswered_requests, 1u);
+  EXPECT_GE(delta.oldest_unanswered_us, stats::ThreadStats::kUnansweredFailureAfterUs);
+  EXPECT_TRUE(delta.failures.empty()) << delta.failures[0].error;
+  for (const auto& e : delta.entries) EXPECT_EQ(e.num_requests, 0u) << e.name;
+  stats::StreamAggregate aggregate;
+  aggregate.merge(std::move(delta.streams));
+  const auto rows = aggregate.snapshot();
+  ASSERT_EQ(rows.size(), 2u);  // chat and Aggregated
+  const auto& chat = rows[0];
+  EXPECT_EQ(chat.name, "chat");
+  EXPECT_EQ(chat.streams, 1u);
+  EXPECT_EQ(stats::cut_streams(chat), 1u);
+  EXPECT_EQ(chat.total->count(), 0u);
+  EXPECT_EQ(chat.ttft_count, 1u);
+  // Tokens came; no more than the target could have written by the cut (the truth: one every 20 ms after
+  // 10 ms), and one gap fewer than tokens.
+  const auto elapsed_ms = std::chrono::duration_cast<std::chrono::milliseconds>(cut_at - called).count();
+  EXPECT_GE(chat.tokens, 1u);
+  EXPECT_LE(chat.tokens, static_cast<std::uint64_t>(elapsed_ms / 20 + 1));
+  EXPECT_EQ(chat.itl_count, chat.tokens - 1);
+  EXPECT_GE(chat.ttft_us[0], 10'000 * 98 / 100);  // not before the first token was written
+}
+
+// The 1 s rule still holds for a stream that answered and then stalled: nothing for 1 s or more before the
+// cut is a failed request (StreamStalled), counted once, and not measured as a stream.
+TEST_F(CutStreamTest, AStreamSilentForASecondWhenCutIsAStalledStreamFailure) {
+  ScriptedServer server;
+  ScriptedReply stalling = ScriptedReply::respond(200).with_header("Content-Type", "text/event-stream");
+  stalling.chunked = true;
+  stalling.pieces = {{0ms, "data: a\n\n"}, {3s, "data: b\n\n"}};  // the second comes after the cut
+  server.set_fallback(stalling);
+  EXPECT_TRUE(post_and_cut(server, "/stalling", 1300ms));
+  const auto delta = stats_.take_delta();
+  EXPECT_EQ(delta.unanswered_requests, 1u);
+  ASSERT_EQ(delta.failures.size(), 1u);
+  EXPECT_EQ(delta.failures[0].name, "chat");
+  EXPECT_EQ(delta.failures[0].error, stats::ThreadStats::kStalledStreamError);
+  EXPECT_TRUE(delta.streams.empty());
 }
 
 TEST_F(ClientTest, AKillBetweenRequestsStopsTheNextOneBeforeAnythingIsSent) {

@@ -95,6 +95,27 @@ TEST(EventStream, AnEventWithEmptyDataIsAnEventButNoToken) {
   EXPECT_EQ(f.gaps, (std::vector<std::int64_t>{2000}));
 }
 
+// The test's end cut the body: what came counts (an event not yet complete does not), with no total, and
+// the silence is measured from the last bytes.
+TEST(EventStream, ACutStreamCountsWhatCameWithoutATotal) {
+  EventStream s;
+  s.reset(at(0));
+  s.set_counting(nullptr);
+  s.start(EventStream::Kind::kEvents);
+  s.first_byte(at(1000));
+  s.feed("data: a\n\n", at(1000));
+  s.feed("data: b\n\ndata: c", at(3000));
+  StreamSample sample;
+  EXPECT_EQ(s.cut(at(10'000), sample), 7000);
+  EXPECT_EQ(sample.events, 2u);
+  EXPECT_EQ(sample.tokens, 2u);
+  EXPECT_EQ(sample.ttfb_us, 1000);
+  EXPECT_EQ(sample.ttft_us, 1000);
+  EXPECT_EQ(std::vector<std::int64_t>(sample.gaps_us.begin(), sample.gaps_us.end()),
+            (std::vector<std::int64_t>{2000}));
+  EXPECT_EQ(sample.total_us, -1);
+}
+
 TEST(EventStream, NdjsonLinesAreEvents) {
   const Fed f = feed(EventStream::Kind::kLines, {"{\"t\":1}\n{\"t\"", ":2}\n\n"});
   EXPECT_EQ(f.events, 2u);

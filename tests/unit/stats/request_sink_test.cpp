@@ -84,5 +84,39 @@ TEST(RequestSink, UnansweredRequestsAreCountedAndOldOnesFail) {
   EXPECT_TRUE(next.empty());
 }
 
+// A stream the end of the test cut while it arrived answered: unanswered, its partial figures kept (no
+// total), never a failure for its age; only one silent for 1 s or more (stalled) fails, unmeasured.
+TEST(RequestSink, CutStreamsAreUnansweredWithTheirFiguresAndOnlyStalledOnesFail) {
+  ThreadStats s;
+  const std::int64_t gaps[] = {20'000, 20'000};
+  StreamSample partial;
+  partial.ttfb_us = 1'000;
+  partial.ttft_us = 30'000;
+  partial.gaps_us = gaps;
+  partial.events = partial.tokens = 3;
+  partial.tokens_after_first = 2;
+  partial.token_span_us = 40'000;
+  partial.total_us = -1;
+  s.on_cut_stream("POST", "chat", 5'000'000, 15'000, partial);  // old, but tokens were arriving
+  s.on_cut_stream("POST", "chat", 2'000'000, ThreadStats::kUnansweredFailureAfterUs, partial);  // stalled
+  const StatsDelta d = s.take_delta();
+  EXPECT_EQ(d.unanswered_requests, 2u);
+  EXPECT_EQ(d.oldest_unanswered_us, 5'000'000);
+  const EntryDelta* chat = find_entry(d, "POST", "chat");
+  ASSERT_NE(chat, nullptr);
+  EXPECT_EQ(chat->num_requests, 1u);  // the stalled one, a failure
+  EXPECT_EQ(chat->num_failures, 1u);
+  ASSERT_EQ(d.failures.size(), 1u);
+  EXPECT_EQ(d.failures[0].error,
+            "StreamStalled('nothing of the stream for 1 s or more when the test ended')");
+  EXPECT_EQ(chat->latency.max_us, 2'000'000);  // its wait since it was due
+  ASSERT_EQ(d.streams.size(), 1u);             // the one still arriving
+  EXPECT_EQ(d.streams[0].streams, 1u);
+  EXPECT_EQ(d.streams[0].tokens, 3u);
+  EXPECT_EQ(d.streams[0].ttft.count, 1u);
+  EXPECT_EQ(d.streams[0].itl.count, 2u);
+  EXPECT_EQ(d.streams[0].total.count, 0u);  // no total: the stream did not end
+}
+
 }  // namespace
 }  // namespace cicada::stats
