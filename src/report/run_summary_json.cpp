@@ -37,6 +37,45 @@ json entry_json(const stats::EntrySnapshot& e) {
           {"uncorrected_latency_us", std::move(uncorrected)}};
 }
 
+// One stream histogram's figures, microseconds: {"count", "min", "avg", "max", "p50", ..., "p100"}; the
+// figures are null without samples (a stream without tokens has no time to first token), never 0.
+json stream_times_json(const std::shared_ptr<const stats::Histogram>& h, const stats::Percentiles& p) {
+  const std::uint64_t count = h ? h->count() : 0;
+  json out = {{"count", count}, {"min", nullptr}, {"avg", nullptr}, {"max", nullptr}};
+  json values = percentiles_json(p);
+  if (count == 0) {
+    for (auto& value : values) value = nullptr;
+  } else {
+    out.update({{"min", h->min()}, {"avg", h->mean()}, {"max", h->max()}});
+  }
+  out.update(values);
+  return out;
+}
+
+// A streamed-responses row (docs/protocols.md): what _streams.csv and the console's table show.
+json stream_json(const stats::StreamSnapshot& s) {
+  return {{"method", s.method},
+          {"name", s.name},
+          {"streams", s.streams},
+          {"streams_cut", stats::cut_streams(s)},
+          {"events", s.events},
+          {"tokens", s.tokens},
+          {"tokens_per_s", s.tokens_per_s},
+          {"ttfb_us", stream_times_json(s.ttfb, s.ttfb_us)},
+          {"ttft_us", stream_times_json(s.ttft, s.ttft_us)},
+          {"itl_us", stream_times_json(s.itl, s.itl_us)},
+          {"total_us", stream_times_json(s.total, s.total_us)}};
+}
+
+// {"total": the Aggregated row or null, "entries": [...]}: null and [] when nothing streamed. The rows are
+// the entries, then Aggregated last (stats::StreamAggregate::snapshot()).
+json streams_json(const std::vector<stats::StreamSnapshot>& rows) {
+  json entries = json::array();
+  for (std::size_t i = 0; i + 1 < rows.size(); ++i) entries.push_back(stream_json(rows[i]));
+  return {{"total", rows.empty() ? json(nullptr) : stream_json(rows.back())},
+          {"entries", std::move(entries)}};
+}
+
 json run_json(const StoredRun& run) {
   const auto& i = run.info;
   json config = json::parse(i.config_json, nullptr, false);
@@ -61,6 +100,7 @@ json run_json(const StoredRun& run) {
               {"unanswered_requests", run.snapshot.unanswered_requests},
               {"unanswered_counted", run.snapshot.unanswered_counted},
               {"oldest_unanswered_us", run.snapshot.oldest_unanswered_us},
+              {"unanswered_streams_cut", unanswered_cut_streams(run.snapshot)},
               {"verdict", i.verdict},
               {"config", std::move(config)}};
   return out;
@@ -98,6 +138,7 @@ nlohmann::json run_summary_json(const StoredRun& run) {
           {"stats_start_unix_s", s.start_unix_s},
           {"total", entry_json(s.total)},
           {"entries", std::move(entries)},
+          {"streams", streams_json(s.streams)},
           {"failures", std::move(failures)},
           {"exceptions", std::move(exceptions)},
           {"thresholds", std::move(thresholds)},

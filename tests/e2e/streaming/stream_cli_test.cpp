@@ -5,11 +5,13 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 
 #include "support/child_process.hpp"
 #include "support/csv_rows.hpp"
+#include "support/json_file.hpp"
 #include "support/stream_target.hpp"
 
 namespace fs = std::filesystem;
@@ -40,6 +42,8 @@ TEST(StreamCli, StreamedResponsesGetTheirTableCsvAndThresholds) {
                     "out",
                     "--html",
                     "report.html",
+                    "--json",
+                    "out.json",
                     "--stream-tokens",
                     "json:/choices/0/delta/content",
                     "--threshold",
@@ -61,10 +65,41 @@ TEST(StreamCli, StreamedResponsesGetTheirTableCsvAndThresholds) {
   EXPECT_EQ(rows[1][1], "chat");
   const long streams = std::stol(rows[1][2]);
   EXPECT_GT(streams, 5);
-  // 8 tokens per answer (max_tokens), each event one token; a stream cut by the end of the run is a
-  // failed request and not measured.
-  EXPECT_EQ(std::stol(rows[1][4]), 8 * streams);
+  // 8 tokens per answer (max_tokens), each event one token; a stream the end of the run cut while it
+  // arrived (at most one per user; --json counts them) is measured as far as it came.
+  const auto summary = read_json_file(dir.path() / "out.json");
+  ASSERT_TRUE(summary);
+  const auto& chat = (*summary)["streams"]["entries"][0];
+  const long cut = chat["streams_cut"].get<long>();
+  EXPECT_LE(cut, 2);
+  EXPECT_GE(std::stol(rows[1][4]), 8 * (streams - cut));
+  EXPECT_LE(std::stol(rows[1][4]), 8 * streams);
   EXPECT_EQ(rows[2][1], "Aggregated");
+  // The JSON's streams are the CSV's (microseconds there, milliseconds here), per entry and in total.
+  const auto column = [&](const std::string& header) {
+    const auto at = std::find(rows[0].begin(), rows[0].end(), header);
+    return static_cast<std::size_t>(at - rows[0].begin());
+  };
+  for (const auto& [row, json] :
+       {std::pair{rows[1], chat}, std::pair{rows[2], (*summary)["streams"]["total"]}}) {
+    EXPECT_EQ(json["name"], row[1]);
+    EXPECT_EQ(json["streams"].get<long>(), std::stol(row[column("Streams")]));
+    EXPECT_EQ(json["events"].get<long>(), std::stol(row[column("Events")]));
+    EXPECT_EQ(json["tokens"].get<long>(), std::stol(row[column("Tokens")]));
+    EXPECT_EQ(fmt::format("{:.3f}", json["tokens_per_s"].get<double>()), row[column("Tokens/s")]);
+    for (const auto& [series, key] :
+         {std::pair{"TTFB", "ttfb_us"}, std::pair{"TTFT", "ttft_us"}, std::pair{"ITL", "itl_us"}}) {
+      for (const char* q : {"50", "95", "99", "100"}) {
+        EXPECT_EQ(fmt::format("{:.3f}", json[key][std::string("p") + q].get<double>() / 1000.0),
+                  row[column(fmt::format("{} {}%", series, q))])
+            << key << " p" << q;
+      }
+    }
+    // Each stream that ended had tokens (a cut one may have had none yet).
+    EXPECT_GE(json["ttft_us"]["count"].get<long>(),
+              std::stol(row[column("Streams")]) - json["streams_cut"].get<long>());
+  }
+  EXPECT_EQ((*summary)["run"]["unanswered_streams_cut"], (*summary)["streams"]["total"]["streams_cut"]);
   // Locust's stats file keeps its 22 columns and rows.
   const auto stats = read_csv(dir.path() / "out_stats.csv");
   ASSERT_FALSE(stats.empty());
@@ -112,6 +147,70 @@ TEST(StreamCli, StreamedResponsesGetTheirTableCsvAndThresholds) {
   EXPECT_EQ(read_file(dir.path() / "again_streams.csv"), read_file(dir.path() / "out_streams.csv"));
 }
 
+// A stream still arriving when the run ends (-t): each user's one answer takes 10 s, the run 2 s. It was
+// a NoResponse failure once it was 1 s old (exit code 1), its first token and tokens lost. It answered:
+// it is counted once, as unanswered and not failed, and its figures but the total are in every report.
+TEST(StreamCli, AStreamCutByTheEndOfTheRunIsMeasuredAsFarAsItCameAndIsNoFailure) {
+  ScriptedServer target;
+  serve_stream_target(target,
+                      StreamPace{std::chrono::milliseconds(30), std::chrono::milliseconds(20), 500, true});
+  TempDir dir;
+  std::ofstream(dir.path() / "long.yaml") << "user_types:\n"
+                                             "  U:\n"
+                                             "    wait_time: constant(0)\n"
+                                             "    tasks:\n"
+                                             "      t:\n"
+                                             "        - post: /v1/chat/completions\n"
+                                             "          name: chat\n"
+                                             "          json: {stream: true}\n";
+  ChildProcess run(
+      {binary("apps/cicada/cicada").string(), "-f", "long.yaml", "--host", target.url(), "--headless", "-u",
+       "2", "-r", "10", "-t", "2s", "--only-summary", "--csv", "out", "--json", "out.json"},
+      dir.path());
+  ASSERT_EQ(run.wait(60s), 0) << run.out() << run.err();
+  EXPECT_NE(run.out().find("Requests without an answer when the test ended: 2 (the oldest waited "),
+            std::string::npos)
+      << run.out();
+  EXPECT_NE(run.out().find("2 of them streams cut while their answer arrived, not failures"),
+            std::string::npos)
+      << run.out();
+  const auto summary = read_json_file(dir.path() / "out.json");
+  ASSERT_TRUE(summary);
+  const auto& j = *summary;
+  EXPECT_EQ(j["run"]["unanswered_requests"], 2);
+  EXPECT_EQ(j["run"]["unanswered_counted"], 0);
+  EXPECT_EQ(j["run"]["unanswered_streams_cut"], 2);
+  EXPECT_GE(j["run"]["oldest_unanswered_us"].get<long>(), 1'000'000);
+  EXPECT_EQ(j["total"]["requests"], 0);
+  EXPECT_TRUE(j["failures"].empty()) << j["failures"].dump();
+  // Every request the target received is accounted for once.
+  EXPECT_EQ(j["total"]["requests"].get<long>() + j["run"]["unanswered_requests"].get<long>() -
+                j["run"]["unanswered_counted"].get<long>(),
+            static_cast<long>(target.requests().size()));
+  const auto& s = j["streams"]["total"];
+  EXPECT_EQ(s["streams"], 2);
+  EXPECT_EQ(s["streams_cut"], 2);
+  EXPECT_EQ(s["ttft_us"]["count"], 2);
+  EXPECT_GE(s["ttft_us"]["min"].get<long>(), 30'000 * 98 / 100);  // not before the target's first token
+  EXPECT_GE(s["tokens"].get<long>(), 2);
+  EXPECT_LE(s["tokens"].get<long>(), 2 * 500);
+  EXPECT_EQ(s["itl_us"]["count"].get<long>(), s["tokens"].get<long>() - 2);
+  EXPECT_EQ(s["total_us"]["count"], 0);  // the streams did not end: no total, and null rather than 0
+  EXPECT_TRUE(s["total_us"]["p50"].is_null());
+  const auto rows = read_csv(dir.path() / "out_streams.csv");
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[2].back(), "N/A");  // Total 100%: no sample
+  // The run history gives the same document back.
+  ChildProcess exported(
+      {binary("apps/cicada/cicada").string(), "history", "export", "latest", "--json", "again.json"},
+      dir.path());
+  ASSERT_EQ(exported.wait(60s), 0) << exported.out() << exported.err();
+  const auto again = read_json_file(dir.path() / "again.json");
+  ASSERT_TRUE(again);
+  EXPECT_EQ((*again)["streams"], j["streams"]);
+  EXPECT_EQ((*again)["run"]["unanswered_streams_cut"], 2);
+}
+
 // A YAML request's `stream_tokens:` overrides the run's --stream-tokens for that request only: three
 // requests of one task to the same target (answers of 5 token events, finish_reason on the last one)
 // count 1 (the run's rule, finish_reason), 5 (`event`) and 3 (content, 3-token answers) per stream.
@@ -138,7 +237,7 @@ TEST(StreamCli, EachRequestCountsTokensByItsOwnRule) {
                                               "          stream_tokens: json:choices.0.delta.content\n";
   ChildProcess run({binary("apps/cicada/cicada").string(), "-f", "rules.yaml", "--host", target.url(),
                     "--headless", "-u", "1", "-r", "1", "-t", "2s", "--only-summary", "--csv", "out",
-                    "--stream-tokens", "json:/choices/0/finish_reason"},
+                    "--json", "out.json", "--stream-tokens", "json:/choices/0/finish_reason"},
                    dir.path());
   ASSERT_EQ(run.wait(60s), 0) << run.out() << run.err();
   std::map<std::string, std::pair<long, long>> streams_tokens;  // name -> (streams, tokens)
@@ -150,13 +249,22 @@ TEST(StreamCli, EachRequestCountsTokensByItsOwnRule) {
   }
   ASSERT_EQ(streams_tokens.size(), 4u);  // the three entries and Aggregated
   for (const char* name : {"run-rule", "events", "content"}) EXPECT_GT(streams_tokens[name].first, 0) << name;
-  const auto [run_streams, run_tokens] = streams_tokens["run-rule"];
-  const auto [event_streams, event_tokens] = streams_tokens["events"];
-  const auto [content_streams, content_tokens] = streams_tokens["content"];
-  EXPECT_EQ(run_tokens, run_streams);  // one finish_reason per answer
-  EXPECT_EQ(events["run-rule"], 5 * run_streams);
-  EXPECT_EQ(event_tokens, 5 * event_streams);
-  EXPECT_EQ(content_tokens, 3 * content_streams);
+  // The stream the end of the run cut (--json names its entry) counts what came before the cut.
+  const auto summary = read_json_file(dir.path() / "out.json");
+  ASSERT_TRUE(summary);
+  std::map<std::string, long> cut;
+  for (const auto& entry : (*summary)["streams"]["entries"])
+    cut[entry["name"]] = entry["streams_cut"].get<long>();
+  EXPECT_LE(cut["run-rule"] + cut["events"] + cut["content"], 1);  // one user
+  const auto expect_per_stream = [&](const char* name, long counted, long per_stream) {
+    const long streams = streams_tokens[name].first;
+    EXPECT_GE(counted, per_stream * (streams - cut[name])) << name;
+    EXPECT_LE(counted, per_stream * streams) << name;
+  };
+  expect_per_stream("run-rule", streams_tokens["run-rule"].second, 1);  // one finish_reason per answer
+  expect_per_stream("run-rule", events["run-rule"], 5);
+  expect_per_stream("events", streams_tokens["events"].second, 5);
+  expect_per_stream("content", streams_tokens["content"].second, 3);
 }
 
 }  // namespace

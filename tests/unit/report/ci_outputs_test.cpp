@@ -8,6 +8,7 @@
 #include "report/junit_xml.hpp"
 #include "report/run_summary_json.hpp"
 #include "stats/aggregate.hpp"
+#include "stats/stream_stats.hpp"
 #include "stats/thread_stats.hpp"
 #include "support/child_process.hpp"
 #include "support/text_count.hpp"
@@ -94,6 +95,81 @@ TEST(RunSummaryJson, HoldsMetadataEntriesPercentilesFailuresThresholdsAndOpenMod
   EXPECT_EQ(j["thresholds"][1]["passed"], false);
   EXPECT_EQ(j["thresholds"][1]["actual_text"], "1.67%");
   EXPECT_EQ(j["exceptions"][0]["count"], 2);
+}
+
+// Streamed responses had no place in --json: the figures of the console's and _streams.csv's table, per
+// entry and Aggregated, with their units in the key names, and null (never 0) for a figure without samples.
+TEST(RunSummaryJson, HoldsTheStreamFiguresPerEntryAndInTotal) {
+  auto run = sample_run();
+  const auto none = nlohmann::json::parse(cicada::report::run_summary_text(run));
+  EXPECT_TRUE(none["streams"]["total"].is_null());
+  EXPECT_TRUE(none["streams"]["entries"].empty());
+
+  cicada::stats::ThreadStats t;
+  const std::int64_t gaps[] = {10'000, 30'000};
+  cicada::StreamSample chat;
+  chat.ttfb_us = 2'000;
+  chat.ttft_us = 50'000;
+  chat.gaps_us = gaps;
+  chat.events = 4;  // one without a token
+  chat.tokens = 3;
+  chat.tokens_after_first = 2;
+  chat.token_span_us = 40'000;
+  chat.total_us = 95'000;
+  t.on_stream("POST", "chat", chat);
+  cicada::StreamSample silent;  // a stream without any token, cut by the end of the test
+  silent.ttfb_us = 1'000;
+  silent.events = 1;
+  silent.total_us = -1;
+  t.on_cut_stream("GET", "events", 400'000, 10'000, silent);
+  auto delta = t.take_delta();
+  cicada::stats::StreamAggregate aggregate;
+  aggregate.merge(std::move(delta.streams));
+  run.snapshot.streams = aggregate.snapshot();
+  run.snapshot.unanswered_requests = delta.unanswered_requests;
+
+  const auto j = nlohmann::json::parse(cicada::report::run_summary_text(run));
+  const auto& entries = j["streams"]["entries"];
+  ASSERT_EQ(entries.size(), 2u);
+  const auto& c = entries[0];
+  EXPECT_EQ(c["method"], "POST");
+  EXPECT_EQ(c["name"], "chat");
+  EXPECT_EQ(c["streams"], 1);
+  EXPECT_EQ(c["streams_cut"], 0);
+  EXPECT_EQ(c["events"], 4);
+  EXPECT_EQ(c["tokens"], 3);
+  EXPECT_DOUBLE_EQ(c["tokens_per_s"].get<double>(), 50.0);  // 2 tokens in 40 ms
+  EXPECT_EQ(c["ttft_us"]["count"], 1);
+  EXPECT_EQ(c["ttft_us"]["min"], 50'000);
+  EXPECT_EQ(c["ttft_us"]["p50"], 50'000);
+  EXPECT_EQ(c["itl_us"]["count"], 2);
+  EXPECT_EQ(c["itl_us"]["min"], 10'000);
+  EXPECT_EQ(c["itl_us"]["max"], 30'000);
+  EXPECT_DOUBLE_EQ(c["itl_us"]["avg"].get<double>(), 20'000);
+  EXPECT_EQ(c["itl_us"]["p100"], 30'000);
+  EXPECT_TRUE(c["itl_us"].contains("p99.9"));
+  EXPECT_EQ(c["ttfb_us"]["p50"], 2'000);
+  EXPECT_EQ(c["total_us"]["p50"], 95'000);
+  const auto& e = entries[1];
+  EXPECT_EQ(e["name"], "events");
+  EXPECT_EQ(e["streams_cut"], 1);
+  EXPECT_EQ(e["ttfb_us"]["count"], 1);
+  EXPECT_EQ(e["ttft_us"]["count"], 0);  // no token: no time to first token
+  EXPECT_TRUE(e["ttft_us"]["p95"].is_null());
+  EXPECT_TRUE(e["ttft_us"]["avg"].is_null());
+  EXPECT_EQ(e["total_us"]["count"], 0);  // cut: no total
+  EXPECT_TRUE(e["total_us"]["max"].is_null());
+  const auto& total = j["streams"]["total"];
+  EXPECT_EQ(total["method"], "");
+  EXPECT_EQ(total["name"], "Aggregated");
+  EXPECT_EQ(total["streams"], 2);
+  EXPECT_EQ(total["streams_cut"], 1);
+  EXPECT_EQ(total["events"], 5);
+  EXPECT_EQ(total["tokens"], 3);
+  EXPECT_EQ(total["ttfb_us"]["count"], 2);
+  EXPECT_EQ(total["total_us"]["count"], 1);
+  EXPECT_EQ(j["run"]["unanswered_requests"], 1);
+  EXPECT_EQ(j["run"]["unanswered_streams_cut"], 1);
 }
 
 TEST(JunitXml, OneCasePerThresholdEntryAndExceptionWithTheFailuresMarked) {
