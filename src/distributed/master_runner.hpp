@@ -2,9 +2,10 @@
 // MasterRunner: runs load tests on remote workers (Locust's MasterRunner): the one control loop
 // (runner/run_control.hpp) with the fleet of workers as its backend (fleet_backend.hpp). The console,
 // CSV, history and threshold observers see a distributed run exactly as a local one.
-// Everything happens on the thread that calls run(), except stop(), set_users(), set_arrival_rate() and
-// reset_stats(), which any thread may call.
+// Everything happens on the thread that calls run(), except stop(), set_users(), set_arrival_rate(),
+// stop_after() and reset_stats(), which any thread may call.
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <memory>
 
@@ -39,6 +40,7 @@ class MasterRunner {
     control_.stop_now();
   }
   void set_users(int users, double spawn_rate) { control_.set_users(users, spawn_rate); }
+  void stop_after(std::chrono::microseconds from_now) { control_.stop_after(from_now); }
   void reset_stats() { control_.reset_stats(); }
   // Open model (the shape's first target has an arrival rate): the fleet's total iterations per second,
   // shared over the workers like users and shared again when one joins or leaves; thread-safe.

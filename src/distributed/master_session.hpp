@@ -30,6 +30,7 @@ class MasterTestRun final : public runner::TestRun {
   void stop() override { master_.stop(); }
   void stop_now() override { master_.stop_now(); }
   void set_users(int users, double spawn_rate) override { master_.set_users(users, spawn_rate); }
+  void stop_after(std::chrono::microseconds from_now) override { master_.stop_after(from_now); }
   void reset_stats() override { master_.reset_stats(); }
   // Until run() begins, the master still shows the previous test: this one is ready, with no stats.
   runner::RunState state() const override {
@@ -72,6 +73,8 @@ class MasterSession final : public runner::TestRunSource {
   // sets (MasterRunner::check_workers), or when the options cannot run (runner::check_runnable: tags, hosts).
   Result<std::shared_ptr<runner::TestRun>> make(const Scenario& scenario,
                                                 const runner::RunOptions& options) override;
+  // What make() checks before it makes the run (workers connected, options they know, check_runnable).
+  Result<void> check(const Scenario& scenario, const runner::RunOptions& options) const override;
   std::optional<std::vector<runner::WorkerStatus>> workers() const override {
     return master_.worker_statuses();
   }

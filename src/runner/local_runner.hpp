@@ -5,6 +5,7 @@
 // The calling thread of run() is the control thread. stop(), set_users(), set_arrival_rate(),
 // set_max_inflight() and reset_stats() may be called from any thread (signal watcher, web UI).
 // A light header: no Asio, no OpenSSL (the loops and clients are behind LocalBackend).
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -56,6 +57,8 @@ class LocalRunner {
   bool open_model() const;
   // Open model: the total arrival rate (iterations/s) the runner is following now; thread-safe.
   double arrival_rate() const;
+  // The test ends from_now after this call (RunControl::stop_after); thread-safe.
+  void stop_after(std::chrono::microseconds from_now);
   void reset_stats();
   // Distributed worker (src/distributed): sees each second's deltas, and the final ones, on the control
   // thread before they are merged, so they can be shipped to the master. Set before run().

@@ -4,6 +4,7 @@
 
 #include "base/log.hpp"
 #include "runner/warmup_gate.hpp"
+#include "stats/snapshot_reset.hpp"
 
 namespace cicada::runner {
 
@@ -18,12 +19,23 @@ std::shared_ptr<const stats::Snapshot> RunControl::snapshot() const {
 }
 
 void RunControl::publish() {
-  auto made = std::make_shared<stats::Snapshot>(aggregate_->snapshot(unix_seconds_now_f()));
+  const double now = unix_seconds_now_f();
+  auto made = std::make_shared<stats::Snapshot>(aggregate_->snapshot(now));
   made->lost_workers = backend_.lost_workers();
   made->lost_worker_users = backend_.lost_worker_users();
-  std::shared_ptr<const stats::Snapshot> snap = std::move(made);
   std::lock_guard lock(snapshot_mutex_);
-  snapshot_ = std::move(snap);
+  // A reset asked for since this second's deltas were taken: they hold samples from before it, so the
+  // cleared picture stays until the next second resets the Aggregate.
+  if (reset_requested_.load()) *made = stats::cleared_snapshot(*made, now);
+  snapshot_ = std::move(made);
+}
+
+void RunControl::reset_stats() {
+  std::lock_guard lock(snapshot_mutex_);
+  reset_requested_.store(true);
+  if (snapshot_)
+    snapshot_ =
+        std::make_shared<const stats::Snapshot>(stats::cleared_snapshot(*snapshot_, unix_seconds_now_f()));
 }
 
 void RunControl::set_state(RunState s) {
@@ -34,6 +46,7 @@ void RunControl::set_state(RunState s) {
 void RunControl::rearm() {
   stop_requested_.store(false);
   hurry_.store(false);
+  pending_stop_after_us_.store(-1);
   std::lock_guard lock(control_mutex_);
   pending_target_.reset();
 }
@@ -94,6 +107,10 @@ void RunControl::apply_target(const ShapeTarget& target) {
 }
 
 void RunControl::apply_pending(MonoTime now) {
+  if (const std::int64_t left = pending_stop_after_us_.exchange(-1); left >= 0) {
+    deadline_ = now + std::chrono::microseconds(left);
+    log::info("Run time: stopping the test in {:.1f} s", static_cast<double>(left) / 1e6);
+  }
   {
     std::lock_guard lock(control_mutex_);
     if (pending_target_ && !open_model_.load()) {
@@ -147,6 +164,8 @@ void RunControl::run(const RunOptions& options,
   backend_.begin();
 
   const MonoTime started = mono_now();
+  deadline_.reset();
+  if (options_.run_time) deadline_ = started + *options_.run_time;
   WarmupGate warmup(options_.warmup);
   set_state(RunState::kSpawning);
   begin_shape(started);
@@ -163,7 +182,7 @@ void RunControl::run(const RunOptions& options,
                      backend_.close_grace();
   while (!stop_requested_.load()) {
     const MonoTime now = mono_now();
-    if (options_.run_time && now - started >= *options_.run_time) {
+    if (deadline_ && now >= *deadline_) {
       log::info("--run-time limit reached, stopping test");
       ended_by_ = "run_time";
       break;

@@ -7,9 +7,11 @@
 // Aggregate, the second is closed and a snapshot is published for observers. The backend
 // (run_backend.hpp) runs the users, in this process or on workers.
 //
-// stop(), set_users(), set_arrival_rate(), set_max_inflight(), reset_stats() and the readings may be
-// called from any thread.
+// stop(), set_users(), set_arrival_rate(), set_max_inflight(), stop_after(), reset_stats() and the readings
+// may be called from any thread.
 #include <atomic>
+#include <chrono>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -50,7 +52,16 @@ class RunControl {
   // Open model: a new total arrival rate, or --max-inflight, from now on (ignored in a closed model).
   void set_arrival_rate(double per_second) { pending_arrival_rate_.store(std::max(0.0, per_second)); }
   void set_max_inflight(std::size_t total) { pending_max_inflight_.store(std::max<std::size_t>(1, total)); }
-  void reset_stats() { reset_requested_.store(true); }
+  // A new run time counted from now (a swarm with run_time sent to a running test, as Locust's web UI
+  // schedules its stop run_time after the swarm): the test ends that long after this call, and no longer
+  // at the run time it started with. Before run(): from the run's start.
+  void stop_after(std::chrono::microseconds from_now) {
+    pending_stop_after_us_.store(std::max<std::int64_t>(0, from_now.count()));
+  }
+  // Zeroes the stats. The published snapshot is the cleared one at once (stats/snapshot_reset.hpp), as
+  // Locust's reset is: a reader right after sees no request from before. The Aggregate itself is reset on
+  // the control thread at its next second, dropping the deltas it then takes.
+  void reset_stats();
   // Sees each second's deltas, and the final ones, before they are merged (a worker ships them to its
   // master). Set before run().
   void set_delta_listener(std::function<void(const std::vector<stats::StatsDelta>&)> listener) {
@@ -95,15 +106,19 @@ class RunControl {
   std::optional<UserTarget> pending_target_;          // guarded by control_mutex_
   std::atomic<double> pending_arrival_rate_{-1.0};    // < 0: none
   std::atomic<std::size_t> pending_max_inflight_{0};  // 0: none
+  std::atomic<std::int64_t> pending_stop_after_us_{-1};  // < 0: none
 
   // Control-thread state of the current test (atomics: other threads read them).
   std::atomic<RunState> state_{RunState::kReady};
   std::atomic<bool> open_model_{false};
   std::atomic<double> arrival_rate_{0};
   int target_users_ = 0;
+  std::optional<MonoTime> deadline_;  // the run time's end; none: until stopped
   std::optional<ShapeTarget> last_shape_target_;
   std::optional<std::string> stage_;
 
+  // Guards snapshot_, and reset_requested_'s setting by other threads: a second published after a reset
+  // was asked for never shows the samples from before it.
   mutable std::mutex snapshot_mutex_;
   std::shared_ptr<const stats::Snapshot> snapshot_;
 };

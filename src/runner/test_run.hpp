@@ -6,6 +6,7 @@
 //
 // TestRunSource makes the runs: one per test started from the UI. A source may also know a fleet of
 // workers that outlives its tests (a master): the UI shows them between tests too.
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -32,6 +33,8 @@ class TestRun {
   // stop() without waiting for --stop-timeout (a second Ctrl-C): what was measured so far is kept.
   virtual void stop_now() = 0;
   virtual void set_users(int users, double spawn_rate) = 0;
+  // The test ends from_now after this call (RunControl::stop_after), whatever run time it started with.
+  virtual void stop_after(std::chrono::microseconds from_now) = 0;
   virtual void reset_stats() = 0;
   virtual RunState state() const = 0;
   // How the test ended (RunControl::ended_by): "run_time", "shape_end", "stopped", "workers_lost".
@@ -51,6 +54,12 @@ class TestRunSource {
   virtual ~TestRunSource() = default;
   // A prepared test of `scenario` with `options`, or why it cannot start (bad host, no workers...).
   virtual Result<std::shared_ptr<TestRun>> make(const Scenario& scenario, const RunOptions& options) = 0;
+  // Why make() would refuse these options now, without making anything (a start that must wait for the
+  // previous test to stop is checked at once, and made later): check_runnable, and a source's own terms.
+  virtual Result<void> check(const Scenario& scenario, const RunOptions& options) const {
+    Scenario copy = scenario;
+    return check_runnable(copy, options);
+  }
   // The workers, for a distributed source; nullopt for a local one.
   virtual std::optional<std::vector<WorkerStatus>> workers() const { return std::nullopt; }
 };
@@ -69,6 +78,7 @@ class LocalTestRun final : public TestRun {
   void stop() override { runner_.stop(); }
   void stop_now() override { runner_.stop_now(); }
   void set_users(int users, double spawn_rate) override { runner_.set_users(users, spawn_rate); }
+  void stop_after(std::chrono::microseconds from_now) override { runner_.stop_after(from_now); }
   void reset_stats() override { runner_.reset_stats(); }
   RunState state() const override { return runner_.state(); }
   const char* ended_by() const override { return runner_.ended_by(); }
