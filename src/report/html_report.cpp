@@ -236,10 +236,13 @@ std::string html_report(const stats::Snapshot& snap, const ReportInfo& info) {
   out.reserve(64 * 1024);
   out += fmt::format(
       "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>cicada test report</title>"
-      "<style>{}</style></head><body><h1>cicada test report</h1><dl>"
+      "<style>{}</style></head><body><h1>cicada test report</h1>{}<dl>"
       "<dt>During</dt><dd>{} - {} (UTC)</dd><dt>Target Host</dt><dd>{}</dd><dt>Script</dt><dd>{}</dd>"
       "<dt>Load</dt><dd>{}</dd><dt>Run time</dt><dd>{}</dd></dl>",
-      kStyle, utc(start), utc(end), xml_escape(info.host), xml_escape(info.scenario),
+      kStyle,
+      // Locust's report viewed in the browser links its own download (a relative link: the same route).
+      info.download_link ? "<p class=\"download\"><a href=\"?download=1\">Download the Report</a></p>" : "",
+      utc(start), utc(end), xml_escape(info.host), xml_escape(info.scenario),
       xml_escape(describe_load(info.load, snap)),
       !info.run_time.empty()         ? xml_escape(info.run_time)
       : info.load.mode == "stages"   ? "until the last stage ends"

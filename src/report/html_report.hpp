@@ -21,6 +21,8 @@ struct ReportInfo {
   std::string tasks_json;   // task ratio table (GET /tasks), embedded as data-tasks; may be empty
   std::string notice;       // shown under the settings when not empty (e.g. what a stored run lacks)
   std::string lead_html;    // sections shown before the tables (a capacity search's curve and steps)
+  // The web UI's /stats/report shown in the browser: a link to download it (?download=1), as Locust's.
+  bool download_link = false;
 };
 
 std::string html_report(const stats::Snapshot& snap, const ReportInfo& info);

@@ -189,6 +189,8 @@ std::string stats_requests_json(const stats::Snapshot& snap, runner::RunState st
       {"time", snap.now_unix_s},
       {"stages", std::move(stages)},
       {"load_mode", load.mode},
+      {"host", load.host},
+      {"test_id", load.test_id},
       {"open_model", open_model_json(snap, load)},
       {"streams", streams_json(snap)},
       {"current_streams", !snap.history.empty() && snap.history.back()->streams

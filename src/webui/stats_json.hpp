@@ -3,6 +3,7 @@
 // them) so scripts written against Locust's UI keep working. Times are milliseconds; unlike Locust's
 // rounded integers they keep microsecond resolution (as in the CSVs). See docs/webui.md.
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,12 +17,14 @@ namespace cicada::webui {
 // Python's html.escape(s, quote=True): what Locust applies to names and error texts in its JSON.
 std::string html_escape(std::string_view s);
 
-// How the test's load is driven, for cicada's keys of /stats/requests.
+// The latest test's host and how its load is driven, for cicada's keys of /stats/requests.
 struct LoadStatus {
   std::string mode = "users";          // "users", "arrival_rate", "stages" or "shape" (see LoadMode)
   std::optional<double> arrival_rate;  // open model: iterations per second now; none: closed model
   std::size_t max_inflight = 0;        // open model: iterations running at once at most
   bool poisson_arrivals = false;       // open model: exponential gaps between arrivals (else paced)
+  std::string host;                    // the host the latest test runs against (the command line's before)
+  std::uint64_t test_id = 0;           // tests started in this process: a new one clears every page's charts
 };
 
 // GET /stats/requests. started: a test has been started (the Aggregated method is null before that, ""
@@ -30,7 +33,8 @@ struct LoadStatus {
 // flight and dropped, and the whole run's corrected and uncorrected p95/p99; streams, one row per entry
 // that streamed and Aggregated ({method, name, streams, events, tokens, tokens_per_s, ttfb, ttft, itl,
 // total}, each series {p50, p95, p99} in ms or null; [] when nothing streamed), and current_streams, the
-// latest closed second's Aggregated {streams, ttft, itl} over the last ~10 s (null before any stream).
+// latest closed second's Aggregated {streams, ttft, itl} over the last ~10 s (null before any stream); host
+// and test_id (LoadStatus).
 std::string stats_requests_json(const stats::Snapshot& snap, runner::RunState state, bool started,
                                 bool pretty = true, const LoadStatus& load = {});
 // GET /exceptions: {"exceptions": [{count, msg, traceback, nodes}]}.

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <utility>
 
 #include "base/clock.hpp"
@@ -42,6 +43,7 @@ TestController::~TestController() {
   std::lock_guard life(lifecycle_mutex_);
   {
     std::lock_guard lock(mutex_);
+    cancel_queued();
     if (runner_) runner_->stop();
   }
   if (test_thread_.joinable()) test_thread_.join();
@@ -52,9 +54,14 @@ std::shared_ptr<const stats::Snapshot> TestController::empty_snapshot() {
   return std::make_shared<const stats::Snapshot>(stats::Aggregate(now).snapshot(now));
 }
 
-// A running test takes new users (closed model) or a new arrival rate (open model); its shape, if any,
-// takes over again at its next stage.
-Result<void> TestController::retarget(const SwarmRequest& request) {
+// A running test takes new users (closed model) or a new arrival rate (open model), and a run time from
+// now; its shape, if any, takes over again at its next stage. Every check comes before any change.
+Result<SwarmResult> TestController::retarget(const SwarmRequest& request) {
+  if (!request.host.empty() && request.host != info_.host)
+    return make_error(fmt::format(
+        "the host of a running test cannot change (its users are connected to {}): stop the test, then "
+        "start a new one with the other host",
+        info_.host));
   if (!request.stages.empty()) return make_error("a test is running: stop it before starting new stages");
   if (runner_->open_model()) {
     if (!request.arrival_rate) return make_error("this test runs an arrival rate: give arrival_rate");
@@ -62,15 +69,22 @@ Result<void> TestController::retarget(const SwarmRequest& request) {
       return make_error("the arrival distribution is fixed for a running test: stop it to change it");
     runner_->set_arrival_rate(*request.arrival_rate);
     info_.load.arrival_rate = *request.arrival_rate;
-    return {};
+  } else {
+    if (request.arrival_rate) return make_error("this test runs users: stop it to start an arrival rate");
+    runner_->set_users(request.users, request.spawn_rate);
+    info_.users = request.users;
+    info_.spawn_rate = request.spawn_rate;
+    info_.load.users = request.users;
+    info_.load.spawn_rate = request.spawn_rate;
   }
-  if (request.arrival_rate) return make_error("this test runs users: stop it to start an arrival rate");
-  runner_->set_users(request.users, request.spawn_rate);
-  info_.users = request.users;
-  info_.spawn_rate = request.spawn_rate;
-  info_.load.users = request.users;
-  info_.load.spawn_rate = request.spawn_rate;
-  return {};
+  if (request.run_time) {
+    runner_->stop_after(*request.run_time);
+    // The reports' run time: from the test's start to its new end.
+    const double elapsed_s = std::max(0.0, unix_seconds_now_f() - info_.start_unix_s);
+    info_.run_time =
+        *request.run_time + std::chrono::microseconds(static_cast<std::int64_t>(elapsed_s * 1e6));
+  }
+  return SwarmResult{SwarmOutcome::kRetargeted, info_.host, info_.load_mode};
 }
 
 // What drives a new test, for the reports: the configured shape as the app described it, or the
@@ -136,70 +150,145 @@ Result<LoadMode> TestController::choose_load(const SwarmRequest& request, runner
   return LoadMode::kUsers;
 }
 
-Result<void> TestController::swarm(const SwarmRequest& request) {
-  std::lock_guard life(lifecycle_mutex_);
-  {
-    std::lock_guard lock(mutex_);
-    if (running_ && runner_ && !stop_requested_) return retarget(request);
-  }
-  // The previous test has ended, or was asked to and ends within its stop timeout: reap its thread.
-  if (test_thread_.joinable()) test_thread_.join();
-
-  runner::RunOptions options = base_;
+// A new test's options and load, checked as its source will check them: nothing is made yet.
+Result<TestController::StartPlan> TestController::plan_start(const SwarmRequest& request) const {
+  StartPlan plan{request, base_, LoadMode::kUsers};
+  runner::RunOptions& options = plan.options;
   options.users = request.users;
   options.spawn_rate = request.spawn_rate;
   if (!request.host.empty()) options.host = request.host;
   options.run_time = request.run_time;
-  options.reset_stats = base_.reset_stats;
   auto mode = apply_load(request, options);
   if (!mode) return make_error(mode.error().message);
-  auto made = source_->make(scenario_, options);
-  if (!made) return made.error();
-  std::shared_ptr<runner::TestRun> next = std::move(*made);
-  log::info("Starting a test from the web UI: {}, host {}",
-            *mode == LoadMode::kUsers ? fmt::format("{} users at {:.2f}/s", options.users, options.spawn_rate)
-                                      : std::string(to_string(*mode)),
-            options.host);
-  {
-    std::lock_guard lock(mutex_);
-    runner_ = next;
-    running_ = true;
-    stop_requested_ = false;
-    cleared_ = false;
-    info_ = TestInfo{options.host,
-                     options.users,
-                     options.spawn_rate,
-                     options.run_time,
-                     *mode,
-                     request.stages,
-                     options.max_inflight,
-                     unix_seconds_now_f(),
-                     0,
-                     load_of(*mode, request, options)};
-  }
-  if (listener_ != nullptr) listener_->on_test_start(next->description());
-  test_thread_ = std::thread([this, next] { run_test(next); });
-  return {};
+  plan.mode = *mode;
+  if (auto r = source_->check(scenario_, options); !r) return r.error();
+  return plan;
 }
 
-void TestController::run_test(std::shared_ptr<runner::TestRun> runner) {
-  runner->run([this](const stats::Snapshot& snap) {
-    if (listener_ != nullptr) listener_->on_second(snap);
-  });
+// The new test becomes the current one (mutex_ held): fresh stats, its settings for the reports.
+void TestController::install(std::shared_ptr<runner::TestRun> next, const StartPlan& plan) {
+  const runner::RunOptions& options = plan.options;
+  log::info("Starting a test from the web UI: {}, host {}",
+            plan.mode == LoadMode::kUsers
+                ? fmt::format("{} users at {:.2f}/s", options.users, options.spawn_rate)
+                : std::string(to_string(plan.mode)),
+            options.host);
+  runner_ = std::move(next);
+  running_ = true;
+  stop_requested_ = false;
+  cleared_ = false;
+  ++test_id_;
+  info_ = TestInfo{options.host,
+                   options.users,
+                   options.spawn_rate,
+                   options.run_time,
+                   plan.mode,
+                   plan.request.stages,
+                   options.max_inflight,
+                   unix_seconds_now_f(),
+                   0,
+                   load_of(plan.mode, plan.request, options)};
+}
+
+bool TestController::stopping() const {
+  if (stop_requested_) return true;
+  const auto s = runner_->state();
+  return s == runner::RunState::kStopping || s == runner::RunState::kStopped;
+}
+
+Result<SwarmResult> TestController::swarm(const SwarmRequest& request) {
+  std::lock_guard life(lifecycle_mutex_);
+  {
+    std::lock_guard lock(mutex_);
+    if (running_ && runner_ && !stopping()) return retarget(request);
+  }
+  auto plan = plan_start(request);
+  if (!plan) return plan.error();
+  {
+    std::lock_guard lock(mutex_);
+    if (running_) {
+      // Still stopping (within its --stop-timeout): the test thread starts this test when the stop is
+      // done. Waiting here held the web server's only thread, and every page with it.
+      queued_ = std::move(*plan);
+      ++queue_ticket_;
+      log::info("A new test starts once the previous one has stopped");
+      return SwarmResult{SwarmOutcome::kQueued, queued_->options.host, queued_->mode};
+    }
+  }
+  // The previous test's thread has nothing left to do: reap it.
+  if (test_thread_.joinable()) test_thread_.join();
+  auto made = source_->make(scenario_, plan->options);
+  if (!made) return made.error();
+  std::shared_ptr<runner::TestRun> next = std::move(*made);
+  {
+    std::lock_guard lock(mutex_);
+    install(next, *plan);
+  }
+  if (listener_ != nullptr) listener_->on_test_start(next->description());
+  test_thread_ = std::thread([this, next] { run_tests(next); });
+  return SwarmResult{SwarmOutcome::kStarted, plan->options.host, plan->mode};
+}
+
+void TestController::run_tests(std::shared_ptr<runner::TestRun> runner) {
+  while (runner) {
+    runner->run([this](const stats::Snapshot& snap) {
+      if (listener_ != nullptr) listener_->on_second(snap);
+    });
+    end_test(*runner);
+    runner = next_test();
+  }
+}
+
+void TestController::end_test(runner::TestRun& runner) {
   TestInfo info;
   {
     std::lock_guard lock(mutex_);
-    running_ = false;
     info_.end_unix_s = unix_seconds_now_f();
     info = info_;
   }
   log::info("Test stopped");
-  if (listener_ != nullptr) listener_->on_test_end(*runner->snapshot(), info);
-  idle_cv_.notify_all();
+  if (listener_ != nullptr) listener_->on_test_end(*runner.snapshot(), info);
+}
+
+std::shared_ptr<runner::TestRun> TestController::next_test() {
+  for (;;) {
+    std::optional<StartPlan> plan;
+    std::uint64_t ticket = 0;
+    {
+      std::lock_guard lock(mutex_);
+      if (!queued_) {
+        running_ = false;
+        idle_cv_.notify_all();
+        return nullptr;
+      }
+      plan = std::move(queued_);
+      queued_.reset();
+      ticket = queue_ticket_;
+    }
+    auto made = source_->make(scenario_, plan->options);
+    if (!made) {
+      // Checked when it was asked for; what changed since (a master's workers gone) is logged.
+      log::error("The test asked for while the previous one stopped cannot start: {}", made.error().message);
+      continue;
+    }
+    {
+      std::lock_guard lock(mutex_);
+      if (ticket != queue_ticket_) continue;  // stopped, or a newer swarm, meanwhile: this run is not wanted
+      install(*made, *plan);
+    }
+    if (listener_ != nullptr) listener_->on_test_start((*made)->description());
+    return *made;
+  }
+}
+
+void TestController::cancel_queued() {
+  queued_.reset();
+  ++queue_ticket_;
 }
 
 void TestController::stop() {
   std::lock_guard lock(mutex_);
+  cancel_queued();
   if (!running_ || !runner_) return;
   stop_requested_ = true;
   runner_->stop();
@@ -207,6 +296,7 @@ void TestController::stop() {
 
 void TestController::stop_now() {
   std::lock_guard lock(mutex_);
+  cancel_queued();
   if (!running_ || !runner_) return;
   stop_requested_ = true;
   runner_->stop_now();
@@ -236,6 +326,11 @@ runner::RunState TestController::state() const {
 bool TestController::started() const {
   std::lock_guard lock(mutex_);
   return runner_ != nullptr;
+}
+
+std::uint64_t TestController::test_id() const {
+  std::lock_guard lock(mutex_);
+  return test_id_;
 }
 
 std::shared_ptr<const stats::Snapshot> TestController::snapshot() const {

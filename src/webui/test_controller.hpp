@@ -1,7 +1,9 @@
 #pragma once
 // TestController: the web UI's lifecycle of tests (Locust's UI-driven runner). Ready until the first
-// swarm; a swarm while a test runs changes its users and spawn rate; stop ends the test (state stopped) and
-// a later swarm starts a fresh test in the same process.
+// swarm; a swarm while a test runs changes its users and spawn rate (and its run time); stop ends the test
+// (state stopped) and a later swarm starts a fresh test in the same process. A swarm while a test is
+// stopping is checked at once and started by the test's thread once the stop is done: no request of the
+// web server ever waits for a test to end.
 //
 // Why a new LocalRunner per test instead of a restartable runner: LocalRunner is one run from start to
 // stop (its loops, users and Aggregate are built for that run), and other features (load shapes, arrival
@@ -9,6 +11,7 @@
 // does on a new start.
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -48,6 +51,15 @@ struct SwarmRequest {
 enum class LoadMode { kUsers, kArrivalRate, kStages, kShape };
 std::string_view to_string(LoadMode mode);  // "users", "arrival_rate", "stages", "shape"
 
+// What a swarm did: started a new test, changed the running one, or (the previous test still stopping)
+// will start the new test once the stop is done.
+enum class SwarmOutcome { kStarted, kRetargeted, kQueued };
+struct SwarmResult {
+  SwarmOutcome outcome = SwarmOutcome::kStarted;
+  std::string host;  // the host of the test started, changed or queued
+  LoadMode load_mode = LoadMode::kUsers;
+};
+
 // The configuration of the latest test, for reports and the UI.
 struct TestInfo {
   std::string host;
@@ -62,8 +74,9 @@ struct TestInfo {
   report::RunLoad load;          // what drives the test, for reports (report/run_load.hpp); follows edits
 };
 
-// Hooks, called on the test's control thread (the runner's). Must be quick and must not call back into
-// the controller's swarm/stop (they may wait for this thread).
+// Hooks, called on the test's control thread (the runner's); on_test_start on the thread that starts the
+// test (a swarm's, or the test thread for a start that waited for the previous test to stop). Must be
+// quick and must not call back into the controller's swarm/stop (they may wait for this thread).
 class TestListener {
  public:
   virtual ~TestListener() = default;
@@ -84,9 +97,13 @@ class TestController {
   TestController(const TestController&) = delete;
   TestController& operator=(const TestController&) = delete;
 
-  // Starts a test, or retargets the running one (its users, or its arrival rate in the open model).
-  // Fails (and changes nothing) on a bad request, e.g. a host without http:// or malformed stages.
-  Result<void> swarm(const SwarmRequest& request);
+  // Starts a test, or retargets the running one (its users, or its arrival rate in the open model, and
+  // with a run_time its end: run_time from now, as Locust's UI). While a test stops, the new one starts
+  // when it has (kQueued; a later swarm replaces it, a stop cancels it). Fails (and changes nothing) on a
+  // bad request, e.g. a host without http://, malformed stages, or another host for a running test (its
+  // users stay connected to theirs).
+  Result<SwarmResult> swarm(const SwarmRequest& request);
+  // Ends the running test, and cancels a start still waiting for it.
   void stop();
   // stop() without waiting for --stop-timeout (a second Ctrl-C).
   void stop_now();
@@ -95,6 +112,9 @@ class TestController {
 
   runner::RunState state() const;
   bool started() const;  // a test has been started in this process
+  // Counts the tests started in this process (0 before the first): pages see that a new test began,
+  // whoever started it.
+  std::uint64_t test_id() const;
   // The latest stats: the running test's (at most a second old), the last test's final ones, or an empty
   // snapshot before the first test or after a reset of a finished test. Never null.
   std::shared_ptr<const stats::Snapshot> snapshot() const;
@@ -125,8 +145,21 @@ class TestController {
   bool wait_idle(std::chrono::milliseconds timeout);
 
  private:
-  void run_test(std::shared_ptr<runner::TestRun> runner);
-  Result<void> retarget(const SwarmRequest& request);  // mutex_ held, a test running
+  // A new test, checked and ready to be made.
+  struct StartPlan {
+    SwarmRequest request;
+    runner::RunOptions options;
+    LoadMode mode = LoadMode::kUsers;
+  };
+  Result<StartPlan> plan_start(const SwarmRequest& request) const;
+  void install(std::shared_ptr<runner::TestRun> next, const StartPlan& plan);  // mutex_ held
+  bool stopping() const;  // mutex_ held: the running test was asked to stop or is ending by itself
+  // The test thread: runs a test, then the one a swarm queued while it stopped, until none is left.
+  void run_tests(std::shared_ptr<runner::TestRun> runner);
+  void end_test(runner::TestRun& runner);
+  std::shared_ptr<runner::TestRun> next_test();  // the queued test, made and installed; null: none
+  void cancel_queued();                          // mutex_ held
+  Result<SwarmResult> retarget(const SwarmRequest& request);  // mutex_ held, a test running
   Result<LoadMode> apply_load(const SwarmRequest& request, runner::RunOptions& options) const;
   Result<LoadMode> choose_load(const SwarmRequest& request, runner::RunOptions& options) const;
   report::RunLoad load_of(LoadMode mode, const SwarmRequest& request,
@@ -148,11 +181,16 @@ class TestController {
   std::condition_variable idle_cv_;
   std::shared_ptr<runner::TestRun> runner_;
   bool running_ = false;
-  // stop() or stop_now() asked the running test to end: a swarm then waits for it and starts a new test,
-  // where it retargeted the stopping one (answered "Swarming started", then lost when the stop finished).
+  // stop() or stop_now() asked the running test to end: a swarm then queues a new test, where it
+  // retargeted the stopping one (answered "Swarming started", then lost when the stop finished).
   bool stop_requested_ = false;
   bool cleared_ = false;  // reset after the test ended: show empty stats
   TestInfo info_;
+  std::uint64_t test_id_ = 0;
+  // A swarm that came while the test stopped; the test thread starts it. Each queueing or cancelling
+  // bumps queue_ticket_, so a run the thread made meanwhile for an older one is dropped.
+  std::optional<StartPlan> queued_;
+  std::uint64_t queue_ticket_ = 0;
 };
 
 }  // namespace cicada::webui

@@ -130,7 +130,8 @@ struct Api {
     const FormFields form = parse_form(req.body);
     SwarmRequest s;
     s.host = strip_angle_brackets(form_value(form, "host").value_or(""));
-    const std::string host_shown = s.host.empty() ? controller.info().host : s.host;
+    // A refusal applied nothing: it names the host in effect (the latest test's, or the command line's).
+    const std::string host_shown = controller.info().host;
     auto fail = [&](std::string message, int status = 400) {
       reply_json(out,
                  report::dump_json(
@@ -138,16 +139,23 @@ struct Api {
                  status);
     };
     if (auto r = parse_load(form, s); !r) return fail(r.error().message);
-    json answer{{"success", true}, {"message", "Swarming started"}, {"host", host_shown}};
     if (auto rt = form_value(form, "run_time"); rt && !rt->empty()) {
       auto d = parse_duration(*rt);
       if (!d) return fail(kRunTimeHelp, 200);  // Locust answers 200 with success false here
       s.run_time = *d;
-      answer["run_time"] = std::chrono::duration_cast<std::chrono::seconds>(*d).count();
     }
-    if (auto r = controller.swarm(s); !r) return fail(r.error().message);
-    answer["host"] = controller.info().host;
-    answer["load_mode"] = to_string(controller.info().load_mode);
+    const auto done = controller.swarm(s);
+    if (!done) return fail(done.error().message);
+    // What was applied, and only that: the controller refuses what it cannot apply. Locust's message
+    // also for a test that starts once the previous one has stopped (a script's stop then swarm), which
+    // cicada's waiting_for_stop says.
+    json answer{{"success", true},
+                {"message", "Swarming started"},
+                {"host", done->host},
+                {"load_mode", to_string(done->load_mode)}};
+    if (done->outcome == SwarmOutcome::kQueued) answer["waiting_for_stop"] = true;
+    if (s.run_time)  // whole seconds, as Locust's parse_timespan gives
+      answer["run_time"] = std::chrono::duration_cast<std::chrono::seconds>(*s.run_time).count();
     reply_json(out, report::dump_json(answer, true));
     changed();
   }
@@ -179,11 +187,15 @@ struct Api {
     reply_json(out, report::dump_json(j, true));
   }
 
+  // As Locust's: ?download=... (any non-empty value) is an attachment; shown in the browser, the report
+  // links its own download.
   void report(const ServerRequest& req, ServerResponse& out) const {
-    std::string html =
-        report::html_report(*controller.snapshot(), make_report_info(controller, options.scenario_file));
     const FormFields q = parse_form(query_of(req.target));
-    if (form_value(q, "download").value_or("") != "") {
+    const bool download = form_value(q, "download").value_or("") != "";
+    report::ReportInfo info = make_report_info(controller, options.scenario_file);
+    info.download_link = !download;
+    std::string html = report::html_report(*controller.snapshot(), info);
+    if (download) {
       reply_download(out, std::move(html), "text/html; charset=utf-8", "report", "html");
     } else {
       out.content_type = "text/html; charset=utf-8";
@@ -212,6 +224,8 @@ LoadStatus load_status(const TestController& controller) {
   load.arrival_rate = controller.arrival_rate();
   load.max_inflight = info.max_inflight;
   load.poisson_arrivals = info.load.poisson_arrivals;
+  load.host = info.host;
+  load.test_id = controller.test_id();
   return load;
 }
 

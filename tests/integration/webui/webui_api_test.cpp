@@ -181,9 +181,11 @@ TEST_F(WebUiTest, ServesTheEmbeddedFrontEnd) {
   EXPECT_EQ(page.status, 200);
   EXPECT_EQ(page.header("content-type"), "text/html; charset=utf-8");
   EXPECT_NE(page.body.find("static/app.js"), std::string::npos);
-  auto js = get("/static/app.js");
+  EXPECT_NE(page.body.find("static/live.js"), std::string::npos);
+  auto js = get("/static/live.js");
   EXPECT_EQ(js.header("content-type"), "text/javascript; charset=utf-8");
   EXPECT_NE(js.body.find("EventSource"), std::string::npos);
+  EXPECT_NE(get("/static/app.js").body.find("liveUpdates("), std::string::npos);
   EXPECT_EQ(get("/static/uPlot.iife.min.js").status, 200);
   EXPECT_EQ(get("/no/such/route").status, 404);
 }

@@ -6,7 +6,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 
@@ -45,6 +47,14 @@ class WebUiTest : public ::testing::Test {
       out.status = 404;
       out.body = "no such thing";
     });
+    // Answered once release_hold() is called: a user held in its task, so a stop lasts as long as the
+    // test wants (with stop_timeout_). It holds the target's one thread, so only for scenarios of /hold.
+    router.add("GET", "/hold", [this](const http::ServerRequest&, http::ServerResponse& out) {
+      hold_entered_.fetch_add(1);
+      std::unique_lock lock(hold_mutex_);
+      hold_cv_.wait(lock, [this] { return hold_released_; });
+      out.body = "OK";
+    });
     http::ServerOptions so;
     so.port = 0;
     target_ = std::make_unique<http::HttpServer>(so, std::move(router));
@@ -56,6 +66,7 @@ class WebUiTest : public ::testing::Test {
     ro.threads = 1;
     ro.shape = std::move(shape);
     ro.poisson_arrivals = poisson_arrivals_;
+    ro.stop_timeout = stop_timeout_;
     webui::WebUiOptions wo;
     wo.port = 0;
     wo.auth = auth;
@@ -67,6 +78,7 @@ class WebUiTest : public ::testing::Test {
   }
 
   void TearDown() override {
+    release_hold();
     if (ui_) ui_->stop();
     if (target_) target_->stop();
   }
@@ -99,12 +111,25 @@ class WebUiTest : public ::testing::Test {
     return body;
   }
 
+  void release_hold() {
+    {
+      std::lock_guard lock(hold_mutex_);
+      hold_released_ = true;
+    }
+    hold_cv_.notify_all();
+  }
+
   std::unique_ptr<http::HttpServer> target_;
   std::atomic<std::uint64_t> health_served_{0};  // GET /health answered by the target
+  std::atomic<std::uint64_t> hold_entered_{0};   // GET /hold received by the target
+  std::mutex hold_mutex_;
+  std::condition_variable hold_cv_;
+  bool hold_released_ = false;
   std::unique_ptr<webui::WebUi> ui_;
   std::chrono::milliseconds keepalive_every_ = 1s;  // WebUiOptions::keepalive_every, set before start()
   std::chrono::milliseconds shutdown_grace_ = 2s;   // WebUiOptions::shutdown_grace, set before start()
   bool poisson_arrivals_ = false;  // the command line's --arrival-distribution poisson, set before start()
+  std::chrono::microseconds stop_timeout_{0};  // the command line's --stop-timeout, set before start()
 };
 
 // Reads raw bytes from an open connection until `needle` has appeared `times` times or the deadline.
