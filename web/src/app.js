@@ -21,6 +21,8 @@ const drawnMarks = {};           // chart title -> marks drawn at its last redra
 
 // ---- state, header and buttons ----
 function renderHeader(s) {
+  // The host of the test running now, whichever page or script started it.
+  if (s.host) $('host').textContent = s.host;
   $('state').textContent = s.state.toUpperCase();
   $('user-count').textContent = fmt(s.user_count);
   $('total-rps').textContent = fmt(s.total_rps, 1);
@@ -38,7 +40,8 @@ function renderHeader(s) {
 // (the page shows the last figures it got), or every request of the last seconds failing (the target
 // is down or refusing).
 let lostSince = null;
-let controlFailure = null;  // { text, until }: a Start, Stop or Reset that cicada refused or did not answer
+let controlNotice = null;  // { text, until }: a Start, Stop or Reset cicada refused or did not answer, or a
+                           // start that waits for the previous test to stop
 const recentTotals = [];  // [requests, failures] of the Aggregated row at the latest updates (~1 s apart)
 
 // Requests were made over the last few updates and every one of them failed.
@@ -63,8 +66,8 @@ function renderBanner(s) {
     banner.className = 'banner';
     return;
   }
-  if (controlFailure && Date.now() < controlFailure.until) {
-    banner.textContent = controlFailure.text;
+  if (controlNotice && Date.now() < controlNotice.until) {
+    banner.textContent = controlNotice.text;
     banner.className = 'banner warning';
     return;
   }
@@ -340,7 +343,12 @@ function renderWorkers(s) {
 }
 
 // ---- one update ----
+let testId = null;  // the test the charts show (test_id of /stats/requests)
 function onStats(s) {
+  // A new test, started here or from another page or a script: its charts start empty, as its stats do.
+  if (testId !== null && s.test_id !== testId)
+    for (const k of Object.keys(series)) series[k].length = 0;
+  testId = s.test_id;
   last = s;
   stages = s.stages || [];
   renderHeader(s);
@@ -362,15 +370,14 @@ function onStats(s) {
   if ($('tab-exceptions').classList.contains('active')) refreshExceptionsIfStale();
 }
 
+// Live updates (live.js: one stream shared by every page of this cicada).
 function connect() {
-  const source = new EventSource('events');
-  source.addEventListener('stats', (ev) => onStats(JSON.parse(ev.data)));
-  source.onopen = () => { $('connection').textContent = 'live'; lostSince = null; renderBanner(last); };
-  source.onerror = () => {
-    $('connection').textContent = 'reconnecting…';
-    if (!lostSince) lostSince = new Date();
+  liveUpdates(onStats, (text, ok) => {
+    if ($('connection').textContent !== text) $('connection').textContent = text;
+    if (ok === !lostSince) return;
+    lostSince = ok ? null : new Date();
     renderBanner(last);
-  };
+  });
 }
 
 // ---- tabs ----
@@ -419,7 +426,7 @@ async function control(url, options) {
 async function command(what, url) {
   const answer = await control(url);
   if (answer.success === false) {
-    controlFailure = { text: `${what} failed: ${answer.message}`, until: Date.now() + 10000 };
+    controlNotice = {text: `${what} failed: ${answer.message}`, until: Date.now() + 10000};
     renderBanner(last);
   }
 }
@@ -433,7 +440,14 @@ async function submitSwarm(ev) {
   if (!answer.success) { $('swarm-error').textContent = answer.message; return; }
   $('host').textContent = answer.host;
   $('swarm-dialog').close();
-  if (!editing) { for (const k of Object.keys(series)) series[k].length = 0; }
+  // The charts start over when the stats events say a new test began (onStats), here as in other pages.
+  if (answer.waiting_for_stop) {
+    controlNotice = {
+      text: 'The new test starts once the previous one has stopped.',
+      until: Date.now() + 10000
+    };
+    renderBanner(last);
+  }
 }
 
 async function init() {
