@@ -3,6 +3,7 @@
 #include "report/json_dump.hpp"
 #include "report/markdown_results.hpp"
 #include "report/run_load.hpp"
+#include "report/unanswered.hpp"
 
 namespace cicada::report {
 namespace {
