@@ -119,8 +119,14 @@ json open_model_json(const stats::Snapshot& snap, const LoadStatus& load) {
 json streams_json(const stats::Snapshot& snap) {
   json rows = json::array();
   for (const auto& s : snap.streams) {
-    json row{{"method", s.method}, {"name", html_escape(s.name)}, {"streams", s.streams},
-             {"events", s.events}, {"tokens", s.tokens},          {"tokens_per_s", s.tokens_per_s}};
+    // streams_cut: those of streams the end of the test cut while they arrived (no total; as --json's).
+    json row{{"method", s.method},
+             {"name", html_escape(s.name)},
+             {"streams", s.streams},
+             {"streams_cut", stats::cut_streams(s)},
+             {"events", s.events},
+             {"tokens", s.tokens},
+             {"tokens_per_s", s.tokens_per_s}};
     constexpr std::pair<report::StreamSeries, const char*> kSeries[] = {
         {report::StreamSeries::ttfb, "ttfb"},
         {report::StreamSeries::ttft, "ttft"},
