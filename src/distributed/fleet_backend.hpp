@@ -122,8 +122,8 @@ class FleetBackend final : public runner::RunBackend {
   std::vector<stats::StatsDelta> deltas_;  // from the workers, merged by the loop at its next second
 
   mutable std::mutex statuses_mutex_;
-  std::vector<runner::WorkerStatus> statuses_;  // guarded by statuses_mutex_
-  std::vector<WorkerHello> hellos_;             // guarded by statuses_mutex_: for check_workers
+  std::vector<runner::WorkerStatus> statuses_;          // guarded by statuses_mutex_
+  std::vector<WorkerHello> hellos_;                     // guarded by statuses_mutex_: for check_workers
   std::atomic<std::uint32_t> lost_this_test_{0};        // workers gone silent since begin(), not back
   std::atomic<std::uint64_t> lost_users_this_test_{0};  // the users they last reported
   std::vector<FailedWorker> failed_;

@@ -24,8 +24,8 @@ namespace cicada::report {
 inline constexpr int kHistorySchemaVersion = 6;
 
 struct RunInfo {
-  std::string id;                      // time-sortable, e.g. 20261126T071530Z-3f9a
-  double started_unix_s = 0;           // wall clock at start
+  std::string id;             // time-sortable, e.g. 20261126T071530Z-3f9a
+  double started_unix_s = 0;  // wall clock at start
   // When the stored figures began: the run's start, or the stats reset after it (--reset-stats, a reset
   // in the web UI, the end of --warmup). Read from the history; the run's start when it was not recorded
   // (an incomplete run, or one recorded before schema v6).

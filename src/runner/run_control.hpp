@@ -103,9 +103,9 @@ class RunControl {
     double spawn_rate;
     std::map<std::string, int> fixed_counts;
   };
-  std::optional<UserTarget> pending_target_;          // guarded by control_mutex_
-  std::atomic<double> pending_arrival_rate_{-1.0};    // < 0: none
-  std::atomic<std::size_t> pending_max_inflight_{0};  // 0: none
+  std::optional<UserTarget> pending_target_;             // guarded by control_mutex_
+  std::atomic<double> pending_arrival_rate_{-1.0};       // < 0: none
+  std::atomic<std::size_t> pending_max_inflight_{0};     // 0: none
   std::atomic<std::int64_t> pending_stop_after_us_{-1};  // < 0: none
 
   // Control-thread state of the current test (atomics: other threads read them).
