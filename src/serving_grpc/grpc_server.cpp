@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "base/clock.hpp"
+#include "base/inflight_limit.hpp"
 #include "base/log.hpp"
 #include "grpc_oip/inference.grpc.pb.h"
 #include "serving/api_v2.hpp"
@@ -198,8 +199,7 @@ class UnaryCall final : public Call {
   void admit() {
     if (server_.stopping.load(std::memory_order_relaxed))
       return finish({grpc::StatusCode::UNAVAILABLE, "server is stopping"});
-    if (server_.inflight.fetch_add(1, std::memory_order_relaxed) >= server_.options.max_inflight) {
-      server_.inflight.fetch_sub(1, std::memory_order_relaxed);
+    if (!try_enter_inflight(server_.inflight, server_.options.max_inflight)) {
       if (server_.metrics != nullptr) server_.metrics->on_rejected(server_.first_slot + index_);
       return finish(
           {grpc::StatusCode::RESOURCE_EXHAUSTED, "server at its in-flight request limit, retry later"});

@@ -4,6 +4,7 @@
 // and 500 if it throws. Inline: it is on the HTTP/1.1 hot path.
 #include <fmt/format.h>
 
+#include "base/inflight_limit.hpp"
 #include "base/log.hpp"
 #include "http/server/json_text.hpp"
 #include "http/server/server_worker.hpp"
@@ -38,8 +39,7 @@ inline Dispatched dispatch_request(HttpServer::Impl& server, const ServerRequest
     out.headers.emplace_back("Allow", std::string(m.allow));
     return d;
   }
-  if (server.inflight.fetch_add(1, std::memory_order_relaxed) >= server.options.max_inflight) {
-    server.inflight.fetch_sub(1, std::memory_order_relaxed);
+  if (!try_enter_inflight(server.inflight, server.options.max_inflight)) {
     if (server.observer != nullptr) server.observer->on_rejected(request.worker);
     fill_error(out, 503, "server at its in-flight request limit, retry later");
     out.headers.emplace_back("Retry-After", "1");
