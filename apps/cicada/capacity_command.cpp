@@ -119,15 +119,15 @@ std::string point_line(const runner::CapacityPlan& plan, const std::vector<runne
   return fmt::format(
       "step {:>2}  {:>12}  {:>9.1f} req/s  goodput {:>9.1f} req/s  p50 {} ms  p95 {} ms  p99 {} ms{}  fail "
       "{}  "
-      "cpu {} wait {}{}  {} windows{}{}{}{}{}",
+      "cpu {} wait {}{}{}  {} windows{}{}{}{}{}",
       p.step, runner::format_load(plan, p.load), p.throughput_rps, p.goodput_rps, ms(0), ms(5), ms(7),
       measured ? objective_columns(slos, p) : std::string(),
       measured ? fmt::format("{:>5.2f}%", p.fail_ratio * 100.0) : fmt::format("{:>6}", "-"),
       p.generator_cpu >= 0 ? fmt::format("{:>3.0f}%", p.generator_cpu * 100) : std::string("N/A"),
       p.generator_cpu_wait >= 0 ? fmt::format("{:>3.0f}%", p.generator_cpu_wait * 100) : std::string("N/A"),
       p.generator_busy >= 0 ? fmt::format(" busy {:>3.0f}%", p.generator_busy * 100) : std::string(),
-      p.windows.size(), p.stable ? " stable" : "",
-      runner::step_note(p).empty() ? "" : "  (" + runner::step_note(p) + ")",
+      p.inflight_cap > 0 ? fmt::format(" cap {:>4}", p.inflight_cap) : std::string(), p.windows.size(),
+      p.stable ? " stable" : "", runner::step_note(p).empty() ? "" : "  (" + runner::step_note(p) + ")",
       p.dropped ? fmt::format("  dropped {}", p.dropped) : "", p.within_slo ? "" : "  <- " + p.violated,
       server.empty() ? "" : "\n          server:" + server);
 }
@@ -217,7 +217,9 @@ int run_capacity_command(int argc, char** argv) {
   app.add_option(
       "--server-metrics", o.server_metrics,
       "Prometheus /metrics URL of the target, scraped at every window (http://127.0.0.1:PORT/metrics)");
-  app.add_option("--max-inflight", o.max_inflight, "Open model: iterations running at once at most")
+  app.add_option("--max-inflight", o.max_inflight,
+                 "Open model: iterations running at once at most; each step's cap follows the target "
+                 "from 64 up to this (docs/metrics.md)")
       ->check(above_zero_at_most(runner::kMaxUsers))
       ->capture_default_str();
   add_arrival_distribution_flag(app, o.arrival_distribution);

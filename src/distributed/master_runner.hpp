@@ -3,7 +3,7 @@
 // (runner/run_control.hpp) with the fleet of workers as its backend (fleet_backend.hpp). The console,
 // CSV, history and threshold observers see a distributed run exactly as a local one.
 // Everything happens on the thread that calls run(), except stop(), set_users(), set_arrival_rate(),
-// stop_after() and reset_stats(), which any thread may call.
+// set_max_inflight(), stop_after() and reset_stats(), which any thread may call.
 #include <atomic>
 #include <chrono>
 #include <functional>
@@ -47,6 +47,7 @@ class MasterRunner {
   bool open_model() const { return control_.open_model(); }
   double arrival_rate() const { return control_.arrival_rate(); }
   void set_arrival_rate(double per_second) { control_.set_arrival_rate(per_second); }
+  void set_max_inflight(std::size_t total) { control_.set_max_inflight(total); }
   runner::RunState state() const { return control_.state(); }
   const char* ended_by() const { return control_.ended_by(); }  // runner::RunControl::ended_by
   std::shared_ptr<const stats::Snapshot> snapshot() const { return control_.snapshot(); }

@@ -43,6 +43,7 @@ class MasterTestRun final : public runner::TestRun {
   bool open_model() const override { return master_.open_model(); }
   double arrival_rate() const override { return master_.arrival_rate(); }
   void set_arrival_rate(double per_second) override { master_.set_arrival_rate(per_second); }
+  void set_max_inflight(std::size_t total) override { master_.set_max_inflight(total); }
   const runner::RunDescription& description() const override { return description_; }
 
  private:

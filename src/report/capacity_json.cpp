@@ -57,6 +57,8 @@ runner::CapacityPoint point_of(const nlohmann::json& j) {
   p.generator_cpu_wait = share_of(j, "generator_cpu_wait");
   p.generator_busy = share_of(j, "generator_busy");
   p.lateness_p50_us = us_of(j, "lateness_ms");
+  if (const auto cap = j.find("inflight_cap"); cap != j.end() && cap->is_number_unsigned())
+    p.inflight_cap = cap->get<std::size_t>();  // older records and closed-model steps: 0
   p.stable = j.value("stable", false);
   p.note = j.value("note", std::string());
   p.within_slo = j.value("within_slo", false);
@@ -146,6 +148,7 @@ nlohmann::json capacity_point_json(const runner::CapacityPoint& p) {
           {"generator_cpu_wait", share(p.generator_cpu_wait)},
           {"generator_busy", share(p.generator_busy)},
           {"lateness_ms", ms(p.lateness_p50_us)},
+          {"inflight_cap", p.inflight_cap > 0 ? nlohmann::json(p.inflight_cap) : nlohmann::json(nullptr)},
           {"stable", p.stable},
           {"note", p.note},
           {"verdict", runner::verdict_name(p.verdict)},

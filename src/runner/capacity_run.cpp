@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "base/log.hpp"
+#include "runner/capacity_inflight.hpp"
 #include "runner/capacity_window.hpp"
 
 namespace cicada::runner {
@@ -41,6 +42,13 @@ Result<CapacityResult> run_capacity_search(TestRunSource& source, const Scenario
   CapacityPlan plan = plan_in;
   plan.max_inflight = options.max_inflight;
   CapacitySearch search(plan, std::move(slos));
+  // Open model: the cap on iterations in flight follows the target (capacity_inflight.hpp), from the
+  // floor at the first step up to --max-inflight. A step sizes it from the latency of the last met
+  // step (a failed step's backlog is drained before the next, lower one), then from its own windows.
+  double sent_mean_us = 0;      // the latest window's that completed requests
+  double met_sent_mean_us = 0;  // the last met step's last window's
+  std::size_t cap = capacity_inflight_cap(search.load(), 0, plan.max_inflight);
+  if (plan.open_model) options.max_inflight = cap;
   auto load = std::make_shared<std::atomic<double>>(search.load());
   options.run_time.reset();
   options.reset_stats = false;
@@ -72,7 +80,14 @@ Result<CapacityResult> run_capacity_search(TestRunSource& source, const Scenario
     in_window = true;
     next_edge = second + window_s;
   };
+  auto follow_target = [&] {
+    if (!plan.open_model) return;
+    const std::size_t next = capacity_inflight_cap(search.load(), sent_mean_us, plan.max_inflight);
+    if (next != cap) run.set_max_inflight(next);
+    cap = next;
+  };
   auto begin_step = [&](const stats::Snapshot& snap) {
+    follow_target();
     second = 0;
     window_s = static_cast<int>(search.window().count());
     load->store(search.load());
@@ -105,13 +120,22 @@ Result<CapacityResult> run_capacity_search(TestRunSource& source, const Scenario
     w.generator_cpu_wait = cpu_wait();
     w.generator_busy = busy();
     w.server = server();
+    if (plan.open_model) w.inflight_cap = cap;
+    if (w.sent_mean_us > 0) sent_mean_us = w.sent_mean_us;
     mark = mark_of(snap);
     next_edge = second + window_s;
     if (probes.on_window) probes.on_window(search.load(), summarize(w));
     const bool ended = search.add_window(w);
-    if (!ended) return;
+    if (!ended) {
+      follow_target();
+      return;
+    }
     const auto& curve = search.result().curve;
     const CapacityPoint& point = curve.back();
+    if (point.within_slo)
+      met_sent_mean_us = sent_mean_us;
+    else
+      sent_mean_us = met_sent_mean_us;
     if (probes.on_step) probes.on_step(point);
     reported_met.resize(curve.size(), false);
     for (std::size_t i = 0; i < curve.size(); ++i) {

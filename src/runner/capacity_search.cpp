@@ -54,6 +54,7 @@ CapacityWindow merged(const std::vector<CapacityWindow>& windows, std::size_t la
       ++busy_n;
     }
     m.in_flight = w.in_flight;
+    m.inflight_cap = w.inflight_cap;
     m.server = w.server;
   }
   const auto n = static_cast<std::int64_t>(windows.size() - from);
@@ -209,7 +210,8 @@ bool CapacitySearch::generator_saturated(const CapacityWindow& w) const {
   if (plan_.open_model) {
     // Late with slots free: nothing but the generator's own loops held those iterations back. With
     // every slot busy, lateness is the target's doing (responses do not come back), not ours.
-    const bool slots_free = static_cast<double>(w.in_flight) < 0.9 * static_cast<double>(plan_.max_inflight);
+    const std::size_t cap = w.inflight_cap > 0 ? w.inflight_cap : plan_.max_inflight;
+    const bool slots_free = static_cast<double>(w.in_flight) < 0.9 * static_cast<double>(cap);
     // Lateness under a tenth of the tightest latency objective cannot change a verdict: a busy machine
     // delays timer wake-ups by a few ms without the generator being saturated.
     const double limit =
@@ -372,6 +374,7 @@ void CapacitySearch::end_step(StepVerdict verdict, std::string why, std::size_t 
   p.generator_cpu_wait = m.generator_cpu_wait;
   p.generator_busy = m.generator_busy;
   p.lateness_p50_us = m.lateness_p50_us;
+  p.inflight_cap = m.inflight_cap;
   const double limit = latency_limit_us();
   const double within = limit > 0 ? ratio_of(count_within(m.latency, limit), m.requests) : 1.0;
   p.goodput_rps = static_cast<double>(m.requests - m.failures) * within / std::max(1e-3, m.seconds);

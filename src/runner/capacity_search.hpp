@@ -105,6 +105,12 @@ struct CapacityWindow {
   stats::Histogram latency;          // corrected latency (from when each request was due), us
   std::int64_t lateness_p50_us = 0;  // median of how late iterations started (corrected - sent)
   int in_flight = 0;                 // open model: iterations in flight at its end; closed: users
+  // Open model: the mean latency from each request's send (the target's own, without waiting for a
+  // slot), us; 0 when nothing completed. capacity_inflight.hpp sizes the next cap from it.
+  double sent_mean_us = 0;
+  // Open model: the cap on iterations in flight during the window (capacity_inflight.hpp); 0: the plan's
+  // max_inflight.
+  std::size_t inflight_cap = 0;
   double generator_cpu = -1;         // the generator's CPU over the window, share of its cores; < 0: unknown
   // Share of the window its most starved thread spent waiting for a CPU (run_queue_wait.hpp); < 0: unknown.
   double generator_cpu_wait = -1;
@@ -151,6 +157,7 @@ struct CapacityPoint {
   double generator_cpu_wait = -1;  // likewise: its most starved thread's share of time waiting for a CPU
   double generator_busy = -1;      // likewise: its polling loops' share of time working (polling_load.hpp)
   std::int64_t lateness_p50_us = 0;
+  std::size_t inflight_cap = 0;  // open model: the cap on iterations in flight in its last window; 0: unknown
   bool stable = false;  // the judged windows agreed
   // Never settled even when re-measured, so judged on all of its windows merged; `note` says so.
   bool judged_merged = false;

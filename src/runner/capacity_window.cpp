@@ -42,6 +42,7 @@ CapacityWindow window_between(const WindowMark& from, const WindowMark& to, int 
   const stats::Histogram sent = histogram_difference(to.uncorrected, from.uncorrected);
   w.lateness_p50_us =
       std::max<std::int64_t>(0, w.latency.value_at_quantile(0.5) - sent.value_at_quantile(0.5));
+  w.sent_mean_us = sent.count() > 0 ? sent.mean() : 0.0;
   w.in_flight = in_flight;
   return w;
 }

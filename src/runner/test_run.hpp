@@ -45,6 +45,8 @@ class TestRun {
   // Its current total arrival rate (iterations/s); 0 from a run that cannot tell.
   virtual double arrival_rate() const { return 0; }
   virtual void set_arrival_rate(double per_second) = 0;
+  // Open model: a new cap on iterations in flight, the fleet's total (a capacity search's steps).
+  virtual void set_max_inflight(std::size_t total) = 0;
   // What the test runs (scenario, options with the seed it uses, open or closed model), for observers.
   virtual const RunDescription& description() const = 0;
 };
@@ -86,6 +88,7 @@ class LocalTestRun final : public TestRun {
   bool open_model() const override { return runner_.open_model(); }
   double arrival_rate() const override { return runner_.arrival_rate(); }
   void set_arrival_rate(double per_second) override { runner_.set_arrival_rate(per_second); }
+  void set_max_inflight(std::size_t total) override { runner_.set_max_inflight(total); }
   const RunDescription& description() const override { return description_; }
 
  private:
