@@ -99,7 +99,8 @@ std::string streams_csv(const stats::Snapshot& snap) {
   for (const char* series : {"TTFB", "TTFT", "ITL", "Total"}) {
     for (auto q : stats::kReportedQuantileNames) out += fmt::format(",{} {}", series, q);
   }
-  out += "\n";
+  // Last, so that a reader of the columns before it by position reads what it did before.
+  out += ",Streams cut\n";
   for (const auto& s : snap.streams) {
     out += fmt::format("{},{},{},{},{},{:.3f},{},{}", csv_field(s.method), csv_field(s.name), s.streams,
                        s.events, s.tokens, s.tokens_per_s,
@@ -111,7 +112,7 @@ std::string streams_csv(const stats::Snapshot& snap) {
         out += csv_ms(v, stream_samples(s, series));
       }
     }
-    out += "\n";
+    out += fmt::format(",{}\n", stats::cut_streams(s));
   }
   return out;
 }

@@ -47,8 +47,9 @@ std::string console_streams_table(const stats::Snapshot& snap);
 // inter-token gap over time. Empty without streams.
 std::string html_streams_section(const stats::Snapshot& snap);
 
-// The _streams.csv text: one header row, then one row per entry and the Aggregated row. Empty without
-// streams.
+// The _streams.csv text: one header row, then one row per entry and the Aggregated row; the last column,
+// "Streams cut", counts the streams the end of the test cut while they arrived (stats::cut_streams, as
+// --json's streams_cut). Empty without streams.
 std::string streams_csv(const stats::Snapshot& snap);
 
 }  // namespace cicada::report

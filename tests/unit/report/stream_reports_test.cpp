@@ -85,6 +85,27 @@ TEST(StreamTables, ConsoleAndCsvRowsAndNothingWithoutStreams) {
       first_line.starts_with("Type,Name,Streams,Events,Tokens,Tokens/s,Average TTFT,Average ITL,TTFB 50%"));
   EXPECT_NE(csv.find("\nPOST,chat,2,6,6,80.000,60.000,12.500,2.000,"), std::string::npos) << csv;
   EXPECT_NE(csv.find("\n,Aggregated,2,"), std::string::npos) << csv;
+  // The last column counts the streams the end cut: none here, one in a run that ended during a stream.
+  EXPECT_TRUE(first_line.ends_with(",Total 100%,Streams cut")) << first_line;
+  const auto row = csv.substr(csv.find("\nPOST,chat,") + 1);
+  EXPECT_TRUE(row.substr(0, row.find('\n')).ends_with(",0")) << csv;
+  stats::ThreadStats t;
+  const std::vector<std::int64_t> gaps = {10'000};
+  stats::StreamSample cut;
+  cut.ttfb_us = 2'000;
+  cut.ttft_us = 40'000;
+  cut.gaps_us = gaps;
+  cut.events = cut.tokens = 2;
+  cut.total_us = -1;
+  t.on_cut_stream("POST", "chat", 60'000, 5'000, cut);
+  stats::StreamAggregate aggregate;
+  aggregate.merge(t.take_delta().streams);
+  stats::Snapshot with_cut = snap;
+  with_cut.streams = aggregate.snapshot();
+  const std::string cut_csv = streams_csv(with_cut);
+  EXPECT_NE(cut_csv.find("\nPOST,chat,1,2,2,"), std::string::npos) << cut_csv;
+  const auto cut_row = cut_csv.substr(cut_csv.find("\nPOST,chat,") + 1);
+  EXPECT_TRUE(cut_row.substr(0, cut_row.find('\n')).ends_with(",1")) << cut_csv;
   EXPECT_TRUE(console_streams_table(stats::Snapshot{}).empty());
   EXPECT_TRUE(streams_csv(stats::Snapshot{}).empty());
 }
