@@ -327,6 +327,7 @@ ParseOutcome parse_cli(int argc, char** argv) {
     if (int code = parse_words(app, layered); code >= 0) return {std::nullopt, code};
   }
   o.extra_args = locustfile_options;
+  for (const auto& s : settings) o.layered_from[s.name] = s.source;
   for (CLI::Option* opt : app.get_options())
     if (opt->count() > 0) o.given.insert(opt->get_single_name());
   if (o.scenario_file.empty() && !o.distributed.worker) {  // a worker gets its scenario from the master

@@ -1,6 +1,7 @@
 #pragma once
 // The cicada command line: Locust's flags where Locust has them, layered as
 // defaults < config file (cicada.conf or --config) < CICADA_* environment variables < flags.
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -42,6 +43,15 @@ struct CliOptions {
   // defaults fill in only the others.
   std::set<std::string> given;
   bool was_given(const std::string& long_name) const { return given.count(long_name) > 0; }
+  // Where each option that a layer under the command line set came from: long name -> "CICADA_STAGES",
+  // "cicada.conf:3".
+  std::map<std::string, std::string> layered_from;
+  // An option as a check after parsing names it: "--stages", or "CICADA_STAGES (--stages)" when the
+  // environment or a config file set it (the user never typed the flag then).
+  std::string named(const std::string& long_name) const {
+    const auto it = layered_from.find(long_name);
+    return it == layered_from.end() ? "--" + long_name : it->second + " (--" + long_name + ")";
+  }
 };
 
 // Parses argv with the config file and environment layered underneath.

@@ -46,11 +46,12 @@ Result<runner::RunOptions> run_options(const CliOptions& o, const scenario::Load
   if (!o.was_given("spawn-rate") && settings.spawn_rate) ro.spawn_rate = *settings.spawn_rate;
   if (!o.was_given("run-time") && settings.run_time) ro.run_time = *settings.run_time;
   if (ro.warmup && ro.run_time && *ro.warmup >= *ro.run_time)
-    return make_error("--warmup (" + format_duration(*ro.warmup) + ") must be shorter than --run-time (" +
+    return make_error(o.named("warmup") + " (" + format_duration(*ro.warmup) + ") must be shorter than " +
+                      (o.was_given("run-time") ? o.named("run-time") : "the scenario's run time") + " (" +
                       format_duration(*ro.run_time) + "): nothing would be recorded");
   if (ro.threads == 0 && settings.threads) ro.threads = *settings.threads;
   auto counting = http::TokenCounting::parse(o.stream_tokens);
-  if (!counting) return make_error("--stream-tokens: " + counting.error().message);
+  if (!counting) return make_error(o.named("stream-tokens") + ": " + counting.error().message);
   ro.stream_tokens = std::move(*counting);
   ro.keep_entry_history = o.csv_full_history;
   if (auto r =

@@ -49,10 +49,11 @@ Result<void> apply_shape_options(const CliOptions& cli, const scenario::Scenario
   load.spawn_rate = ro.spawn_rate;
   if (scenario_shape) load.mode = "shape";
   if (!o.stages.empty() && o.arrival_rate > 0)
-    return make_error("--stages and --arrival-rate: give one (rates go in stages as 30s:200/s)");
+    return make_error(cli.named("stages") + " and " + cli.named("arrival-rate") +
+                      ": give one (rates go in stages as 30s:200/s)");
   if (!o.stages.empty()) {
     auto stages = runner::parse_stages(o.stages);
-    if (!stages) return make_error("--stages: " + stages.error().message);
+    if (!stages) return make_error(cli.named("stages") + ": " + stages.error().message);
     ro.shape = runner::stages_shape(std::move(*stages), default_spawn_rate);
     load.mode = "stages";
     load.stages = o.stages;

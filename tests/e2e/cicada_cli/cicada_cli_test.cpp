@@ -178,6 +178,26 @@ TEST_F(CicadaCli, ABadValueFromTheEnvironmentOrAFileNamesItsSourceAndValue) {
       << file->err();
 }
 
+// Values CLI11 takes but a check after parsing refuses (a stage's syntax, a token rule, the warm-up against
+// the run time) name where they came from too, and the flag they stand for.
+TEST_F(CicadaCli, AValueACheckAfterParsingRefusesNamesItsSource) {
+  struct Bad {
+    std::string variable, value, expected;
+  };
+  const std::vector<Bad> bad = {
+      {"CICADA_STAGES", "10s:5:x", "CICADA_STAGES (--stages): stage '10s:5:x': users must be a whole number"},
+      {"CICADA_STREAM_TOKENS", "nonsense:", "CICADA_STREAM_TOKENS (--stream-tokens): token counting must be"},
+      {"LOCUST_WARMUP", "5s", "LOCUST_WARMUP (--warmup) (5s) must be shorter than --run-time (2s)"},
+  };
+  for (const auto& b : bad) {
+    auto run = start({"-f", source("examples/health.yaml").string(), "--host", g_server->url(), "--headless",
+                      "-u", "1", "-t", "2s"},
+                     {b.variable + "=" + b.value});
+    ASSERT_EQ(run->wait(20s), 2) << b.variable << ": " << run->err();
+    EXPECT_NE(run->err().find(b.expected), std::string::npos) << b.variable << ": " << run->err();
+  }
+}
+
 TEST_F(CicadaCli, WarmupIsLoadedButNotRecorded) {
   // 100 iterations/s for 4 s, the first 2 s a warm-up: about 200 requests are recorded, not 400.
   auto run = start({"-f", source("examples/health.yaml").string(), "--host", g_server->url(), "--headless",
