@@ -35,4 +35,15 @@ inline std::size_t capacity_inflight_cap(double load, double mean_sent_us, std::
   return std::min(ceiling, std::max(kInflightFloor, wanted));
 }
 
+// The cap after a window of the same step: capacity_inflight_cap, but not above `current` when the
+// generator had no time to spare in that window (its polling loops, or below the polling rate its cores,
+// at their saturation mark): its own late reads then lengthen the latency the cap is sized from, and
+// more connections would only make each request dearer for both sides (case A, bench/RESULTS.md
+// "Session 25": failing steps at 103,000-106,000/s had raised it from 64 to 160-165).
+inline std::size_t capacity_inflight_cap_after(std::size_t current, double load, double mean_sent_us,
+                                               std::size_t ceiling, bool generator_full) {
+  const std::size_t next = capacity_inflight_cap(load, mean_sent_us, ceiling);
+  return generator_full ? std::min(next, current) : next;
+}
+
 }  // namespace cicada::runner

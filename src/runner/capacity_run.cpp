@@ -1,5 +1,6 @@
 #include "runner/capacity_run.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <memory>
 
@@ -80,14 +81,19 @@ Result<CapacityResult> run_capacity_search(TestRunSource& source, const Scenario
     in_window = true;
     next_edge = second + window_s;
   };
-  auto follow_target = [&] {
+  auto follow_target = [&](bool generator_full) {
     if (!plan.open_model) return;
-    const std::size_t next = capacity_inflight_cap(search.load(), sent_mean_us, plan.max_inflight);
+    const std::size_t next =
+        capacity_inflight_cap_after(cap, search.load(), sent_mean_us, plan.max_inflight, generator_full);
     if (next != cap) run.set_max_inflight(next);
     cap = next;
   };
+  auto generator_full = [&](const CapacityWindow& w) {
+    return w.generator_busy >= 0 ? w.generator_busy >= plan.max_generator_busy
+                                 : w.generator_cpu >= plan.max_generator_cpu;
+  };
   auto begin_step = [&](const stats::Snapshot& snap) {
-    follow_target();
+    follow_target(false);
     second = 0;
     window_s = static_cast<int>(search.window().count());
     load->store(search.load());
@@ -127,7 +133,7 @@ Result<CapacityResult> run_capacity_search(TestRunSource& source, const Scenario
     if (probes.on_window) probes.on_window(search.load(), summarize(w));
     const bool ended = search.add_window(w);
     if (!ended) {
-      follow_target();
+      follow_target(generator_full(w));
       return;
     }
     const auto& curve = search.result().curve;

@@ -26,6 +26,14 @@ TEST(CapacityInflightCap, FollowsTheTargetsConcurrencyWithHeadroomBetweenTheFloo
   EXPECT_EQ(capacity_inflight_cap(-5, 100, 1000), kInflightFloor);
 }
 
+TEST(CapacityInflightCap, AGeneratorWithNoTimeToSpareNeverRaisesItsOwnCap) {
+  // Its late reads made the target look 2 ms slow at 90,000/s: 720 in flight by Little's law.
+  EXPECT_EQ(capacity_inflight_cap_after(64, 90'000, 2'000, 1000, false), 720u) << "a target that needs them";
+  EXPECT_EQ(capacity_inflight_cap_after(64, 90'000, 2'000, 1000, true), 64u) << "a generator at its limit";
+  // Lowering is always allowed: fewer connections cost less.
+  EXPECT_EQ(capacity_inflight_cap_after(720, 90'000, 50, 1000, true), kInflightFloor);
+}
+
 // Two windows at `load`, iterations 8 ms late, `in_flight` running under a cap of 64.
 bool saturated_with(int in_flight) {
   CapacityPlan plan = default_plan();
