@@ -111,7 +111,7 @@ struct CapacityWindow {
   // Open model: the cap on iterations in flight during the window (capacity_inflight.hpp); 0: the plan's
   // max_inflight.
   std::size_t inflight_cap = 0;
-  double generator_cpu = -1;         // the generator's CPU over the window, share of its cores; < 0: unknown
+  double generator_cpu = -1;  // the generator's CPU over the window, share of its cores; < 0: unknown
   // Share of the window its most starved thread spent waiting for a CPU (run_queue_wait.hpp); < 0: unknown.
   double generator_cpu_wait = -1;
   // Open model above the polling rate: the share of its loops' polled time that was work; < 0: unknown.
@@ -158,7 +158,7 @@ struct CapacityPoint {
   double generator_busy = -1;      // likewise: its polling loops' share of time working (polling_load.hpp)
   std::int64_t lateness_p50_us = 0;
   std::size_t inflight_cap = 0;  // open model: the cap on iterations in flight in its last window; 0: unknown
-  bool stable = false;  // the judged windows agreed
+  bool stable = false;           // the judged windows agreed
   // Never settled even when re-measured, so judged on all of its windows merged; `note` says so.
   bool judged_merged = false;
   // "" or why the verdict rests on merged windows, or why the step measured more windows for a fail ratio.
