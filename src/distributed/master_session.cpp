@@ -57,18 +57,21 @@ Result<runner::RunDescription> describe_fleet_test(Scenario scenario, const runn
   return runner::describe_run(std::move(scenario), options, seed);
 }
 
-Result<void> MasterSession::check(const Scenario& scenario, const runner::RunOptions& options) const {
+Result<void> MasterSession::check_fleet(const runner::RunOptions& options) const {
   if (master_.worker_count() == 0)
     return make_error("no worker is connected yet: start workers with cicada --worker --master-host HOST");
-  if (auto r = master_.check_workers(options); !r) return r.error();
-  Scenario copy = scenario;
-  return runner::check_runnable(copy, options);
+  return master_.check_workers(options);
+}
+
+Result<void> MasterSession::check(const Scenario& scenario, const runner::RunOptions& options) const {
+  if (auto r = check_fleet(options); !r) return r;
+  return TestRunSource::check(scenario, options);  // check_runnable, as a local source checks
 }
 
 Result<std::shared_ptr<runner::TestRun>> MasterSession::make(const Scenario& scenario,
                                                              const runner::RunOptions& options) {
-  if (auto r = check(scenario, options); !r) return r.error();
-  auto description = describe_fleet_test(scenario, options);
+  if (auto r = check_fleet(options); !r) return r.error();
+  auto description = describe_fleet_test(scenario, options);  // check_runnable first
   if (!description) return description.error();
   master_.rearm();  // a stop() from now on is this test's
   return std::shared_ptr<runner::TestRun>(

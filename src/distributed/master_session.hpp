@@ -86,6 +86,8 @@ class MasterSession final : public runner::TestRunSource {
 
  private:
   void pump_loop();
+  // The fleet's part of check(): workers connected, and every one knows the options.
+  Result<void> check_fleet(const runner::RunOptions& options) const;
 
   MasterRunner& master_;
   std::mutex mutex_;
