@@ -42,6 +42,11 @@ function renderHeader(s) {
 let lostSince = null;
 let controlNotice = null;  // { text, until }: a Start, Stop or Reset cicada refused or did not answer, or a
                            // start that waits for the previous test to stop
+// Shows a notice in the banner for 10 s.
+function showNotice(text) {
+  controlNotice = {text, until: Date.now() + 10000};
+  renderBanner(last);
+}
 const recentTotals = [];  // [requests, failures] of the Aggregated row at the latest updates (~1 s apart)
 
 // Requests were made over the last few updates and every one of them failed.
@@ -426,8 +431,7 @@ async function control(url, options) {
 async function command(what, url) {
   const answer = await control(url);
   if (answer.success === false) {
-    controlNotice = {text: `${what} failed: ${answer.message}`, until: Date.now() + 10000};
-    renderBanner(last);
+    showNotice(`${what} failed: ${answer.message}`);
   }
 }
 
@@ -441,13 +445,7 @@ async function submitSwarm(ev) {
   $('host').textContent = answer.host;
   $('swarm-dialog').close();
   // The charts start over when the stats events say a new test began (onStats), here as in other pages.
-  if (answer.waiting_for_stop) {
-    controlNotice = {
-      text: 'The new test starts once the previous one has stopped.',
-      until: Date.now() + 10000
-    };
-    renderBanner(last);
-  }
+  if (answer.waiting_for_stop) showNotice('The new test starts once the previous one has stopped.');
 }
 
 async function init() {
