@@ -43,11 +43,15 @@ start_server() {  # extra serve flags...
   server="$BENCH_MODEL_PID" url="$BENCH_MODEL_URL"
 }
 
-wrk_max() {  # closed-loop maximum req/s of POST /predict
+wrk_max() {  # spread-file -> closed-loop maximum req/s of POST /predict
   taskset -c 1 wrk -t1 -c16 -d8s -s "$work/post.lua" "$url/predict" >"$work/wrk.txt"
   local rps
   rps=$(awk '/Requests\/sec/ {print int($2)}' "$work/wrk.txt")
   [ "${rps:-0}" -gt 0 ] || { cat "$work/wrk.txt" >&2; echo "wrk measured nothing" >&2; exit 1; }
+  # wrk samples its thread's rate every 100 ms ("Req/Sec" avg, stdev): their stdev over their mean is how
+  # much this machine's speed moved within the 8 s (a search's 1-5 s windows feel moves of that size).
+  awk '/Req\/Sec/ { printf "%.0f%%", 100 * k($3) / k($2) } function k(v) { return v ~ /k$/ ? v * 1000 : v }' \
+    "$work/wrk.txt" >"$1"
   echo "$rps"
 }
 
@@ -67,8 +71,8 @@ field() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.ar
 
 echo "cicada flags: ${CICADA_FLAGS:-(none)}"
 echo
-echo "| case | wrk max before (req/s) | search answer (/s; --mode users: req/s within the objectives) | wrk max after (req/s) | answer / wrk (before, after) | wrk drift (after / before) | steps | search time (s) | exit | load avg | stop reason |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+echo "| case | wrk max before (req/s) | search answer (/s; --mode users: req/s within the objectives) | wrk max after (req/s) | answer / wrk (before, after) | wrk drift (after / before) | wrk 100-ms spread (before, after) | served past the limit (req/s, min-max) | steps | search time (s) | exit | load avg | stop reason |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
 row() {  # case-name
   local before="$1" after="$2" code="$3" name="$4" answer steps reason
   [ -s "$work/c.json" ] || { cat "$work/search.txt" >&2; echo "$name: the search wrote no JSON" >&2; exit 1; }
@@ -80,13 +84,20 @@ row() {  # case-name
   fi
   steps=$(python3 -c "import json; print(len(json.load(open('$work/c.json'))['points']))")
   reason=$(field "$work/c.json" stop_reason)
-  local ratio="-" drift="-"
+  local ratio="-" drift="-" spread="-" served
+  # What the search's own failing steps served while offered more than that (throughput under 95% of the
+  # offered rate): the target's speed at its limit, step by step; a wide range is the machine moving.
+  served=$(python3 -c "import json
+p = [x['throughput_rps'] for x in json.load(open('$work/c.json'))['points']
+     if not x['within_slo'] and x['throughput_rps'] < 0.95 * x['load']]
+print(f'{min(p):,.0f}-{max(p):,.0f}' if p else '-')")
   if [ "$before" != "-" ]; then
+    spread="$(cat "$work/spread.before"), $(cat "$work/spread.after")"
     ratio=$(python3 -c "print(f'{$answer / $before:.3f}, {$answer / $after:.3f}')")
     drift=$(python3 -c "d = $after / $before; print(f'{d:.2f}' + ('' if 0.9 <= d <= 1.1 else ' (moved: inconclusive)'))")
   fi
-  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$before" "$answer" "$after" "$ratio" \
-    "$drift" "$steps" "$(cat "$work/elapsed")" "$code" "$(cut -d' ' -f1 /proc/loadavg)" "$reason"
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$before" "$answer" "$after" \
+    "$ratio" "$drift" "$spread" "$served" "$steps" "$(cat "$work/elapsed")" "$code" "$(cut -d' ' -f1 /proc/loadavg)" "$reason"
 }
 
 runs=""
@@ -96,17 +107,17 @@ for run in $runs; do
   case "$c" in
     A)
       start_server
-      before=$(wrk_max); sleep 2
+      before=$(wrk_max "$work/spread.before"); sleep 2
       code=0; search "$root/examples/fixed-predict.yaml" "$work/c.json" "$url/metrics" || code=$?
-      sleep 2; after=$(wrk_max)
+      sleep 2; after=$(wrk_max "$work/spread.after")
       row "$before" "$after" "$code" "A: cicada-model /predict, --threads 1"
       cp "$work/search.txt" "$work/$run.txt"
       stop_server ;;
     B)
       start_server --simulated-cost-us 2000 --simulated-cost-mode sleep
-      before=$(wrk_max); sleep 2
+      before=$(wrk_max "$work/spread.before"); sleep 2
       code=0; search "$root/examples/fixed-predict.yaml" "$work/c.json" "$url/metrics" || code=$?
-      sleep 2; after=$(wrk_max)
+      sleep 2; after=$(wrk_max "$work/spread.after")
       row "$before" "$after" "$code" "B: /predict throttled (2 ms sleep)"
       cp "$work/search.txt" "$work/$run.txt"
       stop_server ;;
