@@ -187,6 +187,7 @@ nlohmann::json capacity_curve_json(const runner::CapacityPlan& plan, const runne
   for (const auto& p : r.curve) points.push_back(capacity_point_json(p));
   const runner::CapacityPoint* limit = limiting_step(r);
   const runner::CapacityPoint* bound = r.saturated_bound();
+  const auto past = runner::served_past_limit(plan, r);
   return {{"mode", plan.open_model ? "rate" : "users"},
           {"arrival_distribution", arrival_distribution_json(plan)},
           {"found", r.found},
@@ -202,6 +203,11 @@ nlohmann::json capacity_curve_json(const runner::CapacityPlan& plan, const runne
           {"max_goodput_rps", r.found ? r.best.goodput_rps : 0.0},
           // CapacityResult::saturated_bound()'s goodput, 0 when there is none.
           {"saturated_bound_rps", bound != nullptr ? bound->goodput_rps : 0.0},
+          // runner::served_past_limit as [slowest, fastest] req/s, null without two such steps; and
+          // runner::speed_moved_text ("" when they agree).
+          {"served_past_limit_rps",
+           past ? nlohmann::json::array({past->min_rps, past->max_rps}) : nlohmann::json(nullptr)},
+          {"speed_note", runner::speed_moved_text(plan, r)},
           {"answers", r.answers},
           {"limit", limit != nullptr ? nlohmann::json(limit->violated) : nlohmann::json("")},
           {"points", std::move(points)}};

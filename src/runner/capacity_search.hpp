@@ -336,5 +336,18 @@ std::string no_answer_text(const CapacityResult& result);
 // CapacityResult::saturated_bound() in words ("" when null), after "Highest throughput within the
 // objectives: ".
 std::string saturated_bound_text(const CapacityPlan& plan, const CapacityResult& result);
+// Open model: the slowest and the fastest throughput of the steps past the limit (failed, having served
+// under 95% of the rate offered), over the whole search; nullopt with fewer than two such steps. Past its
+// limit a target serves what it can, so these are its speed (or the generator's) step by step.
+struct ServedPastLimit {
+  double min_rps = 0;
+  double max_rps = 0;
+};
+std::optional<ServedPastLimit> served_past_limit(const CapacityPlan& plan, const CapacityResult& result);
+// When those moved apart by more than twice --stability, that the speed moved during the search and the
+// answer follows its slower periods ("" otherwise), after "Note: ". A shared machine (a CI runner, a VM
+// whose host is busy) changes speed from minute to minute: a latency objective fails in its slow
+// seconds, so the answer is what the target sustains through them, below its average maximum.
+std::string speed_moved_text(const CapacityPlan& plan, const CapacityResult& result);
 
 }  // namespace cicada::runner

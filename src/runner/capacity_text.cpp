@@ -2,6 +2,8 @@
 // made here so every output says the same (declared in capacity_search.hpp).
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "runner/capacity_search.hpp"
 
 namespace cicada::runner {
@@ -63,6 +65,31 @@ std::string saturated_bound_text(const CapacityPlan& plan, const CapacityResult&
       !plan.open_model        ? "in a closed loop"
       : plan.poisson_arrivals ? "at a Poisson arrival rate"
                               : "at a paced arrival rate");
+}
+
+std::optional<ServedPastLimit> served_past_limit(const CapacityPlan& plan, const CapacityResult& result) {
+  if (!plan.open_model) return std::nullopt;  // users are no rate to serve under
+  std::optional<ServedPastLimit> range;
+  int steps = 0;
+  for (const auto& p : result.curve) {
+    if (p.within_slo || p.throughput_rps <= 0 || p.throughput_rps >= 0.95 * p.load) continue;
+    ++steps;
+    if (!range) range = ServedPastLimit{p.throughput_rps, p.throughput_rps};
+    range->min_rps = std::min(range->min_rps, p.throughput_rps);
+    range->max_rps = std::max(range->max_rps, p.throughput_rps);
+  }
+  if (steps < 2) return std::nullopt;
+  return range;
+}
+
+std::string speed_moved_text(const CapacityPlan& plan, const CapacityResult& result) {
+  const auto range = served_past_limit(plan, result);
+  if (!range || range->max_rps <= range->min_rps * (1 + 2 * plan.stability)) return "";
+  return fmt::format(
+      "past the limit the steps served {:.0f} to {:.0f} req/s ({:.0f}% apart): the target's (or this "
+      "machine's) speed moved during the search, and the answer follows its slower periods; --repeat shows "
+      "the spread",
+      range->min_rps, range->max_rps, (range->max_rps / range->min_rps - 1) * 100);
 }
 
 }  // namespace cicada::runner

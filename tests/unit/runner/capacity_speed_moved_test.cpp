@@ -1,0 +1,71 @@
+// The open-model search's note that the target's speed moved during it: the steps past the limit (failed,
+// served under 95% of the rate offered) served what the target could at the time, so their spread is its
+// speed moving (a shared machine), which the answer then follows at its slowest.
+#include <gtest/gtest.h>
+
+#include "runner/capacity_search.hpp"
+
+namespace cicada::runner {
+namespace {
+
+CapacityPoint step(double load, double served, bool met) {
+  CapacityPoint p;
+  p.load = load;
+  p.throughput_rps = served;
+  p.within_slo = met;
+  p.verdict = met ? StepVerdict::kMet : StepVerdict::kCrossed;
+  return p;
+}
+
+CapacityResult curve(std::initializer_list<CapacityPoint> points) {
+  CapacityResult r;
+  r.curve = points;
+  return r;
+}
+
+// As measured on this VM (session 26, case A): 197,000/s offered served 104,548 req/s, and a later step at
+// 86,500/s only 76,275, while the steps in between met.
+TEST(CapacitySpeedMoved, StepsPastTheLimitServingFarApartSayTheSpeedMoved) {
+  const CapacityPlan plan;  // open model, --stability 10%
+  const auto r =
+      curve({step(65'700, 65'700, true), step(197'000, 104'548, false), step(114'000, 101'339, false),
+             step(86'500, 76'275, false), step(75'400, 75'400, true)});
+  const auto range = served_past_limit(plan, r);
+  ASSERT_TRUE(range);
+  EXPECT_DOUBLE_EQ(range->min_rps, 76'275);
+  EXPECT_DOUBLE_EQ(range->max_rps, 104'548);
+  EXPECT_EQ(speed_moved_text(plan, r),
+            "past the limit the steps served 76275 to 104548 req/s (37% apart): the target's (or this "
+            "machine's) speed moved during the search, and the answer follows its slower periods; --repeat "
+            "shows the spread");
+}
+
+TEST(CapacitySpeedMoved, StepsPastTheLimitThatAgreeWithinTwiceTheStabilitySayNothing) {
+  CapacityPlan plan;
+  const auto r = curve({step(197'000, 104'548, false), step(114'000, 95'000, false)});  // 10% apart
+  EXPECT_TRUE(served_past_limit(plan, r));
+  EXPECT_EQ(speed_moved_text(plan, r), "");
+  plan.stability = 0.04;  // windows must agree within 4%: 10% between steps is then more than twice that
+  EXPECT_NE(speed_moved_text(plan, r), "");
+}
+
+TEST(CapacitySpeedMoved, OnlyFailedStepsThatServedLessThanOfferedCount) {
+  const CapacityPlan plan;
+  // A step that crossed a latency objective at a rate it kept up with (served 98% of it) is no measure of
+  // the target's speed, nor is a met step, nor one in which nothing completed.
+  const auto r = curve({step(50'000, 50'000, true), step(100'000, 98'000, false), step(300'000, 0, false),
+                        step(200'000, 120'000, false)});
+  EXPECT_FALSE(served_past_limit(plan, r));  // one step past the limit: no spread to speak of
+  EXPECT_EQ(speed_moved_text(plan, r), "");
+}
+
+TEST(CapacitySpeedMoved, AClosedLoopSearchHasNoRateToServeUnder) {
+  CapacityPlan plan;
+  plan.open_model = false;
+  const auto r = curve({step(100, 104'548, false), step(50, 76'275, false)});
+  EXPECT_FALSE(served_past_limit(plan, r));
+  EXPECT_EQ(speed_moved_text(plan, r), "");
+}
+
+}  // namespace
+}  // namespace cicada::runner
