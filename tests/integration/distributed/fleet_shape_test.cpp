@@ -548,3 +548,49 @@ TEST(FleetShape, ALostWorkersIterationsInFlightAreReportedAsLost) {
                                   run["unanswered_counted"].get<std::uint64_t>();
   EXPECT_LT(accounted, f.server.request_count()) << err;
 }
+
+TEST(FleetShape, AWorkerBackFromMissingWithAnArrivalRateGetsAFreshShareOfIt) {
+  // As the users' case above, with an arrival rate: paused past --worker-timeout, a worker's share goes
+  // to the other (40/s); back, both get a fresh half, so the fleet makes the 40/s asked for, not the
+  // survivor's 40/s plus the returning worker's 20/s.
+  FleetRun f;
+  f.server.set_fallback(ScriptedReply::respond(200, "ok").after(10ms));
+  const auto scenario = write_get_scenario(f.dir.path(), "constant(0)");
+  std::string err;
+  ServedWindow window;
+  const auto code = f.run(
+      scenario, {"--arrival-rate", "40", "-t", "120s", "--worker-timeout", "3"}, err,
+      [&](ChildProcess& master, FleetRun::Workers& workers) {
+        for (auto& w : workers)
+          ASSERT_TRUE(w->wait_for_output("Open model: 20.00 iterations/s from now on", 60s)) << w->err();
+        const std::size_t survivor_from = workers[1]->err().size();
+        const std::size_t master_from = master.err().size();
+        workers[0]->signal(SIGSTOP);
+        const auto missing =
+            printed_after(master, "Sharing 40.00 iterations/s over 1 workers: 40.00 each", master_from);
+        ASSERT_TRUE(missing) << master.err();
+        ASSERT_TRUE(printed_after(*workers[1], "Open model: 40.00 iterations/s from now on", survivor_from))
+            << workers[1]->err();
+        const std::size_t survivor_alone = workers[1]->err().size();
+        workers[0]->signal(SIGCONT);
+        const auto readmitted = printed_after(master, "re-admitted", *missing);
+        ASSERT_TRUE(readmitted) << master.err();
+        ASSERT_TRUE(
+            printed_after(master, "Sharing 40.00 iterations/s over 2 workers: 20.00 each", *readmitted))
+            << master.err();
+        ASSERT_TRUE(printed_after(*workers[1], "Open model: 20.00 iterations/s from now on", survivor_alone))
+            << workers[1]->err();
+        // The returning worker's fresh share is the 20/s it already runs: nothing changes on it.
+        // The returning worker first starts, late, the arrivals its pause held back (their latency counts
+        // from when they were due): measured once those are done.
+        std::this_thread::sleep_for(2s);
+        window = served_over(f.server, 4s);
+        master.signal(SIGINT);
+      },
+      {"--loglevel", "DEBUG"});
+  ASSERT_TRUE(code) << err;
+  // 40/s over the window, give or take a second of it for requests a loaded machine delays across its
+  // edges: the bug this guards against makes 60/s (240 in 4 s, over the 202 allowed).
+  EXPECT_GE(static_cast<double>(window.served), 40 * window.shortest_s - 42) << err;
+  EXPECT_LE(static_cast<double>(window.served), 40 * window.longest_s + 42) << err;
+}
