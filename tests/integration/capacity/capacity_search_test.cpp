@@ -9,6 +9,7 @@
 #include <cmath>
 #include <thread>
 
+#include "runner/capacity_inflight.hpp"
 #include "runner/capacity_run.hpp"
 #include "runner/local_runner.hpp"
 #include "support/scripted_server.hpp"
@@ -135,6 +136,36 @@ TEST(CapacitySearch, BracketsASerialServersLimitToFivePercentBelowItsMeasuredCei
   // The whole search is one test: its stats hold every step's requests.
   ASSERT_TRUE(result.final_stats);
   EXPECT_GT(result.final_stats->total.num_requests, 0u);
+}
+
+// A generator with no time to spare never raises its own cap on iterations in flight, neither within a
+// step nor at the start of the next (capacity_inflight.hpp): more connections would only make each request
+// dearer for both sides. Against a target that answers after 100 ms on a thread per connection, a search
+// whose loops say they are full (the probe) keeps the floor of 64 at every step, where one with time to
+// spare raises it to 4 x load x 100 ms (CapacityE2e.TheInFlightCapFollowsASlowParallelTargetFromItsFloor):
+// at 300/s, 120.
+TEST(CapacitySearch, AGeneratorWithNoTimeToSpareNeverRaisesTheInFlightCap) {
+  testing::ScriptedServer server;
+  server.set_recording(false);
+  server.set_fallback(testing::ScriptedReply::respond(200, "ok").after(100ms));
+  runner::CapacityPlan plan;
+  plan.start = 100;
+  plan.factor = 3;
+  plan.max_steps = 3;
+  plan.window = 1s;
+  runner::CapacityProbes probes;
+  probes.generator_busy = [] { return 0.99; };  // its polling loops working 99% of their time
+  runner::LocalTestRunSource source;
+  auto searched = runner::run_capacity_search(source, one_get_scenario(), options_for(server.url()), plan,
+                                              {*runner::parse_slo("p95 < 2s")}, probes);
+  ASSERT_TRUE(searched) << searched.error().message;
+  const auto& curve = searched->curve;
+  ASSERT_EQ(curve.size(), 3u) << searched->stop_reason;
+  for (const auto& p : curve)
+    EXPECT_EQ(p.inflight_cap, runner::kInflightFloor) << p.load << "/s: " << p.violated;
+  // Held at 64 against 100 ms answers, the 900/s step served at most 640 req/s: the cap was what limited it.
+  EXPECT_EQ(curve[2].load, 900);
+  EXPECT_LE(curve[2].throughput_rps, 640 * 1.05) << curve[2].violated;
 }
 
 }  // namespace
