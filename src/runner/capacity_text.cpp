@@ -72,7 +72,9 @@ std::optional<ServedPastLimit> served_past_limit(const CapacityPlan& plan, const
   std::optional<ServedPastLimit> range;
   int steps = 0;
   for (const auto& p : result.curve) {
-    if (p.within_slo || p.throughput_rps <= 0 || p.throughput_rps >= 0.95 * p.load) continue;
+    // Past the limit: the throughput no longer followed the load, by the plateau rule's own ratio.
+    if (p.within_slo || p.throughput_rps <= 0 || p.throughput_rps >= plan.min_throughput_ratio * p.load)
+      continue;
     ++steps;
     if (!range) range = ServedPastLimit{p.throughput_rps, p.throughput_rps};
     range->min_rps = std::min(range->min_rps, p.throughput_rps);
