@@ -85,12 +85,12 @@ row() {  # case-name
   steps=$(python3 -c "import json; print(len(json.load(open('$work/c.json'))['points']))")
   reason=$(field "$work/c.json" stop_reason)
   local ratio="-" drift="-" spread="-" served
-  # What the search's own failing steps served while offered more than that (throughput under 90% of the
+  # What the search's own failing steps served while offered more than that (throughput under 95% of the
   # offered rate, as runner::served_past_limit): the target's speed at its limit, step by step; a wide
   # range is the machine moving.
   served=$(python3 -c "import json
 p = [x['throughput_rps'] for x in json.load(open('$work/c.json'))['points']
-     if not x['within_slo'] and x['throughput_rps'] < 0.9 * x['load']]
+     if not x['within_slo'] and x['throughput_rps'] < 0.95 * x['load']]
 print(f'{min(p):,.0f}-{max(p):,.0f}' if p else '-')")
   if [ "$before" != "-" ]; then
     spread="$(cat "$work/spread.before"), $(cat "$work/spread.after")"
