@@ -81,23 +81,24 @@ Result<CapacityResult> run_capacity_search(TestRunSource& source, const Scenario
     in_window = true;
     next_edge = second + window_s;
   };
-  auto follow_target = [&](bool generator_full) {
-    if (!plan.open_model) return;
-    const std::size_t next =
-        capacity_inflight_cap_after(cap, search.load(), sent_mean_us, plan.max_inflight, generator_full);
-    if (next != cap) run.set_max_inflight(next);
-    cap = next;
-  };
   auto generator_full = [&](const CapacityWindow& w) {
     return w.generator_busy >= 0 ? w.generator_busy >= plan.max_generator_busy
                                  : w.generator_cpu >= plan.max_generator_cpu;
   };
-  // The last window's generator had no time to spare: the next step's cap is not raised either (a higher
-  // load sized from the last met step's latency raised it from 64 to 106-119 for the failing steps at
-  // 110,000/s of case A, bench/RESULTS.md "Session 26", with the loops 97% busy in the step below).
+  // The last window's generator had no time to spare: neither the rest of its step nor the next step's
+  // start raises the cap (a higher load sized from the last met step's latency raised it from 64 to
+  // 106-119 for the failing steps at 110,000/s of case A, bench/RESULTS.md "Session 26", with the loops
+  // 97% busy in the step below).
   bool last_window_full = false;
+  auto follow_target = [&] {
+    if (!plan.open_model) return;
+    const std::size_t next =
+        capacity_inflight_cap_after(cap, search.load(), sent_mean_us, plan.max_inflight, last_window_full);
+    if (next != cap) run.set_max_inflight(next);
+    cap = next;
+  };
   auto begin_step = [&](const stats::Snapshot& snap) {
-    follow_target(last_window_full);
+    follow_target();
     second = 0;
     window_s = static_cast<int>(search.window().count());
     load->store(search.load());
@@ -138,7 +139,7 @@ Result<CapacityResult> run_capacity_search(TestRunSource& source, const Scenario
     if (probes.on_window) probes.on_window(search.load(), summarize(w));
     const bool ended = search.add_window(w);
     if (!ended) {
-      follow_target(last_window_full);
+      follow_target();
       return;
     }
     const auto& curve = search.result().curve;

@@ -337,9 +337,8 @@ std::string no_answer_text(const CapacityResult& result);
 // objectives: ".
 std::string saturated_bound_text(const CapacityPlan& plan, const CapacityResult& result);
 // Open model: the slowest and the fastest throughput of the steps past the limit (failed, having served
-// under 95% of the rate offered), over the whole search; nullopt with fewer than two such
-// steps. Past its limit a target serves what it can, so these are its speed (or the generator's) step by
-// step.
+// under 95% of the rate offered), over the whole search; nullopt with fewer than two such steps. Past its
+// limit a target serves what it can, so these are its speed (or the generator's) step by step.
 struct ServedPastLimit {
   double min_rps = 0;
   double max_rps = 0;
