@@ -401,8 +401,8 @@ int run_capacity_command(int argc, char** argv) {
     std::cout << runner::no_answer_text(result) << ".\n";
   }
   if (!bound.empty()) std::cout << "Highest throughput within the objectives: " << bound << "\n";
-  if (const std::string moved = runner::speed_moved_text(plan, result); !moved.empty())
-    std::cout << "Note: " << moved << "\n";
+  if (const std::string spread = runner::past_limit_spread_text(plan, result); !spread.empty())
+    std::cout << "Note: " << spread << "\n";
   // What failed, as Locust's report says it: a refused connection or a 500 is the cause to fix, whatever
   // the load.
   if (result.final_stats) std::cout << report::console_failures_table(*result.final_stats);

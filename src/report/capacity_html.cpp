@@ -90,17 +90,17 @@ std::string load_kind_text(const runner::CapacityPlan& plan) {
 }
 
 // Where the search stopped and why, its answer, the lower bound a saturated generator still showed, and
-// whether the target's speed moved during the search.
+// the note on what the steps past the limit served.
 std::string result_block(const runner::CapacityPlan& plan, const runner::CapacityResult& r) {
   const std::string bound = runner::saturated_bound_text(plan, r);
-  const std::string moved = runner::speed_moved_text(plan, r);
+  const std::string spread = runner::past_limit_spread_text(plan, r);
   return fmt::format(
       "<h2>Result</h2><dl><dt>Stopped</dt><dd>{}</dd><dt>{}</dt><dd>{}</dd>{}{}</dl>",
       xml_escape(r.stop_reason), xml_escape(runner::answer_label(r)),
       r.found ? xml_escape(runner::answer_text(plan, r)) : std::string("none: no step met every objective"),
       bound.empty() ? std::string()
                     : "<dt>Highest throughput within the objectives</dt><dd>" + xml_escape(bound) + "</dd>",
-      moved.empty() ? std::string() : "<dt>Note</dt><dd>" + xml_escape(moved) + "</dd>");
+      spread.empty() ? std::string() : "<dt>Note</dt><dd>" + xml_escape(spread) + "</dd>");
 }
 
 }  // namespace

@@ -204,10 +204,10 @@ nlohmann::json capacity_curve_json(const runner::CapacityPlan& plan, const runne
           // CapacityResult::saturated_bound()'s goodput, 0 when there is none.
           {"saturated_bound_rps", bound != nullptr ? bound->goodput_rps : 0.0},
           // runner::served_past_limit as [slowest, fastest] req/s, null without two such steps; and
-          // runner::speed_moved_text ("" when they agree).
+          // runner::past_limit_spread_text ("" when they agree).
           {"served_past_limit_rps",
            past ? nlohmann::json::array({past->min_rps, past->max_rps}) : nlohmann::json(nullptr)},
-          {"speed_note", runner::speed_moved_text(plan, r)},
+          {"past_limit_note", runner::past_limit_spread_text(plan, r)},
           {"answers", r.answers},
           {"limit", limit != nullptr ? nlohmann::json(limit->violated) : nlohmann::json("")},
           {"points", std::move(points)}};

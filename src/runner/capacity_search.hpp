@@ -338,16 +338,19 @@ std::string no_answer_text(const CapacityResult& result);
 std::string saturated_bound_text(const CapacityPlan& plan, const CapacityResult& result);
 // Open model: the slowest and the fastest throughput of the steps past the limit (failed, having served
 // under 95% of the rate offered), over the whole search; nullopt with fewer than two such steps. Past its
-// limit a target serves what it can, so these are its speed (or the generator's) step by step.
+// limit a target serves what it can at that load, so these are its throughput (or the generator's) step by
+// step.
 struct ServedPastLimit {
   double min_rps = 0;
   double max_rps = 0;
 };
 std::optional<ServedPastLimit> served_past_limit(const CapacityPlan& plan, const CapacityResult& result);
-// When those moved apart by more than twice --stability, that the speed moved during the search and the
-// answer follows its slower periods ("" otherwise), after "Note: ". A shared machine (a CI runner, a VM
-// whose host is busy) changes speed from minute to minute: a latency objective fails in its slow
-// seconds, so the answer is what the target sustains through them, below its average maximum.
-std::string speed_moved_text(const CapacityPlan& plan, const CapacityResult& result);
+// When those are more than twice --stability apart, why the answer sits below the fastest of them (""
+// otherwise), after "Note: ". Two causes, which the figures alone cannot tell apart: a flooded step serves
+// more than a steady rate near the limit does (case A on this VM, steady minutes: the 197,000/s step
+// served 126,000-134,000 req/s, the steps just past the limit 107,000-110,000, wrk's 16-connection flood
+// 107,000-110,000), and a shared machine (a CI runner, a VM whose host is busy) changes speed from minute
+// to minute, a latency objective failing in its slow seconds (bench/RESULTS.md, "Session 27").
+std::string past_limit_spread_text(const CapacityPlan& plan, const CapacityResult& result);
 
 }  // namespace cicada::runner

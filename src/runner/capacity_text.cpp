@@ -68,9 +68,9 @@ std::string saturated_bound_text(const CapacityPlan& plan, const CapacityResult&
 }
 
 // A failed step that served under this share of its rate was past the target's limit: it served what it
-// could. Stricter than the plateau rule's 90% (min_throughput_ratio, a failure criterion with room for
-// noise): a step that failed on latency while serving 91.7% of its rate (79,345 of 86,500/s, the target's
-// core at 99%) was past the limit too, and its speed 39% under a flooded step's of the same search
+// could at that load. Stricter than the plateau rule's 90% (min_throughput_ratio, a failure criterion with
+// room for noise): a step that failed on latency while serving 91.7% of its rate (79,345 of 86,500/s, the
+// target's core at 99%) was past the limit too, and its speed 39% under a flooded step's of the same search
 // (bench/RESULTS.md, "Session 26").
 constexpr double kServedPastLimitRatio = 0.95;
 
@@ -89,13 +89,13 @@ std::optional<ServedPastLimit> served_past_limit(const CapacityPlan& plan, const
   return range;
 }
 
-std::string speed_moved_text(const CapacityPlan& plan, const CapacityResult& result) {
+std::string past_limit_spread_text(const CapacityPlan& plan, const CapacityResult& result) {
   const auto range = served_past_limit(plan, result);
   if (!range || range->max_rps <= range->min_rps * (1 + 2 * plan.stability)) return "";
   return fmt::format(
-      "past the limit the steps served {:.0f} to {:.0f} req/s ({:.0f}% apart): the target's (or this "
-      "machine's) speed moved during the search, and the answer follows its slower periods; --repeat shows "
-      "the spread",
+      "past the limit the steps served {:.0f} to {:.0f} req/s ({:.0f}% apart): a target can serve more "
+      "flooded than at a steady rate (queued requests are handled together), and its speed can move during "
+      "a search; the answer is the highest steady rate that met every objective; --repeat shows the spread",
       range->min_rps, range->max_rps, (range->max_rps / range->min_rps - 1) * 100);
 }
 

@@ -124,14 +124,14 @@ function render(d) {
     $('result').textContent = `Measuring step ${d.points.length + 1}…`;
   } else {
     // The console's words, made by the server (runner::answer_label, answer_text, no_answer_text,
-    // saturated_bound_text, speed_moved_text as speed_note).
+    // saturated_bound_text, past_limit_spread_text as past_limit_note).
     const bound = r.saturated_bound_text ? ` Highest throughput within the objectives: ${r.saturated_bound_text}.` : '';
-    const moved = r.speed_note ? ` Note: ${r.speed_note}.` : '';
+    const spread = r.past_limit_note ? ` Note: ${r.past_limit_note}.` : '';
     $('result').textContent =
         (r.found ? `${r.answer_label}: ${r.answer_text}. ` +
                  `${r.limit ? `Limiting objective: ${r.limit}. ` : ''}Stopped: ${r.stop_reason}` :
                    `${r.no_answer_text}. Stopped: ${r.stop_reason}`) +
-        bound + moved;
+        bound + spread;
   }
 }
 

@@ -80,8 +80,8 @@ bounded(150, async () => {
       assert.ok(result.includes(`${answer}: ${data.result.max_load_text}`), result);
       assert.equal(typeof data.result.saturated_bound_text, 'string', JSON.stringify(data.result));
       if (data.result.saturated_bound_text) assert.ok(result.includes(data.result.saturated_bound_text), result);
-      assert.equal(typeof data.result.speed_note, 'string', JSON.stringify(data.result));
-      if (data.result.speed_note) assert.ok(result.includes(`Note: ${data.result.speed_note}`), result);
+      assert.equal(typeof data.result.past_limit_note, 'string', JSON.stringify(data.result));
+      if (data.result.past_limit_note) assert.ok(result.includes(`Note: ${data.result.past_limit_note}`), result);
       if (data.result.limit) assert.ok(result.includes(`Limiting objective: ${data.result.limit}`), result);
       console.log(`capacity UI: ${data.points.map((p) => `${p.load}/s -> ${p.throughput_rps.toFixed(0)} req/s p95 ${p.p95_ms.toFixed(1)} ms`).join('; ')}; max ${data.result.max_load_text}`);
     }

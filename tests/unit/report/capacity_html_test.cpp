@@ -207,7 +207,7 @@ TEST(CapacityJson, StepsPastTheLimitServingFarApartAreNotedWithTheirRange) {
   auto r = four_steps();  // its one failed step served 310 of 400/s
   auto json = capacity_curve_json(runner::CapacityPlan{}, r);
   EXPECT_TRUE(json["served_past_limit_rps"].is_null()) << json.dump();
-  EXPECT_EQ(json["speed_note"], "");
+  EXPECT_EQ(json["past_limit_note"], "");
   EXPECT_EQ(capacity_html(runner::CapacityPlan{}, r, {}).find("<dt>Note</dt>"), std::string::npos);
   runner::CapacityPoint slower = r.curve[3];
   slower.step = 5;
@@ -216,9 +216,10 @@ TEST(CapacityJson, StepsPastTheLimitServingFarApartAreNotedWithTheirRange) {
   r.curve.push_back(slower);
   json = capacity_curve_json(runner::CapacityPlan{}, r);
   EXPECT_EQ(json["served_past_limit_rps"], nlohmann::json::array({200.0, 310.0})) << json.dump();
-  EXPECT_EQ(json["speed_note"],
-            "past the limit the steps served 200 to 310 req/s (55% apart): the target's (or this machine's) "
-            "speed moved during the search, and the answer follows its slower periods; --repeat shows the "
+  EXPECT_EQ(json["past_limit_note"],
+            "past the limit the steps served 200 to 310 req/s (55% apart): a target can serve more flooded "
+            "than at a steady rate (queued requests are handled together), and its speed can move during a "
+            "search; the answer is the highest steady rate that met every objective; --repeat shows the "
             "spread");
   EXPECT_NE(capacity_html(runner::CapacityPlan{}, r, {})
                 .find("<dt>Note</dt><dd>past the limit the steps served 200 to 310 req/s (55% apart)"),
