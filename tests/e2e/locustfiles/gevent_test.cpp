@@ -76,3 +76,49 @@ TEST_F(LocustfileTest, AUserKilledWhileItWaitsInPoolJoinStopsItsSpawnedGreenlets
   EXPECT_EQ((*stall)[3], "2");  // cut at the kill: unanswered
   EXPECT_EQ(log().find("greenlet raised"), std::string::npos) << log();
 }
+
+// gevent.lock, gevent.event and gevent.queue shared by users (tests/locustfiles/api/gevent_sync.py, which
+// sends the same requests and report under Locust 2.12): Locust's semaphore_wait example holds every user
+// in on_start until spawning_complete; a queue filled at test_start is shared out with each item taken
+// once; a bounded queue hands the producer's items to the consumers one by one; what an Event and an
+// AsyncResult carry reaches the users waiting for them; the timeouts give what gevent's give; and
+// consumers still waiting on an empty queue when the run ends are stopped with it (exit 0).
+TEST_F(LocustfileTest, GeventLocksEventsAndQueuesAreSharedByUsers) {
+  ScriptedServer target;
+  target.set_fallback(ScriptedReply::respond(200, "ok"));
+  EXPECT_EQ(run_on(target.url(), "api/gevent_sync.py", {}, 4, 3), 0) << log();
+  const auto seen = requests_by_path(target);
+  const auto at = [&](const std::string& path) { return seen.count(path) ? seen.at(path) : 0; };
+  for (const char* item : {"a", "b", "c", "d", "e", "f"})
+    EXPECT_EQ(at(std::string("/work/") + item), 1) << log();
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(at("/consumed/" + std::to_string(i)), 1) << log();
+  EXPECT_EQ(at("/produced"), 1) << log();
+  EXPECT_EQ(at("/open"), 1) << log();
+  const auto requests = target.requests();
+  std::size_t open_at = requests.size(), waits = 0, opened_seen = 0;
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    const std::string& t = requests[i].target;
+    if (t == "/open") open_at = i;
+    if (t.rfind("/after-wait?entered=", 0) == 0) {
+      ++waits;
+      // Users were started 0.25 s apart: one that went on before the last ones were spawned would have
+      // counted 1 or 2 users in on_start (the fourth may enter just after the release: 3 or 4).
+      EXPECT_GE(std::stoi(t.substr(20)), 3) << t << "\n" << log();
+    }
+    if (t.rfind("/after-open", 0) == 0) {
+      ++opened_seen;
+      EXPECT_EQ(t, "/after-open?token=t-123");
+      EXPECT_GT(i, open_at) << "a consumer went on before the Event was set\n" << log();
+    }
+  }
+  EXPECT_EQ(waits, 4u) << log();
+  EXPECT_EQ(opened_seen, 2u) << log();
+  std::string report;
+  for (const auto& r : requests)
+    if (r.target.rfind("/report?", 0) == 0) report = r.target;
+  EXPECT_EQ(report,
+            "/report?outside=False&sem=False&sem_nowait=False&event=False&async_wait=None&counter=2"
+            "&async_get=Timeout&get=Empty&get_nowait=Empty&put=Full&bounded=ValueError&reentrant=1"
+            "&unowned=RuntimeError&lifo=132&prio=123&join_early=False&join=True")
+      << log();
+}
