@@ -108,7 +108,13 @@ int run_serve(const ServeOptions& options) {
   sigwait(&stop_signals, &signal_number);
   log::info("cicada-model: signal {}: finishing in-flight requests", signal_number);
 #ifdef CICADA_HAVE_GRPC
-  if (grpc) grpc->stop();
+  if (grpc) {
+    if (const std::size_t not_run = grpc->stop(); not_run > 0)
+      log::warning(
+          "cicada-model: {} gRPC calls still waiting for a worker when the shutdown grace ran out "
+          "were cancelled without running",
+          not_run);
+  }
 #endif
   server.stop();
   server.wait();

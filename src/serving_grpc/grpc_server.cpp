@@ -125,6 +125,10 @@ struct GrpcInferenceServer::Impl {
   WorkQueue work;
   std::atomic<std::size_t> inflight{0};
   std::atomic<bool> stopping{false};
+  // The shutdown's grace ran out: gRPC cancelled every call left, so a worker finishes the queued ones
+  // without running them (a queue of slow calls would otherwise hold the exit for all of their work).
+  std::atomic<bool> grace_over{false};
+  std::atomic<std::size_t> not_run{0};
   bool started = false, joined = false;
   int bound_port = 0;
 
@@ -184,6 +188,10 @@ class UnaryCall final : public Call {
     // A call whose deadline passed while it waited for a worker is not worth the work: its client is gone.
     if (context_.deadline() <= std::chrono::system_clock::now())
       return finish({grpc::StatusCode::DEADLINE_EXCEEDED, "deadline exceeded while queued"});
+    if (server_.grace_over.load(std::memory_order_relaxed)) {
+      server_.not_run.fetch_add(1, std::memory_order_relaxed);
+      return finish({grpc::StatusCode::UNAVAILABLE, "server stopped before this call ran"});
+    }
     finish(handle());
   }
 
@@ -365,18 +373,20 @@ std::string GrpcInferenceServer::address() const {
 
 std::size_t GrpcInferenceServer::inflight() const { return impl_->inflight.load(std::memory_order_relaxed); }
 
-void GrpcInferenceServer::stop() {
+std::size_t GrpcInferenceServer::stop() {
   Impl& s = *impl_;
-  if (s.stopping.exchange(true) || !s.started) return;
+  if (s.stopping.exchange(true) || !s.started) return 0;
   // Waits for running calls up to the grace, cancelling what is left. The workers then finish what they
   // hold (a cancelled call's Finish still completes on its queue), and only then may the queues shut down
   // and drain: an operation started on a queue after its Shutdown is an error.
   s.server->Shutdown(std::chrono::system_clock::now() + s.options.shutdown_grace);
+  s.grace_over.store(true, std::memory_order_relaxed);
   s.work.close();
   for (auto& t : s.workers) {
     if (t.joinable()) t.join();
   }
   for (auto& queue : s.queues) queue->Shutdown();
+  return s.not_run.load(std::memory_order_relaxed);
 }
 
 void GrpcInferenceServer::wait() {

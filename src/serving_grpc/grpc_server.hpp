@@ -57,8 +57,10 @@ class GrpcInferenceServer {
   // Calls in progress (the in-flight gauge of this listener).
   std::size_t inflight() const;
 
-  // Graceful: refuse new calls, let running ones finish within shutdown_grace. From any thread; idempotent.
-  void stop();
+  // Graceful: refuse new calls, let running and queued ones finish within shutdown_grace. From any
+  // thread; idempotent. Returns how many admitted calls were still waiting for a worker when the grace ran
+  // out: gRPC had cancelled them, so they were not run (0 on a second call).
+  std::size_t stop();
   void wait();
 
   struct Impl;

@@ -397,6 +397,30 @@ TEST_F(GrpcApiTest, ACallWhoseDeadlinePassesWhileQueuedIsCounted) {
   EXPECT_EQ(server_->inflight(), 0u);
 }
 
+// A shutdown whose grace runs out with calls still waiting for a worker: gRPC cancels every call left, so
+// the workers finish the queued ones without running them (before, each still ran its handler, and the
+// exit waited for all of their work) and say how many; every call still ends, and is counted once.
+TEST_F(GrpcApiTest, CallsStillQueuedWhenTheShutdownGraceRunsOutAreNotRunAndAllAreCounted) {
+  GrpcServerOptions options;
+  options.shutdown_grace = std::chrono::milliseconds(300);
+  // The fixture's two workers each hold a call for 2 s, longer than the grace: the other four wait queued.
+  start(options, SimulatedCost{std::chrono::milliseconds(2000), CostMode::kSleep});
+  auto pending = calls(6);
+  ASSERT_TRUE(in_flight(6)) << "the six calls never showed in flight";
+  EXPECT_EQ(server_->stop(), 4u);
+  EXPECT_EQ(server_->stop(), 0u);  // idempotent
+  // None was answered: the shutdown ended each client's call (UNAVAILABLE as the transport closes, or
+  // CANCELLED); the server counts them as cancelled (499).
+  for (auto& f : pending) {
+    const grpc::StatusCode code = f.get();
+    EXPECT_TRUE(code == grpc::StatusCode::UNAVAILABLE || code == grpc::StatusCode::CANCELLED) << code;
+  }
+  const std::string cancelled = R"(route="/v2/models/heart-disease/infer",code="499"} 6)";
+  const std::string text = metrics_with({cancelled});
+  EXPECT_NE(text.find(cancelled), std::string::npos) << text;
+  EXPECT_EQ(server_->inflight(), 0u);
+}
+
 TEST_F(GrpcApiTest, AMessageAboveTheSizeLimitIsRefused) {
   GrpcServerOptions options;
   options.max_message_bytes = 4096;
