@@ -2,6 +2,7 @@
 // greenlets' requests reach the target and are measured like any other, and the end-of-run kill stops
 // them. The target's own log is the truth.
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "locustfile_fixture.hpp"
@@ -121,4 +122,28 @@ TEST_F(LocustfileTest, GeventLocksEventsAndQueuesAreSharedByUsers) {
             "&async_get=Timeout&get=Empty&get_nowait=Empty&put=Full&bounded=ValueError&reentrant=1"
             "&unowned=RuntimeError&lifo=132&prio=123&join_early=False&join=True")
       << log();
+}
+
+// Greenlets spawned outside users (tests/locustfiles/api/background_greenlet.py): Locust's documented
+// background checker, started by an init listener, quits the run once its fail ratio passes 20%, long
+// before its time limit; a user gets the values of greenlets an init listener spawned (one with
+// spawn_later), kills one that never ends and puts what another waits for in a queue (it waits on its
+// thread, without a timeout); a test_stop listener joins two. Before, spawn outside a
+// user raised RuntimeError and the file could not run.
+TEST_F(LocustfileTest, GreenletsSpawnedByListenersRunBesideTheUsersAndTheirCheckerCanQuitTheRun) {
+  ScriptedServer target;
+  target.set_handler([](const RecordedRequest& r) {
+    return r.target == "/fail" ? ScriptedReply::respond(500, "no") : ScriptedReply::respond(200, "ok");
+  });
+  // Failures make the exit code 1 (--exit-code-on-error), as Locust's.
+  EXPECT_EQ(run_on(target.url(), "api/background_greenlet.py", {}, 2, 120, {"--json", "run.json"}), 1)
+      << log();
+  EXPECT_NE(log().find("quitting"), std::string::npos) << log();
+  EXPECT_NE(log().find("test_stop joined 2"), std::string::npos) << log();
+  const auto json = nlohmann::json::parse(cicada::testing::read_file(dir_.path() / "run.json"));
+  EXPECT_EQ(json["run"]["ended_by"], "quit") << json.dump();
+  std::string report;
+  for (const auto& r : target.requests())
+    if (r.target.rfind("/report?", 0) == 0) report = r.target;
+  EXPECT_EQ(report, "/report?value=42&later=42&killed=True&collected=got-x") << log();
 }

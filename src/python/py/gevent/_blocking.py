@@ -7,34 +7,37 @@ and looks again, first after 1 ms, then at doubling intervals up to 50 ms: a wai
 what it waits for happened, and 1,000 users waiting cost at most 20,000 looks a second. Inside a user's
 spawned greenlets the sleeps are the hub's (gevent/_hub.py), so its other greenlets run meanwhile.
 
-Outside users (an init or test_start listener) the thread itself sleeps between looks, which needs a
-timeout: nothing else runs on a listener's thread for it.
+Outside users the thread itself sleeps between looks. On a listener's thread (init, test_start) that needs
+a timeout, since the run waits for the listener; a background greenlet's thread (gevent/_background.py)
+may wait without one.
 """
 import threading
 import time as _time
 
+from gevent import _background
 from locust import _runtime
 
-_FIRST_LOOK_S = 0.001
-_LONGEST_LOOK_S = 0.05
+FIRST_LOOK_S = 0.001
+LONGEST_LOOK_S = 0.05
 
 # Users run on the event loop's thread and listeners (spawning_complete, test_start) may run on another:
 # each change of a primitive's state is made under this lock, never held across a wait.
 guard = threading.Lock()
 
 
-def block_until(done, timeout, what):
+def block_until(done, timeout, what, outside_users=False):
     """Waits until done() is true (it may take what it waited for, under `guard`), or until `timeout`
-    seconds passed (None: no limit). Returns whether done() came true."""
+    seconds passed (None: no limit). Returns whether done() came true. outside_users: a wait outside users
+    without a timeout is allowed (what it waits for runs on a thread of its own)."""
     if done():
         return True
     if timeout is not None and timeout <= 0:
         return False
-    if timeout is None and not _runtime.in_user():
+    if timeout is None and not outside_users and not _runtime.in_user() and not _background.in_background():
         raise RuntimeError(f"{what} would wait forever outside a running user: only users run while it "
                            "waits here; call it from a task, on_start or on_stop, or give it a timeout")
     deadline = None if timeout is None else _time.monotonic() + float(timeout)
-    look = _FIRST_LOOK_S
+    look = FIRST_LOOK_S
     while True:
         pause = look
         if deadline is not None:
@@ -45,4 +48,4 @@ def block_until(done, timeout, what):
         _runtime.sleep(pause)
         if done():
             return True
-        look = min(look * 2, _LONGEST_LOOK_S)
+        look = min(look * 2, LONGEST_LOOK_S)

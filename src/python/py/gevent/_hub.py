@@ -22,6 +22,7 @@ from collections import deque
 
 import greenlet as _greenlet
 
+from gevent import _background, _blocking
 from locust import _runtime
 
 _getcurrent = _greenlet.getcurrent
@@ -98,8 +99,12 @@ class Hub:
                 return False
             token = self._park(g)
             self.waiters.append((g, token))
-            if deadline is not None:
-                self._timer(deadline, g, token)
+            wake = deadline
+            if _background.alive():  # what it waits for may end on a background greenlet's thread
+                look = _monotonic() + _blocking.LONGEST_LOOK_S
+                wake = look if wake is None else min(wake, look)
+            if wake is not None:
+                self._timer(wake, g, token)
             self.owner.switch(_WAIT)
         return True
 
@@ -118,6 +123,7 @@ class Hub:
 
     def _loop(self, done, deadline):
         engine = self.owner.parent
+        look = _blocking.FIRST_LOOK_S
         while True:
             if done is not None and done():
                 return True
@@ -143,6 +149,12 @@ class Hub:
             wake = self.timers[0][0] if self.timers else None
             if deadline is not None:
                 wake = deadline if wake is None else min(wake, deadline)
+            if done is not None and _background.alive():
+                # What it waits for may end on a background greenlet's thread (gevent/_background.py),
+                # which no greenlet here would wake it for: it looks again, as gevent/_blocking.py does.
+                recheck = now + look
+                look = min(look * 2, _blocking.LONGEST_LOOK_S)
+                wake = recheck if wake is None else min(wake, recheck)
             if wake is None:
                 return False
             engine.switch((_runtime.OP_SLEEP, max(0.0, wake - now)))
@@ -213,9 +225,8 @@ def wait(done, timeout=None):
         return True
     current = _getcurrent()
     hub = hub_of(current)
-    if hub is None:
-        raise RuntimeError("waiting for a greenlet outside a running user: spawn and join greenlets from a "
-                           "task, on_start or on_stop")
+    if hub is None:  # a listener, or a background greenlet's thread: the thread sleeps and looks again
+        return _blocking.block_until(done, timeout, "a greenlet's wait", outside_users=True)
     deadline = None if timeout is None else _monotonic() + max(0.0, float(timeout))
     if current is hub.owner:
         return hub.run_until(done, deadline)

@@ -2,11 +2,12 @@
 they run). Signatures and results as gevent's; an exception in a spawned greenlet is logged with its
 traceback, as gevent's hub prints it, and kept for get() and .exception."""
 import logging
+import threading
 import traceback
 
 import greenlet as _greenlet
 
-from gevent import _hub
+from gevent import _background, _hub
 from gevent.timeout import Timeout
 from locust import _runtime
 
@@ -28,6 +29,7 @@ class Greenlet(_greenlet.greenlet):
         self.cicada_ended = False
         self.cicada_park = None
         self.cicada_order = 0
+        self.cicada_thread = None  # spawned outside users: the thread it runs on (gevent/_background.py)
 
     def _run(self):  # a subclass may override it, as gevent's
         return None
@@ -73,10 +75,10 @@ class Greenlet(_greenlet.greenlet):
         if self._started:
             return
         hub = _hub.hub_of()
-        if hub is None:
-            raise RuntimeError("gevent.spawn() outside a running user: cicada runs greenlets inside users only "
-                               "(spawn them from a task, on_start or on_stop; see docs/locustfiles.md)")
         self._started = True
+        if hub is None:  # a listener's background greenlet: on a thread of its own
+            _background.start(self, float(seconds))
+            return
         hub.start(self, delay=float(seconds))
 
     @classmethod
@@ -136,6 +138,13 @@ class Greenlet(_greenlet.greenlet):
             return
         if isinstance(exception, type):
             exception = exception()
+        if self.cicada_thread is not None:
+            if self.cicada_thread is threading.current_thread():
+                raise exception
+            _background.kill(self, exception)
+            if block:
+                _hub.wait(self.ready, timeout)
+            return
         hub = _hub.hub_of(self) if self._started else None
         if hub is None or self.cicada_park is _hub._START:
             if hub is not None:
