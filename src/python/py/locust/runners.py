@@ -1,17 +1,26 @@
 """environment.runner: Locust's runner API over cicada's run (src/python/run_view.cpp), and the runner
 classes locustfiles test against (`isinstance(environment.runner, MasterRunner)`)."""
+import logging
+
 from locust import _runtime
+from locust.rpc import Message
 
 STATE_INIT, STATE_SPAWNING, STATE_RUNNING, STATE_CLEANUP, STATE_STOPPING, STATE_STOPPED, STATE_MISSING = [
     "ready", "spawning", "running", "cleanup", "stopping", "stopped", "missing"]
 
-_SUPPORTED = "quit(), stop(), state, user_count, stats, errors, exceptions, environment"
+_SUPPORTED = ("quit(), stop(), state, user_count, stats, errors, exceptions, environment, register_message(), "
+              "send_message() (in a run of one process)")
 
 
 class Runner:
     def __init__(self, environment):
         self.environment = environment
         self._state = STATE_INIT
+        self.custom_messages = {}
+
+    def register_message(self, msg_type, listener):
+        """The listener called with (environment=, msg=) for each message of this type, as Locust's."""
+        self.custom_messages[msg_type] = listener
 
     @property
     def state(self):
@@ -61,12 +70,27 @@ class Runner:
 
 
 class LocalRunner(Runner):
-    pass
+    worker_index = 0
+
+    def send_message(self, msg_type, data=None):
+        """In a run of one process a message goes to this process's own listener, as Locust's LocalRunner
+        delivers it."""
+        listener = self.custom_messages.get(msg_type)
+        if listener is None:
+            logging.warning(f"Unknown message type received: {msg_type}")
+            return
+        listener(environment=self.environment, msg=Message(msg_type, data, "local"))
+
+
+def _between_processes(*args, **kwargs):
+    raise NotImplementedError(
+        "environment.runner.send_message between a master and its workers: cicada does not carry custom "
+        "messages between processes yet (docs/locustfiles.md); in a run of one process it works as Locust's")
 
 
 class MasterRunner(Runner):
-    pass
+    send_message = _between_processes
 
 
 class WorkerRunner(Runner):
-    pass
+    send_message = _between_processes
