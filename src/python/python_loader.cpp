@@ -182,7 +182,7 @@ Result<scenario::LoadedScenario> load_python_scenario(const std::filesystem::pat
     runtime->run_on_stop = runtime_module.attr("run_on_stop");
     runtime->run_task = runtime_module.attr("run_task");
     runtime->new_greenlet = runtime_module.attr("new_greenlet");
-    runtime->new_user = runtime_module.attr("new_user");
+    runtime->construct_user = runtime_module.attr("construct_user");
     runtime->user_killed = runtime_module.attr("_Quit");
     runtime->environment = result[0];
     std::string common_host;

@@ -102,7 +102,8 @@ bool first_block_of(const std::string* label) {
 
 PythonRuntime::~PythonRuntime() {
   GilScope gil;
-  run_on_start = run_on_stop = run_task = new_greenlet = new_user = environment = user_killed = py::object();
+  run_on_start = run_on_stop = run_task = new_greenlet = construct_user = environment = user_killed =
+      py::object();
 }
 
 PythonUserType::~PythonUserType() {
@@ -115,13 +116,14 @@ PythonUser::PythonUser(std::shared_ptr<const PythonUserType> type) : type_(std::
 
 PythonUser::~PythonUser() {
   pending_.reset();  // records its sample (native only)
-  if (!instance_ && !greenlet_ && commands_.empty()) return;
+  if (!instance_ && !greenlet_ && !constructed_ && commands_.empty()) return;
   GilScope gil;
   // The user's greenlet (idle in its loop, or mid-call when the run stopped, maybe on another thread) is
   // left alone rather than killed: killing runs Python code of a user that no longer has an engine.
   greenlet_ = nullptr;
   switch_ = nullptr;
   for (PyObject*& c : commands_) Py_CLEAR(c);
+  Py_CLEAR(constructed_);
   Py_CLEAR(instance_);
 }
 
@@ -159,7 +161,10 @@ Task<> PythonUser::run_task(std::size_t index) {
 
 Task<> PythonUser::call(Call what, std::size_t index) {
   if (what == Call::kOnStop) on_stop_ran_ = true;
-  label_ = type_->labels[what == Call::kOnStart ? 0 : what == Call::kOnStop ? 1 : 2 + index];
+  const std::string* call_label = type_->labels[what == Call::kOnStart  ? 0
+                                                : what == Call::kOnStop ? 1
+                                                                        : 2 + index];
+  label_ = call_label;
   int op = kOpDone;
   {
     GilScope gil;
@@ -167,7 +172,20 @@ Task<> PythonUser::call(Call what, std::size_t index) {
     op = begin(what, index, entered);
     report_if_blocked(entered);
   }
-  while (op != kOpDone) {
+  for (;;) {
+    if (op == kOpDone) {
+      if (!constructing_) break;
+      // The class's __init__ ended in the greenlet (begin() started it): the call itself follows, when
+      // it made the user.
+      GilScope gil;
+      constructing_ = false;
+      label_ = call_label;
+      if (!take_constructed() || outcome_ == kDoneStopUser) break;
+      const auto entered = std::chrono::steady_clock::now();
+      op = advance(switch_in(command(what, index), entered));
+      report_if_blocked(entered);
+      continue;
+    }
     if (killed_) {
       op = deliver_kill();
       continue;
@@ -259,22 +277,27 @@ PyObject* PythonUser::command(Call what, std::size_t index) {
 int PythonUser::begin(Call what, std::size_t index, std::chrono::steady_clock::time_point now) {
   const PythonRuntime& rt = *type_->runtime;
   try {
-    if (!instance_) {
-      const std::string host(client().host());  // none: a plain User without a host, as in Locust
-      // The class's __init__ is the user's Python too: watched like its calls (it may never return).
-      loop_watch::enter(type_->init_label, now);
-      struct Leave {
-        ~Leave() { loop_watch::leave(); }
-      } leave;
-      py::object user =
-          rt.new_user(type_->cls, rt.environment, host.empty() ? py::object(py::none()) : py::str(host));
-      instance_ = user.release().ptr();
-    }
+    if (!instance_ && what == Call::kOnStop) return kOpDone;  // never made (its __init__ raised): no stop
     if (!greenlet_) {
       py::object greenlet = rt.new_greenlet();
       py::object bound_switch = greenlet.attr("switch");
       greenlet_ = greenlet.release().ptr();
       switch_ = bound_switch.release().ptr();
+    }
+    if (!instance_) {
+      // The class's __init__ runs first, in the user's greenlet, watched like its calls under its own
+      // name (it may never return); call() goes on with the call once it ended.
+      const std::string host(client().host());  // none: a plain User without a host, as in Locust
+      py::list holder;
+      const py::tuple construct =
+          py::make_tuple(rt.construct_user,
+                         py::make_tuple(holder, type_->cls, rt.environment,
+                                        host.empty() ? py::object(py::none()) : py::object(py::str(host))));
+      Py_XDECREF(constructed_);
+      constructed_ = holder.release().ptr();
+      constructing_ = true;
+      label_ = type_->init_label;
+      return advance(switch_in(construct.ptr(), now));
     }
     return advance(switch_in(command(what, index), now));
   } catch (py::error_already_set& e) {
@@ -285,6 +308,18 @@ int PythonUser::begin(Call what, std::size_t index, std::chrono::steady_clock::t
     outcome_ = kDoneOk;
     return kOpDone;
   }
+}
+
+bool PythonUser::take_constructed() {
+  PyObject* holder = std::exchange(constructed_, nullptr);
+  if (holder != nullptr) {
+    if (PyList_Check(holder) && PyList_GET_SIZE(holder) > 0) {
+      instance_ = PyList_GET_ITEM(holder, 0);
+      Py_INCREF(instance_);
+    }
+    Py_DECREF(holder);
+  }
+  return instance_ != nullptr;
 }
 
 int PythonUser::deliver_kill() {

@@ -56,6 +56,9 @@ class PythonUser final : public User, public Killable {
   _object* switch_in(_object* value, std::chrono::steady_clock::time_point now);
   // The user's greenlet is gone (its call raised past cicada's runtime): the next call makes a new one.
   void drop_greenlet();
+  // Under the GIL, once the class's __init__ ended in the greenlet: takes the instance it made; false
+  // when it made none (it raised, or the run stopped the user meanwhile).
+  bool take_constructed();
   // What the greenlet's loop is sent to run call `what` (task `index`): (entry, args), made once per call.
   _object* command(Call what, std::size_t index);
   // Under the GIL, after Python ran from `entered` until it switched back: a long stretch is reported.
@@ -72,6 +75,10 @@ class PythonUser final : public User, public Killable {
   std::shared_ptr<const PythonUserType> type_;
   const std::string* label_ = nullptr;  // the call in progress, as reports name it
   _object* instance_ = nullptr;         // the Python user (owned)
+  // While the class's __init__ runs in the greenlet (before the user's first call): the list it puts the
+  // instance in (owned).
+  _object* constructed_ = nullptr;
+  bool constructing_ = false;
   _object* greenlet_ = nullptr;         // the user's greenlet, running one call after another (owned)
   _object* switch_ = nullptr;           // its bound switch method (owned): no lookup per switch
   std::vector<_object*> commands_;      // command() of on_start, on_stop, then each task (owned; or null)

@@ -10,7 +10,7 @@
 namespace cicada::python {
 
 struct PythonRuntime {
-  pybind11::object run_on_start, run_on_stop, run_task, new_greenlet, new_user, environment;
+  pybind11::object run_on_start, run_on_stop, run_task, new_greenlet, construct_user, environment;
   // Thrown into a user's greenlet when the run kills the user mid-call: a GreenletExit, as Locust's kill.
   pybind11::object user_killed;
   ~PythonRuntime();

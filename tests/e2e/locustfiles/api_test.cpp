@@ -477,3 +477,46 @@ TEST_F(LocustfileTest, CustomMessagesInARunOfOneProcessReachItsOwnListener) {
   EXPECT_EQ(requests.front().target, "/received?test_users:local:User0,User1&index=0") << log();
   EXPECT_NE(log().find("Unknown message type received: nobody_listens"), std::string::npos) << log();
 }
+
+// A user class's __init__ runs in the user's greenlet, as Locust's spawner runs it: a sleep there lets
+// the other users run (Locust's examples/custom_shape/wait_user_count.py makes users slow to create that
+// way) and a request there is made and measured. Before, the sleep held the whole event loop and the
+// request raised "this operation needs a running user".
+TEST_F(LocustfileTest, AUserInitThatSleepsLetsTheOtherUsersRunAndItsRequestsAreMade) {
+  cicada::testing::ScriptedServer target;
+  target.set_fallback(cicada::testing::ScriptedReply::respond(200, "ok"));
+  const auto file = write("slow_init.py",
+                          "import time\n"
+                          "from locust import HttpUser, constant, task\n"
+                          "made = [0]\n"
+                          "class Slow(HttpUser):\n"
+                          "    wait_time = constant(0.05)\n"
+                          "    def __init__(self, environment):\n"
+                          "        super().__init__(environment)\n"
+                          "        made[0] += 1\n"
+                          "        self.n = made[0]\n"
+                          "        self.client.get(f'/init/{self.n}/start', name='/init-start')\n"
+                          "        time.sleep(0.5)\n"
+                          "        self.client.get(f'/init/{self.n}/end', name='/init-end')\n"
+                          "    @task\n"
+                          "    def t(self):\n"
+                          "        self.client.get(f'/task/{self.n}', name='/task')\n");
+  EXPECT_EQ(run_on(target.url(), file, {}, 2, 3), 0) << log();
+  const auto requests = target.requests();
+  std::size_t start = requests.size(), end = requests.size(), first_user_tasks_meanwhile = 0;
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    if (requests[i].target == "/init/2/start") start = i;
+    if (requests[i].target == "/init/2/end") end = i;
+    if (i > start && end == requests.size() && requests[i].target == "/task/1") ++first_user_tasks_meanwhile;
+  }
+  ASSERT_LT(start, requests.size()) << log();
+  ASSERT_LT(end, requests.size()) << log();
+  // The first user made its tasks' requests (one every 50 ms) while the second slept in its __init__.
+  EXPECT_GT(first_user_tasks_meanwhile, 0u) << log();
+  const auto stats = csv("stats");
+  for (const char* name : {"/init-start", "/init-end"}) {
+    const auto* row = find_row(stats, "GET", name);
+    ASSERT_TRUE(row) << name << "\n" << log();
+    EXPECT_EQ((*row)[2], "2") << name;
+  }
+}

@@ -278,3 +278,16 @@ def new_user(cls, environment, host):
     user.host = host
     user.__init__(environment)
     return user
+
+
+def construct_user(holder, cls, environment, host):
+    """The user class's __init__, run in the user's greenlet before its first call, as Locust's spawner
+    runs it in a greenlet: a sleep there lets the other users run, a request there is made and measured.
+    The instance is put in holder."""
+    try:
+        holder.append(new_user(cls, environment, host))
+    except GreenletExit:  # the run stopped the user meanwhile (a _Quit is one)
+        return (OP_DONE, DONE_STOP_USER)
+    except (Exception, TaskDidNotYield) as e:
+        _to_engine((OP_EXCEPTION, str(e), format_traceback(e.__traceback__), repr(e)))
+    return (OP_DONE, DONE_OK)
