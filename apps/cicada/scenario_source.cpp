@@ -80,7 +80,8 @@ Result<void> keep_user_types(scenario::LoadedScenario& loaded, const std::vector
 
 }  // namespace
 
-Result<scenario::LoadedScenario> load_scenario_payload(const distributed::ScenarioPayload& payload) {
+Result<scenario::LoadedScenario> load_scenario_payload(const distributed::ScenarioPayload& payload,
+                                                       std::uint32_t worker_index) {
   if (payload.kind != "py") return make_error("unknown scenario kind '" + payload.kind + "'");
   std::filesystem::path path = payload.file_name;
   std::ifstream local(path, std::ios::binary);
@@ -98,6 +99,7 @@ Result<scenario::LoadedScenario> load_scenario_payload(const distributed::Scenar
   python::PythonLoadOptions options;
   options.sent_options = payload.parsed_options;
   options.runner = "worker";
+  options.worker_index = worker_index;
   return python::load_python_scenario(path, options);
 }
 

@@ -23,7 +23,8 @@ struct ScenarioChoice {
 // A scenario a distributed master sent (kinds the distributed layer does not load itself: "py"). A locustfile
 // is loaded from the master's path when this machine has the same file there (its imports and data files
 // beside it then work), else from a copy written to a folder of this worker.
-Result<scenario::LoadedScenario> load_scenario_payload(const distributed::ScenarioPayload& payload);
+Result<scenario::LoadedScenario> load_scenario_payload(const distributed::ScenarioPayload& payload,
+                                                       std::uint32_t worker_index);
 
 Result<scenario::LoadedScenario> load_scenario_file(const std::filesystem::path& file,
                                                     const ScenarioChoice& choice = {});

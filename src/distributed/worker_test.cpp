@@ -29,7 +29,8 @@ Result<scenario::LoadedScenario> load_cpp_text(const ScenarioPayload& payload) {
   return scenario::load_cpp_scenario(path);
 }
 
-Result<scenario::LoadedScenario> load(const ScenarioPayload& payload, const ScenarioLoader& load_other) {
+Result<scenario::LoadedScenario> load(const ScenarioPayload& payload, std::uint32_t worker_index,
+                                      const ScenarioLoader& load_other) {
   if (payload.kind == "yaml") return scenario::load_yaml_scenario_text(payload.text, payload.file_name);
   if (payload.kind == "cpp") {
     auto loaded = load_cpp_text(payload);
@@ -37,7 +38,7 @@ Result<scenario::LoadedScenario> load(const ScenarioPayload& payload, const Scen
       return make_error("cannot compile the C++ scenario on this worker: " + loaded.error().message);
     return loaded;
   }
-  if (load_other) return load_other(payload);
+  if (load_other) return load_other(payload, worker_index);
   return make_error("unknown scenario kind '" + payload.kind + "' (this worker knows yaml and cpp)");
 }
 
@@ -72,7 +73,7 @@ runner::RunOptions worker_run_options(const Start& start, std::size_t threads) {
 
 Result<std::unique_ptr<WorkerTest>> WorkerTest::start(const Start& start, std::size_t threads,
                                                       const ScenarioLoader& load_other) {
-  auto loaded = load(start.scenario, load_other);
+  auto loaded = load(start.scenario, start.worker_index, load_other);
   if (!loaded) return loaded.error();
   runner::RunOptions ro =
       worker_run_options(start, threads > 0 ? threads : loaded->settings.threads.value_or(0));

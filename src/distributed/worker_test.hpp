@@ -17,8 +17,10 @@
 
 namespace cicada::distributed {
 
-// Loads a scenario kind the distributed layer does not know (a locustfile); the app provides it.
-using ScenarioLoader = std::function<Result<scenario::LoadedScenario>(const ScenarioPayload&)>;
+// Loads a scenario kind the distributed layer does not know (a locustfile) for the worker of this index
+// (a locustfile's environment.runner.worker_index); the app provides it.
+using ScenarioLoader =
+    std::function<Result<scenario::LoadedScenario>(const ScenarioPayload&, std::uint32_t worker_index)>;
 
 class WorkerTest {
  public:

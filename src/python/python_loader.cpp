@@ -175,8 +175,8 @@ Result<scenario::LoadedScenario> load_python_scenario(const std::filesystem::pat
     py::tuple result = loader.attr("load")(
         file.string(), optional_list(options.tags), optional_list(options.exclude_tags),
         none_if_empty(options.host), py::cast(options.extra_args), standard,
-        options.sent_options.empty() ? py::object(py::none()) : py::str(options.sent_options),
-        options.runner);
+        options.sent_options.empty() ? py::object(py::none()) : py::str(options.sent_options), options.runner,
+        options.worker_index);
     auto runtime = std::make_shared<PythonRuntime>();
     runtime->run_on_start = runtime_module.attr("run_on_start");
     runtime->run_on_stop = runtime_module.attr("run_on_stop");

@@ -3,6 +3,7 @@
 // `import locust` is cicada's own module (src/python/py/locust), and turns its User classes into the
 // engine's user types: tasks and weights, wait_time (natively when it is between/constant/...), host,
 // weight, fixed_count; a LoadTestShape becomes the scenario's shape.
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -41,6 +42,7 @@ struct PythonLoadOptions {
   // this worker's own before the locustfile's init listeners run.
   std::string sent_options;
   std::string runner = "local";  // environment.runner's class: "local", "master" or "worker"
+  std::uint32_t worker_index = 0;  // a worker's environment.runner.worker_index (the master's number for it)
 };
 
 Result<scenario::LoadedScenario> load_python_scenario(const std::filesystem::path& file,

@@ -15,6 +15,8 @@ constexpr const char* kHealth =
     "@events.test_start.add_listener\n"
     "def started(environment, **kwargs):\n"
     "    print(f'test_start fired on {type(environment.runner).__name__}', flush=True)\n"
+    "    if type(environment.runner).__name__ == 'WorkerRunner':\n"
+    "        print(f'worker index {environment.runner.worker_index}', flush=True)\n"
     "@events.test_stop.add_listener\n"
     "def stopped(environment, **kwargs):\n"
     "    print(f'test_stop fired on {type(environment.runner).__name__}', flush=True)\n"
@@ -44,6 +46,9 @@ TEST_F(LocustfileTest, ProcessesRunsTheLocustfileOnLocalWorkerProcesses) {
     EXPECT_EQ(count_occurrences(text, event + "MasterRunner"), 1u) << text;
     EXPECT_EQ(count_occurrences(text, event + "WorkerRunner"), 2u) << text;
   }
+  // Each worker knows the master's number for it (environment.runner.worker_index), as Locust's workers.
+  EXPECT_EQ(count_occurrences(text, "worker index 0"), 1u) << text;
+  EXPECT_EQ(count_occurrences(text, "worker index 1"), 1u) << text;
   // spawning_complete: on the master once the workers reported all 4 users, on each worker for its 2.
   EXPECT_EQ(count_occurrences(text, "spawning_complete fired on MasterRunner with 4"), 1u) << text;
   EXPECT_EQ(count_occurrences(text, "spawning_complete fired on WorkerRunner with 2"), 2u) << text;

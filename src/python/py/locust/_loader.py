@@ -166,9 +166,10 @@ _RUNNERS = {"master": MasterRunner, "worker": WorkerRunner}
 
 
 def load(path, tags=None, exclude_tags=None, host=None, extra_args=(), standard=None, sent_options=None,
-         runner="local"):
+         runner="local", worker_index=0):
     """Runs the locustfile and returns (environment, [user class descriptions], shape instance or None).
-    sent_options: on a worker, the master's parsed_options (JSON); runner: "local", "master" or "worker"."""
+    sent_options: on a worker, the master's parsed_options (JSON); runner: "local", "master" or "worker";
+    worker_index: a worker's number from its master (environment.runner.worker_index)."""
     _setup_logging_once(str((standard or {}).get("loglevel", "INFO")))
     time.sleep = _runtime.sleep
     given_path = path
@@ -214,6 +215,8 @@ def load(path, tags=None, exclude_tags=None, host=None, extra_args=(), standard=
                       tags=tags, exclude_tags=exclude_tags, parsed_options=parsed_options)
     env.stats = RequestStats()
     env.runner = _RUNNERS.get(runner, LocalRunner)(env)
+    if runner == "worker":
+        env.runner.worker_index = worker_index
     if shape is not None:
         shape.runner = env.runner
     _state["environment"] = env

@@ -93,4 +93,5 @@ class MasterRunner(Runner):
 
 
 class WorkerRunner(Runner):
+    worker_index = 0  # the master's number for this worker (0, 1, 2...), as Locust's
     send_message = _between_processes
