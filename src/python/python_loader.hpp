@@ -41,7 +41,7 @@ struct PythonLoadOptions {
   // A worker: the master's parsed_options (JSON, distributed::ScenarioPayload::parsed_options), set over
   // this worker's own before the locustfile's init listeners run.
   std::string sent_options;
-  std::string runner = "local";  // environment.runner's class: "local", "master" or "worker"
+  std::string runner = "local";    // environment.runner's class: "local", "master" or "worker"
   std::uint32_t worker_index = 0;  // a worker's environment.runner.worker_index (the master's number for it)
 };
 

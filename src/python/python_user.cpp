@@ -161,9 +161,7 @@ Task<> PythonUser::run_task(std::size_t index) {
 
 Task<> PythonUser::call(Call what, std::size_t index) {
   if (what == Call::kOnStop) on_stop_ran_ = true;
-  const std::string* call_label = type_->labels[what == Call::kOnStart  ? 0
-                                                : what == Call::kOnStop ? 1
-                                                                        : 2 + index];
+  const std::string* call_label = type_->labels[slot_of(what, index)];
   label_ = call_label;
   int op = kOpDone;
   {
@@ -174,11 +172,10 @@ Task<> PythonUser::call(Call what, std::size_t index) {
   }
   for (;;) {
     if (op == kOpDone) {
-      if (!constructing_) break;
+      if (!constructed_) break;
       // The class's __init__ ended in the greenlet (begin() started it): the call itself follows, when
       // it made the user.
       GilScope gil;
-      constructing_ = false;
       label_ = call_label;
       if (!take_constructed() || outcome_ == kDoneStopUser) break;
       const auto entered = std::chrono::steady_clock::now();
@@ -258,8 +255,12 @@ void PythonUser::drop_greenlet() {
   Py_CLEAR(greenlet_);
 }
 
+std::size_t PythonUser::slot_of(Call what, std::size_t index) {
+  return what == Call::kOnStart ? 0 : what == Call::kOnStop ? 1 : 2 + index;
+}
+
 PyObject* PythonUser::command(Call what, std::size_t index) {
-  const std::size_t slot = what == Call::kOnStart ? 0 : what == Call::kOnStop ? 1 : 2 + index;
+  const std::size_t slot = slot_of(what, index);
   if (commands_.size() <= slot) commands_.resize(slot + 1, nullptr);
   if (!commands_[slot]) {
     const PythonRuntime& rt = *type_->runtime;
@@ -295,7 +296,6 @@ int PythonUser::begin(Call what, std::size_t index, std::chrono::steady_clock::t
                                         host.empty() ? py::object(py::none()) : py::object(py::str(host))));
       Py_XDECREF(constructed_);
       constructed_ = holder.release().ptr();
-      constructing_ = true;
       label_ = type_->init_label;
       return advance(switch_in(construct.ptr(), now));
     }

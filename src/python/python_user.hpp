@@ -61,6 +61,8 @@ class PythonUser final : public User, public Killable {
   bool take_constructed();
   // What the greenlet's loop is sent to run call `what` (task `index`): (entry, args), made once per call.
   _object* command(Call what, std::size_t index);
+  // The call's place in commands_ and in the type's labels: on_start, on_stop, then each task.
+  static std::size_t slot_of(Call what, std::size_t index);
   // Under the GIL, after Python ran from `entered` until it switched back: a long stretch is reported.
   void report_if_blocked(std::chrono::steady_clock::time_point entered);
   void decode_request(_object* op);
@@ -76,12 +78,11 @@ class PythonUser final : public User, public Killable {
   const std::string* label_ = nullptr;  // the call in progress, as reports name it
   _object* instance_ = nullptr;         // the Python user (owned)
   // While the class's __init__ runs in the greenlet (before the user's first call): the list it puts the
-  // instance in (owned).
+  // instance in (owned); null otherwise.
   _object* constructed_ = nullptr;
-  bool constructing_ = false;
-  _object* greenlet_ = nullptr;         // the user's greenlet, running one call after another (owned)
-  _object* switch_ = nullptr;           // its bound switch method (owned): no lookup per switch
-  std::vector<_object*> commands_;      // command() of on_start, on_stop, then each task (owned; or null)
+  _object* greenlet_ = nullptr;     // the user's greenlet, running one call after another (owned)
+  _object* switch_ = nullptr;       // its bound switch method (owned): no lookup per switch
+  std::vector<_object*> commands_;  // command() of on_start, on_stop, then each task (owned; or null)
   int outcome_ = 0;
   bool stopped_ = false;  // StopUser: no more tasks
   bool on_stop_ran_ = false;
