@@ -14,6 +14,7 @@
 #include "distributed/master_session.hpp"
 #include "distributed/worker_node.hpp"
 #include "local_workers.hpp"
+#include "python/custom_messages_binding.hpp"
 #include "runner/load_description.hpp"
 #include "scenario_source.hpp"
 #include "signal_watcher.hpp"
@@ -51,6 +52,7 @@ int run_worker(const CliOptions& o) {
   wo.threads = o.run.threads;
   wo.master_timeout = millis(o.distributed.master_timeout_s);
   wo.load_other = load_scenario_payload;
+  wo.messages = python::process_custom_messages();
   distributed::WorkerNode node(wo);
   SignalWatcher watcher([&] { node.request_exit(); });
   return node.run();
@@ -69,6 +71,7 @@ distributed::MasterOptions master_options(const DistributedOptions& d, const Sce
   if (d.expect_workers_max_wait_s > 0) mo.expect_workers_max_wait = millis(d.expect_workers_max_wait_s);
   mo.worker_timeout = millis(d.worker_timeout_s);
   mo.fixed_counts = distributed::fixed_counts_of(scenario);
+  mo.messages = python::process_custom_messages();
   return mo;
 }
 
@@ -118,8 +121,10 @@ bool bind_master(distributed::MasterRunner& master, const CliOptions* o = nullpt
 }  // namespace
 
 int run_master(const CliOptions& o, runner::RunDescription description, ObserverSet& observers,
-               const std::string& parsed_options, const std::function<void(scenario::RunView)>& bind_run) {
-  auto payload = read_scenario(o.scenario_file, parsed_options);
+               const scenario::LoadedScenario* locustfile) {
+  static const scenario::LoadedScenario kNone;
+  const scenario::LoadedScenario& hooks = locustfile ? *locustfile : kNone;
+  auto payload = read_scenario(o.scenario_file, hooks.parsed_options);
   if (!payload) {
     std::cerr << "cicada: " << payload.error().message << "\n";
     return 2;
@@ -142,13 +147,19 @@ int run_master(const CliOptions& o, runner::RunDescription description, Observer
   log::info("{}, over {} worker{}", runner::start_line(description.options), master.worker_count(),
             master.worker_count() == 1 ? "" : "s");
   distributed::MasterTestRun run(master, std::move(description));
-  if (bind_run) bind_run(run_view(run, cause.noting("quit", [&] { master.stop(); })));
+  if (hooks.bind_run) {
+    auto view = run_view(run, cause.noting("quit", [&] { master.stop(); }));
+    view.workers = [&master] { return master.worker_statuses(); };
+    hooks.bind_run(std::move(view));
+  }
+  if (hooks.on_test_start) hooks.on_test_start();  // what it sends its workers goes with their start
   int seconds = 0;
   observe_run(run, observers, [&](const stats::Snapshot&) {
     if (++seconds % kWorkerLineEvery == 0)
       log::info("Workers: {}", describe_workers(master.worker_statuses()));
   });
-  if (bind_run) bind_run({});
+  if (hooks.bind_run) hooks.bind_run({});
+  if (hooks.on_test_stop) hooks.on_test_stop();  // what it sends its workers goes before their quit
   master.quit_workers();
   if (auto code = judge_failed_workers(master)) return *code;
   const int code = observers.finish(*run.snapshot());

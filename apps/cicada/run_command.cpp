@@ -148,11 +148,9 @@ int run_load_test(const CliOptions& o) {
       std::cerr << "cicada: " << description.error().message << "\n";
       return kUsageError;
     }
-    // A locustfile's test_start/test_stop/quitting fire on the master, around the fleet's test (and on
-    // each worker around its part, as in Locust).
-    if (loaded->on_test_start) loaded->on_test_start();
-    int code = run_master(o, std::move(*description), observers, loaded->parsed_options, loaded->bind_run);
-    if (loaded->on_test_stop) loaded->on_test_stop();
+    // A locustfile's test_start/test_stop fire on the master around the fleet's test (run_master), and
+    // on each worker around its part, as in Locust; quitting once the workers are gone.
+    int code = run_master(o, std::move(*description), observers, &*loaded);
     if (loaded->on_quit) loaded->on_quit();
     // A usage error (a port in use): no test ran, and a quitting listener setting 0 must not hide it.
     if (code != kUsageError) code = scenario_exit_code(*loaded, code);

@@ -121,6 +121,7 @@ scenario::RunView run_view(const runner::TestRun& run, std::function<void()> qui
   view.quit = std::move(quit);
   view.state = [&run] { return std::string(runner::to_string(run.state())); };
   view.snapshot = [&run] { return run.snapshot(); };
+  view.target_users = [&run] { return run.target_users(); };
   return view;
 }
 

@@ -130,6 +130,10 @@ int run_web_ui(const CliOptions& o, scenario::LoadedScenario loaded, const runne
     view.quit = [&quit] { quit.store(true); };
     view.state = [&controller] { return std::string(runner::to_string(controller.state())); };
     view.snapshot = [&controller] { return controller.snapshot(); };
+    view.target_users = [&controller] { return controller.info().users; };
+    view.workers = [&controller] {
+      return controller.workers().value_or(std::vector<runner::WorkerStatus>{});
+    };
     loaded.bind_run(std::move(view));
   }
   if (o.web.autostart) {

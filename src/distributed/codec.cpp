@@ -78,6 +78,11 @@ void fields(Io& io, WorkerError& m) {
 }
 template <class Io>
 void fields(Io&, Goodbye&) {}
+template <class Io>
+void fields(Io& io, Custom& m) {
+  io("msg_type", m.type);
+  io("data", m.data);
+}
 
 struct Counter {
   std::uint32_t n = 0;
@@ -166,7 +171,7 @@ struct Reader {
 };
 
 constexpr std::array<const char*, std::variant_size_v<Body>> kTypeNames = {
-    "hello", "heartbeat", "start", "spawn", "stop", "quit", "stats", "stopped", "error", "goodbye"};
+    "hello", "heartbeat", "start", "spawn", "stop", "quit", "stats", "stopped", "error", "goodbye", "custom"};
 
 template <std::size_t I = 0>
 Body read_body(std::string_view type, const msgpack::object& map, bool& known) {

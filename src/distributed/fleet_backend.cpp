@@ -162,6 +162,12 @@ void FleetBackend::handle(Message&& message, MonoTime now) {
   } else if (const auto* err = std::get_if<WorkerError>(&message.body)) {
     fail_worker(id, err->message);
     rebalance();
+  } else if (auto* custom = std::get_if<Custom>(&message.body)) {
+    if (master_.messages)
+      master_.messages->deliver({std::move(custom->type), std::move(custom->data), id});
+    else
+      log::debug("custom message '{}' from worker {} dropped: this master's scenario has no listeners",
+                 custom->type, id);
   } else if (std::holds_alternative<Goodbye>(message.body)) {
     log::info("Worker {} quit: {} workers left", id, workers_.size() - 1);
     workers_.remove(id);
@@ -238,6 +244,9 @@ void FleetBackend::start_worker(WorkerInfo& w, double arrival_share,
 void FleetBackend::rebalance() {
   const auto s = state_.load();
   if (test_id_ == 0 || (s != runner::RunState::kSpawning && s != runner::RunState::kRunning)) return;
+  // What the master's code sent before this (its test_start's messages) reaches a starting worker before
+  // its start, so that test's listeners have it before its users start (worker_node.hpp).
+  send_custom_messages();
   drop_workers_missing_options();
   auto& list = workers_.workers();
   const auto shares = split_users(target_users_, spawn_rate_, list.size());
@@ -285,6 +294,20 @@ void FleetBackend::log_fixed_shares(std::size_t workers) const {
 
 constexpr int kDrainAtMost = 10'000;  // messages read at once before judging silence
 
+void FleetBackend::send_custom_messages() {
+  if (!master_.messages || !master_.messages->has_sent()) return;
+  for (auto& m : master_.messages->take_sent()) {
+    const Message out{"master", Custom{m.type, m.data}};
+    if (m.node.empty()) {
+      for (const auto& w : workers_.workers()) socket_.send(w.id, out);
+    } else if (workers_.find(m.node) != nullptr) {
+      socket_.send(m.node, out);
+    } else {
+      log::warning("custom message '{}' for worker {} dropped: no such worker is connected", m.type, m.node);
+    }
+  }
+}
+
 void FleetBackend::heartbeat(MonoTime now) {
   // This loop runs every few milliseconds; a gap of two heartbeat intervals is the master's own pause.
   // Reading the queue first is not enough: the workers' beats may still sit in the kernel's buffers until
@@ -297,6 +320,7 @@ void FleetBackend::heartbeat(MonoTime now) {
     workers_.forgive_silence(now, now - last_pass_);
   }
   last_pass_ = now;
+  send_custom_messages();
   if (now - last_heartbeat_ < master_.heartbeat_interval) return;
   last_heartbeat_ = now;
   workers_changed();
@@ -410,6 +434,7 @@ bool FleetBackend::wait(MonoTime until) {
 }
 
 void FleetBackend::quit_workers() {
+  send_custom_messages();  // what the master's code sent last (its test_stop's) before the workers go
   for (const auto& w : workers_.workers()) socket_.send(w.id, Message{"master", Quit{}});
   // Give ZeroMQ a moment to put the Quits on the wire before the socket closes (linger is 0).
   std::this_thread::sleep_for(100ms);

@@ -11,6 +11,7 @@
 #include <atomic>
 #include <chrono>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -23,6 +24,7 @@
 #include "runner/run_backend.hpp"
 #include "runner/run_options.hpp"
 #include "runner/worker_status.hpp"
+#include "scenario/custom_messages.hpp"
 
 namespace cicada::distributed {
 
@@ -42,6 +44,9 @@ struct MasterOptions {
   // The scenario's user types with a fixed count (dispatch.hpp fixed_counts_of): shared over the live
   // workers (again on every join and loss), so the fleet runs each count once rather than once per worker.
   std::map<std::string, int> fixed_counts;
+  // A locustfile's custom messages (runner.send_message): what its workers send is delivered here, what
+  // the master's code sends is taken from here and sent on. None: a worker's custom messages are dropped.
+  std::shared_ptr<scenario::CustomMessages> messages;
 };
 
 class FleetBackend final : public runner::RunBackend {
@@ -102,6 +107,8 @@ class FleetBackend final : public runner::RunBackend {
   void log_fixed_shares(std::size_t workers) const;
   void heartbeat(MonoTime now);
   void workers_changed();  // after a join, leave or heartbeat: counts and statuses for other threads
+  // What the master's code sent (MasterOptions::messages), to the worker named or to every live worker.
+  void send_custom_messages();
 
   ScenarioPayload scenario_;
   runner::RunOptions options_;

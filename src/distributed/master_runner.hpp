@@ -46,6 +46,7 @@ class MasterRunner {
   // shared over the workers like users and shared again when one joins or leaves; thread-safe.
   bool open_model() const { return control_.open_model(); }
   double arrival_rate() const { return control_.arrival_rate(); }
+  std::optional<int> target_users() const { return control_.target_users(); }
   void set_arrival_rate(double per_second) { control_.set_arrival_rate(per_second); }
   void set_max_inflight(std::size_t total) { control_.set_max_inflight(total); }
   runner::RunState state() const { return control_.state(); }

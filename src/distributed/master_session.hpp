@@ -44,6 +44,10 @@ class MasterTestRun final : public runner::TestRun {
   double arrival_rate() const override { return master_.arrival_rate(); }
   void set_arrival_rate(double per_second) override { master_.set_arrival_rate(per_second); }
   void set_max_inflight(std::size_t total) override { master_.set_max_inflight(total); }
+  // Until run() begins, the master still has the previous test's target.
+  std::optional<int> ramp_target() const override {
+    return begun_.load() ? master_.target_users() : std::nullopt;
+  }
   const runner::RunDescription& description() const override { return description_; }
 
  private:

@@ -115,7 +115,16 @@ struct WorkerError {
 // Worker -> master: the worker is leaving (Ctrl-C, master gone); its users are gone with it.
 struct Goodbye {};
 
-using Body = std::variant<Hello, Heartbeat, Start, Spawn, Stop, Quit, Stats, Stopped, WorkerError, Goodbye>;
+// Both ways, added within version 2: a locustfile's custom message (environment.runner.send_message), its
+// data as JSON text. The master sends it to one worker or to each; a worker's goes to the master, which
+// hands its listener the sender's id. A cicada older than this message logs it as unknown and drops it.
+struct Custom {
+  std::string type;
+  std::string data;  // JSON text; "null" when the message has no data
+};
+
+using Body =
+    std::variant<Hello, Heartbeat, Start, Spawn, Stop, Quit, Stats, Stopped, WorkerError, Goodbye, Custom>;
 
 struct Message {
   std::string sender;  // worker id, or "master"

@@ -68,6 +68,7 @@ struct WorkerNode::Impl {
   void leave() {
     finish_test();
     if (on_quit) std::exchange(on_quit, {})();
+    flush_custom_messages();  // what its test_stop and quitting listeners sent
   }
   bool stopping = false;
   // When the test's run time and stop timeout have passed, plus a grace for the master's own stop: a
@@ -81,6 +82,11 @@ struct WorkerNode::Impl {
 
   std::size_t threads() const { return options.threads ? options.threads : runner::usable_cpus(); }
   void send(Body body) { socket.send(Message{socket.id(), std::move(body)}); }
+
+  void flush_custom_messages() {
+    if (!options.messages) return;
+    for (auto& m : options.messages->take_sent()) send(Custom{std::move(m.type), std::move(m.data)});
+  }
 
   void flush_stats() {
     if (!test) return;
@@ -99,10 +105,13 @@ struct WorkerNode::Impl {
     test.reset();
     stopping = false;
     stop_sent_stopped = true;
+    // No test runs: what the master sends waits for the next test's load of the locustfile (its
+    // test_start takes it) or for the worker's quitting listeners.
+    if (options.messages) options.messages->hold();
   }
 
   void on_start(const Start& start) {
-    finish_test();
+    finish_test();  // holds the master's messages until this test's test_start
     stop_by.reset();
     if (start.options.run_time)
       stop_by = mono_now() + *start.options.run_time + start.options.stop_timeout + kMasterStopGrace;
@@ -157,6 +166,13 @@ struct WorkerNode::Impl {
         stopping = true;  // confirmed from the loop once the runner has finished (stop timeout)
       }
       if (loading.joinable() && loading_id == stop->test_id) loading_stop = true;
+    } else if (auto* custom = std::get_if<Custom>(&message.body)) {
+      if (options.messages)
+        // Its node_id is this worker's id, as Locust's master addresses a worker's messages.
+        options.messages->deliver({std::move(custom->type), std::move(custom->data), socket.id()});
+      else
+        log::debug("custom message '{}' from the master dropped: this worker runs no locustfile",
+                   custom->type);
     } else if (std::holds_alternative<Quit>(message.body)) {
       log::info("The master said quit");
       leave();
@@ -191,6 +207,7 @@ int WorkerNode::run() {
   log::info("Worker {} connecting to the master at {}:{}", s.socket.id(), s.options.master_host,
             s.options.master_port);
   s.last_from_master = mono_now();
+  if (s.options.messages) s.options.messages->hold();  // until the first test's test_start
   while (true) {
     const MonoTime now = mono_now();
     if (exit_requested_.load()) {
@@ -216,6 +233,7 @@ int WorkerNode::run() {
     s.heartbeat(now);
     s.take_loaded(false);
     s.flush_stats();
+    s.flush_custom_messages();
     if (s.stopping && s.test && s.test->finished()) s.finish_test();
     if (auto m = s.socket.receive(50ms)) {
       if (auto code = s.handle(std::move(*m))) return *code;

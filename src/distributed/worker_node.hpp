@@ -13,6 +13,7 @@
 
 #include "distributed/protocol.hpp"
 #include "distributed/worker_test.hpp"
+#include "scenario/custom_messages.hpp"
 
 namespace cicada::distributed {
 
@@ -26,6 +27,12 @@ struct WorkerOptions {
   // Loads the scenario kinds this layer does not know itself ("py": a locustfile, src/python); set by the
   // app.
   ScenarioLoader load_other;
+  // A locustfile's custom messages (runner.send_message): the master's are delivered here, what this
+  // worker's code sends goes to the master. The worker loads its locustfile again for each test, so what
+  // arrives while no test runs is held for the next test's load: its test_start takes it before its users
+  // start (the master sends a test_start's messages before the start), or its quitting listeners do.
+  // None: the master's custom messages are dropped.
+  std::shared_ptr<scenario::CustomMessages> messages;
 };
 
 // Exit codes of run().

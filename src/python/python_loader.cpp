@@ -12,6 +12,7 @@
 #include <optional>
 
 #include "base/log.hpp"
+#include "python/custom_messages_binding.hpp"
 #include "python/interpreter.hpp"
 #include "python/loop_watch.hpp"
 #include "python/python_user.hpp"
@@ -155,6 +156,7 @@ Result<scenario::LoadedScenario> load_python_scenario(const std::filesystem::pat
   try {
     py::module_ loader = py::module_::import("locust._loader");
     py::module_ runtime_module = py::module_::import("locust._runtime");
+    install_custom_messages(runtime_module);  // before the locustfile's init listeners may send
     py::dict standard;
     standard["num_users"] = options.num_users;
     standard["spawn_rate"] = options.spawn_rate;

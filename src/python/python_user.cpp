@@ -15,6 +15,7 @@
 #include "base/log.hpp"
 #include "http/client/user_http_client.hpp"
 #include "python/interpreter.hpp"
+#include "python/lenient_text.hpp"
 #include "python/loop_watch.hpp"
 #include "python/python_ops.hpp"
 #include "python/python_user_type.hpp"
@@ -74,10 +75,6 @@ PyObject* reason_text(std::string_view reason) {
   }
   Py_INCREF(last_text);
   return last_text;
-}
-
-PyObject* utf8(std::string_view s) {
-  return PyUnicode_DecodeUTF8(s.data(), static_cast<Py_ssize_t>(s.size()), "replace");
 }
 
 // The current Python exception as text (under the GIL), clearing it.
@@ -412,8 +409,8 @@ PyObject* PythonUser::perform_cookies(PyObject* op) {
   if (action == kCookieItems) {
     PyObject* list = PyList_New(0);
     jar.for_each([list](const std::string& name, const std::string& value) {
-      PyObject* n = utf8(name);
-      PyObject* v = utf8(value);
+      PyObject* n = lenient_text(name);
+      PyObject* v = lenient_text(value);
       PyObject* pair =
           n && v ? PyTuple_Pack(2, n, v) : nullptr;  // (Py_BuildValue's s# needs PY_SSIZE_T_CLEAN)
       Py_XDECREF(n);
@@ -476,20 +473,20 @@ PyObject* PythonUser::response_tuple(Response& r) {
   PyTuple_SET_ITEM(tuple, 2, latin1(r.header_block()));
   PyObject* error = Py_None;
   if (!r.error().empty()) {
-    error = utf8(r.error());
+    error = lenient_text(r.error());
   } else {
     Py_INCREF(error);
   }
   PyTuple_SET_ITEM(tuple, 3, error);
   PyTuple_SET_ITEM(tuple, 4, PyLong_FromLongLong(static_cast<long long>(r.elapsed().count())));
-  PyTuple_SET_ITEM(tuple, 5, utf8(n.last_failure_text()));
+  PyTuple_SET_ITEM(tuple, 5, lenient_text(n.last_failure_text()));
   PyTuple_SET_ITEM(tuple, 6, reason_text(r.reason()));
   PyTuple_SET_ITEM(tuple, 7, PyLong_FromUnsignedLongLong(static_cast<unsigned long long>(ticket)));
   // The entry name when it is not the path as given (requoted, after the host's path, or an absolute URL's
   // path), so listeners hear the name the statistics use; None in the common case, made for nothing.
   PyObject* entry = Py_None;
   if (!has_name_ && n.last_name() != url_) {
-    entry = utf8(n.last_name());
+    entry = lenient_text(n.last_name());
   } else {
     Py_INCREF(entry);
   }
@@ -500,7 +497,7 @@ PyObject* PythonUser::response_tuple(Response& r) {
   if (n.last_followed_redirect() || entry != Py_None) {
     std::string last;
     n.last_url(last);
-    url = utf8(last);
+    url = lenient_text(last);
   } else {
     Py_INCREF(url);
   }

@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "python/interpreter.hpp"
+#include "python/lenient_text.hpp"
 #include "stats/snapshot.hpp"
 
 namespace py = pybind11;
@@ -32,13 +33,6 @@ std::shared_ptr<const stats::Snapshot>& last_snapshot() {
 }
 
 double ms(double us) { return us / 1000.0; }
-
-// Text that may hold a server's bytes (a failure's reason phrase): invalid UTF-8 is replaced, not raised.
-py::str text(const std::string& s) {
-  PyObject* o = PyUnicode_DecodeUTF8(s.data(), static_cast<Py_ssize_t>(s.size()), "replace");
-  if (!o) throw py::error_already_set();
-  return py::reinterpret_steal<py::str>(o);
-}
 
 // One row as locust.stats.StatsEntry takes it; percentiles come from the row's own whole-run histogram.
 py::tuple entry_row(const stats::EntrySnapshot& e) {
@@ -81,11 +75,29 @@ py::object engine_stats() {
   for (const auto& e : snap->entries) rows.append(entry_row(e));
   py::list failures;
   for (const auto& f : snap->failures)
-    failures.append(py::make_tuple(f.method, f.name, text(f.error), f.occurrences));
+    failures.append(py::make_tuple(f.method, f.name, lenient_str(f.error), f.occurrences));
   py::list exceptions;
   for (const auto& x : snap->exceptions)
-    exceptions.append(py::make_tuple(x.count, text(x.message), text(x.traceback), text(x.nodes)));
+    exceptions.append(
+        py::make_tuple(x.count, lenient_str(x.message), lenient_str(x.traceback), lenient_str(x.nodes)));
   return py::make_tuple(snap->user_count, entry_row(snap->total), rows, failures, exceptions);
+}
+
+// runner.target_user_count: the bound test's, or None (no test bound, or no target known).
+py::object engine_target_users() {
+  auto& view = bound();
+  if (!view || !view->target_users) return py::none();
+  return py::int_(view->target_users());
+}
+
+// A master's workers as [(id, state, user_count, cpu_usage %, memory bytes)], or None elsewhere.
+py::object engine_workers() {
+  auto& view = bound();
+  if (!view || !view->workers) return py::none();
+  py::list out;
+  for (const auto& w : view->workers())
+    out.append(py::make_tuple(lenient_str(w.id), w.state, w.user_count, w.cpu_percent, w.memory_bytes));
+  return out;
 }
 
 }  // namespace
@@ -94,6 +106,8 @@ void install_run_view(py::module_& runtime, scenario::LoadedScenario& loaded) {
   runtime.attr("engine_quit") = py::cpp_function(&engine_quit);
   runtime.attr("engine_state") = py::cpp_function(&engine_state);
   runtime.attr("engine_stats") = py::cpp_function(&engine_stats);
+  runtime.attr("engine_target_users") = py::cpp_function(&engine_target_users);
+  runtime.attr("engine_workers") = py::cpp_function(&engine_workers);
   loaded.bind_run = [](scenario::RunView view) {
     GilScope gil;
     if (!view.quit) {

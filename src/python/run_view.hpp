@@ -1,7 +1,7 @@
 #pragma once
 // environment.runner's link to the engine: the test in progress (scenario::RunView, bound by the app) as
 // the functions cicada's `locust` package calls (py/locust/_runtime.py: engine_quit, engine_state,
-// engine_stats), and the process exit code a quitting listener sets.
+// engine_stats, engine_target_users, engine_workers), and the process exit code a quitting listener sets.
 #include "scenario/yaml_loader.hpp"
 
 namespace pybind11 {

@@ -86,6 +86,9 @@ void LocalRunner::set_max_inflight(std::size_t total) { control_->set_max_inflig
 void LocalRunner::set_arrival_rate(double per_second) { control_->set_arrival_rate(per_second); }
 bool LocalRunner::open_model() const { return control_ && control_->open_model(); }
 double LocalRunner::arrival_rate() const { return control_ ? control_->arrival_rate() : 0; }
+std::optional<int> LocalRunner::target_users() const {
+  return control_ ? control_->target_users() : std::nullopt;
+}
 void LocalRunner::stop_after(std::chrono::microseconds from_now) { control_->stop_after(from_now); }
 void LocalRunner::reset_stats() { control_->reset_stats(); }
 void LocalRunner::set_delta_listener(std::function<void(const std::vector<stats::StatsDelta>&)> listener) {

@@ -10,6 +10,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -57,6 +58,7 @@ class LocalRunner {
   bool open_model() const;
   // Open model: the total arrival rate (iterations/s) the runner is following now; thread-safe.
   double arrival_rate() const;
+  std::optional<int> target_users() const;  // RunControl::target_users
   // The test ends from_now after this call (RunControl::stop_after); thread-safe.
   void stop_after(std::chrono::microseconds from_now);
   void reset_stats();

@@ -47,6 +47,7 @@ void RunControl::rearm() {
   stop_requested_.store(false);
   hurry_.store(false);
   pending_stop_after_us_.store(-1);
+  target_users_.store(-1);
   std::lock_guard lock(control_mutex_);
   pending_target_.reset();
 }
@@ -114,11 +115,12 @@ void RunControl::apply_pending(MonoTime now) {
   {
     std::lock_guard lock(control_mutex_);
     if (pending_target_ && !open_model_.load()) {
-      target_users_ = pending_target_->users;
+      target_users_.store(pending_target_->users);
       set_state(RunState::kSpawning);
-      log::info("Ramping to {} users at a rate of {:.2f} per second", target_users_,
+      log::info("Ramping to {} users at a rate of {:.2f} per second", pending_target_->users,
                 pending_target_->spawn_rate);
-      backend_.set_users(target_users_, pending_target_->spawn_rate, pending_target_->fixed_counts, now);
+      backend_.set_users(pending_target_->users, pending_target_->spawn_rate, pending_target_->fixed_counts,
+                         now);
     }
     pending_target_.reset();
   }
@@ -196,13 +198,13 @@ void RunControl::run(const RunOptions& options,
     apply_pending(now);
     if (!open_model_.load() && backend_.spawn_step(now) && state() == RunState::kSpawning) {
       set_state(RunState::kRunning);
-      log::info("All users spawned: {} users", target_users_);
+      log::info("All users spawned: {} users", target_users_.load());
       if (options_.reset_stats) {
         log::info("Resetting stats (--reset-stats)");
         reset_requested_.store(true);
       }
       // Each time a ramp reaches its target, as Locust fires spawning_complete.
-      if (options_.hooks.spawning_complete) options_.hooks.spawning_complete(target_users_);
+      if (options_.hooks.spawning_complete) options_.hooks.spawning_complete(target_users_.load());
     }
     if (now >= next_second) {
       collect_second(false);

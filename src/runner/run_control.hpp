@@ -75,6 +75,12 @@ class RunControl {
   const char* ended_by() const { return ended_by_; }
   bool open_model() const { return open_model_.load(); }
   double arrival_rate() const { return arrival_rate_.load(); }
+  // Closed model: the users the test ramps to now (Locust's runner.target_user_count); none before its
+  // first ramp. Thread-safe.
+  std::optional<int> target_users() const {
+    const int t = target_users_.load();
+    return t >= 0 ? std::optional<int>(t) : std::nullopt;
+  }
   // The latest published snapshot (at most a second old); null before the first run.
   std::shared_ptr<const stats::Snapshot> snapshot() const;
 
@@ -112,7 +118,7 @@ class RunControl {
   std::atomic<RunState> state_{RunState::kReady};
   std::atomic<bool> open_model_{false};
   std::atomic<double> arrival_rate_{0};
-  int target_users_ = 0;
+  std::atomic<int> target_users_{-1};  // -1: the test has not ramped yet
   std::optional<MonoTime> deadline_;  // the run time's end; none: until stopped
   std::optional<ShapeTarget> last_shape_target_;
   std::optional<std::string> stage_;

@@ -47,6 +47,10 @@ class TestRun {
   virtual void set_arrival_rate(double per_second) = 0;
   // Open model: a new cap on iterations in flight, the fleet's total (a capacity search's steps).
   virtual void set_max_inflight(std::size_t total) = 0;
+  // Closed model: the users the test ramps to now; none before its first ramp.
+  virtual std::optional<int> ramp_target() const = 0;
+  // Locust's runner.target_user_count: the users the test ramps to now, or its -u before its first ramp.
+  int target_users() const { return ramp_target().value_or(description().options.users); }
   // What the test runs (scenario, options with the seed it uses, open or closed model), for observers.
   virtual const RunDescription& description() const = 0;
 };
@@ -89,6 +93,7 @@ class LocalTestRun final : public TestRun {
   double arrival_rate() const override { return runner_.arrival_rate(); }
   void set_arrival_rate(double per_second) override { runner_.set_arrival_rate(per_second); }
   void set_max_inflight(std::size_t total) override { runner_.set_max_inflight(total); }
+  std::optional<int> ramp_target() const override { return runner_.target_users(); }
   const RunDescription& description() const override { return description_; }
 
  private:

@@ -13,6 +13,7 @@
 #include "base/result.hpp"
 #include "cicada/user.hpp"
 #include "runner/run_hooks.hpp"
+#include "runner/worker_status.hpp"
 #include "scenario/task_ratio.hpp"
 
 namespace cicada::stats {
@@ -27,6 +28,10 @@ struct RunView {
   std::function<void()> quit;          // runner.quit(): stop the test and end the process, as Ctrl-C does
   std::function<std::string()> state;  // Locust's runner state names: "spawning", "running", "stopped"...
   std::function<std::shared_ptr<const stats::Snapshot>()> snapshot;  // the latest second's; may be null
+  std::function<int()>
+      target_users;  // runner.target_user_count (runner::TestRun::target_users); may be empty
+  // A master's workers (runner.clients, runner.worker_count); empty in a run of one process.
+  std::function<std::vector<runner::WorkerStatus>()> workers;
 };
 
 // Run settings a scenario file may carry (top-level `users`, `spawn_rate`, `run_time`). The command line

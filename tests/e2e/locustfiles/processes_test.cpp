@@ -4,6 +4,7 @@
 #include <set>
 
 #include "locustfile_fixture.hpp"
+#include "support/scripted_server.hpp"
 #include "support/text_count.hpp"
 
 using cicada::testing::count_occurrences;
@@ -70,4 +71,41 @@ TEST_F(LocustfileTest, ProcessesRunsTheLocustfileOnLocalWorkerProcesses) {
 TEST_F(LocustfileTest, ProcessesIsNotForAMasterOrAWorker) {
   EXPECT_EQ(run(write("health.py", kHealth), {}, 1, 1, {"--processes", "2", "--master"}), 2) << log();
   EXPECT_NE(log().find("excludes"), std::string::npos) << log();
+}
+
+// Custom messages between a master and its workers: Locust's examples/custom_messages.py (with checks,
+// tests/locustfiles/api/custom_messages.py) on two worker processes. The master's test_start shares the
+// user names over runner.clients, each worker gets its part before its users start (the target sees each
+// name once, none missing), thanks the master (whose listener gets the worker's id), and hears the master's
+// test_stop goodbye before it quits.
+TEST_F(LocustfileTest, CustomMessagesGoBetweenTheMasterAndItsWorkersAsInLocustsExample) {
+  cicada::testing::ScriptedServer target;
+  target.set_fallback(cicada::testing::ScriptedReply::respond(200, "ok"));
+  const int code = run_on(target.url(), "api/custom_messages.py", {}, 4, 3, {"--processes", "2"});
+  EXPECT_EQ(code, 0) << log();
+  const std::string text = log();
+  EXPECT_EQ(count_occurrences(text, "master shares 4 users over 2 workers"), 1u) << text;
+  EXPECT_NE(text.find("refused: environment.runner.send_message('test_users', ...): cicada carries a "
+                      "message's data between processes as JSON"),
+            std::string::npos)
+      << text;
+  for (const std::string index : {"0", "1"}) {
+    EXPECT_EQ(count_occurrences(text, "worker " + index + " got 2 users, node_id is own id: True"), 1u)
+        << text;
+    EXPECT_EQ(count_occurrences(text, "worker " + index + " heard goodbye: {'served': True}"), 1u) << text;
+  }
+  EXPECT_EQ(count_occurrences(text, "Unknown message type received: nobody_listens"), 2u) << text;
+  EXPECT_NE(text.find("custom message 'test_users' for worker no-such-worker dropped: no such worker is "
+                      "connected"),
+            std::string::npos)
+      << text;
+  std::set<std::string> thanked_by;
+  const std::regex thanks("master heard from ([^:]+): Thanks for the 2 users!");
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), thanks); it != std::sregex_iterator(); ++it)
+    thanked_by.insert((*it)[1].str());
+  EXPECT_EQ(thanked_by.size(), 2u) << text;
+  std::set<std::string> names;
+  for (const auto& r : target.requests()) names.insert(r.target);
+  EXPECT_EQ(names, (std::set<std::string>{"/user/User0", "/user/User1", "/user/User2", "/user/User3"}))
+      << text;
 }

@@ -403,5 +403,18 @@ TEST(Codec, AStatsDeltaThatBreaksItsInvariantsIsRefused) {
   EXPECT_TRUE(decode(encode(Message{"w", Stats{1, 1, 1, {sample_delta()}}})));
 }
 
+TEST(Codec, ACustomMessageCarriesItsTypeAndJsonDataBytesUnchanged) {
+  // The data is JSON text from a locustfile; bytes that are not UTF-8 (a hostile peer's) pass as they are:
+  // the reader (cicada's locust package) decides what to do with them.
+  const std::string data = "{\"names\": [\"User0\", \"\xC3\xA9\"], \"bad\": \"\xFF\"}";
+  auto decoded = decode(encode(Message{"worker-1", Custom{"test_users", data}}));
+  ASSERT_TRUE(decoded) << decoded.error().message;
+  EXPECT_STREQ(type_name(decoded->body), "custom");
+  EXPECT_EQ(decoded->sender, "worker-1");
+  const auto& got = std::get<Custom>(decoded->body);
+  EXPECT_EQ(got.type, "test_users");
+  EXPECT_EQ(got.data, data);
+}
+
 }  // namespace
 }  // namespace cicada::distributed

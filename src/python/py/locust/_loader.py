@@ -9,12 +9,12 @@ import os
 import sys
 import time
 
-from locust import _runtime
+from locust import _custom_messages, _runtime
 from locust.argument_parser import get_empty_argument_parser
 from locust.env import Environment
 from locust.event import events
 from locust.log import setup_logging
-from locust.runners import LocalRunner, MasterRunner, WorkerRunner
+from locust.runners import DistributedRunner, LocalRunner, MasterRunner, WorkerRunner
 from locust.shape import LoadTestShape
 from locust.stats import RequestStats
 from locust.user.task import TaskSet, filter_tasks_by_tags
@@ -274,6 +274,8 @@ def fire(event_name, value=None):
     env = _state.get("environment")
     if env is None:
         return
+    if event_name in ("test_start", "quitting") and isinstance(env.runner, DistributedRunner):
+        _custom_messages.take_held()  # what came for this test (or before the end) runs first
     if event_name == "test_start" and env.runner is not None:
         env.runner.state = "running"
     if event_name == "test_stop" and env.runner is not None:

@@ -60,6 +60,14 @@ def engine_stats():
     return None
 
 
+def engine_target_users():
+    return None
+
+
+def engine_workers():
+    return None
+
+
 def request_quit():
     """environment.runner.quit(): the engine stops the test (then test_stop, quitting, exit), and no user
     makes another request meanwhile."""

@@ -2,14 +2,14 @@
 classes locustfiles test against (`isinstance(environment.runner, MasterRunner)`)."""
 import logging
 
-from locust import _runtime
+from locust import _custom_messages, _runtime
 from locust.rpc import Message
 
 STATE_INIT, STATE_SPAWNING, STATE_RUNNING, STATE_CLEANUP, STATE_STOPPING, STATE_STOPPED, STATE_MISSING = [
     "ready", "spawning", "running", "cleanup", "stopping", "stopped", "missing"]
 
-_SUPPORTED = ("quit(), stop(), state, user_count, stats, errors, exceptions, environment, register_message(), "
-              "send_message() (in a run of one process)")
+_SUPPORTED = ("quit(), stop(), state, user_count, target_user_count, stats, errors, exceptions, environment, "
+              "register_message(), send_message(); a master's clients and worker_count; a worker's worker_index")
 
 
 class Runner:
@@ -18,9 +18,10 @@ class Runner:
         self._state = STATE_INIT
         self.custom_messages = {}
 
-    def register_message(self, msg_type, listener):
-        """The listener called with (environment=, msg=) for each message of this type, as Locust's."""
-        self.custom_messages[msg_type] = listener
+    def register_message(self, msg_type, listener, concurrent=False):
+        """The listener called with (environment=, msg=) for each message of this type, as Locust's
+        (concurrent=True: on a thread of its own, as Locust's on a greenlet of its own)."""
+        self.custom_messages[msg_type] = (listener, concurrent)
 
     @property
     def state(self):
@@ -38,6 +39,14 @@ class Runner:
         older)."""
         snap = _runtime.engine_stats()
         return snap[0] if snap is not None else 0
+
+    @property
+    def target_user_count(self):
+        """The users the test ramps to (its -u before it starts, a shape's latest target after), as Locust's."""
+        target = _runtime.engine_target_users()
+        if target is not None:
+            return target
+        return getattr(self.environment.parsed_options, "num_users", None)
 
     @property
     def stats(self):
@@ -72,26 +81,86 @@ class Runner:
 class LocalRunner(Runner):
     worker_index = 0
 
-    def send_message(self, msg_type, data=None):
+    def send_message(self, msg_type, data=None, client_id=None):
         """In a run of one process a message goes to this process's own listener, as Locust's LocalRunner
         delivers it."""
-        listener = self.custom_messages.get(msg_type)
-        if listener is None:
+        entry = self.custom_messages.get(msg_type)
+        if entry is None:
             logging.warning(f"Unknown message type received: {msg_type}")
             return
+        listener, _concurrent = entry
         listener(environment=self.environment, msg=Message(msg_type, data, "local"))
 
 
-def _between_processes(*args, **kwargs):
-    raise NotImplementedError(
-        "environment.runner.send_message between a master and its workers: cicada does not carry custom "
-        "messages between processes yet (docs/locustfiles.md); in a run of one process it works as Locust's")
+class WorkerNode:
+    """One of a master's workers as Locust's runner.clients holds it."""
+
+    def __init__(self, id, state, user_count, cpu_usage, memory_usage):
+        self.id = id
+        self.state = state
+        self.user_count = user_count
+        self.cpu_usage = cpu_usage
+        self.memory_usage = memory_usage
+
+    def __repr__(self):
+        return f"<WorkerNode {self.id} {self.state} {self.user_count} users>"
 
 
-class MasterRunner(Runner):
-    send_message = _between_processes
+class WorkerNodes(dict):
+    """A master's runner.clients, as Locust's: iterating gives the workers' ids, the values are WorkerNodes,
+    and ready/spawning/running/missing list them by state. A copy taken when read."""
+
+    def _in(self, state):
+        return [w for w in self.values() if w.state == state]
+
+    @property
+    def all(self):
+        return list(self.values())
+
+    ready = property(lambda self: self._in(STATE_INIT))
+    spawning = property(lambda self: self._in(STATE_SPAWNING))
+    running = property(lambda self: self._in(STATE_RUNNING))
+    missing = property(lambda self: self._in(STATE_MISSING))
 
 
-class WorkerRunner(Runner):
+class DistributedRunner(Runner):
+    """A master's or a worker's runner (Locust's base of both): custom messages go between processes."""
+
+    def __init__(self, environment):
+        super().__init__(environment)
+        _custom_messages.start()
+
+
+class MasterRunner(DistributedRunner):
+    @property
+    def clients(self):
+        nodes = WorkerNodes()
+        for row in _runtime.engine_workers() or []:
+            nodes[row[0]] = WorkerNode(*row)
+        return nodes
+
+    @property
+    def worker_count(self):
+        """Workers ready, spawning or running (not missing), as Locust's."""
+        nodes = self.clients
+        return len(nodes.ready) + len(nodes.spawning) + len(nodes.running)
+
+    def send_message(self, msg_type, data=None, client_id=None):
+        """To the worker whose id is client_id, or to every worker, as Locust's. The data travels as JSON.
+        Sent while no test runs (or before every worker has the test's start), it waits until they have:
+        a worker loads the locustfile again for each test."""
+        _custom_messages.send(msg_type, data, client_id)
+
+    def _receive(self, msg_type, data, node_id):
+        _custom_messages.run_listener(self, msg_type, data, node_id, f" from worker {node_id}")
+
+
+class WorkerRunner(DistributedRunner):
     worker_index = 0  # the master's number for this worker (0, 1, 2...), as Locust's
-    send_message = _between_processes
+
+    def send_message(self, msg_type, data=None, client_id=None):
+        """To the master, as Locust's (client_id is not used). The data travels as JSON."""
+        _custom_messages.send(msg_type, data, "")
+
+    def _receive(self, msg_type, data, node_id):
+        _custom_messages.run_listener(self, msg_type, data, node_id, "")
