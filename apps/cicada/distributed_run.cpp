@@ -2,11 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <thread>
 
 #include "base/log.hpp"
 #include "distributed/dispatch.hpp"
@@ -43,6 +45,20 @@ Result<distributed::ScenarioPayload> read_scenario(const std::string& file,
   return distributed::ScenarioPayload{kind, file, text.str(), parsed_options};
 }
 
+// Runs a locustfile's hook (test_start, test_stop) on a thread of its own while this one keeps the
+// workers (heartbeats, hellos, what they and the hook send): a hook that takes longer than the workers'
+// --master-timeout must not make them leave.
+void run_pumping(distributed::MasterRunner& master, const std::function<void()>& hook) {
+  if (!hook) return;
+  std::atomic<bool> done{false};
+  std::thread thread([&] {
+    hook();
+    done.store(true);
+  });
+  while (!done.load()) master.pump(10ms);
+  thread.join();
+}
+
 }  // namespace
 
 int run_worker(const CliOptions& o) {
@@ -63,7 +79,10 @@ namespace {
 // Headless: a status line of the workers this often (seconds), beside the stats tables.
 constexpr int kWorkerLineEvery = 5;
 
-distributed::MasterOptions master_options(const DistributedOptions& d, const Scenario& scenario) {
+// kind: the scenario's (distributed::ScenarioPayload::kind); a locustfile's gets the process's mailbox for
+// its custom messages, others have none (a worker's custom messages are dropped).
+distributed::MasterOptions master_options(const DistributedOptions& d, const Scenario& scenario,
+                                          const std::string& kind) {
   distributed::MasterOptions mo;
   mo.bind_host = d.master_bind_host;
   mo.bind_port = d.master_bind_port;
@@ -71,7 +90,7 @@ distributed::MasterOptions master_options(const DistributedOptions& d, const Sce
   if (d.expect_workers_max_wait_s > 0) mo.expect_workers_max_wait = millis(d.expect_workers_max_wait_s);
   mo.worker_timeout = millis(d.worker_timeout_s);
   mo.fixed_counts = distributed::fixed_counts_of(scenario);
-  mo.messages = python::process_custom_messages();
+  if (kind == "py") mo.messages = python::process_custom_messages();
   return mo;
 }
 
@@ -130,8 +149,8 @@ int run_master(const CliOptions& o, runner::RunDescription description, Observer
     return 2;
   }
   LocalWorkers local;  // --processes: outlives the master, waits for its workers to exit
-  distributed::MasterRunner master(std::move(*payload), description.options,
-                                   master_options(o.distributed, description.scenario));
+  auto mo = master_options(o.distributed, description.scenario, payload->kind);
+  distributed::MasterRunner master(std::move(*payload), description.options, std::move(mo));
   if (!bind_master(master, &o, &local)) return 2;  // a port in use or bad workers: usage
   auto& cause = observers.stop_cause();
   SignalWatcher watcher(cause.noting("interrupted", [&] { master.stop(); }),
@@ -152,14 +171,15 @@ int run_master(const CliOptions& o, runner::RunDescription description, Observer
     view.workers = [&master] { return master.worker_statuses(); };
     hooks.bind_run(std::move(view));
   }
-  if (hooks.on_test_start) hooks.on_test_start();  // what it sends its workers goes with their start
+  // What test_start sends its workers reaches them before their start; test_stop's, before their quit.
+  run_pumping(master, hooks.on_test_start);
   int seconds = 0;
   observe_run(run, observers, [&](const stats::Snapshot&) {
     if (++seconds % kWorkerLineEvery == 0)
       log::info("Workers: {}", describe_workers(master.worker_statuses()));
   });
+  run_pumping(master, hooks.on_test_stop);
   if (hooks.bind_run) hooks.bind_run({});
-  if (hooks.on_test_stop) hooks.on_test_stop();  // what it sends its workers goes before their quit
   master.quit_workers();
   if (auto code = judge_failed_workers(master)) return *code;
   const int code = observers.finish(*run.snapshot());
@@ -176,7 +196,8 @@ int run_master_web_ui(const CliOptions& o, scenario::LoadedScenario loaded, cons
     return 2;
   }
   LocalWorkers local;
-  distributed::MasterRunner master(std::move(*payload), ro, master_options(o.distributed, loaded.scenario));
+  auto mo = master_options(o.distributed, loaded.scenario, payload->kind);
+  distributed::MasterRunner master(std::move(*payload), ro, std::move(mo));
   if (!bind_master(master, &o, &local)) return 2;  // a port in use or bad workers: usage
   if (o.web.autostart) {
     // The UI's own start needs workers; --autostart waits for --expect-workers first, as headless does.
@@ -202,7 +223,8 @@ int run_with_fleet(const std::string& scenario_file, const Scenario& scenario, c
     std::cerr << "cicada: " << payload.error().message << "\n";
     return 2;
   }
-  distributed::MasterRunner master(std::move(*payload), ro, master_options(d, scenario));
+  auto mo = master_options(d, scenario, payload->kind);
+  distributed::MasterRunner master(std::move(*payload), ro, std::move(mo));
   if (!bind_master(master)) return 2;  // a port in use or bad workers: usage
   {
     SignalWatcher watcher([&] { master.stop(); });

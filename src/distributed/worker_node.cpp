@@ -100,6 +100,7 @@ struct WorkerNode::Impl {
     test->stop();
     test->join();
     flush_stats();
+    flush_custom_messages();  // what its test_stop listeners sent goes before the master hears it stopped
     if (!stop_sent_stopped) send(Stopped{test->test_id(), test->last_seq()});
     if (auto hook = test->on_quit()) on_quit = std::move(hook);
     test.reset();
@@ -162,6 +163,9 @@ struct WorkerNode::Impl {
       if (loading.joinable() && loading_id == spawn->test_id) loading_share = *spawn;
     } else if (const auto* stop = std::get_if<Stop>(&message.body)) {
       if (test && test->test_id() == stop->test_id) {
+        // What the master sends from now on is for its next test (or this worker's quitting listeners):
+        // held, even if this test is still stopping when the next one's messages arrive.
+        if (options.messages) options.messages->hold();
         test->stop();
         stopping = true;  // confirmed from the loop once the runner has finished (stop timeout)
       }

@@ -96,7 +96,8 @@ py::object engine_workers() {
   if (!view || !view->workers) return py::none();
   py::list out;
   for (const auto& w : view->workers())
-    out.append(py::make_tuple(lenient_str(w.id), w.state, w.user_count, w.cpu_percent, w.memory_bytes));
+    out.append(
+        py::make_tuple(lenient_str(w.id), lenient_str(w.state), w.user_count, w.cpu_percent, w.memory_bytes));
   return out;
 }
 

@@ -5,24 +5,37 @@
 namespace cicada::scenario {
 
 namespace {
-bool push(std::deque<CustomMessage>& queue, CustomMessage&& message, std::size_t& dropped,
-          const char* which) {
-  if (queue.size() >= CustomMessages::kMaxQueued) {
+std::size_t size_of(const CustomMessage& m) { return m.type.size() + m.data.size() + m.node.size(); }
+}  // namespace
+
+bool CustomMessages::Queue::push(CustomMessage&& message, const char* which) {
+  const std::size_t size = size_of(message);
+  if (messages.size() >= kMaxQueued || bytes + size > kMaxQueuedBytes) {
     if (dropped++ == 0)
-      log::warning("custom message '{}' dropped: {} {} custom messages are waiting already (logged once)",
-                   message.type, CustomMessages::kMaxQueued, which);
+      log::warning(
+          "custom message '{}' ({} bytes) dropped: {} {} custom messages ({} bytes) are waiting "
+          "already (logged once)",
+          message.type, size, messages.size(), which, bytes);
     return false;
   }
-  queue.push_back(std::move(message));
+  bytes += size;
+  messages.push_back(std::move(message));
   return true;
 }
-}  // namespace
+
+std::optional<CustomMessage> CustomMessages::Queue::pop() {
+  if (messages.empty()) return std::nullopt;
+  CustomMessage m = std::move(messages.front());
+  messages.pop_front();
+  bytes -= size_of(m);
+  return m;
+}
 
 bool CustomMessages::deliver(CustomMessage message) {
   bool queued = false;
   {
     std::lock_guard lock(mutex_);
-    queued = push(arrived_, std::move(message), dropped_, "arrived");
+    queued = arrived_.push(std::move(message), "arrived");
   }
   if (queued) cv_.notify_all();
   return queued;
@@ -30,16 +43,13 @@ bool CustomMessages::deliver(CustomMessage message) {
 
 bool CustomMessages::wait_deliverable(std::chrono::milliseconds timeout) {
   std::unique_lock lock(mutex_);
-  cv_.wait_for(lock, timeout, [&] { return closed_ || (!held_ && !arrived_.empty()); });
-  return !closed_ && !held_ && !arrived_.empty();
+  return cv_.wait_for(lock, timeout, [&] { return !held_ && !arrived_.messages.empty(); });
 }
 
 std::optional<CustomMessage> CustomMessages::take_arrival(bool even_held) {
   std::lock_guard lock(mutex_);
-  if (arrived_.empty() || (held_ && !even_held)) return std::nullopt;
-  CustomMessage m = std::move(arrived_.front());
-  arrived_.pop_front();
-  return m;
+  if (held_ && !even_held) return std::nullopt;
+  return arrived_.pop();
 }
 
 void CustomMessages::hold() {
@@ -57,33 +67,24 @@ void CustomMessages::release() {
 
 bool CustomMessages::send(CustomMessage message) {
   std::lock_guard lock(mutex_);
-  return push(sent_, std::move(message), dropped_, "unsent");
+  return sent_.push(std::move(message), "unsent");
 }
 
 std::vector<CustomMessage> CustomMessages::take_sent() {
   std::lock_guard lock(mutex_);
-  std::vector<CustomMessage> out(std::make_move_iterator(sent_.begin()),
-                                 std::make_move_iterator(sent_.end()));
-  sent_.clear();
+  std::vector<CustomMessage> out;
+  while (auto m = sent_.pop()) out.push_back(std::move(*m));
   return out;
 }
 
 bool CustomMessages::has_sent() const {
   std::lock_guard lock(mutex_);
-  return !sent_.empty();
-}
-
-void CustomMessages::close() {
-  {
-    std::lock_guard lock(mutex_);
-    closed_ = true;
-  }
-  cv_.notify_all();
+  return !sent_.messages.empty();
 }
 
 std::size_t CustomMessages::dropped() const {
   std::lock_guard lock(mutex_);
-  return dropped_;
+  return arrived_.dropped + sent_.dropped;
 }
 
 }  // namespace cicada::scenario

@@ -29,14 +29,16 @@ struct CustomMessage {
 
 class CustomMessages {
  public:
-  // Either direction holds at most this many messages; beyond it a new one is dropped (counted, logged
-  // once): a peer that floods, or listeners that never keep up, cannot grow memory.
+  // Either direction holds at most this many messages and bytes; beyond them a new one is dropped
+  // (counted, logged once per direction): a peer that floods, or listeners that never keep up, cannot
+  // grow memory.
   static constexpr std::size_t kMaxQueued = 10'000;
+  static constexpr std::size_t kMaxQueuedBytes = 64u << 20;
 
   // --- the other side's messages, in arrival order ---
   // From the socket thread. False when it was dropped (the queue is full).
   bool deliver(CustomMessage message);
-  // True once an arrival can be taken while not held; false after `timeout` or close().
+  // True once an arrival can be taken while not held; false after `timeout`.
   bool wait_deliverable(std::chrono::milliseconds timeout);
   // The oldest arrival; none when empty, or when held and not `even_held` (a test_start taking what came
   // for its test takes held ones too).
@@ -50,19 +52,23 @@ class CustomMessages {
   std::vector<CustomMessage> take_sent();
   bool has_sent() const;
 
-  // Wakes every waiter for good (the process is ending).
-  void close();
   // Messages dropped because a queue was full, both directions.
   std::size_t dropped() const;
 
  private:
+  struct Queue {
+    std::deque<CustomMessage> messages;
+    std::size_t bytes = 0;
+    std::size_t dropped = 0;
+    bool push(CustomMessage&& message, const char* which);
+    std::optional<CustomMessage> pop();
+  };
+
   mutable std::mutex mutex_;
   std::condition_variable cv_;
-  std::deque<CustomMessage> arrived_;
-  std::deque<CustomMessage> sent_;
+  Queue arrived_;
+  Queue sent_;
   bool held_ = false;
-  bool closed_ = false;
-  std::size_t dropped_ = 0;
 };
 
 }  // namespace cicada::scenario

@@ -48,8 +48,17 @@ TEST(CustomMessages, AWaitingDeliveryIsWokenByAnArrivalOrARelease) {
   EXPECT_EQ(waiting.wait_for(50ms), std::future_status::timeout);  // held: still waiting
   box.release();
   EXPECT_TRUE(waiting.get());
-  box.close();
-  EXPECT_FALSE(box.wait_deliverable(60s));  // closed: returns at once
+}
+
+TEST(CustomMessages, BytesAreBoundedToo) {
+  CustomMessages box;
+  const std::string big(CustomMessages::kMaxQueuedBytes / 2, 'x');
+  EXPECT_TRUE(box.deliver({"big", big, "w"}));
+  EXPECT_FALSE(box.deliver({"big", big, "w"}));  // over the bytes with two messages waiting
+  EXPECT_TRUE(box.deliver({"small", "1", "w"}));
+  EXPECT_EQ(box.dropped(), 1u);
+  EXPECT_EQ(box.take_arrival()->type, "big");
+  EXPECT_TRUE(box.deliver({"big", big, "w"}));  // room again once taken
 }
 
 TEST(CustomMessages, EachDirectionIsBoundedAndCountsWhatItDropped) {

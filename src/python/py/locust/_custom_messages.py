@@ -59,8 +59,10 @@ def _deliver(held):
 def take_held():
     """A test starts (its test_start, before its listeners): what came for it runs now, in order, then
     messages go through as they arrive."""
-    _deliver(True)
-    _runtime.message_release()
+    try:
+        _deliver(True)
+    finally:
+        _runtime.message_release()
 
 
 def start():
@@ -74,8 +76,17 @@ def start():
 
 def _deliver_forever():
     while True:
-        if _runtime.message_wait(_WAIT_S):
-            _deliver(False)
+        try:
+            if _runtime.message_wait(_WAIT_S):
+                _deliver(False)
+        except Exception:  # cicada's own error: said, and the messages after it still go through
+            _log.error(f"Custom message delivery failed\n{traceback.format_exc()}")
+
+
+def listener_of(entry):
+    """(listener, concurrent) of a runner.custom_messages entry: register_message's pair, or a bare listener
+    from code that fills the dict itself, as Locust 2.12 keeps it."""
+    return entry if isinstance(entry, tuple) else (entry, False)
 
 
 def run_listener(runner, msg_type, data, node_id, source):
@@ -86,10 +97,10 @@ def run_listener(runner, msg_type, data, node_id, source):
     if entry is None:
         _log.warning(f"Unknown message type received{source}: {msg_type}")
         return
-    listener, concurrent = entry
+    listener, concurrent = listener_of(entry)
     try:
         value = json.loads(data)
-    except ValueError as e:
+    except Exception as e:  # bytes from the network: not JSON, not UTF-8, nested too deep
         _log.warning(f"Custom message {msg_type} received{source} dropped: its data is not JSON ({e})")
         return
     message = Message(msg_type, value, node_id)

@@ -88,7 +88,7 @@ class LocalRunner(Runner):
         if entry is None:
             logging.warning(f"Unknown message type received: {msg_type}")
             return
-        listener, _concurrent = entry
+        listener, _concurrent = _custom_messages.listener_of(entry)
         listener(environment=self.environment, msg=Message(msg_type, data, "local"))
 
 
