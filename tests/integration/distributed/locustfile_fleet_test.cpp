@@ -55,7 +55,7 @@ struct FleetRun {
 };
 
 FleetRun run_fleet(ScriptedServer& server, const std::filesystem::path& locustfile, bool remove_after_start,
-                   std::vector<std::string> master_extra = {}) {
+                   std::vector<std::string> master_extra = {}, std::vector<std::string> worker_extra = {}) {
   const auto dir = locustfile.parent_path();
   const int port = ScriptedServer::closed_port();
   const auto prefix = dir / "run";
@@ -69,7 +69,7 @@ FleetRun run_fleet(ScriptedServer& server, const std::filesystem::path& locustfi
   std::vector<std::unique_ptr<ChildProcess>> workers;
   FleetRun r;
   for (int i = 0; i < 2; ++i) {
-    workers.push_back(std::make_unique<ChildProcess>(worker_argv(port), worker_dir.path()));
+    workers.push_back(std::make_unique<ChildProcess>(worker_argv(port, worker_extra), worker_dir.path()));
     r.worker_pids.push_back(workers.back()->pid());
   }
   const auto code = master.wait(40s);
@@ -129,6 +129,36 @@ TEST(LocustfileFleet, AnExceptionsNodesAreTheWorkersThatRaisedIt) {
   EXPECT_EQ(std::count(nodes.begin(), nodes.end(), ','), 1) << nodes;
   for (const int pid : r.worker_pids)
     EXPECT_NE(nodes.find("_" + std::to_string(pid) + "_"), std::string::npos) << nodes;
+}
+
+// The master's test_start runs while the master keeps its workers (heartbeats): one that takes longer than
+// their --master-timeout (3 s of sleep against 2 s) no longer makes them leave before the test starts, as
+// it did once test_start waited for the workers to connect.
+TEST(LocustfileFleet, AMasterTestStartLongerThanTheWorkersMasterTimeoutKeepsThem) {
+  ScriptedServer server;
+  server.set_fallback(ScriptedReply::respond(200, "ok").after(5ms));
+  TempDir dir;
+  const auto path = dir.path() / "slow_start_locustfile.py";
+  std::ofstream(path)
+      << "import time\n"
+         "from locust import HttpUser, task, constant, events\n"
+         "from locust.runners import MasterRunner\n"
+         "@events.test_start.add_listener\n"
+         "def slow(environment, **kw):\n"
+         "    if isinstance(environment.runner, MasterRunner):\n"
+         "        time.sleep(3)\n"
+         "        print(f'master test_start done with {environment.runner.worker_count} workers', "
+         "flush=True)\n"
+         "class PyGetter(HttpUser):\n"
+         "    wait_time = constant(0.05)\n"
+         "    @task\n"
+         "    def get(self):\n"
+         "        self.client.get('/py/item')\n";
+  const FleetRun r = run_fleet(server, path, false, {}, {"--master-timeout", "2"});
+  EXPECT_EQ(r.master_code, 0) << r.master_err;
+  EXPECT_EQ(r.master_err.find("quit:"), std::string::npos) << r.master_err;  // no worker left
+  EXPECT_GT(r.counted, 40u) << r.master_err;
+  EXPECT_EQ(r.counted, server.request_count()) << r.master_err;
 }
 
 }  // namespace
