@@ -188,52 +188,123 @@ bool wait_count(const ChildProcess& p, const std::string& needle, std::size_t n,
   return true;
 }
 
-// A locustfile's test_start and test_stop fire for each test started and stopped from the web UI, on the
-// master and on the worker (as Locust fires them on each), and quitting once on each when they quit.
-TEST(MasterWeb, ALocustfilesTestStartAndStopFireForEachTestOnTheMasterAndTheWorker) {
-  ScriptedServer server;
-  server.set_fallback(ScriptedReply::respond(200, "ok"));
-  TempDir dir;
-  const auto scenario = dir.path() / "events.py";
-  std::ofstream(scenario) << kEventsLocustfile;
-  const int port = ScriptedServer::closed_port();
-  ChildProcess master(web_master_argv(scenario, server.url(), port), dir.path());
-  const auto ui = ui_port(master);
-  ASSERT_NE(ui, 0) << master.err();
-  std::vector<std::unique_ptr<ChildProcess>> workers;
-  workers.push_back(std::make_unique<ChildProcess>(worker_argv(port)));
-  ChildProcess& worker = *workers.front();
-  json s;
-  ASSERT_TRUE(stats_until(
-      ui, [](const json& j) { return j.value("worker_count", 0) == 1; }, s))
-      << s.dump() << master.err();
-  EXPECT_EQ(count_occurrences(master.out(), "test_start"), 0u) << master.out();  // nothing started yet
-
-  for (std::size_t test = 1; test <= 2; ++test) {
-    ASSERT_EQ(swarm(ui, "user_count=2&spawn_rate=100").value("success", false), true) << master.err();
+// A web UI master running `locustfile` (written into `dir`) with one real worker connected.
+struct WebFleet {
+  WebFleet(const TempDir& dir, const char* locustfile) {
+    server.set_fallback(ScriptedReply::respond(200, "ok"));
+    const auto scenario = dir.path() / "locustfile.py";
+    std::ofstream(scenario) << locustfile;
+    const int port = ScriptedServer::closed_port();
+    master = std::make_unique<ChildProcess>(web_master_argv(scenario, server.url(), port), dir.path());
+    ui = ui_port(*master);
+    if (ui == 0) return;
+    workers.push_back(std::make_unique<ChildProcess>(worker_argv(port)));
+    json s;
+    connected = stats_until(
+        ui, [](const json& j) { return j.value("worker_count", 0) == 1; }, s);
+  }
+  // Starts a test from the UI (`form`), waits until it made requests, stops it and waits until it stopped.
+  void run_test(const std::string& form) const {
+    ASSERT_EQ(swarm(ui, form).value("success", false), true) << master->err();
+    json s;
     ASSERT_TRUE(stats_until(
         ui, [](const json& j) { return j["state"] == "running" && j["stats"].back()["num_requests"] > 5; },
         s))
-        << s.dump(2) << master.err();
+        << s.dump(2) << master->err();
     ASSERT_EQ(get_json(ui, "/stop").value("success", false), true);
     ASSERT_TRUE(stats_until(
         ui, [](const json& j) { return j["state"] == "stopped"; }, s))
         << s.dump(2);
+  }
+  // Ctrl-C: the master quits with code 0, and its worker with it.
+  void quit() {
+    master->signal(SIGINT);
+    const auto code = master->wait(20s);
+    ASSERT_TRUE(code) << master->err();
+    EXPECT_EQ(*code, 0) << master->err();
+    expect_workers_quit(workers);
+  }
+
+  ScriptedServer server;
+  std::unique_ptr<ChildProcess> master;
+  std::uint16_t ui = 0;
+  std::vector<std::unique_ptr<ChildProcess>> workers;
+  bool connected = false;
+};
+
+// A locustfile's test_start and test_stop fire for each test started and stopped from the web UI, on the
+// master and on the worker (as Locust fires them on each), and quitting once on each when they quit.
+TEST(MasterWeb, ALocustfilesTestStartAndStopFireForEachTestOnTheMasterAndTheWorker) {
+  TempDir dir;
+  WebFleet fleet(dir, kEventsLocustfile);
+  ASSERT_TRUE(fleet.connected) << fleet.master->err();
+  const ChildProcess& master = *fleet.master;
+  const ChildProcess& worker = *fleet.workers.front();
+  EXPECT_EQ(count_occurrences(master.out(), "test_start"), 0u) << master.out();  // nothing started yet
+
+  for (std::size_t test = 1; test <= 2; ++test) {
+    ASSERT_NO_FATAL_FAILURE(fleet.run_test("user_count=2&spawn_rate=100"));
     EXPECT_TRUE(wait_count(master, "test_stop on MasterRunner", test)) << master.out() << master.err();
     EXPECT_TRUE(wait_count(worker, "test_stop on WorkerRunner", test)) << worker.out() << worker.err();
     EXPECT_EQ(count_occurrences(master.out(), "test_start on MasterRunner"), test) << master.out();
     EXPECT_EQ(count_occurrences(worker.out(), "test_start on WorkerRunner"), test) << worker.out();
   }
 
-  master.signal(SIGINT);
-  const auto code = master.wait(20s);
-  ASSERT_TRUE(code) << master.err();
-  EXPECT_EQ(*code, 0) << master.err();
-  expect_workers_quit(workers);
+  fleet.quit();
   EXPECT_EQ(count_occurrences(master.out(), "test_stop on MasterRunner"), 2u) << master.out();
   EXPECT_EQ(count_occurrences(master.out(), "quitting on MasterRunner"), 1u) << master.out();
   EXPECT_EQ(count_occurrences(worker.out(), "test_stop on WorkerRunner"), 2u) << worker.out();
   EXPECT_EQ(count_occurrences(worker.out(), "quitting on WorkerRunner"), 1u) << worker.out();
+}
+
+// Custom messages with a web UI master over two tests: what the master's test_start sends reaches each
+// test's own load of the locustfile on the worker (it loads the file again per test) before that test's
+// test_start there, with the UI's user count as target_user_count; the worker's answers reach the master.
+constexpr const char* kMessagesLocustfile =
+    "from locust import HttpUser, task, constant, events\n"
+    "from locust.runners import MasterRunner, WorkerRunner\n"
+    "received = []  # this load's\n"
+    "tests = [0]\n"
+    "def noted(environment, msg, **kw):\n"
+    "    received.append(msg.data)\n"
+    "    environment.runner.send_message('thanks', msg.data)\n"
+    "def thanked(environment, msg, **kw):\n"
+    "    print(f'master thanked for {msg.data}', flush=True)\n"
+    "@events.init.add_listener\n"
+    "def init(environment, **kw):\n"
+    "    if isinstance(environment.runner, WorkerRunner):\n"
+    "        environment.runner.register_message('note', noted)\n"
+    "    else:\n"
+    "        environment.runner.register_message('thanks', thanked)\n"
+    "@events.test_start.add_listener\n"
+    "def started(environment, **kw):\n"
+    "    if isinstance(environment.runner, MasterRunner):\n"
+    "        tests[0] += 1\n"
+    "        users = environment.runner.target_user_count\n"
+    "        environment.runner.send_message('note', f'test {tests[0]} of {users} users')\n"
+    "    else:\n"
+    "        print(f'worker test_start has {received}', flush=True)\n"
+    "class PyGetter(HttpUser):\n"
+    "    wait_time = constant(0.05)\n"
+    "    @task\n"
+    "    def get(self):\n"
+    "        self.client.get('/x')\n";
+
+TEST(MasterWeb, CustomMessagesOfEachTestReachThatTestsLoadOnTheWorker) {
+  TempDir dir;
+  WebFleet fleet(dir, kMessagesLocustfile);
+  ASSERT_TRUE(fleet.connected) << fleet.master->err();
+  ASSERT_NO_FATAL_FAILURE(fleet.run_test("user_count=2&spawn_rate=100"));
+  ASSERT_NO_FATAL_FAILURE(fleet.run_test("user_count=3&spawn_rate=100"));
+  const ChildProcess& master = *fleet.master;
+  const ChildProcess& worker = *fleet.workers.front();
+  EXPECT_TRUE(wait_count(master, "master thanked for test 2 of 3 users", 1)) << master.out() << master.err();
+  fleet.quit();
+  EXPECT_EQ(count_occurrences(worker.out(), "worker test_start has ['test 1 of 2 users']"), 1u)
+      << worker.out();
+  EXPECT_EQ(count_occurrences(worker.out(), "worker test_start has ['test 2 of 3 users']"), 1u)
+      << worker.out();
+  EXPECT_EQ(count_occurrences(master.out(), "master thanked for test 1 of 2 users"), 1u) << master.out();
 }
 
 }  // namespace
