@@ -45,18 +45,19 @@ Result<distributed::ScenarioPayload> read_scenario(const std::string& file,
   return distributed::ScenarioPayload{kind, file, text.str(), parsed_options};
 }
 
-// Runs a locustfile's hook (test_start, test_stop) on a thread of its own while this one keeps the
-// workers (heartbeats, hellos, what they and the hook send): a hook that takes longer than the workers'
-// --master-timeout must not make them leave.
+// Runs a locustfile's hook (test_start, test_stop) while a thread of its own keeps the workers
+// (heartbeats, hellos, what they and the hook send): a hook that takes longer than the workers'
+// --master-timeout must not make them leave. The hook stays on this thread, as Locust runs it on its main
+// thread (signal.signal works there); the socket is the pump's until it is joined.
 void run_pumping(distributed::MasterRunner& master, const std::function<void()>& hook) {
   if (!hook) return;
   std::atomic<bool> done{false};
-  std::thread thread([&] {
-    hook();
-    done.store(true);
+  std::thread pump([&] {
+    while (!done.load()) master.pump(10ms);
   });
-  while (!done.load()) master.pump(10ms);
-  thread.join();
+  hook();
+  done.store(true);
+  pump.join();
 }
 
 }  // namespace

@@ -133,19 +133,21 @@ TEST(LocustfileFleet, AnExceptionsNodesAreTheWorkersThatRaisedIt) {
 
 // The master's test_start runs while the master keeps its workers (heartbeats): one that takes longer than
 // their --master-timeout (3 s of sleep against 2 s) no longer makes them leave before the test starts, as
-// it did once test_start waited for the workers to connect.
+// it did once test_start waited for the workers to connect; and the hook runs on the main thread, as
+// Locust's, where signal.signal works.
 TEST(LocustfileFleet, AMasterTestStartLongerThanTheWorkersMasterTimeoutKeepsThem) {
   ScriptedServer server;
   server.set_fallback(ScriptedReply::respond(200, "ok").after(5ms));
   TempDir dir;
   const auto path = dir.path() / "slow_start_locustfile.py";
   std::ofstream(path)
-      << "import time\n"
+      << "import signal, time\n"
          "from locust import HttpUser, task, constant, events\n"
          "from locust.runners import MasterRunner\n"
          "@events.test_start.add_listener\n"
          "def slow(environment, **kw):\n"
          "    if isinstance(environment.runner, MasterRunner):\n"
+         "        signal.signal(signal.SIGUSR2, lambda *a: None)  # main thread only\n"
          "        time.sleep(3)\n"
          "        print(f'master test_start done with {environment.runner.worker_count} workers', "
          "flush=True)\n"
