@@ -141,9 +141,7 @@ bool bind_master(distributed::MasterRunner& master, const CliOptions* o = nullpt
 }  // namespace
 
 int run_master(const CliOptions& o, runner::RunDescription description, ObserverSet& observers,
-               const scenario::LoadedScenario* locustfile) {
-  static const scenario::LoadedScenario kNone;
-  const scenario::LoadedScenario& hooks = locustfile ? *locustfile : kNone;
+               const scenario::LoadedScenario& hooks) {
   auto payload = read_scenario(o.scenario_file, hooks.parsed_options);
   if (!payload) {
     std::cerr << "cicada: " << payload.error().message << "\n";

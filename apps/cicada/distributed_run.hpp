@@ -22,12 +22,13 @@ int run_worker(const CliOptions& o);
 // `cicada --master --headless`: the test `description` (distributed/master_session.hpp
 // describe_fleet_test) run on the workers with the same observers as a local run. Returns the exit
 // code: 2 when no worker could run the test (C++ compile error...). It calls observers.finish(), not
-// exit(): the caller does, with the code the process ends with. locustfile: a locustfile's hooks (its
-// scenario already taken into `description`): its parsed_options go to the workers, its runner is given
-// the fleet's test, its test_start fires once the workers are connected, before they start (as Locust's
-// master fires it), and its test_stop after the test, before the workers are told to quit.
+// exit(): the caller does, with the code the process ends with. hooks: the loaded scenario's (its
+// scenario already taken into `description`; a locustfile's are set): its parsed_options go to the
+// workers, its runner is given the fleet's test, its test_start fires once the workers are connected,
+// before they start (as Locust's master fires it), and its test_stop after the test, before the workers
+// are told to quit.
 int run_master(const CliOptions& o, runner::RunDescription description, ObserverSet& observers,
-               const scenario::LoadedScenario* locustfile = nullptr);
+               const scenario::LoadedScenario& hooks);
 
 // `cicada --master` without --headless: the web UI (apps/cicada/web_command.hpp) with its tests run by
 // the workers; they stay connected between tests. Returns the exit code.

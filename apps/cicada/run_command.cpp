@@ -150,7 +150,7 @@ int run_load_test(const CliOptions& o) {
     }
     // A locustfile's test_start/test_stop fire on the master around the fleet's test (run_master), and
     // on each worker around its part, as in Locust; quitting once the workers are gone.
-    int code = run_master(o, std::move(*description), observers, &*loaded);
+    int code = run_master(o, std::move(*description), observers, *loaded);
     if (loaded->on_quit) loaded->on_quit();
     // A usage error (a port in use): no test ran, and a quitting listener setting 0 must not hide it.
     if (code != kUsageError) code = scenario_exit_code(*loaded, code);

@@ -295,7 +295,7 @@ void FleetBackend::log_fixed_shares(std::size_t workers) const {
 constexpr int kDrainAtMost = 10'000;  // messages read at once before judging silence
 
 void FleetBackend::send_custom_messages() {
-  if (!master_.messages || !master_.messages->has_sent()) return;
+  if (!master_.messages) return;
   for (auto& m : master_.messages->take_sent()) {
     const Message out{"master", Custom{m.type, m.data}};
     if (m.node.empty()) {

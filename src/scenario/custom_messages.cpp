@@ -77,11 +77,6 @@ std::vector<CustomMessage> CustomMessages::take_sent() {
   return out;
 }
 
-bool CustomMessages::has_sent() const {
-  std::lock_guard lock(mutex_);
-  return !sent_.messages.empty();
-}
-
 std::size_t CustomMessages::dropped() const {
   std::lock_guard lock(mutex_);
   return arrived_.dropped + sent_.dropped;

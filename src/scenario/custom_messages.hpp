@@ -49,8 +49,7 @@ class CustomMessages {
   // --- this side's messages, in the order sent ---
   // From scenario code. False when it was dropped (the queue is full).
   bool send(CustomMessage message);
-  std::vector<CustomMessage> take_sent();
-  bool has_sent() const;
+  std::vector<CustomMessage> take_sent();  // empty (one lock, no allocation) when nothing was sent
 
   // Messages dropped because a queue was full, both directions.
   std::size_t dropped() const;

@@ -28,8 +28,8 @@ struct RunView {
   std::function<void()> quit;          // runner.quit(): stop the test and end the process, as Ctrl-C does
   std::function<std::string()> state;  // Locust's runner state names: "spawning", "running", "stopped"...
   std::function<std::shared_ptr<const stats::Snapshot>()> snapshot;  // the latest second's; may be null
-  std::function<int()>
-      target_users;  // runner.target_user_count (runner::TestRun::target_users); may be empty
+  // runner.target_user_count (runner::TestRun::target_users); may be empty.
+  std::function<int()> target_users;
   // A master's workers (runner.clients, runner.worker_count); empty in a run of one process.
   std::function<std::vector<runner::WorkerStatus>()> workers;
 };

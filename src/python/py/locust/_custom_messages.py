@@ -14,6 +14,7 @@ import threading
 import traceback
 
 from locust import _runtime
+from locust.rpc import Message
 
 _log = logging.getLogger("locust.runners")  # Locust's runner logs these
 _lock = threading.Lock()  # one delivery at a time: listeners run in arrival order
@@ -92,7 +93,6 @@ def listener_of(entry):
 def run_listener(runner, msg_type, data, node_id, source):
     """One arrival for `runner`'s listener of its type (Locust 2.12's logs; source: " from worker ID" on a
     master, "" on a worker)."""
-    from locust.rpc import Message
     entry = runner.custom_messages.get(msg_type)
     if entry is None:
         _log.warning(f"Unknown message type received{source}: {msg_type}")
