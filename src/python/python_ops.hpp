@@ -9,7 +9,7 @@ enum Op : int {
   kOpSleep = 1,   // (1, seconds)
   kOpSettle = 2,  // (2, ticket, failed: None (default) | bool, message, raw)
   kOpSample = 3,  // (3, request_type, name, response_time_ms, response_length, error|None)
-  kOpException = 4,  // (4, message, traceback, repr)
+  kOpException = 4,  // (4, message, traceback: frames only, log text: "Traceback ..." to "ValueError: ...")
   kOpCookies = 5,    // (5, action, name|None, value|None): the user's cookie jar; answered at once (below)
   kOpDone = 9,       // (9, outcome): the call returned
 };

@@ -545,7 +545,8 @@ void PythonUser::perform_exception(PyObject* op) {
   const std::string message = str_of(PyTuple_GET_ITEM(op, 1));
   const std::string traceback = str_of(PyTuple_GET_ITEM(op, 2));
   stats_of(native()).record_exception(message, traceback);
-  log::error("{}\n{}", message, traceback);
+  // As Locust's logging.error("%s\n%s", e, traceback.format_exc()): the table keeps the frames only.
+  log::error("{}\n{}", message, str_of(PyTuple_GET_ITEM(op, 3)));
 }
 
 }  // namespace cicada::python

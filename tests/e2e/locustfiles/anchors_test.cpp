@@ -75,15 +75,40 @@ class Raising(HttpUser):
         self.helper()
 
     def helper(self):
-        raise ValueError("bad value from the task")
+        try:
+            {}["missing"]
+        except KeyError as e:
+            raise ValueError("bad value from the task") from e
 )py");
   EXPECT_EQ(run(file, {}, 1, 2), 1) << log();
   const auto rows = csv("exceptions");
   ASSERT_EQ(rows.size(), 2u) << log();
   EXPECT_GT(std::stoull(rows[1][0]), 0u);
   EXPECT_EQ(rows[1][1], "bad value from the task");
+  // The table keeps the frames only, as Locust's.
   EXPECT_NE(rows[1][2].find("raising.py\", line 10, in fail_later"), std::string::npos) << rows[1][2];
-  EXPECT_NE(rows[1][2].find("raising.py\", line 13, in helper"), std::string::npos) << rows[1][2];
+  EXPECT_NE(rows[1][2].find("raising.py\", line 16, in helper"), std::string::npos) << rows[1][2];
+  EXPECT_EQ(rows[1][2].find("Traceback"), std::string::npos) << rows[1][2];
+  // The log says it as Locust's logging.error("%s\n%s", e, traceback.format_exc()) does: the message, then
+  // Python's own text with what was raised (its type on the last line) and its cause; no frame of
+  // cicada's own machinery.
+  const std::string logged = log();
+  const auto at = logged.find("ERROR/cicada: bad value from the task\nTraceback (most recent call last):\n");
+  ASSERT_NE(at, std::string::npos) << logged;
+  // In this order (Python 3.11 may add a line of carets under a frame's code).
+  std::size_t from = at;
+  for (const std::string part :
+       {"line 14, in helper\n    {}[\"missing\"]\n", "\nKeyError: 'missing'\n",
+        "\nThe above exception was the direct cause of the following exception:\n\n"
+        "Traceback (most recent call last):\n",
+        "line 10, in fail_later\n",
+        "line 16, in helper\n    raise ValueError(\"bad value from the task\") from e\n",
+        "\nValueError: bad value from the task\n"}) {
+    const auto found = logged.find(part, from);
+    ASSERT_NE(found, std::string::npos) << "no " << part << " after " << logged.substr(from, 600);
+    from = found + part.size();
+  }
+  EXPECT_EQ(logged.find("<cicada>"), std::string::npos) << logged;
   // The user went on after each exception: every task made its request.
   const auto stats = csv("stats");
   EXPECT_EQ(std::stoull(rows[1][0]), count(find_row(stats, "GET", "/health"), 2));

@@ -3,7 +3,6 @@ they run). Signatures and results as gevent's; an exception in a spawned greenle
 traceback, as gevent's hub prints it, and kept for get() and .exception."""
 import logging
 import threading
-import traceback
 
 import greenlet as _greenlet
 
@@ -181,9 +180,7 @@ class Greenlet(_greenlet.greenlet):
 
 def _report(where, e):
     """gevent's hub prints a spawned greenlet's exception and goes on; so does cicada, in its log."""
-    text = _runtime.format_traceback(e.__traceback__)
-    logging.error("Traceback (most recent call last):\n%s%s\n%r failed with %s", text,
-                  "".join(traceback.format_exception_only(type(e), e)).rstrip(), where, type(e).__name__)
+    logging.error("%s\n%r failed with %s", _runtime.format_exception(e).rstrip(), where, type(e).__name__)
 
 
 def spawn(run, *args, **kwargs):

@@ -156,9 +156,34 @@ def record_sample(request_type, name, response_time, response_length, exception)
                 error))
 
 
+def _user_frames(frames):
+    return traceback.StackSummary.from_list([f for f in frames if not f.filename.startswith(_OWN_PREFIX)])
+
+
 def format_traceback(tb):
-    frames = [f for f in traceback.extract_tb(tb) if not f.filename.startswith(_OWN_PREFIX)]
-    return "".join(traceback.format_list(frames))
+    """The frames of tb, cicada's own left out: the exceptions table's traceback, as Locust's (frames only)."""
+    return "".join(_user_frames(traceback.extract_tb(tb)).format())
+
+
+def format_exception(exc):
+    """What Locust's traceback.format_exc() logs below an exception's message: "Traceback (most recent call
+    last):", the frames (cicada's own left out), "ValueError: the message", and the causes and contexts
+    before it as Python prints them. Without the last line a log says "always" and not what was raised."""
+    te = traceback.TracebackException(type(exc), exc, exc.__traceback__)
+    seen, todo = set(), [te]
+    while todo:  # every exception of the chain (a cycle of contexts is possible: each one once)
+        t = todo.pop()
+        if id(t) in seen:
+            continue
+        seen.add(id(t))
+        t.stack = _user_frames(t.stack)
+        todo += [c for c in (t.__cause__, t.__context__) if c is not None]
+    return "".join(te.format())
+
+
+def exception_op(exc):
+    """The engine's record of an exception that escaped user code: its table row and its log line."""
+    return (OP_EXCEPTION, str(exc), format_traceback(exc.__traceback__), format_exception(exc))
 
 
 def report_user_error(where, exc):
@@ -167,8 +192,7 @@ def report_user_error(where, exc):
     tb = exc.__traceback__
     user = getattr(where, "user", where)
     events.user_error.fire(user_instance=user, exception=exc, tb=tb)
-    text = format_traceback(tb)
-    _to_engine((OP_EXCEPTION, str(exc), text, repr(exc)))
+    _to_engine(exception_op(exc))
 
 
 # --- entry points the engine calls, each in a new greenlet ------------------------------------------
@@ -297,5 +321,5 @@ def construct_user(holder, cls, environment, host):
     except GreenletExit:  # the run stopped the user meanwhile (a _Quit is one)
         return (OP_DONE, DONE_STOP_USER)
     except (Exception, TaskDidNotYield) as e:
-        _to_engine((OP_EXCEPTION, str(e), format_traceback(e.__traceback__), repr(e)))
+        _to_engine(exception_op(e))
     return (OP_DONE, DONE_OK)
