@@ -91,6 +91,7 @@ distributed::MasterOptions master_options(const DistributedOptions& d, const Sce
   if (d.expect_workers_max_wait_s > 0) mo.expect_workers_max_wait = millis(d.expect_workers_max_wait_s);
   mo.worker_timeout = millis(d.worker_timeout_s);
   mo.fixed_counts = distributed::fixed_counts_of(scenario);
+  mo.weighted_cycle = distributed::weighted_cycle_of(scenario);
   if (kind == "py") mo.messages = python::process_custom_messages();
   return mo;
 }

@@ -43,6 +43,7 @@ void fields(Io& io, Start& m) {
   io("arrival_rate", m.arrival_rate);
   io("max_inflight", m.max_inflight);
   io("fixed_counts", m.fixed_counts);
+  io("weighted_counts", m.weighted_counts);
 }
 template <class Io>
 void fields(Io& io, Spawn& m) {
@@ -52,6 +53,7 @@ void fields(Io& io, Spawn& m) {
   io("arrival_rate", m.arrival_rate);
   io("max_inflight", m.max_inflight);
   io("fixed_counts", m.fixed_counts);
+  io("weighted_counts", m.weighted_counts);
 }
 template <class Io>
 void fields(Io& io, Stop& m) {

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "runner/user_mix.hpp"
+
 namespace cicada::distributed {
 
 std::vector<Share> split_users(int users, double spawn_rate, std::size_t n) {
@@ -40,6 +42,28 @@ std::map<std::string, int> split_fixed_counts(const std::map<std::string, int>& 
     offset = (offset + extra) % n;
   }
   return share;
+}
+
+std::vector<std::string> weighted_cycle_of(const Scenario& scenario) {
+  runner::UserMix mix(scenario.user_types);
+  std::vector<std::string> names;
+  names.reserve(mix.cycle().size());
+  for (const std::uint32_t t : mix.cycle()) names.push_back(scenario.user_types[t].name);
+  return names;
+}
+
+std::vector<std::map<std::string, int>> split_weighted_counts(const std::vector<std::string>& cycle,
+                                                              int fixed_total, int users, std::size_t n) {
+  std::vector<std::map<std::string, int>> shares(n);
+  if (n == 0 || cycle.empty()) return shares;
+  for (auto& share : shares)
+    for (const auto& name : cycle) share[name] = 0;
+  const int first = std::max(0, fixed_total);
+  for (int k = first; k < users; ++k) {
+    const auto position = static_cast<std::size_t>(k - first) % cycle.size();
+    ++shares[static_cast<std::size_t>(k) % n][cycle[position]];
+  }
+  return shares;
 }
 
 std::size_t split_max_inflight(std::size_t max_inflight, std::size_t n) {

@@ -30,6 +30,15 @@ std::map<std::string, int> fixed_counts_of(const Scenario& scenario);
 // workers give one each, not both to worker 0, whose single user could run only one of them).
 std::map<std::string, int> split_fixed_counts(const std::map<std::string, int>& fixed, std::size_t i,
                                               std::size_t n);
+// One cycle of Locust's order of the scenario's weighted user types (runner::UserMix): type names.
+std::vector<std::string> weighted_cycle_of(const Scenario& scenario);
+// Each of n workers' users of each weighted type (every type of the cycle named, 0 included) when the fleet
+// runs `users`, as Locust's dispatcher deals them: the `fixed_total` fixed users first (split_fixed_counts
+// deals those), then the weighted ones in the cycle's order, the fleet's user k to worker k mod n (so each
+// worker's users add up to its split_users share). Weights alone, applied in each worker, would not: four
+// users of weights 3:1 on two workers ran two of the heavier type each and none of the other.
+std::vector<std::map<std::string, int>> split_weighted_counts(const std::vector<std::string>& cycle,
+                                                              int fixed_total, int users, std::size_t n);
 // One worker's share of an open-model test's --max-inflight over n workers: rounded up, at least 1.
 std::size_t split_max_inflight(std::size_t max_inflight, std::size_t n);
 

@@ -221,8 +221,7 @@ void FleetBackend::drop_workers_missing_options() {
   for (const auto& f : refused) fail_worker(f.id, f.message);
 }
 
-void FleetBackend::start_worker(WorkerInfo& w, double arrival_share,
-                                std::map<std::string, int> fixed_counts) {
+void FleetBackend::start_worker(WorkerInfo& w, double arrival_share, runner::TypeShares shares) {
   Start start;
   start.test_id = test_id_;
   start.scenario = scenario_;
@@ -234,7 +233,8 @@ void FleetBackend::start_worker(WorkerInfo& w, double arrival_share,
   start.open_model = open_model_;
   start.arrival_rate = arrival_share;
   if (start.open_model) start.max_inflight = split_max_inflight(options_.max_inflight, workers_.size());
-  start.fixed_counts = std::move(fixed_counts);
+  start.fixed_counts = std::move(shares.fixed);
+  start.weighted_counts = std::move(shares.weighted);
   w.test_id = test_id_;
   w.last_seq = 0;
   w.stopped = false;
@@ -251,14 +251,20 @@ void FleetBackend::rebalance() {
   auto& list = workers_.workers();
   const auto shares = split_users(target_users_, spawn_rate_, list.size());
   const double arrival_share = list.empty() ? 0.0 : arrival_rate_ / static_cast<double>(list.size());
+  int fixed_total = 0;
+  for (const auto& [type, count] : master_.fixed_counts) fixed_total += std::max(0, count);
+  auto weighted =
+      open_model_ ? std::vector<std::map<std::string, int>>(list.size())
+                  : split_weighted_counts(master_.weighted_cycle, fixed_total, target_users_, list.size());
   for (std::size_t i = 0; i < list.size(); ++i) {
     WorkerInfo& w = list[i];
     w.assigned_users = shares[i].users;
     // Fixed counts are shared over the workers there are now, so a lost worker's fixed users start on
-    // the others and a worker that joins takes its part of them.
-    auto fixed = split_fixed_counts(master_.fixed_counts, i, list.size());
+    // the others and a worker that joins takes its part of them; the weighted users likewise.
+    runner::TypeShares types{split_fixed_counts(master_.fixed_counts, i, list.size()),
+                             std::move(weighted[i])};
     if (w.test_id != test_id_) {
-      start_worker(w, arrival_share, std::move(fixed));
+      start_worker(w, arrival_share, std::move(types));
       continue;
     }
     Spawn spawn;
@@ -267,7 +273,8 @@ void FleetBackend::rebalance() {
     spawn.spawn_rate = shares[i].spawn_rate;
     spawn.arrival_rate = arrival_share;
     if (open_model_) spawn.max_inflight = split_max_inflight(options_.max_inflight, list.size());
-    spawn.fixed_counts = std::move(fixed);
+    spawn.fixed_counts = std::move(types.fixed);
+    spawn.weighted_counts = std::move(types.weighted);
     socket_.send(w.id, Message{"master", std::move(spawn)});
   }
   if (!master_.fixed_counts.empty() && !open_model_) log_fixed_shares(list.size());
@@ -387,7 +394,7 @@ void FleetBackend::begin() {
   target_users_ = 0;
 }
 
-void FleetBackend::set_users(int users, double spawn_rate, const std::map<std::string, int>&, MonoTime) {
+void FleetBackend::set_users(int users, double spawn_rate, const runner::TypeShares&, MonoTime) {
   // The scenario's fixed counts are the master's own (MasterOptions::fixed_counts), shared in rebalance.
   target_users_ = users;
   spawn_rate_ = spawn_rate;

@@ -44,6 +44,10 @@ struct MasterOptions {
   // The scenario's user types with a fixed count (dispatch.hpp fixed_counts_of): shared over the live
   // workers (again on every join and loss), so the fleet runs each count once rather than once per worker.
   std::map<std::string, int> fixed_counts;
+  // One cycle of Locust's order of the weighted user types (dispatch.hpp weighted_cycle_of): each worker
+  // is told its users of each (split_weighted_counts), as Locust's dispatcher deals them. Empty: each
+  // worker's own weights decide.
+  std::vector<std::string> weighted_cycle;
   // A locustfile's custom messages (runner.send_message): what its workers send is delivered here, what
   // the master's code sends is taken from here and sent on. None: a worker's custom messages are dropped.
   std::shared_ptr<scenario::CustomMessages> messages;
@@ -81,8 +85,7 @@ class FleetBackend final : public runner::RunBackend {
   // runner::RunBackend
   void begin() override;
   void state_changed(runner::RunState s) override { state_.store(s); }
-  void set_users(int users, double spawn_rate, const std::map<std::string, int>& fixed_counts,
-                 MonoTime now) override;
+  void set_users(int users, double spawn_rate, const runner::TypeShares& shares, MonoTime now) override;
   bool spawn_step(MonoTime now) override;
   void start_arrivals(MonoTime origin, double rate, std::size_t max_inflight) override;
   void set_arrival_rate(double rate) override;
@@ -102,7 +105,7 @@ class FleetBackend final : public runner::RunBackend {
   // A missing worker spoke again: re-admitted (WorkerTable::readmit), given a fresh share or told to stop.
   void readmitted(WorkerInfo& worker, MonoTime now);
   void drop_workers_missing_options();
-  void start_worker(WorkerInfo& worker, double arrival_share, std::map<std::string, int> fixed_counts);
+  void start_worker(WorkerInfo& worker, double arrival_share, runner::TypeShares shares);
   void rebalance();
   void log_fixed_shares(std::size_t workers) const;
   void heartbeat(MonoTime now);

@@ -70,6 +70,9 @@ struct Start {
   double arrival_rate = 0;                  // open model: this worker's share of the iterations per second
   std::uint64_t max_inflight = 0;           // open model: this worker's share of --max-inflight; 0: its own
   std::map<std::string, int> fixed_counts;  // user type -> this worker's share of its fixed count
+  // Added within version 2 (an older master sends none: the worker's weights decide): weighted user type
+  // -> this worker's users of it (dispatch.hpp split_weighted_counts).
+  std::map<std::string, int> weighted_counts;
 };
 
 // Master -> worker: a new share of users (a ramp, or a rebalance after a worker joined or left).
@@ -81,6 +84,7 @@ struct Spawn {
   // Added in version 1 (absent from older masters: the worker keeps what it has).
   std::uint64_t max_inflight = 0;           // open model: this worker's new share of --max-inflight; 0: keep
   std::map<std::string, int> fixed_counts;  // user type -> this worker's new share; empty: keep
+  std::map<std::string, int> weighted_counts;  // as Start's, new; empty: keep (added within version 2)
 };
 
 // Master -> worker: stop the users of this test (honouring the stop timeout), send the last stats.

@@ -93,6 +93,10 @@ Result<std::unique_ptr<WorkerTest>> WorkerTest::start(const Start& start, std::s
   test->bind_run_ = std::move(loaded->bind_run);
   test->runner_ = std::make_unique<runner::LocalRunner>(std::move(loaded->scenario), ro);
   if (auto r = test->runner_->prepare(); !r) return r.error();
+  // The master's deal of the weighted types, as the test's first target (before run(): no user of
+  // another mix starts first).
+  if (!start.open_model && !start.weighted_counts.empty())
+    test->runner_->set_users(ro.users, ro.spawn_rate, {{}, start.weighted_counts});
   WorkerTest* self = test.get();
   test->runner_->set_delta_listener([self](const std::vector<stats::StatsDelta>& deltas) {
     Stats message;
@@ -139,7 +143,7 @@ void WorkerTest::set_share(const Spawn& share) {
     runner_->set_arrival_rate(share.arrival_rate);
   } else {
     // Users and fixed counts in one request, so the runner moves to the new mix in one step.
-    runner_->set_users(share.users, share.spawn_rate, share.fixed_counts);
+    runner_->set_users(share.users, share.spawn_rate, {share.fixed_counts, share.weighted_counts});
   }
 }
 

@@ -109,18 +109,28 @@ void LocalBackend::stop_newest_users(std::size_t count, OfType of_type) {
   }
 }
 
-void LocalBackend::apply_fixed_counts(const std::map<std::string, int>& counts) {
+void LocalBackend::apply_shares(const TypeShares& shares) {
   for (std::size_t t = 0; t < scenario_.user_types.size(); ++t) {
-    const auto it = counts.find(scenario_.user_types[t].name);
-    if (it == counts.end()) continue;
+    const auto it = shares.fixed.find(scenario_.user_types[t].name);
+    if (it == shares.fixed.end()) continue;
     mix_.set_fixed(t, std::max(0, it->second));
     log::info("User type {}: {} fixed users", it->first, std::max(0, it->second));
   }
+  if (shares.weighted.empty()) return;
+  std::vector<std::uint64_t> counts(scenario_.user_types.size(), 0);
+  std::string said;
+  for (std::size_t t = 0; t < counts.size(); ++t) {
+    if (mix_.fixed(t) >= 0) continue;
+    const auto it = shares.weighted.find(scenario_.user_types[t].name);
+    counts[t] = it == shares.weighted.end() ? 0 : static_cast<std::uint64_t>(std::max(0, it->second));
+    said += fmt::format("{}{} {}", said.empty() ? "" : ", ", scenario_.user_types[t].name, counts[t]);
+  }
+  mix_.set_counts(counts);
+  log::debug("Weighted users of this worker: {}", said);
 }
 
-void LocalBackend::set_users(int users, double spawn_rate, const std::map<std::string, int>& fixed_counts,
-                             MonoTime now) {
-  apply_fixed_counts(fixed_counts);
+void LocalBackend::set_users(int users, double spawn_rate, const TypeShares& shares, MonoTime now) {
+  apply_shares(shares);
   ramp_base_ = static_cast<std::size_t>(live_users());
   target_users_ = users;
   spawn_rate_ = spawn_rate;
@@ -151,6 +161,16 @@ void LocalBackend::trim_to_target() {
     room -= fixed_keep(t, room);
     if (live_per_type_[t] > keep)
       stop_newest_users(live_per_type_[t] - keep, [t](std::size_t type) { return type == t; });
+  }
+  // A worker's weighted counts (UserMix::set_counts) bound each type too: a rebalance that moves a type's
+  // users to another worker stops its newest here.
+  for (std::size_t t = 0; t < live_per_type_.size(); ++t) {
+    if (mix_.fixed(t) >= 0 || mix_.count(t) < 0) continue;
+    const auto keep = static_cast<std::size_t>(mix_.count(t));
+    if (live_per_type_[t] > keep) {
+      weighted_live -= live_per_type_[t] - keep;
+      stop_newest_users(live_per_type_[t] - keep, [t](std::size_t type) { return type == t; });
+    }
   }
   const std::size_t weighted_room = weighted ? rest : 0;
   if (weighted_live > weighted_room) {

@@ -38,8 +38,7 @@ class LocalBackend final : public RunBackend {
   ~LocalBackend() override;
 
   void begin() override;
-  void set_users(int users, double spawn_rate, const std::map<std::string, int>& fixed_counts,
-                 MonoTime now) override;
+  void set_users(int users, double spawn_rate, const TypeShares& shares, MonoTime now) override;
   bool spawn_step(MonoTime now) override;
   void start_arrivals(MonoTime origin, double rate, std::size_t max_inflight) override;
   void set_arrival_rate(double rate) override;
@@ -57,7 +56,7 @@ class LocalBackend final : public RunBackend {
   // After the pool's stop: waits for each loop's thread; one the scenario's code holds for good
   // (Scenario::release_blocked_loop) is left behind with its shard, its stats kept.
   void join_loops();
-  void apply_fixed_counts(const std::map<std::string, int>& counts);
+  void apply_shares(const TypeShares& shares);
   void trim_to_target();
   int live_users() const { return static_cast<int>(live_.size()); }
 

@@ -79,8 +79,8 @@ void LocalRunner::run(const std::function<void(const stats::Snapshot&)>& on_seco
 
 void LocalRunner::stop() { control_->stop(); }
 void LocalRunner::stop_now() { control_->stop_now(); }
-void LocalRunner::set_users(int users, double spawn_rate, std::map<std::string, int> fixed_counts) {
-  control_->set_users(users, spawn_rate, std::move(fixed_counts));
+void LocalRunner::set_users(int users, double spawn_rate, TypeShares shares) {
+  control_->set_users(users, spawn_rate, std::move(shares));
 }
 void LocalRunner::set_max_inflight(std::size_t total) { control_->set_max_inflight(total); }
 void LocalRunner::set_arrival_rate(double per_second) { control_->set_arrival_rate(per_second); }

@@ -16,6 +16,7 @@
 
 #include "base/result.hpp"
 #include "cicada/user.hpp"
+#include "runner/run_backend.hpp"
 #include "runner/run_options.hpp"
 #include "runner/run_state.hpp"
 #include "runner/user_mix.hpp"
@@ -46,10 +47,11 @@ class LocalRunner {
   void stop();
   // stop() without waiting for --stop-timeout (a second Ctrl-C); the stats so far are kept.
   void stop_now();
-  // A new user target. fixed_counts (user type name -> count; empty: keep) replaces those types' fixed
-  // counts in the same step, starting or stopping users of those types to match: a distributed worker's
-  // new share after a worker joined or was lost. Fixed-count users come first within the target.
-  void set_users(int users, double spawn_rate, std::map<std::string, int> fixed_counts = {});
+  // A new user target. shares (run_backend.hpp: fixed counts, weighted counts; empty: keep) replace those
+  // types' in the same step, starting or stopping users of those types to match: a distributed worker's
+  // new share after a worker joined or was lost. Fixed-count users come first within the target. Before
+  // run(), the test's first target.
+  void set_users(int users, double spawn_rate, TypeShares shares = {});
   // Open model: a new total --max-inflight from now on (each loop gets its share, at least 1); thread-safe.
   void set_max_inflight(std::size_t total);
   // Open model: a new total arrival rate (iterations/s) from now on; thread-safe. Ignored in a

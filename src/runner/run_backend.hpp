@@ -19,6 +19,15 @@
 
 namespace cicada::runner {
 
+// What a target of users says of its user types besides their number: a distributed worker's share.
+struct TypeShares {
+  // User type -> fixed count, replacing the scenario's; empty: keep them.
+  std::map<std::string, int> fixed;
+  // User type -> this worker's users of that weighted type (the master's walk of Locust's round robin,
+  // distributed/dispatch.hpp), replacing the weights; empty: keep what decides now.
+  std::map<std::string, int> weighted;
+};
+
 class RunBackend {
  public:
   virtual ~RunBackend() = default;
@@ -28,10 +37,9 @@ class RunBackend {
   // The loop's state changed (a fleet tells its workers in heartbeats).
   virtual void state_changed(RunState) {}
 
-  // Closed model: a new target of users reached at spawn_rate per second from `now`. fixed_counts (user
-  // type -> count) replaces those types' fixed counts in the same step; empty: keep them.
-  virtual void set_users(int users, double spawn_rate, const std::map<std::string, int>& fixed_counts,
-                         MonoTime now) = 0;
+  // Closed model: a new target of users reached at spawn_rate per second from `now`, with the types'
+  // shares (fixed counts, a worker's weighted counts) in the same step.
+  virtual void set_users(int users, double spawn_rate, const TypeShares& shares, MonoTime now) = 0;
   // Closed model, every tick: starts or stops users on the way to the target; true once the users running
   // are the target.
   virtual bool spawn_step(MonoTime now) = 0;

@@ -52,10 +52,9 @@ void RunControl::rearm() {
   pending_target_.reset();
 }
 
-void RunControl::set_users(int users, double spawn_rate, std::map<std::string, int> fixed_counts) {
+void RunControl::set_users(int users, double spawn_rate, TypeShares shares) {
   std::lock_guard lock(control_mutex_);
-  pending_target_ =
-      UserTarget{std::max(0, users), spawn_rate > 0 ? spawn_rate : 1.0, std::move(fixed_counts)};
+  pending_target_ = UserTarget{std::max(0, users), spawn_rate > 0 ? spawn_rate : 1.0, std::move(shares)};
 }
 
 void RunControl::begin_shape(MonoTime started) {
@@ -119,8 +118,7 @@ void RunControl::apply_pending(MonoTime now) {
       set_state(RunState::kSpawning);
       log::info("Ramping to {} users at a rate of {:.2f} per second", pending_target_->users,
                 pending_target_->spawn_rate);
-      backend_.set_users(pending_target_->users, pending_target_->spawn_rate, pending_target_->fixed_counts,
-                         now);
+      backend_.set_users(pending_target_->users, pending_target_->spawn_rate, pending_target_->shares, now);
     }
     pending_target_.reset();
   }

@@ -47,8 +47,8 @@ class RunControl {
   bool stop_requested() const { return stop_requested_.load(); }
   // Between two runs: the next run's stop() and targets are its own.
   void rearm();
-  // A new user target; fixed_counts as RunBackend::set_users.
-  void set_users(int users, double spawn_rate, std::map<std::string, int> fixed_counts = {});
+  // A new user target; shares as RunBackend::set_users.
+  void set_users(int users, double spawn_rate, TypeShares shares = {});
   // Open model: a new total arrival rate, or --max-inflight, from now on (ignored in a closed model).
   void set_arrival_rate(double per_second) { pending_arrival_rate_.store(std::max(0.0, per_second)); }
   void set_max_inflight(std::size_t total) { pending_max_inflight_.store(std::max<std::size_t>(1, total)); }
@@ -107,7 +107,7 @@ class RunControl {
   struct UserTarget {
     int users;
     double spawn_rate;
-    std::map<std::string, int> fixed_counts;
+    TypeShares shares;
   };
   std::optional<UserTarget> pending_target_;             // guarded by control_mutex_
   std::atomic<double> pending_arrival_rate_{-1.0};       // < 0: none

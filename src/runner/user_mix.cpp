@@ -1,32 +1,142 @@
 #include "runner/user_mix.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <numeric>
 
 namespace cicada::runner {
+namespace {
 
-UserMix::UserMix(const std::vector<UserType>& types) {
+// The longest cycle kept: weights whose scaled sum is larger (1 against 10^7, say) are scaled down to it,
+// keeping their ratio within rounding. Locust would build that list itself; a million positions is 4 MB.
+constexpr std::uint64_t kMaxCycle = std::uint64_t{1} << 20;
+
+}  // namespace
+
+std::vector<std::uint32_t> smooth_round_robin(const std::vector<std::uint64_t>& weights) {
+  // Each step every item's current weight grows by its weight; the largest (the first of equals) is
+  // picked and loses the total. Over sum(weights) steps each item is picked exactly its weight's times,
+  // spread as evenly as integers allow.
+  const auto total = std::accumulate(weights.begin(), weights.end(), std::uint64_t{0});
+  std::vector<std::int64_t> current(weights.size(), 0);
+  std::vector<std::uint32_t> cycle;
+  cycle.reserve(total);
+  for (std::uint64_t step = 0; step < total; ++step) {
+    std::size_t best = weights.size();
+    for (std::size_t i = 0; i < weights.size(); ++i) {
+      if (weights[i] == 0) continue;
+      current[i] += static_cast<std::int64_t>(weights[i]);
+      if (best == weights.size() || current[best] < current[i]) best = i;
+    }
+    current[best] -= static_cast<std::int64_t>(total);
+    cycle.push_back(static_cast<std::uint32_t>(best));
+  }
+  return cycle;
+}
+
+std::vector<std::uint64_t> locust_weights(const std::vector<double>& weights) {
+  double smallest = 0;
+  for (double w : weights)
+    if (w > 0 && (smallest == 0 || w < smallest)) smallest = w;
+  std::vector<std::uint64_t> scaled(weights.size(), 0);
+  if (smallest == 0) return scaled;
+  double sum = 0;
+  for (double w : weights)
+    if (w > 0) sum += 2 * w / smallest;
+  // Past kMaxCycle, scale all down alike (each positive weight keeps at least 1).
+  const double shrink = sum > static_cast<double>(kMaxCycle) ? static_cast<double>(kMaxCycle) / sum : 1.0;
+  for (std::size_t i = 0; i < weights.size(); ++i) {
+    if (weights[i] <= 0) continue;
+    // std::nearbyint rounds half to even in the default rounding mode, as Python's round().
+    const double w = std::nearbyint(2 * weights[i] / smallest * shrink);
+    scaled[i] = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(w));
+  }
+  return scaled;
+}
+
+UserMix::UserMix(const std::vector<UserType>& types) : by_name_(types.size()) {
   for (const auto& t : types) {
     weights_.push_back(t.fixed_count ? 0.0 : t.weight);
     fixed_.push_back(t.fixed_count.value_or(-1));
   }
+  std::iota(by_name_.begin(), by_name_.end(), std::size_t{0});
+  std::stable_sort(by_name_.begin(), by_name_.end(),
+                   [&types](std::size_t a, std::size_t b) { return types[a].name < types[b].name; });
+  build_cycle();
 }
 
-std::size_t UserMix::next(const std::vector<std::size_t>& live_per_type) const {
+void UserMix::set_fixed(std::size_t type, int count) {
+  fixed_[type] = count;
+  weights_[type] = 0;
+  if (!counts_.empty()) counts_[type] = 0;
+  build_cycle();
+}
+
+void UserMix::set_counts(const std::vector<std::uint64_t>& counts) {
+  counts_.assign(weights_.size(), 0);
+  for (std::size_t t = 0; t < counts.size() && t < counts_.size(); ++t)
+    if (fixed_[t] < 0) counts_[t] = counts[t];
+  build_cycle();
+}
+
+void UserMix::build_cycle() {
+  // The round robin runs over the types in name order; its items are then mapped back to type indices.
+  std::vector<std::uint64_t> ordered(by_name_.size(), 0);
+  if (counts_.empty()) {
+    std::vector<double> w(by_name_.size());
+    for (std::size_t k = 0; k < by_name_.size(); ++k) w[k] = weights_[by_name_[k]];
+    ordered = locust_weights(w);
+  } else {
+    for (std::size_t k = 0; k < by_name_.size(); ++k) ordered[k] = counts_[by_name_[k]];
+    // Not rescaled: the cycle is then the worker's whole share. Only a share past kMaxCycle shrinks.
+    const auto total = std::accumulate(ordered.begin(), ordered.end(), std::uint64_t{0});
+    if (total > kMaxCycle) {
+      std::vector<double> w(ordered.begin(), ordered.end());
+      ordered = locust_weights(w);
+    }
+  }
+  cycle_ = smooth_round_robin(ordered);
+  per_cycle_.assign(weights_.size(), 0);
+  for (auto& k : cycle_) {
+    k = static_cast<std::uint32_t>(by_name_[k]);
+    ++per_cycle_[k];
+  }
+  partial_at_ = 0;
+  partial_.assign(weights_.size(), 0);
+}
+
+void UserMix::expect(std::uint64_t users) {
+  const std::uint64_t length = cycle_.size();
+  const auto at = static_cast<std::size_t>(users % length);
+  if (at < partial_at_) {  // behind the cached prefix (users stopped): count again from the start
+    partial_at_ = 0;
+    std::fill(partial_.begin(), partial_.end(), 0);
+  }
+  for (; partial_at_ < at; ++partial_at_) ++partial_[cycle_[partial_at_]];
+  expected_.resize(partial_.size());
+  for (std::size_t t = 0; t < partial_.size(); ++t)
+    expected_[t] = users / length * per_cycle_[t] + partial_[t];
+}
+
+std::size_t UserMix::next(const std::vector<std::size_t>& live_per_type) {
   for (std::size_t t = 0; t < fixed_.size(); ++t) {
     if (fixed_[t] >= 0 && live_per_type[t] < static_cast<std::size_t>(fixed_[t])) return t;
   }
-  std::size_t best = weights_.size();
-  double best_score = 0;
-  for (std::size_t t = 0; t < weights_.size(); ++t) {
-    if (weights_[t] <= 0) continue;
-    const double score = static_cast<double>(live_per_type[t] + 1) / weights_[t];
-    if (best == weights_.size() || score < best_score) {
-      best = t;
-      best_score = score;
-    }
-  }
   // Only fixed-count types, all full: add to the first one rather than refuse the user.
-  return best == weights_.size() ? 0 : best;
+  if (cycle_.empty()) return 0;
+  std::uint64_t weighted_live = 0;
+  for (std::size_t t = 0; t < fixed_.size(); ++t)
+    if (fixed_[t] < 0) weighted_live += live_per_type[t];
+  expect(weighted_live + 1);
+  // The cycle's own next type, unless another type is further below its count (a mix that moved).
+  const std::size_t own = cycle_[static_cast<std::size_t>(weighted_live % cycle_.size())];
+  std::size_t best = own;
+  auto below = [&](std::size_t t) {
+    return static_cast<std::int64_t>(expected_[t]) - static_cast<std::int64_t>(live_per_type[t]);
+  };
+  for (std::size_t t = 0; t < fixed_.size(); ++t)
+    if (fixed_[t] < 0 && per_cycle_[t] > 0 && below(t) > below(best)) best = t;
+  return best;
 }
 
 TaskPicker::TaskPicker(const std::vector<TaskSpec>& tasks) {

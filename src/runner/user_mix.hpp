@@ -1,39 +1,69 @@
 #pragma once
 // UserMix: which user type the next spawned user gets.
 //
-// Types with a fixed count are filled first; then each new user goes to the weighted type that is most
-// under-represented among the live users (lowest (live+1)/weight), so at every moment of a ramp the
-// mix is as close to the weights as integers allow (ramping to 5 users of weights 4:1 gives 4 and 1).
+// Types with a fixed count are filled first, in declaration order. The weighted types follow Locust's
+// dispatcher (locust/dispatch.py, UsersDispatcher._user_gen): the types sorted by name, each weight scaled
+// so that the smallest is 2 and rounded (Python's round: half to even), then one cycle of a smooth weighted
+// round robin over those (the `roundrobin` package's `smooth`), repeated. So the users of each type at
+// every count of a ramp are Locust's: weights 3:1 (Reader, Breaker) spawn Reader, Breaker, Reader,
+// Reader, Reader, Breaker, Reader, Reader...; and a ramp-down stops the newest, as Locust's does.
+//
+// next() is asked with the live users per type, so it also mends a mix that moved (a user that ended by
+// itself): it picks the type furthest below its count in the cycle's prefix of one more user, the
+// cycle's own next type when that is among them. Held at its position, it costs O(1) per user.
+//
+// A distributed worker is told its share of the fleet's weighted users per type (set_counts, from the
+// master's walk of the same cycle: dispatch.hpp): it then spawns exactly those, interleaved by the same
+// round robin over the counts themselves (not rescaled, so the cycle gives each its count exactly).
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 #include "cicada/user.hpp"
 
 namespace cicada::runner {
 
+// One cycle of Locust's smooth weighted round robin over integer weights (a type with weight 0 never
+// comes): the type index of each position, sum(weights) positions.
+std::vector<std::uint32_t> smooth_round_robin(const std::vector<std::uint64_t>& weights);
+// Locust's scaling of user-class weights before its round robin: the smallest positive weight becomes 2,
+// each rounded half to even; 0 (or below) stays 0.
+std::vector<std::uint64_t> locust_weights(const std::vector<double>& weights);
+
 class UserMix {
  public:
   explicit UserMix(const std::vector<UserType>& types);
 
   // Index (into the types vector) of the type the next user should have, given the live users per type.
-  std::size_t next(const std::vector<std::size_t>& live_per_type) const;
+  std::size_t next(const std::vector<std::size_t>& live_per_type);
   // The fixed count of a type, or -1 for a weighted one.
   int fixed(std::size_t type) const { return fixed_[type]; }
+  // A weighted type's count in this worker's share (set_counts), or -1 when the weights decide.
+  long count(std::size_t type) const { return counts_.empty() ? -1 : static_cast<long>(counts_[type]); }
   // Whether any type is weighted (else users beyond the fixed counts go to the first type, see next()).
-  bool any_weighted() const {
-    for (double w : weights_)
-      if (w > 0) return true;
-    return false;
-  }
+  bool any_weighted() const { return !cycle_.empty(); }
+  // One cycle of the weighted types' order: a type index per position; empty with no weighted type.
+  const std::vector<std::uint32_t>& cycle() const { return cycle_; }
   // Gives a type a new fixed count (a distributed worker's new share; 0 runs none of it).
-  void set_fixed(std::size_t type, int count) {
-    fixed_[type] = count;
-    weights_[type] = 0;
-  }
+  void set_fixed(std::size_t type, int count);
+  // A distributed worker's share of the weighted users, per type (index: the types vector; fixed types'
+  // entries are ignored): those counts replace the weights.
+  void set_counts(const std::vector<std::uint64_t>& counts);
 
  private:
-  std::vector<double> weights_;
+  void build_cycle();
+  // Each type's users in the first `users` positions of the repeated cycle, into expected_.
+  void expect(std::uint64_t users);
+
+  std::vector<double> weights_;       // the types' weights (0 for a fixed type)
+  std::vector<std::size_t> by_name_;  // type indices sorted by name, as Locust sorts its user classes
   std::vector<int> fixed_;
+  std::vector<std::uint64_t> counts_;  // set_counts' shares; empty: the weights
+  std::vector<std::uint32_t> cycle_;   // type per position; empty: no weighted type
+  std::vector<std::uint64_t> per_cycle_;
+  std::size_t partial_at_ = 0;           // partial_ counts cycle_[0, partial_at_)
+  std::vector<std::uint64_t> partial_;   // per type
+  std::vector<std::uint64_t> expected_;  // per type, set by expect()
 };
 
 // Picks a task index by weight with the user's PRNG: O(log n) over cumulative weights, no allocation.

@@ -68,6 +68,39 @@ TEST_F(LocustfileTest, ProcessesRunsTheLocustfileOnLocalWorkerProcesses) {
   EXPECT_EQ((*total)[3], "0") << text;  // no failures
 }
 
+constexpr const char* kWeighted =
+    "from locust import HttpUser, task, constant\n"
+    "class Reader(HttpUser):\n"
+    "    weight = 3\n"
+    "    wait_time = constant(0.1)\n"
+    "    def on_start(self):\n"
+    "        self.client.get('/health', name='Reader started')\n"
+    "    @task\n"
+    "    def read(self):\n"
+    "        self.client.get('/health')\n"
+    "class Breaker(HttpUser):\n"
+    "    weight = 1\n"
+    "    wait_time = constant(0.1)\n"
+    "    def on_start(self):\n"
+    "        self.client.get('/health', name='Breaker started')\n"
+    "    @task\n"
+    "    def read(self):\n"
+    "        self.client.get('/health')\n";
+
+// Weighted user classes are dealt to the workers as Locust's dispatcher deals them: the fleet's four users
+// of weights 3:1 are Reader, Breaker, Reader, Reader (classes by name, smooth round robin), to workers 0,
+// 1, 0, 1. Each worker weighing its own two users ran four Readers and no Breaker at all.
+TEST_F(LocustfileTest, ProcessesDealWeightedUserClassesAsLocustsDispatcher) {
+  EXPECT_EQ(run(write("weighted.py", kWeighted), {}, 4, 3, {"--processes", "2"}), 0) << log();
+  const auto stats = csv("stats");
+  const auto* readers = find_row(stats, "GET", "Reader started");
+  const auto* breakers = find_row(stats, "GET", "Breaker started");
+  ASSERT_TRUE(readers) << log();
+  ASSERT_TRUE(breakers) << log();
+  EXPECT_EQ((*readers)[2], "3") << log();
+  EXPECT_EQ((*breakers)[2], "1") << log();
+}
+
 TEST_F(LocustfileTest, ProcessesIsNotForAMasterOrAWorker) {
   EXPECT_EQ(run(write("health.py", kHealth), {}, 1, 1, {"--processes", "2", "--master"}), 2) << log();
   EXPECT_NE(log().find("excludes"), std::string::npos) << log();

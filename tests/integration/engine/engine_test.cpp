@@ -348,8 +348,8 @@ TEST(Engine, NewFixedCountsMidRunStartAndStopUsersOfThoseTypes) {
     // Same total, more fixed users: getters are stopped to make room. Then fewer fixed users and more
     // users in all: the weighted type takes the rest.
     // (The first second may close a few ms after the start: the second one is the first full one.)
-    if (seen.size() == 2) runner.set_users(5, 1000, {{"Pinned", 3}});
-    if (seen.size() == 3) runner.set_users(6, 1000, {{"Pinned", 2}});
+    if (seen.size() == 2) runner.set_users(5, 1000, {.fixed = {{"Pinned", 3}}, .weighted = {}});
+    if (seen.size() == 3) runner.set_users(6, 1000, {.fixed = {{"Pinned", 2}}, .weighted = {}});
   });
   ASSERT_GE(seen.size(), 4u);
   EXPECT_EQ(seen[1], std::make_pair(1, 4));

@@ -56,6 +56,54 @@ TEST(Dispatch, FixedCountRemaindersGoRoundSoEachWorkerRunsItsShareOfTheSum) {
   }
 }
 
+UserType weighted(std::string name, double weight) {
+  UserType t;
+  t.name = std::move(name);
+  t.weight = weight;
+  return t;
+}
+
+TEST(Dispatch, WeightedUsersAreDealtToWorkersAsLocustsDispatcherDeals) {
+  Scenario scenario;
+  scenario.user_types = {weighted("Reader", 3), weighted("Breaker", 1)};
+  const auto cycle = weighted_cycle_of(scenario);
+  // Locust 2.12: classes by name (Breaker 2, Reader 6 once scaled), smooth round robin.
+  EXPECT_EQ(cycle, (std::vector<std::string>{"Reader", "Breaker", "Reader", "Reader", "Reader", "Breaker",
+                                             "Reader", "Reader"}));
+  // Four users on two workers: the fleet's users 0 and 2 (Reader, Reader) on worker 0, 1 and 3 (Breaker,
+  // Reader) on worker 1: Locust runs one Breaker. Weights applied in each worker gave two Readers each.
+  auto shares = split_weighted_counts(cycle, 0, 4, 2);
+  ASSERT_EQ(shares.size(), 2u);
+  EXPECT_EQ(shares[0], (std::map<std::string, int>{{"Breaker", 0}, {"Reader", 2}}));
+  EXPECT_EQ(shares[1], (std::map<std::string, int>{{"Breaker", 1}, {"Reader", 1}}));
+  // After 3 fixed users (dealt first, to workers 0, 1, 0), the weighted ones start at worker 1.
+  shares = split_weighted_counts(cycle, 3, 5, 2);
+  EXPECT_EQ(shares[0], (std::map<std::string, int>{{"Breaker", 1}, {"Reader", 0}}));
+  EXPECT_EQ(shares[1], (std::map<std::string, int>{{"Breaker", 0}, {"Reader", 1}}));
+  // Each worker's users, fixed and weighted, add up to its split_users share; the fleet's to the cycle's.
+  const std::map<std::string, int> fixed{{"Admin", 2}, {"Robot", 1}};
+  for (std::size_t n = 1; n <= 5; ++n) {
+    for (int users = 3; users <= 40; users += 7) {
+      const auto sums = split_users(users, 1, n);
+      const auto dealt = split_weighted_counts(cycle, 3, users, n);
+      int readers = 0;
+      for (std::size_t i = 0; i < n; ++i) {
+        int total = 0;
+        for (const auto& [type, count] : split_fixed_counts(fixed, i, n)) total += count;
+        for (const auto& [type, count] : dealt[i]) total += count;
+        readers += dealt[i].at("Reader");
+        EXPECT_EQ(total, sums[i].users) << users << " users on worker " << i << " of " << n;
+      }
+      int expected_readers = 0;
+      for (int k = 0; k < users - 3; ++k)
+        expected_readers += cycle[static_cast<std::size_t>(k) % 8] == "Reader";
+      EXPECT_EQ(readers, expected_readers) << users << " users on " << n << " workers";
+    }
+  }
+  EXPECT_TRUE(split_weighted_counts({}, 0, 4, 2)[0].empty());  // no weighted type: nothing to say
+  EXPECT_TRUE(split_weighted_counts(cycle, 0, 4, 0).empty());
+}
+
 TEST(Dispatch, MaxInflightIsSharedRoundedUpAndAtLeastOne) {
   EXPECT_EQ(split_max_inflight(1000, 2), 500u);
   EXPECT_EQ(split_max_inflight(5, 2), 3u);

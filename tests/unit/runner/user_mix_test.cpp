@@ -11,13 +11,14 @@ using cicada::runner::TaskPicker;
 using cicada::runner::UserMix;
 
 namespace {
-UserType type(double weight, std::optional<int> fixed = std::nullopt) {
+UserType type(double weight, std::optional<int> fixed = std::nullopt, std::string name = "") {
   UserType t;
+  t.name = std::move(name);
   t.weight = weight;
   t.fixed_count = fixed;
   return t;
 }
-std::vector<std::size_t> spawn(const UserMix& mix, std::size_t types, std::size_t n) {
+std::vector<std::size_t> spawn(UserMix& mix, std::size_t types, std::size_t n) {
   std::vector<std::size_t> live(types, 0);
   for (std::size_t i = 0; i < n; ++i) ++live[mix.next(live)];
   return live;
@@ -43,6 +44,57 @@ TEST(UserMix, FixedCountsComeFirstAndAreExact) {
   EXPECT_EQ(live[0] + live[2], 8u);
   EXPECT_EQ(live[0], 2u);
   EXPECT_EQ(live[2], 6u);
+}
+
+// The order in which a ramp spawns the types: one letter per user, the first letter of each type's name.
+std::string ramp(const std::vector<UserType>& types, std::size_t n) {
+  UserMix mix(types);
+  std::vector<std::size_t> live(types.size(), 0);
+  std::string order;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::size_t t = mix.next(live);
+    ++live[t];
+    order += types[t].name[0];
+  }
+  return order;
+}
+
+TEST(UserMix, SpawnsInLocustsDispatchOrder) {
+  // Each expected order is what Locust 2.12's UsersDispatcher._user_gen gives for these classes (its
+  // weights scaled so the smallest is 2, the roundrobin package's smooth, classes sorted by name).
+  EXPECT_EQ(ramp({type(3, {}, "Reader"), type(1, {}, "Breaker")}, 12), "RBRRRBRRRBRR");
+  EXPECT_EQ(ramp({type(5, {}, "A"), type(1, {}, "B")}, 12), "AAABAAAAABAA");
+  EXPECT_EQ(ramp({type(6, {}, "C"), type(2, {}, "A"), type(5, {}, "B")}, 13), "CBACBCBCBCABC");
+  // 1.5, 2, 2.4 scale to 2, 2.67 and 3.2, rounded to 2, 3, 3.
+  EXPECT_EQ(ramp({type(1.5, {}, "A"), type(2, {}, "B"), type(2.4, {}, "C")}, 13), "BCABCABCBCABC");
+  EXPECT_EQ(ramp({type(1, {}, "A"), type(1, {}, "B")}, 4), "ABAB");
+}
+
+TEST(UserMix, AUserThatEndedIsReplacedByItsType) {
+  UserMix mix({type(3, {}, "Reader"), type(1, {}, "Breaker")});
+  std::vector<std::size_t> live(2, 0);
+  for (int i = 0; i < 4; ++i) ++live[mix.next(live)];  // R B R R
+  ASSERT_EQ(live, (std::vector<std::size_t>{3, 1}));
+  --live[1];  // the Breaker ended by itself
+  EXPECT_EQ(mix.next(live), 1u);
+  --live[0];
+  --live[0];  // two Readers stopped (a ramp-down): the cycle's prefix of two users is R B
+  EXPECT_EQ(mix.next(live), 1u);
+}
+
+TEST(UserMix, AWorkersCountsAreSpawnedExactlyAndInterleaved) {
+  UserMix mix({type(3, {}, "Reader"), type(1, {}, "Breaker"), type(1, 1, "Admin")});
+  mix.set_counts({5, 3, 7});  // the fixed type's entry is ignored
+  const auto live = spawn(mix, 3, 9);
+  EXPECT_EQ(live, (std::vector<std::size_t>{5, 3, 1}));
+  // Interleaved, not one type after the other: among the first four weighted users, both types.
+  const auto first = spawn(mix, 3, 5);
+  EXPECT_EQ(first[2], 1u);
+  EXPECT_GE(first[1], 1u);
+  EXPECT_GE(first[0], 2u);
+  // A type counted 0 never runs.
+  mix.set_counts({2, 0, 0});
+  EXPECT_EQ(spawn(mix, 3, 3), (std::vector<std::size_t>{2, 0, 1}));
 }
 
 TEST(TaskPicker, FollowsWeightsStatistically) {
