@@ -1,10 +1,11 @@
 #pragma once
-// How a master shares a test across its workers. Every worker runs the whole user mix (the scenario's
-// weights apply inside each worker's UserMix), so sharing out users is sharing out a count: equal shares,
-// the first (total mod n) workers in join order one more. The spawn rate is shared the same way, so the
-// whole fleet ramps at the rate asked for, as in Locust. An arrival rate is shared in equal parts; a user
-// type's fixed count is shared like users over the live workers (again on every join and loss), so the
-// fleet runs exactly that many.
+// How a master shares a test across its workers. Users are shared as Locust's dispatcher deals them, the
+// fleet's user k to worker k mod n: equal shares, the first (total mod n) workers in join order one more.
+// The spawn rate is shared the same way, so the whole fleet ramps at the rate asked for, as in Locust. A
+// user type's fixed count is shared like users over the live workers (again on every join and loss), so
+// the fleet runs exactly that many; the weighted users after them are dealt in Locust's order of the
+// types (split_weighted_counts), each worker told its users of each. An arrival rate is shared in equal
+// parts.
 #include <cstddef>
 #include <map>
 #include <string>

@@ -141,14 +141,32 @@ void LocalBackend::set_users(int users, double spawn_rate, const TypeShares& sha
 // keeps at most its count, the weighted users at most what the fixed counts leave (with no weighted type,
 // the first type takes that rest, as UserMix gives it). What is over goes, the newest first; what is
 // missing the ramp starts, fixed types first.
+std::size_t LocalBackend::weighted_rest() const {
+  std::size_t rest = static_cast<std::size_t>(target_users_);
+  for (std::size_t t = 0; t < live_per_type_.size(); ++t)
+    if (mix_.fixed(t) >= 0) rest -= std::min(static_cast<std::size_t>(mix_.fixed(t)), rest);
+  return rest;
+}
+
+std::size_t LocalBackend::weighted_room(std::size_t rest) const {
+  if (!mix_.any_weighted()) return 0;
+  const auto counted = mix_.counted_users();
+  return counted ? std::min<std::size_t>(rest, *counted) : rest;
+}
+
+std::size_t LocalBackend::runnable_target() const {
+  const auto target = static_cast<std::size_t>(target_users_);
+  if (!mix_.any_weighted()) return target;  // the first type takes what the fixed counts leave
+  const std::size_t rest = weighted_rest();
+  return target - rest + weighted_room(rest);
+}
+
 void LocalBackend::trim_to_target() {
   const auto target = static_cast<std::size_t>(target_users_);
   auto fixed_keep = [this](std::size_t t, std::size_t room) {
     return std::min(static_cast<std::size_t>(mix_.fixed(t)), room);
   };
-  std::size_t rest = target;  // what the fixed counts leave
-  for (std::size_t t = 0; t < live_per_type_.size(); ++t)
-    if (mix_.fixed(t) >= 0) rest -= fixed_keep(t, rest);
+  const std::size_t rest = weighted_rest();  // what the fixed counts leave
   const bool weighted = mix_.any_weighted();
   std::size_t room = target;
   std::size_t weighted_live = 0;
@@ -172,16 +190,17 @@ void LocalBackend::trim_to_target() {
       stop_newest_users(live_per_type_[t] - keep, [t](std::size_t type) { return type == t; });
     }
   }
-  const std::size_t weighted_room = weighted ? rest : 0;
-  if (weighted_live > weighted_room) {
-    stop_newest_users(weighted_live - weighted_room,
-                      [this](std::size_t type) { return mix_.fixed(type) < 0; });
+  const std::size_t room_left = weighted_room(rest);
+  if (weighted_live > room_left) {
+    stop_newest_users(weighted_live - room_left, [this](std::size_t type) { return mix_.fixed(type) < 0; });
   }
 }
 
 bool LocalBackend::spawn_step(MonoTime now) {
   trim_to_target();
-  const auto target = static_cast<std::size_t>(target_users_);
+  // A worker told its users of each weighted type runs no more of them: a type it does not have (its tag
+  // filter dropped it) is not replaced by another, stopped and started again each tick.
+  const std::size_t target = runnable_target();
   if (static_cast<std::size_t>(live_users()) == target) return true;
   // The first user starts at once, then spawn_rate per second, like Locust.
   const double elapsed = std::chrono::duration<double>(now - ramp_start_).count();

@@ -38,18 +38,24 @@ std::vector<std::uint64_t> locust_weights(const std::vector<double>& weights) {
   double smallest = 0;
   for (double w : weights)
     if (w > 0 && (smallest == 0 || w < smallest)) smallest = w;
-  std::vector<std::uint64_t> scaled(weights.size(), 0);
-  if (smallest == 0) return scaled;
+  std::vector<double> ratio(weights.size(), 0);
+  if (smallest == 0) return std::vector<std::uint64_t>(weights.size(), 0);
+  for (std::size_t i = 0; i < weights.size(); ++i)  // each at most kMaxCycle (1e300 / 1e-300 is no number)
+    if (weights[i] > 0) ratio[i] = std::min(2 * weights[i] / smallest, static_cast<double>(kMaxCycle));
+  return shrink_to_cycle(ratio);
+}
+
+std::vector<std::uint64_t> shrink_to_cycle(const std::vector<double>& weights) {
   double sum = 0;
   for (double w : weights)
-    if (w > 0) sum += 2 * w / smallest;
+    if (w > 0) sum += w;
   // Past kMaxCycle, scale all down alike (each positive weight keeps at least 1).
   const double shrink = sum > static_cast<double>(kMaxCycle) ? static_cast<double>(kMaxCycle) / sum : 1.0;
+  std::vector<std::uint64_t> scaled(weights.size(), 0);
   for (std::size_t i = 0; i < weights.size(); ++i) {
-    if (weights[i] <= 0) continue;
+    if (!(weights[i] > 0)) continue;
     // std::nearbyint rounds half to even in the default rounding mode, as Python's round().
-    const double w = std::nearbyint(2 * weights[i] / smallest * shrink);
-    scaled[i] = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(w));
+    scaled[i] = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::nearbyint(weights[i] * shrink)));
   }
   return scaled;
 }
@@ -72,6 +78,11 @@ void UserMix::set_fixed(std::size_t type, int count) {
   build_cycle();
 }
 
+std::optional<std::uint64_t> UserMix::counted_users() const {
+  if (counts_.empty()) return std::nullopt;
+  return std::accumulate(counts_.begin(), counts_.end(), std::uint64_t{0});
+}
+
 void UserMix::set_counts(const std::vector<std::uint64_t>& counts) {
   counts_.assign(weights_.size(), 0);
   for (std::size_t t = 0; t < counts.size() && t < counts_.size(); ++t)
@@ -90,10 +101,7 @@ void UserMix::build_cycle() {
     for (std::size_t k = 0; k < by_name_.size(); ++k) ordered[k] = counts_[by_name_[k]];
     // Not rescaled: the cycle is then the worker's whole share. Only a share past kMaxCycle shrinks.
     const auto total = std::accumulate(ordered.begin(), ordered.end(), std::uint64_t{0});
-    if (total > kMaxCycle) {
-      std::vector<double> w(ordered.begin(), ordered.end());
-      ordered = locust_weights(w);
-    }
+    if (total > kMaxCycle) ordered = shrink_to_cycle(std::vector<double>(ordered.begin(), ordered.end()));
   }
   cycle_ = smooth_round_robin(ordered);
   per_cycle_.assign(weights_.size(), 0);
@@ -130,12 +138,17 @@ std::size_t UserMix::next(const std::vector<std::size_t>& live_per_type) {
   expect(weighted_live + 1);
   // The cycle's own next type, unless another type is further below its count (a mix that moved).
   const std::size_t own = cycle_[static_cast<std::size_t>(weighted_live % cycle_.size())];
-  std::size_t best = own;
   auto below = [&](std::size_t t) {
     return static_cast<std::int64_t>(expected_[t]) - static_cast<std::int64_t>(live_per_type[t]);
   };
-  for (std::size_t t = 0; t < fixed_.size(); ++t)
-    if (fixed_[t] < 0 && per_cycle_[t] > 0 && below(t) > below(best)) best = t;
+  // A worker's counts are a ceiling too: a type at its count is not chosen while another is under its own
+  // (LocalBackend::runnable_target keeps the target within their sum, so one always is).
+  auto open = [&](std::size_t t) { return counts_.empty() || live_per_type[t] < counts_[t]; };
+  std::size_t best = own;
+  for (std::size_t t = 0; t < fixed_.size(); ++t) {
+    if (fixed_[t] >= 0 || per_cycle_[t] == 0 || !open(t)) continue;
+    if (!open(best) || below(t) > below(best)) best = t;
+  }
   return best;
 }
 

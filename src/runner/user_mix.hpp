@@ -4,19 +4,24 @@
 // Types with a fixed count are filled first, in declaration order. The weighted types follow Locust's
 // dispatcher (locust/dispatch.py, UsersDispatcher._user_gen): the types sorted by name, each weight scaled
 // so that the smallest is 2 and rounded (Python's round: half to even), then one cycle of a smooth weighted
-// round robin over those (the `roundrobin` package's `smooth`), repeated. So the users of each type at
-// every count of a ramp are Locust's: weights 3:1 (Reader, Breaker) spawn Reader, Breaker, Reader,
-// Reader, Reader, Breaker, Reader, Reader...; and a ramp-down stops the newest, as Locust's does.
+// round robin over those (the `roundrobin` package's `smooth`), repeated. So a ramp up from no users has
+// Locust's users of each type at every count: weights 3:1 (Reader, Breaker) spawn Reader, Breaker, Reader,
+// Reader, Reader, Breaker, Reader, Reader...; and a ramp-down stops the newest, as Locust's does. After a
+// ramp-down, the next users bring the mix back to the cycle's prefix of that many users (the weights'
+// mix), where Locust's dispatcher goes on from where its cycle had got to (3:1 at 4, 2, then 4 users:
+// cicada 3 and 1 again, Locust 2 and 2).
 //
-// next() is asked with the live users per type, so it also mends a mix that moved (a user that ended by
-// itself): it picks the type furthest below its count in the cycle's prefix of one more user, the
-// cycle's own next type when that is among them. Held at its position, it costs O(1) per user.
+// next() is asked with the live users per type, so it also mends a mix that moved (a type's users
+// stopped for a worker's new share, a fixed count changed): it picks the type furthest below its count in
+// the cycle's prefix of one more user, the cycle's own next type when that is among them. Held at its
+// position, it costs O(1) per user.
 //
 // A distributed worker is told its share of the fleet's weighted users per type (set_counts, from the
 // master's walk of the same cycle: dispatch.hpp): it then spawns exactly those, interleaved by the same
 // round robin over the counts themselves (not rescaled, so the cycle gives each its count exactly).
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "cicada/user.hpp"
@@ -27,8 +32,12 @@ namespace cicada::runner {
 // comes): the type index of each position, sum(weights) positions.
 std::vector<std::uint32_t> smooth_round_robin(const std::vector<std::uint64_t>& weights);
 // Locust's scaling of user-class weights before its round robin: the smallest positive weight becomes 2,
-// each rounded half to even; 0 (or below) stays 0.
+// each rounded half to even; 0 (or below) stays 0. Ratios past the longest cycle kept (2^20 positions in
+// all) are scaled down alike (shrink_to_cycle).
 std::vector<std::uint64_t> locust_weights(const std::vector<double>& weights);
+// Weights whose sum passes the longest cycle kept, scaled down to it alike (a positive one stays at least
+// 1); others rounded as they are.
+std::vector<std::uint64_t> shrink_to_cycle(const std::vector<double>& weights);
 
 class UserMix {
  public:
@@ -40,6 +49,8 @@ class UserMix {
   int fixed(std::size_t type) const { return fixed_[type]; }
   // A weighted type's count in this worker's share (set_counts), or -1 when the weights decide.
   long count(std::size_t type) const { return counts_.empty() ? -1 : static_cast<long>(counts_[type]); }
+  // The weighted users of this worker's share in all (set_counts); nullopt when the weights decide.
+  std::optional<std::uint64_t> counted_users() const;
   // Whether any type is weighted (else users beyond the fixed counts go to the first type, see next()).
   bool any_weighted() const { return !cycle_.empty(); }
   // One cycle of the weighted types' order: a type index per position; empty with no weighted type.

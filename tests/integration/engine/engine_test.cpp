@@ -312,39 +312,51 @@ TEST(Engine, UserTypesFollowTheirWeightsAndFixedCounts) {
   EXPECT_EQ(started[1].load(), 2);
 }
 
+// Users of two types that count themselves: live between on_start and on_stop, and every start.
+struct LiveCounts {
+  std::atomic<int> live[2] = {0, 0};
+  std::atomic<int> starts{0};
+};
+struct CountingUser : User {
+  CountingUser(LiveCounts& c, int i) : counts(c), index(i) {}
+  Task<> on_start() override {
+    counts.live[index].fetch_add(1);
+    counts.starts.fetch_add(1);
+    co_return;
+  }
+  Task<> on_stop() override {
+    counts.live[index].fetch_sub(1);
+    co_return;
+  }
+  LiveCounts& counts;
+  int index;
+};
+// Types `first` and `second` (index 0 and 1), each a GET of /t<index> every 50 ms, counted in `counts`.
+Scenario two_counting_types(LiveCounts& counts, const std::string& first, const std::string& second) {
+  Scenario s;
+  s.source = "engine_test";
+  for (int i = 0; i < 2; ++i) {
+    auto t = user_type(i == 0 ? first : second, {get_task("get", "/t" + std::to_string(i))},
+                       WaitTime::constant(0.05));
+    t.factory = [&counts, i] { return std::make_unique<CountingUser>(counts, i); };
+    s.user_types.push_back(t);
+  }
+  return s;
+}
+
 // A distributed worker's new share: set_users with new fixed counts mid-run starts or stops users of
 // those types, fixed ones first within the target, and the weighted users make room.
 TEST(Engine, NewFixedCountsMidRunStartAndStopUsersOfThoseTypes) {
   ScriptedServer server;
   server.set_recording(false);
-  static std::atomic<int> live[2];
-  for (auto& c : live) c = 0;
-  struct Counting : User {
-    explicit Counting(int i) : index(i) {}
-    Task<> on_start() override {
-      live[index].fetch_add(1);
-      co_return;
-    }
-    Task<> on_stop() override {
-      live[index].fetch_sub(1);
-      co_return;
-    }
-    int index;
-  };
-  Scenario s;
-  s.source = "engine_test";
-  for (int i = 0; i < 2; ++i) {
-    auto t = user_type(i == 0 ? "Pinned" : "Getter", {get_task("get", "/t" + std::to_string(i))},
-                       WaitTime::constant(0.05));
-    t.factory = [i] { return std::make_unique<Counting>(i); };
-    s.user_types.push_back(t);
-  }
+  LiveCounts counts;
+  Scenario s = two_counting_types(counts, "Pinned", "Getter");
   s.user_types[0].fixed_count = 1;
   LocalRunner runner(s, options(server.url(), 5, 5200ms));
   ASSERT_TRUE(runner.prepare().ok());
   std::vector<std::pair<int, int>> seen;  // (pinned, getters) at each second
   runner.run([&](const cicada::stats::Snapshot&) {
-    seen.emplace_back(live[0].load(), live[1].load());
+    seen.emplace_back(counts.live[0].load(), counts.live[1].load());
     // Same total, more fixed users: getters are stopped to make room. Then fewer fixed users and more
     // users in all: the weighted type takes the rest.
     // (The first second may close a few ms after the start: the second one is the first full one.)
@@ -356,6 +368,35 @@ TEST(Engine, NewFixedCountsMidRunStartAndStopUsersOfThoseTypes) {
   EXPECT_EQ(seen[2], std::make_pair(3, 2));
   EXPECT_EQ(seen[3], std::make_pair(2, 4));
   EXPECT_EQ(seen.back(), std::make_pair(2, 4));
+}
+
+// A distributed worker told its users of each weighted type (the master's deal, TypeShares::weighted) runs
+// exactly those, starting and stopping users of each type to match; a type it does not have (its tag
+// filter dropped it) is not made up by another: no user is started and stopped over and over.
+TEST(Engine, AWorkersWeightedCountsAreItsUsersOfEachTypeAndNoMore) {
+  ScriptedServer server;
+  server.set_recording(false);
+  LiveCounts counts;
+  Scenario s = two_counting_types(counts, "Reader", "Breaker");
+  s.user_types[0].weight = 3;
+  s.user_types[1].weight = 1;
+  LocalRunner runner(s, options(server.url(), 4, 5200ms));
+  ASSERT_TRUE(runner.prepare().ok());
+  std::vector<std::pair<int, int>> seen;  // (readers, breakers) at each second
+  std::vector<int> started;               // on_start calls by then
+  runner.run([&](const cicada::stats::Snapshot&) {
+    seen.emplace_back(counts.live[0].load(), counts.live[1].load());
+    started.push_back(counts.starts.load());
+    if (seen.size() == 2)
+      runner.set_users(4, 1000, {.fixed = {}, .weighted = {{"Reader", 1}, {"Breaker", 3}}});
+    if (seen.size() == 3) runner.set_users(4, 1000, {.fixed = {}, .weighted = {{"Reader", 1}, {"Gone", 3}}});
+  });
+  ASSERT_GE(seen.size(), 5u);
+  EXPECT_EQ(seen[1], std::make_pair(3, 1));  // the weights, 3:1
+  EXPECT_EQ(seen[2], std::make_pair(1, 3));  // the deal
+  EXPECT_EQ(seen[3], std::make_pair(1, 0));  // one Reader: nothing stands in for "Gone"
+  EXPECT_EQ(seen.back(), std::make_pair(1, 0));
+  EXPECT_EQ(started.back(), started[3]) << "users were started again after the last share";
 }
 
 TEST(Engine, SpawnRateIsFollowed) {

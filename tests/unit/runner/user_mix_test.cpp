@@ -70,15 +70,33 @@ TEST(UserMix, SpawnsInLocustsDispatchOrder) {
   EXPECT_EQ(ramp({type(1, {}, "A"), type(1, {}, "B")}, 4), "ABAB");
 }
 
-TEST(UserMix, AUserThatEndedIsReplacedByItsType) {
+TEST(UserMix, WeightsFarApartMakeACycleOfBoundedLength) {
+  // 1e300 / 1e-300 is no number; Locust raises an OverflowError. The ratio is bounded, then shrunk with
+  // the rest to at most 2^20 positions: the light type still runs, rarely.
+  UserMix mix({type(1e-300, {}, "A"), type(1e300, {}, "B")});
+  EXPECT_LE(mix.cycle().size(), std::size_t{1} << 20);
+  const auto live = spawn(mix, 2, 1000);
+  EXPECT_EQ(live[0] + live[1], 1000u);
+  EXPECT_LE(live[0], 1u);
+  // A worker's share past 2^20 users keeps its ratio (shrunk alike, not rescaled to a smallest of 2).
+  UserMix big({type(1, {}, "A"), type(1, {}, "B")});
+  big.set_counts({700'000, 700'001});
+  std::size_t a = 0;
+  for (const auto t : big.cycle()) a += t == 0;
+  EXPECT_NEAR(static_cast<double>(a) / static_cast<double>(big.cycle().size()), 0.5, 0.001);
+}
+
+TEST(UserMix, AMixThatMovedIsMendedByTheTypeBelowItsShare) {
   UserMix mix({type(3, {}, "Reader"), type(1, {}, "Breaker")});
   std::vector<std::size_t> live(2, 0);
   for (int i = 0; i < 4; ++i) ++live[mix.next(live)];  // R B R R
   ASSERT_EQ(live, (std::vector<std::size_t>{3, 1}));
-  --live[1];  // the Breaker ended by itself
+  // The Breaker stopped (a worker's new share stops users by type): the next user is a Breaker, though the
+  // cycle's own next position (the fourth) is a Reader.
+  --live[1];
   EXPECT_EQ(mix.next(live), 1u);
-  --live[0];
-  --live[0];  // two Readers stopped (a ramp-down): the cycle's prefix of two users is R B
+  // Readers only, two of them: the cycle's prefix of three users is R B R, so a Breaker again.
+  live = {2, 0};
   EXPECT_EQ(mix.next(live), 1u);
 }
 

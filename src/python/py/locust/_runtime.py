@@ -171,19 +171,28 @@ def format_exception(exc):
     before it as Python prints them. Without the last line a log says "always" and not what was raised."""
     te = traceback.TracebackException(type(exc), exc, exc.__traceback__)
     seen, todo = set(), [te]
-    while todo:  # every exception of the chain (a cycle of contexts is possible: each one once)
+    while todo:  # every exception of the chain and of a group (a cycle of contexts: each one once)
         t = todo.pop()
         if id(t) in seen:
             continue
         seen.add(id(t))
         t.stack = _user_frames(t.stack)
         todo += [c for c in (t.__cause__, t.__context__) if c is not None]
+        todo += list(getattr(t, "exceptions", None) or [])
     return "".join(te.format())
+
+
+def _message(exc):
+    """str(exc), which user code may make raise: then what Python's own traceback says in its place."""
+    try:
+        return str(exc)
+    except Exception:
+        return "<exception str() failed>"
 
 
 def exception_op(exc):
     """The engine's record of an exception that escaped user code: its table row and its log line."""
-    return (OP_EXCEPTION, str(exc), format_traceback(exc.__traceback__), format_exception(exc))
+    return (OP_EXCEPTION, _message(exc), format_traceback(exc.__traceback__), format_exception(exc))
 
 
 def report_user_error(where, exc):
