@@ -288,6 +288,23 @@ void FleetBackend::rebalance() {
   }
 }
 
+std::map<std::string, int> FleetBackend::users_by_type() const {
+  // What the workers were dealt: the fixed counts first (in the order split_fixed_counts deals them, as
+  // far as the users go), then the weighted users in the cycle's order.
+  std::map<std::string, int> users;
+  int left = std::max(0, target_users_);
+  int fixed_total = 0;
+  for (const auto& [type, count] : master_.fixed_counts) {
+    users[type] = std::min(left, std::max(0, count));
+    left -= users[type];
+    fixed_total += std::max(0, count);
+  }
+  // Held by name: a range-for over .at(0) of the returned vector would read it after it is gone.
+  const auto weighted = split_weighted_counts(master_.weighted_cycle, fixed_total, target_users_, 1);
+  for (const auto& [type, count] : weighted.at(0)) users[type] += count;
+  return users;
+}
+
 void FleetBackend::log_fixed_shares(std::size_t workers) const {
   std::string spread;
   for (const auto& [type, count] : master_.fixed_counts) {

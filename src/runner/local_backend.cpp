@@ -129,6 +129,13 @@ void LocalBackend::apply_shares(const TypeShares& shares) {
   log::debug("Weighted users of this worker: {}", said);
 }
 
+std::map<std::string, int> LocalBackend::users_by_type() const {
+  std::map<std::string, int> users;
+  for (std::size_t t = 0; t < live_per_type_.size(); ++t)
+    users[scenario_.user_types[t].name] += static_cast<int>(live_per_type_[t]);
+  return users;
+}
+
 void LocalBackend::set_users(int users, double spawn_rate, const TypeShares& shares, MonoTime now) {
   apply_shares(shares);
   ramp_base_ = static_cast<std::size_t>(live_users());

@@ -52,6 +52,9 @@ class RunBackend {
 
   // Users running (closed model) or iterations in flight (open model): the history's user count.
   virtual int reported_users() const = 0;
+  // Closed model: the users of each type (every type, 0 included) once a ramp is done: those running here,
+  // or a fleet's as dealt to its workers. For the "All users spawned" line, as Locust's.
+  virtual std::map<std::string, int> users_by_type() const = 0;
   // The stats since the last call; final: after stop(), everything that is left.
   virtual std::vector<stats::StatsDelta> take_deltas(bool final) = 0;
   // How long after a wall-clock second the loop closes it: a fleet waits for the workers' deltas of

@@ -1,12 +1,29 @@
 #include "runner/run_control.hpp"
 
 #include <cmath>
+#include <nlohmann/json.hpp>
 
 #include "base/log.hpp"
 #include "runner/warmup_gate.hpp"
 #include "stats/snapshot_reset.hpp"
 
 namespace cicada::runner {
+namespace {
+
+// Locust's text of the users per class: the classes by name as Python's json.dumps writes a dict (ASCII,
+// ", " and ": "), then the total: {"Breaker": 1, "Reader": 3} (4 total users).
+std::string users_by_type_text(const std::map<std::string, int>& users) {
+  std::string text = "{";
+  int total = 0;
+  for (const auto& [type, count] : users) {
+    text += (text.size() > 1 ? ", " : "") + nlohmann::json(type).dump(-1, ' ', true) + ": " +
+            std::to_string(count);
+    total += count;
+  }
+  return text + "} (" + std::to_string(total) + " total users)";
+}
+
+}  // namespace
 
 using namespace std::chrono_literals;
 
@@ -196,7 +213,7 @@ void RunControl::run(const RunOptions& options,
     apply_pending(now);
     if (!open_model_.load() && backend_.spawn_step(now) && state() == RunState::kSpawning) {
       set_state(RunState::kRunning);
-      log::info("All users spawned: {} users", target_users_.load());
+      log::info("All users spawned: {}", users_by_type_text(backend_.users_by_type()));
       if (options_.reset_stats) {
         log::info("Resetting stats (--reset-stats)");
         reset_requested_.store(true);

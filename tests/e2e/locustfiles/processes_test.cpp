@@ -99,6 +99,10 @@ TEST_F(LocustfileTest, ProcessesDealWeightedUserClassesAsLocustsDispatcher) {
   ASSERT_TRUE(breakers) << log();
   EXPECT_EQ((*readers)[2], "3") << log();
   EXPECT_EQ((*breakers)[2], "1") << log();
+  // The master says so as Locust's does (each worker says its own two users).
+  EXPECT_EQ(count_occurrences(log(), "All users spawned: {\"Breaker\": 1, \"Reader\": 3} (4 total users)"),
+            1u)
+      << log();
 }
 
 TEST_F(LocustfileTest, ProcessesIsNotForAMasterOrAWorker) {

@@ -111,12 +111,21 @@ class SideBySide : public ::testing::TestWithParam<std::vector<std::string>> {
     ChildProcess p(args, dir_.path());
     auto code = p.wait(std::chrono::seconds(90));
     log_ += "\n--- " + program + "\n" + p.out() + p.err();
+    (program == "/usr/bin/locust" ? locust_log_ : cicada_log_) = p.out() + p.err();
     return code ? *code : -1;
+  }
+  // What the first "All users spawned: " line says after it; "" without one.
+  static std::string spawned_line(const std::string& text) {
+    const std::string key = "All users spawned: ";
+    const auto at = text.find(key);
+    if (at == std::string::npos) return "";
+    return text.substr(at + key.size(), text.find('\n', at) - at - key.size());
   }
 
   static Target* target_;
   TempDir dir_;
   std::string log_;
+  std::string locust_log_, cicada_log_;
 };
 
 Target* SideBySide::target_ = nullptr;
@@ -159,6 +168,9 @@ TEST_P(SideBySide, SameRequestMixAndFailureTexts) {
         << name << " failure ratio: " << why;
   }
   EXPECT_EQ(c.failures, l.failures) << log_;
+  // The same users of each class once spawned, said the same way: All users spawned: {"Breaker": 1,
+  // "Reader": 3} (4 total users).
+  EXPECT_EQ(spawned_line(locust_log_), spawned_line(cicada_log_)) << log_;
 }
 
 INSTANTIATE_TEST_SUITE_P(Suite, SideBySide,
