@@ -163,7 +163,14 @@ int run_load_test(const CliOptions& o) {
     std::cerr << "cicada: " << r.error().message << "\n";
     return kUsageError;
   }
-  if (ro->run_time) log::info("Run time limit set to {}", format_duration(*ro->run_time));
+  // Locust's words: its run time is a whole number of seconds (parse_timespan); cicada's may have a fraction.
+  if (ro->run_time) {
+    const auto us = ro->run_time->count();
+    if (us % 1'000'000 == 0)
+      log::info("Run time limit set to {} seconds", us / 1'000'000);
+    else
+      log::info("Run time limit set to {:.3f} seconds", static_cast<double>(us) / 1e6);
+  }
   log::info("{}", runner::start_line(run.description().options));
   int code = 0;
   {

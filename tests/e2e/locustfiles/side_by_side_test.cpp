@@ -114,9 +114,8 @@ class SideBySide : public ::testing::TestWithParam<std::vector<std::string>> {
     (program == "/usr/bin/locust" ? locust_log_ : cicada_log_) = p.out() + p.err();
     return code ? *code : -1;
   }
-  // What the first "All users spawned: " line says after it; "" without one.
-  static std::string spawned_line(const std::string& text) {
-    const std::string key = "All users spawned: ";
+  // What the first line with `key` says after it; "" without one.
+  static std::string said_after(const std::string& text, const std::string& key) {
     const auto at = text.find(key);
     if (at == std::string::npos) return "";
     return text.substr(at + key.size(), text.find('\n', at) - at - key.size());
@@ -168,9 +167,10 @@ TEST_P(SideBySide, SameRequestMixAndFailureTexts) {
         << name << " failure ratio: " << why;
   }
   EXPECT_EQ(c.failures, l.failures) << log_;
-  // The same users of each class once spawned, said the same way: All users spawned: {"Breaker": 1,
-  // "Reader": 3} (4 total users).
-  EXPECT_EQ(spawned_line(locust_log_), spawned_line(cicada_log_)) << log_;
+  // Log lines said as Locust says them: the same users of each class once spawned (All users spawned:
+  // {"Breaker": 1, "Reader": 3} (4 total users)), the run time (Run time limit set to 4 seconds).
+  for (const std::string key : {"All users spawned: ", "Run time limit set to "})
+    EXPECT_EQ(said_after(locust_log_, key), said_after(cicada_log_, key)) << log_;
 }
 
 INSTANTIATE_TEST_SUITE_P(Suite, SideBySide,
