@@ -29,18 +29,17 @@ std::map<std::string, int> fixed_counts_of(const Scenario& scenario) {
 std::map<std::string, int> split_fixed_counts(const std::map<std::string, int>& fixed, std::size_t i,
                                               std::size_t n) {
   std::map<std::string, int> share;
-  std::size_t offset = 0;  // the worker the next remainder starts at
+  std::vector<std::string> names;
+  std::vector<std::uint64_t> counts;  // by name, as the map holds them
   for (const auto& [type, count] : fixed) {
-    if (n == 0) {
-      share[type] = 0;
-      continue;
-    }
-    const auto whole = static_cast<std::size_t>(std::max(0, count));
-    const std::size_t extra = whole % n;
-    // Worker i gets one of this type's `extra` if it is among the `extra` workers from `offset` on.
-    share[type] = static_cast<int>(whole / n + ((i + n - offset) % n < extra ? 1 : 0));
-    offset = (offset + extra) % n;
+    share[type] = 0;
+    names.push_back(type);
+    counts.push_back(static_cast<std::uint64_t>(std::max(0, count)));
   }
+  if (n == 0) return share;
+  // The fleet's fixed users in Locust's order, user k to worker k mod n.
+  const auto order = runner::locust_fixed_order(counts);
+  for (std::size_t k = i; k < order.size(); k += n) ++share[names[order[k]]];
   return share;
 }
 

@@ -25,10 +25,11 @@ std::vector<Share> split_users(int users, double spawn_rate, std::size_t n);
 
 // The user types with a fixed count (type name -> count), as the scenario declares them.
 std::map<std::string, int> fixed_counts_of(const Scenario& scenario);
-// Worker i of n's share of each fixed count (n == 0: every type 0). Each type's remainder goes on where
-// the previous type's stopped, so worker i's fixed users add up to its share of the sum of the counts,
-// never more than its share of users when the users cover the fixed counts (two types of 1 over two
-// workers give one each, not both to worker 0, whose single user could run only one of them).
+// Worker i of n's share of each fixed count (n == 0: every type 0), as Locust's dispatcher deals them: the
+// fleet's fixed users in Locust's order (runner::locust_fixed_order), user k to worker k mod n. So worker
+// i's fixed users add up to its share of the sum of the counts, never more than its share of users when
+// the users cover the fixed counts (two types of 1 over two workers give one each, not both to worker 0,
+// whose single user could run only one of them).
 std::map<std::string, int> split_fixed_counts(const std::map<std::string, int>& fixed, std::size_t i,
                                               std::size_t n);
 // One cycle of Locust's order of the scenario's weighted user types (runner::UserMix): type names.

@@ -149,10 +149,8 @@ void LocalBackend::set_users(int users, double spawn_rate, const TypeShares& sha
 // the first type takes that rest, as UserMix gives it). What is over goes, the newest first; what is
 // missing the ramp starts, fixed types first.
 std::size_t LocalBackend::weighted_rest() const {
-  std::size_t rest = static_cast<std::size_t>(target_users_);
-  for (std::size_t t = 0; t < live_per_type_.size(); ++t)
-    if (mix_.fixed(t) >= 0) rest -= std::min(static_cast<std::size_t>(mix_.fixed(t)), rest);
-  return rest;
+  const auto target = static_cast<std::size_t>(target_users_);
+  return target - std::min<std::size_t>(target, mix_.fixed_total());
 }
 
 std::size_t LocalBackend::weighted_room(std::size_t rest) const {
@@ -169,21 +167,17 @@ std::size_t LocalBackend::runnable_target() const {
 }
 
 void LocalBackend::trim_to_target() {
-  const auto target = static_cast<std::size_t>(target_users_);
-  auto fixed_keep = [this](std::size_t t, std::size_t room) {
-    return std::min(static_cast<std::size_t>(mix_.fixed(t)), room);
-  };
+  // A target under the fixed counts keeps the first of their users in Locust's order (as they started).
+  const auto kept = mix_.fixed_kept(static_cast<std::size_t>(target_users_));
   const std::size_t rest = weighted_rest();  // what the fixed counts leave
   const bool weighted = mix_.any_weighted();
-  std::size_t room = target;
   std::size_t weighted_live = 0;
   for (std::size_t t = 0; t < live_per_type_.size(); ++t) {
     if (mix_.fixed(t) < 0) {
       weighted_live += live_per_type_[t];
       continue;
     }
-    const std::size_t keep = fixed_keep(t, room) + (t == 0 && !weighted ? rest : 0);
-    room -= fixed_keep(t, room);
+    const std::size_t keep = kept[t] + (t == 0 && !weighted ? rest : 0);
     if (live_per_type_[t] > keep)
       stop_newest_users(live_per_type_[t] - keep, [t](std::size_t type) { return type == t; });
   }

@@ -58,8 +58,8 @@ class LocalBackend final : public RunBackend {
   // (Scenario::release_blocked_loop) is left behind with its shard, its stats kept.
   void join_loops();
   void apply_shares(const TypeShares& shares);
-  // Of the target: what the fixed counts leave; the weighted users it can run of that (no more than a
-  // worker's weighted counts add up to); the users it can run in all.
+  // Of the target: what the fixed counts leave (all of them: the fixed users come first); the weighted users
+  // it can run of that (no more than a worker's weighted counts add up to); the users it can run in all.
   std::size_t weighted_rest() const;
   std::size_t weighted_room(std::size_t rest) const;
   std::size_t runnable_target() const;

@@ -111,6 +111,14 @@ void UserMix::build_cycle() {
   }
   partial_at_ = 0;
   partial_.assign(weights_.size(), 0);
+  // The fixed types' order, by name as well.
+  std::vector<std::uint64_t> fixed(by_name_.size(), 0);
+  for (std::size_t k = 0; k < by_name_.size(); ++k)
+    fixed[k] = static_cast<std::uint64_t>(std::max(0, fixed_[by_name_[k]]));
+  fixed_order_ = locust_fixed_order(fixed);
+  for (auto& k : fixed_order_) k = static_cast<std::uint32_t>(by_name_[k]);
+  fixed_at_ = 0;
+  fixed_seen_.assign(weights_.size(), 0);
 }
 
 void UserMix::expect(std::uint64_t users) {
@@ -126,10 +134,57 @@ void UserMix::expect(std::uint64_t users) {
     expected_[t] = users / length * per_cycle_[t] + partial_[t];
 }
 
-std::size_t UserMix::next(const std::vector<std::size_t>& live_per_type) {
-  for (std::size_t t = 0; t < fixed_.size(); ++t) {
-    if (fixed_[t] >= 0 && live_per_type[t] < static_cast<std::size_t>(fixed_[t])) return t;
+std::vector<std::uint32_t> locust_fixed_order(const std::vector<std::uint64_t>& counts) {
+  // Locust's dispatcher walks a round robin of the scaled counts and takes a class while it is under its
+  // count, until every class has its count.
+  std::vector<double> w(counts.begin(), counts.end());
+  const auto cycle = smooth_round_robin(locust_weights(w));
+  const auto total = std::accumulate(counts.begin(), counts.end(), std::uint64_t{0});
+  std::vector<std::uint64_t> taken(counts.size(), 0);
+  std::vector<std::uint32_t> order;
+  order.reserve(total);
+  while (order.size() <
+         total) {  // each pass over the cycle takes at least one (every counted class is in it)
+    for (const std::uint32_t k : cycle) {
+      if (taken[k] >= counts[k]) continue;
+      ++taken[k];
+      order.push_back(k);
+    }
   }
+  return order;
+}
+
+std::optional<std::size_t> UserMix::next_fixed(const std::vector<std::size_t>& live_per_type) {
+  // The first slot of the fixed order whose type has fewer users than slots up to it. The slots before
+  // fixed_at_ were all met when it was set; if a type has lost users since, look again from the start.
+  for (std::size_t t = 0; t < fixed_seen_.size(); ++t) {
+    if (fixed_seen_[t] > live_per_type[t]) {
+      fixed_at_ = 0;
+      std::fill(fixed_seen_.begin(), fixed_seen_.end(), 0);
+      break;
+    }
+  }
+  for (; fixed_at_ < fixed_order_.size(); ++fixed_at_) {
+    const std::uint32_t t = fixed_order_[fixed_at_];
+    if (fixed_seen_[t] + 1 > live_per_type[t]) return t;
+    ++fixed_seen_[t];
+  }
+  return std::nullopt;
+}
+
+std::vector<std::size_t> UserMix::fixed_kept(std::size_t users) const {
+  std::vector<std::size_t> kept(fixed_.size(), 0);
+  if (users >= fixed_order_.size()) {
+    for (std::size_t t = 0; t < fixed_.size(); ++t)
+      kept[t] = static_cast<std::size_t>(std::max(0, fixed_[t]));
+    return kept;
+  }
+  for (std::size_t k = 0; k < users; ++k) ++kept[fixed_order_[k]];
+  return kept;
+}
+
+std::size_t UserMix::next(const std::vector<std::size_t>& live_per_type) {
+  if (auto t = next_fixed(live_per_type)) return *t;
   // Only fixed-count types, all full: add to the first one rather than refuse the user.
   if (cycle_.empty()) return 0;
   std::uint64_t weighted_live = 0;

@@ -1,8 +1,9 @@
 #pragma once
 // UserMix: which user type the next spawned user gets.
 //
-// Types with a fixed count are filled first, in declaration order. The weighted types follow Locust's
-// dispatcher (locust/dispatch.py, UsersDispatcher._user_gen): the types sorted by name, each weight scaled
+// Types with a fixed count are filled first, in Locust's order (locust_fixed_order). The weighted types
+// follow Locust's dispatcher (locust/dispatch.py, UsersDispatcher._user_gen): the types sorted by name,
+// each weight scaled
 // so that the smallest is 2 and rounded (Python's round: half to even), then one cycle of a smooth weighted
 // round robin over those (the `roundrobin` package's `smooth`), repeated. So a ramp up from no users has
 // Locust's users of each type at every count: weights 3:1 (Reader, Breaker) spawn Reader, Breaker, Reader,
@@ -35,6 +36,10 @@ std::vector<std::uint32_t> smooth_round_robin(const std::vector<std::uint64_t>& 
 // each rounded half to even; 0 (or below) stays 0. Ratios past the longest cycle kept (2^20 positions in
 // all) are scaled down alike (shrink_to_cycle).
 std::vector<std::uint64_t> locust_weights(const std::vector<double>& weights);
+// The order in which Locust's dispatcher starts fixed-count classes (indices into counts, which are by
+// name): a smooth round robin of the counts scaled as weights are, each class taken while under its
+// count: Admin 1, Robot 5 start Robot, Robot, Admin, Robot, Robot, Robot.
+std::vector<std::uint32_t> locust_fixed_order(const std::vector<std::uint64_t>& counts);
 // Weights whose sum passes the longest cycle kept, scaled down to it alike (a positive one stays at least
 // 1); others rounded as they are.
 std::vector<std::uint64_t> shrink_to_cycle(const std::vector<double>& weights);
@@ -55,6 +60,10 @@ class UserMix {
   bool any_weighted() const { return !cycle_.empty(); }
   // One cycle of the weighted types' order: a type index per position; empty with no weighted type.
   const std::vector<std::uint32_t>& cycle() const { return cycle_; }
+  // The fixed types' users in all, and each type's users among the first `users` of them (Locust's order:
+  // what a target under the fixed counts keeps).
+  std::uint64_t fixed_total() const { return fixed_order_.size(); }
+  std::vector<std::size_t> fixed_kept(std::size_t users) const;
   // Gives a type a new fixed count (a distributed worker's new share; 0 runs none of it).
   void set_fixed(std::size_t type, int count);
   // A distributed worker's share of the weighted users, per type (index: the types vector; fixed types'
@@ -63,6 +72,9 @@ class UserMix {
 
  private:
   void build_cycle();
+  // The fixed type the next user should have (Locust's fixed order, fixed_order_), or none when every
+  // fixed type has its count.
+  std::optional<std::size_t> next_fixed(const std::vector<std::size_t>& live_per_type);
   // Each type's users in the first `users` positions of the repeated cycle, into expected_.
   void expect(std::uint64_t users);
 
@@ -75,6 +87,9 @@ class UserMix {
   std::size_t partial_at_ = 0;           // partial_ counts cycle_[0, partial_at_)
   std::vector<std::uint64_t> partial_;   // per type
   std::vector<std::uint64_t> expected_;  // per type, set by expect()
+  std::vector<std::uint32_t> fixed_order_;  // the fixed types' users in Locust's order (type indices)
+  std::size_t fixed_at_ = 0;                // the slots of fixed_order_ before this were met
+  std::vector<std::uint64_t> fixed_seen_;   // per type, its slots before fixed_at_
 };
 
 // Picks a task index by weight with the user's PRNG: O(log n) over cumulative weights, no allocation.

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <functional>
 #include <stdexcept>
 #include <thread>
 
@@ -344,25 +345,43 @@ Scenario two_counting_types(LiveCounts& counts, const std::string& first, const 
   return s;
 }
 
+// What each closed second saw of a two_counting_types run: (live users of type 0, of type 1), and the
+// on_start calls by then.
+struct CountedSeconds {
+  std::vector<std::pair<int, int>> live;
+  std::vector<int> started;
+};
+// Runs `s` (counted in `counts`) with `users` for `run_time` against a loopback server; `each_second`
+// (optional) is called after each second with the runner and the seconds seen so far.
+CountedSeconds run_counted(const Scenario& s, LiveCounts& counts, int users,
+                           std::chrono::milliseconds run_time,
+                           const std::function<void(LocalRunner&, std::size_t)>& each_second = {}) {
+  ScriptedServer server;
+  server.set_recording(false);
+  LocalRunner runner(s, options(server.url(), users, run_time));
+  EXPECT_TRUE(runner.prepare().ok());
+  CountedSeconds seen;
+  runner.run([&](const cicada::stats::Snapshot&) {
+    seen.live.emplace_back(counts.live[0].load(), counts.live[1].load());
+    seen.started.push_back(counts.starts.load());
+    if (each_second) each_second(runner, seen.live.size());
+  });
+  return seen;
+}
+
 // A distributed worker's new share: set_users with new fixed counts mid-run starts or stops users of
 // those types, fixed ones first within the target, and the weighted users make room.
 TEST(Engine, NewFixedCountsMidRunStartAndStopUsersOfThoseTypes) {
-  ScriptedServer server;
-  server.set_recording(false);
   LiveCounts counts;
   Scenario s = two_counting_types(counts, "Pinned", "Getter");
   s.user_types[0].fixed_count = 1;
-  LocalRunner runner(s, options(server.url(), 5, 5200ms));
-  ASSERT_TRUE(runner.prepare().ok());
-  std::vector<std::pair<int, int>> seen;  // (pinned, getters) at each second
-  runner.run([&](const cicada::stats::Snapshot&) {
-    seen.emplace_back(counts.live[0].load(), counts.live[1].load());
-    // Same total, more fixed users: getters are stopped to make room. Then fewer fixed users and more
-    // users in all: the weighted type takes the rest.
-    // (The first second may close a few ms after the start: the second one is the first full one.)
-    if (seen.size() == 2) runner.set_users(5, 1000, {.fixed = {{"Pinned", 3}}, .weighted = {}});
-    if (seen.size() == 3) runner.set_users(6, 1000, {.fixed = {{"Pinned", 2}}, .weighted = {}});
-  });
+  // (pinned, getters) at each second. Same total, more fixed users: getters are stopped to make room. Then
+  // fewer fixed users and more users in all: the weighted type takes the rest. (The first second may close
+  // a few ms after the start: the second one is the first full one.)
+  const auto seen = run_counted(s, counts, 5, 5200ms, [](LocalRunner& runner, std::size_t seconds) {
+                      if (seconds == 2) runner.set_users(5, 1000, {.fixed = {{"Pinned", 3}}, .weighted = {}});
+                      if (seconds == 3) runner.set_users(6, 1000, {.fixed = {{"Pinned", 2}}, .weighted = {}});
+                    }).live;
   ASSERT_GE(seen.size(), 4u);
   EXPECT_EQ(seen[1], std::make_pair(1, 4));
   EXPECT_EQ(seen[2], std::make_pair(3, 2));
@@ -374,29 +393,34 @@ TEST(Engine, NewFixedCountsMidRunStartAndStopUsersOfThoseTypes) {
 // exactly those, starting and stopping users of each type to match; a type it does not have (its tag
 // filter dropped it) is not made up by another: no user is started and stopped over and over.
 TEST(Engine, AWorkersWeightedCountsAreItsUsersOfEachTypeAndNoMore) {
-  ScriptedServer server;
-  server.set_recording(false);
   LiveCounts counts;
   Scenario s = two_counting_types(counts, "Reader", "Breaker");
   s.user_types[0].weight = 3;
   s.user_types[1].weight = 1;
-  LocalRunner runner(s, options(server.url(), 4, 5200ms));
-  ASSERT_TRUE(runner.prepare().ok());
-  std::vector<std::pair<int, int>> seen;  // (readers, breakers) at each second
-  std::vector<int> started;               // on_start calls by then
-  runner.run([&](const cicada::stats::Snapshot&) {
-    seen.emplace_back(counts.live[0].load(), counts.live[1].load());
-    started.push_back(counts.starts.load());
-    if (seen.size() == 2)
-      runner.set_users(4, 1000, {.fixed = {}, .weighted = {{"Reader", 1}, {"Breaker", 3}}});
-    if (seen.size() == 3) runner.set_users(4, 1000, {.fixed = {}, .weighted = {{"Reader", 1}, {"Gone", 3}}});
+  const auto seen = run_counted(s, counts, 4, 5200ms, [](LocalRunner& runner, std::size_t seconds) {
+    if (seconds == 2) runner.set_users(4, 1000, {.fixed = {}, .weighted = {{"Reader", 1}, {"Breaker", 3}}});
+    if (seconds == 3) runner.set_users(4, 1000, {.fixed = {}, .weighted = {{"Reader", 1}, {"Gone", 3}}});
   });
-  ASSERT_GE(seen.size(), 5u);
-  EXPECT_EQ(seen[1], std::make_pair(3, 1));  // the weights, 3:1
-  EXPECT_EQ(seen[2], std::make_pair(1, 3));  // the deal
-  EXPECT_EQ(seen[3], std::make_pair(1, 0));  // one Reader: nothing stands in for "Gone"
-  EXPECT_EQ(seen.back(), std::make_pair(1, 0));
-  EXPECT_EQ(started.back(), started[3]) << "users were started again after the last share";
+  ASSERT_GE(seen.live.size(), 5u);
+  EXPECT_EQ(seen.live[1], std::make_pair(3, 1));  // the weights, 3:1
+  EXPECT_EQ(seen.live[2], std::make_pair(1, 3));  // the deal
+  EXPECT_EQ(seen.live[3], std::make_pair(1, 0));  // one Reader: nothing stands in for "Gone"
+  EXPECT_EQ(seen.live.back(), std::make_pair(1, 0));
+  EXPECT_EQ(seen.started.back(), seen.started[3]) << "users were started again after the last share";
+}
+
+// Fewer users than the fixed counts: the first of them in Locust's order (F, G, F, G for two of each), and
+// they stay: the type the order skips is not started and stopped over and over.
+TEST(Engine, UsersUnderTheFixedCountsAreTheFirstInLocustsOrderAndStay) {
+  LiveCounts counts;
+  Scenario s = two_counting_types(counts, "F", "G");
+  s.user_types[0].fixed_count = 2;
+  s.user_types[1].fixed_count = 2;
+  const auto seen = run_counted(s, counts, 2, 3200ms);
+  ASSERT_GE(seen.live.size(), 3u);
+  EXPECT_EQ(seen.live[1], std::make_pair(1, 1));
+  EXPECT_EQ(seen.live.back(), std::make_pair(1, 1));
+  EXPECT_EQ(seen.started.back(), 2) << "users were started again";
 }
 
 TEST(Engine, SpawnRateIsFollowed) {

@@ -31,9 +31,15 @@ TEST(Dispatch, FixedCountsAreSharedSoTheFleetRunsEachOnce) {
   }
   EXPECT_EQ(admins, 1);
   EXPECT_EQ(robots, 5);
-  // Admin's one goes to worker 0, so Robot's remainder of 2 starts at worker 1.
-  EXPECT_EQ(split_fixed_counts(fixed, 0, 3).at("Robot"), 1);
-  EXPECT_EQ(split_fixed_counts(fixed, 1, 3).at("Robot"), 2);
+  // As Locust 2.12's UsersDispatcher deals them (its fixed order is Robot, Robot, Admin, Robot, Robot,
+  // Robot; the fleet's user k to worker k mod 3): {Robot 2}, {Robot 2}, {Admin 1, Robot 1}.
+  EXPECT_EQ(split_fixed_counts(fixed, 0, 3), (std::map<std::string, int>{{"Admin", 0}, {"Robot", 2}}));
+  EXPECT_EQ(split_fixed_counts(fixed, 1, 3), (std::map<std::string, int>{{"Admin", 0}, {"Robot", 2}}));
+  EXPECT_EQ(split_fixed_counts(fixed, 2, 3), (std::map<std::string, int>{{"Admin", 1}, {"Robot", 1}}));
+  // F 2, G 2 on two workers: Locust's order F, G, F, G gives worker 0 both F and worker 1 both G.
+  const std::map<std::string, int> pairs{{"F", 2}, {"G", 2}};
+  EXPECT_EQ(split_fixed_counts(pairs, 0, 2), (std::map<std::string, int>{{"F", 2}, {"G", 0}}));
+  EXPECT_EQ(split_fixed_counts(pairs, 1, 2), (std::map<std::string, int>{{"F", 0}, {"G", 2}}));
   const auto none = split_fixed_counts(fixed, 0, 0);
   EXPECT_EQ(none.at("Admin"), 0);
   EXPECT_EQ(none.at("Robot"), 0);

@@ -68,6 +68,11 @@ TEST(UserMix, SpawnsInLocustsDispatchOrder) {
   // 1.5, 2, 2.4 scale to 2, 2.67 and 3.2, rounded to 2, 3, 3.
   EXPECT_EQ(ramp({type(1.5, {}, "A"), type(2, {}, "B"), type(2.4, {}, "C")}, 13), "BCABCABCBCABC");
   EXPECT_EQ(ramp({type(1, {}, "A"), type(1, {}, "B")}, 4), "ABAB");
+  // Fixed counts first, in Locust's order of them (its dispatcher's round robin of the counts, each class
+  // taken while under its count), then the weighted ones.
+  EXPECT_EQ(ramp({type(1, 1, "Admin"), type(1, 5, "Robot")}, 6), "RRARRR");
+  EXPECT_EQ(ramp({type(1, 2, "F"), type(1, 2, "G"), type(1, {}, "W")}, 6), "FGFGWW");
+  EXPECT_EQ(ramp({type(1, 2, "A"), type(1, 3, "B"), type(1, 1, "C")}, 6), "BABCAB");
 }
 
 TEST(UserMix, WeightsFarApartMakeACycleOfBoundedLength) {
