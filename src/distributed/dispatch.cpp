@@ -1,6 +1,7 @@
 #include "distributed/dispatch.hpp"
 
 #include <algorithm>
+#include <numeric>
 
 #include "runner/user_mix.hpp"
 
@@ -26,8 +27,18 @@ std::map<std::string, int> fixed_counts_of(const Scenario& scenario) {
   return fixed;
 }
 
+namespace {
+
+// How many k in [from, to) have k mod n == i.
+std::uint64_t on_worker(std::uint64_t from, std::uint64_t to, std::size_t i, std::size_t n) {
+  auto upto = [&](std::uint64_t end) { return end > i ? (end - i + n - 1) / n : 0; };  // k < end
+  return to > from ? upto(to) - upto(from) : 0;
+}
+
+}  // namespace
+
 std::map<std::string, int> split_fixed_counts(const std::map<std::string, int>& fixed, std::size_t i,
-                                              std::size_t n) {
+                                              std::size_t n, int users) {
   std::map<std::string, int> share;
   std::vector<std::string> names;
   std::vector<std::uint64_t> counts;  // by name, as the map holds them
@@ -37,9 +48,20 @@ std::map<std::string, int> split_fixed_counts(const std::map<std::string, int>& 
     counts.push_back(static_cast<std::uint64_t>(std::max(0, count)));
   }
   if (n == 0) return share;
-  // The fleet's fixed users in Locust's order, user k to worker k mod n.
+  // The fleet's first `users` fixed users in Locust's order, user k to worker k mod n.
+  const auto total = std::accumulate(counts.begin(), counts.end(), std::uint64_t{0});
+  const auto dealt = std::min<std::uint64_t>(total, static_cast<std::uint64_t>(std::max(0, users)));
   const auto order = runner::locust_fixed_order(counts);
-  for (std::size_t k = i; k < order.size(); k += n) ++share[names[order[k]]];
+  if (!order.empty()) {
+    for (std::size_t k = i; k < dealt; k += n) ++share[names[order[k]]];
+    return share;
+  }
+  // Past the longest order kept (runner::locust_fixed_order): each type's users one after the other.
+  std::uint64_t start = 0;
+  for (std::size_t t = 0; t < names.size(); ++t) {
+    share[names[t]] = static_cast<int>(on_worker(start, std::min(start + counts[t], dealt), i, n));
+    start += counts[t];
+  }
   return share;
 }
 

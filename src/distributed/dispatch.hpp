@@ -7,6 +7,7 @@
 // types (split_weighted_counts), each worker told its users of each. An arrival rate is shared in equal
 // parts.
 #include <cstddef>
+#include <limits>
 #include <map>
 #include <string>
 #include <vector>
@@ -30,8 +31,9 @@ std::map<std::string, int> fixed_counts_of(const Scenario& scenario);
 // i's fixed users add up to its share of the sum of the counts, never more than its share of users when
 // the users cover the fixed counts (two types of 1 over two workers give one each, not both to worker 0,
 // whose single user could run only one of them).
+// Under the fixed counts, only the fleet's first `users` are dealt (as Locust's).
 std::map<std::string, int> split_fixed_counts(const std::map<std::string, int>& fixed, std::size_t i,
-                                              std::size_t n);
+                                              std::size_t n, int users = std::numeric_limits<int>::max());
 // One cycle of Locust's order of the scenario's weighted user types (runner::UserMix): type names.
 std::vector<std::string> weighted_cycle_of(const Scenario& scenario);
 // Each of n workers' users of each weighted type (every type of the cycle named, 0 included) when the fleet

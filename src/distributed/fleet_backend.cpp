@@ -261,7 +261,7 @@ void FleetBackend::rebalance() {
     w.assigned_users = shares[i].users;
     // Fixed counts are shared over the workers there are now, so a lost worker's fixed users start on
     // the others and a worker that joins takes its part of them; the weighted users likewise.
-    runner::TypeShares types{split_fixed_counts(master_.fixed_counts, i, list.size()),
+    runner::TypeShares types{split_fixed_counts(master_.fixed_counts, i, list.size(), target_users_),
                              std::move(weighted[i])};
     if (w.test_id != test_id_) {
       start_worker(w, arrival_share, std::move(types));
@@ -289,16 +289,10 @@ void FleetBackend::rebalance() {
 }
 
 std::map<std::string, int> FleetBackend::users_by_type() const {
-  // What the workers were dealt: the fixed counts first (in the order split_fixed_counts deals them, as
-  // far as the users go), then the weighted users in the cycle's order.
-  std::map<std::string, int> users;
-  int left = std::max(0, target_users_);
+  // What the workers were dealt: the fleet's first fixed users in Locust's order, then the weighted ones.
+  auto users = split_fixed_counts(master_.fixed_counts, 0, 1, target_users_);
   int fixed_total = 0;
-  for (const auto& [type, count] : master_.fixed_counts) {
-    users[type] = std::min(left, std::max(0, count));
-    left -= users[type];
-    fixed_total += std::max(0, count);
-  }
+  for (const auto& [type, count] : master_.fixed_counts) fixed_total += std::max(0, count);
   // Held by name: a range-for over .at(0) of the returned vector would read it after it is gone.
   const auto weighted = split_weighted_counts(master_.weighted_cycle, fixed_total, target_users_, 1);
   for (const auto& [type, count] : weighted.at(0)) users[type] += count;
@@ -306,12 +300,14 @@ std::map<std::string, int> FleetBackend::users_by_type() const {
 }
 
 void FleetBackend::log_fixed_shares(std::size_t workers) const {
+  std::vector<std::map<std::string, int>> shares;  // each worker's, dealt once
+  for (std::size_t i = 0; i < workers; ++i)
+    shares.push_back(split_fixed_counts(master_.fixed_counts, i, workers, target_users_));
   std::string spread;
   for (const auto& [type, count] : master_.fixed_counts) {
     // fmt::format, not "literal" + std::string: GCC 12 -O3 warns falsely (-Wrestrict) on the latter.
     spread += fmt::format("{}{} {}:", spread.empty() ? "" : "; ", type, count);
-    for (std::size_t i = 0; i < workers; ++i)
-      spread += fmt::format(" {}", split_fixed_counts(master_.fixed_counts, i, workers).at(type));
+    for (const auto& share : shares) spread += fmt::format(" {}", share.at(type));
   }
   log::info("Sharing fixed counts over {} workers: {}", workers, spread);
 }

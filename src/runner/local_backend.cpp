@@ -144,10 +144,10 @@ void LocalBackend::set_users(int users, double spawn_rate, const TypeShares& sha
   ramp_start_ = now;
 }
 
-// Fixed-count types come first within the target, in declaration order (as UserMix spawns them): each
-// keeps at most its count, the weighted users at most what the fixed counts leave (with no weighted type,
-// the first type takes that rest, as UserMix gives it). What is over goes, the newest first; what is
-// missing the ramp starts, fixed types first.
+// Fixed-count types come first within the target, in Locust's order (as UserMix spawns them; under their
+// sum, the first of them in that order): each keeps at most its count, the weighted users at most what the
+// fixed counts leave (with no weighted type, the first type takes that rest, as UserMix gives it). What is
+// over goes, the newest first; what is missing the ramp starts, fixed types first.
 std::size_t LocalBackend::weighted_rest() const {
   const auto target = static_cast<std::size_t>(target_users_);
   return target - std::min<std::size_t>(target, mix_.fixed_total());

@@ -112,10 +112,18 @@ void UserMix::build_cycle() {
   partial_at_ = 0;
   partial_.assign(weights_.size(), 0);
   // The fixed types' order, by name as well.
+  fixed_blocks_.clear();
   std::vector<std::uint64_t> fixed(by_name_.size(), 0);
   for (std::size_t k = 0; k < by_name_.size(); ++k)
     fixed[k] = static_cast<std::uint64_t>(std::max(0, fixed_[by_name_[k]]));
+  fixed_total_ = std::accumulate(fixed.begin(), fixed.end(), std::uint64_t{0});
   fixed_order_ = locust_fixed_order(fixed);
+  if (fixed_order_.empty() && fixed_total_ > 0) {
+    // Past the longest order kept: each type's users one after the other, by name (fixed_kept, next_fixed
+    // and dispatch.hpp split_fixed_counts agree on it), described by its types alone.
+    for (std::size_t k = 0; k < by_name_.size(); ++k)
+      if (fixed[k] > 0) fixed_blocks_.push_back(static_cast<std::uint32_t>(by_name_[k]));
+  }
   for (auto& k : fixed_order_) k = static_cast<std::uint32_t>(by_name_[k]);
   fixed_at_ = 0;
   fixed_seen_.assign(weights_.size(), 0);
@@ -137,14 +145,15 @@ void UserMix::expect(std::uint64_t users) {
 std::vector<std::uint32_t> locust_fixed_order(const std::vector<std::uint64_t>& counts) {
   // Locust's dispatcher walks a round robin of the scaled counts and takes a class while it is under its
   // count, until every class has its count.
+  const auto total = std::accumulate(counts.begin(), counts.end(), std::uint64_t{0});
+  if (total > kMaxCycle) return {};  // 4 bytes a user: a fixed_count of 2e9 would take 8 GB
   std::vector<double> w(counts.begin(), counts.end());
   const auto cycle = smooth_round_robin(locust_weights(w));
-  const auto total = std::accumulate(counts.begin(), counts.end(), std::uint64_t{0});
   std::vector<std::uint64_t> taken(counts.size(), 0);
   std::vector<std::uint32_t> order;
   order.reserve(total);
-  while (order.size() <
-         total) {  // each pass over the cycle takes at least one (every counted class is in it)
+  // Each pass over the cycle takes at least one (every counted class is in it).
+  while (order.size() < total) {
     for (const std::uint32_t k : cycle) {
       if (taken[k] >= counts[k]) continue;
       ++taken[k];
@@ -155,6 +164,8 @@ std::vector<std::uint32_t> locust_fixed_order(const std::vector<std::uint64_t>& 
 }
 
 std::optional<std::size_t> UserMix::next_fixed(const std::vector<std::size_t>& live_per_type) {
+  for (const std::uint32_t t : fixed_blocks_)  // past the longest order kept: blocks by name
+    if (live_per_type[t] < static_cast<std::size_t>(fixed_[t])) return t;
   // The first slot of the fixed order whose type has fewer users than slots up to it. The slots before
   // fixed_at_ were all met when it was set; if a type has lost users since, look again from the start.
   for (std::size_t t = 0; t < fixed_seen_.size(); ++t) {
@@ -174,9 +185,16 @@ std::optional<std::size_t> UserMix::next_fixed(const std::vector<std::size_t>& l
 
 std::vector<std::size_t> UserMix::fixed_kept(std::size_t users) const {
   std::vector<std::size_t> kept(fixed_.size(), 0);
-  if (users >= fixed_order_.size()) {
+  if (users >= fixed_total_) {
     for (std::size_t t = 0; t < fixed_.size(); ++t)
       kept[t] = static_cast<std::size_t>(std::max(0, fixed_[t]));
+    return kept;
+  }
+  if (fixed_order_.empty()) {  // blocks by name
+    for (const std::uint32_t t : fixed_blocks_) {
+      kept[t] = std::min(users, static_cast<std::size_t>(fixed_[t]));
+      users -= kept[t];
+    }
     return kept;
   }
   for (std::size_t k = 0; k < users; ++k) ++kept[fixed_order_[k]];

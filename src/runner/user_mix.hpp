@@ -38,7 +38,8 @@ std::vector<std::uint32_t> smooth_round_robin(const std::vector<std::uint64_t>& 
 std::vector<std::uint64_t> locust_weights(const std::vector<double>& weights);
 // The order in which Locust's dispatcher starts fixed-count classes (indices into counts, which are by
 // name): a smooth round robin of the counts scaled as weights are, each class taken while under its
-// count: Admin 1, Robot 5 start Robot, Robot, Admin, Robot, Robot, Robot.
+// count: Admin 1, Robot 5 start Robot, Robot, Admin, Robot, Robot, Robot. Empty past 2^20 users (held as
+// 4 bytes each): callers then take each class's users one after the other, in the counts' order.
 std::vector<std::uint32_t> locust_fixed_order(const std::vector<std::uint64_t>& counts);
 // Weights whose sum passes the longest cycle kept, scaled down to it alike (a positive one stays at least
 // 1); others rounded as they are.
@@ -62,7 +63,7 @@ class UserMix {
   const std::vector<std::uint32_t>& cycle() const { return cycle_; }
   // The fixed types' users in all, and each type's users among the first `users` of them (Locust's order:
   // what a target under the fixed counts keeps).
-  std::uint64_t fixed_total() const { return fixed_order_.size(); }
+  std::uint64_t fixed_total() const { return fixed_total_; }
   std::vector<std::size_t> fixed_kept(std::size_t users) const;
   // Gives a type a new fixed count (a distributed worker's new share; 0 runs none of it).
   void set_fixed(std::size_t type, int count);
@@ -90,6 +91,10 @@ class UserMix {
   std::vector<std::uint32_t> fixed_order_;  // the fixed types' users in Locust's order (type indices)
   std::size_t fixed_at_ = 0;                // the slots of fixed_order_ before this were met
   std::vector<std::uint64_t> fixed_seen_;   // per type, its slots before fixed_at_
+  std::uint64_t fixed_total_ = 0;           // the fixed counts' sum
+  // Past the longest order kept (fixed_order_ then empty): the fixed types, by name, filled one after the
+  // other.
+  std::vector<std::uint32_t> fixed_blocks_;
 };
 
 // Picks a task index by weight with the user's PRNG: O(log n) over cumulative weights, no allocation.

@@ -40,6 +40,27 @@ TEST(Dispatch, FixedCountsAreSharedSoTheFleetRunsEachOnce) {
   const std::map<std::string, int> pairs{{"F", 2}, {"G", 2}};
   EXPECT_EQ(split_fixed_counts(pairs, 0, 2), (std::map<std::string, int>{{"F", 2}, {"G", 0}}));
   EXPECT_EQ(split_fixed_counts(pairs, 1, 2), (std::map<std::string, int>{{"F", 0}, {"G", 2}}));
+  // Fewer users than the fixed counts: the fleet's first ones only (Locust: Admin 2, Robot 4 is Robot,
+  // Admin, Robot, Robot, Admin, Robot; four users on two workers give {Robot 2} and {Admin 1, Robot 1}).
+  const std::map<std::string, int> more{{"Admin", 2}, {"Robot", 4}};
+  EXPECT_EQ(split_fixed_counts(more, 0, 2, 4), (std::map<std::string, int>{{"Admin", 0}, {"Robot", 2}}));
+  EXPECT_EQ(split_fixed_counts(more, 1, 2, 4), (std::map<std::string, int>{{"Admin", 1}, {"Robot", 1}}));
+  EXPECT_EQ(split_fixed_counts(fixed, 0, 1, 2), (std::map<std::string, int>{{"Admin", 0}, {"Robot", 2}}));
+  // Past 2^20 fixed users no order is held: each type's users one after the other, still user k to
+  // worker k mod n.
+  const std::map<std::string, int> huge{{"A", 600'000}, {"B", 600'001}};
+  int a = 0, b = 0;
+  const auto sums = split_users(1'200'001, 1, 3);
+  for (std::size_t i = 0; i < 3; ++i) {
+    const auto share = split_fixed_counts(huge, i, 3);
+    a += share.at("A");
+    b += share.at("B");
+    EXPECT_EQ(share.at("A") + share.at("B"), sums[i].users);
+  }
+  EXPECT_EQ(a, 600'000);
+  EXPECT_EQ(b, 600'001);
+  EXPECT_EQ(split_fixed_counts(huge, 0, 1, 700'000),
+            (std::map<std::string, int>{{"A", 600'000}, {"B", 100'000}}));
   const auto none = split_fixed_counts(fixed, 0, 0);
   EXPECT_EQ(none.at("Admin"), 0);
   EXPECT_EQ(none.at("Robot"), 0);

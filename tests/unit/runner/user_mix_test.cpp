@@ -91,6 +91,15 @@ TEST(UserMix, WeightsFarApartMakeACycleOfBoundedLength) {
   EXPECT_NEAR(static_cast<double>(a) / static_cast<double>(big.cycle().size()), 0.5, 0.001);
 }
 
+TEST(UserMix, FixedCountsPastTheLongestOrderFillOneTypeAfterTheOther) {
+  UserMix mix({type(1, 600'001, "B"), type(1, 600'000, "A")});
+  EXPECT_EQ(mix.fixed_total(), 1'200'001u);
+  EXPECT_EQ(mix.next({0, 0}), 1u);  // A first, by name
+  EXPECT_EQ(mix.next({0, 600'000}), 0u);
+  EXPECT_EQ(mix.fixed_kept(700'000), (std::vector<std::size_t>{100'000, 600'000}));
+  EXPECT_EQ(mix.fixed_kept(2'000'000), (std::vector<std::size_t>{600'001, 600'000}));
+}
+
 TEST(UserMix, AMixThatMovedIsMendedByTheTypeBelowItsShare) {
   UserMix mix({type(3, {}, "Reader"), type(1, {}, "Breaker")});
   std::vector<std::size_t> live(2, 0);
