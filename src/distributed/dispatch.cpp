@@ -1,7 +1,6 @@
 #include "distributed/dispatch.hpp"
 
 #include <algorithm>
-#include <numeric>
 
 #include "runner/user_mix.hpp"
 
@@ -37,32 +36,47 @@ std::uint64_t on_worker(std::uint64_t from, std::uint64_t to, std::size_t i, std
 
 }  // namespace
 
-std::map<std::string, int> split_fixed_counts(const std::map<std::string, int>& fixed, std::size_t i,
-                                              std::size_t n, int users) {
-  std::map<std::string, int> share;
+int fixed_users_of(const std::map<std::string, int>& fixed) {
+  int total = 0;
+  for (const auto& [type, count] : fixed) total += std::max(0, count);
+  return total;
+}
+
+std::vector<std::map<std::string, int>> deal_fixed_counts(const std::map<std::string, int>& fixed,
+                                                          std::size_t n, int users) {
+  std::map<std::string, int> none;
   std::vector<std::string> names;
   std::vector<std::uint64_t> counts;  // by name, as the map holds them
   for (const auto& [type, count] : fixed) {
-    share[type] = 0;
+    none[type] = 0;
     names.push_back(type);
     counts.push_back(static_cast<std::uint64_t>(std::max(0, count)));
   }
-  if (n == 0) return share;
+  std::vector<std::map<std::string, int>> shares(n, none);
+  if (n == 0) return shares;
   // The fleet's first `users` fixed users in Locust's order, user k to worker k mod n.
-  const auto total = std::accumulate(counts.begin(), counts.end(), std::uint64_t{0});
-  const auto dealt = std::min<std::uint64_t>(total, static_cast<std::uint64_t>(std::max(0, users)));
+  const auto dealt = std::min<std::uint64_t>(static_cast<std::uint64_t>(fixed_users_of(fixed)),
+                                             static_cast<std::uint64_t>(std::max(0, users)));
   const auto order = runner::locust_fixed_order(counts);
   if (!order.empty()) {
-    for (std::size_t k = i; k < dealt; k += n) ++share[names[order[k]]];
-    return share;
+    for (std::size_t k = 0; k < dealt; ++k) ++shares[k % n][names[order[k]]];
+    return shares;
   }
   // Past the longest order kept (runner::locust_fixed_order): each type's users one after the other.
-  std::uint64_t start = 0;
-  for (std::size_t t = 0; t < names.size(); ++t) {
-    share[names[t]] = static_cast<int>(on_worker(start, std::min(start + counts[t], dealt), i, n));
-    start += counts[t];
+  for (std::size_t i = 0; i < n; ++i) {
+    std::uint64_t start = 0;
+    for (std::size_t t = 0; t < names.size(); ++t) {
+      shares[i][names[t]] = static_cast<int>(on_worker(start, std::min(start + counts[t], dealt), i, n));
+      start += counts[t];
+    }
   }
-  return share;
+  return shares;
+}
+
+std::map<std::string, int> split_fixed_counts(const std::map<std::string, int>& fixed, std::size_t i,
+                                              std::size_t n, int users) {
+  if (n == 0) return deal_fixed_counts(fixed, 1, 0).at(0);  // every type 0
+  return deal_fixed_counts(fixed, n, users).at(i);
 }
 
 std::vector<std::string> weighted_cycle_of(const Scenario& scenario) {

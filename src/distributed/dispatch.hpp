@@ -34,6 +34,11 @@ std::map<std::string, int> fixed_counts_of(const Scenario& scenario);
 // Under the fixed counts, only the fleet's first `users` are dealt (as Locust's).
 std::map<std::string, int> split_fixed_counts(const std::map<std::string, int>& fixed, std::size_t i,
                                               std::size_t n, int users = std::numeric_limits<int>::max());
+// split_fixed_counts of every worker, the order walked once (a rebalance deals them all).
+std::vector<std::map<std::string, int>> deal_fixed_counts(const std::map<std::string, int>& fixed,
+                                                          std::size_t n, int users);
+// The fixed counts' sum (a negative count is none).
+int fixed_users_of(const std::map<std::string, int>& fixed);
 // One cycle of Locust's order of the scenario's weighted user types (runner::UserMix): type names.
 std::vector<std::string> weighted_cycle_of(const Scenario& scenario);
 // Each of n workers' users of each weighted type (every type of the cycle named, 0 included) when the fleet

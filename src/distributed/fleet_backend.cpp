@@ -251,18 +251,17 @@ void FleetBackend::rebalance() {
   auto& list = workers_.workers();
   const auto shares = split_users(target_users_, spawn_rate_, list.size());
   const double arrival_share = list.empty() ? 0.0 : arrival_rate_ / static_cast<double>(list.size());
-  int fixed_total = 0;
-  for (const auto& [type, count] : master_.fixed_counts) fixed_total += std::max(0, count);
-  auto weighted =
-      open_model_ ? std::vector<std::map<std::string, int>>(list.size())
-                  : split_weighted_counts(master_.weighted_cycle, fixed_total, target_users_, list.size());
+  auto fixed = deal_fixed_counts(master_.fixed_counts, list.size(), target_users_);
+  auto weighted = open_model_
+                      ? std::vector<std::map<std::string, int>>(list.size())
+                      : split_weighted_counts(master_.weighted_cycle, fixed_users_of(master_.fixed_counts),
+                                              target_users_, list.size());
   for (std::size_t i = 0; i < list.size(); ++i) {
     WorkerInfo& w = list[i];
     w.assigned_users = shares[i].users;
     // Fixed counts are shared over the workers there are now, so a lost worker's fixed users start on
     // the others and a worker that joins takes its part of them; the weighted users likewise.
-    runner::TypeShares types{split_fixed_counts(master_.fixed_counts, i, list.size(), target_users_),
-                             std::move(weighted[i])};
+    runner::TypeShares types{fixed[i], std::move(weighted[i])};
     if (w.test_id != test_id_) {
       start_worker(w, arrival_share, std::move(types));
       continue;
@@ -277,7 +276,7 @@ void FleetBackend::rebalance() {
     spawn.weighted_counts = std::move(types.weighted);
     socket_.send(w.id, Message{"master", std::move(spawn)});
   }
-  if (!master_.fixed_counts.empty() && !open_model_) log_fixed_shares(list.size());
+  if (!master_.fixed_counts.empty() && !open_model_) log_fixed_shares(fixed);
   if (open_model_) {
     log::info("Sharing {:.2f} iterations/s over {} workers: {:.2f} each", arrival_rate_, list.size(),
               arrival_share);
@@ -291,25 +290,21 @@ void FleetBackend::rebalance() {
 std::map<std::string, int> FleetBackend::users_by_type() const {
   // What the workers were dealt: the fleet's first fixed users in Locust's order, then the weighted ones.
   auto users = split_fixed_counts(master_.fixed_counts, 0, 1, target_users_);
-  int fixed_total = 0;
-  for (const auto& [type, count] : master_.fixed_counts) fixed_total += std::max(0, count);
   // Held by name: a range-for over .at(0) of the returned vector would read it after it is gone.
-  const auto weighted = split_weighted_counts(master_.weighted_cycle, fixed_total, target_users_, 1);
+  const auto weighted =
+      split_weighted_counts(master_.weighted_cycle, fixed_users_of(master_.fixed_counts), target_users_, 1);
   for (const auto& [type, count] : weighted.at(0)) users[type] += count;
   return users;
 }
 
-void FleetBackend::log_fixed_shares(std::size_t workers) const {
-  std::vector<std::map<std::string, int>> shares;  // each worker's, dealt once
-  for (std::size_t i = 0; i < workers; ++i)
-    shares.push_back(split_fixed_counts(master_.fixed_counts, i, workers, target_users_));
+void FleetBackend::log_fixed_shares(const std::vector<std::map<std::string, int>>& shares) const {
   std::string spread;
   for (const auto& [type, count] : master_.fixed_counts) {
     // fmt::format, not "literal" + std::string: GCC 12 -O3 warns falsely (-Wrestrict) on the latter.
     spread += fmt::format("{}{} {}:", spread.empty() ? "" : "; ", type, count);
     for (const auto& share : shares) spread += fmt::format(" {}", share.at(type));
   }
-  log::info("Sharing fixed counts over {} workers: {}", workers, spread);
+  log::info("Sharing fixed counts over {} workers: {}", shares.size(), spread);
 }
 
 constexpr int kDrainAtMost = 10'000;  // messages read at once before judging silence

@@ -108,7 +108,7 @@ class FleetBackend final : public runner::RunBackend {
   void drop_workers_missing_options();
   void start_worker(WorkerInfo& worker, double arrival_share, runner::TypeShares shares);
   void rebalance();
-  void log_fixed_shares(std::size_t workers) const;
+  void log_fixed_shares(const std::vector<std::map<std::string, int>>& shares) const;  // each worker's
   void heartbeat(MonoTime now);
   void workers_changed();  // after a join, leave or heartbeat: counts and statuses for other threads
   // What the master's code sent (MasterOptions::messages), to the worker named or to every live worker.

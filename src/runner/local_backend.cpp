@@ -110,12 +110,14 @@ void LocalBackend::stop_newest_users(std::size_t count, OfType of_type) {
 }
 
 void LocalBackend::apply_shares(const TypeShares& shares) {
+  std::vector<std::pair<std::size_t, int>> fixed;
   for (std::size_t t = 0; t < scenario_.user_types.size(); ++t) {
     const auto it = shares.fixed.find(scenario_.user_types[t].name);
     if (it == shares.fixed.end()) continue;
-    mix_.set_fixed(t, std::max(0, it->second));
+    fixed.emplace_back(t, std::max(0, it->second));
     log::info("User type {}: {} fixed users", it->first, std::max(0, it->second));
   }
+  mix_.set_fixed(fixed);
   if (shares.weighted.empty()) return;
   std::vector<std::uint64_t> counts(scenario_.user_types.size(), 0);
   std::string said;

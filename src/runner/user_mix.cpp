@@ -71,11 +71,14 @@ UserMix::UserMix(const std::vector<UserType>& types) : by_name_(types.size()) {
   build_cycle();
 }
 
-void UserMix::set_fixed(std::size_t type, int count) {
-  fixed_[type] = count;
-  weights_[type] = 0;
-  if (!counts_.empty()) counts_[type] = 0;
-  build_cycle();
+void UserMix::set_fixed(const std::vector<std::pair<std::size_t, int>>& counts) {
+  if (counts.empty()) return;
+  for (const auto& [type, count] : counts) {
+    fixed_[type] = count;
+    weights_[type] = 0;
+    if (!counts_.empty()) counts_[type] = 0;
+  }
+  build_cycle();  // once for them all: it walks every fixed user's place
 }
 
 std::optional<std::uint64_t> UserMix::counted_users() const {

@@ -3,14 +3,13 @@
 //
 // Types with a fixed count are filled first, in Locust's order (locust_fixed_order). The weighted types
 // follow Locust's dispatcher (locust/dispatch.py, UsersDispatcher._user_gen): the types sorted by name,
-// each weight scaled
-// so that the smallest is 2 and rounded (Python's round: half to even), then one cycle of a smooth weighted
-// round robin over those (the `roundrobin` package's `smooth`), repeated. So a ramp up from no users has
-// Locust's users of each type at every count: weights 3:1 (Reader, Breaker) spawn Reader, Breaker, Reader,
-// Reader, Reader, Breaker, Reader, Reader...; and a ramp-down stops the newest, as Locust's does. After a
-// ramp-down, the next users bring the mix back to the cycle's prefix of that many users (the weights'
-// mix), where Locust's dispatcher goes on from where its cycle had got to (3:1 at 4, 2, then 4 users:
-// cicada 3 and 1 again, Locust 2 and 2).
+// each weight scaled so that the smallest is 2 and rounded (Python's round: half to even), then one cycle
+// of a smooth weighted round robin over those (the `roundrobin` package's `smooth`), repeated. So a ramp up
+// from no users has Locust's users of each type at every count: weights 3:1 (Reader, Breaker) spawn Reader,
+// Breaker, Reader, Reader, Reader, Breaker, Reader, Reader...; and a ramp-down stops the newest, as Locust's
+// does. After a ramp-down, the next users bring the mix back to the cycle's prefix of that many users (the
+// weights' mix), where Locust's dispatcher goes on from where its cycle had got to (3:1 at 4, 2, then 4
+// users: cicada 3 and 1 again, Locust 2 and 2).
 //
 // next() is asked with the live users per type, so it also mends a mix that moved (a type's users
 // stopped for a worker's new share, a fixed count changed): it picks the type furthest below its count in
@@ -23,6 +22,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "cicada/user.hpp"
@@ -65,8 +65,8 @@ class UserMix {
   // what a target under the fixed counts keeps).
   std::uint64_t fixed_total() const { return fixed_total_; }
   std::vector<std::size_t> fixed_kept(std::size_t users) const;
-  // Gives a type a new fixed count (a distributed worker's new share; 0 runs none of it).
-  void set_fixed(std::size_t type, int count);
+  // Gives types new fixed counts (type index, count: a distributed worker's new share; 0 runs none of it).
+  void set_fixed(const std::vector<std::pair<std::size_t, int>>& counts);
   // A distributed worker's share of the weighted users, per type (index: the types vector; fixed types'
   // entries are ignored): those counts replace the weights.
   void set_counts(const std::vector<std::uint64_t>& counts);
@@ -85,9 +85,9 @@ class UserMix {
   std::vector<std::uint64_t> counts_;  // set_counts' shares; empty: the weights
   std::vector<std::uint32_t> cycle_;   // type per position; empty: no weighted type
   std::vector<std::uint64_t> per_cycle_;
-  std::size_t partial_at_ = 0;           // partial_ counts cycle_[0, partial_at_)
-  std::vector<std::uint64_t> partial_;   // per type
-  std::vector<std::uint64_t> expected_;  // per type, set by expect()
+  std::size_t partial_at_ = 0;              // partial_ counts cycle_[0, partial_at_)
+  std::vector<std::uint64_t> partial_;      // per type
+  std::vector<std::uint64_t> expected_;     // per type, set by expect()
   std::vector<std::uint32_t> fixed_order_;  // the fixed types' users in Locust's order (type indices)
   std::size_t fixed_at_ = 0;                // the slots of fixed_order_ before this were met
   std::vector<std::uint64_t> fixed_seen_;   // per type, its slots before fixed_at_
