@@ -360,8 +360,8 @@ int run_capacity_command(int argc, char** argv) {
   };
   Result<runner::CapacityResult> searched = make_error("the search did not run");
   if (o.distributed.master) {
-    const int code = run_with_fleet(
-        o.scenario_file, loaded->scenario, ro, o.distributed, [&](runner::TestRunSource& fleet) {
+    const int code =
+        run_with_fleet(o.scenario_file, ro, o.distributed, [&](runner::TestRunSource& fleet) {
           // The busiest worker's CPU (% of one core, as its heartbeats say): in the closed model, a saturated
           // worker is a saturated generator.
           probes.generator_cpu = [&fleet] {

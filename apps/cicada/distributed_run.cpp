@@ -83,21 +83,13 @@ constexpr int kWorkerLineEvery = 5;
 
 // kind: the scenario's (distributed::ScenarioPayload::kind); a locustfile's gets the process's mailbox for
 // its custom messages, others have none (a worker's custom messages are dropped).
-distributed::MasterOptions master_options(const DistributedOptions& d, const Scenario& scenario,
-                                          const runner::RunOptions& ro, const std::string& kind) {
+distributed::MasterOptions master_options(const DistributedOptions& d, const std::string& kind) {
   distributed::MasterOptions mo;
   mo.bind_host = d.master_bind_host;
   mo.bind_port = d.master_bind_port;
   mo.expect_workers = d.expect_workers;
   if (d.expect_workers_max_wait_s > 0) mo.expect_workers_max_wait = millis(d.expect_workers_max_wait_s);
   mo.worker_timeout = millis(d.worker_timeout_s);
-  // Shared over the types the workers run: their tag filter drops a type left with no task
-  // (runner::check_runnable), so a count dealt to it would be a user no worker can start. A filter that
-  // leaves nothing is reported by the run's own check.
-  Scenario runnable = scenario;
-  (void)runner::apply_tag_filter(runnable, ro.tags, ro.exclude_tags);
-  mo.fixed_counts = distributed::fixed_counts_of(runnable);
-  mo.weighted_cycle = distributed::weighted_cycle_of(runnable);
   if (kind == "py") mo.messages = python::process_custom_messages();
   return mo;
 }
@@ -155,7 +147,7 @@ int run_master(const CliOptions& o, runner::RunDescription description, Observer
     return 2;
   }
   LocalWorkers local;  // --processes: outlives the master, waits for its workers to exit
-  auto mo = master_options(o.distributed, description.scenario, description.options, payload->kind);
+  auto mo = master_options(o.distributed, payload->kind);
   distributed::MasterRunner master(std::move(*payload), description.options, std::move(mo));
   if (!bind_master(master, &o, &local)) return 2;  // a port in use or bad workers: usage
   auto& cause = observers.stop_cause();
@@ -202,7 +194,7 @@ int run_master_web_ui(const CliOptions& o, scenario::LoadedScenario loaded, cons
     return 2;
   }
   LocalWorkers local;
-  auto mo = master_options(o.distributed, loaded.scenario, ro, payload->kind);
+  auto mo = master_options(o.distributed, payload->kind);
   distributed::MasterRunner master(std::move(*payload), ro, std::move(mo));
   if (!bind_master(master, &o, &local)) return 2;  // a port in use or bad workers: usage
   if (o.web.autostart) {
@@ -222,14 +214,14 @@ int run_master_web_ui(const CliOptions& o, scenario::LoadedScenario loaded, cons
   return code;
 }
 
-int run_with_fleet(const std::string& scenario_file, const Scenario& scenario, const runner::RunOptions& ro,
+int run_with_fleet(const std::string& scenario_file, const runner::RunOptions& ro,
                    const DistributedOptions& d, const std::function<int(runner::TestRunSource&)>& body) {
   auto payload = read_scenario(scenario_file);
   if (!payload) {
     std::cerr << "cicada: " << payload.error().message << "\n";
     return 2;
   }
-  auto mo = master_options(d, scenario, ro, payload->kind);
+  auto mo = master_options(d, payload->kind);
   distributed::MasterRunner master(std::move(*payload), ro, std::move(mo));
   if (!bind_master(master)) return 2;  // a port in use or bad workers: usage
   {

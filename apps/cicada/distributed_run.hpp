@@ -38,7 +38,7 @@ int run_master_web_ui(const CliOptions& o, scenario::LoadedScenario loaded, cons
 // A bound master whose --expect-workers are connected, as the TestRunSource of a front end that drives
 // its own tests (`cicada capacity --master`): runs body with it, then quits the workers. Returns body's
 // exit code, or 1 (no workers, bind failed) / 2 (unreadable scenario) after saying why.
-int run_with_fleet(const std::string& scenario_file, const Scenario& scenario, const runner::RunOptions& ro,
+int run_with_fleet(const std::string& scenario_file, const runner::RunOptions& ro,
                    const DistributedOptions& d, const std::function<int(runner::TestRunSource&)>& body);
 
 }  // namespace cicada::app

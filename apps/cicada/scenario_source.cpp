@@ -11,6 +11,7 @@
 #include "cli_options.hpp"
 #include "grpc_client/user_grpc_client.hpp"
 #include "python/python_loader.hpp"
+#include "runner/user_type_filter.hpp"
 #include "scenario/cpp_loader.hpp"
 
 namespace cicada::app {
@@ -57,27 +58,6 @@ Result<scenario::LoadedScenario> load_by_type(const std::filesystem::path& file,
                     "docs/locustfiles.md)");
 }
 
-// Locust's positional user classes: only the named user types run; a name that is not there is an error.
-Result<void> keep_user_types(scenario::LoadedScenario& loaded, const std::vector<std::string>& names) {
-  if (names.empty()) return {};
-  std::string unknown;
-  for (const auto& name : names) {
-    bool found = false;
-    for (const auto& t : loaded.scenario.user_types) found = found || t.name == name;
-    if (!found) unknown += (unknown.empty() ? "" : ", ") + name;
-  }
-  if (!unknown.empty()) {
-    std::string known;
-    for (const auto& t : loaded.scenario.user_types) known += (known.empty() ? "" : ", ") + t.name;
-    return make_error("Unknown User(s): " + unknown + " (" + loaded.scenario.source + " defines " + known +
-                      ")");
-  }
-  std::erase_if(loaded.scenario.user_types, [&](const UserType& t) {
-    return std::find(names.begin(), names.end(), t.name) == names.end();
-  });
-  return {};
-}
-
 }  // namespace
 
 Result<scenario::LoadedScenario> load_scenario_payload(const distributed::ScenarioPayload& payload,
@@ -112,7 +92,8 @@ Result<scenario::LoadedScenario> load_scenario_file(const std::filesystem::path&
       return make_error(file.string() + ": a gRPC request (" + entry.name + "), but " +
                         std::string(grpc_client::kNotBuiltIn));
   }
-  if (auto r = keep_user_types(*loaded, choice.user_classes); !r) return r.error();
+  // Locust's positional user classes: only the named user types run.
+  if (auto r = runner::keep_user_types(loaded->scenario, choice.user_classes); !r) return r.error();
   return loaded;
 }
 

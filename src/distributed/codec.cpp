@@ -44,6 +44,7 @@ void fields(Io& io, Start& m) {
   io("max_inflight", m.max_inflight);
   io("fixed_counts", m.fixed_counts);
   io("weighted_counts", m.weighted_counts);
+  io("user_types", m.user_types);
 }
 template <class Io>
 void fields(Io& io, Spawn& m) {

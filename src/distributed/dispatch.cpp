@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "runner/tag_filter.hpp"
 #include "runner/user_mix.hpp"
 
 namespace cicada::distributed {
@@ -85,6 +86,18 @@ std::vector<std::string> weighted_cycle_of(const Scenario& scenario) {
   names.reserve(mix.cycle().size());
   for (const std::uint32_t t : mix.cycle()) names.push_back(scenario.user_types[t].name);
   return names;
+}
+
+TypePlan type_plan_of(const Scenario& chosen, const std::vector<std::string>& tags,
+                      const std::vector<std::string>& exclude_tags) {
+  TypePlan plan;
+  for (const auto& type : chosen.user_types) plan.names.push_back(type.name);
+  Scenario runnable = chosen;
+  // A filter that leaves nothing is reported by the run's own check (runner::check_runnable).
+  (void)runner::apply_tag_filter(runnable, tags, exclude_tags);
+  plan.fixed_counts = fixed_counts_of(runnable);
+  plan.weighted_cycle = weighted_cycle_of(runnable);
+  return plan;
 }
 
 std::vector<std::map<std::string, int>> split_weighted_counts(const std::vector<std::string>& cycle,

@@ -48,6 +48,18 @@ std::vector<std::string> weighted_cycle_of(const Scenario& scenario);
 // users of weights 3:1 on two workers ran two of the heavier type each and none of the other.
 std::vector<std::map<std::string, int>> split_weighted_counts(const std::vector<std::string>& cycle,
                                                               int fixed_total, int users, std::size_t n);
+// The user types of one test, as its master deals them. names: the types chosen for it (the command
+// line's user classes, or the web UI's class picker), which each worker keeps (Start::user_types): in the
+// open model each worker picks among its types by weight, so one it kept beyond them would run. The fixed
+// counts and Locust's order of the weighted types are those of the chosen types left with a task under
+// the test's tag filter (runner::check_runnable drops the others: a user dealt to one could not start).
+struct TypePlan {
+  std::vector<std::string> names;
+  std::map<std::string, int> fixed_counts;  // fixed_counts_of
+  std::vector<std::string> weighted_cycle;  // weighted_cycle_of
+};
+TypePlan type_plan_of(const Scenario& chosen, const std::vector<std::string>& tags,
+                      const std::vector<std::string>& exclude_tags);
 // One worker's share of an open-model test's --max-inflight over n workers: rounded up, at least 1.
 std::size_t split_max_inflight(std::size_t max_inflight, std::size_t n);
 

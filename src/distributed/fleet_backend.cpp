@@ -235,6 +235,7 @@ void FleetBackend::start_worker(WorkerInfo& w, double arrival_share, runner::Typ
   if (start.open_model) start.max_inflight = split_max_inflight(options_.max_inflight, workers_.size());
   start.fixed_counts = std::move(shares.fixed);
   start.weighted_counts = std::move(shares.weighted);
+  start.user_types = types_.names;
   w.test_id = test_id_;
   w.last_seq = 0;
   w.stopped = false;
@@ -251,10 +252,10 @@ void FleetBackend::rebalance() {
   auto& list = workers_.workers();
   const auto shares = split_users(target_users_, spawn_rate_, list.size());
   const double arrival_share = list.empty() ? 0.0 : arrival_rate_ / static_cast<double>(list.size());
-  auto fixed = deal_fixed_counts(master_.fixed_counts, list.size(), target_users_);
+  auto fixed = deal_fixed_counts(types_.fixed_counts, list.size(), target_users_);
   auto weighted = open_model_
                       ? std::vector<std::map<std::string, int>>(list.size())
-                      : split_weighted_counts(master_.weighted_cycle, fixed_users_of(master_.fixed_counts),
+                      : split_weighted_counts(types_.weighted_cycle, fixed_users_of(types_.fixed_counts),
                                               target_users_, list.size());
   for (std::size_t i = 0; i < list.size(); ++i) {
     WorkerInfo& w = list[i];
@@ -276,7 +277,7 @@ void FleetBackend::rebalance() {
     spawn.weighted_counts = std::move(types.weighted);
     socket_.send(w.id, Message{"master", std::move(spawn)});
   }
-  if (!master_.fixed_counts.empty() && !open_model_) log_fixed_shares(fixed);
+  if (!types_.fixed_counts.empty() && !open_model_) log_fixed_shares(fixed);
   if (open_model_) {
     log::info("Sharing {:.2f} iterations/s over {} workers: {:.2f} each", arrival_rate_, list.size(),
               arrival_share);
@@ -289,17 +290,17 @@ void FleetBackend::rebalance() {
 
 std::map<std::string, int> FleetBackend::users_by_type() const {
   // What the workers were dealt: the fleet's first fixed users in Locust's order, then the weighted ones.
-  auto users = split_fixed_counts(master_.fixed_counts, 0, 1, target_users_);
+  auto users = split_fixed_counts(types_.fixed_counts, 0, 1, target_users_);
   // Held by name: a range-for over .at(0) of the returned vector would read it after it is gone.
   const auto weighted =
-      split_weighted_counts(master_.weighted_cycle, fixed_users_of(master_.fixed_counts), target_users_, 1);
+      split_weighted_counts(types_.weighted_cycle, fixed_users_of(types_.fixed_counts), target_users_, 1);
   for (const auto& [type, count] : weighted.at(0)) users[type] += count;
   return users;
 }
 
 void FleetBackend::log_fixed_shares(const std::vector<std::map<std::string, int>>& shares) const {
   std::string spread;
-  for (const auto& [type, count] : master_.fixed_counts) {
+  for (const auto& [type, count] : types_.fixed_counts) {
     // fmt::format, not "literal" + std::string: GCC 12 -O3 warns falsely (-Wrestrict) on the latter.
     spread += fmt::format("{}{} {}:", spread.empty() ? "" : "; ", type, count);
     for (const auto& share : shares) spread += fmt::format(" {}", share.at(type));
@@ -403,7 +404,7 @@ void FleetBackend::begin() {
 }
 
 void FleetBackend::set_users(int users, double spawn_rate, const runner::TypeShares&, MonoTime) {
-  // The scenario's fixed counts are the master's own (MasterOptions::fixed_counts), shared in rebalance.
+  // The test's fixed counts and weighted order are the master's own (set_types), dealt in rebalance.
   target_users_ = users;
   spawn_rate_ = spawn_rate;
   rebalance();

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "base/result.hpp"
+#include "distributed/dispatch.hpp"
 #include "distributed/transport.hpp"
 #include "distributed/worker_option_support.hpp"
 #include "distributed/worker_table.hpp"
@@ -41,13 +42,6 @@ struct MasterOptions {
   std::optional<std::chrono::milliseconds> expect_workers_max_wait;  // none: wait forever
   std::chrono::milliseconds heartbeat_interval{1000};
   std::chrono::milliseconds worker_timeout{3000};  // silent this long: missing
-  // The scenario's user types with a fixed count (dispatch.hpp fixed_counts_of): shared over the live
-  // workers (again on every join and loss), so the fleet runs each count once rather than once per worker.
-  std::map<std::string, int> fixed_counts;
-  // One cycle of Locust's order of the weighted user types (dispatch.hpp weighted_cycle_of): each worker
-  // is told its users of each (split_weighted_counts), as Locust's dispatcher deals them. Empty: each
-  // worker's own weights decide.
-  std::vector<std::string> weighted_cycle;
   // A locustfile's custom messages (runner.send_message): what its workers send is delivered here, what
   // the master's code sends is taken from here and sent on. None: a worker's custom messages are dropped.
   std::shared_ptr<scenario::CustomMessages> messages;
@@ -69,6 +63,11 @@ class FleetBackend final : public runner::RunBackend {
   void quit_workers();
   // The options the next test's workers get in their Start (the seed already chosen).
   void set_options(runner::RunOptions options) { options_ = std::move(options); }
+  // The next test's user types (dispatch.hpp type_plan_of): which each worker keeps, the fixed counts
+  // shared over the live workers (again on every join and loss, so the fleet runs each count once rather
+  // than once per worker), and Locust's order of the weighted types, in which each worker is told its
+  // users of each (split_weighted_counts). Between tests, as set_options.
+  void set_types(TypePlan types) { types_ = std::move(types); }
 
   std::size_t worker_count() const { return worker_count_.load(); }
   std::size_t missing_workers() const { return workers_.missing_count(); }
@@ -116,6 +115,7 @@ class FleetBackend final : public runner::RunBackend {
 
   ScenarioPayload scenario_;
   runner::RunOptions options_;
+  TypePlan types_;
   MasterOptions master_;
   MasterSocket socket_;
   WorkerTable workers_;

@@ -67,6 +67,8 @@ class MasterRunner {
   // run() going on: the next test's options, forgetting the last test's stop, and pump() keeps the
   // workers (hellos, heartbeats, missing ones), waiting at most `wait` for a message.
   void set_options(runner::RunOptions options) { options_ = std::move(options); }
+  // The next test's user types (FleetBackend::set_types), with its options.
+  void set_types(TypePlan types) { fleet_.set_types(std::move(types)); }
   void rearm() {
     stop_requested_.store(false);
     control_.rearm();

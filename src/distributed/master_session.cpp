@@ -11,6 +11,11 @@ using namespace std::chrono_literals;
 // How long the pump waits for a message before it lets a starting test take the socket.
 constexpr auto kPumpWait = 50ms;
 
+// The user types the test runs, as chosen for it (its description's scenario) and dealt to the workers.
+TypePlan test_types(const runner::RunDescription& test) {
+  return type_plan_of(test.scenario, test.options.tags, test.options.exclude_tags);
+}
+
 }  // namespace
 
 MasterSession::MasterSession(MasterRunner& master) : master_(master) {}
@@ -46,8 +51,9 @@ void MasterSession::pump_loop() {
 
 void MasterTestRun::run(const std::function<void(const stats::Snapshot&)>& on_second) {
   begun_.store(true);
-  if (session_ != nullptr) return session_->run_test(description_.options, on_second);
+  if (session_ != nullptr) return session_->run_test(description_, on_second);
   master_.set_options(description_.options);
+  master_.set_types(test_types(description_));
   master_.run(on_second);
 }
 
@@ -78,14 +84,15 @@ Result<std::shared_ptr<runner::TestRun>> MasterSession::make(const Scenario& sce
       std::make_shared<MasterTestRun>(master_, std::move(*description), this));
 }
 
-void MasterSession::run_test(const runner::RunOptions& options,
+void MasterSession::run_test(const runner::RunDescription& test,
                              const std::function<void(const stats::Snapshot&)>& on_second) {
   {
     std::unique_lock lock(mutex_);
     test_running_ = true;
     cv_.wait(lock, [&] { return !pumping_; });
   }
-  master_.set_options(options);
+  master_.set_options(test.options);
+  master_.set_types(test_types(test));
   master_.run(on_second);
   {
     std::lock_guard lock(mutex_);

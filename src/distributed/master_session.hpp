@@ -85,7 +85,7 @@ class MasterSession final : public runner::TestRunSource {
   }
 
   // Runs one test with the socket taken from the pump (MasterTestRun::run).
-  void run_test(const runner::RunOptions& options,
+  void run_test(const runner::RunDescription& test,
                 const std::function<void(const stats::Snapshot&)>& on_second);
 
  private:

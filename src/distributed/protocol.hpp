@@ -73,6 +73,10 @@ struct Start {
   // Added within version 2 (an older master sends none: the worker's weights decide): weighted user type
   // -> this worker's users of it (dispatch.hpp split_weighted_counts).
   std::map<std::string, int> weighted_counts;
+  // Added within version 2 (an older master sends none: the worker runs every type of its scenario): the
+  // user types of this test (the master's positional user classes, or its web UI's class picker); the
+  // worker keeps only these.
+  std::vector<std::string> user_types;
 };
 
 // Master -> worker: a new share of users (a ramp, or a rebalance after a worker joined or left).

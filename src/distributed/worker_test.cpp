@@ -8,6 +8,7 @@
 
 #include "base/log.hpp"
 #include "runner/stages.hpp"
+#include "runner/user_type_filter.hpp"
 #include "scenario/arrival_distribution.hpp"
 #include "scenario/cpp_loader.hpp"
 #include "scenario/yaml_loader.hpp"
@@ -75,6 +76,10 @@ Result<std::unique_ptr<WorkerTest>> WorkerTest::start(const Start& start, std::s
                                                       const ScenarioLoader& load_other) {
   auto loaded = load(start.scenario, start.worker_index, load_other);
   if (!loaded) return loaded.error();
+  // The master's user types for this test only (its positional user classes, its class picker): in the
+  // open model this worker picks among its types by weight, and would run one the master left out.
+  if (auto r = runner::keep_user_types(loaded->scenario, start.user_types); !r)
+    return make_error("the master's user types are not this worker's: " + r.error().message);
   runner::RunOptions ro =
       worker_run_options(start, threads > 0 ? threads : loaded->settings.threads.value_or(0));
   ro.hooks = std::move(loaded->run_hooks);  // this worker's own listeners (spawning_complete, test_stopping)

@@ -299,6 +299,25 @@ TEST(FleetShape, ALostWorkersShareOfTheArrivalRateGoesToTheOther) {
   expect_rate(window, 100, max_latency_ms(f.csv("stats")), 1, err);
 }
 
+// The command line's user classes hold on every worker: in the open model each worker picks among its
+// types by weight, and once ran the ones the master had left out (Beta's requests beside Alpha's).
+TEST(FleetShape, AnArrivalRateRunsOnlyTheUserClassesNamedOnTheMastersCommandLine) {
+  FleetRun f;
+  f.server.set_fallback(ScriptedReply::respond(200, "ok"));
+  const auto scenario = f.dir.path() / "two.yaml";
+  std::ofstream(scenario) << "user_types:\n"
+                             "  Alpha:\n    tasks:\n      a:\n        requests:\n          - get: /alpha\n"
+                             "  Beta:\n    tasks:\n      b:\n        requests:\n          - get: /beta\n";
+  std::string err;
+  const auto code = f.run(scenario, {"--arrival-rate", "40", "-t", "3s", "Alpha"}, err);
+  ASSERT_TRUE(code) << err;
+  EXPECT_EQ(*code, 0) << err;
+  const auto stats = f.csv("stats");
+  EXPECT_GT(requests(stats, "GET", "/alpha"), 20u) << err;  // 40/s for 3 s
+  EXPECT_EQ(requests(stats, "GET", "/beta"), 0u) << err;
+  EXPECT_EQ(requests(stats, "", "Aggregated"), f.server.request_count()) << err;
+}
+
 TEST(FleetShape, AFixedCountIsRunOnceOverTheFleet) {
   FleetRun f;
   f.server.set_fallback(ScriptedReply::respond(200, "ok"));

@@ -101,6 +101,7 @@ TEST(Codec, StartRoundTrip) {
   start.arrival_rate = 62.5;
   start.max_inflight = 250;
   start.fixed_counts = {{"Admin", 1}, {"Robot", 0}};
+  start.user_types = {"Robot", "Admin"};
   auto decoded = decode(encode(Message{"master", start}));
   ASSERT_TRUE(decoded) << decoded.error().message;
   const auto& got = std::get<Start>(decoded->body);
@@ -118,6 +119,7 @@ TEST(Codec, StartRoundTrip) {
   EXPECT_DOUBLE_EQ(got.arrival_rate, 62.5);
   EXPECT_EQ(got.max_inflight, 250u);
   EXPECT_EQ(got.fixed_counts, start.fixed_counts);
+  EXPECT_EQ(got.user_types, start.user_types);  // in the master's order
 }
 
 TEST(Codec, SpawnCarriesTheArrivalRateShare) {
