@@ -125,6 +125,13 @@ bool has_option(const CLI::App& app, const std::string& long_name) {
   return false;
 }
 
+// Locust's environment variables that are not LOCUST_ and its flag's name.
+std::string locust_env_name(const std::string& long_name) {
+  if (long_name == "scenario") return "locustfile";            // LOCUST_LOCUSTFILE
+  if (long_name == "class-picker") return "userclass-picker";  // LOCUST_USERCLASS_PICKER
+  return long_name;
+}
+
 // One source of settings under the command line: environment variables (PREFIX<FLAG>) or a config file.
 struct Layer {
   std::string env_prefix;  // "CICADA_", "LOCUST_"; empty for a file
@@ -133,9 +140,7 @@ struct Layer {
   // The value this layer gives the option `name` (its long name), and where it comes from for messages.
   bool lookup(const std::string& name, std::string& value, std::string& source) const {
     if (!env_prefix.empty()) {
-      // Locust calls the scenario file LOCUST_LOCUSTFILE.
-      const std::string var =
-          env_name(env_prefix, env_prefix == "LOCUST_" && name == "scenario" ? "locustfile" : name);
+      const std::string var = env_name(env_prefix, env_prefix == "LOCUST_" ? locust_env_name(name) : name);
       const char* env = std::getenv(var.c_str());
       if (!env) return false;
       value = env, source = var;

@@ -23,6 +23,7 @@
 #include "open_model_observer.hpp"
 #include "output_paths.hpp"
 #include "runner/test_run.hpp"
+#include "runner/user_type_filter.hpp"
 #include "scenario_source.hpp"
 #include "signal_watcher.hpp"
 #include "tracking_observers.hpp"
@@ -111,8 +112,16 @@ int run_load_test(const CliOptions& o) {
     std::cerr << "cicada: " << *problem << "\n";
     return kUsageError;
   }
-  auto loaded = load_scenario_file(
-      o.scenario_file, {o.user_classes, o.run.tags, o.run.exclude_tags, o.run.host, o.extra_args, &o});
+  // --class-picker (the web UI's): every user type stays loaded for the form to pick from; the command
+  // line's user classes are what it shows picked, so they are checked here instead.
+  const bool picker = o.web.class_picker && !o.headless;
+  auto loaded =
+      load_scenario_file(o.scenario_file, {picker ? std::vector<std::string>{} : o.user_classes, o.run.tags,
+                                           o.run.exclude_tags, o.run.host, o.extra_args, &o});
+  if (loaded && picker) {
+    Scenario picked = loaded->scenario;
+    if (auto r = runner::keep_user_types(picked, o.user_classes); !r) loaded = r.error();
+  }
   if (!loaded) {
     std::cerr << "cicada: " << loaded.error().message << "\n";
     return kUsageError;

@@ -113,6 +113,11 @@ int run_web_ui(const CliOptions& o, scenario::LoadedScenario loaded, const runne
   base.keep_entry_history = true;  // the UI's full-history download has every entry
   webui::WebUi ui(std::move(loaded.scenario), base, wo, &listener);
   listener.watch(ui.controller());
+  if (o.web.class_picker) {
+    ui.controller().enable_class_picker(o.user_classes);
+    log::info(
+        "Running with the UserClass Picker Enabled: each test runs the user classes its start form picks");
+  }
   ui.controller().set_task_sets(loaded.task_sets);
   if (auto r = ui.start(); !r) {  // a port in use is a usage error (exit 2), as every other flag's
     std::cerr << "cicada: web UI: " << r.error().message << " (-P 0 picks a free port)\n";

@@ -24,6 +24,9 @@ void add_web_flags(CLI::App& app, CliOptions& o) {
   app.add_option("--autoquit", w.autoquit_s, "With --autostart: quit this many seconds after the test ends")
       ->check(CLI::NonNegativeNumber);
   app.add_option("--html", w.html_file, "Write the HTML report to FILE when the test ends");
+  app.add_flag("--class-picker", w.class_picker,
+               "Web UI: the start form picks the user classes (and the locustfile's shape class, if any) "
+               "each test runs, from all of the scenario's");
   app.add_option(
          "--metrics-port", w.metrics_port,
          "Headless runs: serve Prometheus metrics at http://WEB_HOST:PORT/metrics while the test runs "

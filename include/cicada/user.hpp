@@ -110,11 +110,16 @@ struct UserType {
   std::function<std::unique_ptr<User>()> factory;  // empty: a plain User
 };
 
+inline constexpr const char* kDefaultShapeName = "ScenarioShape";
+
 struct Scenario {
   std::string source;        // file it came from, for messages and reports
   std::string default_host;  // from the scenario file; --host overrides
   std::vector<UserType> user_types;
   ShapeFn shape;  // optional load shape; --stages / --arrival-rate on the command line take precedence
+  // The shape's name, as the web UI's class picker lists it (a locustfile's LoadTestShape class); empty:
+  // kDefaultShapeName.
+  std::string shape_name;
   // Scenario code that can hold an event loop thread for good (a locustfile's task that never yields):
   // asked at the end of a run, again and again, about a loop thread (its pthread id) that has not come
   // back. It stops that code if it can (nullopt: wait); once it cannot, it returns what to report and

@@ -202,7 +202,10 @@ Result<scenario::LoadedScenario> load_python_scenario(const std::filesystem::pat
       for (std::size_t i = 0; i < loaded.scenario.user_types.size(); ++i)
         loaded.scenario.user_types[i].host = result[1][py::int_(i)]["host"].cast<std::string>();
     }
-    if (!result[2].is_none()) loaded.scenario.shape = make_shape(result[2]);
+    if (!result[2].is_none()) {
+      loaded.scenario.shape = make_shape(result[2]);
+      loaded.scenario.shape_name = py::str(result[2].get_type().attr("__name__")).cast<std::string>();
+    }
     loaded.scenario.release_blocked_loop = loop_watch::release_blocked_loop;
     loaded.parsed_options = loader.attr("parsed_options_json")().cast<std::string>();
     auto fire = std::shared_ptr<py::object>(new py::object(loader.attr("fire")), [](py::object* o) {

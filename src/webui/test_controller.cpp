@@ -9,6 +9,7 @@
 #include "base/log.hpp"
 #include "runner/load_description.hpp"
 #include "runner/stages.hpp"
+#include "runner/user_type_filter.hpp"
 #include "stats/aggregate.hpp"
 
 namespace cicada::webui {
@@ -37,6 +38,74 @@ TestController::TestController(Scenario scenario, runner::RunOptions base, TestL
   info_.spawn_rate = base_.spawn_rate;
   info_.max_inflight = base_.max_inflight;
   if (shape_controlled()) info_.load_mode = LoadMode::kShape;
+  current_ = std::make_shared<const Scenario>(scenario_);
+}
+
+void TestController::enable_class_picker(std::vector<std::string> initial) {
+  picker_ = std::move(initial);
+  auto first = test_scenario(SwarmRequest{});
+  std::lock_guard lock(mutex_);
+  current_ = std::make_shared<const Scenario>(first ? std::move(*first) : scenario_);
+  if (!runs_shape(SwarmRequest{}) && info_.load_mode == LoadMode::kShape) info_.load_mode = LoadMode::kUsers;
+}
+
+std::vector<std::string> TestController::available_user_classes() const {
+  std::vector<std::string> names;
+  for (const auto& t : scenario_.user_types) names.push_back(t.name);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+std::vector<std::string> TestController::available_shape_classes() const {
+  std::vector<std::string> names{"Default"};
+  if (scenario_.shape)
+    names.push_back(scenario_.shape_name.empty() ? kDefaultShapeName : scenario_.shape_name);
+  return names;
+}
+
+std::vector<std::string> TestController::initial_user_classes() const {
+  if (picker_ && !picker_->empty()) return *picker_;
+  std::vector<std::string> names;
+  for (const auto& t : scenario_.user_types) names.push_back(t.name);
+  return names;
+}
+
+bool TestController::runs_shape(const SwarmRequest& request) const {
+  if (base_.shape) return true;
+  if (!scenario_.shape) return false;
+  if (!picker_) return true;
+  const auto& shapes = available_shape_classes();
+  return request.shape_class && *request.shape_class != "Default" &&
+         std::find(shapes.begin(), shapes.end(), *request.shape_class) != shapes.end();
+}
+
+// The user types and shape a new test runs: the scenario's, or with --class-picker the request's picks.
+Result<Scenario> TestController::test_scenario(const SwarmRequest& request) const {
+  Scenario test = scenario_;
+  if (!picker_) return test;
+  const auto shapes = available_shape_classes();
+  if (request.shape_class && std::find(shapes.begin(), shapes.end(), *request.shape_class) == shapes.end()) {
+    std::string known;
+    for (const auto& name : shapes) known += (known.empty() ? "" : ", ") + name;
+    return make_error(
+        fmt::format("shape_class {}: the scenario's shape classes are {}", *request.shape_class, known));
+  }
+  if (!runs_shape(request)) test.shape = {};
+  if (auto r = runner::keep_user_types(test, request.user_classes.empty() ? *picker_ : request.user_classes);
+      !r)
+    return r.error();
+  return test;
+}
+
+std::vector<std::string> TestController::StartPlan::type_names() const {
+  std::vector<std::string> names;
+  for (const auto& t : scenario.user_types) names.push_back(t.name);
+  return names;
+}
+
+std::shared_ptr<const Scenario> TestController::scenario() const {
+  std::lock_guard lock(mutex_);
+  return current_;
 }
 
 TestController::~TestController() {
@@ -63,6 +132,17 @@ Result<SwarmResult> TestController::retarget(const SwarmRequest& request) {
         "start a new one with the other host",
         info_.host));
   if (!request.stages.empty()) return make_error("a test is running: stop it before starting new stages");
+  // The class picker's choices are the test's: Locust's form sends them again with an edit, unchanged.
+  if (!request.user_classes.empty()) {
+    auto asked = request.user_classes, running = info_.user_classes;
+    std::sort(asked.begin(), asked.end());
+    std::sort(running.begin(), running.end());
+    asked.erase(std::unique(asked.begin(), asked.end()), asked.end());
+    if (asked != running)
+      return make_error("the user classes of a running test cannot change: stop it, then start a new one");
+  }
+  if (request.shape_class && *request.shape_class != info_.shape_class)
+    return make_error("the shape class of a running test cannot change: stop it, then start a new one");
   if (runner_->open_model()) {
     if (!request.arrival_rate) return make_error("this test runs an arrival rate: give arrival_rate");
     if (request.poisson_arrivals && *request.poisson_arrivals != info_.load.poisson_arrivals)
@@ -84,7 +164,7 @@ Result<SwarmResult> TestController::retarget(const SwarmRequest& request) {
     info_.run_time =
         *request.run_time + std::chrono::microseconds(static_cast<std::int64_t>(elapsed_s * 1e6));
   }
-  return SwarmResult{SwarmOutcome::kRetargeted, info_.host, info_.load_mode};
+  return SwarmResult{SwarmOutcome::kRetargeted, info_.host, info_.load_mode, info_.user_classes};
 }
 
 // What drives a new test, for the reports: the configured shape as the app described it, or the
@@ -109,10 +189,11 @@ report::RunLoad TestController::load_of(LoadMode mode, const SwarmRequest& reque
 }
 
 // The load of a new test (choose_load) and its arrival distribution.
-Result<LoadMode> TestController::apply_load(const SwarmRequest& request, runner::RunOptions& options) const {
-  auto mode = choose_load(request, options);
+Result<LoadMode> TestController::apply_load(const SwarmRequest& request, const Scenario& test,
+                                            runner::RunOptions& options) const {
+  auto mode = choose_load(request, test, options);
   if (!mode) return mode;
-  if (runner::opens_with_arrival_rate(options.shape ? options.shape : scenario_.shape)) {
+  if (runner::opens_with_arrival_rate(options.shape ? options.shape : test.shape)) {
     if (request.poisson_arrivals) options.poisson_arrivals = *request.poisson_arrivals;
     return mode;
   }
@@ -126,9 +207,10 @@ Result<LoadMode> TestController::apply_load(const SwarmRequest& request, runner:
 }
 
 // The load of a new test: the configured shape, or the request's stages, arrival rate or users.
-Result<LoadMode> TestController::choose_load(const SwarmRequest& request, runner::RunOptions& options) const {
+Result<LoadMode> TestController::choose_load(const SwarmRequest& request, const Scenario& test,
+                                             runner::RunOptions& options) const {
   if (request.max_inflight) options.max_inflight = *request.max_inflight;
-  if (shape_controlled()) {
+  if (base_.shape || test.shape) {
     if (!request.stages.empty() || request.arrival_rate)
       return make_error(
           "the load shape is set by the scenario or the command line; stages and "
@@ -152,16 +234,18 @@ Result<LoadMode> TestController::choose_load(const SwarmRequest& request, runner
 
 // A new test's options and load, checked as its source will check them: nothing is made yet.
 Result<TestController::StartPlan> TestController::plan_start(const SwarmRequest& request) const {
-  StartPlan plan{request, base_, LoadMode::kUsers};
+  auto test = test_scenario(request);
+  if (!test) return test.error();
+  StartPlan plan{std::move(*test), request, base_, LoadMode::kUsers};
   runner::RunOptions& options = plan.options;
   options.users = request.users;
   options.spawn_rate = request.spawn_rate;
   if (!request.host.empty()) options.host = request.host;
   options.run_time = request.run_time;
-  auto mode = apply_load(request, options);
+  auto mode = apply_load(request, plan.scenario, options);
   if (!mode) return make_error(mode.error().message);
   plan.mode = *mode;
-  if (auto r = source_->check(scenario_, options); !r) return r.error();
+  if (auto r = source_->check(plan.scenario, options); !r) return r.error();
   return plan;
 }
 
@@ -187,7 +271,10 @@ void TestController::install(std::shared_ptr<runner::TestRun> next, const StartP
                    options.max_inflight,
                    unix_seconds_now_f(),
                    0,
-                   load_of(plan.mode, plan.request, options)};
+                   load_of(plan.mode, plan.request, options),
+                   plan.type_names(),
+                   plan.scenario.shape ? available_shape_classes().back() : "Default"};
+  current_ = std::make_shared<const Scenario>(plan.scenario);
 }
 
 bool TestController::stopping() const {
@@ -197,6 +284,8 @@ bool TestController::stopping() const {
 }
 
 Result<SwarmResult> TestController::swarm(const SwarmRequest& request) {
+  if (!picker_ && (!request.user_classes.empty() || request.shape_class))
+    return make_error("user_classes and shape_class pick what a test runs only with --class-picker");
   std::lock_guard life(lifecycle_mutex_);
   {
     std::lock_guard lock(mutex_);
@@ -212,12 +301,12 @@ Result<SwarmResult> TestController::swarm(const SwarmRequest& request) {
       queued_ = std::move(*plan);
       ++queue_ticket_;
       log::info("A new test starts once the previous one has stopped");
-      return SwarmResult{SwarmOutcome::kQueued, queued_->options.host, queued_->mode};
+      return SwarmResult{SwarmOutcome::kQueued, queued_->options.host, queued_->mode, queued_->type_names()};
     }
   }
   // The previous test's thread has nothing left to do: reap it.
   if (test_thread_.joinable()) test_thread_.join();
-  auto made = source_->make(scenario_, plan->options);
+  auto made = source_->make(plan->scenario, plan->options);
   if (!made) return made.error();
   std::shared_ptr<runner::TestRun> next = std::move(*made);
   {
@@ -226,7 +315,7 @@ Result<SwarmResult> TestController::swarm(const SwarmRequest& request) {
   }
   if (listener_ != nullptr) listener_->on_test_start(next->description());
   test_thread_ = std::thread([this, next] { run_tests(next); });
-  return SwarmResult{SwarmOutcome::kStarted, plan->options.host, plan->mode};
+  return SwarmResult{SwarmOutcome::kStarted, plan->options.host, plan->mode, plan->type_names()};
 }
 
 void TestController::run_tests(std::shared_ptr<runner::TestRun> runner) {
@@ -265,7 +354,7 @@ std::shared_ptr<runner::TestRun> TestController::next_test() {
       queued_.reset();
       ticket = queue_ticket_;
     }
-    auto made = source_->make(scenario_, plan->options);
+    auto made = source_->make(plan->scenario, plan->options);
     if (!made) {
       // Checked when it was asked for; what changed since (a master's workers gone) is logged.
       log::error("The test asked for while the previous one stopped cannot start: {}", made.error().message);

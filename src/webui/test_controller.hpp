@@ -19,6 +19,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <vector>
 
 #include "base/result.hpp"
 #include "cicada/user.hpp"
@@ -45,6 +46,10 @@ struct SwarmRequest {
   std::string stages;                       // "30s:10@5,1m:100" or "30s:50/s,1m:50..200/s"
   std::optional<std::size_t> max_inflight;  // open model; none: the command line's
   std::optional<bool> poisson_arrivals;     // open model: Poisson (true) or paced; none: the command line's
+  // With --class-picker (TestController::enable_class_picker): the user types to run (none: the command
+  // line's, else all), and the shape: the scenario's by its name, or "Default" (none: the form's load).
+  std::vector<std::string> user_classes;
+  std::optional<std::string> shape_class;
 };
 
 // How a test's load is driven, as the UI shows it.
@@ -58,6 +63,7 @@ struct SwarmResult {
   SwarmOutcome outcome = SwarmOutcome::kStarted;
   std::string host;  // the host of the test started, changed or queued
   LoadMode load_mode = LoadMode::kUsers;
+  std::vector<std::string> user_classes;  // the user types that test runs
 };
 
 // The configuration of the latest test, for reports and the UI.
@@ -72,6 +78,8 @@ struct TestInfo {
   double start_unix_s = 0;       // 0: no test yet
   double end_unix_s = 0;         // 0: still running (or none)
   report::RunLoad load;          // what drives the test, for reports (report/run_load.hpp); follows edits
+  std::vector<std::string> user_classes;  // the user types it runs, in the scenario's order
+  std::string shape_class;                // --class-picker: the shape it runs, or "Default"
 };
 
 // Hooks, called on the test's control thread (the runner's); on_test_start on the thread that starts the
@@ -121,7 +129,19 @@ class TestController {
   TestInfo info() const;
   // A distributed master's workers (connected now, between tests too); nullopt in a single process.
   std::optional<std::vector<runner::WorkerStatus>> workers() const { return source_->workers(); }
-  const Scenario& scenario() const { return scenario_; }
+  // The latest test's scenario (before the first: what a start with no choice runs). Never null.
+  std::shared_ptr<const Scenario> scenario() const;
+  // Locust's --class-picker (call before the first swarm): each test runs the user types its swarm picks
+  // (none picked: `initial`, the command line's user classes, else all) and the scenario's own shape only
+  // when the swarm picks it by name (shape_class; "Default" or none: the swarm's users, rate or stages).
+  void enable_class_picker(std::vector<std::string> initial);
+  bool class_picker() const { return picker_.has_value(); }
+  // The picker's choices, as Locust's form lists them: every user type by name (sorted), and "Default"
+  // then the scenario's shape by name (Scenario::shape_name) when it has one.
+  std::vector<std::string> available_user_classes() const;
+  std::vector<std::string> available_shape_classes() const;
+  // What the picker shows chosen before the first start: `initial`, else every type.
+  std::vector<std::string> initial_user_classes() const;
   std::string default_host() const { return base_.host; }
   const runner::RunOptions& base_options() const { return base_; }
   // What a configured shape is, in the reports' terms (the app knows where it came from); call before
@@ -133,7 +153,10 @@ class TestController {
   const scenario::TaskSets& task_sets() const { return task_sets_; }
   // The scenario (a C++ shape, YAML stages or arrival_rate) or the command line (--stages,
   // --arrival-rate) defines the load: a swarm runs that shape and cannot set another load.
-  bool shape_controlled() const { return base_.shape || scenario_.shape; }
+  bool shape_controlled() const { return runs_shape(SwarmRequest{}); }
+  // Whether `request` starts a test that runs the configured shape: the command line's, or the scenario's
+  // (with --class-picker, only when the request picks it).
+  bool runs_shape(const SwarmRequest& request) const;
   // Whether that shape starts with an arrival rate (the open model): the form then offers its arrivals.
   bool shape_open_model() const;
   // That shape's start, e.g. "arrival rate 50/s, max in-flight 1000 (stage 1/2: 50/s)"; "" without one.
@@ -147,6 +170,8 @@ class TestController {
  private:
   // A new test, checked and ready to be made.
   struct StartPlan {
+    std::vector<std::string> type_names() const;
+    Scenario scenario;  // the user types (and shape) the test runs
     SwarmRequest request;
     runner::RunOptions options;
     LoadMode mode = LoadMode::kUsers;
@@ -160,13 +185,17 @@ class TestController {
   std::shared_ptr<runner::TestRun> next_test();  // the queued test, made and installed; null: none
   void cancel_queued();                          // mutex_ held
   Result<SwarmResult> retarget(const SwarmRequest& request);  // mutex_ held, a test running
-  Result<LoadMode> apply_load(const SwarmRequest& request, runner::RunOptions& options) const;
-  Result<LoadMode> choose_load(const SwarmRequest& request, runner::RunOptions& options) const;
+  Result<Scenario> test_scenario(const SwarmRequest& request) const;  // the types and shape it runs
+  Result<LoadMode> apply_load(const SwarmRequest& request, const Scenario& test,
+                              runner::RunOptions& options) const;
+  Result<LoadMode> choose_load(const SwarmRequest& request, const Scenario& test,
+                               runner::RunOptions& options) const;
   report::RunLoad load_of(LoadMode mode, const SwarmRequest& request,
                           const runner::RunOptions& options) const;
   static std::shared_ptr<const stats::Snapshot> empty_snapshot();
 
-  Scenario scenario_;
+  Scenario scenario_;  // as loaded: every user type the tests may run, and the scenario's shape
+  std::optional<std::vector<std::string>> picker_;  // --class-picker: the command line's user classes
   runner::RunOptions base_;
   TestListener* listener_;
   runner::LocalTestRunSource local_source_;
@@ -186,6 +215,7 @@ class TestController {
   bool stop_requested_ = false;
   bool cleared_ = false;  // reset after the test ended: show empty stats
   TestInfo info_;
+  std::shared_ptr<const Scenario> current_;  // the latest test's scenario
   std::uint64_t test_id_ = 0;
   // A swarm that came while the test stopped; the test thread starts it. Each queueing or cancelling
   // bumps queue_ticket_, so a run the thread made meanwhile for an older one is dropped.

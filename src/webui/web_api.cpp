@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <nlohmann/json.hpp>
@@ -103,7 +104,7 @@ struct Api {
       s.poisson_arrivals = scenario::parse_arrival_distribution(*distribution);
       if (!s.poisson_arrivals) return make_error("arrival_distribution must be constant or poisson");
     }
-    const bool users_needed = s.stages.empty() && !s.arrival_rate && !controller.shape_controlled();
+    const bool users_needed = s.stages.empty() && !s.arrival_rate && !controller.runs_shape(s);
     const auto users_field = form_value(form, "user_count");
     const auto spawn_field = form_value(form, "spawn_rate");
     if (users_needed || given(users_field)) {
@@ -130,6 +131,10 @@ struct Api {
     const FormFields form = parse_form(req.body);
     SwarmRequest s;
     s.host = strip_angle_brackets(form_value(form, "host").value_or(""));
+    // --class-picker's fields (Locust's form): user_classes once per class picked, and shape_class.
+    for (const auto& [key, value] : form)
+      if (key == "user_classes" && !value.empty()) s.user_classes.push_back(value);
+    if (auto shape = form_value(form, "shape_class"); given(shape)) s.shape_class = *shape;
     // A refusal applied nothing: it names the host in effect (the latest test's, or the command line's).
     const std::string host_shown = controller.info().host;
     auto fail = [&](std::string message, int status = 400) {
@@ -154,6 +159,11 @@ struct Api {
                 {"host", done->host},
                 {"load_mode", to_string(done->load_mode)}};
     if (done->outcome == SwarmOutcome::kQueued) answer["waiting_for_stop"] = true;
+    if (controller.class_picker()) {  // as Locust's: the classes the test runs, by name
+      auto names = done->user_classes;
+      std::sort(names.begin(), names.end());
+      answer["user_classes"] = names;
+    }
     if (s.run_time)  // whole seconds, as Locust's parse_timespan gives
       answer["run_time"] = std::chrono::duration_cast<std::chrono::seconds>(*s.run_time).count();
     reply_json(out, report::dump_json(answer, true));
@@ -183,7 +193,14 @@ struct Api {
            {"max_inflight", controller.base_options().max_inflight},
            {"arrival_distribution",
             scenario::arrival_distribution_name(controller.base_options().poisson_arrivals)}};
-    for (const auto& t : controller.scenario().user_types) j["user_types"].push_back(t.name);
+    for (const auto& t : controller.scenario()->user_types) j["user_types"].push_back(t.name);
+    // Locust's --class-picker: the start form's choices of user classes and shape.
+    j["class_picker"] = controller.class_picker();
+    if (controller.class_picker()) {
+      j["available_user_classes"] = controller.available_user_classes();
+      j["available_shape_classes"] = controller.available_shape_classes();
+      j["user_classes"] = controller.initial_user_classes();
+    }
     reply_json(out, report::dump_json(j, true));
   }
 
@@ -239,7 +256,7 @@ std::string tasks_json(const TestController& controller) {
   const TestInfo info = controller.info();
   // Locust's web UI answers through Flask's jsonify, which sorts keys (its command line keeps the classes'
   // order): read back into nlohmann's sorted json.
-  return json::parse(scenario::task_ratios_json(controller.scenario(), controller.task_sets(),
+  return json::parse(scenario::task_ratios_json(*controller.scenario(), controller.task_sets(),
                                                 info.load_mode == LoadMode::kUsers ? info.users : 0, -1,
                                                 false))
       .dump(2);

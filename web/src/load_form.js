@@ -5,7 +5,9 @@
 // Locust's form does with a LoadTestShape. Stages end the test themselves and set no in-flight limit of
 // their own, so with stages chosen the form offers neither Run time nor Max in-flight (a run time would
 // silently cut the stages short). The arrival distribution (constant or Poisson) goes with an arrival
-// rate or stages; the server refuses Poisson for stages of users.
+// rate or stages; the server refuses Poisson for stages of users. With --class-picker (config.class_picker)
+// the form also picks the user classes a new test runs and whether the scenario's shape runs (Locust's
+// picker): a shape picked works as a configured one. An edit changes neither, so it sends neither.
 'use strict';
 
 const loadForm = (() => {
@@ -13,6 +15,25 @@ const loadForm = (() => {
   let shapeControlled = false;
   let shapeOpenModel = false;
   let editing = false;
+  let picker = false;
+
+  // A shape runs: the command line's or the scenario's, or with the picker the one picked.
+  const shapeRuns = () => shapeControlled || (picker && $('shape_class').value !== 'Default');
+
+  function fillPicker(config) {
+    const option = (name, chosen) => {
+      const o = document.createElement('option');
+      o.value = o.textContent = name;
+      o.selected = chosen;
+      return o;
+    };
+    $('user_classes')
+        .replaceChildren(
+            ...config.available_user_classes.map((n) => option(n, config.user_classes.includes(n))));
+    $('shape_class')
+        .replaceChildren(...config.available_shape_classes.map((n) => option(n, n === 'Default')));
+    $('shape_class').addEventListener('change', () => loadForm.open(editing));
+  }
 
   // Shows the blocks whose data-load lists `kind` ('' hides them all) and enables only their inputs.
   function show(kind) {
@@ -44,16 +65,23 @@ const loadForm = (() => {
       $('stages').value = config.stages || '';
       $('arrival_distribution').value = config.arrival_distribution || 'constant';
       for (const r of document.querySelectorAll('input[name=load_kind]')) r.addEventListener('change', () => show(chosen()));
+      picker = !!config.class_picker;
+      if (picker) fillPicker(config);
       if (shapeControlled) {
         $('shape-note').textContent = `The load shape is set by the scenario or the command line: ${config.shape}. ` +
           'Starting runs it.';
+      } else if (picker) {
+        $('shape-note').textContent =
+            `The shape class picked sets the load: ${config.shape}. Starting runs it.`;
       }
     },
     // A new test: the load choice (or the shape note). An edit: only what the running test can change.
     open(edit, loadMode) {
       editing = edit;
-      const fixedShape = !edit && shapeControlled;
-      $('load-choice').classList.toggle('hidden', edit || shapeControlled);
+      $('class-picker').classList.toggle('hidden', !picker || edit);
+      for (const id of ['user_classes', 'shape_class']) $(id).disabled = !picker || edit;
+      const fixedShape = !edit && shapeRuns();
+      $('load-choice').classList.toggle('hidden', edit || fixedShape);
       $('shape-note').classList.toggle('hidden', !fixedShape);
       if (fixedShape) {
         show('');

@@ -191,6 +191,24 @@ TEST(LocustCommandLineFlags, ALocustConfigGivenWithConfigAndTheLocustfileFlagWor
   EXPECT_NE(with_flag.err.find("Ramping to 1 users"), std::string::npos) << with_flag.err;
 }
 
+// Locust's LOCUST_USERCLASS_PICKER turns the picker on (its name is not the flag's); the command line's
+// user classes are then what the form shows picked, still checked before anything starts.
+TEST(LocustCommandLineFlags, TheClassPickerTakesLocustsVariableAndChecksTheCommandLinesClasses) {
+  TempDir dir;
+  write_quiet_locustfile(dir.path() / "user.py");
+  const std::string cicada = binary("apps/cicada/cicada").string();
+  const Output on = run_in(dir.path(), {"/usr/bin/env", "LOCUST_USERCLASS_PICKER=true", cicada, "-f",
+                                        "user.py", "--web-port", "0", "--autostart", "--autoquit", "0", "-u",
+                                        "1", "-t", "1s", "--no-history", "--host", "http://127.0.0.1:9"});
+  EXPECT_EQ(on.code, 0) << on.err;
+  EXPECT_NE(on.err.find("Running with the UserClass Picker Enabled"), std::string::npos) << on.err;
+  const Output unknown =
+      run_in(dir.path(), {cicada, "-f", "user.py", "Nobody", "--class-picker", "--web-port", "0",
+                          "--no-history", "--host", "http://127.0.0.1:9"});
+  EXPECT_EQ(unknown.code, 2) << unknown.err;
+  EXPECT_NE(unknown.err.find("Unknown User(s): Nobody"), std::string::npos) << unknown.err;
+}
+
 TEST(LocustCommandLineFlags, AutoquitWithoutAutostartIsAUsageErrorAsInLocust) {
   // It was ignored: the UI served on, and a test started from it never quit the process.
   TempDir dir;

@@ -4,7 +4,10 @@
 //    the distribution, the iterations in flight and the dropped count, the corrected/uncorrected strip
 //    fills in, and the live charts mark both stages;
 // 3. a cicada started with --arrival-rate: the form says the shape is set, offers its arrivals (Poisson
-//    chosen), and starting runs it.
+//    chosen), and starting runs it;
+// 4. --class-picker with a locustfile of two user classes and a shape class: the form lists both classes
+//    picked and the shape as "Default"; picking the shape hides the load choice; one class picked runs
+//    only that class.
 // Target: cicada-model on loopback. Usage: node shaped_start.e2e.mjs BUILD_DIR SOURCE_DIR
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
@@ -86,14 +89,50 @@ async function shapeFromTheCommandLine(page, api) {
   assert.equal(await terminate(cicada), 0, cicada.output());
 }
 
+async function classPicker(page, api) {
+  const locustfile = join(sourceDir, 'tests/locustfiles/api/class_picker.py');
+  const cicada = await startServer([cicadaBin, '-f', locustfile, '--host', api.url, '--web-port', '0', '--threads', '1',
+    '--class-picker'], 'cicada', UI_URL);
+  await page.goto(cicada.url);
+  await page.waitForSelector('#swarm-dialog[open]', { timeout: 10_000 });
+  assert.equal(await visible(page, '#user_classes'), true, 'the picker is offered');
+  const picked = () => page.evaluate(() => [...document.querySelector('#user_classes').selectedOptions].map((o) => o.value));
+  assert.deepEqual(await picked(), ['Healthy', 'Lost'], 'every class picked at first');
+  assert.equal(await page.inputValue('#shape_class'), 'Default');
+  assert.equal(await visible(page, '#load-choice'), true, 'Default: the form sets the load');
+  await page.selectOption('#shape_class', 'Steps');
+  assert.equal(await visible(page, '#load-choice'), false, 'a shape picked sets the load');
+  assert.equal(await visible(page, '#shape-note'), true);
+  await page.selectOption('#shape_class', 'Default');
+  assert.equal(await visible(page, '#load-choice'), true);
+  await page.selectOption('#user_classes', ['Lost']);
+  await page.fill('#user_count', '2');
+  await page.fill('#spawn_rate', '10');
+  await page.click('#swarm-submit');
+  await page.waitForFunction(() => !document.querySelector('#swarm-dialog').open, null, { timeout: 10_000 });
+  await page.waitForFunction(() => (window.cicada.last?.stats || []).some((e) => e.name === '/nowhere' && e.num_requests >= 10),
+    null, { timeout: 15_000 });
+  const names = await page.evaluate(() => window.cicada.last.stats.map((e) => e.name));
+  assert.ok(!names.includes('/health'), `only the class picked ran: ${names}`);
+  // An edit changes the load only: the picker is not offered.
+  await page.click('#edit-button');
+  await page.waitForSelector('#swarm-dialog[open]', { timeout: 10_000 });
+  assert.equal(await visible(page, '#user_classes'), false, 'an edit keeps the classes');
+  await page.click('#swarm-cancel');
+  await page.click('#stop-button');
+  await page.waitForFunction(() => document.querySelector('#state').textContent === 'STOPPED', null, { timeout: 15_000 });
+  assert.equal(await terminate(cicada), 1, cicada.output());  // the 404s failed: Locust's exit code 1
+}
+
 bounded(150, async () => {
   const api = await startModelServer(buildDir, sourceDir);
   const { context, page } = await openBrowser();
   try {
     await stagesFromTheForm(page, api);
     await shapeFromTheCommandLine(page, api);
+    await classPicker(page, api);
   } finally {
     await context.close();
   }
-  console.log('PASS: shaped and arrival-rate tests from the web UI (bad stages refused, rate, Poisson arrivals, in flight, dropped, latencies, stage marks, configured shape)');
+  console.log('PASS: shaped and arrival-rate tests from the web UI (bad stages refused, rate, Poisson arrivals, in flight, dropped, latencies, stage marks, configured shape, class picker)');
 });

@@ -73,7 +73,12 @@ class WebUiTest : public ::testing::Test {
     wo.scenario_file = "webui_test.yaml";
     wo.keepalive_every = keepalive_every_;
     wo.shutdown_grace = shutdown_grace_;
+    if (scenario_shape_) {
+      loaded->scenario.shape = scenario_shape_;
+      loaded->scenario.shape_name = "Steps";
+    }
     ui_ = std::make_unique<webui::WebUi>(std::move(loaded->scenario), ro, wo);
+    if (class_picker_) ui_->controller().enable_class_picker(picked_);
     ASSERT_TRUE(ui_->start());
   }
 
@@ -130,6 +135,9 @@ class WebUiTest : public ::testing::Test {
   std::chrono::milliseconds shutdown_grace_ = 2s;   // WebUiOptions::shutdown_grace, set before start()
   bool poisson_arrivals_ = false;  // the command line's --arrival-distribution poisson, set before start()
   std::chrono::microseconds stop_timeout_{0};  // the command line's --stop-timeout, set before start()
+  ShapeFn scenario_shape_;  // the scenario's own shape (a locustfile's LoadTestShape "Steps"), before start()
+  bool class_picker_ = false;        // --class-picker, set before start()
+  std::vector<std::string> picked_;  // with it, the command line's user classes
 };
 
 // Reads raw bytes from an open connection until `needle` has appeared `times` times or the deadline.
