@@ -114,7 +114,7 @@ int run_web_ui(const CliOptions& o, scenario::LoadedScenario loaded, const runne
   webui::WebUi ui(std::move(loaded.scenario), base, wo, &listener);
   listener.watch(ui.controller());
   if (o.web.class_picker) {
-    ui.controller().enable_class_picker(o.user_classes);
+    ui.controller().enable_class_picker();
     log::info(
         "Running with the UserClass Picker Enabled: each test runs the user classes its start form picks");
   }
@@ -146,6 +146,11 @@ int run_web_ui(const CliOptions& o, scenario::LoadedScenario loaded, const runne
     s.users = ro.users;
     s.spawn_rate = ro.spawn_rate;
     s.run_time = ro.run_time;
+    if (o.web.class_picker) {  // as Locust's automatic start: the command line's classes, and the shape
+      s.user_classes = o.user_classes;
+      const auto shapes = ui.controller().available_shape_classes();
+      s.shape_class = shapes.back();  // "Default" when there is no shape to pick
+    }
     if (auto r = ui.controller().swarm(s); !r) {
       std::cerr << "cicada: " << r.error().message << "\n";
       if (loaded.bind_run) loaded.bind_run({});

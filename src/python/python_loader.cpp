@@ -107,7 +107,6 @@ ShapeFn make_shape(py::object shape) {
   // tick() again rather than answering from another test's cache.
   struct Ticks {
     std::mutex mutex;
-    bool started = false;
     bool changed = true;
     double last_at = 0;
     std::optional<ShapeTarget> last;
@@ -117,13 +116,13 @@ ShapeFn make_shape(py::object shape) {
     Ticks& k = *ticks;
     std::lock_guard lock(k.mutex);
     const double at = elapsed.count();
-    if (k.started && !k.changed && at >= k.last_at && at - k.last_at < 1.0) return k.last;
+    if (k.last && !k.changed && at >= k.last_at && at - k.last_at < 1.0) return k.last;
     GilScope gil;
     try {
-      if (!k.started) {
-        holder->attr("reset_time")();
-        k.started = true;
-      }
+      // The shape's clock is the test's: get_run_time() says the elapsed time asked about. Locust resets
+      // it at each start of a shape; one instance here serves every web UI test and /config's look at the
+      // first target, so a clock started once (at the first tick, /config's say) ran on into later tests.
+      holder->attr("start_time") = py::module_::import("time").attr("perf_counter")().cast<double>() - at;
       // A tick() that raises ends the test and makes a clean run exit 2 (_loader.shape_tick).
       py::object r = py::module_::import("locust._loader").attr("shape_tick")(*holder);
       std::optional<ShapeTarget> target;
@@ -138,7 +137,7 @@ ShapeFn make_shape(py::object shape) {
       k.last = target;
       k.last_at = at;
       return target;
-    } catch (const std::exception& e) {  // reset_time() raised: cicada's own code, not expected
+    } catch (const std::exception& e) {  // cicada's own code failed (not tick(): shape_tick reports that)
       log::error("The load shape failed, stopping the test: {}", e.what());
       return std::nullopt;
     }

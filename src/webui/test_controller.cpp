@@ -41,11 +41,10 @@ TestController::TestController(Scenario scenario, runner::RunOptions base, TestL
   current_ = std::make_shared<const Scenario>(scenario_);
 }
 
-void TestController::enable_class_picker(std::vector<std::string> initial) {
-  picker_ = std::move(initial);
-  auto first = test_scenario(SwarmRequest{});
+void TestController::enable_class_picker() {
+  picker_ = true;
   std::lock_guard lock(mutex_);
-  current_ = std::make_shared<const Scenario>(first ? std::move(*first) : scenario_);
+  current_ = std::make_shared<const Scenario>(*test_scenario(SwarmRequest{}));
   if (!runs_shape(SwarmRequest{}) && info_.load_mode == LoadMode::kShape) info_.load_mode = LoadMode::kUsers;
 }
 
@@ -56,17 +55,14 @@ std::vector<std::string> TestController::available_user_classes() const {
   return names;
 }
 
-std::vector<std::string> TestController::available_shape_classes() const {
-  std::vector<std::string> names{"Default"};
-  if (scenario_.shape)
-    names.push_back(scenario_.shape_name.empty() ? kDefaultShapeName : scenario_.shape_name);
-  return names;
+std::string TestController::scenario_shape_name() const {
+  return scenario_.shape_name.empty() ? kDefaultShapeName : scenario_.shape_name;
 }
 
-std::vector<std::string> TestController::initial_user_classes() const {
-  if (picker_ && !picker_->empty()) return *picker_;
-  std::vector<std::string> names;
-  for (const auto& t : scenario_.user_types) names.push_back(t.name);
+std::vector<std::string> TestController::available_shape_classes() const {
+  std::vector<std::string> names{"Default"};
+  // A shape from the command line (or YAML stages) runs whatever is picked: the scenario's is not offered.
+  if (scenario_.shape && !base_.shape) names.push_back(scenario_shape_name());
   return names;
 }
 
@@ -74,15 +70,17 @@ bool TestController::runs_shape(const SwarmRequest& request) const {
   if (base_.shape) return true;
   if (!scenario_.shape) return false;
   if (!picker_) return true;
-  const auto& shapes = available_shape_classes();
   return request.shape_class && *request.shape_class != "Default" &&
-         std::find(shapes.begin(), shapes.end(), *request.shape_class) != shapes.end();
+         *request.shape_class == scenario_shape_name();
 }
 
-// The user types and shape a new test runs: the scenario's, or with --class-picker the request's picks.
-Result<Scenario> TestController::test_scenario(const SwarmRequest& request) const {
-  Scenario test = scenario_;
-  if (!picker_) return test;
+Result<void> TestController::check_picks(const SwarmRequest& request) const {
+  if (!picker_) {
+    // Locust ignores them without its picker; a test would then run every class, so a pick is refused.
+    if (!request.user_classes.empty() || (request.shape_class && *request.shape_class != "Default"))
+      return make_error("user_classes and shape_class pick what a test runs only with --class-picker");
+    return {};
+  }
   const auto shapes = available_shape_classes();
   if (request.shape_class && std::find(shapes.begin(), shapes.end(), *request.shape_class) == shapes.end()) {
     std::string known;
@@ -90,11 +88,23 @@ Result<Scenario> TestController::test_scenario(const SwarmRequest& request) cons
     return make_error(
         fmt::format("shape_class {}: the scenario's shape classes are {}", *request.shape_class, known));
   }
-  if (!runs_shape(request)) test.shape = {};
-  if (auto r = runner::keep_user_types(test, request.user_classes.empty() ? *picker_ : request.user_classes);
-      !r)
-    return r.error();
+  Scenario copy = scenario_;
+  return runner::keep_user_types(copy, request.user_classes);
+}
+
+// The user types and shape a new test runs: the scenario's, or with --class-picker the request's picks
+// (no class picked: all of them, as Locust's).
+Result<Scenario> TestController::test_scenario(const SwarmRequest& request) const {
+  if (auto r = check_picks(request); !r) return r.error();
+  Scenario test = scenario_;
+  if (!picker_) return test;
+  if (!runs_shape(request) || base_.shape) test.shape = {};  // a command line's shape runs on its own
+  if (auto r = runner::keep_user_types(test, request.user_classes); !r) return r.error();
   return test;
+}
+
+std::string TestController::shape_class_of(const Scenario& test) const {
+  return picker_ && test.shape ? scenario_shape_name() : "Default";
 }
 
 std::vector<std::string> TestController::StartPlan::type_names() const {
@@ -273,7 +283,7 @@ void TestController::install(std::shared_ptr<runner::TestRun> next, const StartP
                    0,
                    load_of(plan.mode, plan.request, options),
                    plan.type_names(),
-                   plan.scenario.shape ? available_shape_classes().back() : "Default"};
+                   shape_class_of(plan.scenario)};
   current_ = std::make_shared<const Scenario>(plan.scenario);
 }
 
@@ -284,8 +294,7 @@ bool TestController::stopping() const {
 }
 
 Result<SwarmResult> TestController::swarm(const SwarmRequest& request) {
-  if (!picker_ && (!request.user_classes.empty() || request.shape_class))
-    return make_error("user_classes and shape_class pick what a test runs only with --class-picker");
+  if (auto r = check_picks(request); !r) return r.error();
   std::lock_guard life(lifecycle_mutex_);
   {
     std::lock_guard lock(mutex_);

@@ -129,19 +129,22 @@ class TestController {
   TestInfo info() const;
   // A distributed master's workers (connected now, between tests too); nullopt in a single process.
   std::optional<std::vector<runner::WorkerStatus>> workers() const { return source_->workers(); }
-  // The latest test's scenario (before the first: what a start with no choice runs). Never null.
-  std::shared_ptr<const Scenario> scenario() const;
   // Locust's --class-picker (call before the first swarm): each test runs the user types its swarm picks
-  // (none picked: `initial`, the command line's user classes, else all) and the scenario's own shape only
-  // when the swarm picks it by name (shape_class; "Default" or none: the swarm's users, rate or stages).
-  void enable_class_picker(std::vector<std::string> initial);
-  bool class_picker() const { return picker_.has_value(); }
+  // (none picked: all, as Locust's) and the scenario's own shape only when the swarm picks it by name
+  // (shape_class; "Default" or none: the swarm's users, rate or stages). A shape from the command line (or
+  // YAML stages) is not the scenario's: it runs whatever is picked, as without the picker.
+  void enable_class_picker();
+  bool class_picker() const { return picker_; }
   // The picker's choices, as Locust's form lists them: every user type by name (sorted), and "Default"
-  // then the scenario's shape by name (Scenario::shape_name) when it has one.
+  // then the scenario's shape by name (scenario_shape_name) when it has one the command line does not
+  // replace.
   std::vector<std::string> available_user_classes() const;
   std::vector<std::string> available_shape_classes() const;
-  // What the picker shows chosen before the first start: `initial`, else every type.
-  std::vector<std::string> initial_user_classes() const;
+  std::string scenario_shape_name() const;  // Scenario::shape_name, or kDefaultShapeName
+  // ok, or why the request's picks cannot be run (an unknown class or shape; picks without the picker).
+  Result<void> check_picks(const SwarmRequest& request) const;
+  // The latest test's scenario (before the first: what a start with no choice runs). Never null.
+  std::shared_ptr<const Scenario> scenario() const;
   std::string default_host() const { return base_.host; }
   const runner::RunOptions& base_options() const { return base_; }
   // What a configured shape is, in the reports' terms (the app knows where it came from); call before
@@ -186,6 +189,7 @@ class TestController {
   void cancel_queued();                          // mutex_ held
   Result<SwarmResult> retarget(const SwarmRequest& request);  // mutex_ held, a test running
   Result<Scenario> test_scenario(const SwarmRequest& request) const;  // the types and shape it runs
+  std::string shape_class_of(const Scenario& test) const;             // TestInfo::shape_class
   Result<LoadMode> apply_load(const SwarmRequest& request, const Scenario& test,
                               runner::RunOptions& options) const;
   Result<LoadMode> choose_load(const SwarmRequest& request, const Scenario& test,
@@ -195,7 +199,7 @@ class TestController {
   static std::shared_ptr<const stats::Snapshot> empty_snapshot();
 
   Scenario scenario_;  // as loaded: every user type the tests may run, and the scenario's shape
-  std::optional<std::vector<std::string>> picker_;  // --class-picker: the command line's user classes
+  bool picker_ = false;  // --class-picker
   runner::RunOptions base_;
   TestListener* listener_;
   runner::LocalTestRunSource local_source_;

@@ -143,6 +143,8 @@ struct Api {
                      json{{"success", false}, {"message", std::move(message)}, {"host", host_shown}}, true),
                  status);
     };
+    // Picks before the load: whether users are needed depends on the shape picked.
+    if (auto r = controller.check_picks(s); !r) return fail(r.error().message);
     if (auto r = parse_load(form, s); !r) return fail(r.error().message);
     if (auto rt = form_value(form, "run_time"); rt && !rt->empty()) {
       auto d = parse_duration(*rt);
@@ -199,7 +201,6 @@ struct Api {
     if (controller.class_picker()) {
       j["available_user_classes"] = controller.available_user_classes();
       j["available_shape_classes"] = controller.available_shape_classes();
-      j["user_classes"] = controller.initial_user_classes();
     }
     reply_json(out, report::dump_json(j, true));
   }

@@ -27,11 +27,11 @@ const loadForm = (() => {
       o.selected = chosen;
       return o;
     };
-    $('user_classes')
-        .replaceChildren(
-            ...config.available_user_classes.map((n) => option(n, config.user_classes.includes(n))));
-    $('shape_class')
-        .replaceChildren(...config.available_shape_classes.map((n) => option(n, n === 'Default')));
+    // Every class picked at first, as in Locust's form; the shape: Default.
+    const classes = config.available_user_classes.map((n) => option(n, true));
+    const shapes = config.available_shape_classes.map((n) => option(n, n === 'Default'));
+    $('user_classes').replaceChildren(...classes);
+    $('shape_class').replaceChildren(...shapes);
     $('shape_class').addEventListener('change', () => loadForm.open(editing));
   }
 

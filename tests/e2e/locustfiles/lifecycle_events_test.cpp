@@ -1,10 +1,14 @@
 // Locust's lifecycle events that a locustfile listens to, fired by cicada's run as Locust's runner and main
 // fire them (tests/locustfiles/api/lifecycle_events.py prints one "EVENT ..." line per event on stdout).
+#include <signal.h>
+
 #include <chrono>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "locustfile_fixture.hpp"
+#include "support/eventually.hpp"
 #include "support/text_count.hpp"
 
 using cicada::testing::count_occurrences;
@@ -22,6 +26,55 @@ std::vector<std::string> events_in(const std::string& out) {
     at = end;
   }
   return found;
+}
+
+// --class-picker with a LoadTestShape: picked again in a later test, its clock starts with that test (one
+// shape serves every test of the process: its clock once ran on from the first test, so a short shape
+// picked again had ended before it began); and an automatic start runs the shape, as Locust's does.
+constexpr const char* kPickedShape =
+    "from locust import HttpUser, LoadTestShape, constant, task\n"
+    "class Visitor(HttpUser):\n"
+    "    wait_time = constant(0.05)\n"
+    "    @task\n"
+    "    def health(self):\n"
+    "        self.client.get('/health')\n"
+    "class Short(LoadTestShape):\n"
+    "    def tick(self):\n"
+    "        return (3, 10) if self.get_run_time() < 4 else None\n";
+
+TEST_F(LocustfileTest, AShapePickedInALaterTestStartsItsClockWithIt) {
+  const auto file = write("short.py", kPickedShape);
+  last_ = cicada({"-f", file, "--host", server_->url(), "--web-host", "127.0.0.1", "--web-port", "0",
+                  "--class-picker", "--no-history"});
+  const auto started = last_->wait_for_output("cicada web UI: ", std::chrono::seconds(60));
+  ASSERT_TRUE(started) << log();
+  const auto at = started->find("cicada web UI: ") + 15;
+  const std::string url = started->substr(at, started->find('\n', at) - at);
+  const auto curl = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"/usr/bin/curl", "-s", "-o", "/dev/null"});
+    cicada::testing::ChildProcess c(args);
+    return c.wait(std::chrono::seconds(30));
+  };
+  const std::string spawned = "All users spawned: {\"Visitor\": 3} (3 total users)";
+  EXPECT_EQ(curl({url + "/config"}), 0);  // the form's look at the shape
+  EXPECT_EQ(curl({"-d", "shape_class=Short", url + "/swarm"}), 0);
+  ASSERT_TRUE(last_->wait_for_output(spawned, std::chrono::seconds(30))) << log();
+  ASSERT_TRUE(last_->wait_for_output("Test stopped", std::chrono::seconds(30))) << log();  // its 4 s are over
+  // The same shape again: 4 s of its own, not a clock already past its end.
+  EXPECT_EQ(curl({"-d", "shape_class=Short", url + "/swarm"}), 0);
+  EXPECT_TRUE(cicada::testing::eventually([&] { return count_occurrences(last_->err(), spawned) == 2; },
+                                          std::chrono::seconds(30)))
+      << log();
+  last_->signal(SIGINT);
+  EXPECT_TRUE(last_->wait(std::chrono::seconds(60))) << log();
+}
+
+TEST_F(LocustfileTest, AnAutomaticStartWithTheClassPickerRunsTheShape) {
+  const auto file = write("short.py", kPickedShape);
+  last_ = cicada({"-f", file, "--host", server_->url(), "--web-host", "127.0.0.1", "--web-port", "0",
+                  "--class-picker", "--autostart", "--autoquit", "0", "--no-history"});
+  EXPECT_EQ(last_->wait(std::chrono::seconds(60)), 0) << log();
+  EXPECT_NE(log().find("All users spawned: {\"Visitor\": 3} (3 total users)"), std::string::npos) << log();
 }
 
 }  // namespace

@@ -163,6 +163,59 @@ TEST(MasterWeb, SwarmAndStopFromTheUiDriveTheWorkers) {
   expect_workers_quit(workers);
 }
 
+// --class-picker on a master: each test's picked classes are the only ones its workers run, test after
+// test on the same workers (the open model picks among a worker's types by weight; a left-out type with
+// a fixed count would keep it in the closed model).
+TEST(MasterWeb, EachTestRunsOnlyItsPickedClassesOnTheWorkers) {
+  ScriptedServer server;
+  server.set_fallback(ScriptedReply::respond(200, "ok"));
+  TempDir dir;
+  const auto scenario = dir.path() / "two.yaml";
+  std::ofstream(scenario) << "user_types:\n"
+                             "  Alpha:\n    wait_time: constant(0.05)\n"
+                             "    tasks:\n      a:\n        requests:\n          - get: /alpha\n"
+                             "  Beta:\n    fixed_count: 1\n    wait_time: constant(0.05)\n"
+                             "    tasks:\n      b:\n        requests:\n          - get: /beta\n";
+  const int port = ScriptedServer::closed_port();
+  auto argv = web_master_argv(scenario, server.url(), port);
+  argv.push_back("--class-picker");
+  ChildProcess master(argv, dir.path());
+  const auto ui = ui_port(master);
+  ASSERT_NE(ui, 0) << master.err();
+  std::vector<std::unique_ptr<ChildProcess>> workers;
+  for (int i = 0; i < 2; ++i) workers.push_back(std::make_unique<ChildProcess>(worker_argv(port)));
+  json s;
+  ASSERT_TRUE(stats_until(
+      ui, [](const json& j) { return j.value("worker_count", 0) == 2; }, s))
+      << s.dump() << master.err();
+  auto requests = [](const json& j, const std::string& name) {
+    if (!j.contains("stats")) return 0;
+    for (const auto& e : j.at("stats"))
+      if (e.value("name", "") == name) return e.value("num_requests", 0);
+    return 0;
+  };
+  auto run = [&](const std::string& form, const std::string& picked, const std::string& left_out) {
+    const auto started = swarm(ui, form);
+    ASSERT_EQ(started.value("success", false), true) << started.dump() << master.err();
+    ASSERT_TRUE(stats_until(
+        ui, [&](const json& j) { return requests(j, picked) > 20; }, s))
+        << s.dump(2) << master.err();
+    EXPECT_EQ(requests(s, left_out), 0) << s.dump(2);
+    ASSERT_EQ(get_json(ui, "/stop").value("success", false), true);
+    ASSERT_TRUE(stats_until(
+        ui, [](const json& j) { return j["state"] == "stopped"; }, s))
+        << s.dump(2);
+    EXPECT_EQ(requests(s, left_out), 0) << s.dump(2);
+  };
+  run("arrival_rate=40&user_classes=Beta", "/beta", "/alpha");
+  run("user_count=4&spawn_rate=100&user_classes=Alpha", "/alpha", "/beta");
+  master.signal(SIGINT);
+  const auto code = master.wait(20s);
+  ASSERT_TRUE(code) << master.err();
+  EXPECT_EQ(*code, 0) << master.err();
+  expect_workers_quit(workers);
+}
+
 // Prints each lifecycle event with the runner class it fired on.
 constexpr const char* kEventsLocustfile =
     "from locust import HttpUser, task, constant, events\n"

@@ -78,7 +78,7 @@ class WebUiTest : public ::testing::Test {
       loaded->scenario.shape_name = "Steps";
     }
     ui_ = std::make_unique<webui::WebUi>(std::move(loaded->scenario), ro, wo);
-    if (class_picker_) ui_->controller().enable_class_picker(picked_);
+    if (class_picker_) ui_->controller().enable_class_picker();
     ASSERT_TRUE(ui_->start());
   }
 
