@@ -73,6 +73,13 @@ bool stats_until(std::uint16_t port, const std::function<bool(const json&)>& ok,
   return false;
 }
 
+// n `cicada --worker` processes for the master on `port`.
+std::vector<std::unique_ptr<ChildProcess>> start_workers(int port, int n) {
+  std::vector<std::unique_ptr<ChildProcess>> workers;
+  for (int i = 0; i < n; ++i) workers.push_back(std::make_unique<ChildProcess>(worker_argv(port)));
+  return workers;
+}
+
 bool every_worker(const json& s, const std::function<bool(const json&)>& ok) {
   if (!s.contains("workers") || s["workers"].empty()) return false;
   for (const auto& w : s["workers"])
@@ -95,8 +102,7 @@ TEST(MasterWeb, SwarmAndStopFromTheUiDriveTheWorkers) {
   EXPECT_EQ(early.value("success", true), false) << early.dump();
   EXPECT_NE(early.value("message", "").find("no worker"), std::string::npos) << early.dump();
 
-  std::vector<std::unique_ptr<ChildProcess>> workers;
-  for (int i = 0; i < 2; ++i) workers.push_back(std::make_unique<ChildProcess>(worker_argv(port)));
+  std::vector<std::unique_ptr<ChildProcess>> workers = start_workers(port, 2);
   json s;
   ASSERT_TRUE(stats_until(
       ui, [](const json& j) { return j.value("worker_count", 0) == 2; }, s))
@@ -182,8 +188,7 @@ TEST(MasterWeb, EachTestRunsOnlyItsPickedClassesOnTheWorkers) {
   ChildProcess master(argv, dir.path());
   const auto ui = ui_port(master);
   ASSERT_NE(ui, 0) << master.err();
-  std::vector<std::unique_ptr<ChildProcess>> workers;
-  for (int i = 0; i < 2; ++i) workers.push_back(std::make_unique<ChildProcess>(worker_argv(port)));
+  std::vector<std::unique_ptr<ChildProcess>> workers = start_workers(port, 2);
   json s;
   ASSERT_TRUE(stats_until(
       ui, [](const json& j) { return j.value("worker_count", 0) == 2; }, s))
