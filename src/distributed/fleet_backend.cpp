@@ -410,7 +410,13 @@ void FleetBackend::set_users(int users, double spawn_rate, const runner::TypeSha
   rebalance();
 }
 
-bool FleetBackend::spawn_step(MonoTime) { return workers_.reported_users() == target_users_; }
+bool FleetBackend::spawn_step(MonoTime) {
+  // Only fixed-count types: the fleet runs their sum at most, as Locust's (each worker's runnable target).
+  const int runnable = types_.weighted_cycle.empty()
+                           ? std::min(target_users_, fixed_users_of(types_.fixed_counts))
+                           : target_users_;
+  return workers_.reported_users() == runnable;
+}
 
 void FleetBackend::start_arrivals(MonoTime, double rate, std::size_t max_inflight) {
   open_model_ = true;

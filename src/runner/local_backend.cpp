@@ -148,8 +148,8 @@ void LocalBackend::set_users(int users, double spawn_rate, const TypeShares& sha
 
 // Fixed-count types come first within the target, in Locust's order (as UserMix spawns them; under their
 // sum, the first of them in that order): each keeps at most its count, the weighted users at most what the
-// fixed counts leave (with no weighted type, the first type takes that rest, as UserMix gives it). What is
-// over goes, the newest first; what is missing the ramp starts, fixed types first.
+// fixed counts leave (with no weighted type, nobody takes that rest: Locust runs the fixed counts' sum).
+// What is over goes, the newest first; what is missing the ramp starts, fixed types first.
 std::size_t LocalBackend::weighted_rest() const {
   const auto target = static_cast<std::size_t>(target_users_);
   return target - std::min<std::size_t>(target, mix_.fixed_total());
@@ -163,7 +163,7 @@ std::size_t LocalBackend::weighted_room(std::size_t rest) const {
 
 std::size_t LocalBackend::runnable_target() const {
   const auto target = static_cast<std::size_t>(target_users_);
-  if (!mix_.any_weighted()) return target;  // the first type takes what the fixed counts leave
+  if (!mix_.any_weighted()) return std::min<std::size_t>(target, mix_.fixed_total());  // as Locust's
   const std::size_t rest = weighted_rest();
   return target - rest + weighted_room(rest);
 }
@@ -172,16 +172,14 @@ void LocalBackend::trim_to_target() {
   // A target under the fixed counts keeps the first of their users in Locust's order (as they started).
   const auto kept = mix_.fixed_kept(static_cast<std::size_t>(target_users_));
   const std::size_t rest = weighted_rest();  // what the fixed counts leave
-  const bool weighted = mix_.any_weighted();
   std::size_t weighted_live = 0;
   for (std::size_t t = 0; t < live_per_type_.size(); ++t) {
     if (mix_.fixed(t) < 0) {
       weighted_live += live_per_type_[t];
       continue;
     }
-    const std::size_t keep = kept[t] + (t == 0 && !weighted ? rest : 0);
-    if (live_per_type_[t] > keep)
-      stop_newest_users(live_per_type_[t] - keep, [t](std::size_t type) { return type == t; });
+    if (live_per_type_[t] > kept[t])
+      stop_newest_users(live_per_type_[t] - kept[t], [t](std::size_t type) { return type == t; });
   }
   // A worker's weighted counts (UserMix::set_counts) bound each type too: a rebalance that moves a type's
   // users to another worker stops its newest here.

@@ -206,7 +206,8 @@ std::vector<std::size_t> UserMix::fixed_kept(std::size_t users) const {
 
 std::size_t UserMix::next(const std::vector<std::size_t>& live_per_type) {
   if (auto t = next_fixed(live_per_type)) return *t;
-  // Only fixed-count types, all full: add to the first one rather than refuse the user.
+  // Only fixed-count types, all full: not asked while LocalBackend::runnable_target keeps the target within
+  // their sum (as Locust runs no more); the first type rather than no answer.
   if (cycle_.empty()) return 0;
   std::uint64_t weighted_live = 0;
   for (std::size_t t = 0; t < fixed_.size(); ++t)

@@ -57,7 +57,7 @@ class UserMix {
   long count(std::size_t type) const { return counts_.empty() ? -1 : static_cast<long>(counts_[type]); }
   // The weighted users of this worker's share in all (set_counts); nullopt when the weights decide.
   std::optional<std::uint64_t> counted_users() const;
-  // Whether any type is weighted (else users beyond the fixed counts go to the first type, see next()).
+  // Whether any type is weighted (else no user runs beyond the fixed counts, as in Locust).
   bool any_weighted() const { return !cycle_.empty(); }
   // One cycle of the weighted types' order: a type index per position; empty with no weighted type.
   const std::vector<std::uint32_t>& cycle() const { return cycle_; }

@@ -318,6 +318,24 @@ TEST(FleetShape, AnArrivalRateRunsOnlyTheUserClassesNamedOnTheMastersCommandLine
   EXPECT_EQ(requests(stats, "", "Aggregated"), f.server.request_count()) << err;
 }
 
+// Only fixed-count types and more users than their sum: the fleet runs their sum, as Locust's, and the
+// master's ramp ends there (it waited for the 6 users no worker would start).
+TEST(FleetShape, OnlyFixedCountTypesRunTheirSumOverTheFleet) {
+  FleetRun f;
+  f.server.set_fallback(ScriptedReply::respond(200, "ok"));
+  const auto scenario = f.dir.path() / "fixed.yaml";
+  std::ofstream(scenario) << "user_types:\n"
+                             "  A:\n    fixed_count: 1\n    wait_time: constant(0.1)\n"
+                             "    tasks:\n      a:\n        requests:\n          - get: /a\n"
+                             "  B:\n    fixed_count: 2\n    wait_time: constant(0.1)\n"
+                             "    tasks:\n      b:\n        requests:\n          - get: /b\n";
+  std::string err;
+  const auto code = f.run(scenario, {"-u", "6", "-r", "100", "-t", "4s"}, err);
+  ASSERT_TRUE(code) << err;
+  EXPECT_EQ(*code, 0) << err;
+  EXPECT_NE(err.find("All users spawned: {\"A\": 1, \"B\": 2} (3 total users)"), std::string::npos) << err;
+}
+
 TEST(FleetShape, AFixedCountIsRunOnceOverTheFleet) {
   FleetRun f;
   f.server.set_fallback(ScriptedReply::respond(200, "ok"));

@@ -423,6 +423,24 @@ TEST(Engine, UsersUnderTheFixedCountsAreTheFirstInLocustsOrderAndStay) {
   EXPECT_EQ(seen.started.back(), 2) << "users were started again";
 }
 
+// Only fixed-count types and more users than their sum: their sum runs, as Locust's dispatcher runs it
+// (the first type took the rest: 4 and 2 at 6 users), and the ramp still ends (spawned at 3).
+TEST(Engine, OnlyFixedCountTypesRunTheirSumWhateverTheUsers) {
+  LiveCounts counts;
+  Scenario s = two_counting_types(counts, "A", "B");
+  s.user_types[0].fixed_count = 1;
+  s.user_types[1].fixed_count = 2;
+  int spawned_at = -1;
+  const auto seen = run_counted(s, counts, 6, 3200ms, [&](LocalRunner& runner, std::size_t) {
+    if (runner.state() == cicada::runner::RunState::kRunning)
+      spawned_at = static_cast<int>(runner.snapshot()->user_count);
+  });
+  ASSERT_GE(seen.live.size(), 2u);
+  EXPECT_EQ(seen.live.back(), std::make_pair(1, 2));
+  EXPECT_EQ(seen.started.back(), 3) << "users beyond the fixed counts were started";
+  EXPECT_EQ(spawned_at, 3) << "the ramp never ended";
+}
+
 TEST(Engine, SpawnRateIsFollowed) {
   ScriptedServer server;
   server.set_recording(false);
