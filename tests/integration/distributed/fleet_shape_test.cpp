@@ -128,6 +128,24 @@ std::filesystem::path write_pinned_scenario(const std::filesystem::path& dir, in
   return path;
 }
 
+// Two user types, each GETting /<its name in lower case> every 0.1 s; `first_extra`, `second_extra`: more
+// of each one's YAML lines (e.g. "    fixed_count: 1\n").
+std::filesystem::path write_two_types(const std::filesystem::path& dir, const std::string& first,
+                                      const std::string& first_extra, const std::string& second,
+                                      const std::string& second_extra) {
+  const auto path = dir / "two.yaml";
+  std::ofstream out(path);
+  out << "user_types:\n";
+  for (const auto& [name, extra] : {std::pair{first, first_extra}, std::pair{second, second_extra}}) {
+    std::string lower = name;
+    for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    out << "  " << name << ":\n"
+        << extra << "    wait_time: constant(0.1)\n    tasks:\n      t:\n"
+        << "        requests:\n          - get: /" << lower << "\n";
+  }
+  return path;
+}
+
 // The users (or open-model slots) requesting `target`, whoever runs them, as the server sees them: each
 // keeps its own keep-alive connection, so the connections that request it in a window are the users
 // running then. A count, not a rate: a loaded machine slows every user down, but 2 users never look like 4.
@@ -304,10 +322,7 @@ TEST(FleetShape, ALostWorkersShareOfTheArrivalRateGoesToTheOther) {
 TEST(FleetShape, AnArrivalRateRunsOnlyTheUserClassesNamedOnTheMastersCommandLine) {
   FleetRun f;
   f.server.set_fallback(ScriptedReply::respond(200, "ok"));
-  const auto scenario = f.dir.path() / "two.yaml";
-  std::ofstream(scenario) << "user_types:\n"
-                             "  Alpha:\n    tasks:\n      a:\n        requests:\n          - get: /alpha\n"
-                             "  Beta:\n    tasks:\n      b:\n        requests:\n          - get: /beta\n";
+  const auto scenario = write_two_types(f.dir.path(), "Alpha", "", "Beta", "");
   std::string err;
   const auto code = f.run(scenario, {"--arrival-rate", "40", "-t", "3s", "Alpha"}, err);
   ASSERT_TRUE(code) << err;
@@ -323,12 +338,8 @@ TEST(FleetShape, AnArrivalRateRunsOnlyTheUserClassesNamedOnTheMastersCommandLine
 TEST(FleetShape, OnlyFixedCountTypesRunTheirSumOverTheFleet) {
   FleetRun f;
   f.server.set_fallback(ScriptedReply::respond(200, "ok"));
-  const auto scenario = f.dir.path() / "fixed.yaml";
-  std::ofstream(scenario) << "user_types:\n"
-                             "  A:\n    fixed_count: 1\n    wait_time: constant(0.1)\n"
-                             "    tasks:\n      a:\n        requests:\n          - get: /a\n"
-                             "  B:\n    fixed_count: 2\n    wait_time: constant(0.1)\n"
-                             "    tasks:\n      b:\n        requests:\n          - get: /b\n";
+  const auto scenario =
+      write_two_types(f.dir.path(), "A", "    fixed_count: 1\n", "B", "    fixed_count: 2\n");
   std::string err;
   const auto code = f.run(scenario, {"-u", "6", "-r", "100", "-t", "4s"}, err);
   ASSERT_TRUE(code) << err;
