@@ -9,6 +9,7 @@
 #include "base/log.hpp"
 #include "runner/load_description.hpp"
 #include "runner/stages.hpp"
+#include "runner/tag_filter.hpp"
 #include "runner/user_type_filter.hpp"
 #include "stats/aggregate.hpp"
 
@@ -108,8 +109,11 @@ std::string TestController::shape_class_of(const Scenario& test) const {
 }
 
 std::vector<std::string> TestController::StartPlan::type_names() const {
+  // The types that run: the tag filter drops a type left with no task (the run applies it likewise).
+  Scenario runnable = scenario;
+  (void)runner::apply_tag_filter(runnable, options.tags, options.exclude_tags);
   std::vector<std::string> names;
-  for (const auto& t : scenario.user_types) names.push_back(t.name);
+  for (const auto& t : runnable.user_types) names.push_back(t.name);
   return names;
 }
 

@@ -173,7 +173,7 @@ class TestController {
  private:
   // A new test, checked and ready to be made.
   struct StartPlan {
-    std::vector<std::string> type_names() const;
+    std::vector<std::string> type_names() const;  // of the types that run (tags applied)
     Scenario scenario;  // the user types (and shape) the test runs
     SwarmRequest request;
     runner::RunOptions options;

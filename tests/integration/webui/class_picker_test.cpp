@@ -124,6 +124,31 @@ TEST_F(ClassPickerTest, TheScenariosShapeRunsOnlyWhenPicked) {
   get("/stop");
 }
 
+// The answer names the classes that run: one whose every task the tag filter drops is not among them.
+TEST_F(ClassPickerTest, TheAnswerListsOnlyTheClassesLeftByTheTagFilter) {
+  class_picker_ = true;
+  exclude_tags_ = {"gone"};
+  start("", {}, R"(
+user_types:
+  Healthy:
+    wait_time: constant(0.01)
+    tasks:
+      health:
+        - get: /health
+  Lost:
+    wait_time: constant(0.01)
+    tasks:
+      lost:
+        tags: [gone]
+        requests:
+          - get: /missing
+)");
+  const auto r = post_form("/swarm", "user_count=2&spawn_rate=10");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(json::parse(r.body)["user_classes"], json::array({"Healthy"}));
+  get("/stop");
+}
+
 // Without --class-picker the fields are a mistake to say, not to ignore: the test would run all classes.
 // (Locust's own default, shape_class=Default, is harmless and taken.)
 TEST_F(WebUiTest, UserClassesWithoutTheClassPickerAreRefused) {

@@ -67,6 +67,7 @@ class WebUiTest : public ::testing::Test {
     ro.shape = std::move(shape);
     ro.poisson_arrivals = poisson_arrivals_;
     ro.stop_timeout = stop_timeout_;
+    ro.exclude_tags = exclude_tags_;
     webui::WebUiOptions wo;
     wo.port = 0;
     wo.auth = auth;
@@ -136,7 +137,8 @@ class WebUiTest : public ::testing::Test {
   bool poisson_arrivals_ = false;  // the command line's --arrival-distribution poisson, set before start()
   std::chrono::microseconds stop_timeout_{0};  // the command line's --stop-timeout, set before start()
   ShapeFn scenario_shape_;  // the scenario's own shape (a locustfile's LoadTestShape "Steps"), before start()
-  bool class_picker_ = false;        // --class-picker, set before start()
+  bool class_picker_ = false;              // --class-picker, set before start()
+  std::vector<std::string> exclude_tags_;  // --exclude-tags, set before start()
   std::vector<std::string> picked_;  // with it, the command line's user classes
 };
 
