@@ -10,20 +10,16 @@ namespace {
 
 using nlohmann::json;
 
-// Two classes, each with its own path: Healthy GETs /health, Lost GETs /missing (404, so a failure).
-constexpr const char* kTwoClasses = R"(
-user_types:
-  Healthy:
-    wait_time: constant(0.01)
-    tasks:
-      health:
-        - get: /health
-  Lost:
-    wait_time: constant(0.01)
-    tasks:
-      lost:
-        - get: /missing
-)";
+// Two classes, each with its own path: Healthy GETs /health, Lost GETs /missing (404, so a failure);
+// Lost's task carries `lost_tags` ("[gone]"), if any.
+std::string two_classes(const std::string& lost_tags = "") {
+  return "user_types:\n"
+         "  Healthy:\n    wait_time: constant(0.01)\n    tasks:\n      health:\n        - get: /health\n"
+         "  Lost:\n    wait_time: constant(0.01)\n    tasks:\n      lost:\n" +
+         (lost_tags.empty() ? "" : "        tags: " + lost_tags + "\n") +
+         "        requests:\n          - get: /missing\n";
+}
+const std::string kTwoClasses = two_classes();
 
 // The requests of the entry named `name` in a /stats/requests body; 0 when it has none.
 int requests_of(const json& stats, const std::string& name) {
@@ -42,7 +38,7 @@ class ClassPickerTest : public WebUiTest {
       if (t.count() >= 60) return std::nullopt;
       return ShapeTarget{3, 10, std::nullopt, "steps"};
     };
-    start("", {}, kTwoClasses);
+    start("", {}, kTwoClasses.c_str());
   }
   json wait_requests(const std::string& name, int at_least) {
     return json::parse(
@@ -128,21 +124,7 @@ TEST_F(ClassPickerTest, TheScenariosShapeRunsOnlyWhenPicked) {
 TEST_F(ClassPickerTest, TheAnswerListsOnlyTheClassesLeftByTheTagFilter) {
   class_picker_ = true;
   exclude_tags_ = {"gone"};
-  start("", {}, R"(
-user_types:
-  Healthy:
-    wait_time: constant(0.01)
-    tasks:
-      health:
-        - get: /health
-  Lost:
-    wait_time: constant(0.01)
-    tasks:
-      lost:
-        tags: [gone]
-        requests:
-          - get: /missing
-)");
+  start("", {}, two_classes("[gone]").c_str());
   const auto r = post_form("/swarm", "user_count=2&spawn_rate=10");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(json::parse(r.body)["user_classes"], json::array({"Healthy"}));
@@ -170,7 +152,7 @@ TEST_F(ClassPickerTest, ACommandLineShapeRunsWhateverIsPicked) {
         if (t.count() >= 60) return std::nullopt;
         return ShapeTarget{2, 10, std::nullopt, "cli"};
       },
-      kTwoClasses);
+      kTwoClasses.c_str());
   EXPECT_EQ(json::parse(get("/config").body)["available_shape_classes"], json::array({"Default"}));
   auto r = post_form("/swarm", "user_classes=Healthy&shape_class=Default");
   ASSERT_EQ(r.status, 200) << r.body;
