@@ -48,6 +48,11 @@ void define(CLI::App& app, CliOptions& o) {
                     "Stop after this long: 20, 20s, 3m, 1h30m (default: until Ctrl-C)");
   app.add_flag("--headless", o.headless, "Run without the web UI, printing stats to the console");
   app.add_flag("--only-summary", o.only_summary, "Print only the final stats, not every 2 s");
+  app.add_flag("--print-stats", o.print_stats,
+               "Web UI runs: print the stats in the console every 2 s too (headless runs always do)");
+  // Locust's hidden flags, for command lines and config files written for it.
+  app.add_flag("--headful", o.headful, "")->group("");
+  app.add_option("--hatch-rate", o.hatch_rate, "")->check(CLI::NonNegativeNumber)->group("");
   app.add_option("--csv", o.csv_prefix,
                  "Write PREFIX_stats.csv, _stats_history.csv, _failures.csv, _exceptions.csv");
   app.add_flag("--csv-full-history", o.csv_full_history,
@@ -332,6 +337,11 @@ ParseOutcome parse_cli(int argc, char** argv) {
     if (int code = parse_words(app, layered); code >= 0) return {std::nullopt, code};
   }
   o.extra_args = locustfile_options;
+  if (o.headful) o.headless = false;  // as Locust: over a config file's headless
+  if (o.hatch_rate > 0) {
+    std::cerr << "[DEPRECATED] The --hatch-rate parameter has been renamed --spawn-rate\n";  // Locust's words
+    o.run.spawn_rate = o.hatch_rate;
+  }
   for (const auto& s : settings) o.layered_from[s.name] = s.source;
   for (CLI::Option* opt : app.get_options())
     if (opt->count() > 0) o.given.insert(opt->get_single_name());

@@ -24,7 +24,10 @@ struct CliOptions {
   // cli_options.cpp. run_command.cpp fills in the scenario's defaults for what no flag gave.
   runner::RunOptions run;
   bool headless = false;
+  bool headful = false;  // Locust's hidden --headful: the web UI even when a config file says headless
   bool only_summary = false;
+  bool print_stats = false;  // --print-stats: the console's stats every 2 s in a web UI run too
+  double hatch_rate = 0;     // Locust's deprecated --hatch-rate: the spawn rate, with a warning
   std::string csv_prefix;  // --csv
   bool csv_full_history = false;
   int exit_code_on_error = 1;

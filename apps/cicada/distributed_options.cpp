@@ -47,6 +47,11 @@ void add_master_flags(CLI::App& app, DistributedOptions& d) {
                  "Master: a worker silent this many seconds is missing and its users go to the others "
                  "(default 3; workers send a heartbeat every second)")
       ->check(kAboveZero);
+  // Locust's master moves users only when this is set; cicada's always does (docs/protocol.md): taken, so
+  // a Locust command line with it runs, and changes nothing.
+  app.add_flag(
+      "--enable-rebalancing", d.enable_rebalancing,
+      "Master: share the users again when workers join or leave (Locust's flag; cicada always does)");
 }
 
 }  // namespace cicada::app

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "base/log.hpp"
+#include "console_observer.hpp"
 #include "report/locust_csv.hpp"
 #include "report/run_verdict.hpp"
 #include "scenario_source.hpp"
@@ -39,6 +40,7 @@ class AppTestListener final : public webui::TestListener {
     std::lock_guard lock(mutex_);
     tracking_.on_test_start(run, controller_ ? controller_->info().load : report::RunLoad{});
     // A new test has new stats: a new writer, so the history file starts over as in a new run.
+    if (o_.print_stats) console_.emplace(o_.only_summary);  // its seconds count from this test's start
     if (!o_.csv_prefix.empty()) {
       csv_.emplace(o_.csv_prefix, o_.csv_full_history);
       write_csv(report::snapshot_before_the_run());  // the files exist from the test's first moment
@@ -49,6 +51,7 @@ class AppTestListener final : public webui::TestListener {
     std::lock_guard lock(mutex_);
     tracking_.on_second(snap);
     if (csv_) write_csv(snap);  // every second, as Locust
+    if (console_) console_->on_second(snap);  // --print-stats: every 2 s, as a headless run
   }
   void on_test_end(const stats::Snapshot& snap, const webui::TestInfo&) override {
     if (fire_test_stop_) fire_test_stop_();
@@ -81,6 +84,7 @@ class AppTestListener final : public webui::TestListener {
   std::function<void()> fire_test_start_, fire_test_stop_;
   std::mutex mutex_;
   std::optional<report::LocustCsvWriter> csv_;
+  std::optional<ConsoleObserver> console_;  // --print-stats
   WebTestTracking tracking_;
   bool ended_ = false;
   std::chrono::steady_clock::time_point ended_at_{};
@@ -173,6 +177,8 @@ int run_web_ui(const CliOptions& o, scenario::LoadedScenario loaded, const runne
   if (loaded.on_quit) loaded.on_quit();  // a locustfile's quitting listeners
   if (loaded.bind_run) loaded.bind_run({});
   const auto snap = ui.controller().snapshot();
+  // Locust prints the last test's summary tables when its UI quits, as a headless run ends.
+  if (ui.controller().started()) ConsoleObserver(true).on_finish(*snap);
   const bool failed = !report::run_failure_reasons(*snap).empty();
   const int code = scenario_exit_code(loaded, failed ? o.exit_code_on_error : 0);
   log::info("Shutting down (exit code {})", code);

@@ -13,6 +13,7 @@
 
 #include "../../integration/http_server/raw_http.hpp"
 #include "support/child_process.hpp"
+#include "support/text_count.hpp"
 
 namespace cicada::testing {
 namespace {
@@ -207,6 +208,40 @@ TEST(LocustCommandLineFlags, TheClassPickerTakesLocustsVariableAndChecksTheComma
                           "--no-history", "--host", "http://127.0.0.1:9"});
   EXPECT_EQ(unknown.code, 2) << unknown.err;
   EXPECT_NE(unknown.err.find("Unknown User(s): Nobody"), std::string::npos) << unknown.err;
+}
+
+// Locust's flags that command lines and config files carry: --enable-rebalancing (what cicada's master
+// always does), the deprecated --hatch-rate (the spawn rate, with Locust's warning), the hidden --headful
+// (the web UI over a config file's headless), and --print-stats (a web UI run prints the stats every 2 s,
+// and, as Locust, the summary when it quits). Each was "argument was not expected".
+TEST(LocustCommandLineFlags, LocustsOtherRunFlagsAreTaken) {
+  TempDir dir;
+  write_quiet_locustfile(dir.path() / "user.py");
+  const std::string cicada = binary("apps/cicada/cicada").string();
+  const std::vector<std::string> run{cicada, "-f", "user.py",      "-u",     "2",
+                                     "-t",   "1s", "--no-history", "--host", "http://127.0.0.1:9"};
+  auto with = [&](std::vector<std::string> extra) {
+    auto argv = run;
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    return run_in(dir.path(), argv);
+  };
+  const Output rebalancing = with({"--headless", "--enable-rebalancing"});
+  EXPECT_EQ(rebalancing.code, 0) << rebalancing.err;
+  const Output hatch = with({"--headless", "--hatch-rate", "3"});
+  EXPECT_EQ(hatch.code, 0) << hatch.err;
+  EXPECT_NE(hatch.err.find("[DEPRECATED] The --hatch-rate parameter has been renamed --spawn-rate"),
+            std::string::npos)
+      << hatch.err;
+  EXPECT_NE(hatch.err.find("Ramping to 2 users at a rate of 3.00 per second"), std::string::npos)
+      << hatch.err;
+  std::ofstream(dir.path() / "cicada.conf") << "headless = true\n";
+  const Output headful =
+      with({"--headful", "--web-port", "0", "--autostart", "--autoquit", "0", "--print-stats", "-t", "3s"});
+  EXPECT_EQ(headful.code, 0) << headful.err;
+  EXPECT_NE(headful.out.find("cicada web UI: http://"), std::string::npos) << headful.out;
+  // The 2-second table of a 3-second test, then the summary's when the UI quits (this user makes no
+  // requests, so the summary has no percentiles table).
+  EXPECT_GE(cicada::testing::count_occurrences(headful.out, "Type     Name"), 2u) << headful.out;
 }
 
 TEST(LocustCommandLineFlags, AutoquitWithoutAutostartIsAUsageErrorAsInLocust) {
