@@ -76,6 +76,9 @@ void define(CLI::App& app, CliOptions& o) {
       ->capture_default_str();
   app.add_option("-L,--loglevel", o.loglevel, "DEBUG, INFO, WARNING, ERROR or CRITICAL");
   app.add_option("--logfile", o.logfile, "Write the log to FILE (appended) instead of stderr");
+  app.add_flag("--skip-log-setup", o.skip_log_setup,
+               "Locustfiles: leave Python's logging to the locustfile (or Python's defaults) instead of "
+               "Locust's format at --loglevel; cicada's own log lines are unchanged");
   app.add_flag("-l,--list", o.list_user_types,
                "Print the scenario's user types (Locust's user classes) and exit");
   app.add_flag("--show-task-ratio", o.show_task_ratio,

@@ -42,6 +42,7 @@ python::PythonLoadOptions python_options(const ScenarioChoice& choice) {
     p.logfile = o->logfile;
     p.only_summary = o->only_summary;
     p.autostart = o->web.autostart;
+    p.skip_log_setup = o->skip_log_setup;
     if (o->distributed.master) p.runner = "master";
   }
   return p;

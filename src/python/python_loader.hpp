@@ -38,6 +38,7 @@ struct PythonLoadOptions {
   std::string logfile;
   bool only_summary = false;
   bool autostart = false;
+  bool skip_log_setup = false;  // --skip-log-setup: the locustfile's `logging` is left as it sets it up
   // A worker: the master's parsed_options (JSON, distributed::ScenarioPayload::parsed_options), set over
   // this worker's own before the locustfile's init listeners run.
   std::string sent_options;

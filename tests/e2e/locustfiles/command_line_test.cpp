@@ -244,6 +244,45 @@ TEST(LocustCommandLineFlags, LocustsOtherRunFlagsAreTaken) {
   EXPECT_GE(cicada::testing::count_occurrences(headful.out, "Type     Name"), 2u) << headful.out;
 }
 
+// --skip-log-setup (Locust's): the locustfile's own logging setup takes effect; without it, Locust's format
+// is set up first, and a locustfile's basicConfig() finds a handler already there and does nothing.
+TEST(LocustCommandLineFlags, SkipLogSetupLeavesLoggingToTheLocustfile) {
+  TempDir dir;
+  std::ofstream(dir.path() / "own_log.py") << "import logging, sys\n"
+                                              "from locust import User, task, constant, events\n"
+                                              "logging.basicConfig(stream=sys.stderr, level=logging.INFO,\n"
+                                              "                    format='OWN %(levelname)s %(message)s')\n"
+                                              "@events.test_start.add_listener\n"
+                                              "def hello(**kwargs):\n"
+                                              "    logging.getLogger('mine').info('hello')\n"
+                                              "class Quiet(User):\n"
+                                              "    wait_time = constant(0.05)\n"
+                                              "    @task\n"
+                                              "    def nothing(self):\n"
+                                              "        pass\n";
+  const std::vector<std::string> run{binary("apps/cicada/cicada").string(),
+                                     "-f",
+                                     "own_log.py",
+                                     "--headless",
+                                     "-u",
+                                     "1",
+                                     "-t",
+                                     "1s",
+                                     "--no-history",
+                                     "--host",
+                                     "http://127.0.0.1:9"};
+  const Output locusts = run_in(dir.path(), run);
+  EXPECT_EQ(locusts.code, 0) << locusts.err;
+  EXPECT_NE(locusts.err.find("/INFO/mine: hello"), std::string::npos) << locusts.err;
+  EXPECT_EQ(locusts.err.find("OWN INFO hello"), std::string::npos) << locusts.err;
+  auto skipping = run;
+  skipping.push_back("--skip-log-setup");
+  const Output own = run_in(dir.path(), skipping);
+  EXPECT_EQ(own.code, 0) << own.err;
+  EXPECT_NE(own.err.find("OWN INFO hello"), std::string::npos) << own.err;
+  EXPECT_EQ(own.err.find("/INFO/mine: hello"), std::string::npos) << own.err;
+}
+
 TEST(LocustCommandLineFlags, AutoquitWithoutAutostartIsAUsageErrorAsInLocust) {
   // It was ignored: the UI served on, and a test started from it never quit the process.
   TempDir dir;

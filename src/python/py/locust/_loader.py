@@ -170,7 +170,11 @@ def load(path, tags=None, exclude_tags=None, host=None, extra_args=(), standard=
     """Runs the locustfile and returns (environment, [user class descriptions], shape instance or None).
     sent_options: on a worker, the master's parsed_options (JSON); runner: "local", "master" or "worker";
     worker_index: a worker's number from its master (environment.runner.worker_index)."""
-    _setup_logging_once(str((standard or {}).get("loglevel", "INFO")))
+    # --skip-log-setup (Locust's): the locustfile's logging is its own (or Python's defaults); on a worker,
+    # the master's option says so.
+    sent = json.loads(sent_options) if sent_options else {}
+    if not ((standard or {}).get("skip_log_setup") or sent.get("skip_log_setup")):
+        _setup_logging_once(str((standard or {}).get("loglevel", "INFO")))
     time.sleep = _runtime.sleep
     given_path = path
     path = os.path.abspath(path)
