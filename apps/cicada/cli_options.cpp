@@ -66,6 +66,9 @@ void define(CLI::App& app, CliOptions& o) {
   app.add_option("-E,--exclude-tags", o.run.exclude_tags, "Do not run tasks with any of these tags")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.add_flag("--reset-stats", o.run.reset_stats, "Reset statistics once all users are spawned");
+  app.add_flag("--equal-weights", o.run.equal_weights,
+               "Every user type and task weighs the same, whatever the scenario says (a locustfile's task "
+               "sets are opened into their tasks, as Locust does)");
   add_duration_flag(
       app, "--warmup", o.run.warmup,
       "Load but do not record for this long, then reset the stats (5s, 1m); part of --run-time");

@@ -43,6 +43,7 @@ python::PythonLoadOptions python_options(const ScenarioChoice& choice) {
     p.only_summary = o->only_summary;
     p.autostart = o->web.autostart;
     p.skip_log_setup = o->skip_log_setup;
+    p.equal_weights = o->run.equal_weights;
     if (o->distributed.master) p.runner = "master";
   }
   return p;

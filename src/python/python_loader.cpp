@@ -174,6 +174,7 @@ Result<scenario::LoadedScenario> load_python_scenario(const std::filesystem::pat
     standard["only_summary"] = options.only_summary;
     standard["autostart"] = options.autostart;
     standard["skip_log_setup"] = options.skip_log_setup;
+    standard["equal_weights"] = options.equal_weights;
     py::tuple result = loader.attr("load")(
         file.string(), optional_list(options.tags), optional_list(options.exclude_tags),
         none_if_empty(options.host), py::cast(options.extra_args), standard,

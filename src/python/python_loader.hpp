@@ -39,6 +39,7 @@ struct PythonLoadOptions {
   bool only_summary = false;
   bool autostart = false;
   bool skip_log_setup = false;  // --skip-log-setup: the locustfile's `logging` is left as it sets it up
+  bool equal_weights = false;   // --equal-weights: task sets opened into their tasks, all of weight 1
   // A worker: the master's parsed_options (JSON, distributed::ScenarioPayload::parsed_options), set over
   // this worker's own before the locustfile's init listeners run.
   std::string sent_options;

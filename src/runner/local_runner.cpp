@@ -8,6 +8,7 @@
 
 #include "base/host_url.hpp"
 #include "http/client/url.hpp"
+#include "runner/equal_weights.hpp"
 #include "runner/local_backend.hpp"
 #include "runner/run_control.hpp"
 #include "runner/tag_filter.hpp"
@@ -35,6 +36,7 @@ LocalRunner::~LocalRunner() {
 
 Result<void> check_runnable(Scenario& scenario, const RunOptions& options) {
   if (auto r = apply_tag_filter(scenario, options.tags, options.exclude_tags); !r) return r;
+  if (options.equal_weights) assign_equal_weights(scenario);
   if (options.users < 0) return make_error("-u/--users must be 0 or more");
   if (!(options.spawn_rate > 0)) return make_error("-r/--spawn-rate must be greater than 0");
   for (const auto& type : scenario.user_types) {

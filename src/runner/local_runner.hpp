@@ -28,8 +28,8 @@ namespace cicada::runner {
 class LocalBackend;
 class RunControl;
 
-// Applies the tag filters to `scenario` and checks it can run with `options` (users, spawn rate, a
-// host for every user type); LocalRunner::prepare and a distributed master call it.
+// Applies the tag filters (and --equal-weights) to `scenario` and checks it can run with `options` (users,
+// spawn rate, a host for every user type); LocalRunner::prepare and a distributed master call it.
 Result<void> check_runnable(Scenario& scenario, const RunOptions& options);
 
 class LocalRunner {

@@ -58,6 +58,9 @@ struct RunOptions {
   // Open model only: exponential gaps between arrivals instead of the rate's interval
   // (--arrival-distribution poisson; runner/arrival_executor.hpp).
   bool poisson_arrivals = false;
+  // Every user type (but a fixed count) and every task weighs 1 (--equal-weights, Locust's; a locustfile's
+  // task sets are opened into their tasks, as Locust does): runner/equal_weights.hpp.
+  bool equal_weights = false;
   // The scenario's code at the test's moments (run_hooks.hpp); like the shape, not a setting to send.
   RunHooks hooks;
 };
@@ -95,6 +98,7 @@ void visit_run_options(Options& options, Visit&& visit) {
   visit("max_inflight", options.max_inflight);
   visit("max_lateness", options.max_lateness);
   visit("poisson_arrivals", options.poisson_arrivals);
+  visit("equal_weights", options.equal_weights);
 }
 
 // CPUs in this process's affinity mask (taskset-aware, unlike hardware_concurrency()).

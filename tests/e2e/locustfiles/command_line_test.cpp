@@ -13,6 +13,7 @@
 
 #include "../../integration/http_server/raw_http.hpp"
 #include "support/child_process.hpp"
+#include "support/csv_rows.hpp"
 #include "support/text_count.hpp"
 
 namespace cicada::testing {
@@ -281,6 +282,65 @@ TEST(LocustCommandLineFlags, SkipLogSetupLeavesLoggingToTheLocustfile) {
   EXPECT_EQ(own.code, 0) << own.err;
   EXPECT_NE(own.err.find("OWN INFO hello"), std::string::npos) << own.err;
   EXPECT_EQ(own.err.find("/INFO/mine: hello"), std::string::npos) << own.err;
+}
+
+// --equal-weights (Locust's): every task as often as any other. A YAML scenario's task of weight 1 beside
+// one of 99, and a locustfile's function of weight 1 beside a TaskSet of 99 (without the flag the set,
+// never interrupted, keeps its user: Locust opens it into its tasks, which then run as the user's own).
+TEST(LocustCommandLineFlags, EqualWeightsRunEveryTaskAsOftenAsAnyOther) {
+  TempDir dir;
+  std::ofstream(dir.path() / "weights.yaml") << "user_types:\n"
+                                                "  Heavy:\n    wait_time: constant(0.01)\n    tasks:\n"
+                                                "      often:\n        weight: 99\n        requests:\n"
+                                                "          - get: /often\n"
+                                                "      rare:\n        weight: 1\n        requests:\n"
+                                                "          - get: /rare\n";
+  std::ofstream(dir.path() / "weights.py") << "from locust import HttpUser, TaskSet, task, constant\n"
+                                              "class Nested(TaskSet):\n"
+                                              "    @task\n"
+                                              "    def often(self):\n"
+                                              "        self.client.get('/often')\n"
+                                              "def rare(user):\n"
+                                              "    user.client.get('/rare')\n"
+                                              "class Heavy(HttpUser):\n"
+                                              "    wait_time = constant(0.01)\n"
+                                              "    tasks = {Nested: 99, rare: 1}\n";
+  // The requests of /often and of /rare in a run's CSV (every request fails: nothing listens there).
+  auto shares = [&](const std::string& file, bool equal) {
+    std::vector<std::string> argv{binary("apps/cicada/cicada").string(),
+                                  "-f",
+                                  file,
+                                  "--headless",
+                                  "-u",
+                                  "1",
+                                  "-t",
+                                  "2s",
+                                  "--seed",
+                                  "1",
+                                  "--csv",
+                                  "run",
+                                  "--no-history",
+                                  "--host",
+                                  "http://127.0.0.1:9"};
+    if (equal) argv.push_back("--equal-weights");
+    const Output o = run_in(dir.path(), argv);
+    EXPECT_EQ(o.code, 1) << o.err;  // the failed requests
+    const auto rows = read_csv(dir.path() / "run_stats.csv");
+    auto count = [&](const std::string& name) {
+      const auto* row = find_row(rows, "GET", name);
+      return row ? std::stoull((*row)[2]) : 0ull;
+    };
+    return std::make_pair(count("/often"), count("/rare"));
+  };
+  for (const std::string file : {"weights.yaml", "weights.py"}) {
+    const auto [often, rare] = shares(file, true);
+    EXPECT_GT(often + rare, 40u) << file;
+    EXPECT_GT(rare * 4, often + rare)
+        << file << ": " << often << " /often, " << rare << " /rare";  // over 25%
+    EXPECT_GT(often * 4, often + rare) << file;
+    const auto [often_weighted, rare_weighted] = shares(file, false);
+    EXPECT_LT(rare_weighted * 10, often_weighted + rare_weighted) << file;  // under 10% by the weights
+  }
 }
 
 TEST(LocustCommandLineFlags, AutoquitWithoutAutostartIsAUsageErrorAsInLocust) {

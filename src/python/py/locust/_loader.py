@@ -65,6 +65,24 @@ def _task_set_tree(t, depth=0):
     return [(name, count, _task_set_tree(inner, depth + 1)) for inner, name, count in _counted(t)]
 
 
+def _assign_equal_weights(user_classes):
+    """Locust's Environment.assign_equal_weights: each class weighs 1, and its tasks are every function
+    reachable through its task sets, each once."""
+    for cls in user_classes:
+        cls.weight = 1
+        flat, frontier = [], list(cls.tasks)
+        while frontier:
+            t = frontier.pop()
+            if hasattr(t, "tasks"):  # a TaskSet: its own tasks instead
+                frontier.extend(t.tasks)
+            elif callable(t):
+                if t not in flat:
+                    flat.append(t)
+            else:
+                raise ValueError("Unrecognized task type in user")
+        cls.tasks = flat
+
+
 def _describe_tasks(cls):
     return [(t, name, count, sorted(_tags_of(t)), _task_set_tree(t)) for t, name, count in _counted(cls)]
 
@@ -225,6 +243,10 @@ def load(path, tags=None, exclude_tags=None, host=None, extra_args=(), standard=
         shape.runner = env.runner
     _state["environment"] = env
     events.init.fire(environment=env, runner=env.runner, web_ui=None)
+    # --equal-weights: after the locustfile's own init listeners, as Locust's runs last (on a worker, the
+    # master's option says so).
+    if getattr(parsed_options, "equal_weights", False):
+        _assign_equal_weights(user_classes)
 
     described = []
     for cls in user_classes:
