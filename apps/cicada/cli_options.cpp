@@ -53,6 +53,10 @@ void define(CLI::App& app, CliOptions& o) {
   // Locust's hidden flags, for command lines and config files written for it.
   app.add_flag("--headful", o.headful, "")->group("");
   app.add_option("--hatch-rate", o.hatch_rate, "")->check(CLI::NonNegativeNumber)->group("");
+  // Flags Locust removed, still in old command lines: refused with Locust's reason (removed_flag_problem).
+  for (const char* name : {"--slave", "--step-load"}) app.add_flag(std::string(name))->group("");
+  for (const char* name : {"--expect-slaves", "--step-users", "--step-clients", "--step-time"})
+    app.add_option(std::string(name))->group("");
   app.add_option("--csv", o.csv_prefix,
                  "Write PREFIX_stats.csv, _stats_history.csv, _failures.csv, _exceptions.csv");
   app.add_flag("--csv-full-history", o.csv_full_history,
@@ -267,6 +271,19 @@ std::vector<std::string> take_locustfile_options(const CLI::App& app, std::vecto
   return taken;
 }
 
+// Why a flag Locust removed cannot run (Locust's words, and cicada's way of doing it), if one was given.
+std::optional<std::string> removed_flag_problem(const CLI::App& app) {
+  auto given = [&](const char* name) { return app.get_option(name)->count() > 0; };
+  if (given("--slave") || given("--expect-slaves"))
+    return "The --slave/--expect-slaves parameters have been renamed --worker/--expect-workers";
+  for (const char* name : {"--step-load", "--step-users", "--step-clients", "--step-time"})
+    if (given(name))
+      return std::string("The step load feature (") + name +
+             ") was removed in Locust 1.3: use --stages (e.g. --stages 1m:10@10,1m:20@10, docs/scenarios.md) "
+             "or a LoadTestShape class";
+  return std::nullopt;
+}
+
 ParseOutcome parse_cli(int argc, char** argv) {
   CliOptions o;
   CLI::App app{"cicada: load test any HTTP API (Locust's model of users and tasks, in C++)", "cicada"};
@@ -343,6 +360,10 @@ ParseOutcome parse_cli(int argc, char** argv) {
     if (int code = parse_words(app, layered); code >= 0) return {std::nullopt, code};
   }
   o.extra_args = locustfile_options;
+  if (auto problem = removed_flag_problem(app)) {
+    std::cerr << "cicada: " << *problem << "\n";
+    return {std::nullopt, 2};
+  }
   if (o.headful) o.headless = false;  // as Locust: over a config file's headless
   if (o.hatch_rate > 0) {
     std::cerr << "[DEPRECATED] The --hatch-rate parameter has been renamed --spawn-rate\n";  // Locust's words

@@ -343,6 +343,20 @@ TEST(LocustCommandLineFlags, EqualWeightsRunEveryTaskAsOftenAsAnyOther) {
   }
 }
 
+// Flags Locust removed say what replaced them, as Locust says it (they were "argument was not expected").
+TEST(LocustCommandLineFlags, RemovedLocustFlagsSayWhatReplacedThem) {
+  TempDir dir;
+  write_quiet_locustfile(dir.path() / "user.py");
+  const std::string cicada = binary("apps/cicada/cicada").string();
+  const Output slave = run_in(dir.path(), {cicada, "-f", "user.py", "--headless", "--expect-slaves", "2"});
+  EXPECT_EQ(slave.code, 2) << slave.err;
+  EXPECT_NE(slave.err.find("renamed --worker/--expect-workers"), std::string::npos) << slave.err;
+  const Output step = run_in(dir.path(), {cicada, "-f", "user.py", "--headless", "--step-load",
+                                          "--step-users", "10", "--step-time", "30s"});
+  EXPECT_EQ(step.code, 2) << step.err;
+  EXPECT_NE(step.err.find("removed in Locust 1.3: use --stages"), std::string::npos) << step.err;
+}
+
 TEST(LocustCommandLineFlags, AutoquitWithoutAutostartIsAUsageErrorAsInLocust) {
   // It was ignored: the UI served on, and a test started from it never quit the process.
   TempDir dir;
