@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <fstream>
@@ -294,6 +295,14 @@ int run_capacity_command(int argc, char** argv) {
   ro.max_inflight = static_cast<std::size_t>(std::max(1, o.max_inflight));
   if (!o.arrival_distribution.empty() && !plan.open_model)
     return fail("--arrival-distribution: for --mode rate only (users in --mode users do not arrive)");
+  // Only fixed-count types run no more users than their sum (as in Locust): a search by users would step
+  // past it, the load flat, and answer a number of users that never ran.
+  if (!plan.open_model && !loaded->scenario.user_types.empty() &&
+      std::all_of(loaded->scenario.user_types.begin(), loaded->scenario.user_types.end(),
+                  [](const UserType& t) { return t.fixed_count.has_value(); }))
+    return fail("--mode users: every user type of " + o.scenario_file +
+                " has a fixed count, so no more users than their sum ever run; search by arrival rate "
+                "(--mode rate), or give a type a weight");
   // Users have no arrivals: a YAML arrival_distribution does not reach a search by users (nor the history
   // or workers, which would refuse an older worker for an option this search does not use).
   ro.poisson_arrivals = plan.open_model && poisson_arrivals(o.arrival_distribution, loaded->settings);

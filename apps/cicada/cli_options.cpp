@@ -54,9 +54,9 @@ void define(CLI::App& app, CliOptions& o) {
   app.add_flag("--headful", o.headful, "")->group("");
   app.add_option("--hatch-rate", o.hatch_rate, "")->check(CLI::NonNegativeNumber)->group("");
   // Flags Locust removed, still in old command lines: refused with Locust's reason (removed_flag_problem).
-  for (const char* name : {"--slave", "--step-load"}) app.add_flag(std::string(name))->group("");
-  for (const char* name : {"--expect-slaves", "--step-users", "--step-clients", "--step-time"})
-    app.add_option(std::string(name))->group("");
+  for (const char* name : {"--slave", "--expect-slaves", "--step-load", "--step-clients"})  // Locust's flags
+    app.add_flag(std::string(name))->group("");
+  for (const char* name : {"--step-users", "--step-time"}) app.add_option(std::string(name))->group("");
   app.add_option("--csv", o.csv_prefix,
                  "Write PREFIX_stats.csv, _stats_history.csv, _failures.csv, _exceptions.csv");
   app.add_flag("--csv-full-history", o.csv_full_history,
@@ -365,13 +365,17 @@ ParseOutcome parse_cli(int argc, char** argv) {
     return {std::nullopt, 2};
   }
   if (o.headful) o.headless = false;  // as Locust: over a config file's headless
-  if (o.hatch_rate > 0) {
-    std::cerr << "[DEPRECATED] The --hatch-rate parameter has been renamed --spawn-rate\n";  // Locust's words
-    o.run.spawn_rate = o.hatch_rate;
-  }
   for (const auto& s : settings) o.layered_from[s.name] = s.source;
   for (CLI::Option* opt : app.get_options())
     if (opt->count() > 0) o.given.insert(opt->get_single_name());
+  if (o.hatch_rate > 0) {
+    std::cerr << "[DEPRECATED] The --hatch-rate parameter has been renamed --spawn-rate\n";  // Locust's words
+    o.run.spawn_rate = o.hatch_rate;
+    // Given, as the spawn rate: a scenario's own spawn_rate does not replace it.
+    o.given.insert("spawn-rate");
+    if (auto it = o.layered_from.find("hatch-rate"); it != o.layered_from.end())
+      o.layered_from["spawn-rate"] = it->second;
+  }
   if (o.scenario_file.empty() && !o.distributed.worker) {  // a worker gets its scenario from the master
     std::cerr << "cicada: no scenario: pass -f FILE (a .yaml or .cpp scenario, or a locustfile; see "
                  "docs/scenarios.md)\n";

@@ -69,7 +69,10 @@ int run_worker(const CliOptions& o) {
   wo.master_port = o.distributed.master_port;
   wo.threads = o.run.threads;
   wo.master_timeout = millis(o.distributed.master_timeout_s);
-  wo.load_other = load_scenario_payload;
+  // A locustfile's worker-side flags are this worker's own, as in Locust (its logging, its equal weights).
+  wo.load_other = [&o](const distributed::ScenarioPayload& payload, std::uint32_t index) {
+    return load_scenario_payload(payload, index, &o);
+  };
   wo.messages = python::process_custom_messages();
   distributed::WorkerNode node(wo);
   SignalWatcher watcher([&] { node.request_exit(); });

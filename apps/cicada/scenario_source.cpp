@@ -43,7 +43,9 @@ python::PythonLoadOptions python_options(const ScenarioChoice& choice) {
     p.only_summary = o->only_summary;
     p.autostart = o->web.autostart;
     p.skip_log_setup = o->skip_log_setup;
-    p.equal_weights = o->run.equal_weights;
+    // Locust's task ratio listings print the locustfile's own weights (before its init event applies
+    // --equal-weights); the run itself weighs them equally.
+    p.equal_weights = o->run.equal_weights && !o->show_task_ratio && !o->show_task_ratio_json;
     if (o->distributed.master) p.runner = "master";
   }
   return p;
@@ -63,7 +65,7 @@ Result<scenario::LoadedScenario> load_by_type(const std::filesystem::path& file,
 }  // namespace
 
 Result<scenario::LoadedScenario> load_scenario_payload(const distributed::ScenarioPayload& payload,
-                                                       std::uint32_t worker_index) {
+                                                       std::uint32_t worker_index, const CliOptions* own) {
   if (payload.kind != "py") return make_error("unknown scenario kind '" + payload.kind + "'");
   std::filesystem::path path = payload.file_name;
   std::ifstream local(path, std::ios::binary);
@@ -82,6 +84,10 @@ Result<scenario::LoadedScenario> load_scenario_payload(const distributed::Scenar
   options.sent_options = payload.parsed_options;
   options.runner = "worker";
   options.worker_index = worker_index;
+  if (own != nullptr) {
+    options.skip_log_setup = own->skip_log_setup;
+    options.equal_weights = own->run.equal_weights;
+  }
   return python::load_python_scenario(path, options);
 }
 

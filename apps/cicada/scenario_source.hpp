@@ -23,8 +23,11 @@ struct ScenarioChoice {
 // A scenario a distributed master sent (kinds the distributed layer does not load itself: "py"). A locustfile
 // is loaded from the master's path when this machine has the same file there (its imports and data files
 // beside it then work), else from a copy written to a folder of this worker.
+// `own`: the worker's command line, for the flags a locustfile's worker takes from its own (Locust's
+// --skip-log-setup, --equal-weights: either the worker's or the master's turns them on).
 Result<scenario::LoadedScenario> load_scenario_payload(const distributed::ScenarioPayload& payload,
-                                                       std::uint32_t worker_index);
+                                                       std::uint32_t worker_index,
+                                                       const struct CliOptions* own = nullptr);
 
 Result<scenario::LoadedScenario> load_scenario_file(const std::filesystem::path& file,
                                                     const ScenarioChoice& choice = {});

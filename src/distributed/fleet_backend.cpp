@@ -410,12 +410,15 @@ void FleetBackend::set_users(int users, double spawn_rate, const runner::TypeSha
   rebalance();
 }
 
+std::optional<int> FleetBackend::user_cap() const {
+  if (!types_.weighted_cycle.empty()) return std::nullopt;
+  return fixed_users_of(types_.fixed_counts);
+}
+
 bool FleetBackend::spawn_step(MonoTime) {
   // Only fixed-count types: the fleet runs their sum at most, as Locust's (each worker's runnable target).
-  const int runnable = types_.weighted_cycle.empty()
-                           ? std::min(target_users_, fixed_users_of(types_.fixed_counts))
-                           : target_users_;
-  return workers_.reported_users() == runnable;
+  const auto cap = user_cap();
+  return workers_.reported_users() == (cap ? std::min(target_users_, *cap) : target_users_);
 }
 
 void FleetBackend::start_arrivals(MonoTime, double rate, std::size_t max_inflight) {

@@ -91,6 +91,7 @@ class FleetBackend final : public runner::RunBackend {
   void set_max_inflight(std::size_t total) override;
   int reported_users() const override { return workers_.reported_users(); }
   std::map<std::string, int> users_by_type() const override;
+  std::optional<int> user_cap() const override;
   std::vector<stats::StatsDelta> take_deltas(bool final) override;
   std::chrono::milliseconds close_grace() const override;
   std::uint32_t lost_workers() const override { return lost_this_test_.load(); }

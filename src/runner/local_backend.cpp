@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <thread>
 
 #include "base/log.hpp"
@@ -161,9 +162,14 @@ std::size_t LocalBackend::weighted_room(std::size_t rest) const {
   return counted ? std::min<std::size_t>(rest, *counted) : rest;
 }
 
+std::optional<int> LocalBackend::user_cap() const {
+  if (mix_.any_weighted()) return std::nullopt;
+  return static_cast<int>(std::min<std::uint64_t>(mix_.fixed_total(), std::numeric_limits<int>::max()));
+}
+
 std::size_t LocalBackend::runnable_target() const {
   const auto target = static_cast<std::size_t>(target_users_);
-  if (!mix_.any_weighted()) return std::min<std::size_t>(target, mix_.fixed_total());  // as Locust's
+  if (const auto cap = user_cap()) return std::min<std::size_t>(target, static_cast<std::size_t>(*cap));
   const std::size_t rest = weighted_rest();
   return target - rest + weighted_room(rest);
 }

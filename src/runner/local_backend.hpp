@@ -45,6 +45,7 @@ class LocalBackend final : public RunBackend {
   void set_max_inflight(std::size_t total) override;
   int reported_users() const override;
   std::map<std::string, int> users_by_type() const override;
+  std::optional<int> user_cap() const override;
   std::vector<stats::StatsDelta> take_deltas(bool final) override;
   bool wait(MonoTime until) override;
   void stop(std::chrono::microseconds stop_timeout, const std::atomic<bool>& hurry) override;

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstddef>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,9 @@ class RunBackend {
   // Closed model: the users of each type (every type, 0 included) once a ramp is done: those running here,
   // or a fleet's as dealt to its workers. For the "All users spawned" line, as Locust's.
   virtual std::map<std::string, int> users_by_type() const = 0;
+  // Closed model: the most users that can run whatever the target, when every user type has a fixed count
+  // (their sum, as in Locust); nullopt when a weighted type takes any number.
+  virtual std::optional<int> user_cap() const { return std::nullopt; }
   // The stats since the last call; final: after stop(), everything that is left.
   virtual std::vector<stats::StatsDelta> take_deltas(bool final) = 0;
   // How long after a wall-clock second the loop closes it: a fleet waits for the workers' deltas of

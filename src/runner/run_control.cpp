@@ -213,13 +213,24 @@ void RunControl::run(const RunOptions& options,
     apply_pending(now);
     if (!open_model_.load() && backend_.spawn_step(now) && state() == RunState::kSpawning) {
       set_state(RunState::kRunning);
-      log::info("All users spawned: {}", users_by_type_text(backend_.users_by_type()));
+      const auto spawned = backend_.users_by_type();
+      log::info("All users spawned: {}", users_by_type_text(spawned));
       if (options_.reset_stats) {
         log::info("Resetting stats (--reset-stats)");
         reset_requested_.store(true);
       }
-      // Each time a ramp reaches its target, as Locust fires spawning_complete.
-      if (options_.hooks.spawning_complete) options_.hooks.spawning_complete(target_users_.load());
+      // Each time a ramp reaches its target, as Locust fires spawning_complete: with the users spawned
+      // (only fixed-count types run their sum, under a larger target).
+      int users = 0;
+      for (const auto& [type, count] : spawned) users += count;
+      if (const auto cap = backend_.user_cap(); cap && target_users_.load() > *cap && !said_user_cap_) {
+        said_user_cap_ = true;  // once a run: a shape's every stage would say it again
+        log::warning(
+            "{} users run, not the {} asked for: every user type has a fixed count, and no more "
+            "users than their sum run (as in Locust)",
+            *cap, target_users_.load());
+      }
+      if (options_.hooks.spawning_complete) options_.hooks.spawning_complete(users);
     }
     if (now >= next_second) {
       collect_second(false);

@@ -119,6 +119,7 @@ class RunControl {
   std::atomic<bool> open_model_{false};
   std::atomic<double> arrival_rate_{0};
   std::atomic<int> target_users_{-1};  // -1: the test has not ramped yet
+  bool said_user_cap_ = false;         // the warning that fixed counts cap the users, once a run
   std::optional<MonoTime> deadline_;   // the run time's end; none: until stopped
   std::optional<ShapeTarget> last_shape_target_;
   std::optional<std::string> stage_;

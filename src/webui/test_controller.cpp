@@ -7,6 +7,7 @@
 
 #include "base/clock.hpp"
 #include "base/log.hpp"
+#include "runner/equal_weights.hpp"
 #include "runner/load_description.hpp"
 #include "runner/stages.hpp"
 #include "runner/tag_filter.hpp"
@@ -39,7 +40,8 @@ TestController::TestController(Scenario scenario, runner::RunOptions base, TestL
   info_.spawn_rate = base_.spawn_rate;
   info_.max_inflight = base_.max_inflight;
   if (shape_controlled()) info_.load_mode = LoadMode::kShape;
-  current_ = std::make_shared<const Scenario>(scenario_);
+  auto first = test_scenario(SwarmRequest{});  // what a start with no choice runs
+  current_ = std::make_shared<const Scenario>(first ? std::move(*first) : scenario_);
 }
 
 void TestController::enable_class_picker() {
@@ -98,6 +100,8 @@ Result<void> TestController::check_picks(const SwarmRequest& request) const {
 Result<Scenario> TestController::test_scenario(const SwarmRequest& request) const {
   if (auto r = check_picks(request); !r) return r.error();
   Scenario test = scenario_;
+  // As the run weighs them (check_runnable does it again), for the task ratios of /tasks too.
+  if (base_.equal_weights) runner::assign_equal_weights(test);
   if (!picker_) return test;
   if (!runs_shape(request) || base_.shape) test.shape = {};  // a command line's shape runs on its own
   if (auto r = runner::keep_user_types(test, request.user_classes); !r) return r.error();

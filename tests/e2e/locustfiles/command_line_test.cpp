@@ -235,6 +235,21 @@ TEST(LocustCommandLineFlags, LocustsOtherRunFlagsAreTaken) {
       << hatch.err;
   EXPECT_NE(hatch.err.find("Ramping to 2 users at a rate of 3.00 per second"), std::string::npos)
       << hatch.err;
+  // Given as the spawn rate: a scenario's own spawn_rate does not replace it.
+  std::ofstream(dir.path() / "rate.yaml") << "spawn_rate: 1\nuser_types:\n  U:\n    tasks:\n"
+                                             "      t:\n        - get: /x\n";
+  const Output over =
+      run_in(dir.path(), {cicada, "-f", "rate.yaml", "--headless", "-u", "2", "-t", "1s", "--hatch-rate", "3",
+                          "--no-history", "--host", "http://127.0.0.1:9"});
+  EXPECT_NE(over.err.find("Ramping to 2 users at a rate of 3.00 per second"), std::string::npos) << over.err;
+  // A search by users over fixed counts alone would step past their sum: refused, saying why.
+  std::ofstream(dir.path() / "fixed.yaml") << "user_types:\n  U:\n    fixed_count: 2\n    tasks:\n"
+                                              "      t:\n        - get: /x\n";
+  const Output capacity =
+      run_in(dir.path(), {cicada, "capacity", "-f", "fixed.yaml", "--mode", "users", "--slo", "p95 < 50ms",
+                          "--host", "http://127.0.0.1:9", "--no-history"});
+  EXPECT_EQ(capacity.code, 2) << capacity.err;
+  EXPECT_NE(capacity.err.find("has a fixed count"), std::string::npos) << capacity.err;
   std::ofstream(dir.path() / "cicada.conf") << "headless = true\n";
   const Output headful =
       with({"--headful", "--web-port", "0", "--autostart", "--autoquit", "0", "--print-stats", "-t", "3s"});

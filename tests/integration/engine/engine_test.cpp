@@ -439,6 +439,16 @@ TEST(Engine, OnlyFixedCountTypesRunTheirSumWhateverTheUsers) {
   EXPECT_EQ(seen.live.back(), std::make_pair(1, 2));
   EXPECT_EQ(seen.started.back(), 3) << "users beyond the fixed counts were started";
   EXPECT_EQ(spawned_at, 3) << "the ramp never ended";
+  // A locustfile's spawning_complete hears the users that run, as Locust's (the sum of its dealt counts).
+  ScriptedServer server;
+  server.set_recording(false);
+  auto o = options(server.url(), 6, 1500ms);
+  std::vector<int> heard;
+  o.hooks.spawning_complete = [&](int users) { heard.push_back(users); };
+  LocalRunner runner(s, o);
+  ASSERT_TRUE(runner.prepare().ok());
+  runner.run([](const cicada::stats::Snapshot&) {});
+  EXPECT_EQ(heard, std::vector<int>{3});
 }
 
 TEST(Engine, SpawnRateIsFollowed) {

@@ -189,7 +189,7 @@ def load(path, tags=None, exclude_tags=None, host=None, extra_args=(), standard=
     sent_options: on a worker, the master's parsed_options (JSON); runner: "local", "master" or "worker";
     worker_index: a worker's number from its master (environment.runner.worker_index)."""
     # --skip-log-setup (Locust's): the locustfile's logging is its own (or Python's defaults); on a worker,
-    # the master's option says so.
+    # its own flag or the master's.
     sent = json.loads(sent_options) if sent_options else {}
     if not ((standard or {}).get("skip_log_setup") or sent.get("skip_log_setup")):
         _setup_logging_once(str((standard or {}).get("loglevel", "INFO")))
@@ -243,9 +243,9 @@ def load(path, tags=None, exclude_tags=None, host=None, extra_args=(), standard=
         shape.runner = env.runner
     _state["environment"] = env
     events.init.fire(environment=env, runner=env.runner, web_ui=None)
-    # --equal-weights: after the locustfile's own init listeners, as Locust's runs last (on a worker, the
-    # master's option says so).
-    if getattr(parsed_options, "equal_weights", False):
+    # --equal-weights: after the locustfile's own init listeners, as Locust's runs last (on a worker, its
+    # own flag or the master's).
+    if getattr(parsed_options, "equal_weights", False) or (standard or {}).get("equal_weights"):
         _assign_equal_weights(user_classes)
 
     described = []
