@@ -62,6 +62,8 @@ Result<runner::RunOptions> run_options(const CliOptions& o, const scenario::Load
   if (o.distributed.master) load.workers = o.distributed.expect_workers;
   if (auto r = check_client_options(ro, loaded.scenario); !r) return r.error();
   ro.hooks = loaded.run_hooks;
+  // A headless run ends with the test, and Locust's headless run says so.
+  if (o.headless) ro.hooks.run_time_reached = [] { log::info("--run-time limit reached, shutting down"); };
   return ro;
 }
 

@@ -200,7 +200,10 @@ void RunControl::run(const RunOptions& options,
   while (!stop_requested_.load()) {
     const MonoTime now = mono_now();
     if (deadline_ && now >= *deadline_) {
-      log::info("--run-time limit reached, stopping test");
+      if (options_.hooks.run_time_reached)
+        options_.hooks.run_time_reached();
+      else
+        log::info("--run-time limit reached, stopping test");
       ended_by_ = "run_time";
       break;
     }
