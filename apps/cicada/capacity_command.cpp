@@ -369,19 +369,18 @@ int run_capacity_command(int argc, char** argv) {
   };
   Result<runner::CapacityResult> searched = make_error("the search did not run");
   if (o.distributed.master) {
-    const int code =
-        run_with_fleet(o.scenario_file, ro, o.distributed, [&](runner::TestRunSource& fleet) {
-          // The busiest worker's CPU (% of one core, as its heartbeats say): in the closed model, a saturated
-          // worker is a saturated generator.
-          probes.generator_cpu = [&fleet] {
-            double most = -1;
-            for (const auto& w : fleet.workers().value_or(std::vector<runner::WorkerStatus>{}))
-              most = std::max(most, w.cpu_percent / 100.0);
-            return most;
-          };
-          searched = runner::run_capacity_search(fleet, loaded->scenario, ro, plan, slos, probes);
-          return 0;
-        });
+    const int code = run_with_fleet(o.scenario_file, ro, o.distributed, [&](runner::TestRunSource& fleet) {
+      // The busiest worker's CPU (% of one core, as its heartbeats say): in the closed model, a saturated
+      // worker is a saturated generator.
+      probes.generator_cpu = [&fleet] {
+        double most = -1;
+        for (const auto& w : fleet.workers().value_or(std::vector<runner::WorkerStatus>{}))
+          most = std::max(most, w.cpu_percent / 100.0);
+        return most;
+      };
+      searched = runner::run_capacity_search(fleet, loaded->scenario, ro, plan, slos, probes);
+      return 0;
+    });
     if (code != 0) return code;
   } else {
     runner::LocalTestRunSource source;

@@ -26,10 +26,10 @@ struct CliOptions {
   bool headless = false;
   bool headful = false;  // Locust's hidden --headful: the web UI even when a config file says headless
   bool only_summary = false;
-  bool print_stats = false;  // --print-stats: the console's stats every 2 s in a web UI run too
-  double hatch_rate = 0;     // Locust's deprecated --hatch-rate: the spawn rate, with a warning
+  bool print_stats = false;     // --print-stats: the console's stats every 2 s in a web UI run too
+  double hatch_rate = 0;        // Locust's deprecated --hatch-rate: the spawn rate, with a warning
   bool skip_log_setup = false;  // --skip-log-setup: a locustfile's `logging` is its own to set up
-  std::string csv_prefix;  // --csv
+  std::string csv_prefix;       // --csv
   bool csv_full_history = false;
   int exit_code_on_error = 1;
   std::string stream_tokens = "event";  // --stream-tokens: how streamed responses count tokens

@@ -21,8 +21,8 @@ struct DistributedOptions {
   double worker_timeout_s = 3;           // master: a worker silent this long is missing
   std::string master_host = "127.0.0.1";
   int master_port = 5557;
-  double master_timeout_s = 60;  // worker: exit after this long without a word from the master
-  int processes = 0;             // --processes N: a master with N local worker processes (-1: one per CPU)
+  double master_timeout_s = 60;     // worker: exit after this long without a word from the master
+  int processes = 0;                // --processes N: a master with N local worker processes (-1: one per CPU)
   bool enable_rebalancing = false;  // Locust's --enable-rebalancing: what cicada's master always does
 };
 

@@ -50,7 +50,7 @@ class AppTestListener final : public webui::TestListener {
   void on_second(const stats::Snapshot& snap) override {
     std::lock_guard lock(mutex_);
     tracking_.on_second(snap);
-    if (csv_) write_csv(snap);  // every second, as Locust
+    if (csv_) write_csv(snap);                // every second, as Locust
     if (console_) console_->on_second(snap);  // --print-stats: every 2 s, as a headless run
   }
   void on_test_end(const stats::Snapshot& snap, const webui::TestInfo&) override {

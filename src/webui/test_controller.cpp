@@ -98,7 +98,7 @@ Result<void> TestController::check_picks(const SwarmRequest& request) const {
 // The user types and shape a new test runs: the scenario's, or with --class-picker the request's picks
 // (no class picked: all of them, as Locust's).
 Result<Scenario> TestController::test_scenario(const SwarmRequest& request) const {
-  if (auto r = check_picks(request); !r) return r.error();
+  // The picks were checked already (swarm() calls check_picks first; a start with no choice has none).
   Scenario test = scenario_;
   // As the run weighs them (check_runnable does it again), for the task ratios of /tasks too.
   if (base_.equal_weights) runner::assign_equal_weights(test);

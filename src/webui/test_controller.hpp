@@ -174,7 +174,7 @@ class TestController {
   // A new test, checked and ready to be made.
   struct StartPlan {
     std::vector<std::string> type_names() const;  // of the types that run (tags applied)
-    Scenario scenario;  // the user types (and shape) the test runs
+    Scenario scenario;                            // the user types (and shape) the test runs
     SwarmRequest request;
     runner::RunOptions options;
     LoadMode mode = LoadMode::kUsers;
@@ -187,7 +187,7 @@ class TestController {
   void end_test(runner::TestRun& runner);
   std::shared_ptr<runner::TestRun> next_test();  // the queued test, made and installed; null: none
   void cancel_queued();                          // mutex_ held
-  Result<SwarmResult> retarget(const SwarmRequest& request);  // mutex_ held, a test running
+  Result<SwarmResult> retarget(const SwarmRequest& request);          // mutex_ held, a test running
   Result<Scenario> test_scenario(const SwarmRequest& request) const;  // the types and shape it runs
   std::string shape_class_of(const Scenario& test) const;             // TestInfo::shape_class
   Result<LoadMode> apply_load(const SwarmRequest& request, const Scenario& test,
@@ -198,7 +198,7 @@ class TestController {
                           const runner::RunOptions& options) const;
   static std::shared_ptr<const stats::Snapshot> empty_snapshot();
 
-  Scenario scenario_;  // as loaded: every user type the tests may run, and the scenario's shape
+  Scenario scenario_;    // as loaded: every user type the tests may run, and the scenario's shape
   bool picker_ = false;  // --class-picker
   runner::RunOptions base_;
   TestListener* listener_;

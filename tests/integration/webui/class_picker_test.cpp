@@ -92,7 +92,7 @@ TEST_F(ClassPickerTest, NoPickRunsEveryClassAndAnUnknownOneIsRefused) {
   r = post_form("/swarm", "shape_class=Nothing");  // said before the missing users
   EXPECT_EQ(r.status, 400) << r.body;
   EXPECT_NE(r.body.find("Default, Steps"), std::string::npos) << r.body;
-  EXPECT_FALSE(ui_->controller().started());  // a refusal started nothing
+  EXPECT_FALSE(ui_->controller().started());              // a refusal started nothing
   r = post_form("/swarm", "user_count=2&spawn_rate=10");  // Locust's: every class
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(json::parse(r.body)["user_classes"], json::array({"Healthy", "Lost"}));

@@ -139,7 +139,6 @@ class WebUiTest : public ::testing::Test {
   ShapeFn scenario_shape_;  // the scenario's own shape (a locustfile's LoadTestShape "Steps"), before start()
   bool class_picker_ = false;              // --class-picker, set before start()
   std::vector<std::string> exclude_tags_;  // --exclude-tags, set before start()
-  std::vector<std::string> picked_;  // with it, the command line's user classes
 };
 
 // Reads raw bytes from an open connection until `needle` has appeared `times` times or the deadline.

@@ -155,11 +155,10 @@ def parse_options(extra_args, standard):
     return options, [w for w in rest if not w.startswith("-")]
 
 
-def _take_sent_options(parsed_options, sent_options):
-    """A worker: the master's parsed_options (JSON) over this worker's own, as Locust's workers take them."""
-    if not sent_options:
-        return
-    for key, value in json.loads(sent_options).items():
+def _take_sent_options(parsed_options, sent):
+    """A worker: the master's parsed_options (read from their JSON) over this worker's own, as Locust's
+    workers take them."""
+    for key, value in sent.items():
         setattr(parsed_options, key, value)
 
 
@@ -208,7 +207,7 @@ def load(path, tags=None, exclude_tags=None, host=None, extra_args=(), standard=
 
     parsed_options, chosen = parse_options(extra_args, dict(standard or {}, host=host, tags=tags,
                                                             exclude_tags=exclude_tags, locustfile=given_path))
-    _take_sent_options(parsed_options, sent_options)
+    _take_sent_options(parsed_options, sent)
     # This process's own role, not the master's (which a worker's sent options carry).
     parsed_options.master = runner == "master"
     parsed_options.worker = runner == "worker"
