@@ -185,6 +185,15 @@ std::function<int()> add_serve_command(CLI::App& app) {
       ->check(CLI::Range(0, 65535));
   cmd->add_flag("--no-http2", options->no_http2,
                 "Serve HTTP/1.1 only: do not answer HTTP/2 with prior knowledge (h2c) on the REST port");
+  CLI::Option* tls_cert = cmd->add_option(
+      "--tls-cert", options->server.tls_cert_file,
+      "Serve the REST API over HTTPS (HTTP/1.1) with this PEM certificate (its chain after it); "
+      "needs --tls-key. The gRPC port stays plain");
+  CLI::Option* tls_key =
+      cmd->add_option("--tls-key", options->server.tls_key_file,
+                      "The PEM private key of --tls-cert (without a passphrase); needs --tls-cert");
+  tls_cert->needs(tls_key);  // one without the other is a usage error (exit 2), not plain HTTP
+  tls_key->needs(tls_cert);
   return [options] { return run_serve(*options); };
 }
 

@@ -335,7 +335,7 @@ int run_capacity_command(int argc, char** argv) {
   if (!o.web.headless) {
     auto started = CapacityWeb::start(o.web, {o.scenario_file, ro.host, o.slos, plan});
     if (!started) {  // a port in use: exit 1 would say no load met the objectives
-      std::cerr << "cicada capacity: " << started.error().message << " (-P 0 picks a free port)\n";
+      std::cerr << "cicada capacity: " << started.error().message << "\n";
       return kUsageError;
     }
     web = std::move(*started);

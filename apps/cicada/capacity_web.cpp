@@ -22,7 +22,7 @@ extern "C" void on_capacity_signal(int sig) { g_capacity_signal.store(sig); }
 
 void add_capacity_web_flags(CLI::App& app, CapacityWebFlags& f) {
   app.add_flag("--headless", f.headless, "Print the steps only; do not serve the web UI");
-  add_web_server_flags(app, f.host, f.port, f.auth);
+  add_web_server_flags(app, f.server);
   app.add_option("--autoquit", f.autoquit_s,
                  "Quit this many seconds after the search ends (default: on Ctrl-C)")
       ->check(CLI::NonNegativeNumber);
@@ -30,9 +30,9 @@ void add_capacity_web_flags(CLI::App& app, CapacityWebFlags& f) {
 
 Result<std::unique_ptr<CapacityWeb>> CapacityWeb::start(const CapacityWebFlags& flags,
                                                         webui::CapacitySetup setup) {
-  webui::CapacityUiOptions options{flags.host, static_cast<std::uint16_t>(flags.port), flags.auth};
+  const webui::CapacityUiOptions& options = flags.server;
   std::unique_ptr<CapacityWeb> web(new CapacityWeb(std::move(setup), options));
-  if (auto r = web->ui_.start(); !r) return make_error("web UI: " + r.error().message);
+  if (auto r = web->ui_.start(); !r) return make_error("web UI: " + web_start_error(r.error().message));
   std::cout << "cicada web UI: " << web->ui_.url() << std::endl;
   return web;
 }

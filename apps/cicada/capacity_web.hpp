@@ -18,9 +18,7 @@ namespace cicada::app {
 
 struct CapacityWebFlags {
   bool headless = false;
-  std::string host = "127.0.0.1";
-  int port = 8089;
-  std::string auth;
+  webui::UiListen server;  // --web-host, --web-port, --web-auth, --tls-cert, --tls-key
   double autoquit_s = -1;  // < 0: serve until a signal
 };
 

@@ -143,7 +143,7 @@ int run_load_test(const CliOptions& o) {
   }
   std::optional<webui::MetricsServer> metrics;
   if (o.web.metrics_port >= 0) {
-    metrics.emplace(o.web.host, static_cast<std::uint16_t>(o.web.metrics_port));
+    metrics.emplace(o.web.server.host, static_cast<std::uint16_t>(o.web.metrics_port));
     if (auto r = metrics->start(); !r) {
       std::cerr << "cicada: --metrics-port: " << r.error().message << "\n";
       return kUsageError;

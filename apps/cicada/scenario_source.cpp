@@ -36,8 +36,8 @@ python::PythonLoadOptions python_options(const ScenarioChoice& choice) {
     p.expect_workers = o->distributed.expect_workers;
     p.reset_stats = o->run.reset_stats;
     p.exit_code_on_error = o->exit_code_on_error;
-    p.web_host = o->web.host;
-    p.web_port = o->web.port;
+    p.web_host = o->web.server.host;
+    p.web_port = o->web.server.port;
     p.html_file = o->web.html_file;
     p.logfile = o->logfile;
     p.only_summary = o->only_summary;

@@ -107,9 +107,7 @@ int run_web_ui(const CliOptions& o, scenario::LoadedScenario loaded, const runne
   }
   AppTestListener listener(o, loaded, std::move(*thresholds));
   webui::WebUiOptions wo;
-  wo.host = o.web.host;
-  wo.port = static_cast<std::uint16_t>(o.web.port);
-  wo.auth = o.web.auth;
+  static_cast<webui::UiListen&>(wo) = o.web.server;
   wo.scenario_file = o.scenario_file;
   wo.runs = runs;
   wo.base_load = load;
@@ -124,7 +122,7 @@ int run_web_ui(const CliOptions& o, scenario::LoadedScenario loaded, const runne
   }
   ui.controller().set_task_sets(loaded.task_sets);
   if (auto r = ui.start(); !r) {  // a port in use is a usage error (exit 2), as every other flag's
-    std::cerr << "cicada: web UI: " << r.error().message << " (-P 0 picks a free port)\n";
+    std::cerr << "cicada: web UI: " << web_start_error(r.error().message) << "\n";
     return 2;
   }
   // One line on stdout with the address, so scripts and tests can use --web-port 0.

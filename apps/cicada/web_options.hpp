@@ -3,6 +3,8 @@
 // inside CliOptions so the feature's flags live in one file.
 #include <string>
 
+#include "webui/ui_listen.hpp"
+
 namespace CLI {
 class App;
 }
@@ -12,9 +14,7 @@ namespace cicada::app {
 struct CliOptions;
 
 struct WebOptions {
-  std::string host = "127.0.0.1";  // --web-host (Locust's default is every interface; ours is loopback)
-  int port = 8089;                 // --web-port/-P; 0: an ephemeral port (the URL is printed)
-  std::string auth;                // --web-auth user:password
+  webui::UiListen server;          // --web-host, --web-port/-P, --web-auth, --tls-cert, --tls-key
   bool autostart = false;          // --autostart: start the test at once with -u/-r/-t
   double autoquit_s = -1;          // --autoquit S: quit S seconds after an autostarted test ends; <0: never
   std::string html_file;           // --html FILE: write the HTML report at the end of each test
@@ -22,10 +22,14 @@ struct WebOptions {
   bool class_picker = false;       // --class-picker: each test from the UI picks its user classes and shape
 };
 
-// Adds --web-host, --web-port/-P, --web-auth, --autostart, --autoquit, --html, --metrics-port and
+// Adds the server's flags (add_web_server_flags), --autostart, --autoquit, --html, --metrics-port and
 // --class-picker.
 void add_web_flags(CLI::App& app, CliOptions& o);
-// Adds only the server's flags --web-host, --web-port/-P and --web-auth (also used by `cicada capacity`).
-void add_web_server_flags(CLI::App& app, std::string& host, int& port, std::string& auth);
+// Adds only the server's flags --web-host, --web-port/-P, --web-auth, --tls-cert and --tls-key (also used
+// by `cicada capacity`).
+void add_web_server_flags(CLI::App& app, webui::UiListen& server);
+
+// Why a web UI did not start, as the user reads it: the server's message, with a hint for a port in use.
+std::string web_start_error(const std::string& message);
 
 }  // namespace cicada::app

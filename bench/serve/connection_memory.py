@@ -6,6 +6,8 @@ start it, read its resident memory (VmRSS of the process and its children), open
 each send one request (POST /predict with data/payload.json to cicada-model, GET /health to nginx) and
 read the whole answer, wait for the memory to settle, read it again; (after - before) / N is the cost
 of one connection. Prints a markdown table with medians (min-max) and cicada-model's ratio to nginx.
+One more cicada-model row holds its connections over TLS (--tls-cert/--tls-key, a certificate made here by
+the openssl command): what HTTPS adds to a connection (its ratio is still to plain nginx).
 Exits 1 if a connection got no answer or a server's memory did not grow (a run that measured nothing).
 
   python3 bench/serve/connection_memory.py [--model-bin B] [--connections N] [--reps R]
@@ -18,6 +20,7 @@ import re
 import resource
 import shutil
 import socket
+import ssl
 import statistics
 import subprocess
 import sys
@@ -37,11 +40,14 @@ def rss_kib(pid: int) -> int:
     return sum(measure.proc_status_kib(p, "VmRSS") for p in [pid, *map(int, children)])
 
 
-def hold(port: int, request: bytes, n: int) -> list:
-    """n connections that each sent `request` and read its whole answer (Content-Length framed)."""
+def hold(port: int, request: bytes, n: int, tls=None) -> list:
+    """n connections that each sent `request` and read its whole answer (Content-Length framed); over TLS
+    when tls (an ssl.SSLContext) is given."""
     socks = []
     for _ in range(n):
         s = socket.create_connection(("127.0.0.1", port), timeout=10)
+        if tls is not None:
+            s = tls.wrap_socket(s, server_hostname="127.0.0.1")
         s.sendall(request)
         socks.append(s)
     for s in socks:
@@ -61,13 +67,13 @@ def hold(port: int, request: bytes, n: int) -> list:
     return socks
 
 
-def kib_per_connection(start, request: bytes, n: int) -> float:
+def kib_per_connection(start, request: bytes, n: int, tls=None) -> float:
     """KiB per connection for one server start; start() returns (its Popen, its port), up and listening."""
     proc, port = start()
     try:
         time.sleep(0.3)
         before = rss_kib(proc.pid)
-        socks = hold(port, request, n)
+        socks = hold(port, request, n, tls)
         time.sleep(0.5)
         after = rss_kib(proc.pid)
         for s in socks:
@@ -99,13 +105,20 @@ def measure_all(a, work: str) -> dict:
     serve = [a.model_bin, "serve", "--model", model, "--port", "0", "--threads", "1",
              "--max-connections", str(a.connections + 100), "--max-inflight", str(a.connections)]
 
-    def start_model():
-        proc = subprocess.Popen(serve, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    cert, key = os.path.join(work, "tls.pem"), os.path.join(work, "tls.key")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                    "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-keyout", key, "-out", cert], check=True, capture_output=True)
+    tls = ssl.create_default_context(cafile=cert)
+
+    def start_model(extra=()):
+        proc = subprocess.Popen([*serve, *extra], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         for line in proc.stdout:
-            m = re.search(r"http://127\.0\.0\.1:(\d+)", line)
+            m = re.search(r"(https?)://127\.0\.0\.1:(\d+)", line)
             if m:
-                port = int(m.group(1))
-                targets.wait_up(f"http://127.0.0.1:{port}/health")
+                port = int(m.group(2))
+                if m.group(1) == "http":
+                    targets.wait_up(f"http://127.0.0.1:{port}/health")
                 return proc, port
         sys.exit("connection_memory.py: cicada-model serve printed no address")
 
@@ -116,10 +129,13 @@ def measure_all(a, work: str) -> dict:
 
     model_cases = {"cicada-model serve --threads 1, POST /predict": predict,
                    "cicada-model serve --threads 1, POST /predict with a 1 KiB header": padded}
-    results = {name: [] for name in [*model_cases, NGINX]}
+    over_tls = "cicada-model serve --threads 1 --tls-cert, POST /predict over TLS 1.3"
+    results = {name: [] for name in [*model_cases, over_tls, NGINX]}
     for _ in range(a.reps):
         for name, request in model_cases.items():
             results[name].append(kib_per_connection(start_model, request, a.connections))
+        results[over_tls].append(kib_per_connection(lambda: start_model(["--tls-cert", cert, "--tls-key", key]),
+                                                    predict, a.connections, tls))
         results[NGINX].append(kib_per_connection(start_nginx, health, a.connections))
     return results
 

@@ -17,11 +17,7 @@ CapacityUi::CapacityUi(const CapacityBoard& board, const CapacityUiOptions& opti
         out.headers.emplace_back("Cache-Control", "no-cache");
         out.body = board.json();
       }));
-  http::ServerOptions so;
-  so.host = options.host;
-  so.port = options.port;
-  so.threads = 1;  // one page polling once a second; the cores belong to the search
-  so.server_name = "cicada-webui";
+  http::ServerOptions so = ui_server_options(options);
   so.shutdown_grace = 1000ms;
   server_ = std::make_unique<http::HttpServer>(so, std::move(router));
 }

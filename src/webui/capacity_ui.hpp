@@ -10,14 +10,11 @@
 #include "base/result.hpp"
 #include "http/server/http_server.hpp"
 #include "webui/capacity_board.hpp"
+#include "webui/ui_listen.hpp"
 
 namespace cicada::webui {
 
-struct CapacityUiOptions {
-  std::string host = "127.0.0.1";  // --web-host
-  std::uint16_t port = 8089;       // --web-port; 0: an ephemeral port (see url())
-  std::string auth;                // --web-auth user:password; empty: no auth
-};
+using CapacityUiOptions = UiListen;
 
 class CapacityUi {
  public:

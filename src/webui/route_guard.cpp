@@ -32,7 +32,7 @@ http::Handler guard_route(const RouteGuard& guard, RouteKind kind, http::Handler
       return refuse(out,
                     "Forbidden: this web UI listens on loopback only and answers requests for localhost or a "
                     "loopback address, not for another Host (a page whose name was pointed at 127.0.0.1). "
-                    "Use http://127.0.0.1:<port>/, or --web-host to listen elsewhere.\n");
+                    "Use 127.0.0.1:<port> in the address, or --web-host to listen elsewhere.\n");
     }
     // Before auth: a 401 to another site's form would have the browser prompt for the UI's password.
     if (kind == RouteKind::kChange && from_another_origin(from)) {

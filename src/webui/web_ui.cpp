@@ -14,11 +14,7 @@ WebUi::WebUi(Scenario scenario, runner::RunOptions base, WebUiOptions options, T
   add_web_routes(
       router, *controller_, hub_,
       WebApiOptions{options_.auth, options_.host, options_.scenario_file, [this] { wake_publisher(); }});
-  http::ServerOptions so;
-  so.host = options_.host;
-  so.port = options_.port;
-  so.threads = 1;  // a few browsers and scripts: one loop is plenty, and leaves the cores to the engine
-  so.server_name = "cicada-webui";
+  http::ServerOptions so = ui_server_options(options_);
   so.shutdown_grace = options_.shutdown_grace;
   server_ = std::make_unique<http::HttpServer>(so, std::move(router));
 }

@@ -18,13 +18,12 @@
 #include "report/run_load.hpp"
 #include "webui/event_hub.hpp"
 #include "webui/test_controller.hpp"
+#include "webui/ui_listen.hpp"
 
 namespace cicada::webui {
 
-struct WebUiOptions {
-  std::string host = "127.0.0.1";         // --web-host
-  std::uint16_t port = 8089;              // --web-port; 0: an ephemeral port (see url())
-  std::string auth;                       // --web-auth user:password; empty: no auth
+// Where it listens (UiListen: host, port, auth, TLS), and the test UI's own settings.
+struct WebUiOptions : UiListen {
   std::string scenario_file;              // shown in reports
   runner::TestRunSource* runs = nullptr;  // makes each test (a master's); null: in this process
   report::RunLoad base_load;              // what a configured shape is, for reports (report/run_load.hpp)
@@ -47,7 +46,7 @@ class WebUi final : public TestListener {
 
   // Listens and starts the publisher. Fails with a readable message (port in use...).
   Result<void> start();
-  // "http://127.0.0.1:8089" (the bound port when options.port was 0).
+  // "http://127.0.0.1:8089" ("https://" with TLS; the bound port when options.port was 0).
   std::string url() const;
   TestController& controller() { return *controller_; }
   const EventHub& hub() const { return hub_; }

@@ -8,9 +8,12 @@
 #pragma GCC diagnostic ignored "-Wnull-dereference"
 
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/stream.hpp>
 
 #include "base/fd_limit.hpp"
 #include "http/server/server_session.hpp"
+#include "http/server/server_tls.hpp"
 
 namespace cicada::http {
 
@@ -20,44 +23,57 @@ using server_detail::Worker;
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 using tcp = asio::ip::tcp;
+using TlsSession = server_detail::BasicSession<asio::ssl::stream<Socket>>;
 
-void HttpServer::Impl::accept_next() {
-  Worker& target = *workers[next_worker];
-  next_worker = (next_worker + 1) % workers.size();
-  // Accepting straight into a socket of the target worker's io_context: it belongs to that loop from birth.
-  auto session = std::make_shared<Session>(*this, target);
+namespace {
+
+// Accepts one connection into session (plain or TLS) and hands it to its worker, then accepts the next.
+template <class SessionType>
+void accept_into(HttpServer::Impl& s, Worker& target, std::shared_ptr<SessionType> session) {
   Socket& socket = session->socket();
-  acceptor->async_accept(socket, [this, &target, session = std::move(session)](beast::error_code ec) mutable {
-    if (stopping.load() || ec == asio::error::operation_aborted) return;
+  s.acceptor->async_accept(socket, [&s, &target, session = std::move(session)](beast::error_code ec) mutable {
+    if (s.stopping.load() || ec == asio::error::operation_aborted) return;
     if (!ec) {
       session->accepted();
-      if (connections.load(std::memory_order_relaxed) <= options.max_connections) {
-        asio::post(target.ioc, [session] { session->start(); });
-        return accept_next();
+      if (s.connections.load(std::memory_order_relaxed) <= s.options.max_connections) {
+        // Moved, not copied: the last reference must not be this handler's, or a connection the client has
+        // already closed would be destroyed here, on the acceptor's thread, touching its worker's list.
+        asio::post(target.ioc, [session = std::move(session)] { session->start(); });
+        return s.accept_next();
       }
       // Over the cap: the worker makes room (or drops the new connection) before the next accept. Accepting
       // on meanwhile let a burst outrun the evictions: every connection waiting in the worker's queue held
       // a descriptor (EMFILE under a low open-files limit) and 1000 at once left 798 open at a cap of 100.
       // (accept_guard keeps the acceptor's loop running meanwhile.)
-      asio::post(target.ioc, [this, &target, session = std::move(session)]() mutable {
+      asio::post(target.ioc, [&s, &target, session = std::move(session)]() mutable {
         // Sessions count as gone once destroyed, so one closed since the accept may have made room.
-        if (connections.load(std::memory_order_relaxed) <= options.max_connections ||
+        if (s.connections.load(std::memory_order_relaxed) <= s.options.max_connections ||
             evict_oldest_idle(target))
           session->start();
         session.reset();  // not started: its socket closes here, before the next accept
-        asio::post(accept_ioc, [this] {
-          if (!stopping.load()) accept_next();
+        asio::post(s.accept_ioc, [&s] {
+          if (!s.stopping.load()) s.accept_next();
         });
       });
       return;
     }
     // Out of file descriptors and the like: back off instead of spinning on the error.
     log::warning("accept failed: {}", ec.message());
-    accept_backoff->expires_after(std::chrono::milliseconds(50));
-    accept_backoff->async_wait([this](beast::error_code wait_ec) {
-      if (!wait_ec && !stopping.load()) accept_next();
+    s.accept_backoff->expires_after(std::chrono::milliseconds(50));
+    s.accept_backoff->async_wait([&s](beast::error_code wait_ec) {
+      if (!wait_ec && !s.stopping.load()) s.accept_next();
     });
   });
+}
+
+}  // namespace
+
+void HttpServer::Impl::accept_next() {
+  Worker& target = *workers[next_worker];
+  next_worker = (next_worker + 1) % workers.size();
+  // Accepting straight into a socket of the target worker's io_context: it belongs to that loop from birth.
+  if (tls) return accept_into(*this, target, std::make_shared<TlsSession>(*this, target, *tls));
+  accept_into(*this, target, std::make_shared<Session>(*this, target));
 }
 
 HttpServer::HttpServer(ServerOptions options, Router router, ServerObserver* observer)
@@ -71,6 +87,11 @@ HttpServer::~HttpServer() {
 Result<void> HttpServer::start() {
   Impl& s = *impl_;
   if (s.started) return make_error("server already started");
+  if (!s.options.tls_cert_file.empty() || !s.options.tls_key_file.empty()) {
+    auto tls = server_detail::load_server_tls(s.options.tls_cert_file, s.options.tls_key_file);
+    if (!tls) return tls.error();
+    s.tls = std::move(*tls);
+  }
   asio::io_context& ioc0 = s.accept_ioc;
   const std::string where = fmt::format("{}:{}", s.options.host, s.options.port);
   beast::error_code ec;
@@ -138,7 +159,8 @@ std::uint16_t HttpServer::port() const { return impl_->bound_port; }
 std::string HttpServer::url() const {
   const std::string& h = impl_->bound_host;
   bool v6 = h.find(':') != std::string::npos;
-  return fmt::format("http://{}{}{}:{}", v6 ? "[" : "", h, v6 ? "]" : "", impl_->bound_port);
+  return fmt::format("{}://{}{}{}:{}", impl_->tls ? "https" : "http", v6 ? "[" : "", h, v6 ? "]" : "",
+                     impl_->bound_port);
 }
 std::size_t HttpServer::connections() const { return impl_->connections.load(std::memory_order_relaxed); }
 std::size_t HttpServer::inflight() const { return impl_->inflight.load(std::memory_order_relaxed); }

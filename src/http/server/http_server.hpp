@@ -50,6 +50,13 @@ struct ServerOptions {
   bool http2 = false;
   // SETTINGS_MAX_CONCURRENT_STREAMS: streams one HTTP/2 connection may have open at once.
   std::uint32_t http2_max_streams = 100;
+  // HTTPS: PEM files of the certificate (its chain after it) and its private key, both or neither. With
+  // them every connection is TLS (1.2 or 1.3) and HTTP/1.1; a plain HTTP request gets a 400 that says to
+  // use https://. start() fails with a readable message when a file cannot be read or the key does not
+  // match the certificate. An open TLS connection holds ~58 KiB more than a plain one (Asio's TLS record
+  // and BIO buffers; bench/serve/connection_memory.py), so max_connections bounds that memory too.
+  std::string tls_cert_file;
+  std::string tls_key_file;
 };
 
 class HttpServer {
@@ -66,7 +73,7 @@ class HttpServer {
   // Bound address and port, valid after start() (the real port when options.port was 0).
   const std::string& host() const;
   std::uint16_t port() const;
-  // "http://127.0.0.1:PORT" (IPv6 hosts in brackets).
+  // "http://127.0.0.1:PORT" ("https://" with TLS; IPv6 hosts in brackets).
   std::string url() const;
 
   // Connections currently open.

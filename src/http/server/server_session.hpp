@@ -1,10 +1,11 @@
 #pragma once
 // One server connection (internal to src/http/server): read a request, answer it, repeat while keep-alive.
-// Included by the translation units that start, sweep and stop sessions; its hot path stays inline.
+// Included by the translation unit that accepts, starts and stops sessions; its hot path stays inline.
 #include <array>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
+#include <type_traits>
 
 #include "base/clock.hpp"
 #include "base/log.hpp"
@@ -26,19 +27,33 @@ inline bool is_http_parse_error(const beast::error_code& ec) {
 // One connection: read a request, answer it, repeat while keep-alive. Lives on one worker. With
 // ServerOptions::http2, its first read looks for the HTTP/2 client preface and hands an HTTP/2 connection
 // over to serve_h2 (server_h2_connection.hpp); later requests pay nothing for it.
-class Session final : public Connection, public std::enable_shared_from_this<Session> {
- public:
-  // The socket is opened by the acceptor (accepted()), on the worker's loop.
-  Session(HttpServer::Impl& server, Worker& worker) : server_(server), worker_(worker), socket_(worker.ioc) {}
+//
+// Stream is the socket itself (plain HTTP) or Asio's TLS stream over it (ServerOptions::tls_cert_file,
+// server_tls.hpp): a template rather than a virtual stream, so the plain hot path pays nothing for TLS.
+// Over TLS the connection's first bytes must be a TLS handshake record: anything else is a client
+// speaking plain HTTP to an HTTPS port, answered 400 in plain text with the address to use. HTTP/2 is
+// served on plain connections only (no ALPN is offered over TLS).
+template <class Stream>
+class BasicSession final : public Connection, public std::enable_shared_from_this<BasicSession<Stream>> {
+  static constexpr bool kTls = !std::is_same_v<Stream, Socket>;
+  using std::enable_shared_from_this<BasicSession<Stream>>::shared_from_this;
+  using std::enable_shared_from_this<BasicSession<Stream>>::weak_from_this;
 
-  ~Session() {
+ public:
+  // The socket is opened by the acceptor (accepted()), on the worker's loop. stream_args: the TLS
+  // stream's context, none for a plain one.
+  template <class... StreamArgs>
+  BasicSession(HttpServer::Impl& server, Worker& worker, StreamArgs&... stream_args)
+      : server_(server), worker_(worker), stream_(worker.ioc, stream_args...) {}
+
+  ~BasicSession() {
     if (counted_) server_.connections.fetch_sub(1, std::memory_order_relaxed);
     if (channel_) channel_->mark_closed();
     if (!registered_) return;  // never started: the loop was stopped hard before start() ran
     unregister(worker_, registration_);
   }
 
-  Socket& socket() { return socket_; }
+  Socket& socket() { return beast::get_lowest_layer(stream_); }
 
   // On the acceptor's thread, once the socket is connected: it counts as open from here.
   void accepted() {
@@ -53,9 +68,13 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     if (worker_.stopping) return;  // accepted just before stop(): drop it
     ensure_sweep(worker_);
     beast::error_code ec;
-    socket_.set_option(tcp::no_delay(true), ec);
-    if (server_.options.http2) return sniff();
-    read_request();
+    socket().set_option(tcp::no_delay(true), ec);
+    if constexpr (kTls) {
+      return read_client_hello();
+    } else {
+      if (server_.options.http2) return sniff();
+      read_request();
+    }
   }
 
   // The sweep found this connection past its deadline: closing it ends the pending read or write (with
@@ -69,17 +88,17 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
       // end in a bare LF (the parser waits for the CR). The client is told why (408) before the connection
       // closes; on_read sees the cancelled read.
       read_timed_out_ = true;
-      socket_.cancel(ec);
+      socket().cancel(ec);
       return;
     }
-    socket_.close(ec);
+    socket().close(ec);
   }
 
   // Waiting for a request of which nothing has arrived: what the connection cap may close.
   bool idle() const override {
     // Closed (evicted, expired) but not yet destroyed: its handlers have not run. The cap must not choose
     // it again, or every connection of a burst "evicts" the same closed one.
-    if (!socket_.is_open()) return false;
+    if (!socket_is_open()) return false;
     if (state_ == State::kSniffing) return buffer_.size() == 0;
     return state_ == State::kReading && buffer_.size() == 0 && parser_ && !parser_->got_some();
   }
@@ -87,22 +106,87 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   // The connection cap closes this idle connection to make room for a new one.
   void evict() override {
     beast::error_code ec;
-    socket_.shutdown(tcp::socket::shutdown_both, ec);
-    socket_.close(ec);
+    socket().shutdown(tcp::socket::shutdown_both, ec);
+    socket().close(ec);
   }
 
   // stop(): a connection waiting for a request is closed now; one writing an answer closes after it; a
   // stream ends now (its owner's writes fail from here on).
   void shutdown() override {
     if (state_ == State::kStreaming) return end_stream();
-    if (state_ != State::kReading && state_ != State::kSniffing) return;
+    if (state_ != State::kReading && state_ != State::kSniffing && state_ != State::kHandshaking) return;
     beast::error_code ec;
-    socket_.shutdown(tcp::socket::shutdown_both, ec);
-    socket_.close(ec);
+    socket().shutdown(tcp::socket::shutdown_both, ec);
+    socket().close(ec);
   }
 
  private:
-  enum class State { kSniffing, kReading, kWriting, kClosing, kStreaming };
+  enum class State { kSniffing, kHandshaking, kReading, kWriting, kClosing, kStreaming };
+
+  bool socket_is_open() const { return beast::get_lowest_layer(stream_).is_open(); }
+
+  void close_now() {
+    beast::error_code ignored;
+    socket().close(ignored);
+  }
+
+  // TLS: the first read takes the client's first record (a ClientHello fits a typical first read; the
+  // handshake reads the rest itself). The first request's deadline runs from here.
+  void read_client_hello() {
+    state_ = State::kSniffing;
+    expire_after(std::min(server_.options.request_timeout, server_.options.first_request_timeout));
+    socket().async_read_some(
+        buffer_.prepare(kSniffReadBytes),
+        [self = shared_from_this()](beast::error_code ec, std::size_t n) { self->on_client_hello(ec, n); });
+  }
+
+  // A TLS handshake record starts with content type 22 (RFC 8446 §5.1).
+  static constexpr unsigned char kTlsHandshakeRecord = 0x16;
+
+  void on_client_hello(beast::error_code ec, std::size_t n) {
+    if (ec) return close_now();
+    buffer_.commit(n);
+    if (*static_cast<const unsigned char*>(buffer_.data().data()) != kTlsHandshakeRecord)
+      return refuse_plain_http();
+    state_ = State::kHandshaking;
+    stream_.async_handshake(Stream::server, buffer_.data(),
+                            [self = shared_from_this()](beast::error_code hec, std::size_t used) {
+                              self->on_handshake(hec, used);
+                            });
+  }
+
+  void on_handshake(beast::error_code ec, std::size_t used) {
+    // A failed handshake (an untrusted certificate on the client's side, no common version or cipher) is
+    // the client's to report; the server has nothing to answer it with.
+    if (ec) return close_now();
+    // Every byte read before the handshake went into the TLS engine (which keeps what follows the
+    // handshake for the first decrypting read).
+    buffer_.consume(used);
+    tls_up_ = true;
+    // The first request's deadline, set by read_client_hello, keeps running: a slow handshake does not
+    // earn a second first-request timeout.
+    read_next();
+  }
+
+  // A client speaking plain HTTP to an HTTPS port (http:// typed for https://): one answer in plain text
+  // that says which address to use, then the connection closes.
+  void refuse_plain_http() {
+    state_ = State::kWriting;
+    keep_alive_ = false;
+    constexpr std::string_view body =
+        "This server speaks HTTPS only: use https:// in the address (the request came as plain HTTP).\n";
+    out_.clear();
+    append_response_head(out_, {400, reason(400), server_.options.server_name, kDefaultResponseContentType,
+                                nullptr, body.size(), false});
+    out_ += body;
+    expire_after(server_.options.request_timeout);
+    asio::async_write(socket(), asio::buffer(out_),
+                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                        if (ec) return;
+                        self->expire_after(kClosingGrace);
+                        self->half_close_and_drain();
+                      });
+  }
 
   // The first read of a connection when HTTP/2 is on: HTTP/1.1 unless the bytes are the HTTP/2 preface.
   void sniff() {
@@ -117,17 +201,13 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   static constexpr std::size_t kSniffReadBytes = 512;
 
   void sniff_more() {
-    socket_.async_read_some(
+    stream_.async_read_some(
         buffer_.prepare(kSniffReadBytes),
         [self = shared_from_this()](beast::error_code ec, std::size_t n) { self->on_sniff(ec, n); });
   }
 
   void on_sniff(beast::error_code ec, std::size_t n) {
-    if (ec) {
-      beast::error_code ignored;
-      socket_.close(ignored);
-      return;
-    }
+    if (ec) return close_now();
     buffer_.commit(n);
     const std::string_view got(static_cast<const char*>(buffer_.data().data()), buffer_.size());
     const std::size_t common = std::min(got.size(), kH2ClientPreface.size());
@@ -136,7 +216,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     if (got.size() < kH2ClientPreface.size()) return sniff_more();
     state_ = State::kClosing;
     counted_ = false;  // the HTTP/2 connection counts itself from here
-    serve_h2(server_, worker_, std::move(socket_), got, deadline_);
+    if constexpr (!kTls) serve_h2(server_, worker_, std::move(stream_), got, deadline_);
   }
 
   void read_request() {
@@ -157,7 +237,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     parser_.emplace(std::piecewise_construct, std::make_tuple(alloc), std::make_tuple(alloc));
     parser_->body_limit(server_.options.max_body_bytes);
     parser_->header_limit(static_cast<std::uint32_t>(server_.options.max_header_bytes));
-    bhttp::async_read(socket_, buffer_, *parser_,
+    bhttp::async_read(stream_, buffer_, *parser_,
                       [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
   }
 
@@ -186,8 +266,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
       return answer_error(400, "malformed HTTP request: " + ec.message());
     }
     // Timeout (the stream is already closed), peer reset or closed, or our own shutdown: nothing to answer.
-    beast::error_code ignored;
-    socket_.close(ignored);
+    close_now();
   }
 
   // RFC 9112 §2.2: a server SHOULD ignore at least one empty line before a request-line (some clients end
@@ -212,13 +291,9 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
 
   // Reads what follows, then parses again (the request's deadline still running).
   void read_more() {
-    socket_.async_read_some(buffer_.prepare(kSniffReadBytes),
+    stream_.async_read_some(buffer_.prepare(kSniffReadBytes),
                             [self = shared_from_this()](beast::error_code ec, std::size_t n) {
-                              if (ec) {
-                                beast::error_code ignored;
-                                self->socket_.close(ignored);
-                                return;
-                              }
+                              if (ec) return self->close_now();
                               self->buffer_.commit(n);
                               self->read_next();
                             });
@@ -300,7 +375,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     if (!head_request_) out_ += out.body;
     state_ = State::kWriting;
     expire_after(server_.options.request_timeout);
-    asio::async_write(socket_, asio::buffer(out_),
+    asio::async_write(stream_, asio::buffer(out_),
                       [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_write(ec); });
   }
 
@@ -342,7 +417,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     deadline_ = MonoTime::max();
     stream_writing_ = true;
     asio::async_write(
-        socket_, asio::buffer(stream_out_),
+        stream_, asio::buffer(stream_out_),
         [self = shared_from_this(), start = std::move(out.on_stream)](
             beast::error_code ec, std::size_t) mutable { self->on_stream_head(ec, std::move(start)); });
   }
@@ -352,7 +427,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     on_write_accounting();
     if (ec || worker_.stopping) return end_stream();
     // A read that only completes when the client closes (or misbehaves): how a stream learns it is unread.
-    socket_.async_read_some(
+    stream_.async_read_some(
         asio::buffer(worker_.discard),
         [self = shared_from_this()](beast::error_code, std::size_t) { self->end_stream(); });
     start(channel_);
@@ -366,7 +441,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
       return;
     }
     stream_writing_ = true;
-    asio::async_write(socket_, asio::buffer(stream_out_),
+    asio::async_write(stream_, asio::buffer(stream_out_),
                       [self = shared_from_this()](beast::error_code ec, std::size_t) {
                         self->stream_writing_ = false;
                         if (ec) return self->end_stream();
@@ -379,26 +454,46 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     state_ = State::kClosing;
     channel_->mark_closed();
     beast::error_code ec;
-    socket_.shutdown(tcp::socket::shutdown_both, ec);
-    socket_.close(ec);
+    socket().shutdown(tcp::socket::shutdown_both, ec);
+    socket().close(ec);
   }
 
   // Half-close, then discard what the client still sends for a moment: closing a socket with unread data
-  // makes the kernel send RST, which can destroy the error answer before the client reads it.
+  // makes the kernel send RST, which can destroy the error answer before the client reads it. Over TLS a
+  // close_notify goes first (the TLS stream waits for the client's own, or anything else, within the same
+  // moment), so a client can tell the end of the connection from a cut.
   void close_gracefully() {
+    if constexpr (kTls) {
+      if (tls_up_) {
+        state_ = State::kClosing;
+        expire_after(kClosingGrace);
+        return stream_.async_shutdown([self = shared_from_this()](beast::error_code) {
+          self->expire_after(kClosingGrace);
+          self->half_close_and_drain();
+        });
+      }
+    }
+    expire_after(kClosingGrace);
+    half_close_and_drain();
+  }
+
+  static constexpr std::chrono::milliseconds kClosingGrace{500};
+
+  // The caller has set the deadline.
+  void half_close_and_drain() {
     state_ = State::kClosing;
     beast::error_code ec;
-    socket_.shutdown(tcp::socket::shutdown_send, ec);
+    socket().shutdown(tcp::socket::shutdown_send, ec);
     if (ec) return;
-    expire_after(std::chrono::milliseconds(500));
     drain();
   }
 
+  // What is left is read below the TLS layer: nothing of it is answered.
   void drain() {
-    socket_.async_read_some(asio::buffer(worker_.discard),
-                            [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                              if (!ec) self->drain();
-                            });
+    socket().async_read_some(asio::buffer(worker_.discard),
+                             [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                               if (!ec) self->drain();
+                             });
   }
 
   HttpServer::Impl& server_;
@@ -406,9 +501,10 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   // A timeout counts from when the wait starts; the worker's sweep enforces it.
   void expire_after(std::chrono::milliseconds timeout) { deadline_ = mono_now() + timeout; }
 
-  Socket socket_;
+  Stream stream_;
   MonoTime deadline_ = MonoTime::max();
   bool counted_ = false;  // in server_.connections
+  bool tls_up_ = false;   // the TLS handshake completed (TLS connections only)
   beast::flat_buffer buffer_;
   // Memory of the request being read: a fixed block for typical requests, the heap for larger ones.
   // Declared before the parser, which is destroyed first.
@@ -433,5 +529,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   std::string stream_out_;                  // the bytes being written to a stream
   bool stream_writing_ = false;
 };
+
+using Session = BasicSession<Socket>;
 
 }  // namespace cicada::http::server_detail

@@ -5,7 +5,7 @@
 // be scoped to the includes; it is off for this file only.
 #pragma GCC diagnostic ignored "-Wnull-dereference"
 
-#include "http/server/server_session.hpp"
+#include "http/server/server_worker.hpp"
 
 namespace cicada::http::server_detail {
 namespace {

@@ -16,6 +16,7 @@
 
 #include "base/clock.hpp"
 #include "http/server/http_server.hpp"
+#include "http/server/server_tls.hpp"
 
 namespace cicada::http::server_detail {
 
@@ -121,6 +122,9 @@ struct HttpServer::Impl {
   ServerOptions options;
   Router router;
   ServerObserver* observer;
+  // HTTPS only (ServerOptions::tls_cert_file): the certificate and key every TLS connection is made with
+  // (server_tls.hpp), loaded once by start(). OpenSSL lets the workers' threads share it.
+  server_detail::TlsContext tls;
   std::vector<std::unique_ptr<server_detail::Worker>> workers;
   // The acceptor has its own loop and thread, so a worker busy in a handler never delays new connections
   // (nor the 503s that shed load). Declared after workers: destroyed first.

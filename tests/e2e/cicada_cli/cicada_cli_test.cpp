@@ -10,6 +10,7 @@
 #include "model_server.hpp"
 #include "support/child_process.hpp"
 #include "support/csv_rows.hpp"
+#include "support/pem_files.hpp"
 #include "support/scripted_server.hpp"
 
 namespace fs = std::filesystem;
@@ -355,4 +356,59 @@ TEST_F(CicadaCli, CsvFilesExistFromTheStartAndFollowEachSecond) {
   std::size_t single_steps = 0;
   for (std::size_t i = 1; i < sizes.size(); ++i) single_steps += sizes[i] - sizes[i - 1] == 1 ? 1 : 0;
   EXPECT_GE(single_steps, 1u) << "history rows seen: " << ::testing::PrintToString(sizes);
+}
+
+TEST_F(CicadaCli, AWebUiTlsIdentityItCannotUseIsAUsageErrorThatSaysWhy) {
+  // Locust serves plain HTTP when only one of --tls-cert/--tls-key is given; cicada says so instead.
+  const std::string cert = (dir_.path() / "ui.pem").string();
+  std::ofstream(cert) << "not a certificate\n";
+  for (const bool capacity : {false, true}) {
+    for (const auto& [flags, expected] : std::vector<std::pair<std::vector<std::string>, std::string>>{
+             {{"--tls-cert", cert},
+              "needs both a certificate and its private key (--tls-cert and --tls-key)"},
+             {{"--tls-cert", cert, "--tls-key", (dir_.path() / "none.key").string()},
+              "cannot read the TLS private key " + (dir_.path() / "none.key").string() + ": No such file"},
+             {{"--tls-cert", cert, "--tls-key", cert}, "cannot use " + cert + " as the TLS certificate"}}) {
+      std::vector<std::string> args = {
+          "-f", source("examples/health.yaml").string(), "--host", g_server->url(), "-P", "0"};
+      if (capacity) {
+        args.insert(args.begin(), "capacity");
+        args.insert(args.end(), {"--slo", "p95 < 50ms"});
+      }
+      args.insert(args.end(), flags.begin(), flags.end());
+      auto run = start(args);
+      EXPECT_EQ(run->wait(20s), 2) << capacity << run->err();
+      EXPECT_NE(run->err().find(expected), std::string::npos) << capacity << run->err();
+      EXPECT_EQ(run->err().find("picks a free port"), std::string::npos) << run->err();
+    }
+  }
+  // Locust's environment variable names the same setting.
+  auto from_env = start({"-f", source("examples/health.yaml").string(), "--host", g_server->url(), "-P", "0"},
+                        {"LOCUST_TLS_CERT=" + cert});
+  EXPECT_EQ(from_env->wait(20s), 2) << from_env->err();
+  EXPECT_NE(from_env->err().find("needs both a certificate"), std::string::npos) << from_env->err();
+}
+
+TEST_F(CicadaCli, TheModelServerServesHttpsWhichCicadaLoadsTrustingItsCertificate) {
+  TempDir pki;
+  cicada::testing::make_self_signed_pem(pki, "IP:127.0.0.1");
+  const std::string pem = (pki.path() / "self.pem").string();
+  ModelServer tls_server({"--tls-cert", pem, "--tls-key", (pki.path() / "self.key").string()});
+  ASSERT_EQ(tls_server.url().rfind("https://127.0.0.1:", 0), 0u) << tls_server.url();
+  auto run = start({"-f", source("examples/health.yaml").string(), "--host", tls_server.url(), "--headless",
+                    "-u", "2", "-r", "10", "-t", "2s", "--ca-bundle", pem, "--csv", "tls", "--only-summary"});
+  ASSERT_EQ(run->wait(30s), 0) << run->err();
+  auto stats = read_csv(dir_.path() / "tls_stats.csv");
+  auto* health = find_row(stats, "GET", "/health");
+  ASSERT_NE(health, nullptr);
+  EXPECT_GT(std::stoi((*health)[2]), 0);  // requests
+  EXPECT_EQ((*health)[3], "0");           // failures
+
+  // Not trusting it, every request fails, and says why.
+  auto untrusted =
+      start({"-f", source("examples/health.yaml").string(), "--host", tls_server.url(), "--headless", "-u",
+             "1", "-r", "10", "-t", "1s", "--csv", "untrusted", "--only-summary"});
+  EXPECT_EQ(untrusted->wait(30s), 1) << untrusted->err();
+  const std::string failures = read_file(dir_.path() / "untrusted_failures.csv");
+  EXPECT_NE(failures.find("certificate verify failed"), std::string::npos) << failures;
 }

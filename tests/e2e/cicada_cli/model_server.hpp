@@ -26,10 +26,11 @@ class ModelServer {
     serve.insert(serve.end(), {"--model", model_dir, "--port", "0", "--threads", "1"});
     serve.insert(serve.end(), extra_serve_args.begin(), extra_serve_args.end());
     server_ = std::make_unique<ChildProcess>(std::move(serve));
-    auto text = server_->wait_for_output("http://127.0.0.1:", std::chrono::seconds(20));
+    // http://, or https:// when served with --tls-cert/--tls-key.
+    auto text = server_->wait_for_output("://127.0.0.1:", std::chrono::seconds(20));
     if (!text) throw std::runtime_error("server did not start: " + server_->err());
     std::smatch m;
-    std::regex re("http://127\\.0\\.0\\.1:[0-9]+");
+    std::regex re("https?://127\\.0\\.0\\.1:[0-9]+");
     if (!std::regex_search(*text, m, re)) throw std::runtime_error("no URL in: " + *text);
     url_ = m.str();
   }

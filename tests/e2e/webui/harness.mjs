@@ -75,6 +75,30 @@ export async function openBrowser(device, extraArgs = []) {
   return { context, page: context.pages()[0] ?? await context.newPage() };
 }
 
+// The stats table's request count for the entry `name` (-1 while it has no row).
+export function requestCount(page, name) {
+  return page.evaluate((entry) => {
+    for (const row of document.querySelectorAll('#stats-table tbody tr')) {
+      if (row.cells[1].textContent === entry) return Number(row.cells[2].textContent.replace(/,/g, ''));
+    }
+    return -1;
+  }, name);
+}
+
+// Waits until the entry `name` has a row, then until its request count grows past what it first showed,
+// without a reload (the page's event stream); resolves with that first count.
+export async function waitForCountToGrow(page, name) {
+  await page.waitForFunction((entry) => [...document.querySelectorAll('#stats-table tbody tr')].some((r) => r.cells[1].textContent === entry), name, { timeout: 15_000 });
+  const first = await requestCount(page, name);
+  await page.waitForFunction(([entry, n]) => {
+    for (const row of document.querySelectorAll('#stats-table tbody tr')) {
+      if (row.cells[1].textContent === entry) return Number(row.cells[2].textContent.replace(/,/g, '')) > n;
+    }
+    return false;
+  }, [name, first], { timeout: 15_000 });
+  return first;
+}
+
 // Sends SIGTERM and resolves with the exit code.
 export function terminate(server) {
   if (server.child.exitCode !== null) return Promise.resolve(server.child.exitCode);

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
-import { bounded, openBrowser, startModelServer, startServer, terminate, UI_URL } from './harness.mjs';
+import { bounded, openBrowser, requestCount, startModelServer, startServer, terminate, UI_URL, waitForCountToGrow } from './harness.mjs';
 
 const [buildDir, sourceDir, screenshot] = process.argv.slice(2);
 if (!buildDir || !sourceDir) throw new Error('usage: node webui.e2e.mjs BUILD_DIR SOURCE_DIR [SCREENSHOT]');
@@ -33,21 +33,8 @@ async function main() {
     await page.waitForFunction(() => ['SPAWNING', 'RUNNING'].includes(document.querySelector('#state').textContent), null, { timeout: 10_000 });
 
     // The stats table updates without a reload: the /health row appears and its count grows.
-    const healthCount = () => page.evaluate(() => {
-      for (const row of document.querySelectorAll('#stats-table tbody tr')) {
-        if (row.cells[1].textContent === '/health') return Number(row.cells[2].textContent.replace(/,/g, ''));
-      }
-      return -1;
-    });
-    await page.waitForFunction(() => [...document.querySelectorAll('#stats-table tbody tr')].some((r) => r.cells[1].textContent === '/health'), null, { timeout: 15_000 });
-    const first = await healthCount();
-    await page.waitForFunction((n) => {
-      for (const row of document.querySelectorAll('#stats-table tbody tr')) {
-        if (row.cells[1].textContent === '/health') return Number(row.cells[2].textContent.replace(/,/g, '')) > n;
-      }
-      return false;
-    }, first, { timeout: 15_000 });
-    assert.ok(await healthCount() > first, 'the request count grows live');
+    const first = await waitForCountToGrow(page, '/health');
+    assert.ok(await requestCount(page, '/health') > first, 'the request count grows live');
 
     // Charts: uPlot canvases, fed a new point every second.
     await page.click('#tabs button[data-tab=charts]');

@@ -9,7 +9,6 @@
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
-#include <fstream>
 #include <thread>
 
 #include "base/clock.hpp"
@@ -19,6 +18,7 @@
 #include "serving_grpc/grpc_server.hpp"
 #include "support/child_process.hpp"
 #include "support/h2_server.hpp"
+#include "support/pem_files.hpp"
 
 namespace cicada::grpc_client {
 namespace {
@@ -295,11 +295,7 @@ struct LiveServer {
 
 TEST_F(UserGrpcClientTest, GrpcsIsTlsTrustingTheCaBundleOrAnyCertificateWhenInsecure) {
   testing::TempDir dir;
-  const std::string cmd = "cd '" + dir.path().string() +
-                          "' && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 "
-                          "-subj /CN=localhost -addext subjectAltName=DNS:localhost -keyout self.key -out "
-                          "self.pem > openssl.log 2>&1";
-  ASSERT_EQ(std::system(cmd.c_str()), 0) << testing::read_file(dir.path() / "openssl.log");
+  testing::make_self_signed_pem(dir, "DNS:localhost");
   grpc::SslServerCredentialsOptions tls;
   tls.pem_key_cert_pairs.push_back(
       {testing::read_file(dir.path() / "self.key"), testing::read_file(dir.path() / "self.pem")});
@@ -347,19 +343,7 @@ TEST_F(UserGrpcClientTest, GrpcsIsTlsTrustingTheCaBundleOrAnyCertificateWhenInse
 // credentials), and refuses one without: the call fails UNAVAILABLE, named by its status.
 TEST_F(UserGrpcClientTest, GrpcsShowsTheClientCertificateToAServerThatRequiresOne) {
   testing::TempDir dir;
-  const auto openssl = [&](const std::string& args) {
-    const std::string cmd = "cd '" + dir.path().string() + "' && openssl " + args + " > openssl.log 2>&1";
-    ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd << "\n" << testing::read_file(dir.path() / "openssl.log");
-  };
-  const std::string ec = "-newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 ";
-  openssl("req -x509 " + ec + "-subj /CN=cicada-test-ca -keyout ca.key -out ca.pem");
-  openssl("req " + ec + "-subj /CN=localhost -keyout server.key -out server.csr");
-  std::ofstream(dir.path() / "san.ext") << "subjectAltName=DNS:localhost\n";
-  openssl(
-      "x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 1 -extfile san.ext "
-      "-out server.pem");
-  openssl("req " + ec + "-subj /CN=client -keyout client.key -out client.csr");
-  openssl("x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 1 -out client.pem");
+  testing::make_pki(dir, "DNS:localhost");
   const auto path = [&](const char* name) { return (dir.path() / name).string(); };
 
   grpc::SslServerCredentialsOptions tls(GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);

@@ -2,38 +2,18 @@
 // another host, fails with a plain message that mentions --insecure; a CA bundle makes a private CA
 // trusted; a client certificate and key answer a server that asks for one (mutual TLS). The
 // certificates are made by the openssl command in a temporary folder for each test.
-#include <cstdlib>
-#include <fstream>
 
 #include "client_fixture.hpp"
 #include "support/child_process.hpp"
+#include "support/pem_files.hpp"
 #include "support/tls_identity.hpp"
 
 namespace cicada::http::test {
 namespace {
 
+using testing::make_pki;
 using testing::ScriptedServer;
 using testing::TempDir;
-
-// Runs one openssl command in `dir`; fails the test when it does not succeed.
-void openssl(const TempDir& dir, const std::string& args) {
-  const std::string cmd = "cd '" + dir.path().string() + "' && openssl " + args + " > openssl.log 2>&1";
-  ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd << "\n" << testing::read_file(dir.path() / "openssl.log");
-}
-
-// A CA, a server certificate it signs for `server_san` (e.g. "IP:127.0.0.1" or "DNS:wrong.example"),
-// and a client certificate it signs.
-void make_pki(const TempDir& dir, const std::string& server_san) {
-  const std::string ec = "-newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 ";
-  openssl(dir, "req -x509 " + ec + "-subj /CN=cicada-test-ca -keyout ca.key -out ca.pem");
-  openssl(dir, "req " + ec + "-subj /CN=server -keyout server.key -out server.csr");
-  std::ofstream(dir.path() / "san.ext") << "subjectAltName=" << server_san << "\n";
-  openssl(dir,
-          "x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 1 -extfile san.ext "
-          "-out server.pem");
-  openssl(dir, "req " + ec + "-subj /CN=client -keyout client.key -out client.csr");
-  openssl(dir, "x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 1 -out client.pem");
-}
 
 class TlsVerifyTest : public ClientTest {
  protected:
@@ -57,9 +37,7 @@ class TlsVerifyTest : public ClientTest {
 };
 
 TEST_F(TlsVerifyTest, ASelfSignedCertificateForTheWrongHostFailsByDefault) {
-  openssl(dir_,
-          "req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=wrong.example "
-          "-addext subjectAltName=DNS:wrong.example -keyout self.key -out self.pem");
+  testing::make_self_signed_pem(dir_, "DNS:wrong.example");
   ScriptedServer server(testing::make_tls_from_files(path("self.pem"), path("self.key")));
   const std::string error = get_error(server, ClientConfig{});
   EXPECT_EQ(error.rfind("SSLError('certificate verify failed: ", 0), 0u) << error;

@@ -2,15 +2,19 @@
 // A deliberately dumb blocking HTTP/1.1 client over a raw loopback socket, for tests that must send
 // exactly the bytes they choose (malformed requests, endless headers, silence) and see exactly what the
 // server does (status, headers, whether it closes). Header-only; used by the server and serving tests.
+// start_tls() puts OpenSSL between it and the socket, for the same tests over HTTPS.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <openssl/ssl.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <cctype>
 #include <chrono>
+#include <csignal>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -45,6 +49,8 @@ class RawConnection {
     }
   }
   ~RawConnection() {
+    if (ssl_ != nullptr) SSL_free(ssl_);
+    if (ctx_ != nullptr) SSL_CTX_free(ctx_);
     if (fd_ >= 0) ::close(fd_);
   }
   RawConnection(const RawConnection&) = delete;
@@ -52,9 +58,33 @@ class RawConnection {
 
   bool connected() const { return fd_ >= 0; }
 
+  // A TLS handshake on the connection (blocking); from here every byte goes through it. The server's
+  // certificate must verify against ca_file and name 127.0.0.1. False when the handshake fails.
+  bool start_tls(const std::string& ca_file) {
+    // OpenSSL writes with write(2): a server that already closed would raise SIGPIPE and end the test.
+    std::signal(SIGPIPE, SIG_IGN);
+    ctx_ = SSL_CTX_new(TLS_client_method());
+    if (ctx_ == nullptr || SSL_CTX_load_verify_locations(ctx_, ca_file.c_str(), nullptr) != 1) return false;
+    SSL_CTX_set_verify(ctx_, SSL_VERIFY_PEER, nullptr);
+    ssl_ = SSL_new(ctx_);
+    SSL_set_fd(ssl_, fd_);
+    // poll() may see bytes that are no application data (a TLS 1.3 session ticket), after which SSL_read
+    // blocks: bounded, so a broken server fails the test rather than hangs it.
+    const timeval bound{10, 0};
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &bound, sizeof bound);
+    SSL_set1_host(ssl_, "127.0.0.1");
+    return SSL_connect(ssl_) == 1;
+  }
+
+  // Over TLS: the server ended the connection with a close_notify (not a bare cut).
+  bool got_close_notify() const {
+    return ssl_ != nullptr && (SSL_get_shutdown(ssl_) & SSL_RECEIVED_SHUTDOWN) != 0;
+  }
+
   bool send(std::string_view bytes) {
     while (!bytes.empty()) {
-      ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+      ssize_t n = ssl_ != nullptr ? SSL_write(ssl_, bytes.data(), static_cast<int>(bytes.size()))
+                                  : ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
       if (n <= 0) return false;
       bytes.remove_prefix(static_cast<std::size_t>(n));
     }
@@ -75,10 +105,9 @@ class RawConnection {
   // The bytes that arrive first (at least one); nullopt on close or after timeout.
   std::optional<std::string> read_some(std::chrono::milliseconds timeout) {
     if (!buffer_.empty()) return std::exchange(buffer_, std::string());
-    pollfd p{fd_, POLLIN, 0};
-    if (::poll(&p, 1, static_cast<int>(timeout.count())) <= 0) return std::nullopt;
+    if (!readable(static_cast<int>(timeout.count()))) return std::nullopt;
     char buf[4096];
-    ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+    ssize_t n = receive(buf, sizeof buf);
     if (n <= 0) return std::nullopt;
     return std::string(buf, static_cast<std::size_t>(n));
   }
@@ -92,10 +121,9 @@ class RawConnection {
     for (;;) {
       int left = remaining_ms(deadline);
       if (left <= 0) return std::nullopt;
-      pollfd p{fd_, POLLIN, 0};
-      if (::poll(&p, 1, left) <= 0) return std::nullopt;
+      if (!readable(left)) return std::nullopt;
       char buf[4096];
-      ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+      ssize_t n = receive(buf, sizeof buf);
       if (n <= 0) return got;
       got.append(buf, static_cast<std::size_t>(n));
     }
@@ -107,10 +135,9 @@ class RawConnection {
     for (;;) {
       int left = remaining_ms(deadline);
       if (left <= 0) return false;
-      pollfd p{fd_, POLLIN, 0};
-      if (::poll(&p, 1, left) <= 0) return false;
+      if (!readable(left)) return false;
       char buf[4096];
-      ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+      ssize_t n = receive(buf, sizeof buf);
       if (n <= 0) return true;
     }
   }
@@ -162,6 +189,17 @@ class RawConnection {
     return r;
   }
 
+  // Bytes TLS already decrypted count as readable: the socket may hold nothing more.
+  bool readable(int timeout_ms) {
+    if (ssl_ != nullptr && SSL_pending(ssl_) > 0) return true;
+    pollfd p{fd_, POLLIN, 0};
+    return ::poll(&p, 1, timeout_ms) > 0;
+  }
+  ssize_t receive(char* buf, std::size_t size) {
+    if (ssl_ != nullptr) return SSL_read(ssl_, buf, static_cast<int>(size));
+    return ::recv(fd_, buf, size, 0);
+  }
+
   static int remaining_ms(std::chrono::steady_clock::time_point deadline) {
     return static_cast<int>(
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now())
@@ -170,16 +208,17 @@ class RawConnection {
   bool fill(std::chrono::steady_clock::time_point deadline) {
     int left = remaining_ms(deadline);
     if (left <= 0) return false;
-    pollfd p{fd_, POLLIN, 0};
-    if (::poll(&p, 1, left) <= 0) return false;
+    if (!readable(left)) return false;
     char buf[16384];
-    ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+    ssize_t n = receive(buf, sizeof buf);
     if (n <= 0) return false;
     buffer_.append(buf, static_cast<std::size_t>(n));
     return true;
   }
 
   int fd_ = -1;
+  SSL_CTX* ctx_ = nullptr;  // start_tls() only
+  SSL* ssl_ = nullptr;
   std::string buffer_;
 };
 

@@ -144,10 +144,11 @@ TEST(ServeCommand, OutOfRangeOptionsAreUsageErrorsWithExit2) {
   // Each once started a server that dropped every request, answered everything 503, hit undefined
   // behaviour (1e30 s -> int64) or aborted. The model directory does not exist: an option that passed
   // parsing would fail later with exit 1, not 2.
-  for (const char* bad : {"--request-timeout 0", "--request-timeout nan", "--request-timeout 1e30",
-                          "--request-timeout -1", "--first-request-timeout inf", "--threads 100000",
-                          "--threads 0", "--max-inflight 0", "--max-connections 0", "--max-body 0",
-                          "--port 70000", "--port -1", "--simulated-cost-us 99999999999"}) {
+  for (const char* bad :
+       {"--request-timeout 0", "--request-timeout nan", "--request-timeout 1e30", "--request-timeout -1",
+        "--first-request-timeout inf", "--threads 100000", "--threads 0", "--max-inflight 0",
+        "--max-connections 0", "--max-body 0", "--port 70000", "--port -1", "--simulated-cost-us 99999999999",
+        "--tls-cert cert.pem", "--tls-key key.pem"}) {  // one without the other
     std::string command =
         binary.string() + " serve --model /nonexistent-cicada-model " + bad + " > /dev/null 2>&1";
     int status = std::system(command.c_str());

@@ -46,9 +46,17 @@ RawResponse get(std::uint16_t port, const std::string& target, const std::string
   return r.value_or(RawResponse{});
 }
 
+// On loopback, an ephemeral port, plain HTTP.
+webui::CapacityUiOptions loopback_ui(const std::string& auth = {}) {
+  webui::CapacityUiOptions o;
+  o.port = 0;
+  o.auth = auth;
+  return o;
+}
+
 TEST(CapacityUi, CapacityRouteFollowsTheSearchStepByStep) {
   webui::CapacityBoard board(setup());
-  webui::CapacityUi ui(board, {"127.0.0.1", 0, ""});
+  webui::CapacityUi ui(board, loopback_ui());
   ASSERT_TRUE(ui.start());
   const auto port = port_of(ui.url());
 
@@ -109,7 +117,7 @@ TEST(CapacityUi, CapacityRouteFollowsTheSearchStepByStep) {
 
 TEST(CapacityUi, ASaturatedGeneratorsHigherMetThroughputIsInTheResult) {
   webui::CapacityBoard board(setup());
-  webui::CapacityUi ui(board, {"127.0.0.1", 0, ""});
+  webui::CapacityUi ui(board, loopback_ui());
   ASSERT_TRUE(ui.start());
   const auto port = port_of(ui.url());
   const auto met = point(1, 100, 99.5, 4'000, "");
@@ -138,7 +146,7 @@ TEST(CapacityUi, ASaturatedGeneratorsHigherMetThroughputIsInTheResult) {
 
 TEST(CapacityUi, WebAuthGuardsThePageAndTheData) {
   webui::CapacityBoard board(setup());
-  webui::CapacityUi ui(board, {"127.0.0.1", 0, "admin:s3cret"});
+  webui::CapacityUi ui(board, loopback_ui("admin:s3cret"));
   ASSERT_TRUE(ui.start());
   const auto port = port_of(ui.url());
   EXPECT_EQ(get(port, "/capacity").status, 401);

@@ -1,0 +1,83 @@
+#include "http/server/server_tls.hpp"
+
+#include <fmt/format.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+
+namespace cicada::http::server_detail {
+
+namespace ssl = boost::asio::ssl;
+
+namespace {
+
+// OpenSSL's own messages for a missing file are "system library" codes; the OS's words say it better.
+Result<void> check_readable(const std::string& file, const char* what) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(file, ec))
+    return make_error(fmt::format("cannot read the TLS {} {}: it is a directory", what, file));
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return make_error(fmt::format("cannot read the TLS {} {}: {}", what, file, std::strerror(errno)));
+  return {};
+}
+
+}  // namespace
+
+void TlsContextDelete::operator()(ssl::context* context) const { delete context; }
+
+Result<TlsContext> load_server_tls(const std::string& cert_file, const std::string& key_file) {
+  if (cert_file.empty() || key_file.empty())
+    return make_error("HTTPS needs both a certificate and its private key (--tls-cert and --tls-key)");
+  if (auto r = check_readable(cert_file, "certificate"); !r) return r.error();
+  if (auto r = check_readable(key_file, "private key"); !r) return r.error();
+  TlsContext context(new ssl::context(ssl::context::tls_server));
+  context->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                       ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+  // A client asking for TLS 1.2 renegotiations over and over would make the worker redo handshakes.
+  SSL_CTX_set_options(context->native_handle(), SSL_OP_NO_RENEGOTIATION);
+  // A key protected by a passphrase fails to load instead: a server must not stop to ask on a terminal.
+  // The callback notes that it was asked, so the message can say why the key did not load.
+  auto asked_passphrase = std::make_shared<bool>(false);
+  context->set_password_callback([asked_passphrase](std::size_t, ssl::context::password_purpose) {
+    *asked_passphrase = true;
+    return std::string();
+  });
+  boost::system::error_code ec;
+  context->use_certificate_chain_file(cert_file, ec);
+  if (ec) {
+    return make_error(
+        fmt::format("cannot use {} as the TLS certificate (a PEM certificate, its chain after it): {}",
+                    cert_file, ec.message()));
+  }
+  context->use_private_key_file(key_file, ssl::context::pem, ec);
+  // OpenSSL checks the key against the certificate as it loads it: "key values mismatch" says it plainly.
+  const auto code = static_cast<unsigned long>(ec.value());
+  if (ec && ec.category() == boost::asio::error::get_ssl_category() && ERR_GET_LIB(code) == ERR_LIB_X509 &&
+      ERR_GET_REASON(code) == X509_R_KEY_VALUES_MISMATCH)
+    return make_error(
+        fmt::format("the TLS private key {} is not the key of the certificate {}", key_file, cert_file));
+  if (ec && *asked_passphrase) {
+    return make_error(
+        fmt::format("the TLS private key {} is protected by a passphrase, which a server cannot "
+                    "ask for: decrypt it first (openssl pkey -in {} -out PLAIN.key)",
+                    key_file, key_file));
+  }
+  if (ec) {
+    return make_error(fmt::format("cannot use {} as the TLS private key (a PEM key without a passphrase): {}",
+                                  key_file, ec.message()));
+  }
+  if (SSL_CTX_check_private_key(context->native_handle()) != 1)
+    return make_error(
+        fmt::format("the TLS private key {} is not the key of the certificate {}", key_file, cert_file));
+  return context;
+}
+
+}  // namespace cicada::http::server_detail

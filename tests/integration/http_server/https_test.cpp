@@ -1,0 +1,211 @@
+// HTTPS on the generic server (ServerOptions::tls_cert_file/tls_key_file), over real loopback sockets
+// with OpenSSL as the client: requests on a kept-alive TLS connection, the limits and timeouts answered
+// over TLS, a plain HTTP request to the HTTPS port, handshakes that never come or fail, and start()'s
+// messages for identities it cannot use. The certificates are made by the openssl command per test.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "http/server/http_server.hpp"
+#include "raw_http.hpp"
+#include "server_fixture.hpp"
+#include "support/eventually.hpp"
+#include "support/pem_files.hpp"
+
+namespace cicada::http {
+namespace {
+
+using namespace std::chrono_literals;
+using test::make_request;
+using test::RawConnection;
+using test::round_trip;
+
+class HttpsTest : public ServerTest {
+ protected:
+  void SetUp() override { testing::make_self_signed_pem(dir_, "IP:127.0.0.1"); }
+  std::string path(const char* name) const { return (dir_.path() / name).string(); }
+  // Roomy timeouts: a handshake on a busy machine must not race them (the tests of timeouts set theirs).
+  ServerOptions tls_options() {
+    ServerOptions o = test_options();
+    o.request_timeout = 10s;
+    o.first_request_timeout = 10s;
+    o.tls_cert_file = path("self.pem");
+    o.tls_key_file = path("self.key");
+    return o;
+  }
+  // The status of GET /hello on a new TLS connection that trusts the server's certificate (0: none).
+  int status_over_tls() {
+    RawConnection c(port_);
+    if (!c.start_tls(path("self.pem")) || !c.send(make_request("GET", "/hello"))) return 0;
+    auto r = c.read_response();
+    return r ? r->status : 0;
+  }
+  // Why start() refused options (empty when it started).
+  static std::string start_error(ServerOptions o) {
+    HttpServer server(std::move(o), test_router());
+    auto started = server.start();
+    return started ? std::string() : started.error().message;
+  }
+  testing::TempDir dir_;
+};
+
+TEST_F(HttpsTest, AnswersRequestsOnAKeptAliveTlsConnection) {
+  start(tls_options());
+  EXPECT_EQ(server_->url(), "https://127.0.0.1:" + std::to_string(port_));
+  RawConnection c(port_);
+  ASSERT_TRUE(c.start_tls(path("self.pem")));  // the certificate verifies, for 127.0.0.1
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(c.send(make_request("GET", "/hello")));
+    auto r = c.read_response();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200);
+    EXPECT_EQ(r->body, "hi");
+    EXPECT_EQ(r->header("connection"), "");
+  }
+  const std::string body(1000, 'x');
+  ASSERT_TRUE(c.send(make_request("POST", "/echo", body, "text/plain")));
+  auto echoed = c.read_response();
+  ASSERT_TRUE(echoed);
+  EXPECT_EQ(echoed->status, 200);
+  EXPECT_EQ(echoed->body, body);
+  EXPECT_EQ(server_->connections(), 1u);
+}
+
+TEST_F(HttpsTest, PlainHttpToTheHttpsPortIsAnswered400WithTheAddressToUse) {
+  start(tls_options());
+  auto r = round_trip(port_, make_request("GET", "/hello"));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+  EXPECT_NE(r->body.find("use https://"), std::string::npos) << r->body;
+  EXPECT_EQ(r->header("connection"), "close");
+  EXPECT_EQ(status_over_tls(), 200);  // and the next client, over TLS, is served
+}
+
+TEST_F(HttpsTest, ABodyOverTheLimitIs413AndTheConnectionEndsWithACloseNotify) {
+  start(tls_options());
+  RawConnection c(port_);
+  ASSERT_TRUE(c.start_tls(path("self.pem")));
+  ASSERT_TRUE(c.send(make_request("POST", "/echo", std::string(5000, 'x'), "text/plain")));
+  auto r = c.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 413);
+  EXPECT_EQ(r->header("connection"), "close");
+  EXPECT_TRUE(c.wait_closed(5s));
+  EXPECT_TRUE(c.got_close_notify());
+  // The client answers nothing: the server still ends the connection (its closing grace), not only TLS.
+  EXPECT_TRUE(testing::eventually([&] { return server_->connections() == 0; }));
+}
+
+TEST_F(HttpsTest, AStreamedResponseIsWrittenOverTlsAndEndsWithTheStream) {
+  Router router;
+  router.add("GET", "/events", [](const ServerRequest&, ServerResponse& out) {
+    out.content_type = "text/event-stream";
+    out.body = "data: first\n\n";
+    out.on_stream = [](std::shared_ptr<ResponseStream> stream) {
+      stream->write("data: second\n\n");
+      stream->write("data: third\n\n");
+      stream->close();
+    };
+  });
+  HttpServer server(tls_options(), std::move(router));
+  ASSERT_TRUE(server.start());
+  RawConnection c(server.port());
+  ASSERT_TRUE(c.start_tls(path("self.pem")));
+  ASSERT_TRUE(c.send(make_request("GET", "/events")));
+  auto got = c.read_until_closed(10s);
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->rfind("HTTP/1.1 200", 0), 0u) << *got;
+  EXPECT_NE(got->find("\r\n\r\ndata: first\n\ndata: second\n\ndata: third\n\n"), std::string::npos) << *got;
+}
+
+TEST_F(HttpsTest, ARequestCutShortIsAnswered408OverTls) {
+  ServerOptions o = tls_options();
+  o.request_timeout = 1s;  // from the accept: the handshake and the first request share it
+  start(o);
+  RawConnection c(port_);
+  ASSERT_TRUE(c.start_tls(path("self.pem")));
+  ASSERT_TRUE(c.send("GET /hello HTTP/1.1\r\nHost: 127.0.0.1\r\n"));
+  auto r = c.read_response(10s);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 408);
+}
+
+TEST_F(HttpsTest, AHandshakeThatNeverEndsIsClosedAtTheFirstRequestTimeout) {
+  ServerOptions o = tls_options();
+  o.first_request_timeout = 200ms;
+  start(o);
+  RawConnection silent(port_);
+  RawConnection partial(port_);
+  ASSERT_TRUE(partial.send(std::string("\x16\x03\x01\x02\x00\x01", 6)));  // a ClientHello's first bytes
+  EXPECT_TRUE(silent.wait_closed(10s));
+  EXPECT_TRUE(partial.wait_closed(10s));
+}
+
+TEST_F(HttpsTest, AFailedHandshakeEndsOnlyItsConnection) {
+  start(tls_options());  // 10 s timeouts: a close within the test's wait is the failed handshake's
+  RawConnection garbage(port_);
+  ASSERT_TRUE(garbage.send(std::string("\x16\x03\x01\x00\x05hello", 10)));  // a record that is no ClientHello
+  EXPECT_TRUE(garbage.wait_closed(5s));
+  RawConnection untrusting(port_);
+  testing::TempDir other;
+  testing::make_self_signed_pem(other, "IP:127.0.0.1");
+  EXPECT_FALSE(untrusting.start_tls((other.path() / "self.pem").string()));  // another certificate's trust
+  EXPECT_EQ(status_over_tls(), 200);
+}
+
+TEST_F(HttpsTest, StopClosesIdleTlsConnections) {
+  start(tls_options());
+  RawConnection c(port_);
+  ASSERT_TRUE(c.start_tls(path("self.pem")));
+  ASSERT_TRUE(c.send(make_request("GET", "/hello")));
+  ASSERT_TRUE(c.read_response());
+  server_->stop();
+  EXPECT_TRUE(c.wait_closed(10s));
+  server_->wait();
+}
+
+TEST_F(HttpsTest, StartRefusesAnIdentityItCannotUseAndSaysWhy) {
+  ServerOptions missing = tls_options();
+  missing.tls_cert_file = path("missing.pem");
+  const std::string no_file = start_error(missing);
+  EXPECT_NE(no_file.find("cannot read the TLS certificate " + path("missing.pem") + ": No such file"),
+            std::string::npos)
+      << no_file;
+
+  ServerOptions half = tls_options();
+  half.tls_key_file.clear();
+  EXPECT_NE(start_error(half).find("needs both a certificate and its private key"), std::string::npos)
+      << start_error(half);
+
+  std::ofstream(dir_.path() / "junk.pem") << "not a certificate\n";
+  ServerOptions junk = tls_options();
+  junk.tls_cert_file = path("junk.pem");
+  EXPECT_NE(start_error(junk).find("cannot use " + path("junk.pem") + " as the TLS certificate"),
+            std::string::npos)
+      << start_error(junk);
+
+  testing::make_self_signed_pem(dir_, "IP:127.0.0.1", "other");
+  ServerOptions mismatched = tls_options();
+  mismatched.tls_key_file = path("other.key");
+  EXPECT_NE(start_error(mismatched).find("is not the key of the certificate"), std::string::npos)
+      << start_error(mismatched);
+
+  // A key under a passphrase fails at once: nothing waits for one on a terminal.
+  testing::run_openssl(dir_, "pkey -in self.key -aes256 -passout pass:secret -out locked.key");
+  ServerOptions locked = tls_options();
+  locked.tls_key_file = path("locked.key");
+  EXPECT_NE(start_error(locked).find(path("locked.key") + " is protected by a passphrase"), std::string::npos)
+      << start_error(locked);
+
+  ServerOptions directory = tls_options();
+  directory.tls_cert_file = dir_.path().string();
+  EXPECT_NE(start_error(directory).find("cannot read the TLS certificate " + dir_.path().string() +
+                                        ": it is a directory"),
+            std::string::npos)
+      << start_error(directory);
+
+  EXPECT_EQ(start_error(tls_options()), "");
+}
+
+}  // namespace
+}  // namespace cicada::http
