@@ -104,6 +104,19 @@ TEST_F(ServerTest, HugeHeadIs431) {
   EXPECT_EQ(r->status, 431);
 }
 
+// A head of many short lines arriving in small reads: Beast 1.74 bounds only the unparsed part of a head,
+// so without the server's own count this was answered 200 (and a head of megabytes filled its memory).
+TEST_F(ServerTest, AHeadOfManyShortLinesInSmallReadsIs431) {
+  start();  // max_header_bytes 2048
+  std::string lines;
+  for (int i = 0; i < 320; ++i) lines += "X-A: b\r\n";  // 2,560 bytes: just past the limit
+  RawConnection c(port_);
+  ASSERT_TRUE(c.send_in_pieces(make_request("GET", "/hello", {}, {}, lines), 64, 1ms));
+  auto r = c.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 431);
+}
+
 TEST_F(ServerTest, MalformedRequestIs400AndClosed) {
   start();
   RawConnection c(port_);

@@ -12,6 +12,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <csignal>
@@ -21,6 +22,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 
 namespace cicada::test {
@@ -87,6 +89,18 @@ class RawConnection {
                                   : ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
       if (n <= 0) return false;
       bytes.remove_prefix(static_cast<std::size_t>(n));
+    }
+    return true;
+  }
+
+  // bytes in separate sends (TLS records, over TLS) of `piece` bytes, `pause` apart: a trickle the server
+  // reads in small pieces.
+  bool send_in_pieces(std::string_view bytes, std::size_t piece, std::chrono::milliseconds pause) {
+    while (!bytes.empty()) {
+      const std::size_t n = std::min(piece, bytes.size());
+      if (!send(bytes.substr(0, n))) return false;
+      bytes.remove_prefix(n);
+      std::this_thread::sleep_for(pause);
     }
     return true;
   }
