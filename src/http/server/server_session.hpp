@@ -168,13 +168,14 @@ class BasicSession final : public Connection, public std::enable_shared_from_thi
     read_next();
   }
 
-  // A client speaking plain HTTP to an HTTPS port (http:// typed for https://): one answer in plain text
-  // that says which address to use, then the connection closes.
+  // A client speaking plain HTTP to an HTTPS port (http:// typed for https://), or sending anything else
+  // that is no TLS handshake record (an SSLv2 hello, stray bytes): one answer in plain text that says
+  // which address to use, then the connection closes.
   void refuse_plain_http() {
     state_ = State::kWriting;
     keep_alive_ = false;
     constexpr std::string_view body =
-        "This server speaks HTTPS only: use https:// in the address (the request came as plain HTTP).\n";
+        "This server speaks HTTPS only: use https:// in the address (what came was not a TLS handshake).\n";
     out_.clear();
     append_response_head(out_, {400, reason(400), server_.options.server_name, kDefaultResponseContentType,
                                 nullptr, body.size(), false});
