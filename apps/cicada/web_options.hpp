@@ -14,12 +14,12 @@ namespace cicada::app {
 struct CliOptions;
 
 struct WebOptions {
-  webui::UiListen server;          // --web-host, --web-port/-P, --web-auth, --tls-cert, --tls-key
-  bool autostart = false;          // --autostart: start the test at once with -u/-r/-t
-  double autoquit_s = -1;          // --autoquit S: quit S seconds after an autostarted test ends; <0: never
-  std::string html_file;           // --html FILE: write the HTML report at the end of each test
-  int metrics_port = -1;           // --metrics-port: headless runs serve /metrics there; -1: not; 0: any
-  bool class_picker = false;       // --class-picker: each test from the UI picks its user classes and shape
+  webui::UiListen server;     // --web-host, --web-port/-P, --web-auth, --tls-cert, --tls-key
+  bool autostart = false;     // --autostart: start the test at once with -u/-r/-t
+  double autoquit_s = -1;     // --autoquit S: quit S seconds after an autostarted test ends; <0: never
+  std::string html_file;      // --html FILE: write the HTML report at the end of each test
+  int metrics_port = -1;      // --metrics-port: headless runs serve /metrics there; -1: not; 0: any
+  bool class_picker = false;  // --class-picker: each test from the UI picks its user classes and shape
 };
 
 // Adds the server's flags (add_web_server_flags), --autostart, --autoquit, --html, --metrics-port and

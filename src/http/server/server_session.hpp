@@ -54,6 +54,7 @@ class BasicSession final : public Connection, public std::enable_shared_from_thi
   }
 
   Socket& socket() { return beast::get_lowest_layer(stream_); }
+  const Socket& socket() const { return beast::get_lowest_layer(stream_); }
 
   // On the acceptor's thread, once the socket is connected: it counts as open from here.
   void accepted() {
@@ -98,43 +99,47 @@ class BasicSession final : public Connection, public std::enable_shared_from_thi
   bool idle() const override {
     // Closed (evicted, expired) but not yet destroyed: its handlers have not run. The cap must not choose
     // it again, or every connection of a burst "evicts" the same closed one.
-    if (!socket_is_open()) return false;
+    if (!socket().is_open()) return false;
     if (state_ == State::kSniffing) return buffer_.size() == 0;
     return state_ == State::kReading && buffer_.size() == 0 && parser_ && !parser_->got_some();
   }
 
   // The connection cap closes this idle connection to make room for a new one.
-  void evict() override {
-    beast::error_code ec;
-    socket().shutdown(tcp::socket::shutdown_both, ec);
-    socket().close(ec);
-  }
+  void evict() override { shutdown_and_close(); }
 
   // stop(): a connection waiting for a request is closed now; one writing an answer closes after it; a
   // stream ends now (its owner's writes fail from here on).
   void shutdown() override {
     if (state_ == State::kStreaming) return end_stream();
     if (state_ != State::kReading && state_ != State::kSniffing && state_ != State::kHandshaking) return;
-    beast::error_code ec;
-    socket().shutdown(tcp::socket::shutdown_both, ec);
-    socket().close(ec);
+    shutdown_and_close();
   }
 
  private:
   enum class State { kSniffing, kHandshaking, kReading, kWriting, kClosing, kStreaming };
-
-  bool socket_is_open() const { return beast::get_lowest_layer(stream_).is_open(); }
 
   void close_now() {
     beast::error_code ignored;
     socket().close(ignored);
   }
 
+  // Both directions shut, then closed: what the cap, stop() and a stream's end do to a connection.
+  void shutdown_and_close() {
+    beast::error_code ignored;
+    socket().shutdown(tcp::socket::shutdown_both, ignored);
+    socket().close(ignored);
+  }
+
+  // The deadline of a connection's first request (its TLS handshake, or the HTTP/2 sniff, included).
+  std::chrono::milliseconds first_request_timeout() const {
+    return std::min(server_.options.request_timeout, server_.options.first_request_timeout);
+  }
+
   // TLS: the first read takes the client's first record (a ClientHello fits a typical first read; the
   // handshake reads the rest itself). The first request's deadline runs from here.
   void read_client_hello() {
     state_ = State::kSniffing;
-    expire_after(std::min(server_.options.request_timeout, server_.options.first_request_timeout));
+    expire_after(first_request_timeout());
     socket().async_read_some(
         buffer_.prepare(kSniffReadBytes),
         [self = shared_from_this()](beast::error_code ec, std::size_t n) { self->on_client_hello(ec, n); });
@@ -192,7 +197,7 @@ class BasicSession final : public Connection, public std::enable_shared_from_thi
   // The first read of a connection when HTTP/2 is on: HTTP/1.1 unless the bytes are the HTTP/2 preface.
   void sniff() {
     state_ = State::kSniffing;
-    expire_after(std::min(server_.options.request_timeout, server_.options.first_request_timeout));
+    expire_after(first_request_timeout());
     sniff_more();
   }
 
@@ -221,9 +226,7 @@ class BasicSession final : public Connection, public std::enable_shared_from_thi
   }
 
   void read_request() {
-    auto timeout = server_.options.request_timeout;
-    if (requests_ == 0) timeout = std::min(timeout, server_.options.first_request_timeout);
-    expire_after(timeout);
+    expire_after(requests_ == 0 ? first_request_timeout() : server_.options.request_timeout);
     read_next();
   }
 
@@ -499,9 +502,7 @@ class BasicSession final : public Connection, public std::enable_shared_from_thi
     if (state_ != State::kStreaming) return;
     state_ = State::kClosing;
     channel_->mark_closed();
-    beast::error_code ec;
-    socket().shutdown(tcp::socket::shutdown_both, ec);
-    socket().close(ec);
+    shutdown_and_close();
   }
 
   // Half-close, then discard what the client still sends for a moment: closing a socket with unread data
