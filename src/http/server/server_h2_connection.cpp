@@ -41,10 +41,11 @@ class H2Connection final : public Connection,
       : server_(server),
         worker_(worker),
         socket_(std::move(socket)),
-        session_(std::in_place, limits_of(server.options), *this, worker.index) {
-    server_.connections.fetch_add(1, std::memory_order_relaxed);
-  }
+        session_(std::in_place, limits_of(server.options), *this, worker.index) {}
 
+  // The connection was counted in server.connections when it was accepted; the session that handed it
+  // over no longer counts it, so this count is ours to end. (Counting it again here left one connection
+  // counted for every HTTP/2 connection ever served: the cap then saw a full server that was empty.)
   ~H2Connection() {
     session_.reset();  // finishes the exchanges still open, while this object is whole
     server_.connections.fetch_sub(1, std::memory_order_relaxed);

@@ -11,7 +11,8 @@
 namespace cicada::http::server_detail {
 
 // On the worker's thread. received: the bytes read so far (the preface, perhaps more); deadline: the
-// first request's, already running. The connection counts itself in server.connections from here.
+// first request's, already running. The connection, counted in server.connections when it was accepted,
+// is uncounted when the HTTP/2 connection ends.
 void serve_h2(HttpServer::Impl& server, Worker& worker, Socket socket, std::string_view received,
               MonoTime deadline);
 

@@ -221,7 +221,7 @@ class BasicSession final : public Connection, public std::enable_shared_from_thi
     if (got.substr(0, common) != kH2ClientPreface.substr(0, common)) return read_next();
     if (got.size() < kH2ClientPreface.size()) return sniff_more();
     state_ = State::kClosing;
-    counted_ = false;  // the HTTP/2 connection counts itself from here
+    counted_ = false;  // the HTTP/2 connection ends the count from here
     if constexpr (!kTls) serve_h2(server_, worker_, std::move(stream_), got, deadline_);
   }
 

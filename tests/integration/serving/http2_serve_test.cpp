@@ -385,6 +385,8 @@ TEST_F(Http2Serve, AnIdleConnectionAfterThePrefaceIsClosedLikeAnIdleHttp11One) {
   ASSERT_TRUE(got);
   ASSERT_FALSE(frames_of(*got).empty());
   EXPECT_EQ(frames_of(*got).front().first, NGHTTP2_SETTINGS);
+  // Counted once, uncounted once: each HTTP/2 connection left one counted for the cap before.
+  EXPECT_TRUE(cicada::testing::eventually([&] { return model_.server->connections() == 0; }));
 }
 
 TEST_F(Http2Serve, StopSendsGoawayToAnIdleConnectionAndEndsWithoutWaitingForTheGrace) {
