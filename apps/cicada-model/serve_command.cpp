@@ -183,8 +183,9 @@ std::function<int()> add_serve_command(CLI::App& app) {
                   "Also serve the Open Inference Protocol v2 over gRPC on this port (0: any free port, "
                   "printed at start; default: no gRPC). Same validation, limits and /metrics as REST")
       ->check(CLI::Range(0, 65535));
-  cmd->add_flag("--no-http2", options->no_http2,
-                "Serve HTTP/1.1 only: do not answer HTTP/2 with prior knowledge (h2c) on the REST port");
+  cmd->add_flag(
+      "--no-http2", options->no_http2,
+      "Serve HTTP/1.1 only: no HTTP/2 with prior knowledge (h2c), nor by ALPN over TLS, on the REST port");
   CLI::Option* tls_cert = cmd->add_option(
       "--tls-cert", options->server.tls_cert_file,
       "Serve the REST API over HTTPS (HTTP/1.1) with this PEM certificate (its chain after it); "

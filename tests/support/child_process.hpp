@@ -49,6 +49,12 @@ class TempDir {
 
 std::string read_file(const std::filesystem::path& p);
 
+// What a shell command prints on stdout (run by /bin/sh; "" when it cannot start). For tests that drive a
+// real third-party client (curl, h2load, nghttp) and check its words.
+std::string command_output(const std::string& shell_command);
+// The program is on PATH (a test of a third-party client skips without it).
+bool have_program(const std::string& name);
+
 // Paths of the built binaries and the source tree (set by CMake for every test binary).
 std::filesystem::path binary(const std::string& relative);  // e.g. "apps/cicada/cicada"
 std::filesystem::path source(const std::string& relative);  // e.g. "examples/health.yaml"

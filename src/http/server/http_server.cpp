@@ -88,7 +88,8 @@ Result<void> HttpServer::start() {
   Impl& s = *impl_;
   if (s.started) return make_error("server already started");
   if (!s.options.tls_cert_file.empty() || !s.options.tls_key_file.empty()) {
-    auto tls = server_detail::load_server_tls(s.options.tls_cert_file, s.options.tls_key_file);
+    auto tls =
+        server_detail::load_server_tls(s.options.tls_cert_file, s.options.tls_key_file, s.options.http2);
     if (!tls) return tls.error();
     s.tls = std::move(*tls);
   }

@@ -44,17 +44,19 @@ struct ServerOptions {
   // A streaming response (ServerResponse::on_stream) whose client has not read this many queued bytes is
   // closed: a stalled browser tab must not grow the server's memory.
   std::size_t max_stream_pending_bytes = 1 << 20;
-  // HTTP/2 cleartext with prior knowledge (h2c) on the same port: a connection whose first bytes are the
-  // HTTP/2 client preface is served by server_h2_connection.cpp, its streams by the same routes and limits.
+  // HTTP/2 on the same port: with prior knowledge (h2c), a connection whose first bytes are the HTTP/2
+  // client preface; over TLS, a client that offers "h2" by ALPN. Served by server_h2_connection.cpp, its
+  // streams by the same routes and limits.
   // Off here (the web UI streams, which HTTP/2 does not serve); cicada-model serve turns it on.
   bool http2 = false;
   // SETTINGS_MAX_CONCURRENT_STREAMS: streams one HTTP/2 connection may have open at once.
   std::uint32_t http2_max_streams = 100;
   // HTTPS: PEM files of the certificate (its chain after it) and its private key, both or neither. With
-  // them every connection is TLS (1.2 or 1.3) and HTTP/1.1; a plain HTTP request gets a 400 that says to
-  // use https://. start() fails with a readable message when a file cannot be read or the key does not
-  // match the certificate. An open TLS connection holds ~58 KiB more than a plain one (Asio's TLS record
-  // and BIO buffers; bench/serve/connection_memory.py), so max_connections bounds that memory too.
+  // them every connection is TLS (1.2 or 1.3), HTTP/1.1 or (http2, by ALPN) HTTP/2; a plain HTTP request
+  // gets a 400 that says to use https://. start() fails with a readable message when a file cannot be
+  // read or the key does not match the certificate. An open TLS connection holds ~58 KiB more than a plain
+  // one (Asio's TLS record and BIO buffers; bench/serve/connection_memory.py), so max_connections bounds
+  // that memory too.
   std::string tls_cert_file;
   std::string tls_key_file;
 };

@@ -1,5 +1,6 @@
-// One HTTP/2 connection on a worker: reads feed the H2ServerSession, its output is written back, one read
-// and one write at a time; its requests go through dispatch_request like HTTP/1.1 ones.
+// One HTTP/2 connection on a worker, over the plain socket (h2c) or TLS: reads feed the H2ServerSession,
+// its output is written back, one read and one write at a time; its requests go through dispatch_request
+// like HTTP/1.1 ones.
 // g++ 12 at -O2 reports a "potential null pointer dereference" inside Asio's scheduler once it is inlined
 // here (boost/asio/detail/impl/scheduler.ipp:325, a false positive). The check is middle-end, so it cannot
 // be scoped to the includes; it is off for this file only.
@@ -11,6 +12,7 @@
 #include <boost/asio/write.hpp>
 #include <memory>
 #include <optional>
+#include <type_traits>
 
 #include "http/server/server_dispatch.hpp"
 #include "http/server/server_h2_session.hpp"
@@ -33,14 +35,19 @@ H2Limits limits_of(const ServerOptions& o) {
 // Frames written per write: a large response goes out in pieces, the others' frames between them.
 constexpr std::size_t kWriteChunk = 64 * 1024;
 
+// Stream: the socket (h2c) or the TLS stream over it.
+template <class Stream>
 class H2Connection final : public Connection,
                            public H2Host,
-                           public std::enable_shared_from_this<H2Connection> {
+                           public std::enable_shared_from_this<H2Connection<Stream>> {
+  static constexpr bool kTls = !std::is_same_v<Stream, Socket>;
+  using std::enable_shared_from_this<H2Connection<Stream>>::shared_from_this;
+
  public:
-  H2Connection(HttpServer::Impl& server, Worker& worker, Socket socket)
+  H2Connection(HttpServer::Impl& server, Worker& worker, Stream stream)
       : server_(server),
         worker_(worker),
-        socket_(std::move(socket)),
+        stream_(std::move(stream)),
         session_(std::in_place, limits_of(server.options), *this, worker.index) {}
 
   // The connection was counted in server.connections when it was accepted; the session that handed it
@@ -64,14 +71,14 @@ class H2Connection final : public Connection,
     if (now < deadline_) return;
     deadline_ = MonoTime::max();
     beast::error_code ec;
-    socket_.close(ec);
+    socket().close(ec);
   }
 
-  bool idle() const override { return !writing_ && !closing_ && socket_.is_open() && session_->idle(); }
+  bool idle() const override { return !writing_ && !closing_ && socket().is_open() && session_->idle(); }
 
   void evict() override {
     beast::error_code ec;
-    socket_.shutdown(tcp::socket::shutdown_both, ec);
+    socket().shutdown(tcp::socket::shutdown_both, ec);
     close();  // closing_: not idle from here, so the cap never chooses it twice
   }
 
@@ -99,12 +106,17 @@ class H2Connection final : public Connection,
   }
 
  private:
+  Socket& socket() { return beast::get_lowest_layer(stream_); }
+  const Socket& socket() const { return beast::get_lowest_layer(stream_); }
+
   void read() {
-    if (reading_) return;
+    if (reading_ || tls_closing_) return;
     reading_ = true;
-    socket_.async_read_some(asio::buffer(in_),
+    stream_.async_read_some(asio::buffer(in_),
                             [self = shared_from_this()](beast::error_code ec, std::size_t n) {
                               self->reading_ = false;
+                              if (self->tls_closing_)
+                                return self->send_close_notify();  // finish() cancelled this read
                               if (ec) return self->close();
                               if (self->closing_)
                                 return self->read();  // draining after our GOAWAY: discarded
@@ -128,7 +140,7 @@ class H2Connection final : public Connection,
       return;
     }
     writing_ = true;
-    asio::async_write(socket_, asio::buffer(out_),
+    asio::async_write(stream_, asio::buffer(out_),
                       [self = shared_from_this()](beast::error_code ec, std::size_t) {
                         self->writing_ = false;
                         if (ec) return self->close();
@@ -148,29 +160,63 @@ class H2Connection final : public Connection,
     deadline_ = deadline;
   }
 
-  // Everything said (a GOAWAY perhaps): half-close, and discard what the client still sends for a moment,
-  // so the kernel does not answer its bytes with a reset that destroys our last frames unread.
+  static constexpr std::chrono::milliseconds kClosingGrace{500};
+
+  // Everything said (a GOAWAY perhaps): over TLS a close_notify first, then half-close, and discard what
+  // the client still sends for a moment, so the kernel does not answer its bytes with a reset that
+  // destroys our last frames unread.
   void finish() {
     if (closed_) return;
     closing_ = true;
     closed_ = true;
+    deadline_ = mono_now() + kClosingGrace;
+    if constexpr (kTls) {
+      // Asio's TLS shutdown reads (the client's close_notify) as well as writes, so it must not run beside
+      // the connection's pending read: that read is cancelled first, and its handler sends it.
+      tls_closing_ = true;
+      if (!reading_) return send_close_notify();
+      beast::error_code ignored;
+      socket().cancel(ignored);
+      return;
+    }
+    half_close_and_drain();
+  }
+
+  void send_close_notify() {
+    if constexpr (kTls) {
+      stream_.async_shutdown(
+          [self = shared_from_this()](beast::error_code) { self->half_close_and_drain(); });
+    }
+  }
+
+  void half_close_and_drain() {
     beast::error_code ec;
-    socket_.shutdown(tcp::socket::shutdown_send, ec);
+    socket().shutdown(tcp::socket::shutdown_send, ec);
     if (ec) return close();
-    deadline_ = mono_now() + std::chrono::milliseconds(500);
-    read();
+    if constexpr (kTls) {
+      drain();  // below the TLS layer, which is shut
+    } else {
+      read();  // discards, closing_ being set
+    }
+  }
+
+  void drain() {
+    socket().async_read_some(asio::buffer(in_),
+                             [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                               if (!ec) self->drain();
+                             });
   }
 
   void close() {
     closing_ = true;
     closed_ = true;
     beast::error_code ec;
-    socket_.close(ec);
+    socket().close(ec);
   }
 
   HttpServer::Impl& server_;
   Worker& worker_;
-  Socket socket_;
+  Stream stream_;
   std::optional<H2ServerSession> session_;
   std::list<Connection*>::iterator registration_;
   MonoTime deadline_ = MonoTime::max();
@@ -181,14 +227,26 @@ class H2Connection final : public Connection,
   bool writing_ = false;
   bool closing_ = false;  // nothing more is fed to the session
   bool closed_ = false;   // the socket is shut (or half-shut): nothing more is written
+  bool tls_closing_ = false;  // TLS: the close_notify is being sent; nothing more is read through TLS
 };
+
+template <class Stream>
+void start_h2(HttpServer::Impl& server, Worker& worker, Stream stream, std::string_view received,
+              MonoTime deadline) {
+  auto connection = std::make_shared<H2Connection<Stream>>(server, worker, std::move(stream));
+  connection->start(received, deadline);
+}
 
 }  // namespace
 
 void serve_h2(HttpServer::Impl& server, Worker& worker, Socket socket, std::string_view received,
               MonoTime deadline) {
-  auto connection = std::make_shared<H2Connection>(server, worker, std::move(socket));
-  connection->start(received, deadline);
+  start_h2(server, worker, std::move(socket), received, deadline);
+}
+
+void serve_h2(HttpServer::Impl& server, Worker& worker, TlsStream stream, std::string_view received,
+              MonoTime deadline) {
+  start_h2(server, worker, std::move(stream), received, deadline);
 }
 
 }  // namespace cicada::http::server_detail

@@ -31,8 +31,9 @@ inline bool is_http_parse_error(const beast::error_code& ec) {
 // Stream is the socket itself (plain HTTP) or Asio's TLS stream over it (ServerOptions::tls_cert_file,
 // server_tls.hpp): a template rather than a virtual stream, so the plain hot path pays nothing for TLS.
 // Over TLS the connection's first bytes must be a TLS handshake record: anything else is a client
-// speaking plain HTTP to an HTTPS port, answered 400 in plain text with the address to use. HTTP/2 is
-// served on plain connections only (no ALPN is offered over TLS).
+// speaking plain HTTP to an HTTPS port, answered 400 in plain text with the address to use. With
+// ServerOptions::http2, a TLS client that chooses "h2" by ALPN is handed to serve_h2 after the handshake
+// (over TLS, HTTP/2 is only ever chosen that way: RFC 9113 §3.2).
 template <class Stream>
 class BasicSession final : public Connection, public std::enable_shared_from_this<BasicSession<Stream>> {
   static constexpr bool kTls = !std::is_same_v<Stream, Socket>;
@@ -168,6 +169,11 @@ class BasicSession final : public Connection, public std::enable_shared_from_thi
     // handshake for the first decrypting read).
     buffer_.consume(used);
     tls_up_ = true;
+    if (server_.options.http2 && negotiated_h2(stream_.native_handle())) {
+      state_ = State::kClosing;
+      counted_ = false;  // the HTTP/2 connection ends the count from here
+      return serve_h2(server_, worker_, std::move(stream_), {}, deadline_);
+    }
     // The first request's deadline, set by read_client_hello, keeps running: a slow handshake does not
     // earn a second first-request timeout.
     read_next();

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <string_view>
 
 namespace cicada::http::server_detail {
 
@@ -29,11 +30,45 @@ Result<void> check_readable(const std::string& file, const char* what) {
   return {};
 }
 
+constexpr std::string_view kH2 = "h2";
+constexpr std::string_view kHttp11 = "http/1.1";
+
+// Points out at name in the client's ALPN list (length-prefixed names, RFC 7301 §3.1) when it is there.
+bool find_protocol(std::string_view name, const unsigned char* list, unsigned int size,
+                   const unsigned char** out, unsigned char* out_size) {
+  for (unsigned int at = 0; at < size;) {
+    const unsigned int length = list[at];
+    if (length == 0 || at + 1 + length > size) return false;  // malformed: OpenSSL refuses it before us
+    if (std::string_view(reinterpret_cast<const char*>(list + at + 1), length) == name) {
+      *out = list + at + 1;
+      *out_size = static_cast<unsigned char>(length);
+      return true;
+    }
+    at += 1 + length;
+  }
+  return false;
+}
+
+template <bool kOfferH2>
+int select_protocol(SSL*, const unsigned char** out, unsigned char* out_size, const unsigned char* list,
+                    unsigned int size, void*) {
+  if (kOfferH2 && find_protocol(kH2, list, size, out, out_size)) return SSL_TLSEXT_ERR_OK;
+  if (find_protocol(kHttp11, list, size, out, out_size)) return SSL_TLSEXT_ERR_OK;
+  return SSL_TLSEXT_ERR_NOACK;
+}
+
 }  // namespace
+
+bool negotiated_h2(ssl_st* connection) {
+  const unsigned char* chosen = nullptr;
+  unsigned int size = 0;
+  SSL_get0_alpn_selected(connection, &chosen, &size);
+  return chosen != nullptr && std::string_view(reinterpret_cast<const char*>(chosen), size) == kH2;
+}
 
 void TlsContextDelete::operator()(ssl::context* context) const { delete context; }
 
-Result<TlsContext> load_server_tls(const std::string& cert_file, const std::string& key_file) {
+Result<TlsContext> load_server_tls(const std::string& cert_file, const std::string& key_file, bool offer_h2) {
   if (cert_file.empty() || key_file.empty())
     return make_error("HTTPS needs both a certificate and its private key (--tls-cert and --tls-key)");
   if (auto r = check_readable(cert_file, "certificate"); !r) return r.error();
@@ -43,6 +78,11 @@ Result<TlsContext> load_server_tls(const std::string& cert_file, const std::stri
                        ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
   // A client asking for TLS 1.2 renegotiations over and over would make the worker redo handshakes.
   SSL_CTX_set_options(context->native_handle(), SSL_OP_NO_RENEGOTIATION);
+  // The server's order of TLS 1.2 cipher suites (OpenSSL's default: forward-secret AEAD suites first), not
+  // the client's: HTTP/2 over TLS 1.2 forbids the older ones (RFC 9113 §9.2.2) that a client may list first.
+  SSL_CTX_set_options(context->native_handle(), SSL_OP_CIPHER_SERVER_PREFERENCE);
+  SSL_CTX_set_alpn_select_cb(context->native_handle(),
+                             offer_h2 ? select_protocol<true> : select_protocol<false>, nullptr);
   // A key protected by a passphrase fails to load instead: a server must not stop to ask on a terminal.
   // The callback notes that it was asked, so the message can say why the key did not load.
   auto asked_passphrase = std::make_shared<bool>(false);

@@ -1,11 +1,14 @@
 // HTTPS on the generic server (ServerOptions::tls_cert_file/tls_key_file), over real loopback sockets
 // with OpenSSL as the client: requests on a kept-alive TLS connection, the limits and timeouts answered
 // over TLS, a plain HTTP request to the HTTPS port, handshakes that never come or fail, and start()'s
-// messages for identities it cannot use. The certificates are made by the openssl command per test.
+// messages for identities it cannot use; with HTTP/2 on, ALPN: "h2" chosen when offered (HTTP/2 frames,
+// a GOAWAY and a close_notify at stop), "http/1.1" otherwise. The certificates are made by the openssl
+// command per test.
 #include <gtest/gtest.h>
 
 #include <fstream>
 
+#include "h2_frames.hpp"
 #include "http/server/http_server.hpp"
 #include "raw_http.hpp"
 #include "server_fixture.hpp"
@@ -16,6 +19,10 @@ namespace cicada::http {
 namespace {
 
 using namespace std::chrono_literals;
+using test::frames_of;
+using test::goaway_code;
+using test::kH2EmptySettings;
+using test::kH2Preface;
 using test::make_request;
 using test::RawConnection;
 using test::round_trip;
@@ -33,10 +40,18 @@ class HttpsTest : public ServerTest {
     o.tls_key_file = path("self.key");
     return o;
   }
-  // The status of GET /hello on a new TLS connection that trusts the server's certificate (0: none).
-  int status_over_tls() {
+  ServerOptions h2_tls_options() {
+    ServerOptions o = tls_options();
+    o.http2 = true;
+    return o;
+  }
+  // The status of the answer to request (GET /hello) on a new TLS connection that trusts the server's
+  // certificate (0: none), offering alpn (ALPN's wire form); chosen: what the server chose by ALPN.
+  int status_over_tls(std::string_view alpn = {}, std::string* chosen = nullptr,
+                      const std::string& request = make_request("GET", "/hello")) {
     RawConnection c(port_);
-    if (!c.start_tls(path("self.pem")) || !c.send(make_request("GET", "/hello"))) return 0;
+    if (!c.start_tls(path("self.pem"), alpn) || !c.send(request)) return 0;
+    if (chosen != nullptr) *chosen = c.alpn_chosen();
     auto r = c.read_response();
     return r ? r->status : 0;
   }
@@ -176,6 +191,65 @@ TEST_F(HttpsTest, StopClosesIdleTlsConnections) {
   server_->stop();
   EXPECT_TRUE(c.wait_closed(10s));
   server_->wait();
+}
+
+constexpr std::string_view kOffersH2AndHttp11("\x02h2\x08http/1.1");
+
+TEST_F(HttpsTest, WithHttp2OnAClientThatOffersH2IsServedHttp2AndStopEndsItWithGoawayAndCloseNotify) {
+  start(h2_tls_options());
+  RawConnection c(port_);
+  ASSERT_TRUE(c.start_tls(path("self.pem"), kOffersH2AndHttp11));
+  EXPECT_EQ(c.alpn_chosen(), "h2");
+  ASSERT_TRUE(c.send(std::string(kH2Preface) + kH2EmptySettings));
+  auto first = c.read_some(5s);
+  ASSERT_TRUE(first);
+  ASSERT_FALSE(frames_of(*first).empty());
+  EXPECT_EQ(frames_of(*first).front().first, NGHTTP2_SETTINGS);
+  server_->stop();
+  auto rest = c.read_until_closed(10s);
+  ASSERT_TRUE(rest);
+  const auto code = goaway_code(*rest);
+  ASSERT_TRUE(code) << "no GOAWAY";
+  EXPECT_EQ(*code, 0u) << "NO_ERROR";
+  EXPECT_TRUE(c.got_close_notify());
+  server_->wait();
+}
+
+TEST_F(HttpsTest, AlpnChoosesHttp11WhenH2IsNotOfferedOrHttp2IsOff) {
+  start(h2_tls_options());
+  std::string chosen;
+  EXPECT_EQ(status_over_tls(std::string_view("\x08http/1.1"), &chosen), 200);
+  EXPECT_EQ(chosen, "http/1.1");
+  // Neither protocol offered: no ALPN in the answer, and HTTP/1.1.
+  EXPECT_EQ(status_over_tls(std::string_view("\x06spdy/3"), &chosen), 200);
+  EXPECT_EQ(chosen, "");
+  EXPECT_EQ(status_over_tls({}, &chosen), 200);
+  EXPECT_EQ(chosen, "");
+  start(tls_options());  // HTTP/2 off: "h2" is never chosen
+  EXPECT_EQ(status_over_tls(kOffersH2AndHttp11, &chosen), 200);
+  EXPECT_EQ(chosen, "http/1.1");
+}
+
+// Over TLS, HTTP/2 is chosen by ALPN only (RFC 9113 §3.2): the preface on a connection that did not choose
+// it is a malformed HTTP/1.1 request.
+TEST_F(HttpsTest, ThePrefaceWithoutAlpnH2IsAnHttp11BadRequest) {
+  start(h2_tls_options());
+  EXPECT_EQ(status_over_tls({}, nullptr, std::string(kH2Preface)), 400);
+}
+
+TEST_F(HttpsTest, AnHttp2ConnectionOverTlsWithoutARequestIsClosedAtTheFirstRequestTimeout) {
+  ServerOptions o = h2_tls_options();
+  o.first_request_timeout = 300ms;  // from the accept: the handshake and the first request share it
+  start(o);
+  RawConnection c(port_);
+  ASSERT_TRUE(c.start_tls(path("self.pem"), kOffersH2AndHttp11));
+  ASSERT_EQ(c.alpn_chosen(), "h2");
+  ASSERT_TRUE(c.send(std::string(kH2Preface) + kH2EmptySettings));
+  auto got = c.read_until_closed(10s);
+  ASSERT_TRUE(got);
+  ASSERT_FALSE(frames_of(*got).empty());
+  EXPECT_EQ(frames_of(*got).front().first, NGHTTP2_SETTINGS);
+  EXPECT_TRUE(testing::eventually([&] { return server_->connections() == 0; }));
 }
 
 TEST_F(HttpsTest, StartRefusesAnIdentityItCannotUseAndSaysWhy) {

@@ -61,8 +61,9 @@ class RawConnection {
   bool connected() const { return fd_ >= 0; }
 
   // A TLS handshake on the connection (blocking); from here every byte goes through it. The server's
-  // certificate must verify against ca_file and name 127.0.0.1. False when the handshake fails.
-  bool start_tls(const std::string& ca_file) {
+  // certificate must verify against ca_file and name 127.0.0.1. alpn: the protocols offered, in ALPN's
+  // wire form ("\x02h2\x08http/1.1"), none when empty. False when the handshake fails.
+  bool start_tls(const std::string& ca_file, std::string_view alpn = {}) {
     // OpenSSL writes with write(2): a server that already closed would raise SIGPIPE and end the test.
     std::signal(SIGPIPE, SIG_IGN);
     ctx_ = SSL_CTX_new(TLS_client_method());
@@ -75,7 +76,18 @@ class RawConnection {
     const timeval bound{10, 0};
     ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &bound, sizeof bound);
     SSL_set1_host(ssl_, "127.0.0.1");
+    if (!alpn.empty() && SSL_set_alpn_protos(ssl_, reinterpret_cast<const unsigned char*>(alpn.data()),
+                                             static_cast<unsigned>(alpn.size())) != 0)
+      return false;
     return SSL_connect(ssl_) == 1;
+  }
+
+  // The protocol the server chose by ALPN ("" when it chose none).
+  std::string alpn_chosen() const {
+    const unsigned char* chosen = nullptr;
+    unsigned int size = 0;
+    if (ssl_ != nullptr) SSL_get0_alpn_selected(ssl_, &chosen, &size);
+    return chosen == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(chosen), size);
   }
 
   // Over TLS: the server ended the connection with a close_notify (not a bare cut).

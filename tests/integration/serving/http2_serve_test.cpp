@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "client_fixture.hpp"
+#include "h2_frames.hpp"
 #include "model_api_fixture.hpp"
 #include "support/child_process.hpp"
 #include "support/eventually.hpp"
@@ -21,52 +22,14 @@
 namespace cicada::serving::test {
 namespace {
 
+using cicada::test::frames_of;
+using cicada::test::goaway_code;
+using cicada::test::kH2EmptySettings;
+using cicada::test::kH2Preface;
 using cicada::test::RawConnection;
+using cicada::testing::command_output;
+using cicada::testing::have_program;
 using namespace std::chrono_literals;
-
-constexpr std::string_view kPreface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
-
-// The frames of a byte string from the server: (type, error code for GOAWAY/RST_STREAM) in order.
-std::vector<std::pair<int, std::uint32_t>> frames_of(std::string_view bytes) {
-  std::vector<std::pair<int, std::uint32_t>> frames;
-  while (bytes.size() >= 9) {
-    const auto u8 = [&](std::size_t i) {
-      return static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i]));
-    };
-    const std::size_t length = (u8(0) << 16) | (u8(1) << 8) | u8(2);
-    const int type = static_cast<int>(u8(3));
-    if (bytes.size() < 9 + length) break;
-    std::uint32_t code = 0;
-    const std::size_t at = type == NGHTTP2_GOAWAY ? 9 + 4 : 9;
-    if ((type == NGHTTP2_GOAWAY || type == NGHTTP2_RST_STREAM) && length >= at - 9 + 4)
-      code = (u8(at) << 24) | (u8(at + 1) << 16) | (u8(at + 2) << 8) | u8(at + 3);
-    frames.emplace_back(type, code);
-    bytes.remove_prefix(9 + length);
-  }
-  return frames;
-}
-
-// The error code of the first GOAWAY among the frames.
-std::optional<std::uint32_t> goaway_code(std::string_view bytes) {
-  for (const auto& [type, code] : frames_of(bytes)) {
-    if (type == NGHTTP2_GOAWAY) return code;
-  }
-  return std::nullopt;
-}
-
-std::string run_command(const std::string& command) {
-  std::string out;
-  FILE* p = ::popen(command.c_str(), "r");
-  if (p == nullptr) return out;
-  char buf[4096];
-  while (std::size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-  ::pclose(p);
-  return out;
-}
-
-bool have(const char* program) {
-  return std::system((std::string("command -v ") + program + " > /dev/null 2>&1").c_str()) == 0;
-}
 
 class Http2Serve : public http::test::ClientTest {
  protected:
@@ -145,39 +108,39 @@ TEST_F(Http2Serve, CicadasHttp2ClientGetsTheSameAnswersAsOverHttp11OnOneConnecti
 }
 
 TEST_F(Http2Serve, CurlWithPriorKnowledgeGetsEveryAnswer) {
-  if (!have("curl") || run_command("curl --version").find("HTTP2") == std::string::npos)
+  if (!have_program("curl") || command_output("curl --version").find("HTTP2") == std::string::npos)
     GTEST_SKIP() << "no curl with HTTP/2";
   const std::string curl = "curl -sS --http2-prior-knowledge -o /dev/null -w '%{http_version} %{http_code}' ";
-  EXPECT_EQ(run_command(curl + url_ + "/health"), "2 200");
-  EXPECT_EQ(run_command(curl + url_ + "/nope"), "2 404");
+  EXPECT_EQ(command_output(curl + url_ + "/health"), "2 200");
+  EXPECT_EQ(command_output(curl + url_ + "/nope"), "2 404");
   const std::string json = "-H 'Content-Type: application/json' --data-binary ";
-  EXPECT_EQ(run_command(curl + json + "@" + CICADA_SOURCE_DIR + "/data/payload.json " + url_ + "/predict"),
+  EXPECT_EQ(command_output(curl + json + "@" + CICADA_SOURCE_DIR + "/data/payload.json " + url_ + "/predict"),
             "2 200");
-  EXPECT_EQ(run_command(curl + json + "'{\"age\": 1}' " + url_ + "/predict"), "2 400");
+  EXPECT_EQ(command_output(curl + json + "'{\"age\": 1}' " + url_ + "/predict"), "2 400");
   // The body as curl gets it, and HEAD: the GET head, no body.
-  EXPECT_EQ(run_command("curl -sS --http2-prior-knowledge " + url_ + "/health"), "OK");
-  EXPECT_EQ(run_command(curl + "-I " + url_ + "/health"), "2 200");
+  EXPECT_EQ(command_output("curl -sS --http2-prior-knowledge " + url_ + "/health"), "OK");
+  EXPECT_EQ(command_output(curl + "-I " + url_ + "/health"), "2 200");
   // And HTTP/1.1 still, on the same port.
   EXPECT_EQ(
-      run_command("curl -sS --http1.1 -o /dev/null -w '%{http_version} %{http_code}' " + url_ + "/health"),
+      command_output("curl -sS --http1.1 -o /dev/null -w '%{http_version} %{http_code}' " + url_ + "/health"),
       "1.1 200");
 }
 
 TEST_F(Http2Serve, H2loadMultiplexesManyStreamsPerConnection) {
-  if (!have("h2load")) GTEST_SKIP() << "no h2load (Debian nghttp2-client)";
+  if (!have_program("h2load")) GTEST_SKIP() << "no h2load (Debian nghttp2-client)";
   // 400 requests, 2 connections, 20 streams at once on each: a functional check, not a benchmark.
-  const std::string out = run_command("h2load -n 400 -c 2 -m 20 " + url_ + "/health 2>&1");
+  const std::string out = command_output("h2load -n 400 -c 2 -m 20 " + url_ + "/health 2>&1");
   EXPECT_NE(out.find("400 succeeded, 0 failed, 0 errored"), std::string::npos) << out;
   EXPECT_NE(out.find("status codes: 400 2xx"), std::string::npos) << out;
 }
 
 TEST_F(Http2Serve, NghttpSeesA413ThenTheStreamEndedWithoutError) {
-  if (!have("nghttp")) GTEST_SKIP() << "no nghttp (Debian nghttp2-client)";
+  if (!have_program("nghttp")) GTEST_SKIP() << "no nghttp (Debian nghttp2-client)";
   cicada::testing::TempDir dir;
   const auto body = dir.path() / "big.json";
   { std::ofstream(body) << std::string(200 * 1024, ' '); }
-  const std::string out = run_command("nghttp -v -d " + body.string() +
-                                      " -H 'content-type: application/json' " + url_ + "/predict 2>&1");
+  const std::string out = command_output("nghttp -v -d " + body.string() +
+                                         " -H 'content-type: application/json' " + url_ + "/predict 2>&1");
   EXPECT_NE(out.find(":status: 413"), std::string::npos) << out;
   EXPECT_NE(out.find("larger than the limit of 65536 bytes"), std::string::npos) << out;
   // The client is told to stop sending the rest (RFC 9113 §8.1), not that anything failed.
@@ -190,7 +153,7 @@ TEST_F(Http2Serve, GarbageAfterThePrefaceGetsGoawayAndTheServerServesOthers) {
                                    std::string_view("\x00\x00\x01\x00\x00\x00\x00\x00\x00x", 10)}) {
     RawConnection c(port_);
     ASSERT_TRUE(c.connected());
-    ASSERT_TRUE(c.send(std::string(kPreface) + std::string(garbage)));
+    ASSERT_TRUE(c.send(std::string(kH2Preface) + std::string(garbage)));
     auto got = c.read_until_closed(5s);
     ASSERT_TRUE(got) << "the connection stayed open";
     const auto code = goaway_code(*got);
@@ -380,7 +343,7 @@ TEST_F(Http2Serve, AStreamWhoseRequestNeverCompletesIsTimedOutWhileOthersAreServ
 TEST_F(Http2Serve, AnIdleConnectionAfterThePrefaceIsClosedLikeAnIdleHttp11One) {
   RawConnection idle(port_);
   ASSERT_TRUE(idle.connected());
-  ASSERT_TRUE(idle.send(std::string(kPreface) + std::string("\x00\x00\x00\x04\x00\x00\x00\x00\x00", 9)));
+  ASSERT_TRUE(idle.send(std::string(kH2Preface) + kH2EmptySettings));
   auto got = idle.read_until_closed(10s);  // the first-request timeout (500 ms here)
   ASSERT_TRUE(got);
   ASSERT_FALSE(frames_of(*got).empty());
@@ -392,7 +355,7 @@ TEST_F(Http2Serve, AnIdleConnectionAfterThePrefaceIsClosedLikeAnIdleHttp11One) {
 TEST_F(Http2Serve, StopSendsGoawayToAnIdleConnectionAndEndsWithoutWaitingForTheGrace) {
   RawConnection idle(port_);
   ASSERT_TRUE(idle.connected());
-  ASSERT_TRUE(idle.send(std::string(kPreface) + std::string("\x00\x00\x00\x04\x00\x00\x00\x00\x00", 9)));
+  ASSERT_TRUE(idle.send(std::string(kH2Preface) + kH2EmptySettings));
   // The server's SETTINGS: the connection is HTTP/2 before stop() comes.
   auto first = idle.read_some(5s);
   ASSERT_TRUE(first);
@@ -461,7 +424,7 @@ TEST_F(Http2Serve, WithHttp2OffThePrefaceIsAnHttp11BadRequest) {
   start(false);
   RawConnection c(port_);
   ASSERT_TRUE(c.connected());
-  ASSERT_TRUE(c.send(kPreface));
+  ASSERT_TRUE(c.send(kH2Preface));
   auto r = c.read_response();
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 400);

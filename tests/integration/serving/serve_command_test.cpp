@@ -11,6 +11,7 @@
 #include <fstream>
 #include <optional>
 
+#include "h2_frames.hpp"
 #include "model_api_fixture.hpp"
 
 namespace cicada::serving::test {
@@ -118,12 +119,12 @@ TEST(ServeCommand, RaisesItsSoftOpenFilesLimitToTheHardLimitAtStart) {
 // --no-http2 turns it off (the preface is then a malformed HTTP/1.1 request).
 TEST(ServeCommand, AnswersH2cByDefaultAndNotWithNoHttp2) {
   if (!std::filesystem::exists(model_binary())) GTEST_SKIP() << "not built: " << model_binary();
-  const std::string preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+  const std::string preface(cicada::test::kH2Preface);
   {
     Served served;
     ASSERT_NE(served.port, 0) << served.first_line;
     cicada::test::RawConnection c(served.port);
-    ASSERT_TRUE(c.send(preface + std::string("\x00\x00\x00\x04\x00\x00\x00\x00\x00", 9)));
+    ASSERT_TRUE(c.send(preface + cicada::test::kH2EmptySettings));
     auto first = c.read_some(std::chrono::seconds(5));
     ASSERT_TRUE(first);
     ASSERT_GE(first->size(), 9u);

@@ -1,0 +1,96 @@
+// HTTP/2 over TLS on the model API's port: with a certificate (cicada-model serve --tls-cert/--tls-key) and
+// HTTP/2 on (its default), a client that offers "h2" by ALPN is served HTTP/2, one that does not HTTP/1.1,
+// on the same port. Driven by cicada's own --http2 client, curl and h2load (Debian nghttp2-client), each
+// verifying the server's certificate against the test's own CA file.
+#include "client_fixture.hpp"
+#include "model_api_fixture.hpp"
+#include "support/child_process.hpp"
+#include "support/pem_files.hpp"
+
+namespace cicada::serving::test {
+namespace {
+
+using cicada::testing::command_output;
+using cicada::testing::have_program;
+
+class Http2TlsServe : public http::test::ClientTest {
+ protected:
+  void SetUp() override {
+    cicada::testing::make_self_signed_pem(dir_, "IP:127.0.0.1");
+    http::ServerOptions options;
+    options.http2 = true;
+    options.tls_cert_file = pem_;
+    options.tls_key_file = (dir_.path() / "self.key").string();
+    model_.request_timeout = std::chrono::seconds(10);  // a handshake on a busy machine must not race it
+    model_.start(options);
+    url_ = "https://127.0.0.1:" + std::to_string(model_.server->port());
+  }
+
+  // curl's HTTP version and status for a request (curl ARGS URL+path), the certificate verified.
+  std::string curl(const std::string& args, const std::string& path) {
+    return command_output("curl -sS --cacert " + pem_ + " -o /dev/null -w '%{http_version} %{http_code}' " +
+                          args + " " + url_ + path + " 2>&1");
+  }
+
+  cicada::testing::TempDir dir_;
+  std::string pem_ = (dir_.path() / "self.pem").string();
+  ModelServer model_;
+  std::string url_;
+};
+
+TEST_F(Http2TlsServe, CicadasHttp2ClientIsServedHttp2OverTlsOnOneConnection) {
+  auto config = config_for(url_);
+  config.http2 = true;  // offers "h2" alone by ALPN: a server that does not choose it fails every request
+  config.ca_bundle = pem_;
+  use_config(config);
+  auto owned = make_client();
+  http::UserHttpClient& client = *owned;
+  run([&]() -> Task<> {
+    Response health = co_await client.get("/health");
+    EXPECT_EQ(health.status(), 200) << health.error();
+    EXPECT_EQ(health.text(), "OK");
+    Response good = co_await client.post_json("/predict", kPayload);
+    EXPECT_EQ(good.status(), 200) << good.error();
+    EXPECT_NE(good.text().find("\"diagnosis\""), std::string::npos) << good.text();
+    Response bad = co_await client.post_json("/predict", payload_with("age", "\"old\""));
+    EXPECT_EQ(bad.status(), 400);
+    // Past the 64 KiB limit, refused from content-length as over h2c and HTTP/1.1.
+    Response large = co_await client.post_json("/predict", std::string(65 * 1024, ' '));
+    EXPECT_EQ(large.status(), 413);
+    Response after = co_await client.get("/health");
+    EXPECT_EQ(after.status(), 200);
+    // /metrics counts these requests as it counts HTTP/1.1 ones.
+    Response metrics = co_await client.get("/metrics");
+    EXPECT_NE(metrics.text().find(R"(cicada_http_requests_total{route="/health",code="200"} 2)"),
+              std::string::npos)
+        << metrics.text();
+    EXPECT_NE(metrics.text().find(R"(cicada_http_requests_total{route="/predict",code="400"} 1)"),
+              std::string::npos)
+        << metrics.text();
+  }());
+  EXPECT_EQ(client.connections_opened(), 1u);
+}
+
+TEST_F(Http2TlsServe, CurlGetsHttp2WhenItAsksAndHttp11WhenItDoesNot) {
+  if (!have_program("curl") || command_output("curl --version").find("HTTP2") == std::string::npos)
+    GTEST_SKIP() << "no curl with HTTP/2";
+  EXPECT_EQ(curl("--http2", "/health"), "2 200");
+  EXPECT_EQ(curl("--http2", "/nope"), "2 404");
+  const std::string json = "-H 'Content-Type: application/json' --data-binary ";
+  EXPECT_EQ(curl("--http2 " + json + "@" + CICADA_SOURCE_DIR + "/data/payload.json", "/predict"), "2 200");
+  EXPECT_EQ(curl("--http2 " + json + "'{\"age\": 1}'", "/predict"), "2 400");
+  EXPECT_EQ(curl("--http1.1", "/health"), "1.1 200");
+  // TLS 1.2 too: HTTP/2 over it needs a forward-secret AEAD suite (RFC 9113 §9.2.2), which the server picks.
+  EXPECT_EQ(curl("--http2 --tls-max 1.2", "/health"), "2 200");
+}
+
+TEST_F(Http2TlsServe, H2loadMultiplexesStreamsOverTls) {
+  if (!have_program("h2load")) GTEST_SKIP() << "no h2load (Debian nghttp2-client)";
+  // 400 requests, 2 connections, 20 streams at once on each: a functional check, not a benchmark.
+  const std::string out = command_output("h2load -n 400 -c 2 -m 20 " + url_ + "/health 2>&1");
+  EXPECT_NE(out.find("Application protocol: h2"), std::string::npos) << out;
+  EXPECT_NE(out.find("400 succeeded, 0 failed, 0 errored"), std::string::npos) << out;
+}
+
+}  // namespace
+}  // namespace cicada::serving::test
