@@ -53,7 +53,9 @@ struct ServerOptions {
   std::uint32_t http2_max_streams = 100;
   // HTTPS: PEM files of the certificate (its chain after it) and its private key, both or neither. With
   // them every connection is TLS (1.2 or 1.3), HTTP/1.1 or (http2, by ALPN) HTTP/2; a plain HTTP request
-  // gets a 400 that says to use https://. start() fails with a readable message when a file cannot be
+  // gets a 400 that says to use https://. A connection the server ends after an answer (Connection: close,
+  // a streamed response its owner closed, HTTP/2 when done) sends a TLS close_notify first, so a client can
+  // tell a whole body from a cut one. start() fails with a readable message when a file cannot be
   // read or the key does not match the certificate. An open TLS connection holds ~58 KiB more than a plain
   // one (Asio's TLS record and BIO buffers; bench/serve/connection_memory.py), so max_connections bounds
   // that memory too.

@@ -15,12 +15,13 @@ namespace cicada::http::server_detail {
 using TlsStream = asio::ssl::stream<Socket>;
 
 // On the worker's thread. received: the bytes read so far (the preface, perhaps more); deadline: the
-// first request's, already running. The connection, counted in server.connections when it was accepted,
-// is uncounted when the HTTP/2 connection ends.
+// first request's, already running. counted: the handing session's "this connection is in
+// server.connections" (set at the accept), cleared once the HTTP/2 connection exists and holds that count
+// (it is uncounted when the HTTP/2 connection ends; if making it fails, the session still holds it).
 // h2c: the socket after the preface was sniffed; TLS: the stream after a handshake that chose "h2".
 void serve_h2(HttpServer::Impl& server, Worker& worker, Socket socket, std::string_view received,
-              MonoTime deadline);
+              MonoTime deadline, bool& counted);
 void serve_h2(HttpServer::Impl& server, Worker& worker, TlsStream stream, std::string_view received,
-              MonoTime deadline);
+              MonoTime deadline, bool& counted);
 
 }  // namespace cicada::http::server_detail

@@ -171,8 +171,7 @@ class BasicSession final : public Connection, public std::enable_shared_from_thi
     tls_up_ = true;
     if (server_.options.http2 && negotiated_h2(stream_.native_handle())) {
       state_ = State::kClosing;
-      counted_ = false;  // the HTTP/2 connection ends the count from here
-      return serve_h2(server_, worker_, std::move(stream_), {}, deadline_);
+      return serve_h2(server_, worker_, std::move(stream_), {}, deadline_, counted_);
     }
     // The first request's deadline, set by read_client_hello, keeps running: a slow handshake does not
     // earn a second first-request timeout.
@@ -227,8 +226,7 @@ class BasicSession final : public Connection, public std::enable_shared_from_thi
     if (got.substr(0, common) != kH2ClientPreface.substr(0, common)) return read_next();
     if (got.size() < kH2ClientPreface.size()) return sniff_more();
     state_ = State::kClosing;
-    counted_ = false;  // the HTTP/2 connection ends the count from here
-    if constexpr (!kTls) serve_h2(server_, worker_, std::move(stream_), got, deadline_);
+    if constexpr (!kTls) serve_h2(server_, worker_, std::move(stream_), got, deadline_, counted_);
   }
 
   void read_request() {
@@ -482,9 +480,16 @@ class BasicSession final : public Connection, public std::enable_shared_from_thi
     on_write_accounting();
     if (ec || worker_.stopping) return end_stream();
     // A read that only completes when the client closes (or misbehaves): how a stream learns it is unread.
-    stream_.async_read_some(
-        asio::buffer(worker_.discard),
-        [self = shared_from_this()](beast::error_code, std::size_t) { self->end_stream(); });
+    stream_.async_read_some(asio::buffer(worker_.discard),
+                            [self = shared_from_this()](beast::error_code read_ec, std::size_t) {
+                              if (self->close_notify_after_watch_) {
+                                // end_stream() cancelled it; another error leaves no TLS to shut down.
+                                if (!read_ec || read_ec == asio::error::operation_aborted)
+                                  return self->close_gracefully();
+                                return self->close_now();
+                              }
+                              self->end_stream();
+                            });
     start(channel_);
     flush_stream();
   }
@@ -507,6 +512,20 @@ class BasicSession final : public Connection, public std::enable_shared_from_thi
   void end_stream() {
     if (state_ != State::kStreaming) return;
     state_ = State::kClosing;
+    if constexpr (kTls) {
+      // The owner ended the stream: the end of the connection is the end of the body, which over TLS a
+      // close_notify must mark (without one, OpenSSL 3 clients such as Python's read an unexpected EOF:
+      // a truncated body). TLS shutdown must not run beside the stream's watching read, so that read is
+      // cancelled first and its handler closes.
+      if (channel_->completed() && !worker_.stopping) {
+        channel_->mark_closed();
+        close_notify_after_watch_ = true;
+        expire_after(kClosingGrace);
+        beast::error_code ignored;
+        socket().cancel(ignored);
+        return;
+      }
+    }
     channel_->mark_closed();
     shutdown_and_close();
   }
@@ -583,6 +602,7 @@ class BasicSession final : public Connection, public std::enable_shared_from_thi
   std::shared_ptr<StreamChannel> channel_;  // streaming responses only
   std::string stream_out_;                  // the bytes being written to a stream
   bool stream_writing_ = false;
+  bool close_notify_after_watch_ = false;  // TLS: a finished stream closes once its watching read ends
 };
 
 using Session = BasicSession<Socket>;

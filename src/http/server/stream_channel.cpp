@@ -13,6 +13,7 @@ bool StreamChannel::write(std::string_view bytes) {
   if (pending_.size() + bytes.size() > max_pending_) {
     // The reader is too slow: end the stream after what is queued rather than buffer without bound.
     closed_ = true;
+    cut_ = true;
   } else {
     pending_.append(bytes);
   }
@@ -49,6 +50,7 @@ bool StreamChannel::take(std::string& out) {
 
 void StreamChannel::mark_closed() {
   std::lock_guard lock(mutex_);
+  if (!drained_) cut_ = true;  // something the owner wrote, or its close(), was never taken
   closed_ = true;
   drained_ = true;
   pending_.clear();
@@ -57,6 +59,11 @@ void StreamChannel::mark_closed() {
 bool StreamChannel::finished() const {
   std::lock_guard lock(mutex_);
   return drained_;
+}
+
+bool StreamChannel::completed() const {
+  std::lock_guard lock(mutex_);
+  return drained_ && !cut_;
 }
 
 }  // namespace cicada::http

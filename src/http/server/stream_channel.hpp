@@ -29,6 +29,9 @@ class StreamChannel final : public ResponseStream {
   void mark_closed();
   // close() was called (or the channel overflowed) and take() returned everything queued before.
   bool finished() const;
+  // Finished because the owner called close(), not because the channel overflowed or was marked closed:
+  // the body is whole.
+  bool completed() const;
 
  private:
   mutable std::mutex mutex_;
@@ -38,6 +41,7 @@ class StreamChannel final : public ResponseStream {
   bool wake_armed_ = true;  // true: the next write must wake the worker
   bool closed_ = false;     // no more writes accepted
   bool drained_ = false;    // closed and everything taken
+  bool cut_ = false;        // ended by an overflow, or by mark_closed() before the owner's end was taken
 };
 
 }  // namespace cicada::http

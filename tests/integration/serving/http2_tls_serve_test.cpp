@@ -1,7 +1,7 @@
 // HTTP/2 over TLS on the model API's port: with a certificate (cicada-model serve --tls-cert/--tls-key) and
 // HTTP/2 on (its default), a client that offers "h2" by ALPN is served HTTP/2, one that does not HTTP/1.1,
-// on the same port. Driven by cicada's own --http2 client, curl and h2load (Debian nghttp2-client), each
-// verifying the server's certificate against the test's own CA file.
+// on the same port. Driven by cicada's own --http2 client and curl (both verifying the server's certificate
+// against the test's own file), h2load (Debian nghttp2-client) and openssl s_client.
 #include "client_fixture.hpp"
 #include "model_api_fixture.hpp"
 #include "support/child_process.hpp"
@@ -80,8 +80,20 @@ TEST_F(Http2TlsServe, CurlGetsHttp2WhenItAsksAndHttp11WhenItDoesNot) {
   EXPECT_EQ(curl("--http2 " + json + "@" + CICADA_SOURCE_DIR + "/data/payload.json", "/predict"), "2 200");
   EXPECT_EQ(curl("--http2 " + json + "'{\"age\": 1}'", "/predict"), "2 400");
   EXPECT_EQ(curl("--http1.1", "/health"), "1.1 200");
-  // TLS 1.2 too: HTTP/2 over it needs a forward-secret AEAD suite (RFC 9113 §9.2.2), which the server picks.
   EXPECT_EQ(curl("--http2 --tls-max 1.2", "/health"), "2 200");
+}
+
+// HTTP/2 over TLS 1.2 needs a forward-secret AEAD suite (RFC 9113 §9.2.2): the server chooses in its own
+// order, so a client that lists a CBC suite first still gets GCM.
+TEST_F(Http2TlsServe, OverTls12TheServerChoosesAnAeadSuiteForH2WhateverTheClientListsFirst) {
+  if (!have_program("openssl")) GTEST_SKIP() << "no openssl command";
+  const std::string out =
+      command_output("openssl s_client -connect 127.0.0.1:" + std::to_string(model_.server->port()) +
+                     " -tls1_2 -alpn h2 -CAfile " + pem_ +
+                     " -cipher 'ECDHE-ECDSA-AES128-SHA:ECDHE-RSA-AES128-SHA:ECDHE-ECDSA-AES128-GCM-SHA256:"
+                     "ECDHE-RSA-AES128-GCM-SHA256' < /dev/null 2>&1");
+  EXPECT_NE(out.find("ALPN protocol: h2"), std::string::npos) << out;
+  EXPECT_NE(out.find("Cipher is ECDHE-ECDSA-AES128-GCM-SHA256"), std::string::npos) << out;
 }
 
 TEST_F(Http2TlsServe, H2loadMultiplexesStreamsOverTls) {
