@@ -71,7 +71,9 @@ int run_serve(const ServeOptions& options) {
                                             grpc_threads,
                                             server_options.max_inflight,
                                             server_options.max_body_bytes,
-                                            server_options.shutdown_grace};
+                                            server_options.shutdown_grace,
+                                            server_options.tls_cert_file,
+                                            server_options.tls_key_file};
     grpc = std::make_unique<serving::GrpcInferenceServer>(grpc_options, *model, router, &metrics,
                                                           server_options.threads, cost);
   }
@@ -99,7 +101,8 @@ int run_serve(const ServeOptions& options) {
       fmt::print(stderr, "cicada-model: {}\n", started.error().message);
       return 1;
     }
-    fmt::print("cicada-model: serving {} over gRPC on {}\n", model->name(), grpc->address());
+    fmt::print("cicada-model: serving {} over gRPC on {}{}\n", model->name(), grpc->address(),
+               grpc->tls() ? fmt::format(" with TLS (grpcs://{})", grpc->address()) : "");
   }
 #endif
   std::fflush(stdout);
@@ -188,8 +191,8 @@ std::function<int()> add_serve_command(CLI::App& app) {
       "Serve HTTP/1.1 only: no HTTP/2 with prior knowledge (h2c), nor by ALPN over TLS, on the REST port");
   CLI::Option* tls_cert = cmd->add_option(
       "--tls-cert", options->server.tls_cert_file,
-      "Serve the REST API over HTTPS (HTTP/1.1) with this PEM certificate (its chain after it); "
-      "needs --tls-key. The gRPC port stays plain");
+      "Serve the REST API over HTTPS (HTTP/1.1, or HTTP/2 by ALPN) with this PEM certificate (its chain "
+      "after it), and the --grpc-port over TLS too; needs --tls-key");
   CLI::Option* tls_key =
       cmd->add_option("--tls-key", options->server.tls_key_file,
                       "The PEM private key of --tls-cert (without a passphrase); needs --tls-cert");

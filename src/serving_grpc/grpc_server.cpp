@@ -16,7 +16,9 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <fstream>
 #include <mutex>
+#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -305,6 +307,29 @@ grpc::Status infer(GrpcInferenceServer::Impl& s, const ModelInferRequest& in, Mo
   return model_infer(s.model, in, out);
 }
 
+Result<std::string> read_pem(const std::string& file, const char* what) {
+  std::ifstream in(file, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (!in || text.str().empty())
+    return make_error(fmt::format("cannot read the TLS {} {} for the gRPC port", what, file));
+  return text.str();
+}
+
+// Plaintext, or TLS with the identity of the options' files.
+Result<std::shared_ptr<grpc::ServerCredentials>> credentials_of(const GrpcServerOptions& o) {
+  if (o.tls_cert_file.empty() && o.tls_key_file.empty()) return grpc::InsecureServerCredentials();
+  if (o.tls_cert_file.empty() || o.tls_key_file.empty())
+    return make_error("gRPC over TLS needs both a certificate and its private key");
+  auto cert = read_pem(o.tls_cert_file, "certificate");
+  if (!cert) return cert.error();
+  auto key = read_pem(o.tls_key_file, "private key");
+  if (!key) return key.error();
+  grpc::SslServerCredentialsOptions tls;
+  tls.pem_key_cert_pairs.push_back({*key, *cert});
+  return grpc::SslServerCredentials(tls);
+}
+
 }  // namespace
 
 void GrpcInferenceServer::Impl::serve(std::size_t index) {
@@ -342,8 +367,10 @@ Result<void> GrpcInferenceServer::start() {
   const bool v6 = s.options.host.find(':') != std::string::npos;
   const std::string where =
       fmt::format("{}{}{}:{}", v6 ? "[" : "", s.options.host, v6 ? "]" : "", s.options.port);
+  auto credentials = credentials_of(s.options);
+  if (!credentials) return credentials.error();
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(where, grpc::InsecureServerCredentials(), &s.bound_port);
+  builder.AddListeningPort(where, *credentials, &s.bound_port);
   builder.RegisterService(&s.service);
   builder.SetMaxReceiveMessageSize(static_cast<int>(s.options.max_message_bytes));
   for (std::size_t i = 0; i < s.options.threads; ++i) s.queues.push_back(builder.AddCompletionQueue());
@@ -351,7 +378,9 @@ Result<void> GrpcInferenceServer::start() {
   if (!s.server || s.bound_port == 0) {
     s.queues.clear();
     s.server.reset();
-    return make_error(fmt::format("cannot listen for gRPC on {}", where));
+    return make_error(
+        fmt::format("cannot listen for gRPC on {}{}", where,
+                    tls() ? " (or its TLS certificate and key are not a usable PEM pair)" : ""));
   }
   s.started = true;
   for (std::size_t i = 0; i < s.options.threads; ++i) {
@@ -370,6 +399,8 @@ std::string GrpcInferenceServer::address() const {
   const bool v6 = h.find(':') != std::string::npos;
   return fmt::format("{}{}{}:{}", v6 ? "[" : "", h, v6 ? "]" : "", impl_->bound_port);
 }
+
+bool GrpcInferenceServer::tls() const { return !impl_->options.tls_cert_file.empty(); }
 
 std::size_t GrpcInferenceServer::inflight() const { return impl_->inflight.load(std::memory_order_relaxed); }
 

@@ -38,6 +38,11 @@ struct GrpcServerOptions {
   std::size_t max_inflight = 1024;
   std::size_t max_message_bytes = 1 << 20;
   std::chrono::milliseconds shutdown_grace{10000};
+  // TLS (a client dials grpcs://): PEM files of the certificate (its chain after it) and its private key,
+  // both or neither; without them the port is plaintext (h2c). cicada-model serve passes its
+  // --tls-cert/--tls-key, which the REST port has already checked (a readable pair that matches).
+  std::string tls_cert_file;
+  std::string tls_key_file;
 };
 
 class GrpcInferenceServer {
@@ -52,8 +57,9 @@ class GrpcInferenceServer {
 
   Result<void> start();
   std::uint16_t port() const;
-  // "127.0.0.1:PORT", what a gRPC client dials.
+  // "127.0.0.1:PORT", what a gRPC client dials (over TLS when tls() is true).
   std::string address() const;
+  bool tls() const;
   // Calls in progress (the in-flight gauge of this listener).
   std::size_t inflight() const;
 

@@ -1,6 +1,7 @@
 // The built `cicada-model serve --grpc-port 0`: prints the gRPC address beside the REST one, answers
 // ModelInfer from a real grpc++ client, counts the call in the REST port's /metrics, and still stops on
-// SIGTERM with exit 0. Skipped when the binary is not built in this tree.
+// SIGTERM with exit 0; with --tls-cert/--tls-key the gRPC port is TLS too, loaded by cicada over grpcs://.
+// Skipped when the binary is not built in this tree.
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -11,23 +12,45 @@
 #include "grpc_oip/plain_client.hpp"
 #include "model_api_fixture.hpp"
 #include "support/child_process.hpp"
+#include "support/csv_rows.hpp"
+#include "support/pem_files.hpp"
 
 namespace cicada::serving::test {
 namespace {
 
 using namespace std::chrono_literals;
 
-TEST(ServeGrpcCommand, ServesGrpcBesideRestAndCountsItInMetrics) {
-  const auto model_app = testing::binary("apps/cicada-model/cicada-model");
-  if (!std::filesystem::exists(model_app)) GTEST_SKIP() << "not built: " << model_app;
-  testing::TempDir dir;
-  const auto model_dir = dir.path() / "model";
-  testing::ChildProcess train({model_app.string(), "train", "--data",
-                               testing::source("data/heart-disease.csv"), "--out", model_dir.string()});
-  ASSERT_EQ(train.wait(60s), 0) << train.err();
+std::filesystem::path model_app() { return testing::binary("apps/cicada-model/cicada-model"); }
 
-  testing::ChildProcess serve({model_app.string(), "serve", "--model", model_dir.string(), "--port", "0",
-                               "--grpc-port", "0", "--threads", "1"});
+// A model trained into dir/model.
+void train_into(const testing::TempDir& dir) {
+  testing::ChildProcess train({model_app().string(), "train", "--data",
+                               testing::source("data/heart-disease.csv"), "--out",
+                               (dir.path() / "model").string()});
+  ASSERT_EQ(train.wait(60s), 0) << train.err();
+}
+
+std::vector<std::string> serve_argv(const testing::TempDir& dir, std::vector<std::string> more = {}) {
+  std::vector<std::string> argv{model_app().string(),
+                                "serve",
+                                "--model",
+                                (dir.path() / "model").string(),
+                                "--port",
+                                "0",
+                                "--grpc-port",
+                                "0",
+                                "--threads",
+                                "1"};
+  argv.insert(argv.end(), more.begin(), more.end());
+  return argv;
+}
+
+TEST(ServeGrpcCommand, ServesGrpcBesideRestAndCountsItInMetrics) {
+  if (!std::filesystem::exists(model_app())) GTEST_SKIP() << "not built: " << model_app();
+  testing::TempDir dir;
+  train_into(dir);
+
+  testing::ChildProcess serve(serve_argv(dir));
   auto out = serve.wait_for_output("over gRPC on", 20s);
   ASSERT_TRUE(out) << serve.out() << serve.err();
   std::smatch rest, grpc_at;
@@ -54,6 +77,62 @@ TEST(ServeGrpcCommand, ServesGrpcBesideRestAndCountsItInMetrics) {
   }
   EXPECT_NE(metrics.find(R"(route="/v2/models/heart-disease/infer",code="200"} 1)"), std::string::npos)
       << metrics;
+
+  serve.signal(SIGTERM);
+  EXPECT_EQ(serve.wait(20s), 0) << serve.err();
+}
+
+TEST(ServeGrpcCommand, WithATlsCertificateTheGrpcPortIsTlsAndCicadaLoadsItOverGrpcs) {
+  if (!std::filesystem::exists(model_app())) GTEST_SKIP() << "not built: " << model_app();
+  testing::TempDir dir;
+  train_into(dir);
+  testing::make_self_signed_pem(dir, "DNS:localhost,IP:127.0.0.1");
+  const std::string pem = (dir.path() / "self.pem").string();
+  testing::ChildProcess serve(
+      serve_argv(dir, {"--tls-cert", pem, "--tls-key", (dir.path() / "self.key").string()}));
+  auto out = serve.wait_for_output("over gRPC on", 20s);
+  ASSERT_TRUE(out) << serve.out() << serve.err();
+  std::smatch grpc_at;
+  ASSERT_TRUE(std::regex_search(*out, grpc_at,
+                                std::regex("over gRPC on 127\\.0\\.0\\.1:(\\d+) with TLS \\(grpcs://")))
+      << *out;
+  const std::string address = "localhost:" + grpc_at[1].str();
+  const auto request = grpc_oip::one_row_request("heart-disease", payload_row(), /*int64=*/true);
+  auto call = [&](const std::shared_ptr<grpc::ChannelCredentials>& credentials) {
+    auto stub = inference::GRPCInferenceService::NewStub(grpc::CreateChannel(address, credentials));
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + 10s);
+    inference::ModelInferResponse response;
+    return stub->ModelInfer(&context, request, &response);
+  };
+  grpc::SslCredentialsOptions trust;
+  trust.pem_root_certs = testing::read_file(pem);
+  const auto over_tls = call(grpc::SslCredentials(trust));
+  EXPECT_TRUE(over_tls.ok()) << over_tls.error_message();
+  EXPECT_FALSE(call(grpc::InsecureChannelCredentials()).ok()) << "a plaintext call to the TLS port";
+
+  // cicada over grpcs://, trusting the certificate: every call answered; without it, every call fails.
+  auto load = [&](const std::string& csv, std::vector<std::string> trust_flags) {
+    std::vector<std::string> args{"-f",         testing::source("examples/grpc-infer.yaml").string(),
+                                  "--host",     "grpcs://" + address,
+                                  "--headless", "-u",
+                                  "2",          "-r",
+                                  "2",          "-t",
+                                  "2s",         "--csv",
+                                  csv,          "--only-summary"};
+    args.insert(args.end(), trust_flags.begin(), trust_flags.end());
+    auto run = testing::start_cicada(args, dir.path());
+    return std::make_pair(run->wait(60s), run->out() + run->err());
+  };
+  const auto [trusted_exit, trusted_log] = load("trusted", {"--ca-bundle", pem});
+  EXPECT_EQ(trusted_exit, 0) << trusted_log;
+  const auto stats = testing::read_csv(dir.path() / "trusted_stats.csv");
+  const auto* infer = testing::find_row(stats, "grpc", "inference.GRPCInferenceService/ModelInfer");
+  ASSERT_NE(infer, nullptr) << trusted_log;
+  EXPECT_GT(std::stol((*infer)[2]), 0);
+  EXPECT_EQ((*infer)[3], "0");
+  const auto [untrusted_exit, untrusted_log] = load("untrusted", {});
+  EXPECT_EQ(untrusted_exit, 1) << untrusted_log;
 
   serve.signal(SIGTERM);
   EXPECT_EQ(serve.wait(20s), 0) << serve.err();
