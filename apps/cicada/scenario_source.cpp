@@ -38,6 +38,8 @@ python::PythonLoadOptions python_options(const ScenarioChoice& choice) {
     p.exit_code_on_error = o->exit_code_on_error;
     p.web_host = o->web.server.host;
     p.web_port = o->web.server.port;
+    p.tls_cert = o->web.server.tls_cert;
+    p.tls_key = o->web.server.tls_key;
     p.html_file = o->web.html_file;
     p.logfile = o->logfile;
     p.only_summary = o->only_summary;

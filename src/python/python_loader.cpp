@@ -169,6 +169,8 @@ Result<scenario::LoadedScenario> load_python_scenario(const std::filesystem::pat
     standard["exit_code_on_error"] = options.exit_code_on_error;
     standard["web_host"] = options.web_host;
     standard["web_port"] = options.web_port;
+    standard["tls_cert"] = options.tls_cert;
+    standard["tls_key"] = options.tls_key;
     standard["html_file"] = none_if_empty(options.html_file);
     standard["logfile"] = none_if_empty(options.logfile);
     standard["only_summary"] = options.only_summary;

@@ -34,6 +34,8 @@ struct PythonLoadOptions {
   int exit_code_on_error = 1;
   std::string web_host;  // Locust's default: every interface
   int web_port = 8089;
+  std::string tls_cert;  // --tls-cert/--tls-key: the web UI's HTTPS identity ("" when none, as in Locust)
+  std::string tls_key;
   std::string html_file;
   std::string logfile;
   bool only_summary = false;

@@ -217,15 +217,16 @@ def on_init(environment, **kwargs):
     o = environment.parsed_options
     print("options", repr(o.run_time), o.master, o.worker, o.expect_workers, o.reset_stats,
           o.exit_code_on_error, o.web_host, o.web_port, o.locustfile.endswith("options.py"), o.html_file,
-          o.logfile, o.only_summary, o.autostart, flush=True)
+          o.logfile, o.only_summary, o.autostart, repr(o.tls_cert), repr(o.tls_key), flush=True)
 class U(HttpUser):
     @task
     def t(self):
         self.client.get("/health")
 )py");
   EXPECT_EQ(run(file, {}, 1, 2, {"--exit-code-on-error", "3", "--html", "report.html"}), 0) << log();
-  EXPECT_NE(log().find("options 2 False False 1 False 3 127.0.0.1 8089 True report.html None True False"),
-            std::string::npos)
+  EXPECT_NE(
+      log().find("options 2 False False 1 False 3 127.0.0.1 8089 True report.html None True False '' ''"),
+      std::string::npos)
       << log();
 }
 
