@@ -1,6 +1,7 @@
 // cicada-model serve: load a model directory and answer the model API over HTTP until SIGTERM/SIGINT.
 #include <signal.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <memory>
@@ -66,14 +67,17 @@ int run_serve(const ServeOptions& options) {
 #ifdef CICADA_HAVE_GRPC
   std::unique_ptr<serving::GrpcInferenceServer> grpc;
   if (options.grpc_port >= 0) {
-    serving::GrpcServerOptions grpc_options{server_options.host,
-                                            static_cast<std::uint16_t>(options.grpc_port),
-                                            grpc_threads,
-                                            server_options.max_inflight,
-                                            server_options.max_body_bytes,
-                                            server_options.shutdown_grace,
-                                            server_options.tls_cert_file,
-                                            server_options.tls_key_file};
+    serving::GrpcServerOptions grpc_options{
+        server_options.host,
+        static_cast<std::uint16_t>(options.grpc_port),
+        grpc_threads,
+        server_options.max_inflight,
+        server_options.max_body_bytes,
+        server_options.shutdown_grace,
+        std::min(server_options.first_request_timeout, server_options.request_timeout),
+        server_options.request_timeout,
+        server_options.tls_cert_file,
+        server_options.tls_key_file};
     grpc = std::make_unique<serving::GrpcInferenceServer>(grpc_options, *model, router, &metrics,
                                                           server_options.threads, cost);
   }

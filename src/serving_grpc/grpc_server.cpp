@@ -13,10 +13,12 @@
 #include <fmt/format.h>
 #include <grpcpp/grpcpp.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <fstream>
+#include <limits>
 #include <mutex>
 #include <sstream>
 #include <thread>
@@ -371,6 +373,13 @@ Result<void> GrpcInferenceServer::start() {
   if (!credentials) return credentials.error();
   grpc::ServerBuilder builder;
   builder.AddListeningPort(where, *credentials, &s.bound_port);
+  // Found by a probe: a connection that never finished its TLS handshake held a descriptor for gRPC's
+  // default of 120 s, and one that sent the HTTP/2 preface and then nothing was open for good.
+  const auto millis = [](std::chrono::milliseconds ms) {
+    return static_cast<int>(std::min<std::int64_t>(ms.count(), std::numeric_limits<int>::max()));
+  };
+  builder.AddChannelArgument(GRPC_ARG_SERVER_HANDSHAKE_TIMEOUT_MS, millis(s.options.first_request_timeout));
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS, millis(s.options.idle_timeout));
   builder.RegisterService(&s.service);
   builder.SetMaxReceiveMessageSize(static_cast<int>(s.options.max_message_bytes));
   for (std::size_t i = 0; i < s.options.threads; ++i) s.queues.push_back(builder.AddCompletionQueue());

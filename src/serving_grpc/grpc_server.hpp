@@ -38,6 +38,11 @@ struct GrpcServerOptions {
   std::size_t max_inflight = 1024;
   std::size_t max_message_bytes = 1 << 20;
   std::chrono::milliseconds shutdown_grace{10000};
+  // A new connection's TLS handshake and HTTP/2 preface must come within first_request_timeout; a
+  // connection with no call open for idle_timeout is sent GOAWAY and closed (gRPC's own defaults: 120 s,
+  // and never), as the REST port's --first-request-timeout and --request-timeout bound its connections.
+  std::chrono::milliseconds first_request_timeout{3000};
+  std::chrono::milliseconds idle_timeout{10000};
   // TLS (a client dials grpcs://): PEM files of the certificate (its chain after it) and its private key,
   // both or neither; without them the port is plaintext (h2c). cicada-model serve passes its
   // --tls-cert/--tls-key, which the REST port has already checked (a readable pair that matches).

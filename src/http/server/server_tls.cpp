@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <openssl/err.h>
+#include <openssl/obj_mac.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
@@ -49,10 +50,22 @@ bool find_protocol(std::string_view name, const unsigned char* list, unsigned in
   return false;
 }
 
+// HTTP/2 over TLS 1.2 needs an ephemeral key exchange and an AEAD cipher (RFC 9113 §9.2.2): a client
+// that offers nothing else gets http/1.1 rather than an h2 its peers may refuse (INADEQUATE_SECURITY).
+// OpenSSL has chosen the cipher when it asks for the protocol.
+bool cipher_allows_h2(const SSL* ssl) {
+  if (SSL_version(ssl) >= TLS1_3_VERSION) return true;
+  const SSL_CIPHER* cipher = SSL_get_pending_cipher(ssl);
+  if (cipher == nullptr) return false;
+  const int kx = SSL_CIPHER_get_kx_nid(cipher);
+  return SSL_CIPHER_is_aead(cipher) == 1 && (kx == NID_kx_ecdhe || kx == NID_kx_dhe);
+}
+
 template <bool kOfferH2>
-int select_protocol(SSL*, const unsigned char** out, unsigned char* out_size, const unsigned char* list,
+int select_protocol(SSL* ssl, const unsigned char** out, unsigned char* out_size, const unsigned char* list,
                     unsigned int size, void*) {
-  if (kOfferH2 && find_protocol(kH2, list, size, out, out_size)) return SSL_TLSEXT_ERR_OK;
+  if (kOfferH2 && cipher_allows_h2(ssl) && find_protocol(kH2, list, size, out, out_size))
+    return SSL_TLSEXT_ERR_OK;
   if (find_protocol(kHttp11, list, size, out, out_size)) return SSL_TLSEXT_ERR_OK;
   return SSL_TLSEXT_ERR_NOACK;
 }
@@ -80,8 +93,9 @@ Result<TlsContext> load_server_tls(const std::string& cert_file, const std::stri
   SSL_CTX_set_options(context->native_handle(), SSL_OP_NO_RENEGOTIATION);
   // The server's order of cipher suites, not the client's. TLS 1.2: OpenSSL's default order, forward-secret
   // AEAD suites first, since HTTP/2 forbids the older ones (RFC 9113 §9.2.2) that a client may list first (a
-  // client offering no AEAD suite at all still gets one of them). TLS 1.3: AES-128-GCM first, the cheapest
-  // per byte with AES-NI, unless the client puts ChaCha20 first (a CPU without AES instructions).
+  // client offering only those gets one of them, and HTTP/1.1: select_protocol). TLS 1.3: AES-128-GCM first,
+  // the cheapest per byte with AES-NI, unless the client puts ChaCha20 first (a CPU without AES
+  // instructions).
   SSL_CTX_set_options(context->native_handle(), SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_PRIORITIZE_CHACHA);
   SSL_CTX_set_ciphersuites(context->native_handle(),
                            "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256");

@@ -84,16 +84,23 @@ TEST_F(Http2TlsServe, CurlGetsHttp2WhenItAsksAndHttp11WhenItDoesNot) {
 }
 
 // HTTP/2 over TLS 1.2 needs a forward-secret AEAD suite (RFC 9113 §9.2.2): the server chooses in its own
-// order, so a client that lists a CBC suite first still gets GCM.
-TEST_F(Http2TlsServe, OverTls12TheServerChoosesAnAeadSuiteForH2WhateverTheClientListsFirst) {
+// order, so a client that lists a CBC suite first still gets GCM; one that offers only CBC suites gets
+// HTTP/1.1, not an h2 its peers may refuse.
+TEST_F(Http2TlsServe, OverTls12H2ComesOnlyWithAnAeadSuiteWhichTheServerChoosesFirst) {
   if (!have_program("openssl")) GTEST_SKIP() << "no openssl command";
-  const std::string out =
-      command_output("openssl s_client -connect 127.0.0.1:" + std::to_string(model_.server->port()) +
-                     " -tls1_2 -alpn h2 -CAfile " + pem_ +
-                     " -cipher 'ECDHE-ECDSA-AES128-SHA:ECDHE-RSA-AES128-SHA:ECDHE-ECDSA-AES128-GCM-SHA256:"
-                     "ECDHE-RSA-AES128-GCM-SHA256' < /dev/null 2>&1");
-  EXPECT_NE(out.find("ALPN protocol: h2"), std::string::npos) << out;
-  EXPECT_NE(out.find("Cipher is ECDHE-ECDSA-AES128-GCM-SHA256"), std::string::npos) << out;
+  const auto handshake = [&](const std::string& ciphers) {
+    return command_output("openssl s_client -connect 127.0.0.1:" + std::to_string(model_.server->port()) +
+                          " -tls1_2 -alpn h2 -CAfile " + pem_ + " -cipher '" + ciphers +
+                          "' < /dev/null 2>&1");
+  };
+  const std::string gcm_offered = handshake(
+      "ECDHE-ECDSA-AES128-SHA:ECDHE-RSA-AES128-SHA:ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-"
+      "SHA256");
+  EXPECT_NE(gcm_offered.find("ALPN protocol: h2"), std::string::npos) << gcm_offered;
+  EXPECT_NE(gcm_offered.find("Cipher is ECDHE-ECDSA-AES128-GCM-SHA256"), std::string::npos) << gcm_offered;
+  const std::string cbc_only = handshake("ECDHE-ECDSA-AES128-SHA");
+  EXPECT_NE(cbc_only.find("Cipher is ECDHE-ECDSA-AES128-SHA"), std::string::npos) << cbc_only;
+  EXPECT_NE(cbc_only.find("No ALPN negotiated"), std::string::npos) << cbc_only;
 }
 
 TEST_F(Http2TlsServe, H2loadMultiplexesStreamsOverTls) {

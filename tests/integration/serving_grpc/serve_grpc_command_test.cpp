@@ -10,6 +10,7 @@
 
 #include "grpc_oip/inference.grpc.pb.h"
 #include "grpc_oip/plain_client.hpp"
+#include "h2_frames.hpp"
 #include "model_api_fixture.hpp"
 #include "support/child_process.hpp"
 #include "support/csv_rows.hpp"
@@ -89,7 +90,8 @@ TEST(ServeGrpcCommand, WithATlsCertificateTheGrpcPortIsTlsAndCicadaLoadsItOverGr
   testing::make_self_signed_pem(dir, "DNS:localhost,IP:127.0.0.1");
   const std::string pem = (dir.path() / "self.pem").string();
   testing::ChildProcess serve(
-      serve_argv(dir, {"--tls-cert", pem, "--tls-key", (dir.path() / "self.key").string()}));
+      serve_argv(dir, {"--tls-cert", pem, "--tls-key", (dir.path() / "self.key").string(),
+                       "--first-request-timeout", "1", "--request-timeout", "2"}));
   auto out = serve.wait_for_output("over gRPC on", 20s);
   ASSERT_TRUE(out) << serve.out() << serve.err();
   std::smatch grpc_at;
@@ -133,6 +135,20 @@ TEST(ServeGrpcCommand, WithATlsCertificateTheGrpcPortIsTlsAndCicadaLoadsItOverGr
   EXPECT_EQ((*infer)[3], "0");
   const auto [untrusted_exit, untrusted_log] = load("untrusted", {});
   EXPECT_EQ(untrusted_exit, 1) << untrusted_log;
+
+  // The REST port's timeouts bound the gRPC port's connections too (gRPC's own: a handshake may take
+  // 120 s, and a connection with no call stays open for good): one that never starts its handshake is
+  // closed after --first-request-timeout, one that speaks HTTP/2 and makes no call after --request-timeout.
+  const auto grpc_port = static_cast<std::uint16_t>(std::stoi(grpc_at[1].str()));
+  const auto connected = std::chrono::steady_clock::now();
+  cicada::test::RawConnection silent(grpc_port);
+  cicada::test::RawConnection no_call(grpc_port);
+  ASSERT_TRUE(no_call.start_tls(pem, std::string_view("\x02h2")));
+  ASSERT_TRUE(no_call.send(std::string(cicada::test::kH2Preface) + cicada::test::kH2EmptySettings));
+  EXPECT_TRUE(silent.wait_closed(30s));
+  EXPECT_GE(std::chrono::steady_clock::now() - connected, 1s);
+  EXPECT_TRUE(no_call.wait_closed(30s));
+  EXPECT_GE(std::chrono::steady_clock::now() - connected, 2s);
 
   serve.signal(SIGTERM);
   EXPECT_EQ(serve.wait(20s), 0) << serve.err();
