@@ -9,6 +9,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace cicada {
 
@@ -17,6 +18,10 @@ struct ShapeTarget {
   double spawn_rate = 1;               // closed model: users started (or stopped) per second
   std::optional<double> arrival_rate;  // open model: iterations started per second (users ignored)
   std::string stage;                   // label of the current stage; a new label marks a chart boundary
+  // Closed model: the user types the target's users are of (a locustfile's tick() returning user classes
+  // as a third item): users of other types are stopped and the named ones run in their own mix. nullopt:
+  // as the last target that named some said (every type until one does), as Locust keeps them.
+  std::optional<std::vector<std::string>> user_types;
 };
 
 using ShapeFn = std::function<std::optional<ShapeTarget>(std::chrono::duration<double> elapsed)>;

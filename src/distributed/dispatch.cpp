@@ -97,7 +97,28 @@ TypePlan type_plan_of(const Scenario& chosen, const std::vector<std::string>& ta
   (void)runner::apply_tag_filter(runnable, tags, exclude_tags);
   plan.fixed_counts = fixed_counts_of(runnable);
   plan.weighted_cycle = weighted_cycle_of(runnable);
+  for (const auto& type : runnable.user_types)
+    if (!type.fixed_count) plan.weights[type.name] = type.weight;
   return plan;
+}
+
+TypePlan named_plan(const TypePlan& plan, const std::vector<std::string>& named) {
+  const auto is_named = [&named](const std::string& name) {
+    return std::find(named.begin(), named.end(), name) != named.end();
+  };
+  TypePlan out = plan;
+  for (auto& [name, count] : out.fixed_counts)
+    if (!is_named(name)) count = 0;
+  Scenario weighted;
+  for (const auto& [name, weight] : plan.weights) {
+    if (!is_named(name)) continue;
+    UserType type;
+    type.name = name;
+    type.weight = weight;
+    weighted.user_types.push_back(std::move(type));
+  }
+  out.weighted_cycle = weighted_cycle_of(weighted);
+  return out;
 }
 
 std::vector<std::map<std::string, int>> split_weighted_counts(const std::vector<std::string>& cycle,

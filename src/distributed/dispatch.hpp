@@ -57,9 +57,14 @@ struct TypePlan {
   std::vector<std::string> names;
   std::map<std::string, int> fixed_counts;  // fixed_counts_of
   std::vector<std::string> weighted_cycle;  // weighted_cycle_of
+  std::map<std::string, double> weights;    // the weighted types (those left runnable) and their weights
 };
 TypePlan type_plan_of(const Scenario& chosen, const std::vector<std::string>& tags,
                       const std::vector<std::string>& exclude_tags);
+// The plan of a target whose load shape named user types (runner/named_types.hpp, the same rule as a
+// local run's): the named fixed types keep their counts, the others 0; the weighted cycle is Locust's
+// order of the named weighted types alone.
+TypePlan named_plan(const TypePlan& plan, const std::vector<std::string>& named);
 // One worker's share of an open-model test's --max-inflight over n workers: rounded up, at least 1.
 std::size_t split_max_inflight(std::size_t max_inflight, std::size_t n);
 

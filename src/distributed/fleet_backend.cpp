@@ -257,12 +257,18 @@ void FleetBackend::rebalance() {
                       ? std::vector<std::map<std::string, int>>(list.size())
                       : split_weighted_counts(types_.weighted_cycle, fixed_users_of(types_.fixed_counts),
                                               target_users_, list.size());
+  // Every weighted type named, 0 included: a type outside the cycle (one the load shape did not name) is
+  // then stopped, where a worker keeps its last count of a type it is not told of.
+  if (named_types_ && !open_model_) {
+    for (auto& share : weighted)
+      for (const auto& entry : types_.weights) share.try_emplace(entry.first, 0);
+  }
   for (std::size_t i = 0; i < list.size(); ++i) {
     WorkerInfo& w = list[i];
     w.assigned_users = shares[i].users;
     // Fixed counts are shared over the workers there are now, so a lost worker's fixed users start on
     // the others and a worker that joins takes its part of them; the weighted users likewise.
-    runner::TypeShares types{fixed[i], std::move(weighted[i])};
+    runner::TypeShares types{fixed[i], std::move(weighted[i]), std::nullopt};
     if (w.test_id != test_id_) {
       start_worker(w, arrival_share, std::move(types));
       continue;
@@ -295,6 +301,7 @@ std::map<std::string, int> FleetBackend::users_by_type() const {
   const auto weighted =
       split_weighted_counts(types_.weighted_cycle, fixed_users_of(types_.fixed_counts), target_users_, 1);
   for (const auto& [type, count] : weighted.at(0)) users[type] += count;
+  for (const auto& entry : types_.weights) users.try_emplace(entry.first, 0);  // a type not named: none
   return users;
 }
 
@@ -403,8 +410,18 @@ void FleetBackend::begin() {
   target_users_ = 0;
 }
 
-void FleetBackend::set_users(int users, double spawn_rate, const runner::TypeShares&, MonoTime) {
-  // The test's fixed counts and weighted order are the master's own (set_types), dealt in rebalance.
+void FleetBackend::set_users(int users, double spawn_rate, const runner::TypeShares& shares, MonoTime) {
+  // The test's fixed counts and weighted order are the master's own (set_types), dealt in rebalance; a
+  // load shape that names user types deals them alone (named_plan), as a local run does.
+  if (shares.named_types && shares.named_types != named_types_) {
+    named_types_ = shares.named_types;
+    for (const auto& name : *named_types_) {
+      if (std::find(base_types_.names.begin(), base_types_.names.end(), name) == base_types_.names.end())
+        log::warning("Load shape: user type {} is not in the scenario; it runs no users", name);
+    }
+    log::info("Load shape: users of {} only", fmt::join(*named_types_, ", "));
+    types_ = named_plan(base_types_, *named_types_);
+  }
   target_users_ = users;
   spawn_rate_ = spawn_rate;
   rebalance();

@@ -67,7 +67,11 @@ class FleetBackend final : public runner::RunBackend {
   // shared over the live workers (again on every join and loss, so the fleet runs each count once rather
   // than once per worker), and Locust's order of the weighted types, in which each worker is told its
   // users of each (split_weighted_counts). Between tests, as set_options.
-  void set_types(TypePlan types) { types_ = std::move(types); }
+  void set_types(TypePlan types) {
+    base_types_ = types;
+    types_ = std::move(types);
+    named_types_.reset();
+  }
 
   std::size_t worker_count() const { return worker_count_.load(); }
   std::size_t missing_workers() const { return workers_.missing_count(); }
@@ -116,7 +120,10 @@ class FleetBackend final : public runner::RunBackend {
 
   ScenarioPayload scenario_;
   runner::RunOptions options_;
-  TypePlan types_;
+  TypePlan types_;       // what the workers are dealt: base_types_, or its named_plan
+  TypePlan base_types_;  // set_types'
+  // The user types the load shape named last (runner::TypeShares::named_types): types_ is their plan.
+  std::optional<std::vector<std::string>> named_types_;
   MasterOptions master_;
   MasterSocket socket_;
   WorkerTable workers_;

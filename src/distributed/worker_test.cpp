@@ -101,7 +101,7 @@ Result<std::unique_ptr<WorkerTest>> WorkerTest::start(const Start& start, std::s
   // The master's deal of the weighted types, as the test's first target (before run(): no user of
   // another mix starts first).
   if (!start.open_model && !start.weighted_counts.empty())
-    test->runner_->set_users(ro.users, ro.spawn_rate, {{}, start.weighted_counts});
+    test->runner_->set_users(ro.users, ro.spawn_rate, {{}, start.weighted_counts, std::nullopt});
   WorkerTest* self = test.get();
   test->runner_->set_delta_listener([self](const std::vector<stats::StatsDelta>& deltas) {
     Stats message;
@@ -148,7 +148,8 @@ void WorkerTest::set_share(const Spawn& share) {
     runner_->set_arrival_rate(share.arrival_rate);
   } else {
     // Users and fixed counts in one request, so the runner moves to the new mix in one step.
-    runner_->set_users(share.users, share.spawn_rate, {share.fixed_counts, share.weighted_counts});
+    runner_->set_users(share.users, share.spawn_rate,
+                       {share.fixed_counts, share.weighted_counts, std::nullopt});
   }
 }
 

@@ -131,9 +131,15 @@ ShapeFn make_shape(py::object shape) {
         target.emplace();
         target->users = t[0].cast<int>();
         target->spawn_rate = t[1].cast<double>();
+        // A third item names the user classes the target's users are of (None: as the last one said).
+        if (t.size() > 2 && !t[2].is_none()) {
+          target->user_types.emplace();
+          for (const auto& c : t[2])
+            target->user_types->push_back(py::str(c.attr("__name__")).cast<std::string>());
+        }
       }
-      k.changed =
-          !k.last || !target || k.last->users != target->users || k.last->spawn_rate != target->spawn_rate;
+      k.changed = !k.last || !target || k.last->users != target->users ||
+                  k.last->spawn_rate != target->spawn_rate || k.last->user_types != target->user_types;
       k.last = target;
       k.last_at = at;
       return target;

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -92,6 +93,8 @@ class LocalBackend final : public RunBackend {
     std::size_t type;
   };
   std::vector<LiveUser> live_;  // in spawn order; a ramp-down stops the newest
+  // The user types a load shape named last (TypeShares::named_types): they decide every target's mix.
+  std::optional<std::vector<std::string>> named_types_;
 
   // Open model (control thread).
   bool open_model_ = false;

@@ -27,6 +27,10 @@ struct TypeShares {
   // User type -> this worker's users of that weighted type (the master's walk of Locust's round robin,
   // distributed/dispatch.hpp), replacing the weights; empty: keep what decides now.
   std::map<std::string, int> weighted;
+  // The load shape named these user types (ShapeTarget::user_types): the target's users are of them alone,
+  // from now until another target names types. Resolved by the backend that deals users (a local run, a
+  // master), never sent to a worker, which gets fixed and weighted above instead.
+  std::optional<std::vector<std::string>> named_types;
 };
 
 class RunBackend {

@@ -90,6 +90,13 @@ void RunControl::begin_shape(MonoTime started) {
   } else {
     options_.users = first->users;
     options_.spawn_rate = first->spawn_rate > 0 ? first->spawn_rate : 1.0;
+    if (first->user_types) {  // the user types it names come with its users (a target from before wins)
+      std::lock_guard lock(control_mutex_);
+      TypeShares shares;
+      shares.named_types = first->user_types;
+      if (!pending_target_)
+        pending_target_ = UserTarget{options_.users, options_.spawn_rate, std::move(shares)};
+    }
   }
 }
 
@@ -107,7 +114,8 @@ bool RunControl::follow_shape(MonoTime started, MonoTime now) {
   // moves on.
   const bool changed = !last_shape_target_ || last_shape_target_->users != target->users ||
                        last_shape_target_->spawn_rate != target->spawn_rate ||
-                       last_shape_target_->arrival_rate != target->arrival_rate;
+                       last_shape_target_->arrival_rate != target->arrival_rate ||
+                       (target->user_types && last_shape_target_->user_types != target->user_types);
   if (changed) apply_target(*target);
   last_shape_target_ = target;
   return true;
@@ -117,7 +125,9 @@ void RunControl::apply_target(const ShapeTarget& target) {
   if (open_model_.load() && target.arrival_rate) {
     set_arrival_rate(*target.arrival_rate);
   } else if (!open_model_.load() && !target.arrival_rate) {
-    set_users(target.users, target.spawn_rate);
+    TypeShares shares;
+    shares.named_types = target.user_types;
+    set_users(target.users, target.spawn_rate, std::move(shares));
   } else {
     log::warning("Load shape: cannot switch between users and arrival rate during a run; ignored");
   }

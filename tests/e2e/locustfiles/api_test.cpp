@@ -324,6 +324,52 @@ TEST_F(LocustfileTest, ShapeTickIsCalledAsLocustsShapeWorkerCallsIt) {
   EXPECT_LE(std::stoi(m[1]), 8) << log();
 }
 
+// tick() may name the user classes of its target as a third item (Locust 2.12): that target's users are of
+// those classes alone (cicada stops the others' users, where Locust 2.12 keeps them until a ramp-down
+// happens to pick them), and a tick without the item keeps the classes last named, as in Locust.
+TEST_F(LocustfileTest, AShapesTickThatNamesUserClassesRunsThoseAlone) {
+  cicada::testing::ScriptedServer target;
+  target.set_fallback(cicada::testing::ScriptedReply::respond(200, "ok"));
+  const auto file = write("shape_classes.py",
+                          "from locust import HttpUser, LoadTestShape, constant, task\n"
+                          "class A(HttpUser):\n"
+                          "    wait_time = constant(0.1)\n"
+                          "    @task\n"
+                          "    def a(self):\n"
+                          "        self.client.get('/a')\n"
+                          "class B(HttpUser):\n"
+                          "    wait_time = constant(0.1)\n"
+                          "    @task\n"
+                          "    def b(self):\n"
+                          "        self.client.get('/b')\n"
+                          "class Shape(LoadTestShape):\n"
+                          "    def tick(self):\n"
+                          "        t = self.get_run_time()\n"
+                          "        if t < 1.5:\n"
+                          "            return (2, 20, [A])\n"
+                          "        if t < 3:\n"
+                          "            return (3, 20, [B])\n"
+                          "        return None if t > 4.5 else (4, 20)\n");
+  last_ = cicada(
+      {"-f", file, "--host", target.url(), "--headless", "--only-summary", "--no-history", "--csv", "out"});
+  ASSERT_EQ(last_->wait(std::chrono::seconds(60)), 0) << log();
+  const std::string& text = log();
+  const auto first = text.find(R"(All users spawned: {"A": 2, "B": 0})");
+  const auto second = text.find(R"(All users spawned: {"A": 0, "B": 3})");
+  const auto third = text.find(R"(All users spawned: {"A": 0, "B": 4})");
+  ASSERT_NE(first, std::string::npos) << text;
+  ASSERT_NE(second, std::string::npos) << text;
+  ASSERT_NE(third, std::string::npos) << text;
+  EXPECT_LT(first, second);
+  EXPECT_LT(second, third);
+  const auto stats = csv("stats");
+  const auto* a = find_row(stats, "GET", "/a");
+  const auto* b = find_row(stats, "GET", "/b");
+  ASSERT_TRUE(a && b) << log();
+  EXPECT_GT(std::stoull((*a)[2]), 0u);
+  EXPECT_GT(std::stoull((*b)[2]), std::stoull((*a)[2]));
+}
+
 TEST_F(LocustfileTest, AListenerOrShapeThatRaisesMakesACleanRunExitTwo) {
   // Locust's log.unhandled_greenlet_exception: exit 2 when nothing else set the code.
   const auto listener = write("raising_listener.py",

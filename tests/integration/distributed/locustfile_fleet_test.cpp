@@ -55,12 +55,14 @@ struct FleetRun {
 };
 
 FleetRun run_fleet(ScriptedServer& server, const std::filesystem::path& locustfile, bool remove_after_start,
-                   std::vector<std::string> master_extra = {}, std::vector<std::string> worker_extra = {}) {
+                   std::vector<std::string> master_extra = {}, std::vector<std::string> worker_extra = {},
+                   const std::string& run_time = "3s") {
   const auto dir = locustfile.parent_path();
   const int port = ScriptedServer::closed_port();
   const auto prefix = dir / "run";
   std::vector<std::string> args{
-      "-u", "4", "-r", "100", "-t", "3s", "--stop-timeout", "2", "--csv", prefix.string(), "--no-history"};
+      "-u",          "4", "-r", "100", "-t", run_time, "--stop-timeout", "2", "--csv", prefix.string(),
+      "--no-history"};
   args.insert(args.end(), master_extra.begin(), master_extra.end());
   ChildProcess master(master_argv(locustfile, server.url(), port, 2, args), dir);
   EXPECT_TRUE(master.wait_for_output("Waiting for 2 workers", 20s)) << master.err();
@@ -181,4 +183,43 @@ TEST(LocustfileFleet, TheMastersCustomArgumentsReachTheWorkersParsedOptions) {
   EXPECT_GT(std::stoull((*custom)[2]), 20u) << r.master_err;
   EXPECT_EQ(std::stoull((*custom)[2]), server.request_count()) << r.master_err;
   EXPECT_EQ(find_row(r.rows, "GET", "/nowhere"), nullptr) << r.master_err;
+}
+
+// A shape's tick() naming user classes (Locust 2.12's third item) over a fleet: the master deals the
+// target's users of those classes alone to its workers, which stop the others' users.
+TEST(LocustfileFleet, AShapesNamedUserClassesAreTheOnlyOnesTheWorkersRun) {
+  ScriptedServer server;
+  server.set_fallback(ScriptedReply::respond(200, "ok"));
+  TempDir dir;
+  const auto path = dir.path() / "shape_classes.py";
+  std::ofstream(path) << "from locust import HttpUser, LoadTestShape, constant, task\n"
+                         "class A(HttpUser):\n"
+                         "    wait_time = constant(0.05)\n"
+                         "    @task\n"
+                         "    def a(self):\n"
+                         "        self.client.get('/py/a')\n"
+                         "class B(HttpUser):\n"
+                         "    wait_time = constant(0.05)\n"
+                         "    @task\n"
+                         "    def b(self):\n"
+                         "        self.client.get('/py/b')\n"
+                         "class Shape(LoadTestShape):\n"
+                         "    def tick(self):\n"
+                         "        t = self.get_run_time()\n"
+                         "        if t < 1.5:\n"
+                         "            return (2, 100, [A])\n"
+                         "        return None if t > 4 else (3, 100, [B])\n";
+  const FleetRun r = run_fleet(server, path, false, {}, {}, "20s");  // the shape ends it, at 4 s
+  EXPECT_EQ(r.master_code, 0) << r.master_err;
+  const auto first = r.master_err.find(R"(All users spawned: {"A": 2, "B": 0})");
+  const auto second = r.master_err.find(R"(All users spawned: {"A": 0, "B": 3})");
+  ASSERT_NE(first, std::string::npos) << r.master_err;
+  ASSERT_NE(second, std::string::npos) << r.master_err;
+  EXPECT_LT(first, second);
+  EXPECT_NE(r.master_err.find("Sharing 3 users over 2 workers: 2, 1"), std::string::npos) << r.master_err;
+  const auto* a = find_row(r.rows, "GET", "/py/a");
+  const auto* b = find_row(r.rows, "GET", "/py/b");
+  ASSERT_TRUE(a && b) << r.master_err;
+  EXPECT_GT(std::stoull((*a)[2]), 0u);
+  EXPECT_GT(std::stoull((*b)[2]), 0u);
 }

@@ -378,10 +378,13 @@ TEST(Engine, NewFixedCountsMidRunStartAndStopUsersOfThoseTypes) {
   // (pinned, getters) at each second. Same total, more fixed users: getters are stopped to make room. Then
   // fewer fixed users and more users in all: the weighted type takes the rest. (The first second may close
   // a few ms after the start: the second one is the first full one.)
-  const auto seen = run_counted(s, counts, 5, 5200ms, [](LocalRunner& runner, std::size_t seconds) {
-                      if (seconds == 2) runner.set_users(5, 1000, {.fixed = {{"Pinned", 3}}, .weighted = {}});
-                      if (seconds == 3) runner.set_users(6, 1000, {.fixed = {{"Pinned", 2}}, .weighted = {}});
-                    }).live;
+  const auto seen =
+      run_counted(s, counts, 5, 5200ms, [](LocalRunner& runner, std::size_t seconds) {
+        if (seconds == 2)
+          runner.set_users(5, 1000, {.fixed = {{"Pinned", 3}}, .weighted = {}, .named_types = {}});
+        if (seconds == 3)
+          runner.set_users(6, 1000, {.fixed = {{"Pinned", 2}}, .weighted = {}, .named_types = {}});
+      }).live;
   ASSERT_GE(seen.size(), 4u);
   EXPECT_EQ(seen[1], std::make_pair(1, 4));
   EXPECT_EQ(seen[2], std::make_pair(3, 2));
@@ -398,8 +401,11 @@ TEST(Engine, AWorkersWeightedCountsAreItsUsersOfEachTypeAndNoMore) {
   s.user_types[0].weight = 3;
   s.user_types[1].weight = 1;
   const auto seen = run_counted(s, counts, 4, 5200ms, [](LocalRunner& runner, std::size_t seconds) {
-    if (seconds == 2) runner.set_users(4, 1000, {.fixed = {}, .weighted = {{"Reader", 1}, {"Breaker", 3}}});
-    if (seconds == 3) runner.set_users(4, 1000, {.fixed = {}, .weighted = {{"Reader", 1}, {"Gone", 3}}});
+    if (seconds == 2)
+      runner.set_users(4, 1000,
+                       {.fixed = {}, .weighted = {{"Reader", 1}, {"Breaker", 3}}, .named_types = {}});
+    if (seconds == 3)
+      runner.set_users(4, 1000, {.fixed = {}, .weighted = {{"Reader", 1}, {"Gone", 3}}, .named_types = {}});
   });
   ASSERT_GE(seen.live.size(), 5u);
   EXPECT_EQ(seen.live[1], std::make_pair(3, 1));  // the weights, 3:1
@@ -407,6 +413,29 @@ TEST(Engine, AWorkersWeightedCountsAreItsUsersOfEachTypeAndNoMore) {
   EXPECT_EQ(seen.live[3], std::make_pair(1, 0));  // one Reader: nothing stands in for "Gone"
   EXPECT_EQ(seen.live.back(), std::make_pair(1, 0));
   EXPECT_EQ(seen.started.back(), seen.started[3]) << "users were started again after the last share";
+}
+
+// A load shape that names user types (a locustfile's tick() returning user classes): the target's users are
+// of those types alone, in their own mix; a target that names none keeps the last named; one that names
+// every type brings back the weights' mix.
+TEST(Engine, ALoadShapesNamedTypesAreTheOnlyTypesOfItsUsers) {
+  LiveCounts counts;
+  Scenario s = two_counting_types(counts, "Reader", "Breaker");
+  s.user_types[0].weight = 3;
+  s.user_types[1].weight = 1;
+  const auto named = [](std::vector<std::string> types) {
+    return cicada::runner::TypeShares{.fixed = {}, .weighted = {}, .named_types = std::move(types)};
+  };
+  const auto seen = run_counted(s, counts, 4, 6200ms, [&named](LocalRunner& runner, std::size_t seconds) {
+    if (seconds == 2) runner.set_users(4, 1000, named({"Breaker"}));
+    if (seconds == 3) runner.set_users(6, 1000, {});
+    if (seconds == 4) runner.set_users(4, 1000, named({"Breaker", "Reader"}));
+  });
+  ASSERT_GE(seen.live.size(), 5u);
+  EXPECT_EQ(seen.live[1], std::make_pair(3, 1));  // the weights, 3:1
+  EXPECT_EQ(seen.live[2], std::make_pair(0, 4));  // Breaker alone: the Readers stopped
+  EXPECT_EQ(seen.live[3], std::make_pair(0, 6));  // still Breaker alone
+  EXPECT_EQ(seen.live[4], std::make_pair(3, 1));  // both named: the weights' mix again
 }
 
 // Fewer users than the fixed counts: the first of them in Locust's order (F, G, F, G for two of each), and

@@ -36,7 +36,7 @@ class ClassPickerTest : public WebUiTest {
     // Steps: 3 users for a minute, then the end.
     scenario_shape_ = [](std::chrono::duration<double> t) -> std::optional<ShapeTarget> {
       if (t.count() >= 60) return std::nullopt;
-      return ShapeTarget{3, 10, std::nullopt, "steps"};
+      return ShapeTarget{3, 10, std::nullopt, "steps", std::nullopt};
     };
     start("", {}, kTwoClasses.c_str());
   }
@@ -150,7 +150,7 @@ TEST_F(ClassPickerTest, ACommandLineShapeRunsWhateverIsPicked) {
       "",
       [](std::chrono::duration<double> t) -> std::optional<ShapeTarget> {
         if (t.count() >= 60) return std::nullopt;
-        return ShapeTarget{2, 10, std::nullopt, "cli"};
+        return ShapeTarget{2, 10, std::nullopt, "cli", std::nullopt};
       },
       kTwoClasses.c_str());
   EXPECT_EQ(json::parse(get("/config").body)["available_shape_classes"], json::array({"Default"}));

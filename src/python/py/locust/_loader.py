@@ -282,10 +282,15 @@ def process_exit_code(run_code):
 
 
 def shape_tick(shape):
-    """shape.tick(), or None (the test ends) when it raises: an unhandled exception, as in Locust."""
+    """shape.tick(), or None (the test ends) when it raises: an unhandled exception, as in Locust. A third
+    item, the user classes the target's users are of, is kept (None: as the last tick said)."""
     try:
         r = shape.tick()
-        return None if r is None else (int(r[0]), float(r[1]))
+        if r is None:
+            return None
+        if len(r) > 2 and r[2] is not None:
+            return (int(r[0]), float(r[1]), list(r[2]))
+        return (int(r[0]), float(r[1]))
     except Exception:
         from locust import event
         event.note_unhandled_exception("LoadTestShape.tick() raised, stopping the test")
