@@ -134,8 +134,7 @@ ShapeFn make_shape(py::object shape) {
         // A third item names the user classes the target's users are of (None: as the last one said).
         if (t.size() > 2 && !t[2].is_none()) {
           target->user_types.emplace();
-          for (const auto& c : t[2])
-            target->user_types->push_back(py::str(c.attr("__name__")).cast<std::string>());
+          for (const auto& name : t[2]) target->user_types->push_back(name.cast<std::string>());
         }
       }
       k.changed = !k.last || !target || k.last->users != target->users ||

@@ -141,19 +141,19 @@ std::map<std::string, int> LocalBackend::users_by_type() const {
 }
 
 void LocalBackend::set_users(int users, double spawn_rate, const TypeShares& shares, MonoTime now) {
-  if (shares.named_types) {
+  if (shares.named_types && named_types_ != shares.named_types) {
     if (const auto unknown = unknown_types(scenario_.user_types, *shares.named_types); !unknown.empty())
       log::warning("Load shape: user types {} are not in the scenario; they run no users",
                    fmt::join(unknown, ", "));
-    if (named_types_ != shares.named_types)
-      log::info("Load shape: users of {} only", fmt::join(*shares.named_types, ", "));
+    log::info("Load shape: users of {} only", fmt::join(*shares.named_types, ", "));
     named_types_ = shares.named_types;
   }
   // Named types (now or by an earlier target) decide the counts of every type for this target's users.
   apply_shares(named_types_ ? shares_of_named_types(scenario_.user_types, *named_types_, users) : shares);
   target_users_ = users;
-  // The users of types no longer named go now, so the ones that replace them start at the spawn rate.
-  if (named_types_) trim_to_target();
+  // The users over the new counts go now (types no longer named, a worker's share that moved), so the ones
+  // that replace them start at the spawn rate.
+  trim_to_target();
   ramp_base_ = static_cast<std::size_t>(live_users());
   spawn_rate_ = spawn_rate;
   ramp_start_ = now;

@@ -1,5 +1,6 @@
 #include "runner/run_control.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
 
@@ -71,7 +72,19 @@ void RunControl::rearm() {
 
 void RunControl::set_users(int users, double spawn_rate, TypeShares shares) {
   std::lock_guard lock(control_mutex_);
+  // Named types not yet applied are kept by a target that names none (the web UI's, after the shape's).
+  if (!shares.named_types && pending_target_) shares.named_types = pending_target_->shares.named_types;
   pending_target_ = UserTarget{std::max(0, users), spawn_rate > 0 ? spawn_rate : 1.0, std::move(shares)};
+}
+
+bool RunControl::names_other_types(const ShapeTarget& target) {
+  if (!target.user_types) return false;
+  auto named = *target.user_types;
+  std::sort(named.begin(), named.end());
+  named.erase(std::unique(named.begin(), named.end()), named.end());
+  if (named_in_effect_ == named) return false;
+  named_in_effect_ = std::move(named);
+  return true;
 }
 
 void RunControl::begin_shape(MonoTime started) {
@@ -90,12 +103,10 @@ void RunControl::begin_shape(MonoTime started) {
   } else {
     options_.users = first->users;
     options_.spawn_rate = first->spawn_rate > 0 ? first->spawn_rate : 1.0;
-    if (first->user_types) {  // the user types it names come with its users (a target from before wins)
+    if (names_other_types(*first)) {  // its user types come with its users (a target from before wins)
       std::lock_guard lock(control_mutex_);
-      TypeShares shares;
-      shares.named_types = first->user_types;
-      if (!pending_target_)
-        pending_target_ = UserTarget{options_.users, options_.spawn_rate, std::move(shares)};
+      if (!pending_target_) pending_target_ = UserTarget{options_.users, options_.spawn_rate, {}};
+      pending_target_->shares.named_types = first->user_types;
     }
   }
 }
@@ -112,10 +123,10 @@ bool RunControl::follow_shape(MonoTime started, MonoTime now) {
   }
   // Only a change of the shape's own target is applied, so a target from the UI holds until the shape
   // moves on.
-  const bool changed = !last_shape_target_ || last_shape_target_->users != target->users ||
+  const bool types_changed = names_other_types(*target);  // first: it records the types in effect
+  const bool changed = types_changed || !last_shape_target_ || last_shape_target_->users != target->users ||
                        last_shape_target_->spawn_rate != target->spawn_rate ||
-                       last_shape_target_->arrival_rate != target->arrival_rate ||
-                       (target->user_types && last_shape_target_->user_types != target->user_types);
+                       last_shape_target_->arrival_rate != target->arrival_rate;
   if (changed) apply_target(*target);
   last_shape_target_ = target;
   return true;
@@ -186,6 +197,7 @@ void RunControl::run(const RunOptions& options,
   pending_max_inflight_.store(0);
   ended_by_ = "stopped";  // unless the loop says otherwise below
   last_shape_target_.reset();
+  named_in_effect_.reset();
   stage_.reset();
   publish();
   backend_.begin();

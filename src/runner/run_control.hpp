@@ -122,6 +122,11 @@ class RunControl {
   bool said_user_cap_ = false;         // the warning that fixed counts cap the users, once a run
   std::optional<MonoTime> deadline_;   // the run time's end; none: until stopped
   std::optional<ShapeTarget> last_shape_target_;
+  // The user types the shape named last (sorted, once each): a target naming the same set, in any order,
+  // or none (which keeps them, as Locust) is no change.
+  std::optional<std::vector<std::string>> named_in_effect_;
+  // Whether the target names types other than those in effect (and makes them the ones in effect).
+  bool names_other_types(const ShapeTarget& target);
   std::optional<std::string> stage_;
 
   // Guards snapshot_, and reset_requested_'s setting by other threads: a second published after a reset

@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <fstream>
+#include <mutex>
+#include <optional>
 
 #include "fleet.hpp"
 #include "support/csv_rows.hpp"
@@ -189,7 +191,19 @@ TEST(LocustfileFleet, TheMastersCustomArgumentsReachTheWorkersParsedOptions) {
 // target's users of those classes alone to its workers, which stop the others' users.
 TEST(LocustfileFleet, AShapesNamedUserClassesAreTheOnlyOnesTheWorkersRun) {
   ScriptedServer server;
-  server.set_fallback(ScriptedReply::respond(200, "ok"));
+  // When the target saw A's last request and B's first: the workers' own truth, not the master's plan.
+  struct Seen {
+    std::mutex mutex;
+    std::optional<std::chrono::steady_clock::time_point> last_a, first_b;
+  };
+  auto seen = std::make_shared<Seen>();
+  server.set_handler([seen](const RecordedRequest& r) {
+    std::lock_guard lock(seen->mutex);
+    const auto now = std::chrono::steady_clock::now();
+    if (r.target == "/py/a") seen->last_a = now;
+    if (r.target == "/py/b" && !seen->first_b) seen->first_b = now;
+    return ScriptedReply::respond(200, "ok");
+  });
   TempDir dir;
   const auto path = dir.path() / "shape_classes.py";
   std::ofstream(path) << "from locust import HttpUser, LoadTestShape, constant, task\n"
@@ -222,4 +236,9 @@ TEST(LocustfileFleet, AShapesNamedUserClassesAreTheOnlyOnesTheWorkersRun) {
   ASSERT_TRUE(a && b) << r.master_err;
   EXPECT_GT(std::stoull((*a)[2]), 0u);
   EXPECT_GT(std::stoull((*b)[2]), 0u);
+  // A's users stopped when B was named (a request in flight then may still land); a worker that kept them
+  // would send A's requests to the end, 2.5 s later.
+  std::lock_guard lock(seen->mutex);
+  ASSERT_TRUE(seen->last_a && seen->first_b);
+  EXPECT_LT(*seen->last_a, *seen->first_b + 1s);
 }

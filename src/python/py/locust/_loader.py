@@ -289,7 +289,7 @@ def shape_tick(shape):
         if r is None:
             return None
         if len(r) > 2 and r[2] is not None:
-            return (int(r[0]), float(r[1]), list(r[2]))
+            return (int(r[0]), float(r[1]), [c.__name__ for c in r[2]])
         return (int(r[0]), float(r[1]))
     except Exception:
         from locust import event
