@@ -179,7 +179,13 @@ bool H2ServerSession::receive(const char* data, std::size_t size) {
   const auto rv = nghttp2_session_mem_recv(session_, reinterpret_cast<const std::uint8_t*>(data), size);
   if (rv < 0) {
     // Not HTTP/2 after all (a bad preface), out of memory, or a flood nghttp2 gave up on: nothing more
-    // is read; what is queued (a GOAWAY) is still written.
+    // is read. nghttp2 queues no GOAWAY for these (a probe's 10 CONTINUATION frames got a bare close), so
+    // one is queued here, saying why (a no-op when one is already on its way), and written before the close.
+    const auto code = rv == NGHTTP2_ERR_FLOODED || rv == NGHTTP2_ERR_TOO_MANY_CONTINUATIONS
+                          ? NGHTTP2_ENHANCE_YOUR_CALM
+                      : rv == NGHTTP2_ERR_NOMEM ? NGHTTP2_INTERNAL_ERROR
+                                                : NGHTTP2_PROTOCOL_ERROR;
+    nghttp2_session_terminate_session(session_, code);
     fatal_ = true;
     ready_.clear();
     return false;

@@ -171,6 +171,34 @@ TEST_F(Http2Serve, GarbageAfterThePrefaceGetsGoawayAndTheServerServesOthers) {
   EXPECT_EQ(metrics_text().find("code=\"5"), std::string::npos);
 }
 
+// A header block cut into CONTINUATION frames past nghttp2's limit (the 2024 CONTINUATION flood,
+// CVE-2024-28182 in nghttp2): the connection ends with a GOAWAY that says why (ENHANCE_YOUR_CALM), not a
+// bare close.
+TEST_F(Http2Serve, AContinuationFloodEndsTheConnectionWithGoaway) {
+  const auto frame = [](std::uint8_t type, std::uint8_t flags, std::string_view payload) {
+    std::string f{static_cast<char>(payload.size() >> 16),
+                  static_cast<char>(payload.size() >> 8),
+                  static_cast<char>(payload.size()),
+                  static_cast<char>(type),
+                  static_cast<char>(flags),
+                  '\0',
+                  '\0',
+                  '\0',
+                  '\1'};  // stream 1
+    return f + std::string(payload);
+  };
+  std::string flood = std::string(kH2Preface) + kH2EmptySettings + frame(NGHTTP2_HEADERS, 0, "\x82");
+  for (int i = 0; i < 10; ++i) flood += frame(NGHTTP2_CONTINUATION, 0, "");
+  RawConnection c(port_);
+  ASSERT_TRUE(c.connected());
+  ASSERT_TRUE(c.send(flood));
+  auto got = c.read_until_closed(5s);
+  ASSERT_TRUE(got) << "the connection stayed open";
+  const auto code = goaway_code(*got);
+  ASSERT_TRUE(code) << "no GOAWAY";
+  EXPECT_EQ(*code, static_cast<std::uint32_t>(NGHTTP2_ENHANCE_YOUR_CALM));
+}
+
 // The client half of a request from libnghttp2 directly: the preface, SETTINGS and a HEADERS frame that
 // leaves the stream open (a body that never comes).
 std::string open_stream_bytes(std::uint16_t port) {
