@@ -50,12 +50,12 @@ bench_measured() {
   fi
 }
 
-# bench_url LOG [SECONDS]: waits for a server's "http://127.0.0.1:PORT" line in LOG and prints the URL;
+# bench_url LOG [SECONDS]: waits for a server's "http://127.0.0.1:PORT" (or https://) line in LOG and prints the URL;
 # stops with the log when it does not come (the server failed to start).
 bench_url() {
   local url="" i
   for ((i = 0; i < ${2:-10} * 10; i++)); do
-    url="$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$1" 2>/dev/null | head -1 || true)"
+    url="$(grep -o 'https\?://127\.0\.0\.1:[0-9]*' "$1" 2>/dev/null | head -1 || true)"
     [ -n "$url" ] && break
     sleep 0.1
   done

@@ -8,6 +8,7 @@
 #
 #   bash bench/serve/h2.sh [path/to/cicada-model]      (default: build/release/apps/cicada-model/cicada-model)
 #   REPS=5 DURATION=8 bash bench/serve/h2.sh
+#   TLS=1 bash bench/serve/h2.sh   (both servers over HTTPS: HTTP/2 chosen by ALPN, HTTP/1.1 with --h1)
 # Prints a markdown table for bench/RESULTS.md, "cicada-model serve: HTTP/2 against HTTP/1.1".
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -19,20 +20,32 @@ command -v h2load > /dev/null || bench_die "h2load is missing (Debian nghttp2-cl
 [ "$(nproc)" -ge 2 ] || bench_die "needs 2 CPUs to pin server and generator apart"
 
 bench_scratch
+tls_flags=()
+check=(--http2-prior-knowledge)
+h2_label="h2c"
+if [ "${TLS:-0}" = 1 ]; then
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$work/key.pem" \
+    -out "$work/cert.pem" -days 1 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 2> /dev/null ||
+    bench_die "openssl could not make a certificate"
+  tls_flags=(--tls-cert "$work/cert.pem" --tls-key "$work/key.pem")
+  check=(--http2 --cacert "$work/cert.pem")
+  h2_label="h2 over TLS"
+fi
 echo "h2.sh: training the model" >&2
 "$bin" train --data "$root/data/heart-disease.csv" --out "$work/model" > /dev/null
-taskset -c 0 "$bin" serve --model "$work/model" --port 0 --threads 1 --max-inflight 100000 > "$work/serve.out" &
+taskset -c 0 "$bin" serve --model "$work/model" --port 0 --threads 1 --max-inflight 100000 "${tls_flags[@]}" \
+  > "$work/serve.out" &
 bench_pids+=($!)
 serve_pid=$!
 url="$(bench_url "$work/serve.out")"
-curl -sf --http2-prior-knowledge "$url/health" > /dev/null || bench_die "cicada-model at $url does not answer h2c"
+curl -sf "${check[@]}" "$url/health" > /dev/null || bench_die "cicada-model at $url does not answer $h2_label"
 # The same server with --no-http2, for HTTP/1.1 without the preface check on a connection's first read.
 taskset -c 0 "$bin" serve --model "$work/model" --port 0 --threads 1 --max-inflight 100000 --no-http2 \
-  > "$work/serve_off.out" &
+  "${tls_flags[@]}" > "$work/serve_off.out" &
 bench_pids+=($!)
 off_pid=$!
 off_url="$(bench_url "$work/serve_off.out")"
-curl -sf "$off_url/health" > /dev/null || bench_die "cicada-model --no-http2 at $off_url does not answer"
+curl -sf "${check[@]:1}" "$off_url/health" > /dev/null || bench_die "cicada-model --no-http2 at $off_url does not answer"
 
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
@@ -75,7 +88,7 @@ for route in health predict; do
   for mode in off h1 h2 h2m10; do
     name="${route}_$mode"
     label="$(case "$mode" in off) echo "HTTP/1.1, server --no-http2" ;; h1) echo "HTTP/1.1 (--h1 -m 1)" ;;
-      h2) echo "h2c (-m 1)" ;; *) echo "h2c (-m 10)" ;; esac)"
+      h2) echo "$h2_label (-m 1)" ;; *) echo "$h2_label (-m 10)" ;; esac)"
     us="$(col "$name" 1)"
     echo "| /$route | $label | $us | $(awk '{ printf "%s%s", sep, $1; sep = ", " }' "$work/$name.rows") | $(col "$name" 2) | $(awk -v a="$us" -v b="$base" 'BEGIN { printf "%.2fx", a / b }') |"
   done
