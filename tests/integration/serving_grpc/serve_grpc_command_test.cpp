@@ -145,10 +145,12 @@ TEST(ServeGrpcCommand, WithATlsCertificateTheGrpcPortIsTlsAndCicadaLoadsItOverGr
   cicada::test::RawConnection no_call(grpc_port);
   ASSERT_TRUE(no_call.start_tls(pem, std::string_view("\x02h2")));
   ASSERT_TRUE(no_call.send(std::string(cicada::test::kH2Preface) + cicada::test::kH2EmptySettings));
+  // Not before the timeouts, less gRPC's own slack: it dates a deadline from a clock reading it caches for a
+  // batch of work, which can be a little older than the connect (a CI run saw 999.9 ms for 1 s).
   EXPECT_TRUE(silent.wait_closed(30s));
-  EXPECT_GE(std::chrono::steady_clock::now() - connected, 1s);
+  EXPECT_GE(std::chrono::steady_clock::now() - connected, 900ms);
   EXPECT_TRUE(no_call.wait_closed(30s));
-  EXPECT_GE(std::chrono::steady_clock::now() - connected, 2s);
+  EXPECT_GE(std::chrono::steady_clock::now() - connected, 1900ms);
 
   serve.signal(SIGTERM);
   EXPECT_EQ(serve.wait(20s), 0) << serve.err();
