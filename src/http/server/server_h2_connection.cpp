@@ -233,8 +233,8 @@ class H2Connection final : public Connection,
   std::string out_;
   bool reading_ = false;
   bool writing_ = false;
-  bool closing_ = false;  // nothing more is fed to the session
-  bool closed_ = false;   // the socket is shut (or half-shut): nothing more is written
+  bool closing_ = false;      // nothing more is fed to the session
+  bool closed_ = false;       // the socket is shut (or half-shut): nothing more is written
   bool tls_closing_ = false;  // TLS: the close_notify is being sent; nothing more is read through TLS
 };
 
