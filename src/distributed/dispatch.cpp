@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "runner/named_types.hpp"
 #include "runner/tag_filter.hpp"
 #include "runner/user_mix.hpp"
 
@@ -103,15 +104,12 @@ TypePlan type_plan_of(const Scenario& chosen, const std::vector<std::string>& ta
 }
 
 TypePlan named_plan(const TypePlan& plan, const std::vector<std::string>& named) {
-  const auto is_named = [&named](const std::string& name) {
-    return std::find(named.begin(), named.end(), name) != named.end();
-  };
   TypePlan out = plan;
   for (auto& [name, count] : out.fixed_counts)
-    if (!is_named(name)) count = 0;
+    if (!runner::is_named(named, name)) count = 0;
   Scenario weighted;
   for (const auto& [name, weight] : plan.weights) {
-    if (!is_named(name)) continue;
+    if (!runner::is_named(named, name)) continue;
     UserType type;
     type.name = name;
     type.weight = weight;

@@ -8,6 +8,7 @@
 #include "base/clock.hpp"
 #include "base/log.hpp"
 #include "distributed/dispatch.hpp"
+#include "runner/named_types.hpp"
 
 namespace cicada::distributed {
 
@@ -416,7 +417,7 @@ void FleetBackend::set_users(int users, double spawn_rate, const runner::TypeSha
   if (shares.named_types && shares.named_types != named_types_) {
     named_types_ = shares.named_types;
     for (const auto& name : *named_types_) {
-      if (std::find(base_types_.names.begin(), base_types_.names.end(), name) == base_types_.names.end())
+      if (!runner::is_named(base_types_.names, name))
         log::warning("Load shape: user type {} is not in the scenario; it runs no users", name);
     }
     log::info("Load shape: users of {} only", fmt::join(*named_types_, ", "));

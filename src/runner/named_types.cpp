@@ -6,13 +6,9 @@
 
 namespace cicada::runner {
 
-namespace {
-
 bool is_named(const std::vector<std::string>& named, const std::string& name) {
   return std::find(named.begin(), named.end(), name) != named.end();
 }
-
-}  // namespace
 
 std::vector<std::string> unknown_types(const std::vector<UserType>& types,
                                        const std::vector<std::string>& named) {

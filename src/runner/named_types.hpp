@@ -17,6 +17,9 @@
 
 namespace cicada::runner {
 
+// `name` is among `named`.
+bool is_named(const std::vector<std::string>& named, const std::string& name);
+
 // The names in `named` that are none of the types' (for the message that says which were ignored).
 std::vector<std::string> unknown_types(const std::vector<UserType>& types,
                                        const std::vector<std::string>& named);
