@@ -10,6 +10,7 @@
 #include "base/clock.hpp"
 #include "base/log.hpp"
 #include "http/server/beast_request_head.hpp"
+#include "http/server/head_bounded_reads.hpp"
 #include "http/server/json_text.hpp"
 #include "http/server/response_head.hpp"
 #include "http/server/server_dispatch.hpp"
@@ -245,53 +246,9 @@ class BasicSession final : public Connection, public std::enable_shared_from_thi
     parser_.emplace(std::piecewise_construct, std::make_tuple(alloc), std::make_tuple(alloc));
     parser_->body_limit(server_.options.max_body_bytes);
     parser_->header_limit(static_cast<std::uint32_t>(server_.options.max_header_bytes));
-    request_bytes_read_ = buffer_.size();  // what is buffered already belongs to this request
+    request_reads_.start_request();
     bhttp::async_read(request_reads_, buffer_, *parser_,
                       [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
-  }
-
-  // The stream a request is read through (read_next). Beast 1.74's parser bounds only the part of a
-  // request head it has not parsed yet: each complete field leaves the buffer, so a head of many short
-  // lines arriving in small reads (a TLS record each, or a trickle) had no bound, and its fields filled the
-  // connection's arena (a probe's 32 MB head of "X-A: b" lines was answered 200 over TLS; 80 KB passed in
-  // plain HTTP). Before each read, the bytes the parser has taken of an unfinished head are checked against
-  // max_header_bytes: past it, the read fails with header_limit (answered 431, as Beast's own check is).
-  class RequestReads {
-   public:
-    using executor_type = typename Stream::executor_type;
-    explicit RequestReads(BasicSession& session) : session_(session) {}
-    executor_type get_executor() { return session_.stream_.get_executor(); }
-
-    template <class Buffers, class Handler>
-    void async_read_some(const Buffers& buffers, Handler&& handler) {
-      if (session_.head_over_limit()) {
-        asio::post(session_.stream_.get_executor(), [h = std::forward<Handler>(handler)]() mutable {
-          h(beast::error_code(bhttp::error::header_limit), std::size_t{0});
-        });
-        return;
-      }
-      session_.stream_.async_read_some(
-          buffers, Counted<std::decay_t<Handler>>{&session_, std::forward<Handler>(handler)});
-    }
-
-   private:
-    template <class Handler>
-    struct Counted {
-      BasicSession* session;  // alive: the read's final handler holds it
-      Handler handler;
-      void operator()(beast::error_code ec, std::size_t n) {
-        session->request_bytes_read_ += n;
-        handler(ec, n);
-      }
-    };
-    BasicSession& session_;
-  };
-
-  // Beast has offered the parser every buffered byte before it asks for more: what is not in the buffer
-  // now, of what was read for this request, the parser took.
-  bool head_over_limit() const {
-    return !parser_->is_header_done() &&
-           request_bytes_read_ - buffer_.size() > server_.options.max_header_bytes;
   }
 
   void on_read(beast::error_code ec) {
@@ -574,8 +531,6 @@ class BasicSession final : public Connection, public std::enable_shared_from_thi
   void expire_after(std::chrono::milliseconds timeout) { deadline_ = mono_now() + timeout; }
 
   Stream stream_;
-  RequestReads request_reads_{*this};
-  std::size_t request_bytes_read_ = 0;  // read for the request being read, buffered bytes included
   MonoTime deadline_ = MonoTime::max();
   bool counted_ = false;  // in server_.connections
   bool tls_up_ = false;   // the TLS handshake completed (TLS connections only)
@@ -585,6 +540,9 @@ class BasicSession final : public Connection, public std::enable_shared_from_thi
   std::array<std::byte, 2048> arena_block_;
   std::pmr::monotonic_buffer_resource arena_{arena_block_.data(), arena_block_.size()};
   std::optional<RequestParser> parser_;
+  // What a request is read through (read_next): the stream, with the request head bounded.
+  HeadBoundedReads<Stream, RequestParser> request_reads_{stream_, buffer_, parser_,
+                                                         server_.options.max_header_bytes};
   ServerResponse response_;  // what the handler fills, reused by every request of the connection
   std::string out_;          // the bytes of the response being written
   std::list<Connection*>::iterator registration_;
