@@ -104,18 +104,24 @@ TypePlan type_plan_of(const Scenario& chosen, const std::vector<std::string>& ta
 }
 
 TypePlan named_plan(const TypePlan& plan, const std::vector<std::string>& named) {
-  TypePlan out = plan;
-  for (auto& [name, count] : out.fixed_counts)
-    if (!runner::is_named(named, name)) count = 0;
-  Scenario weighted;
+  Scenario runnable;  // the plan's types (those left runnable), as types
+  for (const auto& [name, count] : plan.fixed_counts) {
+    UserType type;
+    type.name = name;
+    type.fixed_count = count;
+    runnable.user_types.push_back(std::move(type));
+  }
   for (const auto& [name, weight] : plan.weights) {
-    if (!runner::is_named(named, name)) continue;
     UserType type;
     type.name = name;
     type.weight = weight;
-    weighted.user_types.push_back(std::move(type));
+    runnable.user_types.push_back(std::move(type));
   }
-  out.weighted_cycle = weighted_cycle_of(weighted);
+  Scenario restricted;
+  restricted.user_types = runner::restrict_to_named(runnable.user_types, named);
+  TypePlan out = plan;
+  out.fixed_counts = fixed_counts_of(restricted);
+  out.weighted_cycle = weighted_cycle_of(restricted);
   return out;
 }
 

@@ -21,25 +21,35 @@ std::vector<std::string> unknown_types(const std::vector<UserType>& types,
   return unknown;
 }
 
+std::vector<UserType> restrict_to_named(const std::vector<UserType>& types,
+                                        const std::vector<std::string>& named) {
+  std::vector<UserType> kept;
+  for (const auto& t : types) {
+    const bool in = is_named(named, t.name);
+    if (!in && !t.fixed_count) continue;
+    UserType k;
+    k.name = t.name;
+    k.weight = t.weight;
+    if (t.fixed_count) k.fixed_count = in ? *t.fixed_count : 0;
+    kept.push_back(std::move(k));
+  }
+  return kept;
+}
+
 TypeShares shares_of_named_types(const std::vector<UserType>& types, const std::vector<std::string>& named,
                                  int users) {
   TypeShares shares;
+  for (const auto& t : types) (t.fixed_count ? shares.fixed : shares.weighted)[t.name] = 0;
   int fixed_total = 0;
   std::vector<UserType> weighted;  // the named weighted types, as the round robin sees them
-  for (const auto& t : types) {
-    if (t.fixed_count) {
-      const int count = is_named(named, t.name) ? std::max(0, *t.fixed_count) : 0;
-      shares.fixed[t.name] = count;
-      fixed_total += count;
+  for (auto& t : restrict_to_named(types, named)) {
+    if (!t.fixed_count) {
+      weighted.push_back(std::move(t));
       continue;
     }
-    shares.weighted[t.name] = 0;
-    if (is_named(named, t.name)) {
-      UserType w;
-      w.name = t.name;
-      w.weight = t.weight;
-      weighted.push_back(std::move(w));
-    }
+    const int count = std::max(0, *t.fixed_count);
+    shares.fixed[t.name] = count;
+    fixed_total += count;
   }
   const int rest = std::max(0, users - fixed_total);
   if (weighted.empty() || rest == 0) return shares;

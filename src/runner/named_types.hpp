@@ -24,6 +24,14 @@ bool is_named(const std::vector<std::string>& named, const std::string& name);
 std::vector<std::string> unknown_types(const std::vector<UserType>& types,
                                        const std::vector<std::string>& named);
 
+// The rule itself, which the shares below and a master's plan for its workers (distributed/dispatch.hpp,
+// named_plan) both apply: the types a target naming `named` runs, in their order. A named type as
+// declared; a fixed-count type not named with a count of 0 (its users stop); a weighted type not named
+// left out (the round robin is rebuilt from the named ones alone). Only names, weights and fixed counts
+// are kept: the result decides counts, it runs nothing.
+std::vector<UserType> restrict_to_named(const std::vector<UserType>& types,
+                                        const std::vector<std::string>& named);
+
 // The shares (fixed and weighted counts of every type) of a target of `users` over the named types.
 TypeShares shares_of_named_types(const std::vector<UserType>& types, const std::vector<std::string>& named,
                                  int users);

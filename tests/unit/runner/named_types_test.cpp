@@ -1,6 +1,6 @@
-// shares_of_named_types: a load shape's target that names user types, as the counts of every type the
-// runner follows (fixed types not named 0, the rest dealt over the named weighted types alone, in
-// Locust's order of them).
+// restrict_to_named and shares_of_named_types: a load shape's target that names user types, as the counts of
+// every type the runner follows (fixed types not named 0, the rest dealt over the named weighted types alone,
+// in Locust's order of them).
 #include "runner/named_types.hpp"
 
 #include <gtest/gtest.h>
@@ -40,6 +40,21 @@ TEST(NamedTypes, NoUsersLeftForTheWeightedAndNothingNamed) {
   const auto none = shares_of_named_types(types, {}, 5);
   EXPECT_EQ(none.fixed.at("Admin"), 0);
   EXPECT_EQ(none.weighted.at("A"), 0);
+}
+
+// The rule both a local run and a master's plan apply: named types as declared, fixed types not named
+// kept at 0, weighted types not named left out.
+TEST(NamedTypes, RestrictToNamedKeepsEveryFixedTypeAndOnlyTheNamedWeightedOnes) {
+  const std::vector<UserType> types{type("A", 3), type("B", 1), type("Admin", 1, 2), type("Ops", 1, 4)};
+  const auto kept = restrict_to_named(types, {"B", "Ops"});
+  ASSERT_EQ(kept.size(), 3u);
+  EXPECT_EQ(kept[0].name, "B");
+  EXPECT_FALSE(kept[0].fixed_count.has_value());
+  EXPECT_EQ(kept[0].weight, 1);
+  EXPECT_EQ(kept[1].name, "Admin");
+  EXPECT_EQ(kept[1].fixed_count, 0);
+  EXPECT_EQ(kept[2].name, "Ops");
+  EXPECT_EQ(kept[2].fixed_count, 4);
 }
 
 TEST(NamedTypes, UnknownNamesAreReported) {
