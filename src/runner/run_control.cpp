@@ -251,8 +251,8 @@ void RunControl::run(const RunOptions& options,
       if (const auto cap = backend_.user_cap(); cap && target_users_.load() > *cap && !said_user_cap_) {
         said_user_cap_ = true;  // once a run: a shape's every stage would say it again
         log::warning(
-            "{} users run, not the {} asked for: every user type has a fixed count, and no more "
-            "users than their sum run (as in Locust)",
+            "{} users run, not the {} asked for: every user type that runs has a fixed count, and no "
+            "more users than their sum run (as in Locust)",
             *cap, target_users_.load());
       }
       if (options_.hooks.spawning_complete) options_.hooks.spawning_complete(users);

@@ -460,10 +460,16 @@ TEST(Engine, OnlyFixedCountTypesRunTheirSumWhateverTheUsers) {
   s.user_types[0].fixed_count = 1;
   s.user_types[1].fixed_count = 2;
   int spawned_at = -1;
+  testing::internal::CaptureStderr();
   const auto seen = run_counted(s, counts, 6, 3200ms, [&](LocalRunner& runner, std::size_t) {
     if (runner.state() == cicada::runner::RunState::kRunning)
       spawned_at = static_cast<int>(runner.snapshot()->user_count);
   });
+  const std::string log = testing::internal::GetCapturedStderr();
+  // The user is told why fewer users run than asked for.
+  EXPECT_NE(log.find("3 users run, not the 6 asked for: every user type that runs has a fixed count"),
+            std::string::npos)
+      << log;
   ASSERT_GE(seen.live.size(), 2u);
   EXPECT_EQ(seen.live.back(), std::make_pair(1, 2));
   EXPECT_EQ(seen.started.back(), 3) << "users beyond the fixed counts were started";
