@@ -16,6 +16,7 @@
 
 #include "http/server/server_dispatch.hpp"
 #include "http/server/server_h2_session.hpp"
+#include "http/server/tls_close_notify.hpp"
 
 namespace cicada::http::server_detail {
 namespace {
@@ -180,7 +181,7 @@ class H2Connection final : public Connection,
       // the connection's pending read: that read is cancelled first, and its handler sends it. (A read
       // that is itself writing a TLS record at that moment, a TLS 1.3 KeyUpdate reply, is not cancelled
       // and ends the connection at the closing deadline, without close_notify: rare, and bounded.) The
-      // shutdown waits for the client's close_notify or its end, within the same deadline.
+      // close_notify is one write (async_close_notify); what the client still sends is then drained.
       tls_closing_ = true;
       if (!reading_) return send_close_notify();
       beast::error_code ignored;
@@ -192,8 +193,8 @@ class H2Connection final : public Connection,
 
   void send_close_notify() {
     if constexpr (kTls) {
-      stream_.async_shutdown(
-          [self = shared_from_this()](beast::error_code) { self->half_close_and_drain(); });
+      async_close_notify(stream_,
+                         [self = shared_from_this()](beast::error_code) { self->half_close_and_drain(); });
     }
   }
 

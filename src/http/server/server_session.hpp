@@ -18,6 +18,7 @@
 #include "http/server/server_h2_session.hpp"
 #include "http/server/server_worker.hpp"
 #include "http/server/stream_channel.hpp"
+#include "http/server/tls_close_notify.hpp"
 
 namespace cicada::http::server_detail {
 
@@ -94,7 +95,7 @@ class BasicSession final : public Connection, public std::enable_shared_from_thi
       socket().cancel(ec);
       return;
     }
-    socket().close(ec);
+    end_idle();
   }
 
   // Waiting for a request of which nothing has arrived: what the connection cap may close.
@@ -107,14 +108,14 @@ class BasicSession final : public Connection, public std::enable_shared_from_thi
   }
 
   // The connection cap closes this idle connection to make room for a new one.
-  void evict() override { shutdown_and_close(); }
+  void evict() override { end_idle(); }
 
   // stop(): a connection waiting for a request is closed now; one writing an answer closes after it; a
   // stream ends now (its owner's writes fail from here on).
   void shutdown() override {
     if (state_ == State::kStreaming) return end_stream();
     if (state_ != State::kReading && state_ != State::kSniffing && state_ != State::kHandshaking) return;
-    shutdown_and_close();
+    end_idle();
   }
 
  private:
@@ -123,6 +124,25 @@ class BasicSession final : public Connection, public std::enable_shared_from_thi
   void close_now() {
     beast::error_code ignored;
     socket().close(ignored);
+  }
+
+  // The server ends a connection that waits for a request (its timeout, the cap's eviction, stop): closed
+  // now. Over TLS, once the handshake is done, a close_notify goes first (a bare close reads as a cut to
+  // OpenSSL 3 clients): the pending read is cancelled, as TLS shutdown must not run beside it, and its
+  // handler (on_read) writes the close_notify and closes, without waiting for the client (nothing of
+  // ours is left unread for a reset to destroy).
+  void end_idle() {
+    if constexpr (kTls) {
+      if (tls_up_ && state_ == State::kReading) {
+        state_ = State::kClosing;  // not idle any more: the cap does not choose it twice
+        close_notify_after_read_ = true;
+        expire_after(kClosingGrace);
+        beast::error_code ignored;
+        socket().cancel(ignored);
+        return;
+      }
+    }
+    shutdown_and_close();
   }
 
   // Both directions shut, then closed: what the cap, stop() and a stream's end do to a connection.
@@ -252,6 +272,15 @@ class BasicSession final : public Connection, public std::enable_shared_from_thi
   }
 
   void on_read(beast::error_code ec) {
+    if constexpr (kTls) {
+      if (close_notify_after_read_) {
+        // end_idle() cancelled the read (a request that came whole meanwhile is dropped, as a bare close
+        // dropped it); a failed read leaves no TLS to end.
+        if (ec && ec != asio::error::operation_aborted) return close_now();
+        return async_close_notify(
+            stream_, [self = shared_from_this()](beast::error_code) { self->shutdown_and_close(); });
+      }
+    }
     if (!ec) return handle();
     if (ec == bhttp::error::bad_method) {
       if (at_cut_line_end()) return read_more();
@@ -489,14 +518,13 @@ class BasicSession final : public Connection, public std::enable_shared_from_thi
 
   // Half-close, then discard what the client still sends for a moment: closing a socket with unread data
   // makes the kernel send RST, which can destroy the error answer before the client reads it. Over TLS a
-  // close_notify goes first (the TLS stream waits for the client's own, or anything else, within the same
-  // moment), so a client can tell the end of the connection from a cut.
+  // close_notify goes first, so a client can tell the end of the connection from a cut.
   void close_gracefully() {
     if constexpr (kTls) {
       if (tls_up_) {
         state_ = State::kClosing;
         expire_after(kClosingGrace);
-        return stream_.async_shutdown([self = shared_from_this()](beast::error_code) {
+        return async_close_notify(stream_, [self = shared_from_this()](beast::error_code) {
           self->expire_after(kClosingGrace);
           self->half_close_and_drain();
         });
@@ -561,6 +589,7 @@ class BasicSession final : public Connection, public std::enable_shared_from_thi
   std::string stream_out_;                  // the bytes being written to a stream
   bool stream_writing_ = false;
   bool close_notify_after_watch_ = false;  // TLS: a finished stream closes once its watching read ends
+  bool close_notify_after_read_ = false;   // TLS: end_idle() cancelled the request read to end it
 };
 
 using Session = BasicSession<Socket>;

@@ -192,7 +192,39 @@ TEST_F(HttpsTest, StopClosesIdleTlsConnections) {
   ASSERT_TRUE(c.read_response());
   server_->stop();
   EXPECT_TRUE(c.wait_closed(10s));
+  EXPECT_TRUE(c.got_close_notify());  // an end, not a cut
   server_->wait();
+}
+
+// Every end the server gives an idle kept-alive TLS connection is marked by a close_notify (OpenSSL 3
+// clients read a bare close as an unexpected EOF): its request timeout here, the cap's eviction below.
+TEST_F(HttpsTest, AnIdleTlsConnectionPastItsRequestTimeoutEndsWithACloseNotify) {
+  ServerOptions o = tls_options();
+  o.request_timeout = 1s;  // the handshake and the first request share it from the accept
+  start(o);
+  RawConnection c(port_);
+  ASSERT_TRUE(c.start_tls(path("self.pem")));
+  ASSERT_TRUE(c.send(make_request("GET", "/hello")));
+  auto r = c.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_TRUE(c.wait_closed(10s));
+  EXPECT_TRUE(c.got_close_notify());
+  EXPECT_TRUE(testing::eventually([&] { return server_->connections() == 0; }));
+}
+
+TEST_F(HttpsTest, AnIdleTlsConnectionTheCapEvictsEndsWithACloseNotify) {
+  ServerOptions o = tls_options();
+  o.threads = 1;
+  o.max_connections = 1;
+  start(o);
+  RawConnection idle(port_);
+  ASSERT_TRUE(idle.start_tls(path("self.pem")));
+  ASSERT_TRUE(idle.send(make_request("GET", "/hello")));
+  ASSERT_TRUE(idle.read_response());
+  EXPECT_EQ(status_over_tls(), 200) << "a new client must get in at the cap";
+  EXPECT_TRUE(idle.wait_closed(10s));
+  EXPECT_TRUE(idle.got_close_notify());
 }
 
 constexpr std::string_view kOffersH2AndHttp11("\x02h2\x08http/1.1");
