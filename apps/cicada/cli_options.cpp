@@ -235,6 +235,14 @@ std::optional<std::string> refused_layered_setting(const std::vector<LayeredSett
   return std::nullopt;
 }
 
+// A config file that is there to read. One that cannot even be looked at (a $HOME the user may not enter,
+// as under `docker run --user`) counts as absent, as it does for Locust, instead of ending the program
+// with an exception; one that is there but unreadable is read_config's error, which names it.
+bool config_file_present(const std::string& path) {
+  std::error_code ec;
+  return std::filesystem::exists(path, ec);
+}
+
 }  // namespace
 
 // A locustfile's own arguments (Locust's init_command_line_parser) are long options cicada does not define.
@@ -298,7 +306,7 @@ ParseOutcome parse_cli(int argc, char** argv) {
 
   std::vector<Layer> layers;  // highest precedence first
   std::string config_path = o.config_file;
-  if (config_path.empty() && std::filesystem::exists("cicada.conf")) config_path = "cicada.conf";
+  if (config_path.empty() && config_file_present("cicada.conf")) config_path = "cicada.conf";
   layers.push_back({"CICADA_", {}, {}});
   layers.push_back({"", config_path, {}});
   layers.push_back({"LOCUST_", {}, {}});
@@ -308,7 +316,7 @@ ParseOutcome parse_cli(int argc, char** argv) {
   for (Layer& layer : layers) {
     if (!layer.env_prefix.empty() || layer.path.empty()) continue;
     const bool locust = layer.path != config_path;
-    if (locust && !std::filesystem::exists(layer.path)) continue;
+    if (locust && !config_file_present(layer.path)) continue;
     std::string err;
     if (!read_config(layer.path, layer.file, err)) {
       std::cerr << "cicada: " << err << "\n";

@@ -80,7 +80,9 @@ std::string no_history_message(const std::filesystem::path& file) {
 // A "file:" URI for sqlite3_open_v2 (SQLITE_OPEN_URI) naming `file`, with its query parameters.
 std::string file_uri(const std::filesystem::path& file, const char* query) {
   std::string uri = "file:";
-  for (char c : std::filesystem::absolute(file).string()) {
+  std::error_code ec;  // no current folder (removed under us): the name as given, which SQLite resolves
+  const std::filesystem::path whole = std::filesystem::absolute(file, ec);
+  for (char c : (ec ? file : whole).string()) {
     if (c == '%' || c == '?' || c == '#')
       uri += fmt::format("%{:02x}", static_cast<unsigned char>(c));
     else
@@ -98,7 +100,12 @@ Result<Connection> Connection::open(const std::filesystem::path& file, bool crea
     std::filesystem::create_directories(file.parent_path(), ec);
     if (ec) return make_error(file.parent_path().string() + ": cannot create the folder: " + ec.message());
   }
-  if (!create && !std::filesystem::exists(file)) return make_error(no_history_message(file));
+  if (!create) {
+    std::error_code ec;
+    const bool there = std::filesystem::exists(file, ec);
+    if (ec) return make_error(file.string() + ": cannot look at the run history: " + ec.message());
+    if (!there) return make_error(no_history_message(file));
+  }
   sqlite3* db = nullptr;
   const int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_FULLMUTEX;
   const int rc = sqlite3_open_v2(file.c_str(), &db, flags, nullptr);

@@ -121,7 +121,8 @@ Result<Model> Model::load(const std::filesystem::path& dir) {
   auto fail = [&](const std::string& what) { return make_error(fmt::format("{}: {}", source, what)); };
   std::ifstream in(manifest, std::ios::binary);
   if (!in) {
-    if (!std::filesystem::is_directory(dir))
+    std::error_code ec;
+    if (!std::filesystem::is_directory(dir, ec))
       return make_error(fmt::format("{}: not a model directory", dir.string()));
     return fail("cannot open");
   }

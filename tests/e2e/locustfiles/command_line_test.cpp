@@ -174,6 +174,23 @@ TEST(LocustCommandLineFlags, LocustConfigFilesAndVariablesLieUnderCicadasOwn) {
             "Ramping to 6 users at a rate of 2.00 per second");
 }
 
+// A ~/.locust.conf that cannot even be looked at (a $HOME the user may not enter, as under `docker run
+// --user`; here a HOME whose path loops, which fails the same way for root) is absent, as for Locust: it
+// ended the program with an uncaught filesystem_error (exit 134) before anything was read.
+TEST(LocustCommandLineFlags, AHomeThatCannotBeLookedIntoIsNoConfigFileAndNoCrash) {
+  TempDir dir;
+  std::filesystem::create_symlink("loop", dir.path() / "loop");
+  const Output o =
+      run_in(dir.path(),
+             {"/usr/bin/env", "HOME=" + (dir.path() / "loop").string(), binary("apps/cicada/cicada").string(),
+              "-f", std::string(CICADA_SOURCE_DIR) + "/examples/health.yaml", "--headless", "--no-history",
+              "--host", "http://127.0.0.1:9", "--threshold", "p96 < 1"});
+  // The run got as far as its own checks: the threshold's usage error, after every config layer.
+  EXPECT_EQ(o.code, 2) << o.err;
+  EXPECT_NE(o.err.find("unknown metric 'p96'"), std::string::npos) << o.err;
+  EXPECT_EQ(o.err.find("terminate called"), std::string::npos) << o.err;
+}
+
 // A CI script written for Locust passes its config file with --config (its `locustfile = ...` names the
 // scenario) or the locustfile with --locustfile: both were usage errors ("unknown setting 'locustfile'",
 // "argument was not expected").
