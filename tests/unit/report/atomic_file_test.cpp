@@ -1,11 +1,13 @@
-// write_file_atomically: a reader sees the old file or the new one, and a write that fails leaves no
-// temporary file behind.
+// write_file_atomically: a reader sees the old file or the new one, a write that fails leaves no
+// temporary file behind, a link keeps naming the new report, and a pipe or a device is written through.
 #include "report/atomic_file.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "support/child_process.hpp"
 
@@ -59,4 +61,48 @@ TEST(AtomicFile, ADiskFullWriteFailsAndRemovesItsTemporaryFile) {
   EXPECT_EQ(r.error().message, "cannot write " + path + ".tmp (disk full?)");
   EXPECT_FALSE(fs::exists(fs::symlink_status(path + ".tmp")));
   EXPECT_EQ(read_file(path), "old");
+}
+
+TEST(AtomicFile, ASymbolicLinkStaysAndTheFileItNamesGetsTheReport) {
+  // A CI job that points ci/latest.json at a file of its own reads that file: renaming over the link
+  // replaced the link and left the file with the old report.
+  TempDir dir;
+  fs::create_directory(dir.path() / "real");
+  const auto real = (dir.path() / "real" / "target.json").string();
+  std::ofstream(real) << "old";
+  const auto link = (dir.path() / "link.json").string();
+  fs::create_symlink("real/target.json", link);
+  ASSERT_TRUE(write_file_atomically(link, "new"));
+  EXPECT_TRUE(fs::is_symlink(fs::symlink_status(link)));
+  EXPECT_EQ(read_file(real), "new");
+  EXPECT_FALSE(fs::exists(real + ".tmp"));
+  EXPECT_FALSE(fs::exists(link + ".tmp"));
+  // A link to a file not there yet: the file is made where the link points.
+  const auto dangling = (dir.path() / "dangling.json").string();
+  fs::create_symlink("real/made.json", dangling);
+  ASSERT_TRUE(write_file_atomically(dangling, "made"));
+  EXPECT_TRUE(fs::is_symlink(fs::symlink_status(dangling)));
+  EXPECT_EQ(read_file((dir.path() / "real" / "made.json").string()), "made");
+}
+
+// A FIFO (or a device: /dev/stdout, /dev/full, which as root a rename replaced with a plain file), named
+// or behind a link: written through, and still what it was. (A FIFO stands for the devices here: a test
+// that got it wrong must not replace a device node of the machine.)
+TEST(AtomicFile, APipeIsWrittenThroughNotReplacedNamedOrBehindALink) {
+  TempDir dir;
+  const auto fifo = (dir.path() / "report.fifo").string();
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  const auto link = (dir.path() / "report.json").string();
+  fs::create_symlink("report.fifo", link);
+  for (const auto& path : {fifo, link}) {
+    std::string got;
+    std::thread reader([&] { got = read_file(fifo); });
+    const auto r = write_file_atomically(path, "through the pipe");
+    reader.join();
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_EQ(got, "through the pipe") << path;
+    EXPECT_EQ(fs::status(fifo).type(), fs::file_type::fifo) << path;
+    EXPECT_FALSE(fs::exists(path + ".tmp")) << path;
+  }
+  EXPECT_TRUE(fs::is_symlink(fs::symlink_status(link)));
 }
