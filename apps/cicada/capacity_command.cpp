@@ -22,6 +22,7 @@
 #include "distributed_options.hpp"
 #include "distributed_run.hpp"
 #include "history_cli.hpp"
+#include "not_blank_check.hpp"
 #include "positive_check.hpp"
 #include "report/capacity_html.hpp"
 #include "report/capacity_json.hpp"
@@ -175,7 +176,8 @@ int run_capacity_command(int argc, char** argv) {
       ->required();
   app.add_option("-H,--host", o.host, "Base URL of the system under test");
   app.add_option("--slo", o.slos, "Objective, repeatable: 'p95 < 50ms', 'avg < 20ms', 'fail_ratio < 1%'")
-      ->required();
+      ->required()
+      ->check(kNotBlank);
   app.add_option("--mode", o.mode, "rate: step the arrival rate (open model); users: step users")
       ->check(CLI::IsMember({"rate", "users"}))
       ->capture_default_str();
@@ -226,8 +228,10 @@ int run_capacity_command(int argc, char** argv) {
   add_arrival_distribution_flag(app, o.arrival_distribution);
   app.add_option("--threads", o.threads, "Event loop threads (default: one per usable CPU)");
   app.add_option("--seed", o.seed, "Seed of every user's random stream");
-  app.add_option("--json", o.json_file, "Write the throughput-latency curve to this JSON file");
-  app.add_option("--html", o.html_file, "Write the throughput-latency curve and the steps to this HTML file");
+  app.add_option("--json", o.json_file, "Write the throughput-latency curve to this JSON file")
+      ->check(kNotBlank);
+  app.add_option("--html", o.html_file, "Write the throughput-latency curve and the steps to this HTML file")
+      ->check(kNotBlank);
   app.add_option("-L,--loglevel", o.loglevel, "DEBUG, INFO, WARNING, ERROR or CRITICAL")
       ->capture_default_str();
   app.add_flag("--master", o.distributed.master,

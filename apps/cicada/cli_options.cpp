@@ -14,6 +14,7 @@
 #include "client_options.hpp"
 #include "config_file.hpp"
 #include "duration_flag.hpp"
+#include "not_blank_check.hpp"
 #include "positive_check.hpp"
 #include "runner/stages.hpp"
 #include "subcommands.hpp"
@@ -58,13 +59,16 @@ void define(CLI::App& app, CliOptions& o) {
     app.add_flag(std::string(name))->group("");
   for (const char* name : {"--step-users", "--step-time"}) app.add_option(std::string(name))->group("");
   app.add_option("--csv", o.csv_prefix,
-                 "Write PREFIX_stats.csv, _stats_history.csv, _failures.csv, _exceptions.csv");
+                 "Write PREFIX_stats.csv, _stats_history.csv, _failures.csv, _exceptions.csv")
+      ->check(kNotBlank);
   app.add_flag("--csv-full-history", o.csv_full_history,
                "Every entry in _stats_history.csv, not only Aggregated");
   add_duration_flag(app, "-s,--stop-timeout", o.run.stop_timeout,
                     "How long users may take to finish their task on stop (seconds, or 500ms, 1m)");
+  // 0-255: a process exit status is one byte, so 256 would exit 0 (a pass) while the reports said 256.
   app.add_option("--exit-code-on-error", o.exit_code_on_error,
-                 "Exit code when any request failed (default 1)");
+                 "Exit code when any request failed (default 1)")
+      ->check(CLI::Range(0, 255));
   app.add_option("-T,--tags", o.run.tags, "Run only tasks with one of these tags")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.add_option("-E,--exclude-tags", o.run.exclude_tags, "Do not run tasks with any of these tags")

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli_options.hpp"
+#include "not_blank_check.hpp"
 
 namespace cicada::app {
 
@@ -36,7 +37,7 @@ void add_web_flags(CLI::App& app, CliOptions& o) {
                "Start the test at once (with -u, -r, -t) while serving the web UI");
   app.add_option("--autoquit", w.autoquit_s, "With --autostart: quit this many seconds after the test ends")
       ->check(CLI::NonNegativeNumber);
-  app.add_option("--html", w.html_file, "Write the HTML report to FILE when the test ends");
+  app.add_option("--html", w.html_file, "Write the HTML report to FILE when the test ends")->check(kNotBlank);
   app.add_flag("--class-picker", w.class_picker,
                "Web UI: the start form picks the user classes (and the locustfile's shape class, if any) "
                "each test runs, from all of the scenario's");

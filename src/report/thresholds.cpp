@@ -99,6 +99,8 @@ Result<double> parse_limit(std::string_view text, const Threshold& t) {
   double number = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
   if (ec != std::errc() || text.empty()) return make_error("expected a number after the operator");
+  // "inf" and "nan" read as numbers: a limit of inf always passed, one of nan always failed.
+  if (!std::isfinite(number)) return make_error("expected a finite number, got '" + std::string(text) + "'");
   if (number < 0) return make_error("expected a limit of at least 0");
   const std::string_view unit =
       trim(std::string_view(end, static_cast<std::size_t>(text.data() + text.size() - end)));

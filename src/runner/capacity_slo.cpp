@@ -33,7 +33,7 @@ std::optional<double> parse_latency_us(std::string_view s) {
   double v = 0;
   s = trim(s);
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || p != s.data() + s.size() || !(v > 0)) return std::nullopt;
+  if (ec != std::errc() || p != s.data() + s.size() || !(v > 0) || !std::isfinite(v)) return std::nullopt;
   return v * scale;
 }
 
@@ -54,7 +54,7 @@ Result<Slo> parse_slo(std::string_view text) {
     slo.kind = Slo::Kind::kFailRatio;
     double v = 0;
     auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
-    if (ec != std::errc() || p == value.data() || v < 0) return bad("not a ratio");
+    if (ec != std::errc() || p == value.data() || !(v >= 0) || !std::isfinite(v)) return bad("not a ratio");
     const auto limit = fail_ratio_limit(v, trim(value.substr(static_cast<std::size_t>(p - value.data()))));
     if (!limit) return bad(limit.error().message);
     slo.limit = *limit;

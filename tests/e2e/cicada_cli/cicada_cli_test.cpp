@@ -265,6 +265,7 @@ TEST_F(CicadaCli, CapacityUsageErrorsExitTwoAndSayWhatIsWanted) {
         Case{{"--stable-windows", "5", "--max-windows", "2"},
              "--max-windows 2 must be at least --stable-windows 5"},
         Case{{"--max-inflight", "0"}, "--max-inflight: must be a number above 0, got 0"},
+        Case{{"--slo", ""}, "--slo: an empty value"}, Case{{"--json", ""}, "--json: an empty value"},
         Case{{"--arrival-distribution", "uniform"},
              "--arrival-distribution: uniform not in {constant,poisson}"},
         Case{{"--mode", "users", "--arrival-distribution", "poisson"}, "for --mode rate only"},
@@ -310,6 +311,32 @@ TEST_F(CicadaCli, ReportFilesThatCannotBeWrittenAreAUsageErrorBeforeTheRun) {
     EXPECT_EQ(run->wait(20s), 2) << flag << ": " << run->err();
     EXPECT_NE(run->err().find(says), std::string::npos) << run->err();
   }
+}
+
+// What an unset variable in a CI script gives (--json "$REPORT", --threshold "$LIMIT") was taken as "no
+// report" or "no check", and the job passed without either; an exit code past 255 wrapped (256 exited 0,
+// a pass, while the reports said 256). Each is a usage error before any load.
+TEST_F(CicadaCli, BlankReportsOrThresholdsAndExitCodesPast255AreUsageErrors) {
+  for (const auto& [flag, value, says] :
+       {std::tuple{"--json", "", "--json: an empty value (an unset variable?)"},
+        {"--junit", " ", "--junit: an empty value"},
+        {"--html", "", "--html: an empty value"},
+        {"--csv", "", "--csv: an empty value"},
+        {"--threshold", "", "--threshold: an empty value"},
+        {"--exit-code-on-error", "256", "--exit-code-on-error"},
+        {"--exit-code-on-error", "-1", "--exit-code-on-error"}}) {
+    auto run = start({"-f", source("examples/health.yaml").string(), "--host", g_server->url(), "--headless",
+                      "-u", "1", "-t", "30s", "--no-history", flag, value});
+    EXPECT_EQ(run->wait(20s), 2) << flag << " '" << value << "': " << run->err();
+    EXPECT_NE(run->err().find(says), std::string::npos) << run->err();
+  }
+  // The same from the environment, as a CI job's variables arrive.
+  auto run = start({"-f", source("examples/health.yaml").string(), "--host", g_server->url(), "--headless",
+                    "-u", "1", "-t", "30s", "--no-history"},
+                   {"CICADA_JSON="});
+  EXPECT_EQ(run->wait(20s), 2) << run->err();
+  EXPECT_NE(run->err().find("CICADA_JSON: '' is not a valid value for --json"), std::string::npos)
+      << run->err();
 }
 
 TEST_F(CicadaCli, AWebUiPortInUseIsAUsageError) {

@@ -76,7 +76,10 @@ TEST(Thresholds, BadTextsAreErrorsThatSayWhy) {
                         Case{"p95 200ms", "operator"}, Case{"p95 < fast", "expected a number"},
                         Case{"p95 < 200 minutes", "time unit"}, Case{"fail_ratio < 5", "percentage"},
                         Case{"rps > 10ms", "rate"}, Case{": p95 < 1ms", "entry name"},
-                        Case{"< 1ms", "metric before"}, Case{"p95 < -1ms", "at least 0"}}) {
+                        Case{"< 1ms", "metric before"}, Case{"p95 < -1ms", "at least 0"},
+                        // Numbers to from_chars, not limits: inf always passed, nan always failed.
+                        Case{"p95 < inf", "finite"}, Case{"p95 < nan ms", "finite"},
+                        Case{"fail_ratio < nan%", "finite"}, Case{"rps > infinity", "finite"}}) {
     auto t = parse_threshold(c.text);
     ASSERT_FALSE(t) << c.text;
     EXPECT_NE(t.error().message.find(c.says), std::string::npos) << c.text << " -> " << t.error().message;

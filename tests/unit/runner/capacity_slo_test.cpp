@@ -18,7 +18,8 @@ TEST(Slo, ParsesPercentilesAveragesAndFailRatios) {
   EXPECT_DOUBLE_EQ(parse_slo("fail_ratio < 1%")->limit, 0.01);
   EXPECT_DOUBLE_EQ(parse_slo("fail_ratio < 0.05")->limit, 0.05);
   for (const char* bad :
-       {"p95 50ms", "p95 < fast", "p0 < 1ms", "p101 < 1ms", "median < 1ms", "fail_ratio < x"}) {
+       {"p95 50ms", "p95 < fast", "p0 < 1ms", "p101 < 1ms", "median < 1ms", "fail_ratio < x", "p95 < inf",
+        "avg < infms", "p95 < nan", "fail_ratio < nan%", "fail_ratio < nan", "pnan < 1ms"}) {
     EXPECT_FALSE(parse_slo(bad)) << bad;
   }
 }
