@@ -15,6 +15,7 @@ Result<std::vector<report::Threshold>> collect_thresholds(const CliOptions& o,
     std::vector<report::EntryKey> known;
     for (const auto& e : loaded.entries) known.emplace_back(e.method, e.name);
     if (auto r = report::check_threshold_entries(*parsed, known); !r) return r.error();
+    report::declare_entries(*parsed, known);
   }
   return parsed;
 }

@@ -194,6 +194,10 @@ ThresholdResult judge(const Threshold& t, const stats::EntrySnapshot& e) {
     r.no_data = true;
     return r;
   }
+  if (t.series == ThresholdSeries::kLatency && t.is_time() && e.num_failures >= e.num_requests) {
+    r.no_data = r.only_failures = true;
+    return r;
+  }
   r.actual = metric_value(t, e);
   r.passed = holds(t.op, r.actual, t.limit);
   return r;
@@ -277,6 +281,17 @@ Result<void> check_threshold_entries(const std::vector<Threshold>& thresholds,
   return {};
 }
 
+void declare_entries(std::vector<Threshold>& thresholds, const std::vector<EntryKey>& known) {
+  for (auto& t : thresholds) {
+    if (t.aggregated() || !t.method.empty()) continue;
+    t.declared_methods.clear();
+    for (const auto& [method, name] : known)
+      if (name == t.name &&
+          std::find(t.declared_methods.begin(), t.declared_methods.end(), method) == t.declared_methods.end())
+        t.declared_methods.push_back(method);
+  }
+}
+
 std::vector<ThresholdResult> evaluate_thresholds(const std::vector<Threshold>& thresholds,
                                                  const stats::Snapshot& snap) {
   std::vector<ThresholdResult> out;
@@ -305,9 +320,21 @@ std::vector<ThresholdResult> evaluate_thresholds(const std::vector<Threshold>& t
       continue;
     }
     bool any = false;
+    std::vector<std::string_view> seen_methods;
     for (const auto& e : snap.entries) {
       if (!matches(t, e)) continue;
       out.push_back(judge(t, e));
+      seen_methods.push_back(e.method);
+      any = true;
+    }
+    // A declared entry of that name that never completed a request (a rare task, a branch not taken).
+    for (const auto& method : t.declared_methods) {
+      if (std::find(seen_methods.begin(), seen_methods.end(), method) != seen_methods.end()) continue;
+      ThresholdResult r;
+      r.threshold = &t;
+      r.entry = method + " " + t.name;
+      r.no_data = true;
+      out.push_back(std::move(r));
       any = true;
     }
     if (!any) {
@@ -388,7 +415,9 @@ ThresholdFigures threshold_figures(const ThresholdResult& r) {
   const std::string op(threshold_op_text(t.op));
   const std::string unit(shown_unit(t));
   const double limit = shown_value(t, t.limit);
-  if (r.no_data) return {"no data", op + " " + format_threshold_value(t, t.limit)};
+  if (r.no_data)
+    return {r.only_failures ? "no successful request" : "no data",
+            op + " " + format_threshold_value(t, t.limit)};
   const double actual = shown_value(t, r.actual);
   std::string a = fixed(actual, usual_decimals(t, actual)), l = fixed(limit, usual_decimals(t, limit));
   // The figures as printed must give the verdict the exact values gave: a p95 of 50.04 ms printed "50.0ms"

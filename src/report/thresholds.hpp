@@ -51,6 +51,9 @@ struct Threshold {
   std::size_t percentile_index = 0;
   ThresholdOp op = ThresholdOp::kLess;
   double limit = 0;  // times in us, ratios as fractions, rates per second, counts
+  // "NAME:" with no method: the methods the scenario declares entries of that name with (set by
+  // declare_entries; empty when the scenario's entries are not known before the run, as a locustfile's).
+  std::vector<std::string> declared_methods;
 
   bool is_time() const;
   // Upper limits (< <=) can be judged while the run goes; a lower limit (rps > N) only at the end.
@@ -67,6 +70,10 @@ struct ThresholdResult {
   // The entry had no completed request: a failure whatever the metric (a limit on nothing is not met,
   // and "failures < 1" on a target that never answered must not pass).
   bool no_data = false;
+  // With no_data: requests completed, but every one failed, and the metric is a request time. Failures
+  // count in the times (as in Locust), and a refused connection is fast: "p95 < 200ms" passed against a
+  // target that was down.
+  bool only_failures = false;
 };
 
 Result<Threshold> parse_threshold(std::string_view text);
@@ -80,8 +87,13 @@ using EntryKey = std::pair<std::string, std::string>;
 Result<void> check_threshold_entries(const std::vector<Threshold>& thresholds,
                                      const std::vector<EntryKey>& known);
 
+// Gives each "NAME:" threshold the methods of the scenario's entries of that name, so an entry that made
+// no request fails it (no data) instead of being left out of its results.
+void declare_entries(std::vector<Threshold>& thresholds, const std::vector<EntryKey>& known);
+
 // Evaluates every threshold against the snapshot; a threshold on "NAME" (no method) gives one result per
-// matching entry; one on an entry absent from the snapshot gives a failed no_data result.
+// matching entry (each declared entry included); one on an entry absent from the snapshot gives a failed
+// no_data result.
 std::vector<ThresholdResult> evaluate_thresholds(const std::vector<Threshold>& thresholds,
                                                  const stats::Snapshot& snap);
 
@@ -93,7 +105,8 @@ std::string format_threshold_value(const Threshold& t, double value);
 std::string_view threshold_op_text(ThresholdOp op);
 
 // One result's figures as every report prints them (console, history, JSON, JUnit, markdown): the actual
-// value ("no data" for an entry without requests) and the limit with its operator ("< 200ms"). Each has
+// value ("no data" for an entry without requests, "no successful request" for request times of an entry
+// whose every request failed) and the limit with its operator ("< 200ms"). Each has
 // its usual digits, and more when those would make the line read the other way than its verdict (a
 // failing p95 of 50.04 ms printed "50.0ms" against "<= 50.0ms").
 struct ThresholdFigures {

@@ -171,6 +171,51 @@ TEST(Thresholds, CountLimitsOnNothingMeasuredFailWithNoData) {
   EXPECT_TRUE(measured[2].passed);   // GET /health: 0 failures of 1000
 }
 
+// Every request failed (a target that is down refuses connections in a fraction of a millisecond): a
+// request time limit does not pass on the failures' times. Ratios and counts are judged as usual.
+TEST(Thresholds, RequestTimesOfAnEntryWhoseEveryRequestFailedFailWithNoSuccessfulRequest) {
+  auto list = parse_thresholds({"p95 < 200ms", "GET /down: avg < 1s", "fail_ratio < 100%", "requests > 5"});
+  ASSERT_TRUE(list);
+  stats::Snapshot down;
+  down.entries.push_back(synthetic_entry("GET", "/down", 69, 69, 200, 100));
+  down.total = synthetic_entry("", "Aggregated", 69, 69, 200, 100);
+  const auto results = evaluate_thresholds(*list, down);
+  ASSERT_EQ(results.size(), 4u);
+  for (int i : {0, 1}) {
+    EXPECT_FALSE(results[i].passed) << results[i].threshold->text;
+    EXPECT_TRUE(results[i].only_failures) << results[i].threshold->text;
+    EXPECT_EQ(threshold_figures(results[i]).actual, "no successful request");
+  }
+  EXPECT_FALSE(results[2].passed);  // 100% is not < 100%
+  EXPECT_FALSE(results[2].only_failures);
+  EXPECT_TRUE(results[3].passed);  // 69 requests were made
+  // One success is enough to judge times (the failures' times count too, as in Locust).
+  down.total = synthetic_entry("", "Aggregated", 69, 68, 200, 100);
+  EXPECT_TRUE(evaluate_thresholds(*list, down)[0].passed);
+}
+
+// "NAME:" matches every method of that name the scenario declares: one that made no request fails (no
+// data) instead of being left out while its sibling passes.
+TEST(Thresholds, ANameThresholdFailsADeclaredEntryOfThatNameWithoutRequests) {
+  auto list = parse_thresholds({"/x: p95 < 50ms", "GET /x: p95 < 50ms"});
+  ASSERT_TRUE(list);
+  declare_entries(*list, {{"GET", "/x"}, {"POST", "/x"}, {"GET", "/other"}});
+  EXPECT_EQ((*list)[0].declared_methods, (std::vector<std::string>{"GET", "POST"}));
+  EXPECT_TRUE((*list)[1].declared_methods.empty()) << "a method given: that entry alone";
+  stats::Snapshot snap;
+  snap.entries.push_back(synthetic_entry("GET", "/x", 100, 0, 5'000, 1'000));
+  snap.total = synthetic_entry("", "Aggregated", 100, 0, 5'000, 1'000);
+  const auto results = evaluate_thresholds(*list, snap);
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_EQ(results[0].entry, "GET /x");
+  EXPECT_TRUE(results[0].passed);
+  EXPECT_EQ(results[1].entry, "POST /x");
+  EXPECT_TRUE(results[1].no_data);
+  EXPECT_FALSE(results[1].passed);
+  EXPECT_EQ(results[2].entry, "GET /x");
+  EXPECT_TRUE(results[2].passed);
+}
+
 // A line's figures read as its verdict: rounded to their usual digits a failing p95 of 50.04 ms read
 // "actual 50.0ms (limit <= 50.0ms)" and a passing 0.996% failure ratio "actual 1.00% (limit < 1.00%)"
 // (a CI probe). Whatever the values, the printed actual compared with the printed limit gives the verdict.
