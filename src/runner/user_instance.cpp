@@ -30,6 +30,7 @@ Task<> UserInstance::on_start() {
 }
 
 Task<> UserInstance::on_stop() {
+  in_on_stop_ = true;
   client_.disarm_kill();  // a kill that came between tasks: on_stop's requests are made (Locust's too)
   try {
     co_await user_->on_stop();
@@ -40,6 +41,7 @@ Task<> UserInstance::on_stop() {
 }
 
 void UserInstance::kill() {
+  if (in_on_stop_) return;
   client_.kill();
   grpc_.kill();
   if (auto* killable = dynamic_cast<Killable*>(user_.get())) killable->kill();

@@ -25,6 +25,9 @@ class UserInstance {
   Task<> on_stop();
   // The run stops this user in the middle of what it is doing (cicada::UserKilled): the request in flight
   // is cut, and a locustfile user's sleep or greenlet is interrupted. On the user's loop, while it waits.
+  // Not once on_stop has begun: the kill ends a task, and on_stop has the run's own bound after it
+  // (LocalBackend::stop, kOnStopAfterKill). A user waiting between tasks when the run stopped began its
+  // on_stop at the stop request; the kill that follows at once with --stop-timeout 0 cut its logout.
   void kill();
 
   User& user() { return *user_; }
@@ -37,7 +40,8 @@ class UserInstance {
   Random rng_;
   http::UserHttpClient client_;
   grpc_client::UserGrpcClient grpc_;  // after client_: it takes its due times from it
-  std::unique_ptr<User> user_;        // declared last: destroyed first, while the client it references exists
+  bool in_on_stop_ = false;
+  std::unique_ptr<User> user_;  // declared last: destroyed first, while the client it references exists
 };
 
 }  // namespace cicada::runner

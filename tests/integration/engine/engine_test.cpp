@@ -11,6 +11,7 @@
 
 #include "base/clock.hpp"
 #include "runner/local_runner.hpp"
+#include "runner/stages.hpp"
 #include "support/scripted_server.hpp"
 
 using namespace std::chrono_literals;
@@ -279,6 +280,61 @@ TEST(Engine, WithoutAStopTimeoutEachUserIsKilledInItsRequestAndItsOnStopRuns) {
 
 TEST(Engine, AUserStillInItsTaskWhenTheStopTimeoutPassesIsKilledAndItsOnStopRuns) {
   stop_kills_and_runs_on_stop(300ms);
+}
+
+// Users waiting between tasks when the run stops begin on_stop at the stop request; with --stop-timeout
+// 0 the kill follows at once, and it cut their logouts (a probe lost 3-5 of 5 on a healthy server, the
+// server answering each, the run reporting them unanswered). on_stop keeps its own bound after the kill.
+static void users_between_tasks_log_out_at_the_stop(bool open_model) {
+  ScriptedServer server;
+  server.set_handler([](const cicada::testing::RecordedRequest& r) {
+    return r.target == "/logout" ? ScriptedReply::respond(200, "bye").after(200ms)
+                                 : ScriptedReply::respond(200, "ok");
+  });
+  struct LoggingOut : User {
+    Task<> on_stop() override { co_await client().get("/logout"); }
+  };
+  Scenario s;
+  s.source = "engine_test";
+  s.user_types.push_back(user_type("U", {get_task("work", "/work")}, WaitTime::constant(60)));
+  s.user_types[0].factory = [] { return std::make_unique<LoggingOut>(); };
+  auto o = options(server.url(), 3, 120s);  // ended by stop() below
+  o.request_timeout = 60s;
+  o.stop_timeout = 0s;
+  if (open_model) {
+    o.shape = cicada::runner::constant_rate_shape(20);  // iterations of one request: slots park between
+    o.max_inflight = 3;
+  }
+  LocalRunner runner(s, o);
+  ASSERT_TRUE(runner.prepare().ok());
+  bool worked = false;
+  std::thread stopper([&] {
+    worked = server.wait_for_requests(3, 20s);
+    runner.stop();
+  });
+  runner.run([](const cicada::stats::Snapshot&) {});
+  stopper.join();
+  ASSERT_TRUE(worked) << "the users made their first requests";
+  const auto snap = runner.snapshot();
+  ASSERT_TRUE(snap);
+  std::size_t logouts_served = 0;
+  for (const auto& r : server.requests()) logouts_served += r.target == "/logout";
+  const cicada::stats::EntrySnapshot* logout = nullptr;
+  for (const auto& e : snap->entries)
+    if (e.name == "/logout") logout = &e;
+  ASSERT_NE(logout, nullptr) << "no logout recorded";
+  EXPECT_EQ(logout->num_requests, logouts_served) << "every logout the server got is recorded";
+  EXPECT_GE(logout->num_requests, open_model ? 1u : 3u);  // one per slot or user started
+  EXPECT_EQ(logout->num_failures, 0u);
+  EXPECT_EQ(snap->unanswered_requests, 0u);
+}
+
+TEST(Engine, WithoutAStopTimeoutUsersWaitingBetweenTasksStillMakeTheirOnStopRequests) {
+  users_between_tasks_log_out_at_the_stop(false);
+}
+
+TEST(Engine, WithoutAStopTimeoutParkedOpenModelSlotsStillMakeTheirOnStopRequests) {
+  users_between_tasks_log_out_at_the_stop(true);
 }
 
 TEST(Engine, UserTypesFollowTheirWeightsAndFixedCounts) {
