@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "report/markdown_results.hpp"
+#include "report/run_verdict.hpp"
 #include "report/svg_chart.hpp"
 #include "report/utf8_text.hpp"
 
@@ -72,14 +73,25 @@ std::vector<Case> cases(const StoredRun& run, double duration_s) {
     c.body = x.traceback + (x.nodes.empty() ? "" : "\nnodes: " + x.nodes);
     out.push_back(std::move(c));
   }
-  Case made{"cicada.run", "requests were made", duration_s, "", "", "", ""};
-  if (s.total.num_requests == 0) {
-    made.outcome = "failure";
-    made.type = "no requests";
-    made.message = run.info.complete ? "the run made no request" : "the run never finished";
-    made.body = made.message;
-  }
-  out.push_back(std::move(made));
+  // What else makes a run unclean (its exit code says so too): each a case of its own, so a test
+  // reporter shows red where the exit code is not 0 for it.
+  auto run_case = [&](const char* name, const char* type, std::string failure) {
+    Case c{"cicada.run", name, duration_s, "", "", "", ""};
+    if (!failure.empty()) {
+      c.outcome = "failure";
+      c.type = type;
+      c.message = c.body = std::move(failure);
+    }
+    out.push_back(std::move(c));
+  };
+  run_case("requests were made", "no requests", s.total.num_requests == 0 ? "the run made no request" : "");
+  // A run whose process was killed (or crashed) left only what its history had saved: partial numbers.
+  run_case(
+      "the run finished", "incomplete",
+      run.info.complete ? "" : "the run never finished: the process ended before its results were complete");
+  if (s.due_iterations > 0 || s.dropped_iterations > 0)
+    run_case("every due iteration started", "dropped iterations", dropped_iterations_reason(s));
+  if (s.lost_workers > 0) run_case("no worker was lost", "lost workers", lost_workers_reason(s));
   return out;
 }
 

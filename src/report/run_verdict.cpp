@@ -14,20 +14,26 @@ std::vector<std::string> run_failure_reasons(const stats::Snapshot& snap) {
     for (const auto& e : snap.exceptions) n += e.count;
     reasons.push_back(fmt::format("{} exception(s) in scenario code", n));
   }
-  if (snap.dropped_iterations > 0) {
-    reasons.push_back(fmt::format(
-        "{} of {} due iterations were dropped (no free slot within --max-lateness, or still waiting when "
-        "the test stopped): the target did not get the load asked for",
-        snap.dropped_iterations, snap.due_iterations));
-  }
-  if (snap.lost_workers > 0) {
-    reasons.push_back(fmt::format(
-        "{} worker(s) lost during the run (killed, or silent past the worker timeout): what each reported "
-        "is kept; its last second, the {} user(s) or iterations in flight it last reported (their requests "
-        "under way are neither counted nor unanswered) and the load it would have made are not",
-        snap.lost_workers, snap.lost_worker_users));
-  }
+  for (auto reason : {dropped_iterations_reason(snap), lost_workers_reason(snap)})
+    if (!reason.empty()) reasons.push_back(std::move(reason));
   return reasons;
+}
+
+std::string dropped_iterations_reason(const stats::Snapshot& snap) {
+  if (snap.dropped_iterations == 0) return {};
+  return fmt::format(
+      "{} of {} due iterations were dropped (no free slot within --max-lateness, or still waiting when "
+      "the test stopped): the target did not get the load asked for",
+      snap.dropped_iterations, snap.due_iterations);
+}
+
+std::string lost_workers_reason(const stats::Snapshot& snap) {
+  if (snap.lost_workers == 0) return {};
+  return fmt::format(
+      "{} worker(s) lost during the run (killed, or silent past the worker timeout): what each reported "
+      "is kept; its last second, the {} user(s) or iterations in flight it last reported (their requests "
+      "under way are neither counted nor unanswered) and the load it would have made are not",
+      snap.lost_workers, snap.lost_worker_users);
 }
 
 std::string iteration_counts_text(const stats::Snapshot& snap) {

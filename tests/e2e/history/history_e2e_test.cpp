@@ -270,9 +270,9 @@ TEST_F(HistoryE2e, JsonAndJunitFilesForCiFromTheRunAndFromTheHistory) {
   EXPECT_NE(json.find(R"("exit_code": 3)"), std::string::npos) << json;
   EXPECT_NE(json.find(R"("verdict": "fail")"), std::string::npos) << json;
   EXPECT_NE(json.find(R"("name": "/health")"), std::string::npos) << json;
-  // The scenario's threshold, the two given here, the /health entry and "requests were made": one
-  // failure (rps).
-  EXPECT_EQ(count_occurrences(xml, "<testcase "), 5u) << xml;
+  // The scenario's threshold, the two given here, the /health entry, "requests were made" and "the run
+  // finished": one failure (rps).
+  EXPECT_EQ(count_occurrences(xml, "<testcase "), 6u) << xml;
   EXPECT_NE(xml.find(R"(failures="1" errors="0")"), std::string::npos) << xml;
   EXPECT_NE(xml.find("rps &gt; 1000000 [Aggregated]"), std::string::npos) << xml;
   ChildProcess lint({"/usr/bin/xmllint", "--noout", "--schema",

@@ -47,6 +47,8 @@ StoredRun sample_run() {
   s.failures.push_back({"POST", "/predict?a=1&b=<2>", "HTTPError('500 Server Error \xff\x01')", 20});
   s.failures.push_back({"POST", "/predict?a=1&b=<2>", "ConnectionResetError", 5});
   s.exceptions.push_back({2, "ValueError: bad \"payload\"", "PredictUser.predict", "local"});
+  s.due_iterations = 107;
+  s.started_iterations = 100;
   s.dropped_iterations = 7;
   run.thresholds.push_back({"p95 < 20ms", "Aggregated", 9000, 20000, "9.00ms", "< 20.00ms", true});
   run.thresholds.push_back({"fail_ratio < 1%", "Aggregated", 0.0167, 0.01, "1.67%", "< 1.00%", false});
@@ -174,9 +176,11 @@ TEST(RunSummaryJson, HoldsTheStreamFiguresPerEntryAndInTotal) {
 
 TEST(JunitXml, OneCasePerThresholdEntryAndExceptionWithTheFailuresMarked) {
   const auto xml = cicada::report::junit_xml(sample_run());
-  // 2 thresholds + 2 entries + 1 exception + "requests were made"
-  EXPECT_EQ(count_occurrences(xml, "<testcase "), 6u) << xml;
-  EXPECT_NE(xml.find(R"(tests="6" failures="2" errors="1")"), std::string::npos) << xml;
+  // 2 thresholds + 2 entries + 1 exception + "requests were made", "the run finished" and "every due
+  // iteration started" (7 dropped)
+  EXPECT_EQ(count_occurrences(xml, "<testcase "), 8u) << xml;
+  EXPECT_NE(xml.find(R"(tests="8" failures="3" errors="1")"), std::string::npos) << xml;
+  EXPECT_NE(xml.find("7 of 107 due iterations were dropped"), std::string::npos) << xml;
   EXPECT_NE(xml.find(R"(name="fail_ratio &lt; 1% [Aggregated]")"), std::string::npos) << xml;
   EXPECT_NE(xml.find("Aggregated: actual 1.67%, limit &lt; 1.00%"), std::string::npos) << xml;
   EXPECT_NE(xml.find(R"(name="POST /predict?a=1&amp;b=&lt;2&gt;")"), std::string::npos) << xml;
@@ -188,6 +192,42 @@ TEST(JunitXml, OneCasePerThresholdEntryAndExceptionWithTheFailuresMarked) {
   EXPECT_NE(xml.find(R"(timestamp="2026-12-03T10:45:00")"), std::string::npos) << xml;
   EXPECT_EQ(xml.find('\xff'), std::string::npos);
   EXPECT_EQ(xml.find('\x01'), std::string::npos);
+}
+
+// What else fails a run's exit code fails a case of its own: a report exported from a run that was killed
+// (numbers the history had saved so far), dropped iterations (exit 1), a lost worker (exit 1). Each
+// was green in the JUnit report while the exit code said the run was not clean.
+TEST(JunitXml, AnUnfinishedRunDroppedIterationsAndLostWorkersEachFailACase) {
+  StoredRun run = sample_run();
+  run.info.complete = false;
+  run.snapshot.due_iterations = 61;
+  run.snapshot.started_iterations = 18;
+  run.snapshot.dropped_iterations = 43;
+  run.snapshot.lost_workers = 1;
+  const auto xml = cicada::report::junit_xml(run);
+  EXPECT_NE(xml.find(R"(name="the run finished")"), std::string::npos) << xml;
+  EXPECT_NE(xml.find("the run never finished: the process ended before its results were complete"),
+            std::string::npos)
+      << xml;
+  EXPECT_NE(xml.find(R"(name="every due iteration started")"), std::string::npos) << xml;
+  EXPECT_NE(xml.find("43 of 61 due iterations were dropped"), std::string::npos) << xml;
+  EXPECT_NE(xml.find(R"(name="no worker was lost")"), std::string::npos) << xml;
+  EXPECT_NE(xml.find("1 worker(s) lost during the run"), std::string::npos) << xml;
+  // The 8 cases of sample_run (3 failing), "no worker was lost", and "the run finished" fails too.
+  EXPECT_NE(xml.find(R"(tests="9" failures="5" errors="1")"), std::string::npos) << xml;
+  auto [code, out] = validate(xml);
+  EXPECT_EQ(code, 0) << out;
+  // An open-model run that dropped nothing passes its case; a closed-model run has none.
+  run = sample_run();
+  run.snapshot.dropped_iterations = 0;
+  run.snapshot.due_iterations = run.snapshot.started_iterations = 100;
+  const auto clean = cicada::report::junit_xml(run);
+  EXPECT_NE(clean.find(R"(<testcase classname="cicada.run" name="every due iteration started")"),
+            std::string::npos)
+      << clean;
+  EXPECT_NE(clean.find(R"(tests="8" failures="2" errors="1")"), std::string::npos) << clean;
+  run.snapshot.due_iterations = run.snapshot.started_iterations = 0;
+  EXPECT_EQ(cicada::report::junit_xml(run).find("every due iteration"), std::string::npos);
 }
 
 TEST(JunitXml, ValidatesAgainstTheJunitSchema) {
