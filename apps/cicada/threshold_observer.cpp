@@ -1,5 +1,7 @@
 #include "threshold_observer.hpp"
 
+#include <fmt/format.h>
+
 #include <iostream>
 
 #include "base/log.hpp"
@@ -24,6 +26,24 @@ int ThresholdObserver::on_finish(const stats::Snapshot& snap) {
   std::cout << report::thresholds_table(results_);
   std::cout.flush();
   return report::all_passed(results_) ? 0 : kThresholdFailedExitCode;
+}
+
+int ThresholdObserver::on_exit(int exit_code, const std::string& /*ended_by*/) {
+  std::string failed;
+  std::size_t n = 0;
+  for (const auto& r : results_) {
+    if (r.passed) continue;
+    ++n;
+    failed += fmt::format("{}{} [{}] (actual {})", failed.empty() ? "" : "; ", r.threshold->text, r.entry,
+                          report::threshold_figures(r).actual);
+  }
+  if (n == 0) return exit_code;
+  if (exit_code == 0)  // a locustfile's quitting listener set it
+    log::warning("{} of {} threshold results failed, exit code 0: {}", n, results_.size(), failed);
+  else
+    log::error("The run failed (exit code {}): {} of {} threshold results failed: {}", exit_code, n,
+               results_.size(), failed);
+  return exit_code;
 }
 
 std::vector<report::StoredThreshold> ThresholdObserver::stored_results() const {

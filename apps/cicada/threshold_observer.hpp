@@ -21,6 +21,9 @@ class ThresholdObserver final : public RunObserver {
   bool wants_stop() const override { return aborted_; }
   void on_second(const stats::Snapshot& snap) override;
   int on_finish(const stats::Snapshot& snap) override;
+  // Says which thresholds failed the run, naming the code it exits with (as ErrorExitObserver does for
+  // failed requests): a run failed by a threshold alone logged only "Shutting down (exit code 3)".
+  int on_exit(int exit_code, const std::string& ended_by) override;
 
   // The final verdicts (after on_finish), for the run history.
   const std::vector<report::ThresholdResult>& results() const { return results_; }

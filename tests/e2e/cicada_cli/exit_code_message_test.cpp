@@ -14,10 +14,10 @@ using cicada::testing::TempDir;
 
 namespace {
 
-// A 1 s run against a target that answers every request 500; its stderr and exit code.
-std::pair<std::optional<int>, std::string> failing_run(std::vector<std::string> flags) {
+// A 1 s run against a target that answers every request 500 (or `status`); its stderr and exit code.
+std::pair<std::optional<int>, std::string> failing_run(std::vector<std::string> flags, int status = 500) {
   ScriptedServer server;
-  server.set_fallback(ScriptedReply::respond(500, "broken"));
+  server.set_fallback(ScriptedReply::respond(status, status == 200 ? "OK" : "broken"));
   TempDir dir;
   std::vector<std::string> args{"-f",          source("examples/health.yaml").string(),
                                 "--host",      server.url(),
@@ -53,4 +53,17 @@ TEST(ExitCodeMessage, ARunThatExitsZeroByChoiceIsAWarningNotAnError) {
             std::string::npos)
       << err;
   EXPECT_EQ(err.find("/ERROR/"), std::string::npos) << err;
+}
+
+// A run failed by a threshold alone (every request answered 200) said only "Shutting down (exit code 3)":
+// the line names the thresholds that failed, with their actual values.
+TEST(ExitCodeMessage, ARunFailedByAThresholdAloneSaysWhichThreshold) {
+  const auto [code, err] =
+      failing_run({"--threshold", "rps > 1000000", "--threshold", "fail_ratio < 1%"}, 200);
+  ASSERT_EQ(code, 3) << err;
+  EXPECT_NE(err.find("/ERROR/cicada: The run failed (exit code 3): 1 of 2 threshold results failed: "
+                     "rps > 1000000 [Aggregated] (actual "),
+            std::string::npos)
+      << err;
+  EXPECT_EQ(err.find("fail_ratio < 1% [Aggregated] (actual"), std::string::npos) << "it passed: " << err;
 }
