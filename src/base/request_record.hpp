@@ -65,11 +65,13 @@ class RequestSink {
   // One finished request: exactly one call per request, success or failure.
   virtual void on_request(const RequestRecord& record) = 0;
 
-  // A request that was sent (or being sent) when the test ended and never got its response: the user was
-  // stopped after --stop-timeout while it waited `waited_us` (from when it was due). Not a finished
-  // request: the sink counts it as unanswered, and as a failure once it waited longer than the limit
-  // documented in docs/metrics.md ("Requests without an answer").
-  virtual void on_unanswered(std::string_view method, std::string_view name, std::int64_t waited_us) = 0;
+  // A request that was made when the test ended and never got its response: the user was stopped after
+  // --stop-timeout while it waited `waited_us` (from when it was due). sent: its bytes had begun to go
+  // out; false while its connection was still being opened (DNS, connect, TLS), so the target never saw
+  // it. Not a finished request: the sink counts it as unanswered, and as a failure once it waited longer
+  // than the limit documented in docs/metrics.md ("Requests without an answer").
+  virtual void on_unanswered(std::string_view method, std::string_view name, std::int64_t waited_us,
+                             bool sent) = 0;
 
   // A response that was a stream: its timing, in addition to (not instead of) the request's record.
   virtual void on_stream(std::string_view method, std::string_view name, const StreamSample& sample) = 0;

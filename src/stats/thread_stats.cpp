@@ -170,7 +170,8 @@ void ThreadStats::on_request(const RequestRecord& record) {
     record_success(id, latency, record.response_bytes);
 }
 
-void ThreadStats::on_unanswered(std::string_view method, std::string_view name, std::int64_t waited_us) {
+void ThreadStats::on_unanswered(std::string_view method, std::string_view name, std::int64_t waited_us,
+                                bool sent) {
   ++unanswered_;
   oldest_unanswered_us_ = std::max(oldest_unanswered_us_, waited_us);
   if (waited_us < kUnansweredFailureAfterUs) return;
@@ -179,7 +180,8 @@ void ThreadStats::on_unanswered(std::string_view method, std::string_view name, 
   ++unanswered_counted_;
   // One text for all, so they group in one failures row; the wait itself is the sample's response time
   // (the entry's max) and the oldest is reported beside the count.
-  record_failure(entry(method, name), SampleLatency{waited_us, waited_us}, 0, kUnansweredError);
+  record_failure(entry(method, name), SampleLatency{waited_us, waited_us}, 0,
+                 sent ? kUnansweredError : kUnsentError);
 }
 
 void ThreadStats::on_cut_stream(std::string_view method, std::string_view name, std::int64_t waited_us,

@@ -64,7 +64,7 @@ void UserHttpClient::report_unanswered() {
     sink_.on_cut_stream(method_, name_, micros_between(due_at_, now), silent_us, partial);
     return;
   }
-  sink_.on_unanswered(method_, name_, micros_between(due_at_, now));
+  sink_.on_unanswered(method_, name_, micros_between(due_at_, now), written_);
 }
 
 void UserHttpClient::kill() {
@@ -131,6 +131,7 @@ Task<Response> UserHttpClient::request(std::string_view method, std::string_view
   method_.assign(method);
   name_.assign(error == TransportError::kNone ? name : (options.name.empty() ? path : name));
   in_flight_ = true;
+  written_ = false;
 
   head_.method = method;
   head_.body = options.body;
@@ -240,6 +241,7 @@ Task<TransportError> UserHttpClient::exchange(const Origin& origin, MonoTime dea
     if (TransportError e = co_await open(origin, deadline); e != TransportError::kNone) co_return e;
   }
   conn_->arm(deadline);
+  written_ = true;
   const IoResult written = co_await conn_->write(write_buffer_);
   if (written.ec) co_return fail(written.ec, TransportError::kRequestTimeout);
   parser_.reset(head_request);
@@ -319,6 +321,7 @@ Task<TransportError> UserHttpClient::exchange_h2(const Origin& origin, MonoTime 
     write_buffer_.clear();
     const bool session_ok = h2_->take_output(write_buffer_);
     if (!write_buffer_.empty()) {
+      written_ = true;
       const IoResult written = co_await conn_->write(write_buffer_);
       if (written.ec) co_return fail(written.ec, TransportError::kRequestTimeout);
     }

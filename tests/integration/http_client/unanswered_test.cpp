@@ -1,5 +1,10 @@
 // A request still waiting when its user goes away (the test ended after --stop-timeout) is reported to the
 // sink as unanswered, with how long it waited; it is never silently dropped.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <boost/asio/steady_timer.hpp>
 #include <functional>
 #include <optional>
@@ -45,6 +50,44 @@ TEST_F(ClientTest, ARequestCutShortByTheEndOfTheTestIsReportedAsUnanswered) {
   ASSERT_EQ(delta.failures.size(), 1u);
   EXPECT_EQ(delta.failures[0].name, "/hung");
   EXPECT_EQ(delta.failures[0].error, stats::ThreadStats::kUnansweredError);
+}
+
+// A request whose connection is still being opened when the test ends (a target whose accept queue is
+// full: its SYN is dropped) never went out: unanswered, and past the limit a failure that says so, not
+// NoResponse, which reads as a request the target got.
+TEST_F(ClientTest, ARequestStillConnectingWhenTheTestEndsFailsAsNeverSent) {
+  std::uint16_t port = 0;
+  const int listener = testing::listen_on_loopback(port, "the full target");
+  ASSERT_EQ(::listen(listener, 0), 0);  // an accept queue of one, never accepted from
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(port);
+  std::vector<int> fillers;  // the first takes the queue's place; the others wait in SYN-SENT
+  for (int i = 0; i < 3; ++i) {
+    fillers.push_back(::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+    (void)::connect(fillers.back(), reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  }
+  use_config(config_for("http://127.0.0.1:" + std::to_string(port)));
+  auto client = make_client();
+  Task<> user = [](UserHttpClient& c) -> Task<> {
+    Response r = co_await c.get("/never-sent");
+    ADD_FAILURE() << "the request completed: " << r.error();
+  }(*client);
+  user.handle().resume();
+  // Past the failure limit while the connect waits (the connect timeout is the config's 10 s).
+  const auto until = std::chrono::steady_clock::now() +
+                     std::chrono::microseconds(stats::ThreadStats::kUnansweredFailureAfterUs) + 100ms;
+  while (std::chrono::steady_clock::now() < until) io_.run_one_for(std::chrono::milliseconds(20));
+  user = Task<>();
+  client.reset();
+  for (int fd : fillers) ::close(fd);
+  ::close(listener);
+  const auto delta = stats_.take_delta();
+  EXPECT_EQ(delta.unanswered_requests, 1u);
+  EXPECT_EQ(delta.unanswered_counted, 1u);
+  ASSERT_EQ(delta.failures.size(), 1u);
+  EXPECT_EQ(delta.failures[0].error, stats::ThreadStats::kUnsentError);
 }
 
 // The run stops a user mid-task (the end of a run with --stop-timeout 0): kill() cuts the request in flight,

@@ -63,9 +63,9 @@ TEST(RequestSink, LateRecordsKeepBothLatencies) {
 
 TEST(RequestSink, UnansweredRequestsAreCountedAndOldOnesFail) {
   ThreadStats s;
-  s.on_unanswered("GET", "/slow", 200'000);    // cut short by the end of the test: counted only
-  s.on_unanswered("GET", "/hung", 4'900'000);  // waited past the limit: a failure
-  s.on_unanswered("GET", "/hung", ThreadStats::kUnansweredFailureAfterUs);
+  s.on_unanswered("GET", "/slow", 200'000, true);    // cut short by the end of the test: counted only
+  s.on_unanswered("GET", "/hung", 4'900'000, true);  // waited past the limit: a failure
+  s.on_unanswered("GET", "/hung", ThreadStats::kUnansweredFailureAfterUs, true);
   const StatsDelta d = s.take_delta();
   EXPECT_EQ(d.unanswered_requests, 3u);
   EXPECT_EQ(d.oldest_unanswered_us, 4'900'000);
@@ -82,6 +82,20 @@ TEST(RequestSink, UnansweredRequestsAreCountedAndOldOnesFail) {
   const StatsDelta next = s.take_delta();
   EXPECT_EQ(next.unanswered_requests, 0u);
   EXPECT_TRUE(next.empty());
+}
+
+// One still connecting (never sent: a target whose backlog is full) is unanswered too, but its failure
+// says it never went out, instead of NoResponse (which reads as a request the target got).
+TEST(RequestSink, AnUnansweredRequestStillConnectingFailsAsNeverSent) {
+  ThreadStats s;
+  s.on_unanswered("GET", "/x", 300'000, false);    // counted only, as any under the limit
+  s.on_unanswered("GET", "/x", 2'000'000, false);  // past it: a failure that says why
+  const StatsDelta d = s.take_delta();
+  EXPECT_EQ(d.unanswered_requests, 2u);
+  EXPECT_EQ(d.unanswered_counted, 1u);
+  ASSERT_EQ(d.failures.size(), 1u);
+  EXPECT_EQ(d.failures[0].error,
+            "ConnectTimeout('still connecting when the test ended (waited 1 s or more): never sent')");
 }
 
 // A stream the end of the test cut while it arrived answered: unanswered, its partial figures kept (no
