@@ -65,13 +65,16 @@ class RequestSink {
   // One finished request: exactly one call per request, success or failure.
   virtual void on_request(const RequestRecord& record) = 0;
 
-  // A request that was made when the test ended and never got its response: the user was stopped after
-  // --stop-timeout while it waited `waited_us` (from when it was due). sent: its bytes had begun to go
-  // out; false while its connection was still being opened (DNS, connect, TLS), so the target never saw
-  // it. Not a finished request: the sink counts it as unanswered, and as a failure once it waited longer
-  // than the limit documented in docs/metrics.md ("Requests without an answer").
+  // How far a request the end of the test cut had got: its connection still being opened (DNS, connect,
+  // TLS: the target never saw it), sent and waiting for its answer, or its answer arriving.
+  enum class CutAt { kConnecting, kWaiting, kReceiving };
+
+  // A request that was made when the test ended and never got its whole response: the user was stopped
+  // after --stop-timeout while it waited `waited_us` (from when it was due). Not a finished request: the
+  // sink counts it as unanswered, and as a failure, whose text says where it was cut, once it waited
+  // longer than the limit documented in docs/metrics.md ("Requests without an answer").
   virtual void on_unanswered(std::string_view method, std::string_view name, std::int64_t waited_us,
-                             bool sent) = 0;
+                             CutAt at) = 0;
 
   // A response that was a stream: its timing, in addition to (not instead of) the request's record.
   virtual void on_stream(std::string_view method, std::string_view name, const StreamSample& sample) = 0;

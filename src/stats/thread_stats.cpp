@@ -171,7 +171,7 @@ void ThreadStats::on_request(const RequestRecord& record) {
 }
 
 void ThreadStats::on_unanswered(std::string_view method, std::string_view name, std::int64_t waited_us,
-                                bool sent) {
+                                CutAt at) {
   ++unanswered_;
   oldest_unanswered_us_ = std::max(oldest_unanswered_us_, waited_us);
   if (waited_us < kUnansweredFailureAfterUs) return;
@@ -181,7 +181,9 @@ void ThreadStats::on_unanswered(std::string_view method, std::string_view name, 
   // One text for all, so they group in one failures row; the wait itself is the sample's response time
   // (the entry's max) and the oldest is reported beside the count.
   record_failure(entry(method, name), SampleLatency{waited_us, waited_us}, 0,
-                 sent ? kUnansweredError : kUnsentError);
+                 at == CutAt::kConnecting  ? kUnsentError
+                 : at == CutAt::kReceiving ? kCutResponseError
+                                           : kUnansweredError);
 }
 
 void ThreadStats::on_cut_stream(std::string_view method, std::string_view name, std::int64_t waited_us,

@@ -58,14 +58,17 @@ class ThreadStats final : public RequestSink {
   // once it waited kUnansweredFailureAfterUs or longer it is also a failed request of its entry, with the
   // text kUnansweredError and its wait as its response time (docs/metrics.md, "Failures"), and counted
   // here as such (StatsDelta::unanswered_counted), since its text may be folded into kOtherErrors.
-  // One never sent (still connecting) fails with kUnsentError instead: the target never saw it.
+  // One never sent (still connecting) fails with kUnsentError instead: the target never saw it; one whose
+  // answer was arriving, with kCutResponseError.
   void on_unanswered(std::string_view method, std::string_view name, std::int64_t waited_us,
-                     bool sent) override;
+                     CutAt at) override;
   static constexpr std::int64_t kUnansweredFailureAfterUs = 1'000'000;
   static constexpr std::string_view kUnansweredError =
       "NoResponse('no response within the test (waited 1 s or more when it ended)')";
   static constexpr std::string_view kUnsentError =
       "ConnectTimeout('still connecting when the test ended (waited 1 s or more): never sent')";
+  static constexpr std::string_view kCutResponseError =
+      "ResponseCut('the response was still arriving when the test ended (1 s or more after it was due)')";
   // RequestSink: a stream that had answered and was still arriving when the test ended. Counted as
   // unanswered (it is not a finished request: its total time is unknown) and its partial figures kept
   // (TTFB, TTFT, gaps, events, tokens; no total); no failure, since it answered, unless nothing had arrived

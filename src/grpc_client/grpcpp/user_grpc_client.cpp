@@ -110,8 +110,10 @@ struct UserGrpcClient::State : std::enable_shared_from_this<State> {
   }
 
   // The current call will get no answer (abandoned, or cut by kill()): counted as unanswered.
-  // Sent: gRPC opens its channel on its own, and a started call is one the client has handed over.
-  void report_unanswered() { sink.on_unanswered("grpc", name, micros_between(due, mono_now()), true); }
+  // Waiting: gRPC opens its channel on its own, and a started call is one the client has handed over.
+  void report_unanswered() {
+    sink.on_unanswered("grpc", name, micros_between(due, mono_now()), RequestSink::CutAt::kWaiting);
+  }
 
   // The loop's thread: a call is still waiting while its caller went away (the test ended, or the
   // coroutine was destroyed): it never got its answer. Cancel it and wait until gRPC's callback has

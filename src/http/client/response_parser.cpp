@@ -110,6 +110,11 @@ void ResponseParser::describe_error(std::string& out) const {
     out += '"';
   } else if (upgrade_refused_) {
     out += "unexpected 101 Switching Protocols (no upgrade was asked for)";
+  } else if (err == HPE_INVALID_EOF_STATE && headers_done_ && status_ < 200) {
+    // An interim 100 Continue or 103 Early Hints, then the connection closed: no final response at all.
+    out += "connection closed after an interim ";
+    append_count(out, static_cast<std::uint64_t>(status_));
+    out += " response, before the final response";
   } else if (err == HPE_INVALID_EOF_STATE && headers_done_) {
     out += "response body cut short: ";
     append_count(out, body_bytes_);
@@ -133,6 +138,11 @@ void ResponseParser::describe_error(std::string& out) const {
     out += '"';
   } else if (err == HPE_INVALID_STATUS) {
     out += "invalid status code in the status line";
+  } else if (err == HPE_HEADER_OVERFLOW && headers_done_) {
+    // After the final head: the trailer section of a chunked body (http-parser counts it as a head).
+    out += "response trailers (after a chunked body) larger than ";
+    append_count(out, HTTP_MAX_HEADER_SIZE / 1024);
+    out += " KB";
   } else if (err == HPE_HEADER_OVERFLOW) {
     out += "response head larger than ";
     append_count(out, HTTP_MAX_HEADER_SIZE / 1024);

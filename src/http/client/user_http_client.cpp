@@ -64,7 +64,10 @@ void UserHttpClient::report_unanswered() {
     sink_.on_cut_stream(method_, name_, micros_between(due_at_, now), silent_us, partial);
     return;
   }
-  sink_.on_unanswered(method_, name_, micros_between(due_at_, now), written_);
+  sink_.on_unanswered(method_, name_, micros_between(due_at_, now),
+                      !written_          ? RequestSink::CutAt::kConnecting
+                      : first_byte_seen_ ? RequestSink::CutAt::kReceiving
+                                         : RequestSink::CutAt::kWaiting);
 }
 
 void UserHttpClient::kill() {

@@ -37,7 +37,7 @@ class RecordingSink final : public RequestSink {
                        r.uncorrected_response_time_us});
   }
   void on_unanswered(std::string_view method, std::string_view name, std::int64_t waited_us,
-                     bool /*sent*/) override {
+                     CutAt /*at*/) override {
     unanswered.push_back({std::string(method), std::string(name), "", waited_us, 0});
   }
   void on_stream(std::string_view, std::string_view, const StreamSample&) override {}

@@ -21,6 +21,14 @@ using namespace std::chrono_literals;
 using testing::ScriptedReply;
 using testing::ScriptedServer;
 
+// Runs the client's loop until a request started now is older than the limit past which an unanswered
+// request is a failure (nothing depends on speed: the wait only ages it).
+void run_past_the_failure_limit(boost::asio::io_context& io) {
+  const auto until = std::chrono::steady_clock::now() +
+                     std::chrono::microseconds(stats::ThreadStats::kUnansweredFailureAfterUs) + 100ms;
+  while (std::chrono::steady_clock::now() < until) io.run_one_for(std::chrono::milliseconds(20));
+}
+
 TEST_F(ClientTest, ARequestCutShortByTheEndOfTheTestIsReportedAsUnanswered) {
   ScriptedServer server;
   server.set_fallback(ScriptedReply::stall());
@@ -52,6 +60,28 @@ TEST_F(ClientTest, ARequestCutShortByTheEndOfTheTestIsReportedAsUnanswered) {
   EXPECT_EQ(delta.failures[0].error, stats::ThreadStats::kUnansweredError);
 }
 
+// One whose answer was arriving (its head and part of its body) when the test ended: past the limit its
+// failure says the response was cut, not that there was none.
+TEST_F(ClientTest, AResponseStillArrivingWhenTheTestEndsFailsAsCut) {
+  ScriptedServer server;
+  server.set_fallback(ScriptedReply::garbage("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n0123456789"));
+  use_config(config_for(server.url()));
+  auto client = make_client();
+  Task<> user = [](UserHttpClient& c) -> Task<> {
+    Response r = co_await c.get("/slow-body");
+    ADD_FAILURE() << "the cut response completed: " << r.error();
+  }(*client);
+  user.handle().resume();
+  run_past_the_failure_limit(io_);
+  ASSERT_EQ(server.request_count(), 1u);
+  user = Task<>();
+  client.reset();
+  const auto delta = stats_.take_delta();
+  EXPECT_EQ(delta.unanswered_requests, 1u);
+  ASSERT_EQ(delta.failures.size(), 1u);
+  EXPECT_EQ(delta.failures[0].error, stats::ThreadStats::kCutResponseError);
+}
+
 // A request whose connection is still being opened when the test ends (a target whose accept queue is
 // full: its SYN is dropped) never went out: unanswered, and past the limit a failure that says so, not
 // NoResponse, which reads as a request the target got.
@@ -75,10 +105,7 @@ TEST_F(ClientTest, ARequestStillConnectingWhenTheTestEndsFailsAsNeverSent) {
     ADD_FAILURE() << "the request completed: " << r.error();
   }(*client);
   user.handle().resume();
-  // Past the failure limit while the connect waits (the connect timeout is the config's 10 s).
-  const auto until = std::chrono::steady_clock::now() +
-                     std::chrono::microseconds(stats::ThreadStats::kUnansweredFailureAfterUs) + 100ms;
-  while (std::chrono::steady_clock::now() < until) io_.run_one_for(std::chrono::milliseconds(20));
+  run_past_the_failure_limit(io_);  // the connect waits on (the config's connect timeout is 10 s)
   user = Task<>();
   client.reset();
   for (int fd : fillers) ::close(fd);

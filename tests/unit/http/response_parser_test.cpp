@@ -126,6 +126,11 @@ TEST(ResponseParser, ErrorsInPlainWords) {
       {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel", true,
        "response body cut short: 3 bytes, then the connection closed inside a chunked body"},
       {"HTTP/1.1 200 OK\r\nServ", true, "connection closed in the middle of the response head"},
+      // An interim response and then nothing: no body was ever begun (it read as a cut chunked body).
+      {"HTTP/1.1 100 Continue\r\n\r\n", true,
+       "connection closed after an interim 100 response, before the final response"},
+      {"HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\n", true,
+       "connection closed after an interim 103 response, before the final response"},
       {"SSH-2.0-OpenSSH_9.2\r\n", false, "not an HTTP response: it starts with \"SSH-2.0-OpenSSH_\""},
       {"HTTP/1.1 2x0 OK\r\n", false, "invalid status code in the status line"},
       {"HTTP/1.1 200 OK\r\nContent-Length: abc\r\n\r\n", false, "invalid Content-Length"},
@@ -143,6 +148,18 @@ TEST(ResponseParser, ErrorsInPlainWords) {
     EXPECT_EQ(error_of(p), c.expected);
     EXPECT_EQ(error_of(p).find("HPE_"), std::string::npos);
   }
+}
+
+// A trailer section past the head limit is named as trailers (it read as an oversized head of a response
+// whose head was 45 bytes).
+TEST(ResponseParser, OversizedTrailersAreNamedAsTrailers) {
+  ResponseParser p;
+  p.reset(false);
+  std::string bytes = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n";
+  for (int i = 0; i < 2000; ++i)
+    bytes += "X-Trailer-" + std::to_string(i) + ": " + std::string(40, 'v') + "\r\n";
+  ASSERT_EQ(feed(p, bytes), State::kError);
+  EXPECT_EQ(error_of(p), "response trailers (after a chunked body) larger than 80 KB");
 }
 
 TEST(ResponseParser, EofBeforeAnyByteIsNotStarted) {

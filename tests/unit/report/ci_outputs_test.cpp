@@ -270,11 +270,13 @@ TEST(RunSummaryJson, CountsTheUnansweredFailuresWhoseTextWasFoldedIntoOtherError
   const EntryId x = thread.entry("GET", "/x");
   for (std::size_t i = 0; i < kMaxErrorsPerEntry; ++i)
     thread.record_failure(x, 1'000, 0, "HTTPError('500 for request " + std::to_string(i) + "')");
-  thread.on_unanswered("GET", "/x", 2'000'000, true);  // waited past the limit: a failed request too
-  thread.on_unanswered("GET", "/x", 5'000, true);      // cut short by the end: counted only
+  thread.on_unanswered("GET", "/x", 2'000'000,
+                       cicada::RequestSink::CutAt::kWaiting);  // waited past the limit: a failed request too
+  thread.on_unanswered("GET", "/x", 5'000,
+                       cicada::RequestSink::CutAt::kWaiting);  // cut short by the end: counted only
   // Another thread's NoResponse is a new text to the totals, which hold /x's texts already: folded there.
   ThreadStats other;
-  other.on_unanswered("GET", "/x", 3'000'000, true);
+  other.on_unanswered("GET", "/x", 3'000'000, cicada::RequestSink::CutAt::kWaiting);
   Aggregate totals(1'700'000'000.0);
   totals.merge(thread.take_delta());
   totals.merge(other.take_delta());

@@ -63,9 +63,11 @@ TEST(RequestSink, LateRecordsKeepBothLatencies) {
 
 TEST(RequestSink, UnansweredRequestsAreCountedAndOldOnesFail) {
   ThreadStats s;
-  s.on_unanswered("GET", "/slow", 200'000, true);    // cut short by the end of the test: counted only
-  s.on_unanswered("GET", "/hung", 4'900'000, true);  // waited past the limit: a failure
-  s.on_unanswered("GET", "/hung", ThreadStats::kUnansweredFailureAfterUs, true);
+  s.on_unanswered("GET", "/slow", 200'000,
+                  RequestSink::CutAt::kWaiting);  // cut short by the end of the test: counted only
+  s.on_unanswered("GET", "/hung", 4'900'000,
+                  RequestSink::CutAt::kWaiting);  // waited past the limit: a failure
+  s.on_unanswered("GET", "/hung", ThreadStats::kUnansweredFailureAfterUs, RequestSink::CutAt::kWaiting);
   const StatsDelta d = s.take_delta();
   EXPECT_EQ(d.unanswered_requests, 3u);
   EXPECT_EQ(d.oldest_unanswered_us, 4'900'000);
@@ -88,8 +90,10 @@ TEST(RequestSink, UnansweredRequestsAreCountedAndOldOnesFail) {
 // says it never went out, instead of NoResponse (which reads as a request the target got).
 TEST(RequestSink, AnUnansweredRequestStillConnectingFailsAsNeverSent) {
   ThreadStats s;
-  s.on_unanswered("GET", "/x", 300'000, false);    // counted only, as any under the limit
-  s.on_unanswered("GET", "/x", 2'000'000, false);  // past it: a failure that says why
+  s.on_unanswered("GET", "/x", 300'000,
+                  RequestSink::CutAt::kConnecting);  // counted only, as any under the limit
+  s.on_unanswered("GET", "/x", 2'000'000,
+                  RequestSink::CutAt::kConnecting);  // past it: a failure that says why
   const StatsDelta d = s.take_delta();
   EXPECT_EQ(d.unanswered_requests, 2u);
   EXPECT_EQ(d.unanswered_counted, 1u);
