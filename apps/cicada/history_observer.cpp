@@ -48,6 +48,7 @@ int HistoryObserver::on_exit(int exit_code, const std::string& ended_by) {
       std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
   run.info.exit_code = exit_code;
   run.info.complete = true;
+  run.info.recorded = db_.has_value();
   run.info.ended_by = ended_by;
   run.info.users = report::peak_users(*final_, run.info.users);  // as the reports say it (run_load.hpp)
   run.snapshot = *final_;

@@ -44,6 +44,10 @@ struct RunInfo {
   // "quit", "stopped", "workers_lost"; "" when incomplete, unknown (a web UI test) or recorded before v5.
   std::string ended_by;
   std::string verdict;  // "pass"/"fail" when thresholds were set, "" otherwise
+  // The history holds this run: false for --no-history, or when its database failed during the run (the
+  // log says why), so the id in --json and --junit names no stored run. Not stored: a run read from the
+  // history is recorded by being there.
+  bool recorded = true;
 };
 
 // One threshold verdict as stored (values already formatted with their units).

@@ -136,6 +136,7 @@ std::string junit_xml(const StoredRun& run) {
     out += fmt::format("      <property name=\"{}\" value=\"{}\"/>\n", name, xml_text(value));
   };
   property("run_id", i.id);
+  property("recorded", i.recorded ? "true" : "false");
   property("target_host", i.target_host);
   property("scenario_file", i.scenario_file);
   property("git_commit", i.git_commit);

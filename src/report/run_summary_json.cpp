@@ -82,6 +82,7 @@ json run_json(const StoredRun& run) {
   json config = json::parse(i.config_json, nullptr, false);
   if (config.is_discarded()) config = json::object();
   json out = {{"id", i.id},
+              {"recorded", i.recorded},
               {"complete", i.complete},
               {"ended_by", i.ended_by},
               {"started_unix_s", i.started_unix_s},
@@ -96,8 +97,8 @@ json run_json(const StoredRun& run) {
               {"users", i.users},
               {"load", describe_load(run_load_from_config(i.config_json, i.users), run.snapshot)},
               {"exit_code", i.exit_code ? json(*i.exit_code) : json(nullptr)},
-              // Requests the target got that no entry counts yet: a CI job reconciles the target's own
-              // count with total.requests + unanswered_requests - unanswered_counted.
+              // Requests made that no entry counts yet: the requests made are total.requests +
+              // unanswered_requests - unanswered_counted (docs/ci.md).
               {"unanswered_requests", run.snapshot.unanswered_requests},
               {"unanswered_counted", run.snapshot.unanswered_counted},
               {"oldest_unanswered_us", run.snapshot.oldest_unanswered_us},

@@ -339,6 +339,36 @@ TEST_F(CicadaCli, BlankReportsOrThresholdsAndExitCodesPast255AreUsageErrors) {
       << run->err();
 }
 
+// A history that cannot be written only logs (the run goes on), but what a CI step reads says the run is
+// not in it: run.recorded false in --json (and the JUnit properties), where its id named no stored run.
+TEST_F(CicadaCli, AReportSaysWhetherTheHistoryHoldsTheRun) {
+  std::ofstream(dir_.path() / "broken.db") << "this is not an SQLite database, but it is in the way";
+  const auto recorded = [&](std::vector<std::string> history_flags) {
+    std::vector<std::string> args{"-f",         source("examples/health.yaml").string(),
+                                  "--host",     g_server->url(),
+                                  "--headless", "-u",
+                                  "1",          "-t",
+                                  "1s",         "--only-summary",
+                                  "--json",     "run.json",
+                                  "--junit",    "run.xml"};
+    args.insert(args.end(), history_flags.begin(), history_flags.end());
+    auto run = start(args);
+    EXPECT_EQ(run->wait(30s), 0) << run->err();
+    const auto xml = read_file(dir_.path() / "run.xml");
+    const auto j = nlohmann::json::parse(read_file(dir_.path() / "run.json"));
+    const bool in_json = j["run"]["recorded"].get<bool>();
+    EXPECT_NE(xml.find(std::string(R"(<property name="recorded" value=")") + (in_json ? "true" : "false")),
+              std::string::npos)
+        << xml;
+    return std::make_pair(in_json, run->err());
+  };
+  EXPECT_TRUE(recorded({"--history-db", "good.db"}).first);
+  EXPECT_FALSE(recorded({"--no-history"}).first);
+  const auto [broken, log] = recorded({"--history-db", "broken.db"});
+  EXPECT_FALSE(broken);
+  EXPECT_NE(log.find("this run is no longer recorded"), std::string::npos) << log;
+}
+
 TEST_F(CicadaCli, AWebUiPortInUseIsAUsageError) {
   // Exit 1 means failed requests (and, for capacity, no load met): a port in use is exit 2, with a hint.
   std::uint16_t port = 0;

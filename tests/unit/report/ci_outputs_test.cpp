@@ -74,6 +74,7 @@ TEST(RunSummaryJson, HoldsMetadataEntriesPercentilesFailuresThresholdsAndOpenMod
   EXPECT_EQ(j["format"], "cicada-run-summary");
   EXPECT_EQ(j["version"], 1);
   EXPECT_EQ(j["run"]["id"], "20261203T104500Z-abcd");
+  EXPECT_EQ(j["run"]["recorded"], true);  // RunInfo's default: a run read from the history
   EXPECT_EQ(j["run"]["exit_code"], 3);
   EXPECT_EQ(j["run"]["verdict"], "fail");
   EXPECT_DOUBLE_EQ(j["run"]["duration_s"].get<double>(), 30.5);
