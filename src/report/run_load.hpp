@@ -39,7 +39,8 @@ nlohmann::json run_load_json(const RunLoad& load);
 // reached once it finished, as describe_load() reads it from a snapshot).
 RunLoad run_load_from_config(const std::string& config_json, int users);
 
-// The highest user count of the run's per-second history; `asked` when it has none.
+// The highest user count of the run's per-second history; `asked` when it has none, or only seconds of 0
+// users while requests were made (a run shorter than a second).
 int peak_users(const stats::Snapshot& snap, int asked);
 
 // The phrase (see the top of this file). A users run reads its peak users from the snapshot, so a run

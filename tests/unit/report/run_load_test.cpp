@@ -69,6 +69,11 @@ TEST(RunLoad, UsersAreThePeakTheRunReachedSoAnEditedRunReadsTheSameEverywhere) {
   EXPECT_EQ(describe_load(stored, {}), "40 users (spawn rate 5/s)");
   EXPECT_EQ(describe_load(stored, snap), "40 users (spawn rate 5/s)");
   EXPECT_EQ(peak_users({}, 7), 7);  // no second closed: what was asked
+  // A run under a second: its one second closed after the users stopped, but requests were made.
+  auto short_run = with_users({0});
+  EXPECT_EQ(peak_users(short_run, 3), 0) << "no request: no user is known to have run";
+  short_run.total.num_requests = 4;
+  EXPECT_EQ(peak_users(short_run, 3), 3);
 }
 
 TEST(RunLoad, OldRunsAndCapacitySearchesAreDescribedFromTheirConfiguration) {
