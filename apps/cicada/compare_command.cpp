@@ -36,6 +36,16 @@ int run_compare_command(int argc, char** argv) {
   auto a_id = resolve_run(*db, a_ref, true);
   auto b_id = a_id ? resolve_run(*db, b_ref, true) : std::nullopt;
   if (!a_id || !b_id) return kUsageExit;
+  // "latest" and "previous" skip runs that never finished: a newer one (a CI job's run, killed by its
+  // timeout) would otherwise go unmentioned while two older runs are compared and pass.
+  if (a_ref == "latest" || b_ref == "latest" || a_ref == "previous" || b_ref == "previous") {
+    auto newest = db->resolve("latest", false);
+    auto complete = db->resolve("latest", true);
+    if (newest && complete && *newest != *complete && *newest != *a_id && *newest != *b_id)
+      std::cerr << "cicada: warning: the newest run, " << *newest
+                << ", never finished (killed, or still running) and is not compared: 'latest' is "
+                << *complete << "\n";
+  }
   auto a = load_run(*db, *a_id);
   auto b = a ? load_run(*db, *b_id) : std::nullopt;
   if (!a || !b) return kUsageExit;

@@ -212,6 +212,26 @@ TEST_F(HistoryE2e, AKilledRunLeavesAReadableDatabaseWithTheRunIncomplete) {
   EXPECT_NE(cmp.find("Aggregated"), std::string::npos) << cmp;
 }
 
+// A CI job's run killed by its timeout: `compare previous latest` compares the two runs before it (they
+// finished), and says the newest was skipped instead of passing without a word.
+TEST_F(HistoryE2e, CompareOfLatestSaysWhenTheNewestRunNeverFinished) {
+  ASSERT_EQ(load_test({}, "1s")->wait(30s), 0);
+  ASSERT_EQ(load_test({}, "1s")->wait(30s), 0);
+  auto [list_code, complete_list] = sub({"history", "list"});
+  ASSERT_EQ(list_code, 0) << complete_list;
+  kill_a_run_once_it_kept_seconds([&] { return sub({"history", "show", "latest"}).second; });
+  if (HasFatalFailure()) return;
+  auto [code, list] = sub({"history", "list"});
+  const std::string killed = id_of_line_with(list, "incomplete");
+  ASSERT_FALSE(killed.empty()) << list;
+  auto [cmp_code, cmp] = sub({"compare", "previous", "latest"});
+  EXPECT_TRUE(cmp_code == 0 || cmp_code == 1) << cmp;
+  EXPECT_NE(cmp.find("warning: the newest run, " + killed + ", never finished"), std::string::npos) << cmp;
+  // Named, it is compared (by the seconds it kept), and the warning is not needed.
+  auto [named_code, named] = sub({"compare", "previous", killed});
+  EXPECT_EQ(named.find("warning: the newest run"), std::string::npos) << named;
+}
+
 TEST_F(HistoryE2e, AWebUiTestIsRecordedAndJudgedWhenItEnds) {
   // No --headless: the UI on a free loopback port runs one test (--autostart) and quits after it.
   auto ui = start(
