@@ -1,5 +1,10 @@
 #include "report/atomic_file.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <system_error>
@@ -18,41 +23,57 @@ Result<void> give_up(const std::string& tmp, std::string message) {
   return make_error(std::move(message));
 }
 
-// Writes text into path as it is, opened for writing (no temporary file: a pipe or a device has no
-// folder entry to rename over).
+// Writes text into path as it is: opened for writing at its end, never created, truncated or replaced
+// (a pipe or a device has no folder entry to rename over, and /dev/stderr may be the user's own log file,
+// which truncating would lose).
 Result<void> write_through(const std::string& path, const std::string& text) {
-  std::ofstream f(path, std::ios::binary | std::ios::trunc);
-  if (!f) return make_error("cannot write " + path);
-  f.write(text.data(), static_cast<std::streamsize>(text.size()));
-  f.close();
-  if (!f) return make_error("cannot write " + path + " (disk full, or the reader went away?)");
+  const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+  if (fd < 0) return make_error("cannot write " + path + ": " + std::strerror(errno));
+  std::size_t done = 0;
+  while (done < text.size()) {
+    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const int err = errno;
+      ::close(fd);
+      return make_error("cannot write " + path + ": " + std::strerror(err));
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if (::close(fd) != 0) return make_error("cannot write " + path + ": " + std::strerror(errno));
   return {};
 }
 
-// The file a chain of symbolic links ends at (path itself when it is none). Renaming over a link would
-// replace the link, not the file it names, leaving a reader of that file an old report.
-fs::path link_target(fs::path path) {
-  for (int hops = 0; hops < 40; ++hops) {  // Linux's own bound on a chain (ELOOP)
-    std::error_code ec;
-    if (!fs::is_symlink(fs::symlink_status(path, ec))) return path;
-    const fs::path next = fs::read_symlink(path, ec);
-    if (ec) return path;
-    path = next.is_absolute() ? next : path.parent_path() / next;
-  }
-  return path;
+bool under_process_files(const fs::path& p) {
+  const std::string s = p.lexically_normal().string();
+  return s.starts_with("/dev/") || s.starts_with("/proc/");
 }
 
 }  // namespace
 
-Result<void> write_file_atomically(const std::string& path, const std::string& text) {
+ReportDestination report_destination(const std::string& path) {
   std::error_code ec;
   const fs::file_status status = fs::status(path, ec);  // through links
-  // A FIFO, a device (/dev/stdout, /dev/null) or a socket: written through, never replaced (renaming a
-  // file over /dev/full as root replaced the device node). A folder fails the rename below.
-  if (fs::exists(status) && !fs::is_regular_file(status) && !fs::is_directory(status))
-    return write_through(path, text);
-  const std::string target = link_target(path).string();
-  const std::string tmp = target + ".tmp";
+  const bool special = fs::exists(status) && !fs::is_regular_file(status) && !fs::is_directory(status);
+  fs::path p = path;
+  bool process_files = under_process_files(p);
+  for (int hops = 0; hops < 40; ++hops) {  // Linux's own bound on a chain (ELOOP)
+    if (!fs::is_symlink(fs::symlink_status(p, ec))) break;
+    const fs::path next = fs::read_symlink(p, ec);
+    if (ec) break;
+    p = next.is_absolute() ? next : p.parent_path() / next;
+    process_files = process_files || under_process_files(p);
+  }
+  // /dev/stdout, /proc/self/fd/N and the like name a descriptor of this process, whose chain ends at
+  // whatever it is open on (the user's log file for 2>>log): written into, never renamed over.
+  if (special || process_files) return {path, true};
+  return {p.string(), false};
+}
+
+Result<void> write_file_atomically(const std::string& path, const std::string& text) {
+  const ReportDestination to = report_destination(path);
+  if (to.through) return write_through(to.path, text);
+  const std::string tmp = to.path + ".tmp";
   {
     std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
     // Not opened: nothing of ours is there to remove (the name may even be someone else's folder).
@@ -61,8 +82,9 @@ Result<void> write_file_atomically(const std::string& path, const std::string& t
     f.close();  // flushes: a buffer the disk refuses fails here, not unnoticed in a destructor
     if (!f) return give_up(tmp, "cannot write " + tmp + " (disk full?)");
   }
-  fs::rename(tmp, target, ec);
-  if (ec) return give_up(tmp, "cannot rename " + tmp + " to " + target + ": " + ec.message());
+  std::error_code ec;
+  fs::rename(tmp, to.path, ec);
+  if (ec) return give_up(tmp, "cannot rename " + tmp + " to " + to.path + ": " + ec.message());
   return {};
 }
 

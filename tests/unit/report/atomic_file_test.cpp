@@ -2,12 +2,13 @@
 // temporary file behind, a link keeps naming the new report, and a pipe or a device is written through.
 #include "report/atomic_file.hpp"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
-#include <thread>
 
 #include "support/child_process.hpp"
 
@@ -87,7 +88,8 @@ TEST(AtomicFile, ASymbolicLinkStaysAndTheFileItNamesGetsTheReport) {
 
 // A FIFO (or a device: /dev/stdout, /dev/full, which as root a rename replaced with a plain file), named
 // or behind a link: written through, and still what it was. (A FIFO stands for the devices here: a test
-// that got it wrong must not replace a device node of the machine.)
+// that got it wrong must not replace a device node of the machine.) The reader end is open before the
+// write and read without blocking, so a write that replaced the FIFO fails the test instead of hanging it.
 TEST(AtomicFile, APipeIsWrittenThroughNotReplacedNamedOrBehindALink) {
   TempDir dir;
   const auto fifo = (dir.path() / "report.fifo").string();
@@ -95,14 +97,37 @@ TEST(AtomicFile, APipeIsWrittenThroughNotReplacedNamedOrBehindALink) {
   const auto link = (dir.path() / "report.json").string();
   fs::create_symlink("report.fifo", link);
   for (const auto& path : {fifo, link}) {
-    std::string got;
-    std::thread reader([&] { got = read_file(fifo); });
+    const int reader = ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    ASSERT_GE(reader, 0);
     const auto r = write_file_atomically(path, "through the pipe");
-    reader.join();
+    char buf[64] = {};
+    const ssize_t n = ::read(reader, buf, sizeof buf);
+    ::close(reader);
     ASSERT_TRUE(r) << r.error().message;
-    EXPECT_EQ(got, "through the pipe") << path;
+    EXPECT_EQ(std::string(buf, n > 0 ? static_cast<std::size_t>(n) : 0), "through the pipe") << path;
     EXPECT_EQ(fs::status(fifo).type(), fs::file_type::fifo) << path;
     EXPECT_FALSE(fs::exists(path + ".tmp")) << path;
   }
   EXPECT_TRUE(fs::is_symlink(fs::symlink_status(link)));
+}
+
+// /dev/stderr is /proc/self/fd/2, whose link names what the descriptor is open on: for `2>>ci.log` the
+// user's log file, which a rename replaced with the report (and later log lines went to a lost file).
+// Such a path is appended to in place.
+TEST(AtomicFile, APathThroughProcIsAppendedToNeverReplaced) {
+  TempDir dir;
+  const auto log = (dir.path() / "ci.log").string();
+  std::ofstream(log) << "before\n";
+  const int fd = ::open(log.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+  ASSERT_GE(fd, 0);
+  struct stat before {};
+  ASSERT_EQ(::stat(log.c_str(), &before), 0);
+  const auto r = write_file_atomically("/proc/self/fd/" + std::to_string(fd), "report\n");
+  ::close(fd);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(read_file(log), "before\nreport\n");
+  struct stat after {};
+  ASSERT_EQ(::stat(log.c_str(), &after), 0);
+  EXPECT_EQ(after.st_ino, before.st_ino) << "the log was replaced by a new file";
+  EXPECT_FALSE(fs::exists(log + ".tmp"));
 }
