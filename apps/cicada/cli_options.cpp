@@ -156,6 +156,7 @@ struct Layer {
   std::string env_prefix;  // "CICADA_", "LOCUST_"; empty for a file
   std::string path;        // the file; empty: none
   ConfigSettings file;
+  bool locust = false;  // Locust's variables or files, read as Locust reads them
   // The value this layer gives the option `name` (its long name), and where it comes from for messages.
   bool lookup(const std::string& name, std::string& value, std::string& source) const {
     if (!env_prefix.empty()) {
@@ -311,15 +312,15 @@ ParseOutcome parse_cli(int argc, char** argv) {
   std::vector<Layer> layers;  // highest precedence first
   std::string config_path = o.config_file;
   if (config_path.empty() && config_file_present("cicada.conf")) config_path = "cicada.conf";
-  layers.push_back({"CICADA_", {}, {}});
-  layers.push_back({"", config_path, {}});
-  layers.push_back({"LOCUST_", {}, {}});
-  layers.push_back({"", "locust.conf", {}});
+  layers.push_back({"CICADA_", {}, {}, false});
+  layers.push_back({"", config_path, {}, false});
+  layers.push_back({"LOCUST_", {}, {}, true});
+  layers.push_back({"", "locust.conf", {}, true});
   if (const char* home = std::getenv("HOME"); home && *home)
-    layers.push_back({"", (std::filesystem::path(home) / ".locust.conf").string(), {}});
+    layers.push_back({"", (std::filesystem::path(home) / ".locust.conf").string(), {}, true});
   for (Layer& layer : layers) {
     if (!layer.env_prefix.empty() || layer.path.empty()) continue;
-    const bool locust = layer.path != config_path;
+    const bool locust = layer.locust;
     if (locust && !config_file_present(layer.path)) continue;
     std::string err;
     if (!read_config(layer.path, layer.file, err)) {
@@ -348,10 +349,18 @@ ParseOutcome parse_cli(int argc, char** argv) {
     const std::string name = opt->get_single_name();
     if (name.empty() || name == "help" || name == "config" || given[name]) continue;
     std::string source, value;
+    const Layer* from = nullptr;
     for (const Layer& layer : layers) {
-      if (layer.lookup(name, value, source)) break;
+      if (layer.lookup(name, value, source)) {
+        from = &layer;
+        break;
+      }
     }
     if (source.empty()) continue;
+    // Locust reads a blank value (LOCUST_CSV=, "html =" in locust.conf, as templated configs leave them)
+    // as "none": so does cicada for Locust's own layers. cicada's (the command line, CICADA_*, cicada.conf)
+    // refuse one where it names a report or a check (not_blank_check.hpp).
+    if (from->locust && value.find_first_not_of(" \t") == std::string::npos) continue;
     LayeredSetting setting{name, source, value, {}};
     if (!to_args(opt, value, setting.words)) {
       std::cerr << "cicada: " << source << ": '" << value << "' is not a valid value for --" << name << "\n";

@@ -337,6 +337,13 @@ TEST_F(CicadaCli, BlankReportsOrThresholdsAndExitCodesPast255AreUsageErrors) {
   EXPECT_EQ(run->wait(20s), 2) << run->err();
   EXPECT_NE(run->err().find("CICADA_JSON: '' is not a valid value for --json"), std::string::npos)
       << run->err();
+  // Locust's own layers read a blank value as "none", as Locust does (templated configs leave them so).
+  std::ofstream(dir_.path() / "locust.conf") << "csv =\nhtml =\n";
+  auto locust_blank = start({"-f", source("examples/health.yaml").string(), "--host", g_server->url(),
+                             "--headless", "-u", "1", "-t", "1s", "--no-history", "--only-summary"},
+                            {"LOCUST_JSON=", "LOCUST_THRESHOLD= "});
+  EXPECT_EQ(locust_blank->wait(30s), 0) << locust_blank->err();
+  std::filesystem::remove(dir_.path() / "locust.conf");
 }
 
 // A history that cannot be written only logs (the run goes on), but what a CI step reads says the run is
