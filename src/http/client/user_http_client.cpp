@@ -64,10 +64,11 @@ void UserHttpClient::report_unanswered() {
     sink_.on_cut_stream(method_, name_, micros_between(due_at_, now), silent_us, partial);
     return;
   }
+  // Where its last hop (a redirect's, a resend after GOAWAY) was.
   sink_.on_unanswered(method_, name_, micros_between(due_at_, now),
-                      !written_          ? RequestSink::CutAt::kConnecting
-                      : first_byte_seen_ ? RequestSink::CutAt::kReceiving
-                                         : RequestSink::CutAt::kWaiting);
+                      !written_      ? RequestSink::CutAt::kConnecting
+                      : answer_seen_ ? RequestSink::CutAt::kReceiving
+                                     : RequestSink::CutAt::kWaiting);
 }
 
 void UserHttpClient::kill() {
@@ -213,6 +214,7 @@ UserHttpClient::RareTargets& UserHttpClient::rare() {
 Task<TransportError> UserHttpClient::exchange(const Origin& origin, MonoTime deadline) {
   // A coroutine frame destroyed mid-request left the old connection in an unknown state.
   if (conn_->detached()) conn_ = new_connection();
+  written_ = answer_seen_ = false;  // this hop's
   // Until this response's head says otherwise, nothing is a stream (a cut reads these).
   streaming_ = false;
   stream_kind_known_ = false;
@@ -264,6 +266,7 @@ Task<TransportError> UserHttpClient::exchange(const Origin& origin, MonoTime dea
         first_byte_ = now;
         first_byte_seen_ = true;
       }
+      answer_seen_ = answer_seen_ || got.bytes > 0;
       state = parser_.feed(conn_->read_data(), got.bytes);
     }
     observe_stream(body_before, now, state != ResponseParser::State::kNeedMore);
@@ -290,7 +293,8 @@ Task<TransportError> UserHttpClient::exchange(const Origin& origin, MonoTime dea
 
 Task<TransportError> UserHttpClient::exchange_h2(const Origin& origin, MonoTime deadline) {
   if (conn_->detached()) conn_ = new_connection();
-  streaming_ = false;  // as in exchange()
+  written_ = answer_seen_ = false;  // as in exchange()
+  streaming_ = false;
   stream_kind_known_ = false;
   head_.origin = &origin;
   head_.target = target_;
@@ -341,6 +345,7 @@ Task<TransportError> UserHttpClient::exchange_h2(const Origin& origin, MonoTime 
     if (got.ec) co_return fail(got.ec, TransportError::kRequestTimeout);
     const std::size_t body_before = parser_.body().size();
     const bool ok = h2_->receive(conn_->read_data(), got.bytes);
+    answer_seen_ = parser_.started();  // reset before this hop's writes: this stream's frames only
     if (!first_byte_seen_ && parser_.started()) {
       first_byte_ = now;
       first_byte_seen_ = true;
