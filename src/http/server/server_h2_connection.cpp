@@ -70,6 +70,15 @@ class H2Connection final : public Connection,
 
   void close_if_expired(MonoTime now) override {
     if (now < deadline_) return;
+    if (!closing_ && !writing_ && session_->idle()) {
+      // Idle past its timeout (no request yet, or none since the last answer): ended as stop ends it, a
+      // GOAWAY (the client knows nothing it sent was lost) and over TLS a close_notify, within the closing
+      // grace; its next expiry cuts it. closing_: frames that cross the GOAWAY are discarded.
+      closing_ = true;
+      deadline_ = now + kClosingGrace;
+      session_->goaway();
+      return flush();
+    }
     deadline_ = MonoTime::max();
     beast::error_code ec;
     socket().close(ec);

@@ -284,6 +284,11 @@ TEST_F(HttpsTest, AnHttp2ConnectionOverTlsWithoutARequestIsClosedAtTheFirstReque
   ASSERT_TRUE(got);
   ASSERT_FALSE(frames_of(*got).empty());
   EXPECT_EQ(frames_of(*got).front().first, NGHTTP2_SETTINGS);
+  // Ended as stop ends it: a GOAWAY (NO_ERROR), then a close_notify, not a bare close.
+  const auto code = goaway_code(*got);
+  ASSERT_TRUE(code) << "no GOAWAY";
+  EXPECT_EQ(*code, 0u);
+  EXPECT_TRUE(c.got_close_notify());
   // Never before the deadline, which runs from after the connect (when it ends is the machine's business).
   EXPECT_GE(std::chrono::steady_clock::now() - connected, 1s);
   EXPECT_TRUE(testing::eventually([&] { return server_->connections() == 0; }));
