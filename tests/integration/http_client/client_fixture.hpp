@@ -82,6 +82,26 @@ class ClientTest : public ::testing::Test {
     if (error) std::rethrow_exception(error);
   }
 
+  // Starts GET `path` as the engine starts a user (a request that is not to complete), runs the loop until
+  // it is older than the limit past which an unanswered request is a failure (the wait only ages it),
+  // then abandons it as the engine does at the end of a test, coroutine frame first, then the client:
+  // what the thread's stats took.
+  stats::StatsDelta abandoned_past_the_failure_limit(const std::string& path) {
+    auto client = make_client();
+    Task<> user = [](UserHttpClient& c, std::string target) -> Task<> {
+      Response r = co_await c.get(target);
+      ADD_FAILURE() << "the request to " << target << " completed: " << r.error();
+    }(*client, path);
+    user.handle().resume();
+    const auto until = std::chrono::steady_clock::now() +
+                       std::chrono::microseconds(stats::ThreadStats::kUnansweredFailureAfterUs) +
+                       std::chrono::milliseconds(100);
+    while (std::chrono::steady_clock::now() < until) io_.run_one_for(std::chrono::milliseconds(20));
+    user = Task<>();
+    client.reset();
+    return stats_.take_delta();
+  }
+
   // Folds everything recorded so far into per-entry totals (and empties the thread's interval).
   void collect() {
     auto delta = stats_.take_delta();

@@ -21,13 +21,6 @@ using namespace std::chrono_literals;
 using testing::ScriptedReply;
 using testing::ScriptedServer;
 
-// Runs the client's loop until a request started now is older than the limit past which an unanswered
-// request is a failure (nothing depends on speed: the wait only ages it).
-void run_past_the_failure_limit(boost::asio::io_context& io) {
-  const auto until = std::chrono::steady_clock::now() +
-                     std::chrono::microseconds(stats::ThreadStats::kUnansweredFailureAfterUs) + 100ms;
-  while (std::chrono::steady_clock::now() < until) io.run_one_for(std::chrono::milliseconds(20));
-}
 
 TEST_F(ClientTest, ARequestCutShortByTheEndOfTheTestIsReportedAsUnanswered) {
   ScriptedServer server;
@@ -66,17 +59,8 @@ TEST_F(ClientTest, AResponseStillArrivingWhenTheTestEndsFailsAsCut) {
   ScriptedServer server;
   server.set_fallback(ScriptedReply::garbage("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n0123456789"));
   use_config(config_for(server.url()));
-  auto client = make_client();
-  Task<> user = [](UserHttpClient& c) -> Task<> {
-    Response r = co_await c.get("/slow-body");
-    ADD_FAILURE() << "the cut response completed: " << r.error();
-  }(*client);
-  user.handle().resume();
-  run_past_the_failure_limit(io_);
+  const auto delta = abandoned_past_the_failure_limit("/slow-body");
   ASSERT_EQ(server.request_count(), 1u);
-  user = Task<>();
-  client.reset();
-  const auto delta = stats_.take_delta();
   EXPECT_EQ(delta.unanswered_requests, 1u);
   ASSERT_EQ(delta.failures.size(), 1u);
   EXPECT_EQ(delta.failures[0].error, stats::ThreadStats::kCutResponseError);
@@ -99,18 +83,10 @@ TEST_F(ClientTest, ARequestStillConnectingWhenTheTestEndsFailsAsNeverSent) {
     (void)::connect(fillers.back(), reinterpret_cast<sockaddr*>(&addr), sizeof addr);
   }
   use_config(config_for("http://127.0.0.1:" + std::to_string(port)));
-  auto client = make_client();
-  Task<> user = [](UserHttpClient& c) -> Task<> {
-    Response r = co_await c.get("/never-sent");
-    ADD_FAILURE() << "the request completed: " << r.error();
-  }(*client);
-  user.handle().resume();
-  run_past_the_failure_limit(io_);  // the connect waits on (the config's connect timeout is 10 s)
-  user = Task<>();
-  client.reset();
+  // The connect waits on meanwhile (the config's connect timeout is 10 s).
+  const auto delta = abandoned_past_the_failure_limit("/never-sent");
   for (int fd : fillers) ::close(fd);
   ::close(listener);
-  const auto delta = stats_.take_delta();
   EXPECT_EQ(delta.unanswered_requests, 1u);
   EXPECT_EQ(delta.unanswered_counted, 1u);
   ASSERT_EQ(delta.failures.size(), 1u);
