@@ -210,10 +210,10 @@ class UserHttpClient final : public HttpClient, private detail::ResponseOwner {
   MonoTime sent_{};         // when it was called
   MonoTime first_byte_{};   // when its first response byte arrived (valid when first_byte_seen_)
   bool first_byte_seen_ = false;
-  bool in_flight_ = false;   // called and not finished: reported as unanswered if the client goes first
-  bool written_ = false;     // in flight, and its current hop's bytes began to go out (not still connecting)
+  bool in_flight_ = false;    // called and not finished: reported as unanswered if the client goes first
+  bool written_ = false;      // in flight, and its current hop's bytes began to go out (not still connecting)
   bool answer_seen_ = false;  // bytes of the current hop's answer arrived
-  bool kill_armed_ = false;  // kill(): the current or next request throws UserKilled
+  bool kill_armed_ = false;   // kill(): the current or next request throws UserKilled
   // Made at the user's first failure (issue 19: memory per user; most users never fail).
   struct FailureTexts {
     std::string detail;  // completes a transport error's text
