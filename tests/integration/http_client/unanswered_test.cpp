@@ -21,7 +21,6 @@ using namespace std::chrono_literals;
 using testing::ScriptedReply;
 using testing::ScriptedServer;
 
-
 TEST_F(ClientTest, ARequestCutShortByTheEndOfTheTestIsReportedAsUnanswered) {
   ScriptedServer server;
   server.set_fallback(ScriptedReply::stall());
