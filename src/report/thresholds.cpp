@@ -184,6 +184,20 @@ bool holds(ThresholdOp op, double actual, double limit) {
   return false;
 }
 
+// A failed result for an entry nothing was measured on (named as the threshold names it).
+ThresholdResult no_data(const Threshold& t, std::string entry) {
+  ThresholdResult r;
+  r.threshold = &t;
+  r.entry = std::move(entry);
+  r.no_data = true;
+  return r;
+}
+
+// "METHOD NAME", or NAME for a threshold on every method of it.
+std::string threshold_entry(const Threshold& t) {
+  return t.method.empty() ? t.name : t.method + " " + t.name;
+}
+
 ThresholdResult judge(const Threshold& t, const stats::EntrySnapshot& e) {
   ThresholdResult r;
   r.threshold = &t;
@@ -274,8 +288,7 @@ Result<void> check_threshold_entries(const std::vector<Threshold>& thresholds,
     if (found) continue;
     std::string list;
     for (const auto& [method, name] : known) list += (list.empty() ? "" : ", ") + method + " " + name;
-    return make_error("threshold '" + t.text + "': no request entry '" +
-                      (t.method.empty() ? t.name : t.method + " " + t.name) +
+    return make_error("threshold '" + t.text + "': no request entry '" + threshold_entry(t) +
                       "' in the scenario (entries: " + (list.empty() ? "none" : list) + ")");
   }
   return {};
@@ -306,13 +319,7 @@ std::vector<ThresholdResult> evaluate_thresholds(const std::vector<Threshold>& t
         out.push_back(judge(t, series_view(t, s)));
         any = true;
       }
-      if (!any) {
-        ThresholdResult r;
-        r.threshold = &t;
-        r.entry = t.aggregated() ? "Aggregated" : t.method.empty() ? t.name : t.method + " " + t.name;
-        r.no_data = true;
-        out.push_back(std::move(r));
-      }
+      if (!any) out.push_back(no_data(t, t.aggregated() ? "Aggregated" : threshold_entry(t)));
       continue;
     }
     if (t.aggregated()) {
@@ -330,20 +337,10 @@ std::vector<ThresholdResult> evaluate_thresholds(const std::vector<Threshold>& t
     // A declared entry of that name that never completed a request (a rare task, a branch not taken).
     for (const auto& method : t.declared_methods) {
       if (std::find(seen_methods.begin(), seen_methods.end(), method) != seen_methods.end()) continue;
-      ThresholdResult r;
-      r.threshold = &t;
-      r.entry = method + " " + t.name;
-      r.no_data = true;
-      out.push_back(std::move(r));
+      out.push_back(no_data(t, method + " " + t.name));
       any = true;
     }
-    if (!any) {
-      ThresholdResult r;
-      r.threshold = &t;
-      r.entry = t.method.empty() ? t.name : t.method + " " + t.name;
-      r.no_data = true;
-      out.push_back(std::move(r));
-    }
+    if (!any) out.push_back(no_data(t, threshold_entry(t)));
   }
   return out;
 }
