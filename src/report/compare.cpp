@@ -107,6 +107,19 @@ EntryComparison named(const stats::EntrySnapshot& s) {
   return e;
 }
 
+// An entry A requested that B never did: B lost part of the test (a task that fails before its request, a
+// renamed or dropped endpoint); a gate on `compare` must not pass it (docs/history.md). One that only B has
+// is new, not judged.
+EntryComparison missing_in_b(const stats::EntrySnapshot& a) {
+  EntryComparison e = named(a);
+  e.in_b = false;
+  if (a.num_requests == 0) return e;
+  MetricChange m = change("requests", static_cast<double>(a.num_requests), 0);
+  m.verdict = Verdict::kWorse;
+  e.metrics.push_back(std::move(m));
+  return e;
+}
+
 EntryComparison compare_entry(const stats::Snapshot& run_a, const stats::EntrySnapshot& a,
                               const stats::Snapshot& run_b, const stats::EntrySnapshot& b,
                               const CompareOptions& o) {
@@ -156,9 +169,7 @@ Comparison compare_runs(const stats::Snapshot& a, const stats::Snapshot& b, cons
     if (const auto* eb = find(b, ea)) {
       c.entries.push_back(compare_entry(a, ea, b, *eb, o));
     } else {
-      EntryComparison e = named(ea);
-      e.in_b = false;
-      c.entries.push_back(std::move(e));
+      c.entries.push_back(missing_in_b(ea));
     }
   }
   for (const auto& eb : b.entries) {

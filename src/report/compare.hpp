@@ -9,6 +9,8 @@
 //     that size is under 0.3%) AND the relative change is beyond the tolerance.
 //   - an entry that streamed in both runs: its time to first token and inter-token gap p50/p95/p99
 //     ("ttft p95", "itl p99"), by the latency rule over their own samples (streams with a token, gaps).
+//   - an entry with requests in A and none in B: "requests" worse (B no longer tests it); one only in B is
+//     listed, not judged.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -28,7 +30,8 @@ struct CompareOptions {
 };
 
 struct MetricChange {
-  std::string metric;  // "req/s", "p50", "p95", "p99", "fail ratio"; streams: "ttft p50" ... "itl p99"
+  std::string metric;  // "req/s", "p50", "p95", "p99", "fail ratio"; streams: "ttft p50" ... "itl p99";
+                       // "requests" (a count) for an entry missing in B
   double a = 0;        // us for latencies, fraction for the ratio, per second for req/s
   double b = 0;
   double relative = 0;  // (b - a) / a; 0 when a == 0 == b, +inf-ish (1e9) when only a is 0
@@ -39,7 +42,7 @@ struct MetricChange {
 struct EntryComparison {
   std::string method;  // "" for Aggregated
   std::string name;
-  bool in_a = true, in_b = true;  // an entry present in only one run has no metrics
+  bool in_a = true, in_b = true;  // only in B: no metrics; only in A: "requests", worse (if it made any)
   std::vector<MetricChange> metrics;
   std::string label() const { return method.empty() ? name : method + " " + name; }
 };

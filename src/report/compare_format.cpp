@@ -11,6 +11,7 @@ namespace {
 
 std::string value_text(const MetricChange& m, double v) {
   if (m.metric == "req/s") return fmt::format("{:.2f}", v);
+  if (m.metric == "requests") return fmt::format("{:.0f}", v);
   if (m.metric == "fail ratio") return fmt::format("{:.2f}%", v * 100);
   return console_ms(v) + "ms";
 }
@@ -30,8 +31,11 @@ std::vector<std::vector<std::string>> rows(const Comparison& c) {
   std::vector<std::vector<std::string>> out;
   for (const auto& e : c.entries) {
     if (!e.in_a || !e.in_b) {
-      out.push_back({e.label(), "", e.in_a ? "yes" : "-", e.in_b ? "yes" : "-",
-                     e.in_a ? "only in A" : "only in B", ""});
+      const std::string where = e.in_a ? "only in A" : "only in B";
+      if (e.metrics.empty())
+        out.push_back({e.label(), "", e.in_a ? "yes" : "-", e.in_b ? "yes" : "-", where, ""});
+      for (const auto& m : e.metrics)  // missing in B: its requests in A, worse
+        out.push_back({e.label(), m.metric, value_text(m, m.a), "-", where, verdict_cell(m)});
       continue;
     }
     for (const auto& m : e.metrics)
@@ -108,12 +112,14 @@ std::string compare_json(const Comparison& c) {
                        {"in_b", e.in_b},
                        {"metrics", std::move(metrics)}});
   }
-  json doc = {{"a", c.a_id},
-              {"b", c.b_id},
-              {"tolerance", c.options.tolerance},
-              {"units", {{"req/s", "per second"}, {"latency", "us"}, {"fail ratio", "fraction"}}},
-              {"regression", c.regression()},
-              {"entries", std::move(entries)}};
+  json doc = {
+      {"a", c.a_id},
+      {"b", c.b_id},
+      {"tolerance", c.options.tolerance},
+      {"units",
+       {{"req/s", "per second"}, {"latency", "us"}, {"fail ratio", "fraction"}, {"requests", "count"}}},
+      {"regression", c.regression()},
+      {"entries", std::move(entries)}};
   return doc.dump(2) + "\n";
 }
 

@@ -97,7 +97,7 @@ TEST(Compare, FailureRatioNeedsStatisticalSignificance) {
   EXPECT_TRUE(c.regression());
 }
 
-TEST(Compare, EntriesInOnlyOneRunAreListedNotJudged) {
+TEST(Compare, AnEntryMissingInBIsARegressionOneOnlyInBIsListed) {
   auto a = run({synthetic_entry("GET", "/a", 1000, 0, 10'000, 100),
                 synthetic_entry("GET", "/old", 1000, 0, 10'000, 100)});
   auto b = run({synthetic_entry("GET", "/a", 1000, 0, 10'000, 100),
@@ -105,9 +105,24 @@ TEST(Compare, EntriesInOnlyOneRunAreListedNotJudged) {
   auto c = compare_runs(a, b, {});
   ASSERT_EQ(c.entries.size(), 4u);
   EXPECT_FALSE(c.entries[1].in_b);
+  EXPECT_EQ(metric(c, "GET /old", "requests").verdict, Verdict::kWorse);
+  EXPECT_EQ(metric(c, "GET /old", "requests").a, 1000);
   EXPECT_FALSE(c.entries[2].in_a);
+  EXPECT_TRUE(c.entries[2].metrics.empty());
   EXPECT_EQ(c.entries[3].name, "Aggregated");
-  EXPECT_NE(compare_table(c).find("only in B"), std::string::npos);
+  EXPECT_TRUE(c.regression());
+  const auto table = compare_table(c);
+  EXPECT_NE(table.find("only in B"), std::string::npos) << table;
+  EXPECT_NE(compare_markdown(c).find("| GET /old | requests | 1000 | - | only in A | **worse** |"),
+            std::string::npos)
+      << compare_markdown(c);
+  // Only new entries in B: no regression.
+  EXPECT_FALSE(compare_runs(a,
+                            run({synthetic_entry("GET", "/a", 1000, 0, 10'000, 100),
+                                 synthetic_entry("GET", "/old", 1000, 0, 10'000, 100),
+                                 synthetic_entry("GET", "/new", 1000, 0, 10'000, 100)}),
+                            {})
+                   .regression());
 }
 
 TEST(Compare, RendersTableMarkdownAndJson) {
