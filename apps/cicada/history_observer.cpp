@@ -58,10 +58,15 @@ int HistoryObserver::on_exit(int exit_code, const std::string& ended_by) {
   if (db_) {
     if (auto r = db_->finish_run(run.info.id, *final_, run.thresholds, exit_code, run.info.verdict,
                                  *run.info.ended_unix_s, run.info.users, ended_by);
-        !r)
+        !r) {
       fail("final stats", r.error().message);
-    else
+      // The files just written said the run was recorded: they are written again to say it is not (the
+      // code they say stays: a history that fails only logs).
+      run.info.recorded = false;
+      write_ci_outputs(run, options_.history.json_file, options_.history.junit_file);
+    } else {
       log::info("Run {} recorded: `cicada history show {}`", run.info.id, run.info.id);
+    }
   }
   return exit_code;
 }
