@@ -1,5 +1,7 @@
 #include "cli_options.hpp"
 
+#include <unistd.h>  // environ
+
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cctype>
@@ -11,12 +13,14 @@
 #include <set>
 #include <sstream>
 
+#include "base/closest_name.hpp"
 #include "client_options.hpp"
 #include "config_file.hpp"
 #include "duration_flag.hpp"
 #include "not_blank_check.hpp"
 #include "positive_check.hpp"
 #include "runner/stages.hpp"
+#include "setting_variables.hpp"
 #include "subcommands.hpp"
 
 namespace cicada::app {
@@ -110,13 +114,6 @@ void define(CLI::App& app, CliOptions& o) {
   for (const auto& sub : subcommands())
     footer += "  " + std::string(sub.name) + "  " + std::string(sub.summary) + "\n";
   app.footer((subcommands().empty() ? std::string() : footer) + kPrecedence);
-}
-
-std::string env_name(const std::string& prefix, const std::string& long_name) {
-  std::string out = prefix;
-  for (char c : long_name)
-    out += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
 }
 
 bool truthy(const std::string& v, bool& out) {
@@ -337,12 +334,16 @@ ParseOutcome parse_cli(int argc, char** argv) {
     if (locust) continue;
     for (const auto& [key, value_line] : layer.file) {
       if (!has_option(app, key)) {
+        const auto near = closest_name(key, layerable_names(app));
         std::cerr << "cicada: " << layer.path << ":" << value_line.second << ": unknown setting '" << key
-                  << "' (use the long flag names, see --help)\n";
+                  << "' (" << (near ? "did you mean '" + *near + "'? " : "")
+                  << "use the long flag names, see --help)\n";
         return {std::nullopt, 2};
       }
     }
   }
+  for (const auto& warning : unknown_variable_warnings(app, environ))
+    std::cerr << "cicada: warning: " << warning << "\n";
   std::vector<std::string> layered;
   std::vector<LayeredSetting> settings;
   for (CLI::Option* opt : app.get_options()) {

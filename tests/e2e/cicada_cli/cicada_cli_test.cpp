@@ -150,10 +150,31 @@ TEST_F(CicadaCli, SettingsPrecedenceFlagsOverEnvOverFile) {
   ASSERT_EQ(from_flag->wait(30s), 0);
   EXPECT_NE(from_flag->err().find("Ramping to 5 users"), std::string::npos) << from_flag->err();
 
+  // A mistyped variable is not a silent default: the run goes on (the environment is shared with other
+  // programs) and says what it ignored, with the name meant. The toolchain's own variables are not warned of.
+  auto env_typo = start({"-f", source("examples/health.yaml").string(), "--host", g_server->url(),
+                         "--only-summary", "-t", "1s"},
+                        {"CICADA_USER=4", "CICADA_CONFIG=x.conf", "CICADA_INCLUDE_DIR=/nowhere"});
+  ASSERT_EQ(env_typo->wait(30s), 0) << env_typo->err();
+  EXPECT_NE(
+      env_typo->err().find("cicada: warning: CICADA_USER sets nothing: cicada has no such setting; did you "
+                           "mean CICADA_USERS? It is ignored."),
+      std::string::npos)
+      << env_typo->err();
+  EXPECT_NE(
+      env_typo->err().find("CICADA_CONFIG sets nothing: cicada has no such setting (a config file is given "
+                           "with --config)"),
+      std::string::npos)
+      << env_typo->err();
+  EXPECT_EQ(env_typo->err().find("CICADA_INCLUDE_DIR"), std::string::npos) << env_typo->err();
+  EXPECT_NE(env_typo->err().find("Ramping to 3 users"), std::string::npos) << env_typo->err();  // the file's
+
   std::ofstream(dir_.path() / "cicada.conf") << "userz = 3\n";
   auto typo = start({"-f", source("examples/health.yaml").string(), "--host", g_server->url()});
   ASSERT_EQ(typo->wait(20s), 2);
-  EXPECT_NE(typo->err().find("cicada.conf:1: unknown setting 'userz'"), std::string::npos) << typo->err();
+  EXPECT_NE(typo->err().find("cicada.conf:1: unknown setting 'userz' (did you mean 'users'?"),
+            std::string::npos)
+      << typo->err();
 }
 
 // A value cicada refuses names where it came from: `LOCUST_USERS=abc cicada ...` said only "-u,--users:
