@@ -14,7 +14,8 @@ enum Op : int {
   kOpDone = 9,       // (9, outcome): the call returned
 };
 
-enum Outcome : int { kDoneOk = 0, kDoneStopUser = 1 };
+// kDoneDied: on_start raised (not StopUser): the user runs no task and no on_stop, as Locust's greenlet dies.
+enum Outcome : int { kDoneOk = 0, kDoneStopUser = 1, kDoneDied = 2 };
 
 // kOpCookies' actions: items answers [(name, value), ...] in the order set; the others answer None.
 enum CookieAction : int { kCookieItems = 0, kCookieSet = 1, kCookieDelete = 2, kCookieClear = 3 };

@@ -222,6 +222,10 @@ Task<> PythonUser::call(Call what, std::size_t index) {
       report_if_blocked(entered);
     }
   }
+  if (outcome_ == kDoneDied) {  // on_start raised: the user is gone, as Locust's (no task, no on_stop)
+    stopped_ = true;
+    on_stop_ran_ = true;
+  }
   // Locust runs on_stop at once when on_start or a task raises StopUser; the user then makes no requests.
   if (outcome_ == kDoneStopUser && what != Call::kOnStop) {
     stopped_ = true;

@@ -150,3 +150,43 @@ TEST_F(LocustfileTest, TheWebUisResetFiresResetStats) {
   EXPECT_EQ(last_->wait(std::chrono::seconds(60)), 0) << log();
   EXPECT_EQ(count_occurrences(last_->out(), "EVENT reset_stats"), 1u) << log();
 }
+
+// A user whose on_start raises dies, as Locust's greenlet does: no task and no on_stop after it (it once
+// went on with its tasks, without the session its on_start was to make, and doubled the probe's load).
+// cicada records the exception (Locust only logs it). StopUser there still runs on_stop.
+TEST_F(LocustfileTest, AUserWhoseOnStartRaisesRunsNoTaskAndNoOnStop) {
+  const auto file = write("dies.py",
+                          "import itertools\n"
+                          "from locust import HttpUser, constant, task\n"
+                          "from locust.exception import StopUser\n"
+                          "N = itertools.count()\n"
+                          "class Member(HttpUser):\n"
+                          "    wait_time = constant(0.01)\n"
+                          "    def on_start(self):\n"
+                          "        self.i = next(N)\n"
+                          "        if self.i % 3 == 0:\n"
+                          "            raise RuntimeError('cannot go on without a session')\n"
+                          "        if self.i % 3 == 1:\n"
+                          "            raise StopUser()\n"
+                          "    def on_stop(self):\n"
+                          "        self.client.get('/health', name=f'on_stop {self.i % 3}')\n"
+                          "    @task\n"
+                          "    def t(self):\n"
+                          "        self.client.get('/health', name=f'task {self.i % 3}')\n");
+  EXPECT_EQ(run(file, {}, 6, 2), 1) << log();  // the recorded exceptions: --exit-code-on-error's 1
+  const auto stats = csv("stats");
+  EXPECT_EQ(cicada::testing::find_row(stats, "GET", "task 0"), nullptr) << log();
+  EXPECT_EQ(cicada::testing::find_row(stats, "GET", "on_stop 0"), nullptr) << log();
+  EXPECT_EQ(cicada::testing::find_row(stats, "GET", "task 1"), nullptr) << log();
+  const auto* stopped = cicada::testing::find_row(stats, "GET", "on_stop 1");
+  ASSERT_NE(stopped, nullptr) << log();
+  EXPECT_EQ((*stopped)[2], "2");  // users 1 and 4
+  const auto* live = cicada::testing::find_row(stats, "GET", "on_stop 2");
+  ASSERT_NE(live, nullptr) << log();
+  EXPECT_EQ((*live)[2], "2");  // users 2 and 5, at the run's end
+  EXPECT_NE(cicada::testing::find_row(stats, "GET", "task 2"), nullptr) << log();
+  const auto exceptions = csv("exceptions");
+  ASSERT_EQ(exceptions.size(), 2u) << log();
+  EXPECT_EQ(exceptions[1][0], "2");
+  EXPECT_NE(exceptions[1][1].find("cannot go on without a session"), std::string::npos) << exceptions[1][1];
+}

@@ -179,6 +179,7 @@ TEST_P(SideBySide, SameRequestMixAndFailureTexts) {
 
 INSTANTIATE_TEST_SUITE_P(Suite, SideBySide,
                          ::testing::Values(std::vector<std::string>{"login_token.py"},
+                                           std::vector<std::string>{"login_raises.py"},
                                            std::vector<std::string>{"csv_users.py"},
                                            std::vector<std::string>{"sequential_flow.py"},
                                            std::vector<std::string>{"nested_tasksets.py"},

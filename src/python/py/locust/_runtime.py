@@ -21,7 +21,7 @@ _real_sleep = _time.sleep
 # Operation codes: keep in step with src/python/python_ops.hpp.
 OP_REQUEST, OP_SLEEP, OP_SETTLE, OP_SAMPLE, OP_EXCEPTION, OP_COOKIES, OP_DONE = 0, 1, 2, 3, 4, 5, 9
 COOKIE_ITEMS, COOKIE_SET, COOKIE_DELETE, COOKIE_CLEAR = 0, 1, 2, 3
-DONE_OK, DONE_STOP_USER = 0, 1
+DONE_OK, DONE_STOP_USER, DONE_DIED = 0, 1, 2
 
 class TaskDidNotYield(BaseException):
     """Raised by cicada at the end of a run inside Python that has held its event loop without yielding
@@ -235,7 +235,10 @@ def run_on_start(user):
     except (Exception, TaskDidNotYield) as e:
         if spawned_any:
             _end_spawned(user, kill=True)
-        return _user_exception(user, e)
+        done = _user_exception(user, e)
+        # Locust's user dies when its on_start raises (its greenlet ends: no task, no on_stop); StopUser
+        # still runs on_stop.
+        return done if done[1] == DONE_STOP_USER else (OP_DONE, DONE_DIED)
     return (spawned_any and _end_spawned(user)) or (OP_DONE, DONE_OK)
 
 
