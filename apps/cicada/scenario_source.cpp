@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "base/log.hpp"
@@ -53,8 +55,25 @@ python::PythonLoadOptions python_options(const ScenarioChoice& choice) {
   return p;
 }
 
+// Locust 2.12 also takes several locustfiles (-f a.py,b.py) or a folder of them; cicada runs one file. Said
+// as such, rather than as a missing file named "a.py,b.py" or a scenario type ''.
+std::optional<std::string> not_one_file(const std::filesystem::path& file) {
+  std::error_code ec;
+  const std::string kOne = "cicada runs one scenario file per run (-f FILE: .yaml, .cpp or .py); ";
+  if (std::filesystem::is_directory(file, ec))
+    return file.string() + " is a folder: " + kOne +
+           "a folder of locustfiles, as Locust loads one, is not supported: import its user classes into one "
+           "locustfile";
+  if (file.string().find(',') != std::string::npos && !std::filesystem::exists(file, ec))
+    return file.string() + ": " + kOne +
+           "several comma-separated locustfiles, as Locust loads them, are not supported: import their user "
+           "classes into one locustfile";
+  return std::nullopt;
+}
+
 Result<scenario::LoadedScenario> load_by_type(const std::filesystem::path& file,
                                               const ScenarioChoice& choice) {
+  if (auto problem = not_one_file(file)) return make_error(*problem);
   const auto ext = file.extension().string();
   if (ext == ".yaml" || ext == ".yml") return scenario::load_yaml_scenario(file);
   if (ext == ".cpp" || ext == ".cc" || ext == ".cxx") return scenario::load_cpp_scenario(file);

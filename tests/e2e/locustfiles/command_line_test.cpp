@@ -85,6 +85,25 @@ TEST(LocustCommandLineFlags, TaskRatiosOfAYamlScenarioLeaveOutWhatTheTagsExclude
   EXPECT_EQ(excluded.out.find("predict_invalid"), std::string::npos) << excluded.out;
 }
 
+// Locust 2.12 loads several locustfiles (-f a.py,b.py) or a folder of them; cicada runs one, and says so
+// (it said "FileNotFoundError: ... 'a.py,b.py'" and "unsupported scenario type ''").
+TEST(LocustCommandLineFlags, SeveralLocustfilesOrAFolderAreRefusedAsSuch) {
+  TempDir dir;
+  const std::string health = source("tests/locustfiles/anchors/health.py").string();
+  const Output several =
+      run_in(dir.path(), {binary("apps/cicada/cicada").string(), "-f", health + "," + health, "--headless",
+                          "-t", "1s", "--host", "http://127.0.0.1:9"});
+  EXPECT_EQ(several.code, 2) << several.err;
+  EXPECT_NE(several.err.find("several comma-separated locustfiles, as Locust loads them, are not supported"),
+            std::string::npos)
+      << several.err;
+  const Output folder = run_in(dir.path(), {binary("apps/cicada/cicada").string(), "-f", dir.path().string(),
+                                            "--headless", "-t", "1s", "--host", "http://127.0.0.1:9"});
+  EXPECT_EQ(folder.code, 2) << folder.err;
+  EXPECT_NE(folder.err.find(" is a folder: cicada runs one scenario file per run"), std::string::npos)
+      << folder.err;
+}
+
 TEST(LocustCommandLineFlags, VersionIsPrintedAndTheProgramExits) {
   TempDir dir;
   for (const char* flag : {"-V", "--version"}) {
