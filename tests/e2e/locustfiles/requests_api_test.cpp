@@ -361,3 +361,58 @@ class U(HttpUser):
   EXPECT_EQ(requests[0].header("Cookie").value_or(""), "sid=s1; lang=fr");
   EXPECT_EQ(log().find("Uncaught exception in event handler"), std::string::npos) << log();
 }
+
+// What a locustfile written for Locust reads of a response, and catches: requests' exception classes (once
+// the locustfile imported requests) with requests' message naming the URL, the request as sent,
+// is_redirect, and the response's cookies as a jar (get_dict). Each once failed (a probe's locustfiles).
+TEST_F(LocustfileTest, RequestsExceptionsAndTheResponsesRequestAsLocustfilesReadThem) {
+  ScriptedServer server;
+  server.set_handler([](const RecordedRequest& r) {
+    if (r.target == "/gone") return ScriptedReply::respond(503, "down");
+    if (r.target == "/moved")
+      return ScriptedReply::respond(302, "")
+          .with_header("Location", "/here")
+          .with_header("Set-Cookie", "s=1");
+    return ScriptedReply::respond(200, "ok").with_header("Set-Cookie", "sid=xyz; Path=/");
+  });
+  const auto file = write("requests_api.py", R"py(
+import requests
+from locust import HttpUser, task, constant
+class U(HttpUser):
+    wait_time = constant(10)
+    @task
+    def t(self):
+        r = self.client.get("/gone", name="upstream")
+        try:
+            r.raise_for_status()
+        except requests.exceptions.HTTPError as e:
+            print("caught:", str(e), e.response.status_code, flush=True)
+        r = self.client.get("http://127.0.0.1:1/refused")
+        try:
+            r.raise_for_status()
+        except requests.exceptions.ConnectionError as e:
+            print("refused:", type(e).__name__, flush=True)
+        r = self.client.post("/form", json={"a": 1}, headers={"X-Trace": "7"})
+        print("request:", r.request.method, r.request.url.endswith("/form"), r.request.headers["x-trace"],
+              r.request.body, r.request.path_url, flush=True)
+        print("cookies:", r.cookies.get_dict(), r.is_redirect, flush=True)
+        r = self.client.get("/moved", allow_redirects=False)
+        print("redirect:", r.is_redirect, r.status_code, flush=True)
+)py");
+  EXPECT_EQ(run_on(server.url(), file, {}, 1, 1), 1) << log();  // the 503 and the refusal failed
+  EXPECT_NE(
+      log().find("caught: 503 Server Error: Service Unavailable for url: " + server.url() + "/gone 503\n"),
+      std::string::npos)
+      << log();
+  EXPECT_NE(log().find("refused: ConnectionError\n"), std::string::npos) << log();
+  EXPECT_NE(log().find("request: POST True 7 b'{\"a\": 1}' /form\n"), std::string::npos) << log();
+  EXPECT_NE(log().find("cookies: {'sid': 'xyz'} False\n"), std::string::npos) << log();
+  EXPECT_NE(log().find("redirect: True 302\n"), std::string::npos) << log();
+  // The statistics still group the 503 by its name, as Locust's do.
+  const auto failures = csv("failures");
+  ASSERT_GE(failures.size(), 2u) << log();
+  bool grouped = false;
+  for (const auto& row : failures)
+    grouped = grouped || row[2] == "HTTPError('503 Server Error: Service Unavailable for url: upstream')";
+  EXPECT_TRUE(grouped) << log();
+}

@@ -5,6 +5,7 @@ records the sample in the native statistics, and the greenlet resumes with the r
 measures time or keeps statistics.
 """
 import base64
+import sys
 from collections.abc import MutableMapping
 import json as _json
 from contextlib import contextmanager
@@ -18,15 +19,67 @@ from locust.exception import CatchResponseError, LocustError, ResponseError
 
 
 class HTTPError(Exception):
-    """What raise_for_status() raises; its text is the failure text cicada records (as Locust's)."""
+    """What raise_for_status() raises (its text requests' own: "404 Client Error: Not Found for url: URL"),
+    and what a request listener hears of a failed status (the failure text cicada records)."""
 
     def __init__(self, text, response=None):
-        super().__init__(text)
+        super().__init__(text, response=response) if _bridged_base(type(self)) else super().__init__(text)
         self.response = response
 
 
 class RequestError(Exception):
     """A request that got no HTTP response (connection refused, timeout...)."""
+
+    def __init__(self, text, response=None):
+        super().__init__(text, response=response) if _bridged_base(type(self)) else super().__init__(text)
+        self.response = response
+
+
+# A locustfile written for Locust catches requests' exceptions (`except requests.exceptions.HTTPError`, a
+# ConnectionError or Timeout): once requests is imported (by the locustfile, or a module it uses), what
+# cicada raises is also of requests' class. Not imported here: every run would pay for requests and urllib3.
+_bridges = {}
+
+
+def _bridged_base(cls):
+    return cls in _bridges.values()
+
+
+def _requests_kind(ours, requests_name):
+    """`ours`, or the subclass of it and of requests.exceptions.<requests_name> when requests is loaded."""
+    module = sys.modules.get("requests.exceptions")
+    if module is None:
+        return ours
+    key = (ours, requests_name)
+    cls = _bridges.get(key)
+    if cls is None:
+        # Named as requests' class: type(e).__name__ and repr(e) read as they do under Locust.
+        cls = type(requests_name, (ours, getattr(module, requests_name)), {"__module__": ours.__module__})
+        _bridges[key] = cls
+    return cls
+
+
+def _status_error(text, response):
+    return _requests_kind(HTTPError, "HTTPError")(text, response=response)
+
+
+def _recorded_message(failure_text):
+    """The message of cicada's recorded failure text, "HTTPError('404 Client Error: ... for url: NAME')" ->
+    "404 Client Error: ... for url: NAME": the exception a listener hears says it as Locust's does."""
+    if failure_text.startswith("HTTPError(") and failure_text.endswith(")"):
+        import ast
+        try:
+            return ast.literal_eval(failure_text[len("HTTPError("):-1])
+        except (ValueError, SyntaxError):
+            pass
+    return failure_text
+
+
+def _transport_error(text, response):
+    """The exception of a request that got no response, by cicada's text of it ("ReadTimeout('...')")."""
+    kind = text.split("(", 1)[0]
+    name = kind if kind in ("ConnectTimeout", "ReadTimeout") else "ConnectionError"
+    return _requests_kind(RequestError, name)(text, response=response)
 
 
 class CaseInsensitiveDict(dict):
@@ -141,6 +194,7 @@ class Response:
 
     encoding = "utf-8"
     error = None
+    _sent = None  # (headers as sent, body) when the request had any: what response.request says
 
     def __init__(self, method, url, answer, base_url=""):
         # answer: (status, content, raw_headers, error, elapsed_us, failure_text, reason, ticket,
@@ -153,7 +207,7 @@ class Response:
         self._path = url
         self._base_url = base_url
         if answer[3]:
-            self.error = RequestError(answer[3])
+            self.error = _transport_error(answer[3], self)
 
     def __getattr__(self, name):
         # Only for attributes not set yet: each is made once, then read (or set) as a plain attribute.
@@ -165,6 +219,8 @@ class Response:
             value = self._answer[6]
         elif name == "history":
             value = []
+        elif name == "request":
+            value = _SentRequest(self)
         elif name == "_headers":
             value = _parse_headers(self._answer[2])
         else:
@@ -185,8 +241,12 @@ class Response:
         return self._headers
 
     @property
+    def is_redirect(self):
+        return "location" in self.headers and self.status_code in (301, 302, 303, 307, 308)
+
+    @property
     def cookies(self):
-        jar = {}
+        jar = _CookieDict()
         for line in self._answer[2].split("\n"):
             name, _, value = line.partition(":")
             if name.lower() == "set-cookie":
@@ -216,13 +276,43 @@ class Response:
         return iter(body.split(delimiter) if delimiter else body.splitlines())
 
     def raise_for_status(self):
+        """As requests': the message names the URL requested (not the name= the statistics use)."""
         if self.error is not None:
             raise self.error
         if self.status_code >= 400:
-            raise HTTPError(self._failure_text, response=self)
+            kind = "Server" if self.status_code >= 500 else "Client"
+            raise _status_error(f"{self.status_code} {kind} Error: {self.reason} for url: {self.url}", self)
 
     def __repr__(self):
         return f"<Response [{self.status_code}]>"
+
+
+class _CookieDict(dict):
+    """response.cookies: what the response set, a dict with the RequestsCookieJar reads locustfiles use."""
+
+    def get_dict(self, domain=None, path=None):
+        return dict(self)
+
+
+class _SentRequest:
+    """response.request: what was sent, as requests' PreparedRequest says it (method, url, headers, body).
+    The last hop's URL; the headers the locustfile gave with the session's (the engine adds Host, cookies
+    and the rest)."""
+
+    def __init__(self, response):
+        headers, body = response._sent or (None, None)
+        self.method = response.request_method
+        self.url = response.url
+        self.headers = CaseInsensitiveDict(headers or ())
+        self.body = body
+
+    @property
+    def path_url(self):
+        rest = self.url.split("://", 1)[-1]
+        return "/" + rest.split("/", 1)[1] if "/" in rest else "/"
+
+    def __repr__(self):
+        return f"<PreparedRequest [{self.method}]>"
 
 
 class ResponseContextManager(Response):
@@ -254,7 +344,7 @@ class ResponseContextManager(Response):
             if self.error is not None:
                 failure = self.error
             elif self.status_code >= 400:
-                failure = HTTPError(self._failure_text, response=self)
+                failure = _status_error(_recorded_message(self._failure_text), self)
             if failure is None:
                 self._settle(None)
             else:
@@ -410,6 +500,8 @@ class HttpSession:
         answer = _request(method, url, name, headers, body, catch_response, allow_redirects, timeout_s)
         if catch_response:
             response = ResponseContextManager(method, url, answer, self.base_url)
+            if headers or body:
+                response._sent = (headers, body)
             response._ticket = answer[7]
             response._session = self
             response._name = name or _stats_name(url, answer)
@@ -418,6 +510,8 @@ class HttpSession:
             response._start_time = _start_time(answer)
             return response
         response = Response(method, url, answer, self.base_url)
+        if headers or body:
+            response._sent = (headers, body)
         if getattr(self.request_event, "_handlers", True):  # an EventHook's listeners (no Python __bool__)
             self._notify(response, name, context)
         return response
@@ -428,7 +522,7 @@ class HttpSession:
         if response.error is not None:
             failure = response.error
         elif response.status_code >= 400:
-            failure = HTTPError(response._failure_text, response=response)
+            failure = _status_error(_recorded_message(response._failure_text), response)
         self._fire(response, name or _stats_name(response._path, response._answer), failure, context)
 
     def _prepare(self, url, kwargs):
