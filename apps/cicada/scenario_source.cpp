@@ -132,6 +132,7 @@ scenario::RunView run_view(const runner::TestRun& run, std::function<void()> qui
   view.state = [&run] { return std::string(runner::to_string(run.state())); };
   view.snapshot = [&run] { return run.snapshot(); };
   view.target_users = [&run] { return run.target_users(); };
+  view.live_users = [&run] { return run.live_users(); };
   return view;
 }
 

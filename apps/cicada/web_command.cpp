@@ -138,6 +138,7 @@ int run_web_ui(const CliOptions& o, scenario::LoadedScenario loaded, const runne
     view.state = [&controller] { return std::string(runner::to_string(controller.state())); };
     view.snapshot = [&controller] { return controller.snapshot(); };
     view.target_users = [&controller] { return controller.info().users; };
+    view.live_users = [&controller] { return controller.live_users(); };
     view.workers = [&controller] {
       return controller.workers().value_or(std::vector<runner::WorkerStatus>{});
     };

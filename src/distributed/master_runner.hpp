@@ -47,6 +47,7 @@ class MasterRunner {
   bool open_model() const { return control_.open_model(); }
   double arrival_rate() const { return control_.arrival_rate(); }
   std::optional<int> target_users() const { return control_.target_users(); }
+  std::optional<int> live_users() const { return control_.live_users(); }  // the workers' last reports
   void set_arrival_rate(double per_second) { control_.set_arrival_rate(per_second); }
   void set_max_inflight(std::size_t total) { control_.set_max_inflight(total); }
   runner::RunState state() const { return control_.state(); }

@@ -48,6 +48,9 @@ class MasterTestRun final : public runner::TestRun {
   std::optional<int> ramp_target() const override {
     return begun_.load() ? master_.target_users() : std::nullopt;
   }
+  std::optional<int> live_users() const override {
+    return begun_.load() ? master_.live_users() : std::nullopt;
+  }
   const runner::RunDescription& description() const override { return description_; }
 
  private:

@@ -90,6 +90,14 @@ py::object engine_target_users() {
   return py::int_(view->target_users());
 }
 
+// runner.user_count now: the bound test's live count, or None (then the latest second's is read).
+py::object engine_user_count() {
+  auto& view = bound();
+  if (!view || !view->live_users) return py::none();
+  const std::optional<int> n = view->live_users();
+  return n ? py::object(py::int_(*n)) : py::object(py::none());
+}
+
 // A master's workers as [(id, state, user_count, cpu_usage %, memory bytes)], or None elsewhere.
 py::object engine_workers() {
   auto& view = bound();
@@ -108,6 +116,7 @@ void install_run_view(py::module_& runtime, scenario::LoadedScenario& loaded) {
   runtime.attr("engine_state") = py::cpp_function(&engine_state);
   runtime.attr("engine_stats") = py::cpp_function(&engine_stats);
   runtime.attr("engine_target_users") = py::cpp_function(&engine_target_users);
+  runtime.attr("engine_user_count") = py::cpp_function(&engine_user_count);
   runtime.attr("engine_workers") = py::cpp_function(&engine_workers);
   loaded.bind_run = [](scenario::RunView view) {
     GilScope gil;

@@ -82,6 +82,7 @@ void LocalBackend::start_user(std::size_t ordinal) {
   const std::uint64_t user_seed = seed_ ^ (0x9E3779B97F4A7C15ull * (ordinal + 1));
   const UserType& type = scenario_.user_types[type_index];
   const TaskPicker& picker = pickers_[type_index];
+  users_now_.fetch_add(1);  // before the user can run: it reads a count that holds itself
   pool_->post(shard_index, [&shard, &type, &picker, ordinal, user_seed] {
     shard.users.push_back(std::make_unique<UserSlot>(shard, type, picker, ordinal, user_seed));
     shard.users.back()->start();
@@ -96,6 +97,7 @@ void LocalBackend::stop_newest_users(std::size_t count, OfType of_type) {
     const LiveUser user = live_[i - 1];
     if (!of_type(user.type)) continue;
     live_.erase(live_.begin() + static_cast<std::ptrdiff_t>(i - 1));
+    users_now_.fetch_sub(1);
     --live_per_type_[user.type];
     --count;
     const std::size_t shard_index = user.ordinal % shards_.size();
@@ -338,6 +340,7 @@ void LocalBackend::stop(std::chrono::microseconds stop_timeout, const std::atomi
     shard->users.clear();
   }
   live_.clear();
+  users_now_.store(0);
 }
 
 void LocalBackend::join_loops() {

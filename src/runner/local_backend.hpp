@@ -45,6 +45,7 @@ class LocalBackend final : public RunBackend {
   void set_arrival_rate(double rate) override;
   void set_max_inflight(std::size_t total) override;
   int reported_users() const override;
+  std::optional<int> users_now() const override { return users_now_.load(); }
   std::map<std::string, int> users_by_type() const override;
   std::optional<int> user_cap() const override;
   std::vector<stats::StatsDelta> take_deltas(bool final) override;
@@ -93,6 +94,7 @@ class LocalBackend final : public RunBackend {
     std::size_t type;
   };
   std::vector<LiveUser> live_;  // in spawn order; a ramp-down stops the newest
+  std::atomic<int> users_now_{0};  // live_.size(), for other threads (users_now)
   // The user types a load shape named last (TypeShares::named_types): they decide every target's mix.
   std::optional<std::vector<std::string>> named_types_;
 

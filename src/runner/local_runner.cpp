@@ -91,6 +91,10 @@ double LocalRunner::arrival_rate() const { return control_ ? control_->arrival_r
 std::optional<int> LocalRunner::target_users() const {
   return control_ ? control_->target_users() : std::nullopt;
 }
+
+std::optional<int> LocalRunner::live_users() const {
+  return control_ ? control_->live_users() : std::nullopt;
+}
 void LocalRunner::stop_after(std::chrono::microseconds from_now) { control_->stop_after(from_now); }
 void LocalRunner::reset_stats() { control_->reset_stats(); }
 void LocalRunner::set_delta_listener(std::function<void(const std::vector<stats::StatsDelta>&)> listener) {

@@ -61,6 +61,7 @@ class LocalRunner {
   // Open model: the total arrival rate (iterations/s) the runner is following now; thread-safe.
   double arrival_rate() const;
   std::optional<int> target_users() const;  // RunControl::target_users
+  std::optional<int> live_users() const;    // RunControl::live_users
   // The test ends from_now after this call (RunControl::stop_after); thread-safe.
   void stop_after(std::chrono::microseconds from_now);
   void reset_stats();

@@ -57,6 +57,9 @@ class RunBackend {
 
   // Users running (closed model) or iterations in flight (open model): the history's user count.
   virtual int reported_users() const = 0;
+  // Closed model: the users started and not stopped, read from any thread, counted before a new user runs
+  // its first line (so a user never reads a count without itself); none where only reports tell (a fleet).
+  virtual std::optional<int> users_now() const { return std::nullopt; }
   // Closed model: the users of each type (every type, 0 included) once a ramp is done: those running here,
   // or a fleet's as dealt to its workers. For the "All users spawned" line, as Locust's.
   virtual std::map<std::string, int> users_by_type() const = 0;

@@ -61,11 +61,20 @@ void RunControl::set_state(RunState s) {
   backend_.state_changed(s);
 }
 
+std::optional<int> RunControl::live_users() const {
+  const int stored = live_users_.load();
+  if (stored < 0) return std::nullopt;
+  if (!open_model_.load())
+    if (auto now = backend_.users_now()) return now;
+  return stored;
+}
+
 void RunControl::rearm() {
   stop_requested_.store(false);
   hurry_.store(false);
   pending_stop_after_us_.store(-1);
   target_users_.store(-1);
+  live_users_.store(-1);
   std::lock_guard lock(control_mutex_);
   pending_target_.reset();
 }
@@ -207,6 +216,7 @@ void RunControl::run(const RunOptions& options,
   if (options_.run_time) deadline_ = started + *options_.run_time;
   WarmupGate warmup(options_.warmup);
   set_state(RunState::kSpawning);
+  live_users_.store(0);
   begin_shape(started);
   if (!open_model_.load()) {
     // The options' (or the shape's) users, unless a target came before the run (it wins, as later ones).
@@ -236,7 +246,9 @@ void RunControl::run(const RunOptions& options,
       break;
     }
     apply_pending(now);
-    if (!open_model_.load() && backend_.spawn_step(now) && state() == RunState::kSpawning) {
+    const bool ramped = !open_model_.load() && backend_.spawn_step(now);
+    live_users_.store(backend_.reported_users());
+    if (ramped && state() == RunState::kSpawning) {
       set_state(RunState::kRunning);
       const auto spawned = backend_.users_by_type();
       log::info("All users spawned: {}", users_by_type_text(spawned));
@@ -273,6 +285,7 @@ void RunControl::run(const RunOptions& options,
   if (options_.hooks.stopping) options_.hooks.stopping();
   set_state(RunState::kStopping);
   backend_.stop(options_.stop_timeout, hurry_);
+  live_users_.store(backend_.reported_users());  // none left, as Locust's user_count after a stop
   collect_second(true);
   set_state(RunState::kStopped);
 }

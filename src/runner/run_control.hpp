@@ -81,6 +81,10 @@ class RunControl {
     const int t = target_users_.load();
     return t >= 0 ? std::optional<int>(t) : std::nullopt;
   }
+  // The users running now, as the control loop last changed them (Locust's runner.user_count, which is
+  // live: a snapshot's is up to a second old, and 0 before the first second closes); none before a run.
+  // Thread-safe.
+  std::optional<int> live_users() const;
   // The latest published snapshot (at most a second old); null before the first run.
   std::shared_ptr<const stats::Snapshot> snapshot() const;
 
@@ -119,6 +123,7 @@ class RunControl {
   std::atomic<bool> open_model_{false};
   std::atomic<double> arrival_rate_{0};
   std::atomic<int> target_users_{-1};  // -1: the test has not ramped yet
+  std::atomic<int> live_users_{-1};    // -1: no run yet
   bool said_user_cap_ = false;         // the warning that fixed counts cap the users, once a run
   std::optional<MonoTime> deadline_;   // the run time's end; none: until stopped
   std::optional<ShapeTarget> last_shape_target_;

@@ -51,6 +51,8 @@ class TestRun {
   virtual std::optional<int> ramp_target() const = 0;
   // Locust's runner.target_user_count: the users the test ramps to now, or its -u before its first ramp.
   int target_users() const { return ramp_target().value_or(description().options.users); }
+  // Locust's runner.user_count: the users running now (RunControl::live_users); none before the run.
+  virtual std::optional<int> live_users() const = 0;
   // What the test runs (scenario, options with the seed it uses, open or closed model), for observers.
   virtual const RunDescription& description() const = 0;
 };
@@ -94,6 +96,7 @@ class LocalTestRun final : public TestRun {
   void set_arrival_rate(double per_second) override { runner_.set_arrival_rate(per_second); }
   void set_max_inflight(std::size_t total) override { runner_.set_max_inflight(total); }
   std::optional<int> ramp_target() const override { return runner_.target_users(); }
+  std::optional<int> live_users() const override { return runner_.live_users(); }
   const RunDescription& description() const override { return description_; }
 
  private:

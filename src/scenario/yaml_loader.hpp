@@ -30,6 +30,8 @@ struct RunView {
   std::function<std::shared_ptr<const stats::Snapshot>()> snapshot;  // the latest second's; may be null
   // runner.target_user_count (runner::TestRun::target_users); may be empty.
   std::function<int()> target_users;
+  // runner.user_count: the users running now (runner::TestRun::live_users); may be empty, or say none.
+  std::function<std::optional<int>()> live_users;
   // A master's workers (runner.clients, runner.worker_count); empty in a run of one process.
   std::function<std::vector<runner::WorkerStatus>()> workers;
 };

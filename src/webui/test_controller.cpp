@@ -449,6 +449,15 @@ std::shared_ptr<const stats::Snapshot> TestController::snapshot() const {
   return snap ? snap : empty_snapshot();
 }
 
+std::optional<int> TestController::live_users() const {
+  std::shared_ptr<runner::TestRun> runner;
+  {
+    std::lock_guard lock(mutex_);
+    runner = runner_;
+  }
+  return runner ? runner->live_users() : std::nullopt;
+}
+
 std::string TestController::shape_description() const {
   runner::RunOptions options = base_;
   if (!options.shape) options.shape = scenario_.shape;

@@ -126,6 +126,8 @@ class TestController {
   // The latest stats: the running test's (at most a second old), the last test's final ones, or an empty
   // snapshot before the first test or after a reset of a finished test. Never null.
   std::shared_ptr<const stats::Snapshot> snapshot() const;
+  // The running (or last) test's users now (runner::TestRun::live_users); none before the first test.
+  std::optional<int> live_users() const;
   TestInfo info() const;
   // A distributed master's workers (connected now, between tests too); nullopt in a single process.
   std::optional<std::vector<runner::WorkerStatus>> workers() const { return source_->workers(); }

@@ -190,3 +190,23 @@ TEST_F(LocustfileTest, AUserWhoseOnStartRaisesRunsNoTaskAndNoOnStop) {
   EXPECT_EQ(exceptions[1][0], "2");
   EXPECT_NE(exceptions[1][1].find("cannot go on without a session"), std::string::npos) << exceptions[1][1];
 }
+
+// runner.user_count is live, as Locust's: a task never reads 0 (itself runs), and it follows the ramp. It
+// was the latest closed second's: 0 through the first second, then up to a second behind (a probe's 2-user
+// run read 0 and 1).
+TEST_F(LocustfileTest, RunnerUserCountIsTheUsersRunningNow) {
+  const auto file = write("count.py",
+                          "from locust import HttpUser, constant, events, task\n"
+                          "seen = []\n"
+                          "class U(HttpUser):\n"
+                          "    wait_time = constant(0.05)\n"
+                          "    @task\n"
+                          "    def t(self):\n"
+                          "        seen.append(self.environment.runner.user_count)\n"
+                          "        self.client.get('/health')\n"
+                          "@events.test_stop.add_listener\n"
+                          "def _(environment, **kw):\n"
+                          "    print('SEEN', min(seen), max(seen), flush=True)\n");
+  EXPECT_EQ(run(file, {}, 3, 3), 0) << log();
+  EXPECT_NE(log().find("SEEN 1 3\n"), std::string::npos) << log();
+}

@@ -35,8 +35,11 @@ class Runner:
 
     @property
     def user_count(self):
-        """Users running at the latest second of the statistics (Locust's is live: this is at most a second
-        older)."""
+        """Users running now, as Locust's (a master: its workers' last reports); after the test, those of its
+        last second."""
+        live = _runtime.engine_user_count()
+        if live is not None:
+            return live
         snap = _runtime.engine_stats()
         return snap[0] if snap is not None else 0
 
