@@ -440,6 +440,9 @@ int run_capacity_command(int argc, char** argv) {
     else
       log::error("run history ({}): {}; the search is not recorded", o.history_db, id.error().message);
   }
+  // The answer is out before anything else happens: stdout is a pipe in CI (fully buffered), and a job
+  // killed while the web UI still serves must not lose it.
+  std::cout << std::flush;
   if (web) web->serve_until_quit(o.web.autoquit_s);
   return exit_code;
 }

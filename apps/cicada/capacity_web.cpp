@@ -2,6 +2,8 @@
 
 // GCC 12 sees a false null dereference inside CLI11's string helpers at -O2.
 #pragma GCC diagnostic ignored "-Wnull-dereference"
+#include <fmt/format.h>
+
 #include <CLI/CLI.hpp>
 #include <atomic>
 #include <chrono>
@@ -41,7 +43,13 @@ void CapacityWeb::serve_until_quit(double autoquit_s) {
   // Installed only now: Ctrl-C during the search ends the process at once, as in a headless search.
   std::signal(SIGINT, on_capacity_signal);
   std::signal(SIGTERM, on_capacity_signal);
-  log::info("The search is over; serving its results at {} (press Ctrl-C to quit)", ui_.url());
+  // On stdout, whatever the log level (capacity's default shows warnings only): a user who did not ask for
+  // --headless must learn why the command has not returned.
+  std::cout << fmt::format(
+                   "The search is over; its results stay served at {} until Ctrl-C (--autoquit SECONDS ends "
+                   "the process by itself, --headless runs without the web UI)\n",
+                   ui_.url())
+            << std::flush;
   const auto ended = std::chrono::steady_clock::now();
   while (g_capacity_signal.load() == 0) {
     if (autoquit_s >= 0 &&
