@@ -124,8 +124,10 @@ CheckOutcome CheckRunner::evaluate(const Checks& checks, const Response& respons
   }
   if (!checks.json.empty() && !check_json(checks, body)) return CheckOutcome::kFail;
   if (checks.max_latency && response.elapsed() > *checks.max_latency) {
-    fmt::format_to(std::back_inserter(message_), "Latency {:.1f} ms above max {:g} ms",
-                   static_cast<double>(response.elapsed().count()) / 1000.0,
+    // One text per limit, not per measured value: failures are grouped by their text, and a row for every
+    // 0.1 ms (86 in a probe's 4 s run) filled the entry's 100 distinct errors, folding a real 500 that came
+    // later into "(other errors)". How late the responses were is in the percentiles.
+    fmt::format_to(std::back_inserter(message_), "Latency above max {:g} ms",
                    static_cast<double>(checks.max_latency->count()) / 1000.0);
     return CheckOutcome::kFail;
   }

@@ -96,7 +96,7 @@ TEST(Checks, MaxLatency) {
   EXPECT_FALSE(h.last().failed);
   h.run("t");
   EXPECT_TRUE(h.last().failed);
-  EXPECT_EQ(h.last().message, "Latency 250.3 ms above max 200 ms");
+  EXPECT_EQ(h.last().message, "Latency above max 200 ms");  // one row, whatever the latency
 }
 
 TEST(Checks, ErrorStatusWithoutStatusCheckAndTransportErrorsKeepTheDefault) {
