@@ -4,6 +4,7 @@
 #include <chrono>
 #include <stdexcept>
 
+#include "base/file_unreadable.hpp"
 #include "base/log.hpp"
 
 namespace cicada::http {
@@ -37,6 +38,8 @@ std::string configure(boost::asio::ssl::context& ctx, const ClientConfig& config
   if (config.tls_verify) {
     if (config.ca_bundle.empty())
       ctx.set_default_verify_paths(ec);
+    else if (auto why = file_unreadable(config.ca_bundle))
+      return "cannot read the CA bundle " + config.ca_bundle + ": " + *why;
     else if (ctx.load_verify_file(config.ca_bundle, ec); ec)
       return "cannot load the CA bundle " + config.ca_bundle + ": " + ec.message();
     ctx.set_verify_mode(ssl::verify_peer, ec);
@@ -46,6 +49,10 @@ std::string configure(boost::asio::ssl::context& ctx, const ClientConfig& config
   if (!config.client_cert.empty() || !config.client_key.empty()) {
     if (config.client_cert.empty() || config.client_key.empty())
       return "a client certificate needs both --client-cert and --client-key";
+    if (auto why = file_unreadable(config.client_cert))
+      return "cannot read the client certificate " + config.client_cert + ": " + *why;
+    if (auto why = file_unreadable(config.client_key))
+      return "cannot read the client key " + config.client_key + ": " + *why;
     if (ctx.use_certificate_chain_file(config.client_cert, ec); ec)
       return "cannot load the client certificate " + config.client_cert + ": " + ec.message();
     if (ctx.use_private_key_file(config.client_key, ssl::context::pem, ec); ec)

@@ -8,12 +8,10 @@
 
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/error.hpp>
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <memory>
 #include <string_view>
+
+#include "base/file_unreadable.hpp"
 
 namespace cicada::http::server_detail {
 
@@ -23,11 +21,8 @@ namespace {
 
 // OpenSSL's own messages for a missing file are "system library" codes; the OS's words say it better.
 Result<void> check_readable(const std::string& file, const char* what) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(file, ec))
-    return make_error(fmt::format("cannot read the TLS {} {}: it is a directory", what, file));
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return make_error(fmt::format("cannot read the TLS {} {}: {}", what, file, std::strerror(errno)));
+  if (auto why = file_unreadable(file))
+    return make_error(fmt::format("cannot read the TLS {} {}: {}", what, file, *why));
   return {};
 }
 

@@ -3,6 +3,8 @@
 // trusted; a client certificate and key answer a server that asks for one (mutual TLS). The
 // certificates are made by the openssl command in a temporary folder for each test.
 
+#include <fstream>
+
 #include "client_fixture.hpp"
 #include "support/child_process.hpp"
 #include "support/pem_files.hpp"
@@ -86,7 +88,19 @@ TEST_F(TlsVerifyTest, MutualTlsSendsTheClientCertificate) {
 TEST_F(TlsVerifyTest, UnusableFilesAreReportedBeforeAnyRequest) {
   ClientConfig config;
   config.ca_bundle = path("missing.pem");
-  EXPECT_NE(check_tls_files(config).find("cannot load the CA bundle"), std::string::npos);
+  // The OS's words, not OpenSSL's "asio.ssl error" (a probe found that said for a typo in the path).
+  EXPECT_EQ(check_tls_files(config),
+            "cannot read the CA bundle " + path("missing.pem") + ": No such file or directory");
+  ClientConfig no_key;
+  no_key.client_cert = path("present.pem");
+  std::ofstream(no_key.client_cert) << "a file";
+  no_key.client_key = path("nope.key");
+  EXPECT_EQ(check_tls_files(no_key),
+            "cannot read the client key " + path("nope.key") + ": No such file or directory");
+  ClientConfig garbage;  // there, but not PEM: OpenSSL's refusal
+  garbage.ca_bundle = path("not.pem");
+  std::ofstream(garbage.ca_bundle) << "not a certificate";
+  EXPECT_NE(check_tls_files(garbage).find("cannot load the CA bundle"), std::string::npos);
   ClientConfig half;
   half.client_cert = path("client.pem");
   EXPECT_EQ(check_tls_files(half), "a client certificate needs both --client-cert and --client-key");
