@@ -140,6 +140,9 @@ int run_train(const TrainOptions& o) {
     return fail_input("--val-fraction must be in (0, 1)");
   if (auto problem = not_utf8_problem(o)) return fail_input(*problem);
   if (auto problem = unservable_name_problem(o)) return fail_input(*problem);
+  // Before reading and training: a --out that would be refused at the end wasted the whole training, and
+  // its accuracy lines on stdout read like a success.
+  if (auto target = check_model_dir_target(o.out); !target) return fail_input(target.error().message);
 
   Progress progress(big_file(o.data));
   auto data = read_csv(o.data, o.spec, &progress);

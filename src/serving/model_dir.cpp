@@ -27,24 +27,34 @@ void remove_quietly(const fs::path& p) {
 
 }  // namespace
 
-Result<void> write_model_dir(const fs::path& out_arg, const ModelDirFiles& files) {
+Result<ModelDirTarget> check_model_dir_target(const fs::path& out_arg) {
   std::error_code ec;
-  const fs::path out = fs::absolute(out_arg, ec).lexically_normal();
-  if (ec || out.filename().empty())
+  ModelDirTarget target;
+  target.path = fs::absolute(out_arg, ec).lexically_normal();
+  if (ec || target.path.filename().empty())
     return make_error(fmt::format("{}: not a usable output path", out_arg.string()));
   const std::string shown = out_arg.string();
-  bool replace = false;
-  if (fs::exists(fs::symlink_status(out, ec))) {
-    if (!fs::is_directory(out, ec) || fs::is_symlink(fs::symlink_status(out, ec))) {
+  if (fs::exists(fs::symlink_status(target.path, ec))) {
+    if (!fs::is_directory(target.path, ec) || fs::is_symlink(fs::symlink_status(target.path, ec))) {
       return make_error(fmt::format("{}: exists and is not a directory", shown));
     }
-    bool empty = fs::is_empty(out, ec);
-    if (!empty && !fs::exists(out / "model.json", ec)) {
+    bool empty = fs::is_empty(target.path, ec);
+    if (!empty && !fs::exists(target.path / "model.json", ec)) {
       return make_error(
           fmt::format("{}: exists and is not a model directory (no model.json); not replacing it", shown));
     }
-    replace = true;
+    target.replace = true;
   }
+  return target;
+}
+
+Result<void> write_model_dir(const fs::path& out_arg, const ModelDirFiles& files) {
+  auto target = check_model_dir_target(out_arg);
+  if (!target) return target.error();
+  std::error_code ec;
+  const fs::path out = target->path;
+  const std::string shown = out_arg.string();
+  const bool replace = target->replace;
   const fs::path parent = out.parent_path();
   fs::create_directories(parent, ec);
   if (ec) return make_error(fmt::format("{}: cannot create: {}", parent.string(), ec.message()));

@@ -14,6 +14,14 @@ struct ModelDirFiles {
   std::string metrics_json;  // metrics.json: training metrics
 };
 
+// Where a model directory would be written, checked before any work (training takes minutes): the absolute
+// path, and whether a model (or an empty folder) there is replaced; an error for anything else there.
+struct ModelDirTarget {
+  std::filesystem::path path;
+  bool replace = false;
+};
+Result<ModelDirTarget> check_model_dir_target(const std::filesystem::path& out);
+
 // Writes `out` (creating its parent folders). An existing `out` is replaced only if it is a model
 // directory (holds model.json) or empty; anything else there is an error and is left untouched.
 Result<void> write_model_dir(const std::filesystem::path& out, const ModelDirFiles& files);

@@ -193,6 +193,7 @@ TEST_F(ModelTrain, NeverReplacesAFolderThatIsNotAModel) {
   EXPECT_EQ(
       r.err,
       "cicada-model train: model: exists and is not a model directory (no model.json); not replacing it\n");
+  EXPECT_EQ(r.out, "") << "refused before training: no accuracy printed as if it had worked";
   EXPECT_EQ(read_file(dir_.path() / "model/notes.txt"), "keep");
   EXPECT_EQ(entries(), (std::vector<std::string>{"model"}));
 }
