@@ -23,7 +23,10 @@ Result<std::string> record_capacity_search(const std::string& db_path, const Cap
   auto db = report::HistoryDb::open(db_path);
   if (!db) return db.error();
   report::RunInfo info;
-  info.id = report::make_run_id(std::chrono::system_clock::now());
+  // The id is the start's second, as every run's (docs/history.md), though the search is recorded at its end.
+  info.id = report::make_run_id(
+      std::chrono::system_clock::time_point(std::chrono::duration_cast<std::chrono::system_clock::duration>(
+          std::chrono::duration<double>(record.started_unix_s))));
   info.started_unix_s = record.started_unix_s;
   std::array<char, 256> host{};
   info.machine = gethostname(host.data(), host.size() - 1) == 0 ? host.data() : "unknown";

@@ -223,6 +223,12 @@ TEST(CapacityE2e, BracketsTheThrottledModelServersLimitToFivePercentBelowItsMeas
       << shown;
   EXPECT_NE(shown.find("Verdict    pass"), std::string::npos) << shown;
   EXPECT_NE(shown.find("\"io_uring\":true"), std::string::npos) << shown;  // a search's default
+  // Its id is its start's second (docs/history.md), as "Started" says it: it was the end's.
+  std::smatch id, started;
+  ASSERT_TRUE(std::regex_search(shown, id, std::regex(R"(Run +[0-9]{8}T([0-9]{2})([0-9]{2})([0-9]{2})Z)")))
+      << shown;
+  ASSERT_TRUE(std::regex_search(shown, started, std::regex(R"(Started +[0-9-]+ ([0-9:]+))"))) << shown;
+  EXPECT_EQ(id[1].str() + ":" + id[2].str() + ":" + id[3].str(), started[1].str().substr(0, 8)) << shown;
 
   // The history's report of the search leads with the same curve and steps as its --html page (each
   // step's measured throughput, the axis ending at the highest load measured), then the run's tables.
