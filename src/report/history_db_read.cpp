@@ -1,4 +1,6 @@
 // HistoryDb: the reads (list, resolve, load) and delete. Writes are in history_db.cpp.
+#include <fmt/format.h>
+
 #include "report/history_codec.hpp"
 #include "report/history_db.hpp"
 #include "report/kept_seconds.hpp"
@@ -160,7 +162,20 @@ Result<std::string> HistoryDb::resolve(const std::string& ref, bool complete_onl
     st->bind(1, ref == "latest" ? 0 : 1);
     auto row = st->step();
     if (!row) return row.error();
-    if (!*row) return make_error(ref == "latest" ? "no recorded run yet" : "no run before the latest one");
+    if (!*row) {
+      std::string what = ref == "latest" ? "no recorded run yet" : "no run before the latest one";
+      if (complete_only) {  // say so when there are runs, only none that finished (killed, or still running)
+        auto all = db_.prepare("SELECT count(*) FROM runs WHERE status != 'complete'");
+        if (!all) return all.error();
+        auto counted = all->step();
+        if (counted && *counted && all->integer(0) > 0)
+          what =
+              fmt::format("{} ({} incomplete: killed, or still running; `cicada history list`)",
+                          ref == "latest" ? "no run that finished" : "no finished run before the latest one",
+                          all->integer(0));
+      }
+      return make_error(what);
+    }
     return st->text(0);
   }
   auto st = db_.prepare("SELECT id FROM runs WHERE id = ?1 OR substr(id, 1, length(?1)) = ?1 LIMIT 3");

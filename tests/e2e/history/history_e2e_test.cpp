@@ -232,6 +232,17 @@ TEST_F(HistoryE2e, CompareOfLatestSaysWhenTheNewestRunNeverFinished) {
   EXPECT_EQ(named.find("warning: the newest run"), std::string::npos) << named;
 }
 
+// A history whose only run never finished: compare says that, not "no recorded run yet" beside a `history
+// list` that shows the run.
+TEST_F(HistoryE2e, CompareWithOnlyAnUnfinishedRunSaysSo) {
+  kill_a_run_once_it_kept_seconds([&] { return sub({"history", "show", "latest"}).second; });
+  if (HasFatalFailure()) return;
+  auto [code, out] = sub({"compare", "latest", "latest"});
+  EXPECT_EQ(code, 2) << out;
+  EXPECT_NE(out.find("no run that finished (1 incomplete: killed, or still running"), std::string::npos)
+      << out;
+}
+
 TEST_F(HistoryE2e, AWebUiTestIsRecordedAndJudgedWhenItEnds) {
   // No --headless: the UI on a free loopback port runs one test (--autostart) and quits after it.
   auto ui = start(
