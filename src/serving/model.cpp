@@ -122,8 +122,12 @@ Result<Model> Model::load(const std::filesystem::path& dir) {
   std::ifstream in(manifest, std::ios::binary);
   if (!in) {
     std::error_code ec;
+    if (!std::filesystem::exists(dir, ec))
+      return make_error(fmt::format(
+          "{}: no such directory (a model directory is what `cicada-model train --out DIR` writes)",
+          dir.string()));
     if (!std::filesystem::is_directory(dir, ec))
-      return make_error(fmt::format("{}: not a model directory", dir.string()));
+      return make_error(fmt::format("{}: not a model directory (not a directory)", dir.string()));
     return fail("cannot open");
   }
   std::stringstream buffer;

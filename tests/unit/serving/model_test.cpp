@@ -112,7 +112,9 @@ TEST(ModelLoad, ErrorsNameTheFileAndTheProblem) {
   ScratchDir dir;
   auto none = Model::load(dir / "absent");
   ASSERT_FALSE(none.ok());
-  EXPECT_EQ(none.error().message, (dir / "absent").string() + ": not a model directory");
+  EXPECT_EQ(none.error().message, (dir / "absent").string() +
+                                      ": no such directory (a model directory is what `cicada-model train "
+                                      "--out DIR` writes)");
 
   std::filesystem::create_directory(dir / "empty");
   auto empty = Model::load(dir / "empty");
