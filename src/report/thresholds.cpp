@@ -21,7 +21,7 @@ std::string_view trim(std::string_view s) {
 
 constexpr const char* kMetricList =
     "p50 p66 p75 p80 p90 p95 p98 p99 p99.9 p99.99 p100 median avg min max rps fail_per_s fail_ratio "
-    "requests failures";
+    "requests failures (and, for streamed responses, ttfb, ttft or itl before a time metric: 'ttft p95')";
 
 bool parse_metric(std::string_view word, Threshold& t) {
   struct Named {
@@ -387,7 +387,9 @@ std::string_view shown_unit(const Threshold& t) {
 // The usual digits: times as the console tables print them (console_ms), ratios and rates with 2, counts
 // with none.
 int usual_decimals(const Threshold& t, double shown) {
-  if (t.is_time()) return shown < 9.995 ? 2 : shown < 99.95 ? 1 : 0;
+  // Times are whole microseconds: three decimals of a millisecond show any of them ('p95 < 1us' read
+  // "limit < 0.00ms").
+  if (t.is_time()) return shown > 0 && shown < 0.0095 ? 3 : shown < 9.995 ? 2 : shown < 99.95 ? 1 : 0;
   switch (t.metric) {
     case ThresholdMetric::kFailRatio:
     case ThresholdMetric::kRps:

@@ -260,3 +260,17 @@ TEST(Thresholds, PrintedFiguresNeverReadTheOtherWayThanTheVerdict) {
     EXPECT_EQ(a <= l, r.passed) << f.actual << " " << f.limit;
   }
 }
+
+// A limit under a hundredth of a millisecond ('p95 < 1us', 'p50 < 5us') is printed with the digits it has:
+// it read "limit < 0.00ms".
+TEST(Thresholds, MicrosecondLimitsArePrintedAsSuch) {
+  auto list = parse_thresholds({"p95 < 1us", "p50 <= 5us"});
+  ASSERT_TRUE(list);
+  stats::Snapshot s;
+  s.total = synthetic_entry("", "Aggregated", 100, 0, 2'000, 10);
+  const auto results = evaluate_thresholds(*list, s);
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_EQ(threshold_figures(results[0]).limit, "< 0.001ms");
+  EXPECT_EQ(threshold_figures(results[1]).limit, "<= 0.005ms");
+  EXPECT_EQ(format_threshold_value((*list)[0], 1), "0.001ms");
+}
