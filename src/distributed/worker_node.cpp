@@ -76,6 +76,7 @@ struct WorkerNode::Impl {
   // a killed master's workers load the target for a minute past -t (a probe). None: no run time.
   std::optional<MonoTime> stop_by;
   bool master_heard = false;
+  bool said_unheard = false;  // the warning that the master has not answered yet, said once
   MonoTime last_from_master{};
   MonoTime last_heartbeat{};
   ProcessUsage usage;
@@ -202,6 +203,8 @@ struct WorkerNode::Impl {
 WorkerNode::WorkerNode(WorkerOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
 WorkerNode::~WorkerNode() = default;
 
+constexpr auto kUnheardWarning = std::chrono::seconds(3);
+
 int WorkerNode::run() {
   Impl& s = *impl_;
   if (auto r = s.socket.connect(s.options.master_host, s.options.master_port); !r) {
@@ -219,9 +222,25 @@ int WorkerNode::run() {
       s.send(Goodbye{});
       return kWorkerQuit;
     }
+    // ZeroMQ connects in the background and says nothing of a refused connection: a worker pointed at no
+    // master was silent until --master-timeout (60 s). A few seconds without an answer are said at once.
+    if (!s.master_heard && !s.said_unheard && now - s.last_from_master > kUnheardWarning &&
+        s.options.master_timeout > kUnheardWarning) {
+      s.said_unheard = true;
+      log::warning(
+          "No answer yet from the master at {}:{} (is it running, and is that its address?); "
+          "waiting for it up to --master-timeout ({} s in all)",
+          s.options.master_host, s.options.master_port,
+          std::chrono::duration_cast<std::chrono::seconds>(s.options.master_timeout).count());
+    }
     if (now - s.last_from_master > s.options.master_timeout) {
-      log::error("No word from the master for {} ms: stopping users and exiting",
-                 s.options.master_timeout.count());
+      if (!s.master_heard)
+        log::error("The master at {}:{} never answered in {} ms (--master-timeout): exiting (code {})",
+                   s.options.master_host, s.options.master_port, s.options.master_timeout.count(),
+                   kWorkerMasterLost);
+      else
+        log::error("No word from the master for {} ms: stopping users and exiting (code {})",
+                   s.options.master_timeout.count(), kWorkerMasterLost);
       s.leave();
       s.send(Goodbye{});
       return kWorkerMasterLost;

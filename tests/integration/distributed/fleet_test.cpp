@@ -199,6 +199,22 @@ TEST(Fleet, WorkerStopsAndExitsWhenItsMasterVanishes) {
   EXPECT_EQ(server.request_count(), after_exit);  // no load after the worker is gone
 }
 
+// A worker pointed at no master says so within seconds, and why it exits (ZeroMQ's connect never fails:
+// it was silent until --master-timeout, then "No word from the master", exit 3 with no reason).
+TEST(Fleet, AWorkerWhoseMasterNeverAnswersSaysSoAndExits) {
+  const int port = ScriptedServer::closed_port();
+  ChildProcess worker(worker_argv(port, {"--master-timeout", "4"}));
+  const auto code = worker.wait(30s);
+  ASSERT_TRUE(code) << worker.err();
+  EXPECT_EQ(*code, 3) << worker.err();  // kWorkerMasterLost
+  const std::string at = "127.0.0.1:" + std::to_string(port);
+  EXPECT_NE(worker.err().find("No answer yet from the master at " + at + " (is it running"),
+            std::string::npos)
+      << worker.err();
+  EXPECT_NE(worker.err().find("The master at " + at + " never answered in 4000 ms"), std::string::npos)
+      << worker.err();
+}
+
 TEST(Fleet, MasterGivesUpWithExitOneWhenWorkersDoNotCome) {
   TempDir dir;
   const auto scenario = write_get_scenario(dir.path(), "constant(1)");
