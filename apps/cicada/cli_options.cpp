@@ -157,8 +157,13 @@ struct Layer {
   // The value this layer gives the option `name` (its long name), and where it comes from for messages.
   bool lookup(const std::string& name, std::string& value, std::string& source) const {
     if (!env_prefix.empty()) {
-      const std::string var = env_name(env_prefix, env_prefix == "LOCUST_" ? locust_env_name(name) : name);
+      std::string var = env_name(env_prefix, env_prefix == "LOCUST_" ? locust_env_name(name) : name);
       const char* env = std::getenv(var.c_str());
+      // CICADA_LOCUSTFILE as well as CICADA_SCENARIO: -f's other name, as LOCUST_LOCUSTFILE is Locust's.
+      if (!env && env_prefix == "CICADA_" && locust_env_name(name) != name) {
+        var = env_name(env_prefix, locust_env_name(name));
+        env = std::getenv(var.c_str());
+      }
       if (!env) return false;
       value = env, source = var;
       return true;

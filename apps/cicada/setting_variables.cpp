@@ -11,9 +11,11 @@ namespace {
 
 constexpr std::string_view kPrefix = "CICADA_";
 
-// CICADA_ variables that are not flags: the C++ scenario toolchain's (docs/scenarios.md), the benchmarks'
+// CICADA_ variables that are not flags: the C++ scenario toolchain's (docs/cpp-scenarios.md), the benchmarks'
 // extra flags (bench/), and the tests' switches (CICADA_TEST_*).
 constexpr std::string_view kNotFlags[] = {"CICADA_INCLUDE_DIR", "CICADA_CXX", "CICADA_FLAGS"};
+// Flags' other names, read too (cli_options.cpp, locust_env_name).
+constexpr std::string_view kAliases[] = {"CICADA_LOCUSTFILE", "CICADA_USERCLASS_PICKER"};
 constexpr std::string_view kTestPrefix = "CICADA_TEST_";
 
 }  // namespace
@@ -43,6 +45,7 @@ std::vector<std::string> unknown_variable_warnings(const CLI::App& app, const ch
     const std::string variable(entry.substr(0, entry.find('=')));
     if (variable.rfind(kPrefix, 0) != 0 || variable.rfind(kTestPrefix, 0) == 0) continue;
     if (std::find(std::begin(kNotFlags), std::end(kNotFlags), variable) != std::end(kNotFlags)) continue;
+    if (std::find(std::begin(kAliases), std::end(kAliases), variable) != std::end(kAliases)) continue;
     const std::string rest = variable.substr(kPrefix.size());
     if (std::find(known.begin(), known.end(), rest) != known.end()) continue;
     std::string warning = variable + " sets nothing: cicada has no such setting";

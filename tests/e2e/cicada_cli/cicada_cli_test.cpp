@@ -168,6 +168,11 @@ TEST_F(CicadaCli, SettingsPrecedenceFlagsOverEnvOverFile) {
       << env_typo->err();
   EXPECT_EQ(env_typo->err().find("CICADA_INCLUDE_DIR"), std::string::npos) << env_typo->err();
   EXPECT_NE(env_typo->err().find("Ramping to 3 users"), std::string::npos) << env_typo->err();  // the file's
+  // -f's Locust name works as a variable too (CICADA_LOCUSTFILE, as LOCUST_LOCUSTFILE), unwarned.
+  auto by_alias = start({"--host", g_server->url(), "--only-summary", "-t", "1s"},
+                        {"CICADA_LOCUSTFILE=" + source("examples/health.yaml").string()});
+  ASSERT_EQ(by_alias->wait(30s), 0) << by_alias->err();
+  EXPECT_EQ(by_alias->err().find("sets nothing"), std::string::npos) << by_alias->err();
 
   std::ofstream(dir_.path() / "cicada.conf") << "userz = 3\n";
   auto typo = start({"-f", source("examples/health.yaml").string(), "--host", g_server->url()});
