@@ -471,7 +471,7 @@ PyObject* PythonUser::response_tuple(Response& r) {
   const std::uint64_t ticket = catch_response_ ? ++next_ticket_ : 0;
   const std::string_view body = r.text();
   // Built item by item (no format string to parse per request); no error is None.
-  PyObject* tuple = PyTuple_New(10);
+  PyObject* tuple = PyTuple_New(11);
   PyTuple_SET_ITEM(tuple, 0, PyLong_FromLong(r.status()));
   PyTuple_SET_ITEM(tuple, 1, PyBytes_FromStringAndSize(body.data(), static_cast<Py_ssize_t>(body.size())));
   PyTuple_SET_ITEM(tuple, 2, latin1(r.header_block()));
@@ -506,6 +506,18 @@ PyObject* PythonUser::response_tuple(Response& r) {
     Py_INCREF(url);
   }
   PyTuple_SET_ITEM(tuple, 9, url);
+  // response.history: ((status, url, location), ...) of the redirects followed; None in the common case.
+  PyObject* hops = Py_None;
+  if (const auto redirects = n.last_redirects(); !redirects.empty()) {
+    hops = PyTuple_New(static_cast<Py_ssize_t>(redirects.size()));
+    for (std::size_t i = 0; i < redirects.size(); ++i)
+      PyTuple_SET_ITEM(hops, static_cast<Py_ssize_t>(i),
+                       Py_BuildValue("(iNN)", redirects[i].status, lenient_text(redirects[i].url),
+                                     lenient_text(redirects[i].location)));
+  } else {
+    Py_INCREF(hops);
+  }
+  PyTuple_SET_ITEM(tuple, 10, hops);
   if (catch_response_) {
     pending_ = std::move(r);
     pending_ticket_ = ticket;

@@ -111,6 +111,7 @@ Task<Response> UserHttpClient::request(std::string_view method, std::string_view
   TransportError error = TransportError::kNone;
   if (failure_) failure_->detail.clear();
   followed_redirect_ = false;
+  if (rare_) rare_->hop_count = 0;
   if (is_absolute_url(path)) {
     if (!parse_absolute_url(path, hop_origin_, target_)) error = TransportError::kBadUrl;
   } else if (base_ok_) {
@@ -167,6 +168,7 @@ Task<Response> UserHttpClient::request(std::string_view method, std::string_view
       failure().detail.assign(std::to_string(shared_.config().max_redirects));
       break;
     }
+    record_redirect(parser_.status(), *location);  // before the target moves to the Location
     if (!follow_location(*location)) {
       error = TransportError::kBadUrl;
       failure().detail.assign(*location);
@@ -457,6 +459,15 @@ std::string_view UserHttpClient::http_error_url(std::string_view name) {
   std::string& url = failure().url;
   last_url(url);
   return url;
+}
+
+void UserHttpClient::record_redirect(int status, std::string_view location) {
+  RareTargets& r = rare();
+  if (r.hop_count == r.hops.size()) r.hops.emplace_back();
+  RedirectHop& hop = r.hops[r.hop_count++];
+  hop.status = status;
+  last_url(hop.url);
+  hop.location.assign(location);
 }
 
 void UserHttpClient::last_url(std::string& out) const {

@@ -31,8 +31,10 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/clock.hpp"
 #include "base/request_record.hpp"
@@ -113,6 +115,16 @@ class UserHttpClient final : public HttpClient, private detail::ResponseOwner {
   // response.url), written into `out`; valid until the next request.
   bool last_followed_redirect() const { return followed_redirect_; }
   void last_url(std::string& out) const;
+  // The redirects the last request followed, in order (requests' response.history): each hop's status,
+  // URL as sent and Location. Empty when it followed none; valid until the next request.
+  struct RedirectHop {
+    int status = 0;
+    std::string url, location;
+  };
+  std::span<const RedirectHop> last_redirects() const {
+    if (!followed_redirect_ || !rare_) return {};
+    return {rare_->hops.data(), rare_->hop_count};
+  }
   RequestSink& sink() { return sink_; }
   boost::asio::io_context& io() { return shared_.io(); }
   // TCP connections opened so far (keep-alive reuse shows as 1 for many requests).
@@ -177,9 +189,14 @@ class UserHttpClient final : public HttpClient, private detail::ResponseOwner {
     std::array<std::string, 2> locations;
     TargetBuffers requoted;
     std::string prefixed;
+    // The current request's redirects (last_redirects): hop_count of hops used, their strings' capacity
+    // kept from one request to the next.
+    std::vector<RedirectHop> hops;
+    std::size_t hop_count = 0;
   };
   std::unique_ptr<RareTargets> rare_;
   RareTargets& rare();
+  void record_redirect(int status, std::string_view location);  // a hop of the current request
   int location_slot_ = 0;
   bool followed_redirect_ = false;  // the current request went past its first hop
   // The host's path ("/model-a" of http://gw/model-a) as offset and size in base_url_ (size 0: none).

@@ -397,7 +397,11 @@ class U(HttpUser):
               r.request.body, r.request.path_url, flush=True)
         print("cookies:", r.cookies.get_dict(), r.is_redirect, flush=True)
         r = self.client.get("/moved", allow_redirects=False)
-        print("redirect:", r.is_redirect, r.status_code, flush=True)
+        print("redirect:", r.is_redirect, r.status_code, r.history, flush=True)
+        r = self.client.get("/moved")
+        hop = r.history[0]
+        print("history:", [h.status_code for h in r.history], hop.url == r.url.replace("/here", "/moved"),
+              hop.headers["location"], hop.is_redirect, r.url.endswith("/here"), r.status_code, flush=True)
 )py");
   EXPECT_EQ(run_on(server.url(), file, {}, 1, 1), 1) << log();  // the 503 and the refusal failed
   EXPECT_NE(
@@ -407,7 +411,8 @@ class U(HttpUser):
   EXPECT_NE(log().find("refused: ConnectionError\n"), std::string::npos) << log();
   EXPECT_NE(log().find("request: POST True 7 b'{\"a\": 1}' /form\n"), std::string::npos) << log();
   EXPECT_NE(log().find("cookies: {'sid': 'xyz'} False\n"), std::string::npos) << log();
-  EXPECT_NE(log().find("redirect: True 302\n"), std::string::npos) << log();
+  EXPECT_NE(log().find("redirect: True 302 []\n"), std::string::npos) << log();
+  EXPECT_NE(log().find("history: [302] True /here True True 200\n"), std::string::npos) << log();  // was []
   // The statistics still group the 503 by its name, as Locust's do.
   const auto failures = csv("failures");
   ASSERT_GE(failures.size(), 2u) << log();
