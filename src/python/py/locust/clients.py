@@ -22,16 +22,20 @@ class HTTPError(Exception):
     """What raise_for_status() raises (its text requests' own: "404 Client Error: Not Found for url: URL"),
     and what a request listener hears of a failed status (the failure text cicada records)."""
 
+    _bridged = False  # True in the subclass that is also requests' (_requests_kind)
+
     def __init__(self, text, response=None):
-        super().__init__(text, response=response) if _bridged_base(type(self)) else super().__init__(text)
+        super().__init__(text, response=response) if self._bridged else super().__init__(text)
         self.response = response
 
 
 class RequestError(Exception):
     """A request that got no HTTP response (connection refused, timeout...)."""
 
+    _bridged = False
+
     def __init__(self, text, response=None):
-        super().__init__(text, response=response) if _bridged_base(type(self)) else super().__init__(text)
+        super().__init__(text, response=response) if self._bridged else super().__init__(text)
         self.response = response
 
 
@@ -41,8 +45,10 @@ class RequestError(Exception):
 _bridges = {}
 
 
-def _bridged_base(cls):
-    return cls in _bridges.values()
+def _reduce_to_requests(self):
+    # pickle finds the class by module and name, which are requests': an exception pickled (a worker's
+    # multiprocessing) unpickles as requests' own.
+    return (getattr(sys.modules["requests.exceptions"], type(self).__name__), self.args)
 
 
 def _requests_kind(ours, requests_name):
@@ -54,8 +60,9 @@ def _requests_kind(ours, requests_name):
     cls = _bridges.get(key)
     if cls is None:
         # Named as requests' class: type(e).__name__ and repr(e) read as they do under Locust.
-        cls = type(requests_name, (ours, getattr(module, requests_name)), {"__module__": ours.__module__})
-        _bridges[key] = cls
+        made = type(requests_name, (ours, getattr(module, requests_name)),
+                    {"__module__": ours.__module__, "_bridged": True, "__reduce__": _reduce_to_requests})
+        cls = _bridges.setdefault(key, made)  # one class per kind, whichever loop thread made it first
     return cls
 
 
@@ -66,6 +73,10 @@ def _status_error(text, response):
 def _recorded_message(failure_text):
     """The message of cicada's recorded failure text, "HTTPError('404 Client Error: ... for url: NAME')" ->
     "404 Client Error: ... for url: NAME": the exception a listener hears says it as Locust's does."""
+    inner = failure_text[len("HTTPError('"):-len("')")]
+    if failure_text.startswith("HTTPError('") and failure_text.endswith("')") and "\\" not in inner \
+            and "'" not in inner:
+        return inner  # the common text: no quoting to undo, and no parser on every failed response
     if failure_text.startswith("HTTPError(") and failure_text.endswith(")"):
         import ast
         try:
@@ -75,10 +86,18 @@ def _recorded_message(failure_text):
     return failure_text
 
 
+# cicada's transport failure types (src/http/client/failure_text.cpp) that are requests exceptions of
+# their own; the rest (refused, reset, name resolution, disconnected, protocol...) are its ConnectionError.
+_REQUESTS_NAMES = frozenset(("ConnectTimeout", "ReadTimeout", "SSLError", "TooManyRedirects", "InvalidURL",
+                             "InvalidHeader"))
+
+
 def _transport_error(text, response):
     """The exception of a request that got no response, by cicada's text of it ("ReadTimeout('...')")."""
     kind = text.split("(", 1)[0]
-    name = kind if kind in ("ConnectTimeout", "ReadTimeout") else "ConnectionError"
+    if kind == "ValueError":  # an invalid method: requests raises a ValueError too, not one of its own
+        return RequestError(text, response=response)
+    name = kind if kind in _REQUESTS_NAMES else "ConnectionError"
     return _requests_kind(RequestError, name)(text, response=response)
 
 
@@ -199,7 +218,8 @@ class Response:
     def __init__(self, method, url, answer, base_url=""):
         # answer: (status, content, raw_headers, error, elapsed_us, failure_text, reason, ticket,
         #          entry name when it is not the url given, else None,
-        #          the last hop's URL when it is not the host and the url given, else None)
+        #          the last hop's URL when it is not the host and the url given, else None,
+        #          ((status, url, location), ...) of the redirects followed, else None)
         self.request_method = method
         self.status_code = answer[0]
         self.content = answer[1]
@@ -218,7 +238,7 @@ class Response:
         elif name == "reason":
             value = self._answer[6]
         elif name == "history":
-            value = []
+            value = [_redirect_response(self.request_method, hop) for hop in (self._answer[10] or ())]
         elif name == "request":
             value = _SentRequest(self)
         elif name == "_headers":
@@ -263,7 +283,14 @@ class Response:
         return self.ok
 
     def json(self, **kwargs):
-        return _json.loads(self.text, **kwargs)
+        try:
+            return _json.loads(self.text, **kwargs)
+        except _json.JSONDecodeError as e:
+            # requests (2.27+) raises its own, a json.JSONDecodeError too: `except RequestException` catches it.
+            module = sys.modules.get("requests.exceptions")
+            if module is None or not hasattr(module, "JSONDecodeError"):
+                raise
+            raise module.JSONDecodeError(e.msg, e.doc, e.pos) from None
 
     def iter_content(self, chunk_size=1, decode_unicode=False):
         """requests' iter_content (stream=True): the body has been read whole, so its pieces come from it."""
@@ -287,6 +314,12 @@ class Response:
         return f"<Response [{self.status_code}]>"
 
 
+def _redirect_response(method, hop):
+    """One of response.history: a redirect the client followed (its status, URL and Location; no body)."""
+    status, url, location = hop
+    return Response(method, url, (status, b"", "Location: " + location, None, 0, "", "", 0, None, url, None))
+
+
 class _CookieDict(dict):
     """response.cookies: what the response set, a dict with the RequestsCookieJar reads locustfiles use."""
 
@@ -297,14 +330,24 @@ class _CookieDict(dict):
 class _SentRequest:
     """response.request: what was sent, as requests' PreparedRequest says it (method, url, headers, body).
     The last hop's URL; the headers the locustfile gave with the session's (the engine adds Host, cookies
-    and the rest)."""
+    and the rest). Read when first used: a requests exception made with the response takes its request at
+    once, before the session has told the response what it sent."""
 
     def __init__(self, response):
-        headers, body = response._sent or (None, None)
+        self._response = response
         self.method = response.request_method
-        self.url = response.url
-        self.headers = CaseInsensitiveDict(headers or ())
-        self.body = body
+
+    @property
+    def url(self):
+        return self._response.url
+
+    @property
+    def headers(self):
+        return CaseInsensitiveDict((self._response._sent or (None, None))[0] or ())
+
+    @property
+    def body(self):
+        return (self._response._sent or (None, None))[1]
 
     @property
     def path_url(self):
