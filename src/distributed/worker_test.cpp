@@ -122,6 +122,7 @@ Result<std::unique_ptr<WorkerTest>> WorkerTest::start(const Start& start, std::s
       };
       view.state = [self] { return self->state(); };
       view.snapshot = [self] { return self->runner_->snapshot(); };
+      view.live_users = [self] { return self->runner_->live_users(); };
       self->bind_run_(std::move(view));
     }
     if (self->on_test_start_) self->on_test_start_();  // before the first user starts
@@ -177,6 +178,9 @@ std::uint64_t WorkerTest::last_seq() {
 }
 
 int WorkerTest::user_count() const {
+  // Live, as the heartbeats and stats tell the master (its runner.user_count sums them): a snapshot's
+  // count is up to a second old, and 0 through the first second.
+  if (auto live = runner_->live_users()) return *live;
   auto snap = runner_->snapshot();
   return snap ? snap->user_count : 0;
 }

@@ -67,7 +67,7 @@ class LocalBackend final : public RunBackend {
   std::size_t weighted_room(std::size_t rest) const;
   std::size_t runnable_target() const;
   void trim_to_target();
-  int live_users() const { return static_cast<int>(live_.size()); }
+  int live_users() const { return users_now_.load(); }  // live_.size(), kept in step with it
 
   const Scenario& scenario_;
   const std::vector<TaskPicker>& pickers_;

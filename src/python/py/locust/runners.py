@@ -35,8 +35,8 @@ class Runner:
 
     @property
     def user_count(self):
-        """Users running now, as Locust's (a master: its workers' last reports); after the test, those of its
-        last second."""
+        """Users running now, as Locust's (a master: its workers' last reports); 0 once the test's users
+        stopped; before any test, those of the latest statistics (0)."""
         live = _runtime.engine_user_count()
         if live is not None:
             return live
