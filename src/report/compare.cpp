@@ -110,12 +110,17 @@ EntryComparison named(const stats::EntrySnapshot& s) {
 // An entry A requested that B never did: B lost part of the test (a task that fails before its request, a
 // renamed or dropped endpoint); a gate on `compare` must not pass it (docs/history.md). One that only B has
 // is new, not judged.
-EntryComparison missing_in_b(const stats::EntrySnapshot& a) {
+EntryComparison missing_in_b(const stats::EntrySnapshot& a, const CompareOptions& o) {
   EntryComparison e = named(a);
   e.in_b = false;
   if (a.num_requests == 0) return e;
   MetricChange m = change("requests", static_cast<double>(a.num_requests), 0);
-  m.verdict = Verdict::kWorse;
+  // A rare task (a few requests in A) can miss a run by chance: judged only on as many requests as a
+  // percentile's tail needs (compare.hpp).
+  if (a.num_requests < o.min_tail_samples)
+    m.low_samples = true;
+  else
+    m.verdict = Verdict::kWorse;
   e.metrics.push_back(std::move(m));
   return e;
 }
@@ -169,7 +174,7 @@ Comparison compare_runs(const stats::Snapshot& a, const stats::Snapshot& b, cons
     if (const auto* eb = find(b, ea)) {
       c.entries.push_back(compare_entry(a, ea, b, *eb, o));
     } else {
-      c.entries.push_back(missing_in_b(ea));
+      c.entries.push_back(missing_in_b(ea, o));
     }
   }
   for (const auto& eb : b.entries) {

@@ -9,8 +9,8 @@
 //     that size is under 0.3%) AND the relative change is beyond the tolerance.
 //   - an entry that streamed in both runs: its time to first token and inter-token gap p50/p95/p99
 //     ("ttft p95", "itl p99"), by the latency rule over their own samples (streams with a token, gaps).
-//   - an entry with requests in A and none in B: "requests" worse (B no longer tests it); one only in B is
-//     listed, not judged.
+//   - an entry with requests in A (at least min_tail_samples) and none in B: "requests" worse (B no longer
+//     tests it); with fewer, "same (few samples)"; one only in B is listed, not judged.
 #include <cstdint>
 #include <string>
 #include <vector>

@@ -34,7 +34,7 @@ TEST_F(HistoryE2e, RunsAreRecordedJudgedComparedAndReported) {
   ASSERT_EQ(fail->wait(30s), 3) << fail->err();
   EXPECT_NE(fail->out().find("FAIL"), std::string::npos);
   EXPECT_NE(fail->out().find("GET /health: p50 < 1us"), std::string::npos) << fail->out();
-  EXPECT_NE(fail->out().find("(limit < 0.00ms)"), std::string::npos) << fail->out();
+  EXPECT_NE(fail->out().find("(limit < 0.001ms)"), std::string::npos) << fail->out();
 
   auto [list_code, list] = sub({"history", "list"});
   ASSERT_EQ(list_code, 0) << list;

@@ -116,6 +116,12 @@ TEST(Compare, AnEntryMissingInBIsARegressionOneOnlyInBIsListed) {
   EXPECT_NE(compare_markdown(c).find("| GET /old | requests | 1000 | - | only in A | **worse** |"),
             std::string::npos)
       << compare_markdown(c);
+  // A rare entry (under 10 requests in A) missing in B may be chance: not judged.
+  auto rare = compare_runs(run({synthetic_entry("GET", "/a", 1000, 0, 10'000, 100),
+                                synthetic_entry("GET", "/rare", 3, 0, 10'000, 0.3)}),
+                           run({synthetic_entry("GET", "/a", 1000, 0, 10'000, 100)}), {});
+  EXPECT_TRUE(metric(rare, "GET /rare", "requests").low_samples);
+  EXPECT_FALSE(rare.regression());
   // Only new entries in B: no regression.
   EXPECT_FALSE(compare_runs(a,
                             run({synthetic_entry("GET", "/a", 1000, 0, 10'000, 100),
