@@ -45,11 +45,15 @@ void CapacityWeb::serve_until_quit(double autoquit_s) {
   std::signal(SIGTERM, on_capacity_signal);
   // On stdout, whatever the log level (capacity's default shows warnings only): a user who did not ask for
   // --headless must learn why the command has not returned.
-  std::cout << fmt::format(
-                   "The search is over; its results stay served at {} until Ctrl-C (--autoquit SECONDS ends "
-                   "the process by itself, --headless runs without the web UI)\n",
-                   ui_.url())
-            << std::flush;
+  std::cout
+      << (autoquit_s >= 0
+              ? fmt::format("The search is over; its results stay served at {} for {:g} s (--autoquit), "
+                            "or until Ctrl-C\n",
+                            ui_.url(), autoquit_s)
+              : fmt::format("The search is over; its results stay served at {} until Ctrl-C (--autoquit "
+                            "SECONDS ends the process by itself, --headless runs without the web UI)\n",
+                            ui_.url()))
+      << std::flush;
   const auto ended = std::chrono::steady_clock::now();
   while (g_capacity_signal.load() == 0) {
     if (autoquit_s >= 0 &&

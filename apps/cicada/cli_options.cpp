@@ -141,13 +141,6 @@ bool has_option(const CLI::App& app, const std::string& long_name) {
   return false;
 }
 
-// Locust's environment variables that are not LOCUST_ and its flag's name.
-std::string locust_env_name(const std::string& long_name) {
-  if (long_name == "scenario") return "locustfile";            // LOCUST_LOCUSTFILE
-  if (long_name == "class-picker") return "userclass-picker";  // LOCUST_USERCLASS_PICKER
-  return long_name;
-}
-
 // One source of settings under the command line: environment variables (PREFIX<FLAG>) or a config file.
 struct Layer {
   std::string env_prefix;  // "CICADA_", "LOCUST_"; empty for a file
@@ -353,7 +346,7 @@ ParseOutcome parse_cli(int argc, char** argv) {
   std::vector<LayeredSetting> settings;
   for (CLI::Option* opt : app.get_options()) {
     const std::string name = opt->get_single_name();
-    if (name.empty() || name == "help" || name == "config" || given[name]) continue;
+    if (!layerable(name) || given[name]) continue;
     std::string source, value;
     const Layer* from = nullptr;
     for (const Layer& layer : layers) {

@@ -63,7 +63,10 @@ int HistoryObserver::on_exit(int exit_code, const std::string& ended_by) {
       // The files just written said the run was recorded: they are written again to say it is not (the
       // code they say stays: a history that fails only logs).
       run.info.recorded = false;
-      write_ci_outputs(run, options_.history.json_file, options_.history.junit_file);
+      if (!write_ci_outputs(run, options_.history.json_file, options_.history.junit_file))
+        log::error(
+            "the --json/--junit files could not be written again: they may still say the run is "
+            "recorded (run.recorded true)");
     } else {
       log::info("Run {} recorded: `cicada history show {}`", run.info.id, run.info.id);
     }

@@ -14,8 +14,7 @@ constexpr std::string_view kPrefix = "CICADA_";
 // CICADA_ variables that are not flags: the C++ scenario toolchain's (docs/cpp-scenarios.md), the benchmarks'
 // extra flags (bench/), and the tests' switches (CICADA_TEST_*).
 constexpr std::string_view kNotFlags[] = {"CICADA_INCLUDE_DIR", "CICADA_CXX", "CICADA_FLAGS"};
-// Flags' other names, read too (cli_options.cpp, locust_env_name).
-constexpr std::string_view kAliases[] = {"CICADA_LOCUSTFILE", "CICADA_USERCLASS_PICKER"};
+
 constexpr std::string_view kTestPrefix = "CICADA_TEST_";
 
 }  // namespace
@@ -27,25 +26,37 @@ std::string env_name(const std::string& prefix, const std::string& long_name) {
   return out;
 }
 
+std::string locust_env_name(const std::string& long_name) {
+  if (long_name == "scenario") return "locustfile";            // LOCUST_LOCUSTFILE
+  if (long_name == "class-picker") return "userclass-picker";  // LOCUST_USERCLASS_PICKER
+  return long_name;
+}
+
+bool layerable(const std::string& long_name) {
+  return !long_name.empty() && long_name != "help" && long_name != "config";
+}
+
 std::vector<std::string> layerable_names(const CLI::App& app) {
   std::vector<std::string> out;
   for (const CLI::Option* opt : app.get_options()) {
     const std::string name = opt->get_single_name();
-    if (!name.empty() && name != "help" && name != "config") out.push_back(name);
+    if (layerable(name)) out.push_back(name);
   }
   return out;
 }
 
 std::vector<std::string> unknown_variable_warnings(const CLI::App& app, const char* const* environment) {
-  std::vector<std::string> known;  // the part after CICADA_
-  for (const auto& name : layerable_names(app)) known.push_back(env_name("", name));
+  std::vector<std::string> known;  // the part after CICADA_: each flag's name, and its Locust name
+  for (const auto& name : layerable_names(app)) {
+    known.push_back(env_name("", name));
+    if (locust_env_name(name) != name) known.push_back(env_name("", locust_env_name(name)));
+  }
   std::vector<std::string> out;
   for (; environment && *environment; ++environment) {
     const std::string_view entry = *environment;
     const std::string variable(entry.substr(0, entry.find('=')));
     if (variable.rfind(kPrefix, 0) != 0 || variable.rfind(kTestPrefix, 0) == 0) continue;
     if (std::find(std::begin(kNotFlags), std::end(kNotFlags), variable) != std::end(kNotFlags)) continue;
-    if (std::find(std::begin(kAliases), std::end(kAliases), variable) != std::end(kAliases)) continue;
     const std::string rest = variable.substr(kPrefix.size());
     if (std::find(known.begin(), known.end(), rest) != known.end()) continue;
     std::string warning = variable + " sets nothing: cicada has no such setting";

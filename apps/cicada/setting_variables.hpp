@@ -17,7 +17,12 @@ std::string env_name(const std::string& prefix, const std::string& long_name);
 // variable the user likely meant when one is near.
 std::vector<std::string> unknown_variable_warnings(const CLI::App& app, const char* const* environment);
 
-// The long flag names a layer may set (cicada.conf keys), without --help and --config.
+// Whether a layer (a variable, a config file) may set the option of this long name: not --help or --config.
+bool layerable(const std::string& long_name);
+// The long flag names a layer may set (cicada.conf keys).
 std::vector<std::string> layerable_names(const CLI::App& app);
+// The flag's other name in Locust's variables (LOCUST_LOCUSTFILE for --scenario), also read as CICADA_*;
+// the long name itself when it has none.
+std::string locust_env_name(const std::string& long_name);
 
 }  // namespace cicada::app

@@ -229,9 +229,9 @@ int WorkerNode::run() {
       s.said_unheard = true;
       log::warning(
           "No answer yet from the master at {}:{} (is it running, and is that its address?); "
-          "waiting for it up to --master-timeout ({} s in all)",
+          "waiting for it up to --master-timeout ({:g} s in all)",
           s.options.master_host, s.options.master_port,
-          std::chrono::duration_cast<std::chrono::seconds>(s.options.master_timeout).count());
+          std::chrono::duration<double>(s.options.master_timeout).count());
     }
     if (now - s.last_from_master > s.options.master_timeout) {
       if (!s.master_heard)

@@ -122,7 +122,9 @@ Result<Model> Model::load(const std::filesystem::path& dir) {
   std::ifstream in(manifest, std::ios::binary);
   if (!in) {
     std::error_code ec;
-    if (!std::filesystem::exists(dir, ec))
+    const bool exists = std::filesystem::exists(dir, ec);
+    if (ec) return make_error(fmt::format("{}: {}", dir.string(), ec.message()));  // "Permission denied"
+    if (!exists)
       return make_error(fmt::format(
           "{}: no such directory (a model directory is what `cicada-model train --out DIR` writes)",
           dir.string()));
