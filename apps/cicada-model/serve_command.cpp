@@ -77,7 +77,8 @@ int run_serve(const ServeOptions& options) {
         std::min(server_options.first_request_timeout, server_options.request_timeout),
         server_options.request_timeout,
         server_options.tls_cert_file,
-        server_options.tls_key_file};
+        server_options.tls_key_file,
+        server_options.http2_max_streams};
     grpc = std::make_unique<serving::GrpcInferenceServer>(grpc_options, *model, router, &metrics,
                                                           server_options.threads, cost);
   }

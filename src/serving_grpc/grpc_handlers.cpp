@@ -4,6 +4,8 @@
 
 #include <span>
 
+#include "http/server/json_text.hpp"
+#include "serving/api_errors.hpp"
 #include "serving_grpc/grpc_infer_request.hpp"
 
 namespace cicada::serving {
@@ -16,12 +18,15 @@ grpc::Status invalid(const ApiError& error) {
 }  // namespace
 
 grpc::Status check_model(const Model& model, const std::string& name, const std::string& version) {
+  // The client's names are cut as the REST errors cut them: a 60 KB name made a 60 KB grpc-message, past
+  // what gRPC clients take in a trailer (8-16 KiB), so the client saw a transport error, not NOT_FOUND.
+  const auto shown = [](const std::string& s) { return http::clip_utf8(s, ApiError::kMaxNameBytes); };
   if (name != model.name())
     return {grpc::StatusCode::NOT_FOUND,
-            fmt::format("unknown model \"{}\" (serving \"{}\")", name, model.name())};
+            fmt::format("unknown model \"{}\" (serving \"{}\")", shown(name), model.name())};
   if (!version.empty() && version != model.version()) {
     return {grpc::StatusCode::NOT_FOUND, fmt::format("model \"{}\" has no version \"{}\" (serving \"{}\")",
-                                                     name, version, model.version())};
+                                                     shown(name), shown(version), model.version())};
   }
   return grpc::Status::OK;
 }

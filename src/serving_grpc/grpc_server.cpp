@@ -190,7 +190,7 @@ class UnaryCall final : public Call {
 
   void run() override {
     // A call whose deadline passed while it waited for a worker is not worth the work: its client is gone.
-    if (context_.deadline() <= std::chrono::system_clock::now())
+    if (deadline_passed())
       return finish({grpc::StatusCode::DEADLINE_EXCEEDED, "deadline exceeded while queued"});
     if (server_.grace_over.load(std::memory_order_relaxed)) {
       server_.not_run.fetch_add(1, std::memory_order_relaxed);
@@ -220,9 +220,22 @@ class UnaryCall final : public Call {
     server_.work.push(this);
   }
 
+  // Compared as gRPC keeps it: context_.deadline() converts to system_clock nanoseconds, which overflow past
+  // the year 2262, so a valid long grpc-timeout ("99999999H", clients' "no deadline") read as long past.
+  bool deadline_passed() const {
+    const gpr_timespec deadline = context_.raw_deadline();
+    return gpr_time_cmp(deadline, gpr_now(deadline.clock_type)) <= 0;
+  }
+
   // Sends the answer; the front thread reports the call when gRPC is done with it (this may be deleted by
   // then, so nothing touches it after Finish).
   void finish(grpc::Status status) {
+    // The in-flight count holds a call until its answer is made, not until it is sent: a client that
+    // reads nothing (a zero window) held 1,024 answered calls and locked every other client out.
+    if (counted_) {
+      server_.inflight.fetch_sub(1, std::memory_order_relaxed);
+      counted_ = false;
+    }
     grpc::ByteBuffer bytes;  // Finish copies it (a reference to its slices) before returning
     if (status.ok()) {
       bool own = false;
@@ -251,11 +264,8 @@ class UnaryCall final : public Call {
   // sent: gRPC sent the status. When it did not, the client's deadline passed or it cancelled the call;
   // either way the call ended and is counted, under the status of what happened to it.
   void report(bool sent) {
-    if (counted_) server_.inflight.fetch_sub(1, std::memory_order_relaxed);
-    if (!sent) {
-      code_ = context_.deadline() <= std::chrono::system_clock::now() ? grpc::StatusCode::DEADLINE_EXCEEDED
-                                                                      : grpc::StatusCode::CANCELLED;
-    }
+    if (counted_) server_.inflight.fetch_sub(1, std::memory_order_relaxed);  // a call finish() never saw
+    if (!sent) code_ = deadline_passed() ? grpc::StatusCode::DEADLINE_EXCEEDED : grpc::StatusCode::CANCELLED;
     if (server_.metrics != nullptr) {
       server_.metrics->on_response(server_.first_slot + index_, route_, http_status_of(code_),
                                    mono_now() - started_);
@@ -380,6 +390,8 @@ Result<void> GrpcInferenceServer::start() {
   };
   builder.AddChannelArgument(GRPC_ARG_SERVER_HANDSHAKE_TIMEOUT_MS, millis(s.options.first_request_timeout));
   builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS, millis(s.options.idle_timeout));
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
+                             static_cast<int>(std::min<std::uint32_t>(s.options.max_streams, 1u << 30)));
   builder.RegisterService(&s.service);
   builder.SetMaxReceiveMessageSize(static_cast<int>(s.options.max_message_bytes));
   for (std::size_t i = 0; i < s.options.threads; ++i) s.queues.push_back(builder.AddCompletionQueue());

@@ -397,6 +397,30 @@ TEST_F(GrpcApiTest, ACallWhoseDeadlinePassesWhileQueuedIsCounted) {
   EXPECT_EQ(server_->inflight(), 0u);
 }
 
+// A deadline centuries away is a deadline not yet passed (clients send a huge grpc-timeout for "none"):
+// read as system_clock nanoseconds it overflowed past 2262 and every such call was DEADLINE_EXCEEDED.
+TEST_F(GrpcApiTest, ADeadlineCenturiesAwayIsNotPast) {
+  grpc::ClientContext context;
+  context.set_deadline(gpr_time_add(gpr_now(GPR_CLOCK_REALTIME),
+                                    gpr_time_from_seconds(1000LL * 365 * 24 * 3600, GPR_TIMESPAN)));
+  ModelInferResponse r;
+  const auto status = stub_->ModelInfer(&context, infer_request(), &r);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::OK) << status.error_message();
+}
+
+// Names the client sent are cut in the status message as the REST errors cut them (128 bytes): a 60 KB
+// model name made a 60 KB grpc-message, more than gRPC clients take in a trailer.
+TEST_F(GrpcApiTest, AnEchoedNameIsCutInTheStatusMessage) {
+  grpc::ClientContext context;
+  ModelMetadataRequest q;
+  q.set_name(std::string(60'000, 'm'));
+  ModelMetadataResponse r;
+  const auto status = stub_->ModelMetadata(&context, q, &r);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_LT(status.error_message().size(), 400u) << status.error_message().size();
+  EXPECT_NE(status.error_message().find("unknown model \"mmmm"), std::string::npos);
+}
+
 // A shutdown whose grace runs out with calls still waiting for a worker: gRPC cancels every call left, so
 // the workers finish the queued ones without running them (before, each still ran its handler, and the
 // exit waited for all of their work) and say how many; every call still ends, and is counted once.
