@@ -8,11 +8,23 @@
 namespace cicada::serving {
 
 void ApiError::add(std::string_view field, std::string_view problem) {
+  // "fields" is a JSON object: a field named twice (NaN in two rows of a batch, found by the text scan of
+  // a malformed body) gets one key with both problems, where two keys would leave a parser the last only.
+  const std::string name = http::clip_utf8(field, kMaxNameBytes);
+  for (auto& [known, problems] : fields) {
+    if (known != name) continue;
+    const std::string more = http::clip_utf8(problem, kMaxProblemBytes);
+    if (problems.find(more) == std::string::npos && problems.size() + 2 + more.size() <= kMaxProblemBytes)
+      problems += "; " + more;
+    else
+      ++more_fields;  // said already (the same problem again), or no room: counted, as past kMaxFields
+    return;
+  }
   if (full()) {
     ++more_fields;
     return;
   }
-  fields.emplace_back(http::clip_utf8(field, kMaxNameBytes), http::clip_utf8(problem, kMaxProblemBytes));
+  fields.emplace_back(name, http::clip_utf8(problem, kMaxProblemBytes));
 }
 
 void write_error(http::ServerResponse& out, const ApiError& error) {

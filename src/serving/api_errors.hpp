@@ -23,9 +23,11 @@ struct ApiError {
   int status = 400;
   std::string message;
   std::vector<std::pair<std::string, std::string>> fields;  // (field, problem), in the order found
-  std::size_t more_fields = 0;                              // problems found past kMaxFields
+  std::size_t more_fields = 0;  // problems not listed: past kMaxFields, or a listed field's problem again
 
-  // Records one problem; past kMaxFields it is only counted, so callers may add per value of a huge body.
+  // Records one problem; one for a field already named joins its problems ("a; b", each once, within
+  // kMaxProblemBytes); past kMaxFields a new field is only counted, so callers may add per value of a huge
+  // body.
   void add(std::string_view field, std::string_view problem);
   // True once further problems would only be counted: callers skip building their names.
   bool full() const { return fields.size() >= kMaxFields; }

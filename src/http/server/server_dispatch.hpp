@@ -35,7 +35,8 @@ inline Dispatched dispatch_request(HttpServer::Impl& server, const ServerRequest
     }
     fill_error(
         out, 405,
-        fmt::format("method {} not allowed on {} (allowed: {})", request.method, request.path, m.allow));
+        fmt::format("method {} not allowed on {} (allowed: {})", clip_utf8(request.method, 128), request.path,
+                    m.allow));  // the path matched a route: short; the method is the client's, of any length
     out.headers.emplace_back("Allow", std::string(m.allow));
     return d;
   }
