@@ -1,6 +1,6 @@
 #pragma once
 // The environment variables that carry settings (CICADA_USERS for --users, LOCUST_SPAWN_RATE), and the
-// CICADA_* ones that set nothing. A typo A typo (CICADA_USER for CICADA_USERS) would otherwise run
+// CICADA_* ones that set nothing. A typo (CICADA_USER for CICADA_USERS) would otherwise run
 // the test with a default the user meant to change, and nothing would say so. Warned of, not refused as an
 // unknown key of cicada.conf is: the environment is shared with other programs, and cicada's own tools read
 // a few that are not flags (see kNotFlags in the .cpp).

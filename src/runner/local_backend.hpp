@@ -93,7 +93,7 @@ class LocalBackend final : public RunBackend {
     std::size_t ordinal;
     std::size_t type;
   };
-  std::vector<LiveUser> live_;  // in spawn order; a ramp-down stops the newest
+  std::vector<LiveUser> live_;     // in spawn order; a ramp-down stops the newest
   std::atomic<int> users_now_{0};  // live_.size(), for other threads (users_now)
   // The user types a load shape named last (TypeShares::named_types): they decide every target's mix.
   std::optional<std::vector<std::string>> named_types_;

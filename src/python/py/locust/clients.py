@@ -9,6 +9,7 @@ import sys
 from collections.abc import MutableMapping
 import json as _json
 from contextlib import contextmanager
+from functools import cached_property
 from datetime import timedelta
 from time import time as _now
 from urllib.parse import urlencode
@@ -18,25 +19,24 @@ from locust._runtime import request as _request
 from locust.exception import CatchResponseError, LocustError, ResponseError
 
 
-class HTTPError(Exception):
-    """What raise_for_status() raises (its text requests' own: "404 Client Error: Not Found for url: URL"),
-    and what a request listener hears of a failed status (the failure text cicada records)."""
-
-    _bridged = False  # True in the subclass that is also requests' (_requests_kind)
-
-    def __init__(self, text, response=None):
-        super().__init__(text, response=response) if self._bridged else super().__init__(text)
-        self.response = response
-
-
-class RequestError(Exception):
-    """A request that got no HTTP response (connection refused, timeout...)."""
+class _ResponseException(Exception):
+    """An exception about a response, with it; in the subclass that is also requests' (_requests_kind),
+    requests' own __init__ takes the response too."""
 
     _bridged = False
 
     def __init__(self, text, response=None):
         super().__init__(text, response=response) if self._bridged else super().__init__(text)
         self.response = response
+
+
+class HTTPError(_ResponseException):
+    """What raise_for_status() raises (its text requests' own: "404 Client Error: Not Found for url: URL"),
+    and what a request listener hears of a failed status (the failure text cicada records)."""
+
+
+class RequestError(_ResponseException):
+    """A request that got no HTTP response (connection refused, timeout...)."""
 
 
 # A locustfile written for Locust catches requests' exceptions (`except requests.exceptions.HTTPError`, a
@@ -73,10 +73,10 @@ def _status_error(text, response):
 def _recorded_message(failure_text):
     """The message of cicada's recorded failure text, "HTTPError('404 Client Error: ... for url: NAME')" ->
     "404 Client Error: ... for url: NAME": the exception a listener hears says it as Locust's does."""
-    inner = failure_text[len("HTTPError('"):-len("')")]
-    if failure_text.startswith("HTTPError('") and failure_text.endswith("')") and "\\" not in inner \
-            and "'" not in inner:
-        return inner  # the common text: no quoting to undo, and no parser on every failed response
+    if failure_text.startswith("HTTPError('") and failure_text.endswith("')"):
+        inner = failure_text[len("HTTPError('"):-len("')")]
+        if "\\" not in inner and "'" not in inner:
+            return inner  # the common text: no quoting to undo, and no parser on every failed response
     if failure_text.startswith("HTTPError(") and failure_text.endswith(")"):
         import ast
         try:
@@ -341,13 +341,16 @@ class _SentRequest:
     def url(self):
         return self._response.url
 
-    @property
-    def headers(self):
-        return CaseInsensitiveDict((self._response._sent or (None, None))[0] or ())
+    @cached_property
+    def headers(self):  # one dict, as a PreparedRequest's: a change to it stays
+        return CaseInsensitiveDict(self._sent()[0] or ())
 
     @property
     def body(self):
-        return (self._response._sent or (None, None))[1]
+        return self._sent()[1]
+
+    def _sent(self):
+        return self._response._sent or (None, None)
 
     @property
     def path_url(self):
